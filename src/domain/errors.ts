@@ -34,6 +34,9 @@ export const DOMAIN_ERROR_CODES = [
   'reinitiation_not_allowed',
   'missing_field',
   'invalid_date',
+  'not_permitted',
+  'task_unknown',
+  'suspension_not_allowed',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -1,0 +1,283 @@
+import { DomainError } from '../errors.js';
+import type { CaseEvent, PlanContentData } from './events.js';
+import type { CaseState, Plan, PlanContent } from './types.js';
+
+/**
+ * Folds one event into the case. Commands decide; this only records what they decided, so
+ * replaying a stored trail always rebuilds the same state (no rule is re-evaluated here).
+ */
+
+/** Stored plan content (optional fields absent) as the case holds it (optional fields undefined). */
+export function toContent(data: PlanContentData): PlanContent {
+  return {
+    concernStatement: data.concernStatement,
+    concerns: data.concerns,
+    targets: data.targets.map((t) => ({
+      ...t,
+      successCriteria: t.successCriteria,
+      timescale: t.timescale,
+      supportRequired: t.supportRequired,
+      monitoring: t.monitoring,
+    })),
+    trainingNeeds: data.trainingNeeds,
+    supportMeasures: data.supportMeasures,
+    reviewDate: data.reviewDate,
+    meeting: {
+      heldOn: data.meeting.heldOn,
+      mode: data.meeting.mode,
+      attendees: data.meeting.attendees,
+      placementConcern: data.meeting.placementConcern,
+    },
+  };
+}
+
+function withPlan(state: CaseState, version: number, change: (plan: Plan) => Plan): CaseState {
+  if (state.plan?.version !== version) {
+    throw new DomainError('invalid_input', `The event trail refers to plan ${version}, which is not the current plan.`);
+  }
+  return { ...state, plan: change(state.plan) };
+}
+
+function requireState(state: CaseState | undefined, event: CaseEvent): CaseState {
+  if (!state) throw new DomainError('invalid_input', `The event trail starts with ${event.type}, not case_opened.`);
+  return state;
+}
+
+export function applyEvent(previous: CaseState | undefined, event: CaseEvent): CaseState {
+  if (event.type === 'case_opened') {
+    if (previous) throw new DomainError('invalid_input', 'The event trail opens the case twice.');
+    const d = event.data;
+    return {
+      id: event.caseId,
+      reference: d.reference,
+      procedureId: d.procedureId,
+      procedureVersion: d.procedureVersion,
+      reasons: d.reasons,
+      people: d.people,
+      placement: {
+        school: d.placement.school,
+        subject: d.placement.subject,
+        phase: d.placement.phase,
+        programme: d.placement.programme,
+        startsOn: d.placement.startsOn,
+        endsOn: d.placement.endsOn,
+      },
+      openedOn: event.on,
+      openedBy: event.actorId,
+      reinitiation: d.reinitiation ? { groundId: d.reinitiation.groundId, evidence: d.reinitiation.evidence } : undefined,
+      status: 'awaiting_decision',
+      stageId: '',
+      stageStartsOn: event.on,
+      stageHistory: [],
+      plan: undefined,
+      previousPlans: [],
+      reviews: [],
+      panels: [],
+      tasksDone: [],
+      paused: undefined,
+      placementSuspended: undefined,
+      closure: undefined,
+      version: event.seq,
+      updatedAt: event.at,
+    };
+  }
+  const base = requireState(previous, event);
+  if (event.seq !== base.version + 1) {
+    throw new DomainError('invalid_input', `Event ${event.seq} does not follow version ${base.version}.`);
+  }
+  const state: CaseState = { ...base, version: event.seq, updatedAt: event.at };
+
+  switch (event.type) {
+    case 'stage_entered': {
+      const d = event.data;
+      return {
+        ...state,
+        stageId: d.stageId,
+        stageStartsOn: d.startsOn,
+        stageHistory: [...state.stageHistory, { stageId: d.stageId, enteredOn: event.on, via: d.via }],
+        // A stage is awaiting a decision until a plan is started or carried into review.
+        status: state.plan?.agreedOn !== undefined && state.plan.reviewAt === d.stageId ? 'active' : 'awaiting_decision',
+      };
+    }
+    case 'plan_started': {
+      const d = event.data;
+      const plan: Plan = {
+        version: d.version,
+        stageId: d.stageId,
+        reviewAt: d.reviewAt,
+        rulesFrom: {
+          stageId: d.rulesFrom.stageId,
+          outcome: d.rulesFrom.outcome
+            ? {
+                stageId: d.rulesFrom.outcome.stageId,
+                outcomeId: d.rulesFrom.outcome.outcomeId,
+                ...(d.rulesFrom.outcome.panelId === undefined ? {} : { panelId: d.rulesFrom.outcome.panelId }),
+              }
+            : undefined,
+        },
+        content: toContent(d.content),
+        perceptions: undefined,
+        signatures: [],
+        agreedOn: undefined,
+        pausedWorkingDays: 0,
+        extensions: [],
+      };
+      return {
+        ...state,
+        previousPlans: state.plan ? [...state.previousPlans, state.plan] : state.previousPlans,
+        plan,
+        status: 'planning',
+      };
+    }
+    case 'plan_edited':
+      return withPlan(state, event.data.version, (plan) => ({ ...plan, content: toContent(event.data.content) }));
+    case 'signatures_withdrawn':
+      return { ...withPlan(state, event.data.version, (plan) => ({ ...plan, signatures: [] })), status: 'planning' };
+    case 'trainee_perceptions_recorded':
+      return withPlan(state, event.data.version, (plan) => ({
+        ...plan,
+        perceptions: { text: event.data.text, recordedBy: event.actorId, recordedOn: event.on },
+      }));
+    case 'plan_signed': {
+      const d = event.data;
+      return {
+        ...withPlan(state, d.version, (plan) => ({
+          ...plan,
+          signatures: [
+            ...plan.signatures,
+            { role: d.role, personId: d.personId, typedName: d.typedName, signedOn: event.on, at: event.at },
+          ],
+        })),
+        status: 'awaiting_signatures',
+      };
+    }
+    case 'plan_agreed':
+      return {
+        ...withPlan(state, event.data.version, (plan) => ({
+          ...plan,
+          agreedOn: event.on,
+          content: { ...plan.content, reviewDate: event.data.reviewDate },
+        })),
+        status: 'active',
+      };
+    case 'review_recorded': {
+      const d = event.data;
+      return {
+        ...state,
+        reviews: [
+          ...state.reviews,
+          {
+            id: d.reviewId,
+            stageId: d.stageId,
+            planVersion: d.planVersion,
+            reviewedOn: d.reviewedOn,
+            progress: d.progress.map((p) => ({ targetId: p.targetId, rating: p.rating, comment: p.comment })),
+            evidence: d.evidence,
+            notes: d.notes,
+            attendees: d.attendees,
+            outcomeId: d.outcomeId,
+            nextSteps: d.nextSteps,
+            recordedBy: event.actorId,
+          },
+        ],
+      };
+    }
+    case 'review_date_extended': {
+      const d = event.data;
+      const plan = state.plan;
+      if (!plan) throw new DomainError('invalid_input', 'The event trail extends a review date with no plan.');
+      return {
+        ...state,
+        plan: {
+          ...plan,
+          content: { ...plan.content, reviewDate: d.to },
+          extensions: [...plan.extensions, { from: d.from, to: d.to, reason: d.reason }],
+        },
+      };
+    }
+    case 'case_escalated':
+      return state;
+    case 'case_paused':
+      return { ...state, paused: { since: event.on, reason: event.data.reason } };
+    case 'case_resumed': {
+      const d = event.data;
+      const plan = state.plan;
+      return {
+        ...state,
+        paused: undefined,
+        plan:
+          plan?.agreedOn === undefined
+            ? plan
+            : {
+                ...plan,
+                pausedWorkingDays: plan.pausedWorkingDays + d.workingDaysPaused,
+                content: { ...plan.content, reviewDate: d.reviewDate ?? plan.content.reviewDate },
+              },
+      };
+    }
+    case 'panel_convened': {
+      const d = event.data;
+      return {
+        ...state,
+        panels: [
+          ...state.panels,
+          {
+            panelId: d.panelId,
+            stageId: state.stageId,
+            convenedOn: event.on,
+            members: d.members.map((m) => ({ id: m.id, name: m.name, role: m.role })),
+            evidence: d.evidence,
+            chair: undefined,
+            meetings: [],
+            decisionId: undefined,
+          },
+        ],
+      };
+    }
+    case 'panel_met': {
+      const d = event.data;
+      const index = state.panels.findLastIndex((p) => p.panelId === d.panelId);
+      const panel = state.panels[index];
+      if (!panel) throw new DomainError('invalid_input', `The event trail records a meeting of panel ${d.panelId} before it was convened.`);
+      const panels = [...state.panels];
+      panels[index] = {
+        ...panel,
+        chair: panel.chair ?? d.chair,
+        meetings: [
+          ...panel.meetings,
+          { heldOn: d.heldOn, attendees: d.attendees, decisionId: d.decisionId, rationale: d.rationale },
+        ],
+        decisionId: d.decisionId ?? panel.decisionId,
+      };
+      return { ...state, panels };
+    }
+    case 'task_completed':
+      return {
+        ...state,
+        tasksDone: [
+          ...state.tasksDone,
+          { stageId: event.data.stageId, taskId: event.data.taskId, by: event.actorId, on: event.on, note: event.data.note },
+        ],
+      };
+    case 'stage_start_set':
+      return { ...state, stageStartsOn: event.data.startsOn };
+    case 'placement_suspended':
+      return { ...state, placementSuspended: { on: event.on, by: event.actorId } };
+    case 'case_closed': {
+      const d = event.data;
+      return {
+        ...state,
+        status: 'closed',
+        paused: undefined,
+        closure: { on: event.on, resolution: d.resolution, outcomeId: d.outcomeId, reason: d.reason, handOffTo: d.handOffTo },
+      };
+    }
+  }
+}
+
+/** Rebuilds a case from its trail. */
+export function replay(events: readonly CaseEvent[]): CaseState {
+  const state = events.reduce<CaseState | undefined>(applyEvent, undefined);
+  if (!state) throw new DomainError('invalid_input', 'A case needs at least its case_opened event.');
+  return state;
+}

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { formatLongDate, isAfter, isBefore, localDateSchema } from '../../calendar/index.js';
+import { DomainError } from '../../errors.js';
+import {
+  assertNotPaused,
+  assertOpen,
+  currentStage,
+  EventBuilder,
+  isCourseTeam,
+  roleLabel,
+  rolesOnCase,
+  todayOf,
+  type CommandContext,
+  type CommandResult,
+} from '../command-kit.js';
+import { applyOutcome } from '../transitions.js';
+import { PROGRESS_RATINGS, type CaseState } from '../types.js';
+import type { Outcome } from '../../procedure/schema.js';
+
+export const recordReviewInputSchema = z.strictObject({
+  reviewedOn: localDateSchema.optional(),
+  progress: z
+    .array(
+      z.strictObject({
+        targetId: z.string().max(20),
+        rating: z.enum(PROGRESS_RATINGS),
+        comment: z.string().trim().max(2000).optional(),
+      }),
+    )
+    .max(20)
+    .default([]),
+  evidence: z.string().trim().max(8000).optional(),
+  notes: z.string().trim().max(8000).optional(),
+  /** Role ids present at the review. */
+  attendees: z.array(z.string().max(60)).max(30).default([]),
+  outcomeId: z.string().max(60),
+  nextSteps: z.string().trim().max(4000).optional(),
+});
+
+export type RecordReviewInput = z.infer<typeof recordReviewInputSchema>;
+
+function assertCondition(outcome: Outcome, progress: RecordReviewInput['progress']): void {
+  switch (outcome.condition) {
+    case undefined:
+      return;
+    case 'all_targets_met':
+      if (progress.some((p) => p.rating !== 'met')) {
+        throw new DomainError('outcome_not_allowed', `"${outcome.label}" needs every target met; record the targets as they stand or choose another outcome.`);
+      }
+      return;
+    case 'some_target_not_met':
+      if (progress.every((p) => p.rating === 'met')) {
+        throw new DomainError('outcome_not_allowed', `"${outcome.label}" applies only when targets have not been met; every target is recorded as met.`);
+      }
+      return;
+  }
+}
+
+export function recordReview(ctx: CommandContext, state: CaseState, input: RecordReviewInput): CommandResult {
+  const { procedure, actor } = ctx;
+  assertOpen(state);
+  assertNotPaused(state, 'record a review');
+  const stage = currentStage(state, procedure);
+  const review = stage.review;
+  if (!review) {
+    throw new DomainError(
+      stage.panel === undefined ? 'outcome_not_allowed' : 'panel_not_convened',
+      stage.panel === undefined ? `${stage.title} has no review.` : `${stage.title} ends with the panel's decision, not a review.`,
+    );
+  }
+  if (!isCourseTeam(actor) && !rolesOnCase(state, actor).some((r) => review.reviewers.includes(r))) {
+    throw new DomainError(
+      'not_permitted',
+      `${review.title} is carried out by ${review.reviewers.map((r) => roleLabel(procedure, r)).join(', ')} or the course team.`,
+    );
+  }
+  const plan = state.plan;
+  if (review.perTarget && (state.status !== 'active' || plan?.agreedOn === undefined)) {
+    throw new DomainError('plan_not_agreed', 'The targets under review have not been agreed and signed yet.');
+  }
+  const outcome = review.outcomes.find((o) => o.id === input.outcomeId);
+  if (!outcome) {
+    throw new DomainError(
+      'unknown_outcome',
+      `${stage.title} ends in one of: ${review.outcomes.map((o) => o.label).join('; ')}.`,
+      { outcomes: review.outcomes.map((o) => o.id) },
+    );
+  }
+  const today = todayOf(ctx);
+  const reviewedOn = input.reviewedOn ?? today;
+  if (isAfter(reviewedOn, today)) throw new DomainError('invalid_date', 'A review cannot be recorded for a future date.');
+  if (plan?.agreedOn !== undefined && review.perTarget && isBefore(reviewedOn, plan.agreedOn)) {
+    throw new DomainError('invalid_date', `The review cannot be before the plan was agreed on ${formatLongDate(plan.agreedOn)}.`);
+  }
+  if (review.perTarget && plan) {
+    const ids = new Set(plan.content.targets.map((t) => t.id));
+    const seen = new Set<string>();
+    for (const p of input.progress) {
+      if (!ids.has(p.targetId)) throw new DomainError('unknown_target', `There is no target ${p.targetId} on this plan.`);
+      if (seen.has(p.targetId)) throw new DomainError('invalid_input', `Target ${p.targetId} has two progress records.`);
+      seen.add(p.targetId);
+    }
+    const missing = plan.content.targets.filter((t) => !seen.has(t.id));
+    if (missing.length > 0) {
+      throw new DomainError('missing_field', `Record progress for every target: ${missing.map((t) => t.id).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`);
+    }
+  } else if (input.progress.length > 0) {
+    throw new DomainError('invalid_input', `${review.title} does not record progress per target.`);
+  }
+  if (review.evidenceRequired && !input.evidence) {
+    throw new DomainError('missing_field', `${review.title} is made on the full range of evidence: say what evidence was used.`);
+  }
+  for (const attendee of input.attendees) {
+    if (!procedure.roles.some((r) => r.id === attendee)) throw new DomainError('invalid_input', `"${attendee}" is not a role in this procedure.`);
+  }
+  assertCondition(outcome, input.progress);
+
+  const builder = new EventBuilder(ctx, state.id, state);
+  builder.add('review_recorded', {
+    reviewId: `R${state.reviews.length + 1}`,
+    stageId: stage.id,
+    ...(review.perTarget && plan ? { planVersion: plan.version } : {}),
+    reviewedOn,
+    progress: input.progress.map((p) => ({ targetId: p.targetId, rating: p.rating, ...(p.comment ? { comment: p.comment } : {}) })),
+    ...(input.evidence ? { evidence: input.evidence } : {}),
+    ...(input.notes ? { notes: input.notes } : {}),
+    attendees: input.attendees,
+    outcomeId: outcome.id,
+    ...(input.nextSteps ? { nextSteps: input.nextSteps } : {}),
+  });
+  applyOutcome(builder, ctx, outcome, { stageId: stage.id });
+  return builder.result();
+}

@@ -1,0 +1,198 @@
+import { z } from 'zod';
+import { localDateSchema } from '../calendar/index.js';
+import { CLOSE_RESOLUTIONS, PAUSE_REASONS, PROGRESS_RATINGS, STAGE_ENTRIES } from './types.js';
+
+/**
+ * The event trail: a discriminated union built through one factory (`caseEvent`) and parsed
+ * back with `caseEventSchema` (STYLE.md 4). The trail is append-only; a change to an event's
+ * shape is a data migration, so fields are only ever added as optional.
+ */
+
+const text = (max: number) => z.string().max(max);
+const optionalText = (max: number) => text(max).optional();
+
+export const frameworkLinkSchema = z.strictObject({ frameworkId: text(80), code: text(40) });
+
+export const personSchema = z.strictObject({
+  role: text(60),
+  id: text(320),
+  name: text(200),
+  email: text(320),
+});
+
+export const placementSchema = z.strictObject({
+  school: text(200),
+  subject: optionalText(200),
+  phase: optionalText(200),
+  programme: text(200),
+  startsOn: localDateSchema.optional(),
+  endsOn: localDateSchema.optional(),
+});
+
+export const targetSchema = z.strictObject({
+  id: text(20),
+  text: text(2000),
+  links: z.array(frameworkLinkSchema).max(30),
+  actions: z.array(z.strictObject({ party: text(60), text: text(2000) })).max(30),
+  successCriteria: optionalText(2000),
+  timescale: optionalText(200),
+  supportRequired: optionalText(2000),
+  monitoring: optionalText(2000),
+  observationFocus: z.boolean(),
+});
+
+export const planContentSchema = z.strictObject({
+  concernStatement: optionalText(4000),
+  concerns: z.array(z.strictObject({ text: text(2000), links: z.array(frameworkLinkSchema).max(30) })).max(30),
+  targets: z.array(targetSchema).max(20),
+  trainingNeeds: optionalText(2000),
+  supportMeasures: z.array(text(500)).max(20),
+  reviewDate: localDateSchema.optional(),
+  meeting: z.strictObject({
+    heldOn: localDateSchema.optional(),
+    mode: z.enum(['online', 'in_person']).optional(),
+    attendees: z.array(text(60)).max(30),
+    placementConcern: z.boolean(),
+  }),
+});
+
+const planRulesSourceSchema = z.strictObject({
+  stageId: text(60),
+  outcome: z
+    .strictObject({ stageId: text(60), outcomeId: text(60), panelId: optionalText(60) })
+    .optional(),
+});
+
+const eventData = {
+  case_opened: z.strictObject({
+    reference: text(60),
+    procedureId: text(80),
+    procedureVersion: z.number().int(),
+    reasons: z.array(text(60)).max(20),
+    people: z.array(personSchema).max(40),
+    placement: placementSchema,
+    reinitiation: z.strictObject({ groundId: text(60), evidence: optionalText(2000) }).optional(),
+  }),
+  stage_entered: z.strictObject({
+    stageId: text(60),
+    fromStageId: optionalText(60),
+    via: z.enum(STAGE_ENTRIES),
+    startsOn: localDateSchema,
+  }),
+  plan_started: z.strictObject({
+    version: z.number().int().min(1),
+    stageId: text(60),
+    reviewAt: text(60),
+    rulesFrom: planRulesSourceSchema,
+    content: planContentSchema,
+  }),
+  plan_edited: z.strictObject({ version: z.number().int(), content: planContentSchema }),
+  signatures_withdrawn: z.strictObject({ version: z.number().int(), count: z.number().int() }),
+  trainee_perceptions_recorded: z.strictObject({ version: z.number().int(), text: text(4000) }),
+  plan_signed: z.strictObject({
+    version: z.number().int(),
+    role: text(60),
+    personId: text(320),
+    typedName: text(200),
+  }),
+  plan_agreed: z.strictObject({ version: z.number().int(), reviewDate: localDateSchema }),
+  review_recorded: z.strictObject({
+    reviewId: text(20),
+    stageId: text(60),
+    planVersion: z.number().int().optional(),
+    reviewedOn: localDateSchema,
+    progress: z
+      .array(z.strictObject({ targetId: text(20), rating: z.enum(PROGRESS_RATINGS), comment: optionalText(2000) }))
+      .max(20),
+    evidence: optionalText(8000),
+    notes: optionalText(8000),
+    attendees: z.array(text(60)).max(30),
+    outcomeId: text(60),
+    nextSteps: optionalText(4000),
+  }),
+  review_date_extended: z.strictObject({ from: localDateSchema, to: localDateSchema, reason: text(2000) }),
+  case_escalated: z.strictObject({ fromStageId: text(60), toStageId: text(60), reason: text(2000) }),
+  case_paused: z.strictObject({ reason: z.enum(PAUSE_REASONS) }),
+  case_resumed: z.strictObject({ workingDaysPaused: z.number().int().min(0), reviewDate: localDateSchema.optional() }),
+  panel_convened: z.strictObject({
+    panelId: text(60),
+    members: z.array(z.strictObject({ id: text(320), name: text(200), role: optionalText(200) })).max(20),
+    evidence: z.array(text(500)).max(30),
+  }),
+  panel_met: z.strictObject({
+    panelId: text(60),
+    heldOn: localDateSchema,
+    attendees: z.array(text(320)).max(20),
+    chair: optionalText(320),
+    decisionId: optionalText(60),
+    rationale: optionalText(4000),
+  }),
+  task_completed: z.strictObject({ stageId: text(60), taskId: text(60), note: optionalText(2000) }),
+  stage_start_set: z.strictObject({ stageId: text(60), startsOn: localDateSchema }),
+  placement_suspended: z.strictObject({ reason: text(2000) }),
+  case_closed: z.strictObject({
+    resolution: z.enum(CLOSE_RESOLUTIONS),
+    outcomeId: optionalText(60),
+    reason: optionalText(2000),
+    handOffTo: optionalText(200),
+  }),
+} as const;
+
+export type CaseEventType = keyof typeof eventData;
+export const CASE_EVENT_TYPES = Object.keys(eventData) as CaseEventType[];
+
+const envelope = {
+  caseId: z.string().min(1).max(80),
+  /** 1-based position in the trail. */
+  seq: z.number().int().min(1),
+  /** The instant the command ran (ISO 8601, UTC). */
+  at: z.iso.datetime(),
+  /** The London calendar date of `at`: the date every rule counts from. */
+  on: localDateSchema,
+  actorId: z.string().max(320),
+};
+
+export const caseEventSchema = z.discriminatedUnion('type', [
+  z.strictObject({ ...envelope, type: z.literal('case_opened'), data: eventData.case_opened }),
+  z.strictObject({ ...envelope, type: z.literal('stage_entered'), data: eventData.stage_entered }),
+  z.strictObject({ ...envelope, type: z.literal('plan_started'), data: eventData.plan_started }),
+  z.strictObject({ ...envelope, type: z.literal('plan_edited'), data: eventData.plan_edited }),
+  z.strictObject({ ...envelope, type: z.literal('signatures_withdrawn'), data: eventData.signatures_withdrawn }),
+  z.strictObject({ ...envelope, type: z.literal('trainee_perceptions_recorded'), data: eventData.trainee_perceptions_recorded }),
+  z.strictObject({ ...envelope, type: z.literal('plan_signed'), data: eventData.plan_signed }),
+  z.strictObject({ ...envelope, type: z.literal('plan_agreed'), data: eventData.plan_agreed }),
+  z.strictObject({ ...envelope, type: z.literal('review_recorded'), data: eventData.review_recorded }),
+  z.strictObject({ ...envelope, type: z.literal('review_date_extended'), data: eventData.review_date_extended }),
+  z.strictObject({ ...envelope, type: z.literal('case_escalated'), data: eventData.case_escalated }),
+  z.strictObject({ ...envelope, type: z.literal('case_paused'), data: eventData.case_paused }),
+  z.strictObject({ ...envelope, type: z.literal('case_resumed'), data: eventData.case_resumed }),
+  z.strictObject({ ...envelope, type: z.literal('panel_convened'), data: eventData.panel_convened }),
+  z.strictObject({ ...envelope, type: z.literal('panel_met'), data: eventData.panel_met }),
+  z.strictObject({ ...envelope, type: z.literal('task_completed'), data: eventData.task_completed }),
+  z.strictObject({ ...envelope, type: z.literal('stage_start_set'), data: eventData.stage_start_set }),
+  z.strictObject({ ...envelope, type: z.literal('placement_suspended'), data: eventData.placement_suspended }),
+  z.strictObject({ ...envelope, type: z.literal('case_closed'), data: eventData.case_closed }),
+]);
+
+export type CaseEvent = z.infer<typeof caseEventSchema>;
+export type CaseEventOf<T extends CaseEventType> = Extract<CaseEvent, { type: T }>;
+export type CaseEventData<T extends CaseEventType> = CaseEventOf<T>['data'];
+export type PlanContentData = z.infer<typeof planContentSchema>;
+
+export interface EventStamp {
+  readonly caseId: string;
+  readonly seq: number;
+  readonly at: string;
+  readonly on: CaseEventOf<'case_opened'>['on'];
+  readonly actorId: string;
+}
+
+/** The one way events are made: the data is checked against its schema as it is built. */
+export function caseEvent<T extends CaseEventType>(type: T, stamp: EventStamp, data: CaseEventData<T>): CaseEventOf<T> {
+  return caseEventSchema.parse({ ...stamp, type, data }) as CaseEventOf<T>;
+}
+
+/** Parses a stored event; throws a ZodError naming the bad field. */
+export function parseCaseEvent(value: unknown): CaseEvent {
+  return caseEventSchema.parse(value);
+}

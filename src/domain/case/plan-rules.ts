@@ -1,0 +1,158 @@
+import {
+  addDuration,
+  addWorkingDays,
+  describeDuration,
+  formatLongDate,
+  isAfter,
+  type LocalDate,
+  type WorkingCalendar,
+} from '../calendar/index.js';
+import { DomainError } from '../errors.js';
+import { findFrameworkEntry } from '../frameworks/framework.js';
+import type { PlanRules, Procedure, SignatureRequirement } from '../procedure/schema.js';
+import type { CaseState, FrameworkLink, Plan, PlanContent, Signature } from './types.js';
+
+/**
+ * The rules a plan must satisfy: limits checked as it is edited (targets, links, window) and
+ * completeness checked before anyone signs. Each rule throws a DomainError with its own code.
+ */
+
+export interface ReviewWindow {
+  /** The first date a review may be set for: the day after the plan starts. */
+  readonly earliest: LocalDate;
+  /** The latest review date, or undefined when the procedure sets no limit. */
+  readonly latest: LocalDate | undefined;
+  readonly description: string | undefined;
+}
+
+/**
+ * The window counts from the day the plan is agreed (provisionally: today, while drafting),
+ * lengthened by working days the case was paused for health.
+ */
+export function reviewWindow(
+  rules: PlanRules,
+  startsOn: LocalDate,
+  calendar: WorkingCalendar,
+  pausedWorkingDays = 0,
+): ReviewWindow {
+  const base = rules.reviewWindow ? addDuration(calendar, startsOn, rules.reviewWindow) : undefined;
+  const latest = base && pausedWorkingDays > 0 ? addWorkingDays(calendar, base, pausedWorkingDays) : base;
+  return {
+    earliest: startsOn,
+    latest,
+    description: rules.reviewWindow
+      ? (rules.reviewWindowText ?? `within ${describeDuration(rules.reviewWindow)} of the plan being agreed`)
+      : undefined,
+  };
+}
+
+export function assertReviewDateInWindow(reviewDate: LocalDate, window: ReviewWindow): void {
+  if (!isAfter(reviewDate, window.earliest)) {
+    throw new DomainError(
+      'review_date_outside_window',
+      `The review date must be after ${formatLongDate(window.earliest)}, the day the plan starts.`,
+      { reviewDate, earliest: window.earliest },
+    );
+  }
+  if (window.latest !== undefined && isAfter(reviewDate, window.latest)) {
+    throw new DomainError(
+      'review_date_outside_window',
+      `The review date ${formatLongDate(reviewDate)} is too late: the review must be ${window.description ?? 'inside the window'}, so on or before ${formatLongDate(window.latest)}.`,
+      { reviewDate, latest: window.latest },
+    );
+  }
+}
+
+function assertLinks(procedure: Procedure, rules: PlanRules, links: readonly FrameworkLink[], where: string): void {
+  for (const link of links) {
+    const framework = procedure.frameworks.find((f) => f.id === link.frameworkId);
+    if (!framework || !rules.frameworks.includes(link.frameworkId)) {
+      throw new DomainError('unknown_framework_item', `${where} links to a framework this plan does not use.`, { link });
+    }
+    if (!findFrameworkEntry(framework, link.code)) {
+      throw new DomainError('unknown_framework_item', `${where} links to "${link.code}", which is not in the ${framework.name}.`, {
+        link,
+      });
+    }
+  }
+}
+
+/** Limits that hold for every saved draft, so the person sees them as they type. */
+export function assertPlanWithinLimits(
+  procedure: Procedure,
+  rules: PlanRules,
+  content: PlanContent,
+  window: ReviewWindow,
+): void {
+  if (rules.maxTargets !== undefined && content.targets.length > rules.maxTargets) {
+    throw new DomainError(
+      'too_many_targets',
+      `${rules.title} allows at most ${rules.maxTargets} target${rules.maxTargets === 1 ? '' : 's'}; this draft has ${content.targets.length}.`,
+      { max: rules.maxTargets, count: content.targets.length },
+    );
+  }
+  const ids = new Set<string>();
+  const parties = new Set([...rules.actionParties, ...rules.responsibilities.map((r) => r.code)]);
+  content.targets.forEach((target, index) => {
+    const where = `Target ${index + 1}`;
+    if (ids.has(target.id)) throw new DomainError('invalid_input', `${where} repeats the id "${target.id}".`);
+    ids.add(target.id);
+    assertLinks(procedure, rules, target.links, where);
+    for (const action of target.actions) {
+      if (!parties.has(action.party)) {
+        throw new DomainError('invalid_input', `${where} gives an action to "${action.party}", who has no actions on this form.`, {
+          party: action.party,
+          allowed: [...parties],
+        });
+      }
+    }
+  });
+  content.concerns.forEach((concern, index) => { assertLinks(procedure, rules, concern.links, `Concern ${index + 1}`); });
+  if (rules.oneTargetPerObservation && content.targets.filter((t) => t.observationFocus).length > 1) {
+    throw new DomainError('invalid_input', 'Only one target can be the focus of an observation at any one time.');
+  }
+  for (const measure of content.supportMeasures) {
+    if (measure.trim() === '') throw new DomainError('invalid_input', 'A support measure cannot be empty.');
+  }
+  if (content.reviewDate !== undefined) assertReviewDateInWindow(content.reviewDate, window);
+}
+
+/** What the form needs before anyone signs it. */
+export function assertPlanComplete(rules: PlanRules, content: PlanContent): void {
+  if (content.targets.length < Math.max(rules.minTargets, 1)) {
+    throw new DomainError('no_targets', `${rules.title} needs at least ${Math.max(rules.minTargets, 1)} target before it can be signed.`);
+  }
+  if (content.reviewDate === undefined) {
+    throw new DomainError('review_date_missing', `${rules.title} needs a review date before it can be signed.`);
+  }
+  if (rules.fields.includes('concern_statement') && !content.concernStatement?.trim()) {
+    throw new DomainError('missing_field', `${rules.title} needs the statement of concern before it can be signed.`);
+  }
+  content.targets.forEach((target, index) => {
+    if (rules.targetsLinkedToFramework && target.links.length === 0) {
+      throw new DomainError('missing_field', `Target ${index + 1} must be linked to at least one standard or tracker item.`);
+    }
+    if (rules.fields.includes('success_criteria') && !target.successCriteria?.trim()) {
+      throw new DomainError('missing_field', `Target ${index + 1} needs success criteria.`);
+    }
+    if (rules.fields.includes('trainee_actions') && !target.actions.some((a) => a.party === 'trainee' || a.party === 'T')) {
+      throw new DomainError('missing_field', `Target ${index + 1} needs an action for the trainee.`);
+    }
+  });
+}
+
+/** A requirement counts when someone holding one of its roles has signed. */
+export function isRequirementMet(requirement: SignatureRequirement, signatures: readonly Signature[]): boolean {
+  return signatures.some((s) => requirement.anyOf.includes(s.role));
+}
+
+/** Requirements that apply to this case ("if applicable" ones only when someone holds the role). */
+export function applicableRequirements(rules: PlanRules, state: CaseState): SignatureRequirement[] {
+  return rules.signatures.required.filter(
+    (r) => !r.whenAssigned || state.people.some((p) => r.anyOf.includes(p.role)),
+  );
+}
+
+export function outstandingSignatures(rules: PlanRules, state: CaseState, plan: Plan): SignatureRequirement[] {
+  return applicableRequirements(rules, state).filter((r) => !isRequirementMet(r, plan.signatures));
+}

@@ -1,0 +1,105 @@
+import { addDays, addWeeks, type LocalDate, type WorkingCalendar } from '../calendar/index.js';
+import type { InformRule, NotifyTrigger, Procedure, Recipient, Stage } from '../procedure/schema.js';
+import { planRulesOf, currentStage } from './command-kit.js';
+import { outstandingSignatures, reviewWindow, type ReviewWindow } from './plan-rules.js';
+import type { CaseState, Person } from './types.js';
+
+/** Read-side questions about a case that views, notifications and the sweep ask. */
+
+/** The date the next review is due, while an agreed plan awaits it and the clock runs. */
+export function nextReviewDate(state: CaseState): LocalDate | undefined {
+  if (state.status !== 'active' || state.paused) return undefined;
+  return state.plan?.content.reviewDate;
+}
+
+export interface OutstandingSignatory {
+  readonly roles: readonly string[];
+  readonly people: readonly Person[];
+}
+
+/** Who still has to sign the current plan. */
+export function outstandingSignatories(procedure: Procedure, state: CaseState): OutstandingSignatory[] {
+  const plan = state.plan;
+  if (!plan || plan.agreedOn !== undefined || state.status === 'closed') return [];
+  return outstandingSignatures(planRulesOf(procedure, plan), state, plan).map((requirement) => ({
+    roles: requirement.anyOf,
+    people: state.people.filter((p) => requirement.anyOf.includes(p.role)),
+  }));
+}
+
+/** The review window of the current plan: provisional while drafting (from `today`), fixed once agreed. */
+export function currentReviewWindow(
+  procedure: Procedure,
+  state: CaseState,
+  calendar: WorkingCalendar,
+  today: LocalDate,
+): ReviewWindow | undefined {
+  const plan = state.plan;
+  if (!plan) return undefined;
+  return reviewWindow(planRulesOf(procedure, plan), plan.agreedOn ?? today, calendar, plan.pausedWorkingDays);
+}
+
+export interface DatedMilestone {
+  readonly id: string;
+  readonly label: string;
+  readonly from: LocalDate;
+  readonly to: LocalDate;
+  readonly deadline: boolean;
+}
+
+/** The stage's week-by-week plan as dates: week 1 starts on the stage's start date. */
+export function datedMilestones(stage: Stage, startsOn: LocalDate): DatedMilestone[] {
+  return stage.milestones.map((m) => ({
+    id: m.id,
+    label: m.label,
+    from: addWeeks(startsOn, m.fromWeek - 1),
+    to: addDays(addWeeks(startsOn, m.toWeek), -1),
+    deadline: m.deadline,
+  }));
+}
+
+export type ResolvedRecipient =
+  | { readonly kind: 'person'; readonly person: Person; readonly because: Recipient }
+  | { readonly kind: 'course_mailbox' | 'course_team_channel'; readonly because: Recipient }
+  | { readonly kind: 'office'; readonly office: string; readonly label: string; readonly because: Recipient };
+
+export interface InformDecision {
+  readonly rule: InformRule;
+  readonly recipients: readonly ResolvedRecipient[];
+}
+
+/**
+ * Who the procedure says must be told about an event at a stage: "a copy is sent to the course
+ * mailbox", "if the university tutor is not present … inform them", "all correspondence copied
+ * to the Director". `absentRoles` come from the meeting record; `outcomeId` filters outcome rules.
+ */
+export function whoIsInformed(
+  procedure: Procedure,
+  state: CaseState,
+  stageId: string,
+  trigger: NotifyTrigger,
+  options: { readonly outcomeId?: string; readonly presentRoles?: readonly string[] } = {},
+): InformDecision[] {
+  const stage = procedure.stages.find((s) => s.id === stageId) ?? currentStage(state, procedure);
+  return stage.inform
+    .filter((rule) => rule.on === trigger)
+    .filter((rule) => rule.outcomes.length === 0 || (options.outcomeId !== undefined && rule.outcomes.includes(options.outcomeId)))
+    .map((rule) => ({
+      rule,
+      recipients: rule.to.flatMap((recipient): ResolvedRecipient[] => {
+        switch (recipient.kind) {
+          case 'course_mailbox':
+          case 'course_team_channel':
+            return [{ kind: recipient.kind, because: recipient }];
+          case 'office':
+            return [{ kind: 'office', office: recipient.office, label: recipient.label, because: recipient }];
+          case 'role':
+            return state.people.filter((p) => p.role === recipient.role).map((person) => ({ kind: 'person', person, because: recipient }));
+          case 'role_if_absent':
+            if (options.presentRoles?.includes(recipient.role)) return [];
+            return state.people.filter((p) => p.role === recipient.role).map((person) => ({ kind: 'person', person, because: recipient }));
+        }
+      }),
+    }))
+    .filter((decision) => decision.recipients.length > 0);
+}

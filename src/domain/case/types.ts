@@ -1,0 +1,222 @@
+import type { LocalDate } from '../calendar/index.js';
+
+/**
+ * The case aggregate: one trainee on one placement under one procedure (DESIGN.md "The case").
+ * State is only ever produced by folding the event trail (apply-event.ts), so replaying the
+ * trail always rebuilds it.
+ */
+
+export const APP_ROLES = ['course_team', 'admin'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+/** Who is asking. `id` is the person's sign-in name (UPN), compared case-insensitively. */
+export interface Actor {
+  readonly id: string;
+  readonly name: string;
+  readonly appRoles: readonly AppRole[];
+}
+
+export interface Person {
+  /** A role id from the procedure ("mentor", "partnership_tutor"). */
+  readonly role: string;
+  /** Sign-in name (UPN); also the email address in most tenants. */
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+}
+
+export interface Placement {
+  readonly school: string;
+  readonly subject: string | undefined;
+  readonly phase: string | undefined;
+  /** Programme or cohort, e.g. "PGCE Secondary 2026/27": the course team's channel filters on it. */
+  readonly programme: string;
+  readonly startsOn: LocalDate | undefined;
+  readonly endsOn: LocalDate | undefined;
+}
+
+export interface FrameworkLink {
+  readonly frameworkId: string;
+  readonly code: string;
+}
+
+export interface Concern {
+  readonly text: string;
+  readonly links: readonly FrameworkLink[];
+}
+
+export interface TargetAction {
+  /** A role id, or a responsibility code such as RCTTP's "T", "S", "RCTTP". */
+  readonly party: string;
+  readonly text: string;
+}
+
+export interface Target {
+  readonly id: string;
+  readonly text: string;
+  readonly links: readonly FrameworkLink[];
+  readonly actions: readonly TargetAction[];
+  readonly successCriteria: string | undefined;
+  readonly timescale: string | undefined;
+  readonly supportRequired: string | undefined;
+  readonly monitoring: string | undefined;
+  /** The target that current observations focus on. */
+  readonly observationFocus: boolean;
+}
+
+export interface PlanMeeting {
+  readonly heldOn: LocalDate | undefined;
+  readonly mode: 'online' | 'in_person' | undefined;
+  /** Role ids present, so the procedure can inform those absent. */
+  readonly attendees: readonly string[];
+  /** The concern relates to the school placement (Mid-Essex: professional tutor and subject mentor attend). */
+  readonly placementConcern: boolean;
+}
+
+export interface PlanContent {
+  readonly concernStatement: string | undefined;
+  readonly concerns: readonly Concern[];
+  readonly targets: readonly Target[];
+  readonly trainingNeeds: string | undefined;
+  readonly supportMeasures: readonly string[];
+  readonly reviewDate: LocalDate | undefined;
+  readonly meeting: PlanMeeting;
+}
+
+export interface Signature {
+  readonly role: string;
+  readonly personId: string;
+  readonly typedName: string;
+  readonly signedOn: LocalDate;
+  readonly at: string;
+}
+
+export interface TraineePerceptions {
+  readonly text: string;
+  readonly recordedBy: string;
+  readonly recordedOn: LocalDate;
+}
+
+/** Where a plan's rules come from: a stage's own plan, or an outcome's revised-plan rules. */
+export interface PlanRulesSource {
+  readonly stageId: string;
+  readonly outcome: { readonly stageId: string; readonly outcomeId: string; readonly panelId?: string } | undefined;
+}
+
+export interface Plan {
+  /** 1 for the first plan on the case, then 2, 3 … for revised plans. */
+  readonly version: number;
+  /** The stage the plan is drafted at. */
+  readonly stageId: string;
+  /** The stage whose review judges it. */
+  readonly reviewAt: string;
+  readonly rulesFrom: PlanRulesSource;
+  readonly content: PlanContent;
+  readonly perceptions: TraineePerceptions | undefined;
+  readonly signatures: readonly Signature[];
+  readonly agreedOn: LocalDate | undefined;
+  /** Working days the case was paused for health since agreement: they extend the window. */
+  readonly pausedWorkingDays: number;
+  readonly extensions: readonly { readonly from: LocalDate; readonly to: LocalDate; readonly reason: string }[];
+}
+
+export const PROGRESS_RATINGS = ['met', 'partly_met', 'not_met'] as const;
+export type ProgressRating = (typeof PROGRESS_RATINGS)[number];
+
+export interface TargetProgress {
+  readonly targetId: string;
+  readonly rating: ProgressRating;
+  readonly comment: string | undefined;
+}
+
+export interface Review {
+  readonly id: string;
+  readonly stageId: string;
+  readonly planVersion: number | undefined;
+  readonly reviewedOn: LocalDate;
+  readonly progress: readonly TargetProgress[];
+  readonly evidence: string | undefined;
+  readonly notes: string | undefined;
+  readonly attendees: readonly string[];
+  readonly outcomeId: string;
+  readonly nextSteps: string | undefined;
+  readonly recordedBy: string;
+}
+
+export interface PanelMember {
+  readonly id: string;
+  readonly name: string;
+  readonly role: string | undefined;
+}
+
+export interface PanelMeetingRecord {
+  readonly heldOn: LocalDate;
+  readonly attendees: readonly string[];
+  readonly decisionId: string | undefined;
+  readonly rationale: string | undefined;
+}
+
+export interface PanelState {
+  readonly panelId: string;
+  readonly stageId: string;
+  readonly convenedOn: LocalDate;
+  readonly members: readonly PanelMember[];
+  readonly evidence: readonly string[];
+  readonly chair: string | undefined;
+  readonly meetings: readonly PanelMeetingRecord[];
+  readonly decisionId: string | undefined;
+}
+
+export const CASE_STATUSES = ['planning', 'awaiting_signatures', 'active', 'awaiting_decision', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+export const CLOSE_RESOLUTIONS = ['resolved', 'decision', 'withdrawn', 'referred', 'handed_off', 'closed_by_course_team'] as const;
+export type CloseResolution = (typeof CLOSE_RESOLUTIONS)[number];
+
+export const PAUSE_REASONS = ['health', 'bereavement', 'other_leave'] as const;
+export type PauseReason = (typeof PAUSE_REASONS)[number];
+
+export interface StageVisit {
+  readonly stageId: string;
+  readonly enteredOn: LocalDate;
+  readonly via: StageEntry;
+}
+
+export const STAGE_ENTRIES = ['opened', 'plan_agreed', 'outcome', 'escalation', 'decision'] as const;
+export type StageEntry = (typeof STAGE_ENTRIES)[number];
+
+export interface CaseState {
+  readonly id: string;
+  readonly reference: string;
+  readonly procedureId: string;
+  readonly procedureVersion: number;
+  readonly reasons: readonly string[];
+  readonly people: readonly Person[];
+  readonly placement: Placement;
+  readonly openedOn: LocalDate;
+  readonly openedBy: string;
+  readonly reinitiation: { readonly groundId: string; readonly evidence: string | undefined } | undefined;
+  readonly status: CaseStatus;
+  readonly stageId: string;
+  readonly stageStartsOn: LocalDate;
+  readonly stageHistory: readonly StageVisit[];
+  readonly plan: Plan | undefined;
+  readonly previousPlans: readonly Plan[];
+  readonly reviews: readonly Review[];
+  readonly panels: readonly PanelState[];
+  readonly tasksDone: readonly { readonly stageId: string; readonly taskId: string; readonly by: string; readonly on: LocalDate; readonly note: string | undefined }[];
+  readonly paused: { readonly since: LocalDate; readonly reason: PauseReason } | undefined;
+  readonly placementSuspended: { readonly on: LocalDate; readonly by: string } | undefined;
+  readonly closure:
+    | {
+        readonly on: LocalDate;
+        readonly resolution: CloseResolution;
+        readonly outcomeId: string | undefined;
+        readonly reason: string | undefined;
+        readonly handOffTo: string | undefined;
+      }
+    | undefined;
+  /** Number of events applied: the case's version for optimistic concurrency. */
+  readonly version: number;
+  readonly updatedAt: string;
+}

@@ -1,0 +1,322 @@
+import { z } from 'zod';
+import { durationSchema } from '../calendar/index.js';
+import { frameworkSchema } from '../frameworks/framework.js';
+
+/**
+ * Procedures are data (DESIGN.md "Procedures are data"): one generic engine runs every
+ * provider's procedure from a definition validated by these schemas. A provider can load its
+ * own definition from JSON; the five seed providers' definitions live in ../procedures.
+ *
+ * The stage model: entering a stage that has `plan` rules starts a plan (drafted, signed,
+ * agreed). A stage with `review` ends in one of its outcomes; a stage with a plan but no
+ * review hands the agreed plan on to `next` (BCU Stage 1 → Stage 2 review). An outcome's
+ * effect closes the case, moves it to another stage, or asks for revised targets that are
+ * then reviewed at a given stage (BCU "revise the targets … and Stage 3 can be repeated").
+ */
+
+const slug = z.string().regex(/^[a-z0-9][a-z0-9_]*$/, 'use lower-case letters, digits and underscores');
+const label = z.string().trim().min(1).max(200);
+const prose = z.string().trim().min(1).max(2000);
+
+export const ROLE_SIDES = ['trainee', 'school', 'provider'] as const;
+
+export const roleSchema = z.strictObject({
+  id: slug,
+  /** The provider's own name for the role, e.g. "Class teacher/mentor", "Partnership Tutor". */
+  label,
+  side: z.enum(ROLE_SIDES),
+  /** A case cannot be opened without someone in this role. */
+  requiredOnCase: z.boolean().default(false),
+  /** Several people may hold it (school based mentors, the mentor team). */
+  multiple: z.boolean().default(false),
+});
+
+export const reasonSchema = z.strictObject({
+  id: slug,
+  label: prose,
+  /** The concern is about conduct (Teachers' Standards Part Two). */
+  conduct: z.boolean().default(false),
+});
+
+export const responsibilitySchema = z.strictObject({
+  code: z.string().trim().min(1).max(12),
+  label,
+});
+
+/** Who is told, and when: the "a copy is sent to …" steps, as data. */
+export const NOTIFY_TRIGGERS = [
+  'case_opened',
+  'plan_agreed',
+  'review_recorded',
+  'stage_entered',
+  'decision_recorded',
+  'case_closed',
+] as const;
+
+export const recipientSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('course_mailbox') }),
+  z.strictObject({ kind: z.literal('course_team_channel') }),
+  z.strictObject({ kind: z.literal('role'), role: slug }),
+  /** "If the university tutor is not present … inform them": only when absent from the meeting. */
+  z.strictObject({ kind: z.literal('role_if_absent'), role: slug }),
+  /** A named office with its own mailbox, e.g. "Student Governance", "the school". */
+  z.strictObject({ kind: z.literal('office'), office: slug, label }),
+]);
+
+export const informRuleSchema = z.strictObject({
+  on: z.enum(NOTIFY_TRIGGERS),
+  to: z.array(recipientSchema).min(1),
+  /** Why: the provider's words, shown in notifications and the event trail. */
+  note: prose.optional(),
+  /** The form document is attached (the provider's "a copy of the form"). */
+  attachForm: z.boolean().default(false),
+  /** Only for these outcome/decision ids (empty: every one). */
+  outcomes: z.array(slug).default([]),
+});
+
+export const PLAN_FIELDS = [
+  'concern_statement',
+  'trainee_perceptions',
+  'trainee_actions',
+  'support_actions',
+  'training_needs',
+  'support_measures',
+  'success_criteria',
+  'monitoring',
+  'timescale',
+  'evidence',
+  'responsibility',
+] as const;
+
+export const MEETING_MODES = ['online', 'in_person', 'any'] as const;
+
+export const meetingSchema = z.strictObject({
+  mode: z.enum(MEETING_MODES),
+  /** Roles expected at the meeting. */
+  attendees: z.array(slug).default([]),
+  /** Roles expected only when the concern relates to the school placement (Mid-Essex). */
+  attendeesWhenPlacementConcern: z.array(slug).default([]),
+  description: prose.optional(),
+});
+
+export const signatureRequirementSchema = z.strictObject({
+  /** Satisfied by a signature from any one of these roles. */
+  anyOf: z.array(slug).min(1),
+  /** Required only when the case has someone in one of these roles ("Staff (if applicable)"). */
+  whenAssigned: z.boolean().default(false),
+});
+
+export const planRulesSchema = z.strictObject({
+  title: label,
+  minTargets: z.number().int().min(0).default(1),
+  maxTargets: z.number().int().min(1).max(20).optional(),
+  /** Mid-Essex: "Only one target should be the focus of an observation at any one time." */
+  oneTargetPerObservation: z.boolean().default(false),
+  /** Latest review date, counted from the day the plan is agreed. */
+  reviewWindow: durationSchema.optional(),
+  reviewWindowText: prose.optional(),
+  /** Frameworks whose items concerns and targets are linked to. */
+  frameworks: z.array(z.string().min(1)).min(1),
+  /** Targets must each cite at least one framework item. */
+  targetsLinkedToFramework: z.boolean().default(true),
+  fields: z.array(z.enum(PLAN_FIELDS)).default([]),
+  /** Parties who get actions of their own ("actions for the trainee and all those working with them"). */
+  actionParties: z.array(slug).default([]),
+  /** RCTTP's T / S / RCTTP responsibility codes. */
+  responsibilities: z.array(responsibilitySchema).default([]),
+  /** Support measures offered (Bright Futures: additional training, planning support, adjusted workload). */
+  supportMeasureOptions: z.array(label).default([]),
+  /** SMART targets are expected. */
+  smartTargets: z.boolean().default(false),
+  meeting: meetingSchema.optional(),
+  signatures: z.strictObject({
+    required: z.array(signatureRequirementSchema).default([]),
+    /** Typed signature with full name and date (Mid-Essex). */
+    typedFullName: z.boolean().default(true),
+    statement: prose,
+  }),
+  /** Words the provider prints on the form for the trainee, e.g. what happens if targets are not met. */
+  noticeToTrainee: prose.optional(),
+});
+
+export const outcomeEffectSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('close'),
+    resolution: z.enum(['resolved', 'decision', 'withdrawn', 'referred']),
+  }),
+  z.strictObject({ type: z.literal('go_to_stage'), stage: slug }),
+  /** New targets are agreed (under `plan`, or the stage's own plan rules), then reviewed at `reviewAt`. */
+  z.strictObject({ type: z.literal('revise'), reviewAt: slug, plan: planRulesSchema.optional() }),
+  /** The case continues under a separate procedure not run by this definition (Mid-Essex Cause for Concern). */
+  z.strictObject({ type: z.literal('hand_off'), to: label }),
+  /** The case stays where it is (a side panel deciding the procedure continues). */
+  z.strictObject({ type: z.literal('continue') }),
+]);
+
+export const OUTCOME_CONDITIONS = ['all_targets_met', 'some_target_not_met'] as const;
+
+export const outcomeSchema = z.strictObject({
+  id: slug,
+  label: prose,
+  /** What happens next, in plain words for the person choosing it. */
+  explanation: prose,
+  effect: outcomeEffectSchema,
+  /** A rule the recorded progress must satisfy for this outcome to be chosen. */
+  condition: z.enum(OUTCOME_CONDITIONS).optional(),
+  /** Information to give the trainee with this outcome (BCU resit fee). */
+  traineeNotice: prose.optional(),
+});
+
+export const REVIEW_KINDS = ['review', 'formal_review', 'consultation', 'meeting', 'decision'] as const;
+
+export const reviewRulesSchema = z.strictObject({
+  kind: z.enum(REVIEW_KINDS),
+  title: label,
+  /** Roles who carry out the review. */
+  reviewers: z.array(slug).min(1),
+  /** Progress is recorded per target (met / partly met / not met). */
+  perTarget: z.boolean().default(true),
+  evidenceRequired: z.boolean().default(true),
+  /** Whose comments the per-target record carries (Mid-Essex: "Mentor & PM"). */
+  commentsBy: z.array(slug).default([]),
+  meeting: meetingSchema.optional(),
+  /** An observation is part of the review (Bright Futures: by the professional mentor; Stage 3 by the Lead). */
+  observationBy: z.array(slug).default([]),
+  outcomes: z.array(outcomeSchema).min(1),
+});
+
+export const panelSchema = z.strictObject({
+  id: slug,
+  title: label,
+  /** Who convenes it. */
+  convenedBy: z.array(slug).default([]),
+  maxMembers: z.number().int().min(1).optional(),
+  quorum: z.number().int().min(1).optional(),
+  /** "At the first meeting a Chair of the panel will be agreed." */
+  chairAgreedAtFirstMeeting: z.boolean().default(false),
+  /** Evidence the panel considers. */
+  evidence: z.array(prose).default([]),
+  /** Stages at which it may be convened; empty = any stage. */
+  availableAt: z.array(slug).default([]),
+  decisions: z.array(outcomeSchema).min(1),
+  description: prose.optional(),
+});
+
+export const milestoneSchema = z.strictObject({
+  id: slug,
+  label: prose,
+  /** Weeks are counted from the stage start: week 1 is days 0–6. */
+  fromWeek: z.number().int().min(1),
+  toWeek: z.number().int().min(1),
+  /** A deadline at the end of `toWeek` (RCTTP: Progress Review "by the end of week 5"). */
+  deadline: z.boolean().default(false),
+});
+
+export const stageTaskSchema = z.strictObject({
+  id: slug,
+  label: prose,
+  /** Roles responsible for it. */
+  by: z.array(slug).default([]),
+});
+
+export const FORMALITIES = ['informal', 'formal', 'panel', 'decision'] as const;
+
+export const stageSchema = z
+  .strictObject({
+    id: slug,
+    /** The provider's name: "Stage 2: Cause for Concern", "Step 4". */
+    title: label,
+    formality: z.enum(FORMALITIES),
+    description: prose.optional(),
+    /** A case may be opened directly at this stage. */
+    openable: z.boolean().default(false),
+    plan: planRulesSchema.optional(),
+    review: reviewRulesSchema.optional(),
+    /** The stage's decision is taken by this panel (by id in the procedure's panels). */
+    panel: slug.optional(),
+    /** For a plan-only stage: where the agreed plan is reviewed. */
+    next: slug.optional(),
+    /** Latest review date after extensions, counted from the day the plan was agreed. */
+    extensionCap: durationSchema.optional(),
+    /** Stages the course team may move the case to without a review (escalation). */
+    escalateTo: z.array(slug).default([]),
+    /** Things to be done at this stage, each checked off with who and when. */
+    tasks: z.array(stageTaskSchema).default([]),
+    /** Week-by-week plan (RCTTP Deferred Final Assessment). */
+    milestones: z.array(milestoneSchema).default([]),
+    durationWeeks: z.number().int().min(1).optional(),
+    /** The placement may be suspended at this stage (Enhanced Support step 5). */
+    allowsSuspension: z.boolean().default(false),
+    inform: z.array(informRuleSchema).default([]),
+  })
+  .refine((stage) => stage.plan !== undefined || stage.review !== undefined || stage.panel !== undefined, {
+    message: 'a stage needs a plan, a review or a panel',
+  });
+
+export const reinitiationSchema = z.strictObject({
+  /** A second case under this procedure needs one of these grounds. */
+  grounds: z
+    .array(
+      z.strictObject({
+        id: slug,
+        label: prose,
+        /** Evidence the ground needs, e.g. "a medical certificate". */
+        evidence: prose.optional(),
+        /** Considered case by case by the course team. */
+        caseByCase: z.boolean().default(false),
+      }),
+    )
+    .min(1),
+});
+
+export const procedureSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and hyphens'),
+  version: z.number().int().min(1),
+  provider: z.strictObject({ id: slug, name: label, shortName: label }),
+  name: label,
+  /** The provider's words on what the procedure is for. */
+  purpose: prose,
+  confidential: z.boolean().default(false),
+  frameworks: z.array(frameworkSchema).min(1),
+  reasons: z.array(reasonSchema).min(1),
+  roles: z.array(roleSchema).min(1),
+  /** Roles who may raise a concern and open a case (course team may always). */
+  raisedBy: z.array(slug).default([]),
+  stages: z.array(stageSchema).min(1),
+  panels: z.array(panelSchema).default([]),
+  reinitiation: reinitiationSchema.optional(),
+  /** Provider closure days and ranges, on top of weekends and England and Wales bank holidays. */
+  calendar: z
+    .strictObject({
+      closures: z
+        .array(
+          z.union([
+            z.string(),
+            z.strictObject({ from: z.string(), to: z.string(), reason: z.string().max(200).optional() }),
+          ]),
+        )
+        .default([]),
+    })
+    .default({ closures: [] }),
+  /** Provider notes printed with the procedure (Bright Futures' placement requirements). */
+  notes: z.array(prose).default([]),
+});
+
+export type Role = z.infer<typeof roleSchema>;
+export type Reason = z.infer<typeof reasonSchema>;
+export type Recipient = z.infer<typeof recipientSchema>;
+export type InformRule = z.infer<typeof informRuleSchema>;
+export type PlanField = (typeof PLAN_FIELDS)[number];
+export type Meeting = z.infer<typeof meetingSchema>;
+export type SignatureRequirement = z.infer<typeof signatureRequirementSchema>;
+export type PlanRules = z.infer<typeof planRulesSchema>;
+export type OutcomeEffect = z.infer<typeof outcomeEffectSchema>;
+export type Outcome = z.infer<typeof outcomeSchema>;
+export type ReviewRules = z.infer<typeof reviewRulesSchema>;
+export type Panel = z.infer<typeof panelSchema>;
+export type Milestone = z.infer<typeof milestoneSchema>;
+export type Stage = z.infer<typeof stageSchema>;
+export type Procedure = z.infer<typeof procedureSchema>;
+export type ProcedureInput = z.input<typeof procedureSchema>;
+export type NotifyTrigger = (typeof NOTIFY_TRIGGERS)[number];
+export type Formality = (typeof FORMALITIES)[number];

@@ -43,13 +43,18 @@ export function signPlan(ctx: CommandContext, state: CaseState, input: SignPlanI
   const rules = planRulesOf(procedure, plan);
   const requirements = applicableRequirements(rules, state);
   const person = state.people.find((p) => p.role === input.role && p.id === actor.id.toLowerCase());
+  // A form that names no signatories (RCTTP's plan is "discussed with the Trainee") is agreed by
+  // a member of staff on the case recording that agreement.
+  const staffRoles = procedure.roles.filter((r) => r.side !== 'trainee').map((r) => r.id);
   const signsForRole =
-    requirements.length === 0 ? person !== undefined : requirements.some((r) => r.anyOf.includes(input.role));
+    requirements.length === 0 ? staffRoles.includes(input.role) : requirements.some((r) => r.anyOf.includes(input.role));
   if (!person || !signsForRole) {
     const held = rolesOnCase(state, actor).map((r) => roleLabel(procedure, r));
     throw new DomainError(
       'not_a_signatory',
-      `${rules.title} is signed by ${requirements.map((r) => r.anyOf.map((id) => roleLabel(procedure, id)).join(' or ')).join(', ')}. ` +
+      (requirements.length === 0
+        ? `${rules.title} is agreed by a member of staff named on the case. `
+        : `${rules.title} is signed by ${requirements.map((r) => r.anyOf.map((id) => roleLabel(procedure, id)).join(' or ')).join(', ')}. `) +
         (held.length > 0 ? `You are named on this case as ${held.join(', ')}.` : 'You are not named on this case.'),
     );
   }

@@ -1,0 +1,106 @@
+import type { LocalDate } from './calendar/index.js';
+import type { CaseEvent } from './case/events.js';
+import { nextReviewDate } from './case/queries.js';
+import type { CaseState, CaseStatus, CloseResolution } from './case/types.js';
+
+/**
+ * Ports the domain owns (STYLE.md 5); adapters in src/store implement them. Everything that
+ * crosses is a domain type: SharePoint column names never come through here.
+ */
+
+/** What a list view shows of a case, kept on the case's own row so dashboards read no trails. */
+export interface CaseSummary {
+  readonly id: string;
+  readonly reference: string;
+  readonly procedureId: string;
+  readonly stageId: string;
+  readonly status: CaseStatus;
+  readonly paused: boolean;
+  readonly programme: string;
+  readonly school: string;
+  readonly traineeId: string;
+  readonly traineeName: string;
+  /** Everyone named on the case, by role: what "my cases" and access checks use. */
+  readonly people: readonly { readonly role: string; readonly id: string; readonly name: string }[];
+  readonly reasons: readonly string[];
+  readonly openedOn: LocalDate;
+  readonly nextReviewDate: LocalDate | undefined;
+  /** Signatures still needed on the current plan (0 once agreed). */
+  readonly awaitingSignatures: boolean;
+  readonly closedOn: LocalDate | undefined;
+  readonly resolution: CloseResolution | undefined;
+  readonly outcomeId: string | undefined;
+  readonly version: number;
+  readonly updatedAt: string;
+}
+
+export function summarise(state: CaseState, traineeRoles: readonly string[] = ['trainee']): CaseSummary {
+  const trainee = state.people.find((p) => traineeRoles.includes(p.role));
+  return {
+    id: state.id,
+    reference: state.reference,
+    procedureId: state.procedureId,
+    stageId: state.stageId,
+    status: state.status,
+    paused: state.paused !== undefined,
+    programme: state.placement.programme,
+    school: state.placement.school,
+    traineeId: trainee?.id ?? '',
+    traineeName: trainee?.name ?? '',
+    people: state.people.map((p) => ({ role: p.role, id: p.id, name: p.name })),
+    reasons: state.reasons,
+    openedOn: state.openedOn,
+    nextReviewDate: nextReviewDate(state),
+    awaitingSignatures: state.status === 'planning' || state.status === 'awaiting_signatures',
+    closedOn: state.closure?.on,
+    resolution: state.closure?.resolution,
+    outcomeId: state.closure?.outcomeId,
+    version: state.version,
+    updatedAt: state.updatedAt,
+  };
+}
+
+/** A case as stored: its state, its trail, and the version token the next write must present. */
+export interface StoredCase {
+  readonly state: CaseState;
+  readonly events: readonly CaseEvent[];
+  /** Opaque concurrency token (the store's eTag); sent back with the next write. */
+  readonly etag: string;
+}
+
+export interface CaseQuery {
+  readonly status?: CaseStatus | 'open';
+  readonly procedureId?: string;
+  readonly stageId?: string;
+  readonly programme?: string;
+  /** Cases whose next review is on or before this date. */
+  readonly reviewDueOnOrBefore?: LocalDate;
+  /** Cases naming this person (any role). */
+  readonly personId?: string;
+  /** Trainee name or case reference, case-insensitive prefix or substring. */
+  readonly search?: string;
+  readonly limit?: number;
+  /** Opaque cursor from a previous page. */
+  readonly cursor?: string;
+}
+
+export interface CasePage {
+  readonly items: readonly CaseSummary[];
+  readonly nextCursor: string | undefined;
+  readonly total: number;
+}
+
+export interface CaseRepository {
+  /** Stores a newly opened case; idempotent for the same case id and events. */
+  create(opened: { readonly state: CaseState; readonly events: readonly CaseEvent[] }): Promise<StoredCase>;
+  /** Appends a command's events to a case last read at `etag`; a concurrent change raises a conflict carrying the current case. */
+  append(
+    current: StoredCase,
+    result: { readonly state: CaseState; readonly events: readonly CaseEvent[] },
+  ): Promise<StoredCase>;
+  /** The whole case, or undefined when there is none with that id. */
+  find(caseId: string): Promise<StoredCase | undefined>;
+  list(query: CaseQuery): Promise<CasePage>;
+  /** Earlier cases for a trainee under a procedure (re-initiation rules). */
+  countForTrainee(traineeId: string, procedureId: string): Promise<number>;
+}

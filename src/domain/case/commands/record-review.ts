@@ -75,7 +75,9 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
     );
   }
   const plan = state.plan;
-  if (review.perTarget && (state.status !== 'active' || plan?.agreedOn === undefined)) {
+  // The agreed plan is what is judged, whether its review stage was entered on agreement or by an
+  // outcome (Bright Futures Stage 3 reviews the Stage 2 targets): a plan being drafted or signed has none.
+  if (review.perTarget && plan?.agreedOn === undefined) {
     throw new DomainError('plan_not_agreed', 'The targets under review have not been agreed and signed yet.');
   }
   const outcome = review.outcomes.find((o) => o.id === input.outcomeId);

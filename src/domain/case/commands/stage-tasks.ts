@@ -17,7 +17,9 @@ export function completeTask(ctx: CommandContext, state: CaseState, input: Compl
   const stage = currentStage(state, ctx.procedure);
   const task = stage.tasks.find((t) => t.id === input.taskId);
   if (!task) throw new DomainError('task_unknown', `${stage.title} has no task "${input.taskId}".`);
-  if (state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id)) {
+  // Done once per visit: the Executive Group convened again hears a new report (RCTTP).
+  const visit = state.stageHistory.length - 1;
+  if (state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id && t.visit === visit)) {
     throw new DomainError('invalid_input', `“${task.label}” is already done.`);
   }
   const builder = new EventBuilder(ctx, state.id, state);

@@ -1,0 +1,419 @@
+import { describe, expect, it } from 'vitest';
+import { replay } from '../../case/apply-event.js';
+import { convenePanel } from '../../case/commands/convene-panel.js';
+import { editPlan, type PlanDraft } from '../../case/commands/edit-plan.js';
+import { pauseCase, resumeCase } from '../../case/commands/pause-case.js';
+import { recordPanelMeeting } from '../../case/commands/record-panel-meeting.js';
+import { recordReview } from '../../case/commands/record-review.js';
+import { recordTraineePerceptions } from '../../case/commands/record-trainee-perceptions.js';
+import { signPlan } from '../../case/commands/sign-plan.js';
+import { completeTask } from '../../case/commands/stage-tasks.js';
+import { nextReviewDate, outstandingSignatories, whoIsInformed } from '../../case/queries.js';
+import type { CaseDriver } from '../../case/testing.js';
+import type { Person, ProgressRating } from '../../case/types.js';
+import { BCU_TRACKER_ID } from '../../frameworks/bcu-formative-assessment-tracker.js';
+import { TEACHERS_STANDARDS_ID } from '../../frameworks/teachers-standards.js';
+import { bcuRapidImprovementTargets as bcu } from '../bcu-rapid-improvement-targets.js';
+import { history, on, openWalk, progressOf, recipients, refusal, sign, workday, type Opening } from './walk-kit.js';
+
+/**
+ * BCU Rapid Improvement Targets, walked through the engine from the Stage 1 form to every
+ * terminal outcome: Stage 2 sufficient, Stage 3 sufficient (after revised targets, and after
+ * the targets are extended and Stage 3 repeated), Stage 4 further RIT, and each of the five
+ * Placement Review Panel decisions at Stage 5. Summer term 2027: the Early May bank holiday
+ * (Monday 3 May) falls inside the 10-working-day window.
+ */
+
+const SCHOOL = 'hollybank.bham.sch.uk';
+const person = (role: string, name: string, email: string): Person => ({ role, id: email, name, email });
+
+const trainee = person('trainee', 'Priya Sharma', 'priya.sharma@mail.bcu.ac.uk');
+const mentor = person('mentor', 'Gareth Evans', `g.evans@${SCHOOL}`);
+const tutor = person('tutor', 'Helen Okafor', 'helen.okafor@bcu.ac.uk');
+const seniorLeader = person('senior_school_leader', 'Rachel Donnelly', `r.donnelly@${SCHOOL}`);
+const courseLeader = person('course_leader', 'Mark Whitfield', 'mark.whitfield@bcu.ac.uk');
+const pdt = person('professional_development_tutor', 'Siobhan Kelly', 'siobhan.kelly@bcu.ac.uk');
+
+const opening: Opening = {
+  on: '2027-04-22',
+  by: 'mentor',
+  input: {
+    reference: 'BCU-RIT-2027-031',
+    reasons: ['not_expected_progress', 'teaching_pupil_progress'],
+    people: [trainee, mentor, tutor, seniorLeader, courseLeader, pdt],
+    placement: {
+      school: 'Hollybank Primary School, Birmingham',
+      subject: undefined,
+      phase: 'Primary (Year 4)',
+      programme: 'PGCE Primary and Early Years 2026/27',
+      startsOn: workday(bcu, '2027-04-12'),
+      endsOn: workday(bcu, '2027-06-25'),
+    },
+  },
+};
+
+const tracker = (code: string) => ({ frameworkId: BCU_TRACKER_ID, code });
+
+/** The Rapid Improvement Target Form: concerns against the tracker, up to three targets, actions for each party. */
+function ritForm(options: { readonly heldOn: string; readonly reviewDate: string; readonly tutorPresent: boolean; readonly targets?: number }): PlanDraft {
+  const targets = [
+    {
+      text: 'Establish a consistent entry and settling routine so that learning starts within three minutes of the bell.',
+      links: [tracker('FAT7')],
+      actions: [
+        { party: 'trainee', text: 'Script the routine and rehearse it with the class; use it in every lesson.' },
+        { party: 'mentor', text: 'Observe the first ten minutes of two lessons a week and give same-day feedback.' },
+        { party: 'tutor', text: 'Joint observation with the mentor focused on this target.' },
+      ],
+      successCriteria: 'In observed lessons, all pupils are engaged in the starter within three minutes.',
+      timescale: 'By the review date',
+      observationFocus: true,
+    },
+    {
+      text: 'Adapt maths tasks for the lower attaining group so that they can complete the core task.',
+      links: [tracker('FAT5')],
+      actions: [
+        { party: 'trainee', text: 'Plan a scaffolded version of each core task and share it with the mentor the day before.' },
+        { party: 'mentor', text: 'Check the adapted tasks in weekly planning.' },
+      ],
+      successCriteria: 'Pupils’ books show the lower attaining group completing the core task.',
+      timescale: 'By the review date',
+      observationFocus: false,
+    },
+    {
+      text: 'Use mini-whiteboard checks at two points in each lesson and adjust the teaching in response.',
+      links: [tracker('FAT6')],
+      actions: [
+        { party: 'trainee', text: 'Mark the two hinge points in every lesson plan.' },
+        { party: 'tutor', text: 'Share an exemplar lesson with hinge questions.' },
+      ],
+      successCriteria: 'Observed lessons show the trainee changing the plan after a whiteboard check.',
+      timescale: 'By the review date',
+      observationFocus: false,
+    },
+  ];
+  return {
+    concernStatement:
+      'Pupils in Year 4 are not making the expected progress in maths: lessons start slowly, low-level disruption is not addressed and tasks are not adapted for the lower attaining group.',
+    concerns: [
+      { text: 'Low-level disruption is not addressed at the start of lessons.', links: [tracker('FAT7')] },
+      { text: 'Tasks are not adapted, so the lower attaining group cannot access the core task.', links: [tracker('FAT5'), tracker('FAT6')] },
+    ],
+    targets: targets.slice(0, options.targets ?? 3),
+    trainingNeeds: 'Central session on behaviour routines (Managing behaviour) and adaptive teaching in maths.',
+    supportMeasures: [],
+    reviewDate: workday(bcu, options.reviewDate),
+    meeting: {
+      heldOn: workday(bcu, options.heldOn),
+      mode: 'in_person',
+      attendees: options.tutorPresent ? ['trainee', 'mentor', 'tutor'] : ['trainee', 'mentor'],
+      placementConcern: true,
+    },
+  };
+}
+
+/** Who the plan's agreement informs, as a notifier would ask: at the stage whose review asked for the form. */
+function informedOnAgreement(c: CaseDriver): string[] {
+  const plan = c.state.plan;
+  if (!plan) throw new Error('no plan');
+  const asked = plan.rulesFrom.outcome;
+  return recipients(
+    whoIsInformed(bcu, c.state, asked?.stageId ?? plan.stageId, 'plan_agreed', {
+      ...(asked ? { outcomeId: asked.outcomeId } : {}),
+      presentRoles: plan.content.meeting.attendees,
+    }),
+  );
+}
+
+/**
+ * Signs a form with exactly its signatories: the senior school leader is refused, the form is
+ * not agreed after the trainee alone, and the last signature (mentor or tutor) agrees it.
+ */
+function signForm(c: CaseDriver, staff: 'mentor' | 'tutor', tutorPresent: boolean): void {
+  expect(refusal(c, () => sign(c, 'senior_school_leader')).code).toBe('not_a_signatory');
+  expect(refusal(c, () => c.run('trainee', signPlan, { role: 'trainee', typedName: 'P Sharma' })).code).toBe('invalid_input');
+  sign(c, 'trainee');
+  expect(c.state.status).toBe('awaiting_signatures');
+  expect(c.state.plan?.agreedOn).toBeUndefined();
+  expect(outstandingSignatories(bcu, c.state).map((o) => o.roles)).toEqual([['mentor', 'tutor']]);
+  sign(c, staff);
+  expect(c.state.status).toBe('active');
+  expect(c.state.plan?.agreedOn).toBe(c.clock.today);
+  expect(c.state.plan?.signatures.map((s) => [s.role, s.typedName])).toEqual([
+    ['trainee', 'Priya Sharma'],
+    [staff, staff === 'mentor' ? 'Gareth Evans' : 'Helen Okafor'],
+  ]);
+  // A copy goes to the course mailbox; the university tutor is told only when not at the meeting.
+  expect(informedOnAgreement(c)).toEqual(tutorPresent ? ['course_mailbox'] : ['course_mailbox', `tutor:${tutor.email}`]);
+}
+
+type Step = (c: CaseDriver) => void;
+
+/** Stage 1: the form is completed with the trainee, who shares their perceptions, and signed. */
+const stage1 =
+  (tutorPresent: boolean): Step =>
+  (c) => {
+    on(c, '2027-04-22');
+    expect(c.state).toMatchObject({ stageId: 'stage_1', status: 'planning', openedBy: mentor.id });
+    c.run('trainee', recordTraineePerceptions, {
+      text: 'I agree the start of lessons is slow. I have been unsure how to adapt the maths without lowering expectations.',
+    });
+    const form = ritForm({ heldOn: '2027-04-22', reviewDate: '2027-04-29', tutorPresent });
+    // At most three targets.
+    const fourth = form.targets[0];
+    if (!fourth) throw new Error('form');
+    expect(refusal(c, () => c.run('mentor', editPlan, { plan: { ...form, targets: [...form.targets, fourth] }, withdrawSignatures: false })).code).toBe(
+      'too_many_targets',
+    );
+    // Concerns are identified against the BCU ITE Formative Assessment Tracker, not the Teachers' Standards.
+    const againstStandards = { ...form, concerns: [{ text: 'Behaviour', links: [{ frameworkId: TEACHERS_STANDARDS_ID, code: 'TS7' }] }] };
+    expect(refusal(c, () => c.run('mentor', editPlan, { plan: againstStandards, withdrawSignatures: false })).code).toBe('unknown_framework_item');
+    // Actions are for the trainee and the class teacher/mentor/university tutor only.
+    const forPdt = { ...form, targets: form.targets.map((t) => ({ ...t, actions: [...t.actions, { party: 'professional_development_tutor', text: 'x' }] })) };
+    expect(refusal(c, () => c.run('mentor', editPlan, { plan: forPdt, withdrawSignatures: false })).code).toBe('invalid_input');
+    c.run('mentor', editPlan, { plan: form, withdrawSignatures: false });
+    signForm(c, 'mentor', tutorPresent);
+    // The agreed form is reviewed at Stage 2.
+    expect(c.state).toMatchObject({ stageId: 'stage_2', status: 'active' });
+    expect(nextReviewDate(c.state)).toBe('2027-04-29');
+  };
+
+/** A per-target review (Stages 2 and 3): the mentor or tutor records progress on every target, with evidence. */
+const review =
+  (stageId: 'stage_2' | 'stage_3', date: string, outcomeId: string, ratings: readonly ProgressRating[]): Step =>
+  (c) => {
+    on(c, date);
+    expect(c.state).toMatchObject({ stageId, status: 'active' });
+    // The trainee takes part but does not record the review.
+    expect(refusal(c, () => c.run('trainee', recordReview, { progress: progressOf(c.state, ratings), evidence: 'x', attendees: [], outcomeId })).code).toBe(
+      'not_permitted',
+    );
+    // Reviews use the full range of evidence.
+    expect(refusal(c, () => c.run('mentor', recordReview, { progress: progressOf(c.state, ratings), attendees: [], outcomeId })).code).toBe('missing_field');
+    c.run('mentor', recordReview, {
+      progress: progressOf(c.state, ratings, 'Observed lessons and pupils’ books'),
+      evidence: 'Two observed maths lessons, weekly planning, pupils’ books and the tutor’s visit notes.',
+      attendees: ['trainee', 'mentor', 'tutor'],
+      outcomeId,
+    });
+    expect(c.state.reviews.at(-1)).toMatchObject({ stageId, outcomeId, reviewedOn: date });
+    // A copy of the completed form goes to the course mailbox.
+    expect(recipients(whoIsInformed(bcu, c.state, stageId, 'review_recorded', { outcomeId }))).toEqual(['course_mailbox']);
+  };
+
+/**
+ * Stage 2, insufficient progress: revised targets with a timescale of up to 10 working days from
+ * agreement. Agreed Thursday 29 April 2027: the 10th working day skips the Early May bank holiday
+ * and is Friday 14 May; Monday 17 May is one working day too late.
+ */
+const revisedTargets =
+  (tutorPresent: boolean): Step =>
+  (c) => {
+    on(c, '2027-04-29');
+    expect(c.state).toMatchObject({ stageId: 'stage_2', status: 'planning' });
+    expect(c.state.plan?.rulesFrom.outcome).toEqual({ stageId: 'stage_2', outcomeId: 'insufficient_progress' });
+    expect(c.state.plan?.content.targets).toHaveLength(3);
+    const tooLate = ritForm({ heldOn: '2027-04-29', reviewDate: '2027-05-17', tutorPresent });
+    const error = refusal(c, () => c.run('tutor', editPlan, { plan: tooLate, withdrawSignatures: false }));
+    expect(error.code).toBe('review_date_outside_window');
+    expect(error.userMessage).toContain('Friday 14 May 2027');
+    c.run('tutor', editPlan, { plan: ritForm({ heldOn: '2027-04-29', reviewDate: '2027-05-14', tutorPresent }), withdrawSignatures: false });
+    signForm(c, 'tutor', tutorPresent);
+    expect(c.state).toMatchObject({ stageId: 'stage_3', status: 'active' });
+    expect(nextReviewDate(c.state)).toBe('2027-05-14');
+  };
+
+/** A health pause: the review date moves by the working days paused. */
+const healthPause: Step = (c) => {
+  on(c, '2027-05-04');
+  c.run('mentor', pauseCase, { reason: 'health' });
+  expect(nextReviewDate(c.state)).toBeUndefined();
+  on(c, '2027-05-07');
+  expect(
+    refusal(c, () => c.run('mentor', recordReview, { progress: progressOf(c.state, ['met', 'met', 'met']), evidence: 'x', attendees: [], outcomeId: 'sufficient_progress' }))
+      .code,
+  ).toBe('case_paused');
+  c.run('mentor', resumeCase, undefined);
+  // Paused Tuesday 4 May, resumed Friday 7 May: 5, 6 and 7 May are three working days.
+  expect(c.state.plan?.pausedWorkingDays).toBe(3);
+  expect(nextReviewDate(c.state)).toBe('2027-05-19');
+};
+
+/** Stage 3 (ii): limited progress, the targets are revised and extended, and Stage 3 is repeated. */
+const extendedTargets =
+  (date: string, reviewDate: string): Step =>
+  (c) => {
+    on(c, date);
+    expect(c.state).toMatchObject({ stageId: 'stage_3', status: 'planning' });
+    expect(c.state.plan?.rulesFrom.outcome).toEqual({ stageId: 'stage_3', outcomeId: 'limited_progress' });
+    // The tutor was not at this discussion: the mentor informs them.
+    c.run('mentor', editPlan, { plan: ritForm({ heldOn: date, reviewDate, tutorPresent: false, targets: 2 }), withdrawSignatures: false });
+    signForm(c, 'mentor', false);
+    expect(c.state).toMatchObject({ stageId: 'stage_3', status: 'active' });
+  };
+
+/** Stage 4: the senior school leader contacts the course team. */
+const consultation =
+  (date: string, outcomeId: 'further_rit' | 'failed_placement'): Step =>
+  (c) => {
+    on(c, date);
+    expect(c.state).toMatchObject({ stageId: 'stage_4', status: 'awaiting_decision' });
+    expect(
+      refusal(c, () => c.run('senior_school_leader', recordReview, { progress: progressOf(c.state, ['not_met', 'not_met', 'not_met']), evidence: 'x', attendees: [], outcomeId }))
+        .code,
+    ).toBe('invalid_input');
+    c.run('senior_school_leader', recordReview, {
+      progress: [],
+      evidence: 'RIT forms from Stages 1–3, tracker judgements and the formal review record.',
+      attendees: ['senior_school_leader', 'tutor', 'course_leader'],
+      outcomeId,
+    });
+  };
+
+const furtherRit: Step = (c) => {
+  on(c, '2027-05-24');
+  expect(c.state).toMatchObject({ stageId: 'stage_4', status: 'planning' });
+  expect(c.state.plan?.rulesFrom.outcome).toEqual({ stageId: 'stage_4', outcomeId: 'further_rit' });
+  c.run('tutor', editPlan, { plan: ritForm({ heldOn: '2027-05-24', reviewDate: '2027-06-07', tutorPresent: true }), withdrawSignatures: false });
+  expect(refusal(c, () => sign(c, 'senior_school_leader')).code).toBe('not_a_signatory');
+  sign(c, 'trainee');
+  expect(c.state.plan?.agreedOn).toBeUndefined();
+  sign(c, 'tutor');
+  expect(recipients(whoIsInformed(bcu, c.state, 'stage_4', 'plan_agreed', { outcomeId: 'further_rit' }))).toEqual(['course_mailbox']);
+  expect(c.state).toMatchObject({ stageId: 'stage_3', status: 'active' });
+  expect(nextReviewDate(c.state)).toBe('2027-06-07');
+};
+
+/** Stage 5: the tasks before the panel, then the Placement Review Panel decides. */
+const STAGE_5_TASKS = [
+  ['mentor', 'evidence_meeting', 'Met with Priya on 26 May to go through the tracker evidence.'],
+  ['course_leader', 'course_leadership_meeting', 'Targets for improvement agreed; failed placement record completed.'],
+  ['course_leader', 'refer_to_panel', 'Placement records reviewed by the course team and referred.'],
+  ['tutor', 'placement_review_form', 'Placement Review Form sent to the trainee, class teacher, mentor and tutor.'],
+] as const;
+
+const PANEL = [
+  { id: 'anne.marsh@bcu.ac.uk', name: 'Anne Marsh', role: 'Chair, Head of Department' },
+  { id: 'david.osei@bcu.ac.uk', name: 'David Osei', role: 'Course leader (another route)' },
+  { id: 'j.barker@partnerschool.sch.uk', name: 'Julie Barker', role: 'Partnership headteacher' },
+];
+
+const stage5Decision =
+  (decisionId: string): Step =>
+  (c) => {
+    on(c, '2027-05-26');
+    expect(c.state).toMatchObject({ stageId: 'stage_5', status: 'awaiting_decision' });
+    // Stage 5 ends with the panel's decision, not a review.
+    expect(refusal(c, () => c.run('tutor', recordReview, { progress: [], evidence: 'x', attendees: [], outcomeId: decisionId })).code).toBe(
+      'panel_not_convened',
+    );
+    for (const [role, taskId, note] of STAGE_5_TASKS) c.run(role, completeTask, { taskId, note });
+    expect(c.state.tasksDone.map((t) => t.taskId)).toEqual(STAGE_5_TASKS.map(([, taskId]) => taskId));
+    on(c, '2027-06-02');
+    expect(refusal(c, () => c.run('mentor', convenePanel, { panelId: 'placement_review_panel', members: PANEL, evidence: [] })).code).toBe('not_permitted');
+    c.run('course_leader', convenePanel, {
+      panelId: 'placement_review_panel',
+      members: PANEL,
+      evidence: ['The placement records, reviewed by the course team', 'The record for a failed placement'],
+    });
+    on(c, '2027-06-09');
+    c.run('course_leader', recordPanelMeeting, {
+      panelId: 'placement_review_panel',
+      attendees: PANEL.map((m) => m.id),
+      decisionId,
+      rationale: 'The panel reviewed the placement records, the failed placement record and the Placement Review Forms.',
+    });
+    expect(c.state.panels[0]).toMatchObject({ panelId: 'placement_review_panel', stageId: 'stage_5', decisionId });
+    // An email confirms the decision to the course team, the school, the trainee, the PDT and the tutor.
+    expect(recipients(whoIsInformed(bcu, c.state, 'stage_5', 'decision_recorded', { outcomeId: decisionId }))).toEqual([
+      'course_team_channel',
+      'course_mailbox',
+      'office:school',
+      `trainee:${trainee.email}`,
+      `professional_development_tutor:${pdt.email}`,
+      `tutor:${tutor.email}`,
+    ]);
+  };
+
+const toStage3 = (tutorPresent: boolean): Step[] => [
+  stage1(tutorPresent),
+  review('stage_2', '2027-04-29', 'insufficient_progress', ['partly_met', 'not_met', 'met']),
+  revisedTargets(tutorPresent),
+];
+
+const toStage4: Step[] = [...toStage3(true), review('stage_3', '2027-05-14', 'insufficient_progress', ['not_met', 'not_met', 'partly_met'])];
+
+const STAGE_5_HISTORY = ['stage_1/opened', 'stage_2/plan_agreed', 'stage_3/plan_agreed', 'stage_4/outcome', 'stage_5/outcome'];
+
+const walks = [
+  {
+    name: 'Stage 2: sufficient progress, normal training routines resume',
+    steps: [stage1(false), review('stage_2', '2027-04-29', 'sufficient_progress', ['met', 'met', 'met'])],
+    outcomeId: 'sufficient_progress',
+    history: ['stage_1/opened', 'stage_2/plan_agreed'],
+    plans: 1,
+  },
+  {
+    name: 'Stage 3: sufficient progress on the revised targets (with a health pause in the 10-day window)',
+    steps: [...toStage3(false), healthPause, review('stage_3', '2027-05-19', 'sufficient_progress', ['met', 'met', 'met'])],
+    outcomeId: 'sufficient_progress',
+    history: ['stage_1/opened', 'stage_2/plan_agreed', 'stage_3/plan_agreed'],
+    plans: 2,
+  },
+  {
+    name: 'Stage 3: limited progress, targets extended, Stage 3 repeated, then sufficient',
+    steps: [
+      ...toStage3(true),
+      review('stage_3', '2027-05-14', 'limited_progress', ['partly_met', 'met', 'partly_met']),
+      extendedTargets('2027-05-14', '2027-05-28'),
+      review('stage_3', '2027-05-28', 'sufficient_progress', ['met', 'met']),
+    ],
+    outcomeId: 'sufficient_progress',
+    history: ['stage_1/opened', 'stage_2/plan_agreed', 'stage_3/plan_agreed', 'stage_3/plan_agreed'],
+    plans: 3,
+  },
+  {
+    name: 'Stage 4: a further RIT form, Stage 3 repeated, then sufficient',
+    steps: [...toStage4, consultation('2027-05-20', 'further_rit'), furtherRit, review('stage_3', '2027-06-07', 'sufficient_progress', ['met', 'met', 'met'])],
+    outcomeId: 'sufficient_progress',
+    history: ['stage_1/opened', 'stage_2/plan_agreed', 'stage_3/plan_agreed', 'stage_4/outcome', 'stage_3/plan_agreed'],
+    plans: 3,
+  },
+];
+
+describe('BCU Rapid Improvement Targets: walked from the Stage 1 form to every outcome', () => {
+  it.each(walks)('$name', (walk) => {
+    const c = openWalk(bcu, opening);
+    for (const step of walk.steps) step(c);
+    expect(c.state.status).toBe('closed');
+    expect(c.state.closure).toMatchObject({ resolution: 'resolved', outcomeId: walk.outcomeId });
+    expect(history(c.state)).toEqual(walk.history);
+    expect([...c.state.previousPlans, c.state.plan].map((p) => p?.agreedOn !== undefined)).toEqual(Array<boolean>(walk.plans).fill(true));
+    expect(replay(c.events)).toEqual(c.state);
+  });
+
+  const decisions = [
+    ['passed', 'the trainee has passed the placement'],
+    ['first_attempt', 'the placement is offered as a first attempt'],
+    ['first_attempt_with_rit', 'a first attempt with a RIT in place'],
+    ['second_attempt_with_rit', 'failed; a second and final attempt with a RIT in place (£1125 resit fee)'],
+    ['fitness_referral', 'a referral to Student Governance (Fitness to Practice/Study/Train)'],
+  ] as const;
+
+  it.each(decisions)('Stage 4 failed placement → Stage 5 → Placement Review Panel: %s (%s)', (decisionId) => {
+    const c = openWalk(bcu, opening);
+    for (const step of [...toStage4, consultation('2027-05-20', 'failed_placement'), stage5Decision(decisionId)]) step(c);
+    expect(c.state.status).toBe('closed');
+    expect(c.state.closure).toMatchObject({ resolution: 'decision', outcomeId: decisionId, on: '2027-06-09' });
+    expect(history(c.state)).toEqual(STAGE_5_HISTORY);
+    // Only the second-attempt decision carries the resit fee notice to the trainee.
+    const decision = bcu.panels.find((p) => p.id === 'placement_review_panel')?.decisions.find((d) => d.id === c.state.closure?.outcomeId);
+    if (decisionId === 'second_attempt_with_rit') {
+      expect(decision?.traineeNotice).toContain('£1125');
+      expect(decision?.traineeNotice).toContain('Student Finance England');
+    } else {
+      expect(decision?.traineeNotice).toBeUndefined();
+    }
+    expect(replay(c.events)).toEqual(c.state);
+  });
+});

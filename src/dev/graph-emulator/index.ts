@@ -1,0 +1,216 @@
+/**
+ * Local Microsoft Graph emulator for machines without a Microsoft 365 tenant.
+ * See types.ts for options and inspection shapes, client.ts for the SDK client.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { loadOrCreateCertificate } from './cert.js';
+import type { ResolvedConfig } from './context.js';
+import { EmulatorCore } from './emulator.js';
+import { acquireDataDirLock, Journal, recoverJournal } from './persistence.js';
+import { mutationSchema, serializedStateSchema } from './records.js';
+import type { Mutation, SiteRecord } from './records.js';
+import { createHttpsServer } from './server.js';
+import { applyMutation, deserializeState, emptyState, serializeState } from './state.js';
+import { resolveTimeZone } from './time-zones.js';
+import type { EmulatorInspection, FaultConfig, GraphEmulatorOptions, RecentRequest } from './types.js';
+
+export { createEmulatorGraphClient, createEmulatorDispatcher, EMULATOR_APP_TOKEN, EMULATOR_DELEGATED_TOKEN } from './client.js';
+export type { EmulatorClientOptions } from './client.js';
+export type {
+  ActivityNotification,
+  CalendarEventView,
+  ChannelMessage,
+  EmulatorInspection,
+  FaultConfig,
+  FaultKind,
+  FaultRule,
+  FaultScope,
+  FaultStatus,
+  GraphEmulatorOptions,
+  HttpMethod,
+  Installation,
+  RecentRequest,
+  RequestCounters,
+  ResourceUnitBudget,
+  SentMail,
+  SiteOption,
+} from './types.js';
+export { GRAPH_JSON_CONTENT_TYPE } from './http-types.js';
+export { PREFER_NON_INDEXED } from './items-query.js';
+
+export interface RunningGraphEmulator {
+  /** e.g. `https://localhost:8443` (no `/v1.0`). */
+  readonly baseUrl: string;
+  readonly origin: string;
+  readonly port: number;
+  /** The default (first) site's id. */
+  readonly siteId: string;
+  readonly siteIds: readonly string[];
+  /** PEM to trust (pass to an undici Agent `connect.ca`, or point NODE_EXTRA_CA_CERTS at `caCertPath`). */
+  readonly caCertPem: string;
+  readonly caCertPath: string;
+  readonly dataDir: string;
+  setFaults(faults: FaultConfig): void;
+  getFaults(): FaultConfig;
+  inspect(): EmulatorInspection;
+  resetCounters(): void;
+  recentRequests(): RecentRequest[];
+  /** Wipes lists, items, mails, events, installs and messages; keeps sites (and so `siteId`). */
+  reset(): Promise<void>;
+  /** Item 22: every delta token issued so far answers 410 from now on. */
+  expireDeltaTokens(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SITE = 'trellis';
+
+function resolveConfig(options: GraphEmulatorOptions): ResolvedConfig {
+  const siteTimeZone = options.siteTimeZone ?? 'Europe/London';
+  const resolvedZone = resolveTimeZone(siteTimeZone);
+  if (resolvedZone === undefined) throw new Error(`graph emulator: unknown siteTimeZone '${siteTimeZone}'`);
+  return {
+    listViewThreshold: options.listViewThreshold ?? 5000,
+    listViewThresholdStatus: options.listViewThresholdStatus ?? 429,
+    siteTimeZone: resolvedZone,
+    teamsAppCatalog: options.teamsAppCatalog === undefined ? undefined : new Set(options.teamsAppCatalog),
+    deltaTokenTtlMs: options.deltaTokenTtlMs,
+    allowedMailboxes: options.allowedMailboxes === undefined ? undefined : new Set(options.allowedMailboxes.map((m) => m.toLowerCase())),
+    oversizeStatus: options.oversizeStatus ?? 413,
+    duplicateTransactionId: options.duplicateTransactionId ?? 'return-existing',
+    channelPostsAllowApp: options.channelPostsAllowApp ?? true,
+    channelMessagesPerSecond: options.channelMessagesPerSecond ?? 4,
+    mailboxConcurrencyLimit: options.mailboxConcurrencyLimit ?? 0,
+    activityRequiresInstall: options.activityRequiresInstall ?? true,
+    shuffleBatchResponses: options.shuffleBatchResponses ?? false,
+  };
+}
+
+function parseMutation(m: unknown): Mutation | undefined {
+  const parsed = mutationSchema.safeParse(m);
+  return parsed.success ? parsed.data : undefined;
+}
+
+function newSite(name: string, displayName: string): SiteRecord {
+  return {
+    id: `localhost,${randomUUID()},${randomUUID()}`,
+    name,
+    displayName,
+    webUrl: `https://localhost/sites/${name}`,
+    createdDateTime: `${new Date().toISOString().slice(0, 19)}Z`,
+  };
+}
+
+export async function startGraphEmulator(options: GraphEmulatorOptions): Promise<RunningGraphEmulator> {
+  const dataDir = path.resolve(options.dataDir);
+  const config = resolveConfig(options);
+  const durability = options.durability ?? 'fsync';
+  const releaseLock = await acquireDataDirLock(dataDir);
+  let journal: Journal | undefined;
+  try {
+    const certificate = await loadOrCreateCertificate(dataDir);
+    const stateDir = path.join(dataDir, 'state');
+    const recovered = await recoverJournal(stateDir, parseMutation, durability);
+    const state = recovered.snapshotState === undefined ? emptyState() : deserializeState(serializedStateSchema.parse(recovered.snapshotState));
+    for (const m of recovered.mutations) applyMutation(state, m);
+    const openJournal = await Journal.open({
+      dir: stateDir,
+      durability,
+      compactEvery: options.compactEvery ?? 20_000,
+      serialize: () => serializeState(state),
+      lastSeq: recovered.lastSeq,
+      walEntries: recovered.walEntries,
+    });
+    journal = openJournal;
+
+    const requestedPort = options.port ?? 0;
+    const core = new EmulatorCore({
+      state,
+      journal: openJournal,
+      config,
+      faults: options.faults ?? {},
+      seed: options.seed ?? 1,
+      origin: `https://localhost:${requestedPort}`,
+      ...(options.resourceUnits === undefined ? {} : { resourceUnits: options.resourceUnits }),
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+
+    // Sites are created once and persisted, so siteId is stable across restarts.
+    const wanted = options.sites ?? [{ name: DEFAULT_SITE }];
+    if (wanted.length === 0) throw new Error('graph emulator: at least one site is required');
+    const siteIds: string[] = [];
+    for (const site of wanted) {
+      let record = [...state.sites.values()].find((s) => s.name.toLowerCase() === site.name.toLowerCase());
+      if (record === undefined) {
+        record = newSite(site.name, site.displayName ?? site.name);
+        core.commit({ t: 'site', site: record });
+      }
+      siteIds.push(record.id);
+    }
+    await core.durable();
+    const siteId = siteIds[0] ?? '';
+
+    const info = { baseUrl: '', siteId };
+    const server = createHttpsServer(
+      {
+        core,
+        info: () => info,
+        oversizeStatus: config.oversizeStatus,
+        ...(options.log === undefined ? {} : { log: options.log }),
+      },
+      certificate,
+    );
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(requestedPort, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    const origin = `https://localhost:${port}`;
+    core.setOrigin(origin);
+    info.baseUrl = origin;
+
+    let closed: Promise<void> | undefined;
+    return {
+      baseUrl: origin,
+      origin,
+      port,
+      siteId,
+      siteIds,
+      caCertPem: certificate.certPem,
+      caCertPath: certificate.certPath,
+      dataDir,
+      setFaults: (faults) => {
+        core.faults.set(faults);
+      },
+      getFaults: () => core.faults.config,
+      inspect: () => core.inspect(),
+      resetCounters: () => {
+        core.counters.reset();
+      },
+      recentRequests: () => core.counters.recent(),
+      reset: () => core.reset(),
+      expireDeltaTokens: () => core.expireDeltaTokens(),
+      close: () => {
+        closed ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => {
+              resolve();
+            });
+            server.closeAllConnections();
+          });
+          await openJournal.close();
+          await releaseLock();
+        })();
+        return closed;
+      },
+    };
+  } catch (e) {
+    await journal?.close().catch(() => undefined);
+    await releaseLock();
+    throw e;
+  }
+}

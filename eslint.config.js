@@ -52,7 +52,7 @@ export default tseslint.config(
   {
     files: ['src/store/**/*.ts', 'src/notify/**/*.ts', 'src/cards/**/*.ts'],
     // Their tests may start the local Graph emulator from src/dev.
-    ignores: ['**/*.test.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

@@ -1,0 +1,374 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import { z } from 'zod';
+import { replay, type CaseEvent, type CaseState } from '../domain/case/index.js';
+import {
+  CaseConflictError,
+  CaseDataError,
+  type CasePage,
+  type CaseQuery,
+  type CaseRepository,
+  type CaseSummary,
+  type StoredCase,
+} from '../domain/ports.js';
+import { batchResultError, executeBatch, type BatchRequest, type BatchResult } from './graph/batch.js';
+import { DeltaCache } from './graph/delta.js';
+import { GraphStoreError, isConflictError } from './graph/errors.js';
+import { getAllPages, pathSegment } from './graph/graph-json.js';
+import { expandFields, fieldsHoldValues, listItemsPath, ListItemStore, parseListItem, type FieldValues, type ListItem, type ListRef } from './graph/items.js';
+import { eq } from './graph/odata.js';
+import {
+  caseRowFields,
+  eventKey,
+  eventRowFields,
+  parseEventRow,
+  parseSummary,
+  projectionRows,
+  type RoleSides,
+} from './case-rows.js';
+import { caseRowSchema, eventRowSchema, LIST_DISPLAY_NAMES, type CaseRow, type EventRow, type TrellisListName } from './lists.js';
+
+/** The Trellis lists on one site, by id. */
+export interface TrellisSite {
+  readonly siteId: string;
+  readonly lists: Readonly<Record<TrellisListName, ListRef>>;
+}
+
+const listEntrySchema = z.object({ id: z.string(), displayName: z.string() }).loose();
+
+/** Finds the provisioned lists; a missing one is a clear setup error, not a 404 later. */
+export async function openTrellisSite(client: Client, siteId: string, options: { readonly listPrefix?: string } = {}): Promise<TrellisSite> {
+  const prefix = options.listPrefix ?? '';
+  const lists = await getAllPages(client, `/sites/${pathSegment(siteId, 'siteId')}/lists?$select=id,displayName`, listEntrySchema, 'Finding the Trellis lists');
+  const byName = new Map(lists.map((l) => [l.displayName, l.id]));
+  const refs = {} as Record<TrellisListName, ListRef>;
+  for (const [key, displayName] of Object.entries(LIST_DISPLAY_NAMES) as [TrellisListName, string][]) {
+    const listId = byName.get(`${prefix}${displayName}`);
+    if (listId === undefined) {
+      throw new GraphStoreError('not_found', `The list "${prefix}${displayName}" is missing on site ${siteId}: run \`npm run provision\` first.`);
+    }
+    refs[key] = { siteId, listId };
+  }
+  return { siteId, lists: refs };
+}
+
+/** Events of one case in one page: a case has tens of events, far below Graph's 5,000 cap. */
+const EVENTS_PAGE = 5000;
+/** Attempts at the case-row projection when other writers keep moving it. */
+const ROW_UPDATE_ATTEMPTS = 5;
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+export interface GraphCaseRepositoryOptions {
+  readonly roleSides: RoleSides;
+}
+
+function failed(result: BatchResult): boolean {
+  return result.status < 200 || result.status >= 300;
+}
+
+/**
+ * CaseRepository over SharePoint lists (DESIGN.md "Storage").
+ *
+ * Concurrency: the event trail is the record and each event row's key (CaseId:Seq) is unique,
+ * so two writers appending to the same version cannot both succeed — the loser's first event
+ * hits the unique key and becomes a CaseConflictError carrying the current case. The case row
+ * is a projection updated with If-Match afterwards; it only ever moves forward in version.
+ *
+ * Round trips: reading a case is one `$batch` (row + events); saving a command is one `$batch`
+ * (events and projection rows) plus one PATCH of the case row.
+ */
+export class GraphCaseRepository implements CaseRepository {
+  private readonly cases: ListItemStore<CaseRow>;
+  private readonly events: ListItemStore<EventRow>;
+  private readonly dashboard: DeltaCache<CaseRow>;
+
+  constructor(
+    private readonly client: Client,
+    private readonly site: TrellisSite,
+    private readonly options: GraphCaseRepositoryOptions,
+  ) {
+    this.cases = new ListItemStore(client, site.lists.cases, { fields: caseRowSchema, keyField: 'CaseId' });
+    this.events = new ListItemStore(client, site.lists.events, { fields: eventRowSchema, keyField: 'EventKey' });
+    this.dashboard = new DeltaCache(client, site.lists.cases, {
+      fields: caseRowSchema,
+      select: ['CaseId', 'CaseVersion', 'Summary'],
+      pageSize: 5000,
+    });
+  }
+
+  async create(opened: { readonly state: CaseState; readonly events: readonly CaseEvent[] }): Promise<StoredCase> {
+    const requests = [
+      ...this.eventRequests(opened.events),
+      ...this.projectionRequests(opened.events, opened.state),
+      this.post('row', this.site.lists.cases, caseRowFields(opened.state, this.options.roleSides), this.lastEventId(opened.events)),
+    ];
+    const outcome = await executeBatch(this.client, requests);
+    await this.assertEventsStored(opened.state.id, opened.events, outcome.results, undefined);
+    await this.settleProjections(requests, outcome.results);
+    const row = outcome.get('row');
+    if (!failed(row)) {
+      const item = this.cases.parseItem(row.body, 'Creating a case row');
+      this.rowIds.set(opened.state.id, item.id);
+      return { state: opened.state, events: opened.events, etag: item.eTag };
+    }
+    // Skipped (424) or already there from an earlier attempt of this same create: the keyed
+    // create finds or makes it.
+    const created = await this.cases.createItem(caseRowFields(opened.state, this.options.roleSides));
+    this.rowIds.set(opened.state.id, created.item.id);
+    return { state: opened.state, events: opened.events, etag: created.item.eTag };
+  }
+
+  async append(current: StoredCase, result: { readonly state: CaseState; readonly events: readonly CaseEvent[] }): Promise<StoredCase> {
+    if (result.events.length === 0) return current;
+    const first = result.events[0];
+    if (first?.seq !== current.state.version + 1) {
+      throw new GraphStoreError('bad_request', `Events must continue case ${current.state.id} from version ${current.state.version}`);
+    }
+    const requests = [...this.eventRequests(result.events), ...this.projectionRequests(result.events, result.state)];
+    const outcome = await executeBatch(this.client, requests);
+    await this.assertEventsStored(current.state.id, result.events, outcome.results, current);
+    await this.settleProjections(requests, outcome.results);
+    const etag = await this.projectRow(result.state, current.etag);
+    return { state: result.state, events: [...current.events, ...result.events], etag };
+  }
+
+  async find(caseId: string): Promise<StoredCase | undefined> {
+    const filter = encodeURIComponent(eq('CaseId', caseId).expression);
+    const outcome = await executeBatch(this.client, [
+      { id: 'row', method: 'GET', url: `${listItemsPath(this.site.lists.cases)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=2` },
+      { id: 'events', method: 'GET', url: `${listItemsPath(this.site.lists.events)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=${EVENTS_PAGE}` },
+    ]);
+    for (const result of outcome.results) {
+      const error = batchResultError(result, `Reading case ${caseId}`);
+      if (error) throw error;
+    }
+    const page = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
+    const rows = page.parse(outcome.get('row').body).value.map((raw) => parseListItem(raw, caseRowSchema, `Reading case ${caseId}`));
+    const eventPage = page.parse(outcome.get('events').body);
+    const eventItems = eventPage.value.map((raw) => parseListItem(raw, eventRowSchema, `Reading the events of case ${caseId}`));
+    if (eventPage['@odata.nextLink'] !== undefined) {
+      throw new CaseDataError(caseId, `the case has more than ${EVENTS_PAGE} events`);
+    }
+    if (eventItems.length === 0) {
+      if (rows.length > 0) throw new CaseDataError(caseId, 'the case row has no event trail');
+      return undefined;
+    }
+    const events = eventItems.map((item) => parseEventRow(item.fields)).sort((a, b) => a.seq - b.seq);
+    let state: CaseState;
+    try {
+      state = replay(events);
+    } catch (error) {
+      throw new CaseDataError(caseId, `the event trail does not replay: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const row = rows[0];
+    if (row) this.rowIds.set(caseId, row.id);
+    // With no row yet (a crash between the trail and its projection) the next append creates it.
+    return { state, events, etag: row?.eTag ?? '' };
+  }
+
+  async list(query: CaseQuery): Promise<CasePage> {
+    await this.dashboard.sync();
+    const problems: { caseId: string; message: string }[] = [];
+    const summaries: CaseSummary[] = [];
+    for (const item of this.dashboard.items()) {
+      const parsed = this.parsedSummary(item);
+      if ('summary' in parsed) summaries.push(parsed.summary);
+      else problems.push({ caseId: item.fields.CaseId, message: parsed.problem });
+    }
+    const matching = summaries.filter(matches(query)).sort(byReviewThenReference);
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+    const offset = decodeCursor(query.cursor);
+    const items = matching.slice(offset, offset + limit);
+    const next = offset + limit < matching.length ? encodeCursor(offset + limit) : undefined;
+    return { items, nextCursor: next, total: matching.length, problems };
+  }
+
+  /** How many requests the last dashboard sync made (for benchmarks). */
+  lastDashboardSync(): Promise<{ requests: number }> {
+    return this.dashboard.sync();
+  }
+
+  async countForTrainee(traineeId: string, procedureId: string): Promise<number> {
+    let count = 0;
+    for await (const page of this.cases.queryItems({ filter: eq('TraineeId', traineeId.toLowerCase()), select: ['CaseId', 'ProcedureId'], top: 500 })) {
+      count += page.filter((item) => (item.fields as Record<string, unknown>).ProcedureId === procedureId).length;
+    }
+    return count;
+  }
+
+  /** Parsed summaries by row, reused while the row's eTag is unchanged: a warm load parses only what changed. */
+  private readonly summaries = new Map<string, { readonly eTag: string; readonly parsed: { summary: CaseSummary } | { problem: string } }>();
+
+  private parsedSummary(item: ListItem<CaseRow>): { summary: CaseSummary } | { problem: string } {
+    const cached = this.summaries.get(item.id);
+    if (cached?.eTag === item.eTag) return cached.parsed;
+    let parsed: { summary: CaseSummary } | { problem: string };
+    try {
+      parsed = { summary: parseSummary(item.fields.CaseId, item.fields.Summary) };
+    } catch (error) {
+      parsed = { problem: error instanceof CaseDataError ? error.problem : String(error) };
+    }
+    this.summaries.set(item.id, { eTag: item.eTag, parsed });
+    return parsed;
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  private post(id: string, list: ListRef, fields: FieldValues, after?: string): BatchRequest {
+    return {
+      id,
+      method: 'POST',
+      url: listItemsPath(list),
+      headers: { 'Content-Type': 'application/json' },
+      body: { fields },
+      ...(after === undefined ? {} : { dependsOn: [after] }),
+    };
+  }
+
+  private eventRequests(events: readonly CaseEvent[]): BatchRequest[] {
+    // A chain: each event only after the one before, so a conflict on the first stops the rest.
+    return events.map((event, index) =>
+      this.post(`e${event.seq}`, this.site.lists.events, eventRowFields(event), index === 0 ? undefined : `e${events[index - 1]?.seq ?? 0}`),
+    );
+  }
+
+  private lastEventId(events: readonly CaseEvent[]): string | undefined {
+    const last = events.at(-1);
+    return last === undefined ? undefined : `e${last.seq}`;
+  }
+
+  private projectionRequests(events: readonly CaseEvent[], state: CaseState): BatchRequest[] {
+    const after = this.lastEventId(events);
+    return events.flatMap((event) =>
+      projectionRows(event, state).map((row, index) => this.post(`p${event.seq}x${index}`, this.site.lists[row.list], row.fields, after)),
+    );
+  }
+
+  /**
+   * Every event must be stored exactly once. A duplicate key holding our own event (a re-sent
+   * sub-request that had been applied) is success, and the events chained after it, which Graph
+   * then skipped with 424, are sent again; a key holding someone else's event is a conflict.
+   */
+  private async assertEventsStored(caseId: string, events: readonly CaseEvent[], results: readonly BatchResult[], current: StoredCase | undefined): Promise<void> {
+    let answers = results;
+    let remaining = [...events];
+    for (let round = 0; remaining.length > 0; round += 1) {
+      const resend: CaseEvent[] = [];
+      for (const [index, event] of remaining.entries()) {
+        const result = answers.find((r) => r.id === `e${event.seq}`);
+        if (!result || !failed(result)) continue;
+        const error = batchResultError(result, `Appending event ${event.seq} to case ${caseId}`);
+        if (error?.code !== 'duplicate_key') {
+          if (result.status === 424 && index > 0) {
+            resend.push(...remaining.slice(index));
+            break;
+          }
+          throw error ?? new GraphStoreError('unexpected', `Event ${event.seq} of case ${caseId} was not stored`);
+        }
+        const existing = await this.events.findByKey(eventKey(caseId, event.seq));
+        // The JSON carries the whole event, the exact instant included: equal JSON is our own write.
+        const ours = existing !== undefined && fieldsHoldValues(existing.fields, { EventData: eventRowFields(event).EventData ?? null });
+        if (ours) continue;
+        const now = await this.find(caseId);
+        if (!now) throw new GraphStoreError('unexpected', `Case ${caseId} vanished during a write`);
+        if (current === undefined) throw new GraphStoreError('conflict', `Case ${caseId} already exists`);
+        throw new CaseConflictError(now);
+      }
+      if (resend.length === 0) return;
+      if (round >= events.length) throw new GraphStoreError('unavailable', `Could not store the events of case ${caseId}; try again`);
+      answers = (await executeBatch(this.client, this.eventRequests(resend))).results;
+      remaining = resend;
+    }
+  }
+
+  /** Projection rows are keyed; a duplicate is the row already written. Anything else is retried once directly. */
+  private async settleProjections(requests: readonly BatchRequest[], results: readonly BatchResult[]): Promise<void> {
+    for (const request of requests) {
+      if (!request.id.startsWith('p')) continue;
+      const result = results.find((r) => r.id === request.id);
+      if (!result || !failed(result)) continue;
+      const error = batchResultError(result, `Writing a projection row (${request.id})`);
+      if (error?.code === 'duplicate_key') continue;
+      await this.client.api(request.url).post(request.body).catch((retryError: unknown) => {
+        const text = retryError instanceof Error ? retryError.message : String(retryError);
+        if (!/duplicate values were found|nameAlreadyExists/i.test(text)) throw retryError;
+      });
+    }
+  }
+
+  /** Moves the case row forward to `state`, never backwards; returns the row's new eTag. */
+  private async projectRow(state: CaseState, etag: string): Promise<string> {
+    const fields = caseRowFields(state, this.options.roleSides);
+    let known = etag;
+    for (let attempt = 0; attempt < ROW_UPDATE_ATTEMPTS; attempt += 1) {
+      const row = known === '' ? await this.cases.findByKey(state.id) : undefined;
+      if (known === '' && row === undefined) {
+        const created = await this.cases.createItem(fields);
+        if (created.created) return created.item.eTag;
+        known = created.item.eTag;
+        continue;
+      }
+      if (row) known = row.eTag;
+      try {
+        const itemId = row?.id ?? (await this.rowId(state.id));
+        return (await this.cases.updateItem(itemId, fields, known)).eTag;
+      } catch (error) {
+        if (!isConflictError(error)) throw error;
+        const currentRow = error.current as ListItem<CaseRow>;
+        // Someone projected a later version already: theirs stands.
+        if ((currentRow.fields.CaseVersion ?? 0) >= state.version) return currentRow.eTag;
+        known = currentRow.eTag;
+      }
+    }
+    throw new GraphStoreError('conflict', `The row of case ${state.id} kept changing; it will be brought up to date on the next write`);
+  }
+
+  private readonly rowIds = new Map<string, string>();
+
+  private async rowId(caseId: string): Promise<string> {
+    const cached = this.rowIds.get(caseId);
+    if (cached !== undefined) return cached;
+    const row = await this.cases.findByKey(caseId);
+    if (!row) throw new GraphStoreError('not_found', `Case ${caseId} has no row`);
+    this.rowIds.set(caseId, row.id);
+    return row.id;
+  }
+}
+
+function matches(query: CaseQuery): (summary: CaseSummary) => boolean {
+  const search = query.search?.trim().toLowerCase();
+  const person = query.personId?.toLowerCase();
+  return (s) => {
+    if (query.status === 'open' ? s.status === 'closed' : query.status !== undefined && s.status !== query.status) return false;
+    if (query.procedureId !== undefined && s.procedureId !== query.procedureId) return false;
+    if (query.stageId !== undefined && s.stageId !== query.stageId) return false;
+    if (query.programme !== undefined && s.programme !== query.programme) return false;
+    if (query.reviewDueOnOrBefore !== undefined && (s.nextReviewDate === undefined || s.nextReviewDate > query.reviewDueOnOrBefore)) return false;
+    if (person !== undefined && !s.people.some((p) => p.id === person)) return false;
+    if (search !== undefined && search !== '' && !s.traineeName.toLowerCase().includes(search) && !s.reference.toLowerCase().includes(search)) {
+      return false;
+    }
+    return true;
+  };
+}
+
+function byReviewThenReference(a: CaseSummary, b: CaseSummary): number {
+  const ra = a.nextReviewDate ?? '9999-12-31';
+  const rb = b.nextReviewDate ?? '9999-12-31';
+  return ra < rb ? -1 : ra > rb ? 1 : a.reference.localeCompare(b.reference);
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined || cursor === '') return 0;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    const parsed = z.object({ o: z.number().int().min(0) }).parse(value);
+    return parsed.o;
+  } catch {
+    throw new GraphStoreError('bad_request', 'The page cursor is not one this server gave out');
+  }
+}

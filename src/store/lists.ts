@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import { defineListSchema, type ListSchema } from './graph/list-schema.js';
+
+/**
+ * The SharePoint lists Trellis keeps, as a course team sees them in Microsoft Lists. Column
+ * names stay inside src/store. Every column a query filters or sorts on is indexed, so every
+ * query keeps working past 5,000 items (DESIGN.md "Scale").
+ *
+ * The event trail is the record; the case row, people, targets, reviews and signatures are
+ * projections of it kept for list views, Excel and Power BI.
+ */
+
+export const CASE_STATUS_CHOICES = ['planning', 'awaiting_signatures', 'active', 'awaiting_decision', 'closed'] as const;
+
+export const casesList = defineListSchema({
+  displayName: 'Trellis Cases',
+  description: 'One row per trainee support case (a projection of its event trail).',
+  columns: [
+    { kind: 'text', name: 'CaseId', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'Reference', indexed: true },
+    { kind: 'text', name: 'ProcedureId', indexed: true },
+    { kind: 'text', name: 'StageId', indexed: true },
+    { kind: 'choice', name: 'Status', choices: CASE_STATUS_CHOICES, indexed: true },
+    { kind: 'text', name: 'Programme', indexed: true },
+    { kind: 'text', name: 'TraineeId', indexed: true },
+    { kind: 'text', name: 'TraineeName' },
+    { kind: 'text', name: 'MentorId', indexed: true, description: 'The first school-side person named on the case.' },
+    { kind: 'text', name: 'TutorId', indexed: true, description: 'The first provider-side person named on the case.' },
+    { kind: 'text', name: 'School' },
+    { kind: 'dateTime', name: 'NextReviewDate', format: 'dateOnly', indexed: true },
+    { kind: 'dateTime', name: 'OpenedOn', format: 'dateOnly', indexed: true },
+    { kind: 'dateTime', name: 'ClosedOn', format: 'dateOnly' },
+    { kind: 'boolean', name: 'Paused' },
+    { kind: 'number', name: 'CaseVersion', decimalPlaces: 'none' },
+    { kind: 'note', name: 'Summary', description: 'The case summary as JSON, for list views.' },
+  ],
+});
+
+export const eventsList = defineListSchema({
+  displayName: 'Trellis Case Events',
+  description: 'The append-only event trail of every case. Never edited.',
+  columns: [
+    { kind: 'text', name: 'EventKey', indexed: true, enforceUniqueValues: true, required: true, description: 'CaseId:Seq; unique, so two writers can never append the same step.' },
+    { kind: 'text', name: 'CaseId', indexed: true },
+    { kind: 'number', name: 'Seq', decimalPlaces: 'none' },
+    { kind: 'text', name: 'EventType' },
+    { kind: 'dateTime', name: 'OccurredAt', format: 'dateTime' },
+    { kind: 'text', name: 'ActorId' },
+    { kind: 'note', name: 'EventData' },
+  ],
+});
+
+export const peopleList = defineListSchema({
+  displayName: 'Trellis Case People',
+  description: 'Who is named on each case, in which role: "my cases" and access checks query it.',
+  columns: [
+    { kind: 'text', name: 'MembershipKey', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'CaseId', indexed: true },
+    { kind: 'text', name: 'PersonId', indexed: true },
+    { kind: 'text', name: 'Role' },
+    { kind: 'text', name: 'PersonName' },
+  ],
+});
+
+export const targetsList = defineListSchema({
+  displayName: 'Trellis Targets',
+  description: 'Targets of every agreed plan, with the standards they link to.',
+  columns: [
+    { kind: 'text', name: 'TargetKey', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'CaseId', indexed: true },
+    { kind: 'number', name: 'PlanVersion', decimalPlaces: 'none' },
+    { kind: 'text', name: 'TargetId' },
+    { kind: 'note', name: 'TargetText' },
+    { kind: 'text', name: 'Standards', maxLength: 255 },
+    { kind: 'dateTime', name: 'AgreedOn', format: 'dateOnly' },
+    { kind: 'dateTime', name: 'ReviewDate', format: 'dateOnly' },
+  ],
+});
+
+export const reviewsList = defineListSchema({
+  displayName: 'Trellis Reviews',
+  description: 'Every review and its outcome.',
+  columns: [
+    { kind: 'text', name: 'ReviewKey', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'CaseId', indexed: true },
+    { kind: 'text', name: 'StageId' },
+    { kind: 'dateTime', name: 'ReviewedOn', format: 'dateOnly', indexed: true },
+    { kind: 'text', name: 'OutcomeId', indexed: true },
+    { kind: 'note', name: 'Progress' },
+    { kind: 'note', name: 'Evidence' },
+  ],
+});
+
+export const signaturesList = defineListSchema({
+  displayName: 'Trellis Signatures',
+  description: 'Typed signatures on plans (append-only).',
+  columns: [
+    { kind: 'text', name: 'SignatureKey', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'CaseId', indexed: true },
+    { kind: 'number', name: 'PlanVersion', decimalPlaces: 'none' },
+    { kind: 'text', name: 'Role' },
+    { kind: 'text', name: 'PersonId' },
+    { kind: 'text', name: 'TypedName' },
+    { kind: 'dateTime', name: 'SignedAt', format: 'dateTime' },
+  ],
+});
+
+export const OUTBOX_STATUS_CHOICES = ['pending', 'claimed', 'sent', 'failed'] as const;
+
+export const outboxList = defineListSchema({
+  displayName: 'Trellis Notification Outbox',
+  description: 'Every notification, claimed through its unique key before it is sent.',
+  columns: [
+    { kind: 'text', name: 'NotificationKey', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'CaseId', indexed: true },
+    { kind: 'text', name: 'Kind' },
+    { kind: 'text', name: 'Channel' },
+    { kind: 'text', name: 'Recipient' },
+    { kind: 'choice', name: 'DeliveryStatus', choices: OUTBOX_STATUS_CHOICES, indexed: true },
+    { kind: 'number', name: 'Attempts', decimalPlaces: 'none' },
+    { kind: 'dateTime', name: 'NextAttemptAt', format: 'dateTime', indexed: true },
+    { kind: 'text', name: 'ClaimedBy' },
+    { kind: 'dateTime', name: 'ClaimedAt', format: 'dateTime' },
+    { kind: 'note', name: 'Payload' },
+    { kind: 'note', name: 'LastError' },
+  ],
+});
+
+export const conversationsList = defineListSchema({
+  displayName: 'Trellis Conversations',
+  description: 'Bot conversation references, so Trellis can message people 1:1 and post to channels.',
+  columns: [
+    { kind: 'text', name: 'ConversationKey', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'UserId', indexed: true },
+    { kind: 'text', name: 'ConversationId' },
+    { kind: 'text', name: 'ServiceUrl' },
+    { kind: 'note', name: 'Reference' },
+  ],
+});
+
+export const TRELLIS_LISTS: readonly ListSchema[] = [
+  casesList,
+  eventsList,
+  peopleList,
+  targetsList,
+  reviewsList,
+  signaturesList,
+  outboxList,
+  conversationsList,
+];
+
+export type TrellisListName =
+  | 'cases'
+  | 'events'
+  | 'people'
+  | 'targets'
+  | 'reviews'
+  | 'signatures'
+  | 'outbox'
+  | 'conversations';
+
+export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
+  cases: casesList.displayName,
+  events: eventsList.displayName,
+  people: peopleList.displayName,
+  targets: targetsList.displayName,
+  reviews: reviewsList.displayName,
+  signatures: signaturesList.displayName,
+  outbox: outboxList.displayName,
+  conversations: conversationsList.displayName,
+};
+
+/**
+ * The same lists under prefixed names, so a contract run on a real tenant's site works on
+ * lists of its own and never touches the provider's.
+ */
+export function trellisListSchemas(prefix = ''): ListSchema[] {
+  return TRELLIS_LISTS.map((schema) => ({ ...schema, displayName: `${prefix}${schema.displayName}` }));
+}
+
+// Row shapes as Graph returns them. Loose objects: system fields come along and are ignored.
+const optionalString = z.string().nullish().transform((v) => v ?? undefined);
+
+export const caseRowSchema = z
+  .object({
+    CaseId: z.string(),
+    CaseVersion: z.number().nullish(),
+    Summary: optionalString,
+  })
+  .loose();
+
+export const eventRowSchema = z
+  .object({
+    EventKey: z.string(),
+    CaseId: z.string(),
+    Seq: z.number(),
+    EventType: z.string(),
+    OccurredAt: z.string(),
+    ActorId: optionalString,
+    EventData: z.string(),
+  })
+  .loose();
+
+export const peopleRowSchema = z
+  .object({ MembershipKey: z.string(), CaseId: z.string(), PersonId: z.string(), Role: optionalString })
+  .loose();
+
+export const keyedRowSchema = z.object({}).loose();
+
+export type CaseRow = z.infer<typeof caseRowSchema>;
+export type EventRow = z.infer<typeof eventRowSchema>;
+export type PeopleRow = z.infer<typeof peopleRowSchema>;

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { PROGRESS_RATINGS } from '../domain/case/index.js';
+
+/**
+ * Card verbs (STYLE.md 8, 10): every Action.Execute a Trellis card carries has `verb` equal to
+ * `data.action`, and `data` carries `{ action, caseId, version }` so the bot can load the case
+ * and tell a stale card (its version behind the case's) from a current one. The bot parses
+ * a submission with `parseCardAction` and routes it through an exhaustive handler map keyed
+ * by `CardAction`.
+ */
+export const CARD_ACTIONS = [
+  /** Universal Actions refresh: the bot answers with the card as the person opening it should see it. */
+  'refresh',
+  /** From the review-due card: show the review form in place of the reminder. */
+  'open_review',
+  'record_review',
+  'sign',
+  'record_perceptions',
+  /** The course team takes ownership of a raised concern or an overdue review. */
+  'acknowledge',
+] as const;
+export type CardAction = (typeof CARD_ACTIONS)[number];
+
+/** The cards a refresh can ask for; the bot rebuilds the named card for the person asking. */
+export const REFRESHABLE_CARDS = ['review_form'] as const;
+export type RefreshableCard = (typeof REFRESHABLE_CARDS)[number];
+
+/** What an acknowledgement is about. */
+export const ACKNOWLEDGEABLE = ['concern_raised', 'review_overdue'] as const;
+
+/** Card inputs arrive as strings; an input left empty may arrive as "" or not at all. */
+const optionalInput = (max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+
+const envelope = {
+  caseId: z.string().min(1).max(80),
+  /** The case version the card was built from. */
+  version: z.number().int().min(0),
+};
+
+/** Ids of per-target inputs on the review form. */
+export const ratingInputId = (targetId: string): string => `rating_${targetId}`;
+export const commentInputId = (targetId: string): string => `comment_${targetId}`;
+
+const refreshData = z.object({
+  action: z.literal('refresh'),
+  ...envelope,
+  card: z.enum(REFRESHABLE_CARDS),
+});
+
+const openReviewData = z.object({ action: z.literal('open_review'), ...envelope });
+
+/**
+ * The review form's submission: the action data plus one rating (and optional comment) input
+ * per target, named by `ratingInputId`/`commentInputId`, folded into `progress`.
+ */
+const recordReviewData = z
+  .looseObject({
+    action: z.literal('record_review'),
+    ...envelope,
+    /** The plan targets the form was built with, in order. */
+    targetIds: z.array(z.string().min(1).max(20)).max(20),
+    evidence: optionalInput(8000),
+    nextSteps: optionalInput(4000),
+    outcomeId: z.string().min(1).max(60),
+    /** A multi-select ChoiceSet submits "mentor,tutor". */
+    attendees: optionalInput(2000),
+  })
+  .transform((data, ctx) => {
+    const record = data as Record<string, unknown>;
+    const progress = data.targetIds.map((targetId) => {
+      const rating = z.enum(PROGRESS_RATINGS).safeParse(record[ratingInputId(targetId)]);
+      if (!rating.success) {
+        ctx.addIssue({ code: 'custom', path: [ratingInputId(targetId)], message: 'Choose met, partly met or not met for every target.' });
+      }
+      const comment = optionalInput(2000).safeParse(record[commentInputId(targetId)]);
+      return { targetId, rating: rating.success ? rating.data : ('not_met' as const), comment: comment.success ? comment.data : undefined };
+    });
+    return {
+      action: data.action,
+      caseId: data.caseId,
+      version: data.version,
+      progress,
+      evidence: data.evidence,
+      nextSteps: data.nextSteps,
+      outcomeId: data.outcomeId,
+      attendees: (data.attendees ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0),
+    };
+  });
+
+const signData = z.object({
+  action: z.literal('sign'),
+  ...envelope,
+  /** The role the person signs as; a person can hold more than one. */
+  role: z.string().min(1).max(60),
+  planVersion: z.number().int().min(1),
+  typedName: z.string().trim().min(1, 'Type your full name to sign.').max(200),
+});
+
+const recordPerceptionsData = z.object({
+  action: z.literal('record_perceptions'),
+  ...envelope,
+  planVersion: z.number().int().min(1),
+  perceptions: z.string().trim().min(1, 'Write your perceptions before saving.').max(4000),
+});
+
+const acknowledgeData = z.object({
+  action: z.literal('acknowledge'),
+  ...envelope,
+  about: z.enum(ACKNOWLEDGEABLE),
+});
+
+/** One schema per verb: a verb added to CARD_ACTIONS without a schema fails to type-check. */
+export const CARD_ACTION_SCHEMAS = {
+  refresh: refreshData,
+  open_review: openReviewData,
+  record_review: recordReviewData,
+  sign: signData,
+  record_perceptions: recordPerceptionsData,
+  acknowledge: acknowledgeData,
+} as const satisfies Record<CardAction, z.ZodType>;
+
+export type CardActionData<A extends CardAction> = z.output<(typeof CARD_ACTION_SCHEMAS)[A]>;
+export type AnyCardActionData = { [A in CardAction]: CardActionData<A> }[CardAction];
+
+export type ParsedCardAction =
+  | { readonly ok: true; readonly data: AnyCardActionData }
+  | { readonly ok: false; readonly message: string; readonly issues: readonly z.core.$ZodIssue[] };
+
+/** Parses `{ verb, data }` from an adaptiveCard/action invoke; the verb and `data.action` must agree. */
+export function parseCardAction(verb: string, data: unknown): ParsedCardAction {
+  const action = (CARD_ACTIONS as readonly string[]).includes(verb) ? (verb as CardAction) : undefined;
+  if (!action) return { ok: false, message: `Unknown card action "${verb}".`, issues: [] };
+  const parsed = CARD_ACTION_SCHEMAS[action].safeParse(data);
+  if (!parsed.success) {
+    return { ok: false, message: parsed.error.issues[0]?.message ?? 'The card data is not valid.', issues: parsed.error.issues };
+  }
+  // The verb decides the schema, and each schema's `action` literal equals its key.
+  return { ok: true, data: parsed.data };
+}
+
+/** The `data` an Action.Execute carries: the verb's fields without the form inputs. */
+export function actionData(action: CardAction, caseId: string, version: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { action, caseId, version, ...extra };
+}

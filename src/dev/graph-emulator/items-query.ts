@@ -161,6 +161,30 @@ function uniqueCandidates(list: ListState, filter: FilterExpr | undefined): Item
 }
 
 /**
+ * `fields/<indexed column> eq '<value>'` answered from the column index (ascending id, as a
+ * scan would return them), so a case's events are found without reading every event.
+ */
+function indexedCandidates(list: ListState, filter: FilterExpr | undefined): ItemRecord[] | undefined {
+  if (filter === undefined) return undefined;
+  for (const c of conjuncts(filter)) {
+    if (c.k !== 'cmp' || c.op !== 'eq') continue;
+    const prop = c.left.k === 'prop' ? c.left : c.right.k === 'prop' ? c.right : undefined;
+    const lit = c.left.k === 'lit' ? c.left : c.right.k === 'lit' ? c.right : undefined;
+    if (prop === undefined || lit === undefined || !prop.path.startsWith('fields/')) continue;
+    if (lit.type !== 'string' && lit.type !== 'number') continue;
+    const values = list.valueIndex.get(prop.path.slice('fields/'.length));
+    const key = uniqueKey(String(lit.value));
+    if (values === undefined || key === undefined) continue;
+    const ids = [...(values.get(key) ?? [])].sort((a, b) => Number(a) - Number(b));
+    return ids.flatMap((id) => {
+      const item = list.items.get(id);
+      return item === undefined ? [] : [item];
+    });
+  }
+  return undefined;
+}
+
+/**
  * Item 19: on a list above the threshold, a query must be driven by an indexed predicate
  * (the first top-level conjunct on an indexed field) matching no more rows than the
  * threshold; scans (non-indexed filter or orderby) fail.
@@ -209,7 +233,12 @@ function listItems(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<stri
     if (unindexed !== undefined) throw nonIndexedError(unindexed.name);
   }
   const refs = compileRefs(meta, filter);
-  const candidates = uniqueCandidates(list, filter);
+  const unique = uniqueCandidates(list, filter);
+  const candidates = unique ?? indexedCandidates(list, filter);
+  // Item 19 still holds on the indexed path: the driving predicate may match at most the threshold.
+  if (unique === undefined && candidates !== undefined && list.items.size > ctx.config.listViewThreshold && candidates.length > ctx.config.listViewThreshold) {
+    throw thresholdError(ctx);
+  }
   checkThreshold(ctx, list, filter, order, refs, candidates !== undefined);
 
   const token = queryValue(req, '$skiptoken');

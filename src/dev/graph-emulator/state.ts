@@ -29,6 +29,11 @@ export interface ListState {
   readonly changeOrder: Map<string, number>;
   /** Derived, never persisted: unique column name → lower-cased value → item id. */
   uniqueIndex: Map<string, Map<string, string>>;
+  /**
+   * Derived, never persisted: indexed (non-unique) column → lower-cased value → item ids. What
+   * SharePoint's column index does: an `eq` on an indexed column reads the matching rows only.
+   */
+  valueIndex: Map<string, Map<string, Set<string>>>;
 }
 
 export interface EmulatorState {
@@ -69,7 +74,26 @@ function uniqueColumnNames(meta: ListMeta): string[] {
   return meta.columns.filter((c) => c.enforceUniqueValues).map((c) => c.name);
 }
 
+const VALUE_INDEXED_TYPES = new Set(['text', 'choice', 'number']);
+
+function valueIndexedColumnNames(meta: ListMeta): string[] {
+  return meta.columns.filter((c) => c.indexed && !c.enforceUniqueValues && VALUE_INDEXED_TYPES.has(c.type)).map((c) => c.name);
+}
+
 export function rebuildUniqueIndex(list: ListState): void {
+  const byValue = new Map<string, Map<string, Set<string>>>();
+  for (const name of valueIndexedColumnNames(list.meta)) {
+    const values = new Map<string, Set<string>>();
+    for (const item of list.items.values()) {
+      const key = uniqueKey(item.fields[name]);
+      if (key === undefined) continue;
+      const ids = values.get(key) ?? new Set<string>();
+      ids.add(item.id);
+      values.set(key, ids);
+    }
+    byValue.set(name, values);
+  }
+  list.valueIndex = byValue;
   const index = new Map<string, Map<string, string>>();
   for (const name of uniqueColumnNames(list.meta)) {
     const values = new Map<string, string>();
@@ -87,12 +111,26 @@ function unindexItem(list: ListState, item: ItemRecord): void {
     const key = uniqueKey(item.fields[name]);
     if (key !== undefined && values.get(key) === item.id) values.delete(key);
   }
+  for (const [name, values] of list.valueIndex) {
+    const key = uniqueKey(item.fields[name]);
+    const ids = key === undefined ? undefined : values.get(key);
+    if (key === undefined || ids === undefined) continue;
+    ids.delete(item.id);
+    if (ids.size === 0) values.delete(key);
+  }
 }
 
 function indexItem(list: ListState, item: ItemRecord): void {
   for (const [name, values] of list.uniqueIndex) {
     const key = uniqueKey(item.fields[name]);
     if (key !== undefined) values.set(key, item.id);
+  }
+  for (const [name, values] of list.valueIndex) {
+    const key = uniqueKey(item.fields[name]);
+    if (key === undefined) continue;
+    const ids = values.get(key) ?? new Set<string>();
+    ids.add(item.id);
+    values.set(key, ids);
   }
 }
 
@@ -111,6 +149,7 @@ function newListState(meta: ListMeta): ListState {
     tombstones: new Map(),
     changeOrder: new Map(),
     uniqueIndex: new Map(),
+    valueIndex: new Map(),
   };
 }
 

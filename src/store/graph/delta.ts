@@ -69,12 +69,24 @@ export class DeltaCache<F> {
     }
   }
 
-  /** Brings the cache up to date. Concurrent calls run one after another, never interleaved. */
+  /**
+   * Brings the cache up to date. Syncs never interleave. A caller arriving while one runs
+   * joins the single sync queued after it (which starts after the caller arrived, so it sees
+   * every change made before the call), so fifty concurrent dashboard loads cost at most two
+   * syncs, not fifty in a row.
+   */
   sync(): Promise<DeltaSyncResult> {
-    const run = this.queue.then(() => this.syncOnce());
+    if (this.waiting !== undefined) return this.waiting;
+    const run = this.queue.then(() => {
+      if (this.waiting === run) this.waiting = undefined;
+      return this.syncOnce();
+    });
+    this.waiting = run;
     this.queue = run.catch(() => undefined);
     return run;
   }
+
+  private waiting: Promise<DeltaSyncResult> | undefined;
 
   items(): ListItem<F>[] {
     return [...this.cached.values()];

@@ -1,0 +1,51 @@
+/**
+ * `npm start`: with no GRAPH_* variables, local mode on the embedded Graph emulator
+ * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978); with them, tenant mode.
+ * Configuration comes from the environment and `.env`, checked before anything starts.
+ */
+import { startLocalMode } from '../src/dev/local-mode/start-local.js';
+import { environmentWithDotEnv, serverConfigFromEnv } from '../src/server/config.js';
+import { startTenantServer } from '../src/server/main.js';
+import { ConfigError } from '../src/store/config.js';
+
+async function main(): Promise<void> {
+  const config = serverConfigFromEnv(environmentWithDotEnv(process.env));
+  let close: () => Promise<void>;
+  if (config.mode === 'local') {
+    const local = await startLocalMode({ dataDir: config.dataDir, port: config.port });
+    close = () => local.close();
+    const demo = local.demo === undefined ? 'demo data already loaded' : `loaded ${local.demo.created} demo cases${local.demo.failures.length > 0 ? ` (${local.demo.failures.length} failed; see the log)` : ''}`;
+    process.stdout.write(
+      [
+        '',
+        `Trellis is running in local mode on ${local.url}  (${demo}; data in ${config.dataDir})`,
+        '',
+        `  Sign in as a demo person:  ${local.url}/dev/sign-in`,
+        `  Home (your cases):         ${local.url}/`,
+        `  Outbox (mails, events):    ${local.url}/dev/outbox`,
+        `  API description:           ${local.url}/api/openapi.json`,
+        `  Move the dev clock:        curl -X POST ${local.url}/dev/clock -H 'Content-Type: application/json' -d '{"now":"2027-01-15"}'`,
+        '',
+        'Stop with Ctrl+C; `npm run reset` starts again from clean demo data.',
+        '',
+      ].join('\n'),
+    );
+  } else {
+    const server = await startTenantServer(config);
+    close = () => server.close();
+    process.stdout.write(`Trellis is running in tenant mode on port ${server.port} (${config.publicUrl}).\n`);
+  }
+  const stop = (): void => {
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : `Trellis could not start: ${error instanceof Error ? error.message : String(error)}`}\n`);
+  process.exitCode = 1;
+});

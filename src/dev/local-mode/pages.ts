@@ -1,0 +1,80 @@
+import type { EmulatorInspection } from '../graph-emulator/index.js';
+import { html, page } from '../../server/http/html.js';
+import type { Persona } from './personas.js';
+
+/** The dev pages of local mode: sign in as a demo person; see what Trellis "sent". All text escaped. */
+
+export function signInPage(personas: readonly Persona[], today: string): string {
+  const providers = [...new Set(personas.map((p) => p.provider))];
+  return page({
+    title: 'Trellis — sign in as a demo person',
+    scripts: ['/dev/assets/sign-in.js'],
+    body: html`
+<h1>Sign in as a demo person</h1>
+<p class="banner">Local mode: nobody here is real, and no e-mail leaves this machine. Today is ${today} on the dev clock (POST /dev/clock to move it).</p>
+<p id="status" class="muted" role="status"></p>
+${providers.map(
+  (provider) => html`<h2>${provider}</h2>
+<ul class="persona-list">
+${personas
+  .filter((p) => p.provider === provider)
+  .map((p) => html`<li><strong>${p.name}</strong><br><span class="muted">${p.title}</span><br><small>${p.upn}</small><br><button type="button" data-upn="${p.upn}">Sign in</button></li>`)}
+</ul>`,
+)}
+<p><a href="/">Home</a> · <a href="/dev/outbox">Outbox</a> · <a href="/api/openapi.json">API description</a></p>`,
+  });
+}
+
+export const SIGN_IN_JS = `
+(function () {
+  'use strict';
+  var status = document.getElementById('status');
+  document.querySelectorAll('button[data-upn]').forEach(function (button) {
+    button.addEventListener('click', function () {
+      status.textContent = 'Signing in…';
+      fetch('/dev/sign-in', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ upn: button.getAttribute('data-upn') }) })
+        .then(function (r) { return r.json(); })
+        .then(function (body) {
+          if (!body.token) { status.textContent = body.detail || 'Could not sign in.'; return; }
+          localStorage.setItem('trellis.token', body.token);
+          location.href = '/';
+        })
+        .catch(function () { status.textContent = 'Could not reach the server.'; });
+    });
+  });
+})();
+`;
+
+export function outboxPage(inspection: EmulatorInspection): string {
+  return page({
+    title: 'Trellis — outbox',
+    body: html`
+<h1>Outbox</h1>
+<p class="banner">Everything Trellis has sent through the local Graph emulator. Notifications (cards in chats and channels, e-mails with the form, calendar reminders) are built in a later release; until then this page may be empty. Adaptive Cards are shown as JSON for now; rendering them comes with the cards release.</p>
+<h2>E-mails (${inspection.mails.length})</h2>
+${inspection.mails.map(
+  (mail) => html`<article>
+<h3>${mail.subject}</h3>
+<p class="muted">From ${mail.mailbox} to ${mail.toRecipients.join(', ')}${mail.ccRecipients.length > 0 ? html`; cc ${mail.ccRecipients.join(', ')}` : ''} — ${mail.sentDateTime}</p>
+${mail.bodyContentType === 'html'
+  ? html`<iframe class="mail" sandbox="" referrerpolicy="no-referrer" title="${mail.subject}" srcdoc="${mail.bodyContent}"></iframe>`
+  : html`<pre>${mail.bodyContent}</pre>`}
+${mail.attachments.length > 0
+  ? html`<p>Attachments: ${mail.attachments.map((a, index) => html`<a href="/dev/outbox/mails/${encodeURIComponent(mail.id)}/attachments/${index}">${a.name}</a> (${Math.ceil(a.size / 1024)} KB) `)}</p>`
+  : ''}
+</article>`,
+)}
+<h2>Calendar events (${inspection.events.length})</h2>
+<table><thead><tr><th scope="col">Mailbox</th><th scope="col">Subject</th><th scope="col">Start</th><th scope="col">Attendees</th></tr></thead><tbody>
+${inspection.events.map((e) => {
+  const event = e.event as { subject?: string; start?: { dateTime?: string; timeZone?: string }; attendees?: { emailAddress?: { address?: string } }[] };
+  return html`<tr><td>${e.mailbox}</td><td>${event.subject ?? ''}</td><td>${event.start?.dateTime ?? ''} ${event.start?.timeZone ?? ''}</td><td>${(event.attendees ?? []).map((a) => a.emailAddress?.address ?? '').join(', ')}</td></tr>`;
+})}
+</tbody></table>
+<h2>Channel posts (${inspection.channelMessages.length})</h2>
+${inspection.channelMessages.map((m) => html`<details><summary>${m.createdDateTime} — channel ${m.channelId}</summary><pre>${JSON.stringify(m.cards.length > 0 ? m.cards : m.body, null, 2)}</pre></details>`)}
+<h2>App installs (${inspection.installs.length})</h2>
+<ul>${inspection.installs.map((i) => html`<li>${i.userId} — ${i.installedDateTime}</li>`)}</ul>
+<p><a href="/">Home</a> · <a href="/dev/sign-in">Sign in</a> · <a href="/dev/outbox?format=json">As JSON</a></p>`,
+  });
+}

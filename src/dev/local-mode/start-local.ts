@@ -1,0 +1,140 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Express } from 'express';
+import { SEED_PROCEDURES } from '../../domain/procedures/index.js';
+import type { Procedure } from '../../domain/procedure/schema.js';
+import { createApp } from '../../server/app.js';
+import { createTokenVerifier } from '../../server/auth/verify-token.js';
+import { jsonLogger, type Logger } from '../../server/logger.js';
+import { GraphCaseRepository, openTrellisSite } from '../../store/case-repository.js';
+import { roleSidesOf } from '../../store/case-rows.js';
+import { createGraphClient } from '../../store/graph/client.js';
+import { provisionLists } from '../../store/graph/provision.js';
+import { TRELLIS_LISTS } from '../../store/lists.js';
+import { EMULATOR_APP_TOKEN, startGraphEmulator, type RunningGraphEmulator } from '../graph-emulator/index.js';
+import { loadDemoData, type DemoLoadResult } from './demo-data.js';
+import { loadDevClock, type DevClock } from './dev-clock.js';
+import { loadOrCreateDevKeys, type DevKeys } from './dev-keys.js';
+import { devRouter } from './dev-routes.js';
+
+/**
+ * Local mode, the embedded default (DESIGN.md "Local mode"): the Graph emulator in the data
+ * folder, the lists provisioned, demo data loaded once, dev sign-in and clock, and the same
+ * app and repository as a tenant. `npm start` calls this when no GRAPH_* variables are set.
+ */
+export interface LocalModeOptions {
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly logger?: Logger;
+  readonly procedures?: readonly Procedure[];
+  /** 'none' for tests (fast, not crash-safe); the default fsyncs like a real store. */
+  readonly durability?: 'fsync' | 'none';
+  /** Real time, before the dev clock's offset (tests pin it). */
+  readonly realNow?: () => Date;
+}
+
+export interface RunningLocalMode {
+  readonly url: string;
+  readonly port: number;
+  readonly app: Express;
+  readonly emulator: RunningGraphEmulator;
+  readonly repository: GraphCaseRepository;
+  readonly keys: DevKeys;
+  readonly clock: DevClock;
+  /** What the demo load did on this start; undefined when it had been loaded before. */
+  readonly demo: DemoLoadResult | undefined;
+  close(): Promise<void>;
+}
+
+const DEMO_MARKER = 'demo-data.json';
+
+async function demoLoadedBefore(dataDir: string): Promise<boolean> {
+  try {
+    await readFile(path.join(dataDir, DEMO_MARKER), 'utf8');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function startLocalMode(options: LocalModeOptions): Promise<RunningLocalMode> {
+  const dataDir = path.resolve(options.dataDir);
+  const logger = options.logger ?? jsonLogger();
+  const procedures = options.procedures ?? SEED_PROCEDURES;
+  await mkdir(dataDir, { recursive: true });
+  const emulator = await startGraphEmulator({ dataDir: path.join(dataDir, 'graph'), durability: options.durability ?? 'fsync' });
+  try {
+    const client = createGraphClient({ kind: 'custom', baseUrl: emulator.baseUrl, caCertPem: emulator.caCertPem, token: EMULATOR_APP_TOKEN });
+    await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
+    const site = await openTrellisSite(client, emulator.siteId);
+    const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(procedures) });
+    const keys = await loadOrCreateDevKeys(dataDir);
+    const realNow = options.realNow ?? (() => new Date());
+    const clock = loadDevClock(dataDir, realNow);
+
+    let demo: DemoLoadResult | undefined;
+    if (!(await demoLoadedBefore(dataDir))) {
+      demo = await loadDemoData({ repository, procedures, now: clock.now() });
+      for (const failure of demo.failures) logger.warn('demo case not loaded', failure);
+      if (demo.failures.length === 0) {
+        await writeFile(path.join(dataDir, DEMO_MARKER), JSON.stringify({ loadedAt: new Date().toISOString(), cases: demo.created }));
+      }
+    }
+
+    const verifyToken = createTokenVerifier({
+      keys: keys.jwks,
+      tenantId: keys.tenantId,
+      audiences: [keys.audience],
+      programmes: { from: 'claim' },
+      // Tokens age in real time: moving the dev clock changes "today" for the procedures, not sign-ins.
+      now: realNow,
+    });
+    let publicUrl = `http://localhost:${options.port}`;
+    const config = { mode: 'local' as const, get publicUrl() { return publicUrl; }, graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } };
+    const app = createApp({
+      repository,
+      procedures,
+      clock: () => clock.now(),
+      verifyToken,
+      config,
+      logger,
+      devRoutes: devRouter({ keys, clock, realNow, procedures, inspect: () => emulator.inspect() }),
+    });
+    // Loopback only: dev sign-in mints tokens for anyone, so it must not be reachable from the network.
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(options.port, '127.0.0.1', (error?: Error) => {
+        if (error) reject(error);
+        else resolve(s);
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    publicUrl = `http://localhost:${port}`;
+    let closing: Promise<void> | undefined;
+    return {
+      url: publicUrl,
+      port,
+      app,
+      emulator,
+      repository,
+      keys,
+      clock,
+      demo,
+      close: () => {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => { resolve(); });
+            server.closeAllConnections();
+          });
+          await emulator.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+}

@@ -1,0 +1,65 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRemoteJWKSet } from 'jose';
+import { SEED_PROCEDURES } from '../domain/procedures/index.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import { GraphCaseRepository, openTrellisSite } from '../store/case-repository.js';
+import { roleSidesOf } from '../store/case-rows.js';
+import { createGraphClient } from '../store/graph/client.js';
+import { createApp } from './app.js';
+import { createTokenVerifier, entraJwksUrl } from './auth/verify-token.js';
+import type { ServerConfig } from './config.js';
+import { jsonLogger, type Logger } from './logger.js';
+
+/**
+ * The composition root for tenant mode: Graph with the app's credentials, the repository on
+ * the configured site, Entra token validation against the tenant's JWKS, and no /dev routes.
+ * (Local mode wires the same app in src/dev/local-mode/start-local.ts.)
+ */
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+export async function startTenantServer(
+  config: Extract<ServerConfig, { mode: 'tenant' }>,
+  options: { readonly logger?: Logger; readonly procedures?: readonly Procedure[] } = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? jsonLogger();
+  const procedures = options.procedures ?? SEED_PROCEDURES;
+  const client = createGraphClient({ kind: 'tenant', tenantId: config.graph.tenantId, clientId: config.graph.clientId, clientSecret: config.graph.clientSecret });
+  const site = await openTrellisSite(client, config.graph.siteId);
+  const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(procedures) });
+  const verifyToken = createTokenVerifier({
+    keys: createRemoteJWKSet(entraJwksUrl(config.auth.tenantId)),
+    tenantId: config.auth.tenantId,
+    audiences: config.auth.audiences,
+    programmes: { from: 'config', value: config.courseTeamProgrammes },
+  });
+  const app = createApp({
+    repository,
+    procedures,
+    clock: () => new Date(),
+    verifyToken,
+    config: { mode: 'tenant', publicUrl: config.publicUrl },
+    logger,
+  });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, (error?: Error) => {
+      if (error) reject(error);
+      else resolve(s);
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info('trellis listening', { mode: 'tenant', port, publicUrl: config.publicUrl });
+  return {
+    url: config.publicUrl,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => { resolve(); });
+        server.closeAllConnections();
+      }),
+  };
+}

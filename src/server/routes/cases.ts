@@ -1,0 +1,85 @@
+import { Router, type Request, type Response } from 'express';
+import { callerOf } from '../auth/authenticate.js';
+import { expectedVersionOf } from '../http/conditional.js';
+import { invalidRequest, notFound } from '../http/problem.js';
+import type { UseCaseDeps } from '../use-cases/deps.js';
+import { listCases } from '../use-cases/list-cases.js';
+import { loadVisibleCase } from '../use-cases/load-case.js';
+import { openCase } from '../use-cases/open-case.js';
+import { runCaseCommand } from '../use-cases/run-case-command.js';
+import { caseView, etagOf, eventsFor } from '../views/case-view.js';
+import { formHtml } from '../views/form-html.js';
+import { CASE_COMMAND_ROUTES } from './case-routes.js';
+
+/** Case ids are ours (UUIDs, or readable demo ids): anything else is simply not a case. */
+const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+
+function caseIdOf(req: Request): string {
+  const id = String(req.params.caseId ?? '');
+  if (!CASE_ID.test(id)) throw notFound(`There is no case "${id.slice(0, 80)}".`);
+  return id;
+}
+
+function bodyOf(req: Request): unknown {
+  return (req.body as unknown) ?? {};
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function casesRouter(deps: UseCaseDeps): Router {
+  const router = Router();
+
+  router.get('/', async (req, res) => {
+    const page = await listCases(deps, callerOf(res), req.query);
+    res.json(page);
+  });
+
+  router.post('/', async (req, res) => {
+    const { stored, procedure } = await openCase(deps, callerOf(res), bodyOf(req));
+    res.status(201).location(`/api/cases/${encodeURIComponent(stored.state.id)}`).set('ETag', etagOf(stored.state)).json(caseView(stored, procedure, deps.clock(), 'full'));
+  });
+
+  router.get('/:caseId', async (req, res) => {
+    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
+    res.set('ETag', etagOf(stored.state));
+    if (req.get('if-none-match') === etagOf(stored.state)) {
+      res.status(304).end();
+      return;
+    }
+    res.json(caseView(stored, procedure, deps.clock(), access));
+  });
+
+  router.get('/:caseId/events', async (req, res) => {
+    const { stored, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
+    res.set('ETag', etagOf(stored.state)).json({ caseId: stored.state.id, version: stored.state.version, view: access, events: eventsFor(stored.events, access) });
+  });
+
+  router.get('/:caseId/form', async (req, res) => {
+    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
+    res.set('ETag', etagOf(stored.state)).type('html').send(formHtml(procedure, stored.state, access));
+  });
+
+  for (const route of CASE_COMMAND_ROUTES) {
+    router[route.method](`/:caseId${route.path}`, async (req: Request, res: Response) => {
+      const caseId = caseIdOf(req);
+      const expectedVersion = expectedVersionOf(req);
+      let input = bodyOf(req);
+      if (route.pathParams && route.pathParams.length > 0) {
+        const body = input;
+        if (!isPlainObject(body)) throw invalidRequest('The body must be a JSON object.');
+        const fromPath: Record<string, string> = {};
+        for (const name of route.pathParams) {
+          if (name in body) throw invalidRequest(`"${name}" comes from the address; leave it out of the body.`, [{ path: name, message: 'comes from the address' }]);
+          fromPath[name] = String(req.params[name] ?? '');
+        }
+        input = { ...body, ...fromPath };
+      }
+      const result = await runCaseCommand(deps, { caller: callerOf(res), caseId, expectedVersion, command: route.command, input });
+      res.set('ETag', etagOf(result.stored.state)).json(caseView(result.stored, result.procedure, deps.clock(), result.access));
+    });
+  }
+
+  return router;
+}

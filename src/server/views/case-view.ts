@@ -1,0 +1,181 @@
+import { londonDateOf, type LocalDate, type WorkingCalendar } from '../../domain/calendar/index.js';
+import {
+  calendarFor,
+  currentReviewWindow,
+  datedMilestones,
+  nextReviewDate,
+  outstandingSignatories,
+  type CaseEvent,
+  type CaseState,
+} from '../../domain/case/index.js';
+import type { StoredCase } from '../../domain/ports.js';
+import type { Outcome, OutcomeEffect, Procedure, Stage } from '../../domain/procedure/schema.js';
+import type { CaseAccess } from '../access.js';
+
+/**
+ * What GET /api/cases/:id returns: the case as stored plus what a person needs to act on it
+ * (stage title, who still signs, the review window and date, what each outcome does). The
+ * trainee view leaves out what access.ts TRAINEE_VIEW_HIDES lists.
+ */
+
+export type ViewAccess = Exclude<CaseAccess, 'none'>;
+
+export function etagOf(state: Pick<CaseState, 'version'>): string {
+  return `"v${state.version}"`;
+}
+
+const roleLabelIn = (procedure: Procedure, roleId: string): string => procedure.roles.find((r) => r.id === roleId)?.label ?? roleId;
+const stageTitleIn = (procedure: Procedure, stageId: string): string => procedure.stages.find((s) => s.id === stageId)?.title ?? stageId;
+
+export function describeEffect(procedure: Procedure, effect: OutcomeEffect): string {
+  switch (effect.type) {
+    case 'close':
+      return `Closes the case (${effect.resolution}).`;
+    case 'go_to_stage':
+      return `Moves the case to ${stageTitleIn(procedure, effect.stage)}.`;
+    case 'revise':
+      return `New targets are agreed and signed, then reviewed at ${stageTitleIn(procedure, effect.reviewAt)}.`;
+    case 'hand_off':
+      return `Closes this case and hands it on to: ${effect.to}.`;
+    case 'continue':
+      return 'The case continues where it is.';
+  }
+}
+
+function outcomeView(procedure: Procedure, outcome: Outcome) {
+  return {
+    id: outcome.id,
+    label: outcome.label,
+    explanation: outcome.explanation,
+    effect: { type: outcome.effect.type, description: describeEffect(procedure, outcome.effect) },
+    condition: outcome.condition,
+    traineeNotice: outcome.traineeNotice,
+  };
+}
+
+function availableActions(procedure: Procedure, state: CaseState, stage: Stage | undefined) {
+  if (!stage || state.status === 'closed') return { outcomes: [], escalateTo: [], panels: [], tasks: [] };
+  const visit = state.stageHistory.length - 1;
+  return {
+    outcomes: (stage.review?.outcomes ?? []).map((o) => outcomeView(procedure, o)),
+    reviewers: (stage.review?.reviewers ?? []).map((id) => ({ id, label: roleLabelIn(procedure, id) })),
+    escalateTo: stage.escalateTo.map((id) => ({ id, title: stageTitleIn(procedure, id) })),
+    panels: procedure.panels
+      .filter((p) => stage.panel === p.id || (stage.panel === undefined && (p.availableAt.length === 0 || p.availableAt.includes(stage.id))))
+      .map((p) => ({ id: p.id, title: p.title, maxMembers: p.maxMembers, quorum: p.quorum, decisions: p.decisions.map((d) => outcomeView(procedure, d)) })),
+    tasks: stage.tasks.map((t) => ({
+      id: t.id,
+      label: t.label,
+      done: state.tasksDone.some((d) => d.stageId === stage.id && d.taskId === t.id && d.visit === visit),
+    })),
+  };
+}
+
+/** The trainee view of the state: deliberations and internal notes removed. */
+export function traineeState(state: CaseState): CaseState {
+  return {
+    ...state,
+    reviews: state.reviews.map(({ notes: _notes, ...review }) => ({ ...review, notes: undefined })),
+    panels: state.panels.map((panel) => ({
+      ...panel,
+      members: [],
+      evidence: [],
+      chair: undefined,
+      meetings: panel.meetings.map((m) => ({ heldOn: m.heldOn, attendees: [], decisionId: m.decisionId, rationale: undefined })),
+    })),
+  };
+}
+
+export function stateFor(state: CaseState, access: ViewAccess): CaseState {
+  return access === 'trainee' ? traineeState(state) : state;
+}
+
+/** Events in the trainee view: the same redactions as the state. */
+export function eventsFor(events: readonly CaseEvent[], access: ViewAccess): CaseEvent[] {
+  if (access === 'full') return [...events];
+  return events.map((event): CaseEvent => {
+    switch (event.type) {
+      case 'review_recorded': {
+        const { notes: _notes, ...data } = event.data;
+        return { ...event, data };
+      }
+      case 'panel_convened':
+        return { ...event, data: { ...event.data, members: [], evidence: [] } };
+      case 'panel_met': {
+        const { rationale: _rationale, chair: _chair, ...data } = event.data;
+        return { ...event, data: { ...data, attendees: [] } };
+      }
+      case 'case_opened':
+      case 'stage_entered':
+      case 'plan_started':
+      case 'plan_edited':
+      case 'signatures_withdrawn':
+      case 'trainee_perceptions_recorded':
+      case 'plan_signed':
+      case 'plan_agreed':
+      case 'review_date_extended':
+      case 'case_escalated':
+      case 'case_paused':
+      case 'case_resumed':
+      case 'task_completed':
+      case 'stage_start_set':
+      case 'placement_suspended':
+      case 'case_closed':
+        return event;
+    }
+  });
+}
+
+export function caseView(stored: StoredCase, procedure: Procedure, now: Date, access: ViewAccess, calendar: WorkingCalendar = calendarFor(procedure)) {
+  const state = stateFor(stored.state, access);
+  const today: LocalDate = londonDateOf(now);
+  const stage = procedure.stages.find((s) => s.id === state.stageId);
+  const window = state.status === 'closed' ? undefined : currentReviewWindow(procedure, state, calendar, today);
+  const next = nextReviewDate(state);
+  return {
+    view: access,
+    id: state.id,
+    reference: state.reference,
+    version: state.version,
+    procedure: { id: procedure.id, name: procedure.name, provider: procedure.provider, confidential: procedure.confidential },
+    status: state.status,
+    paused: state.paused,
+    stage: stage ? { id: stage.id, title: stage.title, formality: stage.formality, description: stage.description, startsOn: state.stageStartsOn } : { id: state.stageId, title: state.stageId },
+    people: state.people.map((p) => ({ ...p, roleLabel: roleLabelIn(procedure, p.role) })),
+    placement: state.placement,
+    reasons: state.reasons.map((id) => ({ id, label: procedure.reasons.find((r) => r.id === id)?.label ?? id })),
+    openedOn: state.openedOn,
+    openedBy: state.openedBy,
+    stageHistory: state.stageHistory.map((v) => ({ ...v, title: stageTitleIn(procedure, v.stageId) })),
+    plan: state.plan,
+    previousPlans: state.previousPlans,
+    reviews: state.reviews.map((r) => ({ ...r, outcomeLabel: findOutcomeLabel(procedure, r.stageId, r.outcomeId) })),
+    panels: state.panels.map((p) => ({
+      ...p,
+      title: procedure.panels.find((d) => d.id === p.panelId)?.title ?? p.panelId,
+      decisionLabel: p.decisionId === undefined ? undefined : procedure.panels.find((d) => d.id === p.panelId)?.decisions.find((d) => d.id === p.decisionId)?.label,
+    })),
+    tasksDone: state.tasksDone,
+    placementSuspended: state.placementSuspended,
+    closure: state.closure,
+    updatedAt: state.updatedAt,
+    derived: {
+      today,
+      nextReviewDate: next,
+      reviewOverdue: next !== undefined && next < today,
+      reviewWindow: window,
+      outstandingSignatories: outstandingSignatories(procedure, state).map((o) => ({
+        roles: o.roles.map((id) => ({ id, label: roleLabelIn(procedure, id) })),
+        people: o.people.map((p) => ({ id: p.id, name: p.name, role: p.role })),
+      })),
+      milestones: stage ? datedMilestones(stage, state.stageStartsOn) : [],
+      ...availableActions(procedure, state, stage),
+    },
+  };
+}
+
+export type CaseView = ReturnType<typeof caseView>;
+
+function findOutcomeLabel(procedure: Procedure, stageId: string, outcomeId: string): string {
+  return procedure.stages.find((s) => s.id === stageId)?.review?.outcomes.find((o) => o.id === outcomeId)?.label ?? outcomeId;
+}

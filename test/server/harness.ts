@@ -1,0 +1,143 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { importJWK, SignJWT, type JWTPayload } from 'jose';
+import { parseLocalDate, londonInstantAt } from '../../src/domain/calendar/index.js';
+import { calendarFor, openCase, type CommandContext, type CommandResult } from '../../src/domain/case/index.js';
+import type { OpenCaseInput } from '../../src/domain/case/commands/open-case.js';
+import type { Actor, CaseState, Person } from '../../src/domain/case/types.js';
+import type { StoredCase } from '../../src/domain/ports.js';
+import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
+import type { Procedure } from '../../src/domain/procedure/schema.js';
+import { loadOrCreateDevKeys, type DevKeys } from '../../src/dev/local-mode/dev-keys.js';
+import { createApp } from '../../src/server/app.js';
+import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-token.js';
+import { memoryLogger } from '../../src/server/logger.js';
+import { GraphCaseRepository } from '../../src/store/case-repository.js';
+import { roleSidesOf } from '../../src/store/case-rows.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+
+/**
+ * The real app on an ephemeral port, with the real repository on the Graph emulator and the
+ * real token verifier (dev keys in a temp folder). Tests talk to it with fetch, like a client.
+ */
+export const TODAY = parseLocalDate('2026-11-23');
+
+export interface Identity {
+  readonly upn: string;
+  readonly name?: string;
+  readonly roles?: readonly string[];
+  readonly programmes?: readonly string[];
+}
+
+export interface Reply {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience: bodies are asserted field by field
+  readonly body: any;
+}
+
+export interface TestServer {
+  readonly url: string;
+  readonly emulator: ProvisionedEmulator;
+  readonly repository: GraphCaseRepository;
+  readonly keys: DevKeys;
+  readonly logger: ReturnType<typeof memoryLogger>;
+  now: Date;
+  tokenFor(identity: Identity): Promise<string>;
+  /** Signs arbitrary claims and header with the dev key (for token attack tests). */
+  signRaw(payload: JWTPayload, header?: Record<string, unknown>): Promise<string>;
+  request(method: string, route: string, options?: { token?: string | undefined; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: { readonly mode?: 'local' | 'tenant' } = {}): Promise<TestServer> {
+  const emulator = await startProvisionedEmulator();
+  const keyDir = await mkdtemp(path.join(tmpdir(), 'trellis-server-test-'));
+  const keys = await loadOrCreateDevKeys(keyDir);
+  const stored = JSON.parse(await readFile(path.join(keyDir, 'dev-signing-key.json'), 'utf8')) as { privateJwk: Record<string, unknown> };
+  const privateKey = await importJWK({ ...stored.privateJwk, alg: 'RS256' }, 'RS256');
+  const repository = new GraphCaseRepository(emulator.client, emulator.site, { roleSides: roleSidesOf(SEED_PROCEDURES) });
+  const logger = memoryLogger();
+  const state = { now: londonInstantAt(TODAY, 10, 0) };
+  const verifyToken = createTokenVerifier({ keys: keys.jwks, tenantId: keys.tenantId, audiences: [keys.audience], programmes: { from: 'claim' }, now: () => state.now });
+  const mode = options.mode ?? 'local';
+  const app = createApp({
+    repository,
+    procedures: SEED_PROCEDURES,
+    clock: () => state.now,
+    verifyToken,
+    config: { mode, publicUrl: 'http://localhost', ...(mode === 'local' ? { graph: { baseUrl: emulator.emulator.baseUrl, siteId: emulator.emulator.siteId } } : {}) },
+    logger,
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => { resolve(s); });
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    emulator,
+    repository,
+    keys,
+    logger,
+    get now() {
+      return state.now;
+    },
+    set now(value: Date) {
+      state.now = value;
+    },
+    tokenFor: (identity) =>
+      keys.sign({ upn: identity.upn, name: identity.name ?? identity.upn, roles: identity.roles ?? [], ...(identity.programmes ? { programmes: identity.programmes } : {}) }, state.now),
+    signRaw: (payload, header = {}) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: keys.kid, ...header }).sign(privateKey),
+    async request(method, route, opts = {}) {
+      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
+      if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
+      let body: string | undefined = opts.rawBody;
+      if (body === undefined && opts.body !== undefined) body = JSON.stringify(opts.body);
+      if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+      const response = await fetch(`${url}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text === '' ? undefined : JSON.parse(text);
+      } catch {
+        parsed = undefined;
+      }
+      return { status: response.status, headers: response.headers, text, body: parsed };
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => { resolve(); });
+        server.closeAllConnections();
+      });
+      await emulator.close();
+      await rm(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const issuerFor = (keys: DevKeys): string => entraIssuers(keys.tenantId)[0] ?? '';
+
+export function procedure(id: string): Procedure {
+  const found = SEED_PROCEDURES.find((p) => p.id === id);
+  if (!found) throw new Error(`no procedure ${id}`);
+  return found;
+}
+
+export const person = (role: string, name: string, id: string): Person => ({ role, id, name, email: id });
+
+/** Stores a case opened (and then driven) through the real domain commands, as of TODAY. */
+export async function seedCase(
+  server: TestServer,
+  options: { readonly caseId: string; readonly procedureId?: string; readonly input: OpenCaseInput; readonly steps?: readonly ((state: CaseState, ctx: (actor: Actor) => CommandContext) => CommandResult)[] },
+): Promise<StoredCase> {
+  const proc = procedure(options.procedureId ?? 'bcu-rapid-improvement-targets');
+  const ctx = (actor: Actor): CommandContext => ({ procedure: proc, calendar: calendarFor(proc), now: server.now, actor });
+  const courseTeam: Actor = { id: 'seed.course.team@provider.example', name: 'Seed', appRoles: ['course_team'] };
+  let stored = await server.repository.create(openCase(ctx(courseTeam), { caseId: options.caseId, previousCases: 0 }, options.input));
+  for (const step of options.steps ?? []) stored = await server.repository.append(stored, step(stored.state, ctx));
+  return stored;
+}

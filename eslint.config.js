@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const layerImport = (layers) => `^\\.{1,2}/(?:.*/)?(?:${layers.join('|')})(?:/|$)`;
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'build/', 'dist/', 'coverage/', '.trellis-data/'] },
+  { ignores: ['node_modules/', 'build/', 'dist/', 'coverage/', '.trellis-data/', 'src/dev/local-mode/assets/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -6,7 +6,13 @@ import { HttpProblem, invalidRequest, notFound } from '../../server/http/problem
 import type { EmulatorInspection } from '../graph-emulator/index.js';
 import type { DevClock } from './dev-clock.js';
 import type { DevKeys } from './dev-keys.js';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { outboxPage, SIGN_IN_JS, signInPage } from './pages.js';
+
+/** The Adaptive Cards browser bundle, served to the outbox page from our own origin (the CSP allows no other). */
+const ADAPTIVE_CARDS_BUNDLE = createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js');
+const OUTBOX_SCRIPT = path.join(import.meta.dirname, 'assets', 'outbox.js');
 import { personas as demoPersonas, type Persona } from './personas.js';
 
 /**
@@ -36,6 +42,12 @@ export function devRouter(deps: DevRouteDeps): Router {
 
   router.get('/assets/sign-in.js', (_req, res) => {
     res.type('text/javascript').send(SIGN_IN_JS);
+  });
+  router.get('/assets/outbox.js', (_req, res) => {
+    res.type('text/javascript').sendFile(OUTBOX_SCRIPT);
+  });
+  router.get('/assets/adaptivecards.js', (_req, res) => {
+    res.type('text/javascript').sendFile(ADAPTIVE_CARDS_BUNDLE);
   });
   router.get('/personas', (_req, res) => {
     res.json({ items: people });

@@ -48,9 +48,10 @@ export const SIGN_IN_JS = `
 export function outboxPage(inspection: EmulatorInspection): string {
   return page({
     title: 'Trellis — outbox',
+    scripts: ['/dev/assets/adaptivecards.js', '/dev/assets/outbox.js'],
     body: html`
 <h1>Outbox</h1>
-<p class="banner">Everything Trellis has sent through the local Graph emulator. Notifications (cards in chats and channels, e-mails with the form, calendar reminders) are built in a later release; until then this page may be empty. Adaptive Cards are shown as JSON for now; rendering them comes with the cards release.</p>
+<p class="banner">Everything Trellis has sent through the local Graph emulator: e-mails as Outlook would show them, calendar events, and channel cards rendered with the Adaptive Cards library as Teams would.</p>
 <h2>E-mails (${inspection.mails.length})</h2>
 ${inspection.mails.map(
   (mail) => html`<article>
@@ -72,7 +73,11 @@ ${inspection.events.map((e) => {
 })}
 </tbody></table>
 <h2>Channel posts (${inspection.channelMessages.length})</h2>
-${inspection.channelMessages.map((m) => html`<details><summary>${m.createdDateTime} — channel ${m.channelId}</summary><pre>${JSON.stringify(m.cards.length > 0 ? m.cards : m.body, null, 2)}</pre></details>`)}
+${inspection.channelMessages.map(
+  (m) => html`<article><p class="muted">${m.createdDateTime} — channel ${m.channelId}</p>
+${m.cards.length > 0 ? m.cards.map((card) => html`<div class="card-host" data-card="${JSON.stringify(card)}"></div>`) : html`<pre>${JSON.stringify(m.body, null, 2)}</pre>`}
+<details><summary>Card JSON</summary><pre>${JSON.stringify(m.cards, null, 2)}</pre></details></article>`,
+)}
 <h2>App installs (${inspection.installs.length})</h2>
 <ul>${inspection.installs.map((i) => html`<li>${i.userId} — ${i.installedDateTime}</li>`)}</ul>
 <p><a href="/">Home</a> · <a href="/dev/sign-in">Sign in</a> · <a href="/dev/outbox?format=json">As JSON</a></p>`,

@@ -1,0 +1,72 @@
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildCaseSummaryCard } from '../../src/cards/build-cards.js';
+import { caseSummaryView } from '../../src/cards/views/lifecycle.js';
+import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
+import { getProcedure } from '../../src/domain/procedures/index.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { EMULATOR_DELEGATED_TOKEN } from '../../src/dev/graph-emulator/index.js';
+import { createGraphClient } from '../../src/store/graph/client.js';
+import { silentLogger } from '../../src/server/logger.js';
+
+/** The dev outbox shows channel cards rendered with the Adaptive Cards library, as Teams would. */
+let dataDir: string;
+let local: RunningLocalMode;
+let browser: Browser;
+const today = parseLocalDate('2026-11-23');
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-outbox-'));
+  local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, realNow: () => londonInstantAt(today, 10, 0) });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser.close();
+  await local.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('dev outbox page', () => {
+  it('renders a channel card, and a trainee name with markup stays text', async () => {
+    const summary = (await local.repository.list({ procedureId: 'bcu-rapid-improvement-targets' })).items[0];
+    if (!summary) throw new Error('no demo case');
+    const stored = await local.repository.find(summary.id);
+    if (!stored) throw new Error('case');
+    const hostile = { ...stored.state, people: stored.state.people.map((p) => (p.role === 'trainee' ? { ...p, name: '<img src=x onerror=alert(1)> **Bold** [x](https://evil.example)' } : p)) };
+    const card = buildCaseSummaryCard(
+      caseSummaryView({ procedure: getProcedure(stored.state.procedureId), state: hostile, today, links: { appId: 'app', tabEntityId: 'cases', publicUrl: local.url } }),
+    );
+    const client = createGraphClient({ kind: 'custom', baseUrl: local.emulator.baseUrl, caCertPem: local.emulator.caCertPem, token: EMULATOR_DELEGATED_TOKEN });
+    await client.api('/teams/course-team/channels/cases/messages').post({
+      body: { contentType: 'html', content: '<attachment id="card1"></attachment>' },
+      attachments: [{ id: 'card1', contentType: 'application/vnd.microsoft.card.adaptive', content: JSON.stringify(card) }],
+    });
+
+    const page = await browser.newPage();
+    const alerts: string[] = [];
+    page.on('dialog', (dialog) => {
+      alerts.push(dialog.message());
+      void dialog.dismiss();
+    });
+    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' || new URL(route.request().url()).hostname === 'localhost' ? route.continue() : route.abort()));
+    await page.goto(`${local.url}/dev/outbox`);
+    const rendered = page.locator('.card-host .ac-adaptiveCard');
+    await rendered.first().waitFor();
+    const text = await rendered.first().innerText();
+    expect(text).toContain(stored.state.reference);
+    expect(text).toContain('<img src=x onerror=alert(1)>');
+    expect(await page.locator('.card-host img[src="x"]').count()).toBe(0);
+    expect(await page.locator('.card-host a[href^="https://evil"]').count()).toBe(0);
+    expect(alerts).toEqual([]);
+    await mkdir('docs/screenshots', { recursive: true });
+    await page.screenshot({ path: 'docs/screenshots/dev-outbox.png', fullPage: false });
+    await page.close();
+  });
+});

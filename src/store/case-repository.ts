@@ -55,6 +55,8 @@ export async function openTrellisSite(client: Client, siteId: string, options: {
 const EVENTS_PAGE = 5000;
 /** Attempts at the case-row projection when other writers keep moving it. */
 const ROW_UPDATE_ATTEMPTS = 5;
+/** Cases kept for repeat reads; each is its state and trail, a few kilobytes. */
+const RECENT_CASES = 2000;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
@@ -129,10 +131,52 @@ export class GraphCaseRepository implements CaseRepository {
     await this.assertEventsStored(current.state.id, result.events, outcome.results, current);
     await this.settleProjections(requests, outcome.results);
     const etag = await this.projectRow(result.state, current.etag);
-    return { state: result.state, events: [...current.events, ...result.events], etag };
+    const stored = { state: result.state, events: [...current.events, ...result.events], etag };
+    this.remember(stored);
+    return stored;
   }
 
   async find(caseId: string): Promise<StoredCase | undefined> {
+    const cached = await this.recentIfCurrent(caseId);
+    if (cached) return cached;
+    const stored = await this.read(caseId);
+    if (stored) this.remember(stored);
+    return stored;
+  }
+
+  /**
+   * A case read or written recently, if its row still has the eTag we saw: the dashboard's delta
+   * sync (one small request, shared by concurrent callers) says whether anyone changed it since.
+   * Writers are still guarded by the unique event keys, so a stale answer can never be written over.
+   */
+  private async recentIfCurrent(caseId: string): Promise<StoredCase | undefined> {
+    const cached = this.recent.get(caseId);
+    const rowId = this.rowIds.get(caseId);
+    if (!cached || cached.etag === '' || rowId === undefined) return undefined;
+    await this.dashboard.sync();
+    if (this.dashboard.get(rowId)?.eTag !== cached.etag) {
+      this.recent.delete(caseId);
+      return undefined;
+    }
+    this.remember(cached);
+    return cached;
+  }
+
+  /** Recently used cases, least recent first (a Map keeps insertion order). */
+  private readonly recent = new Map<string, StoredCase>();
+
+  private remember(stored: StoredCase): void {
+    this.recent.delete(stored.state.id);
+    this.recent.set(stored.state.id, stored);
+    while (this.recent.size > RECENT_CASES) {
+      const oldest = this.recent.keys().next();
+      if (oldest.done === true) break;
+      this.recent.delete(oldest.value);
+    }
+  }
+
+  /** The whole case in one `$batch`: its row and its event trail. */
+  private async read(caseId: string): Promise<StoredCase | undefined> {
     const filter = encodeURIComponent(eq('CaseId', caseId).expression);
     const outcome = await executeBatch(this.client, [
       { id: 'row', method: 'GET', url: `${listItemsPath(this.site.lists.cases)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=2` },
@@ -167,7 +211,23 @@ export class GraphCaseRepository implements CaseRepository {
   }
 
   async list(query: CaseQuery): Promise<CasePage> {
+    const { summaries, problems } = await this.dashboardSummaries();
+    const matching = summaries.filter(matches(query));
+    const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
+    const offset = decodeCursor(query.cursor);
+    const items = matching.slice(offset, offset + limit);
+    const next = offset + limit < matching.length ? encodeCursor(offset + limit) : undefined;
+    return { items, nextCursor: next, total: matching.length, problems };
+  }
+
+  /**
+   * Every case summary in dashboard order, rebuilt only when a delta sync changed something:
+   * a warm load is one small delta request plus a filter over an already sorted array.
+   */
+  private async dashboardSummaries(): Promise<{ summaries: readonly CaseSummary[]; problems: readonly { caseId: string; message: string }[] }> {
     await this.dashboard.sync();
+    const generation = this.dashboard.generation;
+    if (this.sorted?.generation === generation) return this.sorted;
     const problems: { caseId: string; message: string }[] = [];
     const summaries: CaseSummary[] = [];
     for (const item of this.dashboard.items()) {
@@ -175,13 +235,12 @@ export class GraphCaseRepository implements CaseRepository {
       if ('summary' in parsed) summaries.push(parsed.summary);
       else problems.push({ caseId: item.fields.CaseId, message: parsed.problem });
     }
-    const matching = summaries.filter(matches(query)).sort(byReviewThenReference);
-    const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
-    const offset = decodeCursor(query.cursor);
-    const items = matching.slice(offset, offset + limit);
-    const next = offset + limit < matching.length ? encodeCursor(offset + limit) : undefined;
-    return { items, nextCursor: next, total: matching.length, problems };
+    summaries.sort(byReviewThenReference);
+    this.sorted = { generation, summaries, problems };
+    return this.sorted;
   }
+
+  private sorted: { readonly generation: number; readonly summaries: readonly CaseSummary[]; readonly problems: readonly { caseId: string; message: string }[] } | undefined;
 
   /** How many requests the last dashboard sync made (for benchmarks). */
   lastDashboardSync(): Promise<{ requests: number }> {
@@ -269,8 +328,10 @@ export class GraphCaseRepository implements CaseRepository {
         // The JSON carries the whole event, the exact instant included: equal JSON is our own write.
         const ours = existing !== undefined && fieldsHoldValues(existing.fields, { EventData: eventRowFields(event).EventData ?? null });
         if (ours) continue;
-        const now = await this.find(caseId);
+        this.recent.delete(caseId);
+        const now = await this.read(caseId);
         if (!now) throw new GraphStoreError('unexpected', `Case ${caseId} vanished during a write`);
+        this.remember(now);
         if (current === undefined) throw new GraphStoreError('conflict', `Case ${caseId} already exists`);
         throw new CaseConflictError(now);
       }

@@ -96,6 +96,13 @@ export class DeltaCache<F> {
     return this.cached.get(id);
   }
 
+  /** Goes up whenever a sync changed the cache: lets callers keep things derived from it until then. */
+  get generation(): number {
+    return this.changes;
+  }
+
+  private changes = 0;
+
   get size(): number {
     return this.cached.size;
   }
@@ -142,6 +149,7 @@ export class DeltaCache<F> {
         deleted += 1;
       }
     }
+    if (full || upserted > 0 || deleted > 0) this.changes += 1;
     return { upserted, deleted };
   }
 

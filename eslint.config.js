@@ -50,7 +50,19 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/store/**/*.ts', 'src/notify/**/*.ts', 'src/cards/**/*.ts'],
+    // notify and cards build on the domain alone; Graph access reaches them through ports.
+    files: ['src/notify/**/*.ts', 'src/cards/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testing/**'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: layerImport(['store', 'bot', 'server', 'tab', 'dev']), message: 'notify and cards depend on the domain only; bot and server wire them.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/store/**/*.ts'],
     // Their tests may start the local Graph emulator from src/dev.
     ignores: ['**/*.test.ts', '**/testing/**'],
     rules: {

@@ -1,0 +1,84 @@
+import type { LocalDate } from '../domain/calendar/index.js';
+
+/**
+ * A notification is plain data: what to send, to whom, over which channel, under one
+ * deterministic idempotency key. Planning (plan.ts, due-reviews.ts) makes them; the sweep
+ * (sweep.ts) claims each key in the outbox before a sender delivers it.
+ */
+
+export const NOTIFICATION_KINDS = [
+  'case_opened',
+  'plan_agreed',
+  'review_recorded',
+  'stage_changed',
+  'decision_recorded',
+  'case_closed',
+  'signature_needed',
+  'review_date_set',
+  'review_date_moved',
+  'review_cancelled',
+  'trainee_informed',
+  'review_coming_up',
+  'review_due_today',
+  'review_overdue',
+  'review_escalation',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+
+export const NOTIFICATION_CHANNELS = ['email', 'channel_card', 'chat_card', 'calendar'] as const;
+export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
+
+export type NotificationRecipient =
+  | { readonly kind: 'person'; readonly role: string; readonly personId: string; readonly name: string; readonly email: string }
+  | { readonly kind: 'course_mailbox'; readonly address: string }
+  | { readonly kind: 'course_team_channel'; readonly programme: string }
+  | { readonly kind: 'office'; readonly office: string; readonly label: string; readonly address: string };
+
+export interface CalendarRequest {
+  readonly action: 'upsert' | 'cancel';
+  /** Mailbox whose calendar holds the event (the tutor-like role). */
+  readonly organizer: string;
+  /** Stable per plan version: a re-send or a move never makes a second event. */
+  readonly transactionId: string;
+  readonly date: LocalDate;
+  /** Wall-clock time in Europe/London, "HH:MM". */
+  readonly startTime: string;
+  readonly durationMinutes: number;
+  readonly reminderMinutesBeforeStart: number;
+  readonly attendees: readonly string[];
+  /** A Teams online meeting: the procedure calls for an online meeting. */
+  readonly online: boolean;
+}
+
+export interface Notification {
+  /** Deterministic: the same event planned twice gives the same key, so the outbox sends it once. */
+  readonly key: string;
+  readonly caseId: string;
+  readonly reference: string;
+  readonly kind: NotificationKind;
+  /** For `trainee_informed` and card kinds: the case event this is about. */
+  readonly about: NotificationKind | undefined;
+  readonly channel: NotificationChannel;
+  readonly recipient: NotificationRecipient;
+  readonly subject: string;
+  /** Plain-language paragraphs; the trainee's are written for the trainee. */
+  readonly lines: readonly string[];
+  /** The provider's own words that made this notification necessary. */
+  readonly because: string | undefined;
+  readonly attachForm: boolean;
+  readonly calendar: CalendarRequest | undefined;
+}
+
+/** The recipient as one stable, lower-case token for keys and the outbox's Recipient column. */
+export function recipientToken(recipient: NotificationRecipient): string {
+  switch (recipient.kind) {
+    case 'person':
+      return `person:${recipient.email.toLowerCase()}`;
+    case 'course_mailbox':
+      return `mailbox:${recipient.address.toLowerCase()}`;
+    case 'course_team_channel':
+      return `channel:${recipient.programme.toLowerCase()}`;
+    case 'office':
+      return `office:${recipient.office}`;
+  }
+}

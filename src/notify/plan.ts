@@ -1,0 +1,404 @@
+import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
+import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
+import { outstandingSignatories, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
+import type { CaseEvent } from '../domain/case/events.js';
+import type { CaseState, Person, Plan } from '../domain/case/types.js';
+import type { NotifyTrigger, Outcome, Procedure } from '../domain/procedure/schema.js';
+import { recipientToken, type CalendarRequest, type Notification, type NotificationChannel, type NotificationKind, type NotificationRecipient } from './notification.js';
+
+/**
+ * Pure planning (STYLE.md 2): from the events one command produced, the case before and after,
+ * and the procedure's `inform` data, every notification the product owes. Nothing here reads
+ * the clock or talks to Graph; the same input always gives the same notifications and keys.
+ */
+
+export interface NotifyConfig {
+  /** The provider's course mailbox: the seeds' "a copy is sent to …@bcu.ac.uk". */
+  readonly courseMailbox: string;
+  /** Mailboxes of named offices ("the school", "Other relevant partnership staff"). */
+  readonly officeMailboxes?: Readonly<Record<string, string>>;
+  /** Whose calendar holds the review event: the first role on the case in this list. */
+  readonly calendarOwnerRoles?: readonly string[];
+  /** Review meetings are put in calendars at this London time. */
+  readonly reviewMeeting?: { readonly startTime: string; readonly durationMinutes: number; readonly reminderMinutesBeforeStart: number };
+}
+
+export const DEFAULT_CALENDAR_OWNER_ROLES = ['tutor', 'partnership_tutor', 'course_tutor', 'lead', 'professional_mentor'] as const;
+export const DEFAULT_REVIEW_MEETING = { startTime: '15:30', durationMinutes: 60, reminderMinutesBeforeStart: 1440 } as const;
+/** Roles invited to the review event besides its owner. */
+const REVIEW_ATTENDEE_ROLES = ['mentor', 'trainee'] as const;
+
+export interface PlanInput {
+  readonly procedure: Procedure;
+  readonly before: CaseState | undefined;
+  readonly after: CaseState;
+  /** The events the command produced, in order. */
+  readonly events: readonly CaseEvent[];
+  readonly config: NotifyConfig;
+}
+
+/** Triggers that also post to the course team channel and email the course mailbox with the form. */
+const COURSE_TEAM_COPY: ReadonlySet<NotificationKind> = new Set(['plan_agreed', 'review_recorded', 'stage_changed', 'decision_recorded', 'case_closed']);
+
+interface Draft {
+  readonly kind: NotificationKind;
+  readonly about: NotificationKind | undefined;
+  readonly channel: NotificationChannel;
+  readonly recipient: NotificationRecipient;
+  readonly subject: string;
+  readonly lines: readonly string[];
+  readonly because: string | undefined;
+  readonly attachForm: boolean;
+  readonly calendar?: CalendarRequest;
+}
+
+export function planNotifications(input: PlanInput): Notification[] {
+  const out = new Map<string, Notification>();
+  for (const event of input.events) {
+    for (const draft of draftsFor(input, event)) {
+      const key = `${event.caseId}:${event.seq}:${draft.kind}:${draft.channel}:${recipientToken(draft.recipient)}`;
+      const existing = out.get(key);
+      // The same recipient named twice (an inform rule and the standard copy): one notification, the form attached if either asks.
+      if (existing) {
+        out.set(key, {
+          ...existing,
+          lines: [...new Set([...existing.lines, ...draft.lines])],
+          attachForm: existing.attachForm || draft.attachForm,
+          because: existing.because ?? draft.because,
+        });
+        continue;
+      }
+      out.set(key, {
+        key,
+        caseId: event.caseId,
+        reference: input.after.reference,
+        kind: draft.kind,
+        about: draft.about,
+        channel: draft.channel,
+        recipient: draft.recipient,
+        subject: draft.subject,
+        lines: draft.lines,
+        because: draft.because,
+        attachForm: draft.attachForm,
+        calendar: draft.calendar,
+      });
+    }
+  }
+  return [...out.values()];
+}
+
+function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
+  const { procedure, after } = input;
+  switch (event.type) {
+    case 'case_opened':
+      return informed(input, 'case_opened', 'case_opened', after.stageId, { lines: [`A support case has been opened for ${traineeName(after)}.`] });
+    case 'plan_agreed': {
+      const plan = after.plan;
+      if (!plan || plan.version !== event.data.version) return [];
+      const asked = plan.rulesFrom.outcome;
+      const title = planRulesOf(procedure, plan).title;
+      const reviewOn = formatLongDate(event.data.reviewDate);
+      return [
+        ...informed(input, 'plan_agreed', 'plan_agreed', asked?.stageId ?? plan.stageId, {
+          ...(asked ? { outcomeId: asked.outcomeId } : {}),
+          presentRoles: plan.content.meeting.attendees,
+          lines: [`The ${title} for ${traineeName(after)} has been signed and agreed.`, `Review date: ${reviewOn}.`],
+        }),
+        ...traineeTold(input, 'plan_agreed', `Your ${title} has been agreed`, [
+          `Your ${title} has been signed by everyone and is now agreed.`,
+          `You have ${plan.content.targets.length === 1 ? 'one target' : `${plan.content.targets.length} targets`} to work on. Everyone supporting you has actions too.`,
+          `Your progress will be reviewed on ${reviewOn}.`,
+          ...(planRulesOf(procedure, plan).noticeToTrainee ? [planRulesOf(procedure, plan).noticeToTrainee ?? ''] : []),
+        ]),
+        ...reviewEvent(input, plan, event.data.reviewDate, 'review_date_set'),
+      ];
+    }
+    case 'review_date_extended': {
+      const plan = after.plan;
+      if (!plan) return [];
+      return [
+        ...reviewEvent(input, plan, event.data.to, 'review_date_moved'),
+        ...traineeTold(input, 'review_date_moved', 'Your review date has moved', [
+          `Your review date has moved from ${formatLongDate(event.data.from)} to ${formatLongDate(event.data.to)}.`,
+          `The reason given: ${event.data.reason}`,
+        ]),
+      ];
+    }
+    case 'case_resumed': {
+      const plan = after.plan;
+      if (!plan || event.data.reviewDate === undefined) return [];
+      return reviewEvent(input, plan, event.data.reviewDate, 'review_date_moved');
+    }
+    case 'review_recorded': {
+      const outcome = findOutcome(procedure, event.data.stageId, event.data.outcomeId);
+      const label = outcome?.label ?? event.data.outcomeId;
+      return [
+        ...informed(input, 'review_recorded', 'review_recorded', event.data.stageId, {
+          outcomeId: event.data.outcomeId,
+          lines: [`A review for ${traineeName(after)} was recorded on ${formatLongDate(event.data.reviewedOn)}.`, `Outcome: ${label}.`],
+        }),
+        ...traineeTold(input, 'review_recorded', 'The outcome of your review', outcomeWords(outcome, label, event.data.nextSteps)),
+      ];
+    }
+    case 'stage_entered': {
+      // Opening is its own notification, and a plan agreed hands on to its review stage: both already say so.
+      if (event.data.via === 'opened' || event.data.via === 'plan_agreed') return [];
+      const title = stageTitle(procedure, event.data.stageId);
+      return [
+        ...informed(input, 'stage_entered', 'stage_changed', event.data.stageId, {
+          lines: [`The case for ${traineeName(after)} has moved to ${title}.`],
+        }),
+        ...traineeTold(input, 'stage_changed', `Your support has moved to ${title}`, [`Your support case has moved to ${title}. The people supporting you will explain what happens next.`]),
+      ];
+    }
+    case 'panel_met': {
+      const decisionId = event.data.decisionId;
+      if (decisionId === undefined) return [];
+      const panel = procedure.panels.find((p) => p.id === event.data.panelId);
+      const decision = panel?.decisions.find((d) => d.id === decisionId);
+      const stageId = after.panels.find((p) => p.panelId === event.data.panelId)?.stageId ?? after.stageId;
+      const label = decision?.label ?? decisionId;
+      return [
+        ...informed(input, 'decision_recorded', 'decision_recorded', stageId, {
+          outcomeId: decisionId,
+          lines: [`${panel?.title ?? 'The panel'} met on ${formatLongDate(event.data.heldOn)} and decided: ${label}.`, ...(event.data.rationale ? [`Reasons: ${event.data.rationale}`] : [])],
+        }),
+        ...traineeTold(input, 'decision_recorded', `The decision of the ${panel?.title ?? 'panel'}`, outcomeWords(decision, label, event.data.rationale)),
+      ];
+    }
+    case 'case_closed': {
+      const stageId = input.before?.stageId ?? after.stageId;
+      const plan = after.plan;
+      const reviewDate = plan?.content.reviewDate;
+      return [
+        ...informed(input, 'case_closed', 'case_closed', stageId, {
+          ...(event.data.outcomeId ? { outcomeId: event.data.outcomeId } : {}),
+          lines: [`The support case for ${traineeName(after)} is closed.`, ...(event.data.reason ? [`Reason: ${event.data.reason}`] : [])],
+        }),
+        ...traineeTold(input, 'case_closed', 'Your support case is closed', [
+          'Your support case is now closed.',
+          ...(event.data.handOffTo ? [`It continues under: ${event.data.handOffTo}.`] : []),
+        ]),
+        ...(plan?.agreedOn !== undefined && reviewDate !== undefined ? reviewEvent(input, plan, reviewDate, 'review_cancelled') : []),
+      ];
+    }
+    case 'plan_started':
+    case 'plan_edited':
+    case 'plan_signed':
+    case 'signatures_withdrawn':
+      return signatureRequests(input);
+    case 'trainee_perceptions_recorded':
+    case 'case_escalated':
+    case 'case_paused':
+    case 'panel_convened':
+    case 'task_completed':
+    case 'stage_start_set':
+    case 'placement_suspended':
+      return [];
+  }
+}
+
+interface InformOptions {
+  readonly outcomeId?: string;
+  readonly presentRoles?: readonly string[];
+  readonly lines: readonly string[];
+}
+
+/**
+ * The procedure's own "who is informed" rules for a trigger, plus the course team's copy
+ * (channel card + course mailbox with the form) for the kinds DESIGN.md names.
+ */
+function informed(input: PlanInput, trigger: NotifyTrigger, kind: NotificationKind, stageId: string, options: InformOptions): Draft[] {
+  const { procedure, after, config } = input;
+  const subject = `${after.reference}: ${subjectOf(kind, stageTitle(procedure, stageId))}`;
+  const drafts: Draft[] = [];
+  const decisions = whoIsInformed(procedure, after, stageId, trigger, {
+    ...(options.outcomeId !== undefined ? { outcomeId: options.outcomeId } : {}),
+    ...(options.presentRoles !== undefined ? { presentRoles: options.presentRoles } : {}),
+  });
+  for (const decision of decisions) {
+    for (const resolved of decision.recipients) {
+      const draft = draftFor(resolved, { kind, subject, lines: options.lines, because: decision.rule.note, attachForm: decision.rule.attachForm, after, config, procedure });
+      if (draft) drafts.push(draft);
+    }
+  }
+  if (COURSE_TEAM_COPY.has(kind)) {
+    drafts.push(
+      { kind, about: kind, channel: 'channel_card', recipient: { kind: 'course_team_channel', programme: after.placement.programme }, subject, lines: options.lines, because: undefined, attachForm: false },
+      { kind, about: kind, channel: 'email', recipient: { kind: 'course_mailbox', address: config.courseMailbox }, subject, lines: options.lines, because: undefined, attachForm: true },
+    );
+  }
+  return drafts;
+}
+
+function draftFor(
+  resolved: ResolvedRecipient,
+  ctx: { kind: NotificationKind; subject: string; lines: readonly string[]; because: string | undefined; attachForm: boolean; after: CaseState; config: NotifyConfig; procedure: Procedure },
+): Draft | undefined {
+  const base = { kind: ctx.kind, about: ctx.kind, subject: ctx.subject, lines: ctx.lines, because: ctx.because, attachForm: ctx.attachForm };
+  switch (resolved.kind) {
+    case 'course_mailbox':
+      return { ...base, channel: 'email', recipient: { kind: 'course_mailbox', address: ctx.config.courseMailbox } };
+    case 'course_team_channel':
+      return { ...base, channel: 'channel_card', recipient: { kind: 'course_team_channel', programme: ctx.after.placement.programme }, attachForm: false };
+    case 'office': {
+      const address = ctx.config.officeMailboxes?.[resolved.office];
+      if (address !== undefined) return { ...base, channel: 'email', recipient: { kind: 'office', office: resolved.office, label: resolved.label, address } };
+      // No mailbox configured for the office: the course team is asked to pass it on, so it is never silently dropped.
+      return {
+        ...base,
+        channel: 'channel_card',
+        recipient: { kind: 'course_team_channel', programme: ctx.after.placement.programme },
+        lines: [...ctx.lines, `Please pass this on to ${resolved.label}: Trellis has no mailbox for them.`],
+        attachForm: false,
+      };
+    }
+    case 'person':
+      // The trainee hears from traineeTold, in plain words, under its own key.
+      if (isTrainee(ctx.procedure, resolved.person)) return undefined;
+      return { ...base, channel: 'email', recipient: personRecipient(resolved.person) };
+  }
+}
+
+/** "Informed of their plan, their review date, and outcomes, in plain words." */
+function traineeTold(input: PlanInput, about: NotificationKind, subject: string, lines: readonly string[]): Draft[] {
+  const trainees = input.after.people.filter((p) => isTrainee(input.procedure, p));
+  return trainees.map((person) => ({
+    kind: 'trainee_informed',
+    about,
+    channel: 'email',
+    recipient: personRecipient(person),
+    subject,
+    lines: lines.filter((l) => l !== ''),
+    because: undefined,
+    // The trainee receives their own plan; the form of a decision goes to staff.
+    attachForm: about === 'plan_agreed',
+  }));
+}
+
+function signatureRequests(input: PlanInput): Draft[] {
+  const { procedure, before, after } = input;
+  const plan = after.plan;
+  // Asked only once the draft can be signed (targets and a review date), not while it is being written.
+  if (!plan || after.status === 'closed' || !isSignable(plan)) return [];
+  const beforePlan = before?.plan;
+  const wasOutstanding = new Set(
+    before && beforePlan?.version === plan.version && isSignable(beforePlan)
+      ? outstandingSignatories(procedure, before).flatMap((o) => o.people.map((p) => p.id.toLowerCase()))
+      : [],
+  );
+  const title = planRulesOf(procedure, plan).title;
+  return outstandingSignatories(procedure, after)
+    .flatMap((o) => o.people)
+    .filter((p) => !wasOutstanding.has(p.id.toLowerCase()))
+    .map((person) => ({
+      kind: 'signature_needed',
+      about: undefined,
+      channel: 'chat_card',
+      recipient: personRecipient(person),
+      subject: `${after.reference}: please sign the ${title}`,
+      lines: [`The ${title} for ${traineeName(after)} is waiting for your signature as ${roleLabel(procedure, person.role)}.`],
+      because: planRulesOf(procedure, plan).signatures.statement,
+      attachForm: false,
+    }));
+}
+
+function isSignable(plan: Plan): boolean {
+  return plan.content.targets.length > 0 && plan.content.reviewDate !== undefined;
+}
+
+/** The review meeting in the tutor-like role's calendar, with the mentor and trainee invited. */
+function reviewEvent(input: PlanInput, plan: Plan, date: LocalDate, kind: 'review_date_set' | 'review_date_moved' | 'review_cancelled'): Draft[] {
+  const { procedure, after, config } = input;
+  const owner = calendarOwner(procedure, after, config);
+  if (!owner) return [];
+  const meeting = config.reviewMeeting ?? DEFAULT_REVIEW_MEETING;
+  const reviewStage = procedure.stages.find((s) => s.id === plan.reviewAt);
+  const online = reviewStage?.review?.meeting?.mode === 'online' || planRulesOf(procedure, plan).meeting?.mode === 'online';
+  const attendees = after.people.filter((p) => (REVIEW_ATTENDEE_ROLES as readonly string[]).includes(p.role) && p.email.toLowerCase() !== owner.email.toLowerCase()).map((p) => p.email);
+  const title = reviewStage?.review?.title ?? 'Support plan review';
+  return [
+    {
+      kind,
+      about: undefined,
+      channel: 'calendar',
+      recipient: personRecipient(owner),
+      subject: `${title}: ${after.reference}`,
+      lines: [`${title} for ${traineeName(after)} on ${formatLongDate(date)}.`],
+      because: undefined,
+      attachForm: false,
+      calendar: {
+        action: kind === 'review_cancelled' ? 'cancel' : 'upsert',
+        organizer: owner.email,
+        transactionId: reviewTransactionId(after.id, plan.version),
+        date,
+        startTime: meeting.startTime,
+        durationMinutes: meeting.durationMinutes,
+        reminderMinutesBeforeStart: meeting.reminderMinutesBeforeStart,
+        attendees,
+        online,
+      },
+    },
+  ];
+}
+
+/** One event per plan version: moving the date updates it, closing the case cancels it. */
+export function reviewTransactionId(caseId: string, planVersion: number): string {
+  return `trellis-${caseId}-plan${planVersion}-review`;
+}
+
+export function calendarOwner(procedure: Procedure, state: CaseState, config: Pick<NotifyConfig, 'calendarOwnerRoles'>): Person | undefined {
+  const roles = config.calendarOwnerRoles ?? DEFAULT_CALENDAR_OWNER_ROLES;
+  for (const role of roles) {
+    const person = state.people.find((p) => p.role === role);
+    if (person && procedure.roles.some((r) => r.id === role)) return person;
+  }
+  return undefined;
+}
+
+function outcomeWords(outcome: Outcome | undefined, label: string, extra: string | undefined): string[] {
+  return [`The outcome: ${label}.`, ...(outcome ? [`What happens next: ${outcome.explanation}`] : []), ...(outcome?.traineeNotice ? [outcome.traineeNotice] : []), ...(extra ? [extra] : [])];
+}
+
+function subjectOf(kind: NotificationKind, stage: string): string {
+  switch (kind) {
+    case 'case_opened':
+      return `support case opened (${stage})`;
+    case 'plan_agreed':
+      return `plan agreed (${stage})`;
+    case 'review_recorded':
+      return `review recorded (${stage})`;
+    case 'stage_changed':
+      return `moved to ${stage}`;
+    case 'decision_recorded':
+      return `decision recorded (${stage})`;
+    case 'case_closed':
+      return 'case closed';
+    case 'signature_needed':
+    case 'review_date_set':
+    case 'review_date_moved':
+    case 'review_cancelled':
+    case 'trainee_informed':
+    case 'review_coming_up':
+    case 'review_due_today':
+    case 'review_overdue':
+    case 'review_escalation':
+      return stage;
+  }
+}
+
+function stageTitle(procedure: Procedure, stageId: string): string {
+  return procedure.stages.find((s) => s.id === stageId)?.title ?? stageId;
+}
+
+function isTrainee(procedure: Procedure, person: Person): boolean {
+  return procedure.roles.find((r) => r.id === person.role)?.side === 'trainee';
+}
+
+function traineeName(state: CaseState): string {
+  return state.people.find((p) => p.role === 'trainee')?.name ?? 'the trainee';
+}
+
+export function personRecipient(person: Person): NotificationRecipient {
+  return { kind: 'person', role: person.role, personId: person.id, name: person.name, email: person.email };
+}

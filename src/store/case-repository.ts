@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { replay, type CaseEvent, type CaseState } from '../domain/case/index.js';
@@ -57,6 +58,10 @@ const EVENTS_PAGE = 5000;
 const ROW_UPDATE_ATTEMPTS = 5;
 /** Cases kept for repeat reads; each is its state and trail, a few kilobytes. */
 const RECENT_CASES = 2000;
+/** How long a dashboard load may reuse the last delta sync (other instances' writes show after this). */
+const DASHBOARD_FRESH_MS = 1000;
+/** Distinct dashboard questions remembered between changes. */
+const CACHED_ANSWERS = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
 
@@ -99,6 +104,7 @@ export class GraphCaseRepository implements CaseRepository {
   }
 
   async create(opened: { readonly state: CaseState; readonly events: readonly CaseEvent[] }): Promise<StoredCase> {
+    this.wroteSinceSync = true;
     const requests = [
       ...this.eventRequests(opened.events),
       ...this.projectionRequests(opened.events, opened.state),
@@ -132,6 +138,7 @@ export class GraphCaseRepository implements CaseRepository {
     await this.settleProjections(requests, outcome.results);
     const etag = await this.projectRow(result.state, current.etag);
     const stored = { state: result.state, events: [...current.events, ...result.events], etag };
+    this.wroteSinceSync = true;
     this.remember(stored);
     return stored;
   }
@@ -212,7 +219,15 @@ export class GraphCaseRepository implements CaseRepository {
 
   async list(query: CaseQuery): Promise<CasePage> {
     const { summaries, problems } = await this.dashboardSummaries();
-    const matching = summaries.filter(matches(query));
+    // Dashboards ask the same few questions over and over: answers are kept until the cases change.
+    const { limit: _limit, cursor: _cursor, ...question } = query;
+    const key = JSON.stringify(question);
+    let matching = this.answers.get(key);
+    if (matching === undefined) {
+      matching = summaries.filter(matches(query));
+      if (this.answers.size >= CACHED_ANSWERS) this.answers.clear();
+      this.answers.set(key, matching);
+    }
     const limit = Math.min(Math.max(query.limit ?? DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE);
     const offset = decodeCursor(query.cursor);
     const items = matching.slice(offset, offset + limit);
@@ -225,7 +240,14 @@ export class GraphCaseRepository implements CaseRepository {
    * a warm load is one small delta request plus a filter over an already sorted array.
    */
   private async dashboardSummaries(): Promise<{ summaries: readonly CaseSummary[]; problems: readonly { caseId: string; message: string }[] }> {
-    await this.dashboard.sync();
+    // A dashboard may be up to DASHBOARD_FRESH_MS behind other instances' writes, never behind
+    // this instance's own: a write here forces the next load to sync.
+    const fresh = !this.wroteSinceSync && performance.now() - this.dashboardSyncedAt < DASHBOARD_FRESH_MS;
+    if (!fresh || this.sorted === undefined) {
+      this.wroteSinceSync = false;
+      await this.dashboard.sync();
+      this.dashboardSyncedAt = performance.now();
+    }
     const generation = this.dashboard.generation;
     if (this.sorted?.generation === generation) return this.sorted;
     const problems: { caseId: string; message: string }[] = [];
@@ -237,8 +259,13 @@ export class GraphCaseRepository implements CaseRepository {
     }
     summaries.sort(byReviewThenReference);
     this.sorted = { generation, summaries, problems };
+    this.answers.clear();
     return this.sorted;
   }
+
+  private dashboardSyncedAt = Number.NEGATIVE_INFINITY;
+  private readonly answers = new Map<string, readonly CaseSummary[]>();
+  private wroteSinceSync = false;
 
   private sorted: { readonly generation: number; readonly summaries: readonly CaseSummary[]; readonly problems: readonly { caseId: string; message: string }[] } | undefined;
 

@@ -104,7 +104,9 @@ function delta(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<string, 
   const value: Record<string, unknown>[] = [];
   let lastSeq = cursor;
   let more = false;
-  for (const [id, seq] of list.changeOrder) {
+  // Nothing changed since the token: answer without walking the change feed.
+  const feed = cursor >= list.changeSeq ? [] : list.changeOrder;
+  for (const [id, seq] of feed) {
     if (seq <= cursor) continue;
     const item = list.items.get(id);
     // The initial enumeration (from 0) lists live items only; later rounds report deletions.

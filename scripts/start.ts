@@ -3,16 +3,28 @@
  * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978); with them, tenant mode.
  * Configuration comes from the environment and `.env`, checked before anything starts.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { startLocalMode } from '../src/dev/local-mode/start-local.js';
 import { environmentWithDotEnv, serverConfigFromEnv } from '../src/server/config.js';
 import { startTenantServer } from '../src/server/main.js';
 import { ConfigError } from '../src/store/config.js';
 
+/** The tab's production build, made on first start (or after `npm run build:tab` removed it). */
+async function ensureTabBuilt(): Promise<string> {
+  const dir = path.resolve('build', 'tab');
+  if (existsSync(path.join(dir, 'index.html'))) return dir;
+  process.stdout.write('Building the tab (first start only)…\n');
+  const { build } = await import('vite');
+  await build({ configFile: path.resolve('src/tab/vite.config.ts'), logLevel: 'warn' });
+  return dir;
+}
+
 async function main(): Promise<void> {
   const config = serverConfigFromEnv(environmentWithDotEnv(process.env));
   let close: () => Promise<void>;
   if (config.mode === 'local') {
-    const local = await startLocalMode({ dataDir: config.dataDir, port: config.port });
+    const local = await startLocalMode({ dataDir: config.dataDir, port: config.port, tabDir: await ensureTabBuilt() });
     close = () => local.close();
     const demo = local.demo === undefined ? 'demo data already loaded' : `loaded ${local.demo.created} demo cases${local.demo.failures.length > 0 ? ` (${local.demo.failures.length} failed; see the log)` : ''}`;
     process.stdout.write(
@@ -21,7 +33,7 @@ async function main(): Promise<void> {
         `Trellis is running in local mode on ${local.url}  (${demo}; data in ${config.dataDir})`,
         '',
         `  Sign in as a demo person:  ${local.url}/dev/sign-in`,
-        `  Home (your cases):         ${local.url}/`,
+        `  Trellis (the tab):         ${local.url}/`,
         `  Outbox (mails, events):    ${local.url}/dev/outbox`,
         `  API description:           ${local.url}/api/openapi.json`,
         `  Move the dev clock:        curl -X POST ${local.url}/dev/clock -H 'Content-Type: application/json' -d '{"now":"2027-01-15"}'`,

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { isDomainError } from '../domain/errors.js';
 import { CaseDataError } from '../domain/ports.js';
@@ -40,6 +42,10 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Local mode's /dev routes; absent in tenant mode, so every /dev address is a 404 there. */
   readonly devRoutes?: Router;
+  /** The built tab (`npm run build:tab` → build/tab); without it `/` is a plain page listing your cases. */
+  readonly tabDir?: string;
+  /** What the tab needs to sign in (MSAL settings in tenant mode). */
+  readonly clientConfig?: Readonly<Record<string, unknown>>;
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -89,8 +95,18 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/assets/home.js', (_req, res) => {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(HOME_JS);
   });
-  app.get('/', (_req, res) => {
-    res.type('html').send(homePage({ mode: deps.config.mode }));
+  const tabIndex = deps.tabDir === undefined ? undefined : path.join(deps.tabDir, 'index.html');
+  const hasTab = tabIndex !== undefined && existsSync(tabIndex);
+  if (hasTab && deps.tabDir !== undefined) {
+    // Hashed file names: safe to cache for long.
+    app.use('/assets', express.static(path.join(deps.tabDir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }));
+  } else {
+    app.get('/', (_req, res) => {
+      res.type('html').send(homePage({ mode: deps.config.mode }));
+    });
+  }
+  app.get('/api/client-config', (_req, res) => {
+    res.json({ mode: deps.config.mode, ...deps.clientConfig });
   });
 
   app.get('/api/health', (_req, res) => {
@@ -111,6 +127,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api', api);
 
   if (deps.devRoutes) app.use('/dev', deps.devRoutes);
+
+  if (hasTab) {
+    // The tab is a single-page app: any other page address (a deep link to /cases/:id) gets its shell.
+    app.get(/^\/(?!api\/|dev\/|assets\/).*/, (req, res, next) => {
+      if (!req.accepts('html')) {
+        next();
+        return;
+      }
+      res.set('Cache-Control', 'no-store').sendFile(tabIndex);
+    });
+  }
 
   app.use((req, _res, next) => {
     next(notFound(`There is nothing at ${req.method} ${req.path.slice(0, 200)}.${req.path.startsWith('/api') ? ' GET /api/openapi.json lists the API.' : ''}`));

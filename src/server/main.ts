@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet } from 'jose';
@@ -44,6 +45,14 @@ export async function startTenantServer(
     verifyToken,
     config: { mode: 'tenant', publicUrl: config.publicUrl },
     logger,
+    tabDir: path.resolve('build', 'tab'),
+    clientConfig: {
+      msal: {
+        clientId: config.auth.clientId,
+        authority: `https://login.microsoftonline.com/${config.auth.tenantId}`,
+        scopes: [`${config.auth.audiences[0] ?? `api://${config.auth.clientId}`}/access_as_user`],
+      },
+    },
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.port, (error?: Error) => {

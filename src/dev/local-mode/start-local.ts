@@ -34,6 +34,8 @@ export interface LocalModeOptions {
   readonly durability?: 'fsync' | 'none';
   /** Real time, before the dev clock's offset (tests pin it). */
   readonly realNow?: () => Date;
+  /** The built tab to serve at `/` (build/tab); the plain home page without it. */
+  readonly tabDir?: string;
 }
 
 export interface RunningLocalMode {
@@ -102,6 +104,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       config,
       logger,
       devRoutes: devRouter({ keys, clock, realNow, procedures, inspect: () => emulator.inspect() }),
+      ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
     });
     // Loopback only: dev sign-in mints tokens for anyone, so it must not be reachable from the network.
     const server: Server = await new Promise((resolve, reject) => {

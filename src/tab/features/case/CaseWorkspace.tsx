@@ -1,0 +1,152 @@
+import { Badge, Button, Link, Text } from '@fluentui/react-components';
+import { useLinkHandler } from '../../app/router';
+import { useSession } from '../../app/session-context';
+import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
+import { formatDate, STATUS_LABELS } from '../../shared/format';
+import { ReviewForm } from '../review/ReviewForm';
+import { SignForm } from '../sign/SignForm';
+import { canRecordReview, personName, signableRoles } from './case-model';
+import { EventTrail, ReviewsTimeline, Signatures } from './CaseHistory';
+import { useCaseStyles } from './CaseWorkspace.styles';
+import { PlanSection } from './PlanSection';
+import { useCaseWorkspace } from './use-case-workspace';
+
+function Section(props: { readonly id: string; readonly title: string; readonly children: React.ReactNode }) {
+  const styles = useCaseStyles();
+  return (
+    <section className={styles.section} aria-labelledby={props.id}>
+      <Text block as="h2" id={props.id} size={500} weight="semibold">
+        {props.title}
+      </Text>
+      {props.children}
+    </section>
+  );
+}
+
+export default function CaseWorkspace(props: { readonly caseId: string }) {
+  const session = useSession();
+  const styles = useCaseStyles();
+  const toDashboard = useLinkHandler('/');
+  const { data, run } = useCaseWorkspace(session.api, props.caseId);
+
+  if (data.state === 'loading') return <Loading label="Loading the case…" />;
+  if (data.state === 'failed') {
+    return data.status === 404 ? (
+      <EmptyState title="Case not found">
+        <Text>{data.message}</Text>
+        <Link href="/" onClick={toDashboard}>
+          Back to your cases
+        </Link>
+      </EmptyState>
+    ) : (
+      <ErrorNotice
+        title="The case could not be loaded"
+        message={data.message}
+        action={
+          <Button
+            size="small"
+            onClick={() => {
+              window.location.reload();
+            }}
+          >
+            Reload
+          </Button>
+        }
+      />
+    );
+  }
+
+  const view = data.current.data;
+  const trainee = view.people.find((p) => p.role === 'trainee');
+  const myRoles = signableRoles(view, session.user.upn);
+  const reviewable = canRecordReview(view, session.user.upn);
+  const next = view.derived.nextReviewDate;
+
+  return (
+    <div className={styles.page} data-case-version={view.version}>
+      <Link href="/" onClick={toDashboard}>
+        ← All cases
+      </Link>
+      <header className={styles.header}>
+        <Text block as="h1" size={700} weight="semibold">
+          {trainee?.name ?? 'Case'} — {view.reference}
+        </Text>
+        <div className={styles.badges}>
+          <Badge appearance="filled" color={view.status === 'closed' ? 'subtle' : 'brand'}>
+            {STATUS_LABELS[view.status]}
+          </Badge>
+          <Badge appearance="tint">{view.stage.title}</Badge>
+          {view.paused ? (
+            <Badge appearance="outline" color="informative">
+              Paused
+            </Badge>
+          ) : null}
+          {view.derived.reviewOverdue ? (
+            <Badge appearance="filled" color="danger">
+              Review overdue
+            </Badge>
+          ) : null}
+        </div>
+        <dl className={styles.facts}>
+          {[
+            ['Procedure', `${view.procedure.name} (${view.procedure.provider.name})`],
+            ['Placement', [view.placement.school, view.placement.subject, view.placement.phase].filter(Boolean).join(' · ')],
+            ['Programme', view.placement.programme],
+            ['Opened', formatDate(view.openedOn)],
+            ['Next review', next ? `${formatDate(next)}${view.derived.reviewOverdue ? ' (overdue)' : ''}` : 'Not set'],
+            ['Reasons', view.reasons.map((r) => r.label).join('; ')],
+          ].map(([term, value]) => (
+            <div key={term} className={styles.fact}>
+              <dt className={styles.term}>{term}</dt>
+              <dd className={styles.definition}>{value}</dd>
+            </div>
+          ))}
+        </dl>
+        {view.stage.description ? <Text>{view.stage.description}</Text> : null}
+      </header>
+
+      <div className={styles.columns}>
+        <div className={styles.stack}>
+          <Section id="plan-heading" title="The plan">
+            {view.plan ? <PlanSection view={view} plan={view.plan} labels={data.labels} /> : <Text>No plan has been started for this stage yet.</Text>}
+          </Section>
+          <Section id="perceptions-heading" title="The trainee’s perceptions">
+            {view.plan?.perceptions ? (
+              <>
+                <Text block as="p">{view.plan.perceptions.text}</Text>
+                <Text size={200}>
+                  Recorded by {personName(view, view.plan.perceptions.recordedBy)} on {formatDate(view.plan.perceptions.recordedOn)}
+                </Text>
+              </>
+            ) : (
+              <Text>The trainee has not recorded their perceptions of the concerns yet.</Text>
+            )}
+          </Section>
+          {reviewable ? <ReviewForm key={`review-${view.plan?.version ?? 0}`} view={view} run={run} /> : null}
+          <Section id="reviews-heading" title="Reviews">
+            <ReviewsTimeline view={view} />
+          </Section>
+        </div>
+        <div className={styles.stack}>
+          <Section id="signatures-heading" title="Signatures">
+            <Signatures view={view} />
+            {view.plan?.agreedOn ? <Text>Agreed by everyone who signs it on {formatDate(view.plan.agreedOn)}.</Text> : null}
+          </Section>
+          {myRoles.length > 0 ? <SignForm view={view} roles={myRoles} run={run} /> : null}
+          <Section id="people-heading" title="People">
+            <ul>
+              {view.people.map((p) => (
+                <li key={`${p.role}-${p.id}`}>
+                  <Text weight="semibold">{p.roleLabel}:</Text> {p.name}
+                </li>
+              ))}
+            </ul>
+          </Section>
+          <Section id="trail-heading" title="Event trail">
+            <EventTrail view={view} events={data.events} />
+          </Section>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,144 @@
+import type { CaseEvent, CaseView, FrameworkDetail, FrameworkLink, Signature } from '../../api/types';
+import { formatDate, humanise } from '../../shared/format';
+
+/**
+ * What the case workspace shows, derived from the case view the API returns. The server decides
+ * who may do what (and says so in a sentence when refused); these helpers only choose what to
+ * offer so nobody is shown a form that cannot apply to them.
+ */
+
+/** A party on an action is a role id ("mentor") or a responsibility code ("T", "S", "RCTTP"). */
+export function partyLabel(view: CaseView, party: string): string {
+  const person = view.people.find((p) => p.role === party);
+  if (person) return person.roleLabel;
+  const codes: Readonly<Record<string, string>> = { T: 'Trainee', S: 'School', U: 'University' };
+  return codes[party] ?? party;
+}
+
+export function roleLabel(view: CaseView, roleId: string): string {
+  return view.people.find((p) => p.role === roleId)?.roleLabel ?? humanise(roleId);
+}
+
+export function personName(view: CaseView, personId: string): string {
+  return view.people.find((p) => p.id === personId.toLowerCase())?.name ?? personId;
+}
+
+export type FrameworkLabels = ReadonlyMap<string, string>;
+
+export function frameworkLabels(frameworks: readonly FrameworkDetail[]): FrameworkLabels {
+  const labels = new Map<string, string>();
+  for (const f of frameworks) {
+    for (const g of f.groups) {
+      labels.set(`${f.id}|${g.code}`, g.title);
+      for (const item of g.items) labels.set(`${f.id}|${item.code}`, item.text);
+    }
+  }
+  return labels;
+}
+
+export function linkLabel(labels: FrameworkLabels, link: FrameworkLink): string {
+  return labels.get(`${link.frameworkId}|${link.code}`) ?? '';
+}
+
+export function frameworkIdsOf(view: CaseView): string[] {
+  const plans = [...view.previousPlans, ...(view.plan ? [view.plan] : [])];
+  const ids = new Set(plans.flatMap((p) => [...p.content.concerns.flatMap((c) => c.links), ...p.content.targets.flatMap((t) => t.links)]).map((l) => l.frameworkId));
+  return [...ids];
+}
+
+export interface SignatureLine {
+  readonly key: string;
+  readonly roleLabel: string;
+  readonly who: string;
+  readonly signature: Signature | undefined;
+}
+
+/** Everyone who has signed the current plan, then everyone who still has to. */
+export function signatureLines(view: CaseView): SignatureLine[] {
+  const plan = view.plan;
+  if (!plan) return [];
+  const signed = plan.signatures.map((s) => ({ key: `s-${s.role}-${s.personId}`, roleLabel: roleLabel(view, s.role), who: s.typedName, signature: s }));
+  const outstanding = view.derived.outstandingSignatories.map((o, index) => ({
+    key: `o-${index}`,
+    roleLabel: o.roles.map((r) => r.label).join(' or '),
+    who: o.people.length > 0 ? o.people.map((p) => p.name).join(' or ') : 'Nobody named yet',
+    signature: undefined,
+  }));
+  return [...signed, ...outstanding];
+}
+
+/** The roles the signed-in person can still sign the plan in (usually one). */
+export function signableRoles(view: CaseView, upn: string): { readonly id: string; readonly label: string }[] {
+  if (!view.plan || view.plan.agreedOn !== undefined || view.status === 'closed') return [];
+  const me = upn.toLowerCase();
+  const roles = new Map<string, string>();
+  for (const o of view.derived.outstandingSignatories) {
+    for (const p of o.people) if (p.id.toLowerCase() === me) roles.set(p.role, roleLabel(view, p.role));
+  }
+  return [...roles.entries()].map(([id, label]) => ({ id, label }));
+}
+
+/** A review can be recorded on an agreed plan at a stage with outcomes, by one of its reviewers. */
+export function canRecordReview(view: CaseView, upn: string): boolean {
+  if (view.status !== 'active' || view.view !== 'full' || view.derived.outcomes.length === 0 || view.plan?.agreedOn === undefined) return false;
+  const reviewers = new Set((view.derived.reviewers ?? []).map((r) => r.id));
+  const me = upn.toLowerCase();
+  const myRoles = view.people.filter((p) => p.id.toLowerCase() === me).map((p) => p.role);
+  // Course team members who are not named on the case may also record; the server checks.
+  return reviewers.size === 0 || myRoles.length === 0 || myRoles.some((r) => reviewers.has(r));
+}
+
+/** One line per event in the trail, in words. */
+export function eventSentence(view: CaseView, event: CaseEvent): string {
+  const who = personName(view, event.actorId);
+  const d = event.data;
+  const str = (key: string): string => {
+    const value = d[key];
+    return typeof value === 'string' ? value : '';
+  };
+  const stageTitle = (id: string): string => view.stageHistory.find((s) => s.stageId === id)?.title ?? humanise(id);
+  switch (event.type) {
+    case 'case_opened':
+      return `${who} opened the case.`;
+    case 'stage_entered':
+      return `The case entered ${stageTitle(str('stageId'))}.`;
+    case 'plan_started':
+      return `${who} started a plan.`;
+    case 'plan_edited':
+      return `${who} edited the plan.`;
+    case 'signatures_withdrawn':
+      return 'Signatures were withdrawn because the plan changed.';
+    case 'trainee_perceptions_recorded':
+      return `${who} recorded the trainee’s perceptions.`;
+    case 'plan_signed':
+      return `${who} signed the plan${str('role') ? ` as ${roleLabel(view, str('role'))}` : ''}.`;
+    case 'plan_agreed':
+      return `The plan was agreed by everyone who signs it${str('reviewDate') ? `; review on ${formatDate(str('reviewDate'))}` : ''}.`;
+    case 'review_recorded':
+      return `${who} recorded a review.`;
+    case 'review_date_extended':
+      return `${who} moved the review date${str('to') ? ` to ${formatDate(str('to'))}` : ''}.`;
+    case 'case_escalated':
+      return `${who} escalated the case.`;
+    case 'case_paused':
+      return `${who} paused the case.`;
+    case 'case_resumed':
+      return `${who} resumed the case.`;
+    case 'panel_convened':
+      return `${who} convened a panel.`;
+    case 'panel_met':
+      return 'The panel met.';
+    case 'task_completed':
+      return `${who} completed a task.`;
+    case 'stage_start_set':
+      return `${who} set when the stage starts.`;
+    case 'placement_suspended':
+      return `${who} suspended the placement.`;
+    case 'case_closed':
+      return `The case was closed${str('resolution') ? ` (${humanise(str('resolution'))})` : ''}.`;
+    default:
+      return `${humanise(event.type)}.`;
+  }
+}
+
+export const RATING_LABELS = { met: 'Met', partly_met: 'Partly met', not_met: 'Not met' } as const;

@@ -1,0 +1,138 @@
+import { Button, Checkbox, Field, Radio, RadioGroup, Text, Textarea } from '@fluentui/react-components';
+import { useCallback, useState } from 'react';
+import { useSession } from '../../app/session-context';
+import { recordReview } from '../../api/trellis-api';
+import type { CaseView } from '../../api/types';
+import { ErrorNotice } from '../../shared/Feedback';
+import { RATING_LABELS } from '../case/case-model';
+import type { Command, CommandOutcome } from '../case/use-case-workspace';
+import { ConflictNotice } from '../conflict/ConflictNotice';
+import { useCommandForm } from '../conflict/use-command-form';
+import { draftProblems, emptyDraft, isRating, reviewBody, type ReviewDraft } from './review-model';
+import { useReviewStyles } from './ReviewForm.styles';
+
+export function ReviewForm(props: { readonly view: CaseView; readonly run: (command: Command) => Promise<CommandOutcome> }) {
+  const styles = useReviewStyles();
+  const session = useSession();
+  const [draft, setDraft] = useState<ReviewDraft>(emptyDraft);
+  const [touched, setTouched] = useState(false);
+  const { view } = props;
+  const targets = view.plan?.content.targets ?? [];
+  const problems = draftProblems(view, draft);
+  const roles = [...new Map(view.people.map((p) => [p.role, p.roleLabel])).entries()];
+
+  const send = useCallback(() => props.run((current) => recordReview(session.api, current, reviewBody(current.data, draft))), [props, session.api, draft]);
+  const { state, submit } = useCommandForm(send);
+  const set = (change: Partial<ReviewDraft>): void => {
+    setDraft((d) => ({ ...d, ...change }));
+  };
+
+  const onSubmit = (event: React.SyntheticEvent<HTMLFormElement>): void => {
+    event.preventDefault();
+    setTouched(true);
+    if (Object.keys(problems).length > 0) return;
+    void submit();
+  };
+  const problem = (key: string): string | undefined => (touched ? problems[key] : undefined);
+
+  return (
+    <form className={styles.form} onSubmit={onSubmit} aria-labelledby="review-heading" noValidate>
+      <Text block as="h3" id="review-heading" size={500} weight="semibold">
+        Record the {view.stage.title} review
+      </Text>
+      {targets.map((t) => (
+        <fieldset key={t.id} className={styles.target}>
+          <legend>
+            <Text weight="semibold">
+              Target {t.id}: {t.text}
+            </Text>
+          </legend>
+          {t.successCriteria ? <Text>Success criteria: {t.successCriteria}</Text> : null}
+          <Field label={`Progress on target ${t.id}`} required validationState={problem(`rating-${t.id}`) ? 'error' : 'none'} validationMessage={problem(`rating-${t.id}`)}>
+            <RadioGroup
+              layout="horizontal"
+              value={draft.ratings[t.id] ?? ''}
+              onChange={(_e, d) => {
+                if (isRating(d.value)) set({ ratings: { ...draft.ratings, [t.id]: d.value } });
+              }}
+            >
+              {(['met', 'partly_met', 'not_met'] as const).map((r) => (
+                <Radio key={r} value={r} label={RATING_LABELS[r]} />
+              ))}
+            </RadioGroup>
+          </Field>
+          <Field label={`Comment on target ${t.id} (optional)`}>
+            <Textarea
+              value={draft.comments[t.id] ?? ''}
+              onChange={(_e, d) => {
+                set({ comments: { ...draft.comments, [t.id]: d.value } });
+              }}
+            />
+          </Field>
+        </fieldset>
+      ))}
+      <Field label="Evidence" hint="What you saw: observations, planning, pupils’ work, feedback.">
+        <Textarea
+          value={draft.evidence}
+          resize="vertical"
+          rows={4}
+          onChange={(_e, d) => {
+            set({ evidence: d.value });
+          }}
+        />
+      </Field>
+      <fieldset className={styles.target}>
+        <legend>
+          <Text weight="semibold">Who was at the review</Text>
+        </legend>
+        {roles.map(([id, label]) => (
+          <Checkbox
+            key={id}
+            label={label}
+            checked={draft.attendees.includes(id)}
+            onChange={(_e, d) => {
+              set({ attendees: d.checked === true ? [...draft.attendees, id] : draft.attendees.filter((a) => a !== id) });
+            }}
+          />
+        ))}
+      </fieldset>
+      <Field label="Outcome" required validationState={problem('outcome') ? 'error' : 'none'} validationMessage={problem('outcome')}>
+        <RadioGroup
+          value={draft.outcomeId}
+          onChange={(_e, d) => {
+            set({ outcomeId: d.value });
+          }}
+        >
+          {view.derived.outcomes.map((o) => (
+            <Radio
+              key={o.id}
+              value={o.id}
+              label={
+                <span className={styles.outcomeLabel}>
+                  <span>{o.label}</span>
+                  <span className={styles.effect}>{o.effect.description}</span>
+                  {o.explanation ? <span className={styles.explanation}>{o.explanation}</span> : null}
+                </span>
+              }
+            />
+          ))}
+        </RadioGroup>
+      </Field>
+      <Field label="Next steps (optional)">
+        <Textarea
+          value={draft.nextSteps}
+          onChange={(_e, d) => {
+            set({ nextSteps: d.value });
+          }}
+        />
+      </Field>
+      {state.error !== undefined ? <ErrorNotice message={state.error} /> : null}
+      {state.conflict ? <ConflictNotice changes={state.conflict} busy={state.busy} onRetry={() => void submit()} /> : null}
+      <div className={styles.actions}>
+        <Button appearance="primary" type="submit" disabled={state.busy}>
+          {state.busy ? 'Recording…' : 'Record the review'}
+        </Button>
+      </div>
+    </form>
+  );
+}

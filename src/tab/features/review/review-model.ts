@@ -1,0 +1,42 @@
+import type { RecordReviewBody } from '../../api/trellis-api';
+import { PROGRESS_RATINGS, type CaseView, type ProgressRating } from '../../api/types';
+
+/** The review form's draft: what the person has typed so far, kept across a conflict. */
+export interface ReviewDraft {
+  readonly ratings: Readonly<Record<string, ProgressRating | undefined>>;
+  readonly comments: Readonly<Record<string, string>>;
+  readonly evidence: string;
+  readonly nextSteps: string;
+  readonly outcomeId: string;
+  readonly attendees: readonly string[];
+}
+
+export const emptyDraft = (): ReviewDraft => ({ ratings: {}, comments: {}, evidence: '', nextSteps: '', outcomeId: '', attendees: [] });
+
+export const isRating = (value: string): value is ProgressRating => (PROGRESS_RATINGS as readonly string[]).includes(value);
+
+/** What is missing before the review can be sent, per field; empty when ready. */
+export function draftProblems(view: CaseView, draft: ReviewDraft): Record<string, string> {
+  const problems: Record<string, string> = {};
+  for (const target of view.plan?.content.targets ?? []) {
+    if (draft.ratings[target.id] === undefined) problems[`rating-${target.id}`] = `Say how far target ${target.id} has been met.`;
+  }
+  if (draft.outcomeId === '') problems.outcome = 'Choose the outcome of the review.';
+  return problems;
+}
+
+export function reviewBody(view: CaseView, draft: ReviewDraft): RecordReviewBody {
+  const trimmed = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
+  return {
+    progress: (view.plan?.content.targets ?? []).flatMap((t) => {
+      const rating = draft.ratings[t.id];
+      if (rating === undefined) return [];
+      const comment = trimmed(draft.comments[t.id] ?? '');
+      return [{ targetId: t.id, rating, ...(comment === undefined ? {} : { comment }) }];
+    }),
+    ...(trimmed(draft.evidence) === undefined ? {} : { evidence: trimmed(draft.evidence) }),
+    ...(trimmed(draft.nextSteps) === undefined ? {} : { nextSteps: trimmed(draft.nextSteps) }),
+    attendees: draft.attendees,
+    outcomeId: draft.outcomeId,
+  };
+}

@@ -1,0 +1,146 @@
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
+
+/**
+ * What the end-to-end tests run the tab on: build/tab served at `/` with an SPA fallback (what
+ * the server is asked to do), /api and /dev passed through to an in-process local-mode server,
+ * and Debian's Chromium driven by playwright-core with every non-local request blocked.
+ */
+export let TAB_DIR = path.resolve('build/tab');
+
+/**
+ * A production build of the tab into `outDir` (a temp folder, so tests never clobber build/tab).
+ * Vitest sets NODE_ENV=test, which would give React's development build; the tests use what ships.
+ */
+export async function buildTab(outDir: string): Promise<void> {
+  const before = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.resolve('src/tab/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+  } finally {
+    process.env.NODE_ENV = before;
+  }
+  TAB_DIR = path.resolve(outDir);
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+async function fileFor(urlPath: string): Promise<string | undefined> {
+  const resolved = path.resolve(TAB_DIR, `.${decodeURIComponent(urlPath)}`);
+  if (!resolved.startsWith(TAB_DIR)) return undefined;
+  try {
+    return (await stat(resolved)).isFile() ? resolved : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface TabServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export async function serveTab(apiUrl: string): Promise<TabServer> {
+  const api = new URL(apiUrl);
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/dev/') || url.pathname === '/dev') {
+      const upstream = httpRequest(
+        { hostname: api.hostname, port: api.port, path: req.url, method: req.method, headers: { ...req.headers, host: api.host } },
+        (reply) => {
+          res.writeHead(reply.statusCode ?? 502, reply.headers);
+          reply.pipe(res);
+        },
+      );
+      upstream.on('error', () => {
+        res.writeHead(502).end();
+      });
+      req.pipe(upstream);
+      return;
+    }
+    void (async () => {
+      const file = (await fileFor(url.pathname)) ?? (url.pathname.startsWith('/assets/') ? undefined : path.join(TAB_DIR, 'index.html'));
+      if (file === undefined) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, {
+        'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream',
+        'content-security-policy': CONTENT_SECURITY_POLICY,
+        'cache-control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=31536000, immutable',
+      });
+      res.end(await readFile(file));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+}
+
+/** A fresh profile (own localStorage) that may only talk to 127.0.0.1/localhost. */
+export async function localOnlyContext(browser: Browser): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  await context.route('**/*', (route) => {
+    const host = new URL(route.request().url()).hostname;
+    if (host === '127.0.0.1' || host === 'localhost' || route.request().url().startsWith('data:')) return route.continue();
+    return route.abort('blockedbyclient');
+  });
+  return context;
+}
+
+/** Signs in through the server's own dev sign-in page, as a person would. */
+export async function signInAs(page: Page, tabUrl: string, personName: string): Promise<void> {
+  await page.goto(`${tabUrl}/dev/sign-in`);
+  const item = page.locator('li', { hasText: personName }).first();
+  await item.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${tabUrl}/`);
+}
+
+const AXE_SOURCE = readFile(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
+
+export interface AxeViolation {
+  readonly id: string;
+  readonly impact: string | null;
+  readonly help: string;
+  readonly nodes: readonly { readonly target: readonly string[]; readonly failureSummary?: string }[];
+}
+
+/** axe-core's serious and critical violations on the page as it is now (WCAG 2.1 AA rules). */
+export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
+  // Evaluated through the DevTools protocol, so the app's CSP (no inline script) still applies to the app.
+  await page.evaluate(await AXE_SOURCE);
+  const result = await page.evaluate<{ violations: AxeViolation[] }>(
+    `axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, resultTypes: ['violations'] })`,
+  );
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+}
+
+export const describeViolations = (violations: readonly AxeViolation[]): string =>
+  violations.map((v) => `${v.id} (${v.impact ?? ''}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n  ')}`).join('\n');

@@ -440,7 +440,8 @@ function matches(query: CaseQuery): (summary: CaseSummary) => boolean {
   };
 }
 
-function byReviewThenReference(a: CaseSummary, b: CaseSummary): number {
+/** Dashboard order: next review first (none last), then reference. */
+export function byReviewThenReference(a: CaseSummary, b: CaseSummary): number {
   const ra = a.nextReviewDate ?? '9999-12-31';
   const rb = b.nextReviewDate ?? '9999-12-31';
   return ra < rb ? -1 : ra > rb ? 1 : a.reference.localeCompare(b.reference);

@@ -135,24 +135,31 @@ function rowResolver(meta: ListMeta, refs: ReadonlyMap<string, FieldRef>, item: 
   return (path) => (refs.get(path) ?? resolveItemPath(meta, path)).resolve(item);
 }
 
-/**
- * Fast path for the commonest Trellis query, `fields/<unique column> eq '<key>'`: the unique
- * index answers it without a scan. Returns undefined when the filter has no such conjunct.
- */
-function uniqueCandidates(list: ListState, filter: FilterExpr | undefined): ItemRecord[] | undefined {
-  if (filter === undefined) return undefined;
+/** The `fields/<column> eq <literal>` conjuncts of a filter, as column name and index key. */
+function equalityConjuncts(filter: FilterExpr | undefined): { readonly column: string; readonly key: string }[] {
+  if (filter === undefined) return [];
+  const found: { column: string; key: string }[] = [];
   for (const c of conjuncts(filter)) {
     if (c.k !== 'cmp' || c.op !== 'eq') continue;
     const prop = c.left.k === 'prop' ? c.left : c.right.k === 'prop' ? c.right : undefined;
     const lit = c.left.k === 'lit' ? c.left : c.right.k === 'lit' ? c.right : undefined;
     if (prop === undefined || lit === undefined || !prop.path.startsWith('fields/')) continue;
     if (lit.type !== 'string' && lit.type !== 'number') continue;
-    const name = prop.path.slice('fields/'.length);
-    const col = list.meta.columns.find((col) => col.name === name);
-    if (col === undefined || !['text', 'number', 'choice'].includes(col.type)) continue;
-    const index = list.uniqueIndex.get(name);
     const key = uniqueKey(String(lit.value));
-    if (index === undefined || key === undefined) continue;
+    if (key !== undefined) found.push({ column: prop.path.slice('fields/'.length), key });
+  }
+  return found;
+}
+
+/**
+ * Fast path for the commonest Trellis query, `fields/<unique column> eq '<key>'`: the unique
+ * index answers it without a scan. Returns undefined when the filter has no such conjunct.
+ */
+function uniqueCandidates(list: ListState, filter: FilterExpr | undefined): ItemRecord[] | undefined {
+  for (const { column, key } of equalityConjuncts(filter)) {
+    const col = list.meta.columns.find((c) => c.name === column);
+    const index = list.uniqueIndex.get(column);
+    if (col === undefined || !['text', 'number', 'choice'].includes(col.type) || index === undefined) continue;
     const id = index.get(key);
     const item = id === undefined ? undefined : list.items.get(id);
     return item === undefined ? [] : [item];
@@ -165,17 +172,10 @@ function uniqueCandidates(list: ListState, filter: FilterExpr | undefined): Item
  * scan would return them), so a case's events are found without reading every event.
  */
 function indexedCandidates(list: ListState, filter: FilterExpr | undefined): ItemRecord[] | undefined {
-  if (filter === undefined) return undefined;
-  for (const c of conjuncts(filter)) {
-    if (c.k !== 'cmp' || c.op !== 'eq') continue;
-    const prop = c.left.k === 'prop' ? c.left : c.right.k === 'prop' ? c.right : undefined;
-    const lit = c.left.k === 'lit' ? c.left : c.right.k === 'lit' ? c.right : undefined;
-    if (prop === undefined || lit === undefined || !prop.path.startsWith('fields/')) continue;
-    if (lit.type !== 'string' && lit.type !== 'number') continue;
-    const values = list.valueIndex.get(prop.path.slice('fields/'.length));
-    const key = uniqueKey(String(lit.value));
-    if (values === undefined || key === undefined) continue;
-    const ids = [...(values.get(key) ?? [])].sort((a, b) => Number(a) - Number(b));
+  for (const { column, key } of equalityConjuncts(filter)) {
+    const values = list.valueIndex.get(column);
+    if (values === undefined) continue;
+    const ids = [...(values.get(key) ?? [])].sort((x, y) => Number(x) - Number(y));
     return ids.flatMap((id) => {
       const item = list.items.get(id);
       return item === undefined ? [] : [item];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addDays, localDateSchema } from '../../domain/calendar/index.js';
 import { CASE_STATUSES } from '../../domain/case/types.js';
 import type { CasePage, CaseQuery, CaseSummary } from '../../domain/ports.js';
+import { byReviewThenReference } from '../../store/case-repository.js';
 import { isGraphStoreError } from '../../store/graph/errors.js';
 import { accessTo, isAdmin } from '../access.js';
 import type { Caller } from '../auth/caller.js';
@@ -35,12 +36,6 @@ export interface CaseListPage {
   readonly total: number;
   /** Rows that could not be read: shown to admins only (they name cases). */
   readonly problems: CasePage['problems'];
-}
-
-function byReviewThenReference(a: CaseSummary, b: CaseSummary): number {
-  const ra = a.nextReviewDate ?? '9999-12-31';
-  const rb = b.nextReviewDate ?? '9999-12-31';
-  return ra < rb ? -1 : ra > rb ? 1 : a.reference.localeCompare(b.reference);
 }
 
 async function everything(deps: UseCaseDeps, query: CaseQuery): Promise<CaseSummary[]> {

@@ -1,5 +1,6 @@
 import {
   addDuration,
+  type Duration,
   addWorkingDays,
   describeDuration,
   formatLongDate,
@@ -35,8 +36,7 @@ export function reviewWindow(
   calendar: WorkingCalendar,
   pausedWorkingDays = 0,
 ): ReviewWindow {
-  const base = rules.reviewWindow ? addDuration(calendar, startsOn, rules.reviewWindow) : undefined;
-  const latest = base && pausedWorkingDays > 0 ? addWorkingDays(calendar, base, pausedWorkingDays) : base;
+  const latest = rules.reviewWindow ? windowEnd(calendar, startsOn, rules.reviewWindow, pausedWorkingDays) : undefined;
   return {
     earliest: startsOn,
     latest,
@@ -44,6 +44,11 @@ export function reviewWindow(
       ? (rules.reviewWindowText ?? `within ${describeDuration(rules.reviewWindow)} of the plan being agreed`)
       : undefined,
   };
+}
+
+/** The last day of a window from `startsOn`, lengthened by the working days a health pause stopped the clock. */
+export function windowEnd(calendar: WorkingCalendar, startsOn: LocalDate, duration: Duration, pausedWorkingDays = 0): LocalDate {
+  return addWorkingDays(calendar, addDuration(calendar, startsOn, duration), pausedWorkingDays);
 }
 
 export function assertReviewDateInWindow(reviewDate: LocalDate, window: ReviewWindow): void {

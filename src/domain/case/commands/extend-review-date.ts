@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeDuration, formatLongDate, isAfter, localDateSchema, addDuration, addWorkingDays } from '../../calendar/index.js';
+import { describeDuration, formatLongDate, isAfter, localDateSchema } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
 import {
   assertNotPaused,
@@ -12,6 +12,7 @@ import {
   type CommandContext,
   type CommandResult,
 } from '../command-kit.js';
+import { windowEnd } from '../plan-rules.js';
 import type { CaseState } from '../types.js';
 
 export const extendReviewDateInputSchema = z.strictObject({
@@ -37,8 +38,7 @@ export function extendReviewDate(ctx: CommandContext, state: CaseState, input: E
   const stage = currentStage(state, ctx.procedure);
   const cap = stage.extensionCap ?? planRulesOf(ctx.procedure, plan).reviewWindow;
   if (cap) {
-    const capEnd = addDuration(ctx.calendar, plan.agreedOn, cap);
-    const latest = plan.pausedWorkingDays > 0 ? addWorkingDays(ctx.calendar, capEnd, plan.pausedWorkingDays) : capEnd;
+    const latest = windowEnd(ctx.calendar, plan.agreedOn, cap, plan.pausedWorkingDays);
     if (isAfter(input.reviewDate, latest)) {
       throw new DomainError(
         'extension_not_allowed',

@@ -19,7 +19,9 @@ import { createGraphClient } from '../client.js';
 import type { GraphRetryPolicy } from '../client.js';
 import { getAllPages } from '../graph-json.js';
 
-export const TENANT_VARIABLES = ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID', 'GRAPH_CLIENT_SECRET', 'GRAPH_SITE_ID'] as const;
+import { TENANT_VARIABLES } from '../../config.js';
+
+export { TENANT_VARIABLES };
 
 export type TargetKind = 'emulator' | 'tenant';
 

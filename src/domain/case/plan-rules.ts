@@ -151,9 +151,21 @@ export function assertPlanComplete(rules: PlanRules, content: PlanContent): void
   });
 }
 
-/** A requirement counts when someone holding one of its roles has signed. */
-export function isRequirementMet(requirement: SignatureRequirement, signatures: readonly Signature[]): boolean {
-  return signatures.some((s) => requirement.anyOf.includes(s.role));
+/**
+ * A requirement counts when someone holding one of its roles has signed, or, for an `everyone`
+ * requirement, when each person on the case in those roles has signed in one of them.
+ */
+export function isRequirementMet(requirement: SignatureRequirement, signatures: readonly Signature[], people: CaseState['people']): boolean {
+  if (!requirement.everyone) return signatures.some((s) => requirement.anyOf.includes(s.role));
+  const holders = people.filter((p) => requirement.anyOf.includes(p.role));
+  return holders.length > 0 && holders.every((p) => signatures.some((s) => s.personId === p.id && s.role === p.role));
+}
+
+/** People named on the case who still have to sign for a requirement (all holders until one signs, for `anyOf`). */
+export function unsignedHolders(requirement: SignatureRequirement, signatures: readonly Signature[], people: CaseState['people']): CaseState['people'] {
+  const holders = people.filter((p) => requirement.anyOf.includes(p.role));
+  if (!requirement.everyone) return isRequirementMet(requirement, signatures, people) ? [] : holders;
+  return holders.filter((p) => !signatures.some((s) => s.personId === p.id && s.role === p.role));
 }
 
 /** Requirements that apply to this case ("if applicable" ones only when someone holds the role). */
@@ -164,5 +176,5 @@ export function applicableRequirements(rules: PlanRules, state: CaseState): Sign
 }
 
 export function outstandingSignatures(rules: PlanRules, state: CaseState, plan: Plan): SignatureRequirement[] {
-  return applicableRequirements(rules, state).filter((r) => !isRequirementMet(r, plan.signatures));
+  return applicableRequirements(rules, state).filter((r) => !isRequirementMet(r, plan.signatures, state.people));
 }

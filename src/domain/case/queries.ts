@@ -1,7 +1,7 @@
 import { addDays, addWeeks, type LocalDate, type WorkingCalendar } from '../calendar/index.js';
 import type { InformRule, NotifyTrigger, Procedure, Recipient, Stage } from '../procedure/schema.js';
 import { planRulesOf, currentStage } from './command-kit.js';
-import { outstandingSignatures, reviewWindow, type ReviewWindow } from './plan-rules.js';
+import { outstandingSignatures, reviewWindow, unsignedHolders, type ReviewWindow } from './plan-rules.js';
 import type { CaseState, Person } from './types.js';
 
 /** Read-side questions about a case that views, notifications and the sweep ask. */
@@ -23,7 +23,7 @@ export function outstandingSignatories(procedure: Procedure, state: CaseState): 
   if (!plan || plan.agreedOn !== undefined || state.status === 'closed') return [];
   return outstandingSignatures(planRulesOf(procedure, plan), state, plan).map((requirement) => ({
     roles: requirement.anyOf,
-    people: state.people.filter((p) => requirement.anyOf.includes(p.role)),
+    people: unsignedHolders(requirement, plan.signatures, state.people),
   }));
 }
 
@@ -93,8 +93,13 @@ export function whoIsInformed(
             return [{ kind: recipient.kind, because: recipient }];
           case 'office':
             return [{ kind: 'office', office: recipient.office, label: recipient.label, because: recipient }];
-          case 'role':
-            return state.people.filter((p) => p.role === recipient.role).map((person) => ({ kind: 'person', person, because: recipient }));
+          case 'role': {
+            const holders = state.people.filter((p) => p.role === recipient.role);
+            if (holders.length === 0 && recipient.otherwise) {
+              return [{ kind: 'office', office: recipient.otherwise.office, label: recipient.otherwise.label, because: recipient }];
+            }
+            return holders.map((person) => ({ kind: 'person', person, because: recipient }));
+          }
           case 'role_if_absent':
             if (options.presentRoles?.includes(recipient.role)) return [];
             return state.people.filter((p) => p.role === recipient.role).map((person) => ({ kind: 'person', person, because: recipient }));

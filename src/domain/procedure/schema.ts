@@ -56,7 +56,12 @@ export const NOTIFY_TRIGGERS = [
 export const recipientSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('course_mailbox') }),
   z.strictObject({ kind: z.literal('course_team_channel') }),
-  z.strictObject({ kind: z.literal('role'), role: slug }),
+  z.strictObject({
+    kind: z.literal('role'),
+    role: slug,
+    /** Where it goes when nobody on the case holds the role (Mid-Essex: "copied to the Director" even when the Director is not named on the plan). */
+    otherwise: z.strictObject({ office: slug, label }).optional(),
+  }),
   /** "If the university tutor is not present … inform them": only when absent from the meeting. */
   z.strictObject({ kind: z.literal('role_if_absent'), role: slug }),
   /** A named office with its own mailbox, e.g. "Student Governance", "the school". */
@@ -104,6 +109,8 @@ export const signatureRequirementSchema = z.strictObject({
   anyOf: z.array(slug).min(1),
   /** Required only when the case has someone in one of these roles ("Staff (if applicable)"). */
   whenAssigned: z.boolean().default(false),
+  /** Every person on the case in these roles signs, not just one of them (Bright Futures: "signed by all partners"). */
+  everyone: z.boolean().default(false),
 });
 
 export const planRulesSchema = z.strictObject({

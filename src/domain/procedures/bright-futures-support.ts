@@ -14,9 +14,9 @@ import type { SignaturesInput } from './definition-input.js';
 const ALL_PARTNERS_SIGN = {
   required: [
     { anyOf: ['lead'] },
-    { anyOf: ['mentor'] },
+    { anyOf: ['mentor'], everyone: true },
     { anyOf: ['trainee'] },
-    { anyOf: ['professional_mentor'], whenAssigned: true },
+    { anyOf: ['professional_mentor'], whenAssigned: true, everyone: true },
   ],
 } satisfies Omit<SignaturesInput, 'statement'>;
 

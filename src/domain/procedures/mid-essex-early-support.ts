@@ -16,7 +16,7 @@ const COPY_TO_DIRECTOR = 'Other relevant partnership staff should be informed an
 const INFORM_DIRECTOR_ON_EVERYTHING: InformRuleInput[] = NOTIFY_TRIGGERS.map((on) => ({
   on,
   to: [
-    { kind: 'role', role: 'director' },
+    { kind: 'role', role: 'director', otherwise: { office: 'director', label: 'Director' } },
     { kind: 'office', office: 'relevant_partnership_staff', label: 'Other relevant partnership staff' },
   ],
   note: COPY_TO_DIRECTOR,

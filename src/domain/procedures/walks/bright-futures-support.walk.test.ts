@@ -6,7 +6,8 @@ import { nextReviewDate, outstandingSignatories, whoIsInformed } from '../../cas
 import type { CaseDriver } from '../../case/testing.js';
 import type { CloseResolution, Person } from '../../case/types.js';
 import { brightFuturesSupport as bf } from '../bright-futures-support.js';
-import { history, on, openWalk, progressOf, recipients, refusal, sign, workday, type Opening } from './walk-kit.js';
+import { signPlan } from '../../case/commands/sign-plan.js';
+import { history, on, openWalk, progressOf, recipients, refusal, runAs, sign, workday, type Opening } from './walk-kit.js';
 
 /**
  * Bright Futures SCITT Support Process, walked through the engine: Stage 1 (informal, ONLINE
@@ -311,6 +312,24 @@ describe('Bright Futures Support Process: walked from opening to every outcome',
     expect(c.state).toMatchObject({ stageId: 'stage_2', status: 'planning' });
     expect(c.state.plan).toMatchObject({ version: 3, stageId: 'stage_2', signatures: [], agreedOn: undefined });
     expect(c.state.previousPlans.map((p) => p.agreedOn)).toEqual(['2026-10-09', '2026-11-04']);
+    expect(replay(c.events)).toEqual(c.state);
+  });
+});
+
+describe('Bright Futures: "signed by all partners" means every mentor on the case', () => {
+  const subjectMentor = person('mentor', 'Grace Obi', `g.obi@${SCHOOL}`);
+
+  it('waits for the second mentor before the plan is agreed, and names them as the one still to sign', () => {
+    const c = openWalk(bf, opening('mentor', [...PEOPLE, subjectMentor]));
+    on(c, '2026-10-09');
+    c.run('lead', editPlan, { plan: stage1Form('2026-10-16'), withdrawSignatures: false });
+    for (const role of ['trainee', 'lead', 'mentor', 'professional_mentor']) sign(c, role);
+    expect(c.state.status).toBe('awaiting_signatures');
+    expect(c.state.plan?.agreedOn).toBeUndefined();
+    expect(outstandingSignatories(bf, c.state).map((o) => o.people.map((p) => p.name))).toEqual([['Grace Obi']]);
+    runAs(c, subjectMentor, signPlan, { role: 'mentor', typedName: 'Grace Obi' });
+    expect(c.state.status).toBe('active');
+    expect(c.state.plan?.agreedOn).toBe(c.clock.today);
     expect(replay(c.events)).toEqual(c.state);
   });
 });

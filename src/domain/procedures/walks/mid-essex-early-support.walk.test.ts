@@ -227,11 +227,11 @@ describe('Mid-Essex Early Support Plan: walked from the plan meeting to every ou
     expect(history(c.state)).toEqual(['early_support_plan/opened']);
     expect(c.state.reviews.map((r) => r.progress.length)).toEqual([2]);
     // Confidential: nothing goes to the course mailbox or channel; all correspondence is copied to
-    // the Director (when one is on the case) and other relevant partnership staff.
+    // the Director (the one named on the case, else the Director's office) and other relevant partnership staff.
     const hasDirector = walk.people.includes(director);
     for (const trigger of NOTIFY_TRIGGERS) {
       const sent = recipients(whoIsInformed(me, c.state, 'early_support_plan', trigger, { outcomeId }));
-      expect(sent).toEqual([...(hasDirector ? [`director:${director.email}`] : []), 'office:relevant_partnership_staff']);
+      expect(sent).toEqual([hasDirector ? `director:${director.email}` : 'office:director', 'office:relevant_partnership_staff']);
     }
     expect(replay(c.events)).toEqual(c.state);
   });

@@ -46,6 +46,15 @@ function workingDay(calendar: WorkingCalendar, today: LocalDate, n: number): Loc
   return day;
 }
 
+/** What each supporting party typically agrees to do for a target. */
+const SUPPORT_ACTIONS: Readonly<Record<string, string>> = {
+  mentor: 'Observe a lesson each week focused on this target and give same-day feedback.',
+  professional_mentor: 'Arrange a joint observation with the mentor and check the weekly plans.',
+  tutor: 'Review progress against the target with the trainee and mentor at the weekly check-in.',
+  course_tutor: 'Review progress against the target with the trainee and mentor at the weekly check-in.',
+  partnership_tutor: 'Visit the school to review progress against the target with the trainee and mentor.',
+};
+
 const TARGET_LIBRARY: Readonly<Record<string, readonly { code: string; text: string; criteria: string }[]>> = {
   'teachers-standards': [
     { code: 'TS7', text: 'Establish a consistent entry and settling routine so that learning starts within three minutes.', criteria: 'In observed lessons, all pupils are engaged in the starter within three minutes.' },
@@ -135,9 +144,11 @@ class DemoCase {
     const library = TARGET_LIBRARY[frameworkId] ?? TARGET_LIBRARY['teachers-standards'] ?? [];
     const parties = rules.actionParties.length > 0 ? rules.actionParties : rules.responsibilities.map((r) => r.code);
     const traineeParty = parties.includes('trainee') ? 'trainee' : parties.includes('T') ? 'T' : parties[0];
-    const supportParty = parties.find((party) => party !== traineeParty);
     const count = Math.min(targets, rules.maxTargets ?? targets);
     const onCase = new Set(this.state.people.map((p) => p.role));
+    // Where the form asks for actions from everyone working with the trainee, each of them gets one; otherwise the first supporter.
+    const supporters = parties.filter((party) => party !== traineeParty);
+    const supportParties = rules.actionsForEveryParty ? supporters.filter((party) => onCase.has(party)) : supporters.slice(0, 1);
     const meetingRoles = (rules.meeting?.attendees ?? []).filter((r) => onCase.has(r));
     return {
       concernStatement: 'Lessons start slowly and low-level disruption is not addressed, so pupils are not making the expected progress.',
@@ -147,7 +158,7 @@ class DemoCase {
         links: [{ frameworkId, code: item.code }],
         actions: [
           ...(traineeParty ? [{ party: traineeParty, text: 'Plan for the target in every lesson and reflect on it weekly with the mentor.' }] : []),
-          ...(supportParty ? [{ party: supportParty, text: 'Observe a lesson each week focused on this target and give same-day feedback.' }] : []),
+          ...supportParties.map((party) => ({ party, text: SUPPORT_ACTIONS[party] ?? 'Observe a lesson each week focused on this target and give same-day feedback.' })),
         ],
         successCriteria: item.criteria,
         timescale: 'By the review date',

@@ -127,8 +127,14 @@ export function assertPlanWithinLimits(
   if (content.reviewDate !== undefined) assertReviewDateInWindow(content.reviewDate, window);
 }
 
+/** Who is on the case, as the completeness check needs it: the roles held, and their labels for messages. */
+export interface RolesOnCase {
+  readonly held: ReadonlySet<string>;
+  readonly label: (role: string) => string;
+}
+
 /** What the form needs before anyone signs it. */
-export function assertPlanComplete(rules: PlanRules, content: PlanContent): void {
+export function assertPlanComplete(rules: PlanRules, content: PlanContent, roles: RolesOnCase): void {
   if (content.targets.length < Math.max(rules.minTargets, 1)) {
     throw new DomainError('no_targets', `${rules.title} needs at least ${Math.max(rules.minTargets, 1)} target before it can be signed.`);
   }
@@ -147,6 +153,15 @@ export function assertPlanComplete(rules: PlanRules, content: PlanContent): void
     }
     if (rules.fields.includes('trainee_actions') && !target.actions.some((a) => a.party === 'trainee' || a.party === 'T')) {
       throw new DomainError('missing_field', `Target ${index + 1} needs an action for the trainee.`);
+    }
+    if (rules.actionsForEveryParty) {
+      const missing = rules.actionParties.filter((party) => roles.held.has(party) && !target.actions.some((a) => a.party === party && a.text.trim() !== ''));
+      if (missing.length > 0) {
+        throw new DomainError('missing_field', `Target ${index + 1} needs agreed actions for everyone working with the trainee; add one for ${missing.map(roles.label).join(', ')}.`, {
+          target: index + 1,
+          parties: missing,
+        });
+      }
     }
   });
 }

@@ -119,6 +119,11 @@ export const planRulesSchema = z.strictObject({
   maxTargets: z.number().int().min(1).max(20).optional(),
   /** Mid-Essex: "Only one target should be the focus of an observation at any one time." */
   oneTargetPerObservation: z.boolean().default(false),
+  /**
+   * "Targets will require agreed actions for both the trainee and all those working with them":
+   * every target has an action for each action party someone on the case holds.
+   */
+  actionsForEveryParty: z.boolean().default(false),
   /** Latest review date, counted from the day the plan is agreed. */
   reviewWindow: durationSchema.optional(),
   reviewWindowText: prose.optional(),

@@ -75,6 +75,7 @@ const definition = {
           'success_criteria',
         ],
         actionParties: ['trainee', 'mentor', 'tutor'],
+        actionsForEveryParty: true,
         smartTargets: true,
         meeting: {
           mode: 'any',
@@ -142,6 +143,7 @@ const definition = {
         frameworks: [TEACHERS_STANDARDS_ID],
         fields: ['concern_statement', 'trainee_actions', 'support_actions', 'success_criteria', 'timescale'],
         actionParties: ['trainee', 'mentor', 'tutor'],
+        actionsForEveryParty: true,
         smartTargets: true,
         meeting: {
           mode: 'any',
@@ -206,6 +208,7 @@ const definition = {
                 frameworks: [TEACHERS_STANDARDS_ID],
                 fields: ['concern_statement', 'trainee_actions', 'support_actions', 'success_criteria'],
                 actionParties: ['trainee', 'mentor', 'partnership_tutor'],
+                actionsForEveryParty: true,
                 smartTargets: true,
                 meeting: {
                   mode: 'any',

@@ -83,6 +83,7 @@ const definition = {
           'monitoring',
         ],
         actionParties: ['trainee', 'course_tutor', 'professional_mentor', 'mentor'],
+        actionsForEveryParty: true,
         meeting: {
           mode: 'any',
           attendees: ['trainee', 'course_tutor'],

@@ -65,7 +65,7 @@ export function signPlan(ctx: CommandContext, state: CaseState, input: SignPlanI
     throw new DomainError('invalid_input', `Type your full name as it appears on the case (${person.name}) to sign.`);
   }
   // Nobody signs an incomplete form: what is signed is what the provider's form asks for.
-  assertPlanComplete(rules, plan.content);
+  assertPlanComplete(rules, plan.content, { held: new Set(state.people.map((p) => p.role)), label: (role) => roleLabel(procedure, role) });
 
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('plan_signed', { version: plan.version, role: input.role, personId: person.id, typedName: input.typedName });

@@ -62,7 +62,9 @@ function actionPlan(options: {
   readonly support: readonly string[];
   readonly attendees: readonly string[];
 }): PlanDraft {
-  const [first = 'mentor', second = first] = options.support;
+  // "Explicit actions for the trainee, school based mentor and University tutor": each supporter acts on every target.
+  const supporters = (texts: Readonly<Record<string, string>>): { party: string; text: string }[] =>
+    options.support.map((party) => ({ party, text: texts[party] ?? 'Check progress against this target at the weekly review.' }));
   return {
     concernStatement:
       'Pupils in Tomasz’s Year 8 and Year 10 classes are not making the expected progress: lessons lack structure and assessment does not inform the next step. He has also arrived after registration on four occasions.',
@@ -77,7 +79,7 @@ function actionPlan(options: {
         links: [ts('TS4a')],
         actions: [
           { party: 'trainee', text: 'Submit plans to the mentor by 3pm the day before.' },
-          { party: first, text: 'Feed back on plans within 24 hours; observe one Year 8 lesson a week.' },
+          ...supporters({ mentor: 'Feed back on plans within 24 hours; observe one Year 8 lesson a week.', tutor: 'Joint observation with the mentor in week 2.' }),
         ],
         successCriteria: 'Three observed lessons in a row judged well structured against TS4.',
         timescale: 'By the review date',
@@ -88,7 +90,7 @@ function actionPlan(options: {
         links: [ts('TS6b')],
         actions: [
           { party: 'trainee', text: 'Keep exit tickets with the next lesson plan.' },
-          { party: second, text: 'Model exit-ticket analysis in a co-planning session.' },
+          ...supporters({ mentor: 'Model exit-ticket analysis in a co-planning session.', tutor: 'Share the university’s formative assessment exemplars.' }),
         ],
         successCriteria: 'Lesson plans show starters changed in response to exit tickets.',
         timescale: 'By the review date',
@@ -97,7 +99,10 @@ function actionPlan(options: {
       {
         text: 'Arrive by 8:15am every day and attend every Tuesday department meeting.',
         links: [ts('PT2.2')],
-        actions: [{ party: 'trainee', text: 'Sign in at reception by 8:15am.' }],
+        actions: [
+          { party: 'trainee', text: 'Sign in at reception by 8:15am.' },
+          ...supporters({ mentor: 'Check the signing-in record each Friday.', tutor: 'Discuss professional expectations at the weekly call.' }),
+        ],
         successCriteria: 'Signing-in record shows arrival by 8:15am on every day of the period.',
         timescale: 'Daily',
         observationFocus: false,
@@ -131,6 +136,12 @@ const step1: Step = (c) => {
   const unlinked = { ...draft, targets: draft.targets.map((t) => ({ ...t, links: [] })) };
   c.run('tutor', editPlan, { plan: unlinked, withdrawSignatures: false });
   expect(refusal(c, () => sign(c, 'tutor')).code).toBe('missing_field');
+  // Targets need agreed actions for the trainee and all those working with them.
+  const traineeOnly = { ...draft, targets: draft.targets.map((t) => ({ ...t, actions: t.actions.filter((a) => a.party === 'trainee') })) };
+  c.run('tutor', editPlan, { plan: traineeOnly, withdrawSignatures: false });
+  const noSupport = refusal(c, () => sign(c, 'tutor'));
+  expect(noSupport.code).toBe('missing_field');
+  expect(noSupport.userMessage).toContain('University tutor');
   c.run('tutor', editPlan, { plan: draft, withdrawSignatures: false });
   agree(c, 'tutor');
   expect(c.state).toMatchObject({ stageId: 'step_2', status: 'active' });

@@ -57,7 +57,13 @@ function openCase(people: readonly Person[]): CaseDriver {
 
 /** The paperwork: statement of concern, then Target or Objective, Specific Task(s), Support required, Time Scale, Success Criteria. */
 function supportPlan(options: { readonly placementConcern: boolean; readonly reviewDate: string; readonly statement?: string }): PlanDraft {
-  const schoolAction = options.placementConcern ? [{ party: 'mentor', text: 'Observe one Year 9 lesson a week focused on the current target.' }] : [];
+  // "Agreed actions for both the trainee and all those working with them": the school's staff act when they are involved.
+  const schoolActions = options.placementConcern
+    ? [
+        { party: 'mentor', text: 'Observe one Year 9 lesson a week focused on the current target.' },
+        { party: 'professional_mentor', text: 'Protect a weekly co-planning slot on the timetable.' },
+      ]
+    : [];
   return {
     concernStatement: options.statement,
     concerns: [
@@ -68,7 +74,11 @@ function supportPlan(options: { readonly placementConcern: boolean; readonly rev
       {
         text: 'Plan explanations of river processes with a worked diagram and check understanding before independent work.',
         links: [{ frameworkId: TEACHERS_STANDARDS_ID, code: 'TS3a' }],
-        actions: [{ party: 'trainee', text: 'Script the explanation and share the diagram with the mentor in advance.' }, ...schoolAction],
+        actions: [
+          { party: 'trainee', text: 'Script the explanation and share the diagram with the mentor in advance.' },
+          { party: 'course_tutor', text: 'Run the subject knowledge session on fluvial processes.' },
+          ...schoolActions,
+        ],
         supportRequired: 'Subject knowledge session on fluvial processes with the Course Tutor.',
         successCriteria: 'In the observed lesson, most pupils can explain erosion and deposition with the diagram.',
         timescale: 'Week 1',
@@ -77,7 +87,11 @@ function supportPlan(options: { readonly placementConcern: boolean; readonly rev
       {
         text: 'Model extended writing with a shared paragraph in each Year 9 lesson.',
         links: [],
-        actions: [{ party: 'trainee', text: 'Use the department’s PEEL frame and live-model one paragraph.' }, { party: 'course_tutor', text: 'Share exemplar modelled paragraphs.' }],
+        actions: [
+          { party: 'trainee', text: 'Use the department’s PEEL frame and live-model one paragraph.' },
+          { party: 'course_tutor', text: 'Share exemplar modelled paragraphs.' },
+          ...schoolActions,
+        ],
         supportRequired: 'Co-planning with the mentor.',
         successCriteria: 'Year 9 books show completed PEEL paragraphs for two weeks.',
         timescale: 'Weeks 1–2',
@@ -123,6 +137,10 @@ function planMeeting(c: CaseDriver, placementConcern: boolean): void {
   // The statement of concern is completed before anyone signs.
   c.run('course_tutor', editPlan, { plan: supportPlan({ placementConcern, reviewDate: '2027-06-08' }), withdrawSignatures: false });
   expect(refusal(c, () => sign(c, 'trainee')).code).toBe('missing_field');
+  // Every target has agreed actions for the trainee and all those working with them.
+  const traineeOnly = { ...draft, targets: draft.targets.map((t) => ({ ...t, actions: t.actions.filter((a) => a.party === 'trainee') })) };
+  c.run('course_tutor', editPlan, { plan: traineeOnly, withdrawSignatures: false });
+  expect(refusal(c, () => sign(c, 'trainee')).userMessage).toContain('Course Tutor');
   c.run('course_tutor', editPlan, { plan: draft, withdrawSignatures: false });
 }
 

@@ -37,6 +37,8 @@ export const DOMAIN_ERROR_CODES = [
   'not_permitted',
   'task_unknown',
   'suspension_not_allowed',
+  'task_not_yet',
+  'tasks_outstanding',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -227,8 +227,16 @@ export const milestoneSchema = z.strictObject({
 export const stageTaskSchema = z.strictObject({
   id: slug,
   label: prose,
-  /** Roles responsible for it. */
+  /** Roles responsible for it: only they (or the course team) tick it off. Empty: any staff on the case. */
   by: z.array(slug).default([]),
+  /**
+   * When it happens relative to the stage's decision (its review outcome or panel decision):
+   * `before_decision` tasks must be done before the decision is recorded; `after_decision` ones
+   * (BCU's de-brief after the panel) are recorded afterwards, even once the decision has closed the case.
+   */
+  when: z.enum(['any', 'before_decision', 'after_decision']).default('any'),
+  /** Done more than once while the stage runs (a weekly meeting): each time is recorded. */
+  repeats: z.boolean().default(false),
 });
 
 export const FORMALITIES = ['informal', 'formal', 'panel', 'decision'] as const;

@@ -311,29 +311,34 @@ const definition = {
           label:
             'The mentor/senior school leader meets with the trainee so that the trainee understands the evidence that was used to judge their performance against the BCU ITE Formative Assessment Tracker.',
           by: ['mentor', 'senior_school_leader'],
+          when: 'before_decision',
         },
         {
           id: 'course_leadership_meeting',
           label:
             'The trainee meets with a member of the course leadership team to discuss the evidence and to agree targets for improvement and the record for a failed placement is completed.',
           by: ['trainee', 'course_leader'],
+          when: 'before_decision',
         },
         {
           id: 'refer_to_panel',
           label:
             'The placement records are reviewed by the course team and the decision is referred to the Placement Review Panel for review.',
           by: ['course_leader'],
+          when: 'before_decision',
         },
         {
           id: 'placement_review_form',
           label: 'The Placement Review Form is sent to the trainee, class teacher, mentor, university tutor to complete.',
           by: ['trainee', 'class_teacher', 'mentor', 'tutor'],
+          when: 'before_decision',
         },
         {
           id: 'debrief_meeting',
           label:
             'A de-brief meeting takes place between the university tutor and the relevant school personnel, leading to a report of arising issues and actions when necessary.',
           by: ['tutor', 'mentor', 'senior_school_leader'],
+          when: 'after_decision',
         },
       ],
       inform: [

@@ -64,11 +64,14 @@ describe('Enhanced Support Step 1: the Enhanced Support Action Plan', () => {
   });
 
   it('discusses the targets at the weekly review of progress meeting between mentor and trainee', () => {
-    expect(stageOf(es, 'step_1').tasks).toEqual([
+    // Recorded while the agreed plan runs (the case waits at Step 2's review), once a week.
+    expect(stageOf(es, 'step_2').tasks).toEqual([
       {
         id: 'weekly_review_meeting',
         label: 'At the weekly review of progress meeting these targets should be discussed between the mentor and trainee.',
         by: ['mentor', 'trainee'],
+        when: 'any',
+        repeats: true,
       },
     ]);
   });

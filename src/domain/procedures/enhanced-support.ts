@@ -89,19 +89,21 @@ const definition = {
             'The Enhanced Support Action Plan is completed with input from school based mentors, University tutors and trainee.',
         },
       },
-      tasks: [
-        {
-          id: 'weekly_review_meeting',
-          label: 'At the weekly review of progress meeting these targets should be discussed between the mentor and trainee.',
-          by: ['mentor', 'trainee'],
-        },
-      ],
       next: 'step_2',
     },
     {
       id: 'step_2',
       title: 'Step 2',
       formality: 'informal',
+      // Step 1's weekly meetings happen while the agreed plan runs, which is when the case waits at Step 2's review.
+      tasks: [
+        {
+          id: 'weekly_review_meeting',
+          label: 'At the weekly review of progress meeting these targets should be discussed between the mentor and trainee.',
+          by: ['mentor', 'trainee'],
+          repeats: true,
+        },
+      ],
       review: {
         kind: 'review',
         title: 'A review of targets using the full range of evidence',

@@ -284,7 +284,7 @@ describe('RCTTP outcome of the Deferred Final Assessment', () => {
 
   it('is minuted by the Partnership Administrator', () => {
     expect(stageOf(rcttp, 'dfa_outcome_meeting').tasks).toEqual([
-      { id: 'minute_meeting', label: 'Partnership Administrator (to minute the meeting).', by: ['partnership_administrator'] },
+      { id: 'minute_meeting', label: 'Partnership Administrator (to minute the meeting).', by: ['partnership_administrator'], when: 'any', repeats: false },
     ]);
   });
 

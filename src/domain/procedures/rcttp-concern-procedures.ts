@@ -153,7 +153,7 @@ const definition = {
       title: 'Stage 3: Executive Group',
       formality: 'decision',
       description: `A report is prepared and presented to the Executive Group. ${ANY_TIME_EXECUTIVE_GROUP}`,
-      tasks: [{ id: 'report', label: 'A report is prepared and presented to the Executive Group.' }],
+      tasks: [{ id: 'report', label: 'A report is prepared and presented to the Executive Group.', when: 'before_decision' }],
       review: {
         kind: 'decision',
         title: 'Executive Group decision',

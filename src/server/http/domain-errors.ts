@@ -43,6 +43,8 @@ const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, { readonly status: number;
   not_permitted: { status: 403, title: 'Not allowed' },
   task_unknown: { status: 422, title: 'Unknown task' },
   suspension_not_allowed: { status: 409, title: 'The placement cannot be suspended now' },
+  task_not_yet: { status: 409, title: 'Not yet: this follows the decision' },
+  tasks_outstanding: { status: 409, title: 'Tasks to finish before the decision' },
 };
 
 export function domainStatus(code: DomainErrorCode): number {

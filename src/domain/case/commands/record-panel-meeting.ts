@@ -1,7 +1,8 @@
+import { assertTasksDoneBeforeDecision } from './stage-tasks.js';
 import { z } from 'zod';
 import { formatLongDate, isAfter, localDateSchema } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
-import { assertOpen, EventBuilder, isCourseTeam, roleLabel, rolesOnCase, todayOf, type CommandContext, type CommandResult } from '../command-kit.js';
+import { assertOpen, currentStage, EventBuilder, isCourseTeam, roleLabel, rolesOnCase, todayOf, type CommandContext, type CommandResult } from '../command-kit.js';
 import { applyOutcome } from '../transitions.js';
 import type { CaseState } from '../types.js';
 import { getPanel } from './convene-panel.js';
@@ -63,6 +64,9 @@ export function recordPanelMeeting(ctx: CommandContext, state: CaseState, input:
       decisions: panel.decisions.map((d) => d.id),
     });
   }
+  // The stage's own panel decides once the stage's preparatory tasks are done; a side panel (RCTTP exceptional circumstances) does not wait.
+  const stage = currentStage(state, procedure);
+  if (decision && stage.panel === panel.id) assertTasksDoneBeforeDecision(state, stage);
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('panel_met', {
     panelId: panel.id,

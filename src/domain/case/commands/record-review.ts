@@ -1,3 +1,4 @@
+import { assertTasksDoneBeforeDecision } from './stage-tasks.js';
 import { z } from 'zod';
 import { formatLongDate, isAfter, isBefore, localDateSchema } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
@@ -88,6 +89,7 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
       { outcomes: review.outcomes.map((o) => o.id) },
     );
   }
+  assertTasksDoneBeforeDecision(state, stage);
   const today = todayOf(ctx);
   const reviewedOn = input.reviewedOn ?? today;
   if (isAfter(reviewedOn, today)) throw new DomainError('invalid_date', 'A review cannot be recorded for a future date.');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { localDateSchema } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
-import { assertCourseTeam, assertOpen, assertStaff, currentStage, EventBuilder, type CommandContext, type CommandResult } from '../command-kit.js';
+import type { Stage } from '../../procedure/schema.js';
+import { assertCourseTeam, assertOpen, assertStaff, currentStage, EventBuilder, isCourseTeam, roleLabel, rolesOnCase, type CommandContext, type CommandResult } from '../command-kit.js';
 import type { CaseState } from '../types.js';
 
 export const completeTaskInputSchema = z.strictObject({
@@ -12,19 +13,46 @@ export type CompleteTaskInput = z.infer<typeof completeTaskInputSchema>;
 
 /** Ticks off one of the stage's tasks (BCU Stage 5: failed-placement record, Placement Review Form sent …). */
 export function completeTask(ctx: CommandContext, state: CaseState, input: CompleteTaskInput): CommandResult {
-  assertStaff(state, ctx.procedure, ctx.actor, 'complete a task');
-  assertOpen(state);
-  const stage = currentStage(state, ctx.procedure);
+  const { procedure, actor } = ctx;
+  const stage = currentStage(state, procedure);
   const task = stage.tasks.find((t) => t.id === input.taskId);
   if (!task) throw new DomainError('task_unknown', `${stage.title} has no task "${input.taskId}".`);
-  // Done once per visit: the Executive Group convened again hears a new report (RCTTP).
+  if (task.by.length > 0) {
+    if (!isCourseTeam(actor) && !rolesOnCase(state, actor).some((role) => task.by.includes(role))) {
+      throw new DomainError('not_permitted', `“${task.label}” is recorded by ${[...task.by.map((r) => roleLabel(procedure, r)), 'the course team'].join(', ')}.`);
+    }
+  } else {
+    assertStaff(state, procedure, actor, 'complete a task');
+  }
+  if (task.when === 'after_decision') {
+    // The decision may have closed the case (BCU's panel); its follow-up is still recorded on it.
+    if (state.status === 'closed' && state.closure?.resolution !== 'decision') assertOpen(state);
+    const decided = state.status === 'closed' || state.panels.some((p) => p.stageId === stage.id && p.decisionId !== undefined);
+    if (!decided) throw new DomainError('task_not_yet', `“${task.label}” follows the decision; record it once the decision has been made.`);
+  } else {
+    assertOpen(state);
+  }
+  // Done once per visit (the Executive Group convened again hears a new report, RCTTP), unless it repeats.
   const visit = state.stageHistory.length - 1;
-  if (state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id && t.visit === visit)) {
+  if (!task.repeats && state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id && t.visit === visit)) {
     throw new DomainError('invalid_input', `“${task.label}” is already done.`);
   }
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('task_completed', { stageId: stage.id, taskId: task.id, ...(input.note ? { note: input.note } : {}) });
   return builder.result();
+}
+
+/** A decision waits for the stage's `before_decision` tasks (BCU: the Placement Review Form before the panel decides). */
+export function assertTasksDoneBeforeDecision(state: CaseState, stage: Stage): void {
+  const visit = state.stageHistory.length - 1;
+  const outstanding = stage.tasks.filter(
+    (task) => task.when === 'before_decision' && !state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id && t.visit === visit),
+  );
+  if (outstanding.length > 0) {
+    throw new DomainError('tasks_outstanding', `Before the decision, ${stage.title} still needs: ${outstanding.map((t) => t.label).join(' ')}`, {
+      tasks: outstanding.map((t) => t.id),
+    });
+  }
 }
 
 export const suspendPlacementInputSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000) });

@@ -307,8 +307,11 @@ const stage5Decision =
     expect(refusal(c, () => c.run('tutor', recordReview, { progress: [], evidence: 'x', attendees: [], outcomeId: decisionId })).code).toBe(
       'panel_not_convened',
     );
-    for (const [role, taskId, note] of STAGE_5_TASKS) c.run(role, completeTask, { taskId, note });
-    expect(c.state.tasksDone.map((t) => t.taskId)).toEqual(STAGE_5_TASKS.map(([, taskId]) => taskId));
+    // Each task is ticked off by the roles it names (or the course team); the de-brief waits for the decision.
+    expect(refusal(c, () => c.run('mentor', completeTask, { taskId: 'refer_to_panel' })).code).toBe('not_permitted');
+    expect(refusal(c, () => c.run('tutor', completeTask, { taskId: 'debrief_meeting' })).code).toBe('task_not_yet');
+    const [sendForm, ...beforePanel] = [...STAGE_5_TASKS].reverse();
+    for (const [role, taskId, note] of beforePanel.reverse()) c.run(role, completeTask, { taskId, note });
     on(c, '2027-06-02');
     expect(refusal(c, () => c.run('mentor', convenePanel, { panelId: 'placement_review_panel', members: PANEL, evidence: [] })).code).toBe('not_permitted');
     c.run('course_leader', convenePanel, {
@@ -317,12 +320,25 @@ const stage5Decision =
       evidence: ['The placement records, reviewed by the course team', 'The record for a failed placement'],
     });
     on(c, '2027-06-09');
-    c.run('course_leader', recordPanelMeeting, {
+    const meeting = {
       panelId: 'placement_review_panel',
       attendees: PANEL.map((m) => m.id),
       decisionId,
       rationale: 'The panel reviewed the placement records, the failed placement record and the Placement Review Forms.',
-    });
+    };
+    // The panel decides once the Placement Review Form has gone out for completion.
+    const early = refusal(c, () => c.run('course_leader', recordPanelMeeting, meeting));
+    expect(early.code).toBe('tasks_outstanding');
+    expect(early.userMessage).toContain('Placement Review Form');
+    if (!sendForm) throw new Error('tasks');
+    c.run(sendForm[0], completeTask, { taskId: sendForm[1], note: sendForm[2] });
+    expect(c.state.tasksDone.map((t) => t.taskId)).toEqual(STAGE_5_TASKS.map(([, taskId]) => taskId));
+    c.run('course_leader', recordPanelMeeting, meeting);
+    // The de-brief between the university tutor and the school follows the decision, on the closed case.
+    expect(c.state.status).toBe('closed');
+    c.run('tutor', completeTask, { taskId: 'debrief_meeting', note: 'De-brief with the school; report of arising issues and actions sent.' });
+    expect(c.state.tasksDone.at(-1)).toMatchObject({ taskId: 'debrief_meeting', stageId: 'stage_5' });
+    expect(c.state.status).toBe('closed');
     expect(c.state.panels[0]).toMatchObject({ panelId: 'placement_review_panel', stageId: 'stage_5', decisionId });
     // An email confirms the decision to the course team, the school, the trainee, the PDT and the tutor.
     expect(recipients(whoIsInformed(bcu, c.state, 'stage_5', 'decision_recorded', { outcomeId: decisionId }))).toEqual([

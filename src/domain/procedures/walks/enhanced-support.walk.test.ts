@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { replay } from '../../case/apply-event.js';
 import { editPlan, type PlanDraft } from '../../case/commands/edit-plan.js';
+import { completeTask } from '../../case/commands/stage-tasks.js';
 import { pauseCase, resumeCase } from '../../case/commands/pause-case.js';
 import { recordReview } from '../../case/commands/record-review.js';
 import { recordTraineePerceptions } from '../../case/commands/record-trainee-perceptions.js';
@@ -152,6 +153,13 @@ const step1: Step = (c) => {
 const step2 =
   (outcomeId: 'sufficient_progress' | 'insufficient_progress'): Step =>
   (c) => {
+    // Step 1's weekly review of progress meetings, between the mentor and the trainee, while the plan runs.
+    on(c, '2027-02-05');
+    c.run('mentor', completeTask, { taskId: 'weekly_review_meeting', note: 'Week 1: plans submitted on time; exit tickets started.' });
+    on(c, '2027-02-11');
+    c.run('trainee', completeTask, { taskId: 'weekly_review_meeting', note: 'Week 2: discussed the Year 10 starters.' });
+    expect(refusal(c, () => c.run('tutor', completeTask, { taskId: 'weekly_review_meeting' })).code).toBe('not_permitted');
+    expect(c.state.tasksDone.filter((t) => t.taskId === 'weekly_review_meeting')).toHaveLength(2);
     on(c, '2027-02-12');
     const ratings: ProgressRating[] = outcomeId === 'sufficient_progress' ? ['met', 'met', 'met'] : ['partly_met', 'not_met', 'met'];
     c.run('mentor', recordReview, {

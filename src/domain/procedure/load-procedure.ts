@@ -116,6 +116,10 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
       s.review.commentsBy.forEach((id, i) => { role(id, `${path}.review.commentsBy[${i}]`); });
       s.review.observationBy.forEach((id, i) => { role(id, `${path}.review.observationBy[${i}]`); });
       outcomes(s.review.outcomes, `${path}.review.outcomes`, s);
+      const after = s.review.afterMilestone;
+      if (after !== undefined && !s.milestones.some((m) => m.id === after)) {
+        problems.push({ path: `${path}.review.afterMilestone`, message: `the stage has no milestone "${after}"` });
+      }
     }
     s.tasks.forEach((task, i) => { task.by.forEach((id, j) => { role(id, `${path}.tasks[${i}].by[${j}]`); }); });
     s.milestones.forEach((m, i) => {

@@ -194,6 +194,8 @@ export const reviewRulesSchema = z.strictObject({
   meeting: meetingSchema.optional(),
   /** An observation is part of the review (Bright Futures: by the professional mentor; Stage 3 by the Lead). */
   observationBy: z.array(slug).default([]),
+  /** The judgement follows this milestone of the stage's week-by-week plan, so it is not recorded before the milestone begins (RCTTP: observations in weeks 7 and 8 "before a judgement can be made"). */
+  afterMilestone: slug.optional(),
   outcomes: z.array(outcomeSchema).min(1),
 });
 

@@ -100,6 +100,16 @@ describe('a provider JSON file with errors', () => {
     ]);
   });
 
+  it('is rejected when a judgement waits for a milestone the stage does not have', () => {
+    const json = asJson(getProcedure('rcttp-concern-procedures'));
+    const index = json.stages.findIndex((stage) => stage.id === 'deferred_final_assessment');
+    const review = json.stages[index]?.review as { afterMilestone: string };
+    review.afterMilestone = 'week_9_observations';
+    expect(problemsOf(() => loadProcedureJson(JSON.stringify(json)))).toEqual([
+      { path: `stages[${index}].review.afterMilestone`, message: 'the stage has no milestone "week_9_observations"' },
+    ]);
+  });
+
   it('is rejected when a panel is referred to but not defined', () => {
     const json = asJson(bcu);
     json.panels = [];

@@ -296,6 +296,7 @@ const definition = {
         reviewers: ['partnership_tutor', 'course_leader', 'mentor'],
         observationBy: ['partnership_tutor', 'course_leader', 'mentor'],
         perTarget: false,
+        afterMilestone: 'final_observations',
         outcomes: [
           {
             id: 'ready_for_moderation',

@@ -1,4 +1,3 @@
-import { assertTasksDoneBeforeDecision } from './stage-tasks.js';
 import { z } from 'zod';
 import { formatLongDate, isAfter, isBefore, localDateSchema } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
@@ -14,7 +13,9 @@ import {
   type CommandContext,
   type CommandResult,
 } from '../command-kit.js';
+import { datedMilestones } from '../queries.js';
 import { applyOutcome } from '../transitions.js';
+import { assertTasksDoneBeforeDecision } from './stage-tasks.js';
 import { PROGRESS_RATINGS, type CaseState } from '../types.js';
 import type { Outcome } from '../../procedure/schema.js';
 
@@ -93,6 +94,13 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
   const today = todayOf(ctx);
   const reviewedOn = input.reviewedOn ?? today;
   if (isAfter(reviewedOn, today)) throw new DomainError('invalid_date', 'A review cannot be recorded for a future date.');
+  const after = review.afterMilestone === undefined ? undefined : datedMilestones(stage, state.stageStartsOn).find((m) => m.id === review.afterMilestone);
+  if (after !== undefined && isBefore(reviewedOn, after.from)) {
+    throw new DomainError('invalid_date', `${review.title} follows this part of the plan, which starts on ${formatLongDate(after.from)}: ${after.label}`, {
+      milestone: after.id,
+      from: after.from,
+    });
+  }
   if (plan?.agreedOn !== undefined && review.perTarget && isBefore(reviewedOn, plan.agreedOn)) {
     throw new DomainError('invalid_date', `The review cannot be before the plan was agreed on ${formatLongDate(plan.agreedOn)}.`);
   }

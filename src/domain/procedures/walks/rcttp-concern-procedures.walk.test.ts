@@ -215,6 +215,11 @@ const deferredFinalAssessment =
     expect(milestones.find((m) => m.id === 'progress_review')).toMatchObject({ from: '2027-05-03', to: '2027-05-23', deadline: true });
     expect(milestones.find((m) => m.id === 'final_observations')).toMatchObject({ from: '2027-05-31', to: '2027-06-13' });
     expect(milestones.filter((m) => m.deadline).map((m) => m.id)).toEqual(['progress_review']);
+    // The judgement follows the observations in weeks 7 and 8 (from Monday 31 May).
+    on(c, '2027-05-28');
+    const early = refusal(c, () => c.run('partnership_tutor', recordReview, { progress: [], evidence: 'Progress Review', attendees: [], outcomeId }));
+    expect(early.code).toBe('invalid_date');
+    expect(early.userMessage).toContain('Monday 31 May 2027');
     on(c, '2027-06-10');
     c.run('partnership_tutor', recordReview, {
       progress: [],

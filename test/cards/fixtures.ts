@@ -220,7 +220,11 @@ function draftFor(procedure: Procedure, state: CaseState, sample: ProcedureSampl
       links: [{ frameworkId, code: sample.codes[i] ?? '' }],
       actions: [
         { party: traineeParty, text: 'Plan the routine, rehearse it and use it in every lesson.' },
-        ...parties.filter((p) => p !== traineeParty).slice(0, 2).map((party) => ({ party, text: 'Observe weekly and give same-day feedback on this target.' })),
+        // Forms that want actions from everyone working with the trainee get one per supporter on the case.
+        ...parties
+          .filter((p) => p !== traineeParty && (!rules.actionsForEveryParty || state.people.some((person) => person.role === p)))
+          .slice(0, rules.actionsForEveryParty ? undefined : 2)
+          .map((party) => ({ party, text: 'Observe weekly and give same-day feedback on this target.' })),
       ],
       successCriteria: 'Seen in two consecutive observed lessons.',
       timescale: 'By the review date',

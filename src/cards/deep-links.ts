@@ -16,7 +16,7 @@ export interface CardLinks {
 export const MY_CASES_ENTITY_ID = 'my-cases';
 
 export function caseWebUrl(links: CardLinks, caseId: string): string {
-  return `${links.publicUrl.replace(/\/+$/, '')}/tab/cases/${encodeURIComponent(caseId)}`;
+  return `${links.publicUrl.replace(/\/+$/, '')}/cases/${encodeURIComponent(caseId)}`;
 }
 
 /** `https://teams.microsoft.com/l/entity/<appId>/<entityId>?webUrl=…&label=…&context={"subEntityId":"<caseId>"}` */

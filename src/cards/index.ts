@@ -7,3 +7,4 @@ export * from './views/common.js';
 export * from './views/lifecycle.js';
 export * from './views/plan.js';
 export * from './views/review.js';
+export * from './notice.js';

@@ -214,7 +214,7 @@ describe('deep links', () => {
     const link = new URL(caseDeepLink(LINKS, 'case/1 & 2', 'Case BCU-1'));
     expect(`${link.origin}${link.pathname}`).toBe(`https://teams.microsoft.com/l/entity/${LINKS.appId}/my-cases`);
     expect(JSON.parse(link.searchParams.get('context') ?? '')).toEqual({ subEntityId: 'case/1 & 2' });
-    expect(link.searchParams.get('webUrl')).toBe('https://trellis.example.ac.uk/tab/cases/case%2F1%20%26%202');
+    expect(link.searchParams.get('webUrl')).toBe('https://trellis.example.ac.uk/cases/case%2F1%20%26%202');
     expect(link.searchParams.get('label')).toBe('Case BCU-1');
   });
 });

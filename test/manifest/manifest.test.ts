@@ -55,7 +55,7 @@ describe('app manifest', () => {
       nestedAppAuthInfo: [{ redirectUri: 'brk-multihub://trellis.provider.ac.uk', scopes: [`api://trellis.provider.ac.uk/${TENANT.ENTRA_CLIENT_ID}/access_as_user`] }],
     });
     expect(m.validDomains).toEqual(['trellis.provider.ac.uk']);
-    expect(get(m, 'staticTabs', 0, 'contentUrl')).toBe('https://trellis.provider.ac.uk/tab/?host=teams');
+    expect(get(m, 'staticTabs', 0, 'contentUrl')).toBe('https://trellis.provider.ac.uk/?inHost=1');
     expect(get(m, 'developer', 'name')).toBe(TENANT.DEVELOPER_NAME);
     expect(m.version).toBe((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
   });
@@ -78,7 +78,7 @@ describe('app manifest', () => {
   it('declares the tabs, bot and message extension Trellis serves', () => {
     const m = buildManifest(packageConfig({}));
     expect(get(m, 'staticTabs', 0)).toMatchObject({ entityId: MY_CASES_ENTITY_ID, name: 'My cases', scopes: ['personal'] });
-    expect(get(m, 'configurableTabs', 0)).toMatchObject({ configurationUrl: 'https://localhost:3978/tab/configure', scopes: ['team', 'groupChat'] });
+    expect(get(m, 'configurableTabs', 0)).toMatchObject({ configurationUrl: 'https://localhost:3978/config?inHost=1', scopes: ['team', 'groupChat'] });
     expect(get(m, 'configurableTabs', 0, 'context')).toContain('channelTab');
     expect(get(m, 'bots', 0)).toMatchObject({ scopes: ['personal', 'team', 'groupChat'], supportsFiles: false });
     const commands = get(m, 'composeExtensions', 0, 'commands') as Json[];

@@ -1,0 +1,272 @@
+import type { Client as GraphClient } from '@microsoft/microsoft-graph-client';
+import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
+import type { ILogger } from '@microsoft/teams.common';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { isCourseTeamFor } from '../server/access.js';
+import type { Caller } from '../server/auth/caller.js';
+import type { Logger } from '../server/logger.js';
+import type { UseCaseDeps } from '../server/use-cases/deps.js';
+import { listCases } from '../server/use-cases/list-cases.js';
+import type { CardLinks } from '../cards/index.js';
+import type { ConversationStore } from '../store/conversations.js';
+import { handleCardAction } from './card-actions.js';
+import { isReviewer, reviewCardFor, summaryCardFor } from './case-cards.js';
+import type { IdentityResolver, MemberInfo, ResolvedUser } from './identity.js';
+import { openConcernDialog, searchCases, submitConcern } from './message-extension.js';
+import { createCardSenders, type CardSenders } from './senders.js';
+
+/**
+ * The Trellis bot on the Teams SDK (`@microsoft/teams.apps`), inside our own express app: the
+ * SDK's HttpServer registers its /api/messages route with an adapter that only captures it,
+ * and `messages` (mounted by createApp at POST /api/messages) hands each request to it. One
+ * process, one port; the SDK validates Bot Framework tokens in a tenant.
+ */
+export interface BotOptions {
+  readonly mode: 'local' | 'tenant';
+  readonly useCases: UseCaseDeps;
+  readonly conversations: ConversationStore;
+  readonly links: CardLinks;
+  readonly identity: IdentityResolver;
+  readonly logger: Logger;
+  /** Tenant mode: the bot's Entra app registration (BOT_ID/BOT_PASSWORD or ENTRA_*). */
+  readonly credentials?: { readonly clientId: string; readonly clientSecret: string; readonly tenantId: string };
+  /** Where proactive sends go when nothing stored says (local: the dev connector or the Playground). */
+  readonly defaultServiceUrl: () => string;
+  /** Proactive installation for people with no conversation yet. */
+  readonly graph?: { readonly client: GraphClient; readonly teamsAppId: string };
+}
+
+export interface TrellisBot {
+  /** POST /api/messages. */
+  readonly messages: RequestHandler;
+  readonly senders: CardSenders;
+  readonly app: App;
+}
+
+/** The manifest's "help" command. */
+export const HELP_TEXT = [
+  'Trellis shows your open cases here: write anything (or "my cases").',
+  'Where you review a case, the review form comes as a card: fill it in and submit it here.',
+  'Search cases and share a case card from the message extension; "Raise a concern" is on a message\'s … menu.',
+  'Everything else is in the Trellis tab.',
+].join('\n\n');
+
+/** Captures the SDK's route instead of starting a server of its own. */
+class MountedAdapter implements IHttpServerAdapter {
+  handler: HttpRouteHandler | undefined;
+  registerRoute(_method: HttpMethod, _path: string, handler: HttpRouteHandler): void {
+    this.handler = handler;
+  }
+}
+
+/** Bot activities are small; a card submission with long evidence is a few tens of KB. */
+const ACTIVITY_LIMIT = '256kb';
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/** The envelope every activity needs before the SDK touches it: malformed ones get a 400, never a 5xx. */
+const activityEnvelope = z.object({
+  type: z.string().min(1).max(60),
+  serviceUrl: z.url().max(2000),
+  channelId: z.string().max(60).optional(),
+  from: z.object({ id: z.string().min(1).max(400), aadObjectId: z.string().max(100).optional(), name: z.string().max(400).optional() }).loose(),
+  conversation: z.object({ id: z.string().min(1).max(1000), conversationType: z.string().max(40).optional(), tenantId: z.string().max(100).optional() }).loose(),
+  recipient: z.object({ id: z.string().max(400) }).loose().optional(),
+  name: z.string().max(200).optional(),
+}).loose();
+type ActivityEnvelope = z.infer<typeof activityEnvelope>;
+
+function isLoopbackUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+function sdkLogger(logger: Logger): ILogger {
+  const text = (msg: unknown[]): string => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ').slice(0, 2000);
+  const out: ILogger = {
+    debug: () => undefined,
+    trace: () => undefined,
+    info: (...msg: unknown[]) => { logger.info('teams sdk', { message: text(msg) }); },
+    warn: (...msg: unknown[]) => { logger.warn('teams sdk', { message: text(msg) }); },
+    error: (...msg: unknown[]) => { logger.error('teams sdk', { message: text(msg) }); },
+    log: (...msg: unknown[]) => { logger.info('teams sdk', { message: text(msg) }); },
+    child: () => out,
+  };
+  return out;
+}
+
+export async function createBot(options: BotOptions): Promise<TrellisBot> {
+  const adapter = new MountedAdapter();
+  const app = new App({
+    httpServerAdapter: adapter,
+    logger: sdkLogger(options.logger),
+    // Local mode only, and only from this machine (checked below for every request).
+    dangerouslyAllowUnauthenticatedRequests: options.mode === 'local',
+    ...(options.credentials ? { clientId: options.credentials.clientId, clientSecret: options.credentials.clientSecret, tenantId: options.credentials.tenantId } : {}),
+  });
+  const deps = { useCases: options.useCases, conversations: options.conversations, links: options.links, clock: options.useCases.clock };
+
+  interface Incoming {
+    readonly activity: { readonly from: { readonly id: string; readonly aadObjectId?: string; readonly name?: string }; readonly conversation: { readonly id: string; readonly tenantId?: string; readonly conversationType?: unknown } };
+    readonly api: App['api'];
+  }
+  const resolve = async (ctx: Incoming): Promise<ResolvedUser | undefined> => {
+    const { from, conversation } = ctx.activity;
+    const lookup = async (): Promise<MemberInfo | undefined> => {
+      try {
+        const member = await ctx.api.conversations.getMemberById(conversation.id, from.id);
+        return { userPrincipalName: member.userPrincipalName, email: member.email, name: member.name };
+      } catch (error) {
+        options.logger.warn('teams member lookup failed', { error: error instanceof Error ? error.message : String(error) });
+        return undefined;
+      }
+    };
+    return options.identity({ teamsUserId: from.id, aadObjectId: from.aadObjectId, name: from.name, tenantId: conversation.tenantId }, lookup);
+  };
+  const callerOf = async (ctx: Incoming): Promise<Caller | undefined> => (await resolve(ctx))?.caller;
+
+  app.on('card.action', async (ctx) => handleCardAction(deps, await callerOf(ctx), ctx.activity.value) as never);
+  app.on('message.ext.query', async (ctx) => searchCases(deps, await callerOf(ctx), ctx.activity.value) as never);
+  app.on('message.ext.open', async (ctx) => {
+    const authorUpn = async (author: { id: string | undefined; aadObjectId: string | undefined; name: string | undefined }) => {
+      if (author.id === undefined) return undefined;
+      const found = await options.identity({ teamsUserId: author.id, aadObjectId: author.aadObjectId, name: author.name, tenantId: ctx.activity.conversation.tenantId }, async () => {
+        try {
+          const member = await ctx.api.conversations.getMemberById(ctx.activity.conversation.id, author.id ?? '');
+          return { userPrincipalName: member.userPrincipalName, email: member.email, name: member.name };
+        } catch {
+          return undefined;
+        }
+      });
+      return found?.person.upn;
+    };
+    return openConcernDialog(deps, await callerOf(ctx), ctx.activity.value, authorUpn);
+  });
+  app.on('message.ext.submit', async (ctx) => submitConcern(deps, await callerOf(ctx), ctx.activity.value) as never);
+
+  /** Install and membership events: remember where to reach people and channels. */
+  const remember = async (ctx: Incoming & { readonly activity: { readonly serviceUrl?: string; readonly channelData?: unknown } }): Promise<void> => {
+    const { conversation } = ctx.activity;
+    const serviceUrl = ctx.activity.serviceUrl ?? options.defaultServiceUrl();
+    if (conversation.conversationType === 'personal' || conversation.conversationType === undefined) {
+      const user = await resolve(ctx);
+      if (user) await options.conversations.savePerson({ ...user.person, conversationId: conversation.id, serviceUrl });
+      return;
+    }
+    if (conversation.conversationType === 'channel') {
+      const team = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+      // The first channel Trellis is added to serves every programme until a programme links its own.
+      if (!(await options.conversations.findChannel('*'))) {
+        await options.conversations.saveChannel({ programme: '*', conversationId: conversation.id, serviceUrl, tenantId: conversation.tenantId, teamId: team });
+      }
+    }
+  };
+  app.on('install.add', async (ctx) => { await remember(ctx); });
+  app.on('conversationUpdate', async (ctx) => {
+    const added = ctx.activity.membersAdded ?? [];
+    if (added.length > 0) await remember(ctx);
+  });
+
+  app.on('message', async (ctx) => {
+    const user = await resolve(ctx);
+    const text = ctx.activity.text.replace(/<[^>]*>/g, ' ').trim();
+    const conversation = ctx.activity.conversation;
+    if (!user) {
+      await ctx.send('Trellis does not know who you are yet. Ask your course team to check that your sign-in name is on your cases.');
+      return;
+    }
+    if (conversation.conversationType === 'personal') {
+      await options.conversations.savePerson({ ...user.person, conversationId: conversation.id, serviceUrl: ctx.activity.serviceUrl });
+    }
+    const link = /^use this channel for (.{1,200})$/i.exec(text);
+    if (link?.[1] && conversation.conversationType === 'channel') {
+      const programme = link[1].trim();
+      if (!isCourseTeamFor(user.caller, programme)) {
+        await ctx.send('Only the course team for that programme can choose its channel.');
+        return;
+      }
+      const team = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+      await options.conversations.saveChannel({ programme, conversationId: conversation.id, serviceUrl: ctx.activity.serviceUrl ?? options.defaultServiceUrl(), tenantId: conversation.tenantId, teamId: team });
+      await ctx.send(`Cards about ${programme.replace(/[<>*_`[\]]/g, '')} cases will come to this channel.`);
+      return;
+    }
+    if (/^help\b/i.test(text)) {
+      await ctx.send(HELP_TEXT);
+      return;
+    }
+    await sendMyCases(ctx, user.caller);
+  });
+
+  /** Any message in chat: the person's open cases, with the review form where they review. */
+  const sendMyCases = async (ctx: { send: (activity: never) => Promise<unknown> }, caller: Caller): Promise<void> => {
+    const page = await listCases(options.useCases, caller, { mine: 'true', status: 'open', limit: '5' });
+    if (page.items.length === 0) {
+      await ctx.send({ type: 'message', text: 'You have no open cases in Trellis.' } as never);
+      return;
+    }
+    for (const summary of page.items) {
+      const stored = await options.useCases.repository.find(summary.id);
+      const procedure = options.useCases.procedures.find((p) => p.id === summary.procedureId);
+      if (!stored || !procedure) continue;
+      const card = stored.state.status === 'active' && isReviewer(caller, stored, procedure)
+        ? await reviewCardFor(deps, caller, stored, procedure, stored.state.version)
+        : summaryCardFor(deps, stored, procedure);
+      await ctx.send({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] } as never);
+    }
+  };
+
+  await app.initialize();
+  const handler = adapter.handler;
+  if (!handler) throw new Error('The Teams SDK registered no messaging route.');
+
+  const json = express.json({ limit: ACTIVITY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
+  const messages = express.Router();
+  messages.use((req: Request, res: Response, next: NextFunction) => {
+    if (options.mode === 'local' && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+      res.status(403).json({ error: 'The local bot endpoint only accepts requests from this machine.' });
+      return;
+    }
+    next();
+  });
+  messages.use(json);
+  messages.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    res.status(400).json({ error: 'The activity is not valid JSON (or is too large).' });
+  });
+  messages.use((req: Request, res: Response, next: NextFunction) => {
+    handle(req, res).catch(next);
+  });
+  const handle = async (req: Request, res: Response): Promise<void> => {
+    const parsed = activityEnvelope.safeParse(req.body);
+    if (!parsed.success) {
+      res.status(400).json({ error: `Not a Teams activity: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}.` });
+      return;
+    }
+    const activity: ActivityEnvelope = parsed.data;
+    // Without token validation the serviceUrl would let anyone point the bot's replies anywhere.
+    if (options.mode === 'local' && !isLoopbackUrl(activity.serviceUrl)) {
+      res.status(400).json({ error: 'In local mode the activity’s serviceUrl must be on this machine.' });
+      return;
+    }
+    const headers: Record<string, string | string[]> = {};
+    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = value;
+    const result = await handler({ body: activity, headers });
+    if (result.body === undefined) res.status(result.status).end();
+    else res.status(result.status).json(result.body);
+  };
+
+  const senders = createCardSenders({
+    ...deps,
+    http: app.api.http,
+    defaultServiceUrl: options.defaultServiceUrl,
+    graph: options.graph,
+  });
+  return { messages, senders, app };
+}

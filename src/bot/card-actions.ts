@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import { formatLongDate, londonDateOf } from '../domain/calendar/index.js';
+import { isDomainError } from '../domain/errors.js';
+import type { StoredCase } from '../domain/ports.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import {
+  buildConcernRaisedCard,
+  buildOutcomeRecordedCard,
+  buildOverdueEscalationCard,
+  concernRaisedView,
+  outcomeRecordedView,
+  overdueEscalationView,
+  parseCardAction,
+  withNotice,
+  withoutAction,
+  type AdaptiveCardJson,
+  type AnyCardActionData,
+  type CardActionData,
+} from '../cards/index.js';
+import { isCourseTeamFor } from '../server/access.js';
+import type { Caller } from '../server/auth/caller.js';
+import { problemFromDomainError } from '../server/http/domain-errors.js';
+import type { UseCaseDeps } from '../server/use-cases/deps.js';
+import { CaseNotFoundError, InputError, StaleCaseError } from '../server/use-cases/errors.js';
+import { loadVisibleCase } from '../server/use-cases/load-case.js';
+import { runCaseCommand } from '../server/use-cases/run-case-command.js';
+import { isGraphStoreError } from '../store/graph/errors.js';
+import { reviewCardFor, signatureCardFor, sourceOf, whatChanged, type CaseCardContext } from './case-cards.js';
+
+/**
+ * `adaptiveCard/action` (Action.Execute and Universal Actions refresh), routed on the verb.
+ * Every write goes through runCaseCommand: parse, load, authorise, check the card's version,
+ * append. The answer is a card (the case as it now is, for this person) or an error response;
+ * a stale card gets the current card and a sentence saying what changed, never a lost update.
+ */
+
+export type CardActionResponse =
+  | { readonly statusCode: 200; readonly type: 'application/vnd.microsoft.card.adaptive'; readonly value: AdaptiveCardJson }
+  | { readonly statusCode: 200; readonly type: 'application/vnd.microsoft.activity.message'; readonly value: string }
+  | { readonly statusCode: 400 | 500; readonly type: 'application/vnd.microsoft.error'; readonly value: { readonly code: string; readonly message: string } };
+
+export interface CardActionDeps extends CaseCardContext {
+  readonly useCases: UseCaseDeps;
+}
+
+const card = (value: AdaptiveCardJson): CardActionResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value });
+const failure = (statusCode: 400 | 500, code: string, message: string): CardActionResponse => ({ statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
+
+/** The invoke's value: `{ action: { type, verb, data } }`, anything else is refused. */
+const invokeValueSchema = z.object({
+  action: z.object({ verb: z.string().max(100).optional(), data: z.unknown().optional() }).loose(),
+}).loose();
+
+const envelopeSchema = z.object({ caseId: z.string().min(1).max(80), version: z.number().int().min(0) }).loose();
+
+export const UNKNOWN_PERSON_MESSAGE =
+  'Trellis does not know who you are in Teams yet. Open Trellis from the Teams app bar once, or ask your course team to check that your sign-in name is on the case.';
+
+export async function handleCardAction(deps: CardActionDeps, caller: Caller | undefined, value: unknown): Promise<CardActionResponse> {
+  const invoke = invokeValueSchema.safeParse(value);
+  if (!invoke.success) return failure(400, 'bad_request', 'This card sent an action Trellis cannot read. Open the case in Trellis instead.');
+  if (!caller) return failure(400, 'unknown_person', UNKNOWN_PERSON_MESSAGE);
+  const verb = invoke.data.action.verb ?? '';
+  const parsed = parseCardAction(verb, invoke.data.action.data);
+  try {
+    if (!parsed.ok) return await invalidInput(deps, caller, verb, invoke.data.action.data, parsed.message);
+    return await route(deps, caller, parsed.data);
+  } catch (error) {
+    return answerFailure(deps, caller, parsed.ok ? parsed.data : undefined, error);
+  }
+}
+
+async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionData): Promise<CardActionResponse> {
+  switch (data.action) {
+    case 'refresh':
+    case 'open_review': {
+      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+      return card(await reviewCardFor(deps, caller, stored, procedure, data.version));
+    }
+    case 'record_review':
+      return recordReview(deps, caller, data);
+    case 'sign': {
+      const result = await runCaseCommand(deps.useCases, {
+        caller,
+        caseId: data.caseId,
+        expectedVersion: data.version,
+        command: 'sign_plan',
+        input: { role: data.role, typedName: data.typedName },
+      });
+      return card(signatureCardFor(deps, caller, result.stored, result.procedure, data.role));
+    }
+    case 'record_perceptions': {
+      const result = await runCaseCommand(deps.useCases, {
+        caller,
+        caseId: data.caseId,
+        expectedVersion: data.version,
+        command: 'record_perceptions',
+        input: { text: data.perceptions },
+      });
+      return card(signatureCardFor(deps, caller, result.stored, result.procedure, ''));
+    }
+    case 'acknowledge':
+      return acknowledge(deps, caller, data);
+  }
+}
+
+async function recordReview(deps: CardActionDeps, caller: Caller, data: CardActionData<'record_review'>): Promise<CardActionResponse> {
+  const result = await runCaseCommand(deps.useCases, {
+    caller,
+    caseId: data.caseId,
+    expectedVersion: data.version,
+    command: 'record_review',
+    input: {
+      progress: data.progress.map((p) => ({ targetId: p.targetId, rating: p.rating, ...(p.comment === undefined ? {} : { comment: p.comment }) })),
+      ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
+      ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
+      attendees: data.attendees,
+      outcomeId: data.outcomeId,
+    },
+  });
+  const source = sourceOf(deps, result.stored, result.procedure);
+  return card(buildOutcomeRecordedCard(outcomeRecordedView(source, result.stored.state.reviews.at(-1))));
+}
+
+async function acknowledge(deps: CardActionDeps, caller: Caller, data: CardActionData<'acknowledge'>): Promise<CardActionResponse> {
+  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+  if (!isCourseTeamFor(caller, stored.state.placement.programme)) {
+    return failure(400, 'forbidden', 'Only the course team for this programme can acknowledge this. Open the case in Trellis to see what you can do.');
+  }
+  const now = deps.clock();
+  const { first, ack } = await deps.conversations.acknowledge(data.about, stored.state.id, { by: caller.actor.id, byName: caller.actor.name, at: now.toISOString() });
+  const source = sourceOf(deps, stored, procedure);
+  const base = data.about === 'concern_raised' ? buildConcernRaisedCard(concernRaisedView(source)) : buildOverdueEscalationCard(overdueEscalationView(source));
+  const when = formatLongDate(londonDateOf(new Date(ack.at)));
+  const sentence = first ? `You acknowledged this on ${when}: the course team has it in hand.` : `${ack.byName} already acknowledged this on ${when}.`;
+  return card(withNotice(withoutAction(base, 'acknowledge'), sentence));
+}
+
+/** A form that did not parse: the card again with the problem, when the case can be read. */
+async function invalidInput(deps: CardActionDeps, caller: Caller, verb: string, raw: unknown, message: string): Promise<CardActionResponse> {
+  const envelope = envelopeSchema.safeParse(raw);
+  if (verb !== 'record_review' || !envelope.success) return failure(400, 'bad_request', message);
+  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, envelope.data.caseId);
+  if (stored.state.version !== envelope.data.version) {
+    return card(await reviewCardFor(deps, caller, stored, procedure, envelope.data.version, whatChanged(stored, procedure, envelope.data.version)));
+  }
+  return card(await reviewCardFor(deps, caller, stored, procedure, envelope.data.version, `Not saved: ${message}`));
+}
+
+/** The card as it now is, for the action that failed, with a sentence on top. */
+async function cardWithNotice(deps: CardActionDeps, caller: Caller, data: AnyCardActionData, stored: StoredCase, procedure: Procedure, sentence: string): Promise<CardActionResponse> {
+  if (data.action === 'sign' || data.action === 'record_perceptions') {
+    return card(withNotice(signatureCardFor(deps, caller, stored, procedure, data.action === 'sign' ? data.role : ''), sentence));
+  }
+  return card(await reviewCardFor(deps, caller, stored, procedure, data.version, sentence));
+}
+
+async function answerFailure(deps: CardActionDeps, caller: Caller, data: AnyCardActionData | undefined, error: unknown): Promise<CardActionResponse> {
+  try {
+    if (error instanceof CaseNotFoundError) {
+      return failure(400, 'not_found', 'There is no case you can see for this card. It may have been removed, or you are not named on it; ask the course team if you should be.');
+    }
+    if (error instanceof StaleCaseError && data) {
+      const current = error.current;
+      const procedure = deps.useCases.procedures.find((p) => p.id === current.state.procedureId);
+      if (procedure) return await cardWithNotice(deps, caller, data, current, procedure, whatChanged(current, procedure, data.version));
+    }
+    if (error instanceof InputError && data) {
+      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+      return await cardWithNotice(deps, caller, data, stored, procedure, `Not saved: ${error.issues.slice(0, 3).map((i) => i.message).join('; ')}`);
+    }
+    if (isDomainError(error) && data) {
+      const status = problemFromDomainError(error).status;
+      if (status === 403) return failure(400, 'forbidden', error.message);
+      if (status < 500) {
+        const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+        return await cardWithNotice(deps, caller, data, stored, procedure, `Not saved: ${error.message}`);
+      }
+    }
+    if (isGraphStoreError(error) && (error.code === 'throttled' || error.code === 'unavailable')) {
+      return failure(500, 'unavailable', 'Trellis could not reach its store just now, so it cannot confirm what was saved. Refresh the card in a minute to see the case as it is, then try again if needed.');
+    }
+  } catch (inner) {
+    error = inner;
+  }
+  deps.useCases.logger.error('card action failed', { action: data?.action, caseId: data?.caseId, error: error instanceof Error ? error.message : String(error) });
+  return failure(500, 'internal_error', 'Trellis could not complete this. Refresh the card to see what was saved before trying again; if it keeps happening, tell your Trellis administrator.');
+}

@@ -1,0 +1,129 @@
+import { londonDateOf } from '../domain/calendar/index.js';
+import type { CaseEvent } from '../domain/case/index.js';
+import type { Person } from '../domain/case/types.js';
+import type { StoredCase } from '../domain/ports.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import {
+  buildCaseSummaryCard,
+  buildOutcomeRecordedCard,
+  buildPlanAgreedCard,
+  buildReviewFormCard,
+  buildSignatureRequestCard,
+  caseSummaryView,
+  outcomeRecordedView,
+  planAgreedView,
+  plainCardText,
+  reviewersOf,
+  reviewFormView,
+  signatureRequestView,
+  stageTitle,
+  withNotice,
+  type AdaptiveCardJson,
+  type CardLinks,
+  type CardSource,
+} from '../cards/index.js';
+import type { Caller } from '../server/auth/caller.js';
+import type { ConversationStore } from '../store/conversations.js';
+
+/**
+ * The cards the bot answers with, built for the person asking: the same view builders the
+ * notifications use, from the case as it now is.
+ */
+export interface CaseCardContext {
+  readonly links: CardLinks;
+  readonly clock: () => Date;
+  readonly conversations: ConversationStore;
+}
+
+export function sourceOf(ctx: CaseCardContext, stored: StoredCase, procedure: Procedure): CardSource {
+  return { procedure, state: stored.state, links: ctx.links, today: londonDateOf(ctx.clock()) };
+}
+
+/** Teams user ids of the case's reviewers, from their stored conversation references (refresh.userIds). */
+export async function reviewerTeamsIds(ctx: CaseCardContext, stored: StoredCase, procedure: Procedure): Promise<ReadonlyMap<string, string>> {
+  const reviewers = reviewersOf(procedure, stored.state);
+  const found = await Promise.all(reviewers.map(async (p) => [p.id.toLowerCase(), (await ctx.conversations.findPerson(p.id))?.teamsUserId] as const));
+  return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
+}
+
+/** Whether the caller carries out the current stage's review on this case. */
+export function isReviewer(caller: Caller, stored: StoredCase, procedure: Procedure): boolean {
+  return reviewersOf(procedure, stored.state).some((p) => p.id.toLowerCase() === caller.actor.id);
+}
+
+/** The review of the plan a review card was built for, once someone has recorded it. */
+export function reviewRecordedSince(stored: StoredCase, cardVersion: number) {
+  const recorded = stored.events.filter((e) => e.seq > cardVersion && e.type === 'review_recorded');
+  return recorded.length > 0 ? stored.state.reviews.at(-1) : undefined;
+}
+
+/**
+ * The review card as this person should see it now: the outcome once the review is recorded,
+ * the form for a reviewer named on the case, the read-only view for anyone else.
+ */
+export async function reviewCardFor(ctx: CaseCardContext, caller: Caller, stored: StoredCase, procedure: Procedure, cardVersion: number, notice?: string): Promise<AdaptiveCardJson> {
+  const source = sourceOf(ctx, stored, procedure);
+  const review = reviewRecordedSince(stored, cardVersion);
+  if (review) {
+    const outcome = buildOutcomeRecordedCard(outcomeRecordedView(source, review));
+    return notice === undefined ? outcome : withNotice(outcome, notice);
+  }
+  const ids = await reviewerTeamsIds(ctx, stored, procedure);
+  const view = reviewFormView(source, {
+    editable: isReviewer(caller, stored, procedure) && stored.state.status === 'active' && !stored.state.paused,
+    teamsUserIdOf: (person: Person) => ids.get(person.id.toLowerCase()),
+    ...(notice === undefined ? {} : { notice }),
+  });
+  return buildReviewFormCard(view);
+}
+
+/** After signing: the plan agreed card once everyone has signed, else the signer's card showing their signature. */
+export function signatureCardFor(ctx: CaseCardContext, caller: Caller, stored: StoredCase, procedure: Procedure, role: string): AdaptiveCardJson {
+  const source = sourceOf(ctx, stored, procedure);
+  const plan = stored.state.plan;
+  if (plan?.agreedOn !== undefined) return buildPlanAgreedCard(planAgreedView(source));
+  const signer = stored.state.people.find((p) => p.id.toLowerCase() === caller.actor.id && p.role === role) ?? stored.state.people.find((p) => p.id.toLowerCase() === caller.actor.id);
+  if (!plan || !signer) return buildCaseSummaryCard(caseSummaryView(source));
+  return buildSignatureRequestCard(signatureRequestView(source, signer));
+}
+
+export function summaryCardFor(ctx: CaseCardContext, stored: StoredCase, procedure: Procedure): AdaptiveCardJson {
+  return buildCaseSummaryCard(caseSummaryView(sourceOf(ctx, stored, procedure)));
+}
+
+const EVENT_PHRASES: Partial<Record<CaseEvent['type'], string>> = {
+  plan_edited: 'edited the plan',
+  signatures_withdrawn: 'withdrew the signatures to change the plan',
+  trainee_perceptions_recorded: 'recorded the trainee’s perceptions',
+  plan_signed: 'signed the plan',
+  plan_agreed: 'completed the signatures, so the plan is agreed',
+  review_recorded: 'recorded the review',
+  review_date_extended: 'moved the review date',
+  case_escalated: 'escalated the case',
+  case_paused: 'paused the case',
+  case_resumed: 'resumed the case',
+  panel_convened: 'convened a panel',
+  panel_met: 'recorded a panel meeting',
+  task_completed: 'completed a task',
+  placement_suspended: 'suspended the placement',
+  case_closed: 'closed the case',
+};
+
+/**
+ * One sentence saying what changed since the card was built: who did what, from the trail.
+ * Plain text (the card escapes it).
+ */
+export function whatChanged(stored: StoredCase, procedure: Procedure, cardVersion: number): string {
+  const since = stored.events.filter((e) => e.seq > cardVersion);
+  const parts: string[] = [];
+  for (const event of since) {
+    const phrase = EVENT_PHRASES[event.type];
+    if (phrase === undefined) continue;
+    const who = stored.state.people.find((p) => p.id.toLowerCase() === event.actorId.toLowerCase())?.name ?? event.actorId;
+    const text = `${plainCardText(who)} ${phrase}`;
+    if (!parts.includes(text)) parts.push(text);
+  }
+  const stage = stageTitle(procedure, stored.state.stageId);
+  const what = parts.length > 0 ? `${parts.slice(0, 4).join('; ')}.` : 'The case changed.';
+  return `This card was out of date: since it was sent, ${what.charAt(0).toLowerCase()}${what.slice(1)} The case is now at ${stage}. Nothing you entered was saved; check the card as it is now and try again if it still applies.`;
+}

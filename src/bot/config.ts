@@ -1,0 +1,39 @@
+/**
+ * The bot's settings in a tenant, from the environment:
+ *   BOT_ID           the bot's Entra app (client) id; default ENTRA_CLIENT_ID (one registration for both)
+ *   BOT_PASSWORD     its client secret; default GRAPH_CLIENT_SECRET when BOT_ID is the Graph app
+ *   BOT_TENANT_ID    the tenant it is registered in (single-tenant bot); default ENTRA_TENANT_ID
+ *   TEAMS_APP_ID     the Teams app id (manifest `id`): needed to install the app for people before a 1:1 card
+ *   BOT_SERVICE_URL  the Bot Framework connector for proactive sends before anyone has talked to the bot
+ *                    (default https://smba.trafficmanager.net/teams)
+ */
+export interface BotSettings {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly tenantId: string;
+  /** Without it, a 1:1 card waits until the person has opened the app once. */
+  readonly teamsAppId: string | undefined;
+  readonly serviceUrl: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const DEFAULT_BOT_SERVICE_URL = 'https://smba.trafficmanager.net/teams';
+
+export function botSettingsFromEnv(
+  env: Readonly<Record<string, string | undefined>>,
+  defaults: { readonly clientId: string; readonly tenantId: string; readonly graphClientId: string | undefined; readonly graphClientSecret: string | undefined },
+  problems: string[],
+): BotSettings {
+  const value = (name: string): string => (env[name] ?? '').trim();
+  const clientId = (value('BOT_ID') || defaults.clientId).toLowerCase();
+  const sameAsGraph = defaults.graphClientId !== undefined && clientId === defaults.graphClientId.toLowerCase();
+  const clientSecret = value('BOT_PASSWORD') || (sameAsGraph ? (defaults.graphClientSecret ?? '') : '');
+  const tenantId = (value('BOT_TENANT_ID') || defaults.tenantId).toLowerCase();
+  const teamsAppId = value('TEAMS_APP_ID') || undefined;
+  const serviceUrl = value('BOT_SERVICE_URL') || DEFAULT_BOT_SERVICE_URL;
+  if (!GUID.test(clientId)) problems.push(`BOT_ID must be a GUID (the bot's Entra app id), got "${clientId}"`);
+  if (clientSecret === '') problems.push('BOT_PASSWORD is missing (the bot registration’s client secret; not needed when BOT_ID is the Graph app)');
+  if (teamsAppId !== undefined && !GUID.test(teamsAppId)) problems.push(`TEAMS_APP_ID must be a GUID, got "${teamsAppId}"`);
+  if (!/^https:\/\/\S+$/.test(serviceUrl)) problems.push(`BOT_SERVICE_URL must be an https:// address, got "${serviceUrl}"`);
+  return { clientId, clientSecret, tenantId, teamsAppId, serviceUrl };
+}

@@ -1,0 +1,173 @@
+import type { Client as GraphClient } from '@microsoft/microsoft-graph-client';
+import { Client as ConnectorClient } from '@microsoft/teams.api';
+import { z } from 'zod';
+import type { StoredCase } from '../domain/ports.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import {
+  buildCaseClosedCard,
+  buildConcernRaisedCard,
+  buildOutcomeRecordedCard,
+  buildOverdueEscalationCard,
+  buildPlanAgreedCard,
+  buildReviewFormCard,
+  buildSignatureRequestCard,
+  buildStageChangedCard,
+  caseClosedView,
+  concernRaisedView,
+  outcomeRecordedView,
+  overdueEscalationView,
+  planAgreedView,
+  reviewersOf,
+  reviewFormView,
+  signatureRequestView,
+  stageChangedView,
+  escapeCardText,
+  type AdaptiveCardJson,
+} from '../cards/index.js';
+import type { Notification, NotificationKind } from '../notify/notification.js';
+import type { Sender, Senders } from '../notify/ports.js';
+import type { UseCaseDeps } from '../server/use-cases/deps.js';
+import type { PersonConversation } from '../store/conversations.js';
+import { reviewerTeamsIds, sourceOf, summaryCardFor, type CaseCardContext } from './case-cards.js';
+
+/**
+ * The `chat_card` and `channel_card` senders for the notification sweep. A 1:1 card goes to
+ * the person's stored conversation; where there is none yet, the app is installed for them
+ * through Graph (proactive installation) and the card goes to the chat that creates. A channel
+ * card goes to the channel linked to the case's programme (or the default channel).
+ */
+export interface CardSenderDeps extends CaseCardContext {
+  readonly useCases: UseCaseDeps;
+  /** The bot's HTTP client, carrying its Bot Framework token (`app.api.http`). */
+  readonly http: ConstructorParameters<typeof ConnectorClient>[1];
+  /** Where to send when nothing stored says (Teams' connector, the dev connector, the Playground). */
+  readonly defaultServiceUrl: () => string;
+  /** Graph for proactive installation; absent means a person must have talked to the bot first. */
+  readonly graph?: { readonly client: GraphClient; readonly teamsAppId: string } | undefined;
+}
+
+export type CardSenders = Required<Pick<Senders, 'chat_card' | 'channel_card'>>;
+
+const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
+
+export class NoConversationError extends Error {
+  override readonly name = 'NoConversationError';
+}
+
+export function createCardSenders(deps: CardSenderDeps): CardSenders {
+  const chat: Sender = async (notification) => {
+    if (notification.recipient.kind !== 'person') throw new Error(`A chat card needs a person, not ${notification.recipient.kind}.`);
+    const loaded = await load(deps, notification.caseId);
+    const recipient = notification.recipient;
+    const person = await conversationWith(deps, recipient.personId || recipient.email, recipient.name);
+    const card = await cardFor(deps, notification, loaded, recipient.personId || recipient.email);
+    await send(deps, person.serviceUrl ?? deps.defaultServiceUrl(), person.conversationId ?? '', card, notification.subject);
+  };
+  const channel: Sender = async (notification) => {
+    if (notification.recipient.kind !== 'course_team_channel') throw new Error(`A channel card needs a course team channel, not ${notification.recipient.kind}.`);
+    const where = await deps.conversations.findChannel(notification.recipient.programme);
+    if (!where) {
+      throw new NoConversationError(`No Teams channel is linked for "${notification.recipient.programme}": add Trellis to the course team's channel, or type "use this channel for ${notification.recipient.programme}" to it there.`);
+    }
+    const loaded = await load(deps, notification.caseId);
+    await send(deps, where.serviceUrl, where.conversationId, await cardFor(deps, notification, loaded, undefined), notification.subject);
+  };
+  return { chat_card: chat, channel_card: channel };
+}
+
+async function load(deps: CardSenderDeps, caseId: string): Promise<{ readonly stored: StoredCase; readonly procedure: Procedure }> {
+  const stored = await deps.useCases.repository.find(caseId);
+  if (!stored) throw new Error(`Case ${caseId} no longer exists.`);
+  const procedure = deps.useCases.procedures.find((p) => p.id === stored.state.procedureId);
+  if (!procedure) throw new Error(`Case ${caseId} runs under unknown procedure ${stored.state.procedureId}.`);
+  return { stored, procedure };
+}
+
+/** The card a notification becomes; the recipient's own view where it differs by person. */
+async function cardFor(deps: CardSenderDeps, notification: Notification, loaded: { readonly stored: StoredCase; readonly procedure: Procedure }, personId: string | undefined): Promise<AdaptiveCardJson> {
+  const { stored, procedure } = loaded;
+  const source = sourceOf(deps, stored, procedure);
+  const state = stored.state;
+  const kind: NotificationKind = notification.kind === 'trainee_informed' ? (notification.about ?? 'case_opened') : notification.kind;
+  const person = personId === undefined ? undefined : state.people.find((p) => p.id.toLowerCase() === personId.toLowerCase());
+  switch (kind) {
+    case 'signature_needed':
+      if (person && state.plan && state.plan.agreedOn === undefined) return buildSignatureRequestCard(signatureRequestView(source, person));
+      break;
+    case 'review_coming_up':
+    case 'review_due_today':
+    case 'review_overdue':
+    case 'review_escalation': {
+      if (personId === undefined && (kind === 'review_overdue' || kind === 'review_escalation')) return buildOverdueEscalationCard(overdueEscalationView(source));
+      if (state.status !== 'active') break;
+      const ids = await reviewerTeamsIds(deps, stored, procedure);
+      const reviewer = person !== undefined && reviewersOf(procedure, state).some((r) => r.id.toLowerCase() === person.id.toLowerCase());
+      return buildReviewFormCard(reviewFormView(source, { editable: reviewer, teamsUserIdOf: (p) => ids.get(p.id.toLowerCase()) }));
+    }
+    case 'case_opened':
+      return buildConcernRaisedCard(concernRaisedView(source));
+    case 'plan_agreed':
+      if (state.plan?.agreedOn !== undefined) return buildPlanAgreedCard(planAgreedView(source));
+      break;
+    case 'review_recorded':
+      if (state.reviews.length > 0) return buildOutcomeRecordedCard(outcomeRecordedView(source));
+      break;
+    case 'stage_changed':
+    case 'decision_recorded':
+      return buildStageChangedCard(stageChangedView(source));
+    case 'case_closed':
+      if (state.closure) return buildCaseClosedCard(caseClosedView(source));
+      break;
+    case 'review_date_set':
+    case 'review_date_moved':
+    case 'review_cancelled':
+    case 'trainee_informed':
+      break;
+  }
+  return summaryCardFor(deps, stored, procedure);
+}
+
+const installationsSchema = z.object({ value: z.array(z.object({ id: z.string() }).loose()) }).loose();
+const chatSchema = z.object({ id: z.string().min(1) }).loose();
+
+/**
+ * The person's 1:1 conversation with the bot: stored, or made by installing the app for them
+ * (POST /users/{id}/teamwork/installedApps; 409 means it was already there) and reading the
+ * installation's chat.
+ */
+async function conversationWith(deps: CardSenderDeps, upn: string, name: string): Promise<PersonConversation> {
+  const stored = await deps.conversations.findPerson(upn);
+  if (stored?.conversationId !== undefined) return stored;
+  const graph = deps.graph;
+  if (!graph) throw new NoConversationError(`${name} has not opened Trellis in Teams yet, so there is no chat to send the card to.`);
+  const user = `/users/${encodeURIComponent(upn)}/teamwork/installedApps`;
+  try {
+    await graph.client.api(user).post({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${graph.teamsAppId}` });
+  } catch (error) {
+    if ((error as { statusCode?: unknown }).statusCode !== 409) throw error;
+  }
+  const installs = installationsSchema.parse(await graph.client.api(user).filter(`teamsApp/id eq '${graph.teamsAppId.replace(/'/g, "''")}'`).get());
+  const install = installs.value[0];
+  if (!install) throw new Error(`Trellis could not be installed for ${name}.`);
+  const chat = chatSchema.parse(await graph.client.api(`${user}/${encodeURIComponent(install.id)}/chat`).get());
+  return deps.conversations.savePerson({
+    upn,
+    name: stored?.name ?? name,
+    aadObjectId: stored?.aadObjectId ?? '',
+    teamsUserId: stored?.teamsUserId ?? '',
+    tenantId: stored?.tenantId,
+    conversationId: chat.id,
+    serviceUrl: stored?.serviceUrl ?? deps.defaultServiceUrl(),
+  });
+}
+
+async function send(deps: CardSenderDeps, serviceUrl: string, conversationId: string, card: AdaptiveCardJson, summary: string): Promise<void> {
+  if (conversationId === '') throw new NoConversationError('There is no conversation to send the card to.');
+  const connector = new ConnectorClient(serviceUrl, deps.http);
+  await connector.conversations.createActivity(conversationId, {
+    type: 'message',
+    // The notification's subject is the line Teams shows above the card and in the chat list.
+    text: escapeCardText(summary.slice(0, 200)),
+    attachments: [{ contentType: ADAPTIVE, content: card as never }],
+  });
+}

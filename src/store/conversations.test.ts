@@ -1,0 +1,59 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConversationStore } from './conversations.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from './testing/emulator.js';
+
+/** The conversation store on the real Graph client against the emulator's "Trellis Conversations" list. */
+let env: ProvisionedEmulator;
+let store: ConversationStore;
+
+beforeAll(async () => {
+  env = await startProvisionedEmulator();
+  store = new ConversationStore(env.client, env.site.lists.conversations);
+}, 30_000);
+
+afterAll(async () => {
+  await env.close();
+});
+
+const person = {
+  upn: 'Gareth.Evans@hollybank.example',
+  name: 'Gareth Evans',
+  aadObjectId: '11111111-2222-4333-8444-555555555555',
+  teamsUserId: '29:gareth',
+  tenantId: 'tenant',
+  conversationId: 'a:1on1',
+  serviceUrl: 'https://smba.example/teams/',
+};
+
+describe('ConversationStore', () => {
+  it('saves a person and finds them by sign-in name and by object id, from a fresh store too', async () => {
+    await store.savePerson(person);
+    const fresh = new ConversationStore(env.client, env.site.lists.conversations);
+    expect(await fresh.findPerson('gareth.evans@HOLLYBANK.example')).toMatchObject({ upn: 'gareth.evans@hollybank.example', conversationId: 'a:1on1', teamsUserId: '29:gareth' });
+    expect((await fresh.findPersonByObjectId(person.aadObjectId))?.upn).toBe('gareth.evans@hollybank.example');
+    expect(await fresh.findPersonByObjectId('99999999-2222-4333-8444-555555555555')).toBeUndefined();
+  });
+
+  it('keeps the 1:1 conversation when a later activity (a group chat) does not carry one', async () => {
+    await store.savePerson({ ...person, name: 'Gareth R. Evans', conversationId: undefined, serviceUrl: undefined });
+    const found = await new ConversationStore(env.client, env.site.lists.conversations).findPerson(person.upn);
+    expect(found).toMatchObject({ name: 'Gareth R. Evans', conversationId: 'a:1on1', serviceUrl: 'https://smba.example/teams/' });
+  });
+
+  it('finds a programme’s channel, falling back to the default one', async () => {
+    expect(await store.findChannel('PGCE Primary')).toBeUndefined();
+    await store.saveChannel({ programme: '*', conversationId: '19:default@thread', serviceUrl: 'https://smba.example/', tenantId: undefined, teamId: undefined });
+    expect((await store.findChannel('PGCE Primary'))?.conversationId).toBe('19:default@thread');
+    await store.saveChannel({ programme: 'PGCE Primary', conversationId: '19:primary@thread', serviceUrl: 'https://smba.example/', tenantId: 't', teamId: 'team' });
+    expect((await store.findChannel('pgce primary'))?.conversationId).toBe('19:primary@thread');
+    expect((await store.findChannel('Secondary'))?.conversationId).toBe('19:default@thread');
+  });
+
+  it('lets the first acknowledgement stand', async () => {
+    const first = await store.acknowledge('concern_raised', 'case-1', { by: 'a@x.example', byName: 'Ann', at: '2026-11-23T10:00:00.000Z' });
+    const second = await store.acknowledge('concern_raised', 'case-1', { by: 'b@x.example', byName: 'Ben', at: '2026-11-23T11:00:00.000Z' });
+    expect(first).toEqual({ first: true, ack: { by: 'a@x.example', byName: 'Ann', at: '2026-11-23T10:00:00.000Z' } });
+    expect(second).toEqual({ first: false, ack: first.ack });
+    expect(await store.findAcknowledgement('concern_raised', 'case-1')).toEqual(first.ack);
+  });
+});

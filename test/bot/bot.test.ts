@@ -1,0 +1,387 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- invoke response bodies are JSON asserted field by field */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
+import type { CaseSummary, StoredCase } from '../../src/domain/ports.js';
+import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
+import { devObjectIdOf } from '../../src/bot/identity.js';
+import { reviewersOf } from '../../src/cards/index.js';
+import { outstandingSignatories } from '../../src/domain/case/index.js';
+import { silentLogger } from '../../src/server/logger.js';
+import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
+import { openTrellisSite } from '../../src/store/case-repository.js';
+import { ConversationStore } from '../../src/store/conversations.js';
+import { createGraphClient } from '../../src/store/graph/client.js';
+
+/**
+ * The bot through the real Teams SDK request path: activities POSTed to /api/messages on a
+ * running local-mode server (real emulator, real repository, demo data), invoke responses
+ * and stored cases asserted.
+ */
+let dataDir: string;
+let local: RunningLocalMode;
+const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
+
+let activeCase: StoredCase;
+let reviewerUpn: string;
+let outsiderUpn: string;
+
+function must<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`Missing: ${what}`);
+  return value;
+}
+
+function activity(upn: string, extra: Record<string, unknown>): Record<string, unknown> {
+  return {
+    channelId: 'msteams',
+    serviceUrl: `${local.url}/dev/connector`,
+    from: { id: `29:${upn}`, aadObjectId: devObjectIdOf(upn), name: upn },
+    recipient: { id: '28:trellis', name: 'Trellis' },
+    conversation: { id: `a:personal-${upn}`, conversationType: 'personal', tenantId: 'local' },
+    id: `activity-${Math.random().toString(36).slice(2)}`,
+    ...extra,
+  };
+}
+
+async function post(body: unknown, raw?: string) {
+  const response = await fetch(`${local.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: raw ?? JSON.stringify(body),
+  });
+  const text = await response.text();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience: bodies are asserted field by field
+  let json: any;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, body: json };
+}
+
+const current = async (): Promise<StoredCase> => must(await local.repository.find(activeCase.state.id), 'the case');
+const invoke = (upn: string, name: string, value: unknown) => post(activity(upn, { type: 'invoke', name, value }));
+const cardAction = (upn: string, verb: string, data: unknown) => invoke(upn, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data } });
+
+/** Every Action.Execute in a card, found anywhere in its tree. */
+function executeActions(card: unknown): { verb: string; data: Record<string, unknown> }[] {
+  const out: { verb: string; data: Record<string, unknown> }[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (typeof node === 'object' && node !== null) {
+      const n = node as Record<string, unknown>;
+      if (n.type === 'Action.Execute' && typeof n.verb === 'string') out.push({ verb: n.verb, data: n.data as Record<string, unknown> });
+      Object.values(n).forEach(walk);
+    }
+  };
+  walk(card);
+  return out;
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-bot-'));
+  local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, realNow, schedule: false });
+  const page = await local.repository.list({ status: 'active', limit: 100 });
+  const candidates: StoredCase[] = [];
+  for (const summary of page.items as CaseSummary[]) {
+    const stored = await local.repository.find(summary.id);
+    if (!stored || stored.state.paused) continue;
+    const procedure = SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId);
+    if (procedure && reviewersOf(procedure, stored.state).length > 0 && (stored.state.plan?.content.targets.length ?? 0) > 0) candidates.push(stored);
+  }
+  const found = candidates[0];
+  if (!found) throw new Error('The demo data has no active case with reviewers and targets.');
+  activeCase = found;
+  const procedure = SEED_PROCEDURES.find((p) => p.id === found.state.procedureId);
+  reviewerUpn = must(reviewersOf(must(procedure, 'procedure'), found.state)[0], 'a reviewer').id;
+  // A mentor of another trainee: a demo mentor not named on this case.
+  const onCase = new Set(found.state.people.map((p) => p.id.toLowerCase()));
+  const other = [...page.items].flatMap((s) => s.people).find((p) => p.role.includes('mentor') && !onCase.has(p.id.toLowerCase()));
+  if (!other) throw new Error('No mentor outside the case in the demo data.');
+  outsiderUpn = other.id;
+}, 90_000);
+
+afterAll(async () => {
+  await local.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('bot at /api/messages', () => {
+  it('answers a chat message with the person’s cases, the review form where they review', async () => {
+    const before = local.connector.activities().length;
+    const reply = await post(activity(reviewerUpn, { type: 'message', text: 'hello' }));
+    expect(reply.status).toBe(200);
+    const sent = local.connector.activities().slice(before);
+    expect(sent.length).toBeGreaterThan(0);
+    const cards = sent.flatMap((a) => ((a.activity as { attachments?: { content: unknown }[] }).attachments ?? []).map((x) => x.content));
+    expect(cards.some((c) => executeActions(c).some((a) => a.verb === 'record_review' && a.data.caseId === activeCase.state.id))).toBe(true);
+  });
+
+  it('gives the reviewer the form on refresh, a read-only view to a course leader, and refuses a mentor of another trainee', async () => {
+    const version = activeCase.state.version;
+    const mine = await cardAction(reviewerUpn, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' });
+    expect(mine.status).toBe(200);
+    expect(mine.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(executeActions(mine.body.value).some((a) => a.verb === 'record_review')).toBe(true);
+
+    // The reviewer wrote to the bot in the test before: their Teams id is in refresh.userIds.
+    expect(mine.body.value.refresh.userIds).toContain(`29:${reviewerUpn}`);
+
+    const leader = must(DEMO_PROVIDERS.find((p) => p.programme === activeCase.state.placement.programme), 'provider').courseTeam.upn;
+    const readOnly = await cardAction(leader, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' });
+    expect(readOnly.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(executeActions(readOnly.body.value).some((a) => a.verb === 'record_review')).toBe(false);
+
+    const outsider = await cardAction(outsiderUpn, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' });
+    expect(outsider.status).toBe(200);
+    expect(outsider.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'not_found' } });
+
+    const stranger = await post(activity('nobody@elsewhere.example', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { verb: 'refresh', data: { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' } } } }));
+    expect(stranger.body.value.code).toBe('unknown_person');
+  });
+
+  it('answers a stale review card with the current card and what changed, and records a current one', async () => {
+    const opened = await cardAction(reviewerUpn, 'open_review', { action: 'open_review', caseId: activeCase.state.id, version: activeCase.state.version });
+    const submit = executeActions(opened.body.value).find((a) => a.verb === 'record_review');
+    expect(submit).toBeDefined();
+    const procedure = must(SEED_PROCEDURES.find((p) => p.id === activeCase.state.procedureId), 'procedure');
+    const outcomes = procedure.stages.find((s) => s.id === activeCase.state.stageId)?.review?.outcomes ?? [];
+    const outcome = must(outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'), 'an outcome');
+    const form = must(submit, 'the record_review action').data;
+    const targetIds = form.targetIds as string[];
+    const inputs: Record<string, unknown> = { evidence: 'Observed two lessons <b>*well*</b>', outcomeId: outcome.id };
+    for (const id of targetIds) inputs[`rating_${id}`] = 'met';
+
+    // Missing ratings: the form again with the problem, nothing written.
+    const incomplete = await cardAction(reviewerUpn, 'record_review', { ...form, outcomeId: outcome.id });
+    expect(incomplete.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    if (targetIds.length > 0) expect(JSON.stringify(incomplete.body.value)).toContain('Not saved');
+    expect((await current()).state.version).toBe(activeCase.state.version);
+
+    const stale = await cardAction(reviewerUpn, 'record_review', { ...form, ...inputs, version: activeCase.state.version - 1 });
+    expect(stale.status).toBe(200);
+    expect(stale.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(stale.body.value)).toContain('This card was out of date');
+    expect((await current()).state.reviews.length).toBe(activeCase.state.reviews.length);
+
+    const saved = await cardAction(reviewerUpn, 'record_review', { ...form, ...inputs });
+    expect(saved.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(JSON.stringify(saved.body.value)).toContain('REVIEW RECORDED');
+    // The reviewer's words are shown as text: no markup or markdown survives into the card.
+    expect(JSON.stringify(saved.body.value)).toContain('Observed two lessons \\\\<b\\\\>\\\\*well\\\\*');
+    const after = await current();
+    expect(after.state.reviews.length).toBe(activeCase.state.reviews.length + 1);
+    expect(after.state.reviews.at(-1)?.outcomeId).toBe(outcome.id);
+
+    // Anyone refreshing the old card now sees the recorded outcome.
+    const refreshed = await cardAction(reviewerUpn, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version: activeCase.state.version, card: 'review_form' });
+    expect(JSON.stringify(refreshed.body.value)).toContain('REVIEW RECORDED');
+    // The same submission again is stale now: nothing is recorded twice.
+    const again = await cardAction(reviewerUpn, 'record_review', { ...form, ...inputs });
+    expect(JSON.stringify(again.body.value)).toContain('out of date');
+    expect((await current()).state.reviews.length).toBe(after.state.reviews.length);
+  });
+
+  it('never answers malformed activities or invoke values with a 5xx', async () => {
+    const bodies: unknown[] = [
+      {},
+      { type: 'invoke' },
+      activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: null }),
+      activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: { action: 'x' } }),
+      activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { verb: 'sign', data: { caseId: 5 } } } }),
+      activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { verb: 'drop_tables', data: {} } } }),
+      activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { verb: 'record_review', data: { action: 'record_review', caseId: 'nope', version: 1, targetIds: [], outcomeId: 'x' } } } }),
+      activity(reviewerUpn, { type: 'invoke', name: 'composeExtension/query', value: { parameters: 'x' } }),
+      activity(reviewerUpn, { type: 'invoke', name: 'composeExtension/fetchTask', value: { messagePayload: { body: 7 } } }),
+      activity(reviewerUpn, { type: 'invoke', name: 'composeExtension/submitAction', value: { data: [] } }),
+      activity(reviewerUpn, { type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: 'raiseConcern', data: { procedureId: 'nope' } } }),
+      { ...activity(reviewerUpn, { type: 'message', text: 'hi' }), serviceUrl: 'http://169.254.169.254/latest' },
+    ];
+    for (const body of bodies) {
+      const reply = await post(body);
+      expect(reply.status, JSON.stringify(body).slice(0, 200)).toBeLessThan(500);
+      if (reply.body?.statusCode !== undefined) expect(reply.body.statusCode, JSON.stringify(reply.body)).toBeLessThan(500);
+    }
+    expect((await post(undefined, '{not json')).status).toBe(400);
+  });
+
+  it('finds cases through the message extension, only those the caller may see', async () => {
+    const reference = activeCase.state.reference;
+    const mine = await invoke(reviewerUpn, 'composeExtension/query', { commandId: 'searchCases', parameters: [{ name: 'query', value: reference }] });
+    expect(mine.status).toBe(200);
+    const attachments = mine.body.composeExtension.attachments as { content: unknown; preview: { content: { title: string } } }[];
+    expect(attachments.length).toBe(1);
+    expect(must(attachments[0], 'a result').preview.content.title).toContain(reference);
+    expect(JSON.stringify(must(attachments[0], 'a result').content)).toContain(activeCase.state.id);
+
+    const theirs = await invoke(outsiderUpn, 'composeExtension/query', { commandId: 'searchCases', parameters: [{ name: 'query', value: reference }] });
+    expect(theirs.body.composeExtension.attachments).toEqual([]);
+  });
+
+  it('raises a concern from a message: a prefilled dialog, problems shown in it, a draft case on submit', async () => {
+    const courseLeader = 'mark.whitfield@bcu.example';
+    const hostile = 'Missed <b>three</b> lessons [click](https://evil.example) ${secret}';
+    const open = await invoke(courseLeader, 'composeExtension/fetchTask', {
+      commandId: 'raiseConcern',
+      commandContext: 'message',
+      messagePayload: { id: 'm-1', body: { contentType: 'html', content: `<p>${hostile}</p>` }, from: { user: { id: '29:x', displayName: 'Priya Sharma', aadObjectId: devObjectIdOf('priya.sharma@mail.bcu.example') } } },
+    });
+    expect(open.body.task.type).toBe('continue');
+    const dialog = open.body.task.value.card.content;
+    const concernInput = JSON.stringify(dialog);
+    expect(concernInput).toContain('Missed three lessons');
+    expect(concernInput).not.toContain('<b>');
+    const traineeEmail = (dialog.body as { id?: string; value?: string }[]).find((b) => b.id === 'traineeEmail')?.value;
+    expect(traineeEmail).toBe('priya.sharma@mail.bcu.example');
+
+    const bad = await invoke(courseLeader, 'composeExtension/submitAction', { commandId: 'raiseConcern', data: { procedureId: 'bcu-rapid-improvement-targets', reference: '', traineeName: 'Priya Sharma', traineeEmail: 'not-an-email', programme: 'PGCE', school: 'X', messageId: 'm-1' } });
+    expect(bad.body.task.type).toBe('continue');
+    expect(JSON.stringify(bad.body.task.value.card.content)).toContain('Not opened');
+
+    // The mentor raises it, naming themself; the dialog's answer says the draft is open.
+    const mentorUpn = 'gareth.evans@hollybank.example';
+    const submit = {
+      commandId: 'raiseConcern',
+      data: {
+        procedureId: 'bcu-rapid-improvement-targets',
+        reference: 'BCU-RIT-TEST-001',
+        traineeName: 'Priya Sharma',
+        traineeEmail: 'priya.sharma@mail.bcu.example',
+        programme: 'PGCE Primary and Early Years 2026/27',
+        school: 'Hollybank Primary School, Birmingham',
+        concern: hostile,
+        'reasons_bcu-rapid-improvement-targets': 'not_expected_progress,plateau',
+        'myRole_bcu-rapid-improvement-targets': 'mentor',
+        'name_bcu-rapid-improvement-targets_tutor': 'Helen Okafor',
+        'email_bcu-rapid-improvement-targets_tutor': 'helen.okafor@bcu.example',
+        messageId: 'm-2',
+      },
+    };
+    const opened = await invoke(mentorUpn, 'composeExtension/submitAction', submit);
+    expect(opened.body.task.type, JSON.stringify(opened.body)).toBe('message');
+    expect(opened.body.task.value).toContain('BCU-RIT-TEST-001');
+    const found = (await local.repository.list({ search: 'BCU-RIT-TEST-001', limit: 5 })).items;
+    expect(found).toHaveLength(1);
+    const draft = must(await local.repository.find(must(found[0], 'draft').id), 'draft case');
+    expect(draft.state.plan?.content.concernStatement).toBe(hostile);
+    expect(draft.state.people.map((p) => p.id).sort()).toEqual(['gareth.evans@hollybank.example', 'helen.okafor@bcu.example', 'priya.sharma@mail.bcu.example']);
+    // Submitting the same dialog again opens no second case.
+    const twice = await invoke(mentorUpn, 'composeExtension/submitAction', submit);
+    expect(twice.status).toBe(200);
+    expect(twice.body.task.value).toContain('The message is its concern statement');
+    expect((await local.repository.list({ search: 'BCU-RIT-TEST-001', limit: 5 })).items).toHaveLength(1);
+  });
+});
+
+describe('signing, acknowledging, install events and proactive cards', () => {
+  it('signs from the signature card; a stale card is answered with the current one', async () => {
+    let target: { stored: StoredCase; upn: string; role: string; name: string } | undefined;
+    for (const summary of (await local.repository.list({ status: 'awaiting_signatures', limit: 100 })).items) {
+      const stored = must(await local.repository.find(summary.id), 'case');
+      const procedure = must(SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId), 'procedure');
+      const waiting = outstandingSignatories(procedure, stored.state).flatMap((o) => o.people);
+      const signer = waiting[0];
+      if (signer && stored.state.plan?.content.reviewDate !== undefined) {
+        target = { stored, upn: signer.id, role: signer.role, name: signer.name };
+        break;
+      }
+    }
+    const { stored, upn, role, name } = must(target, 'a case awaiting a signature');
+    const planVersion = must(stored.state.plan, 'plan').version;
+    const stale = await cardAction(upn, 'sign', { action: 'sign', caseId: stored.state.id, version: stored.state.version - 1, role, planVersion, typedName: name });
+    expect(JSON.stringify(stale.body.value)).toContain('This card was out of date');
+    const signed = await cardAction(upn, 'sign', { action: 'sign', caseId: stored.state.id, version: stored.state.version, role, planVersion, typedName: name });
+    expect(signed.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    const after = must(await local.repository.find(stored.state.id), 'case');
+    expect(after.state.plan?.signatures.length).toBe((stored.state.plan?.signatures.length ?? 0) + 1);
+    // Someone not on the case cannot sign it.
+    const outsider = await cardAction(outsiderUpn, 'sign', { action: 'sign', caseId: stored.state.id, version: after.state.version, role, planVersion, typedName: 'Someone Else' });
+    expect(outsider.body.value.code).toBe('not_found');
+  });
+
+  it('lets the course team acknowledge a raised concern once, and nobody else', async () => {
+    const courseLeader = 'mark.whitfield@bcu.example';
+    const bcu = (await local.repository.list({ programme: 'PGCE Primary and Early Years 2026/27', limit: 1 })).items[0];
+    const stored = must(await local.repository.find(must(bcu, 'a BCU case').id), 'case');
+    const data = { action: 'acknowledge', caseId: stored.state.id, version: stored.state.version, about: 'concern_raised' };
+    const first = await cardAction(courseLeader, 'acknowledge', data);
+    expect(JSON.stringify(first.body.value)).toContain('You acknowledged this');
+    expect(executeActions(first.body.value).some((a) => a.verb === 'acknowledge')).toBe(false);
+    const second = await cardAction(courseLeader, 'acknowledge', data);
+    expect(JSON.stringify(second.body.value)).toContain('Mark Whitfield already acknowledged this');
+    const mentorOnCase = must(stored.state.people.find((p) => p.role === 'mentor'), 'a mentor').id;
+    const refused = await cardAction(mentorOnCase, 'acknowledge', data);
+    expect(refused.body).toMatchObject({ statusCode: 400, value: { code: 'forbidden' } });
+  });
+
+  it('stores a person’s 1:1 conversation when they install the app, and answers help', async () => {
+    const upn = 'tom.fletcher@mail.bcu.example';
+    const installed = await post({ ...activity(upn, { type: 'installationUpdate', action: 'add' }), conversation: { id: 'a:tom-1on1', conversationType: 'personal', tenantId: 'local' } });
+    expect(installed.status).toBe(200);
+    const client = createGraphClient({ kind: 'custom', baseUrl: local.emulator.baseUrl, caCertPem: local.emulator.caCertPem, token: EMULATOR_APP_TOKEN });
+    const site = await openTrellisSite(client, local.emulator.siteId);
+    const stored = await new ConversationStore(client, site.lists.conversations).findPerson(upn);
+    expect(stored).toMatchObject({ conversationId: 'a:tom-1on1', teamsUserId: `29:${upn}`, serviceUrl: `${local.url}/dev/connector` });
+    const before = local.connector.activities().length;
+    await post(activity(upn, { type: 'message', text: 'help' }));
+    expect(JSON.stringify(local.connector.activities().slice(before))).toContain('Search cases');
+  });
+
+  it('remembers a channel Trellis is added to, and posts channel cards there', async () => {
+    const channelId = '19:course-team@thread.tacv2';
+    const reply = await post({
+      ...activity('mark.whitfield@bcu.example', { type: 'conversationUpdate' }),
+      conversation: { id: channelId, conversationType: 'channel', tenantId: 'local' },
+      membersAdded: [{ id: '28:trellis' }],
+      channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2' } },
+    });
+    expect(reply.status).toBe(200);
+    const before = local.connector.activities().length;
+    await local.bot.senders.channel_card({
+      key: 'test:channel',
+      caseId: activeCase.state.id,
+      reference: activeCase.state.reference,
+      kind: 'case_opened',
+      about: undefined,
+      channel: 'channel_card',
+      recipient: { kind: 'course_team_channel', programme: activeCase.state.placement.programme },
+      subject: 'A concern was raised',
+      lines: [],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    });
+    const sent = local.connector.activities().slice(before);
+    expect(sent.map((a) => a.conversationId)).toEqual([channelId]);
+    expect(JSON.stringify(sent[0]?.activity)).toContain('CONCERN');
+  });
+
+  it('installs the app through Graph for someone with no chat yet, then sends them the card', async () => {
+    const trainee = must(activeCase.state.people.find((p) => p.role === 'trainee'), 'trainee');
+    const before = local.connector.activities().length;
+    await local.bot.senders.chat_card({
+      key: 'test:chat',
+      caseId: activeCase.state.id,
+      reference: activeCase.state.reference,
+      kind: 'review_recorded',
+      about: undefined,
+      channel: 'chat_card',
+      recipient: { kind: 'person', role: trainee.role, personId: trainee.id, name: trainee.name, email: trainee.email },
+      subject: 'Your review was recorded',
+      lines: [],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    });
+    const sent = local.connector.activities().slice(before);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.conversationId).toMatch(/@unq\.gbl\.spaces$/);
+    const installs = local.emulator.inspect();
+    expect(JSON.stringify(installs)).toContain(trainee.id.toLowerCase());
+  });
+});

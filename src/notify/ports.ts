@@ -5,7 +5,7 @@ import type { Notification, NotificationChannel } from './notification.js';
  * supplies the card senders. A port says what, never how: no Graph shapes cross it.
  */
 
-export const OUTBOX_STATES = ['pending', 'claimed', 'sent', 'failed'] as const;
+export const OUTBOX_STATES = ['pending', 'claimed', 'sending', 'sent', 'failed'] as const;
 export type OutboxState = (typeof OUTBOX_STATES)[number];
 
 export interface OutboxRecord {
@@ -16,9 +16,29 @@ export interface OutboxRecord {
   readonly claimedBy: string | undefined;
   readonly claimedAt: string | undefined;
   readonly lastError: string | undefined;
+  /** When the row last changed (the list's own timestamp). */
+  readonly updatedAt: string | undefined;
   readonly notification: Notification;
   /** The adapter's handle (item id + eTag): passed back unchanged. */
   readonly handle: unknown;
+}
+
+/** A row whose payload cannot be read back (edited by hand): reported, never sent, never a crash. */
+export interface OutboxRowProblem {
+  readonly key: string;
+  readonly caseId: string;
+  readonly kind: string;
+  readonly channel: string;
+  readonly recipient: string;
+  readonly state: string;
+  readonly attempts: number;
+  readonly updatedAt: string | undefined;
+  readonly problem: string;
+}
+
+export interface OutboxListing {
+  readonly records: readonly OutboxRecord[];
+  readonly problems: readonly OutboxRowProblem[];
 }
 
 export interface Claim {
@@ -32,17 +52,28 @@ export type ClaimResult = { readonly outcome: 'claimed'; readonly record: Outbox
 export interface OutboxPort {
   /** A conditional create on the unique key, in state `claimed`. Someone else's row → `already`. */
   claimNew(notification: Notification, claim: Claim): Promise<ClaimResult>;
-  /** Takes an existing row (due retry, or a stale calendar claim) if nobody changed it since it was read (If-Match). */
+  /** claimNew for many at once (fewer round trips); one result per notification, in order. */
+  claimMany(notifications: readonly Notification[], claim: Claim): Promise<ClaimResult[]>;
+  /** Takes an existing row (due retry, or a stale claim) if nobody changed it since it was read (If-Match). */
   reclaim(record: OutboxRecord, claim: Claim): Promise<ClaimResult>;
+  /** Just before a send that cannot be repeated: from here a crash means "possibly sent". */
+  /** Undefined when the claim was taken over since (it went stale): then it is not ours to send. */
+  markSending(record: OutboxRecord, at: Date): Promise<OutboxRecord | undefined>;
   markSent(record: OutboxRecord, at: Date): Promise<void>;
   /** Back to `pending`, to be tried again at `nextAttemptAt`. */
   markRetry(record: OutboxRecord, update: { readonly attempts: number; readonly nextAttemptAt: Date; readonly error: string }): Promise<void>;
   /** Given up (bounded attempts) or possibly sent: shown to the course team with a retry button. */
   markFailed(record: OutboxRecord, update: { readonly attempts: number; readonly error: string }): Promise<void>;
+  /** A failed row back to `pending`, due at `at`, attempts counted afresh; `already` when it is no longer failed. */
+  requeue(record: OutboxRecord, at: Date): Promise<'requeued' | 'already'>;
   /** `pending` rows whose next attempt is due: one indexed query. */
-  listRetryDue(now: Date): Promise<OutboxRecord[]>;
-  /** Rows still `claimed` (the sweep decides which are stale). */
-  listClaimed(): Promise<OutboxRecord[]>;
+  listRetryDue(now: Date): Promise<OutboxListing>;
+  /** Rows still `claimed` or `sending` (the sweep decides which are stale). */
+  listClaimed(): Promise<OutboxListing>;
+  listFailed(): Promise<OutboxListing>;
+  findByKey(key: string): Promise<OutboxRecord | undefined>;
+  /** Stored keys of a case's notifications: one indexed query, so a re-plan claims only what is missing. */
+  knownKeys(caseId: string): Promise<ReadonlySet<string>>;
 }
 
 /** Delivers one notification over one channel; throws on failure. */

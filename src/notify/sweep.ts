@@ -8,18 +8,27 @@ import { IDEMPOTENT_CHANNELS, type OutboxPort, type OutboxRecord, type Senders }
  *
  * Crash safety, by where the crash happens:
  * - before the claim: nothing recorded; the next sweep plans the same key and claims it.
- * - after the claim, before or during the send: the row stays `claimed`. After
- *   STALE_CLAIM_MINUTES the next sweep re-examines it. Calendar sends are idempotent
- *   (transactionId), so they are re-claimed (If-Match) and sent again. Mail and cards are not:
- *   we cannot tell "crashed before sending" from "sent, crashed before recording", so the row
- *   is marked `failed` with "possibly sent" for the course team to check and retry. Never twice.
- * - after the send, before `sent` is recorded: as above.
+ * - after the claim, before `sending`: the row stays `claimed`. After STALE_CLAIM_MINUTES the
+ *   next sweep re-claims it (If-Match) and sends it: nothing had been sent.
+ * - after `sending` (set, with If-Match, just before a send that cannot be repeated): calendar
+ *   sends are idempotent (transactionId), so they are re-claimed and sent again. Mail and cards
+ *   are not: we cannot tell "crashed before sending" from "sent, crashed before recording", so
+ *   the row is marked `failed` with "possibly sent" for the course team to check and retry.
+ *   Never twice.
  */
 
 export const MAX_ATTEMPTS = 5;
 export const STALE_CLAIM_MINUTES = 15;
 /** Backoff between sweep-level attempts (the Graph client already retries 429/5xx with Retry-After). */
 export const RETRY_BACKOFF_MINUTES = [1, 5, 15, 60] as const;
+/**
+ * A sender throws this when the request may have been carried out although it failed (a
+ * timeout after a non-idempotent send): retrying could deliver it twice.
+ */
+export class PossiblySentError extends Error {
+  override readonly name = 'PossiblySentError';
+}
+
 export const POSSIBLY_SENT = 'possibly sent: the sweep stopped between claiming and recording; check before retrying';
 
 export interface SweepDeps {
@@ -31,20 +40,26 @@ export interface SweepDeps {
 }
 
 export interface SweepReport {
+  /** Notifications planned this run (before the outbox said which were new). */
+  planned: number;
   sent: number;
   already: number;
   retryScheduled: number;
   failed: number;
   possiblySent: number;
   resent: number;
+  /** Outbox rows that could not be read back (edited by hand): left alone, reported. */
+  badRows: number;
 }
 
-const emptyReport = (): SweepReport => ({ sent: 0, already: 0, retryScheduled: 0, failed: 0, possiblySent: 0, resent: 0 });
+export const emptyReport = (): SweepReport => ({ planned: 0, sent: 0, already: 0, retryScheduled: 0, failed: 0, possiblySent: 0, resent: 0, badRows: 0 });
 
-/** Delivers freshly planned notifications (after a command, or from the due-review plan). */
+/** Delivers freshly planned notifications (after a command, or from the due-review plan). Claims are batched. */
 export async function deliverNotifications(notifications: readonly Notification[], deps: SweepDeps, report: SweepReport = emptyReport()): Promise<SweepReport> {
-  for (const notification of notifications) {
-    const claimed = await deps.outbox.claimNew(notification, claimOf(deps));
+  report.planned += notifications.length;
+  if (notifications.length === 0) return report;
+  const claims = await deps.outbox.claimMany(notifications, claimOf(deps));
+  for (const claimed of claims) {
     if (claimed.outcome === 'already') {
       report.already += 1;
       continue;
@@ -59,7 +74,9 @@ export async function runSweep(deps: SweepDeps & { readonly due: () => Promise<r
   const report = emptyReport();
   await deliverNotifications(await deps.due(), deps, report);
   const now = deps.clock.now();
-  for (const record of await deps.outbox.listRetryDue(now)) {
+  const retries = await deps.outbox.listRetryDue(now);
+  report.badRows += retries.problems.length;
+  for (const record of retries.records) {
     const claimed = await deps.outbox.reclaim(record, claimOf(deps));
     if (claimed.outcome === 'already') {
       report.already += 1;
@@ -68,9 +85,12 @@ export async function runSweep(deps: SweepDeps & { readonly due: () => Promise<r
     await sendClaimed(claimed.record, deps, report);
   }
   const staleBefore = now.getTime() - STALE_CLAIM_MINUTES * 60_000;
-  for (const record of await deps.outbox.listClaimed()) {
+  const claimedRows = await deps.outbox.listClaimed();
+  report.badRows += claimedRows.problems.length;
+  for (const record of claimedRows.records) {
     if (record.claimedAt === undefined || Date.parse(record.claimedAt) > staleBefore) continue;
-    if (IDEMPOTENT_CHANNELS.has(record.notification.channel)) {
+    // Claimed but never sending: nothing went out. Sending an idempotent channel: safe to repeat.
+    if (record.state === 'claimed' || IDEMPOTENT_CHANNELS.has(record.notification.channel)) {
       const claimed = await deps.outbox.reclaim(record, claimOf(deps));
       if (claimed.outcome === 'already') continue;
       report.resent += 1;
@@ -83,14 +103,30 @@ export async function runSweep(deps: SweepDeps & { readonly due: () => Promise<r
   return report;
 }
 
-async function sendClaimed(record: OutboxRecord, deps: SweepDeps, report: SweepReport): Promise<void> {
+async function sendClaimed(claimed: OutboxRecord, deps: SweepDeps, report: SweepReport): Promise<void> {
+  let record = claimed;
   const sender = deps.senders[record.notification.channel];
   const attempts = record.attempts + 1;
   try {
     if (!sender) throw new Error(`no sender for ${record.notification.channel}`);
+    if (!IDEMPOTENT_CHANNELS.has(record.notification.channel)) {
+      const sending = await deps.outbox.markSending(record, deps.clock.now());
+      if (!sending) {
+        // Another sweep took the claim over while this one was busy: it is theirs now.
+        report.already += 1;
+        return;
+      }
+      record = sending;
+    }
     await sender(record.notification);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof PossiblySentError) {
+      // The send may have gone through: never automatically again; the course team checks and retries.
+      await deps.outbox.markFailed(record, { attempts, error: `${POSSIBLY_SENT} (${message})` });
+      report.possiblySent += 1;
+      return;
+    }
     const backoff = RETRY_BACKOFF_MINUTES[attempts - 1];
     if (attempts >= MAX_ATTEMPTS || backoff === undefined) {
       await deps.outbox.markFailed(record, { attempts, error: message });
@@ -107,4 +143,17 @@ async function sendClaimed(record: OutboxRecord, deps: SweepDeps, report: SweepR
 
 function claimOf(deps: SweepDeps): { token: string; at: Date } {
   return { token: `${deps.owner}:${randomUUID()}`, at: deps.clock.now() };
+}
+
+/** Re-claims one pending row (a retry the course team asked for) and sends it now. */
+export async function sendRecord(record: OutboxRecord | undefined, deps: SweepDeps): Promise<SweepReport> {
+  const report = emptyReport();
+  if (record?.state !== 'pending') return report;
+  const claimed = await deps.outbox.reclaim(record, claimOf(deps));
+  if (claimed.outcome === 'already') {
+    report.already += 1;
+    return report;
+  }
+  await sendClaimed(claimed.record, deps, report);
+  return report;
 }

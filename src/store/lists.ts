@@ -123,6 +123,10 @@ export const outboxList = defineListSchema({
     { kind: 'dateTime', name: 'ClaimedAt', format: 'dateTime' },
     { kind: 'note', name: 'Payload' },
     { kind: 'note', name: 'LastError' },
+    // Added after the first release (provisioning only adds columns). A `sending` choice would
+    // change DeliveryStatus on existing sites, so "sending" is a claimed row with SendingAt set.
+    { kind: 'text', name: 'EventId', indexed: true, description: 'What the notification is about: CaseId:Seq of the event, or the review it reminds of.' },
+    { kind: 'dateTime', name: 'SendingAt', format: 'dateTime', description: 'Set just before a send that cannot be repeated; a crash after it means "possibly sent".' },
   ],
 });
 

@@ -1,10 +1,24 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
-import { midEssexEarlySupport as me } from '../../src/domain/procedures/index.js';
-import { renderFormPdf } from '../../src/notify/form-pdf.js';
-import { draftPlan, open, signAll } from './kit.js';
+import {
+  bcuRapidImprovementTargets as bcu,
+  brightFuturesSupport as bf,
+  enhancedSupport as es,
+  midEssexEarlySupport as me,
+  rcttpConcernProcedures as rcttp,
+} from '../../src/domain/procedures/index.js';
+import type { Procedure } from '../../src/domain/procedure/schema.js';
+import type { CaseDriver } from '../../src/domain/case/testing.js';
+import { planRulesOf } from '../../src/domain/case/command-kit.js';
+import { formPdfName, renderFormPdf } from '../../src/notify/form-pdf.js';
+import { pdfText } from '../../src/notify/pdf/pdf-kit.js';
+import { draftPlan, open, review, signAll } from './kit.js';
 
-/** Text of an uncompressed pdfkit PDF: the hex strings inside TJ arrays, in order. */
+/** Text of an uncompressed pdfkit PDF: the hex strings inside TJ arrays, one drawn line each, in order. */
 function extractText(pdf: Uint8Array): string {
   const src = Buffer.from(pdf).toString('latin1');
   const out: string[] = [];
@@ -15,18 +29,152 @@ function extractText(pdf: Uint8Array): string {
   return out.join('\n');
 }
 
-describe('form PDF', () => {
-  it('the Mid-Essex Early Support Plan carries its targets and typed signatures', async () => {
-    const c = open(me, ['trainee', 'course_tutor', 'director']);
-    draftPlan(c, { reviewDate: parseLocalDate('2026-11-13') });
-    signAll(c);
-    const pdf = await renderFormPdf(me, c.state, { compress: false });
+/** Wrapped cell text comes back one line at a time: compare with the line breaks folded to spaces. */
+const flat = (text: string): string => text.replace(/\s+/g, ' ');
+
+const pageCount = (pdf: Uint8Array): number => [...Buffer.from(pdf).toString('latin1').matchAll(/\/Type \/Page\b/g)].length;
+
+interface Fixture {
+  readonly procedure: Procedure;
+  readonly file: string;
+  readonly roles: readonly string[];
+  readonly expected: readonly string[];
+}
+
+const FIXTURES: readonly Fixture[] = [
+  { procedure: bcu, file: 'bcu-rapid-improvement-targets', roles: ['trainee', 'mentor', 'tutor'], expected: ['Rapid Improvement Target Form', 'Intervention actions for the trainee', 'Class teacher/mentor', 'Targets (a maximum of three)'] },
+  { procedure: rcttp, file: 'rcttp-progress-support-plan', roles: ['trainee', 'mentor', 'partnership_tutor'], expected: ['Progress Support Plan', 'Table 1. Trainee details', 'Strategies/Action (Responsibility: T Trainee, S School, RCTTP)', 'Record of Action / Supporting Evidence', 'Monitoring'] },
+  { procedure: es, file: 'enhanced-support-action-plan', roles: ['trainee', 'mentor', 'tutor', 'professional_mentor'], expected: ['Enhanced Support Action Plan', 'Step 1', 'PART 2: Personal and Professional Conduct', 'Targets and Review Date', 'Please return this form to the course leader.'] },
+  { procedure: bf, file: 'bright-futures-support-plan', roles: ['trainee', 'lead', 'mentor'], expected: ['Bright Futures SCITT', 'SMART targets and action steps', 'Signed by all partners', 'Action steps'] },
+  { procedure: me, file: 'mid-essex-early-support-plan', roles: ['trainee', 'course_tutor', 'director', 'mentor'], expected: ['CONFIDENTIAL', 'Early Support Plan', 'Specific Task(s)', 'Support required', 'Time Scale', 'Signature (typed if completing by email)', 'Lead Subject Mentor', 'Initial statement of concern:'] },
+];
+
+function realistic(c: CaseDriver): void {
+  const procedure = c.procedure;
+  const framework = procedure.frameworks[0];
+  const groups = framework?.groups ?? [];
+  const link = (i: number) => (framework && groups[i] ? [{ frameworkId: framework.id, code: groups[i].code }] : []);
+  const staff = procedure.roles.find((r) => r.side !== 'trainee' && c.state.people.some((p) => p.role === r.id))?.id ?? 'mentor';
+  const plan = c.state.plan;
+  const rules = plan ? planRulesOf(procedure, plan) : undefined;
+  const codes = rules?.responsibilities.map((r) => r.code) ?? [];
+  // Actions for every party the form names (RCTTP: its T / S / RCTTP codes), as the form asks.
+  const parties = codes.length > 0 ? codes : (rules?.actionParties ?? ['trainee']).filter((p) => p === 'trainee' || c.state.people.some((x) => x.role === p));
+  const actions = parties.map((party, i) => ({ party, text: i === 0 ? 'Plan and rehearse entry routines; script the first three minutes.' : `Model the routine in two lessons and give written feedback (${party}).` }));
+  draftPlan(c, {
+    concernStatement: 'Pupils in Year 4 are not making the expected progress in mathematics; routines for the start of lessons are not yet established.',
+    concerns: [{ text: 'Low-level disruption goes unchallenged in the first ten minutes.', links: link(0) }],
+    targets: [
+      {
+        text: 'Establish calm, consistent entry routines so that learning starts within three minutes.',
+        links: link(0),
+        actions,
+        successCriteria: 'Lessons start promptly with all pupils engaged, seen in two observations.',
+        timescale: 'Two weeks',
+        supportRequired: 'Weekly planning meeting with the mentor.',
+        monitoring: 'Mentor drop-ins twice a week.',
+        observationFocus: true,
+      },
+      {
+        text: 'Use assessment for learning to adapt teaching within the lesson.',
+        links: link(1),
+        actions: actions.map((a, i) => (i === 0 ? { ...a, text: 'Use mini whiteboards at two hinge points per lesson.' } : a)),
+        successCriteria: 'Plans show adaptations made in response to pupils’ answers.',
+        timescale: 'Two weeks',
+        observationFocus: false,
+      },
+    ],
+    reviewDate: parseLocalDate('2026-11-13'),
+    meeting: { heldOn: parseLocalDate('2026-11-02'), attendees: ['trainee', staff], placementConcern: false },
+  });
+  signAll(c);
+}
+
+function firstOutcome(c: CaseDriver): string {
+  const stage = c.procedure.stages.find((s) => s.id === c.state.plan?.reviewAt);
+  const outcome = stage?.review?.outcomes[0];
+  if (!outcome) throw new Error(`no review at ${c.state.plan?.reviewAt ?? '?'}`);
+  return outcome.id;
+}
+
+/** docs/forms: page images of each provider's form, kept in the repository (pdftoppm from poppler-utils). */
+function renderPages(pdf: Uint8Array, name: string): string[] {
+  try {
+    execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
+  } catch {
+    return [];
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'trellis-form-'));
+  try {
+    const file = path.join(dir, 'form.pdf');
+    writeFileSync(file, pdf);
+    execFileSync('pdftoppm', ['-png', '-r', '60', file, path.join(dir, 'page')]);
+    const pages = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
+    const out = path.resolve('docs', 'forms');
+    return pages.map((page, i) => {
+      const target = path.join(out, `${name}-page-${i + 1}.png`);
+      renameSync(path.join(dir, page), target);
+      return target;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('the completed form as each provider lays it out', () => {
+  it.each(FIXTURES)('$file: the provider’s own headings, the targets, typed signatures and the review outcome', async ({ procedure, roles, expected, file }) => {
+    const c = open(procedure, roles);
+    realistic(c);
+    const outcomeId = firstOutcome(c);
+    review(c, outcomeId, c.state.plan?.content.targets.map(() => 'met') ?? []);
+    const pdf = await renderFormPdf(procedure, c.state, { compress: false });
     expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+    const text = flat(extractText(pdf));
+    for (const words of expected) expect(text).toContain(words);
+    expect(text).toContain('Establish calm, consistent entry routines so that learning starts within three minutes.');
+    expect(text).toContain('Plan and rehearse entry routines; script the first three minutes.');
+    expect(text).toContain('Lessons start promptly with all pupils engaged');
+    expect(text).toContain('13 November 2026');
+    for (const s of c.state.plan?.signatures ?? []) expect(text).toContain(s.typedName);
+    const label = procedure.stages.flatMap((s) => s.review?.outcomes ?? []).find((o) => o.id === outcomeId)?.label ?? '';
+    expect(text).toContain(flat(pdfText(label)).slice(0, 40));
+    expect(text).toContain('Page 1 of');
+    // The compressed copy (what emails carry) is the same document, smaller.
+    const compressed = await renderFormPdf(procedure, c.state);
+    expect(compressed.byteLength).toBeLessThan(pdf.byteLength);
+    const images = renderPages(compressed, file);
+    if (images.length > 0) expect(images[0]).toMatch(/-page-1\.png$/);
+  });
+
+  it('long text wraps and runs onto further pages; no text is lost', async () => {
+    const c = open(me, ['trainee', 'course_tutor', 'director']);
+    const long = Array.from({ length: 220 }, (_, i) => `sentence${i} about routines and expectations.`).join(' ');
+    const unbroken = 'Q'.repeat(1900);
+    draftPlan(c, { reviewDate: parseLocalDate('2026-11-13'), concernStatement: long.slice(0, 4000), targets: [{ text: 'Target A', links: [], actions: [{ party: 'trainee', text: long.slice(0, 2000) }], successCriteria: unbroken, observationFocus: false }] });
+    const pdf = await renderFormPdf(me, c.state, { compress: false });
+    expect(pageCount(pdf)).toBeGreaterThan(1);
     const text = extractText(pdf);
-    expect(text).toContain('Early Support Plan');
-    expect(text).toContain('CONFIDENTIAL');
-    expect(text).toContain('Target 1: establish routines');
-    expect(text).toContain('Full Name | Signature (typed) | Date');
-    expect(text).toContain('Course Tutor: Course Tutor');
+    expect(text.replace(/[^Q]/g, '')).toHaveLength(1900);
+    const words = new Set(flat(text).split(' '));
+    for (const w of long.slice(0, 2000).split(' ').slice(0, -1)) expect(words).toContain(w);
+  });
+
+  it('any Unicode renders without a crash, folded to what the PDF fonts can show', async () => {
+    const hostile = 'Zoë Łukasz 李小龍 😀 \u0000\u001b[31m <script>alert(1)</script> ‘quoted’ – \u202Eevil \uD800';
+    const c = open(bcu, ['trainee', 'mentor', 'tutor']);
+    draftPlan(c, { reviewDate: parseLocalDate('2026-11-13'), concernStatement: hostile, targets: [{ text: hostile, links: [], actions: [{ party: 'trainee', text: hostile }], observationFocus: false }] });
+    const pdf = await renderFormPdf(bcu, c.state, { compress: false });
+    const text = extractText(pdf);
+    expect(text).toContain('Zoë ?ukasz ??? ?');
+    expect(text).toContain('<script>alert(1)</script>');
+    expect(Array.from(text).filter((ch) => (ch.codePointAt(0) ?? 0) < 0x09 || ch === '\u001b')).toEqual([]);
+    expect(pdfText('a\u0000b\u0007c')).toBe('abc');
+    expect(pdfText('Café ñ — “ok”')).toBe('Café ñ — “ok”');
+  });
+
+  it('the file name carries the case reference and nothing a header could trip on', () => {
+    expect(formPdfName('BCU-2026-014')).toBe('BCU-2026-014-form.pdf');
+    expect(formPdfName('a/b\\c"d\r\ne')).toBe('a-b-c-d-e-form.pdf');
+    expect(formPdfName('"""')).toBe('case-form.pdf');
   });
 });

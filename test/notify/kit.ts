@@ -43,7 +43,15 @@ export function step(c: CaseDriver, config: NotifyConfig, act: () => CommandResu
 }
 
 export function draftPlan(c: CaseDriver, overrides: Partial<PlanDraft> = {}): CommandResult {
-  return c.run('course_team', editPlan, { plan: aDraft(c.procedure, overrides), withdrawSignatures: false });
+  const draft = aDraft(c.procedure, overrides);
+  // "Agreed actions for both the trainee and all those working with them": one for each party the form names who is on the case.
+  const plan = c.state.plan;
+  const parties = plan ? planRulesOf(c.procedure, plan).actionParties.filter((p) => p !== 'trainee' && c.state.people.some((x) => x.role === p)) : [];
+  const targets = draft.targets.map((t) => ({
+    ...t,
+    actions: [...t.actions, ...parties.filter((p) => !t.actions.some((a) => a.party === p)).map((party) => ({ party, text: 'Observe and give weekly feedback.' }))],
+  }));
+  return c.run('course_team', editPlan, { plan: { ...draft, targets }, withdrawSignatures: false });
 }
 
 /** Every outstanding signatory signs (the first role of each requirement that someone holds). */

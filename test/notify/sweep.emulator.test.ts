@@ -6,7 +6,7 @@ import { graphMailSender } from '../../src/notify/adapters/graph-mail.js';
 import { GraphOutbox } from '../../src/notify/adapters/graph-outbox.js';
 import type { Notification } from '../../src/notify/notification.js';
 import type { Senders } from '../../src/notify/ports.js';
-import { runSweep, STALE_CLAIM_MINUTES } from '../../src/notify/sweep.js';
+import { deliverNotifications, POSSIBLY_SENT, runSweep, STALE_CLAIM_MINUTES } from '../../src/notify/sweep.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
 import { CONFIG, draftPlan, open, signAll, step } from './kit.js';
 
@@ -67,27 +67,76 @@ describe('the sweep against the emulator-backed outbox', () => {
     expect(emu.emulator.inspect().mails[0]?.attachments[0]?.name).toBe('form.pdf');
   });
 
-  it('a sweep killed between claim and send: re-run sends the calendar event once and marks the mail "possibly sent", never twice', async () => {
+  it('a sweep killed mid-run: claimed-only rows are sent once, a mail caught "sending" is marked possibly sent, never twice', async () => {
     const work = planned();
     const outbox = new GraphOutbox(emu.client, emu.site.lists.outbox);
-    const mail = work.find((n) => n.channel === 'email');
+    const mails = work.filter((n) => n.channel === 'email');
+    const [sendingMail, claimedMail] = mails;
     const event = work.find((n) => n.channel === 'calendar');
-    if (!mail || !event) throw new Error('fixture');
-    // The crashed sweep got as far as its claims.
-    await outbox.claimNew(mail, { token: 'dead:1', at: now });
-    await outbox.claimNew(event, { token: 'dead:2', at: now });
-    const early = await runSweep({ ...deps('live'), due: () => Promise.resolve([mail, event]) });
-    expect(early).toMatchObject({ sent: 0, already: 2, possiblySent: 0 });
+    if (!sendingMail || !claimedMail || !event) throw new Error('fixture');
+    // The crashed sweep claimed three rows and had started sending one mail.
+    const claims = await outbox.claimMany([sendingMail, claimedMail, event], { token: 'dead:1', at: now });
+    const first = claims[0];
+    if (first?.outcome !== 'claimed') throw new Error('fixture claim');
+    expect(await outbox.markSending(first.record, now)).toBeDefined();
+    const again = [sendingMail, claimedMail, event];
+    const early = await runSweep({ ...deps('live'), due: () => Promise.resolve(again) });
+    expect(early).toMatchObject({ sent: 0, already: 3, possiblySent: 0 });
     now = new Date(now.getTime() + (STALE_CLAIM_MINUTES + 1) * 60_000);
-    const later = await runSweep({ ...deps('live'), due: () => Promise.resolve([mail, event]) });
-    expect(later).toMatchObject({ resent: 1, sent: 1, possiblySent: 1 });
-    expect(delivered()).toEqual({ mails: [], events: ['trellis-case-a-plan1-review'] });
-    const failed = await outbox.listClaimed();
-    expect(failed).toEqual([]);
+    const later = await runSweep({ ...deps('live'), due: () => Promise.resolve(again) });
+    expect(later).toMatchObject({ resent: 2, sent: 2, possiblySent: 1 });
+    expect(delivered()).toEqual({ mails: [claimedMail.key], events: ['trellis-case-a-plan1-review'] });
+    expect((await outbox.listClaimed()).records).toEqual([]);
+    const failed = await outbox.listFailed();
+    expect(failed.records.map((r) => [r.key, r.lastError])).toEqual([[sendingMail.key, POSSIBLY_SENT]]);
     // Run again: nothing more happens.
-    const again = await runSweep({ ...deps('live'), due: () => Promise.resolve([mail, event]) });
-    expect(again).toMatchObject({ sent: 0, resent: 0, possiblySent: 0 });
+    const third = await runSweep({ ...deps('live'), due: () => Promise.resolve(again) });
+    expect(third).toMatchObject({ sent: 0, resent: 0, possiblySent: 0 });
     expect(delivered().events).toHaveLength(1);
+    expect(delivered().mails).toHaveLength(1);
+  });
+
+  it('a claim taken over after it went stale is not sent by the sweep that lost it', async () => {
+    const [mail] = planned().filter((n) => n.channel === 'email');
+    if (!mail) throw new Error('fixture');
+    const outbox = new GraphOutbox(emu.client, emu.site.lists.outbox);
+    const slow = await outbox.claimNew(mail, { token: 'slow:1', at: now });
+    if (slow.outcome !== 'claimed') throw new Error('fixture claim');
+    now = new Date(now.getTime() + (STALE_CLAIM_MINUTES + 1) * 60_000);
+    const taker = await runSweep({ ...deps('taker'), due: () => Promise.resolve([]) });
+    expect(taker).toMatchObject({ resent: 1, sent: 1 });
+    // The slow sweep wakes up and tries to start sending its old claim: refused.
+    expect(await outbox.markSending(slow.record, now)).toBeUndefined();
+    expect(delivered().mails).toEqual([mail.key]);
+  });
+
+  it('a hand-edited payload is a problem for that row; the other rows are still sent', async () => {
+    const work = planned().filter((n) => n.channel === 'email').slice(0, 2);
+    const [broken, fine] = work;
+    if (!broken || !fine) throw new Error('fixture');
+    const outbox = new GraphOutbox(emu.client, emu.site.lists.outbox);
+    const claims = await outbox.claimMany(work, { token: 'x:1', at: now });
+    for (const c of claims) if (c.outcome === 'claimed') await outbox.markRetry(c.record, { attempts: 1, nextAttemptAt: now, error: '503' });
+    const row = claims[0];
+    if (row?.outcome !== 'claimed') throw new Error('fixture');
+    const { itemId } = row.record.handle as { itemId: string };
+    const items = `/sites/${emu.site.lists.outbox.siteId}/lists/${emu.site.lists.outbox.listId}/items`;
+    await emu.client.api(`${items}/${itemId}/fields`).patch({ Payload: JSON.stringify({ ...broken, channel: 'pigeon' }) });
+    const report = await runSweep({ ...deps('live'), due: () => Promise.resolve([]) });
+    expect(report).toMatchObject({ sent: 1, badRows: 1 });
+    expect(delivered().mails).toEqual([fine.key]);
+    const listing = await outbox.listRetryDue(now);
+    expect(listing.problems).toHaveLength(1);
+    expect(listing.problems[0]?.problem).toMatch(/^the Payload column is not a notification: channel: /);
+  });
+
+  it('claims go in $batches of 20: 60 planned notifications already in the outbox cost 3 requests', async () => {
+    const work = planned();
+    await deliverNotifications(work, deps('first'));
+    emu.emulator.resetCounters();
+    const report = await deliverNotifications(work, deps('second'));
+    expect(report).toMatchObject({ planned: work.length, already: work.length, sent: 0 });
+    expect(emu.emulator.inspect().counters.total).toBe(Math.ceil(work.length / 20));
   });
 
   it('with 20% injected 429/503 every notification is delivered exactly once', async () => {

@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
+import { callerOf } from '../auth/authenticate.js';
+import { forbidden, HttpProblem, notFound } from '../http/problem.js';
+import type { UseCaseDeps } from '../use-cases/deps.js';
+import { loadVisibleCase } from '../use-cases/load-case.js';
+import type { BackgroundNotifier } from '../use-cases/notify-after-command.js';
+import { listFailedNotifications, NotCourseTeamError, NotificationNotFailedError, NotificationNotFoundError, retryNotification } from '../use-cases/notify-failed.js';
+import type { NotifyRuntime } from '../use-cases/notify-runtime.js';
+import { stateFor } from '../views/case-view.js';
+
+/**
+ * GET /api/notifications?state=failed, POST /api/notifications/:key/retry (course team), and
+ * GET /api/cases/:caseId/form.pdf (anyone who may see the case; the trainee gets the trainee view).
+ */
+
+const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+const MAX_KEY = 2000;
+
+export function notificationsRouter(deps: UseCaseDeps & { readonly runtime: NotifyRuntime; readonly background: BackgroundNotifier }): Router {
+  const router = Router();
+
+  router.get('/notifications', async (req, res) => {
+    const state = typeof req.query.state === 'string' ? req.query.state : 'failed';
+    if (state !== 'failed') throw new HttpProblem(400, 'invalid_request', 'The request is not valid', 'Only failed notifications can be listed: use ?state=failed.');
+    try {
+      res.json(await listFailedNotifications(deps, callerOf(res)));
+    } catch (error) {
+      throw asProblem(error);
+    }
+  });
+
+  router.post('/notifications/:key/retry', async (req, res) => {
+    const key = keyOf(req);
+    try {
+      const result = await retryNotification(deps, callerOf(res), key, (work) => {
+        deps.background.background('notification retried', work);
+      });
+      // The tab's client reads every write's answer with its version: a weak tag of this answer.
+      res.status(202).set('ETag', weakTag(result)).json(result);
+    } catch (error) {
+      throw asProblem(error);
+    }
+  });
+
+  return router;
+}
+
+/** The completed form as a PDF, laid out like the provider's own paperwork; mounted with or without notifications. */
+export function formPdfRouter(deps: UseCaseDeps): Router {
+  const router = Router();
+  router.get('/cases/:caseId/form.pdf', async (req, res) => {
+    const caseId = req.params.caseId;
+    if (!CASE_ID.test(caseId)) throw notFound(`There is no case "${caseId.slice(0, 80)}".`);
+    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseId);
+    const pdf = await renderFormPdf(procedure, stateFor(stored.state, access));
+    res
+      .status(200)
+      .type('application/pdf')
+      .attachment(formPdfName(stored.state.reference))
+      .set('Cache-Control', 'private, no-store')
+      .send(Buffer.from(pdf));
+  });
+
+  return router;
+}
+
+/** A weak entity tag for a write's answer (the tab's API client expects every write to carry one). */
+export function weakTag(body: unknown): string {
+  return `W/"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16)}"`;
+}
+
+function keyOf(req: Request): string {
+  const key = String(req.params.key ?? '');
+  if (key === '' || key.length > MAX_KEY) throw notFound('There is no such notification.');
+  return key;
+}
+
+function asProblem(error: unknown): unknown {
+  if (error instanceof NotCourseTeamError) return forbidden(`${error.message} Ask your course leader if you need to see them.`);
+  if (error instanceof NotificationNotFoundError) return notFound('There is no notification with that key that you can see. Refresh the list: it may have been sent since.');
+  if (error instanceof NotificationNotFailedError) {
+    return new HttpProblem(409, 'conflict', 'Not a failed notification', `This notification is ${error.state}, so there is nothing to retry. Refresh the list to see where it is now.`);
+  }
+  return error;
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
+import { memoryLogger } from '../../src/server/logger.js';
+import { createScheduler } from '../../src/server/scheduler.js';
+
+const at = (date: string, hh: number, mm: number): Date => londonInstantAt(parseLocalDate(date), hh, mm);
+
+function harness(options: { failDailyTimes?: number } = {}) {
+  let now = at('2026-11-23', 7, 0);
+  const runs: string[] = [];
+  let failures = options.failDailyTimes ?? 0;
+  const logger = memoryLogger();
+  const scheduler = createScheduler({
+    clock: () => now,
+    at: { hour: 7, minute: 30 },
+    logger,
+    tickMs: 3_600_000,
+    deliveryEveryMs: 5 * 60_000,
+    daily: () => {
+      runs.push(`daily ${now.toISOString()}`);
+      if (failures > 0) {
+        failures -= 1;
+        return Promise.reject(new Error('graph unavailable'));
+      }
+      return Promise.resolve({ sent: 1 });
+    },
+    delivery: () => {
+      runs.push(`delivery ${now.toISOString()}`);
+      return Promise.resolve({ sent: 0 });
+    },
+  });
+  return {
+    scheduler,
+    runs,
+    logger,
+    set now(value: Date) {
+      now = value;
+    },
+  };
+}
+
+describe('the in-process scheduler', () => {
+  it('runs the review sweep once on a working day at 07:30 London time, and delivery passes between', async () => {
+    const h = harness();
+    await h.scheduler.tick(); // 07:00: too early for the sweep; a delivery pass
+    h.now = at('2026-11-23', 7, 3);
+    await h.scheduler.tick(); // within five minutes of the last delivery pass: nothing
+    h.now = at('2026-11-23', 7, 30);
+    await h.scheduler.tick();
+    h.now = at('2026-11-23', 9, 0);
+    await h.scheduler.tick(); // the sweep has run today: a delivery pass only
+    expect(h.runs).toEqual([`delivery ${at('2026-11-23', 7, 0).toISOString()}`, `daily ${at('2026-11-23', 7, 30).toISOString()}`, `delivery ${at('2026-11-23', 9, 0).toISOString()}`]);
+    expect(h.scheduler.lastDailyRun).toBe('2026-11-23');
+    h.scheduler.stop();
+  });
+
+  it('skips weekends and bank holidays (the domain calendar), and catches up when started late', async () => {
+    const h = harness();
+    h.now = at('2026-11-28', 8, 0); // Saturday
+    await h.scheduler.tick();
+    h.now = at('2026-12-25', 8, 0); // Christmas Day, a Friday
+    await h.scheduler.tick();
+    expect(h.runs.filter((r) => r.startsWith('daily'))).toEqual([]);
+    h.now = at('2026-12-29', 16, 45); // Tuesday after the Boxing Day substitute: started late, runs at once
+    await h.scheduler.tick();
+    expect(h.runs.filter((r) => r.startsWith('daily'))).toEqual([`daily ${at('2026-12-29', 16, 45).toISOString()}`]);
+    h.scheduler.stop();
+  });
+
+  it('a failed sweep is logged and tried again on the next tick; two ticks at once run it once', async () => {
+    const h = harness({ failDailyTimes: 1 });
+    h.now = at('2026-11-24', 7, 45);
+    await Promise.all([h.scheduler.tick(), h.scheduler.tick()]);
+    expect(h.runs).toHaveLength(1);
+    expect(h.logger.lines.some((l) => l.level === 'error' && l.message.includes('review sweep failed'))).toBe(true);
+    expect(h.scheduler.lastDailyRun).toBeUndefined();
+    await h.scheduler.tick();
+    expect(h.runs.filter((r) => r.startsWith('daily'))).toHaveLength(2);
+    expect(h.scheduler.lastDailyRun).toBe('2026-11-24');
+    h.scheduler.stop();
+  });
+});

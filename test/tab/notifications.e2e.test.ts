@@ -1,0 +1,99 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { Notification } from '../../src/notify/notification.js';
+import { silentLogger } from '../../src/server/logger.js';
+import { buildTab, describeViolations, launchBrowser, localOnlyContext, seriousViolations, serveTab, signInAs, type TabServer } from './tab-harness.js';
+
+/**
+ * The course team's Notifications page in Chromium against local mode: a notification that
+ * failed is listed with why, Retry sends it (it lands in the emulator's mailbox), and "Run
+ * review sweep now" reports what the sweep did.
+ */
+let dataDir: string;
+let local: RunningLocalMode;
+let tab: TabServer;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-tab-notify-'));
+  [local] = await Promise.all([startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, schedule: false }), buildTab(path.join(dataDir, 'tab'))]);
+  tab = await serveTab(local.url);
+  browser = await launchBrowser();
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await browser.close();
+  await tab.close();
+  await local.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the Notifications page', () => {
+  it('lists a failed notification with its reason; Retry sends it once; the sweep button reports what it did', async () => {
+    const page0 = await local.repository.list({ programme: 'PGCE Primary and Early Years 2026/27', limit: 1 });
+    const demo = page0.items[0];
+    if (!demo) throw new Error('no demo case on the BCU programme');
+    const hostileName = 'Sam <img src=x onerror=alert(1)>';
+    const notification: Notification = {
+      key: `${demo.id}:99:plan_agreed:email:person:sam@school.example`,
+      caseId: demo.id,
+      reference: demo.reference,
+      kind: 'plan_agreed',
+      about: 'plan_agreed',
+      channel: 'email',
+      recipient: { kind: 'person', role: 'mentor', personId: 'sam@school.example', name: hostileName, email: 'sam@school.example' },
+      subject: `${demo.reference}: plan agreed`,
+      lines: ['The plan was agreed.'],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    };
+    const outbox = local.notifications.runtime.outbox;
+    const claimed = await outbox.claimNew(notification, { token: 'e2e:1', at: new Date() });
+    if (claimed.outcome !== 'claimed') throw new Error('fixture');
+    await outbox.markFailed(claimed.record, { attempts: 5, error: '503 The mailbox is temporarily unavailable' });
+
+    const context = await localOnlyContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    await signInAs(page, tab.url, 'Mark Whitfield');
+    await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Notifications' }).click();
+    await page.waitForURL(`${tab.url}/notifications`);
+    const table = page.getByRole('table', { name: /Failed/ });
+    await table.waitFor();
+    const row = table.locator(`tr[data-notification="${notification.key}"]`);
+    await expect.poll(() => row.textContent()).toContain('503 The mailbox is temporarily unavailable');
+    // Text from people is text: the name shows as typed, and nothing was injected.
+    expect(await row.textContent()).toContain(`${hostileName} <sam@school.example>`);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    const violations = await seriousViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+
+    await row.getByRole('button', { name: /^Retry / }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'is being sent again' }).count()).toBe(1);
+    await local.notifications.background.idle();
+    const sent = local.emulator.inspect().mails.filter((m) => m.internetMessageHeaders.some((h) => h.name === 'x-trellis-key' && h.value === notification.key));
+    expect(sent).toHaveLength(1);
+    await expect.poll(() => table.locator(`tr[data-notification="${notification.key}"]`).count()).toBe(0);
+
+    await page.getByRole('button', { name: 'Run review sweep now' }).click();
+    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Review sweep done: \d+ cases? with reviews coming up or overdue; \d+ sent/ }).count(), { timeout: 30_000 }).toBe(1);
+  });
+
+  it('is not offered to a mentor, and says so at its address', async () => {
+    const context = await localOnlyContext(browser);
+    contexts.push(context);
+    const page = await context.newPage();
+    await signInAs(page, tab.url, 'Gareth Evans');
+    await page.getByRole('table', { name: 'Cases' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Notifications' }).count()).toBe(0);
+    await page.goto(`${tab.url}/notifications`);
+    await expect.poll(() => page.getByText('Notifications are for the course team').count()).toBe(1);
+  });
+});

@@ -47,7 +47,30 @@ export type TokenSource = () => Promise<string | undefined>;
 export interface ApiClient {
   get<T>(path: string): Promise<T>;
   getVersioned<T>(path: string): Promise<Versioned<T>>;
-  send<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { readonly ifMatch: string }): Promise<Versioned<T>>;
+  /** `ifMatch` is the case's ETag; only opening a case (nothing to match yet) leaves it out. */
+  send<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { readonly ifMatch: string | undefined }): Promise<Versioned<T>>;
+  /** A file (the form as PDF): the bytes and the name the server suggests. */
+  download(path: string, accept: string): Promise<Download>;
+}
+
+export interface Download {
+  readonly blob: Blob;
+  readonly filename: string | undefined;
+}
+
+/** The file name from Content-Disposition (RFC 6266: filename*=UTF-8'' first, then filename=). */
+export function filenameOf(disposition: string | null): string | undefined {
+  if (disposition === null) return undefined;
+  const extended = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(disposition);
+  if (extended?.[1]) {
+    try {
+      return decodeURIComponent(extended[1].trim());
+    } catch {
+      // fall back to the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/i.exec(disposition);
+  return plain?.[1]?.trim();
 }
 
 const FALLBACK_SENTENCES: Readonly<Record<number, string>> = {
@@ -117,8 +140,12 @@ export function createApiClient(options: { readonly baseUrl?: string; readonly t
     async getVersioned<T>(path: string): Promise<Versioned<T>> {
       return versioned<T>(await call('GET', path, undefined, {}));
     },
-    async send<T>(method: 'POST' | 'PUT', path: string, body: unknown, opts: { readonly ifMatch: string }): Promise<Versioned<T>> {
-      return versioned<T>(await call(method, path, body, { 'if-match': opts.ifMatch }));
+    async send<T>(method: 'POST' | 'PUT', path: string, body: unknown, opts: { readonly ifMatch: string | undefined }): Promise<Versioned<T>> {
+      return versioned<T>(await call(method, path, body, opts.ifMatch === undefined ? {} : { 'if-match': opts.ifMatch }));
+    },
+    async download(path: string, accept: string): Promise<Download> {
+      const response = await call('GET', path, undefined, { accept });
+      return { blob: await response.blob(), filename: filenameOf(response.headers.get('content-disposition')) };
     },
   };
 }

@@ -1,5 +1,6 @@
-import type { ApiClient, Versioned } from './client';
-import type { CaseEventsPage, CaseListPage, CaseSummary, CaseView, FrameworkDetail, ProcedureSummary } from './types';
+import type { Procedure } from '../../domain/procedure/schema';
+import type { ApiClient, Download, Versioned } from './client';
+import type { CaseEventsPage, CaseListPage, CaseSummary, CaseView, FrameworkDetail, Me, ProcedureSummary, Report } from './types';
 
 /** The REST calls the tab makes, named after what they do (paths as in GET /api/openapi.json). */
 
@@ -51,3 +52,49 @@ export const signPlan = (api: ApiClient, current: Versioned<CaseView>, body: Sig
 
 export const recordReview = (api: ApiClient, current: Versioned<CaseView>, body: RecordReviewBody): Promise<Versioned<CaseView>> =>
   api.send<CaseView>('POST', `/api/cases/${encodeURIComponent(current.data.id)}/reviews`, body, { ifMatch: current.etag });
+
+export const getMe = (api: ApiClient): Promise<Me> => api.get<Me>('/api/me');
+
+/** A procedure definition in full: the provider's roles, reasons, stages and their limits. */
+export type ProcedureDefinition = Procedure;
+
+export const getProcedure = (api: ApiClient, procedureId: string): Promise<ProcedureDefinition> =>
+  api.get<ProcedureDefinition>(`/api/procedures/${encodeURIComponent(procedureId)}`);
+
+export interface OpenCaseBody {
+  readonly procedureId: string;
+  readonly reference: string;
+  readonly reasons: readonly string[];
+  readonly people: readonly { readonly role: string; readonly id: string; readonly name: string; readonly email: string }[];
+  readonly placement: { readonly school: string; readonly programme: string; readonly subject?: string; readonly phase?: string; readonly startsOn?: string; readonly endsOn?: string };
+}
+
+/** POST /api/cases is not conditional (a new case has no version); the answer carries the first ETag. */
+export const openCase = (api: ApiClient, body: OpenCaseBody): Promise<Versioned<CaseView>> => api.send<CaseView>('POST', '/api/cases', body, { ifMatch: undefined });
+
+export interface PlanBody {
+  readonly concerns: readonly { readonly text: string; readonly links: readonly { readonly frameworkId: string; readonly code: string }[] }[];
+  readonly targets: readonly {
+    readonly text: string;
+    readonly links: readonly { readonly frameworkId: string; readonly code: string }[];
+    readonly actions: readonly { readonly party: string; readonly text: string }[];
+    readonly successCriteria?: string;
+  }[];
+  readonly reviewDate?: string;
+  readonly concernStatement?: string;
+}
+
+export const savePlan = (api: ApiClient, current: Versioned<CaseView>, plan: PlanBody): Promise<Versioned<CaseView>> =>
+  api.send<CaseView>('PUT', `/api/cases/${encodeURIComponent(current.data.id)}/plan`, { plan, withdrawSignatures: false }, { ifMatch: current.etag });
+
+/** Any other case command, by its route under /api/cases/{id} (CASE_COMMAND_ROUTES on the server). */
+export const runCaseCommand = (api: ApiClient, current: Versioned<CaseView>, path: string, body: unknown): Promise<Versioned<CaseView>> =>
+  api.send<CaseView>('POST', `/api/cases/${encodeURIComponent(current.data.id)}${path}`, body, { ifMatch: current.etag });
+
+export const getReport = (api: ApiClient, query: { readonly from?: string; readonly to?: string; readonly programme?: string; readonly procedure?: string }): Promise<Report> => {
+  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+  const qs = params.toString();
+  return api.get<Report>(`/api/reports${qs === '' ? '' : `?${qs}`}`);
+};
+
+export const downloadFormPdf = (api: ApiClient, caseId: string): Promise<Download> => api.download(`/api/cases/${encodeURIComponent(caseId)}/form.pdf`, 'application/pdf');

@@ -85,6 +85,31 @@ export interface Plan {
   readonly signatures: readonly Signature[];
   readonly agreedOn?: LocalDate;
   readonly extensions: readonly { readonly from: LocalDate; readonly to: LocalDate; readonly reason: string }[];
+  /** Working days a health pause stopped the clock: the cap moves on by as many. */
+  readonly pausedWorkingDays?: number;
+  /** Whose form rules the plan follows: its stage's, or a "revise" outcome's own. */
+  readonly rulesFrom?: { readonly stageId: string; readonly outcome?: { readonly stageId: string; readonly outcomeId: string; readonly panelId?: string } | undefined };
+}
+
+export interface PanelView {
+  readonly panelId: string;
+  readonly title: string;
+  readonly stageId: string;
+  readonly convenedOn: LocalDate;
+  readonly members: readonly { readonly id: string; readonly name: string; readonly role?: string }[];
+  readonly evidence: readonly string[];
+  readonly chair?: string;
+  readonly meetings: readonly { readonly heldOn: LocalDate; readonly attendees: readonly string[]; readonly decisionId?: string; readonly rationale?: string }[];
+  readonly decisionId?: string;
+  readonly decisionLabel?: string;
+}
+
+export interface AvailablePanel {
+  readonly id: string;
+  readonly title: string;
+  readonly maxMembers?: number;
+  readonly quorum?: number;
+  readonly decisions: readonly OutcomeView[];
 }
 
 export const PROGRESS_RATINGS = ['met', 'partly_met', 'not_met'] as const;
@@ -137,6 +162,8 @@ export interface CaseView {
   readonly previousPlans: readonly Plan[];
   readonly reviews: readonly Review[];
   readonly closure?: { readonly on: LocalDate; readonly resolution: string; readonly outcomeId?: string; readonly reason?: string };
+  readonly panels?: readonly PanelView[];
+  readonly placementSuspended?: boolean;
   readonly updatedAt: string;
   readonly derived: {
     readonly today: LocalDate;
@@ -149,6 +176,9 @@ export interface CaseView {
     }[];
     readonly outcomes: readonly OutcomeView[];
     readonly reviewers?: readonly RoleRef[];
+    readonly escalateTo?: readonly { readonly id: string; readonly title: string }[];
+    readonly panels?: readonly AvailablePanel[];
+    readonly tasks?: readonly { readonly id: string; readonly label: string; readonly done: boolean }[];
   };
 }
 
@@ -177,4 +207,30 @@ export interface FrameworkDetail {
 export interface ClientConfig {
   readonly mode: 'local' | 'tenant';
   readonly msal?: { readonly clientId: string; readonly authority: string; readonly scopes: readonly string[] };
+}
+
+/** GET /api/me: who is signed in and what the tab should offer them (the server still checks). */
+export interface Me {
+  readonly upn: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly programmes: 'all' | readonly string[];
+  readonly can: { readonly openCases: boolean; readonly seeReports: boolean; readonly configureChannelTab: boolean };
+  readonly today: LocalDate;
+}
+
+/** GET /api/reports (see src/server/views/reports.ts for how each figure is counted). */
+export interface Report {
+  readonly period: { readonly from?: LocalDate; readonly to?: LocalDate };
+  readonly today: LocalDate;
+  readonly totals: { readonly cases: number; readonly open: number; readonly closed: number };
+  readonly openedByMonth: readonly { readonly month: string; readonly count: number }[];
+  readonly closedByMonth: readonly { readonly month: string; readonly count: number }[];
+  readonly openByStage: readonly { readonly procedureId: string; readonly stageId: string; readonly title: string; readonly count: number }[];
+  readonly byReason: readonly { readonly procedureId: string; readonly reasonId: string; readonly label: string; readonly count: number }[];
+  readonly byStandard?: readonly { readonly frameworkId: string; readonly code: string; readonly label: string; readonly count: number }[];
+  readonly byStandardNote?: string;
+  readonly timeToResolution: { readonly closedCases: number; readonly medianDays?: number; readonly p90Days?: number; readonly meanDays?: number };
+  readonly outcomes: readonly { readonly procedureId: string; readonly resolution: string; readonly outcomeId?: string; readonly label: string; readonly count: number }[];
+  readonly overdueReviewsByTutor: readonly { readonly personId: string; readonly name: string; readonly count: number; readonly references: readonly string[] }[];
 }

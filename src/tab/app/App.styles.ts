@@ -15,6 +15,7 @@ export const useAppStyles = makeStyles({
     borderBottom: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
   brand: { fontWeight: tokens.fontWeightSemibold, fontSize: tokens.fontSizeBase400 },
+  nav: { display: 'flex', gap: tokens.spacingHorizontalL },
   spacer: { flexGrow: 1 },
   main: {
     padding: `${tokens.spacingVerticalL} ${tokens.spacingHorizontalXL}`,

@@ -1,13 +1,30 @@
 import { useCallback, useEffect, useState } from 'react';
 
 /**
- * Two addresses: `/` (the dashboard) and `/cases/:id` (a case, also what deep links and cards
- * open). History API only; the server answers every non-API path with index.html.
+ * `/` (the dashboard), `/cases/:id` (a case, also what deep links and cards open), and the fixed
+ * pages below. History API only; the server answers every non-API path with index.html.
  */
-export type Route = { readonly name: 'dashboard' } | { readonly name: 'case'; readonly caseId: string } | { readonly name: 'not_found'; readonly path: string };
+export type Route =
+  | { readonly name: 'dashboard' }
+  | { readonly name: 'case'; readonly caseId: string }
+  | { readonly name: 'new_case' }
+  | { readonly name: 'reports' }
+  | { readonly name: 'notifications' }
+  | { readonly name: 'config' }
+  | { readonly name: 'not_found'; readonly path: string };
+
+/** Fixed pages: the channel tab's configuration page, reports and the new-case wizard. */
+const PAGES: Readonly<Record<string, Route>> = {
+  '/config': { name: 'config' },
+  '/reports': { name: 'reports' },
+  '/notifications': { name: 'notifications' },
+  '/cases/new': { name: 'new_case' },
+};
 
 export function routeOf(pathname: string): Route {
   if (pathname === '/' || pathname === '' || pathname === '/index.html') return { name: 'dashboard' };
+  const page = PAGES[pathname.replace(/\/$/, '')];
+  if (page) return page;
   const match = /^\/cases\/([^/]+)\/?$/.exec(pathname);
   if (match?.[1]) return { name: 'case', caseId: decodeURIComponent(match[1]) };
   return { name: 'not_found', path: pathname };
@@ -17,9 +34,17 @@ export const casePath = (caseId: string): string => `/cases/${encodeURIComponent
 
 const NAVIGATE = 'trellis:navigate';
 
+/** Query parameters that describe where the tab runs (theme, host, the channel's programme): they follow every move. */
+const STICKY_PARAMS = ['theme', 'inHost', 'programme'] as const;
+
 export function navigate(path: string, options: { readonly replace?: boolean } = {}): void {
-  const keep = new URLSearchParams(window.location.search).get('theme');
-  const target = keep !== null && !path.includes('?') ? `${path}?theme=${keep}` : path;
+  const current = new URLSearchParams(window.location.search);
+  const keep = new URLSearchParams();
+  for (const name of STICKY_PARAMS) {
+    const value = current.get(name);
+    if (value !== null) keep.set(name, value);
+  }
+  const target = keep.size > 0 && !path.includes('?') ? `${path}?${keep.toString()}` : path;
   if (options.replace === true) window.history.replaceState(null, '', target);
   else window.history.pushState(null, '', target);
   window.dispatchEvent(new Event(NAVIGATE));

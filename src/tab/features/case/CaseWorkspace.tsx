@@ -3,7 +3,11 @@ import { useLinkHandler } from '../../app/router';
 import { useSession } from '../../app/session-context';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { formatDate, STATUS_LABELS } from '../../shared/format';
+import { CaseActions, PerceptionsForm } from '../actions/CaseActions';
+import { perceptionsOpen, standingOf } from '../actions/actions-model';
+import { useProcedure } from '../actions/use-procedure';
 import { ReviewForm } from '../review/ReviewForm';
+import { DownloadPdf } from './DownloadPdf';
 import { SignForm } from '../sign/SignForm';
 import { canRecordReview, personName, signableRoles } from './case-model';
 import { EventTrail, ReviewsTimeline, Signatures } from './CaseHistory';
@@ -28,6 +32,7 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   const styles = useCaseStyles();
   const toDashboard = useLinkHandler('/');
   const { data, run } = useCaseWorkspace(session.api, props.caseId);
+  const procedure = useProcedure(session.api, data.state === 'ready' ? data.current.data.procedure.id : undefined);
 
   if (data.state === 'loading') return <Loading label="Loading the case…" />;
   if (data.state === 'failed') {
@@ -61,6 +66,9 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   const myRoles = signableRoles(view, session.user.upn);
   const reviewable = canRecordReview(view, session.user.upn);
   const next = view.derived.nextReviewDate;
+  const standing = standingOf(view, session.me, session.user.upn);
+  // The trainee writes their own; someone named on the case may type them in at the meeting, until the trainee has.
+  const perceptionsBy = procedure === undefined || !perceptionsOpen(view, procedure) ? undefined : standing.trainee ? 'trainee' : standing.roles.length > 0 && view.plan?.perceptions === undefined ? 'staff' : undefined;
 
   return (
     <div className={styles.page} data-case-version={view.version}>
@@ -103,6 +111,9 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
           ))}
         </dl>
         {view.stage.description ? <Text>{view.stage.description}</Text> : null}
+        <div>
+          <DownloadPdf view={view} />
+        </div>
       </header>
 
       <div className={styles.columns}>
@@ -121,6 +132,7 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
             ) : (
               <Text>The trainee has not recorded their perceptions of the concerns yet.</Text>
             )}
+            {perceptionsBy !== undefined ? <PerceptionsForm key={`perceptions-${view.plan?.version ?? 0}`} view={view} run={run} onBehalf={perceptionsBy === 'staff'} /> : null}
           </Section>
           {reviewable ? <ReviewForm key={`review-${view.plan?.version ?? 0}`} view={view} run={run} /> : null}
           <Section id="reviews-heading" title="Reviews">
@@ -133,6 +145,12 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
             {view.plan?.agreedOn ? <Text>Agreed by everyone who signs it on {formatDate(view.plan.agreedOn)}.</Text> : null}
           </Section>
           {myRoles.length > 0 ? <SignForm view={view} roles={myRoles} run={run} /> : null}
+          {standing.staff && view.status !== 'closed' ? (
+            <Section id="actions-heading" title="Actions">
+              {/* Laid out once the procedure (caps, panels) and the caller's roles are known, so nothing moves under the pointer. */}
+              {procedure !== undefined && session.meSettled === true ? <CaseActions view={view} procedure={procedure} run={run} /> : <Loading label="Loading what you can do…" />}
+            </Section>
+          ) : null}
           <Section id="people-heading" title="People">
             <ul>
               {view.people.map((p) => (

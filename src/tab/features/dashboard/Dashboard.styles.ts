@@ -2,6 +2,7 @@ import { makeStyles, tokens } from '@fluentui/react-components';
 
 export const useDashboardStyles = makeStyles({
   page: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalL },
+  titleRow: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', justifyContent: 'space-between', gap: tokens.spacingHorizontalM },
   counts: {
     display: 'grid',
     gridTemplateColumns: 'repeat(auto-fit, minmax(11rem, 1fr))',
@@ -30,7 +31,10 @@ export const useDashboardStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     borderRadius: tokens.borderRadiusMedium,
   },
-  field: { minWidth: '12rem' },
+  // Fixed widths: the search box grows a dismiss button while focused; with intrinsic widths the
+  // row re-wrapped on blur and moved "Clear filters" from under the pointer between press and release.
+  field: { width: '14rem', maxWidth: '100%' },
+  control: { width: '100%', minWidth: 0, maxWidth: '100%', boxSizing: 'border-box' },
   tableWrap: {
     overflowX: 'auto',
     backgroundColor: tokens.colorNeutralBackground1,

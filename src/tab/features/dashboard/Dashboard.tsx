@@ -16,7 +16,7 @@ import {
   ToggleButton,
 } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
-import { casePath, useLinkHandler } from '../../app/router';
+import { casePath, navigate, useLinkHandler } from '../../app/router';
 import { useSession } from '../../app/session-context';
 import { CASE_STATUSES } from '../../api/types';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
@@ -25,9 +25,10 @@ import { useDashboardStyles } from './Dashboard.styles';
 import {
   COUNT_KEYS,
   COUNT_LABELS,
+  baseFilter,
   countsOf,
   isFiltered,
-  NO_FILTER,
+  programmeOptions,
   rowsOf,
   stageOptions,
   visibleRows,
@@ -54,7 +55,9 @@ export function Dashboard() {
   const session = useSession();
   const styles = useDashboardStyles();
   const { data, reload } = useDashboardData(session.api, session.mode);
-  const [filter, setFilter] = useState<DashboardFilter>(NO_FILTER);
+  // The channel tab's programme (?programme=) is where the dashboard starts and what "Clear filters" returns to.
+  const [base] = useState<DashboardFilter>(() => baseFilter(window.location.search));
+  const [filter, setFilter] = useState<DashboardFilter>(base);
   const [sort, setSort] = useState<DashboardSort>({ key: 'nextReview', direction: 'ascending' });
 
   const rows = useMemo(() => (data.state === 'ready' ? rowsOf(data.cases, data.procedures, data.today) : []), [data]);
@@ -82,15 +85,30 @@ export function Dashboard() {
   const toggleCount = (key: CountKey): void => {
     setFilter((f) => ({ ...f, count: f.count === key ? undefined : key }));
   };
+  const clear = (): void => {
+    setFilter(base);
+  };
   const sortBy = (key: SortKey): void => {
     setSort((s) => ({ key, direction: s.key === key && s.direction === 'ascending' ? 'descending' : 'ascending' }));
   };
 
   return (
     <div className={styles.page}>
-      <Text block as="h1" size={700} weight="semibold">
-        Cases
-      </Text>
+      <div className={styles.titleRow}>
+        <Text block as="h1" size={700} weight="semibold">
+          Cases{base.programme === '' ? '' : ` — ${base.programme}`}
+        </Text>
+        {session.me?.can.openCases === true ? (
+          <Button
+            appearance="primary"
+            onClick={() => {
+              navigate('/cases/new');
+            }}
+          >
+            Open a case
+          </Button>
+        ) : null}
+      </div>
       <section aria-labelledby="at-a-glance">
         <Text block as="h2" id="at-a-glance" size={400} weight="semibold">
           At a glance (today is {formatDate(data.today)})
@@ -118,6 +136,7 @@ export function Dashboard() {
       <section aria-label="Filter cases" className={styles.filters}>
         <Field label="Search by trainee or case" className={styles.field}>
           <SearchBox
+            className={styles.control}
             value={filter.search}
             onChange={(_e, d) => {
               update({ search: d.value });
@@ -127,6 +146,7 @@ export function Dashboard() {
         </Field>
         <Field label="Status" className={styles.field}>
           <Select
+            className={styles.control}
             value={filter.status}
             disabled={filter.count !== undefined}
             onChange={(_e, d) => {
@@ -142,8 +162,25 @@ export function Dashboard() {
             ))}
           </Select>
         </Field>
+        <Field label="Programme" className={styles.field}>
+          <Select
+            className={styles.control}
+            value={filter.programme}
+            onChange={(_e, d) => {
+              update({ programme: d.value });
+            }}
+          >
+            <option value="">All programmes</option>
+            {programmeOptions(data.cases, filter.programme).map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
+          </Select>
+        </Field>
         <Field label="Procedure" className={styles.field}>
           <Select
+            className={styles.control}
             value={filter.procedureId}
             onChange={(_e, d) => {
               update({ procedureId: d.value, stageId: '' });
@@ -159,6 +196,7 @@ export function Dashboard() {
         </Field>
         <Field label="Stage" className={styles.field} hint={filter.procedureId === '' ? 'Choose a procedure first' : undefined}>
           <Select
+            className={styles.control}
             value={filter.stageId}
             disabled={filter.procedureId === ''}
             onChange={(_e, d) => {
@@ -173,15 +211,7 @@ export function Dashboard() {
             ))}
           </Select>
         </Field>
-        {isFiltered(filter) ? (
-          <Button
-            onClick={() => {
-              setFilter(NO_FILTER);
-            }}
-          >
-            Clear filters
-          </Button>
-        ) : null}
+        {isFiltered(filter, base) ? <Button onClick={clear}>Clear filters</Button> : null}
       </section>
 
       <Text role="status" aria-live="polite">
@@ -199,13 +229,7 @@ export function Dashboard() {
       ) : shown.length === 0 ? (
         <EmptyState title="No cases match these filters">
           <Text>Try another search, choose “All cases” to include closed ones, or clear the filters.</Text>
-          <Button
-            onClick={() => {
-              setFilter(NO_FILTER);
-            }}
-          >
-            Clear filters
-          </Button>
+          <Button onClick={clear}>Clear filters</Button>
         </EmptyState>
       ) : (
         <Card className={styles.tableWrap}>

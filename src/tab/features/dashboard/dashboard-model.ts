@@ -66,9 +66,24 @@ export interface DashboardFilter {
   readonly stageId: string;
   readonly search: string;
   readonly count: CountKey | undefined;
+  /** A channel tab shows one programme (`?programme=` in its content URL); '' for all. */
+  readonly programme: string;
 }
 
-export const NO_FILTER: DashboardFilter = { status: 'open', procedureId: '', stageId: '', search: '', count: undefined };
+export const NO_FILTER: DashboardFilter = { status: 'open', procedureId: '', stageId: '', search: '', count: undefined, programme: '' };
+
+/** Where the dashboard starts, and what "Clear filters" returns to: the channel tab's programme, if any. */
+export function baseFilter(search: string): DashboardFilter {
+  const programme = new URLSearchParams(search).get('programme')?.trim() ?? '';
+  return { ...NO_FILTER, programme: programme.slice(0, 200) };
+}
+
+/** Programmes to choose from: those of the cases shown, plus the one asked for even if it has none yet. */
+export function programmeOptions(summaries: readonly CaseSummary[], selected: string): string[] {
+  const all = new Set(summaries.map((s) => s.programme).filter((p) => p !== ''));
+  if (selected !== '') all.add(selected);
+  return [...all].sort((a, b) => a.localeCompare(b));
+}
 
 export const SORT_KEYS = ['trainee', 'reference', 'procedure', 'stage', 'status', 'nextReview', 'openedOn'] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
@@ -106,6 +121,7 @@ export function matchesFilter(row: DashboardRow, filter: DashboardFilter): boole
   } else if (filter.status === 'open') {
     if (s.status === 'closed') return false;
   } else if (filter.status !== 'all' && s.status !== filter.status) return false;
+  if (filter.programme !== '' && s.programme !== filter.programme) return false;
   if (filter.procedureId !== '' && s.procedureId !== filter.procedureId) return false;
   if (filter.stageId !== '' && s.stageId !== filter.stageId) return false;
   const needle = filter.search.trim().toLowerCase();
@@ -132,5 +148,11 @@ export function stageOptions(procedures: readonly ProcedureSummary[], procedureI
   return (procedures.find((p) => p.id === procedureId)?.stages ?? []).map((s) => ({ value: s.id, label: s.title }));
 }
 
-export const isFiltered = (filter: DashboardFilter): boolean =>
-  filter.count !== undefined || filter.status !== NO_FILTER.status || filter.procedureId !== '' || filter.stageId !== '' || filter.search.trim() !== '';
+/** Anything narrower than `base` (the channel's programme counts as the starting point, not a filter). */
+export const isFiltered = (filter: DashboardFilter, base: DashboardFilter = NO_FILTER): boolean =>
+  filter.count !== undefined ||
+  filter.status !== base.status ||
+  filter.procedureId !== '' ||
+  filter.stageId !== '' ||
+  filter.search.trim() !== '' ||
+  filter.programme !== base.programme;

@@ -1,0 +1,57 @@
+import { Button, MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
+import { useState, type ReactNode } from 'react';
+import { ErrorNotice } from '../../shared/Feedback';
+import type { CommandOutcome } from '../case/use-case-workspace';
+import { ConflictNotice } from '../conflict/ConflictNotice';
+import { useCommandForm } from '../conflict/use-command-form';
+import { useActionStyles } from './CaseActions.styles';
+
+/**
+ * One case action: its fields, the first problem in a plain sentence once the person has tried
+ * to send, the server's sentence when it refuses, and the conflict notice (what changed, send
+ * again without retyping) when someone else saved first.
+ */
+export function ActionForm(props: {
+  readonly label: string;
+  readonly submitLabel: string;
+  readonly busyLabel: string;
+  readonly problem: string | undefined;
+  readonly send: () => Promise<CommandOutcome>;
+  readonly doneMessage: string;
+  readonly children: ReactNode;
+}) {
+  const styles = useActionStyles();
+  const [touched, setTouched] = useState(false);
+  const { state, submit } = useCommandForm(props.send);
+  return (
+    <form
+      className={styles.form}
+      aria-label={props.label}
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        setTouched(true);
+        if (props.problem === undefined) void submit();
+      }}
+    >
+      {props.children}
+      {touched && props.problem !== undefined ? (
+        <Text role="alert" weight="semibold">
+          {props.problem}
+        </Text>
+      ) : null}
+      {state.error !== undefined ? <ErrorNotice message={state.error} /> : null}
+      {state.conflict ? <ConflictNotice changes={state.conflict} busy={state.busy} onRetry={() => void submit()} /> : null}
+      {state.done && state.error === undefined ? (
+        <MessageBar intent="success">
+          <MessageBarBody>{props.doneMessage}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      <div className={styles.row}>
+        <Button appearance="primary" type="submit" disabled={state.busy}>
+          {state.busy ? props.busyLabel : props.submitLabel}
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,427 @@
+import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, Checkbox, Field, Input, Radio, RadioGroup, Select, Text, Textarea } from '@fluentui/react-components';
+import { useCallback, useState } from 'react';
+import { useSession } from '../../app/session-context';
+import { runCaseCommand, type ProcedureDefinition } from '../../api/trellis-api';
+import type { AvailablePanel, CaseView, PanelView } from '../../api/types';
+import { formatDate } from '../../shared/format';
+import type { Command, CommandOutcome } from '../case/use-case-workspace';
+import { ActionForm } from './ActionForm';
+import {
+  conveneProblem,
+  extensionLimits,
+  extensionProblem,
+  meetingProblem,
+  openPanel,
+  PAUSE_REASON_LABELS,
+  perceptionsOpen,
+  standingOf,
+  type ExtensionLimits,
+  type MemberDraft,
+  type PauseReason,
+} from './actions-model';
+import { useActionStyles } from './CaseActions.styles';
+
+type Run = (command: Command) => Promise<CommandOutcome>;
+
+/** Sends one command to its REST route against the version last read (If-Match). */
+function useSend(run: Run, path: string, body: unknown): () => Promise<CommandOutcome> {
+  const session = useSession();
+  return useCallback(() => run((current) => runCaseCommand(session.api, current, path, body)), [run, session.api, path, body]);
+}
+
+function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: Run }) {
+  const [date, setDate] = useState('');
+  const [reason, setReason] = useState('');
+  const send = useSend(props.run, '/extension', { reviewDate: date, reason: reason.trim() });
+  return (
+    <ActionForm label="Extend the review date" submitLabel="Move the review" busyLabel="Moving…" doneMessage="The review date has moved." problem={extensionProblem(props.limits, date, reason)} send={send}>
+      <Text>{props.limits.explanation}</Text>
+      <Field label="New review date" hint={props.limits.latest === undefined ? undefined : `Between ${formatDate(props.limits.current)} and ${formatDate(props.limits.latest)}`}>
+        <Input
+          type="date"
+          value={date}
+          min={props.limits.current}
+          max={props.limits.latest}
+          onChange={(_e, d) => {
+            setDate(d.value);
+          }}
+        />
+      </Field>
+      <Field label="Why the review is moving">
+        <Textarea
+          value={reason}
+          onChange={(_e, d) => {
+            setReason(d.value);
+          }}
+        />
+      </Field>
+    </ActionForm>
+  );
+}
+
+function EscalateForm(props: { readonly options: readonly { readonly id: string; readonly title: string }[]; readonly run: Run }) {
+  const [to, setTo] = useState(props.options.length === 1 ? (props.options[0]?.id ?? '') : '');
+  const [reason, setReason] = useState('');
+  const send = useSend(props.run, '/escalation', { toStageId: to, reason: reason.trim() });
+  const problem = to === '' ? 'Choose the stage to move the case to.' : reason.trim() === '' ? 'Say why the case is escalated, for the record.' : undefined;
+  return (
+    <ActionForm label="Escalate the case" submitLabel="Escalate" busyLabel="Escalating…" doneMessage="The case has moved on." problem={problem} send={send}>
+      <Text>The procedure allows the course team to move this case on without waiting for a review. Everyone on the case is told.</Text>
+      <Field label="Move the case to">
+        <Select
+          value={to}
+          onChange={(_e, d) => {
+            setTo(d.value);
+          }}
+        >
+          <option value="">Choose a stage</option>
+          {props.options.map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.title}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Why">
+        <Textarea
+          value={reason}
+          onChange={(_e, d) => {
+            setReason(d.value);
+          }}
+        />
+      </Field>
+    </ActionForm>
+  );
+}
+
+function PauseForm(props: { readonly run: Run }) {
+  const [reason, setReason] = useState<PauseReason>('health');
+  const send = useSend(props.run, '/pause', { reason });
+  return (
+    <ActionForm label="Pause the case" submitLabel="Pause the case" busyLabel="Pausing…" doneMessage="The case is paused." problem={undefined} send={send}>
+      <Text>Pausing stops the review clock: when the case resumes, the review date moves on by the working days it was paused.</Text>
+      <Field label="Reason">
+        <RadioGroup
+          value={reason}
+          onChange={(_e, d) => {
+            if (d.value in PAUSE_REASON_LABELS) setReason(d.value as PauseReason);
+          }}
+        >
+          {Object.entries(PAUSE_REASON_LABELS).map(([id, label]) => (
+            <Radio key={id} value={id} label={label} />
+          ))}
+        </RadioGroup>
+      </Field>
+    </ActionForm>
+  );
+}
+
+function ResumeForm(props: { readonly view: CaseView; readonly run: Run }) {
+  const send = useSend(props.run, '/resume', {});
+  return (
+    <ActionForm label="Resume the case" submitLabel="Resume the case" busyLabel="Resuming…" doneMessage="The case has resumed." problem={undefined} send={send}>
+      <Text>
+        Paused since {formatDate(props.view.paused?.from)}. Resuming restarts the review clock; the review date moves on by the working days the case was paused.
+      </Text>
+    </ActionForm>
+  );
+}
+
+const emptyMember = (): MemberDraft => ({ name: '', email: '', role: '' });
+
+function ConveneForm(props: { readonly panel: AvailablePanel; readonly run: Run }) {
+  const styles = useActionStyles();
+  const size = Math.max(props.panel.quorum ?? 1, 1);
+  const [members, setMembers] = useState<MemberDraft[]>(() => Array.from({ length: size }, emptyMember));
+  const named = members.filter((m) => m.name.trim() !== '' || m.email.trim() !== '');
+  const body = { panelId: props.panel.id, members: named.map((m) => ({ id: m.email.trim(), name: m.name.trim(), ...(m.role.trim() === '' ? {} : { role: m.role.trim() }) })) };
+  const send = useSend(props.run, '/panels', body);
+  const limits = [props.panel.quorum === undefined ? undefined : `quorate with ${props.panel.quorum}`, props.panel.maxMembers === undefined ? undefined : `at most ${props.panel.maxMembers} members`].filter(Boolean).join(', ');
+  const update = (index: number, change: Partial<MemberDraft>): void => {
+    setMembers((list) => list.map((m, i) => (i === index ? { ...m, ...change } : m)));
+  };
+  return (
+    <ActionForm label={`Convene the ${props.panel.title}`} submitLabel="Convene the panel" busyLabel="Convening…" doneMessage="The panel is convened." problem={conveneProblem(props.panel, members)} send={send}>
+      <Text>
+        The {props.panel.title}
+        {limits === '' ? '' : ` (${limits})`}. {named.length} {named.length === 1 ? 'member' : 'members'} named.
+      </Text>
+      {members.map((m, index) => (
+        <fieldset key={index} className={styles.member}>
+          <legend className={styles.muted}>Member {index + 1}</legend>
+          <Field label={`Name of member ${index + 1}`}>
+            <Input
+              value={m.name}
+              onChange={(_e, d) => {
+                update(index, { name: d.value });
+              }}
+            />
+          </Field>
+          <Field label={`Email of member ${index + 1}`}>
+            <Input
+              type="email"
+              value={m.email}
+              onChange={(_e, d) => {
+                update(index, { email: d.value });
+              }}
+            />
+          </Field>
+          <Field label={`Role of member ${index + 1} (optional)`}>
+            <Input
+              value={m.role}
+              onChange={(_e, d) => {
+                update(index, { role: d.value });
+              }}
+            />
+          </Field>
+        </fieldset>
+      ))}
+      {props.panel.maxMembers === undefined || members.length < props.panel.maxMembers ? (
+        <div>
+          <Button
+            onClick={() => {
+              setMembers((list) => [...list, emptyMember()]);
+            }}
+          >
+            Add a member
+          </Button>
+        </div>
+      ) : null}
+    </ActionForm>
+  );
+}
+
+function MeetingForm(props: { readonly panel: AvailablePanel; readonly convened: PanelView; readonly run: Run }) {
+  const styles = useActionStyles();
+  const [attendees, setAttendees] = useState<string[]>([]);
+  const [chair, setChair] = useState('');
+  const [decisionId, setDecisionId] = useState('');
+  const [rationale, setRationale] = useState('');
+  const [heldOn, setHeldOn] = useState('');
+  const needsChair = props.convened.chair === undefined;
+  const body = {
+    attendees,
+    ...(heldOn === '' ? {} : { heldOn }),
+    ...(chair === '' || !needsChair ? {} : { chair }),
+    ...(decisionId === '' ? {} : { decisionId }),
+    ...(rationale.trim() === '' ? {} : { rationale: rationale.trim() }),
+  };
+  const send = useSend(props.run, `/panels/${encodeURIComponent(props.panel.id)}/meetings`, body);
+  const quorum = props.panel.quorum;
+  return (
+    <ActionForm
+      label={`Record a meeting of the ${props.panel.title}`}
+      submitLabel={decisionId === '' ? 'Record the meeting' : 'Record the meeting and decision'}
+      busyLabel="Recording…"
+      doneMessage="The meeting is recorded."
+      problem={meetingProblem(props.panel, props.convened, attendees, chair, needsChair)}
+      send={send}
+    >
+      <Text>Convened on {formatDate(props.convened.convenedOn)}.</Text>
+      <fieldset className={styles.fieldset}>
+        <legend>Who was present</legend>
+        {props.convened.members.map((m) => (
+          <Checkbox
+            key={m.id}
+            label={`${m.name}${m.role === undefined ? '' : ` (${m.role})`}`}
+            checked={attendees.includes(m.id)}
+            onChange={(_e, d) => {
+              setAttendees((list) => (d.checked === true ? [...list, m.id] : list.filter((a) => a !== m.id)));
+            }}
+          />
+        ))}
+        <Text role="status" className={styles.muted}>
+          {attendees.length} present{quorum === undefined ? '' : `; quorate with ${quorum}${attendees.length >= quorum ? ' — quorate' : ' — not yet quorate'}`}.
+        </Text>
+      </fieldset>
+      {needsChair ? (
+        <Field label="Chair (agreed at this meeting)">
+          <Select
+            value={chair}
+            onChange={(_e, d) => {
+              setChair(d.value);
+            }}
+          >
+            <option value="">Choose the chair</option>
+            {props.convened.members
+              .filter((m) => attendees.includes(m.id))
+              .map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.name}
+                </option>
+              ))}
+          </Select>
+        </Field>
+      ) : null}
+      <Field label="Held on (leave empty for today)">
+        <Input
+          type="date"
+          value={heldOn}
+          onChange={(_e, d) => {
+            setHeldOn(d.value);
+          }}
+        />
+      </Field>
+      <Field label="Decision">
+        <RadioGroup
+          value={decisionId}
+          onChange={(_e, d) => {
+            setDecisionId(d.value);
+          }}
+        >
+          <Radio value="" label="No decision yet (the panel meets again)" />
+          {props.panel.decisions.map((o) => (
+            <Radio
+              key={o.id}
+              value={o.id}
+              label={
+                <span className={styles.outcome}>
+                  <span>{o.label}</span>
+                  <span className={styles.effect}>{o.effect.description}</span>
+                  {o.explanation ? <span className={styles.effect}>{o.explanation}</span> : null}
+                </span>
+              }
+            />
+          ))}
+        </RadioGroup>
+      </Field>
+      <Field label="Rationale (not shown to the trainee)">
+        <Textarea
+          value={rationale}
+          onChange={(_e, d) => {
+            setRationale(d.value);
+          }}
+        />
+      </Field>
+    </ActionForm>
+  );
+}
+
+function TaskForm(props: { readonly task: { readonly id: string; readonly label: string }; readonly run: Run }) {
+  const [note, setNote] = useState('');
+  const send = useSend(props.run, '/tasks', { taskId: props.task.id, ...(note.trim() === '' ? {} : { note: note.trim() }) });
+  return (
+    <ActionForm label={`Complete: ${props.task.label}`} submitLabel="Mark as done" busyLabel="Saving…" doneMessage="Marked as done." problem={undefined} send={send}>
+      <Text>{props.task.label}</Text>
+      <Field label="Note (optional)">
+        <Input
+          value={note}
+          onChange={(_e, d) => {
+            setNote(d.value);
+          }}
+        />
+      </Field>
+    </ActionForm>
+  );
+}
+
+function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: Run }) {
+  const [reason, setReason] = useState('');
+  const [sure, setSure] = useState(false);
+  const send = useSend(props.run, props.kind === 'close' ? '/close' : '/withdraw', { reason: reason.trim() });
+  const problem = reason.trim() === '' ? 'Say why, for the record.' : !sure ? 'Tick the box to confirm.' : undefined;
+  return (
+    <ActionForm
+      label={props.kind === 'close' ? 'Close the case' : 'Record a withdrawal'}
+      submitLabel={props.kind === 'close' ? 'Close the case' : 'Record the withdrawal'}
+      busyLabel="Saving…"
+      doneMessage="The case is closed."
+      problem={problem}
+      send={send}
+    >
+      <Text>
+        {props.kind === 'close'
+          ? 'Closes the case outside its outcomes (for example, opened in error or the trainee transferred). Nothing more can be recorded on it.'
+          : 'Records that the trainee has withdrawn from the programme, and closes the case.'}
+      </Text>
+      <Field label="Reason">
+        <Textarea
+          value={reason}
+          onChange={(_e, d) => {
+            setReason(d.value);
+          }}
+        />
+      </Field>
+      <Checkbox
+        checked={sure}
+        label="I understand the case will be closed"
+        onChange={(_e, d) => {
+          setSure(d.checked === true);
+        }}
+      />
+    </ActionForm>
+  );
+}
+
+/** The trainee's perceptions: in their own words, or typed in by someone on the case at the meeting (`onBehalf`). */
+export function PerceptionsForm(props: { readonly view: CaseView; readonly run: Run; readonly onBehalf: boolean }) {
+  const [text, setText] = useState(props.view.plan?.perceptions?.text ?? '');
+  const send = useSend(props.run, '/perceptions', { text: text.trim() });
+  const trainee = props.view.people.find((p) => p.role === 'trainee')?.name ?? 'the trainee';
+  return (
+    <ActionForm
+      label={props.onBehalf ? 'The trainee’s perceptions, on their behalf' : 'Your perceptions of the concerns'}
+      submitLabel={props.onBehalf ? 'Save the trainee’s perceptions' : 'Save my perceptions'}
+      busyLabel="Saving…"
+      doneMessage={props.onBehalf ? 'The trainee’s perceptions are saved on the plan.' : 'Your perceptions are saved on the plan.'}
+      problem={text.trim() === '' ? 'Write how the concerns are seen before saving.' : undefined}
+      send={send}
+    >
+      <Field
+        label={props.onBehalf ? `How ${trainee} sees the concerns, as they said it` : 'How you see the concerns, in your own words'}
+        hint={props.onBehalf ? `Once ${trainee} records their own, only they can change them.` : 'Everyone on the case reads this before the plan is signed.'}
+      >
+        <Textarea
+          value={text}
+          rows={5}
+          resize="vertical"
+          onChange={(_e, d) => {
+            setText(d.value);
+          }}
+        />
+      </Field>
+    </ActionForm>
+  );
+}
+
+/**
+ * The actions this person can take on the case now, each folded under its name: extend the review,
+ * escalate, pause or resume, panels (convene, record a meeting and decision with quorum), stage
+ * tasks, close or withdraw. Trainees get only their perceptions (shown in its own section).
+ */
+export function CaseActions(props: { readonly view: CaseView; readonly procedure: ProcedureDefinition | undefined; readonly run: Run }) {
+  const session = useSession();
+  const { view, procedure, run } = props;
+  const standing = standingOf(view, session.me, session.user.upn);
+  if (view.status === 'closed' || !standing.staff) return null;
+  const limits = procedure === undefined ? undefined : extensionLimits(view, procedure);
+  const items: { readonly id: string; readonly title: string; readonly body: React.ReactNode }[] = [];
+  if (limits) items.push({ id: 'extend', title: 'Extend the review date', body: <ExtendForm limits={limits} run={run} /> });
+  const escalateTo = view.derived.escalateTo ?? [];
+  if (standing.courseTeam && escalateTo.length > 0) items.push({ id: 'escalate', title: 'Escalate the case', body: <EscalateForm options={escalateTo} run={run} /> });
+  if (view.paused) items.push({ id: 'resume', title: 'Resume the case', body: <ResumeForm view={view} run={run} /> });
+  else items.push({ id: 'pause', title: 'Pause the case (health or leave)', body: <PauseForm run={run} /> });
+  for (const panel of view.derived.panels ?? []) {
+    // Convened (and minuted) by the course team or the roles the procedure names for it.
+    const convenedBy = procedure?.panels.find((p) => p.id === panel.id)?.convenedBy ?? [];
+    if (!standing.courseTeam && !standing.roles.some((r) => convenedBy.includes(r))) continue;
+    const convened = openPanel(view, panel.id);
+    if (convened) items.push({ id: `meeting-${panel.id}`, title: `Record a meeting of the ${panel.title}`, body: <MeetingForm panel={panel} convened={convened} run={run} /> });
+    else items.push({ id: `convene-${panel.id}`, title: `Convene the ${panel.title}`, body: <ConveneForm panel={panel} run={run} /> });
+  }
+  for (const task of (view.derived.tasks ?? []).filter((t) => !t.done)) items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
+  if (standing.courseTeam) items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });
+  items.push({ id: 'withdraw', title: 'The trainee has withdrawn', body: <CloseForm kind="withdraw" run={run} /> });
+  return (
+    <Accordion collapsible multiple data-testid="case-actions">
+      {items.map((item) => (
+        <AccordionItem key={item.id} value={item.id}>
+          <AccordionHeader as="h3">{item.title}</AccordionHeader>
+          <AccordionPanel>{item.body}</AccordionPanel>
+        </AccordionItem>
+      ))}
+    </Accordion>
+  );
+}
+
+export { perceptionsOpen };

@@ -1,0 +1,738 @@
+import {
+  Button,
+  Checkbox,
+  Dropdown,
+  Field,
+  Input,
+  Link,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Option,
+  Radio,
+  RadioGroup,
+  Select,
+  Text,
+  Textarea,
+} from '@fluentui/react-components';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { casePath, navigate, useLinkHandler } from '../../app/router';
+import { useSession } from '../../app/session-context';
+import type { Versioned } from '../../api/client';
+import { getCase, getFramework, listAllCases, listProcedures, openCase, savePlan, type ProcedureDefinition } from '../../api/trellis-api';
+import type { CaseSummary, CaseView, FrameworkDetail, ProcedureSummary } from '../../api/types';
+import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
+import { formatDate, londonToday } from '../../shared/format';
+import type { LocalDate } from '../../../domain/calendar/index';
+import { loadProcedure } from '../actions/use-procedure';
+import {
+  actionParties,
+  catalogueOptions,
+  emptyConcern,
+  emptyDraft,
+  emptyTarget,
+  linkValue,
+  newKey,
+  openableStages,
+  openCaseBody,
+  peopleFor,
+  planBody,
+  planRulesFor,
+  reviewWindowFor,
+  STEP_TITLES,
+  stepProblems,
+  STEPS,
+  suggestReference,
+  type CatalogueOption,
+  type Link as StandardLink,
+  type Step,
+  type WizardDraft,
+} from './new-case-model';
+import { useWizardStyles } from './NewCaseWizard.styles';
+
+type Known = ReadonlyMap<string, readonly { readonly id: string; readonly name: string }[]>;
+
+/** People already on cases the caller can see, by role: offered so nobody retypes a mentor's address. */
+function knownPeople(cases: readonly CaseSummary[], procedureId: string): Known {
+  const byRole = new Map<string, Map<string, string>>();
+  for (const c of cases) {
+    if (c.procedureId !== procedureId) continue;
+    for (const p of c.people) {
+      const role = byRole.get(p.role) ?? new Map<string, string>();
+      role.set(p.id, p.name);
+      byRole.set(p.role, role);
+    }
+  }
+  return new Map([...byRole.entries()].map(([role, people]) => [role, [...people.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name))]));
+}
+
+function StandardsPicker(props: { readonly label: string; readonly options: readonly CatalogueOption[]; readonly links: readonly StandardLink[]; readonly onChange: (links: StandardLink[]) => void }) {
+  const selected = props.links.map(linkValue);
+  const chosen = props.options.filter((o) => selected.includes(o.value));
+  return (
+    <Field label={props.label} hint={chosen.length === 0 ? 'None chosen yet' : chosen.map((o) => o.code).join(', ')}>
+      <Dropdown
+        multiselect
+        placeholder="Choose standards"
+        selectedOptions={selected}
+        value={chosen.map((o) => o.code).join(', ')}
+        onOptionSelect={(_e, d) => {
+          props.onChange(props.options.filter((o) => d.selectedOptions.includes(o.value)).map((o) => ({ frameworkId: o.frameworkId, code: o.code })));
+        }}
+      >
+        {props.options.map((o) => (
+          <Option key={o.value} value={o.value} text={o.text}>
+            {o.text}
+          </Option>
+        ))}
+      </Dropdown>
+    </Field>
+  );
+}
+
+type Submission =
+  | { readonly state: 'idle' }
+  | { readonly state: 'opening' }
+  | { readonly state: 'saving_plan'; readonly opened: Versioned<CaseView> }
+  | { readonly state: 'failed'; readonly message: string; readonly opened: Versioned<CaseView> | undefined };
+
+/**
+ * Opening a case, driven by the procedure definition: procedure and reasons → trainee, people and
+ * placement → concerns linked to standards → targets with actions per party and the review date →
+ * check and open. The case is opened (POST /api/cases), then its plan saved (PUT …/plan); if the
+ * plan is refused, the case exists and the wizard keeps everything typed to send the plan again.
+ */
+export default function NewCaseWizard() {
+  const session = useSession();
+  const styles = useWizardStyles();
+  const toDashboard = useLinkHandler('/');
+  const me = session.me;
+  const today = (me?.today ?? londonToday()) as LocalDate;
+  // A channel tab's programme (?programme=) comes first; else the only programme the person looks after.
+  const channelProgramme = new URLSearchParams(window.location.search).get('programme')?.trim() ?? '';
+  const defaultProgramme = channelProgramme !== '' ? channelProgramme : me !== undefined && me.programmes !== 'all' && me.programmes.length === 1 ? (me.programmes[0] ?? '') : '';
+  const [draft, setDraft] = useState<WizardDraft>(() => emptyDraft(defaultProgramme));
+  const [step, setStep] = useState<Step>('procedure');
+  const [tried, setTried] = useState(false);
+  const [procedures, setProcedures] = useState<readonly ProcedureSummary[] | undefined>();
+  const [cases, setCases] = useState<readonly CaseSummary[]>([]);
+  const [procedure, setProcedure] = useState<ProcedureDefinition | undefined>();
+  const [frameworks, setFrameworks] = useState<readonly FrameworkDetail[]>([]);
+  const [loadError, setLoadError] = useState<string | undefined>();
+  const [submission, setSubmission] = useState<Submission>({ state: 'idle' });
+  const stepHeading = useRef<HTMLHeadingElement>(null);
+  const firstRender = useRef(true);
+
+  // Moving between steps puts the focus on the new step's heading, so keyboard and screen-reader users start at its top.
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    stepHeading.current?.focus();
+  }, [step]);
+
+  useEffect(() => {
+    let live = true;
+    Promise.all([listProcedures(session.api), listAllCases(session.api)]).then(
+      ([p, c]) => {
+        if (!live) return;
+        setProcedures(p);
+        setCases(c.items);
+      },
+      (error: unknown) => {
+        if (live) setLoadError(error instanceof Error ? error.message : 'The procedures could not be loaded.');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [session.api]);
+
+  const rules = procedure === undefined ? undefined : planRulesFor(procedure, draft.stageId);
+  useEffect(() => {
+    if (rules === undefined) return;
+    let live = true;
+    Promise.all(rules.frameworks.map((id) => getFramework(session.api, id))).then(
+      (list) => {
+        if (live) setFrameworks(list);
+      },
+      (error: unknown) => {
+        if (live) setLoadError(error instanceof Error ? error.message : 'The standards could not be loaded.');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [rules, session.api]);
+
+  const options = useMemo(() => catalogueOptions(frameworks), [frameworks]);
+  const known = useMemo(() => knownPeople(cases, draft.procedureId), [cases, draft.procedureId]);
+  const problems = stepProblems(step, draft, procedure, today);
+  const set = (change: Partial<WizardDraft>): void => {
+    setDraft((d) => ({ ...d, ...change }));
+  };
+
+  if (me !== undefined && !me.can.openCases) {
+    return (
+      <EmptyState title="Cases are opened by the course team">
+        <Text>If you are worried about a trainee’s progress, talk to their tutor or the course team; they open the case and add you to it.</Text>
+        <Link href="/" onClick={toDashboard}>
+          Back to your cases
+        </Link>
+      </EmptyState>
+    );
+  }
+  if (loadError !== undefined) return <ErrorNotice title="The new-case form could not be loaded" message={loadError} />;
+  if (procedures === undefined) return <Loading label="Loading the procedures…" />;
+
+  const chooseProcedure = (id: string): void => {
+    setProcedure(undefined);
+    setFrameworks([]);
+    set({ procedureId: id, stageId: '', reasons: [], people: [], concerns: [], targets: [], reviewDate: '' });
+    void loadProcedure(session.api, id).then(
+      (p) => {
+        setProcedure(p);
+        setDraft((d) => ({ ...d, reference: d.reference === '' ? suggestReference(p, today) : d.reference, people: peopleFor(p), stageId: p.stages[0]?.id ?? '', concerns: [emptyConcern()], targets: [emptyTarget()] }));
+      },
+      (error: unknown) => {
+        setLoadError(error instanceof Error ? error.message : 'The procedure could not be loaded.');
+      },
+    );
+  };
+
+  const index = STEPS.indexOf(step);
+  const visibleSteps = STEPS.filter((s) => rules !== undefined || (s !== 'concerns' && s !== 'targets'));
+  const go = (to: Step): void => {
+    setTried(false);
+    setStep(to);
+    window.scrollTo(0, 0);
+  };
+  const next = (): void => {
+    setTried(true);
+    if (problems.length > 0) return;
+    const following = visibleSteps[visibleSteps.indexOf(step) + 1];
+    if (following) go(following);
+  };
+  const back = (): void => {
+    const previous = visibleSteps[visibleSteps.indexOf(step) - 1];
+    if (previous) go(previous);
+  };
+
+  const savePlanOn = async (opened: Versioned<CaseView>): Promise<void> => {
+    const plan = planBody(draft);
+    if (plan === undefined) {
+      navigate(casePath(opened.data.id));
+      return;
+    }
+    setSubmission({ state: 'saving_plan', opened });
+    try {
+      // Read the case again: a plan saved by someone else meanwhile must not be overwritten blindly.
+      const current = await getCase(session.api, opened.data.id);
+      await savePlan(session.api, current, plan);
+      navigate(casePath(opened.data.id));
+    } catch (error) {
+      setSubmission({ state: 'failed', message: error instanceof Error ? error.message : 'The plan could not be saved.', opened });
+    }
+  };
+
+  const submit = async (): Promise<void> => {
+    setTried(true);
+    if (procedure === undefined || problems.length > 0) return;
+    if (submission.state === 'failed' && submission.opened !== undefined) {
+      await savePlanOn(submission.opened);
+      return;
+    }
+    setSubmission({ state: 'opening' });
+    let opened: Versioned<CaseView>;
+    try {
+      opened = await openCase(session.api, openCaseBody(draft, procedure));
+    } catch (error) {
+      setSubmission({ state: 'failed', message: error instanceof Error ? error.message : 'The case could not be opened.', opened: undefined });
+      return;
+    }
+    await savePlanOn(opened);
+  };
+
+  const roleLabel = (roleId: string): string => procedure?.roles.find((r) => r.id === roleId)?.label ?? roleId;
+  const busy = submission.state === 'opening' || submission.state === 'saving_plan';
+
+  return (
+    <div className={styles.page}>
+      <Link href="/" onClick={toDashboard}>
+        ← All cases
+      </Link>
+      <Text block as="h1" size={700} weight="semibold">
+        Open a case
+      </Text>
+      <nav aria-label="Steps">
+        <ol className={styles.steps}>
+          {visibleSteps.map((s, i) => (
+            <li key={s} className={s === step ? styles.current : styles.step} aria-current={s === step ? 'step' : undefined}>
+              {i + 1}. {STEP_TITLES[s]}
+            </li>
+          ))}
+        </ol>
+      </nav>
+      <section className={styles.panel} aria-labelledby="wizard-step-heading">
+        <h2 id="wizard-step-heading" ref={stepHeading} tabIndex={-1} className={styles.stepHeading}>
+          {STEP_TITLES[step]}
+        </h2>
+
+        {step === 'procedure' ? (
+          <>
+            <Field label="Procedure" required>
+              <RadioGroup
+                value={draft.procedureId}
+                onChange={(_e, d) => {
+                  chooseProcedure(d.value);
+                }}
+              >
+                {procedures.map((p) => (
+                  <Radio key={p.id} value={p.id} label={`${p.name} (${p.provider.name})`} />
+                ))}
+              </RadioGroup>
+            </Field>
+            {draft.procedureId !== '' && procedure === undefined ? <Loading label="Loading the procedure…" /> : null}
+            {procedure !== undefined ? (
+              <>
+                <Text className={styles.muted}>{procedure.purpose}</Text>
+                {openableStages(procedure).length > 1 ? (
+                  <Field label="Open at" hint="The procedure allows some cases to start at a later stage.">
+                    <Select
+                      value={draft.stageId}
+                      onChange={(_e, d) => {
+                        set({ stageId: d.value, targets: [emptyTarget()], reviewDate: '' });
+                      }}
+                    >
+                      {openableStages(procedure).map((s) => (
+                        <option key={s.id} value={s.id}>
+                          {s.title}
+                        </option>
+                      ))}
+                    </Select>
+                  </Field>
+                ) : (
+                  <Text>The case opens at {procedure.stages[0]?.title}.</Text>
+                )}
+                <Field label="Case reference" required hint="Suggested; change it to your own numbering if you have one.">
+                  <Input
+                    value={draft.reference}
+                    maxLength={60}
+                    onChange={(_e, d) => {
+                      set({ reference: d.value });
+                    }}
+                  />
+                </Field>
+                <fieldset className={styles.group}>
+                  <legend>Reasons for opening the case (at least one)</legend>
+                  {procedure.reasons.map((r) => (
+                    <Checkbox
+                      key={r.id}
+                      label={r.label}
+                      checked={draft.reasons.includes(r.id)}
+                      onChange={(_e, d) => {
+                        set({ reasons: d.checked === true ? [...draft.reasons, r.id] : draft.reasons.filter((x) => x !== r.id) });
+                      }}
+                    />
+                  ))}
+                </fieldset>
+              </>
+            ) : null}
+          </>
+        ) : null}
+
+        {step === 'people' && procedure !== undefined ? (
+          <>
+            {draft.people.map((p) => {
+              const role = procedure.roles.find((r) => r.id === p.role);
+              const required = role?.requiredOnCase === true || role?.side === 'trainee';
+              const suggestions = known.get(p.role) ?? [];
+              const update = (change: Partial<typeof p>): void => {
+                set({ people: draft.people.map((x) => (x.key === p.key ? { ...x, ...change } : x)) });
+              };
+              return (
+                <fieldset key={p.key} className={styles.group}>
+                  <legend>
+                    {roleLabel(p.role)}
+                    {required ? ' (needed on every case)' : ' (optional)'}
+                  </legend>
+                  {suggestions.length > 0 ? (
+                    <Field label={`Choose a ${roleLabel(p.role)} already on a case`}>
+                      <Select
+                        value=""
+                        onChange={(_e, d) => {
+                          const chosen = suggestions.find((s) => s.id === d.value);
+                          if (chosen) update({ name: chosen.name, email: chosen.id });
+                        }}
+                      >
+                        <option value="">Choose someone, or type below</option>
+                        {suggestions.map((s) => (
+                          <option key={s.id} value={s.id}>
+                            {s.name} ({s.id})
+                          </option>
+                        ))}
+                      </Select>
+                    </Field>
+                  ) : null}
+                  <div className={styles.pair}>
+                    <Field label={`${roleLabel(p.role)}: full name`}>
+                      <Input
+                        value={p.name}
+                        onChange={(_e, d) => {
+                          update({ name: d.value });
+                        }}
+                      />
+                    </Field>
+                    <Field label={`${roleLabel(p.role)}: email (sign-in name)`}>
+                      <Input
+                        type="email"
+                        value={p.email}
+                        onChange={(_e, d) => {
+                          update({ email: d.value });
+                        }}
+                      />
+                    </Field>
+                  </div>
+                  {!required || (role.multiple && draft.people.filter((x) => x.role === p.role).length > 1) ? (
+                    <div>
+                      <Button
+                        onClick={() => {
+                          set({ people: draft.people.filter((x) => x.key !== p.key) });
+                        }}
+                      >
+                        Remove this {roleLabel(p.role)}
+                      </Button>
+                    </div>
+                  ) : null}
+                </fieldset>
+              );
+            })}
+            <Field label="Add someone else to the case">
+              <Select
+                value=""
+                onChange={(_e, d) => {
+                  if (d.value !== '') set({ people: [...draft.people, { key: newKey('person'), role: d.value, name: '', email: '' }] });
+                }}
+              >
+                <option value="">Choose a role to add</option>
+                {procedure.roles
+                  .filter((r) => r.side !== 'trainee' && (r.multiple || !draft.people.some((p) => p.role === r.id)))
+                  .map((r) => (
+                    <option key={r.id} value={r.id}>
+                      {r.label}
+                    </option>
+                  ))}
+              </Select>
+            </Field>
+            <fieldset className={styles.group}>
+              <legend>Placement</legend>
+              <div className={styles.pair}>
+                <Field label="School" required>
+                  <Input
+                    value={draft.school}
+                    onChange={(_e, d) => {
+                      set({ school: d.value });
+                    }}
+                  />
+                </Field>
+                <Field label="Programme" required>
+                  {me !== undefined && me.programmes !== 'all' && me.programmes.length > 0 ? (
+                    <Select
+                      value={draft.programme}
+                      onChange={(_e, d) => {
+                        set({ programme: d.value });
+                      }}
+                    >
+                      <option value="">Choose the programme</option>
+                      {me.programmes.map((p) => (
+                        <option key={p} value={p}>
+                          {p}
+                        </option>
+                      ))}
+                    </Select>
+                  ) : (
+                    <Input
+                      value={draft.programme}
+                      onChange={(_e, d) => {
+                        set({ programme: d.value });
+                      }}
+                    />
+                  )}
+                </Field>
+                <Field label="Subject (optional)">
+                  <Input
+                    value={draft.subject}
+                    onChange={(_e, d) => {
+                      set({ subject: d.value });
+                    }}
+                  />
+                </Field>
+                <Field label="Phase (optional)">
+                  <Input
+                    value={draft.phase}
+                    onChange={(_e, d) => {
+                      set({ phase: d.value });
+                    }}
+                  />
+                </Field>
+              </div>
+            </fieldset>
+          </>
+        ) : null}
+
+        {step === 'concerns' && rules !== undefined ? (
+          <>
+            <Text>Describe each concern and link it to the standards it relates to ({frameworks.map((f) => f.name).join('; ') || 'loading the catalogue…'}).</Text>
+            {rules.fields.includes('concern_statement') ? (
+              <Field label="Concern statement (optional)" hint="The summary at the top of the form.">
+                <Textarea
+                  value={draft.concernStatement}
+                  resize="vertical"
+                  onChange={(_e, d) => {
+                    set({ concernStatement: d.value });
+                  }}
+                />
+              </Field>
+            ) : null}
+            {draft.concerns.map((c, i) => (
+              <fieldset key={c.key} className={styles.group}>
+                <legend>Concern {i + 1}</legend>
+                <Field label={`Concern ${i + 1}`}>
+                  <Textarea
+                    value={c.text}
+                    resize="vertical"
+                    onChange={(_e, d) => {
+                      set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, text: d.value } : x)) });
+                    }}
+                  />
+                </Field>
+                <StandardsPicker
+                  label={`Standards for concern ${i + 1}`}
+                  options={options}
+                  links={c.links}
+                  onChange={(links) => {
+                    set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, links } : x)) });
+                  }}
+                />
+                <div>
+                  <Button
+                    onClick={() => {
+                      set({ concerns: draft.concerns.filter((x) => x.key !== c.key) });
+                    }}
+                  >
+                    Remove concern {i + 1}
+                  </Button>
+                </div>
+              </fieldset>
+            ))}
+            <div>
+              <Button
+                onClick={() => {
+                  set({ concerns: [...draft.concerns, emptyConcern()] });
+                }}
+              >
+                Add a concern
+              </Button>
+            </div>
+          </>
+        ) : null}
+
+        {step === 'targets' && rules !== undefined && procedure !== undefined ? (
+          <TargetsStep draft={draft} set={set} procedure={procedure} options={options} today={today} />
+        ) : null}
+
+        {step === 'review' && procedure !== undefined ? (
+          <>
+            <dl className={styles.summary}>
+              {[
+                ['Procedure', `${procedure.name} (${procedure.provider.name})`],
+                ['Opens at', procedure.stages.find((s) => s.id === draft.stageId)?.title ?? procedure.stages[0]?.title ?? ''],
+                ['Reference', draft.reference],
+                ['Reasons', draft.reasons.map((r) => procedure.reasons.find((x) => x.id === r)?.label ?? r).join('; ')],
+                ...draft.people.filter((p) => p.name.trim() !== '').map((p) => [roleLabel(p.role), `${p.name} (${p.email})`]),
+                ['Placement', [draft.school, draft.subject, draft.phase].filter((x) => x.trim() !== '').join(' · ')],
+                ['Programme', draft.programme],
+                ['Concerns', String(draft.concerns.filter((c) => c.text.trim() !== '').length)],
+                ['Targets', String(draft.targets.filter((t) => t.text.trim() !== '').length)],
+                ['Review date', draft.reviewDate === '' ? 'Not set yet (set it before the plan is signed)' : formatDate(draft.reviewDate)],
+              ].map(([term, value], i) => (
+                <div key={`${term ?? ''}-${i}`} className={styles.contents}>
+                  <dt className={styles.term}>{term}</dt>
+                  <dd className={styles.definition}>{value}</dd>
+                </div>
+              ))}
+            </dl>
+            <Text>Opening the case tells the people on it, as {procedure.provider.shortName}’s procedure says. The plan is then drafted, signed and agreed.</Text>
+            {submission.state === 'opening' ? <Loading label="Opening the case…" /> : null}
+            {submission.state === 'saving_plan' ? <Loading label="Case opened. Saving the plan…" /> : null}
+            {submission.state === 'failed' ? (
+              submission.opened === undefined ? (
+                <ErrorNotice title="The case was not opened" message={submission.message} />
+              ) : (
+                <MessageBar intent="warning" layout="multiline" role="alert">
+                  <MessageBarBody>
+                    <MessageBarTitle>The case is open, but its plan was not saved</MessageBarTitle>
+                    {submission.message} Everything you typed is still here: correct it and select “Save the plan again”, or{' '}
+                    <Link href={casePath(submission.opened.data.id)}>open the case</Link> and draft the plan there.
+                  </MessageBarBody>
+                </MessageBar>
+              )
+            ) : null}
+          </>
+        ) : null}
+
+        {tried && problems.length > 0 ? (
+          <MessageBar intent="error" layout="multiline" role="alert">
+            <MessageBarBody>
+              <MessageBarTitle>Before you go on</MessageBarTitle>
+              <ul>
+                {problems.map((p) => (
+                  <li key={p}>{p}</li>
+                ))}
+              </ul>
+            </MessageBarBody>
+          </MessageBar>
+        ) : null}
+        <div className={styles.nav}>
+          {index > 0 ? (
+            <Button onClick={back} disabled={busy}>
+              Back
+            </Button>
+          ) : null}
+          {step === 'review' ? (
+            <Button appearance="primary" onClick={() => void submit()} disabled={busy}>
+              {submission.state === 'failed' && submission.opened !== undefined ? 'Save the plan again' : 'Open the case'}
+            </Button>
+          ) : (
+            <Button appearance="primary" onClick={next}>
+              Next
+            </Button>
+          )}
+        </div>
+      </section>
+    </div>
+  );
+}
+
+function TargetsStep(props: {
+  readonly draft: WizardDraft;
+  readonly set: (change: Partial<WizardDraft>) => void;
+  readonly procedure: ProcedureDefinition;
+  readonly options: readonly CatalogueOption[];
+  readonly today: LocalDate;
+}) {
+  const styles = useWizardStyles();
+  const { draft, set, procedure } = props;
+  const rules = planRulesFor(procedure, draft.stageId);
+  if (rules === undefined) return null;
+  const max = rules.maxTargets;
+  const parties = actionParties(procedure, rules);
+  const window = reviewWindowFor(procedure, rules, props.today);
+  const atMax = max !== undefined && draft.targets.length >= max;
+  // Checked as the date is typed, not only on "Next".
+  const dateProblem =
+    draft.reviewDate === ''
+      ? undefined
+      : draft.reviewDate < window.earliest
+        ? `Choose a date after ${formatDate(props.today)}.`
+        : window.latest !== undefined && draft.reviewDate > window.latest
+          ? `Too late: the latest review date is ${formatDate(window.latest)}.`
+          : undefined;
+  return (
+    <>
+      <Text role="status" data-testid="target-count">
+        {max === undefined ? `${draft.targets.length} ${draft.targets.length === 1 ? 'target' : 'targets'}.` : `${draft.targets.length} of at most ${max} ${max === 1 ? 'target' : 'targets'} (${rules.title}).`}
+        {rules.smartTargets ? ' Targets should be SMART: specific, measurable, achievable, realistic and timed.' : ''}
+      </Text>
+      {draft.targets.map((t, i) => {
+        const update = (change: Partial<typeof t>): void => {
+          set({ targets: draft.targets.map((x) => (x.key === t.key ? { ...x, ...change } : x)) });
+        };
+        return (
+          <fieldset key={t.key} className={styles.group}>
+            <legend>Target {i + 1}</legend>
+            <Field label={`Target ${i + 1}`}>
+              <Textarea
+                value={t.text}
+                resize="vertical"
+                onChange={(_e, d) => {
+                  update({ text: d.value });
+                }}
+              />
+            </Field>
+            <StandardsPicker
+              label={`Standards for target ${i + 1}${rules.targetsLinkedToFramework ? ' (at least one)' : ''}`}
+              options={props.options}
+              links={t.links}
+              onChange={(links) => {
+                update({ links });
+              }}
+            />
+            {parties.map((party) => (
+              <Field key={party.id} label={`Actions for the ${party.label} (target ${i + 1})`}>
+                <Textarea
+                  value={t.actions[party.id] ?? ''}
+                  onChange={(_e, d) => {
+                    update({ actions: { ...t.actions, [party.id]: d.value } });
+                  }}
+                />
+              </Field>
+            ))}
+            {rules.fields.includes('success_criteria') ? (
+              <Field label={`Success criteria (target ${i + 1})`}>
+                <Textarea
+                  value={t.successCriteria}
+                  onChange={(_e, d) => {
+                    update({ successCriteria: d.value });
+                  }}
+                />
+              </Field>
+            ) : null}
+            <div>
+              <Button
+                onClick={() => {
+                  set({ targets: draft.targets.filter((x) => x.key !== t.key) });
+                }}
+              >
+                Remove target {i + 1}
+              </Button>
+            </div>
+          </fieldset>
+        );
+      })}
+      <div>
+        <Button
+          disabled={atMax}
+          onClick={() => {
+            set({ targets: [...draft.targets, emptyTarget()] });
+          }}
+        >
+          Add a target
+        </Button>
+        {atMax ? <Text> {rules.title} allows at most {max} {max === 1 ? 'target' : 'targets'}.</Text> : null}
+      </div>
+      <fieldset className={styles.group}>
+        <legend>Review date</legend>
+        <Text data-testid="review-window">{window.explanation}</Text>
+        {window.skipped.length > 0 ? <Text>Not counted as working days: {window.skipped.join('; ')}.</Text> : null}
+        <Field
+          label="Review date (optional now; needed before signing)"
+          validationState={dateProblem === undefined ? 'none' : 'error'}
+          validationMessage={dateProblem}
+          hint={window.latest === undefined ? `After ${formatDate(props.today)}` : `Between ${formatDate(window.earliest)} and ${formatDate(window.latest)}`}
+        >
+          <Input
+            type="date"
+            value={draft.reviewDate}
+            min={window.earliest}
+            max={window.latest}
+            onChange={(_e, d) => {
+              set({ reviewDate: d.value });
+            }}
+          />
+        </Field>
+      </fieldset>
+    </>
+  );
+}

@@ -13,7 +13,7 @@ import {
 } from '../domain/ports.js';
 import { batchResultError, executeBatch, type BatchRequest, type BatchResult } from './graph/batch.js';
 import { DeltaCache } from './graph/delta.js';
-import { GraphStoreError, isConflictError } from './graph/errors.js';
+import { classifyGraphError, GraphStoreError, isConflictError } from './graph/errors.js';
 import { getAllPages, pathSegment } from './graph/graph-json.js';
 import { expandFields, fieldsHoldValues, listItemsPath, ListItemStore, parseListItem, type FieldValues, type ListItem, type ListRef } from './graph/items.js';
 import { eq } from './graph/odata.js';
@@ -133,10 +133,20 @@ export class GraphCaseRepository implements CaseRepository {
       throw new GraphStoreError('bad_request', `Events must continue case ${current.state.id} from version ${current.state.version}`);
     }
     const requests = [...this.eventRequests(result.events), ...this.projectionRequests(result.events, result.state)];
-    const outcome = await executeBatch(this.client, requests);
-    await this.assertEventsStored(current.state.id, result.events, outcome.results, current);
-    await this.settleProjections(requests, outcome.results);
-    const etag = await this.projectRow(result.state, current.etag);
+    let etag: string;
+    try {
+      const outcome = await executeBatch(this.client, requests);
+      await this.assertEventsStored(current.state.id, result.events, outcome.results, current);
+      await this.settleProjections(requests, outcome.results);
+      etag = await this.projectRow(result.state, current.etag);
+    } catch (error) {
+      // The events may be stored while the case row has not moved, so the row's eTag would still
+      // vouch for the cached state: forget it, and the next read replays the trail. (A conflict
+      // has already cached the case as it now is.)
+      if (!(error instanceof CaseConflictError)) this.forget(current.state.id);
+      this.wroteSinceSync = true;
+      throw error;
+    }
     const stored = { state: result.state, events: [...current.events, ...result.events], etag };
     this.wroteSinceSync = true;
     this.remember(stored);
@@ -146,9 +156,20 @@ export class GraphCaseRepository implements CaseRepository {
   async find(caseId: string): Promise<StoredCase | undefined> {
     const cached = await this.recentIfCurrent(caseId);
     if (cached) return cached;
+    const forgotten = this.forgotten.get(caseId) ?? 0;
     const stored = await this.read(caseId);
-    if (stored) this.remember(stored);
+    // A read that began before a failed write forgot this case may hold the state from before it.
+    if (stored && (this.forgotten.get(caseId) ?? 0) === forgotten) this.remember(stored);
     return stored;
+  }
+
+  /** How many times each case was forgotten after a failed write (see `find`). */
+  private readonly forgotten = new Map<string, number>();
+
+  private forget(caseId: string): void {
+    this.recent.delete(caseId);
+    if (this.forgotten.size >= RECENT_CASES) this.forgotten.clear();
+    this.forgotten.set(caseId, (this.forgotten.get(caseId) ?? 0) + 1);
   }
 
   /**
@@ -160,7 +181,10 @@ export class GraphCaseRepository implements CaseRepository {
     const cached = this.recent.get(caseId);
     const rowId = this.rowIds.get(caseId);
     if (!cached || cached.etag === '' || rowId === undefined) return undefined;
+    const forgotten = this.forgotten.get(caseId) ?? 0;
     await this.dashboard.sync();
+    // A failed write forgot the case while we waited: the row's eTag no longer vouches for this copy.
+    if ((this.forgotten.get(caseId) ?? 0) !== forgotten) return undefined;
     if (this.dashboard.get(rowId)?.eTag !== cached.etag) {
       this.recent.delete(caseId);
       return undefined;
@@ -379,7 +403,8 @@ export class GraphCaseRepository implements CaseRepository {
       if (error?.code === 'duplicate_key') continue;
       await this.client.api(request.url).post(request.body).catch((retryError: unknown) => {
         const text = retryError instanceof Error ? retryError.message : String(retryError);
-        if (!/duplicate values were found|nameAlreadyExists/i.test(text)) throw retryError;
+        // Classified like every other Graph failure, so a throttled retry is a 503 with Retry-After, not a 500.
+        if (!/duplicate values were found|nameAlreadyExists/i.test(text)) throw classifyGraphError(retryError, `Writing a projection row (${request.id})`);
       });
     }
   }

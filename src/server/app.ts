@@ -4,7 +4,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { isDomainError } from '../domain/errors.js';
 import { CaseDataError } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
-import { isGraphStoreError } from '../store/graph/errors.js';
+import { failureFromError, isGraphStoreError, toGraphStoreError } from '../store/graph/errors.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/verify-token.js';
 import { problemFromDomainError } from './http/domain-errors.js';
@@ -16,7 +16,12 @@ import { HOME_JS, TRELLIS_CSS } from './pages/assets.js';
 import { homePage } from './pages/home.js';
 import { casesRouter } from './routes/cases.js';
 import { catalogueRouter } from './routes/catalogue.js';
+import { meRouter } from './routes/me.js';
 import { reportsRouter } from './routes/reports.js';
+import { jobsRouter } from './routes/jobs.js';
+import { formPdfRouter, notificationsRouter } from './routes/notifications.js';
+import type { BackgroundNotifier } from './use-cases/notify-after-command.js';
+import type { NotifyRuntime } from './use-cases/notify-runtime.js';
 import type { UseCaseDeps } from './use-cases/deps.js';
 import { CaseNotFoundError, InputError, StaleCaseError } from './use-cases/errors.js';
 import { ReportNotAllowedError } from './use-cases/get-report.js';
@@ -46,6 +51,10 @@ export interface AppDeps {
   readonly tabDir?: string;
   /** What the tab needs to sign in (MSAL settings in tenant mode). */
   readonly clientConfig?: Readonly<Record<string, unknown>>;
+  /** Notifications: the outbox and senders, and the background notifier commands report to. Absent: nothing is sent. */
+  readonly notify?: { readonly runtime: NotifyRuntime; readonly background: BackgroundNotifier };
+  /** The bot's POST /api/messages (src/bot): it validates its own inbound tokens, so it sits before the bearer-authenticated /api. */
+  readonly messages?: express.RequestHandler;
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -85,7 +94,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const useCases: UseCaseDeps = { repository: deps.repository, procedures: deps.procedures, clock: deps.clock, logger: deps.logger };
+  const useCases: UseCaseDeps = { repository: deps.repository, procedures: deps.procedures, clock: deps.clock, logger: deps.logger, ...(deps.notify ? { notify: deps.notify.background.notify } : {}) };
 
   app.use(securityHeaders);
 
@@ -117,11 +126,17 @@ export function createApp(deps: AppDeps): express.Express {
     res.json(openApi);
   });
 
+  if (deps.messages) app.post('/api/messages', deps.messages);
   const api = express.Router();
+  // Jobs authenticate for themselves (a bearer token, or an external scheduler's job key).
+  if (deps.notify) app.use('/api/jobs', jobsRouter({ ...useCases, runtime: deps.notify.runtime, verifyToken: deps.verifyToken }));
   api.use(authenticate(deps.verifyToken));
   api.use(requireJsonBody);
   api.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: JSON_TYPES }));
   api.use(catalogueRouter(deps.procedures));
+  api.use('/me', meRouter(deps.clock));
+  api.use(formPdfRouter(useCases));
+  if (deps.notify) api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
   api.use('/cases', casesRouter(useCases));
   api.use('/reports', reportsRouter(useCases));
   app.use('/api', api);
@@ -184,9 +199,14 @@ function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCas
   }
   const parsed = bodyParserProblem(error);
   if (parsed) return parsed;
-  if (isGraphStoreError(error) && (error.code === 'throttled' || error.code === 'unavailable')) {
-    deps.logger.warn('store unavailable', { path: req.path, code: error.code, requestId: error.requestId });
-    return new HttpProblem(503, 'service_unavailable', 'Try again shortly', `${error.userMessage} Nothing was lost.`, {}, { 'Retry-After': String(error.retryAfterSeconds ?? 5) });
+  // The router could not decode a path segment (`/api/cases/%ZZ`).
+  if (error instanceof URIError) return invalidRequest('The address is not valid: a part of it is not correctly percent-encoded.');
+  // Adapters that talk to Graph directly (the notification outbox) throw the SDK's errors unclassified.
+  const failure = failureFromError(error);
+  const storeError = isGraphStoreError(error) ? error : failure ? toGraphStoreError(failure, `${req.method} ${req.path.slice(0, 200)}`, error) : undefined;
+  if (storeError && (storeError.code === 'throttled' || storeError.code === 'unavailable')) {
+    deps.logger.warn('store unavailable', { path: req.path, code: storeError.code, requestId: storeError.requestId });
+    return new HttpProblem(503, 'service_unavailable', 'Try again shortly', `${storeError.userMessage} Nothing was lost.`, {}, { 'Retry-After': String(Math.ceil(storeError.retryAfterSeconds ?? 5)) });
   }
   deps.logger.error('unexpected error', {
     method: req.method,

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { botSettingsFromEnv, type BotSettings } from '../bot/config.js';
 import { ConfigError, graphTargetFromEnv } from '../store/config.js';
+import { notifySettingsFromEnv, type NotifySettings } from './use-cases/notify-config.js';
 
 /**
  * Server configuration from the environment (and `.env` when present), validated at start
@@ -14,6 +16,9 @@ import { ConfigError, graphTargetFromEnv } from '../store/config.js';
  *   PUBLIC_URL                 the https origin people reach Trellis at (e.g. https://trellis.contoso.ac.uk)
  *   TRELLIS_COURSE_TEAM_PROGRAMMES   programmes members of the CourseTeam app role see, separated by ";" ("*" = all; default "*")
  *   PORT                       default 3978
+ *   TRELLIS_MAIL_FROM, TRELLIS_COURSE_MAILBOXES, TRELLIS_COURSE_MAILBOX, TRELLIS_SWEEP_AT, TRELLIS_REVIEW_LEAD_DAYS,
+ *   TRELLIS_ESCALATE_AFTER_DAYS, TRELLIS_JOB_KEY   notifications and the review sweep (use-cases/notify-config.ts)
+ *   BOT_ID, BOT_PASSWORD, BOT_TENANT_ID, TEAMS_APP_ID, BOT_SERVICE_URL   the bot (src/bot/config.ts)
  */
 export const DEFAULT_PORT = 3978;
 
@@ -34,6 +39,9 @@ export type ServerConfig =
       readonly auth: TenantAuthConfig;
       readonly courseTeamProgrammes: CourseTeamProgrammes;
       readonly graph: Extract<ReturnType<typeof graphTargetFromEnv>, { mode: 'tenant' }>;
+      readonly notify: NotifySettings;
+      /** The bot (src/bot/config.ts: BOT_ID, BOT_PASSWORD, TEAMS_APP_ID …). */
+      readonly bot: BotSettings;
     };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -94,6 +102,12 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     }
     if (url?.protocol !== 'https:') problems.push(`PUBLIC_URL must be an https:// address, got "${publicUrl}"`);
   }
+  const notify = notifySettingsFromEnv(env, problems);
+  const bot = botSettingsFromEnv(
+    env,
+    { clientId, tenantId, graphClientId: graph?.mode === 'tenant' ? graph.clientId : undefined, graphClientSecret: graph?.mode === 'tenant' ? graph.clientSecret : undefined },
+    problems,
+  );
   if (problems.length > 0 || graph?.mode !== 'tenant') throw new ConfigError(problems);
   return {
     mode: 'tenant',
@@ -102,6 +116,8 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     auth: { tenantId: tenantId.toLowerCase(), clientId: clientId.toLowerCase(), audiences: [...new Set([audience, clientId.toLowerCase()])] },
     courseTeamProgrammes: parseProgrammes(env.TRELLIS_COURSE_TEAM_PROGRAMMES),
     graph,
+    notify,
+    bot,
   };
 }
 

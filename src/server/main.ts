@@ -11,6 +11,12 @@ import { createApp } from './app.js';
 import { createTokenVerifier, entraJwksUrl } from './auth/verify-token.js';
 import type { ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from './logger.js';
+import { createNotifications } from './use-cases/notify-wiring.js';
+import type { CommandNotifier } from './use-cases/notify-after-command.js';
+import { createBot } from '../bot/bot.js';
+import { tenantIdentity } from '../bot/identity.js';
+import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
+import { ConversationStore } from '../store/conversations.js';
 
 /**
  * The composition root for tenant mode: Graph with the app's credentials, the repository on
@@ -32,6 +38,33 @@ export async function startTenantServer(
   const client = createGraphClient({ kind: 'tenant', tenantId: config.graph.tenantId, clientId: config.graph.clientId, clientSecret: config.graph.clientSecret });
   const site = await openTrellisSite(client, config.graph.siteId);
   const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(procedures) });
+  const conversations = new ConversationStore(client, site.lists.conversations);
+  // Bot Framework tokens are validated by the Teams SDK against BOT_ID (never unauthenticated here).
+  // Card actions notify like REST commands do; the notifier needs the bot's card senders, so it is bound once both exist.
+  const late: { notify?: CommandNotifier } = {};
+  const bot = await createBot({
+    mode: 'tenant',
+    useCases: { repository, procedures, clock: () => new Date(), logger, notify: (change) => late.notify?.(change) },
+    conversations,
+    links: { appId: config.bot.teamsAppId ?? config.bot.clientId, tabEntityId: MY_CASES_ENTITY_ID, publicUrl: config.publicUrl },
+    identity: tenantIdentity(conversations),
+    logger,
+    credentials: { clientId: config.bot.clientId, clientSecret: config.bot.clientSecret, tenantId: config.bot.tenantId },
+    defaultServiceUrl: () => config.bot.serviceUrl,
+    ...(config.bot.teamsAppId === undefined ? {} : { graph: { client, teamsAppId: config.bot.teamsAppId } }),
+  });
+  const notifications = createNotifications({
+    client,
+    outboxList: site.lists.outbox,
+    settings: config.notify,
+    repository,
+    procedures,
+    clock: () => new Date(),
+    logger,
+    caseLink: (caseId) => `${config.publicUrl}/cases/${encodeURIComponent(caseId)}`,
+    cardSenders: bot.senders,
+  });
+  late.notify = notifications.background.notify;
   const verifyToken = createTokenVerifier({
     keys: createRemoteJWKSet(entraJwksUrl(config.auth.tenantId)),
     tenantId: config.auth.tenantId,
@@ -45,6 +78,8 @@ export async function startTenantServer(
     verifyToken,
     config: { mode: 'tenant', publicUrl: config.publicUrl },
     logger,
+    notify: { runtime: notifications.runtime, background: notifications.background },
+    messages: bot.messages,
     tabDir: path.resolve('build', 'tab'),
     clientConfig: {
       msal: {
@@ -65,10 +100,12 @@ export async function startTenantServer(
   return {
     url: config.publicUrl,
     port,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => { resolve(); });
         server.closeAllConnections();
-      }),
+      });
+      await notifications.close();
+    },
   };
 }

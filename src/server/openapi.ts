@@ -56,11 +56,12 @@ export function openApiDocument(options: { readonly serverUrl: string }): JsonSc
   const paths: Record<string, Record<string, unknown>> = {
     '/api/health': { get: { summary: 'Is the server up; which mode; where Graph is (local mode)', security: [], responses: { '200': { description: 'OK' } } } },
     '/api/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } } },
+    '/api/me': { get: { summary: 'Who you are (name, upn, app roles, course-team programmes), what the tab should offer you (`can`: openCases, seeReports, configureChannelTab) and today in England', responses: { '200': { description: 'You' }, '401': errors['401'] } } },
     '/api/procedures': { get: { summary: 'The procedures this server runs', responses: { '200': { description: 'Procedures' }, '401': errors['401'] } } },
     '/api/procedures/{id}': { get: { summary: 'One procedure definition in full', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'The procedure' }, '401': errors['401'], '404': problem('No such procedure') } } },
     '/api/frameworks/{id}': { get: { summary: "A standards catalogue (Teachers' Standards, a provider tracker)", parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'The framework' }, '401': errors['401'], '404': problem('No such framework') } } },
     '/api/cases': {
-      get: { summary: 'Cases you may see, filtered and paged', parameters: queryParameters(listCasesQuerySchema), responses: { '200': { description: 'A page of case summaries' }, '400': errors['400'], '401': errors['401'] } },
+      get: { summary: 'Cases you may see, filtered and paged; `today` is the server’s date in England (the dev clock in local mode)', parameters: queryParameters(listCasesQuerySchema), responses: { '200': { description: 'A page of case summaries' }, '400': errors['400'], '401': errors['401'] } },
       post: {
         summary: 'Open a case',
         requestBody: { required: true, content: { 'application/json': { schema: toSchema(openCaseRequestSchema) } } },

@@ -8,7 +8,7 @@ import type { DevClock } from './dev-clock.js';
 import type { DevKeys } from './dev-keys.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { outboxPage, SIGN_IN_JS, signInPage } from './pages.js';
+import { outboxPage, safeReturnTo, SIGN_IN_JS, signInPage, type ChatActivity } from './pages.js';
 
 /** The Adaptive Cards browser bundle, served to the outbox page from our own origin (the CSP allows no other). */
 const ADAPTIVE_CARDS_BUNDLE = createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js');
@@ -26,6 +26,8 @@ export interface DevRouteDeps {
   readonly realNow: () => Date;
   readonly procedures: readonly Procedure[];
   readonly inspect: () => EmulatorInspection;
+  /** What the bot sent through the dev connector (1:1 cards, replies), shown on the outbox page. */
+  readonly chatActivities?: () => readonly ChatActivity[];
 }
 
 const signInSchema = z.strictObject({ upn: z.string().trim().min(1).max(320) });
@@ -52,8 +54,8 @@ export function devRouter(deps: DevRouteDeps): Router {
   router.get('/personas', (_req, res) => {
     res.json({ items: people });
   });
-  router.get('/sign-in', (_req, res) => {
-    res.type('html').send(signInPage(people, londonDateOf(deps.clock.now())));
+  router.get('/sign-in', (req, res) => {
+    res.type('html').send(signInPage(people, londonDateOf(deps.clock.now()), safeReturnTo(req.query.returnTo)));
   });
   router.post('/sign-in', async (req, res) => {
     const parsed = signInSchema.safeParse(req.body ?? {});
@@ -78,10 +80,11 @@ export function devRouter(deps: DevRouteDeps): Router {
   router.get('/outbox', (req, res) => {
     const inspection = deps.inspect();
     if (req.query.format !== 'json' && req.accepts(['json', 'html']) === 'html') {
-      res.type('html').send(outboxPage(inspection));
+      res.type('html').send(outboxPage(inspection, deps.chatActivities?.() ?? []));
       return;
     }
     const { counters: _counters, ...outbox } = inspection;
+    // Chat activities as JSON: GET /dev/connector/activities.
     res.json(outbox);
   });
   router.get('/outbox/mails/:mailId/attachments/:index', (req, res) => {

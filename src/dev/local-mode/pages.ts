@@ -4,7 +4,26 @@ import type { Persona } from './personas.js';
 
 /** The dev pages of local mode: sign in as a demo person; see what Trellis "sent". All text escaped. */
 
-export function signInPage(personas: readonly Persona[], today: string): string {
+/**
+ * Where to go after signing in: only a path on this origin ("/cases/abc"), so a link cannot send
+ * someone elsewhere after they sign in. Anything else (absolute, protocol-relative, backslashes,
+ * control characters) is ignored and they land on the dashboard.
+ */
+export function safeReturnTo(value: unknown): string {
+  if (typeof value !== 'string' || value.length > 500) return '/';
+  let hasControl = false;
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) hasControl = true;
+  if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\') || hasControl) return '/';
+  try {
+    const resolved = new URL(value, 'http://trellis.invalid');
+    if (resolved.origin !== 'http://trellis.invalid') return '/';
+    return `${resolved.pathname}${resolved.search}${resolved.hash}`;
+  } catch {
+    return '/';
+  }
+}
+
+export function signInPage(personas: readonly Persona[], today: string, returnTo = '/'): string {
   const providers = [...new Set(personas.map((p) => p.provider))];
   return page({
     title: 'Trellis — sign in as a demo person',
@@ -12,7 +31,7 @@ export function signInPage(personas: readonly Persona[], today: string): string 
     body: html`
 <h1>Sign in as a demo person</h1>
 <p class="banner">Local mode: nobody here is real, and no e-mail leaves this machine. Today is ${today} on the dev clock (POST /dev/clock to move it).</p>
-<p id="status" class="muted" role="status"></p>
+<p id="status" class="muted" role="status" data-return-to="${returnTo}"></p>
 ${providers.map(
   (provider) => html`<h2>${provider}</h2>
 <ul class="persona-list">
@@ -37,7 +56,8 @@ export const SIGN_IN_JS = `
         .then(function (body) {
           if (!body.token) { status.textContent = body.detail || 'Could not sign in.'; return; }
           localStorage.setItem('trellis.token', body.token);
-          location.href = '/';
+          var to = status.getAttribute('data-return-to') || '/';
+          location.href = to.charAt(0) === '/' && to.charAt(1) !== '/' && to.charAt(1) !== '\\\\' ? to : '/';
         })
         .catch(function () { status.textContent = 'Could not reach the server.'; });
     });
@@ -45,7 +65,24 @@ export const SIGN_IN_JS = `
 })();
 `;
 
-export function outboxPage(inspection: EmulatorInspection): string {
+/** An activity the bot sent through the dev connector (src/dev/local-mode/dev-connector.ts). */
+export interface ChatActivity {
+  readonly conversationId: string;
+  readonly at: string;
+  readonly activity: unknown;
+}
+
+/** The Adaptive Cards in an activity's attachments (anything else is shown as JSON). */
+function cardsOf(activity: unknown): unknown[] {
+  const attachments = (activity as { attachments?: unknown } | null)?.attachments;
+  if (!Array.isArray(attachments)) return [];
+  return attachments.flatMap((a: unknown) => {
+    const { contentType, content } = (a ?? {}) as { contentType?: unknown; content?: unknown };
+    return contentType === 'application/vnd.microsoft.card.adaptive' && typeof content === 'object' && content !== null ? [content] : [];
+  });
+}
+
+export function outboxPage(inspection: EmulatorInspection, chatActivities: readonly ChatActivity[] = []): string {
   return page({
     title: 'Trellis — outbox',
     scripts: ['/dev/assets/adaptivecards.js', '/dev/assets/outbox.js'],
@@ -78,6 +115,14 @@ ${inspection.channelMessages.map(
 ${m.cards.length > 0 ? m.cards.map((card) => html`<div class="card-host" data-card="${JSON.stringify(card)}"></div>`) : html`<pre>${JSON.stringify(m.body, null, 2)}</pre>`}
 <details><summary>Card JSON</summary><pre>${JSON.stringify(m.cards, null, 2)}</pre></details></article>`,
 )}
+<h2>Teams chat cards and bot messages (${chatActivities.length})</h2>
+${chatActivities.map((a) => {
+  const cards = cardsOf(a.activity);
+  const text = (a.activity as { text?: unknown } | null)?.text;
+  return html`<article><p class="muted">${a.at} — conversation ${a.conversationId}</p>
+${cards.length > 0 ? cards.map((card) => html`<div class="card-host" data-card="${JSON.stringify(card)}"></div>`) : html`<pre>${typeof text === 'string' ? text : JSON.stringify(a.activity, null, 2)}</pre>`}
+<details><summary>Activity JSON</summary><pre>${JSON.stringify(a.activity, null, 2)}</pre></details></article>`;
+})}
 <h2>App installs (${inspection.installs.length})</h2>
 <ul>${inspection.installs.map((i) => html`<li>${i.userId} — ${i.installedDateTime}</li>`)}</ul>
 <p><a href="/">Home</a> · <a href="/dev/sign-in">Sign in</a> · <a href="/dev/outbox?format=json">As JSON</a></p>`,

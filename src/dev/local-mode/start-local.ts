@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Express } from 'express';
+import { Router, type Express } from 'express';
 import { SEED_PROCEDURES } from '../../domain/procedures/index.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { createApp } from '../../server/app.js';
@@ -18,6 +18,15 @@ import { loadDemoData, type DemoLoadResult } from './demo-data.js';
 import { loadDevClock, type DevClock } from './dev-clock.js';
 import { loadOrCreateDevKeys, type DevKeys } from './dev-keys.js';
 import { devRouter } from './dev-routes.js';
+import { createBot, type TrellisBot } from '../../bot/bot.js';
+import { directoryIdentity } from '../../bot/identity.js';
+import { MY_CASES_ENTITY_ID } from '../../cards/deep-links.js';
+import { ConversationStore } from '../../store/conversations.js';
+import { createDevConnector, type DevConnector } from './dev-connector.js';
+import { personas } from './personas.js';
+import { localNotifySettings } from '../../server/use-cases/notify-config.js';
+import { createNotifications, type Notifications } from '../../server/use-cases/notify-wiring.js';
+import type { CommandNotifier } from '../../server/use-cases/notify-after-command.js';
 
 /**
  * Local mode, the embedded default (DESIGN.md "Local mode"): the Graph emulator in the data
@@ -36,7 +45,14 @@ export interface LocalModeOptions {
   readonly realNow?: () => Date;
   /** The built tab to serve at `/` (build/tab); the plain home page without it. */
   readonly tabDir?: string;
+  /** The in-process scheduler for the review sweep (default on; tests drive sweeps by hand). */
+  readonly schedule?: boolean;
+  /** Where the bot sends proactive cards: the Agents Playground's `_connector` when it runs; the dev connector otherwise. */
+  readonly botServiceUrl?: string;
 }
+
+/** The Teams app id local mode uses: `npm run package`'s default TEAMS_APP_ID (scripts/package-app.ts). */
+export const LOCAL_TEAMS_APP_ID = '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f';
 
 export interface RunningLocalMode {
   readonly url: string;
@@ -48,6 +64,12 @@ export interface RunningLocalMode {
   readonly clock: DevClock;
   /** What the demo load did on this start; undefined when it had been loaded before. */
   readonly demo: DemoLoadResult | undefined;
+  /** The outbox, senders and scheduler (demo course mailboxes; everything lands in /dev/outbox). */
+  readonly notifications: Notifications;
+  /** The bot at POST /api/messages; `bot.senders` are the chat and channel card senders. */
+  readonly bot: TrellisBot;
+  /** What the bot sent with no Teams attached: GET /dev/connector/activities. */
+  readonly connector: DevConnector;
   close(): Promise<void>;
 }
 
@@ -95,6 +117,38 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       now: realNow,
     });
     let publicUrl = `http://localhost:${options.port}`;
+    const connector = createDevConnector(realNow);
+    const roleLabel = (procedureId: string, roleId: string): string =>
+      procedures.find((p) => p.id === procedureId)?.roles.find((r) => r.id === roleId)?.label ?? roleId;
+    // Card actions notify like REST commands do; the notifier needs the bot's card senders, so it is bound once both exist.
+    const late: { notify?: CommandNotifier } = {};
+    const bot = await createBot({
+      mode: 'local',
+      useCases: { repository, procedures, clock: () => clock.now(), logger, notify: (change) => late.notify?.(change) },
+      conversations: new ConversationStore(client, site.lists.conversations),
+      links: { appId: LOCAL_TEAMS_APP_ID, tabEntityId: MY_CASES_ENTITY_ID, get publicUrl() { return publicUrl; } },
+      // A Teams user is the demo person whose dev object id matches (src/bot/identity.ts).
+      identity: directoryIdentity(personas(roleLabel)),
+      logger,
+      defaultServiceUrl: () => options.botServiceUrl ?? `${publicUrl}/dev/connector`,
+      graph: { client, teamsAppId: LOCAL_TEAMS_APP_ID },
+    });
+    const devRoutes = Router();
+    devRoutes.use('/connector', connector.router);
+    devRoutes.use(devRouter({ keys, clock, realNow, procedures, inspect: () => emulator.inspect(), chatActivities: connector.activities }));
+    const notifications = createNotifications({
+      client,
+      outboxList: site.lists.outbox,
+      settings: localNotifySettings(procedures),
+      repository,
+      procedures,
+      clock: () => clock.now(),
+      logger,
+      caseLink: (caseId) => `${publicUrl}/cases/${encodeURIComponent(caseId)}`,
+      cardSenders: bot.senders,
+      ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+    });
+    late.notify = notifications.background.notify;
     const config = { mode: 'local' as const, get publicUrl() { return publicUrl; }, graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } };
     const app = createApp({
       repository,
@@ -103,7 +157,9 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       verifyToken,
       config,
       logger,
-      devRoutes: devRouter({ keys, clock, realNow, procedures, inspect: () => emulator.inspect() }),
+      notify: { runtime: notifications.runtime, background: notifications.background },
+      devRoutes,
+      messages: bot.messages,
       ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
     });
     // Loopback only: dev sign-in mints tokens for anyone, so it must not be reachable from the network.
@@ -125,12 +181,16 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       keys,
       clock,
       demo,
+      notifications,
+      bot,
+      connector,
       close: () => {
         closing ??= (async () => {
           await new Promise<void>((resolve) => {
             server.close(() => { resolve(); });
             server.closeAllConnections();
           });
+          await notifications.close();
           await emulator.close();
         })();
         return closing;

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import { londonDateOf } from '../../domain/calendar/index.js';
 import { callerOf } from '../auth/authenticate.js';
 import { expectedVersionOf } from '../http/conditional.js';
 import { invalidRequest, notFound } from '../http/problem.js';
@@ -33,7 +34,8 @@ export function casesRouter(deps: UseCaseDeps): Router {
 
   router.get('/', async (req, res) => {
     const page = await listCases(deps, callerOf(res), req.query);
-    res.json(page);
+    // The server's today (the dev clock in local mode): the tab counts "due this week" and "overdue" from it.
+    res.json({ ...page, today: londonDateOf(deps.clock()) });
   });
 
   router.post('/', async (req, res) => {

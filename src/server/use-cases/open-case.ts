@@ -27,5 +27,6 @@ export async function openCase(deps: UseCaseDeps, caller: Caller, body: unknown,
   const result = openCaseCommand({ procedure, calendar: calendarFor(procedure), now: deps.clock(), actor }, { caseId, previousCases }, input);
   const stored = await deps.repository.create(result);
   deps.logger.info('case opened', { caseId, procedureId, actor: actor.id });
+  deps.notify?.({ procedure, before: undefined, after: stored.state, events: result.events });
   return { stored, procedure };
 }

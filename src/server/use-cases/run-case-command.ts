@@ -49,5 +49,6 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
     throw error;
   }
   deps.logger.info('case command', { caseId: stored.state.id, command: request.command, actor: actor.id, version: saved.state.version });
+  deps.notify?.({ procedure, before: stored.state, after: saved.state, events: result.events });
   return { stored: saved, procedure, access: visible.access, eventsAdded: result.events.length };
 }

@@ -177,6 +177,12 @@ describe('bot at /api/messages', () => {
     const after = await current();
     expect(after.state.reviews.length).toBe(activeCase.state.reviews.length + 1);
     expect(after.state.reviews.at(-1)?.outcomeId).toBe(outcome.id);
+    // A review recorded in the card is notified like one recorded in the tab: the course mailbox gets the email.
+    await local.notifications.background.idle();
+    const reviewMails = local.emulator.inspect().mails.filter((m) =>
+      m.internetMessageHeaders.some((h) => h.name === 'x-trellis-key' && h.value.includes(after.state.id) && h.value.includes('review_recorded')),
+    );
+    expect(reviewMails.length).toBeGreaterThan(0);
 
     // Anyone refreshing the old card now sees the recorded outcome.
     const refreshed = await cardAction(reviewerUpn, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version: activeCase.state.version, card: 'review_form' });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
+import { z } from 'zod';
 import { parseLocalDate as d } from '../domain/calendar/index.js';
 import { calendarFor, editPlan, openCase, recordReview, signPlan, type CommandContext } from '../domain/case/index.js';
 import { engineTestProcedure as procedure } from '../domain/case/fixtures.js';
@@ -9,6 +10,7 @@ import { CaseConflictError, type StoredCase } from '../domain/ports.js';
 import { GraphCaseRepository } from './case-repository.js';
 import { roleSidesOf } from './case-rows.js';
 import { ListItemStore } from './graph/items.js';
+import { eq } from './graph/odata.js';
 import { caseRowSchema } from './lists.js';
 import { openTrellisSite, type TrellisSite } from './case-repository.js';
 import { provisionLists } from './graph/provision.js';
@@ -86,6 +88,37 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
     const found = await repo.find(caseId('c-review'));
     expect(found?.state.status).toBe('closed');
     expect(found?.etag).toBe(saved.etag);
+  });
+
+  itEmulatorOnly('writes projection rows that stayed throttled on the next append, also from another process', async () => {
+    const opened = await openStored('c-repair');
+    const drafted = await repo.append(opened, editPlan(ctx(as(opened.state, 'tutor')), opened.state, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2), withdrawSignatures: false }));
+    const signatures = new ListItemStore(target().client, site.lists.signatures, { fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose() });
+    const signedRoles = async (): Promise<string[]> => {
+      const roles: string[] = [];
+      for await (const page of signatures.queryItems({ filter: eq('CaseId', caseId('c-repair')), select: ['CaseId', 'Role'], top: 50 })) roles.push(...page.map((item) => String(item.fields.Role)));
+      return roles.sort();
+    };
+    // The Signatures row is throttled in the $batch and again when written directly.
+    emulator().setFaults({ rules: [{ name: 'signatures-throttled', kind: 'fail', status: 429, retryAfterSeconds: 120, method: 'POST', path: `sites/*/lists/${site.lists.signatures.listId}/items`, times: 2 }] });
+    const traineeName = drafted.state.people.find((p) => p.role === 'trainee')?.name ?? '';
+    await expect(repo.append(drafted, signPlan(ctx(as(drafted.state, 'trainee')), drafted.state, { role: 'trainee', typedName: traineeName }))).rejects.toMatchObject({ code: 'throttled' });
+    emulator().setFaults({});
+    expect(repo.hasPendingProjections(caseId('c-repair'))).toBe(true);
+    expect(await signedRoles()).toEqual([]);
+    // Another process (nothing remembered): the case row lagging the trail tells it.
+    const other = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
+    const signed = await other.find(caseId('c-repair'));
+    if (!signed) throw new Error('case not found');
+    expect(signed.state.plan?.signatures.map((s) => s.role)).toEqual(['trainee']);
+    expect(other.hasPendingProjections(caseId('c-repair'))).toBe(true);
+    const agreed = await other.append(signed, signPlan(ctx(as(signed.state, 'mentor')), signed.state, { role: 'mentor', typedName: 'Mentor' }));
+    expect(await signedRoles()).toEqual(['mentor', 'trainee']);
+    expect(other.hasPendingProjections(caseId('c-repair'))).toBe(false);
+    // Up to date again: a fresh read finds nothing to repair.
+    const fresh = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
+    expect((await fresh.find(caseId('c-repair')))?.etag).toBe(agreed.etag);
+    expect(fresh.hasPendingProjections(caseId('c-repair'))).toBe(false);
   });
 
   it('lets exactly one of two writers with the same version win; the other gets the current case', async () => {

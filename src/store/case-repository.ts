@@ -58,6 +58,8 @@ const EVENTS_PAGE = 5000;
 const ROW_UPDATE_ATTEMPTS = 5;
 /** Cases kept for repeat reads; each is its state and trail, a few kilobytes. */
 const RECENT_CASES = 2000;
+/** Cases remembered as having projection rows to write again (only failed writes add one). */
+const PENDING_REPAIRS = 10_000;
 /** How long a dashboard load may reuse the last delta sync (other instances' writes show after this). */
 const DASHBOARD_FRESH_MS = 1000;
 /** Distinct dashboard questions remembered between changes. */
@@ -83,6 +85,12 @@ function failed(result: BatchResult): boolean {
  *
  * Round trips: reading a case is one `$batch` (row + events); saving a command is one `$batch`
  * (events and projection rows) plus one PATCH of the case row.
+ *
+ * Projection repair: the case row moves forward only after every projection row of the write is
+ * in, so a row whose CaseVersion lags the trail (seen on read) marks events whose projection rows
+ * may be missing; so does a failed projection write in this process. The next append of that case
+ * writes those rows again in its `$batch` (they are keyed, so a row already there is a duplicate
+ * and is skipped). In the normal case nothing extra is sent.
  */
 export class GraphCaseRepository implements CaseRepository {
   private readonly cases: ListItemStore<CaseRow>;
@@ -112,7 +120,8 @@ export class GraphCaseRepository implements CaseRepository {
     ];
     const outcome = await executeBatch(this.client, requests);
     await this.assertEventsStored(opened.state.id, opened.events, outcome.results, undefined);
-    await this.settleProjections(requests, outcome.results);
+    // The row is already written at this version, so only this process can tell the rows are missing.
+    await this.settleProjections(opened.state.id, 1, requests, outcome.results);
     const row = outcome.get('row');
     if (!failed(row)) {
       const item = this.cases.parseItem(row.body, 'Creating a case row');
@@ -132,13 +141,19 @@ export class GraphCaseRepository implements CaseRepository {
     if (first?.seq !== current.state.version + 1) {
       throw new GraphStoreError('bad_request', `Events must continue case ${current.state.id} from version ${current.state.version}`);
     }
-    const requests = [...this.eventRequests(result.events), ...this.projectionRequests(result.events, result.state)];
+    const caseId = current.state.id;
+    // Projection rows of earlier events that may be missing (see the class comment), written again.
+    const repairFrom = this.projectionsPending.get(caseId);
+    const repairs = repairFrom === undefined ? [] : this.projectionRequests(current.events.filter((e) => e.seq >= repairFrom), result.state, 'r');
+    const requests = [...this.eventRequests(result.events), ...this.projectionRequests(result.events, result.state), ...repairs];
     let etag: string;
     try {
       const outcome = await executeBatch(this.client, requests);
-      await this.assertEventsStored(current.state.id, result.events, outcome.results, current);
-      await this.settleProjections(requests, outcome.results);
+      await this.assertEventsStored(caseId, result.events, outcome.results, current);
+      await this.settleProjections(caseId, Math.min(repairFrom ?? first.seq, first.seq), requests, outcome.results);
       etag = await this.projectRow(result.state, current.etag);
+      // Every projection row up to this version is in (a newer failure would have re-marked the case).
+      if (this.projectionsPending.get(caseId) === repairFrom) this.projectionsPending.delete(caseId);
     } catch (error) {
       // The events may be stored while the case row has not moved, so the row's eTag would still
       // vouch for the cached state: forget it, and the next read replays the trail. (A conflict
@@ -237,6 +252,10 @@ export class GraphCaseRepository implements CaseRepository {
     }
     const row = rows[0];
     if (row) this.rowIds.set(caseId, row.id);
+    // The row moves only after the projection rows of a write are in: a lagging (or missing) row
+    // means the events after it may lack theirs (a failed or interrupted write).
+    const projected = row?.fields.CaseVersion ?? 0;
+    if (projected < state.version) this.markProjectionsPending(caseId, projected + 1);
     // With no row yet (a crash between the trail and its projection) the next append creates it.
     return { state, events, etag: row?.eTag ?? '' };
   }
@@ -347,11 +366,33 @@ export class GraphCaseRepository implements CaseRepository {
     return last === undefined ? undefined : `e${last.seq}`;
   }
 
-  private projectionRequests(events: readonly CaseEvent[], state: CaseState): BatchRequest[] {
-    const after = this.lastEventId(events);
+  /**
+   * Projection rows of `events`: `p…` ones for the events being written, after the last of them;
+   * `r…` ones re-writing rows of events already in the trail, on their own.
+   */
+  private projectionRequests(events: readonly CaseEvent[], state: CaseState, prefix: 'p' | 'r' = 'p'): BatchRequest[] {
+    const after = prefix === 'p' ? this.lastEventId(events) : undefined;
     return events.flatMap((event) =>
-      projectionRows(event, state).map((row, index) => this.post(`p${event.seq}x${index}`, this.site.lists[row.list], row.fields, after)),
+      projectionRows(event, state).map((row, index) => this.post(`${prefix}${event.seq}x${index}`, this.site.lists[row.list], row.fields, after)),
     );
+  }
+
+  /** Per case, the first event seq whose projection rows may be missing; written again on the next append. */
+  private readonly projectionsPending = new Map<string, number>();
+
+  private markProjectionsPending(caseId: string, fromSeq: number): void {
+    const known = this.projectionsPending.get(caseId);
+    this.projectionsPending.set(caseId, Math.min(known ?? fromSeq, fromSeq));
+    // Bounded like the other caches; a dropped case whose row lags is found again when read.
+    if (this.projectionsPending.size > PENDING_REPAIRS) {
+      const oldest = this.projectionsPending.keys().next();
+      if (oldest.done !== true) this.projectionsPending.delete(oldest.value);
+    }
+  }
+
+  /** Whether the case has projection rows waiting to be written again (for tests). */
+  hasPendingProjections(caseId: string): boolean {
+    return this.projectionsPending.has(caseId);
   }
 
   /**
@@ -393,10 +434,23 @@ export class GraphCaseRepository implements CaseRepository {
     }
   }
 
-  /** Projection rows are keyed; a duplicate is the row already written. Anything else is retried once directly. */
-  private async settleProjections(requests: readonly BatchRequest[], results: readonly BatchResult[]): Promise<void> {
+  /**
+   * Projection rows are keyed; a duplicate is the row already written. Anything else is retried
+   * once directly; if that fails too, the case is marked so that the next append writes the rows
+   * of events from `fromSeq` on again.
+   */
+  private async settleProjections(caseId: string, fromSeq: number, requests: readonly BatchRequest[], results: readonly BatchResult[]): Promise<void> {
+    try {
+      await this.retryFailedProjections(requests, results);
+    } catch (error) {
+      this.markProjectionsPending(caseId, fromSeq);
+      throw error;
+    }
+  }
+
+  private async retryFailedProjections(requests: readonly BatchRequest[], results: readonly BatchResult[]): Promise<void> {
     for (const request of requests) {
-      if (!request.id.startsWith('p')) continue;
+      if (!request.id.startsWith('p') && !request.id.startsWith('r')) continue;
       const result = results.find((r) => r.id === request.id);
       if (!result || !failed(result)) continue;
       const error = batchResultError(result, `Writing a projection row (${request.id})`);

@@ -1,6 +1,6 @@
 import type { Procedure } from '../../domain/procedure/schema';
 import type { ApiClient, Download, Versioned } from './client';
-import type { CaseEventsPage, CaseListPage, CaseSummary, CaseView, FrameworkDetail, Me, ProcedureSummary, Report } from './types';
+import type { CaseEventsPage, CaseListPage, CaseSummary, CaseView, FrameworkDetail, Me, Plan, ProcedureSummary, Report } from './types';
 
 /** The REST calls the tab makes, named after what they do (paths as in GET /api/openapi.json). */
 
@@ -75,17 +75,26 @@ export const openCase = (api: ApiClient, body: OpenCaseBody): Promise<Versioned<
 export interface PlanBody {
   readonly concerns: readonly { readonly text: string; readonly links: readonly { readonly frameworkId: string; readonly code: string }[] }[];
   readonly targets: readonly {
+    readonly id?: string;
     readonly text: string;
     readonly links: readonly { readonly frameworkId: string; readonly code: string }[];
     readonly actions: readonly { readonly party: string; readonly text: string }[];
     readonly successCriteria?: string;
+    readonly timescale?: string;
+    readonly supportRequired?: string;
+    readonly monitoring?: string;
+    readonly observationFocus?: boolean;
   }[];
   readonly reviewDate?: string;
   readonly concernStatement?: string;
+  readonly trainingNeeds?: string;
+  readonly supportMeasures?: readonly string[];
+  /** The plan meeting as recorded; sent back unchanged when editing so saving does not erase it. */
+  readonly meeting?: Plan['content']['meeting'];
 }
 
-export const savePlan = (api: ApiClient, current: Versioned<CaseView>, plan: PlanBody): Promise<Versioned<CaseView>> =>
-  api.send<CaseView>('PUT', `/api/cases/${encodeURIComponent(current.data.id)}/plan`, { plan, withdrawSignatures: false }, { ifMatch: current.etag });
+export const savePlan = (api: ApiClient, current: Versioned<CaseView>, plan: PlanBody, withdrawSignatures = false): Promise<Versioned<CaseView>> =>
+  api.send<CaseView>('PUT', `/api/cases/${encodeURIComponent(current.data.id)}/plan`, { plan, withdrawSignatures }, { ifMatch: current.etag });
 
 /** Any other case command, by its route under /api/cases/{id} (CASE_COMMAND_ROUTES on the server). */
 export const runCaseCommand = (api: ApiClient, current: Versioned<CaseView>, path: string, body: unknown): Promise<Versioned<CaseView>> =>

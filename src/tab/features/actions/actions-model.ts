@@ -30,7 +30,7 @@ export function standingOf(view: CaseView, me: Me | undefined, upn: string): Sta
 }
 
 /** The form rules the plan follows (as the server reads them), or undefined if the definition no longer has them. */
-function formRulesOf(procedure: ProcedureDefinition, plan: NonNullable<CaseView['plan']>): PlanRules | undefined {
+export function formRulesOf(procedure: ProcedureDefinition, plan: NonNullable<CaseView['plan']>): PlanRules | undefined {
   const rulesFrom = { stageId: plan.rulesFrom?.stageId ?? plan.stageId, outcome: plan.rulesFrom?.outcome };
   try {
     return planRulesOf(procedure, { rulesFrom });

@@ -8,6 +8,7 @@ import { perceptionsOpen, standingOf } from '../actions/actions-model';
 import { useProcedure } from '../actions/use-procedure';
 import { ReviewForm } from '../review/ReviewForm';
 import { DownloadPdf } from './DownloadPdf';
+import { canEditPlan, EditPlan } from './EditPlan';
 import { SignForm } from '../sign/SignForm';
 import { canRecordReview, personName, signableRoles } from './case-model';
 import { EventTrail, ReviewsTimeline, Signatures } from './CaseHistory';
@@ -120,6 +121,7 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
         <div className={styles.stack}>
           <Section id="plan-heading" title="The plan">
             {view.plan ? <PlanSection view={view} plan={view.plan} labels={data.labels} /> : <Text>No plan has been started for this stage yet.</Text>}
+            {procedure !== undefined && canEditPlan(view, standing) ? <EditPlan key={`edit-plan-${view.plan?.version ?? 0}`} view={view} procedure={procedure} run={run} /> : null}
           </Section>
           <Section id="perceptions-heading" title="The trainee’s perceptions">
             {view.plan?.perceptions ? (

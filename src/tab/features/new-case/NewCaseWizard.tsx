@@ -48,6 +48,7 @@ import {
   type Step,
   type WizardDraft,
 } from './new-case-model';
+import type { PlanRules } from '../../../domain/procedure/schema';
 import { useWizardStyles } from './NewCaseWizard.styles';
 
 type Known = ReadonlyMap<string, readonly { readonly id: string; readonly name: string }[]>;
@@ -481,62 +482,7 @@ export default function NewCaseWizard() {
           </>
         ) : null}
 
-        {step === 'concerns' && rules !== undefined ? (
-          <>
-            <Text>Describe each concern and link it to the standards it relates to ({frameworks.map((f) => f.name).join('; ') || 'loading the catalogue…'}).</Text>
-            {rules.fields.includes('concern_statement') ? (
-              <Field label="Concern statement (optional)" hint="The summary at the top of the form.">
-                <Textarea
-                  value={draft.concernStatement}
-                  resize="vertical"
-                  onChange={(_e, d) => {
-                    set({ concernStatement: d.value });
-                  }}
-                />
-              </Field>
-            ) : null}
-            {draft.concerns.map((c, i) => (
-              <fieldset key={c.key} className={styles.group}>
-                <legend>Concern {i + 1}</legend>
-                <Field label={`Concern ${i + 1}`}>
-                  <Textarea
-                    value={c.text}
-                    resize="vertical"
-                    onChange={(_e, d) => {
-                      set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, text: d.value } : x)) });
-                    }}
-                  />
-                </Field>
-                <StandardsPicker
-                  label={`Standards for concern ${i + 1}`}
-                  options={options}
-                  links={c.links}
-                  onChange={(links) => {
-                    set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, links } : x)) });
-                  }}
-                />
-                <div>
-                  <Button
-                    onClick={() => {
-                      set({ concerns: draft.concerns.filter((x) => x.key !== c.key) });
-                    }}
-                  >
-                    Remove concern {i + 1}
-                  </Button>
-                </div>
-              </fieldset>
-            ))}
-            <div>
-              <Button
-                onClick={() => {
-                  set({ concerns: [...draft.concerns, emptyConcern()] });
-                }}
-              >
-                Add a concern
-              </Button>
-            </div>
-          </>
-        ) : null}
+        {step === 'concerns' && rules !== undefined ? <ConcernsStep draft={draft} set={set} rules={rules} frameworks={frameworks} options={options} /> : null}
 
         {step === 'targets' && rules !== undefined && procedure !== undefined ? (
           <TargetsStep draft={draft} set={set} procedure={procedure} options={options} today={today} />
@@ -615,16 +561,18 @@ export default function NewCaseWizard() {
   );
 }
 
-function TargetsStep(props: {
+export function TargetsStep(props: {
   readonly draft: WizardDraft;
   readonly set: (change: Partial<WizardDraft>) => void;
   readonly procedure: ProcedureDefinition;
   readonly options: readonly CatalogueOption[];
   readonly today: LocalDate;
+  /** The plan's form rules, when they are not the opening stage's (editing a plan). */
+  readonly rules?: PlanRules;
 }) {
   const styles = useWizardStyles();
   const { draft, set, procedure } = props;
-  const rules = planRulesFor(procedure, draft.stageId);
+  const rules = props.rules ?? planRulesFor(procedure, draft.stageId);
   if (rules === undefined) return null;
   const max = rules.maxTargets;
   const parties = actionParties(procedure, rules);
@@ -689,6 +637,46 @@ function TargetsStep(props: {
                 />
               </Field>
             ) : null}
+            {rules.fields.includes('timescale') ? (
+              <Field label={`Timescale (target ${i + 1})`}>
+                <Input
+                  value={t.timescale}
+                  onChange={(_e, d) => {
+                    update({ timescale: d.value });
+                  }}
+                />
+              </Field>
+            ) : null}
+            {rules.fields.includes('support_actions') ? (
+              <Field label={`Support required (target ${i + 1})`}>
+                <Textarea
+                  value={t.supportRequired}
+                  onChange={(_e, d) => {
+                    update({ supportRequired: d.value });
+                  }}
+                />
+              </Field>
+            ) : null}
+            {rules.fields.includes('monitoring') ? (
+              <Field label={`Monitoring (target ${i + 1})`}>
+                <Textarea
+                  value={t.monitoring}
+                  onChange={(_e, d) => {
+                    update({ monitoring: d.value });
+                  }}
+                />
+              </Field>
+            ) : null}
+            {rules.oneTargetPerObservation ? (
+              <Checkbox
+                label={`Target ${i + 1} is the focus of observations (one target at a time)`}
+                checked={t.observationFocus}
+                onChange={(_e, d) => {
+                  // Only one target is the focus at a time: choosing this one clears the others.
+                  set({ targets: draft.targets.map((x) => (x.key === t.key ? { ...x, observationFocus: d.checked === true } : d.checked === true ? { ...x, observationFocus: false } : x)) });
+                }}
+              />
+            ) : null}
             <div>
               <Button
                 onClick={() => {
@@ -712,6 +700,18 @@ function TargetsStep(props: {
         </Button>
         {atMax ? <Text> {rules.title} allows at most {max} {max === 1 ? 'target' : 'targets'}.</Text> : null}
       </div>
+      {rules.fields.includes('training_needs') ? (
+        <Field label="Training needs">
+          <Textarea
+            value={draft.trainingNeeds}
+            resize="vertical"
+            onChange={(_e, d) => {
+              set({ trainingNeeds: d.value });
+            }}
+          />
+        </Field>
+      ) : null}
+      {rules.fields.includes('support_measures') ? <SupportMeasures draft={draft} set={set} options={rules.supportMeasureOptions} /> : null}
       <fieldset className={styles.group}>
         <legend>Review date</legend>
         <Text data-testid="review-window">{window.explanation}</Text>
@@ -734,5 +734,104 @@ function TargetsStep(props: {
         </Field>
       </fieldset>
     </>
+  );
+}
+
+/** The concerns with their standards: used by the wizard and by "Edit plan" on the case. */
+export function ConcernsStep(props: {
+  readonly draft: WizardDraft;
+  readonly set: (change: Partial<WizardDraft>) => void;
+  readonly rules: PlanRules;
+  readonly frameworks: readonly FrameworkDetail[];
+  readonly options: readonly CatalogueOption[];
+}) {
+  const styles = useWizardStyles();
+  const { draft, set, rules, frameworks, options } = props;
+  return (
+    <>
+      <Text>Describe each concern and link it to the standards it relates to ({frameworks.map((f) => f.name).join('; ') || 'loading the catalogue…'}).</Text>
+      {rules.fields.includes('concern_statement') ? (
+        <Field label="Concern statement (optional)" hint="The summary at the top of the form.">
+          <Textarea
+            value={draft.concernStatement}
+            resize="vertical"
+            onChange={(_e, d) => {
+              set({ concernStatement: d.value });
+            }}
+          />
+        </Field>
+      ) : null}
+      {draft.concerns.map((c, i) => (
+        <fieldset key={c.key} className={styles.group}>
+          <legend>Concern {i + 1}</legend>
+          <Field label={`Concern ${i + 1}`}>
+            <Textarea
+              value={c.text}
+              resize="vertical"
+              onChange={(_e, d) => {
+                set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, text: d.value } : x)) });
+              }}
+            />
+          </Field>
+          <StandardsPicker
+            label={`Standards for concern ${i + 1}`}
+            options={options}
+            links={c.links}
+            onChange={(links) => {
+              set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, links } : x)) });
+            }}
+          />
+          <div>
+            <Button
+              onClick={() => {
+                set({ concerns: draft.concerns.filter((x) => x.key !== c.key) });
+              }}
+            >
+              Remove concern {i + 1}
+            </Button>
+          </div>
+        </fieldset>
+      ))}
+      <div>
+        <Button
+          onClick={() => {
+            set({ concerns: [...draft.concerns, emptyConcern()] });
+          }}
+        >
+          Add a concern
+        </Button>
+      </div>
+    </>
+  );
+}
+
+/** Support measures: the procedure's own options as tick boxes, and any others typed one per line. */
+function SupportMeasures(props: { readonly draft: WizardDraft; readonly set: (change: Partial<WizardDraft>) => void; readonly options: readonly string[] }) {
+  const styles = useWizardStyles();
+  const { draft, set, options } = props;
+  const others = draft.supportMeasures.filter((m) => !options.includes(m));
+  return (
+    <fieldset className={styles.group}>
+      <legend>Support measures</legend>
+      {options.map((o) => (
+        <Checkbox
+          key={o}
+          label={o}
+          checked={draft.supportMeasures.includes(o)}
+          onChange={(_e, d) => {
+            set({ supportMeasures: d.checked === true ? [...draft.supportMeasures, o] : draft.supportMeasures.filter((m) => m !== o) });
+          }}
+        />
+      ))}
+      <Field label={options.length === 0 ? 'Support measures (one per line)' : 'Other support measures (one per line)'}>
+        <Textarea
+          value={others.join('\n')}
+          resize="vertical"
+          onChange={(_e, d) => {
+            set({ supportMeasures: [...draft.supportMeasures.filter((m) => options.includes(m)), ...d.value.split('\n')] });
+          }}
+        />
+      </Field>
+    </fieldset>
   );
 }

@@ -11,7 +11,7 @@ import { calendarFor } from '../../../domain/case/command-kit';
 import { windowEnd } from '../../../domain/case/plan-rules';
 import type { PlanRules, Stage } from '../../../domain/procedure/schema';
 import type { OpenCaseBody, PlanBody, ProcedureDefinition } from '../../api/trellis-api';
-import type { FrameworkDetail } from '../../api/types';
+import type { FrameworkDetail, Plan } from '../../api/types';
 
 /**
  * The new-case wizard's draft and its rules, read from the procedure definition: the provider's
@@ -49,11 +49,17 @@ export interface ConcernDraft {
 
 export interface TargetDraft {
   readonly key: string;
+  /** The plan's own id for the target (T1 …), kept when editing so reviews still refer to it. */
+  readonly id?: string;
   readonly text: string;
   readonly links: readonly Link[];
   /** Action text per party (role id or responsibility code). */
   readonly actions: Readonly<Record<string, string>>;
   readonly successCriteria: string;
+  readonly timescale: string;
+  readonly supportRequired: string;
+  readonly monitoring: string;
+  readonly observationFocus: boolean;
 }
 
 export interface WizardDraft {
@@ -70,6 +76,8 @@ export interface WizardDraft {
   readonly concerns: readonly ConcernDraft[];
   readonly targets: readonly TargetDraft[];
   readonly reviewDate: string;
+  readonly trainingNeeds: string;
+  readonly supportMeasures: readonly string[];
 }
 
 let counter = 0;
@@ -89,9 +97,11 @@ export const emptyDraft = (programme: string): WizardDraft => ({
   concerns: [],
   targets: [],
   reviewDate: '',
+  trainingNeeds: '',
+  supportMeasures: [],
 });
 
-export const emptyTarget = (): TargetDraft => ({ key: newKey('target'), text: '', links: [], actions: {}, successCriteria: '' });
+export const emptyTarget = (): TargetDraft => ({ key: newKey('target'), text: '', links: [], actions: {}, successCriteria: '', timescale: '', supportRequired: '', monitoring: '', observationFocus: false });
 export const emptyConcern = (): ConcernDraft => ({ key: newKey('concern'), text: '', links: [] });
 
 /** The stage a new case opens at: the chosen openable stage, else the first. */
@@ -217,6 +227,7 @@ export function stepProblems(step: Step, draft: WizardDraft, procedure: Procedur
       if (t.text.trim() === '') problems.push(`Target ${i + 1} is empty: write it or remove it.`);
       if (rules.targetsLinkedToFramework && t.links.length === 0) problems.push(`Link target ${i + 1} to at least one standard.`);
     });
+    if (rules.oneTargetPerObservation && draft.targets.filter((t) => t.observationFocus).length > 1) problems.push('Only one target can be the focus of an observation at a time.');
     if (draft.reviewDate !== '') {
       const window = reviewWindowFor(procedure, rules, today);
       if (!isAfter(draft.reviewDate as LocalDate, today)) problems.push(`The review date must be after today, ${formatLongDate(today)}.`);
@@ -253,14 +264,74 @@ export function planBody(draft: WizardDraft): PlanBody | undefined {
   const targets = draft.targets
     .filter((t) => t.text.trim() !== '')
     .map((t) => ({
+      ...(t.id === undefined ? {} : { id: t.id }),
       text: t.text.trim(),
       links: t.links,
       actions: Object.entries(t.actions)
         .filter(([, text]) => text.trim() !== '')
         .map(([party, text]) => ({ party, text: text.trim() })),
       ...(t.successCriteria.trim() === '' ? {} : { successCriteria: t.successCriteria.trim() }),
+      ...(t.timescale.trim() === '' ? {} : { timescale: t.timescale.trim() }),
+      ...(t.supportRequired.trim() === '' ? {} : { supportRequired: t.supportRequired.trim() }),
+      ...(t.monitoring.trim() === '' ? {} : { monitoring: t.monitoring.trim() }),
+      ...(t.observationFocus ? { observationFocus: true } : {}),
     }));
   const statement = draft.concernStatement.trim();
-  if (concerns.length === 0 && targets.length === 0 && draft.reviewDate === '' && statement === '') return undefined;
-  return { concerns, targets, ...(draft.reviewDate === '' ? {} : { reviewDate: draft.reviewDate }), ...(statement === '' ? {} : { concernStatement: statement }) };
+  const trainingNeeds = draft.trainingNeeds.trim();
+  const supportMeasures = draft.supportMeasures.map((m) => m.trim()).filter((m) => m !== '');
+  if (concerns.length === 0 && targets.length === 0 && draft.reviewDate === '' && statement === '' && trainingNeeds === '' && supportMeasures.length === 0) return undefined;
+  return {
+    concerns,
+    targets,
+    ...(draft.reviewDate === '' ? {} : { reviewDate: draft.reviewDate }),
+    ...(statement === '' ? {} : { concernStatement: statement }),
+    ...(trainingNeeds === '' ? {} : { trainingNeeds }),
+    ...(supportMeasures.length === 0 ? {} : { supportMeasures }),
+  };
+}
+
+/** The draft to edit an existing plan with: its content, keyed for the form (the rest of the wizard's draft is unused). */
+export function draftFromPlan(plan: Plan): WizardDraft {
+  const c = plan.content;
+  return {
+    ...emptyDraft(''),
+    stageId: plan.stageId,
+    concernStatement: c.concernStatement ?? '',
+    concerns: c.concerns.map((x) => ({ key: newKey('concern'), text: x.text, links: x.links })),
+    targets: c.targets.map((t) => ({
+      key: newKey('target'),
+      id: t.id,
+      text: t.text,
+      links: t.links,
+      actions: Object.fromEntries(t.actions.map((a) => [a.party, a.text])),
+      successCriteria: t.successCriteria ?? '',
+      timescale: t.timescale ?? '',
+      supportRequired: t.supportRequired ?? '',
+      monitoring: t.monitoring ?? '',
+      observationFocus: t.observationFocus,
+    })),
+    reviewDate: c.reviewDate ?? '',
+    trainingNeeds: c.trainingNeeds ?? '',
+    supportMeasures: c.supportMeasures,
+  };
+}
+
+/** Problems in the plan parts of a draft (concerns, targets, review date), with the given rules. */
+export function planProblems(draft: WizardDraft, procedure: ProcedureDefinition, rules: PlanRules, today: LocalDate): string[] {
+  const problems: string[] = [];
+  draft.concerns.forEach((c, i) => {
+    if (c.text.trim() === '') problems.push(`Concern ${i + 1} is empty: describe it or remove it.`);
+  });
+  if (rules.maxTargets !== undefined && draft.targets.length > rules.maxTargets) problems.push(`${rules.title} allows at most ${rules.maxTargets} target${rules.maxTargets === 1 ? '' : 's'}; remove ${draft.targets.length - rules.maxTargets}.`);
+  draft.targets.forEach((t, i) => {
+    if (t.text.trim() === '') problems.push(`Target ${i + 1} is empty: write it or remove it.`);
+    if (rules.targetsLinkedToFramework && t.links.length === 0) problems.push(`Link target ${i + 1} to at least one standard.`);
+  });
+  if (rules.oneTargetPerObservation && draft.targets.filter((t) => t.observationFocus).length > 1) problems.push('Only one target can be the focus of an observation at a time.');
+  if (draft.reviewDate !== '') {
+    const window = reviewWindowFor(procedure, rules, today);
+    if (!isAfter(draft.reviewDate as LocalDate, today)) problems.push(`The review date must be after today, ${formatLongDate(today)}.`);
+    else if (window.latest !== undefined && isAfter(draft.reviewDate as LocalDate, window.latest)) problems.push(`The review date is too late: it must be on or before ${formatLongDate(window.latest)}.`);
+  }
+  return problems;
 }

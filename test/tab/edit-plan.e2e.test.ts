@@ -1,27 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../../src/server/logger.js';
-import { buildTab, launchBrowser, localOnlyContext, serveTab, signInAs, type TabServer } from './tab-harness.js';
+import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { signInAs, startTabEnvironment, type TabEnvironment, type TabServer } from './tab-harness.js';
 
 /**
  * "Edit plan" on the case workspace, end to end against local mode: the wizard's plan parts,
  * prefilled from the plan, saved with PUT /api/cases/:id/plan and If-Match; when people have
  * signed, saving asks first and withdraws their signatures.
  */
-let dataDir: string;
+let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
 async function freshPage(): Promise<Page> {
-  const context = await localOnlyContext(browser);
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await env.page();
   page.setDefaultTimeout(8000);
   return page;
 }
@@ -38,18 +30,12 @@ async function caseAs(upn: string, caseId: string): Promise<PlanReply> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-edit-plan-'));
-  [local] = await Promise.all([startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger }), buildTab(path.join(dataDir, 'tab'))]);
-  tab = await serveTab(local.url);
-  browser = await launchBrowser();
+  env = await startTabEnvironment('edit-plan');
+  ({ local, tab } = env);
 }, 180_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser.close();
-  await tab.close();
-  await local.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 });
 
 const COURSE_LEAD = 'mark.whitfield@bcu.example';

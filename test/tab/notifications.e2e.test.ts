@@ -1,37 +1,24 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
 import type { Notification } from '../../src/notify/notification.js';
-import { silentLogger } from '../../src/server/logger.js';
-import { buildTab, describeViolations, launchBrowser, localOnlyContext, seriousViolations, serveTab, signInAs, type TabServer } from './tab-harness.js';
+import { describeViolations, seriousViolations, signInAs, startTabEnvironment, type TabEnvironment, type TabServer } from './tab-harness.js';
 
 /**
  * The course team's Notifications page in Chromium against local mode: a notification that
  * failed is listed with why, Retry sends it (it lands in the emulator's mailbox), and "Run
  * review sweep now" reports what the sweep did.
  */
-let dataDir: string;
+let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-tab-notify-'));
-  [local] = await Promise.all([startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, schedule: false }), buildTab(path.join(dataDir, 'tab'))]);
-  tab = await serveTab(local.url);
-  browser = await launchBrowser();
+  env = await startTabEnvironment('tab-notify', { schedule: false });
+  ({ local, tab } = env);
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser.close();
-  await tab.close();
-  await local.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 });
 
 describe('the Notifications page', () => {
@@ -59,9 +46,7 @@ describe('the Notifications page', () => {
     if (claimed.outcome !== 'claimed') throw new Error('fixture');
     await outbox.markFailed(claimed.record, { attempts: 5, error: '503 The mailbox is temporarily unavailable' });
 
-    const context = await localOnlyContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await env.page();
     await signInAs(page, tab.url, 'Mark Whitfield');
     await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Notifications' }).click();
     await page.waitForURL(`${tab.url}/notifications`);
@@ -87,9 +72,7 @@ describe('the Notifications page', () => {
   });
 
   it('is not offered to a mentor, and says so at its address', async () => {
-    const context = await localOnlyContext(browser);
-    contexts.push(context);
-    const page = await context.newPage();
+    const page = await env.page();
     await signInAs(page, tab.url, 'Gareth Evans');
     await page.getByRole('table', { name: 'Cases' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Notifications' }).count()).toBe(0);

@@ -1,10 +1,13 @@
-import { readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
+import { silentLogger } from '../../src/server/logger.js';
 
 /**
  * What the end-to-end tests run the tab on: build/tab served at `/` with an SPA fallback (what
@@ -144,3 +147,52 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 
 export const describeViolations = (violations: readonly AxeViolation[]): string =>
   violations.map((v) => `${v.id} (${v.impact ?? ''}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n  ')}`).join('\n');
+
+/**
+ * What every tab e2e file starts: local mode in a temp folder, the tab built into it and served
+ * in front of local mode, and Chromium. `page()` opens a fresh, local-only context; `close()`
+ * stops everything and removes the folder.
+ */
+export interface TabEnvironment {
+  readonly local: RunningLocalMode;
+  readonly tab: TabServer;
+  readonly browser: Browser;
+  readonly dataDir: string;
+  page(): Promise<Page>;
+  /** A dev sign-in token for API calls made by the test itself. */
+  token(upn: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTabEnvironment(prefix: string, options: { readonly schedule?: boolean } = {}): Promise<TabEnvironment> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
+  const [local] = await Promise.all([
+    startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, ...(options.schedule === undefined ? {} : { schedule: options.schedule }) }),
+    buildTab(path.join(dataDir, 'tab')),
+  ]);
+  const tab = await serveTab(local.url);
+  const browser = await launchBrowser();
+  const contexts: BrowserContext[] = [];
+  return {
+    local,
+    tab,
+    browser,
+    dataDir,
+    page: async () => {
+      const context = await localOnlyContext(browser);
+      contexts.push(context);
+      return context.newPage();
+    },
+    token: async (upn) => {
+      const reply = await fetch(`${local.url}/dev/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upn }) });
+      return ((await reply.json()) as { token: string }).token;
+    },
+    close: async () => {
+      for (const context of contexts) await context.close();
+      await browser.close();
+      await tab.close();
+      await local.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,28 +1,22 @@
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../../src/server/logger.js';
-import { buildTab, describeViolations, launchBrowser, localOnlyContext, seriousViolations, serveTab, signInAs, type TabServer } from './tab-harness.js';
+import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { describeViolations, seriousViolations, signInAs, startTabEnvironment, type TabEnvironment, type TabServer } from './tab-harness.js';
 
 /**
  * The tab's newer pages end to end, against the real server and Graph emulator (local mode,
  * in-process): GET /api/me, the channel configuration page, the new-case wizard, case actions,
  * the PDF download, reports with CSV, "Clear filters", and /dev/sign-in?returnTo=.
  */
-let dataDir: string;
+let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const SCREENSHOTS = path.resolve('docs/screenshots');
 
 async function freshPage(): Promise<Page> {
-  const context = await localOnlyContext(browser);
-  contexts.push(context);
-  const page = await context.newPage();
+  const page = await env.page();
   // Fail on the step that waits, not on the test's timeout, so the report names the locator.
   page.setDefaultTimeout(8000);
   return page;
@@ -38,19 +32,13 @@ async function apiGet(upn: string, apiPath: string): Promise<Response> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-tab-journeys-'));
-  [local] = await Promise.all([startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger }), buildTab(path.join(dataDir, 'tab'))]);
-  tab = await serveTab(local.url);
-  browser = await launchBrowser();
+  env = await startTabEnvironment('tab-journeys');
+  ({ local, tab } = env);
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser.close();
-  await tab.close();
-  await local.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 });
 
 describe('GET /api/me and today on GET /api/cases', () => {

@@ -1,27 +1,21 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../../src/server/logger.js';
-import { buildTab, describeViolations, launchBrowser, localOnlyContext, seriousViolations, serveTab, signInAs, type TabServer } from './tab-harness.js';
+import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { describeViolations, seriousViolations, signInAs, startTabEnvironment, type TabEnvironment, type TabServer } from './tab-harness.js';
 
 /**
  * The tab end to end: `npm start`'s local mode in-process on a free port with a temp data
  * folder, the built tab in front of it, Chromium driving it like a person.
  */
-let dataDir: string;
+let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
 const SCREENSHOTS = path.resolve('docs/screenshots');
 
 async function freshPage(): Promise<Page> {
-  const context = await localOnlyContext(browser);
-  contexts.push(context);
-  return context.newPage();
+  return env.page();
 }
 
 async function apiSignIn(upn: string): Promise<string> {
@@ -30,19 +24,13 @@ async function apiSignIn(upn: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-tab-'));
-  [local] = await Promise.all([startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger }), buildTab(path.join(dataDir, 'tab'))]);
-  tab = await serveTab(local.url);
-  browser = await launchBrowser();
+  env = await startTabEnvironment('tab');
+  ({ local, tab } = env);
   await mkdir(SCREENSHOTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await browser.close();
-  await tab.close();
-  await local.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 });
 
 describe('the tab in Chromium', () => {

@@ -213,28 +213,8 @@ export function stepProblems(step: Step, draft: WizardDraft, procedure: Procedur
     if (draft.programme.trim() === '') problems.push('Give the programme.');
     return [...new Set(problems)];
   }
-  if (step === 'concerns') {
-    if (rules === undefined) return [];
-    draft.concerns.forEach((c, i) => {
-      if (c.text.trim() === '') problems.push(`Concern ${i + 1} is empty: describe it or remove it.`);
-    });
-    return problems;
-  }
-  if (step === 'targets') {
-    if (rules === undefined) return [];
-    if (rules.maxTargets !== undefined && draft.targets.length > rules.maxTargets) problems.push(`${rules.title} allows at most ${rules.maxTargets} target${rules.maxTargets === 1 ? '' : 's'}; remove ${draft.targets.length - rules.maxTargets}.`);
-    draft.targets.forEach((t, i) => {
-      if (t.text.trim() === '') problems.push(`Target ${i + 1} is empty: write it or remove it.`);
-      if (rules.targetsLinkedToFramework && t.links.length === 0) problems.push(`Link target ${i + 1} to at least one standard.`);
-    });
-    if (rules.oneTargetPerObservation && draft.targets.filter((t) => t.observationFocus).length > 1) problems.push('Only one target can be the focus of an observation at a time.');
-    if (draft.reviewDate !== '') {
-      const window = reviewWindowFor(procedure, rules, today);
-      if (!isAfter(draft.reviewDate as LocalDate, today)) problems.push(`The review date must be after today, ${formatLongDate(today)}.`);
-      else if (window.latest !== undefined && isAfter(draft.reviewDate as LocalDate, window.latest)) problems.push(`The review date is too late: it must be on or before ${formatLongDate(window.latest)}.`);
-    }
-    return problems;
-  }
+  if (step === 'concerns') return rules === undefined ? [] : concernProblems(draft);
+  if (step === 'targets') return rules === undefined ? [] : targetProblems(draft, procedure, rules, today);
   return STEPS.filter((s) => s !== 'review').flatMap((s) => stepProblems(s, draft, procedure, today));
 }
 
@@ -318,10 +298,16 @@ export function draftFromPlan(plan: Plan): WizardDraft {
 
 /** Problems in the plan parts of a draft (concerns, targets, review date), with the given rules. */
 export function planProblems(draft: WizardDraft, procedure: ProcedureDefinition, rules: PlanRules, today: LocalDate): string[] {
+  return [...concernProblems(draft), ...targetProblems(draft, procedure, rules, today)];
+}
+
+function concernProblems(draft: WizardDraft): string[] {
+  return draft.concerns.flatMap((c, i) => (c.text.trim() === '' ? [`Concern ${i + 1} is empty: describe it or remove it.`] : []));
+}
+
+/** The targets and review date against the plan's limits: what the server checks, said as the person types. */
+function targetProblems(draft: WizardDraft, procedure: ProcedureDefinition, rules: PlanRules, today: LocalDate): string[] {
   const problems: string[] = [];
-  draft.concerns.forEach((c, i) => {
-    if (c.text.trim() === '') problems.push(`Concern ${i + 1} is empty: describe it or remove it.`);
-  });
   if (rules.maxTargets !== undefined && draft.targets.length > rules.maxTargets) problems.push(`${rules.title} allows at most ${rules.maxTargets} target${rules.maxTargets === 1 ? '' : 's'}; remove ${draft.targets.length - rules.maxTargets}.`);
   draft.targets.forEach((t, i) => {
     if (t.text.trim() === '') problems.push(`Target ${i + 1} is empty: write it or remove it.`);

@@ -16,6 +16,7 @@ import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { openTrellisSite } from '../../src/store/case-repository.js';
 import { ConversationStore } from '../../src/store/conversations.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
+import { executeActions } from './card-tree.js';
 
 /**
  * The bot through the real Teams SDK request path: activities POSTed to /api/messages on a
@@ -67,21 +68,6 @@ async function post(body: unknown, raw?: string) {
 const current = async (): Promise<StoredCase> => must(await local.repository.find(activeCase.state.id), 'the case');
 const invoke = (upn: string, name: string, value: unknown) => post(activity(upn, { type: 'invoke', name, value }));
 const cardAction = (upn: string, verb: string, data: unknown) => invoke(upn, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data } });
-
-/** Every Action.Execute in a card, found anywhere in its tree. */
-function executeActions(card: unknown): { verb: string; data: Record<string, unknown> }[] {
-  const out: { verb: string; data: Record<string, unknown> }[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (typeof node === 'object' && node !== null) {
-      const n = node as Record<string, unknown>;
-      if (n.type === 'Action.Execute' && typeof n.verb === 'string') out.push({ verb: n.verb, data: n.data as Record<string, unknown> });
-      Object.values(n).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
-}
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-bot-'));

@@ -13,6 +13,7 @@ import type { Notification } from '../../src/notify/notification.js';
 import { silentLogger } from '../../src/server/logger.js';
 import { freePort, PLAYGROUND_BIN, startPlayground, startTrellisForPlayground, type RunningPlayground } from '../../scripts/playground.js';
 import { openWsReader, type WsReader } from './ws-reader.js';
+import { executeActions } from './card-tree.js';
 
 /**
  * A Teams client nobody here wrote: the Microsoft 365 Agents Playground, spawned for real and
@@ -45,21 +46,6 @@ async function postJson(url: string, body: unknown) {
     json = text;
   }
   return { status: response.status, body: json };
-}
-
-/** Every Action.Execute in a card. */
-function executeActions(card: unknown): { verb: string; data: Record<string, unknown> }[] {
-  const out: { verb: string; data: Record<string, unknown> }[] = [];
-  const walk = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (typeof node === 'object' && node !== null) {
-      const n = node as Record<string, unknown>;
-      if (n.type === 'Action.Execute' && typeof n.verb === 'string') out.push({ verb: n.verb, data: n.data as Record<string, unknown> });
-      Object.values(n).forEach(walk);
-    }
-  };
-  walk(card);
-  return out;
 }
 
 beforeAll(async () => {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
 import { DEMO_PROVIDERS, type DemoPerson, type DemoProvider } from '../../src/dev/local-mode/personas.js';
 import { memoryLogger } from '../../src/server/logger.js';
+import { call, type Reply, type RequestOptions } from '../server/harness.js';
 
 /**
  * What the reliability suite shares: local mode in a temp folder (the same wiring as `npm start`),
@@ -11,37 +12,7 @@ import { memoryLogger } from '../../src/server/logger.js';
  * compare what clients were told (2xx) with the event trails the store holds.
  */
 
-export interface Reply {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- bodies are JSON asserted field by field
-  readonly body: any;
-}
-
-export interface RequestOptions {
-  readonly token?: string | undefined;
-  readonly body?: unknown;
-  readonly rawBody?: string;
-  readonly headers?: Readonly<Record<string, string>>;
-}
-
-export async function call(baseUrl: string, method: string, route: string, options: RequestOptions = {}): Promise<Reply> {
-  const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined = options.rawBody;
-  if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-  const response = await fetch(`${baseUrl}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, body: parsed };
-}
+export { call, type Reply, type RequestOptions };
 
 export interface LocalTrellis {
   readonly running: RunningLocalMode;

@@ -40,6 +40,31 @@ export interface Reply {
   readonly body: any;
 }
 
+export interface RequestOptions {
+  readonly token?: string | undefined;
+  readonly body?: unknown;
+  readonly rawBody?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** One request that never throws on an HTTP status: JSON bodies parsed, anything else left as text. */
+export async function call(baseUrl: string, method: string, route: string, options: RequestOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.rawBody;
+  if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  const response = await fetch(`${baseUrl}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
 export interface TestServer {
   readonly url: string;
   readonly emulator: ProvisionedEmulator;
@@ -50,7 +75,7 @@ export interface TestServer {
   tokenFor(identity: Identity): Promise<string>;
   /** Signs arbitrary claims and header with the dev key (for token attack tests). */
   signRaw(payload: JWTPayload, header?: Record<string, unknown>): Promise<string>;
-  request(method: string, route: string, options?: { token?: string | undefined; body?: unknown; rawBody?: string; headers?: Record<string, string> }): Promise<Reply>;
+  request(method: string, route: string, options?: RequestOptions): Promise<Reply>;
   close(): Promise<void>;
 }
 
@@ -92,22 +117,7 @@ export async function startTestServer(options: { readonly mode?: 'local' | 'tena
     tokenFor: (identity) =>
       keys.sign({ upn: identity.upn, name: identity.name ?? identity.upn, roles: identity.roles ?? [], ...(identity.programmes ? { programmes: identity.programmes } : {}) }, state.now),
     signRaw: (payload, header = {}) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: keys.kid, ...header }).sign(privateKey),
-    async request(method, route, opts = {}) {
-      const headers: Record<string, string> = { ...(opts.headers ?? {}) };
-      if (opts.token !== undefined) headers.authorization = `Bearer ${opts.token}`;
-      let body: string | undefined = opts.rawBody;
-      if (body === undefined && opts.body !== undefined) body = JSON.stringify(opts.body);
-      if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-      const response = await fetch(`${url}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        parsed = undefined;
-      }
-      return { status: response.status, headers: response.headers, text, body: parsed };
-    },
+    request: (method, route, opts = {}) => call(url, method, route, opts),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => { resolve(); });

@@ -4,11 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { appRoleRoutes } from './app-roles.js';
 import { batchRoutes } from './batch.js';
 import { calendarRoutes, renderEvent } from './calendar.js';
 import type { HandlerContext, ResolvedConfig, Route } from './context.js';
 import { Counters } from './counters.js';
 import { deltaRoutes } from './delta.js';
+import { directoryRoutes } from './directory.js';
 import { errorResponse, GraphHttpError, notFound } from './errors.js';
 import type { EmuRequest, EmuResponse } from './http-types.js';
 import { itemQueryRoutes } from './items-query.js';
@@ -36,6 +38,8 @@ const ROUTES: readonly Route[] = [
   ...mailRoutes,
   ...calendarRoutes,
   ...teamsRoutes,
+  ...appRoleRoutes,
+  ...directoryRoutes,
 ];
 
 const MAILBOX_KINDS = new Set(['sendMail', 'events', 'event']);

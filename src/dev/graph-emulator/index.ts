@@ -38,6 +38,8 @@ export type {
   SiteOption,
 } from './types.js';
 export { GRAPH_JSON_CONTENT_TYPE } from './http-types.js';
+export { EMULATOR_APP_ROLES, emulatorServicePrincipalId } from './app-roles.js';
+export { APP_IDENTITY as EMULATOR_APP_IDENTITY } from './emulator.js';
 export { PREFER_NON_INDEXED } from './items-query.js';
 
 export interface RunningGraphEmulator {

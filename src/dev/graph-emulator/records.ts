@@ -137,6 +137,34 @@ export const installationSchema = z.object({
 });
 export type Installation = z.infer<typeof installationSchema>;
 
+/** An app role granted to a user for a resource service principal (src/dev/graph-emulator/app-roles.ts). */
+export const appRoleAssignmentSchema = z.object({
+  id: z.string(),
+  appRoleId: z.string(),
+  principalId: z.string(),
+  principalType: z.enum(['User', 'Group', 'ServicePrincipal']),
+  resourceId: z.string(),
+  resourceDisplayName: z.string(),
+  createdDateTime: z.string(),
+});
+export type AppRoleAssignmentRecord = z.infer<typeof appRoleAssignmentSchema>;
+
+/** A user in the directory (directory.ts). `passwordProfile` is checked on create and never kept. */
+export const userRecordSchema = z.object({
+  id: z.string(),
+  accountEnabled: z.boolean(),
+  displayName: z.string(),
+  mailNickname: z.string(),
+  userPrincipalName: z.string(),
+  givenName: z.string().nullable(),
+  surname: z.string().nullable(),
+  mail: z.string().nullable(),
+  jobTitle: z.string().nullable(),
+  department: z.string().nullable(),
+  createdDateTime: z.string(),
+});
+export type UserRecord = z.infer<typeof userRecordSchema>;
+
 export const CALLER_KINDS = ['app', 'delegated'] as const;
 export type CallerKind = (typeof CALLER_KINDS)[number];
 
@@ -184,6 +212,9 @@ export const mutationSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('uninstall'), id: z.string() }),
   z.object({ t: z.literal('channelMessage'), message: channelMessageSchema }),
   z.object({ t: z.literal('activity'), notification: activityNotificationSchema }),
+  z.object({ t: z.literal('appRoleAssignmentPut'), assignment: appRoleAssignmentSchema }),
+  z.object({ t: z.literal('appRoleAssignmentDelete'), id: z.string() }),
+  z.object({ t: z.literal('userPut'), user: userRecordSchema }),
   z.object({ t: z.literal('deltaEpoch'), epoch: z.number() }),
   /** Wipes everything except sites, so `siteId` stays valid for running clients. */
   z.object({ t: z.literal('reset') }),
@@ -206,6 +237,10 @@ export const serializedStateSchema = z.object({
   installs: z.array(installationSchema),
   channelMessages: z.array(channelMessageSchema),
   activityNotifications: z.array(activityNotificationSchema),
+  /** Absent in snapshots written before app role assignments were emulated. */
+  appRoleAssignments: z.array(appRoleAssignmentSchema).default([]),
+  /** Absent in snapshots written before the directory was emulated. */
+  users: z.array(userRecordSchema).default([]),
   deltaEpoch: z.number(),
 });
 export type SerializedState = z.infer<typeof serializedStateSchema>;

@@ -1,4 +1,8 @@
-/** A tiny segment router: first matching pattern wins, so specific routes go first. */
+/**
+ * A tiny segment router: first matching pattern wins, so specific routes go first. `:name` as a
+ * whole segment captures it; inside a segment it captures the text between the literal parts
+ * around it (`servicePrincipals(appId=':appId')`).
+ */
 import type { HttpMethod } from './http-types.js';
 import type { Route, RouteParams } from './context.js';
 
@@ -42,7 +46,21 @@ function matchPattern(pattern: readonly string[], segments: readonly string[]): 
     const p = pattern[i] ?? '';
     const s = segments[i] ?? '';
     if (p.startsWith(':')) params[p.slice(1)] = s;
-    else if (p.toLowerCase() !== s.toLowerCase()) return undefined;
+    else if (EMBEDDED_PARAM.test(p)) {
+      if (!matchEmbedded(p, s, params)) return undefined;
+    } else if (p.toLowerCase() !== s.toLowerCase()) return undefined;
   }
   return params;
+}
+
+/** A capture inside a segment, between literal text: `servicePrincipals(appId=':appId')`. */
+const EMBEDDED_PARAM = /^(.+?):([A-Za-z]\w*)(.*)$/;
+
+function matchEmbedded(pattern: string, segment: string, params: Record<string, string>): boolean {
+  const [, prefix = '', name = '', suffix = ''] = EMBEDDED_PARAM.exec(pattern) ?? [];
+  const lower = segment.toLowerCase();
+  if (segment.length <= prefix.length + suffix.length) return false;
+  if (!lower.startsWith(prefix.toLowerCase()) || !lower.endsWith(suffix.toLowerCase())) return false;
+  params[name] = segment.slice(prefix.length, segment.length - suffix.length);
+  return true;
 }

@@ -5,6 +5,7 @@
  */
 import type {
   ActivityNotification,
+  AppRoleAssignmentRecord,
   ChannelMessage,
   EventRecord,
   FieldValue,
@@ -16,6 +17,7 @@ import type {
   SerializedState,
   SiteRecord,
   Tombstone,
+  UserRecord,
 } from './records.js';
 
 export interface ListState {
@@ -46,6 +48,10 @@ export interface EmulatorState {
   readonly installs: Map<string, Installation>;
   channelMessages: ChannelMessage[];
   activityNotifications: ActivityNotification[];
+  /** id → assignment (app-roles.ts). */
+  readonly appRoleAssignments: Map<string, AppRoleAssignmentRecord>;
+  /** id → user (directory.ts); sign-in names are unique case-insensitively. */
+  readonly users: Map<string, UserRecord>;
   deltaEpoch: number;
 }
 
@@ -59,6 +65,8 @@ export function emptyState(): EmulatorState {
     installs: new Map(),
     channelMessages: [],
     activityNotifications: [],
+    appRoleAssignments: new Map(),
+    users: new Map(),
     deltaEpoch: 0,
   };
 }
@@ -231,6 +239,15 @@ export function applyMutation(state: EmulatorState, m: Mutation): void {
     case 'activity':
       state.activityNotifications.push(m.notification);
       return;
+    case 'appRoleAssignmentPut':
+      state.appRoleAssignments.set(m.assignment.id, m.assignment);
+      return;
+    case 'appRoleAssignmentDelete':
+      state.appRoleAssignments.delete(m.id);
+      return;
+    case 'userPut':
+      state.users.set(m.user.id, m.user);
+      return;
     case 'deltaEpoch':
       state.deltaEpoch = m.epoch;
       return;
@@ -242,6 +259,8 @@ export function applyMutation(state: EmulatorState, m: Mutation): void {
       state.installs.clear();
       state.channelMessages = [];
       state.activityNotifications = [];
+      state.appRoleAssignments.clear();
+      state.users.clear();
       // Old delta tokens must not resolve against the fresh lists.
       state.deltaEpoch += 1;
       return;
@@ -263,6 +282,8 @@ export function serializeState(state: EmulatorState): SerializedState {
     installs: [...state.installs.values()],
     channelMessages: state.channelMessages,
     activityNotifications: state.activityNotifications,
+    appRoleAssignments: [...state.appRoleAssignments.values()],
+    users: [...state.users.values()],
     deltaEpoch: state.deltaEpoch,
   };
 }
@@ -291,6 +312,8 @@ export function deserializeState(data: SerializedState): EmulatorState {
   for (const install of data.installs) state.installs.set(install.id, install);
   state.channelMessages = data.channelMessages;
   state.activityNotifications = data.activityNotifications;
+  for (const assignment of data.appRoleAssignments) state.appRoleAssignments.set(assignment.id, assignment);
+  for (const user of data.users) state.users.set(user.id, user);
   state.deltaEpoch = data.deltaEpoch;
   return state;
 }

@@ -4,6 +4,7 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { isDomainError } from '../domain/errors.js';
 import { CaseDataError } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
+import type { PeopleDirectory } from '../domain/people-directory.js';
 import { failureFromError, isGraphStoreError, toGraphStoreError } from '../store/graph/errors.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/verify-token.js';
@@ -20,11 +21,13 @@ import { meRouter } from './routes/me.js';
 import { reportsRouter } from './routes/reports.js';
 import { jobsRouter } from './routes/jobs.js';
 import { formPdfRouter, notificationsRouter } from './routes/notifications.js';
+import { peopleRouter } from './routes/people.js';
 import type { BackgroundNotifier } from './use-cases/notify-after-command.js';
 import type { NotifyRuntime } from './use-cases/notify-runtime.js';
 import type { UseCaseDeps } from './use-cases/deps.js';
 import { CaseNotFoundError, InputError, StaleCaseError } from './use-cases/errors.js';
 import { ReportNotAllowedError } from './use-cases/get-report.js';
+import { PeopleSearchNotAllowedError } from './use-cases/search-people.js';
 import { caseView, etagOf } from './views/case-view.js';
 import { getProcedureIn } from './use-cases/procedures.js';
 
@@ -55,6 +58,8 @@ export interface AppDeps {
   readonly notify?: { readonly runtime: NotifyRuntime; readonly background: BackgroundNotifier };
   /** The bot's POST /api/messages (src/bot): it validates its own inbound tokens, so it sits before the bearer-authenticated /api. */
   readonly messages?: express.RequestHandler;
+  /** The people directory behind GET /api/people (the wizard's pickers); absent: that route is not mounted. */
+  readonly directory?: PeopleDirectory;
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -139,6 +144,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.notify) api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
   api.use('/cases', casesRouter(useCases));
   api.use('/reports', reportsRouter(useCases));
+  if (deps.directory) api.use('/people', peopleRouter({ directory: deps.directory }));
   app.use('/api', api);
 
   if (deps.devRoutes) app.use('/dev', deps.devRoutes);
@@ -191,6 +197,9 @@ function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCas
   }
   if (error instanceof ReportNotAllowedError) {
     return new HttpProblem(403, 'forbidden', 'Not allowed', 'Reports are for the course team. Ask your course leader for the figures you need.');
+  }
+  if (error instanceof PeopleSearchNotAllowedError) {
+    return new HttpProblem(403, 'forbidden', 'Not allowed', 'Looking people up is for those who open cases: the course team, and staff who may raise a concern. Ask your course team to add the person you need.');
   }
   if (isDomainError(error)) {
     const problem = problemFromDomainError(error);

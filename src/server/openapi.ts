@@ -7,6 +7,7 @@ import { CASE_COMMANDS } from './use-cases/case-commands.js';
 import { reportQuerySchema } from './use-cases/get-report.js';
 import { listCasesQuerySchema } from './use-cases/list-cases.js';
 import { openCaseRequestSchema } from './use-cases/open-case.js';
+import { PEOPLE_SEARCH_LIMIT, peopleQuerySchema } from './use-cases/search-people.js';
 
 /**
  * OpenAPI 3.1 generated from the same zod schemas that validate requests (`z.toJSONSchema`),
@@ -30,6 +31,26 @@ const problemSchema: JsonSchema = {
     code: { type: 'string', enum: [...HTTP_PROBLEM_CODES, ...DOMAIN_ERROR_CODES] },
     errors: { type: 'array', items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } } },
     current: { type: 'object', description: 'On 412: the case as it is now.' },
+  },
+};
+
+const peopleSchema: JsonSchema = {
+  type: 'object',
+  required: ['people'],
+  properties: {
+    people: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['upn', 'name', 'email', 'jobTitle'],
+        properties: {
+          upn: { type: 'string', description: 'Sign-in name, lower case: the id a case records for the person.' },
+          name: { type: 'string' },
+          email: { type: 'string', description: 'Their mail address (the sign-in name when they have none), lower case.' },
+          jobTitle: { type: ['string', 'null'] },
+        },
+      },
+    },
   },
 };
 
@@ -75,6 +96,19 @@ export function openApiDocument(options: { readonly serverUrl: string }): JsonSc
     '/api/notifications': { get: { summary: 'Notifications that could not be delivered, on cases of your programmes (course team); ?state=failed', parameters: [{ name: 'state', in: 'query', required: false, schema: { type: 'string', enum: ['failed'] } }], responses: { '200': { description: 'Failed notifications' }, '400': errors['400'], '401': errors['401'], '403': problem('For the course team') } } },
     '/api/notifications/{key}/retry': { post: { summary: 'Send a failed notification again (course team)', parameters: [{ name: 'key', in: 'path', required: true, schema: { type: 'string' } }], responses: { '202': { description: 'Queued and being sent' }, '401': errors['401'], '403': problem('For the course team'), '404': problem('No such failed notification that you may see'), '409': problem('It is not in a state that can be retried') } } },
     '/api/jobs/review-sweep': { post: { summary: 'Run the review-due sweep now (course team; or X-Trellis-Job-Key for an external scheduler in tenant mode)', responses: { '200': { description: 'What the sweep did' }, '401': errors['401'], '403': problem('For the course team'), '503': problem('Graph is throttling; try again after Retry-After') } } },
+    '/api/people': {
+      get: {
+        summary: `People in the organisation's directory (Microsoft Graph) whose name has a word starting with the text, or whose email address starts with it: at most ${PEOPLE_SEARCH_LIMIT}, sorted by name, for picking the trainee and the people of a new case. For the course team (of at least one programme) and admins, who open cases from the tab`,
+        parameters: queryParameters(peopleQuerySchema).map((p) => ({ ...p, required: true })),
+        responses: {
+          '200': { description: 'The people found', content: { 'application/json': { schema: { $ref: '#/components/schemas/People' } } } },
+          '400': problem('The search text is missing, shorter than 2 or longer than 100 characters once trimmed'),
+          '401': errors['401'],
+          '403': problem('Only the course team and admins look people up in the directory'),
+          '503': problem('The directory is busy or unreachable; try again after Retry-After'),
+        },
+      },
+    },
     '/api/reports': { get: { summary: 'Cohort report (course team); ?format=csv for CSV', parameters: queryParameters(reportQuerySchema), responses: { '200': { description: 'Report (JSON or CSV)' }, '401': errors['401'], '403': problem('Reports are for the course team') } } },
   };
   for (const route of CASE_COMMAND_ROUTES) {
@@ -97,7 +131,7 @@ export function openApiDocument(options: { readonly serverUrl: string }): JsonSc
           ...errors,
           '403': problem('The procedure gives this to someone else'),
           '409': problem('Not possible in the case’s current state'),
-          '412': problem('The case changed since you read it: `current` holds it now'),
+          '412': problem('The case changed since you read it (an acknowledgement alone does not count): `current` holds it now'),
           '413': problem('Body too large'),
           '415': problem('The body is not JSON'),
           '422': problem('A rule of the procedure is broken'),
@@ -122,7 +156,7 @@ export function openApiDocument(options: { readonly serverUrl: string }): JsonSc
     security: [{ bearer: [] }],
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
-      schemas: { Problem: problemSchema, Case: { type: 'object', description: 'A case with derived information (see GET /api/cases/{caseId}).' } },
+      schemas: { Problem: problemSchema, Case: { type: 'object', description: 'A case with derived information (see GET /api/cases/{caseId}).' }, People: peopleSchema },
     },
     paths,
   };

@@ -17,6 +17,7 @@ import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-
 import { memoryLogger } from '../../src/server/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
+import { GraphPeopleDirectory } from '../../src/store/directory.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
 
 /**
@@ -97,6 +98,7 @@ export async function startTestServer(options: { readonly mode?: 'local' | 'tena
     verifyToken,
     config: { mode, publicUrl: 'http://localhost', ...(mode === 'local' ? { graph: { baseUrl: emulator.emulator.baseUrl, siteId: emulator.emulator.siteId } } : {}) },
     logger,
+    directory: new GraphPeopleDirectory(emulator.client),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => { resolve(s); });

@@ -22,6 +22,8 @@ import { createBot, type TrellisBot } from '../../bot/bot.js';
 import { directoryIdentity } from '../../bot/identity.js';
 import { MY_CASES_ENTITY_ID } from '../../cards/deep-links.js';
 import { ConversationStore } from '../../store/conversations.js';
+import { GraphPeopleDirectory } from '../../store/directory.js';
+import { demoDirectory, loadDemoDirectory } from './demo-directory.js';
 import { createDevConnector, type DevConnector } from './dev-connector.js';
 import { personas } from './personas.js';
 import { localNotifySettings } from '../../server/use-cases/notify-config.js';
@@ -120,6 +122,13 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
     const connector = createDevConnector(realNow);
     const roleLabel = (procedureId: string, roleId: string): string =>
       procedures.find((p) => p.id === procedureId)?.roles.find((r) => r.id === roleId)?.label ?? roleId;
+    // The directory the wizard's people search reads: the personas and people on no case yet.
+    try {
+      const loaded = await loadDemoDirectory(client, demoDirectory(personas(roleLabel)));
+      if (loaded.created > 0) logger.info('demo directory loaded', { created: loaded.created, existing: loaded.existing });
+    } catch (error) {
+      logger.warn('demo directory not loaded', { error: error instanceof Error ? error.message : String(error) });
+    }
     // Card actions notify like REST commands do; the notifier needs the bot's card senders, so it is bound once both exist.
     const late: { notify?: CommandNotifier } = {};
     const bot = await createBot({
@@ -160,6 +169,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       notify: { runtime: notifications.runtime, background: notifications.background },
       devRoutes,
       messages: bot.messages,
+      directory: new GraphPeopleDirectory(client),
       ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
     });
     // Loopback only: dev sign-in mints tokens for anyone, so it must not be reachable from the network.

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import type { DirectoryPerson, PeopleDirectory } from '../../domain/people-directory.js';
+import { isGraphStoreError } from '../../store/graph/errors.js';
+import { isAdmin } from '../access.js';
+import type { Caller } from '../auth/caller.js';
+import { InputError } from './errors.js';
+import { parseInput } from './parse-input.js';
+
+/**
+ * GET /api/people?search=: people in the directory for the new-case wizard's pickers (issue 5).
+ * Only for those who open cases from the tab: the course team (of at least one programme) and
+ * admins, as GET /api/me's `can.openCases` says. Trellis reads the directory with its own
+ * application permission, so letting anyone else search would let a school mentor (often a guest
+ * account, which Entra keeps from browsing the directory) list the provider's staff and trainees.
+ * Named mentors and tutors raise concerns from Teams, naming the trainee from the message.
+ */
+
+export const PEOPLE_SEARCH_MIN = 2;
+export const PEOPLE_SEARCH_MAX = 100;
+/** At most this many people per answer. */
+export const PEOPLE_SEARCH_LIMIT = 10;
+
+const searchText = z
+  .string({ error: (issue) => (issue.input === undefined ? 'is missing: add ?search= with the start of a name or an email address' : 'must be given once, as text') })
+  .trim()
+  .min(PEOPLE_SEARCH_MIN, `needs at least ${PEOPLE_SEARCH_MIN} characters`)
+  .max(PEOPLE_SEARCH_MAX, `can be at most ${PEOPLE_SEARCH_MAX} characters`);
+
+/** Query string of GET /api/people. */
+export const peopleQuerySchema = z.strictObject({
+  /** The start of a name (any word of it) or of an email address; 2 to 100 characters once trimmed. */
+  search: searchText,
+});
+
+export interface PersonView {
+  readonly upn: string;
+  readonly name: string;
+  readonly email: string;
+  readonly jobTitle: string | null;
+}
+
+export interface PeopleSearchDeps {
+  readonly directory: PeopleDirectory;
+}
+
+/** The caller may open no case at all, so has no one to look up. */
+export class PeopleSearchNotAllowedError extends Error {
+  override readonly name = 'PeopleSearchNotAllowedError';
+}
+
+/** Whether the caller may search the directory: see the comment at the top. */
+export function mayUseDirectory(caller: Caller): boolean {
+  if (isAdmin(caller)) return true;
+  return caller.actor.appRoles.includes('course_team') && (caller.programmes === 'all' || caller.programmes.length > 0);
+}
+
+function byNameThenUpn(a: DirectoryPerson, b: DirectoryPerson): number {
+  return a.name.localeCompare(b.name, 'en-GB', { sensitivity: 'base' }) || a.upn.localeCompare(b.upn);
+}
+
+export async function searchPeople(deps: PeopleSearchDeps, caller: Caller, query: unknown): Promise<{ readonly people: readonly PersonView[] }> {
+  // Who may comes first: a refusal says nothing about the input.
+  if (!mayUseDirectory(caller)) throw new PeopleSearchNotAllowedError(`${caller.actor.id} may not open cases`);
+  const { search } = parseInput(peopleQuerySchema, query);
+  let found: readonly DirectoryPerson[];
+  try {
+    found = await deps.directory.search(search, PEOPLE_SEARCH_LIMIT);
+  } catch (error) {
+    // Graph refused the text itself (its syntax rules, not ours): the caller's input, not a fault.
+    if (isGraphStoreError(error) && error.code === 'bad_request') {
+      throw new InputError([{ path: 'search', message: 'could not be searched for; try the start of a name or an email address' }]);
+    }
+    throw error;
+  }
+  const people = [...found].sort(byNameThenUpn).slice(0, PEOPLE_SEARCH_LIMIT);
+  return { people: people.map((p) => ({ upn: p.upn, name: p.name, email: p.email, jobTitle: p.jobTitle ?? null })) };
+}

@@ -6,6 +6,8 @@
  *   TEAMS_APP_ID     the Teams app id (manifest `id`): needed to install the app for people before a 1:1 card
  *   BOT_SERVICE_URL  the Bot Framework connector for proactive sends before anyone has talked to the bot
  *                    (default https://smba.trafficmanager.net/teams)
+ *   BOT_APP_ROLES    "graph" (default): look up a person's CourseTeam/Admin app roles through Graph
+ *                    (application permission Directory.Read.All); "off": nobody has app roles in the bot
  */
 export interface BotSettings {
   readonly clientId: string;
@@ -14,7 +16,12 @@ export interface BotSettings {
   /** Without it, a 1:1 card waits until the person has opened the app once. */
   readonly teamsAppId: string | undefined;
   readonly serviceUrl: string;
+  /** Where the bot learns app roles, which Teams activities do not carry (src/store/app-roles.ts). */
+  readonly appRoles: BotAppRoleSource;
 }
+
+export const BOT_APP_ROLE_SOURCES = ['graph', 'off'] as const;
+export type BotAppRoleSource = (typeof BOT_APP_ROLE_SOURCES)[number];
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const DEFAULT_BOT_SERVICE_URL = 'https://smba.trafficmanager.net/teams';
@@ -31,9 +38,12 @@ export function botSettingsFromEnv(
   const tenantId = (value('BOT_TENANT_ID') || defaults.tenantId).toLowerCase();
   const teamsAppId = value('TEAMS_APP_ID') || undefined;
   const serviceUrl = value('BOT_SERVICE_URL') || DEFAULT_BOT_SERVICE_URL;
+  const rawAppRoles = (value('BOT_APP_ROLES') || 'graph').toLowerCase();
+  const appRoles = BOT_APP_ROLE_SOURCES.find((source) => source === rawAppRoles);
   if (!GUID.test(clientId)) problems.push(`BOT_ID must be a GUID (the bot's Entra app id), got "${clientId}"`);
   if (clientSecret === '') problems.push('BOT_PASSWORD is missing (the bot registration’s client secret; not needed when BOT_ID is the Graph app)');
   if (teamsAppId !== undefined && !GUID.test(teamsAppId)) problems.push(`TEAMS_APP_ID must be a GUID, got "${teamsAppId}"`);
   if (!/^https:\/\/\S+$/.test(serviceUrl)) problems.push(`BOT_SERVICE_URL must be an https:// address, got "${serviceUrl}"`);
-  return { clientId, clientSecret, tenantId, teamsAppId, serviceUrl };
+  if (appRoles === undefined) problems.push(`BOT_APP_ROLES must be "graph" or "off", got "${rawAppRoles}"`);
+  return { clientId, clientSecret, tenantId, teamsAppId, serviceUrl, appRoles: appRoles ?? 'off' };
 }

@@ -3,6 +3,7 @@ import type { AppRole } from '../domain/case/types.js';
 import type { Caller } from '../server/auth/caller.js';
 import type { CourseTeamProgrammes } from '../server/config.js';
 import type { ConversationStore, PersonConversation } from '../store/conversations.js';
+import type { AppRoleLookup } from './app-roles.js';
 
 /**
  * Who is asking, for a Teams activity. Teams names a person by `from.aadObjectId` (their
@@ -80,16 +81,30 @@ export function directoryIdentity(people: readonly DirectoryPerson[]): IdentityR
   };
 }
 
+export interface TenantIdentityOptions {
+  /**
+   * App roles by Entra object id (`cachedAppRoles` over Graph, src/bot/app-roles.ts); it never
+   * throws, a failed lookup gives none. Without it nobody has app roles in the bot.
+   */
+  readonly appRoles?: AppRoleLookup;
+  /** TRELLIS_COURSE_TEAM_PROGRAMMES: what the CourseTeam role covers, exactly as for REST callers. */
+  readonly programmes: CourseTeamProgrammes;
+}
+
 /**
  * A tenant: the stored conversation reference maps the object id to a sign-in name; the first
  * time we meet someone, the SDK's member lookup gives their UPN and it is stored. App roles do
- * not travel with bot activities, so `roles` says who is course team (by UPN) where the
- * deployment configures it; everyone else sees the cases that name them.
+ * not travel with bot activities, so they are looked up by object id (Graph, cached); the
+ * programmes come from the same configuration REST callers get theirs from, so a person has
+ * the same Caller in the bot as in the tab.
  */
-export function tenantIdentity(store: ConversationStore, roles: (upn: string) => DirectoryPerson | undefined = () => undefined): IdentityResolver {
+export function tenantIdentity(store: ConversationStore, options: TenantIdentityOptions = { programmes: [] }): IdentityResolver {
   return async (user, lookupMember) => {
-    if (user.aadObjectId === undefined || user.aadObjectId === '') return undefined;
-    let person = await store.findPersonByObjectId(user.aadObjectId);
+    const objectId = user.aadObjectId?.trim() ?? '';
+    if (objectId === '') return undefined;
+    // Asked alongside the stored mapping, so a lookup that misses the cache adds no wait of its own.
+    const roles = options.appRoles?.(objectId) ?? Promise.resolve([]);
+    let person = await store.findPersonByObjectId(objectId);
     if (!person) {
       const member = await lookupMember();
       const upn = (member?.userPrincipalName ?? member?.email ?? '').trim().toLowerCase();
@@ -97,13 +112,14 @@ export function tenantIdentity(store: ConversationStore, roles: (upn: string) =>
       person = await store.savePerson({
         upn,
         name: member?.name ?? user.name ?? upn,
-        aadObjectId: user.aadObjectId,
+        aadObjectId: objectId,
         teamsUserId: user.teamsUserId,
         tenantId: user.tenantId,
         conversationId: undefined,
         serviceUrl: undefined,
       });
     }
-    return { caller: callerFor(roles(person.upn), person.upn, person.name), person };
+    const appRoles = [...new Set((await roles).map((r) => APP_ROLES[r]))];
+    return { caller: { actor: { id: person.upn.trim().toLowerCase(), name: person.name, appRoles }, programmes: options.programmes }, person };
   };
 }

@@ -14,9 +14,12 @@ import { jsonLogger, type Logger } from './logger.js';
 import { createNotifications } from './use-cases/notify-wiring.js';
 import type { CommandNotifier } from './use-cases/notify-after-command.js';
 import { createBot } from '../bot/bot.js';
+import { cachedAppRoles } from '../bot/app-roles.js';
 import { tenantIdentity } from '../bot/identity.js';
 import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
+import { GraphAppRoleDirectory } from '../store/app-roles.js';
 import { ConversationStore } from '../store/conversations.js';
+import { GraphPeopleDirectory } from '../store/directory.js';
 
 /**
  * The composition root for tenant mode: Graph with the app's credentials, the repository on
@@ -47,7 +50,13 @@ export async function startTenantServer(
     useCases: { repository, procedures, clock: () => new Date(), logger, notify: (change) => late.notify?.(change) },
     conversations,
     links: { appId: config.bot.teamsAppId ?? config.bot.clientId, tabEntityId: MY_CASES_ENTITY_ID, publicUrl: config.publicUrl },
-    identity: tenantIdentity(conversations),
+    identity: tenantIdentity(conversations, {
+      programmes: config.courseTeamProgrammes,
+      // Teams activities carry no app roles: Entra is asked (ENTRA_CLIENT_ID's roles, as in REST tokens).
+      ...(config.bot.appRoles === 'graph'
+        ? { appRoles: cachedAppRoles(new GraphAppRoleDirectory(client, { appId: config.auth.clientId }), { logger }) }
+        : {}),
+    }),
     logger,
     credentials: { clientId: config.bot.clientId, clientSecret: config.bot.clientSecret, tenantId: config.bot.tenantId },
     defaultServiceUrl: () => config.bot.serviceUrl,
@@ -80,6 +89,7 @@ export async function startTenantServer(
     logger,
     notify: { runtime: notifications.runtime, background: notifications.background },
     messages: bot.messages,
+    directory: new GraphPeopleDirectory(client),
     tabDir: path.resolve('build', 'tab'),
     clientConfig: {
       msal: {

@@ -8,7 +8,7 @@ const defaults = { clientId: GRAPH_APP, tenantId: TENANT, graphClientId: GRAPH_A
 describe('bot settings from the environment', () => {
   it('uses the Graph registration when the bot has none of its own', () => {
     const problems: string[] = [];
-    expect(botSettingsFromEnv({}, defaults, problems)).toEqual({ clientId: GRAPH_APP, clientSecret: 'graph-secret', tenantId: TENANT, teamsAppId: undefined, serviceUrl: DEFAULT_BOT_SERVICE_URL });
+    expect(botSettingsFromEnv({}, defaults, problems)).toEqual({ clientId: GRAPH_APP, clientSecret: 'graph-secret', tenantId: TENANT, teamsAppId: undefined, serviceUrl: DEFAULT_BOT_SERVICE_URL, appRoles: 'graph' });
     expect(problems).toEqual([]);
   });
 
@@ -19,5 +19,12 @@ describe('bot settings from the environment', () => {
     expect(problems.join('\n')).toMatch(/BOT_PASSWORD is missing/);
     expect(problems.join('\n')).toMatch(/TEAMS_APP_ID must be a GUID/);
     expect(problems.join('\n')).toMatch(/BOT_SERVICE_URL must be an https/);
+  });
+
+  it('looks app roles up through Graph unless BOT_APP_ROLES=off, and names a bad value', () => {
+    expect(botSettingsFromEnv({ BOT_APP_ROLES: 'OFF' }, defaults, []).appRoles).toBe('off');
+    const problems: string[] = [];
+    expect(botSettingsFromEnv({ BOT_APP_ROLES: 'token' }, defaults, problems).appRoles).toBe('off');
+    expect(problems).toEqual(['BOT_APP_ROLES must be "graph" or "off", got "token"']);
   });
 });

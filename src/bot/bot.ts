@@ -1,4 +1,5 @@
 import type { Client as GraphClient } from '@microsoft/microsoft-graph-client';
+import type { CloudEnvironment } from '@microsoft/teams.api';
 import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { ILogger } from '@microsoft/teams.common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -35,6 +36,11 @@ export interface BotOptions {
   readonly defaultServiceUrl: () => string;
   /** Proactive installation for people with no conversation yet. */
   readonly graph?: { readonly client: GraphClient; readonly teamsAppId: string };
+  /**
+   * Tests only: where the SDK fetches Bot Framework signing keys and which issuer it accepts
+   * (a local JWKS), in place of the public cloud. Configuration never sets it.
+   */
+  readonly cloud?: CloudEnvironment;
 }
 
 export interface TrellisBot {
@@ -107,6 +113,7 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
     // Local mode only, and only from this machine (checked below for every request).
     dangerouslyAllowUnauthenticatedRequests: options.mode === 'local',
     ...(options.credentials ? { clientId: options.credentials.clientId, clientSecret: options.credentials.clientSecret, tenantId: options.credentials.tenantId } : {}),
+    ...(options.cloud ? { cloud: options.cloud } : {}),
   });
   const deps = { useCases: options.useCases, conversations: options.conversations, links: options.links, clock: options.useCases.clock };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { formatLongDate, londonDateOf } from '../domain/calendar/index.js';
+import { formatLongDate } from '../domain/calendar/index.js';
+import { isCurrentFor, type NoticeKind } from '../domain/case/index.js';
 import { isDomainError } from '../domain/errors.js';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
@@ -122,18 +123,41 @@ async function recordReview(deps: CardActionDeps, caller: Caller, data: CardActi
   return card(buildOutcomeRecordedCard(outcomeRecordedView(source, result.stored.state.reviews.at(-1))));
 }
 
+/** Someone writing to the case at the same moment as an acknowledgement: try again on the case as it then is. */
+const ACKNOWLEDGE_ATTEMPTS = 3;
+
+/**
+ * "I'll follow this up" on a raised concern or an overdue review: the acknowledge_notice
+ * command, recorded in the case's trail. The card's version does not matter (the notice is
+ * acknowledged on the case as it now is); the first acknowledgement stands and anyone after
+ * is told who gave it.
+ */
 async function acknowledge(deps: CardActionDeps, caller: Caller, data: CardActionData<'acknowledge'>): Promise<CardActionResponse> {
-  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+  const { stored } = await loadVisibleCase(deps.useCases, caller, data.caseId);
   if (!isCourseTeamFor(caller, stored.state.placement.programme)) {
     return failure(400, 'forbidden', 'Only the course team for this programme can acknowledge this. Open the case in Trellis to see what you can do.');
   }
-  const now = deps.clock();
-  const { first, ack } = await deps.conversations.acknowledge(data.about, stored.state.id, { by: caller.actor.id, byName: caller.actor.name, at: now.toISOString() });
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await runCaseCommand(deps.useCases, { caller, caseId: data.caseId, expectedVersion: 'any', command: 'acknowledge_notice', input: { about: data.about } });
+      const on = result.stored.state.acknowledgements.at(-1)?.on;
+      const sentence = `You acknowledged this${on === undefined ? '' : ` on ${formatLongDate(on)}`}: the course team has it in hand.`;
+      return card(noticeCard(deps, result.stored, result.procedure, data.about, sentence));
+    } catch (error) {
+      if (isDomainError(error) && error.code === 'already_acknowledged') {
+        const now = await loadVisibleCase(deps.useCases, caller, data.caseId);
+        return card(noticeCard(deps, now.stored, now.procedure, data.about, error.userMessage));
+      }
+      if (!(error instanceof StaleCaseError) || attempt >= ACKNOWLEDGE_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** The concern or overdue-review card as the case now is, without its Acknowledge button, with a sentence on top. */
+function noticeCard(deps: CardActionDeps, stored: StoredCase, procedure: Procedure, about: NoticeKind, sentence: string): AdaptiveCardJson {
   const source = sourceOf(deps, stored, procedure);
-  const base = data.about === 'concern_raised' ? buildConcernRaisedCard(concernRaisedView(source)) : buildOverdueEscalationCard(overdueEscalationView(source));
-  const when = formatLongDate(londonDateOf(new Date(ack.at)));
-  const sentence = first ? `You acknowledged this on ${when}: the course team has it in hand.` : `${ack.byName} already acknowledged this on ${when}.`;
-  return card(withNotice(withoutAction(base, 'acknowledge'), sentence));
+  const base = about === 'concern_raised' ? buildConcernRaisedCard(concernRaisedView(source)) : buildOverdueEscalationCard(overdueEscalationView(source));
+  return withNotice(withoutAction(base, 'acknowledge'), sentence);
 }
 
 /** A form that did not parse: the card again with the problem, when the case can be read. */
@@ -141,7 +165,7 @@ async function invalidInput(deps: CardActionDeps, caller: Caller, verb: string, 
   const envelope = envelopeSchema.safeParse(raw);
   if (verb !== 'record_review' || !envelope.success) return failure(400, 'bad_request', message);
   const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, envelope.data.caseId);
-  if (stored.state.version !== envelope.data.version) {
+  if (!isCurrentFor(stored.events, stored.state.version, envelope.data.version)) {
     return card(await reviewCardFor(deps, caller, stored, procedure, envelope.data.version, whatChanged(stored, procedure, envelope.data.version)));
   }
   return card(await reviewCardFor(deps, caller, stored, procedure, envelope.data.version, `Not saved: ${message}`));
@@ -152,6 +176,7 @@ async function cardWithNotice(deps: CardActionDeps, caller: Caller, data: AnyCar
   if (data.action === 'sign' || data.action === 'record_perceptions') {
     return card(withNotice(signatureCardFor(deps, caller, stored, procedure, data.action === 'sign' ? data.role : ''), sentence));
   }
+  if (data.action === 'acknowledge') return card(noticeCard(deps, stored, procedure, data.about, sentence));
   return card(await reviewCardFor(deps, caller, stored, procedure, data.version, sentence));
 }
 

@@ -9,6 +9,7 @@ import {
   buildOutcomeRecordedCard,
   buildOverdueEscalationCard,
   buildPlanAgreedCard,
+  buildReviewDueCard,
   buildReviewFormCard,
   buildSignatureRequestCard,
   buildStageChangedCard,
@@ -17,6 +18,7 @@ import {
   outcomeRecordedView,
   overdueEscalationView,
   planAgreedView,
+  reviewDueView,
   reviewersOf,
   reviewFormView,
   signatureRequestView,
@@ -95,6 +97,10 @@ async function cardFor(deps: CardSenderDeps, notification: Notification, loaded:
       if (person && state.plan && state.plan.agreedOn === undefined) return buildSignatureRequestCard(signatureRequestView(source, person));
       break;
     case 'review_coming_up':
+      // A reminder, not yet the form: its "Complete the review" (open_review) brings the form
+      // to a reviewer in place and the read-only view to anyone else.
+      if (state.status !== 'active') break;
+      return buildReviewDueCard(reviewDueView(source));
     case 'review_due_today':
     case 'review_overdue':
     case 'review_escalation': {

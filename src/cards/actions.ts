@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROGRESS_RATINGS } from '../domain/case/index.js';
+import { NOTICE_KINDS, PROGRESS_RATINGS } from '../domain/case/index.js';
 
 /**
  * Card verbs (STYLE.md 8, 10): every Action.Execute a Trellis card carries has `verb` equal to
@@ -25,8 +25,8 @@ export type CardAction = (typeof CARD_ACTIONS)[number];
 export const REFRESHABLE_CARDS = ['review_form'] as const;
 export type RefreshableCard = (typeof REFRESHABLE_CARDS)[number];
 
-/** What an acknowledgement is about. */
-export const ACKNOWLEDGEABLE = ['concern_raised', 'review_overdue'] as const;
+/** What an acknowledgement is about: the notices the domain's acknowledge_notice command takes. */
+export const ACKNOWLEDGEABLE = NOTICE_KINDS;
 
 /** Card inputs arrive as strings; an input left empty may arrive as "" or not at all. */
 const optionalInput = (max: number) =>

@@ -39,6 +39,8 @@ export const DOMAIN_ERROR_CODES = [
   'suspension_not_allowed',
   'task_not_yet',
   'tasks_outstanding',
+  'review_not_overdue',
+  'already_acknowledged',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

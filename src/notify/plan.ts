@@ -194,6 +194,7 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     case 'task_completed':
     case 'stage_start_set':
     case 'placement_suspended':
+    case 'notice_acknowledged':
       return [];
   }
 }

@@ -216,6 +216,7 @@ export function projectionRows(event: CaseEvent, state: CaseState): { list: 'peo
     case 'task_completed':
     case 'stage_start_set':
     case 'placement_suspended':
+    case 'notice_acknowledged':
     case 'case_closed':
       return [];
   }

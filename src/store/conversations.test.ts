@@ -48,12 +48,4 @@ describe('ConversationStore', () => {
     expect((await store.findChannel('pgce primary'))?.conversationId).toBe('19:primary@thread');
     expect((await store.findChannel('Secondary'))?.conversationId).toBe('19:default@thread');
   });
-
-  it('lets the first acknowledgement stand', async () => {
-    const first = await store.acknowledge('concern_raised', 'case-1', { by: 'a@x.example', byName: 'Ann', at: '2026-11-23T10:00:00.000Z' });
-    const second = await store.acknowledge('concern_raised', 'case-1', { by: 'b@x.example', byName: 'Ben', at: '2026-11-23T11:00:00.000Z' });
-    expect(first).toEqual({ first: true, ack: { by: 'a@x.example', byName: 'Ann', at: '2026-11-23T10:00:00.000Z' } });
-    expect(second).toEqual({ first: false, ack: first.ack });
-    expect(await store.findAcknowledgement('concern_raised', 'case-1')).toEqual(first.ack);
-  });
 });

@@ -13,9 +13,9 @@ import { ListItemStore, type ListItem, type ListRef } from './graph/items.js';
  *    activity's `from.aadObjectId` maps back to who they are (the Teams user id is kept too,
  *    for Universal Actions `refresh.userIds`);
  *  - `channel:<programme>` (lower case) or `channel:*` (every programme without its own): the
- *    channel where the course team gets case cards;
- *  - `ack:<about>:<caseId>`: who took ownership of a raised concern or an overdue review
- *    (the card's Acknowledge button), first one wins.
+ *    channel where the course team gets case cards.
+ * (Acknowledgements used to be `ack:<about>:<caseId>` rows here; they are now events in the
+ * case's trail, so rows left from before are simply never read.)
  */
 
 export interface PersonConversation {
@@ -41,12 +41,6 @@ export interface ChannelConversation {
   readonly teamId: string | undefined;
 }
 
-export interface Acknowledgement {
-  readonly by: string;
-  readonly byName: string;
-  readonly at: string;
-}
-
 const text = z.string().nullish().transform((v) => v ?? undefined);
 const rowSchema = z
   .object({
@@ -67,7 +61,6 @@ const personReference = z.object({
   tenantId: z.string().optional(),
 });
 const channelReference = z.object({ programme: z.string(), tenantId: z.string().optional(), teamId: z.string().optional() });
-const ackReference = z.object({ by: z.string(), byName: z.string(), at: z.string() });
 
 /** SharePoint single-line text holds 255 characters. */
 const MAX_KEY = 255;
@@ -76,7 +69,6 @@ const KNOWN_IDS = 5000;
 
 export const personKey = (upn: string): string => `person:${upn.trim().toLowerCase()}`.slice(0, MAX_KEY);
 export const channelKey = (programme: string): string => `channel:${programme.trim().toLowerCase()}`.slice(0, MAX_KEY);
-export const ackKey = (about: string, caseId: string): string => `ack:${about}:${caseId}`.slice(0, MAX_KEY);
 
 function parseJson<T>(schema: z.ZodType<T>, raw: string | undefined): T | undefined {
   if (raw === undefined) return undefined;
@@ -186,22 +178,6 @@ export class ConversationStore {
       }
     }
     return undefined;
-  }
-
-  /** Records an acknowledgement unless someone got there first; returns the one that stands. */
-  async acknowledge(about: string, caseId: string, ack: Acknowledgement): Promise<{ readonly first: boolean; readonly ack: Acknowledgement }> {
-    const result = await this.items.createItem({
-      Title: `${about} ${caseId}`.slice(0, MAX_KEY),
-      ConversationKey: ackKey(about, caseId),
-      Reference: JSON.stringify(ack),
-    });
-    const stored = parseJson(ackReference, result.item.fields.Reference) ?? ack;
-    return { first: result.created, ack: stored };
-  }
-
-  async findAcknowledgement(about: string, caseId: string): Promise<Acknowledgement | undefined> {
-    const item = await this.items.findByKey(ackKey(about, caseId));
-    return item ? parseJson(ackReference, item.fields.Reference) : undefined;
   }
 
   private remember(person: PersonConversation): void {

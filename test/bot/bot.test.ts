@@ -28,6 +28,9 @@ let local: RunningLocalMode;
 const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
 
 let activeCase: StoredCase;
+/** Other active cases with reviewers, each used by one test, so no test meets another's changes. */
+let otherCase: StoredCase;
+let reminderCase: StoredCase;
 let reviewerUpn: string;
 let outsiderUpn: string;
 
@@ -83,6 +86,10 @@ beforeAll(async () => {
   const found = candidates[0];
   if (!found) throw new Error('The demo data has no active case with reviewers and targets.');
   activeCase = found;
+  // Not the BCU programme whose first case the acknowledge test uses.
+  const spare = candidates.filter((c) => c.state.id !== found.state.id && c.state.placement.programme !== 'PGCE Primary and Early Years 2026/27');
+  otherCase = must(spare[0], 'a second active case');
+  reminderCase = must(spare[1], 'a third active case');
   const procedure = SEED_PROCEDURES.find((p) => p.id === found.state.procedureId);
   reviewerUpn = must(reviewersOf(must(procedure, 'procedure'), found.state)[0], 'a reviewer').id;
   // A mentor of another trainee: a demo mentor not named on this case.
@@ -296,7 +303,7 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     expect(outsider.body.value.code).toBe('not_found');
   });
 
-  it('lets the course team acknowledge a raised concern once, and nobody else', async () => {
+  it('lets the course team acknowledge a raised concern once, in the case’s trail, and nobody else', async () => {
     const courseLeader = 'mark.whitfield@bcu.example';
     const bcu = (await local.repository.list({ programme: 'PGCE Primary and Early Years 2026/27', limit: 1 })).items[0];
     const stored = must(await local.repository.find(must(bcu, 'a BCU case').id), 'case');
@@ -304,11 +311,86 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     const first = await cardAction(courseLeader, 'acknowledge', data);
     expect(JSON.stringify(first.body.value)).toContain('You acknowledged this');
     expect(executeActions(first.body.value).some((a) => a.verb === 'acknowledge')).toBe(false);
+    const recorded = must(await local.repository.find(stored.state.id), 'case');
+    expect(recorded.events.slice(stored.events.length)).toMatchObject([{ type: 'notice_acknowledged', actorId: courseLeader, data: { about: 'concern_raised', byName: 'Mark Whitfield' } }]);
+
+    // Pressed again (or from another copy of the card): who got there first, and nothing more in the trail.
     const second = await cardAction(courseLeader, 'acknowledge', data);
     expect(JSON.stringify(second.body.value)).toContain('Mark Whitfield already acknowledged this');
+    expect(executeActions(second.body.value).some((a) => a.verb === 'acknowledge')).toBe(false);
     const mentorOnCase = must(stored.state.people.find((p) => p.role === 'mentor'), 'a mentor').id;
     const refused = await cardAction(mentorOnCase, 'acknowledge', data);
     expect(refused.body).toMatchObject({ statusCode: 400, value: { code: 'forbidden' } });
+    expect((await local.repository.find(stored.state.id))?.state.version).toBe(recorded.state.version);
+  });
+
+  it('does not make a review card sent before an acknowledgement out of date', async () => {
+    const procedure = must(SEED_PROCEDURES.find((p) => p.id === otherCase.state.procedureId), 'procedure');
+    const reviewer = must(reviewersOf(procedure, otherCase.state)[0], 'a reviewer').id;
+    const leader = must(DEMO_PROVIDERS.find((p) => p.programme === otherCase.state.placement.programme), 'provider').courseTeam.upn;
+    const sentAt = otherCase.state.version;
+    const form = must(executeActions((await cardAction(reviewer, 'open_review', { action: 'open_review', caseId: otherCase.state.id, version: sentAt })).body.value).find((a) => a.verb === 'record_review'), 'the review form').data;
+    expect(form.version).toBe(sentAt);
+
+    const acknowledged = await cardAction(leader, 'acknowledge', { action: 'acknowledge', caseId: otherCase.state.id, version: sentAt, about: 'concern_raised' });
+    expect(JSON.stringify(acknowledged.body.value)).toMatch(/acknowledged this/);
+    const between = must(await local.repository.find(otherCase.state.id), 'case');
+    expect(between.state.version).toBe(sentAt + 1);
+
+    const outcome = must(procedure.stages.find((s) => s.id === otherCase.state.stageId)?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'), 'an outcome');
+    const inputs: Record<string, unknown> = { evidence: 'Seen after the acknowledgement.', outcomeId: outcome.id };
+    for (const id of form.targetIds as string[]) inputs[`rating_${id}`] = 'met';
+    const saved = await cardAction(reviewer, 'record_review', { ...form, ...inputs });
+    expect(JSON.stringify(saved.body.value)).not.toContain('out of date');
+    expect(JSON.stringify(saved.body.value)).toContain('REVIEW RECORDED');
+    const after = must(await local.repository.find(otherCase.state.id), 'case');
+    expect(after.events.slice(otherCase.events.length).map((e) => e.type)).toContain('review_recorded');
+    expect(after.state.reviews).toHaveLength(otherCase.state.reviews.length + 1);
+  });
+
+  it('reminds reviewers of a review coming up with the review-due card, whose button opens the form for them only', async () => {
+    const state = must(await local.repository.find(reminderCase.state.id), 'case').state;
+    const procedure = must(SEED_PROCEDURES.find((p) => p.id === state.procedureId), 'procedure');
+    const reviewer = must(reviewersOf(procedure, state)[0], 'a reviewer');
+    const notification = (kind: 'review_coming_up' | 'review_due_today') => ({
+      key: `test:${kind}`,
+      caseId: state.id,
+      reference: state.reference,
+      kind,
+      about: undefined,
+      channel: 'chat_card' as const,
+      recipient: { kind: 'person' as const, role: reviewer.role, personId: reviewer.id, name: reviewer.name, email: reviewer.email },
+      subject: 'Review',
+      lines: [],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    });
+    const sentCard = async (kind: 'review_coming_up' | 'review_due_today'): Promise<unknown> => {
+      const before = local.connector.activities().length;
+      await local.bot.senders.chat_card(notification(kind));
+      const sent = local.connector.activities().slice(before);
+      expect(sent).toHaveLength(1);
+      return must((sent[0]?.activity as { attachments?: { content: unknown }[] }).attachments?.[0], 'the card').content;
+    };
+    const reminder = await sentCard('review_coming_up');
+    expect(JSON.stringify(reminder)).toMatch(/REVIEW (COMING UP|DUE TODAY)/);
+    const buttons = executeActions(reminder);
+    expect(buttons.map((a) => a.verb)).toEqual(['open_review']);
+    const open = must(buttons[0], 'Complete the review').data;
+
+    const forReviewer = await cardAction(reviewer.id, 'open_review', open);
+    expect(executeActions(forReviewer.body.value).some((a) => a.verb === 'record_review')).toBe(true);
+    const leader = must(DEMO_PROVIDERS.find((p) => p.programme === state.placement.programme), 'provider').courseTeam.upn;
+    const forLeader = await cardAction(leader, 'open_review', open);
+    expect(forLeader.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(executeActions(forLeader.body.value).some((a) => a.verb === 'record_review')).toBe(false);
+    const forOutsider = await cardAction(outsiderUpn, 'open_review', open);
+    expect(forOutsider.body).toMatchObject({ statusCode: 400, value: { code: 'not_found' } });
+
+    // On the day (and after), the reviewer gets the form itself.
+    const dueToday = await sentCard('review_due_today');
+    expect(executeActions(dueToday).some((a) => a.verb === 'record_review')).toBe(true);
   });
 
   it('stores a person’s 1:1 conversation when they install the app, and answers help', async () => {

@@ -102,6 +102,7 @@ const WRITES: Readonly<Record<string, { state: 'drafted' | 'agreed'; body: (who:
   '/stage-start': { state: 'agreed', body: () => ({ startsOn: '2026-12-01' }) },
   '/close': { state: 'agreed', body: () => ({ reason: 'Opened in error' }) },
   '/withdraw': { state: 'agreed', body: () => ({ reason: 'Left the programme' }) },
+  '/acknowledgements': { state: 'drafted', body: () => ({ about: 'concern_raised' }) },
 };
 
 /**
@@ -118,6 +119,7 @@ const SUCCEEDS: Readonly<Record<string, readonly Who[]>> = {
   '/pause': ['courseTeamP1', 'tutorA', 'mentorA'],
   '/close': ['courseTeamP1'],
   '/withdraw': ['courseTeamP1', 'tutorA', 'mentorA'],
+  '/acknowledgements': ['courseTeamP1'],
 };
 
 const normalised404 = (reply: Reply, id: string) => ({ status: reply.status, type: reply.headers.get('content-type'), etag: reply.headers.get('etag'), body: reply.text.split(id).join('<id>') });

@@ -60,6 +60,7 @@ const VALID_BODIES: Readonly<Record<CaseCommandName, unknown>> = {
   set_stage_start: { startsOn: '2026-12-01' },
   close: { reason: 'Opened in error' },
   withdraw: { reason: 'Left the programme' },
+  acknowledge_notice: { about: 'concern_raised' },
 };
 
 type Who = keyof typeof identities | 'traineeB' | 'mentorB' | 'anonymous';

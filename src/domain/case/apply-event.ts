@@ -76,6 +76,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       tasksDone: [],
       paused: undefined,
       placementSuspended: undefined,
+      acknowledgements: [],
       closure: undefined,
       version: event.seq,
       updatedAt: event.at,
@@ -270,6 +271,16 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       return { ...state, stageStartsOn: event.data.startsOn };
     case 'placement_suspended':
       return { ...state, placementSuspended: { on: event.on, by: event.actorId } };
+    case 'notice_acknowledged': {
+      const d = event.data;
+      return {
+        ...state,
+        acknowledgements: [
+          ...state.acknowledgements,
+          { about: d.about, stageId: d.stageId, reviewDate: d.reviewDate, by: event.actorId, byName: d.byName, on: event.on, at: event.at },
+        ],
+      };
+    }
     case 'case_closed': {
       const d = event.data;
       return {

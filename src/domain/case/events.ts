@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { localDateSchema } from '../calendar/index.js';
-import { CLOSE_RESOLUTIONS, PAUSE_REASONS, PROGRESS_RATINGS, STAGE_ENTRIES } from './types.js';
+import { CLOSE_RESOLUTIONS, NOTICE_KINDS, PAUSE_REASONS, PROGRESS_RATINGS, STAGE_ENTRIES } from './types.js';
 
 /**
  * The event trail: a discriminated union built through one factory (`caseEvent`) and parsed
@@ -130,6 +130,14 @@ const eventData = {
   task_completed: z.strictObject({ stageId: text(60), taskId: text(60), note: optionalText(2000) }),
   stage_start_set: z.strictObject({ stageId: text(60), startsOn: localDateSchema }),
   placement_suspended: z.strictObject({ reason: text(2000) }),
+  notice_acknowledged: z.strictObject({
+    about: z.enum(NOTICE_KINDS),
+    stageId: text(60),
+    /** review_overdue: the review date that had passed. */
+    reviewDate: localDateSchema.optional(),
+    /** The course team member is rarely named on the case, so their name is kept with the act. */
+    byName: text(200),
+  }),
   case_closed: z.strictObject({
     resolution: z.enum(CLOSE_RESOLUTIONS),
     outcomeId: optionalText(60),
@@ -171,6 +179,7 @@ export const caseEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...envelope, type: z.literal('task_completed'), data: eventData.task_completed }),
   z.strictObject({ ...envelope, type: z.literal('stage_start_set'), data: eventData.stage_start_set }),
   z.strictObject({ ...envelope, type: z.literal('placement_suspended'), data: eventData.placement_suspended }),
+  z.strictObject({ ...envelope, type: z.literal('notice_acknowledged'), data: eventData.notice_acknowledged }),
   z.strictObject({ ...envelope, type: z.literal('case_closed'), data: eventData.case_closed }),
 ]);
 
@@ -185,6 +194,27 @@ export interface EventStamp {
   readonly at: string;
   readonly on: CaseEventOf<'case_opened'>['on'];
   readonly actorId: string;
+}
+
+/**
+ * Events that change nothing a person decides on (the plan, signatures, reviews, dates, stage,
+ * status): a card or form built before one of them is still current, so the version check
+ * treats them as not conflicting. The command still runs on the case as it now is and is
+ * appended against its current eTag, so no update can be lost.
+ */
+export const NON_CONFLICTING_EVENTS: ReadonlySet<CaseEventType> = new Set<CaseEventType>(['notice_acknowledged']);
+
+/**
+ * Whether a change made against `version` may still be applied to the case as it now is:
+ * nothing has happened since, or only events in NON_CONFLICTING_EVENTS.
+ */
+export function isCurrentFor(events: readonly CaseEvent[], current: number, version: number): boolean {
+  if (version === current) return true;
+  if (version > current || version < 1) return false;
+  const since = events.filter((e) => e.seq > version);
+  // A trail that does not reach back to `version` cannot show what changed: treat it as a conflict.
+  if (since.length !== current - version) return false;
+  return since.every((e) => NON_CONFLICTING_EVENTS.has(e.type));
 }
 
 /** The one way events are made: the data is checked against its schema as it is built. */

@@ -16,3 +16,4 @@ export * from './commands/convene-panel.js';
 export * from './commands/record-panel-meeting.js';
 export * from './commands/close-case.js';
 export * from './commands/stage-tasks.js';
+export * from './commands/acknowledge-notice.js';

@@ -185,6 +185,24 @@ export interface StageVisit {
 export const STAGE_ENTRIES = ['opened', 'plan_agreed', 'outcome', 'escalation', 'decision'] as const;
 export type StageEntry = (typeof STAGE_ENTRIES)[number];
 
+/** Notices the course team acknowledges ("we have this in hand"): a raised concern, an overdue review. */
+export const NOTICE_KINDS = ['concern_raised', 'review_overdue'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/**
+ * One acknowledgement on the record. What it acknowledges is `about` plus the stage the concern
+ * was raised at (concern_raised) or the review date that passed (review_overdue).
+ */
+export interface NoticeAcknowledgement {
+  readonly about: NoticeKind;
+  readonly stageId: string;
+  readonly reviewDate: LocalDate | undefined;
+  readonly by: string;
+  readonly byName: string;
+  readonly on: LocalDate;
+  readonly at: string;
+}
+
 export interface CaseState {
   readonly id: string;
   readonly reference: string;
@@ -208,6 +226,8 @@ export interface CaseState {
   readonly tasksDone: readonly { readonly stageId: string; readonly taskId: string; readonly by: string; readonly on: LocalDate; readonly note: string | undefined; readonly visit: number }[];
   readonly paused: { readonly since: LocalDate; readonly reason: PauseReason } | undefined;
   readonly placementSuspended: { readonly on: LocalDate; readonly by: string } | undefined;
+  /** The course team's acknowledgements of notices, first one per concern or review date. */
+  readonly acknowledgements: readonly NoticeAcknowledgement[];
   readonly closure:
     | {
         readonly on: LocalDate;

@@ -45,6 +45,8 @@ const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, { readonly status: number;
   suspension_not_allowed: { status: 409, title: 'The placement cannot be suspended now' },
   task_not_yet: { status: 409, title: 'Not yet: this follows the decision' },
   tasks_outstanding: { status: 409, title: 'Tasks to finish before the decision' },
+  review_not_overdue: { status: 409, title: 'No review is overdue' },
+  already_acknowledged: { status: 409, title: 'Already acknowledged' },
 };
 
 export function domainStatus(code: DomainErrorCode): number {

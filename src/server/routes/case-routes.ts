@@ -26,4 +26,5 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/stage-start', command: 'set_stage_start' },
   { method: 'post', path: '/close', command: 'close' },
   { method: 'post', path: '/withdraw', command: 'withdraw' },
+  { method: 'post', path: '/acknowledgements', command: 'acknowledge_notice' },
 ];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import {
+  acknowledgeNotice,
+  acknowledgeNoticeInputSchema,
   closeCase,
   closeCaseInputSchema,
   completeTask,
@@ -66,6 +68,7 @@ export const CASE_COMMANDS = {
   set_stage_start: command(setStageStartInputSchema, setStageStart, 'Schedule when the current stage’s week-by-week plan starts.'),
   close: command(closeCaseInputSchema, closeCase, 'Close the case outside its outcomes (course team).'),
   withdraw: command(closeCaseInputSchema, withdrawCase, 'Record that the trainee has withdrawn from the programme.'),
+  acknowledge_notice: command(acknowledgeNoticeInputSchema, acknowledgeNotice, 'Acknowledge a raised concern or an overdue review for the course team; the first acknowledgement of each is recorded.'),
 } as const;
 
 export type CaseCommandName = keyof typeof CASE_COMMANDS;

@@ -1,4 +1,4 @@
-import { calendarFor } from '../../domain/case/index.js';
+import { calendarFor, isCurrentFor } from '../../domain/case/index.js';
 import { CaseConflictError, type StoredCase } from '../../domain/ports.js';
 import { accessTo, actorForCase } from '../access.js';
 import type { Caller } from '../auth/caller.js';
@@ -24,7 +24,8 @@ export interface RunCaseCommandResult extends VisibleCase {
 
 /**
  * The one path every case command takes, from REST now and from bot card actions later:
- * parse → load → authorise (404 if not visible) → check the version → run the domain command
+ * parse → load → authorise (404 if not visible) → check the version (events since that change
+ * nothing the caller decided on do not count) → run the domain command
  * → append. Nothing is written unless every step before the append succeeded.
  */
 export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandRequest): Promise<RunCaseCommandResult> {
@@ -32,7 +33,9 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
   const input = parseInput(definition.schema, request.input);
   const visible = await loadVisibleCase(deps, request.caller, request.caseId);
   const { stored, procedure } = visible;
-  if (request.expectedVersion !== 'any' && request.expectedVersion !== stored.state.version) {
+  // Only events that change nothing the caller decided on (an acknowledgement) may have come
+  // in between; the command then runs on the case as it now is and appends against its eTag.
+  if (request.expectedVersion !== 'any' && !isCurrentFor(stored.events, stored.state.version, request.expectedVersion)) {
     throw new StaleCaseError(stored, visible.access);
   }
   const actor = actorForCase(request.caller, stored.state.placement.programme);

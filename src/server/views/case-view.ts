@@ -120,6 +120,7 @@ export function eventsFor(events: readonly CaseEvent[], access: ViewAccess): Cas
       case 'task_completed':
       case 'stage_start_set':
       case 'placement_suspended':
+      case 'notice_acknowledged':
       case 'case_closed':
         return event;
     }
@@ -156,7 +157,7 @@ export function caseView(stored: StoredCase, procedure: Procedure, now: Date, ac
       decisionLabel: p.decisionId === undefined ? undefined : procedure.panels.find((d) => d.id === p.panelId)?.decisions.find((d) => d.id === p.decisionId)?.label,
     })),
     tasksDone: state.tasksDone,
-    placementSuspended: state.placementSuspended,
+    placementSuspended: suspensionOf(state, stored.events),
     closure: state.closure,
     updatedAt: state.updatedAt,
     derived: {
@@ -175,6 +176,13 @@ export function caseView(stored: StoredCase, procedure: Procedure, now: Date, ac
 }
 
 export type CaseView = ReturnType<typeof caseView>;
+
+/** The suspension as the tab shows it: when, by whom and why (the reason is kept on the event, not in the state). */
+function suspensionOf(state: CaseState, events: readonly CaseEvent[]) {
+  if (state.placementSuspended === undefined) return undefined;
+  const event = events.findLast((e) => e.type === 'placement_suspended');
+  return { ...state.placementSuspended, reason: event?.type === 'placement_suspended' ? event.data.reason : undefined };
+}
 
 function findOutcomeLabel(procedure: Procedure, stageId: string, outcomeId: string): string {
   return procedure.stages.find((s) => s.id === stageId)?.review?.outcomes.find((o) => o.id === outcomeId)?.label ?? outcomeId;

@@ -131,14 +131,37 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
     case 'task_completed':
       return `${who} completed a task.`;
     case 'stage_start_set':
-      return `${who} set when the stage starts.`;
+      return str('startsOn') ? `${who} scheduled ${stageTitle(str('stageId'))} to start on ${formatDate(str('startsOn'))}.` : `${who} set when the stage starts.`;
     case 'placement_suspended':
       return `${who} suspended the placement.`;
+    case 'notice_acknowledged': {
+      // The course team member is rarely named on the case: their name is kept on the event.
+      const by = str('byName') || who;
+      return str('about') === 'review_overdue'
+        ? `${by} acknowledged the overdue review${str('reviewDate') ? ` (due on ${formatDate(str('reviewDate'))})` : ''} for the course team.`
+        : `${by} acknowledged the raised concern for the course team.`;
+    }
     case 'case_closed':
       return `The case was closed${str('resolution') ? ` (${humanise(str('resolution'))})` : ''}.`;
     default:
       return `${humanise(event.type)}.`;
   }
+}
+
+/** "Suspended on … by …": the suspension banner's first line (its reason follows as the person wrote it). */
+export function suspensionLine(view: CaseView): string | undefined {
+  const suspended = view.placementSuspended;
+  if (suspended === undefined) return undefined;
+  return `Suspended on ${formatDate(suspended.on)} by ${personName(view, suspended.by)}.`;
+}
+
+/**
+ * Has the course team set when the current stage starts? Until then its weeks count from the day
+ * the case entered it; a start set on an earlier visit to the stage does not count.
+ */
+export function stageStartScheduled(view: CaseView, events: readonly CaseEvent[]): boolean {
+  const entered = events.findLast((e) => e.type === 'stage_entered')?.seq ?? 0;
+  return events.some((e) => e.type === 'stage_start_set' && e.seq > entered && e.data.stageId === view.stage.id);
 }
 
 export const RATING_LABELS = { met: 'Met', partly_met: 'Partly met', not_met: 'Not met' } as const;

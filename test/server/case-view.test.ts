@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { parseLocalDate } from '../../src/domain/calendar/index.js';
+import { calendarFor, openCase, suspendPlacement } from '../../src/domain/case/index.js';
+import { CaseDriver, Clock, courseTeam, openInput } from '../../src/domain/case/testing.js';
+import { enhancedSupport } from '../../src/domain/procedures/index.js';
+import type { Procedure } from '../../src/domain/procedure/schema.js';
+import { caseView } from '../../src/server/views/case-view.js';
+
+/**
+ * What GET /api/cases/:id says about a suspended placement: the tab's banner needs when, by
+ * whom and why, and the reason is kept on the event trail, not in the state.
+ */
+
+// Enhanced Support suspends only at Step 5; here its first step allows it, so one command gets there.
+const suspendable: Procedure = { ...enhancedSupport, stages: enhancedSupport.stages.map((s, i) => (i === 0 ? { ...s, allowsSuspension: true } : s)) };
+
+describe('the case view of a suspended placement', () => {
+  it('carries the date, who suspended it and the reason, in the full and the trainee view', () => {
+    const clock = new Clock(parseLocalDate('2027-03-15'));
+    const ctx = { procedure: suspendable, calendar: calendarFor(suspendable), now: clock.now, actor: courseTeam };
+    const driver = new CaseDriver(suspendable, clock, openCase(ctx, { caseId: 'c1', previousCases: 0 }, openInput(suspendable)));
+    const stored = () => ({ state: driver.state, events: driver.events, etag: '"x"' });
+    expect(caseView(stored(), suspendable, clock.now, 'full').placementSuspended).toBeUndefined();
+
+    clock.advance(2);
+    driver.run('course_team', suspendPlacement, { reason: 'To avoid negative impact on pupils’ progress in <b>Year 8</b>.' });
+    for (const access of ['full', 'trainee'] as const) {
+      expect(caseView(stored(), suspendable, clock.now, access).placementSuspended).toEqual({
+        on: '2027-03-17',
+        by: courseTeam.id,
+        reason: 'To avoid negative impact on pupils’ progress in <b>Year 8</b>.',
+      });
+    }
+  });
+});

@@ -45,7 +45,8 @@ export interface Versioned<T> {
 export type TokenSource = () => Promise<string | undefined>;
 
 export interface ApiClient {
-  get<T>(path: string): Promise<T>;
+  /** `signal` cancels the request (a search superseded by newer typing); it then rejects with code `aborted`. */
+  get<T>(path: string, options?: { readonly signal?: AbortSignal }): Promise<T>;
   getVersioned<T>(path: string): Promise<Versioned<T>>;
   /** `ifMatch` is the case's ETag; only opening a case (nothing to match yet) leaves it out. */
   send<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { readonly ifMatch: string | undefined }): Promise<Versioned<T>>;
@@ -90,6 +91,7 @@ export function sentenceFor(status: number, problem: Problem | undefined): strin
 }
 
 const NETWORK_SENTENCE = 'Trellis could not be reached. Check your connection and try again.';
+const ABORTED_SENTENCE = 'The request was cancelled.';
 
 async function problemOf(response: Response): Promise<Problem | undefined> {
   const type = response.headers.get('content-type') ?? '';
@@ -105,15 +107,16 @@ export function createApiClient(options: { readonly baseUrl?: string; readonly t
   const base = options.baseUrl ?? '';
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function call(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+  async function call(method: string, path: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
     const token = await options.token();
     const all: Record<string, string> = { accept: 'application/json', ...headers };
     if (token !== undefined) all.authorization = `Bearer ${token}`;
     if (body !== undefined) all['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await doFetch(`${base}${path}`, { method, headers: all, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      response = await doFetch(`${base}${path}`, { method, headers: all, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(signal === undefined ? {} : { signal }) });
     } catch {
+      if (signal?.aborted === true) throw new ApiError(0, 'aborted', ABORTED_SENTENCE, undefined);
       throw new ApiError(0, 'network', NETWORK_SENTENCE, undefined);
     }
     if (response.ok) return response;
@@ -134,8 +137,8 @@ export function createApiClient(options: { readonly baseUrl?: string; readonly t
   }
 
   return {
-    async get<T>(path: string): Promise<T> {
-      return (await (await call('GET', path, undefined, {})).json()) as T;
+    async get<T>(path: string, opts?: { readonly signal?: AbortSignal }): Promise<T> {
+      return (await (await call('GET', path, undefined, {}, opts?.signal)).json()) as T;
     },
     async getVersioned<T>(path: string): Promise<Versioned<T>> {
       return versioned<T>(await call('GET', path, undefined, {}));

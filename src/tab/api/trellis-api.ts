@@ -67,6 +67,8 @@ export interface OpenCaseBody {
   readonly reasons: readonly string[];
   readonly people: readonly { readonly role: string; readonly id: string; readonly name: string; readonly email: string }[];
   readonly placement: { readonly school: string; readonly programme: string; readonly subject?: string; readonly phase?: string; readonly startsOn?: string; readonly endsOn?: string };
+  /** A second case for the trainee under a procedure that allows one only on its listed grounds. */
+  readonly reinitiation?: { readonly groundId: string; readonly evidence?: string };
 }
 
 /** POST /api/cases is not conditional (a new case has no version); the answer carries the first ETag. */

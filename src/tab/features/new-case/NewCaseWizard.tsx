@@ -38,11 +38,13 @@ import {
   peopleFor,
   planBody,
   planRulesFor,
+  reinitiationStandingOf,
   reviewWindowFor,
   STEP_TITLES,
   stepProblems,
   STEPS,
   suggestReference,
+  traineeOf,
   type CatalogueOption,
   type Link as StandardLink,
   type Step,
@@ -50,8 +52,12 @@ import {
 } from './new-case-model';
 import type { PlanRules } from '../../../domain/procedure/schema';
 import { useWizardStyles } from './NewCaseWizard.styles';
+import type { KnownPerson } from './people-search-model';
+import { PersonPicker } from './PersonPicker';
+import { ReinitiationSection } from './ReinitiationSection';
+import { describeReinitiation, emptyReinitiation } from './reinitiation-model';
 
-type Known = ReadonlyMap<string, readonly { readonly id: string; readonly name: string }[]>;
+type Known = ReadonlyMap<string, readonly KnownPerson[]>;
 
 /** People already on cases the caller can see, by role: offered so nobody retypes a mentor's address. */
 function knownPeople(cases: readonly CaseSummary[], procedureId: string): Known {
@@ -169,7 +175,7 @@ export default function NewCaseWizard() {
 
   const options = useMemo(() => catalogueOptions(frameworks), [frameworks]);
   const known = useMemo(() => knownPeople(cases, draft.procedureId), [cases, draft.procedureId]);
-  const problems = stepProblems(step, draft, procedure, today);
+  const problems = stepProblems(step, draft, procedure, today, cases);
   const set = (change: Partial<WizardDraft>): void => {
     setDraft((d) => ({ ...d, ...change }));
   };
@@ -190,7 +196,7 @@ export default function NewCaseWizard() {
   const chooseProcedure = (id: string): void => {
     setProcedure(undefined);
     setFrameworks([]);
-    set({ procedureId: id, stageId: '', reasons: [], people: [], concerns: [], targets: [], reviewDate: '' });
+    set({ procedureId: id, stageId: '', reasons: [], people: [], concerns: [], targets: [], reviewDate: '', reinitiation: emptyReinitiation });
     void loadProcedure(session.api, id).then(
       (p) => {
         setProcedure(p);
@@ -247,7 +253,7 @@ export default function NewCaseWizard() {
     setSubmission({ state: 'opening' });
     let opened: Versioned<CaseView>;
     try {
-      opened = await openCase(session.api, openCaseBody(draft, procedure));
+      opened = await openCase(session.api, openCaseBody(draft, procedure, cases));
     } catch (error) {
       setSubmission({ state: 'failed', message: error instanceof Error ? error.message : 'The case could not be opened.', opened: undefined });
       return;
@@ -358,30 +364,20 @@ export default function NewCaseWizard() {
                     {roleLabel(p.role)}
                     {required ? ' (needed on every case)' : ' (optional)'}
                   </legend>
-                  {suggestions.length > 0 ? (
-                    <Field label={`Choose a ${roleLabel(p.role)} already on a case`}>
-                      <Select
-                        value=""
-                        onChange={(_e, d) => {
-                          const chosen = suggestions.find((s) => s.id === d.value);
-                          if (chosen) update({ name: chosen.name, email: chosen.id });
-                        }}
-                      >
-                        <option value="">Choose someone, or type below</option>
-                        {suggestions.map((s) => (
-                          <option key={s.id} value={s.id}>
-                            {s.name} ({s.id})
-                          </option>
-                        ))}
-                      </Select>
-                    </Field>
-                  ) : null}
+                  <PersonPicker
+                    api={session.api}
+                    roleLabel={roleLabel(p.role)}
+                    known={suggestions}
+                    onChoose={(person) => {
+                      update({ name: person.name, email: person.email, upn: person.upn });
+                    }}
+                  />
                   <div className={styles.pair}>
                     <Field label={`${roleLabel(p.role)}: full name`}>
                       <Input
                         value={p.name}
                         onChange={(_e, d) => {
-                          update({ name: d.value });
+                          update({ name: d.value, upn: undefined });
                         }}
                       />
                     </Field>
@@ -390,7 +386,7 @@ export default function NewCaseWizard() {
                         type="email"
                         value={p.email}
                         onChange={(_e, d) => {
-                          update({ email: d.value });
+                          update({ email: d.value, upn: undefined });
                         }}
                       />
                     </Field>
@@ -409,6 +405,15 @@ export default function NewCaseWizard() {
                 </fieldset>
               );
             })}
+            <ReinitiationSection
+              procedure={procedure}
+              standing={reinitiationStandingOf(draft, procedure, cases)}
+              draft={draft.reinitiation}
+              traineeName={traineeOf(draft, procedure)?.name ?? ''}
+              onChange={(change) => {
+                setDraft((d) => ({ ...d, reinitiation: { ...d.reinitiation, ...change } }));
+              }}
+            />
             <Field label="Add someone else to the case">
               <Select
                 value=""
@@ -496,6 +501,7 @@ export default function NewCaseWizard() {
                 ['Opens at', procedure.stages.find((s) => s.id === draft.stageId)?.title ?? procedure.stages[0]?.title ?? ''],
                 ['Reference', draft.reference],
                 ['Reasons', draft.reasons.map((r) => procedure.reasons.find((x) => x.id === r)?.label ?? r).join('; ')],
+                ...secondInitiationRow(draft, procedure, cases),
                 ...draft.people.filter((p) => p.name.trim() !== '').map((p) => [roleLabel(p.role), `${p.name} (${p.email})`]),
                 ['Placement', [draft.school, draft.subject, draft.phase].filter((x) => x.trim() !== '').join(' · ')],
                 ['Programme', draft.programme],
@@ -559,6 +565,14 @@ export default function NewCaseWizard() {
       </section>
     </div>
   );
+}
+
+/** The review step's line for a second initiation, when the case is one. */
+function secondInitiationRow(draft: WizardDraft, procedure: ProcedureDefinition, cases: readonly CaseSummary[]): [string, string][] {
+  const body = openCaseBody(draft, procedure, cases).reinitiation;
+  if (body === undefined) return [];
+  const ground = procedure.reinitiation?.grounds.find((g) => g.id === body.groundId)?.label ?? body.groundId;
+  return [['Second initiation', describeReinitiation({ ground, evidence: body.evidence })]];
 }
 
 export function TargetsStep(props: {

@@ -11,7 +11,8 @@ import { calendarFor } from '../../../domain/case/command-kit';
 import { windowEnd } from '../../../domain/case/plan-rules';
 import type { PlanRules, Stage } from '../../../domain/procedure/schema';
 import type { OpenCaseBody, PlanBody, ProcedureDefinition } from '../../api/trellis-api';
-import type { FrameworkDetail, Plan } from '../../api/types';
+import type { CaseSummary, FrameworkDetail, Plan } from '../../api/types';
+import { emptyReinitiation, reinitiationInput, reinitiationProblems, reinitiationStanding, type ReinitiationDraft, type ReinitiationStanding } from './reinitiation-model';
 
 /**
  * The new-case wizard's draft and its rules, read from the procedure definition: the provider's
@@ -34,6 +35,8 @@ export interface PersonDraft {
   readonly role: string;
   readonly name: string;
   readonly email: string;
+  /** Their sign-in name when chosen from the directory or a case (it may differ from the email); cleared when either is retyped. */
+  readonly upn?: string;
 }
 
 export interface Link {
@@ -78,6 +81,8 @@ export interface WizardDraft {
   readonly reviewDate: string;
   readonly trainingNeeds: string;
   readonly supportMeasures: readonly string[];
+  /** A second initiation, for procedures that allow one only on given grounds. */
+  readonly reinitiation: ReinitiationDraft;
 }
 
 let counter = 0;
@@ -99,6 +104,7 @@ export const emptyDraft = (programme: string): WizardDraft => ({
   reviewDate: '',
   trainingNeeds: '',
   supportMeasures: [],
+  reinitiation: emptyReinitiation,
 });
 
 export const emptyTarget = (): TargetDraft => ({ key: newKey('target'), text: '', links: [], actions: {}, successCriteria: '', timescale: '', supportRequired: '', monitoring: '', observationFocus: false });
@@ -183,8 +189,27 @@ export function reviewWindowFor(procedure: ProcedureDefinition, rules: PlanRules
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** What stops the person leaving this step, in sentences; empty when they can go on. */
-export function stepProblems(step: Step, draft: WizardDraft, procedure: ProcedureDefinition | undefined, today: LocalDate): string[] {
+/** The id a case records for a person: their sign-in name when known, else the email typed. */
+const idOf = (p: PersonDraft): string => (p.upn ?? p.email).trim().toLowerCase();
+
+/** The person in the procedure's trainee role, if a line for them exists. */
+export function traineeOf(draft: WizardDraft, procedure: ProcedureDefinition): PersonDraft | undefined {
+  const traineeRoles = new Set(procedure.roles.filter((r) => r.side === 'trainee').map((r) => r.id));
+  return draft.people.find((p) => traineeRoles.has(p.role));
+}
+
+/** Whether this case would be the trainee's second (or third) under the procedure, from the cases the caller can see. */
+export function reinitiationStandingOf(draft: WizardDraft, procedure: ProcedureDefinition, visibleCases: readonly CaseSummary[]): ReinitiationStanding {
+  const trainee = traineeOf(draft, procedure);
+  return reinitiationStanding(procedure, visibleCases, trainee === undefined ? '' : idOf(trainee), draft.reinitiation);
+}
+
+/**
+ * What stops the person leaving this step, in sentences; empty when they can go on.
+ * `visibleCases` are the cases the caller can see: the trainee's earlier ones decide whether a
+ * re-initiation ground is needed.
+ */
+export function stepProblems(step: Step, draft: WizardDraft, procedure: ProcedureDefinition | undefined, today: LocalDate, visibleCases: readonly CaseSummary[] = []): string[] {
   const problems: string[] = [];
   if (step === 'procedure') {
     if (procedure === undefined) return ['Choose the procedure the case runs under.'];
@@ -207,18 +232,19 @@ export function stepProblems(step: Step, draft: WizardDraft, procedure: Procedur
       const filled = draft.people.filter((p) => p.role === role.id && p.name.trim() !== '');
       if (!role.multiple && filled.length > 1) problems.push(`A case has one ${role.label}.`);
     }
-    const emails = draft.people.filter((p) => p.email.trim() !== '').map((p) => `${p.role}|${p.email.trim().toLowerCase()}`);
+    const emails = draft.people.filter((p) => p.email.trim() !== '').map((p) => `${p.role}|${idOf(p)}`);
     if (new Set(emails).size !== emails.length) problems.push('Someone is listed twice in the same role.');
     if (draft.school.trim() === '') problems.push('Give the placement school.');
     if (draft.programme.trim() === '') problems.push('Give the programme.');
+    problems.push(...reinitiationProblems(procedure, reinitiationStandingOf(draft, procedure, visibleCases), draft.reinitiation, traineeOf(draft, procedure)?.name ?? ''));
     return [...new Set(problems)];
   }
   if (step === 'concerns') return rules === undefined ? [] : concernProblems(draft);
   if (step === 'targets') return rules === undefined ? [] : targetProblems(draft, procedure, rules, today);
-  return STEPS.filter((s) => s !== 'review').flatMap((s) => stepProblems(s, draft, procedure, today));
+  return STEPS.filter((s) => s !== 'review').flatMap((s) => stepProblems(s, draft, procedure, today, visibleCases));
 }
 
-export function openCaseBody(draft: WizardDraft, procedure: ProcedureDefinition): OpenCaseBody {
+export function openCaseBody(draft: WizardDraft, procedure: ProcedureDefinition, visibleCases: readonly CaseSummary[] = []): OpenCaseBody {
   const trim = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
   const firstStage = procedure.stages[0];
   return {
@@ -228,14 +254,20 @@ export function openCaseBody(draft: WizardDraft, procedure: ProcedureDefinition)
     reasons: draft.reasons,
     people: draft.people
       .filter((p) => p.name.trim() !== '' && p.email.trim() !== '')
-      .map((p) => ({ role: p.role, id: p.email.trim().toLowerCase(), name: p.name.trim(), email: p.email.trim().toLowerCase() })),
+      .map((p) => ({ role: p.role, id: idOf(p), name: p.name.trim(), email: p.email.trim().toLowerCase() })),
     placement: {
       school: draft.school.trim(),
       programme: draft.programme.trim(),
       ...(trim(draft.subject) === undefined ? {} : { subject: trim(draft.subject) }),
       ...(trim(draft.phase) === undefined ? {} : { phase: trim(draft.phase) }),
     },
+    ...reinitiationPart(draft, procedure, visibleCases),
   };
+}
+
+function reinitiationPart(draft: WizardDraft, procedure: ProcedureDefinition, visibleCases: readonly CaseSummary[]): Pick<OpenCaseBody, 'reinitiation'> {
+  const reinitiation = reinitiationInput(procedure, reinitiationStandingOf(draft, procedure, visibleCases), draft.reinitiation);
+  return reinitiation === undefined ? {} : { reinitiation };
 }
 
 /** The plan to save right after opening, or undefined when nothing was written for it. */

@@ -152,7 +152,8 @@ export interface CaseView {
   readonly procedure: { readonly id: string; readonly name: string; readonly provider: { readonly name: string } };
   readonly status: CaseStatus;
   readonly paused?: { readonly reason: string; readonly from: LocalDate } | undefined;
-  readonly stage: { readonly id: string; readonly title: string; readonly formality?: string; readonly description?: string };
+  /** `startsOn`: when the stage began, or the start the course team scheduled; its milestones count from it. */
+  readonly stage: { readonly id: string; readonly title: string; readonly formality?: string; readonly description?: string; readonly startsOn?: LocalDate };
   readonly people: readonly { readonly role: string; readonly id: string; readonly name: string; readonly roleLabel: string }[];
   readonly placement: { readonly school: string; readonly subject?: string; readonly phase?: string; readonly programme: string; readonly startsOn?: LocalDate; readonly endsOn?: LocalDate };
   readonly reasons: readonly RoleRef[];
@@ -163,7 +164,8 @@ export interface CaseView {
   readonly reviews: readonly Review[];
   readonly closure?: { readonly on: LocalDate; readonly resolution: string; readonly outcomeId?: string; readonly reason?: string };
   readonly panels?: readonly PanelView[];
-  readonly placementSuspended?: boolean;
+  /** Enhanced Support step 5: when, by whom (sign-in name) and why the placement was suspended. */
+  readonly placementSuspended?: { readonly on: LocalDate; readonly by: string; readonly reason?: string } | undefined;
   readonly updatedAt: string;
   readonly derived: {
     readonly today: LocalDate;

@@ -30,8 +30,11 @@ export function ActionForm(props: {
       noValidate
       onSubmit={(event) => {
         event.preventDefault();
-        setTouched(true);
-        if (props.problem === undefined) void submit();
+        const valid = props.problem === undefined;
+        // After a send the case changes (the review date is now the one chosen, the stage starts on
+        // the date set), so the same input may read as a problem: say so only when they try again.
+        setTouched(!valid);
+        if (valid) void submit();
       }}
     >
       {props.children}

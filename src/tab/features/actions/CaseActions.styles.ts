@@ -8,4 +8,7 @@ export const useActionStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground2 },
   outcome: { display: 'flex', flexDirection: 'column' },
   effect: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
+  weekPlan: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  weeks: { listStyleType: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
+  milestones: { marginTop: tokens.spacingVerticalXS, marginBottom: 0, paddingLeft: tokens.spacingHorizontalXL },
 });

@@ -1,5 +1,7 @@
-import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, Checkbox, Field, Input, Radio, RadioGroup, Select, Text, Textarea } from '@fluentui/react-components';
+import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, Checkbox, Field, Input, Radio, RadioGroup, Select, Text } from '@fluentui/react-components';
 import { useCallback, useState } from 'react';
+import { formatLongDate, isLocalDate, type LocalDate } from '../../../domain/calendar/index';
+import type { Stage } from '../../../domain/procedure/schema';
 import { useSession } from '../../app/session-context';
 import { runCaseCommand, type ProcedureDefinition } from '../../api/trellis-api';
 import type { AvailablePanel, CaseView, PanelView } from '../../api/types';
@@ -7,6 +9,8 @@ import { formatDate } from '../../shared/format';
 import type { Command, CommandOutcome } from '../case/use-case-workspace';
 import { ActionForm } from './ActionForm';
 import {
+  canScheduleStage,
+  canSuspendPlacement,
   conveneProblem,
   extensionLimits,
   extensionProblem,
@@ -14,12 +18,18 @@ import {
   openPanel,
   PAUSE_REASON_LABELS,
   perceptionsOpen,
+  scheduleProblem,
+  stageOf,
+  stageSchedule,
   standingOf,
+  suspensionProblem,
   type ExtensionLimits,
   type MemberDraft,
   type PauseReason,
 } from './actions-model';
 import { useActionStyles } from './CaseActions.styles';
+import { TextareaField } from './TextareaField';
+import { WeekPlan } from './WeekPlan';
 
 type Run = (command: Command) => Promise<CommandOutcome>;
 
@@ -47,14 +57,7 @@ function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: Run
           }}
         />
       </Field>
-      <Field label="Why the review is moving">
-        <Textarea
-          value={reason}
-          onChange={(_e, d) => {
-            setReason(d.value);
-          }}
-        />
-      </Field>
+      <TextareaField label="Why the review is moving" value={reason} onChange={setReason} />
     </ActionForm>
   );
 }
@@ -82,14 +85,7 @@ function EscalateForm(props: { readonly options: readonly { readonly id: string;
           ))}
         </Select>
       </Field>
-      <Field label="Why">
-        <Textarea
-          value={reason}
-          onChange={(_e, d) => {
-            setReason(d.value);
-          }}
-        />
-      </Field>
+      <TextareaField label="Why" value={reason} onChange={setReason} />
     </ActionForm>
   );
 }
@@ -123,6 +119,63 @@ function ResumeForm(props: { readonly view: CaseView; readonly run: Run }) {
       <Text>
         Paused since {formatDate(props.view.paused?.from)}. Resuming restarts the review clock; the review date moves on by the working days the case was paused.
       </Text>
+    </ActionForm>
+  );
+}
+
+/** Enhanced Support step 5: "The placement may be suspended immediately in order to avoid negative impact on pupils' progress." */
+function SuspendForm(props: { readonly view: CaseView; readonly run: Run }) {
+  const [reason, setReason] = useState('');
+  const [sure, setSure] = useState(false);
+  const send = useSend(props.run, '/suspension', { reason: reason.trim() });
+  return (
+    <ActionForm label="Suspend the placement" submitLabel="Suspend the placement" busyLabel="Suspending…" doneMessage="The placement is suspended." problem={suspensionProblem(reason, sure)} send={send}>
+      <Text>
+        At {props.view.stage.title} the procedure allows the course team to suspend the placement immediately, to avoid negative impact on pupils’ progress. The
+        trainee stops teaching on this placement from today, {formatLongDate(props.view.derived.today as LocalDate)}. The suspension and your reason are recorded on the
+        case, where everyone who can see it reads them, the trainee included. It cannot be lifted in Trellis.
+      </Text>
+      <TextareaField label="Why the placement is suspended" value={reason} onChange={setReason} />
+      <Checkbox
+        checked={sure}
+        label="I understand the placement is suspended from today"
+        onChange={(_e, d) => {
+          setSure(d.checked === true);
+        }}
+      />
+    </ActionForm>
+  );
+}
+
+/** A stage run week by week (RCTTP's Deferred Final Assessment, "in the following term"): when week 1 begins, with its milestones as dates. */
+function ScheduleForm(props: { readonly view: CaseView; readonly stage: Stage; readonly run: Run }) {
+  const [startsOn, setStartsOn] = useState('');
+  const send = useSend(props.run, '/stage-start', { startsOn });
+  const current = props.view.stage.startsOn;
+  const preview = isLocalDate(startsOn) ? stageSchedule(props.stage, startsOn) : undefined;
+  return (
+    <ActionForm
+      label={`Schedule ${props.stage.title}`}
+      submitLabel="Schedule the stage"
+      busyLabel="Scheduling…"
+      doneMessage="The stage is scheduled: the week-by-week plan on the case shows the new dates."
+      problem={scheduleProblem(startsOn, current)}
+      send={send}
+    >
+      <Text>
+        {props.stage.title} runs week by week from the day it starts, and its milestones and review count from that day.
+        {current === undefined ? '' : ` It starts on ${formatLongDate(current as LocalDate)} at the moment.`}
+      </Text>
+      <Field label="Week 1 begins on" hint="Usually the trainee’s first day at the school, for example the first Monday of the term.">
+        <Input
+          type="date"
+          value={startsOn}
+          onChange={(_e, d) => {
+            setStartsOn(d.value);
+          }}
+        />
+      </Field>
+      {preview ? <WeekPlan schedule={preview} label="The week-by-week plan from this date" /> : null}
     </ActionForm>
   );
 }
@@ -285,14 +338,7 @@ function MeetingForm(props: { readonly panel: AvailablePanel; readonly convened:
           ))}
         </RadioGroup>
       </Field>
-      <Field label="Rationale (not shown to the trainee)">
-        <Textarea
-          value={rationale}
-          onChange={(_e, d) => {
-            setRationale(d.value);
-          }}
-        />
-      </Field>
+      <TextareaField label="Rationale (not shown to the trainee)" value={rationale} onChange={setRationale} />
     </ActionForm>
   );
 }
@@ -334,14 +380,7 @@ function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: R
           ? 'Closes the case outside its outcomes (for example, opened in error or the trainee transferred). Nothing more can be recorded on it.'
           : 'Records that the trainee has withdrawn from the programme, and closes the case.'}
       </Text>
-      <Field label="Reason">
-        <Textarea
-          value={reason}
-          onChange={(_e, d) => {
-            setReason(d.value);
-          }}
-        />
-      </Field>
+      <TextareaField label="Reason" value={reason} onChange={setReason} />
       <Checkbox
         checked={sure}
         label="I understand the case will be closed"
@@ -367,26 +406,22 @@ export function PerceptionsForm(props: { readonly view: CaseView; readonly run: 
       problem={text.trim() === '' ? 'Write how the concerns are seen before saving.' : undefined}
       send={send}
     >
-      <Field
+      <TextareaField
         label={props.onBehalf ? `How ${trainee} sees the concerns, as they said it` : 'How you see the concerns, in your own words'}
         hint={props.onBehalf ? `Once ${trainee} records their own, only they can change them.` : 'Everyone on the case reads this before the plan is signed.'}
-      >
-        <Textarea
-          value={text}
-          rows={5}
-          resize="vertical"
-          onChange={(_e, d) => {
-            setText(d.value);
-          }}
-        />
-      </Field>
+        value={text}
+        rows={5}
+        resize="vertical"
+        onChange={setText}
+      />
     </ActionForm>
   );
 }
 
 /**
  * The actions this person can take on the case now, each folded under its name: extend the review,
- * escalate, pause or resume, panels (convene, record a meeting and decision with quorum), stage
+ * escalate, suspend the placement or schedule a week-by-week stage (course team, where the stage
+ * allows), pause or resume, panels (convene, record a meeting and decision with quorum), stage
  * tasks, close or withdraw. Trainees get only their perceptions (shown in its own section).
  */
 export function CaseActions(props: { readonly view: CaseView; readonly procedure: ProcedureDefinition | undefined; readonly run: Run }) {
@@ -399,6 +434,11 @@ export function CaseActions(props: { readonly view: CaseView; readonly procedure
   if (limits) items.push({ id: 'extend', title: 'Extend the review date', body: <ExtendForm limits={limits} run={run} /> });
   const escalateTo = view.derived.escalateTo ?? [];
   if (standing.courseTeam && escalateTo.length > 0) items.push({ id: 'escalate', title: 'Escalate the case', body: <EscalateForm options={escalateTo} run={run} /> });
+  const stage = procedure === undefined ? undefined : stageOf(view, procedure);
+  if (procedure !== undefined && canSuspendPlacement(view, procedure, standing)) items.push({ id: 'suspend', title: 'Suspend the placement', body: <SuspendForm view={view} run={run} /> });
+  if (procedure !== undefined && stage !== undefined && canScheduleStage(view, procedure, standing)) {
+    items.push({ id: 'schedule', title: 'Schedule the stage', body: <ScheduleForm key={`schedule-${view.stage.id}`} view={view} stage={stage} run={run} /> });
+  }
   if (view.paused) items.push({ id: 'resume', title: 'Resume the case', body: <ResumeForm view={view} run={run} /> });
   else items.push({ id: 'pause', title: 'Pause the case (health or leave)', body: <PauseForm run={run} /> });
   for (const panel of view.derived.panels ?? []) {

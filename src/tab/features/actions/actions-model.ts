@@ -1,7 +1,8 @@
-import { describeDuration, formatLongDate, isAfter, type LocalDate } from '../../../domain/calendar/index';
+import { addDays, addWeeks, describeDuration, formatLongDate, isAfter, isLocalDate, type LocalDate } from '../../../domain/calendar/index';
 import { calendarFor, planRulesOf } from '../../../domain/case/command-kit';
 import { windowEnd } from '../../../domain/case/plan-rules';
-import type { PlanRules } from '../../../domain/procedure/schema';
+import { datedMilestones } from '../../../domain/case/queries';
+import type { PlanRules, Stage } from '../../../domain/procedure/schema';
 import type { ProcedureDefinition } from '../../api/trellis-api';
 import type { AvailablePanel, CaseView, Me, PanelView } from '../../api/types';
 
@@ -115,4 +116,91 @@ export function perceptionsOpen(view: CaseView, procedure: ProcedureDefinition):
   const plan = view.plan;
   if (!plan || plan.agreedOn !== undefined || view.status === 'closed') return false;
   return formRulesOf(procedure, plan)?.fields.includes('trainee_perceptions') === true;
+}
+
+/** The stage the case is at, as the procedure defines it (undefined if the definition no longer has it). */
+export function stageOf(view: CaseView, procedure: ProcedureDefinition): Stage | undefined {
+  return procedure.stages.find((s) => s.id === view.stage.id);
+}
+
+/** Enhanced Support step 5: the course team may suspend the placement at a stage that allows it, once. */
+export function canSuspendPlacement(view: CaseView, procedure: ProcedureDefinition, standing: Standing): boolean {
+  return standing.courseTeam && view.status !== 'closed' && view.placementSuspended === undefined && stageOf(view, procedure)?.allowsSuspension === true;
+}
+
+export function suspensionProblem(reason: string, confirmed: boolean): string | undefined {
+  if (reason.trim() === '') return 'Say why the placement is suspended, for the record.';
+  if (!confirmed) return 'Tick the box to confirm the placement is suspended now.';
+  return undefined;
+}
+
+/** A stage with a week-by-week plan (RCTTP's Deferred Final Assessment) is scheduled by the course team. */
+export function canScheduleStage(view: CaseView, procedure: ProcedureDefinition, standing: Standing): boolean {
+  return standing.courseTeam && view.status !== 'closed' && (stageOf(view, procedure)?.milestones.length ?? 0) > 0;
+}
+
+export function scheduleProblem(startsOn: string, current: string | undefined): string | undefined {
+  if (startsOn === '') return 'Choose the date week 1 begins.';
+  if (!isLocalDate(startsOn)) return 'Enter the whole date week 1 begins: day, month and year.';
+  if (startsOn === current) return `The stage already starts on ${formatLongDate(startsOn)}; choose another date to move it.`;
+  return undefined;
+}
+
+/** Milestones that share the same weeks, with those weeks as dates. */
+export interface ScheduledWeeks {
+  readonly fromWeek: number;
+  readonly toWeek: number;
+  readonly from: LocalDate;
+  readonly to: LocalDate;
+  readonly milestones: readonly { readonly id: string; readonly label: string; readonly deadline: boolean }[];
+}
+
+export interface StageSchedule {
+  readonly startsOn: LocalDate;
+  readonly weeks: number;
+  /** The last day of the last week. */
+  readonly endsOn: LocalDate;
+  readonly blocks: readonly ScheduledWeeks[];
+  /** The stage's review waits for this week (RCTTP: observations in weeks 7 and 8 "before a judgement can be made"). */
+  readonly judgement: { readonly title: string; readonly week: number; readonly from: LocalDate } | undefined;
+}
+
+/**
+ * A stage's week-by-week plan as dates from a start: week 1 is the start day and the six days
+ * after it. The dates come from the same domain function the server uses (`datedMilestones`),
+ * so what the form previews is what the case will show.
+ */
+export function stageSchedule(stage: Stage, startsOn: LocalDate): StageSchedule | undefined {
+  if (stage.milestones.length === 0) return undefined;
+  const dated = new Map(datedMilestones(stage, startsOn).map((m) => [m.id, m]));
+  const blocks = new Map<string, ScheduledWeeks>();
+  for (const m of stage.milestones) {
+    const when = dated.get(m.id);
+    if (when === undefined) continue;
+    const key = `${m.fromWeek}-${m.toWeek}`;
+    const block = blocks.get(key) ?? { fromWeek: m.fromWeek, toWeek: m.toWeek, from: when.from, to: when.to, milestones: [] };
+    blocks.set(key, { ...block, milestones: [...block.milestones, { id: m.id, label: m.label, deadline: m.deadline }] });
+  }
+  const weeks = stage.durationWeeks ?? Math.max(...stage.milestones.map((m) => m.toWeek));
+  const after = stage.milestones.find((m) => m.id === stage.review?.afterMilestone);
+  return {
+    startsOn,
+    weeks,
+    endsOn: addDays(addWeeks(startsOn, weeks), -1),
+    blocks: [...blocks.values()].sort((a, b) => a.fromWeek - b.fromWeek || a.toWeek - b.toWeek),
+    judgement: after === undefined || stage.review === undefined ? undefined : { title: stage.review.title, week: after.fromWeek, from: addWeeks(startsOn, after.fromWeek - 1) },
+  };
+}
+
+/** "Week 1 begins on …; week 8 ends on …", then when the judgement may be recorded. */
+export function scheduleSummary(schedule: StageSchedule): string {
+  const span = `Week 1 begins on ${formatLongDate(schedule.startsOn)} and week ${schedule.weeks} ends on ${formatLongDate(schedule.endsOn)}.`;
+  if (schedule.judgement === undefined) return span;
+  const { title, week, from } = schedule.judgement;
+  return `${span} ${title} cannot be recorded before week ${week}, which begins on ${formatLongDate(from)}.`;
+}
+
+export function weeksLabel(block: ScheduledWeeks): string {
+  const weeks = block.fromWeek === block.toWeek ? `Week ${block.fromWeek}` : `Weeks ${block.fromWeek}–${block.toWeek}`;
+  return `${weeks}: ${formatLongDate(block.from)} to ${formatLongDate(block.to)}`;
 }

@@ -1,20 +1,23 @@
-import { Badge, Button, Link, Text } from '@fluentui/react-components';
+import { Badge, Button, Link, MessageBar, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
+import type { LocalDate } from '../../../domain/calendar/index';
 import { useLinkHandler } from '../../app/router';
 import { useSession } from '../../app/session-context';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { formatDate, STATUS_LABELS } from '../../shared/format';
 import { CaseActions, PerceptionsForm } from '../actions/CaseActions';
-import { perceptionsOpen, standingOf } from '../actions/actions-model';
+import { perceptionsOpen, stageOf, stageSchedule, standingOf } from '../actions/actions-model';
 import { useProcedure } from '../actions/use-procedure';
+import { WeekPlan } from '../actions/WeekPlan';
 import { ReviewForm } from '../review/ReviewForm';
 import { DownloadPdf } from './DownloadPdf';
 import { canEditPlan, EditPlan } from './EditPlan';
 import { SignForm } from '../sign/SignForm';
-import { canRecordReview, personName, signableRoles } from './case-model';
+import { canRecordReview, personName, signableRoles, stageStartScheduled, suspensionLine } from './case-model';
 import { EventTrail, ReviewsTimeline, Signatures } from './CaseHistory';
 import { useCaseStyles } from './CaseWorkspace.styles';
 import { PlanSection } from './PlanSection';
 import { useCaseWorkspace } from './use-case-workspace';
+import { secondInitiationFact } from '../new-case/reinitiation-model';
 
 function Section(props: { readonly id: string; readonly title: string; readonly children: React.ReactNode }) {
   const styles = useCaseStyles();
@@ -68,6 +71,9 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   const reviewable = canRecordReview(view, session.user.upn);
   const next = view.derived.nextReviewDate;
   const standing = standingOf(view, session.me, session.user.upn);
+  const stage = procedure === undefined ? undefined : stageOf(view, procedure);
+  // The week-by-week plan (RCTTP's Deferred Final Assessment) dated from the stage's start, as the server counts it.
+  const schedule = stage === undefined || view.stage.startsOn === undefined || view.status === 'closed' ? undefined : stageSchedule(stage, view.stage.startsOn as LocalDate);
   // The trainee writes their own; someone named on the case may type them in at the meeting, until the trainee has.
   const perceptionsBy = procedure === undefined || !perceptionsOpen(view, procedure) ? undefined : standing.trainee ? 'trainee' : standing.roles.length > 0 && view.plan?.perceptions === undefined ? 'staff' : undefined;
 
@@ -90,6 +96,11 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
               Paused
             </Badge>
           ) : null}
+          {view.placementSuspended ? (
+            <Badge appearance="outline" color="severe">
+              Placement suspended
+            </Badge>
+          ) : null}
           {view.derived.reviewOverdue ? (
             <Badge appearance="filled" color="danger">
               Review overdue
@@ -104,6 +115,7 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
             ['Opened', formatDate(view.openedOn)],
             ['Next review', next ? `${formatDate(next)}${view.derived.reviewOverdue ? ' (overdue)' : ''}` : 'Not set'],
             ['Reasons', view.reasons.map((r) => r.label).join('; ')],
+            ...secondInitiationFact(data.events, procedure),
           ].map(([term, value]) => (
             <div key={term} className={styles.fact}>
               <dt className={styles.term}>{term}</dt>
@@ -111,6 +123,14 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
             </div>
           ))}
         </dl>
+        {view.placementSuspended ? (
+          <MessageBar intent="warning" layout="multiline" data-testid="placement-suspended">
+            <MessageBarBody>
+              <MessageBarTitle>The placement is suspended</MessageBarTitle>
+              {suspensionLine(view)} {view.placementSuspended.reason === undefined ? null : <>Reason: {view.placementSuspended.reason}</>}
+            </MessageBarBody>
+          </MessageBar>
+        ) : null}
         {view.stage.description ? <Text>{view.stage.description}</Text> : null}
         <div>
           <DownloadPdf view={view} />
@@ -123,6 +143,16 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
             {view.plan ? <PlanSection view={view} plan={view.plan} labels={data.labels} /> : <Text>No plan has been started for this stage yet.</Text>}
             {procedure !== undefined && canEditPlan(view, standing) ? <EditPlan key={`edit-plan-${view.plan?.version ?? 0}`} view={view} procedure={procedure} run={run} /> : null}
           </Section>
+          {schedule ? (
+            <Section id="weeks-heading" title="Week by week">
+              <Text>
+                {stageStartScheduled(view, data.events)
+                  ? `The course team scheduled ${view.stage.title} to start on ${formatDate(schedule.startsOn)}.`
+                  : `Counted from ${formatDate(schedule.startsOn)}, the day the case entered ${view.stage.title}, until the course team schedules the start.`}
+              </Text>
+              <WeekPlan schedule={schedule} label={`${view.stage.title}, week by week`} />
+            </Section>
+          ) : null}
           <Section id="perceptions-heading" title="The trainee’s perceptions">
             {view.plan?.perceptions ? (
               <>

@@ -22,6 +22,8 @@ export function changesBetween(before: CaseView, after: CaseView): string[] {
   }
   if (before.plan?.perceptions?.text !== after.plan?.perceptions?.text) changes.push('The trainee’s perceptions were updated.');
   for (const review of after.reviews.slice(before.reviews.length)) changes.push(`A review was recorded on ${formatDate(review.reviewedOn)}: ${review.outcomeLabel}.`);
+  if (before.placementSuspended === undefined && after.placementSuspended !== undefined) changes.push(`The placement was suspended on ${formatDate(after.placementSuspended.on)}.`);
+  if (before.stage.id === after.stage.id && before.stage.startsOn !== after.stage.startsOn) changes.push(`${after.stage.title} now starts on ${formatDate(after.stage.startsOn)}.`);
   if (before.closure === undefined && after.closure !== undefined) changes.push('The case was closed.');
   if (changes.length === 0) changes.push(`The case was updated (version ${before.version} → ${after.version}), but nothing shown on this page changed.`);
   return changes;

@@ -4,7 +4,7 @@ import { bcuRapidImprovementTargets, rcttpConcernProcedures } from '../domain/pr
 import { filenameOf } from './api/client';
 import type { AvailablePanel, CaseSummary, CaseView, Me, PanelView } from './api/types';
 import { conveneProblem, extensionLimits, extensionProblem, meetingProblem, standingOf, type MemberDraft } from './features/actions/actions-model';
-import { channelTabConfig, configProblem, entityIdFor } from './features/config/config-model';
+import { ALL_PROGRAMMES, channelTabConfig, configProblem, entityIdFor, programmeOfSavedConfig } from './features/config/config-model';
 import { baseFilter, isFiltered, matchesFilter, NO_FILTER, rowsOf } from './features/dashboard/dashboard-model';
 import { emptyDraft, emptyTarget, planBody, reviewWindowFor, stepProblems } from './features/new-case/new-case-model';
 import { csvCell, toCsv } from './shared/csv';
@@ -52,6 +52,18 @@ describe('channel tab configuration', () => {
     expect(configProblem('P', '  ')).toMatch(/Give the tab a name/);
     expect(configProblem('P', 'x'.repeat(101))).toMatch(/100 characters/);
     expect(configProblem('P', 'Trellis')).toBeUndefined();
+  });
+
+  it('reads back the programme a channel tab was saved with, only from our own content URL', () => {
+    const origin = 'https://trellis.example';
+    const programme = 'PGCE Primary & Early Years 2026/27';
+    expect(programmeOfSavedConfig(channelTabConfig(origin, programme, 'x').contentUrl, origin)).toBe(programme);
+    expect(programmeOfSavedConfig(channelTabConfig(origin, ALL_PROGRAMMES, 'x').contentUrl, origin)).toBe(ALL_PROGRAMMES);
+    // Not configured yet, something else's URL, or not a URL: nothing to preselect.
+    expect(programmeOfSavedConfig('', origin)).toBeUndefined();
+    expect(programmeOfSavedConfig(undefined, origin)).toBeUndefined();
+    expect(programmeOfSavedConfig('https://elsewhere.example/?programme=P', origin)).toBeUndefined();
+    expect(programmeOfSavedConfig('not a url', origin)).toBeUndefined();
   });
 });
 

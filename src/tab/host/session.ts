@@ -1,5 +1,5 @@
 import type { ClientConfig } from '../api/types';
-import type { TokenSource } from '../api/client';
+import { ApiError, type TokenSource } from '../api/client';
 import { connectToHost, looksHosted, type HostSession } from './teams-host';
 
 /**
@@ -104,6 +104,31 @@ function startInBrowserLocal(storage: Storage, location: Location): StartResult 
   return { kind: 'ready', token, user: userOf(claims), host: undefined, mode: 'local' };
 }
 
+export const RENEWAL_FAILED_SENTENCE =
+  'Teams could not renew your sign-in to Trellis, so this was not loaded or saved. Close the tab and open it again; if it keeps happening, tell your Trellis administrator.';
+
+/**
+ * The host's token, renewed shortly before it expires. Calls that find it stale together share
+ * one renewal (the dashboard asks for several things at once); a renewal the host refuses
+ * becomes a plain sentence for the page instead of the sign-in library's error.
+ */
+export function renewingToken(first: string, renew: () => Promise<string>, now: () => number = () => Date.now()): TokenSource {
+  let cached = first;
+  let renewing: Promise<string> | undefined;
+  return async () => {
+    if (isFresh(claimsOf(cached), now() / 1000)) return cached;
+    renewing ??= renew().finally(() => {
+      renewing = undefined;
+    });
+    try {
+      cached = await renewing;
+    } catch {
+      throw new ApiError(401, 'renewal_failed', RENEWAL_FAILED_SENTENCE, undefined);
+    }
+    return cached;
+  };
+}
+
 export async function startSession(win: Window): Promise<StartResult> {
   let config: ClientConfig;
   let host: HostSession | undefined;
@@ -122,13 +147,7 @@ export async function startSession(win: Window): Promise<StartResult> {
     }
     try {
       const first = await hostSession.getToken(config.msal);
-      const user = userOf(claimsOf(first), hostSession.userPrincipalName);
-      let cached = first;
-      const token: TokenSource = async () => {
-        if (!isFresh(claimsOf(cached), Date.now() / 1000)) cached = await hostSession.getToken(config.msal);
-        return cached;
-      };
-      return { kind: 'ready', token, user, host, mode: config.mode };
+      return { kind: 'ready', token: renewingToken(first, () => hostSession.getToken(config.msal)), user: userOf(claimsOf(first), hostSession.userPrincipalName), host, mode: config.mode };
     } catch {
       return { kind: 'failed', message: 'Teams could not sign you in to Trellis. Close the tab and open it again; if it keeps happening, tell your Trellis administrator.', host };
     }

@@ -1,3 +1,4 @@
+import type { IPublicClientApplication } from '@azure/msal-browser';
 import type { ThemeName } from './theme';
 import { themeNameOf } from './theme';
 
@@ -16,7 +17,14 @@ export interface HostSession {
   notifySuccess(): void;
   notifyFailure(message: string): void;
   /** Nested app authentication when the host recommends it; otherwise Teams SSO. */
-  getToken(config: { readonly clientId: string; readonly authority: string; readonly scopes: readonly string[] } | undefined): Promise<string>;
+  getToken(config: MsalSettings | undefined): Promise<string>;
+}
+
+/** GET /api/client-config's `msal`: the app registration the tab asks tokens for. */
+export interface MsalSettings {
+  readonly clientId: string;
+  readonly authority: string;
+  readonly scopes: readonly string[];
 }
 
 const INITIALIZE_DEADLINE_MS = 6000;
@@ -45,6 +53,11 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+async function createNestableClient(config: MsalSettings): Promise<IPublicClientApplication> {
+  const msal = await import('@azure/msal-browser');
+  return msal.createNestablePublicClientApplication({ auth: { clientId: config.clientId, authority: config.authority } });
+}
+
 export async function connectToHost(): Promise<HostSession | undefined> {
   const teams = await import('@microsoft/teams-js');
   try {
@@ -53,6 +66,7 @@ export async function connectToHost(): Promise<HostSession | undefined> {
     return undefined;
   }
   const context = await teams.app.getContext();
+  let nestable: Promise<IPublicClientApplication> | undefined;
   return {
     hostName: context.app.host.name,
     theme: themeNameOf(context.app.theme),
@@ -72,8 +86,16 @@ export async function connectToHost(): Promise<HostSession | undefined> {
     },
     async getToken(config) {
       if (config && teams.nestedAppAuth.isNAAChannelRecommended()) {
-        const msal = await import('@azure/msal-browser');
-        const pca = await msal.createNestablePublicClientApplication({ auth: { clientId: config.clientId, authority: config.authority } });
+        // One client for the session: a new one per renewal would repeat the bridge handshake
+        // (GetInitContext) and add another message listener each time.
+        nestable ??= createNestableClient(config);
+        let pca: IPublicClientApplication;
+        try {
+          pca = await nestable;
+        } catch (error) {
+          nestable = undefined;
+          throw error;
+        }
         const request = { scopes: [...config.scopes] };
         const account = pca.getActiveAccount() ?? pca.getAllAccounts()[0];
         try {

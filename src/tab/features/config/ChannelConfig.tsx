@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSession } from '../../app/session-context';
 import { listAllCases } from '../../api/trellis-api';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
-import { ALL_PROGRAMMES, channelTabConfig, configProblem, defaultTabName, type ChannelTabConfig } from './config-model';
+import { ALL_PROGRAMMES, channelTabConfig, configProblem, defaultTabName, programmeOfSavedConfig, type ChannelTabConfig } from './config-model';
 import { useConfigStyles } from './ChannelConfig.styles';
 
 /** pages.config exists only where the host opened this page as a tab's configuration (it throws before initialisation). */
@@ -67,6 +67,17 @@ export default function ChannelConfig() {
     let cancelled = false;
     void import('@microsoft/teams-js').then((teams) => {
       if (cancelled || !configSupported(teams)) return;
+      // Reopened to change a channel tab: start from what it was saved with.
+      teams.pages.getConfig().then(
+        (saved) => {
+          const savedProgramme = programmeOfSavedConfig(saved.contentUrl, window.location.origin);
+          if (cancelled || savedProgramme === undefined) return;
+          setProgramme((current) => current ?? savedProgramme);
+          const savedName = saved.suggestedDisplayName?.trim() ?? '';
+          setName((current) => (current === '' ? (savedName === '' ? defaultTabName(savedProgramme) : savedName) : current));
+        },
+        () => undefined,
+      );
       teams.pages.config.registerOnSaveHandler((saveEvent) => {
         const chosen = latest.current;
         if (chosen === undefined) {

@@ -38,6 +38,23 @@ export function channelTabConfig(origin: string, programme: string, displayName:
   };
 }
 
+/**
+ * The programme a channel tab was saved with (its content URL, from `pages.getConfig` when the
+ * configuration page is reopened), or undefined when nothing of ours was saved there yet.
+ */
+export function programmeOfSavedConfig(contentUrl: string | undefined, origin: string): string | undefined {
+  if (contentUrl === undefined || contentUrl === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(contentUrl);
+  } catch {
+    return undefined;
+  }
+  if (url.origin !== origin) return undefined;
+  const programme = url.searchParams.get('programme');
+  return programme === null || programme.trim() === '' ? ALL_PROGRAMMES : programme;
+}
+
 /** Why the choice cannot be saved yet, or undefined when it can. */
 export function configProblem(programme: string | undefined, displayName: string): string | undefined {
   if (programme === undefined) return 'Choose the programme whose cases this channel follows.';

@@ -8,6 +8,7 @@ import {
   buildConcernRaisedCard,
   buildOutcomeRecordedCard,
   buildOverdueEscalationCard,
+  buildPlacementSuspendedCard,
   buildPlanAgreedCard,
   buildReviewDueCard,
   buildReviewFormCard,
@@ -17,6 +18,7 @@ import {
   concernRaisedView,
   outcomeRecordedView,
   overdueEscalationView,
+  placementSuspendedView,
   planAgreedView,
   reviewDueView,
   reviewersOf,
@@ -124,6 +126,13 @@ async function cardFor(deps: CardSenderDeps, notification: Notification, loaded:
     case 'case_closed':
       if (state.closure) return buildCaseClosedCard(caseClosedView(source));
       break;
+    case 'placement_suspended': {
+      // The reason is kept on the trail, not in the state; a placement is suspended at most once.
+      const suspended = stored.events.findLast((e) => e.type === 'placement_suspended');
+      if (suspended?.type !== 'placement_suspended') break;
+      const forTrainee = notification.kind === 'trainee_informed' || (person !== undefined && procedure.roles.find((r) => r.id === person.role)?.side === 'trainee');
+      return buildPlacementSuspendedCard(placementSuspendedView(source, { on: suspended.on, by: suspended.actorId, reason: suspended.data.reason }, forTrainee ? 'trainee' : 'staff'));
+    }
     case 'review_date_set':
     case 'review_date_moved':
     case 'review_cancelled':

@@ -1,5 +1,5 @@
 import { bindCard, type AdaptiveCardJson } from './templates.js';
-import type { CaseClosedView, CaseSummaryView, ConcernRaisedView, OutcomeRecordedView, StageChangedView } from './views/lifecycle.js';
+import type { CaseClosedView, CaseSummaryView, ConcernRaisedView, OutcomeRecordedView, PlacementSuspendedView, StageChangedView } from './views/lifecycle.js';
 import type { PlanAgreedView, SignatureRequestView } from './views/plan.js';
 import type { OverdueEscalationView, ReviewDueView, ReviewFormView } from './views/review.js';
 
@@ -19,3 +19,4 @@ export const buildOutcomeRecordedCard = (view: OutcomeRecordedView): AdaptiveCar
 export const buildCaseClosedCard = (view: CaseClosedView): AdaptiveCardJson => bindCard('case_closed', view);
 export const buildConcernRaisedCard = (view: ConcernRaisedView): AdaptiveCardJson => bindCard('concern_raised', view);
 export const buildOverdueEscalationCard = (view: OverdueEscalationView): AdaptiveCardJson => bindCard('overdue_escalation', view);
+export const buildPlacementSuspendedCard = (view: PlacementSuspendedView): AdaptiveCardJson => bindCard('placement_suspended', view);

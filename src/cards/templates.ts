@@ -4,6 +4,7 @@ import caseSummary from '../../adaptive-cards/case-summary.json' with { type: 'j
 import concernRaised from '../../adaptive-cards/concern-raised.json' with { type: 'json' };
 import outcomeRecorded from '../../adaptive-cards/outcome-recorded.json' with { type: 'json' };
 import overdueEscalation from '../../adaptive-cards/overdue-escalation.json' with { type: 'json' };
+import placementSuspended from '../../adaptive-cards/placement-suspended.json' with { type: 'json' };
 import planAgreed from '../../adaptive-cards/plan-agreed.json' with { type: 'json' };
 import reviewDue from '../../adaptive-cards/review-due.json' with { type: 'json' };
 import reviewForm from '../../adaptive-cards/review-form.json' with { type: 'json' };
@@ -26,6 +27,7 @@ const TEMPLATE_JSON = {
   case_closed: caseClosed,
   concern_raised: concernRaised,
   overdue_escalation: overdueEscalation,
+  placement_suspended: placementSuspended,
 } as const;
 
 export type CardTemplateName = keyof typeof TEMPLATE_JSON;

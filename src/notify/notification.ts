@@ -13,6 +13,7 @@ export const NOTIFICATION_KINDS = [
   'stage_changed',
   'decision_recorded',
   'case_closed',
+  'placement_suspended',
   'signature_needed',
   'review_date_set',
   'review_date_moved',

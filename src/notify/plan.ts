@@ -1,7 +1,7 @@
 import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
 import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
 import { outstandingSignatories, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
-import type { CaseEvent } from '../domain/case/events.js';
+import type { CaseEvent, CaseEventOf } from '../domain/case/events.js';
 import type { CaseState, Person, Plan } from '../domain/case/types.js';
 import type { NotifyTrigger, Outcome, Procedure } from '../domain/procedure/schema.js';
 import { recipientToken, type CalendarRequest, type Notification, type NotificationChannel, type NotificationKind, type NotificationRecipient } from './notification.js';
@@ -38,7 +38,7 @@ export interface PlanInput {
 }
 
 /** Triggers that also post to the course team channel and email the course mailbox with the form. */
-const COURSE_TEAM_COPY: ReadonlySet<NotificationKind> = new Set(['plan_agreed', 'review_recorded', 'stage_changed', 'decision_recorded', 'case_closed']);
+const COURSE_TEAM_COPY: ReadonlySet<NotificationKind> = new Set(['plan_agreed', 'review_recorded', 'stage_changed', 'decision_recorded', 'case_closed', 'placement_suspended']);
 
 interface Draft {
   readonly kind: NotificationKind;
@@ -182,6 +182,8 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
         ...(plan?.agreedOn !== undefined && reviewDate !== undefined ? reviewEvent(input, plan, reviewDate, 'review_cancelled') : []),
       ];
     }
+    case 'placement_suspended':
+      return placementSuspended(input, event);
     case 'plan_started':
     case 'plan_edited':
     case 'plan_signed':
@@ -193,7 +195,6 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     case 'panel_convened':
     case 'task_completed':
     case 'stage_start_set':
-    case 'placement_suspended':
     case 'notice_acknowledged':
       return [];
   }
@@ -223,13 +224,66 @@ function informed(input: PlanInput, trigger: NotifyTrigger, kind: NotificationKi
       if (draft) drafts.push(draft);
     }
   }
-  if (COURSE_TEAM_COPY.has(kind)) {
-    drafts.push(
-      { kind, about: kind, channel: 'channel_card', recipient: { kind: 'course_team_channel', programme: after.placement.programme }, subject, lines: options.lines, because: undefined, attachForm: false },
-      { kind, about: kind, channel: 'email', recipient: { kind: 'course_mailbox', address: config.courseMailbox }, subject, lines: options.lines, because: undefined, attachForm: true },
-    );
-  }
+  drafts.push(...courseTeamCopy(input, kind, subject, options.lines));
   return drafts;
+}
+
+/** The course team's copy of a lifecycle notice: a card in their channel and the course mailbox, with the form. */
+function courseTeamCopy(input: PlanInput, kind: NotificationKind, subject: string, lines: readonly string[]): Draft[] {
+  if (!COURSE_TEAM_COPY.has(kind)) return [];
+  return [
+    { kind, about: kind, channel: 'channel_card', recipient: { kind: 'course_team_channel', programme: input.after.placement.programme }, subject, lines, because: undefined, attachForm: false },
+    { kind, about: kind, channel: 'email', recipient: { kind: 'course_mailbox', address: input.config.courseMailbox }, subject, lines, because: undefined, attachForm: true },
+  ];
+}
+
+/**
+ * Enhanced Support step 5: "The placement may be suspended immediately in order to avoid
+ * negative impact on pupils' progress." No procedure says who is told, and it changes the
+ * week of everyone on the case from that day, so each of them hears at once, by email and a
+ * 1:1 card: the staff in the course team's words, the trainee in their own (traineeTold),
+ * with nothing the trainee view hides. The course team gets its usual copy.
+ */
+function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_suspended'>): Draft[] {
+  const { procedure, after } = input;
+  const kind = 'placement_suspended';
+  const stage = stageTitle(procedure, after.stageId);
+  const subject = `${after.reference}: ${subjectOf(kind, stage)}`;
+  const by = suspendedBy(procedure, after, event.actorId);
+  const from = formatLongDate(event.on);
+  const trainee = traineeName(after);
+  const school = after.placement.school;
+  const staffLines = [
+    `The placement of ${trainee} at ${school} is suspended from ${from}, at ${stage} of the ${procedure.name}.`,
+    `Suspended by ${by}.`,
+    `The reason given: ${event.data.reason}`,
+    `${trainee} does not teach on this placement while it is suspended.`,
+    'What happens next: the course team will be in touch with everyone on the case about the next steps.',
+  ];
+  const staff = after.people
+    .filter((person) => !isTrainee(procedure, person))
+    .flatMap((person) =>
+      (['email', 'chat_card'] as const).map((channel): Draft => ({ kind, about: kind, channel, recipient: personRecipient(person), subject, lines: staffLines, because: undefined, attachForm: false })),
+    );
+  const contact = calendarOwner(procedure, after, input.config);
+  const traineeLines = [
+    `Your placement at ${school} is suspended from ${from}. This means you will not teach on this placement for now.`,
+    `The decision was made by ${by}. The reason given: ${event.data.reason}`,
+    'We know this may be hard to hear. Your course team will be in touch soon to talk it through with you, to explain what happens next and the support available to you.',
+    contact ? `If you have questions before then, you can contact ${contact.name} (${roleLabel(procedure, contact.role)}).` : '',
+  ];
+  return [
+    ...staff,
+    ...traineeTold(input, kind, 'Your placement has been suspended', traineeLines, ['email', 'chat_card']),
+    ...courseTeamCopy(input, kind, subject, staffLines),
+  ];
+}
+
+/** "Dr Catherine Lloyd (Course leader)" when they are on the case; otherwise the sign-in name the trail keeps. */
+function suspendedBy(procedure: Procedure, state: CaseState, actorId: string): string {
+  const person = state.people.find((p) => p.id.toLowerCase() === actorId.toLowerCase());
+  if (person) return `${person.name} (${roleLabel(procedure, person.role)})`;
+  return actorId === '' ? 'the course team' : `the course team (${actorId})`;
 }
 
 function draftFor(
@@ -261,20 +315,22 @@ function draftFor(
   }
 }
 
-/** "Informed of their plan, their review date, and outcomes, in plain words." */
-function traineeTold(input: PlanInput, about: NotificationKind, subject: string, lines: readonly string[]): Draft[] {
+/** "Informed of their plan, their review date, and outcomes, in plain words." By email, and where it cannot wait, a 1:1 card too. */
+function traineeTold(input: PlanInput, about: NotificationKind, subject: string, lines: readonly string[], channels: readonly ('email' | 'chat_card')[] = ['email']): Draft[] {
   const trainees = input.after.people.filter((p) => isTrainee(input.procedure, p));
-  return trainees.map((person) => ({
-    kind: 'trainee_informed',
-    about,
-    channel: 'email',
-    recipient: personRecipient(person),
-    subject,
-    lines: lines.filter((l) => l !== ''),
-    because: undefined,
-    // The trainee receives their own plan; the form of a decision goes to staff.
-    attachForm: about === 'plan_agreed',
-  }));
+  return trainees.flatMap((person) =>
+    channels.map((channel): Draft => ({
+      kind: 'trainee_informed',
+      about,
+      channel,
+      recipient: personRecipient(person),
+      subject,
+      lines: lines.filter((l) => l !== ''),
+      because: undefined,
+      // The trainee receives their own plan by email; the form of a decision goes to staff.
+      attachForm: about === 'plan_agreed' && channel === 'email',
+    })),
+  );
 }
 
 function signatureRequests(input: PlanInput): Draft[] {
@@ -375,6 +431,8 @@ function subjectOf(kind: NotificationKind, stage: string): string {
       return `decision recorded (${stage})`;
     case 'case_closed':
       return 'case closed';
+    case 'placement_suspended':
+      return `placement suspended (${stage})`;
     case 'signature_needed':
     case 'review_date_set':
     case 'review_date_moved':

@@ -9,6 +9,7 @@ import {
   recordReview,
   recordTraineePerceptions,
   signPlan,
+  suspendPlacement,
   type CaseState,
   type CommandContext,
   type CommandResult,
@@ -24,6 +25,7 @@ import {
   buildConcernRaisedCard,
   buildOutcomeRecordedCard,
   buildOverdueEscalationCard,
+  buildPlacementSuspendedCard,
   buildPlanAgreedCard,
   buildReviewDueCard,
   buildReviewFormCard,
@@ -34,6 +36,7 @@ import {
   concernRaisedView,
   outcomeRecordedView,
   overdueEscalationView,
+  placementSuspendedView,
   planAgreedView,
   reviewDueView,
   reviewFormView,
@@ -43,6 +46,7 @@ import {
   type CardLinks,
   type CardSource,
   type CardTemplateName,
+  type Suspension,
 } from '../../src/cards/index.js';
 
 /**
@@ -174,6 +178,8 @@ export interface Scenario {
   readonly movedOn: LocalDate;
   /** Reviewed with an outcome that closes the case. */
   readonly closed: CaseState;
+  /** Walked on from `moved` to a stage that allows it, and the placement suspended there (Enhanced Support step 5). */
+  readonly suspended: { readonly state: CaseState; readonly suspension: Suspension } | undefined;
 }
 
 function workdayFrom(procedure: Procedure, date: string): LocalDate {
@@ -315,7 +321,40 @@ export function scenarioFor(procedure: Procedure): Scenario {
   // Mid-Essex has one stage: its other outcome hands the case on to the Cause for Concern procedure.
   review(walk, (o) => o.effect.type === 'go_to_stage' || o.effect.type === 'revise' || o.effect.type === 'hand_off');
   review(branch, (o) => o.effect.type === 'close');
-  return { procedure, drafted, partlySigned, nextSigner, trainee, agreed, dueOn, moved: walk.state, movedOn: dueOn, closed: branch.state };
+  const moved = walk.state;
+  return { procedure, drafted, partlySigned, nextSigner, trainee, agreed, dueOn, moved, movedOn: dueOn, closed: branch.state, suspended: walkToSuspension(walk, sample) };
+}
+
+const SUSPENSION_REASON = 'To avoid negative impact on pupils’ progress while the decision is made.';
+
+/**
+ * Walks on (plan agreed, reviewed to the next stage) until a stage allows the placement to be
+ * suspended, and suspends it there as the course leader on the case would. Undefined for
+ * procedures that never allow it.
+ */
+function walkToSuspension(walk: Walk, sample: ProcedureSample): Scenario['suspended'] {
+  const { procedure, clock } = walk;
+  if (!procedure.stages.some((s) => s.allowsSuspension)) return undefined;
+  for (let guard = 0; guard < 8; guard += 1) {
+    const stage = procedure.stages.find((s) => s.id === walk.state.stageId);
+    if (!stage) break;
+    if (stage.allowsSuspension) {
+      const leader = walk.holder('course_leader');
+      walk.run({ id: leader.id, name: leader.name, appRoles: ['course_team'] }, suspendPlacement, { reason: SUSPENSION_REASON });
+      return { state: walk.state, suspension: { on: clock.today, by: leader.id, reason: SUSPENSION_REASON } };
+    }
+    const plan = walk.state.plan;
+    if (plan && plan.agreedOn === undefined) {
+      walk.run(courseTeam, editPlan, { plan: draftFor(procedure, walk.state, sample, clock.today), withdrawSignatures: false });
+      signAll(walk, false);
+      const due = walk.state.plan?.content.reviewDate;
+      if (due) clock.set(due);
+      continue;
+    }
+    if (!stage.review) break;
+    review(walk, (o) => o.effect.type === 'go_to_stage');
+  }
+  throw new Error(`${procedure.id}: the walk never reached a stage that allows suspension`);
 }
 
 /** The first signature: the trainee's where they sign, otherwise the first signatory's. */
@@ -377,7 +416,17 @@ export function cardsFor(s: Scenario): BoundCard[] {
     { template: 'outcome_recorded', variant: 'default', card: buildOutcomeRecordedCard(outcomeRecordedView(on(s.moved, s.movedOn))) },
     { template: 'stage_changed', variant: 'default', card: buildStageChangedCard(stageChangedView(on(s.moved, s.movedOn))) },
     { template: 'case_closed', variant: 'default', card: buildCaseClosedCard(caseClosedView(on(s.closed, s.dueOn))) },
+    ...(['staff', 'trainee'] as const).map((audience) => {
+      // Where the procedure allows it, the case as really suspended; elsewhere the same card bound from the moved case.
+      const { state, suspension } = s.suspended ?? { state: s.moved, suspension: suspensionOf(s) };
+      return { template: 'placement_suspended' as const, variant: audience === 'staff' ? 'default' : audience, card: buildPlacementSuspendedCard(placementSuspendedView(on(state, suspension.on), suspension, audience)) };
+    }),
   ];
+}
+
+/** A suspension for the sample card of a procedure that has no stage allowing it: by the course team, on the day the case moved. */
+export function suspensionOf(s: Scenario): Suspension {
+  return s.suspended?.suspension ?? { on: s.movedOn, by: courseTeam.id, reason: SUSPENSION_REASON };
 }
 
 /** Text people could type into a name, a school, a target or evidence, meaning harm. */

@@ -3,18 +3,20 @@ import {
   buildCaseSummaryCard,
   buildConcernRaisedCard,
   buildOutcomeRecordedCard,
+  buildPlacementSuspendedCard,
   buildReviewFormCard,
   buildSignatureRequestCard,
   caseSummaryView,
   concernRaisedView,
   LINK_BREAK,
   outcomeRecordedView,
+  placementSuspendedView,
   reviewFormView,
   signatureRequestView,
   type AdaptiveCardJson,
 } from '../../src/cards/index.js';
 import { parseCard } from './adaptive-cards-lib.js';
-import { hostileCase, SCENARIOS, sourceOf, teamsUserIdOf } from './fixtures.js';
+import { HOSTILE, hostileCase, SCENARIOS, sourceOf, suspensionOf, teamsUserIdOf } from './fixtures.js';
 
 /** Every string a renderer would run through markdown: TextBlock text and fact titles/values. */
 function markdownStrings(card: AdaptiveCardJson): string[] {
@@ -43,6 +45,10 @@ describe('hostile text in cards', () => {
     ['concern raised', buildConcernRaisedCard(concernRaisedView(sourceOf(scenario, hostileCase(scenario.drafted), scenario.dueOn)))],
     ['signature request', buildSignatureRequestCard(signatureRequestView(sourceOf(scenario, hostileCase(scenario.drafted), scenario.dueOn), scenario.trainee))],
     ['outcome recorded', buildOutcomeRecordedCard(outcomeRecordedView(sourceOf(scenario, moved, scenario.dueOn)))],
+    ...(['staff', 'trainee'] as const).map((audience): [string, AdaptiveCardJson] => [
+      `placement suspended (${audience})`,
+      buildPlacementSuspendedCard(placementSuspendedView(sourceOf(scenario, moved, scenario.dueOn), { ...suspensionOf(scenario), reason: `${HOSTILE.target}\n${HOSTILE.evidence}` }, audience)),
+    ]),
   ];
 
   it.each(cards)('%s: still parses, and binds user text as escaped data, never as template expressions', (_name, card) => {

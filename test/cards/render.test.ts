@@ -41,6 +41,7 @@ interface RenderResult {
 const SHOWN_BY: Record<CardTemplateName, number> = {
   review_form: 0,
   case_closed: 0,
+  placement_suspended: 2,
   concern_raised: 1,
   overdue_escalation: 1,
   review_due: 2,
@@ -141,6 +142,26 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
     expect(mentor.text).toContain('Record review');
     expect(viewer.text).not.toContain('Record review');
     expect(viewer.text).toContain('This review is recorded by the people below.');
+  });
+
+  it('shows a suspended placement to the staff, and to the trainee in their own words', async () => {
+    const scenario = SCENARIOS[SHOWN_BY.placement_suspended];
+    if (!scenario) throw new Error('no scenario');
+    const cards = cardsFor(scenario).filter((c) => c.template === 'placement_suspended');
+    const staffCard = cards.find((c) => c.variant === 'default');
+    const traineeCard = cards.find((c) => c.variant === 'trainee');
+    if (!staffCard || !traineeCard) throw new Error('no placement_suspended cards');
+    const staff = await render(staffCard.card);
+    const trainee = await render(traineeCard.card);
+    await screenshot('placement-suspended-trainee.png');
+    expect(staff.text).toContain('Placement suspended for Emily Clarke');
+    expect(trainee.text).toContain('Your placement is suspended');
+    for (const result of [staff, trainee]) {
+      expect(result.text).toContain('To avoid negative impact on pupils’ progress while the decision is made.');
+      expect(result.text).toContain('What happens next');
+    }
+    expect(trainee.text).toContain('the support available to you');
+    expect(trainee.text).not.toContain('Emily Clarke does not teach');
   });
 
   it('renders hostile names and targets as literal text: no links, bold, headings, lists or images', async () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, renderEmail } from '../../src/notify/email.js';
 import type { Notification } from '../../src/notify/notification.js';
+import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
+import { atEnhancedSupportStep5, CONFIG, step } from './kit.js';
 
 const hostile = [
   '<script>alert(1)</script>',
@@ -31,5 +33,29 @@ describe('renderEmail', () => {
     expect(html).not.toContain('<img');
     expect(html).not.toContain('javascript:');
     expect(html).toContain('The completed form is attached');
+  });
+});
+
+describe('the placement-suspended email', () => {
+  it('shows a hostile reason as text, in the staff and the trainee email alike', () => {
+    const c = atEnhancedSupportStep5(['trainee', 'mentor', 'tutor']);
+    const reason = '<script>alert(1)</script> "><img src=x onerror=alert(1)> <a href="javascript:alert(1)">details</a>';
+    const sent = step(c, CONFIG, () => c.run('course_team', suspendPlacement, { reason }));
+    const emails = sent.filter((n) => n.channel === 'email' && n.recipient.kind === 'person');
+    expect(emails.map((n) => n.recipient.kind === 'person' && n.recipient.role).sort()).toEqual(['mentor', 'trainee', 'tutor']);
+    for (const n of emails) {
+      const { subject, html } = renderEmail(n, { caseLink: 'https://trellis.example/cases/case-1' });
+      expect(subject).not.toMatch(/[<>\r\n]/);
+      expect(html).not.toContain('<script');
+      expect(html).not.toContain('<img');
+      expect(html).not.toContain('<a href="javascript:');
+      expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt; &quot;&gt;&lt;img src=x onerror=alert(1)&gt;');
+      // The only link is Trellis's own.
+      expect(html.match(/<a /g)).toHaveLength(1);
+      expect(html).toContain('<a href="https://trellis.example/cases/case-1">Open the case in Trellis</a>');
+    }
+    const trainee = emails.find((n) => n.kind === 'trainee_informed');
+    if (!trainee) throw new Error('the trainee is told');
+    expect(renderEmail(trainee).html).toContain('<h1 style="font-size:18px">Your placement has been suspended</h1>');
   });
 });

@@ -8,6 +8,8 @@ import type { CommandResult } from '../../src/domain/case/command-kit.js';
 import type { CaseState, Person, ProgressRating } from '../../src/domain/case/types.js';
 import type { PlanDraft } from '../../src/domain/case/commands/edit-plan.js';
 import type { Procedure } from '../../src/domain/procedure/schema.js';
+import { parseLocalDate } from '../../src/domain/calendar/index.js';
+import { enhancedSupport } from '../../src/domain/procedures/index.js';
 import { openWalk, progressOf, sign } from '../../src/domain/procedures/walks/walk-kit.js';
 import type { Notification } from '../../src/notify/notification.js';
 import { planNotifications, type NotifyConfig } from '../../src/notify/plan.js';
@@ -89,4 +91,24 @@ export function summary(ns: readonly Notification[]): string[] {
       return `${n.kind} ${n.channel} ${who}${n.attachForm ? ' +form' : ''}`;
     })
     .sort();
+}
+
+/**
+ * Enhanced Support walked through the real commands to Step 5, where the placement may be
+ * suspended: the Step 2 review finds insufficient progress, the Step 3 plan is agreed, and the
+ * Step 4 formal review finds no progress.
+ */
+export function atEnhancedSupportStep5(roles: readonly string[]): CaseDriver {
+  const c = open(enhancedSupport, roles);
+  const meeting = (heldOn: string) => ({ heldOn: parseLocalDate(heldOn), attendees: ['trainee', 'mentor', 'tutor'], placementConcern: false });
+  draftPlan(c, { reviewDate: parseLocalDate('2026-11-13'), meeting: meeting('2026-11-02') });
+  signAll(c);
+  c.clock.set(parseLocalDate('2026-11-13'));
+  review(c, 'insufficient_progress', ['not_met']);
+  draftPlan(c, { reviewDate: parseLocalDate('2026-11-27'), meeting: meeting('2026-11-13') });
+  signAll(c);
+  c.clock.set(parseLocalDate('2026-11-27'));
+  review(c, 'no_progress', ['not_met']);
+  if (c.state.stageId !== 'step_5') throw new Error(`expected Step 5, the case is at ${c.state.stageId}`);
+  return c;
 }

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { closeCase } from '../../src/domain/case/commands/close-case.js';
 import { extendReviewDate } from '../../src/domain/case/commands/extend-review-date.js';
+import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
+import type { CommandResult } from '../../src/domain/case/command-kit.js';
 import type { CaseEvent } from '../../src/domain/case/events.js';
 import type { CaseState } from '../../src/domain/case/types.js';
 import {
@@ -12,7 +14,8 @@ import {
   rcttpConcernProcedures as rcttp,
 } from '../../src/domain/procedures/index.js';
 import { planNotifications } from '../../src/notify/plan.js';
-import { CONFIG, draftPlan, open, review, signAll, step, summary } from './kit.js';
+import { replanTrail } from '../../src/notify/replan.js';
+import { atEnhancedSupportStep5, CONFIG, draftPlan, open, review, signAll, step, summary } from './kit.js';
 
 const d = parseLocalDate;
 const BCU_PEOPLE = ['trainee', 'mentor', 'tutor', 'course_leader', 'professional_development_tutor'];
@@ -189,5 +192,103 @@ describe('keys', () => {
     const b = agreeBcuStage1(false).sent.map((n) => n.key);
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(a.length);
+  });
+});
+
+describe('placement suspended (Enhanced Support step 5: "The placement may be suspended immediately in order to avoid negative impact on pupils\' progress")', () => {
+  const ES_PEOPLE = ['trainee', 'mentor', 'professional_mentor', 'tutor', 'course_leader'];
+  const reason = 'Pupils in <b>Year 8</b> are falling behind & the school asked for it.';
+
+  function suspended(act: (c: ReturnType<typeof atEnhancedSupportStep5>) => CommandResult = (c) => c.run('course_team', suspendPlacement, { reason })) {
+    const c = atEnhancedSupportStep5(ES_PEOPLE);
+    c.clock.set(d('2026-11-30'));
+    const sent = step(c, CONFIG, () => act(c));
+    return { c, sent };
+  }
+
+  it('tells everyone on the case by email and 1:1 card (the trainee in their own words), and gives the course team its copy', () => {
+    const { sent } = suspended();
+    expect(summary(sent)).toEqual([
+      'placement_suspended channel_card course_team_channel',
+      'placement_suspended chat_card course_leader',
+      'placement_suspended chat_card mentor',
+      'placement_suspended chat_card professional_mentor',
+      'placement_suspended chat_card tutor',
+      'placement_suspended email course_leader',
+      'placement_suspended email course_mailbox +form',
+      'placement_suspended email mentor',
+      'placement_suspended email professional_mentor',
+      'placement_suspended email tutor',
+      'trainee_informed chat_card trainee',
+      'trainee_informed email trainee',
+    ]);
+    expect(sent.filter((n) => n.kind === 'trainee_informed').every((n) => n.about === 'placement_suspended')).toBe(true);
+  });
+
+  it('says who suspended it, from which date, the reason as written and what happens next', () => {
+    const { sent } = suspended();
+    const mentor = sent.find((n) => n.kind === 'placement_suspended' && n.channel === 'email' && n.recipient.kind === 'person' && n.recipient.role === 'mentor');
+    expect(mentor?.subject).toBe('CASE-1: placement suspended (Step 5)');
+    expect(mentor?.lines).toEqual([
+      'The placement of Trainee at Oak Primary is suspended from Monday 30 November 2026, at Step 5 of the Enhanced Support Procedure.',
+      // The course team member who suspended it is not named on the case: the trail keeps their sign-in name.
+      'Suspended by the course team (course.lead@provider.test).',
+      `The reason given: ${reason}`,
+      'Trainee does not teach on this placement while it is suspended.',
+      'What happens next: the course team will be in touch with everyone on the case about the next steps.',
+    ]);
+    // The course team's copy says the same.
+    expect(sent.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toEqual(mentor?.lines);
+  });
+
+  it('names the person who suspended it when they are on the case', () => {
+    const { sent } = suspended((c) => {
+      const leader = c.person('course_leader');
+      const result = suspendPlacement({ ...c.context({ id: leader.id, name: leader.name, appRoles: ['course_team'] }) }, c.state, { reason });
+      c.state = result.state;
+      c.events.push(...result.events);
+      return result;
+    });
+    expect(sent.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain('Suspended by Course Leader (Course leader).');
+  });
+
+  it('writes to the trainee kindly, with the same facts and nothing written for staff', () => {
+    const { sent } = suspended();
+    const email = sent.find((n) => n.kind === 'trainee_informed' && n.channel === 'email');
+    expect(email?.subject).toBe('Your placement has been suspended');
+    expect(email?.attachForm).toBe(false);
+    expect(email?.because).toBeUndefined();
+    expect(email?.lines).toEqual([
+      'Your placement at Oak Primary is suspended from Monday 30 November 2026. This means you will not teach on this placement for now.',
+      `The decision was made by the course team (course.lead@provider.test). The reason given: ${reason}`,
+      'We know this may be hard to hear. Your course team will be in touch soon to talk it through with you, to explain what happens next and the support available to you.',
+      'If you have questions before then, you can contact Tutor (University tutor).',
+    ]);
+    expect(sent.find((n) => n.kind === 'trainee_informed' && n.channel === 'chat_card')?.lines).toEqual(email?.lines);
+  });
+
+  it('keeps staff-only review notes and the staff wording out of what the trainee gets', () => {
+    const c = atEnhancedSupportStep5(ES_PEOPLE);
+    const secret = 'Mentor’s private note: considering Fitness to Practise';
+    // A review note is staff-only (the trainee view drops it); it must not reach the trainee's copy.
+    c.state = { ...c.state, reviews: c.state.reviews.map((r) => ({ ...r, notes: secret })) };
+    const sent = step(c, CONFIG, () => c.run('course_team', suspendPlacement, { reason }));
+    const toTrainee = sent.filter((n) => n.recipient.kind === 'person' && n.recipient.role === 'trainee');
+    expect(toTrainee.map((n) => n.kind)).toEqual(['trainee_informed', 'trainee_informed']);
+    expect(JSON.stringify(toTrainee)).not.toContain('private note');
+    expect(JSON.stringify(toTrainee)).not.toContain('What happens next: the course team');
+  });
+
+  it('one key per event, kind, channel and recipient: planned again (after a crash or by the sweep) it is the same notifications', () => {
+    const { c, sent } = suspended();
+    const keys = sent.map((n) => n.key);
+    const seq = c.events.at(-1)?.seq;
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys).toContain(`case-1:${seq}:placement_suspended:email:person:mentor@provider.test`);
+    expect(keys).toContain(`case-1:${seq}:trainee_informed:chat_card:person:trainee@provider.test`);
+    expect(keys).toContain(`case-1:${seq}:placement_suspended:channel_card:channel:pgce primary 2026/27`);
+    const replanned = replanTrail({ procedure: es, events: c.events, config: CONFIG, since: '2026-11-30T00:00:00.000Z' });
+    expect(replanned).toEqual(sent);
+    expect(suspended().sent).toEqual(sent);
   });
 });

@@ -1,4 +1,4 @@
-import { formatLongDate } from '../../domain/calendar/index.js';
+import { formatLongDate, type LocalDate } from '../../domain/calendar/index.js';
 import { nextReviewDate, outstandingSignatories, type CloseResolution, type Review, type StageEntry } from '../../domain/case/index.js';
 import type { Outcome, Procedure } from '../../domain/procedure/schema.js';
 import { actionData } from '../actions.js';
@@ -9,6 +9,7 @@ import {
   currentTargets,
   longDate,
   nameOf,
+  personById,
   RATING_COLORS,
   RATING_LABELS,
   roleLabelOf,
@@ -228,5 +229,61 @@ export function caseClosedView(source: CardSource): CaseClosedView {
     facts,
     reason: closure.reason ? cardText(closure.reason, 800) : '',
     hasReason: closure.reason !== undefined && closure.reason !== '',
+  };
+}
+
+/** A suspension as the trail records it: the day, who (their sign-in name) and the reason they gave. */
+export interface Suspension {
+  readonly on: LocalDate;
+  readonly by: string;
+  readonly reason: string;
+}
+
+/** Who reads the card: the trainee's own copy is worded for them. */
+export type SuspensionAudience = 'staff' | 'trainee';
+
+export interface PlacementSuspendedView {
+  readonly header: CaseHeaderView;
+  readonly kicker: string;
+  readonly title: string;
+  readonly facts: readonly FactView[];
+  readonly reason: string;
+  readonly hasReason: boolean;
+  readonly next: string;
+}
+
+/**
+ * Sent when the course team suspends the placement: to the channel and 1:1 to everyone on the
+ * case. It shows the suspension and the case header only, nothing the trainee view hides
+ * (review notes, panel deliberations), so the trainee's copy differs only in its words.
+ */
+export function placementSuspendedView(source: CardSource, suspension: Suspension, audience: SuspensionAudience): PlacementSuspendedView {
+  const { procedure, state } = source;
+  const header = caseHeader(source);
+  const person = personById(state, suspension.by);
+  const by = person
+    ? `${cardText(person.name, 120)} (${escapeCardText(roleLabelOf(procedure, person.role))})`
+    : suspension.by === ''
+      ? 'The course team'
+      : `The course team (${cardText(suspension.by, 120)})`;
+  const forTrainee = audience === 'trainee';
+  const facts: FactView[] = [
+    { title: 'Suspended from', value: formatLongDate(suspension.on) },
+    { title: 'Suspended by', value: by },
+    ...(forTrainee ? [] : [{ title: 'Trainee', value: header.trainee }]),
+    { title: 'School', value: header.school },
+    { title: 'Stage', value: header.stage },
+  ];
+  const reason = cardText(suspension.reason, 800);
+  return {
+    header,
+    kicker: 'PLACEMENT SUSPENDED',
+    title: forTrainee ? 'Your placement is suspended' : `Placement suspended for ${header.trainee}`,
+    facts,
+    reason,
+    hasReason: reason !== '',
+    next: forTrainee
+      ? 'You will not teach on this placement for now. We know this may be hard to hear: your course team will be in touch soon to talk it through with you, to explain what happens next and the support available to you.'
+      : `${header.trainee} does not teach on this placement while it is suspended. The course team will be in touch with everyone on the case about the next steps.`,
   };
 }

@@ -12,13 +12,14 @@ import { notifySettingsFromEnv, type NotifySettings } from './use-cases/notify-c
  *   GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, GRAPH_SITE_ID   where the lists are (src/store/config.ts)
  *   ENTRA_TENANT_ID            tenant whose access tokens are accepted (GUID; defaults to GRAPH_TENANT_ID)
  *   ENTRA_CLIENT_ID            the Trellis app registration's client id (GUID; defaults to GRAPH_CLIENT_ID)
- *   ENTRA_AUDIENCE             the app id URI tokens are issued for (default api://<ENTRA_CLIENT_ID>); the client id is also accepted
+ *   ENTRA_AUDIENCE             the app id URI tokens are issued for (default api://<PUBLIC_URL host>/<ENTRA_CLIENT_ID>, the manifest's
+ *                              resource; api://<ENTRA_CLIENT_ID> is then accepted too); the client id is always accepted
  *   PUBLIC_URL                 the https origin people reach Trellis at (e.g. https://trellis.contoso.ac.uk)
  *   TRELLIS_COURSE_TEAM_PROGRAMMES   programmes members of the CourseTeam app role see, separated by ";" ("*" = all; default "*")
  *   PORT                       default 3978
  *   TRELLIS_MAIL_FROM, TRELLIS_COURSE_MAILBOXES, TRELLIS_COURSE_MAILBOX, TRELLIS_SWEEP_AT, TRELLIS_REVIEW_LEAD_DAYS,
  *   TRELLIS_ESCALATE_AFTER_DAYS, TRELLIS_JOB_KEY   notifications and the review sweep (use-cases/notify-config.ts)
- *   BOT_ID, BOT_PASSWORD, BOT_TENANT_ID, TEAMS_APP_ID, BOT_SERVICE_URL   the bot (src/bot/config.ts)
+ *   BOT_ID, BOT_PASSWORD, BOT_TENANT_ID, TEAMS_APP_ID, BOT_SERVICE_URL, BOT_APP_ROLES   the bot (src/bot/config.ts)
  */
 export const DEFAULT_PORT = 3978;
 
@@ -89,9 +90,8 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
   else if (!GUID.test(tenantId)) problems.push(`ENTRA_TENANT_ID must be a GUID, got "${tenantId}"`);
   if (clientId === '') problems.push('ENTRA_CLIENT_ID is missing (the Trellis app registration’s client id)');
   else if (!GUID.test(clientId)) problems.push(`ENTRA_CLIENT_ID must be a GUID, got "${clientId}"`);
-  const audience = value('ENTRA_AUDIENCE') || `api://${clientId}`;
-  if (!/^(api:\/\/|https:\/\/)\S+$/.test(audience)) problems.push(`ENTRA_AUDIENCE must be an app id URI like api://<client id>, got "${audience}"`);
   const publicUrl = value('PUBLIC_URL');
+  let publicHost: string | undefined;
   if (publicUrl === '') problems.push('PUBLIC_URL is missing (the https address people reach Trellis at)');
   else {
     let url: URL | undefined;
@@ -101,7 +101,13 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
       url = undefined;
     }
     if (url?.protocol !== 'https:') problems.push(`PUBLIC_URL must be an https:// address, got "${publicUrl}"`);
+    else publicHost = url.host;
   }
+  // The manifest's webApplicationInfo.resource (and the NAA scope the tab asks for) is
+  // api://<public host>/<client id>; tokens issued for the older api://<client id> form are accepted too.
+  const manifestResource = publicHost === undefined ? `api://${clientId}` : `api://${publicHost}/${clientId}`;
+  const audience = value('ENTRA_AUDIENCE') || manifestResource;
+  if (!/^(api:\/\/|https:\/\/)\S+$/.test(audience)) problems.push(`ENTRA_AUDIENCE must be an app id URI like api://<host>/<client id>, got "${audience}"`);
   const notify = notifySettingsFromEnv(env, problems);
   const bot = botSettingsFromEnv(
     env,
@@ -113,7 +119,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     mode: 'tenant',
     port,
     publicUrl: publicUrl.replace(/\/+$/, ''),
-    auth: { tenantId: tenantId.toLowerCase(), clientId: clientId.toLowerCase(), audiences: [...new Set([audience, clientId.toLowerCase()])] },
+    auth: { tenantId: tenantId.toLowerCase(), clientId: clientId.toLowerCase(), audiences: [...new Set([audience, ...(value('ENTRA_AUDIENCE') === '' ? [`api://${clientId}`] : []), clientId.toLowerCase()])] },
     courseTeamProgrammes: parseProgrammes(env.TRELLIS_COURSE_TEAM_PROGRAMMES),
     graph,
     notify,

@@ -99,9 +99,11 @@ describe('server configuration', () => {
     expect(config).toMatchObject({
       mode: 'tenant',
       publicUrl: 'https://trellis.contoso.example',
-      auth: { tenantId: tenant.GRAPH_TENANT_ID, clientId: tenant.GRAPH_CLIENT_ID, audiences: [`api://${tenant.GRAPH_CLIENT_ID}`, tenant.GRAPH_CLIENT_ID] },
+      auth: { tenantId: tenant.GRAPH_TENANT_ID, clientId: tenant.GRAPH_CLIENT_ID, audiences: [`api://trellis.contoso.example/${tenant.GRAPH_CLIENT_ID}`, `api://${tenant.GRAPH_CLIENT_ID}`, tenant.GRAPH_CLIENT_ID] },
       courseTeamProgrammes: 'all',
     });
+    // The manifest's resource is the first audience: the tab's NAA scope is built from it.
+    expect(serverConfigFromEnv({ ...tenant, ENTRA_AUDIENCE: 'api://custom/x' })).toMatchObject({ auth: { audiences: ['api://custom/x', tenant.GRAPH_CLIENT_ID] } });
     expect(serverConfigFromEnv({ ...tenant, TRELLIS_COURSE_TEAM_PROGRAMMES: 'PGCE Primary; PGCE Secondary' })).toMatchObject({ courseTeamProgrammes: ['PGCE Primary', 'PGCE Secondary'] });
   });
 

@@ -21,6 +21,8 @@ describe('security headers', () => {
       "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://outlook.office.com https://outlook.office365.com https://*.office.com https://*.microsoft365.com https://*.cloud.microsoft",
     );
     expect(csp).toContain("script-src 'self'");
+    // Only our origin, Entra's sign-in endpoints (MSAL in a browser) and teams-js's origin list.
+    expect(csp).toContain("connect-src 'self' https://login.microsoftonline.com https://res.cdn.office.net;");
     expect(csp).not.toMatch(/script-src[^;]*unsafe-inline/);
     expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
     expect(reply.headers.get('referrer-policy')).toBe('strict-origin-when-cross-origin');

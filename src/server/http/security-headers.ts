@@ -23,7 +23,9 @@ export const CONTENT_SECURITY_POLICY = [
   // Mail bodies in the dev outbox carry their own inline styles.
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data:",
-  "connect-src 'self'",
+  // MSAL's token and discovery requests in a browser (the tab in tenant mode outside a host), and
+  // teams-js's list of valid host origins (it falls back to a built-in list when unreachable).
+  "connect-src 'self' https://login.microsoftonline.com https://res.cdn.office.net",
   "frame-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",

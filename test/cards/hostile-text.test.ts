@@ -16,22 +16,12 @@ import {
   type AdaptiveCardJson,
 } from '../../src/cards/index.js';
 import { parseCard } from './adaptive-cards-lib.js';
+import { cardTexts } from './card-text.js';
 import { HOSTILE, hostileCase, SCENARIOS, sourceOf, suspensionOf, teamsUserIdOf } from './fixtures.js';
 
 /** Every string a renderer would run through markdown: TextBlock text and fact titles/values. */
 function markdownStrings(card: AdaptiveCardJson): string[] {
-  const out: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (typeof value === 'object' && value !== null) {
-      const o = value as Record<string, unknown>;
-      if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
-      if (typeof o.title === 'string' && typeof o.value === 'string' && o.type === undefined) out.push(o.title, o.value);
-      Object.values(o).forEach(visit);
-    }
-  };
-  visit(card);
-  return out;
+  return cardTexts(card).flatMap((t) => (t.kind === 'text' ? [t.text] : [t.title, t.value]));
 }
 
 describe('hostile text in cards', () => {

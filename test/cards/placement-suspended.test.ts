@@ -4,6 +4,7 @@ import { enhancedSupport } from '../../src/domain/procedures/index.js';
 import { buildPlacementSuspendedCard, cardByteSize, LINK_BREAK, MAX_CARD_BYTES, placementSuspendedView, type AdaptiveCardJson } from '../../src/cards/index.js';
 import { atEnhancedSupportStep5 } from '../notify/kit.js';
 import { parseCard } from './adaptive-cards-lib.js';
+import { cardTexts } from './card-text.js';
 import { LINKS, SCENARIOS } from './fixtures.js';
 
 /**
@@ -12,20 +13,11 @@ import { LINKS, SCENARIOS } from './fixtures.js';
  * read back from the trail, the staff copy and the trainee's own.
  */
 
-/** TextBlock texts and fact titles/values, in order, without the escaping backslashes and link breaks. */
+/** TextBlock texts and facts as "title: value", in order, without the escaping backslashes and link breaks. */
 function texts(card: AdaptiveCardJson): string[] {
-  const out: string[] = [];
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) value.forEach(visit);
-    else if (typeof value === 'object' && value !== null) {
-      const o = value as Record<string, unknown>;
-      if (o.type === 'TextBlock' && typeof o.text === 'string') out.push(o.text);
-      if (typeof o.title === 'string' && typeof o.value === 'string' && o.type === undefined) out.push(`${o.title}: ${o.value}`);
-      Object.values(o).forEach(visit);
-    }
-  };
-  visit(card.body);
-  return out.map((t) => t.replace(/\\(.)/g, '$1').replaceAll('\u200B', ''));
+  return cardTexts(card.body)
+    .map((t) => (t.kind === 'text' ? t.text : `${t.title}: ${t.value}`))
+    .map((t) => t.replace(/\\(.)/g, '$1').replaceAll('\u200B', ''));
 }
 
 function suspendedCase(reason: string, by: 'course_team' | 'course_leader' = 'course_team') {

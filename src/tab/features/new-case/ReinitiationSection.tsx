@@ -22,6 +22,13 @@ export function ReinitiationSection(props: {
   if (standing.kind === 'not_applicable' || grounds.length === 0) return null;
   const who = props.traineeName.trim() === '' ? 'This trainee' : props.traineeName.trim();
   const ground = grounds.find((g) => g.id === draft.groundId);
+  // A ground that needs evidence asks for it; one considered case by case invites the circumstances.
+  const evidenceField =
+    ground?.evidence !== undefined
+      ? { label: `Evidence: ${ground.evidence}`, required: true, hint: 'Say what it is, who issued it and when. Keep the document itself where your provider keeps such records.' }
+      : ground?.caseByCase === true
+        ? { label: 'The circumstances (optional)', required: false, hint: 'The course team considers this ground case by case: say what the circumstances are.' }
+        : undefined;
 
   if (standing.kind === 'third') {
     return (
@@ -65,8 +72,8 @@ export function ReinitiationSection(props: {
               ))}
             </RadioGroup>
           </Field>
-          {ground?.caseByCase === true && ground.evidence === undefined ? (
-            <Field label="The circumstances (optional)" hint="The course team considers this ground case by case: say what the circumstances are.">
+          {evidenceField === undefined ? null : (
+            <Field label={evidenceField.label} required={evidenceField.required} hint={evidenceField.hint}>
               <Textarea
                 value={draft.evidence}
                 maxLength={MAX_EVIDENCE_CHARS}
@@ -76,19 +83,7 @@ export function ReinitiationSection(props: {
                 }}
               />
             </Field>
-          ) : null}
-          {ground?.evidence !== undefined ? (
-            <Field label={`Evidence: ${ground.evidence}`} required hint="Say what it is, who issued it and when. Keep the document itself where your provider keeps such records.">
-              <Textarea
-                value={draft.evidence}
-                maxLength={MAX_EVIDENCE_CHARS}
-                resize="vertical"
-                onChange={(_e, d) => {
-                  onChange({ evidence: d.value });
-                }}
-              />
-            </Field>
-          ) : null}
+          )}
         </>
       ) : null}
     </fieldset>

@@ -1,4 +1,3 @@
-
 /** A string a renderer runs through markdown: a TextBlock's text, or a fact's title and value. */
 export type CardText = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'fact'; readonly title: string; readonly value: string };
 

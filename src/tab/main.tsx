@@ -1,6 +1,7 @@
 import { Link, MessageBar, MessageBarBody, Spinner, Text } from '@fluentui/react-components';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
+import { config as configureZod } from 'zod';
 import { createApiClient } from './api/client';
 import { App, Gate, ThemedShell } from './app/App';
 import { casePath, navigate } from './app/router';
@@ -66,6 +67,9 @@ function body(start: StartResult | undefined) {
       );
   }
 }
+
+// Our CSP has no 'unsafe-eval': zod's probe for it (new Function) would be reported as a CSP violation.
+configureZod({ jitless: true });
 
 const container = document.getElementById('root');
 if (container) {

@@ -61,11 +61,27 @@ function signInUrlFor(location: Location): string {
   return `/dev/sign-in?returnTo=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
+export const BROWSER_SIGN_IN_FAILED_SENTENCE = 'Trellis could not sign you in with your Microsoft account. Reload the page to try again; if it keeps happening, tell your Trellis administrator.';
+
+export const BROWSER_RENEWAL_FAILED_SENTENCE = 'Trellis could not renew your sign-in, so this was not loaded or saved. Reload the page to sign in again; if it keeps happening, tell your Trellis administrator.';
+
+/** Where to come back to after a sign-in redirect: MSAL carries it in `state`. */
+const returnPathOf = (location: Location): string => location.pathname + location.search;
+
 async function startInBrowserTenant(config: ClientConfig): Promise<StartResult> {
   if (!config.msal) return { kind: 'failed', message: 'Sign-in is not configured on this server yet. Tell your Trellis administrator (GET /api/client-config has no MSAL settings).', host: undefined };
+  try {
+    return await signInWithMsal(config.msal);
+  } catch {
+    // Entra sent an error back, or the code could not be redeemed: a sentence, not the library's error (or a page stuck starting).
+    return { kind: 'failed', message: BROWSER_SIGN_IN_FAILED_SENTENCE, host: undefined };
+  }
+}
+
+async function signInWithMsal(settings: NonNullable<ClientConfig['msal']>): Promise<StartResult> {
   const msal = await import('@azure/msal-browser');
   const pca = new msal.PublicClientApplication({
-    auth: { clientId: config.msal.clientId, authority: config.msal.authority, redirectUri: `${window.location.origin}/` },
+    auth: { clientId: settings.clientId, authority: settings.authority, redirectUri: `${window.location.origin}/` },
     cache: { cacheLocation: 'sessionStorage' },
   });
   await pca.initialize();
@@ -73,18 +89,30 @@ async function startInBrowserTenant(config: ClientConfig): Promise<StartResult> 
   const returnTo = (redirect?.state ?? '') || undefined;
   if (returnTo?.startsWith('/') === true) window.history.replaceState(null, '', returnTo);
   const account = redirect?.account ?? pca.getAllAccounts()[0];
-  const scopes = [...config.msal.scopes];
+  const scopes = [...settings.scopes];
   if (!account) {
-    await pca.loginRedirect({ scopes, state: window.location.pathname + window.location.search });
+    await pca.loginRedirect({ scopes, state: returnPathOf(window.location) });
     return { kind: 'signed_out', signInUrl: '/', message: 'Signing you in…' };
   }
   pca.setActiveAccount(account);
+  let redirecting: Promise<void> | undefined;
   const token: TokenSource = async () => {
     try {
-      return (await pca.acquireTokenSilent({ scopes, account })).accessToken;
+      // The cached token, else the refresh token; never MSAL's hidden-iframe fallback, which the CSP
+      // (frame-src 'self') blocks and browsers starve of Entra's cookies: it only delayed the redirect.
+      return (await pca.acquireTokenSilent({ scopes, account, cacheLookupPolicy: msal.CacheLookupPolicy.AccessTokenAndRefreshToken })).accessToken;
     } catch {
-      await pca.acquireTokenRedirect({ scopes, account, state: window.location.pathname });
-      return undefined;
+      // Calls that find the sign-in gone together (the dashboard asks for several things at once)
+      // share one redirect; a second would fail with interaction_in_progress.
+      redirecting ??= pca
+        .acquireTokenRedirect({ scopes, account, state: returnPathOf(window.location) })
+        .catch(() => undefined)
+        .finally(() => {
+          redirecting = undefined;
+        });
+      await redirecting;
+      // Still here: the browser did not leave for the sign-in page.
+      throw new ApiError(401, 'renewal_failed', BROWSER_RENEWAL_FAILED_SENTENCE, undefined);
     }
   };
   return { kind: 'ready', token, user: { upn: account.username.toLowerCase(), name: account.name ?? account.username }, host: undefined, mode: 'tenant' };

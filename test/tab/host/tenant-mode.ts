@@ -46,7 +46,11 @@ export interface AppRegistration {
   readonly naaScopes: readonly string[];
 }
 
-export type TokenRequest = { readonly flow: 'sso' } | { readonly flow: 'naa'; readonly clientId: string; readonly scope: string };
+export type TokenRequest =
+  | { readonly flow: 'sso' }
+  | { readonly flow: 'naa'; readonly clientId: string; readonly scope: string }
+  /** MSAL in a plain browser (auth code + PKCE, then refresh tokens): the app asks for its own API scope. */
+  | { readonly flow: 'browser'; readonly clientId: string; readonly scope: string };
 
 export interface IssuedTokens {
   readonly accessToken: string;
@@ -67,12 +71,18 @@ export class TokenRefusal extends Error {
   }
 }
 
+export interface IssueOptions {
+  readonly lifetimeSeconds?: number;
+  /** The `nonce` of the authorize request the tokens answer; the id token carries it back. */
+  readonly nonce?: string;
+}
+
 export interface TestIdentityProvider {
   readonly tenantId: string;
   readonly app: AppRegistration;
   readonly publicJwk: JWK;
   /** Tokens for `user`, as Entra would issue them for this request; throws TokenRefusal otherwise. */
-  issue(user: TenantUser, request: TokenRequest, options?: { readonly lifetimeSeconds?: number }): Promise<IssuedTokens>;
+  issue(user: TenantUser, request: TokenRequest, options?: IssueOptions): Promise<IssuedTokens>;
 }
 
 export const objectIdOf = (upn: string): string => {
@@ -115,7 +125,7 @@ export async function createTestIdentityProvider(app: AppRegistration, now: () =
       const lifetime = options.lifetimeSeconds ?? TOKEN_SECONDS;
       const oid = objectIdOf(user.upn);
       const person = { tid: tenantId, oid, sub: oid, name: user.name };
-      const idToken = await sign({ ...person, preferred_username: user.upn, ver: '2.0' }, v2Issuer, app.clientId, lifetime);
+      const idToken = await sign({ ...person, preferred_username: user.upn, ver: '2.0', ...(options.nonce === undefined ? {} : { nonce: options.nonce }) }, v2Issuer, app.clientId, lifetime);
       if (request.flow === 'sso') {
         // Teams SSO: a v1.0 access token for the manifest's resource (aud = the Application ID URI, upn claim).
         const accessToken = await sign({ ...person, upn: user.upn, roles: [...user.roles], scp: 'access_as_user', appid: TEAMS_CLIENT_ID, ver: '1.0' }, v1Issuer, app.resource, lifetime);
@@ -125,11 +135,14 @@ export async function createTestIdentityProvider(app: AppRegistration, now: () =
         throw new TokenRefusal('PERSISTENT_ERROR', 'unauthorized_client', `The app ${request.clientId} is not the one this host runs (${app.clientId}).`);
       }
       const scopes = request.scope.split(' ').filter((s) => s !== '' && !['openid', 'profile', 'offline_access'].includes(s));
-      const unknown = scopes.filter((s) => !app.naaScopes.includes(s));
+      // NAA may ask only for the scopes the manifest lists for it; a browser, for the scope the app exposes.
+      const allowed = request.flow === 'naa' ? app.naaScopes : [`${app.resource}/access_as_user`];
+      const unknown = scopes.filter((s) => !allowed.includes(s));
       if (scopes.length === 0 || unknown.length > 0) {
-        throw new TokenRefusal('PERSISTENT_ERROR', 'invalid_scope', `The app registration does not expose ${unknown.join(' ') || 'the requested scope'} for nested app authentication.`);
+        const how = request.flow === 'naa' ? 'for nested app authentication' : 'to this app';
+        throw new TokenRefusal('PERSISTENT_ERROR', 'invalid_scope', `The app registration does not expose ${unknown.join(' ') || 'the requested scope'} ${how}.`);
       }
-      // NAA: a v2.0 access token for the app itself (aud = client id, preferred_username claim).
+      // NAA and MSAL in a browser: a v2.0 access token for the app itself (aud = client id, preferred_username claim).
       const accessToken = await sign({ ...person, preferred_username: user.upn, roles: [...user.roles], scp: 'access_as_user', azp: app.clientId, ver: '2.0' }, v2Issuer, app.clientId, lifetime);
       return { accessToken, idToken, expiresIn: lifetime, scope: scopes.join(' ') };
     },

@@ -108,7 +108,8 @@ export async function createTestIdentityProvider(app: AppRegistration, now: () =
   const [v2Issuer = '', v1Issuer = ''] = entraIssuers(tenantId);
   const sign = (claims: Record<string, unknown>, issuer: string, audience: string, lifetimeSeconds: number): Promise<string> => {
     const iat = Math.floor(now().getTime() / 1000);
-    return new SignJWT(claims)
+    // `uti`, as Entra's: every token is distinct, even two issued within the same second.
+    return new SignJWT({ uti: randomUUID(), ...claims })
       .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid })
       .setIssuer(issuer)
       .setAudience(audience)

@@ -114,6 +114,14 @@ describe('people from the directory', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByLabel('University tutor: full name').inputValue()).toBe('Martin Cooper');
     expect(await page.getByLabel('University tutor: email (sign-in name)').inputValue()).toBe('martin.cooper@bcu.example');
+    // A slip typed into the name and taken back: the choice no longer holds, so the box stops
+    // naming Martin Cooper and says why. (His email is his sign-in name, so the case still names him.)
+    const tutorName = page.getByLabel('University tutor: full name');
+    await tutorName.press('End');
+    await tutorName.press('x');
+    await statusOf(page, 'University tutor').getByText('The name or email was changed by hand, so the choice here was cleared. Search again to choose someone.').waitFor();
+    expect(await tutor.inputValue()).toBe('');
+    await tutorName.press('Backspace');
 
     // The trainee is not in the directory under this name: typed by hand.
     const trainee = page.getByRole('combobox', { name: 'Find the Trainee' });

@@ -368,6 +368,7 @@ export default function NewCaseWizard() {
                     api={session.api}
                     roleLabel={roleLabel(p.role)}
                     known={suggestions}
+                    holdsChoice={p.upn !== undefined}
                     onChoose={(person) => {
                       update({ name: person.name, email: person.email, upn: person.upn });
                     }}

@@ -20,11 +20,19 @@ const DIRECTORY = 'directory:';
  * pauses, from two characters). Choosing someone fills the name and email; someone who is in
  * neither (a school mentor without an account) is typed by hand in the fields below it. The
  * search's progress and result are announced in a polite live region beside the box.
+ * `holdsChoice` is false once the row no longer holds a chosen person (its name or email was
+ * edited by hand): the box then stops naming them, and says why.
  */
-export function PersonPicker(props: { readonly api: ApiClient; readonly roleLabel: string; readonly known: readonly KnownPerson[]; readonly onChoose: (person: ChosenPerson) => void }) {
+export function PersonPicker(props: {
+  readonly api: ApiClient;
+  readonly roleLabel: string;
+  readonly known: readonly KnownPerson[];
+  readonly holdsChoice: boolean;
+  readonly onChoose: (person: ChosenPerson) => void;
+}) {
   const styles = usePersonPickerStyles();
   const statusId = useId('person-search-status');
-  const search = usePeopleSearch(props.api);
+  const search = usePeopleSearch(props.api, props.holdsChoice);
   const [open, setOpen] = useState(false);
   const known = matchingKnown(props.known, search.state.text);
   const directory = directoryOnly(search.state.people, props.known);

@@ -92,9 +92,31 @@ describe('the search state', () => {
 
   it('stops searching once someone is chosen (the box shows their name)', () => {
     const chosen = run({ type: 'typed', text: 'Ha' }, { type: 'answered', query: 'Ha', people: [HANNAH] }, { type: 'chosen', text: 'Hannah Reid' });
-    expect(chosen).toEqual({ ...initialSearch, text: 'Hannah Reid' });
+    expect(chosen).toEqual({ ...initialSearch, text: 'Hannah Reid', status: 'chosen' });
     expect(pendingQuery(chosen)).toBeUndefined();
     expect(searchSentence(chosen)).toBeUndefined();
+    // An answer still on its way for the text typed before the choice changes nothing.
+    expect(peopleSearchReducer(run({ type: 'chosen', text: 'Hannah Reid' }), { type: 'answered', query: 'Hannah Reid', people: [HANNAH] }).status).toBe('chosen');
+  });
+
+  it('clears the chosen name when the row is then edited by hand, says why, and searches again as they type', () => {
+    const chosen = run({ type: 'typed', text: 'Ha' }, { type: 'answered', query: 'Ha', people: [HANNAH] }, { type: 'chosen', text: 'Hannah Reid' });
+    const edited = peopleSearchReducer(chosen, { type: 'editedByHand' });
+    expect(edited).toEqual({ ...initialSearch, status: 'cleared' });
+    expect(pendingQuery(edited)).toBeUndefined();
+    expect(searchSentence(edited)).toBe('The name or email was changed by hand, so the choice here was cleared. Search again to choose someone.');
+    // Further edits change nothing more; typing in the box searches as before.
+    expect(peopleSearchReducer(edited, { type: 'editedByHand' })).toBe(edited);
+    expect(pendingQuery(peopleSearchReducer(edited, { type: 'typed', text: 'Harr' }))).toBe('Harr');
+    expect(searchSentence(peopleSearchReducer(edited, { type: 'typed', text: '' }))).toBeUndefined();
+  });
+
+  it('keeps text the person typed to search when the row is edited by hand (it names no one)', () => {
+    const typed = run({ type: 'typed', text: 'Qxz' }, { type: 'answered', query: 'Qxz', people: [] });
+    expect(peopleSearchReducer(typed, { type: 'editedByHand' })).toBe(typed);
+    // …and after a choice they typed over, their text stays too.
+    const typedOver = run({ type: 'chosen', text: 'Hannah Reid' }, { type: 'typed', text: 'Harr' });
+    expect(peopleSearchReducer(typedOver, { type: 'editedByHand' })).toBe(typedOver);
   });
 });
 

@@ -14,7 +14,12 @@ export interface KnownPerson {
   readonly name: string;
 }
 
-export type SearchStatus = 'idle' | 'searching' | 'done' | 'failed';
+/**
+ * `chosen`: the box shows the name of the person chosen from it; `cleared`: the row's name or
+ * email was then edited by hand, so the box was emptied rather than name someone the row no
+ * longer holds.
+ */
+export type SearchStatus = 'idle' | 'searching' | 'done' | 'failed' | 'chosen' | 'cleared';
 
 export interface PeopleSearchState {
   /** The text as typed. */
@@ -30,7 +35,8 @@ export type PeopleSearchEvent =
   | { readonly type: 'typed'; readonly text: string }
   | { readonly type: 'answered'; readonly query: string; readonly people: readonly DirectoryPerson[] }
   | { readonly type: 'failed'; readonly query: string; readonly message: string }
-  | { readonly type: 'chosen'; readonly text: string };
+  | { readonly type: 'chosen'; readonly text: string }
+  | { readonly type: 'editedByHand' };
 
 export const initialSearch: PeopleSearchState = { text: '', status: 'idle', people: [], answeredFor: undefined, message: undefined };
 
@@ -50,15 +56,21 @@ export function peopleSearchReducer(state: PeopleSearchState, event: PeopleSearc
       return { ...state, text: event.text, status: 'searching', message: undefined };
     }
     case 'answered':
-      // An answer for text that has since changed is stale: drop it.
-      if (event.query !== searchQueryOf(state.text)) return state;
+      // An answer for text that has since changed is stale, and so is one that arrives after a
+      // choice (nothing is being asked any more): drop it.
+      if (state.status !== 'searching' || event.query !== searchQueryOf(state.text)) return state;
       return { ...state, status: 'done', people: event.people, answeredFor: event.query, message: undefined };
     case 'failed':
-      if (event.query !== searchQueryOf(state.text)) return state;
+      if (state.status !== 'searching' || event.query !== searchQueryOf(state.text)) return state;
       return { ...state, status: 'failed', people: [], answeredFor: undefined, message: event.message };
     case 'chosen':
       // The box now shows the chosen person's name: nothing to search for.
-      return { text: event.text, status: 'idle', people: [], answeredFor: undefined, message: undefined };
+      return { text: event.text, status: 'chosen', people: [], answeredFor: undefined, message: undefined };
+    case 'editedByHand':
+      // The sign-in name was dropped with the edit, so a chosen name in the box would disagree
+      // with the fields below it. Text the person typed to search is theirs: it stays.
+      if (state.status !== 'chosen') return state;
+      return { ...initialSearch, status: 'cleared' };
   }
 }
 
@@ -84,6 +96,10 @@ export function searchSentence(state: PeopleSearchState): string | undefined {
         : `${state.people.length} ${state.people.length === 1 ? 'person in the directory matches' : 'people in the directory match'} “${query}”.`;
     case 'failed':
       return `The directory could not be searched: ${state.message ?? 'try again.'} You can type the name and email below.`;
+    case 'chosen':
+      return undefined;
+    case 'cleared':
+      return 'The name or email was changed by hand, so the choice here was cleared. Search again to choose someone.';
   }
 }
 

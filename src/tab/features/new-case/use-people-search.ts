@@ -7,8 +7,10 @@ import { initialSearch, peopleSearchReducer, pendingQuery, scheduleSearch, type 
  * The directory search behind a person picker: asks GET /api/people once the typing pauses,
  * from two characters, and cancels the request when the text changes again or the picker goes
  * away (scheduleSearch). The reducer drops any answer for text that has since changed.
+ * `holdsChoice` says whether the row still holds the person chosen here: when a hand edit of
+ * the name or email drops it, the chosen name is cleared from the box.
  */
-export function usePeopleSearch(api: ApiClient): {
+export function usePeopleSearch(api: ApiClient, holdsChoice: boolean): {
   readonly state: PeopleSearchState;
   readonly type: (text: string) => void;
   readonly choose: (text: string) => void;
@@ -20,6 +22,10 @@ export function usePeopleSearch(api: ApiClient): {
     if (query === undefined) return;
     return scheduleSearch(query, (text, signal) => searchPeople(api, text, signal), dispatch);
   }, [api, query]);
+
+  useEffect(() => {
+    if (!holdsChoice) dispatch({ type: 'editedByHand' });
+  }, [holdsChoice]);
 
   return {
     state,

@@ -131,7 +131,7 @@ async function cardFor(deps: CardSenderDeps, notification: Notification, loaded:
       const suspended = stored.events.findLast((e) => e.type === 'placement_suspended');
       if (suspended?.type !== 'placement_suspended') break;
       const forTrainee = notification.kind === 'trainee_informed' || (person !== undefined && procedure.roles.find((r) => r.id === person.role)?.side === 'trainee');
-      return buildPlacementSuspendedCard(placementSuspendedView(source, { on: suspended.on, by: suspended.actorId, reason: suspended.data.reason }, forTrainee ? 'trainee' : 'staff'));
+      return buildPlacementSuspendedCard(placementSuspendedView(source, { on: suspended.on, by: suspended.actorId, byName: suspended.data.byName, reason: suspended.data.reason }, forTrainee ? 'trainee' : 'staff'));
     }
     case 'review_date_set':
     case 'review_date_moved':

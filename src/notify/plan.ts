@@ -249,7 +249,7 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
   const kind = 'placement_suspended';
   const stage = stageTitle(procedure, after.stageId);
   const subject = `${after.reference}: ${subjectOf(kind, stage)}`;
-  const by = suspendedBy(procedure, after, event.actorId);
+  const by = suspendedBy(procedure, after, event.actorId, event.data.byName);
   const from = formatLongDate(event.on);
   const trainee = traineeName(after);
   const school = after.placement.school;
@@ -279,10 +279,15 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
   ];
 }
 
-/** "Dr Catherine Lloyd (Course leader)" when they are on the case; otherwise the sign-in name the trail keeps. */
-function suspendedBy(procedure: Procedure, state: CaseState, actorId: string): string {
+/**
+ * "Dr Catherine Lloyd (Course leader)" when they are on the case; otherwise the name the event
+ * keeps ("Mark Whitfield (course team)"), or the sign-in name for an event stored without one.
+ */
+function suspendedBy(procedure: Procedure, state: CaseState, actorId: string, byName: string | undefined): string {
   const person = state.people.find((p) => p.id.toLowerCase() === actorId.toLowerCase());
   if (person) return `${person.name} (${roleLabel(procedure, person.role)})`;
+  // An actor without a display name is stored under their sign-in name: say so as before.
+  if (byName !== undefined && byName.trim() !== '' && byName !== actorId) return `${byName} (course team)`;
   return actorId === '' ? 'the course team' : `the course team (${actorId})`;
 }
 

@@ -341,7 +341,7 @@ function walkToSuspension(walk: Walk, sample: ProcedureSample): Scenario['suspen
     if (stage.allowsSuspension) {
       const leader = walk.holder('course_leader');
       walk.run({ id: leader.id, name: leader.name, appRoles: ['course_team'] }, suspendPlacement, { reason: SUSPENSION_REASON });
-      return { state: walk.state, suspension: { on: clock.today, by: leader.id, reason: SUSPENSION_REASON } };
+      return { state: walk.state, suspension: { on: clock.today, by: leader.id, byName: leader.name, reason: SUSPENSION_REASON } };
     }
     const plan = walk.state.plan;
     if (plan && plan.agreedOn === undefined) {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
+import type { Actor } from '../../src/domain/case/types.js';
 import { enhancedSupport } from '../../src/domain/procedures/index.js';
 import { buildPlacementSuspendedCard, cardByteSize, LINK_BREAK, MAX_CARD_BYTES, placementSuspendedView, type AdaptiveCardJson } from '../../src/cards/index.js';
 import { atEnhancedSupportStep5 } from '../notify/kit.js';
 import { parseCard } from './adaptive-cards-lib.js';
 import { cardTexts } from './card-text.js';
-import { LINKS, SCENARIOS } from './fixtures.js';
+import { HOSTILE, LINKS, SCENARIOS } from './fixtures.js';
 
 /**
  * The placement-suspended card (Enhanced Support step 5), bound from a case walked to Step 5
@@ -20,15 +21,15 @@ function texts(card: AdaptiveCardJson): string[] {
     .map((t) => t.replace(/\\(.)/g, '$1').replaceAll('\u200B', ''));
 }
 
-function suspendedCase(reason: string, by: 'course_team' | 'course_leader' = 'course_team') {
+function suspendedCase(reason: string, by: 'course_team' | 'course_leader' | Actor = 'course_team') {
   const c = atEnhancedSupportStep5(['trainee', 'mentor', 'tutor', 'course_leader']);
   const leader = c.person('course_leader');
-  const actor = by === 'course_team' ? c.as('course_team') : { id: leader.id, name: leader.name, appRoles: ['course_team' as const] };
+  const actor = by === 'course_team' ? c.as('course_team') : by === 'course_leader' ? { id: leader.id, name: leader.name, appRoles: ['course_team' as const] } : by;
   const result = suspendPlacement(c.context(actor), c.state, { reason });
   const event = result.events.find((e) => e.type === 'placement_suspended');
   if (event?.type !== 'placement_suspended') throw new Error('no suspension recorded');
   const source = { procedure: enhancedSupport, state: result.state, links: LINKS, today: event.on };
-  return { source, suspension: { on: event.on, by: event.actorId, reason: event.data.reason } };
+  return { source, suspension: { on: event.on, by: event.actorId, byName: event.data.byName, reason: event.data.reason } };
 }
 
 describe('placement suspended card', () => {
@@ -64,12 +65,31 @@ describe('placement suspended card', () => {
     expect(parseCard(card)).toEqual({ errors: [], warnings: [] });
     const shown = texts(card);
     expect(shown).toContain('Your placement is suspended');
-    expect(shown).toContain('Suspended by: The course team (course.lead@provider.test)');
+    // The course team member is not on the case: the event keeps their name.
+    expect(shown).toContain('Suspended by: Course Lead (course team)');
     expect(shown).toContain(reason);
     expect(shown.at(-1)).toMatch(/^You will not teach on this placement for now\. We know this may be hard to hear: your course team will be in touch soon .* the support available to you\.$/);
     // Every fact the trainee sees is one the staff see too.
     const facts = (lines: string[]) => lines.filter((t) => /^[A-Z][a-z ]+: /.test(t));
     for (const fact of facts(shown)) expect(facts(staff)).toContain(fact);
+  });
+
+  it('names someone not on the case by their sign-in name when the event keeps no name (stored before it did)', () => {
+    const { source, suspension } = suspendedCase(reason);
+    const { byName: _byName, ...old } = suspension;
+    for (const audience of ['staff', 'trainee'] as const) {
+      expect(texts(buildPlacementSuspendedCard(placementSuspendedView(source, old, audience)))).toContain('Suspended by: The course team (course.lead@provider.test)');
+    }
+  });
+
+  it('shows a hostile name of who suspended it as literal text', () => {
+    const { source, suspension } = suspendedCase(reason, { id: 'someone@provider.test', name: HOSTILE.name, appRoles: ['course_team'] });
+    expect(suspension.byName).toBe(HOSTILE.name);
+    const card = buildPlacementSuspendedCard(placementSuspendedView(source, suspension, 'staff'));
+    expect(parseCard(card)).toEqual({ errors: [], warnings: [] });
+    expect(JSON.stringify(card)).not.toContain('](https://');
+    expect(JSON.stringify(card)).not.toContain('**URGENT**');
+    expect(texts(card)).toContain(`Suspended by: ${HOSTILE.name} (course team)`);
   });
 
   it('shows nothing the trainee view hides, even when the case holds it', () => {
@@ -110,7 +130,7 @@ describe('the sample cases the card tests bind', () => {
     for (const scenario of SCENARIOS) {
       const expected = scenario.procedure.id === 'enhanced-support' ? 'step_5' : undefined;
       expect(scenario.suspended?.state.stageId).toBe(expected);
-      if (scenario.suspended) expect(scenario.suspended.state.placementSuspended).toEqual({ on: scenario.suspended.suspension.on, by: scenario.suspended.suspension.by });
+      if (scenario.suspended) expect(scenario.suspended.state.placementSuspended).toEqual({ on: scenario.suspended.suspension.on, by: scenario.suspended.suspension.by, byName: scenario.suspended.suspension.byName });
     }
   });
 });

@@ -58,4 +58,21 @@ describe('the placement-suspended email', () => {
     if (!trainee) throw new Error('the trainee is told');
     expect(renderEmail(trainee).html).toContain('<h1 style="font-size:18px">Your placement has been suspended</h1>');
   });
+
+  it('names a course team member who is not on the case by the name the event keeps, as text', () => {
+    const c = atEnhancedSupportStep5(['trainee', 'mentor', 'tutor']);
+    const actor = { id: 'mark.whitfield@provider.test', name: 'Mark <b>Whitfield</b>', appRoles: ['course_team'] as const };
+    const sent = step(c, CONFIG, () => {
+      const result = suspendPlacement(c.context(actor), c.state, { reason: 'Pupils’ progress.' });
+      c.state = result.state;
+      return result;
+    });
+    const mentor = sent.find((n) => n.channel === 'email' && n.recipient.kind === 'person' && n.recipient.role === 'mentor');
+    const trainee = sent.find((n) => n.channel === 'email' && n.kind === 'trainee_informed');
+    if (!mentor || !trainee) throw new Error('the mentor and the trainee are emailed');
+    const staffHtml = renderEmail(mentor).html;
+    expect(staffHtml).toContain('Suspended by Mark &lt;b&gt;Whitfield&lt;/b&gt; (course team).');
+    expect(staffHtml).not.toContain('mark.whitfield@provider.test');
+    expect(renderEmail(trainee).html).toContain('The decision was made by Mark &lt;b&gt;Whitfield&lt;/b&gt; (course team).');
+  });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
+import { replay } from '../../src/domain/case/apply-event.js';
 import { closeCase } from '../../src/domain/case/commands/close-case.js';
 import { extendReviewDate } from '../../src/domain/case/commands/extend-review-date.js';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
@@ -231,8 +232,8 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
     expect(mentor?.subject).toBe('CASE-1: placement suspended (Step 5)');
     expect(mentor?.lines).toEqual([
       'The placement of Trainee at Oak Primary is suspended from Monday 30 November 2026, at Step 5 of the Enhanced Support Procedure.',
-      // The course team member who suspended it is not named on the case: the trail keeps their sign-in name.
-      'Suspended by the course team (course.lead@provider.test).',
+      // The course team member who suspended it is not named on the case: the event keeps their name.
+      'Suspended by Course Lead (course team).',
       `The reason given: ${reason}`,
       'Trainee does not teach on this placement while it is suspended.',
       'What happens next: the course team will be in touch with everyone on the case about the next steps.',
@@ -252,6 +253,24 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
     expect(sent.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain('Suspended by Course Leader (Course leader).');
   });
 
+  it('falls back to the sign-in name for a suspension stored before the event kept a name, or by someone without one', () => {
+    const { c } = suspended();
+    const event = c.events.at(-1);
+    if (event?.type !== 'placement_suspended') throw new Error('the case is suspended');
+    const before = replay(c.events.slice(0, -1));
+    const old: CaseEvent = { ...event, data: { reason: event.data.reason } };
+    const fromOld = planNotifications({ procedure: es, before, after: replay([...c.events.slice(0, -1), old]), events: [old], config: CONFIG });
+    expect(fromOld.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain('Suspended by the course team (course.lead@provider.test).');
+
+    const { sent } = suspended((x) => {
+      const result = suspendPlacement(x.context({ id: 'no.name@provider.test', name: '', appRoles: ['course_team'] }), x.state, { reason });
+      x.state = result.state;
+      x.events.push(...result.events);
+      return result;
+    });
+    expect(sent.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain('Suspended by the course team (no.name@provider.test).');
+  });
+
   it('writes to the trainee kindly, with the same facts and nothing written for staff', () => {
     const { sent } = suspended();
     const email = sent.find((n) => n.kind === 'trainee_informed' && n.channel === 'email');
@@ -260,7 +279,7 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
     expect(email?.because).toBeUndefined();
     expect(email?.lines).toEqual([
       'Your placement at Oak Primary is suspended from Monday 30 November 2026. This means you will not teach on this placement for now.',
-      `The decision was made by the course team (course.lead@provider.test). The reason given: ${reason}`,
+      `The decision was made by Course Lead (course team). The reason given: ${reason}`,
       'We know this may be hard to hear. Your course team will be in touch soon to talk it through with you, to explain what happens next and the support available to you.',
       'If you have questions before then, you can contact Tutor (University tutor).',
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
-import { calendarFor, openCase, suspendPlacement } from '../../src/domain/case/index.js';
+import { caseEventSchema, calendarFor, openCase, replay, suspendPlacement } from '../../src/domain/case/index.js';
 import { CaseDriver, Clock, courseTeam, openInput } from '../../src/domain/case/testing.js';
 import { enhancedSupport } from '../../src/domain/procedures/index.js';
 import type { Procedure } from '../../src/domain/procedure/schema.js';
@@ -28,8 +28,21 @@ describe('the case view of a suspended placement', () => {
       expect(caseView(stored(), suspendable, clock.now, access).placementSuspended).toEqual({
         on: '2027-03-17',
         by: courseTeam.id,
+        // The course team member is not on the case: the tab shows the name the event kept.
+        byName: 'Course Lead',
         reason: 'To avoid negative impact on pupils’ progress in <b>Year 8</b>.',
       });
     }
+    expect(driver.state.people.some((p) => p.id === courseTeam.id)).toBe(false);
+  });
+
+  it('carries no name for a suspension stored before the event kept one', () => {
+    const clock = new Clock(parseLocalDate('2027-03-15'));
+    const ctx = { procedure: suspendable, calendar: calendarFor(suspendable), now: clock.now, actor: courseTeam };
+    const driver = new CaseDriver(suspendable, clock, openCase(ctx, { caseId: 'c1', previousCases: 0 }, openInput(suspendable)));
+    driver.run('course_team', suspendPlacement, { reason: 'Pupils’ progress.' });
+    const events = driver.events.map((e): unknown => (e.type === 'placement_suspended' ? { ...e, data: { reason: e.data.reason } } : e)).map((e) => caseEventSchema.parse(e));
+    const view = caseView({ state: replay(events), events, etag: '"x"' }, suspendable, clock.now, 'full');
+    expect(JSON.parse(JSON.stringify(view.placementSuspended))).toEqual({ on: '2027-03-15', by: courseTeam.id, reason: 'Pupils’ progress.' });
   });
 });

@@ -32,7 +32,7 @@ interface CaseReply {
   readonly stage: { readonly id: string; readonly startsOn: string };
   readonly status: string;
   readonly plan?: { readonly content: { readonly targets: readonly { readonly id: string }[] } };
-  readonly placementSuspended?: { readonly on: string; readonly by: string; readonly reason?: string };
+  readonly placementSuspended?: { readonly on: string; readonly by: string; readonly byName?: string; readonly reason?: string };
   readonly derived: { readonly milestones: readonly { readonly id: string; readonly from: string; readonly to: string }[] };
 }
 
@@ -168,7 +168,7 @@ describe('suspending the placement (Enhanced Support step 5)', () => {
     await expectNoSeriousViolations(page);
 
     const after = await readCase(ESP_COURSE_TEAM.upn, caseId);
-    expect(after.body.placementSuspended).toEqual({ on: await today(), by: ESP_COURSE_TEAM.upn, reason });
+    expect(after.body.placementSuspended).toEqual({ on: await today(), by: ESP_COURSE_TEAM.upn, byName: ESP_COURSE_TEAM.name, reason });
     // The tutor sees it too.
     await tutor.reload();
     await tutor.getByTestId('placement-suspended').getByText(`Reason: ${reason}`).waitFor();

@@ -232,10 +232,12 @@ export function caseClosedView(source: CardSource): CaseClosedView {
   };
 }
 
-/** A suspension as the trail records it: the day, who (their sign-in name) and the reason they gave. */
+/** A suspension as the trail records it: the day, who (their sign-in name and display name) and the reason they gave. */
 export interface Suspension {
   readonly on: LocalDate;
   readonly by: string;
+  /** Absent on a suspension stored before the trail kept the name. */
+  readonly byName?: string | undefined;
   readonly reason: string;
 }
 
@@ -252,6 +254,13 @@ export interface PlacementSuspendedView {
   readonly next: string;
 }
 
+/** A course team member who is not on the case: the name the event keeps, else their sign-in name. */
+function notOnCaseSuspender({ by, byName }: Suspension): string {
+  // An actor without a display name is stored under their sign-in name: worded as before.
+  if (byName !== undefined && byName.trim() !== '' && byName !== by) return `${cardText(byName, 120)} (course team)`;
+  return by === '' ? 'The course team' : `The course team (${cardText(by, 120)})`;
+}
+
 /**
  * Sent when the course team suspends the placement: to the channel and 1:1 to everyone on the
  * case. It shows the suspension and the case header only, nothing the trainee view hides
@@ -261,11 +270,7 @@ export function placementSuspendedView(source: CardSource, suspension: Suspensio
   const { procedure, state } = source;
   const header = caseHeader(source);
   const person = personById(state, suspension.by);
-  const by = person
-    ? `${cardText(person.name, 120)} (${escapeCardText(roleLabelOf(procedure, person.role))})`
-    : suspension.by === ''
-      ? 'The course team'
-      : `The course team (${cardText(suspension.by, 120)})`;
+  const by = person ? `${cardText(person.name, 120)} (${escapeCardText(roleLabelOf(procedure, person.role))})` : notOnCaseSuspender(suspension);
   const forTrainee = audience === 'trainee';
   const facts: FactView[] = [
     { title: 'Suspended from', value: formatLongDate(suspension.on) },

@@ -129,7 +129,11 @@ const eventData = {
   }),
   task_completed: z.strictObject({ stageId: text(60), taskId: text(60), note: optionalText(2000) }),
   stage_start_set: z.strictObject({ stageId: text(60), startsOn: localDateSchema }),
-  placement_suspended: z.strictObject({ reason: text(2000) }),
+  placement_suspended: z.strictObject({
+    reason: text(2000),
+    /** Who suspended it, as notice_acknowledged keeps it; events stored before it was added have none. */
+    byName: optionalText(200),
+  }),
   notice_acknowledged: z.strictObject({
     about: z.enum(NOTICE_KINDS),
     stageId: text(60),

@@ -225,7 +225,8 @@ export interface CaseState {
   /** `visit` is the index in `stageHistory` of the stage visit the task was done in: a stage entered again does its tasks again. */
   readonly tasksDone: readonly { readonly stageId: string; readonly taskId: string; readonly by: string; readonly on: LocalDate; readonly note: string | undefined; readonly visit: number }[];
   readonly paused: { readonly since: LocalDate; readonly reason: PauseReason } | undefined;
-  readonly placementSuspended: { readonly on: LocalDate; readonly by: string } | undefined;
+  /** `byName` is undefined for a suspension recorded before the trail kept the name. */
+  readonly placementSuspended: { readonly on: LocalDate; readonly by: string; readonly byName: string | undefined } | undefined;
   /** The course team's acknowledgements of notices, first one per concern or review date. */
   readonly acknowledgements: readonly NoticeAcknowledgement[];
   readonly closure:

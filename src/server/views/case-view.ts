@@ -177,7 +177,7 @@ export function caseView(stored: StoredCase, procedure: Procedure, now: Date, ac
 
 export type CaseView = ReturnType<typeof caseView>;
 
-/** The suspension as the tab shows it: when, by whom and why (the reason is kept on the event, not in the state). */
+/** The suspension as the tab shows it: when, by whom (sign-in and display name) and why (the reason is kept on the event, not in the state). */
 function suspensionOf(state: CaseState, events: readonly CaseEvent[]) {
   if (state.placementSuspended === undefined) return undefined;
   const event = events.findLast((e) => e.type === 'placement_suspended');

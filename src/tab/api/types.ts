@@ -164,8 +164,8 @@ export interface CaseView {
   readonly reviews: readonly Review[];
   readonly closure?: { readonly on: LocalDate; readonly resolution: string; readonly outcomeId?: string; readonly reason?: string };
   readonly panels?: readonly PanelView[];
-  /** Enhanced Support step 5: when, by whom (sign-in name) and why the placement was suspended. */
-  readonly placementSuspended?: { readonly on: LocalDate; readonly by: string; readonly reason?: string } | undefined;
+  /** Enhanced Support step 5: when, by whom (sign-in name; `byName` unless stored before it was kept) and why the placement was suspended. */
+  readonly placementSuspended?: { readonly on: LocalDate; readonly by: string; readonly byName?: string; readonly reason?: string } | undefined;
   readonly updatedAt: string;
   readonly derived: {
     readonly today: LocalDate;

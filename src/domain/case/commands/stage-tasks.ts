@@ -66,7 +66,8 @@ export function suspendPlacement(ctx: CommandContext, state: CaseState, input: S
   if (!stage.allowsSuspension) throw new DomainError('suspension_not_allowed', `The placement cannot be suspended at ${stage.title}.`);
   if (state.placementSuspended) throw new DomainError('invalid_input', 'The placement is already suspended.');
   const builder = new EventBuilder(ctx, state.id, state);
-  builder.add('placement_suspended', { reason: input.reason });
+  // The course team member is rarely named on the case, so their name is kept with the act.
+  builder.add('placement_suspended', { reason: input.reason, byName: (ctx.actor.name.trim() || ctx.actor.id).slice(0, 200) });
   return builder.result();
 }
 

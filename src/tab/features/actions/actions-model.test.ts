@@ -89,6 +89,8 @@ describe('suspending the placement', () => {
     const suspended = aView({ version: 8, placementSuspended: { on: '2027-03-16', by: LEAD, reason: 'Pupils' } });
     expect(suspensionLine(suspended)).toBe(`Suspended on ${formatDate('2027-03-16')} by Claire Thompson.`);
     expect(suspensionLine(aView({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example' } }))).toBe(`Suspended on ${formatDate('2027-03-16')} by someone@x.example.`);
+    // A course team member not on the case, by the name the event kept.
+    expect(suspensionLine(aView({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example', byName: 'Mark Whitfield' } }))).toBe(`Suspended on ${formatDate('2027-03-16')} by Mark Whitfield.`);
     expect(changesBetween(aView(), suspended)).toEqual([`The placement was suspended on ${formatDate('2027-03-16')}.`]);
   });
 });

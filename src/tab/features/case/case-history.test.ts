@@ -51,3 +51,13 @@ describe('the history line for an acknowledgement', () => {
     expect(eventSentence(view, acknowledged({ about: 'review_overdue' }))).toBe(`${LEAD} acknowledged the overdue review for the course team.`);
   });
 });
+
+describe('the history line for a suspension', () => {
+  const suspended = (data: Record<string, unknown>, actorId = LEAD): CaseEvent => ({ seq: 10, at: '2026-11-23T10:00:00.000Z', on: '2026-11-23', actorId, type: 'placement_suspended', data: { reason: 'Pupils', ...data } });
+
+  it('names the course team member from the event, or by their sign-in name on an event stored without it', () => {
+    expect(eventSentence(view, suspended({ byName: 'Mark Whitfield' }))).toBe('Mark Whitfield suspended the placement.');
+    expect(eventSentence(view, suspended({}))).toBe(`${LEAD} suspended the placement.`);
+    expect(eventSentence(view, suspended({ byName: 'G. Evans' }, 'gareth.evans@hollybank.example'))).toBe('Gareth Evans suspended the placement.');
+  });
+});

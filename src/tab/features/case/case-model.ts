@@ -133,7 +133,7 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
     case 'stage_start_set':
       return str('startsOn') ? `${who} scheduled ${stageTitle(str('stageId'))} to start on ${formatDate(str('startsOn'))}.` : `${who} set when the stage starts.`;
     case 'placement_suspended':
-      return `${who} suspended the placement.`;
+      return `${suspenderName(view, event.actorId, str('byName'))} suspended the placement.`;
     case 'notice_acknowledged': {
       // The course team member is rarely named on the case: their name is kept on the event.
       const by = str('byName') || who;
@@ -152,7 +152,16 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
 export function suspensionLine(view: CaseView): string | undefined {
   const suspended = view.placementSuspended;
   if (suspended === undefined) return undefined;
-  return `Suspended on ${formatDate(suspended.on)} by ${personName(view, suspended.by)}.`;
+  return `Suspended on ${formatDate(suspended.on)} by ${suspenderName(view, suspended.by, suspended.byName)}.`;
+}
+
+/**
+ * Who suspended the placement: their name on the case, as the notices put it; the course team
+ * member who is rarely on it, by the name the event kept; the sign-in name for an older event.
+ */
+function suspenderName(view: CaseView, actorId: string, byName: string | undefined): string {
+  const onCase = view.people.find((p) => p.id === actorId.toLowerCase());
+  return onCase?.name ?? (byName?.trim() ? byName : actorId);
 }
 
 /**

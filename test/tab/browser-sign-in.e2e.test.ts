@@ -1,13 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { decodeJwt } from 'jose';
-import type { Browser, BrowserContext, Page, Route } from 'playwright-core';
+import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseInput, P1, people } from '../server/fixtures.js';
-import { objectIdOf, startTenantModeServer, TokenRefusal, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
-import { buildTab, launchBrowser } from './tab-harness.js';
+import { P1 } from '../server/fixtures.js';
+import { objectIdOf, TokenRefusal, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
+import { newTabContext, startTenantTabEnvironment, TENANT_COURSE_LEAD, TENANT_TUTOR, type TenantTabEnvironment } from './tab-harness.js';
 
 /**
  * The tab in a plain browser against Trellis in tenant mode: MSAL's redirect sign-in (auth code
@@ -24,36 +21,28 @@ const MSAL_RENEWAL_OFFSET_SECONDS = 300;
 const TOKEN_SECONDS = 600;
 const CLOCK_STEP_MS = 6 * 60_000;
 
-let dataDir: string;
+let env: TenantTabEnvironment;
 let server: TenantModeServer;
 let browser: Browser;
 let apiScope: string;
-const contexts: BrowserContext[] = [];
 
-const tutor: TenantUser = { upn: people.tutorA.id, name: people.tutorA.name, roles: [] };
-const courseLead: TenantUser = { upn: 'course.lead@uni.example', name: 'Mark Whitfield', roles: ['CourseTeam'] };
+const tutor = TENANT_TUTOR;
+const courseLead = TENANT_COURSE_LEAD;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-browser-sign-in-'));
-  await buildTab(path.join(dataDir, 'tab'));
   // The course team sees only PGCE Primary: case B (PGCE Secondary) must stay out of their dashboard.
-  server = await startTenantModeServer({ tabDir: path.join(dataDir, 'tab'), courseTeamProgrammes: P1 });
-  await server.seedCase('case-a', caseInput('A'));
-  await server.seedCase('case-b', caseInput('B'));
+  env = await startTenantTabEnvironment('browser-sign-in', { courseTeamProgrammes: P1 });
+  ({ server, browser } = env);
   const config = (await (await fetch(`${server.url}/api/client-config`)).json()) as { mode: string; msal?: { clientId: string; authority: string; scopes: string[] } };
   expect(config.mode).toBe('tenant');
   expect(config.msal?.clientId).toBe(server.idp.app.clientId);
   expect(config.msal?.authority).toBe(`${ENTRA}/${server.idp.tenantId}`);
   apiScope = config.msal?.scopes[0] ?? '';
   expect(apiScope).toBe(`${server.idp.app.resource}/access_as_user`);
-  browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser.close();
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 });
 
 const base64url = (bytes: Buffer): string => bytes.toString('base64url');
@@ -235,8 +224,7 @@ interface BrowserSession {
 
 /** A fresh browser profile: the tab's origin, the stand-in Entra, and nothing else. */
 async function openBrowser(user: TenantUser): Promise<BrowserSession> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
-  contexts.push(context);
+  const context = env.track(await newTabContext(browser));
   const entra = new FakeEntra(server.url, server.idp.tenantId, server.idp.app.clientId);
   entra.user = user;
   const strayRequests: string[] = [];

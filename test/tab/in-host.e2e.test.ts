@@ -1,46 +1,33 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { teamsDarkTheme, teamsHighContrastTheme } from '@fluentui/react-components';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { caseInput, P1, P2, people } from '../server/fixtures.js';
+import { P1, P2 } from '../server/fixtures.js';
 import { buildEmulatedHost, EMULATED_HOST_ORIGIN, openInEmulatedHost, type EmulatedHost, type HostSettings } from './host/emulated-host.js';
-import { startTenantModeServer, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
-import { buildTab, launchBrowser, localOnlyContext } from './tab-harness.js';
+import type { TenantModeServer } from './host/tenant-mode.js';
+import { localOnlyContext, startTenantTabEnvironment, TENANT_COURSE_LEAD, TENANT_TUTOR, type TenantTabEnvironment } from './tab-harness.js';
 
 /**
  * The tab inside an EMULATED Microsoft 365 host (test/tab/host: a page that speaks teams-js
  * 2.58.0's postMessage protocol; not Teams), against Trellis in tenant mode with a test identity
  * provider. What this proves and what only a real tenant can: see README "Status".
  */
-let dataDir: string;
+let env: TenantTabEnvironment;
 let server: TenantModeServer;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
-
-const tutor: TenantUser = { upn: people.tutorA.id, name: people.tutorA.name, roles: [] };
-const courseLead: TenantUser = { upn: 'course.lead@uni.example', name: 'Mark Whitfield', roles: ['CourseTeam'] };
+const tutor = TENANT_TUTOR;
+const courseLead = TENANT_COURSE_LEAD;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-in-host-'));
-  await Promise.all([buildTab(path.join(dataDir, 'tab')), buildEmulatedHost(path.join(dataDir, 'host'))]);
-  server = await startTenantModeServer({ tabDir: path.join(dataDir, 'tab'), courseTeamProgrammes: `${P1};${P2}` });
-  await server.seedCase('case-a', caseInput('A'));
-  await server.seedCase('case-b', caseInput('B'));
-  browser = await launchBrowser();
+  env = await startTenantTabEnvironment('in-host', { courseTeamProgrammes: `${P1};${P2}`, alsoBuild: buildEmulatedHost });
+  ({ server, browser } = env);
 }, 180_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close();
-  await browser.close();
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 });
 
 async function openHost(settings: Omit<HostSettings, 'tabUrl'> & { readonly path?: string }): Promise<EmulatedHost> {
-  const context = await localOnlyContext(browser);
-  contexts.push(context);
+  const context = env.track(await localOnlyContext(browser));
   return openInEmulatedHost(context, { tabUrl: `${server.url}${settings.path ?? '/?inHost=1'}`, ...settings }, server.idp);
 }
 
@@ -139,8 +126,7 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
 
     // The channel now opens the saved content URL as a content frame.
     const saved = (await host.saved())[0] as { entityId: string; contentUrl: string };
-    const context = await localOnlyContext(browser);
-    contexts.push(context);
+    const context = env.track(await localOnlyContext(browser));
     const channelTab = await openInEmulatedHost(context, { tabUrl: saved.contentUrl, frameContext: 'content', naaRecommended: true, user: courseLead, entityId: saved.entityId, channel }, server.idp);
     const table = channelTab.tab.getByRole('table', { name: 'Cases' });
     await table.getByRole('link', { name: 'Priya Sharma' }).waitFor();
@@ -148,8 +134,7 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
     expect(await channelTab.tab.getByRole('heading', { name: `Cases — ${P1}` }).count()).toBe(1);
 
     // Reopened to change it (settings.getSettings answers what was saved): the saved choice is shown.
-    const reopenContext = await localOnlyContext(browser);
-    contexts.push(reopenContext);
+    const reopenContext = env.track(await localOnlyContext(browser));
     const reopened = await openInEmulatedHost(
       reopenContext,
       { tabUrl: `${server.url}/config?inHost=1`, frameContext: 'settings', naaRecommended: true, user: courseLead, entityId: saved.entityId, channel, savedSettings: { ...saved, suggestedDisplayName: 'Primary cases' } },
@@ -205,8 +190,7 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
   });
 
   it('the server’s CSP lets only Microsoft hosts frame the tab: the same tab framed elsewhere does not load', async () => {
-    const context = await localOnlyContext(browser);
-    contexts.push(context);
+    const context = env.track(await localOnlyContext(browser));
     const elsewhere = 'https://not-a-microsoft-host.example';
     await context.grantPermissions(['local-network-access'], { origin: elsewhere });
     await context.route(`${elsewhere}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: `<iframe id="tab" src="${server.url}/?inHost=1"></iframe>` }));

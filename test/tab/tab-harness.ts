@@ -8,6 +8,8 @@ import { build } from 'vite';
 import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
 import { silentLogger } from '../../src/server/logger.js';
+import { caseInput, people } from '../server/fixtures.js';
+import { startTenantModeServer, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
 
 /**
  * What the end-to-end tests run the tab on: build/tab served at `/` with an SPA fallback (what
@@ -108,8 +110,13 @@ export async function launchBrowser(): Promise<Browser> {
 }
 
 /** A fresh profile (own localStorage) that may only talk to 127.0.0.1/localhost. */
+/** A fresh browser profile sized, and in the language and time zone, of a UK desktop. */
+export function newTabContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+}
+
 export async function localOnlyContext(browser: Browser): Promise<BrowserContext> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const context = await newTabContext(browser);
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
     if (host === '127.0.0.1' || host === 'localhost' || route.request().url().startsWith('data:')) return route.continue();
@@ -192,6 +199,52 @@ export async function startTabEnvironment(prefix: string, options: { readonly sc
       await browser.close();
       await tab.close();
       await local.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** People of the tenant-mode tests: a tutor named on case A, and a course leader (CourseTeam app role). */
+export const TENANT_TUTOR: TenantUser = { upn: people.tutorA.id, name: people.tutorA.name, roles: [] };
+export const TENANT_COURSE_LEAD: TenantUser = { upn: 'course.lead@uni.example', name: 'Mark Whitfield', roles: ['CourseTeam'] };
+
+export interface TenantTabEnvironment {
+  readonly server: TenantModeServer;
+  readonly browser: Browser;
+  readonly dataDir: string;
+  /** Keeps a browser context to be closed with the environment. */
+  track(context: BrowserContext): BrowserContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The built tab served by Trellis in tenant mode (test identity provider, Graph emulator) with
+ * cases A and B seeded, and Chromium. `alsoBuild` builds anything else the test serves (the
+ * emulated host) into a folder of the environment's, alongside the tab.
+ */
+export async function startTenantTabEnvironment(
+  prefix: string,
+  options: { readonly courseTeamProgrammes: string; readonly alsoBuild?: (dir: string) => Promise<void> },
+): Promise<TenantTabEnvironment> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
+  await Promise.all([buildTab(path.join(dataDir, 'tab')), options.alsoBuild?.(path.join(dataDir, 'extra'))]);
+  const server = await startTenantModeServer({ tabDir: path.join(dataDir, 'tab'), courseTeamProgrammes: options.courseTeamProgrammes });
+  await server.seedCase('case-a', caseInput('A'));
+  await server.seedCase('case-b', caseInput('B'));
+  const browser = await launchBrowser();
+  const contexts: BrowserContext[] = [];
+  return {
+    server,
+    browser,
+    dataDir,
+    track(context) {
+      contexts.push(context);
+      return context;
+    },
+    close: async () => {
+      for (const context of contexts) await context.close();
+      await browser.close();
+      await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

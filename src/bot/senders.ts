@@ -127,11 +127,10 @@ async function cardFor(deps: CardSenderDeps, notification: Notification, loaded:
       if (state.closure) return buildCaseClosedCard(caseClosedView(source));
       break;
     case 'placement_suspended': {
-      // The reason is kept on the trail, not in the state; a placement is suspended at most once.
-      const suspended = stored.events.findLast((e) => e.type === 'placement_suspended');
-      if (suspended?.type !== 'placement_suspended') break;
+      const suspended = state.placementSuspended;
+      if (suspended === undefined) break;
       const forTrainee = notification.kind === 'trainee_informed' || (person !== undefined && procedure.roles.find((r) => r.id === person.role)?.side === 'trainee');
-      return buildPlacementSuspendedCard(placementSuspendedView(source, { on: suspended.on, by: suspended.actorId, byName: suspended.data.byName, reason: suspended.data.reason }, forTrainee ? 'trainee' : 'staff'));
+      return buildPlacementSuspendedCard(placementSuspendedView(source, suspended, forTrainee ? 'trainee' : 'staff'));
     }
     case 'review_date_set':
     case 'review_date_moved':

@@ -130,7 +130,7 @@ describe('the sample cases the card tests bind', () => {
     for (const scenario of SCENARIOS) {
       const expected = scenario.procedure.id === 'enhanced-support' ? 'step_5' : undefined;
       expect(scenario.suspended?.state.stageId).toBe(expected);
-      if (scenario.suspended) expect(scenario.suspended.state.placementSuspended).toEqual({ on: scenario.suspended.suspension.on, by: scenario.suspended.suspension.by, byName: scenario.suspended.suspension.byName });
+      if (scenario.suspended) expect(scenario.suspended.state.placementSuspended).toEqual({ on: scenario.suspended.suspension.on, by: scenario.suspended.suspension.by, byName: scenario.suspended.suspension.byName, reason: scenario.suspended.suspension.reason });
     }
   });
 });

@@ -270,7 +270,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
     case 'stage_start_set':
       return { ...state, stageStartsOn: event.data.startsOn };
     case 'placement_suspended':
-      return { ...state, placementSuspended: { on: event.on, by: event.actorId, byName: event.data.byName } };
+      return { ...state, placementSuspended: { on: event.on, by: event.actorId, byName: event.data.byName, reason: event.data.reason } };
     case 'notice_acknowledged': {
       const d = event.data;
       return {

@@ -226,7 +226,7 @@ export interface CaseState {
   readonly tasksDone: readonly { readonly stageId: string; readonly taskId: string; readonly by: string; readonly on: LocalDate; readonly note: string | undefined; readonly visit: number }[];
   readonly paused: { readonly since: LocalDate; readonly reason: PauseReason } | undefined;
   /** `byName` is undefined for a suspension recorded before the trail kept the name. */
-  readonly placementSuspended: { readonly on: LocalDate; readonly by: string; readonly byName: string | undefined } | undefined;
+  readonly placementSuspended: { readonly on: LocalDate; readonly by: string; readonly byName: string | undefined; readonly reason: string } | undefined;
   /** The course team's acknowledgements of notices, first one per concern or review date. */
   readonly acknowledgements: readonly NoticeAcknowledgement[];
   readonly closure:

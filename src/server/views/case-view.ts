@@ -157,7 +157,7 @@ export function caseView(stored: StoredCase, procedure: Procedure, now: Date, ac
       decisionLabel: p.decisionId === undefined ? undefined : procedure.panels.find((d) => d.id === p.panelId)?.decisions.find((d) => d.id === p.decisionId)?.label,
     })),
     tasksDone: state.tasksDone,
-    placementSuspended: suspensionOf(state, stored.events),
+    placementSuspended: state.placementSuspended,
     closure: state.closure,
     updatedAt: state.updatedAt,
     derived: {
@@ -176,13 +176,6 @@ export function caseView(stored: StoredCase, procedure: Procedure, now: Date, ac
 }
 
 export type CaseView = ReturnType<typeof caseView>;
-
-/** The suspension as the tab shows it: when, by whom (sign-in and display name) and why (the reason is kept on the event, not in the state). */
-function suspensionOf(state: CaseState, events: readonly CaseEvent[]) {
-  if (state.placementSuspended === undefined) return undefined;
-  const event = events.findLast((e) => e.type === 'placement_suspended');
-  return { ...state.placementSuspended, reason: event?.type === 'placement_suspended' ? event.data.reason : undefined };
-}
 
 function findOutcomeLabel(procedure: Procedure, stageId: string, outcomeId: string): string {
   return procedure.stages.find((s) => s.id === stageId)?.review?.outcomes.find((o) => o.id === outcomeId)?.label ?? outcomeId;

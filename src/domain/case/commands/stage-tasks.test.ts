@@ -33,7 +33,7 @@ describe('suspending a placement', () => {
     const result = c.run('course_team', suspendPlacement, { reason: REASON });
     expect(result.events).toHaveLength(1);
     expect(result.events[0]).toMatchObject({ type: 'placement_suspended', actorId: courseTeam.id, data: { reason: REASON, byName: 'Course Lead' } });
-    expect(c.state.placementSuspended).toEqual({ on: START, by: courseTeam.id, byName: 'Course Lead' });
+    expect(c.state.placementSuspended).toEqual({ on: START, by: courseTeam.id, byName: 'Course Lead', reason: REASON });
     expect(replay(c.events)).toEqual(c.state);
   });
 
@@ -50,7 +50,7 @@ describe('suspending a placement', () => {
     const stored = c.events.map((event): unknown => (event.type === 'placement_suspended' ? { ...event, data: { reason: event.data.reason } } : event));
     const parsed: CaseEvent[] = stored.map((event) => caseEventSchema.parse(event));
     expect(parsed.at(-1)).toMatchObject({ type: 'placement_suspended', data: { reason: REASON } });
-    expect(replay(parsed).placementSuspended).toEqual({ on: START, by: courseTeam.id, byName: undefined });
+    expect(replay(parsed).placementSuspended).toEqual({ on: START, by: courseTeam.id, byName: undefined, reason: REASON });
   });
 
   it('keeps at most 200 characters of a name, as the trail’s schema allows', () => {

@@ -82,6 +82,11 @@ export class EventBuilder {
 
 const sameId = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
 
+/** The name an event keeps for who did it (their sign-in name when they have none), within the events' 200-character limit. */
+export function actorDisplayName(actor: Actor): string {
+  return (actor.name.trim() || actor.id).slice(0, 200);
+}
+
 export function isCourseTeam(actor: Actor): boolean {
   return actor.appRoles.includes('course_team') || actor.appRoles.includes('admin');
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatLongDate, type LocalDate } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
-import { assertCourseTeam, assertOpen, EventBuilder, todayOf, type CommandContext, type CommandResult } from '../command-kit.js';
+import { actorDisplayName, assertCourseTeam, assertOpen, EventBuilder, todayOf, type CommandContext, type CommandResult } from '../command-kit.js';
 import { NOTICE_KINDS, type CaseState, type NoticeAcknowledgement, type NoticeKind } from '../types.js';
 
 export const acknowledgeNoticeInputSchema = z.strictObject({ about: z.enum(NOTICE_KINDS) });
@@ -62,7 +62,7 @@ export function acknowledgeNotice(ctx: CommandContext, state: CaseState, input: 
     about: subject.about,
     stageId: subject.stageId,
     ...(subject.reviewDate === undefined ? {} : { reviewDate: subject.reviewDate }),
-    byName: (ctx.actor.name.trim() || ctx.actor.id).slice(0, 200),
+    byName: actorDisplayName(ctx.actor),
   });
   return builder.result();
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { localDateSchema } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
 import type { Stage } from '../../procedure/schema.js';
-import { assertCourseTeam, assertOpen, assertStaff, currentStage, EventBuilder, isCourseTeam, roleLabel, rolesOnCase, type CommandContext, type CommandResult } from '../command-kit.js';
+import { actorDisplayName, assertCourseTeam, assertOpen, assertStaff, currentStage, EventBuilder, isCourseTeam, roleLabel, rolesOnCase, type CommandContext, type CommandResult } from '../command-kit.js';
 import type { CaseState } from '../types.js';
 
 export const completeTaskInputSchema = z.strictObject({
@@ -67,7 +67,7 @@ export function suspendPlacement(ctx: CommandContext, state: CaseState, input: S
   if (state.placementSuspended) throw new DomainError('invalid_input', 'The placement is already suspended.');
   const builder = new EventBuilder(ctx, state.id, state);
   // The course team member is rarely named on the case, so their name is kept with the act.
-  builder.add('placement_suspended', { reason: input.reason, byName: (ctx.actor.name.trim() || ctx.actor.id).slice(0, 200) });
+  builder.add('placement_suspended', { reason: input.reason, byName: actorDisplayName(ctx.actor) });
   return builder.result();
 }
 

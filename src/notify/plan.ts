@@ -1,6 +1,6 @@
 import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
 import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
-import { outstandingSignatories, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
+import { outstandingSignatories, suspenderOf, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
 import type { CaseEvent, CaseEventOf } from '../domain/case/events.js';
 import type { CaseState, Person, Plan } from '../domain/case/types.js';
 import type { NotifyTrigger, Outcome, Procedure } from '../domain/procedure/schema.js';
@@ -249,7 +249,7 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
   const kind = 'placement_suspended';
   const stage = stageTitle(procedure, after.stageId);
   const subject = `${after.reference}: ${subjectOf(kind, stage)}`;
-  const by = suspendedBy(procedure, after, event.actorId, event.data.byName);
+  const by = suspendedBy(procedure, after, { by: event.actorId, byName: event.data.byName });
   const from = formatLongDate(event.on);
   const trainee = traineeName(after);
   const school = after.placement.school;
@@ -279,16 +279,17 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
   ];
 }
 
-/**
- * "Dr Catherine Lloyd (Course leader)" when they are on the case; otherwise the name the event
- * keeps ("Mark Whitfield (course team)"), or the sign-in name for an event stored without one.
- */
-function suspendedBy(procedure: Procedure, state: CaseState, actorId: string, byName: string | undefined): string {
-  const person = state.people.find((p) => p.id.toLowerCase() === actorId.toLowerCase());
-  if (person) return `${person.name} (${roleLabel(procedure, person.role)})`;
-  // An actor without a display name is stored under their sign-in name: say so as before.
-  if (byName !== undefined && byName.trim() !== '' && byName !== actorId) return `${byName} (course team)`;
-  return actorId === '' ? 'the course team' : `the course team (${actorId})`;
+/** "Dr Catherine Lloyd (Course leader)", "Mark Whitfield (course team)" or "the course team (sign-in name)". */
+function suspendedBy(procedure: Procedure, state: CaseState, suspension: { readonly by: string; readonly byName: string | undefined }): string {
+  const who = suspenderOf(state, suspension);
+  switch (who.kind) {
+    case 'on_case':
+      return `${who.person.name} (${roleLabel(procedure, who.person.role)})`;
+    case 'course_team':
+      return `${who.name} (course team)`;
+    case 'sign_in':
+      return who.id === '' ? 'the course team' : `the course team (${who.id})`;
+  }
 }
 
 function draftFor(

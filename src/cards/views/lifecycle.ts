@@ -1,5 +1,5 @@
 import { formatLongDate, type LocalDate } from '../../domain/calendar/index.js';
-import { nextReviewDate, outstandingSignatories, type CloseResolution, type Review, type StageEntry } from '../../domain/case/index.js';
+import { nextReviewDate, outstandingSignatories, suspenderOf, type CaseState, type CloseResolution, type Review, type StageEntry } from '../../domain/case/index.js';
 import type { Outcome, Procedure } from '../../domain/procedure/schema.js';
 import { actionData } from '../actions.js';
 import { cardText, escapeCardText } from '../escape.js';
@@ -9,7 +9,6 @@ import {
   currentTargets,
   longDate,
   nameOf,
-  personById,
   RATING_COLORS,
   RATING_LABELS,
   roleLabelOf,
@@ -254,11 +253,17 @@ export interface PlacementSuspendedView {
   readonly next: string;
 }
 
-/** A course team member who is not on the case: the name the event keeps, else their sign-in name. */
-function notOnCaseSuspender({ by, byName }: Suspension): string {
-  // An actor without a display name is stored under their sign-in name: worded as before.
-  if (byName !== undefined && byName.trim() !== '' && byName !== by) return `${cardText(byName, 120)} (course team)`;
-  return by === '' ? 'The course team' : `The course team (${cardText(by, 120)})`;
+/** "Dr Catherine Lloyd (Course leader)", "Mark Whitfield (course team)" or "The course team (sign-in name)", escaped. */
+function suspendedBy(procedure: Procedure, state: CaseState, suspension: Suspension): string {
+  const who = suspenderOf(state, suspension);
+  switch (who.kind) {
+    case 'on_case':
+      return `${cardText(who.person.name, 120)} (${escapeCardText(roleLabelOf(procedure, who.person.role))})`;
+    case 'course_team':
+      return `${cardText(who.name, 120)} (course team)`;
+    case 'sign_in':
+      return who.id === '' ? 'The course team' : `The course team (${cardText(who.id, 120)})`;
+  }
 }
 
 /**
@@ -269,8 +274,7 @@ function notOnCaseSuspender({ by, byName }: Suspension): string {
 export function placementSuspendedView(source: CardSource, suspension: Suspension, audience: SuspensionAudience): PlacementSuspendedView {
   const { procedure, state } = source;
   const header = caseHeader(source);
-  const person = personById(state, suspension.by);
-  const by = person ? `${cardText(person.name, 120)} (${escapeCardText(roleLabelOf(procedure, person.role))})` : notOnCaseSuspender(suspension);
+  const by = suspendedBy(procedure, state, suspension);
   const forTrainee = audience === 'trainee';
   const facts: FactView[] = [
     { title: 'Suspended from', value: formatLongDate(suspension.on) },

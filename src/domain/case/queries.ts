@@ -108,3 +108,21 @@ export function whoIsInformed(
     }))
     .filter((decision) => decision.recipients.length > 0);
 }
+
+/**
+ * Who suspended the placement, as the notices name them: the person on the case (with their
+ * role); otherwise a course team member by the name the event kept; otherwise, for an event
+ * stored without a name or an actor who has none (kept under their sign-in name), the sign-in name.
+ */
+export type Suspender =
+  | { readonly kind: 'on_case'; readonly person: Person }
+  | { readonly kind: 'course_team'; readonly name: string }
+  | { readonly kind: 'sign_in'; readonly id: string };
+
+export function suspenderOf(state: CaseState, suspension: { readonly by: string; readonly byName?: string | undefined }): Suspender {
+  const person = state.people.find((p) => p.id.toLowerCase() === suspension.by.toLowerCase());
+  if (person) return { kind: 'on_case', person };
+  const { byName } = suspension;
+  if (byName !== undefined && byName.trim() !== '' && byName !== suspension.by) return { kind: 'course_team', name: byName };
+  return { kind: 'sign_in', id: suspension.by };
+}

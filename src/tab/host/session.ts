@@ -1,6 +1,6 @@
 import type { ClientConfig } from '../api/types';
 import { ApiError, type TokenSource } from '../api/client';
-import { connectToHost, looksHosted, type HostSession } from './teams-host';
+import { connectToHost, looksHosted, type HostSession, type MsalSettings } from './teams-host';
 
 /**
  * How the tab gets a token, decided once at start:
@@ -78,7 +78,7 @@ async function startInBrowserTenant(config: ClientConfig): Promise<StartResult> 
   }
 }
 
-async function signInWithMsal(settings: NonNullable<ClientConfig['msal']>): Promise<StartResult> {
+async function signInWithMsal(settings: MsalSettings): Promise<StartResult> {
   const msal = await import('@azure/msal-browser');
   const pca = new msal.PublicClientApplication({
     auth: { clientId: settings.clientId, authority: settings.authority, redirectUri: `${window.location.origin}/` },

@@ -1,4 +1,5 @@
 import type { IPublicClientApplication } from '@azure/msal-browser';
+import type { ClientConfig } from '../api/types';
 import type { ThemeName } from './theme';
 import { themeNameOf } from './theme';
 
@@ -21,11 +22,7 @@ export interface HostSession {
 }
 
 /** GET /api/client-config's `msal`: the app registration the tab asks tokens for. */
-export interface MsalSettings {
-  readonly clientId: string;
-  readonly authority: string;
-  readonly scopes: readonly string[];
-}
+export type MsalSettings = NonNullable<ClientConfig['msal']>;
 
 const INITIALIZE_DEADLINE_MS = 6000;
 

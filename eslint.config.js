@@ -30,23 +30,38 @@ export default tseslint.config(
     files: ['src/domain/**/*.ts'],
     ignores: ['src/domain/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '^(?!zod$)(?!\\.{1,2}/)', message: 'src/domain is pure: no SDKs, no Node built-ins, only zod and other domain modules.' },
-          { regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']), message: 'src/domain imports nothing outside src/domain.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(?!zod$)(?!\\.{1,2}/)',
+              message: 'src/domain is pure: no SDKs, no Node built-ins, only zod and other domain modules.',
+            },
+            {
+              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']),
+              message: 'src/domain imports nothing outside src/domain.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     // Domain tests may use the test tools, and still nothing outside the domain.
     files: ['src/domain/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']), message: 'src/domain imports nothing outside src/domain.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']),
+              message: 'src/domain imports nothing outside src/domain.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -54,11 +69,17 @@ export default tseslint.config(
     files: ['src/notify/**/*.ts', 'src/cards/**/*.ts'],
     ignores: ['**/*.test.ts', '**/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: layerImport(['store', 'bot', 'server', 'tab', 'dev']), message: 'notify and cards depend on the domain only; bot and server wire them.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: layerImport(['store', 'bot', 'server', 'tab', 'dev']),
+              message: 'notify and cards depend on the domain only; bot and server wire them.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -66,21 +87,33 @@ export default tseslint.config(
     // Their tests may start the local Graph emulator from src/dev.
     ignores: ['**/*.test.ts', '**/testing/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: layerImport(['bot', 'server', 'tab', 'dev']), message: 'store, notify and cards depend on the domain only; bot and server wire them.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: layerImport(['bot', 'server', 'tab', 'dev']),
+              message: 'store, notify and cards depend on the domain only; bot and server wire them.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/tab/**/*.ts', 'src/tab/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: layerImport(['store', 'notify', 'bot', 'server', 'dev']), message: 'The tab talks only to the REST API.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: layerImport(['store', 'notify', 'bot', 'server', 'dev']),
+              message: 'The tab talks only to the REST API.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

@@ -45,13 +45,19 @@ async function main(): Promise<void> {
     const stored = await local.repository.find(summary.id);
     const procedure = SEED_PROCEDURES.find((p) => p.id === summary.procedureId);
     const reviewer = stored && procedure ? reviewersOf(procedure, stored.state)[0] : undefined;
-    if (stored && reviewer && !stored.state.paused && (stored.state.plan?.content.targets.length ?? 0) > 0) reviewable.push({ stored, reviewer: reviewer.id });
+    if (stored && reviewer && !stored.state.paused && (stored.state.plan?.content.targets.length ?? 0) > 0)
+      reviewable.push({ stored, reviewer: reviewer.id });
   }
   const first = reviewable[0];
   if (!first) throw new Error('No active demo case to benchmark.');
 
   const refresh: number[] = [];
-  const refreshData = { action: 'refresh', caseId: first.stored.state.id, version: first.stored.state.version, card: 'review_form' };
+  const refreshData = {
+    action: 'refresh',
+    caseId: first.stored.state.id,
+    version: first.stored.state.version,
+    card: 'review_form',
+  };
   await invoke(first.reviewer, 'refresh', refreshData);
   for (let i = 0; i < REFRESH_RUNS; i += 1) refresh.push((await invoke(first.reviewer, 'refresh', refreshData)).ms);
 
@@ -59,10 +65,19 @@ async function main(): Promise<void> {
   const stale: number[] = [];
   for (const { stored, reviewer } of reviewable) {
     const procedure = SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId);
-    const outcome = procedure?.stages.find((s) => s.id === stored.state.stageId)?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met');
+    const outcome = procedure?.stages
+      .find((s) => s.id === stored.state.stageId)
+      ?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met');
     if (!outcome) continue;
     const targetIds = (stored.state.plan?.content.targets ?? []).map((t) => t.id);
-    const data: Record<string, unknown> = { action: 'record_review', caseId: stored.state.id, version: stored.state.version, targetIds, outcomeId: outcome.id, evidence: 'Benchmark evidence' };
+    const data: Record<string, unknown> = {
+      action: 'record_review',
+      caseId: stored.state.id,
+      version: stored.state.version,
+      targetIds,
+      outcomeId: outcome.id,
+      evidence: 'Benchmark evidence',
+    };
     for (const id of targetIds) data[`rating_${id}`] = 'met';
     stale.push((await invoke(reviewer, 'record_review', { ...data, version: stored.state.version - 1 })).ms);
     const answer = await invoke(reviewer, 'record_review', data);
@@ -73,7 +88,9 @@ async function main(): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
 
   const row = (name: string, values: readonly number[]): string =>
-    values.length === 0 ? `| ${name} | — | — | 0 |` : `| ${name} | ${ms(median(values))} | ${ms(percentile(values, 95))} | ${values.length} |`;
+    values.length === 0
+      ? `| ${name} | — | — | 0 |`
+      : `| ${name} | ${ms(median(values))} | ${ms(percentile(values, 95))} | ${values.length} |`;
   const body = [
     '## Card actions: Action.Execute through /api/messages (issue 6)',
     '',

@@ -29,13 +29,17 @@ export async function writeSection(name: string, body: string): Promise<void> {
   try {
     text = await readFile(RESULTS_FILE, 'utf8');
   } catch {
-    text = '# Benchmark results\n\nEach section is rewritten by its benchmark (`npm run bench`); figures are from the machine named in it.\n';
+    text =
+      '# Benchmark results\n\nEach section is rewritten by its benchmark (`npm run bench`); figures are from the machine named in it.\n';
   }
   const start = `<!-- section:${name} -->`;
   const end = `<!-- /section:${name} -->`;
   const block = `${start}\n${body.trim()}\n\n_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine()}._\n${end}`;
   const from = text.indexOf(start);
   const to = text.indexOf(end);
-  const next = from >= 0 && to > from ? `${text.slice(0, from)}${block}${text.slice(to + end.length)}` : `${text.trimEnd()}\n\n${block}\n`;
+  const next =
+    from >= 0 && to > from
+      ? `${text.slice(0, from)}${block}${text.slice(to + end.length)}`
+      : `${text.trimEnd()}\n\n${block}\n`;
   await writeFile(RESULTS_FILE, next);
 }

@@ -14,7 +14,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { londonInstantAt, parseLocalDate } from '../src/domain/calendar/index.js';
-import { calendarFor, editPlan, editPlanInputSchema, openCase, signPlan, type CommandContext, type CommandResult } from '../src/domain/case/index.js';
+import {
+  calendarFor,
+  editPlan,
+  editPlanInputSchema,
+  openCase,
+  signPlan,
+  type CommandContext,
+  type CommandResult,
+} from '../src/domain/case/index.js';
 import type { Actor, CaseState } from '../src/domain/case/types.js';
 import { SEED_PROCEDURES, bcuRapidImprovementTargets as procedure } from '../src/domain/procedures/index.js';
 import { loadOrCreateDevKeys } from '../src/dev/local-mode/dev-keys.js';
@@ -56,15 +64,41 @@ const ctx = (actor: Actor): CommandContext => ({ procedure, calendar: calendarFo
 
 /** A case with its plan agreed, built in memory by the real commands, stored in one create. */
 function agreedCase(i: number): { state: CaseState; events: CommandResult['events'] } {
-  const trainee = { role: 'trainee', id: `trainee${i}@bench.example`, name: `Trainee ${i}`, email: `trainee${i}@bench.example` };
-  const mentor = { role: 'mentor', id: `mentor${i % 200}@school.example`, name: `Mentor ${i % 200}`, email: `mentor${i % 200}@school.example` };
-  const tutor = { role: 'tutor', id: `tutor${i % 40}@bench.example`, name: `Tutor ${i % 40}`, email: `tutor${i % 40}@bench.example` };
-  const opened = openCase(ctx(courseTeam), { caseId: `bench-${i}`, previousCases: 0 }, {
-    reference: `B-${String(i).padStart(5, '0')}`,
-    reasons: ['not_expected_progress'],
-    people: [trainee, mentor, tutor],
-    placement: { school: `School ${i % 300}`, subject: undefined, phase: 'Primary', programme: PROGRAMME, startsOn: undefined, endsOn: undefined },
-  });
+  const trainee = {
+    role: 'trainee',
+    id: `trainee${i}@bench.example`,
+    name: `Trainee ${i}`,
+    email: `trainee${i}@bench.example`,
+  };
+  const mentor = {
+    role: 'mentor',
+    id: `mentor${i % 200}@school.example`,
+    name: `Mentor ${i % 200}`,
+    email: `mentor${i % 200}@school.example`,
+  };
+  const tutor = {
+    role: 'tutor',
+    id: `tutor${i % 40}@bench.example`,
+    name: `Tutor ${i % 40}`,
+    email: `tutor${i % 40}@bench.example`,
+  };
+  const opened = openCase(
+    ctx(courseTeam),
+    { caseId: `bench-${i}`, previousCases: 0 },
+    {
+      reference: `B-${String(i).padStart(5, '0')}`,
+      reasons: ['not_expected_progress'],
+      people: [trainee, mentor, tutor],
+      placement: {
+        school: `School ${i % 300}`,
+        subject: undefined,
+        phase: 'Primary',
+        programme: PROGRAMME,
+        startsOn: undefined,
+        endsOn: undefined,
+      },
+    },
+  );
   const link = (code: string) => ({ frameworkId: 'bcu-ite-formative-assessment-tracker', code });
   const events = [...opened.events];
   let state = opened.state;
@@ -72,16 +106,37 @@ function agreedCase(i: number): { state: CaseState; events: CommandResult['event
     state = result.state;
     events.push(...result.events);
   };
-  step(editPlan(ctx(courseTeam), state, editPlanInputSchema.parse({
-    plan: {
-      concernStatement: 'Lessons start slowly.',
-      concerns: [{ text: 'Low-level disruption.', links: [link('FAT7')] }],
-      targets: ['FAT7', 'FAT5', 'FAT6'].map((code) => ({ text: `Improve ${code}`, links: [link(code)], actions: [{ party: 'trainee', text: 'Practise.' }], successCriteria: 'Seen in lessons.' })),
-      reviewDate: `2026-12-${String(1 + (i % 20)).padStart(2, '0')}`,
-    },
-  })));
-  step(signPlan(ctx({ id: trainee.id, name: trainee.name, appRoles: [] }), state, { role: 'trainee', typedName: trainee.name }));
-  step(signPlan(ctx({ id: mentor.id, name: mentor.name, appRoles: [] }), state, { role: 'mentor', typedName: mentor.name }));
+  step(
+    editPlan(
+      ctx(courseTeam),
+      state,
+      editPlanInputSchema.parse({
+        plan: {
+          concernStatement: 'Lessons start slowly.',
+          concerns: [{ text: 'Low-level disruption.', links: [link('FAT7')] }],
+          targets: ['FAT7', 'FAT5', 'FAT6'].map((code) => ({
+            text: `Improve ${code}`,
+            links: [link(code)],
+            actions: [{ party: 'trainee', text: 'Practise.' }],
+            successCriteria: 'Seen in lessons.',
+          })),
+          reviewDate: `2026-12-${String(1 + (i % 20)).padStart(2, '0')}`,
+        },
+      }),
+    ),
+  );
+  step(
+    signPlan(ctx({ id: trainee.id, name: trainee.name, appRoles: [] }), state, {
+      role: 'trainee',
+      typedName: trainee.name,
+    }),
+  );
+  step(
+    signPlan(ctx({ id: mentor.id, name: mentor.name, appRoles: [] }), state, {
+      role: 'mentor',
+      typedName: mentor.name,
+    }),
+  );
   return { state, events };
 }
 
@@ -127,13 +182,26 @@ async function run(name: string, options: Record<string, unknown>): Promise<RunR
     latencies.push(responseTime);
   });
   const result = await instance;
-  return { name, p50: median(latencies), p95: percentile(latencies, 95), rps: result.requests.total / result.duration, total: result.requests.total, non2xx: result.non2xx, errors: result.errors };
+  return {
+    name,
+    p50: median(latencies),
+    p95: percentile(latencies, 95),
+    rps: result.requests.total / result.duration,
+    total: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
 }
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-server-bench-'));
   const emulator = await startGraphEmulator({ dataDir: path.join(dataDir, 'graph'), durability: 'fsync' });
-  const client = createGraphClient({ kind: 'custom', baseUrl: emulator.baseUrl, caCertPem: emulator.caCertPem, token: EMULATOR_APP_TOKEN });
+  const client = createGraphClient({
+    kind: 'custom',
+    baseUrl: emulator.baseUrl,
+    caCertPem: emulator.caCertPem,
+    token: EMULATOR_APP_TOKEN,
+  });
   await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
   const site = await openTrellisSite(client, emulator.siteId);
   const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(SEED_PROCEDURES) });
@@ -149,13 +217,31 @@ async function main(): Promise<void> {
   const version = agreedCase(0).state.version;
 
   const keys = await loadOrCreateDevKeys(dataDir);
-  const verifyToken = createTokenVerifier({ keys: keys.jwks, tenantId: keys.tenantId, audiences: [keys.audience], programmes: { from: 'claim' }, now: () => now });
-  const app = createApp({ repository, procedures: SEED_PROCEDURES, clock: () => now, verifyToken, config: { mode: 'local', publicUrl: 'http://localhost' }, logger: silentLogger });
+  const verifyToken = createTokenVerifier({
+    keys: keys.jwks,
+    tenantId: keys.tenantId,
+    audiences: [keys.audience],
+    programmes: { from: 'claim' },
+    now: () => now,
+  });
+  const app = createApp({
+    repository,
+    procedures: SEED_PROCEDURES,
+    clock: () => now,
+    verifyToken,
+    config: { mode: 'local', publicUrl: 'http://localhost' },
+    logger: silentLogger,
+  });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => { resolve(s); });
+    const s = app.listen(0, '127.0.0.1', () => {
+      resolve(s);
+    });
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const token = await keys.sign({ upn: courseTeam.id, name: courseTeam.name, roles: ['CourseTeam'], programmes: [PROGRAMME] }, now);
+  const token = await keys.sign(
+    { upn: courseTeam.id, name: courseTeam.name, roles: ['CourseTeam'], programmes: [PROGRAMME] },
+    now,
+  );
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
 
   // Warm the dashboard cache (the first list enumerates the cases list once).
@@ -164,7 +250,13 @@ async function main(): Promise<void> {
   const coldMs = performance.now() - coldStart;
 
   const results: Summary[] = [];
-  results.push(await repeated('dashboard: GET /api/cases?status=open (page of 50)', () => ({ url: `${url}/api/cases?status=open`, headers, duration: SECONDS })));
+  results.push(
+    await repeated('dashboard: GET /api/cases?status=open (page of 50)', () => ({
+      url: `${url}/api/cases?status=open`,
+      headers,
+      duration: SECONDS,
+    })),
+  );
   // Warm: the cases people have open today (a working set of 1,000, read once before timing),
   // answered from the repository's recent cases after a shared delta check.
   const WORKING_SET = Math.min(1000, CASES);
@@ -175,7 +267,15 @@ async function main(): Promise<void> {
       url,
       headers,
       duration: SECONDS,
-      requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/api/cases/bench-${warmIndex++ % WORKING_SET}` }) }],
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req: Record<string, unknown>) => ({
+            ...req,
+            path: `/api/cases/bench-${warmIndex++ % WORKING_SET}`,
+          }),
+        },
+      ],
     })),
   );
   // Cold: every read a case not read before on this server, so one Graph $batch each.
@@ -185,7 +285,15 @@ async function main(): Promise<void> {
       url,
       headers,
       duration: SECONDS,
-      requests: [{ method: 'GET', setupRequest: (req: Record<string, unknown>) => ({ ...req, path: `/api/cases/bench-${WORKING_SET + (openIndex++ % (CASES - WORKING_SET || 1))}` }) }],
+      requests: [
+        {
+          method: 'GET',
+          setupRequest: (req: Record<string, unknown>) => ({
+            ...req,
+            path: `/api/cases/bench-${WORKING_SET + (openIndex++ % (CASES - WORKING_SET || 1))}`,
+          }),
+        },
+      ],
     })),
   );
   // Each run reviews its own slice of cases, so every POST is a first review on a distinct case.
@@ -196,28 +304,33 @@ async function main(): Promise<void> {
     outcomeId: 'sufficient_progress',
   });
   results.push(
-    await repeated(`record review: POST /api/cases/:id/reviews with If-Match (${perRun * RUNS} distinct cases)`, (runIndex) => {
-      let reviewIndex = 0;
-      return {
-        url,
-        amount: perRun,
-        requests: [
-          {
-            method: 'POST',
-            setupRequest: (req: Record<string, unknown>) => ({
-              ...req,
-              path: `/api/cases/bench-${CASES - 1 - runIndex * perRun - (reviewIndex++ % perRun)}/reviews`,
-              headers: { ...headers, 'if-match': `"v${version}"` },
-              body: reviewBody,
-            }),
-          },
-        ],
-      };
-    }),
+    await repeated(
+      `record review: POST /api/cases/:id/reviews with If-Match (${perRun * RUNS} distinct cases)`,
+      (runIndex) => {
+        let reviewIndex = 0;
+        return {
+          url,
+          amount: perRun,
+          requests: [
+            {
+              method: 'POST',
+              setupRequest: (req: Record<string, unknown>) => ({
+                ...req,
+                path: `/api/cases/bench-${CASES - 1 - runIndex * perRun - (reviewIndex++ % perRun)}/reviews`,
+                headers: { ...headers, 'if-match': `"v${version}"` },
+                body: reviewBody,
+              }),
+            },
+          ],
+        };
+      },
+    ),
   );
 
   await new Promise<void>((resolve) => {
-    server.close(() => { resolve(); });
+    server.close(() => {
+      resolve();
+    });
     server.closeAllConnections();
   });
   await emulator.close();
@@ -230,11 +343,14 @@ async function main(): Promise<void> {
     '',
     '| scenario | p50 | p95 | p95 over runs | throughput | requests | non-2xx |',
     '|---|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.name} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p95Min)} – ${ms(r.p95Max)} | ${r.rps.toFixed(0)} req/s | ${r.total} | ${r.non2xx + r.errors} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.name} | ${ms(r.p50)} | ${ms(r.p95)} | ${ms(r.p95Min)} – ${ms(r.p95Max)} | ${r.rps.toFixed(0)} req/s | ${r.total} | ${r.non2xx + r.errors} |`,
+    ),
     '',
     `First dashboard request on a fresh server (cold delta enumeration): ${ms(coldMs)}. Loading the cases through the repository: ${loadSeconds.toFixed(1)} s.`,
     '',
-    'Goal: p95 under 100 ms for warm reads (dashboard, open case from the warm cache) on this 2-core machine. Latency is end-to-end from the client; the Graph emulator runs in the same process, so each Graph round trip (a cold read\'s `$batch`, a delta check) also costs this machine\'s CPU, which a real tenant would not.',
+    "Goal: p95 under 100 ms for warm reads (dashboard, open case from the warm cache) on this 2-core machine. Latency is end-to-end from the client; the Graph emulator runs in the same process, so each Graph round trip (a cold read's `$batch`, a delta check) also costs this machine's CPU, which a real tenant would not.",
   ].join('\n');
   await writeSection('server', body);
   process.stdout.write(`${body}\n`);

@@ -7,7 +7,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseLocalDate as d } from '../src/domain/calendar/index.js';
-import { calendarFor, editPlan, openCase, recordReview, signPlan, type CommandContext } from '../src/domain/case/index.js';
+import {
+  calendarFor,
+  editPlan,
+  openCase,
+  recordReview,
+  signPlan,
+  type CommandContext,
+} from '../src/domain/case/index.js';
 import { engineTestProcedure as procedure } from '../src/domain/case/fixtures.js';
 import { actorFor, aDraft, Clock, courseTeam, openInput, personFor } from '../src/domain/case/testing.js';
 import type { Actor, CaseState } from '../src/domain/case/types.js';
@@ -25,12 +32,18 @@ const WARM_RUNS = 50;
 
 const clock = new Clock(d('2026-12-14'));
 const ctx = (actor: Actor): CommandContext => ({ procedure, calendar: calendarFor(procedure), now: clock.now, actor });
-const as = (state: CaseState, role: string): Actor => actorFor(state.people.find((p) => p.role === role) ?? personFor(role));
+const as = (state: CaseState, role: string): Actor =>
+  actorFor(state.people.find((p) => p.role === role) ?? personFor(role));
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-bench-'));
   const emulator = await startGraphEmulator({ dataDir, durability: 'fsync' });
-  const client = createGraphClient({ kind: 'custom', baseUrl: emulator.baseUrl, caCertPem: emulator.caCertPem, token: EMULATOR_APP_TOKEN });
+  const client = createGraphClient({
+    kind: 'custom',
+    baseUrl: emulator.baseUrl,
+    caCertPem: emulator.caCertPem,
+    token: EMULATOR_APP_TOKEN,
+  });
   await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
   const site = await openTrellisSite(client, emulator.siteId);
   const sides = roleSidesOf([procedure]);
@@ -42,17 +55,33 @@ async function main(): Promise<void> {
   };
 
   // Round trips per user operation.
-  const opened = openCase(ctx(courseTeam), { caseId: 'bench-ops', previousCases: 0 }, openInput(procedure, { reference: 'OPS-1' }));
-  let stored = await repo.create(openCase(ctx(courseTeam), { caseId: 'bench-warmup', previousCases: 0 }, openInput(procedure, { reference: 'OPS-0' })));
+  const opened = openCase(
+    ctx(courseTeam),
+    { caseId: 'bench-ops', previousCases: 0 },
+    openInput(procedure, { reference: 'OPS-1' }),
+  );
+  let stored = await repo.create(
+    openCase(
+      ctx(courseTeam),
+      { caseId: 'bench-warmup', previousCases: 0 },
+      openInput(procedure, { reference: 'OPS-0' }),
+    ),
+  );
   const trips: [string, number][] = [];
   trips.push(['open case', await requests(async () => (stored = await repo.create(opened)))]);
   trips.push(['open case again (a retried request)', await requests(() => repo.create(opened))]);
   trips.push(['read a whole case', await requests(() => repo.find('bench-ops'))]);
-  const plan = editPlan(ctx(as(stored.state, 'tutor')), stored.state, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 3), withdrawSignatures: false });
+  const plan = editPlan(ctx(as(stored.state, 'tutor')), stored.state, {
+    plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 3),
+    withdrawSignatures: false,
+  });
   trips.push(['save plan', await requests(async () => (stored = await repo.append(stored, plan)))]);
   const sign1 = signPlan(ctx(as(stored.state, 'trainee')), stored.state, { role: 'trainee', typedName: 'Trainee' });
   trips.push(['sign', await requests(async () => (stored = await repo.append(stored, sign1)))]);
-  stored = await repo.append(stored, signPlan(ctx(as(stored.state, 'mentor')), stored.state, { role: 'mentor', typedName: 'Mentor' }));
+  stored = await repo.append(
+    stored,
+    signPlan(ctx(as(stored.state, 'mentor')), stored.state, { role: 'mentor', typedName: 'Mentor' }),
+  );
   const review = recordReview(ctx(as(stored.state, 'tutor')), stored.state, {
     progress: ['T1', 'T2', 'T3'].map((targetId) => ({ targetId, rating: 'met' as const })),
     evidence: 'Observations',
@@ -69,8 +98,18 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: LOAD_CONCURRENCY }, async () => {
       for (let i = next++; i < CASES; i = next++) {
-        const people = [personFor('trainee', { id: `t${i}@uni.test`, name: `Trainee ${i}` }), personFor('mentor'), personFor('tutor')];
-        await repo.create(openCase(ctx(courseTeam), { caseId: `bench-${i}`, previousCases: 0 }, openInput(procedure, { reference: `B-${i}`, people })));
+        const people = [
+          personFor('trainee', { id: `t${i}@uni.test`, name: `Trainee ${i}` }),
+          personFor('mentor'),
+          personFor('tutor'),
+        ];
+        await repo.create(
+          openCase(
+            ctx(courseTeam),
+            { caseId: `bench-${i}`, previousCases: 0 },
+            openInput(procedure, { reference: `B-${i}`, people }),
+          ),
+        );
       }
     }),
   );
@@ -118,7 +157,10 @@ async function main(): Promise<void> {
     '',
     '| user operation | Graph round trips (a `$batch` counts once) | goal |',
     '|---|---|---|',
-    ...trips.map(([name, n]) => `| ${name} | ${n} | ${name === 'record review' || name === 'save plan' || name === 'sign' ? '≤ 2' : name === 'dashboard (warm)' ? '≤ 1' : name.startsWith('open case again') ? '—' : '1'} |`),
+    ...trips.map(
+      ([name, n]) =>
+        `| ${name} | ${n} | ${name === 'record review' || name === 'save plan' || name === 'sign' ? '≤ 2' : name === 'dashboard (warm)' ? '≤ 1' : name.startsWith('open case again') ? '—' : '1'} |`,
+    ),
     '',
     `Dashboard over ${CASES.toLocaleString('en-GB')} cases (server time, filter + search + page of 50):`,
     '',

@@ -39,27 +39,59 @@ const PLANNING_RUNS = 20;
 const TODAY = d('2026-12-14');
 const calendar = calendarFor(procedure);
 
-const ctxOn = (day: LocalDate, actor: Actor): CommandContext => ({ procedure, calendar, now: londonInstantAt(day, 10, 0), actor });
-const as = (state: CaseState, role: string): Actor => actorFor(state.people.find((p) => p.role === role) ?? personFor(role));
+const ctxOn = (day: LocalDate, actor: Actor): CommandContext => ({
+  procedure,
+  calendar,
+  now: londonInstantAt(day, 10, 0),
+  actor,
+});
+const as = (state: CaseState, role: string): Actor =>
+  actorFor(state.people.find((p) => p.role === role) ?? personFor(role));
 
 /** The case's commands in memory: opened (and for active cases, planned and signed) on `day`. */
-function caseFor(i: number): { opened: ReturnType<typeof openCase>; rest: { state: CaseState; events: ReturnType<typeof openCase>['events'] } | undefined } {
+function caseFor(i: number): {
+  opened: ReturnType<typeof openCase>;
+  rest: { state: CaseState; events: ReturnType<typeof openCase>['events'] } | undefined;
+} {
   const active = i % ACTIVE_EVERY === 0;
-  const day = i % RECENT_EVERY === 1 ? TODAY : active ? addWorkingDays(calendar, d('2026-11-30'), i % 7) : d('2026-11-23');
-  const people = [personFor('trainee', { id: `t${i}@uni.test`, name: `Trainee ${i}` }), personFor('mentor', { id: `m${i % 300}@school.test`, name: `Mentor ${i % 300}` }), personFor('tutor', { id: `tutor${i % 40}@uni.test`, name: `Tutor ${i % 40}` })];
-  const opened = openCase(ctxOn(day, courseTeam), { caseId: `sweep-${i}`, previousCases: 0 }, openInput(procedure, { reference: `S-${i}`, people }));
+  const day =
+    i % RECENT_EVERY === 1 ? TODAY : active ? addWorkingDays(calendar, d('2026-11-30'), i % 7) : d('2026-11-23');
+  const people = [
+    personFor('trainee', { id: `t${i}@uni.test`, name: `Trainee ${i}` }),
+    personFor('mentor', { id: `m${i % 300}@school.test`, name: `Mentor ${i % 300}` }),
+    personFor('tutor', { id: `tutor${i % 40}@uni.test`, name: `Tutor ${i % 40}` }),
+  ];
+  const opened = openCase(
+    ctxOn(day, courseTeam),
+    { caseId: `sweep-${i}`, previousCases: 0 },
+    openInput(procedure, { reference: `S-${i}`, people }),
+  );
   if (!active) return { opened, rest: undefined };
   const reviewDate = addWorkingDays(calendar, day, 1 + (i % 9));
-  const planned = editPlan(ctxOn(day, as(opened.state, 'tutor')), opened.state, { plan: aDraft(procedure, { reviewDate }, 2), withdrawSignatures: false });
-  const signed1 = signPlan(ctxOn(day, as(planned.state, 'trainee')), planned.state, { role: 'trainee', typedName: `Trainee ${i}` });
-  const signed2 = signPlan(ctxOn(day, as(signed1.state, 'mentor')), signed1.state, { role: 'mentor', typedName: `Mentor ${i % 300}` });
+  const planned = editPlan(ctxOn(day, as(opened.state, 'tutor')), opened.state, {
+    plan: aDraft(procedure, { reviewDate }, 2),
+    withdrawSignatures: false,
+  });
+  const signed1 = signPlan(ctxOn(day, as(planned.state, 'trainee')), planned.state, {
+    role: 'trainee',
+    typedName: `Trainee ${i}`,
+  });
+  const signed2 = signPlan(ctxOn(day, as(signed1.state, 'mentor')), signed1.state, {
+    role: 'mentor',
+    typedName: `Mentor ${i % 300}`,
+  });
   return { opened, rest: { state: signed2.state, events: [...planned.events, ...signed1.events, ...signed2.events] } };
 }
 
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-sweep-bench-'));
   const emulator = await startGraphEmulator({ dataDir, durability: 'none' });
-  const client = createGraphClient({ kind: 'custom', baseUrl: emulator.baseUrl, caCertPem: emulator.caCertPem, token: EMULATOR_APP_TOKEN });
+  const client = createGraphClient({
+    kind: 'custom',
+    baseUrl: emulator.baseUrl,
+    caCertPem: emulator.caCertPem,
+    token: EMULATOR_APP_TOKEN,
+  });
   await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
   const site = await openTrellisSite(client, emulator.siteId);
   const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf([procedure]) });
@@ -75,7 +107,15 @@ async function main(): Promise<void> {
         if (rest) await repository.append(stored, rest);
         const state = rest?.state ?? opened.state;
         const reviewDate = state.plan?.content.reviewDate;
-        dueCases.push({ caseId: state.id, reference: state.reference, stageId: state.stageId, stageTitle: 'Stage 1', programme: state.placement.programme, reviewDate: reviewDate ?? TODAY, people: state.people });
+        dueCases.push({
+          caseId: state.id,
+          reference: state.reference,
+          stageId: state.stageId,
+          stageTitle: 'Stage 1',
+          programme: state.placement.programme,
+          reviewDate: reviewDate ?? TODAY,
+          people: state.people,
+        });
       }
     }),
   );
@@ -86,7 +126,13 @@ async function main(): Promise<void> {
   let plannedCount = 0;
   for (let run = 0; run < PLANNING_RUNS; run += 1) {
     const start = performance.now();
-    plannedCount = planDueReviews({ cases: dueCases, today: TODAY, calendar, leadWorkingDays: 2, escalateAfterWorkingDays: 3 }).length;
+    plannedCount = planDueReviews({
+      cases: dueCases,
+      today: TODAY,
+      calendar,
+      leadWorkingDays: 2,
+      escalateAfterWorkingDays: 3,
+    }).length;
     planning.push(performance.now() - start);
   }
 
@@ -102,12 +148,20 @@ async function main(): Promise<void> {
     procedures: [procedure],
     clock: () => now,
     logger: silentLogger,
-    runtime: { outbox: new GraphOutbox(client, site.lists.outbox), senders, settings: DEFAULT_NOTIFY_SETTINGS, owner: 'bench' },
+    runtime: {
+      outbox: new GraphOutbox(client, site.lists.outbox),
+      senders,
+      settings: DEFAULT_NOTIFY_SETTINGS,
+      owner: 'bench',
+    },
   };
   const sweep = async (): Promise<{ ms: number; requests: number; result: ReviewSweepResult }> => {
     emulator.resetCounters();
     const start = performance.now();
-    const result = await runReviewSweep(deps, { dueReviews: true, recentSince: new Date(now.getTime() - 24 * 60 * 60_000) });
+    const result = await runReviewSweep(deps, {
+      dueReviews: true,
+      recentSince: new Date(now.getTime() - 24 * 60 * 60_000),
+    });
     return { ms: performance.now() - start, requests: emulator.inspect().counters.total, result };
   };
   // The repository's case-row cache is warm in a running server: one load first, as the dashboard would.

@@ -12,7 +12,15 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { chromium } from 'playwright-core';
 import { londonDateOf, addDays } from '../src/domain/calendar/index.js';
-import { calendarFor, editPlan, editPlanInputSchema, openCase, signPlan, type CommandContext, type CommandResult } from '../src/domain/case/index.js';
+import {
+  calendarFor,
+  editPlan,
+  editPlanInputSchema,
+  openCase,
+  signPlan,
+  type CommandContext,
+  type CommandResult,
+} from '../src/domain/case/index.js';
 import type { Actor, CaseState } from '../src/domain/case/types.js';
 import { bcuRapidImprovementTargets as procedure } from '../src/domain/procedures/index.js';
 import { startLocalMode } from '../src/dev/local-mode/start-local.js';
@@ -31,7 +39,12 @@ async function buildTab(outDir: string): Promise<void> {
   const before = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: path.resolve('src/tab/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    await build({
+      configFile: path.resolve('src/tab/vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, sourcemap: false },
+    });
   } finally {
     process.env.NODE_ENV = before;
   }
@@ -65,15 +78,41 @@ const sum = (list: readonly AssetSize[], key: 'raw' | 'gzip'): number => list.re
 /** One BCU case with its plan agreed, built by the real commands and stored in one create. */
 function agreedCase(i: number, now: Date): { state: CaseState; events: CommandResult['events'] } {
   const ctx = (actor: Actor): CommandContext => ({ procedure, calendar: calendarFor(procedure), now, actor });
-  const trainee = { role: 'trainee', id: `trainee${i}@mail.bcu.example`, name: `Trainee ${String(i).padStart(4, '0')}`, email: `trainee${i}@mail.bcu.example` };
-  const mentor = { role: 'mentor', id: `mentor${i % 150}@school.example`, name: `Mentor ${i % 150}`, email: `mentor${i % 150}@school.example` };
-  const tutor = { role: 'tutor', id: `tutor${i % 30}@bcu.example`, name: `Tutor ${i % 30}`, email: `tutor${i % 30}@bcu.example` };
-  const opened = openCase(ctx(LEADER), { caseId: `bench-tab-${i}`, previousCases: 0 }, {
-    reference: `BCU-B-${String(i).padStart(5, '0')}`,
-    reasons: ['not_expected_progress'],
-    people: [trainee, mentor, tutor],
-    placement: { school: `School ${i % 200}`, subject: undefined, phase: 'Primary', programme: PROGRAMME, startsOn: undefined, endsOn: undefined },
-  });
+  const trainee = {
+    role: 'trainee',
+    id: `trainee${i}@mail.bcu.example`,
+    name: `Trainee ${String(i).padStart(4, '0')}`,
+    email: `trainee${i}@mail.bcu.example`,
+  };
+  const mentor = {
+    role: 'mentor',
+    id: `mentor${i % 150}@school.example`,
+    name: `Mentor ${i % 150}`,
+    email: `mentor${i % 150}@school.example`,
+  };
+  const tutor = {
+    role: 'tutor',
+    id: `tutor${i % 30}@bcu.example`,
+    name: `Tutor ${i % 30}`,
+    email: `tutor${i % 30}@bcu.example`,
+  };
+  const opened = openCase(
+    ctx(LEADER),
+    { caseId: `bench-tab-${i}`, previousCases: 0 },
+    {
+      reference: `BCU-B-${String(i).padStart(5, '0')}`,
+      reasons: ['not_expected_progress'],
+      people: [trainee, mentor, tutor],
+      placement: {
+        school: `School ${i % 200}`,
+        subject: undefined,
+        phase: 'Primary',
+        programme: PROGRAMME,
+        startsOn: undefined,
+        endsOn: undefined,
+      },
+    },
+  );
   const events = [...opened.events];
   let state = opened.state;
   const step = (result: CommandResult): void => {
@@ -82,28 +121,42 @@ function agreedCase(i: number, now: Date): { state: CaseState; events: CommandRe
   };
   const link = { frameworkId: 'bcu-ite-formative-assessment-tracker', code: 'FAT7' };
   step(
-    editPlan(ctx(LEADER), state, editPlanInputSchema.parse({
-      plan: {
-        concernStatement: 'Lessons start slowly.',
-        concerns: [{ text: 'Low-level disruption.', links: [link] }],
-        targets: [
-          {
-            text: 'Establish routines',
-            links: [link],
-            actions: [
-              { party: 'trainee', text: 'Practise.' },
-              { party: 'mentor', text: 'Model a transition.' },
-            ],
-            successCriteria: 'Seen in lessons.',
-            timescale: 'Two weeks',
-          },
-        ],
-        reviewDate: addDays(londonDateOf(now), 1 + (i % 20)),
-      },
-    })),
+    editPlan(
+      ctx(LEADER),
+      state,
+      editPlanInputSchema.parse({
+        plan: {
+          concernStatement: 'Lessons start slowly.',
+          concerns: [{ text: 'Low-level disruption.', links: [link] }],
+          targets: [
+            {
+              text: 'Establish routines',
+              links: [link],
+              actions: [
+                { party: 'trainee', text: 'Practise.' },
+                { party: 'mentor', text: 'Model a transition.' },
+              ],
+              successCriteria: 'Seen in lessons.',
+              timescale: 'Two weeks',
+            },
+          ],
+          reviewDate: addDays(londonDateOf(now), 1 + (i % 20)),
+        },
+      }),
+    ),
   );
-  step(signPlan(ctx({ id: trainee.id, name: trainee.name, appRoles: [] }), state, { role: 'trainee', typedName: trainee.name }));
-  step(signPlan(ctx({ id: mentor.id, name: mentor.name, appRoles: [] }), state, { role: 'mentor', typedName: mentor.name }));
+  step(
+    signPlan(ctx({ id: trainee.id, name: trainee.name, appRoles: [] }), state, {
+      role: 'trainee',
+      typedName: trainee.name,
+    }),
+  );
+  step(
+    signPlan(ctx({ id: mentor.id, name: mentor.name, appRoles: [] }), state, {
+      role: 'mentor',
+      typedName: mentor.name,
+    }),
+  );
   return { state, events };
 }
 
@@ -113,7 +166,14 @@ async function main(): Promise<void> {
   await buildTab(tabDir);
   const assets = await initialAssets(tabDir);
 
-  const local = await startLocalMode({ dataDir: path.join(dataDir, 'local'), port: 0, durability: 'none', logger: silentLogger, tabDir, schedule: false });
+  const local = await startLocalMode({
+    dataDir: path.join(dataDir, 'local'),
+    port: 0,
+    durability: 'none',
+    logger: silentLogger,
+    tabDir,
+    schedule: false,
+  });
   const now = local.clock.now();
   let next = 0;
   await Promise.all(
@@ -121,10 +181,18 @@ async function main(): Promise<void> {
       for (let i = next++; i < CASES; i = next++) await local.repository.create(agreedCase(i, now));
     }),
   );
-  const token = await local.keys.sign({ upn: LEADER.id, name: LEADER.name, roles: ['CourseTeam'], programmes: [PROGRAMME] }, new Date());
-  const listed = (await (await fetch(`${local.url}/api/cases?status=open&limit=1`, { headers: { authorization: `Bearer ${token}` } })).json()) as { total: number };
+  const token = await local.keys.sign(
+    { upn: LEADER.id, name: LEADER.name, roles: ['CourseTeam'], programmes: [PROGRAMME] },
+    new Date(),
+  );
+  const listed = (await (
+    await fetch(`${local.url}/api/cases?status=open&limit=1`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as { total: number };
 
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
   const times: number[] = [];
   const warm: number[] = [];
   try {

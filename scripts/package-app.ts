@@ -69,8 +69,10 @@ export function packageConfig(env: Readonly<Record<string, string | undefined>> 
     if (!GUID.test(config[name])) throw new Error(`${name} must be a GUID; got "${config[name]}".`);
   }
   const url = new URL(config.PUBLIC_URL);
-  if (url.protocol !== 'https:') throw new Error(`PUBLIC_URL must be https (Teams loads tabs only over https); got "${config.PUBLIC_URL}".`);
-  if (url.pathname !== '/' || url.search !== '') throw new Error(`PUBLIC_URL must be an origin without a path; got "${config.PUBLIC_URL}".`);
+  if (url.protocol !== 'https:')
+    throw new Error(`PUBLIC_URL must be https (Teams loads tabs only over https); got "${config.PUBLIC_URL}".`);
+  if (url.pathname !== '/' || url.search !== '')
+    throw new Error(`PUBLIC_URL must be an origin without a path; got "${config.PUBLIC_URL}".`);
   // validDomains and the Entra resource take the host without a port.
   return { ...config, PUBLIC_HOSTNAME: url.hostname };
 }
@@ -91,7 +93,9 @@ export function buildManifest(config: PackageConfig = packageConfig()): Record<s
 // ---------------------------------------------------------------------------------------
 // Validation against the official schema, offline
 
-type Validate = ((data: unknown) => boolean) & { errors?: readonly { instancePath: string; message?: string; params?: unknown }[] | null };
+type Validate = ((data: unknown) => boolean) & {
+  errors?: readonly { instancePath: string; message?: string; params?: unknown }[] | null;
+};
 
 let validateSchema: Validate | undefined;
 
@@ -103,7 +107,9 @@ let validateSchema: Validate | undefined;
 function schemaValidator(): Validate {
   if (validateSchema) return validateSchema;
   const fromAppManifest = createRequire(createRequire(import.meta.url).resolve('@microsoft/app-manifest'));
-  const AjvDraft04 = (fromAppManifest('ajv-draft-04') as { default: new (options: object) => { compile(schema: unknown): Validate } }).default;
+  const AjvDraft04 = (
+    fromAppManifest('ajv-draft-04') as { default: new (options: object) => { compile(schema: unknown): Validate } }
+  ).default;
   const addFormats = (fromAppManifest('ajv-formats') as { default: (ajv: unknown, formats: string[]) => void }).default;
   const schema: unknown = fromAppManifest('./json-schemas/teams/v1.30/MicrosoftTeams.schema.json');
   const ajv = new AjvDraft04({ allErrors: true, strictTypes: false });
@@ -115,7 +121,9 @@ function schemaValidator(): Validate {
 export function schemaErrors(manifest: unknown): string[] {
   const validate = schemaValidator();
   if (validate(manifest)) return [];
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params ?? {})}`.trim());
+  return (validate.errors ?? []).map((e) =>
+    `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params ?? {})}`.trim(),
+  );
 }
 
 export interface IconFacts {
@@ -144,14 +152,19 @@ export function iconFacts(png: Buffer): IconFacts {
 }
 
 /** Rules the schema cannot express, checked before zipping. */
-export function packageProblems(manifest: Record<string, unknown>, icons: { readonly color: Buffer; readonly outline: Buffer }): string[] {
+export function packageProblems(
+  manifest: Record<string, unknown>,
+  icons: { readonly color: Buffer; readonly outline: Buffer },
+): string[] {
   const problems = schemaErrors(manifest);
   const text = JSON.stringify(manifest);
   if (text.includes('${{')) problems.push('the manifest still has an unfilled ${{…}} placeholder');
   const color = iconFacts(icons.color);
   const outline = iconFacts(icons.outline);
-  if (color.width !== 192 || color.height !== 192) problems.push(`color.png must be 192×192; it is ${color.width}×${color.height}`);
-  if (outline.width !== 32 || outline.height !== 32) problems.push(`outline.png must be 32×32; it is ${outline.width}×${outline.height}`);
+  if (color.width !== 192 || color.height !== 192)
+    problems.push(`color.png must be 192×192; it is ${color.width}×${color.height}`);
+  if (outline.width !== 32 || outline.height !== 32)
+    problems.push(`outline.png must be 32×32; it is ${outline.width}×${outline.height}`);
   if (!outline.whiteOnly) problems.push('outline.png must be white on a transparent background');
   if (outline.transparentPixels === 0) problems.push('outline.png has no transparent background');
   return problems;
@@ -218,7 +231,14 @@ function coverage(px: number, py: number, size: number, segments: readonly Segme
   return hits / 16;
 }
 
-function drawIcon(size: number, background: readonly [number, number, number] | undefined, bars: number, inset: number, frameWidth: number, barWidth: number): Buffer {
+function drawIcon(
+  size: number,
+  background: readonly [number, number, number] | undefined,
+  bars: number,
+  inset: number,
+  frameWidth: number,
+  barWidth: number,
+): Buffer {
   const png = new PNG({ width: size, height: size, colorType: 6 });
   const { frame, lattice } = latticeSegments(bars, inset);
   for (let y = 0; y < size; y += 1) {
@@ -251,13 +271,19 @@ export function drawIcons(): { readonly color: Buffer; readonly outline: Buffer 
 }
 
 export function readIcons(): { readonly color: Buffer; readonly outline: Buffer } {
-  return { color: readFileSync(join(MANIFEST_DIR, 'color.png')), outline: readFileSync(join(MANIFEST_DIR, 'outline.png')) };
+  return {
+    color: readFileSync(join(MANIFEST_DIR, 'color.png')),
+    outline: readFileSync(join(MANIFEST_DIR, 'outline.png')),
+  };
 }
 
 // ---------------------------------------------------------------------------------------
 // The package
 
-export async function zipPackage(manifest: Record<string, unknown>, icons: { readonly color: Buffer; readonly outline: Buffer }): Promise<Buffer> {
+export async function zipPackage(
+  manifest: Record<string, unknown>,
+  icons: { readonly color: Buffer; readonly outline: Buffer },
+): Promise<Buffer> {
   const zip = new JSZip();
   // A fixed date keeps the zip byte-for-byte reproducible.
   const date = new Date('2026-01-01T00:00:00Z');

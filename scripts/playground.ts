@@ -40,7 +40,9 @@ export async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -109,22 +111,41 @@ export interface RunningPlayground {
 }
 
 /** Spawns the Playground against a bot endpoint; resolves once `GET /_debug/ping` answers. */
-export async function startPlayground(options: { readonly endpoint: string; readonly port: number; readonly upn: string; readonly timeoutMs?: number }): Promise<RunningPlayground> {
+export async function startPlayground(options: {
+  readonly endpoint: string;
+  readonly port: number;
+  readonly upn: string;
+  readonly timeoutMs?: number;
+}): Promise<RunningPlayground> {
   const dir = await mkdtemp(path.join(tmpdir(), 'trellis-playground-'));
   const configPath = path.join(dir, '.m365agentsplayground.yml');
   await writeFile(configPath, playgroundConfig(options.upn));
-  const child = spawn(PLAYGROUND_BIN, ['-e', options.endpoint, '-c', 'msteams', '-p', String(options.port), '--disable-telemetry'], {
-    cwd: dir,
-    env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none', M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath, M365_AGENTS_PLAYGROUND_LOGFILE: path.join(dir, 'playground.log') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    PLAYGROUND_BIN,
+    ['-e', options.endpoint, '-c', 'msteams', '-p', String(options.port), '--disable-telemetry'],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        TEAMSAPPTESTER_BROWSER: 'none',
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
+        M365_AGENTS_PLAYGROUND_LOGFILE: path.join(dir, 'playground.log'),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
   const url = `http://localhost:${options.port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 15_000);
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`The Agents Playground exited (${child.exitCode}): ${output.slice(-500)}`);
+    if (child.exitCode !== null)
+      throw new Error(`The Agents Playground exited (${child.exitCode}): ${output.slice(-500)}`);
     try {
       const ping = await fetch(`${url}/_debug/ping`);
       if (ping.ok) break;
@@ -147,14 +168,23 @@ export async function startPlayground(options: { readonly endpoint: string; read
           resolve();
           return;
         }
-        child.once('exit', () => { resolve(); });
+        child.once('exit', () => {
+          resolve();
+        });
         child.kill();
       }),
   };
 }
 
 /** Trellis in local mode with its proactive sends pointed at the Playground's connector. */
-export async function startTrellisForPlayground(options: { readonly dataDir: string; readonly port: number; readonly playgroundPort: number; readonly logger?: Parameters<typeof startLocalMode>[0]['logger']; readonly realNow?: () => Date; readonly durability?: 'fsync' | 'none' }): Promise<RunningLocalMode> {
+export async function startTrellisForPlayground(options: {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly playgroundPort: number;
+  readonly logger?: Parameters<typeof startLocalMode>[0]['logger'];
+  readonly realNow?: () => Date;
+  readonly durability?: 'fsync' | 'none';
+}): Promise<RunningLocalMode> {
   return startLocalMode({
     dataDir: options.dataDir,
     port: options.port,
@@ -169,7 +199,12 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? '3978');
   const playgroundPort = Number(process.env.PLAYGROUND_PORT ?? (await freePort()));
   const upn = (process.env.TRELLIS_PLAYGROUND_UPN ?? DEFAULT_PLAYGROUND_UPN).trim().toLowerCase();
-  const trellis = await startTrellisForPlayground({ dataDir: process.env.TRELLIS_DATA_DIR ?? '.trellis-data', port, playgroundPort, logger: jsonLogger() });
+  const trellis = await startTrellisForPlayground({
+    dataDir: process.env.TRELLIS_DATA_DIR ?? '.trellis-data',
+    port,
+    playgroundPort,
+    logger: jsonLogger(),
+  });
   let playground: RunningPlayground;
   try {
     playground = await startPlayground({ endpoint: `${trellis.url}/api/messages`, port: playgroundPort, upn });
@@ -193,8 +228,12 @@ async function main(): Promise<void> {
     await trellis.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => { void stop(); });
-  process.once('SIGTERM', () => { void stop(); });
+  process.once('SIGINT', () => {
+    void stop();
+  });
+  process.once('SIGTERM', () => {
+    void stop();
+  });
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -13,25 +13,41 @@ import { TRELLIS_LISTS } from '../src/store/lists.js';
 async function main(): Promise<void> {
   const target = graphTargetFromEnv(process.env);
   if (target.mode === 'tenant') {
-    const client = createGraphClient({ kind: 'tenant', tenantId: target.tenantId, clientId: target.clientId, clientSecret: target.clientSecret });
+    const client = createGraphClient({
+      kind: 'tenant',
+      tenantId: target.tenantId,
+      clientId: target.clientId,
+      clientSecret: target.clientSecret,
+    });
     const report = await provisionLists(client, target.siteId, TRELLIS_LISTS);
     for (const line of report.lines) process.stdout.write(`${line}\n`);
-    process.stdout.write(report.changed ? 'Provisioned the tenant site.\n' : 'The tenant site was already up to date.\n');
+    process.stdout.write(
+      report.changed ? 'Provisioned the tenant site.\n' : 'The tenant site was already up to date.\n',
+    );
     return;
   }
   const dataDir = path.resolve(process.env.TRELLIS_DATA_DIR ?? '.trellis-data', 'graph');
   const emulator = await startGraphEmulator({ dataDir });
   try {
-    const client = createGraphClient({ kind: 'custom', baseUrl: emulator.baseUrl, caCertPem: emulator.caCertPem, token: EMULATOR_APP_TOKEN });
+    const client = createGraphClient({
+      kind: 'custom',
+      baseUrl: emulator.baseUrl,
+      caCertPem: emulator.caCertPem,
+      token: EMULATOR_APP_TOKEN,
+    });
     const report = await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
     for (const line of report.lines) process.stdout.write(`${line}\n`);
-    process.stdout.write(`${report.changed ? 'Provisioned' : 'Already up to date:'} the local Graph emulator in ${dataDir}\n`);
+    process.stdout.write(
+      `${report.changed ? 'Provisioned' : 'Already up to date:'} the local Graph emulator in ${dataDir}\n`,
+    );
   } finally {
     await emulator.close();
   }
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `provision failed: ${error instanceof Error ? error.message : String(error)}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `provision failed: ${error instanceof Error ? error.message : String(error)}`}\n`,
+  );
   process.exitCode = 1;
 });

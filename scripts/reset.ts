@@ -19,7 +19,9 @@ async function main(): Promise<void> {
   }
   const strangers = entries.filter((e) => !KNOWN.has(e));
   if (dir === path.parse(dir).root || strangers.length > 0) {
-    process.stderr.write(`Not deleting ${dir}: it holds files Trellis did not make (${strangers.slice(0, 5).join(', ')}).\n`);
+    process.stderr.write(
+      `Not deleting ${dir}: it holds files Trellis did not make (${strangers.slice(0, 5).join(', ')}).\n`,
+    );
     process.exitCode = 1;
     return;
   }

@@ -26,7 +26,10 @@ async function main(): Promise<void> {
   if (config.mode === 'local') {
     const local = await startLocalMode({ dataDir: config.dataDir, port: config.port, tabDir: await ensureTabBuilt() });
     close = () => local.close();
-    const demo = local.demo === undefined ? 'demo data already loaded' : `loaded ${local.demo.created} demo cases${local.demo.failures.length > 0 ? ` (${local.demo.failures.length} failed; see the log)` : ''}`;
+    const demo =
+      local.demo === undefined
+        ? 'demo data already loaded'
+        : `loaded ${local.demo.created} demo cases${local.demo.failures.length > 0 ? ` (${local.demo.failures.length} failed; see the log)` : ''}`;
     process.stdout.write(
       [
         '',
@@ -58,6 +61,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `Trellis could not start: ${error instanceof Error ? error.message : String(error)}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `Trellis could not start: ${error instanceof Error ? error.message : String(error)}`}\n`,
+  );
   process.exitCode = 1;
 });

@@ -75,7 +75,11 @@ describe('cachedAppRoles', () => {
   });
 
   it('survives a directory that throws before it awaits anything', async () => {
-    const directory: AppRoleDirectory = { rolesOf: () => { throw new Error('boom'); } };
+    const directory: AppRoleDirectory = {
+      rolesOf: () => {
+        throw new Error('boom');
+      },
+    };
     const roles = cachedAppRoles(directory, { logger: memoryLogger() });
     expect(await roles(A)).toEqual([]);
     expect(await roles(A)).toEqual([]);

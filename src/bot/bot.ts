@@ -71,15 +71,32 @@ const ACTIVITY_LIMIT = '256kb';
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 /** The envelope every activity needs before the SDK touches it: malformed ones get a 400, never a 5xx. */
-const activityEnvelope = z.object({
-  type: z.string().min(1).max(60),
-  serviceUrl: z.url().max(2000),
-  channelId: z.string().max(60).optional(),
-  from: z.object({ id: z.string().min(1).max(400), aadObjectId: z.string().max(100).optional(), name: z.string().max(400).optional() }).loose(),
-  conversation: z.object({ id: z.string().min(1).max(1000), conversationType: z.string().max(40).optional(), tenantId: z.string().max(100).optional() }).loose(),
-  recipient: z.object({ id: z.string().max(400) }).loose().optional(),
-  name: z.string().max(200).optional(),
-}).loose();
+const activityEnvelope = z
+  .object({
+    type: z.string().min(1).max(60),
+    serviceUrl: z.url().max(2000),
+    channelId: z.string().max(60).optional(),
+    from: z
+      .object({
+        id: z.string().min(1).max(400),
+        aadObjectId: z.string().max(100).optional(),
+        name: z.string().max(400).optional(),
+      })
+      .loose(),
+    conversation: z
+      .object({
+        id: z.string().min(1).max(1000),
+        conversationType: z.string().max(40).optional(),
+        tenantId: z.string().max(100).optional(),
+      })
+      .loose(),
+    recipient: z
+      .object({ id: z.string().max(400) })
+      .loose()
+      .optional(),
+    name: z.string().max(200).optional(),
+  })
+  .loose();
 type ActivityEnvelope = z.infer<typeof activityEnvelope>;
 
 function isLoopbackUrl(raw: string): boolean {
@@ -92,14 +109,26 @@ function isLoopbackUrl(raw: string): boolean {
 }
 
 function sdkLogger(logger: Logger): ILogger {
-  const text = (msg: unknown[]): string => msg.map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m))).join(' ').slice(0, 2000);
+  const text = (msg: unknown[]): string =>
+    msg
+      .map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m)))
+      .join(' ')
+      .slice(0, 2000);
   const out: ILogger = {
     debug: () => undefined,
     trace: () => undefined,
-    info: (...msg: unknown[]) => { logger.info('teams sdk', { message: text(msg) }); },
-    warn: (...msg: unknown[]) => { logger.warn('teams sdk', { message: text(msg) }); },
-    error: (...msg: unknown[]) => { logger.error('teams sdk', { message: text(msg) }); },
-    log: (...msg: unknown[]) => { logger.info('teams sdk', { message: text(msg) }); },
+    info: (...msg: unknown[]) => {
+      logger.info('teams sdk', { message: text(msg) });
+    },
+    warn: (...msg: unknown[]) => {
+      logger.warn('teams sdk', { message: text(msg) });
+    },
+    error: (...msg: unknown[]) => {
+      logger.error('teams sdk', { message: text(msg) });
+    },
+    log: (...msg: unknown[]) => {
+      logger.info('teams sdk', { message: text(msg) });
+    },
     child: () => out,
   };
   return out;
@@ -112,13 +141,27 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
     logger: sdkLogger(options.logger),
     // Local mode only, and only from this machine (checked below for every request).
     dangerouslyAllowUnauthenticatedRequests: options.mode === 'local',
-    ...(options.credentials ? { clientId: options.credentials.clientId, clientSecret: options.credentials.clientSecret, tenantId: options.credentials.tenantId } : {}),
+    ...(options.credentials
+      ? {
+          clientId: options.credentials.clientId,
+          clientSecret: options.credentials.clientSecret,
+          tenantId: options.credentials.tenantId,
+        }
+      : {}),
     ...(options.cloud ? { cloud: options.cloud } : {}),
   });
-  const deps = { useCases: options.useCases, conversations: options.conversations, links: options.links, clock: options.useCases.clock };
+  const deps = {
+    useCases: options.useCases,
+    conversations: options.conversations,
+    links: options.links,
+    clock: options.useCases.clock,
+  };
 
   interface Incoming {
-    readonly activity: { readonly from: { readonly id: string; readonly aadObjectId?: string; readonly name?: string }; readonly conversation: { readonly id: string; readonly tenantId?: string; readonly conversationType?: unknown } };
+    readonly activity: {
+      readonly from: { readonly id: string; readonly aadObjectId?: string; readonly name?: string };
+      readonly conversation: { readonly id: string; readonly tenantId?: string; readonly conversationType?: unknown };
+    };
     readonly api: App['api'];
   }
   const resolve = async (ctx: Incoming): Promise<ResolvedUser | undefined> => {
@@ -128,27 +171,44 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
         const member = await ctx.api.conversations.getMemberById(conversation.id, from.id);
         return { userPrincipalName: member.userPrincipalName, email: member.email, name: member.name };
       } catch (error) {
-        options.logger.warn('teams member lookup failed', { error: error instanceof Error ? error.message : String(error) });
+        options.logger.warn('teams member lookup failed', {
+          error: error instanceof Error ? error.message : String(error),
+        });
         return undefined;
       }
     };
-    return options.identity({ teamsUserId: from.id, aadObjectId: from.aadObjectId, name: from.name, tenantId: conversation.tenantId }, lookup);
+    return options.identity(
+      { teamsUserId: from.id, aadObjectId: from.aadObjectId, name: from.name, tenantId: conversation.tenantId },
+      lookup,
+    );
   };
   const callerOf = async (ctx: Incoming): Promise<Caller | undefined> => (await resolve(ctx))?.caller;
 
   app.on('card.action', async (ctx) => handleCardAction(deps, await callerOf(ctx), ctx.activity.value) as never);
   app.on('message.ext.query', async (ctx) => searchCases(deps, await callerOf(ctx), ctx.activity.value) as never);
   app.on('message.ext.open', async (ctx) => {
-    const authorUpn = async (author: { id: string | undefined; aadObjectId: string | undefined; name: string | undefined }) => {
+    const authorUpn = async (author: {
+      id: string | undefined;
+      aadObjectId: string | undefined;
+      name: string | undefined;
+    }) => {
       if (author.id === undefined) return undefined;
-      const found = await options.identity({ teamsUserId: author.id, aadObjectId: author.aadObjectId, name: author.name, tenantId: ctx.activity.conversation.tenantId }, async () => {
-        try {
-          const member = await ctx.api.conversations.getMemberById(ctx.activity.conversation.id, author.id ?? '');
-          return { userPrincipalName: member.userPrincipalName, email: member.email, name: member.name };
-        } catch {
-          return undefined;
-        }
-      });
+      const found = await options.identity(
+        {
+          teamsUserId: author.id,
+          aadObjectId: author.aadObjectId,
+          name: author.name,
+          tenantId: ctx.activity.conversation.tenantId,
+        },
+        async () => {
+          try {
+            const member = await ctx.api.conversations.getMemberById(ctx.activity.conversation.id, author.id ?? '');
+            return { userPrincipalName: member.userPrincipalName, email: member.email, name: member.name };
+          } catch {
+            return undefined;
+          }
+        },
+      );
       return found?.person.upn;
     };
     return openConcernDialog(deps, await callerOf(ctx), ctx.activity.value, authorUpn);
@@ -156,7 +216,9 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
   app.on('message.ext.submit', async (ctx) => submitConcern(deps, await callerOf(ctx), ctx.activity.value) as never);
 
   /** Install and membership events: remember where to reach people and channels. */
-  const remember = async (ctx: Incoming & { readonly activity: { readonly serviceUrl?: string; readonly channelData?: unknown } }): Promise<void> => {
+  const remember = async (
+    ctx: Incoming & { readonly activity: { readonly serviceUrl?: string; readonly channelData?: unknown } },
+  ): Promise<void> => {
     const { conversation } = ctx.activity;
     const serviceUrl = ctx.activity.serviceUrl ?? options.defaultServiceUrl();
     if (conversation.conversationType === 'personal' || conversation.conversationType === undefined) {
@@ -168,11 +230,19 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
       const team = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
       // The first channel Trellis is added to serves every programme until a programme links its own.
       if (!(await options.conversations.findChannel('*'))) {
-        await options.conversations.saveChannel({ programme: '*', conversationId: conversation.id, serviceUrl, tenantId: conversation.tenantId, teamId: team });
+        await options.conversations.saveChannel({
+          programme: '*',
+          conversationId: conversation.id,
+          serviceUrl,
+          tenantId: conversation.tenantId,
+          teamId: team,
+        });
       }
     }
   };
-  app.on('install.add', async (ctx) => { await remember(ctx); });
+  app.on('install.add', async (ctx) => {
+    await remember(ctx);
+  });
   app.on('conversationUpdate', async (ctx) => {
     const added = ctx.activity.membersAdded ?? [];
     if (added.length > 0) await remember(ctx);
@@ -183,11 +253,17 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
     const text = ctx.activity.text.replace(/<[^>]*>/g, ' ').trim();
     const conversation = ctx.activity.conversation;
     if (!user) {
-      await ctx.send('Trellis does not know who you are yet. Ask your course team to check that your sign-in name is on your cases.');
+      await ctx.send(
+        'Trellis does not know who you are yet. Ask your course team to check that your sign-in name is on your cases.',
+      );
       return;
     }
     if (conversation.conversationType === 'personal') {
-      await options.conversations.savePerson({ ...user.person, conversationId: conversation.id, serviceUrl: ctx.activity.serviceUrl });
+      await options.conversations.savePerson({
+        ...user.person,
+        conversationId: conversation.id,
+        serviceUrl: ctx.activity.serviceUrl,
+      });
     }
     const link = /^use this channel for (.{1,200})$/i.exec(text);
     if (link?.[1] && conversation.conversationType === 'channel') {
@@ -197,7 +273,13 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
         return;
       }
       const team = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
-      await options.conversations.saveChannel({ programme, conversationId: conversation.id, serviceUrl: ctx.activity.serviceUrl ?? options.defaultServiceUrl(), tenantId: conversation.tenantId, teamId: team });
+      await options.conversations.saveChannel({
+        programme,
+        conversationId: conversation.id,
+        serviceUrl: ctx.activity.serviceUrl ?? options.defaultServiceUrl(),
+        tenantId: conversation.tenantId,
+        teamId: team,
+      });
       await ctx.send(`Cards about ${programme.replace(/[<>*_`[\]]/g, '')} cases will come to this channel.`);
       return;
     }
@@ -219,10 +301,14 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
       const stored = await options.useCases.repository.find(summary.id);
       const procedure = options.useCases.procedures.find((p) => p.id === summary.procedureId);
       if (!stored || !procedure) continue;
-      const card = stored.state.status === 'active' && isReviewer(caller, stored, procedure)
-        ? await reviewCardFor(deps, caller, stored, procedure, stored.state.version)
-        : summaryCardFor(deps, stored, procedure);
-      await ctx.send({ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }] } as never);
+      const card =
+        stored.state.status === 'active' && isReviewer(caller, stored, procedure)
+          ? await reviewCardFor(deps, caller, stored, procedure, stored.state.version)
+          : summaryCardFor(deps, stored, procedure);
+      await ctx.send({
+        type: 'message',
+        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
+      } as never);
     }
   };
 
@@ -253,7 +339,12 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
   const handle = async (req: Request, res: Response): Promise<void> => {
     const parsed = activityEnvelope.safeParse(req.body);
     if (!parsed.success) {
-      res.status(400).json({ error: `Not a Teams activity: ${parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}.` });
+      res.status(400).json({
+        error: `Not a Teams activity: ${parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || 'body'} ${i.message}`)
+          .join('; ')}.`,
+      });
       return;
     }
     const activity: ActivityEnvelope = parsed.data;

@@ -36,30 +36,57 @@ import { reviewCardFor, signatureCardFor, sourceOf, whatChanged, type CaseCardCo
  */
 
 export type CardActionResponse =
-  | { readonly statusCode: 200; readonly type: 'application/vnd.microsoft.card.adaptive'; readonly value: AdaptiveCardJson }
+  | {
+      readonly statusCode: 200;
+      readonly type: 'application/vnd.microsoft.card.adaptive';
+      readonly value: AdaptiveCardJson;
+    }
   | { readonly statusCode: 200; readonly type: 'application/vnd.microsoft.activity.message'; readonly value: string }
-  | { readonly statusCode: 400 | 500; readonly type: 'application/vnd.microsoft.error'; readonly value: { readonly code: string; readonly message: string } };
+  | {
+      readonly statusCode: 400 | 500;
+      readonly type: 'application/vnd.microsoft.error';
+      readonly value: { readonly code: string; readonly message: string };
+    };
 
 export interface CardActionDeps extends CaseCardContext {
   readonly useCases: UseCaseDeps;
 }
 
-const card = (value: AdaptiveCardJson): CardActionResponse => ({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value });
-const failure = (statusCode: 400 | 500, code: string, message: string): CardActionResponse => ({ statusCode, type: 'application/vnd.microsoft.error', value: { code, message } });
+const card = (value: AdaptiveCardJson): CardActionResponse => ({
+  statusCode: 200,
+  type: 'application/vnd.microsoft.card.adaptive',
+  value,
+});
+const failure = (statusCode: 400 | 500, code: string, message: string): CardActionResponse => ({
+  statusCode,
+  type: 'application/vnd.microsoft.error',
+  value: { code, message },
+});
 
 /** The invoke's value: `{ action: { type, verb, data } }`, anything else is refused. */
-const invokeValueSchema = z.object({
-  action: z.object({ verb: z.string().max(100).optional(), data: z.unknown().optional() }).loose(),
-}).loose();
+const invokeValueSchema = z
+  .object({
+    action: z.object({ verb: z.string().max(100).optional(), data: z.unknown().optional() }).loose(),
+  })
+  .loose();
 
 const envelopeSchema = z.object({ caseId: z.string().min(1).max(80), version: z.number().int().min(0) }).loose();
 
 export const UNKNOWN_PERSON_MESSAGE =
   'Trellis does not know who you are in Teams yet. Open Trellis from the Teams app bar once, or ask your course team to check that your sign-in name is on the case.';
 
-export async function handleCardAction(deps: CardActionDeps, caller: Caller | undefined, value: unknown): Promise<CardActionResponse> {
+export async function handleCardAction(
+  deps: CardActionDeps,
+  caller: Caller | undefined,
+  value: unknown,
+): Promise<CardActionResponse> {
   const invoke = invokeValueSchema.safeParse(value);
-  if (!invoke.success) return failure(400, 'bad_request', 'This card sent an action Trellis cannot read. Open the case in Trellis instead.');
+  if (!invoke.success)
+    return failure(
+      400,
+      'bad_request',
+      'This card sent an action Trellis cannot read. Open the case in Trellis instead.',
+    );
   if (!caller) return failure(400, 'unknown_person', UNKNOWN_PERSON_MESSAGE);
   const verb = invoke.data.action.verb ?? '';
   const parsed = parseCardAction(verb, invoke.data.action.data);
@@ -105,14 +132,22 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
   }
 }
 
-async function recordReview(deps: CardActionDeps, caller: Caller, data: CardActionData<'record_review'>): Promise<CardActionResponse> {
+async function recordReview(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: CardActionData<'record_review'>,
+): Promise<CardActionResponse> {
   const result = await runCaseCommand(deps.useCases, {
     caller,
     caseId: data.caseId,
     expectedVersion: data.version,
     command: 'record_review',
     input: {
-      progress: data.progress.map((p) => ({ targetId: p.targetId, rating: p.rating, ...(p.comment === undefined ? {} : { comment: p.comment }) })),
+      progress: data.progress.map((p) => ({
+        targetId: p.targetId,
+        rating: p.rating,
+        ...(p.comment === undefined ? {} : { comment: p.comment }),
+      })),
       ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
       ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
       attendees: data.attendees,
@@ -132,14 +167,28 @@ const ACKNOWLEDGE_ATTEMPTS = 3;
  * acknowledged on the case as it now is); the first acknowledgement stands and anyone after
  * is told who gave it.
  */
-async function acknowledge(deps: CardActionDeps, caller: Caller, data: CardActionData<'acknowledge'>): Promise<CardActionResponse> {
+async function acknowledge(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: CardActionData<'acknowledge'>,
+): Promise<CardActionResponse> {
   const { stored } = await loadVisibleCase(deps.useCases, caller, data.caseId);
   if (!isCourseTeamFor(caller, stored.state.placement.programme)) {
-    return failure(400, 'forbidden', 'Only the course team for this programme can acknowledge this. Open the case in Trellis to see what you can do.');
+    return failure(
+      400,
+      'forbidden',
+      'Only the course team for this programme can acknowledge this. Open the case in Trellis to see what you can do.',
+    );
   }
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await runCaseCommand(deps.useCases, { caller, caseId: data.caseId, expectedVersion: 'any', command: 'acknowledge_notice', input: { about: data.about } });
+      const result = await runCaseCommand(deps.useCases, {
+        caller,
+        caseId: data.caseId,
+        expectedVersion: 'any',
+        command: 'acknowledge_notice',
+        input: { about: data.about },
+      });
       const on = result.stored.state.acknowledgements.at(-1)?.on;
       const sentence = `You acknowledged this${on === undefined ? '' : ` on ${formatLongDate(on)}`}: the course team has it in hand.`;
       return card(noticeCard(deps, result.stored, result.procedure, data.about, sentence));
@@ -154,45 +203,105 @@ async function acknowledge(deps: CardActionDeps, caller: Caller, data: CardActio
 }
 
 /** The concern or overdue-review card as the case now is, without its Acknowledge button, with a sentence on top. */
-function noticeCard(deps: CardActionDeps, stored: StoredCase, procedure: Procedure, about: NoticeKind, sentence: string): AdaptiveCardJson {
+function noticeCard(
+  deps: CardActionDeps,
+  stored: StoredCase,
+  procedure: Procedure,
+  about: NoticeKind,
+  sentence: string,
+): AdaptiveCardJson {
   const source = sourceOf(deps, stored, procedure);
-  const base = about === 'concern_raised' ? buildConcernRaisedCard(concernRaisedView(source)) : buildOverdueEscalationCard(overdueEscalationView(source));
+  const base =
+    about === 'concern_raised'
+      ? buildConcernRaisedCard(concernRaisedView(source))
+      : buildOverdueEscalationCard(overdueEscalationView(source));
   return withNotice(withoutAction(base, 'acknowledge'), sentence);
 }
 
 /** A form that did not parse: the card again with the problem, when the case can be read. */
-async function invalidInput(deps: CardActionDeps, caller: Caller, verb: string, raw: unknown, message: string): Promise<CardActionResponse> {
+async function invalidInput(
+  deps: CardActionDeps,
+  caller: Caller,
+  verb: string,
+  raw: unknown,
+  message: string,
+): Promise<CardActionResponse> {
   const envelope = envelopeSchema.safeParse(raw);
   if (verb !== 'record_review' || !envelope.success) return failure(400, 'bad_request', message);
   const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, envelope.data.caseId);
   if (!isCurrentFor(stored.events, stored.state.version, envelope.data.version)) {
-    return card(await reviewCardFor(deps, caller, stored, procedure, envelope.data.version, whatChanged(stored, procedure, envelope.data.version)));
+    return card(
+      await reviewCardFor(
+        deps,
+        caller,
+        stored,
+        procedure,
+        envelope.data.version,
+        whatChanged(stored, procedure, envelope.data.version),
+      ),
+    );
   }
   return card(await reviewCardFor(deps, caller, stored, procedure, envelope.data.version, `Not saved: ${message}`));
 }
 
 /** The card as it now is, for the action that failed, with a sentence on top. */
-async function cardWithNotice(deps: CardActionDeps, caller: Caller, data: AnyCardActionData, stored: StoredCase, procedure: Procedure, sentence: string): Promise<CardActionResponse> {
+async function cardWithNotice(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: AnyCardActionData,
+  stored: StoredCase,
+  procedure: Procedure,
+  sentence: string,
+): Promise<CardActionResponse> {
   if (data.action === 'sign' || data.action === 'record_perceptions') {
-    return card(withNotice(signatureCardFor(deps, caller, stored, procedure, data.action === 'sign' ? data.role : ''), sentence));
+    return card(
+      withNotice(signatureCardFor(deps, caller, stored, procedure, data.action === 'sign' ? data.role : ''), sentence),
+    );
   }
   if (data.action === 'acknowledge') return card(noticeCard(deps, stored, procedure, data.about, sentence));
   return card(await reviewCardFor(deps, caller, stored, procedure, data.version, sentence));
 }
 
-async function answerFailure(deps: CardActionDeps, caller: Caller, data: AnyCardActionData | undefined, error: unknown): Promise<CardActionResponse> {
+async function answerFailure(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: AnyCardActionData | undefined,
+  error: unknown,
+): Promise<CardActionResponse> {
   try {
     if (error instanceof CaseNotFoundError) {
-      return failure(400, 'not_found', 'There is no case you can see for this card. It may have been removed, or you are not named on it; ask the course team if you should be.');
+      return failure(
+        400,
+        'not_found',
+        'There is no case you can see for this card. It may have been removed, or you are not named on it; ask the course team if you should be.',
+      );
     }
     if (error instanceof StaleCaseError && data) {
       const current = error.current;
       const procedure = deps.useCases.procedures.find((p) => p.id === current.state.procedureId);
-      if (procedure) return await cardWithNotice(deps, caller, data, current, procedure, whatChanged(current, procedure, data.version));
+      if (procedure)
+        return await cardWithNotice(
+          deps,
+          caller,
+          data,
+          current,
+          procedure,
+          whatChanged(current, procedure, data.version),
+        );
     }
     if (error instanceof InputError && data) {
       const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
-      return await cardWithNotice(deps, caller, data, stored, procedure, `Not saved: ${error.issues.slice(0, 3).map((i) => i.message).join('; ')}`);
+      return await cardWithNotice(
+        deps,
+        caller,
+        data,
+        stored,
+        procedure,
+        `Not saved: ${error.issues
+          .slice(0, 3)
+          .map((i) => i.message)
+          .join('; ')}`,
+      );
     }
     if (isDomainError(error) && data) {
       const status = problemFromDomainError(error).status;
@@ -203,11 +312,23 @@ async function answerFailure(deps: CardActionDeps, caller: Caller, data: AnyCard
       }
     }
     if (isGraphStoreError(error) && (error.code === 'throttled' || error.code === 'unavailable')) {
-      return failure(500, 'unavailable', 'Trellis could not reach its store just now, so it cannot confirm what was saved. Refresh the card in a minute to see the case as it is, then try again if needed.');
+      return failure(
+        500,
+        'unavailable',
+        'Trellis could not reach its store just now, so it cannot confirm what was saved. Refresh the card in a minute to see the case as it is, then try again if needed.',
+      );
     }
   } catch (inner) {
     error = inner;
   }
-  deps.useCases.logger.error('card action failed', { action: data?.action, caseId: data?.caseId, error: error instanceof Error ? error.message : String(error) });
-  return failure(500, 'internal_error', 'Trellis could not complete this. Refresh the card to see what was saved before trying again; if it keeps happening, tell your Trellis administrator.');
+  deps.useCases.logger.error('card action failed', {
+    action: data?.action,
+    caseId: data?.caseId,
+    error: error instanceof Error ? error.message : String(error),
+  });
+  return failure(
+    500,
+    'internal_error',
+    'Trellis could not complete this. Refresh the card to see what was saved before trying again; if it keeps happening, tell your Trellis administrator.',
+  );
 }

@@ -40,9 +40,15 @@ export function sourceOf(ctx: CaseCardContext, stored: StoredCase, procedure: Pr
 }
 
 /** Teams user ids of the case's reviewers, from their stored conversation references (refresh.userIds). */
-export async function reviewerTeamsIds(ctx: CaseCardContext, stored: StoredCase, procedure: Procedure): Promise<ReadonlyMap<string, string>> {
+export async function reviewerTeamsIds(
+  ctx: CaseCardContext,
+  stored: StoredCase,
+  procedure: Procedure,
+): Promise<ReadonlyMap<string, string>> {
   const reviewers = reviewersOf(procedure, stored.state);
-  const found = await Promise.all(reviewers.map(async (p) => [p.id.toLowerCase(), (await ctx.conversations.findPerson(p.id))?.teamsUserId] as const));
+  const found = await Promise.all(
+    reviewers.map(async (p) => [p.id.toLowerCase(), (await ctx.conversations.findPerson(p.id))?.teamsUserId] as const),
+  );
   return new Map(found.filter((entry): entry is readonly [string, string] => entry[1] !== undefined));
 }
 
@@ -61,7 +67,14 @@ export function reviewRecordedSince(stored: StoredCase, cardVersion: number) {
  * The review card as this person should see it now: the outcome once the review is recorded,
  * the form for a reviewer named on the case, the read-only view for anyone else.
  */
-export async function reviewCardFor(ctx: CaseCardContext, caller: Caller, stored: StoredCase, procedure: Procedure, cardVersion: number, notice?: string): Promise<AdaptiveCardJson> {
+export async function reviewCardFor(
+  ctx: CaseCardContext,
+  caller: Caller,
+  stored: StoredCase,
+  procedure: Procedure,
+  cardVersion: number,
+  notice?: string,
+): Promise<AdaptiveCardJson> {
   const source = sourceOf(ctx, stored, procedure);
   const review = reviewRecordedSince(stored, cardVersion);
   if (review) {
@@ -78,11 +91,19 @@ export async function reviewCardFor(ctx: CaseCardContext, caller: Caller, stored
 }
 
 /** After signing: the plan agreed card once everyone has signed, else the signer's card showing their signature. */
-export function signatureCardFor(ctx: CaseCardContext, caller: Caller, stored: StoredCase, procedure: Procedure, role: string): AdaptiveCardJson {
+export function signatureCardFor(
+  ctx: CaseCardContext,
+  caller: Caller,
+  stored: StoredCase,
+  procedure: Procedure,
+  role: string,
+): AdaptiveCardJson {
   const source = sourceOf(ctx, stored, procedure);
   const plan = stored.state.plan;
   if (plan?.agreedOn !== undefined) return buildPlanAgreedCard(planAgreedView(source));
-  const signer = stored.state.people.find((p) => p.id.toLowerCase() === caller.actor.id && p.role === role) ?? stored.state.people.find((p) => p.id.toLowerCase() === caller.actor.id);
+  const signer =
+    stored.state.people.find((p) => p.id.toLowerCase() === caller.actor.id && p.role === role) ??
+    stored.state.people.find((p) => p.id.toLowerCase() === caller.actor.id);
   if (!plan || !signer) return buildCaseSummaryCard(caseSummaryView(source));
   return buildSignatureRequestCard(signatureRequestView(source, signer));
 }
@@ -119,7 +140,8 @@ export function whatChanged(stored: StoredCase, procedure: Procedure, cardVersio
   for (const event of since) {
     const phrase = EVENT_PHRASES[event.type];
     if (phrase === undefined) continue;
-    const who = stored.state.people.find((p) => p.id.toLowerCase() === event.actorId.toLowerCase())?.name ?? event.actorId;
+    const who =
+      stored.state.people.find((p) => p.id.toLowerCase() === event.actorId.toLowerCase())?.name ?? event.actorId;
     const text = `${plainCardText(who)} ${phrase}`;
     if (!parts.includes(text)) parts.push(text);
   }

@@ -28,7 +28,12 @@ export const DEFAULT_BOT_SERVICE_URL = 'https://smba.trafficmanager.net/teams';
 
 export function botSettingsFromEnv(
   env: Readonly<Record<string, string | undefined>>,
-  defaults: { readonly clientId: string; readonly tenantId: string; readonly graphClientId: string | undefined; readonly graphClientSecret: string | undefined },
+  defaults: {
+    readonly clientId: string;
+    readonly tenantId: string;
+    readonly graphClientId: string | undefined;
+    readonly graphClientSecret: string | undefined;
+  },
   problems: string[],
 ): BotSettings {
   const value = (name: string): string => (env[name] ?? '').trim();
@@ -41,9 +46,14 @@ export function botSettingsFromEnv(
   const rawAppRoles = (value('BOT_APP_ROLES') || 'graph').toLowerCase();
   const appRoles = BOT_APP_ROLE_SOURCES.find((source) => source === rawAppRoles);
   if (!GUID.test(clientId)) problems.push(`BOT_ID must be a GUID (the bot's Entra app id), got "${clientId}"`);
-  if (clientSecret === '') problems.push('BOT_PASSWORD is missing (the bot registration’s client secret; not needed when BOT_ID is the Graph app)');
-  if (teamsAppId !== undefined && !GUID.test(teamsAppId)) problems.push(`TEAMS_APP_ID must be a GUID, got "${teamsAppId}"`);
-  if (!/^https:\/\/\S+$/.test(serviceUrl)) problems.push(`BOT_SERVICE_URL must be an https:// address, got "${serviceUrl}"`);
+  if (clientSecret === '')
+    problems.push(
+      'BOT_PASSWORD is missing (the bot registration’s client secret; not needed when BOT_ID is the Graph app)',
+    );
+  if (teamsAppId !== undefined && !GUID.test(teamsAppId))
+    problems.push(`TEAMS_APP_ID must be a GUID, got "${teamsAppId}"`);
+  if (!/^https:\/\/\S+$/.test(serviceUrl))
+    problems.push(`BOT_SERVICE_URL must be an https:// address, got "${serviceUrl}"`);
   if (appRoles === undefined) problems.push(`BOT_APP_ROLES must be "graph" or "off", got "${rawAppRoles}"`);
   return { clientId, clientSecret, tenantId, teamsAppId, serviceUrl, appRoles: appRoles ?? 'off' };
 }

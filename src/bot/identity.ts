@@ -31,7 +31,10 @@ export interface ResolvedUser {
 }
 
 /** `lookupMember` asks Teams (one round trip): only called when nothing stored answers. */
-export type IdentityResolver = (user: TeamsUser, lookupMember: () => Promise<MemberInfo | undefined>) => Promise<ResolvedUser | undefined>;
+export type IdentityResolver = (
+  user: TeamsUser,
+  lookupMember: () => Promise<MemberInfo | undefined>,
+) => Promise<ResolvedUser | undefined>;
 
 export interface DirectoryPerson {
   readonly upn: string;
@@ -98,7 +101,10 @@ export interface TenantIdentityOptions {
  * programmes come from the same configuration REST callers get theirs from, so a person has
  * the same Caller in the bot as in the tab.
  */
-export function tenantIdentity(store: ConversationStore, options: TenantIdentityOptions = { programmes: [] }): IdentityResolver {
+export function tenantIdentity(
+  store: ConversationStore,
+  options: TenantIdentityOptions = { programmes: [] },
+): IdentityResolver {
   return async (user, lookupMember) => {
     const objectId = user.aadObjectId?.trim() ?? '';
     if (objectId === '') return undefined;
@@ -120,6 +126,12 @@ export function tenantIdentity(store: ConversationStore, options: TenantIdentity
       });
     }
     const appRoles = [...new Set((await roles).map((r) => APP_ROLES[r]))];
-    return { caller: { actor: { id: person.upn.trim().toLowerCase(), name: person.name, appRoles }, programmes: options.programmes }, person };
+    return {
+      caller: {
+        actor: { id: person.upn.trim().toLowerCase(), name: person.name, appRoles },
+        programmes: options.programmes,
+      },
+      person,
+    };
   };
 }

@@ -33,11 +33,27 @@ const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 const THUMBNAIL = 'application/vnd.microsoft.card.thumbnail';
 
 export type ComposeResponse =
-  | { readonly composeExtension: { readonly type: 'result'; readonly attachmentLayout: 'list'; readonly attachments: readonly unknown[] } }
+  | {
+      readonly composeExtension: {
+        readonly type: 'result';
+        readonly attachmentLayout: 'list';
+        readonly attachments: readonly unknown[];
+      };
+    }
   | { readonly composeExtension: { readonly type: 'message'; readonly text: string } };
 
 export type TaskResponse =
-  | { readonly task: { readonly type: 'continue'; readonly value: { readonly title: string; readonly height: 'large' | 'medium'; readonly width: 'medium' | 'large'; readonly card: { readonly contentType: typeof ADAPTIVE; readonly content: AdaptiveCardJson } } } }
+  | {
+      readonly task: {
+        readonly type: 'continue';
+        readonly value: {
+          readonly title: string;
+          readonly height: 'large' | 'medium';
+          readonly width: 'medium' | 'large';
+          readonly card: { readonly contentType: typeof ADAPTIVE; readonly content: AdaptiveCardJson };
+        };
+      };
+    }
   | { readonly task: { readonly type: 'message'; readonly value: string } };
 
 /** The dialog's "Your role" choice for the course team, who need not be named on the case (a choice value cannot be empty). */
@@ -46,13 +62,22 @@ const NOT_ON_CASE = '(course team)';
 const message = (text: string): ComposeResponse => ({ composeExtension: { type: 'message', text } });
 const taskMessage = (text: string): TaskResponse => ({ task: { type: 'message', value: text } });
 
-const queryValueSchema = z.object({
-  commandId: z.string().max(100).optional(),
-  parameters: z.array(z.object({ name: z.string().max(100), value: z.unknown() }).loose()).max(10).optional(),
-}).loose();
+const queryValueSchema = z
+  .object({
+    commandId: z.string().max(100).optional(),
+    parameters: z
+      .array(z.object({ name: z.string().max(100), value: z.unknown() }).loose())
+      .max(10)
+      .optional(),
+  })
+  .loose();
 
 /** composeExtension/query: cases the caller may see whose trainee or reference matches. */
-export async function searchCases(deps: MessageExtensionDeps, caller: Caller | undefined, value: unknown): Promise<ComposeResponse> {
+export async function searchCases(
+  deps: MessageExtensionDeps,
+  caller: Caller | undefined,
+  value: unknown,
+): Promise<ComposeResponse> {
   const parsed = queryValueSchema.safeParse(value);
   if (!parsed.success || (parsed.data.commandId !== undefined && parsed.data.commandId !== SEARCH_COMMAND_ID)) {
     return message('Trellis could not read this search. Type part of a trainee’s name or a case reference.');
@@ -68,7 +93,13 @@ export async function searchCases(deps: MessageExtensionDeps, caller: Caller | u
     limit: String(SEARCH_RESULTS),
   });
   const attachments = await Promise.all(page.items.map((summary) => resultFor(deps, summary)));
-  return { composeExtension: { type: 'result', attachmentLayout: 'list', attachments: attachments.filter((a) => a !== undefined) } };
+  return {
+    composeExtension: {
+      type: 'result',
+      attachmentLayout: 'list',
+      attachments: attachments.filter((a) => a !== undefined),
+    },
+  };
 }
 
 async function resultFor(deps: MessageExtensionDeps, summary: CaseSummary): Promise<unknown> {
@@ -81,28 +112,60 @@ async function resultFor(deps: MessageExtensionDeps, summary: CaseSummary): Prom
     preview: {
       contentType: THUMBNAIL,
       // Thumbnail cards render text as plain text with limited HTML: names are made plain and HTML-escaped.
-      content: { title: htmlText(`${summary.traineeName} · ${summary.reference}`), text: htmlText(`${summary.school} · ${procedure.provider.shortName}`) },
+      content: {
+        title: htmlText(`${summary.traineeName} · ${summary.reference}`),
+        text: htmlText(`${summary.school} · ${procedure.provider.shortName}`),
+      },
     },
   };
 }
 
 function htmlText(text: string): string {
-  return plainCardText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').slice(0, 300);
+  return plainCardText(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .slice(0, 300);
 }
 
 // ---- Raise a concern --------------------------------------------------------------------
 
-const fetchValueSchema = z.object({
-  commandId: z.string().max(100).optional(),
-  messagePayload: z.object({
-    id: z.string().max(200).optional(),
-    body: z.object({ content: z.string().max(100_000).optional(), contentType: z.string().max(40).optional() }).loose().optional(),
-    from: z.object({ user: z.object({ id: z.string().max(200).optional(), displayName: z.string().max(300).optional(), aadObjectId: z.string().max(100).optional() }).loose().optional() }).loose().nullish(),
-  }).loose().optional(),
-}).loose();
+const fetchValueSchema = z
+  .object({
+    commandId: z.string().max(100).optional(),
+    messagePayload: z
+      .object({
+        id: z.string().max(200).optional(),
+        body: z
+          .object({ content: z.string().max(100_000).optional(), contentType: z.string().max(40).optional() })
+          .loose()
+          .optional(),
+        from: z
+          .object({
+            user: z
+              .object({
+                id: z.string().max(200).optional(),
+                displayName: z.string().max(300).optional(),
+                aadObjectId: z.string().max(100).optional(),
+              })
+              .loose()
+              .optional(),
+          })
+          .loose()
+          .nullish(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
 
 /** The message's author, resolved to a sign-in name where Trellis knows them. */
-export type AuthorLookup = (author: { readonly id: string | undefined; readonly aadObjectId: string | undefined; readonly name: string | undefined }) => Promise<string | undefined>;
+export type AuthorLookup = (author: {
+  readonly id: string | undefined;
+  readonly aadObjectId: string | undefined;
+  readonly name: string | undefined;
+}) => Promise<string | undefined>;
 
 export interface ConcernDraft {
   readonly procedureId: string;
@@ -133,12 +196,18 @@ export function messageText(html: string): string {
 }
 
 /** composeExtension/fetchTask for "Raise a concern": the dialog, prefilled. */
-export async function openConcernDialog(deps: MessageExtensionDeps, caller: Caller | undefined, value: unknown, authorUpn: AuthorLookup): Promise<TaskResponse> {
+export async function openConcernDialog(
+  deps: MessageExtensionDeps,
+  caller: Caller | undefined,
+  value: unknown,
+  authorUpn: AuthorLookup,
+): Promise<TaskResponse> {
   const parsed = fetchValueSchema.safeParse(value);
   if (!parsed.success || (parsed.data.commandId !== undefined && parsed.data.commandId !== RAISE_CONCERN_COMMAND_ID)) {
     return taskMessage('Trellis could not read this message. Open Trellis and raise the concern there.');
   }
-  if (!caller) return taskMessage('Trellis does not know who you are in Teams yet, so it cannot raise a concern for you.');
+  if (!caller)
+    return taskMessage('Trellis does not know who you are in Teams yet, so it cannot raise a concern for you.');
   const payload = parsed.data.messagePayload;
   const concern = messageText(payload?.body?.content ?? '');
   const author = payload?.from?.user;
@@ -152,22 +221,47 @@ export async function openConcernDialog(deps: MessageExtensionDeps, caller: Call
     concern,
     messageId: payload?.id ?? '',
   };
-  const upn = author ? await authorUpn({ id: author.id, aadObjectId: author.aadObjectId, name: author.displayName }) : undefined;
+  const upn = author
+    ? await authorUpn({ id: author.id, aadObjectId: author.aadObjectId, name: author.displayName })
+    : undefined;
   const prefilled = upn ? await traineeDraft(deps, caller, upn, author?.displayName) : undefined;
   return concernDialog(deps.useCases.procedures, { ...draft, ...prefilled });
 }
 
 /** Where the author is a trainee on a case the caller can see: their name, programme and school. */
-async function traineeDraft(deps: MessageExtensionDeps, caller: Caller, upn: string, displayName: string | undefined): Promise<Partial<ConcernDraft> | undefined> {
+async function traineeDraft(
+  deps: MessageExtensionDeps,
+  caller: Caller,
+  upn: string,
+  displayName: string | undefined,
+): Promise<Partial<ConcernDraft> | undefined> {
   const page = await deps.useCases.repository.list({ personId: upn, limit: 20 });
   const theirs = page.items.find(
-    (s) => s.traineeId.toLowerCase() === upn && accessTo(caller, s, traineeRolesOf(deps.useCases.procedures, s.procedureId)) !== 'none',
+    (s) =>
+      s.traineeId.toLowerCase() === upn &&
+      accessTo(caller, s, traineeRolesOf(deps.useCases.procedures, s.procedureId)) !== 'none',
   );
   if (!theirs) return undefined;
-  return { procedureId: theirs.procedureId, traineeName: theirs.traineeName || displayName || '', traineeEmail: upn, programme: theirs.programme, school: theirs.school };
+  return {
+    procedureId: theirs.procedureId,
+    traineeName: theirs.traineeName || displayName || '',
+    traineeEmail: upn,
+    programme: theirs.programme,
+    school: theirs.school,
+  };
 }
 
-const textInput = (id: string, label: string, value: string, options: { readonly required?: boolean; readonly multiline?: boolean; readonly max?: number; readonly placeholder?: string } = {}) => ({
+const textInput = (
+  id: string,
+  label: string,
+  value: string,
+  options: {
+    readonly required?: boolean;
+    readonly multiline?: boolean;
+    readonly max?: number;
+    readonly placeholder?: string;
+  } = {},
+) => ({
   type: 'Input.Text',
   id,
   label,
@@ -188,14 +282,35 @@ export function concernDialog(procedures: readonly Procedure[], draft: ConcernDr
   const procedure = procedures.find((p) => p.id === draft.procedureId) ?? procedures[0];
   const body: unknown[] = [
     { type: 'TextBlock', text: 'Raise a concern', weight: 'Bolder', size: 'Medium', wrap: true },
-    { type: 'TextBlock', text: 'This opens a draft case. The plan is completed and signed in Trellis.', wrap: true, isSubtle: true },
+    {
+      type: 'TextBlock',
+      text: 'This opens a draft case. The plan is completed and signed in Trellis.',
+      wrap: true,
+      isSubtle: true,
+    },
   ];
   if (problem) {
-    body.push({ type: 'Container', style: 'attention', items: [{ type: 'TextBlock', text: cardText(problem, 600), wrap: true, weight: 'Bolder' }] });
+    body.push({
+      type: 'Container',
+      style: 'attention',
+      items: [{ type: 'TextBlock', text: cardText(problem, 600), wrap: true, weight: 'Bolder' }],
+    });
   }
   body.push(
-    { type: 'Input.ChoiceSet', id: 'procedureId', label: 'Procedure', isRequired: true, errorMessage: 'Choose a procedure.', value: procedure?.id ?? '', choices: procedures.map((p) => ({ title: plainCardText(`${p.name} (${p.provider.shortName})`), value: p.id })) },
-    textInput('reference', 'Case reference', draft.reference, { required: true, max: 60, placeholder: 'e.g. BCU-RIT-2027-031' }),
+    {
+      type: 'Input.ChoiceSet',
+      id: 'procedureId',
+      label: 'Procedure',
+      isRequired: true,
+      errorMessage: 'Choose a procedure.',
+      value: procedure?.id ?? '',
+      choices: procedures.map((p) => ({ title: plainCardText(`${p.name} (${p.provider.shortName})`), value: p.id })),
+    },
+    textInput('reference', 'Case reference', draft.reference, {
+      required: true,
+      max: 60,
+      placeholder: 'e.g. BCU-RIT-2027-031',
+    }),
     textInput('traineeName', 'Trainee’s name', draft.traineeName, { required: true }),
     textInput('traineeEmail', 'Trainee’s sign-in (email)', draft.traineeEmail, { required: true, max: 320 }),
     textInput('programme', 'Programme', draft.programme, { required: true }),
@@ -209,8 +324,23 @@ export function concernDialog(procedures: readonly Procedure[], draft: ConcernDr
       separator: true,
       items: [
         { type: 'TextBlock', text: cardText(`For ${p.name}`, 200), weight: 'Bolder', wrap: true },
-        { type: 'Input.ChoiceSet', id: `reasons_${p.id}`, label: 'Reasons', isMultiSelect: true, choices: p.reasons.map((r) => ({ title: plainCardText(r.label), value: r.id })) },
-        { type: 'Input.ChoiceSet', id: `myRole_${p.id}`, label: 'Your role on the case', choices: [{ title: 'Course team (not on the case)', value: NOT_ON_CASE }, ...staff.map((r) => ({ title: plainCardText(r.label), value: r.id }))], value: NOT_ON_CASE },
+        {
+          type: 'Input.ChoiceSet',
+          id: `reasons_${p.id}`,
+          label: 'Reasons',
+          isMultiSelect: true,
+          choices: p.reasons.map((r) => ({ title: plainCardText(r.label), value: r.id })),
+        },
+        {
+          type: 'Input.ChoiceSet',
+          id: `myRole_${p.id}`,
+          label: 'Your role on the case',
+          choices: [
+            { title: 'Course team (not on the case)', value: NOT_ON_CASE },
+            ...staff.map((r) => ({ title: plainCardText(r.label), value: r.id })),
+          ],
+          value: NOT_ON_CASE,
+        },
         ...staff
           .filter((r) => r.requiredOnCase)
           .flatMap((r) => [
@@ -227,13 +357,25 @@ export function concernDialog(procedures: readonly Procedure[], draft: ConcernDr
     body,
     actions: [{ type: 'Action.Submit', title: 'Open draft case', data: { messageId: draft.messageId } }],
   };
-  return { task: { type: 'continue', value: { title: 'Raise a concern', height: 'large', width: 'medium', card: { contentType: ADAPTIVE, content: card } } } };
+  return {
+    task: {
+      type: 'continue',
+      value: {
+        title: 'Raise a concern',
+        height: 'large',
+        width: 'medium',
+        card: { contentType: ADAPTIVE, content: card },
+      },
+    },
+  };
 }
 
-const submitSchema = z.object({
-  commandId: z.string().max(100).optional(),
-  data: z.record(z.string(), z.unknown()),
-}).loose();
+const submitSchema = z
+  .object({
+    commandId: z.string().max(100).optional(),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .loose();
 
 const str = (data: Readonly<Record<string, unknown>>, key: string, max = 4000): string => {
   const v = data[key];
@@ -248,12 +390,17 @@ function caseIdFor(caller: Caller, messageId: string, reference: string): string
 }
 
 /** composeExtension/submitAction: opens the draft case; problems come back in the dialog. */
-export async function submitConcern(deps: MessageExtensionDeps, caller: Caller | undefined, value: unknown): Promise<TaskResponse> {
+export async function submitConcern(
+  deps: MessageExtensionDeps,
+  caller: Caller | undefined,
+  value: unknown,
+): Promise<TaskResponse> {
   const parsed = submitSchema.safeParse(value);
   if (!parsed.success || (parsed.data.commandId !== undefined && parsed.data.commandId !== RAISE_CONCERN_COMMAND_ID)) {
     return taskMessage('Trellis could not read this form. Open Trellis and raise the concern there.');
   }
-  if (!caller) return taskMessage('Trellis does not know who you are in Teams yet, so it cannot raise a concern for you.');
+  if (!caller)
+    return taskMessage('Trellis does not know who you are in Teams yet, so it cannot raise a concern for you.');
   const data = parsed.data.data;
   const procedures = deps.useCases.procedures;
   const draft: ConcernDraft = {
@@ -272,28 +419,59 @@ export async function submitConcern(deps: MessageExtensionDeps, caller: Caller |
   const chosenRole = str(data, `myRole_${procedure.id}`, 60);
   const myRole = chosenRole === NOT_ON_CASE ? '' : chosenRole;
   const people: { role: string; id: string; name: string; email: string }[] = [
-    { role: traineeRole?.id ?? 'trainee', id: draft.traineeEmail.toLowerCase(), name: draft.traineeName, email: draft.traineeEmail },
+    {
+      role: traineeRole?.id ?? 'trainee',
+      id: draft.traineeEmail.toLowerCase(),
+      name: draft.traineeName,
+      email: draft.traineeEmail,
+    },
   ];
-  if (myRole !== '') people.push({ role: myRole, id: caller.actor.id, name: caller.actor.name, email: caller.actor.id });
+  if (myRole !== '')
+    people.push({ role: myRole, id: caller.actor.id, name: caller.actor.name, email: caller.actor.id });
   for (const role of procedure.roles.filter((r) => r.side !== 'trainee' && r.requiredOnCase && r.id !== myRole)) {
     const email = str(data, `email_${procedure.id}_${role.id}`, 320);
     if (email === '') continue;
-    people.push({ role: role.id, id: email.toLowerCase(), name: str(data, `name_${procedure.id}_${role.id}`, 200) || email, email });
+    people.push({
+      role: role.id,
+      id: email.toLowerCase(),
+      name: str(data, `name_${procedure.id}_${role.id}`, 200) || email,
+      email,
+    });
   }
-  const reasons = str(data, `reasons_${procedure.id}`, 1000).split(',').map((r) => r.trim()).filter((r) => r !== '');
-  const body = { procedureId: procedure.id, reference: draft.reference, reasons, people, placement: { school: draft.school, programme: draft.programme } };
+  const reasons = str(data, `reasons_${procedure.id}`, 1000)
+    .split(',')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  const body = {
+    procedureId: procedure.id,
+    reference: draft.reference,
+    reasons,
+    people,
+    placement: { school: draft.school, programme: draft.programme },
+  };
   try {
     const caseId = caseIdFor(caller, draft.messageId, draft.reference);
     const opened = await openCase(deps.useCases, caller, body, ...(caseId === undefined ? [] : [caseId]));
     let statementSaved = draft.concern === '';
     if (!statementSaved) {
       try {
-        await runCaseCommand(deps.useCases, { caller, caseId: opened.stored.state.id, expectedVersion: opened.stored.state.version, command: 'edit_plan', input: { plan: { concernStatement: draft.concern } } });
+        await runCaseCommand(deps.useCases, {
+          caller,
+          caseId: opened.stored.state.id,
+          expectedVersion: opened.stored.state.version,
+          command: 'edit_plan',
+          input: { plan: { concernStatement: draft.concern } },
+        });
         statementSaved = true;
       } catch (error) {
         // A repeated submission: the case is already past the draft this dialog made.
-        if (error instanceof StaleCaseError && error.current.state.plan?.content.concernStatement === draft.concern) statementSaved = true;
-        else deps.useCases.logger.warn('concern statement not saved', { caseId: opened.stored.state.id, error: error instanceof Error ? error.message : String(error) });
+        if (error instanceof StaleCaseError && error.current.state.plan?.content.concernStatement === draft.concern)
+          statementSaved = true;
+        else
+          deps.useCases.logger.warn('concern statement not saved', {
+            caseId: opened.stored.state.id,
+            error: error instanceof Error ? error.message : String(error),
+          });
       }
     }
     return taskMessage(
@@ -301,7 +479,14 @@ export async function submitConcern(deps: MessageExtensionDeps, caller: Caller |
     );
   } catch (error) {
     if (error instanceof InputError) {
-      return concernDialog(procedures, draft, `Not opened: ${error.issues.slice(0, 3).map((i) => `${fieldName(i.path)} ${i.message}`).join('; ')}.`);
+      return concernDialog(
+        procedures,
+        draft,
+        `Not opened: ${error.issues
+          .slice(0, 3)
+          .map((i) => `${fieldName(i.path)} ${i.message}`)
+          .join('; ')}.`,
+      );
     }
     if (isDomainError(error)) return concernDialog(procedures, draft, `Not opened: ${error.message}`);
     throw error;

@@ -60,26 +60,45 @@ export class NoConversationError extends Error {
 
 export function createCardSenders(deps: CardSenderDeps): CardSenders {
   const chat: Sender = async (notification) => {
-    if (notification.recipient.kind !== 'person') throw new Error(`A chat card needs a person, not ${notification.recipient.kind}.`);
+    if (notification.recipient.kind !== 'person')
+      throw new Error(`A chat card needs a person, not ${notification.recipient.kind}.`);
     const loaded = await load(deps, notification.caseId);
     const recipient = notification.recipient;
     const person = await conversationWith(deps, recipient.personId || recipient.email, recipient.name);
     const card = await cardFor(deps, notification, loaded, recipient.personId || recipient.email);
-    await send(deps, person.serviceUrl ?? deps.defaultServiceUrl(), person.conversationId ?? '', card, notification.subject);
+    await send(
+      deps,
+      person.serviceUrl ?? deps.defaultServiceUrl(),
+      person.conversationId ?? '',
+      card,
+      notification.subject,
+    );
   };
   const channel: Sender = async (notification) => {
-    if (notification.recipient.kind !== 'course_team_channel') throw new Error(`A channel card needs a course team channel, not ${notification.recipient.kind}.`);
+    if (notification.recipient.kind !== 'course_team_channel')
+      throw new Error(`A channel card needs a course team channel, not ${notification.recipient.kind}.`);
     const where = await deps.conversations.findChannel(notification.recipient.programme);
     if (!where) {
-      throw new NoConversationError(`No Teams channel is linked for "${notification.recipient.programme}": add Trellis to the course team's channel, or type "use this channel for ${notification.recipient.programme}" to it there.`);
+      throw new NoConversationError(
+        `No Teams channel is linked for "${notification.recipient.programme}": add Trellis to the course team's channel, or type "use this channel for ${notification.recipient.programme}" to it there.`,
+      );
     }
     const loaded = await load(deps, notification.caseId);
-    await send(deps, where.serviceUrl, where.conversationId, await cardFor(deps, notification, loaded, undefined), notification.subject);
+    await send(
+      deps,
+      where.serviceUrl,
+      where.conversationId,
+      await cardFor(deps, notification, loaded, undefined),
+      notification.subject,
+    );
   };
   return { chat_card: chat, channel_card: channel };
 }
 
-async function load(deps: CardSenderDeps, caseId: string): Promise<{ readonly stored: StoredCase; readonly procedure: Procedure }> {
+async function load(
+  deps: CardSenderDeps,
+  caseId: string,
+): Promise<{ readonly stored: StoredCase; readonly procedure: Procedure }> {
   const stored = await deps.useCases.repository.find(caseId);
   if (!stored) throw new Error(`Case ${caseId} no longer exists.`);
   const procedure = deps.useCases.procedures.find((p) => p.id === stored.state.procedureId);
@@ -88,15 +107,23 @@ async function load(deps: CardSenderDeps, caseId: string): Promise<{ readonly st
 }
 
 /** The card a notification becomes; the recipient's own view where it differs by person. */
-async function cardFor(deps: CardSenderDeps, notification: Notification, loaded: { readonly stored: StoredCase; readonly procedure: Procedure }, personId: string | undefined): Promise<AdaptiveCardJson> {
+async function cardFor(
+  deps: CardSenderDeps,
+  notification: Notification,
+  loaded: { readonly stored: StoredCase; readonly procedure: Procedure },
+  personId: string | undefined,
+): Promise<AdaptiveCardJson> {
   const { stored, procedure } = loaded;
   const source = sourceOf(deps, stored, procedure);
   const state = stored.state;
-  const kind: NotificationKind = notification.kind === 'trainee_informed' ? (notification.about ?? 'case_opened') : notification.kind;
-  const person = personId === undefined ? undefined : state.people.find((p) => p.id.toLowerCase() === personId.toLowerCase());
+  const kind: NotificationKind =
+    notification.kind === 'trainee_informed' ? (notification.about ?? 'case_opened') : notification.kind;
+  const person =
+    personId === undefined ? undefined : state.people.find((p) => p.id.toLowerCase() === personId.toLowerCase());
   switch (kind) {
     case 'signature_needed':
-      if (person && state.plan && state.plan.agreedOn === undefined) return buildSignatureRequestCard(signatureRequestView(source, person));
+      if (person && state.plan && state.plan.agreedOn === undefined)
+        return buildSignatureRequestCard(signatureRequestView(source, person));
       break;
     case 'review_coming_up':
       // A reminder, not yet the form: its "Complete the review" (open_review) brings the form
@@ -106,11 +133,16 @@ async function cardFor(deps: CardSenderDeps, notification: Notification, loaded:
     case 'review_due_today':
     case 'review_overdue':
     case 'review_escalation': {
-      if (personId === undefined && (kind === 'review_overdue' || kind === 'review_escalation')) return buildOverdueEscalationCard(overdueEscalationView(source));
+      if (personId === undefined && (kind === 'review_overdue' || kind === 'review_escalation'))
+        return buildOverdueEscalationCard(overdueEscalationView(source));
       if (state.status !== 'active') break;
       const ids = await reviewerTeamsIds(deps, stored, procedure);
-      const reviewer = person !== undefined && reviewersOf(procedure, state).some((r) => r.id.toLowerCase() === person.id.toLowerCase());
-      return buildReviewFormCard(reviewFormView(source, { editable: reviewer, teamsUserIdOf: (p) => ids.get(p.id.toLowerCase()) }));
+      const reviewer =
+        person !== undefined &&
+        reviewersOf(procedure, state).some((r) => r.id.toLowerCase() === person.id.toLowerCase());
+      return buildReviewFormCard(
+        reviewFormView(source, { editable: reviewer, teamsUserIdOf: (p) => ids.get(p.id.toLowerCase()) }),
+      );
     }
     case 'case_opened':
       return buildConcernRaisedCard(concernRaisedView(source));
@@ -129,7 +161,9 @@ async function cardFor(deps: CardSenderDeps, notification: Notification, loaded:
     case 'placement_suspended': {
       const suspended = state.placementSuspended;
       if (suspended === undefined) break;
-      const forTrainee = notification.kind === 'trainee_informed' || (person !== undefined && procedure.roles.find((r) => r.id === person.role)?.side === 'trainee');
+      const forTrainee =
+        notification.kind === 'trainee_informed' ||
+        (person !== undefined && procedure.roles.find((r) => r.id === person.role)?.side === 'trainee');
       return buildPlacementSuspendedCard(placementSuspendedView(source, suspended, forTrainee ? 'trainee' : 'staff'));
     }
     case 'review_date_set':
@@ -153,14 +187,24 @@ async function conversationWith(deps: CardSenderDeps, upn: string, name: string)
   const stored = await deps.conversations.findPerson(upn);
   if (stored?.conversationId !== undefined) return stored;
   const graph = deps.graph;
-  if (!graph) throw new NoConversationError(`${name} has not opened Trellis in Teams yet, so there is no chat to send the card to.`);
+  if (!graph)
+    throw new NoConversationError(
+      `${name} has not opened Trellis in Teams yet, so there is no chat to send the card to.`,
+    );
   const user = `/users/${encodeURIComponent(upn)}/teamwork/installedApps`;
   try {
-    await graph.client.api(user).post({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${graph.teamsAppId}` });
+    await graph.client
+      .api(user)
+      .post({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${graph.teamsAppId}` });
   } catch (error) {
     if ((error as { statusCode?: unknown }).statusCode !== 409) throw error;
   }
-  const installs = installationsSchema.parse(await graph.client.api(user).filter(`teamsApp/id eq '${graph.teamsAppId.replace(/'/g, "''")}'`).get());
+  const installs = installationsSchema.parse(
+    await graph.client
+      .api(user)
+      .filter(`teamsApp/id eq '${graph.teamsAppId.replace(/'/g, "''")}'`)
+      .get(),
+  );
   const install = installs.value[0];
   if (!install) throw new Error(`Trellis could not be installed for ${name}.`);
   const chat = chatSchema.parse(await graph.client.api(`${user}/${encodeURIComponent(install.id)}/chat`).get());
@@ -175,7 +219,13 @@ async function conversationWith(deps: CardSenderDeps, upn: string, name: string)
   });
 }
 
-async function send(deps: CardSenderDeps, serviceUrl: string, conversationId: string, card: AdaptiveCardJson, summary: string): Promise<void> {
+async function send(
+  deps: CardSenderDeps,
+  serviceUrl: string,
+  conversationId: string,
+  card: AdaptiveCardJson,
+  summary: string,
+): Promise<void> {
   if (conversationId === '') throw new NoConversationError('There is no conversation to send the card to.');
   const connector = new ConnectorClient(serviceUrl, deps.http);
   await connector.conversations.createActivity(conversationId, {

@@ -30,7 +30,10 @@ export const ACKNOWLEDGEABLE = NOTICE_KINDS;
 
 /** Card inputs arrive as strings; an input left empty may arrive as "" or not at all. */
 const optionalInput = (max: number) =>
-  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().max(max).optional());
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.string().trim().max(max).optional(),
+  );
 
 const envelope = {
   caseId: z.string().min(1).max(80),
@@ -71,10 +74,18 @@ const recordReviewData = z
     const progress = data.targetIds.map((targetId) => {
       const rating = z.enum(PROGRESS_RATINGS).safeParse(record[ratingInputId(targetId)]);
       if (!rating.success) {
-        ctx.addIssue({ code: 'custom', path: [ratingInputId(targetId)], message: 'Choose met, partly met or not met for every target.' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [ratingInputId(targetId)],
+          message: 'Choose met, partly met or not met for every target.',
+        });
       }
       const comment = optionalInput(2000).safeParse(record[commentInputId(targetId)]);
-      return { targetId, rating: rating.success ? rating.data : ('not_met' as const), comment: comment.success ? comment.data : undefined };
+      return {
+        targetId,
+        rating: rating.success ? rating.data : ('not_met' as const),
+        comment: comment.success ? comment.data : undefined,
+      };
     });
     return {
       action: data.action,
@@ -84,7 +95,10 @@ const recordReviewData = z
       evidence: data.evidence,
       nextSteps: data.nextSteps,
       outcomeId: data.outcomeId,
-      attendees: (data.attendees ?? '').split(',').map((a) => a.trim()).filter((a) => a.length > 0),
+      attendees: (data.attendees ?? '')
+        .split(',')
+        .map((a) => a.trim())
+        .filter((a) => a.length > 0),
     };
   });
 
@@ -133,13 +147,22 @@ export function parseCardAction(verb: string, data: unknown): ParsedCardAction {
   if (!action) return { ok: false, message: `Unknown card action "${verb}".`, issues: [] };
   const parsed = CARD_ACTION_SCHEMAS[action].safeParse(data);
   if (!parsed.success) {
-    return { ok: false, message: parsed.error.issues[0]?.message ?? 'The card data is not valid.', issues: parsed.error.issues };
+    return {
+      ok: false,
+      message: parsed.error.issues[0]?.message ?? 'The card data is not valid.',
+      issues: parsed.error.issues,
+    };
   }
   // The verb decides the schema, and each schema's `action` literal equals its key.
   return { ok: true, data: parsed.data };
 }
 
 /** The `data` an Action.Execute carries: the verb's fields without the form inputs. */
-export function actionData(action: CardAction, caseId: string, version: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function actionData(
+  action: CardAction,
+  caseId: string,
+  version: number,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { action, caseId, version, ...extra };
 }

@@ -54,7 +54,10 @@ export function clipText(text: string, max: number): string {
   // Code points, not UTF-16 units, so an emoji is never cut in half.
   const points = Array.from(trimmed);
   if (points.length <= max) return trimmed;
-  return `${points.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  return `${points
+    .slice(0, Math.max(0, max - 1))
+    .join('')
+    .trimEnd()}…`;
 }
 
 /** Clip, then escape: the usual path for user text into a TextBlock. */

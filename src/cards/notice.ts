@@ -19,7 +19,8 @@ export function withNotice(card: AdaptiveCardJson, sentence: string): AdaptiveCa
 
 /** The card without its Action.Execute buttons for `verb` (an acknowledgement already given). */
 export function withoutAction(card: AdaptiveCardJson, verb: string): AdaptiveCardJson {
-  const keep = (action: unknown): boolean => !(typeof action === 'object' && action !== null && (action as { verb?: unknown }).verb === verb);
+  const keep = (action: unknown): boolean =>
+    !(typeof action === 'object' && action !== null && (action as { verb?: unknown }).verb === verb);
   const strip = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.filter(keep).map(strip);
     if (typeof node !== 'object' || node === null) return node;
@@ -30,6 +31,15 @@ export function withoutAction(card: AdaptiveCardJson, verb: string): AdaptiveCar
     }
     return out;
   };
-  const body = (strip(card.body) as unknown[]).filter((el) => !(typeof el === 'object' && el !== null && (el as { type?: unknown }).type === 'ActionSet' && Array.isArray((el as { actions?: unknown }).actions) && ((el as { actions: unknown[] }).actions).length === 0));
+  const body = (strip(card.body) as unknown[]).filter(
+    (el) =>
+      !(
+        typeof el === 'object' &&
+        el !== null &&
+        (el as { type?: unknown }).type === 'ActionSet' &&
+        Array.isArray((el as { actions?: unknown }).actions) &&
+        (el as { actions: unknown[] }).actions.length === 0
+      ),
+  );
   return { ...card, body, ...(card.actions ? { actions: (card.actions as unknown[]).filter(keep) } : {}) };
 }

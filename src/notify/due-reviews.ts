@@ -1,4 +1,11 @@
-import { formatLongDate, isAfter, isBefore, workingDaysBetween, type LocalDate, type WorkingCalendar } from '../domain/calendar/index.js';
+import {
+  formatLongDate,
+  isAfter,
+  isBefore,
+  workingDaysBetween,
+  type LocalDate,
+  type WorkingCalendar,
+} from '../domain/calendar/index.js';
 import type { Person } from '../domain/case/types.js';
 import type { Notification, NotificationKind } from './notification.js';
 import { personRecipient } from './plan.js';
@@ -34,7 +41,13 @@ export interface DueReviewConfig {
   readonly courseLeaderRoles?: readonly string[];
 }
 
-export const DEFAULT_REVIEWER_ROLES = ['mentor', 'tutor', 'partnership_tutor', 'course_tutor', 'professional_mentor'] as const;
+export const DEFAULT_REVIEWER_ROLES = [
+  'mentor',
+  'tutor',
+  'partnership_tutor',
+  'course_tutor',
+  'professional_mentor',
+] as const;
 export const DEFAULT_COURSE_LEADER_ROLES = ['course_leader', 'lead', 'director'] as const;
 
 export function planDueReviews(config: DueReviewConfig): Notification[] {
@@ -44,7 +57,8 @@ export function planDueReviews(config: DueReviewConfig): Notification[] {
     if (!phase) continue;
     const base = `${summary.caseId}:review:${summary.reviewDate}:${summary.stageId}`;
     const reviewers = summary.people.filter((p) => (config.reviewerRoles ?? DEFAULT_REVIEWER_ROLES).includes(p.role));
-    for (const person of reviewers) out.push(card(summary, phase, `${base}:${phase}:${person.email.toLowerCase()}`, person));
+    for (const person of reviewers)
+      out.push(card(summary, phase, `${base}:${phase}:${person.email.toLowerCase()}`, person));
     if (phase === 'review_escalation') {
       out.push({
         ...common(summary, phase),
@@ -52,14 +66,20 @@ export function planDueReviews(config: DueReviewConfig): Notification[] {
         channel: 'channel_card',
         recipient: { kind: 'course_team_channel', programme: summary.programme },
       });
-      const leaders = summary.people.filter((p) => (config.courseLeaderRoles ?? DEFAULT_COURSE_LEADER_ROLES).includes(p.role));
-      for (const person of leaders) out.push(card(summary, phase, `${base}:${phase}:${person.email.toLowerCase()}`, person));
+      const leaders = summary.people.filter((p) =>
+        (config.courseLeaderRoles ?? DEFAULT_COURSE_LEADER_ROLES).includes(p.role),
+      );
+      for (const person of leaders)
+        out.push(card(summary, phase, `${base}:${phase}:${person.email.toLowerCase()}`, person));
     }
   }
   return out;
 }
 
-type Phase = Extract<NotificationKind, 'review_coming_up' | 'review_due_today' | 'review_overdue' | 'review_escalation'>;
+type Phase = Extract<
+  NotificationKind,
+  'review_coming_up' | 'review_due_today' | 'review_overdue' | 'review_escalation'
+>;
 
 function phaseOf(reviewDate: LocalDate, config: DueReviewConfig): Phase | undefined {
   const { today, calendar } = config;
@@ -67,7 +87,9 @@ function phaseOf(reviewDate: LocalDate, config: DueReviewConfig): Phase | undefi
     return workingDaysBetween(calendar, today, reviewDate) <= config.leadWorkingDays ? 'review_coming_up' : undefined;
   }
   if (!isAfter(today, reviewDate)) return 'review_due_today';
-  return workingDaysBetween(calendar, reviewDate, today) >= config.escalateAfterWorkingDays ? 'review_escalation' : 'review_overdue';
+  return workingDaysBetween(calendar, reviewDate, today) >= config.escalateAfterWorkingDays
+    ? 'review_escalation'
+    : 'review_overdue';
 }
 
 function card(summary: CaseSummary, phase: Phase, key: string, person: Person): Notification {

@@ -2,7 +2,13 @@ import type { Notification } from './notification.js';
 
 /** HTML email bodies. Every user-supplied string passes through escapeHtml, once. */
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 export function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
@@ -15,8 +21,13 @@ export interface RenderedEmail {
 
 export function renderEmail(notification: Notification, options: { readonly caseLink?: string } = {}): RenderedEmail {
   const paragraphs = notification.lines.map((line) => `<p>${escapeHtml(line)}</p>`);
-  const because = notification.because ? [`<p style="color:#555"><em>Why you are receiving this: ${escapeHtml(notification.because)}</em></p>`] : [];
-  const link = options.caseLink && /^https:\/\//.test(options.caseLink) ? [`<p><a href="${escapeHtml(options.caseLink)}">Open the case in Trellis</a></p>`] : [];
+  const because = notification.because
+    ? [`<p style="color:#555"><em>Why you are receiving this: ${escapeHtml(notification.because)}</em></p>`]
+    : [];
+  const link =
+    options.caseLink && /^https:\/\//.test(options.caseLink)
+      ? [`<p><a href="${escapeHtml(options.caseLink)}">Open the case in Trellis</a></p>`]
+      : [];
   const attached = notification.attachForm ? ['<p>The completed form is attached as a PDF.</p>'] : [];
   const html = [
     '<!doctype html><html><body style="font-family:Segoe UI,Arial,sans-serif">',

@@ -21,10 +21,18 @@ import { createDoc, detailsTable, finish, grid, heading, paragraph, title, type 
  * (the trainee view hides review notes and panel deliberations).
  */
 
-export async function renderFormPdf(procedure: Procedure, state: CaseState, options: { readonly compress?: boolean } = {}): Promise<Uint8Array> {
+export async function renderFormPdf(
+  procedure: Procedure,
+  state: CaseState,
+  options: { readonly compress?: boolean } = {},
+): Promise<Uint8Array> {
   const ctx = contextOf(procedure, state);
   const layout = LAYOUTS[procedure.provider.id] ?? plainLayout;
-  const { doc, done } = createDoc({ title: `${state.reference}: ${ctx.formTitle}`, compress: options.compress ?? true, ...(procedure.confidential ? { runningHeader: `CONFIDENTIAL: ${ctx.formTitle}` } : {}) });
+  const { doc, done } = createDoc({
+    title: `${state.reference}: ${ctx.formTitle}`,
+    compress: options.compress ?? true,
+    ...(procedure.confidential ? { runningHeader: `CONFIDENTIAL: ${ctx.formTitle}` } : {}),
+  });
   layout(doc, ctx);
   finish(doc, `${procedure.provider.name} · ${state.reference} · ${ctx.formTitle}`);
   return done;
@@ -32,7 +40,10 @@ export async function renderFormPdf(procedure: Procedure, state: CaseState, opti
 
 /** "BCU-2026-014" → "BCU-2026-014-form.pdf"; anything unusual in a reference becomes "-". */
 export function formPdfName(reference: string): string {
-  const safe = reference.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80);
+  const safe = reference
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 80);
   return `${safe === '' ? 'case' : safe}-form.pdf`;
 }
 
@@ -55,14 +66,19 @@ function contextOf(procedure: Procedure, state: CaseState): FormContext {
   const plan = state.plan;
   const rules = plan ? planRulesOf(procedure, plan) : undefined;
   const responsibilities = rules?.responsibilities ?? [];
-  const label = (role: string): string => responsibilities.find((r) => r.code === role)?.label ?? roleLabel(procedure, role);
+  const label = (role: string): string =>
+    responsibilities.find((r) => r.code === role)?.label ?? roleLabel(procedure, role);
   return {
     procedure,
     state,
     plan,
     formTitle: rules?.title ?? procedure.name,
     stageTitle: procedure.stages.find((s) => s.id === state.stageId)?.title ?? state.stageId,
-    name: (role) => state.people.filter((p) => p.role === role).map((p) => p.name).join(', '),
+    name: (role) =>
+      state.people
+        .filter((p) => p.role === role)
+        .map((p) => p.name)
+        .join(', '),
     label,
     date: (d) => (d === undefined ? '' : formatLongDate(d)),
     links: (target) =>
@@ -84,29 +100,64 @@ function contextOf(procedure: Procedure, state: CaseState): FormContext {
 
 type Layout = (doc: Doc, ctx: FormContext) => void;
 
-const isTrainee = (ctx: FormContext) => (party: string) => ctx.procedure.roles.find((r) => r.id === party)?.side === 'trainee' || party === 'T';
+const isTrainee = (ctx: FormContext) => (party: string) =>
+  ctx.procedure.roles.find((r) => r.id === party)?.side === 'trainee' || party === 'T';
 const notTrainee = (ctx: FormContext) => (party: string) => !isTrainee(ctx)(party);
-const trainee = (ctx: FormContext): string => ctx.state.people.find((p) => ctx.procedure.roles.find((r) => r.id === p.role)?.side === 'trainee')?.name ?? '';
+const trainee = (ctx: FormContext): string =>
+  ctx.state.people.find((p) => ctx.procedure.roles.find((r) => r.id === p.role)?.side === 'trainee')?.name ?? '';
 
 function concernsText(ctx: FormContext): string {
   const c = ctx.plan?.content;
   if (!c) return '';
-  return [c.concernStatement ?? '', ...c.concerns.map((x) => `${x.links.map((l) => l.code).join(', ')}${x.links.length > 0 ? ': ' : ''}${x.text}`)].filter((s) => s !== '').join('\n');
+  return [
+    c.concernStatement ?? '',
+    ...c.concerns.map((x) => `${x.links.map((l) => l.code).join(', ')}${x.links.length > 0 ? ': ' : ''}${x.text}`),
+  ]
+    .filter((s) => s !== '')
+    .join('\n');
 }
 
 /** The signature table: one row per signature requirement's roles, names typed and dated. */
-function signatures(doc: Doc, ctx: FormContext, headers: readonly [string, string, string, string], rolesInOrder?: readonly string[]): void {
+function signatures(
+  doc: Doc,
+  ctx: FormContext,
+  headers: readonly [string, string, string, string],
+  rolesInOrder?: readonly string[],
+): void {
   const plan = ctx.plan;
   const signed = plan?.signatures ?? [];
-  const roles = rolesInOrder ?? [...new Set([...(plan ? planRulesOf(ctx.procedure, plan).signatures.required.flatMap((r) => r.anyOf) : []), ...signed.map((s) => s.role)])];
+  const roles = rolesInOrder ?? [
+    ...new Set([
+      ...(plan ? planRulesOf(ctx.procedure, plan).signatures.required.flatMap((r) => r.anyOf) : []),
+      ...signed.map((s) => s.role),
+    ]),
+  ];
   const rows = roles.map((role) => {
     const s = signed.filter((x) => x.role === role);
-    return [ctx.label(role), s.map((x) => x.typedName).join('\n') || ctx.name(role), s.map((x) => x.typedName).join('\n'), s.map((x) => ctx.date(x.signedOn)).join('\n')];
+    return [
+      ctx.label(role),
+      s.map((x) => x.typedName).join('\n') || ctx.name(role),
+      s.map((x) => x.typedName).join('\n'),
+      s.map((x) => ctx.date(x.signedOn)).join('\n'),
+    ];
   });
-  grid(doc, [{ header: headers[0], weight: 2 }, { header: headers[1], weight: 2.4 }, { header: headers[2], weight: 2.4 }, { header: headers[3], weight: 1.6 }], rows);
+  grid(
+    doc,
+    [
+      { header: headers[0], weight: 2 },
+      { header: headers[1], weight: 2.4 },
+      { header: headers[2], weight: 2.4 },
+      { header: headers[3], weight: 1.6 },
+    ],
+    rows,
+  );
 }
 
-function reviewsTable(doc: Doc, ctx: FormContext, captions: { readonly heading: string; readonly progress: string }): void {
+function reviewsTable(
+  doc: Doc,
+  ctx: FormContext,
+  captions: { readonly heading: string; readonly progress: string },
+): void {
   const plan = ctx.plan;
   for (const review of ctx.state.reviews) {
     heading(doc, `${captions.heading}: ${ctx.date(review.reviewedOn)}`);
@@ -115,7 +166,16 @@ function reviewsTable(doc: Doc, ctx: FormContext, captions: { readonly heading: 
       const target = targets.find((t) => t.id === p.targetId);
       return [target?.text ?? `Target ${i + 1}`, RATING[p.rating], p.comment ?? ''];
     });
-    if (rows.length > 0) grid(doc, [{ header: 'Target', weight: 3 }, { header: 'Met?', weight: 1 }, { header: captions.progress, weight: 4 }], rows);
+    if (rows.length > 0)
+      grid(
+        doc,
+        [
+          { header: 'Target', weight: 3 },
+          { header: 'Met?', weight: 1 },
+          { header: captions.progress, weight: 4 },
+        ],
+        rows,
+      );
     detailsTable(doc, [
       ['Evidence', review.evidence ?? ''],
       ...(review.notes === undefined ? [] : [['Notes from review meeting', review.notes] as const]),
@@ -134,7 +194,20 @@ function panelsAndClosure(doc: Doc, ctx: FormContext): void {
     heading(doc, def?.title ?? 'Panel');
     detailsTable(doc, [
       ['Convened', ctx.date(panel.convenedOn)],
-      ...panel.meetings.map((m) => [`Met ${ctx.date(m.heldOn)}`, [m.decisionId ? `Decision: ${def?.decisions.find((d) => d.id === m.decisionId)?.label ?? m.decisionId}` : '', m.rationale ?? ''].filter((s) => s !== '').join('\n')] as const),
+      ...panel.meetings.map(
+        (m) =>
+          [
+            `Met ${ctx.date(m.heldOn)}`,
+            [
+              m.decisionId
+                ? `Decision: ${def?.decisions.find((d) => d.id === m.decisionId)?.label ?? m.decisionId}`
+                : '',
+              m.rationale ?? '',
+            ]
+              .filter((s) => s !== '')
+              .join('\n'),
+          ] as const,
+      ),
       ...(decision ? [['Decision', decision.label] as const] : []),
     ]);
   }
@@ -165,8 +238,18 @@ const bcuLayout: Layout = (doc, ctx) => {
   paragraph(doc, concernsText(ctx) || ' ');
   grid(
     doc,
-    [{ header: 'Rapid Improvement Target', weight: 3 }, { header: 'Tracker', weight: 2 }, { header: 'Intervention actions for the trainee', weight: 3 }, { header: 'Intervention strategies: class teacher/mentor/university tutor', weight: 3 }],
-    (c?.targets ?? []).map((t, i) => [`${i + 1}. ${t.text}${t.successCriteria ? `\nSuccess criteria: ${t.successCriteria}` : ''}`, ctx.links(t), ctx.actions(t, isTrainee(ctx)), ctx.actions(t, notTrainee(ctx))]),
+    [
+      { header: 'Rapid Improvement Target', weight: 3 },
+      { header: 'Tracker', weight: 2 },
+      { header: 'Intervention actions for the trainee', weight: 3 },
+      { header: 'Intervention strategies: class teacher/mentor/university tutor', weight: 3 },
+    ],
+    (c?.targets ?? []).map((t, i) => [
+      `${i + 1}. ${t.text}${t.successCriteria ? `\nSuccess criteria: ${t.successCriteria}` : ''}`,
+      ctx.links(t),
+      ctx.actions(t, isTrainee(ctx)),
+      ctx.actions(t, notTrainee(ctx)),
+    ]),
     { caption: 'Targets (a maximum of three)' },
   );
   if (c?.trainingNeeds) detailsTable(doc, [['Training needs', c.trainingNeeds]]);
@@ -181,13 +264,38 @@ const bcuLayout: Layout = (doc, ctx) => {
 const rcttpLayout: Layout = (doc, ctx) => {
   const c = ctx.plan?.content;
   title(doc, ctx.formTitle, `${ctx.procedure.provider.name} · ${ctx.stageTitle}`);
-  grid(doc, [{ header: 'Trainee', weight: 1 }, { header: 'School', weight: 1 }, { header: 'Mentor(s)', weight: 1 }, { header: 'Partnership Tutor', weight: 1 }], [[trainee(ctx), ctx.state.placement.school, ctx.name('mentor'), ctx.name('partnership_tutor')]], { caption: 'Table 1. Trainee details' });
-  detailsTable(doc, [[`${ctx.formTitle} targets discussed with (add date)`, [c?.meeting.attendees.map((r) => ctx.name(r) || ctx.label(r)).join(', ') ?? '', ctx.date(c?.meeting.heldOn)].filter((s) => s !== '').join(' · ')]], 0.45);
+  grid(
+    doc,
+    [
+      { header: 'Trainee', weight: 1 },
+      { header: 'School', weight: 1 },
+      { header: 'Mentor(s)', weight: 1 },
+      { header: 'Partnership Tutor', weight: 1 },
+    ],
+    [[trainee(ctx), ctx.state.placement.school, ctx.name('mentor'), ctx.name('partnership_tutor')]],
+    { caption: 'Table 1. Trainee details' },
+  );
+  detailsTable(
+    doc,
+    [
+      [
+        `${ctx.formTitle} targets discussed with (add date)`,
+        [c?.meeting.attendees.map((r) => ctx.name(r) || ctx.label(r)).join(', ') ?? '', ctx.date(c?.meeting.heldOn)]
+          .filter((s) => s !== '')
+          .join(' · '),
+      ],
+    ],
+    0.45,
+  );
   paragraph(doc, 'Table 2. Discussion of the plan', { size: 8 });
-  detailsTable(doc, [
-    [`Date ${ctx.formTitle} started`, ctx.date(ctx.plan?.agreedOn ?? c?.meeting.heldOn)],
-    [`Date of ${ctx.formTitle} Review`, ctx.date(c?.reviewDate)],
-  ], 0.45);
+  detailsTable(
+    doc,
+    [
+      [`Date ${ctx.formTitle} started`, ctx.date(ctx.plan?.agreedOn ?? c?.meeting.heldOn)],
+      [`Date of ${ctx.formTitle} Review`, ctx.date(c?.reviewDate)],
+    ],
+    0.45,
+  );
   paragraph(doc, 'Table 3. Key dates', { size: 8 });
   grid(
     doc,
@@ -200,8 +308,19 @@ const rcttpLayout: Layout = (doc, ctx) => {
       { header: 'Record of Action / Supporting Evidence', weight: 2 },
     ],
     (c?.targets ?? []).map((t) => {
-      const progress = ctx.state.reviews.flatMap((r) => r.progress.filter((p) => p.targetId === t.id).map((p) => `${ctx.date(r.reviewedOn)}: ${RATING[p.rating]}${p.comment ? `. ${p.comment}` : ''}`));
-      return [t.links.map((l) => l.code).join(', '), t.text, t.actions.map((a) => `${a.party}: ${a.text}`).join('\n'), t.monitoring ?? '', t.successCriteria ?? '', progress.join('\n')];
+      const progress = ctx.state.reviews.flatMap((r) =>
+        r.progress
+          .filter((p) => p.targetId === t.id)
+          .map((p) => `${ctx.date(r.reviewedOn)}: ${RATING[p.rating]}${p.comment ? `. ${p.comment}` : ''}`),
+      );
+      return [
+        t.links.map((l) => l.code).join(', '),
+        t.text,
+        t.actions.map((a) => `${a.party}: ${a.text}`).join('\n'),
+        t.monitoring ?? '',
+        t.successCriteria ?? '',
+        progress.join('\n'),
+      ];
     }),
     { caption: ctx.formTitle },
   );
@@ -234,13 +353,33 @@ const enhancedSupportLayout: Layout = (doc, ctx) => {
   paragraph(doc, 'Please identify the Standards that the trainee is failing to make satisfactory progress in:');
   detailsTable(doc, [
     ['PART 1:', [...new Set(links.filter((l) => partOf(l.code) !== 'part_2').map((l) => l.code))].join(', ')],
-    ['PART 2: Personal and Professional Conduct', [...new Set(links.filter((l) => partOf(l.code) === 'part_2').map((l) => l.code))].join(', ')],
+    [
+      'PART 2: Personal and Professional Conduct',
+      [...new Set(links.filter((l) => partOf(l.code) === 'part_2').map((l) => l.code))].join(', '),
+    ],
   ]);
-  detailsTable(doc, [['Please provide an explanation of the concerns (these should be linked to the standards) and targets to address these concerns', concernsText(ctx)]], 0.4);
+  detailsTable(
+    doc,
+    [
+      [
+        'Please provide an explanation of the concerns (these should be linked to the standards) and targets to address these concerns',
+        concernsText(ctx),
+      ],
+    ],
+    0.4,
+  );
   grid(
     doc,
-    [{ header: 'Targets', weight: 3 }, { header: 'Actions', weight: 3 }, { header: 'Success criteria', weight: 2 }],
-    (c?.targets ?? []).map((t, i) => [`${i + 1}. ${t.text}`, t.actions.map((a) => `${ctx.label(a.party)}: ${a.text}`).join('\n'), t.successCriteria ?? '']),
+    [
+      { header: 'Targets', weight: 3 },
+      { header: 'Actions', weight: 3 },
+      { header: 'Success criteria', weight: 2 },
+    ],
+    (c?.targets ?? []).map((t, i) => [
+      `${i + 1}. ${t.text}`,
+      t.actions.map((a) => `${ctx.label(a.party)}: ${a.text}`).join('\n'),
+      t.successCriteria ?? '',
+    ]),
     { caption: 'Targets and Review Date' },
   );
   detailsTable(doc, [['Review date:', ctx.date(c?.reviewDate)]]);
@@ -262,15 +401,34 @@ const brightFuturesLayout: Layout = (doc, ctx) => {
     ['School', ctx.state.placement.school],
     ['Programme Lead', ctx.name('lead')],
     ['Mentor team', [ctx.name('mentor'), ctx.name('professional_mentor')].filter((s) => s !== '').join(', ')],
-    ['Meeting', [ctx.date(c?.meeting.heldOn), c?.meeting.mode === 'online' ? 'ONLINE meeting' : c?.meeting.mode === 'in_person' ? 'in person' : ''].filter((s) => s !== '').join(' · ')],
+    [
+      'Meeting',
+      [
+        ctx.date(c?.meeting.heldOn),
+        c?.meeting.mode === 'online' ? 'ONLINE meeting' : c?.meeting.mode === 'in_person' ? 'in person' : '',
+      ]
+        .filter((s) => s !== '')
+        .join(' · '),
+    ],
   ]);
   heading(doc, 'Concerns raised');
   paragraph(doc, concernsText(ctx) || ' ');
-  if ((c?.supportMeasures.length ?? 0) > 0) detailsTable(doc, [['Support measures', (c?.supportMeasures ?? []).join('\n')]]);
+  if ((c?.supportMeasures.length ?? 0) > 0)
+    detailsTable(doc, [['Support measures', (c?.supportMeasures ?? []).join('\n')]]);
   grid(
     doc,
-    [{ header: 'SMART target', weight: 3 }, { header: "Teachers' Standards", weight: 1.4 }, { header: 'Action steps', weight: 3.4 }, { header: 'Success criteria', weight: 2 }],
-    (c?.targets ?? []).map((t, i) => [`${i + 1}. ${t.text}`, t.links.map((l) => l.code).join(', '), t.actions.map((a) => `${ctx.label(a.party)}: ${a.text}`).join('\n'), t.successCriteria ?? '']),
+    [
+      { header: 'SMART target', weight: 3 },
+      { header: "Teachers' Standards", weight: 1.4 },
+      { header: 'Action steps', weight: 3.4 },
+      { header: 'Success criteria', weight: 2 },
+    ],
+    (c?.targets ?? []).map((t, i) => [
+      `${i + 1}. ${t.text}`,
+      t.links.map((l) => l.code).join(', '),
+      t.actions.map((a) => `${ctx.label(a.party)}: ${a.text}`).join('\n'),
+      t.successCriteria ?? '',
+    ]),
     { caption: 'SMART targets and action steps' },
   );
   detailsTable(doc, [['Review date', ctx.date(c?.reviewDate)]]);
@@ -283,7 +441,14 @@ const brightFuturesLayout: Layout = (doc, ctx) => {
 };
 
 /** The Mid-Essex paperwork's signature rows, in its own order. */
-const MID_ESSEX_SIGNATORIES = ['trainee', 'course_tutor', 'director', 'professional_mentor', 'mentor', 'lead_subject_mentor'] as const;
+const MID_ESSEX_SIGNATORIES = [
+  'trainee',
+  'course_tutor',
+  'director',
+  'professional_mentor',
+  'mentor',
+  'lead_subject_mentor',
+] as const;
 
 const midEssexLayout: Layout = (doc, ctx) => {
   const c = ctx.plan?.content;
@@ -294,15 +459,38 @@ const midEssexLayout: Layout = (doc, ctx) => {
     ['Subject:', ctx.state.placement.subject ?? ''],
     ['School:', ctx.state.placement.school],
     ['Initial statement of concern:', concernsText(ctx)],
-    ['Staff members:', ctx.state.people.filter((p) => ctx.procedure.roles.find((r) => r.id === p.role)?.side !== 'trainee').map((p) => `${p.name} (${ctx.label(p.role)})`).join(', ')],
+    [
+      'Staff members:',
+      ctx.state.people
+        .filter((p) => ctx.procedure.roles.find((r) => r.id === p.role)?.side !== 'trainee')
+        .map((p) => `${p.name} (${ctx.label(p.role)})`)
+        .join(', '),
+    ],
   ]);
   grid(
     doc,
-    [{ header: 'Target or Objective', weight: 2.4 }, { header: 'Specific Task(s)', weight: 2.6 }, { header: 'Support required', weight: 2 }, { header: 'Time Scale', weight: 1.2 }, { header: 'Success Criteria', weight: 2 }],
-    (c?.targets ?? []).map((t) => [`${t.text}${t.links.length > 0 ? `\n(${t.links.map((l) => l.code).join(', ')})` : ''}${t.observationFocus ? '\nFocus of the next observation' : ''}`, t.actions.map((a) => `${ctx.label(a.party)}: ${a.text}`).join('\n'), t.supportRequired ?? '', t.timescale ?? '', t.successCriteria ?? '']),
+    [
+      { header: 'Target or Objective', weight: 2.4 },
+      { header: 'Specific Task(s)', weight: 2.6 },
+      { header: 'Support required', weight: 2 },
+      { header: 'Time Scale', weight: 1.2 },
+      { header: 'Success Criteria', weight: 2 },
+    ],
+    (c?.targets ?? []).map((t) => [
+      `${t.text}${t.links.length > 0 ? `\n(${t.links.map((l) => l.code).join(', ')})` : ''}${t.observationFocus ? '\nFocus of the next observation' : ''}`,
+      t.actions.map((a) => `${ctx.label(a.party)}: ${a.text}`).join('\n'),
+      t.supportRequired ?? '',
+      t.timescale ?? '',
+      t.successCriteria ?? '',
+    ]),
   );
   detailsTable(doc, [['Date to be reviewed:', ctx.date(c?.reviewDate)]]);
-  signatures(doc, ctx, ['Staff (if applicable)', 'Full Name', 'Signature (typed if completing by email)', 'Date'], MID_ESSEX_SIGNATORIES.filter((r) => ctx.procedure.roles.some((x) => x.id === r)));
+  signatures(
+    doc,
+    ctx,
+    ['Staff (if applicable)', 'Full Name', 'Signature (typed if completing by email)', 'Date'],
+    MID_ESSEX_SIGNATORIES.filter((r) => ctx.procedure.roles.some((x) => x.id === r)),
+  );
   for (const review of ctx.state.reviews) {
     doc.addPage();
     title(doc, `CONFIDENTIAL: ${ctx.formTitle} review`);
@@ -312,10 +500,21 @@ const midEssexLayout: Layout = (doc, ctx) => {
     ]);
     grid(
       doc,
-      [{ header: 'Target or Objective', weight: 3 }, { header: 'Comments on targets from Mentor & PM (were they met/not met? Evidence):', weight: 5 }],
-      review.progress.map((p, i) => [(c?.targets ?? []).find((t) => t.id === p.targetId)?.text ?? `Target ${i + 1}`, `${RATING[p.rating]}${p.comment ? `. ${p.comment}` : ''}`]),
+      [
+        { header: 'Target or Objective', weight: 3 },
+        { header: 'Comments on targets from Mentor & PM (were they met/not met? Evidence):', weight: 5 },
+      ],
+      review.progress.map((p, i) => [
+        (c?.targets ?? []).find((t) => t.id === p.targetId)?.text ?? `Target ${i + 1}`,
+        `${RATING[p.rating]}${p.comment ? `. ${p.comment}` : ''}`,
+      ]),
     );
-    detailsTable(doc, [['Final outcome from Support Plan procedure:', [ctx.outcomeLabel(review), review.nextSteps ?? ''].filter((s) => s !== '').join('\n')]]);
+    detailsTable(doc, [
+      [
+        'Final outcome from Support Plan procedure:',
+        [ctx.outcomeLabel(review), review.nextSteps ?? ''].filter((s) => s !== '').join('\n'),
+      ],
+    ]);
   }
   panelsAndClosure(doc, ctx);
 };
@@ -332,8 +531,18 @@ const plainLayout: Layout = (doc, ctx) => {
   paragraph(doc, concernsText(ctx) || ' ');
   grid(
     doc,
-    [{ header: 'Target', weight: 3 }, { header: 'Linked to', weight: 1.5 }, { header: 'Actions', weight: 3 }, { header: 'Success criteria', weight: 2 }],
-    (c?.targets ?? []).map((t, i) => [`${i + 1}. ${t.text}`, t.links.map((l) => l.code).join(', '), t.actions.map((a) => `${ctx.label(a.party)}: ${a.text}`).join('\n'), t.successCriteria ?? '']),
+    [
+      { header: 'Target', weight: 3 },
+      { header: 'Linked to', weight: 1.5 },
+      { header: 'Actions', weight: 3 },
+      { header: 'Success criteria', weight: 2 },
+    ],
+    (c?.targets ?? []).map((t, i) => [
+      `${i + 1}. ${t.text}`,
+      t.links.map((l) => l.code).join(', '),
+      t.actions.map((a) => `${ctx.label(a.party)}: ${a.text}`).join('\n'),
+      t.successCriteria ?? '',
+    ]),
   );
   detailsTable(doc, [['Review date', ctx.date(c?.reviewDate)]]);
   signatures(doc, ctx, ['Role', 'Full Name', 'Signature (typed)', 'Date']);

@@ -11,7 +11,13 @@ import { NOTIFICATION_CHANNELS, NOTIFICATION_KINDS, type Notification } from './
 const text = (max: number) => z.string().max(max);
 
 const recipientSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('person'), role: text(60), personId: text(320), name: text(200), email: text(320).min(3) }),
+  z.strictObject({
+    kind: z.literal('person'),
+    role: text(60),
+    personId: text(320),
+    name: text(200),
+    email: text(320).min(3),
+  }),
   z.strictObject({ kind: z.literal('course_mailbox'), address: text(320).min(3) }),
   z.strictObject({ kind: z.literal('course_team_channel'), programme: text(200) }),
   z.strictObject({ kind: z.literal('office'), office: text(80), label: text(200), address: text(320).min(3) }),
@@ -23,7 +29,11 @@ const calendarSchema = z.strictObject({
   transactionId: text(200).min(1),
   date: localDateSchema,
   startTime: z.string().regex(/^\d{2}:\d{2}$/),
-  durationMinutes: z.number().int().min(1).max(24 * 60),
+  durationMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60),
   reminderMinutesBeforeStart: z.number().int().min(0).max(40_320),
   attendees: z.array(text(320)).max(100),
   online: z.boolean(),
@@ -45,7 +55,9 @@ export const notificationSchema = z.strictObject({
 });
 
 /** Parses a stored payload; the message names the first bad field so a person can mend the row. */
-export function parseNotificationPayload(payload: string): { readonly notification: Notification } | { readonly problem: string } {
+export function parseNotificationPayload(
+  payload: string,
+): { readonly notification: Notification } | { readonly problem: string } {
   let json: unknown;
   try {
     json = JSON.parse(payload);
@@ -56,7 +68,9 @@ export function parseNotificationPayload(payload: string): { readonly notificati
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue?.path.map(String).join('.') ?? '';
-    return { problem: `the Payload column is not a notification: ${where === '' ? '' : `${where}: `}${issue?.message ?? 'invalid'}` };
+    return {
+      problem: `the Payload column is not a notification: ${where === '' ? '' : `${where}: `}${issue?.message ?? 'invalid'}`,
+    };
   }
   const n = parsed.data;
   // JSON has no `undefined`: optional fields come back absent and are made explicit again.

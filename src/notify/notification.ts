@@ -30,7 +30,13 @@ export const NOTIFICATION_CHANNELS = ['email', 'channel_card', 'chat_card', 'cal
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
 
 export type NotificationRecipient =
-  | { readonly kind: 'person'; readonly role: string; readonly personId: string; readonly name: string; readonly email: string }
+  | {
+      readonly kind: 'person';
+      readonly role: string;
+      readonly personId: string;
+      readonly name: string;
+      readonly email: string;
+    }
   | { readonly kind: 'course_mailbox'; readonly address: string }
   | { readonly kind: 'course_team_channel'; readonly programme: string }
   | { readonly kind: 'office'; readonly office: string; readonly label: string; readonly address: string };

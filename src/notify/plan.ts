@@ -4,7 +4,14 @@ import { outstandingSignatories, suspenderOf, whoIsInformed, type ResolvedRecipi
 import type { CaseEvent, CaseEventOf } from '../domain/case/events.js';
 import type { CaseState, Person, Plan } from '../domain/case/types.js';
 import type { NotifyTrigger, Outcome, Procedure } from '../domain/procedure/schema.js';
-import { recipientToken, type CalendarRequest, type Notification, type NotificationChannel, type NotificationKind, type NotificationRecipient } from './notification.js';
+import {
+  recipientToken,
+  type CalendarRequest,
+  type Notification,
+  type NotificationChannel,
+  type NotificationKind,
+  type NotificationRecipient,
+} from './notification.js';
 
 /**
  * Pure planning (STYLE.md 2): from the events one command produced, the case before and after,
@@ -20,11 +27,25 @@ export interface NotifyConfig {
   /** Whose calendar holds the review event: the first role on the case in this list. */
   readonly calendarOwnerRoles?: readonly string[];
   /** Review meetings are put in calendars at this London time. */
-  readonly reviewMeeting?: { readonly startTime: string; readonly durationMinutes: number; readonly reminderMinutesBeforeStart: number };
+  readonly reviewMeeting?: {
+    readonly startTime: string;
+    readonly durationMinutes: number;
+    readonly reminderMinutesBeforeStart: number;
+  };
 }
 
-export const DEFAULT_CALENDAR_OWNER_ROLES = ['tutor', 'partnership_tutor', 'course_tutor', 'lead', 'professional_mentor'] as const;
-export const DEFAULT_REVIEW_MEETING = { startTime: '15:30', durationMinutes: 60, reminderMinutesBeforeStart: 1440 } as const;
+export const DEFAULT_CALENDAR_OWNER_ROLES = [
+  'tutor',
+  'partnership_tutor',
+  'course_tutor',
+  'lead',
+  'professional_mentor',
+] as const;
+export const DEFAULT_REVIEW_MEETING = {
+  startTime: '15:30',
+  durationMinutes: 60,
+  reminderMinutesBeforeStart: 1440,
+} as const;
 /** Roles invited to the review event besides its owner. */
 const REVIEW_ATTENDEE_ROLES = ['mentor', 'trainee'] as const;
 
@@ -38,7 +59,14 @@ export interface PlanInput {
 }
 
 /** Triggers that also post to the course team channel and email the course mailbox with the form. */
-const COURSE_TEAM_COPY: ReadonlySet<NotificationKind> = new Set(['plan_agreed', 'review_recorded', 'stage_changed', 'decision_recorded', 'case_closed', 'placement_suspended']);
+const COURSE_TEAM_COPY: ReadonlySet<NotificationKind> = new Set([
+  'plan_agreed',
+  'review_recorded',
+  'stage_changed',
+  'decision_recorded',
+  'case_closed',
+  'placement_suspended',
+]);
 
 interface Draft {
   readonly kind: NotificationKind;
@@ -91,7 +119,9 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
   const { procedure, after } = input;
   switch (event.type) {
     case 'case_opened':
-      return informed(input, 'case_opened', 'case_opened', after.stageId, { lines: [`A support case has been opened for ${traineeName(after)}.`] });
+      return informed(input, 'case_opened', 'case_opened', after.stageId, {
+        lines: [`A support case has been opened for ${traineeName(after)}.`],
+      });
     case 'plan_agreed': {
       const plan = after.plan;
       if (!plan || plan.version !== event.data.version) return [];
@@ -135,9 +165,17 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
       return [
         ...informed(input, 'review_recorded', 'review_recorded', event.data.stageId, {
           outcomeId: event.data.outcomeId,
-          lines: [`A review for ${traineeName(after)} was recorded on ${formatLongDate(event.data.reviewedOn)}.`, `Outcome: ${label}.`],
+          lines: [
+            `A review for ${traineeName(after)} was recorded on ${formatLongDate(event.data.reviewedOn)}.`,
+            `Outcome: ${label}.`,
+          ],
         }),
-        ...traineeTold(input, 'review_recorded', 'The outcome of your review', outcomeWords(outcome, label, event.data.nextSteps)),
+        ...traineeTold(
+          input,
+          'review_recorded',
+          'The outcome of your review',
+          outcomeWords(outcome, label, event.data.nextSteps),
+        ),
       ];
     }
     case 'stage_entered': {
@@ -148,7 +186,9 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
         ...informed(input, 'stage_entered', 'stage_changed', event.data.stageId, {
           lines: [`The case for ${traineeName(after)} has moved to ${title}.`],
         }),
-        ...traineeTold(input, 'stage_changed', `Your support has moved to ${title}`, [`Your support case has moved to ${title}. The people supporting you will explain what happens next.`]),
+        ...traineeTold(input, 'stage_changed', `Your support has moved to ${title}`, [
+          `Your support case has moved to ${title}. The people supporting you will explain what happens next.`,
+        ]),
       ];
     }
     case 'panel_met': {
@@ -161,9 +201,17 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
       return [
         ...informed(input, 'decision_recorded', 'decision_recorded', stageId, {
           outcomeId: decisionId,
-          lines: [`${panel?.title ?? 'The panel'} met on ${formatLongDate(event.data.heldOn)} and decided: ${label}.`, ...(event.data.rationale ? [`Reasons: ${event.data.rationale}`] : [])],
+          lines: [
+            `${panel?.title ?? 'The panel'} met on ${formatLongDate(event.data.heldOn)} and decided: ${label}.`,
+            ...(event.data.rationale ? [`Reasons: ${event.data.rationale}`] : []),
+          ],
         }),
-        ...traineeTold(input, 'decision_recorded', `The decision of the ${panel?.title ?? 'panel'}`, outcomeWords(decision, label, event.data.rationale)),
+        ...traineeTold(
+          input,
+          'decision_recorded',
+          `The decision of the ${panel?.title ?? 'panel'}`,
+          outcomeWords(decision, label, event.data.rationale),
+        ),
       ];
     }
     case 'case_closed': {
@@ -173,13 +221,18 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
       return [
         ...informed(input, 'case_closed', 'case_closed', stageId, {
           ...(event.data.outcomeId ? { outcomeId: event.data.outcomeId } : {}),
-          lines: [`The support case for ${traineeName(after)} is closed.`, ...(event.data.reason ? [`Reason: ${event.data.reason}`] : [])],
+          lines: [
+            `The support case for ${traineeName(after)} is closed.`,
+            ...(event.data.reason ? [`Reason: ${event.data.reason}`] : []),
+          ],
         }),
         ...traineeTold(input, 'case_closed', 'Your support case is closed', [
           'Your support case is now closed.',
           ...(event.data.handOffTo ? [`It continues under: ${event.data.handOffTo}.`] : []),
         ]),
-        ...(plan?.agreedOn !== undefined && reviewDate !== undefined ? reviewEvent(input, plan, reviewDate, 'review_cancelled') : []),
+        ...(plan?.agreedOn !== undefined && reviewDate !== undefined
+          ? reviewEvent(input, plan, reviewDate, 'review_cancelled')
+          : []),
       ];
     }
     case 'placement_suspended':
@@ -210,7 +263,13 @@ interface InformOptions {
  * The procedure's own "who is informed" rules for a trigger, plus the course team's copy
  * (channel card + course mailbox with the form) for the kinds DESIGN.md names.
  */
-function informed(input: PlanInput, trigger: NotifyTrigger, kind: NotificationKind, stageId: string, options: InformOptions): Draft[] {
+function informed(
+  input: PlanInput,
+  trigger: NotifyTrigger,
+  kind: NotificationKind,
+  stageId: string,
+  options: InformOptions,
+): Draft[] {
   const { procedure, after, config } = input;
   const subject = `${after.reference}: ${subjectOf(kind, stageTitle(procedure, stageId))}`;
   const drafts: Draft[] = [];
@@ -220,7 +279,16 @@ function informed(input: PlanInput, trigger: NotifyTrigger, kind: NotificationKi
   });
   for (const decision of decisions) {
     for (const resolved of decision.recipients) {
-      const draft = draftFor(resolved, { kind, subject, lines: options.lines, because: decision.rule.note, attachForm: decision.rule.attachForm, after, config, procedure });
+      const draft = draftFor(resolved, {
+        kind,
+        subject,
+        lines: options.lines,
+        because: decision.rule.note,
+        attachForm: decision.rule.attachForm,
+        after,
+        config,
+        procedure,
+      });
       if (draft) drafts.push(draft);
     }
   }
@@ -232,8 +300,26 @@ function informed(input: PlanInput, trigger: NotifyTrigger, kind: NotificationKi
 function courseTeamCopy(input: PlanInput, kind: NotificationKind, subject: string, lines: readonly string[]): Draft[] {
   if (!COURSE_TEAM_COPY.has(kind)) return [];
   return [
-    { kind, about: kind, channel: 'channel_card', recipient: { kind: 'course_team_channel', programme: input.after.placement.programme }, subject, lines, because: undefined, attachForm: false },
-    { kind, about: kind, channel: 'email', recipient: { kind: 'course_mailbox', address: input.config.courseMailbox }, subject, lines, because: undefined, attachForm: true },
+    {
+      kind,
+      about: kind,
+      channel: 'channel_card',
+      recipient: { kind: 'course_team_channel', programme: input.after.placement.programme },
+      subject,
+      lines,
+      because: undefined,
+      attachForm: false,
+    },
+    {
+      kind,
+      about: kind,
+      channel: 'email',
+      recipient: { kind: 'course_mailbox', address: input.config.courseMailbox },
+      subject,
+      lines,
+      because: undefined,
+      attachForm: true,
+    },
   ];
 }
 
@@ -263,14 +349,25 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
   const staff = after.people
     .filter((person) => !isTrainee(procedure, person))
     .flatMap((person) =>
-      (['email', 'chat_card'] as const).map((channel): Draft => ({ kind, about: kind, channel, recipient: personRecipient(person), subject, lines: staffLines, because: undefined, attachForm: false })),
+      (['email', 'chat_card'] as const).map((channel): Draft => ({
+        kind,
+        about: kind,
+        channel,
+        recipient: personRecipient(person),
+        subject,
+        lines: staffLines,
+        because: undefined,
+        attachForm: false,
+      })),
     );
   const contact = calendarOwner(procedure, after, input.config);
   const traineeLines = [
     `Your placement at ${school} is suspended from ${from}. This means you will not teach on this placement for now.`,
     `The decision was made by ${by}. The reason given: ${event.data.reason}`,
     'We know this may be hard to hear. Your course team will be in touch soon to talk it through with you, to explain what happens next and the support available to you.',
-    contact ? `If you have questions before then, you can contact ${contact.name} (${roleLabel(procedure, contact.role)}).` : '',
+    contact
+      ? `If you have questions before then, you can contact ${contact.name} (${roleLabel(procedure, contact.role)}).`
+      : '',
   ];
   return [
     ...staff,
@@ -280,7 +377,11 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
 }
 
 /** "Dr Catherine Lloyd (Course leader)", "Mark Whitfield (course team)" or "the course team (sign-in name)". */
-function suspendedBy(procedure: Procedure, state: CaseState, suspension: { readonly by: string; readonly byName: string | undefined }): string {
+function suspendedBy(
+  procedure: Procedure,
+  state: CaseState,
+  suspension: { readonly by: string; readonly byName: string | undefined },
+): string {
   const who = suspenderOf(state, suspension);
   switch (who.kind) {
     case 'on_case':
@@ -294,17 +395,43 @@ function suspendedBy(procedure: Procedure, state: CaseState, suspension: { reado
 
 function draftFor(
   resolved: ResolvedRecipient,
-  ctx: { kind: NotificationKind; subject: string; lines: readonly string[]; because: string | undefined; attachForm: boolean; after: CaseState; config: NotifyConfig; procedure: Procedure },
+  ctx: {
+    kind: NotificationKind;
+    subject: string;
+    lines: readonly string[];
+    because: string | undefined;
+    attachForm: boolean;
+    after: CaseState;
+    config: NotifyConfig;
+    procedure: Procedure;
+  },
 ): Draft | undefined {
-  const base = { kind: ctx.kind, about: ctx.kind, subject: ctx.subject, lines: ctx.lines, because: ctx.because, attachForm: ctx.attachForm };
+  const base = {
+    kind: ctx.kind,
+    about: ctx.kind,
+    subject: ctx.subject,
+    lines: ctx.lines,
+    because: ctx.because,
+    attachForm: ctx.attachForm,
+  };
   switch (resolved.kind) {
     case 'course_mailbox':
       return { ...base, channel: 'email', recipient: { kind: 'course_mailbox', address: ctx.config.courseMailbox } };
     case 'course_team_channel':
-      return { ...base, channel: 'channel_card', recipient: { kind: 'course_team_channel', programme: ctx.after.placement.programme }, attachForm: false };
+      return {
+        ...base,
+        channel: 'channel_card',
+        recipient: { kind: 'course_team_channel', programme: ctx.after.placement.programme },
+        attachForm: false,
+      };
     case 'office': {
       const address = ctx.config.officeMailboxes?.[resolved.office];
-      if (address !== undefined) return { ...base, channel: 'email', recipient: { kind: 'office', office: resolved.office, label: resolved.label, address } };
+      if (address !== undefined)
+        return {
+          ...base,
+          channel: 'email',
+          recipient: { kind: 'office', office: resolved.office, label: resolved.label, address },
+        };
       // No mailbox configured for the office: the course team is asked to pass it on, so it is never silently dropped.
       return {
         ...base,
@@ -322,7 +449,13 @@ function draftFor(
 }
 
 /** "Informed of their plan, their review date, and outcomes, in plain words." By email, and where it cannot wait, a 1:1 card too. */
-function traineeTold(input: PlanInput, about: NotificationKind, subject: string, lines: readonly string[], channels: readonly ('email' | 'chat_card')[] = ['email']): Draft[] {
+function traineeTold(
+  input: PlanInput,
+  about: NotificationKind,
+  subject: string,
+  lines: readonly string[],
+  channels: readonly ('email' | 'chat_card')[] = ['email'],
+): Draft[] {
   const trainees = input.after.people.filter((p) => isTrainee(input.procedure, p));
   return trainees.flatMap((person) =>
     channels.map((channel): Draft => ({
@@ -360,7 +493,9 @@ function signatureRequests(input: PlanInput): Draft[] {
       channel: 'chat_card',
       recipient: personRecipient(person),
       subject: `${after.reference}: please sign the ${title}`,
-      lines: [`The ${title} for ${traineeName(after)} is waiting for your signature as ${roleLabel(procedure, person.role)}.`],
+      lines: [
+        `The ${title} for ${traineeName(after)} is waiting for your signature as ${roleLabel(procedure, person.role)}.`,
+      ],
       because: planRulesOf(procedure, plan).signatures.statement,
       attachForm: false,
     }));
@@ -371,14 +506,26 @@ function isSignable(plan: Plan): boolean {
 }
 
 /** The review meeting in the tutor-like role's calendar, with the mentor and trainee invited. */
-function reviewEvent(input: PlanInput, plan: Plan, date: LocalDate, kind: 'review_date_set' | 'review_date_moved' | 'review_cancelled'): Draft[] {
+function reviewEvent(
+  input: PlanInput,
+  plan: Plan,
+  date: LocalDate,
+  kind: 'review_date_set' | 'review_date_moved' | 'review_cancelled',
+): Draft[] {
   const { procedure, after, config } = input;
   const owner = calendarOwner(procedure, after, config);
   if (!owner) return [];
   const meeting = config.reviewMeeting ?? DEFAULT_REVIEW_MEETING;
   const reviewStage = procedure.stages.find((s) => s.id === plan.reviewAt);
-  const online = reviewStage?.review?.meeting?.mode === 'online' || planRulesOf(procedure, plan).meeting?.mode === 'online';
-  const attendees = after.people.filter((p) => (REVIEW_ATTENDEE_ROLES as readonly string[]).includes(p.role) && p.email.toLowerCase() !== owner.email.toLowerCase()).map((p) => p.email);
+  const online =
+    reviewStage?.review?.meeting?.mode === 'online' || planRulesOf(procedure, plan).meeting?.mode === 'online';
+  const attendees = after.people
+    .filter(
+      (p) =>
+        (REVIEW_ATTENDEE_ROLES as readonly string[]).includes(p.role) &&
+        p.email.toLowerCase() !== owner.email.toLowerCase(),
+    )
+    .map((p) => p.email);
   const title = reviewStage?.review?.title ?? 'Support plan review';
   return [
     {
@@ -410,7 +557,11 @@ export function reviewTransactionId(caseId: string, planVersion: number): string
   return `trellis-${caseId}-plan${planVersion}-review`;
 }
 
-export function calendarOwner(procedure: Procedure, state: CaseState, config: Pick<NotifyConfig, 'calendarOwnerRoles'>): Person | undefined {
+export function calendarOwner(
+  procedure: Procedure,
+  state: CaseState,
+  config: Pick<NotifyConfig, 'calendarOwnerRoles'>,
+): Person | undefined {
   const roles = config.calendarOwnerRoles ?? DEFAULT_CALENDAR_OWNER_ROLES;
   for (const role of roles) {
     const person = state.people.find((p) => p.role === role);
@@ -420,7 +571,12 @@ export function calendarOwner(procedure: Procedure, state: CaseState, config: Pi
 }
 
 function outcomeWords(outcome: Outcome | undefined, label: string, extra: string | undefined): string[] {
-  return [`The outcome: ${label}.`, ...(outcome ? [`What happens next: ${outcome.explanation}`] : []), ...(outcome?.traineeNotice ? [outcome.traineeNotice] : []), ...(extra ? [extra] : [])];
+  return [
+    `The outcome: ${label}.`,
+    ...(outcome ? [`What happens next: ${outcome.explanation}`] : []),
+    ...(outcome?.traineeNotice ? [outcome.traineeNotice] : []),
+    ...(extra ? [extra] : []),
+  ];
 }
 
 function subjectOf(kind: NotificationKind, stage: string): string {

@@ -47,7 +47,8 @@ export interface Claim {
   readonly at: Date;
 }
 
-export type ClaimResult = { readonly outcome: 'claimed'; readonly record: OutboxRecord } | { readonly outcome: 'already' };
+export type ClaimResult =
+  { readonly outcome: 'claimed'; readonly record: OutboxRecord } | { readonly outcome: 'already' };
 
 export interface OutboxPort {
   /** A conditional create on the unique key, in state `claimed`. Someone else's row → `already`. */
@@ -61,7 +62,10 @@ export interface OutboxPort {
   markSending(record: OutboxRecord, at: Date): Promise<OutboxRecord | undefined>;
   markSent(record: OutboxRecord, at: Date): Promise<void>;
   /** Back to `pending`, to be tried again at `nextAttemptAt`. */
-  markRetry(record: OutboxRecord, update: { readonly attempts: number; readonly nextAttemptAt: Date; readonly error: string }): Promise<void>;
+  markRetry(
+    record: OutboxRecord,
+    update: { readonly attempts: number; readonly nextAttemptAt: Date; readonly error: string },
+  ): Promise<void>;
   /** Given up (bounded attempts) or possibly sent: shown to the course team with a retry button. */
   markFailed(record: OutboxRecord, update: { readonly attempts: number; readonly error: string }): Promise<void>;
   /** A failed row back to `pending`, due at `at`, attempts counted afresh; `already` when it is no longer failed. */

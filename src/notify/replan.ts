@@ -14,7 +14,12 @@ import { planNotifications, type NotifyConfig } from './plan.js';
  * A command's events share their instant and actor (one `caseEvent` stamp per command run),
  * so consecutive events with the same `at` and `actorId` are one command.
  */
-export function replanTrail(input: { readonly procedure: Procedure; readonly events: readonly CaseEvent[]; readonly config: NotifyConfig; readonly since: string }): Notification[] {
+export function replanTrail(input: {
+  readonly procedure: Procedure;
+  readonly events: readonly CaseEvent[];
+  readonly config: NotifyConfig;
+  readonly since: string;
+}): Notification[] {
   const since = Date.parse(input.since);
   const out: Notification[] = [];
   let state: CaseState | undefined;
@@ -23,7 +28,9 @@ export function replanTrail(input: { readonly procedure: Procedure; readonly eve
     for (const event of group) state = applyEvent(state, event);
     const first = group[0];
     if (state === undefined || first === undefined || Date.parse(first.at) < since) continue;
-    out.push(...planNotifications({ procedure: input.procedure, before, after: state, events: group, config: input.config }));
+    out.push(
+      ...planNotifications({ procedure: input.procedure, before, after: state, events: group, config: input.config }),
+    );
   }
   return out;
 }

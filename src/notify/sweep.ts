@@ -52,10 +52,23 @@ export interface SweepReport {
   badRows: number;
 }
 
-export const emptyReport = (): SweepReport => ({ planned: 0, sent: 0, already: 0, retryScheduled: 0, failed: 0, possiblySent: 0, resent: 0, badRows: 0 });
+export const emptyReport = (): SweepReport => ({
+  planned: 0,
+  sent: 0,
+  already: 0,
+  retryScheduled: 0,
+  failed: 0,
+  possiblySent: 0,
+  resent: 0,
+  badRows: 0,
+});
 
 /** Delivers freshly planned notifications (after a command, or from the due-review plan). Claims are batched. */
-export async function deliverNotifications(notifications: readonly Notification[], deps: SweepDeps, report: SweepReport = emptyReport()): Promise<SweepReport> {
+export async function deliverNotifications(
+  notifications: readonly Notification[],
+  deps: SweepDeps,
+  report: SweepReport = emptyReport(),
+): Promise<SweepReport> {
   report.planned += notifications.length;
   if (notifications.length === 0) return report;
   const claims = await deps.outbox.claimMany(notifications, claimOf(deps));
@@ -70,7 +83,9 @@ export async function deliverNotifications(notifications: readonly Notification[
 }
 
 /** One full sweep: new due work, due retries, stale claims. Returns what it did. */
-export async function runSweep(deps: SweepDeps & { readonly due: () => Promise<readonly Notification[]> }): Promise<SweepReport> {
+export async function runSweep(
+  deps: SweepDeps & { readonly due: () => Promise<readonly Notification[]> },
+): Promise<SweepReport> {
   const report = emptyReport();
   await deliverNotifications(await deps.due(), deps, report);
   const now = deps.clock.now();
@@ -132,7 +147,11 @@ async function sendClaimed(claimed: OutboxRecord, deps: SweepDeps, report: Sweep
       await deps.outbox.markFailed(record, { attempts, error: message });
       report.failed += 1;
     } else {
-      await deps.outbox.markRetry(record, { attempts, nextAttemptAt: new Date(deps.clock.now().getTime() + backoff * 60_000), error: message });
+      await deps.outbox.markRetry(record, {
+        attempts,
+        nextAttemptAt: new Date(deps.clock.now().getTime() + backoff * 60_000),
+        error: message,
+      });
       report.retryScheduled += 1;
     }
     return;

@@ -70,8 +70,19 @@ function hasBody(req: Request): boolean {
 
 /** Writes carry JSON or nothing: a form post or text body is refused before any work is done. */
 function requireJsonBody(req: Request, _res: Response, next: NextFunction): void {
-  if ((req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') && hasBody(req) && !req.is(JSON_TYPES)) {
-    next(new HttpProblem(415, 'unsupported_media_type', 'The body must be JSON', 'Send the body as JSON with "Content-Type: application/json".'));
+  if (
+    (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') &&
+    hasBody(req) &&
+    !req.is(JSON_TYPES)
+  ) {
+    next(
+      new HttpProblem(
+        415,
+        'unsupported_media_type',
+        'The body must be JSON',
+        'Send the body as JSON with "Content-Type: application/json".',
+      ),
+    );
     return;
   }
   next();
@@ -83,14 +94,31 @@ function bodyParserProblem(error: unknown): HttpProblem | undefined {
   const { type, status } = error as { type: unknown; status?: unknown };
   switch (type) {
     case 'entity.parse.failed':
-      return new HttpProblem(400, 'malformed_json', 'The body is not valid JSON', 'The request body could not be read as JSON. Check quotes, commas and brackets.');
+      return new HttpProblem(
+        400,
+        'malformed_json',
+        'The body is not valid JSON',
+        'The request body could not be read as JSON. Check quotes, commas and brackets.',
+      );
     case 'entity.too.large':
-      return new HttpProblem(413, 'payload_too_large', 'The body is too large', `Request bodies are limited to ${BODY_LIMIT_BYTES / 1024} KB. Shorten the text and try again.`);
+      return new HttpProblem(
+        413,
+        'payload_too_large',
+        'The body is too large',
+        `Request bodies are limited to ${BODY_LIMIT_BYTES / 1024} KB. Shorten the text and try again.`,
+      );
     case 'encoding.unsupported':
     case 'charset.unsupported':
-      return new HttpProblem(415, 'unsupported_media_type', 'Unsupported encoding', 'Send the body as UTF-8 JSON without content encoding.');
+      return new HttpProblem(
+        415,
+        'unsupported_media_type',
+        'Unsupported encoding',
+        'Send the body as UTF-8 JSON without content encoding.',
+      );
     default:
-      return typeof status === 'number' && status >= 400 && status < 500 ? invalidRequest('The request body could not be read.') : undefined;
+      return typeof status === 'number' && status >= 400 && status < 500
+        ? invalidRequest('The request body could not be read.')
+        : undefined;
   }
 }
 
@@ -99,7 +127,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
-  const useCases: UseCaseDeps = { repository: deps.repository, procedures: deps.procedures, clock: deps.clock, logger: deps.logger, ...(deps.notify ? { notify: deps.notify.background.notify } : {}) };
+  const useCases: UseCaseDeps = {
+    repository: deps.repository,
+    procedures: deps.procedures,
+    clock: deps.clock,
+    logger: deps.logger,
+    ...(deps.notify ? { notify: deps.notify.background.notify } : {}),
+  };
 
   app.use(securityHeaders);
 
@@ -113,7 +147,15 @@ export function createApp(deps: AppDeps): express.Express {
   const hasTab = tabIndex !== undefined && existsSync(tabIndex);
   if (hasTab && deps.tabDir !== undefined) {
     // Hashed file names: safe to cache for long.
-    app.use('/assets', express.static(path.join(deps.tabDir, 'assets'), { index: false, immutable: true, maxAge: '365d', fallthrough: true }));
+    app.use(
+      '/assets',
+      express.static(path.join(deps.tabDir, 'assets'), {
+        index: false,
+        immutable: true,
+        maxAge: '365d',
+        fallthrough: true,
+      }),
+    );
   } else {
     app.get('/', (_req, res) => {
       res.type('html').send(homePage({ mode: deps.config.mode }));
@@ -124,7 +166,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   app.get('/api/health', (_req, res) => {
-    res.json({ status: 'ok', mode: deps.config.mode, ...(deps.config.mode === 'local' && deps.config.graph ? { graph: deps.config.graph } : {}) });
+    res.json({
+      status: 'ok',
+      mode: deps.config.mode,
+      ...(deps.config.mode === 'local' && deps.config.graph ? { graph: deps.config.graph } : {}),
+    });
   });
   const openApi = openApiDocument({ serverUrl: deps.config.publicUrl });
   app.get('/api/openapi.json', (_req, res) => {
@@ -134,14 +180,16 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.messages) app.post('/api/messages', deps.messages);
   const api = express.Router();
   // Jobs authenticate for themselves (a bearer token, or an external scheduler's job key).
-  if (deps.notify) app.use('/api/jobs', jobsRouter({ ...useCases, runtime: deps.notify.runtime, verifyToken: deps.verifyToken }));
+  if (deps.notify)
+    app.use('/api/jobs', jobsRouter({ ...useCases, runtime: deps.notify.runtime, verifyToken: deps.verifyToken }));
   api.use(authenticate(deps.verifyToken));
   api.use(requireJsonBody);
   api.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: JSON_TYPES }));
   api.use(catalogueRouter(deps.procedures));
   api.use('/me', meRouter(deps.clock));
   api.use(formPdfRouter(useCases));
-  if (deps.notify) api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
+  if (deps.notify)
+    api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
   api.use('/cases', casesRouter(useCases));
   api.use('/reports', reportsRouter(useCases));
   if (deps.directory) api.use('/people', peopleRouter({ directory: deps.directory }));
@@ -161,7 +209,11 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   app.use((req, _res, next) => {
-    next(notFound(`There is nothing at ${req.method} ${req.path.slice(0, 200)}.${req.path.startsWith('/api') ? ' GET /api/openapi.json lists the API.' : ''}`));
+    next(
+      notFound(
+        `There is nothing at ${req.method} ${req.path.slice(0, 200)}.${req.path.startsWith('/api') ? ' GET /api/openapi.json lists the API.' : ''}`,
+      ),
+    );
   });
 
   // Express recognises an error handler by its four parameters.
@@ -178,10 +230,21 @@ export function createApp(deps: AppDeps): express.Express {
 function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCaseDeps): HttpProblem {
   if (error instanceof HttpProblem) return error;
   if (error instanceof InputError) {
-    return invalidRequest(`The request is not valid: ${error.issues.slice(0, 3).map((i) => `${i.path || 'body'} ${i.message}`).join('; ')}.`, error.issues);
+    return invalidRequest(
+      `The request is not valid: ${error.issues
+        .slice(0, 3)
+        .map((i) => `${i.path || 'body'} ${i.message}`)
+        .join('; ')}.`,
+      error.issues,
+    );
   }
   if (error instanceof CaseNotFoundError) {
-    return new HttpProblem(404, 'not_found', 'Case not found', `There is no case "${error.caseId}" that you can see. Check the link, or ask the course team for access.`);
+    return new HttpProblem(
+      404,
+      'not_found',
+      'Case not found',
+      `There is no case "${error.caseId}" that you can see. Check the link, or ask the course team for access.`,
+    );
   }
   if (error instanceof StaleCaseError) {
     const { current, access } = error;
@@ -196,10 +259,20 @@ function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCas
     );
   }
   if (error instanceof ReportNotAllowedError) {
-    return new HttpProblem(403, 'forbidden', 'Not allowed', 'Reports are for the course team. Ask your course leader for the figures you need.');
+    return new HttpProblem(
+      403,
+      'forbidden',
+      'Not allowed',
+      'Reports are for the course team. Ask your course leader for the figures you need.',
+    );
   }
   if (error instanceof PeopleSearchNotAllowedError) {
-    return new HttpProblem(403, 'forbidden', 'Not allowed', 'Looking people up is for those who open cases: the course team, and staff who may raise a concern. Ask your course team to add the person you need.');
+    return new HttpProblem(
+      403,
+      'forbidden',
+      'Not allowed',
+      'Looking people up is for those who open cases: the course team, and staff who may raise a concern. Ask your course team to add the person you need.',
+    );
   }
   if (isDomainError(error)) {
     const problem = problemFromDomainError(error);
@@ -209,13 +282,25 @@ function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCas
   const parsed = bodyParserProblem(error);
   if (parsed) return parsed;
   // The router could not decode a path segment (`/api/cases/%ZZ`).
-  if (error instanceof URIError) return invalidRequest('The address is not valid: a part of it is not correctly percent-encoded.');
+  if (error instanceof URIError)
+    return invalidRequest('The address is not valid: a part of it is not correctly percent-encoded.');
   // Adapters that talk to Graph directly (the notification outbox) throw the SDK's errors unclassified.
   const failure = failureFromError(error);
-  const storeError = isGraphStoreError(error) ? error : failure ? toGraphStoreError(failure, `${req.method} ${req.path.slice(0, 200)}`, error) : undefined;
+  const storeError = isGraphStoreError(error)
+    ? error
+    : failure
+      ? toGraphStoreError(failure, `${req.method} ${req.path.slice(0, 200)}`, error)
+      : undefined;
   if (storeError && (storeError.code === 'throttled' || storeError.code === 'unavailable')) {
     deps.logger.warn('store unavailable', { path: req.path, code: storeError.code, requestId: storeError.requestId });
-    return new HttpProblem(503, 'service_unavailable', 'Try again shortly', `${storeError.userMessage} Nothing was lost.`, {}, { 'Retry-After': String(Math.ceil(storeError.retryAfterSeconds ?? 5)) });
+    return new HttpProblem(
+      503,
+      'service_unavailable',
+      'Try again shortly',
+      `${storeError.userMessage} Nothing was lost.`,
+      {},
+      { 'Retry-After': String(Math.ceil(storeError.retryAfterSeconds ?? 5)) },
+    );
   }
   deps.logger.error('unexpected error', {
     method: req.method,
@@ -224,5 +309,10 @@ function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCas
     stack: error instanceof Error ? error.stack : undefined,
     ...(error instanceof CaseDataError ? { caseId: error.caseId } : {}),
   });
-  return new HttpProblem(500, 'internal_error', 'Something went wrong', 'Trellis could not complete this request. Try again; if it keeps happening, tell your Trellis administrator.');
+  return new HttpProblem(
+    500,
+    'internal_error',
+    'Something went wrong',
+    'Trellis could not complete this request. Try again; if it keeps happening, tell your Trellis administrator.',
+  );
 }

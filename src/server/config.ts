@@ -63,7 +63,10 @@ function portFrom(env: Env, problems: string[]): number {
 export function parseProgrammes(raw: string | undefined): CourseTeamProgrammes {
   const value = (raw ?? '').trim();
   if (value === '' || value === '*') return 'all';
-  return value.split(';').map((p) => p.trim()).filter((p) => p !== '');
+  return value
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
 }
 
 export function serverConfigFromEnv(env: Env): ServerConfig {
@@ -107,11 +110,17 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
   // api://<public host>/<client id>; tokens issued for the older api://<client id> form are accepted too.
   const manifestResource = publicHost === undefined ? `api://${clientId}` : `api://${publicHost}/${clientId}`;
   const audience = value('ENTRA_AUDIENCE') || manifestResource;
-  if (!/^(api:\/\/|https:\/\/)\S+$/.test(audience)) problems.push(`ENTRA_AUDIENCE must be an app id URI like api://<host>/<client id>, got "${audience}"`);
+  if (!/^(api:\/\/|https:\/\/)\S+$/.test(audience))
+    problems.push(`ENTRA_AUDIENCE must be an app id URI like api://<host>/<client id>, got "${audience}"`);
   const notify = notifySettingsFromEnv(env, problems);
   const bot = botSettingsFromEnv(
     env,
-    { clientId, tenantId, graphClientId: graph?.mode === 'tenant' ? graph.clientId : undefined, graphClientSecret: graph?.mode === 'tenant' ? graph.clientSecret : undefined },
+    {
+      clientId,
+      tenantId,
+      graphClientId: graph?.mode === 'tenant' ? graph.clientId : undefined,
+      graphClientSecret: graph?.mode === 'tenant' ? graph.clientSecret : undefined,
+    },
     problems,
   );
   if (problems.length > 0 || graph?.mode !== 'tenant') throw new ConfigError(problems);
@@ -119,7 +128,17 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     mode: 'tenant',
     port,
     publicUrl: publicUrl.replace(/\/+$/, ''),
-    auth: { tenantId: tenantId.toLowerCase(), clientId: clientId.toLowerCase(), audiences: [...new Set([audience, ...(value('ENTRA_AUDIENCE') === '' ? [`api://${clientId}`] : []), clientId.toLowerCase()])] },
+    auth: {
+      tenantId: tenantId.toLowerCase(),
+      clientId: clientId.toLowerCase(),
+      audiences: [
+        ...new Set([
+          audience,
+          ...(value('ENTRA_AUDIENCE') === '' ? [`api://${clientId}`] : []),
+          clientId.toLowerCase(),
+        ]),
+      ],
+    },
     courseTeamProgrammes: parseProgrammes(env.TRELLIS_COURSE_TEAM_PROGRAMMES),
     graph,
     notify,

@@ -11,14 +11,22 @@ function line(level: string, message: string, fields: Readonly<Record<string, un
 
 export function jsonLogger(write: (text: string) => void = (text) => process.stderr.write(text)): Logger {
   return {
-    info: (message, fields) => { write(line('info', message, fields)); },
-    warn: (message, fields) => { write(line('warn', message, fields)); },
-    error: (message, fields) => { write(line('error', message, fields)); },
+    info: (message, fields) => {
+      write(line('info', message, fields));
+    },
+    warn: (message, fields) => {
+      write(line('warn', message, fields));
+    },
+    error: (message, fields) => {
+      write(line('error', message, fields));
+    },
   };
 }
 
 /** Keeps lines in memory: for tests that assert something was (or was not) logged. */
-export function memoryLogger(): Logger & { readonly lines: { level: string; message: string; fields?: Readonly<Record<string, unknown>> }[] } {
+export function memoryLogger(): Logger & {
+  readonly lines: { level: string; message: string; fields?: Readonly<Record<string, unknown>> }[];
+} {
   const lines: { level: string; message: string; fields?: Readonly<Record<string, unknown>> }[] = [];
   const push = (level: string) => (message: string, fields?: Readonly<Record<string, unknown>>) => {
     lines.push({ level, message, ...(fields === undefined ? {} : { fields }) });

@@ -38,7 +38,12 @@ export async function startTenantServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? jsonLogger();
   const procedures = options.procedures ?? SEED_PROCEDURES;
-  const client = createGraphClient({ kind: 'tenant', tenantId: config.graph.tenantId, clientId: config.graph.clientId, clientSecret: config.graph.clientSecret });
+  const client = createGraphClient({
+    kind: 'tenant',
+    tenantId: config.graph.tenantId,
+    clientId: config.graph.clientId,
+    clientSecret: config.graph.clientSecret,
+  });
   const site = await openTrellisSite(client, config.graph.siteId);
   const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(procedures) });
   const conversations = new ConversationStore(client, site.lists.conversations);
@@ -49,7 +54,11 @@ export async function startTenantServer(
     mode: 'tenant',
     useCases: { repository, procedures, clock: () => new Date(), logger, notify: (change) => late.notify?.(change) },
     conversations,
-    links: { appId: config.bot.teamsAppId ?? config.bot.clientId, tabEntityId: MY_CASES_ENTITY_ID, publicUrl: config.publicUrl },
+    links: {
+      appId: config.bot.teamsAppId ?? config.bot.clientId,
+      tabEntityId: MY_CASES_ENTITY_ID,
+      publicUrl: config.publicUrl,
+    },
     identity: tenantIdentity(conversations, {
       programmes: config.courseTeamProgrammes,
       // Teams activities carry no app roles: Entra is asked (ENTRA_CLIENT_ID's roles, as in REST tokens).
@@ -58,7 +67,11 @@ export async function startTenantServer(
         : {}),
     }),
     logger,
-    credentials: { clientId: config.bot.clientId, clientSecret: config.bot.clientSecret, tenantId: config.bot.tenantId },
+    credentials: {
+      clientId: config.bot.clientId,
+      clientSecret: config.bot.clientSecret,
+      tenantId: config.bot.tenantId,
+    },
     defaultServiceUrl: () => config.bot.serviceUrl,
     ...(config.bot.teamsAppId === undefined ? {} : { graph: { client, teamsAppId: config.bot.teamsAppId } }),
   });
@@ -112,7 +125,9 @@ export async function startTenantServer(
     port,
     close: async () => {
       await new Promise<void>((resolve) => {
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
       await notifications.close();

@@ -1,4 +1,11 @@
-import { isWorkingDay, londonDateOf, londonInstantAt, makeWorkingCalendar, type LocalDate, type WorkingCalendar } from '../domain/calendar/index.js';
+import {
+  isWorkingDay,
+  londonDateOf,
+  londonInstantAt,
+  makeWorkingCalendar,
+  type LocalDate,
+  type WorkingCalendar,
+} from '../domain/calendar/index.js';
 import type { Logger } from './logger.js';
 
 /**
@@ -47,7 +54,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const result = await job();
       options.logger.info(`${name} finished`, { result });
     } catch (error) {
-      options.logger.error(`${name} failed; the next tick tries again`, { error: error instanceof Error ? error.message : String(error) });
+      options.logger.error(`${name} failed; the next tick tries again`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
       throw error;
     }
   };

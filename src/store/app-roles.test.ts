@@ -23,7 +23,9 @@ describe('GraphAppRoleDirectory', () => {
     const directory = new GraphAppRoleDirectory(env.client, { appId: EMULATOR_APP_IDENTITY.id });
     expect(await directory.rolesOf(USER)).toEqual([]);
     for (const role of EMULATOR_APP_ROLES) {
-      await env.client.api(`/servicePrincipals/${SP_ID}/appRoleAssignedTo`).post({ principalId: USER, resourceId: SP_ID, appRoleId: role.id });
+      await env.client
+        .api(`/servicePrincipals/${SP_ID}/appRoleAssignedTo`)
+        .post({ principalId: USER, resourceId: SP_ID, appRoleId: role.id });
     }
     const before = reads('servicePrincipal');
     expect(await directory.rolesOf(USER.toUpperCase())).toEqual(['CourseTeam', 'Admin']);

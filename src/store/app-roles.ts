@@ -35,15 +35,21 @@ export const SERVICE_PRINCIPAL_TTL_MS = 60 * 60 * 1000;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const servicePrincipalSchema = z.object({
-  id: z.string().regex(GUID),
-  appRoles: z.array(z.object({ id: z.string(), value: z.string().nullish(), isEnabled: z.boolean().nullish() }).loose()),
-}).loose();
+const servicePrincipalSchema = z
+  .object({
+    id: z.string().regex(GUID),
+    appRoles: z.array(
+      z.object({ id: z.string(), value: z.string().nullish(), isEnabled: z.boolean().nullish() }).loose(),
+    ),
+  })
+  .loose();
 
-const assignmentPageSchema = z.object({
-  value: z.array(z.object({ appRoleId: z.string(), resourceId: z.string() }).loose()),
-  '@odata.nextLink': z.string().optional(),
-}).loose();
+const assignmentPageSchema = z
+  .object({
+    value: z.array(z.object({ appRoleId: z.string(), resourceId: z.string() }).loose()),
+    '@odata.nextLink': z.string().optional(),
+  })
+  .loose();
 
 interface RoleMap {
   readonly servicePrincipalId: string;
@@ -63,7 +69,8 @@ export class GraphAppRoleDirectory implements AppRoleDirectory {
       readonly now?: () => number;
     },
   ) {
-    if (!GUID.test(options.appId)) throw new GraphStoreError('bad_request', `The app id must be a GUID, got ${JSON.stringify(options.appId)}`);
+    if (!GUID.test(options.appId))
+      throw new GraphStoreError('bad_request', `The app id must be a GUID, got ${JSON.stringify(options.appId)}`);
   }
 
   async rolesOf(objectId: string): Promise<readonly AppRoleName[]> {
@@ -77,7 +84,8 @@ export class GraphAppRoleDirectory implements AppRoleDirectory {
       .filter(`resourceId eq ${roles.servicePrincipalId}`)
       .query({ $count: 'true' });
     for (let page = 0; request !== undefined; page += 1) {
-      if (page >= MAX_ASSIGNMENT_PAGES) throw new GraphStoreError('data_error', `${context}: more than ${MAX_ASSIGNMENT_PAGES} pages`);
+      if (page >= MAX_ASSIGNMENT_PAGES)
+        throw new GraphStoreError('data_error', `${context}: more than ${MAX_ASSIGNMENT_PAGES} pages`);
       const body = await this.get(request.header('ConsistencyLevel', 'eventual'), context);
       const parsed = parseGraphJson(assignmentPageSchema, body, context);
       for (const assignment of parsed.value) {
@@ -108,7 +116,9 @@ export class GraphAppRoleDirectory implements AppRoleDirectory {
 
   private async readRoleMap(): Promise<RoleMap> {
     const context = `Reading the app roles of application ${this.options.appId}`;
-    const request = this.client.api(`/servicePrincipals(appId='${this.options.appId.toLowerCase()}')`).select(['id', 'appRoles']);
+    const request = this.client
+      .api(`/servicePrincipals(appId='${this.options.appId.toLowerCase()}')`)
+      .select(['id', 'appRoles']);
     const sp = parseGraphJson(servicePrincipalSchema, await this.get(request, context), context);
     const byRoleId = new Map<string, AppRoleName>();
     for (const role of sp.appRoles) {
@@ -120,7 +130,11 @@ export class GraphAppRoleDirectory implements AppRoleDirectory {
 
   private async get(request: GraphRequest, context: string): Promise<unknown> {
     const policy = observedRetryOptions(this.client, {});
-    const retry = new RetryHandlerOptions(policy.delay, Math.min(policy.maxRetries, APP_ROLE_LOOKUP_MAX_RETRIES), policy.shouldRetry);
+    const retry = new RetryHandlerOptions(
+      policy.delay,
+      Math.min(policy.maxRetries, APP_ROLE_LOOKUP_MAX_RETRIES),
+      policy.shouldRetry,
+    );
     try {
       return (await request.middlewareOptions([retry]).get()) as unknown;
     } catch (error) {

@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLocalDate as d } from '../domain/calendar/index.js';
-import { calendarFor, editPlan, extendReviewDate, openCase, pauseCase, resumeCase, signPlan, type CaseEvent, type CommandContext, type CommandResult } from '../domain/case/index.js';
+import {
+  calendarFor,
+  editPlan,
+  extendReviewDate,
+  openCase,
+  pauseCase,
+  resumeCase,
+  signPlan,
+  type CaseEvent,
+  type CommandContext,
+  type CommandResult,
+} from '../domain/case/index.js';
 import { engineTestProcedure as procedure } from '../domain/case/fixtures.js';
 import { actorFor, aDraft, Clock, courseTeam, openInput, personFor } from '../domain/case/testing.js';
 import type { Actor, CaseState } from '../domain/case/types.js';
@@ -36,16 +47,25 @@ function nextCommand(state: CaseState, step: number): CommandResult {
   if (state.status === 'active') {
     if (state.paused) return resumeCase(ctx(as(state, 'tutor')), state);
     if (state.plan?.content.reviewDate === d('2026-12-30')) {
-      return extendReviewDate(ctx(as(state, 'tutor')), state, { reviewDate: d('2027-01-08'), reason: `Extension ${step}` });
+      return extendReviewDate(ctx(as(state, 'tutor')), state, {
+        reviewDate: d('2027-01-08'),
+        reason: `Extension ${step}`,
+      });
     }
     return pauseCase(ctx(as(state, 'tutor')), state, { reason: 'health' });
   }
   const unsigned = ['trainee', 'mentor'].find((role) => !state.plan?.signatures.some((s) => s.role === role));
-  if (unsigned !== undefined && (state.status === 'awaiting_signatures' || (step % 3 === 2 && state.plan?.content.reviewDate !== undefined))) {
+  if (
+    unsigned !== undefined &&
+    (state.status === 'awaiting_signatures' || (step % 3 === 2 && state.plan?.content.reviewDate !== undefined))
+  ) {
     const signer = as(state, unsigned);
     return signPlan(ctx(signer), state, { role: unsigned, typedName: signer.name });
   }
-  return editPlan(ctx(as(state, 'tutor')), state, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 1 + (step % 3)), withdrawSignatures: true });
+  return editPlan(ctx(as(state, 'tutor')), state, {
+    plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 1 + (step % 3)),
+    withdrawSignatures: true,
+  });
 }
 
 beforeAll(async () => {
@@ -62,7 +82,14 @@ describe('case operations under injected faults', () => {
       rules: [
         { name: 'throttle', kind: 'fail', status: 429, rate: 0.1, retryAfterSeconds: 0 },
         { name: 'busy', kind: 'fail', status: 503, rate: 0.05, retryAfterSeconds: 0 },
-        { name: 'applied-then-failed', kind: 'applyThenFail', status: 504, rate: 0.05, method: ['POST', 'PATCH'], retryAfterSeconds: 0 },
+        {
+          name: 'applied-then-failed',
+          kind: 'applyThenFail',
+          status: 504,
+          rate: 0.05,
+          method: ['POST', 'PATCH'],
+          retryAfterSeconds: 0,
+        },
       ],
     });
     const acknowledged = new Map<string, CaseEvent[]>();
@@ -75,7 +102,11 @@ describe('case operations under injected faults', () => {
     async function runCase(index: number): Promise<void> {
       const id = `fault-${index}`;
       const people = [personFor('trainee'), personFor('mentor'), personFor('tutor')];
-      const opened = openCase(ctx(courseTeam), { caseId: id, previousCases: 0 }, openInput(procedure, { reference: `F-${index}`, people }));
+      const opened = openCase(
+        ctx(courseTeam),
+        { caseId: id, previousCases: 0 },
+        openInput(procedure, { reference: `F-${index}`, people }),
+      );
       let stored: StoredCase | undefined;
       for (let attempt = 0; stored === undefined; attempt += 1) {
         try {
@@ -116,7 +147,10 @@ describe('case operations under injected faults', () => {
     // Failures that reached the caller are rare: retries absorb nearly all of them.
     expect(refusedByStore).toBeLessThan(CASES * OPERATIONS_PER_CASE * 0.05);
 
-    const events = new ListItemStore(env.client, env.site.lists.events, { fields: eventRowSchema, keyField: 'EventKey' });
+    const events = new ListItemStore(env.client, env.site.lists.events, {
+      fields: eventRowSchema,
+      keyField: 'EventKey',
+    });
     for (const [id, acked] of acknowledged) {
       const stored = await repo.find(id);
       if (!stored) throw new Error(`case ${id} lost`);

@@ -28,7 +28,12 @@ let site: TrellisSite;
 const run = randomUUID().slice(0, 8);
 const caseId = (name: string): string => `${run}-${name}`;
 const clock = new Clock(d('2026-12-14'));
-const ctx = (actor: Actor = courseTeam): CommandContext => ({ procedure, calendar: calendarFor(procedure), now: clock.now, actor });
+const ctx = (actor: Actor = courseTeam): CommandContext => ({
+  procedure,
+  calendar: calendarFor(procedure),
+  now: clock.now,
+  actor,
+});
 const as = (state: CaseState, role: string): Actor => {
   const person = state.people.find((p) => p.role === role);
   if (!person) throw new Error(role);
@@ -37,18 +42,35 @@ const as = (state: CaseState, role: string): Actor => {
 
 async function openStored(name: string, traineeName = 'Amira Khan'): Promise<StoredCase> {
   const id = caseId(name);
-  const people = [personFor('trainee', { id: `${id}.trainee@uni.test`, name: traineeName }), personFor('mentor'), personFor('tutor')];
-  const opened = openCase(ctx(), { caseId: id, previousCases: 0 }, openInput(procedure, { reference: `REF-${id}`, people }));
+  const people = [
+    personFor('trainee', { id: `${id}.trainee@uni.test`, name: traineeName }),
+    personFor('mentor'),
+    personFor('tutor'),
+  ];
+  const opened = openCase(
+    ctx(),
+    { caseId: id, previousCases: 0 },
+    openInput(procedure, { reference: `REF-${id}`, people }),
+  );
   return repo.create(opened);
 }
 
 async function agree(stored: StoredCase): Promise<StoredCase> {
   let current = stored;
-  const edit = editPlan(ctx(as(current.state, 'tutor')), current.state, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2), withdrawSignatures: false });
+  const edit = editPlan(ctx(as(current.state, 'tutor')), current.state, {
+    plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2),
+    withdrawSignatures: false,
+  });
   current = await repo.append(current, edit);
   const traineeName = current.state.people.find((p) => p.role === 'trainee')?.name ?? '';
-  current = await repo.append(current, signPlan(ctx(as(current.state, 'trainee')), current.state, { role: 'trainee', typedName: traineeName }));
-  return repo.append(current, signPlan(ctx(as(current.state, 'mentor')), current.state, { role: 'mentor', typedName: 'Mentor' }));
+  current = await repo.append(
+    current,
+    signPlan(ctx(as(current.state, 'trainee')), current.state, { role: 'trainee', typedName: traineeName }),
+  );
+  return repo.append(
+    current,
+    signPlan(ctx(as(current.state, 'mentor')), current.state, { role: 'mentor', typedName: 'Mentor' }),
+  );
 }
 
 describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly }) => {
@@ -76,7 +98,10 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
     expect(stored.state.status).toBe('active');
     clock.set(d('2026-12-30'));
     const review = recordReview(ctx(as(stored.state, 'mentor')), stored.state, {
-      progress: [{ targetId: 'T1', rating: 'met' }, { targetId: 'T2', rating: 'met' }],
+      progress: [
+        { targetId: 'T1', rating: 'met' },
+        { targetId: 'T2', rating: 'met' },
+      ],
       evidence: 'Observations',
       attendees: ['mentor'],
       outcomeId: 'met',
@@ -90,42 +115,84 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
     expect(found?.etag).toBe(saved.etag);
   });
 
-  itEmulatorOnly('writes projection rows that stayed throttled on the next append, also from another process', async () => {
-    const opened = await openStored('c-repair');
-    const drafted = await repo.append(opened, editPlan(ctx(as(opened.state, 'tutor')), opened.state, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2), withdrawSignatures: false }));
-    const signatures = new ListItemStore(target().client, site.lists.signatures, { fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose() });
-    const signedRoles = async (): Promise<string[]> => {
-      const roles: string[] = [];
-      for await (const page of signatures.queryItems({ filter: eq('CaseId', caseId('c-repair')), select: ['CaseId', 'Role'], top: 50 })) roles.push(...page.map((item) => String(item.fields.Role)));
-      return roles.sort();
-    };
-    // The Signatures row is throttled in the $batch and again when written directly.
-    emulator().setFaults({ rules: [{ name: 'signatures-throttled', kind: 'fail', status: 429, retryAfterSeconds: 120, method: 'POST', path: `sites/*/lists/${site.lists.signatures.listId}/items`, times: 2 }] });
-    const traineeName = drafted.state.people.find((p) => p.role === 'trainee')?.name ?? '';
-    await expect(repo.append(drafted, signPlan(ctx(as(drafted.state, 'trainee')), drafted.state, { role: 'trainee', typedName: traineeName }))).rejects.toMatchObject({ code: 'throttled' });
-    emulator().setFaults({});
-    expect(repo.hasPendingProjections(caseId('c-repair'))).toBe(true);
-    expect(await signedRoles()).toEqual([]);
-    // Another process (nothing remembered): the case row lagging the trail tells it.
-    const other = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
-    const signed = await other.find(caseId('c-repair'));
-    if (!signed) throw new Error('case not found');
-    expect(signed.state.plan?.signatures.map((s) => s.role)).toEqual(['trainee']);
-    expect(other.hasPendingProjections(caseId('c-repair'))).toBe(true);
-    const agreed = await other.append(signed, signPlan(ctx(as(signed.state, 'mentor')), signed.state, { role: 'mentor', typedName: 'Mentor' }));
-    expect(await signedRoles()).toEqual(['mentor', 'trainee']);
-    expect(other.hasPendingProjections(caseId('c-repair'))).toBe(false);
-    // Up to date again: a fresh read finds nothing to repair.
-    const fresh = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
-    expect((await fresh.find(caseId('c-repair')))?.etag).toBe(agreed.etag);
-    expect(fresh.hasPendingProjections(caseId('c-repair'))).toBe(false);
-  });
+  itEmulatorOnly(
+    'writes projection rows that stayed throttled on the next append, also from another process',
+    async () => {
+      const opened = await openStored('c-repair');
+      const drafted = await repo.append(
+        opened,
+        editPlan(ctx(as(opened.state, 'tutor')), opened.state, {
+          plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2),
+          withdrawSignatures: false,
+        }),
+      );
+      const signatures = new ListItemStore(target().client, site.lists.signatures, {
+        fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose(),
+      });
+      const signedRoles = async (): Promise<string[]> => {
+        const roles: string[] = [];
+        for await (const page of signatures.queryItems({
+          filter: eq('CaseId', caseId('c-repair')),
+          select: ['CaseId', 'Role'],
+          top: 50,
+        }))
+          roles.push(...page.map((item) => String(item.fields.Role)));
+        return roles.sort();
+      };
+      // The Signatures row is throttled in the $batch and again when written directly.
+      emulator().setFaults({
+        rules: [
+          {
+            name: 'signatures-throttled',
+            kind: 'fail',
+            status: 429,
+            retryAfterSeconds: 120,
+            method: 'POST',
+            path: `sites/*/lists/${site.lists.signatures.listId}/items`,
+            times: 2,
+          },
+        ],
+      });
+      const traineeName = drafted.state.people.find((p) => p.role === 'trainee')?.name ?? '';
+      await expect(
+        repo.append(
+          drafted,
+          signPlan(ctx(as(drafted.state, 'trainee')), drafted.state, { role: 'trainee', typedName: traineeName }),
+        ),
+      ).rejects.toMatchObject({ code: 'throttled' });
+      emulator().setFaults({});
+      expect(repo.hasPendingProjections(caseId('c-repair'))).toBe(true);
+      expect(await signedRoles()).toEqual([]);
+      // Another process (nothing remembered): the case row lagging the trail tells it.
+      const other = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
+      const signed = await other.find(caseId('c-repair'));
+      if (!signed) throw new Error('case not found');
+      expect(signed.state.plan?.signatures.map((s) => s.role)).toEqual(['trainee']);
+      expect(other.hasPendingProjections(caseId('c-repair'))).toBe(true);
+      const agreed = await other.append(
+        signed,
+        signPlan(ctx(as(signed.state, 'mentor')), signed.state, { role: 'mentor', typedName: 'Mentor' }),
+      );
+      expect(await signedRoles()).toEqual(['mentor', 'trainee']);
+      expect(other.hasPendingProjections(caseId('c-repair'))).toBe(false);
+      // Up to date again: a fresh read finds nothing to repair.
+      const fresh = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
+      expect((await fresh.find(caseId('c-repair')))?.etag).toBe(agreed.etag);
+      expect(fresh.hasPendingProjections(caseId('c-repair'))).toBe(false);
+    },
+  );
 
   it('lets exactly one of two writers with the same version win; the other gets the current case', async () => {
     const stored = await openStored('c-race');
     const tutor = ctx(as(stored.state, 'tutor'));
-    const a = editPlan(tutor, stored.state, { plan: aDraft(procedure, { reviewDate: d('2026-12-29') }), withdrawSignatures: false });
-    const b = editPlan(tutor, stored.state, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2), withdrawSignatures: false });
+    const a = editPlan(tutor, stored.state, {
+      plan: aDraft(procedure, { reviewDate: d('2026-12-29') }),
+      withdrawSignatures: false,
+    });
+    const b = editPlan(tutor, stored.state, {
+      plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2),
+      withdrawSignatures: false,
+    });
     const results = await Promise.allSettled([repo.append(stored, a), repo.append(stored, b)]);
     const won = results.filter((r) => r.status === 'fulfilled');
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -141,35 +208,57 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
 
   it('a stale writer is refused even after other writes moved the case on', async () => {
     const stored = await openStored('c-stale');
-    const fresh = await repo.append(stored, editPlan(ctx(as(stored.state, 'tutor')), stored.state, { plan: aDraft(procedure), withdrawSignatures: false }));
+    const fresh = await repo.append(
+      stored,
+      editPlan(ctx(as(stored.state, 'tutor')), stored.state, { plan: aDraft(procedure), withdrawSignatures: false }),
+    );
     await expect(
-      repo.append(stored, editPlan(ctx(as(stored.state, 'tutor')), stored.state, { plan: aDraft(procedure, {}, 2), withdrawSignatures: false })),
+      repo.append(
+        stored,
+        editPlan(ctx(as(stored.state, 'tutor')), stored.state, {
+          plan: aDraft(procedure, {}, 2),
+          withdrawSignatures: false,
+        }),
+      ),
     ).rejects.toBeInstanceOf(CaseConflictError);
     expect((await repo.find(caseId('c-stale')))?.state).toEqual(fresh.state);
   });
 
-  itEmulatorOnly('lists cases with filters and paging from the delta cache; a warm load costs one small request', async () => {
-    for (const [i, name] of ['Ben Ade', 'Chloe Brown', 'Dev Patel'].entries()) await openStored(`c-list-${i}`, name);
-    const first = await repo.list({ status: 'open', limit: 2 });
-    expect(first.items).toHaveLength(2);
-    expect(first.total).toBeGreaterThanOrEqual(5);
-    const second = await repo.list({ status: 'open', limit: 2, cursor: first.nextCursor });
-    expect(second.items.map((s) => s.id)).not.toContain(first.items[0]?.id);
-    emulator().resetCounters();
-    const found = await repo.list({ search: `chloe` });
-    // One small delta request at most (none while the last sync is under a second old).
-    expect(emulator().inspect().counters.total).toBeLessThanOrEqual(1);
-    expect(found.items.map((s) => s.traineeName)).toEqual(['Chloe Brown']);
-    expect((await repo.list({ personId: `${caseId('c-list-2')}.trainee@uni.test` })).items.map((s) => s.id)).toEqual([caseId('c-list-2')]);
-    expect((await repo.list({ reviewDueOnOrBefore: d('2026-12-31'), status: 'active' })).items.every((s) => s.nextReviewDate !== undefined)).toBe(true);
-  });
+  itEmulatorOnly(
+    'lists cases with filters and paging from the delta cache; a warm load costs one small request',
+    async () => {
+      for (const [i, name] of ['Ben Ade', 'Chloe Brown', 'Dev Patel'].entries()) await openStored(`c-list-${i}`, name);
+      const first = await repo.list({ status: 'open', limit: 2 });
+      expect(first.items).toHaveLength(2);
+      expect(first.total).toBeGreaterThanOrEqual(5);
+      const second = await repo.list({ status: 'open', limit: 2, cursor: first.nextCursor });
+      expect(second.items.map((s) => s.id)).not.toContain(first.items[0]?.id);
+      emulator().resetCounters();
+      const found = await repo.list({ search: `chloe` });
+      // One small delta request at most (none while the last sync is under a second old).
+      expect(emulator().inspect().counters.total).toBeLessThanOrEqual(1);
+      expect(found.items.map((s) => s.traineeName)).toEqual(['Chloe Brown']);
+      expect((await repo.list({ personId: `${caseId('c-list-2')}.trainee@uni.test` })).items.map((s) => s.id)).toEqual([
+        caseId('c-list-2'),
+      ]);
+      expect(
+        (await repo.list({ reviewDueOnOrBefore: d('2026-12-31'), status: 'active' })).items.every(
+          (s) => s.nextReviewDate !== undefined,
+        ),
+      ).toBe(true);
+    },
+  );
 
   it('a row edited by hand into a bad state is reported for that case while the others load', async () => {
     await openStored('c-broken');
     const rows = new ListItemStore(target().client, site.lists.cases, { fields: caseRowSchema, keyField: 'CaseId' });
     const row = await rows.findByKey(caseId('c-broken'));
     if (!row) throw new Error('row');
-    await rows.updateItem(row.id, { Summary: JSON.stringify({ id: caseId('c-broken'), status: 'sort of open' }) }, row.eTag);
+    await rows.updateItem(
+      row.id,
+      { Summary: JSON.stringify({ id: caseId('c-broken'), status: 'sort of open' }) },
+      row.eTag,
+    );
     const page = await repo.list({});
     expect(page.problems).toEqual([expect.objectContaining({ caseId: caseId('c-broken') })]);
     expect(page.items.length).toBeGreaterThan(3);

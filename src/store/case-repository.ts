@@ -15,7 +15,16 @@ import { batchResultError, executeBatch, type BatchRequest, type BatchResult } f
 import { DeltaCache } from './graph/delta.js';
 import { classifyGraphError, GraphStoreError, isConflictError } from './graph/errors.js';
 import { getAllPages, pathSegment } from './graph/graph-json.js';
-import { expandFields, fieldsHoldValues, listItemsPath, ListItemStore, parseListItem, type FieldValues, type ListItem, type ListRef } from './graph/items.js';
+import {
+  expandFields,
+  fieldsHoldValues,
+  listItemsPath,
+  ListItemStore,
+  parseListItem,
+  type FieldValues,
+  type ListItem,
+  type ListRef,
+} from './graph/items.js';
 import { eq } from './graph/odata.js';
 import {
   caseRowFields,
@@ -26,7 +35,14 @@ import {
   projectionRows,
   type RoleSides,
 } from './case-rows.js';
-import { caseRowSchema, eventRowSchema, LIST_DISPLAY_NAMES, type CaseRow, type EventRow, type TrellisListName } from './lists.js';
+import {
+  caseRowSchema,
+  eventRowSchema,
+  LIST_DISPLAY_NAMES,
+  type CaseRow,
+  type EventRow,
+  type TrellisListName,
+} from './lists.js';
 
 /** The Trellis lists on one site, by id. */
 export interface TrellisSite {
@@ -37,15 +53,27 @@ export interface TrellisSite {
 const listEntrySchema = z.object({ id: z.string(), displayName: z.string() }).loose();
 
 /** Finds the provisioned lists; a missing one is a clear setup error, not a 404 later. */
-export async function openTrellisSite(client: Client, siteId: string, options: { readonly listPrefix?: string } = {}): Promise<TrellisSite> {
+export async function openTrellisSite(
+  client: Client,
+  siteId: string,
+  options: { readonly listPrefix?: string } = {},
+): Promise<TrellisSite> {
   const prefix = options.listPrefix ?? '';
-  const lists = await getAllPages(client, `/sites/${pathSegment(siteId, 'siteId')}/lists?$select=id,displayName`, listEntrySchema, 'Finding the Trellis lists');
+  const lists = await getAllPages(
+    client,
+    `/sites/${pathSegment(siteId, 'siteId')}/lists?$select=id,displayName`,
+    listEntrySchema,
+    'Finding the Trellis lists',
+  );
   const byName = new Map(lists.map((l) => [l.displayName, l.id]));
   const refs = {} as Record<TrellisListName, ListRef>;
   for (const [key, displayName] of Object.entries(LIST_DISPLAY_NAMES) as [TrellisListName, string][]) {
     const listId = byName.get(`${prefix}${displayName}`);
     if (listId === undefined) {
-      throw new GraphStoreError('not_found', `The list "${prefix}${displayName}" is missing on site ${siteId}: run \`npm run provision\` first.`);
+      throw new GraphStoreError(
+        'not_found',
+        `The list "${prefix}${displayName}" is missing on site ${siteId}: run \`npm run provision\` first.`,
+      );
     }
     refs[key] = { siteId, listId };
   }
@@ -116,7 +144,12 @@ export class GraphCaseRepository implements CaseRepository {
     const requests = [
       ...this.eventRequests(opened.events),
       ...this.projectionRequests(opened.events, opened.state),
-      this.post('row', this.site.lists.cases, caseRowFields(opened.state, this.options.roleSides), this.lastEventId(opened.events)),
+      this.post(
+        'row',
+        this.site.lists.cases,
+        caseRowFields(opened.state, this.options.roleSides),
+        this.lastEventId(opened.events),
+      ),
     ];
     const outcome = await executeBatch(this.client, requests);
     await this.assertEventsStored(opened.state.id, opened.events, outcome.results, undefined);
@@ -135,17 +168,34 @@ export class GraphCaseRepository implements CaseRepository {
     return { state: opened.state, events: opened.events, etag: created.item.eTag };
   }
 
-  async append(current: StoredCase, result: { readonly state: CaseState; readonly events: readonly CaseEvent[] }): Promise<StoredCase> {
+  async append(
+    current: StoredCase,
+    result: { readonly state: CaseState; readonly events: readonly CaseEvent[] },
+  ): Promise<StoredCase> {
     if (result.events.length === 0) return current;
     const first = result.events[0];
     if (first?.seq !== current.state.version + 1) {
-      throw new GraphStoreError('bad_request', `Events must continue case ${current.state.id} from version ${current.state.version}`);
+      throw new GraphStoreError(
+        'bad_request',
+        `Events must continue case ${current.state.id} from version ${current.state.version}`,
+      );
     }
     const caseId = current.state.id;
     // Projection rows of earlier events that may be missing (see the class comment), written again.
     const repairFrom = this.projectionsPending.get(caseId);
-    const repairs = repairFrom === undefined ? [] : this.projectionRequests(current.events.filter((e) => e.seq >= repairFrom), result.state, 'r');
-    const requests = [...this.eventRequests(result.events), ...this.projectionRequests(result.events, result.state), ...repairs];
+    const repairs =
+      repairFrom === undefined
+        ? []
+        : this.projectionRequests(
+            current.events.filter((e) => e.seq >= repairFrom),
+            result.state,
+            'r',
+          );
+    const requests = [
+      ...this.eventRequests(result.events),
+      ...this.projectionRequests(result.events, result.state),
+      ...repairs,
+    ];
     let etag: string;
     try {
       const outcome = await executeBatch(this.client, requests);
@@ -225,17 +275,29 @@ export class GraphCaseRepository implements CaseRepository {
   private async read(caseId: string): Promise<StoredCase | undefined> {
     const filter = encodeURIComponent(eq('CaseId', caseId).expression);
     const outcome = await executeBatch(this.client, [
-      { id: 'row', method: 'GET', url: `${listItemsPath(this.site.lists.cases)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=2` },
-      { id: 'events', method: 'GET', url: `${listItemsPath(this.site.lists.events)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=${EVENTS_PAGE}` },
+      {
+        id: 'row',
+        method: 'GET',
+        url: `${listItemsPath(this.site.lists.cases)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=2`,
+      },
+      {
+        id: 'events',
+        method: 'GET',
+        url: `${listItemsPath(this.site.lists.events)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=${EVENTS_PAGE}`,
+      },
     ]);
     for (const result of outcome.results) {
       const error = batchResultError(result, `Reading case ${caseId}`);
       if (error) throw error;
     }
     const page = z.object({ value: z.array(z.unknown()), '@odata.nextLink': z.string().optional() });
-    const rows = page.parse(outcome.get('row').body).value.map((raw) => parseListItem(raw, caseRowSchema, `Reading case ${caseId}`));
+    const rows = page
+      .parse(outcome.get('row').body)
+      .value.map((raw) => parseListItem(raw, caseRowSchema, `Reading case ${caseId}`));
     const eventPage = page.parse(outcome.get('events').body);
-    const eventItems = eventPage.value.map((raw) => parseListItem(raw, eventRowSchema, `Reading the events of case ${caseId}`));
+    const eventItems = eventPage.value.map((raw) =>
+      parseListItem(raw, eventRowSchema, `Reading the events of case ${caseId}`),
+    );
     if (eventPage['@odata.nextLink'] !== undefined) {
       throw new CaseDataError(caseId, `the case has more than ${EVENTS_PAGE} events`);
     }
@@ -248,7 +310,10 @@ export class GraphCaseRepository implements CaseRepository {
     try {
       state = replay(events);
     } catch (error) {
-      throw new CaseDataError(caseId, `the event trail does not replay: ${error instanceof Error ? error.message : String(error)}`);
+      throw new CaseDataError(
+        caseId,
+        `the event trail does not replay: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
     const row = rows[0];
     if (row) this.rowIds.set(caseId, row.id);
@@ -282,7 +347,10 @@ export class GraphCaseRepository implements CaseRepository {
    * Every case summary in dashboard order, rebuilt only when a delta sync changed something:
    * a warm load is one small delta request plus a filter over an already sorted array.
    */
-  private async dashboardSummaries(): Promise<{ summaries: readonly CaseSummary[]; problems: readonly { caseId: string; message: string }[] }> {
+  private async dashboardSummaries(): Promise<{
+    summaries: readonly CaseSummary[];
+    problems: readonly { caseId: string; message: string }[];
+  }> {
     // A dashboard may be up to DASHBOARD_FRESH_MS behind other instances' writes, never behind
     // this instance's own: a write here forces the next load to sync.
     const fresh = !this.wroteSinceSync && performance.now() - this.dashboardSyncedAt < DASHBOARD_FRESH_MS;
@@ -310,7 +378,13 @@ export class GraphCaseRepository implements CaseRepository {
   private readonly answers = new Map<string, readonly CaseSummary[]>();
   private wroteSinceSync = false;
 
-  private sorted: { readonly generation: number; readonly summaries: readonly CaseSummary[]; readonly problems: readonly { caseId: string; message: string }[] } | undefined;
+  private sorted:
+    | {
+        readonly generation: number;
+        readonly summaries: readonly CaseSummary[];
+        readonly problems: readonly { caseId: string; message: string }[];
+      }
+    | undefined;
 
   /** How many requests the last dashboard sync made (for benchmarks). */
   lastDashboardSync(): Promise<{ requests: number }> {
@@ -319,14 +393,21 @@ export class GraphCaseRepository implements CaseRepository {
 
   async countForTrainee(traineeId: string, procedureId: string): Promise<number> {
     let count = 0;
-    for await (const page of this.cases.queryItems({ filter: eq('TraineeId', traineeId.toLowerCase()), select: ['CaseId', 'ProcedureId'], top: 500 })) {
+    for await (const page of this.cases.queryItems({
+      filter: eq('TraineeId', traineeId.toLowerCase()),
+      select: ['CaseId', 'ProcedureId'],
+      top: 500,
+    })) {
       count += page.filter((item) => (item.fields as Record<string, unknown>).ProcedureId === procedureId).length;
     }
     return count;
   }
 
   /** Parsed summaries by row, reused while the row's eTag is unchanged: a warm load parses only what changed. */
-  private readonly summaries = new Map<string, { readonly eTag: string; readonly parsed: { summary: CaseSummary } | { problem: string } }>();
+  private readonly summaries = new Map<
+    string,
+    { readonly eTag: string; readonly parsed: { summary: CaseSummary } | { problem: string } }
+  >();
 
   private parsedSummary(item: ListItem<CaseRow>): { summary: CaseSummary } | { problem: string } {
     const cached = this.summaries.get(item.id);
@@ -357,7 +438,12 @@ export class GraphCaseRepository implements CaseRepository {
   private eventRequests(events: readonly CaseEvent[]): BatchRequest[] {
     // A chain: each event only after the one before, so a conflict on the first stops the rest.
     return events.map((event, index) =>
-      this.post(`e${event.seq}`, this.site.lists.events, eventRowFields(event), index === 0 ? undefined : `e${events[index - 1]?.seq ?? 0}`),
+      this.post(
+        `e${event.seq}`,
+        this.site.lists.events,
+        eventRowFields(event),
+        index === 0 ? undefined : `e${events[index - 1]?.seq ?? 0}`,
+      ),
     );
   }
 
@@ -373,7 +459,9 @@ export class GraphCaseRepository implements CaseRepository {
   private projectionRequests(events: readonly CaseEvent[], state: CaseState, prefix: 'p' | 'r' = 'p'): BatchRequest[] {
     const after = prefix === 'p' ? this.lastEventId(events) : undefined;
     return events.flatMap((event) =>
-      projectionRows(event, state).map((row, index) => this.post(`${prefix}${event.seq}x${index}`, this.site.lists[row.list], row.fields, after)),
+      projectionRows(event, state).map((row, index) =>
+        this.post(`${prefix}${event.seq}x${index}`, this.site.lists[row.list], row.fields, after),
+      ),
     );
   }
 
@@ -400,7 +488,12 @@ export class GraphCaseRepository implements CaseRepository {
    * sub-request that had been applied) is success, and the events chained after it, which Graph
    * then skipped with 424, are sent again; a key holding someone else's event is a conflict.
    */
-  private async assertEventsStored(caseId: string, events: readonly CaseEvent[], results: readonly BatchResult[], current: StoredCase | undefined): Promise<void> {
+  private async assertEventsStored(
+    caseId: string,
+    events: readonly CaseEvent[],
+    results: readonly BatchResult[],
+    current: StoredCase | undefined,
+  ): Promise<void> {
     let answers = results;
     let remaining = [...events];
     for (let round = 0; remaining.length > 0; round += 1) {
@@ -418,7 +511,9 @@ export class GraphCaseRepository implements CaseRepository {
         }
         const existing = await this.events.findByKey(eventKey(caseId, event.seq));
         // The JSON carries the whole event, the exact instant included: equal JSON is our own write.
-        const ours = existing !== undefined && fieldsHoldValues(existing.fields, { EventData: eventRowFields(event).EventData ?? null });
+        const ours =
+          existing !== undefined &&
+          fieldsHoldValues(existing.fields, { EventData: eventRowFields(event).EventData ?? null });
         if (ours) continue;
         this.recent.delete(caseId);
         const now = await this.read(caseId);
@@ -428,7 +523,8 @@ export class GraphCaseRepository implements CaseRepository {
         throw new CaseConflictError(now);
       }
       if (resend.length === 0) return;
-      if (round >= events.length) throw new GraphStoreError('unavailable', `Could not store the events of case ${caseId}; try again`);
+      if (round >= events.length)
+        throw new GraphStoreError('unavailable', `Could not store the events of case ${caseId}; try again`);
       answers = (await executeBatch(this.client, this.eventRequests(resend))).results;
       remaining = resend;
     }
@@ -439,7 +535,12 @@ export class GraphCaseRepository implements CaseRepository {
    * once directly; if that fails too, the case is marked so that the next append writes the rows
    * of events from `fromSeq` on again.
    */
-  private async settleProjections(caseId: string, fromSeq: number, requests: readonly BatchRequest[], results: readonly BatchResult[]): Promise<void> {
+  private async settleProjections(
+    caseId: string,
+    fromSeq: number,
+    requests: readonly BatchRequest[],
+    results: readonly BatchResult[],
+  ): Promise<void> {
     try {
       await this.retryFailedProjections(requests, results);
     } catch (error) {
@@ -448,18 +549,25 @@ export class GraphCaseRepository implements CaseRepository {
     }
   }
 
-  private async retryFailedProjections(requests: readonly BatchRequest[], results: readonly BatchResult[]): Promise<void> {
+  private async retryFailedProjections(
+    requests: readonly BatchRequest[],
+    results: readonly BatchResult[],
+  ): Promise<void> {
     for (const request of requests) {
       if (!request.id.startsWith('p') && !request.id.startsWith('r')) continue;
       const result = results.find((r) => r.id === request.id);
       if (!result || !failed(result)) continue;
       const error = batchResultError(result, `Writing a projection row (${request.id})`);
       if (error?.code === 'duplicate_key') continue;
-      await this.client.api(request.url).post(request.body).catch((retryError: unknown) => {
-        const text = retryError instanceof Error ? retryError.message : String(retryError);
-        // Classified like every other Graph failure, so a throttled retry is a 503 with Retry-After, not a 500.
-        if (!/duplicate values were found|nameAlreadyExists/i.test(text)) throw classifyGraphError(retryError, `Writing a projection row (${request.id})`);
-      });
+      await this.client
+        .api(request.url)
+        .post(request.body)
+        .catch((retryError: unknown) => {
+          const text = retryError instanceof Error ? retryError.message : String(retryError);
+          // Classified like every other Graph failure, so a throttled retry is a 503 with Retry-After, not a 500.
+          if (!/duplicate values were found|nameAlreadyExists/i.test(text))
+            throw classifyGraphError(retryError, `Writing a projection row (${request.id})`);
+        });
     }
   }
 
@@ -487,7 +595,10 @@ export class GraphCaseRepository implements CaseRepository {
         known = currentRow.eTag;
       }
     }
-    throw new GraphStoreError('conflict', `The row of case ${state.id} kept changing; it will be brought up to date on the next write`);
+    throw new GraphStoreError(
+      'conflict',
+      `The row of case ${state.id} kept changing; it will be brought up to date on the next write`,
+    );
   }
 
   private readonly rowIds = new Map<string, string>();
@@ -506,13 +617,23 @@ function matches(query: CaseQuery): (summary: CaseSummary) => boolean {
   const search = query.search?.trim().toLowerCase();
   const person = query.personId?.toLowerCase();
   return (s) => {
-    if (query.status === 'open' ? s.status === 'closed' : query.status !== undefined && s.status !== query.status) return false;
+    if (query.status === 'open' ? s.status === 'closed' : query.status !== undefined && s.status !== query.status)
+      return false;
     if (query.procedureId !== undefined && s.procedureId !== query.procedureId) return false;
     if (query.stageId !== undefined && s.stageId !== query.stageId) return false;
     if (query.programme !== undefined && s.programme !== query.programme) return false;
-    if (query.reviewDueOnOrBefore !== undefined && (s.nextReviewDate === undefined || s.nextReviewDate > query.reviewDueOnOrBefore)) return false;
+    if (
+      query.reviewDueOnOrBefore !== undefined &&
+      (s.nextReviewDate === undefined || s.nextReviewDate > query.reviewDueOnOrBefore)
+    )
+      return false;
     if (person !== undefined && !s.people.some((p) => p.id === person)) return false;
-    if (search !== undefined && search !== '' && !s.traineeName.toLowerCase().includes(search) && !s.reference.toLowerCase().includes(search)) {
+    if (
+      search !== undefined &&
+      search !== '' &&
+      !s.traineeName.toLowerCase().includes(search) &&
+      !s.reference.toLowerCase().includes(search)
+    ) {
       return false;
     }
     return true;

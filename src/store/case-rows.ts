@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { londonInstantAt, localDateSchema, type LocalDate } from '../domain/calendar/index.js';
-import { CASE_STATUSES, CLOSE_RESOLUTIONS, parseCaseEvent, type CaseEvent, type CaseState } from '../domain/case/index.js';
+import {
+  CASE_STATUSES,
+  CLOSE_RESOLUTIONS,
+  parseCaseEvent,
+  type CaseEvent,
+  type CaseState,
+} from '../domain/case/index.js';
 import { CaseDataError, summarise, type CaseSummary } from '../domain/ports.js';
 import type { FieldValues } from './graph/items.js';
 import type { EventRow } from './lists.js';
@@ -48,9 +54,13 @@ export function parseSummary(caseId: string, json: string | undefined): CaseSumm
   const parsed = summarySchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new CaseDataError(caseId, `the case row summary is damaged at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`);
+    throw new CaseDataError(
+      caseId,
+      `the case row summary is damaged at ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? ''}`,
+    );
   }
-  if (parsed.data.id !== caseId) throw new CaseDataError(caseId, `the case row summary belongs to case ${parsed.data.id}`);
+  if (parsed.data.id !== caseId)
+    throw new CaseDataError(caseId, `the case row summary belongs to case ${parsed.data.id}`);
   const d = parsed.data;
   return {
     ...d,
@@ -133,13 +143,19 @@ export function parseEventRow(row: EventRow): CaseEvent {
       data: stored.data.data,
     });
   } catch (error) {
-    const detail = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : String(error);
+    const detail =
+      error instanceof z.ZodError
+        ? error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')
+        : String(error);
     throw new CaseDataError(row.CaseId, `event ${row.Seq} (${row.EventType}) is damaged: ${detail}`);
   }
 }
 
 /** The projection rows an event adds (keyed, so writing them twice is harmless). */
-export function projectionRows(event: CaseEvent, state: CaseState): { list: 'people' | 'targets' | 'reviews' | 'signatures'; fields: FieldValues }[] {
+export function projectionRows(
+  event: CaseEvent,
+  state: CaseState,
+): { list: 'people' | 'targets' | 'reviews' | 'signatures'; fields: FieldValues }[] {
   switch (event.type) {
     case 'case_opened':
       return event.data.people.map((p) => ({
@@ -180,7 +196,10 @@ export function projectionRows(event: CaseEvent, state: CaseState): { list: 'peo
           PlanVersion: event.data.version,
           TargetId: t.id,
           TargetText: t.text,
-          Standards: t.links.map((l) => l.code).join(', ').slice(0, 255),
+          Standards: t.links
+            .map((l) => l.code)
+            .join(', ')
+            .slice(0, 255),
           AgreedOn: dateOnlyValue(event.on),
           ReviewDate: dateOnlyValue(event.data.reviewDate),
         },
@@ -223,7 +242,12 @@ export function projectionRows(event: CaseEvent, state: CaseState): { list: 'peo
 }
 
 /** Role sides from procedure definitions (the roles' `side`). */
-export function roleSidesOf(procedures: readonly { readonly id: string; readonly roles: readonly { readonly id: string; readonly side: RoleSide }[] }[]): RoleSides {
+export function roleSidesOf(
+  procedures: readonly {
+    readonly id: string;
+    readonly roles: readonly { readonly id: string; readonly side: RoleSide }[];
+  }[],
+): RoleSides {
   const sides = new Map(procedures.flatMap((p) => p.roles.map((r) => [`${p.id}|${r.id}`, r.side] as const)));
   return (procedureId, roleId) => sides.get(`${procedureId}|${roleId}`);
 }

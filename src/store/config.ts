@@ -34,7 +34,8 @@ export function graphTargetFromEnv(env: Readonly<Record<string, string | undefin
   );
   const value = (name: (typeof TENANT_VARIABLES)[number]): string => (env[name] ?? '').trim();
   for (const name of ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID'] as const) {
-    if (present.includes(name) && !guid.safeParse(value(name)).success) problems.push(`${name} must be a GUID, got "${value(name)}"`);
+    if (present.includes(name) && !guid.safeParse(value(name)).success)
+      problems.push(`${name} must be a GUID, got "${value(name)}"`);
   }
   if (present.includes('GRAPH_SITE_ID') && !/^[^,\s]+,[0-9a-f-]{36},[0-9a-f-]{36}$/i.test(value('GRAPH_SITE_ID'))) {
     problems.push('GRAPH_SITE_ID must be a site id like "contoso.sharepoint.com,<site guid>,<web guid>"');

@@ -29,7 +29,11 @@ describe('ConversationStore', () => {
   it('saves a person and finds them by sign-in name and by object id, from a fresh store too', async () => {
     await store.savePerson(person);
     const fresh = new ConversationStore(env.client, env.site.lists.conversations);
-    expect(await fresh.findPerson('gareth.evans@HOLLYBANK.example')).toMatchObject({ upn: 'gareth.evans@hollybank.example', conversationId: 'a:1on1', teamsUserId: '29:gareth' });
+    expect(await fresh.findPerson('gareth.evans@HOLLYBANK.example')).toMatchObject({
+      upn: 'gareth.evans@hollybank.example',
+      conversationId: 'a:1on1',
+      teamsUserId: '29:gareth',
+    });
     expect((await fresh.findPersonByObjectId(person.aadObjectId))?.upn).toBe('gareth.evans@hollybank.example');
     expect(await fresh.findPersonByObjectId('99999999-2222-4333-8444-555555555555')).toBeUndefined();
   });
@@ -37,14 +41,30 @@ describe('ConversationStore', () => {
   it('keeps the 1:1 conversation when a later activity (a group chat) does not carry one', async () => {
     await store.savePerson({ ...person, name: 'Gareth R. Evans', conversationId: undefined, serviceUrl: undefined });
     const found = await new ConversationStore(env.client, env.site.lists.conversations).findPerson(person.upn);
-    expect(found).toMatchObject({ name: 'Gareth R. Evans', conversationId: 'a:1on1', serviceUrl: 'https://smba.example/teams/' });
+    expect(found).toMatchObject({
+      name: 'Gareth R. Evans',
+      conversationId: 'a:1on1',
+      serviceUrl: 'https://smba.example/teams/',
+    });
   });
 
   it('finds a programme’s channel, falling back to the default one', async () => {
     expect(await store.findChannel('PGCE Primary')).toBeUndefined();
-    await store.saveChannel({ programme: '*', conversationId: '19:default@thread', serviceUrl: 'https://smba.example/', tenantId: undefined, teamId: undefined });
+    await store.saveChannel({
+      programme: '*',
+      conversationId: '19:default@thread',
+      serviceUrl: 'https://smba.example/',
+      tenantId: undefined,
+      teamId: undefined,
+    });
     expect((await store.findChannel('PGCE Primary'))?.conversationId).toBe('19:default@thread');
-    await store.saveChannel({ programme: 'PGCE Primary', conversationId: '19:primary@thread', serviceUrl: 'https://smba.example/', tenantId: 't', teamId: 'team' });
+    await store.saveChannel({
+      programme: 'PGCE Primary',
+      conversationId: '19:primary@thread',
+      serviceUrl: 'https://smba.example/',
+      tenantId: 't',
+      teamId: 'team',
+    });
     expect((await store.findChannel('pgce primary'))?.conversationId).toBe('19:primary@thread');
     expect((await store.findChannel('Secondary'))?.conversationId).toBe('19:default@thread');
   });

@@ -41,7 +41,10 @@ export interface ChannelConversation {
   readonly teamId: string | undefined;
 }
 
-const text = z.string().nullish().transform((v) => v ?? undefined);
+const text = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
 const rowSchema = z
   .object({
     ConversationKey: z.string(),
@@ -60,7 +63,11 @@ const personReference = z.object({
   teamsUserId: z.string(),
   tenantId: z.string().optional(),
 });
-const channelReference = z.object({ programme: z.string(), tenantId: z.string().optional(), teamId: z.string().optional() });
+const channelReference = z.object({
+  programme: z.string(),
+  tenantId: z.string().optional(),
+  teamId: z.string().optional(),
+});
 
 /** SharePoint single-line text holds 255 characters. */
 const MAX_KEY = 255;
@@ -123,7 +130,13 @@ export class ConversationStore {
       UserId: merged.aadObjectId,
       ConversationId: merged.conversationId ?? null,
       ServiceUrl: merged.serviceUrl ?? null,
-      Reference: JSON.stringify({ upn: merged.upn, name: merged.name, aadObjectId: merged.aadObjectId, teamsUserId: merged.teamsUserId, tenantId: merged.tenantId }),
+      Reference: JSON.stringify({
+        upn: merged.upn,
+        name: merged.name,
+        aadObjectId: merged.aadObjectId,
+        teamsUserId: merged.teamsUserId,
+        tenantId: merged.tenantId,
+      }),
     };
     await this.upsert(existing, fields);
     this.remember(merged);
@@ -174,7 +187,13 @@ export class ConversationStore {
       const item = await this.items.findByKey(key);
       const ref = item ? parseJson(channelReference, item.fields.Reference) : undefined;
       if (item && ref && item.fields.ConversationId && item.fields.ServiceUrl) {
-        return { programme: ref.programme, conversationId: item.fields.ConversationId, serviceUrl: item.fields.ServiceUrl, tenantId: ref.tenantId, teamId: ref.teamId };
+        return {
+          programme: ref.programme,
+          conversationId: item.fields.ConversationId,
+          serviceUrl: item.fields.ServiceUrl,
+          tenantId: ref.tenantId,
+          teamId: ref.teamId,
+        };
       }
     }
     return undefined;

@@ -10,7 +10,13 @@ import { defineListSchema, type ListSchema } from './graph/list-schema.js';
  * projections of it kept for list views, Excel and Power BI.
  */
 
-export const CASE_STATUS_CHOICES = ['planning', 'awaiting_signatures', 'active', 'awaiting_decision', 'closed'] as const;
+export const CASE_STATUS_CHOICES = [
+  'planning',
+  'awaiting_signatures',
+  'active',
+  'awaiting_decision',
+  'closed',
+] as const;
 
 export const casesList = defineListSchema({
   displayName: 'Trellis Cases',
@@ -40,7 +46,14 @@ export const eventsList = defineListSchema({
   displayName: 'Trellis Case Events',
   description: 'The append-only event trail of every case. Never edited.',
   columns: [
-    { kind: 'text', name: 'EventKey', indexed: true, enforceUniqueValues: true, required: true, description: 'CaseId:Seq; unique, so two writers can never append the same step.' },
+    {
+      kind: 'text',
+      name: 'EventKey',
+      indexed: true,
+      enforceUniqueValues: true,
+      required: true,
+      description: 'CaseId:Seq; unique, so two writers can never append the same step.',
+    },
     { kind: 'text', name: 'CaseId', indexed: true },
     { kind: 'number', name: 'Seq', decimalPlaces: 'none' },
     { kind: 'text', name: 'EventType' },
@@ -125,8 +138,18 @@ export const outboxList = defineListSchema({
     { kind: 'note', name: 'LastError' },
     // Added after the first release (provisioning only adds columns). A `sending` choice would
     // change DeliveryStatus on existing sites, so "sending" is a claimed row with SendingAt set.
-    { kind: 'text', name: 'EventId', indexed: true, description: 'What the notification is about: CaseId:Seq of the event, or the review it reminds of.' },
-    { kind: 'dateTime', name: 'SendingAt', format: 'dateTime', description: 'Set just before a send that cannot be repeated; a crash after it means "possibly sent".' },
+    {
+      kind: 'text',
+      name: 'EventId',
+      indexed: true,
+      description: 'What the notification is about: CaseId:Seq of the event, or the review it reminds of.',
+    },
+    {
+      kind: 'dateTime',
+      name: 'SendingAt',
+      format: 'dateTime',
+      description: 'Set just before a send that cannot be repeated; a crash after it means "possibly sent".',
+    },
   ],
 });
 
@@ -154,14 +177,7 @@ export const TRELLIS_LISTS: readonly ListSchema[] = [
 ];
 
 export type TrellisListName =
-  | 'cases'
-  | 'events'
-  | 'people'
-  | 'targets'
-  | 'reviews'
-  | 'signatures'
-  | 'outbox'
-  | 'conversations';
+  'cases' | 'events' | 'people' | 'targets' | 'reviews' | 'signatures' | 'outbox' | 'conversations';
 
 export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   cases: casesList.displayName,
@@ -183,7 +199,10 @@ export function trellisListSchemas(prefix = ''): ListSchema[] {
 }
 
 // Row shapes as Graph returns them. Loose objects: system fields come along and are ignored.
-const optionalString = z.string().nullish().transform((v) => v ?? undefined);
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
 
 export const caseRowSchema = z
   .object({

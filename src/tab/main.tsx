@@ -25,7 +25,8 @@ function Root() {
         stopWatching = () => undefined;
         setTheme(host.theme);
         host.onThemeChange(setTheme);
-        if (host.subPageId !== undefined && window.location.pathname === '/') navigate(casePath(host.subPageId), { replace: true });
+        if (host.subPageId !== undefined && window.location.pathname === '/')
+          navigate(casePath(host.subPageId), { replace: true });
         if (result.kind === 'ready') host.notifySuccess();
         else if (result.kind === 'failed') host.notifyFailure(result.message);
       }
@@ -49,7 +50,16 @@ function body(start: StartResult | undefined) {
   }
   switch (start.kind) {
     case 'ready':
-      return <App session={{ api: createApiClient({ token: start.token }), user: start.user, mode: start.mode, inHost: start.host !== undefined }} />;
+      return (
+        <App
+          session={{
+            api: createApiClient({ token: start.token }),
+            user: start.user,
+            mode: start.mode,
+            inHost: start.host !== undefined,
+          }}
+        />
+      );
     case 'signed_out':
       return (
         <Gate title="Sign in to Trellis">

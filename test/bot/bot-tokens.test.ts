@@ -33,7 +33,11 @@ const BOT_ID = '7d3e9a1b-2c4f-4e6a-8b1d-3f5a7c9e0b2d';
 const TENANT_ID = '11111111-2222-4333-8444-555555555555';
 const ISSUER = 'https://api.botframework.test';
 const KID = 'trellis-test-signing-key';
-const LEAD = { upn: 'course.lead@uni.example', name: 'Mark Whitfield', objectId: '0b7d3c2a-1e4f-4a6b-8c9d-2e3f4a5b6c7d' };
+const LEAD = {
+  upn: 'course.lead@uni.example',
+  name: 'Mark Whitfield',
+  objectId: '0b7d3c2a-1e4f-4a6b-8c9d-2e3f4a5b6c7d',
+};
 const CASE_ID = 'token-case';
 
 let env: ProvisionedEmulator;
@@ -52,7 +56,9 @@ const impostor = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
 function listen(s: Server): Promise<string> {
   return new Promise((resolve) => {
-    s.listen(0, '127.0.0.1', () => { resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`); });
+    s.listen(0, '127.0.0.1', () => {
+      resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+    });
   });
 }
 
@@ -73,19 +79,40 @@ beforeAll(async () => {
   repository = new GraphCaseRepository(env.client, env.site, { roleSides: roleSidesOf(SEED_PROCEDURES) });
   const conversations = new ConversationStore(env.client, env.site.lists.conversations);
   // The course leader has written to the bot before: their object id maps to their sign-in name.
-  await conversations.savePerson({ upn: LEAD.upn, name: LEAD.name, aadObjectId: LEAD.objectId, teamsUserId: `29:${LEAD.objectId}`, tenantId: TENANT_ID, conversationId: undefined, serviceUrl: undefined });
+  await conversations.savePerson({
+    upn: LEAD.upn,
+    name: LEAD.name,
+    aadObjectId: LEAD.objectId,
+    teamsUserId: `29:${LEAD.objectId}`,
+    tenantId: TENANT_ID,
+    conversationId: undefined,
+    serviceUrl: undefined,
+  });
   const procedure = SEED_PROCEDURES.find((p) => p.id === 'bcu-rapid-improvement-targets');
   if (!procedure) throw new Error('no BCU procedure');
   const seedActor = { id: 'seed@uni.example', name: 'Seed', appRoles: ['course_team' as const] };
-  await repository.create(openCase({ procedure, calendar: calendarFor(procedure), now: new Date(), actor: seedActor }, { caseId: CASE_ID, previousCases: 0 }, caseInput('A')));
+  await repository.create(
+    openCase(
+      { procedure, calendar: calendarFor(procedure), now: new Date(), actor: seedActor },
+      { caseId: CASE_ID, previousCases: 0 },
+      caseInput('A'),
+    ),
+  );
 
   const bot = await createBot({
     mode: 'tenant',
     useCases: { repository, procedures: SEED_PROCEDURES, clock: () => new Date(), logger: useCaseLog },
     conversations,
-    links: { appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f', tabEntityId: 'my-cases', publicUrl: 'https://trellis.example' },
+    links: {
+      appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
+      tabEntityId: 'my-cases',
+      publicUrl: 'https://trellis.example',
+    },
     // App roles do not travel with activities; the course leader's come from this lookup (Graph in a tenant).
-    identity: tenantIdentity(conversations, { appRoles: (objectId) => Promise.resolve(objectId === LEAD.objectId ? ['CourseTeam'] : []), programmes: [P1] }),
+    identity: tenantIdentity(conversations, {
+      appRoles: (objectId) => Promise.resolve(objectId === LEAD.objectId ? ['CourseTeam'] : []),
+      programmes: [P1],
+    }),
     logger: silentLogger,
     credentials: { clientId: BOT_ID, clientSecret: 'not-a-real-secret', tenantId: TENANT_ID },
     defaultServiceUrl: () => serviceUrl,
@@ -100,20 +127,35 @@ beforeAll(async () => {
     repository,
     procedures: SEED_PROCEDURES,
     clock: () => new Date(),
-    verifyToken: createTokenVerifier({ keys: createLocalJWKSet({ keys: [] }), tenantId: TENANT_ID, audiences: ['api://x'], programmes: { from: 'config', value: 'all' } }),
+    verifyToken: createTokenVerifier({
+      keys: createLocalJWKSet({ keys: [] }),
+      tenantId: TENANT_ID,
+      audiences: ['api://x'],
+      programmes: { from: 'config', value: 'all' },
+    }),
     config: { mode: 'tenant', publicUrl: 'https://trellis.example' },
     logger: silentLogger,
     messages: bot.messages,
   });
   server = app.listen(0, '127.0.0.1');
   url = await new Promise((resolve) => {
-    server.once('listening', () => { resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`); });
+    server.once('listening', () => {
+      resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    });
   });
 }, 60_000);
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
-  await new Promise<void>((resolve) => { cloudServer.close(() => { resolve(); }); });
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
+  await new Promise<void>((resolve) => {
+    cloudServer.close(() => {
+      resolve();
+    });
+  });
   await env.close();
 });
 
@@ -128,24 +170,42 @@ function acknowledgeActivity(activityServiceUrl = serviceUrl): Record<string, un
     from: { id: `29:${LEAD.objectId}`, aadObjectId: LEAD.objectId, name: LEAD.name },
     recipient: { id: `28:${BOT_ID}` },
     conversation: { id: 'a:personal-lead', conversationType: 'personal', tenantId: TENANT_ID },
-    value: { action: { type: 'Action.Execute', verb: 'acknowledge', data: { action: 'acknowledge', caseId: CASE_ID, version: 1, about: 'concern_raised' } } },
+    value: {
+      action: {
+        type: 'Action.Execute',
+        verb: 'acknowledge',
+        data: { action: 'acknowledge', caseId: CASE_ID, version: 1, about: 'concern_raised' },
+      },
+    },
   };
 }
 
 /** The claims Bot Framework puts in the token it sends with an activity. */
 function claims(overrides: JWTPayload = {}): JWTPayload {
   const now = Math.floor(Date.now() / 1000);
-  return { iss: ISSUER, aud: BOT_ID, iat: now - 10, nbf: now - 10, exp: now + 3600, serviceurl: serviceUrl, ...overrides };
+  return {
+    iss: ISSUER,
+    aud: BOT_ID,
+    iat: now - 10,
+    nbf: now - 10,
+    exp: now + 3600,
+    serviceurl: serviceUrl,
+    ...overrides,
+  };
 }
 
 function rs256(payload: JWTPayload, key: KeyObject = signing.privateKey, kid = KID): Promise<string> {
   return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key);
 }
 
-const base64url = (value: unknown): string => Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+const base64url = (value: unknown): string =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
 
 function post(authorization: string | undefined, body: unknown = acknowledgeActivity()): Promise<Reply> {
-  return call(url, 'POST', '/api/messages', { body, ...(authorization === undefined ? {} : { headers: { authorization } }) });
+  return call(url, 'POST', '/api/messages', {
+    body,
+    ...(authorization === undefined ? {} : { headers: { authorization } }),
+  });
 }
 
 async function trailLength(): Promise<number> {
@@ -161,22 +221,43 @@ beforeEach(() => {
 describe('forged and broken Bot Framework tokens, checked by the Teams SDK', () => {
   const attacks: readonly (readonly [string, () => Promise<string | undefined>])[] = [
     ['signed by another key under the same kid', async () => `Bearer ${await rs256(claims(), impostor.privateKey)}`],
-    ['signed by a key the JWKS does not have', async () => `Bearer ${await rs256(claims(), impostor.privateKey, 'someone-elses-key')}`],
-    ['for another bot (audience)', async () => `Bearer ${await rs256(claims({ aud: '00000000-1111-4222-8333-444444444444' }))}`],
-    ['from another issuer', async () => `Bearer ${await rs256(claims({ iss: 'https://login.microsoftonline.com/evil/v2.0' }))}`],
-    ['expired (beyond the SDK’s five minutes of clock skew)', async () => {
-      const now = Math.floor(Date.now() / 1000);
-      return `Bearer ${await rs256(claims({ iat: now - 7200, nbf: now - 7200, exp: now - 600 }))}`;
-    }],
-    ['with alg "none"', () => Promise.resolve(`Bearer ${base64url({ alg: 'none', typ: 'JWT', kid: KID })}.${base64url(claims())}.`)],
-    ['HS256, signed with the public key as the secret', () => {
-      const header = base64url({ alg: 'HS256', typ: 'JWT', kid: KID });
-      const payload = base64url(claims());
-      const secret = signing.publicKey.export({ type: 'spki', format: 'pem' });
-      const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
-      return Promise.resolve(`Bearer ${header}.${payload}.${signature}`);
-    }],
-    ['for another serviceUrl than the activity’s', async () => `Bearer ${await rs256(claims({ serviceurl: 'https://smba.trafficmanager.net/teams/' }))}`],
+    [
+      'signed by a key the JWKS does not have',
+      async () => `Bearer ${await rs256(claims(), impostor.privateKey, 'someone-elses-key')}`,
+    ],
+    [
+      'for another bot (audience)',
+      async () => `Bearer ${await rs256(claims({ aud: '00000000-1111-4222-8333-444444444444' }))}`,
+    ],
+    [
+      'from another issuer',
+      async () => `Bearer ${await rs256(claims({ iss: 'https://login.microsoftonline.com/evil/v2.0' }))}`,
+    ],
+    [
+      'expired (beyond the SDK’s five minutes of clock skew)',
+      async () => {
+        const now = Math.floor(Date.now() / 1000);
+        return `Bearer ${await rs256(claims({ iat: now - 7200, nbf: now - 7200, exp: now - 600 }))}`;
+      },
+    ],
+    [
+      'with alg "none"',
+      () => Promise.resolve(`Bearer ${base64url({ alg: 'none', typ: 'JWT', kid: KID })}.${base64url(claims())}.`),
+    ],
+    [
+      'HS256, signed with the public key as the secret',
+      () => {
+        const header = base64url({ alg: 'HS256', typ: 'JWT', kid: KID });
+        const payload = base64url(claims());
+        const secret = signing.publicKey.export({ type: 'spki', format: 'pem' });
+        const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+        return Promise.resolve(`Bearer ${header}.${payload}.${signature}`);
+      },
+    ],
+    [
+      'for another serviceUrl than the activity’s',
+      async () => `Bearer ${await rs256(claims({ serviceurl: 'https://smba.trafficmanager.net/teams/' }))}`,
+    ],
     ['missing (no Authorization header)', () => Promise.resolve(undefined)],
     ['garbage', () => Promise.resolve('Bearer not.a.token')],
     ['garbage without Bearer', () => Promise.resolve('eyJhbGciOiJSUzI1NiJ9')],
@@ -198,7 +279,10 @@ describe('forged and broken Bot Framework tokens, checked by the Teams SDK', () 
 
   it('refuses a valid token presented with an activity for another serviceUrl', async () => {
     const before = await trailLength();
-    const reply = await post(`Bearer ${await rs256(claims())}`, acknowledgeActivity('https://smba.trafficmanager.net/emea/'));
+    const reply = await post(
+      `Bearer ${await rs256(claims())}`,
+      acknowledgeActivity('https://smba.trafficmanager.net/emea/'),
+    );
     expect(reply.status).toBe(401);
     expect(await trailLength()).toBe(before);
   });
@@ -211,7 +295,11 @@ describe('forged and broken Bot Framework tokens, checked by the Teams SDK', () 
     expect(JSON.stringify(reply.body.value)).toContain('You acknowledged this');
     const stored = await repository.find(CASE_ID);
     expect(stored?.events.length).toBe(before + 1);
-    expect(stored?.events.at(-1)).toMatchObject({ type: 'notice_acknowledged', actorId: LEAD.upn, data: { about: 'concern_raised', byName: LEAD.name } });
+    expect(stored?.events.at(-1)).toMatchObject({
+      type: 'notice_acknowledged',
+      actorId: LEAD.upn,
+      data: { about: 'concern_raised', byName: LEAD.name },
+    });
     // The keys came from the injected cloud; nothing else was asked of it, and nothing was sent to the connector.
     expect(cloudRequests.every((path) => path === '/v1/.well-known/keys')).toBe(true);
   });

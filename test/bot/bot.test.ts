@@ -70,31 +70,48 @@ async function post(body: unknown, raw?: string) {
 
 const current = async (): Promise<StoredCase> => must(await local.repository.find(activeCase.state.id), 'the case');
 const invoke = (upn: string, name: string, value: unknown) => post(activity(upn, { type: 'invoke', name, value }));
-const cardAction = (upn: string, verb: string, data: unknown) => invoke(upn, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data } });
+const cardAction = (upn: string, verb: string, data: unknown) =>
+  invoke(upn, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data } });
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-bot-'));
-  local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, realNow, schedule: false });
+  local = await startLocalMode({
+    dataDir,
+    port: 0,
+    durability: 'none',
+    logger: silentLogger,
+    realNow,
+    schedule: false,
+  });
   const page = await local.repository.list({ status: 'active', limit: 100 });
   const candidates: StoredCase[] = [];
   for (const summary of page.items as CaseSummary[]) {
     const stored = await local.repository.find(summary.id);
     if (!stored || stored.state.paused) continue;
     const procedure = SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId);
-    if (procedure && reviewersOf(procedure, stored.state).length > 0 && (stored.state.plan?.content.targets.length ?? 0) > 0) candidates.push(stored);
+    if (
+      procedure &&
+      reviewersOf(procedure, stored.state).length > 0 &&
+      (stored.state.plan?.content.targets.length ?? 0) > 0
+    )
+      candidates.push(stored);
   }
   const found = candidates[0];
   if (!found) throw new Error('The demo data has no active case with reviewers and targets.');
   activeCase = found;
   // Not the BCU programme whose first case the acknowledge test uses.
-  const spare = candidates.filter((c) => c.state.id !== found.state.id && c.state.placement.programme !== 'PGCE Primary and Early Years 2026/27');
+  const spare = candidates.filter(
+    (c) => c.state.id !== found.state.id && c.state.placement.programme !== 'PGCE Primary and Early Years 2026/27',
+  );
   otherCase = must(spare[0], 'a second active case');
   reminderCase = must(spare[1], 'a third active case');
   const procedure = SEED_PROCEDURES.find((p) => p.id === found.state.procedureId);
   reviewerUpn = must(reviewersOf(must(procedure, 'procedure'), found.state)[0], 'a reviewer').id;
   // A mentor of another trainee: a demo mentor not named on this case.
   const onCase = new Set(found.state.people.map((p) => p.id.toLowerCase()));
-  const other = [...page.items].flatMap((s) => s.people).find((p) => p.role.includes('mentor') && !onCase.has(p.id.toLowerCase()));
+  const other = [...page.items]
+    .flatMap((s) => s.people)
+    .find((p) => p.role.includes('mentor') && !onCase.has(p.id.toLowerCase()));
   if (!other) throw new Error('No mentor outside the case in the demo data.');
   outsiderUpn = other.id;
 }, 90_000);
@@ -111,13 +128,24 @@ describe('bot at /api/messages', () => {
     expect(reply.status).toBe(200);
     const sent = local.connector.activities().slice(before);
     expect(sent.length).toBeGreaterThan(0);
-    const cards = sent.flatMap((a) => ((a.activity as { attachments?: { content: unknown }[] }).attachments ?? []).map((x) => x.content));
-    expect(cards.some((c) => executeActions(c).some((a) => a.verb === 'record_review' && a.data.caseId === activeCase.state.id))).toBe(true);
+    const cards = sent.flatMap((a) =>
+      ((a.activity as { attachments?: { content: unknown }[] }).attachments ?? []).map((x) => x.content),
+    );
+    expect(
+      cards.some((c) =>
+        executeActions(c).some((a) => a.verb === 'record_review' && a.data.caseId === activeCase.state.id),
+      ),
+    ).toBe(true);
   });
 
   it('gives the reviewer the form on refresh, a read-only view to a course leader, and refuses a mentor of another trainee', async () => {
     const version = activeCase.state.version;
-    const mine = await cardAction(reviewerUpn, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' });
+    const mine = await cardAction(reviewerUpn, 'refresh', {
+      action: 'refresh',
+      caseId: activeCase.state.id,
+      version,
+      card: 'review_form',
+    });
     expect(mine.status).toBe(200);
     expect(mine.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(executeActions(mine.body.value).some((a) => a.verb === 'record_review')).toBe(true);
@@ -125,26 +153,64 @@ describe('bot at /api/messages', () => {
     // The reviewer wrote to the bot in the test before: their Teams id is in refresh.userIds.
     expect(mine.body.value.refresh.userIds).toContain(`29:${reviewerUpn}`);
 
-    const leader = must(DEMO_PROVIDERS.find((p) => p.programme === activeCase.state.placement.programme), 'provider').courseTeam.upn;
-    const readOnly = await cardAction(leader, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' });
+    const leader = must(
+      DEMO_PROVIDERS.find((p) => p.programme === activeCase.state.placement.programme),
+      'provider',
+    ).courseTeam.upn;
+    const readOnly = await cardAction(leader, 'refresh', {
+      action: 'refresh',
+      caseId: activeCase.state.id,
+      version,
+      card: 'review_form',
+    });
     expect(readOnly.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(executeActions(readOnly.body.value).some((a) => a.verb === 'record_review')).toBe(false);
 
-    const outsider = await cardAction(outsiderUpn, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' });
+    const outsider = await cardAction(outsiderUpn, 'refresh', {
+      action: 'refresh',
+      caseId: activeCase.state.id,
+      version,
+      card: 'review_form',
+    });
     expect(outsider.status).toBe(200);
-    expect(outsider.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'not_found' } });
+    expect(outsider.body).toMatchObject({
+      statusCode: 400,
+      type: 'application/vnd.microsoft.error',
+      value: { code: 'not_found' },
+    });
 
-    const stranger = await post(activity('nobody@elsewhere.example', { type: 'invoke', name: 'adaptiveCard/action', value: { action: { verb: 'refresh', data: { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' } } } }));
+    const stranger = await post(
+      activity('nobody@elsewhere.example', {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: {
+          action: {
+            verb: 'refresh',
+            data: { action: 'refresh', caseId: activeCase.state.id, version, card: 'review_form' },
+          },
+        },
+      }),
+    );
     expect(stranger.body.value.code).toBe('unknown_person');
   });
 
   it('answers a stale review card with the current card and what changed, and records a current one', async () => {
-    const opened = await cardAction(reviewerUpn, 'open_review', { action: 'open_review', caseId: activeCase.state.id, version: activeCase.state.version });
+    const opened = await cardAction(reviewerUpn, 'open_review', {
+      action: 'open_review',
+      caseId: activeCase.state.id,
+      version: activeCase.state.version,
+    });
     const submit = executeActions(opened.body.value).find((a) => a.verb === 'record_review');
     expect(submit).toBeDefined();
-    const procedure = must(SEED_PROCEDURES.find((p) => p.id === activeCase.state.procedureId), 'procedure');
+    const procedure = must(
+      SEED_PROCEDURES.find((p) => p.id === activeCase.state.procedureId),
+      'procedure',
+    );
     const outcomes = procedure.stages.find((s) => s.id === activeCase.state.stageId)?.review?.outcomes ?? [];
-    const outcome = must(outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'), 'an outcome');
+    const outcome = must(
+      outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'),
+      'an outcome',
+    );
     const form = must(submit, 'the record_review action').data;
     const targetIds = form.targetIds as string[];
     const inputs: Record<string, unknown> = { evidence: 'Observed two lessons <b>*well*</b>', outcomeId: outcome.id };
@@ -156,7 +222,11 @@ describe('bot at /api/messages', () => {
     if (targetIds.length > 0) expect(JSON.stringify(incomplete.body.value)).toContain('Not saved');
     expect((await current()).state.version).toBe(activeCase.state.version);
 
-    const stale = await cardAction(reviewerUpn, 'record_review', { ...form, ...inputs, version: activeCase.state.version - 1 });
+    const stale = await cardAction(reviewerUpn, 'record_review', {
+      ...form,
+      ...inputs,
+      version: activeCase.state.version - 1,
+    });
     expect(stale.status).toBe(200);
     expect(stale.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(stale.body.value)).toContain('This card was out of date');
@@ -172,13 +242,22 @@ describe('bot at /api/messages', () => {
     expect(after.state.reviews.at(-1)?.outcomeId).toBe(outcome.id);
     // A review recorded in the card is notified like one recorded in the tab: the course mailbox gets the email.
     await local.notifications.background.idle();
-    const reviewMails = local.emulator.inspect().mails.filter((m) =>
-      m.internetMessageHeaders.some((h) => h.name === 'x-trellis-key' && h.value.includes(after.state.id) && h.value.includes('review_recorded')),
-    );
+    const reviewMails = local.emulator
+      .inspect()
+      .mails.filter((m) =>
+        m.internetMessageHeaders.some(
+          (h) => h.name === 'x-trellis-key' && h.value.includes(after.state.id) && h.value.includes('review_recorded'),
+        ),
+      );
     expect(reviewMails.length).toBeGreaterThan(0);
 
     // Anyone refreshing the old card now sees the recorded outcome.
-    const refreshed = await cardAction(reviewerUpn, 'refresh', { action: 'refresh', caseId: activeCase.state.id, version: activeCase.state.version, card: 'review_form' });
+    const refreshed = await cardAction(reviewerUpn, 'refresh', {
+      action: 'refresh',
+      caseId: activeCase.state.id,
+      version: activeCase.state.version,
+      card: 'review_form',
+    });
     expect(JSON.stringify(refreshed.body.value)).toContain('REVIEW RECORDED');
     // The same submission again is stale now: nothing is recorded twice.
     const again = await cardAction(reviewerUpn, 'record_review', { ...form, ...inputs });
@@ -192,33 +271,68 @@ describe('bot at /api/messages', () => {
       { type: 'invoke' },
       activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: null }),
       activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: { action: 'x' } }),
-      activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { verb: 'sign', data: { caseId: 5 } } } }),
-      activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { verb: 'drop_tables', data: {} } } }),
-      activity(reviewerUpn, { type: 'invoke', name: 'adaptiveCard/action', value: { action: { verb: 'record_review', data: { action: 'record_review', caseId: 'nope', version: 1, targetIds: [], outcomeId: 'x' } } } }),
+      activity(reviewerUpn, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { verb: 'sign', data: { caseId: 5 } } },
+      }),
+      activity(reviewerUpn, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { verb: 'drop_tables', data: {} } },
+      }),
+      activity(reviewerUpn, {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: {
+          action: {
+            verb: 'record_review',
+            data: { action: 'record_review', caseId: 'nope', version: 1, targetIds: [], outcomeId: 'x' },
+          },
+        },
+      }),
       activity(reviewerUpn, { type: 'invoke', name: 'composeExtension/query', value: { parameters: 'x' } }),
-      activity(reviewerUpn, { type: 'invoke', name: 'composeExtension/fetchTask', value: { messagePayload: { body: 7 } } }),
+      activity(reviewerUpn, {
+        type: 'invoke',
+        name: 'composeExtension/fetchTask',
+        value: { messagePayload: { body: 7 } },
+      }),
       activity(reviewerUpn, { type: 'invoke', name: 'composeExtension/submitAction', value: { data: [] } }),
-      activity(reviewerUpn, { type: 'invoke', name: 'composeExtension/submitAction', value: { commandId: 'raiseConcern', data: { procedureId: 'nope' } } }),
+      activity(reviewerUpn, {
+        type: 'invoke',
+        name: 'composeExtension/submitAction',
+        value: { commandId: 'raiseConcern', data: { procedureId: 'nope' } },
+      }),
       { ...activity(reviewerUpn, { type: 'message', text: 'hi' }), serviceUrl: 'http://169.254.169.254/latest' },
     ];
     for (const body of bodies) {
       const reply = await post(body);
       expect(reply.status, JSON.stringify(body).slice(0, 200)).toBeLessThan(500);
-      if (reply.body?.statusCode !== undefined) expect(reply.body.statusCode, JSON.stringify(reply.body)).toBeLessThan(500);
+      if (reply.body?.statusCode !== undefined)
+        expect(reply.body.statusCode, JSON.stringify(reply.body)).toBeLessThan(500);
     }
     expect((await post(undefined, '{not json')).status).toBe(400);
   });
 
   it('finds cases through the message extension, only those the caller may see', async () => {
     const reference = activeCase.state.reference;
-    const mine = await invoke(reviewerUpn, 'composeExtension/query', { commandId: 'searchCases', parameters: [{ name: 'query', value: reference }] });
+    const mine = await invoke(reviewerUpn, 'composeExtension/query', {
+      commandId: 'searchCases',
+      parameters: [{ name: 'query', value: reference }],
+    });
     expect(mine.status).toBe(200);
-    const attachments = mine.body.composeExtension.attachments as { content: unknown; preview: { content: { title: string } } }[];
+    const attachments = mine.body.composeExtension.attachments as {
+      content: unknown;
+      preview: { content: { title: string } };
+    }[];
     expect(attachments.length).toBe(1);
     expect(must(attachments[0], 'a result').preview.content.title).toContain(reference);
     expect(JSON.stringify(must(attachments[0], 'a result').content)).toContain(activeCase.state.id);
 
-    const theirs = await invoke(outsiderUpn, 'composeExtension/query', { commandId: 'searchCases', parameters: [{ name: 'query', value: reference }] });
+    const theirs = await invoke(outsiderUpn, 'composeExtension/query', {
+      commandId: 'searchCases',
+      parameters: [{ name: 'query', value: reference }],
+    });
     expect(theirs.body.composeExtension.attachments).toEqual([]);
   });
 
@@ -228,7 +342,17 @@ describe('bot at /api/messages', () => {
     const open = await invoke(courseLeader, 'composeExtension/fetchTask', {
       commandId: 'raiseConcern',
       commandContext: 'message',
-      messagePayload: { id: 'm-1', body: { contentType: 'html', content: `<p>${hostile}</p>` }, from: { user: { id: '29:x', displayName: 'Priya Sharma', aadObjectId: devObjectIdOf('priya.sharma@mail.bcu.example') } } },
+      messagePayload: {
+        id: 'm-1',
+        body: { contentType: 'html', content: `<p>${hostile}</p>` },
+        from: {
+          user: {
+            id: '29:x',
+            displayName: 'Priya Sharma',
+            aadObjectId: devObjectIdOf('priya.sharma@mail.bcu.example'),
+          },
+        },
+      },
     });
     expect(open.body.task.type).toBe('continue');
     const dialog = open.body.task.value.card.content;
@@ -238,7 +362,18 @@ describe('bot at /api/messages', () => {
     const traineeEmail = (dialog.body as { id?: string; value?: string }[]).find((b) => b.id === 'traineeEmail')?.value;
     expect(traineeEmail).toBe('priya.sharma@mail.bcu.example');
 
-    const bad = await invoke(courseLeader, 'composeExtension/submitAction', { commandId: 'raiseConcern', data: { procedureId: 'bcu-rapid-improvement-targets', reference: '', traineeName: 'Priya Sharma', traineeEmail: 'not-an-email', programme: 'PGCE', school: 'X', messageId: 'm-1' } });
+    const bad = await invoke(courseLeader, 'composeExtension/submitAction', {
+      commandId: 'raiseConcern',
+      data: {
+        procedureId: 'bcu-rapid-improvement-targets',
+        reference: '',
+        traineeName: 'Priya Sharma',
+        traineeEmail: 'not-an-email',
+        programme: 'PGCE',
+        school: 'X',
+        messageId: 'm-1',
+      },
+    });
     expect(bad.body.task.type).toBe('continue');
     expect(JSON.stringify(bad.body.task.value.card.content)).toContain('Not opened');
 
@@ -268,7 +403,11 @@ describe('bot at /api/messages', () => {
     expect(found).toHaveLength(1);
     const draft = must(await local.repository.find(must(found[0], 'draft').id), 'draft case');
     expect(draft.state.plan?.content.concernStatement).toBe(hostile);
-    expect(draft.state.people.map((p) => p.id).sort()).toEqual(['gareth.evans@hollybank.example', 'helen.okafor@bcu.example', 'priya.sharma@mail.bcu.example']);
+    expect(draft.state.people.map((p) => p.id).sort()).toEqual([
+      'gareth.evans@hollybank.example',
+      'helen.okafor@bcu.example',
+      'priya.sharma@mail.bcu.example',
+    ]);
     // Submitting the same dialog again opens no second case.
     const twice = await invoke(mentorUpn, 'composeExtension/submitAction', submit);
     expect(twice.status).toBe(200);
@@ -282,7 +421,10 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     let target: { stored: StoredCase; upn: string; role: string; name: string } | undefined;
     for (const summary of (await local.repository.list({ status: 'awaiting_signatures', limit: 100 })).items) {
       const stored = must(await local.repository.find(summary.id), 'case');
-      const procedure = must(SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId), 'procedure');
+      const procedure = must(
+        SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId),
+        'procedure',
+      );
       const waiting = outstandingSignatories(procedure, stored.state).flatMap((o) => o.people);
       const signer = waiting[0];
       if (signer && stored.state.plan?.content.reviewDate !== undefined) {
@@ -292,14 +434,35 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     }
     const { stored, upn, role, name } = must(target, 'a case awaiting a signature');
     const planVersion = must(stored.state.plan, 'plan').version;
-    const stale = await cardAction(upn, 'sign', { action: 'sign', caseId: stored.state.id, version: stored.state.version - 1, role, planVersion, typedName: name });
+    const stale = await cardAction(upn, 'sign', {
+      action: 'sign',
+      caseId: stored.state.id,
+      version: stored.state.version - 1,
+      role,
+      planVersion,
+      typedName: name,
+    });
     expect(JSON.stringify(stale.body.value)).toContain('This card was out of date');
-    const signed = await cardAction(upn, 'sign', { action: 'sign', caseId: stored.state.id, version: stored.state.version, role, planVersion, typedName: name });
+    const signed = await cardAction(upn, 'sign', {
+      action: 'sign',
+      caseId: stored.state.id,
+      version: stored.state.version,
+      role,
+      planVersion,
+      typedName: name,
+    });
     expect(signed.body.type).toBe('application/vnd.microsoft.card.adaptive');
     const after = must(await local.repository.find(stored.state.id), 'case');
     expect(after.state.plan?.signatures.length).toBe((stored.state.plan?.signatures.length ?? 0) + 1);
     // Someone not on the case cannot sign it.
-    const outsider = await cardAction(outsiderUpn, 'sign', { action: 'sign', caseId: stored.state.id, version: after.state.version, role, planVersion, typedName: 'Someone Else' });
+    const outsider = await cardAction(outsiderUpn, 'sign', {
+      action: 'sign',
+      caseId: stored.state.id,
+      version: after.state.version,
+      role,
+      planVersion,
+      typedName: 'Someone Else',
+    });
     expect(outsider.body.value.code).toBe('not_found');
   });
 
@@ -307,37 +470,78 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     const courseLeader = 'mark.whitfield@bcu.example';
     const bcu = (await local.repository.list({ programme: 'PGCE Primary and Early Years 2026/27', limit: 1 })).items[0];
     const stored = must(await local.repository.find(must(bcu, 'a BCU case').id), 'case');
-    const data = { action: 'acknowledge', caseId: stored.state.id, version: stored.state.version, about: 'concern_raised' };
+    const data = {
+      action: 'acknowledge',
+      caseId: stored.state.id,
+      version: stored.state.version,
+      about: 'concern_raised',
+    };
     const first = await cardAction(courseLeader, 'acknowledge', data);
     expect(JSON.stringify(first.body.value)).toContain('You acknowledged this');
     expect(executeActions(first.body.value).some((a) => a.verb === 'acknowledge')).toBe(false);
     const recorded = must(await local.repository.find(stored.state.id), 'case');
-    expect(recorded.events.slice(stored.events.length)).toMatchObject([{ type: 'notice_acknowledged', actorId: courseLeader, data: { about: 'concern_raised', byName: 'Mark Whitfield' } }]);
+    expect(recorded.events.slice(stored.events.length)).toMatchObject([
+      {
+        type: 'notice_acknowledged',
+        actorId: courseLeader,
+        data: { about: 'concern_raised', byName: 'Mark Whitfield' },
+      },
+    ]);
 
     // Pressed again (or from another copy of the card): who got there first, and nothing more in the trail.
     const second = await cardAction(courseLeader, 'acknowledge', data);
     expect(JSON.stringify(second.body.value)).toContain('Mark Whitfield already acknowledged this');
     expect(executeActions(second.body.value).some((a) => a.verb === 'acknowledge')).toBe(false);
-    const mentorOnCase = must(stored.state.people.find((p) => p.role === 'mentor'), 'a mentor').id;
+    const mentorOnCase = must(
+      stored.state.people.find((p) => p.role === 'mentor'),
+      'a mentor',
+    ).id;
     const refused = await cardAction(mentorOnCase, 'acknowledge', data);
     expect(refused.body).toMatchObject({ statusCode: 400, value: { code: 'forbidden' } });
     expect((await local.repository.find(stored.state.id))?.state.version).toBe(recorded.state.version);
   });
 
   it('does not make a review card sent before an acknowledgement out of date', async () => {
-    const procedure = must(SEED_PROCEDURES.find((p) => p.id === otherCase.state.procedureId), 'procedure');
+    const procedure = must(
+      SEED_PROCEDURES.find((p) => p.id === otherCase.state.procedureId),
+      'procedure',
+    );
     const reviewer = must(reviewersOf(procedure, otherCase.state)[0], 'a reviewer').id;
-    const leader = must(DEMO_PROVIDERS.find((p) => p.programme === otherCase.state.placement.programme), 'provider').courseTeam.upn;
+    const leader = must(
+      DEMO_PROVIDERS.find((p) => p.programme === otherCase.state.placement.programme),
+      'provider',
+    ).courseTeam.upn;
     const sentAt = otherCase.state.version;
-    const form = must(executeActions((await cardAction(reviewer, 'open_review', { action: 'open_review', caseId: otherCase.state.id, version: sentAt })).body.value).find((a) => a.verb === 'record_review'), 'the review form').data;
+    const form = must(
+      executeActions(
+        (
+          await cardAction(reviewer, 'open_review', {
+            action: 'open_review',
+            caseId: otherCase.state.id,
+            version: sentAt,
+          })
+        ).body.value,
+      ).find((a) => a.verb === 'record_review'),
+      'the review form',
+    ).data;
     expect(form.version).toBe(sentAt);
 
-    const acknowledged = await cardAction(leader, 'acknowledge', { action: 'acknowledge', caseId: otherCase.state.id, version: sentAt, about: 'concern_raised' });
+    const acknowledged = await cardAction(leader, 'acknowledge', {
+      action: 'acknowledge',
+      caseId: otherCase.state.id,
+      version: sentAt,
+      about: 'concern_raised',
+    });
     expect(JSON.stringify(acknowledged.body.value)).toMatch(/acknowledged this/);
     const between = must(await local.repository.find(otherCase.state.id), 'case');
     expect(between.state.version).toBe(sentAt + 1);
 
-    const outcome = must(procedure.stages.find((s) => s.id === otherCase.state.stageId)?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'), 'an outcome');
+    const outcome = must(
+      procedure.stages
+        .find((s) => s.id === otherCase.state.stageId)
+        ?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'),
+      'an outcome',
+    );
     const inputs: Record<string, unknown> = { evidence: 'Seen after the acknowledgement.', outcomeId: outcome.id };
     for (const id of form.targetIds as string[]) inputs[`rating_${id}`] = 'met';
     const saved = await cardAction(reviewer, 'record_review', { ...form, ...inputs });
@@ -350,7 +554,10 @@ describe('signing, acknowledging, install events and proactive cards', () => {
 
   it('reminds reviewers of a review coming up with the review-due card, whose button opens the form for them only', async () => {
     const state = must(await local.repository.find(reminderCase.state.id), 'case').state;
-    const procedure = must(SEED_PROCEDURES.find((p) => p.id === state.procedureId), 'procedure');
+    const procedure = must(
+      SEED_PROCEDURES.find((p) => p.id === state.procedureId),
+      'procedure',
+    );
     const reviewer = must(reviewersOf(procedure, state)[0], 'a reviewer');
     const notification = (kind: 'review_coming_up' | 'review_due_today') => ({
       key: `test:${kind}`,
@@ -359,7 +566,13 @@ describe('signing, acknowledging, install events and proactive cards', () => {
       kind,
       about: undefined,
       channel: 'chat_card' as const,
-      recipient: { kind: 'person' as const, role: reviewer.role, personId: reviewer.id, name: reviewer.name, email: reviewer.email },
+      recipient: {
+        kind: 'person' as const,
+        role: reviewer.role,
+        personId: reviewer.id,
+        name: reviewer.name,
+        email: reviewer.email,
+      },
       subject: 'Review',
       lines: [],
       because: undefined,
@@ -381,7 +594,10 @@ describe('signing, acknowledging, install events and proactive cards', () => {
 
     const forReviewer = await cardAction(reviewer.id, 'open_review', open);
     expect(executeActions(forReviewer.body.value).some((a) => a.verb === 'record_review')).toBe(true);
-    const leader = must(DEMO_PROVIDERS.find((p) => p.programme === state.placement.programme), 'provider').courseTeam.upn;
+    const leader = must(
+      DEMO_PROVIDERS.find((p) => p.programme === state.placement.programme),
+      'provider',
+    ).courseTeam.upn;
     const forLeader = await cardAction(leader, 'open_review', open);
     expect(forLeader.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(executeActions(forLeader.body.value).some((a) => a.verb === 'record_review')).toBe(false);
@@ -395,12 +611,24 @@ describe('signing, acknowledging, install events and proactive cards', () => {
 
   it('stores a person’s 1:1 conversation when they install the app, and answers help', async () => {
     const upn = 'tom.fletcher@mail.bcu.example';
-    const installed = await post({ ...activity(upn, { type: 'installationUpdate', action: 'add' }), conversation: { id: 'a:tom-1on1', conversationType: 'personal', tenantId: 'local' } });
+    const installed = await post({
+      ...activity(upn, { type: 'installationUpdate', action: 'add' }),
+      conversation: { id: 'a:tom-1on1', conversationType: 'personal', tenantId: 'local' },
+    });
     expect(installed.status).toBe(200);
-    const client = createGraphClient({ kind: 'custom', baseUrl: local.emulator.baseUrl, caCertPem: local.emulator.caCertPem, token: EMULATOR_APP_TOKEN });
+    const client = createGraphClient({
+      kind: 'custom',
+      baseUrl: local.emulator.baseUrl,
+      caCertPem: local.emulator.caCertPem,
+      token: EMULATOR_APP_TOKEN,
+    });
     const site = await openTrellisSite(client, local.emulator.siteId);
     const stored = await new ConversationStore(client, site.lists.conversations).findPerson(upn);
-    expect(stored).toMatchObject({ conversationId: 'a:tom-1on1', teamsUserId: `29:${upn}`, serviceUrl: `${local.url}/dev/connector` });
+    expect(stored).toMatchObject({
+      conversationId: 'a:tom-1on1',
+      teamsUserId: `29:${upn}`,
+      serviceUrl: `${local.url}/dev/connector`,
+    });
     const before = local.connector.activities().length;
     await post(activity(upn, { type: 'message', text: 'help' }));
     expect(JSON.stringify(local.connector.activities().slice(before))).toContain('Search cases');
@@ -436,7 +664,10 @@ describe('signing, acknowledging, install events and proactive cards', () => {
   });
 
   it('installs the app through Graph for someone with no chat yet, then sends them the card', async () => {
-    const trainee = must(activeCase.state.people.find((p) => p.role === 'trainee'), 'trainee');
+    const trainee = must(
+      activeCase.state.people.find((p) => p.role === 'trainee'),
+      'trainee',
+    );
     const before = local.connector.activities().length;
     await local.bot.senders.chat_card({
       key: 'test:chat',

@@ -5,7 +5,8 @@ export function executeActions(card: unknown): { verb: string; data: Record<stri
     if (Array.isArray(node)) node.forEach(walk);
     else if (typeof node === 'object' && node !== null) {
       const n = node as Record<string, unknown>;
-      if (n.type === 'Action.Execute' && typeof n.verb === 'string') out.push({ verb: n.verb, data: n.data as Record<string, unknown> });
+      if (n.type === 'Action.Execute' && typeof n.verb === 'string')
+        out.push({ verb: n.verb, data: n.data as Record<string, unknown> });
       Object.values(n).forEach(walk);
     }
   };

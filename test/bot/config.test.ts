@@ -8,13 +8,28 @@ const defaults = { clientId: GRAPH_APP, tenantId: TENANT, graphClientId: GRAPH_A
 describe('bot settings from the environment', () => {
   it('uses the Graph registration when the bot has none of its own', () => {
     const problems: string[] = [];
-    expect(botSettingsFromEnv({}, defaults, problems)).toEqual({ clientId: GRAPH_APP, clientSecret: 'graph-secret', tenantId: TENANT, teamsAppId: undefined, serviceUrl: DEFAULT_BOT_SERVICE_URL, appRoles: 'graph' });
+    expect(botSettingsFromEnv({}, defaults, problems)).toEqual({
+      clientId: GRAPH_APP,
+      clientSecret: 'graph-secret',
+      tenantId: TENANT,
+      teamsAppId: undefined,
+      serviceUrl: DEFAULT_BOT_SERVICE_URL,
+      appRoles: 'graph',
+    });
     expect(problems).toEqual([]);
   });
 
   it('needs a secret for a separate bot registration and names each bad value', () => {
     const problems: string[] = [];
-    botSettingsFromEnv({ BOT_ID: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f', TEAMS_APP_ID: 'nope', BOT_SERVICE_URL: 'http://insecure.example' }, defaults, problems);
+    botSettingsFromEnv(
+      {
+        BOT_ID: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
+        TEAMS_APP_ID: 'nope',
+        BOT_SERVICE_URL: 'http://insecure.example',
+      },
+      defaults,
+      problems,
+    );
     expect(problems).toHaveLength(3);
     expect(problems.join('\n')).toMatch(/BOT_PASSWORD is missing/);
     expect(problems.join('\n')).toMatch(/TEAMS_APP_ID must be a GUID/);

@@ -7,7 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
 import { silentLogger } from '../../src/server/logger.js';
-import { freePort, PLAYGROUND_BIN, startPlayground, startTrellisForPlayground, type RunningPlayground } from '../../scripts/playground.js';
+import {
+  freePort,
+  PLAYGROUND_BIN,
+  startPlayground,
+  startTrellisForPlayground,
+  type RunningPlayground,
+} from '../../scripts/playground.js';
 
 /**
  * The same Playground, through its own web UI in headless chromium: the mentor types in the
@@ -29,14 +35,24 @@ let notStarted = '';
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-playground-ui-'));
   const playgroundPort = await freePort();
-  trellis = await startTrellisForPlayground({ dataDir, port: 0, playgroundPort, logger: silentLogger, realNow, durability: 'none' });
+  trellis = await startTrellisForPlayground({
+    dataDir,
+    port: 0,
+    playgroundPort,
+    logger: silentLogger,
+    realNow,
+    durability: 'none',
+  });
   if (!existsSync(PLAYGROUND_BIN) || !existsSync(CHROMIUM)) {
     notStarted = `needs the Agents Playground (${PLAYGROUND_BIN}) and chromium (${CHROMIUM})`;
     return;
   }
   try {
     playground = await startPlayground({ endpoint: `${trellis.url}/api/messages`, port: playgroundPort, upn: MENTOR });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   } catch (error) {
     notStarted = `the Agents Playground or chromium could not start here: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -69,11 +85,17 @@ describe('the Agents Playground UI', () => {
     await composer.fill('my cases');
     await page.keyboard.press('Enter');
 
-    const form = page.locator('.ac-adaptiveCard').filter({ has: page.getByRole('button', { name: 'Record review' }) }).first();
+    const form = page
+      .locator('.ac-adaptiveCard')
+      .filter({ has: page.getByRole('button', { name: 'Record review' }) })
+      .first();
     await form.waitFor({ timeout: 10_000 });
-    for (const radio of await form.locator('input[type="radio"][value="met"]').all()) await radio.check({ force: true });
+    for (const radio of await form.locator('input[type="radio"][value="met"]').all())
+      await radio.check({ force: true });
     // The outcome: the last radio group on the form; its first choice (the stage's "targets met" outcome).
-    const names = await Promise.all((await form.locator('input[type="radio"]').all()).map(async (radio) => (await radio.getAttribute('name')) ?? ''));
+    const names = await Promise.all(
+      (await form.locator('input[type="radio"]').all()).map(async (radio) => (await radio.getAttribute('name')) ?? ''),
+    );
     const groups = [...new Set(names)];
     const outcomeGroup = groups.at(-1) ?? '';
     await form.locator(`input[type="radio"][name="${outcomeGroup}"]`).first().check({ force: true });

@@ -11,7 +11,13 @@ import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
 import { reviewersOf } from '../../src/cards/index.js';
 import type { Notification } from '../../src/notify/notification.js';
 import { silentLogger } from '../../src/server/logger.js';
-import { freePort, PLAYGROUND_BIN, startPlayground, startTrellisForPlayground, type RunningPlayground } from '../../scripts/playground.js';
+import {
+  freePort,
+  PLAYGROUND_BIN,
+  startPlayground,
+  startTrellisForPlayground,
+  type RunningPlayground,
+} from '../../scripts/playground.js';
 import { openWsReader, type WsReader } from './ws-reader.js';
 import { executeActions } from './card-tree.js';
 
@@ -36,7 +42,11 @@ function must<T>(value: T | undefined | null, what: string): T {
 }
 
 async function postJson(url: string, body: unknown) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience
   let json: any;
@@ -51,12 +61,20 @@ async function postJson(url: string, body: unknown) {
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-playground-e2e-'));
   const playgroundPort = await freePort();
-  trellis = await startTrellisForPlayground({ dataDir, port: 0, playgroundPort, logger: silentLogger, realNow, durability: 'none' });
+  trellis = await startTrellisForPlayground({
+    dataDir,
+    port: 0,
+    playgroundPort,
+    logger: silentLogger,
+    realNow,
+    durability: 'none',
+  });
   // The mentor: a reviewer on an active demo case with targets.
   for (const summary of (await trellis.repository.list({ status: 'active', limit: 100 })).items) {
     const stored = await trellis.repository.find(summary.id);
     const procedure = SEED_PROCEDURES.find((p) => p.id === summary.procedureId);
-    if (!stored || !procedure || stored.state.paused || (stored.state.plan?.content.targets.length ?? 0) === 0) continue;
+    if (!stored || !procedure || stored.state.paused || (stored.state.plan?.content.targets.length ?? 0) === 0)
+      continue;
     const reviewer = reviewersOf(procedure, stored.state)[0];
     if (reviewer) {
       mentor = reviewer.id;
@@ -88,19 +106,39 @@ describe('the Agents Playground against Trellis', () => {
     if (notStarted !== '') ctx.skip(notStarted);
     const pg = must(playground, 'playground');
     const ws = must(stream, 'stream');
-    const { config } = (await (await fetch(`${pg.url}/_internal/v1/config`)).json()) as { config: { currentUser: { id: string }; personalChat: { id: string } } };
+    const { config } = (await (await fetch(`${pg.url}/_internal/v1/config`)).json()) as {
+      config: { currentUser: { id: string }; personalChat: { id: string } };
+    };
     const personal = config.personalChat.id;
     const me = config.currentUser.id;
 
-    const sent = await postJson(`${pg.url}/_conversation/v1/conversations/${encodeURIComponent(personal)}/messages`, { from: { id: me }, text: 'my cases', textFormat: 'plain' });
+    const sent = await postJson(`${pg.url}/_conversation/v1/conversations/${encodeURIComponent(personal)}/messages`, {
+      from: { id: me },
+      text: 'my cases',
+      textFormat: 'plain',
+    });
     expect(sent.status).toBeLessThan(300);
     const message = await ws.waitFor((m) => m.includes('record_review') && m.includes(reviewCase.state.id));
-    const posted = (JSON.parse(message) as { message?: { messageId?: string; attachments?: { content: unknown }[] } }).message;
-    const card = posted?.attachments?.map((a) => a.content).find((c) => executeActions(c).some((a) => a.verb === 'record_review' && a.data.caseId === reviewCase.state.id));
-    const submit = must(executeActions(card).find((a) => a.verb === 'record_review'), 'record_review action');
+    const posted = (JSON.parse(message) as { message?: { messageId?: string; attachments?: { content: unknown }[] } })
+      .message;
+    const card = posted?.attachments
+      ?.map((a) => a.content)
+      .find((c) => executeActions(c).some((a) => a.verb === 'record_review' && a.data.caseId === reviewCase.state.id));
+    const submit = must(
+      executeActions(card).find((a) => a.verb === 'record_review'),
+      'record_review action',
+    );
 
-    const procedure = must(SEED_PROCEDURES.find((p) => p.id === reviewCase.state.procedureId), 'procedure');
-    const outcome = must(procedure.stages.find((s) => s.id === reviewCase.state.stageId)?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'), 'outcome');
+    const procedure = must(
+      SEED_PROCEDURES.find((p) => p.id === reviewCase.state.procedureId),
+      'procedure',
+    );
+    const outcome = must(
+      procedure.stages
+        .find((s) => s.id === reviewCase.state.stageId)
+        ?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'),
+      'outcome',
+    );
     const inputs: Record<string, unknown> = { evidence: 'Observed in the Playground', outcomeId: outcome.id };
     for (const id of submit.data.targetIds as string[]) inputs[`rating_${id}`] = 'met';
     const answer = await postJson(`${pg.url}/_conversation/v1/invoke`, {
@@ -119,7 +157,9 @@ describe('the Agents Playground against Trellis', () => {
   it('searches cases through the message extension', async (ctx) => {
     if (notStarted !== '') ctx.skip(notStarted);
     const pg = must(playground, 'playground');
-    const { config } = (await (await fetch(`${pg.url}/_internal/v1/config`)).json()) as { config: { currentUser: { id: string }; personalChat: { id: string } } };
+    const { config } = (await (await fetch(`${pg.url}/_internal/v1/config`)).json()) as {
+      config: { currentUser: { id: string }; personalChat: { id: string } };
+    };
     const answer = await postJson(`${pg.url}/_conversation/v1/invoke`, {
       name: 'composeExtension/query',
       from: { id: config.currentUser.id },
@@ -136,7 +176,10 @@ describe('the Agents Playground against Trellis', () => {
     if (notStarted !== '') ctx.skip(notStarted);
     const ws = must(stream, 'stream');
     const before = ws.messages.length;
-    const person = must(reviewCase.state.people.find((p) => p.id === mentor), 'mentor on case');
+    const person = must(
+      reviewCase.state.people.find((p) => p.id === mentor),
+      'mentor on case',
+    );
     const notification: Notification = {
       key: `test:${reviewCase.state.id}:summary`,
       caseId: reviewCase.state.id,

@@ -5,7 +5,11 @@ import { createLocalJWKSet } from 'jose';
 import { APP_ROLES_TTL_MS, cachedAppRoles } from '../../src/bot/app-roles.js';
 import { createBot } from '../../src/bot/bot.js';
 import { tenantIdentity } from '../../src/bot/identity.js';
-import { EMULATOR_APP_IDENTITY, EMULATOR_APP_ROLES, emulatorServicePrincipalId } from '../../src/dev/graph-emulator/index.js';
+import {
+  EMULATOR_APP_IDENTITY,
+  EMULATOR_APP_ROLES,
+  emulatorServicePrincipalId,
+} from '../../src/dev/graph-emulator/index.js';
 import { calendarFor, openCase } from '../../src/domain/case/index.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import { createApp } from '../../src/server/app.js';
@@ -36,29 +40,48 @@ beforeAll(async () => {
     mode: 'tenant',
     useCases: { repository, procedures: SEED_PROCEDURES, clock: () => new Date(), logger },
     conversations,
-    links: { appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f', tabEntityId: 'my-cases', publicUrl: 'https://trellis.example' },
+    links: {
+      appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
+      tabEntityId: 'my-cases',
+      publicUrl: 'https://trellis.example',
+    },
     identity: tenantIdentity(conversations),
     logger,
-    credentials: { clientId: '7d3e9a1b-2c4f-4e6a-8b1d-3f5a7c9e0b2d', clientSecret: 'not-a-real-secret', tenantId: '11111111-2222-4333-8444-555555555555' },
+    credentials: {
+      clientId: '7d3e9a1b-2c4f-4e6a-8b1d-3f5a7c9e0b2d',
+      clientSecret: 'not-a-real-secret',
+      tenantId: '11111111-2222-4333-8444-555555555555',
+    },
     defaultServiceUrl: () => 'https://smba.trafficmanager.net/teams',
   });
   const app = createApp({
     repository,
     procedures: SEED_PROCEDURES,
     clock: () => new Date(),
-    verifyToken: createTokenVerifier({ keys: createLocalJWKSet({ keys: [] }), tenantId: '11111111-2222-4333-8444-555555555555', audiences: ['api://x'], programmes: { from: 'config', value: 'all' } }),
+    verifyToken: createTokenVerifier({
+      keys: createLocalJWKSet({ keys: [] }),
+      tenantId: '11111111-2222-4333-8444-555555555555',
+      audiences: ['api://x'],
+      programmes: { from: 'config', value: 'all' },
+    }),
     config: { mode: 'tenant', publicUrl: 'https://trellis.example' },
     logger,
     messages: bot.messages,
   });
   server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => { resolve(s); });
+    const s = app.listen(0, '127.0.0.1', () => {
+      resolve(s);
+    });
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }, 30_000);
 
 afterAll(async () => {
-  await new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
+  await new Promise<void>((resolve) => {
+    server.close(() => {
+      resolve();
+    });
+  });
   await env.close();
 });
 
@@ -74,15 +97,27 @@ const install = {
 
 describe('the bot in tenant mode', () => {
   it('refuses activities without a Bot Framework token, even from this machine', async () => {
-    const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(install) });
+    const response = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(install),
+    });
     expect(response.status).toBe(401);
     expect(await conversations.findPersonByObjectId('99999999-2222-4333-8444-555555555555')).toBeUndefined();
   });
 
   it('does not take the REST API’s bearer route for /api/messages, and answers bad bodies with 400', async () => {
-    const response = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type":' });
+    const response = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"type":',
+    });
     expect(response.status).toBe(400);
-    const notActivity = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '[]' });
+    const notActivity = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '[]',
+    });
     expect(notActivity.status).toBe(400);
   });
 });
@@ -100,7 +135,11 @@ describe('app roles for the bot, looked up through Graph', () => {
   const SP_ID = emulatorServicePrincipalId(EMULATOR_APP_IDENTITY.id);
   const roleId = (value: 'CourseTeam' | 'Admin'): string => EMULATOR_APP_ROLES.find((r) => r.value === value)?.id ?? '';
   /** Known to Teams only: the first activity's member lookup gives the sign-in name. */
-  const lead = { objectId: '4c2e8a1f-6b3d-4f7e-9a2c-5d8b1e4f7a30', upn: 'course.lead@uni.example', name: 'Mark Whitfield' };
+  const lead = {
+    objectId: '4c2e8a1f-6b3d-4f7e-9a2c-5d8b1e4f7a30',
+    upn: 'course.lead@uni.example',
+    name: 'Mark Whitfield',
+  };
   const admin = { objectId: '7e1a3c5b-9d2f-4b6e-8a4c-1f3e5d7b9c02', upn: 'admin@uni.example', name: 'Ada Admin' };
   const members = new Map([lead, admin].map((p) => [p.objectId, p]));
   const log = memoryLogger();
@@ -112,7 +151,9 @@ describe('app roles for the bot, looked up through Graph', () => {
 
   const listenOn = (s: Server): Promise<string> =>
     new Promise((resolve) => {
-      s.listen(0, '127.0.0.1', () => { resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`); });
+      s.listen(0, '127.0.0.1', () => {
+        resolve(`http://127.0.0.1:${(s.address() as AddressInfo).port}`);
+      });
     });
 
   beforeAll(async () => {
@@ -121,14 +162,23 @@ describe('app roles for the bot, looked up through Graph', () => {
     if (!procedure) throw new Error('no BCU procedure');
     const seeder = { id: 'seed@uni.example', name: 'Seed', appRoles: ['course_team' as const] };
     const open = (caseId: string, input: ReturnType<typeof caseInput>) =>
-      repository.create(openCase({ procedure, calendar: calendarFor(procedure), now: new Date(), actor: seeder }, { caseId, previousCases: 0 }, input));
+      repository.create(
+        openCase(
+          { procedure, calendar: calendarFor(procedure), now: new Date(), actor: seeder },
+          { caseId, previousCases: 0 },
+          input,
+        ),
+      );
     await open('roles-a', caseInput('A', { reference: 'ROLES-A' }));
     await open('roles-b', caseInput('B', { reference: 'ROLES-B' }));
     // The only case that names the course leader: as the tutor, on their own programme.
-    await open('roles-c', caseInput('A', {
-      reference: 'ROLES-C',
-      people: [people.traineeA, people.mentorA, { role: 'tutor', id: lead.upn, name: lead.name, email: lead.upn }],
-    }));
+    await open(
+      'roles-c',
+      caseInput('A', {
+        reference: 'ROLES-C',
+        people: [people.traineeA, people.mentorA, { role: 'tutor', id: lead.upn, name: lead.name, email: lead.upn }],
+      }),
+    );
 
     // The Bot Framework connector's member lookup, as Teams answers it for people in the tenant.
     connector = createServer((req, res) => {
@@ -138,9 +188,15 @@ describe('app roles for the bot, looked up through Graph', () => {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        id: `29:${member.objectId}`, aadObjectId: member.objectId, name: member.name, userPrincipalName: member.upn, email: member.upn,
-      }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: `29:${member.objectId}`,
+          aadObjectId: member.objectId,
+          name: member.name,
+          userPrincipalName: member.upn,
+          email: member.upn,
+        }),
+      );
     });
     connectorUrl = await listenOn(connector);
 
@@ -149,8 +205,15 @@ describe('app roles for the bot, looked up through Graph', () => {
       mode: 'local',
       useCases: { repository, procedures: SEED_PROCEDURES, clock: () => new Date(), logger: silentLogger },
       conversations,
-      links: { appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f', tabEntityId: 'my-cases', publicUrl: 'https://trellis.example' },
-      identity: tenantIdentity(conversations, { programmes: [P1], appRoles: cachedAppRoles(directory, { logger: log, now: () => Date.now() + skewMs }) }),
+      links: {
+        appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
+        tabEntityId: 'my-cases',
+        publicUrl: 'https://trellis.example',
+      },
+      identity: tenantIdentity(conversations, {
+        programmes: [P1],
+        appRoles: cachedAppRoles(directory, { logger: log, now: () => Date.now() + skewMs }),
+      }),
       logger: silentLogger,
       defaultServiceUrl: () => connectorUrl,
     });
@@ -158,29 +221,50 @@ describe('app roles for the bot, looked up through Graph', () => {
       repository,
       procedures: SEED_PROCEDURES,
       clock: () => new Date(),
-      verifyToken: createTokenVerifier({ keys: createLocalJWKSet({ keys: [] }), tenantId: TENANT, audiences: ['api://x'], programmes: { from: 'config', value: [P1] } }),
+      verifyToken: createTokenVerifier({
+        keys: createLocalJWKSet({ keys: [] }),
+        tenantId: TENANT,
+        audiences: ['api://x'],
+        programmes: { from: 'config', value: [P1] },
+      }),
       config: { mode: 'tenant', publicUrl: 'https://trellis.example' },
       logger: silentLogger,
       messages: bot.messages,
     });
     botServer = app.listen(0, '127.0.0.1');
     botUrl = await new Promise((resolve) => {
-      botServer.once('listening', () => { resolve(`http://127.0.0.1:${(botServer.address() as AddressInfo).port}`); });
+      botServer.once('listening', () => {
+        resolve(`http://127.0.0.1:${(botServer.address() as AddressInfo).port}`);
+      });
     });
   }, 30_000);
 
   afterAll(async () => {
-    await new Promise<void>((resolve) => { botServer.close(() => { resolve(); }); });
-    await new Promise<void>((resolve) => { connector.close(() => { resolve(); }); });
+    await new Promise<void>((resolve) => {
+      botServer.close(() => {
+        resolve();
+      });
+    });
+    await new Promise<void>((resolve) => {
+      connector.close(() => {
+        resolve();
+      });
+    });
   });
 
   /** What the message extension answers a search with (the fields these tests read). */
   interface ComposeAnswer {
-    readonly composeExtension?: { readonly type?: string; readonly attachments?: readonly { readonly preview: { readonly content: { readonly title: string } } }[] };
+    readonly composeExtension?: {
+      readonly type?: string;
+      readonly attachments?: readonly { readonly preview: { readonly content: { readonly title: string } } }[];
+    };
   }
 
   /** "Search cases" in the message extension, as the person with this object id: the references found. */
-  async function search(who: { readonly objectId: string }, text: string): Promise<{ status: number; references: string[]; body: ComposeAnswer }> {
+  async function search(
+    who: { readonly objectId: string },
+    text: string,
+  ): Promise<{ status: number; references: string[]; body: ComposeAnswer }> {
     const response = await fetch(`${botUrl}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -199,7 +283,9 @@ describe('app roles for the bot, looked up through Graph', () => {
     });
     const body = (await response.json()) as ComposeAnswer;
     const attachments = body.composeExtension?.attachments ?? [];
-    const references = attachments.map((a) => /ROLES-[A-C]/.exec(a.preview.content.title)?.[0] ?? a.preview.content.title).sort();
+    const references = attachments
+      .map((a) => /ROLES-[A-C]/.exec(a.preview.content.title)?.[0] ?? a.preview.content.title)
+      .sort();
     return { status: response.status, references, body };
   }
 
@@ -213,7 +299,9 @@ describe('app roles for the bot, looked up through Graph', () => {
     expect((await conversations.findPersonByObjectId(lead.objectId))?.upn).toBe(lead.upn);
 
     // Assigned the Graph way (what an admin does under Enterprise applications → Users and groups).
-    await env.client.api(`/servicePrincipals/${SP_ID}/appRoleAssignedTo`).post({ principalId: lead.objectId, resourceId: SP_ID, appRoleId: roleId('CourseTeam') });
+    await env.client
+      .api(`/servicePrincipals/${SP_ID}/appRoleAssignedTo`)
+      .post({ principalId: lead.objectId, resourceId: SP_ID, appRoleId: roleId('CourseTeam') });
 
     // Remembered for ten minutes: the next activities ask Graph nothing.
     const reads = assignmentReads();
@@ -228,15 +316,26 @@ describe('app roles for the bot, looked up through Graph', () => {
   });
 
   it('gives no extra rights and no crash when Graph fails, and asks again on the next activity', async () => {
-    await env.client.api(`/users/${admin.objectId}/appRoleAssignments`).post({ principalId: admin.objectId, resourceId: SP_ID, appRoleId: roleId('Admin') });
-    env.emulator.setFaults({ rules: [{ name: 'entra down', path: '/users/*/appRoleAssignments', kind: 'fail', status: 503 }] });
+    await env.client
+      .api(`/users/${admin.objectId}/appRoleAssignments`)
+      .post({ principalId: admin.objectId, resourceId: SP_ID, appRoleId: roleId('Admin') });
+    env.emulator.setFaults({
+      rules: [{ name: 'entra down', path: '/users/*/appRoleAssignments', kind: 'fail', status: 503 }],
+    });
     try {
       const failed = await search(admin, 'ROLES');
       expect(failed.status).toBe(200);
       // Not named on any case: without their role they see nothing, and are told so without an error.
       expect(failed.references).toEqual([]);
       expect(failed.body.composeExtension?.type).toBe('result');
-      expect(log.lines.some((l) => l.level === 'warn' && l.message.startsWith('app role lookup failed') && l.fields?.objectId === admin.objectId)).toBe(true);
+      expect(
+        log.lines.some(
+          (l) =>
+            l.level === 'warn' &&
+            l.message.startsWith('app role lookup failed') &&
+            l.fields?.objectId === admin.objectId,
+        ),
+      ).toBe(true);
     } finally {
       env.emulator.setFaults({});
     }

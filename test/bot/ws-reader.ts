@@ -106,7 +106,13 @@ export async function openWsReader(url: string): Promise<WsReader> {
       const found = messages.find(match);
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const waiter = { match, resolve: (m: string) => { clearTimeout(timer); resolve(m); } };
+        const waiter = {
+          match,
+          resolve: (m: string) => {
+            clearTimeout(timer);
+            resolve(m);
+          },
+        };
         const timer = setTimeout(() => {
           waiters.splice(waiters.indexOf(waiter), 1);
           reject(new Error(`No matching message within ${timeoutMs} ms (${messages.length} received).`));

@@ -21,9 +21,17 @@ describe('card actions', () => {
   });
 
   it('trims the typed signature and refuses an empty one with a message for the person', () => {
-    const ok = parseCardAction('sign', { action: 'sign', ...envelope, role: 'mentor', planVersion: 1, typedName: '  Gareth Evans ' });
+    const ok = parseCardAction('sign', {
+      action: 'sign',
+      ...envelope,
+      role: 'mentor',
+      planVersion: 1,
+      typedName: '  Gareth Evans ',
+    });
     expect(ok).toMatchObject({ ok: true, data: { typedName: 'Gareth Evans' } });
-    expect(parseCardAction('sign', { action: 'sign', ...envelope, role: 'mentor', planVersion: 1, typedName: '   ' })).toMatchObject({
+    expect(
+      parseCardAction('sign', { action: 'sign', ...envelope, role: 'mentor', planVersion: 1, typedName: '   ' }),
+    ).toMatchObject({
       ok: false,
       message: 'Type your full name to sign.',
     });
@@ -61,7 +69,12 @@ describe('card actions', () => {
   });
 
   it('refuses a review with a target left unrated', () => {
-    const parsed = parseCardAction('record_review', { action: 'record_review', ...envelope, targetIds: ['T1'], outcomeId: 'x' });
+    const parsed = parseCardAction('record_review', {
+      action: 'record_review',
+      ...envelope,
+      targetIds: ['T1'],
+      outcomeId: 'x',
+    });
     expect(parsed).toMatchObject({ ok: false, message: 'Choose met, partly met or not met for every target.' });
   });
 

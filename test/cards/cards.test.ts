@@ -45,11 +45,14 @@ function* walk(value: unknown): Generator<Record<string, unknown>> {
 }
 
 const executeActions = (card: AdaptiveCardJson) => [...walk(card)].filter((o) => o.type === 'Action.Execute');
-const inputIds = (card: AdaptiveCardJson) => [...walk(card)].filter((o) => typeof o.type === 'string' && o.type.startsWith('Input.')).map((o) => o.id);
+const inputIds = (card: AdaptiveCardJson) =>
+  [...walk(card)].filter((o) => typeof o.type === 'string' && o.type.startsWith('Input.')).map((o) => o.id);
 
 describe('card templates', () => {
   it('are exactly the files in adaptive-cards/', () => {
-    const files = readdirSync(fileURLToPath(new URL('../../adaptive-cards/', import.meta.url))).filter((f) => f.endsWith('.json'));
+    const files = readdirSync(fileURLToPath(new URL('../../adaptive-cards/', import.meta.url))).filter((f) =>
+      f.endsWith('.json'),
+    );
     expect(CARD_TEMPLATE_NAMES.map(templateFileName).sort()).toEqual(files.sort());
   });
 
@@ -61,23 +64,33 @@ describe('card templates', () => {
         expect(new Set(cards.map((c) => c.template))).toEqual(new Set(CARD_TEMPLATE_NAMES));
       });
 
-      it.each(cards.map((c) => [`${c.template} (${c.variant})`, c.card] as const))('%s parses with no errors or warnings and fits in 28 KB', (_name, card) => {
-        expect(parseCard(card)).toEqual({ errors: [], warnings: [] });
-        expect(cardByteSize(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
-        expect(card.version).toBe('1.5');
-        // Nothing left unbound: a missing view field would leave its expression in the card.
-        expect(JSON.stringify(card)).not.toMatch(/\$\{|"\$data"|"\$when"/);
-      });
+      it.each(cards.map((c) => [`${c.template} (${c.variant})`, c.card] as const))(
+        '%s parses with no errors or warnings and fits in 28 KB',
+        (_name, card) => {
+          expect(parseCard(card)).toEqual({ errors: [], warnings: [] });
+          expect(cardByteSize(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+          expect(card.version).toBe('1.5');
+          // Nothing left unbound: a missing view field would leave its expression in the card.
+          expect(JSON.stringify(card)).not.toMatch(/\$\{|"\$data"|"\$when"/);
+        },
+      );
 
-      it.each(cards.map((c) => [`${c.template} (${c.variant})`, c.card, c.template] as const))('%s carries the case and its version on every action', (_name, card) => {
-        for (const action of executeActions(card)) {
-          const data = action.data as Record<string, unknown>;
-          expect(CARD_ACTIONS).toContain(action.verb);
-          expect(data).toMatchObject({ action: action.verb, caseId: expect.any(String) as string, version: expect.any(Number) as number });
-        }
-        const open = [...walk(card)].find((o) => o.type === 'Action.OpenUrl');
-        expect(open?.url).toMatch(new RegExp(`^https://teams\\.microsoft\\.com/l/entity/${LINKS.appId}/my-cases\\?`));
-      });
+      it.each(cards.map((c) => [`${c.template} (${c.variant})`, c.card, c.template] as const))(
+        '%s carries the case and its version on every action',
+        (_name, card) => {
+          for (const action of executeActions(card)) {
+            const data = action.data as Record<string, unknown>;
+            expect(CARD_ACTIONS).toContain(action.verb);
+            expect(data).toMatchObject({
+              action: action.verb,
+              caseId: expect.any(String) as string,
+              version: expect.any(Number) as number,
+            });
+          }
+          const open = [...walk(card)].find((o) => o.type === 'Action.OpenUrl');
+          expect(open?.url).toMatch(new RegExp(`^https://teams\\.microsoft\\.com/l/entity/${LINKS.appId}/my-cases\\?`));
+        },
+      );
     });
   }
 });
@@ -95,7 +108,16 @@ describe('review form', () => {
       expect(reviewers.length).toBeGreaterThan(0);
       for (const card of [readOnly, form]) {
         expect(card.refresh?.userIds).toEqual(reviewers.map(teamsUserIdOf));
-        expect(card.refresh?.action).toMatchObject({ type: 'Action.Execute', verb: 'refresh', data: { action: 'refresh', caseId: scenario.agreed.id, version: scenario.agreed.version, card: 'review_form' } });
+        expect(card.refresh?.action).toMatchObject({
+          type: 'Action.Execute',
+          verb: 'refresh',
+          data: {
+            action: 'refresh',
+            caseId: scenario.agreed.id,
+            version: scenario.agreed.version,
+            card: 'review_form',
+          },
+        });
       }
       expect(inputIds(readOnly)).toEqual([]);
       expect(executeActions(readOnly).map((a) => a.verb)).toEqual(['refresh']);
@@ -121,9 +143,20 @@ describe('review form', () => {
       const card = buildReviewFormCard(reviewFormView(source, { editable: true, teamsUserIdOf }));
       const submit = executeActions(card).find((a) => a.verb === 'record_review');
       const targets = scenario.agreed.plan?.content.targets ?? [];
-      const inputs = Object.fromEntries(targets.flatMap((t) => [[`rating_${t.id}`, 'partly_met'], [`comment_${t.id}`, '']]));
+      const inputs = Object.fromEntries(
+        targets.flatMap((t) => [
+          [`rating_${t.id}`, 'partly_met'],
+          [`comment_${t.id}`, ''],
+        ]),
+      );
       const outcomeId = review?.outcomes[0]?.id ?? '';
-      const parsed = parseCardAction('record_review', { ...(submit?.data as object), ...inputs, evidence: 'Observed lessons', outcomeId, attendees: 'trainee,mentor' });
+      const parsed = parseCardAction('record_review', {
+        ...(submit?.data as object),
+        ...inputs,
+        evidence: 'Observed lessons',
+        outcomeId,
+        attendees: 'trainee,mentor',
+      });
       expect(parsed).toMatchObject({
         ok: true,
         data: {
@@ -132,7 +165,9 @@ describe('review form', () => {
           version: scenario.agreed.version,
           outcomeId,
           attendees: ['trainee', 'mentor'],
-          progress: review?.perTarget ? targets.map((t) => ({ targetId: t.id, rating: 'partly_met', comment: undefined })) : [],
+          progress: review?.perTarget
+            ? targets.map((t) => ({ targetId: t.id, rating: 'partly_met', comment: undefined }))
+            : [],
         },
       });
     });
@@ -146,10 +181,17 @@ describe('review form', () => {
       ...scenario.agreed,
       people: [
         ...scenario.agreed.people,
-        ...Array.from({ length: 80 }, (_, i) => ({ role: reviewers[0]?.role ?? 'mentor', id: `mentor${i}@school.test`, name: `Mentor ${i}`, email: `mentor${i}@school.test` })),
+        ...Array.from({ length: 80 }, (_, i) => ({
+          role: reviewers[0]?.role ?? 'mentor',
+          id: `mentor${i}@school.test`,
+          name: `Mentor ${i}`,
+          email: `mentor${i}@school.test`,
+        })),
       ],
     };
-    const card = buildReviewFormCard(reviewFormView(sourceOf(scenario, many, scenario.dueOn), { editable: false, teamsUserIdOf }));
+    const card = buildReviewFormCard(
+      reviewFormView(sourceOf(scenario, many, scenario.dueOn), { editable: false, teamsUserIdOf }),
+    );
     expect(card.refresh?.userIds).toHaveLength(MAX_REFRESH_USER_IDS);
   });
 
@@ -189,7 +231,15 @@ describe('review form', () => {
       ...edited,
       status: 'active',
       stageId: scenario.agreed.stageId,
-      reviews: [{ ...lastReview, planVersion: plan.version, evidence: long(8000), nextSteps: long(4000), progress: targets.map((t) => ({ targetId: t.id, rating: 'not_met', comment: long(2000) })) }],
+      reviews: [
+        {
+          ...lastReview,
+          planVersion: plan.version,
+          evidence: long(8000),
+          nextSteps: long(4000),
+          progress: targets.map((t) => ({ targetId: t.id, rating: 'not_met', comment: long(2000) })),
+        },
+      ],
     };
     const source = sourceOf(scenario, active, today);
     const cards = [

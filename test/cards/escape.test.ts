@@ -42,7 +42,12 @@ describe('escapeCardText', () => {
   });
 
   it('leaves ordinary names, dates and sentences alone', () => {
-    for (const text of ['Priya Sharma', 'Hollybank Primary School, Birmingham', 'Wednesday 25 November 2026', 'Siân Jones']) {
+    for (const text of [
+      'Priya Sharma',
+      'Hollybank Primary School, Birmingham',
+      'Wednesday 25 November 2026',
+      'Siân Jones',
+    ]) {
       expect(escapeCardText(text)).toBe(text);
     }
   });
@@ -57,7 +62,11 @@ describe('escapeCardText', () => {
   });
 
   it('starts no line with a list, quote or heading marker (property)', () => {
-    const lines = fc.array(fc.constantFrom('-', '+', '=', '*', '#', '>', '1.', '2)', ' ', 'a', '\n', '\r\n', '  - '), { maxLength: 30 }).map((parts) => parts.join(''));
+    const lines = fc
+      .array(fc.constantFrom('-', '+', '=', '*', '#', '>', '1.', '2)', ' ', 'a', '\n', '\r\n', '  - '), {
+        maxLength: 30,
+      })
+      .map((parts) => parts.join(''));
     fc.assert(
       fc.property(lines, (text) => {
         for (const line of escapeCardText(text).split('\n')) {
@@ -70,14 +79,23 @@ describe('escapeCardText', () => {
 
   it('breaks every address a client would turn into a link (property)', () => {
     const host = fc.stringMatching(/^[a-z][a-z0-9-]{0,10}$/);
-    const url = fc.tuple(fc.constantFrom('http://', 'https://', 'HTTPS://', 'ftp://', 'mailto:', 'www.', ''), host, fc.constantFrom('.com', '.co.uk', '.ac.uk', '.example'));
+    const url = fc.tuple(
+      fc.constantFrom('http://', 'https://', 'HTTPS://', 'ftp://', 'mailto:', 'www.', ''),
+      host,
+      fc.constantFrom('.com', '.co.uk', '.ac.uk', '.example'),
+    );
     fc.assert(
-      fc.property(fc.string({ maxLength: 20 }), url, fc.string({ maxLength: 20 }), (before, [scheme, name, tld], after) => {
-        const escaped = escapeCardText(`${before} ${scheme}${name}${tld} ${after}`);
-        expect(escaped).not.toMatch(/[a-z0-9]:\/\//i);
-        expect(escaped).not.toMatch(/www\.[a-z]/i);
-        expect(escaped).not.toMatch(/[a-z0-9]\.(com|co|ac|uk|example)\b/i);
-      }),
+      fc.property(
+        fc.string({ maxLength: 20 }),
+        url,
+        fc.string({ maxLength: 20 }),
+        (before, [scheme, name, tld], after) => {
+          const escaped = escapeCardText(`${before} ${scheme}${name}${tld} ${after}`);
+          expect(escaped).not.toMatch(/[a-z0-9]:\/\//i);
+          expect(escaped).not.toMatch(/www\.[a-z]/i);
+          expect(escaped).not.toMatch(/[a-z0-9]\.(com|co|ac|uk|example)\b/i);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

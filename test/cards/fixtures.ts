@@ -1,4 +1,11 @@
-import { addWorkingDays, isAfter, isWorkingDay, nextWorkingDay, parseLocalDate, type LocalDate } from '../../src/domain/calendar/index.js';
+import {
+  addWorkingDays,
+  isAfter,
+  isWorkingDay,
+  nextWorkingDay,
+  parseLocalDate,
+  type LocalDate,
+} from '../../src/domain/calendar/index.js';
 import {
   calendarFor,
   currentReviewWindow,
@@ -100,7 +107,8 @@ const SAMPLES: Record<string, ProcedureSample> = {
     ],
     school: 'Hollybank Primary School, Birmingham',
     programme: 'PGCE Primary and Early Years 2026/27',
-    concern: 'Pupils in Year 4 are not making the expected progress in maths: lessons start slowly and tasks are not adapted.',
+    concern:
+      'Pupils in Year 4 are not making the expected progress in maths: lessons start slowly and tasks are not adapted.',
     codes: ['FAT7', 'FAT5', 'FAT6'],
     targets: TARGETS,
   },
@@ -114,7 +122,8 @@ const SAMPLES: Record<string, ProcedureSample> = {
     ],
     school: 'Valley High School',
     programme: 'School Direct Secondary Science 2026/27',
-    concern: 'Progress towards Teachers’ Standards 4 and 7 is below the expected level for this point in the placement.',
+    concern:
+      'Progress towards Teachers’ Standards 4 and 7 is below the expected level for this point in the placement.',
     codes: ['TS7', 'TS4', 'TS6'],
     targets: TARGETS,
   },
@@ -195,8 +204,17 @@ class Walk {
     public state: CaseState,
   ) {}
 
-  run<I>(actor: CommandContext['actor'], command: (ctx: CommandContext, state: CaseState, input: I) => CommandResult, input: I): void {
-    const ctx: CommandContext = { procedure: this.procedure, calendar: calendarFor(this.procedure), now: this.clock.now, actor };
+  run<I>(
+    actor: CommandContext['actor'],
+    command: (ctx: CommandContext, state: CaseState, input: I) => CommandResult,
+    input: I,
+  ): void {
+    const ctx: CommandContext = {
+      procedure: this.procedure,
+      calendar: calendarFor(this.procedure),
+      now: this.clock.now,
+      actor,
+    };
     this.state = command(ctx, this.state, input).state;
   }
 
@@ -228,7 +246,10 @@ function draftFor(procedure: Procedure, state: CaseState, sample: ProcedureSampl
         { party: traineeParty, text: 'Plan the routine, rehearse it and use it in every lesson.' },
         // Forms that want actions from everyone working with the trainee get one per supporter on the case.
         ...parties
-          .filter((p) => p !== traineeParty && (!rules.actionsForEveryParty || state.people.some((person) => person.role === p)))
+          .filter(
+            (p) =>
+              p !== traineeParty && (!rules.actionsForEveryParty || state.people.some((person) => person.role === p)),
+          )
           .slice(0, rules.actionsForEveryParty ? undefined : 2)
           .map((party) => ({ party, text: 'Observe weekly and give same-day feedback on this target.' })),
       ],
@@ -273,12 +294,20 @@ function review(walk: Walk, pick: (o: Outcome) => boolean): void {
   const stage = walk.procedure.stages.find((s) => s.id === walk.state.stageId);
   const outcome = stage?.review?.outcomes.find(pick);
   if (!stage?.review || !outcome) throw new Error(`${walk.procedure.id}: no matching outcome at ${walk.state.stageId}`);
-  const reviewer = stage.review.reviewers.map((r) => walk.state.people.find((p) => p.role === r)).find((p) => p !== undefined);
+  const reviewer = stage.review.reviewers
+    .map((r) => walk.state.people.find((p) => p.role === r))
+    .find((p) => p !== undefined);
   if (!reviewer) throw new Error(`${walk.procedure.id}: no reviewer on the case`);
   const targets = walk.state.plan?.content.targets ?? [];
   const ratings = ratingsFor(outcome, targets.length);
   walk.run(actorFor(reviewer), recordReview, {
-    progress: stage.review.perTarget ? targets.map((t, i) => ({ targetId: t.id, rating: ratings[i] ?? 'not_met', comment: 'Seen in two observed lessons and in planning.' })) : [],
+    progress: stage.review.perTarget
+      ? targets.map((t, i) => ({
+          targetId: t.id,
+          rating: ratings[i] ?? 'not_met',
+          comment: 'Seen in two observed lessons and in planning.',
+        }))
+      : [],
     evidence: 'Two observed lessons, weekly planning, pupils’ books and the tutor’s visit notes.',
     attendees: stage.review.reviewers,
     outcomeId: outcome.id,
@@ -297,16 +326,28 @@ export function scenarioFor(procedure: Procedure): Scenario {
       reference: `${procedure.provider.shortName.toUpperCase().replace(/[^A-Z]+/g, '')}-2026-017`,
       reasons: [procedure.reasons[0]?.id ?? 'progress'],
       people: [...sample.people],
-      placement: { school: sample.school, subject: undefined, phase: undefined, programme: sample.programme, startsOn: undefined, endsOn: undefined },
+      placement: {
+        school: sample.school,
+        subject: undefined,
+        phase: undefined,
+        programme: sample.programme,
+        startsOn: undefined,
+        endsOn: undefined,
+      },
     },
   );
   const walk = new Walk(procedure, clock, opened.state);
-  walk.run(courseTeam, editPlan, { plan: draftFor(procedure, walk.state, sample, clock.today), withdrawSignatures: false });
+  walk.run(courseTeam, editPlan, {
+    plan: draftFor(procedure, walk.state, sample, clock.today),
+    withdrawSignatures: false,
+  });
   const trainee = walk.holder('trainee');
   const drafted = walk.state;
   const rules = walk.state.plan ? planRulesOf(procedure, walk.state.plan) : undefined;
   if (rules?.fields.includes('trainee_perceptions')) {
-    walk.run(actorFor(trainee), recordTraineePerceptions, { text: 'I agree the start of lessons is slow; I would like to see the routine modelled.' });
+    walk.run(actorFor(trainee), recordTraineePerceptions, {
+      text: 'I agree the start of lessons is slow; I would like to see the routine modelled.',
+    });
   }
   walk.run(...firstSignature(walk));
   const nextSigner = signAll(walk, true) ?? trainee;
@@ -322,7 +363,19 @@ export function scenarioFor(procedure: Procedure): Scenario {
   review(walk, (o) => o.effect.type === 'go_to_stage' || o.effect.type === 'revise' || o.effect.type === 'hand_off');
   review(branch, (o) => o.effect.type === 'close');
   const moved = walk.state;
-  return { procedure, drafted, partlySigned, nextSigner, trainee, agreed, dueOn, moved, movedOn: dueOn, closed: branch.state, suspended: walkToSuspension(walk, sample) };
+  return {
+    procedure,
+    drafted,
+    partlySigned,
+    nextSigner,
+    trainee,
+    agreed,
+    dueOn,
+    moved,
+    movedOn: dueOn,
+    closed: branch.state,
+    suspended: walkToSuspension(walk, sample),
+  };
 }
 
 const SUSPENSION_REASON = 'To avoid negative impact on pupils’ progress while the decision is made.';
@@ -340,12 +393,20 @@ function walkToSuspension(walk: Walk, sample: ProcedureSample): Scenario['suspen
     if (!stage) break;
     if (stage.allowsSuspension) {
       const leader = walk.holder('course_leader');
-      walk.run({ id: leader.id, name: leader.name, appRoles: ['course_team'] }, suspendPlacement, { reason: SUSPENSION_REASON });
-      return { state: walk.state, suspension: { on: clock.today, by: leader.id, byName: leader.name, reason: SUSPENSION_REASON } };
+      walk.run({ id: leader.id, name: leader.name, appRoles: ['course_team'] }, suspendPlacement, {
+        reason: SUSPENSION_REASON,
+      });
+      return {
+        state: walk.state,
+        suspension: { on: clock.today, by: leader.id, byName: leader.name, reason: SUSPENSION_REASON },
+      };
     }
     const plan = walk.state.plan;
     if (plan && plan.agreedOn === undefined) {
-      walk.run(courseTeam, editPlan, { plan: draftFor(procedure, walk.state, sample, clock.today), withdrawSignatures: false });
+      walk.run(courseTeam, editPlan, {
+        plan: draftFor(procedure, walk.state, sample, clock.today),
+        withdrawSignatures: false,
+      });
       signAll(walk, false);
       const due = walk.state.plan?.content.reviewDate;
       if (due) clock.set(due);
@@ -388,7 +449,11 @@ export function cardsFor(s: Scenario): BoundCard[] {
   const overdueOn = addWorkingDays(calendarFor(s.procedure), s.dueOn, 3);
   const draftedOn = s.drafted.openedOn;
   return [
-    { template: 'concern_raised', variant: 'default', card: buildConcernRaisedCard(concernRaisedView(on(s.drafted, draftedOn))) },
+    {
+      template: 'concern_raised',
+      variant: 'default',
+      card: buildConcernRaisedCard(concernRaisedView(on(s.drafted, draftedOn))),
+    },
     {
       template: 'signature_request',
       variant: 'trainee',
@@ -400,7 +465,11 @@ export function cardsFor(s: Scenario): BoundCard[] {
       card: buildSignatureRequestCard(signatureRequestView(on(s.partlySigned, draftedOn), s.nextSigner)),
     },
     { template: 'plan_agreed', variant: 'default', card: buildPlanAgreedCard(planAgreedView(on(s.agreed, agreedOn))) },
-    { template: 'review_due', variant: 'default', card: buildReviewDueCard(reviewDueView(on(s.agreed, addWorkingDays(calendarFor(s.procedure), agreedOn, 2)))) },
+    {
+      template: 'review_due',
+      variant: 'default',
+      card: buildReviewDueCard(reviewDueView(on(s.agreed, addWorkingDays(calendarFor(s.procedure), agreedOn, 2)))),
+    },
     {
       template: 'review_form',
       variant: 'default',
@@ -411,15 +480,35 @@ export function cardsFor(s: Scenario): BoundCard[] {
       variant: 'read-only',
       card: buildReviewFormCard(reviewFormView(on(s.agreed, s.dueOn), { editable: false, teamsUserIdOf })),
     },
-    { template: 'overdue_escalation', variant: 'default', card: buildOverdueEscalationCard(overdueEscalationView(on(s.agreed, overdueOn))) },
-    { template: 'case_summary', variant: 'default', card: buildCaseSummaryCard(caseSummaryView(on(s.agreed, s.dueOn))) },
-    { template: 'outcome_recorded', variant: 'default', card: buildOutcomeRecordedCard(outcomeRecordedView(on(s.moved, s.movedOn))) },
-    { template: 'stage_changed', variant: 'default', card: buildStageChangedCard(stageChangedView(on(s.moved, s.movedOn))) },
+    {
+      template: 'overdue_escalation',
+      variant: 'default',
+      card: buildOverdueEscalationCard(overdueEscalationView(on(s.agreed, overdueOn))),
+    },
+    {
+      template: 'case_summary',
+      variant: 'default',
+      card: buildCaseSummaryCard(caseSummaryView(on(s.agreed, s.dueOn))),
+    },
+    {
+      template: 'outcome_recorded',
+      variant: 'default',
+      card: buildOutcomeRecordedCard(outcomeRecordedView(on(s.moved, s.movedOn))),
+    },
+    {
+      template: 'stage_changed',
+      variant: 'default',
+      card: buildStageChangedCard(stageChangedView(on(s.moved, s.movedOn))),
+    },
     { template: 'case_closed', variant: 'default', card: buildCaseClosedCard(caseClosedView(on(s.closed, s.dueOn))) },
     ...(['staff', 'trainee'] as const).map((audience) => {
       // Where the procedure allows it, the case as really suspended; elsewhere the same card bound from the moved case.
       const { state, suspension } = s.suspended ?? { state: s.moved, suspension: suspensionOf(s) };
-      return { template: 'placement_suspended' as const, variant: audience === 'staff' ? 'default' : audience, card: buildPlacementSuspendedCard(placementSuspendedView(on(state, suspension.on), suspension, audience)) };
+      return {
+        template: 'placement_suspended' as const,
+        variant: audience === 'staff' ? 'default' : audience,
+        card: buildPlacementSuspendedCard(placementSuspendedView(on(state, suspension.on), suspension, audience)),
+      };
     }),
   ];
 }
@@ -444,7 +533,11 @@ export function hostileCase(state: CaseState): CaseState {
     content: {
       ...state.plan.content,
       concernStatement: HOSTILE.evidence,
-      targets: state.plan.content.targets.map((t) => ({ ...t, text: HOSTILE.target, successCriteria: HOSTILE.evidence })),
+      targets: state.plan.content.targets.map((t) => ({
+        ...t,
+        text: HOSTILE.target,
+        successCriteria: HOSTILE.evidence,
+      })),
     },
   };
   const reviews = state.reviews.map((r) => ({ ...r, evidence: HOSTILE.evidence, nextSteps: HOSTILE.target }));

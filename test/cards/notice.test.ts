@@ -36,16 +36,20 @@ describe('notices on cards', () => {
 
 describe('the raise-concern dialog', () => {
   it('parses cleanly and shows message text as plain input values', () => {
-    const response = concernDialog(SEED_PROCEDURES, {
-      procedureId: SEED_PROCEDURES[0]?.id ?? '',
-      reference: '',
-      traineeName: 'Priya <script>',
-      traineeEmail: '',
-      programme: '',
-      school: '',
-      concern: 'Missed ${secret} lessons',
-      messageId: 'm',
-    }, 'Not opened: reference: is needed [here](https://evil.example).');
+    const response = concernDialog(
+      SEED_PROCEDURES,
+      {
+        procedureId: SEED_PROCEDURES[0]?.id ?? '',
+        reference: '',
+        traineeName: 'Priya <script>',
+        traineeEmail: '',
+        programme: '',
+        school: '',
+        concern: 'Missed ${secret} lessons',
+        messageId: 'm',
+      },
+      'Not opened: reference: is needed [here](https://evil.example).',
+    );
     expect(response.task.type).toBe('continue');
     if (response.task.type !== 'continue') return;
     const card = response.task.value.card.content;

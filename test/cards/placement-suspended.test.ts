@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
 import type { Actor } from '../../src/domain/case/types.js';
 import { enhancedSupport } from '../../src/domain/procedures/index.js';
-import { buildPlacementSuspendedCard, cardByteSize, LINK_BREAK, MAX_CARD_BYTES, placementSuspendedView, type AdaptiveCardJson } from '../../src/cards/index.js';
+import {
+  buildPlacementSuspendedCard,
+  cardByteSize,
+  LINK_BREAK,
+  MAX_CARD_BYTES,
+  placementSuspendedView,
+  type AdaptiveCardJson,
+} from '../../src/cards/index.js';
 import { atEnhancedSupportStep5 } from '../notify/kit.js';
 import { parseCard } from './adaptive-cards-lib.js';
 import { cardTexts } from './card-text.js';
@@ -24,12 +31,20 @@ function texts(card: AdaptiveCardJson): string[] {
 function suspendedCase(reason: string, by: 'course_team' | 'course_leader' | Actor = 'course_team') {
   const c = atEnhancedSupportStep5(['trainee', 'mentor', 'tutor', 'course_leader']);
   const leader = c.person('course_leader');
-  const actor = by === 'course_team' ? c.as('course_team') : by === 'course_leader' ? { id: leader.id, name: leader.name, appRoles: ['course_team' as const] } : by;
+  const actor =
+    by === 'course_team'
+      ? c.as('course_team')
+      : by === 'course_leader'
+        ? { id: leader.id, name: leader.name, appRoles: ['course_team' as const] }
+        : by;
   const result = suspendPlacement(c.context(actor), c.state, { reason });
   const event = result.events.find((e) => e.type === 'placement_suspended');
   if (event?.type !== 'placement_suspended') throw new Error('no suspension recorded');
   const source = { procedure: enhancedSupport, state: result.state, links: LINKS, today: event.on };
-  return { source, suspension: { on: event.on, by: event.actorId, byName: event.data.byName, reason: event.data.reason } };
+  return {
+    source,
+    suspension: { on: event.on, by: event.actorId, byName: event.data.byName, reason: event.data.reason },
+  };
 }
 
 describe('placement suspended card', () => {
@@ -68,7 +83,9 @@ describe('placement suspended card', () => {
     // The course team member is not on the case: the event keeps their name.
     expect(shown).toContain('Suspended by: Course Lead (course team)');
     expect(shown).toContain(reason);
-    expect(shown.at(-1)).toMatch(/^You will not teach on this placement for now\. We know this may be hard to hear: your course team will be in touch soon .* the support available to you\.$/);
+    expect(shown.at(-1)).toMatch(
+      /^You will not teach on this placement for now\. We know this may be hard to hear: your course team will be in touch soon .* the support available to you\.$/,
+    );
     // Every fact the trainee sees is one the staff see too.
     const facts = (lines: string[]) => lines.filter((t) => /^[A-Z][a-z ]+: /.test(t));
     for (const fact of facts(shown)) expect(facts(staff)).toContain(fact);
@@ -78,12 +95,18 @@ describe('placement suspended card', () => {
     const { source, suspension } = suspendedCase(reason);
     const { byName: _byName, ...old } = suspension;
     for (const audience of ['staff', 'trainee'] as const) {
-      expect(texts(buildPlacementSuspendedCard(placementSuspendedView(source, old, audience)))).toContain('Suspended by: The course team (course.lead@provider.test)');
+      expect(texts(buildPlacementSuspendedCard(placementSuspendedView(source, old, audience)))).toContain(
+        'Suspended by: The course team (course.lead@provider.test)',
+      );
     }
   });
 
   it('shows a hostile name of who suspended it as literal text', () => {
-    const { source, suspension } = suspendedCase(reason, { id: 'someone@provider.test', name: HOSTILE.name, appRoles: ['course_team'] });
+    const { source, suspension } = suspendedCase(reason, {
+      id: 'someone@provider.test',
+      name: HOSTILE.name,
+      appRoles: ['course_team'],
+    });
     expect(suspension.byName).toBe(HOSTILE.name);
     const card = buildPlacementSuspendedCard(placementSuspendedView(source, suspension, 'staff'));
     expect(parseCard(card)).toEqual({ errors: [], warnings: [] });
@@ -96,12 +119,15 @@ describe('placement suspended card', () => {
     const { source, suspension } = suspendedCase(reason);
     const secret = 'Private: considering Fitness to Practise';
     const state = { ...source.state, reviews: source.state.reviews.map((r) => ({ ...r, notes: secret })) };
-    const json = JSON.stringify(buildPlacementSuspendedCard(placementSuspendedView({ ...source, state }, suspension, 'trainee')));
+    const json = JSON.stringify(
+      buildPlacementSuspendedCard(placementSuspendedView({ ...source, state }, suspension, 'trainee')),
+    );
     expect(json).not.toContain('Fitness to Practise');
   });
 
   it('shows a hostile reason as literal text, with no link, emphasis or template expression', () => {
-    const hostile = '[Click to verify](https://evil.example/login) **URGENT** ${header.caseId}\n# heading\n- <img src=x onerror=alert(1)>';
+    const hostile =
+      '[Click to verify](https://evil.example/login) **URGENT** ${header.caseId}\n# heading\n- <img src=x onerror=alert(1)>';
     const { source, suspension } = suspendedCase(hostile);
     for (const audience of ['staff', 'trainee'] as const) {
       const card = buildPlacementSuspendedCard(placementSuspendedView(source, suspension, audience));
@@ -118,7 +144,9 @@ describe('placement suspended card', () => {
   });
 
   it('stays inside 28 KB with the longest reason the domain allows', () => {
-    const { source, suspension } = suspendedCase('Pupils are falling behind in every lesson. '.repeat(60).slice(0, 2000));
+    const { source, suspension } = suspendedCase(
+      'Pupils are falling behind in every lesson. '.repeat(60).slice(0, 2000),
+    );
     const card = buildPlacementSuspendedCard(placementSuspendedView(source, suspension, 'staff'));
     expect(cardByteSize(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
     expect(parseCard(card)).toEqual({ errors: [], warnings: [] });
@@ -130,7 +158,13 @@ describe('the sample cases the card tests bind', () => {
     for (const scenario of SCENARIOS) {
       const expected = scenario.procedure.id === 'enhanced-support' ? 'step_5' : undefined;
       expect(scenario.suspended?.state.stageId).toBe(expected);
-      if (scenario.suspended) expect(scenario.suspended.state.placementSuspended).toEqual({ on: scenario.suspended.suspension.on, by: scenario.suspended.suspension.by, byName: scenario.suspended.suspension.byName, reason: scenario.suspended.suspension.reason });
+      if (scenario.suspended)
+        expect(scenario.suspended.state.placementSuspended).toEqual({
+          on: scenario.suspended.suspension.on,
+          by: scenario.suspended.suspension.by,
+          byName: scenario.suspended.suspension.byName,
+          reason: scenario.suspended.suspension.reason,
+        });
     }
   });
 });

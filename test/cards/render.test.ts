@@ -6,7 +6,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReviewFormCard, reviewFormView, type AdaptiveCardJson, type CardTemplateName } from '../../src/cards/index.js';
+import {
+  buildReviewFormCard,
+  reviewFormView,
+  type AdaptiveCardJson,
+  type CardTemplateName,
+} from '../../src/cards/index.js';
 import { cardsFor, hostileCase, SCENARIOS, sourceOf, teamsUserIdOf } from './fixtures.js';
 
 /**
@@ -83,11 +88,18 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
 
   afterAll(async () => {
     await browser.close();
-    await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      server.close(() => {
+        resolve();
+      }),
+    );
   });
 
   const render = (card: AdaptiveCardJson): Promise<RenderResult> =>
-    page.evaluate((json) => (globalThis as unknown as { renderCard: (j: unknown) => RenderResult }).renderCard(json), card as unknown);
+    page.evaluate(
+      (json) => (globalThis as unknown as { renderCard: (j: unknown) => RenderResult }).renderCard(json),
+      card as unknown,
+    );
 
   const screenshot = async (file: string): Promise<void> => {
     await page.locator('#frame').screenshot({ path: `${docs}${file}`, animations: 'disabled' });
@@ -117,7 +129,10 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
       const scenario = SCENARIOS[index];
       if (!scenario) throw new Error(`no scenario ${index}`);
       const cards = cardsFor(scenario).filter((c) => c.template === template);
-      const shown = template === 'signature_request' ? cards.find((c) => c.variant === 'trainee') : cards.find((c) => c.variant === 'default');
+      const shown =
+        template === 'signature_request'
+          ? cards.find((c) => c.variant === 'trainee')
+          : cards.find((c) => c.variant === 'default');
       if (!shown) throw new Error(`no ${template} card`);
       const result = await render(shown.card);
       expect(result.rendered).toBe(true);
@@ -167,7 +182,12 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
   it('renders hostile names and targets as literal text: no links, bold, headings, lists or images', async () => {
     const scenario = SCENARIOS[0];
     if (!scenario) throw new Error('no scenario');
-    const card = buildReviewFormCard(reviewFormView(sourceOf(scenario, hostileCase(scenario.agreed), scenario.dueOn), { editable: true, teamsUserIdOf }));
+    const card = buildReviewFormCard(
+      reviewFormView(sourceOf(scenario, hostileCase(scenario.agreed), scenario.dueOn), {
+        editable: true,
+        teamsUserIdOf,
+      }),
+    );
     const result = await render(card);
     await screenshot('hostile-text.png');
     expect(result.links).toBe(0);

@@ -28,7 +28,10 @@ const TENANT = {
 
 type Json = Record<string, unknown>;
 const get = (value: unknown, ...path: (string | number)[]): unknown =>
-  path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[key] : undefined), value);
+  path.reduce<unknown>(
+    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[key] : undefined),
+    value,
+  );
 
 describe('app manifest', () => {
   it('validates offline against the official v1.30 schema, with local defaults and with tenant settings', () => {
@@ -38,7 +41,11 @@ describe('app manifest', () => {
 
   it('is checked by the schema for real: a wrong manifest is refused', () => {
     const manifest = buildManifest(packageConfig({}));
-    const broken: Json = { ...manifest, bots: [{ ...(get(manifest, 'bots', 0) as Json), scopes: ['everywhere'] }], surprise: true };
+    const broken: Json = {
+      ...manifest,
+      bots: [{ ...(get(manifest, 'bots', 0) as Json), scopes: ['everywhere'] }],
+      surprise: true,
+    };
     const errors = schemaErrors(broken);
     expect(errors.some((e) => e.includes('/bots/0/scopes/0'))).toBe(true);
     expect(errors.some((e) => e.includes('surprise'))).toBe(true);
@@ -52,18 +59,32 @@ describe('app manifest', () => {
     expect(get(m, 'webApplicationInfo')).toEqual({
       id: TENANT.ENTRA_CLIENT_ID,
       resource: `api://trellis.provider.ac.uk/${TENANT.ENTRA_CLIENT_ID}`,
-      nestedAppAuthInfo: [{ redirectUri: 'brk-multihub://trellis.provider.ac.uk', scopes: [`api://trellis.provider.ac.uk/${TENANT.ENTRA_CLIENT_ID}/access_as_user`] }],
+      nestedAppAuthInfo: [
+        {
+          redirectUri: 'brk-multihub://trellis.provider.ac.uk',
+          scopes: [`api://trellis.provider.ac.uk/${TENANT.ENTRA_CLIENT_ID}/access_as_user`],
+        },
+      ],
     });
     expect(m.validDomains).toEqual(['trellis.provider.ac.uk']);
     expect(get(m, 'staticTabs', 0, 'contentUrl')).toBe('https://trellis.provider.ac.uk/?inHost=1');
     expect(get(m, 'developer', 'name')).toBe(TENANT.DEVELOPER_NAME);
-    expect(m.version).toBe((JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version);
+    expect(m.version).toBe(
+      (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+    );
   });
 
   it('defaults to one Entra app for bot and SSO, and to a local https origin', () => {
     const local = packageConfig({});
-    expect(local).toMatchObject({ TEAMS_APP_ID: LOCAL_DEFAULTS.TEAMS_APP_ID, BOT_ID: LOCAL_DEFAULTS.ENTRA_CLIENT_ID, PUBLIC_HOSTNAME: 'localhost' });
-    expect(packageConfig({ BOT_ID: TENANT.BOT_ID })).toMatchObject({ BOT_ID: TENANT.BOT_ID, ENTRA_CLIENT_ID: TENANT.BOT_ID });
+    expect(local).toMatchObject({
+      TEAMS_APP_ID: LOCAL_DEFAULTS.TEAMS_APP_ID,
+      BOT_ID: LOCAL_DEFAULTS.ENTRA_CLIENT_ID,
+      PUBLIC_HOSTNAME: 'localhost',
+    });
+    expect(packageConfig({ BOT_ID: TENANT.BOT_ID })).toMatchObject({
+      BOT_ID: TENANT.BOT_ID,
+      ENTRA_CLIENT_ID: TENANT.BOT_ID,
+    });
   });
 
   it.each([
@@ -77,15 +98,30 @@ describe('app manifest', () => {
 
   it('declares the tabs, bot and message extension Trellis serves', () => {
     const m = buildManifest(packageConfig({}));
-    expect(get(m, 'staticTabs', 0)).toMatchObject({ entityId: MY_CASES_ENTITY_ID, name: 'My cases', scopes: ['personal'] });
-    expect(get(m, 'configurableTabs', 0)).toMatchObject({ configurationUrl: 'https://localhost:3978/config?inHost=1', scopes: ['team', 'groupChat'] });
+    expect(get(m, 'staticTabs', 0)).toMatchObject({
+      entityId: MY_CASES_ENTITY_ID,
+      name: 'My cases',
+      scopes: ['personal'],
+    });
+    expect(get(m, 'configurableTabs', 0)).toMatchObject({
+      configurationUrl: 'https://localhost:3978/config?inHost=1',
+      scopes: ['team', 'groupChat'],
+    });
     expect(get(m, 'configurableTabs', 0, 'context')).toContain('channelTab');
     expect(get(m, 'bots', 0)).toMatchObject({ scopes: ['personal', 'team', 'groupChat'], supportsFiles: false });
     const commands = get(m, 'composeExtensions', 0, 'commands') as Json[];
-    expect(commands.map((c) => [c.id, c.type])).toEqual([['searchCases', 'query'], ['raiseConcern', 'action']]);
+    expect(commands.map((c) => [c.id, c.type])).toEqual([
+      ['searchCases', 'query'],
+      ['raiseConcern', 'action'],
+    ]);
     expect(commands[0]).toMatchObject({ parameters: [{ name: 'query' }] });
     expect(commands[1]).toMatchObject({ fetchTask: true, context: ['message'] });
-    expect(m).toMatchObject({ devicePermissions: [], showLoadingIndicator: true, isFullScreen: false, manifestVersion: '1.30' });
+    expect(m).toMatchObject({
+      devicePermissions: [],
+      showLoadingIndicator: true,
+      isFullScreen: false,
+      manifestVersion: '1.30',
+    });
   });
 });
 
@@ -103,7 +139,13 @@ describe('icons', () => {
     expect(outline.opaquePixels).toBeGreaterThan(32 * 4);
     // The corners are background.
     const decoded = PNG.sync.read(icons.outline);
-    for (const [x, y] of [[0, 0], [31, 0], [0, 31], [31, 31]] as const) expect(decoded.data[(y * 32 + x) * 4 + 3]).toBe(0);
+    for (const [x, y] of [
+      [0, 0],
+      [31, 0],
+      [0, 31],
+      [31, 31],
+    ] as const)
+      expect(decoded.data[(y * 32 + x) * 4 + 3]).toBe(0);
   });
 
   it('are exactly what the drawing script produces (committed PNGs are reproducible)', () => {
@@ -141,7 +183,10 @@ describe('app package', () => {
 
   it('is written by `npm run package`, which prints its path', () => {
     const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-    const out = execFileSync(tsx, ['scripts/package-app.ts'], { encoding: 'utf8', env: { ...process.env, ...TENANT } }).trim();
+    const out = execFileSync(tsx, ['scripts/package-app.ts'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...TENANT },
+    }).trim();
     expect(out).toMatch(/build\/appPackage\/trellis-\d+\.\d+\.\d+.*\.zip$/);
     expect(existsSync(out)).toBe(true);
   });

@@ -30,7 +30,10 @@ afterEach(async () => {
 
 function agreedChange() {
   const c = open(bcu, ['trainee', 'mentor', 'tutor']);
-  draftPlan(c, { reviewDate: parseLocalDate('2026-11-13'), meeting: { heldOn: parseLocalDate('2026-11-02'), attendees: ['trainee', 'mentor'], placementConcern: false } });
+  draftPlan(c, {
+    reviewDate: parseLocalDate('2026-11-13'),
+    meeting: { heldOn: parseLocalDate('2026-11-02'), attendees: ['trainee', 'mentor'], placementConcern: false },
+  });
   const before = c.state;
   const events = signAll(c).flatMap((r) => r.events);
   return { procedure: bcu, before, after: c.state, events };
@@ -44,14 +47,27 @@ describe('after a command', () => {
       return Promise.resolve();
     };
     const senders: Senders = { email: record, calendar: record, chat_card: record, channel_card: record };
-    const notifier = createCommandNotifier({ runtime: { outbox: new GraphOutbox(emu.client, emu.site.lists.outbox), senders, settings: { ...DEFAULT_NOTIFY_SETTINGS, courseMailboxes: { bcu: 'course@bcu.example' } }, owner: 't' }, clock: () => new Date('2026-11-02T10:00:00Z'), logger: memoryLogger() });
+    const notifier = createCommandNotifier({
+      runtime: {
+        outbox: new GraphOutbox(emu.client, emu.site.lists.outbox),
+        senders,
+        settings: { ...DEFAULT_NOTIFY_SETTINGS, courseMailboxes: { bcu: 'course@bcu.example' } },
+        owner: 't',
+      },
+      clock: () => new Date('2026-11-02T10:00:00Z'),
+      logger: memoryLogger(),
+    });
     const change = agreedChange();
     notifier.notify(change);
     // Returned before anything was sent.
     expect(sent).toHaveLength(0);
     notifier.notify(change); // the same command reported twice (a retried request): still once each
     await notifier.idle();
-    expect(sent.some((n) => n.recipient.kind === 'course_mailbox' && n.recipient.address === 'course@bcu.example' && n.attachForm)).toBe(true);
+    expect(
+      sent.some(
+        (n) => n.recipient.kind === 'course_mailbox' && n.recipient.address === 'course@bcu.example' && n.attachForm,
+      ),
+    ).toBe(true);
     expect(new Set(sent.map((n) => n.key)).size).toBe(sent.length);
   });
 
@@ -59,13 +75,24 @@ describe('after a command', () => {
     emu.emulator.setFaults({ rules: [{ kind: 'fail', status: 503, retryAfterSeconds: 0 }] });
     const logger = memoryLogger();
     const senders: Senders = {};
-    const notifier = createCommandNotifier({ runtime: { outbox: new GraphOutbox(emu.client, emu.site.lists.outbox), senders, settings: DEFAULT_NOTIFY_SETTINGS, owner: 't' }, clock: () => new Date(), logger });
+    const notifier = createCommandNotifier({
+      runtime: {
+        outbox: new GraphOutbox(emu.client, emu.site.lists.outbox),
+        senders,
+        settings: DEFAULT_NOTIFY_SETTINGS,
+        owner: 't',
+      },
+      clock: () => new Date(),
+      logger,
+    });
     expect(() => {
       notifier.notify(agreedChange());
     }).not.toThrow();
     await notifier.idle();
     await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual(['notification delivery stopped; the sweep will finish it']);
+    expect(logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      'notification delivery stopped; the sweep will finish it',
+    ]);
     expect(unhandled).toEqual([]);
   });
 });

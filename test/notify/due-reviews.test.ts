@@ -23,17 +23,36 @@ describe('planDueReviews (review Friday 13 Nov 2026; lead 2 working days; escala
     { today: '2026-11-17', expected: ['review_overdue chat_card mentor', 'review_overdue chat_card tutor'] },
     {
       today: '2026-11-18',
-      expected: ['review_escalation channel_card channel', 'review_escalation chat_card course_leader', 'review_escalation chat_card mentor', 'review_escalation chat_card tutor'],
+      expected: [
+        'review_escalation channel_card channel',
+        'review_escalation chat_card course_leader',
+        'review_escalation chat_card mentor',
+        'review_escalation chat_card tutor',
+      ],
     },
   ];
   it.each(table)('on $today', ({ today, expected }) => {
-    const due = planDueReviews({ cases: [summaryOf('2026-11-13')], today: d(today), calendar, leadWorkingDays: 2, escalateAfterWorkingDays: 3 });
-    expect(due.map((n) => `${n.kind} ${n.channel} ${n.recipient.kind === 'person' ? n.recipient.role : 'channel'}`).sort()).toEqual(expected);
+    const due = planDueReviews({
+      cases: [summaryOf('2026-11-13')],
+      today: d(today),
+      calendar,
+      leadWorkingDays: 2,
+      escalateAfterWorkingDays: 3,
+    });
+    expect(
+      due.map((n) => `${n.kind} ${n.channel} ${n.recipient.kind === 'person' ? n.recipient.role : 'channel'}`).sort(),
+    ).toEqual(expected);
   });
 
   it('keys make each phase once-only, and a moved date is a new review', () => {
     const run = (today: string, date = '2026-11-13') =>
-      planDueReviews({ cases: [summaryOf(date)], today: d(today), calendar, leadWorkingDays: 2, escalateAfterWorkingDays: 3 }).map((n) => n.key);
+      planDueReviews({
+        cases: [summaryOf(date)],
+        today: d(today),
+        calendar,
+        leadWorkingDays: 2,
+        escalateAfterWorkingDays: 3,
+      }).map((n) => n.key);
     expect(run('2026-11-11')).toEqual(run('2026-11-12'));
     expect(run('2026-11-11')[0]).toBe('case-1:review:2026-11-13:stage_2:review_coming_up:mentor@provider.test');
     expect(run('2026-11-18', '2026-11-20')[0]).toContain('2026-11-20');

@@ -16,16 +16,32 @@ describe('escapeHtml', () => {
   it.each(hostile)('leaves no markup in %s', (s) => {
     const out = escapeHtml(s);
     expect(out).not.toMatch(/[<>"']/);
-    expect(out.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')).toBe(s);
+    expect(
+      out
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&'),
+    ).toBe(s);
   });
 });
 
 describe('renderEmail', () => {
   it('escapes every user string and drops newlines from the subject', () => {
     const n: Notification = {
-      key: 'k', caseId: 'c', reference: 'R', kind: 'plan_agreed', about: 'plan_agreed', channel: 'email',
+      key: 'k',
+      caseId: 'c',
+      reference: 'R',
+      kind: 'plan_agreed',
+      about: 'plan_agreed',
+      channel: 'email',
       recipient: { kind: 'course_mailbox', address: 'a@b.test' },
-      subject: 'Plan <b>agreed</b>\r\nBcc: evil@x.test', lines: [hostile[0] ?? ''], because: hostile[1], attachForm: true, calendar: undefined,
+      subject: 'Plan <b>agreed</b>\r\nBcc: evil@x.test',
+      lines: [hostile[0] ?? ''],
+      because: hostile[1],
+      attachForm: true,
+      calendar: undefined,
     };
     const { subject, html } = renderEmail(n, { caseLink: 'javascript:alert(1)' });
     expect(subject).not.toMatch(/[\r\n]/);
@@ -42,7 +58,11 @@ describe('the placement-suspended email', () => {
     const reason = '<script>alert(1)</script> "><img src=x onerror=alert(1)> <a href="javascript:alert(1)">details</a>';
     const sent = step(c, CONFIG, () => c.run('course_team', suspendPlacement, { reason }));
     const emails = sent.filter((n) => n.channel === 'email' && n.recipient.kind === 'person');
-    expect(emails.map((n) => n.recipient.kind === 'person' && n.recipient.role).sort()).toEqual(['mentor', 'trainee', 'tutor']);
+    expect(emails.map((n) => n.recipient.kind === 'person' && n.recipient.role).sort()).toEqual([
+      'mentor',
+      'trainee',
+      'tutor',
+    ]);
     for (const n of emails) {
       const { subject, html } = renderEmail(n, { caseLink: 'https://trellis.example/cases/case-1' });
       expect(subject).not.toMatch(/[<>\r\n]/);
@@ -61,18 +81,26 @@ describe('the placement-suspended email', () => {
 
   it('names a course team member who is not on the case by the name the event keeps, as text', () => {
     const c = atEnhancedSupportStep5(['trainee', 'mentor', 'tutor']);
-    const actor = { id: 'mark.whitfield@provider.test', name: 'Mark <b>Whitfield</b>', appRoles: ['course_team'] as const };
+    const actor = {
+      id: 'mark.whitfield@provider.test',
+      name: 'Mark <b>Whitfield</b>',
+      appRoles: ['course_team'] as const,
+    };
     const sent = step(c, CONFIG, () => {
       const result = suspendPlacement(c.context(actor), c.state, { reason: 'Pupils’ progress.' });
       c.state = result.state;
       return result;
     });
-    const mentor = sent.find((n) => n.channel === 'email' && n.recipient.kind === 'person' && n.recipient.role === 'mentor');
+    const mentor = sent.find(
+      (n) => n.channel === 'email' && n.recipient.kind === 'person' && n.recipient.role === 'mentor',
+    );
     const trainee = sent.find((n) => n.channel === 'email' && n.kind === 'trainee_informed');
     if (!mentor || !trainee) throw new Error('the mentor and the trainee are emailed');
     const staffHtml = renderEmail(mentor).html;
     expect(staffHtml).toContain('Suspended by Mark &lt;b&gt;Whitfield&lt;/b&gt; (course team).');
     expect(staffHtml).not.toContain('mark.whitfield@provider.test');
-    expect(renderEmail(trainee).html).toContain('The decision was made by Mark &lt;b&gt;Whitfield&lt;/b&gt; (course team).');
+    expect(renderEmail(trainee).html).toContain(
+      'The decision was made by Mark &lt;b&gt;Whitfield&lt;/b&gt; (course team).',
+    );
   });
 });

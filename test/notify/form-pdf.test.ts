@@ -23,7 +23,9 @@ function extractText(pdf: Uint8Array): string {
   const src = Buffer.from(pdf).toString('latin1');
   const out: string[] = [];
   for (const m of src.matchAll(/\[(.*?)\] TJ/g)) {
-    const parts = [...(m[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1] ?? '', 'hex').toString('latin1'));
+    const parts = [...(m[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)].map((h) =>
+      Buffer.from(h[1] ?? '', 'hex').toString('latin1'),
+    );
     out.push(parts.join(''));
   }
   return out.join('\n');
@@ -32,7 +34,12 @@ function extractText(pdf: Uint8Array): string {
 /** Wrapped cell text comes back one line at a time: compare with the line breaks folded to spaces. */
 const flat = (text: string): string => text.replace(/\s+/g, ' ');
 
-const pageCount = (pdf: Uint8Array): number => [...Buffer.from(pdf).toString('latin1').matchAll(/\/Type \/Page\b/g)].length;
+const pageCount = (pdf: Uint8Array): number =>
+  [
+    ...Buffer.from(pdf)
+      .toString('latin1')
+      .matchAll(/\/Type \/Page\b/g),
+  ].length;
 
 interface Fixture {
   readonly procedure: Procedure;
@@ -42,11 +49,62 @@ interface Fixture {
 }
 
 const FIXTURES: readonly Fixture[] = [
-  { procedure: bcu, file: 'bcu-rapid-improvement-targets', roles: ['trainee', 'mentor', 'tutor'], expected: ['Rapid Improvement Target Form', 'Intervention actions for the trainee', 'Class teacher/mentor', 'Targets (a maximum of three)'] },
-  { procedure: rcttp, file: 'rcttp-progress-support-plan', roles: ['trainee', 'mentor', 'partnership_tutor'], expected: ['Progress Support Plan', 'Table 1. Trainee details', 'Strategies/Action (Responsibility: T Trainee, S School, RCTTP)', 'Record of Action / Supporting Evidence', 'Monitoring'] },
-  { procedure: es, file: 'enhanced-support-action-plan', roles: ['trainee', 'mentor', 'tutor', 'professional_mentor'], expected: ['Enhanced Support Action Plan', 'Step 1', 'PART 2: Personal and Professional Conduct', 'Targets and Review Date', 'Please return this form to the course leader.'] },
-  { procedure: bf, file: 'bright-futures-support-plan', roles: ['trainee', 'lead', 'mentor'], expected: ['Bright Futures SCITT', 'SMART targets and action steps', 'Signed by all partners', 'Action steps'] },
-  { procedure: me, file: 'mid-essex-early-support-plan', roles: ['trainee', 'course_tutor', 'director', 'mentor'], expected: ['CONFIDENTIAL', 'Early Support Plan', 'Specific Task(s)', 'Support required', 'Time Scale', 'Signature (typed if completing by email)', 'Lead Subject Mentor', 'Initial statement of concern:'] },
+  {
+    procedure: bcu,
+    file: 'bcu-rapid-improvement-targets',
+    roles: ['trainee', 'mentor', 'tutor'],
+    expected: [
+      'Rapid Improvement Target Form',
+      'Intervention actions for the trainee',
+      'Class teacher/mentor',
+      'Targets (a maximum of three)',
+    ],
+  },
+  {
+    procedure: rcttp,
+    file: 'rcttp-progress-support-plan',
+    roles: ['trainee', 'mentor', 'partnership_tutor'],
+    expected: [
+      'Progress Support Plan',
+      'Table 1. Trainee details',
+      'Strategies/Action (Responsibility: T Trainee, S School, RCTTP)',
+      'Record of Action / Supporting Evidence',
+      'Monitoring',
+    ],
+  },
+  {
+    procedure: es,
+    file: 'enhanced-support-action-plan',
+    roles: ['trainee', 'mentor', 'tutor', 'professional_mentor'],
+    expected: [
+      'Enhanced Support Action Plan',
+      'Step 1',
+      'PART 2: Personal and Professional Conduct',
+      'Targets and Review Date',
+      'Please return this form to the course leader.',
+    ],
+  },
+  {
+    procedure: bf,
+    file: 'bright-futures-support-plan',
+    roles: ['trainee', 'lead', 'mentor'],
+    expected: ['Bright Futures SCITT', 'SMART targets and action steps', 'Signed by all partners', 'Action steps'],
+  },
+  {
+    procedure: me,
+    file: 'mid-essex-early-support-plan',
+    roles: ['trainee', 'course_tutor', 'director', 'mentor'],
+    expected: [
+      'CONFIDENTIAL',
+      'Early Support Plan',
+      'Specific Task(s)',
+      'Support required',
+      'Time Scale',
+      'Signature (typed if completing by email)',
+      'Lead Subject Mentor',
+      'Initial statement of concern:',
+    ],
+  },
 ];
 
 function realistic(c: CaseDriver): void {
@@ -54,15 +112,28 @@ function realistic(c: CaseDriver): void {
   const framework = procedure.frameworks[0];
   const groups = framework?.groups ?? [];
   const link = (i: number) => (framework && groups[i] ? [{ frameworkId: framework.id, code: groups[i].code }] : []);
-  const staff = procedure.roles.find((r) => r.side !== 'trainee' && c.state.people.some((p) => p.role === r.id))?.id ?? 'mentor';
+  const staff =
+    procedure.roles.find((r) => r.side !== 'trainee' && c.state.people.some((p) => p.role === r.id))?.id ?? 'mentor';
   const plan = c.state.plan;
   const rules = plan ? planRulesOf(procedure, plan) : undefined;
   const codes = rules?.responsibilities.map((r) => r.code) ?? [];
   // Actions for every party the form names (RCTTP: its T / S / RCTTP codes), as the form asks.
-  const parties = codes.length > 0 ? codes : (rules?.actionParties ?? ['trainee']).filter((p) => p === 'trainee' || c.state.people.some((x) => x.role === p));
-  const actions = parties.map((party, i) => ({ party, text: i === 0 ? 'Plan and rehearse entry routines; script the first three minutes.' : `Model the routine in two lessons and give written feedback (${party}).` }));
+  const parties =
+    codes.length > 0
+      ? codes
+      : (rules?.actionParties ?? ['trainee']).filter(
+          (p) => p === 'trainee' || c.state.people.some((x) => x.role === p),
+        );
+  const actions = parties.map((party, i) => ({
+    party,
+    text:
+      i === 0
+        ? 'Plan and rehearse entry routines; script the first three minutes.'
+        : `Model the routine in two lessons and give written feedback (${party}).`,
+  }));
   draftPlan(c, {
-    concernStatement: 'Pupils in Year 4 are not making the expected progress in mathematics; routines for the start of lessons are not yet established.',
+    concernStatement:
+      'Pupils in Year 4 are not making the expected progress in mathematics; routines for the start of lessons are not yet established.',
     concerns: [{ text: 'Low-level disruption goes unchallenged in the first ten minutes.', links: link(0) }],
     targets: [
       {
@@ -78,7 +149,9 @@ function realistic(c: CaseDriver): void {
       {
         text: 'Use assessment for learning to adapt teaching within the lesson.',
         links: link(1),
-        actions: actions.map((a, i) => (i === 0 ? { ...a, text: 'Use mini whiteboards at two hinge points per lesson.' } : a)),
+        actions: actions.map((a, i) =>
+          i === 0 ? { ...a, text: 'Use mini whiteboards at two hinge points per lesson.' } : a,
+        ),
         successCriteria: 'Plans show adaptations made in response to pupils’ answers.',
         timescale: 'Two weeks',
         observationFocus: false,
@@ -109,7 +182,9 @@ function renderPages(pdf: Uint8Array, name: string): string[] {
     const file = path.join(dir, 'form.pdf');
     writeFileSync(file, pdf);
     execFileSync('pdftoppm', ['-png', '-r', '60', file, path.join(dir, 'page')]);
-    const pages = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
+    const pages = readdirSync(dir)
+      .filter((f) => f.endsWith('.png'))
+      .sort();
     const out = path.resolve('docs', 'forms');
     return pages.map((page, i) => {
       const target = path.join(out, `${name}-page-${i + 1}.png`);
@@ -122,35 +197,51 @@ function renderPages(pdf: Uint8Array, name: string): string[] {
 }
 
 describe('the completed form as each provider lays it out', () => {
-  it.each(FIXTURES)('$file: the provider’s own headings, the targets, typed signatures and the review outcome', async ({ procedure, roles, expected, file }) => {
-    const c = open(procedure, roles);
-    realistic(c);
-    const outcomeId = firstOutcome(c);
-    review(c, outcomeId, c.state.plan?.content.targets.map(() => 'met') ?? []);
-    const pdf = await renderFormPdf(procedure, c.state, { compress: false });
-    expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
-    const text = flat(extractText(pdf));
-    for (const words of expected) expect(text).toContain(words);
-    expect(text).toContain('Establish calm, consistent entry routines so that learning starts within three minutes.');
-    expect(text).toContain('Plan and rehearse entry routines; script the first three minutes.');
-    expect(text).toContain('Lessons start promptly with all pupils engaged');
-    expect(text).toContain('13 November 2026');
-    for (const s of c.state.plan?.signatures ?? []) expect(text).toContain(s.typedName);
-    const label = procedure.stages.flatMap((s) => s.review?.outcomes ?? []).find((o) => o.id === outcomeId)?.label ?? '';
-    expect(text).toContain(flat(pdfText(label)).slice(0, 40));
-    expect(text).toContain('Page 1 of');
-    // The compressed copy (what emails carry) is the same document, smaller.
-    const compressed = await renderFormPdf(procedure, c.state);
-    expect(compressed.byteLength).toBeLessThan(pdf.byteLength);
-    const images = renderPages(compressed, file);
-    if (images.length > 0) expect(images[0]).toMatch(/-page-1\.png$/);
-  });
+  it.each(FIXTURES)(
+    '$file: the provider’s own headings, the targets, typed signatures and the review outcome',
+    async ({ procedure, roles, expected, file }) => {
+      const c = open(procedure, roles);
+      realistic(c);
+      const outcomeId = firstOutcome(c);
+      review(c, outcomeId, c.state.plan?.content.targets.map(() => 'met') ?? []);
+      const pdf = await renderFormPdf(procedure, c.state, { compress: false });
+      expect(Buffer.from(pdf.subarray(0, 5)).toString()).toBe('%PDF-');
+      const text = flat(extractText(pdf));
+      for (const words of expected) expect(text).toContain(words);
+      expect(text).toContain('Establish calm, consistent entry routines so that learning starts within three minutes.');
+      expect(text).toContain('Plan and rehearse entry routines; script the first three minutes.');
+      expect(text).toContain('Lessons start promptly with all pupils engaged');
+      expect(text).toContain('13 November 2026');
+      for (const s of c.state.plan?.signatures ?? []) expect(text).toContain(s.typedName);
+      const label =
+        procedure.stages.flatMap((s) => s.review?.outcomes ?? []).find((o) => o.id === outcomeId)?.label ?? '';
+      expect(text).toContain(flat(pdfText(label)).slice(0, 40));
+      expect(text).toContain('Page 1 of');
+      // The compressed copy (what emails carry) is the same document, smaller.
+      const compressed = await renderFormPdf(procedure, c.state);
+      expect(compressed.byteLength).toBeLessThan(pdf.byteLength);
+      const images = renderPages(compressed, file);
+      if (images.length > 0) expect(images[0]).toMatch(/-page-1\.png$/);
+    },
+  );
 
   it('long text wraps and runs onto further pages; no text is lost', async () => {
     const c = open(me, ['trainee', 'course_tutor', 'director']);
     const long = Array.from({ length: 220 }, (_, i) => `sentence${i} about routines and expectations.`).join(' ');
     const unbroken = 'Q'.repeat(1900);
-    draftPlan(c, { reviewDate: parseLocalDate('2026-11-13'), concernStatement: long.slice(0, 4000), targets: [{ text: 'Target A', links: [], actions: [{ party: 'trainee', text: long.slice(0, 2000) }], successCriteria: unbroken, observationFocus: false }] });
+    draftPlan(c, {
+      reviewDate: parseLocalDate('2026-11-13'),
+      concernStatement: long.slice(0, 4000),
+      targets: [
+        {
+          text: 'Target A',
+          links: [],
+          actions: [{ party: 'trainee', text: long.slice(0, 2000) }],
+          successCriteria: unbroken,
+          observationFocus: false,
+        },
+      ],
+    });
     const pdf = await renderFormPdf(me, c.state, { compress: false });
     expect(pageCount(pdf)).toBeGreaterThan(1);
     const text = extractText(pdf);
@@ -162,7 +253,11 @@ describe('the completed form as each provider lays it out', () => {
   it('any Unicode renders without a crash, folded to what the PDF fonts can show', async () => {
     const hostile = 'Zoë Łukasz 李小龍 😀 \u0000\u001b[31m <script>alert(1)</script> ‘quoted’ – \u202Eevil \uD800';
     const c = open(bcu, ['trainee', 'mentor', 'tutor']);
-    draftPlan(c, { reviewDate: parseLocalDate('2026-11-13'), concernStatement: hostile, targets: [{ text: hostile, links: [], actions: [{ party: 'trainee', text: hostile }], observationFocus: false }] });
+    draftPlan(c, {
+      reviewDate: parseLocalDate('2026-11-13'),
+      concernStatement: hostile,
+      targets: [{ text: hostile, links: [], actions: [{ party: 'trainee', text: hostile }], observationFocus: false }],
+    });
     const pdf = await renderFormPdf(bcu, c.state, { compress: false });
     const text = extractText(pdf);
     expect(text).toContain('Zoë ?ukasz ??? ?');

@@ -22,7 +22,12 @@ export function peopleFor(procedure: Procedure, roles: readonly string[]): Perso
   return roles.filter((r) => procedure.roles.some((x) => x.id === r)).map((role) => personFor(role));
 }
 
-export function open(procedure: Procedure, roles: readonly string[], on = '2026-11-02', by = 'course_team'): CaseDriver {
+export function open(
+  procedure: Procedure,
+  roles: readonly string[],
+  on = '2026-11-02',
+  by = 'course_team',
+): CaseDriver {
   return openWalk(procedure, {
     on,
     by,
@@ -31,13 +36,24 @@ export function open(procedure: Procedure, roles: readonly string[], on = '2026-
       reference: 'CASE-1',
       reasons: [procedure.reasons[0]?.id ?? 'progress'],
       people: peopleFor(procedure, roles),
-      placement: { school: 'Oak Primary', programme: 'PGCE Primary 2026/27', subject: 'Primary', phase: undefined, startsOn: undefined, endsOn: undefined },
+      placement: {
+        school: 'Oak Primary',
+        programme: 'PGCE Primary 2026/27',
+        subject: 'Primary',
+        phase: undefined,
+        startsOn: undefined,
+        endsOn: undefined,
+      },
     },
   });
 }
 
 /** Runs one step and returns what it owes, planned from before/after/events like the server will. */
-export function step(c: CaseDriver, config: NotifyConfig, act: () => CommandResult | readonly CommandResult[]): Notification[] {
+export function step(
+  c: CaseDriver,
+  config: NotifyConfig,
+  act: () => CommandResult | readonly CommandResult[],
+): Notification[] {
   const before: CaseState = c.state;
   const results = act();
   const events = (Array.isArray(results) ? results : [results]).flatMap((r: CommandResult) => r.events);
@@ -48,10 +64,19 @@ export function draftPlan(c: CaseDriver, overrides: Partial<PlanDraft> = {}): Co
   const draft = aDraft(c.procedure, overrides);
   // "Agreed actions for both the trainee and all those working with them": one for each party the form names who is on the case.
   const plan = c.state.plan;
-  const parties = plan ? planRulesOf(c.procedure, plan).actionParties.filter((p) => p !== 'trainee' && c.state.people.some((x) => x.role === p)) : [];
+  const parties = plan
+    ? planRulesOf(c.procedure, plan).actionParties.filter(
+        (p) => p !== 'trainee' && c.state.people.some((x) => x.role === p),
+      )
+    : [];
   const targets = draft.targets.map((t) => ({
     ...t,
-    actions: [...t.actions, ...parties.filter((p) => !t.actions.some((a) => a.party === p)).map((party) => ({ party, text: 'Observe and give weekly feedback.' }))],
+    actions: [
+      ...t.actions,
+      ...parties
+        .filter((p) => !t.actions.some((a) => a.party === p))
+        .map((party) => ({ party, text: 'Observe and give weekly feedback.' })),
+    ],
   }));
   return c.run('course_team', editPlan, { plan: { ...draft, targets }, withdrawSignatures: false });
 }
@@ -72,14 +97,26 @@ export function signAll(c: CaseDriver): CommandResult[] {
   }
   // A form with no signatories: a member of staff at the meeting records the agreement.
   if (c.state.plan?.agreedOn === undefined) {
-    const staff = ['tutor', 'partnership_tutor', 'course_tutor', 'mentor'].find((r) => c.state.people.some((p) => p.role === r));
+    const staff = ['tutor', 'partnership_tutor', 'course_tutor', 'mentor'].find((r) =>
+      c.state.people.some((p) => p.role === r),
+    );
     if (staff) results.push(sign(c, staff));
   }
   return results;
 }
 
-export function review(c: CaseDriver, outcomeId: string, ratings: readonly ProgressRating[], attendees: readonly string[] = []): CommandResult {
-  return c.run('course_team', recordReview, { progress: progressOf(c.state, ratings), evidence: 'Observed lessons.', attendees: [...attendees], outcomeId });
+export function review(
+  c: CaseDriver,
+  outcomeId: string,
+  ratings: readonly ProgressRating[],
+  attendees: readonly string[] = [],
+): CommandResult {
+  return c.run('course_team', recordReview, {
+    progress: progressOf(c.state, ratings),
+    evidence: 'Observed lessons.',
+    attendees: [...attendees],
+    outcomeId,
+  });
 }
 
 /** "kind channel recipient[+form]" lines, sorted, for readable expectations. */
@@ -100,7 +137,11 @@ export function summary(ns: readonly Notification[]): string[] {
  */
 export function atEnhancedSupportStep5(roles: readonly string[]): CaseDriver {
   const c = open(enhancedSupport, roles);
-  const meeting = (heldOn: string) => ({ heldOn: parseLocalDate(heldOn), attendees: ['trainee', 'mentor', 'tutor'], placementConcern: false });
+  const meeting = (heldOn: string) => ({
+    heldOn: parseLocalDate(heldOn),
+    attendees: ['trainee', 'mentor', 'tutor'],
+    placementConcern: false,
+  });
   draftPlan(c, { reviewDate: parseLocalDate('2026-11-13'), meeting: meeting('2026-11-02') });
   signAll(c);
   c.clock.set(parseLocalDate('2026-11-13'));

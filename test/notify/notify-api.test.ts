@@ -25,7 +25,12 @@ const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0)
 
 const who = {
   courseTeam: { upn: 'course.lead@uni.example', name: 'Mark Whitfield', roles: ['CourseTeam'], programmes: [P1] },
-  otherCourseTeam: { upn: 'other.lead@uni.example', name: 'Olive Lead', roles: ['CourseTeam'], programmes: ['PGCE Secondary 2026/27'] },
+  otherCourseTeam: {
+    upn: 'other.lead@uni.example',
+    name: 'Olive Lead',
+    roles: ['CourseTeam'],
+    programmes: ['PGCE Secondary 2026/27'],
+  },
   trainee: { upn: people.traineeA.id, name: people.traineeA.name, roles: [] },
   mentor: { upn: people.mentorA.id, name: people.mentorA.name, roles: [] },
   stranger: { upn: 'someone.else@uni.example', name: 'Someone Else', roles: [] },
@@ -33,7 +38,11 @@ const who = {
 
 const token = (identity: (typeof who)[keyof typeof who]): Promise<string> => local.keys.sign(identity, realNow());
 
-async function call(method: string, route: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) {
+async function call(
+  method: string,
+  route: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+) {
   const response = await fetch(`${local.url}${route}`, {
     method,
     headers: {
@@ -55,7 +64,10 @@ async function call(method: string, route: string, options: { token?: string; bo
   return { status: response.status, text, body, bytes, headers: response.headers };
 }
 
-const mailKeys = (): string[] => local.emulator.inspect().mails.map((m) => m.internetMessageHeaders.find((h) => h.name === 'x-trellis-key')?.value ?? '?');
+const mailKeys = (): string[] =>
+  local.emulator
+    .inspect()
+    .mails.map((m) => m.internetMessageHeaders.find((h) => h.name === 'x-trellis-key')?.value ?? '?');
 
 /** A case stored straight through the repository, as if the process died after the append: no notifications went out. */
 async function storeWithoutNotifying(c: CaseDriver): Promise<void> {
@@ -69,7 +81,14 @@ async function storeWithoutNotifying(c: CaseDriver): Promise<void> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-notify-'));
-  local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, realNow, schedule: false });
+  local = await startLocalMode({
+    dataDir,
+    port: 0,
+    durability: 'none',
+    logger: silentLogger,
+    realNow,
+    schedule: false,
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -80,24 +99,48 @@ afterAll(async () => {
 describe('after a command over REST', () => {
   it('answers first, then delivers the plan-agreed email (with the form PDF) and the calendar event once', async () => {
     const courseTeam = await token(who.courseTeam);
-    const opened = await call('POST', '/api/cases', { token: courseTeam, body: { procedureId: 'bcu-rapid-improvement-targets', ...caseInput('A', { reference: 'RIT-NOTIFY' }) } });
+    const opened = await call('POST', '/api/cases', {
+      token: courseTeam,
+      body: { procedureId: 'bcu-rapid-improvement-targets', ...caseInput('A', { reference: 'RIT-NOTIFY' }) },
+    });
     expect(opened.status).toBe(201);
     const caseId = opened.body.id as string;
     let etag = opened.headers.get('etag') ?? '';
-    const plan = await call('PUT', `/api/cases/${caseId}/plan`, { token: courseTeam, body: { plan: bcuPlan('2026-12-04') }, headers: { 'if-match': etag } });
+    const plan = await call('PUT', `/api/cases/${caseId}/plan`, {
+      token: courseTeam,
+      body: { plan: bcuPlan('2026-12-04') },
+      headers: { 'if-match': etag },
+    });
     expect(plan.status).toBe(200);
     etag = plan.headers.get('etag') ?? '';
-    for (const [identity, role] of [[who.trainee, 'trainee'], [who.mentor, 'mentor']] as const) {
-      const signed = await call('POST', `/api/cases/${caseId}/signatures`, { token: await token(identity), body: { role, typedName: identity.name }, headers: { 'if-match': etag } });
+    for (const [identity, role] of [
+      [who.trainee, 'trainee'],
+      [who.mentor, 'mentor'],
+    ] as const) {
+      const signed = await call('POST', `/api/cases/${caseId}/signatures`, {
+        token: await token(identity),
+        body: { role, typedName: identity.name },
+        headers: { 'if-match': etag },
+      });
       expect(signed.status).toBe(200);
       etag = signed.headers.get('etag') ?? '';
     }
     await local.notifications.background.idle();
     const mails = local.emulator.inspect().mails.filter((m) => m.subject.startsWith('RIT-NOTIFY'));
-    const toCourse = mails.find((m) => m.toRecipients.includes('course.team@bcu.example') && m.subject.includes('plan agreed'));
+    const toCourse = mails.find(
+      (m) => m.toRecipients.includes('course.team@bcu.example') && m.subject.includes('plan agreed'),
+    );
     expect(toCourse?.attachments.map((a) => a.name)).toEqual(['RIT-NOTIFY-form.pdf']);
-    expect(Buffer.from(toCourse?.attachments[0]?.contentBytes ?? '', 'base64').subarray(0, 5).toString()).toBe('%PDF-');
-    expect(local.emulator.inspect().mails.some((m) => m.toRecipients.includes(people.traineeA.email) && /has been agreed/.test(m.subject))).toBe(true);
+    expect(
+      Buffer.from(toCourse?.attachments[0]?.contentBytes ?? '', 'base64')
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    expect(
+      local.emulator
+        .inspect()
+        .mails.some((m) => m.toRecipients.includes(people.traineeA.email) && /has been agreed/.test(m.subject)),
+    ).toBe(true);
     const events = local.emulator.inspect().events.filter((e) => String(e.event.transactionId).includes(caseId));
     expect(events).toHaveLength(1);
     expect(events[0]?.mailbox.toLowerCase()).toBe(people.tutorA.email);
@@ -122,7 +165,10 @@ describe('POST /api/jobs/review-sweep', () => {
   it('recovers what a crash between append and delivery lost, sends review cards, and a second run sends nothing new', async () => {
     // Agreed on Friday 13 November, review due today (Monday 23rd): stored without notifications.
     const c = open(bcu, ['trainee', 'mentor', 'tutor'], '2026-11-20');
-    draftPlan(c, { reviewDate: parseLocalDate('2026-11-23'), meeting: { heldOn: parseLocalDate('2026-11-20'), attendees: ['trainee', 'mentor'], placementConcern: false } });
+    draftPlan(c, {
+      reviewDate: parseLocalDate('2026-11-23'),
+      meeting: { heldOn: parseLocalDate('2026-11-20'), attendees: ['trainee', 'mentor'], placementConcern: false },
+    });
     signAll(c);
     await storeWithoutNotifying(c);
     const before = new Set(mailKeys());
@@ -139,7 +185,8 @@ describe('POST /api/jobs/review-sweep', () => {
       'case-1:review:2026-11-23:stage_2:review_due_today:tutor@provider.test',
     ]);
     // The review cards went to the mentor and tutor through the bot (local mode: the dev connector), and the outbox page shows them.
-    for (const key of [...keys].filter((k) => k.includes(':review_due_today:'))) expect((await local.notifications.runtime.outbox.findByKey(key))?.state).toBe('sent');
+    for (const key of [...keys].filter((k) => k.includes(':review_due_today:')))
+      expect((await local.notifications.runtime.outbox.findByKey(key))?.state).toBe('sent');
     const page = await call('GET', '/dev/outbox', { headers: { accept: 'text/html' } });
     expect(page.text).toMatch(/Teams chat cards and bot messages \(\d+\)/);
     expect(page.text).toContain('class="card-host"');
@@ -158,7 +205,13 @@ describe('failed notifications', () => {
     kind: 'plan_agreed',
     about: 'plan_agreed',
     channel: 'email',
-    recipient: { kind: 'person', role: 'mentor', personId: 'someone@school.example', name: 'Sam <Someone>', email: 'someone@school.example' },
+    recipient: {
+      kind: 'person',
+      role: 'mentor',
+      personId: 'someone@school.example',
+      name: 'Sam <Someone>',
+      email: 'someone@school.example',
+    },
     subject: `${reference}: plan agreed`,
     lines: ['The plan was agreed.'],
     because: undefined,
@@ -177,12 +230,26 @@ describe('failed notifications', () => {
     const list = await call('GET', '/api/notifications?state=failed', { token: courseTeam });
     expect(list.status).toBe(200);
     const item = (list.body.items as { key: string }[]).find((i) => i.key === n.key);
-    expect(item).toMatchObject({ caseId: 'case-1', reference: 'CASE-1', kind: 'plan_agreed', channel: 'email', recipient: 'Sam <Someone> <someone@school.example>', attempts: 5, lastError: '503 Service Unavailable' });
+    expect(item).toMatchObject({
+      caseId: 'case-1',
+      reference: 'CASE-1',
+      kind: 'plan_agreed',
+      channel: 'email',
+      recipient: 'Sam <Someone> <someone@school.example>',
+      attempts: 5,
+      lastError: '503 Service Unavailable',
+    });
     const other = await call('GET', '/api/notifications?state=failed', { token: await token(who.otherCourseTeam) });
     expect((other.body.items as { key: string }[]).some((i) => i.key === n.key)).toBe(false);
     expect((await call('GET', '/api/notifications?state=failed', { token: await token(who.mentor) })).status).toBe(403);
     expect((await call('GET', '/api/notifications?state=sent', { token: courseTeam })).status).toBe(400);
-    expect((await call('POST', `/api/notifications/${encodeURIComponent(n.key)}/retry`, { token: await token(who.otherCourseTeam) })).status).toBe(404);
+    expect(
+      (
+        await call('POST', `/api/notifications/${encodeURIComponent(n.key)}/retry`, {
+          token: await token(who.otherCourseTeam),
+        })
+      ).status,
+    ).toBe(404);
 
     const retry = await call('POST', `/api/notifications/${encodeURIComponent(n.key)}/retry`, { token: courseTeam });
     expect(retry.status).toBe(202);
@@ -193,7 +260,9 @@ describe('failed notifications', () => {
     const again = await call('POST', `/api/notifications/${encodeURIComponent(n.key)}/retry`, { token: courseTeam });
     expect(again.status).toBe(409);
     expect(again.body.detail).toMatch(/sent/);
-    expect((await call('POST', `/api/notifications/${encodeURIComponent('nope:1')}/retry`, { token: courseTeam })).status).toBe(404);
+    expect(
+      (await call('POST', `/api/notifications/${encodeURIComponent('nope:1')}/retry`, { token: courseTeam })).status,
+    ).toBe(404);
   });
 });
 
@@ -205,11 +274,15 @@ describe('GET /api/cases/:caseId/form.pdf', () => {
     expect(pdf.headers.get('content-disposition')).toMatch(/^attachment; filename="?CASE-1-form\.pdf"?$/);
     expect(Buffer.from(pdf.bytes.subarray(0, 5)).toString()).toBe('%PDF-');
     // The trainee named on the case gets their own form (the trainee view: no review notes).
-    const own = await call('GET', '/api/cases/case-1/form.pdf', { token: await local.keys.sign({ upn: 'trainee@provider.test', name: 'Trainee', roles: [] }, realNow()) });
+    const own = await call('GET', '/api/cases/case-1/form.pdf', {
+      token: await local.keys.sign({ upn: 'trainee@provider.test', name: 'Trainee', roles: [] }, realNow()),
+    });
     expect(own.status).toBe(200);
     expect(own.headers.get('content-type')).toBe('application/pdf');
     expect((await call('GET', '/api/cases/case-1/form.pdf', { token: await token(who.stranger) })).status).toBe(404);
     expect((await call('GET', '/api/cases/case-1/form.pdf')).status).toBe(401);
-    expect((await call('GET', '/api/cases/..%2F..%2Fetc/form.pdf', { token: await token(who.courseTeam) })).status).toBe(404);
+    expect(
+      (await call('GET', '/api/cases/..%2F..%2Fetc/form.pdf', { token: await token(who.courseTeam) })).status,
+    ).toBe(404);
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { bcuRapidImprovementTargets as bcu, rcttpConcernProcedures as rcttp } from '../../src/domain/procedures/index.js';
-import { DEFAULT_NOTIFY_SETTINGS, localNotifySettings, notifyConfigFor, notifySettingsFromEnv } from '../../src/server/use-cases/notify-config.js';
+import {
+  bcuRapidImprovementTargets as bcu,
+  rcttpConcernProcedures as rcttp,
+} from '../../src/domain/procedures/index.js';
+import {
+  DEFAULT_NOTIFY_SETTINGS,
+  localNotifySettings,
+  notifyConfigFor,
+  notifySettingsFromEnv,
+} from '../../src/server/use-cases/notify-config.js';
 
 describe('notification settings from the environment', () => {
   it('defaults: 07:30, two working days ahead, escalation after three, no mailboxes', () => {
@@ -24,7 +32,13 @@ describe('notification settings from the environment', () => {
       problems,
     );
     expect(problems).toEqual([]);
-    expect(settings).toMatchObject({ mailFrom: 'trellis@uni.example', sweepAt: { hour: 6, minute: 45 }, leadWorkingDays: 3, escalateAfterWorkingDays: 5, jobKey: 'k'.repeat(40) });
+    expect(settings).toMatchObject({
+      mailFrom: 'trellis@uni.example',
+      sweepAt: { hour: 6, minute: 45 },
+      leadWorkingDays: 3,
+      escalateAfterWorkingDays: 5,
+      jobKey: 'k'.repeat(40),
+    });
     expect(notifyConfigFor(settings, bcu).courseMailbox).toBe('ite.course@bcu.example');
     expect(notifyConfigFor(settings, rcttp).courseMailbox).toBe('office@rcttp.example');
     expect(notifyConfigFor({ ...settings, courseMailboxes: {} }, bcu).courseMailbox).toBe('all@uni.example');
@@ -32,7 +46,16 @@ describe('notification settings from the environment', () => {
 
   it('names every bad value in a sentence', () => {
     const problems: string[] = [];
-    notifySettingsFromEnv({ TRELLIS_MAIL_FROM: 'nope', TRELLIS_COURSE_MAILBOXES: 'bcu', TRELLIS_SWEEP_AT: '7.30', TRELLIS_REVIEW_LEAD_DAYS: '-1', TRELLIS_JOB_KEY: 'short' }, problems);
+    notifySettingsFromEnv(
+      {
+        TRELLIS_MAIL_FROM: 'nope',
+        TRELLIS_COURSE_MAILBOXES: 'bcu',
+        TRELLIS_SWEEP_AT: '7.30',
+        TRELLIS_REVIEW_LEAD_DAYS: '-1',
+        TRELLIS_JOB_KEY: 'short',
+      },
+      problems,
+    );
     expect(problems).toEqual([
       'TRELLIS_MAIL_FROM must be an email address, got "nope"',
       'TRELLIS_COURSE_MAILBOXES entries look like "providerId=address", got "bcu"',

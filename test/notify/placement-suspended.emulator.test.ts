@@ -23,17 +23,39 @@ const CASE_ID = 'demo-northgate-formal-step-4';
 const PROGRAMME = 'PGCE Secondary 2026/27';
 const COURSE_MAILBOX = 'course.team@university-partnership.example';
 const CHANNEL_ID = '19:northgate-course-team@thread.tacv2';
-const courseLeader = { upn: 'catherine.lloyd@northgate-uni.example', name: 'Dr Catherine Lloyd', roles: ['CourseTeam'], programmes: [PROGRAMME] };
+const courseLeader = {
+  upn: 'catherine.lloyd@northgate-uni.example',
+  name: 'Dr Catherine Lloyd',
+  roles: ['CourseTeam'],
+  programmes: [PROGRAMME],
+};
 
 interface CaseReply {
   readonly reference: string;
-  readonly people: readonly { readonly role: string; readonly id: string; readonly name: string; readonly email: string }[];
+  readonly people: readonly {
+    readonly role: string;
+    readonly id: string;
+    readonly name: string;
+    readonly email: string;
+  }[];
   readonly stage: { readonly id: string };
   readonly plan?: { readonly content: { readonly targets: readonly { readonly id: string }[] } };
 }
 
-const tokenFor = (identity: { upn: string; name: string; roles: readonly string[]; programmes?: readonly string[] }): Promise<string> =>
-  local.keys.sign({ ...identity, roles: [...identity.roles], ...(identity.programmes ? { programmes: [...identity.programmes] } : {}) }, realNow());
+const tokenFor = (identity: {
+  upn: string;
+  name: string;
+  roles: readonly string[];
+  programmes?: readonly string[];
+}): Promise<string> =>
+  local.keys.sign(
+    {
+      ...identity,
+      roles: [...identity.roles],
+      ...(identity.programmes ? { programmes: [...identity.programmes] } : {}),
+    },
+    realNow(),
+  );
 
 async function readCase(token: string): Promise<{ readonly body: CaseReply; readonly etag: string }> {
   const reply = await fetch(`${local.url}/api/cases/${CASE_ID}`, { headers: { authorization: `Bearer ${token}` } });
@@ -67,13 +89,24 @@ function cardsSent(from: number): SentCard[] {
       const activity = a.activity as { text?: string; attachments?: { content?: unknown }[] };
       // The line above the card is markdown in Teams, so it arrives escaped: read it as a person would.
       const text = (activity.text ?? '').replace(/\\(.)/g, '$1');
-      return (activity.attachments ?? []).map((x) => ({ conversationId: a.conversationId, text, card: JSON.stringify(x.content) }));
+      return (activity.attachments ?? []).map((x) => ({
+        conversationId: a.conversationId,
+        text,
+        card: JSON.stringify(x.content),
+      }));
     });
 }
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-suspension-'));
-  local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, realNow, schedule: false });
+  local = await startLocalMode({
+    dataDir,
+    port: 0,
+    durability: 'none',
+    logger: silentLogger,
+    realNow,
+    schedule: false,
+  });
   // Trellis added to the course team's channel: the first channel serves every programme.
   const added = await fetch(`${local.url}/api/messages`, {
     method: 'POST',
@@ -129,12 +162,18 @@ describe('suspending a placement over REST', () => {
     // Each member of staff on the case and the course mailbox (with the form): the same plain sentences.
     const staffSubject = `${reference}: placement suspended (Step 5)`;
     const toStaff = mails.filter((m) => m.subject === staffSubject);
-    expect(toStaff.flatMap((m) => m.toRecipients).sort()).toEqual([...new Set([...staff.map((p) => p.email.toLowerCase()), COURSE_MAILBOX])].sort());
+    expect(toStaff.flatMap((m) => m.toRecipients).sort()).toEqual(
+      [...new Set([...staff.map((p) => p.email.toLowerCase()), COURSE_MAILBOX])].sort(),
+    );
     for (const mail of toStaff) {
-      expect(mail.bodyContent).toContain('is suspended from Monday 23 November 2026, at Step 5 of the Enhanced Support Procedure.');
+      expect(mail.bodyContent).toContain(
+        'is suspended from Monday 23 November 2026, at Step 5 of the Enhanced Support Procedure.',
+      );
       // The course leader who suspended it is named on the case, so the notice names her and her role.
       expect(mail.bodyContent).toContain('<p>Suspended by Dr Catherine Lloyd (Course leader).</p>');
-      expect(mail.bodyContent).toContain('The reason given: Pupils in &lt;b&gt;Year 8&lt;/b&gt; are falling behind &amp; the school asked for it.');
+      expect(mail.bodyContent).toContain(
+        'The reason given: Pupils in &lt;b&gt;Year 8&lt;/b&gt; are falling behind &amp; the school asked for it.',
+      );
       expect(mail.bodyContent).not.toContain('<b>Year 8');
       expect(mail.bodyContent).toContain('the course team will be in touch');
     }
@@ -144,7 +183,9 @@ describe('suspending a placement over REST', () => {
     // The trainee: their own subject and kind words, escaped the same way.
     const toTrainee = mails.filter((m) => m.toRecipients.includes(trainee.email.toLowerCase()));
     expect(toTrainee.map((m) => m.subject)).toEqual(['Your placement has been suspended']);
-    expect(toTrainee[0]?.bodyContent).toContain('Your placement at St Michael’s Church of England High School is suspended from Monday 23 November 2026.');
+    expect(toTrainee[0]?.bodyContent).toContain(
+      'Your placement at St Michael’s Church of England High School is suspended from Monday 23 November 2026.',
+    );
     expect(toTrainee[0]?.bodyContent).toContain('The decision was made by Dr Catherine Lloyd (Course leader).');
     expect(toTrainee[0]?.bodyContent).toContain('Your course team will be in touch soon');
     expect(toTrainee[0]?.bodyContent).toContain('Pupils in &lt;b&gt;Year 8&lt;/b&gt;');
@@ -164,16 +205,28 @@ describe('suspending a placement over REST', () => {
     expect(traineeCards[0]?.text).toBe('Your placement has been suspended');
     expect(chats.filter((c) => c.card.includes('Placement suspended for '))).toHaveLength(chats.length - 1);
     for (const card of cards) {
-      expect(card.card).toContain('Pupils in \\\\<b\\\\>Year 8\\\\</b\\\\> are falling behind & the school asked for it.');
+      expect(card.card).toContain(
+        'Pupils in \\\\<b\\\\>Year 8\\\\</b\\\\> are falling behind & the school asked for it.',
+      );
     }
 
     // The sweep re-plans recent commands: the suspension's keys are all in the outbox, so nothing goes twice.
-    const sweep = await fetch(`${local.url}/api/jobs/review-sweep`, { method: 'POST', headers: { authorization: `Bearer ${await tokenFor(courseLeader)}` } });
+    const sweep = await fetch(`${local.url}/api/jobs/review-sweep`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await tokenFor(courseLeader)}` },
+    });
     expect(sweep.status).toBe(200);
     await local.notifications.background.idle();
-    expect(local.emulator.inspect().mails.slice(mailsBefore).filter((m) => m.subject === staffSubject || m.subject === 'Your placement has been suspended')).toHaveLength(mails.length);
+    expect(
+      local.emulator
+        .inspect()
+        .mails.slice(mailsBefore)
+        .filter((m) => m.subject === staffSubject || m.subject === 'Your placement has been suspended'),
+    ).toHaveLength(mails.length);
     expect(cardsSent(cardsBefore).filter((c) => c.card.includes('PLACEMENT SUSPENDED'))).toHaveLength(cards.length);
-    const keys = [...(await local.notifications.runtime.outbox.knownKeys(CASE_ID))].filter((k) => k.includes(':placement_suspended:'));
+    const keys = [...(await local.notifications.runtime.outbox.knownKeys(CASE_ID))].filter((k) =>
+      k.includes(':placement_suspended:'),
+    );
     // Email and card to each member of staff, the channel card and the mailbox copy.
     expect(keys).toHaveLength(new Set(staff.map((p) => p.email.toLowerCase())).size * 2 + 2);
     for (const key of keys) expect((await local.notifications.runtime.outbox.findByKey(key))?.state).toBe('sent');

@@ -20,11 +20,19 @@ import { atEnhancedSupportStep5, CONFIG, draftPlan, open, review, signAll, step,
 
 const d = parseLocalDate;
 const BCU_PEOPLE = ['trainee', 'mentor', 'tutor', 'course_leader', 'professional_development_tutor'];
-const meeting = (attendees: string[], mode?: 'online' | 'in_person') => ({ heldOn: d('2026-11-02'), attendees, placementConcern: false, ...(mode ? { mode } : {}) });
+const meeting = (attendees: string[], mode?: 'online' | 'in_person') => ({
+  heldOn: d('2026-11-02'),
+  attendees,
+  placementConcern: false,
+  ...(mode ? { mode } : {}),
+});
 
 function agreeBcuStage1(tutorPresent: boolean) {
   const c = open(bcu, BCU_PEOPLE);
-  draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(tutorPresent ? ['trainee', 'mentor', 'tutor'] : ['trainee', 'mentor']) });
+  draftPlan(c, {
+    reviewDate: d('2026-11-13'),
+    meeting: meeting(tutorPresent ? ['trainee', 'mentor', 'tutor'] : ['trainee', 'mentor']),
+  });
   const sent = step(c, CONFIG, () => signAll(c));
   return { c, sent };
 }
@@ -50,16 +58,30 @@ describe('BCU Rapid Improvement Targets', () => {
     expect(summary(sent)).not.toContain('plan_agreed email tutor');
   });
 
-  it('review date set → a calendar event in the tutor\'s calendar with the mentor and trainee invited, in person', () => {
+  it("review date set → a calendar event in the tutor's calendar with the mentor and trainee invited, in person", () => {
     const { c, sent } = agreeBcuStage1(false);
     const event = sent.find((n) => n.channel === 'calendar')?.calendar;
-    expect(event).toMatchObject({ action: 'upsert', organizer: 'tutor@provider.test', date: '2026-11-13', online: false, transactionId: 'trellis-case-1-plan1-review' });
+    expect(event).toMatchObject({
+      action: 'upsert',
+      organizer: 'tutor@provider.test',
+      date: '2026-11-13',
+      online: false,
+      transactionId: 'trellis-case-1-plan1-review',
+    });
     expect([...(event?.attendees ?? [])].sort()).toEqual(['mentor@provider.test', 'trainee@provider.test']);
-    const moved = step(c, CONFIG, () => c.run('course_team', extendReviewDate, { reviewDate: d('2026-11-16'), reason: 'Illness' }));
+    const moved = step(c, CONFIG, () =>
+      c.run('course_team', extendReviewDate, { reviewDate: d('2026-11-16'), reason: 'Illness' }),
+    );
     expect(summary(moved)).toEqual(['review_date_moved calendar tutor', 'trainee_informed email trainee']);
-    expect(moved.find((n) => n.channel === 'calendar')?.calendar).toMatchObject({ date: '2026-11-16', transactionId: 'trellis-case-1-plan1-review' });
+    expect(moved.find((n) => n.channel === 'calendar')?.calendar).toMatchObject({
+      date: '2026-11-16',
+      transactionId: 'trellis-case-1-plan1-review',
+    });
     const closed = step(c, CONFIG, () => c.run('course_team', closeCase, { reason: 'Left the programme' }));
-    expect(closed.find((n) => n.channel === 'calendar')?.calendar).toMatchObject({ action: 'cancel', transactionId: 'trellis-case-1-plan1-review' });
+    expect(closed.find((n) => n.channel === 'calendar')?.calendar).toMatchObject({
+      action: 'cancel',
+      transactionId: 'trellis-case-1-plan1-review',
+    });
     expect(summary(closed)).toContain('case_closed email course_mailbox +form');
   });
 
@@ -67,7 +89,13 @@ describe('BCU Rapid Improvement Targets', () => {
     const { c } = agreeBcuStage1(true);
     c.clock.set(d('2026-11-13'));
     const sent = step(c, CONFIG, () => review(c, 'sufficient_progress', ['met']));
-    expect(summary(sent)).toEqual(expect.arrayContaining(['review_recorded email course_mailbox +form', 'review_recorded channel_card course_team_channel', 'trainee_informed email trainee']));
+    expect(summary(sent)).toEqual(
+      expect.arrayContaining([
+        'review_recorded email course_mailbox +form',
+        'review_recorded channel_card course_team_channel',
+        'trainee_informed email trainee',
+      ]),
+    );
     const trainee = sent.find((n) => n.kind === 'trainee_informed');
     expect(trainee?.lines.join(' ')).toMatch(/The outcome: /);
   });
@@ -77,14 +105,32 @@ describe('BCU Rapid Improvement Targets', () => {
     const after: CaseState = {
       ...c.state,
       stageId: 'stage_5',
-      panels: [{ panelId: 'placement_review_panel', stageId: 'stage_5', convenedOn: d('2026-12-01'), members: [], evidence: [], chair: undefined, meetings: [], decisionId: 'passed' }],
+      panels: [
+        {
+          panelId: 'placement_review_panel',
+          stageId: 'stage_5',
+          convenedOn: d('2026-12-01'),
+          members: [],
+          evidence: [],
+          chair: undefined,
+          meetings: [],
+          decisionId: 'passed',
+        },
+      ],
     };
     const event: CaseEvent = {
-      type: 'panel_met', caseId: 'case-1', seq: 40, at: '2026-12-01T10:00:00.000Z', on: d('2026-12-01'), actorId: 'course.lead@provider.test',
+      type: 'panel_met',
+      caseId: 'case-1',
+      seq: 40,
+      at: '2026-12-01T10:00:00.000Z',
+      on: d('2026-12-01'),
+      actorId: 'course.lead@provider.test',
       data: { panelId: 'placement_review_panel', heldOn: d('2026-12-01'), attendees: ['a'], decisionId: 'passed' },
     };
     const withSchool = { ...CONFIG, officeMailboxes: { school: 'office@oak.sch.test' } };
-    expect(summary(planNotifications({ procedure: bcu, before: c.state, after, events: [event], config: withSchool }))).toEqual([
+    expect(
+      summary(planNotifications({ procedure: bcu, before: c.state, after, events: [event], config: withSchool })),
+    ).toEqual([
       'decision_recorded channel_card course_team_channel',
       'decision_recorded email course_mailbox +form',
       'decision_recorded email office:school',
@@ -101,9 +147,17 @@ describe('BCU Rapid Improvement Targets', () => {
 describe('signature needed', () => {
   it('a 1:1 card to each outstanding signatory, once: "The trainee and the class teacher/mentor/university tutor sign the form"', () => {
     const c = open(bcu, BCU_PEOPLE);
-    const started = step(c, CONFIG, () => draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'mentor']) }));
-    expect(summary(started)).toEqual(['signature_needed chat_card mentor', 'signature_needed chat_card trainee', 'signature_needed chat_card tutor']);
-    const edited = step(c, CONFIG, () => draftPlan(c, { reviewDate: d('2026-11-12'), meeting: meeting(['trainee', 'mentor']) }));
+    const started = step(c, CONFIG, () =>
+      draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'mentor']) }),
+    );
+    expect(summary(started)).toEqual([
+      'signature_needed chat_card mentor',
+      'signature_needed chat_card trainee',
+      'signature_needed chat_card tutor',
+    ]);
+    const edited = step(c, CONFIG, () =>
+      draftPlan(c, { reviewDate: d('2026-11-12'), meeting: meeting(['trainee', 'mentor']) }),
+    );
     expect(edited).toEqual([]);
   });
 });
@@ -114,10 +168,19 @@ describe('Mid-Essex Early Support Plan', () => {
     draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'course_tutor']) });
     const config = { ...CONFIG, officeMailboxes: { relevant_partnership_staff: 'partnership@mid-essex.test' } };
     const agreed = step(c, config, () => signAll(c));
-    expect(summary(agreed)).toEqual(expect.arrayContaining(['plan_agreed email director +form', 'plan_agreed email office:relevant_partnership_staff +form']));
+    expect(summary(agreed)).toEqual(
+      expect.arrayContaining([
+        'plan_agreed email director +form',
+        'plan_agreed email office:relevant_partnership_staff +form',
+      ]),
+    );
     c.clock.set(d('2026-11-13'));
-    const reviewed = step(c, config, () => review(c, 'sufficient_progress', c.state.plan?.content.targets.map(() => 'met') ?? []));
-    expect(summary(reviewed)).toEqual(expect.arrayContaining(['review_recorded email director +form', 'case_closed email director +form']));
+    const reviewed = step(c, config, () =>
+      review(c, 'sufficient_progress', c.state.plan?.content.targets.map(() => 'met') ?? []),
+    );
+    expect(summary(reviewed)).toEqual(
+      expect.arrayContaining(['review_recorded email director +form', 'case_closed email director +form']),
+    );
   });
 });
 
@@ -126,7 +189,10 @@ describe('Bright Futures Support Process', () => {
     const c = open(bf, ['trainee', 'lead', 'mentor', 'professional_mentor']);
     draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['lead', 'mentor', 'trainee'], 'online') });
     const sent = step(c, CONFIG, () => signAll(c));
-    expect(sent.find((n) => n.channel === 'calendar')?.calendar).toMatchObject({ online: true, organizer: 'lead@provider.test' });
+    expect(sent.find((n) => n.channel === 'calendar')?.calendar).toMatchObject({
+      online: true,
+      organizer: 'lead@provider.test',
+    });
   });
 
   it('"Copy of support plan to be shared with Mentor team and Trainee and signed by all partners."', () => {
@@ -137,7 +203,13 @@ describe('Bright Futures Support Process', () => {
     review(c, 'concerns_ongoing', ['not_met']);
     draftPlan(c, { reviewDate: d('2026-11-27'), meeting: meeting(['lead', 'mentor', 'trainee'], 'online') });
     const sent = step(c, CONFIG, () => signAll(c));
-    expect(summary(sent)).toEqual(expect.arrayContaining(['plan_agreed email mentor +form', 'plan_agreed email professional_mentor +form', 'trainee_informed email trainee +form']));
+    expect(summary(sent)).toEqual(
+      expect.arrayContaining([
+        'plan_agreed email mentor +form',
+        'plan_agreed email professional_mentor +form',
+        'trainee_informed email trainee +form',
+      ]),
+    );
   });
 });
 
@@ -151,9 +223,14 @@ describe('Enhanced Support Procedure', () => {
     expect(summary(reviewed)).toContain('review_recorded email course_leader +form');
     draftPlan(c, { reviewDate: d('2026-11-27'), meeting: meeting(['trainee', 'mentor', 'tutor']) });
     const agreed = step(c, CONFIG, () => signAll(c));
-    expect(summary(agreed)).toEqual(expect.arrayContaining([
-      'plan_agreed email mentor +form', 'plan_agreed email professional_mentor +form', 'plan_agreed email subject_mentor +form', 'trainee_informed email trainee +form',
-    ]));
+    expect(summary(agreed)).toEqual(
+      expect.arrayContaining([
+        'plan_agreed email mentor +form',
+        'plan_agreed email professional_mentor +form',
+        'plan_agreed email subject_mentor +form',
+        'trainee_informed email trainee +form',
+      ]),
+    );
   });
 });
 
@@ -164,7 +241,15 @@ describe('RCTTP Concern Procedures', () => {
       draftPlan(c, {
         reviewDate: d('2026-11-20'),
         meeting: meeting(['mentor', 'partnership_tutor', 'course_leader', 'trainee']),
-        targets: [{ text: 'Plan lessons that build on prior learning', links: [{ frameworkId: 'teachers-standards', code: 'TS2' }], actions: [{ party: 'T', text: 'Use assessment data' }], successCriteria: 'Seen in 2 lessons', observationFocus: false }],
+        targets: [
+          {
+            text: 'Plan lessons that build on prior learning',
+            links: [{ frameworkId: 'teachers-standards', code: 'TS2' }],
+            actions: [{ party: 'T', text: 'Use assessment data' }],
+            successCriteria: 'Seen in 2 lessons',
+            observationFocus: false,
+          },
+        ],
       }),
     );
     expect(started.filter((n) => n.kind === 'signature_needed')).toEqual([]);
@@ -179,11 +264,32 @@ describe('RCTTP Concern Procedures', () => {
   it('"The school that agrees to accept the trainee for the deferred final assessment placement will be fully informed … Documentation … made available to the school."', () => {
     const c = open(rcttp, ['trainee', 'mentor', 'partnership_tutor', 'course_leader']);
     const event: CaseEvent = {
-      type: 'stage_entered', caseId: 'case-1', seq: 30, at: '2027-01-04T10:00:00.000Z', on: d('2027-01-04'), actorId: 'x',
-      data: { stageId: 'deferred_final_assessment', fromStageId: 'executive_group', via: 'decision', startsOn: d('2027-01-04') },
+      type: 'stage_entered',
+      caseId: 'case-1',
+      seq: 30,
+      at: '2027-01-04T10:00:00.000Z',
+      on: d('2027-01-04'),
+      actorId: 'x',
+      data: {
+        stageId: 'deferred_final_assessment',
+        fromStageId: 'executive_group',
+        via: 'decision',
+        startsOn: d('2027-01-04'),
+      },
     };
-    const sent = planNotifications({ procedure: rcttp, before: c.state, after: { ...c.state, stageId: 'deferred_final_assessment' }, events: [event], config: { ...CONFIG, officeMailboxes: { dfa_school: 'head@dfa.sch.test' } } });
-    expect(summary(sent)).toEqual(expect.arrayContaining(['stage_changed email office:dfa_school +form', 'stage_changed channel_card course_team_channel']));
+    const sent = planNotifications({
+      procedure: rcttp,
+      before: c.state,
+      after: { ...c.state, stageId: 'deferred_final_assessment' },
+      events: [event],
+      config: { ...CONFIG, officeMailboxes: { dfa_school: 'head@dfa.sch.test' } },
+    });
+    expect(summary(sent)).toEqual(
+      expect.arrayContaining([
+        'stage_changed email office:dfa_school +form',
+        'stage_changed channel_card course_team_channel',
+      ]),
+    );
   });
 });
 
@@ -200,7 +306,10 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
   const ES_PEOPLE = ['trainee', 'mentor', 'professional_mentor', 'tutor', 'course_leader'];
   const reason = 'Pupils in <b>Year 8</b> are falling behind & the school asked for it.';
 
-  function suspended(act: (c: ReturnType<typeof atEnhancedSupportStep5>) => CommandResult = (c) => c.run('course_team', suspendPlacement, { reason })) {
+  function suspended(
+    act: (c: ReturnType<typeof atEnhancedSupportStep5>) => CommandResult = (c) =>
+      c.run('course_team', suspendPlacement, { reason }),
+  ) {
     const c = atEnhancedSupportStep5(ES_PEOPLE);
     c.clock.set(d('2026-11-30'));
     const sent = step(c, CONFIG, () => act(c));
@@ -223,12 +332,20 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
       'trainee_informed chat_card trainee',
       'trainee_informed email trainee',
     ]);
-    expect(sent.filter((n) => n.kind === 'trainee_informed').every((n) => n.about === 'placement_suspended')).toBe(true);
+    expect(sent.filter((n) => n.kind === 'trainee_informed').every((n) => n.about === 'placement_suspended')).toBe(
+      true,
+    );
   });
 
   it('says who suspended it, from which date, the reason as written and what happens next', () => {
     const { sent } = suspended();
-    const mentor = sent.find((n) => n.kind === 'placement_suspended' && n.channel === 'email' && n.recipient.kind === 'person' && n.recipient.role === 'mentor');
+    const mentor = sent.find(
+      (n) =>
+        n.kind === 'placement_suspended' &&
+        n.channel === 'email' &&
+        n.recipient.kind === 'person' &&
+        n.recipient.role === 'mentor',
+    );
     expect(mentor?.subject).toBe('CASE-1: placement suspended (Step 5)');
     expect(mentor?.lines).toEqual([
       'The placement of Trainee at Oak Primary is suspended from Monday 30 November 2026, at Step 5 of the Enhanced Support Procedure.',
@@ -245,12 +362,18 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
   it('names the person who suspended it when they are on the case', () => {
     const { sent } = suspended((c) => {
       const leader = c.person('course_leader');
-      const result = suspendPlacement({ ...c.context({ id: leader.id, name: leader.name, appRoles: ['course_team'] }) }, c.state, { reason });
+      const result = suspendPlacement(
+        { ...c.context({ id: leader.id, name: leader.name, appRoles: ['course_team'] }) },
+        c.state,
+        { reason },
+      );
       c.state = result.state;
       c.events.push(...result.events);
       return result;
     });
-    expect(sent.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain('Suspended by Course Leader (Course leader).');
+    expect(sent.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain(
+      'Suspended by Course Leader (Course leader).',
+    );
   });
 
   it('falls back to the sign-in name for a suspension stored before the event kept a name, or by someone without one', () => {
@@ -259,16 +382,30 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
     if (event?.type !== 'placement_suspended') throw new Error('the case is suspended');
     const before = replay(c.events.slice(0, -1));
     const old: CaseEvent = { ...event, data: { reason: event.data.reason } };
-    const fromOld = planNotifications({ procedure: es, before, after: replay([...c.events.slice(0, -1), old]), events: [old], config: CONFIG });
-    expect(fromOld.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain('Suspended by the course team (course.lead@provider.test).');
+    const fromOld = planNotifications({
+      procedure: es,
+      before,
+      after: replay([...c.events.slice(0, -1), old]),
+      events: [old],
+      config: CONFIG,
+    });
+    expect(fromOld.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain(
+      'Suspended by the course team (course.lead@provider.test).',
+    );
 
     const { sent } = suspended((x) => {
-      const result = suspendPlacement(x.context({ id: 'no.name@provider.test', name: '', appRoles: ['course_team'] }), x.state, { reason });
+      const result = suspendPlacement(
+        x.context({ id: 'no.name@provider.test', name: '', appRoles: ['course_team'] }),
+        x.state,
+        { reason },
+      );
       x.state = result.state;
       x.events.push(...result.events);
       return result;
     });
-    expect(sent.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain('Suspended by the course team (no.name@provider.test).');
+    expect(sent.find((n) => n.recipient.kind === 'course_mailbox')?.lines).toContain(
+      'Suspended by the course team (no.name@provider.test).',
+    );
   });
 
   it('writes to the trainee kindly, with the same facts and nothing written for staff', () => {
@@ -306,7 +443,12 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
     expect(keys).toContain(`case-1:${seq}:placement_suspended:email:person:mentor@provider.test`);
     expect(keys).toContain(`case-1:${seq}:trainee_informed:chat_card:person:trainee@provider.test`);
     expect(keys).toContain(`case-1:${seq}:placement_suspended:channel_card:channel:pgce primary 2026/27`);
-    const replanned = replanTrail({ procedure: es, events: c.events, config: CONFIG, since: '2026-11-30T00:00:00.000Z' });
+    const replanned = replanTrail({
+      procedure: es,
+      events: c.events,
+      config: CONFIG,
+      since: '2026-11-30T00:00:00.000Z',
+    });
     expect(replanned).toEqual(sent);
     expect(suspended().sent).toEqual(sent);
   });

@@ -49,7 +49,11 @@ describe('the in-process scheduler', () => {
     await h.scheduler.tick();
     h.now = at('2026-11-23', 9, 0);
     await h.scheduler.tick(); // the sweep has run today: a delivery pass only
-    expect(h.runs).toEqual([`delivery ${at('2026-11-23', 7, 0).toISOString()}`, `daily ${at('2026-11-23', 7, 30).toISOString()}`, `delivery ${at('2026-11-23', 9, 0).toISOString()}`]);
+    expect(h.runs).toEqual([
+      `delivery ${at('2026-11-23', 7, 0).toISOString()}`,
+      `daily ${at('2026-11-23', 7, 30).toISOString()}`,
+      `delivery ${at('2026-11-23', 9, 0).toISOString()}`,
+    ]);
     expect(h.scheduler.lastDailyRun).toBe('2026-11-23');
     h.scheduler.stop();
   });

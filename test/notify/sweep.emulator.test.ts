@@ -16,8 +16,16 @@ const d = parseLocalDate;
 function planned(): Notification[] {
   return ['case-a', 'case-b', 'case-c'].flatMap((id) => {
     const c = open(bcu, ['trainee', 'mentor', 'tutor']);
-    draftPlan(c, { reviewDate: d('2026-11-13'), meeting: { heldOn: d('2026-11-02'), attendees: ['trainee', 'mentor'], placementConcern: false } });
-    return step(c, CONFIG, () => signAll(c)).map((n) => ({ ...n, key: n.key.replace('case-1', id), caseId: id, calendar: n.calendar && { ...n.calendar, transactionId: n.calendar.transactionId.replace('case-1', id) } }));
+    draftPlan(c, {
+      reviewDate: d('2026-11-13'),
+      meeting: { heldOn: d('2026-11-02'), attendees: ['trainee', 'mentor'], placementConcern: false },
+    });
+    return step(c, CONFIG, () => signAll(c)).map((n) => ({
+      ...n,
+      key: n.key.replace('case-1', id),
+      caseId: id,
+      calendar: n.calendar && { ...n.calendar, transactionId: n.calendar.transactionId.replace('case-1', id) },
+    }));
   });
 }
 
@@ -28,10 +36,20 @@ let cards: string[] = [];
 
 function deps(owner: string) {
   const senders: Senders = {
-    email: graphMailSender({ client: emu.client, fromMailbox: 'trellis@provider.test', form: () => Promise.resolve({ name: 'form.pdf', bytes: new TextEncoder().encode('%PDF-1.3 test') }) }),
+    email: graphMailSender({
+      client: emu.client,
+      fromMailbox: 'trellis@provider.test',
+      form: () => Promise.resolve({ name: 'form.pdf', bytes: new TextEncoder().encode('%PDF-1.3 test') }),
+    }),
     calendar: graphCalendarSender({ client: emu.client }),
-    channel_card: (n) => { cards.push(n.key); return Promise.resolve(); },
-    chat_card: (n) => { cards.push(n.key); return Promise.resolve(); },
+    channel_card: (n) => {
+      cards.push(n.key);
+      return Promise.resolve();
+    },
+    chat_card: (n) => {
+      cards.push(n.key);
+      return Promise.resolve();
+    },
   };
   return { outbox: new GraphOutbox(emu.client, emu.site.lists.outbox), senders, clock, owner };
 }
@@ -56,14 +74,29 @@ afterEach(async () => {
 describe('the sweep against the emulator-backed outbox', () => {
   it('two sweeps at once deliver each notification exactly once', async () => {
     const work = planned();
-    const [a, b] = await Promise.all([runSweep({ ...deps('a'), due: () => Promise.resolve(work) }), runSweep({ ...deps('b'), due: () => Promise.resolve(work) })]);
+    const [a, b] = await Promise.all([
+      runSweep({ ...deps('a'), due: () => Promise.resolve(work) }),
+      runSweep({ ...deps('b'), due: () => Promise.resolve(work) }),
+    ]);
     expect(a.sent + b.sent).toBe(work.length);
     expect(a.already + b.already).toBe(work.length);
     const out = delivered();
-    const emails = work.filter((n) => n.channel === 'email').map((n) => n.key).sort();
+    const emails = work
+      .filter((n) => n.channel === 'email')
+      .map((n) => n.key)
+      .sort();
     expect(out.mails.sort()).toEqual(emails);
-    expect(out.events.sort()).toEqual(['trellis-case-a-plan1-review', 'trellis-case-b-plan1-review', 'trellis-case-c-plan1-review']);
-    expect(cards.sort()).toEqual(work.filter((n) => n.channel.endsWith('card')).map((n) => n.key).sort());
+    expect(out.events.sort()).toEqual([
+      'trellis-case-a-plan1-review',
+      'trellis-case-b-plan1-review',
+      'trellis-case-c-plan1-review',
+    ]);
+    expect(cards.sort()).toEqual(
+      work
+        .filter((n) => n.channel.endsWith('card'))
+        .map((n) => n.key)
+        .sort(),
+    );
     expect(emu.emulator.inspect().mails[0]?.attachments[0]?.name).toBe('form.pdf');
   });
 
@@ -111,17 +144,22 @@ describe('the sweep against the emulator-backed outbox', () => {
   });
 
   it('a hand-edited payload is a problem for that row; the other rows are still sent', async () => {
-    const work = planned().filter((n) => n.channel === 'email').slice(0, 2);
+    const work = planned()
+      .filter((n) => n.channel === 'email')
+      .slice(0, 2);
     const [broken, fine] = work;
     if (!broken || !fine) throw new Error('fixture');
     const outbox = new GraphOutbox(emu.client, emu.site.lists.outbox);
     const claims = await outbox.claimMany(work, { token: 'x:1', at: now });
-    for (const c of claims) if (c.outcome === 'claimed') await outbox.markRetry(c.record, { attempts: 1, nextAttemptAt: now, error: '503' });
+    for (const c of claims)
+      if (c.outcome === 'claimed') await outbox.markRetry(c.record, { attempts: 1, nextAttemptAt: now, error: '503' });
     const row = claims[0];
     if (row?.outcome !== 'claimed') throw new Error('fixture');
     const { itemId } = row.record.handle as { itemId: string };
     const items = `/sites/${emu.site.lists.outbox.siteId}/lists/${emu.site.lists.outbox.listId}/items`;
-    await emu.client.api(`${items}/${itemId}/fields`).patch({ Payload: JSON.stringify({ ...broken, channel: 'pigeon' }) });
+    await emu.client
+      .api(`${items}/${itemId}/fields`)
+      .patch({ Payload: JSON.stringify({ ...broken, channel: 'pigeon' }) });
     const report = await runSweep({ ...deps('live'), due: () => Promise.resolve([]) });
     expect(report).toMatchObject({ sent: 1, badRows: 1 });
     expect(delivered().mails).toEqual([fine.key]);
@@ -141,14 +179,24 @@ describe('the sweep against the emulator-backed outbox', () => {
 
   it('with 20% injected 429/503 every notification is delivered exactly once', async () => {
     const work = planned();
-    emu.emulator.setFaults({ rules: [{ kind: 'fail', status: 429, rate: 0.1 }, { kind: 'fail', status: 503, rate: 0.1 }] });
+    emu.emulator.setFaults({
+      rules: [
+        { kind: 'fail', status: 429, rate: 0.1 },
+        { kind: 'fail', status: 503, rate: 0.1 },
+      ],
+    });
     for (let round = 0; round < 6; round += 1) {
       await runSweep({ ...deps(`s${round}`), due: () => Promise.resolve(work) });
       now = new Date(now.getTime() + 61 * 60_000);
     }
     emu.emulator.setFaults({});
     const out = delivered();
-    expect(out.mails.sort()).toEqual(work.filter((n) => n.channel === 'email').map((n) => n.key).sort());
+    expect(out.mails.sort()).toEqual(
+      work
+        .filter((n) => n.channel === 'email')
+        .map((n) => n.key)
+        .sort(),
+    );
     expect(new Set(out.events).size).toBe(3);
     expect(out.events).toHaveLength(3);
     expect(new Set(cards).size).toBe(cards.length);

@@ -15,10 +15,16 @@ import { issuerFor, seedCase, startTestServer, type Identity, type Reply, type T
  * ETag (which must succeed for the people the procedure names), every route including the
  * ones added later, and token attacks on every protected route.
  */
-type Who = 'courseTeamP1' | 'courseTeamP2' | 'tutorA' | 'tutorB' | 'mentorA' | 'mentorB' | 'traineeA' | 'traineeB' | 'anonymous';
+type Who =
+  'courseTeamP1' | 'courseTeamP2' | 'tutorA' | 'tutorB' | 'mentorA' | 'mentorB' | 'traineeA' | 'traineeB' | 'anonymous';
 const CAST: Readonly<Record<Exclude<Who, 'anonymous'>, Identity>> = {
   courseTeamP1: identities.courseTeamP1,
-  courseTeamP2: { upn: 'course.lead.secondary@uni.example', name: 'Sam Patel', roles: ['CourseTeam'], programmes: [P2] },
+  courseTeamP2: {
+    upn: 'course.lead.secondary@uni.example',
+    name: 'Sam Patel',
+    roles: ['CourseTeam'],
+    programmes: [P2],
+  },
   tutorA: identities.tutorA,
   tutorB: { upn: people.tutorB.id, name: people.tutorB.name },
   mentorA: identities.mentorA,
@@ -56,9 +62,16 @@ beforeAll(async () => {
   server = await startTestServer();
   for (const who of WHO) tokens.set(who, who === 'anonymous' ? undefined : await server.tokenFor(CAST[who]));
   await seedCase(server, { caseId: 'case-b', input: caseInput('B') });
-  const document = (await server.request('GET', '/api/openapi.json')).body as { security: unknown[]; paths: Record<string, Record<string, { security?: unknown[] }>> };
+  const document = (await server.request('GET', '/api/openapi.json')).body as {
+    security: unknown[];
+    paths: Record<string, Record<string, { security?: unknown[] }>>;
+  };
   operations = Object.entries(document.paths).flatMap(([template, methods]) =>
-    Object.entries(methods).map(([method, op]) => ({ method: method.toUpperCase(), template, secured: (op.security ?? document.security).length > 0 })),
+    Object.entries(methods).map(([method, op]) => ({
+      method: method.toUpperCase(),
+      template,
+      secured: (op.security ?? document.security).length > 0,
+    })),
   );
 }, 60_000);
 
@@ -76,8 +89,16 @@ async function caseA(state: 'drafted' | 'agreed'): Promise<{ caseId: string; ver
       (s, ctx) => editPlan(ctx(seedActor), s, editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04') })),
       ...(state === 'agreed'
         ? [
-            (s: Parameters<typeof signPlan>[1], ctx: (actor: Actor) => Parameters<typeof signPlan>[0]) => signPlan(ctx({ id: people.traineeA.id, name: people.traineeA.name, appRoles: [] }), s, { role: 'trainee', typedName: people.traineeA.name }),
-            (s: Parameters<typeof signPlan>[1], ctx: (actor: Actor) => Parameters<typeof signPlan>[0]) => signPlan(ctx({ id: people.mentorA.id, name: people.mentorA.name, appRoles: [] }), s, { role: 'mentor', typedName: people.mentorA.name }),
+            (s: Parameters<typeof signPlan>[1], ctx: (actor: Actor) => Parameters<typeof signPlan>[0]) =>
+              signPlan(ctx({ id: people.traineeA.id, name: people.traineeA.name, appRoles: [] }), s, {
+                role: 'trainee',
+                typedName: people.traineeA.name,
+              }),
+            (s: Parameters<typeof signPlan>[1], ctx: (actor: Actor) => Parameters<typeof signPlan>[0]) =>
+              signPlan(ctx({ id: people.mentorA.id, name: people.mentorA.name, appRoles: [] }), s, {
+                role: 'mentor',
+                typedName: people.mentorA.name,
+              }),
           ]
         : []),
     ],
@@ -88,14 +109,33 @@ async function caseA(state: 'drafted' | 'agreed'): Promise<{ caseId: string; ver
 /** A schema-valid body for each write, and the state it makes sense in. */
 const WRITES: Readonly<Record<string, { state: 'drafted' | 'agreed'; body: (who: Who) => unknown }>> = {
   '/plan': { state: 'drafted', body: () => ({ plan: bcuPlan('2026-12-07') }) },
-  '/signatures': { state: 'drafted', body: (who) => (who.startsWith('trainee') ? { role: 'trainee', typedName: CAST[who as 'traineeA'].name } : { role: 'mentor', typedName: who === 'anonymous' ? 'x' : CAST[who].name }) },
+  '/signatures': {
+    state: 'drafted',
+    body: (who) =>
+      who.startsWith('trainee')
+        ? { role: 'trainee', typedName: CAST[who as 'traineeA'].name }
+        : { role: 'mentor', typedName: who === 'anonymous' ? 'x' : CAST[who].name },
+  },
   '/perceptions': { state: 'drafted', body: () => ({ text: 'My view.' }) },
-  '/reviews': { state: 'agreed', body: () => ({ progress: [{ targetId: 'T1', rating: 'met' }, { targetId: 'T2', rating: 'met' }], evidence: 'Seen.', outcomeId: 'sufficient_progress' }) },
+  '/reviews': {
+    state: 'agreed',
+    body: () => ({
+      progress: [
+        { targetId: 'T1', rating: 'met' },
+        { targetId: 'T2', rating: 'met' },
+      ],
+      evidence: 'Seen.',
+      outcomeId: 'sufficient_progress',
+    }),
+  },
   '/extension': { state: 'agreed', body: () => ({ reviewDate: '2026-12-08', reason: 'Illness' }) },
   '/escalation': { state: 'agreed', body: () => ({ toStageId: 'stage_5', reason: 'Serious' }) },
   '/pause': { state: 'agreed', body: () => ({ reason: 'health' }) },
   '/resume': { state: 'agreed', body: () => ({}) },
-  '/panels': { state: 'agreed', body: () => ({ panelId: 'placement_review_panel', members: [{ id: 'p@x.example', name: 'P' }] }) },
+  '/panels': {
+    state: 'agreed',
+    body: () => ({ panelId: 'placement_review_panel', members: [{ id: 'p@x.example', name: 'P' }] }),
+  },
   '/panels/{panelId}/meetings': { state: 'agreed', body: () => ({ attendees: ['p@x.example'] }) },
   '/tasks': { state: 'agreed', body: () => ({ taskId: 'evidence_meeting' }) },
   '/suspension': { state: 'agreed', body: () => ({ reason: 'Pupils' }) },
@@ -122,16 +162,31 @@ const SUCCEEDS: Readonly<Record<string, readonly Who[]>> = {
   '/acknowledgements': ['courseTeamP1'],
 };
 
-const normalised404 = (reply: Reply, id: string) => ({ status: reply.status, type: reply.headers.get('content-type'), etag: reply.headers.get('etag'), body: reply.text.split(id).join('<id>') });
+const normalised404 = (reply: Reply, id: string) => ({
+  status: reply.status,
+  type: reply.headers.get('content-type'),
+  etag: reply.headers.get('etag'),
+  body: reply.text.split(id).join('<id>'),
+});
 
-async function missingCase404(route: string, method: string, body?: unknown): Promise<ReturnType<typeof normalised404>> {
-  const reply = await server.request(method, route.replace('{caseId}', 'no-such-case'), { token: tokens.get('courseTeamP1'), ...(body === undefined ? {} : { body }), headers: { 'if-match': '"v4"' } });
+async function missingCase404(
+  route: string,
+  method: string,
+  body?: unknown,
+): Promise<ReturnType<typeof normalised404>> {
+  const reply = await server.request(method, route.replace('{caseId}', 'no-such-case'), {
+    token: tokens.get('courseTeamP1'),
+    ...(body === undefined ? {} : { body }),
+    headers: { 'if-match': '"v4"' },
+  });
   return normalised404(reply, 'no-such-case');
 }
 
 describe('role × route × case', () => {
   it('covers every route in the OpenAPI document', () => {
-    const covered = operations.filter((o) => o.template.startsWith('/api/cases/{caseId}') && o.method !== 'GET').map((o) => o.template.slice('/api/cases/{caseId}'.length));
+    const covered = operations
+      .filter((o) => o.template.startsWith('/api/cases/{caseId}') && o.method !== 'GET')
+      .map((o) => o.template.slice('/api/cases/{caseId}'.length));
     expect(covered.filter((path) => WRITES[path] === undefined)).toEqual([]);
     expect(operations.length).toBeGreaterThanOrEqual(20);
   });
@@ -141,7 +196,8 @@ describe('role × route × case', () => {
     for (const op of operations.filter((o) => o.method === 'GET' && o.template.startsWith('/api/cases/{caseId}'))) {
       const reply = await server.request('GET', op.template.replace('{caseId}', caseId), { token: tokens.get(who) });
       if (who === 'anonymous') expect(reply.status, op.template).toBe(401);
-      else if (SEES_A[who] === 'none') expect(normalised404(reply, caseId), op.template).toEqual(await missingCase404(op.template, 'GET'));
+      else if (SEES_A[who] === 'none')
+        expect(normalised404(reply, caseId), op.template).toEqual(await missingCase404(op.template, 'GET'));
       else {
         expect(reply.status, op.template).toBe(200);
         if (op.template === '/api/cases/{caseId}') expect(reply.body.view).toBe(SEES_A[who]);
@@ -156,13 +212,19 @@ describe('role × route × case', () => {
       if (!write) throw new Error(`no body for ${path}`);
       const { caseId, version } = await caseA(write.state);
       const route = op.template.replace('{caseId}', caseId).replace('{panelId}', 'placement_review_panel');
-      const reply = await server.request(op.method, route, { token: tokens.get(who), body: write.body(who), headers: { 'if-match': `"v${version}"` } });
+      const reply = await server.request(op.method, route, {
+        token: tokens.get(who),
+        body: write.body(who),
+        headers: { 'if-match': `"v${version}"` },
+      });
       const after = await server.repository.find(caseId);
       const label = `${op.method} ${path}: ${reply.text.slice(0, 200)}`;
       if (who === 'anonymous') {
         expect(reply.status, label).toBe(401);
       } else if (SEES_A[who] === 'none') {
-        expect(normalised404(reply, caseId), label).toEqual(await missingCase404(op.template.replace('{panelId}', 'placement_review_panel'), op.method, write.body(who)));
+        expect(normalised404(reply, caseId), label).toEqual(
+          await missingCase404(op.template.replace('{panelId}', 'placement_review_panel'), op.method, write.body(who)),
+        );
       } else if ((SUCCEEDS[path] ?? []).includes(who)) {
         expect(reply.status, label).toBe(200);
         expect(after?.state.version, label).toBeGreaterThan(version);
@@ -179,25 +241,54 @@ describe('role × route × case', () => {
   it.each(WHO)('the list, reports, catalogue and opening a case as %s', async (who) => {
     const token = tokens.get(who);
     const { caseId } = await caseA('drafted');
-    for (const op of operations.filter((o) => !o.template.startsWith('/api/cases/{caseId}') && o.template !== '/api/cases')) {
+    for (const op of operations.filter(
+      (o) => !o.template.startsWith('/api/cases/{caseId}') && o.template !== '/api/cases',
+    )) {
       if (op.method !== 'GET') continue;
-      const reply = await server.request('GET', op.template.replace('{id}', 'bcu-rapid-improvement-targets'), { token });
+      const reply = await server.request('GET', op.template.replace('{id}', 'bcu-rapid-improvement-targets'), {
+        token,
+      });
       expect(reply.status, op.template).toBeLessThan(500);
       if (!op.secured) expect(reply.status, op.template).toBe(200);
       else if (who === 'anonymous') expect(reply.status, op.template).toBe(401);
     }
-    const list = await server.request('GET', `/api/cases?search=${encodeURIComponent(`A-${String(serial)}`)}&limit=500`, { token });
+    const list = await server.request(
+      'GET',
+      `/api/cases?search=${encodeURIComponent(`A-${String(serial)}`)}&limit=500`,
+      { token },
+    );
     if (who === 'anonymous') expect(list.status).toBe(401);
-    else expect((list.body.items as { id: string }[]).some((c) => c.id === caseId), 'case A listed').toBe(SEES_A[who] !== 'none');
+    else
+      expect(
+        (list.body.items as { id: string }[]).some((c) => c.id === caseId),
+        'case A listed',
+      ).toBe(SEES_A[who] !== 'none');
     const report = await server.request('GET', '/api/reports', { token });
     expect(report.status).toBe(who === 'anonymous' ? 401 : who.startsWith('courseTeam') ? 200 : 403);
-    const open = await server.request('POST', '/api/cases', { token, body: { procedureId: 'bcu-rapid-improvement-targets', ...caseInput('A', { reference: `OPEN-${who}` }) } });
-    expect(open.status, open.text.slice(0, 200)).toBe(who === 'anonymous' ? 401 : ['courseTeamP1', 'tutorA', 'mentorA'].includes(who) ? 201 : 403);
+    const open = await server.request('POST', '/api/cases', {
+      token,
+      body: { procedureId: 'bcu-rapid-improvement-targets', ...caseInput('A', { reference: `OPEN-${who}` }) },
+    });
+    expect(open.status, open.text.slice(0, 200)).toBe(
+      who === 'anonymous' ? 401 : ['courseTeamP1', 'tutorA', 'mentorA'].includes(who) ? 201 : 403,
+    );
   });
 
   it('a trainee’s view never carries review notes, panel deliberations or members', async () => {
     const { caseId, version } = await caseA('agreed');
-    const review = await server.request('POST', `/api/cases/${caseId}/reviews`, { token: tokens.get('tutorA'), body: { progress: [{ targetId: 'T1', rating: 'met' }, { targetId: 'T2', rating: 'not_met' }], evidence: 'Seen.', notes: 'PRIVATE-NOTE-7', outcomeId: 'insufficient_progress' }, headers: { 'if-match': `"v${version}"` } });
+    const review = await server.request('POST', `/api/cases/${caseId}/reviews`, {
+      token: tokens.get('tutorA'),
+      body: {
+        progress: [
+          { targetId: 'T1', rating: 'met' },
+          { targetId: 'T2', rating: 'not_met' },
+        ],
+        evidence: 'Seen.',
+        notes: 'PRIVATE-NOTE-7',
+        outcomeId: 'insufficient_progress',
+      },
+      headers: { 'if-match': `"v${version}"` },
+    });
     expect(review.status).toBe(200);
     for (const route of ['', '/events', '/form']) {
       const reply = await server.request('GET', `/api/cases/${caseId}${route}`, { token: tokens.get('traineeA') });
@@ -213,7 +304,18 @@ describe('token attacks on every protected route', () => {
   const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   const claims = (overrides: JWTPayload = {}): JWTPayload => {
     const now = Math.floor(server.now.getTime() / 1000);
-    return { iss: issuerFor(server.keys), aud: server.keys.audience, tid: server.keys.tenantId, preferred_username: identities.courseTeamP1.upn, name: 'X', roles: ['Admin'], iat: now, nbf: now, exp: now + 3600, ...overrides };
+    return {
+      iss: issuerFor(server.keys),
+      aud: server.keys.audience,
+      tid: server.keys.tenantId,
+      preferred_username: identities.courseTeamP1.upn,
+      name: 'X',
+      roles: ['Admin'],
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      ...overrides,
+    };
   };
 
   it('refuses every forged, stale or misdirected token with 401 and writes nothing', async () => {
@@ -225,24 +327,41 @@ describe('token attacks on every protected route', () => {
       expired: await server.signRaw(claims({ exp: now - 600, iat: now - 4200, nbf: now - 4200 })),
       'not yet valid': await server.signRaw(claims({ nbf: now + 3600 })),
       'wrong audience': await server.signRaw(claims({ aud: 'api://another-app' })),
-      'wrong issuer': await server.signRaw(claims({ iss: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0' })),
+      'wrong issuer': await server.signRaw(
+        claims({ iss: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0' }),
+      ),
       'wrong tenant': await server.signRaw(claims({ tid: '11111111-1111-1111-1111-111111111111' })),
       'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`,
-      'HS256 with the public key': await new SignJWT(claims()).setProtectedHeader({ alg: 'HS256', kid: server.keys.kid }).sign(new TextEncoder().encode(JSON.stringify(server.keys.publicJwk))),
+      'HS256 with the public key': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'HS256', kid: server.keys.kid })
+        .sign(new TextEncoder().encode(JSON.stringify(server.keys.publicJwk))),
       'tampered payload': `${header}.${b64({ ...claims(), preferred_username: 'someone.else@uni.example' })}.${signature}`,
       'tampered signature': `${header}.${payload}.${signature.startsWith('A') ? 'B' : 'A'}${signature.slice(1)}`,
       'missing kid': await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256' }).sign(other.privateKey),
-      'unknown kid': await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: 'not-a-key-we-publish' }).sign(other.privateKey),
-      'our kid, another key': await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: server.keys.kid }).sign(other.privateKey),
-      'embedded jwk': await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', jwk: await exportJWK(other.publicKey) }).sign(other.privateKey),
+      'unknown kid': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', kid: 'not-a-key-we-publish' })
+        .sign(other.privateKey),
+      'our kid, another key': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', kid: server.keys.kid })
+        .sign(other.privateKey),
+      'embedded jwk': await new SignJWT(claims())
+        .setProtectedHeader({ alg: 'RS256', jwk: await exportJWK(other.publicKey) })
+        .sign(other.privateKey),
     };
     // The well-formed token works, so the refusals are about the attacks.
     expect((await server.request('GET', '/api/cases/case-b', { token: good })).status).toBe(200);
     const { caseId, version } = await caseA('agreed');
     for (const [name, token] of Object.entries(attacks)) {
       for (const op of operations.filter((o) => o.secured)) {
-        const route = op.template.replace('{caseId}', caseId).replace('{panelId}', 'placement_review_panel').replace('{id}', 'bcu-rapid-improvement-targets');
-        const reply = await server.request(op.method, route, { token, ...(op.method === 'GET' ? {} : { body: { reason: 'x' } }), headers: { 'if-match': '*' } });
+        const route = op.template
+          .replace('{caseId}', caseId)
+          .replace('{panelId}', 'placement_review_panel')
+          .replace('{id}', 'bcu-rapid-improvement-targets');
+        const reply = await server.request(op.method, route, {
+          token,
+          ...(op.method === 'GET' ? {} : { body: { reason: 'x' } }),
+          headers: { 'if-match': '*' },
+        });
         expect(reply.status, `${name}: ${op.method} ${op.template}`).toBe(401);
         expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(reply.body.code).toBe('unauthenticated');

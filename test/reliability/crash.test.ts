@@ -29,14 +29,19 @@ afterAll(async () => {
 });
 
 async function startChild(): Promise<{ process: ChildProcess; url: string }> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_ENV: 'production' } });
+  const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   let stderr = '';
   proc.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
   });
   const lines = createInterface({ input: proc.stdout });
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`the server did not start in time: ${stderr}`)); }, 90_000);
+    const timer = setTimeout(() => {
+      reject(new Error(`the server did not start in time: ${stderr}`));
+    }, 90_000);
     proc.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the server exited with ${String(code)} before it was ready: ${stderr}`));
@@ -57,7 +62,11 @@ async function startChild(): Promise<{ process: ChildProcess; url: string }> {
 }
 
 async function kill(proc: ChildProcess): Promise<void> {
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => { resolve(); }));
+  const exited = new Promise<void>((resolve) =>
+    proc.once('exit', () => {
+      resolve();
+    }),
+  );
   proc.kill('SIGKILL');
   await exited;
 }
@@ -86,7 +95,8 @@ describe('SIGKILL during writes, then restart', () => {
     const sweeps = new Map<number, number>();
     // Dev sign-in keys live in the data folder, so these tokens outlive restarts.
     const users: User[] = [];
-    for (const user of twentyUsers().filter((u) => u.kind !== 'reader')) users.push({ ...user, token: await signIn(url, user.upn) });
+    for (const user of twentyUsers().filter((u) => u.kind !== 'reader'))
+      users.push({ ...user, token: await signIn(url, user.upn) });
     const sweeper = users.find((u) => u.kind === 'courseTeam')?.token ?? '';
 
     for (let round = 0; round < ROUNDS; round += 1) {
@@ -119,7 +129,9 @@ describe('SIGKILL during writes, then restart', () => {
     const references = new Map<string, number>();
     for (const attempt of workload.ledger.attempts.filter((a) => a.kind === 'open')) {
       const marker = attempt.marker ?? '';
-      const found = await send('GET', `/api/cases?search=${encodeURIComponent(marker)}&limit=50`, { token: courseLeader });
+      const found = await send('GET', `/api/cases?search=${encodeURIComponent(marker)}&limit=50`, {
+        token: courseLeader,
+      });
       expect(found.status).toBe(200);
       const matches = (found.body.items as { id: string; reference: string }[]).filter((c) => c.reference === marker);
       references.set(marker, matches.length);
@@ -127,11 +139,17 @@ describe('SIGKILL during writes, then restart', () => {
     }
     const acknowledged = workload.ledger.acknowledged();
     expect(acknowledged.length, JSON.stringify(workload.ledger.summary())).toBeGreaterThan(10);
-    expect(workload.ledger.attempts.some((a) => a.status === 0), 'some writes were cut off by a kill').toBe(true);
+    expect(
+      workload.ledger.attempts.some((a) => a.status === 0),
+      'some writes were cut off by a kill',
+    ).toBe(true);
     expect(workload.board.badServerErrors).toEqual([]);
     // Sweeps were cut off by kills or finished; none answered anything but 200 or 503. After
     // the last restart a sweep runs to the end over whatever the kills left behind.
-    expect([...sweeps.keys()].filter((status) => ![0, 200, 503].includes(status)), JSON.stringify([...sweeps])).toEqual([]);
+    expect(
+      [...sweeps.keys()].filter((status) => ![0, 200, 503].includes(status)),
+      JSON.stringify([...sweeps]),
+    ).toEqual([]);
     expect((await send('POST', '/api/jobs/review-sweep', { token: sweeper })).status).toBe(200);
     const trails = await readTrails(send, courseLeader, workload.ledger.caseIds);
     expect(ledgerProblems(workload.ledger, trails, references)).toEqual([]);

@@ -2,7 +2,16 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, bcuOpenBody, bcuPlanBody, provider, staff, startLocal, type LocalTrellis, type Reply } from './kit.js';
+import {
+  addDays,
+  bcuOpenBody,
+  bcuPlanBody,
+  provider,
+  staff,
+  startLocal,
+  type LocalTrellis,
+  type Reply,
+} from './kit.js';
 
 /**
  * Hostile input on every route the OpenAPI document lists (read from GET /api/openapi.json, so
@@ -23,9 +32,23 @@ interface Operation {
 }
 
 const UNDOCUMENTED: readonly Operation[] = [
-  { method: 'GET', template: '/api/cases/{caseId}/form.pdf', params: ['caseId'], query: [], fields: [], hasBody: false },
+  {
+    method: 'GET',
+    template: '/api/cases/{caseId}/form.pdf',
+    params: ['caseId'],
+    query: [],
+    fields: [],
+    hasBody: false,
+  },
   { method: 'GET', template: '/api/notifications', params: [], query: ['state'], fields: [], hasBody: false },
-  { method: 'POST', template: '/api/notifications/{key}/retry', params: ['key'], query: [], fields: [], hasBody: false },
+  {
+    method: 'POST',
+    template: '/api/notifications/{key}/retry',
+    params: ['key'],
+    query: [],
+    fields: [],
+    hasBody: false,
+  },
   { method: 'POST', template: '/api/jobs/review-sweep', params: [], query: [], fields: [], hasBody: false },
 ];
 
@@ -35,19 +58,45 @@ let operations: Operation[] = [];
 
 /** The case every request aims at (a drafted BCU plan); set once it is opened. */
 let CASE = '';
-const EXAMPLES: Record<string, string> = { panelId: 'placement_review_panel', id: 'bcu-rapid-improvement-targets', key: 'no-such-notification' };
+const EXAMPLES: Record<string, string> = {
+  panelId: 'placement_review_panel',
+  id: 'bcu-rapid-improvement-targets',
+  key: 'no-such-notification',
+};
 
 beforeAll(async () => {
   // Local mode, so every documented route is mounted (notifications and jobs included).
   server = await startLocal();
   const bcu = provider('bcu');
   token = await server.signIn(bcu.courseTeam.upn);
-  const opened = await server.request('POST', '/api/cases', { token, body: bcuOpenBody('FUZZ-TARGET', { trainee: bcu.trainees[4] ?? bcu.courseTeam, mentor: staff(bcu, 'mentor'), tutor: staff(bcu, 'tutor') }) });
+  const opened = await server.request('POST', '/api/cases', {
+    token,
+    body: bcuOpenBody('FUZZ-TARGET', {
+      trainee: bcu.trainees[4] ?? bcu.courseTeam,
+      mentor: staff(bcu, 'mentor'),
+      tutor: staff(bcu, 'tutor'),
+    }),
+  });
   CASE = String(opened.body.id);
   EXAMPLES.caseId = CASE;
-  const drafted = await server.request('PUT', `/api/cases/${CASE}/plan`, { token, body: bcuPlanBody(addDays(await server.today(), 10), 'Fuzz target.'), headers: { 'if-match': opened.headers.get('etag') ?? '' } });
+  const drafted = await server.request('PUT', `/api/cases/${CASE}/plan`, {
+    token,
+    body: bcuPlanBody(addDays(await server.today(), 10), 'Fuzz target.'),
+    headers: { 'if-match': opened.headers.get('etag') ?? '' },
+  });
   if (drafted.status !== 200) throw new Error(`could not draft the target plan: ${drafted.text}`);
-  const document = (await server.request('GET', '/api/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[]; requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> } }>> };
+  const document = (await server.request('GET', '/api/openapi.json')).body as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          parameters?: { name: string; in: string }[];
+          requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+        }
+      >
+    >;
+  };
   for (const [template, methods] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(methods)) {
       const parameters = operation.parameters ?? [];
@@ -112,7 +161,19 @@ async function probe(operation: Operation, label: string, send: () => Promise<Re
 const oddText = fc.oneof(
   fc.string({ maxLength: 40 }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('', ' ', '\u0000', '\u202e', '\ud800', '=HYPERLINK("http://x")', '<script>alert(1)</script>', '${header.caseId}', '../../etc/passwd', '%00', 'x'.repeat(5000)),
+  fc.constantFrom(
+    '',
+    ' ',
+    '\u0000',
+    '\u202e',
+    '\ud800',
+    '=HYPERLINK("http://x")',
+    '<script>alert(1)</script>',
+    '${header.caseId}',
+    '../../etc/passwd',
+    '%00',
+    'x'.repeat(5000),
+  ),
 );
 const oddValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof(
@@ -121,7 +182,9 @@ const oddValue: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.constantFrom(null, true, false, 0, -1, 1e308, -0, 2 ** 53 + 1, 1.5),
     fc.integer(),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(oddText, fc.constantFrom('__proto__', 'constructor', 'prototype')), tie('value'), { maxKeys: 4 }),
+    fc.dictionary(fc.oneof(oddText, fc.constantFrom('__proto__', 'constructor', 'prototype')), tie('value'), {
+      maxKeys: 4,
+    }),
   ),
 })).value;
 
@@ -130,19 +193,29 @@ const ops = () => operations.map((o) => [`${o.method} ${o.template}`, o] as cons
 describe('every route in the OpenAPI document', () => {
   it('lists the routes the server has', () => {
     expect(operations.length).toBeGreaterThanOrEqual(20);
-    expect(operations.map((o) => `${o.method} ${o.template}`)).toEqual(expect.arrayContaining(['POST /api/cases', 'PUT /api/cases/{caseId}/plan', 'GET /api/reports']));
+    expect(operations.map((o) => `${o.method} ${o.template}`)).toEqual(
+      expect.arrayContaining(['POST /api/cases', 'PUT /api/cases/{caseId}/plan', 'GET /api/reports']),
+    );
   });
 
   it('bodies: fields of the operation with wrong, huge and odd values', async () => {
     for (const [label, operation] of ops().filter(([, o]) => o.hasBody)) {
       const body = fc.oneof(
-        fc.dictionary(fc.constantFrom(...operation.fields, 'unexpected', '__proto__'), oddValue, { maxKeys: operation.fields.length + 2 }),
+        fc.dictionary(fc.constantFrom(...operation.fields, 'unexpected', '__proto__'), oddValue, {
+          maxKeys: operation.fields.length + 2,
+        }),
         oddValue,
       );
       await fc.assert(
         fc.asyncProperty(body, async (value) => {
           const version = (await snapshot()).version;
-          await probe(operation, label, () => server.request(operation.method, pathOf(operation), { token, rawBody: JSON.stringify(value), headers: { 'if-match': `"v${version}"` } }));
+          await probe(operation, label, () =>
+            server.request(operation.method, pathOf(operation), {
+              token,
+              rawBody: JSON.stringify(value),
+              headers: { 'if-match': `"v${version}"` },
+            }),
+          );
         }),
         { numRuns: 12, seed: 801 },
       );
@@ -153,13 +226,30 @@ describe('every route in the OpenAPI document', () => {
     const segment = fc.oneof(
       fc.string({ maxLength: 60 }).map((s) => encodeURIComponent(s)),
       fc.string({ unit: 'grapheme', maxLength: 30 }).map((s) => encodeURIComponent(s)),
-      fc.constantFrom('%00', '..', '%2e%2e', '%2F', 'a%2Fb', 'x'.repeat(3000), '*', "'%20OR%201=1--", 'target%20', 'TARGET'),
+      fc.constantFrom(
+        '%00',
+        '..',
+        '%2e%2e',
+        '%2F',
+        'a%2Fb',
+        'x'.repeat(3000),
+        '*',
+        "'%20OR%201=1--",
+        'target%20',
+        'TARGET',
+      ),
     );
     for (const [label, operation] of ops().filter(([, o]) => o.params.length > 0)) {
       await fc.assert(
         fc.asyncProperty(segment, async (value) => {
           const values = Object.fromEntries(operation.params.map((p) => [p, value]));
-          await probe(operation, label, () => server.request(operation.method, pathOf(operation, values), { token, ...(operation.hasBody ? { body: {} } : {}), headers: { 'if-match': '*' } }));
+          await probe(operation, label, () =>
+            server.request(operation.method, pathOf(operation, values), {
+              token,
+              ...(operation.hasBody ? { body: {} } : {}),
+              headers: { 'if-match': '*' },
+            }),
+          );
         }),
         { numRuns: 10, seed: 802 },
       );
@@ -167,12 +257,42 @@ describe('every route in the OpenAPI document', () => {
   }, 120_000);
 
   it('query strings: unknown keys, repeated keys, wrong types, odd encodings', async () => {
-    const pair = fc.tuple(fc.oneof(fc.constantFrom('limit', 'cursor', 'status', 'search', 'mine', 'format', 'reviewDueBefore', 'procedure', 'programme', '__proto__', 'limit[]', 'a[b]'), fc.string({ maxLength: 10 })), fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('-1', '0', '1e9', '999999999999', 'NaN', '%', '%ZZ', 'csv', 'true', 'x'.repeat(3000))));
+    const pair = fc.tuple(
+      fc.oneof(
+        fc.constantFrom(
+          'limit',
+          'cursor',
+          'status',
+          'search',
+          'mine',
+          'format',
+          'reviewDueBefore',
+          'procedure',
+          'programme',
+          '__proto__',
+          'limit[]',
+          'a[b]',
+        ),
+        fc.string({ maxLength: 10 }),
+      ),
+      fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom('-1', '0', '1e9', '999999999999', 'NaN', '%', '%ZZ', 'csv', 'true', 'x'.repeat(3000)),
+      ),
+    );
     for (const [label, operation] of ops()) {
       await fc.assert(
         fc.asyncProperty(fc.array(pair, { minLength: 1, maxLength: 4 }), async (pairs) => {
-          const query = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${/^%/.test(v) ? v : encodeURIComponent(v)}`).join('&');
-          await probe(operation, label, () => server.request(operation.method, `${pathOf(operation)}?${query}`, { token, ...(operation.hasBody ? { body: {} } : {}), headers: { 'if-match': '*' } }));
+          const query = pairs
+            .map(([k, v]) => `${encodeURIComponent(k)}=${/^%/.test(v) ? v : encodeURIComponent(v)}`)
+            .join('&');
+          await probe(operation, label, () =>
+            server.request(operation.method, `${pathOf(operation)}?${query}`, {
+              token,
+              ...(operation.hasBody ? { body: {} } : {}),
+              headers: { 'if-match': '*' },
+            }),
+          );
         }),
         { numRuns: 6, seed: 803 },
       );
@@ -182,8 +302,21 @@ describe('every route in the OpenAPI document', () => {
   it('headers: If-Match, Content-Type, Accept, Authorization and encodings nobody should send', async () => {
     const headers = fc.record(
       {
-        'if-match': fc.oneof(fc.constantFrom('"v', 'v3', '"v99999999999"', 'W/"v3"', '"v-1"', '*, "v1"', ',', '"v4", *'), fc.string({ maxLength: 30 }).map((s) => s.replace(/[^\x20-\x7e]/g, ''))),
-        'content-type': fc.constantFrom('application/json', 'application/json; charset=utf-16', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/merge-patch+json', 'application/problem+json', ';;;'),
+        'if-match': fc.oneof(
+          fc.constantFrom('"v', 'v3', '"v99999999999"', 'W/"v3"', '"v-1"', '*, "v1"', ',', '"v4", *'),
+          fc.string({ maxLength: 30 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+        ),
+        'content-type': fc.constantFrom(
+          'application/json',
+          'application/json; charset=utf-16',
+          'application/json; charset=latin1',
+          'text/plain',
+          'application/x-www-form-urlencoded',
+          'multipart/form-data; boundary=x',
+          'application/merge-patch+json',
+          'application/problem+json',
+          ';;;',
+        ),
         accept: fc.constantFrom('*/*', 'text/html', 'application/xml', 'image/png;q=0', ''),
         'if-none-match': fc.constantFrom('"v1"', '*', 'garbage'),
         'content-encoding': fc.constantFrom('identity', 'gzip', 'deflate', 'br', 'compress', 'x-unknown'),
@@ -192,9 +325,19 @@ describe('every route in the OpenAPI document', () => {
     );
     for (const [label, operation] of ops()) {
       await fc.assert(
-        fc.asyncProperty(headers, fc.oneof(fc.constant('{}'), fc.constant('{"reason":"x"}'), fc.string({ maxLength: 50 })), async (sent, raw) => {
-          await probe(operation, label, () => server.request(operation.method, pathOf(operation), { token, headers: sent, ...(operation.method === 'GET' ? {} : { rawBody: raw }) }));
-        }),
+        fc.asyncProperty(
+          headers,
+          fc.oneof(fc.constant('{}'), fc.constant('{"reason":"x"}'), fc.string({ maxLength: 50 })),
+          async (sent, raw) => {
+            await probe(operation, label, () =>
+              server.request(operation.method, pathOf(operation), {
+                token,
+                headers: sent,
+                ...(operation.method === 'GET' ? {} : { rawBody: raw }),
+              }),
+            );
+          },
+        ),
         { numRuns: 6, seed: 804 },
       );
     }
@@ -203,12 +346,27 @@ describe('every route in the OpenAPI document', () => {
   it('tokens: garbage in Authorization is a 401 problem on every protected route', async () => {
     const authorization = fc.oneof(
       fc.string({ maxLength: 80 }).map((s) => `Bearer ${s.replace(/[^\x20-\x7e]/g, '')}`),
-      fc.constantFrom('Bearer', 'Bearer ', 'bearer x.y.z', 'Basic YTpi', `Bearer ${'a'.repeat(20_000)}`, 'Bearer e30.e30.', 'Bearer eyJhbGciOiJub25lIn0.e30.'),
+      fc.constantFrom(
+        'Bearer',
+        'Bearer ',
+        'bearer x.y.z',
+        'Basic YTpi',
+        `Bearer ${'a'.repeat(20_000)}`,
+        'Bearer e30.e30.',
+        'Bearer eyJhbGciOiJub25lIn0.e30.',
+      ),
     );
-    for (const [label, operation] of ops().filter(([, o]) => !['/api/health', '/api/openapi.json'].includes(o.template))) {
+    for (const [label, operation] of ops().filter(
+      ([, o]) => !['/api/health', '/api/openapi.json'].includes(o.template),
+    )) {
       await fc.assert(
         fc.asyncProperty(authorization, async (value) => {
-          const reply = await probe(operation, label, () => server.request(operation.method, pathOf(operation), { headers: { authorization: value, 'if-match': '*' }, ...(operation.hasBody ? { body: { reason: 'x' } } : {}) }));
+          const reply = await probe(operation, label, () =>
+            server.request(operation.method, pathOf(operation), {
+              headers: { authorization: value, 'if-match': '*' },
+              ...(operation.hasBody ? { body: { reason: 'x' } } : {}),
+            }),
+          );
           expect(reply.status, label).toBe(401);
         }),
         { numRuns: 4, seed: 805 },
@@ -226,7 +384,12 @@ describe('every route in the OpenAPI document', () => {
       }),
       { numRuns: 30, seed: 806 },
     );
-    for (const route of ['/dev/outbox/mails/%00/attachments/x', '/dev/outbox/mails/x/attachments/-1', '/dev/../api/cases', '/dev/personas?x=%ZZ']) {
+    for (const route of [
+      '/dev/outbox/mails/%00/attachments/x',
+      '/dev/outbox/mails/x/attachments/-1',
+      '/dev/../api/cases',
+      '/dev/personas?x=%ZZ',
+    ]) {
       expectSound(await server.request('GET', route), route);
     }
     expect(await clockOffset()).toBe(before);
@@ -237,7 +400,16 @@ describe('every route in the OpenAPI document', () => {
     const operation = operations.find((o) => o.template === '/api/cases/{caseId}/close');
     if (!operation) throw new Error('no close route');
     const before = await snapshot();
-    const response = await fetch(`${server.url}${pathOf(operation)}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'content-encoding': 'gzip', 'if-match': '*' }, body: bomb });
+    const response = await fetch(`${server.url}${pathOf(operation)}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'content-encoding': 'gzip',
+        'if-match': '*',
+      },
+      body: bomb,
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(await snapshot()).toEqual(before);

@@ -48,7 +48,10 @@ let reviewedId = '';
 let overdueId = '';
 let courseLeader = '';
 
-async function ok(reply: Promise<{ status: number; text: string; headers: Headers; body: unknown }>, status = 200): Promise<{ etag: string; body: Record<string, unknown> }> {
+async function ok(
+  reply: Promise<{ status: number; text: string; headers: Headers; body: unknown }>,
+  status = 200,
+): Promise<{ etag: string; body: Record<string, unknown> }> {
   const r = await reply;
   expect(r.status, r.text.slice(0, 300)).toBe(status);
   return { etag: r.headers.get('etag') ?? '', body: r.body as Record<string, unknown> };
@@ -58,24 +61,79 @@ async function ok(reply: Promise<{ status: number; text: string; headers: Header
 async function hostileCase(today: string): Promise<{ id: string; etag: string }> {
   const trainee = BCU.trainees[0] ?? staff(BCU, 'tutor');
   const mentor = staff(BCU, 'mentor');
-  const open = bcuOpenBody('R-<b>1</b>-${x}-=1+1', { trainee, mentor, tutor: { upn: 'hostile.tutor@bcu.example', name: HOSTILE.formula } });
-  const opened = await ok(trellis.request('POST', '/api/cases', { token: courseLeader, body: { ...open, placement: { school: `${HOSTILE.html} ${HOSTILE.unicode}`, phase: 'Primary', programme: BCU.programme } } }), 201);
+  const open = bcuOpenBody('R-<b>1</b>-${x}-=1+1', {
+    trainee,
+    mentor,
+    tutor: { upn: 'hostile.tutor@bcu.example', name: HOSTILE.formula },
+  });
+  const opened = await ok(
+    trellis.request('POST', '/api/cases', {
+      token: courseLeader,
+      body: {
+        ...open,
+        placement: { school: `${HOSTILE.html} ${HOSTILE.unicode}`, phase: 'Primary', programme: BCU.programme },
+      },
+    }),
+    201,
+  );
   const id = String(opened.body.id);
   const link = (code: string) => ({ frameworkId: 'bcu-ite-formative-assessment-tracker', code });
   const plan = {
     plan: {
       concernStatement: ALL,
       concerns: [{ text: HOSTILE.markdown, links: [link('FAT7')] }],
-      targets: [{ text: HOSTILE.script, links: [link('FAT7')], actions: [{ party: 'trainee', text: HOSTILE.attribute }, { party: 'mentor', text: HOSTILE.template }], successCriteria: HOSTILE.pdf }],
+      targets: [
+        {
+          text: HOSTILE.script,
+          links: [link('FAT7')],
+          actions: [
+            { party: 'trainee', text: HOSTILE.attribute },
+            { party: 'mentor', text: HOSTILE.template },
+          ],
+          successCriteria: HOSTILE.pdf,
+        },
+      ],
       trainingNeeds: HOSTILE.formula,
       reviewDate: addDays(today, 7),
     },
   };
-  let etag = (await ok(trellis.request('PUT', `/api/cases/${id}/plan`, { token: courseLeader, body: plan, headers: { 'if-match': opened.etag } }))).etag;
+  let etag = (
+    await ok(
+      trellis.request('PUT', `/api/cases/${id}/plan`, {
+        token: courseLeader,
+        body: plan,
+        headers: { 'if-match': opened.etag },
+      }),
+    )
+  ).etag;
   const traineeToken = await trellis.signIn(trainee.upn);
-  etag = (await ok(trellis.request('POST', `/api/cases/${id}/perceptions`, { token: traineeToken, body: { text: `${HOSTILE.script} ${HOSTILE.unicode}` }, headers: { 'if-match': etag } }))).etag;
-  etag = (await ok(trellis.request('POST', `/api/cases/${id}/signatures`, { token: traineeToken, body: { role: 'trainee', typedName: trainee.name }, headers: { 'if-match': etag } }))).etag;
-  etag = (await ok(trellis.request('POST', `/api/cases/${id}/signatures`, { token: await trellis.signIn(mentor.upn), body: { role: 'mentor', typedName: mentor.name }, headers: { 'if-match': etag } }))).etag;
+  etag = (
+    await ok(
+      trellis.request('POST', `/api/cases/${id}/perceptions`, {
+        token: traineeToken,
+        body: { text: `${HOSTILE.script} ${HOSTILE.unicode}` },
+        headers: { 'if-match': etag },
+      }),
+    )
+  ).etag;
+  etag = (
+    await ok(
+      trellis.request('POST', `/api/cases/${id}/signatures`, {
+        token: traineeToken,
+        body: { role: 'trainee', typedName: trainee.name },
+        headers: { 'if-match': etag },
+      }),
+    )
+  ).etag;
+  etag = (
+    await ok(
+      trellis.request('POST', `/api/cases/${id}/signatures`, {
+        token: await trellis.signIn(mentor.upn),
+        body: { role: 'mentor', typedName: mentor.name },
+        headers: { 'if-match': etag },
+      }),
+    )
+  ).etag;
   return { id, etag };
 }
 
@@ -86,7 +144,18 @@ beforeAll(async () => {
   const reviewed = await hostileCase(today);
   reviewedId = reviewed.id;
   const mentorToken = await trellis.signIn(staff(BCU, 'mentor').upn);
-  await ok(trellis.request('POST', `/api/cases/${reviewedId}/reviews`, { token: mentorToken, body: { progress: [{ targetId: 'T1', rating: 'met' }], evidence: ALL, notes: HOSTILE.html, outcomeId: 'sufficient_progress' }, headers: { 'if-match': reviewed.etag } }));
+  await ok(
+    trellis.request('POST', `/api/cases/${reviewedId}/reviews`, {
+      token: mentorToken,
+      body: {
+        progress: [{ targetId: 'T1', rating: 'met' }],
+        evidence: ALL,
+        notes: HOSTILE.html,
+        outcomeId: 'sufficient_progress',
+      },
+      headers: { 'if-match': reviewed.etag },
+    }),
+  );
   overdueId = (await hostileCase(today)).id;
   // Thirty days on, the second case's review is overdue: its (hostile) tutor is in the CSV.
   await ok(trellis.request('POST', '/dev/clock', { body: { now: addDays(today, 30) } }));
@@ -99,7 +168,20 @@ afterAll(async () => {
 describe('hostile text, stored verbatim', () => {
   it('comes back from the API exactly as typed', async () => {
     const { body } = await ok(trellis.request('GET', `/api/cases/${reviewedId}`, { token: courseLeader }));
-    const view = body as { reference: string; placement: { school: string }; plan: { content: { concernStatement: string; concerns: { text: string }[]; targets: { text: string; successCriteria: string; actions: { text: string }[] }[]; trainingNeeds: string } }; reviews: { evidence: string; notes: string }[]; people: { name: string }[] };
+    const view = body as {
+      reference: string;
+      placement: { school: string };
+      plan: {
+        content: {
+          concernStatement: string;
+          concerns: { text: string }[];
+          targets: { text: string; successCriteria: string; actions: { text: string }[] }[];
+          trainingNeeds: string;
+        };
+      };
+      reviews: { evidence: string; notes: string }[];
+      people: { name: string }[];
+    };
     expect(view.reference).toBe('R-<b>1</b>-${x}-=1+1');
     expect(view.placement.school).toBe(`${HOSTILE.html} ${HOSTILE.unicode}`.trim());
     expect(view.plan.content.concernStatement).toBe(ALL.trim());
@@ -116,7 +198,8 @@ describe('hostile text, stored verbatim', () => {
   it('the form document (HTML) escapes it', async () => {
     const reply = await trellis.request('GET', `/api/cases/${reviewedId}/form`, { token: courseLeader });
     expect(reply.status).toBe(200);
-    for (const raw of ['<script>window', '<img src=x', '<svg onload', '<b data-pwned', 'data-pwned="1"']) expect(reply.text, raw).not.toContain(raw);
+    for (const raw of ['<script>window', '<img src=x', '<svg onload', '<b data-pwned', 'data-pwned="1"'])
+      expect(reply.text, raw).not.toContain(raw);
     expect(tagsIn(reply.text)).not.toContain('img');
     expect(reply.text).not.toContain(HOSTILE.script);
     expect(reply.text).toContain('&lt;script&gt;window.__pwned');
@@ -145,11 +228,23 @@ describe('hostile text in cards, email and PDF', () => {
 
   it('cards parse, and carry the text as escaped data: no markdown link, no template expression evaluated', async () => {
     const { state } = await stored();
-    const source = { procedure: bcuRapidImprovementTargets, state, links: { appId: '00000000-0000-0000-0000-000000000001', tabEntityId: 'my-cases', publicUrl: 'https://trellis.example' }, today: londonDateOf(new Date()) };
+    const source = {
+      procedure: bcuRapidImprovementTargets,
+      state,
+      links: {
+        appId: '00000000-0000-0000-0000-000000000001',
+        tabEntityId: 'my-cases',
+        publicUrl: 'https://trellis.example',
+      },
+      today: londonDateOf(new Date()),
+    };
     const cards: [string, AdaptiveCardJson][] = [
       ['case summary', buildCaseSummaryCard(caseSummaryView(source))],
       ['outcome recorded', buildOutcomeRecordedCard(outcomeRecordedView(source))],
-      ['review form (read only)', buildReviewFormCard(reviewFormView(source, { editable: false, teamsUserIdOf: () => undefined }))],
+      [
+        'review form (read only)',
+        buildReviewFormCard(reviewFormView(source, { editable: false, teamsUserIdOf: () => undefined })),
+      ],
     ];
     for (const [name, card] of cards) {
       expect(parseCard(card).errors, name).toEqual([]);
@@ -165,14 +260,22 @@ describe('hostile text in cards, email and PDF', () => {
 
   it('emails escape every string: only the template’s own tags', async () => {
     const { state, events } = await stored();
-    const notifications = planNotifications({ procedure: bcuRapidImprovementTargets, before: undefined, after: state, events, config: { courseMailbox: 'course@bcu.example' } });
+    const notifications = planNotifications({
+      procedure: bcuRapidImprovementTargets,
+      before: undefined,
+      after: state,
+      events,
+      config: { courseMailbox: 'course@bcu.example' },
+    });
     const emails = notifications.filter((n) => n.channel === 'email');
     expect(emails.length).toBeGreaterThan(0);
     let sawHostile = false;
     for (const notification of emails) {
       const { subject, html } = renderEmail(notification, { caseLink: 'https://trellis.example/cases/x' });
       expect(subject).not.toMatch(/[\r\n]/);
-      expect(new Set(tagsIn(html))).toEqual(new Set(tagsIn(html).filter((t) => ['html', 'body', 'h1', 'p', 'em', 'a'].includes(t))));
+      expect(new Set(tagsIn(html))).toEqual(
+        new Set(tagsIn(html).filter((t) => ['html', 'body', 'h1', 'p', 'em', 'a'].includes(t))),
+      );
       expect(html).not.toContain('data-pwned="1"');
       if (html.includes('&lt;b&gt;1&lt;/b&gt;') || html.includes('&lt;script&gt;')) sawHostile = true;
     }
@@ -181,11 +284,29 @@ describe('hostile text in cards, email and PDF', () => {
 
   it('the PDF draws the text as text and has no active content', async () => {
     const { state } = await stored();
-    const pdf = Buffer.from(await renderFormPdf(bcuRapidImprovementTargets, state, { compress: false })).toString('latin1');
+    const pdf = Buffer.from(await renderFormPdf(bcuRapidImprovementTargets, state, { compress: false })).toString(
+      'latin1',
+    );
     expect(pdf.startsWith('%PDF-')).toBe(true);
-    for (const active of ['/JavaScript', '/JS ', '/Launch', '/OpenAction', '/SubmitForm', '/EmbeddedFile', '/AA ', '/RichMedia']) expect(pdf, active).not.toContain(active);
+    for (const active of [
+      '/JavaScript',
+      '/JS ',
+      '/Launch',
+      '/OpenAction',
+      '/SubmitForm',
+      '/EmbeddedFile',
+      '/AA ',
+      '/RichMedia',
+    ])
+      expect(pdf, active).not.toContain(active);
     // Text is drawn as hex strings inside TJ arrays, so PDF syntax in it stays text.
-    const drawn = [...pdf.matchAll(/\[(.*?)\] TJ/g)].map((m) => [...(m[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)].map((h) => Buffer.from(h[1] ?? '', 'hex').toString('latin1')).join('')).join('\n');
+    const drawn = [...pdf.matchAll(/\[(.*?)\] TJ/g)]
+      .map((m) =>
+        [...(m[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)]
+          .map((h) => Buffer.from(h[1] ?? '', 'hex').toString('latin1'))
+          .join(''),
+      )
+      .join('\n');
     expect(drawn.replace(/\s+/g, ' ')).toContain('<script>window.__pwned');
   });
 });
@@ -211,36 +332,46 @@ describe('hostile text in the tab (Chromium)', () => {
   it.each([
     ['the course leader, on the reviewed case', () => reviewedId],
     ['the course leader, on the overdue case', () => overdueId],
-  ])('%s: shown as text, no script runs, no element injected', async (_name, id) => {
-    const context = await localOnlyContext(browser);
-    try {
-      const page = await context.newPage();
-      const dialogs: string[] = [];
-      page.on('dialog', (dialog) => {
-        dialogs.push(dialog.message());
-        void dialog.dismiss();
-      });
-      await signInAs(page, tab.url, BCU.courseTeam.name);
-      await page.goto(`${tab.url}/cases/${id()}`);
-      await page.getByText(HOSTILE.formula).first().waitFor({ timeout: 30_000 });
-      // A string, evaluated in the page: this file compiles without the DOM library.
-      const found = await page.evaluate<{ pwned: unknown; injected: number; scripts: string[]; links: string[]; text: string }>(`({
+  ])(
+    '%s: shown as text, no script runs, no element injected',
+    async (_name, id) => {
+      const context = await localOnlyContext(browser);
+      try {
+        const page = await context.newPage();
+        const dialogs: string[] = [];
+        page.on('dialog', (dialog) => {
+          dialogs.push(dialog.message());
+          void dialog.dismiss();
+        });
+        await signInAs(page, tab.url, BCU.courseTeam.name);
+        await page.goto(`${tab.url}/cases/${id()}`);
+        await page.getByText(HOSTILE.formula).first().waitFor({ timeout: 30_000 });
+        // A string, evaluated in the page: this file compiles without the DOM library.
+        const found = await page.evaluate<{
+          pwned: unknown;
+          injected: number;
+          scripts: string[];
+          links: string[];
+          text: string;
+        }>(`({
         pwned: window.__pwned ?? null,
         injected: document.querySelectorAll('[data-pwned], img[src="x"], [onerror], [onload]').length,
         scripts: [...document.querySelectorAll('script')].map((s) => s.getAttribute('src') ?? 'inline'),
         links: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href') ?? '').filter((href) => /evil\\.example|^javascript:/i.test(href)),
         text: document.body.innerText,
       })`);
-      expect(found.pwned).toBeNull();
-      expect(found.injected).toBe(0);
-      expect(found.scripts.every((src) => src.startsWith('/assets/'))).toBe(true);
-      expect(found.links).toEqual([]);
-      expect(dialogs).toEqual([]);
-      // The typed text is on the page, as text.
-      expect(found.text).toContain('<img src=x onerror=');
-      expect(found.text).toContain(HOSTILE.formula);
-    } finally {
-      await context.close();
-    }
-  }, 90_000);
+        expect(found.pwned).toBeNull();
+        expect(found.injected).toBe(0);
+        expect(found.scripts.every((src) => src.startsWith('/assets/'))).toBe(true);
+        expect(found.links).toEqual([]);
+        expect(dialogs).toEqual([]);
+        // The typed text is on the page, as text.
+        expect(found.text).toContain('<img src=x onerror=');
+        expect(found.text).toContain(HOSTILE.formula);
+      } finally {
+        await context.close();
+      }
+    },
+    90_000,
+  );
 });

@@ -74,7 +74,11 @@ export function addDays(date: string, n: number): string {
 }
 
 /** The body of POST /api/cases for a BCU case naming these people. */
-export function bcuOpenBody(reference: string, people: { trainee: DemoPerson; mentor: DemoPerson; tutor: DemoPerson }, programme = provider('bcu').programme): Record<string, unknown> {
+export function bcuOpenBody(
+  reference: string,
+  people: { trainee: DemoPerson; mentor: DemoPerson; tutor: DemoPerson },
+  programme = provider('bcu').programme,
+): Record<string, unknown> {
   const person = (role: string, p: DemoPerson) => ({ role, id: p.upn, name: p.name, email: p.upn });
   return {
     procedureId: 'bcu-rapid-improvement-targets',
@@ -86,7 +90,11 @@ export function bcuOpenBody(reference: string, people: { trainee: DemoPerson; me
 }
 
 /** A BCU plan that can be signed, its concern statement carrying `statement`. */
-export function bcuPlanBody(reviewDate: string, statement: string, withdrawSignatures = false): Record<string, unknown> {
+export function bcuPlanBody(
+  reviewDate: string,
+  statement: string,
+  withdrawSignatures = false,
+): Record<string, unknown> {
   const link = (code: string) => ({ frameworkId: 'bcu-ite-formative-assessment-tracker', code });
   return {
     plan: {
@@ -95,7 +103,10 @@ export function bcuPlanBody(reviewDate: string, statement: string, withdrawSigna
       targets: ['FAT7', 'FAT5'].map((code) => ({
         text: `Improve ${code}`,
         links: [link(code)],
-        actions: [{ party: 'trainee', text: 'Rehearse routines.' }, { party: 'mentor', text: 'Observe weekly.' }],
+        actions: [
+          { party: 'trainee', text: 'Rehearse routines.' },
+          { party: 'mentor', text: 'Observe weekly.' },
+        ],
         successCriteria: 'Seen in observed lessons.',
       })),
       reviewDate,
@@ -118,7 +129,13 @@ export function trailProblems(caseId: string, events: readonly TrailEvent[]): st
   });
   let signed = new Set<string>();
   for (const event of events) {
-    if (event.type === 'plan_edited' || event.type === 'signatures_withdrawn' || event.type === 'plan_started' || event.type === 'stage_entered') signed = new Set();
+    if (
+      event.type === 'plan_edited' ||
+      event.type === 'signatures_withdrawn' ||
+      event.type === 'plan_started' ||
+      event.type === 'stage_entered'
+    )
+      signed = new Set();
     if (event.type === 'plan_signed') {
       const role = String(event.data.role);
       if (signed.has(role)) problems.push(`${caseId}: ${role} signed twice (seq ${event.seq})`);

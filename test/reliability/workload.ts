@@ -1,6 +1,18 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any -- case views are JSON read field by field */
 import type { DemoPerson } from '../../src/dev/local-mode/personas.js';
-import { addDays, bcuOpenBody, bcuPlanBody, eventsCarrying, provider, sleep, staff, trailProblems, type Reply, type RequestOptions, type TrailEvent } from './kit.js';
+import {
+  addDays,
+  bcuOpenBody,
+  bcuPlanBody,
+  eventsCarrying,
+  provider,
+  sleep,
+  staff,
+  trailProblems,
+  type Reply,
+  type RequestOptions,
+  type TrailEvent,
+} from './kit.js';
 
 /**
  * The people of one BCU course working through the REST API at the same time, as the tab
@@ -62,7 +74,11 @@ export const BCU = provider('bcu');
 const trainees = BCU.trainees;
 
 export function bcuTeams(): Team[] {
-  return trainees.map((trainee, i) => ({ trainee, mentor: staff(BCU, 'mentor', i % 2), tutor: staff(BCU, 'tutor', i % 2) }));
+  return trainees.map((trainee, i) => ({
+    trainee,
+    mentor: staff(BCU, 'mentor', i % 2),
+    tutor: staff(BCU, 'tutor', i % 2),
+  }));
 }
 
 /** What the workload run saw, for the test to assert on. */
@@ -101,17 +117,40 @@ export function createWorkload(send: Send, today: string, random: () => number):
   const observe = async (route: string, reply: Reply): Promise<Reply> => {
     ledger.count(reply.status);
     if (reply.status >= 500) {
-      if (reply.status !== 503 || reply.headers.get('retry-after') === null) board.badServerErrors.push(`${route} → ${reply.status}: ${reply.text.slice(0, 200)}`);
+      if (reply.status !== 503 || reply.headers.get('retry-after') === null)
+        board.badServerErrors.push(`${route} → ${reply.status}: ${reply.text.slice(0, 200)}`);
       else await sleep(Math.min(200, 1000 * Number(reply.headers.get('retry-after'))));
     }
     return reply;
   };
 
-  const get = async (user: User, route: string): Promise<Reply> => observe(`GET ${route}`, await send('GET', route, { token: user.token }));
+  const get = async (user: User, route: string): Promise<Reply> =>
+    observe(`GET ${route}`, await send('GET', route, { token: user.token }));
 
-  async function write(user: User, kind: Attempt['kind'], caseId: string, version: number, method: string, route: string, body: unknown, extra: { marker?: string; role?: string } = {}): Promise<Reply> {
-    const reply = await observe(`${method} ${route}`, await send(method, route, { token: user.token, body, headers: { 'if-match': `"v${version}"` } }));
-    ledger.record({ user: user.upn, kind, caseId, marker: extra.marker, role: extra.role, status: reply.status, version: reply.status < 300 ? Number(reply.body?.version) : undefined, retryAfter: reply.headers.get('retry-after') });
+  async function write(
+    user: User,
+    kind: Attempt['kind'],
+    caseId: string,
+    version: number,
+    method: string,
+    route: string,
+    body: unknown,
+    extra: { marker?: string; role?: string } = {},
+  ): Promise<Reply> {
+    const reply = await observe(
+      `${method} ${route}`,
+      await send(method, route, { token: user.token, body, headers: { 'if-match': `"v${version}"` } }),
+    );
+    ledger.record({
+      user: user.upn,
+      kind,
+      caseId,
+      marker: extra.marker,
+      role: extra.role,
+      status: reply.status,
+      version: reply.status < 300 ? Number(reply.body?.version) : undefined,
+      retryAfter: reply.headers.get('retry-after'),
+    });
     return reply;
   }
 
@@ -119,18 +158,31 @@ export function createWorkload(send: Send, today: string, random: () => number):
     const team = teams[index];
     if (!team) return;
     const reference = marker(user, 'open');
-    const reply = await observe('POST /api/cases', await send('POST', '/api/cases', { token: user.token, body: bcuOpenBody(reference, team) }));
+    const reply = await observe(
+      'POST /api/cases',
+      await send('POST', '/api/cases', { token: user.token, body: bcuOpenBody(reference, team) }),
+    );
     let caseId: string | undefined = reply.status === 201 ? String(reply.body.id) : undefined;
     if (caseId === undefined && reply.status >= 500) {
       // Told nothing useful: look for the reference before opening again, as a person would.
       const found = await get(user, `/api/cases?search=${encodeURIComponent(reference)}`);
       if (found.status === 200 && found.body.items.length > 0) caseId = String(found.body.items[0].id);
     }
-    ledger.record({ user: user.upn, kind: 'open', caseId, marker: reference, role: undefined, status: reply.status, version: reply.status === 201 ? Number(reply.body.version) : undefined, retryAfter: reply.headers.get('retry-after') });
+    ledger.record({
+      user: user.upn,
+      kind: 'open',
+      caseId,
+      marker: reference,
+      role: undefined,
+      status: reply.status,
+      version: reply.status === 201 ? Number(reply.body.version) : undefined,
+      retryAfter: reply.headers.get('retry-after'),
+    });
     if (caseId !== undefined) board.current[index] = caseId;
   }
 
-  const signedBy = (view: any, role: string): boolean => (view.plan?.signatures ?? []).some((s: { role: string }) => s.role === role);
+  const signedBy = (view: any, role: string): boolean =>
+    (view.plan?.signatures ?? []).some((s: { role: string }) => s.role === role);
 
   /** False when there was nothing to do yet (no case opened for the team). */
   async function act(user: User, index: number): Promise<boolean> {
@@ -159,24 +211,44 @@ export function createWorkload(send: Send, today: string, random: () => number):
         if (drafting && (!hasDate || random() < 0.2)) {
           const m = marker(user, 'plan');
           const withdraw = (view.plan?.signatures ?? []).length > 0;
-          await write(user, 'plan', caseId, v, 'PUT', `${base}/plan`, bcuPlanBody(addDays(today, 14), m, withdraw), { marker: m });
+          await write(user, 'plan', caseId, v, 'PUT', `${base}/plan`, bcuPlanBody(addDays(today, 14), m, withdraw), {
+            marker: m,
+          });
         } else if (view.status === 'active' && view.paused) {
           await write(user, 'resume', caseId, v, 'POST', `${base}/resume`, {});
         } else if (view.status === 'active' && random() < 0.6) {
           const m = marker(user, 'extend');
           const next = String(view.derived?.nextReviewDate ?? view.plan?.content?.reviewDate ?? addDays(today, 14));
-          await write(user, 'extend', caseId, v, 'POST', `${base}/extension`, { reviewDate: addDays(next, 1), reason: m }, { marker: m });
+          await write(
+            user,
+            'extend',
+            caseId,
+            v,
+            'POST',
+            `${base}/extension`,
+            { reviewDate: addDays(next, 1), reason: m },
+            { marker: m },
+          );
         } else if (view.status === 'active') {
           await write(user, 'pause', caseId, v, 'POST', `${base}/pause`, { reason: 'health' });
         }
         return true;
       }
       case 'trainee': {
-        if (drafting && hasDate && (view.plan?.traineePerceptions === undefined && random() < 0.5)) {
+        if (drafting && hasDate && view.plan?.traineePerceptions === undefined && random() < 0.5) {
           const m = marker(user, 'perceptions');
           await write(user, 'perceptions', caseId, v, 'POST', `${base}/perceptions`, { text: m }, { marker: m });
         } else if (drafting && hasDate && !signedBy(view, 'trainee')) {
-          await write(user, 'sign', caseId, v, 'POST', `${base}/signatures`, { role: 'trainee', typedName: user.name }, { role: 'trainee' });
+          await write(
+            user,
+            'sign',
+            caseId,
+            v,
+            'POST',
+            `${base}/signatures`,
+            { role: 'trainee', typedName: user.name },
+            { role: 'trainee' },
+          );
         } else {
           await get(user, `${base}/events`);
         }
@@ -184,11 +256,32 @@ export function createWorkload(send: Send, today: string, random: () => number):
       }
       case 'mentor': {
         if (drafting && hasDate && !signedBy(view, 'mentor') && random() < 0.7) {
-          await write(user, 'sign', caseId, v, 'POST', `${base}/signatures`, { role: 'mentor', typedName: user.name }, { role: 'mentor' });
+          await write(
+            user,
+            'sign',
+            caseId,
+            v,
+            'POST',
+            `${base}/signatures`,
+            { role: 'mentor', typedName: user.name },
+            { role: 'mentor' },
+          );
         } else if (view.status === 'active' && !view.paused && random() < 0.35) {
           const m = marker(user, 'review');
-          const progress = (view.plan?.content?.targets ?? []).map((t: { id: string }) => ({ targetId: t.id, rating: 'met' }));
-          await write(user, 'review', caseId, v, 'POST', `${base}/reviews`, { progress, evidence: m, outcomeId: 'sufficient_progress' }, { marker: m });
+          const progress = (view.plan?.content?.targets ?? []).map((t: { id: string }) => ({
+            targetId: t.id,
+            rating: 'met',
+          }));
+          await write(
+            user,
+            'review',
+            caseId,
+            v,
+            'POST',
+            `${base}/reviews`,
+            { progress, evidence: m, outcomeId: 'sufficient_progress' },
+            { marker: m },
+          );
         } else {
           await get(user, `${base}/form`);
         }
@@ -206,7 +299,10 @@ export function createWorkload(send: Send, today: string, random: () => number):
       if (user.kind === 'reader') {
         user.steps += 1;
         const list = await get(user, '/api/cases?mine=true&limit=20');
-        const first = list.status === 200 ? (list.body.items as { id: string }[])[Math.floor(random() * list.body.items.length)] : undefined;
+        const first =
+          list.status === 200
+            ? (list.body.items as { id: string }[])[Math.floor(random() * list.body.items.length)]
+            : undefined;
         if (first) {
           await get(user, `/api/cases/${first.id}`);
           await get(user, `/api/cases/${first.id}/events`);
@@ -223,11 +319,22 @@ export function createWorkload(send: Send, today: string, random: () => number):
 /** The 11 people of the BCU course who write, and 9 people elsewhere who read their cases. */
 export function twentyUsers(): Omit<User, 'token'>[] {
   const teams = bcuTeams();
-  const indexesOf = (upn: string) => teams.flatMap((t, i) => (t.trainee.upn === upn || t.mentor.upn === upn || t.tutor.upn === upn ? [i] : []));
+  const indexesOf = (upn: string) =>
+    teams.flatMap((t, i) => (t.trainee.upn === upn || t.mentor.upn === upn || t.tutor.upn === upn ? [i] : []));
   const writers: Omit<User, 'token'>[] = [
-    { upn: BCU.courseTeam.upn, name: BCU.courseTeam.name, kind: 'courseTeam', teams: teams.map((_t, i) => i), steps: 0 },
-    ...[0, 1].map((i) => staff(BCU, 'tutor', i)).map((p) => ({ upn: p.upn, name: p.name, kind: 'tutor' as const, teams: indexesOf(p.upn), steps: 0 })),
-    ...[0, 1].map((i) => staff(BCU, 'mentor', i)).map((p) => ({ upn: p.upn, name: p.name, kind: 'mentor' as const, teams: indexesOf(p.upn), steps: 0 })),
+    {
+      upn: BCU.courseTeam.upn,
+      name: BCU.courseTeam.name,
+      kind: 'courseTeam',
+      teams: teams.map((_t, i) => i),
+      steps: 0,
+    },
+    ...[0, 1]
+      .map((i) => staff(BCU, 'tutor', i))
+      .map((p) => ({ upn: p.upn, name: p.name, kind: 'tutor' as const, teams: indexesOf(p.upn), steps: 0 })),
+    ...[0, 1]
+      .map((i) => staff(BCU, 'mentor', i))
+      .map((p) => ({ upn: p.upn, name: p.name, kind: 'mentor' as const, teams: indexesOf(p.upn), steps: 0 })),
     ...trainees.map((p) => ({ upn: p.upn, name: p.name, kind: 'trainee' as const, teams: indexesOf(p.upn), steps: 0 })),
   ];
   const readers: Omit<User, 'token'>[] = [];
@@ -237,7 +344,13 @@ export function twentyUsers(): Omit<User, 'token'>[] {
     const trainee = other.trainees[0];
     if (trainee) readers.push({ upn: trainee.upn, name: trainee.name, kind: 'reader', teams: [], steps: 0 });
   }
-  readers.push({ upn: staff(BCU, 'senior_school_leader').upn, name: staff(BCU, 'senior_school_leader').name, kind: 'reader', teams: [], steps: 0 });
+  readers.push({
+    upn: staff(BCU, 'senior_school_leader').upn,
+    name: staff(BCU, 'senior_school_leader').name,
+    kind: 'reader',
+    teams: [],
+    steps: 0,
+  });
   return [...writers, ...readers];
 }
 
@@ -265,7 +378,8 @@ export async function readTrails(send: Send, token: string, caseIds: Iterable<st
   for (const caseId of caseIds) {
     const events = await send('GET', `/api/cases/${caseId}/events`, { token });
     const view = await send('GET', `/api/cases/${caseId}`, { token });
-    if (events.status !== 200 || view.status !== 200) throw new Error(`case ${caseId} does not read back: ${events.status} ${view.status}`);
+    if (events.status !== 200 || view.status !== 200)
+      throw new Error(`case ${caseId} does not read back: ${events.status} ${view.status}`);
     byCase.set(caseId, events.body.events as TrailEvent[]);
     versions.set(caseId, Number(view.body.version));
   }
@@ -281,13 +395,15 @@ export function ledgerProblems(ledger: Ledger, trails: Trails, references: Reado
   const problems: string[] = [];
   for (const [caseId, events] of trails.byCase) {
     problems.push(...trailProblems(caseId, events));
-    if (trails.versions.get(caseId) !== events.length) problems.push(`${caseId}: version ${String(trails.versions.get(caseId))} but ${events.length} events`);
+    if (trails.versions.get(caseId) !== events.length)
+      problems.push(`${caseId}: version ${String(trails.versions.get(caseId))} but ${events.length} events`);
   }
   for (const attempt of ledger.attempts) {
     const acknowledged = attempt.status >= 200 && attempt.status < 300;
     if (attempt.kind === 'open') {
       const stored = references.get(attempt.marker ?? '') ?? 0;
-      if (acknowledged ? stored !== 1 : stored > 1) problems.push(`open ${String(attempt.marker)} (${attempt.status}) is stored ${stored} times`);
+      if (acknowledged ? stored !== 1 : stored > 1)
+        problems.push(`open ${String(attempt.marker)} (${attempt.status}) is stored ${stored} times`);
       continue;
     }
     const events = attempt.caseId === undefined ? undefined : trails.byCase.get(attempt.caseId);
@@ -297,20 +413,36 @@ export function ledgerProblems(ledger: Ledger, trails: Trails, references: Reado
     }
     if (attempt.marker !== undefined) {
       const type = PRODUCES[attempt.kind];
-      const carrying = (trail: readonly TrailEvent[], marker: string) => eventsCarrying(trail, marker).filter((e) => e.type === type);
+      const carrying = (trail: readonly TrailEvent[], marker: string) =>
+        eventsCarrying(trail, marker).filter((e) => e.type === type);
       let found = 0;
       for (const trail of trails.byCase.values()) found += carrying(trail, attempt.marker).length;
       const here = carrying(events, attempt.marker);
-      if (acknowledged && (found !== 1 || here.length !== 1)) problems.push(`${attempt.kind} ${attempt.marker} acknowledged at v${String(attempt.version)} on ${String(attempt.caseId)} is stored ${found} times (here at seq ${here.map((e) => e.seq).join(', ')})`);
-      if (!acknowledged && found > 1) problems.push(`${attempt.kind} ${attempt.marker} (${attempt.status}) is stored ${found} times`);
+      if (acknowledged && (found !== 1 || here.length !== 1))
+        problems.push(
+          `${attempt.kind} ${attempt.marker} acknowledged at v${String(attempt.version)} on ${String(attempt.caseId)} is stored ${found} times (here at seq ${here.map((e) => e.seq).join(', ')})`,
+        );
+      if (!acknowledged && found > 1)
+        problems.push(`${attempt.kind} ${attempt.marker} (${attempt.status}) is stored ${found} times`);
       const at = here[0];
-      if (acknowledged && at !== undefined && at.seq > (attempt.version ?? 0)) problems.push(`${attempt.kind} ${attempt.marker}: stored at seq ${at.seq}, after the acknowledged v${String(attempt.version)}`);
+      if (acknowledged && at !== undefined && at.seq > (attempt.version ?? 0))
+        problems.push(
+          `${attempt.kind} ${attempt.marker}: stored at seq ${at.seq}, after the acknowledged v${String(attempt.version)}`,
+        );
     } else if (acknowledged && attempt.kind === 'sign') {
-      if (!events.some((e) => e.type === 'plan_signed' && e.data.role === attempt.role && e.seq <= (attempt.version ?? 0))) problems.push(`signature of ${String(attempt.role)} on ${String(attempt.caseId)} acknowledged at v${String(attempt.version)} is not in the trail`);
+      if (
+        !events.some((e) => e.type === 'plan_signed' && e.data.role === attempt.role && e.seq <= (attempt.version ?? 0))
+      )
+        problems.push(
+          `signature of ${String(attempt.role)} on ${String(attempt.caseId)} acknowledged at v${String(attempt.version)} is not in the trail`,
+        );
     } else if (acknowledged) {
       const type = PRODUCES[attempt.kind];
       const version = attempt.version ?? 0;
-      if (!events.some((e) => e.type === type && e.seq <= version && e.seq > version - 3)) problems.push(`${attempt.kind} on ${String(attempt.caseId)} acknowledged at v${String(version)} is not among the events ending at that version`);
+      if (!events.some((e) => e.type === type && e.seq <= version && e.seq > version - 3))
+        problems.push(
+          `${attempt.kind} on ${String(attempt.caseId)} acknowledged at v${String(version)} is not among the events ending at that version`,
+        );
     }
   }
   return problems;

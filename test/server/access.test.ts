@@ -8,7 +8,11 @@ import { caseInput, identities, P1, P2, people } from './fixtures.js';
 import { seedCase, startTestServer, type Identity, type TestServer } from './harness.js';
 
 const traineeRoles = new Set(['trainee']);
-const caller = (id: string, appRoles: Caller['actor']['appRoles'] = [], programmes: Caller['programmes'] = []): Caller => ({ actor: { id, name: id, appRoles }, programmes });
+const caller = (
+  id: string,
+  appRoles: Caller['actor']['appRoles'] = [],
+  programmes: Caller['programmes'] = [],
+): Caller => ({ actor: { id, name: id, appRoles }, programmes });
 const caseA = { programme: P1, people: [people.traineeA, people.mentorA, people.tutorA] };
 
 describe('access.ts', () => {
@@ -27,7 +31,13 @@ describe('access.ts', () => {
   });
 
   it('compares sign-in names case-insensitively (ids are stored lower-case)', () => {
-    expect(accessTo(caller(people.mentorA.id), { ...caseA, people: [{ role: 'mentor', id: people.mentorA.id.toUpperCase() }] }, traineeRoles)).toBe('full');
+    expect(
+      accessTo(
+        caller(people.mentorA.id),
+        { ...caseA, people: [{ role: 'mentor', id: people.mentorA.id.toUpperCase() }] },
+        traineeRoles,
+      ),
+    ).toBe('full');
   });
 
   it('gives course-team powers only on covered programmes', () => {
@@ -64,7 +74,17 @@ const VALID_BODIES: Readonly<Record<CaseCommandName, unknown>> = {
 };
 
 type Who = keyof typeof identities | 'traineeB' | 'mentorB' | 'anonymous';
-const WHO: readonly Who[] = ['courseTeamP1', 'admin', 'mentorA', 'tutorA', 'traineeA', 'traineeB', 'mentorB', 'stranger', 'anonymous'];
+const WHO: readonly Who[] = [
+  'courseTeamP1',
+  'admin',
+  'mentorA',
+  'tutorA',
+  'traineeA',
+  'traineeB',
+  'mentorB',
+  'stranger',
+  'anonymous',
+];
 /** Which cases each caller may see: A is programme P1 (mentorA, tutorA, traineeA), B is programme P2. */
 const SEES: Readonly<Record<Who, { A: 'full' | 'trainee' | 'none'; B: 'full' | 'trainee' | 'none' }>> = {
   courseTeamP1: { A: 'full', B: 'none' },
@@ -119,17 +139,24 @@ describe('role × route × case over HTTP', () => {
     }
   });
 
-  it.each(cells)('writes: $who on case $which (a stale If-Match: 412 if visible, 404 if not)', async ({ who, which }) => {
-    const token = tokens.get(who);
-    for (const route of CASE_COMMAND_ROUTES) {
-      const path = `/api/cases/case-${which.toLowerCase()}${route.path.replace(':panelId', 'placement_review_panel')}`;
-      const reply = await server.request(route.method.toUpperCase(), path, { token, body: VALID_BODIES[route.command], headers: { 'if-match': '"v999"' } });
-      const expected = who === 'anonymous' ? 401 : SEES[who][which] === 'none' ? 404 : 412;
-      expect(reply.status, `${route.method} ${route.path}`).toBe(expected);
-    }
-    const after = await server.repository.find(`case-${which.toLowerCase()}`);
-    expect(after?.state.version).toBe(3);
-  });
+  it.each(cells)(
+    'writes: $who on case $which (a stale If-Match: 412 if visible, 404 if not)',
+    async ({ who, which }) => {
+      const token = tokens.get(who);
+      for (const route of CASE_COMMAND_ROUTES) {
+        const path = `/api/cases/case-${which.toLowerCase()}${route.path.replace(':panelId', 'placement_review_panel')}`;
+        const reply = await server.request(route.method.toUpperCase(), path, {
+          token,
+          body: VALID_BODIES[route.command],
+          headers: { 'if-match': '"v999"' },
+        });
+        const expected = who === 'anonymous' ? 401 : SEES[who][which] === 'none' ? 404 : 412;
+        expect(reply.status, `${route.method} ${route.path}`).toBe(expected);
+      }
+      const after = await server.repository.find(`case-${which.toLowerCase()}`);
+      expect(after?.state.version).toBe(3);
+    },
+  );
 
   it.each(WHO)('list and reports: %s', async (who) => {
     const token = tokens.get(who);
@@ -156,8 +183,22 @@ describe('role × route × case over HTTP', () => {
   });
 
   it('a course team member of another programme named on a case has no course-team powers there', async () => {
-    await seedCase(server, { caseId: 'case-c', input: caseInput('B', { reference: 'C', people: [people.traineeB, people.mentorB, { ...people.tutorB, id: identities.courseTeamP1.upn, email: identities.courseTeamP1.upn }] }) });
-    const reply = await server.request('POST', '/api/cases/case-c/escalation', { token: tokens.get('courseTeamP1'), body: { toStageId: 'stage_5', reason: 'x' }, headers: { 'if-match': '"v3"' } });
+    await seedCase(server, {
+      caseId: 'case-c',
+      input: caseInput('B', {
+        reference: 'C',
+        people: [
+          people.traineeB,
+          people.mentorB,
+          { ...people.tutorB, id: identities.courseTeamP1.upn, email: identities.courseTeamP1.upn },
+        ],
+      }),
+    });
+    const reply = await server.request('POST', '/api/cases/case-c/escalation', {
+      token: tokens.get('courseTeamP1'),
+      body: { toStageId: 'stage_5', reason: 'x' },
+      headers: { 'if-match': '"v3"' },
+    });
     expect(reply.status).toBe(403);
     expect(reply.body.code).toBe('not_permitted');
   });

@@ -11,14 +11,25 @@ import { seedCase, startTestServer, type TestServer } from './harness.js';
  * this in hand" on a raised concern or an overdue review, kept in the case's trail.
  */
 let server: TestServer;
-const tokens: Record<'lead' | 'otherLead' | 'mentor' | 'tutor' | 'trainee', string> = { lead: '', otherLead: '', mentor: '', tutor: '', trainee: '' };
+const tokens: Record<'lead' | 'otherLead' | 'mentor' | 'tutor' | 'trainee', string> = {
+  lead: '',
+  otherLead: '',
+  mentor: '',
+  tutor: '',
+  trainee: '',
+};
 const seedActor: Actor = { id: 'seed.course.team@provider.example', name: 'Seed', appRoles: ['course_team'] };
 let serial = 0;
 
 beforeAll(async () => {
   server = await startTestServer();
   tokens.lead = await server.tokenFor(identities.courseTeamP1);
-  tokens.otherLead = await server.tokenFor({ upn: 'course.lead.secondary@uni.example', name: 'Sam Patel', roles: ['CourseTeam'], programmes: [P2] });
+  tokens.otherLead = await server.tokenFor({
+    upn: 'course.lead.secondary@uni.example',
+    name: 'Sam Patel',
+    roles: ['CourseTeam'],
+    programmes: [P2],
+  });
   tokens.mentor = await server.tokenFor(identities.mentorA);
   tokens.tutor = await server.tokenFor(identities.tutorA);
   tokens.trainee = await server.tokenFor(identities.traineeA);
@@ -39,8 +50,16 @@ async function caseA(state: 'drafted' | 'agreed'): Promise<{ caseId: string; ver
       (s, ctx) => editPlan(ctx(seedActor), s, editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04') })),
       ...(state === 'agreed'
         ? [
-            (s: Parameters<typeof signPlan>[1], ctx: (actor: Actor) => Parameters<typeof signPlan>[0]) => signPlan(ctx(as(people.traineeA.id, people.traineeA.name)), s, { role: 'trainee', typedName: people.traineeA.name }),
-            (s: Parameters<typeof signPlan>[1], ctx: (actor: Actor) => Parameters<typeof signPlan>[0]) => signPlan(ctx(as(people.mentorA.id, people.mentorA.name)), s, { role: 'mentor', typedName: people.mentorA.name }),
+            (s: Parameters<typeof signPlan>[1], ctx: (actor: Actor) => Parameters<typeof signPlan>[0]) =>
+              signPlan(ctx(as(people.traineeA.id, people.traineeA.name)), s, {
+                role: 'trainee',
+                typedName: people.traineeA.name,
+              }),
+            (s: Parameters<typeof signPlan>[1], ctx: (actor: Actor) => Parameters<typeof signPlan>[0]) =>
+              signPlan(ctx(as(people.mentorA.id, people.mentorA.name)), s, {
+                role: 'mentor',
+                typedName: people.mentorA.name,
+              }),
           ]
         : []),
     ],
@@ -49,16 +68,31 @@ async function caseA(state: 'drafted' | 'agreed'): Promise<{ caseId: string; ver
 }
 
 const acknowledge = (caseId: string, token: string, etag: string, about: unknown = 'concern_raised') =>
-  server.request('POST', `/api/cases/${caseId}/acknowledgements`, { token, body: { about }, headers: { 'if-match': etag } });
+  server.request('POST', `/api/cases/${caseId}/acknowledgements`, {
+    token,
+    body: { about },
+    headers: { 'if-match': etag },
+  });
 
 describe('acknowledging over REST', () => {
   it('is in the OpenAPI document as the acknowledge_notice command', async () => {
     const document = (await server.request('GET', '/api/openapi.json')).body as {
-      paths: Record<string, { post?: { operationId: string; requestBody: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }> } }> } } }>;
+      paths: Record<
+        string,
+        {
+          post?: {
+            operationId: string;
+            requestBody: { content: Record<string, { schema: { properties: Record<string, { enum?: string[] }> } }> };
+          };
+        }
+      >;
     };
     const operation = document.paths['/api/cases/{caseId}/acknowledgements']?.post;
     expect(operation?.operationId).toBe('acknowledge_notice');
-    expect(operation?.requestBody.content['application/json']?.schema.properties.about?.enum).toEqual(['concern_raised', 'review_overdue']);
+    expect(operation?.requestBody.content['application/json']?.schema.properties.about?.enum).toEqual([
+      'concern_raised',
+      'review_overdue',
+    ]);
   });
 
   it('records the course team’s acknowledgement once, in the trail; a second answers who and when', async () => {
@@ -67,12 +101,19 @@ describe('acknowledging over REST', () => {
     expect(first.status, first.text).toBe(200);
     expect(first.headers.get('etag')).toBe(`"v${version + 1}"`);
     const trail = await server.request('GET', `/api/cases/${caseId}/events`, { token: tokens.lead });
-    expect((trail.body as { events: unknown[] }).events.at(-1)).toMatchObject({ type: 'notice_acknowledged', actorId: identities.courseTeamP1.upn, data: { about: 'concern_raised', byName: 'Mark Whitfield', stageId: 'stage_1' } });
+    expect((trail.body as { events: unknown[] }).events.at(-1)).toMatchObject({
+      type: 'notice_acknowledged',
+      actorId: identities.courseTeamP1.upn,
+      data: { about: 'concern_raised', byName: 'Mark Whitfield', stageId: 'stage_1' },
+    });
 
     const again = await acknowledge(caseId, tokens.lead, `"v${version + 1}"`);
     expect(again.status).toBe(409);
     expect(again.headers.get('content-type')).toMatch(/problem\+json/);
-    expect(again.body).toMatchObject({ code: 'already_acknowledged', detail: 'Mark Whitfield already acknowledged this on Monday 23 November 2026.' });
+    expect(again.body).toMatchObject({
+      code: 'already_acknowledged',
+      detail: 'Mark Whitfield already acknowledged this on Monday 23 November 2026.',
+    });
     expect((await server.repository.find(caseId))?.state.version).toBe(version + 1);
   });
 
@@ -92,15 +133,27 @@ describe('acknowledging over REST', () => {
     const { caseId, version } = await caseA('agreed');
     const early = await acknowledge(caseId, tokens.lead, `"v${version}"`, 'review_overdue');
     expect(early.status).toBe(409);
-    expect(early.body).toMatchObject({ code: 'review_not_overdue', detail: 'The review is not overdue: it is due on Friday 4 December 2026.' });
+    expect(early.body).toMatchObject({
+      code: 'review_not_overdue',
+      detail: 'The review is not overdue: it is due on Friday 4 December 2026.',
+    });
     const saved = server.now;
     server.now = londonInstantAt(parseLocalDate('2026-12-07'), 9, 0);
     try {
       // A token issued on that day: the verifier uses the same clock.
-      const late = await acknowledge(caseId, await server.tokenFor(identities.courseTeamP1), `"v${version}"`, 'review_overdue');
+      const late = await acknowledge(
+        caseId,
+        await server.tokenFor(identities.courseTeamP1),
+        `"v${version}"`,
+        'review_overdue',
+      );
       expect(late.status, late.text).toBe(200);
       const events = (await server.repository.find(caseId))?.events ?? [];
-      expect(events.at(-1)).toMatchObject({ type: 'notice_acknowledged', on: '2026-12-07', data: { about: 'review_overdue', reviewDate: '2026-12-04' } });
+      expect(events.at(-1)).toMatchObject({
+        type: 'notice_acknowledged',
+        on: '2026-12-07',
+        data: { about: 'review_overdue', reviewDate: '2026-12-04' },
+      });
     } finally {
       server.now = saved;
     }
@@ -109,7 +162,11 @@ describe('acknowledging over REST', () => {
   it('refuses a notice it does not know and a body that is not one, with a problem', async () => {
     const { caseId, version } = await caseA('drafted');
     for (const body of [{ about: 'pizza' }, { about: 'concern_raised', extra: 1 }, {}, []]) {
-      const reply = await server.request('POST', `/api/cases/${caseId}/acknowledgements`, { token: tokens.lead, body, headers: { 'if-match': `"v${version}"` } });
+      const reply = await server.request('POST', `/api/cases/${caseId}/acknowledgements`, {
+        token: tokens.lead,
+        body,
+        headers: { 'if-match': `"v${version}"` },
+      });
       expect(reply.status, JSON.stringify(body)).toBe(400);
       expect(reply.headers.get('content-type')).toMatch(/problem\+json/);
     }
@@ -121,15 +178,22 @@ describe('acknowledging over REST', () => {
     const { caseId, version } = await caseA('drafted');
     expect((await acknowledge(caseId, tokens.lead, `"v${version}"`)).status).toBe(200);
     // The tutor read the case before the acknowledgement: their save still goes through.
-    const edited = await server.request('PUT', `/api/cases/${caseId}/plan`, { token: tokens.tutor, body: { plan: bcuPlan('2026-12-07') }, headers: { 'if-match': `"v${version}"` } });
+    const edited = await server.request('PUT', `/api/cases/${caseId}/plan`, {
+      token: tokens.tutor,
+      body: { plan: bcuPlan('2026-12-07') },
+      headers: { 'if-match': `"v${version}"` },
+    });
     expect(edited.status, edited.text).toBe(200);
     expect(edited.headers.get('etag')).toBe(`"v${version + 2}"`);
     expect(edited.body.plan.content.reviewDate).toBe('2026-12-07');
     // The mentor read it before the tutor's edit too: that edit conflicts, so 412 with the case as it is.
-    const stale = await server.request('PUT', `/api/cases/${caseId}/plan`, { token: tokens.mentor, body: { plan: bcuPlan('2026-12-08') }, headers: { 'if-match': `"v${version}"` } });
+    const stale = await server.request('PUT', `/api/cases/${caseId}/plan`, {
+      token: tokens.mentor,
+      body: { plan: bcuPlan('2026-12-08') },
+      headers: { 'if-match': `"v${version}"` },
+    });
     expect(stale.status).toBe(412);
     expect(stale.body.current.plan.content.reviewDate).toBe('2026-12-07');
     expect((await server.repository.find(caseId))?.state.version).toBe(version + 2);
   });
-
 });

@@ -22,10 +22,20 @@ afterAll(async () => {
   await server.close();
 });
 
-function expectProblem(reply: { status: number; headers: Headers; body: Record<string, unknown> }, status: number, code: string): void {
+function expectProblem(
+  reply: { status: number; headers: Headers; body: Record<string, unknown> },
+  status: number,
+  code: string,
+): void {
   expect(reply.status).toBe(status);
   expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-  expect(reply.body).toMatchObject({ status, code, type: expect.stringMatching(/^\/problems\//) as unknown, title: expect.any(String) as unknown, detail: expect.any(String) as unknown });
+  expect(reply.body).toMatchObject({
+    status,
+    code,
+    type: expect.stringMatching(/^\/problems\//) as unknown,
+    title: expect.any(String) as unknown,
+    detail: expect.any(String) as unknown,
+  });
   expect(String(reply.body.detail).length).toBeGreaterThan(10);
   expect(JSON.stringify(reply.body)).not.toMatch(/at .*\.ts:|stack|Graph|SharePoint column/i);
 }
@@ -34,7 +44,11 @@ describe('health, catalogue and API description', () => {
   it('reports health with the Graph emulator in local mode, without a token', async () => {
     const reply = await server.request('GET', '/api/health');
     expect(reply.status).toBe(200);
-    expect(reply.body).toEqual({ status: 'ok', mode: 'local', graph: { baseUrl: server.emulator.emulator.baseUrl, siteId: server.emulator.emulator.siteId } });
+    expect(reply.body).toEqual({
+      status: 'ok',
+      mode: 'local',
+      graph: { baseUrl: server.emulator.emulator.baseUrl, siteId: server.emulator.emulator.siteId },
+    });
   });
 
   it('lists procedures, gives one in full and a framework catalogue', async () => {
@@ -52,14 +66,37 @@ describe('health, catalogue and API description', () => {
   it('serves an OpenAPI 3.1 document generated from the request schemas', async () => {
     const reply = await server.request('GET', '/api/openapi.json');
     expect(reply.body.openapi).toBe('3.1.0');
-    const paths = reply.body.paths as Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown>; additionalProperties?: unknown } }> } }>>;
-    for (const p of ['/api/cases', '/api/cases/{caseId}', '/api/cases/{caseId}/plan', '/api/cases/{caseId}/reviews', '/api/cases/{caseId}/panels/{panelId}/meetings', '/api/reports']) {
+    const paths = reply.body.paths as Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: {
+            content: Record<
+              string,
+              { schema: { properties?: Record<string, unknown>; additionalProperties?: unknown } }
+            >;
+          };
+        }
+      >
+    >;
+    for (const p of [
+      '/api/cases',
+      '/api/cases/{caseId}',
+      '/api/cases/{caseId}/plan',
+      '/api/cases/{caseId}/reviews',
+      '/api/cases/{caseId}/panels/{panelId}/meetings',
+      '/api/reports',
+    ]) {
       expect(paths[p]).toBeDefined();
     }
     const review = paths['/api/cases/{caseId}/reviews']?.post?.requestBody?.content['application/json']?.schema;
-    expect(Object.keys(review?.properties ?? {})).toEqual(expect.arrayContaining(['outcomeId', 'progress', 'evidence']));
+    expect(Object.keys(review?.properties ?? {})).toEqual(
+      expect.arrayContaining(['outcomeId', 'progress', 'evidence']),
+    );
     expect(review?.additionalProperties).toBe(false);
-    const meeting = paths['/api/cases/{caseId}/panels/{panelId}/meetings']?.post?.requestBody?.content['application/json']?.schema;
+    const meeting =
+      paths['/api/cases/{caseId}/panels/{panelId}/meetings']?.post?.requestBody?.content['application/json']?.schema;
     expect(meeting?.properties).not.toHaveProperty('panelId');
   });
 
@@ -90,56 +127,143 @@ describe('a case from opening to review, over HTTP', () => {
 
   it('refuses a write without If-Match (428) and a stale one (412 with the current case)', async () => {
     const body = { plan: bcuPlan('2026-12-04') };
-    expectProblem(await server.request('PUT', `/api/cases/${caseId}/plan`, { token: tutor, body }), 428, 'precondition_required');
-    const stale = await server.request('PUT', `/api/cases/${caseId}/plan`, { token: tutor, body, headers: { 'if-match': '"v1"' } });
+    expectProblem(
+      await server.request('PUT', `/api/cases/${caseId}/plan`, { token: tutor, body }),
+      428,
+      'precondition_required',
+    );
+    const stale = await server.request('PUT', `/api/cases/${caseId}/plan`, {
+      token: tutor,
+      body,
+      headers: { 'if-match': '"v1"' },
+    });
     expectProblem(stale, 412, 'precondition_failed');
     expect(stale.body.current.version).toBe(3);
     expect(stale.headers.get('etag')).toBe('"v3"');
   });
 
   it('saves the plan, collects signatures and agrees it', async () => {
-    let reply = await server.request('PUT', `/api/cases/${caseId}/plan`, { token: tutor, body: { plan: bcuPlan('2026-12-04') }, headers: { 'if-match': etag } });
+    let reply = await server.request('PUT', `/api/cases/${caseId}/plan`, {
+      token: tutor,
+      body: { plan: bcuPlan('2026-12-04') },
+      headers: { 'if-match': etag },
+    });
     expect(reply.status).toBe(200);
     etag = reply.headers.get('etag') ?? '';
     expect(reply.body.derived.outstandingSignatories).toHaveLength(2);
-    reply = await server.request('POST', `/api/cases/${caseId}/perceptions`, { token: traineeA, body: { text: 'I would like feedback each week.' }, headers: { 'if-match': etag } });
+    reply = await server.request('POST', `/api/cases/${caseId}/perceptions`, {
+      token: traineeA,
+      body: { text: 'I would like feedback each week.' },
+      headers: { 'if-match': etag },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.view).toBe('trainee');
     etag = reply.headers.get('etag') ?? '';
-    reply = await server.request('POST', `/api/cases/${caseId}/signatures`, { token: traineeA, body: { role: 'trainee', typedName: people.traineeA.name }, headers: { 'if-match': etag } });
+    reply = await server.request('POST', `/api/cases/${caseId}/signatures`, {
+      token: traineeA,
+      body: { role: 'trainee', typedName: people.traineeA.name },
+      headers: { 'if-match': etag },
+    });
     expect(reply.body.status).toBe('awaiting_signatures');
     etag = reply.headers.get('etag') ?? '';
     // A signature by someone who is not a signatory is the domain's refusal: 403 with its own code.
-    expectProblem(await server.request('POST', `/api/cases/${caseId}/signatures`, { token: courseTeam, body: { role: 'mentor', typedName: 'Mark Whitfield' }, headers: { 'if-match': etag } }), 403, 'not_a_signatory');
-    reply = await server.request('POST', `/api/cases/${caseId}/signatures`, { token: mentorA, body: { role: 'mentor', typedName: people.mentorA.name }, headers: { 'if-match': etag } });
+    expectProblem(
+      await server.request('POST', `/api/cases/${caseId}/signatures`, {
+        token: courseTeam,
+        body: { role: 'mentor', typedName: 'Mark Whitfield' },
+        headers: { 'if-match': etag },
+      }),
+      403,
+      'not_a_signatory',
+    );
+    reply = await server.request('POST', `/api/cases/${caseId}/signatures`, {
+      token: mentorA,
+      body: { role: 'mentor', typedName: people.mentorA.name },
+      headers: { 'if-match': etag },
+    });
     expect(reply.status).toBe(200);
     expect(reply.body.status).toBe('active');
     expect(reply.body.stage.id).toBe('stage_2');
     expect(reply.body.derived.nextReviewDate).toBe('2026-12-04');
-    expect(reply.body.derived.outcomes.map((o: { id: string }) => o.id)).toEqual(['sufficient_progress', 'insufficient_progress']);
+    expect(reply.body.derived.outcomes.map((o: { id: string }) => o.id)).toEqual([
+      'sufficient_progress',
+      'insufficient_progress',
+    ]);
     expect(reply.body.derived.outcomes[1].effect.description).toMatch(/Stage 3/);
     etag = reply.headers.get('etag') ?? '';
   });
 
   it('maps rule violations to problems with the domain code, and writes nothing', async () => {
     const before = await server.request('GET', `/api/cases/${caseId}`, { token: tutor });
-    expectProblem(await server.request('POST', `/api/cases/${caseId}/reviews`, { token: tutor, body: { outcomeId: 'no_such_outcome' }, headers: { 'if-match': etag } }), 422, 'unknown_outcome');
-    expectProblem(await server.request('POST', `/api/cases/${caseId}/escalation`, { token: tutor, body: { toStageId: 'stage_5', reason: 'x' }, headers: { 'if-match': etag } }), 403, 'not_permitted');
-    expectProblem(await server.request('POST', `/api/cases/${caseId}/resume`, { token: tutor, headers: { 'if-match': etag } }), 409, 'case_not_paused');
+    expectProblem(
+      await server.request('POST', `/api/cases/${caseId}/reviews`, {
+        token: tutor,
+        body: { outcomeId: 'no_such_outcome' },
+        headers: { 'if-match': etag },
+      }),
+      422,
+      'unknown_outcome',
+    );
+    expectProblem(
+      await server.request('POST', `/api/cases/${caseId}/escalation`, {
+        token: tutor,
+        body: { toStageId: 'stage_5', reason: 'x' },
+        headers: { 'if-match': etag },
+      }),
+      403,
+      'not_permitted',
+    );
+    expectProblem(
+      await server.request('POST', `/api/cases/${caseId}/resume`, { token: tutor, headers: { 'if-match': etag } }),
+      409,
+      'case_not_paused',
+    );
     const after = await server.request('GET', `/api/cases/${caseId}`, { token: tutor });
     expect(after.body.version).toBe(before.body.version);
   });
 
   it('rejects malformed JSON, wrong types, unknown fields, non-JSON and huge bodies without writing', async () => {
     const path = `/api/cases/${caseId}/reviews`;
-    expectProblem(await server.request('POST', path, { token: tutor, rawBody: '{"outcomeId": ', headers: { 'if-match': etag } }), 400, 'malformed_json');
-    expectProblem(await server.request('POST', path, { token: tutor, body: { outcomeId: 42 }, headers: { 'if-match': etag } }), 400, 'invalid_request');
-    const unknown = await server.request('POST', path, { token: tutor, body: { outcomeId: 'sufficient_progress', sneaky: true }, headers: { 'if-match': etag } });
+    expectProblem(
+      await server.request('POST', path, { token: tutor, rawBody: '{"outcomeId": ', headers: { 'if-match': etag } }),
+      400,
+      'malformed_json',
+    );
+    expectProblem(
+      await server.request('POST', path, { token: tutor, body: { outcomeId: 42 }, headers: { 'if-match': etag } }),
+      400,
+      'invalid_request',
+    );
+    const unknown = await server.request('POST', path, {
+      token: tutor,
+      body: { outcomeId: 'sufficient_progress', sneaky: true },
+      headers: { 'if-match': etag },
+    });
     expectProblem(unknown, 400, 'invalid_request');
     expect(unknown.body.errors[0].message).toMatch(/sneaky/);
-    expectProblem(await server.request('POST', path, { token: tutor, rawBody: 'outcomeId=x', headers: { 'if-match': etag, 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
-    expectProblem(await server.request('POST', path, { token: tutor, body: { outcomeId: 'x', evidence: 'a'.repeat(300 * 1024) }, headers: { 'if-match': etag } }), 413, 'payload_too_large');
-    expectProblem(await server.request('POST', path, { token: tutor, rawBody: '[1,2]', headers: { 'if-match': etag } }), 400, 'invalid_request');
+    expectProblem(
+      await server.request('POST', path, {
+        token: tutor,
+        rawBody: 'outcomeId=x',
+        headers: { 'if-match': etag, 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+      415,
+      'unsupported_media_type',
+    );
+    expectProblem(
+      await server.request('POST', path, {
+        token: tutor,
+        body: { outcomeId: 'x', evidence: 'a'.repeat(300 * 1024) },
+        headers: { 'if-match': etag },
+      }),
+      413,
+      'payload_too_large',
+    );
+    expectProblem(
+      await server.request('POST', path, { token: tutor, rawBody: '[1,2]', headers: { 'if-match': etag } }),
+      400,
+      'invalid_request',
+    );
     const after = await server.request('GET', `/api/cases/${caseId}`, { token: tutor });
     expect(after.headers.get('etag')).toBe(etag);
   });
@@ -149,7 +273,10 @@ describe('a case from opening to review, over HTTP', () => {
       token: tutor,
       headers: { 'if-match': etag },
       body: {
-        progress: [{ targetId: 'T1', rating: 'met' }, { targetId: 'T2', rating: 'met' }],
+        progress: [
+          { targetId: 'T1', rating: 'met' },
+          { targetId: 'T2', rating: 'met' },
+        ],
         evidence: 'Observed lessons',
         notes: 'Internal: discussed wellbeing.',
         outcomeId: 'sufficient_progress',
@@ -165,12 +292,23 @@ describe('a case from opening to review, over HTTP', () => {
     expect(JSON.stringify(traineeEvents.body)).not.toContain('Internal: discussed wellbeing.');
     const traineeCase = await server.request('GET', `/api/cases/${caseId}`, { token: traineeA });
     expect(JSON.stringify(traineeCase.body)).not.toContain('Internal: discussed wellbeing.');
-    expectProblem(await server.request('POST', `/api/cases/${caseId}/close`, { token: courseTeam, body: { reason: 'again' }, headers: { 'if-match': reply.headers.get('etag') ?? '' } }), 409, 'case_closed');
+    expectProblem(
+      await server.request('POST', `/api/cases/${caseId}/close`, {
+        token: courseTeam,
+        body: { reason: 'again' },
+        headers: { 'if-match': reply.headers.get('etag') ?? '' },
+      }),
+      409,
+      'case_closed',
+    );
   });
 
   it('supports If-None-Match on reads', async () => {
     const first = await server.request('GET', `/api/cases/${caseId}`, { token: tutor });
-    const again = await server.request('GET', `/api/cases/${caseId}`, { token: tutor, headers: { 'if-none-match': first.headers.get('etag') ?? '' } });
+    const again = await server.request('GET', `/api/cases/${caseId}`, {
+      token: tutor,
+      headers: { 'if-none-match': first.headers.get('etag') ?? '' },
+    });
     expect(again.status).toBe(304);
   });
 });
@@ -180,7 +318,12 @@ describe('conflicts', () => {
     await seedCase(server, { caseId: 'race', input: caseInput('A', { reference: 'RACE' }) });
     const first = await server.request('GET', '/api/cases/race', { token: tutor });
     const etag = first.headers.get('etag') ?? '';
-    const write = (text: string) => server.request('PUT', '/api/cases/race/plan', { token: tutor, body: { plan: bcuPlan('2026-12-04', { concernStatement: text }) }, headers: { 'if-match': etag } });
+    const write = (text: string) =>
+      server.request('PUT', '/api/cases/race/plan', {
+        token: tutor,
+        body: { plan: bcuPlan('2026-12-04', { concernStatement: text }) },
+        headers: { 'if-match': etag },
+      });
     const replies = await Promise.all([write('one'), write('two'), write('three')]);
     const statuses = replies.map((r) => r.status).sort();
     expect(statuses).toEqual([200, 412, 412]);
@@ -195,7 +338,20 @@ describe('conflicts', () => {
 describe('the form, lists and reports', () => {
   it('renders the form as escaped HTML', async () => {
     const hostile = '<script>alert("x")</script><img src=x onerror=alert(1)>';
-    await seedCase(server, { caseId: 'hostile', input: caseInput('A', { reference: `R-${hostile}`.slice(0, 60), placement: { school: hostile, subject: undefined, phase: undefined, programme: P1, startsOn: undefined, endsOn: undefined } }) });
+    await seedCase(server, {
+      caseId: 'hostile',
+      input: caseInput('A', {
+        reference: `R-${hostile}`.slice(0, 60),
+        placement: {
+          school: hostile,
+          subject: undefined,
+          phase: undefined,
+          programme: P1,
+          startsOn: undefined,
+          endsOn: undefined,
+        },
+      }),
+    });
     const form = await server.request('GET', '/api/cases/hostile/form', { token: tutor });
     expect(form.status).toBe(200);
     expect(form.headers.get('content-type')).toMatch(/text\/html/);
@@ -206,21 +362,44 @@ describe('the form, lists and reports', () => {
   });
 
   it('filters, searches and pages the case list', async () => {
-    for (let i = 0; i < 5; i += 1) await seedCase(server, { caseId: `page-${i}`, input: caseInput('A', { reference: `PAGE-${i}` }) });
+    for (let i = 0; i < 5; i += 1)
+      await seedCase(server, { caseId: `page-${i}`, input: caseInput('A', { reference: `PAGE-${i}` }) });
     const first = await server.request('GET', '/api/cases?search=PAGE-&limit=2', { token: courseTeam });
     expect(first.body.total).toBe(5);
     expect(first.body.items).toHaveLength(2);
-    const second = await server.request('GET', `/api/cases?search=PAGE-&limit=2&cursor=${first.body.nextCursor as string}`, { token: courseTeam });
-    expect(second.body.items.map((c: { reference: string }) => c.reference)).not.toContain(first.body.items[0].reference);
+    const second = await server.request(
+      'GET',
+      `/api/cases?search=PAGE-&limit=2&cursor=${first.body.nextCursor as string}`,
+      { token: courseTeam },
+    );
+    expect(second.body.items.map((c: { reference: string }) => c.reference)).not.toContain(
+      first.body.items[0].reference,
+    );
     const mine = await server.request('GET', '/api/cases?mine=true&status=open', { token: mentorA });
-    expect(mine.body.items.every((c: { people: { id: string }[] }) => c.people.some((p) => p.id === people.mentorA.id))).toBe(true);
-    const byProcedure = await server.request('GET', '/api/cases?procedure=mid-essex-early-support', { token: courseTeam });
+    expect(
+      mine.body.items.every((c: { people: { id: string }[] }) => c.people.some((p) => p.id === people.mentorA.id)),
+    ).toBe(true);
+    const byProcedure = await server.request('GET', '/api/cases?procedure=mid-essex-early-support', {
+      token: courseTeam,
+    });
     expect(byProcedure.body.total).toBe(0);
     const due = await server.request('GET', '/api/cases?reviewDueBefore=2026-12-31', { token: courseTeam });
     expect(due.status).toBe(200);
-    expectProblem(await server.request('GET', '/api/cases?status=nonsense', { token: courseTeam }), 400, 'invalid_request');
-    expectProblem(await server.request('GET', '/api/cases?cursor=garbage', { token: courseTeam }), 400, 'invalid_request');
-    expectProblem(await server.request('GET', '/api/cases?cursor=garbage', { token: await server.tokenFor(identities.admin) }), 400, 'invalid_request');
+    expectProblem(
+      await server.request('GET', '/api/cases?status=nonsense', { token: courseTeam }),
+      400,
+      'invalid_request',
+    );
+    expectProblem(
+      await server.request('GET', '/api/cases?cursor=garbage', { token: courseTeam }),
+      400,
+      'invalid_request',
+    );
+    expectProblem(
+      await server.request('GET', '/api/cases?cursor=garbage', { token: await server.tokenFor(identities.admin) }),
+      400,
+      'invalid_request',
+    );
     expectProblem(await server.request('GET', '/api/cases?unknown=1', { token: courseTeam }), 400, 'invalid_request');
   });
 
@@ -229,7 +408,9 @@ describe('the form, lists and reports', () => {
     expect(reply.status).toBe(200);
     expect(reply.body.totals.cases).toBeGreaterThan(5);
     expect(reply.body.openedByMonth[0].month).toBe('2026-11');
-    expect(reply.body.byStandard.map((s: { code: string }) => s.code)).toEqual(expect.arrayContaining(['FAT5', 'FAT7']));
+    expect(reply.body.byStandard.map((s: { code: string }) => s.code)).toEqual(
+      expect.arrayContaining(['FAT5', 'FAT7']),
+    );
     expect(reply.body.timeToResolution.closedCases).toBeGreaterThanOrEqual(1);
     expect(reply.body.outcomes[0]).toMatchObject({ resolution: 'resolved', outcomeId: 'sufficient_progress' });
     const csv = await server.request('GET', '/api/reports?format=csv', { token: courseTeam });

@@ -12,18 +12,27 @@ import { caseView } from '../../src/server/views/case-view.js';
  */
 
 // Enhanced Support suspends only at Step 5; here its first step allows it, so one command gets there.
-const suspendable: Procedure = { ...enhancedSupport, stages: enhancedSupport.stages.map((s, i) => (i === 0 ? { ...s, allowsSuspension: true } : s)) };
+const suspendable: Procedure = {
+  ...enhancedSupport,
+  stages: enhancedSupport.stages.map((s, i) => (i === 0 ? { ...s, allowsSuspension: true } : s)),
+};
 
 describe('the case view of a suspended placement', () => {
   it('carries the date, who suspended it and the reason, in the full and the trainee view', () => {
     const clock = new Clock(parseLocalDate('2027-03-15'));
     const ctx = { procedure: suspendable, calendar: calendarFor(suspendable), now: clock.now, actor: courseTeam };
-    const driver = new CaseDriver(suspendable, clock, openCase(ctx, { caseId: 'c1', previousCases: 0 }, openInput(suspendable)));
+    const driver = new CaseDriver(
+      suspendable,
+      clock,
+      openCase(ctx, { caseId: 'c1', previousCases: 0 }, openInput(suspendable)),
+    );
     const stored = () => ({ state: driver.state, events: driver.events, etag: '"x"' });
     expect(caseView(stored(), suspendable, clock.now, 'full').placementSuspended).toBeUndefined();
 
     clock.advance(2);
-    driver.run('course_team', suspendPlacement, { reason: 'To avoid negative impact on pupils’ progress in <b>Year 8</b>.' });
+    driver.run('course_team', suspendPlacement, {
+      reason: 'To avoid negative impact on pupils’ progress in <b>Year 8</b>.',
+    });
     for (const access of ['full', 'trainee'] as const) {
       expect(caseView(stored(), suspendable, clock.now, access).placementSuspended).toEqual({
         on: '2027-03-17',
@@ -39,10 +48,20 @@ describe('the case view of a suspended placement', () => {
   it('carries no name for a suspension stored before the event kept one', () => {
     const clock = new Clock(parseLocalDate('2027-03-15'));
     const ctx = { procedure: suspendable, calendar: calendarFor(suspendable), now: clock.now, actor: courseTeam };
-    const driver = new CaseDriver(suspendable, clock, openCase(ctx, { caseId: 'c1', previousCases: 0 }, openInput(suspendable)));
+    const driver = new CaseDriver(
+      suspendable,
+      clock,
+      openCase(ctx, { caseId: 'c1', previousCases: 0 }, openInput(suspendable)),
+    );
     driver.run('course_team', suspendPlacement, { reason: 'Pupils’ progress.' });
-    const events = driver.events.map((e): unknown => (e.type === 'placement_suspended' ? { ...e, data: { reason: e.data.reason } } : e)).map((e) => caseEventSchema.parse(e));
+    const events = driver.events
+      .map((e): unknown => (e.type === 'placement_suspended' ? { ...e, data: { reason: e.data.reason } } : e))
+      .map((e) => caseEventSchema.parse(e));
     const view = caseView({ state: replay(events), events, etag: '"x"' }, suspendable, clock.now, 'full');
-    expect(JSON.parse(JSON.stringify(view.placementSuspended))).toEqual({ on: '2027-03-15', by: courseTeam.id, reason: 'Pupils’ progress.' });
+    expect(JSON.parse(JSON.stringify(view.placementSuspended))).toEqual({
+      on: '2027-03-15',
+      by: courseTeam.id,
+      reason: 'Pupils’ progress.',
+    });
   });
 });

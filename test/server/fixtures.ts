@@ -20,7 +20,14 @@ export function caseInput(which: 'A' | 'B', overrides: Partial<OpenCaseInput> = 
     reference: a ? 'RIT-A' : 'RIT-B',
     reasons: ['not_expected_progress'],
     people: a ? [people.traineeA, people.mentorA, people.tutorA] : [people.traineeB, people.mentorB, people.tutorB],
-    placement: { school: a ? 'Hollybank Primary' : 'St Anne’s', subject: undefined, phase: 'Primary', programme: a ? P1 : P2, startsOn: undefined, endsOn: undefined },
+    placement: {
+      school: a ? 'Hollybank Primary' : 'St Anne’s',
+      subject: undefined,
+      phase: 'Primary',
+      programme: a ? P1 : P2,
+      startsOn: undefined,
+      endsOn: undefined,
+    },
     ...overrides,
   };
 }
@@ -43,7 +50,10 @@ export function bcuPlan(reviewDate: string, overrides: Record<string, unknown> =
     targets: ['FAT7', 'FAT5'].map((code) => ({
       text: `Improve ${code}`,
       links: [link(code)],
-      actions: [{ party: 'trainee', text: 'Rehearse routines.' }, { party: 'mentor', text: 'Observe weekly.' }],
+      actions: [
+        { party: 'trainee', text: 'Rehearse routines.' },
+        { party: 'mentor', text: 'Observe weekly.' },
+      ],
       successCriteria: 'Seen in observed lessons.',
     })),
     trainingNeeds: 'Behaviour session.',

@@ -49,12 +49,18 @@ export interface RequestOptions {
 }
 
 /** One request that never throws on an HTTP status: JSON bodies parsed, anything else left as text. */
-export async function call(baseUrl: string, method: string, route: string, options: RequestOptions = {}): Promise<Reply> {
+export async function call(
+  baseUrl: string,
+  method: string,
+  route: string,
+  options: RequestOptions = {},
+): Promise<Reply> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined = options.rawBody;
   if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+  if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+    headers['content-type'] = 'application/json';
   const response = await fetch(`${baseUrl}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
   const text = await response.text();
   let parsed: unknown;
@@ -84,24 +90,40 @@ export async function startTestServer(options: { readonly mode?: 'local' | 'tena
   const emulator = await startProvisionedEmulator();
   const keyDir = await mkdtemp(path.join(tmpdir(), 'trellis-server-test-'));
   const keys = await loadOrCreateDevKeys(keyDir);
-  const stored = JSON.parse(await readFile(path.join(keyDir, 'dev-signing-key.json'), 'utf8')) as { privateJwk: Record<string, unknown> };
+  const stored = JSON.parse(await readFile(path.join(keyDir, 'dev-signing-key.json'), 'utf8')) as {
+    privateJwk: Record<string, unknown>;
+  };
   const privateKey = await importJWK({ ...stored.privateJwk, alg: 'RS256' }, 'RS256');
-  const repository = new GraphCaseRepository(emulator.client, emulator.site, { roleSides: roleSidesOf(SEED_PROCEDURES) });
+  const repository = new GraphCaseRepository(emulator.client, emulator.site, {
+    roleSides: roleSidesOf(SEED_PROCEDURES),
+  });
   const logger = memoryLogger();
   const state = { now: londonInstantAt(TODAY, 10, 0) };
-  const verifyToken = createTokenVerifier({ keys: keys.jwks, tenantId: keys.tenantId, audiences: [keys.audience], programmes: { from: 'claim' }, now: () => state.now });
+  const verifyToken = createTokenVerifier({
+    keys: keys.jwks,
+    tenantId: keys.tenantId,
+    audiences: [keys.audience],
+    programmes: { from: 'claim' },
+    now: () => state.now,
+  });
   const mode = options.mode ?? 'local';
   const app = createApp({
     repository,
     procedures: SEED_PROCEDURES,
     clock: () => state.now,
     verifyToken,
-    config: { mode, publicUrl: 'http://localhost', ...(mode === 'local' ? { graph: { baseUrl: emulator.emulator.baseUrl, siteId: emulator.emulator.siteId } } : {}) },
+    config: {
+      mode,
+      publicUrl: 'http://localhost',
+      ...(mode === 'local' ? { graph: { baseUrl: emulator.emulator.baseUrl, siteId: emulator.emulator.siteId } } : {}),
+    },
     logger,
     directory: new GraphPeopleDirectory(emulator.client),
   });
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => { resolve(s); });
+    const s = app.listen(0, '127.0.0.1', () => {
+      resolve(s);
+    });
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
@@ -117,12 +139,23 @@ export async function startTestServer(options: { readonly mode?: 'local' | 'tena
       state.now = value;
     },
     tokenFor: (identity) =>
-      keys.sign({ upn: identity.upn, name: identity.name ?? identity.upn, roles: identity.roles ?? [], ...(identity.programmes ? { programmes: identity.programmes } : {}) }, state.now),
-    signRaw: (payload, header = {}) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: keys.kid, ...header }).sign(privateKey),
+      keys.sign(
+        {
+          upn: identity.upn,
+          name: identity.name ?? identity.upn,
+          roles: identity.roles ?? [],
+          ...(identity.programmes ? { programmes: identity.programmes } : {}),
+        },
+        state.now,
+      ),
+    signRaw: (payload, header = {}) =>
+      new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: keys.kid, ...header }).sign(privateKey),
     request: (method, route, opts = {}) => call(url, method, route, opts),
     async close() {
       await new Promise<void>((resolve) => {
-        server.close(() => { resolve(); });
+        server.close(() => {
+          resolve();
+        });
         server.closeAllConnections();
       });
       await emulator.close();
@@ -144,12 +177,24 @@ export const person = (role: string, name: string, id: string): Person => ({ rol
 /** Stores a case opened (and then driven) through the real domain commands, as of TODAY. */
 export async function seedCase(
   server: TestServer,
-  options: { readonly caseId: string; readonly procedureId?: string; readonly input: OpenCaseInput; readonly steps?: readonly ((state: CaseState, ctx: (actor: Actor) => CommandContext) => CommandResult)[] },
+  options: {
+    readonly caseId: string;
+    readonly procedureId?: string;
+    readonly input: OpenCaseInput;
+    readonly steps?: readonly ((state: CaseState, ctx: (actor: Actor) => CommandContext) => CommandResult)[];
+  },
 ): Promise<StoredCase> {
   const proc = procedure(options.procedureId ?? 'bcu-rapid-improvement-targets');
-  const ctx = (actor: Actor): CommandContext => ({ procedure: proc, calendar: calendarFor(proc), now: server.now, actor });
+  const ctx = (actor: Actor): CommandContext => ({
+    procedure: proc,
+    calendar: calendarFor(proc),
+    now: server.now,
+    actor,
+  });
   const courseTeam: Actor = { id: 'seed.course.team@provider.example', name: 'Seed', appRoles: ['course_team'] };
-  let stored = await server.repository.create(openCase(ctx(courseTeam), { caseId: options.caseId, previousCases: 0 }, options.input));
+  let stored = await server.repository.create(
+    openCase(ctx(courseTeam), { caseId: options.caseId, previousCases: 0 }, options.input),
+  );
   for (const step of options.steps ?? []) stored = await server.repository.append(stored, step(stored.state, ctx));
   return stored;
 }

@@ -31,7 +31,9 @@ describe('security headers', () => {
   });
 
   it('answers a CORS preflight without allowing the other origin', async () => {
-    const reply = await server.request('OPTIONS', '/api/cases', { headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const reply = await server.request('OPTIONS', '/api/cases', {
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(reply.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -52,8 +54,17 @@ describe('tenant mode', () => {
   });
 
   it('has no /dev routes at all', async () => {
-    for (const [method, route] of [['GET', '/dev/personas'], ['POST', '/dev/sign-in'], ['GET', '/dev/sign-in'], ['GET', '/dev/outbox'], ['POST', '/dev/clock'], ['GET', '/dev/clock']] as const) {
-      const reply = await server.request(method, route, { body: method === 'POST' ? { upn: identities.admin.upn, now: '2027-01-01' } : undefined });
+    for (const [method, route] of [
+      ['GET', '/dev/personas'],
+      ['POST', '/dev/sign-in'],
+      ['GET', '/dev/sign-in'],
+      ['GET', '/dev/outbox'],
+      ['POST', '/dev/clock'],
+      ['GET', '/dev/clock'],
+    ] as const) {
+      const reply = await server.request(method, route, {
+        body: method === 'POST' ? { upn: identities.admin.upn, now: '2027-01-01' } : undefined,
+      });
       expect(reply.status, route).toBe(404);
       expect(reply.body.code).toBe('not_found');
     }

@@ -21,9 +21,7 @@ beforeAll(async () => {
   await seedCase(server, {
     caseId: 'target',
     input: caseInput('A'),
-    steps: [
-      (state, ctx) => editPlan(ctx(actor), state, editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04') })),
-    ],
+    steps: [(state, ctx) => editPlan(ctx(actor), state, editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04') }))],
   });
 }, 60_000);
 
@@ -43,32 +41,45 @@ async function versionOf(): Promise<number> {
 }
 
 describe('hostile input on every write route', () => {
-  it.each(CASE_COMMAND_ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))('%s never answers 5xx and never half-writes', async (_name, route) => {
-    const path = `/api/cases/target${route.path.replace(':panelId', 'placement_review_panel')}`;
-    const fields = fieldsOf(route.command);
-    const body = fc.oneof(
-      anyJson,
-      fields.length > 0 ? fc.dictionary(fc.constantFrom(...fields, 'extra'), anyJson, { maxKeys: fields.length + 1 }) : fc.constant({}),
-    );
-    await fc.assert(
-      fc.asyncProperty(body, async (value) => {
-        const before = await versionOf();
-        const reply = await server.request(route.method.toUpperCase(), path, { token, body: value, headers: { 'if-match': `"v${before}"` } });
-        expect(reply.status).toBeLessThan(500);
-        expect(reply.headers.get('content-type') ?? '').toMatch(reply.status >= 400 ? /problem\+json/ : /json/);
-        const after = await versionOf();
-        if (reply.status >= 400) expect(after).toBe(before);
-      }),
-      { numRuns: 12 },
-    );
-  });
+  it.each(CASE_COMMAND_ROUTES.map((r) => [`${r.method.toUpperCase()} ${r.path}`, r] as const))(
+    '%s never answers 5xx and never half-writes',
+    async (_name, route) => {
+      const path = `/api/cases/target${route.path.replace(':panelId', 'placement_review_panel')}`;
+      const fields = fieldsOf(route.command);
+      const body = fc.oneof(
+        anyJson,
+        fields.length > 0
+          ? fc.dictionary(fc.constantFrom(...fields, 'extra'), anyJson, { maxKeys: fields.length + 1 })
+          : fc.constant({}),
+      );
+      await fc.assert(
+        fc.asyncProperty(body, async (value) => {
+          const before = await versionOf();
+          const reply = await server.request(route.method.toUpperCase(), path, {
+            token,
+            body: value,
+            headers: { 'if-match': `"v${before}"` },
+          });
+          expect(reply.status).toBeLessThan(500);
+          expect(reply.headers.get('content-type') ?? '').toMatch(reply.status >= 400 ? /problem\+json/ : /json/);
+          const after = await versionOf();
+          if (reply.status >= 400) expect(after).toBe(before);
+        }),
+        { numRuns: 12 },
+      );
+    },
+  );
 
   it('refuses bodies over the limit with 413 on every write route', async () => {
     const before = await versionOf();
     const huge = JSON.stringify({ text: 'x'.repeat(257 * 1024) });
     for (const route of CASE_COMMAND_ROUTES) {
       const path = `/api/cases/target${route.path.replace(':panelId', 'placement_review_panel')}`;
-      const reply = await server.request(route.method.toUpperCase(), path, { token, rawBody: huge, headers: { 'if-match': `"v${before}"` } });
+      const reply = await server.request(route.method.toUpperCase(), path, {
+        token,
+        rawBody: huge,
+        headers: { 'if-match': `"v${before}"` },
+      });
       expect(reply.status).toBe(413);
     }
     expect(await versionOf()).toBe(before);
@@ -77,7 +88,11 @@ describe('hostile input on every write route', () => {
   it('never answers 5xx to random strings as bodies, headers or ids', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 200 }), fc.string({ maxLength: 40 }), async (raw, id) => {
-        const reply = await server.request('POST', `/api/cases/${encodeURIComponent(id)}/reviews`, { token, rawBody: raw, headers: { 'if-match': raw.slice(0, 30).replace(/[^\x20-\x7e]/g, '') || '"v1"' } });
+        const reply = await server.request('POST', `/api/cases/${encodeURIComponent(id)}/reviews`, {
+          token,
+          rawBody: raw,
+          headers: { 'if-match': raw.slice(0, 30).replace(/[^\x20-\x7e]/g, '') || '"v1"' },
+        });
         expect(reply.status).toBeLessThan(500);
         const open = await server.request('POST', '/api/cases', { token, rawBody: raw });
         expect(open.status).toBeLessThan(500);
@@ -88,10 +103,16 @@ describe('hostile input on every write route', () => {
 
   it('never answers 5xx to random case-opening objects', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom('procedureId', 'reference', 'reasons', 'people', 'placement', 'stageId', 'reinitiation', 'x'), anyJson), async (value) => {
-        const reply = await server.request('POST', '/api/cases', { token, body: value });
-        expect(reply.status).toBeLessThan(500);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(
+          fc.constantFrom('procedureId', 'reference', 'reasons', 'people', 'placement', 'stageId', 'reinitiation', 'x'),
+          anyJson,
+        ),
+        async (value) => {
+          const reply = await server.request('POST', '/api/cases', { token, body: value });
+          expect(reply.status).toBeLessThan(500);
+        },
+      ),
       { numRuns: 40 },
     );
     expect(server.logger.lines.filter((l) => l.level === 'error')).toEqual([]);

@@ -52,19 +52,34 @@ afterAll(async () => {
 describe('local mode', () => {
   it('reports health with where the emulator is', async () => {
     const reply = await call('GET', '/api/health');
-    expect(reply.body).toEqual({ status: 'ok', mode: 'local', graph: { baseUrl: local.emulator.baseUrl, siteId: local.emulator.siteId } });
+    expect(reply.body).toEqual({
+      status: 'ok',
+      mode: 'local',
+      graph: { baseUrl: local.emulator.baseUrl, siteId: local.emulator.siteId },
+    });
   });
 
   it('loads demo data for all five procedures covering every status', async () => {
     expect(local.demo?.failures).toEqual([]);
     const admin = await signIn('trellis.admin@trellis.example');
     const list = await call('GET', '/api/cases?limit=500', { token: admin });
-    const items = list.body.items as { procedureId: string; status: string; paused: boolean; nextReviewDate?: string; stageId: string }[];
+    const items = list.body.items as {
+      procedureId: string;
+      status: string;
+      paused: boolean;
+      nextReviewDate?: string;
+      stageId: string;
+    }[];
     expect(new Set(items.map((c) => c.procedureId)).size).toBe(5);
     const statuses = new Set(items.map((c) => c.status));
-    for (const status of ['planning', 'awaiting_signatures', 'active', 'awaiting_decision', 'closed']) expect(statuses).toContain(status);
+    for (const status of ['planning', 'awaiting_signatures', 'active', 'awaiting_decision', 'closed'])
+      expect(statuses).toContain(status);
     const today = '2026-11-23';
-    expect(items.some((c) => c.nextReviewDate !== undefined && c.nextReviewDate >= today && c.nextReviewDate <= '2026-11-29')).toBe(true);
+    expect(
+      items.some(
+        (c) => c.nextReviewDate !== undefined && c.nextReviewDate >= today && c.nextReviewDate <= '2026-11-29',
+      ),
+    ).toBe(true);
     expect(items.some((c) => c.nextReviewDate !== undefined && c.nextReviewDate < today)).toBe(true);
     expect(items.some((c) => c.stageId === 'stage_5')).toBe(true);
     const escalated = await call('GET', '/api/cases/demo-rcttp-escalated', { token: admin });
@@ -87,23 +102,35 @@ describe('local mode', () => {
   });
 
   it('shows each persona only their cases', async () => {
-    const courseLeader = await call('GET', '/api/cases?limit=500', { token: await signIn('mark.whitfield@bcu.example') });
-    expect(courseLeader.body.items.every((c: { procedureId: string }) => c.procedureId === 'bcu-rapid-improvement-targets')).toBe(true);
+    const courseLeader = await call('GET', '/api/cases?limit=500', {
+      token: await signIn('mark.whitfield@bcu.example'),
+    });
+    expect(
+      courseLeader.body.items.every((c: { procedureId: string }) => c.procedureId === 'bcu-rapid-improvement-targets'),
+    ).toBe(true);
     expect(courseLeader.body.total).toBe(7);
     const tutor = await call('GET', '/api/cases?limit=500', { token: await signIn('helen.okafor@bcu.example') });
     expect(tutor.body.total).toBeGreaterThan(0);
     expect(tutor.body.total).toBeLessThan(7);
-    const trainee = await call('GET', '/api/cases?limit=500', { token: await signIn('joshua.king@trainee.mid-essex-itt.example') });
+    const trainee = await call('GET', '/api/cases?limit=500', {
+      token: await signIn('joshua.king@trainee.mid-essex-itt.example'),
+    });
     expect(trainee.body.items.map((c: { traineeName: string }) => c.traineeName)).toEqual(['Joshua King']);
-    const other = await call('GET', '/api/cases/demo-bcu-at-panel', { token: await signIn('joshua.king@trainee.mid-essex-itt.example') });
+    const other = await call('GET', '/api/cases/demo-bcu-at-panel', {
+      token: await signIn('joshua.king@trainee.mid-essex-itt.example'),
+    });
     expect(other.status).toBe(404);
   });
 
   it('hides panel deliberations from the trainee', async () => {
-    const staff = await call('GET', '/api/cases/demo-rcttp-exceptional-circumstances-panel', { token: await signIn('stephen.clarke@rcttp.example') });
+    const staff = await call('GET', '/api/cases/demo-rcttp-exceptional-circumstances-panel', {
+      token: await signIn('stephen.clarke@rcttp.example'),
+    });
     expect(staff.body.panels[0].members.length).toBeGreaterThan(0);
     const traineeUpn = staff.body.people.find((p: { role: string }) => p.role === 'trainee').id as string;
-    const mine = await call('GET', '/api/cases/demo-rcttp-exceptional-circumstances-panel', { token: await signIn(traineeUpn) });
+    const mine = await call('GET', '/api/cases/demo-rcttp-exceptional-circumstances-panel', {
+      token: await signIn(traineeUpn),
+    });
     expect(mine.body.view).toBe('trainee');
     expect(mine.body.panels[0].members).toEqual([]);
     expect(mine.text).not.toContain('occupational health');
@@ -125,7 +152,13 @@ describe('local mode', () => {
 
   it('shows the outbox as JSON and as a page', async () => {
     const json = await call('GET', '/dev/outbox');
-    expect(Object.keys(json.body).sort()).toEqual(['activityNotifications', 'channelMessages', 'events', 'installs', 'mails']);
+    expect(Object.keys(json.body).sort()).toEqual([
+      'activityNotifications',
+      'channelMessages',
+      'events',
+      'installs',
+      'mails',
+    ]);
     const html = await call('GET', '/dev/outbox', { accept: 'text/html' });
     expect(html.text).toContain('<h1>Outbox</h1>');
   });

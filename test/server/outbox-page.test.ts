@@ -20,7 +20,13 @@ const today = parseLocalDate('2026-11-23');
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-outbox-'));
-  local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, realNow: () => londonInstantAt(today, 10, 0) });
+  local = await startLocalMode({
+    dataDir,
+    port: 0,
+    durability: 'none',
+    logger: silentLogger,
+    realNow: () => londonInstantAt(today, 10, 0),
+  });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -39,14 +45,31 @@ describe('dev outbox page', () => {
     if (!summary) throw new Error('no demo case');
     const stored = await local.repository.find(summary.id);
     if (!stored) throw new Error('case');
-    const hostile = { ...stored.state, people: stored.state.people.map((p) => (p.role === 'trainee' ? { ...p, name: '<img src=x onerror=alert(1)> **Bold** [x](https://evil.example)' } : p)) };
+    const hostile = {
+      ...stored.state,
+      people: stored.state.people.map((p) =>
+        p.role === 'trainee' ? { ...p, name: '<img src=x onerror=alert(1)> **Bold** [x](https://evil.example)' } : p,
+      ),
+    };
     const card = buildCaseSummaryCard(
-      caseSummaryView({ procedure: getProcedure(stored.state.procedureId), state: hostile, today, links: { appId: 'app', tabEntityId: 'cases', publicUrl: local.url } }),
+      caseSummaryView({
+        procedure: getProcedure(stored.state.procedureId),
+        state: hostile,
+        today,
+        links: { appId: 'app', tabEntityId: 'cases', publicUrl: local.url },
+      }),
     );
-    const client = createGraphClient({ kind: 'custom', baseUrl: local.emulator.baseUrl, caCertPem: local.emulator.caCertPem, token: EMULATOR_DELEGATED_TOKEN });
+    const client = createGraphClient({
+      kind: 'custom',
+      baseUrl: local.emulator.baseUrl,
+      caCertPem: local.emulator.caCertPem,
+      token: EMULATOR_DELEGATED_TOKEN,
+    });
     await client.api('/teams/course-team/channels/cases/messages').post({
       body: { contentType: 'html', content: '<attachment id="card1"></attachment>' },
-      attachments: [{ id: 'card1', contentType: 'application/vnd.microsoft.card.adaptive', content: JSON.stringify(card) }],
+      attachments: [
+        { id: 'card1', contentType: 'application/vnd.microsoft.card.adaptive', content: JSON.stringify(card) },
+      ],
     });
 
     const page = await browser.newPage();
@@ -55,7 +78,11 @@ describe('dev outbox page', () => {
       alerts.push(dialog.message());
       void dialog.dismiss();
     });
-    await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' || new URL(route.request().url()).hostname === 'localhost' ? route.continue() : route.abort()));
+    await page.route('**/*', (route) =>
+      new URL(route.request().url()).hostname === '127.0.0.1' || new URL(route.request().url()).hostname === 'localhost'
+        ? route.continue()
+        : route.abort(),
+    );
     await page.goto(`${local.url}/dev/outbox`);
     const rendered = page.locator('.card-host .ac-adaptiveCard');
     await rendered.first().waitFor();

@@ -19,12 +19,32 @@ let server: TestServer;
 let courseTeam: string;
 
 const DIRECTORY = [
-  { displayName: 'Jo Bloggs', userPrincipalName: 'Jo.Bloggs@Provider.ac.uk', mail: 'Jo.Bloggs@Provider.ac.uk', jobTitle: 'Mentor' },
-  { displayName: 'Joanna Price', userPrincipalName: 'jprice@provider.ac.uk', mail: 'joanna.price@provider.ac.uk', jobTitle: 'Course leader' },
+  {
+    displayName: 'Jo Bloggs',
+    userPrincipalName: 'Jo.Bloggs@Provider.ac.uk',
+    mail: 'Jo.Bloggs@Provider.ac.uk',
+    jobTitle: 'Mentor',
+  },
+  {
+    displayName: 'Joanna Price',
+    userPrincipalName: 'jprice@provider.ac.uk',
+    mail: 'joanna.price@provider.ac.uk',
+    jobTitle: 'Course leader',
+  },
   { displayName: 'Amy Jones', userPrincipalName: 'amy.jones@trainees.example', mail: null, jobTitle: null },
-  { displayName: "Siobhan O'Neill", userPrincipalName: 'soneill@oakfield.example', mail: 'siobhan.oneill@oakfield.example', jobTitle: 'Class teacher/mentor' },
+  {
+    displayName: "Siobhan O'Neill",
+    userPrincipalName: 'soneill@oakfield.example',
+    mail: 'siobhan.oneill@oakfield.example',
+    jobTitle: 'Class teacher/mentor',
+  },
   // Fourteen Sams: more than one answer holds.
-  ...Array.from({ length: 14 }, (_, i) => ({ displayName: `Sam ${String.fromCharCode(90 - i)}ardley`, userPrincipalName: `sam.${String(i)}@school.example`, mail: null, jobTitle: 'Teaching assistant' })),
+  ...Array.from({ length: 14 }, (_, i) => ({
+    displayName: `Sam ${String.fromCharCode(90 - i)}ardley`,
+    userPrincipalName: `sam.${String(i)}@school.example`,
+    mail: null,
+    jobTitle: 'Teaching assistant',
+  })),
 ];
 
 async function people(token: string | undefined, query: string): Promise<Reply> {
@@ -70,11 +90,18 @@ describe('GET /api/people', () => {
       people: [
         { upn: 'amy.jones@trainees.example', name: 'Amy Jones', email: 'amy.jones@trainees.example', jobTitle: null },
         { upn: 'jo.bloggs@provider.ac.uk', name: 'Jo Bloggs', email: 'jo.bloggs@provider.ac.uk', jobTitle: 'Mentor' },
-        { upn: 'jprice@provider.ac.uk', name: 'Joanna Price', email: 'joanna.price@provider.ac.uk', jobTitle: 'Course leader' },
+        {
+          upn: 'jprice@provider.ac.uk',
+          name: 'Joanna Price',
+          email: 'joanna.price@provider.ac.uk',
+          jobTitle: 'Course leader',
+        },
       ],
     });
     // By mail address too, and trimmed.
-    const byMail = (await people(courseTeam, `?search=${encodeURIComponent('  joanna.pr ')}`)).body.people as { name: string }[];
+    const byMail = (await people(courseTeam, `?search=${encodeURIComponent('  joanna.pr ')}`)).body.people as {
+      name: string;
+    }[];
     expect(byMail.map((p) => p.name)).toEqual(['Joanna Price']);
     expect((await people(courseTeam, '?search=nobody')).body).toEqual({ people: [] });
   });
@@ -91,7 +118,14 @@ describe('GET /api/people', () => {
     for (const text of ["O'Neill", 'o’neill', 'oneill', "Siobhan O'N"]) {
       const reply = await people(courseTeam, `?search=${encodeURIComponent(text)}`);
       expect(reply.status, text).toBe(200);
-      expect(reply.body.people, text).toEqual([{ upn: 'soneill@oakfield.example', name: "Siobhan O'Neill", email: 'siobhan.oneill@oakfield.example', jobTitle: 'Class teacher/mentor' }]);
+      expect(reply.body.people, text).toEqual([
+        {
+          upn: 'soneill@oakfield.example',
+          name: "Siobhan O'Neill",
+          email: 'siobhan.oneill@oakfield.example',
+          jobTitle: 'Class teacher/mentor',
+        },
+      ]);
     }
   });
 
@@ -113,7 +147,10 @@ describe('GET /api/people', () => {
       expect(reply.status, `${text}: ${reply.text}`).toBe(200);
       const found = reply.body.people as { upn: string }[];
       // Every word of the text must start a word of the name: none of these widens the search to "jo".
-      expect(found.map((p) => p.upn), text).toEqual([]);
+      expect(
+        found.map((p) => p.upn),
+        text,
+      ).toEqual([]);
     }
     // Control and formatting characters are dropped: what is left is searched.
     const invisible = await people(courseTeam, `?search=${encodeURIComponent('\u0000\u202ejo\u0007')}`);
@@ -122,10 +159,20 @@ describe('GET /api/people', () => {
   });
 
   it('400 with a sentence for text that is missing, too short or too long once trimmed, repeated, or with unknown options', async () => {
-    for (const query of ['', '?search=', '?search=j', `?search=${encodeURIComponent('   j   ')}`, `?search=${'x'.repeat(101)}`, '?search=jo&search=bl', '?search=jo&limit=50']) {
+    for (const query of [
+      '',
+      '?search=',
+      '?search=j',
+      `?search=${encodeURIComponent('   j   ')}`,
+      `?search=${'x'.repeat(101)}`,
+      '?search=jo&search=bl',
+      '?search=jo&limit=50',
+    ]) {
       expectProblem(await people(courseTeam, query), 400, 'invalid_request');
     }
-    expect((await people(courseTeam, '?search=j')).body.detail).toBe('The request is not valid: search needs at least 2 characters.');
+    expect((await people(courseTeam, '?search=j')).body.detail).toBe(
+      'The request is not valid: search needs at least 2 characters.',
+    );
     expect((await people(courseTeam, '')).body.detail).toMatch(/search is missing/);
     // 100 characters once trimmed is fine.
     expect((await people(courseTeam, `?search=${encodeURIComponent(` ${'x'.repeat(100)} `)}`)).status).toBe(200);
@@ -137,7 +184,14 @@ describe('GET /api/people', () => {
     // The refusal comes before the input is looked at.
     expectProblem(await people(await server.tokenFor(identities.traineeA), '?search=j'), 403, 'forbidden');
     // Course team whose role covers no programme: no case they could open as course team.
-    expectProblem(await people(await server.tokenFor({ upn: 'no.programmes@uni.example', roles: ['CourseTeam'], programmes: [] }), '?search=jo'), 403, 'forbidden');
+    expectProblem(
+      await people(
+        await server.tokenFor({ upn: 'no.programmes@uni.example', roles: ['CourseTeam'], programmes: [] }),
+        '?search=jo',
+      ),
+      403,
+      'forbidden',
+    );
     // Named mentors (school guests, often) and tutors raise concerns from Teams, not the directory.
     expectProblem(await people(await server.tokenFor(identities.mentorA), '?search=jo'), 403, 'forbidden');
     expectProblem(await people(await server.tokenFor(identities.tutorA), '?search=jo'), 403, 'forbidden');
@@ -151,7 +205,18 @@ describe('GET /api/people', () => {
 
   it('503 with Retry-After while Graph throttles or is down, then answers again', async () => {
     for (const status of [429, 503] as const) {
-      server.emulator.emulator.setFaults({ rules: [{ name: `directory-${String(status)}`, kind: 'fail', status, retryAfterSeconds: 120, method: 'GET', path: '/users' }] });
+      server.emulator.emulator.setFaults({
+        rules: [
+          {
+            name: `directory-${String(status)}`,
+            kind: 'fail',
+            status,
+            retryAfterSeconds: 120,
+            method: 'GET',
+            path: '/users',
+          },
+        ],
+      });
       const reply = await people(courseTeam, '?search=jo');
       expectProblem(reply, 503, 'service_unavailable');
       expect(reply.headers.get('retry-after')).toBe('120');
@@ -161,10 +226,21 @@ describe('GET /api/people', () => {
   });
 
   it('is in the OpenAPI document with its query parameter', async () => {
-    const document = (await server.request('GET', '/api/openapi.json')).body as { paths: Record<string, { get: { parameters: unknown[]; responses: Record<string, unknown> } }> };
+    const document = (await server.request('GET', '/api/openapi.json')).body as {
+      paths: Record<string, { get: { parameters: unknown[]; responses: Record<string, unknown> } }>;
+    };
     const operation = document.paths['/api/people']?.get;
-    expect(operation?.parameters).toEqual([expect.objectContaining({ name: 'search', in: 'query', required: true, schema: expect.objectContaining({ minLength: 2, maxLength: 100 }) as unknown })]);
-    expect(Object.keys(operation?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '401', '403', '503']));
+    expect(operation?.parameters).toEqual([
+      expect.objectContaining({
+        name: 'search',
+        in: 'query',
+        required: true,
+        schema: expect.objectContaining({ minLength: 2, maxLength: 100 }) as unknown,
+      }),
+    ]);
+    expect(Object.keys(operation?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '400', '401', '403', '503']),
+    );
   });
 });
 
@@ -185,25 +261,43 @@ describe('local mode’s directory', () => {
       const found = await call(local.url, 'GET', '/api/people?search=siobhan', { token });
       expect(found.status, found.text).toBe(200);
       expect(found.body.people).toEqual([
-        { upn: 'siobhan.kelly@bcu.example', name: 'Siobhan Kelly', email: 'siobhan.kelly@bcu.example', jobTitle: expect.any(String) as unknown },
-        { upn: 'soneill@oakfield-primary.example', name: "Siobhan O'Neill", email: 'siobhan.oneill@oakfield-primary.example', jobTitle: 'Class teacher/mentor' },
+        {
+          upn: 'siobhan.kelly@bcu.example',
+          name: 'Siobhan Kelly',
+          email: 'siobhan.kelly@bcu.example',
+          jobTitle: expect.any(String) as unknown,
+        },
+        {
+          upn: 'soneill@oakfield-primary.example',
+          name: "Siobhan O'Neill",
+          email: 'siobhan.oneill@oakfield-primary.example',
+          jobTitle: 'Class teacher/mentor',
+        },
       ]);
       const noMail = DIRECTORY_EXTRAS.find((p) => p.mail === null);
       if (!noMail) throw new Error('no extra without mail');
       // Someone without a mailbox: found by name, reached at their sign-in name.
-      const withoutMail = await call(local.url, 'GET', `/api/people?search=${encodeURIComponent(noMail.name)}`, { token });
+      const withoutMail = await call(local.url, 'GET', `/api/people?search=${encodeURIComponent(noMail.name)}`, {
+        token,
+      });
       expect(withoutMail.body.people).toEqual([expect.objectContaining({ upn: noMail.upn, email: noMail.upn })]);
       // A trainee may open no case: 403, in local mode too.
       const trainee = await call(local.url, 'POST', '/dev/sign-in', { body: { upn: bcu.trainees[0]?.upn } });
-      expect((await call(local.url, 'GET', '/api/people?search=siobhan', { token: String(trainee.body.token) })).status).toBe(403);
+      expect(
+        (await call(local.url, 'GET', '/api/people?search=siobhan', { token: String(trainee.body.token) })).status,
+      ).toBe(403);
 
       await local.close();
       const again = memoryLogger();
       local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: again, realNow, schedule: false });
       try {
         expect(again.lines.filter((l) => l.message.startsWith('demo directory'))).toEqual([]);
-        const token2 = String((await call(local.url, 'POST', '/dev/sign-in', { body: { upn: bcu.courseTeam.upn } })).body.token);
-        expect((await call(local.url, 'GET', '/api/people?search=siobhan', { token: token2 })).body.people).toHaveLength(2);
+        const token2 = String(
+          (await call(local.url, 'POST', '/dev/sign-in', { body: { upn: bcu.courseTeam.upn } })).body.token,
+        );
+        expect(
+          (await call(local.url, 'GET', '/api/people?search=siobhan', { token: token2 })).body.people,
+        ).toHaveLength(2);
       } finally {
         await local.close();
       }

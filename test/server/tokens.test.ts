@@ -49,7 +49,13 @@ describe('token validation', () => {
   });
 
   it('also accepts the v1 issuer form (sts.windows.net) for the tenant', async () => {
-    const token = await server.signRaw(claims({ iss: `https://sts.windows.net/${server.keys.tenantId}/`, preferred_username: undefined, upn: identities.admin.upn }));
+    const token = await server.signRaw(
+      claims({
+        iss: `https://sts.windows.net/${server.keys.tenantId}/`,
+        preferred_username: undefined,
+        upn: identities.admin.upn,
+      }),
+    );
     expect((await server.request('GET', '/api/cases/case-a', { token })).status).toBe(200);
   });
 
@@ -57,7 +63,10 @@ describe('token validation', () => {
     ['expired', () => claims({ exp: Math.floor(server.now.getTime() / 1000) - 3600 })],
     ['not yet valid', () => claims({ nbf: Math.floor(server.now.getTime() / 1000) + 3600 })],
     ['wrong audience', () => claims({ aud: 'api://someone-else' })],
-    ['wrong issuer', () => claims({ iss: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0' })],
+    [
+      'wrong issuer',
+      () => claims({ iss: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0' }),
+    ],
     ['wrong tenant', () => claims({ tid: '11111111-1111-1111-1111-111111111111' })],
     ['no tenant', () => claims({ tid: undefined })],
     ['no name', () => claims({ preferred_username: undefined })],
@@ -86,7 +95,9 @@ describe('token validation', () => {
 
   it('rejects a token signed by another key with our kid', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const token = await new SignJWT(claims()).setProtectedHeader({ alg: 'RS256', kid: server.keys.kid }).sign(privateKey);
+    const token = await new SignJWT(claims())
+      .setProtectedHeader({ alg: 'RS256', kid: server.keys.kid })
+      .sign(privateKey);
     await expectRejected(token);
   });
 
@@ -99,7 +110,9 @@ describe('token validation', () => {
   });
 
   it('ignores app roles it does not know', async () => {
-    const token = await server.signRaw(claims({ roles: ['GlobalAdministrator'], preferred_username: 'nobody@uni.example' }));
+    const token = await server.signRaw(
+      claims({ roles: ['GlobalAdministrator'], preferred_username: 'nobody@uni.example' }),
+    );
     expect((await server.request('GET', '/api/cases/case-a', { token })).status).toBe(404);
   });
 });

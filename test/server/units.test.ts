@@ -23,7 +23,14 @@ describe('escapeHtml', () => {
   it.each(HOSTILE)('escapes %s', (text) => {
     const out = escapeHtml(text);
     expect(out).not.toMatch(/[<>"']/);
-    expect(out.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&')).toBe(text);
+    expect(
+      out
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&'),
+    ).toBe(text);
   });
 
   it('never lets a markup character through, for any string', () => {
@@ -53,12 +60,19 @@ describe('dev pages escape what they show', () => {
           toRecipients: [HOSTILE[1] ?? ''],
           ccRecipients: [],
           bccRecipients: [],
-          attachments: [{ name: 'form.pdf', contentType: 'application/pdf', size: 2048, contentBytes: 'JVBERi0=', isInline: false }],
+          attachments: [
+            { name: 'form.pdf', contentType: 'application/pdf', size: 2048, contentBytes: 'JVBERi0=', isInline: false },
+          ],
           internetMessageHeaders: [],
           message: {},
         },
       ],
-      events: [{ mailbox: 'tutor@x', event: { subject: HOSTILE[2], start: { dateTime: '2026-12-01T10:00:00', timeZone: 'UTC' } } }],
+      events: [
+        {
+          mailbox: 'tutor@x',
+          event: { subject: HOSTILE[2], start: { dateTime: '2026-12-01T10:00:00', timeZone: 'UTC' } },
+        },
+      ],
       installs: [],
       channelMessages: [],
       activityNotifications: [],
@@ -67,14 +81,28 @@ describe('dev pages escape what they show', () => {
     const page = outboxPage(inspection);
     expect(page).toContain('<iframe class="mail" sandbox=""');
     expect(page).not.toContain('<script>steal()');
-    expect(page).toContain('srcdoc="&lt;p&gt;Hello&lt;/p&gt;&lt;script&gt;steal()&lt;/script&gt;&quot; onload=&quot;x"');
+    expect(page).toContain(
+      'srcdoc="&lt;p&gt;Hello&lt;/p&gt;&lt;script&gt;steal()&lt;/script&gt;&quot; onload=&quot;x"',
+    );
     expect(page).not.toContain('<script>alert(1)');
     expect(page).not.toContain("' onmouseover='");
     expect(page).toContain('/dev/outbox/mails/m1/attachments/0');
   });
 
   it('renders personas escaped', () => {
-    const page = signInPage([{ upn: 'a@b.example', name: HOSTILE[0] ?? '', provider: HOSTILE[1] ?? '', title: 'T', roles: [], programmes: [] }], '2026-11-23');
+    const page = signInPage(
+      [
+        {
+          upn: 'a@b.example',
+          name: HOSTILE[0] ?? '',
+          provider: HOSTILE[1] ?? '',
+          title: 'T',
+          roles: [],
+          programmes: [],
+        },
+      ],
+      '2026-11-23',
+    );
     expect(page).not.toContain('<script>alert');
     expect(page).not.toContain('<img');
   });
@@ -90,8 +118,16 @@ describe('server configuration', () => {
   };
 
   it('is local mode with no GRAPH_* variables', () => {
-    expect(serverConfigFromEnv({})).toEqual({ mode: 'local', port: 3978, dataDir: '.trellis-data', publicUrl: 'http://localhost:3978' });
-    expect(serverConfigFromEnv({ PORT: '4000', TRELLIS_DATA_DIR: '/tmp/x' })).toMatchObject({ port: 4000, dataDir: '/tmp/x' });
+    expect(serverConfigFromEnv({})).toEqual({
+      mode: 'local',
+      port: 3978,
+      dataDir: '.trellis-data',
+      publicUrl: 'http://localhost:3978',
+    });
+    expect(serverConfigFromEnv({ PORT: '4000', TRELLIS_DATA_DIR: '/tmp/x' })).toMatchObject({
+      port: 4000,
+      dataDir: '/tmp/x',
+    });
   });
 
   it('is tenant mode with them, defaulting the token settings from the Graph app', () => {
@@ -99,30 +135,58 @@ describe('server configuration', () => {
     expect(config).toMatchObject({
       mode: 'tenant',
       publicUrl: 'https://trellis.contoso.example',
-      auth: { tenantId: tenant.GRAPH_TENANT_ID, clientId: tenant.GRAPH_CLIENT_ID, audiences: [`api://trellis.contoso.example/${tenant.GRAPH_CLIENT_ID}`, `api://${tenant.GRAPH_CLIENT_ID}`, tenant.GRAPH_CLIENT_ID] },
+      auth: {
+        tenantId: tenant.GRAPH_TENANT_ID,
+        clientId: tenant.GRAPH_CLIENT_ID,
+        audiences: [
+          `api://trellis.contoso.example/${tenant.GRAPH_CLIENT_ID}`,
+          `api://${tenant.GRAPH_CLIENT_ID}`,
+          tenant.GRAPH_CLIENT_ID,
+        ],
+      },
       courseTeamProgrammes: 'all',
     });
     // The manifest's resource is the first audience: the tab's NAA scope is built from it.
-    expect(serverConfigFromEnv({ ...tenant, ENTRA_AUDIENCE: 'api://custom/x' })).toMatchObject({ auth: { audiences: ['api://custom/x', tenant.GRAPH_CLIENT_ID] } });
-    expect(serverConfigFromEnv({ ...tenant, TRELLIS_COURSE_TEAM_PROGRAMMES: 'PGCE Primary; PGCE Secondary' })).toMatchObject({ courseTeamProgrammes: ['PGCE Primary', 'PGCE Secondary'] });
+    expect(serverConfigFromEnv({ ...tenant, ENTRA_AUDIENCE: 'api://custom/x' })).toMatchObject({
+      auth: { audiences: ['api://custom/x', tenant.GRAPH_CLIENT_ID] },
+    });
+    expect(
+      serverConfigFromEnv({ ...tenant, TRELLIS_COURSE_TEAM_PROGRAMMES: 'PGCE Primary; PGCE Secondary' }),
+    ).toMatchObject({ courseTeamProgrammes: ['PGCE Primary', 'PGCE Secondary'] });
   });
 
   it('names every missing or bad value on its own line', () => {
     let error: unknown;
     try {
-      serverConfigFromEnv({ GRAPH_TENANT_ID: 'nope', PORT: 'abc', ENTRA_CLIENT_ID: 'x', PUBLIC_URL: 'http://insecure.example' });
+      serverConfigFromEnv({
+        GRAPH_TENANT_ID: 'nope',
+        PORT: 'abc',
+        ENTRA_CLIENT_ID: 'x',
+        PUBLIC_URL: 'http://insecure.example',
+      });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'GRAPH_CLIENT_ID is missing', 'GRAPH_CLIENT_SECRET is missing', 'GRAPH_SITE_ID is missing', 'GRAPH_TENANT_ID must be a GUID', 'ENTRA_TENANT_ID must be a GUID', 'ENTRA_CLIENT_ID must be a GUID', 'PUBLIC_URL must be an https']) {
+    for (const name of [
+      'PORT',
+      'GRAPH_CLIENT_ID is missing',
+      'GRAPH_CLIENT_SECRET is missing',
+      'GRAPH_SITE_ID is missing',
+      'GRAPH_TENANT_ID must be a GUID',
+      'ENTRA_TENANT_ID must be a GUID',
+      'ENTRA_CLIENT_ID must be a GUID',
+      'PUBLIC_URL must be an https',
+    ]) {
       expect(problems).toContain(name);
     }
   });
 
   it('reads .env files', () => {
-    expect(parseDotEnv('# comment\nexport A=1\nB="two words"\nC=\'x#y\'\nD=plain # trailing\n\nbad line\nE="line\\nbreak"')).toEqual({ A: '1', B: 'two words', C: 'x#y', D: 'plain', E: 'line\nbreak' });
+    expect(
+      parseDotEnv('# comment\nexport A=1\nB="two words"\nC=\'x#y\'\nD=plain # trailing\n\nbad line\nE="line\\nbreak"'),
+    ).toEqual({ A: '1', B: 'two words', C: 'x#y', D: 'plain', E: 'line\nbreak' });
   });
 });
 
@@ -135,7 +199,10 @@ describe('report CSV', () => {
       states: [],
       period: { from: undefined, to: undefined },
     });
-    const csv = reportCsv({ ...report, overdueReviewsByTutor: [{ personId: 'a@b', name: '=HYPERLINK("x"), evil', count: 1, references: [] }] });
+    const csv = reportCsv({
+      ...report,
+      overdueReviewsByTutor: [{ personId: 'a@b', name: '=HYPERLINK("x"), evil', count: 1, references: [] }],
+    });
     expect(csv).toContain(`overdue_reviews_by_tutor,a@b,"'=HYPERLINK(""x""), evil",1`);
   });
 });

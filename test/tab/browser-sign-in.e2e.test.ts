@@ -4,7 +4,13 @@ import type { Browser, Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P1 } from '../server/fixtures.js';
 import { objectIdOf, TokenRefusal, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
-import { newTabContext, startTenantTabEnvironment, TENANT_COURSE_LEAD, TENANT_TUTOR, type TenantTabEnvironment } from './tab-harness.js';
+import {
+  newTabContext,
+  startTenantTabEnvironment,
+  TENANT_COURSE_LEAD,
+  TENANT_TUTOR,
+  type TenantTabEnvironment,
+} from './tab-harness.js';
 
 /**
  * The tab in a plain browser against Trellis in tenant mode: MSAL's redirect sign-in (auth code
@@ -33,7 +39,10 @@ beforeAll(async () => {
   // The course team sees only PGCE Primary: case B (PGCE Secondary) must stay out of their dashboard.
   env = await startTenantTabEnvironment('browser-sign-in', { courseTeamProgrammes: P1 });
   ({ server, browser } = env);
-  const config = (await (await fetch(`${server.url}/api/client-config`)).json()) as { mode: string; msal?: { clientId: string; authority: string; scopes: string[] } };
+  const config = (await (await fetch(`${server.url}/api/client-config`)).json()) as {
+    mode: string;
+    msal?: { clientId: string; authority: string; scopes: string[] };
+  };
   expect(config.mode).toBe('tenant');
   expect(config.msal?.clientId).toBe(server.idp.app.clientId);
   expect(config.msal?.authority).toBe(`${ENTRA}/${server.idp.tenantId}`);
@@ -93,8 +102,10 @@ class FakeEntra {
     if (request.method() === 'GET' && url.pathname === `/${this.tenantId}/v2.0/.well-known/openid-configuration`) {
       return this.json(route, 200, this.openIdConfiguration());
     }
-    if (request.method() === 'GET' && url.pathname === `/${this.tenantId}/oauth2/v2.0/authorize`) return this.authorize(route, url.searchParams);
-    if (request.method() === 'POST' && url.pathname === `/${this.tenantId}/oauth2/v2.0/token`) return this.token(route, new URLSearchParams(request.postData() ?? ''));
+    if (request.method() === 'GET' && url.pathname === `/${this.tenantId}/oauth2/v2.0/authorize`)
+      return this.authorize(route, url.searchParams);
+    if (request.method() === 'POST' && url.pathname === `/${this.tenantId}/oauth2/v2.0/token`)
+      return this.token(route, new URLSearchParams(request.postData() ?? ''));
     this.problems.push(`unexpected request to Entra: ${where}`);
     return route.abort('blockedbyclient');
   }
@@ -134,48 +145,115 @@ class FakeEntra {
       check(query.get('client_id') === this.clientId, `client_id ${query.get('client_id') ?? '(none)'}`),
       check(redirectUri === `${this.tabOrigin}/`, `redirect_uri ${redirectUri}`),
       check(query.get('response_type') === 'code', `response_type ${query.get('response_type') ?? '(none)'}`),
-      check(query.get('code_challenge_method') === 'S256', `code_challenge_method ${query.get('code_challenge_method') ?? '(none)'}`),
-      check(/^[A-Za-z0-9_-]{43}$/.test(query.get('code_challenge') ?? ''), 'code_challenge is not a SHA-256 in base64url'),
+      check(
+        query.get('code_challenge_method') === 'S256',
+        `code_challenge_method ${query.get('code_challenge_method') ?? '(none)'}`,
+      ),
+      check(
+        /^[A-Za-z0-9_-]{43}$/.test(query.get('code_challenge') ?? ''),
+        'code_challenge is not a SHA-256 in base64url',
+      ),
       check(scopes.includes(apiScope) && scopes.includes('openid'), `scope ${query.get('scope') ?? '(none)'}`),
       check((query.get('state') ?? '') !== '', 'no state'),
       check((query.get('nonce') ?? '') !== '', 'no nonce'),
     ];
-    if (checks.includes(false)) return route.fulfill({ status: 400, contentType: 'text/plain', body: 'AADSTS900144: the request is not valid.' });
+    if (checks.includes(false))
+      return route.fulfill({ status: 400, contentType: 'text/plain', body: 'AADSTS900144: the request is not valid.' });
     const code = base64url(randomBytes(24));
-    this.codes.set(code, { user: this.user, challenge: query.get('code_challenge') ?? '', nonce: query.get('nonce') ?? '', scope: query.get('scope') ?? '', redirectUri });
-    const answer = new URLSearchParams({ code, client_info: this.clientInfo(this.user), state: query.get('state') ?? '', session_state: randomBytes(8).toString('hex') });
+    this.codes.set(code, {
+      user: this.user,
+      challenge: query.get('code_challenge') ?? '',
+      nonce: query.get('nonce') ?? '',
+      scope: query.get('scope') ?? '',
+      redirectUri,
+    });
+    const answer = new URLSearchParams({
+      code,
+      client_info: this.clientInfo(this.user),
+      state: query.get('state') ?? '',
+      session_state: randomBytes(8).toString('hex'),
+    });
     // Entra answers in the response mode MSAL asked for (a fragment unless told otherwise).
-    const location = query.get('response_mode') === 'query' ? `${redirectUri}?${answer.toString()}` : `${redirectUri}#${answer.toString()}`;
+    const location =
+      query.get('response_mode') === 'query'
+        ? `${redirectUri}?${answer.toString()}`
+        : `${redirectUri}#${answer.toString()}`;
     return route.fulfill({ status: 302, headers: { location, 'cache-control': 'no-store' } });
   }
 
   private async token(route: Route, form: URLSearchParams): Promise<void> {
     this.tokenRequests.push(form);
-    if (form.get('client_id') !== this.clientId) return this.refuse(route, 'unauthorized_client', `AADSTS700016: Application ${form.get('client_id') ?? ''} was not found.`, true);
+    if (form.get('client_id') !== this.clientId)
+      return this.refuse(
+        route,
+        'unauthorized_client',
+        `AADSTS700016: Application ${form.get('client_id') ?? ''} was not found.`,
+        true,
+      );
     const grant = form.get('grant_type');
     if (grant === 'authorization_code') {
       const code = form.get('code') ?? '';
       const issued = this.codes.get(code);
       // A code is good once.
       this.codes.delete(code);
-      if (!issued) return this.refuse(route, 'invalid_grant', 'AADSTS70008: The provided authorization code is not valid.', true);
-      if (this.redeem === 'invalid_grant') return this.refuse(route, 'invalid_grant', 'AADSTS54005: OAuth2 Authorization code was already redeemed.', false);
-      if (form.get('redirect_uri') !== issued.redirectUri) return this.refuse(route, 'invalid_grant', 'AADSTS50148: The redirect_uri does not match the authorization request.', true);
-      if (s256(form.get('code_verifier') ?? '') !== issued.challenge) return this.refuse(route, 'invalid_grant', 'AADSTS501481: The Code_Verifier does not match the code_challenge.', true);
+      if (!issued)
+        return this.refuse(route, 'invalid_grant', 'AADSTS70008: The provided authorization code is not valid.', true);
+      if (this.redeem === 'invalid_grant')
+        return this.refuse(
+          route,
+          'invalid_grant',
+          'AADSTS54005: OAuth2 Authorization code was already redeemed.',
+          false,
+        );
+      if (form.get('redirect_uri') !== issued.redirectUri)
+        return this.refuse(
+          route,
+          'invalid_grant',
+          'AADSTS50148: The redirect_uri does not match the authorization request.',
+          true,
+        );
+      if (s256(form.get('code_verifier') ?? '') !== issued.challenge)
+        return this.refuse(
+          route,
+          'invalid_grant',
+          'AADSTS501481: The Code_Verifier does not match the code_challenge.',
+          true,
+        );
       return this.issue(route, issued.user, form.get('scope') ?? issued.scope, issued.nonce);
     }
     if (grant === 'refresh_token') {
       const known = this.refreshTokens.get(form.get('refresh_token') ?? '');
-      if (!known) return this.refuse(route, 'invalid_grant', 'AADSTS9002313: Invalid request. The refresh token is malformed or not valid.', true);
-      if (this.refresh === 'invalid_grant') return this.refuse(route, 'invalid_grant', 'AADSTS700082: The refresh token has expired due to inactivity.', false);
+      if (!known)
+        return this.refuse(
+          route,
+          'invalid_grant',
+          'AADSTS9002313: Invalid request. The refresh token is malformed or not valid.',
+          true,
+        );
+      if (this.refresh === 'invalid_grant')
+        return this.refuse(
+          route,
+          'invalid_grant',
+          'AADSTS700082: The refresh token has expired due to inactivity.',
+          false,
+        );
       return this.issue(route, known.user, form.get('scope') ?? '', undefined);
     }
-    return this.refuse(route, 'unsupported_grant_type', `AADSTS70003: grant_type ${grant ?? '(none)'} is not supported.`, true);
+    return this.refuse(
+      route,
+      'unsupported_grant_type',
+      `AADSTS70003: grant_type ${grant ?? '(none)'} is not supported.`,
+      true,
+    );
   }
 
   private async issue(route: Route, user: TenantUser, scope: string, nonce: string | undefined): Promise<void> {
     try {
-      const tokens = await server.idp.issue(user, { flow: 'browser', clientId: this.clientId, scope }, { lifetimeSeconds: TOKEN_SECONDS, ...(nonce === undefined ? {} : { nonce }) });
+      const tokens = await server.idp.issue(
+        user,
+        { flow: 'browser', clientId: this.clientId, scope },
+        { lifetimeSeconds: TOKEN_SECONDS, ...(nonce === undefined ? {} : { nonce }) },
+      );
       this.accessTokens.push(tokens.accessToken);
       const refreshToken = base64url(randomBytes(32));
       this.refreshTokens.set(refreshToken, { user });
@@ -198,7 +276,12 @@ class FakeEntra {
   /** An OAuth error as Entra sends it; `problem` marks a refusal the tab's request should never have earned. */
   private async refuse(route: Route, error: string, description: string, problem: boolean): Promise<void> {
     if (problem) this.problems.push(`token: ${error}: ${description}`);
-    return this.json(route, 400, { error, error_description: description, error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)], timestamp: new Date().toISOString() });
+    return this.json(route, 400, {
+      error,
+      error_description: description,
+      error_codes: [Number(/AADSTS(\d+)/.exec(description)?.[1] ?? 0)],
+      timestamp: new Date().toISOString(),
+    });
   }
 
   private clientInfo(user: TenantUser): string {
@@ -207,7 +290,12 @@ class FakeEntra {
 
   private json(route: Route, status: number, body: unknown): Promise<void> {
     // The token endpoint and discovery are read with fetch from the tab's origin: Entra allows it by CORS.
-    return route.fulfill({ status, contentType: 'application/json; charset=utf-8', headers: { 'access-control-allow-origin': this.tabOrigin, 'cache-control': 'no-store' }, body: JSON.stringify(body) });
+    return route.fulfill({
+      status,
+      contentType: 'application/json; charset=utf-8',
+      headers: { 'access-control-allow-origin': this.tabOrigin, 'cache-control': 'no-store' },
+      body: JSON.stringify(body),
+    });
   }
 }
 
@@ -264,7 +352,8 @@ function expectCleanRun(session: BrowserSession): void {
   expect(session.pageErrors).toEqual([]);
 }
 
-const LIBRARY_ERRORS = /BrowserAuthError|InteractionRequired|interaction_in_progress|invalid_grant|AADSTS|no_tokens_found|monitor_window_timeout|timed_out/i;
+const LIBRARY_ERRORS =
+  /BrowserAuthError|InteractionRequired|interaction_in_progress|invalid_grant|AADSTS|no_tokens_found|monitor_window_timeout|timed_out/i;
 
 const grants = (entra: FakeEntra): (string | null)[] => entra.tokenRequests.map((form) => form.get('grant_type'));
 
@@ -292,7 +381,9 @@ describe('the tab in a plain browser, tenant mode: MSAL redirect sign-in against
     await page.getByRole('heading', { name: /Priya Sharma — RIT-A/ }).waitFor();
 
     // The path went to Entra and came back: authorize, then our redirect URI with the code in the fragment.
-    expect(departures.some((url) => url.startsWith(`${ENTRA}/${server.idp.tenantId}/oauth2/v2.0/authorize?`))).toBe(true);
+    expect(departures.some((url) => url.startsWith(`${ENTRA}/${server.idp.tenantId}/oauth2/v2.0/authorize?`))).toBe(
+      true,
+    );
     expect(arrivals.some((url) => url.startsWith(`${server.url}/#code=`))).toBe(true);
     expect(new URL(page.url()).pathname).toBe('/cases/case-a');
     expect(new URL(page.url()).hash).toBe('');
@@ -302,7 +393,9 @@ describe('the tab in a plain browser, tenant mode: MSAL redirect sign-in against
     expect(entra.authorizeRequests).toHaveLength(1);
     const authorize = entra.authorizeRequests[0] ?? new URLSearchParams();
     expect(authorize.get('response_mode')).toBe('fragment');
-    expect(authorize.get('scope')?.split(' ')).toEqual(expect.arrayContaining([apiScope, 'openid', 'profile', 'offline_access']));
+    expect(authorize.get('scope')?.split(' ')).toEqual(
+      expect.arrayContaining([apiScope, 'openid', 'profile', 'offline_access']),
+    );
     // MSAL's state carries ours after a '|': the path the person opened.
     expect(authorize.get('state')?.split('|').slice(1).join('|')).toBe('/cases/case-a');
 
@@ -344,7 +437,9 @@ describe('the tab in a plain browser, tenant mode: MSAL redirect sign-in against
     expect(await table.getByText('Tom Fletcher').count()).toBe(0);
     expect(await page.getByText(`Signed in as ${courseLead.name}`).count()).toBe(1);
     // The course team's pages are offered: the API saw the CourseTeam role in the token.
-    expect(await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Reports' }).count()).toBe(1);
+    expect(await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Reports' }).count()).toBe(
+      1,
+    );
     expect(entra.authorizeRequests.map((q) => q.get('state')?.split('|').slice(1).join('|'))).toEqual(['/']);
     const token = entra.accessTokens[0] ?? '';
     expect(decodeJwt(token).roles).toEqual(['CourseTeam']);
@@ -390,7 +485,9 @@ describe('the tab in a plain browser, tenant mode: MSAL redirect sign-in against
     expect(await page.getByText(`Signed in as ${tutor.name}`).count()).toBe(1);
     expect(server.acceptedTokens).toContain(entra.accessTokens.at(-1));
     // Nor our own sentence for a renewal that failed: the page went to sign in again instead.
-    expect(pageText.filter((text) => LIBRARY_ERRORS.test(text) || text.includes('could not renew your sign-in'))).toEqual([]);
+    expect(
+      pageText.filter((text) => LIBRARY_ERRORS.test(text) || text.includes('could not renew your sign-in')),
+    ).toEqual([]);
     expectCleanRun(session);
   }, 60_000);
 
@@ -402,7 +499,9 @@ describe('the tab in a plain browser, tenant mode: MSAL redirect sign-in against
     await page.goto(`${server.url}/cases/case-a`);
     const alert = page.getByRole('alert');
     await alert.waitFor();
-    expect(await alert.innerText()).toContain('Trellis could not sign you in with your Microsoft account. Reload the page to try again');
+    expect(await alert.innerText()).toContain(
+      'Trellis could not sign you in with your Microsoft account. Reload the page to try again',
+    );
     expect(await alert.innerText()).not.toMatch(LIBRARY_ERRORS);
     expect(entra.authorizeRequests).toHaveLength(1);
     expect(grants(entra)).toEqual(['authorization_code']);

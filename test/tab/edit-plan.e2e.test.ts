@@ -20,13 +20,26 @@ async function freshPage(): Promise<Page> {
 
 interface PlanReply {
   readonly status: string;
-  readonly plan: { readonly signatures: readonly unknown[]; readonly content: { readonly reviewDate?: string; readonly trainingNeeds?: string; readonly targets: readonly { readonly id: string; readonly text: string }[] } };
+  readonly plan: {
+    readonly signatures: readonly unknown[];
+    readonly content: {
+      readonly reviewDate?: string;
+      readonly trainingNeeds?: string;
+      readonly targets: readonly { readonly id: string; readonly text: string }[];
+    };
+  };
 }
 
 async function caseAs(upn: string, caseId: string): Promise<PlanReply> {
-  const reply = await fetch(`${local.url}/dev/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upn }) });
+  const reply = await fetch(`${local.url}/dev/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ upn }),
+  });
   const { token } = (await reply.json()) as { token: string };
-  return (await (await fetch(`${local.url}/api/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } })).json()) as PlanReply;
+  return (await (
+    await fetch(`${local.url}/api/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } })
+  ).json()) as PlanReply;
 }
 
 beforeAll(async () => {
@@ -64,9 +77,14 @@ describe('Edit plan', () => {
     await form.waitFor({ state: 'detached' });
 
     await page.reload();
-    await page.getByText('Plan phonics lessons that build on the previous day, with <b>one</b> clear objective.').first().waitFor();
+    await page
+      .getByText('Plan phonics lessons that build on the previous day, with <b>one</b> clear objective.')
+      .first()
+      .waitFor();
     const after = await caseAs(COURSE_LEAD, caseId);
-    expect(after.plan.content.targets[0]?.text).toBe('Plan phonics lessons that build on the previous day, with <b>one</b> clear objective.');
+    expect(after.plan.content.targets[0]?.text).toBe(
+      'Plan phonics lessons that build on the previous day, with <b>one</b> clear objective.',
+    );
     expect(after.plan.content.targets[0]?.id).toBe(before.plan.content.targets[0]?.id);
     expect(after.plan.content.reviewDate).toBe(reviewDate);
   });
@@ -94,6 +112,8 @@ describe('Edit plan', () => {
     expect(after.plan.signatures).toEqual([]);
 
     await page.getByRole('button', { name: 'Edit plan', exact: true }).click();
-    expect(await page.getByRole('form', { name: 'Edit the plan' }).getByLabel('Training needs').inputValue()).toBe('Phonics training with the English lead.');
+    expect(await page.getByRole('form', { name: 'Edit the plan' }).getByLabel('Training needs').inputValue()).toBe(
+      'Phonics training with the English lead.',
+    );
   });
 });

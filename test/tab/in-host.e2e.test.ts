@@ -2,9 +2,21 @@ import { teamsDarkTheme, teamsHighContrastTheme } from '@fluentui/react-componen
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { P1, P2 } from '../server/fixtures.js';
-import { buildEmulatedHost, EMULATED_HOST_ORIGIN, openInEmulatedHost, type EmulatedHost, type HostSettings } from './host/emulated-host.js';
+import {
+  buildEmulatedHost,
+  EMULATED_HOST_ORIGIN,
+  openInEmulatedHost,
+  type EmulatedHost,
+  type HostSettings,
+} from './host/emulated-host.js';
 import type { TenantModeServer } from './host/tenant-mode.js';
-import { localOnlyContext, startTenantTabEnvironment, TENANT_COURSE_LEAD, TENANT_TUTOR, type TenantTabEnvironment } from './tab-harness.js';
+import {
+  localOnlyContext,
+  startTenantTabEnvironment,
+  TENANT_COURSE_LEAD,
+  TENANT_TUTOR,
+  type TenantTabEnvironment,
+} from './tab-harness.js';
 
 /**
  * The tab inside an EMULATED Microsoft 365 host (test/tab/host: a page that speaks teams-js
@@ -18,7 +30,10 @@ const tutor = TENANT_TUTOR;
 const courseLead = TENANT_COURSE_LEAD;
 
 beforeAll(async () => {
-  env = await startTenantTabEnvironment('in-host', { courseTeamProgrammes: `${P1};${P2}`, alsoBuild: buildEmulatedHost });
+  env = await startTenantTabEnvironment('in-host', {
+    courseTeamProgrammes: `${P1};${P2}`,
+    alsoBuild: buildEmulatedHost,
+  });
   ({ server, browser } = env);
 }, 180_000);
 
@@ -28,18 +43,26 @@ afterAll(async () => {
 
 async function openHost(settings: Omit<HostSettings, 'tabUrl'> & { readonly path?: string }): Promise<EmulatedHost> {
   const context = env.track(await localOnlyContext(browser));
-  return openInEmulatedHost(context, { tabUrl: `${server.url}${settings.path ?? '/?inHost=1'}`, ...settings }, server.idp);
+  return openInEmulatedHost(
+    context,
+    { tabUrl: `${server.url}${settings.path ?? '/?inHost=1'}`, ...settings },
+    server.idp,
+  );
 }
 
 /** The tab used only messages the host implements (an unanswered one would hang teams-js). */
 async function expectOnlyHandledMessages(host: EmulatedHost): Promise<void> {
-  const unhandled = (await host.log()).filter((m) => m.direction === 'tab→host' && m.handled !== true).map((m) => m.func);
+  const unhandled = (await host.log())
+    .filter((m) => m.direction === 'tab→host' && m.handled !== true)
+    .map((m) => m.func);
   expect(unhandled).toEqual([]);
 }
 
 /** NAA requests as MSAL sent them over the bridge: the envelope's method. */
 async function naaMethods(host: EmulatedHost): Promise<string[]> {
-  return (await host.fromTab('nestedAppAuth.execute')).map((m) => (JSON.parse((m.message as { data: string }).data) as { method: string }).method);
+  return (await host.fromTab('nestedAppAuth.execute')).map(
+    (m) => (JSON.parse((m.message as { data: string }).data) as { method: string }).method,
+  );
 }
 
 describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), tenant mode', () => {
@@ -55,7 +78,9 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
     expect(await naaMethods(host)).toEqual(['GetInitContext', 'GetToken']);
     expect(await host.fromTab('authentication.getAuthToken')).toEqual([]);
     // The token the host issued over the bridge is the one the API verified.
-    const bridgeReplies = (await host.log()).filter((m) => m.direction === 'host→tab' && m.func === 'nestedAppAuth.execute');
+    const bridgeReplies = (await host.log()).filter(
+      (m) => m.direction === 'host→tab' && m.func === 'nestedAppAuth.execute',
+    );
     const issued = host.issuedTokens[0];
     expect(issued).toBeDefined();
     expect(JSON.stringify(bridgeReplies)).toContain(issued);
@@ -69,7 +94,9 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
     await expect.poll(async () => (await host.fromTab('appInitialization.success')).length).toBe(1);
     expect((await host.fromTab('authentication.getAuthToken')).length).toBe(1);
     expect(await naaMethods(host)).toEqual([]);
-    const reply = (await host.log()).find((m) => m.direction === 'host→tab' && m.func === 'authentication.getAuthToken');
+    const reply = (await host.log()).find(
+      (m) => m.direction === 'host→tab' && m.func === 'authentication.getAuthToken',
+    );
     expect(reply?.message).toMatchObject({ args: [true, host.issuedTokens[0]] });
     expect(server.acceptedTokens).toContain(host.issuedTokens[0]);
     await expectOnlyHandledMessages(host);
@@ -87,23 +114,47 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
     await host.tab.getByRole('table', { name: 'Cases' }).waitFor();
     const provider = host.tab.locator('.fui-FluentProvider').first();
     const style = (selector: string, property: string): Promise<string> =>
-      host.tabFrame().evaluate<string>(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)}).trim()`);
+      host
+        .tabFrame()
+        .evaluate<string>(
+          `getComputedStyle(document.querySelector(${JSON.stringify(selector)})).getPropertyValue(${JSON.stringify(property)}).trim()`,
+        );
     expect(await provider.getAttribute('data-theme')).toBe('dark');
-    expect(await style('.fui-FluentProvider', '--colorNeutralBackground3')).toBe(teamsDarkTheme.colorNeutralBackground3);
+    expect(await style('.fui-FluentProvider', '--colorNeutralBackground3')).toBe(
+      teamsDarkTheme.colorNeutralBackground3,
+    );
     // teams-js asked to hear about theme changes before the host sends one.
-    await expect.poll(async () => (await host.fromTab('registerHandler')).some((m) => JSON.stringify(m.message).includes('themeChange'))).toBe(true);
+    await expect
+      .poll(async () =>
+        (await host.fromTab('registerHandler')).some((m) => JSON.stringify(m.message).includes('themeChange')),
+      )
+      .toBe(true);
 
     await host.themeChange('contrast');
     await expect.poll(() => provider.getAttribute('data-theme')).toBe('contrast');
-    expect(await style('.fui-FluentProvider', '--colorNeutralBackground3')).toBe(teamsHighContrastTheme.colorNeutralBackground3);
+    expect(await style('.fui-FluentProvider', '--colorNeutralBackground3')).toBe(
+      teamsHighContrastTheme.colorNeutralBackground3,
+    );
     // The page itself is painted in the new theme, not only the variables (#000000).
     expect(await style('.fui-FluentProvider > div', 'background-color')).toBe('rgb(0, 0, 0)');
     await expectOnlyHandledMessages(host);
   });
 
   it('channel tab: the configuration page saves the programme’s content URL through pages.config, and that URL shows only its cases', async () => {
-    const channel = { id: '19:course-team@thread.tacv2', name: 'Course team', teamName: 'PGCE Primary', groupId: 'a1b2c3d4-0000-4000-8000-000000000001' };
-    const host = await openHost({ path: '/config?inHost=1', frameContext: 'settings', naaRecommended: true, user: courseLead, entityId: '', channel });
+    const channel = {
+      id: '19:course-team@thread.tacv2',
+      name: 'Course team',
+      teamName: 'PGCE Primary',
+      groupId: 'a1b2c3d4-0000-4000-8000-000000000001',
+    };
+    const host = await openHost({
+      path: '/config?inHost=1',
+      frameContext: 'settings',
+      naaRecommended: true,
+      user: courseLead,
+      entityId: '',
+      channel,
+    });
     const choice = host.tab.getByRole('radiogroup');
     await choice.getByRole('radio', { name: P1 }).waitFor();
     expect(await choice.getByRole('radio', { name: P2 }).count()).toBe(1);
@@ -112,14 +163,21 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
 
     await choice.getByRole('radio', { name: P1 }).check();
     await expect.poll(async () => (await host.state()).valid).toBe(true);
-    const validity = (await host.fromTab('settings.setValidityState')).map((m) => (m.message as { args: unknown[] }).args[0]);
+    const validity = (await host.fromTab('settings.setValidityState')).map(
+      (m) => (m.message as { args: unknown[] }).args[0],
+    );
     expect(validity.at(-1)).toBe(true);
 
     await host.page.locator('#host-save').click();
     await expect.poll(async () => (await host.state()).saveOutcome).toBe('success');
     const expectedUrl = `${server.url}/?inHost=1&programme=${encodeURIComponent(P1)}`;
     expect(await host.saved()).toEqual([
-      { entityId: 'trellis-pgce-primary-2026-27', contentUrl: expectedUrl, websiteUrl: `${server.url}/?programme=${encodeURIComponent(P1)}`, suggestedDisplayName: `Trellis — ${P1}` },
+      {
+        entityId: 'trellis-pgce-primary-2026-27',
+        contentUrl: expectedUrl,
+        websiteUrl: `${server.url}/?programme=${encodeURIComponent(P1)}`,
+        suggestedDisplayName: `Trellis — ${P1}`,
+      },
     ]);
     expect((await host.fromTab('settings.save.success')).length).toBe(1);
     await expectOnlyHandledMessages(host);
@@ -127,7 +185,18 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
     // The channel now opens the saved content URL as a content frame.
     const saved = (await host.saved())[0] as { entityId: string; contentUrl: string };
     const context = env.track(await localOnlyContext(browser));
-    const channelTab = await openInEmulatedHost(context, { tabUrl: saved.contentUrl, frameContext: 'content', naaRecommended: true, user: courseLead, entityId: saved.entityId, channel }, server.idp);
+    const channelTab = await openInEmulatedHost(
+      context,
+      {
+        tabUrl: saved.contentUrl,
+        frameContext: 'content',
+        naaRecommended: true,
+        user: courseLead,
+        entityId: saved.entityId,
+        channel,
+      },
+      server.idp,
+    );
     const table = channelTab.tab.getByRole('table', { name: 'Cases' });
     await table.getByRole('link', { name: 'Priya Sharma' }).waitFor();
     expect(await table.getByText('Tom Fletcher').count()).toBe(0);
@@ -137,7 +206,15 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
     const reopenContext = env.track(await localOnlyContext(browser));
     const reopened = await openInEmulatedHost(
       reopenContext,
-      { tabUrl: `${server.url}/config?inHost=1`, frameContext: 'settings', naaRecommended: true, user: courseLead, entityId: saved.entityId, channel, savedSettings: { ...saved, suggestedDisplayName: 'Primary cases' } },
+      {
+        tabUrl: `${server.url}/config?inHost=1`,
+        frameContext: 'settings',
+        naaRecommended: true,
+        user: courseLead,
+        entityId: saved.entityId,
+        channel,
+        savedSettings: { ...saved, suggestedDisplayName: 'Primary cases' },
+      },
       server.idp,
     );
     const reopenedChoice = reopened.tab.getByRole('radiogroup');
@@ -151,23 +228,33 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
   it.each([
     ['nested app auth', true],
     ['Teams SSO', false],
-  ])('failure (%s): the host refuses the token → a plain sentence, and notifyFailure', async (_flow, naaRecommended) => {
-    const host = await openHost({ frameContext: 'content', naaRecommended, user: tutor, tokens: 'refuse' });
-    const alert = host.tab.getByRole('alert');
-    await alert.waitFor();
-    expect(await alert.innerText()).toContain('Teams could not sign you in to Trellis. Close the tab and open it again');
-    await expect.poll(async () => (await host.fromTab('appInitialization.failure')).length).toBe(1);
-    const failure = (await host.fromTab('appInitialization.failure'))[0]?.message as { args: unknown[] };
-    expect(failure.args[0]).toBe('Other');
-    expect(String(failure.args[1])).toContain('Teams could not sign you in');
-    expect(await host.fromTab('appInitialization.success')).toEqual([]);
-    expect(host.issuedTokens).toEqual([]);
-    await expectOnlyHandledMessages(host);
-  });
+  ])(
+    'failure (%s): the host refuses the token → a plain sentence, and notifyFailure',
+    async (_flow, naaRecommended) => {
+      const host = await openHost({ frameContext: 'content', naaRecommended, user: tutor, tokens: 'refuse' });
+      const alert = host.tab.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.innerText()).toContain(
+        'Teams could not sign you in to Trellis. Close the tab and open it again',
+      );
+      await expect.poll(async () => (await host.fromTab('appInitialization.failure')).length).toBe(1);
+      const failure = (await host.fromTab('appInitialization.failure'))[0]?.message as { args: unknown[] };
+      expect(failure.args[0]).toBe('Other');
+      expect(String(failure.args[1])).toContain('Teams could not sign you in');
+      expect(await host.fromTab('appInitialization.success')).toEqual([]);
+      expect(host.issuedTokens).toEqual([]);
+      await expectOnlyHandledMessages(host);
+    },
+  );
 
   it('renewal: a short-lived token is renewed through the one NAA client the session made, and calls made together share one renewal', async () => {
     // 20 s tokens are stale to the tab at once (it renews 30 s before expiry), so every API call needs a renewal.
-    const host = await openHost({ frameContext: 'content', naaRecommended: true, user: tutor, tokenLifetimeSeconds: 20 });
+    const host = await openHost({
+      frameContext: 'content',
+      naaRecommended: true,
+      user: tutor,
+      tokenLifetimeSeconds: 20,
+    });
     await host.tab.getByRole('table', { name: 'Cases' }).getByRole('link', { name: 'Priya Sharma' }).waitFor();
     const methods = await naaMethods(host);
     expect(methods.filter((m) => m === 'GetInitContext')).toEqual(['GetInitContext']);
@@ -180,20 +267,34 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
   });
 
   it('renewal refused: the page says so in a plain sentence, not the sign-in library’s error', async () => {
-    const host = await openHost({ frameContext: 'content', naaRecommended: true, user: tutor, tokenLifetimeSeconds: 20, tokens: 'issue-once' });
+    const host = await openHost({
+      frameContext: 'content',
+      naaRecommended: true,
+      user: tutor,
+      tokenLifetimeSeconds: 20,
+      tokens: 'issue-once',
+    });
     const notice = host.tab.getByText(/Teams could not renew your sign-in to Trellis/).first();
     await notice.waitFor();
     // Signing in worked (the tab said so); only the renewal failed, and the page explains it.
     expect((await host.fromTab('appInitialization.success')).length).toBe(1);
     const page = await host.tab.locator('main').first().innerText();
-    expect(page).not.toMatch(/consent_required|interaction_required|USER_INTERACTION|BrowserAuthError|InteractionRequired/i);
+    expect(page).not.toMatch(
+      /consent_required|interaction_required|USER_INTERACTION|BrowserAuthError|InteractionRequired/i,
+    );
   });
 
   it('the server’s CSP lets only Microsoft hosts frame the tab: the same tab framed elsewhere does not load', async () => {
     const context = env.track(await localOnlyContext(browser));
     const elsewhere = 'https://not-a-microsoft-host.example';
     await context.grantPermissions(['local-network-access'], { origin: elsewhere });
-    await context.route(`${elsewhere}/**`, (route) => route.fulfill({ status: 200, contentType: 'text/html', body: `<iframe id="tab" src="${server.url}/?inHost=1"></iframe>` }));
+    await context.route(`${elsewhere}/**`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: `<iframe id="tab" src="${server.url}/?inHost=1"></iframe>`,
+      }),
+    );
     const page = await context.newPage();
     const blocked = page.waitForEvent('console', (m) => m.text().includes('frame-ancestors'));
     await page.goto(`${elsewhere}/`);

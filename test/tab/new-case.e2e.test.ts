@@ -1,7 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { describeViolations, seriousViolations, signInAs, startTabEnvironment, type TabEnvironment, type TabServer } from './tab-harness.js';
+import {
+  describeViolations,
+  seriousViolations,
+  signInAs,
+  startTabEnvironment,
+  type TabEnvironment,
+  type TabServer,
+} from './tab-harness.js';
 
 /**
  * The new-case wizard's people step in Chromium against local mode (issue #5): people found in
@@ -49,14 +56,19 @@ async function toPeopleStep(page: Page, who: string, procedure: RegExp, query = 
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The polite status beside a picker: what the search is doing. */
-const statusOf = (page: Page, roleLabel: string) => page.getByRole('group', { name: new RegExp(`^${escape(roleLabel)} \\(`) }).getByRole('status');
+const statusOf = (page: Page, roleLabel: string) =>
+  page.getByRole('group', { name: new RegExp(`^${escape(roleLabel)} \\(`) }).getByRole('status');
 
 /** Chooses someone already on a case in the picker for `roleLabel` by the start of their name (the first one for ''). */
 async function pickKnown(page: Page, roleLabel: string, name: string): Promise<void> {
   const picker = page.getByRole('combobox', { name: `Find the ${roleLabel}` });
   await picker.click();
   await picker.fill(name);
-  await page.getByRole('group', { name: 'Already on cases' }).getByRole('option', { name: new RegExp(`^${escape(name)}`) }).first().click();
+  await page
+    .getByRole('group', { name: 'Already on cases' })
+    .getByRole('option', { name: new RegExp(`^${escape(name)}`) })
+    .first()
+    .click();
 }
 
 /** Goes from the people step to "Check and open" with no concerns or targets (the plan is drafted on the case). */
@@ -78,7 +90,10 @@ interface PeopleAnswer {
 describe('people from the directory', () => {
   it('finds the mentor and tutor by part of their name (people on no case), and the case names them', async () => {
     // Nobody chosen here is on a case yet: they come from the directory, not from the cases.
-    const before = await apiGet<{ items: { people: { id: string }[] }[] }>('mark.whitfield@bcu.example', '/api/cases?limit=500');
+    const before = await apiGet<{ items: { people: { id: string }[] }[] }>(
+      'mark.whitfield@bcu.example',
+      '/api/cases?limit=500',
+    );
     const onCases = new Set(before.items.flatMap((c) => c.people.map((p) => p.id)));
     expect(onCases.has('soneill@oakfield-primary.example')).toBe(false);
     expect(onCases.has('martin.cooper@bcu.example')).toBe(false);
@@ -101,9 +116,14 @@ describe('people from the directory', () => {
     expect(searches.at(-1)).toBe('Siobhan O');
     expect(searches.every((q) => 'Siobhan O'.startsWith(q))).toBe(true);
     expect(searches.length).toBeLessThanOrEqual(2);
-    await page.getByRole('group', { name: 'In the directory' }).getByRole('option', { name: /Siobhan O'Neill/ }).click();
+    await page
+      .getByRole('group', { name: 'In the directory' })
+      .getByRole('option', { name: /Siobhan O'Neill/ })
+      .click();
     expect(await page.getByLabel('Class teacher/mentor: full name').inputValue()).toBe("Siobhan O'Neill");
-    expect(await page.getByLabel('Class teacher/mentor: email (sign-in name)').inputValue()).toBe('siobhan.oneill@oakfield-primary.example');
+    expect(await page.getByLabel('Class teacher/mentor: email (sign-in name)').inputValue()).toBe(
+      'siobhan.oneill@oakfield-primary.example',
+    );
 
     // The tutor, with the keyboard only: two words of the name, arrow down to the person, Enter.
     const tutor = page.getByRole('combobox', { name: 'Find the University tutor' });
@@ -113,13 +133,19 @@ describe('people from the directory', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByLabel('University tutor: full name').inputValue()).toBe('Martin Cooper');
-    expect(await page.getByLabel('University tutor: email (sign-in name)').inputValue()).toBe('martin.cooper@bcu.example');
+    expect(await page.getByLabel('University tutor: email (sign-in name)').inputValue()).toBe(
+      'martin.cooper@bcu.example',
+    );
     // A slip typed into the name and taken back: the choice no longer holds, so the box stops
     // naming Martin Cooper and says why. (His email is his sign-in name, so the case still names him.)
     const tutorName = page.getByLabel('University tutor: full name');
     await tutorName.press('End');
     await tutorName.press('x');
-    await statusOf(page, 'University tutor').getByText('The name or email was changed by hand, so the choice here was cleared. Search again to choose someone.').waitFor();
+    await statusOf(page, 'University tutor')
+      .getByText(
+        'The name or email was changed by hand, so the choice here was cleared. Search again to choose someone.',
+      )
+      .waitFor();
     expect(await tutor.inputValue()).toBe('');
     await tutorName.press('Backspace');
 
@@ -127,7 +153,9 @@ describe('people from the directory', () => {
     const trainee = page.getByRole('combobox', { name: 'Find the Trainee' });
     await trainee.click();
     await trainee.fill('Qxz');
-    await statusOf(page, 'Trainee').getByText('No one in the directory matches “Qxz”. If they have no account, type their name and email below.').waitFor();
+    await statusOf(page, 'Trainee')
+      .getByText('No one in the directory matches “Qxz”. If they have no account, type their name and email below.')
+      .waitFor();
     await page.getByLabel('Trainee: full name').fill('Rosa Qxz');
     await page.getByLabel('Trainee: email (sign-in name)').fill('rosa.qxz@mail.bcu.example');
     await page.getByLabel('School').fill('Oakfield Primary School');
@@ -141,10 +169,18 @@ describe('people from the directory', () => {
     await page.getByText('Martin Cooper').first().waitFor();
 
     const caseId = new URL(page.url()).pathname.split('/').pop() ?? '';
-    const opened = await apiGet<{ people: { role: string; id: string; name: string }[]; placement: { programme: string } }>('mark.whitfield@bcu.example', `/api/cases/${caseId}`);
+    const opened = await apiGet<{
+      people: { role: string; id: string; name: string }[];
+      placement: { programme: string };
+    }>('mark.whitfield@bcu.example', `/api/cases/${caseId}`);
     expect(opened.placement.programme).toBe(BCU_PROGRAMME);
     // The case records each person by their sign-in name, so they can open it when they sign in.
-    expect(opened.people.filter((p) => p.role !== 'trainee').map(({ role, id, name }) => ({ role, id, name })).sort((a, b) => a.role.localeCompare(b.role))).toEqual([
+    expect(
+      opened.people
+        .filter((p) => p.role !== 'trainee')
+        .map(({ role, id, name }) => ({ role, id, name }))
+        .sort((a, b) => a.role.localeCompare(b.role)),
+    ).toEqual([
       { role: 'mentor', id: 'soneill@oakfield-primary.example', name: "Siobhan O'Neill" },
       { role: 'tutor', id: 'martin.cooper@bcu.example', name: 'Martin Cooper' },
     ]);
@@ -156,13 +192,21 @@ describe('people from the directory', () => {
     // Graph is busy: the answer is slow, then 503.
     await page.route('**/api/people?**', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 800));
-      await route.fulfill({ status: 503, headers: { 'content-type': 'application/problem+json', 'retry-after': '1' }, body: JSON.stringify({ status: 503, title: 'Busy', detail: 'The directory is busy. Try again in a moment.' }) });
+      await route.fulfill({
+        status: 503,
+        headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
+        body: JSON.stringify({ status: 503, title: 'Busy', detail: 'The directory is busy. Try again in a moment.' }),
+      });
     });
     const mentor = page.getByRole('combobox', { name: 'Find the Class teacher/mentor' });
     await mentor.click();
     await mentor.fill('Joanne');
     await statusOf(page, 'Class teacher/mentor').getByText('Searching…').waitFor();
-    await statusOf(page, 'Class teacher/mentor').getByText('The directory could not be searched: The directory is busy. Try again in a moment. You can type the name and email below.').waitFor();
+    await statusOf(page, 'Class teacher/mentor')
+      .getByText(
+        'The directory could not be searched: The directory is busy. Try again in a moment. You can type the name and email below.',
+      )
+      .waitFor();
     await page.unroute('**/api/people?**');
     // Typing on searches again once the directory answers.
     await mentor.fill('Joanne Pe');
@@ -170,12 +214,20 @@ describe('people from the directory', () => {
   });
 
   it('answers the people search only to those who open cases (GET /api/people)', async () => {
-    const leader = await fetch(`${local.url}/api/people?search=${encodeURIComponent('Siobhan O')}`, { headers: { authorization: `Bearer ${await env.token('mark.whitfield@bcu.example')}` } });
+    const leader = await fetch(`${local.url}/api/people?search=${encodeURIComponent('Siobhan O')}`, {
+      headers: { authorization: `Bearer ${await env.token('mark.whitfield@bcu.example')}` },
+    });
     expect(leader.status).toBe(200);
-    expect(((await leader.json()) as PeopleAnswer).people.map((p) => p.upn)).toEqual(['soneill@oakfield-primary.example']);
-    const short = await fetch(`${local.url}/api/people?search=S`, { headers: { authorization: `Bearer ${await env.token('mark.whitfield@bcu.example')}` } });
+    expect(((await leader.json()) as PeopleAnswer).people.map((p) => p.upn)).toEqual([
+      'soneill@oakfield-primary.example',
+    ]);
+    const short = await fetch(`${local.url}/api/people?search=S`, {
+      headers: { authorization: `Bearer ${await env.token('mark.whitfield@bcu.example')}` },
+    });
     expect(short.status).toBe(400);
-    const trainee = await fetch(`${local.url}/api/people?search=Siobhan`, { headers: { authorization: `Bearer ${await env.token('callum.reid@mail.bcu.example')}` } });
+    const trainee = await fetch(`${local.url}/api/people?search=Siobhan`, {
+      headers: { authorization: `Bearer ${await env.token('callum.reid@mail.bcu.example')}` },
+    });
     expect(trainee.status).toBe(403);
   });
 });
@@ -197,20 +249,38 @@ describe('a second initiation (RCTTP)', () => {
     const alert = page.getByRole('alert');
     await page.getByRole('button', { name: 'Next' }).click();
     await alert.getByText(/^Choose the ground for starting .* a second time\.$/).waitFor();
-    await section.getByRole('radio', { name: /^Long term illness supported by a medical certificate \(needs: a medical certificate\)$/ }).check();
+    await section
+      .getByRole('radio', {
+        name: /^Long term illness supported by a medical certificate \(needs: a medical certificate\)$/,
+      })
+      .check();
     await page.getByRole('button', { name: 'Next' }).click();
-    await alert.getByText('Long term illness supported by a medical certificate must be supported by evidence (a medical certificate): say what it is.').waitFor();
-    await section.getByLabel(/^Evidence: A medical certificate/).fill('Fit note from Dr <i>Rees</i>, 2 November: unfit for work for six weeks.');
+    await alert
+      .getByText(
+        'Long term illness supported by a medical certificate must be supported by evidence (a medical certificate): say what it is.',
+      )
+      .waitFor();
+    await section
+      .getByLabel(/^Evidence: A medical certificate/)
+      .fill('Fit note from Dr <i>Rees</i>, 2 November: unfit for work for six weeks.');
     const axe = await seriousViolations(page);
     expect(axe, describeViolations(axe)).toEqual([]);
 
     await skipToReview(page);
-    await page.getByText('Long term illness supported by a medical certificate. Evidence: Fit note from Dr <i>Rees</i>, 2 November: unfit for work for six weeks.').waitFor();
+    await page
+      .getByText(
+        'Long term illness supported by a medical certificate. Evidence: Fit note from Dr <i>Rees</i>, 2 November: unfit for work for six weeks.',
+      )
+      .waitFor();
     await page.getByRole('button', { name: 'Open the case' }).click();
     await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
     await page.getByRole('heading', { name: /Zara Ahmed — RCTTP-/ }).waitFor();
     const fact = page.locator('dt', { hasText: 'Second initiation' }).locator('xpath=following-sibling::dd[1]');
-    await expect.poll(() => fact.innerText()).toBe('Long term illness supported by a medical certificate. Evidence: Fit note from Dr <i>Rees</i>, 2 November: unfit for work for six weeks.');
+    await expect
+      .poll(() => fact.innerText())
+      .toBe(
+        'Long term illness supported by a medical certificate. Evidence: Fit note from Dr <i>Rees</i>, 2 November: unfit for work for six weeks.',
+      );
     expect(await page.locator('i', { hasText: 'Rees' }).count()).toBe(0);
 
     // A third is explained before anything is sent.
@@ -220,7 +290,10 @@ describe('a second initiation (RCTTP)', () => {
     const third = again.getByText('This would be a third initiation');
     await third.waitFor();
     await again.getByRole('button', { name: 'Next' }).click();
-    await again.getByRole('alert').getByText(/Zara Ahmed has already been through .* twice .* never a third, so this case cannot be opened/).waitFor();
+    await again
+      .getByRole('alert')
+      .getByText(/Zara Ahmed has already been through .* twice .* never a third, so this case cannot be opened/)
+      .waitFor();
     await again.getByRole('heading', { name: 'Trainee, people and placement' }).waitFor();
   });
 
@@ -236,7 +309,9 @@ describe('a second initiation (RCTTP)', () => {
       const tutor = page.getByRole('combobox', { name: 'Find the Partnership Tutor' });
       await tutor.click();
       await tutor.fill('Gr');
-      await statusOf(page, 'Partnership Tutor').getByText(/in the directory match/).waitFor();
+      await statusOf(page, 'Partnership Tutor')
+        .getByText(/in the directory match/)
+        .waitFor();
       await page.getByRole('listbox').waitFor();
       const open = await seriousViolations(page);
       expect(open, describeViolations(open)).toEqual([]);

@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
 import type { Notification } from '../../src/notify/notification.js';
-import { describeViolations, seriousViolations, signInAs, startTabEnvironment, type TabEnvironment, type TabServer } from './tab-harness.js';
+import {
+  describeViolations,
+  seriousViolations,
+  signInAs,
+  startTabEnvironment,
+  type TabEnvironment,
+  type TabServer,
+} from './tab-harness.js';
 
 /**
  * The course team's Notifications page in Chromium against local mode: a notification that
@@ -34,7 +41,13 @@ describe('the Notifications page', () => {
       kind: 'plan_agreed',
       about: 'plan_agreed',
       channel: 'email',
-      recipient: { kind: 'person', role: 'mentor', personId: 'sam@school.example', name: hostileName, email: 'sam@school.example' },
+      recipient: {
+        kind: 'person',
+        role: 'mentor',
+        personId: 'sam@school.example',
+        name: hostileName,
+        email: 'sam@school.example',
+      },
       subject: `${demo.reference}: plan agreed`,
       lines: ['The plan was agreed.'],
       because: undefined,
@@ -63,19 +76,34 @@ describe('the Notifications page', () => {
     await row.getByRole('button', { name: /^Retry / }).click();
     await expect.poll(() => page.getByRole('status').filter({ hasText: 'is being sent again' }).count()).toBe(1);
     await local.notifications.background.idle();
-    const sent = local.emulator.inspect().mails.filter((m) => m.internetMessageHeaders.some((h) => h.name === 'x-trellis-key' && h.value === notification.key));
+    const sent = local.emulator
+      .inspect()
+      .mails.filter((m) =>
+        m.internetMessageHeaders.some((h) => h.name === 'x-trellis-key' && h.value === notification.key),
+      );
     expect(sent).toHaveLength(1);
     await expect.poll(() => table.locator(`tr[data-notification="${notification.key}"]`).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Run review sweep now' }).click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Review sweep done: \d+ cases? with reviews coming up or overdue; \d+ sent/ }).count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /^Review sweep done: \d+ cases? with reviews coming up or overdue; \d+ sent/ })
+            .count(),
+        { timeout: 30_000 },
+      )
+      .toBe(1);
   });
 
   it('is not offered to a mentor, and says so at its address', async () => {
     const page = await env.page();
     await signInAs(page, tab.url, 'Gareth Evans');
     await page.getByRole('table', { name: 'Cases' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Notifications' }).count()).toBe(0);
+    expect(
+      await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Notifications' }).count(),
+    ).toBe(0);
     await page.goto(`${tab.url}/notifications`);
     await expect.poll(() => page.getByText('Notifications are for the course team').count()).toBe(1);
   });

@@ -26,7 +26,12 @@ export async function buildTab(outDir: string): Promise<void> {
   const before = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
   try {
-    await build({ configFile: path.resolve('src/tab/vite.config.ts'), mode: 'production', logLevel: 'warn', build: { outDir, emptyOutDir: true, sourcemap: false } });
+    await build({
+      configFile: path.resolve('src/tab/vite.config.ts'),
+      mode: 'production',
+      logLevel: 'warn',
+      build: { outDir, emptyOutDir: true, sourcemap: false },
+    });
   } finally {
     process.env.NODE_ENV = before;
   }
@@ -63,7 +68,13 @@ export async function serveTab(apiUrl: string): Promise<TabServer> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/dev/') || url.pathname === '/dev') {
       const upstream = httpRequest(
-        { hostname: api.hostname, port: api.port, path: req.url, method: req.method, headers: { ...req.headers, host: api.host } },
+        {
+          hostname: api.hostname,
+          port: api.port,
+          path: req.url,
+          method: req.method,
+          headers: { ...req.headers, host: api.host },
+        },
         (reply) => {
           res.writeHead(reply.statusCode ?? 502, reply.headers);
           reply.pipe(res);
@@ -76,7 +87,9 @@ export async function serveTab(apiUrl: string): Promise<TabServer> {
       return;
     }
     void (async () => {
-      const file = (await fileFor(url.pathname)) ?? (url.pathname.startsWith('/assets/') ? undefined : path.join(TAB_DIR, 'index.html'));
+      const file =
+        (await fileFor(url.pathname)) ??
+        (url.pathname.startsWith('/assets/') ? undefined : path.join(TAB_DIR, 'index.html'));
       if (file === undefined) {
         res.writeHead(404).end();
         return;
@@ -106,7 +119,10 @@ export async function serveTab(apiUrl: string): Promise<TabServer> {
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /** A fresh profile (own localStorage) that may only talk to 127.0.0.1/localhost. */
@@ -119,7 +135,8 @@ export async function localOnlyContext(browser: Browser): Promise<BrowserContext
   const context = await newTabContext(browser);
   await context.route('**/*', (route) => {
     const host = new URL(route.request().url()).hostname;
-    if (host === '127.0.0.1' || host === 'localhost' || route.request().url().startsWith('data:')) return route.continue();
+    if (host === '127.0.0.1' || host === 'localhost' || route.request().url().startsWith('data:'))
+      return route.continue();
     return route.abort('blockedbyclient');
   });
   return context;
@@ -153,7 +170,15 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 export const describeViolations = (violations: readonly AxeViolation[]): string =>
-  violations.map((v) => `${v.id} (${v.impact ?? ''}): ${v.help}\n  ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`).join('\n  ')}`).join('\n');
+  violations
+    .map(
+      (v) =>
+        `${v.id} (${v.impact ?? ''}): ${v.help}\n  ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')} — ${n.failureSummary ?? ''}`)
+          .join('\n  ')}`,
+    )
+    .join('\n');
 
 /**
  * What every tab e2e file starts: local mode in a temp folder, the tab built into it and served
@@ -171,10 +196,19 @@ export interface TabEnvironment {
   close(): Promise<void>;
 }
 
-export async function startTabEnvironment(prefix: string, options: { readonly schedule?: boolean } = {}): Promise<TabEnvironment> {
+export async function startTabEnvironment(
+  prefix: string,
+  options: { readonly schedule?: boolean } = {},
+): Promise<TabEnvironment> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
   const [local] = await Promise.all([
-    startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, ...(options.schedule === undefined ? {} : { schedule: options.schedule }) }),
+    startLocalMode({
+      dataDir,
+      port: 0,
+      durability: 'none',
+      logger: silentLogger,
+      ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+    }),
     buildTab(path.join(dataDir, 'tab')),
   ]);
   const tab = await serveTab(local.url);
@@ -191,7 +225,11 @@ export async function startTabEnvironment(prefix: string, options: { readonly sc
       return context.newPage();
     },
     token: async (upn) => {
-      const reply = await fetch(`${local.url}/dev/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upn }) });
+      const reply = await fetch(`${local.url}/dev/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ upn }),
+      });
       return ((await reply.json()) as { token: string }).token;
     },
     close: async () => {
@@ -206,7 +244,11 @@ export async function startTabEnvironment(prefix: string, options: { readonly sc
 
 /** People of the tenant-mode tests: a tutor named on case A, and a course leader (CourseTeam app role). */
 export const TENANT_TUTOR: TenantUser = { upn: people.tutorA.id, name: people.tutorA.name, roles: [] };
-export const TENANT_COURSE_LEAD: TenantUser = { upn: 'course.lead@uni.example', name: 'Mark Whitfield', roles: ['CourseTeam'] };
+export const TENANT_COURSE_LEAD: TenantUser = {
+  upn: 'course.lead@uni.example',
+  name: 'Mark Whitfield',
+  roles: ['CourseTeam'],
+};
 
 export interface TenantTabEnvironment {
   readonly server: TenantModeServer;
@@ -228,7 +270,10 @@ export async function startTenantTabEnvironment(
 ): Promise<TenantTabEnvironment> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
   await Promise.all([buildTab(path.join(dataDir, 'tab')), options.alsoBuild?.(path.join(dataDir, 'extra'))]);
-  const server = await startTenantModeServer({ tabDir: path.join(dataDir, 'tab'), courseTeamProgrammes: options.courseTeamProgrammes });
+  const server = await startTenantModeServer({
+    tabDir: path.join(dataDir, 'tab'),
+    courseTeamProgrammes: options.courseTeamProgrammes,
+  });
   await server.seedCase('case-a', caseInput('A'));
   await server.seedCase('case-b', caseInput('B'));
   const browser = await launchBrowser();

@@ -3,7 +3,14 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { describeViolations, seriousViolations, signInAs, startTabEnvironment, type TabEnvironment, type TabServer } from './tab-harness.js';
+import {
+  describeViolations,
+  seriousViolations,
+  signInAs,
+  startTabEnvironment,
+  type TabEnvironment,
+  type TabServer,
+} from './tab-harness.js';
 
 /**
  * The tab end to end: `npm start`'s local mode in-process on a free port with a temp data
@@ -19,7 +26,11 @@ async function freshPage(): Promise<Page> {
 }
 
 async function apiSignIn(upn: string): Promise<string> {
-  const reply = await fetch(`${local.url}/dev/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ upn }) });
+  const reply = await fetch(`${local.url}/dev/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ upn }),
+  });
   return ((await reply.json()) as { token: string }).token;
 }
 
@@ -55,10 +66,21 @@ describe('the tab in Chromium', () => {
     await expect.poll(() => rows.count()).toBe(1);
     await page.getByRole('searchbox').fill('nobody-by-this-name');
     await expect.poll(() => page.getByText('No cases match these filters').count()).toBe(1);
-    await page.getByRole('status').filter({ hasText: 'No cases match' }).getByRole('button', { name: 'Clear filters' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: 'No cases match' })
+      .getByRole('button', { name: 'Clear filters' })
+      .click();
     expect(await page.getByRole('searchbox').inputValue()).toBe('');
     await page.locator('[data-count="overdue"]').click();
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /Overdue reviews: Showing [1-9]/ }).count()).toBe(1);
+    await expect
+      .poll(() =>
+        page
+          .getByRole('status')
+          .filter({ hasText: /Overdue reviews: Showing [1-9]/ })
+          .count(),
+      )
+      .toBe(1);
     expect(await rows.locator('text=(overdue)').count()).toBe(await rows.count());
   });
 
@@ -69,7 +91,9 @@ describe('the tab in Chromium', () => {
     await page.waitForURL(/\/cases\/demo-bcu-awaiting-signatures$/);
     await page.getByRole('heading', { name: /Tom Fletcher — BCU-RIT/ }).waitFor();
     expect(await page.getByRole('heading', { name: /Target T1:/ }).count()).toBe(1);
-    expect(await page.getByText('Laura Bennett or David Mensah').or(page.getByText('David Mensah or Laura Bennett')).count()).toBe(1);
+    expect(
+      await page.getByText('Laura Bennett or David Mensah').or(page.getByText('David Mensah or Laura Bennett')).count(),
+    ).toBe(1);
     expect(await page.getByText(/FAT7/).count()).toBeGreaterThan(0);
     // Once the actions are laid out (procedure and roles known): the trainee has recorded their
     // perceptions, so the course leader named on the case is not offered to type them in.
@@ -111,10 +135,16 @@ describe('the tab in Chromium', () => {
 
     // Meanwhile the professional mentor signs through the API.
     const token = await apiSignIn('samantha.reed@chelmervalley.example');
-    const current = await fetch(`${local.url}/api/cases/demo-mid-essex-awaiting-signatures`, { headers: { authorization: `Bearer ${token}` } });
+    const current = await fetch(`${local.url}/api/cases/demo-mid-essex-awaiting-signatures`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     const signed = await fetch(`${local.url}/api/cases/demo-mid-essex-awaiting-signatures/signatures`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': current.headers.get('etag') ?? '*' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        'if-match': current.headers.get('etag') ?? '*',
+      },
       body: JSON.stringify({ role: 'professional_mentor', typedName: 'Samantha Reed' }),
     });
     expect(signed.status).toBe(200);
@@ -138,7 +168,8 @@ describe('the tab in Chromium', () => {
     await form.getByRole('button', { name: 'Record the review' }).click();
     await form.getByText('Choose the outcome of the review.').waitFor();
     const targets = form.locator('fieldset').filter({ has: page.getByRole('radio', { name: 'Met', exact: true }) });
-    for (let i = 0; i < (await targets.count()); i++) await targets.nth(i).getByRole('radio', { name: 'Met', exact: true }).check();
+    for (let i = 0; i < (await targets.count()); i++)
+      await targets.nth(i).getByRole('radio', { name: 'Met', exact: true }).check();
     await form.getByLabel('Evidence').fill('Two observed lessons: routines established, pupils settled quickly.');
     await form.getByRole('radio', { name: /Sufficient progress has been made/ }).check();
     await form.getByRole('button', { name: 'Record the review' }).click();
@@ -158,7 +189,8 @@ describe('the tab in Chromium', () => {
       await page.getByRole('heading', { name: 'The plan' }).waitFor();
       const casePage = await seriousViolations(page);
       expect(casePage, describeViolations(casePage)).toEqual([]);
-      if (theme !== 'default') await page.screenshot({ path: path.join(SCREENSHOTS, `case-${theme}.png`), fullPage: true });
+      if (theme !== 'default')
+        await page.screenshot({ path: path.join(SCREENSHOTS, `case-${theme}.png`), fullPage: true });
     });
   }
 });

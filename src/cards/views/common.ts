@@ -94,7 +94,9 @@ export function personById(state: CaseState, id: string): Person | undefined {
 /** "Class teacher/mentor: Gareth Evans" for each person holding one of the roles. Escaped. */
 export function peopleInRoles(procedure: Procedure, state: CaseState, roles: readonly string[]): string[] {
   return roles.flatMap((role) =>
-    state.people.filter((p) => p.role === role).map((p) => `${escapeCardText(roleLabelOf(procedure, role))}: ${cardText(p.name, 120)}`),
+    state.people
+      .filter((p) => p.role === role)
+      .map((p) => `${escapeCardText(roleLabelOf(procedure, role))}: ${cardText(p.name, 120)}`),
   );
 }
 
@@ -172,7 +174,12 @@ function linkLabels(procedure: Procedure, target: Pick<Target, 'links'>): string
  * How much of each target a card can show and stay inside 28 KB: everything for the usual
  * three, less as the count grows (RCTTP sets no maximum). The tab always has the full text.
  */
-export function targetBudget(count: number): { readonly text: number; readonly criteria: number; readonly actions: number; readonly actionText: number } {
+export function targetBudget(count: number): {
+  readonly text: number;
+  readonly criteria: number;
+  readonly actions: number;
+  readonly actionText: number;
+} {
   if (count <= 4) return { text: 500, criteria: 400, actions: 6, actionText: 300 };
   if (count <= 8) return { text: 300, criteria: 160, actions: 3, actionText: 160 };
   return { text: Math.max(100, Math.floor(3000 / count)), criteria: 0, actions: 0, actionText: 0 };
@@ -183,10 +190,12 @@ export function targetViews(procedure: Procedure, targets: readonly Target[]): T
   const budget = targetBudget(targets.length);
   return targets.map((target, i) => {
     const links = linkLabels(procedure, target);
-    const criteria = target.successCriteria && budget.criteria > 0 ? cardText(target.successCriteria, budget.criteria) : '';
-    const actions = target.actions
-      .slice(0, budget.actions)
-      .map((a) => ({ party: escapeCardText(roleLabelOf(procedure, a.party)), text: cardText(a.text, budget.actionText) }));
+    const criteria =
+      target.successCriteria && budget.criteria > 0 ? cardText(target.successCriteria, budget.criteria) : '';
+    const actions = target.actions.slice(0, budget.actions).map((a) => ({
+      party: escapeCardText(roleLabelOf(procedure, a.party)),
+      text: cardText(a.text, budget.actionText),
+    }));
     return {
       id: target.id,
       number: `Target ${i + 1}`,

@@ -1,5 +1,13 @@
 import { formatLongDate, type LocalDate } from '../../domain/calendar/index.js';
-import { nextReviewDate, outstandingSignatories, suspenderOf, type CaseState, type CloseResolution, type Review, type StageEntry } from '../../domain/case/index.js';
+import {
+  nextReviewDate,
+  outstandingSignatories,
+  suspenderOf,
+  type CaseState,
+  type CloseResolution,
+  type Review,
+  type StageEntry,
+} from '../../domain/case/index.js';
 import type { Outcome, Procedure } from '../../domain/procedure/schema.js';
 import { actionData } from '../actions.js';
 import { cardText, escapeCardText } from '../escape.js';
@@ -42,7 +50,10 @@ export function caseSummaryView(source: CardSource): CaseSummaryView {
   ];
   if (next) facts.push({ title: 'Next review', value: `${formatLongDate(next)}${next < today ? ' (overdue)' : ''}` });
   if (waiting.length > 0) {
-    facts.push({ title: 'Awaiting', value: waiting.map((w) => escapeCardText(w.roles.map((r) => roleLabelOf(procedure, r)).join(' or '))).join(', ') });
+    facts.push({
+      title: 'Awaiting',
+      value: waiting.map((w) => escapeCardText(w.roles.map((r) => roleLabelOf(procedure, r)).join(' or '))).join(', '),
+    });
   }
   const targets = state.status === 'closed' ? [] : targetViews(procedure, currentTargets(state));
   return { header: caseHeader(source), facts, targets, hasTargets: targets.length > 0 };
@@ -65,10 +76,15 @@ export function concernRaisedView(source: CardSource): ConcernRaisedView {
   return {
     header: caseHeader(source),
     raisedBy: `Raised by ${nameOf(state, state.openedBy)} on ${formatLongDate(state.openedOn)}`,
-    reasons: state.reasons.map((id) => ({ label: escapeCardText(procedure.reasons.find((r) => r.id === id)?.label ?? id) })),
+    reasons: state.reasons.map((id) => ({
+      label: escapeCardText(procedure.reasons.find((r) => r.id === id)?.label ?? id),
+    })),
     concernStatement: statement ? cardText(statement, 800) : '',
     hasConcernStatement: statement !== '',
-    people: state.people.map((p) => ({ title: escapeCardText(roleLabelOf(procedure, p.role)), value: cardText(p.name, 120) })),
+    people: state.people.map((p) => ({
+      title: escapeCardText(roleLabelOf(procedure, p.role)),
+      value: cardText(p.name, 120),
+    })),
     acknowledge: actionData('acknowledge', state.id, state.version, { about: 'concern_raised' }),
   };
 }
@@ -109,7 +125,10 @@ export function stageChangedView(source: CardSource, reason?: string): StageChan
   const previous = visits.at(-2);
   const lastReview = state.reviews.at(-1);
   const outcome = lastReview ? outcomeOf(procedure, lastReview) : undefined;
-  const why = current?.via === 'outcome' && outcome ? `Review outcome: ${escapeCardText(outcome.label)}.` : ENTRY_TEXT[current?.via ?? 'opened'];
+  const why =
+    current?.via === 'outcome' && outcome
+      ? `Review outcome: ${escapeCardText(outcome.label)}.`
+      : ENTRY_TEXT[current?.via ?? 'opened'];
   return {
     header: caseHeader(source),
     from: previous ? escapeCardText(stageTitle(procedure, previous.stageId)) : 'None',
@@ -134,7 +153,14 @@ export interface OutcomeRecordedView {
   readonly explanation: string;
   readonly traineeNotice: string;
   readonly hasTraineeNotice: boolean;
-  readonly progress: readonly { readonly number: string; readonly text: string; readonly rating: string; readonly color: string; readonly comment: string; readonly hasComment: boolean }[];
+  readonly progress: readonly {
+    readonly number: string;
+    readonly text: string;
+    readonly rating: string;
+    readonly color: string;
+    readonly comment: string;
+    readonly hasComment: boolean;
+  }[];
   readonly hasProgress: boolean;
   readonly evidence: string;
   readonly hasEvidence: boolean;
@@ -145,7 +171,10 @@ export interface OutcomeRecordedView {
 }
 
 /** After a review: what was decided, progress per target, and where the case is now. */
-export function outcomeRecordedView(source: CardSource, review: Review | undefined = source.state.reviews.at(-1)): OutcomeRecordedView {
+export function outcomeRecordedView(
+  source: CardSource,
+  review: Review | undefined = source.state.reviews.at(-1),
+): OutcomeRecordedView {
   const { procedure, state } = source;
   if (!review) throw new Error(`Case ${state.id} has no review to show.`);
   const outcome = outcomeOf(procedure, review);
@@ -211,7 +240,8 @@ export function caseClosedView(source: CardSource): CaseClosedView {
   const closure = state.closure;
   if (!closure) throw new Error(`Case ${state.id} is not closed.`);
   const lastReview = state.reviews.at(-1);
-  const outcome = closure.outcomeId && lastReview?.outcomeId === closure.outcomeId ? outcomeOf(procedure, lastReview) : undefined;
+  const outcome =
+    closure.outcomeId && lastReview?.outcomeId === closure.outcomeId ? outcomeOf(procedure, lastReview) : undefined;
   const trainee = traineeOf(procedure, state);
   const facts: FactView[] = [
     { title: 'Closed', value: formatLongDate(closure.on) },
@@ -271,7 +301,11 @@ function suspendedBy(procedure: Procedure, state: CaseState, suspension: Suspens
  * case. It shows the suspension and the case header only, nothing the trainee view hides
  * (review notes, panel deliberations), so the trainee's copy differs only in its words.
  */
-export function placementSuspendedView(source: CardSource, suspension: Suspension, audience: SuspensionAudience): PlacementSuspendedView {
+export function placementSuspendedView(
+  source: CardSource,
+  suspension: Suspension,
+  audience: SuspensionAudience,
+): PlacementSuspendedView {
   const { procedure, state } = source;
   const header = caseHeader(source);
   const by = suspendedBy(procedure, state, suspension);

@@ -1,5 +1,12 @@
 import { formatLongDate } from '../../domain/calendar/index.js';
-import { outstandingSignatories, planRulesOf, whoIsInformed, type Person, type Plan, type ResolvedRecipient } from '../../domain/case/index.js';
+import {
+  outstandingSignatories,
+  planRulesOf,
+  whoIsInformed,
+  type Person,
+  type Plan,
+  type ResolvedRecipient,
+} from '../../domain/case/index.js';
 import { actionData } from '../actions.js';
 import { cardText, escapeCardText, plainCardText } from '../escape.js';
 import {
@@ -91,7 +98,9 @@ export function signatureRequestView(source: CardSource, signer: Person): Signat
     concernStatement: concern ? cardText(concern, 800) : '',
     hasConcernStatement: concern !== '',
     targets: targetViews(procedure, currentTargets(state)),
-    reviewDate: plan.content.reviewDate ? `Review by ${formatLongDate(plan.content.reviewDate)}` : 'The review date is set when the plan is agreed.',
+    reviewDate: plan.content.reviewDate
+      ? `Review by ${formatLongDate(plan.content.reviewDate)}`
+      : 'The review date is set when the plan is agreed.',
     signed,
     hasSigned: signed.length > 0,
     outstanding: outstandingText(source),

@@ -46,7 +46,12 @@ function reviewDate(source: CardSource) {
 function meetingText(source: CardSource): string {
   const meeting = reviewRulesOf(source.procedure, source.state)?.meeting;
   if (!meeting) return '';
-  const mode = meeting.mode === 'online' ? 'An online meeting' : meeting.mode === 'in_person' ? 'A meeting in person' : 'A meeting';
+  const mode =
+    meeting.mode === 'online'
+      ? 'An online meeting'
+      : meeting.mode === 'in_person'
+        ? 'A meeting in person'
+        : 'A meeting';
   const who = meeting.attendees.map((r) => roleLabelOf(source.procedure, r)).join(', ');
   return escapeCardText(who ? `${mode} with: ${who}.` : `${mode}.`);
 }
@@ -84,7 +89,12 @@ export interface ReviewFormView {
   readonly reviewers: string;
   readonly readOnlyNote: string;
   readonly perTarget: boolean;
-  readonly targets: readonly (TargetView & { readonly ratingId: string; readonly commentId: string; readonly commentLabel: string; readonly askComment: boolean })[];
+  readonly targets: readonly (TargetView & {
+    readonly ratingId: string;
+    readonly commentId: string;
+    readonly commentLabel: string;
+    readonly askComment: boolean;
+  })[];
   readonly hasTargets: boolean;
   readonly evidenceRequired: boolean;
   readonly evidenceLabel: string;

@@ -25,7 +25,9 @@ const userAssignments = (user: string) => t.client.api(`/users/${user}/appRoleAs
 
 describe('service principal', () => {
   it('is found by appId and by id, with its app roles; $select narrows it', async () => {
-    const byAppId = asRecord(await t.client.api(`/servicePrincipals(appId='${APP_ID}')`).select(['id', 'appRoles']).get());
+    const byAppId = asRecord(
+      await t.client.api(`/servicePrincipals(appId='${APP_ID}')`).select(['id', 'appRoles']).get(),
+    );
     expect(byAppId.id).toBe(SP_ID);
     expect(Object.keys(byAppId).filter((k) => !k.startsWith('@'))).toEqual(['id', 'appRoles']);
     const roles = asArray(byAppId.appRoles).map(asRecord);
@@ -39,7 +41,9 @@ describe('service principal', () => {
   });
 
   it('answers 404 Request_ResourceNotFound for another app, 400 for an unknown property', async () => {
-    const other = await graphError(() => t.client.api("/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')").get());
+    const other = await graphError(() =>
+      t.client.api("/servicePrincipals(appId='00000003-0000-0000-c000-000000000000')").get(),
+    );
     expect(other.statusCode).toBe(404);
     expect(errorBody(other).code).toBe('Request_ResourceNotFound');
     const unknownId = await graphError(() => t.client.api('/servicePrincipals/not-a-principal').get());
@@ -51,38 +55,59 @@ describe('service principal', () => {
 
 describe('app role assignments', () => {
   it('grants a role through appRoleAssignedTo (201) and lists it for the user, filtered by resourceId', async () => {
-    const created = asRecord(await assignedTo(SP_ID).post({ principalId: ALICE, resourceId: SP_ID, appRoleId: COURSE_TEAM }));
-    expect(created).toMatchObject({ principalId: ALICE, resourceId: SP_ID, appRoleId: COURSE_TEAM, principalType: 'User' });
+    const created = asRecord(
+      await assignedTo(SP_ID).post({ principalId: ALICE, resourceId: SP_ID, appRoleId: COURSE_TEAM }),
+    );
+    expect(created).toMatchObject({
+      principalId: ALICE,
+      resourceId: SP_ID,
+      appRoleId: COURSE_TEAM,
+      principalType: 'User',
+    });
     expect(String(created.id)).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     const mine = asRecord(
-      await userAssignments(ALICE).filter(`resourceId eq ${SP_ID}`).query({ $count: 'true' }).header('ConsistencyLevel', 'eventual').get(),
+      await userAssignments(ALICE)
+        .filter(`resourceId eq ${SP_ID}`)
+        .query({ $count: 'true' })
+        .header('ConsistencyLevel', 'eventual')
+        .get(),
     );
     expect(mine['@odata.count']).toBe(1);
     expect(asArray(mine.value).map((a) => asRecord(a).appRoleId)).toEqual([COURSE_TEAM]);
-    const otherResource = asRecord(await userAssignments(ALICE).filter('resourceId eq 11111111-2222-4333-8444-555555555555').get());
+    const otherResource = asRecord(
+      await userAssignments(ALICE).filter('resourceId eq 11111111-2222-4333-8444-555555555555').get(),
+    );
     expect(otherResource.value).toEqual([]);
     const everyone = asRecord(await assignedTo(SP_ID).get());
     expect(asArray(everyone.value).map((a) => asRecord(a).principalId)).toContain(ALICE);
   });
 
   it('grants through the user too; the principal must be that user', async () => {
-    const created = asRecord(await userAssignments(BOB).post({ principalId: BOB, resourceId: SP_ID, appRoleId: ADMIN }));
+    const created = asRecord(
+      await userAssignments(BOB).post({ principalId: BOB, resourceId: SP_ID, appRoleId: ADMIN }),
+    );
     expect(created.appRoleId).toBe(ADMIN);
-    const mismatch = await graphError(() => userAssignments(BOB).post({ principalId: ALICE, resourceId: SP_ID, appRoleId: ADMIN }));
+    const mismatch = await graphError(() =>
+      userAssignments(BOB).post({ principalId: ALICE, resourceId: SP_ID, appRoleId: ADMIN }),
+    );
     expect(mismatch.statusCode).toBe(400);
   });
 
   it('names a principal the directory knows, and finds a user’s assignments by sign-in name too', async () => {
-    const user = asRecord(await t.client.api('/users').post({
-      accountEnabled: true,
-      displayName: 'Carol Course',
-      mailNickname: 'carol',
-      userPrincipalName: 'carol@provider.example',
-      passwordProfile: { password: 'Not-used-1!', forceChangePasswordNextSignIn: true },
-    }));
+    const user = asRecord(
+      await t.client.api('/users').post({
+        accountEnabled: true,
+        displayName: 'Carol Course',
+        mailNickname: 'carol',
+        userPrincipalName: 'carol@provider.example',
+        passwordProfile: { password: 'Not-used-1!', forceChangePasswordNextSignIn: true },
+      }),
+    );
     const id = String(user.id);
-    const created = asRecord(await assignedTo(SP_ID).post({ principalId: id, resourceId: SP_ID, appRoleId: COURSE_TEAM }));
+    const created = asRecord(
+      await assignedTo(SP_ID).post({ principalId: id, resourceId: SP_ID, appRoleId: COURSE_TEAM }),
+    );
     expect(created.principalDisplayName).toBe('Carol Course');
     const byUpn = asRecord(await userAssignments('carol@provider.example').get());
     expect(asArray(byUpn.value).map((a) => asRecord(a).principalId)).toEqual([id]);
@@ -130,7 +155,9 @@ describe('app role assignments', () => {
     const dir = await tempDir();
     try {
       const first = await startTestEmulator({ durability: 'fsync' }, dir);
-      await first.client.api(`/servicePrincipals/${SP_ID}/appRoleAssignedTo`).post({ principalId: ALICE, resourceId: SP_ID, appRoleId: ADMIN });
+      await first.client
+        .api(`/servicePrincipals/${SP_ID}/appRoleAssignedTo`)
+        .post({ principalId: ALICE, resourceId: SP_ID, appRoleId: ADMIN });
       await first.close();
       const again = await startTestEmulator({ durability: 'fsync' }, dir);
       try {

@@ -28,8 +28,18 @@ import type { AppRoleAssignmentRecord } from './records.js';
 
 /** The roles of the emulator's Trellis registration; ids are fixed, as in a real app manifest. */
 export const EMULATOR_APP_ROLES = [
-  { id: '5d0e2c7a-3b1f-4e8d-9a6c-2f4b8e1d7c30', value: 'CourseTeam', displayName: 'Course team', description: 'Sees and manages the cases of their programmes.' },
-  { id: '8a4f6b2e-9c3d-4f1a-b7e5-0d2c6a8f4e19', value: 'Admin', displayName: 'Administrator', description: 'Sees and manages every case.' },
+  {
+    id: '5d0e2c7a-3b1f-4e8d-9a6c-2f4b8e1d7c30',
+    value: 'CourseTeam',
+    displayName: 'Course team',
+    description: 'Sees and manages the cases of their programmes.',
+  },
+  {
+    id: '8a4f6b2e-9c3d-4f1a-b7e5-0d2c6a8f4e19',
+    value: 'Admin',
+    displayName: 'Administrator',
+    description: 'Sees and manages every case.',
+  },
 ] as const;
 
 /** The app role id Graph uses for "default access" (an app with no roles, or assignment without one). */
@@ -54,11 +64,19 @@ export function emulatorServicePrincipalId(appId: string): string {
 }
 
 function trellisServicePrincipal(ctx: HandlerContext): ServicePrincipal {
-  return { id: emulatorServicePrincipalId(ctx.appIdentity.id), appId: ctx.appIdentity.id, displayName: ctx.appIdentity.displayName };
+  return {
+    id: emulatorServicePrincipalId(ctx.appIdentity.id),
+    appId: ctx.appIdentity.id,
+    displayName: ctx.appIdentity.displayName,
+  };
 }
 
 const resourceNotFound = (id: string): GraphHttpError =>
-  new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+  new GraphHttpError(
+    404,
+    'Request_ResourceNotFound',
+    `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+  );
 const badRequest = (message: string): GraphHttpError => new GraphHttpError(400, 'Request_BadRequest', message);
 
 function servicePrincipalById(ctx: HandlerContext, id: string): ServicePrincipal {
@@ -74,7 +92,15 @@ function servicePrincipalByAppId(ctx: HandlerContext, raw: string): ServicePrinc
   return sp;
 }
 
-const SERVICE_PRINCIPAL_PROPERTIES = ['id', 'appId', 'displayName', 'servicePrincipalType', 'accountEnabled', 'appRoleAssignmentRequired', 'appRoles'] as const;
+const SERVICE_PRINCIPAL_PROPERTIES = [
+  'id',
+  'appId',
+  'displayName',
+  'servicePrincipalType',
+  'accountEnabled',
+  'appRoleAssignmentRequired',
+  'appRoles',
+] as const;
 
 function renderServicePrincipal(ctx: HandlerContext, sp: ServicePrincipal, req: EmuRequest): Record<string, unknown> {
   const full: Record<string, unknown> = {
@@ -94,12 +120,18 @@ function renderServicePrincipal(ctx: HandlerContext, sp: ServicePrincipal, req: 
       value: role.value,
     })),
   };
-  const select = (queryValue(req, '$select') ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const select = (queryValue(req, '$select') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (select.length === 0) return { '@odata.context': `${ctx.graphBase}/$metadata#servicePrincipals/$entity`, ...full };
-  const out: Record<string, unknown> = { '@odata.context': `${ctx.graphBase}/$metadata#servicePrincipals(${select.join(',')})/$entity` };
+  const out: Record<string, unknown> = {
+    '@odata.context': `${ctx.graphBase}/$metadata#servicePrincipals(${select.join(',')})/$entity`,
+  };
   for (const name of select) {
     const known = SERVICE_PRINCIPAL_PROPERTIES.find((p) => p.toLowerCase() === name.toLowerCase());
-    if (known === undefined) throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.servicePrincipal'.`);
+    if (known === undefined)
+      throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.servicePrincipal'.`);
     out[known] = full[known];
   }
   return out;
@@ -125,7 +157,11 @@ const assignmentBodySchema = z.looseObject({
   appRoleId: z.string().regex(GUID, 'appRoleId must be a GUID'),
 });
 
-function grant(ctx: HandlerContext, req: EmuRequest, expected: { readonly resourceId?: string; readonly principalId?: string }): AppRoleAssignmentRecord {
+function grant(
+  ctx: HandlerContext,
+  req: EmuRequest,
+  expected: { readonly resourceId?: string; readonly principalId?: string },
+): AppRoleAssignmentRecord {
   const parsed = assignmentBodySchema.safeParse(req.body);
   if (!parsed.success) throw badRequest(zodMessage(parsed.error));
   const principalId = parsed.data.principalId.toLowerCase();
@@ -141,7 +177,9 @@ function grant(ctx: HandlerContext, req: EmuRequest, expected: { readonly resour
   if (appRoleId !== DEFAULT_ACCESS_ROLE_ID && !EMULATOR_APP_ROLES.some((r) => r.id === appRoleId)) {
     throw badRequest('Permission being assigned was not found on application');
   }
-  const duplicate = [...ctx.state.appRoleAssignments.values()].some((a) => a.principalId === principalId && a.resourceId === resourceId && a.appRoleId === appRoleId);
+  const duplicate = [...ctx.state.appRoleAssignments.values()].some(
+    (a) => a.principalId === principalId && a.resourceId === resourceId && a.appRoleId === appRoleId,
+  );
   if (duplicate) throw badRequest('Permission being assigned already exists on the object');
   const assignment: AppRoleAssignmentRecord = {
     // Graph's assignment ids are 43 base64url characters (32 bytes).
@@ -186,7 +224,12 @@ function wantsCount(req: EmuRequest): boolean {
   return true;
 }
 
-function collection(ctx: HandlerContext, context: string, items: readonly AppRoleAssignmentRecord[], req: EmuRequest): Record<string, unknown> {
+function collection(
+  ctx: HandlerContext,
+  context: string,
+  items: readonly AppRoleAssignmentRecord[],
+  req: EmuRequest,
+): Record<string, unknown> {
   const counted = wantsCount(req);
   return {
     '@odata.context': context,
@@ -202,7 +245,9 @@ function principalOf(ctx: HandlerContext, idOrUpn: string): string {
 
 function assignmentsOf(ctx: HandlerContext, principalId: string): AppRoleAssignmentRecord[] {
   const key = principalId.toLowerCase();
-  return [...ctx.state.appRoleAssignments.values()].filter((a) => a.principalId === key).sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
+  return [...ctx.state.appRoleAssignments.values()]
+    .filter((a) => a.principalId === key)
+    .sort((a, b) => a.createdDateTime.localeCompare(b.createdDateTime));
 }
 
 export const appRoleRoutes: readonly Route[] = [
@@ -210,13 +255,15 @@ export const appRoleRoutes: readonly Route[] = [
     method: 'GET',
     pattern: "servicePrincipals(appId=':appId')",
     kind: 'servicePrincipal',
-    handler: (ctx, req, p) => jsonResponse(200, renderServicePrincipal(ctx, servicePrincipalByAppId(ctx, p.appId ?? ''), req)),
+    handler: (ctx, req, p) =>
+      jsonResponse(200, renderServicePrincipal(ctx, servicePrincipalByAppId(ctx, p.appId ?? ''), req)),
   },
   {
     method: 'GET',
     pattern: 'servicePrincipals/:sp',
     kind: 'servicePrincipal',
-    handler: (ctx, req, p) => jsonResponse(200, renderServicePrincipal(ctx, servicePrincipalById(ctx, p.sp ?? ''), req)),
+    handler: (ctx, req, p) =>
+      jsonResponse(200, renderServicePrincipal(ctx, servicePrincipalById(ctx, p.sp ?? ''), req)),
   },
   {
     method: 'GET',
@@ -225,7 +272,10 @@ export const appRoleRoutes: readonly Route[] = [
     handler: (ctx, req, p) => {
       const sp = servicePrincipalById(ctx, p.sp ?? '');
       const granted = [...ctx.state.appRoleAssignments.values()].filter((a) => a.resourceId === sp.id);
-      return jsonResponse(200, collection(ctx, `${ctx.graphBase}/$metadata#servicePrincipals('${sp.id}')/appRoleAssignedTo`, granted, req));
+      return jsonResponse(
+        200,
+        collection(ctx, `${ctx.graphBase}/$metadata#servicePrincipals('${sp.id}')/appRoleAssignedTo`, granted, req),
+      );
     },
   },
   {
@@ -235,7 +285,10 @@ export const appRoleRoutes: readonly Route[] = [
     handler: (ctx, req, p) => {
       const sp = servicePrincipalById(ctx, p.sp ?? '');
       const assignment = grant(ctx, req, { resourceId: sp.id });
-      return jsonResponse(201, { '@odata.context': `${ctx.graphBase}/$metadata#servicePrincipals('${sp.id}')/appRoleAssignedTo/$entity`, ...renderAssignment(ctx, assignment) });
+      return jsonResponse(201, {
+        '@odata.context': `${ctx.graphBase}/$metadata#servicePrincipals('${sp.id}')/appRoleAssignedTo/$entity`,
+        ...renderAssignment(ctx, assignment),
+      });
     },
   },
   {
@@ -256,7 +309,10 @@ export const appRoleRoutes: readonly Route[] = [
       const user = principalOf(ctx, p.user ?? '');
       const resourceId = resourceFilter(req);
       const value = assignmentsOf(ctx, user).filter((a) => resourceId === undefined || a.resourceId === resourceId);
-      return jsonResponse(200, collection(ctx, `${ctx.graphBase}/$metadata#users('${user}')/appRoleAssignments`, value, req));
+      return jsonResponse(
+        200,
+        collection(ctx, `${ctx.graphBase}/$metadata#users('${user}')/appRoleAssignments`, value, req),
+      );
     },
   },
   {
@@ -266,7 +322,10 @@ export const appRoleRoutes: readonly Route[] = [
     handler: (ctx, req, p) => {
       const user = principalOf(ctx, p.user ?? '');
       const assignment = grant(ctx, req, { principalId: user });
-      return jsonResponse(201, { '@odata.context': `${ctx.graphBase}/$metadata#users('${user}')/appRoleAssignments/$entity`, ...renderAssignment(ctx, assignment) });
+      return jsonResponse(201, {
+        '@odata.context': `${ctx.graphBase}/$metadata#users('${user}')/appRoleAssignments/$entity`,
+        ...renderAssignment(ctx, assignment),
+      });
     },
   },
   {

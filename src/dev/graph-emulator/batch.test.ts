@@ -8,7 +8,9 @@ let listId: string;
 
 beforeAll(async () => {
   t = await startTestEmulator();
-  listId = await createList(t.client, t.emu, 'Batch', [{ name: 'Key', text: {}, indexed: true, enforceUniqueValues: true }]);
+  listId = await createList(t.client, t.emu, 'Batch', [
+    { name: 'Key', text: {}, indexed: true, enforceUniqueValues: true },
+  ]);
 });
 afterAll(async () => {
   await t.close();
@@ -38,7 +40,14 @@ describe('$batch (item 23)', () => {
   it('dependsOn runs in order and fails dependents of a failed request with 424', async () => {
     const out = await batch([
       { id: 'a', method: 'POST', url: itemsUrl(), headers: JSON_HEADERS, body: { fields: { Key: 'B-1' } } },
-      { id: 'b', method: 'POST', url: itemsUrl(), headers: JSON_HEADERS, body: { fields: { Key: 'B-2' } }, dependsOn: ['a'] },
+      {
+        id: 'b',
+        method: 'POST',
+        url: itemsUrl(),
+        headers: JSON_HEADERS,
+        body: { fields: { Key: 'B-2' } },
+        dependsOn: ['a'],
+      },
       { id: 'c', method: 'GET', url: `/sites/${t.emu.siteId}`, dependsOn: ['b'] },
       { id: 'd', method: 'GET', url: `/sites/${t.emu.siteId}` },
     ]);
@@ -62,20 +71,47 @@ describe('$batch (item 23)', () => {
     const get = (id: string): unknown => ({ id, method: 'GET', url: `/sites/${t.emu.siteId}` });
     const many = Array.from({ length: 21 }, (_, i) => get(String(i)));
     expect((await graphError(() => t.client.api('/$batch').post({ requests: many }))).statusCode).toBe(400);
-    expect((await graphError(() => t.client.api('/$batch').post({ requests: [get('x'), get('X')] }))).statusCode).toBe(400);
+    expect((await graphError(() => t.client.api('/$batch').post({ requests: [get('x'), get('X')] }))).statusCode).toBe(
+      400,
+    );
     const noType = { id: '1', method: 'POST', url: itemsUrl(), body: { fields: {} } };
     expect((await graphError(() => t.client.api('/$batch').post({ requests: [noType] }))).statusCode).toBe(400);
-    const res = await rawFetch(t.emu, '/v1.0/$batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"requests":[' });
+    const res = await rawFetch(t.emu, '/v1.0/$batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"requests":[',
+    });
     expect(res.status).toBe(400);
-    expect(asRecord(await t.client.api('/$batch').post({ requests: Array.from({ length: 20 }, (_, i) => get(String(i))) })).responses).toHaveLength(20);
+    expect(
+      asRecord(await t.client.api('/$batch').post({ requests: Array.from({ length: 20 }, (_, i) => get(String(i))) }))
+        .responses,
+    ).toHaveLength(20);
   });
 
   it('throttles sub-requests individually: 429 with Retry-After in the sub-headers, batch still 200, counted', async () => {
-    t.emu.setFaults({ rules: [{ kind: 'fail', status: 429, retryAfterSeconds: 3, scope: 'batch', method: 'POST', path: '/sites/*/lists/*/items', times: 2 }] });
+    t.emu.setFaults({
+      rules: [
+        {
+          kind: 'fail',
+          status: 429,
+          retryAfterSeconds: 3,
+          scope: 'batch',
+          method: 'POST',
+          path: '/sites/*/lists/*/items',
+          times: 2,
+        },
+      ],
+    });
     t.emu.resetCounters();
     try {
       const out = await batch(
-        ['t1', 't2', 't3', 't4'].map((id) => ({ id, method: 'POST', url: itemsUrl(), headers: JSON_HEADERS, body: { fields: { Key: `T-${id}` } } })),
+        ['t1', 't2', 't3', 't4'].map((id) => ({
+          id,
+          method: 'POST',
+          url: itemsUrl(),
+          headers: JSON_HEADERS,
+          body: { fields: { Key: `T-${id}` } },
+        })),
       );
       const statuses = [...out.values()].map((r) => r.status).sort();
       expect(statuses).toEqual([201, 201, 429, 429]);
@@ -96,12 +132,26 @@ describe('$batch (item 23)', () => {
   it('models the mailbox concurrency limit (4) inside a parallel batch', async () => {
     const m = await startTestEmulator({ mailboxConcurrencyLimit: 4 });
     try {
-      const mail = { message: { subject: 'x', body: { contentType: 'Text', content: 'x' }, toRecipients: [{ emailAddress: { address: 'a@b.org' } }] } };
-      const requests = Array.from({ length: 6 }, (_, i) => ({ id: String(i), method: 'POST', url: '/users/mentor@school.org/sendMail', headers: JSON_HEADERS, body: mail }));
+      const mail = {
+        message: {
+          subject: 'x',
+          body: { contentType: 'Text', content: 'x' },
+          toRecipients: [{ emailAddress: { address: 'a@b.org' } }],
+        },
+      };
+      const requests = Array.from({ length: 6 }, (_, i) => ({
+        id: String(i),
+        method: 'POST',
+        url: '/users/mentor@school.org/sendMail',
+        headers: JSON_HEADERS,
+        body: mail,
+      }));
       const res = asRecord(await m.client.api('/$batch').post({ requests }));
       const statuses = asArray(res.responses).map((r) => asRecord(r).status);
       expect(statuses.filter((s) => s === 202)).toHaveLength(4);
-      const throttled = asArray(res.responses).map(asRecord).filter((r) => r.status === 429);
+      const throttled = asArray(res.responses)
+        .map(asRecord)
+        .filter((r) => r.status === 429);
       expect(throttled).toHaveLength(2);
       expect(asRecord(asRecord(throttled[0]?.body).error).code).toBe('ApplicationThrottled');
     } finally {
@@ -112,7 +162,11 @@ describe('$batch (item 23)', () => {
   it('can shuffle the response order (seeded)', async () => {
     const s = await startTestEmulator({ shuffleBatchResponses: true, seed: 42 });
     try {
-      const requests = Array.from({ length: 10 }, (_, i) => ({ id: String(i), method: 'GET', url: `/sites/${s.emu.siteId}` }));
+      const requests = Array.from({ length: 10 }, (_, i) => ({
+        id: String(i),
+        method: 'GET',
+        url: `/sites/${s.emu.siteId}`,
+      }));
       const res = asRecord(await s.client.api('/$batch').post({ requests }));
       const order = asArray(res.responses).map((r) => String(asRecord(r).id));
       expect([...order].sort()).toEqual(requests.map((r) => r.id).sort());

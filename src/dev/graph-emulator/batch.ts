@@ -42,7 +42,8 @@ function parseBatch(body: unknown): SubRequest[] {
   if (!envelope.success) throw batchError('Invalid batch payload format.');
   const raw = envelope.data.requests;
   if (raw.length === 0) throw batchError('The batch must contain at least one request.');
-  if (raw.length > MAX_BATCH_REQUESTS) throw batchError(`The number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
+  if (raw.length > MAX_BATCH_REQUESTS)
+    throw batchError(`The number of batch requests exceeds the limit of ${MAX_BATCH_REQUESTS}.`);
   const seen = new Set<string>();
   return raw.map((entry, index) => {
     const parsed = subRequestSchema.safeParse(entry);
@@ -59,7 +60,8 @@ function parseBatch(body: unknown): SubRequest[] {
     }
     const dependsOn = (r.dependsOn ?? []).map(String);
     for (const dep of dependsOn) {
-      if (!seen.has(dep.toLowerCase())) throw batchError(`Request '${id}' depends on '${dep}', which is not an earlier request in the batch.`);
+      if (!seen.has(dep.toLowerCase()))
+        throw batchError(`Request '${id}' depends on '${dep}', which is not an earlier request in the batch.`);
     }
     seen.add(id.toLowerCase());
     return { id, method: r.method.toUpperCase(), url: r.url, headers, body: r.body, hasBody, dependsOn };
@@ -89,15 +91,19 @@ interface SubResponse {
 function toSubResponse(id: string, res: EmuResponse): SubResponse {
   const headers: Record<string, string> = { ...(res.headers ?? {}) };
   if (res.body !== undefined) headers['Content-Type'] = GRAPH_JSON_CONTENT_TYPE;
-  return res.body === undefined ? { id, status: res.status, headers } : { id, status: res.status, headers, body: res.body };
+  return res.body === undefined
+    ? { id, status: res.status, headers }
+    : { id, status: res.status, headers, body: res.body };
 }
 
 async function runSub(ctx: HandlerContext, parent: EmuRequest, sub: SubRequest): Promise<EmuResponse> {
   const requestId = randomUUID();
   const clientRequestId = sub.headers['client-request-id'] ?? requestId;
   const ids = { requestId, clientRequestId };
-  const fail = (message: string): EmuResponse => errorResponse(new GraphHttpError(400, 'BadRequest', message), ids, ctx.now());
-  if (/^[a-z]+:\/\//i.test(sub.url)) return fail(`Invalid request URL '${sub.url}': batch URLs are relative to the version, e.g. '/users'.`);
+  const fail = (message: string): EmuResponse =>
+    errorResponse(new GraphHttpError(400, 'BadRequest', message), ids, ctx.now());
+  if (/^[a-z]+:\/\//i.test(sub.url))
+    return fail(`Invalid request URL '${sub.url}': batch URLs are relative to the version, e.g. '/users'.`);
   const [pathPart = '', queryPart = ''] = sub.url.split('?', 2);
   const first = splitPath(pathPart)[0]?.toLowerCase();
   // SDK 3.0.7 bug (item 23): `/v1.0/...` sub-URLs are a sub-status 400, not a batch failure.
@@ -128,7 +134,11 @@ async function runSub(ctx: HandlerContext, parent: EmuRequest, sub: SubRequest):
 function failedDependency(ctx: HandlerContext, id: string, dep: string): EmuResponse {
   const requestId = randomUUID();
   return errorResponse(
-    new GraphHttpError(424, 'FailedDependency', `The request '${id}' was not executed because the request it depends on ('${dep}') failed.`),
+    new GraphHttpError(
+      424,
+      'FailedDependency',
+      `The request '${id}' was not executed because the request it depends on ('${dep}') failed.`,
+    ),
     { requestId, clientRequestId: requestId },
     ctx.now(),
   );
@@ -145,7 +155,10 @@ async function batch(ctx: HandlerContext, req: EmuRequest): Promise<EmuResponse>
         const r = results.get(dep.toLowerCase());
         return r === undefined || r.status >= 400;
       });
-      results.set(sub.id.toLowerCase(), failedDep === undefined ? await runSub(ctx, req, sub) : failedDependency(ctx, sub.id, failedDep));
+      results.set(
+        sub.id.toLowerCase(),
+        failedDep === undefined ? await runSub(ctx, req, sub) : failedDependency(ctx, sub.id, failedDep),
+      );
     }
   } else {
     const all = await Promise.all(subs.map((sub) => runSub(ctx, req, sub)));

@@ -42,14 +42,24 @@ const SERVER_PROPS = new Set([
 ]);
 
 const unsupportedZone = (name: string): GraphHttpError =>
-  new GraphHttpError(400, 'TimeZoneNotSupportedException', `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name}'.`);
+  new GraphHttpError(
+    400,
+    'TimeZoneNotSupportedException',
+    `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${name}'.`,
+  );
 
 function toUtcMs(value: z.infer<typeof dateTimeTimeZoneSchema>, field: string): number {
   const zone = resolveTimeZone(value.timeZone);
   if (zone === undefined) throw unsupportedZone(value.timeZone);
-  const ms = /(?:Z|[+-]\d{2}:\d{2})$/i.test(value.dateTime) ? Date.parse(value.dateTime) : wallTimeToUtcMs(value.dateTime, zone);
+  const ms = /(?:Z|[+-]\d{2}:\d{2})$/i.test(value.dateTime)
+    ? Date.parse(value.dateTime)
+    : wallTimeToUtcMs(value.dateTime, zone);
   if (ms === undefined || !Number.isFinite(ms)) {
-    throw new GraphHttpError(400, 'UnableToDeserializePostBody', `Cannot convert the literal '${value.dateTime}' to the expected type of '${field}'.`);
+    throw new GraphHttpError(
+      400,
+      'UnableToDeserializePostBody',
+      `Cannot convert the literal '${value.dateTime}' to the expected type of '${field}'.`,
+    );
   }
   return ms;
 }
@@ -81,7 +91,12 @@ function bodyPreview(props: Record<string, unknown>): string {
     .slice(0, 255);
 }
 
-export function renderEvent(ctx: HandlerContext, event: EventRecord, preferZone: string | undefined, withContext: boolean): Record<string, unknown> {
+export function renderEvent(
+  ctx: HandlerContext,
+  event: EventRecord,
+  preferZone: string | undefined,
+  withContext: boolean,
+): Record<string, unknown> {
   const zoneName = preferZone ?? 'UTC';
   const zone = resolveTimeZone(zoneName) ?? 'UTC';
   const p = event.props;
@@ -148,7 +163,8 @@ function parseEventBody(body: unknown): z.infer<typeof eventBodySchema> & Record
 }
 
 function checkOrder(startMs: number, endMs: number): void {
-  if (endMs < startMs) throw new GraphHttpError(400, 'ErrorInvalidRequest', 'The end date you entered occurs before the start date.');
+  if (endMs < startMs)
+    throw new GraphHttpError(400, 'ErrorInvalidRequest', 'The end date you entered occurs before the start date.');
 }
 
 function createEvent(ctx: HandlerContext, req: EmuRequest, mailbox: string): { status: number; event: EventRecord } {
@@ -164,7 +180,11 @@ function createEvent(ctx: HandlerContext, req: EmuRequest, mailbox: string): { s
     const existing = existingId === undefined ? undefined : ctx.state.events.get(existingId);
     if (existing !== undefined) {
       if (ctx.config.duplicateTransactionId === 'conflict') {
-        throw new GraphHttpError(409, 'ErrorDuplicateTransactionId', `An event with transactionId '${body.transactionId}' already exists.`);
+        throw new GraphHttpError(
+          409,
+          'ErrorDuplicateTransactionId',
+          `An event with transactionId '${body.transactionId}' already exists.`,
+        );
       }
       // Item 28: a retried create must not make a second event.
       return { status: 201, event: existing };
@@ -286,4 +306,3 @@ function eventRoutes(prefix: string): Route[] {
 }
 
 export const calendarRoutes: readonly Route[] = [...eventRoutes('users/:user'), ...eventRoutes('users/:user/calendar')];
-

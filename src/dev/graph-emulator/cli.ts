@@ -55,7 +55,9 @@ export async function runGraphEmulatorCli(argv: readonly string[]): Promise<void
   if (values.log) options.log = (line) => process.stderr.write(`${line}\n`);
   const emulator = await startGraphEmulator(options);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ baseUrl: emulator.baseUrl, siteId: emulator.siteId, caCertPath: emulator.caCertPath, pid: process.pid })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ baseUrl: emulator.baseUrl, siteId: emulator.siteId, caCertPath: emulator.caCertPath, pid: process.pid })}\n`,
+    );
   } else {
     process.stdout.write(
       [

@@ -40,7 +40,12 @@ export function createEmulatorGraphClient(
   const authProvider: AuthenticationProvider = { getAccessToken: () => Promise.resolve(token) };
   const middleware: Middleware[] =
     options.retry === false
-      ? [new AuthenticationHandler(authProvider), new RedirectHandler(new RedirectHandlerOptions()), new TelemetryHandler(), new HTTPMessageHandler()]
+      ? [
+          new AuthenticationHandler(authProvider),
+          new RedirectHandler(new RedirectHandlerOptions()),
+          new TelemetryHandler(),
+          new HTTPMessageHandler(),
+        ]
       : MiddlewareFactory.getDefaultMiddlewareChain(authProvider);
   // `dispatcher` is undici's RequestInit extension; npm undici 7's Agent type differs from the
   // undici-types bundled with @types/node, though Node's fetch accepts it at run time.

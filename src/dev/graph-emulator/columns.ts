@@ -118,13 +118,16 @@ const isLookupLike = (col: ColumnRecord): boolean => col.type === 'personOrGroup
 
 function validateIndexing(meta: ListMeta, col: ColumnRecord, others: readonly ColumnRecord[]): void {
   // Item 8: the exact text SharePoint gives; unique needs an index first.
-  if (col.enforceUniqueValues && !col.indexed) throw invalidRequest('The field must first be indexed to enforce unique values.');
+  if (col.enforceUniqueValues && !col.indexed)
+    throw invalidRequest('The field must first be indexed to enforce unique values.');
   const unindexable = isMultiValue(col) || isNote(col);
   if (col.enforceUniqueValues && (unindexable || col.type === 'boolean')) {
     throw invalidRequest(`The column '${col.name}' cannot enforce unique values: its type does not support it.`);
   }
   if (col.indexed && unindexable) {
-    throw invalidRequest(`The column '${col.name}' cannot be indexed: multi-value and multi-line columns are not indexable.`);
+    throw invalidRequest(
+      `The column '${col.name}' cannot be indexed: multi-value and multi-line columns are not indexable.`,
+    );
   }
   if (col.indexed && others.filter((c) => c.indexed).length >= MAX_INDEXED_COLUMNS) {
     // Item 7: the 20-index cap.
@@ -147,15 +150,17 @@ export function createColumn(meta: ListMeta, body: unknown, ctx: ColumnContext):
   const parsed = columnBodySchema.safeParse(body);
   if (!parsed.success) throw invalidRequest(zodMessage(parsed.error));
   const b = parsed.data;
-  if (b.name.trim() !== b.name || !COLUMN_NAME.test(b.name)) throw invalidRequest(`The column name '${b.name}' is not valid.`);
+  if (b.name.trim() !== b.name || !COLUMN_NAME.test(b.name))
+    throw invalidRequest(`The column name '${b.name}' is not valid.`);
   if (SYSTEM_FIELDS.has(b.name) || meta.columns.some((c) => c.name.toLowerCase() === b.name.toLowerCase())) {
     throw new GraphHttpError(409, 'nameAlreadyExists', `A duplicate field name "${b.name}" was found.`);
   }
-  const facets = (['text', 'number', 'currency', 'boolean', 'dateTime', 'choice', 'personOrGroup', 'lookup'] as const).filter(
-    (t) => b[t] !== undefined,
-  );
+  const facets = (
+    ['text', 'number', 'currency', 'boolean', 'dateTime', 'choice', 'personOrGroup', 'lookup'] as const
+  ).filter((t) => b[t] !== undefined);
   const type = facets[0];
-  if (type === undefined || facets.length > 1) throw invalidRequest('A column must have exactly one type facet (text, number, choice, ...).');
+  if (type === undefined || facets.length > 1)
+    throw invalidRequest('A column must have exactly one type facet (text, number, choice, ...).');
   const facet: JsonObject = { ...DEFAULT_FACETS[type], ...b[type] };
   if (type === 'text' && facet.allowMultipleLines !== true) {
     const max = facet.maxLength;
@@ -229,7 +234,9 @@ export function patchColumn(
     meta.columns.filter((c) => c.id !== col.id),
   );
   if (next.enforceUniqueValues && !col.enforceUniqueValues && hasDuplicates(col.name)) {
-    throw invalidRequest(`The column '${col.name}' cannot enforce unique values because the list already contains duplicate values.`);
+    throw invalidRequest(
+      `The column '${col.name}' cannot enforce unique values because the list already contains duplicate values.`,
+    );
   }
   return next;
 }
@@ -314,7 +321,10 @@ export function normaliseDateTime(col: ColumnRecord, raw: string, siteTimeZone: 
   const dateOnly = col.facet.format === 'dateOnly';
   let ms: number;
   if (ISO_WITH_ZONE.test(raw)) ms = Date.parse(raw);
-  else if (ISO_LOCAL.test(raw)) ms = dateOnly ? (wallTimeToUtcMs(raw, siteTimeZone) ?? Number.NaN) : Date.parse(`${raw.length === 10 ? `${raw}T00:00:00` : raw}Z`);
+  else if (ISO_LOCAL.test(raw))
+    ms = dateOnly
+      ? (wallTimeToUtcMs(raw, siteTimeZone) ?? Number.NaN)
+      : Date.parse(`${raw.length === 10 ? `${raw}T00:00:00` : raw}Z`);
   else return undefined;
   if (!Number.isFinite(ms)) return undefined;
   if (dateOnly) {
@@ -330,7 +340,8 @@ export interface FieldWrites {
   readonly clear: readonly string[];
 }
 
-const GENERAL_EXCEPTION = (): GraphHttpError => new GraphHttpError(500, 'generalException', 'General exception while processing');
+const GENERAL_EXCEPTION = (): GraphHttpError =>
+  new GraphHttpError(500, 'generalException', 'General exception while processing');
 
 function parseLookupIds(key: string, value: unknown): number[] {
   if (!Array.isArray(value)) throw invalidRequest(`The value of '${key}' must be an array of ids.`);
@@ -382,7 +393,8 @@ export function coerceFieldWrites(meta: ListMeta, fields: unknown, siteTimeZone:
       }
       // Item 11 (observed): a JSON number here is a 500, the id must be a string.
       if (typeof value === 'number') throw GENERAL_EXCEPTION();
-      if (typeof value !== 'string' || !/^\d+$/.test(value)) throw invalidRequest(`'${key}' must be a numeric id string.`);
+      if (typeof value !== 'string' || !/^\d+$/.test(value))
+        throw invalidRequest(`'${key}' must be a numeric id string.`);
       set[col.name] = value;
       continue;
     }
@@ -391,7 +403,13 @@ export function coerceFieldWrites(meta: ListMeta, fields: unknown, siteTimeZone:
   return { set, clear };
 }
 
-function coerceScalar(col: ColumnRecord, key: string, value: unknown, odataType: unknown, siteTimeZone: string): FieldValue {
+function coerceScalar(
+  col: ColumnRecord,
+  key: string,
+  value: unknown,
+  odataType: unknown,
+  siteTimeZone: string,
+): FieldValue {
   const bad = (): never => {
     throw invalidRequest(`The value '${JSON.stringify(value)}' is not valid for field '${key}'.`);
   };
@@ -406,7 +424,12 @@ function coerceScalar(col: ColumnRecord, key: string, value: unknown, odataType:
     }
     case 'number':
     case 'currency': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+      const n =
+        typeof value === 'number'
+          ? value
+          : typeof value === 'string' && value.trim() !== ''
+            ? Number(value)
+            : Number.NaN;
       return Number.isFinite(n) ? n : bad();
     }
     case 'boolean':
@@ -426,7 +449,9 @@ function coerceScalar(col: ColumnRecord, key: string, value: unknown, odataType:
       if (Array.isArray(value)) {
         // Item 10: arrays need the collection annotation, and only multi-choice columns take them.
         if (odataType !== 'Collection(Edm.String)' || !isMultiValue(col)) {
-          throw invalidRequest(`A multi-value field needs '${key}@odata.type': 'Collection(Edm.String)' and a multi-choice column.`);
+          throw invalidRequest(
+            `A multi-value field needs '${key}@odata.type': 'Collection(Edm.String)' and a multi-choice column.`,
+          );
         }
         return value.map(check);
       }
@@ -474,7 +499,8 @@ export function resolveItemPath(meta: ListMeta, path: string): FieldRef {
   if (lower === 'lastmodifieddatetime' || path === 'fields/Modified') {
     return { name: 'Modified', indexed: false, resolve: (i) => ({ kind: 'datetime', value: i.lastModifiedDateTime }) };
   }
-  if (!path.startsWith('fields/')) throw invalidRequest(`Property '${path}' cannot be used in filter or orderby on list items.`);
+  if (!path.startsWith('fields/'))
+    throw invalidRequest(`Property '${path}' cannot be used in filter or orderby on list items.`);
   const name = path.slice('fields/'.length);
   let col = findColumn(meta, name);
   if (col === undefined && name.endsWith('LookupId')) {

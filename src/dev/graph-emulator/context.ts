@@ -42,7 +42,11 @@ export interface HandlerContext {
 
 export type RouteParams = Readonly<Record<string, string>>;
 
-export type RouteHandler = (ctx: HandlerContext, req: EmuRequest, params: RouteParams) => EmuResponse | Promise<EmuResponse>;
+export type RouteHandler = (
+  ctx: HandlerContext,
+  req: EmuRequest,
+  params: RouteParams,
+) => EmuResponse | Promise<EmuResponse>;
 
 export interface Route {
   readonly method: HttpMethod;

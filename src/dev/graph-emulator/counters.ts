@@ -24,7 +24,8 @@ export class Counters {
 
   record(entry: RecentRequest): void {
     this.recentRequests.push(entry);
-    if (this.recentRequests.length > RECENT_LIMIT) this.recentRequests.splice(0, this.recentRequests.length - RECENT_LIMIT);
+    if (this.recentRequests.length > RECENT_LIMIT)
+      this.recentRequests.splice(0, this.recentRequests.length - RECENT_LIMIT);
   }
 
   snapshot(): RequestCounters {

@@ -25,10 +25,14 @@ interface Child {
 }
 
 async function spawnEmulator(dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, '--data', dataDir, '--port', '0', '--json', '--compact-every', '60'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', CLI, '--data', dataDir, '--port', '0', '--json', '--compact-every', '60'],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
@@ -80,7 +84,11 @@ afterAll(async () => {
 
 async function readAll(child: Child, listId: string): Promise<Map<string, Record<string, unknown>>> {
   const out = new Map<string, Record<string, unknown>>();
-  const first: unknown = await child.client.api(`/sites/${child.siteId}/lists/${listId}/items`).expand('fields').top(5000).get();
+  const first: unknown = await child.client
+    .api(`/sites/${child.siteId}/lists/${listId}/items`)
+    .expand('fields')
+    .top(5000)
+    .get();
   await new PageIterator(child.client, first as PageCollection, (item: unknown) => {
     const fields = asRecord(asRecord(item).fields);
     out.set(String(fields.Key), fields);
@@ -123,7 +131,12 @@ describe('crash safety (kill -9)', () => {
           attempted.add(key);
           try {
             const created = asRecord(await child.client.api(items).post({ fields: { Key: key, Title: key } }));
-            expected.set(key, { id: String(created.id), patchAttempted: false, deleted: false, deleteAttempted: false });
+            expected.set(key, {
+              id: String(created.id),
+              patchAttempted: false,
+              deleted: false,
+              deleteAttempted: false,
+            });
             mine.push(key);
             const e = expected.get(key);
             if (e !== undefined && i % 3 === 0) {
@@ -162,13 +175,18 @@ describe('crash safety (kill -9)', () => {
         continue;
       }
       if (!e.deleteAttempted) expect(fields, `acknowledged create of ${key}`).toBeDefined();
-      if (fields !== undefined && e.patchedN !== undefined) expect(fields.N, `acknowledged patch of ${key}`).toBe(e.patchedN);
+      if (fields !== undefined && e.patchedN !== undefined)
+        expect(fields.N, `acknowledged patch of ${key}`).toBe(e.patchedN);
       if (fields !== undefined && !e.patchAttempted) expect(fields.N).toBeUndefined();
     }
     for (const key of found.keys()) expect(attempted.has(key), `phantom item ${key}`).toBe(true);
     expect(expected.size).toBeGreaterThan(100);
     // The store stays writable after recovery.
-    const after = asRecord(await survivor.client.api(`/sites/${survivor.siteId}/lists/${listId}/items`).post({ fields: { Key: 'after-crash' } }));
+    const after = asRecord(
+      await survivor.client
+        .api(`/sites/${survivor.siteId}/lists/${listId}/items`)
+        .post({ fields: { Key: 'after-crash' } }),
+    );
     expect(after.id).toBeDefined();
     await kill(survivor);
   }, 60_000);

@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asArray, asRecord, createItems, createList, errorBody, graphError, listPath, startTestEmulator } from './test-support.js';
+import {
+  asArray,
+  asRecord,
+  createItems,
+  createList,
+  errorBody,
+  graphError,
+  listPath,
+  startTestEmulator,
+} from './test-support.js';
 import type { TestEmulator } from './test-support.js';
 
 let t: TestEmulator;
@@ -54,7 +63,11 @@ describe('delta (item 22)', () => {
     const byId = new Map(second.items.map((i) => [i.id, i]));
     expect([...byId.keys()].sort()).toEqual([ids[1], ids[2], added].sort());
     expect(asRecord(byId.get(ids[1])?.fields).N).toBe(200);
-    expect(byId.get(ids[2])).toEqual({ id: ids[2], parentReference: { id: listId, siteId: t.emu.siteId }, deleted: { state: 'deleted' } });
+    expect(byId.get(ids[2])).toEqual({
+      id: ids[2],
+      parentReference: { id: listId, siteId: t.emu.siteId },
+      deleted: { state: 'deleted' },
+    });
 
     const third = await round(second.deltaLink);
     expect(third.items).toEqual([]);
@@ -99,7 +112,12 @@ describe('delta (item 22)', () => {
 
   it('only $select, $expand and $top are accepted', async () => {
     const listId = await createList(t.client, t.emu, 'DeltaOpts');
-    const e = await graphError(() => t.client.api(`${listPath(t.emu, listId)}/items/delta`).filter('id eq 1').get());
+    const e = await graphError(() =>
+      t.client
+        .api(`${listPath(t.emu, listId)}/items/delta`)
+        .filter('id eq 1')
+        .get(),
+    );
     expect(e.statusCode).toBe(400);
   });
 });

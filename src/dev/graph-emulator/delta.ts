@@ -45,7 +45,8 @@ function decodeToken(text: string): DeltaToken | undefined {
   const r = parsed as Record<string, unknown>;
   const { k, l, s, c, e, t } = r;
   if ((k !== 'd' && k !== 'p') || typeof l !== 'string') return undefined;
-  if (typeof s !== 'number' || typeof c !== 'number' || typeof e !== 'number' || typeof t !== 'number') return undefined;
+  if (typeof s !== 'number' || typeof c !== 'number' || typeof e !== 'number' || typeof t !== 'number')
+    return undefined;
   return { k, l, s, c, e, t };
 }
 
@@ -71,7 +72,9 @@ function delta(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<string, 
   const list = requireList(ctx, site, p.list ?? '');
   for (const q of req.query) {
     if (q.key.startsWith('$') && !ALLOWED.has(q.key)) {
-      throw invalidRequest(`The query option '${q.rawKey}' is not supported with delta; only $select, $expand and $top are.`);
+      throw invalidRequest(
+        `The query option '${q.rawKey}' is not supported with delta; only $select, $expand and $top are.`,
+      );
     }
   }
   const top = parseTop(queryValue(req, '$top'));
@@ -83,7 +86,11 @@ function delta(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<string, 
 
   if (tokenText?.toLowerCase() === 'latest') {
     const latest = encodeToken({ k: 'd', l: list.meta.id, s: list.changeSeq, c: list.changeSeq, e: epoch, t: now });
-    return jsonResponse(200, { '@odata.context': context, value: [], '@odata.deltaLink': deltaUrl(ctx, site, list, req, latest) });
+    return jsonResponse(200, {
+      '@odata.context': context,
+      value: [],
+      '@odata.deltaLink': deltaUrl(ctx, site, list, req, latest),
+    });
   }
 
   let from = 0;
@@ -91,7 +98,8 @@ function delta(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<string, 
   let issued = now;
   if (tokenText !== undefined) {
     const token = decodeToken(tokenText);
-    if (token === undefined || token.l !== list.meta.id) throw invalidRequest('The delta token is not valid for this list.');
+    if (token === undefined || token.l !== list.meta.id)
+      throw invalidRequest('The delta token is not valid for this list.');
     const ttl = ctx.config.deltaTokenTtlMs;
     if (token.e !== epoch || token.s > list.changeSeq || (ttl !== undefined && now - token.t > ttl)) {
       throw resyncRequired(ctx, site, list, req);
@@ -124,7 +132,13 @@ function delta(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<string, 
   }
   const body: Record<string, unknown> = { '@odata.context': context, value };
   if (more) {
-    body['@odata.nextLink'] = deltaUrl(ctx, site, list, req, encodeToken({ k: 'p', l: list.meta.id, s: from, c: lastSeq, e: epoch, t: issued }));
+    body['@odata.nextLink'] = deltaUrl(
+      ctx,
+      site,
+      list,
+      req,
+      encodeToken({ k: 'p', l: list.meta.id, s: from, c: lastSeq, e: epoch, t: issued }),
+    );
   } else {
     const next = encodeToken({ k: 'd', l: list.meta.id, s: list.changeSeq, c: list.changeSeq, e: epoch, t: now });
     body['@odata.deltaLink'] = deltaUrl(ctx, site, list, req, next);

@@ -16,7 +16,12 @@ const newUser = (displayName: string, upn: string, extra: Record<string, unknown
 });
 
 const PEOPLE = [
-  newUser('Jo Bloggs', 'jo.bloggs@provider.ac.uk', { mail: 'jo.bloggs@provider.ac.uk', jobTitle: 'Mentor', givenName: 'Jo', surname: 'Bloggs' }),
+  newUser('Jo Bloggs', 'jo.bloggs@provider.ac.uk', {
+    mail: 'jo.bloggs@provider.ac.uk',
+    jobTitle: 'Mentor',
+    givenName: 'Jo',
+    surname: 'Bloggs',
+  }),
   newUser('Joanna Price', 'jprice@provider.ac.uk', { mail: 'joanna.price@provider.ac.uk', jobTitle: 'Course leader' }),
   newUser("Siobhan O'Neill", 'soneill@school.example', { mail: 'siobhan.oneill@school.example' }),
   newUser('Ronan McDonald', 'ronan.mcdonald@school.example'),
@@ -26,7 +31,12 @@ const PEOPLE = [
 
 /** GET /users with `$search` (percent-encoded here, as a client must) and the header Graph requires. */
 async function search(expression: string, rest = ''): Promise<Record<string, unknown>[]> {
-  const body = asRecord(await t.client.api(`/users?$search=${encodeURIComponent(expression)}${rest}`).header('ConsistencyLevel', 'eventual').get());
+  const body = asRecord(
+    await t.client
+      .api(`/users?$search=${encodeURIComponent(expression)}${rest}`)
+      .header('ConsistencyLevel', 'eventual')
+      .get(),
+  );
   return asArray(body.value).map(asRecord);
 }
 
@@ -42,25 +52,46 @@ afterAll(async () => {
 
 describe('create user (POST /users)', () => {
   it('201 with a GUID id and the default properties; the password is never returned', async () => {
-    const created = asRecord(await t.client.api('/users').post(newUser('Priya Sharma', 'Priya.Sharma@Students.example', { jobTitle: 'Trainee teacher' })));
+    const created = asRecord(
+      await t.client
+        .api('/users')
+        .post(newUser('Priya Sharma', 'Priya.Sharma@Students.example', { jobTitle: 'Trainee teacher' })),
+    );
     expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
-    expect(created).toMatchObject({ displayName: 'Priya Sharma', userPrincipalName: 'Priya.Sharma@Students.example', jobTitle: 'Trainee teacher', mail: null, businessPhones: [] });
+    expect(created).toMatchObject({
+      displayName: 'Priya Sharma',
+      userPrincipalName: 'Priya.Sharma@Students.example',
+      jobTitle: 'Trainee teacher',
+      mail: null,
+      businessPhones: [],
+    });
     expect(created).not.toHaveProperty('passwordProfile');
     expect(String(created['@odata.context'])).toMatch(/\$metadata#users\/\$entity$/);
   });
 
-  it.each(['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile'])('400 without %s, naming it', async (property) => {
-    const { [property]: _left, ...body } = newUser('Missing Field', `missing.${property}@provider.ac.uk`);
-    const error = await graphError(() => t.client.api('/users').post(body));
-    expect(error.statusCode).toBe(400);
-    expect(errorBody(error)).toMatchObject({ code: 'Request_BadRequest', message: `Invalid value specified for property '${property}' of resource 'User'.` });
-  });
+  it.each(['accountEnabled', 'displayName', 'mailNickname', 'userPrincipalName', 'passwordProfile'])(
+    '400 without %s, naming it',
+    async (property) => {
+      const { [property]: _left, ...body } = newUser('Missing Field', `missing.${property}@provider.ac.uk`);
+      const error = await graphError(() => t.client.api('/users').post(body));
+      expect(error.statusCode).toBe(400);
+      expect(errorBody(error)).toMatchObject({
+        code: 'Request_BadRequest',
+        message: `Invalid value specified for property '${property}' of resource 'User'.`,
+      });
+    },
+  );
 
   it('400 for a sign-in name that is taken, whatever its case; nothing is added', async () => {
     const before = asArray(asRecord(await t.client.api('/users').get()).value).length;
-    const error = await graphError(() => t.client.api('/users').post(newUser('Someone Else', 'JO.BLOGGS@provider.ac.uk')));
+    const error = await graphError(() =>
+      t.client.api('/users').post(newUser('Someone Else', 'JO.BLOGGS@provider.ac.uk')),
+    );
     expect(error.statusCode).toBe(400);
-    expect(errorBody(error)).toMatchObject({ code: 'Request_BadRequest', message: 'Another object with the same value for property userPrincipalName already exists.' });
+    expect(errorBody(error)).toMatchObject({
+      code: 'Request_BadRequest',
+      message: 'Another object with the same value for property userPrincipalName already exists.',
+    });
     expect(asArray(asRecord(await t.client.api('/users').get()).value)).toHaveLength(before);
   });
 
@@ -74,7 +105,12 @@ describe('GET /users/{id | userPrincipalName}', () => {
   it('finds a user by id and by sign-in name (any case), with $select', async () => {
     const byUpn = asRecord(await t.client.api('/users/JO.BLOGGS@provider.ac.uk').get());
     expect(byUpn).toMatchObject({ displayName: 'Jo Bloggs', jobTitle: 'Mentor' });
-    const byId = asRecord(await t.client.api(`/users/${String(byUpn.id)}`).select(['displayName', 'mail']).get());
+    const byId = asRecord(
+      await t.client
+        .api(`/users/${String(byUpn.id)}`)
+        .select(['displayName', 'mail'])
+        .get(),
+    );
     expect(Object.keys(byId).filter((k) => !k.startsWith('@'))).toEqual(['displayName', 'mail']);
   });
 
@@ -87,9 +123,14 @@ describe('GET /users/{id | userPrincipalName}', () => {
 
 describe('$search on users', () => {
   it('needs ConsistencyLevel: eventual, else 400 with Graph’s message', async () => {
-    const error = await graphError(() => t.client.api(`/users?$search=${encodeURIComponent('"displayName:jo"')}`).get());
+    const error = await graphError(() =>
+      t.client.api(`/users?$search=${encodeURIComponent('"displayName:jo"')}`).get(),
+    );
     expect(error.statusCode).toBe(400);
-    expect(errorBody(error)).toMatchObject({ code: 'Request_UnsupportedQuery', message: SEARCH_NEEDS_CONSISTENCY_MESSAGE });
+    expect(errorBody(error)).toMatchObject({
+      code: 'Request_UnsupportedQuery',
+      message: SEARCH_NEEDS_CONSISTENCY_MESSAGE,
+    });
   });
 
   it('matches words of displayName by prefix, any order, ignoring case', async () => {
@@ -101,7 +142,8 @@ describe('$search on users', () => {
   });
 
   it("O'Neill: the parts and the joined word all match", async () => {
-    for (const text of ["O'Neill", 'oneill', 'neill', "o'n"]) expect(names(await search(`"displayName:${text}"`)), text).toEqual(["Siobhan O'Neill"]);
+    for (const text of ["O'Neill", 'oneill', 'neill', "o'n"])
+      expect(names(await search(`"displayName:${text}"`)), text).toEqual(["Siobhan O'Neill"]);
   });
 
   it('mail and userPrincipalName match by "starts with"; OR, AND and parentheses combine clauses', async () => {
@@ -118,8 +160,22 @@ describe('$search on users', () => {
   });
 
   it('400 for malformed expressions and properties it cannot search', async () => {
-    for (const bad of ['displayName:jo', '"displayName:jo', '"displayName:jo" or "mail:jo"', '"displayName:jo" OR', '("displayName:jo"', '"jo"', '"displayName:a\\b"', '"passwordProfile:x"']) {
-      const error = await graphError(() => t.client.api(`/users?$search=${encodeURIComponent(bad)}`).header('ConsistencyLevel', 'eventual').get());
+    for (const bad of [
+      'displayName:jo',
+      '"displayName:jo',
+      '"displayName:jo" or "mail:jo"',
+      '"displayName:jo" OR',
+      '("displayName:jo"',
+      '"jo"',
+      '"displayName:a\\b"',
+      '"passwordProfile:x"',
+    ]) {
+      const error = await graphError(() =>
+        t.client
+          .api(`/users?$search=${encodeURIComponent(bad)}`)
+          .header('ConsistencyLevel', 'eventual')
+          .get(),
+      );
       expect(error.statusCode, bad).toBe(400);
       expect(errorBody(error).code, bad).toBe('Request_UnsupportedQuery');
     }
@@ -128,15 +184,23 @@ describe('$search on users', () => {
   it('$select, $top (1..999) and $count', async () => {
     const selected = await search('"displayName:jo"', '&$select=id,displayName,mail,userPrincipalName,jobTitle&$top=2');
     expect(selected).toHaveLength(2);
-    for (const user of selected) expect(Object.keys(user).sort()).toEqual(['displayName', 'id', 'jobTitle', 'mail', 'userPrincipalName']);
-    const counted = asRecord(await t.client.api(`/users?$search=${encodeURIComponent('"displayName:jo"')}&$count=true&$top=1`).header('ConsistencyLevel', 'eventual').get());
+    for (const user of selected)
+      expect(Object.keys(user).sort()).toEqual(['displayName', 'id', 'jobTitle', 'mail', 'userPrincipalName']);
+    const counted = asRecord(
+      await t.client
+        .api(`/users?$search=${encodeURIComponent('"displayName:jo"')}&$count=true&$top=1`)
+        .header('ConsistencyLevel', 'eventual')
+        .get(),
+    );
     expect(counted['@odata.count']).toBe(3);
     for (const top of ['0', '1000', 'x']) {
       const error = await graphError(() => t.client.api(`/users?$top=${top}`).get());
       expect(error.statusCode, top).toBe(400);
     }
     const unknown = await graphError(() => t.client.api('/users?$select=displayName,shoeSize').get());
-    expect(errorBody(unknown).message).toBe("Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.");
+    expect(errorBody(unknown).message).toBe(
+      "Could not find a property named 'shoeSize' on type 'microsoft.graph.user'.",
+    );
   });
 
   it('$filter=startswith(displayName, …) without a search', async () => {
@@ -155,7 +219,9 @@ describe('$search on users', () => {
     const raw = await rawFetch(t.emu, `/v1.0/users?$search=${encodeURIComponent('"displayName:jo"')}`);
     expect(raw.status).toBe(400);
     expect(raw.headers['content-type']).toMatch(/^application\/json/);
-    expect(JSON.parse(raw.text)).toMatchObject({ error: { code: 'Request_UnsupportedQuery', innerError: { 'request-id': expect.any(String) as unknown } } });
+    expect(JSON.parse(raw.text)).toMatchObject({
+      error: { code: 'Request_UnsupportedQuery', innerError: { 'request-id': expect.any(String) as unknown } },
+    });
   });
 });
 
@@ -167,9 +233,13 @@ describe('the directory persists', () => {
     await first.close();
     const second = await startTestEmulator({}, dir);
     try {
-      expect(asRecord(await second.client.api('/users/kept.person@provider.ac.uk').get()).displayName).toBe('Kept Person');
+      expect(asRecord(await second.client.api('/users/kept.person@provider.ac.uk').get()).displayName).toBe(
+        'Kept Person',
+      );
       await second.emu.reset();
-      expect((await graphError(() => second.client.api('/users/kept.person@provider.ac.uk').get())).statusCode).toBe(404);
+      expect((await graphError(() => second.client.api('/users/kept.person@provider.ac.uk').get())).statusCode).toBe(
+        404,
+      );
     } finally {
       await second.close();
     }
@@ -193,7 +263,11 @@ describe('the search parser and Graph’s word splitting', () => {
     expect(parseSearch('"displayName:a" OR "mail:b" AND "mail:c"')).toEqual({
       k: 'or',
       left: { k: 'clause', property: 'displayName', text: 'a' },
-      right: { k: 'and', left: { k: 'clause', property: 'mail', text: 'b' }, right: { k: 'clause', property: 'mail', text: 'c' } },
+      right: {
+        k: 'and',
+        left: { k: 'clause', property: 'mail', text: 'b' },
+        right: { k: 'clause', property: 'mail', text: 'c' },
+      },
     });
     expect(() => parseSearch('"displayName:a" "mail:b"')).toThrow(GraphHttpError);
   });

@@ -29,15 +29,18 @@ import type { UserRecord } from './records.js';
 const MAX_TOP = 999;
 const DEFAULT_TOP = 100;
 
-const unsupportedQuery = (message: string): GraphHttpError => new GraphHttpError(400, 'Request_UnsupportedQuery', message);
+const unsupportedQuery = (message: string): GraphHttpError =>
+  new GraphHttpError(400, 'Request_UnsupportedQuery', message);
 const badRequest = (message: string): GraphHttpError => new GraphHttpError(400, 'Request_BadRequest', message);
 
 /** Graph's answer to `$search` without the header (observed, and reported against the Graph Toolkit). */
-export const SEARCH_NEEDS_CONSISTENCY_MESSAGE = "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'";
+export const SEARCH_NEEDS_CONSISTENCY_MESSAGE =
+  "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'";
 
 // ---- the user as Graph shows it ---------------------------------------------------------
 
-type UserProperty = Exclude<keyof UserRecord, 'id'> | 'id' | 'businessPhones' | 'mobilePhone' | 'officeLocation' | 'preferredLanguage';
+type UserProperty =
+  Exclude<keyof UserRecord, 'id'> | 'id' | 'businessPhones' | 'mobilePhone' | 'officeLocation' | 'preferredLanguage';
 
 /** What `GET /users` returns without `$select` (Graph's default set). */
 const DEFAULT_PROPERTIES: readonly UserProperty[] = [
@@ -55,7 +58,13 @@ const DEFAULT_PROPERTIES: readonly UserProperty[] = [
 ];
 
 /** Every property `$select` may name here. */
-const SELECTABLE: readonly UserProperty[] = [...DEFAULT_PROPERTIES, 'accountEnabled', 'mailNickname', 'department', 'createdDateTime'];
+const SELECTABLE: readonly UserProperty[] = [
+  ...DEFAULT_PROPERTIES,
+  'accountEnabled',
+  'mailNickname',
+  'department',
+  'createdDateTime',
+];
 
 function propertyOf(name: string): UserProperty | undefined {
   return SELECTABLE.find((p) => p.toLowerCase() === name.toLowerCase());
@@ -77,7 +86,8 @@ function selectedProperties(req: EmuRequest): readonly UserProperty[] | undefine
   if (names === undefined) return undefined;
   return names.map((name) => {
     const property = propertyOf(name);
-    if (property === undefined) throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
+    if (property === undefined)
+      throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.user'.`);
     return property;
   });
 }
@@ -103,7 +113,10 @@ const createUserSchema = z.looseObject({
   displayName: requiredText(256),
   mailNickname: z.string().regex(/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}$/),
   userPrincipalName: z.string().regex(/^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.]{1,64}@[A-Za-z0-9.-]{1,255}$/),
-  passwordProfile: z.looseObject({ password: z.string().min(1), forceChangePasswordNextSignIn: z.boolean().optional() }),
+  passwordProfile: z.looseObject({
+    password: z.string().min(1),
+    forceChangePasswordNextSignIn: z.boolean().optional(),
+  }),
   givenName: optionalText(64),
   surname: optionalText(64),
   mail: z.union([z.email().max(256), z.null()]).optional(),
@@ -118,13 +131,18 @@ function createUser(ctx: HandlerContext, req: EmuRequest): UserRecord {
   if (!parsed.success) {
     // Graph names the first property it could not accept.
     const first = parsed.error.issues[0]?.path[0];
-    const property = typeof first === 'string' ? first : REQUIRED.find((name) => !(typeof req.body === 'object' && req.body !== null && name in req.body)) ?? 'body';
+    const property =
+      typeof first === 'string'
+        ? first
+        : (REQUIRED.find((name) => !(typeof req.body === 'object' && req.body !== null && name in req.body)) ?? 'body');
     throw badRequest(`Invalid value specified for property '${property}' of resource 'User'.`);
   }
   const body = parsed.data;
   const upn = body.userPrincipalName;
-  if (findUser(ctx, upn) !== undefined) throw badRequest('Another object with the same value for property userPrincipalName already exists.');
-  const blank = (value: string | null | undefined): string | null => (value === undefined || value === null || value === '' ? null : value);
+  if (findUser(ctx, upn) !== undefined)
+    throw badRequest('Another object with the same value for property userPrincipalName already exists.');
+  const blank = (value: string | null | undefined): string | null =>
+    value === undefined || value === null || value === '' ? null : value;
   return {
     id: ctx.newGuid(),
     accountEnabled: body.accountEnabled,
@@ -157,7 +175,10 @@ export function parseSearch(source: string): SearchExpr {
   };
   const keyword = (word: 'AND' | 'OR'): boolean => {
     skipSpaces();
-    if (source.startsWith(word, at) && (at + word.length === source.length || /[\s("]/.test(source.charAt(at + word.length)))) {
+    if (
+      source.startsWith(word, at) &&
+      (at + word.length === source.length || /[\s("]/.test(source.charAt(at + word.length)))
+    ) {
       at += word.length;
       return true;
     }
@@ -182,7 +203,8 @@ export function parseSearch(source: string): SearchExpr {
     }
     at += 1; // the closing quote
     const colon = content.indexOf(':');
-    if (colon <= 0) throw unsupportedQuery(`Invalid $search clause "${content}": name the property, as in "displayName:text".`);
+    if (colon <= 0)
+      throw unsupportedQuery(`Invalid $search clause "${content}": name the property, as in "displayName:text".`);
     return { k: 'clause', property: content.slice(0, colon).trim(), text: content.slice(colon + 1) };
   };
   const primary = (): SearchExpr => {
@@ -248,7 +270,15 @@ export function searchWords(value: string): string[] {
 }
 
 const TOKENISED = new Set(['displayname']);
-const STARTS_WITH: ReadonlySet<string> = new Set(['mail', 'userprincipalname', 'givenname', 'surname', 'mailnickname', 'jobtitle', 'department']);
+const STARTS_WITH: ReadonlySet<string> = new Set([
+  'mail',
+  'userprincipalname',
+  'givenname',
+  'surname',
+  'mailnickname',
+  'jobtitle',
+  'department',
+]);
 
 function matchesClause(user: UserRecord, property: string, searched: string): boolean {
   const key = property.toLowerCase();
@@ -267,7 +297,8 @@ function matchesClause(user: UserRecord, property: string, searched: string): bo
 function assertSearchable(expr: SearchExpr): void {
   if (expr.k === 'clause') {
     const key = expr.property.toLowerCase();
-    if (!TOKENISED.has(key) && !STARTS_WITH.has(key)) throw unsupportedQuery(`Property '${expr.property}' is not supported in $search on users.`);
+    if (!TOKENISED.has(key) && !STARTS_WITH.has(key))
+      throw unsupportedQuery(`Property '${expr.property}' is not supported in $search on users.`);
     return;
   }
   assertSearchable(expr.left);
@@ -289,7 +320,8 @@ export function evaluateSearch(expr: SearchExpr, user: UserRecord): boolean {
 
 function resolveFilterProperty(user: UserRecord, path: string): ResolvedValue {
   const property = propertyOf(path);
-  if (property === undefined || property === 'businessPhones') throw badRequest(`Property '${path}' is not supported in a filter on users.`);
+  if (property === undefined || property === 'businessPhones')
+    throw badRequest(`Property '${path}' is not supported in a filter on users.`);
   const value = valueOf(user, property);
   if (property === 'accountEnabled') return { kind: 'boolean', value: typeof value === 'boolean' ? value : undefined };
   return { kind: 'string', value: typeof value === 'string' ? value : undefined };
@@ -310,7 +342,8 @@ function parseUserTop(req: EmuRequest): number {
   const raw = queryValue(req, '$top');
   if (raw === undefined) return DEFAULT_TOP;
   const n = /^\d{1,9}$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
-  if (!Number.isInteger(n) || n < 1 || n > MAX_TOP) throw badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_TOP} inclusive.`);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_TOP)
+    throw badRequest(`Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_TOP} inclusive.`);
   return n;
 }
 
@@ -318,7 +351,8 @@ function listUsers(ctx: HandlerContext, req: EmuRequest): Record<string, unknown
   const searchSource = queryValue(req, '$search');
   let search: SearchExpr | undefined;
   if (searchSource !== undefined) {
-    if ((req.headers.consistencylevel ?? '').trim().toLowerCase() !== 'eventual') throw unsupportedQuery(SEARCH_NEEDS_CONSISTENCY_MESSAGE);
+    if ((req.headers.consistencylevel ?? '').trim().toLowerCase() !== 'eventual')
+      throw unsupportedQuery(SEARCH_NEEDS_CONSISTENCY_MESSAGE);
     search = parseSearch(searchSource);
     assertSearchable(search);
   }
@@ -326,10 +360,15 @@ function listUsers(ctx: HandlerContext, req: EmuRequest): Record<string, unknown
   const top = parseUserTop(req);
   const select = selectedProperties(req);
   const count = queryValue(req, '$count');
-  if (count !== undefined && !['true', 'false'].includes(count.toLowerCase())) throw badRequest(`Invalid value '${count}' for $count.`);
+  if (count !== undefined && !['true', 'false'].includes(count.toLowerCase()))
+    throw badRequest(`Invalid value '${count}' for $count.`);
   let matching = [...ctx.state.users.values()];
   try {
-    matching = matching.filter((user) => (search === undefined || evaluateSearch(search, user)) && (filter === undefined || evaluateFilter(filter, (path) => resolveFilterProperty(user, path))));
+    matching = matching.filter(
+      (user) =>
+        (search === undefined || evaluateSearch(search, user)) &&
+        (filter === undefined || evaluateFilter(filter, (path) => resolveFilterProperty(user, path))),
+    );
   } catch (e) {
     if (e instanceof FilterSyntaxError) throw badRequest(e.message);
     throw e;
@@ -345,10 +384,17 @@ function listUsers(ctx: HandlerContext, req: EmuRequest): Record<string, unknown
 function getUser(ctx: HandlerContext, req: EmuRequest, idOrUpn: string): Record<string, unknown> {
   const user = findUser(ctx, idOrUpn);
   if (user === undefined) {
-    throw new GraphHttpError(404, 'Request_ResourceNotFound', `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`);
+    throw new GraphHttpError(
+      404,
+      'Request_ResourceNotFound',
+      `Resource '${idOrUpn}' does not exist or one of its queried reference-property objects are not present.`,
+    );
   }
   const select = selectedProperties(req);
-  return { '@odata.context': `${ctx.graphBase}/$metadata#users/$entity`, ...render(user, select ?? DEFAULT_PROPERTIES) };
+  return {
+    '@odata.context': `${ctx.graphBase}/$metadata#users/$entity`,
+    ...render(user, select ?? DEFAULT_PROPERTIES),
+  };
 }
 
 export const directoryRoutes: readonly Route[] = [
@@ -359,9 +405,17 @@ export const directoryRoutes: readonly Route[] = [
     handler: (ctx, req) => {
       const user = createUser(ctx, req);
       ctx.commit({ t: 'userPut', user });
-      return jsonResponse(201, { '@odata.context': `${ctx.graphBase}/$metadata#users/$entity`, ...render(user, DEFAULT_PROPERTIES) });
+      return jsonResponse(201, {
+        '@odata.context': `${ctx.graphBase}/$metadata#users/$entity`,
+        ...render(user, DEFAULT_PROPERTIES),
+      });
     },
   },
   { method: 'GET', pattern: 'users', kind: 'users', handler: (ctx, req) => jsonResponse(200, listUsers(ctx, req)) },
-  { method: 'GET', pattern: 'users/:user', kind: 'user', handler: (ctx, req, p) => jsonResponse(200, getUser(ctx, req, p.user ?? '')) },
+  {
+    method: 'GET',
+    pattern: 'users/:user',
+    kind: 'user',
+    handler: (ctx, req, p) => jsonResponse(200, getUser(ctx, req, p.user ?? '')),
+  },
 ];

@@ -138,7 +138,11 @@ export class EmulatorCore {
       this.counters.count(req.method, kind, inBatch);
       if (match.t === 'none') throw notFound();
       if (match.t === 'method') {
-        throw new GraphHttpError(405, 'Request_BadRequest', `The HTTP method '${req.method}' is not allowed for this resource.`);
+        throw new GraphHttpError(
+          405,
+          'Request_BadRequest',
+          `The HTTP method '${req.method}' is not allowed for this resource.`,
+        );
       }
       // Synchronous up to here, so parallel batch sub-requests all count as concurrent.
       release = this.acquireMailbox(kind, match.params.user);
@@ -164,8 +168,14 @@ export class EmulatorCore {
       if (e instanceof GraphHttpError) {
         response = errorResponse(e, ids, Date.now());
       } else {
-        this.options.log?.(`graph emulator: internal error on ${req.method} ${req.path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-        response = errorResponse(new GraphHttpError(500, 'generalException', 'General exception while processing'), ids, Date.now());
+        this.options.log?.(
+          `graph emulator: internal error on ${req.method} ${req.path}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        );
+        response = errorResponse(
+          new GraphHttpError(500, 'generalException', 'General exception while processing'),
+          ids,
+          Date.now(),
+        );
       }
       // A handler may have committed before failing; never answer ahead of the log.
       await this.durable().catch(() => undefined);
@@ -173,7 +183,9 @@ export class EmulatorCore {
       release?.();
     }
     this.recordRequest(req, response.status, kind);
-    return Object.keys(meterHeaders).length === 0 ? response : { ...response, headers: { ...meterHeaders, ...response.headers } };
+    return Object.keys(meterHeaders).length === 0
+      ? response
+      : { ...response, headers: { ...meterHeaders, ...response.headers } };
   }
 
   private acquireMailbox(kind: string, user: string | undefined): (() => void) | undefined {
@@ -182,7 +194,9 @@ export class EmulatorCore {
     const mailbox = user.toLowerCase();
     const inFlight = this.mailboxInFlight.get(mailbox) ?? 0;
     if (inFlight >= limit) {
-      throw new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', { 'Retry-After': '1' });
+      throw new GraphHttpError(429, 'ApplicationThrottled', 'Application is over its MailboxConcurrency limit.', {
+        'Retry-After': '1',
+      });
     }
     this.mailboxInFlight.set(mailbox, inFlight + 1);
     return () => {
@@ -213,7 +227,10 @@ export class EmulatorCore {
     const s = this.options.state;
     return structuredClone({
       mails: s.mails,
-      events: [...s.events.values()].map((e) => ({ mailbox: e.mailbox, event: renderEvent(this.ctx, e, undefined, false) })),
+      events: [...s.events.values()].map((e) => ({
+        mailbox: e.mailbox,
+        event: renderEvent(this.ctx, e, undefined, false),
+      })),
       installs: [...s.installs.values()],
       channelMessages: s.channelMessages,
       activityNotifications: s.activityNotifications,

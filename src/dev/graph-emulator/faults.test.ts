@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asArray, asRecord, createList, errorBody, graphError, listPath, rawFetch, startTestEmulator } from './test-support.js';
+import {
+  asArray,
+  asRecord,
+  createList,
+  errorBody,
+  graphError,
+  listPath,
+  rawFetch,
+  startTestEmulator,
+} from './test-support.js';
 import type { TestEmulator } from './test-support.js';
 
 let t: TestEmulator;
@@ -7,7 +16,10 @@ let listId: string;
 
 beforeAll(async () => {
   t = await startTestEmulator();
-  listId = await createList(t.client, t.emu, 'Claims', [{ name: 'Key', text: {}, indexed: true, enforceUniqueValues: true }, { name: 'N', number: {} }]);
+  listId = await createList(t.client, t.emu, 'Claims', [
+    { name: 'Key', text: {}, indexed: true, enforceUniqueValues: true },
+    { name: 'N', number: {} },
+  ]);
 });
 afterAll(async () => {
   await t.close();
@@ -17,7 +29,9 @@ const items = (): string => `${listPath(t.emu, listId)}/items`;
 
 describe('fault injection (items 24, 26)', () => {
   it('429 with Retry-After: 0 is retried by the SDK RetryHandler and then succeeds', async () => {
-    t.emu.setFaults({ rules: [{ kind: 'fail', status: 429, retryAfterSeconds: 0, method: 'GET', path: '/sites/*', times: 2 }] });
+    t.emu.setFaults({
+      rules: [{ kind: 'fail', status: 429, retryAfterSeconds: 0, method: 'GET', path: '/sites/*', times: 2 }],
+    });
     t.emu.resetCounters();
     const site = asRecord(await t.client.api(`/sites/${t.emu.siteId}`).get());
     expect(site.id).toBe(t.emu.siteId);
@@ -34,7 +48,9 @@ describe('fault injection (items 24, 26)', () => {
       { status: 429 as const, retryAfterSeconds: 5, expectHeader: '5', code: 'TooManyRequests' },
     ];
     for (const c of cases) {
-      t.emu.setFaults({ rules: [{ kind: 'fail', status: c.status, retryAfterSeconds: c.retryAfterSeconds, times: 1 }] });
+      t.emu.setFaults({
+        rules: [{ kind: 'fail', status: c.status, retryAfterSeconds: c.retryAfterSeconds, times: 1 }],
+      });
       const e = await graphError(() => t.raw.api(`/sites/${t.emu.siteId}`).get());
       expect(e.statusCode).toBe(c.status);
       expect(e.code).toBe(c.code);
@@ -49,7 +65,9 @@ describe('fault injection (items 24, 26)', () => {
   });
 
   it('applied-then-failed POST: the SDK retries, the retry meets the unique key (409), exactly one item exists', async () => {
-    t.emu.setFaults({ rules: [{ kind: 'applyThenFail', status: 503, method: 'POST', path: '/sites/*/lists/*/items', times: 1 }] });
+    t.emu.setFaults({
+      rules: [{ kind: 'applyThenFail', status: 503, method: 'POST', path: '/sites/*/lists/*/items', times: 1 }],
+    });
     t.emu.resetCounters();
     const e = await graphError(() => t.client.api(items()).post({ fields: { Key: 'CLAIM-1' } }));
     expect(e.statusCode).toBe(409);
@@ -71,7 +89,10 @@ describe('fault injection (items 24, 26)', () => {
 
   it('rates use a seeded PRNG: the same seed gives the same failure pattern', async () => {
     const pattern = async (): Promise<number[]> => {
-      const s = await startTestEmulator({ seed: 7, faults: { rules: [{ kind: 'fail', status: 503, rate: 0.3, retryAfterSeconds: null }] } });
+      const s = await startTestEmulator({
+        seed: 7,
+        faults: { rules: [{ kind: 'fail', status: 503, rate: 0.3, retryAfterSeconds: null }] },
+      });
       try {
         const out: number[] = [];
         for (let i = 0; i < 30; i += 1) {
@@ -100,11 +121,19 @@ describe('fault injection (items 24, 26)', () => {
 
   it('faults can be read and set over HTTP at /_emulator/faults', async () => {
     const rules = { rules: [{ kind: 'fail', status: 503, path: '/users/**', times: 1 }], uniqueViolationStatus: 400 };
-    const set = await rawFetch(t.emu, '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rules) });
+    const set = await rawFetch(t.emu, '/_emulator/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(rules),
+    });
     expect(set.status).toBe(200);
     expect(JSON.parse((await rawFetch(t.emu, '/_emulator/faults')).text)).toEqual(rules);
     expect(t.emu.getFaults()).toEqual(rules);
-    const bad = await rawFetch(t.emu, '/_emulator/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"rules":[{"kind":"explode"}]}' });
+    const bad = await rawFetch(t.emu, '/_emulator/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"rules":[{"kind":"explode"}]}',
+    });
     expect(bad.status).toBe(400);
     t.emu.setFaults({});
   });

@@ -71,7 +71,11 @@ function matchSegments(pattern: readonly string[], path: readonly string[], pi =
   return (p === '*' || p === segment.toLowerCase()) && matchSegments(pattern, path, pi + 1, si + 1);
 }
 
-export function faultError(status: FaultStatus, style: 'graph' | 'sharepoint', retryAfter: number | null): GraphHttpError {
+export function faultError(
+  status: FaultStatus,
+  style: 'graph' | 'sharepoint',
+  retryAfter: number | null,
+): GraphHttpError {
   const headers: Record<string, string> = retryAfter === null ? {} : { 'Retry-After': String(retryAfter) };
   if (status === 429) {
     return style === 'sharepoint'
@@ -79,7 +83,12 @@ export function faultError(status: FaultStatus, style: 'graph' | 'sharepoint', r
       : new GraphHttpError(429, 'TooManyRequests', 'Please retry again later.', headers, '429');
   }
   if (status === 503) {
-    return new GraphHttpError(503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', headers);
+    return new GraphHttpError(
+      503,
+      'serviceNotAvailable',
+      'The service is temporarily unavailable. Please retry later.',
+      headers,
+    );
   }
   return new GraphHttpError(504, 'gatewayTimeout', 'The operation has timed out.', headers);
 }

@@ -16,7 +16,12 @@ import { applyMutation, deserializeState, emptyState, serializeState } from './s
 import { resolveTimeZone } from './time-zones.js';
 import type { EmulatorInspection, FaultConfig, GraphEmulatorOptions, RecentRequest } from './types.js';
 
-export { createEmulatorGraphClient, createEmulatorDispatcher, EMULATOR_APP_TOKEN, EMULATOR_DELEGATED_TOKEN } from './client.js';
+export {
+  createEmulatorGraphClient,
+  createEmulatorDispatcher,
+  EMULATOR_APP_TOKEN,
+  EMULATOR_DELEGATED_TOKEN,
+} from './client.js';
 export type { EmulatorClientOptions } from './client.js';
 export type {
   ActivityNotification,
@@ -78,7 +83,10 @@ function resolveConfig(options: GraphEmulatorOptions): ResolvedConfig {
     siteTimeZone: resolvedZone,
     teamsAppCatalog: options.teamsAppCatalog === undefined ? undefined : new Set(options.teamsAppCatalog),
     deltaTokenTtlMs: options.deltaTokenTtlMs,
-    allowedMailboxes: options.allowedMailboxes === undefined ? undefined : new Set(options.allowedMailboxes.map((m) => m.toLowerCase())),
+    allowedMailboxes:
+      options.allowedMailboxes === undefined
+        ? undefined
+        : new Set(options.allowedMailboxes.map((m) => m.toLowerCase())),
     oversizeStatus: options.oversizeStatus ?? 413,
     duplicateTransactionId: options.duplicateTransactionId ?? 'return-existing',
     channelPostsAllowApp: options.channelPostsAllowApp ?? true,
@@ -114,7 +122,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     const certificate = await loadOrCreateCertificate(dataDir);
     const stateDir = path.join(dataDir, 'state');
     const recovered = await recoverJournal(stateDir, parseMutation, durability);
-    const state = recovered.snapshotState === undefined ? emptyState() : deserializeState(serializedStateSchema.parse(recovered.snapshotState));
+    const state =
+      recovered.snapshotState === undefined
+        ? emptyState()
+        : deserializeState(serializedStateSchema.parse(recovered.snapshotState));
     for (const m of recovered.mutations) applyMutation(state, m);
     const openJournal = await Journal.open({
       dir: stateDir,

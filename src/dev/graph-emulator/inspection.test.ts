@@ -1,5 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asArray, asRecord, createItems, createList, graphError, listPath, rawFetch, startTestEmulator } from './test-support.js';
+import {
+  asArray,
+  asRecord,
+  createItems,
+  createList,
+  graphError,
+  listPath,
+  rawFetch,
+  startTestEmulator,
+} from './test-support.js';
 import type { TestEmulator } from './test-support.js';
 
 let t: TestEmulator;
@@ -26,9 +35,12 @@ describe('inspection and controls (/_emulator)', () => {
   });
 
   it('exposes the inspection over HTTP and in process', async () => {
-    await t.client.api('/users/a@provider.ac.uk/sendMail').post({ message: { toRecipients: [{ emailAddress: { address: 'b@school.org' } }] } });
+    await t.client
+      .api('/users/a@provider.ac.uk/sendMail')
+      .post({ message: { toRecipients: [{ emailAddress: { address: 'b@school.org' } }] } });
     const inspect = asRecord(JSON.parse((await rawFetch(t.emu, '/_emulator/inspect')).text));
-    for (const key of ['mails', 'events', 'installs', 'channelMessages', 'activityNotifications', 'counters']) expect(inspect).toHaveProperty(key);
+    for (const key of ['mails', 'events', 'installs', 'channelMessages', 'activityNotifications', 'counters'])
+      expect(inspect).toHaveProperty(key);
     expect(asArray(inspect.mails)).toHaveLength(t.emu.inspect().mails.length);
     const health = asRecord(JSON.parse((await rawFetch(t.emu, '/_emulator/health')).text));
     expect(health).toMatchObject({ ok: true, baseUrl: t.emu.baseUrl, siteId: t.emu.siteId });

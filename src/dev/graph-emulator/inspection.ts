@@ -57,7 +57,8 @@ export async function handleControl(
       return { status: 200, body: core.faults.config };
     case 'POST /_emulator/faults': {
       const parsed = faultConfigSchema.safeParse(body ?? {});
-      if (!parsed.success) return { status: 400, body: { error: { code: 'invalidRequest', message: zodMessage(parsed.error) } } };
+      if (!parsed.success)
+        return { status: 400, body: { error: { code: 'invalidRequest', message: zodMessage(parsed.error) } } };
       core.faults.set(parsed.data);
       return { status: 200, body: core.faults.config };
     }

@@ -103,7 +103,8 @@ function decodeSkipToken(token: string, keyCount: number): Cursor {
     } catch {
       return bad();
     }
-    if (parsed !== null && typeof parsed !== 'string' && typeof parsed !== 'number' && typeof parsed !== 'boolean') return bad();
+    if (parsed !== null && typeof parsed !== 'string' && typeof parsed !== 'number' && typeof parsed !== 'boolean')
+      return bad();
     keys.push(parsed);
   }
   return { lastId, keys };
@@ -127,11 +128,16 @@ function parseQueryFilter(text: string | undefined): FilterExpr | undefined {
 /** Resolves each filter/orderby path once per request, not once per row. */
 function compileRefs(meta: ListMeta, filter: FilterExpr | undefined): Map<string, FieldRef> {
   const refs = new Map<string, FieldRef>();
-  for (const path of filter === undefined ? [] : filterProps(filter)) if (!refs.has(path)) refs.set(path, resolveItemPath(meta, path));
+  for (const path of filter === undefined ? [] : filterProps(filter))
+    if (!refs.has(path)) refs.set(path, resolveItemPath(meta, path));
   return refs;
 }
 
-function rowResolver(meta: ListMeta, refs: ReadonlyMap<string, FieldRef>, item: ItemRecord): (path: string) => ResolvedValue {
+function rowResolver(
+  meta: ListMeta,
+  refs: ReadonlyMap<string, FieldRef>,
+  item: ItemRecord,
+): (path: string) => ResolvedValue {
   return (path) => (refs.get(path) ?? resolveItemPath(meta, path)).resolve(item);
 }
 
@@ -216,19 +222,30 @@ function checkThreshold(
   }
 }
 
-function listItems(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<string, string>>): ReturnType<typeof jsonResponse> {
+function listItems(
+  ctx: HandlerContext,
+  req: EmuRequest,
+  p: Readonly<Record<string, string>>,
+): ReturnType<typeof jsonResponse> {
   const site = requireSite(ctx, p.site ?? '');
   const list = requireList(ctx, site, p.list ?? '');
   const meta = list.meta;
-  if (queryValue(req, '$skip') !== undefined) throw invalidRequest("The query option '$skip' is not supported on list items.");
+  if (queryValue(req, '$skip') !== undefined)
+    throw invalidRequest("The query option '$skip' is not supported on list items.");
   const filter = parseQueryFilter(queryValue(req, '$filter'));
-  const order: OrderRef[] = parseOrderBy(queryValue(req, '$orderby')).map((o) => ({ ref: resolveItemPath(meta, o.path), desc: o.desc }));
+  const order: OrderRef[] = parseOrderBy(queryValue(req, '$orderby')).map((o) => ({
+    ref: resolveItemPath(meta, o.path),
+    desc: o.desc,
+  }));
   const top = parseTop(queryValue(req, '$top'));
   const view = itemViewFromRequest(req);
 
   // Item 18: evaluated on every request, nextLinks included, so a lost Prefer header fails page 2.
   if (!prefersNonIndexed(req)) {
-    const refs = [...(filter === undefined ? [] : filterProps(filter).map((path) => resolveItemPath(meta, path))), ...order.map((o) => o.ref)];
+    const refs = [
+      ...(filter === undefined ? [] : filterProps(filter).map((path) => resolveItemPath(meta, path))),
+      ...order.map((o) => o.ref),
+    ];
     const unindexed = refs.find((r) => !r.indexed);
     if (unindexed !== undefined) throw nonIndexedError(unindexed.name);
   }
@@ -236,7 +253,12 @@ function listItems(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<stri
   const unique = uniqueCandidates(list, filter);
   const candidates = unique ?? indexedCandidates(list, filter);
   // Item 19 still holds on the indexed path: the driving predicate may match at most the threshold.
-  if (unique === undefined && candidates !== undefined && list.items.size > ctx.config.listViewThreshold && candidates.length > ctx.config.listViewThreshold) {
+  if (
+    unique === undefined &&
+    candidates !== undefined &&
+    list.items.size > ctx.config.listViewThreshold &&
+    candidates.length > ctx.config.listViewThreshold
+  ) {
     throw thresholdError(ctx);
   }
   checkThreshold(ctx, list, filter, order, refs, candidates !== undefined);
@@ -248,7 +270,12 @@ function listItems(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<stri
     if (filter === undefined || evaluateFilter(filter, rowResolver(meta, refs, item))) matched.push(item);
   }
   const keysOf = (item: ItemRecord): (Scalar | undefined)[] => order.map((o) => sortValue(o.ref.resolve(item)));
-  const compareTuple = (aKeys: readonly (Scalar | undefined)[], aId: number, bKeys: readonly (Scalar | undefined)[], bId: number): number => {
+  const compareTuple = (
+    aKeys: readonly (Scalar | undefined)[],
+    aId: number,
+    bKeys: readonly (Scalar | undefined)[],
+    bId: number,
+  ): number => {
     for (let i = 0; i < order.length; i += 1) {
       const c = compareValues(aKeys[i], bKeys[i]);
       if (c !== 0) return order[i]?.desc === true ? -c : c;
@@ -275,7 +302,8 @@ function listItems(ctx: HandlerContext, req: EmuRequest, p: Readonly<Record<stri
   if (last !== undefined && start + top < matched.length) {
     const kept = req.query.filter((q) => q.key !== '$skiptoken');
     const skiptoken = encodeSkipToken(Number(last.id), keysOf(last));
-    body['@odata.nextLink'] = `${ctx.graphBase}/sites/${site.id}/lists/${meta.id}/items${buildQueryString([...kept, { rawKey: '$skiptoken', value: skiptoken }])}`;
+    body['@odata.nextLink'] =
+      `${ctx.graphBase}/sites/${site.id}/lists/${meta.id}/items${buildQueryString([...kept, { rawKey: '$skiptoken', value: skiptoken }])}`;
   }
   return jsonResponse(200, body);
 }

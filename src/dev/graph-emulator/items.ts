@@ -37,7 +37,8 @@ export function itemViewFromRequest(req: EmuRequest): ItemView {
   const fieldsSpec = expand.find((e) => e.name.toLowerCase() === 'fields');
   // driveItem/versions exist in Graph but not here: refuse rather than silently return nothing.
   const unknown = expand.find((e) => e.name.toLowerCase() !== 'fields');
-  if (unknown !== undefined) throw invalidRequest(`Expanding '${unknown.name}' on listItem is not supported by the local emulator.`);
+  if (unknown !== undefined)
+    throw invalidRequest(`Expanding '${unknown.name}' on listItem is not supported by the local emulator.`);
   const select = parseSelect(queryValue(req, '$select'));
   const view: { fields?: FieldsExpansion; select?: readonly string[] } = {};
   if (fieldsSpec !== undefined) view.fields = fieldsSpec.select === undefined ? {} : { select: fieldsSpec.select };
@@ -142,7 +143,8 @@ export function renderItem(
   else for (const key of view.select) if (props[key] !== undefined) out[key] = props[key];
   if (view.fields !== undefined) {
     if (entityContext) {
-      out['fields@odata.context'] = `${ctx.graphBase}/$metadata#sites('${site.id}')/lists('${list.meta.id}')/items('${item.id}')/fields/$entity`;
+      out['fields@odata.context'] =
+        `${ctx.graphBase}/$metadata#sites('${site.id}')/lists('${list.meta.id}')/items('${item.id}')/fields/$entity`;
     }
     out.fields = renderFields(list, item, view.fields.select);
   }
@@ -162,13 +164,22 @@ function checkIfMatch(ctx: HandlerContext, req: EmuRequest, item: ItemRecord): v
   const wanted = header.trim();
   if (wanted === '*' || wanted === itemEtag(item)) return;
   if (ctx.faults().etagMismatchStatus === 409) {
-    throw new GraphHttpError(409, 'resourceModified', 'The resource has changed since the caller last read it; usually an eTag mismatch');
+    throw new GraphHttpError(
+      409,
+      'resourceModified',
+      'The resource has changed since the caller last read it; usually an eTag mismatch',
+    );
   }
   throw new GraphHttpError(412, 'resourceModified', "ETag does not match current item's value");
 }
 
 /** Item 15: case-insensitive unique check before anything is written. */
-function checkUnique(ctx: HandlerContext, list: ListState, fields: Readonly<Record<string, FieldValue>>, selfId?: string): void {
+function checkUnique(
+  ctx: HandlerContext,
+  list: ListState,
+  fields: Readonly<Record<string, FieldValue>>,
+  selfId?: string,
+): void {
   const clashes: string[] = [];
   for (const [name, index] of list.uniqueIndex) {
     const key = uniqueKey(fields[name]);
@@ -210,7 +221,13 @@ function createItem(ctx: HandlerContext, req: EmuRequest, site: SiteRecord, list
   return renderItem(ctx, site, list, item, { fields: {} }, true);
 }
 
-function updateItem(ctx: HandlerContext, req: EmuRequest, list: ListState, id: string, fieldsBody: unknown): ItemRecord {
+function updateItem(
+  ctx: HandlerContext,
+  req: EmuRequest,
+  list: ListState,
+  id: string,
+  fieldsBody: unknown,
+): ItemRecord {
   const item = requireItem(list, id);
   checkIfMatch(ctx, req, item);
   const writes = coerceFieldWrites(list.meta, fieldsBody, ctx.config.siteTimeZone);

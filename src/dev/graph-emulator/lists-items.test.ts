@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GRAPH_JSON_CONTENT_TYPE } from './index.js';
-import { asArray, asRecord, createList, errorBody, graphError, listPath, rawFetch, startTestEmulator } from './test-support.js';
+import {
+  asArray,
+  asRecord,
+  createList,
+  errorBody,
+  graphError,
+  listPath,
+  rawFetch,
+  startTestEmulator,
+} from './test-support.js';
 import type { TestEmulator } from './test-support.js';
 
 let t: TestEmulator;
@@ -51,12 +60,18 @@ describe('transport (items 1–5)', () => {
     expect(inner.date).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
     expect(inner['request-id']).toBe(e.requestId);
     expect(typeof inner['client-request-id']).toBe('string');
-    expect((await graphError(() => t.client.api(`/sites/${t.emu.siteId}/lists/NoSuchList`).get())).statusCode).toBe(404);
+    expect((await graphError(() => t.client.api(`/sites/${t.emu.siteId}/lists/NoSuchList`).get())).statusCode).toBe(
+      404,
+    );
     expect((await graphError(() => t.client.api(`${items()}/999999`).get())).statusCode).toBe(404);
   });
 
   it('malformed JSON bodies are 400 invalidRequest', async () => {
-    const res = await rawFetch(t.emu, `/v1.0${items()}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"fields":' });
+    const res = await rawFetch(t.emu, `/v1.0${items()}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"fields":',
+    });
     expect(res.status).toBe(400);
     expect(asRecord(asRecord(JSON.parse(res.text)).error).code).toBe('invalidRequest');
   });
@@ -78,10 +93,19 @@ describe('lists and columns (items 6–8)', () => {
     expect(list['@odata.etag']).toBe(list.eTag);
     expect(asRecord(list.list)).toMatchObject({ template: 'genericList', hidden: false, contentTypesEnabled: false });
     expect(asRecord(list.parentReference).siteId).toBe(t.emu.siteId);
-    const withCols = asRecord(await t.client.api(`/sites/${t.emu.siteId}/lists/${String(list.id)}`).expand('columns').get());
-    const title = asArray(withCols.columns).map(asRecord).find((c) => c.name === 'Title');
+    const withCols = asRecord(
+      await t.client
+        .api(`/sites/${t.emu.siteId}/lists/${String(list.id)}`)
+        .expand('columns')
+        .get(),
+    );
+    const title = asArray(withCols.columns)
+      .map(asRecord)
+      .find((c) => c.name === 'Title');
     expect(asRecord(title?.text).maxLength).toBe(255);
-    const e = await graphError(() => t.client.api(`/sites/${t.emu.siteId}/lists`).post({ displayName: 'X', name: 'X' }));
+    const e = await graphError(() =>
+      t.client.api(`/sites/${t.emu.siteId}/lists`).post({ displayName: 'X', name: 'X' }),
+    );
     expect(e.statusCode).toBe(400);
     expect(e.message).toContain("Cannot define a 'name' for a list");
   });
@@ -100,7 +124,9 @@ describe('lists and columns (items 6–8)', () => {
     for (let i = 0; i < 20; i += 1) {
       await t.client.api(`${listPath(t.emu, id)}/columns`).post({ name: `Ix${i}`, text: {}, indexed: true });
     }
-    const e = await graphError(() => t.client.api(`${listPath(t.emu, id)}/columns`).post({ name: 'Ix20', text: {}, indexed: true }));
+    const e = await graphError(() =>
+      t.client.api(`${listPath(t.emu, id)}/columns`).post({ name: 'Ix20', text: {}, indexed: true }),
+    );
     expect(e.statusCode).toBe(400);
   });
 
@@ -121,7 +147,9 @@ describe('lists and columns (items 6–8)', () => {
 
 describe('items (items 9–16)', () => {
   it('creates an item: 201, string id counter, eTag version 1, UTC timestamps, system fields', async () => {
-    const item = asRecord(await t.client.api(items()).post({ fields: { Title: 'First', CaseKey: 'CASE-1', Status: 'Open', Count: 3 } }));
+    const item = asRecord(
+      await t.client.api(items()).post({ fields: { Title: 'First', CaseKey: 'CASE-1', Status: 'Open', Count: 3 } }),
+    );
     expect(typeof item.id).toBe('string');
     expect(item.eTag).toMatch(/^"[0-9a-f-]{36},1"$/);
     expect(item.createdDateTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -160,7 +188,9 @@ describe('items (items 9–16)', () => {
     expect(unknown.message).toContain("Field 'Nope' is not recognized");
     expect((await graphError(() => t.client.api(items()).post({ fields: { Tags: ['a'] } }))).statusCode).toBe(400);
     expect((await graphError(() => t.client.api(items()).post({ fields: { Status: 'Maybe' } }))).statusCode).toBe(400);
-    const ok = asRecord(await t.client.api(items()).post({ fields: { Tags: ['a', 'b'], 'Tags@odata.type': 'Collection(Edm.String)' } }));
+    const ok = asRecord(
+      await t.client.api(items()).post({ fields: { Tags: ['a', 'b'], 'Tags@odata.type': 'Collection(Edm.String)' } }),
+    );
     expect(asRecord(ok.fields).Tags).toEqual(['a', 'b']);
   });
 
@@ -173,7 +203,9 @@ describe('items (items 9–16)', () => {
   });
 
   it('stores datetimes in UTC and date-only as site-midnight in UTC (Europe/London)', async () => {
-    const item = asRecord(await t.client.api(items()).post({ fields: { Due: '2026-06-01', At: '2026-06-01T10:30:00+01:00' } }));
+    const item = asRecord(
+      await t.client.api(items()).post({ fields: { Due: '2026-06-01', At: '2026-06-01T10:30:00+01:00' } }),
+    );
     const fields = asRecord(item.fields);
     expect(fields.Due).toBe('2026-05-31T23:00:00Z');
     expect(fields.At).toBe('2026-06-01T09:30:00Z');
@@ -198,11 +230,15 @@ describe('items (items 9–16)', () => {
     const created = asRecord(await t.client.api(items()).post({ fields: { Title: 'v1' } }));
     const id = String(created.id);
     const etag1 = String(created.eTag);
-    const patched = asRecord(await t.client.api(`${items()}/${id}/fields`).header('If-Match', etag1).patch({ Title: 'v2' }));
+    const patched = asRecord(
+      await t.client.api(`${items()}/${id}/fields`).header('If-Match', etag1).patch({ Title: 'v2' }),
+    );
     expect(patched.Title).toBe('v2');
     expect(patched['@odata.etag']).toMatch(/,2"$/);
     expect(patched._UIVersionString).toBe('2.0');
-    const stale = await graphError(() => t.client.api(`${items()}/${id}/fields`).header('If-Match', etag1).patch({ Title: 'v3' }));
+    const stale = await graphError(() =>
+      t.client.api(`${items()}/${id}/fields`).header('If-Match', etag1).patch({ Title: 'v3' }),
+    );
     expect(stale.statusCode).toBe(412);
     expect(stale.code).toBe('resourceModified');
     expect(asRecord(asRecord(await t.client.api(`${items()}/${id}`).expand('fields').get()).fields).Title).toBe('v2');
@@ -214,7 +250,12 @@ describe('items (items 9–16)', () => {
     const created = asRecord(await t.client.api(items()).post({ fields: { Title: 'x' } }));
     t.emu.setFaults({ etagMismatchStatus: 409 });
     try {
-      const e = await graphError(() => t.client.api(`${items()}/${String(created.id)}/fields`).header('If-Match', '"stale,1"').patch({ Title: 'y' }));
+      const e = await graphError(() =>
+        t.client
+          .api(`${items()}/${String(created.id)}/fields`)
+          .header('If-Match', '"stale,1"')
+          .patch({ Title: 'y' }),
+      );
       expect(e.statusCode).toBe(409);
       expect(e.code).toBe('resourceModified');
     } finally {
@@ -225,7 +266,9 @@ describe('items (items 9–16)', () => {
   it('DELETE: 204, If-Match honoured', async () => {
     const created = asRecord(await t.client.api(items()).post({ fields: { Title: 'gone' } }));
     const id = String(created.id);
-    expect((await graphError(() => t.client.api(`${items()}/${id}`).header('If-Match', '"nope,9"').delete())).statusCode).toBe(412);
+    expect(
+      (await graphError(() => t.client.api(`${items()}/${id}`).header('If-Match', '"nope,9"').delete())).statusCode,
+    ).toBe(412);
     await t.client.api(`${items()}/${id}`).header('If-Match', String(created.eTag)).delete();
     expect((await graphError(() => t.client.api(`${items()}/${id}`).get())).statusCode).toBe(404);
   });
@@ -239,7 +282,10 @@ describe('items (items 9–16)', () => {
       'The list item could not be added or updated because duplicate values were found in the following field(s) in the list: [CaseKey].',
     );
     const other = asRecord(await t.client.api(items()).post({ fields: { CaseKey: 'DUP-2' } }));
-    expect((await graphError(() => t.client.api(`${items()}/${String(other.id)}/fields`).patch({ CaseKey: 'Dup-1' }))).statusCode).toBe(409);
+    expect(
+      (await graphError(() => t.client.api(`${items()}/${String(other.id)}/fields`).patch({ CaseKey: 'Dup-1' })))
+        .statusCode,
+    ).toBe(409);
     // Updating an item to its own value is not a duplicate.
     await t.client.api(`${items()}/${String(other.id)}/fields`).patch({ CaseKey: 'dup-2' });
     for (const status of [400, 500] as const) {

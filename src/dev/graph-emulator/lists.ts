@@ -1,6 +1,14 @@
 /** Sites, lists and columns (items 5–8). */
 import { z } from 'zod';
-import { createColumn, hasDuplicateValues, patchColumn, renderColumn, systemColumns, titleColumn, zodMessage } from './columns.js';
+import {
+  createColumn,
+  hasDuplicateValues,
+  patchColumn,
+  renderColumn,
+  systemColumns,
+  titleColumn,
+  zodMessage,
+} from './columns.js';
 import type { HandlerContext, Route } from './context.js';
 import { GraphHttpError, invalidRequest, notFound } from './errors.js';
 import { emptyResponse, jsonResponse, queryValue } from './http-types.js';
@@ -29,7 +37,10 @@ export function requireList(ctx: HandlerContext, site: SiteRecord, param: string
   for (const list of ctx.state.lists.values()) {
     if (list.meta.siteId !== site.id) continue;
     if (list.meta.id === lower) return list;
-    if (byName === undefined && (list.meta.name.toLowerCase() === lower || list.meta.displayName.toLowerCase() === lower)) {
+    if (
+      byName === undefined &&
+      (list.meta.name.toLowerCase() === lower || list.meta.displayName.toLowerCase() === lower)
+    ) {
       byName = list;
     }
   }
@@ -58,7 +69,12 @@ export function renderSite(ctx: HandlerContext, site: SiteRecord, withContext: b
   };
 }
 
-function renderList(ctx: HandlerContext, site: SiteRecord, list: ListState, opts: { context: boolean; columns: boolean }): JsonObject {
+function renderList(
+  ctx: HandlerContext,
+  site: SiteRecord,
+  list: ListState,
+  opts: { context: boolean; columns: boolean },
+): JsonObject {
   const { meta } = list;
   const etag = listEtag(meta);
   const out: JsonObject = opts.context
@@ -98,7 +114,13 @@ const listBodySchema = z.looseObject({
 function urlName(ctx: HandlerContext, siteId: string, displayName: string): string {
   const base = displayName.replace(/[^A-Za-z0-9_-]/g, '') || 'List';
   let name = base;
-  for (let n = 1; [...ctx.state.lists.values()].some((l) => l.meta.siteId === siteId && l.meta.name.toLowerCase() === name.toLowerCase()); n += 1) {
+  for (
+    let n = 1;
+    [...ctx.state.lists.values()].some(
+      (l) => l.meta.siteId === siteId && l.meta.name.toLowerCase() === name.toLowerCase(),
+    );
+    n += 1
+  ) {
     name = `${base}${n}`;
   }
   return name;
@@ -107,16 +129,26 @@ function urlName(ctx: HandlerContext, siteId: string, displayName: string): stri
 function createList(ctx: HandlerContext, req: EmuRequest, site: SiteRecord): JsonObject {
   if (req.body !== undefined && typeof req.body === 'object' && req.body !== null && 'name' in req.body) {
     // Item 6 (observed): the server assigns `name`.
-    throw invalidRequest("Cannot define a 'name' for a list as it is assigned by the server. Instead, provide 'displayName'");
+    throw invalidRequest(
+      "Cannot define a 'name' for a list as it is assigned by the server. Instead, provide 'displayName'",
+    );
   }
   const parsed = listBodySchema.safeParse(req.body);
   if (!parsed.success) throw invalidRequest(zodMessage(parsed.error));
   const body = parsed.data;
   const template = body.list?.template ?? 'genericList';
-  if (template !== 'genericList') throw invalidRequest(`List template '${template}' is not supported by the local emulator.`);
+  if (template !== 'genericList')
+    throw invalidRequest(`List template '${template}' is not supported by the local emulator.`);
   for (const existing of ctx.state.lists.values()) {
-    if (existing.meta.siteId === site.id && existing.meta.displayName.toLowerCase() === body.displayName.toLowerCase()) {
-      throw new GraphHttpError(409, 'nameAlreadyExists', 'A list, survey, discussion board, or document library with the specified title already exists in this Web site.');
+    if (
+      existing.meta.siteId === site.id &&
+      existing.meta.displayName.toLowerCase() === body.displayName.toLowerCase()
+    ) {
+      throw new GraphHttpError(
+        409,
+        'nameAlreadyExists',
+        'A list, survey, discussion board, or document library with the specified title already exists in this Web site.',
+      );
     }
   }
   const now = isoSeconds(ctx.now());
@@ -221,7 +253,14 @@ export const listRoutes: readonly Route[] = [
             filter === undefined ||
             evaluateFilter(filter, (path) => {
               const key = path.toLowerCase();
-              const v = key === 'displayname' ? l.meta.displayName : key === 'name' ? l.meta.name : key === 'id' ? l.meta.id : undefined;
+              const v =
+                key === 'displayname'
+                  ? l.meta.displayName
+                  : key === 'name'
+                    ? l.meta.name
+                    : key === 'id'
+                      ? l.meta.id
+                      : undefined;
               if (v === undefined) throw invalidRequest(`Property '${path}' cannot be used in a filter on lists.`);
               return { kind: 'string', value: v };
             }),

@@ -64,7 +64,9 @@ function sendMail(ctx: HandlerContext, req: EmuRequest, mailbox: string): SentMa
   const parsed = sendMailSchema.safeParse(req.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw bodyRead(`Invalid sendMail body${issue === undefined ? '' : ` at '${issue.path.join('.')}': ${issue.message}`}.`);
+    throw bodyRead(
+      `Invalid sendMail body${issue === undefined ? '' : ` at '${issue.path.join('.')}': ${issue.message}`}.`,
+    );
   }
   const { message, saveToSentItems } = parsed.data;
   const addresses = (list: z.infer<typeof recipientSchema>[] | undefined): string[] =>
@@ -77,7 +79,11 @@ function sendMail(ctx: HandlerContext, req: EmuRequest, mailbox: string): SentMa
   const cc = addresses(message.ccRecipients);
   const bcc = addresses(message.bccRecipients);
   if (to.length + cc.length + bcc.length === 0) {
-    throw new GraphHttpError(400, 'ErrorInvalidRecipients', "At least one recipient is not valid., A message can't be sent because it contains no recipients.");
+    throw new GraphHttpError(
+      400,
+      'ErrorInvalidRecipients',
+      "At least one recipient is not valid., A message can't be sent because it contains no recipients.",
+    );
   }
   const contentType = message.body?.contentType.toLowerCase() ?? 'text';
   if (contentType !== 'text' && contentType !== 'html') {
@@ -85,12 +91,18 @@ function sendMail(ctx: HandlerContext, req: EmuRequest, mailbox: string): SentMa
   }
   for (const header of message.internetMessageHeaders ?? []) {
     if (!/^x-/i.test(header.name)) {
-      throw new GraphHttpError(400, 'InvalidInternetMessageHeader', `The internet message header name '${header.name}' should start with 'x-' or 'X-'.`);
+      throw new GraphHttpError(
+        400,
+        'InvalidInternetMessageHeader',
+        `The internet message header name '${header.name}' should start with 'x-' or 'X-'.`,
+      );
     }
   }
   const attachments: MailAttachment[] = (message.attachments ?? []).map((a) => {
     if (a['@odata.type'] !== '#microsoft.graph.fileAttachment') {
-      throw bodyRead(`Attachment type '${a['@odata.type']}' is not supported by the local emulator; use '#microsoft.graph.fileAttachment'.`);
+      throw bodyRead(
+        `Attachment type '${a['@odata.type']}' is not supported by the local emulator; use '#microsoft.graph.fileAttachment'.`,
+      );
     }
     if (!BASE64.test(a.contentBytes)) throw bodyRead(`The contentBytes of attachment '${a.name}' is not valid base64.`);
     const out: MailAttachment = {
@@ -117,7 +129,12 @@ function sendMail(ctx: HandlerContext, req: EmuRequest, mailbox: string): SentMa
   };
 }
 
-function baseMail(ctx: HandlerContext, mailbox: string, message: Record<string, unknown>, saveToSentItems: boolean): SentMail {
+function baseMail(
+  ctx: HandlerContext,
+  mailbox: string,
+  message: Record<string, unknown>,
+  saveToSentItems: boolean,
+): SentMail {
   return {
     id: ctx.newGuid(),
     mailbox,

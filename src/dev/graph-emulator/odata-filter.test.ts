@@ -4,7 +4,10 @@ import { evaluateFilter, filterProps, FilterSyntaxError, parseFilter } from './o
 import type { ResolvedValue } from './odata-filter.js';
 import { parseExpand, parseOrderBy, parseQueryString } from './odata-query.js';
 
-const row = (values: Record<string, ResolvedValue>) => (path: string): ResolvedValue => values[path] ?? { kind: 'string', value: undefined };
+const row =
+  (values: Record<string, ResolvedValue>) =>
+  (path: string): ResolvedValue =>
+    values[path] ?? { kind: 'string', value: undefined };
 
 describe('odata filter parser', () => {
   it('round-trips any string literal through quote doubling', () => {
@@ -17,7 +20,11 @@ describe('odata filter parser', () => {
   });
 
   it('binds and tighter than or, honours parentheses and not', () => {
-    const r = row({ a: { kind: 'number', value: 1 }, b: { kind: 'number', value: 2 }, c: { kind: 'number', value: 3 } });
+    const r = row({
+      a: { kind: 'number', value: 1 },
+      b: { kind: 'number', value: 2 },
+      c: { kind: 'number', value: 3 },
+    });
     expect(evaluateFilter(parseFilter('a eq 1 or b eq 9 and c eq 9'), r)).toBe(true);
     expect(evaluateFilter(parseFilter('(a eq 1 or b eq 9) and c eq 9'), r)).toBe(false);
     expect(evaluateFilter(parseFilter('not (a eq 2)'), r)).toBe(true);
@@ -45,7 +52,11 @@ describe('odata filter parser', () => {
   });
 
   it('reports the properties a filter reads', () => {
-    expect(filterProps(parseFilter("fields/A eq 1 and (startswith(fields/B,'x') or id gt 3)"))).toEqual(['fields/A', 'fields/B', 'id']);
+    expect(filterProps(parseFilter("fields/A eq 1 and (startswith(fields/B,'x') or id gt 3)"))).toEqual([
+      'fields/A',
+      'fields/B',
+      'id',
+    ]);
   });
 
   it('rejects malformed input with FilterSyntaxError', () => {

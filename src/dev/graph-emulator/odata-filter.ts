@@ -121,7 +121,9 @@ class Parser {
 
   private fail(pos?: number): never {
     throw new FilterSyntaxError(
-      pos === undefined ? `Syntax error: unexpected end of '${this.source}'.` : `Syntax error at position ${pos} in '${this.source}'.`,
+      pos === undefined
+        ? `Syntax error: unexpected end of '${this.source}'.`
+        : `Syntax error at position ${pos} in '${this.source}'.`,
     );
   }
 

@@ -2,7 +2,18 @@
 import { invalidRequest } from './errors.js';
 import type { QueryParam } from './http-types.js';
 
-const SYSTEM_OPTIONS = new Set(['select', 'expand', 'filter', 'orderby', 'top', 'skip', 'skiptoken', 'count', 'search', 'format']);
+const SYSTEM_OPTIONS = new Set([
+  'select',
+  'expand',
+  'filter',
+  'orderby',
+  'top',
+  'skip',
+  'skiptoken',
+  'count',
+  'search',
+  'format',
+]);
 
 function decodeComponent(text: string): string {
   try {
@@ -32,7 +43,9 @@ export function parseQueryString(raw: string): QueryParam[] {
 
 /** Percent-encodes, but leaves the OData punctuation Graph's own links show literally (`$expand=fields(select=A,B)`). */
 function encodeQueryPart(text: string): string {
-  return encodeURIComponent(text).replace(/%(24|28|29|2C|2F|27|3A)/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return encodeURIComponent(text).replace(/%(24|28|29|2C|2F|27|3A)/gi, (_m, hex: string) =>
+    String.fromCharCode(parseInt(hex, 16)),
+  );
 }
 
 /** Re-encodes params for an absolute nextLink/deltaLink; `&`, `=`, `+` and spaces stay escaped so the SDK's naive split is safe. */
@@ -78,7 +91,11 @@ export function parseExpand(text: string | undefined): ExpandSpec[] {
     let select: string[] | undefined;
     for (const option of splitTopLevel(part.slice(open + 1, -1), ';')) {
       const eq = option.indexOf('=');
-      const key = option.slice(0, eq === -1 ? option.length : eq).trim().toLowerCase().replace(/^\$/, '');
+      const key = option
+        .slice(0, eq === -1 ? option.length : eq)
+        .trim()
+        .toLowerCase()
+        .replace(/^\$/, '');
       if (eq === -1 || key !== 'select') throw invalidRequest(`Unsupported option '${option}' in $expand.`);
       select = parseSelect(option.slice(eq + 1));
     }
@@ -107,7 +124,8 @@ export function parseOrderBy(text: string | undefined): OrderKey[] {
     const [path, direction, ...rest] = words;
     if (path === undefined || rest.length > 0) throw invalidRequest(`Invalid $orderby clause '${part}'.`);
     const dir = direction?.toLowerCase();
-    if (dir !== undefined && dir !== 'asc' && dir !== 'desc') throw invalidRequest(`Invalid $orderby direction '${direction ?? ''}'.`);
+    if (dir !== undefined && dir !== 'asc' && dir !== 'desc')
+      throw invalidRequest(`Invalid $orderby direction '${direction ?? ''}'.`);
     return { path, desc: dir === 'desc' };
   });
 }

@@ -2,7 +2,16 @@ import { appendFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, recoverJournal } from './persistence.js';
-import { asArray, asRecord, createItems, createList, graphError, listPath, startTestEmulator, tempDir } from './test-support.js';
+import {
+  asArray,
+  asRecord,
+  createItems,
+  createList,
+  graphError,
+  listPath,
+  startTestEmulator,
+  tempDir,
+} from './test-support.js';
 
 const dirs: string[] = [];
 afterEach(async () => {
@@ -14,11 +23,19 @@ async function dir(): Promise<string> {
   return d;
 }
 
-const asNumber = (m: unknown): number | undefined => (typeof m === 'object' && m !== null && 'n' in m && typeof m.n === 'number' ? m.n : undefined);
+const asNumber = (m: unknown): number | undefined =>
+  typeof m === 'object' && m !== null && 'n' in m && typeof m.n === 'number' ? m.n : undefined;
 
 async function openJournal(d: string, state: number[], compactEvery = 1000): Promise<Journal> {
   const rec = await recoverJournal(d, asNumber, 'fsync');
-  return Journal.open({ dir: d, durability: 'fsync', compactEvery, serialize: () => state, lastSeq: rec.lastSeq, walEntries: rec.walEntries });
+  return Journal.open({
+    dir: d,
+    durability: 'fsync',
+    compactEvery,
+    serialize: () => state,
+    lastSeq: rec.lastSeq,
+    walEntries: rec.walEntries,
+  });
 }
 
 describe('write-ahead log', () => {
@@ -33,7 +50,14 @@ describe('write-ahead log', () => {
     const rec = await recoverJournal(d, asNumber, 'fsync');
     expect(rec.mutations).toEqual([1, 2, 3, 4, 5]);
     expect(rec.truncatedBytes).toBeGreaterThan(0);
-    const j2 = await Journal.open({ dir: d, durability: 'fsync', compactEvery: 1000, serialize: () => [], lastSeq: rec.lastSeq, walEntries: rec.walEntries });
+    const j2 = await Journal.open({
+      dir: d,
+      durability: 'fsync',
+      compactEvery: 1000,
+      serialize: () => [],
+      lastSeq: rec.lastSeq,
+      walEntries: rec.walEntries,
+    });
     j2.append({ n: 6 });
     await j2.barrier();
     await j2.close();
@@ -86,20 +110,26 @@ describe('emulator restart', () => {
   it('keeps state, site id, certificate and id counters across a restart', async () => {
     const d = await dir();
     const first = await startTestEmulator({ durability: 'fsync', teamsAppCatalog: ['app-1'] }, d);
-    const listId = await createList(first.client, first.emu, 'Persisted', [{ name: 'Key', text: {}, indexed: true, enforceUniqueValues: true }]);
+    const listId = await createList(first.client, first.emu, 'Persisted', [
+      { name: 'Key', text: {}, indexed: true, enforceUniqueValues: true },
+    ]);
     const ids = await createItems(first.client, first.emu, listId, 30, (i) => ({ Key: `P-${i}` }));
     const items = `${listPath(first.emu, listId)}/items`;
     await first.client.api(`${items}/${ids[29] ?? ''}`).delete();
     await first.client.api(`${items}/${ids[0] ?? ''}/fields`).patch({ Title: 'patched' });
     const latest = asRecord(await first.client.api(`${listPath(first.emu, listId)}/items/delta?token=latest`).get());
-    await first.client.api('/users/a@provider.ac.uk/sendMail').post({ message: { toRecipients: [{ emailAddress: { address: 'b@school.org' } }] } });
+    await first.client
+      .api('/users/a@provider.ac.uk/sendMail')
+      .post({ message: { toRecipients: [{ emailAddress: { address: 'b@school.org' } }] } });
     await first.client.api('/users/a@provider.ac.uk/events').post({
       subject: 'x',
       transactionId: 'tx-restart',
       start: { dateTime: '2026-12-01T10:00:00', timeZone: 'UTC' },
       end: { dateTime: '2026-12-01T11:00:00', timeZone: 'UTC' },
     });
-    await first.client.api('/users/a@provider.ac.uk/teamwork/installedApps').post({ 'teamsApp@odata.bind': 'https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/app-1' });
+    await first.client
+      .api('/users/a@provider.ac.uk/teamwork/installedApps')
+      .post({ 'teamsApp@odata.bind': 'https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/app-1' });
     const siteId = first.emu.siteId;
     const firstBase = first.emu.baseUrl;
     const cert = first.emu.caCertPem;
@@ -112,7 +142,9 @@ describe('emulator restart', () => {
       expect(second.emu.caCertPem).toBe(cert);
       expect((await stat(path.join(d, 'cert.pem'))).mtimeMs).toBe(certMtime);
       const items2 = `${listPath(second.emu, listId)}/items`;
-      const all = asArray(asRecord(await second.client.api(items2).expand('fields').top(100).get()).value).map(asRecord);
+      const all = asArray(asRecord(await second.client.api(items2).expand('fields').top(100).get()).value).map(
+        asRecord,
+      );
       expect(all).toHaveLength(29);
       expect(asRecord(all[0]?.fields).Title).toBe('patched');
       // Unique index rebuilt, ids not reused, delta tokens still valid.
@@ -136,7 +168,15 @@ describe('emulator restart', () => {
         }),
       );
       expect(dup.id).toBe(inspection.events[0]?.event.id);
-      expect((await graphError(() => second.client.api('/users/a@provider.ac.uk/teamwork/installedApps').post({ 'teamsApp@odata.bind': 'https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/app-1' }))).statusCode).toBe(409);
+      expect(
+        (
+          await graphError(() =>
+            second.client
+              .api('/users/a@provider.ac.uk/teamwork/installedApps')
+              .post({ 'teamsApp@odata.bind': 'https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/app-1' }),
+          )
+        ).statusCode,
+      ).toBe(409);
     } finally {
       await second.close();
     }

@@ -294,9 +294,12 @@ export async function acquireDataDirLock(dataDir: string): Promise<() => Promise
       if (!(e instanceof Error && 'code' in e && e.code === 'EEXIST')) throw e;
       const owner = Number((await readFile(lockPath, 'utf8').catch(() => '')).trim());
       if (Number.isInteger(owner) && owner > 0 && isAlive(owner)) {
-        throw new Error(`graph emulator: ${dataDir} is in use by process ${owner} (delete ${lockPath} if that process is not an emulator)`, {
-          cause: e,
-        });
+        throw new Error(
+          `graph emulator: ${dataDir} is in use by process ${owner} (delete ${lockPath} if that process is not an emulator)`,
+          {
+            cause: e,
+          },
+        );
       }
       await rm(lockPath, { force: true });
     }

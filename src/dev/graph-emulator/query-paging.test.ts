@@ -72,7 +72,11 @@ describe('paging (items 2, 20)', () => {
   });
 
   it('keeps $filter, $select and expand=fields(select=…) on nextLinks', async () => {
-    const first = asRecord(await t.client.api(`${items()}?expand=fields(select=Key,Bucket)&$filter=fields/Bucket eq 3&$top=10&$select=id`).get());
+    const first = asRecord(
+      await t.client
+        .api(`${items()}?expand=fields(select=Key,Bucket)&$filter=fields/Bucket eq 3&$top=10&$select=id`)
+        .get(),
+    );
     const all = await collect(first);
     expect(all).toHaveLength(45);
     for (const item of all) {
@@ -82,12 +86,27 @@ describe('paging (items 2, 20)', () => {
   });
 
   it('round-trips quotes in a $filter across nextLinks', async () => {
-    const first = asRecord(await t.client.api(items()).header('Prefer', PREFER_NON_INDEXED).filter("fields/Name eq 'O''Brien'").top(50).get());
+    const first = asRecord(
+      await t.client
+        .api(items())
+        .header('Prefer', PREFER_NON_INDEXED)
+        .filter("fields/Name eq 'O''Brien'")
+        .top(50)
+        .get(),
+    );
     expect(await collect(first, PREFER)).toHaveLength(150);
   });
 
   it('pages a multi-key $orderby without gaps or repeats', async () => {
-    const first = asRecord(await t.client.api(items()).header('Prefer', PREFER_NON_INDEXED).orderby('fields/Bucket desc,fields/Name').top(37).expand('fields').get());
+    const first = asRecord(
+      await t.client
+        .api(items())
+        .header('Prefer', PREFER_NON_INDEXED)
+        .orderby('fields/Bucket desc,fields/Name')
+        .top(37)
+        .expand('fields')
+        .get(),
+    );
     const all = await collect(first, PREFER);
     expect(all).toHaveLength(N);
     const buckets = all.map((i) => Number(asRecord(i.fields).Bucket));
@@ -98,7 +117,9 @@ describe('paging (items 2, 20)', () => {
 
 describe('$filter (item 17)', () => {
   const count = async (filter: string): Promise<number> => {
-    const page = asRecord(await t.client.api(items()).header('Prefer', PREFER_NON_INDEXED).filter(filter).top(5000).get());
+    const page = asRecord(
+      await t.client.api(items()).header('Prefer', PREFER_NON_INDEXED).filter(filter).top(5000).get(),
+    );
     return asArray(page.value).length;
   };
 
@@ -121,7 +142,9 @@ describe('$filter (item 17)', () => {
   it('a malformed filter is 400', async () => {
     expect((await graphError(() => t.client.api(items()).filter("fields/Key eq 'x").get())).statusCode).toBe(400);
     expect((await graphError(() => t.client.api(items()).filter('fields/Key eq').get())).statusCode).toBe(400);
-    expect((await graphError(() => t.client.api(items()).filter("contains(fields/Key,'x')").get())).statusCode).toBe(400);
+    expect((await graphError(() => t.client.api(items()).filter("contains(fields/Key,'x')").get())).statusCode).toBe(
+      400,
+    );
   });
 });
 
@@ -141,7 +164,12 @@ describe('indexed-column rule (item 18) and list-view threshold (item 19)', () =
 
   it('re-checks Prefer on every page: a nextLink followed without it fails', async () => {
     const first = asRecord(
-      await t.client.api(items()).header('Prefer', PREFER_NON_INDEXED).filter("startswith(fields/Name,'name-')").top(50).get(),
+      await t.client
+        .api(items())
+        .header('Prefer', PREFER_NON_INDEXED)
+        .filter("startswith(fields/Name,'name-')")
+        .top(50)
+        .get(),
     );
     expect(first['@odata.nextLink']).toBeDefined();
     const e = await graphError(() => collect(first));
@@ -159,16 +187,30 @@ describe('indexed-column rule (item 18) and list-view threshold (item 19)', () =
       ]);
       await createItems(small.client, small.emu, id, 30, (i) => ({ Bucket: i % 3, Name: `n${i}` }));
       const bigItems = `${listPath(small.emu, id)}/items`;
-      const scan = await graphError(() => small.raw.api(bigItems).header('Prefer', PREFER_NON_INDEXED).filter("fields/Name eq 'n1'").get());
+      const scan = await graphError(() =>
+        small.raw.api(bigItems).header('Prefer', PREFER_NON_INDEXED).filter("fields/Name eq 'n1'").get(),
+      );
       expect(scan.statusCode).toBe(429);
       expect(scan.code).toBe('activityLimitReached');
       expect(scan.headers?.get('retry-after')).toBeNull();
       // 30 rows match the first indexed predicate: wider than 20.
       expect((await graphError(() => small.raw.api(bigItems).filter('fields/Bucket ge 0').get())).statusCode).toBe(429);
       // A narrow indexed first predicate may be combined with an unindexed one.
-      const narrow = asRecord(await small.raw.api(bigItems).header('Prefer', PREFER_NON_INDEXED).filter("fields/Bucket eq 1 and fields/Name eq 'n4'").get());
+      const narrow = asRecord(
+        await small.raw
+          .api(bigItems)
+          .header('Prefer', PREFER_NON_INDEXED)
+          .filter("fields/Bucket eq 1 and fields/Name eq 'n4'")
+          .get(),
+      );
       expect(asArray(narrow.value)).toHaveLength(1);
-      expect((await graphError(() => small.raw.api(bigItems).header('Prefer', PREFER_NON_INDEXED).orderby('fields/Name').get())).statusCode).toBe(429);
+      expect(
+        (
+          await graphError(() =>
+            small.raw.api(bigItems).header('Prefer', PREFER_NON_INDEXED).orderby('fields/Name').get(),
+          )
+        ).statusCode,
+      ).toBe(429);
       // Plain paging by id is always allowed.
       expect(asArray(asRecord(await small.raw.api(bigItems).get()).value)).toHaveLength(30);
     } finally {
@@ -181,7 +223,13 @@ describe('indexed-column rule (item 18) and list-view threshold (item 19)', () =
     try {
       const id = await createList(small.client, small.emu, 'Big', [{ name: 'Name', text: {} }]);
       await createItems(small.client, small.emu, id, 3, (i) => ({ Name: `n${i}` }));
-      const e = await graphError(() => small.raw.api(`${listPath(small.emu, id)}/items`).header('Prefer', PREFER_NON_INDEXED).filter("fields/Name eq 'n1'").get());
+      const e = await graphError(() =>
+        small.raw
+          .api(`${listPath(small.emu, id)}/items`)
+          .header('Prefer', PREFER_NON_INDEXED)
+          .filter("fields/Name eq 'n1'")
+          .get(),
+      );
       expect(e.statusCode).toBe(500);
       expect(e.message).toContain('exceeds the list view threshold');
     } finally {

@@ -55,11 +55,17 @@ function parseBody(buffer: Buffer, contentType: string | undefined): unknown {
     const parsed: unknown = JSON.parse(text);
     return parsed;
   } catch {
-    throw invalidRequest('Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.');
+    throw invalidRequest(
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
   }
 }
 
-function writeResponse(res: ServerResponse, response: EmuResponse, ids: { requestId: string; clientRequestId: string }): void {
+function writeResponse(
+  res: ServerResponse,
+  response: EmuResponse,
+  ids: { requestId: string; clientRequestId: string },
+): void {
   const headers: Record<string, string> = {
     'request-id': ids.requestId,
     'client-request-id': ids.clientRequestId,
@@ -112,7 +118,10 @@ async function handle(sc: ServerContext, req: IncomingMessage, res: ServerRespon
       res.end();
     } else {
       const payload = JSON.stringify(control.body);
-      res.writeHead(control.status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(payload) });
+      res.writeHead(control.status, {
+        'Content-Type': 'application/json; charset=utf-8',
+        'Content-Length': Buffer.byteLength(payload),
+      });
       res.end(payload);
     }
     return;
@@ -125,7 +134,11 @@ async function handle(sc: ServerContext, req: IncomingMessage, res: ServerRespon
   }
   const method = (req.method ?? 'GET').toUpperCase();
   if (!isHttpMethod(method)) {
-    writeResponse(res, errorResponse(new GraphHttpError(405, 'Request_BadRequest', `Method ${method} is not supported.`), ids, now), ids);
+    writeResponse(
+      res,
+      errorResponse(new GraphHttpError(405, 'Request_BadRequest', `Method ${method} is not supported.`), ids, now),
+      ids,
+    );
     return;
   }
   if (body.buffer === undefined) {

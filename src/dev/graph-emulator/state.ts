@@ -85,7 +85,9 @@ function uniqueColumnNames(meta: ListMeta): string[] {
 const VALUE_INDEXED_TYPES = new Set(['text', 'choice', 'number']);
 
 function valueIndexedColumnNames(meta: ListMeta): string[] {
-  return meta.columns.filter((c) => c.indexed && !c.enforceUniqueValues && VALUE_INDEXED_TYPES.has(c.type)).map((c) => c.name);
+  return meta.columns
+    .filter((c) => c.indexed && !c.enforceUniqueValues && VALUE_INDEXED_TYPES.has(c.type))
+    .map((c) => c.name);
 }
 
 export function rebuildUniqueIndex(list: ListState): void {

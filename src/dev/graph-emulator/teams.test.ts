@@ -13,7 +13,9 @@ afterAll(async () => {
   await t.close();
 });
 
-const bind = (id: string): Record<string, string> => ({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${id}` });
+const bind = (id: string): Record<string, string> => ({
+  'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${id}`,
+});
 
 describe('installedApps (item 31)', () => {
   it('201 with no body, 409 when installed, 404 for an unknown catalog app', async () => {
@@ -25,24 +27,40 @@ describe('installedApps (item 31)', () => {
     expect(raw.status).toBe(201);
     expect(raw.text).toBe('');
     expect(raw.headers['content-type']).toBeUndefined();
-    await expect(t.client.api('/users/mentor@school.org/teamwork/installedApps').post(bind(APP))).resolves.not.toThrow();
-    const again = await graphError(() => t.client.api('/users/mentor@school.org/teamwork/installedApps').post(bind(APP)));
+    await expect(
+      t.client.api('/users/mentor@school.org/teamwork/installedApps').post(bind(APP)),
+    ).resolves.not.toThrow();
+    const again = await graphError(() =>
+      t.client.api('/users/mentor@school.org/teamwork/installedApps').post(bind(APP)),
+    );
     expect(again.statusCode).toBe(409);
-    const unknown = await graphError(() => t.client.api('/users/mentor@school.org/teamwork/installedApps').post(bind('not-in-catalog')));
+    const unknown = await graphError(() =>
+      t.client.api('/users/mentor@school.org/teamwork/installedApps').post(bind('not-in-catalog')),
+    );
     expect(unknown.statusCode).toBe(404);
   });
 
   it('GET with $expand=teamsApp and $filter=teamsApp/id, then the 1:1 chat', async () => {
     const list = asRecord(
-      await t.client.api('/users/mentor@school.org/teamwork/installedApps').expand('teamsApp').filter(`teamsApp/id eq '${APP}'`).get(),
+      await t.client
+        .api('/users/mentor@school.org/teamwork/installedApps')
+        .expand('teamsApp')
+        .filter(`teamsApp/id eq '${APP}'`)
+        .get(),
     );
     const [install] = asArray(list.value).map(asRecord);
     expect(asRecord(install?.teamsApp).id).toBe(APP);
-    const none = asRecord(await t.client.api('/users/mentor@school.org/teamwork/installedApps').filter("teamsApp/id eq 'zzz'").get());
+    const none = asRecord(
+      await t.client.api('/users/mentor@school.org/teamwork/installedApps').filter("teamsApp/id eq 'zzz'").get(),
+    );
     expect(none.value).toEqual([]);
-    const chat = asRecord(await t.client.api(`/users/mentor@school.org/teamwork/installedApps/${String(install?.id)}/chat`).get());
+    const chat = asRecord(
+      await t.client.api(`/users/mentor@school.org/teamwork/installedApps/${String(install?.id)}/chat`).get(),
+    );
     expect(chat.id).toMatch(/^19:.+@unq\.gbl\.spaces$/);
-    expect(t.emu.inspect().installs.map((i) => i.userId)).toEqual(expect.arrayContaining(['mentor@school.org', 'trainee@provider.ac.uk']));
+    expect(t.emu.inspect().installs.map((i) => i.userId)).toEqual(
+      expect.arrayContaining(['mentor@school.org', 'trainee@provider.ac.uk']),
+    );
   });
 });
 
@@ -55,21 +73,38 @@ describe('sendActivityNotification (item 30)', () => {
   });
 
   it('204 when the app is installed for the recipient; recorded for inspection', async () => {
-    await t.client.api('/users/mentor@school.org/teamwork/sendActivityNotification').post(notification({ source: 'text', value: 'Review', webUrl: 'https://teams.microsoft.com/l/entity/x' }));
-    expect(t.emu.inspect().activityNotifications.at(-1)).toMatchObject({ userId: 'mentor@school.org', activityType: 'reviewDue' });
+    await t.client
+      .api('/users/mentor@school.org/teamwork/sendActivityNotification')
+      .post(notification({ source: 'text', value: 'Review', webUrl: 'https://teams.microsoft.com/l/entity/x' }));
+    expect(t.emu.inspect().activityNotifications.at(-1)).toMatchObject({
+      userId: 'mentor@school.org',
+      activityType: 'reviewDue',
+    });
   });
 
   it('403 when the app is not installed; 400 for a text topic without webUrl', async () => {
-    const e = await graphError(() => t.client.api('/users/nobody@school.org/teamwork/sendActivityNotification').post(notification({ source: 'entityUrl', value: 'https://graph.microsoft.com/v1.0/users/x' })));
+    const e = await graphError(() =>
+      t.client
+        .api('/users/nobody@school.org/teamwork/sendActivityNotification')
+        .post(notification({ source: 'entityUrl', value: 'https://graph.microsoft.com/v1.0/users/x' })),
+    );
     expect(e.statusCode).toBe(403);
     expect(e.message).toContain('Ensure that the expected Teams app is installed in the target scope');
-    const bad = await graphError(() => t.client.api('/users/mentor@school.org/teamwork/sendActivityNotification').post(notification({ source: 'text', value: 'x' })));
+    const bad = await graphError(() =>
+      t.client
+        .api('/users/mentor@school.org/teamwork/sendActivityNotification')
+        .post(notification({ source: 'text', value: 'x' })),
+    );
     expect(bad.statusCode).toBe(400);
   });
 });
 
 describe('channel messages (item 29)', () => {
-  const card = JSON.stringify({ type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text: 'Review due' }] });
+  const card = JSON.stringify({
+    type: 'AdaptiveCard',
+    version: '1.4',
+    body: [{ type: 'TextBlock', text: 'Review due' }],
+  });
   const post = (attachmentId: string, content: unknown = card): Record<string, unknown> => ({
     body: { contentType: 'html', content: `<attachment id="${attachmentId}"></attachment>` },
     attachments: [{ id: 'a1', contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content }],

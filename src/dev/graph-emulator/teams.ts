@@ -27,7 +27,12 @@ function renderTeamsApp(appId: string): Record<string, unknown> {
   return { id: appId, externalId: appId, displayName: 'Trellis', distributionMethod: 'organization' };
 }
 
-function renderInstallation(ctx: HandlerContext, install: Installation, req: EmuRequest, withContext: boolean): Record<string, unknown> {
+function renderInstallation(
+  ctx: HandlerContext,
+  install: Installation,
+  req: EmuRequest,
+  withContext: boolean,
+): Record<string, unknown> {
   const expand = parseExpand(queryValue(req, '$expand')).map((e) => e.name.toLowerCase());
   const out: Record<string, unknown> = withContext
     ? { '@odata.context': `${ctx.graphBase}/$metadata#users('${install.userId}')/teamwork/installedApps/$entity` }
@@ -35,7 +40,12 @@ function renderInstallation(ctx: HandlerContext, install: Installation, req: Emu
   out.id = install.id;
   if (expand.includes('teamsapp')) out.teamsApp = renderTeamsApp(install.teamsAppId);
   if (expand.includes('teamsappdefinition')) {
-    out.teamsAppDefinition = { id: base64UrlEncode(`${install.teamsAppId}##1.0.0`), teamsAppId: install.teamsAppId, displayName: 'Trellis', version: '1.0.0' };
+    out.teamsAppDefinition = {
+      id: base64UrlEncode(`${install.teamsAppId}##1.0.0`),
+      teamsAppId: install.teamsAppId,
+      displayName: 'Trellis',
+      version: '1.0.0',
+    };
   }
   return out;
 }
@@ -46,7 +56,8 @@ function userInstalls(ctx: HandlerContext, user: string): Installation[] {
 
 function requireInstall(ctx: HandlerContext, user: string, id: string): Installation {
   const install = ctx.state.installs.get(id);
-  if (install === undefined || install.userId !== user) throw new GraphHttpError(404, 'NotFound', 'The requested installation could not be found.');
+  if (install === undefined || install.userId !== user)
+    throw new GraphHttpError(404, 'NotFound', 'The requested installation could not be found.');
   return install;
 }
 
@@ -193,8 +204,10 @@ function postChannelMessage(ctx: HandlerContext, req: EmuRequest, teamId: string
   const cards: unknown[] = [];
   const ids = new Set<string>();
   for (const a of attachments) {
-    if (typeof a.content !== 'string') throw badRequest(`Attachment '${a.id}': content must be a JSON-encoded string, not an object.`);
-    if (a.contentType !== ADAPTIVE_CARD) throw badRequest(`Attachment '${a.id}': contentType must be '${ADAPTIVE_CARD}'.`);
+    if (typeof a.content !== 'string')
+      throw badRequest(`Attachment '${a.id}': content must be a JSON-encoded string, not an object.`);
+    if (a.contentType !== ADAPTIVE_CARD)
+      throw badRequest(`Attachment '${a.id}': contentType must be '${ADAPTIVE_CARD}'.`);
     try {
       cards.push(JSON.parse(a.content));
     } catch {
@@ -202,9 +215,14 @@ function postChannelMessage(ctx: HandlerContext, req: EmuRequest, teamId: string
     }
     ids.add(a.id);
   }
-  const referenced = new Set([...body.content.matchAll(/<attachment\s+id\s*=\s*["']([^"']+)["']/gi)].map((m) => m[1] ?? ''));
-  for (const id of referenced) if (!ids.has(id)) throw badRequest(`The body references attachment '${id}' which is not in attachments.`);
-  for (const id of ids) if (!referenced.has(id)) throw badRequest(`Attachment '${id}' must be referenced in the body as <attachment id="${id}"></attachment>.`);
+  const referenced = new Set(
+    [...body.content.matchAll(/<attachment\s+id\s*=\s*["']([^"']+)["']/gi)].map((m) => m[1] ?? ''),
+  );
+  for (const id of referenced)
+    if (!ids.has(id)) throw badRequest(`The body references attachment '${id}' which is not in attachments.`);
+  for (const id of ids)
+    if (!referenced.has(id))
+      throw badRequest(`Attachment '${id}' must be referenced in the body as <attachment id="${id}"></attachment>.`);
   checkChannelRate(ctx, `${teamId}\u0000${channelId}`);
   // id = etag = epoch milliseconds, kept unique when two posts share a millisecond.
   lastMessageId = Math.max(lastMessageId + 1, ctx.now());
@@ -222,7 +240,9 @@ function postChannelMessage(ctx: HandlerContext, req: EmuRequest, teamId: string
 
 function renderChannelMessage(ctx: HandlerContext, m: ChannelMessage, withContext: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = withContext
-    ? { '@odata.context': `${ctx.graphBase}/$metadata#teams('${m.teamId}')/channels('${m.channelId}')/messages/$entity` }
+    ? {
+        '@odata.context': `${ctx.graphBase}/$metadata#teams('${m.teamId}')/channels('${m.channelId}')/messages/$entity`,
+      }
     : {};
   return Object.assign(out, {
     id: m.id,
@@ -241,8 +261,20 @@ function renderChannelMessage(ctx: HandlerContext, m: ChannelMessage, withContex
     webUrl: `https://teams.microsoft.com/l/message/${encodeURIComponent(m.channelId)}/${m.id}?groupId=${m.teamId}&parentMessageId=${m.id}`,
     from:
       m.callerKind === 'app'
-        ? { application: { id: ctx.appIdentity.id, displayName: ctx.appIdentity.displayName, applicationIdentityType: 'bot' }, device: null, user: null }
-        : { application: null, device: null, user: { id: guidFrom('delegated-user'), displayName: 'Local Developer', userIdentityType: 'aadUser' } },
+        ? {
+            application: {
+              id: ctx.appIdentity.id,
+              displayName: ctx.appIdentity.displayName,
+              applicationIdentityType: 'bot',
+            },
+            device: null,
+            user: null,
+          }
+        : {
+            application: null,
+            device: null,
+            user: { id: guidFrom('delegated-user'), displayName: 'Local Developer', userIdentityType: 'aadUser' },
+          },
     body: m.body,
     channelIdentity: { teamId: m.teamId, channelId: m.channelId },
     attachments: m.attachments,
@@ -276,7 +308,8 @@ export const teamsRoutes: readonly Route[] = [
     method: 'GET',
     pattern: 'users/:user/teamwork/installedApps/:install',
     kind: 'installedApp',
-    handler: (ctx, req, p) => jsonResponse(200, renderInstallation(ctx, requireInstall(ctx, userKey(p), p.install ?? ''), req, true)),
+    handler: (ctx, req, p) =>
+      jsonResponse(200, renderInstallation(ctx, requireInstall(ctx, userKey(p), p.install ?? ''), req, true)),
   },
   {
     method: 'DELETE',
@@ -333,7 +366,10 @@ export const teamsRoutes: readonly Route[] = [
       const value = ctx.state.channelMessages
         .filter((m) => m.teamId === p.team && m.channelId === p.channel)
         .map((m) => renderChannelMessage(ctx, m, false));
-      return jsonResponse(200, { '@odata.context': `${ctx.graphBase}/$metadata#teams('${p.team ?? ''}')/channels('${p.channel ?? ''}')/messages`, value });
+      return jsonResponse(200, {
+        '@odata.context': `${ctx.graphBase}/$metadata#teams('${p.team ?? ''}')/channels('${p.channel ?? ''}')/messages`,
+        value,
+      });
     },
   },
 ];

@@ -21,7 +21,10 @@ export async function tempDir(prefix = 'graph-emu-'): Promise<string> {
   return mkdtemp(path.join(os.tmpdir(), prefix));
 }
 
-export async function startTestEmulator(options: Partial<GraphEmulatorOptions> = {}, dir?: string): Promise<TestEmulator> {
+export async function startTestEmulator(
+  options: Partial<GraphEmulatorOptions> = {},
+  dir?: string,
+): Promise<TestEmulator> {
   const dataDir = dir ?? (await tempDir());
   const emu = await startGraphEmulator({ durability: 'none', ...options, dataDir });
   return {
@@ -63,8 +66,15 @@ export function listPath(emu: RunningGraphEmulator, listId: string): string {
 }
 
 /** Creates a list and returns its id. */
-export async function createList(client: Client, emu: RunningGraphEmulator, displayName: string, columns: ColumnSpec[] = []): Promise<string> {
-  const list: unknown = await client.api(`/sites/${emu.siteId}/lists`).post({ displayName, columns, list: { template: 'genericList' } });
+export async function createList(
+  client: Client,
+  emu: RunningGraphEmulator,
+  displayName: string,
+  columns: ColumnSpec[] = [],
+): Promise<string> {
+  const list: unknown = await client
+    .api(`/sites/${emu.siteId}/lists`)
+    .post({ displayName, columns, list: { template: 'genericList' } });
   const id = (list as { id?: unknown }).id;
   if (typeof id !== 'string') throw new Error('list create returned no id');
   return id;
@@ -94,7 +104,8 @@ export async function createItems(
 }
 
 export function asRecord(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`expected an object, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`expected an object, got ${JSON.stringify(value)}`);
   return value as Record<string, unknown>;
 }
 

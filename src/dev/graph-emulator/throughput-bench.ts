@@ -36,13 +36,21 @@ try {
         const i = next;
         next += 1;
         await client.api(items).post({
-          fields: { Title: `Case ${i}`, CaseKey: `CASE-${i}`, Status: i % 4 === 0 ? 'Closed' : 'Open', Trainee: `trainee${i}@provider.ac.uk`, Opened: new Date().toISOString() },
+          fields: {
+            Title: `Case ${i}`,
+            CaseKey: `CASE-${i}`,
+            Status: i % 4 === 0 ? 'Closed' : 'Open',
+            Trainee: `trainee${i}@provider.ac.uk`,
+            Opened: new Date().toISOString(),
+          },
         });
       }
     }),
   );
   const createMs = performance.now() - t0;
-  console.log(`creates: ${count} in ${(createMs / 1000).toFixed(2)} s = ${Math.round(count / (createMs / 1000))}/s with durability=${durability}, ${clients} concurrent clients`);
+  console.log(
+    `creates: ${count} in ${(createMs / 1000).toFixed(2)} s = ${Math.round(count / (createMs / 1000))}/s with durability=${durability}, ${clients} concurrent clients`,
+  );
 
   const t1 = performance.now();
   let seen = 0;
@@ -54,7 +62,12 @@ try {
   console.log(`paged ${seen} items (200/page) in ${Math.round(performance.now() - t1)} ms`);
 
   const t2 = performance.now();
-  for (let i = 0; i < 200; i += 1) await client.api(items).filter(`fields/CaseKey eq 'CASE-${i * 37}'`).expand('fields').get();
+  for (let i = 0; i < 200; i += 1)
+    await client
+      .api(items)
+      .filter(`fields/CaseKey eq 'CASE-${i * 37}'`)
+      .expand('fields')
+      .get();
   console.log(`indexed lookups: 200 in ${Math.round(performance.now() - t2)} ms`);
 
   await emu.close();

@@ -1,13 +1,7 @@
 /** Public option, fault and inspection types of the local Graph emulator. */
 import type { HttpMethod } from './http-types.js';
 import type { ResourceUnitBudget } from './resource-units.js';
-import type {
-  ActivityNotification,
-  CallerKind,
-  ChannelMessage,
-  Installation,
-  SentMail,
-} from './records.js';
+import type { ActivityNotification, CallerKind, ChannelMessage, Installation, SentMail } from './records.js';
 
 export type { HttpMethod } from './http-types.js';
 export type { ResourceUnitBudget } from './resource-units.js';

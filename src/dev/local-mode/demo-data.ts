@@ -1,4 +1,12 @@
-import { addDays, addWorkingDays, isWorkingDay, londonDateOf, londonInstantAt, type LocalDate, type WorkingCalendar } from '../../domain/calendar/index.js';
+import {
+  addDays,
+  addWorkingDays,
+  isWorkingDay,
+  londonDateOf,
+  londonInstantAt,
+  type LocalDate,
+  type WorkingCalendar,
+} from '../../domain/calendar/index.js';
 import {
   applicableRequirements,
   calendarFor,
@@ -57,18 +65,47 @@ const SUPPORT_ACTIONS: Readonly<Record<string, string>> = {
 
 const TARGET_LIBRARY: Readonly<Record<string, readonly { code: string; text: string; criteria: string }[]>> = {
   'teachers-standards': [
-    { code: 'TS7', text: 'Establish a consistent entry and settling routine so that learning starts within three minutes.', criteria: 'In observed lessons, all pupils are engaged in the starter within three minutes.' },
-    { code: 'TS5', text: 'Adapt tasks for the lower attaining group so that they can complete the core task.', criteria: 'Pupils’ books show the lower attaining group completing the core task.' },
-    { code: 'TS6', text: 'Use mini-whiteboard checks at two points in each lesson and adjust the teaching in response.', criteria: 'Observed lessons show the plan changing after a whiteboard check.' },
+    {
+      code: 'TS7',
+      text: 'Establish a consistent entry and settling routine so that learning starts within three minutes.',
+      criteria: 'In observed lessons, all pupils are engaged in the starter within three minutes.',
+    },
+    {
+      code: 'TS5',
+      text: 'Adapt tasks for the lower attaining group so that they can complete the core task.',
+      criteria: 'Pupils’ books show the lower attaining group completing the core task.',
+    },
+    {
+      code: 'TS6',
+      text: 'Use mini-whiteboard checks at two points in each lesson and adjust the teaching in response.',
+      criteria: 'Observed lessons show the plan changing after a whiteboard check.',
+    },
   ],
   'bcu-ite-formative-assessment-tracker': [
-    { code: 'FAT7', text: 'Establish a consistent entry and settling routine so that learning starts within three minutes of the bell.', criteria: 'In observed lessons, all pupils are engaged in the starter within three minutes.' },
-    { code: 'FAT5', text: 'Adapt maths tasks for the lower attaining group so that they can complete the core task.', criteria: 'Pupils’ books show the lower attaining group completing the core task.' },
-    { code: 'FAT6', text: 'Use hinge questions at two points in each lesson and adjust the teaching in response.', criteria: 'Observed lessons show the trainee changing the plan after a hinge question.' },
+    {
+      code: 'FAT7',
+      text: 'Establish a consistent entry and settling routine so that learning starts within three minutes of the bell.',
+      criteria: 'In observed lessons, all pupils are engaged in the starter within three minutes.',
+    },
+    {
+      code: 'FAT5',
+      text: 'Adapt maths tasks for the lower attaining group so that they can complete the core task.',
+      criteria: 'Pupils’ books show the lower attaining group completing the core task.',
+    },
+    {
+      code: 'FAT6',
+      text: 'Use hinge questions at two points in each lesson and adjust the teaching in response.',
+      criteria: 'Observed lessons show the trainee changing the plan after a hinge question.',
+    },
   ],
 };
 
-const asPerson = (role: string, person: DemoPerson): Person => ({ role, id: person.upn, name: person.name, email: person.upn });
+const asPerson = (role: string, person: DemoPerson): Person => ({
+  role,
+  id: person.upn,
+  name: person.name,
+  email: person.upn,
+});
 const actorOf = (person: Pick<Person, 'id' | 'name'>): Actor => ({ id: person.id, name: person.name, appRoles: [] });
 
 /** One demo case being driven: each command runs at `day`, and its events go through the repository. */
@@ -92,7 +129,12 @@ class DemoCase {
   }
 
   private ctx(actor: Actor): CommandContext {
-    return { procedure: this.procedure, calendar: calendarFor(this.procedure), now: londonInstantAt(this.day, 10, 0), actor };
+    return {
+      procedure: this.procedure,
+      calendar: calendarFor(this.procedure),
+      now: londonInstantAt(this.day, 10, 0),
+      actor,
+    };
   }
 
   person(role: string): Person {
@@ -107,29 +149,43 @@ class DemoCase {
     return person ? actorOf(person) : this.courseTeam;
   }
 
-  async open(caseId: string, reference: string, trainee: DemoPerson, reasons: readonly string[], staffIndex: number): Promise<void> {
+  async open(
+    caseId: string,
+    reference: string,
+    trainee: DemoPerson,
+    reasons: readonly string[],
+    staffIndex: number,
+  ): Promise<void> {
     const people: Person[] = [asPerson('trainee', trainee)];
     for (const [role, holders] of Object.entries(this.provider.staff)) {
       const holder = holders[staffIndex % holders.length] ?? holders[0];
       if (holder) people.push(asPerson(role, holder));
     }
-    const result = openCase(this.ctx(this.courseTeam), { caseId, previousCases: 0 }, {
-      reference,
-      reasons: [...reasons],
-      people,
-      placement: {
-        school: this.provider.school,
-        subject: this.provider.subject,
-        phase: this.provider.phase,
-        programme: this.provider.programme,
-        startsOn: addDays(this.day, -28),
-        endsOn: addDays(this.day, 70),
+    const result = openCase(
+      this.ctx(this.courseTeam),
+      { caseId, previousCases: 0 },
+      {
+        reference,
+        reasons: [...reasons],
+        people,
+        placement: {
+          school: this.provider.school,
+          subject: this.provider.subject,
+          phase: this.provider.phase,
+          programme: this.provider.programme,
+          startsOn: addDays(this.day, -28),
+          endsOn: addDays(this.day, 70),
+        },
       },
-    });
+    );
     this.stored = await this.repository.create(result);
   }
 
-  async run<I>(actor: Actor, command: (ctx: CommandContext, state: CaseState, input: I) => CommandResult, input: I): Promise<void> {
+  async run<I>(
+    actor: Actor,
+    command: (ctx: CommandContext, state: CaseState, input: I) => CommandResult,
+    input: I,
+  ): Promise<void> {
     const result = command(this.ctx(actor), this.state, input);
     if (!this.stored) throw new Error('not opened');
     this.stored = await this.repository.append(this.stored, result);
@@ -148,17 +204,36 @@ class DemoCase {
     const onCase = new Set(this.state.people.map((p) => p.role));
     // Where the form asks for actions from everyone working with the trainee, each of them gets one; otherwise the first supporter.
     const supporters = parties.filter((party) => party !== traineeParty);
-    const supportParties = rules.actionsForEveryParty ? supporters.filter((party) => onCase.has(party)) : supporters.slice(0, 1);
+    const supportParties = rules.actionsForEveryParty
+      ? supporters.filter((party) => onCase.has(party))
+      : supporters.slice(0, 1);
     const meetingRoles = (rules.meeting?.attendees ?? []).filter((r) => onCase.has(r));
     return {
-      concernStatement: 'Lessons start slowly and low-level disruption is not addressed, so pupils are not making the expected progress.',
-      concerns: [{ text: 'Low-level disruption is not addressed at the start of lessons.', links: library[0] ? [{ frameworkId, code: library[0].code }] : [] }],
+      concernStatement:
+        'Lessons start slowly and low-level disruption is not addressed, so pupils are not making the expected progress.',
+      concerns: [
+        {
+          text: 'Low-level disruption is not addressed at the start of lessons.',
+          links: library[0] ? [{ frameworkId, code: library[0].code }] : [],
+        },
+      ],
       targets: library.slice(0, count).map((item, index) => ({
         text: item.text,
         links: [{ frameworkId, code: item.code }],
         actions: [
-          ...(traineeParty ? [{ party: traineeParty, text: 'Plan for the target in every lesson and reflect on it weekly with the mentor.' }] : []),
-          ...supportParties.map((party) => ({ party, text: SUPPORT_ACTIONS[party] ?? 'Observe a lesson each week focused on this target and give same-day feedback.' })),
+          ...(traineeParty
+            ? [
+                {
+                  party: traineeParty,
+                  text: 'Plan for the target in every lesson and reflect on it weekly with the mentor.',
+                },
+              ]
+            : []),
+          ...supportParties.map((party) => ({
+            party,
+            text:
+              SUPPORT_ACTIONS[party] ?? 'Observe a lesson each week focused on this target and give same-day feedback.',
+          })),
         ],
         successCriteria: item.criteria,
         timescale: 'By the review date',
@@ -167,12 +242,19 @@ class DemoCase {
         observationFocus: index === 0,
       })),
       trainingNeeds: 'Central training session on behaviour routines and adaptive teaching.',
-      supportMeasures: rules.fields.includes('support_measures') ? (rules.supportMeasureOptions.length > 0 ? rules.supportMeasureOptions.slice(0, 2) : ['Weekly mentor meeting focused on the targets']) : [],
+      supportMeasures: rules.fields.includes('support_measures')
+        ? rules.supportMeasureOptions.length > 0
+          ? rules.supportMeasureOptions.slice(0, 2)
+          : ['Weekly mentor meeting focused on the targets']
+        : [],
       ...(reviewDate === undefined ? {} : { reviewDate }),
       meeting: {
         heldOn: this.day,
         mode: rules.meeting?.mode === 'online' ? 'online' : 'in_person',
-        attendees: meetingRoles.length > 0 ? meetingRoles : ['trainee', ...parties.filter((r) => onCase.has(r) && r !== 'trainee').slice(0, 1)],
+        attendees:
+          meetingRoles.length > 0
+            ? meetingRoles
+            : ['trainee', ...parties.filter((r) => onCase.has(r) && r !== 'trainee').slice(0, 1)],
         placementConcern: true,
       },
     };
@@ -194,7 +276,10 @@ class DemoCase {
     const plan = this.state.plan;
     if (!plan) throw new Error('no plan to sign');
     const requirements = applicableRequirements(planRulesOf(this.procedure, plan), this.state);
-    const toSign = requirements.length > 0 ? requirements.map((r) => r.anyOf) : [this.procedure.roles.filter((r) => r.side === 'provider').map((r) => r.id)];
+    const toSign =
+      requirements.length > 0
+        ? requirements.map((r) => r.anyOf)
+        : [this.procedure.roles.filter((r) => r.side === 'provider').map((r) => r.id)];
     for (const anyOf of toSign.slice(0, toSign.length - leave)) {
       const person = this.state.people.find((p) => anyOf.includes(p.role));
       if (!person) continue;
@@ -243,26 +328,71 @@ interface Scenario {
 
 const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
   'bcu-rapid-improvement-targets': [
-    { id: 'drafting', reasons: ['not_expected_progress'], openedAgo: 2, play: async (c, at) => { c.day = at(-1); await c.saveDraft(undefined); } },
-    { id: 'awaiting-signatures', reasons: ['teaching_pupil_progress'], openedAgo: 4, play: async (c, at) => { c.day = at(-3); await c.saveDraft(at(7)); await c.sign(1); } },
-    { id: 'due-this-week', reasons: ['not_expected_progress', 'teaching_pupil_progress'], openedAgo: 9, play: async (c, at) => { c.day = at(-8); await c.agree(at(2)); } },
-    { id: 'overdue', reasons: ['plateau'], openedAgo: 14, play: async (c, at) => { c.day = at(-13); await c.agree(at(-2)); } },
     {
-      id: 'formal-stage-3', reasons: ['not_expected_progress'], openedAgo: 26,
+      id: 'drafting',
+      reasons: ['not_expected_progress'],
+      openedAgo: 2,
       play: async (c, at) => {
-        c.day = at(-25); await c.agree(at(-16));
-        c.day = at(-16); await c.review('insufficient_progress', 'not_met', 'Mentor reports the trainee is anxious about observations.');
-        c.day = at(-5); await c.agree(at(4));
+        c.day = at(-1);
+        await c.saveDraft(undefined);
       },
     },
     {
-      id: 'at-panel', reasons: ['not_expected_progress', 'engagement_attendance'], openedAgo: 45,
+      id: 'awaiting-signatures',
+      reasons: ['teaching_pupil_progress'],
+      openedAgo: 4,
       play: async (c, at) => {
-        c.day = at(-44); await c.agree(at(-35));
-        c.day = at(-35); await c.review('insufficient_progress', 'not_met');
-        c.day = at(-33); await c.agree(at(-24));
-        c.day = at(-24); await c.review('insufficient_progress', 'not_met');
-        c.day = at(-20); await c.review('failed_placement', 'not_met', 'Consultation held with the senior school leader.');
+        c.day = at(-3);
+        await c.saveDraft(at(7));
+        await c.sign(1);
+      },
+    },
+    {
+      id: 'due-this-week',
+      reasons: ['not_expected_progress', 'teaching_pupil_progress'],
+      openedAgo: 9,
+      play: async (c, at) => {
+        c.day = at(-8);
+        await c.agree(at(2));
+      },
+    },
+    {
+      id: 'overdue',
+      reasons: ['plateau'],
+      openedAgo: 14,
+      play: async (c, at) => {
+        c.day = at(-13);
+        await c.agree(at(-2));
+      },
+    },
+    {
+      id: 'formal-stage-3',
+      reasons: ['not_expected_progress'],
+      openedAgo: 26,
+      play: async (c, at) => {
+        c.day = at(-25);
+        await c.agree(at(-16));
+        c.day = at(-16);
+        await c.review('insufficient_progress', 'not_met', 'Mentor reports the trainee is anxious about observations.');
+        c.day = at(-5);
+        await c.agree(at(4));
+      },
+    },
+    {
+      id: 'at-panel',
+      reasons: ['not_expected_progress', 'engagement_attendance'],
+      openedAgo: 45,
+      play: async (c, at) => {
+        c.day = at(-44);
+        await c.agree(at(-35));
+        c.day = at(-35);
+        await c.review('insufficient_progress', 'not_met');
+        c.day = at(-33);
+        await c.agree(at(-24));
+        c.day = at(-24);
+        await c.review('insufficient_progress', 'not_met');
+        c.day = at(-20);
+        await c.review('failed_placement', 'not_met', 'Consultation held with the senior school leader.');
         c.day = at(-10);
         await c.run(c.actorIn(['course_leader']), convenePanel, {
           panelId: 'placement_review_panel',
@@ -275,26 +405,72 @@ const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
         });
       },
     },
-    { id: 'closed', reasons: ['plateau'], openedAgo: 30, play: async (c, at) => { c.day = at(-29); await c.agree(at(-20)); c.day = at(-20); await c.review('sufficient_progress', 'met'); } },
+    {
+      id: 'closed',
+      reasons: ['plateau'],
+      openedAgo: 30,
+      play: async (c, at) => {
+        c.day = at(-29);
+        await c.agree(at(-20));
+        c.day = at(-20);
+        await c.review('sufficient_progress', 'met');
+      },
+    },
   ],
   'rcttp-concern-procedures': [
-    { id: 'drafting', reasons: ['progress_towards_standards'], openedAgo: 1, play: async (c, at) => { c.day = at(0); await c.saveDraft(at(15)); } },
-    { id: 'due-this-week', reasons: ['progress_towards_standards'], openedAgo: 12, play: async (c, at) => { c.day = at(-11); await c.agree(at(3)); } },
-    { id: 'overdue', reasons: ['progress_towards_standards'], openedAgo: 18, play: async (c, at) => { c.day = at(-17); await c.agree(at(-3)); } },
     {
-      id: 'escalated', reasons: ['progress_towards_standards'], openedAgo: 15,
+      id: 'drafting',
+      reasons: ['progress_towards_standards'],
+      openedAgo: 1,
       play: async (c, at) => {
-        c.day = at(-14); await c.agree(at(1));
-        c.day = at(-3);
-        await c.run(c.courseTeam, escalateCase, { toStageId: 'executive_group', reason: 'A safeguarding concern about conduct was raised by the school; the Executive Group considers it at once.' });
+        c.day = at(0);
+        await c.saveDraft(at(15));
       },
     },
     {
-      id: 'exceptional-circumstances-panel', reasons: ['progress_towards_standards'], openedAgo: 40,
+      id: 'due-this-week',
+      reasons: ['progress_towards_standards'],
+      openedAgo: 12,
       play: async (c, at) => {
-        c.day = at(-39); await c.agree(at(-21));
-        c.day = at(-21); await c.review('targets_not_met', ['not_met', 'partly_met']);
-        c.day = at(-19); await c.agree(at(-1));
+        c.day = at(-11);
+        await c.agree(at(3));
+      },
+    },
+    {
+      id: 'overdue',
+      reasons: ['progress_towards_standards'],
+      openedAgo: 18,
+      play: async (c, at) => {
+        c.day = at(-17);
+        await c.agree(at(-3));
+      },
+    },
+    {
+      id: 'escalated',
+      reasons: ['progress_towards_standards'],
+      openedAgo: 15,
+      play: async (c, at) => {
+        c.day = at(-14);
+        await c.agree(at(1));
+        c.day = at(-3);
+        await c.run(c.courseTeam, escalateCase, {
+          toStageId: 'executive_group',
+          reason:
+            'A safeguarding concern about conduct was raised by the school; the Executive Group considers it at once.',
+        });
+      },
+    },
+    {
+      id: 'exceptional-circumstances-panel',
+      reasons: ['progress_towards_standards'],
+      openedAgo: 40,
+      play: async (c, at) => {
+        c.day = at(-39);
+        await c.agree(at(-21));
+        c.day = at(-21);
+        await c.review('targets_not_met', ['not_met', 'partly_met']);
+        c.day = at(-19);
+        await c.agree(at(-1));
         c.day = at(-6);
         const pm = c.person('programme_manager');
         const chair = c.person('executive_group_chair');
@@ -313,65 +489,210 @@ const SCENARIOS: Readonly<Record<string, readonly Scenario[]>> = {
           panelId: 'exceptional_circumstances',
           attendees: [pm.id, chair.id, c.person('course_leader').id],
           chair: chair.id,
-          rationale: 'First meeting: the panel agreed its chair and asked for an occupational health report before deciding.',
+          rationale:
+            'First meeting: the panel agreed its chair and asked for an occupational health report before deciding.',
         });
       },
     },
-    { id: 'closed', reasons: ['progress_towards_standards'], openedAgo: 35, play: async (c, at) => { c.day = at(-34); await c.agree(at(-16)); c.day = at(-16); await c.review('targets_met', 'met'); } },
+    {
+      id: 'closed',
+      reasons: ['progress_towards_standards'],
+      openedAgo: 35,
+      play: async (c, at) => {
+        c.day = at(-34);
+        await c.agree(at(-16));
+        c.day = at(-16);
+        await c.review('targets_met', 'met');
+      },
+    },
   ],
   'enhanced-support': [
-    { id: 'drafting', reasons: ['not_expected_progress'], openedAgo: 3, play: async (c, at) => { c.day = at(-2); await c.saveDraft(undefined); } },
-    { id: 'due-this-week', reasons: ['struggles_part_one'], openedAgo: 8, play: async (c, at) => { c.day = at(-7); await c.agree(at(1)); } },
     {
-      id: 'formal-step-4', reasons: ['not_expected_progress'], openedAgo: 25,
+      id: 'drafting',
+      reasons: ['not_expected_progress'],
+      openedAgo: 3,
       play: async (c, at) => {
-        c.day = at(-24); await c.agree(at(-14));
-        c.day = at(-14); await c.review('insufficient_progress', ['partly_met', 'not_met']);
-        c.day = at(-12); await c.agree(at(-2));
+        c.day = at(-2);
+        await c.saveDraft(undefined);
       },
     },
     {
-      id: 'decision-step-5', reasons: ['conduct'], openedAgo: 40,
+      id: 'due-this-week',
+      reasons: ['struggles_part_one'],
+      openedAgo: 8,
       play: async (c, at) => {
-        c.day = at(-39); await c.agree(at(-30));
-        c.day = at(-30); await c.review('insufficient_progress', 'not_met');
-        c.day = at(-28); await c.agree(at(-15));
-        c.day = at(-15); await c.review('no_progress', 'not_met', 'Formal review with the course leader present.');
-        c.day = at(-12); await c.run(c.courseTeam, suspendPlacement, { reason: 'To avoid negative impact on pupils’ progress while the decision is made.' });
+        c.day = at(-7);
+        await c.agree(at(1));
       },
     },
-    { id: 'closed', reasons: ['plateau'], openedAgo: 28, play: async (c, at) => { c.day = at(-27); await c.agree(at(-18)); c.day = at(-18); await c.review('sufficient_progress', 'met'); } },
+    {
+      id: 'formal-step-4',
+      reasons: ['not_expected_progress'],
+      openedAgo: 25,
+      play: async (c, at) => {
+        c.day = at(-24);
+        await c.agree(at(-14));
+        c.day = at(-14);
+        await c.review('insufficient_progress', ['partly_met', 'not_met']);
+        c.day = at(-12);
+        await c.agree(at(-2));
+      },
+    },
+    {
+      id: 'decision-step-5',
+      reasons: ['conduct'],
+      openedAgo: 40,
+      play: async (c, at) => {
+        c.day = at(-39);
+        await c.agree(at(-30));
+        c.day = at(-30);
+        await c.review('insufficient_progress', 'not_met');
+        c.day = at(-28);
+        await c.agree(at(-15));
+        c.day = at(-15);
+        await c.review('no_progress', 'not_met', 'Formal review with the course leader present.');
+        c.day = at(-12);
+        await c.run(c.courseTeam, suspendPlacement, {
+          reason: 'To avoid negative impact on pupils’ progress while the decision is made.',
+        });
+      },
+    },
+    {
+      id: 'closed',
+      reasons: ['plateau'],
+      openedAgo: 28,
+      play: async (c, at) => {
+        c.day = at(-27);
+        await c.agree(at(-18));
+        c.day = at(-18);
+        await c.review('sufficient_progress', 'met');
+      },
+    },
   ],
   'bright-futures-support': [
-    { id: 'awaiting-signatures', reasons: ['concern_raised'], openedAgo: 3, play: async (c, at) => { c.day = at(-2); await c.saveDraft(at(8)); await c.sign(2); } },
-    { id: 'overdue', reasons: ['concern_raised'], openedAgo: 16, play: async (c, at) => { c.day = at(-15); await c.agree(at(-4)); } },
     {
-      id: 'formal-stage-2', reasons: ['concern_raised'], openedAgo: 22,
+      id: 'awaiting-signatures',
+      reasons: ['concern_raised'],
+      openedAgo: 3,
       play: async (c, at) => {
-        c.day = at(-21); await c.agree(at(-11));
-        c.day = at(-11); await c.review('concerns_ongoing', ['not_met', 'partly_met']);
-        c.day = at(-9); await c.agree(at(3));
+        c.day = at(-2);
+        await c.saveDraft(at(8));
+        await c.sign(2);
       },
     },
     {
-      id: 'director-meeting', reasons: ['concern_raised'], openedAgo: 45,
+      id: 'overdue',
+      reasons: ['concern_raised'],
+      openedAgo: 16,
       play: async (c, at) => {
-        c.day = at(-44); await c.agree(at(-34));
-        c.day = at(-34); await c.review('concerns_ongoing', 'not_met');
-        c.day = at(-32); await c.agree(at(-20));
-        c.day = at(-20); await c.review('no_progress', 'not_met');
-        c.day = at(-8); await c.review('progress_not_demonstrated', 'not_met', 'Lead observation confirmed the concerns.');
+        c.day = at(-15);
+        await c.agree(at(-4));
       },
     },
-    { id: 'closed', reasons: ['concern_raised'], openedAgo: 30, play: async (c, at) => { c.day = at(-29); await c.agree(at(-19)); c.day = at(-19); await c.review('concerns_addressed', 'met'); } },
+    {
+      id: 'formal-stage-2',
+      reasons: ['concern_raised'],
+      openedAgo: 22,
+      play: async (c, at) => {
+        c.day = at(-21);
+        await c.agree(at(-11));
+        c.day = at(-11);
+        await c.review('concerns_ongoing', ['not_met', 'partly_met']);
+        c.day = at(-9);
+        await c.agree(at(3));
+      },
+    },
+    {
+      id: 'director-meeting',
+      reasons: ['concern_raised'],
+      openedAgo: 45,
+      play: async (c, at) => {
+        c.day = at(-44);
+        await c.agree(at(-34));
+        c.day = at(-34);
+        await c.review('concerns_ongoing', 'not_met');
+        c.day = at(-32);
+        await c.agree(at(-20));
+        c.day = at(-20);
+        await c.review('no_progress', 'not_met');
+        c.day = at(-8);
+        await c.review('progress_not_demonstrated', 'not_met', 'Lead observation confirmed the concerns.');
+      },
+    },
+    {
+      id: 'closed',
+      reasons: ['concern_raised'],
+      openedAgo: 30,
+      play: async (c, at) => {
+        c.day = at(-29);
+        await c.agree(at(-19));
+        c.day = at(-19);
+        await c.review('concerns_addressed', 'met');
+      },
+    },
   ],
   'mid-essex-early-support': [
-    { id: 'drafting', reasons: ['plateau'], openedAgo: 1, play: async (c, at) => { c.day = at(0); await c.saveDraft(undefined); } },
-    { id: 'awaiting-signatures', reasons: ['struggles_to_progress'], openedAgo: 3, play: async (c, at) => { c.day = at(-2); await c.saveDraft(at(6)); await c.sign(3); } },
-    { id: 'due-this-week', reasons: ['plateau'], openedAgo: 6, play: async (c, at) => { c.day = at(-5); await c.agree(at(1)); } },
-    { id: 'paused', reasons: ['struggles_to_progress'], openedAgo: 6, play: async (c, at) => { c.day = at(-5); await c.agree(at(3)); c.day = at(-1); await c.run(c.courseTeam, pauseCase, { reason: 'health' }); } },
-    { id: 'handed-off', reasons: ['conduct'], openedAgo: 20, play: async (c, at) => { c.day = at(-19); await c.agree(at(-10)); c.day = at(-10); await c.review('insufficient_progress', 'not_met'); } },
-    { id: 'closed', reasons: ['plateau'], openedAgo: 22, play: async (c, at) => { c.day = at(-21); await c.agree(at(-12)); c.day = at(-12); await c.review('sufficient_progress', 'met'); } },
+    {
+      id: 'drafting',
+      reasons: ['plateau'],
+      openedAgo: 1,
+      play: async (c, at) => {
+        c.day = at(0);
+        await c.saveDraft(undefined);
+      },
+    },
+    {
+      id: 'awaiting-signatures',
+      reasons: ['struggles_to_progress'],
+      openedAgo: 3,
+      play: async (c, at) => {
+        c.day = at(-2);
+        await c.saveDraft(at(6));
+        await c.sign(3);
+      },
+    },
+    {
+      id: 'due-this-week',
+      reasons: ['plateau'],
+      openedAgo: 6,
+      play: async (c, at) => {
+        c.day = at(-5);
+        await c.agree(at(1));
+      },
+    },
+    {
+      id: 'paused',
+      reasons: ['struggles_to_progress'],
+      openedAgo: 6,
+      play: async (c, at) => {
+        c.day = at(-5);
+        await c.agree(at(3));
+        c.day = at(-1);
+        await c.run(c.courseTeam, pauseCase, { reason: 'health' });
+      },
+    },
+    {
+      id: 'handed-off',
+      reasons: ['conduct'],
+      openedAgo: 20,
+      play: async (c, at) => {
+        c.day = at(-19);
+        await c.agree(at(-10));
+        c.day = at(-10);
+        await c.review('insufficient_progress', 'not_met');
+      },
+    },
+    {
+      id: 'closed',
+      reasons: ['plateau'],
+      openedAgo: 22,
+      play: async (c, at) => {
+        c.day = at(-21);
+        await c.agree(at(-12));
+        c.day = at(-12);
+        await c.review('sufficient_progress', 'met');
+      },
+    },
   ],
 };
 
@@ -390,7 +711,11 @@ export async function loadDemoData(options: {
     if (!procedure) continue;
     const calendar = calendarFor(procedure);
     const at = (n: number): LocalDate => workingDay(calendar, today, n);
-    const courseTeam: Actor = { id: provider.courseTeam.upn, name: provider.courseTeam.name, appRoles: ['course_team'] };
+    const courseTeam: Actor = {
+      id: provider.courseTeam.upn,
+      name: provider.courseTeam.name,
+      appRoles: ['course_team'],
+    };
     const scenarios = SCENARIOS[procedure.id] ?? [];
     for (const [index, scenario] of scenarios.entries()) {
       const caseId = `demo-${provider.key}-${scenario.id}`;
@@ -402,7 +727,13 @@ export async function loadDemoData(options: {
       if (!trainee) continue;
       const demo = new DemoCase(options.repository, procedure, provider, courseTeam, at(-scenario.openedAgo));
       try {
-        await demo.open(caseId, `${provider.referencePrefix}-${today.slice(0, 4)}-${String(101 + index)}`, trainee, scenario.reasons, index);
+        await demo.open(
+          caseId,
+          `${provider.referencePrefix}-${today.slice(0, 4)}-${String(101 + index)}`,
+          trainee,
+          scenario.reasons,
+          index,
+        );
         await scenario.play(demo, at);
         created += 1;
       } catch (error) {

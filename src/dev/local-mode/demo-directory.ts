@@ -18,16 +18,29 @@ export interface DirectoryEntry {
   readonly department?: string;
 }
 
-const entry = (name: string, upn: string, jobTitle: string | null, extra: Partial<DirectoryEntry> = {}): DirectoryEntry => ({ name, upn, jobTitle, ...extra });
+const entry = (
+  name: string,
+  upn: string,
+  jobTitle: string | null,
+  extra: Partial<DirectoryEntry> = {},
+): DirectoryEntry => ({ name, upn, jobTitle, ...extra });
 
 /** People in the demo providers' and schools' directories who are not demo personas. */
 export const DIRECTORY_EXTRAS: readonly DirectoryEntry[] = [
   // Birmingham City University and its partnership schools
-  entry('Dr Karen Osborne', 'k.osborne@bcu.example', 'Head of Department', { department: 'Birmingham City University ITE' }),
+  entry('Dr Karen Osborne', 'k.osborne@bcu.example', 'Head of Department', {
+    department: 'Birmingham City University ITE',
+  }),
   entry('Jaspreet Singh', 'j.singh@bcu.example', 'Partnership lead', { department: 'Birmingham City University ITE' }),
-  entry('Yvonne Adebayo', 'yvonne.adebayo@bcu.example', 'Placement administrator', { department: 'Birmingham City University ITE' }),
-  entry('Martin Cooper', 'martin.cooper@bcu.example', 'Senior lecturer in primary education', { department: 'Birmingham City University ITE' }),
-  entry("Siobhan O'Neill", 'soneill@oakfield-primary.example', 'Class teacher/mentor', { mail: 'siobhan.oneill@oakfield-primary.example' }),
+  entry('Yvonne Adebayo', 'yvonne.adebayo@bcu.example', 'Placement administrator', {
+    department: 'Birmingham City University ITE',
+  }),
+  entry('Martin Cooper', 'martin.cooper@bcu.example', 'Senior lecturer in primary education', {
+    department: 'Birmingham City University ITE',
+  }),
+  entry("Siobhan O'Neill", 'soneill@oakfield-primary.example', 'Class teacher/mentor', {
+    mail: 'siobhan.oneill@oakfield-primary.example',
+  }),
   entry('Tariq Mahmood', 'tariq.mahmood@oakfield-primary.example', 'Assistant headteacher'),
   entry('Joanne Pearce', 'joanne.pearce@elmwood-juniors.example', 'Class teacher/mentor'),
   entry('Ben Carter', 'ben.carter@hollybank.example', 'Year 2 teacher'),
@@ -45,21 +58,29 @@ export const DIRECTORY_EXTRAS: readonly DirectoryEntry[] = [
   entry('Maya Chen', 'maya.chen@trainee.rcttp.example', null),
   entry('Connor McAllister', 'connor.mcallister@trainee.rcttp.example', 'Trainee teacher'),
   // The university partnership (Enhanced Support)
-  entry('Dr Rebecca Hale', 'rebecca.hale@northgate-uni.example', 'Programme director', { department: 'School of Education' }),
-  entry('Tom Ashby', 'tom.ashby@northgate-uni.example', 'Senior lecturer in English education', { department: 'School of Education' }),
+  entry('Dr Rebecca Hale', 'rebecca.hale@northgate-uni.example', 'Programme director', {
+    department: 'School of Education',
+  }),
+  entry('Tom Ashby', 'tom.ashby@northgate-uni.example', 'Senior lecturer in English education', {
+    department: 'School of Education',
+  }),
   entry('Lucy Fernandes', 'lucy.fernandes@stmichaels.example', 'Head of English'),
   entry("Mark O'Brien", 'mark.obrien@harbour-high.example', 'Subject mentor'),
   entry('Jade Robinson', 'jade.robinson@students.northgate-uni.example', 'Trainee teacher'),
   entry('Samuel Adeyemi', 'samuel.adeyemi@students.northgate-uni.example', 'Trainee teacher'),
   entry('Freya Lawson', 'freya.lawson@students.northgate-uni.example', 'Trainee teacher'),
   // Bright Futures SCITT
-  entry('Alison Hughes', 'alison.hughes@brightfutures.example', 'SCITT administrator', { department: 'Bright Futures SCITT' }),
+  entry('Alison Hughes', 'alison.hughes@brightfutures.example', 'SCITT administrator', {
+    department: 'Bright Futures SCITT',
+  }),
   entry('Gemma Lloyd', 'gemma.lloyd@meadowbank.example', 'Reception teacher'),
   entry('Daniel Price', 'daniel.price@elmwood-juniors.example', 'Class teacher/mentor'),
   entry('Holly Bishop', 'holly.bishop@trainee.brightfutures.example', 'Trainee teacher'),
   entry('Arjun Nair', 'arjun.nair@trainee.brightfutures.example', 'Trainee teacher'),
   // Mid-Essex ITT
-  entry('Victoria Stone', 'victoria.stone@mid-essex-itt.example', 'Quality and partnership manager', { department: 'Mid-Essex ITT' }),
+  entry('Victoria Stone', 'victoria.stone@mid-essex-itt.example', 'Quality and partnership manager', {
+    department: 'Mid-Essex ITT',
+  }),
   entry('Richard Hale', 'richard.hale@chelmervalley.example', 'Head of science'),
   entry('Priya Desai', 'priya.desai@chelmervalley.example', 'Subject mentor'),
   entry('Leo Fraser', 'leo.fraser@trainee.mid-essex-itt.example', 'Trainee teacher'),
@@ -72,9 +93,13 @@ export function demoDirectory(personas: readonly Persona[]): DirectoryEntry[] {
   for (const persona of personas) {
     // "Course leader (course team)" → "Course leader".
     const jobTitle = persona.title.replace(/\s*\(.*\)$/, '').trim();
-    byUpn.set(persona.upn.toLowerCase(), entry(persona.name, persona.upn, jobTitle === '' ? null : jobTitle, { department: persona.provider }));
+    byUpn.set(
+      persona.upn.toLowerCase(),
+      entry(persona.name, persona.upn, jobTitle === '' ? null : jobTitle, { department: persona.provider }),
+    );
   }
-  for (const extra of DIRECTORY_EXTRAS) if (!byUpn.has(extra.upn.toLowerCase())) byUpn.set(extra.upn.toLowerCase(), extra);
+  for (const extra of DIRECTORY_EXTRAS)
+    if (!byUpn.has(extra.upn.toLowerCase())) byUpn.set(extra.upn.toLowerCase(), extra);
   return [...byUpn.values()];
 }
 
@@ -112,11 +137,21 @@ function isTakenAnswer(error: unknown): boolean {
  * Creates the entries the directory does not have yet. One read when everyone is there; a
  * sign-in name someone else just took (a re-sent create, another start) counts as existing.
  */
-export async function loadDemoDirectory(client: Client, people: readonly DirectoryEntry[]): Promise<DirectoryLoadResult> {
+export async function loadDemoDirectory(
+  client: Client,
+  people: readonly DirectoryEntry[],
+): Promise<DirectoryLoadResult> {
   const listed: unknown = await client.api('/users?$select=userPrincipalName&$top=999').get();
-  const value = typeof listed === 'object' && listed !== null && 'value' in listed && Array.isArray(listed.value) ? (listed.value as unknown[]) : [];
+  const value =
+    typeof listed === 'object' && listed !== null && 'value' in listed && Array.isArray(listed.value)
+      ? (listed.value as unknown[])
+      : [];
   const present = new Set(
-    value.map((u) => (typeof u === 'object' && u !== null && 'userPrincipalName' in u && typeof u.userPrincipalName === 'string' ? u.userPrincipalName.toLowerCase() : '')),
+    value.map((u) =>
+      typeof u === 'object' && u !== null && 'userPrincipalName' in u && typeof u.userPrincipalName === 'string'
+        ? u.userPrincipalName.toLowerCase()
+        : '',
+    ),
   );
   const missing = people.filter((p) => !present.has(p.upn.toLowerCase()));
   let created = 0;

@@ -28,7 +28,12 @@ export function createDevConnector(now: () => Date = () => new Date()): DevConne
   router.use(express.json({ limit: '512kb', strict: true }));
 
   const record = (conversationId: string, activity: unknown): RecordedActivity => {
-    const entry = { id: randomUUID(), conversationId: conversationId.slice(0, 1000), at: now().toISOString(), activity };
+    const entry = {
+      id: randomUUID(),
+      conversationId: conversationId.slice(0, 1000),
+      at: now().toISOString(),
+      activity,
+    };
     recorded.push(entry);
     if (recorded.length > KEEP) recorded.splice(0, recorded.length - KEEP);
     return entry;
@@ -38,7 +43,11 @@ export function createDevConnector(now: () => Date = () => new Date()): DevConne
     const id = `dev-conversation-${randomUUID()}`;
     const body = req.body as { activity?: unknown } | undefined;
     if (body?.activity !== undefined) record(id, body.activity);
-    res.status(201).json({ id, activityId: randomUUID(), serviceUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}` });
+    res.status(201).json({
+      id,
+      activityId: randomUUID(),
+      serviceUrl: `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl}`,
+    });
   });
   router.post('/v3/conversations/:conversationId/activities', (req, res) => {
     res.status(201).json({ id: record(req.params.conversationId, req.body).id });

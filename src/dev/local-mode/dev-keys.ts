@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { z } from 'zod';
 import { entraIssuers } from '../../server/auth/verify-token.js';
 
@@ -13,7 +21,11 @@ import { entraIssuers } from '../../server/auth/verify-token.js';
 export const DEV_AUDIENCE = 'api://trellis-local';
 const DEV_TOKEN_SECONDS = 8 * 60 * 60;
 
-const storedKeySchema = z.object({ tenantId: z.uuid(), kid: z.string(), privateJwk: z.record(z.string(), z.unknown()) });
+const storedKeySchema = z.object({
+  tenantId: z.uuid(),
+  kid: z.string(),
+  privateJwk: z.record(z.string(), z.unknown()),
+});
 
 export interface DevKeys {
   readonly tenantId: string;

@@ -38,7 +38,11 @@ export function devRouter(deps: DevRouteDeps): Router {
   const roleLabel = (procedureId: string, roleId: string): string =>
     deps.procedures.find((p) => p.id === procedureId)?.roles.find((r) => r.id === roleId)?.label ?? roleId;
   const people: readonly Persona[] = demoPersonas(roleLabel);
-  const clockView = () => ({ now: deps.clock.now().toISOString(), today: londonDateOf(deps.clock.now()), offsetMs: deps.clock.offsetMs });
+  const clockView = () => ({
+    now: deps.clock.now().toISOString(),
+    today: londonDateOf(deps.clock.now()),
+    offsetMs: deps.clock.offsetMs,
+  });
 
   router.use(express.json({ limit: '16kb', strict: true }));
 
@@ -59,10 +63,14 @@ export function devRouter(deps: DevRouteDeps): Router {
   });
   router.post('/sign-in', async (req, res) => {
     const parsed = signInSchema.safeParse(req.body ?? {});
-    if (!parsed.success) throw invalidRequest('Send {"upn": "<a demo person’s sign-in name>"}; GET /dev/personas lists them.');
+    if (!parsed.success)
+      throw invalidRequest('Send {"upn": "<a demo person’s sign-in name>"}; GET /dev/personas lists them.');
     const persona = people.find((p) => p.upn === parsed.data.upn.toLowerCase());
     if (!persona) throw notFound(`"${parsed.data.upn}" is not a demo person; GET /dev/personas lists them.`);
-    const token = await deps.keys.sign({ upn: persona.upn, name: persona.name, roles: persona.roles, programmes: persona.programmes }, deps.realNow());
+    const token = await deps.keys.sign(
+      { upn: persona.upn, name: persona.name, roles: persona.roles, programmes: persona.programmes },
+      deps.realNow(),
+    );
     res.json({ token, persona });
   });
   router.get('/clock', (_req, res) => {
@@ -95,7 +103,11 @@ export function devRouter(deps: DevRouteDeps): Router {
     res.type('application/octet-stream').attachment(safeName).send(Buffer.from(attachment.contentBytes, 'base64'));
   });
   router.use((req, _res, next) => {
-    next(req.method === 'GET' || req.method === 'POST' ? notFound(`There is no dev page at ${req.path.slice(0, 200)}.`) : new HttpProblem(405, 'method_not_allowed', 'Method not allowed', 'Dev routes take GET and POST.'));
+    next(
+      req.method === 'GET' || req.method === 'POST'
+        ? notFound(`There is no dev page at ${req.path.slice(0, 200)}.`)
+        : new HttpProblem(405, 'method_not_allowed', 'Method not allowed', 'Dev routes take GET and POST.'),
+    );
   });
   return router;
 }

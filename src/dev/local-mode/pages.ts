@@ -12,7 +12,8 @@ import type { Persona } from './personas.js';
 export function safeReturnTo(value: unknown): string {
   if (typeof value !== 'string' || value.length > 500) return '/';
   let hasControl = false;
-  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) hasControl = true;
+  for (let i = 0; i < value.length; i++)
+    if (value.charCodeAt(i) < 0x20 || value.charCodeAt(i) === 0x7f) hasControl = true;
   if (!value.startsWith('/') || value.startsWith('//') || value.includes('\\') || hasControl) return '/';
   try {
     const resolved = new URL(value, 'http://trellis.invalid');
@@ -37,7 +38,10 @@ ${providers.map(
 <ul class="persona-list">
 ${personas
   .filter((p) => p.provider === provider)
-  .map((p) => html`<li><strong>${p.name}</strong><br><span class="muted">${p.title}</span><br><small>${p.upn}</small><br><button type="button" data-upn="${p.upn}">Sign in</button></li>`)}
+  .map(
+    (p) =>
+      html`<li><strong>${p.name}</strong><br><span class="muted">${p.title}</span><br><small>${p.upn}</small><br><button type="button" data-upn="${p.upn}">Sign in</button></li>`,
+  )}
 </ul>`,
 )}
 <p><a href="/">Home</a> · <a href="/dev/outbox">Outbox</a> · <a href="/api/openapi.json">API description</a></p>`,
@@ -78,7 +82,9 @@ function cardsOf(activity: unknown): unknown[] {
   if (!Array.isArray(attachments)) return [];
   return attachments.flatMap((a: unknown) => {
     const { contentType, content } = (a ?? {}) as { contentType?: unknown; content?: unknown };
-    return contentType === 'application/vnd.microsoft.card.adaptive' && typeof content === 'object' && content !== null ? [content] : [];
+    return contentType === 'application/vnd.microsoft.card.adaptive' && typeof content === 'object' && content !== null
+      ? [content]
+      : [];
   });
 }
 
@@ -94,18 +100,26 @@ ${inspection.mails.map(
   (mail) => html`<article>
 <h3>${mail.subject}</h3>
 <p class="muted">From ${mail.mailbox} to ${mail.toRecipients.join(', ')}${mail.ccRecipients.length > 0 ? html`; cc ${mail.ccRecipients.join(', ')}` : ''} — ${mail.sentDateTime}</p>
-${mail.bodyContentType === 'html'
-  ? html`<iframe class="mail" sandbox="" referrerpolicy="no-referrer" title="${mail.subject}" srcdoc="${mail.bodyContent}"></iframe>`
-  : html`<pre>${mail.bodyContent}</pre>`}
-${mail.attachments.length > 0
-  ? html`<p>Attachments: ${mail.attachments.map((a, index) => html`<a href="/dev/outbox/mails/${encodeURIComponent(mail.id)}/attachments/${index}">${a.name}</a> (${Math.ceil(a.size / 1024)} KB) `)}</p>`
-  : ''}
+${
+  mail.bodyContentType === 'html'
+    ? html`<iframe class="mail" sandbox="" referrerpolicy="no-referrer" title="${mail.subject}" srcdoc="${mail.bodyContent}"></iframe>`
+    : html`<pre>${mail.bodyContent}</pre>`
+}
+${
+  mail.attachments.length > 0
+    ? html`<p>Attachments: ${mail.attachments.map((a, index) => html`<a href="/dev/outbox/mails/${encodeURIComponent(mail.id)}/attachments/${index}">${a.name}</a> (${Math.ceil(a.size / 1024)} KB) `)}</p>`
+    : ''
+}
 </article>`,
 )}
 <h2>Calendar events (${inspection.events.length})</h2>
 <table><thead><tr><th scope="col">Mailbox</th><th scope="col">Subject</th><th scope="col">Start</th><th scope="col">Attendees</th></tr></thead><tbody>
 ${inspection.events.map((e) => {
-  const event = e.event as { subject?: string; start?: { dateTime?: string; timeZone?: string }; attendees?: { emailAddress?: { address?: string } }[] };
+  const event = e.event as {
+    subject?: string;
+    start?: { dateTime?: string; timeZone?: string };
+    attendees?: { emailAddress?: { address?: string } }[];
+  };
   return html`<tr><td>${e.mailbox}</td><td>${event.subject ?? ''}</td><td>${event.start?.dateTime ?? ''} ${event.start?.timeZone ?? ''}</td><td>${(event.attendees ?? []).map((a) => a.emailAddress?.address ?? '').join(', ')}</td></tr>`;
 })}
 </tbody></table>

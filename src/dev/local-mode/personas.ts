@@ -26,7 +26,15 @@ export interface DemoProvider {
 
 const p = (name: string, domain: string, local?: string): DemoPerson => ({
   name,
-  upn: `${local ?? name.toLowerCase().replace(/^dr /, '').replace(/[^a-z ]/g, '').trim().replace(/\s+/g, '.')}@${domain}`,
+  upn: `${
+    local ??
+    name
+      .toLowerCase()
+      .replace(/^dr /, '')
+      .replace(/[^a-z ]/g, '')
+      .trim()
+      .replace(/\s+/g, '.')
+  }@${domain}`,
 });
 
 const BCU = 'bcu.example';
@@ -53,7 +61,14 @@ export const DEMO_PROVIDERS: readonly DemoProvider[] = [
       senior_school_leader: [p('Rachel Donnelly', 'hollybank.example')],
       professional_development_tutor: [p('Siobhan Kelly', BCU)],
     },
-    trainees: [p('Priya Sharma', 'mail.bcu.example'), p('Tom Fletcher', 'mail.bcu.example'), p('Aisha Rahman', 'mail.bcu.example'), p('Callum Reid', 'mail.bcu.example'), p('Megan Hughes', 'mail.bcu.example'), p('Daniel Osei', 'mail.bcu.example')],
+    trainees: [
+      p('Priya Sharma', 'mail.bcu.example'),
+      p('Tom Fletcher', 'mail.bcu.example'),
+      p('Aisha Rahman', 'mail.bcu.example'),
+      p('Callum Reid', 'mail.bcu.example'),
+      p('Megan Hughes', 'mail.bcu.example'),
+      p('Daniel Osei', 'mail.bcu.example'),
+    ],
   },
   {
     key: 'rcttp',
@@ -74,7 +89,14 @@ export const DEMO_PROVIDERS: readonly DemoProvider[] = [
       executive_group_chair: [p('Dr Alan Marsh', RCTTP)],
       partnership_administrator: [p('Kerry Walsh', RCTTP)],
     },
-    trainees: [p('Jack Thompson', 'trainee.rcttp.example'), p('Sophie Turner', 'trainee.rcttp.example'), p('Ravi Patel', 'trainee.rcttp.example'), p('Ellie Morgan', 'trainee.rcttp.example'), p("Liam O'Connor", 'trainee.rcttp.example'), p('Zara Ahmed', 'trainee.rcttp.example')],
+    trainees: [
+      p('Jack Thompson', 'trainee.rcttp.example'),
+      p('Sophie Turner', 'trainee.rcttp.example'),
+      p('Ravi Patel', 'trainee.rcttp.example'),
+      p('Ellie Morgan', 'trainee.rcttp.example'),
+      p("Liam O'Connor", 'trainee.rcttp.example'),
+      p('Zara Ahmed', 'trainee.rcttp.example'),
+    ],
   },
   {
     key: 'northgate',
@@ -93,7 +115,13 @@ export const DEMO_PROVIDERS: readonly DemoProvider[] = [
       professional_mentor: [p('Michael Byrne', 'stmichaels.example')],
       partnership_tutor: [p('Gemma Roberts', UNI)],
     },
-    trainees: [p('Olivia Clarke', 'students.northgate-uni.example'), p('Harry Wilson', 'students.northgate-uni.example'), p('Fatima Begum', 'students.northgate-uni.example'), p('George Evans', 'students.northgate-uni.example'), p('Chloe Davies', 'students.northgate-uni.example')],
+    trainees: [
+      p('Olivia Clarke', 'students.northgate-uni.example'),
+      p('Harry Wilson', 'students.northgate-uni.example'),
+      p('Fatima Begum', 'students.northgate-uni.example'),
+      p('George Evans', 'students.northgate-uni.example'),
+      p('Chloe Davies', 'students.northgate-uni.example'),
+    ],
   },
   {
     key: 'brightfutures',
@@ -111,7 +139,13 @@ export const DEMO_PROVIDERS: readonly DemoProvider[] = [
       mentor: [p('Emma Shaw', 'meadowbank.example'), p('Rhys Parry', 'meadowbank.example')],
       professional_mentor: [p('Deborah Lane', 'meadowbank.example')],
     },
-    trainees: [p('Lucy Bradshaw', 'trainee.brightfutures.example'), p('Mohammed Ali', 'trainee.brightfutures.example'), p('Jessica Price', 'trainee.brightfutures.example'), p('Nathan Cole', 'trainee.brightfutures.example'), p('Grace Edwards', 'trainee.brightfutures.example')],
+    trainees: [
+      p('Lucy Bradshaw', 'trainee.brightfutures.example'),
+      p('Mohammed Ali', 'trainee.brightfutures.example'),
+      p('Jessica Price', 'trainee.brightfutures.example'),
+      p('Nathan Cole', 'trainee.brightfutures.example'),
+      p('Grace Edwards', 'trainee.brightfutures.example'),
+    ],
   },
   {
     key: 'mid-essex',
@@ -130,7 +164,13 @@ export const DEMO_PROVIDERS: readonly DemoProvider[] = [
       mentor: [p('Peter Wong', 'chelmervalley.example')],
       lead_subject_mentor: [p('Claire Dunn', ME)],
     },
-    trainees: [p('Amelia Brooks', 'trainee.mid-essex-itt.example'), p('Joshua King', 'trainee.mid-essex-itt.example'), p('Isabelle Ward', 'trainee.mid-essex-itt.example'), p('Ryan Mitchell', 'trainee.mid-essex-itt.example'), p('Hollie Stevens', 'trainee.mid-essex-itt.example')],
+    trainees: [
+      p('Amelia Brooks', 'trainee.mid-essex-itt.example'),
+      p('Joshua King', 'trainee.mid-essex-itt.example'),
+      p('Isabelle Ward', 'trainee.mid-essex-itt.example'),
+      p('Ryan Mitchell', 'trainee.mid-essex-itt.example'),
+      p('Hollie Stevens', 'trainee.mid-essex-itt.example'),
+    ],
   },
 ];
 
@@ -165,9 +205,17 @@ export function personas(roleLabel: (procedureId: string, roleId: string) => str
       });
     };
     add(provider.courseTeam, `${provider.courseTeam.title} (course team)`, true);
-    for (const [role, people] of Object.entries(provider.staff)) for (const person of people) add(person, roleLabel(provider.procedureId, role), false);
+    for (const [role, people] of Object.entries(provider.staff))
+      for (const person of people) add(person, roleLabel(provider.procedureId, role), false);
     for (const trainee of provider.trainees) add(trainee, roleLabel(provider.procedureId, 'trainee'), false);
   }
-  out.push({ upn: ADMIN_PERSONA.upn, name: ADMIN_PERSONA.name, provider: 'Trellis', title: 'Administrator (sees every case)', roles: ['Admin'], programmes: [] });
+  out.push({
+    upn: ADMIN_PERSONA.upn,
+    name: ADMIN_PERSONA.name,
+    provider: 'Trellis',
+    title: 'Administrator (sees every case)',
+    roles: ['Admin'],
+    programmes: [],
+  });
   return out;
 }

@@ -91,9 +91,17 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
   const logger = options.logger ?? jsonLogger();
   const procedures = options.procedures ?? SEED_PROCEDURES;
   await mkdir(dataDir, { recursive: true });
-  const emulator = await startGraphEmulator({ dataDir: path.join(dataDir, 'graph'), durability: options.durability ?? 'fsync' });
+  const emulator = await startGraphEmulator({
+    dataDir: path.join(dataDir, 'graph'),
+    durability: options.durability ?? 'fsync',
+  });
   try {
-    const client = createGraphClient({ kind: 'custom', baseUrl: emulator.baseUrl, caCertPem: emulator.caCertPem, token: EMULATOR_APP_TOKEN });
+    const client = createGraphClient({
+      kind: 'custom',
+      baseUrl: emulator.baseUrl,
+      caCertPem: emulator.caCertPem,
+      token: EMULATOR_APP_TOKEN,
+    });
     await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
     const site = await openTrellisSite(client, emulator.siteId);
     const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(procedures) });
@@ -106,7 +114,10 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       demo = await loadDemoData({ repository, procedures, now: clock.now() });
       for (const failure of demo.failures) logger.warn('demo case not loaded', failure);
       if (demo.failures.length === 0) {
-        await writeFile(path.join(dataDir, DEMO_MARKER), JSON.stringify({ loadedAt: new Date().toISOString(), cases: demo.created }));
+        await writeFile(
+          path.join(dataDir, DEMO_MARKER),
+          JSON.stringify({ loadedAt: new Date().toISOString(), cases: demo.created }),
+        );
       }
     }
 
@@ -125,7 +136,8 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
     // The directory the wizard's people search reads: the personas and people on no case yet.
     try {
       const loaded = await loadDemoDirectory(client, demoDirectory(personas(roleLabel)));
-      if (loaded.created > 0) logger.info('demo directory loaded', { created: loaded.created, existing: loaded.existing });
+      if (loaded.created > 0)
+        logger.info('demo directory loaded', { created: loaded.created, existing: loaded.existing });
     } catch (error) {
       logger.warn('demo directory not loaded', { error: error instanceof Error ? error.message : String(error) });
     }
@@ -135,7 +147,13 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       mode: 'local',
       useCases: { repository, procedures, clock: () => clock.now(), logger, notify: (change) => late.notify?.(change) },
       conversations: new ConversationStore(client, site.lists.conversations),
-      links: { appId: LOCAL_TEAMS_APP_ID, tabEntityId: MY_CASES_ENTITY_ID, get publicUrl() { return publicUrl; } },
+      links: {
+        appId: LOCAL_TEAMS_APP_ID,
+        tabEntityId: MY_CASES_ENTITY_ID,
+        get publicUrl() {
+          return publicUrl;
+        },
+      },
       // A Teams user is the demo person whose dev object id matches (src/bot/identity.ts).
       identity: directoryIdentity(personas(roleLabel)),
       logger,
@@ -144,7 +162,16 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
     });
     const devRoutes = Router();
     devRoutes.use('/connector', connector.router);
-    devRoutes.use(devRouter({ keys, clock, realNow, procedures, inspect: () => emulator.inspect(), chatActivities: connector.activities }));
+    devRoutes.use(
+      devRouter({
+        keys,
+        clock,
+        realNow,
+        procedures,
+        inspect: () => emulator.inspect(),
+        chatActivities: connector.activities,
+      }),
+    );
     const notifications = createNotifications({
       client,
       outboxList: site.lists.outbox,
@@ -158,7 +185,13 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     });
     late.notify = notifications.background.notify;
-    const config = { mode: 'local' as const, get publicUrl() { return publicUrl; }, graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } };
+    const config = {
+      mode: 'local' as const,
+      get publicUrl() {
+        return publicUrl;
+      },
+      graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId },
+    };
     const app = createApp({
       repository,
       procedures,
@@ -197,7 +230,9 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       close: () => {
         closing ??= (async () => {
           await new Promise<void>((resolve) => {
-            server.close(() => { resolve(); });
+            server.close(() => {
+              resolve();
+            });
             server.closeAllConnections();
           });
           await notifications.close();

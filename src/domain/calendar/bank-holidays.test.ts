@@ -237,10 +237,13 @@ describe('lookups', () => {
     expect(isEnglandAndWalesBankHoliday(parseLocalDate(date))).toBe(true);
   });
 
-  it.each(['2022-12-25', '2020-05-04', '2022-05-30', '2026-12-24', '2026-12-26'])('%s is not a bank holiday', (date) => {
-    expect(findEnglandAndWalesBankHoliday(parseLocalDate(date))).toBeUndefined();
-    expect(isEnglandAndWalesBankHoliday(parseLocalDate(date))).toBe(false);
-  });
+  it.each(['2022-12-25', '2020-05-04', '2022-05-30', '2026-12-24', '2026-12-26'])(
+    '%s is not a bank holiday',
+    (date) => {
+      expect(findEnglandAndWalesBankHoliday(parseLocalDate(date))).toBeUndefined();
+      expect(isEnglandAndWalesBankHoliday(parseLocalDate(date))).toBe(false);
+    },
+  );
 
   it('englandAndWalesBankHolidayDates is the set of the year’s dates', () => {
     const set = englandAndWalesBankHolidayDates(2027);

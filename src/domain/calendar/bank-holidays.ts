@@ -36,7 +36,9 @@ function d(value: string): LocalDate {
 }
 
 function ymd(year: number, month: number, day: number): LocalDate {
-  return parseLocalDate(`${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`);
+  return parseLocalDate(
+    `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+  );
 }
 
 /** Easter Sunday by the anonymous Gregorian computus (Meeus/Jones/Butcher). */
@@ -141,9 +143,7 @@ function computeYear(year: number): readonly BankHoliday[] {
       ]
     : standing;
   return Object.freeze(
-    holidays
-      .map((holiday) => Object.freeze({ ...holiday }))
-      .sort((a, b) => toDayNumber(a.date) - toDayNumber(b.date)),
+    holidays.map((holiday) => Object.freeze({ ...holiday })).sort((a, b) => toDayNumber(a.date) - toDayNumber(b.date)),
   );
 }
 

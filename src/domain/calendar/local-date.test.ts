@@ -69,9 +69,12 @@ describe('parseLocalDate', () => {
     expect(isLocalDate(value)).toBe(false);
   });
 
-  it.each([20270214, null, undefined, new Date(0), {}, ['2027-02-14']])('isLocalDate(%j) is false for non-strings', (value) => {
-    expect(isLocalDate(value)).toBe(false);
-  });
+  it.each([20270214, null, undefined, new Date(0), {}, ['2027-02-14']])(
+    'isLocalDate(%j) is false for non-strings',
+    (value) => {
+      expect(isLocalDate(value)).toBe(false);
+    },
+  );
 
   it('re-validates dates that were cast rather than parsed', () => {
     expectDomainError(() => toDayNumber('2027-02-31' as LocalDate), 'invalid_date');

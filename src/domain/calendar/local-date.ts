@@ -181,7 +181,7 @@ export function maxDate(first: LocalDate, ...rest: readonly LocalDate[]): LocalD
 
 export function dayOfWeek(d: LocalDate): DayOfWeek {
   // 1970-01-01 was a Thursday (4); the double modulo keeps dates before 1970 non-negative.
-  return ((((toDayNumber(d) + 3) % 7) + 7) % 7 + 1) as DayOfWeek;
+  return (((((toDayNumber(d) + 3) % 7) + 7) % 7) + 1) as DayOfWeek;
 }
 
 /** "Thursday 3 December 2026" — names are written out so output never depends on the host's ICU locale data. */

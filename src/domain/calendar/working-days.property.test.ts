@@ -138,7 +138,10 @@ describe('local-date properties', () => {
           fc.string({ maxLength: 12 }),
           fc
             .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }))
-            .map(([y, m, day]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
+            .map(
+              ([y, m, day]) =>
+                `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(day).padStart(2, '0')}`,
+            ),
         ),
         (value) => {
           let parsed: LocalDate | undefined;

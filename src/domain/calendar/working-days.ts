@@ -127,10 +127,13 @@ export const durationSchema = z.strictObject({
 function requireDuration(duration: Duration): void {
   const parsed = durationSchema.safeParse(duration);
   if (!parsed.success) {
-    throw invalidInput(`A duration must be a whole number from 1 to ${MAX_DURATION_AMOUNT} working days, days or weeks`, {
-      amount: duration.amount,
-      unit: duration.unit,
-    });
+    throw invalidInput(
+      `A duration must be a whole number from 1 to ${MAX_DURATION_AMOUNT} working days, days or weeks`,
+      {
+        amount: duration.amount,
+        unit: duration.unit,
+      },
+    );
   }
 }
 

@@ -64,7 +64,9 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       },
       openedOn: event.on,
       openedBy: event.actorId,
-      reinitiation: d.reinitiation ? { groundId: d.reinitiation.groundId, evidence: d.reinitiation.evidence } : undefined,
+      reinitiation: d.reinitiation
+        ? { groundId: d.reinitiation.groundId, evidence: d.reinitiation.evidence }
+        : undefined,
       status: 'awaiting_decision',
       stageId: '',
       stageStartsOn: event.on,
@@ -97,7 +99,8 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         stageStartsOn: d.startsOn,
         stageHistory: [...state.stageHistory, { stageId: d.stageId, enteredOn: event.on, via: d.via }],
         // A stage is awaiting a decision until a plan is started or carried into review.
-        status: state.plan?.agreedOn !== undefined && state.plan.reviewAt === d.stageId ? 'active' : 'awaiting_decision',
+        status:
+          state.plan?.agreedOn !== undefined && state.plan.reviewAt === d.stageId ? 'active' : 'awaiting_decision',
       };
     }
     case 'plan_started': {
@@ -239,7 +242,11 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       const d = event.data;
       const index = state.panels.findLastIndex((p) => p.panelId === d.panelId);
       const panel = state.panels[index];
-      if (!panel) throw new DomainError('invalid_input', `The event trail records a meeting of panel ${d.panelId} before it was convened.`);
+      if (!panel)
+        throw new DomainError(
+          'invalid_input',
+          `The event trail records a meeting of panel ${d.panelId} before it was convened.`,
+        );
       const panels = [...state.panels];
       panels[index] = {
         ...panel,
@@ -270,14 +277,25 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
     case 'stage_start_set':
       return { ...state, stageStartsOn: event.data.startsOn };
     case 'placement_suspended':
-      return { ...state, placementSuspended: { on: event.on, by: event.actorId, byName: event.data.byName, reason: event.data.reason } };
+      return {
+        ...state,
+        placementSuspended: { on: event.on, by: event.actorId, byName: event.data.byName, reason: event.data.reason },
+      };
     case 'notice_acknowledged': {
       const d = event.data;
       return {
         ...state,
         acknowledgements: [
           ...state.acknowledgements,
-          { about: d.about, stageId: d.stageId, reviewDate: d.reviewDate, by: event.actorId, byName: d.byName, on: event.on, at: event.at },
+          {
+            about: d.about,
+            stageId: d.stageId,
+            reviewDate: d.reviewDate,
+            by: event.actorId,
+            byName: d.byName,
+            on: event.on,
+            at: event.at,
+          },
         ],
       };
     }
@@ -287,7 +305,13 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         ...state,
         status: 'closed',
         paused: undefined,
-        closure: { on: event.on, resolution: d.resolution, outcomeId: d.outcomeId, reason: d.reason, handOffTo: d.handOffTo },
+        closure: {
+          on: event.on,
+          resolution: d.resolution,
+          outcomeId: d.outcomeId,
+          reason: d.reason,
+          handOffTo: d.handOffTo,
+        },
       };
     }
   }

@@ -25,16 +25,37 @@ const members = ['a', 'b', 'c', 'd', 'e', 'f'].map((x) => ({ id: `${x}@p.test`, 
 
 const step = fc.oneof(
   // A valid plan signed by the trainee and the mentor: walks must often get past drafting.
-  { arbitrary: fc.record({ kind: fc.constant('agree' as const), targets: fc.integer({ min: 1, max: 3 }), reviewIn: fc.integer({ min: 1, max: 7 }) }), weight: 4 },
-  fc.record({ kind: fc.constant('edit' as const), targets: fc.integer({ min: 0, max: 5 }), reviewIn: fc.integer({ min: -2, max: 30 }), withdraw: fc.boolean() }),
+  {
+    arbitrary: fc.record({
+      kind: fc.constant('agree' as const),
+      targets: fc.integer({ min: 1, max: 3 }),
+      reviewIn: fc.integer({ min: 1, max: 7 }),
+    }),
+    weight: 4,
+  },
+  fc.record({
+    kind: fc.constant('edit' as const),
+    targets: fc.integer({ min: 0, max: 5 }),
+    reviewIn: fc.integer({ min: -2, max: 30 }),
+    withdraw: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('sign' as const), role: fc.constantFrom('trainee', 'mentor', 'tutor') }),
-  fc.record({ kind: fc.constant('review' as const), outcome: fc.constantFrom('met', 'limited', 'not_met', 'pass'), ratings: fc.array(rating, { minLength: 0, maxLength: 4 }) }),
+  fc.record({
+    kind: fc.constant('review' as const),
+    outcome: fc.constantFrom('met', 'limited', 'not_met', 'pass'),
+    ratings: fc.array(rating, { minLength: 0, maxLength: 4 }),
+  }),
   fc.record({ kind: fc.constant('wait' as const), days: fc.integer({ min: 1, max: 12 }) }),
   fc.record({ kind: fc.constant('extend' as const), by: fc.integer({ min: -3, max: 25 }) }),
   fc.record({ kind: fc.constant('pause' as const) }),
   fc.record({ kind: fc.constant('resume' as const) }),
   fc.record({ kind: fc.constant('escalate' as const) }),
-  fc.record({ kind: fc.constant('panel' as const), size: fc.integer({ min: 1, max: 6 }), present: fc.integer({ min: 1, max: 6 }), decision: fc.constantFrom('pass', 'again', 'continue', 'nope') }),
+  fc.record({
+    kind: fc.constant('panel' as const),
+    size: fc.integer({ min: 1, max: 6 }),
+    present: fc.integer({ min: 1, max: 6 }),
+    decision: fc.constantFrom('pass', 'again', 'continue', 'nope'),
+  }),
 );
 
 type Step = typeof step extends fc.Arbitrary<infer T> ? T : never;
@@ -43,12 +64,22 @@ function perform(c: CaseDriver, s: Step, check: (command: () => void) => void): 
   const today = c.clock.today;
   switch (s.kind) {
     case 'agree':
-      check(() => c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: addDays(today, s.reviewIn) }, s.targets), withdrawSignatures: true }));
+      check(() =>
+        c.run('tutor', editPlan, {
+          plan: aDraft(procedure, { reviewDate: addDays(today, s.reviewIn) }, s.targets),
+          withdrawSignatures: true,
+        }),
+      );
       check(() => c.run('trainee', signPlan, { role: 'trainee', typedName: c.person('trainee').name }));
       check(() => c.run('mentor', signPlan, { role: 'mentor', typedName: c.person('mentor').name }));
       return;
     case 'edit':
-      check(() => c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: addDays(today, s.reviewIn) }, s.targets), withdrawSignatures: s.withdraw }));
+      check(() =>
+        c.run('tutor', editPlan, {
+          plan: aDraft(procedure, { reviewDate: addDays(today, s.reviewIn) }, s.targets),
+          withdrawSignatures: s.withdraw,
+        }),
+      );
       return;
     case 'sign':
       check(() => c.run(s.role, signPlan, { role: s.role, typedName: c.person(s.role).name }));
@@ -56,7 +87,9 @@ function perform(c: CaseDriver, s: Step, check: (command: () => void) => void): 
     case 'review': {
       const targets = c.state.plan?.content.targets ?? [];
       const progress = targets.map((t, i) => ({ targetId: t.id, rating: s.ratings[i] ?? 'met' }));
-      check(() => c.run('tutor', recordReview, { progress, evidence: 'Observations', attendees: [], outcomeId: s.outcome }));
+      check(() =>
+        c.run('tutor', recordReview, { progress, evidence: 'Observations', attendees: [], outcomeId: s.outcome }),
+      );
       return;
     }
     case 'wait':
@@ -83,7 +116,9 @@ function perform(c: CaseDriver, s: Step, check: (command: () => void) => void): 
       }
       const convened = c.state.panels.findLast((p) => p.panelId === panelId);
       const attendees = (convened?.members ?? []).slice(0, s.present).map((m) => m.id);
-      check(() => c.run('course_team', recordPanelMeeting, { panelId, attendees, chair: attendees[0], decisionId: s.decision }));
+      check(() =>
+        c.run('course_team', recordPanelMeeting, { panelId, attendees, chair: attendees[0], decisionId: s.decision }),
+      );
       return;
     }
   }
@@ -97,7 +132,11 @@ describe('engine invariants under random command sequences', () => {
       fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
         const clock = new Clock(parseLocalDate('2026-11-02'));
         const ctx = { procedure, calendar, now: clock.now, actor: courseTeam };
-        const c = new CaseDriver(procedure, clock, openCase(ctx, { caseId: 'p', previousCases: 0 }, openInput(procedure)));
+        const c = new CaseDriver(
+          procedure,
+          clock,
+          openCase(ctx, { caseId: 'p', previousCases: 0 }, openInput(procedure)),
+        );
         const check = (command: () => void): void => {
           const before = c.state;
           const eventCount = c.events.length;
@@ -116,7 +155,8 @@ describe('engine invariants under random command sequences', () => {
           if (plan) {
             const rules = planRulesOf(procedure, plan);
             // Never more targets than the plan's rules allow.
-            if (rules.maxTargets !== undefined) expect(plan.content.targets.length).toBeLessThanOrEqual(rules.maxTargets);
+            if (rules.maxTargets !== undefined)
+              expect(plan.content.targets.length).toBeLessThanOrEqual(rules.maxTargets);
             // An agreed review date sits inside its window, or inside the extension cap once extended.
             const reviewDate = plan.content.reviewDate;
             if (plan.agreedOn !== undefined && reviewDate !== undefined) {

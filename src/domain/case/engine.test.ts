@@ -30,7 +30,10 @@ function opened(clock = new Clock(START), overrides: Parameters<typeof openInput
 
 function agreed(clock = new Clock(START), targets = 2): CaseDriver {
   const c = opened(clock);
-  c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, targets), withdrawSignatures: false });
+  c.run('tutor', editPlan, {
+    plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, targets),
+    withdrawSignatures: false,
+  });
   c.run('trainee', signPlan, { role: 'trainee', typedName: 'Trainee' });
   c.run('mentor', signPlan, { role: 'mentor', typedName: 'Mentor' });
   return c;
@@ -64,44 +67,93 @@ describe('opening a case', () => {
   });
 
   it('is refused to someone who is neither course team nor allowed to raise a concern', () => {
-    const ctx = { procedure, calendar: calendarFor(procedure), now: new Clock(START).now, actor: { id: 'x@y.test', name: 'X', appRoles: [] } };
-    expect(() => openCase(ctx, { caseId: 'c', previousCases: 0 }, openInput(procedure))).toThrow(expect.objectContaining({ code: 'not_permitted' }));
+    const ctx = {
+      procedure,
+      calendar: calendarFor(procedure),
+      now: new Clock(START).now,
+      actor: { id: 'x@y.test', name: 'X', appRoles: [] },
+    };
+    expect(() => openCase(ctx, { caseId: 'c', previousCases: 0 }, openInput(procedure))).toThrow(
+      expect.objectContaining({ code: 'not_permitted' }),
+    );
   });
 
   it.each([
     ['an unknown reason', { reasons: ['astrology'] }, 'invalid_input'],
     ['no mentor', { people: [personFor('trainee'), personFor('tutor')] }, 'missing_field'],
-    ['two trainees', { people: [personFor('trainee'), personFor('trainee', { id: 't2@x.test' }), personFor('mentor'), personFor('tutor')] }, 'invalid_input'],
-    ['two tutors', { people: [personFor('trainee'), personFor('mentor'), personFor('tutor'), personFor('tutor', { id: 'b@x.test' })] }, 'invalid_input'],
+    [
+      'two trainees',
+      {
+        people: [
+          personFor('trainee'),
+          personFor('trainee', { id: 't2@x.test' }),
+          personFor('mentor'),
+          personFor('tutor'),
+        ],
+      },
+      'invalid_input',
+    ],
+    [
+      'two tutors',
+      {
+        people: [personFor('trainee'), personFor('mentor'), personFor('tutor'), personFor('tutor', { id: 'b@x.test' })],
+      },
+      'invalid_input',
+    ],
     ['an unknown role', { people: [...openInput(procedure).people, personFor('wizard')] }, 'invalid_input'],
     ['a stage not open for entry', { stageId: 's2' }, 'stage_not_enterable'],
   ])('rejects %s', (_, overrides, code) => {
     const ctx = { procedure, calendar: calendarFor(procedure), now: new Clock(START).now, actor: courseTeam };
-    expect(() => openCase(ctx, { caseId: 'c', previousCases: 0 }, openInput(procedure, overrides))).toThrow(expect.objectContaining({ code }));
+    expect(() => openCase(ctx, { caseId: 'c', previousCases: 0 }, openInput(procedure, overrides))).toThrow(
+      expect.objectContaining({ code }),
+    );
   });
 
   describe('a second time (re-initiation)', () => {
-    const ctx = (actor = courseTeam) => ({ procedure, calendar: calendarFor(procedure), now: new Clock(START).now, actor });
+    const ctx = (actor = courseTeam) => ({
+      procedure,
+      calendar: calendarFor(procedure),
+      now: new Clock(START).now,
+      actor,
+    });
     it('needs one of the grounds', () => {
-      expect(() => openCase(ctx(), { caseId: 'c', previousCases: 1 }, openInput(procedure))).toThrow(expect.objectContaining({ code: 'reinitiation_not_allowed' }));
+      expect(() => openCase(ctx(), { caseId: 'c', previousCases: 1 }, openInput(procedure))).toThrow(
+        expect.objectContaining({ code: 'reinitiation_not_allowed' }),
+      );
     });
     it('needs the evidence a ground names (a medical certificate for illness)', () => {
-      expect(() => openCase(ctx(), { caseId: 'c', previousCases: 1 }, openInput(procedure, { reinitiation: { groundId: 'illness' } }))).toThrow(
-        expect.objectContaining({ code: 'missing_field' }),
+      expect(() =>
+        openCase(
+          ctx(),
+          { caseId: 'c', previousCases: 1 },
+          openInput(procedure, { reinitiation: { groundId: 'illness' } }),
+        ),
+      ).toThrow(expect.objectContaining({ code: 'missing_field' }));
+      const result = openCase(
+        ctx(),
+        { caseId: 'c', previousCases: 1 },
+        openInput(procedure, { reinitiation: { groundId: 'illness', evidence: 'Certificate dated 1 Dec' } }),
       );
-      const result = openCase(ctx(), { caseId: 'c', previousCases: 1 }, openInput(procedure, { reinitiation: { groundId: 'illness', evidence: 'Certificate dated 1 Dec' } }));
       expect(result.state.reinitiation).toEqual({ groundId: 'illness', evidence: 'Certificate dated 1 Dec' });
     });
     it('leaves case-by-case grounds to the course team', () => {
       const mentor = { id: 'mentor@provider.test', name: 'Mentor', appRoles: [] as const };
-      expect(() => openCase(ctx(mentor), { caseId: 'c', previousCases: 1 }, openInput(procedure, { reinitiation: { groundId: 'other' } }))).toThrow(
-        expect.objectContaining({ code: 'not_permitted' }),
-      );
+      expect(() =>
+        openCase(
+          ctx(mentor),
+          { caseId: 'c', previousCases: 1 },
+          openInput(procedure, { reinitiation: { groundId: 'other' } }),
+        ),
+      ).toThrow(expect.objectContaining({ code: 'not_permitted' }));
     });
     it('never allows a third initiation', () => {
-      expect(() => openCase(ctx(), { caseId: 'c', previousCases: 2 }, openInput(procedure, { reinitiation: { groundId: 'bereavement' } }))).toThrow(
-        expect.objectContaining({ code: 'reinitiation_not_allowed' }),
-      );
+      expect(() =>
+        openCase(
+          ctx(),
+          { caseId: 'c', previousCases: 2 },
+          openInput(procedure, { reinitiation: { groundId: 'bereavement' } }),
+        ),
+      ).toThrow(expect.objectContaining({ code: 'reinitiation_not_allowed' }));
     });
   });
 });
@@ -109,14 +161,19 @@ describe('opening a case', () => {
 describe('editing the plan', () => {
   it('saves the draft with target ids and keeps the plan unsigned', () => {
     const c = opened();
-    c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 3), withdrawSignatures: false });
+    c.run('tutor', editPlan, {
+      plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 3),
+      withdrawSignatures: false,
+    });
     expect(c.state.plan?.content.targets.map((t) => t.id)).toEqual(['T1', 'T2', 'T3']);
     expect(c.state.status).toBe('planning');
   });
 
   it('refuses a fourth target when the stage allows three', () => {
     const c = opened();
-    const error = expectRefused(c, 'too_many_targets', () => c.run('tutor', editPlan, { plan: aDraft(procedure, {}, 4), withdrawSignatures: false }));
+    const error = expectRefused(c, 'too_many_targets', () =>
+      c.run('tutor', editPlan, { plan: aDraft(procedure, {}, 4), withdrawSignatures: false }),
+    );
     expect(error.userMessage).toContain('at most 3');
   });
 
@@ -130,20 +187,30 @@ describe('editing the plan', () => {
 
   it('refuses a review date on or before the plan starts', () => {
     const c = opened();
-    expectRefused(c, 'review_date_outside_window', () => c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: START }), withdrawSignatures: false }));
+    expectRefused(c, 'review_date_outside_window', () =>
+      c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: START }), withdrawSignatures: false }),
+    );
   });
 
   it('refuses links to standards that do not exist', () => {
     const c = opened();
     const draft = aDraft(procedure);
-    const bad = { ...draft, targets: draft.targets.map((t) => ({ ...t, links: [{ frameworkId: 'teachers-standards', code: 'TS9' }] })) };
-    expectRefused(c, 'unknown_framework_item', () => c.run('tutor', editPlan, { plan: bad, withdrawSignatures: false }));
+    const bad = {
+      ...draft,
+      targets: draft.targets.map((t) => ({ ...t, links: [{ frameworkId: 'teachers-standards', code: 'TS9' }] })),
+    };
+    expectRefused(c, 'unknown_framework_item', () =>
+      c.run('tutor', editPlan, { plan: bad, withdrawSignatures: false }),
+    );
   });
 
   it('refuses an action for someone the form gives no actions', () => {
     const c = opened();
     const draft = aDraft(procedure);
-    const bad = { ...draft, targets: draft.targets.map((t) => ({ ...t, actions: [{ party: 'director', text: 'Watch' }] })) };
+    const bad = {
+      ...draft,
+      targets: draft.targets.map((t) => ({ ...t, actions: [{ party: 'director', text: 'Watch' }] })),
+    };
     expectRefused(c, 'invalid_input', () => c.run('tutor', editPlan, { plan: bad, withdrawSignatures: false }));
   });
 
@@ -156,7 +223,9 @@ describe('editing the plan', () => {
 
   it('is not for the trainee, and not for strangers', () => {
     const c = opened();
-    expectRefused(c, 'not_permitted', () => c.run('trainee', editPlan, { plan: aDraft(procedure), withdrawSignatures: false }));
+    expectRefused(c, 'not_permitted', () =>
+      c.run('trainee', editPlan, { plan: aDraft(procedure), withdrawSignatures: false }),
+    );
   });
 
   it('refuses unknown fields in the request', () => {
@@ -167,7 +236,9 @@ describe('editing the plan', () => {
     const c = opened();
     c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }), withdrawSignatures: false });
     c.run('trainee', signPlan, { role: 'trainee', typedName: 'Trainee' });
-    expectRefused(c, 'plan_locked', () => c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-29') }), withdrawSignatures: false }));
+    expectRefused(c, 'plan_locked', () =>
+      c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-29') }), withdrawSignatures: false }),
+    );
     c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-29') }), withdrawSignatures: true });
     expect(c.state.plan?.signatures).toEqual([]);
     expect(c.state.status).toBe('planning');
@@ -178,7 +249,10 @@ describe('the trainee’s perceptions', () => {
   it('are recorded by the trainee on the plan being drawn up', () => {
     const c = opened();
     c.run('trainee', recordTraineePerceptions, { text: 'I found the class hard to settle after lunch.' });
-    expect(c.state.plan?.perceptions).toMatchObject({ text: 'I found the class hard to settle after lunch.', recordedBy: 'trainee@provider.test' });
+    expect(c.state.plan?.perceptions).toMatchObject({
+      text: 'I found the class hard to settle after lunch.',
+      recordedBy: 'trainee@provider.test',
+    });
   });
   it('cannot be overwritten by staff once the trainee has written them', () => {
     const c = opened();
@@ -216,7 +290,9 @@ describe('signing', () => {
   it('refuses someone who is not a signatory of the stage', () => {
     const c = opened(new Clock(START), { people: [...openInput(procedure).people, personFor('programme_manager')] });
     c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }), withdrawSignatures: false });
-    expectRefused(c, 'not_a_signatory', () => c.run('programme_manager', signPlan, { role: 'programme_manager', typedName: 'Programme Manager' }));
+    expectRefused(c, 'not_a_signatory', () =>
+      c.run('programme_manager', signPlan, { role: 'programme_manager', typedName: 'Programme Manager' }),
+    );
     expectRefused(c, 'not_a_signatory', () => c.run('trainee', signPlan, { role: 'mentor', typedName: 'Trainee' }));
   });
 
@@ -231,7 +307,11 @@ describe('signing', () => {
   it.each([
     ['no targets', aDraft(procedure, { reviewDate: d('2026-12-30') }, 0), 'no_targets'],
     ['no review date', aDraft(procedure, {}, 1), 'review_date_missing'],
-    ['no statement of concern', aDraft(procedure, { reviewDate: d('2026-12-30'), concernStatement: '' }), 'missing_field'],
+    [
+      'no statement of concern',
+      aDraft(procedure, { reviewDate: d('2026-12-30'), concernStatement: '' }),
+      'missing_field',
+    ],
   ] as const)('refuses an incomplete form (%s)', (_, draft, code) => {
     const c = opened();
     c.run('tutor', editPlan, { plan: draft, withdrawSignatures: false });
@@ -244,7 +324,9 @@ describe('signing', () => {
     c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-30') }), withdrawSignatures: false });
     c.run('trainee', signPlan, { role: 'trainee', typedName: 'Trainee' });
     clock.set(d('2026-12-31'));
-    expectRefused(c, 'review_date_outside_window', () => c.run('mentor', signPlan, { role: 'mentor', typedName: 'Mentor' }));
+    expectRefused(c, 'review_date_outside_window', () =>
+      c.run('mentor', signPlan, { role: 'mentor', typedName: 'Mentor' }),
+    );
   });
 });
 
@@ -258,7 +340,12 @@ describe('reviews', () => {
     const clock = new Clock(START);
     const c = agreed(clock);
     clock.set(d('2026-12-30'));
-    c.run('mentor', recordReview, { progress: progress('met'), evidence: 'Observations 1–3', attendees: ['mentor', 'trainee'], outcomeId: 'met' });
+    c.run('mentor', recordReview, {
+      progress: progress('met'),
+      evidence: 'Observations 1–3',
+      attendees: ['mentor', 'trainee'],
+      outcomeId: 'met',
+    });
     expect(c.state.status).toBe('closed');
     expect(c.state.closure).toMatchObject({ resolution: 'resolved', outcomeId: 'met', on: '2026-12-30' });
     expect(c.state.reviews[0]).toMatchObject({ id: 'R1', stageId: 's1', planVersion: 1, outcomeId: 'met' });
@@ -274,34 +361,75 @@ describe('reviews', () => {
 
   it('refuses an outcome whose condition the progress does not satisfy', () => {
     const c = agreed();
-    expectRefused(c, 'outcome_not_allowed', () => c.run('mentor', recordReview, { progress: progress('partly_met'), evidence: 'e', attendees: [], outcomeId: 'met' }));
-    expectRefused(c, 'outcome_not_allowed', () => c.run('mentor', recordReview, { progress: progress('met'), evidence: 'e', attendees: [], outcomeId: 'not_met' }));
+    expectRefused(c, 'outcome_not_allowed', () =>
+      c.run('mentor', recordReview, {
+        progress: progress('partly_met'),
+        evidence: 'e',
+        attendees: [],
+        outcomeId: 'met',
+      }),
+    );
+    expectRefused(c, 'outcome_not_allowed', () =>
+      c.run('mentor', recordReview, { progress: progress('met'), evidence: 'e', attendees: [], outcomeId: 'not_met' }),
+    );
   });
 
   it('needs progress for every target, and evidence', () => {
     const c = agreed();
-    expectRefused(c, 'missing_field', () => c.run('mentor', recordReview, { progress: [{ targetId: 'T1', rating: 'met' }], evidence: 'e', attendees: [], outcomeId: 'limited' }));
-    expectRefused(c, 'unknown_target', () => c.run('mentor', recordReview, { progress: [...progress('met'), { targetId: 'T9', rating: 'met' }], evidence: 'e', attendees: [], outcomeId: 'limited' }));
-    expectRefused(c, 'missing_field', () => c.run('mentor', recordReview, { progress: progress('met'), attendees: [], outcomeId: 'limited' }));
+    expectRefused(c, 'missing_field', () =>
+      c.run('mentor', recordReview, {
+        progress: [{ targetId: 'T1', rating: 'met' }],
+        evidence: 'e',
+        attendees: [],
+        outcomeId: 'limited',
+      }),
+    );
+    expectRefused(c, 'unknown_target', () =>
+      c.run('mentor', recordReview, {
+        progress: [...progress('met'), { targetId: 'T9', rating: 'met' }],
+        evidence: 'e',
+        attendees: [],
+        outcomeId: 'limited',
+      }),
+    );
+    expectRefused(c, 'missing_field', () =>
+      c.run('mentor', recordReview, { progress: progress('met'), attendees: [], outcomeId: 'limited' }),
+    );
   });
 
   it('is refused before the plan is agreed, and to people who do not review', () => {
     const c = opened();
-    expectRefused(c, 'plan_not_agreed', () => c.run('mentor', recordReview, { progress: [], evidence: 'e', attendees: [], outcomeId: 'met' }));
+    expectRefused(c, 'plan_not_agreed', () =>
+      c.run('mentor', recordReview, { progress: [], evidence: 'e', attendees: [], outcomeId: 'met' }),
+    );
     const a = agreed();
-    expectRefused(a, 'not_permitted', () => a.run('trainee', recordReview, { progress: progress('met'), evidence: 'e', attendees: [], outcomeId: 'met' }));
+    expectRefused(a, 'not_permitted', () =>
+      a.run('trainee', recordReview, { progress: progress('met'), evidence: 'e', attendees: [], outcomeId: 'met' }),
+    );
   });
 
   it('limited progress starts revised targets under the outcome’s own rules, carrying the old targets over', () => {
     const c = agreed();
-    c.run('tutor', recordReview, { progress: progress('partly_met'), evidence: 'e', attendees: ['tutor'], outcomeId: 'limited' });
+    c.run('tutor', recordReview, {
+      progress: progress('partly_met'),
+      evidence: 'e',
+      attendees: ['tutor'],
+      outcomeId: 'limited',
+    });
     expect(c.state.status).toBe('planning');
     expect(c.state.plan).toMatchObject({ version: 2, stageId: 's1', reviewAt: 's1', signatures: [] });
-    expect(c.state.plan?.content.targets.map((t) => t.text)).toEqual(['Target 1: establish routines', 'Target 2: establish routines']);
+    expect(c.state.plan?.content.targets.map((t) => t.text)).toEqual([
+      'Target 1: establish routines',
+      'Target 2: establish routines',
+    ]);
     expect(c.state.previousPlans).toHaveLength(1);
     // The revised form allows two targets and five working days.
-    expectRefused(c, 'too_many_targets', () => c.run('tutor', editPlan, { plan: aDraft(procedure, {}, 3), withdrawSignatures: false }));
-    expectRefused(c, 'review_date_outside_window', () => c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-22') }), withdrawSignatures: false }));
+    expectRefused(c, 'too_many_targets', () =>
+      c.run('tutor', editPlan, { plan: aDraft(procedure, {}, 3), withdrawSignatures: false }),
+    );
+    expectRefused(c, 'review_date_outside_window', () =>
+      c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-22') }), withdrawSignatures: false }),
+    );
     c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-21') }), withdrawSignatures: false });
     c.run('trainee', signPlan, { role: 'trainee', typedName: 'Trainee' });
     // The revised form is signed by the trainee and the tutor: the mentor alone is not enough.
@@ -315,12 +443,22 @@ describe('reviews', () => {
     const c = agreed();
     c.run('tutor', recordReview, { progress: progress('not_met'), evidence: 'e', attendees: [], outcomeId: 'not_met' });
     expect(c.state).toMatchObject({ stageId: 's2', status: 'awaiting_decision' });
-    expectRefused(c, 'panel_not_convened', () => c.run('tutor', recordReview, { progress: [], evidence: 'e', attendees: [], outcomeId: 'pass' }));
+    expectRefused(c, 'panel_not_convened', () =>
+      c.run('tutor', recordReview, { progress: [], evidence: 'e', attendees: [], outcomeId: 'pass' }),
+    );
   });
 
   it('cannot be dated in the future', () => {
     const c = agreed();
-    expectRefused(c, 'invalid_date', () => c.run('tutor', recordReview, { reviewedOn: d('2027-01-05'), progress: progress('met'), evidence: 'e', attendees: [], outcomeId: 'met' }));
+    expectRefused(c, 'invalid_date', () =>
+      c.run('tutor', recordReview, {
+        reviewedOn: d('2027-01-05'),
+        progress: progress('met'),
+        evidence: 'e',
+        attendees: [],
+        outcomeId: 'met',
+      }),
+    );
   });
 });
 
@@ -328,47 +466,107 @@ describe('panels', () => {
   const members = ['a', 'b', 'c', 'd', 'e'].map((x) => ({ id: `${x}@p.test`, name: x.toUpperCase() }));
   function atPanel(): CaseDriver {
     const c = agreed();
-    c.run('tutor', recordReview, { progress: [{ targetId: 'T1', rating: 'not_met' }, { targetId: 'T2', rating: 'met' }], evidence: 'e', attendees: [], outcomeId: 'not_met' });
+    c.run('tutor', recordReview, {
+      progress: [
+        { targetId: 'T1', rating: 'not_met' },
+        { targetId: 'T2', rating: 'met' },
+      ],
+      evidence: 'e',
+      attendees: [],
+      outcomeId: 'not_met',
+    });
     return c;
   }
 
   it('has at most its number of members', () => {
     const c = atPanel();
-    expectRefused(c, 'panel_too_large', () => c.run('course_team', convenePanel, { panelId: 'decision_panel', members: [...members, { id: 'f@p.test', name: 'F' }], evidence: [] }));
+    expectRefused(c, 'panel_too_large', () =>
+      c.run('course_team', convenePanel, {
+        panelId: 'decision_panel',
+        members: [...members, { id: 'f@p.test', name: 'F' }],
+        evidence: [],
+      }),
+    );
   });
 
   it('decides only when quorate, and agrees its chair at the first meeting', () => {
     const c = atPanel();
     c.run('course_team', convenePanel, { panelId: 'decision_panel', members, evidence: ['Observation records'] });
-    expectRefused(c, 'panel_not_quorate', () => c.run('course_team', recordPanelMeeting, { panelId: 'decision_panel', attendees: ['a@p.test', 'b@p.test'], chair: 'a@p.test', decisionId: 'pass' }));
-    expectRefused(c, 'missing_field', () => c.run('course_team', recordPanelMeeting, { panelId: 'decision_panel', attendees: ['a@p.test', 'b@p.test', 'c@p.test'] }));
-    expectRefused(c, 'invalid_input', () => c.run('course_team', recordPanelMeeting, { panelId: 'decision_panel', attendees: ['a@p.test', 'b@p.test', 'z@p.test'], chair: 'a@p.test' }));
-    c.run('course_team', recordPanelMeeting, { panelId: 'decision_panel', attendees: ['a@p.test', 'b@p.test', 'c@p.test'], chair: 'b@p.test' });
+    expectRefused(c, 'panel_not_quorate', () =>
+      c.run('course_team', recordPanelMeeting, {
+        panelId: 'decision_panel',
+        attendees: ['a@p.test', 'b@p.test'],
+        chair: 'a@p.test',
+        decisionId: 'pass',
+      }),
+    );
+    expectRefused(c, 'missing_field', () =>
+      c.run('course_team', recordPanelMeeting, {
+        panelId: 'decision_panel',
+        attendees: ['a@p.test', 'b@p.test', 'c@p.test'],
+      }),
+    );
+    expectRefused(c, 'invalid_input', () =>
+      c.run('course_team', recordPanelMeeting, {
+        panelId: 'decision_panel',
+        attendees: ['a@p.test', 'b@p.test', 'z@p.test'],
+        chair: 'a@p.test',
+      }),
+    );
+    c.run('course_team', recordPanelMeeting, {
+      panelId: 'decision_panel',
+      attendees: ['a@p.test', 'b@p.test', 'c@p.test'],
+      chair: 'b@p.test',
+    });
     expect(c.state.panels[0]?.chair).toBe('b@p.test');
-    expectRefused(c, 'unknown_decision', () => c.run('course_team', recordPanelMeeting, { panelId: 'decision_panel', attendees: ['a@p.test', 'b@p.test', 'c@p.test'], decisionId: 'maybe' }));
-    c.run('course_team', recordPanelMeeting, { panelId: 'decision_panel', attendees: ['a@p.test', 'b@p.test', 'd@p.test'], decisionId: 'pass', rationale: 'Evidence sufficient' });
+    expectRefused(c, 'unknown_decision', () =>
+      c.run('course_team', recordPanelMeeting, {
+        panelId: 'decision_panel',
+        attendees: ['a@p.test', 'b@p.test', 'c@p.test'],
+        decisionId: 'maybe',
+      }),
+    );
+    c.run('course_team', recordPanelMeeting, {
+      panelId: 'decision_panel',
+      attendees: ['a@p.test', 'b@p.test', 'd@p.test'],
+      decisionId: 'pass',
+      rationale: 'Evidence sufficient',
+    });
     expect(c.state).toMatchObject({ status: 'closed', closure: { resolution: 'decision', outcomeId: 'pass' } });
   });
 
   it('a decision can send the case back to a new plan', () => {
     const c = atPanel();
     c.run('course_team', convenePanel, { panelId: 'decision_panel', members: members.slice(0, 3), evidence: [] });
-    c.run('course_team', recordPanelMeeting, { panelId: 'decision_panel', attendees: members.slice(0, 3).map((m) => m.id), chair: 'a@p.test', decisionId: 'again' });
+    c.run('course_team', recordPanelMeeting, {
+      panelId: 'decision_panel',
+      attendees: members.slice(0, 3).map((m) => m.id),
+      chair: 'a@p.test',
+      decisionId: 'again',
+    });
     expect(c.state).toMatchObject({ stageId: 's1', status: 'planning', plan: { version: 2 } });
   });
 
   it('a side panel is convened only where the procedure allows, and a "continue" decision leaves the case in place', () => {
     const c = agreed();
     c.run('course_team', convenePanel, { panelId: 'side_panel', members: members.slice(0, 4), evidence: [] });
-    c.run('course_team', recordPanelMeeting, { panelId: 'side_panel', attendees: members.slice(0, 3).map((m) => m.id), decisionId: 'continue' });
+    c.run('course_team', recordPanelMeeting, {
+      panelId: 'side_panel',
+      attendees: members.slice(0, 3).map((m) => m.id),
+      decisionId: 'continue',
+    });
     expect(c.state).toMatchObject({ stageId: 's1', status: 'active' });
     const p = atPanel();
-    expectRefused(p, 'panel_not_allowed', () => p.run('course_team', convenePanel, { panelId: 'side_panel', members, evidence: [] }));
+    expectRefused(p, 'panel_not_allowed', () =>
+      p.run('course_team', convenePanel, { panelId: 'side_panel', members, evidence: [] }),
+    );
   });
 
   it('is convened by its conveners or the course team only', () => {
     const c = atPanel();
-    expectRefused(c, 'not_permitted', () => c.run('mentor', convenePanel, { panelId: 'decision_panel', members, evidence: [] }));
+    expectRefused(c, 'not_permitted', () =>
+      c.run('mentor', convenePanel, { panelId: 'decision_panel', members, evidence: [] }),
+    );
   });
 });
 
@@ -377,14 +575,22 @@ describe('extensions, escalation, pauses, closing', () => {
     const c = agreed();
     c.run('tutor', extendReviewDate, { reviewDate: d('2027-01-08'), reason: 'Trainee absent for a week' });
     expect(nextReviewDate(c.state)).toBe('2027-01-08');
-    expectRefused(c, 'extension_not_allowed', () => c.run('tutor', extendReviewDate, { reviewDate: d('2027-01-12'), reason: 'More time' }));
-    expectRefused(c, 'extension_not_allowed', () => c.run('tutor', extendReviewDate, { reviewDate: d('2027-01-07'), reason: 'Earlier' }));
+    expectRefused(c, 'extension_not_allowed', () =>
+      c.run('tutor', extendReviewDate, { reviewDate: d('2027-01-12'), reason: 'More time' }),
+    );
+    expectRefused(c, 'extension_not_allowed', () =>
+      c.run('tutor', extendReviewDate, { reviewDate: d('2027-01-07'), reason: 'Earlier' }),
+    );
   });
 
   it('escalates only to the stages the procedure names, by the course team', () => {
     const c = agreed();
-    expectRefused(c, 'not_permitted', () => c.run('tutor', escalateCase, { toStageId: 's2', reason: 'Serious concern' }));
-    expectRefused(c, 'escalation_not_allowed', () => c.run('course_team', escalateCase, { toStageId: 's1', reason: 'Again' }));
+    expectRefused(c, 'not_permitted', () =>
+      c.run('tutor', escalateCase, { toStageId: 's2', reason: 'Serious concern' }),
+    );
+    expectRefused(c, 'escalation_not_allowed', () =>
+      c.run('course_team', escalateCase, { toStageId: 's1', reason: 'Again' }),
+    );
     c.run('course_team', escalateCase, { toStageId: 's2', reason: 'Detrimental impact on pupils' });
     expect(c.state).toMatchObject({ stageId: 's2', status: 'awaiting_decision' });
     expect(c.state.stageHistory.at(-1)?.via).toBe('escalation');
@@ -396,7 +602,17 @@ describe('extensions, escalation, pauses, closing', () => {
     clock.set(d('2026-12-16'));
     c.run('tutor', pauseCase, { reason: 'health' });
     expect(nextReviewDate(c.state)).toBeUndefined();
-    expectRefused(c, 'case_paused', () => c.run('tutor', recordReview, { progress: [{ targetId: 'T1', rating: 'met' }, { targetId: 'T2', rating: 'met' }], evidence: 'e', attendees: [], outcomeId: 'met' }));
+    expectRefused(c, 'case_paused', () =>
+      c.run('tutor', recordReview, {
+        progress: [
+          { targetId: 'T1', rating: 'met' },
+          { targetId: 'T2', rating: 'met' },
+        ],
+        evidence: 'e',
+        attendees: [],
+        outcomeId: 'met',
+      }),
+    );
     expectRefused(c, 'case_paused', () => c.run('tutor', pauseCase, { reason: 'health' }));
     clock.set(d('2026-12-18')); // two working days paused (17th, 18th)
     c.run('tutor', resumeCase, undefined);
@@ -416,7 +632,9 @@ describe('extensions, escalation, pauses, closing', () => {
     expectRefused(c, 'not_permitted', () => c.run('mentor', closeCase, { reason: 'Opened in error' }));
     c.run('course_team', closeCase, { reason: 'Opened in error' });
     expect(c.state.closure).toMatchObject({ resolution: 'closed_by_course_team', reason: 'Opened in error' });
-    expectRefused(c, 'case_closed', () => c.run('tutor', extendReviewDate, { reviewDate: d('2027-01-05'), reason: 'x' }));
+    expectRefused(c, 'case_closed', () =>
+      c.run('tutor', extendReviewDate, { reviewDate: d('2027-01-05'), reason: 'x' }),
+    );
     expectRefused(c, 'case_closed', () => c.run('course_team', closeCase, { reason: 'again' }));
     const w = agreed();
     w.run('tutor', withdrawCase, { reason: 'Trainee withdrew from the programme' });
@@ -426,7 +644,9 @@ describe('extensions, escalation, pauses, closing', () => {
   it('stage tasks, milestones and suspension belong to their stage', () => {
     const c = agreed();
     expectRefused(c, 'task_unknown', () => c.run('tutor', completeTask, { taskId: 'record' }));
-    expectRefused(c, 'suspension_not_allowed', () => c.run('course_team', suspendPlacement, { reason: 'Pupils’ progress' }));
+    expectRefused(c, 'suspension_not_allowed', () =>
+      c.run('course_team', suspendPlacement, { reason: 'Pupils’ progress' }),
+    );
     c.run('course_team', escalateCase, { toStageId: 's2', reason: 'x' });
     c.run('tutor', completeTask, { taskId: 'record', note: 'Filed' });
     expectRefused(c, 'invalid_input', () => c.run('tutor', completeTask, { taskId: 'record' }));
@@ -446,7 +666,10 @@ describe('who is informed', () => {
   it('copies the course mailbox and informs the tutor only when absent from the meeting', () => {
     const c = agreed();
     const absent = whoIsInformed(procedure, c.state, 's1', 'plan_agreed', { presentRoles: ['mentor', 'trainee'] });
-    expect(absent.flatMap((x) => x.recipients.map((r) => (r.kind === 'person' ? r.person.role : r.kind)))).toEqual(['course_mailbox', 'tutor']);
+    expect(absent.flatMap((x) => x.recipients.map((r) => (r.kind === 'person' ? r.person.role : r.kind)))).toEqual([
+      'course_mailbox',
+      'tutor',
+    ]);
     const present = whoIsInformed(procedure, c.state, 's1', 'plan_agreed', { presentRoles: ['tutor'] });
     expect(present.flatMap((x) => x.recipients.map((r) => r.kind))).toEqual(['course_mailbox']);
   });
@@ -459,11 +682,24 @@ describe('who is informed', () => {
 describe('the event trail', () => {
   it('replays to the same state after a long walk', () => {
     const c = agreed();
-    c.run('tutor', recordReview, { progress: [{ targetId: 'T1', rating: 'partly_met' }, { targetId: 'T2', rating: 'met' }], evidence: 'e', attendees: [], outcomeId: 'limited' });
+    c.run('tutor', recordReview, {
+      progress: [
+        { targetId: 'T1', rating: 'partly_met' },
+        { targetId: 'T2', rating: 'met' },
+      ],
+      evidence: 'e',
+      attendees: [],
+      outcomeId: 'limited',
+    });
     c.run('tutor', editPlan, { plan: aDraft(procedure, { reviewDate: d('2026-12-21') }), withdrawSignatures: false });
     c.run('trainee', signPlan, { role: 'trainee', typedName: 'Trainee' });
     c.run('tutor', signPlan, { role: 'tutor', typedName: 'Tutor' });
-    c.run('tutor', recordReview, { progress: [{ targetId: 'T1', rating: 'not_met' }], evidence: 'e', attendees: [], outcomeId: 'not_met' });
+    c.run('tutor', recordReview, {
+      progress: [{ targetId: 'T1', rating: 'not_met' }],
+      evidence: 'e',
+      attendees: [],
+      outcomeId: 'not_met',
+    });
     expect(replay(c.events)).toEqual(c.state);
     expect(c.events.map((e) => e.seq)).toEqual(c.events.map((_, i) => i + 1));
     expect(c.state.version).toBe(c.events.length);

@@ -58,9 +58,7 @@ export const planContentSchema = z.strictObject({
 
 const planRulesSourceSchema = z.strictObject({
   stageId: text(60),
-  outcome: z
-    .strictObject({ stageId: text(60), outcomeId: text(60), panelId: optionalText(60) })
-    .optional(),
+  outcome: z.strictObject({ stageId: text(60), outcomeId: text(60), panelId: optionalText(60) }).optional(),
 });
 
 const eventData = {
@@ -170,7 +168,11 @@ export const caseEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...envelope, type: z.literal('plan_started'), data: eventData.plan_started }),
   z.strictObject({ ...envelope, type: z.literal('plan_edited'), data: eventData.plan_edited }),
   z.strictObject({ ...envelope, type: z.literal('signatures_withdrawn'), data: eventData.signatures_withdrawn }),
-  z.strictObject({ ...envelope, type: z.literal('trainee_perceptions_recorded'), data: eventData.trainee_perceptions_recorded }),
+  z.strictObject({
+    ...envelope,
+    type: z.literal('trainee_perceptions_recorded'),
+    data: eventData.trainee_perceptions_recorded,
+  }),
   z.strictObject({ ...envelope, type: z.literal('plan_signed'), data: eventData.plan_signed }),
   z.strictObject({ ...envelope, type: z.literal('plan_agreed'), data: eventData.plan_agreed }),
   z.strictObject({ ...envelope, type: z.literal('review_recorded'), data: eventData.review_recorded }),

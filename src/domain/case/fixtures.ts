@@ -14,7 +14,10 @@ export const engineTestProcedure: Procedure = loadProcedure({
   name: 'Test Support Procedure',
   purpose: 'Exercises the engine.',
   frameworks: [teachersStandards],
-  reasons: [{ id: 'progress', label: 'Not making the expected progress' }, { id: 'conduct', label: 'Conduct', conduct: true }],
+  reasons: [
+    { id: 'progress', label: 'Not making the expected progress' },
+    { id: 'conduct', label: 'Conduct', conduct: true },
+  ],
   roles: [
     { id: 'trainee', label: 'Trainee', side: 'trainee', requiredOnCase: true },
     { id: 'mentor', label: 'Mentor', side: 'school', requiredOnCase: true, multiple: true },
@@ -36,7 +39,11 @@ export const engineTestProcedure: Procedure = loadProcedure({
         fields: ['concern_statement', 'trainee_perceptions', 'trainee_actions', 'success_criteria'],
         actionParties: ['trainee', 'mentor', 'tutor'],
         signatures: {
-          required: [{ anyOf: ['trainee'] }, { anyOf: ['mentor', 'tutor'] }, { anyOf: ['director'], whenAssigned: true }],
+          required: [
+            { anyOf: ['trainee'] },
+            { anyOf: ['mentor', 'tutor'] },
+            { anyOf: ['director'], whenAssigned: true },
+          ],
           statement: 'We agree this plan.',
         },
       },
@@ -45,7 +52,13 @@ export const engineTestProcedure: Procedure = loadProcedure({
         title: 'Stage 1 review',
         reviewers: ['mentor', 'tutor'],
         outcomes: [
-          { id: 'met', label: 'Targets met', explanation: 'The case closes.', condition: 'all_targets_met', effect: { type: 'close', resolution: 'resolved' } },
+          {
+            id: 'met',
+            label: 'Targets met',
+            explanation: 'The case closes.',
+            condition: 'all_targets_met',
+            effect: { type: 'close', resolution: 'resolved' },
+          },
           {
             id: 'limited',
             label: 'Limited progress',
@@ -59,17 +72,30 @@ export const engineTestProcedure: Procedure = loadProcedure({
                 reviewWindow: { amount: 5, unit: 'working_days' },
                 frameworks: ['teachers-standards'],
                 actionParties: ['trainee', 'mentor', 'tutor'],
-                signatures: { required: [{ anyOf: ['trainee'] }, { anyOf: ['tutor'] }], statement: 'We agree the revised targets.' },
+                signatures: {
+                  required: [{ anyOf: ['trainee'] }, { anyOf: ['tutor'] }],
+                  statement: 'We agree the revised targets.',
+                },
               },
             },
           },
-          { id: 'not_met', label: 'Targets not met', explanation: 'Go to the panel.', condition: 'some_target_not_met', effect: { type: 'go_to_stage', stage: 's2' } },
+          {
+            id: 'not_met',
+            label: 'Targets not met',
+            explanation: 'Go to the panel.',
+            condition: 'some_target_not_met',
+            effect: { type: 'go_to_stage', stage: 's2' },
+          },
         ],
       },
       extensionCap: { amount: 4, unit: 'weeks' },
       escalateTo: ['s2'],
       inform: [
-        { on: 'plan_agreed', to: [{ kind: 'course_mailbox' }, { kind: 'role_if_absent', role: 'tutor' }], attachForm: true },
+        {
+          on: 'plan_agreed',
+          to: [{ kind: 'course_mailbox' }, { kind: 'role_if_absent', role: 'tutor' }],
+          attachForm: true,
+        },
         { on: 'review_recorded', to: [{ kind: 'role', role: 'director' }] },
       ],
     },
@@ -96,8 +122,18 @@ export const engineTestProcedure: Procedure = loadProcedure({
       quorum: 3,
       chairAgreedAtFirstMeeting: true,
       decisions: [
-        { id: 'pass', label: 'Passed', explanation: 'The case closes.', effect: { type: 'close', resolution: 'decision' } },
-        { id: 'again', label: 'Further plan', explanation: 'A new support plan.', effect: { type: 'go_to_stage', stage: 's1' } },
+        {
+          id: 'pass',
+          label: 'Passed',
+          explanation: 'The case closes.',
+          effect: { type: 'close', resolution: 'decision' },
+        },
+        {
+          id: 'again',
+          label: 'Further plan',
+          explanation: 'A new support plan.',
+          effect: { type: 'go_to_stage', stage: 's1' },
+        },
       ],
     },
     {
@@ -108,7 +144,12 @@ export const engineTestProcedure: Procedure = loadProcedure({
       availableAt: ['s1'],
       decisions: [
         { id: 'continue', label: 'Continue', explanation: 'Nothing changes.', effect: { type: 'continue' } },
-        { id: 'leave', label: 'Leave the programme', explanation: 'The case closes.', effect: { type: 'close', resolution: 'withdrawn' } },
+        {
+          id: 'leave',
+          label: 'Leave the programme',
+          explanation: 'The case closes.',
+          effect: { type: 'close', resolution: 'withdrawn' },
+        },
       ],
     },
   ],

@@ -47,7 +47,12 @@ export function reviewWindow(
 }
 
 /** The last day of a window from `startsOn`, lengthened by the working days a health pause stopped the clock. */
-export function windowEnd(calendar: WorkingCalendar, startsOn: LocalDate, duration: Duration, pausedWorkingDays = 0): LocalDate {
+export function windowEnd(
+  calendar: WorkingCalendar,
+  startsOn: LocalDate,
+  duration: Duration,
+  pausedWorkingDays = 0,
+): LocalDate {
   return addWorkingDays(calendar, addDuration(calendar, startsOn, duration), pausedWorkingDays);
 }
 
@@ -72,12 +77,18 @@ function assertLinks(procedure: Procedure, rules: PlanRules, links: readonly Fra
   for (const link of links) {
     const framework = procedure.frameworks.find((f) => f.id === link.frameworkId);
     if (!framework || !rules.frameworks.includes(link.frameworkId)) {
-      throw new DomainError('unknown_framework_item', `${where} links to a framework this plan does not use.`, { link });
-    }
-    if (!findFrameworkEntry(framework, link.code)) {
-      throw new DomainError('unknown_framework_item', `${where} links to "${link.code}", which is not in the ${framework.name}.`, {
+      throw new DomainError('unknown_framework_item', `${where} links to a framework this plan does not use.`, {
         link,
       });
+    }
+    if (!findFrameworkEntry(framework, link.code)) {
+      throw new DomainError(
+        'unknown_framework_item',
+        `${where} links to "${link.code}", which is not in the ${framework.name}.`,
+        {
+          link,
+        },
+      );
     }
   }
 }
@@ -105,14 +116,20 @@ export function assertPlanWithinLimits(
     assertLinks(procedure, rules, target.links, where);
     for (const action of target.actions) {
       if (!parties.has(action.party)) {
-        throw new DomainError('invalid_input', `${where} gives an action to "${action.party}", who has no actions on this form.`, {
-          party: action.party,
-          allowed: [...parties],
-        });
+        throw new DomainError(
+          'invalid_input',
+          `${where} gives an action to "${action.party}", who has no actions on this form.`,
+          {
+            party: action.party,
+            allowed: [...parties],
+          },
+        );
       }
     }
   });
-  content.concerns.forEach((concern, index) => { assertLinks(procedure, rules, concern.links, `Concern ${index + 1}`); });
+  content.concerns.forEach((concern, index) => {
+    assertLinks(procedure, rules, concern.links, `Concern ${index + 1}`);
+  });
   if (rules.oneTargetPerObservation && content.targets.filter((t) => t.observationFocus).length > 1) {
     throw new DomainError('invalid_input', 'Only one target can be the focus of an observation at any one time.');
   }
@@ -122,7 +139,11 @@ export function assertPlanWithinLimits(
   // Bright Futures: "Preliminary ONLINE meeting". A form that names the meeting's mode refuses another.
   const mode = rules.meeting?.mode;
   if (mode !== undefined && mode !== 'any' && content.meeting.mode !== undefined && content.meeting.mode !== mode) {
-    throw new DomainError('invalid_input', `${rules.title} is agreed at ${mode === 'online' ? 'an online' : 'an in-person'} meeting.`, { mode });
+    throw new DomainError(
+      'invalid_input',
+      `${rules.title} is agreed at ${mode === 'online' ? 'an online' : 'an in-person'} meeting.`,
+      { mode },
+    );
   }
   if (content.reviewDate !== undefined) assertReviewDateInWindow(content.reviewDate, window);
 }
@@ -136,7 +157,10 @@ export interface RolesOnCase {
 /** What the form needs before anyone signs it. */
 export function assertPlanComplete(rules: PlanRules, content: PlanContent, roles: RolesOnCase): void {
   if (content.targets.length < Math.max(rules.minTargets, 1)) {
-    throw new DomainError('no_targets', `${rules.title} needs at least ${Math.max(rules.minTargets, 1)} target before it can be signed.`);
+    throw new DomainError(
+      'no_targets',
+      `${rules.title} needs at least ${Math.max(rules.minTargets, 1)} target before it can be signed.`,
+    );
   }
   if (content.reviewDate === undefined) {
     throw new DomainError('review_date_missing', `${rules.title} needs a review date before it can be signed.`);
@@ -146,21 +170,33 @@ export function assertPlanComplete(rules: PlanRules, content: PlanContent, roles
   }
   content.targets.forEach((target, index) => {
     if (rules.targetsLinkedToFramework && target.links.length === 0) {
-      throw new DomainError('missing_field', `Target ${index + 1} must be linked to at least one standard or tracker item.`);
+      throw new DomainError(
+        'missing_field',
+        `Target ${index + 1} must be linked to at least one standard or tracker item.`,
+      );
     }
     if (rules.fields.includes('success_criteria') && !target.successCriteria?.trim()) {
       throw new DomainError('missing_field', `Target ${index + 1} needs success criteria.`);
     }
-    if (rules.fields.includes('trainee_actions') && !target.actions.some((a) => a.party === 'trainee' || a.party === 'T')) {
+    if (
+      rules.fields.includes('trainee_actions') &&
+      !target.actions.some((a) => a.party === 'trainee' || a.party === 'T')
+    ) {
       throw new DomainError('missing_field', `Target ${index + 1} needs an action for the trainee.`);
     }
     if (rules.actionsForEveryParty) {
-      const missing = rules.actionParties.filter((party) => roles.held.has(party) && !target.actions.some((a) => a.party === party && a.text.trim() !== ''));
+      const missing = rules.actionParties.filter(
+        (party) => roles.held.has(party) && !target.actions.some((a) => a.party === party && a.text.trim() !== ''),
+      );
       if (missing.length > 0) {
-        throw new DomainError('missing_field', `Target ${index + 1} needs agreed actions for everyone working with the trainee; add one for ${missing.map(roles.label).join(', ')}.`, {
-          target: index + 1,
-          parties: missing,
-        });
+        throw new DomainError(
+          'missing_field',
+          `Target ${index + 1} needs agreed actions for everyone working with the trainee; add one for ${missing.map(roles.label).join(', ')}.`,
+          {
+            target: index + 1,
+            parties: missing,
+          },
+        );
       }
     }
   });
@@ -170,14 +206,22 @@ export function assertPlanComplete(rules: PlanRules, content: PlanContent, roles
  * A requirement counts when someone holding one of its roles has signed, or, for an `everyone`
  * requirement, when each person on the case in those roles has signed in one of them.
  */
-export function isRequirementMet(requirement: SignatureRequirement, signatures: readonly Signature[], people: CaseState['people']): boolean {
+export function isRequirementMet(
+  requirement: SignatureRequirement,
+  signatures: readonly Signature[],
+  people: CaseState['people'],
+): boolean {
   if (!requirement.everyone) return signatures.some((s) => requirement.anyOf.includes(s.role));
   const holders = people.filter((p) => requirement.anyOf.includes(p.role));
   return holders.length > 0 && holders.every((p) => signatures.some((s) => s.personId === p.id && s.role === p.role));
 }
 
 /** People named on the case who still have to sign for a requirement (all holders until one signs, for `anyOf`). */
-export function unsignedHolders(requirement: SignatureRequirement, signatures: readonly Signature[], people: CaseState['people']): CaseState['people'] {
+export function unsignedHolders(
+  requirement: SignatureRequirement,
+  signatures: readonly Signature[],
+  people: CaseState['people'],
+): CaseState['people'] {
   const holders = people.filter((p) => requirement.anyOf.includes(p.role));
   if (!requirement.everyone) return isRequirementMet(requirement, signatures, people) ? [] : holders;
   return holders.filter((p) => !signatures.some((s) => s.personId === p.id && s.role === p.role));
@@ -185,9 +229,7 @@ export function unsignedHolders(requirement: SignatureRequirement, signatures: r
 
 /** Requirements that apply to this case ("if applicable" ones only when someone holds the role). */
 export function applicableRequirements(rules: PlanRules, state: CaseState): SignatureRequirement[] {
-  return rules.signatures.required.filter(
-    (r) => !r.whenAssigned || state.people.some((p) => r.anyOf.includes(p.role)),
-  );
+  return rules.signatures.required.filter((r) => !r.whenAssigned || state.people.some((p) => r.anyOf.includes(p.role)));
 }
 
 export function outstandingSignatures(rules: PlanRules, state: CaseState, plan: Plan): SignatureRequirement[] {

@@ -83,7 +83,10 @@ export function whoIsInformed(
   const stage = procedure.stages.find((s) => s.id === stageId) ?? currentStage(state, procedure);
   return stage.inform
     .filter((rule) => rule.on === trigger)
-    .filter((rule) => rule.outcomes.length === 0 || (options.outcomeId !== undefined && rule.outcomes.includes(options.outcomeId)))
+    .filter(
+      (rule) =>
+        rule.outcomes.length === 0 || (options.outcomeId !== undefined && rule.outcomes.includes(options.outcomeId)),
+    )
     .map((rule) => ({
       rule,
       recipients: rule.to.flatMap((recipient): ResolvedRecipient[] => {
@@ -96,13 +99,22 @@ export function whoIsInformed(
           case 'role': {
             const holders = state.people.filter((p) => p.role === recipient.role);
             if (holders.length === 0 && recipient.otherwise) {
-              return [{ kind: 'office', office: recipient.otherwise.office, label: recipient.otherwise.label, because: recipient }];
+              return [
+                {
+                  kind: 'office',
+                  office: recipient.otherwise.office,
+                  label: recipient.otherwise.label,
+                  because: recipient,
+                },
+              ];
             }
             return holders.map((person) => ({ kind: 'person', person, because: recipient }));
           }
           case 'role_if_absent':
             if (options.presentRoles?.includes(recipient.role)) return [];
-            return state.people.filter((p) => p.role === recipient.role).map((person) => ({ kind: 'person', person, because: recipient }));
+            return state.people
+              .filter((p) => p.role === recipient.role)
+              .map((person) => ({ kind: 'person', person, because: recipient }));
         }
       }),
     }))
@@ -119,10 +131,14 @@ export type Suspender =
   | { readonly kind: 'course_team'; readonly name: string }
   | { readonly kind: 'sign_in'; readonly id: string };
 
-export function suspenderOf(state: CaseState, suspension: { readonly by: string; readonly byName?: string | undefined }): Suspender {
+export function suspenderOf(
+  state: CaseState,
+  suspension: { readonly by: string; readonly byName?: string | undefined },
+): Suspender {
   const person = state.people.find((p) => p.id.toLowerCase() === suspension.by.toLowerCase());
   if (person) return { kind: 'on_case', person };
   const { byName } = suspension;
-  if (byName !== undefined && byName.trim() !== '' && byName !== suspension.by) return { kind: 'course_team', name: byName };
+  if (byName !== undefined && byName.trim() !== '' && byName !== suspension.by)
+    return { kind: 'course_team', name: byName };
   return { kind: 'sign_in', id: suspension.by };
 }

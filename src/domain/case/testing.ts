@@ -14,7 +14,18 @@ export const courseTeam: Actor = { id: 'course.lead@provider.test', name: 'Cours
 
 export function personFor(role: string, overrides: Partial<Person> = {}): Person {
   const id = overrides.id ?? `${role.replace(/_/g, '.')}@provider.test`;
-  return { role, id, email: id, name: overrides.name ?? role.split('_').map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`).join(' '), ...overrides };
+  return {
+    role,
+    id,
+    email: id,
+    name:
+      overrides.name ??
+      role
+        .split('_')
+        .map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}`)
+        .join(' '),
+    ...overrides,
+  };
 }
 
 export function actorFor(person: Person): Actor {
@@ -101,7 +112,11 @@ export class CaseDriver {
     return role === 'course_team' ? courseTeam : actorFor(this.person(role));
   }
 
-  run<I>(role: string, command: (ctx: CommandContext, state: CaseState, input: I) => CommandResult, input: I): CommandResult {
+  run<I>(
+    role: string,
+    command: (ctx: CommandContext, state: CaseState, input: I) => CommandResult,
+    input: I,
+  ): CommandResult {
     const result = command(this.context(this.as(role)), this.state, input);
     this.state = result.state;
     this.events.push(...result.events);

@@ -113,12 +113,20 @@ export function applyOutcome(
     case 'continue':
       return;
     case 'go_to_stage':
-      enterStage(builder, ctx, getStage(ctx.procedure, effect.stage), from.panelId === undefined ? 'outcome' : 'decision');
+      enterStage(
+        builder,
+        ctx,
+        getStage(ctx.procedure, effect.stage),
+        from.panelId === undefined ? 'outcome' : 'decision',
+      );
       return;
     case 'revise': {
       const rules = effect.plan ?? getStage(ctx.procedure, from.stageId).plan;
       if (!rules) {
-        throw new DomainError('invalid_procedure', `Outcome "${outcome.id}" asks for revised targets but no plan form applies.`);
+        throw new DomainError(
+          'invalid_procedure',
+          `Outcome "${outcome.id}" asks for revised targets but no plan form applies.`,
+        );
       }
       builder.add('plan_started', {
         version: (builder.state.plan?.version ?? 0) + 1,

@@ -170,7 +170,14 @@ export interface PanelState {
 export const CASE_STATUSES = ['planning', 'awaiting_signatures', 'active', 'awaiting_decision', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-export const CLOSE_RESOLUTIONS = ['resolved', 'decision', 'withdrawn', 'referred', 'handed_off', 'closed_by_course_team'] as const;
+export const CLOSE_RESOLUTIONS = [
+  'resolved',
+  'decision',
+  'withdrawn',
+  'referred',
+  'handed_off',
+  'closed_by_course_team',
+] as const;
 export type CloseResolution = (typeof CLOSE_RESOLUTIONS)[number];
 
 export const PAUSE_REASONS = ['health', 'bereavement', 'other_leave'] as const;
@@ -223,10 +230,19 @@ export interface CaseState {
   readonly reviews: readonly Review[];
   readonly panels: readonly PanelState[];
   /** `visit` is the index in `stageHistory` of the stage visit the task was done in: a stage entered again does its tasks again. */
-  readonly tasksDone: readonly { readonly stageId: string; readonly taskId: string; readonly by: string; readonly on: LocalDate; readonly note: string | undefined; readonly visit: number }[];
+  readonly tasksDone: readonly {
+    readonly stageId: string;
+    readonly taskId: string;
+    readonly by: string;
+    readonly on: LocalDate;
+    readonly note: string | undefined;
+    readonly visit: number;
+  }[];
   readonly paused: { readonly since: LocalDate; readonly reason: PauseReason } | undefined;
   /** `byName` is undefined for a suspension recorded before the trail kept the name. */
-  readonly placementSuspended: { readonly on: LocalDate; readonly by: string; readonly byName: string | undefined; readonly reason: string } | undefined;
+  readonly placementSuspended:
+    | { readonly on: LocalDate; readonly by: string; readonly byName: string | undefined; readonly reason: string }
+    | undefined;
   /** The course team's acknowledgements of notices, first one per concern or review date. */
   readonly acknowledgements: readonly NoticeAcknowledgement[];
   readonly closure:

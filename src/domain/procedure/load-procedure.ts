@@ -47,13 +47,20 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
   };
   const plan = (rules: PlanRules, path: string): void => {
     rules.frameworks.forEach((id, i) => {
-      if (!frameworkIds.has(id)) problems.push({ path: `${path}.frameworks[${i}]`, message: `unknown framework "${id}"` });
+      if (!frameworkIds.has(id))
+        problems.push({ path: `${path}.frameworks[${i}]`, message: `unknown framework "${id}"` });
     });
-    rules.actionParties.forEach((id, i) => { role(id, `${path}.actionParties[${i}]`); });
+    rules.actionParties.forEach((id, i) => {
+      role(id, `${path}.actionParties[${i}]`);
+    });
     rules.signatures.required.forEach((requirement, i) => {
-      requirement.anyOf.forEach((id, j) => { role(id, `${path}.signatures.required[${i}].anyOf[${j}]`); });
+      requirement.anyOf.forEach((id, j) => {
+        role(id, `${path}.signatures.required[${i}].anyOf[${j}]`);
+      });
     });
-    rules.meeting?.attendees.forEach((id, i) => { role(id, `${path}.meeting.attendees[${i}]`); });
+    rules.meeting?.attendees.forEach((id, i) => {
+      role(id, `${path}.meeting.attendees[${i}]`);
+    });
     rules.meeting?.attendeesWhenPlacementConcern.forEach((id, i) => {
       role(id, `${path}.meeting.attendeesWhenPlacementConcern[${i}]`);
     });
@@ -62,7 +69,11 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
     }
   };
   const outcomes = (list: readonly Outcome[], path: string, owner: Stage | undefined): void => {
-    duplicates(list.map((o) => o.id), path, 'outcome');
+    duplicates(
+      list.map((o) => o.id),
+      path,
+      'outcome',
+    );
     list.forEach((outcome, i) => {
       const effectPath = `${path}[${i}].effect`;
       const effect = outcome.effect;
@@ -90,40 +101,78 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
     });
   };
 
-  duplicates(procedure.stages.map((s) => s.id), 'stages', 'stage');
-  duplicates(procedure.roles.map((r) => r.id), 'roles', 'role');
-  duplicates(procedure.panels.map((p) => p.id), 'panels', 'panel');
-  duplicates(procedure.frameworks.map((f) => f.id), 'frameworks', 'framework');
-  duplicates(procedure.reasons.map((r) => r.id), 'reasons', 'reason');
+  duplicates(
+    procedure.stages.map((s) => s.id),
+    'stages',
+    'stage',
+  );
+  duplicates(
+    procedure.roles.map((r) => r.id),
+    'roles',
+    'role',
+  );
+  duplicates(
+    procedure.panels.map((p) => p.id),
+    'panels',
+    'panel',
+  );
+  duplicates(
+    procedure.frameworks.map((f) => f.id),
+    'frameworks',
+    'framework',
+  );
+  duplicates(
+    procedure.reasons.map((r) => r.id),
+    'reasons',
+    'reason',
+  );
   if (!procedure.roles.some((r) => r.side === 'trainee')) {
     problems.push({ path: 'roles', message: 'a procedure needs a trainee role' });
   }
-  procedure.raisedBy.forEach((id, i) => { role(id, `raisedBy[${i}]`); });
+  procedure.raisedBy.forEach((id, i) => {
+    role(id, `raisedBy[${i}]`);
+  });
 
   procedure.stages.forEach((s, index) => {
     const path = `stages[${index}]`;
     if (s.plan) plan(s.plan, `${path}.plan`);
     if (s.plan && !s.review && !s.panel && s.next === undefined) {
-      problems.push({ path: `${path}.next`, message: 'a stage with a plan but no review must name the stage that reviews it' });
+      problems.push({
+        path: `${path}.next`,
+        message: 'a stage with a plan but no review must name the stage that reviews it',
+      });
     }
     if (s.next !== undefined) stage(s.next, `${path}.next`);
-    s.escalateTo.forEach((id, i) => { stage(id, `${path}.escalateTo[${i}]`); });
+    s.escalateTo.forEach((id, i) => {
+      stage(id, `${path}.escalateTo[${i}]`);
+    });
     if (s.panel !== undefined && !panelIds.has(s.panel)) {
       problems.push({ path: `${path}.panel`, message: `unknown panel "${s.panel}"` });
     }
     if (s.review) {
-      s.review.reviewers.forEach((id, i) => { role(id, `${path}.review.reviewers[${i}]`); });
-      s.review.commentsBy.forEach((id, i) => { role(id, `${path}.review.commentsBy[${i}]`); });
-      s.review.observationBy.forEach((id, i) => { role(id, `${path}.review.observationBy[${i}]`); });
+      s.review.reviewers.forEach((id, i) => {
+        role(id, `${path}.review.reviewers[${i}]`);
+      });
+      s.review.commentsBy.forEach((id, i) => {
+        role(id, `${path}.review.commentsBy[${i}]`);
+      });
+      s.review.observationBy.forEach((id, i) => {
+        role(id, `${path}.review.observationBy[${i}]`);
+      });
       outcomes(s.review.outcomes, `${path}.review.outcomes`, s);
       const after = s.review.afterMilestone;
       if (after !== undefined && !s.milestones.some((m) => m.id === after)) {
         problems.push({ path: `${path}.review.afterMilestone`, message: `the stage has no milestone "${after}"` });
       }
     }
-    s.tasks.forEach((task, i) => { task.by.forEach((id, j) => { role(id, `${path}.tasks[${i}].by[${j}]`); }); });
+    s.tasks.forEach((task, i) => {
+      task.by.forEach((id, j) => {
+        role(id, `${path}.tasks[${i}].by[${j}]`);
+      });
+    });
     s.milestones.forEach((m, i) => {
-      if (m.toWeek < m.fromWeek) problems.push({ path: `${path}.milestones[${i}]`, message: 'toWeek is before fromWeek' });
+      if (m.toWeek < m.fromWeek)
+        problems.push({ path: `${path}.milestones[${i}]`, message: 'toWeek is before fromWeek' });
       if (s.durationWeeks !== undefined && m.toWeek > s.durationWeeks) {
         problems.push({ path: `${path}.milestones[${i}].toWeek`, message: `the stage lasts ${s.durationWeeks} weeks` });
       }
@@ -139,8 +188,12 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
 
   procedure.panels.forEach((panel, index) => {
     const path = `panels[${index}]`;
-    panel.convenedBy.forEach((id, i) => { role(id, `${path}.convenedBy[${i}]`); });
-    panel.availableAt.forEach((id, i) => { stage(id, `${path}.availableAt[${i}]`); });
+    panel.convenedBy.forEach((id, i) => {
+      role(id, `${path}.convenedBy[${i}]`);
+    });
+    panel.availableAt.forEach((id, i) => {
+      stage(id, `${path}.availableAt[${i}]`);
+    });
     if (panel.quorum !== undefined && panel.maxMembers !== undefined && panel.quorum > panel.maxMembers) {
       problems.push({ path: `${path}.quorum`, message: 'quorum is larger than the panel' });
     }
@@ -164,10 +217,17 @@ export function loadProcedure(input: unknown): Procedure {
   const parsed = procedureSchema.safeParse(input);
   const problems = parsed.success ? findReferenceProblems(parsed.data) : fromZod(parsed.error);
   if (!parsed.success || problems.length > 0) {
-    const summary = problems.slice(0, 5).map((p) => `${p.path}: ${p.message}`).join('; ');
-    throw new DomainError('invalid_procedure', `The procedure definition has ${problems.length} problem(s): ${summary}`, {
-      problems,
-    });
+    const summary = problems
+      .slice(0, 5)
+      .map((p) => `${p.path}: ${p.message}`)
+      .join('; ');
+    throw new DomainError(
+      'invalid_procedure',
+      `The procedure definition has ${problems.length} problem(s): ${summary}`,
+      {
+        problems,
+      },
+    );
   }
   return parsed.data;
 }

@@ -17,7 +17,7 @@ const TUTOR_NOTE =
   'If the university tutor is not present the class teacher/mentor emails or calls the university tutor to inform them of the discussion. The university tutor will consult the course leadership team and may offer additional visits.';
 
 describe('BCU Rapid Improvement Targets: the procedure', () => {
-  it('is BCU\'s RIT procedure against the BCU ITE Formative Assessment Tracker', () => {
+  it("is BCU's RIT procedure against the BCU ITE Formative Assessment Tracker", () => {
     expect(bcu.id).toBe('bcu-rapid-improvement-targets');
     expect(bcu.provider.shortName).toBe('BCU');
     expect(bcu.frameworks.map((f) => f.id)).toEqual([BCU_TRACKER_ID]);
@@ -38,7 +38,7 @@ describe('BCU Rapid Improvement Targets: the procedure', () => {
     );
   });
 
-  it('names the roles in BCU\'s words', () => {
+  it("names the roles in BCU's words", () => {
     expect(bcu.roles.map((r) => [r.id, r.label])).toEqual([
       ['trainee', 'Trainee'],
       ['mentor', 'Class teacher/mentor'],
@@ -91,12 +91,16 @@ describe('BCU Stage 1: the Rapid Improvement Target Form', () => {
   });
 
   it('sends a copy of the signed form to the course mailbox', () => {
-    const [copy] = informRules(bcu, 'stage_1', 'plan_agreed').filter((r) => r.to.some((t) => t.kind === 'course_mailbox'));
+    const [copy] = informRules(bcu, 'stage_1', 'plan_agreed').filter((r) =>
+      r.to.some((t) => t.kind === 'course_mailbox'),
+    );
     expect(copy?.attachForm).toBe(true);
   });
 
   it('tells the university tutor when not present, who consults the course leadership team', () => {
-    const [rule] = informRules(bcu, 'stage_1', 'plan_agreed').filter((r) => r.to.some((t) => t.kind === 'role_if_absent'));
+    const [rule] = informRules(bcu, 'stage_1', 'plan_agreed').filter((r) =>
+      r.to.some((t) => t.kind === 'role_if_absent'),
+    );
     expect(rule?.to).toEqual([{ kind: 'role_if_absent', role: 'tutor' }]);
     expect(rule?.note).toBe(TUTOR_NOTE);
   });
@@ -132,11 +136,18 @@ describe('BCU Stage 2: review of the targets', () => {
   });
 
   it('gives the revised targets a timescale of up to 10 working days', () => {
-    expect(revisedPlanOf(bcu, 'stage_2', 'insufficient_progress').reviewWindow).toEqual({ amount: 10, unit: 'working_days' });
+    expect(revisedPlanOf(bcu, 'stage_2', 'insufficient_progress').reviewWindow).toEqual({
+      amount: 10,
+      unit: 'working_days',
+    });
   });
 
   it('agrees revised actions for the trainee, class teacher/mentor and university tutor', () => {
-    expect(revisedPlanOf(bcu, 'stage_2', 'insufficient_progress').actionParties).toEqual(['trainee', 'mentor', 'tutor']);
+    expect(revisedPlanOf(bcu, 'stage_2', 'insufficient_progress').actionParties).toEqual([
+      'trainee',
+      'mentor',
+      'tutor',
+    ]);
   });
 
   it('focuses all observations and meetings on the identified targets', () => {
@@ -159,7 +170,9 @@ describe('BCU Stage 2: review of the targets', () => {
       'course_mailbox',
       'role_if_absent:tutor',
     ]);
-    expect(informRules(bcu, 'stage_2', 'plan_agreed').every((r) => r.outcomes.join() === 'insufficient_progress')).toBe(true);
+    expect(informRules(bcu, 'stage_2', 'plan_agreed').every((r) => r.outcomes.join() === 'insufficient_progress')).toBe(
+      true,
+    );
   });
 });
 
@@ -189,7 +202,10 @@ describe('BCU Stage 3: formal review', () => {
   });
 
   it('proceeds to Stage 4 on insufficient progress', () => {
-    expect(outcomeOf(bcu, 'stage_3', 'insufficient_progress').effect).toEqual({ type: 'go_to_stage', stage: 'stage_4' });
+    expect(outcomeOf(bcu, 'stage_3', 'insufficient_progress').effect).toEqual({
+      type: 'go_to_stage',
+      stage: 'stage_4',
+    });
   });
 
   it('sends a copy of the form to the course mailbox', () => {
@@ -257,7 +273,7 @@ describe('BCU Stage 5: Placement Review Panel', () => {
     expect(stage.tasks[4]?.label).toContain('leading to a report of arising issues and actions');
   });
 
-  it('has exactly the five decisions in BCU\'s words, each closing the case', () => {
+  it("has exactly the five decisions in BCU's words, each closing the case", () => {
     expect(panel.decisions.map((d) => d.label)).toEqual([
       'Trainee has passed the placement as there was sufficient evidence to demonstrate that they had met the requirements of the BCU ITE Assessment Tracker for this placement.',
       'Trainee will be offered an opportunity to undertake this placement as a first attempt.',

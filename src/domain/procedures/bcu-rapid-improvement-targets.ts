@@ -153,7 +153,10 @@ const definition = {
       },
       next: 'stage_2',
       inform: [
-        copyToCourseMailbox('plan_agreed', 'The trainee and the class teacher/mentor/university tutor sign the form and a copy is sent to the course mailbox.'),
+        copyToCourseMailbox(
+          'plan_agreed',
+          'The trainee and the class teacher/mentor/university tutor sign the form and a copy is sent to the course mailbox.',
+        ),
         tellTutorIfAbsent('plan_agreed'),
       ],
     },
@@ -329,7 +332,8 @@ const definition = {
         },
         {
           id: 'placement_review_form',
-          label: 'The Placement Review Form is sent to the trainee, class teacher, mentor, university tutor to complete.',
+          label:
+            'The Placement Review Form is sent to the trainee, class teacher, mentor, university tutor to complete.',
           by: ['trainee', 'class_teacher', 'mentor', 'tutor'],
           when: 'before_decision',
         },

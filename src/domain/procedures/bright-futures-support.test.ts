@@ -8,7 +8,7 @@ describe('Bright Futures SCITT Support Process: the procedure', () => {
     expect(bf.provider.name).toBe('Bright Futures SCITT');
   });
 
-  it('names the roles in the SCITT\'s words', () => {
+  it("names the roles in the SCITT's words", () => {
     expect(bf.roles.map((r) => [r.id, r.label])).toEqual([
       ['trainee', 'Trainee'],
       ['lead', 'Programme Lead (SCITT Lead)'],
@@ -113,8 +113,12 @@ describe('Bright Futures Stage 2 (formal support plan)', () => {
     expect(signatories(plan)).toEqual(['lead', 'mentor', 'trainee', 'professional_mentor?']);
   });
 
-  it('shares a copy with the Mentor team and Trainee, retained on the student\'s record', () => {
-    expect(recipients(bf, 'stage_2', 'plan_agreed')).toEqual(['role:mentor', 'role:professional_mentor', 'role:trainee']);
+  it("shares a copy with the Mentor team and Trainee, retained on the student's record", () => {
+    expect(recipients(bf, 'stage_2', 'plan_agreed')).toEqual([
+      'role:mentor',
+      'role:professional_mentor',
+      'role:trainee',
+    ]);
     expect(stageOf(bf, 'stage_2').inform[0]?.note).toContain("retained as part of the student's record");
   });
 
@@ -131,7 +135,7 @@ describe('Bright Futures Stage 3 and the SCITT Director', () => {
     expect(review?.meeting?.attendees).toEqual(['lead', 'trainee', 'mentor', 'professional_mentor']);
   });
 
-  it('keeps the trainee\'s place only if targets were addressed and progress made', () => {
+  it("keeps the trainee's place only if targets were addressed and progress made", () => {
     expect(stageOf(bf, 'stage_3').description).toContain('in order to retain a place on the programme');
     expect(outcomeOf(bf, 'stage_3', 'progress_demonstrated').effect).toEqual({ type: 'close', resolution: 'resolved' });
   });
@@ -149,6 +153,9 @@ describe('Bright Futures Stage 3 and the SCITT Director', () => {
       type: 'go_to_stage',
       stage: 'stage_2',
     });
-    expect(outcomeOf(bf, 'director_meeting', 'leaves_programme').effect).toEqual({ type: 'close', resolution: 'withdrawn' });
+    expect(outcomeOf(bf, 'director_meeting', 'leaves_programme').effect).toEqual({
+      type: 'close',
+      resolution: 'withdrawn',
+    });
   });
 });

@@ -67,7 +67,8 @@ const definition = {
         },
         signatures: {
           ...ALL_PARTNERS_SIGN,
-          statement: 'All partners to agree to the expectation that action steps will be taken to address the concerns raised.',
+          statement:
+            'All partners to agree to the expectation that action steps will be taken to address the concerns raised.',
         },
       },
       review: {
@@ -207,7 +208,8 @@ const definition = {
           {
             id: 'continues_with_support',
             label: 'The Trainee continues on the programme with further support',
-            explanation: 'A new formal support plan is agreed (Stage 2) at an ONLINE meeting and signed by all partners.',
+            explanation:
+              'A new formal support plan is agreed (Stage 2) at an ONLINE meeting and signed by all partners.',
             effect: { type: 'go_to_stage', stage: 'stage_2' },
           },
           {

@@ -4,7 +4,7 @@ import { enhancedSupport as es } from './enhanced-support.js';
 import { outcomeIds, outcomeOf, planOf, recipients, revisedPlanOf, stageOf } from './test-support.js';
 
 describe('Enhanced Support: the procedure', () => {
-  it('is the university partnership\'s Enhanced Support Procedure', () => {
+  it("is the university partnership's Enhanced Support Procedure", () => {
     expect(es.id).toBe('enhanced-support');
     expect(es.provider.name).toBe('University partnership');
     expect(es.name).toBe('Enhanced Support Procedure');
@@ -27,7 +27,7 @@ describe('Enhanced Support: the procedure', () => {
     expect(es.reasons.filter((r) => r.conduct).map((r) => r.id)).toEqual(['conduct']);
   });
 
-  it('names the roles in the provider\'s words', () => {
+  it("names the roles in the provider's words", () => {
     expect(es.roles.map((r) => [r.id, r.label])).toEqual([
       ['trainee', 'Trainee'],
       ['mentor', 'School based mentor'],
@@ -48,7 +48,7 @@ describe('Enhanced Support: the procedure', () => {
 describe('Enhanced Support Step 1: the Enhanced Support Action Plan', () => {
   const plan = planOf(es, 'step_1');
 
-  it('records concerns linked to the standards, the trainee\'s perceptions, actions and success criteria', () => {
+  it("records concerns linked to the standards, the trainee's perceptions, actions and success criteria", () => {
     expect(plan.fields).toEqual(
       expect.arrayContaining(['concern_statement', 'trainee_perceptions', 'trainee_actions', 'success_criteria']),
     );
@@ -68,7 +68,8 @@ describe('Enhanced Support Step 1: the Enhanced Support Action Plan', () => {
     expect(stageOf(es, 'step_2').tasks).toEqual([
       {
         id: 'weekly_review_meeting',
-        label: 'At the weekly review of progress meeting these targets should be discussed between the mentor and trainee.',
+        label:
+          'At the weekly review of progress meeting these targets should be discussed between the mentor and trainee.',
         by: ['mentor', 'trainee'],
         when: 'any',
         repeats: true,
@@ -106,7 +107,9 @@ describe('Enhanced Support Step 3: review meeting and SMART targets', () => {
   });
 
   it('sets an agreed period with explicit actions for the trainee, school based mentor and University tutor', () => {
-    expect(plan.reviewWindowText).toBe('An agreed period is set for the trainee to focus on the targets for development.');
+    expect(plan.reviewWindowText).toBe(
+      'An agreed period is set for the trainee to focus on the targets for development.',
+    );
     expect(plan.actionParties).toEqual(['trainee', 'mentor', 'tutor']);
   });
 
@@ -167,7 +170,7 @@ describe('Enhanced Support Step 5 and Step 6', () => {
     expect(stageOf(es, 'step_5').formality).toBe('decision');
   });
 
-  it('invokes Fitness to Practise or section 6 of the Students\' Handbook, or offers a resit placement for an age phase', () => {
+  it("invokes Fitness to Practise or section 6 of the Students' Handbook, or offers a resit placement for an age phase", () => {
     expect(outcomeIds(es, 'step_5')).toEqual(['fitness_to_practise', 'handbook_section_6', 'resit_placement']);
     expect(outcomeOf(es, 'step_5', 'resit_placement').label).toContain('particular age phase');
   });
@@ -180,6 +183,9 @@ describe('Enhanced Support Step 5 and Step 6', () => {
 
   it('has the recommending board confirm the final decision', () => {
     expect(stageOf(es, 'step_6').review?.title).toBe('Recommending board');
-    expect(outcomeOf(es, 'step_6', 'final_decision_confirmed').effect).toEqual({ type: 'close', resolution: 'decision' });
+    expect(outcomeOf(es, 'step_6', 'final_decision_confirmed').effect).toEqual({
+      type: 'close',
+      resolution: 'decision',
+    });
   });
 });

@@ -99,7 +99,8 @@ const definition = {
       tasks: [
         {
           id: 'weekly_review_meeting',
-          label: 'At the weekly review of progress meeting these targets should be discussed between the mentor and trainee.',
+          label:
+            'At the weekly review of progress meeting these targets should be discussed between the mentor and trainee.',
           by: ['mentor', 'trainee'],
           repeats: true,
         },
@@ -187,7 +188,8 @@ const definition = {
         meeting: {
           mode: 'any',
           attendees: ['trainee', 'mentor', 'tutor'],
-          description: 'A formal review of targets, using the full range of evidence, by the trainee, Mentor and University Tutor.',
+          description:
+            'A formal review of targets, using the full range of evidence, by the trainee, Mentor and University Tutor.',
         },
         outcomes: [
           {
@@ -252,7 +254,8 @@ const definition = {
           {
             id: 'fitness_to_practise',
             label: 'The Fitness to Practise procedure is invoked',
-            explanation: 'The Fitness to Practise procedure is invoked and the decision goes to the recommending board (Step 6) for confirmation.',
+            explanation:
+              'The Fitness to Practise procedure is invoked and the decision goes to the recommending board (Step 6) for confirmation.',
             effect: { type: 'go_to_stage', stage: 'step_6' },
           },
           {
@@ -265,7 +268,8 @@ const definition = {
           {
             id: 'resit_placement',
             label: 'A resit placement is offered, as the issues are centred on a particular age phase',
-            explanation: 'A resit placement is offered and the decision goes to the recommending board (Step 6) for confirmation.',
+            explanation:
+              'A resit placement is offered and the decision goes to the recommending board (Step 6) for confirmation.',
             effect: { type: 'go_to_stage', stage: 'step_6' },
           },
         ],

@@ -6,7 +6,13 @@ import { enhancedSupport } from './enhanced-support.js';
 import { midEssexEarlySupport } from './mid-essex-early-support.js';
 import { rcttpConcernProcedures } from './rcttp-concern-procedures.js';
 
-export { bcuRapidImprovementTargets, brightFuturesSupport, enhancedSupport, midEssexEarlySupport, rcttpConcernProcedures };
+export {
+  bcuRapidImprovementTargets,
+  brightFuturesSupport,
+  enhancedSupport,
+  midEssexEarlySupport,
+  rcttpConcernProcedures,
+};
 
 /** The five procedures Trellis ships with (DESIGN.md "Procedures are data"), each validated at load. */
 export const SEED_PROCEDURES: readonly Procedure[] = Object.freeze([

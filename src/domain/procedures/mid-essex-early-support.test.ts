@@ -16,7 +16,7 @@ describe('Mid-Essex ITT Early Support Plan: the procedure', () => {
     expect(me.reasons.filter((r) => r.conduct).map((r) => r.id)).toEqual(['conduct']);
   });
 
-  it('names the roles in Mid-Essex\'s words', () => {
+  it("names the roles in Mid-Essex's words", () => {
     expect(me.roles.map((r) => [r.id, r.label])).toEqual([
       ['trainee', 'Trainee'],
       ['course_tutor', 'Course Tutor'],

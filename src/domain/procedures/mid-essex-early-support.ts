@@ -10,7 +10,8 @@ import type { InformRuleInput } from './definition-input.js';
  * framework, so targets may cite the Teachers' Standards but need not.
  */
 
-const COPY_TO_DIRECTOR = 'Other relevant partnership staff should be informed and all correspondence copied to the Director.';
+const COPY_TO_DIRECTOR =
+  'Other relevant partnership staff should be informed and all correspondence copied to the Director.';
 
 /** "All correspondence copied to the Director": every notification the case produces. */
 const INFORM_DIRECTOR_ON_EVERYTHING: InformRuleInput[] = NOTIFY_TRIGGERS.map((on) => ({

@@ -13,7 +13,7 @@ describe('RCTTP Concern Procedures: the procedure', () => {
     expect([...parts].sort()).toEqual(['part_1', 'part_2']);
   });
 
-  it('names the roles in RCTTP\'s words', () => {
+  it("names the roles in RCTTP's words", () => {
     expect(rcttp.roles.map((r) => [r.id, r.label])).toEqual([
       ['trainee', 'Trainee'],
       ['mentor', 'Mentor(s)'],
@@ -145,17 +145,26 @@ describe('RCTTP Stage 3: Executive Group', () => {
   });
 
   it('can advise the trainee to withdraw from the course', () => {
-    expect(outcomeOf(rcttp, 'executive_group', 'advise_withdrawal').effect).toEqual({ type: 'close', resolution: 'withdrawn' });
+    expect(outcomeOf(rcttp, 'executive_group', 'advise_withdrawal').effect).toEqual({
+      type: 'close',
+      resolution: 'withdrawn',
+    });
   });
 
   it('can direct the trainee to leave the programme', () => {
-    expect(outcomeOf(rcttp, 'executive_group', 'direct_to_leave').effect).toEqual({ type: 'close', resolution: 'withdrawn' });
+    expect(outcomeOf(rcttp, 'executive_group', 'direct_to_leave').effect).toEqual({
+      type: 'close',
+      resolution: 'withdrawn',
+    });
   });
 });
 
 describe('RCTTP further monitoring by a delegated member of the Partnership', () => {
   it('closes when the trainee is back on track, or returns to the Executive Group', () => {
-    expect(outcomeOf(rcttp, 'further_monitoring', 'back_on_track').effect).toEqual({ type: 'close', resolution: 'resolved' });
+    expect(outcomeOf(rcttp, 'further_monitoring', 'back_on_track').effect).toEqual({
+      type: 'close',
+      resolution: 'resolved',
+    });
     expect(outcomeOf(rcttp, 'further_monitoring', 'concerns_remain').effect).toEqual({
       type: 'go_to_stage',
       stage: 'executive_group',
@@ -284,13 +293,22 @@ describe('RCTTP outcome of the Deferred Final Assessment', () => {
 
   it('is minuted by the Partnership Administrator', () => {
     expect(stageOf(rcttp, 'dfa_outcome_meeting').tasks).toEqual([
-      { id: 'minute_meeting', label: 'Partnership Administrator (to minute the meeting).', by: ['partnership_administrator'], when: 'any', repeats: false },
+      {
+        id: 'minute_meeting',
+        label: 'Partnership Administrator (to minute the meeting).',
+        by: ['partnership_administrator'],
+        when: 'any',
+        repeats: false,
+      },
     ]);
   });
 
   it('confirms the decision (not recommended for QTS) or overturns it on further evidence', () => {
     expect(review?.outcomes.map((o) => [o.label, o.effect])).toEqual([
-      ['The decision is confirmed and the trainee is not recommended for QTS', { type: 'close', resolution: 'decision' }],
+      [
+        'The decision is confirmed and the trainee is not recommended for QTS',
+        { type: 'close', resolution: 'decision' },
+      ],
       [
         'The decision is overturned (based on further evidence provided) and the trainee is recommended for QTS',
         { type: 'close', resolution: 'decision' },

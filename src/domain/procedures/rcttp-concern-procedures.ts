@@ -153,7 +153,9 @@ const definition = {
       title: 'Stage 3: Executive Group',
       formality: 'decision',
       description: `A report is prepared and presented to the Executive Group. ${ANY_TIME_EXECUTIVE_GROUP}`,
-      tasks: [{ id: 'report', label: 'A report is prepared and presented to the Executive Group.', when: 'before_decision' }],
+      tasks: [
+        { id: 'report', label: 'A report is prepared and presented to the Executive Group.', when: 'before_decision' },
+      ],
       review: {
         kind: 'decision',
         title: 'Executive Group decision',
@@ -191,7 +193,8 @@ const definition = {
           },
           {
             id: 'direct_to_leave',
-            label: 'Where it has not been possible to resolve specific concerns, direct the trainee to leave the programme',
+            label:
+              'Where it has not been possible to resolve specific concerns, direct the trainee to leave the programme',
             explanation: 'The trainee is directed to leave the programme and the case closes.',
             effect: { type: 'close', resolution: 'withdrawn' },
           },
@@ -206,7 +209,8 @@ const definition = {
       tasks: [
         {
           id: 'monitor_and_report',
-          label: 'The delegated member of the Partnership undertakes further monitoring and reports back to the Executive Group.',
+          label:
+            'The delegated member of the Partnership undertakes further monitoring and reports back to the Executive Group.',
           by: ['partnership_tutor', 'course_leader', 'programme_manager'],
         },
       ],
@@ -370,7 +374,8 @@ const definition = {
           },
           {
             id: 'decision_overturned',
-            label: 'The decision is overturned (based on further evidence provided) and the trainee is recommended for QTS',
+            label:
+              'The decision is overturned (based on further evidence provided) and the trainee is recommended for QTS',
             explanation: 'The trainee is recommended for QTS and the case closes.',
             effect: { type: 'close', resolution: 'decision' },
           },

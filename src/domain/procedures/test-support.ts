@@ -1,4 +1,13 @@
-import type { InformRule, NotifyTrigger, Outcome, Panel, PlanRules, Procedure, Role, Stage } from '../procedure/schema.js';
+import type {
+  InformRule,
+  NotifyTrigger,
+  Outcome,
+  Panel,
+  PlanRules,
+  Procedure,
+  Role,
+  Stage,
+} from '../procedure/schema.js';
 
 /**
  * Lookups for the procedure tests in this folder: each throws with a plain message when the
@@ -30,7 +39,8 @@ export function outcomeOf(procedure: Procedure, stageId: string, outcomeId: stri
 /** The plan rules a `revise` outcome asks for. */
 export function revisedPlanOf(procedure: Procedure, stageId: string, outcomeId: string): PlanRules {
   const effect = outcomeOf(procedure, stageId, outcomeId).effect;
-  if (effect.type !== 'revise' || !effect.plan) throw new Error(`${outcomeId} does not revise under its own plan rules`);
+  if (effect.type !== 'revise' || !effect.plan)
+    throw new Error(`${outcomeId} does not revise under its own plan rules`);
   return effect.plan;
 }
 
@@ -47,9 +57,15 @@ export function roleOf(procedure: Procedure, roleId: string): Role {
 }
 
 /** The inform rules a stage fires on one trigger (and, when given, for one outcome). */
-export function informRules(procedure: Procedure, stageId: string, on: NotifyTrigger, outcomeId?: string): InformRule[] {
+export function informRules(
+  procedure: Procedure,
+  stageId: string,
+  on: NotifyTrigger,
+  outcomeId?: string,
+): InformRule[] {
   return stageOf(procedure, stageId).inform.filter(
-    (rule) => rule.on === on && (outcomeId === undefined || rule.outcomes.length === 0 || rule.outcomes.includes(outcomeId)),
+    (rule) =>
+      rule.on === on && (outcomeId === undefined || rule.outcomes.length === 0 || rule.outcomes.includes(outcomeId)),
   );
 }
 

@@ -29,7 +29,9 @@ export function graphCalendarSender(deps: { readonly client: Client }): Sender {
     const body = eventBody(notification, request);
     let id: string | undefined;
     try {
-      const created = (await deps.client.api(events).post({ ...body, transactionId: request.transactionId })) as { id?: unknown };
+      const created = (await deps.client.api(events).post({ ...body, transactionId: request.transactionId })) as {
+        id?: unknown;
+      };
       id = typeof created.id === 'string' ? created.id : undefined;
     } catch (error) {
       // Graph may answer a repeated transactionId with 409 (undocumented): find the event instead.
@@ -64,7 +66,11 @@ export function addMinutes(hhmm: string, minutes: number): string {
 
 async function findByTransactionId(client: Client, events: string, transactionId: string): Promise<string | undefined> {
   // transactionId is only returned to the app that set it; filter client-side too in case the server ignores $filter.
-  const page = (await client.api(events).filter(`transactionId eq '${transactionId.replace(/'/g, "''")}'`).top(1000).get()) as { value?: unknown };
+  const page = (await client
+    .api(events)
+    .filter(`transactionId eq '${transactionId.replace(/'/g, "''")}'`)
+    .top(1000)
+    .get()) as { value?: unknown };
   const value = Array.isArray(page.value) ? (page.value as { id?: unknown; transactionId?: unknown }[]) : [];
   const hit = value.find((e) => e.transactionId === transactionId);
   return typeof hit?.id === 'string' ? hit.id : undefined;

@@ -12,13 +12,24 @@ import type { FormProvider, Sender } from '../ports.js';
 /** Inline attachments above ~3 MB need an upload session (graph-emulator.md §7.1). */
 export const MAX_INLINE_ATTACHMENT_BYTES = 3 * 1024 * 1024;
 
-export function graphMailSender(deps: { readonly client: Client; readonly fromMailbox: string; readonly form?: FormProvider; readonly caseLink?: (caseId: string) => string }): Sender {
+export function graphMailSender(deps: {
+  readonly client: Client;
+  readonly fromMailbox: string;
+  readonly form?: FormProvider;
+  readonly caseLink?: (caseId: string) => string;
+}): Sender {
   return async (notification: Notification) => {
     const to = addressOf(notification);
-    const { subject, html } = renderEmail(notification, deps.caseLink ? { caseLink: deps.caseLink(notification.caseId) } : {});
+    const { subject, html } = renderEmail(
+      notification,
+      deps.caseLink ? { caseLink: deps.caseLink(notification.caseId) } : {},
+    );
     const form = notification.attachForm && deps.form ? await deps.form(notification.caseId) : undefined;
-    if (form && form.bytes.byteLength > MAX_INLINE_ATTACHMENT_BYTES) throw new Error(`the form for ${notification.reference} is too large to attach inline`);
-    const request = deps.client.api(`/users/${encodeURIComponent(deps.fromMailbox)}/sendMail`).middlewareOptions([ONLY_RETRY_UNPROCESSED]);
+    if (form && form.bytes.byteLength > MAX_INLINE_ATTACHMENT_BYTES)
+      throw new Error(`the form for ${notification.reference} is too large to attach inline`);
+    const request = deps.client
+      .api(`/users/${encodeURIComponent(deps.fromMailbox)}/sendMail`)
+      .middlewareOptions([ONLY_RETRY_UNPROCESSED]);
     try {
       await send(request, to, subject, html, notification, form);
     } catch (error) {
@@ -38,12 +49,16 @@ const AMBIGUOUS_STATUSES = new Set([-1, 0, 500, 502, 504]);
  * sendMail is not idempotent: the client retries only answers that say the request was not
  * processed (429 throttled, 503 unavailable), never a timeout that may follow a sent mail.
  */
-const ONLY_RETRY_UNPROCESSED = new RetryHandlerOptions(undefined, undefined, (_delay, _attempt, _request, _options, response) => {
-  if (response.status !== 429 && response.status !== 503) return false;
-  // A long Retry-After is not slept through here: the sweep retries the mail later instead.
-  const retryAfter = Number(response.headers.get('Retry-After') ?? '0');
-  return !Number.isFinite(retryAfter) || retryAfter <= MAX_MAIL_RETRY_AFTER_SECONDS;
-});
+const ONLY_RETRY_UNPROCESSED = new RetryHandlerOptions(
+  undefined,
+  undefined,
+  (_delay, _attempt, _request, _options, response) => {
+    if (response.status !== 429 && response.status !== 503) return false;
+    // A long Retry-After is not slept through here: the sweep retries the mail later instead.
+    const retryAfter = Number(response.headers.get('Retry-After') ?? '0');
+    return !Number.isFinite(retryAfter) || retryAfter <= MAX_MAIL_RETRY_AFTER_SECONDS;
+  },
+);
 const MAX_MAIL_RETRY_AFTER_SECONDS = 30;
 
 async function send(
@@ -54,18 +69,27 @@ async function send(
   notification: Notification,
   form: { readonly name: string; readonly bytes: Uint8Array } | undefined,
 ): Promise<void> {
-    await request.post({
-      message: {
-        subject,
-        body: { contentType: 'HTML', content: html },
-        toRecipients: [{ emailAddress: { address: to } }],
-        internetMessageHeaders: [{ name: 'x-trellis-key', value: notification.key.slice(0, 900) }],
-        ...(form
-          ? { attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: form.name, contentType: 'application/pdf', contentBytes: Buffer.from(form.bytes).toString('base64') }] }
-          : {}),
-      },
-      saveToSentItems: true,
-    });
+  await request.post({
+    message: {
+      subject,
+      body: { contentType: 'HTML', content: html },
+      toRecipients: [{ emailAddress: { address: to } }],
+      internetMessageHeaders: [{ name: 'x-trellis-key', value: notification.key.slice(0, 900) }],
+      ...(form
+        ? {
+            attachments: [
+              {
+                '@odata.type': '#microsoft.graph.fileAttachment',
+                name: form.name,
+                contentType: 'application/pdf',
+                contentBytes: Buffer.from(form.bytes).toString('base64'),
+              },
+            ],
+          }
+        : {}),
+    },
+    saveToSentItems: true,
+  });
 }
 
 function addressOf(notification: Notification): string {

@@ -3,7 +3,15 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Notification } from '../notification.js';
 import { recipientToken } from '../notification.js';
 import { parseNotificationPayload } from '../notification-schema.js';
-import type { Claim, ClaimResult, OutboxListing, OutboxPort, OutboxRecord, OutboxRowProblem, OutboxState } from '../ports.js';
+import type {
+  Claim,
+  ClaimResult,
+  OutboxListing,
+  OutboxPort,
+  OutboxRecord,
+  OutboxRowProblem,
+  OutboxState,
+} from '../ports.js';
 import { isDuplicateKey, isEtagConflict } from './graph-errors.js';
 
 /**
@@ -38,9 +46,12 @@ export function storedKey(key: string): string {
 
 /** What a notification is about: the event (CaseId:Seq) or the review it reminds of. Indexed, for list views and re-plans. */
 export function eventIdOf(notification: Notification): string {
-  const rest = notification.key.startsWith(`${notification.caseId}:`) ? notification.key.slice(notification.caseId.length + 1).split(':') : [];
+  const rest = notification.key.startsWith(`${notification.caseId}:`)
+    ? notification.key.slice(notification.caseId.length + 1).split(':')
+    : [];
   if (rest[0] !== undefined && /^\d+$/.test(rest[0])) return `${notification.caseId}:${rest[0]}`;
-  if (rest[0] === 'review' && rest.length >= 3) return `${notification.caseId}:review:${rest[1] ?? ''}:${rest[2] ?? ''}`;
+  if (rest[0] === 'review' && rest.length >= 3)
+    return `${notification.caseId}:review:${rest[1] ?? ''}:${rest[2] ?? ''}`;
   return notification.caseId;
 }
 
@@ -98,7 +109,15 @@ export class GraphOutbox implements OutboxPort {
       }
       let responses: { id: string; status: number; body: unknown }[];
       try {
-        responses = await this.postBatch(chunk.map((n, i) => ({ id: String(i + 1), method: 'POST', url: this.itemsPath, headers: { 'Content-Type': 'application/json' }, body: { fields: this.newRow(n, claim) } })));
+        responses = await this.postBatch(
+          chunk.map((n, i) => ({
+            id: String(i + 1),
+            method: 'POST',
+            url: this.itemsPath,
+            headers: { 'Content-Type': 'application/json' },
+            body: { fields: this.newRow(n, claim) },
+          })),
+        );
       } catch {
         // The whole batch failed (throttled, network): one by one, each retried by the client.
         for (const n of chunk) results.push(await this.claimNew(n, claim));
@@ -124,7 +143,8 @@ export class GraphOutbox implements OutboxPort {
   private async ownRowOrAlready(notification: Notification, claim: Claim): Promise<ClaimResult> {
     // A retried POST that had in fact committed meets its own row: that claim is ours.
     const existing = await this.findByKey(notification.key);
-    if (existing?.state === 'claimed' && existing.claimedBy === claim.token) return { outcome: 'claimed', record: existing };
+    if (existing?.state === 'claimed' && existing.claimedBy === claim.token)
+      return { outcome: 'claimed', record: existing };
     return { outcome: 'already' };
   }
 
@@ -134,11 +154,22 @@ export class GraphOutbox implements OutboxPort {
       const raw: unknown = await this.client
         .api(`${this.itemsPath}/${handle.itemId}/fields`)
         .header('If-Match', handle.eTag)
-        .patch({ DeliveryStatus: 'claimed', ClaimedBy: claim.token, ClaimedAt: claim.at.toISOString(), SendingAt: null });
+        .patch({
+          DeliveryStatus: 'claimed',
+          ClaimedBy: claim.token,
+          ClaimedAt: claim.at.toISOString(),
+          SendingAt: null,
+        });
       const eTag = stringField(raw, '@odata.etag') ?? handle.eTag;
       return {
         outcome: 'claimed',
-        record: { ...record, state: 'claimed', claimedBy: claim.token, claimedAt: claim.at.toISOString(), handle: { itemId: handle.itemId, eTag } satisfies Handle },
+        record: {
+          ...record,
+          state: 'claimed',
+          claimedBy: claim.token,
+          claimedAt: claim.at.toISOString(),
+          handle: { itemId: handle.itemId, eTag } satisfies Handle,
+        },
       };
     } catch (error) {
       if (isEtagConflict(error)) return { outcome: 'already' };
@@ -150,7 +181,10 @@ export class GraphOutbox implements OutboxPort {
     const handle = handleOf(record);
     try {
       // If-Match: a claim that went stale and was taken over by another sweep is not ours to send.
-      const raw: unknown = await this.client.api(`${this.itemsPath}/${handle.itemId}/fields`).header('If-Match', handle.eTag).patch({ SendingAt: at.toISOString() });
+      const raw: unknown = await this.client
+        .api(`${this.itemsPath}/${handle.itemId}/fields`)
+        .header('If-Match', handle.eTag)
+        .patch({ SendingAt: at.toISOString() });
       const eTag = stringField(raw, '@odata.etag') ?? handle.eTag;
       return { ...record, state: 'sending', handle: { itemId: handle.itemId, eTag } satisfies Handle };
     } catch (error) {
@@ -160,25 +194,48 @@ export class GraphOutbox implements OutboxPort {
   }
 
   async markSent(record: OutboxRecord, at: Date): Promise<void> {
-    await this.patch(record, { DeliveryStatus: 'sent', Attempts: record.attempts + 1, NextAttemptAt: null, LastError: `sent ${at.toISOString()}` });
+    await this.patch(record, {
+      DeliveryStatus: 'sent',
+      Attempts: record.attempts + 1,
+      NextAttemptAt: null,
+      LastError: `sent ${at.toISOString()}`,
+    });
   }
 
-  async markRetry(record: OutboxRecord, update: { attempts: number; nextAttemptAt: Date; error: string }): Promise<void> {
-    await this.patch(record, { DeliveryStatus: 'pending', Attempts: update.attempts, NextAttemptAt: update.nextAttemptAt.toISOString(), LastError: update.error, SendingAt: null });
+  async markRetry(
+    record: OutboxRecord,
+    update: { attempts: number; nextAttemptAt: Date; error: string },
+  ): Promise<void> {
+    await this.patch(record, {
+      DeliveryStatus: 'pending',
+      Attempts: update.attempts,
+      NextAttemptAt: update.nextAttemptAt.toISOString(),
+      LastError: update.error,
+      SendingAt: null,
+    });
   }
 
   async markFailed(record: OutboxRecord, update: { attempts: number; error: string }): Promise<void> {
-    await this.patch(record, { DeliveryStatus: 'failed', Attempts: update.attempts, NextAttemptAt: null, LastError: update.error });
+    await this.patch(record, {
+      DeliveryStatus: 'failed',
+      Attempts: update.attempts,
+      NextAttemptAt: null,
+      LastError: update.error,
+    });
   }
 
   async requeue(record: OutboxRecord, at: Date): Promise<'requeued' | 'already'> {
     const handle = handleOf(record);
     try {
       // If-Match: two people pressing Retry (or a retry racing a sweep) requeue it once.
-      await this.client
-        .api(`${this.itemsPath}/${handle.itemId}/fields`)
-        .header('If-Match', handle.eTag)
-        .patch({ DeliveryStatus: 'pending', Attempts: 0, NextAttemptAt: at.toISOString(), SendingAt: null, ClaimedBy: null, ClaimedAt: null });
+      await this.client.api(`${this.itemsPath}/${handle.itemId}/fields`).header('If-Match', handle.eTag).patch({
+        DeliveryStatus: 'pending',
+        Attempts: 0,
+        NextAttemptAt: at.toISOString(),
+        SendingAt: null,
+        ClaimedBy: null,
+        ClaimedAt: null,
+      });
       return 'requeued';
     } catch (error) {
       if (isEtagConflict(error)) return 'already';
@@ -205,7 +262,11 @@ export class GraphOutbox implements OutboxPort {
 
   async knownKeys(caseId: string): Promise<ReadonlySet<string>> {
     const keys = new Set<string>();
-    let page: unknown = await this.client.api(`${this.itemsPath}?expand=fields(select=NotificationKey)&$filter=${encodeURIComponent(`fields/CaseId eq ${odataString(caseId)}`)}&$top=${PAGE}`).get();
+    let page: unknown = await this.client
+      .api(
+        `${this.itemsPath}?expand=fields(select=NotificationKey)&$filter=${encodeURIComponent(`fields/CaseId eq ${odataString(caseId)}`)}&$top=${PAGE}`,
+      )
+      .get();
     for (;;) {
       for (const raw of arrayField(page, 'value')) {
         const key = stringField((raw as { fields?: unknown }).fields, 'NotificationKey');
@@ -222,11 +283,15 @@ export class GraphOutbox implements OutboxPort {
     await this.client.api(`${this.itemsPath}/${handleOf(record).itemId}/fields`).patch(fields);
   }
 
-  private async postBatch(requests: readonly { id: string; method: string; url: string; headers: Record<string, string>; body: unknown }[]): Promise<{ id: string; status: number; body: unknown }[]> {
+  private async postBatch(
+    requests: readonly { id: string; method: string; url: string; headers: Record<string, string>; body: unknown }[],
+  ): Promise<{ id: string; status: number; body: unknown }[]> {
     const raw: unknown = await this.client.api('/$batch').post({ requests });
     return arrayField(raw, 'responses').flatMap((r) => {
       const response = r as { id?: unknown; status?: unknown; body?: unknown };
-      return typeof response.id === 'string' && typeof response.status === 'number' ? [{ id: response.id, status: response.status, body: response.body }] : [];
+      return typeof response.id === 'string' && typeof response.status === 'number'
+        ? [{ id: response.id, status: response.status, body: response.body }]
+        : [];
     });
   }
 
@@ -234,7 +299,9 @@ export class GraphOutbox implements OutboxPort {
     const records: OutboxRecord[] = [];
     const problems: OutboxRowProblem[] = [];
     // Encoded by hand: the SDK's filter() leaves "%" and "#" (which keys may hold) as they are.
-    let page: unknown = await this.client.api(`${this.itemsPath}?$expand=fields&$filter=${encodeURIComponent(filter)}&$top=${PAGE}`).get();
+    let page: unknown = await this.client
+      .api(`${this.itemsPath}?$expand=fields&$filter=${encodeURIComponent(filter)}&$top=${PAGE}`)
+      .get();
     for (;;) {
       for (const raw of arrayField(page, 'value')) {
         const read = readRow(raw);
@@ -261,21 +328,30 @@ function batchError(response: { status: number; body: unknown }): { statusCode: 
 
 function handleOf(record: OutboxRecord): Handle {
   const handle = record.handle as Partial<Handle> | undefined;
-  if (typeof handle?.itemId !== 'string' || typeof handle.eTag !== 'string') throw new Error(`outbox record ${record.key} has no Graph handle`);
+  if (typeof handle?.itemId !== 'string' || typeof handle.eTag !== 'string')
+    throw new Error(`outbox record ${record.key} has no Graph handle`);
   return { itemId: handle.itemId, eTag: handle.eTag };
 }
 
 /** One row, its payload zod-parsed: a hand-edited row becomes a problem for that row alone. */
 export function readRow(raw: unknown): { readonly record: OutboxRecord } | { readonly problem: OutboxRowProblem } {
-  const item = (typeof raw === 'object' && raw !== null ? raw : {}) as { id?: unknown; eTag?: unknown; lastModifiedDateTime?: unknown; fields?: Record<string, unknown> };
+  const item = (typeof raw === 'object' && raw !== null ? raw : {}) as {
+    id?: unknown;
+    eTag?: unknown;
+    lastModifiedDateTime?: unknown;
+    fields?: Record<string, unknown>;
+  };
   const fields = item.fields ?? {};
   const itemId = typeof item.id === 'string' ? item.id : undefined;
   const eTag = typeof item.eTag === 'string' ? item.eTag : stringField(fields, '@odata.etag');
   const stored = stringField(fields, 'DeliveryStatus');
-  const storedState = (STORED_STATES as readonly (string | undefined)[]).includes(stored) ? (stored as (typeof STORED_STATES)[number]) : undefined;
+  const storedState = (STORED_STATES as readonly (string | undefined)[]).includes(stored)
+    ? (stored as (typeof STORED_STATES)[number])
+    : undefined;
   const sendingAt = stringField(fields, 'SendingAt');
   const state: OutboxState | undefined = storedState === 'claimed' && sendingAt !== undefined ? 'sending' : storedState;
-  const updatedAt = typeof item.lastModifiedDateTime === 'string' ? item.lastModifiedDateTime : stringField(fields, 'Modified');
+  const updatedAt =
+    typeof item.lastModifiedDateTime === 'string' ? item.lastModifiedDateTime : stringField(fields, 'Modified');
   const attempts = typeof fields.Attempts === 'number' && Number.isFinite(fields.Attempts) ? fields.Attempts : 0;
   const problemOf = (problem: string): { problem: OutboxRowProblem } => ({
     problem: {
@@ -291,13 +367,15 @@ export function readRow(raw: unknown): { readonly record: OutboxRecord } | { rea
     },
   });
   if (itemId === undefined || eTag === undefined) return problemOf('the row has no id or eTag');
-  if (state === undefined) return problemOf(`DeliveryStatus "${stored ?? ''}" is not one of ${STORED_STATES.join(', ')}`);
+  if (state === undefined)
+    return problemOf(`DeliveryStatus "${stored ?? ''}" is not one of ${STORED_STATES.join(', ')}`);
   const payload = stringField(fields, 'Payload');
   if (payload === undefined) return problemOf('the Payload column is empty');
   const parsed = parseNotificationPayload(payload);
   if ('problem' in parsed) return problemOf(parsed.problem);
   const key = stringField(fields, 'NotificationKey');
-  if (key !== storedKey(parsed.notification.key)) return problemOf('the NotificationKey column does not match the payload');
+  if (key !== storedKey(parsed.notification.key))
+    return problemOf('the NotificationKey column does not match the payload');
   return {
     record: {
       key: parsed.notification.key,

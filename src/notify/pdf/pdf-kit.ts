@@ -35,8 +35,18 @@ export function pdfText(value: string | undefined, max = 20_000): string {
   return out.replace(/\r\n?/g, '\n');
 }
 
-export function createDoc(options: { readonly title: string; readonly compress: boolean; readonly runningHeader?: string }): { doc: Doc; done: Promise<Uint8Array> } {
-  const doc = new PDFDocument({ size: 'A4', margin: MARGIN, compress: options.compress, bufferPages: true, info: { Title: pdfText(options.title, 200), Creator: 'Trellis' } });
+export function createDoc(options: {
+  readonly title: string;
+  readonly compress: boolean;
+  readonly runningHeader?: string;
+}): { doc: Doc; done: Promise<Uint8Array> } {
+  const doc = new PDFDocument({
+    size: 'A4',
+    margin: MARGIN,
+    compress: options.compress,
+    bufferPages: true,
+    info: { Title: pdfText(options.title, 200), Creator: 'Trellis' },
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Uint8Array>((resolve, reject) => {
@@ -49,7 +59,11 @@ export function createDoc(options: { readonly title: string; readonly compress: 
     const header = pdfText(options.runningHeader, 200);
     const draw = (): void => {
       const { x, y } = { x: doc.x, y: doc.y };
-      doc.font('Helvetica-Bold').fontSize(8).fillColor('#000000').text(header, MARGIN, 20, { width: doc.page.width - 2 * MARGIN, align: 'center', lineBreak: false });
+      doc
+        .font('Helvetica-Bold')
+        .fontSize(8)
+        .fillColor('#000000')
+        .text(header, MARGIN, 20, { width: doc.page.width - 2 * MARGIN, align: 'center', lineBreak: false });
       doc.x = x;
       doc.y = y;
     };
@@ -66,7 +80,15 @@ export function finish(doc: Doc, footer: string): void {
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc.font('Helvetica').fontSize(7).fillColor('#555555').text(`${pdfText(footer, 200)}  ·  Page ${i + 1} of ${range.count}`, MARGIN, doc.page.height - 28, { width: doc.page.width - 2 * MARGIN, align: 'center', lineBreak: false });
+    doc
+      .font('Helvetica')
+      .fontSize(7)
+      .fillColor('#555555')
+      .text(`${pdfText(footer, 200)}  ·  Page ${i + 1} of ${range.count}`, MARGIN, doc.page.height - 28, {
+        width: doc.page.width - 2 * MARGIN,
+        align: 'center',
+        lineBreak: false,
+      });
     doc.page.margins.bottom = bottom;
   }
   doc.end();
@@ -76,19 +98,36 @@ const contentWidth = (doc: Doc): number => doc.page.width - doc.page.margins.lef
 const bottomOf = (doc: Doc): number => doc.page.height - doc.page.margins.bottom - 14;
 
 export function title(doc: Doc, text: string, subtitle?: string): void {
-  doc.font('Helvetica-Bold').fontSize(15).fillColor('#000000').text(pdfText(text, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+  doc
+    .font('Helvetica-Bold')
+    .fontSize(15)
+    .fillColor('#000000')
+    .text(pdfText(text, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
   if (subtitle !== undefined) doc.font('Helvetica').fontSize(10).text(pdfText(subtitle, 300));
   doc.moveDown(0.6);
 }
 
 export function heading(doc: Doc, text: string): void {
   ensureSpace(doc, 40);
-  doc.moveDown(0.4).font('Helvetica-Bold').fontSize(11).fillColor('#000000').text(pdfText(text, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+  doc
+    .moveDown(0.4)
+    .font('Helvetica-Bold')
+    .fontSize(11)
+    .fillColor('#000000')
+    .text(pdfText(text, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
   doc.moveDown(0.2);
 }
 
-export function paragraph(doc: Doc, text: string, options: { readonly bold?: boolean; readonly size?: number } = {}): void {
-  doc.font(options.bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(options.size ?? BODY).fillColor('#000000').text(pdfText(text), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+export function paragraph(
+  doc: Doc,
+  text: string,
+  options: { readonly bold?: boolean; readonly size?: number } = {},
+): void {
+  doc
+    .font(options.bold ? 'Helvetica-Bold' : 'Helvetica')
+    .fontSize(options.size ?? BODY)
+    .fillColor('#000000')
+    .text(pdfText(text), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
   doc.moveDown(0.3);
 }
 
@@ -104,7 +143,15 @@ export interface Column {
 
 /** A two-column table of labels (shaded) and values: the providers' "Trainee details" boxes. */
 export function detailsTable(doc: Doc, rows: readonly (readonly [string, string])[], labelWeight = 0.3): void {
-  grid(doc, [{ header: '', weight: labelWeight }, { header: '', weight: 1 - labelWeight }], rows, { headerRow: false, shadeFirstColumn: true });
+  grid(
+    doc,
+    [
+      { header: '', weight: labelWeight },
+      { header: '', weight: 1 - labelWeight },
+    ],
+    rows,
+    { headerRow: false, shadeFirstColumn: true },
+  );
 }
 
 /**
@@ -127,7 +174,12 @@ export function grid(
 
   const heightOf = (cells: readonly string[], bold: boolean): number => {
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(BODY);
-    return Math.max(14, ...cells.map((text, i) => doc.heightOfString(text === '' ? ' ' : text, { width: (widths[i] ?? 20) - 2 * PAD }) + 2 * PAD));
+    return Math.max(
+      14,
+      ...cells.map(
+        (text, i) => doc.heightOfString(text === '' ? ' ' : text, { width: (widths[i] ?? 20) - 2 * PAD }) + 2 * PAD,
+      ),
+    );
   };
 
   const drawRow = (cells: readonly string[], kind: 'header' | 'body'): void => {
@@ -139,7 +191,11 @@ export function grid(
       const shaded = kind === 'header' || (i === 0 && options.shadeFirstColumn === true);
       if (shaded) doc.rect(x, y, w, height).fillColor(HEADER_FILL).fill();
       doc.rect(x, y, w, height).lineWidth(0.6).strokeColor(BORDER).stroke();
-      doc.font(kind === 'header' || shaded ? 'Helvetica-Bold' : 'Helvetica').fontSize(BODY).fillColor('#000000').text(text, x + PAD, y + PAD, { width: w - 2 * PAD });
+      doc
+        .font(kind === 'header' || shaded ? 'Helvetica-Bold' : 'Helvetica')
+        .fontSize(BODY)
+        .fillColor('#000000')
+        .text(text, x + PAD, y + PAD, { width: w - 2 * PAD });
       x += w;
     });
     doc.x = left;
@@ -170,11 +226,14 @@ export function grid(
 /** A row taller than `maxHeight` becomes several, each cell's text cut at word boundaries. */
 function splitRow(doc: Doc, cells: readonly string[], widths: readonly number[], maxHeight: number): string[][] {
   doc.font('Helvetica').fontSize(BODY);
-  const fits = (text: string, i: number): boolean => doc.heightOfString(text === '' ? ' ' : text, { width: (widths[i] ?? 20) - 2 * PAD }) + 2 * PAD <= maxHeight;
+  const fits = (text: string, i: number): boolean =>
+    doc.heightOfString(text === '' ? ' ' : text, { width: (widths[i] ?? 20) - 2 * PAD }) + 2 * PAD <= maxHeight;
   if (cells.every((text, i) => fits(text, i))) return [[...cells]];
   const chunks = cells.map((text, i) => chunkText(text, (t) => fits(t, i)));
   const count = Math.max(...chunks.map((c) => c.length));
-  return Array.from({ length: count }, (_, row) => chunks.map((c, i) => c[row] ?? (i === 0 && row > 0 ? '(continued)' : '')));
+  return Array.from({ length: count }, (_, row) =>
+    chunks.map((c, i) => c[row] ?? (i === 0 && row > 0 ? '(continued)' : '')),
+  );
 }
 
 function chunkText(text: string, fits: (t: string) => boolean): string[] {

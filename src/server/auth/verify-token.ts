@@ -60,16 +60,23 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     } catch (error) {
       throw new TokenError(describeJoseError(error));
     }
-    if (stringClaim(payload, 'tid')?.toLowerCase() !== tenantId) throw new TokenError('the token is from another tenant');
+    if (stringClaim(payload, 'tid')?.toLowerCase() !== tenantId)
+      throw new TokenError('the token is from another tenant');
     const upn = stringClaim(payload, 'preferred_username') ?? stringClaim(payload, 'upn');
     if (upn === undefined) throw new TokenError('the token names nobody (no preferred_username or upn)');
-    const rawRoles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : [];
+    const rawRoles = Array.isArray(payload.roles)
+      ? payload.roles.filter((r): r is string => typeof r === 'string')
+      : [];
     const appRoles = [...new Set(rawRoles.map((r) => APP_ROLE_CLAIMS[r]).filter((r): r is AppRole => r !== undefined))];
     let programmes: CourseTeamProgrammes;
     if (options.programmes.from === 'config') programmes = options.programmes.value;
     else {
       const claim = payload.programmes;
-      programmes = Array.isArray(claim) ? claim.filter((p): p is string => typeof p === 'string') : claim === '*' ? 'all' : [];
+      programmes = Array.isArray(claim)
+        ? claim.filter((p): p is string => typeof p === 'string')
+        : claim === '*'
+          ? 'all'
+          : [];
     }
     return {
       actor: { id: upn.trim().toLowerCase(), name: stringClaim(payload, 'name') ?? upn, appRoles },

@@ -56,7 +56,12 @@ export function domainStatus(code: DomainErrorCode): number {
 export function problemFromDomainError(error: DomainError): HttpProblem {
   const { status, title } = DOMAIN_STATUS[error.code];
   if (status >= 500) {
-    return new HttpProblem(500, 'internal_error', 'Something went wrong', 'Trellis could not run this procedure. Tell your Trellis administrator; nothing was saved.');
+    return new HttpProblem(
+      500,
+      'internal_error',
+      'Something went wrong',
+      'Trellis could not run this procedure. Tell your Trellis administrator; nothing was saved.',
+    );
   }
   return new HttpProblem(status, error.code, title, error.userMessage);
 }

@@ -43,7 +43,11 @@ export function html(strings: TemplateStringsArray, ...values: readonly HtmlValu
 }
 
 /** A full page with the app's stylesheet; scripts are separate files so the CSP needs no inline script. */
-export function page(options: { readonly title: string; readonly body: SafeHtml; readonly scripts?: readonly string[] }): string {
+export function page(options: {
+  readonly title: string;
+  readonly body: SafeHtml;
+  readonly scripts?: readonly string[];
+}): string {
   return html`<!doctype html>
 <html lang="en-GB">
 <head>

@@ -72,12 +72,27 @@ export const notFound = (detail = 'There is nothing at this address.'): HttpProb
   new HttpProblem(404, 'not_found', 'Not found', detail);
 
 export const caseNotFound = (caseId: string): HttpProblem =>
-  new HttpProblem(404, 'not_found', 'Case not found', `There is no case "${caseId}" that you can see. Check the link, or ask the course team for access.`);
+  new HttpProblem(
+    404,
+    'not_found',
+    'Case not found',
+    `There is no case "${caseId}" that you can see. Check the link, or ask the course team for access.`,
+  );
 
 export const forbidden = (detail: string): HttpProblem => new HttpProblem(403, 'forbidden', 'Not allowed', detail);
 
 export const unauthenticated = (detail: string): HttpProblem =>
-  new HttpProblem(401, 'unauthenticated', 'Sign-in needed', detail, {}, { 'WWW-Authenticate': 'Bearer error="invalid_token"' });
+  new HttpProblem(
+    401,
+    'unauthenticated',
+    'Sign-in needed',
+    detail,
+    {},
+    { 'WWW-Authenticate': 'Bearer error="invalid_token"' },
+  );
 
-export const invalidRequest = (detail: string, errors: readonly { readonly path: string; readonly message: string }[] = []): HttpProblem =>
+export const invalidRequest = (
+  detail: string,
+  errors: readonly { readonly path: string; readonly message: string }[] = [],
+): HttpProblem =>
   new HttpProblem(400, 'invalid_request', 'The request is not valid', detail, errors.length > 0 ? { errors } : {});

@@ -40,7 +40,11 @@ export function casesRouter(deps: UseCaseDeps): Router {
 
   router.post('/', async (req, res) => {
     const { stored, procedure } = await openCase(deps, callerOf(res), bodyOf(req));
-    res.status(201).location(`/api/cases/${encodeURIComponent(stored.state.id)}`).set('ETag', etagOf(stored.state)).json(caseView(stored, procedure, deps.clock(), 'full'));
+    res
+      .status(201)
+      .location(`/api/cases/${encodeURIComponent(stored.state.id)}`)
+      .set('ETag', etagOf(stored.state))
+      .json(caseView(stored, procedure, deps.clock(), 'full'));
   });
 
   router.get('/:caseId', async (req, res) => {
@@ -55,12 +59,20 @@ export function casesRouter(deps: UseCaseDeps): Router {
 
   router.get('/:caseId/events', async (req, res) => {
     const { stored, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
-    res.set('ETag', etagOf(stored.state)).json({ caseId: stored.state.id, version: stored.state.version, view: access, events: eventsFor(stored.events, access) });
+    res.set('ETag', etagOf(stored.state)).json({
+      caseId: stored.state.id,
+      version: stored.state.version,
+      view: access,
+      events: eventsFor(stored.events, access),
+    });
   });
 
   router.get('/:caseId/form', async (req, res) => {
     const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
-    res.set('ETag', etagOf(stored.state)).type('html').send(formHtml(procedure, stored.state, access));
+    res
+      .set('ETag', etagOf(stored.state))
+      .type('html')
+      .send(formHtml(procedure, stored.state, access));
   });
 
   for (const route of CASE_COMMAND_ROUTES) {
@@ -73,13 +85,24 @@ export function casesRouter(deps: UseCaseDeps): Router {
         if (!isPlainObject(body)) throw invalidRequest('The body must be a JSON object.');
         const fromPath: Record<string, string> = {};
         for (const name of route.pathParams) {
-          if (name in body) throw invalidRequest(`"${name}" comes from the address; leave it out of the body.`, [{ path: name, message: 'comes from the address' }]);
+          if (name in body)
+            throw invalidRequest(`"${name}" comes from the address; leave it out of the body.`, [
+              { path: name, message: 'comes from the address' },
+            ]);
           fromPath[name] = String(req.params[name] ?? '');
         }
         input = { ...body, ...fromPath };
       }
-      const result = await runCaseCommand(deps, { caller: callerOf(res), caseId, expectedVersion, command: route.command, input });
-      res.set('ETag', etagOf(result.stored.state)).json(caseView(result.stored, result.procedure, deps.clock(), result.access));
+      const result = await runCaseCommand(deps, {
+        caller: callerOf(res),
+        caseId,
+        expectedVersion,
+        command: route.command,
+        input,
+      });
+      res
+        .set('ETag', etagOf(result.stored.state))
+        .json(caseView(result.stored, result.procedure, deps.clock(), result.access));
     });
   }
 

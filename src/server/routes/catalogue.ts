@@ -27,15 +27,19 @@ export function catalogueRouter(procedures: readonly Procedure[]): Router {
   });
   router.get('/procedures/:id', (req, res) => {
     const procedure = procedures.find((p) => p.id === req.params.id);
-    if (!procedure) throw notFound(`There is no procedure "${req.params.id.slice(0, 80)}". GET /api/procedures lists them.`);
+    if (!procedure)
+      throw notFound(`There is no procedure "${req.params.id.slice(0, 80)}". GET /api/procedures lists them.`);
     res.json(procedure);
   });
   router.get('/frameworks', (_req, res) => {
-    res.json({ items: frameworksOf(procedures).map((f) => ({ id: f.id, name: f.name, configurable: f.configurable })) });
+    res.json({
+      items: frameworksOf(procedures).map((f) => ({ id: f.id, name: f.name, configurable: f.configurable })),
+    });
   });
   router.get('/frameworks/:id', (req, res) => {
     const framework = frameworksOf(procedures).find((f) => f.id === req.params.id);
-    if (!framework) throw notFound(`There is no framework "${req.params.id.slice(0, 80)}". GET /api/frameworks lists them.`);
+    if (!framework)
+      throw notFound(`There is no framework "${req.params.id.slice(0, 80)}". GET /api/frameworks lists them.`);
     res.json(framework);
   });
   return router;

@@ -19,7 +19,9 @@ import { DEFAULT_RECOVERY_LOOKBACK_MS, runReviewSweep } from '../use-cases/notif
 
 export const JOB_KEY_HEADER = 'x-trellis-job-key';
 
-export function jobsRouter(deps: UseCaseDeps & { readonly runtime: NotifyRuntime; readonly verifyToken: TokenVerifier }): Router {
+export function jobsRouter(
+  deps: UseCaseDeps & { readonly runtime: NotifyRuntime; readonly verifyToken: TokenVerifier },
+): Router {
   const router = Router();
   const jobKey = deps.runtime.settings.jobKey;
   const bearer = authenticate(deps.verifyToken);
@@ -49,7 +51,10 @@ export function jobsRouter(deps: UseCaseDeps & { readonly runtime: NotifyRuntime
   };
 
   router.post('/review-sweep', authorise, async (_req, res) => {
-    const result = await runReviewSweep(deps, { dueReviews: true, recentSince: new Date(deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS) });
+    const result = await runReviewSweep(deps, {
+      dueReviews: true,
+      recentSince: new Date(deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS),
+    });
     res.set('ETag', weakTag(result)).json(result);
   });
 

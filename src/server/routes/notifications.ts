@@ -6,7 +6,13 @@ import { forbidden, HttpProblem, notFound } from '../http/problem.js';
 import type { UseCaseDeps } from '../use-cases/deps.js';
 import { loadVisibleCase } from '../use-cases/load-case.js';
 import type { BackgroundNotifier } from '../use-cases/notify-after-command.js';
-import { listFailedNotifications, NotCourseTeamError, NotificationNotFailedError, NotificationNotFoundError, retryNotification } from '../use-cases/notify-failed.js';
+import {
+  listFailedNotifications,
+  NotCourseTeamError,
+  NotificationNotFailedError,
+  NotificationNotFoundError,
+  retryNotification,
+} from '../use-cases/notify-failed.js';
 import type { NotifyRuntime } from '../use-cases/notify-runtime.js';
 import { stateFor } from '../views/case-view.js';
 
@@ -18,12 +24,20 @@ import { stateFor } from '../views/case-view.js';
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
 const MAX_KEY = 2000;
 
-export function notificationsRouter(deps: UseCaseDeps & { readonly runtime: NotifyRuntime; readonly background: BackgroundNotifier }): Router {
+export function notificationsRouter(
+  deps: UseCaseDeps & { readonly runtime: NotifyRuntime; readonly background: BackgroundNotifier },
+): Router {
   const router = Router();
 
   router.get('/notifications', async (req, res) => {
     const state = typeof req.query.state === 'string' ? req.query.state : 'failed';
-    if (state !== 'failed') throw new HttpProblem(400, 'invalid_request', 'The request is not valid', 'Only failed notifications can be listed: use ?state=failed.');
+    if (state !== 'failed')
+      throw new HttpProblem(
+        400,
+        'invalid_request',
+        'The request is not valid',
+        'Only failed notifications can be listed: use ?state=failed.',
+      );
     try {
       res.json(await listFailedNotifications(deps, callerOf(res)));
     } catch (error) {
@@ -78,10 +92,19 @@ function keyOf(req: Request): string {
 }
 
 function asProblem(error: unknown): unknown {
-  if (error instanceof NotCourseTeamError) return forbidden(`${error.message} Ask your course leader if you need to see them.`);
-  if (error instanceof NotificationNotFoundError) return notFound('There is no notification with that key that you can see. Refresh the list: it may have been sent since.');
+  if (error instanceof NotCourseTeamError)
+    return forbidden(`${error.message} Ask your course leader if you need to see them.`);
+  if (error instanceof NotificationNotFoundError)
+    return notFound(
+      'There is no notification with that key that you can see. Refresh the list: it may have been sent since.',
+    );
   if (error instanceof NotificationNotFailedError) {
-    return new HttpProblem(409, 'conflict', 'Not a failed notification', `This notification is ${error.state}, so there is nothing to retry. Refresh the list to see where it is now.`);
+    return new HttpProblem(
+      409,
+      'conflict',
+      'Not a failed notification',
+      `This notification is ${error.state}, so there is nothing to retry. Refresh the list to see where it is now.`,
+    );
   }
   return error;
 }

@@ -7,7 +7,9 @@ import { reportCsv } from '../views/reports.js';
 export function reportsRouter(deps: UseCaseDeps): Router {
   const router = Router();
   router.get('/', async (req, res) => {
-    const wantsCsv = req.query.format === 'csv' || (req.query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
+    const wantsCsv =
+      req.query.format === 'csv' ||
+      (req.query.format === undefined && req.accepts(['application/json', 'text/csv']) === 'text/csv');
     const { report } = await getReport(deps, callerOf(res), wantsCsv ? { ...req.query, format: 'csv' } : req.query);
     if (wantsCsv) {
       res.type('text/csv; charset=utf-8').attachment(`trellis-report-${report.today}.csv`).send(reportCsv(report));

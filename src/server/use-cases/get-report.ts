@@ -26,7 +26,11 @@ export class ReportNotAllowedError extends Error {
 const READ_CONCURRENCY = 8;
 
 /** Cohort report over the cases the caller may see (course team and admin only). */
-export async function getReport(deps: UseCaseDeps, caller: Caller, rawQuery: unknown): Promise<{ report: Report; format: 'json' | 'csv' }> {
+export async function getReport(
+  deps: UseCaseDeps,
+  caller: Caller,
+  rawQuery: unknown,
+): Promise<{ report: Report; format: 'json' | 'csv' }> {
   const { format, ...q } = parseInput(reportQuerySchema, rawQuery);
   if (!mayReport(caller)) throw new ReportNotAllowedError('Reports are for the course team.');
   const summaries: CaseSummary[] = [];
@@ -41,7 +45,9 @@ export async function getReport(deps: UseCaseDeps, caller: Caller, rawQuery: unk
     summaries.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor !== undefined);
-  const inPeriod = summaries.filter((s) => (q.from === undefined || s.openedOn >= q.from) && (q.to === undefined || s.openedOn <= q.to));
+  const inPeriod = summaries.filter(
+    (s) => (q.from === undefined || s.openedOn >= q.from) && (q.to === undefined || s.openedOn <= q.to),
+  );
 
   let states: CaseState[] | undefined;
   if (inPeriod.length <= STANDARDS_CASE_CAP) {

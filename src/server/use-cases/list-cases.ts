@@ -56,7 +56,8 @@ function isOwnCursor(cursor: string | undefined): boolean {
 function offsetOf(cursor: string | undefined): number {
   if (cursor === undefined || cursor === '') return 0;
   const match = /^o(\d{1,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match?.[1]) throw new InputError([{ path: 'cursor', message: 'is not a cursor this server gave out; start again without it' }]);
+  if (!match?.[1])
+    throw new InputError([{ path: 'cursor', message: 'is not a cursor this server gave out; start again without it' }]);
   return Number(match[1]);
 }
 
@@ -80,27 +81,55 @@ export async function listCases(deps: UseCaseDeps, caller: Caller, rawQuery: unk
   const seesAll = isAdmin(caller) || (caller.actor.appRoles.includes('course_team') && caller.programmes === 'all');
   if (seesAll) {
     try {
-      const page = await deps.repository.list({ ...base, limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) });
-      return { items: page.items, nextCursor: page.nextCursor, total: page.total, problems: isAdmin(caller) ? page.problems : [] };
+      const page = await deps.repository.list({
+        ...base,
+        limit,
+        ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+      });
+      return {
+        items: page.items,
+        nextCursor: page.nextCursor,
+        total: page.total,
+        problems: isAdmin(caller) ? page.problems : [],
+      };
     } catch (error) {
       if (isGraphStoreError(error) && error.code === 'bad_request' && q.cursor !== undefined) {
-        throw new InputError([{ path: 'cursor', message: 'is not a cursor this server gave out; start again without it' }]);
+        throw new InputError([
+          { path: 'cursor', message: 'is not a cursor this server gave out; start again without it' },
+        ]);
       }
       throw error;
     }
   }
   // The usual course team: one programme, and (almost always) named on no case outside it. Then
   // the programme's pages come straight from the repository, without gathering every match first.
-  const single = caller.actor.appRoles.includes('course_team') && Array.isArray(caller.programmes) && caller.programmes.length === 1 ? (caller.programmes as readonly string[])[0] : undefined;
-  if (single !== undefined && q.mine !== 'true' && (base.programme === undefined || base.programme === single) && !isOwnCursor(q.cursor)) {
-    const elsewhere = (await everything(deps, { ...base, personId: caller.actor.id })).filter((s) => s.programme !== single);
+  const single =
+    caller.actor.appRoles.includes('course_team') && Array.isArray(caller.programmes) && caller.programmes.length === 1
+      ? (caller.programmes as readonly string[])[0]
+      : undefined;
+  if (
+    single !== undefined &&
+    q.mine !== 'true' &&
+    (base.programme === undefined || base.programme === single) &&
+    !isOwnCursor(q.cursor)
+  ) {
+    const elsewhere = (await everything(deps, { ...base, personId: caller.actor.id })).filter(
+      (s) => s.programme !== single,
+    );
     if (elsewhere.length === 0) {
       try {
-        const page = await deps.repository.list({ ...base, programme: single, limit, ...(q.cursor === undefined ? {} : { cursor: q.cursor }) });
+        const page = await deps.repository.list({
+          ...base,
+          programme: single,
+          limit,
+          ...(q.cursor === undefined ? {} : { cursor: q.cursor }),
+        });
         return { items: page.items, nextCursor: page.nextCursor, total: page.total, problems: [] };
       } catch (error) {
         if (isGraphStoreError(error) && error.code === 'bad_request' && q.cursor !== undefined) {
-          throw new InputError([{ path: 'cursor', message: 'is not a cursor this server gave out; start again without it' }]);
+          throw new InputError([
+            { path: 'cursor', message: 'is not a cursor this server gave out; start again without it' },
+          ]);
         }
         throw error;
       }

@@ -17,7 +17,11 @@ export async function loadVisibleCase(deps: UseCaseDeps, caller: Caller, caseId:
   const stored = await deps.repository.find(caseId);
   if (!stored) throw new CaseNotFoundError(caseId);
   const { state } = stored;
-  const access = accessTo(caller, { programme: state.placement.programme, people: state.people }, traineeRolesOf(deps.procedures, state.procedureId));
+  const access = accessTo(
+    caller,
+    { programme: state.placement.programme, people: state.people },
+    traineeRolesOf(deps.procedures, state.procedureId),
+  );
   if (access === 'none') throw new CaseNotFoundError(caseId);
   return { stored, procedure: getProcedureIn(deps.procedures, state.procedureId), access };
 }

@@ -33,24 +33,37 @@ export interface BackgroundNotifier {
   idle(): Promise<void>;
 }
 
-export function createCommandNotifier(deps: { readonly runtime: NotifyRuntime; readonly clock: () => Date; readonly logger: Logger }): BackgroundNotifier {
+export function createCommandNotifier(deps: {
+  readonly runtime: NotifyRuntime;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+}): BackgroundNotifier {
   const inFlight = new Set<Promise<void>>();
   const notify: CommandNotifier = (change) => {
     const caseId = change.after.id;
     let work: Promise<void>;
     try {
-      const notifications = planNotifications({ ...change, config: notifyConfigFor(deps.runtime.settings, change.procedure) });
+      const notifications = planNotifications({
+        ...change,
+        config: notifyConfigFor(deps.runtime.settings, change.procedure),
+      });
       if (notifications.length === 0) return;
       work = deliverNotifications(notifications, sweepDepsOf(deps.runtime, deps.clock)).then(
         (report) => {
           deps.logger.info('notifications delivered', { caseId, ...report });
         },
         (error: unknown) => {
-          deps.logger.error('notification delivery stopped; the sweep will finish it', { caseId, error: error instanceof Error ? error.message : String(error) });
+          deps.logger.error('notification delivery stopped; the sweep will finish it', {
+            caseId,
+            error: error instanceof Error ? error.message : String(error),
+          });
         },
       );
     } catch (error) {
-      deps.logger.error('notification planning failed; the sweep will retry it', { caseId, error: error instanceof Error ? error.message : String(error) });
+      deps.logger.error('notification planning failed; the sweep will retry it', {
+        caseId,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return;
     }
     inFlight.add(work);

@@ -38,7 +38,9 @@ export function localNotifySettings(procedures: readonly Procedure[]): NotifySet
   return {
     ...DEFAULT_NOTIFY_SETTINGS,
     mailFrom: 'trellis@trellis.example',
-    courseMailboxes: Object.fromEntries(procedures.map((p) => [p.provider.id, `course.team@${p.provider.id.replace(/_/g, '-')}.example`])),
+    courseMailboxes: Object.fromEntries(
+      procedures.map((p) => [p.provider.id, `course.team@${p.provider.id.replace(/_/g, '-')}.example`]),
+    ),
   };
 }
 
@@ -50,15 +52,21 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function notifySettingsFromEnv(env: Env, problems: string[]): NotifySettings {
   const value = (name: string): string => (env[name] ?? '').trim();
   const mailFrom = value('TRELLIS_MAIL_FROM');
-  if (mailFrom !== '' && !EMAIL.test(mailFrom)) problems.push(`TRELLIS_MAIL_FROM must be an email address, got "${mailFrom}"`);
+  if (mailFrom !== '' && !EMAIL.test(mailFrom))
+    problems.push(`TRELLIS_MAIL_FROM must be an email address, got "${mailFrom}"`);
   const courseMailboxes: Record<string, string> = {};
-  for (const part of value('TRELLIS_COURSE_MAILBOXES').split(';').map((p) => p.trim()).filter((p) => p !== '')) {
+  for (const part of value('TRELLIS_COURSE_MAILBOXES')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
     const [provider = '', address = ''] = part.split('=').map((p) => p.trim());
-    if (provider === '' || !EMAIL.test(address)) problems.push(`TRELLIS_COURSE_MAILBOXES entries look like "providerId=address", got "${part}"`);
+    if (provider === '' || !EMAIL.test(address))
+      problems.push(`TRELLIS_COURSE_MAILBOXES entries look like "providerId=address", got "${part}"`);
     else courseMailboxes[provider] = address;
   }
   const fallback = value('TRELLIS_COURSE_MAILBOX');
-  if (fallback !== '' && !EMAIL.test(fallback)) problems.push(`TRELLIS_COURSE_MAILBOX must be an email address, got "${fallback}"`);
+  if (fallback !== '' && !EMAIL.test(fallback))
+    problems.push(`TRELLIS_COURSE_MAILBOX must be an email address, got "${fallback}"`);
   const at = value('TRELLIS_SWEEP_AT') || '07:30';
   const match = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(at);
   if (!match) problems.push(`TRELLIS_SWEEP_AT must be a 24-hour time like 07:30, got "${at}"`);
@@ -73,7 +81,8 @@ export function notifySettingsFromEnv(env: Env, problems: string[]): NotifySetti
     return n;
   };
   const jobKey = value('TRELLIS_JOB_KEY');
-  if (jobKey !== '' && jobKey.length < 32) problems.push('TRELLIS_JOB_KEY must be at least 32 characters (a random secret)');
+  if (jobKey !== '' && jobKey.length < 32)
+    problems.push('TRELLIS_JOB_KEY must be at least 32 characters (a random secret)');
   return {
     mailFrom: mailFrom === '' ? undefined : mailFrom,
     courseMailboxes,
@@ -91,6 +100,10 @@ export function notifySettingsFromEnv(env: Env, problems: string[]): NotifySetti
  * the course team's failed list, so a missing setting is never silent.
  */
 export function notifyConfigFor(settings: NotifySettings, procedure: Procedure): NotifyConfig {
-  const courseMailbox = settings.courseMailboxes[procedure.provider.id] ?? settings.defaultCourseMailbox ?? settings.mailFrom ?? `course.team@${procedure.provider.id.replace(/_/g, '-')}.invalid`;
+  const courseMailbox =
+    settings.courseMailboxes[procedure.provider.id] ??
+    settings.defaultCourseMailbox ??
+    settings.mailFrom ??
+    `course.team@${procedure.provider.id.replace(/_/g, '-')}.invalid`;
   return { courseMailbox };
 }

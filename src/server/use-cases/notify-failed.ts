@@ -48,10 +48,16 @@ export class NotificationNotFailedError extends Error {
 
 type Deps = UseCaseDeps & { readonly runtime: NotifyRuntime };
 
-export async function listFailedNotifications(deps: Deps, caller: Caller): Promise<{ items: FailedNotificationItem[] }> {
+export async function listFailedNotifications(
+  deps: Deps,
+  caller: Caller,
+): Promise<{ items: FailedNotificationItem[] }> {
   if (!mayReport(caller)) throw new NotCourseTeamError('Failed notifications are for the course team.');
   const { records, problems } = await deps.runtime.outbox.listFailed();
-  const visible = await visibleCases(deps, caller, [...records.map((r) => r.notification.caseId), ...problems.map((p) => p.caseId)]);
+  const visible = await visibleCases(deps, caller, [
+    ...records.map((r) => r.notification.caseId),
+    ...problems.map((p) => p.caseId),
+  ]);
   const items: FailedNotificationItem[] = [];
   for (const r of records) {
     const reference = visible.get(r.notification.caseId);
@@ -72,7 +78,18 @@ export async function listFailedNotifications(deps: Deps, caller: Caller): Promi
   for (const p of problems) {
     const reference = visible.get(p.caseId);
     if (reference === undefined) continue;
-    items.push({ key: p.key, caseId: p.caseId, reference, kind: p.kind, channel: p.channel, recipient: p.recipient, attempts: p.attempts, lastError: `This row cannot be read: ${p.problem}`, updatedAt: p.updatedAt, retryable: false });
+    items.push({
+      key: p.key,
+      caseId: p.caseId,
+      reference,
+      kind: p.kind,
+      channel: p.channel,
+      recipient: p.recipient,
+      attempts: p.attempts,
+      lastError: `This row cannot be read: ${p.problem}`,
+      updatedAt: p.updatedAt,
+      retryable: false,
+    });
   }
   items.sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '') || a.key.localeCompare(b.key));
   return { items };
@@ -82,7 +99,12 @@ export async function listFailedNotifications(deps: Deps, caller: Caller): Promi
  * Back to pending, then delivered at once in the background (the next sweep picks it up if
  * this instance stops first). Two people pressing Retry requeue it once (If-Match).
  */
-export async function retryNotification(deps: Deps, caller: Caller, key: string, background: (work: Promise<SweepReport>) => void): Promise<{ key: string; state: 'pending' }> {
+export async function retryNotification(
+  deps: Deps,
+  caller: Caller,
+  key: string,
+  background: (work: Promise<SweepReport>) => void,
+): Promise<{ key: string; state: 'pending' }> {
   if (!mayReport(caller)) throw new NotCourseTeamError('Retrying notifications is for the course team.');
   const record = await deps.runtime.outbox.findByKey(key);
   if (!record) throw new NotificationNotFoundError(key);
@@ -90,7 +112,8 @@ export async function retryNotification(deps: Deps, caller: Caller, key: string,
   if (!visible.has(record.notification.caseId)) throw new NotificationNotFoundError(key);
   if (record.state !== 'failed') throw new NotificationNotFailedError(key, record.state);
   const at = deps.clock();
-  if ((await deps.runtime.outbox.requeue(record, at)) === 'already') throw new NotificationNotFailedError(key, 'already being retried');
+  if ((await deps.runtime.outbox.requeue(record, at)) === 'already')
+    throw new NotificationNotFailedError(key, 'already being retried');
   background(deliverNow(deps, key));
   return { key, state: 'pending' };
 }
@@ -103,9 +126,13 @@ async function deliverNow(deps: Deps, key: string): Promise<SweepReport> {
 /** Case id → reference, for the cases among `caseIds` the caller's course team covers. */
 async function visibleCases(deps: Deps, caller: Caller, caseIds: readonly string[]): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  await mapLimit([...new Set(caseIds)].filter((id) => id !== ''), 8, async (caseId) => {
-    const stored = await deps.repository.find(caseId).catch(() => undefined);
-    if (stored && isCourseTeamFor(caller, stored.state.placement.programme)) out.set(caseId, stored.state.reference);
-  });
+  await mapLimit(
+    [...new Set(caseIds)].filter((id) => id !== ''),
+    8,
+    async (caseId) => {
+      const stored = await deps.repository.find(caseId).catch(() => undefined);
+      if (stored && isCourseTeamFor(caller, stored.state.placement.programme)) out.set(caseId, stored.state.reference);
+    },
+  );
   return out;
 }

@@ -46,7 +46,10 @@ export interface ReviewSweepResult extends SweepReport {
   readonly caseProblems: readonly { readonly caseId: string; readonly message: string }[];
 }
 
-export async function runReviewSweep(deps: UseCaseDeps & { readonly runtime: NotifyRuntime }, options: ReviewSweepOptions): Promise<ReviewSweepResult> {
+export async function runReviewSweep(
+  deps: UseCaseDeps & { readonly runtime: NotifyRuntime },
+  options: ReviewSweepOptions,
+): Promise<ReviewSweepResult> {
   const now = deps.clock();
   const today = londonDateOf(now);
   const { settings } = deps.runtime;
@@ -54,8 +57,13 @@ export async function runReviewSweep(deps: UseCaseDeps & { readonly runtime: Not
   const caseProblems: { caseId: string; message: string }[] = [];
   const all = await allSummaries(deps, caseProblems);
 
-  const horizon = latest(deps.procedures.map((p) => addWorkingDays(calendarFor(p), today, settings.leadWorkingDays)), today);
-  const due = options.dueReviews ? all.filter((s) => s.status !== 'closed' && s.nextReviewDate !== undefined && s.nextReviewDate <= horizon) : [];
+  const horizon = latest(
+    deps.procedures.map((p) => addWorkingDays(calendarFor(p), today, settings.leadWorkingDays)),
+    today,
+  );
+  const due = options.dueReviews
+    ? all.filter((s) => s.status !== 'closed' && s.nextReviewDate !== undefined && s.nextReviewDate <= horizon)
+    : [];
   const since = options.recentSince.getTime();
   const recent = all.filter((s) => Date.parse(s.updatedAt) >= since);
 
@@ -91,7 +99,12 @@ export async function runReviewSweep(deps: UseCaseDeps & { readonly runtime: Not
     const stored = cases.get(summary.id);
     const procedure = procedures.get(summary.procedureId);
     if (!stored || !procedure) return [];
-    const owed = replanTrail({ procedure, events: stored.events, config: notifyConfigFor(settings, procedure), since: options.recentSince.toISOString() });
+    const owed = replanTrail({
+      procedure,
+      events: stored.events,
+      config: notifyConfigFor(settings, procedure),
+      since: options.recentSince.toISOString(),
+    });
     if (owed.length === 0) return [];
     const known = await deps.runtime.outbox.knownKeys(summary.id);
     return owed.filter((n) => !known.has(storedKey(n.key)));
@@ -107,7 +120,10 @@ export async function runReviewSweep(deps: UseCaseDeps & { readonly runtime: Not
 }
 
 /** Every case row's summary, through the repository's delta-synced list (no trail reads). */
-async function allSummaries(deps: UseCaseDeps, problems: { caseId: string; message: string }[]): Promise<StoredSummary[]> {
+async function allSummaries(
+  deps: UseCaseDeps,
+  problems: { caseId: string; message: string }[],
+): Promise<StoredSummary[]> {
   const out: StoredSummary[] = [];
   let cursor: string | undefined;
   do {

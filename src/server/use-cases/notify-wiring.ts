@@ -62,13 +62,31 @@ export function createNotifications(options: NotificationsOptions): Notification
   const senders: Senders = {
     ...(mailFrom === undefined
       ? { email: noSender('email: set TRELLIS_MAIL_FROM to the mailbox Trellis sends from') }
-      : { email: graphMailSender({ client: options.client, fromMailbox: mailFrom, form, ...(options.caseLink ? { caseLink: options.caseLink } : {}) }) }),
+      : {
+          email: graphMailSender({
+            client: options.client,
+            fromMailbox: mailFrom,
+            form,
+            ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+          }),
+        }),
     calendar: graphCalendarSender({ client: options.client }),
     ...options.cardSenders,
   };
-  const runtime: NotifyRuntime = { outbox: new GraphOutbox(options.client, options.outboxList), senders, settings, owner: `${hostname()}:${process.pid}` };
+  const runtime: NotifyRuntime = {
+    outbox: new GraphOutbox(options.client, options.outboxList),
+    senders,
+    settings,
+    owner: `${hostname()}:${process.pid}`,
+  };
   const background = createCommandNotifier({ runtime, clock: options.clock, logger: options.logger });
-  const deps = { repository: options.repository, procedures: options.procedures, clock: options.clock, logger: options.logger, runtime };
+  const deps = {
+    repository: options.repository,
+    procedures: options.procedures,
+    clock: options.clock,
+    logger: options.logger,
+    runtime,
+  };
   const scheduler =
     options.schedule === false
       ? undefined
@@ -76,8 +94,16 @@ export function createNotifications(options: NotificationsOptions): Notification
           clock: options.clock,
           at: settings.sweepAt,
           logger: options.logger,
-          daily: () => runReviewSweep(deps, { dueReviews: true, recentSince: new Date(options.clock().getTime() - 4 * 24 * 60 * 60_000) }),
-          delivery: () => runReviewSweep(deps, { dueReviews: false, recentSince: new Date(options.clock().getTime() - DELIVERY_PASS_LOOKBACK_MS) }),
+          daily: () =>
+            runReviewSweep(deps, {
+              dueReviews: true,
+              recentSince: new Date(options.clock().getTime() - 4 * 24 * 60 * 60_000),
+            }),
+          delivery: () =>
+            runReviewSweep(deps, {
+              dueReviews: false,
+              recentSince: new Date(options.clock().getTime() - DELIVERY_PASS_LOOKBACK_MS),
+            }),
         });
   return {
     runtime,

@@ -17,14 +17,23 @@ export interface OpenCaseResult {
   readonly procedure: Procedure;
 }
 
-export async function openCase(deps: UseCaseDeps, caller: Caller, body: unknown, caseId: string = randomUUID()): Promise<OpenCaseResult> {
+export async function openCase(
+  deps: UseCaseDeps,
+  caller: Caller,
+  body: unknown,
+  caseId: string = randomUUID(),
+): Promise<OpenCaseResult> {
   const { procedureId, ...input } = parseInput(openCaseRequestSchema, body);
   const procedure = getProcedureIn(deps.procedures, procedureId);
   const traineeRoles = new Set(procedure.roles.filter((r) => r.side === 'trainee').map((r) => r.id));
   const trainee = input.people.find((p) => traineeRoles.has(p.role));
   const previousCases = trainee ? await deps.repository.countForTrainee(trainee.id, procedure.id) : 0;
   const actor = actorForCase(caller, input.placement.programme);
-  const result = openCaseCommand({ procedure, calendar: calendarFor(procedure), now: deps.clock(), actor }, { caseId, previousCases }, input);
+  const result = openCaseCommand(
+    { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor },
+    { caseId, previousCases },
+    input,
+  );
   const stored = await deps.repository.create(result);
   deps.logger.info('case opened', { caseId, procedureId, actor: actor.id });
   deps.notify?.({ procedure, before: undefined, after: stored.state, events: result.events });

@@ -8,7 +8,10 @@ export function findProcedureIn(procedures: readonly Procedure[], id: string): P
 /** The procedure a stored case runs under; a case naming one this server does not have is a data problem. */
 export function getProcedureIn(procedures: readonly Procedure[], id: string): Procedure {
   const procedure = findProcedureIn(procedures, id);
-  if (!procedure) throw new DomainError('unknown_procedure', `There is no procedure "${id}".`, { known: procedures.map((p) => p.id) });
+  if (!procedure)
+    throw new DomainError('unknown_procedure', `There is no procedure "${id}".`, {
+      known: procedures.map((p) => p.id),
+    });
   return procedure;
 }
 

@@ -35,23 +35,39 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
   const { stored, procedure } = visible;
   // Only events that change nothing the caller decided on (an acknowledgement) may have come
   // in between; the command then runs on the case as it now is and appends against its eTag.
-  if (request.expectedVersion !== 'any' && !isCurrentFor(stored.events, stored.state.version, request.expectedVersion)) {
+  if (
+    request.expectedVersion !== 'any' &&
+    !isCurrentFor(stored.events, stored.state.version, request.expectedVersion)
+  ) {
     throw new StaleCaseError(stored, visible.access);
   }
   const actor = actorForCase(request.caller, stored.state.placement.programme);
-  const result = definition.run({ procedure, calendar: calendarFor(procedure), now: deps.clock(), actor }, stored.state, input);
+  const result = definition.run(
+    { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor },
+    stored.state,
+    input,
+  );
   let saved: StoredCase;
   try {
     saved = await deps.repository.append(stored, result);
   } catch (error) {
     if (error instanceof CaseConflictError) {
       const now = error.current.state;
-      const access = accessTo(request.caller, { programme: now.placement.programme, people: now.people }, traineeRolesOf(deps.procedures, now.procedureId));
+      const access = accessTo(
+        request.caller,
+        { programme: now.placement.programme, people: now.people },
+        traineeRolesOf(deps.procedures, now.procedureId),
+      );
       throw new StaleCaseError(error.current, access === 'none' ? visible.access : access);
     }
     throw error;
   }
-  deps.logger.info('case command', { caseId: stored.state.id, command: request.command, actor: actor.id, version: saved.state.version });
+  deps.logger.info('case command', {
+    caseId: stored.state.id,
+    command: request.command,
+    actor: actor.id,
+    version: saved.state.version,
+  });
   deps.notify?.({ procedure, before: stored.state, after: saved.state, events: result.events });
   return { stored: saved, procedure, access: visible.access, eventsAdded: result.events.length };
 }

@@ -21,7 +21,12 @@ export const PEOPLE_SEARCH_MAX = 100;
 export const PEOPLE_SEARCH_LIMIT = 10;
 
 const searchText = z
-  .string({ error: (issue) => (issue.input === undefined ? 'is missing: add ?search= with the start of a name or an email address' : 'must be given once, as text') })
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'is missing: add ?search= with the start of a name or an email address'
+        : 'must be given once, as text',
+  })
   .trim()
   .min(PEOPLE_SEARCH_MIN, `needs at least ${PEOPLE_SEARCH_MIN} characters`)
   .max(PEOPLE_SEARCH_MAX, `can be at most ${PEOPLE_SEARCH_MAX} characters`);
@@ -58,7 +63,11 @@ function byNameThenUpn(a: DirectoryPerson, b: DirectoryPerson): number {
   return a.name.localeCompare(b.name, 'en-GB', { sensitivity: 'base' }) || a.upn.localeCompare(b.upn);
 }
 
-export async function searchPeople(deps: PeopleSearchDeps, caller: Caller, query: unknown): Promise<{ readonly people: readonly PersonView[] }> {
+export async function searchPeople(
+  deps: PeopleSearchDeps,
+  caller: Caller,
+  query: unknown,
+): Promise<{ readonly people: readonly PersonView[] }> {
   // Who may comes first: a refusal says nothing about the input.
   if (!mayUseDirectory(caller)) throw new PeopleSearchNotAllowedError(`${caller.actor.id} may not open cases`);
   const { search } = parseInput(peopleQuerySchema, query);
@@ -68,7 +77,9 @@ export async function searchPeople(deps: PeopleSearchDeps, caller: Caller, query
   } catch (error) {
     // Graph refused the text itself (its syntax rules, not ours): the caller's input, not a fault.
     if (isGraphStoreError(error) && error.code === 'bad_request') {
-      throw new InputError([{ path: 'search', message: 'could not be searched for; try the start of a name or an email address' }]);
+      throw new InputError([
+        { path: 'search', message: 'could not be searched for; try the start of a name or an email address' },
+      ]);
     }
     throw error;
   }

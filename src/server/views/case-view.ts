@@ -24,8 +24,10 @@ export function etagOf(state: Pick<CaseState, 'version'>): string {
   return `"v${state.version}"`;
 }
 
-const roleLabelIn = (procedure: Procedure, roleId: string): string => procedure.roles.find((r) => r.id === roleId)?.label ?? roleId;
-const stageTitleIn = (procedure: Procedure, stageId: string): string => procedure.stages.find((s) => s.id === stageId)?.title ?? stageId;
+const roleLabelIn = (procedure: Procedure, roleId: string): string =>
+  procedure.roles.find((r) => r.id === roleId)?.label ?? roleId;
+const stageTitleIn = (procedure: Procedure, stageId: string): string =>
+  procedure.stages.find((s) => s.id === stageId)?.title ?? stageId;
 
 export function describeEffect(procedure: Procedure, effect: OutcomeEffect): string {
   switch (effect.type) {
@@ -61,8 +63,18 @@ function availableActions(procedure: Procedure, state: CaseState, stage: Stage |
     reviewers: (stage.review?.reviewers ?? []).map((id) => ({ id, label: roleLabelIn(procedure, id) })),
     escalateTo: stage.escalateTo.map((id) => ({ id, title: stageTitleIn(procedure, id) })),
     panels: procedure.panels
-      .filter((p) => stage.panel === p.id || (stage.panel === undefined && (p.availableAt.length === 0 || p.availableAt.includes(stage.id))))
-      .map((p) => ({ id: p.id, title: p.title, maxMembers: p.maxMembers, quorum: p.quorum, decisions: p.decisions.map((d) => outcomeView(procedure, d)) })),
+      .filter(
+        (p) =>
+          stage.panel === p.id ||
+          (stage.panel === undefined && (p.availableAt.length === 0 || p.availableAt.includes(stage.id))),
+      )
+      .map((p) => ({
+        id: p.id,
+        title: p.title,
+        maxMembers: p.maxMembers,
+        quorum: p.quorum,
+        decisions: p.decisions.map((d) => outcomeView(procedure, d)),
+      })),
     tasks: stage.tasks.map((t) => ({
       id: t.id,
       label: t.label,
@@ -81,7 +93,12 @@ export function traineeState(state: CaseState): CaseState {
       members: [],
       evidence: [],
       chair: undefined,
-      meetings: panel.meetings.map((m) => ({ heldOn: m.heldOn, attendees: [], decisionId: m.decisionId, rationale: undefined })),
+      meetings: panel.meetings.map((m) => ({
+        heldOn: m.heldOn,
+        attendees: [],
+        decisionId: m.decisionId,
+        rationale: undefined,
+      })),
     })),
   };
 }
@@ -127,7 +144,13 @@ export function eventsFor(events: readonly CaseEvent[], access: ViewAccess): Cas
   });
 }
 
-export function caseView(stored: StoredCase, procedure: Procedure, now: Date, access: ViewAccess, calendar: WorkingCalendar = calendarFor(procedure)) {
+export function caseView(
+  stored: StoredCase,
+  procedure: Procedure,
+  now: Date,
+  access: ViewAccess,
+  calendar: WorkingCalendar = calendarFor(procedure),
+) {
   const state = stateFor(stored.state, access);
   const today: LocalDate = londonDateOf(now);
   const stage = procedure.stages.find((s) => s.id === state.stageId);
@@ -138,10 +161,23 @@ export function caseView(stored: StoredCase, procedure: Procedure, now: Date, ac
     id: state.id,
     reference: state.reference,
     version: state.version,
-    procedure: { id: procedure.id, name: procedure.name, provider: procedure.provider, confidential: procedure.confidential },
+    procedure: {
+      id: procedure.id,
+      name: procedure.name,
+      provider: procedure.provider,
+      confidential: procedure.confidential,
+    },
     status: state.status,
     paused: state.paused,
-    stage: stage ? { id: stage.id, title: stage.title, formality: stage.formality, description: stage.description, startsOn: state.stageStartsOn } : { id: state.stageId, title: state.stageId },
+    stage: stage
+      ? {
+          id: stage.id,
+          title: stage.title,
+          formality: stage.formality,
+          description: stage.description,
+          startsOn: state.stageStartsOn,
+        }
+      : { id: state.stageId, title: state.stageId },
     people: state.people.map((p) => ({ ...p, roleLabel: roleLabelIn(procedure, p.role) })),
     placement: state.placement,
     reasons: state.reasons.map((id) => ({ id, label: procedure.reasons.find((r) => r.id === id)?.label ?? id })),
@@ -154,7 +190,10 @@ export function caseView(stored: StoredCase, procedure: Procedure, now: Date, ac
     panels: state.panels.map((p) => ({
       ...p,
       title: procedure.panels.find((d) => d.id === p.panelId)?.title ?? p.panelId,
-      decisionLabel: p.decisionId === undefined ? undefined : procedure.panels.find((d) => d.id === p.panelId)?.decisions.find((d) => d.id === p.decisionId)?.label,
+      decisionLabel:
+        p.decisionId === undefined
+          ? undefined
+          : procedure.panels.find((d) => d.id === p.panelId)?.decisions.find((d) => d.id === p.decisionId)?.label,
     })),
     tasksDone: state.tasksDone,
     placementSuspended: state.placementSuspended,
@@ -178,5 +217,7 @@ export function caseView(stored: StoredCase, procedure: Procedure, now: Date, ac
 export type CaseView = ReturnType<typeof caseView>;
 
 function findOutcomeLabel(procedure: Procedure, stageId: string, outcomeId: string): string {
-  return procedure.stages.find((s) => s.id === stageId)?.review?.outcomes.find((o) => o.id === outcomeId)?.label ?? outcomeId;
+  return (
+    procedure.stages.find((s) => s.id === stageId)?.review?.outcomes.find((o) => o.id === outcomeId)?.label ?? outcomeId
+  );
 }

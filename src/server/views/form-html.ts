@@ -39,7 +39,8 @@ ${plan.perceptions ? html`<h3>The trainee's perceptions</h3><p>${plan.perception
 <thead><tr><th scope="col">Target</th><th scope="col">Standards</th><th scope="col">Actions</th><th scope="col">Success criteria</th><th scope="col">Timescale</th></tr></thead>
 <tbody>
 ${c.targets.map(
-  (t) => html`<tr><td><strong>${t.id}</strong> ${t.text}${t.observationFocus ? html` <em>(observation focus)</em>` : ''}</td><td>${linkLabels(procedure, t.links)}</td><td><ul>${t.actions.map((a) => html`<li><strong>${roleLabel(a.party)}:</strong> ${a.text}</li>`)}</ul>${t.supportRequired ? html`<p>Support: ${t.supportRequired}</p>` : ''}${t.monitoring ? html`<p>Monitoring: ${t.monitoring}</p>` : ''}</td><td>${t.successCriteria ?? ''}</td><td>${t.timescale ?? ''}</td></tr>`,
+  (t) =>
+    html`<tr><td><strong>${t.id}</strong> ${t.text}${t.observationFocus ? html` <em>(observation focus)</em>` : ''}</td><td>${linkLabels(procedure, t.links)}</td><td><ul>${t.actions.map((a) => html`<li><strong>${roleLabel(a.party)}:</strong> ${a.text}</li>`)}</ul>${t.supportRequired ? html`<p>Support: ${t.supportRequired}</p>` : ''}${t.monitoring ? html`<p>Monitoring: ${t.monitoring}</p>` : ''}</td><td>${t.successCriteria ?? ''}</td><td>${t.timescale ?? ''}</td></tr>`,
 )}
 </tbody>
 </table>
@@ -52,7 +53,10 @@ ${rules.noticeToTrainee ? html`<p class="notice">${rules.noticeToTrainee}</p>` :
 <table>
 <thead><tr><th scope="col">Role</th><th scope="col">Signed (typed name)</th><th scope="col">Date</th></tr></thead>
 <tbody>
-${(requirements.length > 0 ? requirements.map((r) => r.anyOf) : [...new Set(plan.signatures.map((s) => s.role))].map((r) => [r])).map((anyOf) => {
+${(requirements.length > 0
+  ? requirements.map((r) => r.anyOf)
+  : [...new Set(plan.signatures.map((s) => s.role))].map((r) => [r])
+).map((anyOf) => {
   const signature = plan.signatures.find((s) => anyOf.includes(s.role));
   return html`<tr><td>${anyOf.map(roleLabel).join(' or ')}</td><td>${signature?.typedName ?? ''}</td><td>${date(signature?.signedOn)}</td></tr>`;
 })}
@@ -86,17 +90,21 @@ ${state.placement.phase ? html`<tr><th scope="row">Phase</th><td colspan="2">${s
 </table>
 </section>
 ${plans.map((plan) => planSection(procedure, state, plan))}
-${state.reviews.length > 0
-  ? html`<section><h2>Reviews</h2>${state.reviews.map(
-      (r) => html`<article><h3>${procedure.stages.find((s) => s.id === r.stageId)?.title ?? r.stageId}: review on ${date(r.reviewedOn)}</h3>
+${
+  state.reviews.length > 0
+    ? html`<section><h2>Reviews</h2>${state.reviews.map(
+        (
+          r,
+        ) => html`<article><h3>${procedure.stages.find((s) => s.id === r.stageId)?.title ?? r.stageId}: review on ${date(r.reviewedOn)}</h3>
 <p><strong>Outcome:</strong> ${procedure.stages.find((s) => s.id === r.stageId)?.review?.outcomes.find((o) => o.id === r.outcomeId)?.label ?? r.outcomeId}</p>
 ${r.progress.length > 0 ? html`<ul>${r.progress.map((p) => html`<li>${p.targetId}: ${p.rating.replace(/_/g, ' ')}${p.comment ? html` — ${p.comment}` : ''}</li>`)}</ul>` : ''}
 ${r.evidence ? html`<p><strong>Evidence:</strong> ${r.evidence}</p>` : ''}
 ${r.notes ? html`<p><strong>Notes:</strong> ${r.notes}</p>` : ''}
 ${r.nextSteps ? html`<p><strong>Next steps:</strong> ${r.nextSteps}</p>` : ''}
 </article>`,
-    )}</section>`
-  : ''}
+      )}</section>`
+    : ''
+}
 ${state.closure ? html`<section><h2>Closed</h2><p>${date(state.closure.on)}: ${state.closure.resolution.replace(/_/g, ' ')}${state.closure.reason ? html` — ${state.closure.reason}` : ''}${state.closure.handOffTo ? html` — handed on to ${state.closure.handOffTo}` : ''}</p></section>` : ''}
 <footer><p><small>Printable copy from Trellis. The PDF sent with e-mails comes in a later release.</small></p></footer>`;
   return page({ title: `${state.reference} — ${procedure.name}`, body });

@@ -23,7 +23,8 @@ function countBy<T>(items: readonly T[], key: (item: T) => string | undefined): 
   return counts;
 }
 
-const sortedEntries = (m: Map<string, number>): [string, number][] => [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+const sortedEntries = (m: Map<string, number>): [string, number][] =>
+  [...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
 
 function percentile(sorted: readonly number[], p: number): number | undefined {
   if (sorted.length === 0) return undefined;
@@ -69,7 +70,11 @@ export function buildReport(input: ReportInput) {
     const counts = new Map<string, number>();
     for (const state of input.states) {
       const plans = [...state.previousPlans, ...(state.plan ? [state.plan] : [])];
-      const codes = new Set(plans.flatMap((p) => [...p.content.concerns.flatMap((c) => c.links), ...p.content.targets.flatMap((t) => t.links)]).map((l) => `${l.frameworkId}|${l.code}`));
+      const codes = new Set(
+        plans
+          .flatMap((p) => [...p.content.concerns.flatMap((c) => c.links), ...p.content.targets.flatMap((t) => t.links)])
+          .map((l) => `${l.frameworkId}|${l.code}`),
+      );
       for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
     }
     byStandard = sortedEntries(counts).map(([key, count]) => {
@@ -84,35 +89,64 @@ export function buildReport(input: ReportInput) {
     period: input.period,
     today,
     totals: { cases: summaries.length, open: open.length, closed: closed.length },
-    openedByMonth: sortedEntries(countBy(summaries, (s) => month(s.openedOn))).map(([m, count]) => ({ month: m, count })),
-    closedByMonth: sortedEntries(countBy(closed, (s) => (s.closedOn ? month(s.closedOn) : undefined))).map(([m, count]) => ({ month: m, count })),
+    openedByMonth: sortedEntries(countBy(summaries, (s) => month(s.openedOn))).map(([m, count]) => ({
+      month: m,
+      count,
+    })),
+    closedByMonth: sortedEntries(countBy(closed, (s) => (s.closedOn ? month(s.closedOn) : undefined))).map(
+      ([m, count]) => ({ month: m, count }),
+    ),
     openByStage: sortedEntries(countBy(open, (s) => `${s.procedureId}|${s.stageId}`)).map(([key, count]) => {
       const [procedureId = '', stageId = ''] = key.split('|');
-      return { procedureId, stageId, title: procedureOf(procedureId)?.stages.find((st) => st.id === stageId)?.title ?? stageId, count };
+      return {
+        procedureId,
+        stageId,
+        title: procedureOf(procedureId)?.stages.find((st) => st.id === stageId)?.title ?? stageId,
+        count,
+      };
     }),
-    byReason: sortedEntries(new Map(summaries.flatMap((s) => s.reasons.map((r) => `${s.procedureId}|${r}`)).reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>()))).map(([key, count]) => {
+    byReason: sortedEntries(
+      new Map(
+        summaries
+          .flatMap((s) => s.reasons.map((r) => `${s.procedureId}|${r}`))
+          .reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>()),
+      ),
+    ).map(([key, count]) => {
       const [procedureId = '', reasonId = ''] = key.split('|');
-      return { procedureId, reasonId, label: procedureOf(procedureId)?.reasons.find((r) => r.id === reasonId)?.label ?? reasonId, count };
+      return {
+        procedureId,
+        reasonId,
+        label: procedureOf(procedureId)?.reasons.find((r) => r.id === reasonId)?.label ?? reasonId,
+        count,
+      };
     }),
     byStandard,
-    byStandardNote: byStandard === undefined ? `More than ${STANDARDS_CASE_CAP} cases in the period: choose a shorter period (from, to) to count cases by standard.` : undefined,
+    byStandardNote:
+      byStandard === undefined
+        ? `More than ${STANDARDS_CASE_CAP} cases in the period: choose a shorter period (from, to) to count cases by standard.`
+        : undefined,
     timeToResolution: {
       closedCases: durations.length,
       medianDays: percentile(durations, 50),
       p90Days: percentile(durations, 90),
-      meanDays: durations.length === 0 ? undefined : Math.round((durations.reduce((a, b) => a + b, 0) / durations.length) * 10) / 10,
+      meanDays:
+        durations.length === 0
+          ? undefined
+          : Math.round((durations.reduce((a, b) => a + b, 0) / durations.length) * 10) / 10,
     },
-    outcomes: sortedEntries(countBy(closed, (s) => `${s.procedureId}|${s.resolution ?? ''}|${s.outcomeId ?? ''}`)).map(([key, count]) => {
-      const [procedureId = '', resolution = '', outcomeId = ''] = key.split('|');
-      const procedure = procedureOf(procedureId);
-      const label =
-        outcomeId === ''
-          ? resolution.replace(/_/g, ' ')
-          : (procedure?.stages.flatMap((st) => st.review?.outcomes ?? []).find((o) => o.id === outcomeId)?.label ??
-            procedure?.panels.flatMap((p) => p.decisions).find((d) => d.id === outcomeId)?.label ??
-            outcomeId);
-      return { procedureId, resolution, outcomeId: outcomeId === '' ? undefined : outcomeId, label, count };
-    }),
+    outcomes: sortedEntries(countBy(closed, (s) => `${s.procedureId}|${s.resolution ?? ''}|${s.outcomeId ?? ''}`)).map(
+      ([key, count]) => {
+        const [procedureId = '', resolution = '', outcomeId = ''] = key.split('|');
+        const procedure = procedureOf(procedureId);
+        const label =
+          outcomeId === ''
+            ? resolution.replace(/_/g, ' ')
+            : (procedure?.stages.flatMap((st) => st.review?.outcomes ?? []).find((o) => o.id === outcomeId)?.label ??
+              procedure?.panels.flatMap((p) => p.decisions).find((d) => d.id === outcomeId)?.label ??
+              outcomeId);
+        return { procedureId, resolution, outcomeId: outcomeId === '' ? undefined : outcomeId, label, count };
+      },
+    ),
     overdueReviewsByTutor: [...overdue.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
   };
 }
@@ -129,7 +163,11 @@ function csvCell(value: string | number | undefined): string {
 /** One CSV: section, key, label, value — easy to pivot in Excel or Power BI. */
 export function reportCsv(report: Report): string {
   const rows: (string | number | undefined)[][] = [['section', 'key', 'label', 'value']];
-  rows.push(['totals', 'cases', 'Cases', report.totals.cases], ['totals', 'open', 'Open', report.totals.open], ['totals', 'closed', 'Closed', report.totals.closed]);
+  rows.push(
+    ['totals', 'cases', 'Cases', report.totals.cases],
+    ['totals', 'open', 'Open', report.totals.open],
+    ['totals', 'closed', 'Closed', report.totals.closed],
+  );
   for (const r of report.openedByMonth) rows.push(['opened_by_month', r.month, r.month, r.count]);
   for (const r of report.closedByMonth) rows.push(['closed_by_month', r.month, r.month, r.count]);
   for (const r of report.openByStage) rows.push(['open_by_stage', `${r.procedureId}/${r.stageId}`, r.title, r.count]);
@@ -141,7 +179,8 @@ export function reportCsv(report: Report): string {
     ['time_to_resolution', 'p90_days', '90th percentile days', report.timeToResolution.p90Days],
     ['time_to_resolution', 'mean_days', 'Mean days', report.timeToResolution.meanDays],
   );
-  for (const r of report.outcomes) rows.push(['outcomes', `${r.procedureId}/${r.resolution}/${r.outcomeId ?? ''}`, r.label, r.count]);
+  for (const r of report.outcomes)
+    rows.push(['outcomes', `${r.procedureId}/${r.resolution}/${r.outcomeId ?? ''}`, r.label, r.count]);
   for (const r of report.overdueReviewsByTutor) rows.push(['overdue_reviews_by_tutor', r.personId, r.name, r.count]);
   return `${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
 }

@@ -46,7 +46,14 @@ describe('chunkRequests', () => {
   it.each<[string, BatchRequest[], RegExp]>([
     ['duplicate ids (case-insensitive)', [get('A'), get('a')], /used twice/],
     ['unknown or later dependency', [{ ...get('a'), dependsOn: ['b'] }, get('b')], /not an earlier request/],
-    ['a chain longer than one batch', Array.from({ length: 21 }, (_, index) => ({ ...get(`c${index}`), ...(index > 0 ? { dependsOn: [`c${index - 1}`] } : {}) })), /cannot fit/],
+    [
+      'a chain longer than one batch',
+      Array.from({ length: 21 }, (_, index) => ({
+        ...get(`c${index}`),
+        ...(index > 0 ? { dependsOn: [`c${index - 1}`] } : {}),
+      })),
+      /cannot fit/,
+    ],
   ])('rejects %s', (_label, requests, message) => {
     const error = thrown(() => chunkRequests(requests));
     expect(error.code).toBe('bad_request');
@@ -62,85 +69,99 @@ describe('chunkRequests', () => {
   });
 });
 
-describeGraphContract('executeBatch', ({ target, emulator, itEmulatorOnly }) => {
-  let store: ListItemStore<TestFields>;
-  let ref: ListRef;
-  const ids: string[] = [];
+describeGraphContract(
+  'executeBatch',
+  ({ target, emulator, itEmulatorOnly }) => {
+    let store: ListItemStore<TestFields>;
+    let ref: ListRef;
+    const ids: string[] = [];
 
-  beforeAll(async () => {
-    ({ store, ref } = await aProvisionedTestList(target(), 'Batch'));
-    for (let index = 0; index < 45; index += 1) {
-      ids.push((await store.createItem({ ItemKey: `b-${index}`, Count: index })).item.id);
-    }
-  }, 60_000);
+    beforeAll(async () => {
+      ({ store, ref } = await aProvisionedTestList(target(), 'Batch'));
+      for (let index = 0; index < 45; index += 1) {
+        ids.push((await store.createItem({ ItemKey: `b-${index}`, Count: index })).item.id);
+      }
+    }, 60_000);
 
-  afterEach(() => {
-    target().emulator?.setFaults({});
-  });
-
-  const reads = (): BatchRequest[] =>
-    ids.map((itemId, index) => ({ id: `read-${index}`, method: 'GET', url: `${listItemPath(ref, itemId)}?expand=fields(select=ItemKey,Count)` }));
-
-  it('sends 45 requests as 3 batches and maps every answer back by id', async () => {
-    target().emulator?.resetCounters();
-    const outcome = await executeBatch(target().client, reads());
-    expect(outcome.roundTrips).toBe(3);
-    outcome.results.forEach((result, index) => {
-      expect(result.id).toBe(`read-${index}`);
-      expect(result.status).toBe(200);
-      expect(store.parseItem(result.body).fields).toMatchObject({ ItemKey: `b-${index}`, Count: index });
+    afterEach(() => {
+      target().emulator?.setFaults({});
     });
-    expect(outcome.get('READ-7').id).toBe('read-7');
-    const counters = target().emulator?.inspect().counters;
-    if (counters !== undefined) {
-      expect(counters.byRoute['POST $batch']).toBe(3);
-      expect(counters.batchSubRequests).toBe(45);
-    }
-  });
 
-  it('adds Content-Type to sub-requests with a body and supports dependsOn', async () => {
-    const key = aKey();
-    const outcome = await executeBatch(target().client, [
-      { id: 'create', method: 'POST', url: listItemsPath(ref), body: { fields: { ItemKey: key, Count: 1 } } },
-      { id: 'missing', method: 'GET', url: listItemPath(ref, '987654') },
-      { id: 'after-missing', method: 'GET', url: listItemPath(ref, ids[0] ?? ''), dependsOn: ['missing'] },
-    ]);
-    expect(outcome.get('create').status).toBe(201);
-    expect(store.parseItem(outcome.get('create').body).fields.ItemKey).toBe(key);
-    expect(batchResultError(outcome.get('missing'), 'Reading')?.code).toBe('not_found');
-    expect(outcome.get('after-missing').status).toBe(424);
-    expect(batchResultError(outcome.get('create'), 'Creating')).toBeUndefined();
-  });
+    const reads = (): BatchRequest[] =>
+      ids.map((itemId, index) => ({
+        id: `read-${index}`,
+        method: 'GET',
+        url: `${listItemPath(ref, itemId)}?expand=fields(select=ItemKey,Count)`,
+      }));
 
-  itEmulatorOnly('re-sends only throttled sub-requests, after the longest Retry-After, even when answers come shuffled', async () => {
-    emulator().setFaults({
-      rules: [
-        { kind: 'fail', status: 429, scope: 'batch', times: 4, retryAfterSeconds: 0.05, style: 'sharepoint' },
-        { kind: 'fail', status: 503, scope: 'batch', times: 2, retryAfterSeconds: 0.2 },
-      ],
+    it('sends 45 requests as 3 batches and maps every answer back by id', async () => {
+      target().emulator?.resetCounters();
+      const outcome = await executeBatch(target().client, reads());
+      expect(outcome.roundTrips).toBe(3);
+      outcome.results.forEach((result, index) => {
+        expect(result.id).toBe(`read-${index}`);
+        expect(result.status).toBe(200);
+        expect(store.parseItem(result.body).fields).toMatchObject({ ItemKey: `b-${index}`, Count: index });
+      });
+      expect(outcome.get('READ-7').id).toBe('read-7');
+      const counters = target().emulator?.inspect().counters;
+      if (counters !== undefined) {
+        expect(counters.byRoute['POST $batch']).toBe(3);
+        expect(counters.batchSubRequests).toBe(45);
+      }
     });
-    emulator().resetCounters();
-    const slept: number[] = [];
-    const outcome = await executeBatch(target().client, reads(), {
-      sleep: (milliseconds) => {
-        slept.push(milliseconds);
-        return new Promise((resolve) => setTimeout(resolve, milliseconds));
+
+    it('adds Content-Type to sub-requests with a body and supports dependsOn', async () => {
+      const key = aKey();
+      const outcome = await executeBatch(target().client, [
+        { id: 'create', method: 'POST', url: listItemsPath(ref), body: { fields: { ItemKey: key, Count: 1 } } },
+        { id: 'missing', method: 'GET', url: listItemPath(ref, '987654') },
+        { id: 'after-missing', method: 'GET', url: listItemPath(ref, ids[0] ?? ''), dependsOn: ['missing'] },
+      ]);
+      expect(outcome.get('create').status).toBe(201);
+      expect(store.parseItem(outcome.get('create').body).fields.ItemKey).toBe(key);
+      expect(batchResultError(outcome.get('missing'), 'Reading')?.code).toBe('not_found');
+      expect(outcome.get('after-missing').status).toBe(424);
+      expect(batchResultError(outcome.get('create'), 'Creating')).toBeUndefined();
+    });
+
+    itEmulatorOnly(
+      're-sends only throttled sub-requests, after the longest Retry-After, even when answers come shuffled',
+      async () => {
+        emulator().setFaults({
+          rules: [
+            { kind: 'fail', status: 429, scope: 'batch', times: 4, retryAfterSeconds: 0.05, style: 'sharepoint' },
+            { kind: 'fail', status: 503, scope: 'batch', times: 2, retryAfterSeconds: 0.2 },
+          ],
+        });
+        emulator().resetCounters();
+        const slept: number[] = [];
+        const outcome = await executeBatch(target().client, reads(), {
+          sleep: (milliseconds) => {
+            slept.push(milliseconds);
+            return new Promise((resolve) => setTimeout(resolve, milliseconds));
+          },
+        });
+        expect(outcome.results.every((result) => result.status === 200)).toBe(true);
+        const counters = emulator().inspect().counters;
+        // 45 originals plus exactly the 6 that were throttled.
+        expect(counters.batchSubRequests).toBe(45 + 6);
+        expect(counters.faultsInjected).toBe(6);
+        expect(outcome.roundTrips).toBe(4);
+        expect(slept).toEqual([200]);
       },
-    });
-    expect(outcome.results.every((result) => result.status === 200)).toBe(true);
-    const counters = emulator().inspect().counters;
-    // 45 originals plus exactly the 6 that were throttled.
-    expect(counters.batchSubRequests).toBe(45 + 6);
-    expect(counters.faultsInjected).toBe(6);
-    expect(outcome.roundTrips).toBe(4);
-    expect(slept).toEqual([200]);
-  });
+    );
 
-  itEmulatorOnly('gives up after the attempt cap and returns the 429 for the caller to handle', async () => {
-    emulator().setFaults({ rules: [{ kind: 'fail', status: 429, scope: 'batch', retryAfterSeconds: 0 }] });
-    const outcome = await executeBatch(target().client, reads().slice(0, 2), { maxAttempts: 3, sleep: () => Promise.resolve() });
-    expect(outcome.roundTrips).toBe(3);
-    expect(outcome.results.map((result) => result.status)).toEqual([429, 429]);
-    expect(batchResultError(outcome.get('read-0'), 'Reading')?.code).toBe('throttled');
-  });
-}, { emulator: { shuffleBatchResponses: true } });
+    itEmulatorOnly('gives up after the attempt cap and returns the 429 for the caller to handle', async () => {
+      emulator().setFaults({ rules: [{ kind: 'fail', status: 429, scope: 'batch', retryAfterSeconds: 0 }] });
+      const outcome = await executeBatch(target().client, reads().slice(0, 2), {
+        maxAttempts: 3,
+        sleep: () => Promise.resolve(),
+      });
+      expect(outcome.roundTrips).toBe(3);
+      expect(outcome.results.map((result) => result.status)).toEqual([429, 429]);
+      expect(batchResultError(outcome.get('read-0'), 'Reading')?.code).toBe('throttled');
+    });
+  },
+  { emulator: { shuffleBatchResponses: true } },
+);

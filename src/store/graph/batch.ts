@@ -79,7 +79,11 @@ const errorBodySchema = z.object({
     .loose(),
 });
 
-export async function executeBatch(client: Client, requests: readonly BatchRequest[], options: BatchOptions = {}): Promise<BatchOutcome> {
+export async function executeBatch(
+  client: Client,
+  requests: readonly BatchRequest[],
+  options: BatchOptions = {},
+): Promise<BatchOutcome> {
   const normalised = requests.map(normaliseRequest);
   const chunks = chunkRequests(normalised);
   const maxAttempts = Math.max(1, options.maxAttempts ?? BATCH_MAX_ATTEMPTS);
@@ -140,7 +144,10 @@ export function chunkRequests(requests: readonly BatchRequest[]): BatchRequest[]
       const dependencyIndex = seen.get(dependency.toLowerCase());
       // Earlier-only keeps the graph acyclic and matches Graph running dependents in order.
       if (dependencyIndex === undefined) {
-        throw new GraphStoreError('bad_request', `Batch request ${request.id} depends on ${dependency}, which is not an earlier request`);
+        throw new GraphStoreError(
+          'bad_request',
+          `Batch request ${request.id} depends on ${dependency}, which is not an earlier request`,
+        );
       }
       parent[find(index)] = find(dependencyIndex);
     }
@@ -229,7 +236,10 @@ async function postBatch(client: Client, requests: readonly BatchRequest[]): Pro
 }
 
 /** Throttled requests, plus requests that failed only because something they depend on was throttled. */
-function requestsToRetry(requests: readonly BatchRequest[], answered: ReadonlyMap<string, BatchResult>): BatchRequest[] {
+function requestsToRetry(
+  requests: readonly BatchRequest[],
+  answered: ReadonlyMap<string, BatchResult>,
+): BatchRequest[] {
   const retryIds = new Set<string>();
   for (const request of requests) {
     const status = answered.get(request.id.toLowerCase())?.status;
@@ -242,7 +252,11 @@ function requestsToRetry(requests: readonly BatchRequest[], answered: ReadonlyMa
 }
 
 /** "Retry all the failed requests in a new batch after the longest retry-after value." */
-function retryWaitSeconds(retry: readonly BatchRequest[], answered: ReadonlyMap<string, BatchResult>, attempt: number): number {
+function retryWaitSeconds(
+  retry: readonly BatchRequest[],
+  answered: ReadonlyMap<string, BatchResult>,
+  attempt: number,
+): number {
   let longest: number | undefined;
   for (const request of retry) {
     const result = answered.get(request.id.toLowerCase());
@@ -267,10 +281,16 @@ function withoutSettledDependencies(retry: readonly BatchRequest[]): BatchReques
 function normaliseRequest(request: BatchRequest): BatchRequest {
   const { url } = request;
   if (!url.startsWith('/') || url.startsWith('//')) {
-    throw new GraphStoreError('bad_request', `Batch request ${request.id}: url must be relative (/sites/…), got ${url}`);
+    throw new GraphStoreError(
+      'bad_request',
+      `Batch request ${request.id}: url must be relative (/sites/…), got ${url}`,
+    );
   }
   if (/^\/(v1\.0|beta)(\/|$)/i.test(url)) {
-    throw new GraphStoreError('bad_request', `Batch request ${request.id}: url must not include the version, got ${url}`);
+    throw new GraphStoreError(
+      'bad_request',
+      `Batch request ${request.id}: url must not include the version, got ${url}`,
+    );
   }
   if (request.body === undefined || headerValue(request.headers ?? {}, 'Content-Type') !== undefined) return request;
   // Graph requires Content-Type on every sub-request with a body.

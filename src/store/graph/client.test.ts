@@ -84,11 +84,14 @@ describe('createGraphClient (custom endpoint)', () => {
 
   it('refuses an http base URL (the SDK would silently drop Authorization) and one with a path', () => {
     expect(() => createGraphClient({ kind: 'custom', baseUrl: 'http://localhost:8080', token: 't' })).toThrow(/https/);
-    expect(() => createGraphClient({ kind: 'custom', baseUrl: 'https://localhost:8443/v1.0', token: 't' })).toThrow(/origin/);
+    expect(() => createGraphClient({ kind: 'custom', baseUrl: 'https://localhost:8443/v1.0', token: 't' })).toThrow(
+      /origin/,
+    );
   });
 
   it('honours a fractional Retry-After and then succeeds', async () => {
-    script = (_request, index) => (index === 0 ? throttled('0.3') : { status: 200, headers: jsonHeaders, body: '{"ok":true}' });
+    script = (_request, index) =>
+      index === 0 ? throttled('0.3') : { status: 200, headers: jsonHeaders, body: '{"ok":true}' };
     const client = createGraphClient({ kind: 'custom', baseUrl, caCertPem, token: 't' });
     await expect(client.api('/sites/root').get()).resolves.toEqual({ ok: true });
     expect(seen).toHaveLength(2);
@@ -98,12 +101,19 @@ describe('createGraphClient (custom endpoint)', () => {
   });
 
   it('retries a bounded number of times, then surfaces the failure', async () => {
-    script = () => ({ status: 503, headers: { ...jsonHeaders, 'Retry-After': '0' }, body: '{"error":{"code":"serviceNotAvailable","message":"busy"}}' });
+    script = () => ({
+      status: 503,
+      headers: { ...jsonHeaders, 'Retry-After': '0' },
+      body: '{"error":{"code":"serviceNotAvailable","message":"busy"}}',
+    });
     const client = createGraphClient({ kind: 'custom', baseUrl, caCertPem, token: 't', retry: { maxRetries: 2 } });
-    const error = await client.api('/sites/root').get().then(
-      () => undefined,
-      (thrown: unknown) => classifyGraphError(thrown, 'Reading the site'),
-    );
+    const error = await client
+      .api('/sites/root')
+      .get()
+      .then(
+        () => undefined,
+        (thrown: unknown) => classifyGraphError(thrown, 'Reading the site'),
+      );
     expect(error?.code).toBe('unavailable');
     expect(seen).toHaveLength(3);
   });
@@ -117,12 +127,21 @@ describe('createGraphClient (custom endpoint)', () => {
 
   it('does not sleep through a Retry-After above the cap: the caller gets throttled with the wait', async () => {
     script = () => throttled('120');
-    const client = createGraphClient({ kind: 'custom', baseUrl, caCertPem, token: 't', retry: { maxRetryAfterSeconds: 30 } });
+    const client = createGraphClient({
+      kind: 'custom',
+      baseUrl,
+      caCertPem,
+      token: 't',
+      retry: { maxRetryAfterSeconds: 30 },
+    });
     const started = Date.now();
-    const error = await client.api('/sites/root').get().then(
-      () => undefined,
-      (thrown: unknown) => classifyGraphError(thrown, 'Reading the site'),
-    );
+    const error = await client
+      .api('/sites/root')
+      .get()
+      .then(
+        () => undefined,
+        (thrown: unknown) => classifyGraphError(thrown, 'Reading the site'),
+      );
     expect(Date.now() - started).toBeLessThan(2000);
     expect(seen).toHaveLength(1);
     expect(error?.code).toBe('throttled');
@@ -133,7 +152,12 @@ describe('createGraphClient (custom endpoint)', () => {
 
 describe('createGraphClient (tenant)', () => {
   it('builds a client for Graph with a client-secret credential without contacting Entra yet', () => {
-    const client = createGraphClient({ kind: 'tenant', tenantId: '00000000-0000-0000-0000-000000000000', clientId: 'app', clientSecret: 'secret' });
+    const client = createGraphClient({
+      kind: 'tenant',
+      tenantId: '00000000-0000-0000-0000-000000000000',
+      clientId: 'app',
+      clientSecret: 'secret',
+    });
     expect(typeof client.api).toBe('function');
   });
 });

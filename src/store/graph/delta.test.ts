@@ -13,12 +13,17 @@ describeGraphContract('DeltaCache', ({ target, emulator, itEmulatorOnly }) => {
   let ref: ListRef;
   let cache: DeltaCache<TestFields>;
 
-  const labels = (): Map<string, string | undefined> => new Map(cache.items().map((item) => [item.fields.ItemKey, item.fields.Label]));
+  const labels = (): Map<string, string | undefined> =>
+    new Map(cache.items().map((item) => [item.fields.ItemKey, item.fields.Label]));
 
   beforeAll(async () => {
     ({ store, ref } = await aProvisionedTestList(target(), 'Delta'));
     for (let index = 0; index < SEEDED; index += 1) await store.createItem({ ItemKey: `d-${index}`, Label: 'seed' });
-    cache = new DeltaCache(target().client, ref, { fields: testFieldsSchema, select: ['ItemKey', 'Label'], pageSize: PAGE_SIZE });
+    cache = new DeltaCache(target().client, ref, {
+      fields: testFieldsSchema,
+      select: ['ItemKey', 'Label'],
+      pageSize: PAGE_SIZE,
+    });
   }, 60_000);
 
   it('enumerates the whole list on the first sync, page by page', async () => {
@@ -76,7 +81,18 @@ describeGraphContract('DeltaCache', ({ target, emulator, itEmulatorOnly }) => {
   });
 
   itEmulatorOnly('counts the requests the SDK re-sent after throttling as part of the sync', async () => {
-    emulator().setFaults({ rules: [{ kind: 'fail', status: 429, method: 'GET', path: '/sites/*/lists/*/items/delta', times: 2, retryAfterSeconds: 0.01 }] });
+    emulator().setFaults({
+      rules: [
+        {
+          kind: 'fail',
+          status: 429,
+          method: 'GET',
+          path: '/sites/*/lists/*/items/delta',
+          times: 2,
+          retryAfterSeconds: 0.01,
+        },
+      ],
+    });
     emulator().resetCounters();
     try {
       expect(await cache.sync()).toMatchObject({ requests: 3, upserted: 0, full: false });

@@ -44,7 +44,8 @@ const deltaPageSchema = z.object({
   '@odata.deltaLink': z.string().optional(),
 });
 
-type DeltaChange<F> = { readonly kind: 'upsert'; readonly item: ListItem<F> } | { readonly kind: 'delete'; readonly id: string };
+type DeltaChange<F> =
+  { readonly kind: 'upsert'; readonly item: ListItem<F> } | { readonly kind: 'delete'; readonly id: string };
 
 interface Enumeration<F> {
   readonly changes: readonly DeltaChange<F>[];
@@ -167,7 +168,8 @@ export class DeltaCache<F> {
       const deltaLink = page['@odata.deltaLink'];
       if (deltaLink !== undefined) return { changes, deltaLink: assertHttpsLink(deltaLink, context) };
       const nextLink = page['@odata.nextLink'];
-      if (nextLink === undefined) throw new GraphStoreError('data_error', `${context}: delta page has neither nextLink nor deltaLink`);
+      if (nextLink === undefined)
+        throw new GraphStoreError('data_error', `${context}: delta page has neither nextLink nor deltaLink`);
       next = assertHttpsLink(nextLink, context);
     }
   }

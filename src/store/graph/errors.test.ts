@@ -1,6 +1,12 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { describe, expect, it } from 'vitest';
-import { classifyFailure, classifyGraphError, GraphStoreError, isDuplicateKeyFailure, parseRetryAfter } from './errors.js';
+import {
+  classifyFailure,
+  classifyGraphError,
+  GraphStoreError,
+  isDuplicateKeyFailure,
+  parseRetryAfter,
+} from './errors.js';
 import type { GraphFailure, GraphStoreErrorCode } from './errors.js';
 import { fieldsHoldValues } from './items.js';
 
@@ -23,7 +29,14 @@ describe('classifying Graph failures', () => {
     [{ status: 503 }, 'unavailable'],
     [{ status: 504 }, 'unavailable'],
     [{ status: -1, graphCode: 'TypeError', message: 'fetch failed' }, 'unavailable'],
-    [{ status: 400, graphCode: 'invalidRequest', message: "Field 'X' cannot be referenced in filter or orderby as it is not indexed." }, 'bad_request'],
+    [
+      {
+        status: 400,
+        graphCode: 'invalidRequest',
+        message: "Field 'X' cannot be referenced in filter or orderby as it is not indexed.",
+      },
+      'bad_request',
+    ],
     [{ status: 403, graphCode: 'accessDenied' }, 'unexpected'],
   ])('%o → %s', (failure, code) => {
     expect(classifyFailure(failure)).toBe(code);

@@ -48,7 +48,12 @@ const collectionPageSchema = z.object({
 });
 
 /** GETs a small collection (lists, columns) and follows nextLinks to the end. */
-export async function getAllPages<T>(client: Client, path: string, itemSchema: z.ZodType<T>, context: string): Promise<T[]> {
+export async function getAllPages<T>(
+  client: Client,
+  path: string,
+  itemSchema: z.ZodType<T>,
+  context: string,
+): Promise<T[]> {
   const items: T[] = [];
   let next: string | undefined = path;
   while (next !== undefined) {

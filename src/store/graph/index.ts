@@ -11,7 +11,12 @@ export {
   GRAPH_RETRY_BASE_DELAY_SECONDS,
   userAgent,
 } from './client.js';
-export type { CustomGraphClientConfig, GraphClientConfig, GraphRetryPolicy, TenantGraphClientConfig } from './client.js';
+export type {
+  CustomGraphClientConfig,
+  GraphClientConfig,
+  GraphRetryPolicy,
+  TenantGraphClientConfig,
+} from './client.js';
 
 export {
   classifyGraphError,
@@ -23,7 +28,13 @@ export {
 } from './errors.js';
 export type { GraphStoreErrorCode } from './errors.js';
 
-export { assertValidListSchema, COLUMN_KINDS, defineListSchema, MAX_INDEXED_COLUMNS_PER_LIST, toColumnDefinition } from './list-schema.js';
+export {
+  assertValidListSchema,
+  COLUMN_KINDS,
+  defineListSchema,
+  MAX_INDEXED_COLUMNS_PER_LIST,
+  toColumnDefinition,
+} from './list-schema.js';
 export type {
   BooleanColumn,
   ChoiceColumn,
@@ -40,11 +51,34 @@ export type {
 export { provisionLists } from './provision.js';
 export type { ColumnMismatch, ProvisionedList, ProvisionReport } from './provision.js';
 
-export { and, column, dateOnlyValue, dateTimeValue, eq, ge, gt, itemProperty, le, lt, ne, ODataFilter, or, startsWith } from './odata.js';
+export {
+  and,
+  column,
+  dateOnlyValue,
+  dateTimeValue,
+  eq,
+  ge,
+  gt,
+  itemProperty,
+  le,
+  lt,
+  ne,
+  ODataFilter,
+  or,
+  startsWith,
+} from './odata.js';
 export type { FilterValue, ItemProperty, OrderBy } from './odata.js';
 
 export { collectAll, GRAPH_MAX_PAGE_SIZE, ListItemStore, listItemPath, listItemsPath, parseListItem } from './items.js';
-export type { CreateItemResult, FieldValue, FieldValues, ItemQuery, ListItem, ListItemStoreOptions, ListRef } from './items.js';
+export type {
+  CreateItemResult,
+  FieldValue,
+  FieldValues,
+  ItemQuery,
+  ListItem,
+  ListItemStoreOptions,
+  ListRef,
+} from './items.js';
 
 export { BATCH_MAX_ATTEMPTS, batchResultError, executeBatch, GRAPH_BATCH_MAX_REQUESTS } from './batch.js';
 export type { BatchMethod, BatchOptions, BatchOutcome, BatchRequest, BatchResult } from './batch.js';

@@ -39,13 +39,27 @@ describeGraphContract('ListItemStore', ({ target, emulator, itEmulatorOnly }) =>
     target().emulator?.setFaults({});
   });
 
-  const countByKey = async (key: string): Promise<number> => (await collectAll(store.queryItems({ filter: eq('ItemKey', key) }))).length;
+  const countByKey = async (key: string): Promise<number> =>
+    (await collectAll(store.queryItems({ filter: eq('ItemKey', key) }))).length;
 
   it('creates, reads and updates with If-Match; a stale eTag gets a ConflictError with the current item', async () => {
     const key = aKey();
-    const created = await store.createItem({ ItemKey: key, Status: 'open', Count: 1, Active: true, Due: '2026-06-01', At: '2026-03-01T10:00:00Z' });
+    const created = await store.createItem({
+      ItemKey: key,
+      Status: 'open',
+      Count: 1,
+      Active: true,
+      Due: '2026-06-01',
+      At: '2026-03-01T10:00:00Z',
+    });
     expect(created.created).toBe(true);
-    expect(created.item.fields).toMatchObject({ ItemKey: key, Status: 'open', Count: 1, Active: true, At: '2026-03-01T10:00:00Z' });
+    expect(created.item.fields).toMatchObject({
+      ItemKey: key,
+      Status: 'open',
+      Count: 1,
+      Active: true,
+      At: '2026-03-01T10:00:00Z',
+    });
 
     const read = await store.getItem(created.item.id);
     expect(read.eTag).toBe(created.item.eTag);
@@ -135,13 +149,18 @@ describeGraphContract('ListItemStore', ({ target, emulator, itEmulatorOnly }) =>
       const key = aKey();
       const first = await store.createItem({ ItemKey: key });
       emulator().setFaults({ uniqueViolationStatus: status });
-      await expect(store.createItem({ ItemKey: key })).resolves.toMatchObject({ created: false, item: { id: first.item.id } });
+      await expect(store.createItem({ ItemKey: key })).resolves.toMatchObject({
+        created: false,
+        item: { id: first.item.id },
+      });
     });
   }
 
   itEmulatorOnly('creates exactly one item when the POST is applied and then answered 503', async () => {
     const key = aKey();
-    emulator().setFaults({ rules: [{ kind: 'applyThenFail', method: 'POST', path: ITEM_ROUTE, status: 503, times: 1 }] });
+    emulator().setFaults({
+      rules: [{ kind: 'applyThenFail', method: 'POST', path: ITEM_ROUTE, status: 503, times: 1 }],
+    });
     const result = await store.createItem({ ItemKey: key, Label: 'once' });
     // Our first attempt stored it; the SDK's re-send met the unique key and we fetched the row.
     expect(result.created).toBe(false);
@@ -152,7 +171,9 @@ describeGraphContract('ListItemStore', ({ target, emulator, itEmulatorOnly }) =>
 
   itEmulatorOnly('treats the 412 after a re-sent, already-applied PATCH as its own success', async () => {
     const { item } = await store.createItem({ ItemKey: aKey(), Label: 'before' });
-    emulator().setFaults({ rules: [{ kind: 'applyThenFail', method: 'PATCH', path: `${ITEM_ROUTE}/*/fields`, status: 504, times: 1 }] });
+    emulator().setFaults({
+      rules: [{ kind: 'applyThenFail', method: 'PATCH', path: `${ITEM_ROUTE}/*/fields`, status: 504, times: 1 }],
+    });
     const updated = await store.updateItem(item.id, { Label: 'after', Count: 5 }, item.eTag);
     expect(updated.fields).toMatchObject({ Label: 'after', Count: 5 });
     expect(updated.eTag).not.toBe(item.eTag);
@@ -161,7 +182,9 @@ describeGraphContract('ListItemStore', ({ target, emulator, itEmulatorOnly }) =>
   itEmulatorOnly('still reports a real conflict after a re-sent PATCH when the values differ', async () => {
     const { item } = await store.createItem({ ItemKey: aKey(), Label: 'before' });
     await store.updateItem(item.id, { Label: 'someone else' }, item.eTag);
-    emulator().setFaults({ rules: [{ kind: 'fail', method: 'PATCH', path: `${ITEM_ROUTE}/*/fields`, status: 429, times: 1 }] });
+    emulator().setFaults({
+      rules: [{ kind: 'fail', method: 'PATCH', path: `${ITEM_ROUTE}/*/fields`, status: 429, times: 1 }],
+    });
     const error = await rejection(store.updateItem(item.id, { Label: 'mine' }, item.eTag));
     expect(error).toBeInstanceOf(ConflictError);
     expect(conflictCurrent(error).fields.Label).toBe('someone else');
@@ -181,7 +204,13 @@ describeGraphContract('ListItemStore paging and filters', ({ target, itEmulatorO
         id: String(index + 1),
         method: 'POST' as const,
         url: listItemsPath(ref),
-        body: { fields: { ItemKey: `page-${String(index).padStart(4, '0')}`, Count: index, Label: index % 2 === 0 ? 'even' : 'odd' } },
+        body: {
+          fields: {
+            ItemKey: `page-${String(index).padStart(4, '0')}`,
+            Count: index,
+            Label: index % 2 === 0 ? 'even' : 'odd',
+          },
+        },
       })),
     );
     expect(outcome.results.every((result) => result.status === 201)).toBe(true);
@@ -198,7 +227,9 @@ describeGraphContract('ListItemStore paging and filters', ({ target, itEmulatorO
   });
 
   it('filters and orders on indexed columns, and collectAll gathers or stops at a limit', async () => {
-    const all = await collectAll(store.queryItems({ filter: ge('Count', 400), orderBy: [{ column: 'Count', direction: 'desc' }], top: 20 }));
+    const all = await collectAll(
+      store.queryItems({ filter: ge('Count', 400), orderBy: [{ column: 'Count', direction: 'desc' }], top: 20 }),
+    );
     expect(all.map((item) => item.fields.Count)).toEqual(Array.from({ length: 50 }, (_, index) => 449 - index));
     expect(await collectAll(store.queryItems({ top: 10 }), { limit: 25 })).toHaveLength(25);
   });
@@ -214,7 +245,11 @@ describeGraphContract('ListItemStore paging and filters', ({ target, itEmulatorO
   itEmulatorOnly('sends the Prefer header again on every page when non-indexed queries are allowed', async () => {
     // The emulator checks the index rule on each page, so a later page without Prefer would fail.
     const pages: number[] = [];
-    for await (const page of store.queryItems({ filter: and(eq('Label', 'even'), ge('Count', 0)), top: PAGE_SIZE, preferNonIndexed: true })) {
+    for await (const page of store.queryItems({
+      filter: and(eq('Label', 'even'), ge('Count', 0)),
+      top: PAGE_SIZE,
+      preferNonIndexed: true,
+    })) {
       pages.push(page.length);
     }
     expect(pages.reduce((sum, size) => sum + size, 0)).toBe(PAGING_ITEMS / 2);

@@ -200,7 +200,10 @@ export class ListItemStore<F> {
    */
   async updateItem(itemId: string, fields: FieldValues, eTag: string): Promise<ListItem<F>> {
     if (eTag.trim() === '' || eTag.trim() === '*') {
-      throw new GraphStoreError('bad_request', 'updateItem needs the eTag read with the item; "*" would allow lost updates');
+      throw new GraphStoreError(
+        'bad_request',
+        'updateItem needs the eTag read with the item; "*" would allow lost updates',
+      );
     }
     const context = `Updating item ${itemId} in list ${this.list.listId}`;
     // An object, not a local boolean: the flag is set from inside the SDK's retry callback.
@@ -309,7 +312,9 @@ export class ListItemStore<F> {
   private queryError(error: unknown, query: ItemQuery, context: string): GraphStoreError {
     const failure = failureFromError(error);
     if (failure !== undefined && isNonIndexedQueryFailure(failure)) {
-      const columns = [...new Set([...(query.filter?.columns ?? []), ...(query.orderBy ?? []).map((order) => order.column)])];
+      const columns = [
+        ...new Set([...(query.filter?.columns ?? []), ...(query.orderBy ?? []).map((order) => order.column)]),
+      ];
       return new GraphStoreError(
         'bad_request',
         `${context}: filter or sort uses a column that is not indexed (${columns.join(', ') || 'unknown'}). ` +
@@ -325,7 +330,9 @@ export class ListItemStore<F> {
     const context = `Reading item ${itemId} in list ${this.list.listId}`;
     let body: unknown;
     try {
-      body = await this.client.api(`${listItemPath(this.list, itemId)}?expand=${expandFields(this.options.select)}`).get();
+      body = await this.client
+        .api(`${listItemPath(this.list, itemId)}?expand=${expandFields(this.options.select)}`)
+        .get();
     } catch (error) {
       throw classifyGraphError(error, context);
     }
@@ -335,13 +342,17 @@ export class ListItemStore<F> {
 
   private requireKeyField(): string {
     const { keyField } = this.options;
-    if (keyField === undefined) throw new GraphStoreError('bad_request', `List ${this.list.listId} has no key column configured`);
+    if (keyField === undefined)
+      throw new GraphStoreError('bad_request', `List ${this.list.listId} has no key column configured`);
     return keyField;
   }
 }
 
 /** Drains a paged query into one array; stops early once `limit` items are collected. */
-export async function collectAll<T>(pages: AsyncIterable<readonly T[]>, options: { readonly limit?: number } = {}): Promise<T[]> {
+export async function collectAll<T>(
+  pages: AsyncIterable<readonly T[]>,
+  options: { readonly limit?: number } = {},
+): Promise<T[]> {
   const all: T[] = [];
   for await (const page of pages) {
     for (const item of page) {
@@ -368,7 +379,12 @@ function fieldValueEquals(stored: unknown, written: FieldValue): boolean {
   if (typeof written === 'string') {
     if (stored === written) return true;
     // SharePoint normalises date-times (drops milliseconds, converts offsets to Z).
-    return typeof stored === 'string' && isIsoDateTime(written) && isIsoDateTime(stored) && Date.parse(stored) === Date.parse(written);
+    return (
+      typeof stored === 'string' &&
+      isIsoDateTime(written) &&
+      isIsoDateTime(stored) &&
+      Date.parse(stored) === Date.parse(written)
+    );
   }
   if (!Array.isArray(stored)) return false;
   const storedValues = new Set(stored.map(String));

@@ -27,31 +27,68 @@ describe('list schema → columnDefinition', () => {
   it.each<[ColumnSchema, Record<string, unknown>]>([
     [
       { kind: 'text', name: 'CaseKey', indexed: true, enforceUniqueValues: true, required: true },
-      { name: 'CaseKey', displayName: 'CaseKey', required: true, indexed: true, enforceUniqueValues: true, text: { allowMultipleLines: false, maxLength: 255 } },
+      {
+        name: 'CaseKey',
+        displayName: 'CaseKey',
+        required: true,
+        indexed: true,
+        enforceUniqueValues: true,
+        text: { allowMultipleLines: false, maxLength: 255 },
+      },
     ],
     [
       { kind: 'note', name: 'Concern', displayName: 'Concern statement', description: 'Why' },
       {
-        name: 'Concern', displayName: 'Concern statement', description: 'Why', required: false, indexed: false, enforceUniqueValues: false,
+        name: 'Concern',
+        displayName: 'Concern statement',
+        description: 'Why',
+        required: false,
+        indexed: false,
+        enforceUniqueValues: false,
         text: { allowMultipleLines: true, textType: 'plain', linesForEditing: 6, appendChangesToExistingText: false },
       },
     ],
     [
       { kind: 'number', name: 'Targets', minimum: 0, maximum: 3, decimalPlaces: 'none' },
-      { name: 'Targets', displayName: 'Targets', required: false, indexed: false, enforceUniqueValues: false, number: { decimalPlaces: 'none', displayAs: 'number', minimum: 0, maximum: 3 } },
+      {
+        name: 'Targets',
+        displayName: 'Targets',
+        required: false,
+        indexed: false,
+        enforceUniqueValues: false,
+        number: { decimalPlaces: 'none', displayAs: 'number', minimum: 0, maximum: 3 },
+      },
     ],
     [
       { kind: 'boolean', name: 'Paused', indexed: true },
-      { name: 'Paused', displayName: 'Paused', required: false, indexed: true, enforceUniqueValues: false, boolean: {} },
+      {
+        name: 'Paused',
+        displayName: 'Paused',
+        required: false,
+        indexed: true,
+        enforceUniqueValues: false,
+        boolean: {},
+      },
     ],
     [
       { kind: 'dateTime', name: 'NextReview', format: 'dateOnly', indexed: true },
-      { name: 'NextReview', displayName: 'NextReview', required: false, indexed: true, enforceUniqueValues: false, dateTime: { format: 'dateOnly', displayAs: 'standard' } },
+      {
+        name: 'NextReview',
+        displayName: 'NextReview',
+        required: false,
+        indexed: true,
+        enforceUniqueValues: false,
+        dateTime: { format: 'dateOnly', displayAs: 'standard' },
+      },
     ],
     [
       { kind: 'choice', name: 'Status', choices: ['open', 'closed'], indexed: true },
       {
-        name: 'Status', displayName: 'Status', required: false, indexed: true, enforceUniqueValues: false,
+        name: 'Status',
+        displayName: 'Status',
+        required: false,
+        indexed: true,
+        enforceUniqueValues: false,
         choice: { allowTextEntry: false, choices: ['open', 'closed'], displayAs: 'dropDownMenu' },
       },
     ],
@@ -76,17 +113,21 @@ describe('list schema → columnDefinition', () => {
   });
 
   it('describes type, format, index and uniqueness differences', () => {
-    expect(describeColumnDifferences({ kind: 'choice', name: 'Status', choices: ['a'], indexed: true }, { name: 'Status', text: {}, indexed: false })).toEqual([
-      'type is text, schema says choice',
-      'not indexed, schema says indexed',
-    ]);
+    expect(
+      describeColumnDifferences(
+        { kind: 'choice', name: 'Status', choices: ['a'], indexed: true },
+        { name: 'Status', text: {}, indexed: false },
+      ),
+    ).toEqual(['type is text, schema says choice', 'not indexed, schema says indexed']);
     expect(
       describeColumnDifferences(
         { kind: 'dateTime', name: 'Due', format: 'dateOnly', indexed: true, enforceUniqueValues: true },
         { name: 'Due', dateTime: { format: 'dateTime' }, indexed: true },
       ),
     ).toEqual(['date format is dateTime, schema says dateOnly', 'not unique, schema says unique']);
-    expect(describeColumnDifferences({ kind: 'text', name: 'Title' }, { name: 'Title', text: {}, indexed: true })).toEqual([]);
+    expect(
+      describeColumnDifferences({ kind: 'text', name: 'Title' }, { name: 'Title', text: {}, indexed: true }),
+    ).toEqual([]);
   });
 });
 
@@ -104,7 +145,13 @@ describe('list schema validation', () => {
 
   it.each<[string, ListSchema]>([
     ['unique without index', schemaWith([{ kind: 'text', name: 'Key', enforceUniqueValues: true }])],
-    ['duplicate names (case-insensitive)', schemaWith([{ kind: 'text', name: 'Key' }, { kind: 'number', name: 'key' }])],
+    [
+      'duplicate names (case-insensitive)',
+      schemaWith([
+        { kind: 'text', name: 'Key' },
+        { kind: 'number', name: 'key' },
+      ]),
+    ],
     ['system field', schemaWith([{ kind: 'text', name: 'Modified' }])],
     ['bad internal name', schemaWith([{ kind: 'text', name: 'Case Key' }])],
     ['too long a name', schemaWith([{ kind: 'text', name: 'A'.repeat(33) }])],
@@ -124,6 +171,8 @@ describe('list schema validation', () => {
     }));
     const error = schemaError(schemaWith(columns));
     expect(error.message).toContain('21 indexed columns');
-    expect(() => { assertValidListSchema(schemaWith(columns.slice(0, MAX_INDEXED_COLUMNS_PER_LIST))); }).not.toThrow();
+    expect(() => {
+      assertValidListSchema(schemaWith(columns.slice(0, MAX_INDEXED_COLUMNS_PER_LIST)));
+    }).not.toThrow();
   });
 });

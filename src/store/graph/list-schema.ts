@@ -24,9 +24,27 @@ const COLUMN_NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_]*$/;
  */
 const RESERVED_COLUMN_NAMES = new Set(
   [
-    'ID', 'Id', 'ContentType', 'ContentTypeId', 'Created', 'Modified', 'Author', 'Editor',
-    'Attachments', 'Edit', 'LinkTitle', 'LinkTitleNoMenu', 'ItemChildCount', 'FolderChildCount',
-    'AppAuthor', 'AppEditor', 'FileLeafRef', 'FileRef', 'GUID', 'Version', '_UIVersionString',
+    'ID',
+    'Id',
+    'ContentType',
+    'ContentTypeId',
+    'Created',
+    'Modified',
+    'Author',
+    'Editor',
+    'Attachments',
+    'Edit',
+    'LinkTitle',
+    'LinkTitleNoMenu',
+    'ItemChildCount',
+    'FolderChildCount',
+    'AppAuthor',
+    'AppEditor',
+    'FileLeafRef',
+    'FileRef',
+    'GUID',
+    'Version',
+    '_UIVersionString',
   ].map((name) => name.toLowerCase()),
 );
 
@@ -113,9 +131,12 @@ export function assertValidListSchema(schema: ListSchema): void {
   const seen = new Set<string>();
   for (const column of schema.columns) {
     if (!COLUMN_NAME_PATTERN.test(column.name) || column.name.length > MAX_COLUMN_NAME_LENGTH) {
-      fail(`column name "${column.name}" must be a letter then letters, digits or _ (at most ${MAX_COLUMN_NAME_LENGTH})`);
+      fail(
+        `column name "${column.name}" must be a letter then letters, digits or _ (at most ${MAX_COLUMN_NAME_LENGTH})`,
+      );
     }
-    if (RESERVED_COLUMN_NAMES.has(column.name.toLowerCase())) fail(`column name "${column.name}" is a SharePoint system field`);
+    if (RESERVED_COLUMN_NAMES.has(column.name.toLowerCase()))
+      fail(`column name "${column.name}" is a SharePoint system field`);
     // SharePoint internal names compare case-insensitively.
     const key = column.name.toLowerCase();
     if (seen.has(key)) fail(`column "${column.name}" is declared twice`);
@@ -135,7 +156,10 @@ function assertValidColumn(column: ColumnSchema, fail: (detail: string) => never
     case 'boolean':
       return;
     case 'text':
-      if (column.maxLength !== undefined && !(Number.isInteger(column.maxLength) && column.maxLength >= 1 && column.maxLength <= MAX_TEXT_LENGTH)) {
+      if (
+        column.maxLength !== undefined &&
+        !(Number.isInteger(column.maxLength) && column.maxLength >= 1 && column.maxLength <= MAX_TEXT_LENGTH)
+      ) {
         fail(`column "${column.name}" maxLength must be 1..${MAX_TEXT_LENGTH}`);
       }
       break;
@@ -171,7 +195,10 @@ export function toColumnDefinition(column: ColumnSchema): Record<string, unknown
     case 'text':
       return { ...common, text: { allowMultipleLines: false, maxLength: column.maxLength ?? MAX_TEXT_LENGTH } };
     case 'note':
-      return { ...common, text: { allowMultipleLines: true, textType: 'plain', linesForEditing: 6, appendChangesToExistingText: false } };
+      return {
+        ...common,
+        text: { allowMultipleLines: true, textType: 'plain', linesForEditing: 6, appendChangesToExistingText: false },
+      };
     case 'number':
       return {
         ...common,
@@ -189,7 +216,11 @@ export function toColumnDefinition(column: ColumnSchema): Record<string, unknown
     case 'choice':
       return {
         ...common,
-        choice: { allowTextEntry: column.allowTextEntry ?? false, choices: [...column.choices], displayAs: 'dropDownMenu' },
+        choice: {
+          allowTextEntry: column.allowTextEntry ?? false,
+          choices: [...column.choices],
+          displayAs: 'dropDownMenu',
+        },
       };
   }
 }
@@ -235,7 +266,11 @@ export function describeColumnDifferences(declared: ColumnSchema, existing: Exis
   const differences: string[] = [];
   const kind = existingColumnKind(existing);
   if (kind !== declared.kind) differences.push(`type is ${kind}, schema says ${declared.kind}`);
-  if (declared.kind === 'dateTime' && existing.dateTime?.format !== undefined && existing.dateTime.format !== declared.format) {
+  if (
+    declared.kind === 'dateTime' &&
+    existing.dateTime?.format !== undefined &&
+    existing.dateTime.format !== declared.format
+  ) {
     differences.push(`date format is ${existing.dateTime.format}, schema says ${declared.format}`);
   }
   // A missing index makes our filters fail past 5,000 items; a missing unique constraint

@@ -35,7 +35,10 @@ describe('odata filter builder', () => {
     [lt('Count', 3), 'fields/Count lt 3'],
     [le('Count', -2.5), 'fields/Count le -2.5'],
     [gt('Active', true), 'fields/Active gt true'],
-    [ge(itemProperty('lastModifiedDateTime'), dateTimeValue('2026-03-01T10:00:00.123+01:00')), "lastModifiedDateTime ge '2026-03-01T09:00:00Z'"],
+    [
+      ge(itemProperty('lastModifiedDateTime'), dateTimeValue('2026-03-01T10:00:00.123+01:00')),
+      "lastModifiedDateTime ge '2026-03-01T09:00:00Z'",
+    ],
     [eq('Due', dateOnlyValue('2026-12-31')), "fields/Due eq '2026-12-31'"],
     [startsWith('Name', "O'Brien"), "startswith(fields/Name,'O''Brien')"],
     [eq(column('Key'), "a' or 1 eq 1 or 'x"), "fields/Key eq 'a'' or 1 eq 1 or ''x'"],
@@ -45,7 +48,9 @@ describe('odata filter builder', () => {
 
   it('parenthesises or inside and, and flattens same-operator chains', () => {
     const filter = and(eq('A', 1), or(eq('B', 'x'), eq('C', 'y')), and(eq('D', true), eq('E', false)));
-    expect(filter.expression).toBe("fields/A eq 1 and (fields/B eq 'x' or fields/C eq 'y') and fields/D eq true and fields/E eq false");
+    expect(filter.expression).toBe(
+      "fields/A eq 1 and (fields/B eq 'x' or fields/C eq 'y') and fields/D eq true and fields/E eq false",
+    );
     expect(filter.columns).toEqual(['A', 'B', 'C', 'D', 'E']);
   });
 

@@ -33,7 +33,8 @@ export class FilterTarget {
   }
 
   static property(name: ItemProperty): FilterTarget {
-    if (!(ITEM_PROPERTIES as readonly string[]).includes(name)) throw new TypeError(`Not a filterable item property: ${name}`);
+    if (!(ITEM_PROPERTIES as readonly string[]).includes(name))
+      throw new TypeError(`Not a filterable item property: ${name}`);
     return new FilterTarget(name, undefined);
   }
 }
@@ -113,7 +114,11 @@ function toTarget(target: Target): FilterTarget {
   return typeof target === 'string' ? FilterTarget.column(target) : target;
 }
 
-function comparison(operator: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge', target: Target, value: FilterValue): ODataFilter {
+function comparison(
+  operator: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge',
+  target: Target,
+  value: FilterValue,
+): ODataFilter {
   const resolved = toTarget(target);
   const columns = resolved.column === undefined ? [] : [resolved.column];
   return new ODataFilter(BUILDER, `${resolved.path} ${operator} ${formatLiteral(value)}`, columns, 'atom');

@@ -45,7 +45,9 @@ describeGraphContract('provisionLists', ({ target, itEmulatorOnly }) => {
     expect(first.lines).toContain(`created list ${cases.displayName}`);
     expect(first.lines).toContain(`added column ${cases.displayName}.ItemKey`);
     expect(first.lines).toContain(`added column ${events.displayName}.Payload`);
-    expect(first.lines.filter((line) => line.startsWith('added column'))).toHaveLength(cases.columns.length + events.columns.length);
+    expect(first.lines.filter((line) => line.startsWith('added column'))).toHaveLength(
+      cases.columns.length + events.columns.length,
+    );
     const casesId = first.listIds[cases.displayName] ?? '';
 
     const columns = await columnsOf(target(), casesId);
@@ -54,7 +56,11 @@ describeGraphContract('provisionLists', ({ target, itEmulatorOnly }) => {
     expect(itemKey?.enforceUniqueValues).toBe(true);
     expect(existingColumnKind(columns.find((column) => column.name === 'Notes') ?? { name: '' })).toBe('note');
 
-    const store = new ListItemStore(client, { siteId, listId: casesId }, { fields: testFieldsSchema, keyField: 'ItemKey' });
+    const store = new ListItemStore(
+      client,
+      { siteId, listId: casesId },
+      { fields: testFieldsSchema, keyField: 'ItemKey' },
+    );
     const { item } = await store.createItem({ ItemKey: 'row-1', Status: 'open', Count: 2, Notes: 'keep me' });
 
     const second = await provisionLists(client, siteId, [cases, events]);
@@ -71,17 +77,21 @@ describeGraphContract('provisionLists', ({ target, itEmulatorOnly }) => {
     const { client, siteId } = target();
     const evolved: ListSchema = {
       ...cases,
-      columns: cases.columns.map((column): ColumnSchema => (column.name === 'Label' ? { kind: 'number', name: 'Label' } : column)).concat([
-        { kind: 'choice', name: 'Outcome', choices: ['met', 'partly', 'not met'] },
-      ]),
+      columns: cases.columns
+        .map((column): ColumnSchema => (column.name === 'Label' ? { kind: 'number', name: 'Label' } : column))
+        .concat([{ kind: 'choice', name: 'Outcome', choices: ['met', 'partly', 'not met'] }]),
     };
     const report = await provisionLists(client, siteId, [evolved]);
     expect(report.lines).toEqual([
       `added column ${cases.displayName}.Outcome`,
       `mismatch ${cases.displayName}.Label: type is text, schema says number`,
     ]);
-    expect(report.mismatches).toEqual([{ list: cases.displayName, column: 'Label', differences: ['type is text, schema says number'] }]);
-    const label = (await columnsOf(target(), report.listIds[cases.displayName] ?? '')).find((column) => column.name === 'Label');
+    expect(report.mismatches).toEqual([
+      { list: cases.displayName, column: 'Label', differences: ['type is text, schema says number'] },
+    ]);
+    const label = (await columnsOf(target(), report.listIds[cases.displayName] ?? '')).find(
+      (column) => column.name === 'Label',
+    );
     expect(label && existingColumnKind(label)).toBe('text');
   });
 
@@ -90,7 +100,11 @@ describeGraphContract('provisionLists', ({ target, itEmulatorOnly }) => {
     emulator?.resetCounters();
     const tooMany: ListSchema = {
       displayName: target().listName('Too many indexes'),
-      columns: Array.from({ length: MAX_INDEXED_COLUMNS_PER_LIST + 1 }, (_, index) => ({ kind: 'number', name: `N${index}`, indexed: true })),
+      columns: Array.from({ length: MAX_INDEXED_COLUMNS_PER_LIST + 1 }, (_, index) => ({
+        kind: 'number',
+        name: `N${index}`,
+        indexed: true,
+      })),
     };
     const error = await rejection(provisionLists(target().client, target().siteId, [tooMany]));
     expect(error.code).toBe('bad_request');
@@ -105,18 +119,26 @@ describeGraphContract('provisionLists', ({ target, itEmulatorOnly }) => {
     // Within the cap on its own; over it only together with the indexes the list already has.
     const grown: ListSchema = {
       displayName: cases.displayName,
-      columns: Array.from({ length: extra }, (_, index): ColumnSchema => ({ kind: 'number', name: `Extra${index}`, indexed: true })),
+      columns: Array.from({ length: extra }, (_, index): ColumnSchema => ({
+        kind: 'number',
+        name: `Extra${index}`,
+        indexed: true,
+      })),
     };
     const listId = (await provisionLists(client, siteId, [cases])).listIds[cases.displayName] ?? '';
     const before = await columnsOf(target(), listId);
     const error = await rejection(provisionLists(client, siteId, [grown]));
     expect(error.code).toBe('bad_request');
     expect(error.message).toContain('Nothing was changed');
-    expect((await columnsOf(target(), listId)).map((column) => column.name)).toEqual(before.map((column) => column.name));
+    expect((await columnsOf(target(), listId)).map((column) => column.name)).toEqual(
+      before.map((column) => column.name),
+    );
   });
 
   it('rejects two schemas with the same list name', async () => {
-    const error = await rejection(provisionLists(target().client, target().siteId, [events, { ...events, columns: [] }]));
+    const error = await rejection(
+      provisionLists(target().client, target().siteId, [events, { ...events, columns: [] }]),
+    );
     expect(error.code).toBe('bad_request');
   });
 });

@@ -55,7 +55,11 @@ interface ListPlan {
   readonly mismatches: readonly ColumnMismatch[];
 }
 
-export async function provisionLists(client: Client, siteId: string, schemas: readonly ListSchema[]): Promise<ProvisionReport> {
+export async function provisionLists(
+  client: Client,
+  siteId: string,
+  schemas: readonly ListSchema[],
+): Promise<ProvisionReport> {
   const site = pathSegment(siteId, 'siteId');
   assertDistinctSchemas(schemas);
   for (const schema of schemas) assertValidListSchema(schema);
@@ -84,7 +88,11 @@ function assertDistinctSchemas(schemas: readonly ListSchema[]): void {
   }
 }
 
-function planList(schema: ListSchema, existing: ExistingList | undefined, columns: readonly ExistingColumn[]): ListPlan {
+function planList(
+  schema: ListSchema,
+  existing: ExistingList | undefined,
+  columns: readonly ExistingColumn[],
+): ListPlan {
   const byName = new Map(columns.map((column) => [column.name.toLowerCase(), column]));
   const missingColumns: ColumnSchema[] = [];
   const mismatches: ColumnMismatch[] = [];
@@ -97,7 +105,8 @@ function planList(schema: ListSchema, existing: ExistingList | undefined, column
     const differences = describeColumnDifferences(declared, found);
     if (differences.length > 0) mismatches.push({ list: schema.displayName, column: declared.name, differences });
   }
-  const indexedAfter = columns.filter((column) => column.indexed === true).length + missingColumns.filter(isIndexed).length;
+  const indexedAfter =
+    columns.filter((column) => column.indexed === true).length + missingColumns.filter(isIndexed).length;
   if (indexedAfter > MAX_INDEXED_COLUMNS_PER_LIST) {
     throw new GraphStoreError(
       'bad_request',
@@ -120,7 +129,8 @@ async function applyPlan(client: Client, site: string, initialPlan: ListPlan): P
     plan = planList(schema, result.list, await readColumns(client, site, result.list.id));
   }
   const listId = plan.existing?.id;
-  if (listId === undefined) throw new GraphStoreError('unexpected', `List "${schema.displayName}" has no id after creation`);
+  if (listId === undefined)
+    throw new GraphStoreError('unexpected', `List "${schema.displayName}" has no id after creation`);
   const addedColumns: string[] = [];
   for (const column of plan.missingColumns) {
     if (await addColumn(client, site, listId, schema, column)) addedColumns.push(column.name);
@@ -134,18 +144,30 @@ async function readLists(client: Client, site: string): Promise<ExistingList[]> 
 
 async function readColumns(client: Client, site: string, listId: string): Promise<ExistingColumn[]> {
   const list = pathSegment(listId, 'listId');
-  return getAllPages(client, `/sites/${site}/lists/${list}/columns`, existingColumnSchema, `Reading columns of list ${listId}`);
+  return getAllPages(
+    client,
+    `/sites/${site}/lists/${list}/columns`,
+    existingColumnSchema,
+    `Reading columns of list ${listId}`,
+  );
 }
 
 function findListByDisplayName(lists: readonly ExistingList[], displayName: string): ExistingList | undefined {
   const matches = lists.filter((list) => list.displayName === displayName);
   if (matches.length > 1) {
-    throw new GraphStoreError('data_error', `Site has ${matches.length} lists named "${displayName}"; refusing to guess which one Trellis owns`);
+    throw new GraphStoreError(
+      'data_error',
+      `Site has ${matches.length} lists named "${displayName}"; refusing to guess which one Trellis owns`,
+    );
   }
   return matches[0];
 }
 
-async function createList(client: Client, site: string, schema: ListSchema): Promise<{ list: ExistingList; created: boolean }> {
+async function createList(
+  client: Client,
+  site: string,
+  schema: ListSchema,
+): Promise<{ list: ExistingList; created: boolean }> {
   const context = `Creating list "${schema.displayName}"`;
   try {
     const body: unknown = await client.api(`/sites/${site}/lists`).post(toListDefinition(schema));
@@ -161,7 +183,13 @@ async function createList(client: Client, site: string, schema: ListSchema): Pro
 }
 
 /** Returns true when this call added the column, false when it turned out to exist already. */
-async function addColumn(client: Client, site: string, listId: string, schema: ListSchema, column: ColumnSchema): Promise<boolean> {
+async function addColumn(
+  client: Client,
+  site: string,
+  listId: string,
+  schema: ListSchema,
+  column: ColumnSchema,
+): Promise<boolean> {
   const list = pathSegment(listId, 'listId');
   try {
     await client.api(`/sites/${site}/lists/${list}/columns`).post(toColumnDefinition(column));
@@ -187,7 +215,8 @@ function buildReport(lists: readonly ProvisionedList[]): ProvisionReport {
       lines.push(`mismatch ${mismatch.list}.${mismatch.column}: ${mismatch.differences.join('; ')}`);
       mismatches.push(mismatch);
     }
-    if (!list.created && list.addedColumns.length === 0 && list.mismatches.length === 0) lines.push(`ok ${list.displayName}`);
+    if (!list.created && list.addedColumns.length === 0 && list.mismatches.length === 0)
+      lines.push(`ok ${list.displayName}`);
     changed ||= list.created || list.addedColumns.length > 0;
   }
   return { lists, listIds, changed, mismatches, lines };

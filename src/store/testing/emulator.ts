@@ -16,7 +16,9 @@ export interface ProvisionedEmulator {
   close(): Promise<void>;
 }
 
-export async function startProvisionedEmulator(options: { readonly retry?: Partial<GraphRetryPolicy> } = {}): Promise<ProvisionedEmulator> {
+export async function startProvisionedEmulator(
+  options: { readonly retry?: Partial<GraphRetryPolicy> } = {},
+): Promise<ProvisionedEmulator> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-store-'));
   const emulator = await startGraphEmulator({ dataDir, durability: 'none' });
   // The production client, pointed at the emulator by base URL alone.

@@ -49,7 +49,12 @@ export interface ApiClient {
   get<T>(path: string, options?: { readonly signal?: AbortSignal }): Promise<T>;
   getVersioned<T>(path: string): Promise<Versioned<T>>;
   /** `ifMatch` is the case's ETag; only opening a case (nothing to match yet) leaves it out. */
-  send<T>(method: 'POST' | 'PUT', path: string, body: unknown, options: { readonly ifMatch: string | undefined }): Promise<Versioned<T>>;
+  send<T>(
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    options: { readonly ifMatch: string | undefined },
+  ): Promise<Versioned<T>>;
   /** A file (the form as PDF): the bytes and the name the server suggests. */
   download(path: string, accept: string): Promise<Download>;
 }
@@ -87,7 +92,12 @@ const FALLBACK_SENTENCES: Readonly<Record<number, string>> = {
 export function sentenceFor(status: number, problem: Problem | undefined): string {
   const detail = problem?.detail?.trim();
   if (detail) return detail;
-  return FALLBACK_SENTENCES[status] ?? (status >= 500 ? 'Trellis could not complete this request. Try again; if it keeps happening, tell your Trellis administrator.' : 'The request could not be completed. Check what you entered and try again.');
+  return (
+    FALLBACK_SENTENCES[status] ??
+    (status >= 500
+      ? 'Trellis could not complete this request. Try again; if it keeps happening, tell your Trellis administrator.'
+      : 'The request could not be completed. Check what you entered and try again.')
+  );
 }
 
 const NETWORK_SENTENCE = 'Trellis could not be reached. Check your connection and try again.';
@@ -103,18 +113,33 @@ async function problemOf(response: Response): Promise<Problem | undefined> {
   }
 }
 
-export function createApiClient(options: { readonly baseUrl?: string; readonly token: TokenSource; readonly fetch?: typeof fetch }): ApiClient {
+export function createApiClient(options: {
+  readonly baseUrl?: string;
+  readonly token: TokenSource;
+  readonly fetch?: typeof fetch;
+}): ApiClient {
   const base = options.baseUrl ?? '';
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function call(method: string, path: string, body: unknown, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+  async function call(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const token = await options.token();
     const all: Record<string, string> = { accept: 'application/json', ...headers };
     if (token !== undefined) all.authorization = `Bearer ${token}`;
     if (body !== undefined) all['content-type'] = 'application/json';
     let response: Response;
     try {
-      response = await doFetch(`${base}${path}`, { method, headers: all, ...(body === undefined ? {} : { body: JSON.stringify(body) }), ...(signal === undefined ? {} : { signal }) });
+      response = await doFetch(`${base}${path}`, {
+        method,
+        headers: all,
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(signal === undefined ? {} : { signal }),
+      });
     } catch {
       if (signal?.aborted === true) throw new ApiError(0, 'aborted', ABORTED_SENTENCE, undefined);
       throw new ApiError(0, 'network', NETWORK_SENTENCE, undefined);
@@ -132,7 +157,13 @@ export function createApiClient(options: { readonly baseUrl?: string; readonly t
 
   async function versioned<T>(response: Response): Promise<Versioned<T>> {
     const etag = response.headers.get('etag');
-    if (etag === null) throw new ApiError(response.status, 'missing_etag', 'Trellis sent the case without its version. Reload the page and try again.', undefined);
+    if (etag === null)
+      throw new ApiError(
+        response.status,
+        'missing_etag',
+        'Trellis sent the case without its version. Reload the page and try again.',
+        undefined,
+      );
     return { data: (await response.json()) as T, etag };
   }
 
@@ -143,8 +174,15 @@ export function createApiClient(options: { readonly baseUrl?: string; readonly t
     async getVersioned<T>(path: string): Promise<Versioned<T>> {
       return versioned<T>(await call('GET', path, undefined, {}));
     },
-    async send<T>(method: 'POST' | 'PUT', path: string, body: unknown, opts: { readonly ifMatch: string | undefined }): Promise<Versioned<T>> {
-      return versioned<T>(await call(method, path, body, opts.ifMatch === undefined ? {} : { 'if-match': opts.ifMatch }));
+    async send<T>(
+      method: 'POST' | 'PUT',
+      path: string,
+      body: unknown,
+      opts: { readonly ifMatch: string | undefined },
+    ): Promise<Versioned<T>> {
+      return versioned<T>(
+        await call(method, path, body, opts.ifMatch === undefined ? {} : { 'if-match': opts.ifMatch }),
+      );
     },
     async download(path: string, accept: string): Promise<Download> {
       const response = await call('GET', path, undefined, { accept });

@@ -22,8 +22,15 @@ export const PEOPLE_SEARCH_MIN_CHARS = 2;
 export const PEOPLE_SEARCH_MAX_CHARS = 100;
 
 /** `text` is sent trimmed; `signal` cancels a search that newer typing has made stale. */
-export const searchPeople = async (api: ApiClient, text: string, signal?: AbortSignal): Promise<readonly DirectoryPerson[]> => {
+export const searchPeople = async (
+  api: ApiClient,
+  text: string,
+  signal?: AbortSignal,
+): Promise<readonly DirectoryPerson[]> => {
   const query = new URLSearchParams({ search: text.trim() });
-  const result = await api.get<PeopleSearchResult>(`/api/people?${query.toString()}`, signal === undefined ? undefined : { signal });
+  const result = await api.get<PeopleSearchResult>(
+    `/api/people?${query.toString()}`,
+    signal === undefined ? undefined : { signal },
+  );
   return result.people;
 };

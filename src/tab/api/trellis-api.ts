@@ -1,13 +1,25 @@
 import type { Procedure } from '../../domain/procedure/schema';
 import type { ApiClient, Download, Versioned } from './client';
-import type { CaseEventsPage, CaseListPage, CaseSummary, CaseView, FrameworkDetail, Me, Plan, ProcedureSummary, Report } from './types';
+import type {
+  CaseEventsPage,
+  CaseListPage,
+  CaseSummary,
+  CaseView,
+  FrameworkDetail,
+  Me,
+  Plan,
+  ProcedureSummary,
+  Report,
+} from './types';
 
 /** The REST calls the tab makes, named after what they do (paths as in GET /api/openapi.json). */
 
 /** Upper bound on cases the dashboard reads (pages of 500): a large provider's decade is ~10,000. */
 const MAX_PAGES = 20;
 
-export async function listAllCases(api: ApiClient): Promise<{ readonly items: CaseSummary[]; readonly today: string | undefined }> {
+export async function listAllCases(
+  api: ApiClient,
+): Promise<{ readonly items: CaseSummary[]; readonly today: string | undefined }> {
   const items: CaseSummary[] = [];
   let cursor: string | undefined;
   let today: string | undefined;
@@ -22,8 +34,9 @@ export async function listAllCases(api: ApiClient): Promise<{ readonly items: Ca
   return { items, today };
 }
 
-export const listProcedures = async (api: ApiClient): Promise<ProcedureSummary[]> =>
-  [...(await api.get<{ items: ProcedureSummary[] }>('/api/procedures')).items];
+export const listProcedures = async (api: ApiClient): Promise<ProcedureSummary[]> => [
+  ...(await api.get<{ items: ProcedureSummary[] }>('/api/procedures')).items,
+];
 
 export const getCase = (api: ApiClient, caseId: string): Promise<Versioned<CaseView>> =>
   api.getVersioned<CaseView>(`/api/cases/${encodeURIComponent(caseId)}`);
@@ -47,11 +60,23 @@ export interface RecordReviewBody {
   readonly nextSteps?: string;
 }
 
-export const signPlan = (api: ApiClient, current: Versioned<CaseView>, body: SignPlanBody): Promise<Versioned<CaseView>> =>
-  api.send<CaseView>('POST', `/api/cases/${encodeURIComponent(current.data.id)}/signatures`, body, { ifMatch: current.etag });
+export const signPlan = (
+  api: ApiClient,
+  current: Versioned<CaseView>,
+  body: SignPlanBody,
+): Promise<Versioned<CaseView>> =>
+  api.send<CaseView>('POST', `/api/cases/${encodeURIComponent(current.data.id)}/signatures`, body, {
+    ifMatch: current.etag,
+  });
 
-export const recordReview = (api: ApiClient, current: Versioned<CaseView>, body: RecordReviewBody): Promise<Versioned<CaseView>> =>
-  api.send<CaseView>('POST', `/api/cases/${encodeURIComponent(current.data.id)}/reviews`, body, { ifMatch: current.etag });
+export const recordReview = (
+  api: ApiClient,
+  current: Versioned<CaseView>,
+  body: RecordReviewBody,
+): Promise<Versioned<CaseView>> =>
+  api.send<CaseView>('POST', `/api/cases/${encodeURIComponent(current.data.id)}/reviews`, body, {
+    ifMatch: current.etag,
+  });
 
 export const getMe = (api: ApiClient): Promise<Me> => api.get<Me>('/api/me');
 
@@ -65,17 +90,33 @@ export interface OpenCaseBody {
   readonly procedureId: string;
   readonly reference: string;
   readonly reasons: readonly string[];
-  readonly people: readonly { readonly role: string; readonly id: string; readonly name: string; readonly email: string }[];
-  readonly placement: { readonly school: string; readonly programme: string; readonly subject?: string; readonly phase?: string; readonly startsOn?: string; readonly endsOn?: string };
+  readonly people: readonly {
+    readonly role: string;
+    readonly id: string;
+    readonly name: string;
+    readonly email: string;
+  }[];
+  readonly placement: {
+    readonly school: string;
+    readonly programme: string;
+    readonly subject?: string;
+    readonly phase?: string;
+    readonly startsOn?: string;
+    readonly endsOn?: string;
+  };
   /** A second case for the trainee under a procedure that allows one only on its listed grounds. */
   readonly reinitiation?: { readonly groundId: string; readonly evidence?: string };
 }
 
 /** POST /api/cases is not conditional (a new case has no version); the answer carries the first ETag. */
-export const openCase = (api: ApiClient, body: OpenCaseBody): Promise<Versioned<CaseView>> => api.send<CaseView>('POST', '/api/cases', body, { ifMatch: undefined });
+export const openCase = (api: ApiClient, body: OpenCaseBody): Promise<Versioned<CaseView>> =>
+  api.send<CaseView>('POST', '/api/cases', body, { ifMatch: undefined });
 
 export interface PlanBody {
-  readonly concerns: readonly { readonly text: string; readonly links: readonly { readonly frameworkId: string; readonly code: string }[] }[];
+  readonly concerns: readonly {
+    readonly text: string;
+    readonly links: readonly { readonly frameworkId: string; readonly code: string }[];
+  }[];
   readonly targets: readonly {
     readonly id?: string;
     readonly text: string;
@@ -95,17 +136,40 @@ export interface PlanBody {
   readonly meeting?: Plan['content']['meeting'];
 }
 
-export const savePlan = (api: ApiClient, current: Versioned<CaseView>, plan: PlanBody, withdrawSignatures = false): Promise<Versioned<CaseView>> =>
-  api.send<CaseView>('PUT', `/api/cases/${encodeURIComponent(current.data.id)}/plan`, { plan, withdrawSignatures }, { ifMatch: current.etag });
+export const savePlan = (
+  api: ApiClient,
+  current: Versioned<CaseView>,
+  plan: PlanBody,
+  withdrawSignatures = false,
+): Promise<Versioned<CaseView>> =>
+  api.send<CaseView>(
+    'PUT',
+    `/api/cases/${encodeURIComponent(current.data.id)}/plan`,
+    { plan, withdrawSignatures },
+    { ifMatch: current.etag },
+  );
 
 /** Any other case command, by its route under /api/cases/{id} (CASE_COMMAND_ROUTES on the server). */
-export const runCaseCommand = (api: ApiClient, current: Versioned<CaseView>, path: string, body: unknown): Promise<Versioned<CaseView>> =>
-  api.send<CaseView>('POST', `/api/cases/${encodeURIComponent(current.data.id)}${path}`, body, { ifMatch: current.etag });
+export const runCaseCommand = (
+  api: ApiClient,
+  current: Versioned<CaseView>,
+  path: string,
+  body: unknown,
+): Promise<Versioned<CaseView>> =>
+  api.send<CaseView>('POST', `/api/cases/${encodeURIComponent(current.data.id)}${path}`, body, {
+    ifMatch: current.etag,
+  });
 
-export const getReport = (api: ApiClient, query: { readonly from?: string; readonly to?: string; readonly programme?: string; readonly procedure?: string }): Promise<Report> => {
-  const params = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''));
+export const getReport = (
+  api: ApiClient,
+  query: { readonly from?: string; readonly to?: string; readonly programme?: string; readonly procedure?: string },
+): Promise<Report> => {
+  const params = new URLSearchParams(
+    Object.entries(query).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
   const qs = params.toString();
   return api.get<Report>(`/api/reports${qs === '' ? '' : `?${qs}`}`);
 };
 
-export const downloadFormPdf = (api: ApiClient, caseId: string): Promise<Download> => api.download(`/api/cases/${encodeURIComponent(caseId)}/form.pdf`, 'application/pdf');
+export const downloadFormPdf = (api: ApiClient, caseId: string): Promise<Download> =>
+  api.download(`/api/cases/${encodeURIComponent(caseId)}/form.pdf`, 'application/pdf');

@@ -79,7 +79,11 @@ export interface Plan {
     readonly trainingNeeds?: string;
     readonly supportMeasures: readonly string[];
     readonly reviewDate?: LocalDate;
-    readonly meeting: { readonly heldOn?: LocalDate; readonly mode?: 'online' | 'in_person'; readonly attendees: readonly string[] };
+    readonly meeting: {
+      readonly heldOn?: LocalDate;
+      readonly mode?: 'online' | 'in_person';
+      readonly attendees: readonly string[];
+    };
   };
   readonly perceptions?: { readonly text: string; readonly recordedBy: string; readonly recordedOn: LocalDate };
   readonly signatures: readonly Signature[];
@@ -88,7 +92,10 @@ export interface Plan {
   /** Working days a health pause stopped the clock: the cap moves on by as many. */
   readonly pausedWorkingDays?: number;
   /** Whose form rules the plan follows: its stage's, or a "revise" outcome's own. */
-  readonly rulesFrom?: { readonly stageId: string; readonly outcome?: { readonly stageId: string; readonly outcomeId: string; readonly panelId?: string } | undefined };
+  readonly rulesFrom?: {
+    readonly stageId: string;
+    readonly outcome?: { readonly stageId: string; readonly outcomeId: string; readonly panelId?: string } | undefined;
+  };
 }
 
 export interface PanelView {
@@ -99,7 +106,12 @@ export interface PanelView {
   readonly members: readonly { readonly id: string; readonly name: string; readonly role?: string }[];
   readonly evidence: readonly string[];
   readonly chair?: string;
-  readonly meetings: readonly { readonly heldOn: LocalDate; readonly attendees: readonly string[]; readonly decisionId?: string; readonly rationale?: string }[];
+  readonly meetings: readonly {
+    readonly heldOn: LocalDate;
+    readonly attendees: readonly string[];
+    readonly decisionId?: string;
+    readonly rationale?: string;
+  }[];
   readonly decisionId?: string;
   readonly decisionLabel?: string;
 }
@@ -120,7 +132,11 @@ export interface Review {
   readonly stageId: string;
   readonly planVersion?: number;
   readonly reviewedOn: LocalDate;
-  readonly progress: readonly { readonly targetId: string; readonly rating: ProgressRating; readonly comment?: string }[];
+  readonly progress: readonly {
+    readonly targetId: string;
+    readonly rating: ProgressRating;
+    readonly comment?: string;
+  }[];
   readonly evidence?: string;
   readonly notes?: string;
   readonly attendees: readonly string[];
@@ -153,19 +169,48 @@ export interface CaseView {
   readonly status: CaseStatus;
   readonly paused?: { readonly reason: string; readonly from: LocalDate } | undefined;
   /** `startsOn`: when the stage began, or the start the course team scheduled; its milestones count from it. */
-  readonly stage: { readonly id: string; readonly title: string; readonly formality?: string; readonly description?: string; readonly startsOn?: LocalDate };
-  readonly people: readonly { readonly role: string; readonly id: string; readonly name: string; readonly roleLabel: string }[];
-  readonly placement: { readonly school: string; readonly subject?: string; readonly phase?: string; readonly programme: string; readonly startsOn?: LocalDate; readonly endsOn?: LocalDate };
+  readonly stage: {
+    readonly id: string;
+    readonly title: string;
+    readonly formality?: string;
+    readonly description?: string;
+    readonly startsOn?: LocalDate;
+  };
+  readonly people: readonly {
+    readonly role: string;
+    readonly id: string;
+    readonly name: string;
+    readonly roleLabel: string;
+  }[];
+  readonly placement: {
+    readonly school: string;
+    readonly subject?: string;
+    readonly phase?: string;
+    readonly programme: string;
+    readonly startsOn?: LocalDate;
+    readonly endsOn?: LocalDate;
+  };
   readonly reasons: readonly RoleRef[];
   readonly openedOn: LocalDate;
-  readonly stageHistory: readonly { readonly stageId: string; readonly enteredOn: LocalDate; readonly via: string; readonly title: string }[];
+  readonly stageHistory: readonly {
+    readonly stageId: string;
+    readonly enteredOn: LocalDate;
+    readonly via: string;
+    readonly title: string;
+  }[];
   readonly plan?: Plan;
   readonly previousPlans: readonly Plan[];
   readonly reviews: readonly Review[];
-  readonly closure?: { readonly on: LocalDate; readonly resolution: string; readonly outcomeId?: string; readonly reason?: string };
+  readonly closure?: {
+    readonly on: LocalDate;
+    readonly resolution: string;
+    readonly outcomeId?: string;
+    readonly reason?: string;
+  };
   readonly panels?: readonly PanelView[];
   /** Enhanced Support step 5: when, by whom (sign-in name; `byName` unless stored before it was kept) and why the placement was suspended. */
-  readonly placementSuspended?: { readonly on: LocalDate; readonly by: string; readonly byName?: string; readonly reason?: string } | undefined;
+  readonly placementSuspended?:
+    { readonly on: LocalDate; readonly by: string; readonly byName?: string; readonly reason?: string } | undefined;
   readonly updatedAt: string;
   readonly derived: {
     readonly today: LocalDate;
@@ -202,7 +247,11 @@ export interface CaseEventsPage {
 export interface FrameworkDetail {
   readonly id: string;
   readonly name: string;
-  readonly groups: readonly { readonly code: string; readonly title: string; readonly items: readonly { readonly code: string; readonly text: string }[] }[];
+  readonly groups: readonly {
+    readonly code: string;
+    readonly title: string;
+    readonly items: readonly { readonly code: string; readonly text: string }[];
+  }[];
 }
 
 /** What the server tells a browser about signing in (GET /api/client-config). */
@@ -228,11 +277,42 @@ export interface Report {
   readonly totals: { readonly cases: number; readonly open: number; readonly closed: number };
   readonly openedByMonth: readonly { readonly month: string; readonly count: number }[];
   readonly closedByMonth: readonly { readonly month: string; readonly count: number }[];
-  readonly openByStage: readonly { readonly procedureId: string; readonly stageId: string; readonly title: string; readonly count: number }[];
-  readonly byReason: readonly { readonly procedureId: string; readonly reasonId: string; readonly label: string; readonly count: number }[];
-  readonly byStandard?: readonly { readonly frameworkId: string; readonly code: string; readonly label: string; readonly count: number }[];
+  readonly openByStage: readonly {
+    readonly procedureId: string;
+    readonly stageId: string;
+    readonly title: string;
+    readonly count: number;
+  }[];
+  readonly byReason: readonly {
+    readonly procedureId: string;
+    readonly reasonId: string;
+    readonly label: string;
+    readonly count: number;
+  }[];
+  readonly byStandard?: readonly {
+    readonly frameworkId: string;
+    readonly code: string;
+    readonly label: string;
+    readonly count: number;
+  }[];
   readonly byStandardNote?: string;
-  readonly timeToResolution: { readonly closedCases: number; readonly medianDays?: number; readonly p90Days?: number; readonly meanDays?: number };
-  readonly outcomes: readonly { readonly procedureId: string; readonly resolution: string; readonly outcomeId?: string; readonly label: string; readonly count: number }[];
-  readonly overdueReviewsByTutor: readonly { readonly personId: string; readonly name: string; readonly count: number; readonly references: readonly string[] }[];
+  readonly timeToResolution: {
+    readonly closedCases: number;
+    readonly medianDays?: number;
+    readonly p90Days?: number;
+    readonly meanDays?: number;
+  };
+  readonly outcomes: readonly {
+    readonly procedureId: string;
+    readonly resolution: string;
+    readonly outcomeId?: string;
+    readonly label: string;
+    readonly count: number;
+  }[];
+  readonly overdueReviewsByTutor: readonly {
+    readonly personId: string;
+    readonly name: string;
+    readonly count: number;
+    readonly references: readonly string[];
+  }[];
 }

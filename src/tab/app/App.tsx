@@ -80,7 +80,10 @@ export function App(props: { readonly session: TabSession }) {
     };
   }, [props.session.api]);
 
-  const session = useMemo<TabSession>(() => ({ ...props.session, me, meSettled: me !== undefined || meFailed }), [props.session, me, meFailed]);
+  const session = useMemo<TabSession>(
+    () => ({ ...props.session, me, meSettled: me !== undefined || meFailed }),
+    [props.session, me, meFailed],
+  );
   const loadingPage = <Loading label="Opening…" />;
 
   if (signedOut) {
@@ -107,7 +110,11 @@ export function App(props: { readonly session: TabSession }) {
             </Link>
           ) : null}
           {me?.can.seeReports === true ? (
-            <Link href="/notifications" onClick={toNotifications} aria-current={route.name === 'notifications' ? 'page' : undefined}>
+            <Link
+              href="/notifications"
+              onClick={toNotifications}
+              aria-current={route.name === 'notifications' ? 'page' : undefined}
+            >
               Notifications
             </Link>
           ) : null}
@@ -131,7 +138,11 @@ export function App(props: { readonly session: TabSession }) {
       </header>
       <main className={styles.main}>
         {route.name === 'dashboard' ? <Dashboard /> : null}
-        {meFailed ? <Text role="status">Trellis could not tell what you may do here, so some actions are hidden. Reload the page to try again.</Text> : null}
+        {meFailed ? (
+          <Text role="status">
+            Trellis could not tell what you may do here, so some actions are hidden. Reload the page to try again.
+          </Text>
+        ) : null}
         {route.name === 'case' ? (
           <Suspense fallback={<Loading label="Opening the case…" />}>
             <CaseWorkspace key={route.caseId} caseId={route.caseId} />

@@ -71,7 +71,15 @@ export function useRoute(): Route {
 export function useLinkHandler(path: string): (event: React.MouseEvent) => void {
   return useCallback(
     (event: React.MouseEvent) => {
-      if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      if (
+        event.defaultPrevented ||
+        event.button !== 0 ||
+        event.metaKey ||
+        event.ctrlKey ||
+        event.shiftKey ||
+        event.altKey
+      )
+        return;
       event.preventDefault();
       navigate(path);
     },

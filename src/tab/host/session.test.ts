@@ -12,7 +12,11 @@ const inSeconds = (s: number): number => NOW_MS / 1000 + s;
 describe('renewingToken (the host token behind every API call)', () => {
   it('uses the token while it has more than 30 seconds left', async () => {
     let renewals = 0;
-    const source = renewingToken(tokenExpiringAt(inSeconds(600)), () => Promise.resolve(tokenExpiringAt(inSeconds(3600), ++renewals)), now);
+    const source = renewingToken(
+      tokenExpiringAt(inSeconds(600)),
+      () => Promise.resolve(tokenExpiringAt(inSeconds(3600), ++renewals)),
+      now,
+    );
     expect(await source()).toBe(tokenExpiringAt(inSeconds(600)));
     expect(renewals).toBe(0);
   });
@@ -23,11 +27,15 @@ describe('renewingToken (the host token behind every API call)', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    const source = renewingToken(tokenExpiringAt(inSeconds(10)), async () => {
-      renewals += 1;
-      await gate;
-      return tokenExpiringAt(inSeconds(3600), renewals);
-    }, now);
+    const source = renewingToken(
+      tokenExpiringAt(inSeconds(10)),
+      async () => {
+        renewals += 1;
+        await gate;
+        return tokenExpiringAt(inSeconds(3600), renewals);
+      },
+      now,
+    );
     const together = Promise.all([source(), source(), source()]);
     release();
     const tokens = await together;
@@ -39,10 +47,16 @@ describe('renewingToken (the host token behind every API call)', () => {
 
   it('turns a refused renewal into a plain sentence, and tries again on the next call', async () => {
     let attempts = 0;
-    const source = renewingToken(tokenExpiringAt(inSeconds(-5)), () => {
-      attempts += 1;
-      return attempts === 1 ? Promise.reject(new Error('InteractionRequiredAuthError: consent_required')) : Promise.resolve(tokenExpiringAt(inSeconds(3600)));
-    }, now);
+    const source = renewingToken(
+      tokenExpiringAt(inSeconds(-5)),
+      () => {
+        attempts += 1;
+        return attempts === 1
+          ? Promise.reject(new Error('InteractionRequiredAuthError: consent_required'))
+          : Promise.resolve(tokenExpiringAt(inSeconds(3600)));
+      },
+      now,
+    );
     const failure = await source().then(
       () => undefined,
       (error: unknown) => error,

@@ -16,7 +16,13 @@ export interface SignedInUser {
 }
 
 export type StartResult =
-  | { readonly kind: 'ready'; readonly token: TokenSource; readonly user: SignedInUser; readonly host: HostSession | undefined; readonly mode: ClientConfig['mode'] }
+  | {
+      readonly kind: 'ready';
+      readonly token: TokenSource;
+      readonly user: SignedInUser;
+      readonly host: HostSession | undefined;
+      readonly mode: ClientConfig['mode'];
+    }
   | { readonly kind: 'signed_out'; readonly signInUrl: string; readonly message: string }
   | { readonly kind: 'failed'; readonly message: string; readonly host: HostSession | undefined };
 
@@ -45,7 +51,8 @@ const userOf = (claims: TokenClaims | undefined, fallbackUpn = ''): SignedInUser
   return { upn, name: claims?.name ?? upn };
 };
 
-const isFresh = (claims: TokenClaims | undefined, nowSeconds: number): boolean => claims?.exp === undefined || claims.exp > nowSeconds + 30;
+const isFresh = (claims: TokenClaims | undefined, nowSeconds: number): boolean =>
+  claims?.exp === undefined || claims.exp > nowSeconds + 30;
 
 /** /api/client-config when the server has it; otherwise /api/health's mode (no MSAL settings). */
 async function clientConfig(): Promise<ClientConfig> {
@@ -61,15 +68,23 @@ function signInUrlFor(location: Location): string {
   return `/dev/sign-in?returnTo=${encodeURIComponent(location.pathname + location.search)}`;
 }
 
-export const BROWSER_SIGN_IN_FAILED_SENTENCE = 'Trellis could not sign you in with your Microsoft account. Reload the page to try again; if it keeps happening, tell your Trellis administrator.';
+export const BROWSER_SIGN_IN_FAILED_SENTENCE =
+  'Trellis could not sign you in with your Microsoft account. Reload the page to try again; if it keeps happening, tell your Trellis administrator.';
 
-export const BROWSER_RENEWAL_FAILED_SENTENCE = 'Trellis could not renew your sign-in, so this was not loaded or saved. Reload the page to sign in again; if it keeps happening, tell your Trellis administrator.';
+export const BROWSER_RENEWAL_FAILED_SENTENCE =
+  'Trellis could not renew your sign-in, so this was not loaded or saved. Reload the page to sign in again; if it keeps happening, tell your Trellis administrator.';
 
 /** Where to come back to after a sign-in redirect: MSAL carries it in `state`. */
 const returnPathOf = (location: Location): string => location.pathname + location.search;
 
 async function startInBrowserTenant(config: ClientConfig): Promise<StartResult> {
-  if (!config.msal) return { kind: 'failed', message: 'Sign-in is not configured on this server yet. Tell your Trellis administrator (GET /api/client-config has no MSAL settings).', host: undefined };
+  if (!config.msal)
+    return {
+      kind: 'failed',
+      message:
+        'Sign-in is not configured on this server yet. Tell your Trellis administrator (GET /api/client-config has no MSAL settings).',
+      host: undefined,
+    };
   try {
     return await signInWithMsal(config.msal);
   } catch {
@@ -100,7 +115,13 @@ async function signInWithMsal(settings: MsalSettings): Promise<StartResult> {
     try {
       // The cached token, else the refresh token; never MSAL's hidden-iframe fallback, which the CSP
       // (frame-src 'self') blocks and browsers starve of Entra's cookies: it only delayed the redirect.
-      return (await pca.acquireTokenSilent({ scopes, account, cacheLookupPolicy: msal.CacheLookupPolicy.AccessTokenAndRefreshToken })).accessToken;
+      return (
+        await pca.acquireTokenSilent({
+          scopes,
+          account,
+          cacheLookupPolicy: msal.CacheLookupPolicy.AccessTokenAndRefreshToken,
+        })
+      ).accessToken;
     } catch {
       // Calls that find the sign-in gone together (the dashboard asks for several things at once)
       // share one redirect; a second would fail with interaction_in_progress.
@@ -115,7 +136,13 @@ async function signInWithMsal(settings: MsalSettings): Promise<StartResult> {
       throw new ApiError(401, 'renewal_failed', BROWSER_RENEWAL_FAILED_SENTENCE, undefined);
     }
   };
-  return { kind: 'ready', token, user: { upn: account.username.toLowerCase(), name: account.name ?? account.username }, host: undefined, mode: 'tenant' };
+  return {
+    kind: 'ready',
+    token,
+    user: { upn: account.username.toLowerCase(), name: account.name ?? account.username },
+    host: undefined,
+    mode: 'tenant',
+  };
 }
 
 function startInBrowserLocal(storage: Storage, location: Location): StartResult {
@@ -125,7 +152,10 @@ function startInBrowserLocal(storage: Storage, location: Location): StartResult 
     return {
       kind: 'signed_out',
       signInUrl: signInUrlFor(location),
-      message: stored === null ? 'Local mode: sign in as one of the demo people to see their cases.' : 'Your demo sign-in has expired. Sign in again.',
+      message:
+        stored === null
+          ? 'Local mode: sign in as one of the demo people to see their cases.'
+          : 'Your demo sign-in has expired. Sign in again.',
     };
   }
   const token: TokenSource = () => Promise.resolve(storage.getItem(LOCAL_TOKEN_KEY) ?? undefined);
@@ -140,7 +170,11 @@ export const RENEWAL_FAILED_SENTENCE =
  * one renewal (the dashboard asks for several things at once); a renewal the host refuses
  * becomes a plain sentence for the page instead of the sign-in library's error.
  */
-export function renewingToken(first: string, renew: () => Promise<string>, now: () => number = () => Date.now()): TokenSource {
+export function renewingToken(
+  first: string,
+  renew: () => Promise<string>,
+  now: () => number = () => Date.now(),
+): TokenSource {
   let cached = first;
   let renewing: Promise<string> | undefined;
   return async () => {
@@ -175,9 +209,20 @@ export async function startSession(win: Window): Promise<StartResult> {
     }
     try {
       const first = await hostSession.getToken(config.msal);
-      return { kind: 'ready', token: renewingToken(first, () => hostSession.getToken(config.msal)), user: userOf(claimsOf(first), hostSession.userPrincipalName), host, mode: config.mode };
+      return {
+        kind: 'ready',
+        token: renewingToken(first, () => hostSession.getToken(config.msal)),
+        user: userOf(claimsOf(first), hostSession.userPrincipalName),
+        host,
+        mode: config.mode,
+      };
     } catch {
-      return { kind: 'failed', message: 'Teams could not sign you in to Trellis. Close the tab and open it again; if it keeps happening, tell your Trellis administrator.', host };
+      return {
+        kind: 'failed',
+        message:
+          'Teams could not sign you in to Trellis. Close the tab and open it again; if it keeps happening, tell your Trellis administrator.',
+        host,
+      };
     }
   }
   if (config.mode === 'local') return startInBrowserLocal(win.localStorage, win.location);

@@ -52,7 +52,9 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 async function createNestableClient(config: MsalSettings): Promise<IPublicClientApplication> {
   const msal = await import('@azure/msal-browser');
-  return msal.createNestablePublicClientApplication({ auth: { clientId: config.clientId, authority: config.authority } });
+  return msal.createNestablePublicClientApplication({
+    auth: { clientId: config.clientId, authority: config.authority },
+  });
 }
 
 export async function connectToHost(): Promise<HostSession | undefined> {

@@ -55,7 +55,11 @@ export interface HostSettings {
 
 export interface TokenIssuer {
   readonly tenantId: string;
-  issue(user: TenantUser, request: TokenRequest, options?: { readonly lifetimeSeconds?: number }): Promise<IssuedTokens>;
+  issue(
+    user: TenantUser,
+    request: TokenRequest,
+    options?: { readonly lifetimeSeconds?: number },
+  ): Promise<IssuedTokens>;
 }
 
 export interface EmulatedHost {
@@ -99,7 +103,10 @@ async function hostFile(urlPath: string): Promise<{ body: Buffer; contentType: s
   } catch {
     return undefined;
   }
-  return { body: await readFile(file), contentType: file.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' };
+  return {
+    body: await readFile(file),
+    contentType: file.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8',
+  };
 }
 
 const servedContexts = new WeakSet<BrowserContext>();
@@ -144,20 +151,34 @@ const REFUSED: TokenAnswer = {
   description: 'The user or administrator has not consented to use the application.',
 };
 
-async function answerToken(settings: HostSettings, issuer: TokenIssuer, request: TokenRequest, issued: string[]): Promise<TokenAnswer> {
+async function answerToken(
+  settings: HostSettings,
+  issuer: TokenIssuer,
+  request: TokenRequest,
+  issued: string[],
+): Promise<TokenAnswer> {
   if (settings.tokens === 'refuse' || (settings.tokens === 'issue-once' && issued.length > 0)) return REFUSED;
   try {
-    const tokens = await issuer.issue(settings.user, request, settings.tokenLifetimeSeconds === undefined ? {} : { lifetimeSeconds: settings.tokenLifetimeSeconds });
+    const tokens = await issuer.issue(
+      settings.user,
+      request,
+      settings.tokenLifetimeSeconds === undefined ? {} : { lifetimeSeconds: settings.tokenLifetimeSeconds },
+    );
     issued.push(tokens.accessToken);
     return { ok: true, ...tokens };
   } catch (error) {
-    if (error instanceof TokenRefusal) return { ok: false, status: error.status, code: error.code, description: error.message };
+    if (error instanceof TokenRefusal)
+      return { ok: false, status: error.status, code: error.code, description: error.message };
     throw error;
   }
 }
 
 /** Opens a new page in `context` showing the emulated host, which frames `settings.tabUrl`. */
-export async function openInEmulatedHost(context: BrowserContext, settings: HostSettings, issuer: TokenIssuer): Promise<EmulatedHost> {
+export async function openInEmulatedHost(
+  context: BrowserContext,
+  settings: HostSettings,
+  issuer: TokenIssuer,
+): Promise<EmulatedHost> {
   await serveHostIn(context);
   const page = await context.newPage();
   const config = hostConfig(settings, issuer.tenantId);
@@ -169,11 +190,19 @@ export async function openInEmulatedHost(context: BrowserContext, settings: Host
       case 'config':
         return config;
       case 'token':
-        return answerToken(settings, issuer, request.flow === 'sso' ? { flow: 'sso' } : { flow: 'naa', clientId: request.clientId, scope: request.scope }, issuedTokens);
+        return answerToken(
+          settings,
+          issuer,
+          request.flow === 'sso' ? { flow: 'sso' } : { flow: 'naa', clientId: request.clientId, scope: request.scope },
+          issuedTokens,
+        );
     }
   });
   await page.goto(`${EMULATED_HOST_ORIGIN}${HOST_PATH}`);
-  const controls = <T>(expression: string): Promise<T> => page.evaluate<T>(`(() => { const host = window.__emulatedHost; return host === undefined ? undefined : JSON.parse(JSON.stringify(${expression})); })()`);
+  const controls = <T>(expression: string): Promise<T> =>
+    page.evaluate<T>(
+      `(() => { const host = window.__emulatedHost; return host === undefined ? undefined : JSON.parse(JSON.stringify(${expression})); })()`,
+    );
   return {
     page,
     tab: page.frameLocator('#tab'),
@@ -183,8 +212,12 @@ export async function openInEmulatedHost(context: BrowserContext, settings: Host
       return frame;
     },
     log: async () => (await controls<LoggedMessage[] | undefined>('host.log')) ?? [],
-    fromTab: async (func) => ((await controls<LoggedMessage[] | undefined>('host.log')) ?? []).filter((m) => m.direction === 'tab→host' && m.func === func),
-    state: async () => (await controls<HostControls['state'] | undefined>('host.state')) ?? { valid: false, saveOutcome: 'none' },
+    fromTab: async (func) =>
+      ((await controls<LoggedMessage[] | undefined>('host.log')) ?? []).filter(
+        (m) => m.direction === 'tab→host' && m.func === func,
+      ),
+    state: async () =>
+      (await controls<HostControls['state'] | undefined>('host.state')) ?? { valid: false, saveOutcome: 'none' },
     saved: async () => (await controls<unknown[] | undefined>('host.saved')) ?? [],
     themeChange: async (theme) => {
       await page.evaluate(`window.__emulatedHost.themeChange(${JSON.stringify(theme)})`);

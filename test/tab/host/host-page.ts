@@ -77,7 +77,8 @@ export interface HostConfig {
   readonly subEntityId: string | undefined;
   readonly locale: string;
   readonly user: { readonly upn: string; readonly name: string; readonly objectId: string; readonly tenantId: string };
-  readonly channel: { readonly id: string; readonly name: string; readonly teamName: string; readonly groupId: string } | undefined;
+  readonly channel:
+    { readonly id: string; readonly name: string; readonly teamName: string; readonly groupId: string } | undefined;
   /** The tab's settings as saved earlier (a channel tab being reconfigured), answered to settings.getSettings. */
   readonly savedSettings: Record<string, unknown> | undefined;
 }
@@ -88,7 +89,13 @@ export type BackendRequest =
   | { readonly kind: 'token'; readonly flow: 'naa'; readonly clientId: string; readonly scope: string };
 
 export type TokenAnswer =
-  | { readonly ok: true; readonly accessToken: string; readonly idToken: string; readonly expiresIn: number; readonly scope: string }
+  | {
+      readonly ok: true;
+      readonly accessToken: string;
+      readonly idToken: string;
+      readonly expiresIn: number;
+      readonly scope: string;
+    }
   | { readonly ok: false; readonly status: string; readonly code: string; readonly description: string };
 
 export interface LoggedMessage {
@@ -118,7 +125,10 @@ interface TabRequest {
 const TEAMS_JS_VERSION = '2.58.0';
 
 const isTabRequest = (value: unknown): value is TabRequest =>
-  typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'number' && typeof (value as { func?: unknown }).func === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as { id?: unknown }).id === 'number' &&
+  typeof (value as { func?: unknown }).func === 'string';
 
 function runtimeFor(config: HostConfig): string {
   return JSON.stringify({
@@ -133,7 +143,9 @@ function runtimeFor(config: HostConfig): string {
       pages: { appButton: {}, tabs: {}, config: {}, backStack: {}, fullTrust: {} },
       // The bridge exists either way (Teams has it); isNAAChannelRecommended says whether to use it.
       nestedAppAuth: {},
-      ...(config.hostName === 'Teams' ? { chat: {}, conversation: {}, dialog: { url: {}, update: {} } } : { dialog: { url: {}, update: {} } }),
+      ...(config.hostName === 'Teams'
+        ? { chat: {}, conversation: {}, dialog: { url: {}, update: {} } }
+        : { dialog: { url: {}, update: {} } }),
     },
   });
 }
@@ -155,7 +167,13 @@ function legacyContextFor(config: HostConfig): Record<string, unknown> {
     userDisplayName: config.user.name,
     tid: config.user.tenantId,
     ...(config.channel
-      ? { channelId: config.channel.id, channelName: config.channel.name, teamName: config.channel.teamName, groupId: config.channel.groupId, teamId: config.channel.id }
+      ? {
+          channelId: config.channel.id,
+          channelName: config.channel.name,
+          teamName: config.channel.teamName,
+          groupId: config.channel.groupId,
+          teamId: config.channel.id,
+        }
       : {}),
   };
 }
@@ -191,24 +209,52 @@ async function main(host: HostGlobal): Promise<void> {
   };
 
   async function nestedAppAuth(request: TabRequest): Promise<boolean> {
-    const envelope = JSON.parse(request.data ?? 'null') as { messageType?: string; method?: string; requestId?: string; tokenParams?: { clientId?: string; scope?: string } } | null;
+    const envelope = JSON.parse(request.data ?? 'null') as {
+      messageType?: string;
+      method?: string;
+      requestId?: string;
+      tokenParams?: { clientId?: string; scope?: string };
+    } | null;
     if (envelope?.messageType !== 'NestedAppAuthRequest' || typeof envelope.requestId !== 'string') return false;
     const requestId = envelope.requestId;
     switch (envelope.method ?? '(none)') {
       case 'GetInitContext':
-        naaResponse(request, { requestId, success: true, initContext: { sdkName: 'emulated-host', sdkVersion: TEAMS_JS_VERSION, capabilities: { queryAccount: false } } });
+        naaResponse(request, {
+          requestId,
+          success: true,
+          initContext: {
+            sdkName: 'emulated-host',
+            sdkVersion: TEAMS_JS_VERSION,
+            capabilities: { queryAccount: false },
+          },
+        });
         return true;
       case 'GetToken':
       case 'GetTokenPopup': {
-        const answer = (await host.__emulatedHostBackend({ kind: 'token', flow: 'naa', clientId: envelope.tokenParams?.clientId ?? '', scope: envelope.tokenParams?.scope ?? '' })) as TokenAnswer;
+        const answer = (await host.__emulatedHostBackend({
+          kind: 'token',
+          flow: 'naa',
+          clientId: envelope.tokenParams?.clientId ?? '',
+          scope: envelope.tokenParams?.scope ?? '',
+        })) as TokenAnswer;
         if (!answer.ok) {
-          naaResponse(request, { requestId, success: false, error: { status: answer.status, code: answer.code, description: answer.description } });
+          naaResponse(request, {
+            requestId,
+            success: false,
+            error: { status: answer.status, code: answer.code, description: answer.description },
+          });
           return true;
         }
         naaResponse(request, {
           requestId,
           success: true,
-          token: { access_token: answer.accessToken, expires_in: answer.expiresIn, id_token: answer.idToken, properties: null, scope: answer.scope },
+          token: {
+            access_token: answer.accessToken,
+            expires_in: answer.expiresIn,
+            id_token: answer.idToken,
+            properties: null,
+            scope: answer.scope,
+          },
           account: {
             environment: 'login.microsoftonline.com',
             homeAccountId: `${config.user.objectId}.${config.user.tenantId}`,
@@ -221,7 +267,15 @@ async function main(host: HostGlobal): Promise<void> {
         return true;
       }
       default:
-        naaResponse(request, { requestId, success: false, error: { status: 'PERSISTENT_ERROR', code: 'unsupported_method', description: `The emulated host does not implement ${String(envelope.method)}.` } });
+        naaResponse(request, {
+          requestId,
+          success: false,
+          error: {
+            status: 'PERSISTENT_ERROR',
+            code: 'unsupported_method',
+            description: `The emulated host does not implement ${String(envelope.method)}.`,
+          },
+        });
         return false;
     }
   }
@@ -312,7 +366,8 @@ async function main(host: HostGlobal): Promise<void> {
   });
 
   const banner = doc.getElementById('banner');
-  if (banner) banner.textContent = `Emulated ${config.hostName} host (teams-js ${TEAMS_JS_VERSION} protocol) — a test double, not Microsoft 365`;
+  if (banner)
+    banner.textContent = `Emulated ${config.hostName} host (teams-js ${TEAMS_JS_VERSION} protocol) — a test double, not Microsoft 365`;
   doc.body.append(frame);
   if (config.frameContext === 'settings') doc.body.append(saveButton, status);
   frame.src = config.tabUrl;

@@ -93,20 +93,37 @@ export const objectIdOf = (upn: string): string => {
 
 export async function appRegistrationFromManifest(clientId: string, publicHostname: string): Promise<AppRegistration> {
   const template = await readFile(path.resolve('manifest/manifest.template.json'), 'utf8');
-  const filled = template.replaceAll('${{ENTRA_CLIENT_ID}}', clientId).replaceAll('${{PUBLIC_HOSTNAME}}', publicHostname);
-  const manifest = JSON.parse(filled) as { webApplicationInfo?: { id?: string; resource?: string; nestedAppAuthInfo?: { scopes?: string[] }[] } };
+  const filled = template
+    .replaceAll('${{ENTRA_CLIENT_ID}}', clientId)
+    .replaceAll('${{PUBLIC_HOSTNAME}}', publicHostname);
+  const manifest = JSON.parse(filled) as {
+    webApplicationInfo?: { id?: string; resource?: string; nestedAppAuthInfo?: { scopes?: string[] }[] };
+  };
   const info = manifest.webApplicationInfo;
-  if (info?.resource === undefined) throw new Error('manifest/manifest.template.json has no webApplicationInfo.resource');
-  return { clientId: info.id ?? clientId, resource: info.resource, naaScopes: (info.nestedAppAuthInfo ?? []).flatMap((n) => n.scopes ?? []) };
+  if (info?.resource === undefined)
+    throw new Error('manifest/manifest.template.json has no webApplicationInfo.resource');
+  return {
+    clientId: info.id ?? clientId,
+    resource: info.resource,
+    naaScopes: (info.nestedAppAuthInfo ?? []).flatMap((n) => n.scopes ?? []),
+  };
 }
 
-export async function createTestIdentityProvider(app: AppRegistration, now: () => Date = () => new Date()): Promise<TestIdentityProvider> {
+export async function createTestIdentityProvider(
+  app: AppRegistration,
+  now: () => Date = () => new Date(),
+): Promise<TestIdentityProvider> {
   const tenantId = randomUUID();
   const kid = randomUUID();
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
   const [v2Issuer = '', v1Issuer = ''] = entraIssuers(tenantId);
-  const sign = (claims: Record<string, unknown>, issuer: string, audience: string, lifetimeSeconds: number): Promise<string> => {
+  const sign = (
+    claims: Record<string, unknown>,
+    issuer: string,
+    audience: string,
+    lifetimeSeconds: number,
+  ): Promise<string> => {
     const iat = Math.floor(now().getTime() / 1000);
     // `uti`, as Entra's: every token is distinct, even two issued within the same second.
     return new SignJWT({ uti: randomUUID(), ...claims })
@@ -126,25 +143,69 @@ export async function createTestIdentityProvider(app: AppRegistration, now: () =
       const lifetime = options.lifetimeSeconds ?? TOKEN_SECONDS;
       const oid = objectIdOf(user.upn);
       const person = { tid: tenantId, oid, sub: oid, name: user.name };
-      const idToken = await sign({ ...person, preferred_username: user.upn, ver: '2.0', ...(options.nonce === undefined ? {} : { nonce: options.nonce }) }, v2Issuer, app.clientId, lifetime);
+      const idToken = await sign(
+        {
+          ...person,
+          preferred_username: user.upn,
+          ver: '2.0',
+          ...(options.nonce === undefined ? {} : { nonce: options.nonce }),
+        },
+        v2Issuer,
+        app.clientId,
+        lifetime,
+      );
       if (request.flow === 'sso') {
         // Teams SSO: a v1.0 access token for the manifest's resource (aud = the Application ID URI, upn claim).
-        const accessToken = await sign({ ...person, upn: user.upn, roles: [...user.roles], scp: 'access_as_user', appid: TEAMS_CLIENT_ID, ver: '1.0' }, v1Issuer, app.resource, lifetime);
+        const accessToken = await sign(
+          {
+            ...person,
+            upn: user.upn,
+            roles: [...user.roles],
+            scp: 'access_as_user',
+            appid: TEAMS_CLIENT_ID,
+            ver: '1.0',
+          },
+          v1Issuer,
+          app.resource,
+          lifetime,
+        );
         return { accessToken, idToken, expiresIn: lifetime, scope: `${app.resource}/access_as_user` };
       }
       if (request.clientId.toLowerCase() !== app.clientId.toLowerCase()) {
-        throw new TokenRefusal('PERSISTENT_ERROR', 'unauthorized_client', `The app ${request.clientId} is not the one this host runs (${app.clientId}).`);
+        throw new TokenRefusal(
+          'PERSISTENT_ERROR',
+          'unauthorized_client',
+          `The app ${request.clientId} is not the one this host runs (${app.clientId}).`,
+        );
       }
-      const scopes = request.scope.split(' ').filter((s) => s !== '' && !['openid', 'profile', 'offline_access'].includes(s));
+      const scopes = request.scope
+        .split(' ')
+        .filter((s) => s !== '' && !['openid', 'profile', 'offline_access'].includes(s));
       // NAA may ask only for the scopes the manifest lists for it; a browser, for the scope the app exposes.
       const allowed = request.flow === 'naa' ? app.naaScopes : [`${app.resource}/access_as_user`];
       const unknown = scopes.filter((s) => !allowed.includes(s));
       if (scopes.length === 0 || unknown.length > 0) {
         const how = request.flow === 'naa' ? 'for nested app authentication' : 'to this app';
-        throw new TokenRefusal('PERSISTENT_ERROR', 'invalid_scope', `The app registration does not expose ${unknown.join(' ') || 'the requested scope'} ${how}.`);
+        throw new TokenRefusal(
+          'PERSISTENT_ERROR',
+          'invalid_scope',
+          `The app registration does not expose ${unknown.join(' ') || 'the requested scope'} ${how}.`,
+        );
       }
       // NAA and MSAL in a browser: a v2.0 access token for the app itself (aud = client id, preferred_username claim).
-      const accessToken = await sign({ ...person, preferred_username: user.upn, roles: [...user.roles], scp: 'access_as_user', azp: app.clientId, ver: '2.0' }, v2Issuer, app.clientId, lifetime);
+      const accessToken = await sign(
+        {
+          ...person,
+          preferred_username: user.upn,
+          roles: [...user.roles],
+          scp: 'access_as_user',
+          azp: app.clientId,
+          ver: '2.0',
+        },
+        v2Issuer,
+        app.clientId,
+        lifetime,
+      );
       return { accessToken, idToken, expiresIn: lifetime, scope: scopes.join(' ') };
     },
   };
@@ -163,7 +224,10 @@ export interface TenantModeServer {
   close(): Promise<void>;
 }
 
-export async function startTenantModeServer(options: { readonly tabDir: string; readonly courseTeamProgrammes: string }): Promise<TenantModeServer> {
+export async function startTenantModeServer(options: {
+  readonly tabDir: string;
+  readonly courseTeamProgrammes: string;
+}): Promise<TenantModeServer> {
   const clientId = randomUUID();
   const publicHostname = 'trellis.test';
   const app = await appRegistrationFromManifest(clientId, publicHostname);
@@ -226,7 +290,13 @@ export async function startTenantModeServer(options: { readonly tabDir: string; 
     async seedCase(caseId, input) {
       const procedure = procedures.find((p) => p.id === 'bcu-rapid-improvement-targets');
       if (!procedure) throw new Error('the BCU procedure is missing');
-      await repository.create(openCase({ procedure, calendar: calendarFor(procedure), now: new Date(), actor: seeder }, { caseId, previousCases: 0 }, input));
+      await repository.create(
+        openCase(
+          { procedure, calendar: calendarFor(procedure), now: new Date(), actor: seeder },
+          { caseId, previousCases: 0 },
+          input,
+        ),
+      );
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -55,7 +55,15 @@ describe('acknowledging a notice', () => {
       data: { about: 'concern_raised', stageId: 's1', byName: 'Course Lead' },
     });
     expect(c.state.acknowledgements).toEqual([
-      { about: 'concern_raised', stageId: 's1', reviewDate: undefined, by: courseTeam.id, byName: 'Course Lead', on: START, at: c.clock.now.toISOString() },
+      {
+        about: 'concern_raised',
+        stageId: 's1',
+        reviewDate: undefined,
+        by: courseTeam.id,
+        byName: 'Course Lead',
+        on: START,
+        at: c.clock.now.toISOString(),
+      },
     ]);
     // Nothing a person decides on changes: plan, status and stage are as they were.
     expect(c.state).toMatchObject({ status: 'planning', stageId: 's1' });
@@ -79,18 +87,30 @@ describe('acknowledging a notice', () => {
   it('acknowledges an overdue review once per review date, and only once it is overdue', () => {
     const clock = new Clock(START);
     const c = agreed(clock);
-    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe('review_not_overdue');
+    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe(
+      'review_not_overdue',
+    );
     clock.set(d('2026-12-30'));
-    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).userMessage).toBe('The review is not overdue: it is due on Wednesday 30 December 2026.');
+    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).userMessage).toBe(
+      'The review is not overdue: it is due on Wednesday 30 December 2026.',
+    );
 
     clock.set(d('2026-12-31'));
     c.run('course_team', acknowledgeNotice, { about: 'review_overdue' });
-    expect(c.state.acknowledgements.at(-1)).toMatchObject({ about: 'review_overdue', reviewDate: '2026-12-30', stageId: 's1' });
-    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe('already_acknowledged');
+    expect(c.state.acknowledgements.at(-1)).toMatchObject({
+      about: 'review_overdue',
+      reviewDate: '2026-12-30',
+      stageId: 's1',
+    });
+    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe(
+      'already_acknowledged',
+    );
 
     // The date moves: the new date is a new notice, acknowledged again once it has passed.
     c.run('tutor', extendReviewDate, { reviewDate: d('2027-01-08'), reason: 'Trainee absent for a week' });
-    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe('review_not_overdue');
+    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe(
+      'review_not_overdue',
+    );
     clock.set(d('2027-01-11'));
     c.run('course_team', acknowledgeNotice, { about: 'review_overdue' });
     expect(c.state.acknowledgements.map((a) => a.reviewDate)).toEqual(['2026-12-30', '2027-01-08']);
@@ -102,12 +122,16 @@ describe('acknowledging a notice', () => {
 
   it('has no overdue review to acknowledge while the plan is drafted or the case is paused', () => {
     const drafting = opened(new Clock(d('2027-03-01')));
-    expect(refusal(() => drafting.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe('review_not_overdue');
+    expect(refusal(() => drafting.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe(
+      'review_not_overdue',
+    );
     const clock = new Clock(START);
     const paused = agreed(clock);
     paused.run('tutor', pauseCase, { reason: 'health' });
     clock.set(d('2027-01-20'));
-    expect(refusal(() => paused.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe('review_not_overdue');
+    expect(refusal(() => paused.run('course_team', acknowledgeNotice, { about: 'review_overdue' })).code).toBe(
+      'review_not_overdue',
+    );
     // A raised concern can still be acknowledged on a paused case.
     paused.run('course_team', acknowledgeNotice, { about: 'concern_raised' });
     expect(paused.state.acknowledgements).toHaveLength(1);
@@ -116,7 +140,9 @@ describe('acknowledging a notice', () => {
   it('is refused on a closed case', () => {
     const c = agreed();
     c.run('course_team', closeCase, { reason: 'Opened in error' });
-    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'concern_raised' })).code).toBe('case_closed');
+    expect(refusal(() => c.run('course_team', acknowledgeNotice, { about: 'concern_raised' })).code).toBe(
+      'case_closed',
+    );
   });
 
   it('keeps the trail strict: an unknown notice is not an event', () => {
@@ -146,6 +172,12 @@ describe('isCurrentFor: the version check', () => {
   });
 
   it('treats a trail that does not reach back to the version as a conflict', () => {
-    expect(isCurrentFor(trail.filter((e) => e.seq !== acknowledgedAt), acknowledgedAt, signedAt)).toBe(false);
+    expect(
+      isCurrentFor(
+        trail.filter((e) => e.seq !== acknowledgedAt),
+        acknowledgedAt,
+        signedAt,
+      ),
+    ).toBe(false);
   });
 });

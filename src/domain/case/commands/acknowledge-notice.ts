@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import { formatLongDate, type LocalDate } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
-import { actorDisplayName, assertCourseTeam, assertOpen, EventBuilder, todayOf, type CommandContext, type CommandResult } from '../command-kit.js';
+import {
+  actorDisplayName,
+  assertCourseTeam,
+  assertOpen,
+  EventBuilder,
+  todayOf,
+  type CommandContext,
+  type CommandResult,
+} from '../command-kit.js';
 import { NOTICE_KINDS, type CaseState, type NoticeAcknowledgement, type NoticeKind } from '../types.js';
 
 export const acknowledgeNoticeInputSchema = z.strictObject({ about: z.enum(NOTICE_KINDS) });
@@ -20,7 +28,8 @@ export interface NoticeSubject {
  * (so once the date moves, a new overdue review can be acknowledged again).
  */
 export function noticeSubject(state: CaseState, about: NoticeKind): NoticeSubject | undefined {
-  if (about === 'concern_raised') return { about, stageId: state.stageHistory[0]?.stageId ?? state.stageId, reviewDate: undefined };
+  if (about === 'concern_raised')
+    return { about, stageId: state.stageHistory[0]?.stageId ?? state.stageId, reviewDate: undefined };
   const reviewDate = state.status === 'active' && !state.paused ? state.plan?.content.reviewDate : undefined;
   return reviewDate === undefined ? undefined : { about, stageId: state.stageId, reviewDate };
 }
@@ -42,20 +51,30 @@ export function acknowledgeNotice(ctx: CommandContext, state: CaseState, input: 
   assertOpen(state);
   const subject = noticeSubject(state, input.about);
   if (!subject) {
-    throw new DomainError('review_not_overdue', `Case ${state.reference} has no review running, so there is no overdue review to acknowledge.`);
+    throw new DomainError(
+      'review_not_overdue',
+      `Case ${state.reference} has no review running, so there is no overdue review to acknowledge.`,
+    );
   }
   // A repeat is answered with who got there first before anything else about the notice.
   const existing = findAcknowledgement(state, subject);
   if (existing) {
-    throw new DomainError('already_acknowledged', `${existing.byName} already acknowledged this on ${formatLongDate(existing.on)}.`, {
-      by: existing.by,
-      byName: existing.byName,
-      at: existing.at,
-    });
+    throw new DomainError(
+      'already_acknowledged',
+      `${existing.byName} already acknowledged this on ${formatLongDate(existing.on)}.`,
+      {
+        by: existing.by,
+        byName: existing.byName,
+        at: existing.at,
+      },
+    );
   }
   const today = todayOf(ctx);
   if (subject.reviewDate !== undefined && subject.reviewDate >= today) {
-    throw new DomainError('review_not_overdue', `The review is not overdue: it is due on ${formatLongDate(subject.reviewDate)}.`);
+    throw new DomainError(
+      'review_not_overdue',
+      `The review is not overdue: it is due on ${formatLongDate(subject.reviewDate)}.`,
+    );
   }
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('notice_acknowledged', {

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { assertCourseTeam, assertOpen, assertStaff, EventBuilder, type CommandContext, type CommandResult } from '../command-kit.js';
+import {
+  assertCourseTeam,
+  assertOpen,
+  assertStaff,
+  EventBuilder,
+  type CommandContext,
+  type CommandResult,
+} from '../command-kit.js';
 import type { CaseState } from '../types.js';
 
 export const closeCaseInputSchema = z.strictObject({ reason: z.string().trim().min(1).max(2000) });

@@ -21,14 +21,20 @@ const optionalText = (max: number) => z.string().trim().max(max).optional();
 
 export const planDraftSchema = z.strictObject({
   concernStatement: optionalText(4000),
-  concerns: z.array(z.strictObject({ text: z.string().trim().min(1).max(2000), links: z.array(frameworkLinkSchema).max(30) })).max(30).default([]),
+  concerns: z
+    .array(z.strictObject({ text: z.string().trim().min(1).max(2000), links: z.array(frameworkLinkSchema).max(30) }))
+    .max(30)
+    .default([]),
   targets: z
     .array(
       z.strictObject({
         id: z.string().max(20).optional(),
         text: z.string().trim().min(1).max(2000),
         links: z.array(frameworkLinkSchema).max(30).default([]),
-        actions: z.array(z.strictObject({ party: z.string().max(60), text: z.string().trim().min(1).max(2000) })).max(30).default([]),
+        actions: z
+          .array(z.strictObject({ party: z.string().max(60), text: z.string().trim().min(1).max(2000) }))
+          .max(30)
+          .default([]),
         successCriteria: optionalText(2000),
         timescale: optionalText(200),
         supportRequired: optionalText(2000),
@@ -110,7 +116,10 @@ export function editPlan(ctx: CommandContext, state: CaseState, input: EditPlanI
   assertNotPaused(state, 'edit the plan');
   const plan = requirePlan(state);
   if (plan.agreedOn !== undefined) {
-    throw new DomainError('plan_locked', 'This plan has been agreed and signed; record a review to revise its targets.');
+    throw new DomainError(
+      'plan_locked',
+      'This plan has been agreed and signed; record a review to revise its targets.',
+    );
   }
   if (plan.signatures.length > 0 && !input.withdrawSignatures) {
     throw new DomainError(
@@ -124,7 +133,8 @@ export function editPlan(ctx: CommandContext, state: CaseState, input: EditPlanI
   assertPlanWithinLimits(ctx.procedure, rules, toContent(content), reviewWindow(rules, todayOf(ctx), ctx.calendar));
 
   const builder = new EventBuilder(ctx, state.id, state);
-  if (plan.signatures.length > 0) builder.add('signatures_withdrawn', { version: plan.version, count: plan.signatures.length });
+  if (plan.signatures.length > 0)
+    builder.add('signatures_withdrawn', { version: plan.version, count: plan.signatures.length });
   builder.add('plan_edited', { version: plan.version, content });
   return builder.result();
 }

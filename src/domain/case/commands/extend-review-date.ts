@@ -30,10 +30,16 @@ export function extendReviewDate(ctx: CommandContext, state: CaseState, input: E
   const plan = requirePlan(state);
   const current = plan.content.reviewDate;
   if (plan.agreedOn === undefined || current === undefined || state.status !== 'active') {
-    throw new DomainError('plan_not_agreed', 'Only the review date of an agreed plan can be extended; while drafting, edit the plan.');
+    throw new DomainError(
+      'plan_not_agreed',
+      'Only the review date of an agreed plan can be extended; while drafting, edit the plan.',
+    );
   }
   if (!isAfter(input.reviewDate, current)) {
-    throw new DomainError('extension_not_allowed', `An extension moves the review later than ${formatLongDate(current)}.`);
+    throw new DomainError(
+      'extension_not_allowed',
+      `An extension moves the review later than ${formatLongDate(current)}.`,
+    );
   }
   const stage = currentStage(state, ctx.procedure);
   const cap = stage.extensionCap ?? planRulesOf(ctx.procedure, plan).reviewWindow;

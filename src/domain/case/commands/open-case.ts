@@ -19,7 +19,9 @@ export const openCaseInputSchema = z.strictObject({
   reasons: z.array(z.string().max(60)).min(1).max(10),
   people: z.array(personInputSchema).min(1).max(40),
   placement: placementSchema,
-  reinitiation: z.strictObject({ groundId: z.string().max(60), evidence: z.string().trim().max(2000).optional() }).optional(),
+  reinitiation: z
+    .strictObject({ groundId: z.string().max(60), evidence: z.string().trim().max(2000).optional() })
+    .optional(),
 });
 
 export type OpenCaseInput = z.infer<typeof openCaseInputSchema>;
@@ -46,7 +48,9 @@ function assertPeople(ctx: CommandContext, input: OpenCaseInput): void {
       throw new DomainError('missing_field', `A case needs a ${role.label}.`, { role: role.id });
     }
     if (!role.multiple && holders.length > 1) {
-      throw new DomainError('invalid_input', `A case has one ${role.label}; ${holders.length} were given.`, { role: role.id });
+      throw new DomainError('invalid_input', `A case has one ${role.label}; ${holders.length} were given.`, {
+        role: role.id,
+      });
     }
   }
   const traineeRoles = procedure.roles.filter((r) => r.side === 'trainee').map((r) => r.id);
@@ -65,7 +69,10 @@ function assertMayRaise(ctx: CommandContext, input: OpenCaseInput): void {
       : procedure.roles.filter((r) => r.side !== 'trainee').map((r) => r.id);
   if (!actorRoles.some((role) => allowed.includes(role))) {
     const labels = allowed.map((id) => procedure.roles.find((r) => r.id === id)?.label ?? id).join(', ');
-    throw new DomainError('not_permitted', `In ${procedure.name} a concern is raised by the course team or: ${labels}.`);
+    throw new DomainError(
+      'not_permitted',
+      `In ${procedure.name} a concern is raised by the course team or: ${labels}.`,
+    );
   }
 }
 
@@ -74,15 +81,25 @@ function assertReinitiation(ctx: CommandContext, input: OpenCaseInput, previousC
   const rule = ctx.procedure.reinitiation;
   if (!rule) return;
   if (previousCases === 0) {
-    if (input.reinitiation) throw new DomainError('invalid_input', 'This is the first case for this trainee; there is nothing to re-initiate.');
+    if (input.reinitiation)
+      throw new DomainError(
+        'invalid_input',
+        'This is the first case for this trainee; there is nothing to re-initiate.',
+      );
     return;
   }
   if (previousCases > 1) {
-    throw new DomainError('reinitiation_not_allowed', `${ctx.procedure.name} can be initiated a second time, but not a third.`);
+    throw new DomainError(
+      'reinitiation_not_allowed',
+      `${ctx.procedure.name} can be initiated a second time, but not a third.`,
+    );
   }
   const grounds = rule.grounds.map((g) => g.label).join('; ');
   if (!input.reinitiation) {
-    throw new DomainError('reinitiation_not_allowed', `This trainee has been through ${ctx.procedure.name} before. It can be initiated a second time only for: ${grounds}.`);
+    throw new DomainError(
+      'reinitiation_not_allowed',
+      `This trainee has been through ${ctx.procedure.name} before. It can be initiated a second time only for: ${grounds}.`,
+    );
   }
   const ground = rule.grounds.find((g) => g.id === input.reinitiation?.groundId);
   if (!ground) throw new DomainError('reinitiation_not_allowed', `That is not one of the grounds: ${grounds}.`);
@@ -90,7 +107,10 @@ function assertReinitiation(ctx: CommandContext, input: OpenCaseInput, previousC
     throw new DomainError('missing_field', `${ground.label} must be supported by ${ground.evidence}.`);
   }
   if (ground.caseByCase && !isCourseTeam(ctx.actor)) {
-    throw new DomainError('not_permitted', 'Other extenuating circumstances are considered case by case by the course team.');
+    throw new DomainError(
+      'not_permitted',
+      'Other extenuating circumstances are considered case by case by the course team.',
+    );
   }
 }
 
@@ -108,7 +128,10 @@ export function openCase(ctx: CommandContext, facts: OpenCaseFacts, input: OpenC
   if (!firstStage) throw new DomainError('invalid_procedure', `${procedure.name} has no stages.`);
   const stage = input.stageId === undefined ? firstStage : getStage(procedure, input.stageId);
   if (stage.id !== firstStage.id && !stage.openable) {
-    throw new DomainError('stage_not_enterable', `${procedure.name} starts at ${firstStage.title}; a case cannot be opened at ${stage.title}.`);
+    throw new DomainError(
+      'stage_not_enterable',
+      `${procedure.name} starts at ${firstStage.title}; a case cannot be opened at ${stage.title}.`,
+    );
   }
   assertReinitiation(ctx, input, facts.previousCases);
 

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { addWorkingDays, workingDaysBetween } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
-import { assertOpen, assertStaff, EventBuilder, todayOf, type CommandContext, type CommandResult } from '../command-kit.js';
+import {
+  assertOpen,
+  assertStaff,
+  EventBuilder,
+  todayOf,
+  type CommandContext,
+  type CommandResult,
+} from '../command-kit.js';
 import { PAUSE_REASONS, type CaseState } from '../types.js';
 
 /**

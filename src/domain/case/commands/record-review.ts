@@ -47,12 +47,18 @@ function assertCondition(outcome: Outcome, progress: RecordReviewInput['progress
       return;
     case 'all_targets_met':
       if (progress.some((p) => p.rating !== 'met')) {
-        throw new DomainError('outcome_not_allowed', `"${outcome.label}" needs every target met; record the targets as they stand or choose another outcome.`);
+        throw new DomainError(
+          'outcome_not_allowed',
+          `"${outcome.label}" needs every target met; record the targets as they stand or choose another outcome.`,
+        );
       }
       return;
     case 'some_target_not_met':
       if (progress.every((p) => p.rating === 'met')) {
-        throw new DomainError('outcome_not_allowed', `"${outcome.label}" applies only when targets have not been met; every target is recorded as met.`);
+        throw new DomainError(
+          'outcome_not_allowed',
+          `"${outcome.label}" applies only when targets have not been met; every target is recorded as met.`,
+        );
       }
       return;
   }
@@ -67,7 +73,9 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
   if (!review) {
     throw new DomainError(
       stage.panel === undefined ? 'outcome_not_allowed' : 'panel_not_convened',
-      stage.panel === undefined ? `${stage.title} has no review.` : `${stage.title} ends with the panel's decision, not a review.`,
+      stage.panel === undefined
+        ? `${stage.title} has no review.`
+        : `${stage.title} ends with the panel's decision, not a review.`,
     );
   }
   if (!isCourseTeam(actor) && !rolesOnCase(state, actor).some((r) => review.reviewers.includes(r))) {
@@ -93,37 +101,57 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
   assertTasksDoneBeforeDecision(state, stage);
   const today = todayOf(ctx);
   const reviewedOn = input.reviewedOn ?? today;
-  if (isAfter(reviewedOn, today)) throw new DomainError('invalid_date', 'A review cannot be recorded for a future date.');
-  const after = review.afterMilestone === undefined ? undefined : datedMilestones(stage, state.stageStartsOn).find((m) => m.id === review.afterMilestone);
+  if (isAfter(reviewedOn, today))
+    throw new DomainError('invalid_date', 'A review cannot be recorded for a future date.');
+  const after =
+    review.afterMilestone === undefined
+      ? undefined
+      : datedMilestones(stage, state.stageStartsOn).find((m) => m.id === review.afterMilestone);
   if (after !== undefined && isBefore(reviewedOn, after.from)) {
-    throw new DomainError('invalid_date', `${review.title} follows this part of the plan, which starts on ${formatLongDate(after.from)}: ${after.label}`, {
-      milestone: after.id,
-      from: after.from,
-    });
+    throw new DomainError(
+      'invalid_date',
+      `${review.title} follows this part of the plan, which starts on ${formatLongDate(after.from)}: ${after.label}`,
+      {
+        milestone: after.id,
+        from: after.from,
+      },
+    );
   }
   if (plan?.agreedOn !== undefined && review.perTarget && isBefore(reviewedOn, plan.agreedOn)) {
-    throw new DomainError('invalid_date', `The review cannot be before the plan was agreed on ${formatLongDate(plan.agreedOn)}.`);
+    throw new DomainError(
+      'invalid_date',
+      `The review cannot be before the plan was agreed on ${formatLongDate(plan.agreedOn)}.`,
+    );
   }
   if (review.perTarget && plan) {
     const ids = new Set(plan.content.targets.map((t) => t.id));
     const seen = new Set<string>();
     for (const p of input.progress) {
-      if (!ids.has(p.targetId)) throw new DomainError('unknown_target', `There is no target ${p.targetId} on this plan.`);
-      if (seen.has(p.targetId)) throw new DomainError('invalid_input', `Target ${p.targetId} has two progress records.`);
+      if (!ids.has(p.targetId))
+        throw new DomainError('unknown_target', `There is no target ${p.targetId} on this plan.`);
+      if (seen.has(p.targetId))
+        throw new DomainError('invalid_input', `Target ${p.targetId} has two progress records.`);
       seen.add(p.targetId);
     }
     const missing = plan.content.targets.filter((t) => !seen.has(t.id));
     if (missing.length > 0) {
-      throw new DomainError('missing_field', `Record progress for every target: ${missing.map((t) => t.id).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`);
+      throw new DomainError(
+        'missing_field',
+        `Record progress for every target: ${missing.map((t) => t.id).join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing.`,
+      );
     }
   } else if (input.progress.length > 0) {
     throw new DomainError('invalid_input', `${review.title} does not record progress per target.`);
   }
   if (review.evidenceRequired && !input.evidence) {
-    throw new DomainError('missing_field', `${review.title} is made on the full range of evidence: say what evidence was used.`);
+    throw new DomainError(
+      'missing_field',
+      `${review.title} is made on the full range of evidence: say what evidence was used.`,
+    );
   }
   for (const attendee of input.attendees) {
-    if (!procedure.roles.some((r) => r.id === attendee)) throw new DomainError('invalid_input', `"${attendee}" is not a role in this procedure.`);
+    if (!procedure.roles.some((r) => r.id === attendee))
+      throw new DomainError('invalid_input', `"${attendee}" is not a role in this procedure.`);
   }
   assertCondition(outcome, input.progress);
 
@@ -133,7 +161,11 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
     stageId: stage.id,
     ...(review.perTarget && plan ? { planVersion: plan.version } : {}),
     reviewedOn,
-    progress: input.progress.map((p) => ({ targetId: p.targetId, rating: p.rating, ...(p.comment ? { comment: p.comment } : {}) })),
+    progress: input.progress.map((p) => ({
+      targetId: p.targetId,
+      rating: p.rating,
+      ...(p.comment ? { comment: p.comment } : {}),
+    })),
     ...(input.evidence ? { evidence: input.evidence } : {}),
     ...(input.notes ? { notes: input.notes } : {}),
     attendees: input.attendees,

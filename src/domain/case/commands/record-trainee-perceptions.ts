@@ -31,12 +31,16 @@ export function recordTraineePerceptions(
     throw new DomainError('invalid_input', 'This form has no place for the trainee’s perceptions.');
   }
   if (plan.agreedOn !== undefined) {
-    throw new DomainError('plan_locked', 'The plan has been agreed; perceptions are recorded while it is being drawn up.');
+    throw new DomainError(
+      'plan_locked',
+      'The plan has been agreed; perceptions are recorded while it is being drawn up.',
+    );
   }
   // The trainee records their own words; staff may type them in on the trainee's behalf at the meeting.
   if (!isTraineeOnCase(state, ctx.procedure, ctx.actor) && plan.perceptions?.recordedBy !== undefined) {
     const byTrainee = state.people.some((p) => p.id === plan.perceptions?.recordedBy && p.role === 'trainee');
-    if (byTrainee) throw new DomainError('not_permitted', 'The trainee has recorded their perceptions; only they can change them.');
+    if (byTrainee)
+      throw new DomainError('not_permitted', 'The trainee has recorded their perceptions; only they can change them.');
   }
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('trainee_perceptions_recorded', { version: plan.version, text: input.text });

@@ -47,7 +47,9 @@ export function signPlan(ctx: CommandContext, state: CaseState, input: SignPlanI
   // a member of staff on the case recording that agreement.
   const staffRoles = procedure.roles.filter((r) => r.side !== 'trainee').map((r) => r.id);
   const signsForRole =
-    requirements.length === 0 ? staffRoles.includes(input.role) : requirements.some((r) => r.anyOf.includes(input.role));
+    requirements.length === 0
+      ? staffRoles.includes(input.role)
+      : requirements.some((r) => r.anyOf.includes(input.role));
   if (!person || !signsForRole) {
     const held = rolesOnCase(state, actor).map((r) => roleLabel(procedure, r));
     throw new DomainError(
@@ -59,18 +61,32 @@ export function signPlan(ctx: CommandContext, state: CaseState, input: SignPlanI
     );
   }
   if (plan.signatures.some((s) => s.personId === person.id && s.role === input.role)) {
-    throw new DomainError('already_signed', `You have already signed this plan as ${roleLabel(procedure, input.role)}.`);
+    throw new DomainError(
+      'already_signed',
+      `You have already signed this plan as ${roleLabel(procedure, input.role)}.`,
+    );
   }
   if (rules.signatures.typedFullName && normaliseName(input.typedName) !== normaliseName(person.name)) {
     throw new DomainError('invalid_input', `Type your full name as it appears on the case (${person.name}) to sign.`);
   }
   // Nobody signs an incomplete form: what is signed is what the provider's form asks for.
-  assertPlanComplete(rules, plan.content, { held: new Set(state.people.map((p) => p.role)), label: (role) => roleLabel(procedure, role) });
+  assertPlanComplete(rules, plan.content, {
+    held: new Set(state.people.map((p) => p.role)),
+    label: (role) => roleLabel(procedure, role),
+  });
 
   const builder = new EventBuilder(ctx, state.id, state);
-  builder.add('plan_signed', { version: plan.version, role: input.role, personId: person.id, typedName: input.typedName });
+  builder.add('plan_signed', {
+    version: plan.version,
+    role: input.role,
+    personId: person.id,
+    typedName: input.typedName,
+  });
   const signed = requirePlan(builder.state);
-  if (outstandingSignatures(rules, builder.state, signed).length > 0 || (requirements.length === 0 && signed.signatures.length === 0)) {
+  if (
+    outstandingSignatures(rules, builder.state, signed).length > 0 ||
+    (requirements.length === 0 && signed.signatures.length === 0)
+  ) {
     return builder.result();
   }
 

@@ -2,7 +2,19 @@ import { z } from 'zod';
 import { localDateSchema } from '../../calendar/index.js';
 import { DomainError } from '../../errors.js';
 import type { Stage } from '../../procedure/schema.js';
-import { actorDisplayName, assertCourseTeam, assertOpen, assertStaff, currentStage, EventBuilder, isCourseTeam, roleLabel, rolesOnCase, type CommandContext, type CommandResult } from '../command-kit.js';
+import {
+  actorDisplayName,
+  assertCourseTeam,
+  assertOpen,
+  assertStaff,
+  currentStage,
+  EventBuilder,
+  isCourseTeam,
+  roleLabel,
+  rolesOnCase,
+  type CommandContext,
+  type CommandResult,
+} from '../command-kit.js';
 import type { CaseState } from '../types.js';
 
 export const completeTaskInputSchema = z.strictObject({
@@ -19,7 +31,10 @@ export function completeTask(ctx: CommandContext, state: CaseState, input: Compl
   if (!task) throw new DomainError('task_unknown', `${stage.title} has no task "${input.taskId}".`);
   if (task.by.length > 0) {
     if (!isCourseTeam(actor) && !rolesOnCase(state, actor).some((role) => task.by.includes(role))) {
-      throw new DomainError('not_permitted', `“${task.label}” is recorded by ${[...task.by.map((r) => roleLabel(procedure, r)), 'the course team'].join(', ')}.`);
+      throw new DomainError(
+        'not_permitted',
+        `“${task.label}” is recorded by ${[...task.by.map((r) => roleLabel(procedure, r)), 'the course team'].join(', ')}.`,
+      );
     }
   } else {
     assertStaff(state, procedure, actor, 'complete a task');
@@ -27,14 +42,22 @@ export function completeTask(ctx: CommandContext, state: CaseState, input: Compl
   if (task.when === 'after_decision') {
     // The decision may have closed the case (BCU's panel); its follow-up is still recorded on it.
     if (state.status === 'closed' && state.closure?.resolution !== 'decision') assertOpen(state);
-    const decided = state.status === 'closed' || state.panels.some((p) => p.stageId === stage.id && p.decisionId !== undefined);
-    if (!decided) throw new DomainError('task_not_yet', `“${task.label}” follows the decision; record it once the decision has been made.`);
+    const decided =
+      state.status === 'closed' || state.panels.some((p) => p.stageId === stage.id && p.decisionId !== undefined);
+    if (!decided)
+      throw new DomainError(
+        'task_not_yet',
+        `“${task.label}” follows the decision; record it once the decision has been made.`,
+      );
   } else {
     assertOpen(state);
   }
   // Done once per visit (the Executive Group convened again hears a new report, RCTTP), unless it repeats.
   const visit = state.stageHistory.length - 1;
-  if (!task.repeats && state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id && t.visit === visit)) {
+  if (
+    !task.repeats &&
+    state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id && t.visit === visit)
+  ) {
     throw new DomainError('invalid_input', `“${task.label}” is already done.`);
   }
   const builder = new EventBuilder(ctx, state.id, state);
@@ -46,12 +69,18 @@ export function completeTask(ctx: CommandContext, state: CaseState, input: Compl
 export function assertTasksDoneBeforeDecision(state: CaseState, stage: Stage): void {
   const visit = state.stageHistory.length - 1;
   const outstanding = stage.tasks.filter(
-    (task) => task.when === 'before_decision' && !state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id && t.visit === visit),
+    (task) =>
+      task.when === 'before_decision' &&
+      !state.tasksDone.some((t) => t.stageId === stage.id && t.taskId === task.id && t.visit === visit),
   );
   if (outstanding.length > 0) {
-    throw new DomainError('tasks_outstanding', `Before the decision, ${stage.title} still needs: ${outstanding.map((t) => t.label).join(' ')}`, {
-      tasks: outstanding.map((t) => t.id),
-    });
+    throw new DomainError(
+      'tasks_outstanding',
+      `Before the decision, ${stage.title} still needs: ${outstanding.map((t) => t.label).join(' ')}`,
+      {
+        tasks: outstanding.map((t) => t.id),
+      },
+    );
   }
 }
 
@@ -63,7 +92,8 @@ export function suspendPlacement(ctx: CommandContext, state: CaseState, input: S
   assertCourseTeam(ctx.actor, 'suspend a placement');
   assertOpen(state);
   const stage = currentStage(state, ctx.procedure);
-  if (!stage.allowsSuspension) throw new DomainError('suspension_not_allowed', `The placement cannot be suspended at ${stage.title}.`);
+  if (!stage.allowsSuspension)
+    throw new DomainError('suspension_not_allowed', `The placement cannot be suspended at ${stage.title}.`);
   if (state.placementSuspended) throw new DomainError('invalid_input', 'The placement is already suspended.');
   const builder = new EventBuilder(ctx, state.id, state);
   // The course team member is rarely named on the case, so their name is kept with the act.
@@ -79,7 +109,8 @@ export function setStageStart(ctx: CommandContext, state: CaseState, input: SetS
   assertCourseTeam(ctx.actor, 'schedule a stage');
   assertOpen(state);
   const stage = currentStage(state, ctx.procedure);
-  if (stage.milestones.length === 0) throw new DomainError('invalid_input', `${stage.title} has no week-by-week plan to schedule.`);
+  if (stage.milestones.length === 0)
+    throw new DomainError('invalid_input', `${stage.title} has no week-by-week plan to schedule.`);
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('stage_start_set', { stageId: stage.id, startsOn: input.startsOn });
   return builder.result();

@@ -55,7 +55,12 @@ const opening: Opening = {
 const tracker = (code: string) => ({ frameworkId: BCU_TRACKER_ID, code });
 
 /** The Rapid Improvement Target Form: concerns against the tracker, up to three targets, actions for each party. */
-function ritForm(options: { readonly heldOn: string; readonly reviewDate: string; readonly tutorPresent: boolean; readonly targets?: number }): PlanDraft {
+function ritForm(options: {
+  readonly heldOn: string;
+  readonly reviewDate: string;
+  readonly tutorPresent: boolean;
+  readonly targets?: number;
+}): PlanDraft {
   const targets = [
     {
       text: 'Establish a consistent entry and settling routine so that learning starts within three minutes of the bell.',
@@ -73,7 +78,10 @@ function ritForm(options: { readonly heldOn: string; readonly reviewDate: string
       text: 'Adapt maths tasks for the lower attaining group so that they can complete the core task.',
       links: [tracker('FAT5')],
       actions: [
-        { party: 'trainee', text: 'Plan a scaffolded version of each core task and share it with the mentor the day before.' },
+        {
+          party: 'trainee',
+          text: 'Plan a scaffolded version of each core task and share it with the mentor the day before.',
+        },
         { party: 'mentor', text: 'Check the adapted tasks in weekly planning.' },
       ],
       successCriteria: 'Pupils’ books show the lower attaining group completing the core task.',
@@ -97,7 +105,10 @@ function ritForm(options: { readonly heldOn: string; readonly reviewDate: string
       'Pupils in Year 4 are not making the expected progress in maths: lessons start slowly, low-level disruption is not addressed and tasks are not adapted for the lower attaining group.',
     concerns: [
       { text: 'Low-level disruption is not addressed at the start of lessons.', links: [tracker('FAT7')] },
-      { text: 'Tasks are not adapted, so the lower attaining group cannot access the core task.', links: [tracker('FAT5'), tracker('FAT6')] },
+      {
+        text: 'Tasks are not adapted, so the lower attaining group cannot access the core task.',
+        links: [tracker('FAT5'), tracker('FAT6')],
+      },
     ],
     targets: targets.slice(0, options.targets ?? 3),
     trainingNeeds: 'Central session on behaviour routines (Managing behaviour) and adaptive teaching in maths.',
@@ -131,7 +142,9 @@ function informedOnAgreement(c: CaseDriver): string[] {
  */
 function signForm(c: CaseDriver, staff: 'mentor' | 'tutor', tutorPresent: boolean): void {
   expect(refusal(c, () => sign(c, 'senior_school_leader')).code).toBe('not_a_signatory');
-  expect(refusal(c, () => c.run('trainee', signPlan, { role: 'trainee', typedName: 'P Sharma' })).code).toBe('invalid_input');
+  expect(refusal(c, () => c.run('trainee', signPlan, { role: 'trainee', typedName: 'P Sharma' })).code).toBe(
+    'invalid_input',
+  );
   sign(c, 'trainee');
   expect(c.state.status).toBe('awaiting_signatures');
   expect(c.state.plan?.agreedOn).toBeUndefined();
@@ -144,7 +157,9 @@ function signForm(c: CaseDriver, staff: 'mentor' | 'tutor', tutorPresent: boolea
     [staff, staff === 'mentor' ? 'Gareth Evans' : 'Helen Okafor'],
   ]);
   // A copy goes to the course mailbox; the university tutor is told only when not at the meeting.
-  expect(informedOnAgreement(c)).toEqual(tutorPresent ? ['course_mailbox'] : ['course_mailbox', `tutor:${tutor.email}`]);
+  expect(informedOnAgreement(c)).toEqual(
+    tutorPresent ? ['course_mailbox'] : ['course_mailbox', `tutor:${tutor.email}`],
+  );
 }
 
 type Step = (c: CaseDriver) => void;
@@ -162,15 +177,30 @@ const stage1 =
     // At most three targets.
     const fourth = form.targets[0];
     if (!fourth) throw new Error('form');
-    expect(refusal(c, () => c.run('mentor', editPlan, { plan: { ...form, targets: [...form.targets, fourth] }, withdrawSignatures: false })).code).toBe(
-      'too_many_targets',
-    );
+    expect(
+      refusal(c, () =>
+        c.run('mentor', editPlan, { plan: { ...form, targets: [...form.targets, fourth] }, withdrawSignatures: false }),
+      ).code,
+    ).toBe('too_many_targets');
     // Concerns are identified against the BCU ITE Formative Assessment Tracker, not the Teachers' Standards.
-    const againstStandards = { ...form, concerns: [{ text: 'Behaviour', links: [{ frameworkId: TEACHERS_STANDARDS_ID, code: 'TS7' }] }] };
-    expect(refusal(c, () => c.run('mentor', editPlan, { plan: againstStandards, withdrawSignatures: false })).code).toBe('unknown_framework_item');
+    const againstStandards = {
+      ...form,
+      concerns: [{ text: 'Behaviour', links: [{ frameworkId: TEACHERS_STANDARDS_ID, code: 'TS7' }] }],
+    };
+    expect(
+      refusal(c, () => c.run('mentor', editPlan, { plan: againstStandards, withdrawSignatures: false })).code,
+    ).toBe('unknown_framework_item');
     // Actions are for the trainee and the class teacher/mentor/university tutor only.
-    const forPdt = { ...form, targets: form.targets.map((t) => ({ ...t, actions: [...t.actions, { party: 'professional_development_tutor', text: 'x' }] })) };
-    expect(refusal(c, () => c.run('mentor', editPlan, { plan: forPdt, withdrawSignatures: false })).code).toBe('invalid_input');
+    const forPdt = {
+      ...form,
+      targets: form.targets.map((t) => ({
+        ...t,
+        actions: [...t.actions, { party: 'professional_development_tutor', text: 'x' }],
+      })),
+    };
+    expect(refusal(c, () => c.run('mentor', editPlan, { plan: forPdt, withdrawSignatures: false })).code).toBe(
+      'invalid_input',
+    );
     c.run('mentor', editPlan, { plan: form, withdrawSignatures: false });
     signForm(c, 'mentor', tutorPresent);
     // The agreed form is reviewed at Stage 2.
@@ -185,11 +215,22 @@ const review =
     on(c, date);
     expect(c.state).toMatchObject({ stageId, status: 'active' });
     // The trainee takes part but does not record the review.
-    expect(refusal(c, () => c.run('trainee', recordReview, { progress: progressOf(c.state, ratings), evidence: 'x', attendees: [], outcomeId })).code).toBe(
-      'not_permitted',
-    );
+    expect(
+      refusal(c, () =>
+        c.run('trainee', recordReview, {
+          progress: progressOf(c.state, ratings),
+          evidence: 'x',
+          attendees: [],
+          outcomeId,
+        }),
+      ).code,
+    ).toBe('not_permitted');
     // Reviews use the full range of evidence.
-    expect(refusal(c, () => c.run('mentor', recordReview, { progress: progressOf(c.state, ratings), attendees: [], outcomeId })).code).toBe('missing_field');
+    expect(
+      refusal(c, () =>
+        c.run('mentor', recordReview, { progress: progressOf(c.state, ratings), attendees: [], outcomeId }),
+      ).code,
+    ).toBe('missing_field');
     c.run('mentor', recordReview, {
       progress: progressOf(c.state, ratings, 'Observed lessons and pupils’ books'),
       evidence: 'Two observed maths lessons, weekly planning, pupils’ books and the tutor’s visit notes.',
@@ -198,7 +239,9 @@ const review =
     });
     expect(c.state.reviews.at(-1)).toMatchObject({ stageId, outcomeId, reviewedOn: date });
     // A copy of the completed form goes to the course mailbox.
-    expect(recipients(whoIsInformed(bcu, c.state, stageId, 'review_recorded', { outcomeId }))).toEqual(['course_mailbox']);
+    expect(recipients(whoIsInformed(bcu, c.state, stageId, 'review_recorded', { outcomeId }))).toEqual([
+      'course_mailbox',
+    ]);
   };
 
 /**
@@ -217,7 +260,10 @@ const revisedTargets =
     const error = refusal(c, () => c.run('tutor', editPlan, { plan: tooLate, withdrawSignatures: false }));
     expect(error.code).toBe('review_date_outside_window');
     expect(error.userMessage).toContain('Friday 14 May 2027');
-    c.run('tutor', editPlan, { plan: ritForm({ heldOn: '2027-04-29', reviewDate: '2027-05-14', tutorPresent }), withdrawSignatures: false });
+    c.run('tutor', editPlan, {
+      plan: ritForm({ heldOn: '2027-04-29', reviewDate: '2027-05-14', tutorPresent }),
+      withdrawSignatures: false,
+    });
     signForm(c, 'tutor', tutorPresent);
     expect(c.state).toMatchObject({ stageId: 'stage_3', status: 'active' });
     expect(nextReviewDate(c.state)).toBe('2027-05-14');
@@ -230,8 +276,14 @@ const healthPause: Step = (c) => {
   expect(nextReviewDate(c.state)).toBeUndefined();
   on(c, '2027-05-07');
   expect(
-    refusal(c, () => c.run('mentor', recordReview, { progress: progressOf(c.state, ['met', 'met', 'met']), evidence: 'x', attendees: [], outcomeId: 'sufficient_progress' }))
-      .code,
+    refusal(c, () =>
+      c.run('mentor', recordReview, {
+        progress: progressOf(c.state, ['met', 'met', 'met']),
+        evidence: 'x',
+        attendees: [],
+        outcomeId: 'sufficient_progress',
+      }),
+    ).code,
   ).toBe('case_paused');
   c.run('mentor', resumeCase, undefined);
   // Paused Tuesday 4 May, resumed Friday 7 May: 5, 6 and 7 May are three working days.
@@ -247,7 +299,10 @@ const extendedTargets =
     expect(c.state).toMatchObject({ stageId: 'stage_3', status: 'planning' });
     expect(c.state.plan?.rulesFrom.outcome).toEqual({ stageId: 'stage_3', outcomeId: 'limited_progress' });
     // The tutor was not at this discussion: the mentor informs them.
-    c.run('mentor', editPlan, { plan: ritForm({ heldOn: date, reviewDate, tutorPresent: false, targets: 2 }), withdrawSignatures: false });
+    c.run('mentor', editPlan, {
+      plan: ritForm({ heldOn: date, reviewDate, tutorPresent: false, targets: 2 }),
+      withdrawSignatures: false,
+    });
     signForm(c, 'mentor', false);
     expect(c.state).toMatchObject({ stageId: 'stage_3', status: 'active' });
   };
@@ -259,8 +314,14 @@ const consultation =
     on(c, date);
     expect(c.state).toMatchObject({ stageId: 'stage_4', status: 'awaiting_decision' });
     expect(
-      refusal(c, () => c.run('senior_school_leader', recordReview, { progress: progressOf(c.state, ['not_met', 'not_met', 'not_met']), evidence: 'x', attendees: [], outcomeId }))
-        .code,
+      refusal(c, () =>
+        c.run('senior_school_leader', recordReview, {
+          progress: progressOf(c.state, ['not_met', 'not_met', 'not_met']),
+          evidence: 'x',
+          attendees: [],
+          outcomeId,
+        }),
+      ).code,
     ).toBe('invalid_input');
     c.run('senior_school_leader', recordReview, {
       progress: [],
@@ -274,12 +335,17 @@ const furtherRit: Step = (c) => {
   on(c, '2027-05-24');
   expect(c.state).toMatchObject({ stageId: 'stage_4', status: 'planning' });
   expect(c.state.plan?.rulesFrom.outcome).toEqual({ stageId: 'stage_4', outcomeId: 'further_rit' });
-  c.run('tutor', editPlan, { plan: ritForm({ heldOn: '2027-05-24', reviewDate: '2027-06-07', tutorPresent: true }), withdrawSignatures: false });
+  c.run('tutor', editPlan, {
+    plan: ritForm({ heldOn: '2027-05-24', reviewDate: '2027-06-07', tutorPresent: true }),
+    withdrawSignatures: false,
+  });
   expect(refusal(c, () => sign(c, 'senior_school_leader')).code).toBe('not_a_signatory');
   sign(c, 'trainee');
   expect(c.state.plan?.agreedOn).toBeUndefined();
   sign(c, 'tutor');
-  expect(recipients(whoIsInformed(bcu, c.state, 'stage_4', 'plan_agreed', { outcomeId: 'further_rit' }))).toEqual(['course_mailbox']);
+  expect(recipients(whoIsInformed(bcu, c.state, 'stage_4', 'plan_agreed', { outcomeId: 'further_rit' }))).toEqual([
+    'course_mailbox',
+  ]);
   expect(c.state).toMatchObject({ stageId: 'stage_3', status: 'active' });
   expect(nextReviewDate(c.state)).toBe('2027-06-07');
 };
@@ -304,16 +370,22 @@ const stage5Decision =
     on(c, '2027-05-26');
     expect(c.state).toMatchObject({ stageId: 'stage_5', status: 'awaiting_decision' });
     // Stage 5 ends with the panel's decision, not a review.
-    expect(refusal(c, () => c.run('tutor', recordReview, { progress: [], evidence: 'x', attendees: [], outcomeId: decisionId })).code).toBe(
-      'panel_not_convened',
-    );
+    expect(
+      refusal(c, () =>
+        c.run('tutor', recordReview, { progress: [], evidence: 'x', attendees: [], outcomeId: decisionId }),
+      ).code,
+    ).toBe('panel_not_convened');
     // Each task is ticked off by the roles it names (or the course team); the de-brief waits for the decision.
     expect(refusal(c, () => c.run('mentor', completeTask, { taskId: 'refer_to_panel' })).code).toBe('not_permitted');
     expect(refusal(c, () => c.run('tutor', completeTask, { taskId: 'debrief_meeting' })).code).toBe('task_not_yet');
     const [sendForm, ...beforePanel] = [...STAGE_5_TASKS].reverse();
     for (const [role, taskId, note] of beforePanel.reverse()) c.run(role, completeTask, { taskId, note });
     on(c, '2027-06-02');
-    expect(refusal(c, () => c.run('mentor', convenePanel, { panelId: 'placement_review_panel', members: PANEL, evidence: [] })).code).toBe('not_permitted');
+    expect(
+      refusal(c, () =>
+        c.run('mentor', convenePanel, { panelId: 'placement_review_panel', members: PANEL, evidence: [] }),
+      ).code,
+    ).toBe('not_permitted');
     c.run('course_leader', convenePanel, {
       panelId: 'placement_review_panel',
       members: PANEL,
@@ -324,7 +396,8 @@ const stage5Decision =
       panelId: 'placement_review_panel',
       attendees: PANEL.map((m) => m.id),
       decisionId,
-      rationale: 'The panel reviewed the placement records, the failed placement record and the Placement Review Forms.',
+      rationale:
+        'The panel reviewed the placement records, the failed placement record and the Placement Review Forms.',
     };
     // The panel decides once the Placement Review Form has gone out for completion.
     const early = refusal(c, () => c.run('course_leader', recordPanelMeeting, meeting));
@@ -336,7 +409,10 @@ const stage5Decision =
     c.run('course_leader', recordPanelMeeting, meeting);
     // The de-brief between the university tutor and the school follows the decision, on the closed case.
     expect(c.state.status).toBe('closed');
-    c.run('tutor', completeTask, { taskId: 'debrief_meeting', note: 'De-brief with the school; report of arising issues and actions sent.' });
+    c.run('tutor', completeTask, {
+      taskId: 'debrief_meeting',
+      note: 'De-brief with the school; report of arising issues and actions sent.',
+    });
     expect(c.state.tasksDone.at(-1)).toMatchObject({ taskId: 'debrief_meeting', stageId: 'stage_5' });
     expect(c.state.status).toBe('closed');
     expect(c.state.panels[0]).toMatchObject({ panelId: 'placement_review_panel', stageId: 'stage_5', decisionId });
@@ -357,9 +433,18 @@ const toStage3 = (tutorPresent: boolean): Step[] => [
   revisedTargets(tutorPresent),
 ];
 
-const toStage4: Step[] = [...toStage3(true), review('stage_3', '2027-05-14', 'insufficient_progress', ['not_met', 'not_met', 'partly_met'])];
+const toStage4: Step[] = [
+  ...toStage3(true),
+  review('stage_3', '2027-05-14', 'insufficient_progress', ['not_met', 'not_met', 'partly_met']),
+];
 
-const STAGE_5_HISTORY = ['stage_1/opened', 'stage_2/plan_agreed', 'stage_3/plan_agreed', 'stage_4/outcome', 'stage_5/outcome'];
+const STAGE_5_HISTORY = [
+  'stage_1/opened',
+  'stage_2/plan_agreed',
+  'stage_3/plan_agreed',
+  'stage_4/outcome',
+  'stage_5/outcome',
+];
 
 const walks = [
   {
@@ -371,7 +456,11 @@ const walks = [
   },
   {
     name: 'Stage 3: sufficient progress on the revised targets (with a health pause in the 10-day window)',
-    steps: [...toStage3(false), healthPause, review('stage_3', '2027-05-19', 'sufficient_progress', ['met', 'met', 'met'])],
+    steps: [
+      ...toStage3(false),
+      healthPause,
+      review('stage_3', '2027-05-19', 'sufficient_progress', ['met', 'met', 'met']),
+    ],
     outcomeId: 'sufficient_progress',
     history: ['stage_1/opened', 'stage_2/plan_agreed', 'stage_3/plan_agreed'],
     plans: 2,
@@ -390,7 +479,12 @@ const walks = [
   },
   {
     name: 'Stage 4: a further RIT form, Stage 3 repeated, then sufficient',
-    steps: [...toStage4, consultation('2027-05-20', 'further_rit'), furtherRit, review('stage_3', '2027-06-07', 'sufficient_progress', ['met', 'met', 'met'])],
+    steps: [
+      ...toStage4,
+      consultation('2027-05-20', 'further_rit'),
+      furtherRit,
+      review('stage_3', '2027-06-07', 'sufficient_progress', ['met', 'met', 'met']),
+    ],
     outcomeId: 'sufficient_progress',
     history: ['stage_1/opened', 'stage_2/plan_agreed', 'stage_3/plan_agreed', 'stage_4/outcome', 'stage_3/plan_agreed'],
     plans: 3,
@@ -404,7 +498,9 @@ describe('BCU Rapid Improvement Targets: walked from the Stage 1 form to every o
     expect(c.state.status).toBe('closed');
     expect(c.state.closure).toMatchObject({ resolution: 'resolved', outcomeId: walk.outcomeId });
     expect(history(c.state)).toEqual(walk.history);
-    expect([...c.state.previousPlans, c.state.plan].map((p) => p?.agreedOn !== undefined)).toEqual(Array<boolean>(walk.plans).fill(true));
+    expect([...c.state.previousPlans, c.state.plan].map((p) => p?.agreedOn !== undefined)).toEqual(
+      Array<boolean>(walk.plans).fill(true),
+    );
     expect(replay(c.events)).toEqual(c.state);
   });
 
@@ -418,12 +514,15 @@ describe('BCU Rapid Improvement Targets: walked from the Stage 1 form to every o
 
   it.each(decisions)('Stage 4 failed placement → Stage 5 → Placement Review Panel: %s (%s)', (decisionId) => {
     const c = openWalk(bcu, opening);
-    for (const step of [...toStage4, consultation('2027-05-20', 'failed_placement'), stage5Decision(decisionId)]) step(c);
+    for (const step of [...toStage4, consultation('2027-05-20', 'failed_placement'), stage5Decision(decisionId)])
+      step(c);
     expect(c.state.status).toBe('closed');
     expect(c.state.closure).toMatchObject({ resolution: 'decision', outcomeId: decisionId, on: '2027-06-09' });
     expect(history(c.state)).toEqual(STAGE_5_HISTORY);
     // Only the second-attempt decision carries the resit fee notice to the trainee.
-    const decision = bcu.panels.find((p) => p.id === 'placement_review_panel')?.decisions.find((d) => d.id === c.state.closure?.outcomeId);
+    const decision = bcu.panels
+      .find((p) => p.id === 'placement_review_panel')
+      ?.decisions.find((d) => d.id === c.state.closure?.outcomeId);
     if (decisionId === 'second_attempt_with_rit') {
       expect(decision?.traineeNotice).toContain('£1125');
       expect(decision?.traineeNotice).toContain('Student Finance England');

@@ -7,7 +7,18 @@ import type { CaseDriver } from '../../case/testing.js';
 import type { CloseResolution, Person } from '../../case/types.js';
 import { brightFuturesSupport as bf } from '../bright-futures-support.js';
 import { signPlan } from '../../case/commands/sign-plan.js';
-import { history, on, openWalk, progressOf, recipients, refusal, runAs, sign, workday, type Opening } from './walk-kit.js';
+import {
+  history,
+  on,
+  openWalk,
+  progressOf,
+  recipients,
+  refusal,
+  runAs,
+  sign,
+  workday,
+  type Opening,
+} from './walk-kit.js';
 
 /**
  * Bright Futures SCITT Support Process, walked through the engine: Stage 1 (informal, ONLINE
@@ -61,8 +72,14 @@ function stage1Form(reviewDate: string, mode: 'online' | 'in_person' = 'online')
       {
         text: 'Use a countdown and a rehearsed routine so that every transition in phonics and maths takes under two minutes by 16 October.',
         links: [],
-        actions: [{ party: 'trainee', text: 'Script the routine, rehearse it with the class on Monday and use it in every lesson.' }],
-        successCriteria: 'In the observed lesson, each transition takes under two minutes with all pupils ready to learn.',
+        actions: [
+          {
+            party: 'trainee',
+            text: 'Script the routine, rehearse it with the class on Monday and use it in every lesson.',
+          },
+        ],
+        successCriteria:
+          'In the observed lesson, each transition takes under two minutes with all pupils ready to learn.',
         timescale: 'By the observation on 16 October',
         observationFocus: true,
       },
@@ -77,20 +94,28 @@ function stage1Form(reviewDate: string, mode: 'online' | 'in_person' = 'online')
     ],
     supportMeasures: [],
     reviewDate: workday(bf, reviewDate),
-    meeting: { heldOn: workday(bf, '2026-10-09'), mode, attendees: ['lead', 'mentor', 'trainee'], placementConcern: false },
+    meeting: {
+      heldOn: workday(bf, '2026-10-09'),
+      mode,
+      attendees: ['lead', 'mentor', 'trainee'],
+      placementConcern: false,
+    },
   };
 }
 
 /** Stage 2: the formal support plan, with support measures, SMART targets and action steps. */
 function supportPlan(heldOn: string, reviewDate: string): PlanDraft {
   return {
-    concernStatement: 'Concerns from Stage 1 are ongoing: transitions are still slow and adapted tasks are not consistently planned.',
+    concernStatement:
+      'Concerns from Stage 1 are ongoing: transitions are still slow and adapted tasks are not consistently planned.',
     concerns: [{ text: 'Stage 1 targets were only partly met at the Professional Mentor observation.', links: [] }],
     targets: [
       {
         text: 'Every transition in the observed lesson takes under two minutes, using the agreed routine.',
         links: [],
-        actions: [{ party: 'trainee', text: 'Film one transition a day and review it with the class mentor on Friday.' }],
+        actions: [
+          { party: 'trainee', text: 'Film one transition a day and review it with the class mentor on Friday.' },
+        ],
         successCriteria: 'Two consecutive observed lessons with transitions under two minutes.',
         timescale: 'Three weeks',
         observationFocus: true,
@@ -106,7 +131,12 @@ function supportPlan(heldOn: string, reviewDate: string): PlanDraft {
     ],
     supportMeasures: ['Additional training', 'Planning support', 'Adjusted workload'],
     reviewDate: workday(bf, reviewDate),
-    meeting: { heldOn: workday(bf, heldOn), mode: 'online', attendees: ['lead', 'trainee', 'mentor'], placementConcern: false },
+    meeting: {
+      heldOn: workday(bf, heldOn),
+      mode: 'online',
+      attendees: ['lead', 'trainee', 'mentor'],
+      placementConcern: false,
+    },
   };
 }
 
@@ -132,13 +162,20 @@ const stage1Agreed: Step = (c) => {
   const mentorAction = stage1Form('2026-10-16');
   const withMentorAction = {
     ...mentorAction,
-    targets: mentorAction.targets.map((t) => ({ ...t, actions: [...t.actions, { party: 'mentor', text: 'Model the routine.' }] })),
+    targets: mentorAction.targets.map((t) => ({
+      ...t,
+      actions: [...t.actions, { party: 'mentor', text: 'Model the routine.' }],
+    })),
   };
-  expect(refusal(c, () => c.run('lead', editPlan, { plan: withMentorAction, withdrawSignatures: false })).code).toBe('invalid_input');
-  // The preliminary meeting is ONLINE.
-  expect(refusal(c, () => c.run('lead', editPlan, { plan: stage1Form('2026-10-16', 'in_person'), withdrawSignatures: false })).code).toBe(
+  expect(refusal(c, () => c.run('lead', editPlan, { plan: withMentorAction, withdrawSignatures: false })).code).toBe(
     'invalid_input',
   );
+  // The preliminary meeting is ONLINE.
+  expect(
+    refusal(c, () =>
+      c.run('lead', editPlan, { plan: stage1Form('2026-10-16', 'in_person'), withdrawSignatures: false }),
+    ).code,
+  ).toBe('invalid_input');
   c.run('lead', editPlan, { plan: stage1Form('2026-10-16'), withdrawSignatures: false });
   expect(c.state.plan?.content.meeting.mode).toBe('online');
   allPartnersSign(c);
@@ -149,11 +186,17 @@ const stage1Review =
   (outcomeId: 'concerns_addressed' | 'concerns_ongoing'): Step =>
   (c) => {
     on(c, '2026-10-16');
-    const ratings = outcomeId === 'concerns_addressed' ? (['met', 'met'] as const) : (['partly_met', 'not_met'] as const);
+    const ratings =
+      outcomeId === 'concerns_addressed' ? (['met', 'met'] as const) : (['partly_met', 'not_met'] as const);
     // The review and observation are the Professional Mentor's.
     expect(
       refusal(c, () =>
-        c.run('mentor', recordReview, { progress: progressOf(c.state, ratings), evidence: 'Observation', attendees: [], outcomeId }),
+        c.run('mentor', recordReview, {
+          progress: progressOf(c.state, ratings),
+          evidence: 'Observation',
+          attendees: [],
+          outcomeId,
+        }),
       ).code,
     ).toBe('not_permitted');
     c.run('professional_mentor', recordReview, {
@@ -162,7 +205,9 @@ const stage1Review =
       attendees: ['professional_mentor', 'trainee'],
       outcomeId,
     });
-    expect(recipients(whoIsInformed(bf, c.state, 'stage_1', 'review_recorded', { outcomeId }))).toEqual([`lead:${lead.email}`]);
+    expect(recipients(whoIsInformed(bf, c.state, 'stage_1', 'review_recorded', { outcomeId }))).toEqual([
+      `lead:${lead.email}`,
+    ]);
   };
 
 const stage2Agreed =
@@ -171,7 +216,11 @@ const stage2Agreed =
     on(c, heldOn);
     expect(c.state).toMatchObject({ stageId: 'stage_2', status: 'planning' });
     c.run('lead', editPlan, { plan: supportPlan(heldOn, reviewDate), withdrawSignatures: false });
-    expect(c.state.plan?.content.supportMeasures).toEqual(['Additional training', 'Planning support', 'Adjusted workload']);
+    expect(c.state.plan?.content.supportMeasures).toEqual([
+      'Additional training',
+      'Planning support',
+      'Adjusted workload',
+    ]);
     allPartnersSign(c);
     // Copy of the support plan shared with the Mentor team and the Trainee.
     expect(recipients(whoIsInformed(bf, c.state, 'stage_2', 'plan_agreed'))).toEqual([
@@ -202,13 +251,20 @@ const stage3Review =
     // The observation at Stage 3 is the Lead's.
     expect(
       refusal(c, () =>
-        c.run('professional_mentor', recordReview, { progress: progressOf(c.state, ['met', 'met']), evidence: 'x', attendees: [], outcomeId }),
+        c.run('professional_mentor', recordReview, {
+          progress: progressOf(c.state, ['met', 'met']),
+          evidence: 'x',
+          attendees: [],
+          outcomeId,
+        }),
       ).code,
     ).toBe('not_permitted');
-    const ratings = outcomeId === 'progress_demonstrated' ? (['met', 'met'] as const) : (['not_met', 'partly_met'] as const);
+    const ratings =
+      outcomeId === 'progress_demonstrated' ? (['met', 'met'] as const) : (['not_met', 'partly_met'] as const);
     c.run('lead', recordReview, {
       progress: progressOf(c.state, ratings, 'Lead observation, 3 December'),
-      evidence: 'Lead observation of a Year 2 maths lesson, followed by the review meeting with the Trainee and Mentor team.',
+      evidence:
+        'Lead observation of a Year 2 maths lesson, followed by the review meeting with the Trainee and Mentor team.',
       attendees: ['lead', 'trainee', 'mentor', 'professional_mentor'],
       outcomeId,
     });
@@ -219,7 +275,9 @@ const directorMeeting =
   (c) => {
     on(c, '2026-12-10');
     expect(c.state).toMatchObject({ stageId: 'director_meeting', status: 'awaiting_decision' });
-    expect(refusal(c, () => c.run('lead', recordReview, { progress: [], evidence: 'x', attendees: [], outcomeId })).code).toBe('not_permitted');
+    expect(
+      refusal(c, () => c.run('lead', recordReview, { progress: [], evidence: 'x', attendees: [], outcomeId })).code,
+    ).toBe('not_permitted');
     c.run('director', recordReview, {
       progress: [],
       evidence: 'Stage 1 and Stage 2 plans, Lead observation record and review meeting notes.',
@@ -246,7 +304,12 @@ const walks: readonly Walk[] = [
   },
   {
     name: 'Stage 2: the support plan leads to progress',
-    steps: [stage1Agreed, stage1Review('concerns_ongoing'), stage2Agreed('2026-11-04', '2026-11-20'), stage2Review('2026-11-20', 'progress_made')],
+    steps: [
+      stage1Agreed,
+      stage1Review('concerns_ongoing'),
+      stage2Agreed('2026-11-04', '2026-11-20'),
+      stage2Review('2026-11-20', 'progress_made'),
+    ],
     resolution: 'resolved',
     outcomeId: 'progress_made',
     history: ['stage_1/opened', 'stage_2/outcome'],
@@ -341,7 +404,11 @@ describe('Bright Futures: who raises a concern', () => {
     ['the Professional Mentor', 'professional_mentor'],
   ])('%s can raise it, and the Lead is contacted', (_, role) => {
     const c = openWalk(bf, opening(role));
-    expect(c.state).toMatchObject({ stageId: 'stage_1', status: 'planning', openedBy: PEOPLE.find((p) => p.role === role)?.id });
+    expect(c.state).toMatchObject({
+      stageId: 'stage_1',
+      status: 'planning',
+      openedBy: PEOPLE.find((p) => p.role === role)?.id,
+    });
     expect(recipients(whoIsInformed(bf, c.state, 'stage_1', 'case_opened'))).toEqual([`lead:${lead.email}`]);
     expect(history(c.state)).toEqual(['stage_1/opened']);
     expect(replay(c.events)).toEqual(c.state);

@@ -65,14 +65,23 @@ function actionPlan(options: {
 }): PlanDraft {
   // "Explicit actions for the trainee, school based mentor and University tutor": each supporter acts on every target.
   const supporters = (texts: Readonly<Record<string, string>>): { party: string; text: string }[] =>
-    options.support.map((party) => ({ party, text: texts[party] ?? 'Check progress against this target at the weekly review.' }));
+    options.support.map((party) => ({
+      party,
+      text: texts[party] ?? 'Check progress against this target at the weekly review.',
+    }));
   return {
     concernStatement:
       'Pupils in Tomasz’s Year 8 and Year 10 classes are not making the expected progress: lessons lack structure and assessment does not inform the next step. He has also arrived after registration on four occasions.',
     concerns: [
-      { text: 'PART 1: Lessons are not well structured; pupils are unclear what they are learning.', links: [ts('TS4'), ts('TS4a')] },
+      {
+        text: 'PART 1: Lessons are not well structured; pupils are unclear what they are learning.',
+        links: [ts('TS4'), ts('TS4a')],
+      },
       { text: 'PART 1: Assessment in lessons does not inform the teaching.', links: [ts('TS6b')] },
-      { text: 'PART 2: Punctuality and attendance at department meetings fall below the school’s expectations.', links: [ts('PT2.2')] },
+      {
+        text: 'PART 2: Punctuality and attendance at department meetings fall below the school’s expectations.',
+        links: [ts('PT2.2')],
+      },
     ],
     targets: [
       {
@@ -80,7 +89,10 @@ function actionPlan(options: {
         links: [ts('TS4a')],
         actions: [
           { party: 'trainee', text: 'Submit plans to the mentor by 3pm the day before.' },
-          ...supporters({ mentor: 'Feed back on plans within 24 hours; observe one Year 8 lesson a week.', tutor: 'Joint observation with the mentor in week 2.' }),
+          ...supporters({
+            mentor: 'Feed back on plans within 24 hours; observe one Year 8 lesson a week.',
+            tutor: 'Joint observation with the mentor in week 2.',
+          }),
         ],
         successCriteria: 'Three observed lessons in a row judged well structured against TS4.',
         timescale: 'By the review date',
@@ -91,7 +103,10 @@ function actionPlan(options: {
         links: [ts('TS6b')],
         actions: [
           { party: 'trainee', text: 'Keep exit tickets with the next lesson plan.' },
-          ...supporters({ mentor: 'Model exit-ticket analysis in a co-planning session.', tutor: 'Share the university’s formative assessment exemplars.' }),
+          ...supporters({
+            mentor: 'Model exit-ticket analysis in a co-planning session.',
+            tutor: 'Share the university’s formative assessment exemplars.',
+          }),
         ],
         successCriteria: 'Lesson plans show starters changed in response to exit tickets.',
         timescale: 'By the review date',
@@ -102,7 +117,10 @@ function actionPlan(options: {
         links: [ts('PT2.2')],
         actions: [
           { party: 'trainee', text: 'Sign in at reception by 8:15am.' },
-          ...supporters({ mentor: 'Check the signing-in record each Friday.', tutor: 'Discuss professional expectations at the weekly call.' }),
+          ...supporters({
+            mentor: 'Check the signing-in record each Friday.',
+            tutor: 'Discuss professional expectations at the weekly call.',
+          }),
         ],
         successCriteria: 'Signing-in record shows arrival by 8:15am on every day of the period.',
         timescale: 'Daily',
@@ -112,7 +130,12 @@ function actionPlan(options: {
     trainingNeeds: 'University session on formative assessment; department CPD on lesson structure.',
     supportMeasures: [],
     reviewDate: workday(es, options.reviewDate),
-    meeting: { heldOn: workday(es, options.heldOn), mode: 'in_person', attendees: [...options.attendees], placementConcern: true },
+    meeting: {
+      heldOn: workday(es, options.heldOn),
+      mode: 'in_person',
+      attendees: [...options.attendees],
+      placementConcern: true,
+    },
   };
 }
 
@@ -131,14 +154,24 @@ const step1: Step = (c) => {
   on(c, '2027-02-01');
   expect(c.state).toMatchObject({ stageId: 'step_1', status: 'planning', openedBy: tutor.id });
   // The mentor/University tutor listens respectfully to gain a full understanding of his perceptions.
-  c.run('trainee', recordTraineePerceptions, { text: 'Two buses a day have been cancelled; I accept my lessons need more structure.' });
-  const draft = actionPlan({ heldOn: '2027-02-01', reviewDate: '2027-02-12', support: ['mentor', 'tutor'], attendees: ['trainee', 'mentor', 'tutor'] });
+  c.run('trainee', recordTraineePerceptions, {
+    text: 'Two buses a day have been cancelled; I accept my lessons need more structure.',
+  });
+  const draft = actionPlan({
+    heldOn: '2027-02-01',
+    reviewDate: '2027-02-12',
+    support: ['mentor', 'tutor'],
+    attendees: ['trainee', 'mentor', 'tutor'],
+  });
   // Targets must be referenced to the Teachers' Standards.
   const unlinked = { ...draft, targets: draft.targets.map((t) => ({ ...t, links: [] })) };
   c.run('tutor', editPlan, { plan: unlinked, withdrawSignatures: false });
   expect(refusal(c, () => sign(c, 'tutor')).code).toBe('missing_field');
   // Targets need agreed actions for the trainee and all those working with them.
-  const traineeOnly = { ...draft, targets: draft.targets.map((t) => ({ ...t, actions: t.actions.filter((a) => a.party === 'trainee') })) };
+  const traineeOnly = {
+    ...draft,
+    targets: draft.targets.map((t) => ({ ...t, actions: t.actions.filter((a) => a.party === 'trainee') })),
+  };
   c.run('tutor', editPlan, { plan: traineeOnly, withdrawSignatures: false });
   const noSupport = refusal(c, () => sign(c, 'tutor'));
   expect(noSupport.code).toBe('missing_field');
@@ -155,13 +188,22 @@ const step2 =
   (c) => {
     // Step 1's weekly review of progress meetings, between the mentor and the trainee, while the plan runs.
     on(c, '2027-02-05');
-    c.run('mentor', completeTask, { taskId: 'weekly_review_meeting', note: 'Week 1: plans submitted on time; exit tickets started.' });
+    c.run('mentor', completeTask, {
+      taskId: 'weekly_review_meeting',
+      note: 'Week 1: plans submitted on time; exit tickets started.',
+    });
     on(c, '2027-02-11');
-    c.run('trainee', completeTask, { taskId: 'weekly_review_meeting', note: 'Week 2: discussed the Year 10 starters.' });
-    expect(refusal(c, () => c.run('tutor', completeTask, { taskId: 'weekly_review_meeting' })).code).toBe('not_permitted');
+    c.run('trainee', completeTask, {
+      taskId: 'weekly_review_meeting',
+      note: 'Week 2: discussed the Year 10 starters.',
+    });
+    expect(refusal(c, () => c.run('tutor', completeTask, { taskId: 'weekly_review_meeting' })).code).toBe(
+      'not_permitted',
+    );
     expect(c.state.tasksDone.filter((t) => t.taskId === 'weekly_review_meeting')).toHaveLength(2);
     on(c, '2027-02-12');
-    const ratings: ProgressRating[] = outcomeId === 'sufficient_progress' ? ['met', 'met', 'met'] : ['partly_met', 'not_met', 'met'];
+    const ratings: ProgressRating[] =
+      outcomeId === 'sufficient_progress' ? ['met', 'met', 'met'] : ['partly_met', 'not_met', 'met'];
     c.run('mentor', recordReview, {
       progress: progressOf(c.state, ratings, 'Weekly review of progress meeting'),
       evidence: 'Lesson observations, lesson plans, exit tickets and the signing-in record.',
@@ -169,7 +211,9 @@ const step2 =
       outcomeId,
     });
     // "Please return this form to the course leader."
-    expect(recipients(whoIsInformed(es, c.state, 'step_2', 'review_recorded', { outcomeId }))).toEqual([`course_leader:${courseLeader.email}`]);
+    expect(recipients(whoIsInformed(es, c.state, 'step_2', 'review_recorded', { outcomeId }))).toEqual([
+      `course_leader:${courseLeader.email}`,
+    ]);
   };
 
 /** Step 3: a review meeting sets SMART targets, an agreed period and explicit actions for trainee, mentor and tutor. */
@@ -178,7 +222,12 @@ const step3: Step = (c) => {
   expect(c.state).toMatchObject({ stageId: 'step_3', status: 'planning' });
   expect(c.state.plan?.content.targets).toHaveLength(3);
   c.run('tutor', editPlan, {
-    plan: actionPlan({ heldOn: '2027-02-22', reviewDate: '2027-03-12', support: ['mentor', 'tutor'], attendees: ['mentor', 'tutor', 'trainee'] }),
+    plan: actionPlan({
+      heldOn: '2027-02-22',
+      reviewDate: '2027-03-12',
+      support: ['mentor', 'tutor'],
+      attendees: ['mentor', 'tutor', 'trainee'],
+    }),
     withdrawSignatures: false,
   });
   agree(c, 'tutor');
@@ -198,14 +247,27 @@ const step4 =
     on(c, date);
     expect(c.state).toMatchObject({ stageId: 'step_4', status: 'active' });
     // Only at Step 5 may the placement be suspended.
-    expect(refusal(c, () => c.run('course_team', suspendPlacement, { reason: 'Impact on pupils' })).code).toBe('suspension_not_allowed');
+    expect(refusal(c, () => c.run('course_team', suspendPlacement, { reason: 'Impact on pupils' })).code).toBe(
+      'suspension_not_allowed',
+    );
     const ratings: ProgressRating[] =
-      outcomeId === 'sufficient_progress' ? ['met', 'met', 'met'] : outcomeId === 'limited_progress' ? ['met', 'partly_met', 'met'] : ['not_met', 'not_met', 'partly_met'];
+      outcomeId === 'sufficient_progress'
+        ? ['met', 'met', 'met']
+        : outcomeId === 'limited_progress'
+          ? ['met', 'partly_met', 'met']
+          : ['not_met', 'not_met', 'partly_met'];
     const progress = progressOf(c.state, ratings.slice(0, c.state.plan?.content.targets.length), 'Formal review');
     if (outcomeId === 'no_progress') {
-      expect(refusal(c, () => c.run('tutor', recordReview, { progress: progressOf(c.state, ['met', 'met', 'met']), evidence: 'x', attendees: [], outcomeId })).code).toBe(
-        'outcome_not_allowed',
-      );
+      expect(
+        refusal(c, () =>
+          c.run('tutor', recordReview, {
+            progress: progressOf(c.state, ['met', 'met', 'met']),
+            evidence: 'x',
+            attendees: [],
+            outcomeId,
+          }),
+        ).code,
+      ).toBe('outcome_not_allowed');
     }
     c.run('tutor', recordReview, {
       progress,
@@ -221,10 +283,22 @@ const revisedTargets: Step = (c) => {
   expect(c.state).toMatchObject({ stageId: 'step_4', status: 'planning' });
   expect(c.state.plan?.rulesFrom.outcome).toEqual({ stageId: 'step_4', outcomeId: 'limited_progress' });
   // The revised form gives actions to the partnership tutor, not the University tutor.
-  const withTutor = actionPlan({ heldOn: '2027-03-15', reviewDate: '2027-03-25', support: ['tutor'], attendees: ['partnership_tutor', 'mentor', 'trainee'] });
-  expect(refusal(c, () => c.run('partnership_tutor', editPlan, { plan: withTutor, withdrawSignatures: false })).code).toBe('invalid_input');
+  const withTutor = actionPlan({
+    heldOn: '2027-03-15',
+    reviewDate: '2027-03-25',
+    support: ['tutor'],
+    attendees: ['partnership_tutor', 'mentor', 'trainee'],
+  });
+  expect(
+    refusal(c, () => c.run('partnership_tutor', editPlan, { plan: withTutor, withdrawSignatures: false })).code,
+  ).toBe('invalid_input');
   c.run('partnership_tutor', editPlan, {
-    plan: actionPlan({ heldOn: '2027-03-15', reviewDate: '2027-03-25', support: ['mentor', 'partnership_tutor'], attendees: ['partnership_tutor', 'mentor', 'trainee'] }),
+    plan: actionPlan({
+      heldOn: '2027-03-15',
+      reviewDate: '2027-03-25',
+      support: ['mentor', 'partnership_tutor'],
+      attendees: ['partnership_tutor', 'mentor', 'trainee'],
+    }),
     withdrawSignatures: false,
   });
   agree(c, 'partnership_tutor');
@@ -252,7 +326,9 @@ const step5 =
     expect(c.state).toMatchObject({ stageId: 'step_5', status: 'awaiting_decision' });
     // "The placement may be suspended immediately in order to avoid negative impact on pupils' progress."
     expect(refusal(c, () => c.run('tutor', suspendPlacement, { reason: 'x' })).code).toBe('not_permitted');
-    c.run('course_team', suspendPlacement, { reason: 'To avoid negative impact on pupils’ progress in Years 8 and 10.' });
+    c.run('course_team', suspendPlacement, {
+      reason: 'To avoid negative impact on pupils’ progress in Years 8 and 10.',
+    });
     expect(c.state.placementSuspended).toMatchObject({ on: '2027-03-15' });
     on(c, '2027-03-17');
     c.run('course_leader', recordReview, {
@@ -266,9 +342,16 @@ const step5 =
 const step6: Step = (c) => {
   on(c, '2027-06-30');
   expect(c.state).toMatchObject({ stageId: 'step_6', status: 'awaiting_decision' });
-  expect(refusal(c, () => c.run('tutor', recordReview, { progress: [], evidence: 'x', attendees: [], outcomeId: 'final_decision_confirmed' })).code).toBe(
-    'not_permitted',
-  );
+  expect(
+    refusal(c, () =>
+      c.run('tutor', recordReview, {
+        progress: [],
+        evidence: 'x',
+        attendees: [],
+        outcomeId: 'final_decision_confirmed',
+      }),
+    ).code,
+  ).toBe('not_permitted');
   c.run('course_leader', recordReview, {
     progress: [],
     evidence: 'Step 5 decision and Enhanced Support records, presented to the recommending board.',
@@ -297,7 +380,12 @@ const walks = [
   },
   {
     name: 'Step 4 limited progress → targets revised and re-evaluated at Step 4 → sufficient',
-    steps: [...toStep4, step4('2027-03-12', 'limited_progress'), revisedTargets, step4('2027-03-25', 'sufficient_progress')],
+    steps: [
+      ...toStep4,
+      step4('2027-03-12', 'limited_progress'),
+      revisedTargets,
+      step4('2027-03-25', 'sufficient_progress'),
+    ],
     resolution: 'resolved',
     outcomeId: 'sufficient_progress',
     history: [...TO_STEP_4, 'step_4/plan_agreed'],

@@ -56,7 +56,11 @@ function openCase(people: readonly Person[]): CaseDriver {
 }
 
 /** The paperwork: statement of concern, then Target or Objective, Specific Task(s), Support required, Time Scale, Success Criteria. */
-function supportPlan(options: { readonly placementConcern: boolean; readonly reviewDate: string; readonly statement?: string }): PlanDraft {
+function supportPlan(options: {
+  readonly placementConcern: boolean;
+  readonly reviewDate: string;
+  readonly statement?: string;
+}): PlanDraft {
   // "Agreed actions for both the trainee and all those working with them": the school's staff act when they are involved.
   const schoolActions = options.placementConcern
     ? [
@@ -67,7 +71,10 @@ function supportPlan(options: { readonly placementConcern: boolean; readonly rev
   return {
     concernStatement: options.statement,
     concerns: [
-      { text: 'Chloe’s geography teaching has plateaued: explanations of physical processes are unclear.', links: [{ frameworkId: TEACHERS_STANDARDS_ID, code: 'TS3a' }] },
+      {
+        text: 'Chloe’s geography teaching has plateaued: explanations of physical processes are unclear.',
+        links: [{ frameworkId: TEACHERS_STANDARDS_ID, code: 'TS3a' }],
+      },
       { text: 'Little impact on outcomes: Year 9 books show incomplete extended writing.', links: [] },
     ],
     targets: [
@@ -104,7 +111,9 @@ function supportPlan(options: { readonly placementConcern: boolean; readonly rev
     meeting: {
       heldOn: workday(me, '2027-05-25'),
       mode: 'in_person',
-      attendees: options.placementConcern ? ['trainee', 'course_tutor', 'professional_mentor', 'mentor'] : ['trainee', 'course_tutor'],
+      attendees: options.placementConcern
+        ? ['trainee', 'course_tutor', 'professional_mentor', 'mentor']
+        : ['trainee', 'course_tutor'],
       placementConcern: options.placementConcern,
     },
   };
@@ -117,28 +126,46 @@ const STATEMENT =
 function planMeeting(c: CaseDriver, placementConcern: boolean): void {
   on(c, '2027-05-25');
   expect(c.state).toMatchObject({ stageId: 'early_support_plan', status: 'planning', openedBy: courseTutor.id });
-  c.run('trainee', recordTraineePerceptions, { text: 'I find it hard to explain processes I learned a long time ago; I would welcome subject support.' });
+  c.run('trainee', recordTraineePerceptions, {
+    text: 'I find it hard to explain processes I learned a long time ago; I would welcome subject support.',
+  });
   const draft = supportPlan({ placementConcern, reviewDate: '2027-06-08', statement: STATEMENT });
   // A maximum of three targets set across the two weeks.
   const extra = draft.targets[1];
   if (!extra) throw new Error('draft');
   expect(
     refusal(c, () =>
-      c.run('course_tutor', editPlan, { plan: { ...draft, targets: [...draft.targets, extra, { ...extra, text: 'A fourth target' }] }, withdrawSignatures: false }),
+      c.run('course_tutor', editPlan, {
+        plan: { ...draft, targets: [...draft.targets, extra, { ...extra, text: 'A fourth target' }] },
+        withdrawSignatures: false,
+      }),
     ).code,
   ).toBe('too_many_targets');
   // Only one target is the focus of an observation at any one time.
   const twoFoci = { ...draft, targets: draft.targets.map((t) => ({ ...t, observationFocus: true })) };
-  expect(refusal(c, () => c.run('course_tutor', editPlan, { plan: twoFoci, withdrawSignatures: false })).code).toBe('invalid_input');
+  expect(refusal(c, () => c.run('course_tutor', editPlan, { plan: twoFoci, withdrawSignatures: false })).code).toBe(
+    'invalid_input',
+  );
   // The review date is within two weeks: Wednesday 9 June (15 days) is refused, bank holiday or not.
-  const late = refusal(c, () => c.run('course_tutor', editPlan, { plan: supportPlan({ placementConcern, reviewDate: '2027-06-09', statement: STATEMENT }), withdrawSignatures: false }));
+  const late = refusal(c, () =>
+    c.run('course_tutor', editPlan, {
+      plan: supportPlan({ placementConcern, reviewDate: '2027-06-09', statement: STATEMENT }),
+      withdrawSignatures: false,
+    }),
+  );
   expect(late.code).toBe('review_date_outside_window');
   expect(late.userMessage).toContain('Tuesday 8 June 2027');
   // The statement of concern is completed before anyone signs.
-  c.run('course_tutor', editPlan, { plan: supportPlan({ placementConcern, reviewDate: '2027-06-08' }), withdrawSignatures: false });
+  c.run('course_tutor', editPlan, {
+    plan: supportPlan({ placementConcern, reviewDate: '2027-06-08' }),
+    withdrawSignatures: false,
+  });
   expect(refusal(c, () => sign(c, 'trainee')).code).toBe('missing_field');
   // Every target has agreed actions for the trainee and all those working with them.
-  const traineeOnly = { ...draft, targets: draft.targets.map((t) => ({ ...t, actions: t.actions.filter((a) => a.party === 'trainee') })) };
+  const traineeOnly = {
+    ...draft,
+    targets: draft.targets.map((t) => ({ ...t, actions: t.actions.filter((a) => a.party === 'trainee') })),
+  };
   c.run('course_tutor', editPlan, { plan: traineeOnly, withdrawSignatures: false });
   expect(refusal(c, () => sign(c, 'trainee')).userMessage).toContain('Course Tutor');
   c.run('course_tutor', editPlan, { plan: draft, withdrawSignatures: false });
@@ -149,8 +176,12 @@ function planMeeting(c: CaseDriver, placementConcern: boolean): void {
  * role someone holds on the case; the plan is agreed only by the last of them.
  */
 function signatures(c: CaseDriver, extra: readonly string[]): void {
-  expect(refusal(c, () => c.run('trainee', signPlan, { role: 'trainee', typedName: 'Chloe R' })).code).toBe('invalid_input');
-  expect(refusal(c, () => c.run('course_tutor', signPlan, { role: 'trainee', typedName: 'Martin Shaw' })).code).toBe('not_a_signatory');
+  expect(refusal(c, () => c.run('trainee', signPlan, { role: 'trainee', typedName: 'Chloe R' })).code).toBe(
+    'invalid_input',
+  );
+  expect(refusal(c, () => c.run('course_tutor', signPlan, { role: 'trainee', typedName: 'Martin Shaw' })).code).toBe(
+    'not_a_signatory',
+  );
   const order = ['trainee', 'course_tutor', ...extra];
   order.forEach((role, index) => {
     expect(c.state.plan?.agreedOn).toBeUndefined();
@@ -173,14 +204,32 @@ const healthPause = (c: CaseDriver): void => {
   expect(nextReviewDate(c.state)).toBe('2027-06-10');
 };
 
-function review(c: CaseDriver, date: string, outcomeId: 'sufficient_progress' | 'insufficient_progress', by: string): void {
+function review(
+  c: CaseDriver,
+  date: string,
+  outcomeId: 'sufficient_progress' | 'insufficient_progress',
+  by: string,
+): void {
   on(c, date);
-  const ratings = outcomeId === 'sufficient_progress' ? (['met', 'met'] as const) : (['partly_met', 'not_met'] as const);
-  expect(refusal(c, () => c.run('trainee', recordReview, { progress: progressOf(c.state, ratings), evidence: 'x', attendees: [], outcomeId })).code).toBe('not_permitted');
+  const ratings =
+    outcomeId === 'sufficient_progress' ? (['met', 'met'] as const) : (['partly_met', 'not_met'] as const);
+  expect(
+    refusal(c, () =>
+      c.run('trainee', recordReview, {
+        progress: progressOf(c.state, ratings),
+        evidence: 'x',
+        attendees: [],
+        outcomeId,
+      }),
+    ).code,
+  ).toBe('not_permitted');
   c.run(by, recordReview, {
     progress: progressOf(c.state, ratings, 'Mentor & PM: met / not met, with evidence'),
     evidence: 'Observation of the focus target, Year 9 books, planning and notes from the review meeting.',
-    attendees: by === 'course_tutor' ? ['trainee', 'course_tutor'] : ['trainee', 'course_tutor', 'professional_mentor', 'mentor'],
+    attendees:
+      by === 'course_tutor'
+        ? ['trainee', 'course_tutor']
+        : ['trainee', 'course_tutor', 'professional_mentor', 'mentor'],
     notes: 'Notes from review meeting recorded on the paperwork.',
     outcomeId,
   });
@@ -249,7 +298,10 @@ describe('Mid-Essex Early Support Plan: walked from the plan meeting to every ou
     const hasDirector = walk.people.includes(director);
     for (const trigger of NOTIFY_TRIGGERS) {
       const sent = recipients(whoIsInformed(me, c.state, 'early_support_plan', trigger, { outcomeId }));
-      expect(sent).toEqual([hasDirector ? `director:${director.email}` : 'office:director', 'office:relevant_partnership_staff']);
+      expect(sent).toEqual([
+        hasDirector ? `director:${director.email}` : 'office:director',
+        'office:relevant_partnership_staff',
+      ]);
     }
     expect(replay(c.events)).toEqual(c.state);
   });

@@ -38,7 +38,17 @@ const headteacher = person('professional_mentor', 'Catherine Lowe', `c.lowe@${SC
 const egChair = person('executive_group_chair', 'Graham Fletcher', `g.fletcher@${RCTTP}`);
 const administrator = person('partnership_administrator', 'Lisa Turner', `l.turner@${RCTTP}`);
 
-const PEOPLE = [trainee, mentor, secondMentor, partnershipTutor, courseLeader, programmeManager, headteacher, egChair, administrator];
+const PEOPLE = [
+  trainee,
+  mentor,
+  secondMentor,
+  partnershipTutor,
+  courseLeader,
+  programmeManager,
+  headteacher,
+  egChair,
+  administrator,
+];
 
 function opening(overrides: Partial<Opening> = {}): Opening {
   return {
@@ -68,7 +78,10 @@ function supportPlanForm(heldOn: string, reviewDate: string, actionParty?: strin
   const party = (code: string): string => actionParty ?? code;
   return {
     concerns: [
-      { text: 'Year 9 lessons lack a clear sequence; pupils are unsure what they are learning.', links: [ts('TS4'), ts('TS4a')] },
+      {
+        text: 'Year 9 lessons lack a clear sequence; pupils are unsure what they are learning.',
+        links: [ts('TS4'), ts('TS4a')],
+      },
       { text: 'Low-level disruption in Year 8 is not addressed consistently.', links: [ts('TS7b')] },
     ],
     targets: [
@@ -98,7 +111,12 @@ function supportPlanForm(heldOn: string, reviewDate: string, actionParty?: strin
     ],
     supportMeasures: [],
     reviewDate: workday(rcttp, reviewDate),
-    meeting: { heldOn: workday(rcttp, heldOn), mode: 'in_person', attendees: ['mentor', 'partnership_tutor', 'course_leader', 'trainee'], placementConcern: true },
+    meeting: {
+      heldOn: workday(rcttp, heldOn),
+      mode: 'in_person',
+      attendees: ['mentor', 'partnership_tutor', 'course_leader', 'trainee'],
+      placementConcern: true,
+    },
   };
 }
 
@@ -115,11 +133,18 @@ const supportPlan =
   (c) => {
     const today = on(c, date);
     expect(c.state).toMatchObject({ stageId, status: 'planning' });
-    expect(refusal(c, () => c.run('mentor', editPlan, { plan: supportPlanForm(date, reviewDate, 'mentor'), withdrawSignatures: false })).code).toBe(
-      'invalid_input',
-    );
+    expect(
+      refusal(c, () =>
+        c.run('mentor', editPlan, { plan: supportPlanForm(date, reviewDate, 'mentor'), withdrawSignatures: false }),
+      ).code,
+    ).toBe('invalid_input');
     const latest = addDays(today, 28);
-    const late = refusal(c, () => c.run('mentor', editPlan, { plan: supportPlanForm(date, addDays(latest, 1), undefined), withdrawSignatures: false }));
+    const late = refusal(c, () =>
+      c.run('mentor', editPlan, {
+        plan: supportPlanForm(date, addDays(latest, 1), undefined),
+        withdrawSignatures: false,
+      }),
+    );
     expect(late.code).toBe('review_date_outside_window');
     expect(late.userMessage).toContain(formatLongDate(latest));
     c.run('mentor', editPlan, { plan: supportPlanForm(date, reviewDate), withdrawSignatures: false });
@@ -140,13 +165,24 @@ const planReview =
     const met = ratings.every((r) => r === 'met');
     if (!met) {
       const refused = refusal(c, () =>
-        c.run('partnership_tutor', recordReview, { progress: progressOf(c.state, ratings), evidence: 'x', attendees: [], outcomeId: 'targets_met' }),
+        c.run('partnership_tutor', recordReview, {
+          progress: progressOf(c.state, ratings),
+          evidence: 'x',
+          attendees: [],
+          outcomeId: 'targets_met',
+        }),
       );
       expect(refused.code).toBe('outcome_not_allowed');
     } else {
       expect(
-        refusal(c, () => c.run('partnership_tutor', recordReview, { progress: progressOf(c.state, ratings), evidence: 'x', attendees: [], outcomeId: 'targets_not_met' }))
-          .code,
+        refusal(c, () =>
+          c.run('partnership_tutor', recordReview, {
+            progress: progressOf(c.state, ratings),
+            evidence: 'x',
+            attendees: [],
+            outcomeId: 'targets_not_met',
+          }),
+        ).code,
       ).toBe('outcome_not_allowed');
     }
     c.run('partnership_tutor', recordReview, {
@@ -157,7 +193,8 @@ const planReview =
     });
   };
 
-type ExecutiveOption = 'further_monitoring' | 'further_placement_or_training' | 'extend_placement' | 'advise_withdrawal' | 'direct_to_leave';
+type ExecutiveOption =
+  'further_monitoring' | 'further_placement_or_training' | 'extend_placement' | 'advise_withdrawal' | 'direct_to_leave';
 
 /** Stage 3: a report is prepared and presented to the Executive Group, whose chair records the decision. */
 const executiveGroup =
@@ -165,13 +202,20 @@ const executiveGroup =
   (c) => {
     on(c, date);
     expect(c.state).toMatchObject({ stageId: 'executive_group', status: 'awaiting_decision' });
-    c.run('programme_manager', completeTask, { taskId: 'report', note: 'Report on Stages 1 and 2 presented to the Executive Group.' });
+    c.run('programme_manager', completeTask, {
+      taskId: 'report',
+      note: 'Report on Stages 1 and 2 presented to the Executive Group.',
+    });
     // One report each time the Executive Group is convened.
     expect(refusal(c, () => c.run('course_leader', completeTask, { taskId: 'report' })).code).toBe('invalid_input');
-    expect(c.state.tasksDone.filter((t) => t.taskId === 'report')).toHaveLength(c.state.stageHistory.filter((v) => v.stageId === 'executive_group').length);
-    expect(refusal(c, () => c.run('programme_manager', recordReview, { progress: [], evidence: 'Report', attendees: [], outcomeId })).code).toBe(
-      'not_permitted',
+    expect(c.state.tasksDone.filter((t) => t.taskId === 'report')).toHaveLength(
+      c.state.stageHistory.filter((v) => v.stageId === 'executive_group').length,
     );
+    expect(
+      refusal(c, () =>
+        c.run('programme_manager', recordReview, { progress: [], evidence: 'Report', attendees: [], outcomeId }),
+      ).code,
+    ).toBe('not_permitted');
     c.run('executive_group_chair', recordReview, {
       progress: [],
       evidence: 'Report to the Executive Group with the Progress Support Plan and Cause for Concern Plan records.',
@@ -185,7 +229,10 @@ const furtherMonitoring =
   (c) => {
     on(c, date);
     expect(c.state).toMatchObject({ stageId: 'further_monitoring', status: 'awaiting_decision' });
-    c.run('course_leader', completeTask, { taskId: 'monitor_and_report', note: 'Four weekly visits; report to the Executive Group.' });
+    c.run('course_leader', completeTask, {
+      taskId: 'monitor_and_report',
+      note: 'Four weekly visits; report to the Executive Group.',
+    });
     c.run('course_leader', recordReview, {
       progress: [],
       evidence: 'Report of the delegated member of the Partnership after four weekly monitoring visits.',
@@ -204,26 +251,47 @@ const deferredFinalAssessment =
     on(c, '2027-01-13');
     expect(c.state).toMatchObject({ stageId: 'deferred_final_assessment', status: 'awaiting_decision' });
     // The school accepting the trainee is fully informed about the deferment.
-    expect(recipients(whoIsInformed(rcttp, c.state, 'deferred_final_assessment', 'stage_entered'))).toEqual(['office:dfa_school']);
-    expect(refusal(c, () => c.run('partnership_tutor', setStageStart, { startsOn: workday(rcttp, '2027-04-19') })).code).toBe('not_permitted');
+    expect(recipients(whoIsInformed(rcttp, c.state, 'deferred_final_assessment', 'stage_entered'))).toEqual([
+      'office:dfa_school',
+    ]);
+    expect(
+      refusal(c, () => c.run('partnership_tutor', setStageStart, { startsOn: workday(rcttp, '2027-04-19') })).code,
+    ).toBe('not_permitted');
     c.run('course_team', setStageStart, { startsOn: workday(rcttp, '2027-04-19') });
-    c.run('programme_manager', completeTask, { taskId: 'inform_dfa_school', note: 'Deferment documentation sent to Kingsmead Academy.' });
+    c.run('programme_manager', completeTask, {
+      taskId: 'inform_dfa_school',
+      note: 'Deferment documentation sent to Kingsmead Academy.',
+    });
     const stage = rcttp.stages.find((s) => s.id === 'deferred_final_assessment');
     if (!stage) throw new Error('no DFA stage');
     const milestones = datedMilestones(stage, c.state.stageStartsOn);
-    expect(milestones.find((m) => m.id === 'issues_meeting')).toMatchObject({ from: '2027-04-19', to: '2027-05-02', deadline: false });
-    expect(milestones.find((m) => m.id === 'progress_review')).toMatchObject({ from: '2027-05-03', to: '2027-05-23', deadline: true });
-    expect(milestones.find((m) => m.id === 'final_observations')).toMatchObject({ from: '2027-05-31', to: '2027-06-13' });
+    expect(milestones.find((m) => m.id === 'issues_meeting')).toMatchObject({
+      from: '2027-04-19',
+      to: '2027-05-02',
+      deadline: false,
+    });
+    expect(milestones.find((m) => m.id === 'progress_review')).toMatchObject({
+      from: '2027-05-03',
+      to: '2027-05-23',
+      deadline: true,
+    });
+    expect(milestones.find((m) => m.id === 'final_observations')).toMatchObject({
+      from: '2027-05-31',
+      to: '2027-06-13',
+    });
     expect(milestones.filter((m) => m.deadline).map((m) => m.id)).toEqual(['progress_review']);
     // The judgement follows the observations in weeks 7 and 8 (from Monday 31 May).
     on(c, '2027-05-28');
-    const early = refusal(c, () => c.run('partnership_tutor', recordReview, { progress: [], evidence: 'Progress Review', attendees: [], outcomeId }));
+    const early = refusal(c, () =>
+      c.run('partnership_tutor', recordReview, { progress: [], evidence: 'Progress Review', attendees: [], outcomeId }),
+    );
     expect(early.code).toBe('invalid_date');
     expect(early.userMessage).toContain('Monday 31 May 2027');
     on(c, '2027-06-10');
     c.run('partnership_tutor', recordReview, {
       progress: [],
-      evidence: 'Observations in weeks 7 and 8 by the Partnership Tutor, the RCTTP Course Leader and the School Mentor; Progress Review of 21 May.',
+      evidence:
+        'Observations in weeks 7 and 8 by the Partnership Tutor, the RCTTP Course Leader and the School Mentor; Progress Review of 21 May.',
       attendees: ['partnership_tutor', 'course_leader', 'mentor'],
       outcomeId,
     });
@@ -238,7 +306,14 @@ const outcomeMeeting =
     c.run('programme_manager', recordReview, {
       progress: [],
       evidence: 'Deferred Final Assessment records and further evidence from the school.',
-      attendees: ['trainee', 'professional_mentor', 'partnership_tutor', 'programme_manager', 'executive_group_chair', 'partnership_administrator'],
+      attendees: [
+        'trainee',
+        'professional_mentor',
+        'partnership_tutor',
+        'programme_manager',
+        'executive_group_chair',
+        'partnership_administrator',
+      ],
       outcomeId,
     });
   };
@@ -247,17 +322,26 @@ const healthPauseAndExtension: Step = (c) => {
   on(c, '2026-11-10');
   c.run('partnership_tutor', pauseCase, { reason: 'health' });
   expect(nextReviewDate(c.state)).toBeUndefined();
-  expect(refusal(c, () => c.run('partnership_tutor', extendReviewDate, { reviewDate: workday(rcttp, '2026-11-30'), reason: 'x' })).code).toBe('case_paused');
+  expect(
+    refusal(c, () =>
+      c.run('partnership_tutor', extendReviewDate, { reviewDate: workday(rcttp, '2026-11-30'), reason: 'x' }),
+    ).code,
+  ).toBe('case_paused');
   on(c, '2026-11-13');
   c.run('partnership_tutor', resumeCase, undefined);
   // Paused Tuesday 10 to Friday 13 November: three working days, so 27 November becomes 2 December.
   expect(c.state.plan?.pausedWorkingDays).toBe(3);
   expect(nextReviewDate(c.state)).toBe('2026-12-02');
   // The plan runs for at most 4 weeks from 2 November, lengthened by the three working days paused.
-  const capped = refusal(c, () => c.run('mentor', extendReviewDate, { reviewDate: workday(rcttp, '2026-12-04'), reason: 'Trainee absent' }));
+  const capped = refusal(c, () =>
+    c.run('mentor', extendReviewDate, { reviewDate: workday(rcttp, '2026-12-04'), reason: 'Trainee absent' }),
+  );
   expect(capped.code).toBe('extension_not_allowed');
   expect(capped.userMessage).toContain('Thursday 3 December 2026');
-  c.run('mentor', extendReviewDate, { reviewDate: workday(rcttp, '2026-12-03'), reason: 'Observation moved to the Year 9 set on Thursday' });
+  c.run('mentor', extendReviewDate, {
+    reviewDate: workday(rcttp, '2026-12-03'),
+    reason: 'Observation moved to the Year 9 set on Thursday',
+  });
   expect(nextReviewDate(c.state)).toBe('2026-12-03');
 };
 
@@ -265,11 +349,15 @@ const healthPauseAndExtension: Step = (c) => {
 const extensionWithinCap: Step = (c) => {
   on(c, '2026-12-14');
   // Agreed Monday 30 November: 4 weeks is Monday 28 December (a bank holiday, as the procedure counts weeks).
-  const capped = refusal(c, () => c.run('mentor', extendReviewDate, { reviewDate: workday(rcttp, '2026-12-29'), reason: 'More time' }));
+  const capped = refusal(c, () =>
+    c.run('mentor', extendReviewDate, { reviewDate: workday(rcttp, '2026-12-29'), reason: 'More time' }),
+  );
   expect(capped.code).toBe('extension_not_allowed');
   expect(capped.userMessage).toContain('Monday 28 December 2026');
   c.run('mentor', extendReviewDate, { reviewDate: workday(rcttp, '2026-12-18'), reason: 'Mock examinations week' });
-  expect(c.state.plan?.extensions).toEqual([{ from: '2026-12-17', to: '2026-12-18', reason: 'Mock examinations week' }]);
+  expect(c.state.plan?.extensions).toEqual([
+    { from: '2026-12-17', to: '2026-12-18', reason: 'Mock examinations week' },
+  ]);
 };
 
 const NOT_MET = ['partly_met', 'not_met'] as const;
@@ -294,14 +382,21 @@ interface Walk {
 const walks: readonly Walk[] = [
   {
     name: 'Stage 1: Progress Support Plan targets met',
-    steps: [supportPlan('progress_support_plan', '2026-11-02', '2026-11-27'), planReview('progress_support_plan', '2026-11-27', MET)],
+    steps: [
+      supportPlan('progress_support_plan', '2026-11-02', '2026-11-27'),
+      planReview('progress_support_plan', '2026-11-27', MET),
+    ],
     resolution: 'resolved',
     outcomeId: 'targets_met',
     history: ['progress_support_plan/opened'],
   },
   {
     name: 'Stage 1: targets met after a health pause and an extension to the 4-week cap',
-    steps: [supportPlan('progress_support_plan', '2026-11-02', '2026-11-27'), healthPauseAndExtension, planReview('progress_support_plan', '2026-12-03', MET)],
+    steps: [
+      supportPlan('progress_support_plan', '2026-11-02', '2026-11-27'),
+      healthPauseAndExtension,
+      planReview('progress_support_plan', '2026-12-03', MET),
+    ],
     resolution: 'resolved',
     outcomeId: 'targets_met',
     history: ['progress_support_plan/opened'],
@@ -315,7 +410,11 @@ const walks: readonly Walk[] = [
   },
   {
     name: 'Stage 3: Executive Group delegates further monitoring, the trainee is back on track',
-    steps: [...toExecutiveGroup, executiveGroup('2027-01-13', 'further_monitoring'), furtherMonitoring('2027-02-10', 'back_on_track')],
+    steps: [
+      ...toExecutiveGroup,
+      executiveGroup('2027-01-13', 'further_monitoring'),
+      furtherMonitoring('2027-02-10', 'back_on_track'),
+    ],
     resolution: 'resolved',
     outcomeId: 'back_on_track',
     history: [...EG_HISTORY, 'further_monitoring/outcome'],
@@ -346,21 +445,35 @@ const walks: readonly Walk[] = [
   },
   {
     name: 'Stage 3: Deferred Final Assessment, ready to be recommended for a moderation visit',
-    steps: [...toExecutiveGroup, executiveGroup('2027-01-13', 'extend_placement'), deferredFinalAssessment('ready_for_moderation')],
+    steps: [
+      ...toExecutiveGroup,
+      executiveGroup('2027-01-13', 'extend_placement'),
+      deferredFinalAssessment('ready_for_moderation'),
+    ],
     resolution: 'resolved',
     outcomeId: 'ready_for_moderation',
     history: [...EG_HISTORY, 'deferred_final_assessment/outcome'],
   },
   {
     name: 'Stage 3: Deferred Final Assessment failed, the outcome meeting confirms: not recommended for QTS',
-    steps: [...toExecutiveGroup, executiveGroup('2027-01-13', 'extend_placement'), deferredFinalAssessment('failed_standards'), outcomeMeeting('decision_confirmed')],
+    steps: [
+      ...toExecutiveGroup,
+      executiveGroup('2027-01-13', 'extend_placement'),
+      deferredFinalAssessment('failed_standards'),
+      outcomeMeeting('decision_confirmed'),
+    ],
     resolution: 'decision',
     outcomeId: 'decision_confirmed',
     history: [...EG_HISTORY, 'deferred_final_assessment/outcome', 'dfa_outcome_meeting/outcome'],
   },
   {
     name: 'Stage 3: Deferred Final Assessment failed, the outcome meeting overturns it: recommended for QTS',
-    steps: [...toExecutiveGroup, executiveGroup('2027-01-13', 'extend_placement'), deferredFinalAssessment('failed_standards'), outcomeMeeting('decision_overturned')],
+    steps: [
+      ...toExecutiveGroup,
+      executiveGroup('2027-01-13', 'extend_placement'),
+      deferredFinalAssessment('failed_standards'),
+      outcomeMeeting('decision_overturned'),
+    ],
     resolution: 'decision',
     outcomeId: 'decision_overturned',
     history: [...EG_HISTORY, 'deferred_final_assessment/outcome', 'dfa_outcome_meeting/outcome'],
@@ -401,7 +514,9 @@ describe('RCTTP Concern Procedures: walked from the Progress Support Plan to eve
 
   it('the deferred final assessment is offered with no financial support, and the confirmed decision carries the appeal rule', () => {
     const outcomes = rcttp.stages.flatMap((s) => s.review?.outcomes ?? []);
-    expect(outcomes.find((o) => o.id === 'extend_placement')?.traineeNotice).toContain('no financial support will be available');
+    expect(outcomes.find((o) => o.id === 'extend_placement')?.traineeNotice).toContain(
+      'no financial support will be available',
+    );
     expect(outcomes.find((o) => o.id === 'decision_confirmed')?.traineeNotice).toContain('on a procedural basis');
   });
 });
@@ -429,31 +544,63 @@ const exceptionalCircumstances =
     const stageId = c.state.stageId;
     const before = { status: c.state.status, plan: c.state.plan };
     const panelId = 'exceptional_circumstances';
-    expect(refusal(c, () => c.run('professional_mentor', convenePanel, { panelId, members: PANEL, evidence: [] })).code).toBe('not_permitted');
-    expect(refusal(c, () => c.run('executive_group_chair', convenePanel, { panelId, members: [...PANEL, SIXTH], evidence: [] })).code).toBe('panel_too_large');
-    expect(refusal(c, () => c.run('executive_group_chair', convenePanel, { panelId, members: PANEL.slice(0, 2), evidence: [] })).code).toBe(
-      'panel_not_quorate',
-    );
+    expect(
+      refusal(c, () => c.run('professional_mentor', convenePanel, { panelId, members: PANEL, evidence: [] })).code,
+    ).toBe('not_permitted');
+    expect(
+      refusal(c, () =>
+        c.run('executive_group_chair', convenePanel, { panelId, members: [...PANEL, SIXTH], evidence: [] }),
+      ).code,
+    ).toBe('panel_too_large');
+    expect(
+      refusal(c, () =>
+        c.run('executive_group_chair', convenePanel, { panelId, members: PANEL.slice(0, 2), evidence: [] }),
+      ).code,
+    ).toBe('panel_not_quorate');
     c.run('executive_group_chair', convenePanel, {
       panelId,
       members: PANEL,
-      evidence: ['Records of mentor meetings and lesson observation feedback', 'Attendance registers for central training'],
+      evidence: [
+        'Records of mentor meetings and lesson observation feedback',
+        'Attendance registers for central training',
+      ],
     });
-    expect(refusal(c, () => c.run('executive_group_chair', recordPanelMeeting, { panelId, attendees: ids(2), chair: egChair.email })).code).toBe(
-      'panel_not_quorate',
-    );
-    expect(refusal(c, () => c.run('executive_group_chair', recordPanelMeeting, { panelId, attendees: ids(3) })).code).toBe('missing_field');
+    expect(
+      refusal(c, () =>
+        c.run('executive_group_chair', recordPanelMeeting, { panelId, attendees: ids(2), chair: egChair.email }),
+      ).code,
+    ).toBe('panel_not_quorate');
+    expect(
+      refusal(c, () => c.run('executive_group_chair', recordPanelMeeting, { panelId, attendees: ids(3) })).code,
+    ).toBe('missing_field');
     // First meeting: the chair is agreed; verbal reports from the school and partnership staff.
-    c.run('executive_group_chair', recordPanelMeeting, { panelId, attendees: ids(3), chair: 'a.shaw@kingsmead.sch.uk' });
-    expect(c.state.panels.at(-1)).toMatchObject({ panelId, stageId, chair: 'a.shaw@kingsmead.sch.uk', decisionId: undefined });
-    expect(refusal(c, () => c.run('executive_group_chair', recordPanelMeeting, { panelId, attendees: ids(4), chair: egChair.email, decisionId })).code).toBe(
-      'invalid_input',
-    );
+    c.run('executive_group_chair', recordPanelMeeting, {
+      panelId,
+      attendees: ids(3),
+      chair: 'a.shaw@kingsmead.sch.uk',
+    });
+    expect(c.state.panels.at(-1)).toMatchObject({
+      panelId,
+      stageId,
+      chair: 'a.shaw@kingsmead.sch.uk',
+      decisionId: undefined,
+    });
+    expect(
+      refusal(c, () =>
+        c.run('executive_group_chair', recordPanelMeeting, {
+          panelId,
+          attendees: ids(4),
+          chair: egChair.email,
+          decisionId,
+        }),
+      ).code,
+    ).toBe('invalid_input');
     c.run('executive_group_chair', recordPanelMeeting, {
       panelId,
       attendees: [...ids(3), 'm.grant@rcttp.org.uk'],
       decisionId,
-      rationale: "Performance against Part 1 of the Teachers' Standards is having a detrimental impact on pupils' learning.",
+      rationale:
+        "Performance against Part 1 of the Teachers' Standards is having a detrimental impact on pupils' learning.",
     });
     expect(c.state.panels.at(-1)?.decisionId).toBe(decisionId);
     if (decisionId === 'continue_concern_procedures') {
@@ -461,19 +608,31 @@ const exceptionalCircumstances =
     }
   };
 
-const atDfaOutcomeMeeting = [...toExecutiveGroup, executiveGroup('2027-01-13', 'extend_placement'), deferredFinalAssessment('failed_standards')];
+const atDfaOutcomeMeeting = [
+  ...toExecutiveGroup,
+  executiveGroup('2027-01-13', 'extend_placement'),
+  deferredFinalAssessment('failed_standards'),
+];
 
 const panelWalks = [
   {
     name: 'at Stage 1, decides the procedures continue; the PSP targets are then met',
-    steps: [supportPlan('progress_support_plan', '2026-11-02', '2026-11-27'), exceptionalCircumstances('2026-11-16', 'continue_concern_procedures'), planReview('progress_support_plan', '2026-11-27', MET)],
+    steps: [
+      supportPlan('progress_support_plan', '2026-11-02', '2026-11-27'),
+      exceptionalCircumstances('2026-11-16', 'continue_concern_procedures'),
+      planReview('progress_support_plan', '2026-11-27', MET),
+    ],
     resolution: 'resolved',
     outcomeId: 'targets_met',
     history: ['progress_support_plan/opened'],
   },
   {
     name: 'at Stage 2, refers to the Executive Group, which directs the trainee to leave',
-    steps: [...toCauseForConcern, exceptionalCircumstances('2026-12-09', 'refer_to_executive_group'), executiveGroup('2026-12-16', 'direct_to_leave')],
+    steps: [
+      ...toCauseForConcern,
+      exceptionalCircumstances('2026-12-09', 'refer_to_executive_group'),
+      executiveGroup('2026-12-16', 'direct_to_leave'),
+    ],
     resolution: 'withdrawn',
     outcomeId: 'direct_to_leave',
     history: ['progress_support_plan/opened', 'cause_for_concern/outcome', 'executive_group/decision'],
@@ -533,14 +692,21 @@ const escalate =
   (c) => {
     on(c, date);
     const from = c.state.stageId;
-    expect(refusal(c, () => c.run('partnership_tutor', escalateCase, { toStageId: 'executive_group', reason: 'Concerns unresolved' })).code).toBe(
-      'not_permitted',
-    );
-    c.run('course_team', escalateCase, { toStageId: 'executive_group', reason: 'It has not been possible to resolve specific concerns.' });
+    expect(
+      refusal(c, () =>
+        c.run('partnership_tutor', escalateCase, { toStageId: 'executive_group', reason: 'Concerns unresolved' }),
+      ).code,
+    ).toBe('not_permitted');
+    c.run('course_team', escalateCase, {
+      toStageId: 'executive_group',
+      reason: 'It has not been possible to resolve specific concerns.',
+    });
     expect(c.state).toMatchObject({ stageId: 'executive_group', status: 'awaiting_decision' });
     expect(c.events.find((e) => e.type === 'case_escalated' && e.data.fromStageId === from)).toBeDefined();
     // From the Executive Group there is nowhere further to escalate.
-    expect(refusal(c, () => c.run('course_team', escalateCase, { toStageId: 'executive_group', reason: 'again' })).code).toBe('escalation_not_allowed');
+    expect(
+      refusal(c, () => c.run('course_team', escalateCase, { toStageId: 'executive_group', reason: 'again' })).code,
+    ).toBe('escalation_not_allowed');
   };
 
 const escalations = [
@@ -578,7 +744,12 @@ const escalations = [
     name: 'before the Deferred Final Assessment outcome meeting',
     steps: [...atDfaOutcomeMeeting, escalate('2027-06-14')],
     executiveGroupOn: '2027-06-16',
-    history: [...EG_HISTORY, 'deferred_final_assessment/outcome', 'dfa_outcome_meeting/outcome', 'executive_group/escalation'],
+    history: [
+      ...EG_HISTORY,
+      'deferred_final_assessment/outcome',
+      'dfa_outcome_meeting/outcome',
+      'executive_group/escalation',
+    ],
   },
 ];
 
@@ -600,27 +771,62 @@ describe('RCTTP: initiating the Concern Procedures a second time', () => {
   it.each([
     ['without a ground', 1, undefined, 'reinitiation_not_allowed'],
     ['for long term illness without a medical certificate', 1, { groundId: 'long_term_illness' }, 'missing_field'],
-    ['a third time, even with a medical certificate', 2, { groundId: 'long_term_illness', evidence: 'GP fit note dated 4 January 2027' }, 'reinitiation_not_allowed'],
+    [
+      'a third time, even with a medical certificate',
+      2,
+      { groundId: 'long_term_illness', evidence: 'GP fit note dated 4 January 2027' },
+      'reinitiation_not_allowed',
+    ],
   ] as const)('is refused %s', (_, previousCases, reinitiation, code) => {
-    const open = opening({ on: '2027-02-01', previousCases, input: { ...opening().input, ...SECOND, ...(reinitiation ? { reinitiation } : {}) } });
+    const open = opening({
+      on: '2027-02-01',
+      previousCases,
+      input: { ...opening().input, ...SECOND, ...(reinitiation ? { reinitiation } : {}) },
+    });
     expect(() => openWalk(rcttp, open)).toThrow(expect.objectContaining({ code }));
   });
 
   it.each<[string, { groundId: string; evidence?: string }]>([
-    ['for long term illness supported by a medical certificate', { groundId: 'long_term_illness', evidence: 'GP fit note dated 4 January 2027, six weeks' }],
+    [
+      'for long term illness supported by a medical certificate',
+      { groundId: 'long_term_illness', evidence: 'GP fit note dated 4 January 2027, six weeks' },
+    ],
     ['after the bereavement of a close relative', { groundId: 'bereavement' }],
   ])('is accepted %s, and the new PSP runs to its outcome', (_, reinitiation) => {
-    const open = opening({ on: '2027-02-01', previousCases: 1, input: { ...opening().input, ...SECOND, reinitiation } });
-    const c = walkTo([supportPlan('progress_support_plan', '2027-02-01', '2027-02-26'), planReview('progress_support_plan', '2027-02-26', MET)], open);
+    const open = opening({
+      on: '2027-02-01',
+      previousCases: 1,
+      input: { ...opening().input, ...SECOND, reinitiation },
+    });
+    const c = walkTo(
+      [
+        supportPlan('progress_support_plan', '2027-02-01', '2027-02-26'),
+        planReview('progress_support_plan', '2027-02-26', MET),
+      ],
+      open,
+    );
     expect(c.state.reinitiation).toEqual({ groundId: reinitiation.groundId, evidence: reinitiation.evidence });
     expectClosed(c, { resolution: 'resolved', outcomeId: 'targets_met', history: ['progress_support_plan/opened'] });
   });
 
   it('other extenuating circumstances are considered case by case by the course team', () => {
-    const input = { ...opening().input, ...SECOND, reinitiation: { groundId: 'other_extenuating', evidence: 'Change of placement school after a safeguarding concern' } };
-    expect(() => openWalk(rcttp, opening({ on: '2027-02-01', previousCases: 1, input }))).toThrow(expect.objectContaining({ code: 'not_permitted' }));
+    const input = {
+      ...opening().input,
+      ...SECOND,
+      reinitiation: {
+        groundId: 'other_extenuating',
+        evidence: 'Change of placement school after a safeguarding concern',
+      },
+    };
+    expect(() => openWalk(rcttp, opening({ on: '2027-02-01', previousCases: 1, input }))).toThrow(
+      expect.objectContaining({ code: 'not_permitted' }),
+    );
     const c = openWalk(rcttp, opening({ on: '2027-02-01', by: 'course_team', previousCases: 1, input }));
-    expect(c.state).toMatchObject({ stageId: 'progress_support_plan', status: 'planning', reinitiation: { groundId: 'other_extenuating' } });
+    expect(c.state).toMatchObject({
+      stageId: 'progress_support_plan',
+      status: 'planning',
+      reinitiation: { groundId: 'other_extenuating' },
+    });
     expect(replay(c.events)).toEqual(c.state);
   });
 });

@@ -1,4 +1,10 @@
-import { isWorkingDay, nonWorkingReason, describeNonWorkingReason, parseLocalDate, type LocalDate } from '../../calendar/index.js';
+import {
+  isWorkingDay,
+  nonWorkingReason,
+  describeNonWorkingReason,
+  parseLocalDate,
+  type LocalDate,
+} from '../../calendar/index.js';
 import { calendarFor, type CommandContext, type CommandResult } from '../../case/command-kit.js';
 import { openCase, type OpenCaseInput } from '../../case/commands/open-case.js';
 import { signPlan } from '../../case/commands/sign-plan.js';
@@ -20,7 +26,9 @@ export function workday(procedure: Procedure, date: string): LocalDate {
   const calendar = calendarFor(procedure);
   const reason = nonWorkingReason(calendar, day);
   if (!isWorkingDay(calendar, day)) {
-    throw new Error(`${date} is not a working day for ${procedure.provider.shortName}${reason ? ` (${describeNonWorkingReason(reason)})` : ''}`);
+    throw new Error(
+      `${date} is not a working day for ${procedure.provider.shortName}${reason ? ` (${describeNonWorkingReason(reason)})` : ''}`,
+    );
   }
   return day;
 }
@@ -56,7 +64,11 @@ function openingActor(opening: Opening): CommandContext['actor'] {
 export function openWalk(procedure: Procedure, opening: Opening): CaseDriver {
   const clock = new Clock(workday(procedure, opening.on));
   const ctx = openingContext(procedure, clock, openingActor(opening));
-  const result = openCase(ctx, { caseId: opening.caseId ?? 'walk-1', previousCases: opening.previousCases ?? 0 }, opening.input);
+  const result = openCase(
+    ctx,
+    { caseId: opening.caseId ?? 'walk-1', previousCases: opening.previousCases ?? 0 },
+    opening.input,
+  );
   return new CaseDriver(procedure, clock, result);
 }
 
@@ -98,7 +110,11 @@ export function refusal(c: CaseDriver, act: () => unknown): DomainError {
 }
 
 /** Progress for every target on the current plan, in order: one rating each, with the evidence seen. */
-export function progressOf(state: CaseState, ratings: readonly ProgressRating[], comment = 'Seen in observed lessons'): TargetProgress[] {
+export function progressOf(
+  state: CaseState,
+  ratings: readonly ProgressRating[],
+  comment = 'Seen in observed lessons',
+): TargetProgress[] {
   const targets = state.plan?.content.targets ?? [];
   if (ratings.length !== targets.length) {
     throw new Error(`the plan has ${targets.length} target(s); ${ratings.length} rating(s) were given`);

@@ -34,7 +34,10 @@ export function aTestListSchema(displayName: string, extraColumns: readonly Colu
 }
 
 /** Provisions one test list and returns a store over it keyed by ItemKey. */
-export async function aProvisionedTestList(target: ContractTarget, base: string): Promise<{ ref: ListRef; store: ListItemStore<TestFields> }> {
+export async function aProvisionedTestList(
+  target: ContractTarget,
+  base: string,
+): Promise<{ ref: ListRef; store: ListItemStore<TestFields> }> {
   const displayName = target.listName(base);
   const report = await provisionLists(target.client, target.siteId, [aTestListSchema(displayName)]);
   const listId = report.listIds[displayName];

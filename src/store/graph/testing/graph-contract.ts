@@ -78,7 +78,11 @@ function tenantSettings(): TenantSettings | undefined {
 
 let tenantSkipReported = false;
 
-export function describeGraphContract(name: string, body: (suite: ContractSuite) => void, options: ContractOptions = {}): void {
+export function describeGraphContract(
+  name: string,
+  body: (suite: ContractSuite) => void,
+  options: ContractOptions = {},
+): void {
   describe(`${name} [emulator]`, () => {
     body(emulatorSuite(options));
   });
@@ -87,7 +91,9 @@ export function describeGraphContract(name: string, body: (suite: ContractSuite)
   if (tenant === undefined) {
     if (!tenantSkipReported) {
       tenantSkipReported = true;
-      console.info(`[graph contract] tenant runs skipped: set ${TENANT_VARIABLES.join(', ')} to run them against a real site.`);
+      console.info(
+        `[graph contract] tenant runs skipped: set ${TENANT_VARIABLES.join(', ')} to run them against a real site.`,
+      );
     }
     describe.skip(`${name} [tenant] (skipped: ${TENANT_VARIABLES.join('/')} not set)`, () => {
       body(skippedSuite());
@@ -136,12 +142,23 @@ function tenantSuite(settings: TenantSettings, options: ContractOptions): Contra
   let target: ContractTarget | undefined;
   beforeAll(() => {
     const client = createGraphClient({ kind: 'tenant', ...settings, retry: options.retry });
-    target = { kind: 'tenant', client, siteId: settings.siteId, emulator: undefined, listName: (base) => `${prefix}${base}` };
+    target = {
+      kind: 'tenant',
+      client,
+      siteId: settings.siteId,
+      emulator: undefined,
+      listName: (base) => `${prefix}${base}`,
+    };
   });
   afterAll(async () => {
     if (target === undefined) return;
     // Lists this run provisioned are removed; nothing else on the site is touched.
-    const lists = await getAllPages(target.client, `/sites/${target.siteId}/lists`, z.object({ id: z.string(), displayName: z.string() }), 'cleanup');
+    const lists = await getAllPages(
+      target.client,
+      `/sites/${target.siteId}/lists`,
+      z.object({ id: z.string(), displayName: z.string() }),
+      'cleanup',
+    );
     for (const list of lists.filter((candidate) => candidate.displayName.startsWith(prefix))) {
       await target.client.api(`/sites/${target.siteId}/lists/${list.id}`).delete();
     }
@@ -164,6 +181,7 @@ function skippedSuite(): ContractSuite {
 }
 
 function required<T>(value: T | undefined, what: string): T {
-  if (value === undefined) throw new Error(`${what} target is not ready: use it inside beforeAll/it, not while collecting tests`);
+  if (value === undefined)
+    throw new Error(`${what} target is not ready: use it inside beforeAll/it, not while collecting tests`);
   return value;
 }

@@ -44,7 +44,9 @@ export function ActionForm(props: {
         </Text>
       ) : null}
       {state.error !== undefined ? <ErrorNotice message={state.error} /> : null}
-      {state.conflict ? <ConflictNotice changes={state.conflict} busy={state.busy} onRetry={() => void submit()} /> : null}
+      {state.conflict ? (
+        <ConflictNotice changes={state.conflict} busy={state.busy} onRetry={() => void submit()} />
+      ) : null}
       {state.done && state.error === undefined ? (
         <MessageBar intent="success">
           <MessageBarBody>{props.doneMessage}</MessageBarBody>

@@ -1,4 +1,17 @@
-import { Accordion, AccordionHeader, AccordionItem, AccordionPanel, Button, Checkbox, Field, Input, Radio, RadioGroup, Select, Text } from '@fluentui/react-components';
+import {
+  Accordion,
+  AccordionHeader,
+  AccordionItem,
+  AccordionPanel,
+  Button,
+  Checkbox,
+  Field,
+  Input,
+  Radio,
+  RadioGroup,
+  Select,
+  Text,
+} from '@fluentui/react-components';
 import { useCallback, useState } from 'react';
 import { formatLongDate, isLocalDate, type LocalDate } from '../../../domain/calendar/index';
 import type { Stage } from '../../../domain/procedure/schema';
@@ -36,7 +49,10 @@ type Run = (command: Command) => Promise<CommandOutcome>;
 /** Sends one command to its REST route against the version last read (If-Match). */
 function useSend(run: Run, path: string, body: unknown): () => Promise<CommandOutcome> {
   const session = useSession();
-  return useCallback(() => run((current) => runCaseCommand(session.api, current, path, body)), [run, session.api, path, body]);
+  return useCallback(
+    () => run((current) => runCaseCommand(session.api, current, path, body)),
+    [run, session.api, path, body],
+  );
 }
 
 function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: Run }) {
@@ -44,9 +60,23 @@ function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: Run
   const [reason, setReason] = useState('');
   const send = useSend(props.run, '/extension', { reviewDate: date, reason: reason.trim() });
   return (
-    <ActionForm label="Extend the review date" submitLabel="Move the review" busyLabel="Moving…" doneMessage="The review date has moved." problem={extensionProblem(props.limits, date, reason)} send={send}>
+    <ActionForm
+      label="Extend the review date"
+      submitLabel="Move the review"
+      busyLabel="Moving…"
+      doneMessage="The review date has moved."
+      problem={extensionProblem(props.limits, date, reason)}
+      send={send}
+    >
       <Text>{props.limits.explanation}</Text>
-      <Field label="New review date" hint={props.limits.latest === undefined ? undefined : `Between ${formatDate(props.limits.current)} and ${formatDate(props.limits.latest)}`}>
+      <Field
+        label="New review date"
+        hint={
+          props.limits.latest === undefined
+            ? undefined
+            : `Between ${formatDate(props.limits.current)} and ${formatDate(props.limits.latest)}`
+        }
+      >
         <Input
           type="date"
           value={date}
@@ -62,14 +92,32 @@ function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: Run
   );
 }
 
-function EscalateForm(props: { readonly options: readonly { readonly id: string; readonly title: string }[]; readonly run: Run }) {
+function EscalateForm(props: {
+  readonly options: readonly { readonly id: string; readonly title: string }[];
+  readonly run: Run;
+}) {
   const [to, setTo] = useState(props.options.length === 1 ? (props.options[0]?.id ?? '') : '');
   const [reason, setReason] = useState('');
   const send = useSend(props.run, '/escalation', { toStageId: to, reason: reason.trim() });
-  const problem = to === '' ? 'Choose the stage to move the case to.' : reason.trim() === '' ? 'Say why the case is escalated, for the record.' : undefined;
+  const problem =
+    to === ''
+      ? 'Choose the stage to move the case to.'
+      : reason.trim() === ''
+        ? 'Say why the case is escalated, for the record.'
+        : undefined;
   return (
-    <ActionForm label="Escalate the case" submitLabel="Escalate" busyLabel="Escalating…" doneMessage="The case has moved on." problem={problem} send={send}>
-      <Text>The procedure allows the course team to move this case on without waiting for a review. Everyone on the case is told.</Text>
+    <ActionForm
+      label="Escalate the case"
+      submitLabel="Escalate"
+      busyLabel="Escalating…"
+      doneMessage="The case has moved on."
+      problem={problem}
+      send={send}
+    >
+      <Text>
+        The procedure allows the course team to move this case on without waiting for a review. Everyone on the case is
+        told.
+      </Text>
       <Field label="Move the case to">
         <Select
           value={to}
@@ -94,8 +142,18 @@ function PauseForm(props: { readonly run: Run }) {
   const [reason, setReason] = useState<PauseReason>('health');
   const send = useSend(props.run, '/pause', { reason });
   return (
-    <ActionForm label="Pause the case" submitLabel="Pause the case" busyLabel="Pausing…" doneMessage="The case is paused." problem={undefined} send={send}>
-      <Text>Pausing stops the review clock: when the case resumes, the review date moves on by the working days it was paused.</Text>
+    <ActionForm
+      label="Pause the case"
+      submitLabel="Pause the case"
+      busyLabel="Pausing…"
+      doneMessage="The case is paused."
+      problem={undefined}
+      send={send}
+    >
+      <Text>
+        Pausing stops the review clock: when the case resumes, the review date moves on by the working days it was
+        paused.
+      </Text>
       <Field label="Reason">
         <RadioGroup
           value={reason}
@@ -115,9 +173,17 @@ function PauseForm(props: { readonly run: Run }) {
 function ResumeForm(props: { readonly view: CaseView; readonly run: Run }) {
   const send = useSend(props.run, '/resume', {});
   return (
-    <ActionForm label="Resume the case" submitLabel="Resume the case" busyLabel="Resuming…" doneMessage="The case has resumed." problem={undefined} send={send}>
+    <ActionForm
+      label="Resume the case"
+      submitLabel="Resume the case"
+      busyLabel="Resuming…"
+      doneMessage="The case has resumed."
+      problem={undefined}
+      send={send}
+    >
       <Text>
-        Paused since {formatDate(props.view.paused?.from)}. Resuming restarts the review clock; the review date moves on by the working days the case was paused.
+        Paused since {formatDate(props.view.paused?.from)}. Resuming restarts the review clock; the review date moves on
+        by the working days the case was paused.
       </Text>
     </ActionForm>
   );
@@ -129,10 +195,18 @@ function SuspendForm(props: { readonly view: CaseView; readonly run: Run }) {
   const [sure, setSure] = useState(false);
   const send = useSend(props.run, '/suspension', { reason: reason.trim() });
   return (
-    <ActionForm label="Suspend the placement" submitLabel="Suspend the placement" busyLabel="Suspending…" doneMessage="The placement is suspended." problem={suspensionProblem(reason, sure)} send={send}>
+    <ActionForm
+      label="Suspend the placement"
+      submitLabel="Suspend the placement"
+      busyLabel="Suspending…"
+      doneMessage="The placement is suspended."
+      problem={suspensionProblem(reason, sure)}
+      send={send}
+    >
       <Text>
-        At {props.view.stage.title} the procedure allows the course team to suspend the placement immediately, to avoid negative impact on pupils’ progress. The
-        trainee stops teaching on this placement from today, {formatLongDate(props.view.derived.today as LocalDate)}. The suspension and your reason are recorded on the
+        At {props.view.stage.title} the procedure allows the course team to suspend the placement immediately, to avoid
+        negative impact on pupils’ progress. The trainee stops teaching on this placement from today,{' '}
+        {formatLongDate(props.view.derived.today as LocalDate)}. The suspension and your reason are recorded on the
         case, where everyone who can see it reads them, the trainee included. It cannot be lifted in Trellis.
       </Text>
       <TextareaField label="Why the placement is suspended" value={reason} onChange={setReason} />
@@ -166,7 +240,10 @@ function ScheduleForm(props: { readonly view: CaseView; readonly stage: Stage; r
         {props.stage.title} runs week by week from the day it starts, and its milestones and review count from that day.
         {current === undefined ? '' : ` It starts on ${formatLongDate(current as LocalDate)} at the moment.`}
       </Text>
-      <Field label="Week 1 begins on" hint="Usually the trainee’s first day at the school, for example the first Monday of the term.">
+      <Field
+        label="Week 1 begins on"
+        hint="Usually the trainee’s first day at the school, for example the first Monday of the term."
+      >
         <Input
           type="date"
           value={startsOn}
@@ -187,14 +264,33 @@ function ConveneForm(props: { readonly panel: AvailablePanel; readonly run: Run 
   const size = Math.max(props.panel.quorum ?? 1, 1);
   const [members, setMembers] = useState<MemberDraft[]>(() => Array.from({ length: size }, emptyMember));
   const named = members.filter((m) => m.name.trim() !== '' || m.email.trim() !== '');
-  const body = { panelId: props.panel.id, members: named.map((m) => ({ id: m.email.trim(), name: m.name.trim(), ...(m.role.trim() === '' ? {} : { role: m.role.trim() }) })) };
+  const body = {
+    panelId: props.panel.id,
+    members: named.map((m) => ({
+      id: m.email.trim(),
+      name: m.name.trim(),
+      ...(m.role.trim() === '' ? {} : { role: m.role.trim() }),
+    })),
+  };
   const send = useSend(props.run, '/panels', body);
-  const limits = [props.panel.quorum === undefined ? undefined : `quorate with ${props.panel.quorum}`, props.panel.maxMembers === undefined ? undefined : `at most ${props.panel.maxMembers} members`].filter(Boolean).join(', ');
+  const limits = [
+    props.panel.quorum === undefined ? undefined : `quorate with ${props.panel.quorum}`,
+    props.panel.maxMembers === undefined ? undefined : `at most ${props.panel.maxMembers} members`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const update = (index: number, change: Partial<MemberDraft>): void => {
     setMembers((list) => list.map((m, i) => (i === index ? { ...m, ...change } : m)));
   };
   return (
-    <ActionForm label={`Convene the ${props.panel.title}`} submitLabel="Convene the panel" busyLabel="Convening…" doneMessage="The panel is convened." problem={conveneProblem(props.panel, members)} send={send}>
+    <ActionForm
+      label={`Convene the ${props.panel.title}`}
+      submitLabel="Convene the panel"
+      busyLabel="Convening…"
+      doneMessage="The panel is convened."
+      problem={conveneProblem(props.panel, members)}
+      send={send}
+    >
       <Text>
         The {props.panel.title}
         {limits === '' ? '' : ` (${limits})`}. {named.length} {named.length === 1 ? 'member' : 'members'} named.
@@ -284,7 +380,11 @@ function MeetingForm(props: { readonly panel: AvailablePanel; readonly convened:
           />
         ))}
         <Text role="status" className={styles.muted}>
-          {attendees.length} present{quorum === undefined ? '' : `; quorate with ${quorum}${attendees.length >= quorum ? ' — quorate' : ' — not yet quorate'}`}.
+          {attendees.length} present
+          {quorum === undefined
+            ? ''
+            : `; quorate with ${quorum}${attendees.length >= quorum ? ' — quorate' : ' — not yet quorate'}`}
+          .
         </Text>
       </fieldset>
       {needsChair ? (
@@ -345,9 +445,19 @@ function MeetingForm(props: { readonly panel: AvailablePanel; readonly convened:
 
 function TaskForm(props: { readonly task: { readonly id: string; readonly label: string }; readonly run: Run }) {
   const [note, setNote] = useState('');
-  const send = useSend(props.run, '/tasks', { taskId: props.task.id, ...(note.trim() === '' ? {} : { note: note.trim() }) });
+  const send = useSend(props.run, '/tasks', {
+    taskId: props.task.id,
+    ...(note.trim() === '' ? {} : { note: note.trim() }),
+  });
   return (
-    <ActionForm label={`Complete: ${props.task.label}`} submitLabel="Mark as done" busyLabel="Saving…" doneMessage="Marked as done." problem={undefined} send={send}>
+    <ActionForm
+      label={`Complete: ${props.task.label}`}
+      submitLabel="Mark as done"
+      busyLabel="Saving…"
+      doneMessage="Marked as done."
+      problem={undefined}
+      send={send}
+    >
       <Text>{props.task.label}</Text>
       <Field label="Note (optional)">
         <Input
@@ -402,13 +512,23 @@ export function PerceptionsForm(props: { readonly view: CaseView; readonly run: 
       label={props.onBehalf ? 'The trainee’s perceptions, on their behalf' : 'Your perceptions of the concerns'}
       submitLabel={props.onBehalf ? 'Save the trainee’s perceptions' : 'Save my perceptions'}
       busyLabel="Saving…"
-      doneMessage={props.onBehalf ? 'The trainee’s perceptions are saved on the plan.' : 'Your perceptions are saved on the plan.'}
+      doneMessage={
+        props.onBehalf ? 'The trainee’s perceptions are saved on the plan.' : 'Your perceptions are saved on the plan.'
+      }
       problem={text.trim() === '' ? 'Write how the concerns are seen before saving.' : undefined}
       send={send}
     >
       <TextareaField
-        label={props.onBehalf ? `How ${trainee} sees the concerns, as they said it` : 'How you see the concerns, in your own words'}
-        hint={props.onBehalf ? `Once ${trainee} records their own, only they can change them.` : 'Everyone on the case reads this before the plan is signed.'}
+        label={
+          props.onBehalf
+            ? `How ${trainee} sees the concerns, as they said it`
+            : 'How you see the concerns, in your own words'
+        }
+        hint={
+          props.onBehalf
+            ? `Once ${trainee} records their own, only they can change them.`
+            : 'Everyone on the case reads this before the plan is signed.'
+        }
         value={text}
         rows={5}
         resize="vertical"
@@ -424,20 +544,31 @@ export function PerceptionsForm(props: { readonly view: CaseView; readonly run: 
  * allows), pause or resume, panels (convene, record a meeting and decision with quorum), stage
  * tasks, close or withdraw. Trainees get only their perceptions (shown in its own section).
  */
-export function CaseActions(props: { readonly view: CaseView; readonly procedure: ProcedureDefinition | undefined; readonly run: Run }) {
+export function CaseActions(props: {
+  readonly view: CaseView;
+  readonly procedure: ProcedureDefinition | undefined;
+  readonly run: Run;
+}) {
   const session = useSession();
   const { view, procedure, run } = props;
   const standing = standingOf(view, session.me, session.user.upn);
   if (view.status === 'closed' || !standing.staff) return null;
   const limits = procedure === undefined ? undefined : extensionLimits(view, procedure);
   const items: { readonly id: string; readonly title: string; readonly body: React.ReactNode }[] = [];
-  if (limits) items.push({ id: 'extend', title: 'Extend the review date', body: <ExtendForm limits={limits} run={run} /> });
+  if (limits)
+    items.push({ id: 'extend', title: 'Extend the review date', body: <ExtendForm limits={limits} run={run} /> });
   const escalateTo = view.derived.escalateTo ?? [];
-  if (standing.courseTeam && escalateTo.length > 0) items.push({ id: 'escalate', title: 'Escalate the case', body: <EscalateForm options={escalateTo} run={run} /> });
+  if (standing.courseTeam && escalateTo.length > 0)
+    items.push({ id: 'escalate', title: 'Escalate the case', body: <EscalateForm options={escalateTo} run={run} /> });
   const stage = procedure === undefined ? undefined : stageOf(view, procedure);
-  if (procedure !== undefined && canSuspendPlacement(view, procedure, standing)) items.push({ id: 'suspend', title: 'Suspend the placement', body: <SuspendForm view={view} run={run} /> });
+  if (procedure !== undefined && canSuspendPlacement(view, procedure, standing))
+    items.push({ id: 'suspend', title: 'Suspend the placement', body: <SuspendForm view={view} run={run} /> });
   if (procedure !== undefined && stage !== undefined && canScheduleStage(view, procedure, standing)) {
-    items.push({ id: 'schedule', title: 'Schedule the stage', body: <ScheduleForm key={`schedule-${view.stage.id}`} view={view} stage={stage} run={run} /> });
+    items.push({
+      id: 'schedule',
+      title: 'Schedule the stage',
+      body: <ScheduleForm key={`schedule-${view.stage.id}`} view={view} stage={stage} run={run} />,
+    });
   }
   if (view.paused) items.push({ id: 'resume', title: 'Resume the case', body: <ResumeForm view={view} run={run} /> });
   else items.push({ id: 'pause', title: 'Pause the case (health or leave)', body: <PauseForm run={run} /> });
@@ -446,11 +577,23 @@ export function CaseActions(props: { readonly view: CaseView; readonly procedure
     const convenedBy = procedure?.panels.find((p) => p.id === panel.id)?.convenedBy ?? [];
     if (!standing.courseTeam && !standing.roles.some((r) => convenedBy.includes(r))) continue;
     const convened = openPanel(view, panel.id);
-    if (convened) items.push({ id: `meeting-${panel.id}`, title: `Record a meeting of the ${panel.title}`, body: <MeetingForm panel={panel} convened={convened} run={run} /> });
-    else items.push({ id: `convene-${panel.id}`, title: `Convene the ${panel.title}`, body: <ConveneForm panel={panel} run={run} /> });
+    if (convened)
+      items.push({
+        id: `meeting-${panel.id}`,
+        title: `Record a meeting of the ${panel.title}`,
+        body: <MeetingForm panel={panel} convened={convened} run={run} />,
+      });
+    else
+      items.push({
+        id: `convene-${panel.id}`,
+        title: `Convene the ${panel.title}`,
+        body: <ConveneForm panel={panel} run={run} />,
+      });
   }
-  for (const task of (view.derived.tasks ?? []).filter((t) => !t.done)) items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
-  if (standing.courseTeam) items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });
+  for (const task of (view.derived.tasks ?? []).filter((t) => !t.done))
+    items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
+  if (standing.courseTeam)
+    items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });
   items.push({ id: 'withdraw', title: 'The trainee has withdrawn', body: <CloseForm kind="withdraw" run={run} /> });
   return (
     <Accordion collapsible multiple data-testid="case-actions">

@@ -5,7 +5,17 @@ import type { CaseEvent, CaseView, Me } from '../../api/types';
 import { formatDate } from '../../shared/format';
 import { eventSentence, stageStartScheduled, suspensionLine } from '../case/case-model';
 import { changesBetween } from '../conflict/conflict-model';
-import { canScheduleStage, canSuspendPlacement, scheduleProblem, scheduleSummary, stageOf, stageSchedule, standingOf, suspensionProblem, weeksLabel } from './actions-model';
+import {
+  canScheduleStage,
+  canSuspendPlacement,
+  scheduleProblem,
+  scheduleSummary,
+  stageOf,
+  stageSchedule,
+  standingOf,
+  suspensionProblem,
+  weeksLabel,
+} from './actions-model';
 
 /**
  * Suspending a placement (Enhanced Support step 5) and scheduling a week-by-week stage (RCTTP's
@@ -42,8 +52,22 @@ function aView(over: Partial<CaseView> = {}): CaseView {
   };
 }
 
-const courseTeamMe: Me = { upn: LEAD, name: 'Claire Thompson', roles: ['course_team'], programmes: ['P1'], can: { openCases: true, seeReports: true, configureChannelTab: true }, today: '2027-03-16' };
-const staffMe: Me = { upn: TUTOR, name: 'Samuel Adeyemi', roles: [], programmes: [], can: { openCases: false, seeReports: false, configureChannelTab: false }, today: '2027-03-16' };
+const courseTeamMe: Me = {
+  upn: LEAD,
+  name: 'Claire Thompson',
+  roles: ['course_team'],
+  programmes: ['P1'],
+  can: { openCases: true, seeReports: true, configureChannelTab: true },
+  today: '2027-03-16',
+};
+const staffMe: Me = {
+  upn: TUTOR,
+  name: 'Samuel Adeyemi',
+  roles: [],
+  programmes: [],
+  can: { openCases: false, seeReports: false, configureChannelTab: false },
+  today: '2027-03-16',
+};
 
 const dfa = (over: Partial<CaseView> = {}): CaseView =>
   aView({
@@ -64,7 +88,9 @@ describe('suspending the placement', () => {
     expect(tutor).toMatchObject({ staff: true, courseTeam: false });
     expect(canSuspendPlacement(aView(), enhancedSupport, tutor)).toBe(false);
     // Course team for another programme.
-    expect(canSuspendPlacement(aView(), enhancedSupport, standingOf(aView(), { ...courseTeamMe, programmes: ['P2'] }, LEAD))).toBe(false);
+    expect(
+      canSuspendPlacement(aView(), enhancedSupport, standingOf(aView(), { ...courseTeamMe, programmes: ['P2'] }, LEAD)),
+    ).toBe(false);
     const step4 = aView({ stage: { id: 'step_4', title: 'Step 4' }, status: 'active' });
     expect(canSuspendPlacement(step4, enhancedSupport, courseTeam(step4))).toBe(false);
     const suspended = aView({ placementSuspended: { on: '2027-03-15', by: LEAD, reason: 'Pupils' } });
@@ -80,7 +106,9 @@ describe('suspending the placement', () => {
 
   it('asks for a reason, then for the confirmation', () => {
     expect(suspensionProblem('  ', true)).toBe('Say why the placement is suspended, for the record.');
-    expect(suspensionProblem('Pupils’ progress in Year 8', false)).toBe('Tick the box to confirm the placement is suspended now.');
+    expect(suspensionProblem('Pupils’ progress in Year 8', false)).toBe(
+      'Tick the box to confirm the placement is suspended now.',
+    );
     expect(suspensionProblem('Pupils’ progress in Year 8', true)).toBeUndefined();
   });
 
@@ -88,9 +116,15 @@ describe('suspending the placement', () => {
     expect(suspensionLine(aView())).toBeUndefined();
     const suspended = aView({ version: 8, placementSuspended: { on: '2027-03-16', by: LEAD, reason: 'Pupils' } });
     expect(suspensionLine(suspended)).toBe(`Suspended on ${formatDate('2027-03-16')} by Claire Thompson.`);
-    expect(suspensionLine(aView({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example' } }))).toBe(`Suspended on ${formatDate('2027-03-16')} by someone@x.example.`);
+    expect(suspensionLine(aView({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example' } }))).toBe(
+      `Suspended on ${formatDate('2027-03-16')} by someone@x.example.`,
+    );
     // A course team member not on the case, by the name the event kept.
-    expect(suspensionLine(aView({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example', byName: 'Mark Whitfield' } }))).toBe(`Suspended on ${formatDate('2027-03-16')} by Mark Whitfield.`);
+    expect(
+      suspensionLine(
+        aView({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example', byName: 'Mark Whitfield' } }),
+      ),
+    ).toBe(`Suspended on ${formatDate('2027-03-16')} by Mark Whitfield.`);
     expect(changesBetween(aView(), suspended)).toEqual([`The placement was suspended on ${formatDate('2027-03-16')}.`]);
   });
 });
@@ -112,7 +146,12 @@ describe('scheduling a week-by-week stage', () => {
     if (stage === undefined) throw new Error('RCTTP has a Deferred Final Assessment');
     const schedule = stageSchedule(stage, parseLocalDate('2027-04-19'));
     if (schedule === undefined) throw new Error('the stage has milestones');
-    expect(schedule).toMatchObject({ startsOn: '2027-04-19', weeks: 8, endsOn: '2027-06-13', judgement: { week: 7, from: '2027-05-31' } });
+    expect(schedule).toMatchObject({
+      startsOn: '2027-04-19',
+      weeks: 8,
+      endsOn: '2027-06-13',
+      judgement: { week: 7, from: '2027-05-31' },
+    });
     expect(schedule.blocks.map((b) => [b.fromWeek, b.toWeek, b.from, b.to, b.milestones.length])).toEqual([
       [1, 2, '2027-04-19', '2027-05-02', 4],
       [3, 5, '2027-05-03', '2027-05-23', 4],
@@ -120,7 +159,15 @@ describe('scheduling a week-by-week stage', () => {
     ]);
     expect(schedule.blocks[1]?.milestones.filter((m) => m.deadline).map((m) => m.id)).toEqual(['progress_review']);
     expect(schedule.blocks.map(weeksLabel)[0]).toBe('Weeks 1–2: Monday 19 April 2027 to Sunday 2 May 2027');
-    expect(weeksLabel({ fromWeek: 6, toWeek: 6, from: parseLocalDate('2027-05-24'), to: parseLocalDate('2027-05-30'), milestones: [] })).toBe('Week 6: Monday 24 May 2027 to Sunday 30 May 2027');
+    expect(
+      weeksLabel({
+        fromWeek: 6,
+        toWeek: 6,
+        from: parseLocalDate('2027-05-24'),
+        to: parseLocalDate('2027-05-30'),
+        milestones: [],
+      }),
+    ).toBe('Week 6: Monday 24 May 2027 to Sunday 30 May 2027');
     expect(scheduleSummary(schedule)).toBe(
       'Week 1 begins on Monday 19 April 2027 and week 8 ends on Sunday 13 June 2027. Judgement at the end of the Deferred Final Assessment cannot be recorded before week 7, which begins on Monday 31 May 2027.',
     );
@@ -137,22 +184,48 @@ describe('scheduling a week-by-week stage', () => {
 
   it('needs a whole date that moves the start', () => {
     expect(scheduleProblem('', '2026-11-23')).toBe('Choose the date week 1 begins.');
-    expect(scheduleProblem('2027-02-30', '2026-11-23')).toBe('Enter the whole date week 1 begins: day, month and year.');
-    expect(scheduleProblem('2026-11-23', '2026-11-23')).toBe('The stage already starts on Monday 23 November 2026; choose another date to move it.');
+    expect(scheduleProblem('2027-02-30', '2026-11-23')).toBe(
+      'Enter the whole date week 1 begins: day, month and year.',
+    );
+    expect(scheduleProblem('2026-11-23', '2026-11-23')).toBe(
+      'The stage already starts on Monday 23 November 2026; choose another date to move it.',
+    );
     expect(scheduleProblem('2027-04-19', '2026-11-23')).toBeUndefined();
     expect(scheduleProblem('2027-04-19', undefined)).toBeUndefined();
   });
 
   it('tells a scheduled start from one counted from entering the stage, in the trail and after a conflict', () => {
-    const event = (seq: number, type: string, data: Record<string, unknown>): CaseEvent => ({ seq, at: '2026-11-23T10:00:00Z', on: '2026-11-23', actorId: LEAD, type, data });
+    const event = (seq: number, type: string, data: Record<string, unknown>): CaseEvent => ({
+      seq,
+      at: '2026-11-23T10:00:00Z',
+      on: '2026-11-23',
+      actorId: LEAD,
+      type,
+      data,
+    });
     const entered = event(5, 'stage_entered', { stageId: 'deferred_final_assessment' });
     const scheduled = event(6, 'stage_start_set', { stageId: 'deferred_final_assessment', startsOn: '2027-04-19' });
-    const view = dfa({ stageHistory: [{ stageId: 'deferred_final_assessment', enteredOn: '2026-11-23', via: 'outcome', title: 'Deferred Final Assessment' }] });
+    const view = dfa({
+      stageHistory: [
+        {
+          stageId: 'deferred_final_assessment',
+          enteredOn: '2026-11-23',
+          via: 'outcome',
+          title: 'Deferred Final Assessment',
+        },
+      ],
+    });
     expect(stageStartScheduled(view, [entered])).toBe(false);
     expect(stageStartScheduled(view, [entered, scheduled])).toBe(true);
     // Scheduled on an earlier visit, then the case left the stage and came back.
-    expect(stageStartScheduled(view, [scheduled, event(7, 'stage_entered', { stageId: 'deferred_final_assessment' })])).toBe(false);
-    expect(eventSentence(view, scheduled)).toBe(`Claire Thompson scheduled Deferred Final Assessment to start on ${formatDate('2027-04-19')}.`);
-    expect(changesBetween(view, { ...view, version: 8, stage: { ...view.stage, startsOn: '2027-04-19' } })).toEqual([`Deferred Final Assessment now starts on ${formatDate('2027-04-19')}.`]);
+    expect(
+      stageStartScheduled(view, [scheduled, event(7, 'stage_entered', { stageId: 'deferred_final_assessment' })]),
+    ).toBe(false);
+    expect(eventSentence(view, scheduled)).toBe(
+      `Claire Thompson scheduled Deferred Final Assessment to start on ${formatDate('2027-04-19')}.`,
+    );
+    expect(changesBetween(view, { ...view, version: 8, stage: { ...view.stage, startsOn: '2027-04-19' } })).toEqual([
+      `Deferred Final Assessment now starts on ${formatDate('2027-04-19')}.`,
+    ]);
   });
 });

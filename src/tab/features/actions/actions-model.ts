@@ -1,4 +1,12 @@
-import { addDays, addWeeks, describeDuration, formatLongDate, isAfter, isLocalDate, type LocalDate } from '../../../domain/calendar/index';
+import {
+  addDays,
+  addWeeks,
+  describeDuration,
+  formatLongDate,
+  isAfter,
+  isLocalDate,
+  type LocalDate,
+} from '../../../domain/calendar/index';
 import { calendarFor, planRulesOf } from '../../../domain/case/command-kit';
 import { windowEnd } from '../../../domain/case/plan-rules';
 import { datedMilestones } from '../../../domain/case/queries';
@@ -25,13 +33,25 @@ export interface Standing {
 export function standingOf(view: CaseView, me: Me | undefined, upn: string): Standing {
   const id = upn.toLowerCase();
   const roles = view.people.filter((p) => p.id.toLowerCase() === id).map((p) => p.role);
-  const courseTeam = view.view === 'full' && me !== undefined && me.can.openCases && (me.programmes === 'all' || me.programmes.includes(view.placement.programme));
+  const courseTeam =
+    view.view === 'full' &&
+    me !== undefined &&
+    me.can.openCases &&
+    (me.programmes === 'all' || me.programmes.includes(view.placement.programme));
   const trainee = roles.includes('trainee') || view.view === 'trainee';
-  return { courseTeam, staff: view.view === 'full' && (courseTeam || roles.some((r) => r !== 'trainee')), trainee, roles };
+  return {
+    courseTeam,
+    staff: view.view === 'full' && (courseTeam || roles.some((r) => r !== 'trainee')),
+    trainee,
+    roles,
+  };
 }
 
 /** The form rules the plan follows (as the server reads them), or undefined if the definition no longer has them. */
-export function formRulesOf(procedure: ProcedureDefinition, plan: NonNullable<CaseView['plan']>): PlanRules | undefined {
+export function formRulesOf(
+  procedure: ProcedureDefinition,
+  plan: NonNullable<CaseView['plan']>,
+): PlanRules | undefined {
   const rulesFrom = { stageId: plan.rulesFrom?.stageId ?? plan.stageId, outcome: plan.rulesFrom?.outcome };
   try {
     return planRulesOf(procedure, { rulesFrom });
@@ -53,12 +73,19 @@ export function extensionLimits(view: CaseView, procedure: ProcedureDefinition):
   // Dates from the server are valid YYYY-MM-DD (it parsed them with the same schema).
   const current = plan?.content.reviewDate as LocalDate | undefined;
   const agreedOn = plan?.agreedOn as LocalDate | undefined;
-  if (plan === undefined || agreedOn === undefined || current === undefined || view.status !== 'active' || view.paused) return undefined;
+  if (plan === undefined || agreedOn === undefined || current === undefined || view.status !== 'active' || view.paused)
+    return undefined;
   const stage = procedure.stages.find((s) => s.id === view.stage.id);
   const cap = stage?.extensionCap ?? formRulesOf(procedure, plan)?.reviewWindow;
-  if (cap === undefined) return { current, latest: undefined, explanation: `The review is on ${formatLongDate(current)}; ${procedure.name} sets no latest date.` };
+  if (cap === undefined)
+    return {
+      current,
+      latest: undefined,
+      explanation: `The review is on ${formatLongDate(current)}; ${procedure.name} sets no latest date.`,
+    };
   const latest = windowEnd(calendarFor(procedure), agreedOn, cap, plan.pausedWorkingDays ?? 0);
-  const paused = (plan.pausedWorkingDays ?? 0) > 0 ? `, plus ${plan.pausedWorkingDays ?? 0} working days the case was paused` : '';
+  const paused =
+    (plan.pausedWorkingDays ?? 0) > 0 ? `, plus ${plan.pausedWorkingDays ?? 0} working days the case was paused` : '';
   return {
     current,
     latest,
@@ -68,13 +95,19 @@ export function extensionLimits(view: CaseView, procedure: ProcedureDefinition):
 
 export function extensionProblem(limits: ExtensionLimits, date: string, reason: string): string | undefined {
   if (date === '') return 'Choose the new review date.';
-  if (!isAfter(date as LocalDate, limits.current)) return `Choose a date after ${formatLongDate(limits.current)}, the review date now.`;
-  if (limits.latest !== undefined && isAfter(date as LocalDate, limits.latest)) return `That is too late: ${formatLongDate(limits.latest)} is the latest the review can move to.`;
+  if (!isAfter(date as LocalDate, limits.current))
+    return `Choose a date after ${formatLongDate(limits.current)}, the review date now.`;
+  if (limits.latest !== undefined && isAfter(date as LocalDate, limits.latest))
+    return `That is too late: ${formatLongDate(limits.latest)} is the latest the review can move to.`;
   if (reason.trim() === '') return 'Say why the review is moving, for the record.';
   return undefined;
 }
 
-export const PAUSE_REASON_LABELS = { health: 'Ill health', bereavement: 'Bereavement', other_leave: 'Other leave of absence' } as const;
+export const PAUSE_REASON_LABELS = {
+  health: 'Ill health',
+  bereavement: 'Bereavement',
+  other_leave: 'Other leave of absence',
+} as const;
 export type PauseReason = keyof typeof PAUSE_REASON_LABELS;
 
 /** The panel convened and still to decide, if any. */
@@ -96,14 +129,23 @@ export function conveneProblem(panel: AvailablePanel, members: readonly MemberDr
   if (incomplete) return 'Give each member a name and an email address (their sign-in name).';
   const ids = new Set(named.map((m) => m.email.trim().toLowerCase()));
   if (ids.size !== named.length) return 'Someone is named twice.';
-  if (panel.quorum !== undefined && named.length < panel.quorum) return `The ${panel.title} needs at least ${panel.quorum} members to be quorate; ${named.length} named so far.`;
-  if (panel.maxMembers !== undefined && named.length > panel.maxMembers) return `The ${panel.title} has up to ${panel.maxMembers} members; ${named.length} named.`;
+  if (panel.quorum !== undefined && named.length < panel.quorum)
+    return `The ${panel.title} needs at least ${panel.quorum} members to be quorate; ${named.length} named so far.`;
+  if (panel.maxMembers !== undefined && named.length > panel.maxMembers)
+    return `The ${panel.title} has up to ${panel.maxMembers} members; ${named.length} named.`;
   if (named.length === 0) return 'Name the panel’s members.';
   return undefined;
 }
 
-export function meetingProblem(panel: AvailablePanel, convened: PanelView, attendees: readonly string[], chair: string, needsChair: boolean): string | undefined {
-  if (panel.quorum !== undefined && attendees.length < panel.quorum) return `The ${panel.title} is quorate with ${panel.quorum} members present; ${attendees.length} ticked.`;
+export function meetingProblem(
+  panel: AvailablePanel,
+  convened: PanelView,
+  attendees: readonly string[],
+  chair: string,
+  needsChair: boolean,
+): string | undefined {
+  if (panel.quorum !== undefined && attendees.length < panel.quorum)
+    return `The ${panel.title} is quorate with ${panel.quorum} members present; ${attendees.length} ticked.`;
   if (attendees.length === 0) return 'Tick who was present.';
   if (needsChair && chair === '') return `At its first meeting the ${panel.title} agrees a chair: choose who it is.`;
   if (chair !== '' && !attendees.includes(chair)) return 'The chair must be one of the members present.';
@@ -125,7 +167,12 @@ export function stageOf(view: CaseView, procedure: ProcedureDefinition): Stage |
 
 /** Enhanced Support step 5: the course team may suspend the placement at a stage that allows it, once. */
 export function canSuspendPlacement(view: CaseView, procedure: ProcedureDefinition, standing: Standing): boolean {
-  return standing.courseTeam && view.status !== 'closed' && view.placementSuspended === undefined && stageOf(view, procedure)?.allowsSuspension === true;
+  return (
+    standing.courseTeam &&
+    view.status !== 'closed' &&
+    view.placementSuspended === undefined &&
+    stageOf(view, procedure)?.allowsSuspension === true
+  );
 }
 
 export function suspensionProblem(reason: string, confirmed: boolean): string | undefined {
@@ -142,7 +189,8 @@ export function canScheduleStage(view: CaseView, procedure: ProcedureDefinition,
 export function scheduleProblem(startsOn: string, current: string | undefined): string | undefined {
   if (startsOn === '') return 'Choose the date week 1 begins.';
   if (!isLocalDate(startsOn)) return 'Enter the whole date week 1 begins: day, month and year.';
-  if (startsOn === current) return `The stage already starts on ${formatLongDate(startsOn)}; choose another date to move it.`;
+  if (startsOn === current)
+    return `The stage already starts on ${formatLongDate(startsOn)}; choose another date to move it.`;
   return undefined;
 }
 
@@ -178,8 +226,17 @@ export function stageSchedule(stage: Stage, startsOn: LocalDate): StageSchedule 
     const when = dated.get(m.id);
     if (when === undefined) continue;
     const key = `${m.fromWeek}-${m.toWeek}`;
-    const block = blocks.get(key) ?? { fromWeek: m.fromWeek, toWeek: m.toWeek, from: when.from, to: when.to, milestones: [] };
-    blocks.set(key, { ...block, milestones: [...block.milestones, { id: m.id, label: m.label, deadline: m.deadline }] });
+    const block = blocks.get(key) ?? {
+      fromWeek: m.fromWeek,
+      toWeek: m.toWeek,
+      from: when.from,
+      to: when.to,
+      milestones: [],
+    };
+    blocks.set(key, {
+      ...block,
+      milestones: [...block.milestones, { id: m.id, label: m.label, deadline: m.deadline }],
+    });
   }
   const weeks = stage.durationWeeks ?? Math.max(...stage.milestones.map((m) => m.toWeek));
   const after = stage.milestones.find((m) => m.id === stage.review?.afterMilestone);
@@ -188,7 +245,10 @@ export function stageSchedule(stage: Stage, startsOn: LocalDate): StageSchedule 
     weeks,
     endsOn: addDays(addWeeks(startsOn, weeks), -1),
     blocks: [...blocks.values()].sort((a, b) => a.fromWeek - b.fromWeek || a.toWeek - b.toWeek),
-    judgement: after === undefined || stage.review === undefined ? undefined : { title: stage.review.title, week: after.fromWeek, from: addWeeks(startsOn, after.fromWeek - 1) },
+    judgement:
+      after === undefined || stage.review === undefined
+        ? undefined
+        : { title: stage.review.title, week: after.fromWeek, from: addWeeks(startsOn, after.fromWeek - 1) },
   };
 }
 

@@ -36,14 +36,22 @@ export function ReviewsTimeline(props: { readonly view: CaseView }) {
   const styles = useHistoryStyles();
   const { view } = props;
   if (view.reviews.length === 0) {
-    return <Text>No reviews yet. {view.derived.nextReviewDate ? `The next review is due on ${formatDate(view.derived.nextReviewDate)}.` : 'A review date is set when the plan is agreed.'}</Text>;
+    return (
+      <Text>
+        No reviews yet.{' '}
+        {view.derived.nextReviewDate
+          ? `The next review is due on ${formatDate(view.derived.nextReviewDate)}.`
+          : 'A review date is set when the plan is agreed.'}
+      </Text>
+    );
   }
   return (
     <ol className={styles.timeline} aria-label="Reviews">
       {[...view.reviews].reverse().map((r) => (
         <li key={r.id} className={styles.item}>
           <Text className={styles.when}>
-            {formatDate(r.reviewedOn)} · {view.stageHistory.find((s) => s.stageId === r.stageId)?.title ?? r.stageId} · recorded by {personName(view, r.recordedBy)}
+            {formatDate(r.reviewedOn)} · {view.stageHistory.find((s) => s.stageId === r.stageId)?.title ?? r.stageId} ·
+            recorded by {personName(view, r.recordedBy)}
           </Text>
           <Text weight="semibold">Outcome: {r.outcomeLabel}</Text>
           {r.progress.length > 0 ? (

@@ -73,9 +73,19 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   const standing = standingOf(view, session.me, session.user.upn);
   const stage = procedure === undefined ? undefined : stageOf(view, procedure);
   // The week-by-week plan (RCTTP's Deferred Final Assessment) dated from the stage's start, as the server counts it.
-  const schedule = stage === undefined || view.stage.startsOn === undefined || view.status === 'closed' ? undefined : stageSchedule(stage, view.stage.startsOn as LocalDate);
+  const schedule =
+    stage === undefined || view.stage.startsOn === undefined || view.status === 'closed'
+      ? undefined
+      : stageSchedule(stage, view.stage.startsOn as LocalDate);
   // The trainee writes their own; someone named on the case may type them in at the meeting, until the trainee has.
-  const perceptionsBy = procedure === undefined || !perceptionsOpen(view, procedure) ? undefined : standing.trainee ? 'trainee' : standing.roles.length > 0 && view.plan?.perceptions === undefined ? 'staff' : undefined;
+  const perceptionsBy =
+    procedure === undefined || !perceptionsOpen(view, procedure)
+      ? undefined
+      : standing.trainee
+        ? 'trainee'
+        : standing.roles.length > 0 && view.plan?.perceptions === undefined
+          ? 'staff'
+          : undefined;
 
   return (
     <div className={styles.page} data-case-version={view.version}>
@@ -110,7 +120,10 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
         <dl className={styles.facts}>
           {[
             ['Procedure', `${view.procedure.name} (${view.procedure.provider.name})`],
-            ['Placement', [view.placement.school, view.placement.subject, view.placement.phase].filter(Boolean).join(' · ')],
+            [
+              'Placement',
+              [view.placement.school, view.placement.subject, view.placement.phase].filter(Boolean).join(' · '),
+            ],
             ['Programme', view.placement.programme],
             ['Opened', formatDate(view.openedOn)],
             ['Next review', next ? `${formatDate(next)}${view.derived.reviewOverdue ? ' (overdue)' : ''}` : 'Not set'],
@@ -127,7 +140,8 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
           <MessageBar intent="warning" layout="multiline" data-testid="placement-suspended">
             <MessageBarBody>
               <MessageBarTitle>The placement is suspended</MessageBarTitle>
-              {suspensionLine(view)} {view.placementSuspended.reason === undefined ? null : <>Reason: {view.placementSuspended.reason}</>}
+              {suspensionLine(view)}{' '}
+              {view.placementSuspended.reason === undefined ? null : <>Reason: {view.placementSuspended.reason}</>}
             </MessageBarBody>
           </MessageBar>
         ) : null}
@@ -140,8 +154,14 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
       <div className={styles.columns}>
         <div className={styles.stack}>
           <Section id="plan-heading" title="The plan">
-            {view.plan ? <PlanSection view={view} plan={view.plan} labels={data.labels} /> : <Text>No plan has been started for this stage yet.</Text>}
-            {procedure !== undefined && canEditPlan(view, standing) ? <EditPlan key={`edit-plan-${view.plan?.version ?? 0}`} view={view} procedure={procedure} run={run} /> : null}
+            {view.plan ? (
+              <PlanSection view={view} plan={view.plan} labels={data.labels} />
+            ) : (
+              <Text>No plan has been started for this stage yet.</Text>
+            )}
+            {procedure !== undefined && canEditPlan(view, standing) ? (
+              <EditPlan key={`edit-plan-${view.plan?.version ?? 0}`} view={view} procedure={procedure} run={run} />
+            ) : null}
           </Section>
           {schedule ? (
             <Section id="weeks-heading" title="Week by week">
@@ -156,15 +176,25 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
           <Section id="perceptions-heading" title="The trainee’s perceptions">
             {view.plan?.perceptions ? (
               <>
-                <Text block as="p">{view.plan.perceptions.text}</Text>
+                <Text block as="p">
+                  {view.plan.perceptions.text}
+                </Text>
                 <Text size={200}>
-                  Recorded by {personName(view, view.plan.perceptions.recordedBy)} on {formatDate(view.plan.perceptions.recordedOn)}
+                  Recorded by {personName(view, view.plan.perceptions.recordedBy)} on{' '}
+                  {formatDate(view.plan.perceptions.recordedOn)}
                 </Text>
               </>
             ) : (
               <Text>The trainee has not recorded their perceptions of the concerns yet.</Text>
             )}
-            {perceptionsBy !== undefined ? <PerceptionsForm key={`perceptions-${view.plan?.version ?? 0}`} view={view} run={run} onBehalf={perceptionsBy === 'staff'} /> : null}
+            {perceptionsBy !== undefined ? (
+              <PerceptionsForm
+                key={`perceptions-${view.plan?.version ?? 0}`}
+                view={view}
+                run={run}
+                onBehalf={perceptionsBy === 'staff'}
+              />
+            ) : null}
           </Section>
           {reviewable ? <ReviewForm key={`review-${view.plan?.version ?? 0}`} view={view} run={run} /> : null}
           <Section id="reviews-heading" title="Reviews">
@@ -174,13 +204,19 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
         <div className={styles.stack}>
           <Section id="signatures-heading" title="Signatures">
             <Signatures view={view} />
-            {view.plan?.agreedOn ? <Text>Agreed by everyone who signs it on {formatDate(view.plan.agreedOn)}.</Text> : null}
+            {view.plan?.agreedOn ? (
+              <Text>Agreed by everyone who signs it on {formatDate(view.plan.agreedOn)}.</Text>
+            ) : null}
           </Section>
           {myRoles.length > 0 ? <SignForm view={view} roles={myRoles} run={run} /> : null}
           {standing.staff && view.status !== 'closed' ? (
             <Section id="actions-heading" title="Actions">
               {/* Laid out once the procedure (caps, panels) and the caller's roles are known, so nothing moves under the pointer. */}
-              {procedure !== undefined && session.meSettled === true ? <CaseActions view={view} procedure={procedure} run={run} /> : <Loading label="Loading what you can do…" />}
+              {procedure !== undefined && session.meSettled === true ? (
+                <CaseActions view={view} procedure={procedure} run={run} />
+              ) : (
+                <Loading label="Loading what you can do…" />
+              )}
             </Section>
           ) : null}
           <Section id="people-heading" title="People">

@@ -26,7 +26,11 @@ export function canEditPlan(view: CaseView, standing: Standing): boolean {
  * PUT /api/cases/:id/plan against the version last read. When people have signed, saving
  * withdraws their signatures, so it must be confirmed first.
  */
-export function EditPlan(props: { readonly view: CaseView; readonly procedure: ProcedureDefinition; readonly run: (command: Command) => Promise<CommandOutcome> }) {
+export function EditPlan(props: {
+  readonly view: CaseView;
+  readonly procedure: ProcedureDefinition;
+  readonly run: (command: Command) => Promise<CommandOutcome>;
+}) {
   const session = useSession();
   const { view, procedure, run } = props;
   const plan = view.plan;
@@ -56,7 +60,13 @@ export function EditPlan(props: { readonly view: CaseView; readonly procedure: P
   const signatures = plan?.signatures.length ?? 0;
   const meeting = plan?.content.meeting;
   // The editor does not show the meeting: it goes back as it was, so saving does not erase it.
-  const body = useMemo(() => (draft === undefined ? undefined : { ...(planBody(draft) ?? { concerns: [], targets: [] }), ...(meeting === undefined ? {} : { meeting }) }), [draft, meeting]);
+  const body = useMemo(
+    () =>
+      draft === undefined
+        ? undefined
+        : { ...(planBody(draft) ?? { concerns: [], targets: [] }), ...(meeting === undefined ? {} : { meeting }) },
+    [draft, meeting],
+  );
   const send = useCallback(async (): Promise<CommandOutcome> => {
     if (body === undefined) return { ok: false, message: 'Nothing to save.' };
     const outcome = await run((current) => savePlan(session.api, current, body, signatures > 0 && withdraw));
@@ -82,16 +92,29 @@ export function EditPlan(props: { readonly view: CaseView; readonly procedure: P
   }
   const today = view.derived.today as LocalDate;
   const problems = planProblems(draft, procedure, rules, today);
-  const problem = problems[0] ?? (signatures > 0 && !withdraw ? 'Tick the box to confirm the signatures will be withdrawn.' : undefined);
+  const problem =
+    problems[0] ??
+    (signatures > 0 && !withdraw ? 'Tick the box to confirm the signatures will be withdrawn.' : undefined);
   return (
-    <ActionForm label="Edit the plan" submitLabel="Save the plan" busyLabel="Saving…" doneMessage="The plan is saved." problem={problem} send={send}>
-      <Text>{rules.title}: change the concerns, targets and review date, then save. Everyone on the case sees the new version.</Text>
+    <ActionForm
+      label="Edit the plan"
+      submitLabel="Save the plan"
+      busyLabel="Saving…"
+      doneMessage="The plan is saved."
+      problem={problem}
+      send={send}
+    >
+      <Text>
+        {rules.title}: change the concerns, targets and review date, then save. Everyone on the case sees the new
+        version.
+      </Text>
       <ConcernsStep draft={draft} set={set} rules={rules} frameworks={frameworks} options={options} />
       <TargetsStep draft={draft} set={set} procedure={procedure} options={options} today={today} rules={rules} />
       {signatures > 0 ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            {signatures} {signatures === 1 ? 'person has' : 'people have'} signed this plan. Saving changes withdraws {signatures === 1 ? 'that signature' : 'those signatures'}, and everyone signs again.
+            {signatures} {signatures === 1 ? 'person has' : 'people have'} signed this plan. Saving changes withdraws{' '}
+            {signatures === 1 ? 'that signature' : 'those signatures'}, and everyone signs again.
             <Checkbox
               checked={withdraw}
               label="I understand the signatures will be withdrawn"

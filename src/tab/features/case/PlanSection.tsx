@@ -1,4 +1,14 @@
-import { Badge, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text, Tooltip } from '@fluentui/react-components';
+import {
+  Badge,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  Tooltip,
+} from '@fluentui/react-components';
 import type { CaseView, FrameworkLink, Plan } from '../../api/types';
 import { formatDate } from '../../shared/format';
 import { linkLabel, partyLabel, type FrameworkLabels } from './case-model';
@@ -39,7 +49,8 @@ export function PlanSection(props: { readonly view: CaseView; readonly plan: Pla
       <dl className={styles.grid}>
         <dt className={styles.label}>Plan</dt>
         <dd className={styles.dd}>
-          Version {plan.version}, drawn up at {view.stageHistory.find((s) => s.stageId === plan.stageId)?.title ?? plan.stageId}
+          Version {plan.version}, drawn up at{' '}
+          {view.stageHistory.find((s) => s.stageId === plan.stageId)?.title ?? plan.stageId}
           {plan.agreedOn ? `, agreed ${formatDate(plan.agreedOn)}` : ', not yet agreed'}
         </dd>
         <dt className={styles.label}>Review date</dt>
@@ -59,7 +70,9 @@ export function PlanSection(props: { readonly view: CaseView; readonly plan: Pla
           <Text block as="h3" size={400} weight="semibold">
             Concern
           </Text>
-          <Text block as="p">{c.concernStatement}</Text>
+          <Text block as="p">
+            {c.concernStatement}
+          </Text>
         </div>
       ) : null}
       {c.concerns.length > 0 ? (

@@ -15,7 +15,9 @@ const view: CaseView = {
   procedure: { id: 'bcu-rapid-improvement-targets', name: 'Rapid Improvement Targets', provider: { name: 'BCU' } },
   status: 'active',
   stage: { id: 'stage_1', title: 'Stage 1' },
-  people: [{ role: 'mentor', id: 'gareth.evans@hollybank.example', name: 'Gareth Evans', roleLabel: 'Class teacher/mentor' }],
+  people: [
+    { role: 'mentor', id: 'gareth.evans@hollybank.example', name: 'Gareth Evans', roleLabel: 'Class teacher/mentor' },
+  ],
   placement: { school: 'Hollybank Primary', programme: 'P1' },
   reasons: [],
   openedOn: '2026-11-02',
@@ -37,27 +39,47 @@ const acknowledged = (data: Record<string, unknown>, actorId = LEAD): CaseEvent 
 
 describe('the history line for an acknowledgement', () => {
   it('names the course team member from the event, who is not on the case', () => {
-    expect(eventSentence(view, acknowledged({ about: 'concern_raised', byName: 'Mark Whitfield' }))).toBe('Mark Whitfield acknowledged the raised concern for the course team.');
-  });
-
-  it('says which review was overdue', () => {
-    expect(eventSentence(view, acknowledged({ about: 'review_overdue', reviewDate: '2026-11-20', byName: 'Mark Whitfield' }))).toBe(
-      `Mark Whitfield acknowledged the overdue review (due on ${formatDate('2026-11-20')}) for the course team.`,
+    expect(eventSentence(view, acknowledged({ about: 'concern_raised', byName: 'Mark Whitfield' }))).toBe(
+      'Mark Whitfield acknowledged the raised concern for the course team.',
     );
   });
 
+  it('says which review was overdue', () => {
+    expect(
+      eventSentence(
+        view,
+        acknowledged({ about: 'review_overdue', reviewDate: '2026-11-20', byName: 'Mark Whitfield' }),
+      ),
+    ).toBe(`Mark Whitfield acknowledged the overdue review (due on ${formatDate('2026-11-20')}) for the course team.`);
+  });
+
   it('falls back to the person on the case, or the sign-in name, without a stored name', () => {
-    expect(eventSentence(view, acknowledged({ about: 'concern_raised' }, 'gareth.evans@hollybank.example'))).toBe('Gareth Evans acknowledged the raised concern for the course team.');
-    expect(eventSentence(view, acknowledged({ about: 'review_overdue' }))).toBe(`${LEAD} acknowledged the overdue review for the course team.`);
+    expect(eventSentence(view, acknowledged({ about: 'concern_raised' }, 'gareth.evans@hollybank.example'))).toBe(
+      'Gareth Evans acknowledged the raised concern for the course team.',
+    );
+    expect(eventSentence(view, acknowledged({ about: 'review_overdue' }))).toBe(
+      `${LEAD} acknowledged the overdue review for the course team.`,
+    );
   });
 });
 
 describe('the history line for a suspension', () => {
-  const suspended = (data: Record<string, unknown>, actorId = LEAD): CaseEvent => ({ seq: 10, at: '2026-11-23T10:00:00.000Z', on: '2026-11-23', actorId, type: 'placement_suspended', data: { reason: 'Pupils', ...data } });
+  const suspended = (data: Record<string, unknown>, actorId = LEAD): CaseEvent => ({
+    seq: 10,
+    at: '2026-11-23T10:00:00.000Z',
+    on: '2026-11-23',
+    actorId,
+    type: 'placement_suspended',
+    data: { reason: 'Pupils', ...data },
+  });
 
   it('names the course team member from the event, or by their sign-in name on an event stored without it', () => {
-    expect(eventSentence(view, suspended({ byName: 'Mark Whitfield' }))).toBe('Mark Whitfield suspended the placement.');
+    expect(eventSentence(view, suspended({ byName: 'Mark Whitfield' }))).toBe(
+      'Mark Whitfield suspended the placement.',
+    );
     expect(eventSentence(view, suspended({}))).toBe(`${LEAD} suspended the placement.`);
-    expect(eventSentence(view, suspended({ byName: 'G. Evans' }, 'gareth.evans@hollybank.example'))).toBe('Gareth Evans suspended the placement.');
+    expect(eventSentence(view, suspended({ byName: 'G. Evans' }, 'gareth.evans@hollybank.example'))).toBe(
+      'Gareth Evans suspended the placement.',
+    );
   });
 });

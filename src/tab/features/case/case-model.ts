@@ -42,7 +42,11 @@ export function linkLabel(labels: FrameworkLabels, link: FrameworkLink): string 
 
 export function frameworkIdsOf(view: CaseView): string[] {
   const plans = [...view.previousPlans, ...(view.plan ? [view.plan] : [])];
-  const ids = new Set(plans.flatMap((p) => [...p.content.concerns.flatMap((c) => c.links), ...p.content.targets.flatMap((t) => t.links)]).map((l) => l.frameworkId));
+  const ids = new Set(
+    plans
+      .flatMap((p) => [...p.content.concerns.flatMap((c) => c.links), ...p.content.targets.flatMap((t) => t.links)])
+      .map((l) => l.frameworkId),
+  );
   return [...ids];
 }
 
@@ -57,7 +61,12 @@ export interface SignatureLine {
 export function signatureLines(view: CaseView): SignatureLine[] {
   const plan = view.plan;
   if (!plan) return [];
-  const signed = plan.signatures.map((s) => ({ key: `s-${s.role}-${s.personId}`, roleLabel: roleLabel(view, s.role), who: s.typedName, signature: s }));
+  const signed = plan.signatures.map((s) => ({
+    key: `s-${s.role}-${s.personId}`,
+    roleLabel: roleLabel(view, s.role),
+    who: s.typedName,
+    signature: s,
+  }));
   const outstanding = view.derived.outstandingSignatories.map((o, index) => ({
     key: `o-${index}`,
     roleLabel: o.roles.map((r) => r.label).join(' or '),
@@ -80,7 +89,13 @@ export function signableRoles(view: CaseView, upn: string): { readonly id: strin
 
 /** A review can be recorded on an agreed plan at a stage with outcomes, by one of its reviewers. */
 export function canRecordReview(view: CaseView, upn: string): boolean {
-  if (view.status !== 'active' || view.view !== 'full' || view.derived.outcomes.length === 0 || view.plan?.agreedOn === undefined) return false;
+  if (
+    view.status !== 'active' ||
+    view.view !== 'full' ||
+    view.derived.outcomes.length === 0 ||
+    view.plan?.agreedOn === undefined
+  )
+    return false;
   const reviewers = new Set((view.derived.reviewers ?? []).map((r) => r.id));
   const me = upn.toLowerCase();
   const myRoles = view.people.filter((p) => p.id.toLowerCase() === me).map((p) => p.role);
@@ -131,7 +146,9 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
     case 'task_completed':
       return `${who} completed a task.`;
     case 'stage_start_set':
-      return str('startsOn') ? `${who} scheduled ${stageTitle(str('stageId'))} to start on ${formatDate(str('startsOn'))}.` : `${who} set when the stage starts.`;
+      return str('startsOn')
+        ? `${who} scheduled ${stageTitle(str('stageId'))} to start on ${formatDate(str('startsOn'))}.`
+        : `${who} set when the stage starts.`;
     case 'placement_suspended':
       return `${suspenderName(view, event.actorId, str('byName'))} suspended the placement.`;
     case 'notice_acknowledged': {

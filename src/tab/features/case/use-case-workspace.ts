@@ -8,9 +8,15 @@ import { frameworkIdsOf, frameworkLabels, type FrameworkLabels } from './case-mo
 export type WorkspaceData =
   | { readonly state: 'loading' }
   | { readonly state: 'failed'; readonly message: string; readonly status: number }
-  | { readonly state: 'ready'; readonly current: Versioned<CaseView>; readonly events: readonly CaseEvent[]; readonly labels: FrameworkLabels };
+  | {
+      readonly state: 'ready';
+      readonly current: Versioned<CaseView>;
+      readonly events: readonly CaseEvent[];
+      readonly labels: FrameworkLabels;
+    };
 
-export type CommandOutcome = { readonly ok: true } | { readonly ok: false; readonly message: string; readonly changes?: readonly string[] };
+export type CommandOutcome =
+  { readonly ok: true } | { readonly ok: false; readonly message: string; readonly changes?: readonly string[] };
 
 export type Command = (current: Versioned<CaseView>) => Promise<Versioned<CaseView>>;
 
@@ -41,7 +47,12 @@ export function useCaseWorkspace(api: ApiClient, caseId: string) {
         if (live) setData({ state: 'ready', current, ...extras });
       })
       .catch((error: unknown) => {
-        if (live) setData({ state: 'failed', message: error instanceof Error ? error.message : 'The case could not be loaded.', status: (error as { status?: number }).status ?? 0 });
+        if (live)
+          setData({
+            state: 'failed',
+            message: error instanceof Error ? error.message : 'The case could not be loaded.',
+            status: (error as { status?: number }).status ?? 0,
+          });
       });
     return () => {
       live = false;

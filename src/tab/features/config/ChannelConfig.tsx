@@ -1,10 +1,26 @@
-import { Field, Input, MessageBar, MessageBarBody, MessageBarTitle, Radio, RadioGroup, Text } from '@fluentui/react-components';
+import {
+  Field,
+  Input,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Text,
+} from '@fluentui/react-components';
 import type * as TeamsJs from '@microsoft/teams-js';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useSession } from '../../app/session-context';
 import { listAllCases } from '../../api/trellis-api';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
-import { ALL_PROGRAMMES, channelTabConfig, configProblem, defaultTabName, programmeOfSavedConfig, type ChannelTabConfig } from './config-model';
+import {
+  ALL_PROGRAMMES,
+  channelTabConfig,
+  configProblem,
+  defaultTabName,
+  programmeOfSavedConfig,
+  type ChannelTabConfig,
+} from './config-model';
 import { useConfigStyles } from './ChannelConfig.styles';
 
 /** pages.config exists only where the host opened this page as a tab's configuration (it throws before initialisation). */
@@ -16,7 +32,10 @@ function configSupported(teams: typeof TeamsJs): boolean {
   }
 }
 
-type Programmes = { readonly state: 'loading' } | { readonly state: 'failed'; readonly message: string } | { readonly state: 'ready'; readonly items: readonly string[] };
+type Programmes =
+  | { readonly state: 'loading' }
+  | { readonly state: 'failed'; readonly message: string }
+  | { readonly state: 'ready'; readonly items: readonly string[] };
 
 /** The programmes this person may give a channel: their course-team programmes, or (covering all) those with cases. */
 function usePickableProgrammes(): Programmes {
@@ -28,10 +47,18 @@ function usePickableProgrammes(): Programmes {
     let live = true;
     listAllCases(session.api).then(
       ({ items }) => {
-        if (live) setFromCases({ state: 'ready', items: [...new Set(items.map((c) => c.programme))].sort((a, b) => a.localeCompare(b)) });
+        if (live)
+          setFromCases({
+            state: 'ready',
+            items: [...new Set(items.map((c) => c.programme))].sort((a, b) => a.localeCompare(b)),
+          });
       },
       (error: unknown) => {
-        if (live) setFromCases({ state: 'failed', message: error instanceof Error ? error.message : 'The programmes could not be loaded.' });
+        if (live)
+          setFromCases({
+            state: 'failed',
+            message: error instanceof Error ? error.message : 'The programmes could not be loaded.',
+          });
       },
     );
     return () => {
@@ -57,7 +84,10 @@ export default function ChannelConfig() {
   const [nameEdited, setNameEdited] = useState(false);
   const [hostError, setHostError] = useState<string | undefined>();
   const problem = configProblem(programme, name);
-  const config = useMemo(() => (programme === undefined ? undefined : channelTabConfig(window.location.origin, programme, name)), [programme, name]);
+  const config = useMemo(
+    () => (programme === undefined ? undefined : channelTabConfig(window.location.origin, programme, name)),
+    [programme, name],
+  );
   // The save handler is registered once; it reads the latest choice from here.
   const latest = useRef<ChannelTabConfig | undefined>(undefined);
   latest.current = problem === undefined ? config : undefined;
@@ -74,7 +104,9 @@ export default function ChannelConfig() {
           if (cancelled || savedProgramme === undefined) return;
           setProgramme((current) => current ?? savedProgramme);
           const savedName = saved.suggestedDisplayName?.trim() ?? '';
-          setName((current) => (current === '' ? (savedName === '' ? defaultTabName(savedProgramme) : savedName) : current));
+          setName((current) =>
+            current === '' ? (savedName === '' ? defaultTabName(savedProgramme) : savedName) : current,
+          );
         },
         () => undefined,
       );
@@ -122,8 +154,8 @@ export default function ChannelConfig() {
         <MessageBar intent="info" layout="multiline">
           <MessageBarBody>
             <MessageBarTitle>This page is used when adding Trellis to a Teams channel</MessageBarTitle>
-            In Teams, open the course team’s channel, choose “+” (Add a tab), pick Trellis, and this page appears: choose the programme and select Save. Here in a browser
-            it only shows what the tab would open.
+            In Teams, open the course team’s channel, choose “+” (Add a tab), pick Trellis, and this page appears:
+            choose the programme and select Save. Here in a browser it only shows what the tab would open.
           </MessageBarBody>
         </MessageBar>
       )}
@@ -143,7 +175,11 @@ export default function ChannelConfig() {
             e.preventDefault();
           }}
         >
-          <Field label="Programme whose cases this channel follows" required validationState={programme === undefined ? 'none' : 'success'}>
+          <Field
+            label="Programme whose cases this channel follows"
+            required
+            validationState={programme === undefined ? 'none' : 'success'}
+          >
             <RadioGroup
               value={programme ?? ''}
               onChange={(_e, d) => {
@@ -156,8 +192,17 @@ export default function ChannelConfig() {
               {programmes.items.length > 1 ? <Radio value={ALL_PROGRAMMES} label="All my programmes" /> : null}
             </RadioGroup>
           </Field>
-          {programmes.items.length === 0 ? <Text>You look after no programme yet, so there is nothing to show in a channel. Ask your Trellis administrator.</Text> : null}
-          <Field label="Tab name" required validationState={programme !== undefined && problem !== undefined ? 'error' : 'none'} validationMessage={programme !== undefined ? problem : undefined}>
+          {programmes.items.length === 0 ? (
+            <Text>
+              You look after no programme yet, so there is nothing to show in a channel. Ask your Trellis administrator.
+            </Text>
+          ) : null}
+          <Field
+            label="Tab name"
+            required
+            validationState={programme !== undefined && problem !== undefined ? 'error' : 'none'}
+            validationMessage={programme !== undefined ? problem : undefined}
+          >
             <Input
               value={name}
               maxLength={120}

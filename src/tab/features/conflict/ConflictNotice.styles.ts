@@ -1,5 +1,9 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 
 export const useConflictStyles = makeStyles({
-  list: { marginTop: tokens.spacingVerticalXS, marginBottom: tokens.spacingVerticalXS, paddingLeft: tokens.spacingHorizontalXL },
+  list: {
+    marginTop: tokens.spacingVerticalXS,
+    marginBottom: tokens.spacingVerticalXS,
+    paddingLeft: tokens.spacingHorizontalXL,
+  },
 });

@@ -2,7 +2,11 @@ import { Button, MessageBar, MessageBarActions, MessageBarBody, MessageBarTitle 
 import { useConflictStyles } from './ConflictNotice.styles';
 
 /** Shown in a form after a 412: what changed, and a button that sends the same input again. */
-export function ConflictNotice(props: { readonly changes: readonly string[]; readonly onRetry: () => void; readonly busy: boolean }) {
+export function ConflictNotice(props: {
+  readonly changes: readonly string[];
+  readonly onRetry: () => void;
+  readonly busy: boolean;
+}) {
   const styles = useConflictStyles();
   return (
     <MessageBar intent="warning" layout="multiline" role="alert" data-testid="conflict">

@@ -13,7 +13,12 @@ export interface CommandFormState {
  * after a conflict, and `retry` to send the same input again against the newest version.
  */
 export function useCommandForm(send: () => Promise<CommandOutcome>) {
-  const [state, setState] = useState<CommandFormState>({ busy: false, error: undefined, conflict: undefined, done: false });
+  const [state, setState] = useState<CommandFormState>({
+    busy: false,
+    error: undefined,
+    conflict: undefined,
+    done: false,
+  });
   const submit = useCallback(async () => {
     setState((s) => ({ ...s, busy: true, error: undefined }));
     const outcome = await send();

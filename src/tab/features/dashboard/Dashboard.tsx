@@ -194,7 +194,11 @@ export function Dashboard() {
             ))}
           </Select>
         </Field>
-        <Field label="Stage" className={styles.field} hint={filter.procedureId === '' ? 'Choose a procedure first' : undefined}>
+        <Field
+          label="Stage"
+          className={styles.field}
+          hint={filter.procedureId === '' ? 'Choose a procedure first' : undefined}
+        >
           <Select
             className={styles.control}
             value={filter.stageId}
@@ -222,8 +226,9 @@ export function Dashboard() {
       {rows.length === 0 ? (
         <EmptyState title="No cases yet">
           <Text>
-            You will see a case here when you are named on one (as trainee, mentor or tutor), or when your course team opens one for a programme you look after. If you expected to
-            see cases, ask your course leader to check you are named on them.
+            You will see a case here when you are named on one (as trainee, mentor or tutor), or when your course team
+            opens one for a programme you look after. If you expected to see cases, ask your course leader to check you
+            are named on them.
           </Text>
         </EmptyState>
       ) : shown.length === 0 ? (
@@ -276,7 +281,11 @@ function CaseRow(props: { readonly row: DashboardRow }) {
       <TableCell>{props.row.procedureName}</TableCell>
       <TableCell>{props.row.stageTitle}</TableCell>
       <TableCell>
-        <Badge className={styles.badge} appearance="tint" color={summary.status === 'closed' ? 'subtle' : summary.status === 'active' ? 'brand' : 'warning'}>
+        <Badge
+          className={styles.badge}
+          appearance="tint"
+          color={summary.status === 'closed' ? 'subtle' : summary.status === 'active' ? 'brand' : 'warning'}
+        >
           {STATUS_LABELS[summary.status]}
         </Badge>
         {summary.paused ? (
@@ -286,7 +295,11 @@ function CaseRow(props: { readonly row: DashboardRow }) {
         ) : null}
       </TableCell>
       <TableCell>
-        {props.row.overdue ? <span className={styles.overdue}>{formatDate(summary.nextReviewDate)} (overdue)</span> : formatDate(summary.nextReviewDate)}
+        {props.row.overdue ? (
+          <span className={styles.overdue}>{formatDate(summary.nextReviewDate)} (overdue)</span>
+        ) : (
+          formatDate(summary.nextReviewDate)
+        )}
       </TableCell>
       <TableCell>{formatDate(summary.openedOn)}</TableCell>
     </TableRow>

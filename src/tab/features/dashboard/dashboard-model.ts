@@ -8,10 +8,19 @@ export const COUNT_KEYS = ['due_this_week', 'overdue', 'awaiting_signatures', 'e
 export type CountKey = (typeof COUNT_KEYS)[number];
 
 export const COUNT_LABELS: Readonly<Record<CountKey, { readonly label: string; readonly hint: string }>> = {
-  due_this_week: { label: 'Reviews due this week', hint: 'Open cases whose next review falls between today and Sunday.' },
+  due_this_week: {
+    label: 'Reviews due this week',
+    hint: 'Open cases whose next review falls between today and Sunday.',
+  },
   overdue: { label: 'Overdue reviews', hint: 'Open cases whose review date has passed without a review.' },
-  awaiting_signatures: { label: 'Awaiting signatures', hint: 'Plans still being drawn up or waiting for someone to sign.' },
-  escalated: { label: 'Escalated or at panel', hint: 'Cases at a formal, panel or decision stage, or awaiting a decision.' },
+  awaiting_signatures: {
+    label: 'Awaiting signatures',
+    hint: 'Plans still being drawn up or waiting for someone to sign.',
+  },
+  escalated: {
+    label: 'Escalated or at panel',
+    hint: 'Cases at a formal, panel or decision stage, or awaiting a decision.',
+  },
   closed: { label: 'Closed', hint: 'Cases that have ended, whatever the outcome.' },
 };
 
@@ -33,7 +42,11 @@ export function endOfWeek(today: string): string {
 
 const ESCALATED_FORMALITIES = new Set(['formal', 'panel', 'decision']);
 
-export function rowsOf(summaries: readonly CaseSummary[], procedures: readonly ProcedureSummary[], today: string): DashboardRow[] {
+export function rowsOf(
+  summaries: readonly CaseSummary[],
+  procedures: readonly ProcedureSummary[],
+  today: string,
+): DashboardRow[] {
   const sunday = endOfWeek(today);
   const procedureById = new Map(procedures.map((p) => [p.id, p]));
   return summaries.map((summary) => {
@@ -45,10 +58,21 @@ export function rowsOf(summaries: readonly CaseSummary[], procedures: readonly P
     const overdue = open && next !== undefined && next < today;
     if (overdue) tags.add('overdue');
     if (open && next !== undefined && next >= today && next <= sunday) tags.add('due_this_week');
-    if (open && (summary.awaitingSignatures || summary.status === 'awaiting_signatures')) tags.add('awaiting_signatures');
-    if (open && (summary.status === 'awaiting_decision' || (stage !== undefined && ESCALATED_FORMALITIES.has(stage.formality)))) tags.add('escalated');
+    if (open && (summary.awaitingSignatures || summary.status === 'awaiting_signatures'))
+      tags.add('awaiting_signatures');
+    if (
+      open &&
+      (summary.status === 'awaiting_decision' || (stage !== undefined && ESCALATED_FORMALITIES.has(stage.formality)))
+    )
+      tags.add('escalated');
     if (!open) tags.add('closed');
-    return { summary, procedureName: procedure?.name ?? summary.procedureId, stageTitle: stage?.title ?? summary.stageId, overdue, tags };
+    return {
+      summary,
+      procedureName: procedure?.name ?? summary.procedureId,
+      stageTitle: stage?.title ?? summary.stageId,
+      overdue,
+      tags,
+    };
   });
 }
 
@@ -70,7 +94,14 @@ export interface DashboardFilter {
   readonly programme: string;
 }
 
-export const NO_FILTER: DashboardFilter = { status: 'open', procedureId: '', stageId: '', search: '', count: undefined, programme: '' };
+export const NO_FILTER: DashboardFilter = {
+  status: 'open',
+  procedureId: '',
+  stageId: '',
+  search: '',
+  count: undefined,
+  programme: '',
+};
 
 /** Where the dashboard starts, and what "Clear filters" returns to: the channel tab's programme, if any. */
 export function baseFilter(search: string): DashboardFilter {
@@ -92,7 +123,13 @@ export interface DashboardSort {
   readonly direction: 'ascending' | 'descending';
 }
 
-const STATUS_ORDER: Readonly<Record<CaseStatus, number>> = { planning: 0, awaiting_signatures: 1, active: 2, awaiting_decision: 3, closed: 4 };
+const STATUS_ORDER: Readonly<Record<CaseStatus, number>> = {
+  planning: 0,
+  awaiting_signatures: 1,
+  active: 2,
+  awaiting_decision: 3,
+  closed: 4,
+};
 
 function sortValue(row: DashboardRow, key: SortKey): string | number {
   switch (key) {
@@ -125,11 +162,16 @@ export function matchesFilter(row: DashboardRow, filter: DashboardFilter): boole
   if (filter.procedureId !== '' && s.procedureId !== filter.procedureId) return false;
   if (filter.stageId !== '' && s.stageId !== filter.stageId) return false;
   const needle = filter.search.trim().toLowerCase();
-  if (needle !== '' && !s.traineeName.toLowerCase().includes(needle) && !s.reference.toLowerCase().includes(needle)) return false;
+  if (needle !== '' && !s.traineeName.toLowerCase().includes(needle) && !s.reference.toLowerCase().includes(needle))
+    return false;
   return true;
 }
 
-export function visibleRows(rows: readonly DashboardRow[], filter: DashboardFilter, sort: DashboardSort): DashboardRow[] {
+export function visibleRows(
+  rows: readonly DashboardRow[],
+  filter: DashboardFilter,
+  sort: DashboardSort,
+): DashboardRow[] {
   const factor = sort.direction === 'ascending' ? 1 : -1;
   return rows
     .filter((row) => matchesFilter(row, filter))
@@ -143,7 +185,10 @@ export function visibleRows(rows: readonly DashboardRow[], filter: DashboardFilt
 }
 
 /** Stages offered in the stage filter: stage ids belong to a procedure, so pick a procedure first. */
-export function stageOptions(procedures: readonly ProcedureSummary[], procedureId: string): { readonly value: string; readonly label: string }[] {
+export function stageOptions(
+  procedures: readonly ProcedureSummary[],
+  procedureId: string,
+): { readonly value: string; readonly label: string }[] {
   if (procedureId === '') return [];
   return (procedures.find((p) => p.id === procedureId)?.stages ?? []).map((s) => ({ value: s.id, label: s.title }));
 }

@@ -7,7 +7,12 @@ import { londonToday } from '../../shared/format';
 export type DashboardData =
   | { readonly state: 'loading' }
   | { readonly state: 'failed'; readonly message: string }
-  | { readonly state: 'ready'; readonly cases: readonly CaseSummary[]; readonly procedures: readonly ProcedureSummary[]; readonly today: string };
+  | {
+      readonly state: 'ready';
+      readonly cases: readonly CaseSummary[];
+      readonly procedures: readonly ProcedureSummary[];
+      readonly today: string;
+    };
 
 /** "Today" as the server sees it: the list's `today`, else local mode's dev clock, else London's date. */
 async function serverToday(mode: 'local' | 'tenant', fromList: string | undefined): Promise<string> {
@@ -23,7 +28,10 @@ async function serverToday(mode: 'local' | 'tenant', fromList: string | undefine
   return londonToday();
 }
 
-export function useDashboardData(api: ApiClient, mode: 'local' | 'tenant'): { readonly data: DashboardData; readonly reload: () => void } {
+export function useDashboardData(
+  api: ApiClient,
+  mode: 'local' | 'tenant',
+): { readonly data: DashboardData; readonly reload: () => void } {
   const [data, setData] = useState<DashboardData>({ state: 'loading' });
   const [attempt, setAttempt] = useState(0);
   useEffect(() => {
@@ -35,7 +43,11 @@ export function useDashboardData(api: ApiClient, mode: 'local' | 'tenant'): { re
         if (live) setData({ state: 'ready', cases: cases.items, procedures, today });
       })
       .catch((error: unknown) => {
-        if (live) setData({ state: 'failed', message: error instanceof Error ? error.message : 'The cases could not be loaded.' });
+        if (live)
+          setData({
+            state: 'failed',
+            message: error instanceof Error ? error.message : 'The cases could not be loaded.',
+          });
       });
     return () => {
       live = false;

@@ -19,7 +19,15 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { casePath, navigate, useLinkHandler } from '../../app/router';
 import { useSession } from '../../app/session-context';
 import type { Versioned } from '../../api/client';
-import { getCase, getFramework, listAllCases, listProcedures, openCase, savePlan, type ProcedureDefinition } from '../../api/trellis-api';
+import {
+  getCase,
+  getFramework,
+  listAllCases,
+  listProcedures,
+  openCase,
+  savePlan,
+  type ProcedureDefinition,
+} from '../../api/trellis-api';
 import type { CaseSummary, CaseView, FrameworkDetail, ProcedureSummary } from '../../api/types';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { formatDate, londonToday } from '../../shared/format';
@@ -70,10 +78,20 @@ function knownPeople(cases: readonly CaseSummary[], procedureId: string): Known 
       byRole.set(p.role, role);
     }
   }
-  return new Map([...byRole.entries()].map(([role, people]) => [role, [...people.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name))]));
+  return new Map(
+    [...byRole.entries()].map(([role, people]) => [
+      role,
+      [...people.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
+    ]),
+  );
 }
 
-function StandardsPicker(props: { readonly label: string; readonly options: readonly CatalogueOption[]; readonly links: readonly StandardLink[]; readonly onChange: (links: StandardLink[]) => void }) {
+function StandardsPicker(props: {
+  readonly label: string;
+  readonly options: readonly CatalogueOption[];
+  readonly links: readonly StandardLink[];
+  readonly onChange: (links: StandardLink[]) => void;
+}) {
   const selected = props.links.map(linkValue);
   const chosen = props.options.filter((o) => selected.includes(o.value));
   return (
@@ -84,7 +102,11 @@ function StandardsPicker(props: { readonly label: string; readonly options: read
         selectedOptions={selected}
         value={chosen.map((o) => o.code).join(', ')}
         onOptionSelect={(_e, d) => {
-          props.onChange(props.options.filter((o) => d.selectedOptions.includes(o.value)).map((o) => ({ frameworkId: o.frameworkId, code: o.code })));
+          props.onChange(
+            props.options
+              .filter((o) => d.selectedOptions.includes(o.value))
+              .map((o) => ({ frameworkId: o.frameworkId, code: o.code })),
+          );
         }}
       >
         {props.options.map((o) => (
@@ -117,7 +139,12 @@ export default function NewCaseWizard() {
   const today = (me?.today ?? londonToday()) as LocalDate;
   // A channel tab's programme (?programme=) comes first; else the only programme the person looks after.
   const channelProgramme = new URLSearchParams(window.location.search).get('programme')?.trim() ?? '';
-  const defaultProgramme = channelProgramme !== '' ? channelProgramme : me !== undefined && me.programmes !== 'all' && me.programmes.length === 1 ? (me.programmes[0] ?? '') : '';
+  const defaultProgramme =
+    channelProgramme !== ''
+      ? channelProgramme
+      : me !== undefined && me.programmes !== 'all' && me.programmes.length === 1
+        ? (me.programmes[0] ?? '')
+        : '';
   const [draft, setDraft] = useState<WizardDraft>(() => emptyDraft(defaultProgramme));
   const [step, setStep] = useState<Step>('procedure');
   const [tried, setTried] = useState(false);
@@ -183,7 +210,10 @@ export default function NewCaseWizard() {
   if (me !== undefined && !me.can.openCases) {
     return (
       <EmptyState title="Cases are opened by the course team">
-        <Text>If you are worried about a trainee’s progress, talk to their tutor or the course team; they open the case and add you to it.</Text>
+        <Text>
+          If you are worried about a trainee’s progress, talk to their tutor or the course team; they open the case and
+          add you to it.
+        </Text>
         <Link href="/" onClick={toDashboard}>
           Back to your cases
         </Link>
@@ -196,11 +226,27 @@ export default function NewCaseWizard() {
   const chooseProcedure = (id: string): void => {
     setProcedure(undefined);
     setFrameworks([]);
-    set({ procedureId: id, stageId: '', reasons: [], people: [], concerns: [], targets: [], reviewDate: '', reinitiation: emptyReinitiation });
+    set({
+      procedureId: id,
+      stageId: '',
+      reasons: [],
+      people: [],
+      concerns: [],
+      targets: [],
+      reviewDate: '',
+      reinitiation: emptyReinitiation,
+    });
     void loadProcedure(session.api, id).then(
       (p) => {
         setProcedure(p);
-        setDraft((d) => ({ ...d, reference: d.reference === '' ? suggestReference(p, today) : d.reference, people: peopleFor(p), stageId: p.stages[0]?.id ?? '', concerns: [emptyConcern()], targets: [emptyTarget()] }));
+        setDraft((d) => ({
+          ...d,
+          reference: d.reference === '' ? suggestReference(p, today) : d.reference,
+          people: peopleFor(p),
+          stageId: p.stages[0]?.id ?? '',
+          concerns: [emptyConcern()],
+          targets: [emptyTarget()],
+        }));
       },
       (error: unknown) => {
         setLoadError(error instanceof Error ? error.message : 'The procedure could not be loaded.');
@@ -239,7 +285,11 @@ export default function NewCaseWizard() {
       await savePlan(session.api, current, plan);
       navigate(casePath(opened.data.id));
     } catch (error) {
-      setSubmission({ state: 'failed', message: error instanceof Error ? error.message : 'The plan could not be saved.', opened });
+      setSubmission({
+        state: 'failed',
+        message: error instanceof Error ? error.message : 'The plan could not be saved.',
+        opened,
+      });
     }
   };
 
@@ -255,7 +305,11 @@ export default function NewCaseWizard() {
     try {
       opened = await openCase(session.api, openCaseBody(draft, procedure, cases));
     } catch (error) {
-      setSubmission({ state: 'failed', message: error instanceof Error ? error.message : 'The case could not be opened.', opened: undefined });
+      setSubmission({
+        state: 'failed',
+        message: error instanceof Error ? error.message : 'The case could not be opened.',
+        opened: undefined,
+      });
       return;
     }
     await savePlanOn(opened);
@@ -275,7 +329,11 @@ export default function NewCaseWizard() {
       <nav aria-label="Steps">
         <ol className={styles.steps}>
           {visibleSteps.map((s, i) => (
-            <li key={s} className={s === step ? styles.current : styles.step} aria-current={s === step ? 'step' : undefined}>
+            <li
+              key={s}
+              className={s === step ? styles.current : styles.step}
+              aria-current={s === step ? 'step' : undefined}
+            >
               {i + 1}. {STEP_TITLES[s]}
             </li>
           ))}
@@ -322,7 +380,11 @@ export default function NewCaseWizard() {
                 ) : (
                   <Text>The case opens at {procedure.stages[0]?.title}.</Text>
                 )}
-                <Field label="Case reference" required hint="Suggested; change it to your own numbering if you have one.">
+                <Field
+                  label="Case reference"
+                  required
+                  hint="Suggested; change it to your own numbering if you have one."
+                >
                   <Input
                     value={draft.reference}
                     maxLength={60}
@@ -339,7 +401,10 @@ export default function NewCaseWizard() {
                       label={r.label}
                       checked={draft.reasons.includes(r.id)}
                       onChange={(_e, d) => {
-                        set({ reasons: d.checked === true ? [...draft.reasons, r.id] : draft.reasons.filter((x) => x !== r.id) });
+                        set({
+                          reasons:
+                            d.checked === true ? [...draft.reasons, r.id] : draft.reasons.filter((x) => x !== r.id),
+                        });
                       }}
                     />
                   ))}
@@ -419,7 +484,8 @@ export default function NewCaseWizard() {
               <Select
                 value=""
                 onChange={(_e, d) => {
-                  if (d.value !== '') set({ people: [...draft.people, { key: newKey('person'), role: d.value, name: '', email: '' }] });
+                  if (d.value !== '')
+                    set({ people: [...draft.people, { key: newKey('person'), role: d.value, name: '', email: '' }] });
                 }}
               >
                 <option value="">Choose a role to add</option>
@@ -488,7 +554,9 @@ export default function NewCaseWizard() {
           </>
         ) : null}
 
-        {step === 'concerns' && rules !== undefined ? <ConcernsStep draft={draft} set={set} rules={rules} frameworks={frameworks} options={options} /> : null}
+        {step === 'concerns' && rules !== undefined ? (
+          <ConcernsStep draft={draft} set={set} rules={rules} frameworks={frameworks} options={options} />
+        ) : null}
 
         {step === 'targets' && rules !== undefined && procedure !== undefined ? (
           <TargetsStep draft={draft} set={set} procedure={procedure} options={options} today={today} />
@@ -499,16 +567,26 @@ export default function NewCaseWizard() {
             <dl className={styles.summary}>
               {[
                 ['Procedure', `${procedure.name} (${procedure.provider.name})`],
-                ['Opens at', procedure.stages.find((s) => s.id === draft.stageId)?.title ?? procedure.stages[0]?.title ?? ''],
+                [
+                  'Opens at',
+                  procedure.stages.find((s) => s.id === draft.stageId)?.title ?? procedure.stages[0]?.title ?? '',
+                ],
                 ['Reference', draft.reference],
                 ['Reasons', draft.reasons.map((r) => procedure.reasons.find((x) => x.id === r)?.label ?? r).join('; ')],
                 ...secondInitiationRow(draft, procedure, cases),
-                ...draft.people.filter((p) => p.name.trim() !== '').map((p) => [roleLabel(p.role), `${p.name} (${p.email})`]),
+                ...draft.people
+                  .filter((p) => p.name.trim() !== '')
+                  .map((p) => [roleLabel(p.role), `${p.name} (${p.email})`]),
                 ['Placement', [draft.school, draft.subject, draft.phase].filter((x) => x.trim() !== '').join(' · ')],
                 ['Programme', draft.programme],
                 ['Concerns', String(draft.concerns.filter((c) => c.text.trim() !== '').length)],
                 ['Targets', String(draft.targets.filter((t) => t.text.trim() !== '').length)],
-                ['Review date', draft.reviewDate === '' ? 'Not set yet (set it before the plan is signed)' : formatDate(draft.reviewDate)],
+                [
+                  'Review date',
+                  draft.reviewDate === ''
+                    ? 'Not set yet (set it before the plan is signed)'
+                    : formatDate(draft.reviewDate),
+                ],
               ].map(([term, value], i) => (
                 <div key={`${term ?? ''}-${i}`} className={styles.contents}>
                   <dt className={styles.term}>{term}</dt>
@@ -516,7 +594,10 @@ export default function NewCaseWizard() {
                 </div>
               ))}
             </dl>
-            <Text>Opening the case tells the people on it, as {procedure.provider.shortName}’s procedure says. The plan is then drafted, signed and agreed.</Text>
+            <Text>
+              Opening the case tells the people on it, as {procedure.provider.shortName}’s procedure says. The plan is
+              then drafted, signed and agreed.
+            </Text>
             {submission.state === 'opening' ? <Loading label="Opening the case…" /> : null}
             {submission.state === 'saving_plan' ? <Loading label="Case opened. Saving the plan…" /> : null}
             {submission.state === 'failed' ? (
@@ -526,8 +607,9 @@ export default function NewCaseWizard() {
                 <MessageBar intent="warning" layout="multiline" role="alert">
                   <MessageBarBody>
                     <MessageBarTitle>The case is open, but its plan was not saved</MessageBarTitle>
-                    {submission.message} Everything you typed is still here: correct it and select “Save the plan again”, or{' '}
-                    <Link href={casePath(submission.opened.data.id)}>open the case</Link> and draft the plan there.
+                    {submission.message} Everything you typed is still here: correct it and select “Save the plan
+                    again”, or <Link href={casePath(submission.opened.data.id)}>open the case</Link> and draft the plan
+                    there.
                   </MessageBarBody>
                 </MessageBar>
               )
@@ -555,7 +637,9 @@ export default function NewCaseWizard() {
           ) : null}
           {step === 'review' ? (
             <Button appearance="primary" onClick={() => void submit()} disabled={busy}>
-              {submission.state === 'failed' && submission.opened !== undefined ? 'Save the plan again' : 'Open the case'}
+              {submission.state === 'failed' && submission.opened !== undefined
+                ? 'Save the plan again'
+                : 'Open the case'}
             </Button>
           ) : (
             <Button appearance="primary" onClick={next}>
@@ -569,7 +653,11 @@ export default function NewCaseWizard() {
 }
 
 /** The review step's line for a second initiation, when the case is one. */
-function secondInitiationRow(draft: WizardDraft, procedure: ProcedureDefinition, cases: readonly CaseSummary[]): [string, string][] {
+function secondInitiationRow(
+  draft: WizardDraft,
+  procedure: ProcedureDefinition,
+  cases: readonly CaseSummary[],
+): [string, string][] {
   const body = openCaseBody(draft, procedure, cases).reinitiation;
   if (body === undefined) return [];
   const ground = procedure.reinitiation?.grounds.find((g) => g.id === body.groundId)?.label ?? body.groundId;
@@ -605,7 +693,9 @@ export function TargetsStep(props: {
   return (
     <>
       <Text role="status" data-testid="target-count">
-        {max === undefined ? `${draft.targets.length} ${draft.targets.length === 1 ? 'target' : 'targets'}.` : `${draft.targets.length} of at most ${max} ${max === 1 ? 'target' : 'targets'} (${rules.title}).`}
+        {max === undefined
+          ? `${draft.targets.length} ${draft.targets.length === 1 ? 'target' : 'targets'}.`
+          : `${draft.targets.length} of at most ${max} ${max === 1 ? 'target' : 'targets'} (${rules.title}).`}
         {rules.smartTargets ? ' Targets should be SMART: specific, measurable, achievable, realistic and timed.' : ''}
       </Text>
       {draft.targets.map((t, i) => {
@@ -688,7 +778,15 @@ export function TargetsStep(props: {
                 checked={t.observationFocus}
                 onChange={(_e, d) => {
                   // Only one target is the focus at a time: choosing this one clears the others.
-                  set({ targets: draft.targets.map((x) => (x.key === t.key ? { ...x, observationFocus: d.checked === true } : d.checked === true ? { ...x, observationFocus: false } : x)) });
+                  set({
+                    targets: draft.targets.map((x) =>
+                      x.key === t.key
+                        ? { ...x, observationFocus: d.checked === true }
+                        : d.checked === true
+                          ? { ...x, observationFocus: false }
+                          : x,
+                    ),
+                  });
                 }}
               />
             ) : null}
@@ -713,7 +811,12 @@ export function TargetsStep(props: {
         >
           Add a target
         </Button>
-        {atMax ? <Text> {rules.title} allows at most {max} {max === 1 ? 'target' : 'targets'}.</Text> : null}
+        {atMax ? (
+          <Text>
+            {' '}
+            {rules.title} allows at most {max} {max === 1 ? 'target' : 'targets'}.
+          </Text>
+        ) : null}
       </div>
       {rules.fields.includes('training_needs') ? (
         <Field label="Training needs">
@@ -726,7 +829,9 @@ export function TargetsStep(props: {
           />
         </Field>
       ) : null}
-      {rules.fields.includes('support_measures') ? <SupportMeasures draft={draft} set={set} options={rules.supportMeasureOptions} /> : null}
+      {rules.fields.includes('support_measures') ? (
+        <SupportMeasures draft={draft} set={set} options={rules.supportMeasureOptions} />
+      ) : null}
       <fieldset className={styles.group}>
         <legend>Review date</legend>
         <Text data-testid="review-window">{window.explanation}</Text>
@@ -735,7 +840,11 @@ export function TargetsStep(props: {
           label="Review date (optional now; needed before signing)"
           validationState={dateProblem === undefined ? 'none' : 'error'}
           validationMessage={dateProblem}
-          hint={window.latest === undefined ? `After ${formatDate(props.today)}` : `Between ${formatDate(window.earliest)} and ${formatDate(window.latest)}`}
+          hint={
+            window.latest === undefined
+              ? `After ${formatDate(props.today)}`
+              : `Between ${formatDate(window.earliest)} and ${formatDate(window.latest)}`
+          }
         >
           <Input
             type="date"
@@ -764,7 +873,10 @@ export function ConcernsStep(props: {
   const { draft, set, rules, frameworks, options } = props;
   return (
     <>
-      <Text>Describe each concern and link it to the standards it relates to ({frameworks.map((f) => f.name).join('; ') || 'loading the catalogue…'}).</Text>
+      <Text>
+        Describe each concern and link it to the standards it relates to (
+        {frameworks.map((f) => f.name).join('; ') || 'loading the catalogue…'}).
+      </Text>
       {rules.fields.includes('concern_statement') ? (
         <Field label="Concern statement (optional)" hint="The summary at the top of the form.">
           <Textarea
@@ -821,7 +933,11 @@ export function ConcernsStep(props: {
 }
 
 /** Support measures: the procedure's own options as tick boxes, and any others typed one per line. */
-function SupportMeasures(props: { readonly draft: WizardDraft; readonly set: (change: Partial<WizardDraft>) => void; readonly options: readonly string[] }) {
+function SupportMeasures(props: {
+  readonly draft: WizardDraft;
+  readonly set: (change: Partial<WizardDraft>) => void;
+  readonly options: readonly string[];
+}) {
   const styles = useWizardStyles();
   const { draft, set, options } = props;
   const others = draft.supportMeasures.filter((m) => !options.includes(m));
@@ -834,7 +950,10 @@ function SupportMeasures(props: { readonly draft: WizardDraft; readonly set: (ch
           label={o}
           checked={draft.supportMeasures.includes(o)}
           onChange={(_e, d) => {
-            set({ supportMeasures: d.checked === true ? [...draft.supportMeasures, o] : draft.supportMeasures.filter((m) => m !== o) });
+            set({
+              supportMeasures:
+                d.checked === true ? [...draft.supportMeasures, o] : draft.supportMeasures.filter((m) => m !== o),
+            });
           }}
         />
       ))}
@@ -843,7 +962,9 @@ function SupportMeasures(props: { readonly draft: WizardDraft; readonly set: (ch
           value={others.join('\n')}
           resize="vertical"
           onChange={(_e, d) => {
-            set({ supportMeasures: [...draft.supportMeasures.filter((m) => options.includes(m)), ...d.value.split('\n')] });
+            set({
+              supportMeasures: [...draft.supportMeasures.filter((m) => options.includes(m)), ...d.value.split('\n')],
+            });
           }}
         />
       </Field>

@@ -56,7 +56,11 @@ export function PersonPicker(props: {
 
   return (
     <div className={styles.finder}>
-      <Field className={styles.field} label={`Find the ${props.roleLabel}`} hint="Type two or more letters of their name or email. Not listed? Fill in their name and email below.">
+      <Field
+        className={styles.field}
+        label={`Find the ${props.roleLabel}`}
+        hint="Type two or more letters of their name or email. Not listed? Fill in their name and email below."
+      >
         <Combobox
           freeform
           autoComplete="off"
@@ -94,7 +98,9 @@ export function PersonPicker(props: {
                 <Option key={`${DIRECTORY}${p.upn}`} value={`${DIRECTORY}${p.upn}`} text={p.name}>
                   <span className={styles.option}>
                     <span>{p.name}</span>
-                    <span className={styles.detail}>{[p.jobTitle, p.email].filter((x) => x !== null && x.trim() !== '').join(' · ')}</span>
+                    <span className={styles.detail}>
+                      {[p.jobTitle, p.email].filter((x) => x !== null && x.trim() !== '').join(' · ')}
+                    </span>
                   </span>
                 </Option>
               ))}

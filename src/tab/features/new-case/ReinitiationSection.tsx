@@ -1,6 +1,23 @@
-import { Checkbox, Field, MessageBar, MessageBarBody, MessageBarTitle, Radio, RadioGroup, Text, Textarea } from '@fluentui/react-components';
+import {
+  Checkbox,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  MessageBarTitle,
+  Radio,
+  RadioGroup,
+  Text,
+  Textarea,
+} from '@fluentui/react-components';
 import type { ProcedureDefinition } from '../../api/trellis-api';
-import { describeEarlierCase, MAX_EVIDENCE_CHARS, reinitiationRule, thirdInitiationSentence, type ReinitiationDraft, type ReinitiationStanding } from './reinitiation-model';
+import {
+  describeEarlierCase,
+  MAX_EVIDENCE_CHARS,
+  reinitiationRule,
+  thirdInitiationSentence,
+  type ReinitiationDraft,
+  type ReinitiationStanding,
+} from './reinitiation-model';
 import { useWizardStyles } from './NewCaseWizard.styles';
 
 /**
@@ -25,9 +42,17 @@ export function ReinitiationSection(props: {
   // A ground that needs evidence asks for it; one considered case by case invites the circumstances.
   const evidenceField =
     ground?.evidence !== undefined
-      ? { label: `Evidence: ${ground.evidence}`, required: true, hint: 'Say what it is, who issued it and when. Keep the document itself where your provider keeps such records.' }
+      ? {
+          label: `Evidence: ${ground.evidence}`,
+          required: true,
+          hint: 'Say what it is, who issued it and when. Keep the document itself where your provider keeps such records.',
+        }
       : ground?.caseByCase === true
-        ? { label: 'The circumstances (optional)', required: false, hint: 'The course team considers this ground case by case: say what the circumstances are.' }
+        ? {
+            label: 'The circumstances (optional)',
+            required: false,
+            hint: 'The course team considers this ground case by case: say what the circumstances are.',
+          }
         : undefined;
 
   if (standing.kind === 'third') {
@@ -47,7 +72,8 @@ export function ReinitiationSection(props: {
       <Text>{reinitiationRule(procedure)}</Text>
       {standing.kind === 'second' && standing.earlier !== undefined ? (
         <Text data-testid="earlier-case">
-          {who} has been through {procedure.name} before ({describeEarlierCase(standing.earlier)}), so this case is a second initiation: choose the ground it is started on.
+          {who} has been through {procedure.name} before ({describeEarlierCase(standing.earlier)}), so this case is a
+          second initiation: choose the ground it is started on.
         </Text>
       ) : (
         <Checkbox
@@ -68,7 +94,11 @@ export function ReinitiationSection(props: {
               }}
             >
               {grounds.map((g) => (
-                <Radio key={g.id} value={g.id} label={g.evidence === undefined ? g.label : `${g.label} (needs: ${g.evidence.toLowerCase()})`} />
+                <Radio
+                  key={g.id}
+                  value={g.id}
+                  label={g.evidence === undefined ? g.label : `${g.label} (needs: ${g.evidence.toLowerCase()})`}
+                />
               ))}
             </RadioGroup>
           </Field>

@@ -12,7 +12,14 @@ import { windowEnd } from '../../../domain/case/plan-rules';
 import type { PlanRules, Stage } from '../../../domain/procedure/schema';
 import type { OpenCaseBody, PlanBody, ProcedureDefinition } from '../../api/trellis-api';
 import type { CaseSummary, FrameworkDetail, Plan } from '../../api/types';
-import { emptyReinitiation, reinitiationInput, reinitiationProblems, reinitiationStanding, type ReinitiationDraft, type ReinitiationStanding } from './reinitiation-model';
+import {
+  emptyReinitiation,
+  reinitiationInput,
+  reinitiationProblems,
+  reinitiationStanding,
+  type ReinitiationDraft,
+  type ReinitiationStanding,
+} from './reinitiation-model';
 
 /**
  * The new-case wizard's draft and its rules, read from the procedure definition: the provider's
@@ -107,15 +114,28 @@ export const emptyDraft = (programme: string): WizardDraft => ({
   reinitiation: emptyReinitiation,
 });
 
-export const emptyTarget = (): TargetDraft => ({ key: newKey('target'), text: '', links: [], actions: {}, successCriteria: '', timescale: '', supportRequired: '', monitoring: '', observationFocus: false });
+export const emptyTarget = (): TargetDraft => ({
+  key: newKey('target'),
+  text: '',
+  links: [],
+  actions: {},
+  successCriteria: '',
+  timescale: '',
+  supportRequired: '',
+  monitoring: '',
+  observationFocus: false,
+});
 export const emptyConcern = (): ConcernDraft => ({ key: newKey('concern'), text: '', links: [] });
 
 /** The stage a new case opens at: the chosen openable stage, else the first. */
 export function openingStage(procedure: ProcedureDefinition, stageId: string): Stage | undefined {
-  return procedure.stages.find((s) => s.id === stageId && (s.openable || s === procedure.stages[0])) ?? procedure.stages[0];
+  return (
+    procedure.stages.find((s) => s.id === stageId && (s.openable || s === procedure.stages[0])) ?? procedure.stages[0]
+  );
 }
 
-export const openableStages = (procedure: ProcedureDefinition): Stage[] => procedure.stages.filter((s, i) => i === 0 || s.openable);
+export const openableStages = (procedure: ProcedureDefinition): Stage[] =>
+  procedure.stages.filter((s, i) => i === 0 || s.openable);
 
 export function planRulesFor(procedure: ProcedureDefinition, stageId: string): PlanRules | undefined {
   return openingStage(procedure, stageId)?.plan;
@@ -123,17 +143,30 @@ export function planRulesFor(procedure: ProcedureDefinition, stageId: string): P
 
 /** One empty line per role the procedure needs on every case (and the trainee), in the procedure's order. */
 export function peopleFor(procedure: ProcedureDefinition): PersonDraft[] {
-  return procedure.roles.filter((r) => r.requiredOnCase || r.side === 'trainee').map((r) => ({ key: newKey('person'), role: r.id, name: '', email: '' }));
+  return procedure.roles
+    .filter((r) => r.requiredOnCase || r.side === 'trainee')
+    .map((r) => ({ key: newKey('person'), role: r.id, name: '', email: '' }));
 }
 
 /** A suggested reference: the provider's short name, the year and a number, e.g. "BCU-2026-4821". */
-export function suggestReference(procedure: ProcedureDefinition, today: string, random: () => number = Math.random): string {
-  const prefix = procedure.provider.shortName.replace(/[^A-Za-z0-9]+/g, '').toUpperCase().slice(0, 12) || 'CASE';
+export function suggestReference(
+  procedure: ProcedureDefinition,
+  today: string,
+  random: () => number = Math.random,
+): string {
+  const prefix =
+    procedure.provider.shortName
+      .replace(/[^A-Za-z0-9]+/g, '')
+      .toUpperCase()
+      .slice(0, 12) || 'CASE';
   return `${prefix}-${today.slice(0, 4)}-${String(1000 + Math.floor(random() * 9000))}`;
 }
 
 /** Who may be given actions on the form: role ids and responsibility codes, with the provider's labels. */
-export function actionParties(procedure: ProcedureDefinition, rules: PlanRules): { readonly id: string; readonly label: string }[] {
+export function actionParties(
+  procedure: ProcedureDefinition,
+  rules: PlanRules,
+): { readonly id: string; readonly label: string }[] {
   return [
     ...rules.actionParties.map((id) => ({ id, label: procedure.roles.find((r) => r.id === id)?.label ?? id })),
     ...rules.responsibilities.map((r) => ({ id: r.code, label: r.label })),
@@ -151,7 +184,12 @@ export function catalogueOptions(frameworks: readonly FrameworkDetail[]): Catalo
   return frameworks.flatMap((f) =>
     f.groups.flatMap((g) => [
       { value: `${f.id}|${g.code}`, frameworkId: f.id, code: g.code, text: `${g.code} — ${g.title}` },
-      ...g.items.map((i) => ({ value: `${f.id}|${i.code}`, frameworkId: f.id, code: i.code, text: `${i.code} — ${i.text}` })),
+      ...g.items.map((i) => ({
+        value: `${f.id}|${i.code}`,
+        frameworkId: f.id,
+        code: i.code,
+        text: `${i.code} — ${i.text}`,
+      })),
     ]),
   );
 }
@@ -171,14 +209,22 @@ export interface ReviewWindowView {
  */
 export function reviewWindowFor(procedure: ProcedureDefinition, rules: PlanRules, today: LocalDate): ReviewWindowView {
   if (rules.reviewWindow === undefined) {
-    return { earliest: addDays(today, 1), latest: undefined, explanation: `${procedure.name} sets no latest review date at this stage.`, skipped: [] };
+    return {
+      earliest: addDays(today, 1),
+      latest: undefined,
+      explanation: `${procedure.name} sets no latest review date at this stage.`,
+      skipped: [],
+    };
   }
   const calendar = calendarFor(procedure);
   const latest = windowEnd(calendar, today, rules.reviewWindow);
   const skipped = explainWindow(calendar, today, rules.reviewWindow)
     .skipped.filter((d) => describeNonWorkingReason(d.reason) !== describeNonWorkingReason('weekend'))
     .map((d) => `${formatLongDate(d.date)} (${describeNonWorkingReason(d.reason)})`);
-  const unit = rules.reviewWindow.unit === 'working_days' ? ' Working days are Monday to Friday, not counting bank holidays or the provider’s closure days.' : '';
+  const unit =
+    rules.reviewWindow.unit === 'working_days'
+      ? ' Working days are Monday to Friday, not counting bank holidays or the provider’s closure days.'
+      : '';
   return {
     earliest: addDays(today, 1),
     latest,
@@ -199,7 +245,11 @@ export function traineeOf(draft: WizardDraft, procedure: ProcedureDefinition): P
 }
 
 /** Whether this case would be the trainee's second (or third) under the procedure, from the cases the caller can see. */
-export function reinitiationStandingOf(draft: WizardDraft, procedure: ProcedureDefinition, visibleCases: readonly CaseSummary[]): ReinitiationStanding {
+export function reinitiationStandingOf(
+  draft: WizardDraft,
+  procedure: ProcedureDefinition,
+  visibleCases: readonly CaseSummary[],
+): ReinitiationStanding {
   const trainee = traineeOf(draft, procedure);
   return reinitiationStanding(procedure, visibleCases, trainee === undefined ? '' : idOf(trainee), draft.reinitiation);
 }
@@ -209,7 +259,13 @@ export function reinitiationStandingOf(draft: WizardDraft, procedure: ProcedureD
  * `visibleCases` are the cases the caller can see: the trainee's earlier ones decide whether a
  * re-initiation ground is needed.
  */
-export function stepProblems(step: Step, draft: WizardDraft, procedure: ProcedureDefinition | undefined, today: LocalDate, visibleCases: readonly CaseSummary[] = []): string[] {
+export function stepProblems(
+  step: Step,
+  draft: WizardDraft,
+  procedure: ProcedureDefinition | undefined,
+  today: LocalDate,
+  visibleCases: readonly CaseSummary[] = [],
+): string[] {
   const problems: string[] = [];
   if (step === 'procedure') {
     if (procedure === undefined) return ['Choose the procedure the case runs under.'];
@@ -223,10 +279,13 @@ export function stepProblems(step: Step, draft: WizardDraft, procedure: Procedur
     const label = (roleId: string): string => procedure.roles.find((r) => r.id === roleId)?.label ?? roleId;
     draft.people.forEach((p) => {
       const blank = p.name.trim() === '' && p.email.trim() === '';
-      const required = procedure.roles.find((r) => r.id === p.role)?.requiredOnCase === true || procedure.roles.find((r) => r.id === p.role)?.side === 'trainee';
+      const required =
+        procedure.roles.find((r) => r.id === p.role)?.requiredOnCase === true ||
+        procedure.roles.find((r) => r.id === p.role)?.side === 'trainee';
       if (blank && !required) return;
       if (p.name.trim() === '') problems.push(`Give the ${label(p.role)}’s name.`);
-      if (!EMAIL.test(p.email.trim())) problems.push(`Give the ${label(p.role)}’s email address (their sign-in name), like name@school.example.`);
+      if (!EMAIL.test(p.email.trim()))
+        problems.push(`Give the ${label(p.role)}’s email address (their sign-in name), like name@school.example.`);
     });
     for (const role of procedure.roles) {
       const filled = draft.people.filter((p) => p.role === role.id && p.name.trim() !== '');
@@ -236,7 +295,14 @@ export function stepProblems(step: Step, draft: WizardDraft, procedure: Procedur
     if (new Set(emails).size !== emails.length) problems.push('Someone is listed twice in the same role.');
     if (draft.school.trim() === '') problems.push('Give the placement school.');
     if (draft.programme.trim() === '') problems.push('Give the programme.');
-    problems.push(...reinitiationProblems(procedure, reinitiationStandingOf(draft, procedure, visibleCases), draft.reinitiation, traineeOf(draft, procedure)?.name ?? ''));
+    problems.push(
+      ...reinitiationProblems(
+        procedure,
+        reinitiationStandingOf(draft, procedure, visibleCases),
+        draft.reinitiation,
+        traineeOf(draft, procedure)?.name ?? '',
+      ),
+    );
     return [...new Set(problems)];
   }
   if (step === 'concerns') return rules === undefined ? [] : concernProblems(draft);
@@ -244,7 +310,11 @@ export function stepProblems(step: Step, draft: WizardDraft, procedure: Procedur
   return STEPS.filter((s) => s !== 'review').flatMap((s) => stepProblems(s, draft, procedure, today, visibleCases));
 }
 
-export function openCaseBody(draft: WizardDraft, procedure: ProcedureDefinition, visibleCases: readonly CaseSummary[] = []): OpenCaseBody {
+export function openCaseBody(
+  draft: WizardDraft,
+  procedure: ProcedureDefinition,
+  visibleCases: readonly CaseSummary[] = [],
+): OpenCaseBody {
   const trim = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
   const firstStage = procedure.stages[0];
   return {
@@ -265,14 +335,24 @@ export function openCaseBody(draft: WizardDraft, procedure: ProcedureDefinition,
   };
 }
 
-function reinitiationPart(draft: WizardDraft, procedure: ProcedureDefinition, visibleCases: readonly CaseSummary[]): Pick<OpenCaseBody, 'reinitiation'> {
-  const reinitiation = reinitiationInput(procedure, reinitiationStandingOf(draft, procedure, visibleCases), draft.reinitiation);
+function reinitiationPart(
+  draft: WizardDraft,
+  procedure: ProcedureDefinition,
+  visibleCases: readonly CaseSummary[],
+): Pick<OpenCaseBody, 'reinitiation'> {
+  const reinitiation = reinitiationInput(
+    procedure,
+    reinitiationStandingOf(draft, procedure, visibleCases),
+    draft.reinitiation,
+  );
   return reinitiation === undefined ? {} : { reinitiation };
 }
 
 /** The plan to save right after opening, or undefined when nothing was written for it. */
 export function planBody(draft: WizardDraft): PlanBody | undefined {
-  const concerns = draft.concerns.filter((c) => c.text.trim() !== '').map((c) => ({ text: c.text.trim(), links: c.links }));
+  const concerns = draft.concerns
+    .filter((c) => c.text.trim() !== '')
+    .map((c) => ({ text: c.text.trim(), links: c.links }));
   const targets = draft.targets
     .filter((t) => t.text.trim() !== '')
     .map((t) => ({
@@ -291,7 +371,15 @@ export function planBody(draft: WizardDraft): PlanBody | undefined {
   const statement = draft.concernStatement.trim();
   const trainingNeeds = draft.trainingNeeds.trim();
   const supportMeasures = draft.supportMeasures.map((m) => m.trim()).filter((m) => m !== '');
-  if (concerns.length === 0 && targets.length === 0 && draft.reviewDate === '' && statement === '' && trainingNeeds === '' && supportMeasures.length === 0) return undefined;
+  if (
+    concerns.length === 0 &&
+    targets.length === 0 &&
+    draft.reviewDate === '' &&
+    statement === '' &&
+    trainingNeeds === '' &&
+    supportMeasures.length === 0
+  )
+    return undefined;
   return {
     concerns,
     targets,
@@ -329,27 +417,46 @@ export function draftFromPlan(plan: Plan): WizardDraft {
 }
 
 /** Problems in the plan parts of a draft (concerns, targets, review date), with the given rules. */
-export function planProblems(draft: WizardDraft, procedure: ProcedureDefinition, rules: PlanRules, today: LocalDate): string[] {
+export function planProblems(
+  draft: WizardDraft,
+  procedure: ProcedureDefinition,
+  rules: PlanRules,
+  today: LocalDate,
+): string[] {
   return [...concernProblems(draft), ...targetProblems(draft, procedure, rules, today)];
 }
 
 function concernProblems(draft: WizardDraft): string[] {
-  return draft.concerns.flatMap((c, i) => (c.text.trim() === '' ? [`Concern ${i + 1} is empty: describe it or remove it.`] : []));
+  return draft.concerns.flatMap((c, i) =>
+    c.text.trim() === '' ? [`Concern ${i + 1} is empty: describe it or remove it.`] : [],
+  );
 }
 
 /** The targets and review date against the plan's limits: what the server checks, said as the person types. */
-function targetProblems(draft: WizardDraft, procedure: ProcedureDefinition, rules: PlanRules, today: LocalDate): string[] {
+function targetProblems(
+  draft: WizardDraft,
+  procedure: ProcedureDefinition,
+  rules: PlanRules,
+  today: LocalDate,
+): string[] {
   const problems: string[] = [];
-  if (rules.maxTargets !== undefined && draft.targets.length > rules.maxTargets) problems.push(`${rules.title} allows at most ${rules.maxTargets} target${rules.maxTargets === 1 ? '' : 's'}; remove ${draft.targets.length - rules.maxTargets}.`);
+  if (rules.maxTargets !== undefined && draft.targets.length > rules.maxTargets)
+    problems.push(
+      `${rules.title} allows at most ${rules.maxTargets} target${rules.maxTargets === 1 ? '' : 's'}; remove ${draft.targets.length - rules.maxTargets}.`,
+    );
   draft.targets.forEach((t, i) => {
     if (t.text.trim() === '') problems.push(`Target ${i + 1} is empty: write it or remove it.`);
-    if (rules.targetsLinkedToFramework && t.links.length === 0) problems.push(`Link target ${i + 1} to at least one standard.`);
+    if (rules.targetsLinkedToFramework && t.links.length === 0)
+      problems.push(`Link target ${i + 1} to at least one standard.`);
   });
-  if (rules.oneTargetPerObservation && draft.targets.filter((t) => t.observationFocus).length > 1) problems.push('Only one target can be the focus of an observation at a time.');
+  if (rules.oneTargetPerObservation && draft.targets.filter((t) => t.observationFocus).length > 1)
+    problems.push('Only one target can be the focus of an observation at a time.');
   if (draft.reviewDate !== '') {
     const window = reviewWindowFor(procedure, rules, today);
-    if (!isAfter(draft.reviewDate as LocalDate, today)) problems.push(`The review date must be after today, ${formatLongDate(today)}.`);
-    else if (window.latest !== undefined && isAfter(draft.reviewDate as LocalDate, window.latest)) problems.push(`The review date is too late: it must be on or before ${formatLongDate(window.latest)}.`);
+    if (!isAfter(draft.reviewDate as LocalDate, today))
+      problems.push(`The review date must be after today, ${formatLongDate(today)}.`);
+    else if (window.latest !== undefined && isAfter(draft.reviewDate as LocalDate, window.latest))
+      problems.push(`The review date is too late: it must be on or before ${formatLongDate(window.latest)}.`);
   }
   return problems;
 }

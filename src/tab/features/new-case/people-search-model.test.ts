@@ -17,7 +17,13 @@ import {
 
 /** The person pickers' directory search: typing, answers in any order, cancelling, and the sentences announced. */
 
-const person = (name: string, upn: string, over: Partial<DirectoryPerson> = {}): DirectoryPerson => ({ upn, name, email: upn, jobTitle: null, ...over });
+const person = (name: string, upn: string, over: Partial<DirectoryPerson> = {}): DirectoryPerson => ({
+  upn,
+  name,
+  email: upn,
+  jobTitle: null,
+  ...over,
+});
 const HANNAH = person('Hannah Reid', 'hannah.reid@bcu.example', { jobTitle: 'Senior lecturer' });
 const HARRY = person('Harry Cole', 'harry.cole@school.example');
 
@@ -51,12 +57,16 @@ describe('the search state', () => {
     expect(done.people).toEqual([HANNAH, HARRY]);
     expect(pendingQuery(done)).toBeUndefined();
     expect(searchSentence(done)).toBe('2 people in the directory match “Ha”.');
-    expect(searchSentence(run({ type: 'typed', text: 'Hann' }, { type: 'answered', query: 'Hann', people: [HANNAH] }))).toBe('1 person in the directory matches “Hann”.');
+    expect(
+      searchSentence(run({ type: 'typed', text: 'Hann' }, { type: 'answered', query: 'Hann', people: [HANNAH] })),
+    ).toBe('1 person in the directory matches “Hann”.');
   });
 
   it('says when no one matches, and that the name can be typed by hand', () => {
     const none = run({ type: 'typed', text: 'Zz' }, { type: 'answered', query: 'Zz', people: [] });
-    expect(searchSentence(none)).toBe('No one in the directory matches “Zz”. If they have no account, type their name and email below.');
+    expect(searchSentence(none)).toBe(
+      'No one in the directory matches “Zz”. If they have no account, type their name and email below.',
+    );
   });
 
   it('drops an answer for text that has since changed, whichever order the answers arrive in', () => {
@@ -82,29 +92,50 @@ describe('the search state', () => {
   });
 
   it('says what went wrong when the directory cannot be searched, and that typing by hand still works', () => {
-    const failed = run({ type: 'typed', text: 'Ha' }, { type: 'failed', query: 'Ha', message: 'Trellis is busy. Wait a moment and try again; nothing was lost.' });
+    const failed = run(
+      { type: 'typed', text: 'Ha' },
+      { type: 'failed', query: 'Ha', message: 'Trellis is busy. Wait a moment and try again; nothing was lost.' },
+    );
     expect(failed.status).toBe('failed');
     expect(failed.people).toEqual([]);
-    expect(searchSentence(failed)).toBe('The directory could not be searched: Trellis is busy. Wait a moment and try again; nothing was lost. You can type the name and email below.');
+    expect(searchSentence(failed)).toBe(
+      'The directory could not be searched: Trellis is busy. Wait a moment and try again; nothing was lost. You can type the name and email below.',
+    );
     // Typing again searches again.
     expect(pendingQuery(peopleSearchReducer(failed, { type: 'typed', text: 'Han' }))).toBe('Han');
   });
 
   it('stops searching once someone is chosen (the box shows their name)', () => {
-    const chosen = run({ type: 'typed', text: 'Ha' }, { type: 'answered', query: 'Ha', people: [HANNAH] }, { type: 'chosen', text: 'Hannah Reid' });
+    const chosen = run(
+      { type: 'typed', text: 'Ha' },
+      { type: 'answered', query: 'Ha', people: [HANNAH] },
+      { type: 'chosen', text: 'Hannah Reid' },
+    );
     expect(chosen).toEqual({ ...initialSearch, text: 'Hannah Reid', status: 'chosen' });
     expect(pendingQuery(chosen)).toBeUndefined();
     expect(searchSentence(chosen)).toBeUndefined();
     // An answer still on its way for the text typed before the choice changes nothing.
-    expect(peopleSearchReducer(run({ type: 'chosen', text: 'Hannah Reid' }), { type: 'answered', query: 'Hannah Reid', people: [HANNAH] }).status).toBe('chosen');
+    expect(
+      peopleSearchReducer(run({ type: 'chosen', text: 'Hannah Reid' }), {
+        type: 'answered',
+        query: 'Hannah Reid',
+        people: [HANNAH],
+      }).status,
+    ).toBe('chosen');
   });
 
   it('clears the chosen name when the row is then edited by hand, says why, and searches again as they type', () => {
-    const chosen = run({ type: 'typed', text: 'Ha' }, { type: 'answered', query: 'Ha', people: [HANNAH] }, { type: 'chosen', text: 'Hannah Reid' });
+    const chosen = run(
+      { type: 'typed', text: 'Ha' },
+      { type: 'answered', query: 'Ha', people: [HANNAH] },
+      { type: 'chosen', text: 'Hannah Reid' },
+    );
     const edited = peopleSearchReducer(chosen, { type: 'editedByHand' });
     expect(edited).toEqual({ ...initialSearch, status: 'cleared' });
     expect(pendingQuery(edited)).toBeUndefined();
-    expect(searchSentence(edited)).toBe('The name or email was changed by hand, so the choice here was cleared. Search again to choose someone.');
+    expect(searchSentence(edited)).toBe(
+      'The name or email was changed by hand, so the choice here was cleared. Search again to choose someone.',
+    );
     // Further edits change nothing more; typing in the box searches as before.
     expect(peopleSearchReducer(edited, { type: 'editedByHand' })).toBe(edited);
     expect(pendingQuery(peopleSearchReducer(edited, { type: 'typed', text: 'Harr' }))).toBe('Harr');
@@ -136,10 +167,14 @@ describe('scheduling a search', () => {
 
   it('asks only after the pause, and reports the answer', async () => {
     const r = recorder();
-    scheduleSearch('Ha', (query, signal) => {
-      r.calls.push({ query, signal });
-      return Promise.resolve([HANNAH]);
-    }, r.dispatch);
+    scheduleSearch(
+      'Ha',
+      (query, signal) => {
+        r.calls.push({ query, signal });
+        return Promise.resolve([HANNAH]);
+      },
+      r.dispatch,
+    );
     await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS - 1);
     expect(r.calls).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
@@ -149,10 +184,14 @@ describe('scheduling a search', () => {
 
   it('sends nothing when cancelled during the pause (the person kept typing)', async () => {
     const r = recorder();
-    const cancel = scheduleSearch('Ha', (query, signal) => {
-      r.calls.push({ query, signal });
-      return Promise.resolve([]);
-    }, r.dispatch);
+    const cancel = scheduleSearch(
+      'Ha',
+      (query, signal) => {
+        r.calls.push({ query, signal });
+        return Promise.resolve([]);
+      },
+      r.dispatch,
+    );
     await vi.advanceTimersByTimeAsync(100);
     cancel();
     await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS * 4);
@@ -163,12 +202,16 @@ describe('scheduling a search', () => {
   it('aborts a request already sent, and ignores how it ends', async () => {
     const r = recorder();
     let settle: (people: readonly DirectoryPerson[]) => void = () => undefined;
-    const cancel = scheduleSearch('Ha', (query, signal) => {
-      r.calls.push({ query, signal });
-      return new Promise((resolve) => {
-        settle = resolve;
-      });
-    }, r.dispatch);
+    const cancel = scheduleSearch(
+      'Ha',
+      (query, signal) => {
+        r.calls.push({ query, signal });
+        return new Promise((resolve) => {
+          settle = resolve;
+        });
+      },
+      r.dispatch,
+    );
     await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
     expect(r.calls[0]?.signal.aborted).toBe(false);
     cancel();
@@ -180,7 +223,11 @@ describe('scheduling a search', () => {
 
   it('reports a failure with its sentence', async () => {
     const r = recorder();
-    scheduleSearch('Ha', () => Promise.reject(new ApiError(503, 'graph_unavailable', 'Trellis is busy.', undefined)), r.dispatch);
+    scheduleSearch(
+      'Ha',
+      () => Promise.reject(new ApiError(503, 'graph_unavailable', 'Trellis is busy.', undefined)),
+      r.dispatch,
+    );
     await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS);
     expect(r.events).toEqual([{ type: 'failed', query: 'Ha', message: 'Trellis is busy.' }]);
   });
@@ -188,14 +235,20 @@ describe('scheduling a search', () => {
 
 describe('GET /api/people through the API client', () => {
   const reply = (status: number, body: unknown, headers: Record<string, string> = {}): Response =>
-    new Response(JSON.stringify(body), { status, headers: { 'content-type': status < 300 ? 'application/json' : 'application/problem+json', ...headers } });
+    new Response(JSON.stringify(body), {
+      status,
+      headers: { 'content-type': status < 300 ? 'application/json' : 'application/problem+json', ...headers },
+    });
 
   it('sends the trimmed text encoded, with the token, and reads the people', async () => {
     const seen: { url: string; auth: string | null }[] = [];
     const api = createApiClient({
       token: () => Promise.resolve('t0k'),
       fetch: (input, init) => {
-        seen.push({ url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, auth: new Headers(init?.headers).get('authorization') });
+        seen.push({
+          url: typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
+          auth: new Headers(init?.headers).get('authorization'),
+        });
         return Promise.resolve(reply(200, { people: [HANNAH] }));
       },
     });
@@ -204,10 +257,23 @@ describe('GET /api/people through the API client', () => {
   });
 
   it('turns 403 and 503 into the server’s sentence, and a cancelled search into code "aborted"', async () => {
-    const forbidden = createApiClient({ token: () => Promise.resolve(undefined), fetch: () => Promise.resolve(reply(403, { status: 403, detail: 'Looking people up is for those who open cases.' })) });
-    await expect(searchPeople(forbidden, 'Ha')).rejects.toMatchObject({ status: 403, message: 'Looking people up is for those who open cases.' });
-    const busy = createApiClient({ token: () => Promise.resolve(undefined), fetch: () => Promise.resolve(reply(503, { status: 503 }, { 'retry-after': '2' })) });
-    await expect(searchPeople(busy, 'Ha')).rejects.toMatchObject({ status: 503, message: 'Trellis is busy. Wait a moment and try again; nothing was lost.' });
+    const forbidden = createApiClient({
+      token: () => Promise.resolve(undefined),
+      fetch: () =>
+        Promise.resolve(reply(403, { status: 403, detail: 'Looking people up is for those who open cases.' })),
+    });
+    await expect(searchPeople(forbidden, 'Ha')).rejects.toMatchObject({
+      status: 403,
+      message: 'Looking people up is for those who open cases.',
+    });
+    const busy = createApiClient({
+      token: () => Promise.resolve(undefined),
+      fetch: () => Promise.resolve(reply(503, { status: 503 }, { 'retry-after': '2' })),
+    });
+    await expect(searchPeople(busy, 'Ha')).rejects.toMatchObject({
+      status: 503,
+      message: 'Trellis is busy. Wait a moment and try again; nothing was lost.',
+    });
 
     const controller = new AbortController();
     const hanging = createApiClient({
@@ -244,11 +310,21 @@ describe('the picker’s options', () => {
 
   it('leaves out of the directory list anyone already offered from a case', () => {
     expect(directoryOnly([HANNAH, HARRY], known)).toEqual([HARRY]);
-    expect(directoryOnly([person('Hannah Reid', 'hr@bcu.example', { email: 'HANNAH.REID@bcu.example' })], known)).toEqual([]);
+    expect(
+      directoryOnly([person('Hannah Reid', 'hr@bcu.example', { email: 'HANNAH.REID@bcu.example' })], known),
+    ).toEqual([]);
   });
 
   it('fills the email from the directory, or the sign-in name when the directory has no email', () => {
-    expect(fromDirectory(person('Jo Bloggs', 'Jo.Bloggs@bcu.example', { email: 'jo@bcu.example' }))).toEqual({ name: 'Jo Bloggs', email: 'jo@bcu.example', upn: 'jo.bloggs@bcu.example' });
-    expect(fromDirectory(person('Jo Bloggs', 'jo.bloggs@bcu.example', { email: '' }))).toEqual({ name: 'Jo Bloggs', email: 'jo.bloggs@bcu.example', upn: 'jo.bloggs@bcu.example' });
+    expect(fromDirectory(person('Jo Bloggs', 'Jo.Bloggs@bcu.example', { email: 'jo@bcu.example' }))).toEqual({
+      name: 'Jo Bloggs',
+      email: 'jo@bcu.example',
+      upn: 'jo.bloggs@bcu.example',
+    });
+    expect(fromDirectory(person('Jo Bloggs', 'jo.bloggs@bcu.example', { email: '' }))).toEqual({
+      name: 'Jo Bloggs',
+      email: 'jo.bloggs@bcu.example',
+      upn: 'jo.bloggs@bcu.example',
+    });
   });
 });

@@ -38,7 +38,13 @@ export type PeopleSearchEvent =
   | { readonly type: 'chosen'; readonly text: string }
   | { readonly type: 'editedByHand' };
 
-export const initialSearch: PeopleSearchState = { text: '', status: 'idle', people: [], answeredFor: undefined, message: undefined };
+export const initialSearch: PeopleSearchState = {
+  text: '',
+  status: 'idle',
+  people: [],
+  answeredFor: undefined,
+  message: undefined,
+};
 
 /** The text to send to the directory, or undefined when it is too short or too long to search. */
 export function searchQueryOf(text: string): string | undefined {
@@ -50,7 +56,8 @@ export function peopleSearchReducer(state: PeopleSearchState, event: PeopleSearc
   switch (event.type) {
     case 'typed': {
       const query = searchQueryOf(event.text);
-      if (query === undefined) return { text: event.text, status: 'idle', people: [], answeredFor: undefined, message: undefined };
+      if (query === undefined)
+        return { text: event.text, status: 'idle', people: [], answeredFor: undefined, message: undefined };
       // Only the spacing changed: the answer already shown still holds.
       if (query === state.answeredFor && state.status === 'done') return { ...state, text: event.text };
       return { ...state, text: event.text, status: 'searching', message: undefined };
@@ -85,8 +92,10 @@ export function searchSentence(state: PeopleSearchState): string | undefined {
   switch (state.status) {
     case 'idle':
       if (query.length === 0) return undefined;
-      if (query.length > PEOPLE_SEARCH_MAX_CHARS) return `The directory is searched with up to ${PEOPLE_SEARCH_MAX_CHARS} characters; shorten the text, or type the name and email below.`;
-      if (query.length < PEOPLE_SEARCH_MIN_CHARS) return `Type at least ${PEOPLE_SEARCH_MIN_CHARS} letters to search the directory.`;
+      if (query.length > PEOPLE_SEARCH_MAX_CHARS)
+        return `The directory is searched with up to ${PEOPLE_SEARCH_MAX_CHARS} characters; shorten the text, or type the name and email below.`;
+      if (query.length < PEOPLE_SEARCH_MIN_CHARS)
+        return `Type at least ${PEOPLE_SEARCH_MIN_CHARS} letters to search the directory.`;
       return undefined;
     case 'searching':
       return 'Searching…';
@@ -106,7 +115,9 @@ export function searchSentence(state: PeopleSearchState): string | undefined {
 /** People already on cases whose name or sign-in name contains the text (all of them for no text), at most `limit`. */
 export function matchingKnown(known: readonly KnownPerson[], text: string, limit = 8): KnownPerson[] {
   const needle = text.trim().toLowerCase();
-  return known.filter((p) => needle === '' || p.name.toLowerCase().includes(needle) || p.id.toLowerCase().includes(needle)).slice(0, limit);
+  return known
+    .filter((p) => needle === '' || p.name.toLowerCase().includes(needle) || p.id.toLowerCase().includes(needle))
+    .slice(0, limit);
 }
 
 /** The directory's answer without anyone already offered as known (the same sign-in name or email). */
@@ -116,7 +127,11 @@ export function directoryOnly(people: readonly DirectoryPerson[], known: readonl
 }
 
 /** What choosing a directory person puts in the row: their name, their email (their sign-in name when the directory has none) and their sign-in name. */
-export function fromDirectory(person: DirectoryPerson): { readonly name: string; readonly email: string; readonly upn: string } {
+export function fromDirectory(person: DirectoryPerson): {
+  readonly name: string;
+  readonly email: string;
+  readonly upn: string;
+} {
   const email = person.email.trim() === '' ? person.upn : person.email;
   return { name: person.name, email: email.toLowerCase(), upn: person.upn.toLowerCase() };
 }
@@ -139,7 +154,12 @@ export function scheduleSearch(
         if (!controller.signal.aborted) dispatch({ type: 'answered', query, people });
       },
       (error: unknown) => {
-        if (!controller.signal.aborted) dispatch({ type: 'failed', query, message: error instanceof Error ? error.message : 'Try again in a moment.' });
+        if (!controller.signal.aborted)
+          dispatch({
+            type: 'failed',
+            query,
+            message: error instanceof Error ? error.message : 'Try again in a moment.',
+          });
       },
     );
   }, delayMs);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { LocalDate } from '../../../domain/calendar/index';
 import { bcuRapidImprovementTargets, rcttpConcernProcedures } from '../../../domain/procedures/index';
 import type { CaseEvent, CaseSummary } from '../../api/types';
-import { emptyDraft, openCaseBody, peopleFor, reinitiationStandingOf, stepProblems, type WizardDraft } from './new-case-model';
+import {
+  emptyDraft,
+  openCaseBody,
+  peopleFor,
+  reinitiationStandingOf,
+  stepProblems,
+  type WizardDraft,
+} from './new-case-model';
 import {
   earlierCasesOf,
   emptyReinitiation,
@@ -50,25 +57,47 @@ function zaraDraft(over: Partial<WizardDraft> = {}): WizardDraft {
       ? { ...p, name: 'Zara Ahmed', email: 'Zara.Ahmed@trainee.rcttp.example' }
       : { ...p, name: `The ${p.role}`, email: `${p.role.replace(/_/g, '.')}@rcttp.example` },
   );
-  return { ...emptyDraft('RCTTP Secondary 2026/27'), procedureId: RCTTP.id, reference: 'RCTTP-2026-9001', reasons: ['progress_towards_standards'], people, school: 'Cwm Primary', ...over };
+  return {
+    ...emptyDraft('RCTTP Secondary 2026/27'),
+    procedureId: RCTTP.id,
+    reference: 'RCTTP-2026-9001',
+    reasons: ['progress_towards_standards'],
+    people,
+    school: 'Cwm Primary',
+    ...over,
+  };
 }
 
 describe('whether a case is a second initiation', () => {
   it('does not apply to a procedure without the rule, or before a trainee is named', () => {
-    expect(reinitiationStanding(bcuRapidImprovementTargets, [aCase({ procedureId: bcuRapidImprovementTargets.id })], ZARA, emptyReinitiation)).toEqual({ kind: 'not_applicable' });
+    expect(
+      reinitiationStanding(
+        bcuRapidImprovementTargets,
+        [aCase({ procedureId: bcuRapidImprovementTargets.id })],
+        ZARA,
+        emptyReinitiation,
+      ),
+    ).toEqual({ kind: 'not_applicable' });
     expect(reinitiationStanding(RCTTP, [aCase()], '  ', emptyReinitiation)).toEqual({ kind: 'not_applicable' });
   });
 
   it('finds the trainee’s earlier case under the same procedure among those visible, whatever the case of the address', () => {
     const earlier = aCase();
-    const cases = [earlier, aCase({ id: 'other-procedure', procedureId: bcuRapidImprovementTargets.id }), aCase({ id: 'other-trainee', traineeId: 'jack.thompson@trainee.rcttp.example' })];
+    const cases = [
+      earlier,
+      aCase({ id: 'other-procedure', procedureId: bcuRapidImprovementTargets.id }),
+      aCase({ id: 'other-trainee', traineeId: 'jack.thompson@trainee.rcttp.example' }),
+    ];
     expect(earlierCasesOf(cases, RCTTP.id, ' ZARA.AHMED@trainee.rcttp.example ')).toEqual([earlier]);
     expect(reinitiationStanding(RCTTP, cases, ZARA, emptyReinitiation)).toEqual({ kind: 'second', earlier });
   });
 
   it('is a first case when none is visible, unless the person says there is one they cannot see', () => {
     expect(reinitiationStanding(RCTTP, [], ZARA, emptyReinitiation)).toEqual({ kind: 'first' });
-    expect(reinitiationStanding(RCTTP, [], ZARA, reinit({ declared: true }))).toEqual({ kind: 'second', earlier: undefined });
+    expect(reinitiationStanding(RCTTP, [], ZARA, reinit({ declared: true }))).toEqual({
+      kind: 'second',
+      earlier: undefined,
+    });
   });
 
   it('is a third initiation with two earlier cases, oldest first', () => {
@@ -82,22 +111,52 @@ describe('what a second initiation needs', () => {
   const second = { kind: 'second', earlier: aCase() } as const;
 
   it('asks for a ground, then for the evidence the ground needs', () => {
-    expect(reinitiationProblems(RCTTP, second, emptyReinitiation, 'Zara Ahmed')).toEqual([`Choose the ground for starting ${RCTTP.name} a second time.`]);
+    expect(reinitiationProblems(RCTTP, second, emptyReinitiation, 'Zara Ahmed')).toEqual([
+      `Choose the ground for starting ${RCTTP.name} a second time.`,
+    ]);
     expect(reinitiationProblems(RCTTP, second, reinit({ groundId: 'no_such_ground' }), 'Zara Ahmed')).toHaveLength(1);
-    expect(reinitiationProblems(RCTTP, second, reinit({ groundId: 'long_term_illness', evidence: '  ' }), 'Zara Ahmed')).toEqual([
+    expect(
+      reinitiationProblems(RCTTP, second, reinit({ groundId: 'long_term_illness', evidence: '  ' }), 'Zara Ahmed'),
+    ).toEqual([
       'Long term illness supported by a medical certificate must be supported by evidence (a medical certificate): say what it is.',
     ]);
-    expect(reinitiationProblems(RCTTP, second, reinit({ groundId: 'long_term_illness', evidence: 'GP certificate, 2 November' }), 'Zara Ahmed')).toEqual([]);
-    expect(reinitiationProblems(RCTTP, second, reinit({ groundId: 'long_term_illness', evidence: 'x'.repeat(2001) }), 'Zara Ahmed')).toEqual(['Describe the evidence in at most 2,000 characters.']);
+    expect(
+      reinitiationProblems(
+        RCTTP,
+        second,
+        reinit({ groundId: 'long_term_illness', evidence: 'GP certificate, 2 November' }),
+        'Zara Ahmed',
+      ),
+    ).toEqual([]);
+    expect(
+      reinitiationProblems(
+        RCTTP,
+        second,
+        reinit({ groundId: 'long_term_illness', evidence: 'x'.repeat(2001) }),
+        'Zara Ahmed',
+      ),
+    ).toEqual(['Describe the evidence in at most 2,000 characters.']);
     expect(reinitiationProblems(RCTTP, second, reinit({ groundId: 'bereavement' }), 'Zara Ahmed')).toEqual([]);
     // Text left from another ground neither blocks nor is sent.
-    expect(reinitiationProblems(RCTTP, second, reinit({ groundId: 'bereavement', evidence: 'x'.repeat(2001) }), 'Zara Ahmed')).toEqual([]);
+    expect(
+      reinitiationProblems(
+        RCTTP,
+        second,
+        reinit({ groundId: 'bereavement', evidence: 'x'.repeat(2001) }),
+        'Zara Ahmed',
+      ),
+    ).toEqual([]);
     expect(reinitiationProblems(RCTTP, { kind: 'first' }, emptyReinitiation, 'Zara Ahmed')).toEqual([]);
   });
 
   it('explains a third initiation, naming the earlier cases', () => {
     const older = aCase({ reference: 'RCTTP-2025-101', openedOn: '2025-10-01', closedOn: '2025-11-01' });
-    const [sentence] = reinitiationProblems(RCTTP, { kind: 'third', earlier: [older, aCase({ closedOn: undefined, status: 'active' })] }, emptyReinitiation, 'Zara Ahmed');
+    const [sentence] = reinitiationProblems(
+      RCTTP,
+      { kind: 'third', earlier: [older, aCase({ closedOn: undefined, status: 'active' })] },
+      emptyReinitiation,
+      'Zara Ahmed',
+    );
     expect(sentence).toContain(`Zara Ahmed has already been through ${RCTTP.name} twice`);
     expect(sentence).toContain('RCTTP-2025-101, opened');
     expect(sentence).toContain('RCTTP-2026-106, opened Mon, 19 Oct 2026, still open');
@@ -105,9 +164,15 @@ describe('what a second initiation needs', () => {
   });
 
   it('sends the ground, and the evidence trimmed only where the ground asks for it', () => {
-    expect(reinitiationInput(RCTTP, second, reinit({ groundId: 'long_term_illness', evidence: ' GP certificate ' }))).toEqual({ groundId: 'long_term_illness', evidence: 'GP certificate' });
-    expect(reinitiationInput(RCTTP, second, reinit({ groundId: 'bereavement', evidence: 'left over' }))).toEqual({ groundId: 'bereavement' });
-    expect(reinitiationInput(RCTTP, second, reinit({ groundId: 'other_extenuating', evidence: 'House fire' }))).toEqual({ groundId: 'other_extenuating', evidence: 'House fire' });
+    expect(
+      reinitiationInput(RCTTP, second, reinit({ groundId: 'long_term_illness', evidence: ' GP certificate ' })),
+    ).toEqual({ groundId: 'long_term_illness', evidence: 'GP certificate' });
+    expect(reinitiationInput(RCTTP, second, reinit({ groundId: 'bereavement', evidence: 'left over' }))).toEqual({
+      groundId: 'bereavement',
+    });
+    expect(reinitiationInput(RCTTP, second, reinit({ groundId: 'other_extenuating', evidence: 'House fire' }))).toEqual(
+      { groundId: 'other_extenuating', evidence: 'House fire' },
+    );
     expect(reinitiationInput(RCTTP, { kind: 'first' }, reinit({ groundId: 'bereavement' }))).toBeUndefined();
     expect(reinitiationInput(RCTTP, second, emptyReinitiation)).toBeUndefined();
   });
@@ -118,13 +183,21 @@ describe('the wizard with a second initiation', () => {
     const cases = [aCase()];
     const draft = zaraDraft();
     expect(reinitiationStandingOf(draft, RCTTP, cases)).toMatchObject({ kind: 'second' });
-    expect(stepProblems('people', draft, RCTTP, TODAY, cases)).toEqual([`Choose the ground for starting ${RCTTP.name} a second time.`]);
+    expect(stepProblems('people', draft, RCTTP, TODAY, cases)).toEqual([
+      `Choose the ground for starting ${RCTTP.name} a second time.`,
+    ]);
     expect(openCaseBody(draft, RCTTP, cases).reinitiation).toBeUndefined();
 
-    const withGround = { ...draft, reinitiation: reinit({ groundId: 'long_term_illness', evidence: 'Medical certificate from Dr Rees, 2 November' }) };
+    const withGround = {
+      ...draft,
+      reinitiation: reinit({ groundId: 'long_term_illness', evidence: 'Medical certificate from Dr Rees, 2 November' }),
+    };
     expect(stepProblems('people', withGround, RCTTP, TODAY, cases)).toEqual([]);
     expect(stepProblems('review', withGround, RCTTP, TODAY, cases)).toEqual([]);
-    expect(openCaseBody(withGround, RCTTP, cases).reinitiation).toEqual({ groundId: 'long_term_illness', evidence: 'Medical certificate from Dr Rees, 2 November' });
+    expect(openCaseBody(withGround, RCTTP, cases).reinitiation).toEqual({
+      groundId: 'long_term_illness',
+      evidence: 'Medical certificate from Dr Rees, 2 November',
+    });
     // Without the earlier case (another trainee, or a first case), nothing is asked or sent.
     expect(stepProblems('people', draft, RCTTP, TODAY, [])).toEqual([]);
     expect(openCaseBody(withGround, RCTTP, []).reinitiation).toBeUndefined();
@@ -139,22 +212,50 @@ describe('the wizard with a second initiation', () => {
 
   it('records a person chosen from the directory by their sign-in name, and their email as typed', () => {
     const draft = zaraDraft();
-    const people = draft.people.map((p) => (p.role === 'partnership_tutor' ? { ...p, name: 'Hannah Reid', email: 'h.reid@rcttp.example', upn: 'hannah.reid@rcttp.example' } : p));
+    const people = draft.people.map((p) =>
+      p.role === 'partnership_tutor'
+        ? { ...p, name: 'Hannah Reid', email: 'h.reid@rcttp.example', upn: 'hannah.reid@rcttp.example' }
+        : p,
+    );
     const body = openCaseBody({ ...draft, people }, RCTTP);
-    expect(body.people.find((p) => p.role === 'partnership_tutor')).toEqual({ role: 'partnership_tutor', id: 'hannah.reid@rcttp.example', name: 'Hannah Reid', email: 'h.reid@rcttp.example' });
-    expect(body.people.find((p) => p.role === 'trainee')).toEqual({ role: 'trainee', id: ZARA, name: 'Zara Ahmed', email: ZARA });
+    expect(body.people.find((p) => p.role === 'partnership_tutor')).toEqual({
+      role: 'partnership_tutor',
+      id: 'hannah.reid@rcttp.example',
+      name: 'Hannah Reid',
+      email: 'h.reid@rcttp.example',
+    });
+    expect(body.people.find((p) => p.role === 'trainee')).toEqual({
+      role: 'trainee',
+      id: ZARA,
+      name: 'Zara Ahmed',
+      email: ZARA,
+    });
   });
 });
 
 describe('a second initiation on the case page', () => {
-  const opened = (data: Record<string, unknown>): CaseEvent => ({ seq: 1, at: '2026-11-23T10:00:00Z', on: '2026-11-23', actorId: 'j.price@rcttp.example', type: 'case_opened', data });
+  const opened = (data: Record<string, unknown>): CaseEvent => ({
+    seq: 1,
+    at: '2026-11-23T10:00:00Z',
+    on: '2026-11-23',
+    actorId: 'j.price@rcttp.example',
+    type: 'case_opened',
+    data,
+  });
 
   it('reads the ground from the case_opened event in the procedure’s words, with the evidence', () => {
     const events = [opened({ reinitiation: { groundId: 'long_term_illness', evidence: 'GP certificate' } })];
-    expect(reinitiationOfCase(events, RCTTP)).toEqual({ ground: 'Long term illness supported by a medical certificate', evidence: 'GP certificate' });
-    expect(secondInitiationFact(events, RCTTP)).toEqual([['Second initiation', 'Long term illness supported by a medical certificate. Evidence: GP certificate']]);
+    expect(reinitiationOfCase(events, RCTTP)).toEqual({
+      ground: 'Long term illness supported by a medical certificate',
+      evidence: 'GP certificate',
+    });
+    expect(secondInitiationFact(events, RCTTP)).toEqual([
+      ['Second initiation', 'Long term illness supported by a medical certificate. Evidence: GP certificate'],
+    ]);
     // Before the procedure has loaded, the ground's id in words.
-    expect(secondInitiationFact([opened({ reinitiation: { groundId: 'bereavement' } })], undefined)).toEqual([['Second initiation', 'Bereavement']]);
+    expect(secondInitiationFact([opened({ reinitiation: { groundId: 'bereavement' } })], undefined)).toEqual([
+      ['Second initiation', 'Bereavement'],
+    ]);
   });
 
   it('shows nothing for a first case or an event it cannot read', () => {

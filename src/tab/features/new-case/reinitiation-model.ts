@@ -32,13 +32,24 @@ export type ReinitiationStanding =
   | { readonly kind: 'third'; readonly earlier: readonly CaseSummary[] };
 
 /** The trainee's cases under the procedure among those given, oldest first. */
-export function earlierCasesOf(cases: readonly CaseSummary[], procedureId: string, traineeEmail: string): CaseSummary[] {
+export function earlierCasesOf(
+  cases: readonly CaseSummary[],
+  procedureId: string,
+  traineeEmail: string,
+): CaseSummary[] {
   const trainee = traineeEmail.trim().toLowerCase();
   if (trainee === '') return [];
-  return cases.filter((c) => c.procedureId === procedureId && c.traineeId.toLowerCase() === trainee).sort((a, b) => a.openedOn.localeCompare(b.openedOn));
+  return cases
+    .filter((c) => c.procedureId === procedureId && c.traineeId.toLowerCase() === trainee)
+    .sort((a, b) => a.openedOn.localeCompare(b.openedOn));
 }
 
-export function reinitiationStanding(procedure: ProcedureDefinition, cases: readonly CaseSummary[], traineeEmail: string, draft: ReinitiationDraft): ReinitiationStanding {
+export function reinitiationStanding(
+  procedure: ProcedureDefinition,
+  cases: readonly CaseSummary[],
+  traineeEmail: string,
+  draft: ReinitiationDraft,
+): ReinitiationStanding {
   if (procedure.reinitiation === undefined || traineeEmail.trim() === '') return { kind: 'not_applicable' };
   const earlier = earlierCasesOf(cases, procedure.id, traineeEmail);
   if (earlier.length >= 2) return { kind: 'third', earlier };
@@ -57,27 +68,42 @@ export function describeEarlierCase(c: CaseSummary): string {
 }
 
 /** Why a third initiation cannot be opened, naming the earlier cases. */
-export function thirdInitiationSentence(procedure: ProcedureDefinition, traineeName: string, earlier: readonly CaseSummary[]): string {
+export function thirdInitiationSentence(
+  procedure: ProcedureDefinition,
+  traineeName: string,
+  earlier: readonly CaseSummary[],
+): string {
   const who = traineeName.trim() === '' ? 'This trainee' : traineeName.trim();
   return `${who} has already been through ${procedure.name} ${earlier.length === 2 ? 'twice' : `${earlier.length} times`} (${earlier.map(describeEarlierCase).join('; ')}). It can be started a second time but never a third, so this case cannot be opened; talk to the course leader about what the procedure offers instead.`;
 }
 
 /** What stops the person going on, in sentences; empty when nothing does. */
-export function reinitiationProblems(procedure: ProcedureDefinition, standing: ReinitiationStanding, draft: ReinitiationDraft, traineeName: string): string[] {
+export function reinitiationProblems(
+  procedure: ProcedureDefinition,
+  standing: ReinitiationStanding,
+  draft: ReinitiationDraft,
+  traineeName: string,
+): string[] {
   if (standing.kind === 'third') return [thirdInitiationSentence(procedure, traineeName, standing.earlier)];
   if (standing.kind !== 'second') return [];
   const ground = procedure.reinitiation?.grounds.find((g) => g.id === draft.groundId);
   if (ground === undefined) return [`Choose the ground for starting ${procedure.name} a second time.`];
   if (ground.evidence === undefined && !ground.caseByCase) return [];
   const evidence = draft.evidence.trim();
-  if (evidence.length > MAX_EVIDENCE_CHARS) return [`Describe the evidence in at most ${MAX_EVIDENCE_CHARS.toLocaleString('en-GB')} characters.`];
+  if (evidence.length > MAX_EVIDENCE_CHARS)
+    return [`Describe the evidence in at most ${MAX_EVIDENCE_CHARS.toLocaleString('en-GB')} characters.`];
   if (ground.evidence === undefined) return [];
-  if (evidence === '') return [`${ground.label} must be supported by evidence (${ground.evidence.toLowerCase()}): say what it is.`];
+  if (evidence === '')
+    return [`${ground.label} must be supported by evidence (${ground.evidence.toLowerCase()}): say what it is.`];
   return [];
 }
 
 /** The `reinitiation` part of the open-case input, when this is a second initiation with a ground chosen. */
-export function reinitiationInput(procedure: ProcedureDefinition, standing: ReinitiationStanding, draft: ReinitiationDraft): { readonly groundId: string; readonly evidence?: string } | undefined {
+export function reinitiationInput(
+  procedure: ProcedureDefinition,
+  standing: ReinitiationStanding,
+  draft: ReinitiationDraft,
+): { readonly groundId: string; readonly evidence?: string } | undefined {
   if (standing.kind !== 'second') return undefined;
   const ground = procedure.reinitiation?.grounds.find((g) => g.id === draft.groundId);
   if (ground === undefined) return undefined;
@@ -88,7 +114,10 @@ export function reinitiationInput(procedure: ProcedureDefinition, standing: Rein
 }
 
 /** The ground a case was opened on as a second initiation (from its case_opened event), in the procedure's words. */
-export function reinitiationOfCase(events: readonly CaseEvent[], procedure: ProcedureDefinition | undefined): { readonly ground: string; readonly evidence: string | undefined } | undefined {
+export function reinitiationOfCase(
+  events: readonly CaseEvent[],
+  procedure: ProcedureDefinition | undefined,
+): { readonly ground: string; readonly evidence: string | undefined } | undefined {
   const opened = events.find((e) => e.type === 'case_opened');
   const value: unknown = opened?.data.reinitiation;
   if (typeof value !== 'object' || value === null) return undefined;
@@ -105,7 +134,10 @@ export function describeReinitiation(r: { readonly ground: string; readonly evid
 }
 
 /** The case page's "Second initiation" fact, when the case was opened as one. */
-export function secondInitiationFact(events: readonly CaseEvent[], procedure: ProcedureDefinition | undefined): [string, string][] {
+export function secondInitiationFact(
+  events: readonly CaseEvent[],
+  procedure: ProcedureDefinition | undefined,
+): [string, string][] {
   const reinitiation = reinitiationOfCase(events, procedure);
   return reinitiation === undefined ? [] : [['Second initiation', describeReinitiation(reinitiation)]];
 }

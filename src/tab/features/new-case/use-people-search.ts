@@ -1,7 +1,13 @@
 import { useEffect, useReducer } from 'react';
 import type { ApiClient } from '../../api/client';
 import { searchPeople } from '../../api/people-api';
-import { initialSearch, peopleSearchReducer, pendingQuery, scheduleSearch, type PeopleSearchState } from './people-search-model';
+import {
+  initialSearch,
+  peopleSearchReducer,
+  pendingQuery,
+  scheduleSearch,
+  type PeopleSearchState,
+} from './people-search-model';
 
 /**
  * The directory search behind a person picker: asks GET /api/people once the typing pauses,
@@ -10,7 +16,10 @@ import { initialSearch, peopleSearchReducer, pendingQuery, scheduleSearch, type 
  * `holdsChoice` says whether the row still holds the person chosen here: when a hand edit of
  * the name or email drops it, the chosen name is cleared from the box.
  */
-export function usePeopleSearch(api: ApiClient, holdsChoice: boolean): {
+export function usePeopleSearch(
+  api: ApiClient,
+  holdsChoice: boolean,
+): {
   readonly state: PeopleSearchState;
   readonly type: (text: string) => void;
   readonly choose: (text: string) => void;

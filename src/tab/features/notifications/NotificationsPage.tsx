@@ -1,15 +1,36 @@
-import { Button, Link, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Link,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
 import { useCallback, useEffect, useState } from 'react';
 import { casePath, navigate } from '../../app/router';
 import { useSession } from '../../app/session-context';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { formatInstant, humanise } from '../../shared/format';
-import { channelLabel, listFailedNotifications, retryNotification, runReviewSweep, sweepSummary, type FailedNotification } from './notifications-api';
+import {
+  channelLabel,
+  listFailedNotifications,
+  retryNotification,
+  runReviewSweep,
+  sweepSummary,
+  type FailedNotification,
+} from './notifications-api';
 import { useNotificationStyles } from './NotificationsPage.styles';
 
-type Loaded = { readonly state: 'loading' } | { readonly state: 'failed'; readonly message: string } | { readonly state: 'ready'; readonly items: readonly FailedNotification[] };
+type Loaded =
+  | { readonly state: 'loading' }
+  | { readonly state: 'failed'; readonly message: string }
+  | { readonly state: 'ready'; readonly items: readonly FailedNotification[] };
 
-const messageOf = (error: unknown, fallback: string): string => (error instanceof Error && error.message !== '' ? error.message : fallback);
+const messageOf = (error: unknown, fallback: string): string =>
+  error instanceof Error && error.message !== '' ? error.message : fallback;
 
 /**
  * For the course team: notifications Trellis could not deliver (after its own retries), each
@@ -85,7 +106,8 @@ export default function NotificationsPage() {
         </Button>
       </div>
       <Text className={styles.muted}>
-        Trellis sends review reminders every working morning and delivers each notification once. These could not be delivered after several tries; check the reason, then retry.
+        Trellis sends review reminders every working morning and delivers each notification once. These could not be
+        delivered after several tries; check the reason, then retry.
       </Text>
       <div aria-live="polite">{status === undefined ? null : <Text role="status">{status}</Text>}</div>
       {problem === undefined ? null : <ErrorNotice message={problem} />}
@@ -110,9 +132,7 @@ export default function NotificationsPage() {
                 <TableHeaderCell className={styles.numeric}>Tries</TableHeaderCell>
                 <TableHeaderCell>Why it failed</TableHeaderCell>
                 <TableHeaderCell>When</TableHeaderCell>
-                <TableHeaderCell>
-                  Retry
-                </TableHeaderCell>
+                <TableHeaderCell>Retry</TableHeaderCell>
               </TableRow>
             </TableHeader>
             <TableBody>

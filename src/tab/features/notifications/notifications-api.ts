@@ -35,9 +35,15 @@ export const retryNotification = async (api: ApiClient, key: string): Promise<vo
   await api.send('POST', `/api/notifications/${encodeURIComponent(key)}/retry`, undefined, { ifMatch: undefined });
 };
 
-export const runReviewSweep = async (api: ApiClient): Promise<SweepResult> => (await api.send<SweepResult>('POST', '/api/jobs/review-sweep', undefined, { ifMatch: undefined })).data;
+export const runReviewSweep = async (api: ApiClient): Promise<SweepResult> =>
+  (await api.send<SweepResult>('POST', '/api/jobs/review-sweep', undefined, { ifMatch: undefined })).data;
 
-const CHANNELS: Readonly<Record<string, string>> = { email: 'Email', channel_card: 'Channel post', chat_card: 'Teams chat card', calendar: 'Calendar event' };
+const CHANNELS: Readonly<Record<string, string>> = {
+  email: 'Email',
+  channel_card: 'Channel post',
+  chat_card: 'Teams chat card',
+  calendar: 'Calendar event',
+};
 
 export const channelLabel = (channel: string): string => CHANNELS[channel] ?? channel;
 

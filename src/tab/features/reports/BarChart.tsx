@@ -32,7 +32,13 @@ export function BarChart(props: {
           const top = row * groupHeight;
           return (
             <g key={`${label}-${row}`}>
-              <text x={LABEL_WIDTH - 8} y={top + ROW * 0.7 * props.series.length} textAnchor="end" fill={tokens.colorNeutralForeground1} fontSize="13">
+              <text
+                x={LABEL_WIDTH - 8}
+                y={top + ROW * 0.7 * props.series.length}
+                textAnchor="end"
+                fill={tokens.colorNeutralForeground1}
+                fontSize="13"
+              >
                 <title>{label}</title>
                 {short(label)}
               </text>
@@ -42,8 +48,21 @@ export function BarChart(props: {
                 const y = top + index * ROW;
                 return (
                   <g key={s.name}>
-                    <rect x={LABEL_WIDTH} y={y + 3} width={Math.max(barWidth, value > 0 ? 2 : 0)} height={ROW - 6} fill={SERIES_FILLS[index % SERIES_FILLS.length]} stroke={tokens.colorNeutralStroke1} strokeWidth={value > 0 ? 0.5 : 0} />
-                    <text x={LABEL_WIDTH + barWidth + 6} y={y + ROW - 7} fill={tokens.colorNeutralForeground1} fontSize="12">
+                    <rect
+                      x={LABEL_WIDTH}
+                      y={y + 3}
+                      width={Math.max(barWidth, value > 0 ? 2 : 0)}
+                      height={ROW - 6}
+                      fill={SERIES_FILLS[index % SERIES_FILLS.length]}
+                      stroke={tokens.colorNeutralStroke1}
+                      strokeWidth={value > 0 ? 0.5 : 0}
+                    />
+                    <text
+                      x={LABEL_WIDTH + barWidth + 6}
+                      y={y + ROW - 7}
+                      fill={tokens.colorNeutralForeground1}
+                      fontSize="12"
+                    >
                       {value}
                     </text>
                   </g>
@@ -55,8 +74,19 @@ export function BarChart(props: {
         {props.series.length > 1
           ? props.series.map((s, index) => (
               <g key={`legend-${s.name}`}>
-                <rect x={LABEL_WIDTH + index * 110} y={height - 16} width={12} height={12} fill={SERIES_FILLS[index % SERIES_FILLS.length]} />
-                <text x={LABEL_WIDTH + index * 110 + 18} y={height - 6} fill={tokens.colorNeutralForeground1} fontSize="12">
+                <rect
+                  x={LABEL_WIDTH + index * 110}
+                  y={height - 16}
+                  width={12}
+                  height={12}
+                  fill={SERIES_FILLS[index % SERIES_FILLS.length]}
+                />
+                <text
+                  x={LABEL_WIDTH + index * 110 + 18}
+                  y={height - 6}
+                  fill={tokens.colorNeutralForeground1}
+                  fontSize="12"
+                >
                   {s.name}
                 </text>
               </g>

@@ -1,4 +1,16 @@
-import { Button, Field, Input, Select, Table, TableBody, TableCell, TableHeader, TableHeaderCell, TableRow, Text } from '@fluentui/react-components';
+import {
+  Button,
+  Field,
+  Input,
+  Select,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+} from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import { useSession } from '../../app/session-context';
 import { getReport, listProcedures } from '../../api/trellis-api';
@@ -17,7 +29,10 @@ interface ReportQuery {
   readonly procedure: string;
 }
 
-type Loaded = { readonly state: 'loading' } | { readonly state: 'failed'; readonly message: string } | { readonly state: 'ready'; readonly report: Report; readonly procedures: readonly ProcedureSummary[] };
+type Loaded =
+  | { readonly state: 'loading' }
+  | { readonly state: 'failed'; readonly message: string }
+  | { readonly state: 'ready'; readonly report: Report; readonly procedures: readonly ProcedureSummary[] };
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -65,7 +80,10 @@ function SectionView(props: { readonly section: ReportSection; readonly today: s
             <BarChart
               title={section.title}
               labels={section.rows.map((r) => String(r[chart.labelColumn] ?? ''))}
-              series={chart.valueColumns.map((c) => ({ name: section.columns[c]?.label ?? '', values: section.rows.map((r) => Number(r[c] ?? 0)) }))}
+              series={chart.valueColumns.map((c) => ({
+                name: section.columns[c]?.label ?? '',
+                values: section.rows.map((r) => Number(r[c] ?? 0)),
+              }))}
             />
           ) : null}
           <Table aria-labelledby={headingId} size="small">
@@ -114,7 +132,11 @@ export default function ReportsPage() {
         if (live) setLoaded({ state: 'ready', report, procedures });
       },
       (error: unknown) => {
-        if (live) setLoaded({ state: 'failed', message: error instanceof Error ? error.message : 'The report could not be made.' });
+        if (live)
+          setLoaded({
+            state: 'failed',
+            message: error instanceof Error ? error.message : 'The report could not be made.',
+          });
       },
     );
     return () => {
@@ -122,7 +144,10 @@ export default function ReportsPage() {
     };
   }, [session.api, query]);
 
-  const sections = useMemo(() => (loaded.state === 'ready' ? reportSections(loaded.report, loaded.procedures) : []), [loaded]);
+  const sections = useMemo(
+    () => (loaded.state === 'ready' ? reportSections(loaded.report, loaded.procedures) : []),
+    [loaded],
+  );
 
   if (session.me !== undefined && !session.me.can.seeReports) {
     return (
@@ -215,8 +240,12 @@ export default function ReportsPage() {
               In this report
             </Text>
             <Text className={styles.muted}>
-              Cases opened {loaded.report.period.from === undefined ? 'at any time' : `from ${formatDate(loaded.report.period.from)}`}
-              {loaded.report.period.to === undefined ? '' : ` to ${formatDate(loaded.report.period.to)}`}; today is {formatDate(loaded.report.today)}.
+              Cases opened{' '}
+              {loaded.report.period.from === undefined
+                ? 'at any time'
+                : `from ${formatDate(loaded.report.period.from)}`}
+              {loaded.report.period.to === undefined ? '' : ` to ${formatDate(loaded.report.period.to)}`}; today is{' '}
+              {formatDate(loaded.report.today)}.
             </Text>
             <dl className={styles.totals}>
               {(

@@ -32,8 +32,11 @@ export function monthLabel(month: string): string {
 
 export function reportSections(report: Report, procedures: readonly ProcedureSummary[]): ReportSection[] {
   const procedureName = (id: string): string => procedures.find((p) => p.id === id)?.name ?? id;
-  const months = [...new Set([...report.openedByMonth.map((r) => r.month), ...report.closedByMonth.map((r) => r.month)])].sort();
-  const countIn = (list: readonly { month: string; count: number }[], month: string): number => list.find((r) => r.month === month)?.count ?? 0;
+  const months = [
+    ...new Set([...report.openedByMonth.map((r) => r.month), ...report.closedByMonth.map((r) => r.month)]),
+  ].sort();
+  const countIn = (list: readonly { month: string; count: number }[], month: string): number =>
+    list.find((r) => r.month === month)?.count ?? 0;
   const t = report.timeToResolution;
   return [
     {
@@ -66,11 +69,15 @@ export function reportSections(report: Report, procedures: readonly ProcedureSum
     {
       id: 'by-standard',
       title: 'Cases by standard',
-      description: 'The standards (or tracker items) that concerns and targets were linked to; each case counts once per standard.',
+      description:
+        'The standards (or tracker items) that concerns and targets were linked to; each case counts once per standard.',
       columns: [{ label: 'Code' }, { label: 'Standard' }, { label: 'Cases', numeric: true }],
       rows: (report.byStandard ?? []).map((r) => [r.code, r.label, r.count]),
       chart: { labelColumn: 0, valueColumns: [2] },
-      empty: report.byStandard === undefined ? 'Not counted for this period.' : 'No plan in this period links to a standard yet.',
+      empty:
+        report.byStandard === undefined
+          ? 'Not counted for this period.'
+          : 'No plan in this period links to a standard yet.',
       note: report.byStandardNote,
     },
     {

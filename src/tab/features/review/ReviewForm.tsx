@@ -11,7 +11,10 @@ import { useCommandForm } from '../conflict/use-command-form';
 import { draftProblems, emptyDraft, isRating, reviewBody, type ReviewDraft } from './review-model';
 import { useReviewStyles } from './ReviewForm.styles';
 
-export function ReviewForm(props: { readonly view: CaseView; readonly run: (command: Command) => Promise<CommandOutcome> }) {
+export function ReviewForm(props: {
+  readonly view: CaseView;
+  readonly run: (command: Command) => Promise<CommandOutcome>;
+}) {
   const styles = useReviewStyles();
   const session = useSession();
   const [draft, setDraft] = useState<ReviewDraft>(emptyDraft);
@@ -21,7 +24,10 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: (comm
   const problems = draftProblems(view, draft);
   const roles = [...new Map(view.people.map((p) => [p.role, p.roleLabel])).entries()];
 
-  const send = useCallback(() => props.run((current) => recordReview(session.api, current, reviewBody(current.data, draft))), [props, session.api, draft]);
+  const send = useCallback(
+    () => props.run((current) => recordReview(session.api, current, reviewBody(current.data, draft))),
+    [props, session.api, draft],
+  );
   const { state, submit } = useCommandForm(send);
   const set = (change: Partial<ReviewDraft>): void => {
     setDraft((d) => ({ ...d, ...change }));
@@ -48,7 +54,12 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: (comm
             </Text>
           </legend>
           {t.successCriteria ? <Text>Success criteria: {t.successCriteria}</Text> : null}
-          <Field label={`Progress on target ${t.id}`} required validationState={problem(`rating-${t.id}`) ? 'error' : 'none'} validationMessage={problem(`rating-${t.id}`)}>
+          <Field
+            label={`Progress on target ${t.id}`}
+            required
+            validationState={problem(`rating-${t.id}`) ? 'error' : 'none'}
+            validationMessage={problem(`rating-${t.id}`)}
+          >
             <RadioGroup
               layout="horizontal"
               value={draft.ratings[t.id] ?? ''}
@@ -91,12 +102,19 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: (comm
             label={label}
             checked={draft.attendees.includes(id)}
             onChange={(_e, d) => {
-              set({ attendees: d.checked === true ? [...draft.attendees, id] : draft.attendees.filter((a) => a !== id) });
+              set({
+                attendees: d.checked === true ? [...draft.attendees, id] : draft.attendees.filter((a) => a !== id),
+              });
             }}
           />
         ))}
       </fieldset>
-      <Field label="Outcome" required validationState={problem('outcome') ? 'error' : 'none'} validationMessage={problem('outcome')}>
+      <Field
+        label="Outcome"
+        required
+        validationState={problem('outcome') ? 'error' : 'none'}
+        validationMessage={problem('outcome')}
+      >
         <RadioGroup
           value={draft.outcomeId}
           onChange={(_e, d) => {
@@ -127,7 +145,9 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: (comm
         />
       </Field>
       {state.error !== undefined ? <ErrorNotice message={state.error} /> : null}
-      {state.conflict ? <ConflictNotice changes={state.conflict} busy={state.busy} onRetry={() => void submit()} /> : null}
+      {state.conflict ? (
+        <ConflictNotice changes={state.conflict} busy={state.busy} onRetry={() => void submit()} />
+      ) : null}
       <div className={styles.actions}>
         <Button appearance="primary" type="submit" disabled={state.busy}>
           {state.busy ? 'Recording…' : 'Record the review'}

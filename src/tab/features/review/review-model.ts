@@ -11,15 +11,24 @@ export interface ReviewDraft {
   readonly attendees: readonly string[];
 }
 
-export const emptyDraft = (): ReviewDraft => ({ ratings: {}, comments: {}, evidence: '', nextSteps: '', outcomeId: '', attendees: [] });
+export const emptyDraft = (): ReviewDraft => ({
+  ratings: {},
+  comments: {},
+  evidence: '',
+  nextSteps: '',
+  outcomeId: '',
+  attendees: [],
+});
 
-export const isRating = (value: string): value is ProgressRating => (PROGRESS_RATINGS as readonly string[]).includes(value);
+export const isRating = (value: string): value is ProgressRating =>
+  (PROGRESS_RATINGS as readonly string[]).includes(value);
 
 /** What is missing before the review can be sent, per field; empty when ready. */
 export function draftProblems(view: CaseView, draft: ReviewDraft): Record<string, string> {
   const problems: Record<string, string> = {};
   for (const target of view.plan?.content.targets ?? []) {
-    if (draft.ratings[target.id] === undefined) problems[`rating-${target.id}`] = `Say how far target ${target.id} has been met.`;
+    if (draft.ratings[target.id] === undefined)
+      problems[`rating-${target.id}`] = `Say how far target ${target.id} has been met.`;
   }
   if (draft.outcomeId === '') problems.outcome = 'Choose the outcome of the review.';
   return problems;

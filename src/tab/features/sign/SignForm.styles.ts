@@ -11,6 +11,10 @@ export const useSignStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     maxWidth: '48rem',
   },
-  statement: { padding: tokens.spacingVerticalM, backgroundColor: tokens.colorNeutralBackground2, borderRadius: tokens.borderRadiusMedium },
+  statement: {
+    padding: tokens.spacingVerticalM,
+    backgroundColor: tokens.colorNeutralBackground2,
+    borderRadius: tokens.borderRadiusMedium,
+  },
   actions: { display: 'flex', gap: tokens.spacingHorizontalM },
 });

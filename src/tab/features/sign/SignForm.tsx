@@ -22,10 +22,15 @@ export function SignForm(props: {
   const [agreed, setAgreed] = useState(false);
   const [touched, setTouched] = useState(false);
   const roleLabel = props.roles.find((r) => r.id === role)?.label ?? role;
-  const expected = props.view.people.find((p) => p.id.toLowerCase() === session.user.upn && p.role === role)?.name ?? session.user.name;
+  const expected =
+    props.view.people.find((p) => p.id.toLowerCase() === session.user.upn && p.role === role)?.name ??
+    session.user.name;
   const nameProblem = signatureProblem(typedName, expected);
 
-  const send = useCallback(() => props.run((current) => signPlan(session.api, current, { role, typedName: typedName.trim() })), [props, session.api, role, typedName]);
+  const send = useCallback(
+    () => props.run((current) => signPlan(session.api, current, { role, typedName: typedName.trim() })),
+    [props, session.api, role, typedName],
+  );
   const { state, submit } = useCommandForm(send);
 
   const onSubmit = (event: React.SyntheticEvent<HTMLFormElement>): void => {
@@ -81,7 +86,9 @@ export function SignForm(props: {
         />
       </Field>
       {state.error !== undefined ? <ErrorNotice message={state.error} /> : null}
-      {state.conflict ? <ConflictNotice changes={state.conflict} busy={state.busy} onRetry={() => void submit()} /> : null}
+      {state.conflict ? (
+        <ConflictNotice changes={state.conflict} busy={state.busy} onRetry={() => void submit()} />
+      ) : null}
       <div className={styles.actions}>
         <Button appearance="primary" type="submit" disabled={state.busy}>
           {state.busy ? 'Signing…' : 'Sign the plan'}

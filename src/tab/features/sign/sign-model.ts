@@ -5,7 +5,8 @@ import { formatDate } from '../../shared/format';
 export function signStatement(view: CaseView, roleLabel: string): string {
   const plan = view.plan;
   const targets = plan?.content.targets.length ?? 0;
-  const review = plan?.content.reviewDate === undefined ? 'on the date the plan gives' : `on ${formatDate(plan.content.reviewDate)}`;
+  const review =
+    plan?.content.reviewDate === undefined ? 'on the date the plan gives' : `on ${formatDate(plan.content.reviewDate)}`;
   const trainee = view.people.find((p) => p.role === 'trainee')?.name ?? 'the trainee';
   return `As ${roleLabel}, I have read this ${view.procedure.name} plan for ${trainee} at ${view.stage.title}. I agree to the ${targets} ${targets === 1 ? 'target' : 'targets'} and the actions set out for me, and that progress will be reviewed ${review}.`;
 }

@@ -29,7 +29,7 @@ import { loadOrCreateDevKeys } from '../src/dev/local-mode/dev-keys.js';
 import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../src/dev/graph-emulator/index.js';
 import { createApp } from '../src/server/app.js';
 import { createTokenVerifier } from '../src/server/auth/verify-token.js';
-import { silentLogger } from '../src/server/logger.js';
+import { silentLogger } from '../src/app/logger.js';
 import { GraphCaseRepository, openTrellisSite } from '../src/store/case-repository.js';
 import { roleSidesOf } from '../src/store/case-rows.js';
 import { createGraphClient } from '../src/store/graph/client.js';

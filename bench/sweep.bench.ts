@@ -14,13 +14,13 @@ import { engineTestProcedure as procedure } from '../src/domain/case/fixtures.js
 import { actorFor, aDraft, courseTeam, openInput, personFor } from '../src/domain/case/testing.js';
 import type { Actor, CaseState } from '../src/domain/case/types.js';
 import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../src/dev/graph-emulator/index.js';
-import { GraphOutbox } from '../src/notify/adapters/graph-outbox.js';
+import { GraphOutbox } from '../src/store/notify/graph-outbox.js';
 import { planDueReviews, type CaseSummary as DueCase } from '../src/notify/due-reviews.js';
 import type { Notification } from '../src/notify/notification.js';
 import type { Senders } from '../src/notify/ports.js';
-import { silentLogger } from '../src/server/logger.js';
-import { DEFAULT_NOTIFY_SETTINGS } from '../src/server/use-cases/notify-config.js';
-import { runReviewSweep, type ReviewSweepResult } from '../src/server/use-cases/notify-sweep.js';
+import { silentLogger } from '../src/app/logger.js';
+import { DEFAULT_NOTIFY_SETTINGS } from '../src/app/notifications/settings.js';
+import { runReviewSweep, type ReviewSweepResult } from '../src/app/notifications/review-sweep.js';
 import { GraphCaseRepository, openTrellisSite } from '../src/store/case-repository.js';
 import { roleSidesOf } from '../src/store/case-rows.js';
 import { createGraphClient } from '../src/store/graph/client.js';

@@ -23,8 +23,8 @@ import {
 } from '../src/domain/case/index.js';
 import type { Actor, CaseState } from '../src/domain/case/types.js';
 import { bcuRapidImprovementTargets as procedure } from '../src/domain/procedures/index.js';
-import { startLocalMode } from '../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../src/server/logger.js';
+import { startLocalMode } from '../src/compose/local.js';
+import { silentLogger } from '../src/app/logger.js';
 import { median, ms, percentile, writeSection } from './results.js';
 
 const CASES = Number(process.env.BENCH_TAB_CASES ?? 1000);

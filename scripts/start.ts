@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { startLocalMode } from '../src/dev/local-mode/start-local.js';
-import { environmentWithDotEnv, serverConfigFromEnv } from '../src/server/config.js';
-import { startTenantServer } from '../src/server/main.js';
+import { startLocalMode } from '../src/compose/local.js';
+import { environmentWithDotEnv, serverConfigFromEnv } from '../src/compose/config.js';
+import { startTenantServer } from '../src/compose/tenant.js';
 import { ConfigError } from '../src/store/config.js';
 
 /** The tab's production build, made on first start (or after `npm run build:tab` removed it). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryLogger } from '../server/logger.js';
+import { memoryLogger } from '../app/logger.js';
 import type { AppRoleDirectory, AppRoleName } from '../store/app-roles.js';
 import { GraphStoreError } from '../store/graph/errors.js';
 import { cachedAppRoles } from './app-roles.js';

@@ -1,4 +1,4 @@
-import type { Logger } from '../server/logger.js';
+import type { Logger } from '../app/logger.js';
 import { APP_ROLE_NAMES, type AppRoleDirectory, type AppRoleName } from '../store/app-roles.js';
 import { isGraphStoreError } from '../store/graph/errors.js';
 

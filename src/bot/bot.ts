@@ -4,11 +4,11 @@ import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } 
 import type { ILogger } from '@microsoft/teams.common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { isCourseTeamFor } from '../server/access.js';
-import type { Caller } from '../server/auth/caller.js';
-import type { Logger } from '../server/logger.js';
-import type { UseCaseDeps } from '../server/use-cases/deps.js';
-import { listCases } from '../server/use-cases/list-cases.js';
+import { isCourseTeamFor } from '../app/access.js';
+import type { Caller } from '../app/caller.js';
+import type { Logger } from '../app/logger.js';
+import type { UseCaseDeps } from '../app/deps.js';
+import { listCases } from '../app/cases/list-cases.js';
 import type { CardLinks } from '../cards/index.js';
 import type { ConversationStore } from '../store/conversations.js';
 import { handleCardAction } from './card-actions.js';

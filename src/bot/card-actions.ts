@@ -18,13 +18,13 @@ import {
   type AnyCardActionData,
   type CardActionData,
 } from '../cards/index.js';
-import { isCourseTeamFor } from '../server/access.js';
-import type { Caller } from '../server/auth/caller.js';
+import { isCourseTeamFor } from '../app/access.js';
+import type { Caller } from '../app/caller.js';
 import { problemFromDomainError } from '../server/http/domain-errors.js';
-import type { UseCaseDeps } from '../server/use-cases/deps.js';
-import { CaseNotFoundError, InputError, StaleCaseError } from '../server/use-cases/errors.js';
-import { loadVisibleCase } from '../server/use-cases/load-case.js';
-import { runCaseCommand } from '../server/use-cases/run-case-command.js';
+import type { UseCaseDeps } from '../app/deps.js';
+import { CaseNotFoundError, InputError, StaleCaseError } from '../app/errors.js';
+import { loadVisibleCase } from '../app/cases/load-case.js';
+import { runCaseCommand } from '../app/cases/run-case-command.js';
 import { isGraphStoreError } from '../store/graph/errors.js';
 import { reviewCardFor, signatureCardFor, sourceOf, whatChanged, type CaseCardContext } from './case-cards.js';
 

@@ -22,7 +22,7 @@ import {
   type CardLinks,
   type CardSource,
 } from '../cards/index.js';
-import type { Caller } from '../server/auth/caller.js';
+import type { Caller } from '../app/caller.js';
 import type { ConversationStore } from '../store/conversations.js';
 
 /**

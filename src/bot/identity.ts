@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AppRole } from '../domain/case/types.js';
-import type { Caller } from '../server/auth/caller.js';
-import type { CourseTeamProgrammes } from '../server/config.js';
+import type { Caller } from '../app/caller.js';
+import type { CourseTeamProgrammes } from '../compose/config.js';
 import type { ConversationStore, PersonConversation } from '../store/conversations.js';
 import type { AppRoleLookup } from './app-roles.js';
 

@@ -30,7 +30,7 @@ import {
 } from '../cards/index.js';
 import type { Notification, NotificationKind } from '../notify/notification.js';
 import type { Sender, Senders } from '../notify/ports.js';
-import type { UseCaseDeps } from '../server/use-cases/deps.js';
+import type { UseCaseDeps } from '../app/deps.js';
 import type { PersonConversation } from '../store/conversations.js';
 import { reviewerTeamsIds, sourceOf, summaryCardFor, type CaseCardContext } from './case-cards.js';
 

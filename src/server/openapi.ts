@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { TRAINEE_VIEW_HIDES } from './access.js';
+import { TRAINEE_VIEW_HIDES } from '../app/access.js';
 import { HTTP_PROBLEM_CODES } from './http/problem.js';
 import { DOMAIN_ERROR_CODES } from '../domain/errors.js';
 import { CASE_COMMAND_ROUTES } from './routes/case-routes.js';
-import { CASE_COMMANDS } from './use-cases/case-commands.js';
-import { reportQuerySchema } from './use-cases/get-report.js';
-import { listCasesQuerySchema } from './use-cases/list-cases.js';
-import { openCaseRequestSchema } from './use-cases/open-case.js';
-import { PEOPLE_SEARCH_LIMIT, peopleQuerySchema } from './use-cases/search-people.js';
+import { CASE_COMMANDS } from '../app/cases/case-commands.js';
+import { reportQuerySchema } from '../app/cases/get-report.js';
+import { listCasesQuerySchema } from '../app/cases/list-cases.js';
+import { openCaseRequestSchema } from '../app/cases/open-case.js';
+import { PEOPLE_SEARCH_LIMIT, peopleQuerySchema } from '../app/cases/search-people.js';
 
 /**
  * OpenAPI 3.1 generated from the same zod schemas that validate requests (`z.toJSONSchema`),

@@ -11,7 +11,7 @@ import { calendarFor, openCase } from '../../src/domain/case/index.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier } from '../../src/server/auth/verify-token.js';
-import { memoryLogger, silentLogger } from '../../src/server/logger.js';
+import { memoryLogger, silentLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { ConversationStore } from '../../src/store/conversations.js';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../../src/server/logger.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
+import { silentLogger } from '../../src/app/logger.js';
 import {
   freePort,
   PLAYGROUND_BIN,

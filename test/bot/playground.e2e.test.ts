@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import type { StoredCase } from '../../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
 import { reviewersOf } from '../../src/cards/index.js';
 import type { Notification } from '../../src/notify/notification.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import {
   freePort,
   PLAYGROUND_BIN,

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { bcuRapidImprovementTargets as bcu } from '../../src/domain/procedures/index.js';
-import { GraphOutbox } from '../../src/notify/adapters/graph-outbox.js';
+import { GraphOutbox } from '../../src/store/notify/graph-outbox.js';
 import type { Notification } from '../../src/notify/notification.js';
 import type { Senders } from '../../src/notify/ports.js';
-import { memoryLogger } from '../../src/server/logger.js';
-import { createCommandNotifier } from '../../src/server/use-cases/notify-after-command.js';
-import { DEFAULT_NOTIFY_SETTINGS } from '../../src/server/use-cases/notify-config.js';
+import { memoryLogger } from '../../src/app/logger.js';
+import { createCommandNotifier } from '../../src/app/notifications/after-command.js';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../src/app/notifications/settings.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
 import { draftPlan, open, signAll } from './kit.js';
 

@@ -7,9 +7,9 @@ import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index
 import { replay } from '../../src/domain/case/index.js';
 import { bcuRapidImprovementTargets as bcu } from '../../src/domain/procedures/index.js';
 import type { CaseDriver } from '../../src/domain/case/testing.js';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import type { Notification } from '../../src/notify/notification.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { bcuPlan, caseInput, P1, people } from '../server/fixtures.js';
 import { draftPlan, open, signAll } from './kit.js';
 

@@ -8,7 +8,7 @@ import {
   localNotifySettings,
   notifyConfigFor,
   notifySettingsFromEnv,
-} from '../../src/server/use-cases/notify-config.js';
+} from '../../src/app/notifications/settings.js';
 
 describe('notification settings from the environment', () => {
   it('defaults: 07:30, two working days ahead, escalation after three, no mailboxes', () => {

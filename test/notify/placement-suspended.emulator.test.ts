@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 
 /**
  * Suspending a placement over REST, end to end in local mode (the real composition root, the

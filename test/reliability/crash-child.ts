@@ -4,7 +4,7 @@
  * address when it is ready; the parent reads it, drives writes and sends SIGKILL.
  * Usage: node --import tsx test/reliability/crash-child.ts <dataDir>
  */
-import { startLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode } from '../../src/compose/local.js';
 
 const dataDir = process.argv[2];
 if (dataDir === undefined) {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { memoryLogger } from '../../src/server/logger.js';
+import { startLocalMode } from '../../src/compose/local.js';
+import { memoryLogger } from '../../src/app/logger.js';
 import { addDays, call, seeded, signIn, sleep, type Reply } from './kit.js';
 import { BCU, createWorkload, ledgerProblems, readTrails, twentyUsers, type Send, type User } from './workload.js';
 

@@ -14,7 +14,7 @@ import type { Procedure } from '../../src/domain/procedure/schema.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../../src/dev/local-mode/dev-keys.js';
 import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-token.js';
-import { memoryLogger } from '../../src/server/logger.js';
+import { memoryLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';

@@ -7,10 +7,10 @@ import { buildCaseSummaryCard } from '../../src/cards/build-cards.js';
 import { caseSummaryView } from '../../src/cards/views/lifecycle.js';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { getProcedure } from '../../src/domain/procedures/index.js';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { EMULATOR_DELEGATED_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 
 /** The dev outbox shows channel cards rendered with the Adaptive Cards library, as Teams would. */
 let dataDir: string;

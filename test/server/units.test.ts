@@ -2,10 +2,10 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { outboxPage, signInPage } from '../../src/dev/local-mode/pages.js';
 import type { EmulatorInspection } from '../../src/dev/graph-emulator/index.js';
-import { parseDotEnv, serverConfigFromEnv } from '../../src/server/config.js';
+import { parseDotEnv, serverConfigFromEnv } from '../../src/compose/config.js';
 import { escapeHtml, html } from '../../src/server/http/html.js';
 import { ConfigError } from '../../src/store/config.js';
-import { buildReport, reportCsv } from '../../src/server/views/reports.js';
+import { buildReport, reportCsv } from '../../src/app/views/reports.js';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 

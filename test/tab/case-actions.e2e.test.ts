@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
 import {
   describeViolations,
   seriousViolations,

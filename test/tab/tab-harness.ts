@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { caseInput, people } from '../server/fixtures.js';
 import { startTenantModeServer, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
 

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
 import {
   describeViolations,
   seriousViolations,

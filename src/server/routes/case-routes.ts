@@ -1,4 +1,4 @@
-import type { CaseCommandName } from '../use-cases/case-commands.js';
+import type { CaseCommandName } from '../../app/cases/case-commands.js';
 
 /** Where each case command is exposed over REST; read by the router and the OpenAPI document. */
 export interface CaseCommandRoute {

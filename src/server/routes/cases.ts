@@ -3,12 +3,12 @@ import { londonDateOf } from '../../domain/calendar/index.js';
 import { callerOf } from '../auth/authenticate.js';
 import { expectedVersionOf } from '../http/conditional.js';
 import { invalidRequest, notFound } from '../http/problem.js';
-import type { UseCaseDeps } from '../use-cases/deps.js';
-import { listCases } from '../use-cases/list-cases.js';
-import { loadVisibleCase } from '../use-cases/load-case.js';
-import { openCase } from '../use-cases/open-case.js';
-import { runCaseCommand } from '../use-cases/run-case-command.js';
-import { caseView, etagOf, eventsFor } from '../views/case-view.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import { listCases } from '../../app/cases/list-cases.js';
+import { loadVisibleCase } from '../../app/cases/load-case.js';
+import { openCase } from '../../app/cases/open-case.js';
+import { runCaseCommand } from '../../app/cases/run-case-command.js';
+import { caseView, etagOf, eventsFor } from '../../app/views/case-view.js';
 import { formHtml } from '../views/form-html.js';
 import { CASE_COMMAND_ROUTES } from './case-routes.js';
 

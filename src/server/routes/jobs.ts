@@ -2,12 +2,12 @@ import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { authenticate, callerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
-import { mayReport } from '../access.js';
+import { mayReport } from '../../app/access.js';
 import { forbidden, HttpProblem } from '../http/problem.js';
-import type { UseCaseDeps } from '../use-cases/deps.js';
-import type { NotifyRuntime } from '../use-cases/notify-runtime.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import type { NotifyRuntime } from '../../app/notifications/runtime.js';
 import { weakTag } from './notifications.js';
-import { DEFAULT_RECOVERY_LOOKBACK_MS, runReviewSweep } from '../use-cases/notify-sweep.js';
+import { DEFAULT_RECOVERY_LOOKBACK_MS, runReviewSweep } from '../../app/notifications/review-sweep.js';
 
 /**
  * POST /api/jobs/review-sweep: runs the review sweep now and answers what it did.

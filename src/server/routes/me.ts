@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { londonDateOf } from '../../domain/calendar/index.js';
-import { isAdmin, mayReport } from '../access.js';
+import { isAdmin, mayReport } from '../../app/access.js';
 import { callerOf } from '../auth/authenticate.js';
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../../app/caller.js';
 
 /**
  * GET /api/me: who the caller is and what the tab should offer them. The tab hides what a

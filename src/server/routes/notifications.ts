@@ -3,18 +3,18 @@ import { Router, type Request } from 'express';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
 import { callerOf } from '../auth/authenticate.js';
 import { forbidden, HttpProblem, notFound } from '../http/problem.js';
-import type { UseCaseDeps } from '../use-cases/deps.js';
-import { loadVisibleCase } from '../use-cases/load-case.js';
-import type { BackgroundNotifier } from '../use-cases/notify-after-command.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import { loadVisibleCase } from '../../app/cases/load-case.js';
+import type { BackgroundNotifier } from '../../app/notifications/after-command.js';
 import {
   listFailedNotifications,
   NotCourseTeamError,
   NotificationNotFailedError,
   NotificationNotFoundError,
   retryNotification,
-} from '../use-cases/notify-failed.js';
-import type { NotifyRuntime } from '../use-cases/notify-runtime.js';
-import { stateFor } from '../views/case-view.js';
+} from '../../app/notifications/failed.js';
+import type { NotifyRuntime } from '../../app/notifications/runtime.js';
+import { stateFor } from '../../app/views/case-view.js';
 
 /**
  * GET /api/notifications?state=failed, POST /api/notifications/:key/retry (course team), and

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { callerOf } from '../auth/authenticate.js';
-import { searchPeople, type PeopleSearchDeps } from '../use-cases/search-people.js';
+import { searchPeople, type PeopleSearchDeps } from '../../app/cases/search-people.js';
 
 /**
  * GET /api/people?search=<text>: `{ people: [{ upn, name, email, jobTitle }] }`, at most 10,

@@ -1,8 +1,8 @@
 import { Router } from 'express';
 import { callerOf } from '../auth/authenticate.js';
-import type { UseCaseDeps } from '../use-cases/deps.js';
-import { getReport } from '../use-cases/get-report.js';
-import { reportCsv } from '../views/reports.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import { getReport } from '../../app/cases/get-report.js';
+import { reportCsv } from '../../app/views/reports.js';
 
 export function reportsRouter(deps: UseCaseDeps): Router {
   const router = Router();

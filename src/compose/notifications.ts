@@ -1,19 +1,19 @@
 import { hostname } from 'node:os';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { CaseRepository } from '../../domain/ports.js';
-import type { Procedure } from '../../domain/procedure/schema.js';
-import { graphCalendarSender } from '../../notify/adapters/graph-calendar.js';
-import { graphMailSender } from '../../notify/adapters/graph-mail.js';
-import { GraphOutbox, type OutboxListRef } from '../../notify/adapters/graph-outbox.js';
-import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
-import type { Notification } from '../../notify/notification.js';
-import type { FormProvider, Senders } from '../../notify/ports.js';
-import type { Logger } from '../logger.js';
-import { createScheduler, type Scheduler } from '../scheduler.js';
-import { createCommandNotifier, type BackgroundNotifier } from './notify-after-command.js';
-import type { NotifySettings } from './notify-config.js';
-import type { NotifyRuntime } from './notify-runtime.js';
-import { runReviewSweep } from './notify-sweep.js';
+import type { CaseRepository } from '../domain/ports.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import { graphCalendarSender } from '../store/notify/graph-calendar.js';
+import { graphMailSender } from '../store/notify/graph-mail.js';
+import { GraphOutbox, type OutboxListRef } from '../store/notify/graph-outbox.js';
+import { formPdfName, renderFormPdf } from '../notify/form-pdf.js';
+import type { Notification } from '../notify/notification.js';
+import type { FormProvider, Senders } from '../notify/ports.js';
+import type { Logger } from '../app/logger.js';
+import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
+import { createCommandNotifier, type BackgroundNotifier } from '../app/notifications/after-command.js';
+import type { NotifySettings } from '../app/notifications/settings.js';
+import type { NotifyRuntime } from '../app/notifications/runtime.js';
+import { runReviewSweep } from '../app/notifications/review-sweep.js';
 
 /**
  * Builds the notification stack for a composition root (start-local.ts, main.ts): the Graph

@@ -4,8 +4,8 @@ import type { Procedure } from '../../domain/procedure/schema.js';
 import { planNotifications } from '../../notify/plan.js';
 import { deliverNotifications } from '../../notify/sweep.js';
 import type { Logger } from '../logger.js';
-import { notifyConfigFor } from './notify-config.js';
-import { sweepDepsOf, type NotifyRuntime } from './notify-runtime.js';
+import { notifyConfigFor } from './settings.js';
+import { sweepDepsOf, type NotifyRuntime } from './runtime.js';
 
 /**
  * The post-command hook: after a command's events are stored, plan what it owes and deliver it

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { InputError } from './errors.js';
+import { InputError } from '../errors.js';
 
 /** Parses input with a command's schema; unknown fields, wrong types and missing fields become one InputError. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { Notification } from '../notification.js';
-import { recipientToken } from '../notification.js';
-import { parseNotificationPayload } from '../notification-schema.js';
+import type { Notification } from '../../notify/notification.js';
+import { recipientToken } from '../../notify/notification.js';
+import { parseNotificationPayload } from '../../notify/notification-schema.js';
 import type {
   Claim,
   ClaimResult,
@@ -11,7 +11,7 @@ import type {
   OutboxRecord,
   OutboxRowProblem,
   OutboxState,
-} from '../ports.js';
+} from '../../notify/ports.js';
 import { isDuplicateKey, isEtagConflict } from './graph-errors.js';
 
 /**

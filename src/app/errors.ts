@@ -1,5 +1,5 @@
-import type { StoredCase } from '../../domain/ports.js';
-import type { CaseAccess } from '../access.js';
+import type { StoredCase } from '../domain/ports.js';
+import type { CaseAccess } from './access.js';
 
 /**
  * Outcomes of a use case that are not domain rule violations. Edges map them: REST to

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { DirectoryPerson, PeopleDirectory } from '../../domain/people-directory.js';
 import { isGraphStoreError } from '../../store/graph/errors.js';
 import { isAdmin } from '../access.js';
-import type { Caller } from '../auth/caller.js';
-import { InputError } from './errors.js';
+import type { Caller } from '../caller.js';
+import { InputError } from '../errors.js';
 import { parseInput } from './parse-input.js';
 
 /**

@@ -1,10 +1,10 @@
 import { calendarFor, isCurrentFor } from '../../domain/case/index.js';
 import { CaseConflictError, type StoredCase } from '../../domain/ports.js';
 import { accessTo, actorForCase } from '../access.js';
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../caller.js';
 import { CASE_COMMANDS, type CaseCommand, type CaseCommandName } from './case-commands.js';
-import type { UseCaseDeps } from './deps.js';
-import { StaleCaseError } from './errors.js';
+import type { UseCaseDeps } from '../deps.js';
+import { StaleCaseError } from '../errors.js';
 import { loadVisibleCase, type VisibleCase } from './load-case.js';
 import { parseInput } from './parse-input.js';
 import { traineeRolesOf } from './procedures.js';

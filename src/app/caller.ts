@@ -1,5 +1,5 @@
-import type { Actor } from '../../domain/case/types.js';
-import type { CourseTeamProgrammes } from '../config.js';
+import type { Actor } from '../domain/case/types.js';
+import type { CourseTeamProgrammes } from '../compose/config.js';
 
 /** Who is calling: the domain's Actor plus what access needs that the domain does not. */
 export interface Caller {

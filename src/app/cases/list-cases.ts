@@ -5,9 +5,9 @@ import type { CasePage, CaseQuery, CaseSummary } from '../../domain/ports.js';
 import { byReviewThenReference } from '../../store/case-repository.js';
 import { isGraphStoreError } from '../../store/graph/errors.js';
 import { accessTo, isAdmin } from '../access.js';
-import type { Caller } from '../auth/caller.js';
-import type { UseCaseDeps } from './deps.js';
-import { InputError } from './errors.js';
+import type { Caller } from '../caller.js';
+import type { UseCaseDeps } from '../deps.js';
+import { InputError } from '../errors.js';
 import { parseInput } from './parse-input.js';
 import { traineeRolesOf } from './procedures.js';
 

@@ -3,9 +3,9 @@ import { londonDateOf, localDateSchema } from '../../domain/calendar/index.js';
 import type { CaseState } from '../../domain/case/types.js';
 import type { CaseSummary } from '../../domain/ports.js';
 import { mayReport } from '../access.js';
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../caller.js';
 import { buildReport, STANDARDS_CASE_CAP, type Report } from '../views/reports.js';
-import type { UseCaseDeps } from './deps.js';
+import type { UseCaseDeps } from '../deps.js';
 import { listCases } from './list-cases.js';
 import { parseInput } from './parse-input.js';
 

@@ -4,8 +4,8 @@ import { calendarFor, openCase as openCaseCommand, openCaseInputSchema } from '.
 import type { StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { actorForCase } from '../access.js';
-import type { Caller } from '../auth/caller.js';
-import type { UseCaseDeps } from './deps.js';
+import type { Caller } from '../caller.js';
+import type { UseCaseDeps } from '../deps.js';
 import { parseInput } from './parse-input.js';
 import { getProcedureIn } from './procedures.js';
 

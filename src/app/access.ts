@@ -1,5 +1,5 @@
 import type { Actor } from '../domain/case/types.js';
-import type { Caller } from './auth/caller.js';
+import type { Caller } from './caller.js';
 
 /**
  * Who may see which case (issue 4 "Identity and access"), in one place:

@@ -1,6 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
-import type { CalendarRequest, Notification } from '../notification.js';
-import type { Sender } from '../ports.js';
+import type { CalendarRequest, Notification } from '../../notify/notification.js';
+import type { Sender } from '../../notify/ports.js';
 import { statusOf } from './graph-errors.js';
 
 /**

@@ -5,8 +5,8 @@ import {
   makeWorkingCalendar,
   type LocalDate,
   type WorkingCalendar,
-} from '../domain/calendar/index.js';
-import type { Logger } from './logger.js';
+} from '../../domain/calendar/index.js';
+import type { Logger } from '../logger.js';
 
 /**
  * The in-process scheduler for the notification jobs. It reads the injected clock (the dev clock

@@ -1,7 +1,7 @@
-import type { Procedure } from '../../domain/procedure/schema.js';
-import type { CaseRepository } from '../../domain/ports.js';
-import type { Logger } from '../logger.js';
-import type { CommandNotifier } from './notify-after-command.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import type { CaseRepository } from '../domain/ports.js';
+import type { Logger } from './logger.js';
+import type { CommandNotifier } from './notifications/after-command.js';
 
 /** What every use case needs: the ports, the procedures and the clock. Built once by the composition root. */
 export interface UseCaseDeps {

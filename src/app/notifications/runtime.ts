@@ -1,6 +1,6 @@
 import type { OutboxPort, Senders } from '../../notify/ports.js';
 import type { SweepDeps } from '../../notify/sweep.js';
-import type { NotifySettings } from './notify-config.js';
+import type { NotifySettings } from './settings.js';
 
 /**
  * What the notification use cases need, built once by the composition root (start-local.ts,

@@ -3,13 +3,13 @@ import { calendarFor } from '../../domain/case/index.js';
 import type { CaseSummary as StoredSummary, StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { planDueReviews, type CaseSummary as DueCase } from '../../notify/due-reviews.js';
-import { storedKey } from '../../notify/adapters/graph-outbox.js';
+import { storedKey } from '../../store/notify/graph-outbox.js';
 import type { Notification } from '../../notify/notification.js';
 import { replanTrail } from '../../notify/replan.js';
 import { runSweep, type SweepReport } from '../../notify/sweep.js';
-import type { UseCaseDeps } from './deps.js';
-import { notifyConfigFor } from './notify-config.js';
-import { mapLimit, sweepDepsOf, type NotifyRuntime } from './notify-runtime.js';
+import type { UseCaseDeps } from '../deps.js';
+import { notifyConfigFor } from './settings.js';
+import { mapLimit, sweepDepsOf, type NotifyRuntime } from './runtime.js';
 
 /**
  * The review sweep as a use case (POST /api/jobs/review-sweep, the scheduler):

@@ -1,9 +1,9 @@
 import type { StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { accessTo, type CaseAccess } from '../access.js';
-import type { Caller } from '../auth/caller.js';
-import type { UseCaseDeps } from './deps.js';
-import { CaseNotFoundError } from './errors.js';
+import type { Caller } from '../caller.js';
+import type { UseCaseDeps } from '../deps.js';
+import { CaseNotFoundError } from '../errors.js';
 import { getProcedureIn, traineeRolesOf } from './procedures.js';
 
 export interface VisibleCase {

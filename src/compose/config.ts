@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { botSettingsFromEnv, type BotSettings } from '../bot/config.js';
 import { ConfigError, graphTargetFromEnv } from '../store/config.js';
-import { notifySettingsFromEnv, type NotifySettings } from './use-cases/notify-config.js';
+import { notifySettingsFromEnv, type NotifySettings } from '../app/notifications/settings.js';
 
 /**
  * Server configuration from the environment (and `.env` when present), validated at start

@@ -2,9 +2,9 @@ import { recipientText } from '../../notify/notification-schema.js';
 import type { OutboxRecord } from '../../notify/ports.js';
 import { sendRecord, type SweepReport } from '../../notify/sweep.js';
 import { isCourseTeamFor, mayReport } from '../access.js';
-import type { Caller } from '../auth/caller.js';
-import type { UseCaseDeps } from './deps.js';
-import { mapLimit, sweepDepsOf, type NotifyRuntime } from './notify-runtime.js';
+import type { Caller } from '../caller.js';
+import type { UseCaseDeps } from '../deps.js';
+import { mapLimit, sweepDepsOf, type NotifyRuntime } from './runtime.js';
 
 /**
  * Failed notifications for the course team: list (their programmes' cases only) and retry.

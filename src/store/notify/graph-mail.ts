@@ -1,8 +1,8 @@
 import { GraphError, RetryHandlerOptions, type Client } from '@microsoft/microsoft-graph-client';
-import { PossiblySentError } from '../sweep.js';
-import { renderEmail } from '../email.js';
-import type { Notification } from '../notification.js';
-import type { FormProvider, Sender } from '../ports.js';
+import { PossiblySentError } from '../../notify/sweep.js';
+import { renderEmail } from '../../notify/email.js';
+import type { Notification } from '../../notify/notification.js';
+import type { FormProvider, Sender } from '../../notify/ports.js';
 
 /**
  * Email over Graph sendMail (202, no body). sendMail is not idempotent, which is why the sweep

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { startLocalMode } from '../src/compose/local.js';
 import { environmentWithDotEnv, serverConfigFromEnv } from '../src/compose/config.js';
 import { startTenantServer } from '../src/compose/tenant.js';
-import { ConfigError } from '../src/store/config.js';
+import { ConfigError } from '../src/compose/graph-config.js';
 
 /** The tab's production build, made on first start (or after `npm run build:tab` removed it). */
 async function ensureTabBuilt(): Promise<string> {

@@ -1,5 +1,4 @@
 import type { Actor } from '../domain/case/types.js';
-import type { CourseTeamProgrammes } from '../compose/config.js';
 
 /** Who is calling: the domain's Actor plus what access needs that the domain does not. */
 export interface Caller {
@@ -7,3 +6,6 @@ export interface Caller {
   /** Programmes whose cases a course-team member sees ('all' for every programme). */
   readonly programmes: CourseTeamProgrammes;
 }
+
+/** Programmes whose cases a course-team member sees: a list, or every programme. */
+export type CourseTeamProgrammes = readonly string[] | 'all';

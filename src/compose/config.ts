@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { botSettingsFromEnv, type BotSettings } from '../bot/config.js';
-import { ConfigError, graphTargetFromEnv } from '../store/config.js';
-import { notifySettingsFromEnv, type NotifySettings } from '../app/notifications/settings.js';
+import type { CourseTeamProgrammes } from '../app/caller.js';
+import { botSettingsFromEnv, type BotSettings } from './bot-config.js';
+import { ConfigError, graphTargetFromEnv } from './graph-config.js';
+import type { NotifySettings } from '../app/notifications/settings.js';
+import { notifySettingsFromEnv } from './notify-config.js';
 
 /**
  * Server configuration from the environment (and `.env` when present), validated at start
@@ -28,8 +30,6 @@ export interface TenantAuthConfig {
   readonly clientId: string;
   readonly audiences: readonly string[];
 }
-
-export type CourseTeamProgrammes = readonly string[] | 'all';
 
 export type ServerConfig =
   | { readonly mode: 'local'; readonly port: number; readonly dataDir: string; readonly publicUrl: string }

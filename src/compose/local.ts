@@ -3,37 +3,36 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Router, type Express } from 'express';
-import { SEED_PROCEDURES } from '../domain/procedures/index.js';
-import type { Procedure } from '../domain/procedure/schema.js';
-import { createApp } from '../server/app.js';
-import { createTokenVerifier } from '../server/auth/verify-token.js';
 import { jsonLogger, type Logger } from '../app/logger.js';
-import { GraphCaseRepository, openTrellisSite } from '../store/case-repository.js';
-import { roleSidesOf } from '../store/case-rows.js';
+import type { TrellisBot } from '../bot/bot.js';
+import type { CardSenders } from '../bot/senders.js';
+import { directoryIdentity } from '../bot/identity.js';
+import { EMULATOR_APP_TOKEN, startGraphEmulator, type RunningGraphEmulator } from '../dev/graph-emulator/index.js';
+import { loadDemoData, type DemoLoadResult } from '../dev/local-mode/demo-data.js';
+import { demoDirectory, loadDemoDirectory } from '../dev/local-mode/demo-directory.js';
+import { loadDevClock, type DevClock } from '../dev/local-mode/dev-clock.js';
+import { createDevConnector, type DevConnector } from '../dev/local-mode/dev-connector.js';
+import { loadOrCreateDevKeys, type DevKeys } from '../dev/local-mode/dev-keys.js';
+import { devRouter } from '../dev/local-mode/dev-routes.js';
+import { personas } from '../dev/local-mode/personas.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import { SEED_PROCEDURES } from '../domain/procedures/index.js';
+import { createTokenVerifier } from '../server/auth/verify-token.js';
+import type { GraphCaseRepository } from '../store/case-repository.js';
+import { openTrellisSite } from '../store/case-repository.js';
 import { createGraphClient } from '../store/graph/client.js';
 import { provisionLists } from '../store/graph/provision.js';
 import { TRELLIS_LISTS } from '../store/lists.js';
-import { EMULATOR_APP_TOKEN, startGraphEmulator, type RunningGraphEmulator } from '../dev/graph-emulator/index.js';
-import { loadDemoData, type DemoLoadResult } from '../dev/local-mode/demo-data.js';
-import { loadDevClock, type DevClock } from '../dev/local-mode/dev-clock.js';
-import { loadOrCreateDevKeys, type DevKeys } from '../dev/local-mode/dev-keys.js';
-import { devRouter } from '../dev/local-mode/dev-routes.js';
-import { createBot, type TrellisBot } from '../bot/bot.js';
-import { directoryIdentity } from '../bot/identity.js';
-import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
-import { ConversationStore } from '../store/conversations.js';
-import { GraphPeopleDirectory } from '../store/directory.js';
-import { demoDirectory, loadDemoDirectory } from '../dev/local-mode/demo-directory.js';
-import { createDevConnector, type DevConnector } from '../dev/local-mode/dev-connector.js';
-import { personas } from '../dev/local-mode/personas.js';
-import { localNotifySettings } from '../app/notifications/settings.js';
-import { createNotifications, type Notifications } from './notifications.js';
-import type { CommandNotifier } from '../app/notifications/after-command.js';
+import type { Notifications } from './notifications.js';
+import { localNotifySettings } from './notify-config.js';
+import { buildTrellis } from './trellis.js';
 
 /**
- * Local mode, the embedded default (DESIGN.md "Local mode"): the Graph emulator in the data
- * folder, the lists provisioned, demo data loaded once, dev sign-in and clock, and the same
- * app and repository as a tenant. `npm start` calls this when no GRAPH_* variables are set.
+ * Local mode, the embedded default: chooses the inputs of buildTrellis for one machine — the
+ * Graph emulator in the data folder with the lists provisioned, dev sign-in keys, the dev clock,
+ * demo people as Teams users, demo course mailboxes, the dev connector for the bot's proactive
+ * sends, the /dev routes — loads the demo data once, and listens on loopback. `npm start`
+ * calls this when no GRAPH_* variables are set.
  */
 export interface LocalModeOptions {
   readonly dataDir: string;
@@ -68,8 +67,10 @@ export interface RunningLocalMode {
   readonly demo: DemoLoadResult | undefined;
   /** The outbox, senders and scheduler (demo course mailboxes; everything lands in /dev/outbox). */
   readonly notifications: Notifications;
-  /** The bot at POST /api/messages; `bot.senders` are the chat and channel card senders. */
+  /** The bot at POST /api/messages. */
   readonly bot: TrellisBot;
+  /** The chat and channel card senders. */
+  readonly cardSenders: CardSenders;
   /** What the bot sent with no Teams attached: GET /dev/connector/activities. */
   readonly connector: DevConnector;
   close(): Promise<void>;
@@ -104,22 +105,9 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
     });
     await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
     const site = await openTrellisSite(client, emulator.siteId);
-    const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(procedures) });
     const keys = await loadOrCreateDevKeys(dataDir);
     const realNow = options.realNow ?? (() => new Date());
     const clock = loadDevClock(dataDir, realNow);
-
-    let demo: DemoLoadResult | undefined;
-    if (!(await demoLoadedBefore(dataDir))) {
-      demo = await loadDemoData({ repository, procedures, now: clock.now() });
-      for (const failure of demo.failures) logger.warn('demo case not loaded', failure);
-      if (demo.failures.length === 0) {
-        await writeFile(
-          path.join(dataDir, DEMO_MARKER),
-          JSON.stringify({ loadedAt: new Date().toISOString(), cases: demo.created }),
-        );
-      }
-    }
 
     const verifyToken = createTokenVerifier({
       keys: keys.jwks,
@@ -141,25 +129,6 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
     } catch (error) {
       logger.warn('demo directory not loaded', { error: error instanceof Error ? error.message : String(error) });
     }
-    // Card actions notify like REST commands do; the notifier needs the bot's card senders, so it is bound once both exist.
-    const late: { notify?: CommandNotifier } = {};
-    const bot = await createBot({
-      mode: 'local',
-      useCases: { repository, procedures, clock: () => clock.now(), logger, notify: (change) => late.notify?.(change) },
-      conversations: new ConversationStore(client, site.lists.conversations),
-      links: {
-        appId: LOCAL_TEAMS_APP_ID,
-        tabEntityId: MY_CASES_ENTITY_ID,
-        get publicUrl() {
-          return publicUrl;
-        },
-      },
-      // A Teams user is the demo person whose dev object id matches (src/bot/identity.ts).
-      identity: directoryIdentity(personas(roleLabel)),
-      logger,
-      defaultServiceUrl: () => options.botServiceUrl ?? `${publicUrl}/dev/connector`,
-      graph: { client, teamsAppId: LOCAL_TEAMS_APP_ID },
-    });
     const devRoutes = Router();
     devRoutes.use('/connector', connector.router);
     devRoutes.use(
@@ -172,39 +141,49 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
         chatActivities: connector.activities,
       }),
     );
-    const notifications = createNotifications({
-      client,
-      outboxList: site.lists.outbox,
-      settings: localNotifySettings(procedures),
-      repository,
+    const trellis = await buildTrellis({
+      mode: 'local',
+      graph: client,
+      site,
       procedures,
       clock: () => clock.now(),
       logger,
-      caseLink: (caseId) => `${publicUrl}/cases/${encodeURIComponent(caseId)}`,
-      cardSenders: bot.senders,
-      ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
-    });
-    late.notify = notifications.background.notify;
-    const config = {
-      mode: 'local' as const,
-      get publicUrl() {
-        return publicUrl;
-      },
-      graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId },
-    };
-    const app = createApp({
-      repository,
-      procedures,
-      clock: () => clock.now(),
       verifyToken,
-      config,
-      logger,
-      notify: { runtime: notifications.runtime, background: notifications.background },
+      publicUrl: () => publicUrl,
+      // A Teams user is the demo person whose dev object id matches (src/bot/identity.ts).
+      identity: () => directoryIdentity(personas(roleLabel)),
+      bot: {
+        teamsAppId: LOCAL_TEAMS_APP_ID,
+        defaultServiceUrl: () => options.botServiceUrl ?? `${publicUrl}/dev/connector`,
+        installApp: true,
+      },
+      notify: {
+        ...localNotifySettings(procedures),
+        ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+      },
       devRoutes,
-      messages: bot.messages,
-      directory: new GraphPeopleDirectory(client),
       ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
+      healthDetails: { graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } },
     });
+    const { app, repository, notifications, bot, cardSenders } = trellis;
+
+    let demo: DemoLoadResult | undefined;
+    try {
+      if (!(await demoLoadedBefore(dataDir))) {
+        demo = await loadDemoData({ repository, procedures, now: clock.now() });
+        for (const failure of demo.failures) logger.warn('demo case not loaded', failure);
+        if (demo.failures.length === 0) {
+          await writeFile(
+            path.join(dataDir, DEMO_MARKER),
+            JSON.stringify({ loadedAt: new Date().toISOString(), cases: demo.created }),
+          );
+        }
+      }
+    } catch (error) {
+      await trellis.close();
+      throw error;
+    }
+
     // Loopback only: dev sign-in mints tokens for anyone, so it must not be reachable from the network.
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(options.port, '127.0.0.1', (error?: Error) => {
@@ -226,6 +205,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       demo,
       notifications,
       bot,
+      cardSenders,
       connector,
       close: () => {
         closing ??= (async () => {
@@ -235,7 +215,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
             });
             server.closeAllConnections();
           });
-          await notifications.close();
+          await trellis.close();
           await emulator.close();
         })();
         return closing;

@@ -16,10 +16,9 @@ import type { NotifyRuntime } from '../app/notifications/runtime.js';
 import { runReviewSweep } from '../app/notifications/review-sweep.js';
 
 /**
- * Builds the notification stack for a composition root (start-local.ts, main.ts): the Graph
- * outbox, the mail sender with the completed form attached, the calendar sender, the card
- * senders the caller passes in (the bot's `createCardSenders`), the background notifier for
- * commands, and the scheduler. Kept here so both roots wire the same thing.
+ * The notification stack, part of the composition root (trellis.ts): the Graph outbox, the mail
+ * sender with the completed form attached, the calendar sender, the card senders passed in (the
+ * bot's), the background notifier commands report to, and the scheduler.
  */
 
 export interface NotificationsOptions {
@@ -40,6 +39,8 @@ export interface NotificationsOptions {
 
 export interface Notifications {
   readonly runtime: NotifyRuntime;
+  /** The outbox adapter itself (the runtime holds it as a port), for tests and tools that read its rows. */
+  readonly outbox: GraphOutbox;
   readonly background: BackgroundNotifier;
   readonly scheduler: Scheduler | undefined;
   /** Stops the scheduler and waits for deliveries already started. */
@@ -73,8 +74,9 @@ export function createNotifications(options: NotificationsOptions): Notification
     calendar: graphCalendarSender({ client: options.client }),
     ...options.cardSenders,
   };
+  const outbox = new GraphOutbox(options.client, options.outboxList);
   const runtime: NotifyRuntime = {
-    outbox: new GraphOutbox(options.client, options.outboxList),
+    outbox,
     senders,
     settings,
     owner: `${hostname()}:${process.pid}`,
@@ -107,6 +109,7 @@ export function createNotifications(options: NotificationsOptions): Notification
         });
   return {
     runtime,
+    outbox,
     background,
     scheduler,
     async close() {

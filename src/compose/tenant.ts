@@ -2,29 +2,23 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet } from 'jose';
-import { SEED_PROCEDURES } from '../domain/procedures/index.js';
-import type { Procedure } from '../domain/procedure/schema.js';
-import { GraphCaseRepository, openTrellisSite } from '../store/case-repository.js';
-import { roleSidesOf } from '../store/case-rows.js';
-import { createGraphClient } from '../store/graph/client.js';
-import { createApp } from '../server/app.js';
-import { createTokenVerifier, entraJwksUrl } from '../server/auth/verify-token.js';
-import type { ServerConfig } from './config.js';
 import { jsonLogger, type Logger } from '../app/logger.js';
-import { createNotifications } from './notifications.js';
-import type { CommandNotifier } from '../app/notifications/after-command.js';
-import { createBot } from '../bot/bot.js';
 import { cachedAppRoles } from '../bot/app-roles.js';
 import { tenantIdentity } from '../bot/identity.js';
-import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
+import { SEED_PROCEDURES } from '../domain/procedures/index.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import { createTokenVerifier, entraJwksUrl } from '../server/auth/verify-token.js';
 import { GraphAppRoleDirectory } from '../store/app-roles.js';
-import { ConversationStore } from '../store/conversations.js';
-import { GraphPeopleDirectory } from '../store/directory.js';
+import { openTrellisSite } from '../store/case-repository.js';
+import { createGraphClient } from '../store/graph/client.js';
+import type { ServerConfig } from './config.js';
+import { buildTrellis } from './trellis.js';
 
 /**
- * The composition root for tenant mode: Graph with the app's credentials, the repository on
- * the configured site, Entra token validation against the tenant's JWKS, and no /dev routes.
- * (Local mode wires the same app in src/dev/local-mode/start-local.ts.)
+ * Tenant mode: chooses the inputs of buildTrellis from the configuration — Graph with the app's
+ * credentials on the configured site, Entra token validation against the tenant's keys, Teams
+ * users resolved through the Conversations list and Entra's app role assignments, the bot's app
+ * registration — and listens. No /dev routes.
  */
 export interface RunningServer {
   readonly url: string;
@@ -37,7 +31,6 @@ export async function startTenantServer(
   options: { readonly logger?: Logger; readonly procedures?: readonly Procedure[] } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? jsonLogger();
-  const procedures = options.procedures ?? SEED_PROCEDURES;
   const client = createGraphClient({
     kind: 'tenant',
     tenantId: config.graph.tenantId,
@@ -45,64 +38,42 @@ export async function startTenantServer(
     clientSecret: config.graph.clientSecret,
   });
   const site = await openTrellisSite(client, config.graph.siteId);
-  const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(procedures) });
-  const conversations = new ConversationStore(client, site.lists.conversations);
-  // Bot Framework tokens are validated by the Teams SDK against BOT_ID (never unauthenticated here).
-  // Card actions notify like REST commands do; the notifier needs the bot's card senders, so it is bound once both exist.
-  const late: { notify?: CommandNotifier } = {};
-  const bot = await createBot({
+  const trellis = await buildTrellis({
     mode: 'tenant',
-    useCases: { repository, procedures, clock: () => new Date(), logger, notify: (change) => late.notify?.(change) },
-    conversations,
-    links: {
-      appId: config.bot.teamsAppId ?? config.bot.clientId,
-      tabEntityId: MY_CASES_ENTITY_ID,
-      publicUrl: config.publicUrl,
-    },
-    identity: tenantIdentity(conversations, {
-      programmes: config.courseTeamProgrammes,
-      // Teams activities carry no app roles: Entra is asked (ENTRA_CLIENT_ID's roles, as in REST tokens).
-      ...(config.bot.appRoles === 'graph'
-        ? { appRoles: cachedAppRoles(new GraphAppRoleDirectory(client, { appId: config.auth.clientId }), { logger }) }
-        : {}),
+    graph: client,
+    site,
+    procedures: options.procedures ?? SEED_PROCEDURES,
+    clock: () => new Date(),
+    logger,
+    verifyToken: createTokenVerifier({
+      keys: createRemoteJWKSet(entraJwksUrl(config.auth.tenantId)),
+      tenantId: config.auth.tenantId,
+      audiences: config.auth.audiences,
+      programmes: { from: 'config', value: config.courseTeamProgrammes },
     }),
-    logger,
-    credentials: {
-      clientId: config.bot.clientId,
-      clientSecret: config.bot.clientSecret,
-      tenantId: config.bot.tenantId,
+    publicUrl: () => config.publicUrl,
+    identity: (conversations) =>
+      tenantIdentity(conversations, {
+        programmes: config.courseTeamProgrammes,
+        // Teams activities carry no app roles: Entra is asked (ENTRA_CLIENT_ID's roles, as in REST tokens).
+        ...(config.bot.appRoles === 'graph'
+          ? {
+              appRoles: cachedAppRoles(new GraphAppRoleDirectory(client, { appId: config.auth.clientId }), { logger }),
+            }
+          : {}),
+      }),
+    bot: {
+      teamsAppId: config.bot.teamsAppId ?? config.bot.clientId,
+      // Bot Framework tokens are validated by the Teams SDK against BOT_ID (never unauthenticated here).
+      credentials: {
+        clientId: config.bot.clientId,
+        clientSecret: config.bot.clientSecret,
+        tenantId: config.bot.tenantId,
+      },
+      defaultServiceUrl: () => config.bot.serviceUrl,
+      installApp: config.bot.teamsAppId !== undefined,
     },
-    defaultServiceUrl: () => config.bot.serviceUrl,
-    ...(config.bot.teamsAppId === undefined ? {} : { graph: { client, teamsAppId: config.bot.teamsAppId } }),
-  });
-  const notifications = createNotifications({
-    client,
-    outboxList: site.lists.outbox,
-    settings: config.notify,
-    repository,
-    procedures,
-    clock: () => new Date(),
-    logger,
-    caseLink: (caseId) => `${config.publicUrl}/cases/${encodeURIComponent(caseId)}`,
-    cardSenders: bot.senders,
-  });
-  late.notify = notifications.background.notify;
-  const verifyToken = createTokenVerifier({
-    keys: createRemoteJWKSet(entraJwksUrl(config.auth.tenantId)),
-    tenantId: config.auth.tenantId,
-    audiences: config.auth.audiences,
-    programmes: { from: 'config', value: config.courseTeamProgrammes },
-  });
-  const app = createApp({
-    repository,
-    procedures,
-    clock: () => new Date(),
-    verifyToken,
-    config: { mode: 'tenant', publicUrl: config.publicUrl },
-    logger,
-    notify: { runtime: notifications.runtime, background: notifications.background },
-    messages: bot.messages,
-    directory: new GraphPeopleDirectory(client),
+    notify: config.notify,
     tabDir: path.resolve('build', 'tab'),
     clientConfig: {
       msal: {
@@ -113,7 +84,7 @@ export async function startTenantServer(
     },
   });
   const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, (error?: Error) => {
+    const s = trellis.app.listen(config.port, (error?: Error) => {
       if (error) reject(error);
       else resolve(s);
     });
@@ -130,7 +101,7 @@ export async function startTenantServer(
         });
         server.closeAllConnections();
       });
-      await notifications.close();
+      await trellis.close();
     },
   };
 }

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { isDomainError } from '../domain/errors.js';
 import { CaseDataError } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import type { PeopleDirectory } from '../domain/people-directory.js';
-import { failureFromError, isGraphStoreError, toGraphStoreError } from '../store/graph/errors.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/verify-token.js';
-import { problemFromDomainError } from './http/domain-errors.js';
+import { problemOf } from './http/errors.js';
 import { HttpProblem, invalidRequest, notFound, PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Logger } from '../app/logger.js';
@@ -25,9 +23,7 @@ import { peopleRouter } from './routes/people.js';
 import type { BackgroundNotifier } from '../app/notifications/after-command.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
 import type { UseCaseDeps } from '../app/deps.js';
-import { CaseNotFoundError, InputError, StaleCaseError } from '../app/errors.js';
-import { ReportNotAllowedError } from '../app/cases/get-report.js';
-import { PeopleSearchNotAllowedError } from '../app/cases/search-people.js';
+import { failureOf, InputError, StaleCaseError } from '../app/errors.js';
 import { caseView, etagOf } from '../app/views/case-view.js';
 import { getProcedureIn } from '../app/cases/procedures.js';
 
@@ -229,90 +225,35 @@ export function createApp(deps: AppDeps): express.Express {
 
 function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCaseDeps): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  if (error instanceof InputError) {
-    return invalidRequest(
-      `The request is not valid: ${error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path || 'body'} ${i.message}`)
-        .join('; ')}.`,
-      error.issues,
-    );
-  }
-  if (error instanceof CaseNotFoundError) {
-    return new HttpProblem(
-      404,
-      'not_found',
-      'Case not found',
-      `There is no case "${error.caseId}" that you can see. Check the link, or ask the course team for access.`,
-    );
-  }
-  if (error instanceof StaleCaseError) {
-    const { current, access } = error;
-    const procedure = getProcedureIn(useCases.procedures, current.state.procedureId);
-    return new HttpProblem(
-      412,
-      'precondition_failed',
-      'The case has changed',
-      `Case ${current.state.reference} was changed by someone else (it is now at version ${current.state.version}). Look at the case as it is now, then try again.`,
-      { current: caseView(current, procedure, useCases.clock(), access) },
-      { ETag: etagOf(current.state) },
-    );
-  }
-  if (error instanceof ReportNotAllowedError) {
-    return new HttpProblem(
-      403,
-      'forbidden',
-      'Not allowed',
-      'Reports are for the course team. Ask your course leader for the figures you need.',
-    );
-  }
-  if (error instanceof PeopleSearchNotAllowedError) {
-    return new HttpProblem(
-      403,
-      'forbidden',
-      'Not allowed',
-      'Looking people up is for those who open cases: the course team, and staff who may raise a concern. Ask your course team to add the person you need.',
-    );
-  }
-  if (isDomainError(error)) {
-    const problem = problemFromDomainError(error);
-    if (problem.status >= 500) deps.logger.error('procedure error', { path: req.path, error: error.message });
-    return problem;
-  }
   const parsed = bodyParserProblem(error);
   if (parsed) return parsed;
   // The router could not decode a path segment (`/api/cases/%ZZ`).
   if (error instanceof URIError)
     return invalidRequest('The address is not valid: a part of it is not correctly percent-encoded.');
-  // Adapters that talk to Graph directly (the notification outbox) throw the SDK's errors unclassified.
-  const failure = failureFromError(error);
-  const storeError = isGraphStoreError(error)
-    ? error
-    : failure
-      ? toGraphStoreError(failure, `${req.method} ${req.path.slice(0, 200)}`, error)
-      : undefined;
-  if (storeError && (storeError.code === 'throttled' || storeError.code === 'unavailable')) {
-    deps.logger.warn('store unavailable', { path: req.path, code: storeError.code, requestId: storeError.requestId });
-    return new HttpProblem(
-      503,
-      'service_unavailable',
-      'Try again shortly',
-      `${storeError.userMessage} Nothing was lost.`,
-      {},
-      { 'Retry-After': String(Math.ceil(storeError.retryAfterSeconds ?? 5)) },
+  const failure = failureOf(error);
+  if (failure.code === 'invalid_request') {
+    return problemOf(failure, error instanceof InputError ? { errors: error.issues } : {});
+  }
+  if (failure.code === 'precondition_failed' && error instanceof StaleCaseError) {
+    const { current, access } = error;
+    const procedure = getProcedureIn(useCases.procedures, current.state.procedureId);
+    return problemOf(
+      failure,
+      { current: caseView(current, procedure, useCases.clock(), access) },
+      { ETag: etagOf(current.state) },
     );
   }
-  deps.logger.error('unexpected error', {
-    method: req.method,
-    path: req.path,
-    error: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
-    ...(error instanceof CaseDataError ? { caseId: error.caseId } : {}),
-  });
-  return new HttpProblem(
-    500,
-    'internal_error',
-    'Something went wrong',
-    'Trellis could not complete this request. Try again; if it keeps happening, tell your Trellis administrator.',
-  );
+  if (failure.code === 'service_unavailable') {
+    deps.logger.warn('store unavailable', { path: req.path, detail: failure.detail });
+  }
+  if (failure.code === 'internal_error') {
+    deps.logger.error('unexpected error', {
+      method: req.method,
+      path: req.path,
+      error: failure.detail,
+      stack: error instanceof Error ? error.stack : undefined,
+      ...(error instanceof CaseDataError ? { caseId: error.caseId } : {}),
+    });
+  }
+  return problemOf(failure);
 }

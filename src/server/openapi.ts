@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { TRAINEE_VIEW_HIDES } from '../app/access.js';
 import { HTTP_PROBLEM_CODES } from './http/problem.js';
-import { DOMAIN_ERROR_CODES } from '../domain/errors.js';
+import { APP_ERROR_CODES } from '../app/errors.js';
 import { CASE_COMMAND_ROUTES } from './routes/case-routes.js';
 import { CASE_COMMANDS } from '../app/cases/case-commands.js';
 import { reportQuerySchema } from '../app/cases/get-report.js';
@@ -28,7 +28,7 @@ const problemSchema: JsonSchema = {
     title: { type: 'string' },
     status: { type: 'integer' },
     detail: { type: 'string', description: 'A sentence a person can act on.' },
-    code: { type: 'string', enum: [...HTTP_PROBLEM_CODES, ...DOMAIN_ERROR_CODES] },
+    code: { type: 'string', enum: [...HTTP_PROBLEM_CODES, ...APP_ERROR_CODES] },
     errors: {
       type: 'array',
       items: { type: 'object', properties: { path: { type: 'string' }, message: { type: 'string' } } },

@@ -3,6 +3,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { replay, type CaseEvent, type CaseState } from '../domain/case/index.js';
 import {
+  byReviewThenReference,
   CaseConflictError,
   CaseDataError,
   type CasePage,
@@ -641,12 +642,6 @@ function matches(query: CaseQuery): (summary: CaseSummary) => boolean {
 }
 
 /** Dashboard order: next review first (none last), then reference. */
-export function byReviewThenReference(a: CaseSummary, b: CaseSummary): number {
-  const ra = a.nextReviewDate ?? '9999-12-31';
-  const rb = b.nextReviewDate ?? '9999-12-31';
-  return ra < rb ? -1 : ra > rb ? 1 : a.reference.localeCompare(b.reference);
-}
-
 function encodeCursor(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 }

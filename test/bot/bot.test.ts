@@ -581,7 +581,7 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     });
     const sentCard = async (kind: 'review_coming_up' | 'review_due_today'): Promise<unknown> => {
       const before = local.connector.activities().length;
-      await local.bot.senders.chat_card(notification(kind));
+      await local.cardSenders.chat_card(notification(kind));
       const sent = local.connector.activities().slice(before);
       expect(sent).toHaveLength(1);
       return must((sent[0]?.activity as { attachments?: { content: unknown }[] }).attachments?.[0], 'the card').content;
@@ -644,7 +644,7 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     });
     expect(reply.status).toBe(200);
     const before = local.connector.activities().length;
-    await local.bot.senders.channel_card({
+    await local.cardSenders.channel_card({
       key: 'test:channel',
       caseId: activeCase.state.id,
       reference: activeCase.state.reference,
@@ -669,7 +669,7 @@ describe('signing, acknowledging, install events and proactive cards', () => {
       'trainee',
     );
     const before = local.connector.activities().length;
-    await local.bot.senders.chat_card({
+    await local.cardSenders.chat_card({
       key: 'test:chat',
       caseId: activeCase.state.id,
       reference: activeCase.state.reference,

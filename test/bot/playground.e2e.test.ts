@@ -194,7 +194,7 @@ describe('the Agents Playground against Trellis', () => {
       attachForm: false,
       calendar: undefined,
     };
-    await trellis.bot.senders.chat_card(notification);
+    await trellis.cardSenders.chat_card(notification);
     const arrived = await ws.waitFor((m) => ws.messages.indexOf(m) >= before && m.includes(reviewCase.state.id));
     expect(arrived).toContain('application/vnd.microsoft.card.adaptive');
   });

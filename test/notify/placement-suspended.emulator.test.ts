@@ -224,7 +224,7 @@ describe('suspending a placement over REST', () => {
         .filter((m) => m.subject === staffSubject || m.subject === 'Your placement has been suspended'),
     ).toHaveLength(mails.length);
     expect(cardsSent(cardsBefore).filter((c) => c.card.includes('PLACEMENT SUSPENDED'))).toHaveLength(cards.length);
-    const keys = [...(await local.notifications.runtime.outbox.knownKeys(CASE_ID))].filter((k) =>
+    const keys = [...(await local.notifications.outbox.storedKeys(CASE_ID))].filter((k) =>
       k.includes(':placement_suspended:'),
     );
     // Email and card to each member of staff, the channel card and the mailbox copy.

@@ -4,7 +4,7 @@ import { outboxPage, signInPage } from '../../src/dev/local-mode/pages.js';
 import type { EmulatorInspection } from '../../src/dev/graph-emulator/index.js';
 import { parseDotEnv, serverConfigFromEnv } from '../../src/compose/config.js';
 import { escapeHtml, html } from '../../src/server/http/html.js';
-import { ConfigError } from '../../src/store/config.js';
+import { ConfigError } from '../../src/compose/graph-config.js';
 import { buildReport, reportCsv } from '../../src/app/views/reports.js';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';

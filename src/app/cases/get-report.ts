@@ -4,6 +4,7 @@ import type { CaseState } from '../../domain/case/types.js';
 import type { CaseSummary } from '../../domain/ports.js';
 import { mayReport } from '../access.js';
 import type { Caller } from '../caller.js';
+import { NotAllowedError } from '../errors.js';
 import { buildReport, STANDARDS_CASE_CAP, type Report } from '../views/reports.js';
 import type { UseCaseDeps } from '../deps.js';
 import { listCases } from './list-cases.js';
@@ -19,10 +20,6 @@ export const reportQuerySchema = z.strictObject({
   format: z.enum(['json', 'csv']).optional(),
 });
 
-export class ReportNotAllowedError extends Error {
-  override readonly name = 'ReportNotAllowedError';
-}
-
 const READ_CONCURRENCY = 8;
 
 /** Cohort report over the cases the caller may see (course team and admin only). */
@@ -32,7 +29,9 @@ export async function getReport(
   rawQuery: unknown,
 ): Promise<{ report: Report; format: 'json' | 'csv' }> {
   const { format, ...q } = parseInput(reportQuerySchema, rawQuery);
-  if (!mayReport(caller)) throw new ReportNotAllowedError('Reports are for the course team.');
+  if (!mayReport(caller)) {
+    throw new NotAllowedError('Reports are for the course team. Ask your course leader for the figures you need.');
+  }
   const summaries: CaseSummary[] = [];
   let cursor: string | undefined;
   do {

@@ -1,9 +1,13 @@
 import { z } from 'zod';
 import { addDays, localDateSchema } from '../../domain/calendar/index.js';
 import { CASE_STATUSES } from '../../domain/case/types.js';
-import type { CasePage, CaseQuery, CaseSummary } from '../../domain/ports.js';
-import { byReviewThenReference } from '../../store/case-repository.js';
-import { isGraphStoreError } from '../../store/graph/errors.js';
+import {
+  byReviewThenReference,
+  isStoreError,
+  type CasePage,
+  type CaseQuery,
+  type CaseSummary,
+} from '../../domain/ports.js';
 import { accessTo, isAdmin } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
@@ -93,7 +97,7 @@ export async function listCases(deps: UseCaseDeps, caller: Caller, rawQuery: unk
         problems: isAdmin(caller) ? page.problems : [],
       };
     } catch (error) {
-      if (isGraphStoreError(error) && error.code === 'bad_request' && q.cursor !== undefined) {
+      if (isStoreError(error) && error.rejected && q.cursor !== undefined) {
         throw new InputError([
           { path: 'cursor', message: 'is not a cursor this server gave out; start again without it' },
         ]);
@@ -126,7 +130,7 @@ export async function listCases(deps: UseCaseDeps, caller: Caller, rawQuery: unk
         });
         return { items: page.items, nextCursor: page.nextCursor, total: page.total, problems: [] };
       } catch (error) {
-        if (isGraphStoreError(error) && error.code === 'bad_request' && q.cursor !== undefined) {
+        if (isStoreError(error) && error.rejected && q.cursor !== undefined) {
           throw new InputError([
             { path: 'cursor', message: 'is not a cursor this server gave out; start again without it' },
           ]);

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { DirectoryPerson, PeopleDirectory } from '../../domain/people-directory.js';
-import { isGraphStoreError } from '../../store/graph/errors.js';
+import { isStoreError } from '../../domain/ports.js';
 import { isAdmin } from '../access.js';
 import type { Caller } from '../caller.js';
-import { InputError } from '../errors.js';
+import { InputError, NotAllowedError } from '../errors.js';
 import { parseInput } from './parse-input.js';
 
 /**
- * GET /api/people?search=: people in the directory for the new-case wizard's pickers (issue 5).
+ * GET /api/people?search=: people in the directory for the new-case wizard's pickers.
  * Only for those who open cases from the tab: the course team (of at least one programme) and
  * admins, as GET /api/me's `can.openCases` says. Trellis reads the directory with its own
  * application permission, so letting anyone else search would let a school mentor (often a guest
@@ -48,11 +48,6 @@ export interface PeopleSearchDeps {
   readonly directory: PeopleDirectory;
 }
 
-/** The caller may open no case at all, so has no one to look up. */
-export class PeopleSearchNotAllowedError extends Error {
-  override readonly name = 'PeopleSearchNotAllowedError';
-}
-
 /** Whether the caller may search the directory: see the comment at the top. */
 export function mayUseDirectory(caller: Caller): boolean {
   if (isAdmin(caller)) return true;
@@ -69,14 +64,19 @@ export async function searchPeople(
   query: unknown,
 ): Promise<{ readonly people: readonly PersonView[] }> {
   // Who may comes first: a refusal says nothing about the input.
-  if (!mayUseDirectory(caller)) throw new PeopleSearchNotAllowedError(`${caller.actor.id} may not open cases`);
+  if (!mayUseDirectory(caller)) {
+    throw new NotAllowedError(
+      'Looking people up is for the course team, who open cases from the tab. Ask your course team to add the person you need.',
+      `${caller.actor.id} may not search the directory`,
+    );
+  }
   const { search } = parseInput(peopleQuerySchema, query);
   let found: readonly DirectoryPerson[];
   try {
     found = await deps.directory.search(search, PEOPLE_SEARCH_LIMIT);
   } catch (error) {
     // Graph refused the text itself (its syntax rules, not ours): the caller's input, not a fault.
-    if (isGraphStoreError(error) && error.code === 'bad_request') {
+    if (isStoreError(error) && error.rejected) {
       throw new InputError([
         { path: 'search', message: 'could not be searched for; try the start of a name or an email address' },
       ]);

@@ -4,6 +4,7 @@ import { sendRecord, type SweepReport } from '../../notify/sweep.js';
 import { isCourseTeamFor, mayReport } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
+import { NotAllowedError, UseCaseError } from '../errors.js';
 import { mapLimit, sweepDepsOf, type NotifyRuntime } from './runtime.js';
 
 /**
@@ -25,24 +26,30 @@ export interface FailedNotificationItem {
   readonly retryable: boolean;
 }
 
-export class NotCourseTeamError extends Error {
-  override readonly name = 'NotCourseTeamError';
-}
-
-export class NotificationNotFoundError extends Error {
+/** No notification with that key that the caller may see. */
+export class NotificationNotFoundError extends UseCaseError {
   override readonly name = 'NotificationNotFoundError';
   constructor(readonly key: string) {
-    super(`No failed notification ${key}`);
+    super(
+      'not_found',
+      'There is no notification with that key that you can see. Refresh the list: it may have been sent since.',
+      `No failed notification ${key}`,
+    );
   }
 }
 
-export class NotificationNotFailedError extends Error {
+/** Retry asked of a notification that is not (or no longer) failed. */
+export class NotificationNotFailedError extends UseCaseError {
   override readonly name = 'NotificationNotFailedError';
   constructor(
     readonly key: string,
     readonly state: string,
   ) {
-    super(`Notification ${key} is ${state}`);
+    super(
+      'conflict',
+      `This notification is ${state}, so there is nothing to retry. Refresh the list to see where it is now.`,
+      `Notification ${key} is ${state}`,
+    );
   }
 }
 
@@ -52,7 +59,11 @@ export async function listFailedNotifications(
   deps: Deps,
   caller: Caller,
 ): Promise<{ items: FailedNotificationItem[] }> {
-  if (!mayReport(caller)) throw new NotCourseTeamError('Failed notifications are for the course team.');
+  if (!mayReport(caller)) {
+    throw new NotAllowedError(
+      'Failed notifications are for the course team. Ask your course leader if you need to see them.',
+    );
+  }
   const { records, problems } = await deps.runtime.outbox.listFailed();
   const visible = await visibleCases(deps, caller, [
     ...records.map((r) => r.notification.caseId),
@@ -105,7 +116,11 @@ export async function retryNotification(
   key: string,
   background: (work: Promise<SweepReport>) => void,
 ): Promise<{ key: string; state: 'pending' }> {
-  if (!mayReport(caller)) throw new NotCourseTeamError('Retrying notifications is for the course team.');
+  if (!mayReport(caller)) {
+    throw new NotAllowedError(
+      'Retrying notifications is for the course team. Ask your course leader if you need to see them.',
+    );
+  }
   const record = await deps.runtime.outbox.findByKey(key);
   if (!record) throw new NotificationNotFoundError(key);
   const visible = await visibleCases(deps, caller, [record.notification.caseId]);

@@ -3,7 +3,6 @@ import { calendarFor } from '../../domain/case/index.js';
 import type { CaseSummary as StoredSummary, StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { planDueReviews, type CaseSummary as DueCase } from '../../notify/due-reviews.js';
-import { storedKey } from '../../store/notify/graph-outbox.js';
 import type { Notification } from '../../notify/notification.js';
 import { replanTrail } from '../../notify/replan.js';
 import { runSweep, type SweepReport } from '../../notify/sweep.js';
@@ -106,8 +105,11 @@ export async function runReviewSweep(
       since: options.recentSince.toISOString(),
     });
     if (owed.length === 0) return [];
-    const known = await deps.runtime.outbox.knownKeys(summary.id);
-    return owed.filter((n) => !known.has(storedKey(n.key)));
+    const known = await deps.runtime.outbox.knownOf(
+      summary.id,
+      owed.map((n) => n.key),
+    );
+    return owed.filter((n) => !known.has(n.key));
   });
   for (const missing of replanned) {
     recovered += missing.length;

@@ -1,6 +1,6 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AppRole } from '../../domain/case/types.js';
-import type { CourseTeamProgrammes } from '../../compose/config.js';
+import type { CourseTeamProgrammes } from '../../app/caller.js';
 import type { Caller } from '../../app/caller.js';
 
 /**

@@ -1,7 +1,10 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CalendarRequest, Notification } from '../../notify/notification.js';
 import type { Sender } from '../../notify/ports.js';
-import { statusOf } from './graph-errors.js';
+import { failureFromError } from '../graph/errors.js';
+import { quoteString } from '../graph/odata.js';
+
+const statusOf = (error: unknown): number | undefined => failureFromError(error)?.status;
 
 /**
  * Review meetings in the organiser's Outlook calendar. The create carries transactionId (one
@@ -68,7 +71,7 @@ async function findByTransactionId(client: Client, events: string, transactionId
   // transactionId is only returned to the app that set it; filter client-side too in case the server ignores $filter.
   const page = (await client
     .api(events)
-    .filter(`transactionId eq '${transactionId.replace(/'/g, "''")}'`)
+    .filter(`transactionId eq ${quoteString(transactionId)}`)
     .top(1000)
     .get()) as { value?: unknown };
   const value = Array.isArray(page.value) ? (page.value as { id?: unknown; transactionId?: unknown }[]) : [];

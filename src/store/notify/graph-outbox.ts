@@ -12,12 +12,16 @@ import type {
   OutboxRowProblem,
   OutboxState,
 } from '../../notify/ports.js';
-import { isDuplicateKey, isEtagConflict } from './graph-errors.js';
+import { z } from 'zod';
+import { batchResultError, executeBatch } from '../graph/batch.js';
+import { GraphStoreError, isConflictError } from '../graph/errors.js';
+import { ListItemStore, listItemsPath, type FieldValues, type ListItem } from '../graph/items.js';
+import { and, dateTimeValue, eq, le, or, type ODataFilter } from '../graph/odata.js';
 
 /**
- * The outbox over the `Trellis Notification Outbox` list (src/store/lists.ts). The unique,
- * indexed NotificationKey column makes the claim a conditional write: the create succeeds for
- * exactly one caller. Column names are the list's; they must stay in step with lists.ts.
+ * The outbox over the `Trellis Notification Outbox` list (src/store/lists.ts), through the
+ * list layer (src/store/graph). The unique, indexed NotificationKey column makes the claim a
+ * conditional write: the create succeeds for exactly one caller.
  *
  * "sending" is a claimed row with SendingAt set (a column added later: provisioning only adds,
  * and a new DeliveryStatus choice would change an existing column).
@@ -55,19 +59,21 @@ export function eventIdOf(notification: Notification): string {
   return notification.caseId;
 }
 
-const odataString = (value: string) => `'${value.replace(/'/g, "''")}'`;
+/** Rows are read loosely and checked one by one (readRow): a hand-edited row is a problem for that row alone. */
+const looseFields = z.record(z.string(), z.unknown());
+type OutboxItem = ListItem<Record<string, unknown>>;
 
 export class GraphOutbox implements OutboxPort {
+  private readonly items: ListItemStore<Record<string, unknown>>;
+
   constructor(
     private readonly client: Client,
-    private readonly list: OutboxListRef,
-  ) {}
-
-  private get itemsPath(): string {
-    return `/sites/${encodeURIComponent(this.list.siteId)}/lists/${encodeURIComponent(this.list.listId)}/items`;
+    list: OutboxListRef,
+  ) {
+    this.items = new ListItemStore(client, list, { fields: looseFields, keyField: 'NotificationKey' });
   }
 
-  private newRow(notification: Notification, claim: Claim): Record<string, string | number> {
+  private newRow(notification: Notification, claim: Claim): FieldValues {
     return {
       Title: notification.kind,
       NotificationKey: storedKey(notification.key),
@@ -85,19 +91,21 @@ export class GraphOutbox implements OutboxPort {
   }
 
   async claimNew(notification: Notification, claim: Claim): Promise<ClaimResult> {
-    try {
-      const raw: unknown = await this.client.api(this.itemsPath).post({ fields: this.newRow(notification, claim) });
-      return { outcome: 'claimed', record: this.toRecordOrThrow(raw) };
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      return this.ownRowOrAlready(notification, claim);
-    }
+    const { item, created } = await this.items.createItem(this.newRow(notification, claim));
+    const record = toRecordOrThrow(item);
+    // A re-sent create that had in fact committed meets its own row: that claim is ours.
+    if (created || (record.state === 'claimed' && record.claimedBy === claim.token))
+      return { outcome: 'claimed', record };
+    return { outcome: 'already' };
   }
 
   /**
    * Creates in `$batch`es of 20: one round trip claims twenty notifications, and a re-plan that
-   * meets rows already there pays one twentieth of a request for each. Sub-requests that fail
-   * for any reason but a duplicate key go through claimNew, whose client retries 429/5xx.
+   * meets rows already there pays one twentieth of a request for each. Sub-requests are not
+   * re-sent inside the batch. A duplicate key means someone else's row, unless the batch was
+   * re-sent (the client retries a failed POST): then an applied-then-failed first attempt of
+   * this same claim may have left rows that are ours, so the duplicates are looked up, all in
+   * one query. Any other failure goes through claimNew, whose client retries 429/5xx.
    */
   async claimMany(notifications: readonly Notification[], claim: Claim): Promise<ClaimResult[]> {
     const results: ClaimResult[] = [];
@@ -107,30 +115,39 @@ export class GraphOutbox implements OutboxPort {
         results.push(await this.claimNew(chunk[0], claim));
         continue;
       }
-      let responses: { id: string; status: number; body: unknown }[];
+      let outcome: Awaited<ReturnType<typeof executeBatch>>;
       try {
-        responses = await this.postBatch(
+        outcome = await executeBatch(
+          this.client,
           chunk.map((n, i) => ({
             id: String(i + 1),
             method: 'POST',
-            url: this.itemsPath,
+            url: listItemsPath(this.items.list),
             headers: { 'Content-Type': 'application/json' },
             body: { fields: this.newRow(n, claim) },
           })),
+          { maxAttempts: 1 },
         );
       } catch {
         // The whole batch failed (throttled, network): one by one, each retried by the client.
         for (const n of chunk) results.push(await this.claimNew(n, claim));
         continue;
       }
-      const byId = new Map(responses.map((r) => [r.id, r]));
+      const duplicates = chunk.filter((_, i) => {
+        const result = outcome.results[i];
+        return result !== undefined && batchResultError(result, 'Claiming')?.code === 'duplicate_key';
+      });
+      // Sent once, a duplicate is someone else's row; re-sent, it may be ours from the first attempt.
+      const existing =
+        duplicates.length === 0 || !outcome.resent ? new Map<string, OutboxRecord>() : await this.byKeys(duplicates);
       for (const [i, n] of chunk.entries()) {
-        const response = byId.get(String(i + 1));
-        if (response?.status === 201 || response?.status === 200) {
-          results.push({ outcome: 'claimed', record: this.toRecordOrThrow(response.body) });
-        } else if (response && isDuplicateKey(batchError(response))) {
-          // First time these keys were sent in this claim: a duplicate can only be someone else's row.
-          results.push({ outcome: 'already' });
+        const result = outcome.results[i];
+        if (result !== undefined && (result.status === 201 || result.status === 200)) {
+          results.push({ outcome: 'claimed', record: toRecordOrThrow(this.items.parseItem(result.body)) });
+        } else if (duplicates.includes(n)) {
+          const row = existing.get(storedKey(n.key));
+          const ours = row !== undefined && row.state === 'claimed' && row.claimedBy === claim.token;
+          results.push(ours ? { outcome: 'claimed', record: row } : { outcome: 'already' });
         } else {
           // Throttled, failed, or applied-then-failed: claimNew recognises our own row by the token.
           results.push(await this.claimNew(n, claim));
@@ -140,27 +157,21 @@ export class GraphOutbox implements OutboxPort {
     return results;
   }
 
-  private async ownRowOrAlready(notification: Notification, claim: Claim): Promise<ClaimResult> {
-    // A retried POST that had in fact committed meets its own row: that claim is ours.
-    const existing = await this.findByKey(notification.key);
-    if (existing?.state === 'claimed' && existing.claimedBy === claim.token)
-      return { outcome: 'claimed', record: existing };
-    return { outcome: 'already' };
+  /** The rows of these notifications, by stored key: one query. */
+  private async byKeys(notifications: readonly Notification[]): Promise<Map<string, OutboxRecord>> {
+    const keys = notifications.map((n) => storedKey(n.key));
+    const found = await this.query(or(...keys.map((key) => eq('NotificationKey', key))));
+    return new Map(found.records.map((r) => [storedKey(r.key), r]));
   }
 
   async reclaim(record: OutboxRecord, claim: Claim): Promise<ClaimResult> {
     const handle = handleOf(record);
     try {
-      const raw: unknown = await this.client
-        .api(`${this.itemsPath}/${handle.itemId}/fields`)
-        .header('If-Match', handle.eTag)
-        .patch({
-          DeliveryStatus: 'claimed',
-          ClaimedBy: claim.token,
-          ClaimedAt: claim.at.toISOString(),
-          SendingAt: null,
-        });
-      const eTag = stringField(raw, '@odata.etag') ?? handle.eTag;
+      const item = await this.items.updateItem(
+        handle.itemId,
+        { DeliveryStatus: 'claimed', ClaimedBy: claim.token, ClaimedAt: claim.at.toISOString(), SendingAt: null },
+        handle.eTag,
+      );
       return {
         outcome: 'claimed',
         record: {
@@ -168,11 +179,11 @@ export class GraphOutbox implements OutboxPort {
           state: 'claimed',
           claimedBy: claim.token,
           claimedAt: claim.at.toISOString(),
-          handle: { itemId: handle.itemId, eTag } satisfies Handle,
+          handle: { itemId: handle.itemId, eTag: item.eTag } satisfies Handle,
         },
       };
     } catch (error) {
-      if (isEtagConflict(error)) return { outcome: 'already' };
+      if (isConflictError(error)) return { outcome: 'already' };
       throw error;
     }
   }
@@ -181,20 +192,17 @@ export class GraphOutbox implements OutboxPort {
     const handle = handleOf(record);
     try {
       // If-Match: a claim that went stale and was taken over by another sweep is not ours to send.
-      const raw: unknown = await this.client
-        .api(`${this.itemsPath}/${handle.itemId}/fields`)
-        .header('If-Match', handle.eTag)
-        .patch({ SendingAt: at.toISOString() });
-      const eTag = stringField(raw, '@odata.etag') ?? handle.eTag;
-      return { ...record, state: 'sending', handle: { itemId: handle.itemId, eTag } satisfies Handle };
+      // updateItem tells our own applied-then-failed write apart from someone else's change.
+      const item = await this.items.updateItem(handle.itemId, { SendingAt: at.toISOString() }, handle.eTag);
+      return { ...record, state: 'sending', handle: { itemId: handle.itemId, eTag: item.eTag } satisfies Handle };
     } catch (error) {
-      if (isEtagConflict(error)) return undefined;
+      if (isConflictError(error)) return undefined;
       throw error;
     }
   }
 
   async markSent(record: OutboxRecord, at: Date): Promise<void> {
-    await this.patch(record, {
+    await this.items.overwriteItem(handleOf(record).itemId, {
       DeliveryStatus: 'sent',
       Attempts: record.attempts + 1,
       NextAttemptAt: null,
@@ -206,7 +214,7 @@ export class GraphOutbox implements OutboxPort {
     record: OutboxRecord,
     update: { attempts: number; nextAttemptAt: Date; error: string },
   ): Promise<void> {
-    await this.patch(record, {
+    await this.items.overwriteItem(handleOf(record).itemId, {
       DeliveryStatus: 'pending',
       Attempts: update.attempts,
       NextAttemptAt: update.nextAttemptAt.toISOString(),
@@ -216,7 +224,7 @@ export class GraphOutbox implements OutboxPort {
   }
 
   async markFailed(record: OutboxRecord, update: { attempts: number; error: string }): Promise<void> {
-    await this.patch(record, {
+    await this.items.overwriteItem(handleOf(record).itemId, {
       DeliveryStatus: 'failed',
       Attempts: update.attempts,
       NextAttemptAt: null,
@@ -228,102 +236,85 @@ export class GraphOutbox implements OutboxPort {
     const handle = handleOf(record);
     try {
       // If-Match: two people pressing Retry (or a retry racing a sweep) requeue it once.
-      await this.client.api(`${this.itemsPath}/${handle.itemId}/fields`).header('If-Match', handle.eTag).patch({
-        DeliveryStatus: 'pending',
-        Attempts: 0,
-        NextAttemptAt: at.toISOString(),
-        SendingAt: null,
-        ClaimedBy: null,
-        ClaimedAt: null,
-      });
+      await this.items.updateItem(
+        handle.itemId,
+        {
+          DeliveryStatus: 'pending',
+          Attempts: 0,
+          NextAttemptAt: at.toISOString(),
+          SendingAt: null,
+          ClaimedBy: null,
+          ClaimedAt: null,
+        },
+        handle.eTag,
+      );
       return 'requeued';
     } catch (error) {
-      if (isEtagConflict(error)) return 'already';
+      if (isConflictError(error)) return 'already';
       throw error;
     }
   }
 
   async listRetryDue(now: Date): Promise<OutboxListing> {
-    return this.query(`fields/DeliveryStatus eq 'pending' and fields/NextAttemptAt le '${now.toISOString()}'`);
+    return this.query(and(eq('DeliveryStatus', 'pending'), le('NextAttemptAt', dateTimeValue(now))));
   }
 
   async listClaimed(): Promise<OutboxListing> {
-    return this.query(`fields/DeliveryStatus eq 'claimed'`);
+    return this.query(eq('DeliveryStatus', 'claimed'));
   }
 
   async listFailed(): Promise<OutboxListing> {
-    return this.query(`fields/DeliveryStatus eq 'failed'`);
+    return this.query(eq('DeliveryStatus', 'failed'));
   }
 
   async findByKey(key: string): Promise<OutboxRecord | undefined> {
-    const found = await this.query(`fields/NotificationKey eq ${odataString(storedKey(key))}`);
-    return found.records[0];
+    const item = await this.items.findByKey(storedKey(key));
+    if (item === undefined) return undefined;
+    const read = readRow(item);
+    return 'record' in read ? read.record : undefined;
   }
 
-  async knownKeys(caseId: string): Promise<ReadonlySet<string>> {
+  async knownOf(caseId: string, keys: readonly string[]): Promise<ReadonlySet<string>> {
+    const stored = await this.storedKeys(caseId);
+    return new Set(keys.filter((key) => stored.has(storedKey(key))));
+  }
+
+  /** The NotificationKey column of every row of a case (long keys hashed as stored). */
+  async storedKeys(caseId: string): Promise<ReadonlySet<string>> {
     const keys = new Set<string>();
-    let page: unknown = await this.client
-      .api(
-        `${this.itemsPath}?expand=fields(select=NotificationKey)&$filter=${encodeURIComponent(`fields/CaseId eq ${odataString(caseId)}`)}&$top=${PAGE}`,
-      )
-      .get();
-    for (;;) {
-      for (const raw of arrayField(page, 'value')) {
-        const key = stringField((raw as { fields?: unknown }).fields, 'NotificationKey');
-        if (key !== undefined) keys.add(key);
+    for await (const page of this.items.queryItems({
+      filter: eq('CaseId', caseId),
+      select: ['NotificationKey'],
+      top: PAGE,
+    })) {
+      for (const item of page) {
+        const key = item.fields.NotificationKey;
+        if (typeof key === 'string') keys.add(key);
       }
-      const next = stringField(page, '@odata.nextLink');
-      if (next === undefined) return keys;
-      page = await this.client.api(next).get();
     }
+    return keys;
   }
 
-  /** Our own terminal writes: the row is ours while claimed, so no If-Match (a stale reader's reclaim loses to ours). */
-  private async patch(record: OutboxRecord, fields: Record<string, string | number | null>): Promise<void> {
-    await this.client.api(`${this.itemsPath}/${handleOf(record).itemId}/fields`).patch(fields);
-  }
-
-  private async postBatch(
-    requests: readonly { id: string; method: string; url: string; headers: Record<string, string>; body: unknown }[],
-  ): Promise<{ id: string; status: number; body: unknown }[]> {
-    const raw: unknown = await this.client.api('/$batch').post({ requests });
-    return arrayField(raw, 'responses').flatMap((r) => {
-      const response = r as { id?: unknown; status?: unknown; body?: unknown };
-      return typeof response.id === 'string' && typeof response.status === 'number'
-        ? [{ id: response.id, status: response.status, body: response.body }]
-        : [];
-    });
-  }
-
-  private async query(filter: string): Promise<OutboxListing> {
+  private async query(filter: ODataFilter): Promise<OutboxListing> {
     const records: OutboxRecord[] = [];
     const problems: OutboxRowProblem[] = [];
-    // Encoded by hand: the SDK's filter() leaves "%" and "#" (which keys may hold) as they are.
-    let page: unknown = await this.client
-      .api(`${this.itemsPath}?$expand=fields&$filter=${encodeURIComponent(filter)}&$top=${PAGE}`)
-      .get();
-    for (;;) {
-      for (const raw of arrayField(page, 'value')) {
-        const read = readRow(raw);
+    for await (const page of this.items.queryItems({ filter, top: PAGE })) {
+      for (const item of page) {
+        const read = readRow(item);
         if ('record' in read) records.push(read.record);
         else problems.push(read.problem);
       }
-      const next = stringField(page, '@odata.nextLink');
-      if (next === undefined) return { records, problems };
-      page = await this.client.api(next).get();
     }
-  }
-
-  private toRecordOrThrow(raw: unknown): OutboxRecord {
-    const read = readRow(raw);
-    if ('problem' in read) throw new Error(`outbox row ${read.problem.key}: ${read.problem.problem}`);
-    return read.record;
+    return { records, problems };
   }
 }
 
-function batchError(response: { status: number; body: unknown }): { statusCode: number; message: string } {
-  const error = (response.body as { error?: { message?: unknown } } | undefined)?.error;
-  return { statusCode: response.status, message: typeof error?.message === 'string' ? error.message : '' };
+function toRecordOrThrow(item: OutboxItem): OutboxRecord {
+  const read = readRow(item);
+  if ('problem' in read) {
+    throw new GraphStoreError('data_error', `outbox row ${read.problem.key}: ${read.problem.problem}`);
+  }
+  return read.record;
 }
 
 function handleOf(record: OutboxRecord): Handle {
@@ -334,28 +325,21 @@ function handleOf(record: OutboxRecord): Handle {
 }
 
 /** One row, its payload zod-parsed: a hand-edited row becomes a problem for that row alone. */
-export function readRow(raw: unknown): { readonly record: OutboxRecord } | { readonly problem: OutboxRowProblem } {
-  const item = (typeof raw === 'object' && raw !== null ? raw : {}) as {
-    id?: unknown;
-    eTag?: unknown;
-    lastModifiedDateTime?: unknown;
-    fields?: Record<string, unknown>;
-  };
-  const fields = item.fields ?? {};
-  const itemId = typeof item.id === 'string' ? item.id : undefined;
-  const eTag = typeof item.eTag === 'string' ? item.eTag : stringField(fields, '@odata.etag');
+export function readRow(item: OutboxItem): { readonly record: OutboxRecord } | { readonly problem: OutboxRowProblem } {
+  const fields = item.fields;
+  const itemId = item.id;
+  const eTag = item.eTag;
   const stored = stringField(fields, 'DeliveryStatus');
   const storedState = (STORED_STATES as readonly (string | undefined)[]).includes(stored)
     ? (stored as (typeof STORED_STATES)[number])
     : undefined;
   const sendingAt = stringField(fields, 'SendingAt');
   const state: OutboxState | undefined = storedState === 'claimed' && sendingAt !== undefined ? 'sending' : storedState;
-  const updatedAt =
-    typeof item.lastModifiedDateTime === 'string' ? item.lastModifiedDateTime : stringField(fields, 'Modified');
+  const updatedAt = item.lastModifiedDateTime ?? stringField(fields, 'Modified');
   const attempts = typeof fields.Attempts === 'number' && Number.isFinite(fields.Attempts) ? fields.Attempts : 0;
   const problemOf = (problem: string): { problem: OutboxRowProblem } => ({
     problem: {
-      key: stringField(fields, 'NotificationKey') ?? `item ${itemId ?? '?'}`,
+      key: stringField(fields, 'NotificationKey') ?? `item ${itemId}`,
       caseId: stringField(fields, 'CaseId') ?? '',
       kind: stringField(fields, 'Kind') ?? '',
       channel: stringField(fields, 'Channel') ?? '',
@@ -366,7 +350,6 @@ export function readRow(raw: unknown): { readonly record: OutboxRecord } | { rea
       problem,
     },
   });
-  if (itemId === undefined || eTag === undefined) return problemOf('the row has no id or eTag');
   if (state === undefined)
     return problemOf(`DeliveryStatus "${stored ?? ''}" is not one of ${STORED_STATES.join(', ')}`);
   const payload = stringField(fields, 'Payload');
@@ -396,10 +379,4 @@ function stringField(value: unknown, name: string): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const field = (value as Record<string, unknown>)[name];
   return typeof field === 'string' ? field : undefined;
-}
-
-function arrayField(value: unknown, name: string): unknown[] {
-  if (typeof value !== 'object' || value === null) return [];
-  const field = (value as Record<string, unknown>)[name];
-  return Array.isArray(field) ? field : [];
 }

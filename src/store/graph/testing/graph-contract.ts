@@ -19,7 +19,7 @@ import { createGraphClient } from '../client.js';
 import type { GraphRetryPolicy } from '../client.js';
 import { getAllPages } from '../graph-json.js';
 
-import { TENANT_VARIABLES } from '../../config.js';
+import { TENANT_VARIABLES } from '../../../compose/graph-config.js';
 
 export { TENANT_VARIABLES };
 

@@ -1,18 +1,21 @@
-import type { DomainError, DomainErrorCode } from '../../domain/errors.js';
+import type { AppErrorCode, Failure } from '../../app/errors.js';
 import { HttpProblem } from './problem.js';
 
 /**
- * Every DomainError code mapped to an HTTP status and title (STYLE.md 9). The Record type makes
- * the map exhaustive: a new code in the domain fails the typecheck until it is mapped here.
- *  - 403: the person is known and on the case but the procedure gives this act to someone else.
- *  - 409: the act does not fit the case's current state (closed, paused, already signed …).
- *  - 422: well-formed input that breaks one of the procedure's rules.
- *  - 500: the procedure definition itself is broken (a defect, not the caller's fault).
+ * Every code of the app's error vocabulary mapped to an HTTP status and a problem title. The
+ * Record type makes the map exhaustive: a new code in the domain or the app layer fails the
+ * typecheck until it is mapped here (and in src/bot/errors.ts).
+ *  - 403: the person is known but this act is for someone else;
+ *  - 404: nothing there that the caller may see (the same answer for both);
+ *  - 409: the act does not fit the current state (closed, paused, already signed …);
+ *  - 412/428: the caller's version is stale, or missing;
+ *  - 422: well-formed input that breaks one of the procedure's rules;
+ *  - 503: storage busy or unreachable (with Retry-After); 500: a defect.
  */
-const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, { readonly status: number; readonly title: string }>> = {
+export const HTTP_STATUS: Readonly<Record<AppErrorCode, { readonly status: number; readonly title: string }>> = {
   invalid_input: { status: 422, title: 'The input breaks a rule of the procedure' },
   unknown_procedure: { status: 422, title: 'Unknown procedure' },
-  invalid_procedure: { status: 500, title: 'The procedure definition is not valid' },
+  invalid_procedure: { status: 500, title: 'Something went wrong' },
   unknown_stage: { status: 422, title: 'Unknown stage' },
   stage_not_enterable: { status: 422, title: 'The case cannot start at that stage' },
   case_closed: { status: 409, title: 'The case is closed' },
@@ -47,21 +50,33 @@ const DOMAIN_STATUS: Readonly<Record<DomainErrorCode, { readonly status: number;
   tasks_outstanding: { status: 409, title: 'Tasks to finish before the decision' },
   review_not_overdue: { status: 409, title: 'No review is overdue' },
   already_acknowledged: { status: 409, title: 'Already acknowledged' },
+  not_found: { status: 404, title: 'Not found' },
+  precondition_failed: { status: 412, title: 'The case has changed' },
+  precondition_required: { status: 428, title: 'If-Match is required' },
+  invalid_request: { status: 400, title: 'The request is not valid' },
+  forbidden: { status: 403, title: 'Not allowed' },
+  conflict: { status: 409, title: 'Not in a state for this' },
+  service_unavailable: { status: 503, title: 'Try again shortly' },
+  internal_error: { status: 500, title: 'Something went wrong' },
 };
 
-export function domainStatus(code: DomainErrorCode): number {
-  return DOMAIN_STATUS[code].status;
+/** The status a failure answers with over HTTP. */
+export function httpStatusOf(code: AppErrorCode): number {
+  return HTTP_STATUS[code].status;
 }
 
-export function problemFromDomainError(error: DomainError): HttpProblem {
-  const { status, title } = DOMAIN_STATUS[error.code];
-  if (status >= 500) {
-    return new HttpProblem(
-      500,
-      'internal_error',
-      'Something went wrong',
-      'Trellis could not run this procedure. Tell your Trellis administrator; nothing was saved.',
-    );
-  }
-  return new HttpProblem(status, error.code, title, error.userMessage);
+/**
+ * The problem for a failure. Extensions and headers a code carries (the current case on 412,
+ * the field errors on 400, Retry-After on 503) are added by the caller that has them.
+ */
+export function problemOf(
+  failure: Failure,
+  extensions: Readonly<Record<string, unknown>> = {},
+  headers: Readonly<Record<string, string>> = {},
+): HttpProblem {
+  const { status, title } = HTTP_STATUS[failure.code];
+  return new HttpProblem(status, failure.code, title, failure.userMessage, extensions, {
+    ...(failure.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(failure.retryAfterSeconds) }),
+    ...headers,
+  });
 }

@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
-    // Tests run in UTC with an injected clock (STYLE.md 12); nothing may depend on the host zone.
+    // Tests run in UTC with an injected clock; nothing may depend on the host zone.
     env: { TZ: 'UTC' },
     testTimeout: 20_000,
     pool: 'forks',

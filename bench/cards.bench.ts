@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       ? `| ${name} | — | — | 0 |`
       : `| ${name} | ${ms(median(values))} | ${ms(percentile(values, 95))} | ${values.length} |`;
   const body = [
-    '## Card actions: Action.Execute through /api/messages (issue 6)',
+    '## Card actions: Action.Execute through /api/messages',
     '',
     `Machine: ${machine()}. Local mode, emulator with fsync, demo data; time from POST to the invoke response.`,
     '',

@@ -1,5 +1,5 @@
 /**
- * Server benchmark (issues 4 and 8): 10,000 cases in the Graph emulator, the real app on a local
+ * Server benchmark: 10,000 cases in the Graph emulator, the real app on a local
  * port, 50 concurrent clients (autocannon) on the dashboard, opening a case and recording a
  * review (POST with If-Match, each on a distinct case). Each scenario runs BENCH_RUNS times; the
  * table gives the median over runs of each run's p50, p95 and throughput, and the spread of p95.
@@ -337,7 +337,7 @@ async function main(): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
 
   const body = [
-    '## Server: REST API under load (issues 4 and 8)',
+    '## Server: REST API under load',
     '',
     `${CASES.toLocaleString('en-GB')} BCU cases (plans agreed) in the Graph emulator (fsync), the real app and repository, ${CONNECTIONS} concurrent clients (autocannon), a course-team token. Each scenario ran ${RUNS} times (${SECONDS} s per read run); p50, p95 and throughput are the medians over the runs, with the lowest and highest p95 of the runs.`,
     '',

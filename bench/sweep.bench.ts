@@ -1,5 +1,5 @@
 /**
- * Sweep benchmark (issue 7): the daily review sweep over 10,000 cases on the Graph emulator —
+ * Sweep benchmark: the daily review sweep over 10,000 cases on the Graph emulator —
  * wall time and Graph requests for the first run (claims and sends) and for repeated runs the
  * same day (everything already claimed: batched claims answer "already"), plus the pure
  * planning time over 10,000 open cases (goal: under 1 s). Run: `npm run bench:sweep`.
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   const repeatMs = repeats.map((x) => x.ms);
   const repeatRequests = repeats.map((x) => x.requests);
 
-  const body = `## Review sweep over ${CASES.toLocaleString('en-GB')} cases (issue 7)
+  const body = `## Review sweep over ${CASES.toLocaleString('en-GB')} cases
 
 ${CASES.toLocaleString('en-GB')} cases on the emulator (one in ${ACTIVE_EVERY} with an agreed plan awaiting review, one in ${RECENT_EVERY} changed in the last day), the sweep as \`POST /api/jobs/review-sweep\` runs it on ${TODAY} at 07:30 (lead 2 working days, escalation after 3). Senders are no-ops: this measures planning and the outbox, not mail delivery.
 

@@ -2,7 +2,7 @@ import type { Actor } from '../domain/case/types.js';
 import type { Caller } from './caller.js';
 
 /**
- * Who may see which case (issue 4 "Identity and access"), in one place:
+ * Who may see which case, in one place:
  *  - admin (app role Admin): every case;
  *  - course team (app role CourseTeam): every case of their programmes
  *    (dev tokens: the `programmes` claim; tenant mode: TRELLIS_COURSE_TEAM_PROGRAMMES);

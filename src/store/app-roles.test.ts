@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_APP_IDENTITY, EMULATOR_APP_ROLES, emulatorServicePrincipalId } from '../dev/graph-emulator/index.js';
 import { GraphAppRoleDirectory } from './app-roles.js';
 import { GraphStoreError } from './graph/errors.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from './testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
 
 /** The app role lookup against the Graph emulator's service principal and assignments. */
 let env: ProvisionedEmulator;

@@ -105,7 +105,7 @@ function failed(result: BatchResult): boolean {
 }
 
 /**
- * CaseRepository over SharePoint lists (DESIGN.md "Storage").
+ * CaseRepository over SharePoint lists.
  *
  * Concurrency: the event trail is the record and each event row's key (CaseId:Seq) is unique,
  * so two writers appending to the same version cannot both succeed — the loser's first event

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationStore } from './conversations.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from './testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
 
 /** The conversation store on the real Graph client against the emulator's "Trellis Conversations" list. */
 let env: ProvisionedEmulator;

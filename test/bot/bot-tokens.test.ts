@@ -15,7 +15,7 @@ import { memoryLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { ConversationStore } from '../../src/store/conversations.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { call, type Reply } from '../server/harness.js';
 import { caseInput, P1 } from '../server/fixtures.js';
 

@@ -19,7 +19,7 @@ import { GraphAppRoleDirectory } from '../../src/store/app-roles.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { ConversationStore } from '../../src/store/conversations.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { caseInput, P1, people } from '../server/fixtures.js';
 
 /**

@@ -7,7 +7,7 @@ import type { Senders } from '../../src/notify/ports.js';
 import { memoryLogger } from '../../src/app/logger.js';
 import { createCommandNotifier } from '../../src/app/notifications/after-command.js';
 import { DEFAULT_NOTIFY_SETTINGS } from '../../src/app/notifications/settings.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { draftPlan, open, signAll } from './kit.js';
 
 /** The post-command hook: returns at once, delivers in the background, and a failure is a log line, never a crash. */

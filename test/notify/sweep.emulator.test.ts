@@ -7,7 +7,7 @@ import { GraphOutbox } from '../../src/store/notify/graph-outbox.js';
 import type { Notification } from '../../src/notify/notification.js';
 import type { Senders } from '../../src/notify/ports.js';
 import { deliverNotifications, POSSIBLY_SENT, runSweep, STALE_CLAIM_MINUTES } from '../../src/notify/sweep.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { CONFIG, draftPlan, open, signAll, step } from './kit.js';
 
 const d = parseLocalDate;

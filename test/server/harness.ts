@@ -18,7 +18,7 @@ import { memoryLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 
 /**
  * The real app on an ephemeral port, with the real repository on the Graph emulator and the

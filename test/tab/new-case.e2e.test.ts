@@ -11,7 +11,7 @@ import {
 } from './tab-harness.js';
 
 /**
- * The new-case wizard's people step in Chromium against local mode (issue #5): people found in
+ * The new-case wizard's people step in Chromium against local mode: people found in
  * the directory as you type (GET /api/people on the Graph emulator's directory), and RCTTP's
  * second initiation asked for before the case is sent, with a third explained.
  */

@@ -4,7 +4,7 @@ import { CLOSE_RESOLUTIONS, NOTICE_KINDS, PAUSE_REASONS, PROGRESS_RATINGS, STAGE
 
 /**
  * The event trail: a discriminated union built through one factory (`caseEvent`) and parsed
- * back with `caseEventSchema` (STYLE.md 4). The trail is append-only; a change to an event's
+ * back with `caseEventSchema`. The trail is append-only; a change to an event's
  * shape is a data migration, so fields are only ever added as optional.
  */
 

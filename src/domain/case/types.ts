@@ -1,7 +1,7 @@
 import type { LocalDate } from '../calendar/index.js';
 
 /**
- * The case aggregate: one trainee on one placement under one procedure (DESIGN.md "The case").
+ * The case aggregate: one trainee on one placement under one procedure.
  * State is only ever produced by folding the event trail (apply-event.ts), so replaying the
  * trail always rebuilds it.
  */

@@ -3,7 +3,7 @@ import { durationSchema } from '../calendar/index.js';
 import { frameworkSchema } from '../frameworks/framework.js';
 
 /**
- * Procedures are data (DESIGN.md "Procedures are data"): one generic engine runs every
+ * Procedures are data: one generic engine runs every
  * provider's procedure from a definition validated by these schemas. A provider can load its
  * own definition from JSON; the five seed providers' definitions live in ../procedures.
  *

@@ -14,7 +14,7 @@ import { serverConfigFromEnv, type ServerConfig } from '../../../src/compose/con
 import { silentLogger } from '../../../src/app/logger.js';
 import { GraphCaseRepository } from '../../../src/store/case-repository.js';
 import { roleSidesOf } from '../../../src/store/case-rows.js';
-import { startProvisionedEmulator } from '../../../src/store/testing/emulator.js';
+import { startProvisionedEmulator } from '../../support/provisioned-emulator.js';
 
 /**
  * Trellis in tenant mode, as `startTenantServer` composes it, with two stand-ins and nothing

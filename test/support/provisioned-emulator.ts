@@ -2,11 +2,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Client } from '@microsoft/microsoft-graph-client';
-import { EMULATOR_APP_TOKEN, startGraphEmulator, type RunningGraphEmulator } from '../../dev/graph-emulator/index.js';
-import { createGraphClient, type GraphRetryPolicy } from '../graph/client.js';
-import { provisionLists } from '../graph/provision.js';
-import { openTrellisSite, type TrellisSite } from '../case-repository.js';
-import { TRELLIS_LISTS } from '../lists.js';
+import {
+  EMULATOR_APP_TOKEN,
+  startGraphEmulator,
+  type RunningGraphEmulator,
+} from '../../src/dev/graph-emulator/index.js';
+import { createGraphClient, type GraphRetryPolicy } from '../../src/store/graph/client.js';
+import { provisionLists } from '../../src/store/graph/provision.js';
+import { openTrellisSite, type TrellisSite } from '../../src/store/case-repository.js';
+import { TRELLIS_LISTS } from '../../src/store/lists.js';
 
 /** A fresh emulator in a temp folder with the Trellis lists provisioned: for store tests. */
 export interface ProvisionedEmulator {

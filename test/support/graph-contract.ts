@@ -1,7 +1,7 @@
 /**
  * Test support only (imported by *.test.ts, never by product code): runs one contract suite
  * against the local Graph emulator always, and against a real tenant when the GRAPH_*
- * variables are set (STYLE.md 12). Tests that need fault injection or request counters use
+ * variables are set. Tests that need fault injection or request counters use
  * `itEmulatorOnly`, which is skipped on a tenant.
  */
 import { randomUUID } from 'node:crypto';
@@ -13,13 +13,13 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { z } from 'zod';
 // The one place src/store reaches into src/dev, and only for tests: the layer rule exists
 // to keep the emulator out of production code, which this file is not part of.
-import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../../../dev/graph-emulator/index.js';
-import type { GraphEmulatorOptions, RunningGraphEmulator } from '../../../dev/graph-emulator/index.js';
-import { createGraphClient } from '../client.js';
-import type { GraphRetryPolicy } from '../client.js';
-import { getAllPages } from '../graph-json.js';
+import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../../src/dev/graph-emulator/index.js';
+import type { GraphEmulatorOptions, RunningGraphEmulator } from '../../src/dev/graph-emulator/index.js';
+import { createGraphClient } from '../../src/store/graph/client.js';
+import type { GraphRetryPolicy } from '../../src/store/graph/client.js';
+import { getAllPages } from '../../src/store/graph/graph-json.js';
 
-import { TENANT_VARIABLES } from '../../../compose/graph-config.js';
+import { TENANT_VARIABLES } from '../../src/compose/graph-config.js';
 
 export { TENANT_VARIABLES };
 

@@ -1,9 +1,9 @@
-/** Test builders with defaults (STYLE.md 12): a list shape that exercises every column kind. */
+/** Test builders with defaults: a list shape that exercises every column kind. */
 import { z } from 'zod';
-import { ListItemStore } from '../items.js';
-import type { ListRef } from '../items.js';
-import type { ColumnSchema, ListSchema } from '../list-schema.js';
-import { provisionLists } from '../provision.js';
+import { ListItemStore } from '../../src/store/graph/items.js';
+import type { ListRef } from '../../src/store/graph/items.js';
+import type { ColumnSchema, ListSchema } from '../../src/store/graph/list-schema.js';
+import { provisionLists } from '../../src/store/graph/provision.js';
 import type { ContractTarget } from './graph-contract.js';
 
 export const TEST_COLUMNS = [

@@ -10,7 +10,7 @@ import type { IdentityResolver } from '../bot/identity.js';
 import { createCardSenders, type CardSenders } from '../bot/senders.js';
 import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
 import type { Procedure } from '../domain/procedure/schema.js';
-import { createApp } from '../server/app.js';
+import { createApp, type AppDeps } from '../server/app.js';
 import type { TokenVerifier } from '../server/auth/verify-token.js';
 import { GraphCaseRepository, type TrellisSite } from '../store/case-repository.js';
 import { roleSidesOf } from '../store/case-rows.js';
@@ -62,7 +62,7 @@ export interface TrellisInputs {
   /** The built tab to serve at `/`. */
   readonly tabDir?: string;
   /** What the tab needs to sign in (MSAL settings in tenant mode). */
-  readonly clientConfig?: Readonly<Record<string, unknown>>;
+  readonly clientConfig?: AppDeps['clientConfig'];
   /** Shown by /api/health in local mode. */
   readonly healthDetails?: { readonly graph: { readonly baseUrl: string; readonly siteId: string } };
 }
@@ -146,6 +146,8 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     notify: { runtime: notifications.runtime, background: notifications.background },
     messages: bot.messages,
     directory: new GraphPeopleDirectory(graph),
+    // Answers are checked against the wire contract in local mode (and every test), not in production.
+    checkResponses: inputs.mode === 'local',
     ...(inputs.devRoutes ? { devRoutes: inputs.devRoutes } : {}),
     ...(inputs.tabDir === undefined ? {} : { tabDir: inputs.tabDir }),
     ...(inputs.clientConfig ? { clientConfig: inputs.clientConfig } : {}),

@@ -7,10 +7,16 @@ import type { PeopleDirectory } from '../domain/people-directory.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/verify-token.js';
 import { problemOf } from './http/errors.js';
+import { reply, setReplyChecks, type Wire } from './http/reply.js';
+import type { z } from 'zod';
+import * as contract from '../contract/index.js';
 import { HttpProblem, invalidRequest, notFound, PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { securityHeaders } from './http/security-headers.js';
 import type { Logger } from '../app/logger.js';
-import { openApiDocument } from './openapi.js';
+import { openApiDocument } from '../contract/openapi.js';
+import { APP_ERROR_CODES } from '../app/errors.js';
+import { TRAINEE_VIEW_HIDES } from '../app/access.js';
+import { HTTP_PROBLEM_CODES } from './http/problem.js';
 import { HOME_JS, TRELLIS_CSS } from './pages/assets.js';
 import { homePage } from './pages/home.js';
 import { casesRouter } from './routes/cases.js';
@@ -49,13 +55,18 @@ export interface AppDeps {
   /** The built tab (`npm run build:tab` → build/tab); without it `/` is a plain page listing your cases. */
   readonly tabDir?: string;
   /** What the tab needs to sign in (MSAL settings in tenant mode). */
-  readonly clientConfig?: Readonly<Record<string, unknown>>;
+  readonly clientConfig?: Wire<Omit<z.input<typeof contract.clientConfig>, 'mode'>>;
   /** Notifications: the outbox and senders, and the background notifier commands report to. Absent: nothing is sent. */
   readonly notify?: { readonly runtime: NotifyRuntime; readonly background: BackgroundNotifier };
   /** The bot's POST /api/messages (src/bot): it validates its own inbound tokens, so it sits before the bearer-authenticated /api. */
   readonly messages?: express.RequestHandler;
   /** The people directory behind GET /api/people (the wizard's pickers); absent: that route is not mounted. */
   readonly directory?: PeopleDirectory;
+  /**
+   * Check every JSON answer against the wire contract before sending it (http/reply.ts). On by
+   * default, so every test is a contract test; the tenant composition turns it off.
+   */
+  readonly checkResponses?: boolean;
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -123,6 +134,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  setReplyChecks(app.locals, { enabled: deps.checkResponses !== false, logger: deps.logger });
   const useCases: UseCaseDeps = {
     repository: deps.repository,
     procedures: deps.procedures,
@@ -158,17 +170,21 @@ export function createApp(deps: AppDeps): express.Express {
     });
   }
   app.get('/api/client-config', (_req, res) => {
-    res.json({ mode: deps.config.mode, ...deps.clientConfig });
+    reply(res, contract.clientConfig, { mode: deps.config.mode, ...deps.clientConfig });
   });
 
   app.get('/api/health', (_req, res) => {
-    res.json({
+    reply(res, contract.health, {
       status: 'ok',
       mode: deps.config.mode,
       ...(deps.config.mode === 'local' && deps.config.graph ? { graph: deps.config.graph } : {}),
     });
   });
-  const openApi = openApiDocument({ serverUrl: deps.config.publicUrl });
+  const openApi = openApiDocument({
+    serverUrl: deps.config.publicUrl,
+    problemCodes: [...HTTP_PROBLEM_CODES, ...APP_ERROR_CODES],
+    traineeViewHides: TRAINEE_VIEW_HIDES,
+  });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessTo, actorForCase, mayReport } from '../../src/app/access.js';
 import type { Caller } from '../../src/app/caller.js';
-import { CASE_COMMAND_ROUTES } from '../../src/server/routes/case-routes.js';
+import { CASE_COMMAND_ROUTES } from '../../src/contract/commands.js';
 import type { CaseCommandName } from '../../src/app/cases/case-commands.js';
 import { caseInput, identities, P1, P2, people } from './fixtures.js';
 import { seedCase, startTestServer, type Identity, type TestServer } from './harness.js';

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { londonDateOf, localDateSchema } from '../../domain/calendar/index.js';
+import { reportQuerySchema } from '../../contract/requests.js';
+import { londonDateOf } from '../../domain/calendar/index.js';
 import type { CaseState } from '../../domain/case/types.js';
 import type { CaseSummary } from '../../domain/ports.js';
 import { mayReport } from '../access.js';
@@ -9,16 +9,6 @@ import { buildReport, STANDARDS_CASE_CAP, type Report } from '../views/reports.j
 import type { UseCaseDeps } from '../deps.js';
 import { listCases } from './list-cases.js';
 import { parseInput } from './parse-input.js';
-
-export const reportQuerySchema = z.strictObject({
-  /** Cases opened on or after this date. */
-  from: localDateSchema.optional(),
-  /** Cases opened on or before this date. */
-  to: localDateSchema.optional(),
-  procedure: z.string().max(80).optional(),
-  programme: z.string().max(200).optional(),
-  format: z.enum(['json', 'csv']).optional(),
-});
 
 const READ_CONCURRENCY = 8;
 

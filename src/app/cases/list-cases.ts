@@ -1,6 +1,5 @@
-import { z } from 'zod';
-import { addDays, localDateSchema } from '../../domain/calendar/index.js';
-import { CASE_STATUSES } from '../../domain/case/types.js';
+import { listCasesQuerySchema } from '../../contract/requests.js';
+import { addDays } from '../../domain/calendar/index.js';
 import {
   byReviewThenReference,
   isStoreError,
@@ -14,22 +13,6 @@ import type { UseCaseDeps } from '../deps.js';
 import { InputError } from '../errors.js';
 import { parseInput } from './parse-input.js';
 import { traineeRolesOf } from './procedures.js';
-
-/** Query string of GET /api/cases. */
-export const listCasesQuerySchema = z.strictObject({
-  status: z.enum([...CASE_STATUSES, 'open']).optional(),
-  procedure: z.string().max(80).optional(),
-  stage: z.string().max(60).optional(),
-  programme: z.string().max(200).optional(),
-  /** Cases whose next review is before this date (exclusive). */
-  reviewDueBefore: localDateSchema.optional(),
-  /** Only cases naming the caller. */
-  mine: z.enum(['true', 'false']).optional(),
-  /** Trainee name or case reference (substring, case-insensitive). */
-  search: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(500).optional(),
-  cursor: z.string().max(200).optional(),
-});
 
 const PAGE = 500;
 const DEFAULT_LIMIT = 50;

@@ -1,6 +1,6 @@
+import { openCaseRequestSchema } from '../../contract/requests.js';
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { calendarFor, openCase as openCaseCommand, openCaseInputSchema } from '../../domain/case/index.js';
+import { calendarFor, openCase as openCaseCommand } from '../../domain/case/index.js';
 import type { StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { actorForCase } from '../access.js';
@@ -8,9 +8,6 @@ import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
 import { parseInput } from './parse-input.js';
 import { getProcedureIn } from './procedures.js';
-
-/** POST /api/cases: the open-case input plus which procedure it runs under. */
-export const openCaseRequestSchema = openCaseInputSchema.extend({ procedureId: z.string().min(1).max(80) });
 
 export interface OpenCaseResult {
   readonly stored: StoredCase;

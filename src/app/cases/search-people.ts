@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { PEOPLE_SEARCH_LIMIT, peopleQuerySchema } from '../../contract/requests.js';
 import type { DirectoryPerson, PeopleDirectory } from '../../domain/people-directory.js';
 import { isStoreError } from '../../domain/ports.js';
 import { isAdmin } from '../access.js';
@@ -14,28 +14,6 @@ import { parseInput } from './parse-input.js';
  * account, which Entra keeps from browsing the directory) list the provider's staff and trainees.
  * Named mentors and tutors raise concerns from Teams, naming the trainee from the message.
  */
-
-export const PEOPLE_SEARCH_MIN = 2;
-export const PEOPLE_SEARCH_MAX = 100;
-/** At most this many people per answer. */
-export const PEOPLE_SEARCH_LIMIT = 10;
-
-const searchText = z
-  .string({
-    error: (issue) =>
-      issue.input === undefined
-        ? 'is missing: add ?search= with the start of a name or an email address'
-        : 'must be given once, as text',
-  })
-  .trim()
-  .min(PEOPLE_SEARCH_MIN, `needs at least ${PEOPLE_SEARCH_MIN} characters`)
-  .max(PEOPLE_SEARCH_MAX, `can be at most ${PEOPLE_SEARCH_MAX} characters`);
-
-/** Query string of GET /api/people. */
-export const peopleQuerySchema = z.strictObject({
-  /** The start of a name (any word of it) or of an email address; 2 to 100 characters once trimmed. */
-  search: searchText,
-});
 
 export interface PersonView {
   readonly upn: string;

@@ -1,3 +1,5 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { authenticate, callerOf } from '../auth/authenticate.js';
@@ -55,7 +57,8 @@ export function jobsRouter(
       dueReviews: true,
       recentSince: new Date(deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS),
     });
-    res.set('ETag', weakTag(result)).json(result);
+    res.set('ETag', weakTag(result));
+    reply(res, contract.reviewSweepResult, result);
   });
 
   router.all('/review-sweep', (_req, _res, next) => {

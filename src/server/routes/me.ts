@@ -1,3 +1,5 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { Router } from 'express';
 import { londonDateOf } from '../../domain/calendar/index.js';
 import { isAdmin, mayReport } from '../../app/access.js';
@@ -42,7 +44,8 @@ export function meView(caller: Caller, now: Date): MeView {
 export function meRouter(clock: () => Date): Router {
   const router = Router();
   router.get('/', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(meView(callerOf(res), clock()));
+    res.set('Cache-Control', 'no-store');
+    reply(res, contract.me, meView(callerOf(res), clock()));
   });
   return router;
 }

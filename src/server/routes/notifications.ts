@@ -1,3 +1,5 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
@@ -32,7 +34,7 @@ export function notificationsRouter(
         'The request is not valid',
         'Only failed notifications can be listed: use ?state=failed.',
       );
-    res.json(await listFailedNotifications(deps, callerOf(res)));
+    reply(res, contract.failedNotifications, await listFailedNotifications(deps, callerOf(res)));
   });
 
   router.post('/notifications/:key/retry', async (req, res) => {
@@ -41,7 +43,8 @@ export function notificationsRouter(
       deps.background.background('notification retried', work);
     });
     // The tab's client reads every write's answer with its version: a weak tag of this answer.
-    res.status(202).set('ETag', weakTag(result)).json(result);
+    res.set('ETag', weakTag(result));
+    reply(res, contract.notificationRetried, result, 202);
   });
 
   return router;

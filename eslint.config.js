@@ -39,7 +39,7 @@ export default tseslint.config(
               message: 'src/domain is pure: no SDKs, no Node built-ins, only zod and other domain modules.',
             },
             {
-              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']),
+              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev', 'procedures-files']),
               message: 'src/domain imports nothing outside src/domain.',
             },
           ],
@@ -56,7 +56,7 @@ export default tseslint.config(
         {
           patterns: [
             {
-              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']),
+              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev', 'procedures-files']),
               message: 'src/domain imports nothing outside src/domain.',
             },
           ],
@@ -94,6 +94,24 @@ export default tseslint.config(
             {
               regex: layerImport(['bot', 'server', 'tab', 'dev']),
               message: 'store, notify and cards depend on the domain only; bot and server wire them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Procedure files are read beside the domain: the domain validates, this folder reads and places problems.
+    files: ['src/procedures-files/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']),
+              message: 'src/procedures-files depends on the domain only; the composition root wires it.',
             },
           ],
         },

@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { procedureFileSchema } from '../domain/procedure/procedure-file.js';
+
+/**
+ * The JSON Schema of a procedure file, generated from the domain's zod schema so the two cannot
+ * drift (a test compares it with the committed `schemas/procedure.schema.json`). Editors use it
+ * to complete and check procedure files as they are written: VS Code through
+ * `.vscode/settings.json`, and any editor through the file's `$schema` (JSON) or
+ * `# yaml-language-server: $schema=…` line (YAML). Fields with defaults are optional, as in a file.
+ */
+
+/** Where the schema is committed, from the repository root. */
+export const PROCEDURE_SCHEMA_PATH = 'schemas/procedure.schema.json';
+
+export function procedureJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(procedureFileSchema, { io: 'input', target: 'draft-7', unrepresentable: 'any' });
+  return {
+    ...generated,
+    title: 'Trellis procedure',
+    description:
+      "A teacher-training provider's trainee support procedure, run by Trellis: roles, stages, plans, reviews, outcomes, panels and who is told. Check a file with `npm run procedure:check <file>`.",
+  };
+}
+
+/** The schema as committed: two-space JSON with a final newline (the form Prettier keeps). */
+export function procedureJsonSchemaText(): string {
+  return `${JSON.stringify(procedureJsonSchema(), null, 2)}\n`;
+}

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { procedureFileSchema } from '../domain/procedure/procedure-file.js';
 
@@ -22,7 +23,16 @@ export function procedureJsonSchema(): Record<string, unknown> {
   };
 }
 
-/** The schema as committed: two-space JSON with a final newline (the form Prettier keeps). */
-export function procedureJsonSchemaText(): string {
-  return `${JSON.stringify(procedureJsonSchema(), null, 2)}\n`;
+/** What to do when the committed schema no longer matches the code. */
+export const SCHEMA_OUT_OF_DATE = `${PROCEDURE_SCHEMA_PATH} does not match the procedure schema in src/domain/procedure: run \`npm run procedure:schema\` and commit the file.`;
+
+/** Whether the committed text is the schema the code generates (formatting aside). */
+export function schemaMatches(committedText: string): boolean {
+  let committed: unknown;
+  try {
+    committed = JSON.parse(committedText);
+  } catch {
+    return false;
+  }
+  return isDeepStrictEqual(committed, JSON.parse(JSON.stringify(procedureJsonSchema())));
 }

@@ -72,7 +72,8 @@ export function parseSourceText(text: string, format: SourceFormat): SourceText 
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
   };
-  const problems: TextProblem[] = doc.errors.map((error) => ({
+  // The first syntax error only: the ones after it are mostly the parser losing its place.
+  const problems: TextProblem[] = doc.errors.slice(0, 1).map((error) => ({
     ...at(error.pos[0]),
     message: FRIENDLIER[error.code] ?? error.message,
   }));

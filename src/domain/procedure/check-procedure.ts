@@ -1,4 +1,4 @@
-import type { Duration } from '../calendar/index.js';
+import { describeDuration, type Duration } from '../calendar/index.js';
 import type { ProcedureProblem } from './load-procedure.js';
 import type { Outcome, PlanRules, Procedure, Stage } from './schema.js';
 
@@ -228,7 +228,7 @@ export function checkProcedure(procedure: Procedure): ProcedureCheck {
     if (window !== undefined && calendarDaysOf(window) >= MAX_WINDOW_DAYS) {
       errors.push({
         path: `${path}.reviewWindow`,
-        message: `a review window of ${window.amount} ${window.unit.replace('_', ' ')} is a year or more: reviews must come sooner`,
+        message: `a review window of ${describeDuration(window)} is a year or more: reviews must come sooner`,
       });
     }
     if (window === undefined && plan.reviewWindowText === undefined) {
@@ -241,7 +241,7 @@ export function checkProcedure(procedure: Procedure): ProcedureCheck {
     if (window !== undefined && extensionCap !== undefined && calendarDaysOf(extensionCap) < calendarDaysOf(window)) {
       errors.push({
         path: `${path}.reviewWindow`,
-        message: `the review window (${window.amount} ${window.unit.replace('_', ' ')}) is longer than the stage's extension cap (${extensionCap.amount} ${extensionCap.unit.replace('_', ' ')})`,
+        message: `the review window (${describeDuration(window)}) is longer than the stage's extension cap (${describeDuration(extensionCap)})`,
       });
     }
     plan.signatures.required.forEach((requirement, i) => {

@@ -81,6 +81,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(input)}`;
     case 'invalid_union': {
+      if (input === undefined) return `is missing (${issue.message})`;
       // A discriminated union whose discriminator matched nothing lists what it accepts.
       if (issue.inclusive !== false && issue.discriminator !== undefined && issue.options) {
         return `must be one of ${issue.options.map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(input)}`;

@@ -148,9 +148,9 @@ export async function runProcedureCheck(args: readonly string[], builtIns: reado
     const builtIn = builtIns.find((p) => p.id === target);
     if (kind === 'missing' && builtIn) {
       const place = (p: { path: string; message: string }): FileProblem => ({
-        file: `(built-in ${builtIn.id})`,
-        line: 1,
-        column: 1,
+        file: `built-in ${builtIn.id}:`,
+        line: 0,
+        column: 0,
         ...p,
       });
       const references = findReferenceProblems(builtIn).map(place);

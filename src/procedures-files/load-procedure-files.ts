@@ -13,7 +13,7 @@ import { parseSourceText, type SourceFormat, type SourceText } from './source-te
 
 export interface FileProblem {
   readonly file: string;
-  /** 1-based; 1 for problems about the file as a whole. */
+  /** 1-based; 1 for problems about the file as a whole; 0 for a definition that is not in a file (a built-in one). */
   readonly line: number;
   readonly column: number;
   /** Where in the definition, e.g. `stages[1].plan.maxTargets`; `(file)` for the file as a whole. */
@@ -23,7 +23,8 @@ export interface FileProblem {
 
 /** One line per problem: `file:line:col path — message` (editors and terminals link the place). */
 export function formatFileProblem(problem: FileProblem): string {
-  return `${problem.file}:${problem.line}:${problem.column} ${problem.path} — ${problem.message}`;
+  const where = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
+  return `${where} ${problem.path} — ${problem.message}`;
 }
 
 export interface LoadedProcedureFile {

@@ -324,6 +324,17 @@ describe('a folder of procedure files', () => {
     ]);
   });
 
+  it('follows links to files, as mounted configuration has them', async () => {
+    const { mkdir, symlink } = await import('node:fs/promises');
+    const folder = path.join(dir, 'linked');
+    await mkdir(path.join(folder, '..data'), { recursive: true });
+    await writeFile(path.join(folder, '..data', 'oak.yaml'), VALID_YAML);
+    await symlink(path.join('..data', 'oak.yaml'), path.join(folder, 'oak.yaml'));
+    const result = await loadProcedureFiles(folder);
+    expect(result.problems).toEqual([]);
+    expect(result.procedures.map((p) => path.basename(p.file))).toEqual(['oak.yaml']);
+  });
+
   it('says when the folder is missing', async () => {
     const missing = path.join(dir, 'nowhere');
     const result = await loadProcedureFiles(missing);

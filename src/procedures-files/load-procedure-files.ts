@@ -144,13 +144,22 @@ export async function loadProcedureFiles(
     problems: [{ file: dir, line: 1, column: 1, path: '(folder)', message }],
     warnings: [],
   });
-  let names: string[];
+  const names: string[] = [];
   try {
     const entries = await readdir(dir, { withFileTypes: true });
-    names = entries
-      .filter((entry) => entry.isFile() && !entry.name.startsWith('.') && procedureFileFormat(entry.name) !== undefined)
-      .map((entry) => entry.name)
-      .sort();
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || procedureFileFormat(entry.name) === undefined) continue;
+      // Mounted configuration (a Kubernetes ConfigMap, for one) links each file: follow links to files.
+      const isFile =
+        entry.isFile() ||
+        (entry.isSymbolicLink() &&
+          (await stat(path.join(dir, entry.name)).then(
+            (s) => s.isFile(),
+            () => false,
+          )));
+      if (isFile) names.push(entry.name);
+    }
+    names.sort();
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === 'ENOENT') return folderProblem('the procedures folder does not exist');

@@ -39,7 +39,7 @@ const TYPE_NAMES: Readonly<Record<string, string>> = {
   number: 'a number',
   int: 'a whole number',
   boolean: 'true or false',
-  object: 'a mapping of fields',
+  object: 'a mapping',
   array: 'a list',
 };
 
@@ -48,7 +48,7 @@ function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (typeof value === 'object') return 'a mapping of fields';
+  if (typeof value === 'object') return 'a mapping';
   return typeof value;
 }
 
@@ -74,8 +74,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   switch (issue.code) {
     case 'invalid_type': {
       const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-      if (input === undefined)
-        return `is missing (it should be ${expected.replace(/^a mapping of fields$/, 'a mapping')})`;
+      if (input === undefined) return `is missing (it should be ${expected})`;
       return `should be ${expected}, not ${describeValue(input)}`;
     }
     case 'invalid_value':

@@ -1,4 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are JSON asserted field by field */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
@@ -22,6 +24,8 @@ import {
   type Opening,
 } from '../../src/domain/procedures/walks/walk-kit.js';
 import { DEMO_PROVIDERS, personas } from '../../src/dev/local-mode/personas.js';
+import { startLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { silentLogger } from '../../src/server/logger.js';
 import { loadConfiguredProcedures } from '../../src/procedures-files/config.js';
 import { loadProcedureFile } from '../../src/procedures-files/load-procedure-files.js';
 import { startTestServer, type Identity, type Reply, type TestServer } from '../server/harness.js';
@@ -291,6 +295,43 @@ describe('the Kestrel SCITT people in local mode', () => {
     const provider = DEMO_PROVIDERS.find((p) => p.procedureId === kestrel.id);
     for (const role of Object.keys(provider?.staff ?? {})) expect(kestrel.roles.map((r) => r.id)).toContain(role);
   });
+});
+
+describe('local mode running only the file procedure', () => {
+  it('starts, offers its people at the dev sign-in and the procedure to its course team', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-kestrel-local-'));
+    const local = await startLocalMode({
+      dataDir,
+      port: 0,
+      durability: 'none',
+      logger: silentLogger,
+      realNow: () => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0),
+      procedures: [kestrel],
+      schedule: false,
+    });
+    try {
+      expect(local.demo).toEqual({ created: 0, skipped: 0, failures: [] });
+      const personasReply = (await (await fetch(`${local.url}/dev/personas`)).json()) as {
+        items: { upn: string; provider: string; title: string }[];
+      };
+      expect(new Set(personasReply.items.map((p) => p.provider))).toEqual(
+        new Set(['Kestrel Schools SCITT', 'Trellis']),
+      );
+      const signIn = await fetch(`${local.url}/dev/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ upn: 'naomi.fraser@kestrel-scitt.example' }),
+      });
+      const { token } = (await signIn.json()) as { token: string };
+      const procedures = (await (
+        await fetch(`${local.url}/api/procedures`, { headers: { authorization: `Bearer ${token}` } })
+      ).json()) as { items: { id: string; version: unknown }[] };
+      expect(procedures.items.map((p) => [p.id, p.version])).toEqual([[kestrel.id, '2026-27']]);
+    } finally {
+      await local.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
 
 describe('the Kestrel SCITT procedure over the REST API', () => {

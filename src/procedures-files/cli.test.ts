@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_PROCEDURES } from '../domain/procedures/index.js';
 import { runProcedureCheck, runProcedureExport, runProcedureSchema } from './cli.js';
-import { PROCEDURE_SCHEMA_PATH, SCHEMA_OUT_OF_DATE, schemaMatches } from './json-schema.js';
+import { FIELD_HELP, PROCEDURE_SCHEMA_PATH, SCHEMA_OUT_OF_DATE, schemaMatches } from './json-schema.js';
 import { loadProcedureFile } from './load-procedure-files.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
@@ -72,6 +72,14 @@ describe('the JSON Schema editors use', () => {
     const committed = await readFile(path.join(ROOT, PROCEDURE_SCHEMA_PATH), 'utf8');
     expect(schemaMatches(committed), SCHEMA_OUT_OF_DATE).toBe(true);
     expect(await runProcedureSchema(['--check'], ROOT)).toMatchObject({ exitCode: 0 });
+  });
+
+  it('describes the fields providers write most, on hover in an editor', async () => {
+    const committed = await readFile(path.join(ROOT, PROCEDURE_SCHEMA_PATH), 'utf8');
+    for (const [field, help] of Object.entries(FIELD_HELP)) {
+      expect(committed, `no field "${field}" in the schema any more`).toContain(`"${field}": {\n`);
+      expect(committed).toContain(JSON.stringify(help));
+    }
   });
 
   it('tells how to regenerate it when it no longer matches', async () => {

@@ -39,8 +39,6 @@ function builtInOr(framework: Framework | string): Framework {
   return found;
 }
 
-export type ProcedureFileInput = z.input<typeof procedureFileSchema>;
-
 export interface ProcedureDefinitionResult {
   /** The procedure, when the definition has no errors. */
   readonly procedure: Procedure | undefined;

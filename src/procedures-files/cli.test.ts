@@ -135,7 +135,7 @@ describe('procedure:check', () => {
       '  s_cause_for_concern -->|"The targets have not been met"| s_formal_cause_for_concern',
       '  s_cause_for_concern -.->|"escalation"| s_formal_cause_for_concern',
       '  s_formal_cause_for_concern -->|"Referred under the Fitness to Teach procedure"| handoff_0',
-      '  end_withdrawn(["Closed: withdrawn"])',
+      '  closed_withdrawn(["Closed: withdrawn"])',
     ]) {
       expect(result.stdout.split('\n')).toContain(line);
     }

@@ -218,12 +218,13 @@ function mermaidText(text: string, max = 60): string {
   return short.replace(/&/g, '#amp;').replace(/"/g, '#quot;').replace(/</g, '#lt;').replace(/>/g, '#gt;');
 }
 
+/** Node ids are prefixed (s_, p_, closed_): a bare id such as "end" is a Mermaid keyword. */
 function targetNode(target: RouteTarget, handOffs: string[]): string {
   switch (target.kind) {
     case 'stage':
       return `s_${target.stageId}`;
     case 'close':
-      return `end_${target.resolution}`;
+      return `closed_${target.resolution}`;
     case 'hand_off': {
       if (!handOffs.includes(target.to)) handOffs.push(target.to);
       return `handoff_${handOffs.indexOf(target.to)}`;
@@ -281,7 +282,7 @@ export function procedureMermaid(procedure: Procedure): string {
     }
   }
   const ends = new Set(routes.map((r) => r.to).flatMap((t) => (t.kind === 'close' ? [t.resolution] : [])));
-  for (const resolution of ends) lines.push(`  end_${resolution}(["Closed: ${resolution}"])`);
+  for (const resolution of ends) lines.push(`  closed_${resolution}(["Closed: ${resolution}"])`);
   handOffs.forEach((to, i) => {
     lines.push(`  handoff_${i}(["Handed off: ${mermaidText(to)}"])`);
   });

@@ -22,6 +22,8 @@ export const LAYERS = {
   notify: { may: ['domain'] },
   cards: { may: ['domain'] },
   contract: { may: ['domain'], onlyPackages: [/^zod$/] },
+  /** Procedure files (JSON/YAML) read, located by line and checked: the domain's loader over a folder. */
+  'procedures-files': { may: ['domain'] },
   app: {
     may: ['domain', 'notify', 'cards', 'contract'],
     forbiddenPackages: [/^express(\/|$)/, /^@microsoft\//],
@@ -30,7 +32,9 @@ export const LAYERS = {
   server: { may: ['domain', 'app', 'notify', 'cards', 'contract'] },
   bot: { may: ['domain', 'app', 'notify', 'cards'] },
   dev: { may: ['domain', 'app', 'notify', 'cards', 'store', 'server'] },
-  compose: { may: ['domain', 'app', 'notify', 'cards', 'contract', 'store', 'server', 'bot', 'dev'] },
+  compose: {
+    may: ['domain', 'app', 'notify', 'cards', 'contract', 'store', 'server', 'bot', 'dev', 'procedures-files'],
+  },
   tab: { may: ['domain', 'contract'] },
 };
 

@@ -50,7 +50,7 @@ export async function freePort(): Promise<number> {
 function demoPeople(): Persona[] {
   const roleLabel = (procedureId: string, roleId: string): string =>
     SEED_PROCEDURES.find((p) => p.id === procedureId)?.roles.find((r) => r.id === roleId)?.label ?? roleId;
-  return personas(roleLabel);
+  return personas(roleLabel, (id) => SEED_PROCEDURES.some((p) => p.id === id));
 }
 
 const yamlString = (value: string): string => JSON.stringify(value);

@@ -1,7 +1,10 @@
 /**
  * `npm start`: with no GRAPH_* variables, local mode on the embedded Graph emulator
  * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978); with them, tenant mode.
- * Configuration comes from the environment and `.env`, checked before anything starts.
+ * Configuration comes from the environment and `.env`, checked before anything starts,
+ * and so are the procedures: the built-in ones and any in TRELLIS_PROCEDURES_DIR, as chosen by
+ * TRELLIS_PROVIDER_PROCEDURES (src/procedures-files/config.ts). An invalid procedure file stops
+ * the start with one line per problem.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -9,6 +12,9 @@ import { startLocalMode } from '../src/compose/local.js';
 import { environmentWithDotEnv, serverConfigFromEnv } from '../src/compose/config.js';
 import { startTenantServer } from '../src/compose/tenant.js';
 import { ConfigError } from '../src/compose/graph-config.js';
+import { SEED_PROCEDURES } from '../src/domain/procedures/index.js';
+import type { Procedure } from '../src/domain/procedure/schema.js';
+import { loadConfiguredProcedures, procedureSourcesFromEnv } from '../src/procedures-files/config.js';
 
 /** The tab's production build, made on first start (or after `npm run build:tab` removed it). */
 async function ensureTabBuilt(): Promise<string> {
@@ -20,11 +26,32 @@ async function ensureTabBuilt(): Promise<string> {
   return dir;
 }
 
+/** The procedures that run: refuses to start on any problem; warnings are printed and the start goes on. */
+async function configuredProcedures(env: Readonly<Record<string, string | undefined>>): Promise<readonly Procedure[]> {
+  const problems: string[] = [];
+  const sources = procedureSourcesFromEnv(env, problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const loaded = await loadConfiguredProcedures(sources, SEED_PROCEDURES);
+  if (loaded.problems.length > 0) throw new ConfigError(loaded.problems);
+  for (const warning of loaded.warnings) process.stderr.write(`warning: ${warning}\n`);
+  if (sources.dir !== undefined || sources.selection !== 'all') {
+    process.stdout.write(`Procedures: ${loaded.procedures.map((p) => `${p.id} (version ${p.version})`).join(', ')}\n`);
+  }
+  return loaded.procedures;
+}
+
 async function main(): Promise<void> {
-  const config = serverConfigFromEnv(environmentWithDotEnv(process.env));
+  const env = environmentWithDotEnv(process.env);
+  const config = serverConfigFromEnv(env);
+  const procedures = await configuredProcedures(env);
   let close: () => Promise<void>;
   if (config.mode === 'local') {
-    const local = await startLocalMode({ dataDir: config.dataDir, port: config.port, tabDir: await ensureTabBuilt() });
+    const local = await startLocalMode({
+      dataDir: config.dataDir,
+      port: config.port,
+      tabDir: await ensureTabBuilt(),
+      procedures,
+    });
     close = () => local.close();
     const demo =
       local.demo === undefined
@@ -46,7 +73,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } else {
-    const server = await startTenantServer(config);
+    const server = await startTenantServer(config, { procedures });
     close = () => server.close();
     process.stdout.write(`Trellis is running in tenant mode on port ${server.port} (${config.publicUrl}).\n`);
   }

@@ -22,6 +22,9 @@ import { notifySettingsFromEnv } from './notify-config.js';
  *   TRELLIS_MAIL_FROM, TRELLIS_COURSE_MAILBOXES, TRELLIS_COURSE_MAILBOX, TRELLIS_SWEEP_AT, TRELLIS_REVIEW_LEAD_DAYS,
  *   TRELLIS_ESCALATE_AFTER_DAYS, TRELLIS_JOB_KEY   notifications and the review sweep (use-cases/notify-config.ts)
  *   BOT_ID, BOT_PASSWORD, BOT_TENANT_ID, TEAMS_APP_ID, BOT_SERVICE_URL, BOT_APP_ROLES   the bot (src/bot/config.ts)
+ * Both modes:
+ *   TRELLIS_PROCEDURES_DIR, TRELLIS_PROVIDER_PROCEDURES   procedures from files and which procedures run
+ *                              (src/procedures-files/config.ts; scripts/start.ts loads them)
  */
 export const DEFAULT_PORT = 3978;
 

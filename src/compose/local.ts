@@ -121,9 +121,10 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
     const connector = createDevConnector(realNow);
     const roleLabel = (procedureId: string, roleId: string): string =>
       procedures.find((p) => p.id === procedureId)?.roles.find((r) => r.id === roleId)?.label ?? roleId;
+    const runs = (procedureId: string): boolean => procedures.some((p) => p.id === procedureId);
     // The directory the wizard's people search reads: the personas and people on no case yet.
     try {
-      const loaded = await loadDemoDirectory(client, demoDirectory(personas(roleLabel)));
+      const loaded = await loadDemoDirectory(client, demoDirectory(personas(roleLabel, runs)));
       if (loaded.created > 0)
         logger.info('demo directory loaded', { created: loaded.created, existing: loaded.existing });
     } catch (error) {
@@ -151,7 +152,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       verifyToken,
       publicUrl: () => publicUrl,
       // A Teams user is the demo person whose dev object id matches (src/bot/identity.ts).
-      identity: () => directoryIdentity(personas(roleLabel)),
+      identity: () => directoryIdentity(personas(roleLabel, runs)),
       bot: {
         teamsAppId: LOCAL_TEAMS_APP_ID,
         defaultServiceUrl: () => options.botServiceUrl ?? `${publicUrl}/dev/connector`,

@@ -47,7 +47,8 @@ export const me = z.strictObject({
 /** GET /api/procedures: one entry per procedure this server runs. */
 export const procedureSummary = z.strictObject({
   id: text,
-  version: count,
+  /** The procedure's version: a number, or a label such as "2026-27". */
+  version: z.union([count, text]),
   name: text,
   provider: z.strictObject({ id: text, name: text, shortName: text }),
   confidential: z.boolean(),

@@ -65,7 +65,8 @@ const eventData = {
   case_opened: z.strictObject({
     reference: text(60),
     procedureId: text(80),
-    procedureVersion: z.number().int(),
+    /** The procedure's version when the case was opened: a whole number, or (added later) a provider's label. */
+    procedureVersion: z.union([z.number().int(), text(40)]),
     reasons: z.array(text(60)).max(20),
     people: z.array(personSchema).max(40),
     placement: placementSchema,

@@ -214,7 +214,8 @@ export interface CaseState {
   readonly id: string;
   readonly reference: string;
   readonly procedureId: string;
-  readonly procedureVersion: number;
+  /** The procedure's `version` when the case was opened (a whole number or the provider's label). */
+  readonly procedureVersion: number | string;
   readonly reasons: readonly string[];
   readonly people: readonly Person[];
   readonly placement: Placement;

@@ -40,8 +40,11 @@ export const LAYERS = {
 
 /** Tab features import shared parts (src/tab/api, app, shared, host), never each other. */
 export const TAB_FEATURES_DIR = 'src/tab/features';
-/** Whether the rule above is enforced yet (the case page still composes other features). */
-export const TAB_FEATURES_ISOLATED = false;
+/**
+ * Whether the rule above is enforced. It is: what several features need lives in src/tab/shared,
+ * and a page that composes features (the case workspace) lives in src/tab/app/pages.
+ */
+export const TAB_FEATURES_ISOLATED = true;
 
 /** Files the rules skip: tests and their helpers. */
 export function isTestFile(file) {

@@ -8,7 +8,6 @@ import {
   extensionLimits,
   extensionProblem,
   meetingProblem,
-  standingOf,
   type MemberDraft,
 } from './features/actions/actions-model';
 import {
@@ -19,8 +18,10 @@ import {
   programmeOfSavedConfig,
 } from './features/config/config-model';
 import { baseFilter, isFiltered, matchesFilter, NO_FILTER, rowsOf } from './features/dashboard/dashboard-model';
-import { emptyDraft, emptyTarget, planBody, reviewWindowFor, stepProblems } from './features/new-case/new-case-model';
+import { emptyDraft, stepProblems } from './features/new-case/new-case-model';
+import { standingOf } from './shared/case-people';
 import { csvCell, toCsv } from './shared/csv';
+import { emptyTarget, planBody, reviewWindowFor } from './shared/plan-editor/plan-draft';
 import type { LocalDate } from '../domain/calendar/index';
 
 /** The tab's pure parts: what the e2e tests cannot reach quickly (every input, every edge). */

@@ -4,11 +4,19 @@ import type { LocalDate } from '../../../domain/calendar/index';
 import { useSession } from '../../app/session-context';
 import { getFramework, savePlan, type ProcedureDefinition } from '../../api/trellis-api';
 import type { CaseView, FrameworkDetail } from '../../api/types';
-import { ActionForm } from '../actions/ActionForm';
-import { formRulesOf, type Standing } from '../actions/actions-model';
-import { ConcernsStep, TargetsStep } from '../new-case/NewCaseWizard';
-import { catalogueOptions, draftFromPlan, planBody, planProblems, type WizardDraft } from '../new-case/new-case-model';
-import type { Command, CommandOutcome } from './use-case-workspace';
+import type { Standing } from '../../shared/case-people';
+import { ActionForm } from '../../shared/commands/ActionForm';
+import type { CommandOutcome, RunCommand } from '../../shared/commands/run-command';
+import { ConcernsStep } from '../../shared/plan-editor/ConcernsStep';
+import {
+  catalogueOptions,
+  draftFromPlan,
+  planBody,
+  planProblems,
+  type PlanDraft,
+} from '../../shared/plan-editor/plan-draft';
+import { TargetsStep } from '../../shared/plan-editor/TargetsStep';
+import { formRulesOf } from '../../shared/procedure/case-rules';
 
 /** May this person edit the plan now? The server decides (edit-plan): staff on the case or the course team, the plan still being drawn up, not paused. */
 export function canEditPlan(view: CaseView, standing: Standing): boolean {
@@ -22,21 +30,21 @@ export function canEditPlan(view: CaseView, standing: Standing): boolean {
 }
 
 /**
- * "Edit plan": the wizard's concerns and targets, prefilled from the plan, saved with
- * PUT /api/cases/:id/plan against the version last read. When people have signed, saving
- * withdraws their signatures, so it must be confirmed first.
+ * "Edit plan": the plan editor's concerns and targets (as in the new-case wizard), prefilled from
+ * the plan, saved with PUT /api/cases/:id/plan against the version last read. When people have
+ * signed, saving withdraws their signatures, so it must be confirmed first.
  */
 export function EditPlan(props: {
   readonly view: CaseView;
   readonly procedure: ProcedureDefinition;
-  readonly run: (command: Command) => Promise<CommandOutcome>;
+  readonly run: RunCommand;
 }) {
   const session = useSession();
   const { view, procedure, run } = props;
   const plan = view.plan;
   const rules = plan === undefined ? undefined : formRulesOf(procedure, plan);
   const [open, setOpen] = useState(false);
-  const [draft, setDraft] = useState<WizardDraft | undefined>();
+  const [draft, setDraft] = useState<PlanDraft | undefined>();
   const [withdraw, setWithdraw] = useState(false);
   const [frameworks, setFrameworks] = useState<readonly FrameworkDetail[]>([]);
   const frameworkIds = rules?.frameworks.join('|') ?? '';
@@ -54,7 +62,7 @@ export function EditPlan(props: {
     };
   }, [open, frameworkIds, session.api]);
   const options = useMemo(() => catalogueOptions(frameworks), [frameworks]);
-  const set = useCallback((change: Partial<WizardDraft>) => {
+  const set = useCallback((change: Partial<PlanDraft>) => {
     setDraft((d) => (d === undefined ? d : { ...d, ...change }));
   }, []);
   const signatures = plan?.signatures.length ?? 0;

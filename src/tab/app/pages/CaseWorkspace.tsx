@@ -1,26 +1,27 @@
-import { Badge, Button, Link, MessageBar, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
-import type { LocalDate } from '../../../domain/calendar/index';
-import { useLinkHandler } from '../../app/router';
-import { useSession } from '../../app/session-context';
+import { Button, Link, Text } from '@fluentui/react-components';
+import { caseStageSchedule, perceptionsAuthor } from '../../features/actions/actions-model';
+import { CaseActions, PerceptionsForm } from '../../features/actions/CaseActions';
+import { WeekPlan } from '../../features/actions/WeekPlan';
+import { stageStartScheduled } from '../../features/case/case-model';
+import { CaseHeader } from '../../features/case/CaseHeader';
+import { EventTrail, ReviewsTimeline, Signatures } from '../../features/case/CaseHistory';
+import { PlanSection } from '../../features/case/PlanSection';
+import { canEditPlan, EditPlan } from '../../features/edit-plan/EditPlan';
+import { ReviewForm } from '../../features/review/ReviewForm';
+import { canRecordReview } from '../../features/review/review-model';
+import { SignForm } from '../../features/sign/SignForm';
+import { signableRoles } from '../../features/sign/sign-model';
+import { personName, standingOf } from '../../shared/case-people';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
-import { formatDate, STATUS_LABELS } from '../../shared/format';
-import { CaseActions, PerceptionsForm } from '../actions/CaseActions';
-import { perceptionsOpen, stageOf, stageSchedule, standingOf } from '../actions/actions-model';
-import { useProcedure } from '../actions/use-procedure';
-import { WeekPlan } from '../actions/WeekPlan';
-import { ReviewForm } from '../review/ReviewForm';
-import { DownloadPdf } from './DownloadPdf';
-import { canEditPlan, EditPlan } from './EditPlan';
-import { SignForm } from '../sign/SignForm';
-import { canRecordReview, personName, signableRoles, stageStartScheduled, suspensionLine } from './case-model';
-import { EventTrail, ReviewsTimeline, Signatures } from './CaseHistory';
-import { useCaseStyles } from './CaseWorkspace.styles';
-import { PlanSection } from './PlanSection';
+import { formatDate } from '../../shared/format';
+import { useProcedure } from '../../shared/procedure/use-procedure';
+import { useLinkHandler } from '../router';
+import { useSession } from '../session-context';
+import { useCaseWorkspaceStyles } from './CaseWorkspace.styles';
 import { useCaseWorkspace } from './use-case-workspace';
-import { secondInitiationFact } from '../new-case/reinitiation-model';
 
 function Section(props: { readonly id: string; readonly title: string; readonly children: React.ReactNode }) {
-  const styles = useCaseStyles();
+  const styles = useCaseWorkspaceStyles();
   return (
     <section className={styles.section} aria-labelledby={props.id}>
       <Text block as="h2" id={props.id} size={500} weight="semibold">
@@ -31,9 +32,15 @@ function Section(props: { readonly id: string; readonly title: string; readonly 
   );
 }
 
+/**
+ * A case, and everything the signed-in person can do on it: the page composes the case as read
+ * (header, plan, reviews, signatures, trail) with the forms that change it (edit the plan, the
+ * trainee's perceptions, record a review, sign, the case actions). It owns the version on screen:
+ * every form runs its command through `run`, against that version, and the page shows what results.
+ */
 export default function CaseWorkspace(props: { readonly caseId: string }) {
   const session = useSession();
-  const styles = useCaseStyles();
+  const styles = useCaseWorkspaceStyles();
   const toDashboard = useLinkHandler('/');
   const { data, run } = useCaseWorkspace(session.api, props.caseId);
   const procedure = useProcedure(session.api, data.state === 'ready' ? data.current.data.procedure.id : undefined);
@@ -66,90 +73,18 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   }
 
   const view = data.current.data;
-  const trainee = view.people.find((p) => p.role === 'trainee');
   const myRoles = signableRoles(view, session.user.upn);
   const reviewable = canRecordReview(view, session.user.upn);
-  const next = view.derived.nextReviewDate;
   const standing = standingOf(view, session.me, session.user.upn);
-  const stage = procedure === undefined ? undefined : stageOf(view, procedure);
-  // The week-by-week plan (RCTTP's Deferred Final Assessment) dated from the stage's start, as the server counts it.
-  const schedule =
-    stage === undefined || view.stage.startsOn === undefined || view.status === 'closed'
-      ? undefined
-      : stageSchedule(stage, view.stage.startsOn as LocalDate);
-  // The trainee writes their own; someone named on the case may type them in at the meeting, until the trainee has.
-  const perceptionsBy =
-    procedure === undefined || !perceptionsOpen(view, procedure)
-      ? undefined
-      : standing.trainee
-        ? 'trainee'
-        : standing.roles.length > 0 && view.plan?.perceptions === undefined
-          ? 'staff'
-          : undefined;
+  const schedule = procedure === undefined ? undefined : caseStageSchedule(view, procedure);
+  const perceptionsBy = procedure === undefined ? undefined : perceptionsAuthor(view, procedure, standing);
 
   return (
     <div className={styles.page} data-case-version={view.version}>
       <Link href="/" onClick={toDashboard}>
         ← All cases
       </Link>
-      <header className={styles.header}>
-        <Text block as="h1" size={700} weight="semibold">
-          {trainee?.name ?? 'Case'} — {view.reference}
-        </Text>
-        <div className={styles.badges}>
-          <Badge appearance="filled" color={view.status === 'closed' ? 'subtle' : 'brand'}>
-            {STATUS_LABELS[view.status]}
-          </Badge>
-          <Badge appearance="tint">{view.stage.title}</Badge>
-          {view.paused ? (
-            <Badge appearance="outline" color="informative">
-              Paused
-            </Badge>
-          ) : null}
-          {view.placementSuspended ? (
-            <Badge appearance="outline" color="severe">
-              Placement suspended
-            </Badge>
-          ) : null}
-          {view.derived.reviewOverdue ? (
-            <Badge appearance="filled" color="danger">
-              Review overdue
-            </Badge>
-          ) : null}
-        </div>
-        <dl className={styles.facts}>
-          {[
-            ['Procedure', `${view.procedure.name} (${view.procedure.provider.name})`],
-            [
-              'Placement',
-              [view.placement.school, view.placement.subject, view.placement.phase].filter(Boolean).join(' · '),
-            ],
-            ['Programme', view.placement.programme],
-            ['Opened', formatDate(view.openedOn)],
-            ['Next review', next ? `${formatDate(next)}${view.derived.reviewOverdue ? ' (overdue)' : ''}` : 'Not set'],
-            ['Reasons', view.reasons.map((r) => r.label).join('; ')],
-            ...secondInitiationFact(data.events, procedure),
-          ].map(([term, value]) => (
-            <div key={term} className={styles.fact}>
-              <dt className={styles.term}>{term}</dt>
-              <dd className={styles.definition}>{value}</dd>
-            </div>
-          ))}
-        </dl>
-        {view.placementSuspended ? (
-          <MessageBar intent="warning" layout="multiline" data-testid="placement-suspended">
-            <MessageBarBody>
-              <MessageBarTitle>The placement is suspended</MessageBarTitle>
-              {suspensionLine(view)}{' '}
-              {view.placementSuspended.reason === undefined ? null : <>Reason: {view.placementSuspended.reason}</>}
-            </MessageBarBody>
-          </MessageBar>
-        ) : null}
-        {view.stage.description ? <Text>{view.stage.description}</Text> : null}
-        <div>
-          <DownloadPdf view={view} />
-        </div>
-      </header>
+      <CaseHeader view={view} events={data.events} procedure={procedure} />
 
       <div className={styles.columns}>
         <div className={styles.stack}>

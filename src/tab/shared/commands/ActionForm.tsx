@@ -1,15 +1,15 @@
 import { Button, MessageBar, MessageBarBody, Text } from '@fluentui/react-components';
 import { useState, type ReactNode } from 'react';
-import { ErrorNotice } from '../../shared/Feedback';
-import type { CommandOutcome } from '../case/use-case-workspace';
-import { ConflictNotice } from '../conflict/ConflictNotice';
-import { useCommandForm } from '../conflict/use-command-form';
-import { useActionStyles } from './CaseActions.styles';
+import { ErrorNotice } from '../Feedback';
+import { useActionFormStyles } from './ActionForm.styles';
+import { ConflictNotice } from './ConflictNotice';
+import type { CommandOutcome } from './run-command';
+import { useCommandForm } from './use-command-form';
 
 /**
- * One case action: its fields, the first problem in a plain sentence once the person has tried
- * to send, the server's sentence when it refuses, and the conflict notice (what changed, send
- * again without retyping) when someone else saved first.
+ * One command on a case as a form (a case action, the plan editor): its fields, the first problem
+ * in a plain sentence once the person has tried to send, the server's sentence when it refuses,
+ * and the conflict notice (what changed, send again without retyping) when someone else saved first.
  */
 export function ActionForm(props: {
   readonly label: string;
@@ -20,7 +20,7 @@ export function ActionForm(props: {
   readonly doneMessage: string;
   readonly children: ReactNode;
 }) {
-  const styles = useActionStyles();
+  const styles = useActionFormStyles();
   const [touched, setTouched] = useState(false);
   const { state, submit } = useCommandForm(props.send);
   return (

@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { ConflictError, type ApiClient, type Versioned } from '../../api/client';
+import type { ApiClient, Versioned } from '../../api/client';
 import { getCase, getCaseEvents, getFramework } from '../../api/trellis-api';
 import type { CaseEvent, CaseView } from '../../api/types';
-import { changesBetween } from '../conflict/conflict-model';
-import { frameworkIdsOf, frameworkLabels, type FrameworkLabels } from './case-model';
+import { frameworkIdsOf, frameworkLabels, type FrameworkLabels } from '../../features/case/case-model';
+import { runCommand, type Command, type CommandOutcome } from '../../shared/commands/run-command';
 
 export type WorkspaceData =
   | { readonly state: 'loading' }
@@ -14,11 +14,6 @@ export type WorkspaceData =
       readonly events: readonly CaseEvent[];
       readonly labels: FrameworkLabels;
     };
-
-export type CommandOutcome =
-  { readonly ok: true } | { readonly ok: false; readonly message: string; readonly changes?: readonly string[] };
-
-export type Command = (current: Versioned<CaseView>) => Promise<Versioned<CaseView>>;
 
 /**
  * Loads a case, its trail and the standards it links to, and runs commands against the version
@@ -62,21 +57,10 @@ export function useCaseWorkspace(api: ApiClient, caseId: string) {
   const run = useCallback(
     async (command: Command): Promise<CommandOutcome> => {
       if (data.state !== 'ready') return { ok: false, message: 'The case is still loading.' };
-      const before = data.current;
-      try {
-        const next = await command(before);
-        const extras = await loadExtras(next).catch(() => ({ events: data.events, labels: data.labels }));
-        setData({ state: 'ready', current: next, ...extras });
-        return { ok: true };
-      } catch (error) {
-        if (error instanceof ConflictError && error.current) {
-          const now = error.current as Versioned<CaseView>;
-          const extras = await loadExtras(now).catch(() => ({ events: data.events, labels: data.labels }));
-          setData({ state: 'ready', current: now, ...extras });
-          return { ok: false, message: error.message, changes: changesBetween(before.data, now.data) };
-        }
-        return { ok: false, message: error instanceof Error ? error.message : 'That did not work. Try again.' };
-      }
+      return runCommand(data.current, command, async (version) => {
+        const extras = await loadExtras(version).catch(() => ({ events: data.events, labels: data.labels }));
+        setData({ state: 'ready', current: version, ...extras });
+      });
     },
     [data, loadExtras],
   );

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react';
-import type { CommandOutcome } from '../case/use-case-workspace';
+import type { CommandOutcome } from './run-command';
 
 export interface CommandFormState {
   readonly busy: boolean;

@@ -1,5 +1,5 @@
 import type { CaseView } from '../../api/types';
-import { formatDate, STATUS_LABELS } from '../../shared/format';
+import { formatDate, STATUS_LABELS } from '../format';
 
 /**
  * "Someone else saved first": what is different between the case the person was looking at

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEvent, CaseView } from '../../api/types';
 import { formatDate } from '../../shared/format';
-import { eventSentence } from './case-model';
+import { eventSentence, stageStartScheduled, suspensionLine } from './case-model';
 
-/** The case history's line for the course team's acknowledgement (notice_acknowledged). */
+/** The case as people read it: the trail's sentences, the suspension banner, a scheduled stage. */
 
 const LEAD = 'mark.whitfield@bcu.example';
 
@@ -80,6 +80,66 @@ describe('the history line for a suspension', () => {
     expect(eventSentence(view, suspended({}))).toBe(`${LEAD} suspended the placement.`);
     expect(eventSentence(view, suspended({ byName: 'G. Evans' }, 'gareth.evans@hollybank.example'))).toBe(
       'Gareth Evans suspended the placement.',
+    );
+  });
+});
+
+/** A course leader named on the case, as Enhanced Support and RCTTP cases have one. */
+const CLAIRE = 'lead@x.example';
+const withLeader = (over: Partial<CaseView> = {}): CaseView => ({
+  ...view,
+  people: [...view.people, { role: 'course_leader', id: CLAIRE, name: 'Claire Thompson', roleLabel: 'Course leader' }],
+  ...over,
+});
+
+describe('the suspension banner', () => {
+  it('says when the placement was suspended and by whom: their name on the case, the name the event kept, or the sign-in name', () => {
+    expect(suspensionLine(withLeader())).toBeUndefined();
+    const suspended = withLeader({ placementSuspended: { on: '2027-03-16', by: CLAIRE, reason: 'Pupils' } });
+    expect(suspensionLine(suspended)).toBe(`Suspended on ${formatDate('2027-03-16')} by Claire Thompson.`);
+    expect(suspensionLine(withLeader({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example' } }))).toBe(
+      `Suspended on ${formatDate('2027-03-16')} by someone@x.example.`,
+    );
+    // A course team member not on the case, by the name the event kept.
+    expect(
+      suspensionLine(
+        withLeader({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example', byName: 'Mark Whitfield' } }),
+      ),
+    ).toBe(`Suspended on ${formatDate('2027-03-16')} by Mark Whitfield.`);
+  });
+});
+
+describe('a week-by-week stage’s start', () => {
+  it('tells a scheduled start from one counted from entering the stage, and says it in the trail', () => {
+    const event = (seq: number, type: string, data: Record<string, unknown>): CaseEvent => ({
+      seq,
+      at: '2026-11-23T10:00:00Z',
+      on: '2026-11-23',
+      actorId: CLAIRE,
+      type,
+      data,
+    });
+    const entered = event(5, 'stage_entered', { stageId: 'deferred_final_assessment' });
+    const scheduled = event(6, 'stage_start_set', { stageId: 'deferred_final_assessment', startsOn: '2027-04-19' });
+    const dfa = withLeader({
+      stage: { id: 'deferred_final_assessment', title: 'Deferred Final Assessment', startsOn: '2026-11-23' },
+      stageHistory: [
+        {
+          stageId: 'deferred_final_assessment',
+          enteredOn: '2026-11-23',
+          via: 'outcome',
+          title: 'Deferred Final Assessment',
+        },
+      ],
+    });
+    expect(stageStartScheduled(dfa, [entered])).toBe(false);
+    expect(stageStartScheduled(dfa, [entered, scheduled])).toBe(true);
+    // Scheduled on an earlier visit, then the case left the stage and came back.
+    expect(
+      stageStartScheduled(dfa, [scheduled, event(7, 'stage_entered', { stageId: 'deferred_final_assessment' })]),
+    ).toBe(false);
+    expect(eventSentence(dfa, scheduled)).toBe(
+      `Claire Thompson scheduled Deferred Final Assessment to start on ${formatDate('2027-04-19')}.`,
     );
   });
 });

@@ -1,30 +1,48 @@
 /**
- * `npm start`: with no GRAPH_* variables, local mode on the embedded Graph emulator
+ * Starts Trellis: with no GRAPH_* variables, local mode on the embedded Graph emulator
  * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978); with them, tenant mode.
  * Configuration comes from the environment and `.env`, checked before anything starts.
+ *
+ * Two ways in: `npm start` runs this file from source through scripts/start-dev.ts (which
+ * builds the tab into build/tab first when it is missing); `npm run start:prod` runs the
+ * compiled dist/scripts/start.js from `npm run build`, on production dependencies only, and
+ * serves dist/tab. This file never builds anything, so production needs neither tsx nor Vite.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startLocalMode } from '../src/dev/local-mode/start-local.js';
 import { environmentWithDotEnv, serverConfigFromEnv } from '../src/server/config.js';
 import { startTenantServer } from '../src/server/main.js';
 import { ConfigError } from '../src/store/config.js';
 
-/** The tab's production build, made on first start (or after `npm run build:tab` removed it). */
-async function ensureTabBuilt(): Promise<string> {
-  const dir = path.resolve('build', 'tab');
-  if (existsSync(path.join(dir, 'index.html'))) return dir;
-  process.stdout.write('Building the tab (first start only)…\n');
-  const { build } = await import('vite');
-  await build({ configFile: path.resolve('src/tab/vite.config.ts'), logLevel: 'warn' });
-  return dir;
+/**
+ * Where the built tab is, found from this file rather than the working directory: compiled
+ * (dist/scripts/start.js) it is dist/tab beside it; from source (scripts/start.ts) it is the
+ * repository's build/tab.
+ */
+export function tabDirectoryFor(moduleUrl: string): string {
+  const compiled = !moduleUrl.endsWith('.ts');
+  return fileURLToPath(new URL(compiled ? '../tab' : '../build/tab', moduleUrl));
 }
 
-async function main(): Promise<void> {
+export const TAB_DIR = tabDirectoryFor(import.meta.url);
+
+/** Prints why Trellis could not start (a configuration problem: one line each) and sets a failing exit code. */
+export function reportStartFailure(error: unknown): void {
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `Trellis could not start: ${error instanceof Error ? error.message : String(error)}`}\n`,
+  );
+  process.exitCode = 1;
+}
+
+export async function main(): Promise<void> {
   const config = serverConfigFromEnv(environmentWithDotEnv(process.env));
+  if (!existsSync(path.join(TAB_DIR, 'index.html')))
+    process.stdout.write(`The tab is not built (no ${TAB_DIR}); / shows a plain page. \`npm run build\` builds it.\n`);
   let close: () => Promise<void>;
   if (config.mode === 'local') {
-    const local = await startLocalMode({ dataDir: config.dataDir, port: config.port, tabDir: await ensureTabBuilt() });
+    const local = await startLocalMode({ dataDir: config.dataDir, port: config.port, tabDir: TAB_DIR });
     close = () => local.close();
     const demo =
       local.demo === undefined
@@ -46,7 +64,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } else {
-    const server = await startTenantServer(config);
+    const server = await startTenantServer(config, { tabDir: TAB_DIR });
     close = () => server.close();
     process.stdout.write(`Trellis is running in tenant mode on port ${server.port} (${config.publicUrl}).\n`);
   }
@@ -60,9 +78,6 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : `Trellis could not start: ${error instanceof Error ? error.message : String(error)}`}\n`,
-  );
-  process.exitCode = 1;
-});
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch(reportStartFailure);
+}

@@ -44,7 +44,7 @@ resource workspace 'Microsoft.OperationalInsights/workspaces@2022-10-01' existin
   name: workspaceName
 }
 
-resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
+resource managedEnvironment 'Microsoft.App/managedEnvironments@2024-03-01' = {
   name: environmentName
   location: location
   tags: tags
@@ -67,7 +67,7 @@ resource environment 'Microsoft.App/managedEnvironments@2024-03-01' = {
 
 // An app's address is <app name>.<environment default domain>: known before the app exists, so
 // the bot's endpoint and the Entra app's URIs can be set on the first provision.
-var publicHostname = empty(customHostname) ? '${webName}.${environment.properties.defaultDomain}' : customHostname
+var publicHostname = empty(customHostname) ? '${webName}.${managedEnvironment.properties.defaultDomain}' : customHostname
 var publicUrl = 'https://${publicHostname}'
 
 var sharedSettings = union(settings, {
@@ -113,7 +113,7 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = if (!empty(containerImag
     }
   }
   properties: {
-    environmentId: environment.id
+    environmentId: managedEnvironment.id
     workloadProfileName: 'Consumption'
     configuration: {
       activeRevisionsMode: 'Single'
@@ -216,7 +216,7 @@ resource sweepJob 'Microsoft.App/jobs@2024-03-01' = if (!empty(containerImage)) 
     }
   }
   properties: {
-    environmentId: environment.id
+    environmentId: managedEnvironment.id
     workloadProfileName: 'Consumption'
     configuration: {
       triggerType: 'Schedule'

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import ts from 'typescript';
@@ -112,6 +112,24 @@ describe('the production build', () => {
       expect(packages.has(tool), `${tool} is reached at run time`).toBe(false);
     // The local Graph emulator is the embedded default, so its own dependency is needed in production too.
     expect(packages.get('selfsigned')).toMatch(/^src\/dev\/graph-emulator\//);
+  });
+
+  it('keeps packages only the tab uses out of the production install (dist/tab has them bundled)', () => {
+    const tabDir = path.join(ROOT, 'src', 'tab');
+    const tabFiles = readdirSync(tabDir, { recursive: true, encoding: 'utf8' })
+      .filter((file) => /\.tsx?$/.test(file) && !/\.test\.tsx?$/.test(file) && !file.endsWith('vite.config.ts'))
+      .map((file) => path.join(tabDir, file));
+    const tabPackages = new Set(
+      tabFiles.flatMap((file) =>
+        runtimeSpecifiers(file, readFileSync(file, 'utf8'))
+          .filter((specifier) => !specifier.startsWith('.') && !specifier.startsWith('node:'))
+          .map(packageNameOf),
+      ),
+    );
+    expect([...tabPackages]).toEqual(expect.arrayContaining(['react', '@fluentui/react-components']));
+    const tabOnly = [...tabPackages].filter((name) => !packages.has(name));
+    expect(tabOnly.filter((name) => name in pkg.dependencies)).toEqual([]);
+    for (const name of tabOnly) expect(pkg.devDependencies, name).toHaveProperty([name]);
   });
 
   it('compiles the server, the local mode and the card templates, and never the tab, tests or benchmarks', () => {

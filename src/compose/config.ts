@@ -11,7 +11,7 @@ import { notifySettingsFromEnv } from './notify-config.js';
  * on the embedded Graph emulator; with them it runs against the tenant and needs the rest.
  *
  * Tenant-mode variables:
- *   GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, GRAPH_SITE_ID   where the lists are (src/store/config.ts)
+ *   GRAPH_TENANT_ID, GRAPH_CLIENT_ID, GRAPH_CLIENT_SECRET, GRAPH_SITE_ID   where the lists are (graph-config.ts)
  *   ENTRA_TENANT_ID            tenant whose access tokens are accepted (GUID; defaults to GRAPH_TENANT_ID)
  *   ENTRA_CLIENT_ID            the Trellis app registration's client id (GUID; defaults to GRAPH_CLIENT_ID)
  *   ENTRA_AUDIENCE             the app id URI tokens are issued for (default api://<PUBLIC_URL host>/<ENTRA_CLIENT_ID>, the manifest's

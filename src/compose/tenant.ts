@@ -28,7 +28,12 @@ export interface RunningServer {
 
 export async function startTenantServer(
   config: Extract<ServerConfig, { mode: 'tenant' }>,
-  options: { readonly logger?: Logger; readonly procedures?: readonly Procedure[] } = {},
+  options: {
+    readonly logger?: Logger;
+    readonly procedures?: readonly Procedure[];
+    /** The built tab (default build/tab under the working directory); scripts/start.ts passes the one beside its code. */
+    readonly tabDir?: string;
+  } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? jsonLogger();
   const client = createGraphClient({
@@ -74,7 +79,7 @@ export async function startTenantServer(
       installApp: config.bot.teamsAppId !== undefined,
     },
     notify: config.notify,
-    tabDir: path.resolve('build', 'tab'),
+    tabDir: options.tabDir ?? path.resolve('build', 'tab'),
     clientConfig: {
       msal: {
         clientId: config.auth.clientId,

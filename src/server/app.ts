@@ -19,6 +19,7 @@ import { TRAINEE_VIEW_HIDES } from '../app/access.js';
 import { HTTP_PROBLEM_CODES } from './http/problem.js';
 import { HOME_JS, TRELLIS_CSS } from './pages/assets.js';
 import { homePage } from './pages/home.js';
+import { privacyPage, termsPage, type Operator } from './pages/legal.js';
 import { casesRouter } from './routes/cases.js';
 import { catalogueRouter } from './routes/catalogue.js';
 import { meRouter } from './routes/me.js';
@@ -41,6 +42,8 @@ export interface AppConfig {
   readonly publicUrl: string;
   /** Shown by /api/health in local mode only. */
   readonly graph?: { readonly baseUrl: string; readonly siteId: string };
+  /** Who runs this copy (named on /privacy and /terms); without it the pages say "the provider". */
+  readonly operator?: Operator;
 }
 
 export interface AppDeps {
@@ -150,6 +153,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/assets/home.js', (_req, res) => {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(HOME_JS);
+  });
+  // The app manifest's privacy and terms links: public pages, no sign-in.
+  app.get('/privacy', (_req, res) => {
+    res.type('html').set('Cache-Control', 'public, max-age=300').send(privacyPage(deps.config.operator));
+  });
+  app.get('/terms', (_req, res) => {
+    res.type('html').set('Cache-Control', 'public, max-age=300').send(termsPage(deps.config.operator));
   });
   const tabIndex = deps.tabDir === undefined ? undefined : path.join(deps.tabDir, 'index.html');
   const hasTab = tabIndex !== undefined && existsSync(tabIndex);

@@ -3,8 +3,8 @@ import type { SweepDeps } from '../../notify/sweep.js';
 import type { NotifySettings } from './settings.js';
 
 /**
- * What the notification use cases need, built once by the composition root (start-local.ts,
- * main.ts): the outbox, the senders (mail, calendar, and the bot's card senders when present),
+ * What the notification use cases need, built once by the composition root (src/compose):
+ * the outbox, the senders (mail, calendar, and the bot's card senders when present),
  * the settings, and a name for this instance in outbox claims.
  */
 export interface NotifyRuntime {

@@ -266,7 +266,7 @@ export async function startTenantModeServer(options: {
     config: { mode: 'tenant', publicUrl: config.publicUrl },
     logger: silentLogger,
     tabDir: options.tabDir,
-    // What src/server/main.ts hands the tab in tenant mode.
+    // What src/compose/tenant.ts hands the tab in tenant mode.
     clientConfig: {
       msal: {
         clientId: config.auth.clientId,

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
+import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
+import { loadDevClock } from '../../src/dev/local-mode/dev-clock.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
 import { silentLogger } from '../../src/app/logger.js';
@@ -181,9 +183,21 @@ export const describeViolations = (violations: readonly AxeViolation[]): string 
     .join('\n');
 
 /**
- * What every tab e2e file starts: local mode in a temp folder, the tab built into it and served
- * in front of local mode, and Chromium. `page()` opens a fresh, local-only context; `close()`
- * stops everything and removes the folder.
+ * "Today" for the tab tests in local mode: Monday 23 November 2026, 10:00 in London (the day the
+ * API tests use). The demo cases are dated in working days from today and the dashboard's "due
+ * this week" runs from today to Sunday, so on a real Thursday to Sunday (or around a bank
+ * holiday) the demo review two working days ahead falls next week and the counts change with
+ * the weekday; pinned, the tests and the screenshots are the same on every day of the year.
+ * It is set on local mode's dev clock, which moves "today" for the procedures and nothing else:
+ * sign-in tokens still age in real time, as the browser checks them.
+ */
+export const TAB_TODAY = parseLocalDate('2026-11-23');
+export const TAB_NOW = londonInstantAt(TAB_TODAY, 10, 0);
+
+/**
+ * What every tab e2e file starts: local mode in a temp folder with the dev clock at TAB_NOW, the
+ * tab built into it and served in front of local mode, and Chromium. `page()` opens a fresh,
+ * local-only context; `close()` stops everything and removes the folder.
  */
 export interface TabEnvironment {
   readonly local: RunningLocalMode;
@@ -201,6 +215,8 @@ export async function startTabEnvironment(
   options: { readonly schedule?: boolean } = {},
 ): Promise<TabEnvironment> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
+  // Before local mode starts, so the demo data is loaded on that day too.
+  await loadDevClock(dataDir).set(TAB_NOW);
   const [local] = await Promise.all([
     startLocalMode({
       dataDir,

@@ -1,8 +1,9 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
+import { docsImagesDir } from '../docs-images.js';
 import {
   describeViolations,
   seriousViolations,
@@ -20,7 +21,7 @@ import {
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = path.resolve('docs/screenshots');
+const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function freshPage(): Promise<Page> {
   const page = await env.page();
@@ -45,7 +46,6 @@ async function apiGet(upn: string, apiPath: string): Promise<Response> {
 beforeAll(async () => {
   env = await startTabEnvironment('tab-journeys');
   ({ local, tab } = env);
-  await mkdir(SCREENSHOTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {

@@ -189,9 +189,13 @@ describe('people from the directory', () => {
   it('says it is searching, then why the search failed in a sentence, and searches again as the typing goes on', async () => {
     const page = await freshPage();
     await toPeopleStep(page, 'Mark Whitfield', /Birmingham City University/);
-    // Graph is busy: the answer is slow, then 503.
+    // Graph is busy: no answer until the page has said it is searching, then 503.
+    let answer = (): void => undefined;
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
     await page.route('**/api/people?**', async (route) => {
-      await new Promise((resolve) => setTimeout(resolve, 800));
+      await answered;
       await route.fulfill({
         status: 503,
         headers: { 'content-type': 'application/problem+json', 'retry-after': '1' },
@@ -202,6 +206,7 @@ describe('people from the directory', () => {
     await mentor.click();
     await mentor.fill('Joanne');
     await statusOf(page, 'Class teacher/mentor').getByText('Searching…').waitFor();
+    answer();
     await statusOf(page, 'Class teacher/mentor')
       .getByText(
         'The directory could not be searched: The directory is busy. Try again in a moment. You can type the name and email below.',

@@ -4,13 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { inject } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { loadDevClock } from '../../src/dev/local-mode/dev-clock.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { caseInput, people } from '../server/fixtures.js';
+import { buildTab } from './build-tab.js';
 import { startTenantModeServer, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
 
 /**
@@ -21,23 +22,16 @@ import { startTenantModeServer, type TenantModeServer, type TenantUser } from '.
 export let TAB_DIR = path.resolve('build/tab');
 
 /**
- * A production build of the tab into `outDir` (a temp folder, so tests never clobber build/tab).
- * Vitest sets NODE_ENV=test, which would give React's development build; the tests use what ships.
+ * Points serveTab at a production build of the tab, and returns its folder: the one the `tab`
+ * project's global setup built for the whole run (test/tab/global-setup.ts), or, for a file run
+ * outside that project, one built here into `scratchDir` (a temp folder of the test's).
  */
-export async function buildTab(outDir: string): Promise<void> {
-  const before = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: path.resolve('src/tab/vite.config.ts'),
-      mode: 'production',
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true, sourcemap: false },
-    });
-  } finally {
-    process.env.NODE_ENV = before;
-  }
-  TAB_DIR = path.resolve(outDir);
+export async function useBuiltTab(scratchDir: string): Promise<string> {
+  const shared = inject('builtTabDir') as string | undefined;
+  const dir = shared ?? path.join(scratchDir, 'tab');
+  if (shared === undefined) await buildTab(dir);
+  TAB_DIR = path.resolve(dir);
+  return TAB_DIR;
 }
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -225,7 +219,7 @@ export async function startTabEnvironment(
       logger: silentLogger,
       ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     }),
-    buildTab(path.join(dataDir, 'tab')),
+    useBuiltTab(dataDir),
   ]);
   const tab = await serveTab(local.url);
   const browser = await launchBrowser();
@@ -285,9 +279,9 @@ export async function startTenantTabEnvironment(
   options: { readonly courseTeamProgrammes: string; readonly alsoBuild?: (dir: string) => Promise<void> },
 ): Promise<TenantTabEnvironment> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
-  await Promise.all([buildTab(path.join(dataDir, 'tab')), options.alsoBuild?.(path.join(dataDir, 'extra'))]);
+  const [tabDir] = await Promise.all([useBuiltTab(dataDir), options.alsoBuild?.(path.join(dataDir, 'extra'))]);
   const server = await startTenantModeServer({
-    tabDir: path.join(dataDir, 'tab'),
+    tabDir,
     courseTeamProgrammes: options.courseTeamProgrammes,
   });
   await server.seedCase('case-a', caseInput('A'));

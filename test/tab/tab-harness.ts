@@ -114,6 +114,12 @@ export async function serveTab(apiUrl: string): Promise<TabServer> {
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * How long one step (a click, a wait for some text) may take before the test fails naming that
+ * step: well inside the test's own timeout, and room enough for a machine busy with other work.
+ */
+export const STEP_TIMEOUT_MS = 20_000;
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,

@@ -9,6 +9,7 @@ import {
   seriousViolations,
   signInAs,
   startTabEnvironment,
+  STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
 } from './tab-harness.js';
@@ -26,7 +27,7 @@ const SCREENSHOTS = docsImagesDir('screenshots');
 async function freshPage(): Promise<Page> {
   const page = await env.page();
   // Fail on the step that waits, not on the test's timeout, so the report names the locator.
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
   return page;
 }
 

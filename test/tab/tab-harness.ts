@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { inject, onTestFailed } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { loadDevClock } from '../../src/dev/local-mode/dev-clock.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
@@ -152,6 +152,18 @@ export async function signInAs(page: Page, tabUrl: string, personName: string): 
   await page.waitForURL(`${tabUrl}/`);
 }
 
+/**
+ * Opens the new-case wizard the way the course team does, with "Open a case" on the dashboard
+ * signInAs landed on. By then the tab knows who they are, so the wizard starts with their
+ * programme; opened straight from its address, the wizard can start before the tab has asked,
+ * and then leaves the programme for the person to choose. `query` (e.g. `?theme=dark`) is kept.
+ */
+export async function openWizard(page: Page, tabUrl: string, query = ''): Promise<void> {
+  if (query !== '') await page.goto(`${tabUrl}/${query}`);
+  await page.getByRole('button', { name: 'Open a case' }).click();
+  await page.waitForURL((url) => url.pathname === '/cases/new');
+}
+
 const AXE_SOURCE = readFile(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
 export interface AxeViolation {
@@ -238,7 +250,7 @@ export async function startTabEnvironment(
     page: async () => {
       const context = await localOnlyContext(browser);
       contexts.push(context);
-      return context.newPage();
+      return keptOnFailure(await context.newPage());
     },
     token: async (upn) => {
       const reply = await fetch(`${local.url}/dev/sign-in`, {
@@ -256,6 +268,24 @@ export async function startTabEnvironment(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * When the test that opened `page` fails, a screenshot of the page as it then was goes to
+ * build/test-output/failures/ (ignored by git): what a timed-out step was looking at.
+ */
+export function keptOnFailure(page: Page): Page {
+  try {
+    onTestFailed(async ({ task }) => {
+      const name = `${path.basename(task.file.name, '.ts')}-${task.name}`.replace(/[^\w.-]+/g, '-').slice(0, 150);
+      await page
+        .screenshot({ path: path.resolve('build/test-output/failures', `${name}.png`), fullPage: true })
+        .catch(() => undefined);
+    });
+  } catch {
+    // Opened outside a test (in a hook): nothing to attach it to.
+  }
+  return page;
 }
 
 /** People of the tenant-mode tests: a tutor named on case A, and a course leader (CourseTeam app role). */

@@ -6,6 +6,7 @@ import type { RunningLocalMode } from '../../src/compose/local.js';
 import { docsImagesDir } from '../docs-images.js';
 import {
   describeViolations,
+  openWizard,
   seriousViolations,
   signInAs,
   startTabEnvironment,
@@ -304,7 +305,7 @@ describe('the new-case wizard', () => {
   it('shows the review window as dates and refuses a date past it (Mid-Essex: 14 calendar days)', async () => {
     const page = await freshPage();
     await signInAs(page, tab.url, 'Julia Hart');
-    await page.goto(`${tab.url}/cases/new`);
+    await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Mid-Essex/ }).check();
     await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
     await page.getByRole('checkbox').first().check();
@@ -362,7 +363,7 @@ describe('the new-case wizard', () => {
   it('shows the procedure’s refusal as a sentence (RCTTP: a second initiation declared for a trainee with no earlier case)', async () => {
     const page = await freshPage();
     await signInAs(page, tab.url, 'Joanna Price');
-    await page.goto(`${tab.url}/cases/new`);
+    await openWizard(page, tab.url);
     await page
       .getByRole('radio', { name: /RCTTP|Concern Procedures/ })
       .first()
@@ -395,7 +396,7 @@ describe('the new-case wizard', () => {
   it('keeps everything typed when the case opens but the plan cannot be saved, and saves it on retry without opening a second case', async () => {
     const page = await freshPage();
     await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/new`);
+    await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Birmingham City University/ }).check();
     await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
     await page.getByRole('checkbox', { name: 'A trainee does not make the expected progress' }).check();
@@ -445,7 +446,7 @@ describe('the new-case wizard', () => {
     it(`has no serious or critical axe violations on the wizard's first steps (${theme} theme)`, async () => {
       const page = await freshPage();
       await signInAs(page, tab.url, 'Mark Whitfield');
-      await page.goto(`${tab.url}/cases/new?theme=${theme}`);
+      await openWizard(page, tab.url, `?theme=${theme}`);
       await page.getByRole('radio', { name: /Birmingham City University/ }).check();
       await page.getByRole('checkbox', { name: 'A trainee does not make the expected progress' }).check();
       const first = await seriousViolations(page);
@@ -614,8 +615,11 @@ describe('case actions in the workspace', () => {
     await members.nth(2).check();
     await form.getByText(/3 present; quorate with 3 — quorate\./).waitFor();
     await form.getByLabel('Rationale (not shown to the trainee)').fill('Occupational health report received.');
+    // The history already holds the panel's first meeting: wait for this one to join it.
+    const met = page.getByText('The panel met.');
+    const metBefore = await met.count();
     await form.getByRole('button', { name: 'Record the meeting and decision' }).click();
-    await page.getByText('The panel met.').first().waitFor();
+    await expect.poll(() => met.count(), { timeout: STEP_TIMEOUT_MS }).toBe(metBefore + 1);
     const view = (await (
       await apiGet('joanna.price@rcttp.example', '/api/cases/demo-rcttp-exceptional-circumstances-panel')
     ).json()) as { panels: { decisionId?: string; meetings: unknown[] }[] };

@@ -201,11 +201,11 @@ describe('every route in the OpenAPI document', () => {
       expect.arrayContaining(['POST /api/cases', 'PUT /api/cases/{caseId}/plan', 'GET /api/reports']),
     );
     // Only these answer without a token; every other route is fuzzed for it below.
-    expect(ops().filter(([, o]) => o.public === true).map(([label]) => label)).toEqual([
-      'GET /api/client-config',
-      'GET /api/health',
-      'GET /api/openapi.json',
-    ]);
+    expect(
+      ops()
+        .filter(([, o]) => o.public === true)
+        .map(([label]) => label),
+    ).toEqual(['GET /api/client-config', 'GET /api/health', 'GET /api/openapi.json']);
   });
 
   it('bodies: fields of the operation with wrong, huge and odd values', async () => {

@@ -1,3 +1,4 @@
+import type { MessagingExtensionAttachment, MessagingExtensionResponse } from '@microsoft/teams.api';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { CaseSummary } from '../domain/ports.js';
@@ -32,15 +33,8 @@ export interface MessageExtensionDeps extends CaseCardContext {
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 const THUMBNAIL = 'application/vnd.microsoft.card.thumbnail';
 
-export type ComposeResponse =
-  | {
-      readonly composeExtension: {
-        readonly type: 'result';
-        readonly attachmentLayout: 'list';
-        readonly attachments: readonly unknown[];
-      };
-    }
-  | { readonly composeExtension: { readonly type: 'message'; readonly text: string } };
+/** The Teams SDK's answer to a search: a list of case cards, or a message. */
+export type ComposeResponse = MessagingExtensionResponse;
 
 export type TaskResponse =
   | {
@@ -102,7 +96,10 @@ export async function searchCases(
   };
 }
 
-async function resultFor(deps: MessageExtensionDeps, summary: CaseSummary): Promise<unknown> {
+async function resultFor(
+  deps: MessageExtensionDeps,
+  summary: CaseSummary,
+): Promise<MessagingExtensionAttachment | undefined> {
   const stored = await deps.useCases.repository.find(summary.id);
   const procedure = deps.useCases.procedures.find((p) => p.id === summary.procedureId);
   if (!stored || !procedure) return undefined;

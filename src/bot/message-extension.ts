@@ -1,6 +1,7 @@
 import type { MessagingExtensionAttachment, MessagingExtensionResponse } from '@microsoft/teams.api';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { escapeHtml } from '../text/html.js';
 import type { CaseSummary } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { cardText, plainCardText, type AdaptiveCardJson } from '../cards/index.js';
@@ -118,12 +119,7 @@ async function resultFor(
 }
 
 function htmlText(text: string): string {
-  return plainCardText(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .slice(0, 300);
+  return escapeHtml(plainCardText(text).slice(0, 300));
 }
 
 // ---- Raise a concern --------------------------------------------------------------------

@@ -122,6 +122,7 @@ describe('server configuration', () => {
     expect(serverConfigFromEnv({})).toEqual({
       mode: 'local',
       port: 3978,
+      scheduler: true,
       dataDir: '.trellis-data',
       publicUrl: 'http://localhost:3978',
     });
@@ -129,6 +130,18 @@ describe('server configuration', () => {
       port: 4000,
       dataDir: '/tmp/x',
     });
+  });
+
+  it('runs the scheduler in the process unless TRELLIS_SCHEDULER is off, and refuses anything else', () => {
+    expect(serverConfigFromEnv({ TRELLIS_SCHEDULER: 'off' })).toMatchObject({ scheduler: false });
+    expect(serverConfigFromEnv({ TRELLIS_SCHEDULER: 'On' })).toMatchObject({ scheduler: true });
+    expect(serverConfigFromEnv({ ...tenant, TRELLIS_SCHEDULER: 'off' })).toMatchObject({
+      mode: 'tenant',
+      scheduler: false,
+    });
+    expect(() => serverConfigFromEnv({ TRELLIS_SCHEDULER: 'sometimes' })).toThrow(
+      /TRELLIS_SCHEDULER must be "on" or "off"/,
+    );
   });
 
   it('is tenant mode with them, defaulting the token settings from the Graph app', () => {

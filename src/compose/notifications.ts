@@ -10,10 +10,11 @@ import type { Notification } from '../notify/notification.js';
 import type { FormProvider, Senders } from '../notify/ports.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
+import { createJobs, type Jobs } from '../app/notifications/jobs.js';
 import { createCommandNotifier, type BackgroundNotifier } from '../app/notifications/after-command.js';
 import type { NotifySettings } from '../app/notifications/settings.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
-import { runReviewSweep } from '../app/notifications/review-sweep.js';
+import { runReviewSweep, type ReviewSweepResult } from '../app/notifications/review-sweep.js';
 
 /**
  * The notification stack, part of the composition root (trellis.ts): the Graph outbox, the mail
@@ -43,7 +44,9 @@ export interface Notifications {
   readonly outbox: GraphOutbox;
   readonly background: BackgroundNotifier;
   readonly scheduler: Scheduler | undefined;
-  /** Stops the scheduler and waits for deliveries already started. */
+  /** Sweeps started from a request, run in the background (POST /api/jobs/review-sweep). */
+  readonly jobs: Jobs<ReviewSweepResult>;
+  /** Stops the scheduler and waits for deliveries and jobs already started. */
   close(): Promise<void>;
 }
 
@@ -107,13 +110,16 @@ export function createNotifications(options: NotificationsOptions): Notification
               recentSince: new Date(options.clock().getTime() - DELIVERY_PASS_LOOKBACK_MS),
             }),
         });
+  const jobs = createJobs<ReviewSweepResult>({ clock: options.clock, logger: options.logger });
   return {
     runtime,
     outbox,
     background,
     scheduler,
+    jobs,
     async close() {
       scheduler?.stop();
+      await jobs.idle();
       await background.idle();
     },
   };

@@ -143,7 +143,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
       },
       ...(inputs.healthDetails ? { graph: inputs.healthDetails.graph } : {}),
     },
-    notify: { runtime: notifications.runtime, background: notifications.background },
+    notify: { runtime: notifications.runtime, background: notifications.background, jobs: notifications.jobs },
     messages: bot.messages,
     directory: new GraphPeopleDirectory(graph),
     // Answers are checked against the wire contract in local mode (and every test), not in production.

@@ -21,7 +21,7 @@ import {
   procedure,
   procedureSummary,
   report,
-  reviewSweepResult,
+  reviewSweepJob,
 } from './responses.js';
 import { itemsOf } from './common.js';
 
@@ -239,10 +239,26 @@ const fixedRoutes: RouteSpec[] = [
     summary:
       'Run the review-due sweep now (course team; or X-Trellis-Job-Key for an external scheduler in tenant mode)',
     responses: {
-      '200': ok('What the sweep did', reviewSweepResult),
+      '202': ok(
+        'The sweep runs in the background (or was already running here): its job, at the Location header',
+        reviewSweepJob,
+      ),
       ...COMMON_FAILURES,
       '403': fails('For the course team'),
-      '503': fails('Graph is throttling; try again after Retry-After'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/jobs/{jobId}',
+    operationId: 'getJob',
+    summary:
+      'How a background job started on this instance is going, and its result once finished (kept an hour). Same callers as the job',
+    pathParams: ['jobId'],
+    responses: {
+      '200': ok('The job', reviewSweepJob),
+      ...COMMON_FAILURES,
+      '403': fails('For the course team'),
+      '404': fails('No such job on this instance (or finished more than an hour ago)'),
     },
   },
   {

@@ -148,3 +148,20 @@ export const reviewSweepResult = sweepReport.extend({
   /** Cases that could not be read (named, so someone can look): the rest still ran. */
   caseProblems: z.array(z.strictObject({ caseId: text, message: text })),
 });
+
+/**
+ * POST /api/jobs/review-sweep (202) and GET /api/jobs/{jobId}: a review sweep run in the
+ * background, its state and, once it has finished, what it did or why it failed.
+ */
+export const reviewSweepJob = z.strictObject({
+  id: text,
+  kind: z.literal('review-sweep'),
+  state: z.enum(['running', 'succeeded', 'failed']),
+  startedAt: instant,
+  finishedAt: instant.optional(),
+  result: reviewSweepResult.optional(),
+  /** Why it failed, in words for the person who started it. */
+  error: text.optional(),
+  /** Where to ask how it is going (GET). */
+  href: text,
+});

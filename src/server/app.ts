@@ -29,6 +29,8 @@ import { formPdfRouter, notificationsRouter } from './routes/notifications.js';
 import { peopleRouter } from './routes/people.js';
 import type { BackgroundNotifier } from '../app/notifications/after-command.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
+import type { Jobs } from '../app/notifications/jobs.js';
+import type { ReviewSweepResult } from '../app/notifications/review-sweep.js';
 import type { UseCaseDeps } from '../app/deps.js';
 import { failureOf, InputError, StaleCaseError } from '../app/errors.js';
 import { caseView, etagOf } from '../app/views/case-view.js';
@@ -60,7 +62,12 @@ export interface AppDeps {
   /** What the tab needs to sign in (MSAL settings in tenant mode). */
   readonly clientConfig?: Wire<Omit<z.input<typeof contract.clientConfig>, 'mode'>>;
   /** Notifications: the outbox and senders, and the background notifier commands report to. Absent: nothing is sent. */
-  readonly notify?: { readonly runtime: NotifyRuntime; readonly background: BackgroundNotifier };
+  readonly notify?: {
+    readonly runtime: NotifyRuntime;
+    readonly background: BackgroundNotifier;
+    /** Background jobs (the review sweep started from a request). */
+    readonly jobs: Jobs<ReviewSweepResult>;
+  };
   /** The bot's POST /api/messages (src/bot): it validates its own inbound tokens, so it sits before the bearer-authenticated /api. */
   readonly messages?: express.RequestHandler;
   /** The people directory behind GET /api/people (the wizard's pickers); absent: that route is not mounted. */
@@ -203,7 +210,10 @@ export function createApp(deps: AppDeps): express.Express {
   const api = express.Router();
   // Jobs authenticate for themselves (a bearer token, or an external scheduler's job key).
   if (deps.notify)
-    app.use('/api/jobs', jobsRouter({ ...useCases, runtime: deps.notify.runtime, verifyToken: deps.verifyToken }));
+    app.use(
+      '/api/jobs',
+      jobsRouter({ ...useCases, runtime: deps.notify.runtime, jobs: deps.notify.jobs, verifyToken: deps.verifyToken }),
+    );
   api.use(authenticate(deps.verifyToken));
   api.use(requireJsonBody);
   api.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: JSON_TYPES }));

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- response bodies are JSON asserted field by field */
+import { sweepThroughApi } from '../support/sweep-job.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -172,11 +173,18 @@ describe('POST /api/jobs/review-sweep', () => {
     signAll(c);
     await storeWithoutNotifying(c);
     const before = new Set(mailKeys());
-    const first = await call('POST', '/api/jobs/review-sweep', { token: await token(who.courseTeam) });
+    const started = await call('POST', '/api/jobs/review-sweep', { token: await token(who.courseTeam) });
+    expect(started.status).toBe(202);
+    expect(started.body).toMatchObject({ kind: 'review-sweep', state: 'running' });
+    expect(started.headers.get('location')).toBe(started.body.href);
+    // Asking again while it runs answers the same job: a sweep never overlaps itself.
+    const again = await call('POST', '/api/jobs/review-sweep', { token: await token(who.courseTeam) });
+    expect(again.body.id).toBe(started.body.id);
+    const first = await sweepThroughApi(call, await token(who.courseTeam));
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ today: '2026-11-23' });
-    expect(first.body.recovered).toBeGreaterThan(0);
-    expect(first.body.dueCases).toBeGreaterThan(0);
+    expect(first.body).toMatchObject({ id: started.body.id, state: 'succeeded', result: { today: '2026-11-23' } });
+    expect(first.body.result.recovered).toBeGreaterThan(0);
+    expect(first.body.result.dueCases).toBeGreaterThan(0);
     const recoveredMails = mailKeys().filter((k) => !before.has(k) && k.startsWith('case-1:'));
     expect(recoveredMails.some((k) => k.includes(':plan_agreed:email:mailbox:course.team@bcu.example'))).toBe(true);
     const keys = await local.notifications.outbox.storedKeys('case-1');
@@ -190,8 +198,12 @@ describe('POST /api/jobs/review-sweep', () => {
     const page = await call('GET', '/dev/outbox', { headers: { accept: 'text/html' } });
     expect(page.text).toMatch(/Teams chat cards and bot messages \(\d+\)/);
     expect(page.text).toContain('class="card-host"');
-    const second = await call('POST', '/api/jobs/review-sweep', { token: await token(who.courseTeam) });
-    expect(second.body).toMatchObject({ recovered: 0, sent: 0 });
+    const second = await sweepThroughApi(call, await token(who.courseTeam));
+    expect(second.body.id).not.toBe(started.body.id);
+    expect(second.body.result).toMatchObject({ recovered: 0, sent: 0 });
+    // The job is for the same people as the sweep, and an unknown one is a 404 problem.
+    expect((await call('GET', String(second.body.href), { token: await token(who.mentor) })).status).toBe(403);
+    expect((await call('GET', '/api/jobs/no-such-job', { token: await token(who.courseTeam) })).status).toBe(404);
     const all = mailKeys();
     expect(new Set(all).size).toBe(all.length);
   });

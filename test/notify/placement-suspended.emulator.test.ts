@@ -1,3 +1,5 @@
+import { sweepThroughApi } from '../support/sweep-job.js';
+import { call } from '../server/harness.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -211,11 +213,11 @@ describe('suspending a placement over REST', () => {
     }
 
     // The sweep re-plans recent commands: the suspension's keys are all in the outbox, so nothing goes twice.
-    const sweep = await fetch(`${local.url}/api/jobs/review-sweep`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${await tokenFor(courseLeader)}` },
-    });
-    expect(sweep.status).toBe(200);
+    const sweep = await sweepThroughApi(
+      (method, route, options) => call(local.url, method, route, options),
+      await tokenFor(courseLeader),
+    );
+    expect(sweep.body).toMatchObject({ state: 'succeeded' });
     await local.notifications.background.idle();
     expect(
       local.emulator

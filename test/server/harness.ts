@@ -66,7 +66,17 @@ export async function call(
   if (body === undefined && options.body !== undefined) body = JSON.stringify(options.body);
   if (body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
     headers['content-type'] = 'application/json';
-  const response = await fetch(`${baseUrl}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  const send = (): Promise<Response> =>
+    fetch(`${baseUrl}${route}`, { method, headers, ...(body === undefined ? {} : { body }) });
+  let response: Response;
+  try {
+    response = await send();
+  } catch (error) {
+    // A kept-alive connection the server closed as this request went out (a busy machine widens
+    // that race): a read is sent again on a fresh connection; a write is not, it may have landed.
+    if (method !== 'GET' || !isConnectionReset(error)) throw error;
+    response = await send();
+  }
   const text = await response.text();
   let parsed: unknown;
   try {
@@ -80,6 +90,11 @@ export async function call(
     if (drift !== undefined) throw new Error(`The answer is not what the OpenAPI document says: ${drift}`);
   }
   return { status: response.status, headers: response.headers, text, body: parsed };
+}
+
+function isConnectionReset(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
+  return cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET';
 }
 
 export interface TestServer {

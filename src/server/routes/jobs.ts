@@ -8,11 +8,17 @@ import { mayReport } from '../../app/access.js';
 import { forbidden, HttpProblem } from '../http/problem.js';
 import type { UseCaseDeps } from '../../app/deps.js';
 import type { NotifyRuntime } from '../../app/notifications/runtime.js';
-import { weakTag } from './notifications.js';
-import { DEFAULT_RECOVERY_LOOKBACK_MS, runReviewSweep } from '../../app/notifications/review-sweep.js';
+import {
+  DEFAULT_RECOVERY_LOOKBACK_MS,
+  runReviewSweep,
+  type ReviewSweepResult,
+} from '../../app/notifications/review-sweep.js';
+import type { JobView, Jobs } from '../../app/notifications/jobs.js';
 
 /**
- * POST /api/jobs/review-sweep: runs the review sweep now and answers what it did.
+ * POST /api/jobs/review-sweep starts the review sweep in the background and answers 202 with
+ * its job (Location: /api/jobs/{id}); GET /api/jobs/{id} says how it is going and, once done,
+ * what it did — so no request waits minutes behind an ingress that cuts it off.
  * Who may: a signed-in course team member or admin (the tab's "Run review sweep now"), or an
  * external scheduler presenting `X-Trellis-Job-Key` equal to TRELLIS_JOB_KEY (tenant mode,
  * only when that variable is set). The sweep is once-only per notification whoever runs it.
@@ -22,7 +28,11 @@ import { DEFAULT_RECOVERY_LOOKBACK_MS, runReviewSweep } from '../../app/notifica
 export const JOB_KEY_HEADER = 'x-trellis-job-key';
 
 export function jobsRouter(
-  deps: UseCaseDeps & { readonly runtime: NotifyRuntime; readonly verifyToken: TokenVerifier },
+  deps: UseCaseDeps & {
+    readonly runtime: NotifyRuntime;
+    readonly verifyToken: TokenVerifier;
+    readonly jobs: Jobs<ReviewSweepResult>;
+  },
 ): Router {
   const router = Router();
   const jobKey = deps.runtime.settings.jobKey;
@@ -52,17 +62,41 @@ export function jobsRouter(
     });
   };
 
-  router.post('/review-sweep', authorise, async (_req, res) => {
-    const result = await runReviewSweep(deps, {
-      dueReviews: true,
-      recentSince: new Date(deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS),
-    });
-    res.set('ETag', weakTag(result));
-    reply(res, contract.reviewSweepResult, result);
+  const answer = (res: Response, job: JobView<ReviewSweepResult>, status: number): void => {
+    const href = `/api/jobs/${encodeURIComponent(job.id)}`;
+    if (status === 202) res.set('Location', href);
+    if (job.state === 'running') res.set('Retry-After', '2');
+    reply(res, contract.reviewSweepJob, { ...job, href }, status);
+  };
+
+  router.post('/review-sweep', authorise, (_req, res) => {
+    const job = deps.jobs.start('review-sweep', () =>
+      runReviewSweep(deps, {
+        dueReviews: true,
+        recentSince: new Date(deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS),
+      }),
+    );
+    answer(res, job, 202);
   });
 
   router.all('/review-sweep', (_req, _res, next) => {
     next(new HttpProblem(405, 'method_not_allowed', 'Method not allowed', 'Run the review sweep with POST.'));
+  });
+
+  router.get('/:jobId', authorise, (req, res, next) => {
+    const job = deps.jobs.find(String(req.params.jobId));
+    if (job === undefined) {
+      next(
+        new HttpProblem(
+          404,
+          'not_found',
+          'No such job',
+          'There is no such job on this server: it may have finished more than an hour ago, or run on another instance.',
+        ),
+      );
+      return;
+    }
+    answer(res, job, 200);
   });
 
   return router;

@@ -1,6 +1,5 @@
 import * as contract from '../../contract/index.js';
 import { reply } from '../http/reply.js';
-import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
 import { callerOf } from '../auth/authenticate.js';
@@ -42,8 +41,6 @@ export function notificationsRouter(
     const result = await retryNotification(deps, callerOf(res), key, (work) => {
       deps.background.background('notification retried', work);
     });
-    // The tab's client reads every write's answer with its version: a weak tag of this answer.
-    res.set('ETag', weakTag(result));
     reply(res, contract.notificationRetried, result, 202);
   });
 
@@ -67,11 +64,6 @@ export function formPdfRouter(deps: UseCaseDeps): Router {
   });
 
   return router;
-}
-
-/** A weak entity tag for a write's answer (the tab's API client expects every write to carry one). */
-export function weakTag(body: unknown): string {
-  return `W/"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 16)}"`;
 }
 
 function keyOf(req: Request): string {

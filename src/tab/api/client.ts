@@ -55,6 +55,8 @@ export interface ApiClient {
     body: unknown,
     options: { readonly ifMatch: string | undefined },
   ): Promise<Versioned<T>>;
+  /** A POST that answers something other than a case (starting a job, a retry): no version to match or keep. */
+  post<T>(path: string, body?: unknown): Promise<T>;
   /** A file (the form as PDF): the bytes and the name the server suggests. */
   download(path: string, accept: string): Promise<Download>;
 }
@@ -183,6 +185,9 @@ export function createApiClient(options: {
       return versioned<T>(
         await call(method, path, body, opts.ifMatch === undefined ? {} : { 'if-match': opts.ifMatch }),
       );
+    },
+    async post<T>(path: string, body?: unknown): Promise<T> {
+      return (await (await call('POST', path, body, {})).json()) as T;
     },
     async download(path: string, accept: string): Promise<Download> {
       const response = await call('GET', path, undefined, { accept });

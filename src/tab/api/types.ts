@@ -6,6 +6,7 @@ import type {
   caseSummary,
   caseView,
   clientConfig,
+  failedNotifications,
   framework,
   frameworkLink,
   me,
@@ -13,6 +14,7 @@ import type {
   plan,
   procedureSummary,
   report,
+  reviewSweepJob,
   signature,
 } from '../../contract/index.js';
 import { CASE_STATUSES, PROGRESS_RATINGS } from '../../domain/case/types.js';
@@ -36,3 +38,6 @@ export type FrameworkDetail = z.input<typeof framework>;
 export type ClientConfig = z.output<typeof clientConfig>;
 export type Me = z.output<typeof me>;
 export type Report = z.output<typeof report>;
+export type FailedNotification = z.output<typeof failedNotifications>['items'][number];
+export type ReviewSweepJob = z.output<typeof reviewSweepJob>;
+export type SweepResult = NonNullable<ReviewSweepJob['result']>;

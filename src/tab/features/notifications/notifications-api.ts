@@ -1,42 +1,36 @@
 import type { ApiClient } from '../../api/client';
+import type { FailedNotification, ReviewSweepJob, SweepResult } from '../../api/types';
 
-/** The notification endpoints the page uses (src/server/routes/notifications.ts, jobs.ts). */
+/** The notification endpoints the page uses (src/server/routes/notifications.ts, jobs.ts); types from the contract. */
 
-export interface FailedNotification {
-  readonly key: string;
-  readonly caseId: string;
-  readonly reference: string;
-  readonly kind: string;
-  /** email, channel_card, chat_card or calendar. */
-  readonly channel: string;
-  /** Display text: "Name <address>", "Course team channel (programme)". */
-  readonly recipient: string;
-  readonly attempts: number;
-  readonly lastError: string;
-  readonly updatedAt: string | undefined;
-  readonly retryable: boolean;
-}
-
-export interface SweepResult {
-  readonly today: string;
-  readonly dueCases: number;
-  readonly recovered: number;
-  readonly sent: number;
-  readonly already: number;
-  readonly retryScheduled: number;
-  readonly failed: number;
-  readonly possiblySent: number;
-}
+export type { FailedNotification, SweepResult };
 
 export const listFailedNotifications = (api: ApiClient): Promise<{ readonly items: readonly FailedNotification[] }> =>
   api.get<{ readonly items: readonly FailedNotification[] }>('/api/notifications?state=failed');
 
 export const retryNotification = async (api: ApiClient, key: string): Promise<void> => {
-  await api.send('POST', `/api/notifications/${encodeURIComponent(key)}/retry`, undefined, { ifMatch: undefined });
+  await api.post(`/api/notifications/${encodeURIComponent(key)}/retry`);
 };
 
-export const runReviewSweep = async (api: ApiClient): Promise<SweepResult> =>
-  (await api.send<SweepResult>('POST', '/api/jobs/review-sweep', undefined, { ifMatch: undefined })).data;
+/** How long to wait between looks at a running sweep. */
+const POLL_MS = 1_000;
+
+/**
+ * Starts the review sweep (the server answers at once with its job) and follows the job until
+ * it has finished: its result, or its reason as the error's message.
+ */
+export const runReviewSweep = async (
+  api: ApiClient,
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+): Promise<SweepResult> => {
+  let job = await api.post<ReviewSweepJob>('/api/jobs/review-sweep');
+  while (job.state === 'running') {
+    await wait(POLL_MS);
+    job = await api.get<ReviewSweepJob>(job.href);
+  }
+  if (job.state === 'failed' || job.result === undefined) throw new Error(job.error ?? 'The review sweep failed.');
+  return job.result;
+};
 
 const CHANNELS: Readonly<Record<string, string>> = {
   email: 'Email',

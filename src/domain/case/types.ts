@@ -177,6 +177,8 @@ export const CLOSE_RESOLUTIONS = [
   'referred',
   'handed_off',
   'closed_by_course_team',
+  /** Closed by the course team as opened in error: it never counts as an earlier case of the trainee. */
+  'opened_in_error',
 ] as const;
 export type CloseResolution = (typeof CLOSE_RESOLUTIONS)[number];
 

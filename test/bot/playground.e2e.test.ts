@@ -35,6 +35,7 @@ let notStarted = '';
 let mentor = '';
 let reviewCase: StoredCase;
 const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
+const PLAYGROUND_START_MS = 60_000;
 
 function must<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`Missing: ${what}`);
@@ -87,12 +88,18 @@ beforeAll(async () => {
     return;
   }
   try {
-    playground = await startPlayground({ endpoint: `${trellis.url}/api/messages`, port: playgroundPort, upn: mentor });
+    // A machine busy with other work can take a while to start it; a failure to start skips the test, so wait long enough.
+    playground = await startPlayground({
+      endpoint: `${trellis.url}/api/messages`,
+      port: playgroundPort,
+      upn: mentor,
+      timeoutMs: PLAYGROUND_START_MS,
+    });
     stream = await openWsReader(`ws://localhost:${playgroundPort}/_ws_conversation/v1/conversations/stream`);
   } catch (error) {
     notStarted = `the Agents Playground could not start on this machine: ${error instanceof Error ? error.message : String(error)}`;
   }
-}, 60_000);
+}, PLAYGROUND_START_MS + 30_000);
 
 afterAll(async () => {
   stream?.close();

@@ -70,7 +70,7 @@ beforeAll(async () => {
     });
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   await new Promise<void>((resolve) => {

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -11,6 +11,7 @@ import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.j
 import { EMULATOR_DELEGATED_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { docsImagesDir } from '../docs-images.js';
 
 /** The dev outbox shows channel cards rendered with the Adaptive Cards library, as Teams would. */
 let dataDir: string;
@@ -92,8 +93,7 @@ describe('dev outbox page', () => {
     expect(await page.locator('.card-host img[src="x"]').count()).toBe(0);
     expect(await page.locator('.card-host a[href^="https://evil"]').count()).toBe(0);
     expect(alerts).toEqual([]);
-    await mkdir('docs/screenshots', { recursive: true });
-    await page.screenshot({ path: 'docs/screenshots/dev-outbox.png', fullPage: false });
+    await page.screenshot({ path: path.join(docsImagesDir('screenshots'), 'dev-outbox.png'), fullPage: false });
     await page.close();
   });
 });

@@ -6,6 +6,7 @@ import {
   seriousViolations,
   signInAs,
   startTabEnvironment,
+  STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
 } from './tab-harness.js';
@@ -30,7 +31,7 @@ const ADMIN = 'trellis.admin@trellis.example';
 
 async function freshPage(): Promise<Page> {
   const page = await env.page();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
   return page;
 }
 

@@ -7,6 +7,7 @@ const RCTTP = rcttpConcernProcedures;
 
 describe('a second initiation on the case page', () => {
   const opened = (data: Record<string, unknown>): CaseEvent => ({
+    caseId: 'c1',
     seq: 1,
     at: '2026-11-23T10:00:00Z',
     on: '2026-11-23',

@@ -179,8 +179,8 @@ function ResumeForm(props: { readonly view: CaseView; readonly run: RunCommand }
       send={send}
     >
       <Text>
-        Paused since {formatDate(props.view.paused?.from)}. Resuming restarts the review clock; the review date moves on
-        by the working days the case was paused.
+        Paused since {formatDate(props.view.paused?.since)}. Resuming restarts the review clock; the review date moves
+        on by the working days the case was paused.
       </Text>
     </ActionForm>
   );
@@ -562,7 +562,7 @@ export function CaseActions(props: {
   const items: { readonly id: string; readonly title: string; readonly body: React.ReactNode }[] = [];
   if (limits)
     items.push({ id: 'extend', title: 'Extend the review date', body: <ExtendForm limits={limits} run={run} /> });
-  const escalateTo = view.derived.escalateTo ?? [];
+  const escalateTo = view.derived.escalateTo;
   if (standing.courseTeam && escalateTo.length > 0)
     items.push({ id: 'escalate', title: 'Escalate the case', body: <EscalateForm options={escalateTo} run={run} /> });
   const stage = procedure === undefined ? undefined : stageOf(view, procedure);
@@ -577,7 +577,7 @@ export function CaseActions(props: {
   }
   if (view.paused) items.push({ id: 'resume', title: 'Resume the case', body: <ResumeForm view={view} run={run} /> });
   else items.push({ id: 'pause', title: 'Pause the case (health or leave)', body: <PauseForm run={run} /> });
-  for (const panel of view.derived.panels ?? []) {
+  for (const panel of view.derived.panels) {
     // Convened (and minuted) by the course team or the roles the procedure names for it.
     const convenedBy = procedure?.panels.find((p) => p.id === panel.id)?.convenedBy ?? [];
     if (!standing.courseTeam && !standing.roles.some((r) => convenedBy.includes(r))) continue;
@@ -595,7 +595,7 @@ export function CaseActions(props: {
         body: <ConveneForm panel={panel} run={run} />,
       });
   }
-  for (const task of (view.derived.tasks ?? []).filter((t) => !t.done))
+  for (const task of view.derived.tasks.filter((t) => !t.done))
     items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
   if (standing.courseTeam)
     items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../../domain/calendar/index';
 import { enhancedSupport, rcttpConcernProcedures } from '../../../domain/procedures/index';
 import type { CaseView, Me } from '../../api/types';
+import { aCaseView } from '../../shared/testing/builders';
 import { standingOf } from '../../shared/case-people';
 import { stageOf } from '../../shared/procedure/case-rules';
 import {
@@ -25,19 +26,29 @@ import {
 const LEAD = 'lead@x.example';
 const TUTOR = 'tutor@x.example';
 
-function aView(over: Partial<CaseView> = {}): CaseView {
-  return {
-    view: 'full',
+function aView(over: Parameters<typeof aCaseView>[0] = {}): CaseView {
+  return aCaseView({
     id: 'c1',
     reference: 'ESP-1',
     version: 7,
-    procedure: { id: enhancedSupport.id, name: enhancedSupport.name, provider: { name: 'University partnership' } },
+    procedure: {
+      id: enhancedSupport.id,
+      name: enhancedSupport.name,
+      provider: enhancedSupport.provider,
+      confidential: false,
+    },
     status: 'awaiting_decision',
     stage: { id: 'step_5', title: 'Step 5', startsOn: '2027-03-15' },
     people: [
-      { role: 'trainee', id: 'trainee@x.example', name: 'Tomasz Nowak', roleLabel: 'Trainee' },
-      { role: 'tutor', id: TUTOR, name: 'Samuel Adeyemi', roleLabel: 'University tutor' },
-      { role: 'course_leader', id: LEAD, name: 'Claire Thompson', roleLabel: 'Course leader' },
+      {
+        role: 'trainee',
+        id: 'trainee@x.example',
+        name: 'Tomasz Nowak',
+        email: 'trainee@x.example',
+        roleLabel: 'Trainee',
+      },
+      { role: 'tutor', id: TUTOR, name: 'Samuel Adeyemi', email: TUTOR, roleLabel: 'University tutor' },
+      { role: 'course_leader', id: LEAD, name: 'Claire Thompson', email: LEAD, roleLabel: 'Course leader' },
     ],
     placement: { school: 'Ridgeway Academy', programme: 'P1' },
     reasons: [],
@@ -45,10 +56,13 @@ function aView(over: Partial<CaseView> = {}): CaseView {
     stageHistory: [{ stageId: 'step_5', enteredOn: '2027-03-15', via: 'outcome', title: 'Step 5' }],
     previousPlans: [],
     reviews: [],
+    panels: [],
+    tasksDone: [],
+    openedBy: 'lead@x.example',
     updatedAt: '2027-03-15T10:00:00Z',
-    derived: { today: '2027-03-16', reviewOverdue: false, outstandingSignatories: [], outcomes: [] },
     ...over,
-  };
+    derived: { today: '2027-03-16', ...over.derived },
+  });
 }
 
 const courseTeamMe: Me = {
@@ -71,7 +85,12 @@ const staffMe: Me = {
 const dfa = (over: Partial<CaseView> = {}): CaseView =>
   aView({
     reference: 'RCTTP-1',
-    procedure: { id: rcttpConcernProcedures.id, name: rcttpConcernProcedures.name, provider: { name: 'RCTTP' } },
+    procedure: {
+      id: rcttpConcernProcedures.id,
+      name: rcttpConcernProcedures.name,
+      provider: { id: 'provider', name: 'RCTTP', shortName: 'RCTTP' },
+      confidential: false,
+    },
     status: 'awaiting_decision',
     stage: { id: 'deferred_final_assessment', title: 'Deferred Final Assessment', startsOn: '2026-11-23' },
     ...over,
@@ -204,9 +223,11 @@ describe('the trainee’s perceptions', () => {
   const plan: NonNullable<CaseView['plan']> = {
     version: 1,
     stageId: 'step_1',
-    reviewAt: '2027-01-11T09:00:00Z',
-    content: { concerns: [], targets: [], supportMeasures: [], meeting: { attendees: [] } },
+    reviewAt: 'step_2',
+    rulesFrom: { stageId: 'step_1' },
+    content: { concerns: [], targets: [], supportMeasures: [], meeting: { attendees: [], placementConcern: false } },
     signatures: [],
+    pausedWorkingDays: 0,
     extensions: [],
   };
   // Step 1's Enhanced Support Action Plan has a place for the trainee's perceptions.

@@ -46,9 +46,8 @@ export function extensionLimits(view: CaseView, procedure: ProcedureDefinition):
       latest: undefined,
       explanation: `The review is on ${formatLongDate(current)}; ${procedure.name} sets no latest date.`,
     };
-  const latest = windowEnd(calendarFor(procedure), agreedOn, cap, plan.pausedWorkingDays ?? 0);
-  const paused =
-    (plan.pausedWorkingDays ?? 0) > 0 ? `, plus ${plan.pausedWorkingDays ?? 0} working days the case was paused` : '';
+  const latest = windowEnd(calendarFor(procedure), agreedOn, cap, plan.pausedWorkingDays);
+  const paused = plan.pausedWorkingDays > 0 ? `, plus ${plan.pausedWorkingDays} working days the case was paused` : '';
   return {
     current,
     latest,
@@ -75,7 +74,7 @@ export type PauseReason = keyof typeof PAUSE_REASON_LABELS;
 
 /** The panel convened and still to decide, if any. */
 export function openPanel(view: CaseView, panelId: string): PanelView | undefined {
-  return (view.panels ?? []).findLast((p) => p.panelId === panelId && p.decisionId === undefined);
+  return view.panels.findLast((p) => p.panelId === panelId && p.decisionId === undefined);
 }
 
 export interface MemberDraft {

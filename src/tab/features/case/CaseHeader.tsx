@@ -70,8 +70,7 @@ export function CaseHeader(props: {
         <MessageBar intent="warning" layout="multiline" data-testid="placement-suspended">
           <MessageBarBody>
             <MessageBarTitle>The placement is suspended</MessageBarTitle>
-            {suspensionLine(view)}{' '}
-            {view.placementSuspended.reason === undefined ? null : <>Reason: {view.placementSuspended.reason}</>}
+            {suspensionLine(view)} Reason: {view.placementSuspended.reason}
           </MessageBarBody>
         </MessageBar>
       ) : null}

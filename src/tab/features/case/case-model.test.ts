@@ -12,11 +12,22 @@ const view: CaseView = {
   id: 'c1',
   reference: 'BCU-RIT-1',
   version: 9,
-  procedure: { id: 'bcu-rapid-improvement-targets', name: 'Rapid Improvement Targets', provider: { name: 'BCU' } },
+  procedure: {
+    id: 'bcu-rapid-improvement-targets',
+    name: 'Rapid Improvement Targets',
+    provider: { id: 'provider', name: 'BCU', shortName: 'BCU' },
+    confidential: false,
+  },
   status: 'active',
   stage: { id: 'stage_1', title: 'Stage 1' },
   people: [
-    { role: 'mentor', id: 'gareth.evans@hollybank.example', name: 'Gareth Evans', roleLabel: 'Class teacher/mentor' },
+    {
+      role: 'mentor',
+      id: 'gareth.evans@hollybank.example',
+      name: 'Gareth Evans',
+      email: 'gareth.evans@hollybank.example',
+      roleLabel: 'Class teacher/mentor',
+    },
   ],
   placement: { school: 'Hollybank Primary', programme: 'P1' },
   reasons: [],
@@ -24,11 +35,24 @@ const view: CaseView = {
   stageHistory: [{ stageId: 'stage_1', enteredOn: '2026-11-02', via: 'opened', title: 'Stage 1' }],
   previousPlans: [],
   reviews: [],
+  panels: [],
+  tasksDone: [],
+  openedBy: 'lead@x.example',
   updatedAt: '2026-11-23T10:00:00Z',
-  derived: { today: '2026-11-23', reviewOverdue: true, outstandingSignatories: [], outcomes: [] },
+  derived: {
+    today: '2026-11-23',
+    reviewOverdue: true,
+    outstandingSignatories: [],
+    milestones: [],
+    outcomes: [],
+    escalateTo: [],
+    panels: [],
+    tasks: [],
+  },
 };
 
 const acknowledged = (data: Record<string, unknown>, actorId = LEAD): CaseEvent => ({
+  caseId: 'c1',
   seq: 9,
   at: '2026-11-23T10:00:00.000Z',
   on: '2026-11-23',
@@ -65,6 +89,7 @@ describe('the history line for an acknowledgement', () => {
 
 describe('the history line for a suspension', () => {
   const suspended = (data: Record<string, unknown>, actorId = LEAD): CaseEvent => ({
+    caseId: 'c1',
     seq: 10,
     at: '2026-11-23T10:00:00.000Z',
     on: '2026-11-23',
@@ -88,7 +113,10 @@ describe('the history line for a suspension', () => {
 const CLAIRE = 'lead@x.example';
 const withLeader = (over: Partial<CaseView> = {}): CaseView => ({
   ...view,
-  people: [...view.people, { role: 'course_leader', id: CLAIRE, name: 'Claire Thompson', roleLabel: 'Course leader' }],
+  people: [
+    ...view.people,
+    { role: 'course_leader', id: CLAIRE, name: 'Claire Thompson', email: CLAIRE, roleLabel: 'Course leader' },
+  ],
   ...over,
 });
 
@@ -97,13 +125,17 @@ describe('the suspension banner', () => {
     expect(suspensionLine(withLeader())).toBeUndefined();
     const suspended = withLeader({ placementSuspended: { on: '2027-03-16', by: CLAIRE, reason: 'Pupils' } });
     expect(suspensionLine(suspended)).toBe(`Suspended on ${formatDate('2027-03-16')} by Claire Thompson.`);
-    expect(suspensionLine(withLeader({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example' } }))).toBe(
-      `Suspended on ${formatDate('2027-03-16')} by someone@x.example.`,
-    );
+    expect(
+      suspensionLine(
+        withLeader({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example', reason: 'Pupils' } }),
+      ),
+    ).toBe(`Suspended on ${formatDate('2027-03-16')} by someone@x.example.`);
     // A course team member not on the case, by the name the event kept.
     expect(
       suspensionLine(
-        withLeader({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example', byName: 'Mark Whitfield' } }),
+        withLeader({
+          placementSuspended: { on: '2027-03-16', by: 'someone@x.example', byName: 'Mark Whitfield', reason: 'Pupils' },
+        }),
       ),
     ).toBe(`Suspended on ${formatDate('2027-03-16')} by Mark Whitfield.`);
   });
@@ -112,6 +144,7 @@ describe('the suspension banner', () => {
 describe('a week-by-week stage’s start', () => {
   it('tells a scheduled start from one counted from entering the stage, and says it in the trail', () => {
     const event = (seq: number, type: string, data: Record<string, unknown>): CaseEvent => ({
+      caseId: 'c1',
       seq,
       at: '2026-11-23T10:00:00Z',
       on: '2026-11-23',

@@ -19,7 +19,7 @@ export function formRulesOf(
   procedure: ProcedureDefinition,
   plan: NonNullable<CaseView['plan']>,
 ): PlanRules | undefined {
-  const rulesFrom = { stageId: plan.rulesFrom?.stageId ?? plan.stageId, outcome: plan.rulesFrom?.outcome };
+  const rulesFrom = { stageId: plan.rulesFrom.stageId, outcome: plan.rulesFrom.outcome };
   try {
     return planRulesOf(procedure, { rulesFrom });
   } catch {

@@ -10,6 +10,8 @@ import { directoryIdentity } from '../bot/identity.js';
 import { EMULATOR_APP_TOKEN, startGraphEmulator, type RunningGraphEmulator } from '../dev/graph-emulator/index.js';
 import { loadDemoData, type DemoLoadResult } from '../dev/local-mode/demo-data.js';
 import { demoDirectory, loadDemoDirectory } from '../dev/local-mode/demo-directory.js';
+import { loadDemoRoster } from '../dev/local-mode/demo-roster.js';
+import { londonDateOf } from '../domain/calendar/index.js';
 import { loadDevClock, type DevClock } from '../dev/local-mode/dev-clock.js';
 import { createDevConnector, type DevConnector } from '../dev/local-mode/dev-connector.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../dev/local-mode/dev-keys.js';
@@ -167,6 +169,15 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       healthDetails: { graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } },
     });
     const { app, repository, notifications, bot, cardSenders } = trellis;
+
+    try {
+      // Who mentors and tutors whom: the demo trainees' rows, matching the demo cases.
+      const rows = await loadDemoRoster(trellis.placements, procedures, londonDateOf(clock.now()), clock.now());
+      if (rows > 0) logger.info('demo placement roster loaded', { rows });
+    } catch (error) {
+      await trellis.close();
+      throw error;
+    }
 
     let demo: DemoLoadResult | undefined;
     try {

@@ -24,6 +24,13 @@ import {
   reviewSweepResult,
 } from './responses.js';
 import { itemsOf } from './common.js';
+import {
+  listPlacementsQuerySchema,
+  placementImportQuerySchema,
+  placementImportRequest,
+  placementImportResult,
+  placementPage,
+} from './placements.js';
 
 /**
  * The REST API as data: every route with its request and its answers. The server parses
@@ -158,8 +165,12 @@ const fixedRoutes: RouteSpec[] = [
       '201': ok('The opened case', caseView, true),
       '400': fails('Malformed JSON, wrong types, unknown or missing fields'),
       ...COMMON_FAILURES,
-      '403': fails('You may not raise a concern under this procedure'),
-      '409': fails('The procedure cannot be started again for this trainee'),
+      '403': fails(
+        'You may not open this case: the course team of the programme may; staff only for a trainee whose current placement roster row names them in a role the procedure lets raise a concern; a trainee only about themselves where the procedure allows it',
+      ),
+      '409': fails(
+        'The trainee already has an open case under this procedure (`openCase` names it), or the procedure cannot be started again for them',
+      ),
       '413': fails('Body too large'),
       '415': fails('The body is not JSON'),
       '422': fails('A rule of the procedure is broken'),
@@ -271,6 +282,38 @@ const fixedRoutes: RouteSpec[] = [
       '400': fails('A query parameter is not valid'),
       ...COMMON_FAILURES,
       '403': fails('Reports are for the course team'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/placements',
+    operationId: 'listPlacements',
+    summary:
+      'The placement roster (who mentors and tutors whom, per trainee and term) of the programmes you are course team of; paged, filtered',
+    query: listPlacementsQuerySchema,
+    responses: {
+      '200': ok('A page of roster rows', placementPage),
+      '400': fails('A query parameter is not valid'),
+      ...COMMON_FAILURES,
+      '403': fails('The roster is kept by the course team'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/placements/import',
+    operationId: 'importPlacements',
+    summary:
+      'Import the placement system\'s export: `{ "csv": "…" }` (columns in the README) or `{ "rows": [...] }`. `?dryRun=true` previews every row and problem by line and writes nothing; nothing is written either while any row has a problem. Rows are keyed by trainee, programme and term start: importing again updates them',
+    query: placementImportQuerySchema,
+    body: placementImportRequest,
+    bodyRequired: true,
+    responses: {
+      '200': ok('What was (or, on a dry run, would be) imported, and every problem by line', placementImportResult),
+      '400': fails('Malformed JSON, wrong types, unknown or missing fields'),
+      ...COMMON_FAILURES,
+      '403': fails('The roster is kept by the course team'),
+      '413': fails('Body too large'),
+      '415': fails('The body is not JSON'),
     },
   },
 ];

@@ -7,4 +7,5 @@ export * from './cases.js';
 export * from './responses.js';
 export * from './requests.js';
 export * from './commands.js';
+export * from './placements.js';
 export { inputIssue, instant, localDate, problem } from './common.js';

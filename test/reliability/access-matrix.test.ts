@@ -311,6 +311,7 @@ describe('token attacks on every protected route', () => {
       preferred_username: identities.courseTeamP1.upn,
       name: 'X',
       roles: ['Admin'],
+      scp: 'access_as_user',
       iat: now,
       nbf: now,
       exp: now + 3600,
@@ -331,6 +332,8 @@ describe('token attacks on every protected route', () => {
         claims({ iss: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0' }),
       ),
       'wrong tenant': await server.signRaw(claims({ tid: '11111111-1111-1111-1111-111111111111' })),
+      'an ID token': await server.signRaw(claims({ scp: undefined, nonce: 'abc' })),
+      'another scope': await server.signRaw(claims({ scp: 'User.Read Mail.Send' })),
       'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`,
       'HS256 with the public key': await new SignJWT(claims())
         .setProtectedHeader({ alg: 'HS256', kid: server.keys.kid })

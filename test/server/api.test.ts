@@ -149,6 +149,19 @@ describe('a case from opening to review, over HTTP', () => {
     expect(stale.headers.get('etag')).toBe('"v3"');
   });
 
+  it('matches If-Match only in the exact form it sends ("v3"; not "v003", "v+3" or W/"v3")', async () => {
+    const body = { plan: bcuPlan('2026-12-04') };
+    for (const form of ['"v003"', '"v03"', '"v+3"', 'W/"v3"', '"V3"', '"v3 "']) {
+      const reply = await server.request('PUT', `/api/cases/${caseId}/plan`, {
+        token: tutor,
+        body,
+        headers: { 'if-match': form },
+      });
+      expectProblem(reply, 412, 'precondition_failed');
+    }
+    expect((await server.request('GET', `/api/cases/${caseId}`, { token: tutor })).body.version).toBe(3);
+  });
+
   it('saves the plan, collects signatures and agrees it', async () => {
     let reply = await server.request('PUT', `/api/cases/${caseId}/plan`, {
       token: tutor,

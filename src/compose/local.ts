@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Router, type Express } from 'express';
 import { jsonLogger, type Logger } from '../app/logger.js';
+import type { PlacementRoster } from '../app/placements/roster.js';
 import type { TrellisBot } from '../bot/bot.js';
 import type { CardSenders } from '../bot/senders.js';
 import { directoryIdentity } from '../bot/identity.js';
@@ -63,6 +64,8 @@ export interface RunningLocalMode {
   readonly app: Express;
   readonly emulator: RunningGraphEmulator;
   readonly repository: GraphCaseRepository;
+  /** The placement roster (seeded from the demo people). */
+  readonly placements: PlacementRoster;
   readonly keys: DevKeys;
   readonly clock: DevClock;
   /** What the demo load did on this start; undefined when it had been loaded before. */
@@ -212,6 +215,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       app,
       emulator,
       repository,
+      placements: trellis.placements,
       keys,
       clock,
       demo,

@@ -105,6 +105,7 @@ describe('health details by role', () => {
             findPersonByObjectId: () => Promise.resolve(undefined),
             saveChannel: () => Promise.resolve(),
             findChannel: () => Promise.resolve(undefined),
+            removeChannel: () => Promise.resolve(false),
           },
         },
         stored,

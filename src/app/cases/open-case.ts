@@ -16,6 +16,8 @@ import { getProcedureIn } from './procedures.js';
 export interface OpenCaseResult {
   readonly stored: StoredCase;
   readonly procedure: Procedure;
+  /** True when the id given had already opened this case (a repeated submission): nothing new was stored. */
+  readonly repeated?: boolean;
 }
 
 /**
@@ -58,6 +60,11 @@ export async function openCase(
 
   const cases = await deps.repository.casesOfTrainee(traineeId, procedure.id);
   const open = cases.find((c) => c.status !== 'closed');
+  if (caseId !== undefined && open?.id === caseId) {
+    // The same submission, stored by a twin that ran alongside this one.
+    const twin = await openedBefore(deps, caller, procedure, caseId);
+    if (twin) return twin;
+  }
   const courseTeam = isCourseTeamFor(caller, input.placement.programme);
   if (open && !(procedure.parallelCases && courseTeam && parallel === true)) {
     throw new CaseAlreadyOpenError({ id: open.id, reference: open.reference });
@@ -99,7 +106,7 @@ async function openedBefore(
     'none'
   )
     return undefined;
-  return { stored, procedure };
+  return { stored, procedure, repeated: true };
 }
 
 /** The roles that may raise a concern under a procedure (the course team always may). */

@@ -29,7 +29,9 @@ import {
   placementImportQuerySchema,
   placementImportRequest,
   placementImportResult,
+  placementImportRow,
   placementPage,
+  placementRow,
 } from './placements.js';
 
 /**
@@ -39,7 +41,7 @@ import {
  * this table, so none of the three can drift from the others.
  */
 
-export type HttpMethod = 'get' | 'post' | 'put';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 export interface ResponseSpec {
   readonly description: string;
@@ -314,6 +316,43 @@ const fixedRoutes: RouteSpec[] = [
       '403': fails('The roster is kept by the course team'),
       '413': fails('Body too large'),
       '415': fails('The body is not JSON'),
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/placements/{id}',
+    operationId: 'updatePlacement',
+    summary:
+      "Change a roster row (the CSV columns as fields); its trainee, programme and term start identify it and stay. `If-Match` with the row's ETag",
+    pathParams: ['id'],
+    body: placementImportRow,
+    bodyRequired: true,
+    ifMatch: true,
+    responses: {
+      '200': ok('The row as saved', placementRow, true),
+      '400': fails('Wrong types, unknown or missing fields, or a value the roster cannot hold'),
+      ...COMMON_FAILURES,
+      '403': fails('The roster is kept by the course team'),
+      '404': fails('No such row of a programme you keep'),
+      '412': fails('The row changed since you read it'),
+      '415': fails('The body is not JSON'),
+      '428': fails('If-Match is missing'),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/placements/{id}',
+    operationId: 'deletePlacement',
+    summary: "Remove a roster row. `If-Match` with the row's ETag",
+    pathParams: ['id'],
+    ifMatch: true,
+    responses: {
+      '204': { description: 'Removed' },
+      ...COMMON_FAILURES,
+      '403': fails('The roster is kept by the course team'),
+      '404': fails('No such row of a programme you keep'),
+      '412': fails('The row changed since you read it'),
+      '428': fails('If-Match is missing'),
     },
   },
 ];

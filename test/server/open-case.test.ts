@@ -132,6 +132,53 @@ describe('the placement roster over HTTP', () => {
   });
 });
 
+describe('roster row edits', () => {
+  it('changes a row with its ETag (412 when stale), keeps its key, and deletes it', async () => {
+    const list = await server.request('GET', `/api/placements?search=${encodeURIComponent(sophie.name)}`, {
+      token: token.rcttpTeam,
+    });
+    const row = list.body.items[0];
+    const body = {
+      trainee_upn: sophie.id,
+      trainee_name: 'Sophie Turner',
+      programme: RCTTP,
+      school: 'Riverside Academy, Rochdale',
+      mentor_upns: 'nadia.hussain@riverside-academy.example',
+      mentor_names: 'Nadia Hussain',
+      tutor_upn: 'anil.kapoor@rcttp.example',
+      tutor_name: 'Anil Kapoor',
+      term_start: '2026-09-01',
+      term_end: '2027-07-16',
+    };
+    const path = `/api/placements/${String(row.id)}`;
+    expect((await server.request('PUT', path, { token: token.rcttpTeam, body })).status).toBe(428);
+    const stale = await server.request('PUT', path, { token: token.rcttpTeam, body, headers: { 'if-match': '"v9"' } });
+    expect(stale.status).toBe(412);
+    const other = await server.request('PUT', path, { token: token.otherTeam, body, headers: { 'if-match': '"v1"' } });
+    expect(other.status).toBe(404);
+    const moved = await server.request('PUT', path, {
+      token: token.rcttpTeam,
+      body: { ...body, term_start: '2026-09-02' },
+      headers: { 'if-match': '"v1"' },
+    });
+    expect(moved.status).toBe(400);
+    const saved = await server.request('PUT', path, { token: token.rcttpTeam, body, headers: { 'if-match': '"v1"' } });
+    expect(saved.status).toBe(200);
+    expect(saved.headers.get('etag')).toBe('"v2"');
+    expect(saved.body.mentors).toEqual([{ id: 'nadia.hussain@riverside-academy.example', name: 'Nadia Hussain' }]);
+    expect((await server.request('DELETE', path, { token: token.owen, headers: { 'if-match': '"v2"' } })).status).toBe(
+      403,
+    );
+    expect(
+      (await server.request('DELETE', path, { token: token.rcttpTeam, headers: { 'if-match': '"v2"' } })).status,
+    ).toBe(204);
+    const after = await server.request('GET', `/api/placements?search=${encodeURIComponent(sophie.name)}`, {
+      token: token.rcttpTeam,
+    });
+    expect(after.body.total).toBe(0);
+  });
+});
+
 describe('who may open a case', () => {
   it('refuses a trainee who names themselves mentor on another trainee’s case (403, saying who can)', async () => {
     const body = rcttpBody(sophie, {
@@ -214,7 +261,7 @@ describe('who may open a case', () => {
         reference: 'BCU-X',
         reasons: ['not_expected_progress'],
         people: [
-          sophie,
+          jack,
           person('mentor', 'Gareth Evans', 'gareth.evans@hollybank.example'),
           person('tutor', 'Helen Okafor', 'helen.okafor@bcu.example'),
         ],

@@ -365,3 +365,79 @@ export async function importPlacements(
     unchanged: count('unchanged'),
   };
 }
+
+// --- row edits ---------------------------------------------------------------------------
+
+/** The row, if the caller keeps the roster of its programme; otherwise it does not exist for them. */
+async function keptRow(deps: UseCaseDeps, caller: Caller, id: string): Promise<StoredPlacement> {
+  assertRosterKeeper(caller);
+  const row = await deps.placements.find(id);
+  if (!row || !isCourseTeamFor(caller, row.programme))
+    throw new UseCaseError(
+      'not_found',
+      'There is no such roster row that you keep.',
+      `Placement ${id} not found or not kept by ${caller.actor.id}`,
+    );
+  return row;
+}
+
+function assertVersion(row: StoredPlacement, expected: number | 'any'): void {
+  if (expected !== 'any' && expected !== row.version)
+    throw new UseCaseError(
+      'precondition_failed',
+      `The roster row for ${row.trainee.name} was changed by someone else (it is now at version ${row.version}). Look at it as it is now, then try again.`,
+      `Placement ${row.id} is at version ${row.version}`,
+    );
+}
+
+/**
+ * Replaces a row's details (school, mentors, tutor, professional mentor, term end, provider,
+ * contact). Its key — trainee, programme and term start — stays: a row for another trainee,
+ * programme or term is a new row (import it, and delete this one).
+ */
+export async function updatePlacement(
+  deps: UseCaseDeps,
+  caller: Caller,
+  id: string,
+  expectedVersion: number | 'any',
+  body: unknown,
+): Promise<PlacementView> {
+  const row = await keptRow(deps, caller, id);
+  assertVersion(row, expectedVersion);
+  const input = parseInput(placementImportRow, body);
+  const checked = placementOf(caller, deps.procedures, input);
+  if ('issues' in checked)
+    throw new InputError(checked.issues.map((issue) => ({ path: issue.column, message: issue.message })));
+  if (placementKeyOf(checked.placement) !== row.key)
+    throw new InputError([
+      {
+        path: 'trainee_upn',
+        message: 'the trainee, programme and term start identify the row and cannot change: import a new row instead',
+      },
+    ]);
+  const saved = await deps.placements.save(
+    {
+      ...checked.placement,
+      id: row.id,
+      key: row.key,
+      version: row.version + 1,
+      updatedAt: deps.clock().toISOString(),
+      updatedBy: caller.actor.id,
+    },
+    row.version,
+  );
+  deps.logger.info('placement updated', { actor: caller.actor.id, placement: row.id });
+  return viewOf(saved, londonDateOf(deps.clock()));
+}
+
+export async function deletePlacement(
+  deps: UseCaseDeps,
+  caller: Caller,
+  id: string,
+  expectedVersion: number | 'any',
+): Promise<void> {
+  const row = await keptRow(deps, caller, id);
+  assertVersion(row, expectedVersion);
+  await deps.placements.remove(row.id);
+  deps.logger.info('placement deleted', { actor: caller.actor.id, placement: row.id });
+}

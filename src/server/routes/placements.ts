@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import * as contract from '../../contract/placements.js';
-import { importPlacements, listPlacements } from '../../app/placements/placements.js';
+import { deletePlacement, importPlacements, listPlacements, updatePlacement } from '../../app/placements/placements.js';
+import { expectedVersionOf } from '../http/conditional.js';
 import type { UseCaseDeps } from '../../app/deps.js';
 import { callerOf } from '../auth/authenticate.js';
 import { reply } from '../http/reply.js';
@@ -13,6 +14,16 @@ export function placementsRouter(deps: UseCaseDeps): Router {
   });
   router.post('/import', async (req, res) => {
     reply(res, contract.placementImportResult, await importPlacements(deps, callerOf(res), req.query, req.body));
+  });
+  router.put('/:id', async (req, res) => {
+    const expected = expectedVersionOf(req);
+    const row = await updatePlacement(deps, callerOf(res), req.params.id, expected, req.body);
+    res.set('ETag', `"v${String(row.version)}"`);
+    reply(res, contract.placementRow, row);
+  });
+  router.delete('/:id', async (req, res) => {
+    await deletePlacement(deps, callerOf(res), req.params.id, expectedVersionOf(req));
+    res.status(204).end();
   });
   return router;
 }

@@ -81,6 +81,25 @@ export function bcuTeams(): Team[] {
   }));
 }
 
+/**
+ * One open case per trainee per procedure, and the demo data gives every BCU trainee one: before
+ * the workload starts, the course team closes them, so the teams' cases are the workload's own.
+ */
+export async function closeOpenBcuCases(send: Send, courseTeamToken: string): Promise<void> {
+  const list = await send('GET', `/api/cases?status=open&programme=${encodeURIComponent(BCU.programme)}&limit=200`, {
+    token: courseTeamToken,
+  });
+  if (list.status !== 200) throw new Error(`could not list the open cases: ${list.text}`);
+  for (const item of list.body.items as { id: string }[]) {
+    const closed = await send('POST', `/api/cases/${encodeURIComponent(item.id)}/close`, {
+      token: courseTeamToken,
+      body: { reason: 'The workload starts cases of its own.' },
+      headers: { 'if-match': '*' },
+    });
+    if (closed.status !== 200) throw new Error(`could not close ${item.id}: ${closed.text}`);
+  }
+}
+
 /** What the workload run saw, for the test to assert on. */
 export interface Board {
   /** The open case of each team (index), if any. */

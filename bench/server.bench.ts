@@ -31,6 +31,7 @@ import { createApp } from '../src/server/app.js';
 import { createTokenVerifier } from '../src/server/auth/verify-token.js';
 import { silentLogger } from '../src/app/logger.js';
 import { GraphCaseRepository, openTrellisSite } from '../src/store/case-repository.js';
+import { GraphPlacementRoster } from '../src/store/placements.js';
 import { roleSidesOf } from '../src/store/case-rows.js';
 import { createGraphClient } from '../src/store/graph/client.js';
 import { provisionLists } from '../src/store/graph/provision.js';
@@ -226,6 +227,7 @@ async function main(): Promise<void> {
   });
   const app = createApp({
     repository,
+    placements: new GraphPlacementRoster(client, site.lists.placements),
     procedures: SEED_PROCEDURES,
     // As in production: answers are not re-checked against the contract.
     checkResponses: false,

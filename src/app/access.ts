@@ -3,14 +3,16 @@ import type { Caller } from './caller.js';
 
 /**
  * Who may see which case, in one place:
- *  - admin (app role Admin): every case;
- *  - course team (app role CourseTeam): every case of their programmes
+ *  - admin (app role Admin): every case, in full;
+ *  - course team (app role CourseTeam): every case of their programmes, in full
  *    (dev tokens: the `programmes` claim; tenant mode: TRELLIS_COURSE_TEAM_PROGRAMMES);
- *  - anyone else: only cases that name them (mentor, tutor, professional mentor …: in full);
+ *  - anyone else named on a case in a staff role (mentor, tutor, professional mentor …): that
+ *    case in the staff view (see `STAFF_VIEW_HIDES`: no health details);
  *  - a trainee: only their own case, in the trainee view (see `TRAINEE_VIEW_HIDES`).
  * A case someone may not see does not exist for them: the API answers 404, never 403.
+ * What each view leaves out is applied in one place: `redactFor` in views/case-view.ts.
  */
-export type CaseAccess = 'full' | 'trainee' | 'none';
+export type CaseAccess = 'full' | 'staff' | 'trainee' | 'none';
 
 export interface CaseAccessFacts {
   readonly programme: string;
@@ -21,6 +23,16 @@ export interface CaseAccessFacts {
 export const TRAINEE_VIEW_HIDES = [
   'panel membership, attendance, chair and the rationale of panel meetings (the deliberations); the decision itself is shown',
   "review notes (`notes`): the reviewers' internal notes; progress, evidence, outcome and next steps are shown",
+] as const;
+
+/**
+ * What the staff view (people named on the case who are not the course team: school mentors,
+ * professional mentors, tutors) leaves out: the trainee's health and personal circumstances,
+ * which only the course team and the trainee see.
+ */
+export const STAFF_VIEW_HIDES = [
+  'why a case is paused (`paused.reason`): it reads "Paused" whatever the reason, so a health pause is not disclosed',
+  "the ground and evidence of a second initiation (`reinitiation`, e.g. RCTTP's long term illness supported by a medical certificate)",
 ] as const;
 
 export function coversProgramme(caller: Caller, programme: string): boolean {
@@ -40,7 +52,7 @@ export function accessTo(caller: Caller, facts: CaseAccessFacts, traineeRoles: R
   if (isCourseTeamFor(caller, facts.programme)) return 'full';
   const roles = facts.people.filter((p) => p.id.toLowerCase() === caller.actor.id).map((p) => p.role);
   if (roles.length === 0) return 'none';
-  return roles.some((role) => !traineeRoles.has(role)) ? 'full' : 'trainee';
+  return roles.some((role) => !traineeRoles.has(role)) ? 'staff' : 'trainee';
 }
 
 /**

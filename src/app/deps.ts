@@ -1,11 +1,14 @@
 import type { Procedure } from '../domain/procedure/schema.js';
 import type { CaseRepository } from '../domain/ports.js';
 import type { Logger } from './logger.js';
+import type { PlacementRoster } from './placements/roster.js';
 import type { CommandNotifier } from './notifications/after-command.js';
 
 /** What every use case needs: the ports, the procedures and the clock. Built once by the composition root. */
 export interface UseCaseDeps {
   readonly repository: CaseRepository;
+  /** Who mentors and tutors whom: who may open a case, and who is on a case staff open. */
+  readonly placements: PlacementRoster;
   readonly procedures: readonly Procedure[];
   readonly clock: () => Date;
   readonly logger: Logger;

@@ -24,6 +24,8 @@ export const USE_CASE_ERROR_CODES = [
   'forbidden',
   /** The thing exists but is not in a state this act applies to (a notification already retried). */
   'conflict',
+  /** The trainee already has an open case under this procedure: the answer names it. */
+  'case_already_open',
   /** Storage was busy or unreachable: nothing is known to be half-done; try again shortly. */
   'service_unavailable',
   /** A defect: logged with its detail, shown to people as a plain apology. */
@@ -45,6 +47,18 @@ export class UseCaseError extends Error {
     detail: string = userMessage,
   ) {
     super(detail);
+  }
+}
+
+/** The trainee has an open case under the procedure already (one at a time, unless the procedure allows parallel cases). */
+export class CaseAlreadyOpenError extends UseCaseError {
+  override readonly name = 'CaseAlreadyOpenError';
+  constructor(readonly open: { readonly id: string; readonly reference: string }) {
+    super(
+      'case_already_open',
+      `This trainee already has an open case under this procedure: ${open.reference}. Add to that case, or close it first.`,
+      `Case ${open.id} is open for the trainee`,
+    );
   }
 }
 

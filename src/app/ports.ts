@@ -18,14 +18,20 @@ export interface PersonConversation {
   readonly serviceUrl: string | undefined;
 }
 
-/** The channel where a programme's course team gets case cards. */
+/**
+ * The channel where a programme's course team gets case cards. Only a course-team member of the
+ * programme (or an admin, for '*') links one, by writing to Trellis in that channel; adding
+ * Trellis to a team links nothing.
+ */
 export interface ChannelConversation {
-  /** Programme name, or '*' for every programme without a channel of its own. */
+  /** Programme name, or '*' for every programme without a channel of its own (an admin's choice). */
   readonly programme: string;
   readonly conversationId: string;
   readonly serviceUrl: string;
   readonly tenantId: string | undefined;
   readonly teamId: string | undefined;
+  /** Who linked it (sign-in name). */
+  readonly linkedBy: string;
 }
 
 /** Conversation references, shared by every instance. */
@@ -35,6 +41,8 @@ export interface Conversations {
   findPersonByObjectId(aadObjectId: string): Promise<PersonConversation | undefined>;
   saveChannel(channel: ChannelConversation): Promise<void>;
   findChannel(programme: string): Promise<ChannelConversation | undefined>;
+  /** Unlinks the programme's channel if it is this conversation; false when it was not linked here. */
+  removeChannel(programme: string, conversationId: string): Promise<boolean>;
 }
 
 /** Trellis's app roles as Entra names them. */

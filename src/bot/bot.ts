@@ -1,4 +1,4 @@
-import type { ActivityLike, CloudEnvironment } from '@microsoft/teams.api';
+import { stripMentionsText, type ActivityLike, type CloudEnvironment } from '@microsoft/teams.api';
 import { isAdaptiveCard } from '@microsoft/teams.cards';
 import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { ILogger } from '@microsoft/teams.common';
@@ -90,6 +90,61 @@ export const HELP_TEXT = [
   'Search cases and share a case card from the message extension; "Raise a concern" is on a message\'s … menu.',
   'Everything else is in the Trellis tab.',
 ].join('\n\n');
+
+/** What Trellis says in a channel: how a course team links it (nothing is linked by adding the app). */
+export const LINK_HELP = [
+  'Trellis posts a programme’s case cards in a channel only once the programme’s course team links it.',
+  'To link this channel, a course team member writes here: @Trellis use this channel for <programme name>.',
+  'To unlink it: @Trellis stop using this channel for <programme name>.',
+  'Trellis never shows anyone’s cases in a channel or group chat: write to Trellis in a 1:1 chat, or open the Trellis tab.',
+].join('\n\n');
+
+/** The answer to anything else in a channel or group chat. */
+export const NOT_HERE =
+  'Trellis shows no one’s cases in a channel or group chat. Write to Trellis in a 1:1 chat to see yours, or open the Trellis tab. Write "@Trellis help" here to see how a course team links this channel.';
+
+export const NO_BOT_SIGN_IN = 'Trellis does not use bot sign-in: open the Trellis tab to sign in.';
+
+/**
+ * The message's text as a command: the bot's own @mention removed with the Teams SDK's mention
+ * handling (other people's mentions keep their names), markup dropped. Undefined when the
+ * activity carries no text (null, a number, an attachment only).
+ */
+export function messageText(activity: {
+  readonly text?: unknown;
+  readonly recipient?: { readonly id?: string };
+  readonly entities?: unknown;
+}): string | undefined {
+  if (typeof activity.text !== 'string') return undefined;
+  let text = activity.text;
+  try {
+    const entities = Array.isArray(activity.entities) ? activity.entities.filter(isMention) : [];
+    text =
+      stripMentionsText(
+        { type: 'message', text, entities } as Parameters<typeof stripMentionsText>[0],
+        activity.recipient?.id === undefined ? {} : { accountId: activity.recipient.id },
+      ) ?? '';
+  } catch {
+    // Malformed mention entities: read the text as it is.
+  }
+  return text
+    .replace(/<at>[^<]*<\/at>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+function isMention(entity: unknown): boolean {
+  if (typeof entity !== 'object' || entity === null) return false;
+  const e = entity as { type?: unknown; mentioned?: unknown; text?: unknown };
+  return (
+    e.type === 'mention' &&
+    typeof e.mentioned === 'object' &&
+    e.mentioned !== null &&
+    (e.text === undefined || typeof e.text === 'string')
+  );
+}
 
 /** Captures the SDK's route instead of starting a server of its own. */
 export class MountedAdapter implements IHttpServerAdapter {
@@ -235,7 +290,11 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
   });
   app.on('message.ext.submit', async (ctx) => submitConcern(deps, await callerOf(ctx), ctx.activity.value));
 
-  /** Install and membership events: remember where to reach people and channels. */
+  /**
+   * Install and membership events: remember where to reach people. Adding Trellis to a team or a
+   * group chat links nothing: the course team links a channel to their programme by writing to
+   * Trellis in it (LINK_HELP), so nobody receives a programme's cards by installing the app.
+   */
   const remember = async (
     ctx: Incoming & { readonly activity: { readonly serviceUrl?: string; readonly channelData?: unknown } },
   ): Promise<void> => {
@@ -244,20 +303,6 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
     if (conversation.conversationType === 'personal' || conversation.conversationType === undefined) {
       const user = await resolve(ctx);
       if (user) await options.conversations.savePerson({ ...user.person, conversationId: conversation.id, serviceUrl });
-      return;
-    }
-    if (conversation.conversationType === 'channel') {
-      const team = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
-      // The first channel Trellis is added to serves every programme until a programme links its own.
-      if (!(await options.conversations.findChannel('*'))) {
-        await options.conversations.saveChannel({
-          programme: '*',
-          conversationId: conversation.id,
-          serviceUrl,
-          tenantId: conversation.tenantId,
-          teamId: team,
-        });
-      }
     }
   };
   app.on('install.add', async (ctx) => {
@@ -265,13 +310,33 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
   });
   app.on('conversationUpdate', async (ctx) => {
     const added = ctx.activity.membersAdded ?? [];
-    if (added.length > 0) await remember(ctx);
+    if (added.length === 0) return;
+    await remember(ctx);
+    const botAdded = added.some((m) => m.id === ctx.activity.recipient.id);
+    if (botAdded && ctx.activity.conversation.conversationType === 'channel') await ctx.send(LINK_HELP);
+  });
+  // Trellis does not use bot sign-in (the tab signs people in): these invokes are answered, not failed.
+  app.on('signin.verify-state', () => Promise.resolve({ status: 400 }));
+  app.on('signin.token-exchange', (ctx) => {
+    const value: unknown = ctx.activity.value;
+    const id =
+      typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string' ? value.id : '';
+    // 412: Teams gives up on single sign-on for the bot, which Trellis never asked for.
+    return Promise.resolve({ status: 412, body: { id, connectionName: '', failureDetail: NO_BOT_SIGN_IN } });
   });
 
   app.on('message', async (ctx) => {
-    const user = await resolve(ctx);
-    const text = ctx.activity.text.replace(/<[^>]*>/g, ' ').trim();
     const conversation = ctx.activity.conversation;
+    // Typed as always present, but an activity may leave it out (a 1:1 chat then).
+    const type: unknown = conversation.conversationType;
+    const personal = type === 'personal' || type === undefined;
+    const text = messageText(ctx.activity);
+    if (text === undefined) {
+      // No text (a number, null, only an attachment): nothing to act on.
+      if (personal) await ctx.send('Trellis reads text messages. Write "help" to see what it can do.');
+      return;
+    }
+    const user = await resolve(ctx);
     if (!user) {
       await ctx.send(
         'Trellis does not know who you are yet. Ask your course team to check that your sign-in name is on your cases.',
@@ -286,10 +351,27 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
       });
     }
     const link = /^use this channel for (.{1,200})$/i.exec(text);
-    if (link?.[1] && conversation.conversationType === 'channel') {
-      const programme = link[1].trim();
-      if (!isCourseTeamFor(user.caller, programme)) {
-        await ctx.send('Only the course team for that programme can choose its channel.');
+    const unlink = /^stop using this channel for (.{1,200})$/i.exec(text);
+    if ((link?.[1] ?? unlink?.[1]) !== undefined) {
+      if (conversation.conversationType !== 'channel') {
+        await ctx.send('Only a team channel can be linked to a programme. Write this in the channel you want to use.');
+        return;
+      }
+      const programme = (link?.[1] ?? unlink?.[1] ?? '').trim();
+      const shown = programme.replace(/[<>*_`[\]]/g, '');
+      const mayLink =
+        programme === '*' ? user.caller.actor.appRoles.includes('admin') : isCourseTeamFor(user.caller, programme);
+      if (!mayLink) {
+        await ctx.send(`Only the course team of ${shown} (or an admin) can choose its channel. Nothing was changed.`);
+        return;
+      }
+      if (unlink) {
+        const removed = await options.conversations.removeChannel(programme, conversation.id);
+        await ctx.send(
+          removed
+            ? `Cards about ${shown} cases will no longer come to this channel.`
+            : `This channel is not linked to ${shown}; nothing was changed.`,
+        );
         return;
       }
       const team = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
@@ -299,12 +381,18 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
         serviceUrl: ctx.activity.serviceUrl ?? options.defaultServiceUrl(),
         tenantId: conversation.tenantId,
         teamId: team,
+        linkedBy: user.caller.actor.id,
       });
-      await ctx.send(`Cards about ${programme.replace(/[<>*_`[\]]/g, '')} cases will come to this channel.`);
+      await ctx.send(`Cards about ${shown} cases will come to this channel.`);
       return;
     }
     if (/^help\b/i.test(text)) {
-      await ctx.send(HELP_TEXT);
+      await ctx.send(personal ? HELP_TEXT : LINK_HELP);
+      return;
+    }
+    if (!personal) {
+      // A channel or a group chat: everyone there would read someone's cases.
+      await ctx.send(NOT_HERE);
       return;
     }
     await sendMyCases(ctx, user.caller);

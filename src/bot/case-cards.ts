@@ -23,6 +23,7 @@ import {
   type CardSource,
 } from '../cards/index.js';
 import type { Caller } from '../app/caller.js';
+import { redactFor } from '../app/views/case-view.js';
 import type { Conversations } from '../app/ports.js';
 
 /**
@@ -108,8 +109,13 @@ export function signatureCardFor(
   return buildSignatureRequestCard(signatureRequestView(source, signer));
 }
 
+/**
+ * The case summary card: it can be passed into any chat (search results, a shared card), so it is
+ * built from the `shared` view — no health details ("Paused", never why), no deliberations.
+ */
 export function summaryCardFor(ctx: CaseCardContext, stored: StoredCase, procedure: Procedure): AdaptiveCardJson {
-  return buildCaseSummaryCard(caseSummaryView(sourceOf(ctx, stored, procedure)));
+  const shared = { ...stored, state: redactFor(stored.state, 'shared') };
+  return buildCaseSummaryCard(caseSummaryView(sourceOf(ctx, shared, procedure)));
 }
 
 const EVENT_PHRASES: Partial<Record<CaseEvent['type'], string>> = {

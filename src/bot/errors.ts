@@ -59,6 +59,7 @@ export const TEAMS_ANSWER: Readonly<Record<AppErrorCode, TeamsAnswer>> = {
   invalid_request: 'show_card',
   forbidden: 'refused',
   conflict: 'show_card',
+  case_already_open: 'show_card',
   service_unavailable: 'retry_later',
   internal_error: 'defect',
 };

@@ -445,7 +445,9 @@ export async function submitConcern(
   try {
     const caseId = caseIdFor(caller, draft.messageId, draft.reference);
     const opened = await openCase(deps.useCases, caller, body, ...(caseId === undefined ? [] : [caseId]));
-    let statementSaved = draft.concern === '';
+    let statementSaved =
+      draft.concern === '' ||
+      (opened.repeated === true && opened.stored.state.plan?.content.concernStatement === draft.concern);
     if (!statementSaved) {
       try {
         await runCaseCommand(deps.useCases, {

@@ -78,7 +78,7 @@ export function createCardSenders(deps: CardSenderDeps): CardSenders {
     const where = await deps.conversations.findChannel(notification.recipient.programme);
     if (!where) {
       throw new NoConversationError(
-        `No Teams channel is linked for "${notification.recipient.programme}": add Trellis to the course team's channel, or type "use this channel for ${notification.recipient.programme}" to it there.`,
+        `No Teams channel is linked for "${notification.recipient.programme}": a member of its course team writes "@Trellis use this channel for ${notification.recipient.programme}" in the course team's channel.`,
       );
     }
     const loaded = await load(deps, notification.caseId);

@@ -5,12 +5,15 @@ import path from 'node:path';
 import { Router, type Express } from 'express';
 import type { UseCaseDeps } from '../app/deps.js';
 import { jsonLogger, type Logger } from '../app/logger.js';
+import type { PlacementRoster } from '../app/placements/roster.js';
 import type { TrellisBot } from '../bot/bot.js';
 import type { CardSenders } from '../bot/senders.js';
 import { directoryIdentity } from '../bot/identity.js';
 import { EMULATOR_APP_TOKEN, startGraphEmulator, type RunningGraphEmulator } from '../dev/graph-emulator/index.js';
 import { loadDemoData, type DemoLoadResult } from '../dev/local-mode/demo-data.js';
 import { demoDirectory, loadDemoDirectory } from '../dev/local-mode/demo-directory.js';
+import { loadDemoRoster } from '../dev/local-mode/demo-roster.js';
+import { londonDateOf } from '../domain/calendar/index.js';
 import { loadDevClock, type DevClock } from '../dev/local-mode/dev-clock.js';
 import { createDevConnector, type DevConnector } from '../dev/local-mode/dev-connector.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../dev/local-mode/dev-keys.js';
@@ -62,6 +65,8 @@ export interface RunningLocalMode {
   readonly app: Express;
   readonly emulator: RunningGraphEmulator;
   readonly repository: GraphCaseRepository;
+  /** The placement roster (seeded from the demo people). */
+  readonly placements: PlacementRoster;
   readonly keys: DevKeys;
   readonly clock: DevClock;
   /** What the demo load did on this start; undefined when it had been loaded before. */
@@ -171,6 +176,15 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
     });
     const { app, repository, notifications, bot, cardSenders } = trellis;
 
+    try {
+      // Who mentors and tutors whom: the demo trainees' rows, matching the demo cases.
+      const rows = await loadDemoRoster(trellis.placements, procedures, londonDateOf(clock.now()), clock.now());
+      if (rows > 0) logger.info('demo placement roster loaded', { rows });
+    } catch (error) {
+      await trellis.close();
+      throw error;
+    }
+
     let demo: DemoLoadResult | undefined;
     try {
       if (!(await demoLoadedBefore(dataDir))) {
@@ -204,6 +218,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       app,
       emulator,
       repository,
+      placements: trellis.placements,
       keys,
       clock,
       demo,

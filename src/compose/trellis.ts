@@ -16,6 +16,7 @@ import { GraphCaseRepository, type TrellisSite } from '../store/case-repository.
 import { roleSidesOf } from '../store/case-rows.js';
 import { ConversationStore } from '../store/conversations.js';
 import { GraphPeopleDirectory } from '../store/directory.js';
+import { GraphPlacementRoster } from '../store/placements.js';
 import { GraphTeamsAppInstaller } from '../store/teams-app-installer.js';
 import { createNotifications, type Notifications } from './notifications.js';
 
@@ -74,6 +75,7 @@ export interface Trellis {
   readonly cardSenders: CardSenders;
   readonly notifications: Notifications;
   readonly repository: GraphCaseRepository;
+  readonly placements: GraphPlacementRoster;
   readonly conversations: ConversationStore;
   readonly useCases: UseCaseDeps;
   /** Stops the scheduler and waits for deliveries already started. */
@@ -91,7 +93,8 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
       return inputs.publicUrl();
     },
   };
-  const base: UseCaseDeps = { repository, procedures, clock, logger };
+  const placements = new GraphPlacementRoster(graph, site.lists.placements);
+  const base: UseCaseDeps = { repository, placements, procedures, clock, logger };
 
   const teams = createTeamsApp({
     mode: inputs.mode,
@@ -132,6 +135,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
   });
   const app = createApp({
     repository,
+    placements,
     procedures,
     clock,
     logger,
@@ -158,6 +162,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     cardSenders,
     notifications,
     repository,
+    placements,
     conversations,
     useCases,
     close: () => notifications.close(),

@@ -24,6 +24,15 @@ import {
   reviewSweepJob,
 } from './responses.js';
 import { itemsOf } from './common.js';
+import {
+  listPlacementsQuerySchema,
+  placementImportQuerySchema,
+  placementImportRequest,
+  placementImportResult,
+  placementImportRow,
+  placementPage,
+  placementRow,
+} from './placements.js';
 
 /**
  * The REST API as data: every route with its request and its answers. The server parses
@@ -32,7 +41,7 @@ import { itemsOf } from './common.js';
  * this table, so none of the three can drift from the others.
  */
 
-export type HttpMethod = 'get' | 'post' | 'put';
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete';
 
 export interface ResponseSpec {
   readonly description: string;
@@ -158,8 +167,12 @@ const fixedRoutes: RouteSpec[] = [
       '201': ok('The opened case', caseView, true),
       '400': fails('Malformed JSON, wrong types, unknown or missing fields'),
       ...COMMON_FAILURES,
-      '403': fails('You may not raise a concern under this procedure'),
-      '409': fails('The procedure cannot be started again for this trainee'),
+      '403': fails(
+        'You may not open this case: the course team of the programme may; staff only for a trainee whose current placement roster row names them in a role the procedure lets raise a concern; a trainee only about themselves where the procedure allows it',
+      ),
+      '409': fails(
+        'The trainee already has an open case under this procedure (`openCase` names it), or the procedure cannot be started again for them',
+      ),
       '413': fails('Body too large'),
       '415': fails('The body is not JSON'),
       '422': fails('A rule of the procedure is broken'),
@@ -287,6 +300,75 @@ const fixedRoutes: RouteSpec[] = [
       '400': fails('A query parameter is not valid'),
       ...COMMON_FAILURES,
       '403': fails('Reports are for the course team'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/placements',
+    operationId: 'listPlacements',
+    summary:
+      'The placement roster (who mentors and tutors whom, per trainee and term) of the programmes you are course team of; paged, filtered',
+    query: listPlacementsQuerySchema,
+    responses: {
+      '200': ok('A page of roster rows', placementPage),
+      '400': fails('A query parameter is not valid'),
+      ...COMMON_FAILURES,
+      '403': fails('The roster is kept by the course team'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/placements/import',
+    operationId: 'importPlacements',
+    summary:
+      'Import the placement system\'s export: `{ "csv": "…" }` (columns in the README) or `{ "rows": [...] }`. `?dryRun=true` previews every row and problem by line and writes nothing; nothing is written either while any row has a problem. Rows are keyed by trainee, programme and term start: importing again updates them',
+    query: placementImportQuerySchema,
+    body: placementImportRequest,
+    bodyRequired: true,
+    responses: {
+      '200': ok('What was (or, on a dry run, would be) imported, and every problem by line', placementImportResult),
+      '400': fails('Malformed JSON, wrong types, unknown or missing fields'),
+      ...COMMON_FAILURES,
+      '403': fails('The roster is kept by the course team'),
+      '413': fails('Body too large'),
+      '415': fails('The body is not JSON'),
+    },
+  },
+  {
+    method: 'put',
+    path: '/api/placements/{id}',
+    operationId: 'updatePlacement',
+    summary:
+      "Change a roster row (the CSV columns as fields); its trainee, programme and term start identify it and stay. `If-Match` with the row's ETag",
+    pathParams: ['id'],
+    body: placementImportRow,
+    bodyRequired: true,
+    ifMatch: true,
+    responses: {
+      '200': ok('The row as saved', placementRow, true),
+      '400': fails('Wrong types, unknown or missing fields, or a value the roster cannot hold'),
+      ...COMMON_FAILURES,
+      '403': fails('The roster is kept by the course team'),
+      '404': fails('No such row of a programme you keep'),
+      '412': fails('The row changed since you read it'),
+      '415': fails('The body is not JSON'),
+      '428': fails('If-Match is missing'),
+    },
+  },
+  {
+    method: 'delete',
+    path: '/api/placements/{id}',
+    operationId: 'deletePlacement',
+    summary: "Remove a roster row. `If-Match` with the row's ETag",
+    pathParams: ['id'],
+    ifMatch: true,
+    responses: {
+      '204': { description: 'Removed' },
+      ...COMMON_FAILURES,
+      '403': fails('The roster is kept by the course team'),
+      '404': fails('No such row of a programme you keep'),
+      '412': fails('The row changed since you read it'),
+      '428': fails('If-Match is missing'),
     },
   },
 ];

@@ -18,6 +18,9 @@ const optionalText = z.string().optional();
 
 export const caseStatus = z.enum(CASE_STATUSES);
 
+/** The views of a case the API answers with (see `view` below). */
+export const CASE_VIEWS = ['full', 'staff', 'trainee'] as const;
+
 export const caseSummary = z.strictObject({
   id: text,
   reference: text,
@@ -146,8 +149,12 @@ export const panelView = z.strictObject({
 });
 
 export const caseView = z.strictObject({
-  /** `trainee`: the trainee's own view, without panel deliberations and review notes. */
-  view: z.enum(['full', 'trainee']),
+  /**
+   * `full`: the course team's; `staff`: people named on the case who are not the course team,
+   * without health details (why it is paused, the ground of a second initiation); `trainee`: the
+   * trainee's own view, without panel deliberations and review notes.
+   */
+  view: z.enum(CASE_VIEWS),
   id: text,
   reference: text,
   version: z.number().int(),
@@ -158,7 +165,8 @@ export const caseView = z.strictObject({
     confidential: z.boolean(),
   }),
   status: caseStatus,
-  paused: z.strictObject({ since: localDate, reason: z.enum(PAUSE_REASONS) }).optional(),
+  /** `reason` is left out of the staff view: a health pause reads "Paused" to anyone outside the course team and the trainee. */
+  paused: z.strictObject({ since: localDate, reason: z.enum(PAUSE_REASONS).optional() }).optional(),
   /** `startsOn`: when the stage began, or the start the course team scheduled; its milestones count from it. */
   stage: z.strictObject({
     id: text,
@@ -254,6 +262,6 @@ export const caseEvent = z.strictObject({
 export const caseEventsPage = z.strictObject({
   caseId: text,
   version: z.number().int(),
-  view: z.enum(['full', 'trainee']),
+  view: z.enum(CASE_VIEWS),
   events: z.array(caseEvent),
 });

@@ -24,7 +24,8 @@ export const inputIssue = z.strictObject({ path: z.string(), message: z.string()
 
 /**
  * problem+json (RFC 9457) for every error: `code` is stable (what clients branch on), `detail`
- * a sentence a person can act on. `errors` on 400, `current` (the case now) on 412.
+ * a sentence a person can act on. `errors` on 400, `current` (the case now) on 412, `openCase` on
+ * a 409 case_already_open.
  */
 export const problem = z
   .object({
@@ -36,5 +37,7 @@ export const problem = z
     instance: z.string().optional(),
     errors: z.array(inputIssue).optional(),
     current: z.unknown().optional(),
+    /** On 409 case_already_open: the trainee's open case under the procedure. */
+    openCase: z.strictObject({ id: z.string(), reference: z.string() }).optional(),
   })
   .loose();

@@ -7,3 +7,4 @@ export * from './cases.js';
 export * from './responses.js';
 export * from './requests.js';
 export * from './commands.js';
+export * from './placements.js';

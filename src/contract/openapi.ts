@@ -23,6 +23,8 @@ export interface OpenApiOptions {
   readonly problemCodes: readonly string[];
   /** What the trainee view leaves out, for the description. */
   readonly traineeViewHides: readonly string[];
+  /** What the staff view (school staff and tutors on the case) leaves out, for the description. */
+  readonly staffViewHides: readonly string[];
 }
 
 function queryParameters(route: RouteSpec): unknown[] {
@@ -109,6 +111,7 @@ export function openApiDocument(options: OpenApiOptions): JsonSchema {
         'Every request but health, client-config and this document needs `Authorization: Bearer <Entra access token>` (local mode: a dev token from POST /dev/sign-in).',
         'Errors are application/problem+json with a stable `code`. Writes need `If-Match` with the case ETag.',
         `A trainee sees their own case in the trainee view, which hides: ${options.traineeViewHides.join('; ')}.`,
+        `School staff and tutors named on a case see it in the staff view, which hides: ${options.staffViewHides.join('; ')}.`,
       ].join('\n\n'),
     },
     servers: [{ url: options.serverUrl }],

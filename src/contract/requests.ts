@@ -9,7 +9,14 @@ import { CASE_STATUSES } from '../domain/case/types.js';
  */
 
 /** POST /api/cases: the open-case input plus which procedure it runs under. */
-export const openCaseRequestSchema = openCaseInputSchema.extend({ procedureId: z.string().min(1).max(80) });
+export const openCaseRequestSchema = openCaseInputSchema.extend({
+  procedureId: z.string().min(1).max(80),
+  /**
+   * The course team opens a second case while one is open, on purpose: only where the procedure
+   * allows parallel cases. Otherwise a trainee's open case answers 409 naming it.
+   */
+  parallel: z.boolean().optional(),
+});
 
 /** Query string of GET /api/cases. */
 export const listCasesQuerySchema = z.strictObject({

@@ -153,6 +153,6 @@ export interface CaseRepository {
   /** The whole case, or undefined when there is none with that id. */
   find(caseId: string): Promise<StoredCase | undefined>;
   list(query: CaseQuery): Promise<CasePage>;
-  /** Earlier cases for a trainee under a procedure (re-initiation rules). */
-  countForTrainee(traineeId: string, procedureId: string): Promise<number>;
+  /** Every case of a trainee under a procedure (re-initiation rules, one open case at a time). */
+  casesOfTrainee(traineeId: string, procedureId: string): Promise<readonly CaseSummary[]>;
 }

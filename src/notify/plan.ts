@@ -218,6 +218,23 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
       const stageId = input.before?.stageId ?? after.stageId;
       const plan = after.plan;
       const reviewDate = plan?.content.reviewDate;
+      const cancelled =
+        plan?.agreedOn !== undefined && reviewDate !== undefined
+          ? reviewEvent(input, plan, reviewDate, 'review_cancelled')
+          : [];
+      // A case opened in error (a wrong trainee, a concern raised without standing) is closed
+      // quietly: the course team's copy and the cancelled review meeting, and no email to a
+      // trainee or anyone else who may never have been told of it.
+      if (event.data.resolution === 'opened_in_error') {
+        const lines = [
+          `The case for ${traineeName(after)} was closed as opened in error.`,
+          ...(event.data.reason ? [`Reason: ${event.data.reason}`] : []),
+        ];
+        return [
+          ...courseTeamCopy(input, 'case_closed', `${after.reference}: closed as opened in error`, lines),
+          ...cancelled,
+        ];
+      }
       return [
         ...informed(input, 'case_closed', 'case_closed', stageId, {
           ...(event.data.outcomeId ? { outcomeId: event.data.outcomeId } : {}),
@@ -230,9 +247,7 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
           'Your support case is now closed.',
           ...(event.data.handOffTo ? [`It continues under: ${event.data.handOffTo}.`] : []),
         ]),
-        ...(plan?.agreedOn !== undefined && reviewDate !== undefined
-          ? reviewEvent(input, plan, reviewDate, 'review_cancelled')
-          : []),
+        ...cancelled,
       ];
     }
     case 'placement_suspended':

@@ -15,7 +15,7 @@ import { securityHeaders } from './http/security-headers.js';
 import type { Logger } from '../app/logger.js';
 import { openApiDocument } from '../contract/openapi.js';
 import { APP_ERROR_CODES } from '../app/errors.js';
-import { TRAINEE_VIEW_HIDES } from '../app/access.js';
+import { STAFF_VIEW_HIDES, TRAINEE_VIEW_HIDES } from '../app/access.js';
 import { HTTP_PROBLEM_CODES } from './http/problem.js';
 import { HOME_JS, TRELLIS_CSS } from './pages/assets.js';
 import { homePage } from './pages/home.js';
@@ -27,17 +27,20 @@ import { reportsRouter } from './routes/reports.js';
 import { jobsRouter } from './routes/jobs.js';
 import { formPdfRouter, notificationsRouter } from './routes/notifications.js';
 import { peopleRouter } from './routes/people.js';
+import { placementsRouter } from './routes/placements.js';
 import type { BackgroundNotifier } from '../app/notifications/after-command.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
 import type { Jobs } from '../app/notifications/jobs.js';
 import type { ReviewSweepResult } from '../app/notifications/review-sweep.js';
 import type { UseCaseDeps } from '../app/deps.js';
-import { failureOf, InputError, StaleCaseError } from '../app/errors.js';
+import { CaseAlreadyOpenError, failureOf, InputError, StaleCaseError } from '../app/errors.js';
 import { caseView, etagOf } from '../app/views/case-view.js';
 import { getProcedureIn } from '../app/cases/procedures.js';
 
 /** Largest JSON body accepted; a plan with three long targets is about 20 KB. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
+/** Largest roster import (`{ "csv": … }`): about 10,000 rows. */
+export const ROSTER_IMPORT_LIMIT_BYTES = 4 * 1024 * 1024;
 
 export interface AppConfig {
   readonly mode: 'local' | 'tenant';
@@ -50,6 +53,7 @@ export interface AppConfig {
 
 export interface AppDeps {
   readonly repository: UseCaseDeps['repository'];
+  readonly placements: UseCaseDeps['placements'];
   readonly procedures: readonly Procedure[];
   readonly clock: () => Date;
   readonly verifyToken: TokenVerifier;
@@ -147,6 +151,7 @@ export function createApp(deps: AppDeps): express.Express {
   setReplyChecks(app.locals, { enabled: deps.checkResponses !== false, logger: deps.logger });
   const useCases: UseCaseDeps = {
     repository: deps.repository,
+    placements: deps.placements,
     procedures: deps.procedures,
     clock: deps.clock,
     logger: deps.logger,
@@ -201,6 +206,7 @@ export function createApp(deps: AppDeps): express.Express {
     serverUrl: deps.config.publicUrl,
     problemCodes: [...HTTP_PROBLEM_CODES, ...APP_ERROR_CODES],
     traineeViewHides: TRAINEE_VIEW_HIDES,
+    staffViewHides: STAFF_VIEW_HIDES,
   });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
@@ -216,6 +222,8 @@ export function createApp(deps: AppDeps): express.Express {
     );
   api.use(authenticate(deps.verifyToken));
   api.use(requireJsonBody);
+  // A placement system's export runs to thousands of rows: the roster import may be larger.
+  api.use('/placements/import', express.json({ limit: ROSTER_IMPORT_LIMIT_BYTES, strict: true, type: JSON_TYPES }));
   api.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: JSON_TYPES }));
   api.use(catalogueRouter(deps.procedures));
   api.use('/me', meRouter(deps.clock));
@@ -224,6 +232,7 @@ export function createApp(deps: AppDeps): express.Express {
     api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
   api.use('/cases', casesRouter(useCases));
   api.use('/reports', reportsRouter(useCases));
+  api.use('/placements', placementsRouter(useCases));
   if (deps.directory) api.use('/people', peopleRouter({ directory: deps.directory }));
   app.use('/api', api);
 
@@ -278,6 +287,9 @@ function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCas
       { current: caseView(current, procedure, useCases.clock(), access) },
       { ETag: etagOf(current.state) },
     );
+  }
+  if (error instanceof CaseAlreadyOpenError) {
+    return problemOf(failure, { openCase: { id: error.open.id, reference: error.open.reference } });
   }
   if (failure.code === 'service_unavailable') {
     deps.logger.warn('store unavailable', { path: req.path, detail: failure.detail });

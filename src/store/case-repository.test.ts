@@ -266,8 +266,8 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
 
   it('counts earlier cases for a trainee under a procedure', async () => {
     await openStored('c-count');
-    expect(await repo.countForTrainee(`${caseId('c-count')}.trainee@uni.test`, procedure.id)).toBe(1);
-    expect(await repo.countForTrainee('nobody@uni.test', procedure.id)).toBe(0);
+    expect(await repo.casesOfTrainee(`${caseId('c-count')}.trainee@uni.test`, procedure.id)).toHaveLength(1);
+    expect(await repo.casesOfTrainee('nobody@uni.test', procedure.id)).toHaveLength(0);
   });
 
   it('returns undefined for a case that does not exist', async () => {

@@ -392,16 +392,19 @@ export class GraphCaseRepository implements CaseRepository {
     return this.dashboard.sync();
   }
 
-  async countForTrainee(traineeId: string, procedureId: string): Promise<number> {
-    let count = 0;
+  async casesOfTrainee(traineeId: string, procedureId: string): Promise<CaseSummary[]> {
+    const out: CaseSummary[] = [];
     for await (const page of this.cases.queryItems({
       filter: eq('TraineeId', traineeId.toLowerCase()),
-      select: ['CaseId', 'ProcedureId'],
+      select: ['CaseId', 'ProcedureId', 'Summary'],
       top: 500,
     })) {
-      count += page.filter((item) => (item.fields as Record<string, unknown>).ProcedureId === procedureId).length;
+      for (const item of page) {
+        if ((item.fields as Record<string, unknown>).ProcedureId !== procedureId) continue;
+        out.push(parseSummary(item.fields.CaseId, item.fields.Summary));
+      }
     }
-    return count;
+    return out;
   }
 
   /** Parsed summaries by row, reused while the row's eTag is unchanged: a warm load parses only what changed. */

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConversationStore } from './conversations.js';
+import { ListItemStore } from './graph/items.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
 
 /** The conversation store on the real Graph client against the emulator's "Trellis Conversations" list. */
@@ -56,6 +58,7 @@ describe('ConversationStore', () => {
       serviceUrl: 'https://smba.example/',
       tenantId: undefined,
       teamId: undefined,
+      linkedBy: 'admin@uni.example',
     });
     expect((await store.findChannel('PGCE Primary'))?.conversationId).toBe('19:default@thread');
     await store.saveChannel({
@@ -64,8 +67,34 @@ describe('ConversationStore', () => {
       serviceUrl: 'https://smba.example/',
       tenantId: 't',
       teamId: 'team',
+      linkedBy: 'course.lead@uni.example',
     });
     expect((await store.findChannel('pgce primary'))?.conversationId).toBe('19:primary@thread');
     expect((await store.findChannel('Secondary'))?.conversationId).toBe('19:default@thread');
+    // Unlinking works only from the channel linked.
+    expect(await store.removeChannel('PGCE Primary', '19:elsewhere@thread')).toBe(false);
+    expect(await store.removeChannel('PGCE Primary', '19:primary@thread')).toBe(true);
+    expect((await store.findChannel('PGCE Primary'))?.conversationId).toBe('19:default@thread');
+  });
+
+  it('never uses a default channel nobody linked (rows an earlier version made on install)', async () => {
+    const fresh = await startProvisionedEmulator();
+    try {
+      const items = new ListItemStore(fresh.client, fresh.site.lists.conversations, {
+        fields: z.object({ ConversationKey: z.string() }).loose(),
+        keyField: 'ConversationKey',
+      });
+      await items.createItem({
+        Title: 'Channel for *',
+        ConversationKey: 'channel:*',
+        ConversationId: '19:first-team-anyone-added@thread',
+        ServiceUrl: 'https://smba.example/',
+        Reference: JSON.stringify({ programme: '*' }),
+      });
+      const conversations = new ConversationStore(fresh.client, fresh.site.lists.conversations);
+      expect(await conversations.findChannel('PGCE Primary')).toBeUndefined();
+    } finally {
+      await fresh.close();
+    }
   });
 });

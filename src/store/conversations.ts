@@ -47,6 +47,8 @@ const channelReference = z.object({
   programme: z.string(),
   tenantId: z.string().optional(),
   teamId: z.string().optional(),
+  /** Absent on rows written before only the course team could link a channel. */
+  linkedBy: z.string().optional(),
 });
 
 /** SharePoint single-line text holds 255 characters. */
@@ -157,26 +159,41 @@ export class ConversationStore implements Conversations {
       UserId: null,
       ConversationId: channel.conversationId,
       ServiceUrl: channel.serviceUrl,
-      Reference: JSON.stringify({ programme: channel.programme, tenantId: channel.tenantId, teamId: channel.teamId }),
+      Reference: JSON.stringify({
+        programme: channel.programme,
+        tenantId: channel.tenantId,
+        teamId: channel.teamId,
+        linkedBy: channel.linkedBy,
+      }),
     });
   }
 
-  /** The programme's own channel, else the default one (`*`). */
+  /**
+   * The programme's own channel, else the default one (`*`). A row nobody linked (an earlier
+   * version took the first channel Trellis was added to as the default) is never used.
+   */
   async findChannel(programme: string): Promise<ChannelConversation | undefined> {
     for (const key of [channelKey(programme), channelKey('*')]) {
       const item = await this.items.findByKey(key);
       const ref = item ? parseJson(channelReference, item.fields.Reference) : undefined;
-      if (item && ref && item.fields.ConversationId && item.fields.ServiceUrl) {
+      if (item && ref?.linkedBy !== undefined && item.fields.ConversationId && item.fields.ServiceUrl) {
         return {
           programme: ref.programme,
           conversationId: item.fields.ConversationId,
           serviceUrl: item.fields.ServiceUrl,
           tenantId: ref.tenantId,
           teamId: ref.teamId,
+          linkedBy: ref.linkedBy,
         };
       }
     }
     return undefined;
+  }
+
+  async removeChannel(programme: string, conversationId: string): Promise<boolean> {
+    const item = await this.items.findByKey(channelKey(programme));
+    if (item?.fields.ConversationId !== conversationId) return false;
+    return this.items.deleteItem(item.id, { eTag: item.eTag });
   }
 
   private remember(person: PersonConversation): void {

@@ -165,6 +165,34 @@ export const conversationsList = defineListSchema({
   ],
 });
 
+export const placementsList = defineListSchema({
+  displayName: 'Trellis Placements',
+  description:
+    'The placement roster: per trainee, programme and term, the school, mentor(s), tutor and professional mentor. Kept by the course team (CSV import in the Trellis tab).',
+  columns: [
+    {
+      kind: 'text',
+      name: 'PlacementKey',
+      indexed: true,
+      enforceUniqueValues: true,
+      required: true,
+      description: 'trainee|programme|term start, lower case.',
+    },
+    { kind: 'text', name: 'PlacementId', indexed: true },
+    { kind: 'text', name: 'TraineeId', indexed: true },
+    { kind: 'text', name: 'TraineeName' },
+    { kind: 'text', name: 'Programme', indexed: true },
+    { kind: 'text', name: 'School' },
+    { kind: 'text', name: 'MentorIds', maxLength: 255 },
+    { kind: 'text', name: 'TutorId', indexed: true },
+    { kind: 'text', name: 'ProfessionalMentorId' },
+    { kind: 'dateTime', name: 'TermStart', format: 'dateOnly' },
+    { kind: 'dateTime', name: 'TermEnd', format: 'dateOnly' },
+    { kind: 'number', name: 'RowVersion', decimalPlaces: 'none' },
+    { kind: 'note', name: 'Placement', description: 'The row as JSON: what Trellis reads.' },
+  ],
+});
+
 export const TRELLIS_LISTS: readonly ListSchema[] = [
   casesList,
   eventsList,
@@ -174,10 +202,11 @@ export const TRELLIS_LISTS: readonly ListSchema[] = [
   signaturesList,
   outboxList,
   conversationsList,
+  placementsList,
 ];
 
 export type TrellisListName =
-  'cases' | 'events' | 'people' | 'targets' | 'reviews' | 'signatures' | 'outbox' | 'conversations';
+  'cases' | 'events' | 'people' | 'targets' | 'reviews' | 'signatures' | 'outbox' | 'conversations' | 'placements';
 
 export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   cases: casesList.displayName,
@@ -188,6 +217,7 @@ export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   signatures: signaturesList.displayName,
   outbox: outboxList.displayName,
   conversations: conversationsList.displayName,
+  placements: placementsList.displayName,
 };
 
 /**

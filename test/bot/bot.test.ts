@@ -377,22 +377,57 @@ describe('bot at /api/messages', () => {
     expect(bad.body.task.type).toBe('continue');
     expect(JSON.stringify(bad.body.task.value.card.content)).toContain('Not opened');
 
-    // The mentor raises it, naming themself; the dialog's answer says the draft is open.
+    // Every demo trainee of BCU has an open case: the mentor is refused, with the case named.
     const mentorUpn = 'gareth.evans@hollybank.example';
+    const forPriya = await invoke(mentorUpn, 'composeExtension/submitAction', {
+      commandId: 'raiseConcern',
+      data: {
+        procedureId: 'bcu-rapid-improvement-targets',
+        reference: 'BCU-RIT-TEST-000',
+        traineeName: 'Priya Sharma',
+        traineeEmail: 'priya.sharma@mail.bcu.example',
+        programme: 'PGCE Primary and Early Years 2026/27',
+        school: 'Hollybank Primary School, Birmingham',
+        'reasons_bcu-rapid-improvement-targets': 'not_expected_progress',
+        'myRole_bcu-rapid-improvement-targets': 'mentor',
+        messageId: 'm-0',
+      },
+    });
+    expect(JSON.stringify(forPriya.body.task.value.card.content)).toMatch(/Not opened: .*already has an open case/);
+
+    // A new trainee on the roster, mentored by Gareth: the mentor raises it, and the people come
+    // from the roster row (the tutor the dialog names is not used).
+    await local.placements.save({
+      id: 'a0a0a0a0a0a0a0a0a0a0a0a0',
+      key: 'nadia.khan@mail.bcu.example|pgce primary and early years 2026/27|2026-09-01',
+      version: 1,
+      trainee: { id: 'nadia.khan@mail.bcu.example', name: 'Nadia Khan' },
+      programme: 'PGCE Primary and Early Years 2026/27',
+      provider: undefined,
+      school: 'Hollybank Primary School, Birmingham',
+      schoolContactEmail: undefined,
+      mentors: [{ id: mentorUpn, name: 'Gareth Evans' }],
+      tutor: { id: 'helen.okafor@bcu.example', name: 'Helen Okafor' },
+      professionalMentor: undefined,
+      startsOn: parseLocalDate('2026-09-01'),
+      endsOn: parseLocalDate('2027-07-16'),
+      updatedAt: realNow().toISOString(),
+      updatedBy: 'test',
+    });
     const submit = {
       commandId: 'raiseConcern',
       data: {
         procedureId: 'bcu-rapid-improvement-targets',
         reference: 'BCU-RIT-TEST-001',
-        traineeName: 'Priya Sharma',
-        traineeEmail: 'priya.sharma@mail.bcu.example',
+        traineeName: 'Nadia Khan',
+        traineeEmail: 'nadia.khan@mail.bcu.example',
         programme: 'PGCE Primary and Early Years 2026/27',
         school: 'Hollybank Primary School, Birmingham',
         concern: hostile,
         'reasons_bcu-rapid-improvement-targets': 'not_expected_progress,plateau',
         'myRole_bcu-rapid-improvement-targets': 'mentor',
-        'name_bcu-rapid-improvement-targets_tutor': 'Helen Okafor',
-        'email_bcu-rapid-improvement-targets_tutor': 'helen.okafor@bcu.example',
+        'name_bcu-rapid-improvement-targets_tutor': 'Someone Else',
+        'email_bcu-rapid-improvement-targets_tutor': 'someone.else@evil.example',
         messageId: 'm-2',
       },
     };
@@ -406,13 +441,55 @@ describe('bot at /api/messages', () => {
     expect(draft.state.people.map((p) => p.id).sort()).toEqual([
       'gareth.evans@hollybank.example',
       'helen.okafor@bcu.example',
-      'priya.sharma@mail.bcu.example',
+      'nadia.khan@mail.bcu.example',
     ]);
-    // Submitting the same dialog again opens no second case.
-    const twice = await invoke(mentorUpn, 'composeExtension/submitAction', submit);
-    expect(twice.status).toBe(200);
-    expect(twice.body.task.value).toContain('The message is its concern statement');
+    // Submitting the same dialog again, ten times at once: the same case, ten answers, no 5xx.
+    const again = await Promise.all(
+      Array.from({ length: 10 }, () => invoke(mentorUpn, 'composeExtension/submitAction', submit)),
+    );
+    for (const twice of again) {
+      expect(twice.status).toBe(200);
+      expect(twice.body.task.value).toContain('BCU-RIT-TEST-001');
+    }
     expect((await local.repository.list({ search: 'BCU-RIT-TEST-001', limit: 5 })).items).toHaveLength(1);
+
+    // Ten first submissions of one dialog at once (another trainee): one case, ten answers.
+    await local.placements.save({
+      id: 'b0b0b0b0b0b0b0b0b0b0b0b0',
+      key: 'omar.haddad@mail.bcu.example|pgce primary and early years 2026/27|2026-09-01',
+      version: 1,
+      trainee: { id: 'omar.haddad@mail.bcu.example', name: 'Omar Haddad' },
+      programme: 'PGCE Primary and Early Years 2026/27',
+      provider: undefined,
+      school: 'Hollybank Primary School, Birmingham',
+      schoolContactEmail: undefined,
+      mentors: [{ id: mentorUpn, name: 'Gareth Evans' }],
+      tutor: { id: 'helen.okafor@bcu.example', name: 'Helen Okafor' },
+      professionalMentor: undefined,
+      startsOn: parseLocalDate('2026-09-01'),
+      endsOn: parseLocalDate('2027-07-16'),
+      updatedAt: realNow().toISOString(),
+      updatedBy: 'test',
+    });
+    const omar = {
+      commandId: 'raiseConcern',
+      data: {
+        ...submit.data,
+        reference: 'BCU-RIT-TEST-002',
+        traineeName: 'Omar Haddad',
+        traineeEmail: 'omar.haddad@mail.bcu.example',
+        messageId: 'm-3',
+      },
+    };
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () => invoke(mentorUpn, 'composeExtension/submitAction', omar)),
+    );
+    for (const answer of burst) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.task.type, JSON.stringify(answer.body)).toBe('message');
+      expect(answer.body.task.value).toContain('BCU-RIT-TEST-002');
+    }
+    expect((await local.repository.list({ search: 'BCU-RIT-TEST-002', limit: 5 })).items).toHaveLength(1);
   });
 });
 
@@ -634,33 +711,101 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     expect(JSON.stringify(local.connector.activities().slice(before))).toContain('Search cases');
   });
 
-  it('remembers a channel Trellis is added to, and posts channel cards there', async () => {
+  it('links a channel only at the course team’s word: adding Trellis links nothing; @mentions are parsed; no case lists there', async () => {
     const channelId = '19:course-team@thread.tacv2';
-    const reply = await post({
-      ...activity('mark.whitfield@bcu.example', { type: 'conversationUpdate' }),
+    const programme = activeCase.state.placement.programme;
+    const courseTeam = must(
+      DEMO_PROVIDERS.find((p) => p.programme === programme),
+      'the provider of the case',
+    ).courseTeam.upn;
+    const trainee = must(
+      activeCase.state.people.find((p) => p.role === 'trainee'),
+      'trainee',
+    ).id;
+    const inChannel = (upn: string, text: string) =>
+      post({
+        ...activity(upn, {
+          type: 'message',
+          text: `<at>Trellis</at> ${text}`,
+          entities: [{ type: 'mention', text: '<at>Trellis</at>', mentioned: { id: '28:trellis', name: 'Trellis' } }],
+        }),
+        conversation: { id: channelId, conversationType: 'channel', tenantId: 'local' },
+        channelData: { team: { id: '19:team@thread.tacv2' } },
+      });
+    const channelCard = () =>
+      local.cardSenders.channel_card({
+        key: 'test:channel',
+        caseId: activeCase.state.id,
+        reference: activeCase.state.reference,
+        kind: 'case_opened',
+        about: undefined,
+        channel: 'channel_card',
+        recipient: { kind: 'course_team_channel', programme },
+        subject: 'A concern was raised',
+        lines: [],
+        because: undefined,
+        attachForm: false,
+        calendar: undefined,
+      });
+    const sentSince = (before: number) => local.connector.activities().slice(before);
+    const cardsIn = (sent: ReturnType<typeof sentSince>) =>
+      sent.filter((a) => ((a.activity as { attachments?: unknown[] }).attachments ?? []).length > 0);
+
+    // A trainee adds Trellis to a team: it says how to link, and links nothing.
+    let before = local.connector.activities().length;
+    const added = await post({
+      ...activity(trainee, { type: 'conversationUpdate' }),
       conversation: { id: channelId, conversationType: 'channel', tenantId: 'local' },
       membersAdded: [{ id: '28:trellis' }],
       channelData: { eventType: 'teamMemberAdded', team: { id: '19:team@thread.tacv2' } },
     });
-    expect(reply.status).toBe(200);
-    const before = local.connector.activities().length;
-    await local.cardSenders.channel_card({
-      key: 'test:channel',
-      caseId: activeCase.state.id,
-      reference: activeCase.state.reference,
-      kind: 'case_opened',
-      about: undefined,
-      channel: 'channel_card',
-      recipient: { kind: 'course_team_channel', programme: activeCase.state.placement.programme },
-      subject: 'A concern was raised',
-      lines: [],
-      because: undefined,
-      attachForm: false,
-      calendar: undefined,
-    });
-    const sent = local.connector.activities().slice(before);
-    expect(sent.map((a) => a.conversationId)).toEqual([channelId]);
-    expect(JSON.stringify(sent[0]?.activity)).toContain('CONCERN');
+    expect(added.status).toBe(200);
+    expect(JSON.stringify(sentSince(before))).toContain('use this channel for');
+    await expect(channelCard()).rejects.toThrow(/No Teams channel is linked/);
+
+    // "@Trellis help" and "@Trellis hello" in the channel: how to link, never anyone's cases.
+    before = local.connector.activities().length;
+    await inChannel(courseTeam, 'help');
+    await inChannel(courseTeam, 'hello');
+    const said = sentSince(before);
+    expect(cardsIn(said)).toEqual([]);
+    expect(JSON.stringify(said)).toContain('shows no one');
+
+    // The trainee cannot link it; the course team of the programme can, with the bot mentioned.
+    before = local.connector.activities().length;
+    await inChannel(trainee, `use this channel for ${programme}`);
+    expect(JSON.stringify(sentSince(before))).toContain('Nothing was changed');
+    await expect(channelCard()).rejects.toThrow(/No Teams channel is linked/);
+    await inChannel(courseTeam, `use this channel for ${programme}`);
+    before = local.connector.activities().length;
+    await channelCard();
+    expect(sentSince(before).map((a) => a.conversationId)).toEqual([channelId]);
+    expect(JSON.stringify(sentSince(before)[0]?.activity)).toContain('CONCERN');
+
+    // Unlinked, then linked again.
+    await inChannel(courseTeam, `stop using this channel for ${programme}`);
+    await expect(channelCard()).rejects.toThrow(/No Teams channel is linked/);
+    await inChannel(courseTeam, `use this channel for ${programme}`);
+    before = local.connector.activities().length;
+    await channelCard();
+    expect(sentSince(before).map((a) => a.conversationId)).toEqual([channelId]);
+  });
+
+  it('answers malformed messages and sign-in invokes Trellis does not use without a 5xx', async () => {
+    for (const text of [null, 42, { a: 1 }, ['x']]) {
+      const reply = await post(activity(reviewerUpn, { type: 'message', text }));
+      expect(reply.status, JSON.stringify(text)).toBe(200);
+    }
+    const badMention = await post(
+      activity(reviewerUpn, { type: 'message', text: '<at>Trellis</at> help', entities: [{ type: 'mention' }, 7] }),
+    );
+    expect(badMention.status).toBe(200);
+    const verify = await invoke(reviewerUpn, 'signin/verifyState', { state: '123456' });
+    expect(verify.status).toBeGreaterThanOrEqual(400);
+    expect(verify.status).toBeLessThan(500);
+    const exchange = await invoke(reviewerUpn, 'signin/tokenExchange', { id: 'x', connectionName: 'c', token: 't' });
+    expect(exchange.status).toBe(412);
+    expect(exchange.body.failureDetail).toMatch(/does not use bot sign-in/);
   });
 
   it('installs the app through Graph for someone with no chat yet, then sends them the card', async () => {

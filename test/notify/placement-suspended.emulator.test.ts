@@ -109,7 +109,7 @@ beforeAll(async () => {
     realNow,
     schedule: false,
   });
-  // Trellis added to the course team's channel: the first channel serves every programme.
+  // Trellis added to the course team's channel, which the course leader then links to the programme.
   const added = await fetch(`${local.url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -126,6 +126,23 @@ beforeAll(async () => {
     }),
   });
   expect(added.status).toBe(200);
+  const linked = await fetch(`${local.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      type: 'message',
+      channelId: 'msteams',
+      serviceUrl: `${local.url}/dev/connector`,
+      from: { id: `29:${courseLeader.upn}`, aadObjectId: devObjectIdOf(courseLeader.upn), name: courseLeader.name },
+      recipient: { id: '28:trellis', name: 'Trellis' },
+      conversation: { id: CHANNEL_ID, conversationType: 'channel', tenantId: 'local' },
+      channelData: { team: { id: '19:northgate-team@thread.tacv2' } },
+      text: `<at>Trellis</at> use this channel for ${PROGRAMME}`,
+      entities: [{ type: 'mention', text: '<at>Trellis</at>', mentioned: { id: '28:trellis', name: 'Trellis' } }],
+      id: 'activity-channel-linked',
+    }),
+  });
+  expect(linked.status).toBe(200);
 }, 90_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { replay } from '../../src/domain/case/apply-event.js';
-import { closeCase } from '../../src/domain/case/commands/close-case.js';
+import { closeCase, withdrawCase } from '../../src/domain/case/commands/close-case.js';
 import { extendReviewDate } from '../../src/domain/case/commands/extend-review-date.js';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
 import type { CommandResult } from '../../src/domain/case/command-kit.js';
@@ -83,6 +83,22 @@ describe('BCU Rapid Improvement Targets', () => {
       transactionId: 'trellis-case-1-plan1-review',
     });
     expect(summary(closed)).toContain('case_closed email course_mailbox +form');
+  });
+
+  it('a case withdrawn as opened in error tells only the course team (and cancels the review meeting), never the trainee', () => {
+    const c = open(bcu, BCU_PEOPLE);
+    const quiet = step(c, CONFIG, () =>
+      c.run('course_team', withdrawCase, { reason: 'The wrong trainee.', openedInError: true }),
+    );
+    expect(summary(quiet).every((line) => /course_mailbox|course_team_channel/.test(line))).toBe(true);
+    expect(summary(quiet)).toContain('case_closed email course_mailbox +form');
+    const { c: agreed } = agreeBcuStage1(true);
+    const closed = step(agreed, CONFIG, () =>
+      agreed.run('course_team', closeCase, { reason: 'Duplicate.', openedInError: true }),
+    );
+    expect(summary(closed).filter((line) => !/course_mailbox|course_team_channel/.test(line))).toEqual([
+      'review_cancelled calendar tutor',
+    ]);
   });
 
   it('"A copy of the completed Rapid Improvement Targets Form is sent to @bcu.ac.uk" at the Stage 2 review', () => {

@@ -5,6 +5,13 @@ import { editPlan, editPlanInputSchema, signPlan } from '../../src/domain/case/i
 import type { Actor } from '../../src/domain/case/types.js';
 import { bcuPlan, caseInput, identities, P2, people } from '../server/fixtures.js';
 import { issuerFor, seedCase, startTestServer, type Identity, type Reply, type TestServer } from '../server/harness.js';
+import { devObjectIdOf } from '../../src/bot/identity.js';
+import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
+import { ADMIN_PERSONA } from '../../src/dev/local-mode/personas.js';
+import { openTrellisSite } from '../../src/store/case-repository.js';
+import { ConversationStore } from '../../src/store/conversations.js';
+import { createGraphClient } from '../../src/store/graph/client.js';
+import { provider, staff, startLocal, type LocalTrellis } from './kit.js';
 
 /**
  * Access: every route in the OpenAPI document × the people around a case × that case. Callers
@@ -34,12 +41,12 @@ const CAST: Readonly<Record<Exclude<Who, 'anonymous'>, Identity>> = {
 };
 const WHO = [...(Object.keys(CAST) as Exclude<Who, 'anonymous'>[]), 'anonymous'] as const;
 /** What each caller may see of case A (programme P1: traineeA, mentorA, tutorA). */
-const SEES_A: Readonly<Record<Who, 'full' | 'trainee' | 'none'>> = {
+const SEES_A: Readonly<Record<Who, 'full' | 'staff' | 'trainee' | 'none'>> = {
   courseTeamP1: 'full',
   courseTeamP2: 'none',
-  tutorA: 'full',
+  tutorA: 'staff',
   tutorB: 'none',
-  mentorA: 'full',
+  mentorA: 'staff',
   mentorB: 'none',
   traineeA: 'trainee',
   traineeB: 'none',
@@ -238,7 +245,7 @@ describe('role × route × case', () => {
     }
   });
 
-  it.each(WHO)('the list, reports, catalogue and opening a case as %s', async (who) => {
+  it.each(WHO)('the list, reports and catalogue as %s', async (who) => {
     const token = tokens.get(who);
     const { caseId } = await caseA('drafted');
     for (const op of operations.filter(
@@ -265,13 +272,7 @@ describe('role × route × case', () => {
       ).toBe(SEES_A[who] !== 'none');
     const report = await server.request('GET', '/api/reports', { token });
     expect(report.status).toBe(who === 'anonymous' ? 401 : who.startsWith('courseTeam') ? 200 : 403);
-    const open = await server.request('POST', '/api/cases', {
-      token,
-      body: { procedureId: 'bcu-rapid-improvement-targets', ...caseInput('A', { reference: `OPEN-${who}` }) },
-    });
-    expect(open.status, open.text.slice(0, 200)).toBe(
-      who === 'anonymous' ? 401 : ['courseTeamP1', 'tutorA', 'mentorA'].includes(who) ? 201 : 403,
-    );
+    // Opening cases has its own matrix below (persona × procedure × roster relation).
   });
 
   it('a trainee’s view never carries review notes, panel deliberations or members', async () => {
@@ -300,6 +301,125 @@ describe('role × route × case', () => {
   });
 });
 
+/**
+ * Who may open a case: every persona kind × procedure × the trainee's roster relation. The
+ * trainee of each cell is new, so no other rule (one open case) gets in the way; the roster row
+ * (current, ended, or none) names mentorA as mentor and tutorA as tutor.
+ */
+describe('who may open a case: persona × procedure × roster relation', () => {
+  type Relation = 'current' | 'ended' | 'none';
+  type Opener = Exclude<Who, 'traineeA' | 'traineeB'> | 'traineeSelf' | 'otherTrainee';
+  const OPENERS: readonly Opener[] = [
+    'courseTeamP1',
+    'courseTeamP2',
+    'tutorA',
+    'tutorB',
+    'mentorA',
+    'mentorB',
+    'traineeSelf',
+    'otherTrainee',
+    'anonymous',
+  ];
+  const PROCEDURES = [
+    {
+      id: 'bcu-rapid-improvement-targets',
+      reason: 'not_expected_progress',
+      roles: { mentor: 'mentor', tutor: 'tutor' },
+    },
+    {
+      id: 'rcttp-concern-procedures',
+      reason: 'progress_towards_standards',
+      roles: { mentor: 'mentor', tutor: 'partnership_tutor' },
+    },
+    { id: 'bright-futures-support', reason: 'concern_raised', roles: { mentor: 'mentor', tutor: 'lead' } },
+  ] as const;
+  /** Which roles each procedure lets raise a concern (its `raisedBy`), as roster relations. */
+  const RAISES: Readonly<Record<string, { mentor: boolean; tutor: boolean; trainee: boolean }>> = {
+    'bcu-rapid-improvement-targets': { mentor: true, tutor: true, trainee: false },
+    'rcttp-concern-procedures': { mentor: true, tutor: true, trainee: false },
+    'bright-futures-support': { mentor: true, tutor: false, trainee: true },
+  };
+  const RELATIONS: readonly Relation[] = ['current', 'ended', 'none'];
+
+  function expected(who: Opener, procedureId: string, relation: Relation): number {
+    if (who === 'anonymous') return 401;
+    if (who === 'courseTeamP1') return 201;
+    const may = RAISES[procedureId];
+    if (!may || relation !== 'current') return 403;
+    if (who === 'mentorA') return may.mentor ? 201 : 403;
+    if (who === 'tutorA') return may.tutor ? 201 : 403;
+    if (who === 'traineeSelf') return may.trainee ? 201 : 403;
+    return 403;
+  }
+
+  const cells = PROCEDURES.flatMap((procedure) =>
+    RELATIONS.flatMap((relation) => OPENERS.map((who) => ({ procedure, relation, who }))),
+  );
+
+  it.each(cells)(
+    '$who opening a $procedure.id case for a trainee with roster row: $relation',
+    async ({ procedure, relation, who }) => {
+      const n = String(serial++);
+      const trainee = { id: `opened.${n}@students.example`, name: `Trainee ${n}` };
+      if (relation !== 'none') {
+        const term = relation === 'current' ? ['2026-09-01', '2027-07-16'] : ['2025-09-01', '2026-07-16'];
+        const imported = await server.request('POST', '/api/placements/import', {
+          token: tokens.get('courseTeamP1'),
+          body: {
+            rows: [
+              {
+                trainee_upn: trainee.id,
+                trainee_name: trainee.name,
+                programme: identities.courseTeamP1.programmes[0],
+                school: 'Hollybank Primary',
+                mentor_upns: people.mentorA.id,
+                mentor_names: people.mentorA.name,
+                tutor_upn: people.tutorA.id,
+                tutor_name: people.tutorA.name,
+                term_start: term[0],
+                term_end: term[1],
+              },
+            ],
+          },
+        });
+        expect(imported.body.written, imported.text.slice(0, 300)).toBe(true);
+      }
+      const token =
+        who === 'traineeSelf'
+          ? await server.tokenFor({ upn: trainee.id, name: trainee.name })
+          : who === 'otherTrainee'
+            ? tokens.get('traineeA')
+            : tokens.get(who);
+      const person = (role: string, p: { id: string; name: string }) => ({ role, id: p.id, name: p.name, email: p.id });
+      const reply = await server.request('POST', '/api/cases', {
+        token,
+        body: {
+          procedureId: procedure.id,
+          reference: `OPEN-${n}`,
+          reasons: [procedure.reason],
+          people: [
+            person('trainee', trainee),
+            person(procedure.roles.mentor, people.mentorA),
+            person(procedure.roles.tutor, people.tutorA),
+          ],
+          placement: { school: 'Hollybank Primary', programme: identities.courseTeamP1.programmes[0] },
+        },
+      });
+      const want = expected(who, procedure.id, relation);
+      expect(reply.status, reply.text.slice(0, 300)).toBe(want);
+      if (want === 403) {
+        expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+        expect(reply.body.detail).toMatch(/course team of the programme/);
+      }
+      if (want === 201 && who !== 'courseTeamP1') {
+        // Staff and trainees: the people come from the roster row.
+        const named = reply.body.people as { id: string }[];
+        expect(named.map((p) => p.id).sort()).toEqual([people.mentorA.id, people.tutorA.id, trainee.id].sort());
+      }
+    },
+  );
+});
+
 describe('token attacks on every protected route', () => {
   const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
   const claims = (overrides: JWTPayload = {}): JWTPayload => {
@@ -311,6 +431,7 @@ describe('token attacks on every protected route', () => {
       preferred_username: identities.courseTeamP1.upn,
       name: 'X',
       roles: ['Admin'],
+      scp: 'access_as_user',
       iat: now,
       nbf: now,
       exp: now + 3600,
@@ -331,6 +452,8 @@ describe('token attacks on every protected route', () => {
         claims({ iss: 'https://login.microsoftonline.com/00000000-0000-0000-0000-000000000000/v2.0' }),
       ),
       'wrong tenant': await server.signRaw(claims({ tid: '11111111-1111-1111-1111-111111111111' })),
+      'an ID token': await server.signRaw(claims({ scp: undefined, nonce: 'abc' })),
+      'another scope': await server.signRaw(claims({ scp: 'User.Read Mail.Send' })),
       'alg none': `${b64({ alg: 'none', typ: 'JWT' })}.${payload}.`,
       'HS256 with the public key': await new SignJWT(claims())
         .setProtectedHeader({ alg: 'HS256', kid: server.keys.kid })
@@ -368,5 +491,66 @@ describe('token attacks on every protected route', () => {
       }
     }
     expect((await server.repository.find(caseId))?.state.version).toBe(version);
+  });
+});
+
+/**
+ * Who may link a channel to a programme: every persona kind of local mode's demo people, in a
+ * team channel, with the bot @mentioned as Teams sends it. Only the programme's course team (and
+ * an admin) links; for everyone else nothing changes and the programme's cards have nowhere to go.
+ */
+describe('who may link a channel: persona × programme', () => {
+  let local: LocalTrellis;
+  beforeAll(async () => {
+    local = await startLocal();
+  }, 90_000);
+  afterAll(async () => {
+    await local.close();
+  });
+
+  const bcu = provider('bcu');
+  const rcttp = provider('rcttp');
+  const PERSONAS = [
+    { kind: 'course team of the programme', upn: bcu.courseTeam.upn, links: true },
+    { kind: 'course team of another programme', upn: rcttp.courseTeam.upn, links: false },
+    { kind: 'admin', upn: ADMIN_PERSONA.upn, links: true },
+    { kind: 'tutor', upn: staff(bcu, 'tutor').upn, links: false },
+    { kind: 'school mentor', upn: staff(bcu, 'mentor').upn, links: false },
+    { kind: 'trainee', upn: (bcu.trainees[0] ?? bcu.courseTeam).upn, links: false },
+  ] as const;
+
+  it.each(PERSONAS)('$kind', async ({ upn, links }) => {
+    const channelId = `19:${upn.replace(/[^a-z]/g, '')}@thread.tacv2`;
+    const before = local.running.connector.activities().length;
+    const reply = await fetch(`${local.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        type: 'message',
+        id: `m-${channelId}`,
+        channelId: 'msteams',
+        serviceUrl: `${local.url}/dev/connector`,
+        from: { id: `29:${upn}`, aadObjectId: devObjectIdOf(upn), name: upn },
+        recipient: { id: '28:trellis', name: 'Trellis' },
+        conversation: { id: channelId, conversationType: 'channel', tenantId: 'local' },
+        channelData: { team: { id: '19:team@thread.tacv2' } },
+        text: `<at>Trellis</at> use this channel for ${bcu.programme}`,
+        entities: [{ type: 'mention', text: '<at>Trellis</at>', mentioned: { id: '28:trellis', name: 'Trellis' } }],
+      }),
+    });
+    expect(reply.status).toBe(200);
+    const said = JSON.stringify(local.running.connector.activities().slice(before));
+    expect(said).toContain(links ? 'will come to this channel' : 'Nothing was changed');
+    const { emulator } = local.running;
+    const client = createGraphClient({
+      kind: 'custom',
+      baseUrl: emulator.baseUrl,
+      caCertPem: emulator.caCertPem,
+      token: EMULATOR_APP_TOKEN,
+    });
+    const site = await openTrellisSite(client, emulator.siteId);
+    const where = await new ConversationStore(client, site.lists.conversations).findChannel(bcu.programme);
+    if (links) expect(where?.conversationId).toBe(channelId);
+    else expect(where?.conversationId).not.toBe(channelId);
   });
 });

@@ -16,6 +16,7 @@ import {
   startLocal,
   type LocalTrellis,
   type Reply,
+  closeOpenCasesOf,
 } from './kit.js';
 
 /**
@@ -66,6 +67,7 @@ beforeAll(async () => {
   const courseLeader = await trellis.signIn(BCU.courseTeam.upn);
   const trainee = BCU.trainees[3] ?? BCU.courseTeam;
   const mentor = staff(BCU, 'mentor');
+  await closeOpenCasesOf(trellis, courseLeader, trainee);
   const opened = await trellis.request('POST', '/api/cases', {
     token: courseLeader,
     body: bcuOpenBody('CARD-FUZZ', { trainee, mentor, tutor: staff(BCU, 'tutor') }),
@@ -348,6 +350,7 @@ describe('card actions on POST /api/messages', () => {
     const courseLeader = await trellis.signIn(BCU.courseTeam.upn);
     const trainee = BCU.trainees[2] ?? BCU.courseTeam;
     const mentor = staff(BCU, 'mentor');
+    await closeOpenCasesOf(trellis, courseLeader, trainee);
     const opened = await trellis.request('POST', '/api/cases', {
       token: courseLeader,
       body: bcuOpenBody('CARD-THROTTLED', { trainee, mentor, tutor: staff(BCU, 'tutor') }),

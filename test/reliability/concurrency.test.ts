@@ -9,6 +9,7 @@ import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier } from '../../src/server/auth/verify-token.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
+import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { call } from './kit.js';
 import { bcuPlan, caseInput, identities, people } from '../server/fixtures.js';
@@ -274,6 +275,7 @@ describe('two server instances on the same lists', () => {
     });
     const app = createApp({
       repository,
+      placements: new GraphPlacementRoster(server.emulator.client, server.emulator.site.lists.placements),
       procedures: SEED_PROCEDURES,
       clock: () => server.now,
       verifyToken,

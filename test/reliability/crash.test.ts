@@ -9,7 +9,16 @@ import { startLocalMode } from '../../src/compose/local.js';
 import { memoryLogger } from '../../src/app/logger.js';
 import { sweepThroughApi } from '../support/sweep-job.js';
 import { addDays, call, seeded, signIn, sleep, type Reply } from './kit.js';
-import { BCU, createWorkload, ledgerProblems, readTrails, twentyUsers, type Send, type User } from './workload.js';
+import {
+  BCU,
+  closeOpenBcuCases,
+  createWorkload,
+  ledgerProblems,
+  readTrails,
+  twentyUsers,
+  type Send,
+  type User,
+} from './workload.js';
 
 /**
  * Crash: the real server in a child process (local mode, fsync), the BCU course writing to it
@@ -99,6 +108,7 @@ describe('SIGKILL during writes, then restart', () => {
     for (const user of twentyUsers().filter((u) => u.kind !== 'reader'))
       users.push({ ...user, token: await signIn(url, user.upn) });
     const sweeper = users.find((u) => u.kind === 'courseTeam')?.token ?? '';
+    await closeOpenBcuCases(send, sweeper);
 
     for (let round = 0; round < ROUNDS; round += 1) {
       // An object, so the loops see the change made after they started.

@@ -4,7 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { openTrellisSite } from '../../src/store/case-repository.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
-import { addDays, bcuOpenBody, bcuPlanBody, seeded, staff, startLocal, type LocalTrellis } from './kit.js';
+import {
+  addDays,
+  bcuOpenBody,
+  bcuPlanBody,
+  seeded,
+  staff,
+  startLocal,
+  type LocalTrellis,
+  closeOpenCasesOf,
+} from './kit.js';
 import { BCU, createWorkload, ledgerProblems, readTrails, twentyUsers, type User } from './workload.js';
 
 /**
@@ -186,6 +195,7 @@ describe('20 people working while Graph throttles and fails', () => {
   async function throttledSignature(reference: string) {
     const courseLeader = await trellis.signIn(BCU.courseTeam.upn);
     const trainee = BCU.trainees[4] ?? BCU.courseTeam;
+    await closeOpenCasesOf(trellis, courseLeader, trainee);
     const opened = await trellis.request('POST', '/api/cases', {
       token: courseLeader,
       body: bcuOpenBody(reference, { trainee, mentor: staff(BCU, 'mentor'), tutor: staff(BCU, 'tutor') }),
@@ -311,6 +321,7 @@ describe('20 people working while Graph throttles and fails', () => {
     const courseLeader = await trellis.signIn(BCU.courseTeam.upn);
     const trainee = BCU.trainees[5] ?? BCU.courseTeam;
     const mentor = staff(BCU, 'mentor', 1);
+    await closeOpenCasesOf(trellis, courseLeader, trainee);
     const opened = await trellis.request('POST', '/api/cases', {
       token: courseLeader,
       body: bcuOpenBody('MAIL-TWICE', { trainee, mentor, tutor: staff(BCU, 'tutor', 1) }),

@@ -11,6 +11,7 @@ import {
   startLocal,
   type LocalTrellis,
   type Reply,
+  closeOpenCasesOf,
 } from './kit.js';
 
 /**
@@ -70,6 +71,7 @@ beforeAll(async () => {
   server = await startLocal();
   const bcu = provider('bcu');
   token = await server.signIn(bcu.courseTeam.upn);
+  await closeOpenCasesOf(server, token, bcu.trainees[4] ?? bcu.courseTeam);
   const opened = await server.request('POST', '/api/cases', {
     token,
     body: bcuOpenBody('FUZZ-TARGET', {

@@ -27,7 +27,7 @@ import {
   useBuiltTab,
   type TabServer,
 } from '../tab/tab-harness.js';
-import { addDays, bcuOpenBody, provider, startLocal, staff, type LocalTrellis } from './kit.js';
+import { addDays, bcuOpenBody, provider, startLocal, staff, type LocalTrellis, closeOpenCasesOf } from './kit.js';
 
 /**
  * Injection: text people type (script, HTML, markdown, template expressions, spreadsheet
@@ -73,6 +73,7 @@ async function hostileCase(today: string): Promise<{ id: string; etag: string }>
     mentor,
     tutor: { upn: 'hostile.tutor@bcu.example', name: HOSTILE.formula },
   });
+  await closeOpenCasesOf(trellis, courseLeader, trainee);
   const opened = await ok(
     trellis.request('POST', '/api/cases', {
       token: courseLeader,

@@ -66,6 +66,33 @@ export function staff(of: DemoProvider, role: string, index = 0): DemoPerson {
   return found;
 }
 
+/**
+ * A trainee has one open case per procedure: before a test opens one for a demo trainee (every
+ * demo trainee has one), the course team closes the trainee's open cases.
+ */
+export async function closeOpenCasesOf(
+  client: Pick<LocalTrellis, 'request'>,
+  courseTeamToken: string,
+  trainee: DemoPerson,
+): Promise<void> {
+  const list = await client.request(
+    'GET',
+    `/api/cases?status=open&search=${encodeURIComponent(trainee.name)}&limit=50`,
+    {
+      token: courseTeamToken,
+    },
+  );
+  const items = (list.body as { items?: { id: string; traineeId: string }[] } | undefined)?.items ?? [];
+  for (const item of items.filter((i) => i.traineeId === trainee.upn)) {
+    const closed = await client.request('POST', `/api/cases/${encodeURIComponent(item.id)}/close`, {
+      token: courseTeamToken,
+      body: { reason: 'Closed so the test can open a case for the trainee.' },
+      headers: { 'if-match': '*' },
+    });
+    if (closed.status !== 200) throw new Error(`could not close ${item.id}: ${closed.text}`);
+  }
+}
+
 /** YYYY-MM-DD plus n calendar days. */
 export function addDays(date: string, n: number): string {
   const at = new Date(`${date}T12:00:00Z`);

@@ -81,6 +81,25 @@ export function bcuTeams(): Team[] {
   }));
 }
 
+/**
+ * One open case per trainee per procedure, and the demo data gives every BCU trainee one: before
+ * the workload starts, the course team closes them, so the teams' cases are the workload's own.
+ */
+export async function closeOpenBcuCases(send: Send, courseTeamToken: string): Promise<void> {
+  const list = await send('GET', `/api/cases?status=open&programme=${encodeURIComponent(BCU.programme)}&limit=200`, {
+    token: courseTeamToken,
+  });
+  if (list.status !== 200) throw new Error(`could not list the open cases: ${list.text}`);
+  for (const item of list.body.items as { id: string }[]) {
+    const closed = await send('POST', `/api/cases/${encodeURIComponent(item.id)}/close`, {
+      token: courseTeamToken,
+      body: { reason: 'The workload starts cases of its own.' },
+      headers: { 'if-match': '*' },
+    });
+    if (closed.status !== 200) throw new Error(`could not close ${item.id}: ${closed.text}`);
+  }
+}
+
 /** What the workload run saw, for the test to assert on. */
 export interface Board {
   /** The open case of each team (index), if any. */
@@ -163,6 +182,19 @@ export function createWorkload(send: Send, today: string, random: () => number):
       await send('POST', '/api/cases', { token: user.token, body: bcuOpenBody(reference, team) }),
     );
     let caseId: string | undefined = reply.status === 201 ? String(reply.body.id) : undefined;
+    if (reply.status === 409 && reply.body?.code === 'case_already_open') {
+      // One open case per trainee (the demo data gave each one): the course team closes it, and
+      // opens the team's case at its next step.
+      const open = String(reply.body.openCase?.id ?? '');
+      await observe(
+        'POST /api/cases/{caseId}/close',
+        await send('POST', `/api/cases/${encodeURIComponent(open)}/close`, {
+          token: user.token,
+          body: { reason: 'The workload starts a case of its own.' },
+          headers: { 'if-match': '*' },
+        }),
+      );
+    }
     if (caseId === undefined && reply.status >= 500) {
       // Told nothing useful: look for the reference before opening again, as a person would.
       const found = await get(user, `/api/cases?search=${encodeURIComponent(reference)}`);

@@ -1,19 +1,17 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- response bodies are JSON asserted field by field; a typed client comes with the tab */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bcuPlan, caseInput, identities, people, P1 } from './fixtures.js';
-import { seedCase, startTestServer, type TestServer } from './harness.js';
+import { person, seedCase, startTestServer, type TestServer } from './harness.js';
 
 let server: TestServer;
 let tutor: string;
 let courseTeam: string;
-let traineeA: string;
 let mentorA: string;
 
 beforeAll(async () => {
   server = await startTestServer();
   tutor = await server.tokenFor(identities.tutorA);
   courseTeam = await server.tokenFor(identities.courseTeamP1);
-  traineeA = await server.tokenFor(identities.traineeA);
   mentorA = await server.tokenFor(identities.mentorA);
   await seedCase(server, { caseId: 'case-a', input: caseInput('A') });
 }, 60_000);
@@ -110,11 +108,20 @@ describe('health, catalogue and API description', () => {
 describe('a case from opening to review, over HTTP', () => {
   let caseId = '';
   let etag = '';
+  // Not Priya (case-a is her open case): a trainee has one open case per procedure.
+  const traineeC = person('trainee', 'Nadia Khan', 'nadia.khan@students.example');
+  let traineeCToken = '';
+  beforeAll(async () => {
+    traineeCToken = await server.tokenFor({ upn: traineeC.id, name: traineeC.name });
+  });
 
   it('opens a case (201, Location, ETag)', async () => {
     const reply = await server.request('POST', '/api/cases', {
       token: courseTeam,
-      body: { procedureId: 'bcu-rapid-improvement-targets', ...caseInput('A', { reference: 'RIT-HTTP' }) },
+      body: {
+        procedureId: 'bcu-rapid-improvement-targets',
+        ...caseInput('A', { reference: 'RIT-HTTP', people: [traineeC, people.mentorA, people.tutorA] }),
+      },
     });
     expect(reply.status).toBe(201);
     caseId = reply.body.id as string;
@@ -142,6 +149,19 @@ describe('a case from opening to review, over HTTP', () => {
     expect(stale.headers.get('etag')).toBe('"v3"');
   });
 
+  it('matches If-Match only in the exact form it sends ("v3"; not "v003", "v+3" or W/"v3")', async () => {
+    const body = { plan: bcuPlan('2026-12-04') };
+    for (const form of ['"v003"', '"v03"', '"v+3"', 'W/"v3"', '"V3"', '"v3 "']) {
+      const reply = await server.request('PUT', `/api/cases/${caseId}/plan`, {
+        token: tutor,
+        body,
+        headers: { 'if-match': form },
+      });
+      expectProblem(reply, 412, 'precondition_failed');
+    }
+    expect((await server.request('GET', `/api/cases/${caseId}`, { token: tutor })).body.version).toBe(3);
+  });
+
   it('saves the plan, collects signatures and agrees it', async () => {
     let reply = await server.request('PUT', `/api/cases/${caseId}/plan`, {
       token: tutor,
@@ -152,7 +172,7 @@ describe('a case from opening to review, over HTTP', () => {
     etag = reply.headers.get('etag') ?? '';
     expect(reply.body.derived.outstandingSignatories).toHaveLength(2);
     reply = await server.request('POST', `/api/cases/${caseId}/perceptions`, {
-      token: traineeA,
+      token: traineeCToken,
       body: { text: 'I would like feedback each week.' },
       headers: { 'if-match': etag },
     });
@@ -160,8 +180,8 @@ describe('a case from opening to review, over HTTP', () => {
     expect(reply.body.view).toBe('trainee');
     etag = reply.headers.get('etag') ?? '';
     reply = await server.request('POST', `/api/cases/${caseId}/signatures`, {
-      token: traineeA,
-      body: { role: 'trainee', typedName: people.traineeA.name },
+      token: traineeCToken,
+      body: { role: 'trainee', typedName: traineeC.name },
       headers: { 'if-match': etag },
     });
     expect(reply.body.status).toBe('awaiting_signatures');
@@ -287,10 +307,10 @@ describe('a case from opening to review, over HTTP', () => {
     const events = await server.request('GET', `/api/cases/${caseId}/events`, { token: tutor });
     expect(events.body.events.map((e: { type: string }) => e.type)).toContain('review_recorded');
     expect(JSON.stringify(events.body)).toContain('Internal: discussed wellbeing.');
-    const traineeEvents = await server.request('GET', `/api/cases/${caseId}/events`, { token: traineeA });
+    const traineeEvents = await server.request('GET', `/api/cases/${caseId}/events`, { token: traineeCToken });
     expect(traineeEvents.body.view).toBe('trainee');
     expect(JSON.stringify(traineeEvents.body)).not.toContain('Internal: discussed wellbeing.');
-    const traineeCase = await server.request('GET', `/api/cases/${caseId}`, { token: traineeA });
+    const traineeCase = await server.request('GET', `/api/cases/${caseId}`, { token: traineeCToken });
     expect(JSON.stringify(traineeCase.body)).not.toContain('Internal: discussed wellbeing.');
     expectProblem(
       await server.request('POST', `/api/cases/${caseId}/close`, {

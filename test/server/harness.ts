@@ -17,6 +17,7 @@ import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-token.js';
 import { memoryLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
+import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
@@ -141,6 +142,7 @@ export async function startTestServer(
   const mode = options.mode ?? 'local';
   const app = createApp({
     repository,
+    placements: new GraphPlacementRoster(emulator.client, emulator.site.lists.placements),
     procedures,
     clock: () => state.now,
     verifyToken,

@@ -11,6 +11,7 @@ import { createTokenVerifier } from '../../src/server/auth/verify-token.js';
 import { memoryLogger } from '../../src/app/logger.js';
 import type { Operator } from '../../src/server/pages/legal.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
+import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { buildManifest, packageConfig } from '../../scripts/package-app.js';
@@ -30,6 +31,7 @@ describe('privacy and terms pages', () => {
   async function start(operator?: Operator): Promise<string> {
     const keys = await loadOrCreateDevKeys(workDir);
     const app = createApp({
+      placements: new GraphPlacementRoster(emulator.client, emulator.site.lists.placements),
       repository: new GraphCaseRepository(emulator.client, emulator.site, { roleSides: roleSidesOf(SEED_PROCEDURES) }),
       procedures: SEED_PROCEDURES,
       clock: () => new Date('2026-11-23T10:00:00Z'),

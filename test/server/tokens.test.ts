@@ -26,6 +26,7 @@ function claims(overrides: JWTPayload = {}): JWTPayload {
     preferred_username: identities.admin.upn,
     name: 'Admin',
     roles: ['Admin'],
+    scp: 'access_as_user',
     iat: now,
     nbf: now,
     exp: now + 3600,
@@ -71,6 +72,10 @@ describe('token validation', () => {
     ['no tenant', () => claims({ tid: undefined })],
     ['no name', () => claims({ preferred_username: undefined })],
     ['no expiry', () => claims({ exp: undefined })],
+    ['an ID token (no scope, a nonce)', () => claims({ scp: undefined, nonce: 'n-0S6_WzA2Mj' })],
+    ['an ID token without a nonce (no scope)', () => claims({ scp: undefined })],
+    ['for another scope of the API', () => claims({ scp: 'User.Read' })],
+    ['an app-only token without an app role', () => claims({ scp: undefined, idtyp: 'app', roles: [] })],
   ])('rejects a token that is %s', async (_name, make) => {
     await expectRejected(await server.signRaw(make()));
   });
@@ -107,6 +112,20 @@ describe('token validation', () => {
     expect(none.status).toBe(401);
     const basic = await server.request('GET', '/api/cases', { headers: { authorization: 'Basic YTpi' } });
     expect(basic.status).toBe(401);
+  });
+
+  it('accepts an app-only token with an app role (no person: the app is the caller)', async () => {
+    const token = await server.signRaw(
+      claims({
+        scp: undefined,
+        idtyp: 'app',
+        azp: 'c0ffee00-0000-4000-8000-000000000001',
+        preferred_username: undefined,
+      }),
+    );
+    const reply = await server.request('GET', '/api/me', { token });
+    expect(reply.status).toBe(200);
+    expect(reply.body.upn).toBe('app:c0ffee00-0000-4000-8000-000000000001');
   });
 
   it('ignores app roles it does not know', async () => {

@@ -251,6 +251,33 @@ describe('the new-case wizard', () => {
     expect(page.url()).toBe(`${tab.url}/cases/new`);
   });
 
+  it('names the open case, with a link, when the trainee already has one under the procedure', async () => {
+    const page = await freshPage();
+    await signInAs(page, tab.url, 'Mark Whitfield');
+    await openWizard(page, tab.url);
+    await page.getByRole('radio', { name: /Birmingham City University/ }).check();
+    await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
+    await page.getByRole('checkbox').first().check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await pickKnownPeople(page);
+    // Priya Sharma has an open demo case under this procedure.
+    await page.getByLabel('Trainee: full name').fill('Priya Sharma');
+    await page.getByLabel('Trainee: email (sign-in name)').fill('priya.sharma@mail.bcu.example');
+    await page.getByLabel('School').fill('Hollybank Primary School, Birmingham');
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Remove concern 1' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Remove target 1' }).click();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('button', { name: 'Open the case' }).click();
+    const refusal = page.getByRole('alert').filter({ hasText: 'The case was not opened' });
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toContain('already has an open case');
+    const link = page.getByRole('link', { name: /^Open BCU-RIT-/ });
+    await link.waitFor();
+    expect(await link.getAttribute('href')).toBe('/cases/demo-bcu-drafting');
+  });
+
   it('keeps everything typed when the case opens but the plan cannot be saved, and saves it on retry without opening a second case', async () => {
     const page = await freshPage();
     await signInAs(page, tab.url, 'Mark Whitfield');

@@ -1,38 +1,185 @@
 import { openCaseRequestSchema } from '../../contract/requests.js';
 import { randomUUID } from 'node:crypto';
-import { calendarFor, openCase as openCaseCommand } from '../../domain/case/index.js';
+import { londonDateOf, type LocalDate } from '../../domain/calendar/index.js';
+import { calendarFor, openCase as openCaseCommand, type OpenCaseInput } from '../../domain/case/index.js';
+import { DomainError } from '../../domain/errors.js';
 import type { StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
-import { actorForCase } from '../access.js';
+import { accessTo, actorForCase, isCourseTeamFor } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
+import { CaseAlreadyOpenError } from '../errors.js';
+import { casePeopleFromRoster, isCurrent, rosterRolesOf, type StoredPlacement } from '../placements/roster.js';
 import { parseInput } from './parse-input.js';
 import { getProcedureIn } from './procedures.js';
 
 export interface OpenCaseResult {
   readonly stored: StoredCase;
   readonly procedure: Procedure;
+  /** True when the id given had already opened this case (a repeated submission): nothing new was stored. */
+  readonly repeated?: boolean;
 }
 
+/**
+ * Who may open a case, for the REST API and Teams alike:
+ *  - the course team of the programme (and Admin), for any trainee of their programmes: the
+ *    people and placement are as they give them; a trainee on the placement roster only in other
+ *    programmes is refused;
+ *  - staff in a role the procedure lets raise a concern (mentor, tutor …), only for a trainee
+ *    whose current placement roster row names them in that role; the people and placement of the
+ *    case then come from that row, never from the request (the course team adds anyone else);
+ *  - a trainee about themselves, where the procedure lets a trainee raise a concern, from their
+ *    current roster row;
+ *  - nobody else (not_permitted, saying who can).
+ * A trainee has one open case per procedure (a second answers case_already_open naming it),
+ * unless the procedure allows parallel cases and the course team asks for one. A case closed
+ * as opened in error never counts as an earlier case.
+ */
 export async function openCase(
   deps: UseCaseDeps,
   caller: Caller,
   body: unknown,
-  caseId: string = randomUUID(),
+  caseId?: string,
 ): Promise<OpenCaseResult> {
-  const { procedureId, ...input } = parseInput(openCaseRequestSchema, body);
+  const { procedureId, parallel, ...requested } = parseInput(openCaseRequestSchema, body);
   const procedure = getProcedureIn(deps.procedures, procedureId);
+  // A repeated submission with the same id (the Teams dialog sent twice): the case it opened.
+  if (caseId !== undefined) {
+    const again = await openedBefore(deps, caller, procedure, caseId);
+    if (again) return again;
+  }
   const traineeRoles = new Set(procedure.roles.filter((r) => r.side === 'trainee').map((r) => r.id));
-  const trainee = input.people.find((p) => traineeRoles.has(p.role));
-  const previousCases = trainee ? await deps.repository.countForTrainee(trainee.id, procedure.id) : 0;
+  const named = requested.people.filter((p) => traineeRoles.has(p.role));
+  const trainee = named[0];
+  if (!trainee || named.length !== 1) throw new DomainError('invalid_input', 'A case is for exactly one trainee.');
+  const traineeId = trainee.id.trim().toLowerCase();
+
+  const today = londonDateOf(deps.clock());
+  const rows = await deps.placements.forTrainee(traineeId);
+  const input = inputFor(caller, procedure, requested, traineeId, rows, today);
+
+  const cases = await deps.repository.casesOfTrainee(traineeId, procedure.id);
+  const open = cases.find((c) => c.status !== 'closed');
+  if (caseId !== undefined && open?.id === caseId) {
+    // The same submission, stored by a twin that ran alongside this one.
+    const twin = await openedBefore(deps, caller, procedure, caseId);
+    if (twin) return twin;
+  }
+  const courseTeam = isCourseTeamFor(caller, input.placement.programme);
+  if (open && !(procedure.parallelCases && courseTeam && parallel === true)) {
+    throw new CaseAlreadyOpenError({ id: open.id, reference: open.reference });
+  }
+  const previousCases = cases.filter((c) => c.resolution !== 'opened_in_error').length;
   const actor = actorForCase(caller, input.placement.programme);
+  const id = caseId ?? randomUUID();
   const result = openCaseCommand(
     { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor },
-    { caseId, previousCases },
+    { caseId: id, previousCases },
     input,
   );
-  const stored = await deps.repository.create(result);
-  deps.logger.info('case opened', { caseId, procedureId, actor: actor.id });
+  let stored: StoredCase;
+  try {
+    stored = await deps.repository.create(result);
+  } catch (error) {
+    // Two submissions of the same dialog at once: the one that lost finds the winner's case.
+    const again = caseId === undefined ? undefined : await openedBefore(deps, caller, procedure, caseId);
+    if (again) return again;
+    throw error;
+  }
+  deps.logger.info('case opened', { caseId: id, procedureId, actor: actor.id });
   deps.notify?.({ procedure, before: undefined, after: stored.state, events: result.events });
   return { stored, procedure };
+}
+
+async function openedBefore(
+  deps: UseCaseDeps,
+  caller: Caller,
+  procedure: Procedure,
+  caseId: string,
+): Promise<OpenCaseResult | undefined> {
+  const stored = await deps.repository.find(caseId);
+  if (!stored || stored.state.openedBy !== caller.actor.id || stored.state.procedureId !== procedure.id)
+    return undefined;
+  const traineeRoles = new Set(procedure.roles.filter((r) => r.side === 'trainee').map((r) => r.id));
+  if (
+    accessTo(caller, { programme: stored.state.placement.programme, people: stored.state.people }, traineeRoles) ===
+    'none'
+  )
+    return undefined;
+  return { stored, procedure, repeated: true };
+}
+
+/** The roles that may raise a concern under a procedure (the course team always may). */
+export function raisersOf(procedure: Procedure): readonly string[] {
+  return procedure.raisedBy.length > 0
+    ? procedure.raisedBy
+    : procedure.roles.filter((r) => r.side !== 'trainee').map((r) => r.id);
+}
+
+/** "the course team of the programme, or the trainee's Mentor(s) or Partnership Tutor named on the placement roster". */
+export function whoMayOpen(procedure: Procedure): string {
+  const raisers = raisersOf(procedure);
+  const labels = raisers
+    .filter((id) => procedure.roles.find((r) => r.id === id)?.side !== 'trainee')
+    .map((id) => procedure.roles.find((r) => r.id === id)?.label ?? id);
+  const trainee = raisers.some((id) => procedure.roles.find((r) => r.id === id)?.side === 'trainee');
+  const staff = labels.length > 0 ? `, the trainee's ${labels.join(', ')} named on the placement roster` : '';
+  return `the course team of the programme${staff}${trainee ? ', or the trainee about themselves' : ''}`;
+}
+
+function notPermitted(procedure: Procedure, why: string): DomainError {
+  return new DomainError('not_permitted', `${why} In ${procedure.name} a case is opened by ${whoMayOpen(procedure)}.`);
+}
+
+/** What the case is opened with, once the caller's standing is known (see openCase). */
+function inputFor(
+  caller: Caller,
+  procedure: Procedure,
+  requested: OpenCaseInput,
+  traineeId: string,
+  rows: readonly StoredPlacement[],
+  today: LocalDate,
+): OpenCaseInput {
+  const programme = requested.placement.programme;
+  if (isCourseTeamFor(caller, programme)) {
+    if (rows.length > 0 && !rows.some((r) => r.programme === programme)) {
+      throw new DomainError(
+        'invalid_input',
+        `The placement roster has this trainee in ${[...new Set(rows.map((r) => r.programme))].join(', ')}, not in ${programme}.`,
+      );
+    }
+    return requested;
+  }
+  const raisers = raisersOf(procedure);
+  const current = rows
+    .filter((r) => isCurrent(r, today))
+    // The row of the programme asked for first.
+    .sort((a, b) => Number(b.programme === programme) - Number(a.programme === programme));
+  const self = caller.actor.id === traineeId;
+  let row: StoredPlacement | undefined;
+  if (self) {
+    const traineeMayRaise = raisers.some((id) => procedure.roles.find((r) => r.id === id)?.side === 'trainee');
+    if (!traineeMayRaise) throw notPermitted(procedure, 'A trainee cannot open a case about themselves here.');
+    row = current[0];
+    if (!row)
+      throw notPermitted(procedure, 'You are not on the placement roster for this term, so ask your course team.');
+  } else {
+    row = current.find((r) => rosterRolesOf(procedure, r, caller.actor.id).some((role) => raisers.includes(role)));
+    if (!row)
+      throw notPermitted(
+        procedure,
+        "You are not named as this trainee's mentor or tutor on the current placement roster.",
+      );
+  }
+  return {
+    ...requested,
+    people: casePeopleFromRoster(procedure, row),
+    placement: {
+      ...requested.placement,
+      school: row.school,
+      programme: row.programme,
+      startsOn: row.startsOn,
+      endsOn: row.endsOn,
+    },
+  };
 }

@@ -46,7 +46,7 @@ export interface ReviewSweepResult extends SweepReport {
 }
 
 export async function runReviewSweep(
-  deps: UseCaseDeps & { readonly runtime: NotifyRuntime },
+  deps: Omit<UseCaseDeps, 'placements'> & { readonly runtime: NotifyRuntime },
   options: ReviewSweepOptions,
 ): Promise<ReviewSweepResult> {
   const now = deps.clock();
@@ -123,7 +123,7 @@ export async function runReviewSweep(
 
 /** Every case row's summary, through the repository's delta-synced list (no trail reads). */
 async function allSummaries(
-  deps: UseCaseDeps,
+  deps: Omit<UseCaseDeps, 'placements'>,
   problems: { caseId: string; message: string }[],
 ): Promise<StoredSummary[]> {
   const out: StoredSummary[] = [];

@@ -15,7 +15,8 @@ import type { CaseAccess } from '../access.js';
 /**
  * What GET /api/cases/:id returns: the case as stored plus what a person needs to act on it
  * (stage title, who still signs, the review window and date, what each outcome does). The
- * trainee view leaves out what access.ts TRAINEE_VIEW_HIDES lists.
+ * trainee view leaves out what access.ts TRAINEE_VIEW_HIDES lists, the staff view what
+ * STAFF_VIEW_HIDES lists (`redactFor` below).
  */
 
 export type ViewAccess = Exclude<CaseAccess, 'none'>;
@@ -83,6 +84,18 @@ function availableActions(procedure: Procedure, state: CaseState, stage: Stage |
   };
 }
 
+/**
+ * Who a rendering of a case is for. The API's views are the access levels (access.ts): `full`
+ * (course team, admin, the course mailbox), `staff` (named on the case, not course team: no
+ * health details, `STAFF_VIEW_HIDES`) and `trainee` (no deliberations or review notes,
+ * `TRAINEE_VIEW_HIDES`). `shared` is for a card that may be passed into any chat (search
+ * results, the case summary card): it hides what both of those hide.
+ */
+export type CaseAudience = ViewAccess | 'shared';
+
+const hidesFromTrainee = (audience: CaseAudience): boolean => audience === 'trainee' || audience === 'shared';
+const hidesHealth = (audience: CaseAudience): boolean => audience === 'staff' || audience === 'shared';
+
 /** The trainee view of the state: deliberations and internal notes removed. */
 export function traineeState(state: CaseState): CaseState {
   return {
@@ -103,26 +116,71 @@ export function traineeState(state: CaseState): CaseState {
   };
 }
 
-export function stateFor(state: CaseState, access: ViewAccess): CaseState {
-  return access === 'trainee' ? traineeState(state) : state;
+/** The staff view of the state: why the case is paused and the ground of a second initiation removed. */
+export function staffState(state: CaseState): CaseState {
+  return {
+    ...state,
+    paused: state.paused === undefined ? undefined : { since: state.paused.since, reason: undefined },
+    reinitiation: undefined,
+  };
 }
 
-/** Events in the trainee view: the same redactions as the state. */
-export function eventsFor(events: readonly CaseEvent[], access: ViewAccess): CaseEvent[] {
-  if (access === 'full') return [...events];
-  return events.map((event): CaseEvent => {
+/**
+ * THE redaction of a case for whoever it is shown or sent to: the API's views, the form (HTML and
+ * PDF) and the cards built for a person or for sharing all come from this, so a rule added here
+ * holds everywhere. `audienceOf` says which audience a person on the case is.
+ */
+export function redactFor(state: CaseState, audience: CaseAudience): CaseState {
+  const forTrainee = hidesFromTrainee(audience) ? traineeState(state) : state;
+  return hidesHealth(audience) ? staffState(forTrainee) : forTrainee;
+}
+
+/** The API's view of the state for an access level (the same as `redactFor`). */
+export function stateFor(state: CaseState, access: ViewAccess): CaseState {
+  return redactFor(state, access);
+}
+
+/**
+ * The audience of something sent to one person named on the case (an email, a 1:1 card, a
+ * calendar invitation): `trainee` for a trainee-side role, `staff` for anyone else named on it.
+ * The course team and the course mailbox read the case in `full`; pass that yourself.
+ */
+export function audienceOf(procedure: Procedure, role: string): Exclude<CaseAudience, 'full' | 'shared'> {
+  return procedure.roles.find((r) => r.id === role)?.side === 'trainee' ? 'trainee' : 'staff';
+}
+
+/** An event as a view shows it: the same envelope, its data with what the audience may not see removed. */
+export type CaseEventView = Omit<CaseEvent, 'data'> & { readonly data: Readonly<Record<string, unknown>> };
+
+/** Events in a view: the same redactions as the state. */
+export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience): CaseEventView[] {
+  if (audience === 'full') return [...events];
+  const trainee = hidesFromTrainee(audience);
+  const health = hidesHealth(audience);
+  return events.map((event): CaseEventView => {
     switch (event.type) {
       case 'review_recorded': {
+        if (!trainee) return event;
         const { notes: _notes, ...data } = event.data;
         return { ...event, data };
       }
       case 'panel_convened':
-        return { ...event, data: { ...event.data, members: [], evidence: [] } };
+        return trainee ? { ...event, data: { ...event.data, members: [], evidence: [] } } : event;
       case 'panel_met': {
+        if (!trainee) return event;
         const { rationale: _rationale, chair: _chair, ...data } = event.data;
         return { ...event, data: { ...data, attendees: [] } };
       }
-      case 'case_opened':
+      case 'case_opened': {
+        if (!health) return event;
+        const { reinitiation: _reinitiation, ...data } = event.data;
+        return { ...event, data };
+      }
+      case 'case_paused': {
+        if (!health) return event;
+        const { reason: _reason, ...data } = event.data;
+        return { ...event, data };
+      }
       case 'stage_entered':
       case 'plan_started':
       case 'plan_edited':
@@ -132,7 +190,6 @@ export function eventsFor(events: readonly CaseEvent[], access: ViewAccess): Cas
       case 'plan_agreed':
       case 'review_date_extended':
       case 'case_escalated':
-      case 'case_paused':
       case 'case_resumed':
       case 'task_completed':
       case 'stage_start_set':

@@ -127,7 +127,11 @@ export function caseHeader(source: CardSource): CaseHeaderView {
   const traineeName = cardText(trainee?.name ?? 'Trainee', 120);
   const school = cardText(state.placement.school, 160);
   const reference = cardText(state.reference, 60);
-  const status = state.paused ? `Paused (${state.paused.reason.replace(/_/g, ' ')})` : STATUS_LABELS[state.status];
+  const status = state.paused
+    ? state.paused.reason === undefined
+      ? 'Paused'
+      : `Paused (${state.paused.reason.replace(/_/g, ' ')})`
+    : STATUS_LABELS[state.status];
   return {
     caseId: state.id,
     version: state.version,

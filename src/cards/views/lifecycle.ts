@@ -224,6 +224,7 @@ const RESOLUTION_LABELS: Record<CloseResolution, string> = {
   referred: 'Referred on',
   handed_off: 'Handed on to another procedure',
   closed_by_course_team: 'Closed by the course team',
+  opened_in_error: 'Closed as opened in error',
 };
 
 export interface CaseClosedView {

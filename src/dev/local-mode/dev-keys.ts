@@ -80,6 +80,8 @@ export async function loadOrCreateDevKeys(dataDir: string): Promise<DevKeys> {
         name: claims.name,
         roles: [...claims.roles],
         ...(claims.programmes ? { programmes: [...claims.programmes] } : {}),
+        // An access token for the API, as Entra issues to the tab (src/server/auth/verify-token.ts).
+        scp: 'access_as_user',
         ver: '2.0',
       })
         .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: stored.kid })

@@ -177,6 +177,8 @@ export const CLOSE_RESOLUTIONS = [
   'referred',
   'handed_off',
   'closed_by_course_team',
+  /** Closed by the course team as opened in error: it never counts as an earlier case of the trainee. */
+  'opened_in_error',
 ] as const;
 export type CloseResolution = (typeof CLOSE_RESOLUTIONS)[number];
 
@@ -239,7 +241,8 @@ export interface CaseState {
     readonly note: string | undefined;
     readonly visit: number;
   }[];
-  readonly paused: { readonly since: LocalDate; readonly reason: PauseReason } | undefined;
+  /** `reason` is undefined only in a view for someone the reason is not shown to (a health pause reads "Paused"). */
+  readonly paused: { readonly since: LocalDate; readonly reason: PauseReason | undefined } | undefined;
   /** `byName` is undefined for a suspension recorded before the trail kept the name. */
   readonly placementSuspended:
     | { readonly on: LocalDate; readonly by: string; readonly byName: string | undefined; readonly reason: string }

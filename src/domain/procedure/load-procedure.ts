@@ -296,6 +296,7 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
   procedure.raisedBy.forEach((id, i) => {
     role(id, `raisedBy[${i}]`);
   });
+  for (const [column, id] of Object.entries(procedure.roster ?? {})) role(id, `roster.${column}`);
 
   procedure.stages.forEach((s, index) => {
     const path = `stages[${index}]`;

@@ -275,6 +275,19 @@ export const stageSchema = z
     message: 'a stage needs a plan, a review or a panel',
   });
 
+/** The placement roster's columns of people, as procedure roles (see `roster` below). */
+export const ROSTER_COLUMNS = ['mentor', 'tutor', 'professional_mentor'] as const;
+export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
+
+export const rosterRolesSchema = z.strictObject({
+  /** The school's mentor(s) of the roster row. */
+  mentor: slug.optional(),
+  /** The provider's tutor of the roster row. */
+  tutor: slug.optional(),
+  /** The school's professional mentor of the roster row. */
+  professional_mentor: slug.optional(),
+});
+
 export const reinitiationSchema = z.strictObject({
   /** A second case under this procedure needs one of these grounds. */
   grounds: z
@@ -315,8 +328,24 @@ export const procedureSchema = z.strictObject({
   frameworks: z.array(frameworkSchema).min(1),
   reasons: z.array(reasonSchema).min(1),
   roles: z.array(roleSchema).min(1),
-  /** Roles who may raise a concern and open a case (course team may always). */
+  /**
+   * Roles who may raise a concern and open a case (course team may always). A person in one of
+   * these roles may open a case only for a trainee whose current placement roster row names them
+   * in that role; a trainee role here lets the trainee raise a concern about themselves.
+   */
   raisedBy: z.array(slug).default([]),
+  /**
+   * Which of the procedure's roles each column of the placement roster fills (the roster keeps,
+   * per trainee and term, the school's mentors, the provider's tutor and the professional mentor).
+   * A column left out fills the role of the same id (`mentor`, `tutor`, `professional_mentor`)
+   * where the procedure has one, and nothing otherwise.
+   */
+  roster: rosterRolesSchema.optional(),
+  /**
+   * The course team may deliberately open a second case for a trainee who already has an open
+   * one under this procedure (default: one open case per trainee).
+   */
+  parallelCases: z.boolean().default(false),
   stages: z.array(stageSchema).min(1),
   panels: z.array(panelSchema).default([]),
   reinitiation: reinitiationSchema.optional(),

@@ -43,6 +43,8 @@ const definition = {
     { id: 'director', label: 'SCITT Director', side: 'provider' },
   ],
   raisedBy: ['professional_mentor', 'mentor', 'trainee'],
+  // The placement roster's tutor is the trainee's Programme Lead at the SCITT.
+  roster: { tutor: 'lead' },
   stages: [
     {
       id: 'stage_1',

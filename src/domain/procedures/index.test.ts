@@ -91,6 +91,13 @@ describe('a provider JSON file with errors', () => {
     ]);
   });
 
+  it('is rejected when the placement roster fills a role the procedure does not have', () => {
+    const json = { ...asJson(bcu), roster: { tutor: 'link_tutor' } };
+    expect(problemsOf(() => loadProcedureJson(JSON.stringify(json)))).toEqual([
+      { path: 'roster.tutor', message: 'unknown role "link_tutor"' },
+    ]);
+  });
+
   it('is rejected when a signatory is an unknown role', () => {
     const json = asJson(bcu);
     const plan = json.stages[0]?.plan as { signatures: { required: { anyOf: string[] }[] } };

@@ -56,6 +56,7 @@ const definition = {
     { id: 'lead_subject_mentor', label: 'Lead Subject Mentor', side: 'provider' },
   ],
   raisedBy: ['course_tutor'],
+  roster: { tutor: 'course_tutor' },
   stages: [
     {
       id: 'early_support_plan',

@@ -129,6 +129,7 @@ const definition = {
     { id: 'partnership_administrator', label: 'Partnership Administrator', side: 'provider' },
   ],
   raisedBy: ['mentor', 'partnership_tutor', 'course_leader', 'programme_manager'],
+  roster: { tutor: 'partnership_tutor' },
   stages: [
     supportPlanStage({
       id: 'progress_support_plan',

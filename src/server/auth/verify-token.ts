@@ -62,12 +62,17 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     }
     if (stringClaim(payload, 'tid')?.toLowerCase() !== tenantId)
       throw new TokenError('the token is from another tenant');
-    const upn = stringClaim(payload, 'preferred_username') ?? stringClaim(payload, 'upn');
-    if (upn === undefined) throw new TokenError('the token names nobody (no preferred_username or upn)');
     const rawRoles = Array.isArray(payload.roles)
       ? payload.roles.filter((r): r is string => typeof r === 'string')
       : [];
     const appRoles = [...new Set(rawRoles.map((r) => APP_ROLE_CLAIMS[r]).filter((r): r is AppRole => r !== undefined))];
+    const kind = tokenKind(payload, appRoles);
+    if (kind === 'app') {
+      const appId = stringClaim(payload, 'azp') ?? stringClaim(payload, 'appid') ?? 'unknown';
+      return { actor: { id: `app:${appId.toLowerCase()}`, name: `Application ${appId}`, appRoles }, programmes: [] };
+    }
+    const upn = stringClaim(payload, 'preferred_username') ?? stringClaim(payload, 'upn');
+    if (upn === undefined) throw new TokenError('the token names nobody (no preferred_username or upn)');
     let programmes: CourseTeamProgrammes;
     if (options.programmes.from === 'config') programmes = options.programmes.value;
     else {
@@ -83,6 +88,30 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       programmes,
     };
   };
+}
+
+/** The scope a signed-in person's access token for this API carries (aad.manifest.json). */
+export const API_SCOPE = 'access_as_user';
+
+/**
+ * Only access tokens for this API: a person's token carries the API's own scope (`scp` includes
+ * `access_as_user`); an app-only token (`idtyp: app`, or a v1 client-credentials token) carries no
+ * scope and is accepted only with one of Trellis's app roles. An ID token (no scope, a nonce, no
+ * app identity) is refused even though its audience is the client id, and so is a person's token
+ * issued for other scopes.
+ */
+function tokenKind(payload: JWTPayload, appRoles: readonly AppRole[]): 'user' | 'app' {
+  const scopes = stringClaim(payload, 'scp')?.split(' ') ?? [];
+  if (scopes.includes(API_SCOPE)) return 'user';
+  if (scopes.length > 0) throw new TokenError(`the token is not for this API's ${API_SCOPE} scope`);
+  if (payload.nonce !== undefined) throw new TokenError('an ID token is not an access token');
+  const oid = stringClaim(payload, 'oid');
+  const appOnly =
+    stringClaim(payload, 'idtyp') === 'app' ||
+    (stringClaim(payload, 'appidacr') !== undefined && oid !== undefined && oid === stringClaim(payload, 'sub'));
+  if (!appOnly) throw new TokenError(`the token is not an access token for this API (no ${API_SCOPE} scope)`);
+  if (appRoles.length === 0) throw new TokenError('an application token needs one of the app roles');
+  return 'app';
 }
 
 function describeJoseError(error: unknown): string {

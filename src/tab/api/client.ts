@@ -12,6 +12,8 @@ export interface Problem {
   readonly code?: string;
   readonly errors?: readonly { readonly path: string; readonly message: string }[];
   readonly current?: unknown;
+  /** On 409 case_already_open: the trainee's open case under the procedure. */
+  readonly openCase?: { readonly id: string; readonly reference: string };
 }
 
 export class ApiError extends Error {

@@ -37,7 +37,8 @@ export function standingOf(view: CaseView, me: Me | undefined, upn: string): Sta
   const trainee = roles.includes('trainee') || view.view === 'trainee';
   return {
     courseTeam,
-    staff: view.view === 'full' && (courseTeam || roles.some((r) => r !== 'trainee')),
+    // Staff named on the case read it in the staff view (no health details); the course team in full.
+    staff: view.view !== 'trainee' && (courseTeam || roles.some((r) => r !== 'trainee')),
     trainee,
     roles,
   };

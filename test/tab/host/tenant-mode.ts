@@ -13,6 +13,7 @@ import { createTokenVerifier, entraIssuers, type TokenVerifier } from '../../../
 import { serverConfigFromEnv, type ServerConfig } from '../../../src/compose/config.js';
 import { silentLogger } from '../../../src/app/logger.js';
 import { GraphCaseRepository } from '../../../src/store/case-repository.js';
+import { GraphPlacementRoster } from '../../../src/store/placements.js';
 import { roleSidesOf } from '../../../src/store/case-rows.js';
 import { startProvisionedEmulator } from '../../support/provisioned-emulator.js';
 
@@ -260,6 +261,7 @@ export async function startTenantModeServer(options: {
   };
   const expressApp = createApp({
     repository,
+    placements: new GraphPlacementRoster(emulator.client, emulator.site.lists.placements),
     procedures,
     clock: () => new Date(),
     verifyToken,

@@ -16,7 +16,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import type { LocalDate } from '../../../domain/calendar/index';
 import { casePath, navigate, useLinkHandler } from '../../app/router';
 import { useSession } from '../../app/session-context';
-import type { Versioned } from '../../api/client';
+import { ApiError, type Versioned } from '../../api/client';
 import {
   getCase,
   getFramework,
@@ -81,7 +81,13 @@ type Submission =
   | { readonly state: 'idle' }
   | { readonly state: 'opening' }
   | { readonly state: 'saving_plan'; readonly opened: Versioned<CaseView> }
-  | { readonly state: 'failed'; readonly message: string; readonly opened: Versioned<CaseView> | undefined };
+  | {
+      readonly state: 'failed';
+      readonly message: string;
+      readonly opened: Versioned<CaseView> | undefined;
+      /** The trainee's open case, when that is why nothing was opened. */
+      readonly existing?: { readonly id: string; readonly reference: string };
+    };
 
 /**
  * Opening a case, driven by the procedure definition: procedure and reasons → trainee, people and
@@ -263,10 +269,12 @@ export default function NewCaseWizard() {
     try {
       opened = await openCase(session.api, openCaseBody(draft, procedure, cases));
     } catch (error) {
+      const existing = error instanceof ApiError ? error.problem?.openCase : undefined;
       setSubmission({
         state: 'failed',
         message: error instanceof Error ? error.message : 'The case could not be opened.',
         opened: undefined,
+        ...(existing === undefined ? {} : { existing }),
       });
       return;
     }
@@ -560,7 +568,12 @@ export default function NewCaseWizard() {
             {submission.state === 'saving_plan' ? <Loading label="Case opened. Saving the plan…" /> : null}
             {submission.state === 'failed' ? (
               submission.opened === undefined ? (
-                <ErrorNotice title="The case was not opened" message={submission.message} />
+                <>
+                  <ErrorNotice title="The case was not opened" message={submission.message} />
+                  {submission.existing === undefined ? null : (
+                    <Link href={casePath(submission.existing.id)}>Open {submission.existing.reference}</Link>
+                  )}
+                </>
               ) : (
                 <MessageBar intent="warning" layout="multiline" role="alert">
                   <MessageBarBody>

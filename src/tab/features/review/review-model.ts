@@ -54,7 +54,7 @@ export function reviewBody(view: CaseView, draft: ReviewDraft): RecordReviewBody
 export function canRecordReview(view: CaseView, upn: string): boolean {
   if (
     view.status !== 'active' ||
-    view.view !== 'full' ||
+    view.view === 'trainee' ||
     view.derived.outcomes.length === 0 ||
     view.plan?.agreedOn === undefined
   )

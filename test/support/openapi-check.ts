@@ -64,7 +64,9 @@ async function loadChecker(baseUrl: string): Promise<Checker> {
   return {
     check(method, route, status, contentType, body) {
       const pathOnly = route.split('?')[0] ?? route;
-      if (!pathOnly.startsWith('/api/') || pathOnly === '/api/openapi.json') return undefined;
+      // /api/messages is the Bot Framework's endpoint (the Teams SDK's activities), not the REST API.
+      if (!pathOnly.startsWith('/api/') || pathOnly === '/api/openapi.json' || pathOnly === '/api/messages')
+        return undefined;
       const label = `${method.toUpperCase()} ${pathOnly} → ${String(status)}`;
       if (contentType.startsWith('application/problem+json')) {
         return problem(body)

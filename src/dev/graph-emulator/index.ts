@@ -14,7 +14,7 @@ import type { Mutation, SiteRecord } from './records.js';
 import { createHttpsServer } from './server.js';
 import { applyMutation, deserializeState, emptyState, serializeState } from './state.js';
 import { resolveTimeZone } from './time-zones.js';
-import type { EmulatorInspection, FaultConfig, GraphEmulatorOptions, RecentRequest } from './types.js';
+import type { EmulatorInspection, FaultConfig, FaultLogEntry, GraphEmulatorOptions, RecentRequest } from './types.js';
 
 export {
   createEmulatorGraphClient,
@@ -30,9 +30,12 @@ export type {
   EmulatorInspection,
   FaultConfig,
   FaultKind,
+  FaultLogEntry,
   FaultRule,
+  FaultScriptStep,
   FaultScope,
   FaultStatus,
+  ScriptAnswer,
   GraphEmulatorOptions,
   HttpMethod,
   Installation,
@@ -61,6 +64,12 @@ export interface RunningGraphEmulator {
   readonly dataDir: string;
   setFaults(faults: FaultConfig): void;
   getFaults(): FaultConfig;
+  /** Every fault decision made since the faults were last set: save it, and replay it with `{ replay }`. */
+  faultLog(): FaultLogEntry[];
+  /** Resolves once a request is held by the script step `name` (a `hold` answer). */
+  whenHeld(name: string): Promise<void>;
+  /** Lets the request held by the script step `name` run. */
+  releaseHeld(name: string): void;
   inspect(): EmulatorInspection;
   resetCounters(): void;
   recentRequests(): RecentRequest[];
@@ -200,6 +209,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
         core.faults.set(faults);
       },
       getFaults: () => core.faults.config,
+      faultLog: () => core.faults.decisions(),
+      whenHeld: (name) => core.faults.whenHeld(name),
+      releaseHeld: (name) => {
+        core.faults.releaseHeld(name);
+      },
       inspect: () => core.inspect(),
       resetCounters: () => {
         core.counters.reset();
@@ -209,6 +223,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       expireDeltaTokens: () => core.expireDeltaTokens(),
       close: () => {
         closed ??= (async () => {
+          // A held request would keep its connection, and so the close, waiting.
+          core.faults.releaseAll();
           await new Promise<void>((resolve) => {
             server.close(() => {
               resolve();

@@ -197,11 +197,14 @@ export class GraphCaseRepository implements CaseRepository {
       ...repairs,
     ];
     let etag: string;
+    let rowVersion: number;
     try {
       const outcome = await executeBatch(this.client, requests);
       await this.assertEventsStored(caseId, result.events, outcome.results, current);
       await this.settleProjections(caseId, Math.min(repairFrom ?? first.seq, first.seq), requests, outcome.results);
-      etag = await this.projectRow(result.state, current.etag);
+      const row = await this.projectRow(result.state, current.etag);
+      etag = row.etag;
+      rowVersion = row.version;
       // Every projection row up to this version is in (a newer failure would have re-marked the case).
       if (this.projectionsPending.get(caseId) === repairFrom) this.projectionsPending.delete(caseId);
     } catch (error) {
@@ -214,7 +217,11 @@ export class GraphCaseRepository implements CaseRepository {
     }
     const stored = { state: result.state, events: [...current.events, ...result.events], etag };
     this.wroteSinceSync = true;
-    this.remember(stored);
+    // Another writer may have moved the row past this write already ("theirs stands"): its eTag
+    // then vouches for a later case than ours, so ours is not kept under it and the next read
+    // replays the trail.
+    if (rowVersion === result.state.version) this.remember(stored);
+    else this.forget(caseId);
     return stored;
   }
 
@@ -262,6 +269,10 @@ export class GraphCaseRepository implements CaseRepository {
   private readonly recent = new Map<string, StoredCase>();
 
   private remember(stored: StoredCase): void {
+    // Trails only grow: a read or write that finished late never puts an older case back over a
+    // newer one (the row eTag check would catch it, but only after serving it once more).
+    const known = this.recent.get(stored.state.id);
+    if (known !== undefined && known.state.version > stored.state.version) return;
     this.recent.delete(stored.state.id);
     this.recent.set(stored.state.id, stored);
     while (this.recent.size > RECENT_CASES) {
@@ -271,7 +282,18 @@ export class GraphCaseRepository implements CaseRepository {
     }
   }
 
-  /** The whole case in one `$batch`: its row and its event trail. */
+  /**
+   * The whole case in one `$batch`: its row, then its event trail.
+   *
+   * The order matters. The row's eTag is what later reads compare to decide whether this copy is
+   * still current, so it must never vouch for more than the trail read with it. Graph runs the
+   * GETs of a `$batch` in any order and at different moments unless one depends on the other;
+   * a row read after another write had landed, paired with a trail read before it, kept the older
+   * trail under the newer eTag, and that write never showed again through this process.
+   * Read in this order, the trail holds at least what the row says (the row only moves once a
+   * write's events are in), and a re-sent GET keeps the order (a throttled row GET fails its
+   * dependent trail GET with 424, and both are sent again).
+   */
   private async read(caseId: string): Promise<StoredCase | undefined> {
     const filter = encodeURIComponent(eq('CaseId', caseId).expression);
     const outcome = await executeBatch(this.client, [
@@ -284,6 +306,7 @@ export class GraphCaseRepository implements CaseRepository {
         id: 'events',
         method: 'GET',
         url: `${listItemsPath(this.site.lists.events)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=${EVENTS_PAGE}`,
+        dependsOn: ['row'],
       },
     ]);
     for (const result of outcome.results) {
@@ -321,6 +344,11 @@ export class GraphCaseRepository implements CaseRepository {
     // means the events after it may lack theirs (a failed or interrupted write).
     const projected = row?.fields.CaseVersion ?? 0;
     if (projected < state.version) this.markProjectionsPending(caseId, projected + 1);
+    if (projected > state.version) {
+      // Cannot happen with the order above; if a store ever answered so, the row's eTag must not
+      // vouch for this trail. Without an eTag the copy is served once and never from the cache.
+      return { state, events, etag: '' };
+    }
     // With no row yet (a crash between the trail and its projection) the next append creates it.
     return { state, events, etag: row?.eTag ?? '' };
   }
@@ -571,27 +599,31 @@ export class GraphCaseRepository implements CaseRepository {
     }
   }
 
-  /** Moves the case row forward to `state`, never backwards; returns the row's new eTag. */
-  private async projectRow(state: CaseState, etag: string): Promise<string> {
+  /**
+   * Moves the case row forward to `state`, never backwards. Returns the row's eTag and the
+   * version that row holds: `state.version`, or a later one when another writer got there first.
+   */
+  private async projectRow(state: CaseState, etag: string): Promise<{ etag: string; version: number }> {
     const fields = caseRowFields(state, this.options.roleSides);
     let known = etag;
     for (let attempt = 0; attempt < ROW_UPDATE_ATTEMPTS; attempt += 1) {
       const row = known === '' ? await this.cases.findByKey(state.id) : undefined;
       if (known === '' && row === undefined) {
         const created = await this.cases.createItem(fields);
-        if (created.created) return created.item.eTag;
+        if (created.created) return { etag: created.item.eTag, version: state.version };
         known = created.item.eTag;
         continue;
       }
       if (row) known = row.eTag;
       try {
         const itemId = row?.id ?? (await this.rowId(state.id));
-        return (await this.cases.updateItem(itemId, fields, known)).eTag;
+        return { etag: (await this.cases.updateItem(itemId, fields, known)).eTag, version: state.version };
       } catch (error) {
         if (!isConflictError(error)) throw error;
         const currentRow = error.current as ListItem<CaseRow>;
+        const version = currentRow.fields.CaseVersion ?? 0;
         // Someone projected a later version already: theirs stands.
-        if ((currentRow.fields.CaseVersion ?? 0) >= state.version) return currentRow.eTag;
+        if (version >= state.version) return { etag: currentRow.eTag, version };
         known = currentRow.eTag;
       }
     }

@@ -1,11 +1,12 @@
 /**
  * `npm start`: with no GRAPH_* variables, local mode on the embedded Graph emulator
- * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978); with them, tenant mode.
+ * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978), or on an emulator already
+ * running (`npm run graph-emulator`) when TRELLIS_LOCAL_GRAPH_URL names it; with them, tenant mode.
  * Configuration comes from the environment and `.env`, checked before anything starts.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startLocalMode } from '../src/dev/local-mode/start-local.js';
+import { startLocalMode, startLocalModeOnSharedGraph } from '../src/dev/local-mode/start-local.js';
 import { environmentWithDotEnv, serverConfigFromEnv } from '../src/server/config.js';
 import { startTenantServer } from '../src/server/main.js';
 import { ConfigError } from '../src/store/config.js';
@@ -24,7 +25,20 @@ async function main(): Promise<void> {
   const config = serverConfigFromEnv(environmentWithDotEnv(process.env));
   let close: () => Promise<void>;
   if (config.mode === 'local') {
-    const local = await startLocalMode({ dataDir: config.dataDir, port: config.port, tabDir: await ensureTabBuilt() });
+    const options = { dataDir: config.dataDir, port: config.port, tabDir: await ensureTabBuilt() };
+    // Several local processes on one emulator (docs/reliability.md): TRELLIS_LOCAL_GRAPH_URL is its
+    // origin, TRELLIS_LOCAL_GRAPH_CA its certificate (cert.pem in its data folder).
+    const sharedGraph = process.env.TRELLIS_LOCAL_GRAPH_URL;
+    const local =
+      sharedGraph === undefined || sharedGraph === ''
+        ? await startLocalMode(options)
+        : await startLocalModeOnSharedGraph(options, {
+            baseUrl: sharedGraph,
+            caCertPem: readFileSync(
+              process.env.TRELLIS_LOCAL_GRAPH_CA ?? path.join(config.dataDir, 'graph', 'cert.pem'),
+              'utf8',
+            ),
+          });
     close = () => local.close();
     const demo =
       local.demo === undefined

@@ -70,6 +70,7 @@ export const faultLogEntrySchema = z.strictObject({
 
 export const faultConfigSchema = z.strictObject({
   rules: z.array(faultRuleSchema).optional(),
+  seed: z.number().int().optional(),
   script: z.array(faultScriptStepSchema).optional(),
   replay: z.array(faultLogEntrySchema).optional(),
   uniqueViolationStatus: z.union([z.literal(409), z.literal(400), z.literal(500)]).optional(),
@@ -211,17 +212,20 @@ export class FaultEngine {
   private log: FaultLogEntry[] = [];
   private arrivals = 0;
   private occurrences = new Map<string, number>();
+  private draw: () => number;
 
   constructor(
     config: FaultConfig,
     private readonly random: () => number,
   ) {
+    this.draw = random;
     this.set(config);
   }
 
   /** New faults; the decision log and the step counters start again, and held requests go on. */
   set(config: FaultConfig): void {
     this.current = structuredClone(config);
+    this.draw = config.seed === undefined ? this.random : createPrng(config.seed);
     this.rules = (config.rules ?? []).map((rule) => ({ rule, ...compileMatcher(rule), remaining: rule.times }));
     this.steps = (config.script ?? []).map((step) => ({ step, ...compileMatcher(step), seen: 0 }));
     this.replay =
@@ -360,7 +364,7 @@ export class FaultEngine {
       if (rule.kind !== 'latency' && failure !== undefined) continue;
       const rate = rule.rate ?? 1;
       // Draw only for partial rates so adding a certain rule does not shift other rules' sequences.
-      if (rate < 1 && this.random() >= rate) continue;
+      if (rate < 1 && this.draw() >= rate) continue;
       if (compiled.remaining !== undefined) compiled.remaining -= 1;
       latencyMs += rule.latencyMs ?? 0;
       if (rule.kind === 'latency') {

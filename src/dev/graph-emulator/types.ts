@@ -111,6 +111,8 @@ export interface FaultLogEntry {
 
 export interface FaultConfig {
   rules?: readonly FaultRule[];
+  /** Reseeds the draws of rules with a `rate` (default: the emulator's `seed`, continuing its sequence). */
+  seed?: number;
   /** Exact answers for particular requests; a request a step answers is not given to the rules. */
   script?: readonly FaultScriptStep[];
   /**

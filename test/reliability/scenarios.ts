@@ -1,0 +1,389 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are JSON read field by field */
+import path from 'node:path';
+import { EMULATOR_APP_TOKEN, startGraphEmulator, type FaultLogEntry } from '../../src/dev/graph-emulator/index.js';
+import { openTrellisSite } from '../../src/store/case-repository.js';
+import { createGraphClient } from '../../src/store/graph/client.js';
+import type { Cluster } from './cluster.js';
+import { addDays, call, seeded, signIn, sleep, type Reply } from './kit.js';
+import type { Kill, ReplayRecord } from './replay.js';
+import { readStoredTrails, servedDisagreements, type GraphEndpoint, type StoredTrails } from './stored.js';
+import {
+  BCU,
+  createWorkload,
+  ledgerProblems,
+  readTrails,
+  twentyUsers,
+  type Ledger,
+  type Send,
+  type Trails,
+  type User,
+} from './workload.js';
+
+/**
+ * The two reliability scenarios, runnable by the tests (`npm test`) and by the soak
+ * (`npm run soak:reliability`) on one Trellis process or several. Each returns the problems it
+ * found as sentences (empty when all is well), the decisions it made (for a replay) and a few
+ * figures; the caller decides how to report them.
+ */
+export interface ScenarioResult {
+  readonly problems: readonly string[];
+  readonly record: ReplayRecord;
+  readonly figures: Readonly<Record<string, number>>;
+}
+
+const STEPS_PER_USER = 50;
+const CHANGE_KINDS = ['open', 'plan', 'sign', 'perceptions', 'extend', 'review'] as const;
+/** Logged when the faults stop a notification's delivery: the sweep finishes it, so it is expected. */
+const EXPECTED_ERROR = 'notification delivery stopped; the sweep will finish it';
+
+const repeated = (values: readonly string[]): string[] => [
+  ...new Set(values.filter((v, i) => values.indexOf(v) !== i)),
+];
+
+/** Each request to the next process in turn: a case is read on one and written on another. */
+function roundRobin(cluster: Cluster, transport: (url: string) => Send): Send {
+  let turn = 0;
+  return (method, route, options) => {
+    const index = turn % cluster.size;
+    turn += 1;
+    return transport(cluster.url(index))(method, route, options);
+  };
+}
+
+/** A request a kill cuts off is answered with status 0: the client was told nothing. */
+const tolerant =
+  (url: string): Send =>
+  async (method, route, options) => {
+    try {
+      return await call(url, method, route, options);
+    } catch {
+      return { status: 0, headers: new Headers(), text: '', body: undefined } satisfies Reply;
+    }
+  };
+
+const direct =
+  (url: string): Send =>
+  (method, route, options) =>
+    call(url, method, route, options);
+
+function graphClient(graph: GraphEndpoint) {
+  return createGraphClient({
+    kind: 'custom',
+    baseUrl: graph.baseUrl,
+    caCertPem: graph.caCertPem,
+    token: EMULATOR_APP_TOKEN,
+  });
+}
+
+/**
+ * The end-of-run check. Every trail is read twice: through the API of each process (what a
+ * user sees) and straight from the lists (what is stored). Acknowledged changes are checked
+ * against what is stored (a miss there is a lost write); each process's answers against the
+ * lists (a miss there is a stale read).
+ */
+async function checkTrails(
+  cluster: Cluster,
+  ledger: Ledger,
+  stored: () => Promise<StoredTrails>,
+  send: (index: number) => Send,
+): Promise<string[]> {
+  const problems: string[] = [];
+  const courseLeader = await signIn(cluster.url(0), BCU.courseTeam.upn);
+  // Cases a client was not told about (an open answered 503) are found by their reference, as a person would.
+  const apiReferences = new Map<string, number>();
+  for (const attempt of ledger.attempts.filter((a) => a.kind === 'open' && a.marker !== undefined)) {
+    const marker = attempt.marker ?? '';
+    const found = await send(0)('GET', `/api/cases?search=${encodeURIComponent(marker)}&limit=50`, {
+      token: courseLeader,
+    });
+    if (found.status !== 200) {
+      problems.push(`searching for ${marker} answered ${found.status}`);
+      continue;
+    }
+    const matches = (found.body.items as { id: string; reference: string }[]).filter((c) => c.reference === marker);
+    apiReferences.set(marker, matches.length);
+    for (const match of matches) ledger.caseIds.add(match.id);
+  }
+  const served: { who: string; trails: Trails }[] = [];
+  for (let index = 0; index < cluster.size; index += 1) {
+    const who = cluster.size === 1 ? 'the API' : `the API of process ${index + 1}`;
+    try {
+      served.push({ who, trails: await readTrails(send(index), courseLeader, ledger.caseIds) });
+    } catch (error) {
+      problems.push(`${who}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const lists = await stored();
+  problems.push(...lists.problems.map((p) => `stored: ${p}`));
+  // Opens are counted where they are stored: case_opened events carrying the reference.
+  const storedReferences = new Map<string, number>();
+  for (const [caseId, trail] of lists.byCase) {
+    const opened = trail.find((e) => e.type === 'case_opened');
+    const reference = typeof opened?.data.reference === 'string' ? opened.data.reference : undefined;
+    if (reference === undefined || !apiReferences.has(reference)) continue;
+    storedReferences.set(reference, (storedReferences.get(reference) ?? 0) + 1);
+    ledger.caseIds.add(caseId);
+  }
+  const storedTrails: Trails = {
+    byCase: lists.byCase,
+    versions: new Map([...lists.byCase].map(([caseId, trail]) => [caseId, trail.length])),
+  };
+  for (const caseId of ledger.caseIds)
+    if (!lists.byCase.has(caseId)) problems.push(`stored: case ${caseId}, which a client was told of, has no events`);
+  problems.push(...ledgerProblems(ledger, storedTrails, storedReferences).map((p) => `stored: ${p}`));
+  // An acknowledged open is listed exactly once. (One a client was not told about may have stored
+  // its events without its case row, and so not be listed; it is stored at most once all the same.)
+  for (const attempt of ledger.acknowledged().filter((a) => a.kind === 'open')) {
+    const listed = apiReferences.get(attempt.marker ?? '') ?? 0;
+    if (listed !== 1) problems.push(`the API lists the acknowledged open ${String(attempt.marker)} ${listed} times`);
+  }
+  for (const { who, trails } of served) problems.push(...servedDisagreements(who, trails, lists));
+  return problems;
+}
+
+/**
+ * Faults: the BCU course (20 people) working through the REST API while the emulator throttles
+ * and fails 12–18% of Graph requests (some writes applied and then reported failed) and slows a
+ * fifth of them, and the course leader runs the review sweep over and over. With `replay`, the
+ * emulator gives each request the answer recorded for it instead of drawing.
+ */
+export async function runFaultsScenario(
+  cluster: Cluster,
+  options: { readonly seed: number; readonly replay?: readonly FaultLogEntry[] },
+): Promise<ScenarioResult> {
+  const emulator = cluster.emulator;
+  if (emulator === undefined) throw new Error('the fault scenario needs the emulator in this process');
+  const problems: string[] = [];
+  const send = roundRobin(cluster, direct);
+  const users: User[] = [];
+  for (const user of twentyUsers()) users.push({ ...user, token: await signIn(cluster.url(0), user.upn) });
+  const today = String((await call(cluster.url(0), 'GET', '/dev/clock')).body.today);
+  const workload = createWorkload(send, today, seeded(options.seed));
+  const { outbox: _outbox, ...lists } = (await openTrellisSite(graphClient(emulator), emulator.siteId)).lists;
+  const caseLists = Object.values(lists).map((l) => l.listId);
+
+  emulator.resetCounters();
+  emulator.setFaults(
+    options.replay !== undefined
+      ? { replay: options.replay }
+      : {
+          seed: options.seed,
+          rules: [
+            { name: 'slow', kind: 'latency', latencyMs: 15, rate: 0.2 },
+            { name: 'throttled', kind: 'fail', status: 429, rate: 0.07, retryAfterSeconds: 0 },
+            // Longer than the client sleeps through: the request fails over to the caller as 503.
+            ...caseLists.map((listId) => ({
+              name: 'throttled-for-long',
+              kind: 'fail' as const,
+              status: 429 as const,
+              rate: 0.02,
+              retryAfterSeconds: 120,
+              path: `sites/*/lists/${listId}/**`,
+            })),
+            { name: 'unavailable', kind: 'fail', status: 503, rate: 0.04, retryAfterSeconds: 0 },
+            // Writes to the lists (directly or in a $batch) applied, then reported failed.
+            {
+              name: 'applied-then-timed-out',
+              kind: 'applyThenFail',
+              status: 504,
+              rate: 0.05,
+              method: ['POST', 'PATCH'],
+              path: 'sites/**',
+              retryAfterSeconds: 0,
+            },
+            {
+              name: 'batch-applied-then-timed-out',
+              kind: 'applyThenFail',
+              status: 504,
+              rate: 0.05,
+              method: 'POST',
+              path: '$batch',
+              retryAfterSeconds: 0,
+            },
+          ],
+        },
+  );
+  // The course leader also runs the review sweep, again and again, while the others work.
+  const sweepStatuses: string[] = [];
+  const run = { working: true };
+  const sweeper = users.find((u) => u.kind === 'courseTeam')?.token ?? '';
+  const sweeping = (async () => {
+    while (run.working) {
+      const swept = await send('POST', '/api/jobs/review-sweep', { token: sweeper });
+      sweepStatuses.push(
+        swept.status === 503 && swept.headers.get('retry-after') !== null
+          ? '503 with Retry-After'
+          : String(swept.status),
+      );
+    }
+  })();
+  await Promise.all(
+    users.map(async (user) => {
+      while (user.steps < STEPS_PER_USER) await workload.step(user);
+    }),
+  );
+  run.working = false;
+  await sweeping;
+  // Notifications the commands started finish under the same faults.
+  await cluster.settle();
+  const faults = emulator.faultLog();
+  const injected = emulator.inspect().counters.faultsInjected;
+  emulator.setFaults({});
+
+  // The run did real work under real faults.
+  const acknowledged = workload.ledger.acknowledged();
+  const summary = JSON.stringify(workload.ledger.summary());
+  if (injected <= 30) problems.push(`only ${injected} faults were injected`);
+  for (const kind of CHANGE_KINDS)
+    if (!acknowledged.some((a) => a.kind === kind)) problems.push(`no ${kind} was acknowledged: ${summary}`);
+  if (acknowledged.length <= 60) problems.push(`only ${acknowledged.length} changes were acknowledged: ${summary}`);
+  if ((workload.ledger.statuses.get(503) ?? 0) === 0) problems.push('no request failed over to a client as 503');
+  // Only 503 with Retry-After, never another server error, and nothing logged as unexpected.
+  problems.push(
+    ...cluster
+      .errors()
+      .filter((e) => e.message !== EXPECTED_ERROR)
+      .map((e) => `process ${e.process + 1} logged an error: ${e.message}`),
+    ...workload.board.badServerErrors.map((e) => `a server error other than 503 with Retry-After: ${e}`),
+  );
+  if (sweepStatuses.length === 0) problems.push('no review sweep ran');
+  for (const status of new Set(sweepStatuses.filter((s) => s !== '200' && s !== '503 with Retry-After')))
+    problems.push(`a review sweep answered ${status}`);
+
+  problems.push(
+    ...(await checkTrails(
+      cluster,
+      workload.ledger,
+      () => readStoredTrails(emulator),
+      (index) => direct(cluster.url(index)),
+    )),
+  );
+  for (let index = 0; index < cluster.size; index += 1) {
+    const health = await call(cluster.url(index), 'GET', '/api/health');
+    if (health.status !== 200) problems.push(`process ${index + 1}'s health answered ${health.status}`);
+  }
+
+  // Every notification sent at most once: one mail per notification key, one event per transaction.
+  const sent = emulator.inspect();
+  const mailKeys = sent.mails.flatMap((m) =>
+    m.internetMessageHeaders.filter((h) => h.name.toLowerCase() === 'x-trellis-key').map((h) => h.value),
+  );
+  if (mailKeys.length === 0) problems.push('no mail was sent during the run');
+  for (const key of repeated(mailKeys)) problems.push(`the mail with key ${key} was sent more than once`);
+  const transactions = sent.events.flatMap((e) =>
+    typeof e.event.transactionId === 'string' ? [`${e.mailbox} ${e.event.transactionId}`] : [],
+  );
+  for (const key of repeated(transactions)) problems.push(`the calendar event ${key} was created more than once`);
+
+  return {
+    problems,
+    record: { scenario: 'faults', processes: cluster.size, seed: options.seed, faults },
+    figures: {
+      faults: injected,
+      requests: sent.counters.total,
+      acknowledged: acknowledged.length,
+      served503: workload.ledger.statuses.get(503) ?? 0,
+      conflicts: workload.ledger.statuses.get(412) ?? 0,
+      mails: mailKeys.length,
+      sweeps: sweepStatuses.length,
+    },
+  };
+}
+
+/**
+ * Crash: the course writing at full speed while the course leader runs the review sweep, one
+ * Trellis process SIGKILLed at a random moment and started again on the same data folder,
+ * `rounds` times (with its embedded emulator when it runs alone). A request the kill cuts off
+ * was told nothing, so it may or may not have landed, but never twice.
+ */
+export async function runCrashScenario(
+  cluster: Cluster,
+  options: { readonly seed: number; readonly rounds: number; readonly replay?: readonly Kill[] },
+): Promise<ScenarioResult> {
+  const problems: string[] = [];
+  const random = seeded(options.seed);
+  // Kill moments and victims from a generator of their own, so they do not depend on the
+  // workload's draws (which depend on timing): the same seed kills at the same moments.
+  const killRandom = seeded(options.seed ^ 0x6b696c6c);
+  const send = roundRobin(cluster, tolerant);
+  // A week and a half on, demo reviews are due or overdue: every sweep has reminders to send.
+  const realToday = String((await call(cluster.url(0), 'GET', '/dev/clock')).body.today);
+  let today = realToday;
+  for (let index = 0; index < cluster.size; index += 1)
+    today = String(
+      (await call(cluster.url(index), 'POST', '/dev/clock', { body: { now: addDays(realToday, 10) } })).body.today,
+    );
+  const workload = createWorkload(send, today, random);
+  const sweeps = new Map<number, number>();
+  // Dev sign-in keys live in the data folder, so these tokens outlive restarts.
+  const users: User[] = [];
+  for (const user of twentyUsers().filter((u) => u.kind !== 'reader'))
+    users.push({ ...user, token: await signIn(cluster.url(0), user.upn) });
+  const sweeper = users.find((u) => u.kind === 'courseTeam')?.token ?? '';
+  const kills: Kill[] = [];
+
+  for (let round = 0; round < options.rounds; round += 1) {
+    const kill: Kill = options.replay?.[round] ?? {
+      process: Math.floor(killRandom() * cluster.size),
+      afterMs: Math.round(400 + killRandom() * 1600),
+    };
+    kills.push(kill);
+    // An object, so the loops see the change made after they started.
+    const run = { going: true };
+    const loops = users.map(async (user) => {
+      while (run.going) await workload.step(user);
+    });
+    // The course leader's "Run review sweep now", over and over, while the others write.
+    loops.push(
+      (async () => {
+        while (run.going) {
+          const swept = await send('POST', '/api/jobs/review-sweep', { token: sweeper });
+          sweeps.set(swept.status, (sweeps.get(swept.status) ?? 0) + 1);
+          await sleep(150);
+        }
+      })(),
+    );
+    await sleep(kill.afterMs);
+    await cluster.kill(kill.process);
+    run.going = false;
+    await Promise.all(loops);
+    await cluster.restart(kill.process);
+  }
+
+  const acknowledged = workload.ledger.acknowledged();
+  if (acknowledged.length <= 10)
+    problems.push(
+      `only ${acknowledged.length} changes were acknowledged: ${JSON.stringify(workload.ledger.summary())}`,
+    );
+  if (!workload.ledger.attempts.some((a) => a.status === 0)) problems.push('no write was cut off by a kill');
+  problems.push(...workload.board.badServerErrors.map((e) => `a server error other than 503 with Retry-After: ${e}`));
+  // Sweeps were cut off by kills or finished; none answered anything but 200 or 503. After the
+  // last restart a sweep runs to the end over whatever the kills left behind.
+  for (const status of [...sweeps.keys()].filter((s) => ![0, 200, 503].includes(s)))
+    problems.push(`a review sweep answered ${status}`);
+  const finalSweep = await call(cluster.url(0), 'POST', '/api/jobs/review-sweep', { token: sweeper });
+  if (finalSweep.status !== 200) problems.push(`the sweep after the last restart answered ${finalSweep.status}`);
+
+  const stored = async (): Promise<StoredTrails> => {
+    if (cluster.emulator !== undefined) return readStoredTrails(cluster.emulator);
+    // The emulator lives in the child: stop it, then open its data folder here.
+    await cluster.kill(0);
+    const emulator = await startGraphEmulator({ dataDir: path.join(cluster.dataDir, 'graph'), durability: 'none' });
+    try {
+      return await readStoredTrails(emulator);
+    } finally {
+      await emulator.close();
+    }
+  };
+  problems.push(...(await checkTrails(cluster, workload.ledger, stored, (index) => tolerant(cluster.url(index)))));
+  return {
+    problems,
+    record: { scenario: 'crash', processes: cluster.size, seed: options.seed, kills },
+    figures: {
+      attempted: workload.ledger.attempts.length,
+      acknowledged: acknowledged.length,
+      cutOff: workload.ledger.attempts.filter((a) => a.status === 0).length,
+      sweeps: [...sweeps.values()].reduce((a, b) => a + b, 0),
+    },
+  };
+}

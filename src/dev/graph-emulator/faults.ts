@@ -332,7 +332,10 @@ export class FaultEngine {
       answer: chosen.answer,
       ...(chosen.answer === 'hold'
         ? {}
-        : { status: chosen.status ?? (chosen.answer === 'fail' ? 429 : 503), retryAfterSeconds: chosen.retryAfterSeconds }),
+        : {
+            status: chosen.status ?? (chosen.answer === 'fail' ? 429 : 503),
+            retryAfterSeconds: chosen.retryAfterSeconds,
+          }),
     };
   }
 

@@ -47,8 +47,17 @@ async function clusterFor(scenario: Scenario, processes: number): Promise<Cluste
   return childCluster({ size: processes, shared: true, durability: scenario === 'crash' ? 'fsync' : 'none' });
 }
 
+/**
+ * The processes of each scenario and topology are started once and kept across runs, as a
+ * deployment keeps its instances (cases pile up as they would); a run that stops with an error
+ * gets fresh ones.
+ */
+const clusters = new Map<string, Cluster>();
+
 async function runJob(job: Job, rounds: number): Promise<ScenarioResult> {
-  const cluster = await clusterFor(job.scenario, job.processes);
+  const key = `${job.scenario} ${job.processes}`;
+  const cluster = clusters.get(key) ?? (await clusterFor(job.scenario, job.processes));
+  clusters.set(key, cluster);
   try {
     const { replay } = job;
     if (job.scenario === 'faults')
@@ -59,10 +68,13 @@ async function runJob(job: Job, rounds: number): Promise<ScenarioResult> {
     return await runCrashScenario(cluster, {
       seed: job.seed,
       rounds: replay?.scenario === 'crash' ? replay.kills.length : rounds,
+      keepRunning: true,
       ...(replay?.scenario === 'crash' ? { replay: replay.kills } : {}),
     });
-  } finally {
-    await cluster.close();
+  } catch (error) {
+    clusters.delete(key);
+    await cluster.close().catch(() => undefined);
+    throw error;
   }
 }
 
@@ -139,6 +151,7 @@ async function main(): Promise<number> {
     tally.set(name, entry);
   }
 
+  for (const cluster of clusters.values()) await cluster.close();
   process.stdout.write('\nsummary\n');
   for (const [name, entry] of tally)
     process.stdout.write(

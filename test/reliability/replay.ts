@@ -17,8 +17,10 @@ import type { FaultLogEntry } from '../../src/dev/graph-emulator/index.js';
 export interface Kill {
   /** Which Trellis process was killed. */
   readonly process: number;
-  /** How long after the round started. */
-  readonly afterMs: number;
+  /** Once this many writes of the round were acknowledged (so a busy machine still does work between kills)… */
+  readonly afterAcknowledged: number;
+  /** …and this much longer. */
+  readonly thenMs: number;
 }
 
 export type ReplayRecord =
@@ -41,7 +43,13 @@ const recordSchema = z.discriminatedUnion('scenario', [
     scenario: z.literal('crash'),
     processes: z.number().int().positive(),
     seed: z.number().int(),
-    kills: z.array(z.object({ process: z.number().int().min(0), afterMs: z.number().nonnegative() })),
+    kills: z.array(
+      z.object({
+        process: z.number().int().min(0),
+        afterAcknowledged: z.number().int().min(0),
+        thenMs: z.number().nonnegative(),
+      }),
+    ),
   }),
 ]);
 

@@ -32,6 +32,8 @@ export interface ScenarioResult {
 }
 
 const STEPS_PER_USER = 50;
+/** A round waits at most this long for its writes before the kill lands anyway. */
+const KILL_WAIT_LIMIT_MS = 60_000;
 const CHANGE_KINDS = ['open', 'plan', 'sign', 'perceptions', 'extend', 'review'] as const;
 /** Logged when the faults stop a notification's delivery: the sweep finishes it, so it is expected. */
 const EXPECTED_ERROR = 'notification delivery stopped; the sweep will finish it';
@@ -154,6 +156,7 @@ export async function runFaultsScenario(
   const emulator = cluster.emulator;
   if (emulator === undefined) throw new Error('the fault scenario needs the emulator in this process');
   const problems: string[] = [];
+  const errorsBefore = cluster.errors().length;
   const send = roundRobin(cluster, direct);
   const users: User[] = [];
   for (const user of twentyUsers()) users.push({ ...user, token: await signIn(cluster.url(0), user.upn) });
@@ -242,6 +245,7 @@ export async function runFaultsScenario(
   problems.push(
     ...cluster
       .errors()
+      .slice(errorsBefore)
       .filter((e) => e.message !== EXPECTED_ERROR)
       .map((e) => `process ${e.process + 1} logged an error: ${e.message}`),
     ...workload.board.badServerErrors.map((e) => `a server error other than 503 with Retry-After: ${e}`),
@@ -298,16 +302,23 @@ export async function runFaultsScenario(
  */
 export async function runCrashScenario(
   cluster: Cluster,
-  options: { readonly seed: number; readonly rounds: number; readonly replay?: readonly Kill[] },
+  options: {
+    readonly seed: number;
+    readonly rounds: number;
+    readonly replay?: readonly Kill[];
+    /** Leave every process running afterwards (a soak runs the scenario again on the same cluster). */
+    readonly keepRunning?: boolean;
+  },
 ): Promise<ScenarioResult> {
   const problems: string[] = [];
   const random = seeded(options.seed);
   // Kill moments and victims from a generator of their own, so they do not depend on the
-  // workload's draws (which depend on timing): the same seed kills at the same moments.
+  // workload's draws (which depend on timing): the same seed makes the same kill decisions.
   const killRandom = seeded(options.seed ^ 0x6b696c6c);
   const send = roundRobin(cluster, tolerant);
   // A week and a half on, demo reviews are due or overdue: every sweep has reminders to send.
-  const realToday = String((await call(cluster.url(0), 'GET', '/dev/clock')).body.today);
+  // From the real date, not the dev clock's (a soak reuses the processes, and so their clock).
+  const realToday = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
   let today = realToday;
   for (let index = 0; index < cluster.size; index += 1)
     today = String(
@@ -325,8 +336,10 @@ export async function runCrashScenario(
   for (let round = 0; round < options.rounds; round += 1) {
     const kill: Kill = options.replay?.[round] ?? {
       process: Math.floor(killRandom() * cluster.size),
-      afterMs: Math.round(400 + killRandom() * 1600),
+      afterAcknowledged: 2 + Math.floor(killRandom() * 3),
+      thenMs: Math.round(killRandom() * 1500),
     };
+    const acknowledgedBefore = workload.ledger.acknowledged().length;
     kills.push(kill);
     // An object, so the loops see the change made after they started.
     const run = { going: true };
@@ -343,7 +356,11 @@ export async function runCrashScenario(
         }
       })(),
     );
-    await sleep(kill.afterMs);
+    // The moment is counted in acknowledged writes, then time: a busy machine still does work between kills.
+    const deadline = Date.now() + KILL_WAIT_LIMIT_MS;
+    while (workload.ledger.acknowledged().length - acknowledgedBefore < kill.afterAcknowledged && Date.now() < deadline)
+      await sleep(20);
+    await sleep(kill.thenMs);
     await cluster.kill(kill.process);
     run.going = false;
     await Promise.all(loops);
@@ -366,13 +383,15 @@ export async function runCrashScenario(
 
   const stored = async (): Promise<StoredTrails> => {
     if (cluster.emulator !== undefined) return readStoredTrails(cluster.emulator);
-    // The emulator lives in the child: stop it, then open its data folder here.
+    // The emulator lives in the child: stop it and open its data folder here (then start the child
+    // again if the caller goes on using the cluster).
     await cluster.kill(0);
     const emulator = await startGraphEmulator({ dataDir: path.join(cluster.dataDir, 'graph'), durability: 'none' });
     try {
       return await readStoredTrails(emulator);
     } finally {
       await emulator.close();
+      if (options.keepRunning === true) await cluster.restart(0);
     }
   };
   problems.push(...(await checkTrails(cluster, workload.ledger, stored, (index) => tolerant(cluster.url(index)))));

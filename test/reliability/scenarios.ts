@@ -38,6 +38,13 @@ const CHANGE_KINDS = ['open', 'plan', 'sign', 'perceptions', 'extend', 'review']
 /** Logged when the faults stop a notification's delivery: the sweep finishes it, so it is expected. */
 const EXPECTED_ERROR = 'notification delivery stopped; the sweep will finish it';
 
+let runs = 0;
+/** Markers of each run in this process differ, even for the same seed on the same cluster. */
+const runTag = (): string => {
+  runs += 1;
+  return `r${runs}`;
+};
+
 const repeated = (values: readonly string[]): string[] => [
   ...new Set(values.filter((v, i) => values.indexOf(v) !== i)),
 ];
@@ -161,11 +168,12 @@ export async function runFaultsScenario(
   const users: User[] = [];
   for (const user of twentyUsers()) users.push({ ...user, token: await signIn(cluster.url(0), user.upn) });
   const today = String((await call(cluster.url(0), 'GET', '/dev/clock')).body.today);
-  const workload = createWorkload(send, today, seeded(options.seed));
+  const workload = createWorkload(send, today, seeded(options.seed), runTag());
   const { outbox: _outbox, ...lists } = (await openTrellisSite(graphClient(emulator), emulator.siteId)).lists;
   const caseLists = Object.values(lists).map((l) => l.listId);
 
   emulator.resetCounters();
+  const mailsBefore = emulator.inspect().mails.length;
   emulator.setFaults(
     options.replay !== undefined
       ? { replay: options.replay }
@@ -288,7 +296,7 @@ export async function runFaultsScenario(
       acknowledged: acknowledged.length,
       served503: workload.ledger.statuses.get(503) ?? 0,
       conflicts: workload.ledger.statuses.get(412) ?? 0,
-      mails: mailKeys.length,
+      mails: sent.mails.length - mailsBefore,
       sweeps: sweepStatuses.length,
     },
   };
@@ -324,7 +332,7 @@ export async function runCrashScenario(
     today = String(
       (await call(cluster.url(index), 'POST', '/dev/clock', { body: { now: addDays(realToday, 10) } })).body.today,
     );
-  const workload = createWorkload(send, today, random);
+  const workload = createWorkload(send, today, random, runTag());
   const sweeps = new Map<number, number>();
   // Dev sign-in keys live in the data folder, so these tokens outlive restarts.
   const users: User[] = [];

@@ -59,21 +59,28 @@ function roundRobin(cluster: Cluster, transport: (url: string) => Send): Send {
   };
 }
 
-/** A request a kill cuts off is answered with status 0: the client was told nothing. */
+/** Connections that failed under a request (a kill, or a reset on a machine too busy to keep up). */
+const lostConnections = { count: 0 };
+
+/**
+ * A request whose connection fails is answered with status 0, as a client that was told
+ * nothing: a write may or may not have landed (the checks allow that, but never twice), a read
+ * is sent again a few times first, as a browser would.
+ */
 const tolerant =
   (url: string): Send =>
   async (method, route, options) => {
-    try {
-      return await call(url, method, route, options);
-    } catch {
-      return { status: 0, headers: new Headers(), text: '', body: undefined } satisfies Reply;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await call(url, method, route, options);
+      } catch {
+        lostConnections.count += 1;
+        if (method !== 'GET' || attempt >= 3)
+          return { status: 0, headers: new Headers(), text: '', body: undefined } satisfies Reply;
+        await sleep(100);
+      }
     }
   };
-
-const direct =
-  (url: string): Send =>
-  (method, route, options) =>
-    call(url, method, route, options);
 
 function graphClient(graph: GraphEndpoint) {
   return createGraphClient({
@@ -164,7 +171,8 @@ export async function runFaultsScenario(
   if (emulator === undefined) throw new Error('the fault scenario needs the emulator in this process');
   const problems: string[] = [];
   const errorsBefore = cluster.errors().length;
-  const send = roundRobin(cluster, direct);
+  const send = roundRobin(cluster, tolerant);
+  const lostBefore = lostConnections.count;
   const users: User[] = [];
   for (const user of twentyUsers()) users.push({ ...user, token: await signIn(cluster.url(0), user.upn) });
   const today = String((await call(cluster.url(0), 'GET', '/dev/clock')).body.today);
@@ -267,7 +275,7 @@ export async function runFaultsScenario(
       cluster,
       workload.ledger,
       () => readStoredTrails(emulator),
-      (index) => direct(cluster.url(index)),
+      (index) => tolerant(cluster.url(index)),
     )),
   );
   for (let index = 0; index < cluster.size; index += 1) {
@@ -297,6 +305,7 @@ export async function runFaultsScenario(
       served503: workload.ledger.statuses.get(503) ?? 0,
       conflicts: workload.ledger.statuses.get(412) ?? 0,
       mails: sent.mails.length - mailsBefore,
+      lostConnections: lostConnections.count - lostBefore,
       sweeps: sweepStatuses.length,
     },
   };

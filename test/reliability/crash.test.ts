@@ -40,5 +40,5 @@ describe('SIGKILL during writes, then restart', () => {
         : replayCommands(result.record, await saveReplay(result.record)).map((line) => `replay: ${line}`);
     for (const line of replayLines) console.log(line);
     expect(result.problems, replayLines.join('\n')).toEqual([]);
-  }, 240_000);
+  }, 480_000);
 });

@@ -52,7 +52,7 @@ describe('20 people working while Graph throttles and fails', () => {
         : replayCommands(result.record, await saveReplay(result.record)).map((line) => `replay: ${line}`);
     for (const line of replayLines) console.log(line);
     expect(result.problems, replayLines.join('\n')).toEqual([]);
-  }, 240_000);
+  }, 480_000);
 
   /** A drafted case whose trainee signature meets a signatures-list write throttled twice for longer than anyone waits. */
   async function throttledSignature(reference: string) {

@@ -4,7 +4,8 @@ import { EMULATOR_APP_TOKEN, startGraphEmulator, type FaultLogEntry } from '../.
 import { openTrellisSite } from '../../src/store/case-repository.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
 import type { Cluster } from './cluster.js';
-import { addDays, call, seeded, signIn, sleep, type Reply } from './kit.js';
+import { Agent, fetch as undiciFetch } from 'undici';
+import { addDays, seeded, sleep, type Reply, type RequestOptions } from './kit.js';
 import type { Kill, ReplayRecord } from './replay.js';
 import { readStoredTrails, servedDisagreements, type GraphEndpoint, type StoredTrails } from './stored.js';
 import {
@@ -57,6 +58,43 @@ function roundRobin(cluster: Cluster, transport: (url: string) => Send): Send {
     turn += 1;
     return transport(cluster.url(index))(method, route, options);
   };
+}
+
+/**
+ * One connection per request. With keep-alive, a client may send a request on a connection the
+ * server is just closing for being idle (Node closes them after 5 s), which a machine too busy to
+ * run timers on time makes likely; that is a property of the test client, not of Trellis.
+ */
+const oneShot = new Agent({ pipelining: 0 });
+
+/** `call` (never throws on an HTTP status) without keep-alive. */
+async function call(url: string, method: string, route: string, options: RequestOptions = {}): Promise<Reply> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  const body = options.body === undefined ? undefined : JSON.stringify(options.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await undiciFetch(`${url}${route}`, {
+    method,
+    headers,
+    dispatcher: oneShot,
+    ...(body === undefined ? {} : { body }),
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  // The Headers class of the undici package and Node's global one are the same at run time.
+  return { status: response.status, headers: new Headers([...response.headers]), text, body: parsed };
+}
+
+/** POST /dev/sign-in as a demo person (the dev keys are shared, so any process will do). */
+async function signIn(url: string, upn: string): Promise<string> {
+  const reply = await call(url, 'POST', '/dev/sign-in', { body: { upn } });
+  if (reply.status !== 200) throw new Error(`dev sign-in for ${upn} answered ${reply.status}: ${reply.text}`);
+  return String(reply.body.token);
 }
 
 /** Connections that failed under a request (a kill, or a reset on a machine too busy to keep up). */

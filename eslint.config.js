@@ -2,8 +2,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Relative imports that reach into a layer by folder name. */
-const layerImport = (layers) => `^\\.{1,2}/(?:.*/)?(?:${layers.join('|')})(?:/|$)`;
+import { layersPlugin } from './tools/eslint/layers-rule.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'build/', 'dist/', 'coverage/', '.trellis-data/', 'src/dev/local-mode/assets/'] },
@@ -22,98 +21,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['eslint.config.js'],
+    files: ['eslint.config.js', 'layers.config.js', 'tools/**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
-  // Layer rules (DESIGN.md "Architecture"): a wrong import fails the build.
+  // Layer rules (ARCHITECTURE.md "Layers"): a wrong import fails the build. The same arrows are
+  // checked over the whole import graph by test/house/layers.test.ts.
   {
-    files: ['src/domain/**/*.ts'],
-    ignores: ['src/domain/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(?!zod$)(?!\\.{1,2}/)',
-              message: 'src/domain is pure: no SDKs, no Node built-ins, only zod and other domain modules.',
-            },
-            {
-              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']),
-              message: 'src/domain imports nothing outside src/domain.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // Domain tests may use the test tools, and still nothing outside the domain.
-    files: ['src/domain/**/*.test.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: layerImport(['store', 'notify', 'cards', 'bot', 'server', 'tab', 'dev']),
-              message: 'src/domain imports nothing outside src/domain.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    // notify and cards build on the domain alone; Graph access reaches them through ports.
-    files: ['src/notify/**/*.ts', 'src/cards/**/*.ts'],
-    ignores: ['**/*.test.ts', '**/testing/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: layerImport(['store', 'bot', 'server', 'tab', 'dev']),
-              message: 'notify and cards depend on the domain only; bot and server wire them.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/store/**/*.ts'],
-    // Their tests may start the local Graph emulator from src/dev.
-    ignores: ['**/*.test.ts', '**/testing/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: layerImport(['bot', 'server', 'tab', 'dev']),
-              message: 'store, notify and cards depend on the domain only; bot and server wire them.',
-            },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['src/tab/**/*.ts', 'src/tab/**/*.tsx'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: layerImport(['store', 'notify', 'bot', 'server', 'dev']),
-              message: 'The tab talks only to the REST API.',
-            },
-          ],
-        },
-      ],
-    },
+    files: ['src/**/*.ts', 'src/**/*.tsx'],
+    plugins: { trellis: layersPlugin },
+    rules: { 'trellis/layers': 'error' },
   },
 );

@@ -1,12 +1,49 @@
-import { defineConfig } from 'vitest/config';
+import { availableParallelism } from 'node:os';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+/** Test files that serve the built tab to Chromium: they share one build per run (test/tab/global-setup.ts). */
+const TAB_FILES = ['test/tab/**/*.e2e.test.ts', 'test/reliability/injection.test.ts'];
+/** The reliability suite kills and restarts servers and child processes: each file in a fresh process. */
+const RELIABILITY_FILES = ['test/reliability/**/*.test.ts'];
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     environment: 'node',
-    // Tests run in UTC with an injected clock (STYLE.md 12); nothing may depend on the host zone.
+    // Tests run in UTC with an injected clock; nothing may depend on the host zone.
     env: { TZ: 'UTC' },
-    testTimeout: 20_000,
+    // Generous: a bound that only a hung test reaches, also on a loaded machine.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     pool: 'forks',
+    // Much of the suite waits on Chromium, child processes and sockets, so one more file than
+    // there are cores keeps the cores busy (vitest's default is one fewer: a single file at a
+    // time on two cores).
+    maxWorkers: availableParallelism() + 1,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...TAB_FILES, ...RELIABILITY_FILES],
+          // Files share a worker's loaded modules instead of each importing the code base afresh;
+          // every file closes what it starts, and no module keeps state a test depends on.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'tab',
+          include: TAB_FILES,
+          globalSetup: ['test/tab/global-setup.ts'],
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'reliability', include: RELIABILITY_FILES, exclude: [...configDefaults.exclude, ...TAB_FILES] },
+      },
+    ],
   },
 });

@@ -11,8 +11,8 @@ import { devObjectIdOf } from '../src/bot/identity.js';
 import { reviewersOf } from '../src/cards/index.js';
 import type { StoredCase } from '../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../src/domain/procedures/index.js';
-import { startLocalMode } from '../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../src/server/logger.js';
+import { startLocalMode } from '../src/compose/local.js';
+import { silentLogger } from '../src/app/logger.js';
 import { machine, median, ms, percentile, writeSection } from './results.js';
 
 const REFRESH_RUNS = 100;
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
       ? `| ${name} | — | — | 0 |`
       : `| ${name} | ${ms(median(values))} | ${ms(percentile(values, 95))} | ${values.length} |`;
   const body = [
-    '## Card actions: Action.Execute through /api/messages (issue 6)',
+    '## Card actions: Action.Execute through /api/messages',
     '',
     `Machine: ${machine()}. Local mode, emulator with fsync, demo data; time from POST to the invoke response.`,
     '',

@@ -1,5 +1,5 @@
 /**
- * Store benchmark (issue 3): Graph round trips per user operation, dashboard latency over
+ * Store benchmark: Graph round trips per user operation, dashboard latency over
  * 10,000 cases cold and warm, and emulator throughput. Run: `npm run bench:store`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
   await rm(dataDir, { recursive: true, force: true });
 
   const body = [
-    '## Store: Graph round trips, dashboard, emulator (issue 3)',
+    '## Store: Graph round trips, dashboard, emulator',
     '',
     '| user operation | Graph round trips (a `$batch` counts once) | goal |',
     '|---|---|---|',

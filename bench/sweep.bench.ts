@@ -1,5 +1,5 @@
 /**
- * Sweep benchmark (issue 7): the daily review sweep over 10,000 cases on the Graph emulator —
+ * Sweep benchmark: the daily review sweep over 10,000 cases on the Graph emulator —
  * wall time and Graph requests for the first run (claims and sends) and for repeated runs the
  * same day (everything already claimed: batched claims answer "already"), plus the pure
  * planning time over 10,000 open cases (goal: under 1 s). Run: `npm run bench:sweep`.
@@ -14,13 +14,13 @@ import { engineTestProcedure as procedure } from '../src/domain/case/fixtures.js
 import { actorFor, aDraft, courseTeam, openInput, personFor } from '../src/domain/case/testing.js';
 import type { Actor, CaseState } from '../src/domain/case/types.js';
 import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../src/dev/graph-emulator/index.js';
-import { GraphOutbox } from '../src/notify/adapters/graph-outbox.js';
+import { GraphOutbox } from '../src/store/notify/graph-outbox.js';
 import { planDueReviews, type CaseSummary as DueCase } from '../src/notify/due-reviews.js';
 import type { Notification } from '../src/notify/notification.js';
 import type { Senders } from '../src/notify/ports.js';
-import { silentLogger } from '../src/server/logger.js';
-import { DEFAULT_NOTIFY_SETTINGS } from '../src/server/use-cases/notify-config.js';
-import { runReviewSweep, type ReviewSweepResult } from '../src/server/use-cases/notify-sweep.js';
+import { silentLogger } from '../src/app/logger.js';
+import { DEFAULT_NOTIFY_SETTINGS } from '../src/app/notifications/settings.js';
+import { runReviewSweep, type ReviewSweepResult } from '../src/app/notifications/review-sweep.js';
 import { GraphCaseRepository, openTrellisSite } from '../src/store/case-repository.js';
 import { roleSidesOf } from '../src/store/case-rows.js';
 import { createGraphClient } from '../src/store/graph/client.js';
@@ -173,7 +173,7 @@ async function main(): Promise<void> {
   const repeatMs = repeats.map((x) => x.ms);
   const repeatRequests = repeats.map((x) => x.requests);
 
-  const body = `## Review sweep over ${CASES.toLocaleString('en-GB')} cases (issue 7)
+  const body = `## Review sweep over ${CASES.toLocaleString('en-GB')} cases
 
 ${CASES.toLocaleString('en-GB')} cases on the emulator (one in ${ACTIVE_EVERY} with an agreed plan awaiting review, one in ${RECENT_EVERY} changed in the last day), the sweep as \`POST /api/jobs/review-sweep\` runs it on ${TODAY} at 07:30 (lead 2 working days, escalation after 3). Senders are no-ops: this measures planning and the outbox, not mail delivery.
 

@@ -1,9 +1,9 @@
 /**
- * Tab benchmark (issue 5): the initial JavaScript and CSS a browser downloads before the
+ * Tab benchmark: the initial JavaScript and CSS a browser downloads before the
  * dashboard can start (gzip), and the time from navigation to an interactive dashboard listing
  * 1,000 cases, in Debian's Chromium against local mode (real server, Graph emulator, real tab
  * build). Run: `npm run bench:tab` (BENCH_TAB_CASES and BENCH_TAB_RUNS to change it).
- * Goal (issue 5): initial JavaScript at most 300 KB gzip.
+ * Goal: initial JavaScript at most 300 KB gzip.
  */
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,8 +23,8 @@ import {
 } from '../src/domain/case/index.js';
 import type { Actor, CaseState } from '../src/domain/case/types.js';
 import { bcuRapidImprovementTargets as procedure } from '../src/domain/procedures/index.js';
-import { startLocalMode } from '../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../src/server/logger.js';
+import { startLocalMode } from '../src/compose/local.js';
+import { silentLogger } from '../src/app/logger.js';
 import { median, ms, percentile, writeSection } from './results.js';
 
 const CASES = Number(process.env.BENCH_TAB_CASES ?? 1000);
@@ -222,7 +222,7 @@ async function main(): Promise<void> {
 
   const initialJs = sum(assets.js, 'gzip');
   const body = [
-    '## Tab: initial bundle and time to an interactive dashboard (issue 5)',
+    '## Tab: initial bundle and time to an interactive dashboard',
     '',
     'Initial assets are what `index.html` makes the browser fetch before anything else (entry script, module preloads, stylesheets), production build, gzip (Node zlib, default level):',
     '',

@@ -23,8 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { devObjectIdOf } from '../src/bot/identity.js';
 import { SEED_PROCEDURES } from '../src/domain/procedures/index.js';
 import { personas, type Persona } from '../src/dev/local-mode/personas.js';
-import { startLocalMode, type RunningLocalMode } from '../src/dev/local-mode/start-local.js';
-import { jsonLogger } from '../src/server/logger.js';
+import { startLocalMode, type RunningLocalMode } from '../src/compose/local.js';
+import { jsonLogger } from '../src/app/logger.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const PLAYGROUND_BIN = path.join(ROOT, 'node_modules', '.bin', 'agentsplayground');
@@ -50,7 +50,7 @@ export async function freePort(): Promise<number> {
 function demoPeople(): Persona[] {
   const roleLabel = (procedureId: string, roleId: string): string =>
     SEED_PROCEDURES.find((p) => p.id === procedureId)?.roles.find((r) => r.id === roleId)?.label ?? roleId;
-  return personas(roleLabel);
+  return personas(roleLabel, (id) => SEED_PROCEDURES.some((p) => p.id === id));
 }
 
 const yamlString = (value: string): string => JSON.stringify(value);

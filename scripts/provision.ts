@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../src/dev/graph-emulator/index.js';
-import { ConfigError, graphTargetFromEnv } from '../src/store/config.js';
+import { ConfigError, graphTargetFromEnv } from '../src/compose/graph-config.js';
 import { createGraphClient } from '../src/store/graph/client.js';
 import { provisionLists } from '../src/store/graph/provision.js';
 import { TRELLIS_LISTS } from '../src/store/lists.js';

@@ -1,43 +1,64 @@
 /**
- * `npm start`: with no GRAPH_* variables, local mode on the embedded Graph emulator
+ * Starts Trellis: with no GRAPH_* variables, local mode on the embedded Graph emulator
  * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978), or on an emulator already
  * running (`npm run graph-emulator`) when TRELLIS_LOCAL_GRAPH_URL names it; with them, tenant mode.
- * Configuration comes from the environment and `.env`, checked before anything starts.
+ * Configuration comes from the environment and `.env`, checked before anything starts, and so
+ * are the procedures (built-in, and any in TRELLIS_PROCEDURES_DIR): an invalid procedure file
+ * stops the start with one line per problem.
+ *
+ * Two ways in: `npm start` runs this file from source through scripts/start-dev.ts (which
+ * builds the tab into build/tab first when it is missing); `npm run start:prod` runs the
+ * compiled dist/scripts/start.js from `npm run build`, on production dependencies only, and
+ * serves dist/tab. This file never builds anything, so production needs neither tsx nor Vite.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { startLocalMode, startLocalModeOnSharedGraph } from '../src/dev/local-mode/start-local.js';
-import { environmentWithDotEnv, serverConfigFromEnv } from '../src/server/config.js';
-import { startTenantServer } from '../src/server/main.js';
-import { ConfigError } from '../src/store/config.js';
+import { fileURLToPath } from 'node:url';
+import { environmentWithDotEnv, serverConfigFromEnv } from '../src/compose/config.js';
+import { ConfigError } from '../src/compose/graph-config.js';
+import { startLocalMode, startLocalModeOnSharedGraph } from '../src/compose/local.js';
+import { proceduresFromEnv } from '../src/compose/procedures-config.js';
+import { startTenantServer } from '../src/compose/tenant.js';
 
-/** The tab's production build, made on first start (or after `npm run build:tab` removed it). */
-async function ensureTabBuilt(): Promise<string> {
-  const dir = path.resolve('build', 'tab');
-  if (existsSync(path.join(dir, 'index.html'))) return dir;
-  process.stdout.write('Building the tab (first start only)…\n');
-  const { build } = await import('vite');
-  await build({ configFile: path.resolve('src/tab/vite.config.ts'), logLevel: 'warn' });
-  return dir;
+/**
+ * Where the built tab is, found from this file rather than the working directory: compiled
+ * (dist/scripts/start.js) it is dist/tab beside it; from source (scripts/start.ts) it is the
+ * repository's build/tab.
+ */
+export function tabDirectoryFor(moduleUrl: string): string {
+  const compiled = !moduleUrl.endsWith('.ts');
+  return fileURLToPath(new URL(compiled ? '../tab' : '../build/tab', moduleUrl));
 }
 
-async function main(): Promise<void> {
-  const config = serverConfigFromEnv(environmentWithDotEnv(process.env));
+export const TAB_DIR = tabDirectoryFor(import.meta.url);
+
+/** Prints why Trellis could not start (a configuration problem: one line each) and sets a failing exit code. */
+export function reportStartFailure(error: unknown): void {
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `Trellis could not start: ${error instanceof Error ? error.message : String(error)}`}\n`,
+  );
+  process.exitCode = 1;
+}
+
+export async function main(): Promise<void> {
+  const env = environmentWithDotEnv(process.env);
+  const config = serverConfigFromEnv(env);
+  const { procedures, fromFiles } = await proceduresFromEnv(env, (line) => process.stderr.write(`warning: ${line}\n`));
+  if (fromFiles) {
+    process.stdout.write(`Procedures: ${procedures.map((p) => `${p.id} (version ${p.version})`).join(', ')}\n`);
+  }
+  if (!existsSync(path.join(TAB_DIR, 'index.html')))
+    process.stdout.write(`The tab is not built (no ${TAB_DIR}); / shows a plain page. \`npm run build\` builds it.\n`);
   let close: () => Promise<void>;
   if (config.mode === 'local') {
-    const options = { dataDir: config.dataDir, port: config.port, tabDir: await ensureTabBuilt() };
-    // Several local processes on one emulator (docs/reliability.md): TRELLIS_LOCAL_GRAPH_URL is its
-    // origin, TRELLIS_LOCAL_GRAPH_CA its certificate (cert.pem in its data folder).
-    const sharedGraph = process.env.TRELLIS_LOCAL_GRAPH_URL;
+    const options = { dataDir: config.dataDir, port: config.port, tabDir: TAB_DIR, procedures };
+    // Several local processes on one emulator (docs/reliability.md).
     const local =
-      sharedGraph === undefined || sharedGraph === ''
+      config.sharedGraph === undefined
         ? await startLocalMode(options)
         : await startLocalModeOnSharedGraph(options, {
-            baseUrl: sharedGraph,
-            caCertPem: readFileSync(
-              process.env.TRELLIS_LOCAL_GRAPH_CA ?? path.join(config.dataDir, 'graph', 'cert.pem'),
-              'utf8',
-            ),
+            baseUrl: config.sharedGraph.baseUrl,
+            caCertPem: readFileSync(config.sharedGraph.caCertPath, 'utf8'),
           });
     close = () => local.close();
     const demo =
@@ -60,7 +81,7 @@ async function main(): Promise<void> {
       ].join('\n'),
     );
   } else {
-    const server = await startTenantServer(config);
+    const server = await startTenantServer(config, { tabDir: TAB_DIR, procedures });
     close = () => server.close();
     process.stdout.write(`Trellis is running in tenant mode on port ${server.port} (${config.publicUrl}).\n`);
   }
@@ -74,9 +95,6 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `${error instanceof ConfigError ? error.message : `Trellis could not start: ${error instanceof Error ? error.message : String(error)}`}\n`,
-  );
-  process.exitCode = 1;
-});
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch(reportStartFailure);
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { memoryLogger } from '../server/logger.js';
-import type { AppRoleDirectory, AppRoleName } from '../store/app-roles.js';
+import { memoryLogger } from '../app/logger.js';
+import type { AppRoleDirectory, AppRoleName } from '../app/ports.js';
 import { GraphStoreError } from '../store/graph/errors.js';
 import { cachedAppRoles } from './app-roles.js';
 
@@ -68,7 +68,7 @@ describe('cachedAppRoles', () => {
     expect(await roles(A)).toEqual([]);
     expect(logger.lines).toHaveLength(1);
     expect(logger.lines[0]?.level).toBe('warn');
-    expect(logger.lines[0]?.fields).toMatchObject({ objectId: A, code: 'unavailable', status: 503 });
+    expect(logger.lines[0]?.fields).toMatchObject({ objectId: A, code: 'service_unavailable' });
     state.failing = false;
     expect(await roles(A)).toEqual(['Admin']);
     expect(asked).toEqual([A, A]);

@@ -1,10 +1,10 @@
-import type { Logger } from '../server/logger.js';
-import { APP_ROLE_NAMES, type AppRoleDirectory, type AppRoleName } from '../store/app-roles.js';
-import { isGraphStoreError } from '../store/graph/errors.js';
+import type { Logger } from '../app/logger.js';
+import { failureOf } from '../app/errors.js';
+import { APP_ROLE_NAMES, type AppRoleDirectory, type AppRoleName } from '../app/ports.js';
 
 /**
  * App roles for bot activities, which carry none: asked of Entra ID through Graph
- * (src/store/app-roles.ts) by the person's object id, remembered for a few minutes so a burst
+ * (an AppRoleDirectory, over Graph in a tenant) by the person's object id, remembered for a few minutes so a burst
  * of activities (typing in the search box sends one per keystroke) costs one lookup.
  *
  * A lookup that fails gives no roles for that activity, never more: the person still sees the
@@ -55,9 +55,8 @@ export function cachedAppRoles(directory: AppRoleDirectory, options: CachedAppRo
     } catch (error) {
       options.logger.warn('app role lookup failed: no app roles for this activity', {
         objectId: key,
-        code: isGraphStoreError(error) ? error.code : 'unexpected',
-        status: isGraphStoreError(error) ? error.status : undefined,
-        error: error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500),
+        code: failureOf(error).code,
+        error: failureOf(error).detail.slice(0, 500),
       });
       return [];
     }

@@ -1,21 +1,19 @@
-import type { Client as GraphClient } from '@microsoft/microsoft-graph-client';
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { ILogger } from '@microsoft/teams.common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { isCourseTeamFor } from '../server/access.js';
-import type { Caller } from '../server/auth/caller.js';
-import type { Logger } from '../server/logger.js';
-import type { UseCaseDeps } from '../server/use-cases/deps.js';
-import { listCases } from '../server/use-cases/list-cases.js';
+import { isCourseTeamFor } from '../app/access.js';
+import type { Caller } from '../app/caller.js';
+import type { Logger } from '../app/logger.js';
+import type { UseCaseDeps } from '../app/deps.js';
+import { listCases } from '../app/cases/list-cases.js';
 import type { CardLinks } from '../cards/index.js';
-import type { ConversationStore } from '../store/conversations.js';
+import type { Conversations } from '../app/ports.js';
 import { handleCardAction } from './card-actions.js';
 import { isReviewer, reviewCardFor, summaryCardFor } from './case-cards.js';
 import type { IdentityResolver, MemberInfo, ResolvedUser } from './identity.js';
 import { openConcernDialog, searchCases, submitConcern } from './message-extension.js';
-import { createCardSenders, type CardSenders } from './senders.js';
 
 /**
  * The Trellis bot on the Teams SDK (`@microsoft/teams.apps`), inside our own express app: the
@@ -23,19 +21,12 @@ import { createCardSenders, type CardSenders } from './senders.js';
  * and `messages` (mounted by createApp at POST /api/messages) hands each request to it. One
  * process, one port; the SDK validates Bot Framework tokens in a tenant.
  */
-export interface BotOptions {
+/** The Teams SDK app with Trellis's transport settings, before any handler is registered. */
+export interface TeamsAppOptions {
   readonly mode: 'local' | 'tenant';
-  readonly useCases: UseCaseDeps;
-  readonly conversations: ConversationStore;
-  readonly links: CardLinks;
-  readonly identity: IdentityResolver;
   readonly logger: Logger;
   /** Tenant mode: the bot's Entra app registration (BOT_ID/BOT_PASSWORD or ENTRA_*). */
   readonly credentials?: { readonly clientId: string; readonly clientSecret: string; readonly tenantId: string };
-  /** Where proactive sends go when nothing stored says (local: the dev connector or the Playground). */
-  readonly defaultServiceUrl: () => string;
-  /** Proactive installation for people with no conversation yet. */
-  readonly graph?: { readonly client: GraphClient; readonly teamsAppId: string };
   /**
    * Tests only: where the SDK fetches Bot Framework signing keys and which issuer it accepts
    * (a local JWKS), in place of the public cloud. Configuration never sets it.
@@ -43,10 +34,51 @@ export interface BotOptions {
   readonly cloud?: CloudEnvironment;
 }
 
+export interface TeamsApp {
+  readonly mode: 'local' | 'tenant';
+  readonly app: App;
+  /** The HTTP client carrying the bot's Bot Framework token: what proactive senders post with. */
+  readonly http: App['api']['http'];
+  readonly adapter: MountedAdapter;
+}
+
+/**
+ * Step one of the bot: the SDK app and its authenticated HTTP client. The card senders are made
+ * from `http` before the notifications exist, and the handlers (createBot) after, so nothing
+ * needs binding late.
+ */
+export function createTeamsApp(options: TeamsAppOptions): TeamsApp {
+  const adapter = new MountedAdapter();
+  const app = new App({
+    httpServerAdapter: adapter,
+    logger: sdkLogger(options.logger),
+    // Local mode only, and only from this machine (checked below for every request).
+    dangerouslyAllowUnauthenticatedRequests: options.mode === 'local',
+    ...(options.credentials
+      ? {
+          clientId: options.credentials.clientId,
+          clientSecret: options.credentials.clientSecret,
+          tenantId: options.credentials.tenantId,
+        }
+      : {}),
+    ...(options.cloud ? { cloud: options.cloud } : {}),
+  });
+  return { mode: options.mode, app, http: app.api.http, adapter };
+}
+
+export interface BotOptions {
+  readonly useCases: UseCaseDeps;
+  readonly conversations: Conversations;
+  readonly links: CardLinks;
+  readonly identity: IdentityResolver;
+  readonly logger: Logger;
+  /** Where proactive sends go when nothing stored says (local: the dev connector or the Playground). */
+  readonly defaultServiceUrl: () => string;
+}
+
 export interface TrellisBot {
   /** POST /api/messages. */
   readonly messages: RequestHandler;
-  readonly senders: CardSenders;
   readonly app: App;
 }
 
@@ -59,7 +91,7 @@ export const HELP_TEXT = [
 ].join('\n\n');
 
 /** Captures the SDK's route instead of starting a server of its own. */
-class MountedAdapter implements IHttpServerAdapter {
+export class MountedAdapter implements IHttpServerAdapter {
   handler: HttpRouteHandler | undefined;
   registerRoute(_method: HttpMethod, _path: string, handler: HttpRouteHandler): void {
     this.handler = handler;
@@ -134,22 +166,9 @@ function sdkLogger(logger: Logger): ILogger {
   return out;
 }
 
-export async function createBot(options: BotOptions): Promise<TrellisBot> {
-  const adapter = new MountedAdapter();
-  const app = new App({
-    httpServerAdapter: adapter,
-    logger: sdkLogger(options.logger),
-    // Local mode only, and only from this machine (checked below for every request).
-    dangerouslyAllowUnauthenticatedRequests: options.mode === 'local',
-    ...(options.credentials
-      ? {
-          clientId: options.credentials.clientId,
-          clientSecret: options.credentials.clientSecret,
-          tenantId: options.credentials.tenantId,
-        }
-      : {}),
-    ...(options.cloud ? { cloud: options.cloud } : {}),
-  });
+/** Step two: Trellis's handlers on the SDK app, then the route the server mounts at POST /api/messages. */
+export async function createBot(teams: TeamsApp, options: BotOptions): Promise<TrellisBot> {
+  const { app, adapter } = teams;
   const deps = {
     useCases: options.useCases,
     conversations: options.conversations,
@@ -319,7 +338,7 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
   const json = express.json({ limit: ACTIVITY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
   const messages = express.Router();
   messages.use((req: Request, res: Response, next: NextFunction) => {
-    if (options.mode === 'local' && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
+    if (teams.mode === 'local' && !LOOPBACK.has(req.socket.remoteAddress ?? '')) {
       res.status(403).json({ error: 'The local bot endpoint only accepts requests from this machine.' });
       return;
     }
@@ -349,7 +368,7 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
     }
     const activity: ActivityEnvelope = parsed.data;
     // Without token validation the serviceUrl would let anyone point the bot's replies anywhere.
-    if (options.mode === 'local' && !isLoopbackUrl(activity.serviceUrl)) {
+    if (teams.mode === 'local' && !isLoopbackUrl(activity.serviceUrl)) {
       res.status(400).json({ error: 'In local mode the activity’s serviceUrl must be on this machine.' });
       return;
     }
@@ -360,11 +379,5 @@ export async function createBot(options: BotOptions): Promise<TrellisBot> {
     else res.status(result.status).json(result.body);
   };
 
-  const senders = createCardSenders({
-    ...deps,
-    http: app.api.http,
-    defaultServiceUrl: options.defaultServiceUrl,
-    graph: options.graph,
-  });
-  return { messages, senders, app };
+  return { messages, app };
 }

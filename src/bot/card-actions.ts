@@ -18,14 +18,13 @@ import {
   type AnyCardActionData,
   type CardActionData,
 } from '../cards/index.js';
-import { isCourseTeamFor } from '../server/access.js';
-import type { Caller } from '../server/auth/caller.js';
-import { problemFromDomainError } from '../server/http/domain-errors.js';
-import type { UseCaseDeps } from '../server/use-cases/deps.js';
-import { CaseNotFoundError, InputError, StaleCaseError } from '../server/use-cases/errors.js';
-import { loadVisibleCase } from '../server/use-cases/load-case.js';
-import { runCaseCommand } from '../server/use-cases/run-case-command.js';
-import { isGraphStoreError } from '../store/graph/errors.js';
+import { isCourseTeamFor } from '../app/access.js';
+import type { Caller } from '../app/caller.js';
+import type { UseCaseDeps } from '../app/deps.js';
+import { failureOf, StaleCaseError } from '../app/errors.js';
+import { loadVisibleCase } from '../app/cases/load-case.js';
+import { runCaseCommand } from '../app/cases/run-case-command.js';
+import { DEFECT_MESSAGE, NOT_FOUND_MESSAGE, STORE_BUSY_MESSAGE, TEAMS_ANSWER, teamsSentence } from './errors.js';
 import { reviewCardFor, signatureCardFor, sourceOf, whatChanged, type CaseCardContext } from './case-cards.js';
 
 /**
@@ -57,7 +56,7 @@ const card = (value: AdaptiveCardJson): CardActionResponse => ({
   type: 'application/vnd.microsoft.card.adaptive',
   value,
 });
-const failure = (statusCode: 400 | 500, code: string, message: string): CardActionResponse => ({
+const failureResponse = (statusCode: 400 | 500, code: string, message: string): CardActionResponse => ({
   statusCode,
   type: 'application/vnd.microsoft.error',
   value: { code, message },
@@ -82,12 +81,12 @@ export async function handleCardAction(
 ): Promise<CardActionResponse> {
   const invoke = invokeValueSchema.safeParse(value);
   if (!invoke.success)
-    return failure(
+    return failureResponse(
       400,
       'bad_request',
       'This card sent an action Trellis cannot read. Open the case in Trellis instead.',
     );
-  if (!caller) return failure(400, 'unknown_person', UNKNOWN_PERSON_MESSAGE);
+  if (!caller) return failureResponse(400, 'unknown_person', UNKNOWN_PERSON_MESSAGE);
   const verb = invoke.data.action.verb ?? '';
   const parsed = parseCardAction(verb, invoke.data.action.data);
   try {
@@ -174,7 +173,7 @@ async function acknowledge(
 ): Promise<CardActionResponse> {
   const { stored } = await loadVisibleCase(deps.useCases, caller, data.caseId);
   if (!isCourseTeamFor(caller, stored.state.placement.programme)) {
-    return failure(
+    return failureResponse(
       400,
       'forbidden',
       'Only the course team for this programme can acknowledge this. Open the case in Trellis to see what you can do.',
@@ -227,7 +226,7 @@ async function invalidInput(
   message: string,
 ): Promise<CardActionResponse> {
   const envelope = envelopeSchema.safeParse(raw);
-  if (verb !== 'record_review' || !envelope.success) return failure(400, 'bad_request', message);
+  if (verb !== 'record_review' || !envelope.success) return failureResponse(400, 'bad_request', message);
   const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, envelope.data.caseId);
   if (!isCurrentFor(stored.events, stored.state.version, envelope.data.version)) {
     return card(
@@ -268,67 +267,49 @@ async function answerFailure(
   data: AnyCardActionData | undefined,
   error: unknown,
 ): Promise<CardActionResponse> {
+  let failure = failureOf(error);
   try {
-    if (error instanceof CaseNotFoundError) {
-      return failure(
-        400,
-        'not_found',
-        'There is no case you can see for this card. It may have been removed, or you are not named on it; ask the course team if you should be.',
-      );
-    }
-    if (error instanceof StaleCaseError && data) {
-      const current = error.current;
-      const procedure = deps.useCases.procedures.find((p) => p.id === current.state.procedureId);
-      if (procedure)
-        return await cardWithNotice(
-          deps,
-          caller,
-          data,
-          current,
-          procedure,
-          whatChanged(current, procedure, data.version),
-        );
-    }
-    if (error instanceof InputError && data) {
-      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
-      return await cardWithNotice(
-        deps,
-        caller,
-        data,
-        stored,
-        procedure,
-        `Not saved: ${error.issues
-          .slice(0, 3)
-          .map((i) => i.message)
-          .join('; ')}`,
-      );
-    }
-    if (isDomainError(error) && data) {
-      const status = problemFromDomainError(error).status;
-      if (status === 403) return failure(400, 'forbidden', error.message);
-      if (status < 500) {
-        const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
-        return await cardWithNotice(deps, caller, data, stored, procedure, `Not saved: ${error.message}`);
-      }
-    }
-    if (isGraphStoreError(error) && (error.code === 'throttled' || error.code === 'unavailable')) {
-      return failure(
-        500,
-        'unavailable',
-        'Trellis could not reach its store just now, so it cannot confirm what was saved. Refresh the card in a minute to see the case as it is, then try again if needed.',
-      );
+    switch (TEAMS_ANSWER[failure.code]) {
+      case 'not_found':
+        return failureResponse(400, 'not_found', NOT_FOUND_MESSAGE);
+      case 'refused':
+        return failureResponse(400, 'forbidden', failure.userMessage);
+      case 'retry_later':
+        return failureResponse(500, 'unavailable', STORE_BUSY_MESSAGE);
+      case 'stale':
+        if (data && error instanceof StaleCaseError) {
+          const current = error.current;
+          const procedure = deps.useCases.procedures.find((p) => p.id === current.state.procedureId);
+          if (procedure) {
+            return await cardWithNotice(
+              deps,
+              caller,
+              data,
+              current,
+              procedure,
+              whatChanged(current, procedure, data.version),
+            );
+          }
+        }
+        break;
+      case 'show_card':
+        if (data) {
+          const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+          return await cardWithNotice(deps, caller, data, stored, procedure, `Not saved: ${teamsSentence(failure)}`);
+        }
+        return failureResponse(400, 'bad_request', teamsSentence(failure));
+      case 'defect':
+        break;
     }
   } catch (inner) {
-    error = inner;
+    failure = failureOf(inner);
+    if (TEAMS_ANSWER[failure.code] === 'retry_later') return failureResponse(500, 'unavailable', STORE_BUSY_MESSAGE);
   }
   deps.useCases.logger.error('card action failed', {
     action: data?.action,
     caseId: data?.caseId,
-    error: error instanceof Error ? error.message : String(error),
+    code: failure.code,
+    error: failure.detail,
   });
-  return failure(
-    500,
-    'internal_error',
-    'Trellis could not complete this. Refresh the card to see what was saved before trying again; if it keeps happening, tell your Trellis administrator.',
-  );
+  return failureResponse(500, 'internal_error', DEFECT_MESSAGE);
 }

@@ -22,8 +22,8 @@ import {
   type CardLinks,
   type CardSource,
 } from '../cards/index.js';
-import type { Caller } from '../server/auth/caller.js';
-import type { ConversationStore } from '../store/conversations.js';
+import type { Caller } from '../app/caller.js';
+import type { Conversations } from '../app/ports.js';
 
 /**
  * The cards the bot answers with, built for the person asking: the same view builders the
@@ -32,7 +32,7 @@ import type { ConversationStore } from '../store/conversations.js';
 export interface CaseCardContext {
   readonly links: CardLinks;
   readonly clock: () => Date;
-  readonly conversations: ConversationStore;
+  readonly conversations: Conversations;
 }
 
 export function sourceOf(ctx: CaseCardContext, stored: StoredCase, procedure: Procedure): CardSource {

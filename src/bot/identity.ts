@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { AppRole } from '../domain/case/types.js';
-import type { Caller } from '../server/auth/caller.js';
-import type { CourseTeamProgrammes } from '../server/config.js';
-import type { ConversationStore, PersonConversation } from '../store/conversations.js';
+import type { Caller } from '../app/caller.js';
+import type { CourseTeamProgrammes } from '../app/caller.js';
+import type { Conversations, PersonConversation } from '../app/ports.js';
 import type { AppRoleLookup } from './app-roles.js';
 
 /**
@@ -102,7 +102,7 @@ export interface TenantIdentityOptions {
  * the same Caller in the bot as in the tab.
  */
 export function tenantIdentity(
-  store: ConversationStore,
+  store: Conversations,
   options: TenantIdentityOptions = { programmes: [] },
 ): IdentityResolver {
   return async (user, lookupMember) => {

@@ -3,16 +3,16 @@ import { z } from 'zod';
 import type { CaseSummary } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { cardText, plainCardText, type AdaptiveCardJson } from '../cards/index.js';
-import { accessTo } from '../server/access.js';
-import type { Caller } from '../server/auth/caller.js';
-import type { UseCaseDeps } from '../server/use-cases/deps.js';
-import { InputError, StaleCaseError } from '../server/use-cases/errors.js';
-import { listCases } from '../server/use-cases/list-cases.js';
-import { openCase } from '../server/use-cases/open-case.js';
-import { traineeRolesOf } from '../server/use-cases/procedures.js';
-import { runCaseCommand } from '../server/use-cases/run-case-command.js';
-import { isDomainError } from '../domain/errors.js';
+import { accessTo } from '../app/access.js';
+import type { Caller } from '../app/caller.js';
+import type { UseCaseDeps } from '../app/deps.js';
+import { failureOf, InputError, StaleCaseError } from '../app/errors.js';
+import { listCases } from '../app/cases/list-cases.js';
+import { openCase } from '../app/cases/open-case.js';
+import { traineeRolesOf } from '../app/cases/procedures.js';
+import { runCaseCommand } from '../app/cases/run-case-command.js';
 import { summaryCardFor, type CaseCardContext } from './case-cards.js';
+import { TEAMS_ANSWER } from './errors.js';
 
 /**
  * The message extension (manifest composeExtensions): "Search cases" finds cases the caller
@@ -488,7 +488,12 @@ export async function submitConcern(
           .join('; ')}.`,
       );
     }
-    if (isDomainError(error)) return concernDialog(procedures, draft, `Not opened: ${error.message}`);
+    // A rule of the procedure or a refusal: the dialog again, saying why, so nothing typed is lost.
+    const failure = failureOf(error);
+    const answer = TEAMS_ANSWER[failure.code];
+    if (answer === 'show_card' || answer === 'refused') {
+      return concernDialog(procedures, draft, `Not opened: ${failure.userMessage}`);
+    }
     throw error;
   }
 }

@@ -1,6 +1,4 @@
-import type { Client as GraphClient } from '@microsoft/microsoft-graph-client';
 import { Client as ConnectorClient } from '@microsoft/teams.api';
-import { z } from 'zod';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
@@ -30,8 +28,8 @@ import {
 } from '../cards/index.js';
 import type { Notification, NotificationKind } from '../notify/notification.js';
 import type { Sender, Senders } from '../notify/ports.js';
-import type { UseCaseDeps } from '../server/use-cases/deps.js';
-import type { PersonConversation } from '../store/conversations.js';
+import type { UseCaseDeps } from '../app/deps.js';
+import type { PersonConversation, TeamsAppInstaller } from '../app/ports.js';
 import { reviewerTeamsIds, sourceOf, summaryCardFor, type CaseCardContext } from './case-cards.js';
 
 /**
@@ -46,8 +44,8 @@ export interface CardSenderDeps extends CaseCardContext {
   readonly http: ConstructorParameters<typeof ConnectorClient>[1];
   /** Where to send when nothing stored says (Teams' connector, the dev connector, the Playground). */
   readonly defaultServiceUrl: () => string;
-  /** Graph for proactive installation; absent means a person must have talked to the bot first. */
-  readonly graph?: { readonly client: GraphClient; readonly teamsAppId: string } | undefined;
+  /** Proactive installation; absent means a person must have talked to the bot first. */
+  readonly installer?: TeamsAppInstaller | undefined;
 }
 
 export type CardSenders = Required<Pick<Senders, 'chat_card' | 'channel_card'>>;
@@ -175,46 +173,25 @@ async function cardFor(
   return summaryCardFor(deps, stored, procedure);
 }
 
-const installationsSchema = z.object({ value: z.array(z.object({ id: z.string() }).loose()) }).loose();
-const chatSchema = z.object({ id: z.string().min(1) }).loose();
-
 /**
  * The person's 1:1 conversation with the bot: stored, or made by installing the app for them
- * (POST /users/{id}/teamwork/installedApps; 409 means it was already there) and reading the
- * installation's chat.
+ * (the installer, when configured) and remembering the chat that creates.
  */
 async function conversationWith(deps: CardSenderDeps, upn: string, name: string): Promise<PersonConversation> {
   const stored = await deps.conversations.findPerson(upn);
   if (stored?.conversationId !== undefined) return stored;
-  const graph = deps.graph;
-  if (!graph)
+  if (!deps.installer)
     throw new NoConversationError(
       `${name} has not opened Trellis in Teams yet, so there is no chat to send the card to.`,
     );
-  const user = `/users/${encodeURIComponent(upn)}/teamwork/installedApps`;
-  try {
-    await graph.client
-      .api(user)
-      .post({ 'teamsApp@odata.bind': `https://graph.microsoft.com/v1.0/appCatalogs/teamsApps/${graph.teamsAppId}` });
-  } catch (error) {
-    if ((error as { statusCode?: unknown }).statusCode !== 409) throw error;
-  }
-  const installs = installationsSchema.parse(
-    await graph.client
-      .api(user)
-      .filter(`teamsApp/id eq '${graph.teamsAppId.replace(/'/g, "''")}'`)
-      .get(),
-  );
-  const install = installs.value[0];
-  if (!install) throw new Error(`Trellis could not be installed for ${name}.`);
-  const chat = chatSchema.parse(await graph.client.api(`${user}/${encodeURIComponent(install.id)}/chat`).get());
+  const { chatId } = await deps.installer.installFor(upn);
   return deps.conversations.savePerson({
     upn,
     name: stored?.name ?? name,
     aadObjectId: stored?.aadObjectId ?? '',
     teamsUserId: stored?.teamsUserId ?? '',
     tenantId: stored?.tenantId,
-    conversationId: chat.id,
+    conversationId: chatId,
     serviceUrl: stored?.serviceUrl ?? deps.defaultServiceUrl(),
   });
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { NOTICE_KINDS, PROGRESS_RATINGS } from '../domain/case/index.js';
 
 /**
- * Card verbs (STYLE.md 8, 10): every Action.Execute a Trellis card carries has `verb` equal to
+ * Card verbs: every Action.Execute a Trellis card carries has `verb` equal to
  * `data.action`, and `data` carries `{ action, caseId, version }` so the bot can load the case
  * and tell a stale card (its version behind the case's) from a current one. The bot parses
  * a submission with `parseCardAction` and routes it through an exhaustive handler map keyed

@@ -11,7 +11,7 @@ import type { PlanAgreedView, SignatureRequestView } from './views/plan.js';
 import type { OverdueEscalationView, ReviewDueView, ReviewFormView } from './views/review.js';
 
 /**
- * Pure builders (STYLE.md 10): a view model in, a bound Adaptive Card out. View models are
+ * Pure builders: a view model in, a bound Adaptive Card out. View models are
  * built from the case and its procedure by the functions in ./views; keeping the two apart
  * lets a test or the outbox viewer bind a card from any view without a case.
  */

@@ -1,5 +1,5 @@
 /**
- * One error type for every rule the engine enforces (STYLE.md 9). `code` is stable and
+ * One error type for every rule the engine enforces. `code` is stable and
  * mapped exhaustively at each edge (problem+json, card action error, tab message);
  * `userMessage` is safe to show to the person; `message` may carry internal detail.
  */

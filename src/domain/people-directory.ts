@@ -1,6 +1,6 @@
 /**
  * The organisation's directory of people (Entra ID in a tenant, the Graph emulator locally),
- * as a port the domain owns (STYLE.md 5): the new-case wizard looks up the trainee and the
+ * as a port the domain owns: the new-case wizard looks up the trainee and the
  * people around them instead of typing addresses. src/store/directory.ts implements it.
  */
 

@@ -4,7 +4,7 @@ import { nextReviewDate } from './case/queries.js';
 import type { CaseState, CaseStatus, CloseResolution } from './case/types.js';
 
 /**
- * Ports the domain owns (STYLE.md 5); adapters in src/store implement them. Everything that
+ * Ports the domain owns; adapters in src/store implement them. Everything that
  * crosses is a domain type: SharePoint column names never come through here.
  */
 
@@ -60,6 +60,13 @@ export function summarise(state: CaseState, traineeRoles: readonly string[] = ['
   };
 }
 
+/** The dashboard's order: the soonest review first (cases with none last), then by reference. */
+export function byReviewThenReference(a: CaseSummary, b: CaseSummary): number {
+  const ra = a.nextReviewDate ?? '9999-12-31';
+  const rb = b.nextReviewDate ?? '9999-12-31';
+  return ra < rb ? -1 : ra > rb ? 1 : a.reference.localeCompare(b.reference);
+}
+
 /** A case as stored: its state, its trail, and the version token the next write must present. */
 export interface StoredCase {
   readonly state: CaseState;
@@ -101,6 +108,32 @@ export class CaseConflictError extends Error {
   constructor(readonly current: StoredCase) {
     super(`Case ${current.state.reference} was changed by someone else (now at version ${current.state.version}).`);
   }
+}
+
+/**
+ * Storage failed in a way no port caller can fix by changing its request: the storage service
+ * was busy or unreachable (`transient`: try again shortly; nothing is known to be half-done)
+ * or answered something Trellis could not use. Adapters raise their own subclasses; callers
+ * outside the adapter branch only on this class, never on a storage service's own codes.
+ */
+export abstract class StoreError extends Error {
+  /** True when trying again shortly may succeed (throttled, unreachable). */
+  abstract readonly transient: boolean;
+  /** True when the storage refused the request itself (a query or text it cannot take). */
+  abstract readonly rejected: boolean;
+  /** Seconds the storage asked callers to wait, when it said so. */
+  abstract readonly retryAfterSeconds: number | undefined;
+  /** Safe to show to a person: no column names, no service detail. */
+  abstract readonly userMessage: string;
+}
+
+export function isStoreError(error: unknown): error is StoreError {
+  return error instanceof StoreError;
+}
+
+/** Storage was busy or unreachable: a 503 with Retry-After at the HTTP edge, "try again" on a card. */
+export function isStoreUnavailable(error: unknown): error is StoreError {
+  return error instanceof StoreError && error.transient;
 }
 
 /** A stored case that cannot be read back (a row edited by hand, a damaged event). */

@@ -14,7 +14,7 @@ import {
 } from './notification.js';
 
 /**
- * Pure planning (STYLE.md 2): from the events one command produced, the case before and after,
+ * Pure planning: from the events one command produced, the case before and after,
  * and the procedure's `inform` data, every notification the product owes. Nothing here reads
  * the clock or talks to Graph; the same input always gives the same notifications and keys.
  */
@@ -261,7 +261,7 @@ interface InformOptions {
 
 /**
  * The procedure's own "who is informed" rules for a trigger, plus the course team's copy
- * (channel card + course mailbox with the form) for the kinds DESIGN.md names.
+ * (channel card + course mailbox with the form) for the lifecycle events every procedure reports
  */
 function informed(
   input: PlanInput,

@@ -1,7 +1,7 @@
 import type { Notification, NotificationChannel } from './notification.js';
 
 /**
- * Ports the sweep needs (STYLE.md 5). Adapters in ./adapters implement them over Graph; the bot
+ * Ports the sweep needs. Adapters in src/store/notify implement them over Graph; the bot
  * supplies the card senders. A port says what, never how: no Graph shapes cross it.
  */
 
@@ -76,8 +76,8 @@ export interface OutboxPort {
   listClaimed(): Promise<OutboxListing>;
   listFailed(): Promise<OutboxListing>;
   findByKey(key: string): Promise<OutboxRecord | undefined>;
-  /** Stored keys of a case's notifications: one indexed query, so a re-plan claims only what is missing. */
-  knownKeys(caseId: string): Promise<ReadonlySet<string>>;
+  /** Which of `keys` (notifications of one case) the outbox already holds: one indexed query, so a re-plan claims only what is missing. */
+  knownOf(caseId: string, keys: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 /** Delivers one notification over one channel; throws on failure. */

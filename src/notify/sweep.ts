@@ -3,7 +3,7 @@ import type { Notification } from './notification.js';
 import { IDEMPOTENT_CHANNELS, type OutboxPort, type OutboxRecord, type Senders } from './ports.js';
 
 /**
- * The sweep (STYLE.md 7): find due work, then per item claim → send → record. The claim is a
+ * The sweep: find due work, then per item claim → send → record. The claim is a
  * conditional write on the unique key, so two sweeps (or two instances) never both send.
  *
  * Crash safety, by where the crash happens:

@@ -1,20 +1,25 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { isDomainError } from '../domain/errors.js';
 import { CaseDataError } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import type { PeopleDirectory } from '../domain/people-directory.js';
-import { failureFromError, isGraphStoreError, toGraphStoreError } from '../store/graph/errors.js';
 import { authenticate } from './auth/authenticate.js';
 import type { TokenVerifier } from './auth/verify-token.js';
-import { problemFromDomainError } from './http/domain-errors.js';
+import { problemOf } from './http/errors.js';
+import { reply, setReplyChecks, type Wire } from './http/reply.js';
+import type { z } from 'zod';
+import * as contract from '../contract/index.js';
 import { HttpProblem, invalidRequest, notFound, PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { securityHeaders } from './http/security-headers.js';
-import type { Logger } from './logger.js';
-import { openApiDocument } from './openapi.js';
+import type { Logger } from '../app/logger.js';
+import { openApiDocument } from '../contract/openapi.js';
+import { APP_ERROR_CODES } from '../app/errors.js';
+import { TRAINEE_VIEW_HIDES } from '../app/access.js';
+import { HTTP_PROBLEM_CODES } from './http/problem.js';
 import { HOME_JS, TRELLIS_CSS } from './pages/assets.js';
 import { homePage } from './pages/home.js';
+import { privacyPage, termsPage, type Operator } from './pages/legal.js';
 import { casesRouter } from './routes/cases.js';
 import { catalogueRouter } from './routes/catalogue.js';
 import { meRouter } from './routes/me.js';
@@ -22,14 +27,12 @@ import { reportsRouter } from './routes/reports.js';
 import { jobsRouter } from './routes/jobs.js';
 import { formPdfRouter, notificationsRouter } from './routes/notifications.js';
 import { peopleRouter } from './routes/people.js';
-import type { BackgroundNotifier } from './use-cases/notify-after-command.js';
-import type { NotifyRuntime } from './use-cases/notify-runtime.js';
-import type { UseCaseDeps } from './use-cases/deps.js';
-import { CaseNotFoundError, InputError, StaleCaseError } from './use-cases/errors.js';
-import { ReportNotAllowedError } from './use-cases/get-report.js';
-import { PeopleSearchNotAllowedError } from './use-cases/search-people.js';
-import { caseView, etagOf } from './views/case-view.js';
-import { getProcedureIn } from './use-cases/procedures.js';
+import type { BackgroundNotifier } from '../app/notifications/after-command.js';
+import type { NotifyRuntime } from '../app/notifications/runtime.js';
+import type { UseCaseDeps } from '../app/deps.js';
+import { failureOf, InputError, StaleCaseError } from '../app/errors.js';
+import { caseView, etagOf } from '../app/views/case-view.js';
+import { getProcedureIn } from '../app/cases/procedures.js';
 
 /** Largest JSON body accepted; a plan with three long targets is about 20 KB. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -39,6 +42,8 @@ export interface AppConfig {
   readonly publicUrl: string;
   /** Shown by /api/health in local mode only. */
   readonly graph?: { readonly baseUrl: string; readonly siteId: string };
+  /** Who runs this copy (named on /privacy and /terms); without it the pages say "the provider". */
+  readonly operator?: Operator;
 }
 
 export interface AppDeps {
@@ -53,13 +58,18 @@ export interface AppDeps {
   /** The built tab (`npm run build:tab` → build/tab); without it `/` is a plain page listing your cases. */
   readonly tabDir?: string;
   /** What the tab needs to sign in (MSAL settings in tenant mode). */
-  readonly clientConfig?: Readonly<Record<string, unknown>>;
+  readonly clientConfig?: Wire<Omit<z.input<typeof contract.clientConfig>, 'mode'>>;
   /** Notifications: the outbox and senders, and the background notifier commands report to. Absent: nothing is sent. */
   readonly notify?: { readonly runtime: NotifyRuntime; readonly background: BackgroundNotifier };
   /** The bot's POST /api/messages (src/bot): it validates its own inbound tokens, so it sits before the bearer-authenticated /api. */
   readonly messages?: express.RequestHandler;
   /** The people directory behind GET /api/people (the wizard's pickers); absent: that route is not mounted. */
   readonly directory?: PeopleDirectory;
+  /**
+   * Check every JSON answer against the wire contract before sending it (http/reply.ts). On by
+   * default, so every test is a contract test; the tenant composition turns it off.
+   */
+  readonly checkResponses?: boolean;
 }
 
 const JSON_TYPES = ['application/json', 'application/*+json'];
@@ -127,6 +137,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  setReplyChecks(app.locals, { enabled: deps.checkResponses !== false, logger: deps.logger });
   const useCases: UseCaseDeps = {
     repository: deps.repository,
     procedures: deps.procedures,
@@ -142,6 +153,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/assets/home.js', (_req, res) => {
     res.type('text/javascript').set('Cache-Control', 'public, max-age=300').send(HOME_JS);
+  });
+  // The app manifest's privacy and terms links: public pages, no sign-in.
+  app.get('/privacy', (_req, res) => {
+    res.type('html').set('Cache-Control', 'public, max-age=300').send(privacyPage(deps.config.operator));
+  });
+  app.get('/terms', (_req, res) => {
+    res.type('html').set('Cache-Control', 'public, max-age=300').send(termsPage(deps.config.operator));
   });
   const tabIndex = deps.tabDir === undefined ? undefined : path.join(deps.tabDir, 'index.html');
   const hasTab = tabIndex !== undefined && existsSync(tabIndex);
@@ -162,17 +180,21 @@ export function createApp(deps: AppDeps): express.Express {
     });
   }
   app.get('/api/client-config', (_req, res) => {
-    res.json({ mode: deps.config.mode, ...deps.clientConfig });
+    reply(res, contract.clientConfig, { mode: deps.config.mode, ...deps.clientConfig });
   });
 
   app.get('/api/health', (_req, res) => {
-    res.json({
+    reply(res, contract.health, {
       status: 'ok',
       mode: deps.config.mode,
       ...(deps.config.mode === 'local' && deps.config.graph ? { graph: deps.config.graph } : {}),
     });
   });
-  const openApi = openApiDocument({ serverUrl: deps.config.publicUrl });
+  const openApi = openApiDocument({
+    serverUrl: deps.config.publicUrl,
+    problemCodes: [...HTTP_PROBLEM_CODES, ...APP_ERROR_CODES],
+    traineeViewHides: TRAINEE_VIEW_HIDES,
+  });
   app.get('/api/openapi.json', (_req, res) => {
     res.json(openApi);
   });
@@ -229,90 +251,35 @@ export function createApp(deps: AppDeps): express.Express {
 
 function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCaseDeps): HttpProblem {
   if (error instanceof HttpProblem) return error;
-  if (error instanceof InputError) {
-    return invalidRequest(
-      `The request is not valid: ${error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path || 'body'} ${i.message}`)
-        .join('; ')}.`,
-      error.issues,
-    );
-  }
-  if (error instanceof CaseNotFoundError) {
-    return new HttpProblem(
-      404,
-      'not_found',
-      'Case not found',
-      `There is no case "${error.caseId}" that you can see. Check the link, or ask the course team for access.`,
-    );
-  }
-  if (error instanceof StaleCaseError) {
-    const { current, access } = error;
-    const procedure = getProcedureIn(useCases.procedures, current.state.procedureId);
-    return new HttpProblem(
-      412,
-      'precondition_failed',
-      'The case has changed',
-      `Case ${current.state.reference} was changed by someone else (it is now at version ${current.state.version}). Look at the case as it is now, then try again.`,
-      { current: caseView(current, procedure, useCases.clock(), access) },
-      { ETag: etagOf(current.state) },
-    );
-  }
-  if (error instanceof ReportNotAllowedError) {
-    return new HttpProblem(
-      403,
-      'forbidden',
-      'Not allowed',
-      'Reports are for the course team. Ask your course leader for the figures you need.',
-    );
-  }
-  if (error instanceof PeopleSearchNotAllowedError) {
-    return new HttpProblem(
-      403,
-      'forbidden',
-      'Not allowed',
-      'Looking people up is for those who open cases: the course team, and staff who may raise a concern. Ask your course team to add the person you need.',
-    );
-  }
-  if (isDomainError(error)) {
-    const problem = problemFromDomainError(error);
-    if (problem.status >= 500) deps.logger.error('procedure error', { path: req.path, error: error.message });
-    return problem;
-  }
   const parsed = bodyParserProblem(error);
   if (parsed) return parsed;
   // The router could not decode a path segment (`/api/cases/%ZZ`).
   if (error instanceof URIError)
     return invalidRequest('The address is not valid: a part of it is not correctly percent-encoded.');
-  // Adapters that talk to Graph directly (the notification outbox) throw the SDK's errors unclassified.
-  const failure = failureFromError(error);
-  const storeError = isGraphStoreError(error)
-    ? error
-    : failure
-      ? toGraphStoreError(failure, `${req.method} ${req.path.slice(0, 200)}`, error)
-      : undefined;
-  if (storeError && (storeError.code === 'throttled' || storeError.code === 'unavailable')) {
-    deps.logger.warn('store unavailable', { path: req.path, code: storeError.code, requestId: storeError.requestId });
-    return new HttpProblem(
-      503,
-      'service_unavailable',
-      'Try again shortly',
-      `${storeError.userMessage} Nothing was lost.`,
-      {},
-      { 'Retry-After': String(Math.ceil(storeError.retryAfterSeconds ?? 5)) },
+  const failure = failureOf(error);
+  if (failure.code === 'invalid_request') {
+    return problemOf(failure, error instanceof InputError ? { errors: error.issues } : {});
+  }
+  if (failure.code === 'precondition_failed' && error instanceof StaleCaseError) {
+    const { current, access } = error;
+    const procedure = getProcedureIn(useCases.procedures, current.state.procedureId);
+    return problemOf(
+      failure,
+      { current: caseView(current, procedure, useCases.clock(), access) },
+      { ETag: etagOf(current.state) },
     );
   }
-  deps.logger.error('unexpected error', {
-    method: req.method,
-    path: req.path,
-    error: error instanceof Error ? error.message : String(error),
-    stack: error instanceof Error ? error.stack : undefined,
-    ...(error instanceof CaseDataError ? { caseId: error.caseId } : {}),
-  });
-  return new HttpProblem(
-    500,
-    'internal_error',
-    'Something went wrong',
-    'Trellis could not complete this request. Try again; if it keeps happening, tell your Trellis administrator.',
-  );
+  if (failure.code === 'service_unavailable') {
+    deps.logger.warn('store unavailable', { path: req.path, detail: failure.detail });
+  }
+  if (failure.code === 'internal_error') {
+    deps.logger.error('unexpected error', {
+      method: req.method,
+      path: req.path,
+      error: failure.detail,
+      stack: error instanceof Error ? error.stack : undefined,
+      ...(error instanceof CaseDataError ? { caseId: error.caseId } : {}),
+    });
+  }
+  return problemOf(failure);
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_APP_IDENTITY, EMULATOR_APP_ROLES, emulatorServicePrincipalId } from '../dev/graph-emulator/index.js';
 import { GraphAppRoleDirectory } from './app-roles.js';
 import { GraphStoreError } from './graph/errors.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from './testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
 
 /** The app role lookup against the Graph emulator's service principal and assignments. */
 let env: ProvisionedEmulator;
@@ -11,7 +11,7 @@ const USER = '2d4f6a8c-1b3e-4d5f-8a7c-9e0b2d4f6a81';
 
 beforeAll(async () => {
   env = await startProvisionedEmulator();
-}, 30_000);
+}, 60_000);
 afterAll(async () => {
   await env.close();
 });

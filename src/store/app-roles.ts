@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { observedRetryOptions } from './graph/client.js';
 import { classifyGraphError, GraphStoreError } from './graph/errors.js';
 import { assertHttpsLink, parseGraphJson } from './graph/graph-json.js';
+import { APP_ROLE_NAMES, type AppRoleDirectory, type AppRoleName } from '../app/ports.js';
 
 /**
  * Which of Trellis's app roles (`CourseTeam`, `Admin`) a person holds, read from Entra ID through
@@ -18,13 +19,6 @@ import { assertHttpsLink, parseGraphJson } from './graph/graph-json.js';
  * Directory.Read.All (the least privileged one for listing a user's app role assignments; it also
  * covers reading the service principal when it is not the app Graph is called as).
  */
-export const APP_ROLE_NAMES = ['CourseTeam', 'Admin'] as const;
-export type AppRoleName = (typeof APP_ROLE_NAMES)[number];
-
-export interface AppRoleDirectory {
-  /** The roles granted to this Entra object id; throws a GraphStoreError when Graph cannot say. */
-  rolesOf(objectId: string): Promise<readonly AppRoleName[]>;
-}
 
 /** A bot activity waits for this lookup: one retry at most, never the store's five. */
 export const APP_ROLE_LOOKUP_MAX_RETRIES = 1;

@@ -12,7 +12,7 @@ import { GraphStoreError } from './graph/errors.js';
 import { collectAll, ListItemStore } from './graph/items.js';
 import { eq } from './graph/odata.js';
 import { caseRowSchema, eventRowSchema } from './lists.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from './testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
 
 /**
  * Exact interleavings of the repository with Graph, scripted in the emulator ("the nth request

@@ -14,7 +14,7 @@ import { eq } from './graph/odata.js';
 import { caseRowSchema } from './lists.js';
 import { openTrellisSite, type TrellisSite } from './case-repository.js';
 import { provisionLists } from './graph/provision.js';
-import { describeGraphContract } from './graph/testing/graph-contract.js';
+import { describeGraphContract } from '../../test/support/graph-contract.js';
 import { trellisListSchemas } from './lists.js';
 
 /**

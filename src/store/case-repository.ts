@@ -3,6 +3,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
 import { replay, type CaseEvent, type CaseState } from '../domain/case/index.js';
 import {
+  byReviewThenReference,
   CaseConflictError,
   CaseDataError,
   type CasePage,
@@ -106,7 +107,7 @@ function failed(result: BatchResult): boolean {
 }
 
 /**
- * CaseRepository over SharePoint lists (DESIGN.md "Storage").
+ * CaseRepository over SharePoint lists.
  *
  * Concurrency: the event trail is the record and each event row's key (CaseId:Seq) is unique,
  * so two writers appending to the same version cannot both succeed — the loser's first event
@@ -716,12 +717,6 @@ function matches(query: CaseQuery): (summary: CaseSummary) => boolean {
 }
 
 /** Dashboard order: next review first (none last), then reference. */
-export function byReviewThenReference(a: CaseSummary, b: CaseSummary): number {
-  const ra = a.nextReviewDate ?? '9999-12-31';
-  const rb = b.nextReviewDate ?? '9999-12-31';
-  return ra < rb ? -1 : ra > rb ? 1 : a.reference.localeCompare(b.reference);
-}
-
 function encodeCursor(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString('base64url');
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConversationStore } from './conversations.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from './testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
 
 /** The conversation store on the real Graph client against the emulator's "Trellis Conversations" list. */
 let env: ProvisionedEmulator;
@@ -9,7 +9,7 @@ let store: ConversationStore;
 beforeAll(async () => {
   env = await startProvisionedEmulator();
   store = new ConversationStore(env.client, env.site.lists.conversations);
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   await env.close();

@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { eq } from './graph/odata.js';
 import { ConflictError } from './graph/errors.js';
 import { ListItemStore, type ListItem, type ListRef } from './graph/items.js';
+import type { ChannelConversation, Conversations, PersonConversation } from '../app/ports.js';
+
+export type { ChannelConversation, PersonConversation } from '../app/ports.js';
 
 /**
  * Bot conversation references in the "Trellis Conversations" list (src/store/lists.ts), so
@@ -17,29 +20,6 @@ import { ListItemStore, type ListItem, type ListRef } from './graph/items.js';
  * (Acknowledgements used to be `ack:<about>:<caseId>` rows here; they are now events in the
  * case's trail, so rows left from before are simply never read.)
  */
-
-export interface PersonConversation {
-  /** Sign-in name, lower case: the id people have on cases. */
-  readonly upn: string;
-  readonly name: string;
-  /** Entra object id (`from.aadObjectId`). */
-  readonly aadObjectId: string;
-  /** The Teams user id (`from.id`, "29:…"): what `refresh.userIds` names. */
-  readonly teamsUserId: string;
-  readonly tenantId: string | undefined;
-  /** The 1:1 conversation with the bot, once there is one. */
-  readonly conversationId: string | undefined;
-  readonly serviceUrl: string | undefined;
-}
-
-export interface ChannelConversation {
-  /** Programme name, or '*' for every programme without a channel of its own. */
-  readonly programme: string;
-  readonly conversationId: string;
-  readonly serviceUrl: string;
-  readonly tenantId: string | undefined;
-  readonly teamId: string | undefined;
-}
 
 const text = z
   .string()
@@ -101,7 +81,7 @@ function toPerson(row: Row): PersonConversation | undefined {
   };
 }
 
-export class ConversationStore {
+export class ConversationStore implements Conversations {
   private readonly items: ListItemStore<Row>;
   private readonly byObjectId = new Map<string, PersonConversation>();
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphPeopleDirectory, searchableText, searchExpression, toDirectoryPerson } from './directory.js';
 import { isGraphStoreError } from './graph/errors.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from './testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
 
 describe('the search text that goes to Graph', () => {
   it.each([

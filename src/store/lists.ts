@@ -4,7 +4,7 @@ import { defineListSchema, type ListSchema } from './graph/list-schema.js';
 /**
  * The SharePoint lists Trellis keeps, as a course team sees them in Microsoft Lists. Column
  * names stay inside src/store. Every column a query filters or sorts on is indexed, so every
- * query keeps working past 5,000 items (DESIGN.md "Scale").
+ * query keeps working past 5,000 items.
  *
  * The event trail is the record; the case row, people, targets, reviews and signatures are
  * projections of it kept for list views, Excel and Power BI.

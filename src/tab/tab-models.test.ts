@@ -8,7 +8,6 @@ import {
   extensionLimits,
   extensionProblem,
   meetingProblem,
-  standingOf,
   type MemberDraft,
 } from './features/actions/actions-model';
 import {
@@ -19,8 +18,10 @@ import {
   programmeOfSavedConfig,
 } from './features/config/config-model';
 import { baseFilter, isFiltered, matchesFilter, NO_FILTER, rowsOf } from './features/dashboard/dashboard-model';
-import { emptyDraft, emptyTarget, planBody, reviewWindowFor, stepProblems } from './features/new-case/new-case-model';
+import { emptyDraft, stepProblems } from './features/new-case/new-case-model';
+import { standingOf } from './shared/case-people';
 import { csvCell, toCsv } from './shared/csv';
+import { emptyTarget, planBody, reviewWindowFor } from './shared/plan-editor/plan-draft';
 import type { LocalDate } from '../domain/calendar/index';
 
 /** The tab's pure parts: what the e2e tests cannot reach quickly (every input, every edge). */
@@ -210,12 +211,17 @@ describe('case actions', () => {
     id: 'c1',
     reference: 'R-1',
     version: 3,
-    procedure: { id: rcttpConcernProcedures.id, name: rcttpConcernProcedures.name, provider: { name: 'RCTTP' } },
+    procedure: {
+      id: rcttpConcernProcedures.id,
+      name: rcttpConcernProcedures.name,
+      provider: { id: 'provider', name: 'RCTTP', shortName: 'RCTTP' },
+      confidential: false,
+    },
     status: 'active',
     stage: { id: 'progress_support_plan', title: 'Stage 1: Progress Support Plan' },
     people: [
-      { role: 'trainee', id: 'trainee@x.example', name: 'T', roleLabel: 'Trainee' },
-      { role: 'mentor', id: 'mentor@x.example', name: 'M', roleLabel: 'Mentor(s)' },
+      { role: 'trainee', id: 'trainee@x.example', name: 'T', email: 'trainee@x.example', roleLabel: 'Trainee' },
+      { role: 'mentor', id: 'mentor@x.example', name: 'M', email: 'mentor@x.example', roleLabel: 'Mentor(s)' },
     ],
     placement: { school: 'S', programme: 'P1' },
     reasons: [],
@@ -225,7 +231,14 @@ describe('case actions', () => {
       version: 1,
       stageId: 'progress_support_plan',
       reviewAt: 'progress_support_plan',
-      content: { concerns: [], targets: [], supportMeasures: [], reviewDate: '2026-11-26', meeting: { attendees: [] } },
+      rulesFrom: { stageId: 'progress_support_plan' },
+      content: {
+        concerns: [],
+        targets: [],
+        supportMeasures: [],
+        reviewDate: '2026-11-26',
+        meeting: { attendees: [], placementConcern: false },
+      },
       signatures: [],
       agreedOn: '2026-11-06',
       extensions: [],
@@ -233,8 +246,20 @@ describe('case actions', () => {
     },
     previousPlans: [],
     reviews: [],
+    panels: [],
+    tasksDone: [],
+    openedBy: 'lead@x.example',
     updatedAt: '2026-11-06T10:00:00Z',
-    derived: { today: '2026-11-23', reviewOverdue: false, outstandingSignatories: [], outcomes: [] },
+    derived: {
+      today: '2026-11-23',
+      reviewOverdue: false,
+      outstandingSignatories: [],
+      milestones: [],
+      outcomes: [],
+      escalateTo: [],
+      panels: [],
+      tasks: [],
+    },
     ...over,
   });
   const me = (programmes: Me['programmes'], openCases = true): Me => ({
@@ -278,7 +303,7 @@ describe('case actions', () => {
     expect(extensionProblem(limits, '2026-12-08', ' ')).toBe('Say why the review is moving, for the record.');
     expect(extensionProblem(limits, '2026-12-08', 'Mentor away')).toBeUndefined();
     expect(
-      extensionLimits(view({ paused: { reason: 'health', from: '2026-11-20' } }), rcttpConcernProcedures),
+      extensionLimits(view({ paused: { reason: 'health', since: '2026-11-20' } }), rcttpConcernProcedures),
     ).toBeUndefined();
     expect(extensionLimits(view({ status: 'awaiting_signatures' }), rcttpConcernProcedures)).toBeUndefined();
   });

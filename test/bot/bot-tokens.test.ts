@@ -5,17 +5,17 @@ import type { AddressInfo } from 'node:net';
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import { createLocalJWKSet, exportJWK, SignJWT, type JWTPayload } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createBot } from '../../src/bot/bot.js';
+import { buildTrellis, type Trellis } from '../../src/compose/trellis.js';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../src/app/notifications/settings.js';
 import { tenantIdentity } from '../../src/bot/identity.js';
 import { calendarFor, openCase } from '../../src/domain/case/index.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
-import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier } from '../../src/server/auth/verify-token.js';
-import { memoryLogger, silentLogger } from '../../src/server/logger.js';
+import { memoryLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { ConversationStore } from '../../src/store/conversations.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { call, type Reply } from '../server/harness.js';
 import { caseInput, P1 } from '../server/fixtures.js';
 
@@ -41,6 +41,7 @@ const LEAD = {
 const CASE_ID = 'token-case';
 
 let env: ProvisionedEmulator;
+let trellis: Trellis;
 let repository: GraphCaseRepository;
 let server: Server;
 let cloudServer: Server;
@@ -99,44 +100,44 @@ beforeAll(async () => {
     ),
   );
 
-  const bot = await createBot({
+  // Tenant mode as Trellis composes it, with the Bot Framework keys served locally.
+  trellis = await buildTrellis({
     mode: 'tenant',
-    useCases: { repository, procedures: SEED_PROCEDURES, clock: () => new Date(), logger: useCaseLog },
-    conversations,
-    links: {
-      appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
-      tabEntityId: 'my-cases',
-      publicUrl: 'https://trellis.example',
-    },
-    // App roles do not travel with activities; the course leader's come from this lookup (Graph in a tenant).
-    identity: tenantIdentity(conversations, {
-      appRoles: (objectId) => Promise.resolve(objectId === LEAD.objectId ? ['CourseTeam'] : []),
-      programmes: [P1],
-    }),
-    logger: silentLogger,
-    credentials: { clientId: BOT_ID, clientSecret: 'not-a-real-secret', tenantId: TENANT_ID },
-    defaultServiceUrl: () => serviceUrl,
-    cloud: withOverrides(PUBLIC, {
-      openIdMetadataUrl: `${cloudUrl}/v1/.well-known/openidconfiguration`,
-      tokenIssuer: ISSUER,
-      loginEndpoint: cloudUrl,
-      tokenServiceUrl: cloudUrl,
-    }),
-  });
-  const app = createApp({
-    repository,
+    graph: env.client,
+    site: env.site,
     procedures: SEED_PROCEDURES,
     clock: () => new Date(),
+    logger: useCaseLog,
     verifyToken: createTokenVerifier({
       keys: createLocalJWKSet({ keys: [] }),
       tenantId: TENANT_ID,
       audiences: ['api://x'],
       programmes: { from: 'config', value: 'all' },
     }),
-    config: { mode: 'tenant', publicUrl: 'https://trellis.example' },
-    logger: silentLogger,
-    messages: bot.messages,
+    publicUrl: () => 'https://trellis.example',
+    // App roles do not travel with activities; the course leader's come from this lookup (Graph in a tenant).
+    identity: (stored) =>
+      tenantIdentity(stored, {
+        appRoles: (objectId) => Promise.resolve(objectId === LEAD.objectId ? ['CourseTeam'] : []),
+        programmes: [P1],
+      }),
+    bot: {
+      teamsAppId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
+      credentials: { clientId: BOT_ID, clientSecret: 'not-a-real-secret', tenantId: TENANT_ID },
+      defaultServiceUrl: () => serviceUrl,
+      installApp: false,
+      cloud: withOverrides(PUBLIC, {
+        openIdMetadataUrl: `${cloudUrl}/v1/.well-known/openidconfiguration`,
+        tokenIssuer: ISSUER,
+        loginEndpoint: cloudUrl,
+        tokenServiceUrl: cloudUrl,
+      }),
+    },
+    notify: { ...DEFAULT_NOTIFY_SETTINGS, schedule: false },
   });
+  // Reads from here on go through Trellis's own repository, as the bot's writes do.
+  repository = trellis.repository;
+  const app = trellis.app;
   server = app.listen(0, '127.0.0.1');
   url = await new Promise((resolve) => {
     server.once('listening', () => {
@@ -156,6 +157,7 @@ afterAll(async () => {
       resolve();
     });
   });
+  await trellis.close();
   await env.close();
 });
 

@@ -6,12 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import type { CaseSummary, StoredCase } from '../../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
 import { reviewersOf } from '../../src/cards/index.js';
 import { outstandingSignatories } from '../../src/domain/case/index.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { openTrellisSite } from '../../src/store/case-repository.js';
 import { ConversationStore } from '../../src/store/conversations.js';
@@ -581,7 +581,7 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     });
     const sentCard = async (kind: 'review_coming_up' | 'review_due_today'): Promise<unknown> => {
       const before = local.connector.activities().length;
-      await local.bot.senders.chat_card(notification(kind));
+      await local.cardSenders.chat_card(notification(kind));
       const sent = local.connector.activities().slice(before);
       expect(sent).toHaveLength(1);
       return must((sent[0]?.activity as { attachments?: { content: unknown }[] }).attachments?.[0], 'the card').content;
@@ -644,7 +644,7 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     });
     expect(reply.status).toBe(200);
     const before = local.connector.activities().length;
-    await local.bot.senders.channel_card({
+    await local.cardSenders.channel_card({
       key: 'test:channel',
       caseId: activeCase.state.id,
       reference: activeCase.state.reference,
@@ -669,7 +669,7 @@ describe('signing, acknowledging, install events and proactive cards', () => {
       'trainee',
     );
     const before = local.connector.activities().length;
-    await local.bot.senders.chat_card({
+    await local.cardSenders.chat_card({
       key: 'test:chat',
       caseId: activeCase.state.id,
       reference: activeCase.state.reference,

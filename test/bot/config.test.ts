@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { botSettingsFromEnv, DEFAULT_BOT_SERVICE_URL } from '../../src/bot/config.js';
+import { botSettingsFromEnv, DEFAULT_BOT_SERVICE_URL } from '../../src/compose/bot-config.js';
 
 const GRAPH_APP = '7d3e9a1b-2c4f-4e6a-8b1d-3f5a7c9e0b2d';
 const TENANT = '11111111-2222-4333-8444-555555555555';

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../../src/server/logger.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
+import { silentLogger } from '../../src/app/logger.js';
 import {
   freePort,
   PLAYGROUND_BIN,
@@ -25,6 +25,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The demo mentor with a review due in the BCU demo data. */
 const MENTOR = 'gareth.evans@hollybank.example';
 const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
+const PLAYGROUND_START_MS = 60_000;
 
 let dataDir: string;
 let trellis: RunningLocalMode;
@@ -48,7 +49,13 @@ beforeAll(async () => {
     return;
   }
   try {
-    playground = await startPlayground({ endpoint: `${trellis.url}/api/messages`, port: playgroundPort, upn: MENTOR });
+    // A machine busy with other work can take a while to start it; a failure to start skips the test, so wait long enough.
+    playground = await startPlayground({
+      endpoint: `${trellis.url}/api/messages`,
+      port: playgroundPort,
+      upn: MENTOR,
+      timeoutMs: PLAYGROUND_START_MS,
+    });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -56,7 +63,7 @@ beforeAll(async () => {
   } catch (error) {
     notStarted = `the Agents Playground or chromium could not start here: ${error instanceof Error ? error.message : String(error)}`;
   }
-}, 60_000);
+}, PLAYGROUND_START_MS + 30_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -79,7 +86,7 @@ describe('the Agents Playground UI', () => {
       else void route.abort();
     });
     await page.goto(playground.url);
-    await page.getByText('Personal Chat').first().click({ timeout: 10_000 });
+    await page.getByText('Personal Chat').first().click({ timeout: 30_000 });
     const composer = page.locator('[data-lexical-editor="true"][role="textbox"]');
     await composer.click();
     await composer.fill('my cases');
@@ -89,7 +96,7 @@ describe('the Agents Playground UI', () => {
       .locator('.ac-adaptiveCard')
       .filter({ has: page.getByRole('button', { name: 'Record review' }) })
       .first();
-    await form.waitFor({ timeout: 10_000 });
+    await form.waitFor({ timeout: 30_000 });
     for (const radio of await form.locator('input[type="radio"][value="met"]').all())
       await radio.check({ force: true });
     // The outcome: the last radio group on the form; its first choice (the stage's "targets met" outcome).
@@ -103,7 +110,7 @@ describe('the Agents Playground UI', () => {
     await form.getByRole('button', { name: 'Record review' }).click();
 
     const outcome = page.locator('.ac-adaptiveCard').filter({ hasText: 'REVIEW RECORDED' }).first();
-    await outcome.waitFor({ timeout: 10_000 });
+    await outcome.waitFor({ timeout: 30_000 });
     // The mentor's words appear as typed: no markup, no markdown.
     await expect(outcome.innerText()).resolves.toContain('Seen in two lessons <b>bold</b> *stars*');
     const after = await trellis.repository.list({ personId: MENTOR, status: 'active', limit: 50 });

@@ -7,10 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import type { StoredCase } from '../../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
 import { reviewersOf } from '../../src/cards/index.js';
 import type { Notification } from '../../src/notify/notification.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import {
   freePort,
   PLAYGROUND_BIN,
@@ -35,6 +35,7 @@ let notStarted = '';
 let mentor = '';
 let reviewCase: StoredCase;
 const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
+const PLAYGROUND_START_MS = 60_000;
 
 function must<T>(value: T | undefined | null, what: string): T {
   if (value === undefined || value === null) throw new Error(`Missing: ${what}`);
@@ -87,12 +88,18 @@ beforeAll(async () => {
     return;
   }
   try {
-    playground = await startPlayground({ endpoint: `${trellis.url}/api/messages`, port: playgroundPort, upn: mentor });
+    // A machine busy with other work can take a while to start it; a failure to start skips the test, so wait long enough.
+    playground = await startPlayground({
+      endpoint: `${trellis.url}/api/messages`,
+      port: playgroundPort,
+      upn: mentor,
+      timeoutMs: PLAYGROUND_START_MS,
+    });
     stream = await openWsReader(`ws://localhost:${playgroundPort}/_ws_conversation/v1/conversations/stream`);
   } catch (error) {
     notStarted = `the Agents Playground could not start on this machine: ${error instanceof Error ? error.message : String(error)}`;
   }
-}, 60_000);
+}, PLAYGROUND_START_MS + 30_000);
 
 afterAll(async () => {
   stream?.close();
@@ -194,7 +201,7 @@ describe('the Agents Playground against Trellis', () => {
       attachForm: false,
       calendar: undefined,
     };
-    await trellis.bot.senders.chat_card(notification);
+    await trellis.cardSenders.chat_card(notification);
     const arrived = await ws.waitFor((m) => ws.messages.indexOf(m) >= before && m.includes(reviewCase.state.id));
     expect(arrived).toContain('application/vnd.microsoft.card.adaptive');
   });

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalJWKSet } from 'jose';
 import { APP_ROLES_TTL_MS, cachedAppRoles } from '../../src/bot/app-roles.js';
-import { createBot } from '../../src/bot/bot.js';
+import { buildTrellis, type Trellis } from '../../src/compose/trellis.js';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../src/app/notifications/settings.js';
 import { tenantIdentity } from '../../src/bot/identity.js';
 import {
   EMULATOR_APP_IDENTITY,
@@ -12,14 +13,13 @@ import {
 } from '../../src/dev/graph-emulator/index.js';
 import { calendarFor, openCase } from '../../src/domain/case/index.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
-import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier } from '../../src/server/auth/verify-token.js';
-import { memoryLogger, silentLogger } from '../../src/server/logger.js';
+import { memoryLogger, silentLogger } from '../../src/app/logger.js';
 import { GraphAppRoleDirectory } from '../../src/store/app-roles.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { ConversationStore } from '../../src/store/conversations.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { caseInput, P1, people } from '../server/fixtures.js';
 
 /**
@@ -30,51 +30,47 @@ let env: ProvisionedEmulator;
 let server: Server;
 let url: string;
 let conversations: ConversationStore;
+let trellis: Trellis;
 
 beforeAll(async () => {
   env = await startProvisionedEmulator();
-  const repository = new GraphCaseRepository(env.client, env.site, { roleSides: roleSidesOf(SEED_PROCEDURES) });
   conversations = new ConversationStore(env.client, env.site.lists.conversations);
   const logger = silentLogger;
-  const bot = await createBot({
+  trellis = await buildTrellis({
     mode: 'tenant',
-    useCases: { repository, procedures: SEED_PROCEDURES, clock: () => new Date(), logger },
-    conversations,
-    links: {
-      appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
-      tabEntityId: 'my-cases',
-      publicUrl: 'https://trellis.example',
-    },
-    identity: tenantIdentity(conversations),
-    logger,
-    credentials: {
-      clientId: '7d3e9a1b-2c4f-4e6a-8b1d-3f5a7c9e0b2d',
-      clientSecret: 'not-a-real-secret',
-      tenantId: '11111111-2222-4333-8444-555555555555',
-    },
-    defaultServiceUrl: () => 'https://smba.trafficmanager.net/teams',
-  });
-  const app = createApp({
-    repository,
+    graph: env.client,
+    site: env.site,
     procedures: SEED_PROCEDURES,
     clock: () => new Date(),
+    logger,
     verifyToken: createTokenVerifier({
       keys: createLocalJWKSet({ keys: [] }),
       tenantId: '11111111-2222-4333-8444-555555555555',
       audiences: ['api://x'],
       programmes: { from: 'config', value: 'all' },
     }),
-    config: { mode: 'tenant', publicUrl: 'https://trellis.example' },
-    logger,
-    messages: bot.messages,
+    publicUrl: () => 'https://trellis.example',
+    identity: (stored) => tenantIdentity(stored),
+    bot: {
+      teamsAppId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
+      credentials: {
+        clientId: '7d3e9a1b-2c4f-4e6a-8b1d-3f5a7c9e0b2d',
+        clientSecret: 'not-a-real-secret',
+        tenantId: '11111111-2222-4333-8444-555555555555',
+      },
+      defaultServiceUrl: () => 'https://smba.trafficmanager.net/teams',
+      installApp: false,
+    },
+    notify: { ...DEFAULT_NOTIFY_SETTINGS, schedule: false },
   });
+  const app = trellis.app;
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => {
       resolve(s);
     });
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   await new Promise<void>((resolve) => {
@@ -82,6 +78,7 @@ afterAll(async () => {
       resolve();
     });
   });
+  await trellis.close();
   await env.close();
 });
 
@@ -148,6 +145,7 @@ describe('app roles for the bot, looked up through Graph', () => {
   let botUrl: string;
   let connectorUrl: string;
   let skewMs = 0;
+  let rolesTrellis: Trellis;
 
   const listenOn = (s: Server): Promise<string> =>
     new Promise((resolve) => {
@@ -201,36 +199,35 @@ describe('app roles for the bot, looked up through Graph', () => {
     connectorUrl = await listenOn(connector);
 
     const directory = new GraphAppRoleDirectory(env.client, { appId: EMULATOR_APP_IDENTITY.id });
-    const bot = await createBot({
+    // Unsigned activities from this machine (the local transport), with tenant mode's identity:
+    // Teams users through the Conversations list and app roles asked of Entra through Graph.
+    rolesTrellis = await buildTrellis({
       mode: 'local',
-      useCases: { repository, procedures: SEED_PROCEDURES, clock: () => new Date(), logger: silentLogger },
-      conversations,
-      links: {
-        appId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
-        tabEntityId: 'my-cases',
-        publicUrl: 'https://trellis.example',
-      },
-      identity: tenantIdentity(conversations, {
-        programmes: [P1],
-        appRoles: cachedAppRoles(directory, { logger: log, now: () => Date.now() + skewMs }),
-      }),
-      logger: silentLogger,
-      defaultServiceUrl: () => connectorUrl,
-    });
-    const app = createApp({
-      repository,
+      graph: env.client,
+      site: env.site,
       procedures: SEED_PROCEDURES,
       clock: () => new Date(),
+      logger: silentLogger,
       verifyToken: createTokenVerifier({
         keys: createLocalJWKSet({ keys: [] }),
         tenantId: TENANT,
         audiences: ['api://x'],
         programmes: { from: 'config', value: [P1] },
       }),
-      config: { mode: 'tenant', publicUrl: 'https://trellis.example' },
-      logger: silentLogger,
-      messages: bot.messages,
+      publicUrl: () => 'https://trellis.example',
+      identity: (stored) =>
+        tenantIdentity(stored, {
+          programmes: [P1],
+          appRoles: cachedAppRoles(directory, { logger: log, now: () => Date.now() + skewMs }),
+        }),
+      bot: {
+        teamsAppId: '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f',
+        defaultServiceUrl: () => connectorUrl,
+        installApp: false,
+      },
+      notify: { ...DEFAULT_NOTIFY_SETTINGS, schedule: false },
     });
+    const app = rolesTrellis.app;
     botServer = app.listen(0, '127.0.0.1');
     botUrl = await new Promise((resolve) => {
       botServer.once('listening', () => {
@@ -250,6 +247,7 @@ describe('app roles for the bot, looked up through Graph', () => {
         resolve();
       });
     });
+    await rolesTrellis.close();
   });
 
   /** What the message extension answers a search with (the fields these tests read). */

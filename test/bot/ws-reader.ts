@@ -102,7 +102,7 @@ export async function openWsReader(url: string): Promise<WsReader> {
 
   return {
     messages,
-    waitFor(match, timeoutMs = 10_000) {
+    waitFor(match, timeoutMs = 30_000) {
       const found = messages.find(match);
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve, reject) => {

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,12 +12,13 @@ import {
   type AdaptiveCardJson,
   type CardTemplateName,
 } from '../../src/cards/index.js';
+import { docsImagesDir } from '../docs-images.js';
 import { cardsFor, hostileCase, SCENARIOS, sourceOf, teamsUserIdOf } from './fixtures.js';
 
 /**
  * Renders the cards with the real `adaptivecards` browser bundle in headless Chromium, with a
- * Teams-like host config, and keeps one screenshot per template in docs/cards/. Every request
- * that is not to the local harness server is blocked.
+ * Teams-like host config, and takes one screenshot per template for docs/cards/ (where they go:
+ * ../docs-images.ts). Every request that is not to the local harness server is blocked.
  */
 
 function findChromium(): string | undefined {
@@ -30,7 +31,6 @@ function findChromium(): string | undefined {
 }
 
 const executablePath = findChromium();
-const docs = fileURLToPath(new URL('../../docs/cards/', import.meta.url));
 const harness = readFileSync(new URL('./render-harness.html', import.meta.url), 'utf8');
 const bundle = readFileSync(createRequire(import.meta.url).resolve('adaptivecards/dist/adaptivecards.min.js'), 'utf8');
 
@@ -83,7 +83,6 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
     await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => (globalThis as unknown as { ready?: boolean }).ready === true);
-    mkdirSync(docs, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
@@ -102,7 +101,7 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
     );
 
   const screenshot = async (file: string): Promise<void> => {
-    await page.locator('#frame').screenshot({ path: `${docs}${file}`, animations: 'disabled' });
+    await page.locator('#frame').screenshot({ path: path.join(docsImagesDir('cards'), file), animations: 'disabled' });
   };
 
   it('renders every card of every procedure with no parse or validation events', async () => {
@@ -123,7 +122,7 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
     }
   });
 
-  it('keeps a screenshot of each template in docs/cards', async () => {
+  it('takes a screenshot of each template for docs/cards', async () => {
     const done = new Set<string>();
     for (const [template, index] of Object.entries(SHOWN_BY) as [CardTemplateName, number][]) {
       const scenario = SCENARIOS[index];

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { bcuRapidImprovementTargets as bcu } from '../../src/domain/procedures/index.js';
-import { GraphOutbox } from '../../src/notify/adapters/graph-outbox.js';
+import { GraphOutbox } from '../../src/store/notify/graph-outbox.js';
 import type { Notification } from '../../src/notify/notification.js';
 import type { Senders } from '../../src/notify/ports.js';
-import { memoryLogger } from '../../src/server/logger.js';
-import { createCommandNotifier } from '../../src/server/use-cases/notify-after-command.js';
-import { DEFAULT_NOTIFY_SETTINGS } from '../../src/server/use-cases/notify-config.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { memoryLogger } from '../../src/app/logger.js';
+import { createCommandNotifier } from '../../src/app/notifications/after-command.js';
+import { DEFAULT_NOTIFY_SETTINGS } from '../../src/app/notifications/settings.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { draftPlan, open, signAll } from './kit.js';
 
 /** The post-command hook: returns at once, delivers in the background, and a failure is a log line, never a crash. */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ import type { CaseDriver } from '../../src/domain/case/testing.js';
 import { planRulesOf } from '../../src/domain/case/command-kit.js';
 import { formPdfName, renderFormPdf } from '../../src/notify/form-pdf.js';
 import { pdfText } from '../../src/notify/pdf/pdf-kit.js';
+import { docsImagesDir } from '../docs-images.js';
 import { draftPlan, open, review, signAll } from './kit.js';
 
 /** Text of an uncompressed pdfkit PDF: the hex strings inside TJ arrays, one drawn line each, in order. */
@@ -170,7 +171,7 @@ function firstOutcome(c: CaseDriver): string {
   return outcome.id;
 }
 
-/** docs/forms: page images of each provider's form, kept in the repository (pdftoppm from poppler-utils). */
+/** Page images of each provider's form for docs/forms (pdftoppm from poppler-utils; where they go: ../docs-images.ts). */
 function renderPages(pdf: Uint8Array, name: string): string[] {
   try {
     execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
@@ -185,10 +186,10 @@ function renderPages(pdf: Uint8Array, name: string): string[] {
     const pages = readdirSync(dir)
       .filter((f) => f.endsWith('.png'))
       .sort();
-    const out = path.resolve('docs', 'forms');
+    const out = docsImagesDir('forms');
     return pages.map((page, i) => {
       const target = path.join(out, `${name}-page-${i + 1}.png`);
-      renameSync(path.join(dir, page), target);
+      copyFileSync(path.join(dir, page), target);
       return target;
     });
   } finally {

@@ -7,9 +7,9 @@ import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index
 import { replay } from '../../src/domain/case/index.js';
 import { bcuRapidImprovementTargets as bcu } from '../../src/domain/procedures/index.js';
 import type { CaseDriver } from '../../src/domain/case/testing.js';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import type { Notification } from '../../src/notify/notification.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { bcuPlan, caseInput, P1, people } from '../server/fixtures.js';
 import { draftPlan, open, signAll } from './kit.js';
 
@@ -179,7 +179,7 @@ describe('POST /api/jobs/review-sweep', () => {
     expect(first.body.dueCases).toBeGreaterThan(0);
     const recoveredMails = mailKeys().filter((k) => !before.has(k) && k.startsWith('case-1:'));
     expect(recoveredMails.some((k) => k.includes(':plan_agreed:email:mailbox:course.team@bcu.example'))).toBe(true);
-    const keys = await local.notifications.runtime.outbox.knownKeys('case-1');
+    const keys = await local.notifications.outbox.storedKeys('case-1');
     expect([...keys].filter((k) => k.includes(':review_due_today:')).sort()).toEqual([
       'case-1:review:2026-11-23:stage_2:review_due_today:mentor@provider.test',
       'case-1:review:2026-11-23:stage_2:review_due_today:tutor@provider.test',

@@ -3,12 +3,8 @@ import {
   bcuRapidImprovementTargets as bcu,
   rcttpConcernProcedures as rcttp,
 } from '../../src/domain/procedures/index.js';
-import {
-  DEFAULT_NOTIFY_SETTINGS,
-  localNotifySettings,
-  notifyConfigFor,
-  notifySettingsFromEnv,
-} from '../../src/server/use-cases/notify-config.js';
+import { DEFAULT_NOTIFY_SETTINGS, notifyConfigFor } from '../../src/app/notifications/settings.js';
+import { localNotifySettings, notifySettingsFromEnv } from '../../src/compose/notify-config.js';
 
 describe('notification settings from the environment', () => {
   it('defaults: 07:30, two working days ahead, escalation after three, no mailboxes', () => {

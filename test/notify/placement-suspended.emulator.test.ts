@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 
 /**
  * Suspending a placement over REST, end to end in local mode (the real composition root, the
@@ -224,7 +224,7 @@ describe('suspending a placement over REST', () => {
         .filter((m) => m.subject === staffSubject || m.subject === 'Your placement has been suspended'),
     ).toHaveLength(mails.length);
     expect(cardsSent(cardsBefore).filter((c) => c.card.includes('PLACEMENT SUSPENDED'))).toHaveLength(cards.length);
-    const keys = [...(await local.notifications.runtime.outbox.knownKeys(CASE_ID))].filter((k) =>
+    const keys = [...(await local.notifications.outbox.storedKeys(CASE_ID))].filter((k) =>
       k.includes(':placement_suspended:'),
     );
     // Email and card to each member of staff, the channel card and the mailbox copy.

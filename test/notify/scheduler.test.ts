@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
-import { memoryLogger } from '../../src/server/logger.js';
-import { createScheduler } from '../../src/server/scheduler.js';
+import { memoryLogger } from '../../src/app/logger.js';
+import { createScheduler } from '../../src/app/notifications/scheduler.js';
 
 const at = (date: string, hh: number, mm: number): Date => londonInstantAt(parseLocalDate(date), hh, mm);
 

@@ -1,13 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { bcuRapidImprovementTargets as bcu } from '../../src/domain/procedures/index.js';
-import { graphCalendarSender } from '../../src/notify/adapters/graph-calendar.js';
-import { graphMailSender } from '../../src/notify/adapters/graph-mail.js';
-import { GraphOutbox } from '../../src/notify/adapters/graph-outbox.js';
+import { graphCalendarSender } from '../../src/store/notify/graph-calendar.js';
+import { graphMailSender } from '../../src/store/notify/graph-mail.js';
+import { GraphOutbox } from '../../src/store/notify/graph-outbox.js';
 import type { Notification } from '../../src/notify/notification.js';
 import type { Senders } from '../../src/notify/ports.js';
 import { deliverNotifications, POSSIBLY_SENT, runSweep, STALE_CLAIM_MINUTES } from '../../src/notify/sweep.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { CONFIG, draftPlan, open, signAll, step } from './kit.js';
 
 const d = parseLocalDate;

@@ -7,7 +7,7 @@ import { editPlan, editPlanInputSchema } from '../../src/domain/case/index.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier } from '../../src/server/auth/verify-token.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { call } from './kit.js';

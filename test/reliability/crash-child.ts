@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startLocalMode, startLocalModeOnSharedGraph } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, startLocalModeOnSharedGraph } from '../../src/compose/local.js';
 
 const { values, positionals } = parseArgs({
   options: { 'graph-url': { type: 'string' }, 'graph-ca': { type: 'string' } },

@@ -19,7 +19,14 @@ import { renderEmail } from '../../src/notify/email.js';
 import { renderFormPdf } from '../../src/notify/form-pdf.js';
 import { planNotifications } from '../../src/notify/plan.js';
 import { parseCard } from '../cards/adaptive-cards-lib.js';
-import { buildTab, launchBrowser, localOnlyContext, serveTab, signInAs, type TabServer } from '../tab/tab-harness.js';
+import {
+  launchBrowser,
+  localOnlyContext,
+  serveTab,
+  signInAs,
+  useBuiltTab,
+  type TabServer,
+} from '../tab/tab-harness.js';
 import { addDays, bcuOpenBody, provider, startLocal, staff, type LocalTrellis } from './kit.js';
 
 /**
@@ -318,7 +325,7 @@ describe('hostile text in the tab (Chromium)', () => {
 
   beforeAll(async () => {
     tabDir = await mkdtemp(path.join(tmpdir(), 'trellis-injection-tab-'));
-    await buildTab(tabDir);
+    await useBuiltTab(tabDir);
     tab = await serveTab(trellis.url);
     browser = await launchBrowser();
   }, 180_000);

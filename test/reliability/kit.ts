@@ -1,9 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { DEMO_PROVIDERS, type DemoPerson, type DemoProvider } from '../../src/dev/local-mode/personas.js';
-import { memoryLogger } from '../../src/server/logger.js';
+import { memoryLogger } from '../../src/app/logger.js';
 import { call, type Reply, type RequestOptions } from '../server/harness.js';
 
 /**

@@ -1,9 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are JSON asserted field by field; a typed client comes with the tab */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessTo, actorForCase, mayReport } from '../../src/server/access.js';
-import type { Caller } from '../../src/server/auth/caller.js';
-import { CASE_COMMAND_ROUTES } from '../../src/server/routes/case-routes.js';
-import type { CaseCommandName } from '../../src/server/use-cases/case-commands.js';
+import { accessTo, actorForCase, mayReport } from '../../src/app/access.js';
+import type { Caller } from '../../src/app/caller.js';
+import { CASE_COMMAND_ROUTES } from '../../src/contract/commands.js';
+import type { CaseCommandName } from '../../src/app/cases/case-commands.js';
 import { caseInput, identities, P1, P2, people } from './fixtures.js';
 import { seedCase, startTestServer, type Identity, type TestServer } from './harness.js';
 

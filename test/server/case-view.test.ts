@@ -4,7 +4,7 @@ import { caseEventSchema, calendarFor, openCase, replay, suspendPlacement } from
 import { CaseDriver, Clock, courseTeam, openInput } from '../../src/domain/case/testing.js';
 import { enhancedSupport } from '../../src/domain/procedures/index.js';
 import type { Procedure } from '../../src/domain/procedure/schema.js';
-import { caseView } from '../../src/server/views/case-view.js';
+import { caseView } from '../../src/app/views/case-view.js';
 
 /**
  * What GET /api/cases/:id says about a suspended placement: the tab's banner needs when, by

@@ -14,11 +14,11 @@ import type { Procedure } from '../../src/domain/procedure/schema.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../../src/dev/local-mode/dev-keys.js';
 import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-token.js';
-import { memoryLogger } from '../../src/server/logger.js';
+import { memoryLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';
-import { startProvisionedEmulator, type ProvisionedEmulator } from '../../src/store/testing/emulator.js';
+import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 
 /**
  * The real app on an ephemeral port, with the real repository on the Graph emulator and the
@@ -86,7 +86,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: { readonly mode?: 'local' | 'tenant' } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: {
+    readonly mode?: 'local' | 'tenant';
+    /** The procedures the server runs (default: the five built-in ones), e.g. with one loaded from a file. */
+    readonly procedures?: readonly Procedure[];
+  } = {},
+): Promise<TestServer> {
+  const procedures = options.procedures ?? SEED_PROCEDURES;
   const emulator = await startProvisionedEmulator();
   const keyDir = await mkdtemp(path.join(tmpdir(), 'trellis-server-test-'));
   const keys = await loadOrCreateDevKeys(keyDir);
@@ -95,7 +102,7 @@ export async function startTestServer(options: { readonly mode?: 'local' | 'tena
   };
   const privateKey = await importJWK({ ...stored.privateJwk, alg: 'RS256' }, 'RS256');
   const repository = new GraphCaseRepository(emulator.client, emulator.site, {
-    roleSides: roleSidesOf(SEED_PROCEDURES),
+    roleSides: roleSidesOf(procedures),
   });
   const logger = memoryLogger();
   const state = { now: londonInstantAt(TODAY, 10, 0) };
@@ -109,7 +116,7 @@ export async function startTestServer(options: { readonly mode?: 'local' | 'tena
   const mode = options.mode ?? 'local';
   const app = createApp({
     repository,
-    procedures: SEED_PROCEDURES,
+    procedures,
     clock: () => state.now,
     verifyToken,
     config: {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CASE_COMMAND_ROUTES } from '../../src/server/routes/case-routes.js';
-import { CASE_COMMANDS } from '../../src/server/use-cases/case-commands.js';
+import { CASE_COMMAND_ROUTES } from '../../src/contract/commands.js';
+import { CASE_COMMANDS } from '../../src/app/cases/case-commands.js';
 import { bcuPlan, caseInput, identities } from './fixtures.js';
 import { seedCase, startTestServer, type TestServer } from './harness.js';
 import { editPlan, editPlanInputSchema } from '../../src/domain/case/index.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
+import { silentLogger } from '../../src/app/logger.js';
 
 /** `npm start` in-process: a temp data folder, port 0, the demo data, the dev routes. */
 let dataDir: string;

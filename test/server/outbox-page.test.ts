@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -7,10 +7,11 @@ import { buildCaseSummaryCard } from '../../src/cards/build-cards.js';
 import { caseSummaryView } from '../../src/cards/views/lifecycle.js';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { getProcedure } from '../../src/domain/procedures/index.js';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { EMULATOR_DELEGATED_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
+import { docsImagesDir } from '../docs-images.js';
 
 /** The dev outbox shows channel cards rendered with the Adaptive Cards library, as Teams would. */
 let dataDir: string;
@@ -92,8 +93,7 @@ describe('dev outbox page', () => {
     expect(await page.locator('.card-host img[src="x"]').count()).toBe(0);
     expect(await page.locator('.card-host a[href^="https://evil"]').count()).toBe(0);
     expect(alerts).toEqual([]);
-    await mkdir('docs/screenshots', { recursive: true });
-    await page.screenshot({ path: 'docs/screenshots/dev-outbox.png', fullPage: false });
+    await page.screenshot({ path: path.join(docsImagesDir('screenshots'), 'dev-outbox.png'), fullPage: false });
     await page.close();
   });
 });

@@ -6,8 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt } from '../../src/domain/calendar/index.js';
 import { DIRECTORY_EXTRAS } from '../../src/dev/local-mode/demo-directory.js';
 import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
-import { startLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { memoryLogger } from '../../src/server/logger.js';
+import { startLocalMode } from '../../src/compose/local.js';
+import { memoryLogger } from '../../src/app/logger.js';
 import { caseInput, identities } from './fixtures.js';
 import { call, seedCase, startTestServer, TODAY, type Reply, type TestServer } from './harness.js';
 

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outboxPage, signInPage } from '../../src/dev/local-mode/pages.js';
 import type { EmulatorInspection } from '../../src/dev/graph-emulator/index.js';
-import { parseDotEnv, serverConfigFromEnv } from '../../src/server/config.js';
+import { parseDotEnv, serverConfigFromEnv } from '../../src/compose/config.js';
 import { escapeHtml, html } from '../../src/server/http/html.js';
-import { ConfigError } from '../../src/store/config.js';
-import { buildReport, reportCsv } from '../../src/server/views/reports.js';
+import { ConfigError } from '../../src/compose/graph-config.js';
+import { buildReport, reportCsv } from '../../src/app/views/reports.js';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 
@@ -128,6 +129,20 @@ describe('server configuration', () => {
       port: 4000,
       dataDir: '/tmp/x',
     });
+  });
+
+  it('shares a Graph emulator another process runs when TRELLIS_LOCAL_GRAPH_URL names it', () => {
+    expect(
+      serverConfigFromEnv({ TRELLIS_DATA_DIR: '/tmp/x', TRELLIS_LOCAL_GRAPH_URL: 'https://localhost:8443/' }),
+    ).toMatchObject({
+      mode: 'local',
+      sharedGraph: { baseUrl: 'https://localhost:8443', caCertPath: path.join('/tmp/x', 'graph', 'cert.pem') },
+    });
+    expect(
+      serverConfigFromEnv({ TRELLIS_LOCAL_GRAPH_URL: 'https://localhost:8443', TRELLIS_LOCAL_GRAPH_CA: '/etc/ca.pem' }),
+    ).toMatchObject({ sharedGraph: { caCertPath: '/etc/ca.pem' } });
+    expect(() => serverConfigFromEnv({ TRELLIS_LOCAL_GRAPH_URL: 'http://localhost:8443' })).toThrow(/https/);
+    expect(() => serverConfigFromEnv({ TRELLIS_LOCAL_GRAPH_URL: 'localhost' })).toThrow(/not an address/);
   });
 
   it('is tenant mode with them, defaulting the token settings from the Graph app', () => {

@@ -471,7 +471,7 @@ describe('the tab in a plain browser, tenant mode: MSAL redirect sign-in against
     }, 50);
     try {
       await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Cases' }).click();
-      await expect.poll(() => entra.authorizeRequests.length, { timeout: 15_000 }).toBe(2);
+      await expect.poll(() => entra.authorizeRequests.length, { timeout: 30_000 }).toBe(2);
       await page.getByRole('table', { name: 'Cases' }).getByRole('link', { name: 'Priya Sharma' }).waitFor();
     } finally {
       clearInterval(watch);

@@ -1,11 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
 import {
   describeViolations,
   seriousViolations,
   signInAs,
   startTabEnvironment,
+  STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
 } from './tab-harness.js';
@@ -30,7 +31,7 @@ const ADMIN = 'trellis.admin@trellis.example';
 
 async function freshPage(): Promise<Page> {
   const page = await env.page();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
   return page;
 }
 

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
-import { signInAs, startTabEnvironment, type TabEnvironment, type TabServer } from './tab-harness.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
+import { signInAs, startTabEnvironment, STEP_TIMEOUT_MS, type TabEnvironment, type TabServer } from './tab-harness.js';
 
 /**
  * "Edit plan" on the case workspace, end to end against local mode: the wizard's plan parts,
@@ -14,7 +14,7 @@ let tab: TabServer;
 
 async function freshPage(): Promise<Page> {
   const page = await env.page();
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
   return page;
 }
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
 import type { Notification } from '../../src/notify/notification.js';
 import {
   describeViolations,

@@ -4,11 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { build } from 'vite';
-import { startLocalMode, type RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import { inject, onTestFailed } from 'vitest';
+import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
+import { loadDevClock } from '../../src/dev/local-mode/dev-clock.js';
+import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
-import { silentLogger } from '../../src/server/logger.js';
+import { silentLogger } from '../../src/app/logger.js';
 import { caseInput, people } from '../server/fixtures.js';
+import { buildTab } from './build-tab.js';
 import { startTenantModeServer, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
 
 /**
@@ -19,23 +22,16 @@ import { startTenantModeServer, type TenantModeServer, type TenantUser } from '.
 export let TAB_DIR = path.resolve('build/tab');
 
 /**
- * A production build of the tab into `outDir` (a temp folder, so tests never clobber build/tab).
- * Vitest sets NODE_ENV=test, which would give React's development build; the tests use what ships.
+ * Points serveTab at a production build of the tab, and returns its folder: the one the `tab`
+ * project's global setup built for the whole run (test/tab/global-setup.ts), or, for a file run
+ * outside that project, one built here into `scratchDir` (a temp folder of the test's).
  */
-export async function buildTab(outDir: string): Promise<void> {
-  const before = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({
-      configFile: path.resolve('src/tab/vite.config.ts'),
-      mode: 'production',
-      logLevel: 'warn',
-      build: { outDir, emptyOutDir: true, sourcemap: false },
-    });
-  } finally {
-    process.env.NODE_ENV = before;
-  }
-  TAB_DIR = path.resolve(outDir);
+export async function useBuiltTab(scratchDir: string): Promise<string> {
+  const shared = inject('builtTabDir') as string | undefined;
+  const dir = shared ?? path.join(scratchDir, 'tab');
+  if (shared === undefined) await buildTab(dir);
+  TAB_DIR = path.resolve(dir);
+  return TAB_DIR;
 }
 
 const TYPES: Readonly<Record<string, string>> = {
@@ -118,6 +114,12 @@ export async function serveTab(apiUrl: string): Promise<TabServer> {
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * How long one step (a click, a wait for some text) may take before the test fails naming that
+ * step: well inside the test's own timeout, and room enough for a machine busy with other work.
+ */
+export const STEP_TIMEOUT_MS = 20_000;
+
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -148,6 +150,18 @@ export async function signInAs(page: Page, tabUrl: string, personName: string): 
   const item = page.locator('li', { hasText: personName }).first();
   await item.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${tabUrl}/`);
+}
+
+/**
+ * Opens the new-case wizard the way the course team does, with "Open a case" on the dashboard
+ * signInAs landed on. By then the tab knows who they are, so the wizard starts with their
+ * programme; opened straight from its address, the wizard can start before the tab has asked,
+ * and then leaves the programme for the person to choose. `query` (e.g. `?theme=dark`) is kept.
+ */
+export async function openWizard(page: Page, tabUrl: string, query = ''): Promise<void> {
+  if (query !== '') await page.goto(`${tabUrl}/${query}`);
+  await page.getByRole('button', { name: 'Open a case' }).click();
+  await page.waitForURL((url) => url.pathname === '/cases/new');
 }
 
 const AXE_SOURCE = readFile(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
@@ -181,9 +195,21 @@ export const describeViolations = (violations: readonly AxeViolation[]): string 
     .join('\n');
 
 /**
- * What every tab e2e file starts: local mode in a temp folder, the tab built into it and served
- * in front of local mode, and Chromium. `page()` opens a fresh, local-only context; `close()`
- * stops everything and removes the folder.
+ * "Today" for the tab tests in local mode: Monday 23 November 2026, 10:00 in London (the day the
+ * API tests use). The demo cases are dated in working days from today and the dashboard's "due
+ * this week" runs from today to Sunday, so on a real Thursday to Sunday (or around a bank
+ * holiday) the demo review two working days ahead falls next week and the counts change with
+ * the weekday; pinned, the tests and the screenshots are the same on every day of the year.
+ * It is set on local mode's dev clock, which moves "today" for the procedures and nothing else:
+ * sign-in tokens still age in real time, as the browser checks them.
+ */
+export const TAB_TODAY = parseLocalDate('2026-11-23');
+export const TAB_NOW = londonInstantAt(TAB_TODAY, 10, 0);
+
+/**
+ * What every tab e2e file starts: local mode in a temp folder with the dev clock at TAB_NOW, the
+ * tab built into it and served in front of local mode, and Chromium. `page()` opens a fresh,
+ * local-only context; `close()` stops everything and removes the folder.
  */
 export interface TabEnvironment {
   readonly local: RunningLocalMode;
@@ -201,6 +227,8 @@ export async function startTabEnvironment(
   options: { readonly schedule?: boolean } = {},
 ): Promise<TabEnvironment> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
+  // Before local mode starts, so the demo data is loaded on that day too.
+  await loadDevClock(dataDir).set(TAB_NOW);
   const [local] = await Promise.all([
     startLocalMode({
       dataDir,
@@ -209,7 +237,7 @@ export async function startTabEnvironment(
       logger: silentLogger,
       ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
     }),
-    buildTab(path.join(dataDir, 'tab')),
+    useBuiltTab(dataDir),
   ]);
   const tab = await serveTab(local.url);
   const browser = await launchBrowser();
@@ -222,7 +250,7 @@ export async function startTabEnvironment(
     page: async () => {
       const context = await localOnlyContext(browser);
       contexts.push(context);
-      return context.newPage();
+      return keptOnFailure(await context.newPage());
     },
     token: async (upn) => {
       const reply = await fetch(`${local.url}/dev/sign-in`, {
@@ -240,6 +268,24 @@ export async function startTabEnvironment(
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * When the test that opened `page` fails, a screenshot of the page as it then was goes to
+ * build/test-output/failures/ (ignored by git): what a timed-out step was looking at.
+ */
+export function keptOnFailure(page: Page): Page {
+  try {
+    onTestFailed(async ({ task }) => {
+      const name = `${path.basename(task.file.name, '.ts')}-${task.name}`.replace(/[^\w.-]+/g, '-').slice(0, 150);
+      await page
+        .screenshot({ path: path.resolve('build/test-output/failures', `${name}.png`), fullPage: true })
+        .catch(() => undefined);
+    });
+  } catch {
+    // Opened outside a test (in a hook): nothing to attach it to.
+  }
+  return page;
 }
 
 /** People of the tenant-mode tests: a tutor named on case A, and a course leader (CourseTeam app role). */
@@ -269,9 +315,9 @@ export async function startTenantTabEnvironment(
   options: { readonly courseTeamProgrammes: string; readonly alsoBuild?: (dir: string) => Promise<void> },
 ): Promise<TenantTabEnvironment> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
-  await Promise.all([buildTab(path.join(dataDir, 'tab')), options.alsoBuild?.(path.join(dataDir, 'extra'))]);
+  const [tabDir] = await Promise.all([useBuiltTab(dataDir), options.alsoBuild?.(path.join(dataDir, 'extra'))]);
   const server = await startTenantModeServer({
-    tabDir: path.join(dataDir, 'tab'),
+    tabDir,
     courseTeamProgrammes: options.courseTeamProgrammes,
   });
   await server.seedCase('case-a', caseInput('A'));

@@ -1,13 +1,16 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
+import { docsImagesDir } from '../docs-images.js';
 import {
   describeViolations,
+  openWizard,
   seriousViolations,
   signInAs,
   startTabEnvironment,
+  STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
 } from './tab-harness.js';
@@ -20,12 +23,12 @@ import {
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = path.resolve('docs/screenshots');
+const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function freshPage(): Promise<Page> {
   const page = await env.page();
   // Fail on the step that waits, not on the test's timeout, so the report names the locator.
-  page.setDefaultTimeout(8000);
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
   return page;
 }
 
@@ -45,7 +48,6 @@ async function apiGet(upn: string, apiPath: string): Promise<Response> {
 beforeAll(async () => {
   env = await startTabEnvironment('tab-journeys');
   ({ local, tab } = env);
-  await mkdir(SCREENSHOTS, { recursive: true });
 }, 180_000);
 
 afterAll(async () => {
@@ -197,12 +199,10 @@ async function pickKnownPeople(page: Page): Promise<void> {
   const pickers = page.getByRole('combobox', { name: /^Find the / });
   for (let i = 0; i < (await pickers.count()); i++) {
     await pickers.nth(i).click();
-    const first = page.getByRole('group', { name: 'Already on cases' }).getByRole('option').first();
-    const offered = await first.waitFor({ timeout: 1000 }).then(
-      () => true,
-      () => false,
-    );
-    if (offered) await first.click();
+    // The list opens on the click only when it has someone to offer (the people on the cases the
+    // wizard loaded with the procedures), so the box's state says whether to wait for an option.
+    if ((await pickers.nth(i).getAttribute('aria-expanded')) === 'true')
+      await page.getByRole('group', { name: 'Already on cases' }).getByRole('option').first().click();
     else await page.keyboard.press('Escape');
   }
 }
@@ -305,7 +305,7 @@ describe('the new-case wizard', () => {
   it('shows the review window as dates and refuses a date past it (Mid-Essex: 14 calendar days)', async () => {
     const page = await freshPage();
     await signInAs(page, tab.url, 'Julia Hart');
-    await page.goto(`${tab.url}/cases/new`);
+    await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Mid-Essex/ }).check();
     await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
     await page.getByRole('checkbox').first().check();
@@ -363,7 +363,7 @@ describe('the new-case wizard', () => {
   it('shows the procedure’s refusal as a sentence (RCTTP: a second initiation declared for a trainee with no earlier case)', async () => {
     const page = await freshPage();
     await signInAs(page, tab.url, 'Joanna Price');
-    await page.goto(`${tab.url}/cases/new`);
+    await openWizard(page, tab.url);
     await page
       .getByRole('radio', { name: /RCTTP|Concern Procedures/ })
       .first()
@@ -396,7 +396,7 @@ describe('the new-case wizard', () => {
   it('keeps everything typed when the case opens but the plan cannot be saved, and saves it on retry without opening a second case', async () => {
     const page = await freshPage();
     await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/new`);
+    await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Birmingham City University/ }).check();
     await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
     await page.getByRole('checkbox', { name: 'A trainee does not make the expected progress' }).check();
@@ -446,7 +446,7 @@ describe('the new-case wizard', () => {
     it(`has no serious or critical axe violations on the wizard's first steps (${theme} theme)`, async () => {
       const page = await freshPage();
       await signInAs(page, tab.url, 'Mark Whitfield');
-      await page.goto(`${tab.url}/cases/new?theme=${theme}`);
+      await openWizard(page, tab.url, `?theme=${theme}`);
       await page.getByRole('radio', { name: /Birmingham City University/ }).check();
       await page.getByRole('checkbox', { name: 'A trainee does not make the expected progress' }).check();
       const first = await seriousViolations(page);
@@ -615,8 +615,11 @@ describe('case actions in the workspace', () => {
     await members.nth(2).check();
     await form.getByText(/3 present; quorate with 3 — quorate\./).waitFor();
     await form.getByLabel('Rationale (not shown to the trainee)').fill('Occupational health report received.');
+    // The history already holds the panel's first meeting: wait for this one to join it.
+    const met = page.getByText('The panel met.');
+    const metBefore = await met.count();
     await form.getByRole('button', { name: 'Record the meeting and decision' }).click();
-    await page.getByText('The panel met.').first().waitFor();
+    await expect.poll(() => met.count(), { timeout: STEP_TIMEOUT_MS }).toBe(metBefore + 1);
     const view = (await (
       await apiGet('joanna.price@rcttp.example', '/api/cases/demo-rcttp-exceptional-circumstances-panel')
     ).json()) as { panels: { decisionId?: string; meetings: unknown[] }[] };

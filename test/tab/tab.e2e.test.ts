@@ -1,8 +1,8 @@
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningLocalMode } from '../../src/dev/local-mode/start-local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
+import { docsImagesDir } from '../docs-images.js';
 import {
   describeViolations,
   seriousViolations,
@@ -19,7 +19,7 @@ import {
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = path.resolve('docs/screenshots');
+const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function freshPage(): Promise<Page> {
   return env.page();
@@ -37,7 +37,6 @@ async function apiSignIn(upn: string): Promise<string> {
 beforeAll(async () => {
   env = await startTabEnvironment('tab');
   ({ local, tab } = env);
-  await mkdir(SCREENSHOTS, { recursive: true });
 }, 120_000);
 
 afterAll(async () => {

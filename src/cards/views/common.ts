@@ -7,7 +7,7 @@ import { cardText, escapeCardText, plainCardText } from '../escape.js';
 
 /**
  * What every view model is built from: the case as it stands, its procedure, where links
- * point, and the date the card is about (time is an argument, STYLE.md 2).
+ * point, and the date the card is about (time is an argument).
  */
 export interface CardSource {
   readonly procedure: Procedure;

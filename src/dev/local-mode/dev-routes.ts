@@ -38,7 +38,7 @@ export function devRouter(deps: DevRouteDeps): Router {
   const router = Router();
   const roleLabel = (procedureId: string, roleId: string): string =>
     deps.procedures.find((p) => p.id === procedureId)?.roles.find((r) => r.id === roleId)?.label ?? roleId;
-  const people: readonly Persona[] = demoPersonas(roleLabel);
+  const people: readonly Persona[] = demoPersonas(roleLabel, (id) => deps.procedures.some((p) => p.id === id));
   const clockView = () => ({
     now: deps.clock.now().toISOString(),
     today: londonDateOf(deps.clock.now()),

@@ -1,7 +1,9 @@
 /**
- * The demo people of local mode, for each of the five seed providers: course leader (course
- * team), tutors, school mentors, professional mentor and trainees. Names are invented, with
- * addresses on reserved `.example` domains so nothing can reach a real mailbox.
+ * The demo people of local mode, for each of the five seed providers and the example SCITT whose
+ * procedure is only a file (examples/procedures, loaded with TRELLIS_PROCEDURES_DIR): course
+ * leader (course team), tutors, school mentors, professional mentor and trainees. Names are
+ * invented, with addresses on reserved `.example` domains so nothing can reach a real mailbox.
+ * A provider's people are offered only while its procedure runs.
  */
 export interface DemoPerson {
   readonly upn: string;
@@ -42,6 +44,7 @@ const RCTTP = 'rcttp.example';
 const UNI = 'northgate-uni.example';
 const BF = 'brightfutures.example';
 const ME = 'mid-essex-itt.example';
+const KS = 'kestrel-scitt.example';
 
 export const DEMO_PROVIDERS: readonly DemoProvider[] = [
   {
@@ -172,6 +175,29 @@ export const DEMO_PROVIDERS: readonly DemoProvider[] = [
       p('Hollie Stevens', 'trainee.mid-essex-itt.example'),
     ],
   },
+  {
+    key: 'kestrel',
+    procedureId: 'kestrel-scitt-cause-for-concern',
+    providerName: 'Kestrel Schools SCITT',
+    programme: 'Kestrel SCITT Primary 2026/27',
+    school: 'Larkfield Primary School',
+    subject: undefined,
+    phase: 'Primary',
+    referencePrefix: 'KS-CFC',
+    courseTeam: { ...p('Naomi Fraser', KS), title: 'SCITT programme lead' },
+    staff: {
+      programme_lead: [p('Naomi Fraser', KS)],
+      link_tutor: [p('Owen Pritchard', KS)],
+      mentor: [p('Bethany Cole', 'larkfield-primary.example')],
+      professional_mentor: [p('Imogen Stairs', 'larkfield-primary.example')],
+      director: [p('Dr Colin Ashby', KS)],
+    },
+    trainees: [
+      p('Evie Marshall', 'trainee.kestrel-scitt.example'),
+      p('Samir Haddad', 'trainee.kestrel-scitt.example'),
+      p('Poppy Lin', 'trainee.kestrel-scitt.example'),
+    ],
+  },
 ];
 
 export const ADMIN_PERSONA = { upn: 'trellis.admin@trellis.example', name: 'Trellis Administrator' } as const;
@@ -187,10 +213,17 @@ export interface Persona {
   readonly programmes: readonly string[];
 }
 
-/** Everyone you can sign in as, by provider; role titles come from each procedure's own labels. */
-export function personas(roleLabel: (procedureId: string, roleId: string) => string): Persona[] {
+/**
+ * Everyone you can sign in as, by provider; role titles come from each procedure's own labels.
+ * `runs` says which procedures this Trellis runs: the people of the others are left out.
+ */
+export function personas(
+  roleLabel: (procedureId: string, roleId: string) => string,
+  runs: (procedureId: string) => boolean = () => true,
+): Persona[] {
   const out: Persona[] = [];
   for (const provider of DEMO_PROVIDERS) {
+    if (!runs(provider.procedureId)) continue;
     const seen = new Set<string>();
     const add = (person: DemoPerson, title: string, courseTeam: boolean): void => {
       if (seen.has(person.upn)) return;

@@ -10,7 +10,7 @@ import type { Actor, CaseState, Plan } from './types.js';
 export interface CommandContext {
   readonly procedure: Procedure;
   readonly calendar: WorkingCalendar;
-  /** The instant the command runs: passed in, never read from the clock (STYLE.md 2). */
+  /** The instant the command runs: passed in, never read from the clock. */
   readonly now: Date;
   readonly actor: Actor;
 }

@@ -4,7 +4,7 @@ import { CLOSE_RESOLUTIONS, NOTICE_KINDS, PAUSE_REASONS, PROGRESS_RATINGS, STAGE
 
 /**
  * The event trail: a discriminated union built through one factory (`caseEvent`) and parsed
- * back with `caseEventSchema` (STYLE.md 4). The trail is append-only; a change to an event's
+ * back with `caseEventSchema`. The trail is append-only; a change to an event's
  * shape is a data migration, so fields are only ever added as optional.
  */
 
@@ -65,7 +65,8 @@ const eventData = {
   case_opened: z.strictObject({
     reference: text(60),
     procedureId: text(80),
-    procedureVersion: z.number().int(),
+    /** The procedure's version when the case was opened: a whole number, or (added later) a provider's label. */
+    procedureVersion: z.union([z.number().int(), text(40)]),
     reasons: z.array(text(60)).max(20),
     people: z.array(personSchema).max(40),
     placement: placementSchema,

@@ -6,7 +6,7 @@ import type { PlanDraft } from './commands/edit-plan.js';
 import type { Actor, CaseState, Person } from './types.js';
 
 /**
- * Builders with defaults for tests and demo data (STYLE.md 12): a clock that only moves when
+ * Builders with defaults for tests and demo data: a clock that only moves when
  * told, people named by role, and a driver that threads state through commands.
  */
 

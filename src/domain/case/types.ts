@@ -1,7 +1,7 @@
 import type { LocalDate } from '../calendar/index.js';
 
 /**
- * The case aggregate: one trainee on one placement under one procedure (DESIGN.md "The case").
+ * The case aggregate: one trainee on one placement under one procedure.
  * State is only ever produced by folding the event trail (apply-event.ts), so replaying the
  * trail always rebuilds it.
  */
@@ -214,7 +214,8 @@ export interface CaseState {
   readonly id: string;
   readonly reference: string;
   readonly procedureId: string;
-  readonly procedureVersion: number;
+  /** The procedure's `version` when the case was opened (a whole number or the provider's label). */
+  readonly procedureVersion: number | string;
   readonly reasons: readonly string[];
   readonly people: readonly Person[];
   readonly placement: Placement;

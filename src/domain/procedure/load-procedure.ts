@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { DomainError } from '../errors.js';
 import { isLocalDate } from '../calendar/index.js';
 import { procedureSchema, type Outcome, type PlanRules, type Procedure, type Stage } from './schema.js';
@@ -9,16 +9,180 @@ export interface ProcedureProblem {
   readonly message: string;
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, key) => {
-    if (typeof key === 'number') return `${text}[${key}]`;
+export type ProblemPathSegment = string | number;
+
+export function formatProblemPath(path: readonly PropertyKey[]): string {
+  const text = path.reduce<string>((out, key) => {
+    if (typeof key === 'number') return `${out}[${key}]`;
     const name = String(key);
-    return text === '' ? name : `${text}.${name}`;
+    return out === '' ? name : `${out}.${name}`;
   }, '');
+  return text === '' ? '(root)' : text;
 }
 
-function fromZod(error: z.ZodError): ProcedureProblem[] {
-  return error.issues.map((issue) => ({ path: formatPath(issue.path) || '(root)', message: issue.message }));
+/**
+ * The segments of a problem's path (`stages[2].plan` → `['stages', 2, 'plan']`), so a file
+ * loader can find the place in the text a problem points at. `(root)` and `(file)` have none.
+ */
+export function parseProblemPath(path: string): ProblemPathSegment[] {
+  if (path.startsWith('(')) return [];
+  const segments: ProblemPathSegment[] = [];
+  for (const match of path.matchAll(/([^.[\]]+)|\[(\d+)\]/g)) {
+    if (match[2] !== undefined) segments.push(Number(match[2]));
+    else if (match[1] !== undefined) segments.push(match[1]);
+  }
+  return segments;
+}
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping',
+  array: 'a list',
+};
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'object') return 'a mapping';
+  return typeof value;
+}
+
+function sizeLimit(issue: { origin: string; inclusive?: boolean }, bound: number | bigint, least: boolean): string {
+  const n = Number(bound);
+  const limit = least ? (issue.inclusive === false ? n + 1 : n) : issue.inclusive === false ? n - 1 : n;
+  const word = least ? 'at least' : 'at most';
+  switch (issue.origin) {
+    case 'array':
+      return least && limit === 1 ? 'needs at least one entry' : `needs ${word} ${limit} entries`;
+    case 'string':
+      return least && limit === 1 ? 'must not be empty' : `must be ${word} ${limit} characters long`;
+    default:
+      return `must be ${word} ${limit}`;
+  }
+}
+
+/**
+ * A sentence a person writing a procedure file can act on, for each kind of schema problem
+ * (zod's own wording speaks to programmers: "Invalid input: expected string, received undefined").
+ */
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
+      if (input === undefined) return `is missing (it should be ${expected})`;
+      return `should be ${expected}, not ${describeValue(input)}`;
+    }
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(input)}`;
+    case 'invalid_union': {
+      if (input === undefined) return `is missing (${issue.message})`;
+      // A discriminated union whose discriminator matched nothing lists what it accepts.
+      if (issue.inclusive !== false && issue.discriminator !== undefined && issue.options) {
+        return `must be one of ${issue.options.map((v) => JSON.stringify(v)).join(', ')}; got ${describeValue(input)}`;
+      }
+      return issue.message;
+    }
+    case 'too_small':
+      return sizeLimit(issue, issue.minimum, true);
+    case 'too_big':
+      return sizeLimit(issue, issue.maximum, false);
+    case 'unrecognized_keys':
+      return issue.keys.length === 1
+        ? `has a field this schema does not know: "${issue.keys[0] ?? ''}"`
+        : `has fields this schema does not know: ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_format':
+    case 'not_multiple_of':
+    case 'invalid_key':
+    case 'invalid_element':
+    case 'custom':
+      return issue.message;
+  }
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+let fieldNames: readonly string[] | undefined;
+
+/** Every field name the procedure schema knows, anywhere in it (for "did you mean"). */
+function knownFieldNames(): readonly string[] {
+  if (fieldNames) return fieldNames;
+  const names = new Set<string>(['$schema']);
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node as unknown[]) visit(item);
+      return;
+    }
+    if (node === null || typeof node !== 'object') return;
+    for (const [key, child] of Object.entries(node as Record<string, unknown>)) {
+      if (key === 'properties' && child !== null && typeof child === 'object') {
+        for (const name of Object.keys(child)) names.add(name);
+      }
+      visit(child);
+    }
+  };
+  visit(z.toJSONSchema(procedureSchema, { io: 'input', unrepresentable: 'any' }));
+  fieldNames = [...names];
+  return fieldNames;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/** The known field an unknown one is most likely a misspelling of, if any is close. */
+function closestFieldName(unknown: string): string | undefined {
+  let best: { name: string; distance: number } | undefined;
+  for (const name of knownFieldNames()) {
+    const distance = editDistance(unknown, name);
+    if (distance <= Math.max(1, Math.floor(name.length / 4)) && (!best || distance < best.distance)) {
+      best = { name, distance };
+    }
+  }
+  return best?.name;
+}
+
+function unknownFieldMessage(key: string): string {
+  const suggestion = closestFieldName(key);
+  return suggestion === undefined
+    ? `unknown field "${key}" (check its spelling and where it sits)`
+    : `unknown field "${key}": did you mean "${suggestion}"?`;
+}
+
+/**
+ * Schema problems as paths and sentences. An unknown field is reported at the field itself
+ * (one problem each), so a file loader can point at its line.
+ */
+export function problemsFromZod(error: z.ZodError, input: unknown): ProcedureProblem[] {
+  return error.issues.flatMap((issue): ProcedureProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: formatProblemPath([...issue.path, key]),
+        message: unknownFieldMessage(key),
+      }));
+    }
+    return [{ path: formatProblemPath(issue.path), message: describeIssue(issue, valueAt(input, issue.path)) }];
+  });
 }
 
 /**
@@ -159,6 +323,12 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
       s.review.observationBy.forEach((id, i) => {
         role(id, `${path}.review.observationBy[${i}]`);
       });
+      s.review.meeting?.attendees.forEach((id, i) => {
+        role(id, `${path}.review.meeting.attendees[${i}]`);
+      });
+      s.review.meeting?.attendeesWhenPlacementConcern.forEach((id, i) => {
+        role(id, `${path}.review.meeting.attendeesWhenPlacementConcern[${i}]`);
+      });
       outcomes(s.review.outcomes, `${path}.review.outcomes`, s);
       const after = s.review.afterMilestone;
       if (after !== undefined && !s.milestones.some((m) => m.id === after)) {
@@ -215,7 +385,7 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
  */
 export function loadProcedure(input: unknown): Procedure {
   const parsed = procedureSchema.safeParse(input);
-  const problems = parsed.success ? findReferenceProblems(parsed.data) : fromZod(parsed.error);
+  const problems = parsed.success ? findReferenceProblems(parsed.data) : problemsFromZod(parsed.error, input);
   if (!parsed.success || problems.length > 0) {
     const summary = problems
       .slice(0, 5)
@@ -242,6 +412,11 @@ export function loadProcedureJson(text: string): Procedure {
     throw new DomainError('invalid_procedure', `The procedure file is not valid JSON: ${reason}`, {
       problems: [{ path: '(file)', message: reason }],
     });
+  }
+  // An exported file names its JSON Schema for editors; that reference is not part of the procedure.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$schema' in value) {
+    const { $schema: _editorSchema, ...definition } = value as Record<string, unknown>;
+    return loadProcedure(definition);
   }
   return loadProcedure(value);
 }

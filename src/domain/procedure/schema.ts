@@ -3,7 +3,7 @@ import { durationSchema } from '../calendar/index.js';
 import { frameworkSchema } from '../frameworks/framework.js';
 
 /**
- * Procedures are data (DESIGN.md "Procedures are data"): one generic engine runs every
+ * Procedures are data: one generic engine runs every
  * provider's procedure from a definition validated by these schemas. A provider can load its
  * own definition from JSON; the five seed providers' definitions live in ../procedures.
  *
@@ -291,9 +291,22 @@ export const reinitiationSchema = z.strictObject({
     .min(1),
 });
 
+/**
+ * A procedure's own version, as its file says: a whole number (1, 2, …) or the provider's label
+ * for a revision ("2026-27", "3.1"). Providers revise their procedure most years; the version
+ * names which revision a definition is.
+ */
+export const procedureVersionSchema = z.union(
+  [
+    z.number().int().min(1),
+    z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'use letters, digits, dots, hyphens and underscores'),
+  ],
+  { error: 'a version is a whole number from 1, or a short label such as "2026-27" (quote it in YAML)' },
+);
+
 export const procedureSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and hyphens'),
-  version: z.number().int().min(1),
+  version: procedureVersionSchema,
   provider: z.strictObject({ id: slug, name: label, shortName: label }),
   name: label,
   /** The provider's words on what the procedure is for. */
@@ -339,6 +352,7 @@ export type Panel = z.infer<typeof panelSchema>;
 export type Milestone = z.infer<typeof milestoneSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type Procedure = z.infer<typeof procedureSchema>;
+export type ProcedureVersion = z.infer<typeof procedureVersionSchema>;
 export type ProcedureInput = z.input<typeof procedureSchema>;
 export type NotifyTrigger = (typeof NOTIFY_TRIGGERS)[number];
 export type Formality = (typeof FORMALITIES)[number];

@@ -14,7 +14,7 @@ export {
   rcttpConcernProcedures,
 };
 
-/** The five procedures Trellis ships with (DESIGN.md "Procedures are data"), each validated at load. */
+/** The five procedures Trellis ships with, each validated at load. */
 export const SEED_PROCEDURES: readonly Procedure[] = Object.freeze([
   bcuRapidImprovementTargets,
   rcttpConcernProcedures,

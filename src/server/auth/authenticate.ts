@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { unauthenticated } from '../http/problem.js';
-import type { Caller } from './caller.js';
+import type { Caller } from '../../app/caller.js';
 import { TokenError, type TokenVerifier } from './verify-token.js';
 
 /** Bearer tokens only; the caller lands in `res.locals.caller`. */

@@ -1,7 +1,7 @@
 import { errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { AppRole } from '../../domain/case/types.js';
-import type { CourseTeamProgrammes } from '../config.js';
-import type { Caller } from './caller.js';
+import type { CourseTeamProgrammes } from '../../app/caller.js';
+import type { Caller } from '../../app/caller.js';
 
 /**
  * THE token check, for Entra ID access tokens in tenant mode and for dev tokens in local mode

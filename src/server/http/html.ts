@@ -1,5 +1,5 @@
 /**
- * The one HTML escaper for everything the server renders (STYLE.md; issue 4 §5). Escapes the
+ * The one HTML escaper for everything the server renders. Escapes the
  * five characters that matter in element content and in quoted attribute values, so user text
  * can go in either. Never build HTML from user text any other way.
  */

@@ -1,4 +1,4 @@
-import type { DomainErrorCode } from '../../domain/errors.js';
+import type { AppErrorCode } from '../../app/errors.js';
 
 /**
  * problem+json (RFC 9457) for every error the REST API returns. `code` is stable and is what
@@ -7,25 +7,17 @@ import type { DomainErrorCode } from '../../domain/errors.js';
  */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
-/** Codes the HTTP edge adds to the domain's own. */
+/** Codes only the HTTP edge raises (the protocol's own), besides the app's vocabulary. */
 export const HTTP_PROBLEM_CODES = [
   'unauthenticated',
-  'forbidden',
-  'not_found',
   'method_not_allowed',
   'malformed_json',
-  'invalid_request',
   'unsupported_media_type',
   'payload_too_large',
-  'precondition_required',
-  'precondition_failed',
-  'conflict',
-  'service_unavailable',
-  'internal_error',
 ] as const;
 
 export type HttpProblemCode = (typeof HTTP_PROBLEM_CODES)[number];
-export type ProblemCode = HttpProblemCode | DomainErrorCode;
+export type ProblemCode = HttpProblemCode | AppErrorCode;
 
 export interface Problem {
   readonly type: string;
@@ -70,14 +62,6 @@ export class HttpProblem extends Error {
 
 export const notFound = (detail = 'There is nothing at this address.'): HttpProblem =>
   new HttpProblem(404, 'not_found', 'Not found', detail);
-
-export const caseNotFound = (caseId: string): HttpProblem =>
-  new HttpProblem(
-    404,
-    'not_found',
-    'Case not found',
-    `There is no case "${caseId}" that you can see. Check the link, or ask the course team for access.`,
-  );
 
 export const forbidden = (detail: string): HttpProblem => new HttpProblem(403, 'forbidden', 'Not allowed', detail);
 

@@ -1,16 +1,18 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { Router, type Request, type Response } from 'express';
 import { londonDateOf } from '../../domain/calendar/index.js';
 import { callerOf } from '../auth/authenticate.js';
 import { expectedVersionOf } from '../http/conditional.js';
 import { invalidRequest, notFound } from '../http/problem.js';
-import type { UseCaseDeps } from '../use-cases/deps.js';
-import { listCases } from '../use-cases/list-cases.js';
-import { loadVisibleCase } from '../use-cases/load-case.js';
-import { openCase } from '../use-cases/open-case.js';
-import { runCaseCommand } from '../use-cases/run-case-command.js';
-import { caseView, etagOf, eventsFor } from '../views/case-view.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import { listCases } from '../../app/cases/list-cases.js';
+import { loadVisibleCase } from '../../app/cases/load-case.js';
+import { openCase } from '../../app/cases/open-case.js';
+import { runCaseCommand } from '../../app/cases/run-case-command.js';
+import { caseView, etagOf, eventsFor } from '../../app/views/case-view.js';
 import { formHtml } from '../views/form-html.js';
-import { CASE_COMMAND_ROUTES } from './case-routes.js';
+import { CASE_COMMAND_ROUTES } from '../../contract/commands.js';
 
 /** Case ids are ours (UUIDs, or readable demo ids): anything else is simply not a case. */
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -35,16 +37,13 @@ export function casesRouter(deps: UseCaseDeps): Router {
   router.get('/', async (req, res) => {
     const page = await listCases(deps, callerOf(res), req.query);
     // The server's today (the dev clock in local mode): the tab counts "due this week" and "overdue" from it.
-    res.json({ ...page, today: londonDateOf(deps.clock()) });
+    reply(res, contract.casePage, { ...page, today: londonDateOf(deps.clock()) });
   });
 
   router.post('/', async (req, res) => {
     const { stored, procedure } = await openCase(deps, callerOf(res), bodyOf(req));
-    res
-      .status(201)
-      .location(`/api/cases/${encodeURIComponent(stored.state.id)}`)
-      .set('ETag', etagOf(stored.state))
-      .json(caseView(stored, procedure, deps.clock(), 'full'));
+    res.location(`/api/cases/${encodeURIComponent(stored.state.id)}`).set('ETag', etagOf(stored.state));
+    reply(res, contract.caseView, caseView(stored, procedure, deps.clock(), 'full'), 201);
   });
 
   router.get('/:caseId', async (req, res) => {
@@ -54,12 +53,13 @@ export function casesRouter(deps: UseCaseDeps): Router {
       res.status(304).end();
       return;
     }
-    res.json(caseView(stored, procedure, deps.clock(), access));
+    reply(res, contract.caseView, caseView(stored, procedure, deps.clock(), access));
   });
 
   router.get('/:caseId/events', async (req, res) => {
     const { stored, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
-    res.set('ETag', etagOf(stored.state)).json({
+    res.set('ETag', etagOf(stored.state));
+    reply(res, contract.caseEventsPage, {
       caseId: stored.state.id,
       version: stored.state.version,
       view: access,
@@ -100,9 +100,8 @@ export function casesRouter(deps: UseCaseDeps): Router {
         command: route.command,
         input,
       });
-      res
-        .set('ETag', etagOf(result.stored.state))
-        .json(caseView(result.stored, result.procedure, deps.clock(), result.access));
+      res.set('ETag', etagOf(result.stored.state));
+      reply(res, contract.caseView, caseView(result.stored, result.procedure, deps.clock(), result.access));
     });
   }
 

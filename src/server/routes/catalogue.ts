@@ -1,3 +1,6 @@
+import * as contract from '../../contract/index.js';
+import { itemsOf } from '../../contract/common.js';
+import { reply } from '../http/reply.js';
 import { Router } from 'express';
 import type { Framework } from '../../domain/frameworks/framework.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
@@ -13,7 +16,7 @@ export function frameworksOf(procedures: readonly Procedure[]): Framework[] {
 export function catalogueRouter(procedures: readonly Procedure[]): Router {
   const router = Router();
   router.get('/procedures', (_req, res) => {
-    res.json({
+    reply(res, itemsOf(contract.procedureSummary), {
       items: procedures.map((p) => ({
         id: p.id,
         version: p.version,
@@ -29,10 +32,10 @@ export function catalogueRouter(procedures: readonly Procedure[]): Router {
     const procedure = procedures.find((p) => p.id === req.params.id);
     if (!procedure)
       throw notFound(`There is no procedure "${req.params.id.slice(0, 80)}". GET /api/procedures lists them.`);
-    res.json(procedure);
+    reply(res, contract.procedure, procedure);
   });
   router.get('/frameworks', (_req, res) => {
-    res.json({
+    reply(res, itemsOf(contract.frameworkSummary), {
       items: frameworksOf(procedures).map((f) => ({ id: f.id, name: f.name, configurable: f.configurable })),
     });
   });
@@ -40,7 +43,7 @@ export function catalogueRouter(procedures: readonly Procedure[]): Router {
     const framework = frameworksOf(procedures).find((f) => f.id === req.params.id);
     if (!framework)
       throw notFound(`There is no framework "${req.params.id.slice(0, 80)}". GET /api/frameworks lists them.`);
-    res.json(framework);
+    reply(res, contract.framework, framework);
   });
   return router;
 }

@@ -1,13 +1,15 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { timingSafeEqual } from 'node:crypto';
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { authenticate, callerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
-import { mayReport } from '../access.js';
+import { mayReport } from '../../app/access.js';
 import { forbidden, HttpProblem } from '../http/problem.js';
-import type { UseCaseDeps } from '../use-cases/deps.js';
-import type { NotifyRuntime } from '../use-cases/notify-runtime.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import type { NotifyRuntime } from '../../app/notifications/runtime.js';
 import { weakTag } from './notifications.js';
-import { DEFAULT_RECOVERY_LOOKBACK_MS, runReviewSweep } from '../use-cases/notify-sweep.js';
+import { DEFAULT_RECOVERY_LOOKBACK_MS, runReviewSweep } from '../../app/notifications/review-sweep.js';
 
 /**
  * POST /api/jobs/review-sweep: runs the review sweep now and answers what it did.
@@ -55,7 +57,8 @@ export function jobsRouter(
       dueReviews: true,
       recentSince: new Date(deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS),
     });
-    res.set('ETag', weakTag(result)).json(result);
+    res.set('ETag', weakTag(result));
+    reply(res, contract.reviewSweepResult, result);
   });
 
   router.all('/review-sweep', (_req, _res, next) => {

@@ -1,8 +1,10 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { Router } from 'express';
 import { londonDateOf } from '../../domain/calendar/index.js';
-import { isAdmin, mayReport } from '../access.js';
+import { isAdmin, mayReport } from '../../app/access.js';
 import { callerOf } from '../auth/authenticate.js';
-import type { Caller } from '../auth/caller.js';
+import type { Caller } from '../../app/caller.js';
 
 /**
  * GET /api/me: who the caller is and what the tab should offer them. The tab hides what a
@@ -42,7 +44,8 @@ export function meView(caller: Caller, now: Date): MeView {
 export function meRouter(clock: () => Date): Router {
   const router = Router();
   router.get('/', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(meView(callerOf(res), clock()));
+    res.set('Cache-Control', 'no-store');
+    reply(res, contract.me, meView(callerOf(res), clock()));
   });
   return router;
 }

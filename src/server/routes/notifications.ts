@@ -1,20 +1,16 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
 import { callerOf } from '../auth/authenticate.js';
-import { forbidden, HttpProblem, notFound } from '../http/problem.js';
-import type { UseCaseDeps } from '../use-cases/deps.js';
-import { loadVisibleCase } from '../use-cases/load-case.js';
-import type { BackgroundNotifier } from '../use-cases/notify-after-command.js';
-import {
-  listFailedNotifications,
-  NotCourseTeamError,
-  NotificationNotFailedError,
-  NotificationNotFoundError,
-  retryNotification,
-} from '../use-cases/notify-failed.js';
-import type { NotifyRuntime } from '../use-cases/notify-runtime.js';
-import { stateFor } from '../views/case-view.js';
+import { HttpProblem, notFound } from '../http/problem.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import { loadVisibleCase } from '../../app/cases/load-case.js';
+import type { BackgroundNotifier } from '../../app/notifications/after-command.js';
+import { listFailedNotifications, retryNotification } from '../../app/notifications/failed.js';
+import type { NotifyRuntime } from '../../app/notifications/runtime.js';
+import { stateFor } from '../../app/views/case-view.js';
 
 /**
  * GET /api/notifications?state=failed, POST /api/notifications/:key/retry (course team), and
@@ -38,24 +34,17 @@ export function notificationsRouter(
         'The request is not valid',
         'Only failed notifications can be listed: use ?state=failed.',
       );
-    try {
-      res.json(await listFailedNotifications(deps, callerOf(res)));
-    } catch (error) {
-      throw asProblem(error);
-    }
+    reply(res, contract.failedNotifications, await listFailedNotifications(deps, callerOf(res)));
   });
 
   router.post('/notifications/:key/retry', async (req, res) => {
     const key = keyOf(req);
-    try {
-      const result = await retryNotification(deps, callerOf(res), key, (work) => {
-        deps.background.background('notification retried', work);
-      });
-      // The tab's client reads every write's answer with its version: a weak tag of this answer.
-      res.status(202).set('ETag', weakTag(result)).json(result);
-    } catch (error) {
-      throw asProblem(error);
-    }
+    const result = await retryNotification(deps, callerOf(res), key, (work) => {
+      deps.background.background('notification retried', work);
+    });
+    // The tab's client reads every write's answer with its version: a weak tag of this answer.
+    res.set('ETag', weakTag(result));
+    reply(res, contract.notificationRetried, result, 202);
   });
 
   return router;
@@ -89,22 +78,4 @@ function keyOf(req: Request): string {
   const key = String(req.params.key ?? '');
   if (key === '' || key.length > MAX_KEY) throw notFound('There is no such notification.');
   return key;
-}
-
-function asProblem(error: unknown): unknown {
-  if (error instanceof NotCourseTeamError)
-    return forbidden(`${error.message} Ask your course leader if you need to see them.`);
-  if (error instanceof NotificationNotFoundError)
-    return notFound(
-      'There is no notification with that key that you can see. Refresh the list: it may have been sent since.',
-    );
-  if (error instanceof NotificationNotFailedError) {
-    return new HttpProblem(
-      409,
-      'conflict',
-      'Not a failed notification',
-      `This notification is ${error.state}, so there is nothing to retry. Refresh the list to see where it is now.`,
-    );
-  }
-  return error;
 }

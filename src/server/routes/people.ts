@@ -1,6 +1,8 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { Router } from 'express';
 import { callerOf } from '../auth/authenticate.js';
-import { searchPeople, type PeopleSearchDeps } from '../use-cases/search-people.js';
+import { searchPeople, type PeopleSearchDeps } from '../../app/cases/search-people.js';
 
 /**
  * GET /api/people?search=<text>: `{ people: [{ upn, name, email, jobTitle }] }`, at most 10,
@@ -12,7 +14,8 @@ export function peopleRouter(deps: PeopleSearchDeps): Router {
   router.get('/', async (req, res) => {
     const result = await searchPeople(deps, callerOf(res), req.query);
     // Directory details of other people: never kept by a browser or a proxy.
-    res.set('Cache-Control', 'private, no-store').json(result);
+    res.set('Cache-Control', 'private, no-store');
+    reply(res, contract.people, result);
   });
   return router;
 }

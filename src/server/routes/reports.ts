@@ -1,8 +1,10 @@
+import * as contract from '../../contract/index.js';
+import { reply } from '../http/reply.js';
 import { Router } from 'express';
 import { callerOf } from '../auth/authenticate.js';
-import type { UseCaseDeps } from '../use-cases/deps.js';
-import { getReport } from '../use-cases/get-report.js';
-import { reportCsv } from '../views/reports.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import { getReport } from '../../app/cases/get-report.js';
+import { reportCsv } from '../../app/views/reports.js';
 
 export function reportsRouter(deps: UseCaseDeps): Router {
   const router = Router();
@@ -15,7 +17,7 @@ export function reportsRouter(deps: UseCaseDeps): Router {
       res.type('text/csv; charset=utf-8').attachment(`trellis-report-${report.today}.csv`).send(reportCsv(report));
       return;
     }
-    res.json(report);
+    reply(res, contract.report, report);
   });
   return router;
 }

@@ -3,8 +3,8 @@ import { planRulesOf, type CaseState, type Plan } from '../../domain/case/index.
 import { findFrameworkEntry } from '../../domain/frameworks/framework.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { html, page, type SafeHtml } from '../http/html.js';
-import type { ViewAccess } from './case-view.js';
-import { stateFor } from './case-view.js';
+import type { ViewAccess } from '../../app/views/case-view.js';
+import { stateFor } from '../../app/views/case-view.js';
 
 /**
  * The case's form as the provider lays it out (trainee and placement details, concerns against

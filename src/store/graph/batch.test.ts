@@ -5,9 +5,9 @@ import { createGraphClient } from './client.js';
 import { GraphStoreError } from './errors.js';
 import { listItemPath, listItemsPath } from './items.js';
 import type { ListItemStore, ListRef } from './items.js';
-import { describeGraphContract } from './testing/graph-contract.js';
-import { aKey, aProvisionedTestList } from './testing/fixtures.js';
-import type { TestFields } from './testing/fixtures.js';
+import { describeGraphContract } from '../../../test/support/graph-contract.js';
+import { aKey, aProvisionedTestList } from '../../../test/support/graph-fixtures.js';
+import type { TestFields } from '../../../test/support/graph-fixtures.js';
 
 const get = (id: string, url = '/sites/s/lists/l/items/1'): BatchRequest => ({ id, method: 'GET', url });
 

@@ -1,5 +1,6 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
+import { observedRetryOptions } from './client.js';
 import { classifyGraphError, GraphStoreError, parseRetryAfter, toGraphStoreError } from './errors.js';
 import { parseGraphJson } from './graph-json.js';
 
@@ -49,6 +50,12 @@ export interface BatchOutcome {
   readonly results: readonly BatchResult[];
   /** `$batch` POSTs made, retries included. */
   readonly roundTrips: number;
+  /**
+   * True when some request may have reached Graph more than once: a sub-request re-sent after
+   * 429/503/504, or the whole `$batch` re-sent by the client after the POST itself failed. A
+   * create that then answers "duplicate key" may be meeting its own earlier attempt.
+   */
+  readonly resent: boolean;
   get(id: string): BatchResult;
 }
 
@@ -90,8 +97,9 @@ export async function executeBatch(
   const sleep = options.sleep ?? defaultSleep;
   const byId = new Map<string, BatchResult>();
   let roundTrips = 0;
+  const sent = { again: false };
   for (const chunk of chunks) {
-    roundTrips += await runChunk(client, chunk, maxAttempts, sleep, byId);
+    roundTrips += await runChunk(client, chunk, maxAttempts, sleep, byId, sent);
   }
   const results = normalised.map((request) => {
     const result = byId.get(request.id.toLowerCase());
@@ -101,6 +109,7 @@ export async function executeBatch(
   return {
     results,
     roundTrips,
+    resent: sent.again || roundTrips > chunks.length,
     get(id: string): BatchResult {
       const result = byId.get(id.toLowerCase());
       if (result === undefined) throw new GraphStoreError('bad_request', `No batch request with id ${id}`);
@@ -188,11 +197,12 @@ async function runChunk(
   maxAttempts: number,
   sleep: (milliseconds: number) => Promise<void>,
   results: Map<string, BatchResult>,
+  sent: { again: boolean },
 ): Promise<number> {
   let pending = chunk;
   let attempt = 1;
   for (;;) {
-    const answered = await postBatch(client, pending);
+    const answered = await postBatch(client, pending, sent);
     const retry = requestsToRetry(pending, answered);
     const waitSeconds = retry.length === 0 ? 0 : retryWaitSeconds(retry, answered, attempt);
     const giveUp = retry.length === 0 || attempt >= maxAttempts || waitSeconds > BATCH_MAX_RETRY_AFTER_SECONDS;
@@ -208,11 +218,20 @@ async function runChunk(
   }
 }
 
-async function postBatch(client: Client, requests: readonly BatchRequest[]): Promise<Map<string, BatchResult>> {
+async function postBatch(
+  client: Client,
+  requests: readonly BatchRequest[],
+  sent: { again: boolean },
+): Promise<Map<string, BatchResult>> {
   const context = `Sending a batch of ${requests.length} requests`;
+  // The client may re-send the whole $batch after a 429/503/504 on the POST itself.
+  const retryOptions = observedRetryOptions(client, { onRetry: () => (sent.again = true) });
   let body: unknown;
   try {
-    body = await client.api('/$batch').post({ requests: requests.map(toWireRequest) });
+    body = await client
+      .api('/$batch')
+      .middlewareOptions([retryOptions])
+      .post({ requests: requests.map(toWireRequest) });
   } catch (error) {
     throw classifyGraphError(error, context);
   }

@@ -17,7 +17,7 @@ import { parseRetryAfter } from './errors.js';
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 
 /**
- * Retry caps (STYLE.md 7: caps are named constants). The SDK RetryHandler retries 429, 503
+ * Retry caps. The SDK RetryHandler retries 429, 503
  * and 504 for every method, honouring Retry-After (fractional seconds included) and
  * falling back to exponential backoff; these bound how long one call may keep a person or
  * a sweep waiting before we surface `throttled`/`unavailable` instead.

@@ -1,9 +1,9 @@
 import { beforeAll, expect, it } from 'vitest';
 import { DeltaCache, DeltaFeed } from './delta.js';
 import type { ListItemStore, ListRef } from './items.js';
-import { describeGraphContract } from './testing/graph-contract.js';
-import { aProvisionedTestList, testFieldsSchema } from './testing/fixtures.js';
-import type { TestFields } from './testing/fixtures.js';
+import { describeGraphContract } from '../../../test/support/graph-contract.js';
+import { aProvisionedTestList, testFieldsSchema } from '../../../test/support/graph-fixtures.js';
+import type { TestFields } from '../../../test/support/graph-fixtures.js';
 
 const SEEDED = 120;
 const PAGE_SIZE = 50;

@@ -1,7 +1,8 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
+import { StoreError } from '../../domain/ports.js';
 
 /**
- * One error type for everything that goes wrong between Trellis and Graph (STYLE.md 9).
+ * One error type for everything that goes wrong between Trellis and Graph.
  * Callers branch on `code`, never on Graph's own codes or messages: those differ between
  * the emulator and a tenant (see the reference on duplicate-key statuses), so this module
  * is the single place that interprets them.
@@ -41,7 +42,7 @@ export interface GraphStoreErrorDetails {
   readonly cause?: unknown;
 }
 
-export class GraphStoreError extends Error {
+export class GraphStoreError extends StoreError {
   override readonly name: string = 'GraphStoreError';
   readonly status: number | undefined;
   readonly graphCode: string | undefined;
@@ -63,6 +64,16 @@ export class GraphStoreError extends Error {
   /** Safe to show to a person: no column names, no Graph detail. */
   get userMessage(): string {
     return USER_MESSAGES[this.code];
+  }
+
+  /** Throttled or unreachable: the same request may succeed shortly. */
+  get transient(): boolean {
+    return this.code === 'throttled' || this.code === 'unavailable';
+  }
+
+  /** Graph refused the request as malformed: retrying the same request cannot help. */
+  get rejected(): boolean {
+    return this.code === 'bad_request';
   }
 }
 

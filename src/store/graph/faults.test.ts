@@ -1,9 +1,9 @@
 import { beforeAll, expect } from 'vitest';
 import { collectAll } from './items.js';
 import type { ListItemStore } from './items.js';
-import { describeGraphContract } from './testing/graph-contract.js';
-import { aProvisionedTestList } from './testing/fixtures.js';
-import type { TestFields } from './testing/fixtures.js';
+import { describeGraphContract } from '../../../test/support/graph-contract.js';
+import { aProvisionedTestList } from '../../../test/support/graph-fixtures.js';
+import type { TestFields } from '../../../test/support/graph-fixtures.js';
 
 const ITEMS = 150;
 const WORKERS = 10;

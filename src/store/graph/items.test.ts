@@ -4,9 +4,9 @@ import { ConflictError, GraphStoreError } from './errors.js';
 import { collectAll, listItemsPath } from './items.js';
 import type { ListItem, ListItemStore, ListRef } from './items.js';
 import { and, eq, ge, startsWith } from './odata.js';
-import { describeGraphContract } from './testing/graph-contract.js';
-import { aKey, aProvisionedTestList } from './testing/fixtures.js';
-import type { TestFields } from './testing/fixtures.js';
+import { describeGraphContract } from '../../../test/support/graph-contract.js';
+import { aKey, aProvisionedTestList } from '../../../test/support/graph-fixtures.js';
+import type { TestFields } from '../../../test/support/graph-fixtures.js';
 
 const ITEM_ROUTE = '/sites/*/lists/*/items';
 const PAGING_ITEMS = 450;

@@ -242,6 +242,21 @@ export class ListItemStore<F> {
   }
 
   /**
+   * Updates the given columns without If-Match. Only for a writer that owns the row by its own
+   * protocol (the outbox's claimant recording what happened to its send): a stale reader's
+   * conditional write then loses to this one, never the other way round. Everything else uses
+   * updateItem.
+   */
+  async overwriteItem(itemId: string, fields: FieldValues): Promise<void> {
+    const context = `Updating item ${itemId} in list ${this.list.listId}`;
+    try {
+      await this.client.api(`${listItemPath(this.list, itemId)}/fields`).patch(fields);
+    } catch (error) {
+      throw classifyGraphError(error, context);
+    }
+  }
+
+  /**
    * Deletes the item; with an eTag, only if unchanged. Returns false when it was already gone
    * (possibly removed by an earlier, re-sent attempt of this same call).
    */

@@ -5,9 +5,9 @@ import { ListItemStore } from './items.js';
 import { existingColumnKind, existingColumnSchema, MAX_INDEXED_COLUMNS_PER_LIST } from './list-schema.js';
 import type { ColumnSchema, ListSchema } from './list-schema.js';
 import { provisionLists } from './provision.js';
-import { describeGraphContract } from './testing/graph-contract.js';
-import type { ContractTarget } from './testing/graph-contract.js';
-import { aTestListSchema, testFieldsSchema } from './testing/fixtures.js';
+import { describeGraphContract } from '../../../test/support/graph-contract.js';
+import type { ContractTarget } from '../../../test/support/graph-contract.js';
+import { aTestListSchema, testFieldsSchema } from '../../../test/support/graph-fixtures.js';
 
 async function columnsOf(target: ContractTarget, listId: string) {
   return getAllPages(target.client, `/sites/${target.siteId}/lists/${listId}/columns`, existingColumnSchema, 'test');

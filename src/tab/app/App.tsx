@@ -11,7 +11,7 @@ import { navigate, useLinkHandler, useRoute } from './router';
 import { SessionContext, type TabSession } from './session-context';
 
 // The case workspace (and its forms) loads on demand: the dashboard is the first paint.
-const CaseWorkspace = lazy(() => import('../features/case/CaseWorkspace'));
+const CaseWorkspace = lazy(() => import('./pages/CaseWorkspace'));
 // So do the wizard, reports and the channel configuration page: most people never open them.
 const NewCaseWizard = lazy(() => import('../features/new-case/NewCaseWizard'));
 const ReportsPage = lazy(() => import('../features/reports/ReportsPage'));

@@ -48,3 +48,6 @@ export function londonToday(now: Date = new Date()): string {
     day: '2-digit',
   }).format(now);
 }
+
+/** A review's rating of progress on a target, as the form and the case's reviews say it. */
+export const RATING_LABELS = { met: 'Met', partly_met: 'Partly met', not_met: 'Not met' } as const;

@@ -10,11 +10,11 @@ import type { Actor } from '../../../src/domain/case/types.js';
 import { SEED_PROCEDURES } from '../../../src/domain/procedures/index.js';
 import { createApp } from '../../../src/server/app.js';
 import { createTokenVerifier, entraIssuers, type TokenVerifier } from '../../../src/server/auth/verify-token.js';
-import { serverConfigFromEnv, type ServerConfig } from '../../../src/server/config.js';
-import { silentLogger } from '../../../src/server/logger.js';
+import { serverConfigFromEnv, type ServerConfig } from '../../../src/compose/config.js';
+import { silentLogger } from '../../../src/app/logger.js';
 import { GraphCaseRepository } from '../../../src/store/case-repository.js';
 import { roleSidesOf } from '../../../src/store/case-rows.js';
-import { startProvisionedEmulator } from '../../../src/store/testing/emulator.js';
+import { startProvisionedEmulator } from '../../support/provisioned-emulator.js';
 
 /**
  * Trellis in tenant mode, as `startTenantServer` composes it, with two stand-ins and nothing
@@ -266,7 +266,7 @@ export async function startTenantModeServer(options: {
     config: { mode: 'tenant', publicUrl: config.publicUrl },
     logger: silentLogger,
     tabDir: options.tabDir,
-    // What src/server/main.ts hands the tab in tenant mode.
+    // What src/compose/tenant.ts hands the tab in tenant mode.
     clientConfig: {
       msal: {
         clientId: config.auth.clientId,

@@ -18,9 +18,11 @@ import type { Stage } from '../../../domain/procedure/schema';
 import { useSession } from '../../app/session-context';
 import { runCaseCommand, type ProcedureDefinition } from '../../api/trellis-api';
 import type { AvailablePanel, CaseView, PanelView } from '../../api/types';
+import { ActionForm } from '../../shared/commands/ActionForm';
+import type { CommandOutcome, RunCommand } from '../../shared/commands/run-command';
+import { standingOf } from '../../shared/case-people';
 import { formatDate } from '../../shared/format';
-import type { Command, CommandOutcome } from '../case/use-case-workspace';
-import { ActionForm } from './ActionForm';
+import { stageOf } from '../../shared/procedure/case-rules';
 import {
   canScheduleStage,
   canSuspendPlacement,
@@ -30,11 +32,8 @@ import {
   meetingProblem,
   openPanel,
   PAUSE_REASON_LABELS,
-  perceptionsOpen,
   scheduleProblem,
-  stageOf,
   stageSchedule,
-  standingOf,
   suspensionProblem,
   type ExtensionLimits,
   type MemberDraft,
@@ -44,10 +43,8 @@ import { useActionStyles } from './CaseActions.styles';
 import { TextareaField } from './TextareaField';
 import { WeekPlan } from './WeekPlan';
 
-type Run = (command: Command) => Promise<CommandOutcome>;
-
 /** Sends one command to its REST route against the version last read (If-Match). */
-function useSend(run: Run, path: string, body: unknown): () => Promise<CommandOutcome> {
+function useSend(run: RunCommand, path: string, body: unknown): () => Promise<CommandOutcome> {
   const session = useSession();
   return useCallback(
     () => run((current) => runCaseCommand(session.api, current, path, body)),
@@ -55,7 +52,7 @@ function useSend(run: Run, path: string, body: unknown): () => Promise<CommandOu
   );
 }
 
-function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: Run }) {
+function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: RunCommand }) {
   const [date, setDate] = useState('');
   const [reason, setReason] = useState('');
   const send = useSend(props.run, '/extension', { reviewDate: date, reason: reason.trim() });
@@ -94,7 +91,7 @@ function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: Run
 
 function EscalateForm(props: {
   readonly options: readonly { readonly id: string; readonly title: string }[];
-  readonly run: Run;
+  readonly run: RunCommand;
 }) {
   const [to, setTo] = useState(props.options.length === 1 ? (props.options[0]?.id ?? '') : '');
   const [reason, setReason] = useState('');
@@ -138,7 +135,7 @@ function EscalateForm(props: {
   );
 }
 
-function PauseForm(props: { readonly run: Run }) {
+function PauseForm(props: { readonly run: RunCommand }) {
   const [reason, setReason] = useState<PauseReason>('health');
   const send = useSend(props.run, '/pause', { reason });
   return (
@@ -170,7 +167,7 @@ function PauseForm(props: { readonly run: Run }) {
   );
 }
 
-function ResumeForm(props: { readonly view: CaseView; readonly run: Run }) {
+function ResumeForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
   const send = useSend(props.run, '/resume', {});
   return (
     <ActionForm
@@ -182,15 +179,15 @@ function ResumeForm(props: { readonly view: CaseView; readonly run: Run }) {
       send={send}
     >
       <Text>
-        Paused since {formatDate(props.view.paused?.from)}. Resuming restarts the review clock; the review date moves on
-        by the working days the case was paused.
+        Paused since {formatDate(props.view.paused?.since)}. Resuming restarts the review clock; the review date moves
+        on by the working days the case was paused.
       </Text>
     </ActionForm>
   );
 }
 
 /** Enhanced Support step 5: "The placement may be suspended immediately in order to avoid negative impact on pupils' progress." */
-function SuspendForm(props: { readonly view: CaseView; readonly run: Run }) {
+function SuspendForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
   const [reason, setReason] = useState('');
   const [sure, setSure] = useState(false);
   const send = useSend(props.run, '/suspension', { reason: reason.trim() });
@@ -222,7 +219,7 @@ function SuspendForm(props: { readonly view: CaseView; readonly run: Run }) {
 }
 
 /** A stage run week by week (RCTTP's Deferred Final Assessment, "in the following term"): when week 1 begins, with its milestones as dates. */
-function ScheduleForm(props: { readonly view: CaseView; readonly stage: Stage; readonly run: Run }) {
+function ScheduleForm(props: { readonly view: CaseView; readonly stage: Stage; readonly run: RunCommand }) {
   const [startsOn, setStartsOn] = useState('');
   const send = useSend(props.run, '/stage-start', { startsOn });
   const current = props.view.stage.startsOn;
@@ -259,7 +256,7 @@ function ScheduleForm(props: { readonly view: CaseView; readonly stage: Stage; r
 
 const emptyMember = (): MemberDraft => ({ name: '', email: '', role: '' });
 
-function ConveneForm(props: { readonly panel: AvailablePanel; readonly run: Run }) {
+function ConveneForm(props: { readonly panel: AvailablePanel; readonly run: RunCommand }) {
   const styles = useActionStyles();
   const size = Math.max(props.panel.quorum ?? 1, 1);
   const [members, setMembers] = useState<MemberDraft[]>(() => Array.from({ length: size }, emptyMember));
@@ -340,7 +337,11 @@ function ConveneForm(props: { readonly panel: AvailablePanel; readonly run: Run 
   );
 }
 
-function MeetingForm(props: { readonly panel: AvailablePanel; readonly convened: PanelView; readonly run: Run }) {
+function MeetingForm(props: {
+  readonly panel: AvailablePanel;
+  readonly convened: PanelView;
+  readonly run: RunCommand;
+}) {
   const styles = useActionStyles();
   const [attendees, setAttendees] = useState<string[]>([]);
   const [chair, setChair] = useState('');
@@ -443,7 +444,7 @@ function MeetingForm(props: { readonly panel: AvailablePanel; readonly convened:
   );
 }
 
-function TaskForm(props: { readonly task: { readonly id: string; readonly label: string }; readonly run: Run }) {
+function TaskForm(props: { readonly task: { readonly id: string; readonly label: string }; readonly run: RunCommand }) {
   const [note, setNote] = useState('');
   const send = useSend(props.run, '/tasks', {
     taskId: props.task.id,
@@ -471,7 +472,7 @@ function TaskForm(props: { readonly task: { readonly id: string; readonly label:
   );
 }
 
-function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: Run }) {
+function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: RunCommand }) {
   const [reason, setReason] = useState('');
   const [sure, setSure] = useState(false);
   const send = useSend(props.run, props.kind === 'close' ? '/close' : '/withdraw', { reason: reason.trim() });
@@ -503,7 +504,11 @@ function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: R
 }
 
 /** The trainee's perceptions: in their own words, or typed in by someone on the case at the meeting (`onBehalf`). */
-export function PerceptionsForm(props: { readonly view: CaseView; readonly run: Run; readonly onBehalf: boolean }) {
+export function PerceptionsForm(props: {
+  readonly view: CaseView;
+  readonly run: RunCommand;
+  readonly onBehalf: boolean;
+}) {
   const [text, setText] = useState(props.view.plan?.perceptions?.text ?? '');
   const send = useSend(props.run, '/perceptions', { text: text.trim() });
   const trainee = props.view.people.find((p) => p.role === 'trainee')?.name ?? 'the trainee';
@@ -547,7 +552,7 @@ export function PerceptionsForm(props: { readonly view: CaseView; readonly run: 
 export function CaseActions(props: {
   readonly view: CaseView;
   readonly procedure: ProcedureDefinition | undefined;
-  readonly run: Run;
+  readonly run: RunCommand;
 }) {
   const session = useSession();
   const { view, procedure, run } = props;
@@ -557,7 +562,7 @@ export function CaseActions(props: {
   const items: { readonly id: string; readonly title: string; readonly body: React.ReactNode }[] = [];
   if (limits)
     items.push({ id: 'extend', title: 'Extend the review date', body: <ExtendForm limits={limits} run={run} /> });
-  const escalateTo = view.derived.escalateTo ?? [];
+  const escalateTo = view.derived.escalateTo;
   if (standing.courseTeam && escalateTo.length > 0)
     items.push({ id: 'escalate', title: 'Escalate the case', body: <EscalateForm options={escalateTo} run={run} /> });
   const stage = procedure === undefined ? undefined : stageOf(view, procedure);
@@ -572,7 +577,7 @@ export function CaseActions(props: {
   }
   if (view.paused) items.push({ id: 'resume', title: 'Resume the case', body: <ResumeForm view={view} run={run} /> });
   else items.push({ id: 'pause', title: 'Pause the case (health or leave)', body: <PauseForm run={run} /> });
-  for (const panel of view.derived.panels ?? []) {
+  for (const panel of view.derived.panels) {
     // Convened (and minuted) by the course team or the roles the procedure names for it.
     const convenedBy = procedure?.panels.find((p) => p.id === panel.id)?.convenedBy ?? [];
     if (!standing.courseTeam && !standing.roles.some((r) => convenedBy.includes(r))) continue;
@@ -590,7 +595,7 @@ export function CaseActions(props: {
         body: <ConveneForm panel={panel} run={run} />,
       });
   }
-  for (const task of (view.derived.tasks ?? []).filter((t) => !t.done))
+  for (const task of view.derived.tasks.filter((t) => !t.done))
     items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
   if (standing.courseTeam)
     items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });
@@ -606,5 +611,3 @@ export function CaseActions(props: {
     </Accordion>
   );
 }
-
-export { perceptionsOpen };

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../../domain/calendar/index';
 import { enhancedSupport, rcttpConcernProcedures } from '../../../domain/procedures/index';
-import type { CaseEvent, CaseView, Me } from '../../api/types';
-import { formatDate } from '../../shared/format';
-import { eventSentence, stageStartScheduled, suspensionLine } from '../case/case-model';
-import { changesBetween } from '../conflict/conflict-model';
+import type { CaseView, Me } from '../../api/types';
+import { aCaseView } from '../../shared/testing/builders';
+import { standingOf } from '../../shared/case-people';
+import { stageOf } from '../../shared/procedure/case-rules';
 import {
   canScheduleStage,
   canSuspendPlacement,
+  caseStageSchedule,
+  perceptionsAuthor,
   scheduleProblem,
   scheduleSummary,
-  stageOf,
   stageSchedule,
-  standingOf,
   suspensionProblem,
   weeksLabel,
 } from './actions-model';
@@ -26,19 +26,29 @@ import {
 const LEAD = 'lead@x.example';
 const TUTOR = 'tutor@x.example';
 
-function aView(over: Partial<CaseView> = {}): CaseView {
-  return {
-    view: 'full',
+function aView(over: Parameters<typeof aCaseView>[0] = {}): CaseView {
+  return aCaseView({
     id: 'c1',
     reference: 'ESP-1',
     version: 7,
-    procedure: { id: enhancedSupport.id, name: enhancedSupport.name, provider: { name: 'University partnership' } },
+    procedure: {
+      id: enhancedSupport.id,
+      name: enhancedSupport.name,
+      provider: enhancedSupport.provider,
+      confidential: false,
+    },
     status: 'awaiting_decision',
     stage: { id: 'step_5', title: 'Step 5', startsOn: '2027-03-15' },
     people: [
-      { role: 'trainee', id: 'trainee@x.example', name: 'Tomasz Nowak', roleLabel: 'Trainee' },
-      { role: 'tutor', id: TUTOR, name: 'Samuel Adeyemi', roleLabel: 'University tutor' },
-      { role: 'course_leader', id: LEAD, name: 'Claire Thompson', roleLabel: 'Course leader' },
+      {
+        role: 'trainee',
+        id: 'trainee@x.example',
+        name: 'Tomasz Nowak',
+        email: 'trainee@x.example',
+        roleLabel: 'Trainee',
+      },
+      { role: 'tutor', id: TUTOR, name: 'Samuel Adeyemi', email: TUTOR, roleLabel: 'University tutor' },
+      { role: 'course_leader', id: LEAD, name: 'Claire Thompson', email: LEAD, roleLabel: 'Course leader' },
     ],
     placement: { school: 'Ridgeway Academy', programme: 'P1' },
     reasons: [],
@@ -46,10 +56,13 @@ function aView(over: Partial<CaseView> = {}): CaseView {
     stageHistory: [{ stageId: 'step_5', enteredOn: '2027-03-15', via: 'outcome', title: 'Step 5' }],
     previousPlans: [],
     reviews: [],
+    panels: [],
+    tasksDone: [],
+    openedBy: 'lead@x.example',
     updatedAt: '2027-03-15T10:00:00Z',
-    derived: { today: '2027-03-16', reviewOverdue: false, outstandingSignatories: [], outcomes: [] },
     ...over,
-  };
+    derived: { today: '2027-03-16', ...over.derived },
+  });
 }
 
 const courseTeamMe: Me = {
@@ -72,7 +85,12 @@ const staffMe: Me = {
 const dfa = (over: Partial<CaseView> = {}): CaseView =>
   aView({
     reference: 'RCTTP-1',
-    procedure: { id: rcttpConcernProcedures.id, name: rcttpConcernProcedures.name, provider: { name: 'RCTTP' } },
+    procedure: {
+      id: rcttpConcernProcedures.id,
+      name: rcttpConcernProcedures.name,
+      provider: { id: 'provider', name: 'RCTTP', shortName: 'RCTTP' },
+      confidential: false,
+    },
     status: 'awaiting_decision',
     stage: { id: 'deferred_final_assessment', title: 'Deferred Final Assessment', startsOn: '2026-11-23' },
     ...over,
@@ -110,22 +128,6 @@ describe('suspending the placement', () => {
       'Tick the box to confirm the placement is suspended now.',
     );
     expect(suspensionProblem('Pupils’ progress in Year 8', true)).toBeUndefined();
-  });
-
-  it('is shown on the case with its date and who suspended it, and named when someone else saved it first', () => {
-    expect(suspensionLine(aView())).toBeUndefined();
-    const suspended = aView({ version: 8, placementSuspended: { on: '2027-03-16', by: LEAD, reason: 'Pupils' } });
-    expect(suspensionLine(suspended)).toBe(`Suspended on ${formatDate('2027-03-16')} by Claire Thompson.`);
-    expect(suspensionLine(aView({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example' } }))).toBe(
-      `Suspended on ${formatDate('2027-03-16')} by someone@x.example.`,
-    );
-    // A course team member not on the case, by the name the event kept.
-    expect(
-      suspensionLine(
-        aView({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example', byName: 'Mark Whitfield' } }),
-      ),
-    ).toBe(`Suspended on ${formatDate('2027-03-16')} by Mark Whitfield.`);
-    expect(changesBetween(aView(), suspended)).toEqual([`The placement was suspended on ${formatDate('2027-03-16')}.`]);
   });
 });
 
@@ -182,6 +184,26 @@ describe('scheduling a week-by-week stage', () => {
     expect(stageSchedule({ ...stage, milestones: [] }, parseLocalDate('2027-01-04'))).toBeUndefined();
   });
 
+  it('is shown on the case dated from the stage’s start, while the case is open', () => {
+    expect(caseStageSchedule(dfa(), rcttpConcernProcedures)).toMatchObject({
+      startsOn: '2026-11-23',
+      weeks: 8,
+      endsOn: '2027-01-17',
+    });
+    expect(caseStageSchedule(dfa({ status: 'closed' }), rcttpConcernProcedures)).toBeUndefined();
+    // A stage without weeks, a stage the definition no longer has, a start not known.
+    expect(caseStageSchedule(aView(), enhancedSupport)).toBeUndefined();
+    expect(
+      caseStageSchedule(dfa({ stage: { id: 'gone', title: 'Gone', startsOn: '2026-11-23' } }), rcttpConcernProcedures),
+    ).toBeUndefined();
+    expect(
+      caseStageSchedule(
+        dfa({ stage: { id: 'deferred_final_assessment', title: 'Deferred Final Assessment' } }),
+        rcttpConcernProcedures,
+      ),
+    ).toBeUndefined();
+  });
+
   it('needs a whole date that moves the start', () => {
     expect(scheduleProblem('', '2026-11-23')).toBe('Choose the date week 1 begins.');
     expect(scheduleProblem('2027-02-30', '2026-11-23')).toBe(
@@ -193,39 +215,44 @@ describe('scheduling a week-by-week stage', () => {
     expect(scheduleProblem('2027-04-19', '2026-11-23')).toBeUndefined();
     expect(scheduleProblem('2027-04-19', undefined)).toBeUndefined();
   });
+});
 
-  it('tells a scheduled start from one counted from entering the stage, in the trail and after a conflict', () => {
-    const event = (seq: number, type: string, data: Record<string, unknown>): CaseEvent => ({
-      seq,
-      at: '2026-11-23T10:00:00Z',
-      on: '2026-11-23',
-      actorId: LEAD,
-      type,
-      data,
+describe('the trainee’s perceptions', () => {
+  const TRAINEE = 'trainee@x.example';
+  const traineeMe: Me = { ...staffMe, upn: TRAINEE, name: 'Tomasz Nowak' };
+  const plan: NonNullable<CaseView['plan']> = {
+    version: 1,
+    stageId: 'step_1',
+    reviewAt: 'step_2',
+    rulesFrom: { stageId: 'step_1' },
+    content: { concerns: [], targets: [], supportMeasures: [], meeting: { attendees: [], placementConcern: false } },
+    signatures: [],
+    pausedWorkingDays: 0,
+    extensions: [],
+  };
+  // Step 1's Enhanced Support Action Plan has a place for the trainee's perceptions.
+  const step1 = (over: Partial<CaseView> = {}): CaseView =>
+    aView({ status: 'planning', stage: { id: 'step_1', title: 'Step 1' }, plan, ...over });
+  const author = (view: CaseView, me: Me, upn: string) =>
+    perceptionsAuthor(view, enhancedSupport, standingOf(view, me, upn));
+
+  it('are written by the trainee, or typed in by someone named on the case until the trainee has', () => {
+    expect(author(step1(), traineeMe, TRAINEE)).toBe('trainee');
+    expect(author(step1(), staffMe, TUTOR)).toBe('staff');
+    const recorded = step1({
+      plan: { ...plan, perceptions: { text: 'I see it', recordedBy: TRAINEE, recordedOn: '2027-01-05' } },
     });
-    const entered = event(5, 'stage_entered', { stageId: 'deferred_final_assessment' });
-    const scheduled = event(6, 'stage_start_set', { stageId: 'deferred_final_assessment', startsOn: '2027-04-19' });
-    const view = dfa({
-      stageHistory: [
-        {
-          stageId: 'deferred_final_assessment',
-          enteredOn: '2026-11-23',
-          via: 'outcome',
-          title: 'Deferred Final Assessment',
-        },
-      ],
-    });
-    expect(stageStartScheduled(view, [entered])).toBe(false);
-    expect(stageStartScheduled(view, [entered, scheduled])).toBe(true);
-    // Scheduled on an earlier visit, then the case left the stage and came back.
-    expect(
-      stageStartScheduled(view, [scheduled, event(7, 'stage_entered', { stageId: 'deferred_final_assessment' })]),
-    ).toBe(false);
-    expect(eventSentence(view, scheduled)).toBe(
-      `Claire Thompson scheduled Deferred Final Assessment to start on ${formatDate('2027-04-19')}.`,
-    );
-    expect(changesBetween(view, { ...view, version: 8, stage: { ...view.stage, startsOn: '2027-04-19' } })).toEqual([
-      `Deferred Final Assessment now starts on ${formatDate('2027-04-19')}.`,
-    ]);
+    expect(author(recorded, traineeMe, TRAINEE)).toBe('trainee');
+    expect(author(recorded, staffMe, TUTOR)).toBeUndefined();
+    // The course team is not named on this case: the trainee or the people at the meeting write them.
+    expect(author(step1(), courseTeamMe, 'someone.else@x.example')).toBeUndefined();
+  });
+
+  it('are closed once the plan is agreed, on a closed case, and where the form has no place for them', () => {
+    expect(author(step1({ plan: { ...plan, agreedOn: '2027-01-06' } }), traineeMe, TRAINEE)).toBeUndefined();
+    expect(author(step1({ status: 'closed' }), traineeMe, TRAINEE)).toBeUndefined();
+    expect(author(step1({ plan: undefined }), traineeMe, TRAINEE)).toBeUndefined();
+    const rcttp = dfa({ status: 'planning', plan: { ...plan, stageId: 'progress_support_plan' } });
+    expect(perceptionsAuthor(rcttp, rcttpConcernProcedures, standingOf(rcttp, traineeMe, TRAINEE))).toBeUndefined();
   });
 });

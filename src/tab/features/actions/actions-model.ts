@@ -7,12 +7,14 @@ import {
   isLocalDate,
   type LocalDate,
 } from '../../../domain/calendar/index';
-import { calendarFor, planRulesOf } from '../../../domain/case/command-kit';
+import { calendarFor } from '../../../domain/case/command-kit';
 import { windowEnd } from '../../../domain/case/plan-rules';
 import { datedMilestones } from '../../../domain/case/queries';
-import type { PlanRules, Stage } from '../../../domain/procedure/schema';
+import type { Stage } from '../../../domain/procedure/schema';
 import type { ProcedureDefinition } from '../../api/trellis-api';
-import type { AvailablePanel, CaseView, Me, PanelView } from '../../api/types';
+import type { AvailablePanel, CaseView, PanelView } from '../../api/types';
+import type { Standing } from '../../shared/case-people';
+import { formRulesOf, stageOf } from '../../shared/procedure/case-rules';
 
 /**
  * Which case actions to offer, and the limits to show while typing. The server decides (and says
@@ -20,45 +22,6 @@ import type { AvailablePanel, CaseView, Me, PanelView } from '../../api/types';
  * apply to them. Dates and caps come from the procedure definition through the same pure domain
  * calendar the server uses, so "at the latest" here is the date the server will enforce.
  */
-export interface Standing {
-  /** Course team for this case's programme (or admin). */
-  readonly courseTeam: boolean;
-  /** Named on the case in a role that is not the trainee's. */
-  readonly staff: boolean;
-  /** The case's trainee. */
-  readonly trainee: boolean;
-  readonly roles: readonly string[];
-}
-
-export function standingOf(view: CaseView, me: Me | undefined, upn: string): Standing {
-  const id = upn.toLowerCase();
-  const roles = view.people.filter((p) => p.id.toLowerCase() === id).map((p) => p.role);
-  const courseTeam =
-    view.view === 'full' &&
-    me !== undefined &&
-    me.can.openCases &&
-    (me.programmes === 'all' || me.programmes.includes(view.placement.programme));
-  const trainee = roles.includes('trainee') || view.view === 'trainee';
-  return {
-    courseTeam,
-    staff: view.view === 'full' && (courseTeam || roles.some((r) => r !== 'trainee')),
-    trainee,
-    roles,
-  };
-}
-
-/** The form rules the plan follows (as the server reads them), or undefined if the definition no longer has them. */
-export function formRulesOf(
-  procedure: ProcedureDefinition,
-  plan: NonNullable<CaseView['plan']>,
-): PlanRules | undefined {
-  const rulesFrom = { stageId: plan.rulesFrom?.stageId ?? plan.stageId, outcome: plan.rulesFrom?.outcome };
-  try {
-    return planRulesOf(procedure, { rulesFrom });
-  } catch {
-    return undefined;
-  }
-}
 
 export interface ExtensionLimits {
   readonly current: LocalDate;
@@ -83,9 +46,8 @@ export function extensionLimits(view: CaseView, procedure: ProcedureDefinition):
       latest: undefined,
       explanation: `The review is on ${formatLongDate(current)}; ${procedure.name} sets no latest date.`,
     };
-  const latest = windowEnd(calendarFor(procedure), agreedOn, cap, plan.pausedWorkingDays ?? 0);
-  const paused =
-    (plan.pausedWorkingDays ?? 0) > 0 ? `, plus ${plan.pausedWorkingDays ?? 0} working days the case was paused` : '';
+  const latest = windowEnd(calendarFor(procedure), agreedOn, cap, plan.pausedWorkingDays);
+  const paused = plan.pausedWorkingDays > 0 ? `, plus ${plan.pausedWorkingDays} working days the case was paused` : '';
   return {
     current,
     latest,
@@ -112,7 +74,7 @@ export type PauseReason = keyof typeof PAUSE_REASON_LABELS;
 
 /** The panel convened and still to decide, if any. */
 export function openPanel(view: CaseView, panelId: string): PanelView | undefined {
-  return (view.panels ?? []).findLast((p) => p.panelId === panelId && p.decisionId === undefined);
+  return view.panels.findLast((p) => p.panelId === panelId && p.decisionId === undefined);
 }
 
 export interface MemberDraft {
@@ -160,9 +122,18 @@ export function perceptionsOpen(view: CaseView, procedure: ProcedureDefinition):
   return formRulesOf(procedure, plan)?.fields.includes('trainee_perceptions') === true;
 }
 
-/** The stage the case is at, as the procedure defines it (undefined if the definition no longer has it). */
-export function stageOf(view: CaseView, procedure: ProcedureDefinition): Stage | undefined {
-  return procedure.stages.find((s) => s.id === view.stage.id);
+/**
+ * Who writes the trainee's perceptions on the plan now: the trainee, in their own words; or someone
+ * named on the case, typing them in at the meeting, until the trainee has. Undefined: nobody.
+ */
+export function perceptionsAuthor(
+  view: CaseView,
+  procedure: ProcedureDefinition,
+  standing: Standing,
+): 'trainee' | 'staff' | undefined {
+  if (!perceptionsOpen(view, procedure)) return undefined;
+  if (standing.trainee) return 'trainee';
+  return standing.roles.length > 0 && view.plan?.perceptions === undefined ? 'staff' : undefined;
 }
 
 /** Enhanced Support step 5: the course team may suspend the placement at a stage that allows it, once. */
@@ -250,6 +221,17 @@ export function stageSchedule(stage: Stage, startsOn: LocalDate): StageSchedule 
         ? undefined
         : { title: stage.review.title, week: after.fromWeek, from: addWeeks(startsOn, after.fromWeek - 1) },
   };
+}
+
+/**
+ * The week-by-week plan of the stage the case is at (RCTTP's Deferred Final Assessment), dated
+ * from the stage's start as the server counts it; undefined for a closed case or a stage without one.
+ */
+export function caseStageSchedule(view: CaseView, procedure: ProcedureDefinition): StageSchedule | undefined {
+  const stage = stageOf(view, procedure);
+  return stage === undefined || view.stage.startsOn === undefined || view.status === 'closed'
+    ? undefined
+    : stageSchedule(stage, view.stage.startsOn as LocalDate);
 }
 
 /** "Week 1 begins on …; week 8 ends on …", then when the judgement may be recorded. */

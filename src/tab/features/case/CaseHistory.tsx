@@ -1,7 +1,8 @@
 import { Badge, Text } from '@fluentui/react-components';
 import type { CaseEvent, CaseView } from '../../api/types';
-import { formatDate, formatInstant } from '../../shared/format';
-import { eventSentence, personName, RATING_LABELS, signatureLines } from './case-model';
+import { personName } from '../../shared/case-people';
+import { formatDate, formatInstant, RATING_LABELS } from '../../shared/format';
+import { eventSentence, signatureLines } from './case-model';
 import { useHistoryStyles } from './CaseHistory.styles';
 
 export function Signatures(props: { readonly view: CaseView }) {

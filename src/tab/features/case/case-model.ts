@@ -1,10 +1,10 @@
 import type { CaseEvent, CaseView, FrameworkDetail, FrameworkLink, Signature } from '../../api/types';
+import { personName, roleLabel } from '../../shared/case-people';
 import { formatDate, humanise } from '../../shared/format';
 
 /**
- * What the case workspace shows, derived from the case view the API returns. The server decides
- * who may do what (and says so in a sentence when refused); these helpers only choose what to
- * offer so nobody is shown a form that cannot apply to them.
+ * The case as people read it, derived from the case view the API returns: the plan's parties and
+ * standards, who has signed, the trail in sentences, the suspension banner.
  */
 
 /** A party on an action is a role id ("mentor") or a responsibility code ("T", "S", "RCTTP"). */
@@ -13,14 +13,6 @@ export function partyLabel(view: CaseView, party: string): string {
   if (person) return person.roleLabel;
   const codes: Readonly<Record<string, string>> = { T: 'Trainee', S: 'School', U: 'University' };
   return codes[party] ?? party;
-}
-
-export function roleLabel(view: CaseView, roleId: string): string {
-  return view.people.find((p) => p.role === roleId)?.roleLabel ?? humanise(roleId);
-}
-
-export function personName(view: CaseView, personId: string): string {
-  return view.people.find((p) => p.id === personId.toLowerCase())?.name ?? personId;
 }
 
 export type FrameworkLabels = ReadonlyMap<string, string>;
@@ -74,33 +66,6 @@ export function signatureLines(view: CaseView): SignatureLine[] {
     signature: undefined,
   }));
   return [...signed, ...outstanding];
-}
-
-/** The roles the signed-in person can still sign the plan in (usually one). */
-export function signableRoles(view: CaseView, upn: string): { readonly id: string; readonly label: string }[] {
-  if (!view.plan || view.plan.agreedOn !== undefined || view.status === 'closed') return [];
-  const me = upn.toLowerCase();
-  const roles = new Map<string, string>();
-  for (const o of view.derived.outstandingSignatories) {
-    for (const p of o.people) if (p.id.toLowerCase() === me) roles.set(p.role, roleLabel(view, p.role));
-  }
-  return [...roles.entries()].map(([id, label]) => ({ id, label }));
-}
-
-/** A review can be recorded on an agreed plan at a stage with outcomes, by one of its reviewers. */
-export function canRecordReview(view: CaseView, upn: string): boolean {
-  if (
-    view.status !== 'active' ||
-    view.view !== 'full' ||
-    view.derived.outcomes.length === 0 ||
-    view.plan?.agreedOn === undefined
-  )
-    return false;
-  const reviewers = new Set((view.derived.reviewers ?? []).map((r) => r.id));
-  const me = upn.toLowerCase();
-  const myRoles = view.people.filter((p) => p.id.toLowerCase() === me).map((p) => p.role);
-  // Course team members who are not named on the case may also record; the server checks.
-  return reviewers.size === 0 || myRoles.length === 0 || myRoles.some((r) => reviewers.has(r));
 }
 
 /** One line per event in the trail, in words. */
@@ -189,5 +154,3 @@ export function stageStartScheduled(view: CaseView, events: readonly CaseEvent[]
   const entered = events.findLast((e) => e.type === 'stage_entered')?.seq ?? 0;
   return events.some((e) => e.type === 'stage_start_set' && e.seq > entered && e.data.stageId === view.stage.id);
 }
-
-export const RATING_LABELS = { met: 'Met', partly_met: 'Partly met', not_met: 'Not met' } as const;

@@ -189,7 +189,7 @@ export function Dashboard() {
             <option value="">All procedures</option>
             {data.procedures.map((p) => (
               <option key={p.id} value={p.id}>
-                {p.name} ({p.provider.shortName ?? p.provider.name})
+                {p.name} ({p.provider.shortName})
               </option>
             ))}
           </Select>

@@ -1,21 +1,19 @@
 import {
   Button,
   Checkbox,
-  Dropdown,
   Field,
   Input,
   Link,
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
-  Option,
   Radio,
   RadioGroup,
   Select,
   Text,
-  Textarea,
 } from '@fluentui/react-components';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { LocalDate } from '../../../domain/calendar/index';
 import { casePath, navigate, useLinkHandler } from '../../app/router';
 import { useSession } from '../../app/session-context';
 import type { Versioned } from '../../api/client';
@@ -30,40 +28,33 @@ import {
 } from '../../api/trellis-api';
 import type { CaseSummary, CaseView, FrameworkDetail, ProcedureSummary } from '../../api/types';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
+import { newKey } from '../../shared/form-keys';
 import { formatDate, londonToday } from '../../shared/format';
-import type { LocalDate } from '../../../domain/calendar/index';
-import { loadProcedure } from '../actions/use-procedure';
+import { ConcernsStep } from '../../shared/plan-editor/ConcernsStep';
+import { catalogueOptions, emptyConcern, emptyTarget, planBody } from '../../shared/plan-editor/plan-draft';
+import { TargetsStep } from '../../shared/plan-editor/TargetsStep';
+import { loadProcedure } from '../../shared/procedure/use-procedure';
+import { describeReinitiation } from '../../shared/reinitiation';
 import {
-  actionParties,
-  catalogueOptions,
-  emptyConcern,
   emptyDraft,
-  emptyTarget,
-  linkValue,
-  newKey,
   openableStages,
   openCaseBody,
   peopleFor,
-  planBody,
   planRulesFor,
   reinitiationStandingOf,
-  reviewWindowFor,
   STEP_TITLES,
   stepProblems,
   STEPS,
   suggestReference,
   traineeOf,
-  type CatalogueOption,
-  type Link as StandardLink,
   type Step,
   type WizardDraft,
 } from './new-case-model';
-import type { PlanRules } from '../../../domain/procedure/schema';
 import { useWizardStyles } from './NewCaseWizard.styles';
 import type { KnownPerson } from './people-search-model';
 import { PersonPicker } from './PersonPicker';
 import { ReinitiationSection } from './ReinitiationSection';
-import { describeReinitiation, emptyReinitiation } from './reinitiation-model';
+import { emptyReinitiation } from './reinitiation-model';
 
 type Known = ReadonlyMap<string, readonly KnownPerson[]>;
 
@@ -83,39 +74,6 @@ function knownPeople(cases: readonly CaseSummary[], procedureId: string): Known 
       role,
       [...people.entries()].map(([id, name]) => ({ id, name })).sort((a, b) => a.name.localeCompare(b.name)),
     ]),
-  );
-}
-
-function StandardsPicker(props: {
-  readonly label: string;
-  readonly options: readonly CatalogueOption[];
-  readonly links: readonly StandardLink[];
-  readonly onChange: (links: StandardLink[]) => void;
-}) {
-  const selected = props.links.map(linkValue);
-  const chosen = props.options.filter((o) => selected.includes(o.value));
-  return (
-    <Field label={props.label} hint={chosen.length === 0 ? 'None chosen yet' : chosen.map((o) => o.code).join(', ')}>
-      <Dropdown
-        multiselect
-        placeholder="Choose standards"
-        selectedOptions={selected}
-        value={chosen.map((o) => o.code).join(', ')}
-        onOptionSelect={(_e, d) => {
-          props.onChange(
-            props.options
-              .filter((o) => d.selectedOptions.includes(o.value))
-              .map((o) => ({ frameworkId: o.frameworkId, code: o.code })),
-          );
-        }}
-      >
-        {props.options.map((o) => (
-          <Option key={o.value} value={o.value} text={o.text}>
-            {o.text}
-          </Option>
-        ))}
-      </Dropdown>
-    </Field>
   );
 }
 
@@ -559,7 +517,7 @@ export default function NewCaseWizard() {
         ) : null}
 
         {step === 'targets' && rules !== undefined && procedure !== undefined ? (
-          <TargetsStep draft={draft} set={set} procedure={procedure} options={options} today={today} />
+          <TargetsStep draft={draft} set={set} procedure={procedure} options={options} today={today} rules={rules} />
         ) : null}
 
         {step === 'review' && procedure !== undefined ? (
@@ -662,312 +620,4 @@ function secondInitiationRow(
   if (body === undefined) return [];
   const ground = procedure.reinitiation?.grounds.find((g) => g.id === body.groundId)?.label ?? body.groundId;
   return [['Second initiation', describeReinitiation({ ground, evidence: body.evidence })]];
-}
-
-export function TargetsStep(props: {
-  readonly draft: WizardDraft;
-  readonly set: (change: Partial<WizardDraft>) => void;
-  readonly procedure: ProcedureDefinition;
-  readonly options: readonly CatalogueOption[];
-  readonly today: LocalDate;
-  /** The plan's form rules, when they are not the opening stage's (editing a plan). */
-  readonly rules?: PlanRules;
-}) {
-  const styles = useWizardStyles();
-  const { draft, set, procedure } = props;
-  const rules = props.rules ?? planRulesFor(procedure, draft.stageId);
-  if (rules === undefined) return null;
-  const max = rules.maxTargets;
-  const parties = actionParties(procedure, rules);
-  const window = reviewWindowFor(procedure, rules, props.today);
-  const atMax = max !== undefined && draft.targets.length >= max;
-  // Checked as the date is typed, not only on "Next".
-  const dateProblem =
-    draft.reviewDate === ''
-      ? undefined
-      : draft.reviewDate < window.earliest
-        ? `Choose a date after ${formatDate(props.today)}.`
-        : window.latest !== undefined && draft.reviewDate > window.latest
-          ? `Too late: the latest review date is ${formatDate(window.latest)}.`
-          : undefined;
-  return (
-    <>
-      <Text role="status" data-testid="target-count">
-        {max === undefined
-          ? `${draft.targets.length} ${draft.targets.length === 1 ? 'target' : 'targets'}.`
-          : `${draft.targets.length} of at most ${max} ${max === 1 ? 'target' : 'targets'} (${rules.title}).`}
-        {rules.smartTargets ? ' Targets should be SMART: specific, measurable, achievable, realistic and timed.' : ''}
-      </Text>
-      {draft.targets.map((t, i) => {
-        const update = (change: Partial<typeof t>): void => {
-          set({ targets: draft.targets.map((x) => (x.key === t.key ? { ...x, ...change } : x)) });
-        };
-        return (
-          <fieldset key={t.key} className={styles.group}>
-            <legend>Target {i + 1}</legend>
-            <Field label={`Target ${i + 1}`}>
-              <Textarea
-                value={t.text}
-                resize="vertical"
-                onChange={(_e, d) => {
-                  update({ text: d.value });
-                }}
-              />
-            </Field>
-            <StandardsPicker
-              label={`Standards for target ${i + 1}${rules.targetsLinkedToFramework ? ' (at least one)' : ''}`}
-              options={props.options}
-              links={t.links}
-              onChange={(links) => {
-                update({ links });
-              }}
-            />
-            {parties.map((party) => (
-              <Field key={party.id} label={`Actions for the ${party.label} (target ${i + 1})`}>
-                <Textarea
-                  value={t.actions[party.id] ?? ''}
-                  onChange={(_e, d) => {
-                    update({ actions: { ...t.actions, [party.id]: d.value } });
-                  }}
-                />
-              </Field>
-            ))}
-            {rules.fields.includes('success_criteria') ? (
-              <Field label={`Success criteria (target ${i + 1})`}>
-                <Textarea
-                  value={t.successCriteria}
-                  onChange={(_e, d) => {
-                    update({ successCriteria: d.value });
-                  }}
-                />
-              </Field>
-            ) : null}
-            {rules.fields.includes('timescale') ? (
-              <Field label={`Timescale (target ${i + 1})`}>
-                <Input
-                  value={t.timescale}
-                  onChange={(_e, d) => {
-                    update({ timescale: d.value });
-                  }}
-                />
-              </Field>
-            ) : null}
-            {rules.fields.includes('support_actions') ? (
-              <Field label={`Support required (target ${i + 1})`}>
-                <Textarea
-                  value={t.supportRequired}
-                  onChange={(_e, d) => {
-                    update({ supportRequired: d.value });
-                  }}
-                />
-              </Field>
-            ) : null}
-            {rules.fields.includes('monitoring') ? (
-              <Field label={`Monitoring (target ${i + 1})`}>
-                <Textarea
-                  value={t.monitoring}
-                  onChange={(_e, d) => {
-                    update({ monitoring: d.value });
-                  }}
-                />
-              </Field>
-            ) : null}
-            {rules.oneTargetPerObservation ? (
-              <Checkbox
-                label={`Target ${i + 1} is the focus of observations (one target at a time)`}
-                checked={t.observationFocus}
-                onChange={(_e, d) => {
-                  // Only one target is the focus at a time: choosing this one clears the others.
-                  set({
-                    targets: draft.targets.map((x) =>
-                      x.key === t.key
-                        ? { ...x, observationFocus: d.checked === true }
-                        : d.checked === true
-                          ? { ...x, observationFocus: false }
-                          : x,
-                    ),
-                  });
-                }}
-              />
-            ) : null}
-            <div>
-              <Button
-                onClick={() => {
-                  set({ targets: draft.targets.filter((x) => x.key !== t.key) });
-                }}
-              >
-                Remove target {i + 1}
-              </Button>
-            </div>
-          </fieldset>
-        );
-      })}
-      <div>
-        <Button
-          disabled={atMax}
-          onClick={() => {
-            set({ targets: [...draft.targets, emptyTarget()] });
-          }}
-        >
-          Add a target
-        </Button>
-        {atMax ? (
-          <Text>
-            {' '}
-            {rules.title} allows at most {max} {max === 1 ? 'target' : 'targets'}.
-          </Text>
-        ) : null}
-      </div>
-      {rules.fields.includes('training_needs') ? (
-        <Field label="Training needs">
-          <Textarea
-            value={draft.trainingNeeds}
-            resize="vertical"
-            onChange={(_e, d) => {
-              set({ trainingNeeds: d.value });
-            }}
-          />
-        </Field>
-      ) : null}
-      {rules.fields.includes('support_measures') ? (
-        <SupportMeasures draft={draft} set={set} options={rules.supportMeasureOptions} />
-      ) : null}
-      <fieldset className={styles.group}>
-        <legend>Review date</legend>
-        <Text data-testid="review-window">{window.explanation}</Text>
-        {window.skipped.length > 0 ? <Text>Not counted as working days: {window.skipped.join('; ')}.</Text> : null}
-        <Field
-          label="Review date (optional now; needed before signing)"
-          validationState={dateProblem === undefined ? 'none' : 'error'}
-          validationMessage={dateProblem}
-          hint={
-            window.latest === undefined
-              ? `After ${formatDate(props.today)}`
-              : `Between ${formatDate(window.earliest)} and ${formatDate(window.latest)}`
-          }
-        >
-          <Input
-            type="date"
-            value={draft.reviewDate}
-            min={window.earliest}
-            max={window.latest}
-            onChange={(_e, d) => {
-              set({ reviewDate: d.value });
-            }}
-          />
-        </Field>
-      </fieldset>
-    </>
-  );
-}
-
-/** The concerns with their standards: used by the wizard and by "Edit plan" on the case. */
-export function ConcernsStep(props: {
-  readonly draft: WizardDraft;
-  readonly set: (change: Partial<WizardDraft>) => void;
-  readonly rules: PlanRules;
-  readonly frameworks: readonly FrameworkDetail[];
-  readonly options: readonly CatalogueOption[];
-}) {
-  const styles = useWizardStyles();
-  const { draft, set, rules, frameworks, options } = props;
-  return (
-    <>
-      <Text>
-        Describe each concern and link it to the standards it relates to (
-        {frameworks.map((f) => f.name).join('; ') || 'loading the catalogue…'}).
-      </Text>
-      {rules.fields.includes('concern_statement') ? (
-        <Field label="Concern statement (optional)" hint="The summary at the top of the form.">
-          <Textarea
-            value={draft.concernStatement}
-            resize="vertical"
-            onChange={(_e, d) => {
-              set({ concernStatement: d.value });
-            }}
-          />
-        </Field>
-      ) : null}
-      {draft.concerns.map((c, i) => (
-        <fieldset key={c.key} className={styles.group}>
-          <legend>Concern {i + 1}</legend>
-          <Field label={`Concern ${i + 1}`}>
-            <Textarea
-              value={c.text}
-              resize="vertical"
-              onChange={(_e, d) => {
-                set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, text: d.value } : x)) });
-              }}
-            />
-          </Field>
-          <StandardsPicker
-            label={`Standards for concern ${i + 1}`}
-            options={options}
-            links={c.links}
-            onChange={(links) => {
-              set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, links } : x)) });
-            }}
-          />
-          <div>
-            <Button
-              onClick={() => {
-                set({ concerns: draft.concerns.filter((x) => x.key !== c.key) });
-              }}
-            >
-              Remove concern {i + 1}
-            </Button>
-          </div>
-        </fieldset>
-      ))}
-      <div>
-        <Button
-          onClick={() => {
-            set({ concerns: [...draft.concerns, emptyConcern()] });
-          }}
-        >
-          Add a concern
-        </Button>
-      </div>
-    </>
-  );
-}
-
-/** Support measures: the procedure's own options as tick boxes, and any others typed one per line. */
-function SupportMeasures(props: {
-  readonly draft: WizardDraft;
-  readonly set: (change: Partial<WizardDraft>) => void;
-  readonly options: readonly string[];
-}) {
-  const styles = useWizardStyles();
-  const { draft, set, options } = props;
-  const others = draft.supportMeasures.filter((m) => !options.includes(m));
-  return (
-    <fieldset className={styles.group}>
-      <legend>Support measures</legend>
-      {options.map((o) => (
-        <Checkbox
-          key={o}
-          label={o}
-          checked={draft.supportMeasures.includes(o)}
-          onChange={(_e, d) => {
-            set({
-              supportMeasures:
-                d.checked === true ? [...draft.supportMeasures, o] : draft.supportMeasures.filter((m) => m !== o),
-            });
-          }}
-        />
-      ))}
-      <Field label={options.length === 0 ? 'Support measures (one per line)' : 'Other support measures (one per line)'}>
-        <Textarea
-          value={others.join('\n')}
-          resize="vertical"
-          onChange={(_e, d) => {
-            set({
-              supportMeasures: [...draft.supportMeasures.filter((m) => options.includes(m)), ...d.value.split('\n')],
-            });
-          }}
-        />
-      </Field>
-    </fieldset>
-  );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LocalDate } from '../../../domain/calendar/index';
 import { bcuRapidImprovementTargets, rcttpConcernProcedures } from '../../../domain/procedures/index';
-import type { CaseEvent, CaseSummary } from '../../api/types';
+import type { CaseSummary } from '../../api/types';
 import {
   emptyDraft,
   openCaseBody,
@@ -14,10 +14,8 @@ import {
   earlierCasesOf,
   emptyReinitiation,
   reinitiationInput,
-  reinitiationOfCase,
   reinitiationProblems,
   reinitiationStanding,
-  secondInitiationFact,
   type ReinitiationDraft,
 } from './reinitiation-model';
 
@@ -230,38 +228,5 @@ describe('the wizard with a second initiation', () => {
       name: 'Zara Ahmed',
       email: ZARA,
     });
-  });
-});
-
-describe('a second initiation on the case page', () => {
-  const opened = (data: Record<string, unknown>): CaseEvent => ({
-    seq: 1,
-    at: '2026-11-23T10:00:00Z',
-    on: '2026-11-23',
-    actorId: 'j.price@rcttp.example',
-    type: 'case_opened',
-    data,
-  });
-
-  it('reads the ground from the case_opened event in the procedure’s words, with the evidence', () => {
-    const events = [opened({ reinitiation: { groundId: 'long_term_illness', evidence: 'GP certificate' } })];
-    expect(reinitiationOfCase(events, RCTTP)).toEqual({
-      ground: 'Long term illness supported by a medical certificate',
-      evidence: 'GP certificate',
-    });
-    expect(secondInitiationFact(events, RCTTP)).toEqual([
-      ['Second initiation', 'Long term illness supported by a medical certificate. Evidence: GP certificate'],
-    ]);
-    // Before the procedure has loaded, the ground's id in words.
-    expect(secondInitiationFact([opened({ reinitiation: { groundId: 'bereavement' } })], undefined)).toEqual([
-      ['Second initiation', 'Bereavement'],
-    ]);
-  });
-
-  it('shows nothing for a first case or an event it cannot read', () => {
-    expect(secondInitiationFact([opened({})], RCTTP)).toEqual([]);
-    expect(secondInitiationFact([opened({ reinitiation: 'yes' })], RCTTP)).toEqual([]);
-    expect(secondInitiationFact([opened({ reinitiation: { groundId: 7 } })], RCTTP)).toEqual([]);
-    expect(secondInitiationFact([], RCTTP)).toEqual([]);
   });
 });

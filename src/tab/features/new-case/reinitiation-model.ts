@@ -1,6 +1,6 @@
 import type { ProcedureDefinition } from '../../api/trellis-api';
-import type { CaseEvent, CaseSummary } from '../../api/types';
-import { formatDate, humanise } from '../../shared/format';
+import type { CaseSummary } from '../../api/types';
+import { formatDate } from '../../shared/format';
 
 /**
  * Procedures with a re-initiation rule (RCTTP's: "procedures may be initiated a second time only
@@ -111,33 +111,4 @@ export function reinitiationInput(
   // Evidence is asked for only where the ground needs it (or is judged case by case); text left from another ground is not sent.
   const asked = ground.evidence !== undefined || ground.caseByCase;
   return !asked || evidence === '' ? { groundId: ground.id } : { groundId: ground.id, evidence };
-}
-
-/** The ground a case was opened on as a second initiation (from its case_opened event), in the procedure's words. */
-export function reinitiationOfCase(
-  events: readonly CaseEvent[],
-  procedure: ProcedureDefinition | undefined,
-): { readonly ground: string; readonly evidence: string | undefined } | undefined {
-  const opened = events.find((e) => e.type === 'case_opened');
-  const value: unknown = opened?.data.reinitiation;
-  if (typeof value !== 'object' || value === null) return undefined;
-  const groundId: unknown = (value as Record<string, unknown>).groundId;
-  const evidence: unknown = (value as Record<string, unknown>).evidence;
-  if (typeof groundId !== 'string') return undefined;
-  const label = procedure?.reinitiation?.grounds.find((g) => g.id === groundId)?.label ?? humanise(groundId);
-  return { ground: label, evidence: typeof evidence === 'string' && evidence.trim() !== '' ? evidence : undefined };
-}
-
-/** The case page's line for a second initiation. */
-export function describeReinitiation(r: { readonly ground: string; readonly evidence: string | undefined }): string {
-  return r.evidence === undefined ? r.ground : `${r.ground}. Evidence: ${r.evidence}`;
-}
-
-/** The case page's "Second initiation" fact, when the case was opened as one. */
-export function secondInitiationFact(
-  events: readonly CaseEvent[],
-  procedure: ProcedureDefinition | undefined,
-): [string, string][] {
-  const reinitiation = reinitiationOfCase(events, procedure);
-  return reinitiation === undefined ? [] : [['Second initiation', describeReinitiation(reinitiation)]];
 }

@@ -3,18 +3,15 @@ import { useCallback, useState } from 'react';
 import { useSession } from '../../app/session-context';
 import { recordReview } from '../../api/trellis-api';
 import type { CaseView } from '../../api/types';
+import { ConflictNotice } from '../../shared/commands/ConflictNotice';
+import type { RunCommand } from '../../shared/commands/run-command';
+import { useCommandForm } from '../../shared/commands/use-command-form';
 import { ErrorNotice } from '../../shared/Feedback';
-import { RATING_LABELS } from '../case/case-model';
-import type { Command, CommandOutcome } from '../case/use-case-workspace';
-import { ConflictNotice } from '../conflict/ConflictNotice';
-import { useCommandForm } from '../conflict/use-command-form';
+import { RATING_LABELS } from '../../shared/format';
 import { draftProblems, emptyDraft, isRating, reviewBody, type ReviewDraft } from './review-model';
 import { useReviewStyles } from './ReviewForm.styles';
 
-export function ReviewForm(props: {
-  readonly view: CaseView;
-  readonly run: (command: Command) => Promise<CommandOutcome>;
-}) {
+export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
   const styles = useReviewStyles();
   const session = useSession();
   const [draft, setDraft] = useState<ReviewDraft>(emptyDraft);

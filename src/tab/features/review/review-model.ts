@@ -49,3 +49,19 @@ export function reviewBody(view: CaseView, draft: ReviewDraft): RecordReviewBody
     outcomeId: draft.outcomeId,
   };
 }
+
+/** A review can be recorded on an agreed plan at a stage with outcomes, by one of its reviewers. */
+export function canRecordReview(view: CaseView, upn: string): boolean {
+  if (
+    view.status !== 'active' ||
+    view.view !== 'full' ||
+    view.derived.outcomes.length === 0 ||
+    view.plan?.agreedOn === undefined
+  )
+    return false;
+  const reviewers = new Set((view.derived.reviewers ?? []).map((r) => r.id));
+  const me = upn.toLowerCase();
+  const myRoles = view.people.filter((p) => p.id.toLowerCase() === me).map((p) => p.role);
+  // Course team members who are not named on the case may also record; the server checks.
+  return reviewers.size === 0 || myRoles.length === 0 || myRoles.some((r) => reviewers.has(r));
+}

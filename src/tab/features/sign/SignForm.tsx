@@ -3,17 +3,17 @@ import { useCallback, useState } from 'react';
 import { useSession } from '../../app/session-context';
 import { signPlan } from '../../api/trellis-api';
 import type { CaseView } from '../../api/types';
+import { ConflictNotice } from '../../shared/commands/ConflictNotice';
+import type { RunCommand } from '../../shared/commands/run-command';
+import { useCommandForm } from '../../shared/commands/use-command-form';
 import { ErrorNotice } from '../../shared/Feedback';
-import type { CommandOutcome, Command } from '../case/use-case-workspace';
-import { ConflictNotice } from '../conflict/ConflictNotice';
-import { useCommandForm } from '../conflict/use-command-form';
 import { signatureProblem, signStatement } from './sign-model';
 import { useSignStyles } from './SignForm.styles';
 
 export function SignForm(props: {
   readonly view: CaseView;
   readonly roles: readonly { readonly id: string; readonly label: string }[];
-  readonly run: (command: Command) => Promise<CommandOutcome>;
+  readonly run: RunCommand;
 }) {
   const styles = useSignStyles();
   const session = useSession();

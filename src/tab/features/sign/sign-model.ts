@@ -1,4 +1,5 @@
 import type { CaseView } from '../../api/types';
+import { roleLabel } from '../../shared/case-people';
 import { formatDate } from '../../shared/format';
 
 /** The statement a signatory agrees to, in the provider's words for the roles and stage. */
@@ -17,4 +18,15 @@ export function signatureProblem(typed: string, expectedName: string): string | 
   if (norm(typed) === '') return 'Type your full name to sign.';
   if (norm(typed) !== norm(expectedName)) return `Type your full name as Trellis has it: ${expectedName}.`;
   return undefined;
+}
+
+/** The roles the signed-in person can still sign the plan in (usually one). */
+export function signableRoles(view: CaseView, upn: string): { readonly id: string; readonly label: string }[] {
+  if (!view.plan || view.plan.agreedOn !== undefined || view.status === 'closed') return [];
+  const me = upn.toLowerCase();
+  const roles = new Map<string, string>();
+  for (const o of view.derived.outstandingSignatories) {
+    for (const p of o.people) if (p.id.toLowerCase() === me) roles.set(p.role, roleLabel(view, p.role));
+  }
+  return [...roles.entries()].map(([id, label]) => ({ id, label }));
 }

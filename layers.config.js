@@ -1,0 +1,52 @@
+// @ts-check
+/**
+ * The layers of src/ and which may import which: the one source both the ESLint rule
+ * (tools/eslint/layers-rule.js) and the import-graph test (test/house/layers.test.ts) read.
+ *
+ *   domain ← notify, cards ← app ← server, bot ← compose
+ *   store implements the ports of domain, app and notify (every Graph call lives there)
+ *   contract: the wire contract (zod schemas for every request and response) — server
+ *   validates with it, the tab infers its types from it, the OpenAPI document comes from it
+ *   dev: the embedded default for local runs (emulator, dev sign-in, demo data)
+ *
+ * `may` names the layers a layer may import besides itself. `packages` limits which npm
+ * packages it may import (`false`: any). Tests (`*.test.ts`) and test helpers are outside these
+ * rules; test/house/layers.test.ts says so explicitly.
+ */
+
+/** @typedef {{ readonly may: readonly string[], readonly forbiddenPackages?: readonly RegExp[], readonly onlyPackages?: readonly RegExp[] }} Layer */
+
+/** @type {Readonly<Record<string, Layer>>} */
+export const LAYERS = {
+  domain: { may: [], onlyPackages: [/^zod$/] },
+  notify: { may: ['domain'] },
+  cards: { may: ['domain'] },
+  contract: { may: ['domain'], onlyPackages: [/^zod$/] },
+  /** Procedure files (JSON/YAML) read, located by line and checked: the domain's loader over a folder. */
+  'procedures-files': { may: ['domain'] },
+  app: {
+    may: ['domain', 'notify', 'cards', 'contract'],
+    forbiddenPackages: [/^express(\/|$)/, /^@microsoft\//],
+  },
+  store: { may: ['domain', 'app', 'notify'] },
+  server: { may: ['domain', 'app', 'notify', 'cards', 'contract'] },
+  bot: { may: ['domain', 'app', 'notify', 'cards'] },
+  dev: { may: ['domain', 'app', 'notify', 'cards', 'store', 'server'] },
+  compose: {
+    may: ['domain', 'app', 'notify', 'cards', 'contract', 'store', 'server', 'bot', 'dev', 'procedures-files'],
+  },
+  tab: { may: ['domain', 'contract'] },
+};
+
+/** Tab features import shared parts (src/tab/api, app, shared, host), never each other. */
+export const TAB_FEATURES_DIR = 'src/tab/features';
+/**
+ * Whether the rule above is enforced. It is: what several features need lives in src/tab/shared,
+ * and a page that composes features (the case workspace) lives in src/tab/app/pages.
+ */
+export const TAB_FEATURES_ISOLATED = true;
+
+/** Files the rules skip: tests and their helpers. */
+export function isTestFile(file) {
+  return /\.test\.tsx?$/.test(file) || /(^|\/)testing\//.test(file) || /(^|\/)test-support\.ts$/.test(file);
+}

@@ -1,0 +1,58 @@
+import type { Actor } from '../domain/case/types.js';
+import type { Caller } from './caller.js';
+
+/**
+ * Who may see which case, in one place:
+ *  - admin (app role Admin): every case;
+ *  - course team (app role CourseTeam): every case of their programmes
+ *    (dev tokens: the `programmes` claim; tenant mode: TRELLIS_COURSE_TEAM_PROGRAMMES);
+ *  - anyone else: only cases that name them (mentor, tutor, professional mentor …: in full);
+ *  - a trainee: only their own case, in the trainee view (see `TRAINEE_VIEW_HIDES`).
+ * A case someone may not see does not exist for them: the API answers 404, never 403.
+ */
+export type CaseAccess = 'full' | 'trainee' | 'none';
+
+export interface CaseAccessFacts {
+  readonly programme: string;
+  readonly people: readonly { readonly role: string; readonly id: string }[];
+}
+
+/** What the trainee view leaves out, and why (documented in the API description too). */
+export const TRAINEE_VIEW_HIDES = [
+  'panel membership, attendance, chair and the rationale of panel meetings (the deliberations); the decision itself is shown',
+  "review notes (`notes`): the reviewers' internal notes; progress, evidence, outcome and next steps are shown",
+] as const;
+
+export function coversProgramme(caller: Caller, programme: string): boolean {
+  return caller.programmes === 'all' || caller.programmes.includes(programme);
+}
+
+export function isAdmin(caller: Caller): boolean {
+  return caller.actor.appRoles.includes('admin');
+}
+
+export function isCourseTeamFor(caller: Caller, programme: string): boolean {
+  return isAdmin(caller) || (caller.actor.appRoles.includes('course_team') && coversProgramme(caller, programme));
+}
+
+/** `traineeRoles`: the procedure's roles on the trainee side. */
+export function accessTo(caller: Caller, facts: CaseAccessFacts, traineeRoles: ReadonlySet<string>): CaseAccess {
+  if (isCourseTeamFor(caller, facts.programme)) return 'full';
+  const roles = facts.people.filter((p) => p.id.toLowerCase() === caller.actor.id).map((p) => p.role);
+  if (roles.length === 0) return 'none';
+  return roles.some((role) => !traineeRoles.has(role)) ? 'full' : 'trainee';
+}
+
+/**
+ * The actor the domain sees for this case: course-team powers only on the programmes the
+ * caller covers, so being course team elsewhere gives nothing extra here.
+ */
+export function actorForCase(caller: Caller, programme: string): Actor {
+  if (isCourseTeamFor(caller, programme)) return caller.actor;
+  return { ...caller.actor, appRoles: caller.actor.appRoles.filter((r) => r !== 'course_team') };
+}
+
+/** May see cohort reports (over the cases they can see). */
+export function mayReport(caller: Caller): boolean {
+  return caller.actor.appRoles.includes('admin') || caller.actor.appRoles.includes('course_team');
+}

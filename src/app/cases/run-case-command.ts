@@ -1,0 +1,73 @@
+import { calendarFor, isCurrentFor } from '../../domain/case/index.js';
+import { CaseConflictError, type StoredCase } from '../../domain/ports.js';
+import { accessTo, actorForCase } from '../access.js';
+import type { Caller } from '../caller.js';
+import { CASE_COMMANDS, type CaseCommand, type CaseCommandName } from './case-commands.js';
+import type { UseCaseDeps } from '../deps.js';
+import { StaleCaseError } from '../errors.js';
+import { loadVisibleCase, type VisibleCase } from './load-case.js';
+import { parseInput } from './parse-input.js';
+import { traineeRolesOf } from './procedures.js';
+
+export interface RunCaseCommandRequest {
+  readonly caller: Caller;
+  readonly caseId: string;
+  /** The version the caller last saw (from If-Match), or 'any' for `If-Match: *`. */
+  readonly expectedVersion: number | 'any';
+  readonly command: CaseCommandName;
+  readonly input: unknown;
+}
+
+export interface RunCaseCommandResult extends VisibleCase {
+  readonly eventsAdded: number;
+}
+
+/**
+ * The one path every case command takes, from REST now and from bot card actions later:
+ * parse → load → authorise (404 if not visible) → check the version (events since that change
+ * nothing the caller decided on do not count) → run the domain command
+ * → append. Nothing is written unless every step before the append succeeded.
+ */
+export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandRequest): Promise<RunCaseCommandResult> {
+  const definition = CASE_COMMANDS[request.command] as CaseCommand;
+  const input = parseInput(definition.schema, request.input);
+  const visible = await loadVisibleCase(deps, request.caller, request.caseId);
+  const { stored, procedure } = visible;
+  // Only events that change nothing the caller decided on (an acknowledgement) may have come
+  // in between; the command then runs on the case as it now is and appends against its eTag.
+  if (
+    request.expectedVersion !== 'any' &&
+    !isCurrentFor(stored.events, stored.state.version, request.expectedVersion)
+  ) {
+    throw new StaleCaseError(stored, visible.access);
+  }
+  const actor = actorForCase(request.caller, stored.state.placement.programme);
+  const result = definition.run(
+    { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor },
+    stored.state,
+    input,
+  );
+  let saved: StoredCase;
+  try {
+    saved = await deps.repository.append(stored, result);
+  } catch (error) {
+    if (error instanceof CaseConflictError) {
+      const now = error.current.state;
+      const access = accessTo(
+        request.caller,
+        { programme: now.placement.programme, people: now.people },
+        traineeRolesOf(deps.procedures, now.procedureId),
+      );
+      throw new StaleCaseError(error.current, access === 'none' ? visible.access : access);
+    }
+    throw error;
+  }
+  deps.logger.info('case command', {
+    caseId: stored.state.id,
+    command: request.command,
+    actor: actor.id,
+    version: saved.state.version,
+  });
+  deps.notify?.({ procedure, before: stored.state, after: saved.state, events: result.events });
+  return { stored: saved, procedure, access: visible.access, eventsAdded: result.events.length };
+}

@@ -1,0 +1,14 @@
+import type { Procedure } from '../domain/procedure/schema.js';
+import type { CaseRepository } from '../domain/ports.js';
+import type { Logger } from './logger.js';
+import type { CommandNotifier } from './notifications/after-command.js';
+
+/** What every use case needs: the ports, the procedures and the clock. Built once by the composition root. */
+export interface UseCaseDeps {
+  readonly repository: CaseRepository;
+  readonly procedures: readonly Procedure[];
+  readonly clock: () => Date;
+  readonly logger: Logger;
+  /** Plans and delivers what a stored command owes, in the background (notify-after-command.ts); absent: nothing is sent. */
+  readonly notify?: CommandNotifier;
+}

@@ -1,0 +1,155 @@
+import { addWorkingDays, londonDateOf, type LocalDate } from '../../domain/calendar/index.js';
+import { calendarFor } from '../../domain/case/index.js';
+import type { CaseSummary as StoredSummary, StoredCase } from '../../domain/ports.js';
+import type { Procedure } from '../../domain/procedure/schema.js';
+import { planDueReviews, type CaseSummary as DueCase } from '../../notify/due-reviews.js';
+import type { Notification } from '../../notify/notification.js';
+import { replanTrail } from '../../notify/replan.js';
+import { runSweep, type SweepReport } from '../../notify/sweep.js';
+import type { UseCaseDeps } from '../deps.js';
+import { notifyConfigFor } from './settings.js';
+import { mapLimit, sweepDepsOf, type NotifyRuntime } from './runtime.js';
+
+/**
+ * The review sweep as a use case (POST /api/jobs/review-sweep, the scheduler):
+ * 1. due reviews: open cases whose next review is within the lead time or past (one query of
+ *    the delta-synced case rows), each read once for its people's addresses, planned by
+ *    planDueReviews under the case's own procedure calendar;
+ * 2. recovery: cases changed since `recentSince` have their recent commands re-planned
+ *    (replanTrail) and only keys missing from the outbox are claimed, so a process that died
+ *    between an append and its delivery loses nothing;
+ * 3. the outbox's own work: due retries and stale claims (runSweep).
+ */
+
+/** How far back recovery looks by default: covers a weekend and a bank holiday between daily runs. */
+export const DEFAULT_RECOVERY_LOOKBACK_MS = 4 * 24 * 60 * 60 * 1000;
+const READ_CONCURRENCY = 8;
+const PAGE = 500;
+
+export interface ReviewSweepOptions {
+  /** Plan review reminders (the daily run); false for a delivery-only pass. */
+  readonly dueReviews: boolean;
+  /** Re-plan commands run since this instant. */
+  readonly recentSince: Date;
+}
+
+export interface ReviewSweepResult extends SweepReport {
+  readonly today: LocalDate;
+  /** Open cases with a review inside the lead time or overdue. */
+  readonly dueCases: number;
+  /** Cases changed since `recentSince`, re-planned. */
+  readonly recentCases: number;
+  /** Notifications the re-plan found missing from the outbox. */
+  readonly recovered: number;
+  /** Cases that could not be read (named, so someone can look): the rest still ran. */
+  readonly caseProblems: readonly { readonly caseId: string; readonly message: string }[];
+}
+
+export async function runReviewSweep(
+  deps: UseCaseDeps & { readonly runtime: NotifyRuntime },
+  options: ReviewSweepOptions,
+): Promise<ReviewSweepResult> {
+  const now = deps.clock();
+  const today = londonDateOf(now);
+  const { settings } = deps.runtime;
+  const procedures = new Map(deps.procedures.map((p) => [p.id, p]));
+  const caseProblems: { caseId: string; message: string }[] = [];
+  const all = await allSummaries(deps, caseProblems);
+
+  const horizon = latest(
+    deps.procedures.map((p) => addWorkingDays(calendarFor(p), today, settings.leadWorkingDays)),
+    today,
+  );
+  const due = options.dueReviews
+    ? all.filter((s) => s.status !== 'closed' && s.nextReviewDate !== undefined && s.nextReviewDate <= horizon)
+    : [];
+  const since = options.recentSince.getTime();
+  const recent = all.filter((s) => Date.parse(s.updatedAt) >= since);
+
+  const wanted = [...new Set([...due, ...recent].map((s) => s.id))];
+  const cases = new Map<string, StoredCase>();
+  await mapLimit(wanted, READ_CONCURRENCY, async (caseId) => {
+    try {
+      const stored = await deps.repository.find(caseId);
+      if (stored) cases.set(caseId, stored);
+    } catch (error) {
+      caseProblems.push({ caseId, message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+
+  const work: Notification[] = [];
+  for (const summary of due) {
+    const stored = cases.get(summary.id);
+    const procedure = procedures.get(summary.procedureId);
+    if (!stored || !procedure || summary.nextReviewDate === undefined) continue;
+    work.push(
+      ...planDueReviews({
+        cases: [dueCase(stored, procedure, summary.nextReviewDate)],
+        today,
+        calendar: calendarFor(procedure),
+        leadWorkingDays: settings.leadWorkingDays,
+        escalateAfterWorkingDays: settings.escalateAfterWorkingDays,
+      }),
+    );
+  }
+
+  let recovered = 0;
+  const replanned = await mapLimit(recent, READ_CONCURRENCY, async (summary) => {
+    const stored = cases.get(summary.id);
+    const procedure = procedures.get(summary.procedureId);
+    if (!stored || !procedure) return [];
+    const owed = replanTrail({
+      procedure,
+      events: stored.events,
+      config: notifyConfigFor(settings, procedure),
+      since: options.recentSince.toISOString(),
+    });
+    if (owed.length === 0) return [];
+    const known = await deps.runtime.outbox.knownOf(
+      summary.id,
+      owed.map((n) => n.key),
+    );
+    return owed.filter((n) => !known.has(n.key));
+  });
+  for (const missing of replanned) {
+    recovered += missing.length;
+    work.push(...missing);
+  }
+
+  const report = await runSweep({ ...sweepDepsOf(deps.runtime, deps.clock), due: () => Promise.resolve(work) });
+  if (recovered > 0) deps.logger.warn('notifications recovered by the sweep', { recovered });
+  return { ...report, today, dueCases: due.length, recentCases: recent.length, recovered, caseProblems };
+}
+
+/** Every case row's summary, through the repository's delta-synced list (no trail reads). */
+async function allSummaries(
+  deps: UseCaseDeps,
+  problems: { caseId: string; message: string }[],
+): Promise<StoredSummary[]> {
+  const out: StoredSummary[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await deps.repository.list({ limit: PAGE, ...(cursor === undefined ? {} : { cursor }) });
+    out.push(...page.items);
+    if (cursor === undefined) problems.push(...page.problems);
+    cursor = page.nextCursor;
+  } while (cursor !== undefined);
+  return out;
+}
+
+function dueCase(stored: StoredCase, procedure: Procedure, reviewDate: LocalDate): DueCase {
+  const { state } = stored;
+  return {
+    caseId: state.id,
+    reference: state.reference,
+    stageId: state.stageId,
+    stageTitle: procedure.stages.find((s) => s.id === state.stageId)?.title ?? state.stageId,
+    programme: state.placement.programme,
+    reviewDate,
+    people: state.people,
+  };
+}
+
+function latest(dates: readonly LocalDate[], fallback: LocalDate): LocalDate {
+  return dates.reduce((a, b) => (b > a ? b : a), fallback);
+}

@@ -1,0 +1,107 @@
+import {
+  isWorkingDay,
+  londonDateOf,
+  londonInstantAt,
+  makeWorkingCalendar,
+  type LocalDate,
+  type WorkingCalendar,
+} from '../../domain/calendar/index.js';
+import type { Logger } from '../logger.js';
+
+/**
+ * The in-process scheduler for the notification jobs. It reads the injected clock (the dev clock
+ * in local mode, so moving "today" forward runs that morning's sweep) on every tick:
+ *  - the daily review sweep, once per working day (England and Wales bank holidays skipped) at
+ *    or after the configured Europe/London time; a process started later that day runs it then;
+ *  - a delivery pass every `deliveryEveryMs`: due retries, stale claims, and recovery of recent
+ *    commands whose delivery was interrupted.
+ * Several instances may each run both: the outbox's unique keys and If-Match claims keep every
+ * notification once-only. A run never overlaps itself; errors are logged and the next tick tries again.
+ */
+
+export interface SchedulerOptions {
+  readonly clock: () => Date;
+  readonly at: { readonly hour: number; readonly minute: number };
+  readonly daily: () => Promise<unknown>;
+  readonly delivery: () => Promise<unknown>;
+  readonly logger: Logger;
+  readonly calendar?: WorkingCalendar;
+  /** How often the clock is looked at (default one minute). */
+  readonly tickMs?: number;
+  readonly deliveryEveryMs?: number;
+}
+
+export interface Scheduler {
+  /** One look at the clock; what the timer calls. Exposed for tests. */
+  tick(): Promise<void>;
+  /** The London date of the last daily run this instance started. */
+  readonly lastDailyRun: LocalDate | undefined;
+  stop(): void;
+}
+
+export const DEFAULT_DELIVERY_EVERY_MS = 5 * 60_000;
+
+export function createScheduler(options: SchedulerOptions): Scheduler {
+  const calendar = options.calendar ?? makeWorkingCalendar();
+  const deliveryEvery = options.deliveryEveryMs ?? DEFAULT_DELIVERY_EVERY_MS;
+  let lastDaily: LocalDate | undefined;
+  let lastDeliveryAt = Number.NEGATIVE_INFINITY;
+  let running: Promise<void> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  const run = async (name: string, job: () => Promise<unknown>): Promise<void> => {
+    try {
+      const result = await job();
+      options.logger.info(`${name} finished`, { result });
+    } catch (error) {
+      options.logger.error(`${name} failed; the next tick tries again`, {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  };
+
+  const once = async (): Promise<void> => {
+    const now = options.clock();
+    const today = londonDateOf(now);
+    const dueAt = londonInstantAt(today, options.at.hour, options.at.minute);
+    if (lastDaily !== today && isWorkingDay(calendar, today) && now.getTime() >= dueAt.getTime()) {
+      try {
+        await run('review sweep', options.daily);
+        lastDaily = today;
+        lastDeliveryAt = now.getTime();
+      } catch {
+        // Not marked as run: the next tick tries again.
+      }
+      return;
+    }
+    if (now.getTime() - lastDeliveryAt >= deliveryEvery) {
+      await run('delivery pass', options.delivery).catch(() => undefined);
+      lastDeliveryAt = now.getTime();
+    }
+  };
+
+  const tick = (): Promise<void> => {
+    // A slow run is never overlapped by the next tick.
+    running ??= once().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  timer = setInterval(() => {
+    void tick();
+  }, options.tickMs ?? 60_000);
+  timer.unref();
+
+  return {
+    tick,
+    get lastDailyRun() {
+      return lastDaily;
+    },
+    stop() {
+      if (timer) clearInterval(timer);
+      timer = undefined;
+    },
+  };
+}

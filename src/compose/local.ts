@@ -1,0 +1,260 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Router, type Express } from 'express';
+import { jsonLogger, type Logger } from '../app/logger.js';
+import type { TrellisBot } from '../bot/bot.js';
+import type { CardSenders } from '../bot/senders.js';
+import { directoryIdentity } from '../bot/identity.js';
+import {
+  EMULATOR_APP_TOKEN,
+  startGraphEmulator,
+  type EmulatorInspection,
+  type RunningGraphEmulator,
+} from '../dev/graph-emulator/index.js';
+import { connectGraphEmulator, type SharedGraphEmulator } from '../dev/graph-emulator/remote.js';
+import { loadDemoData, type DemoLoadResult } from '../dev/local-mode/demo-data.js';
+import { demoDirectory, loadDemoDirectory } from '../dev/local-mode/demo-directory.js';
+import { loadDevClock, type DevClock } from '../dev/local-mode/dev-clock.js';
+import { createDevConnector, type DevConnector } from '../dev/local-mode/dev-connector.js';
+import { loadOrCreateDevKeys, type DevKeys } from '../dev/local-mode/dev-keys.js';
+import { devRouter } from '../dev/local-mode/dev-routes.js';
+import { personas } from '../dev/local-mode/personas.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import { SEED_PROCEDURES } from '../domain/procedures/index.js';
+import { createTokenVerifier } from '../server/auth/verify-token.js';
+import type { GraphCaseRepository } from '../store/case-repository.js';
+import { openTrellisSite } from '../store/case-repository.js';
+import { createGraphClient } from '../store/graph/client.js';
+import { provisionLists } from '../store/graph/provision.js';
+import { TRELLIS_LISTS } from '../store/lists.js';
+import type { Notifications } from './notifications.js';
+import { localNotifySettings } from './notify-config.js';
+import { buildTrellis } from './trellis.js';
+
+/**
+ * Local mode, the embedded default: chooses the inputs of buildTrellis for one machine — the
+ * Graph emulator in the data folder with the lists provisioned, dev sign-in keys, the dev clock,
+ * demo people as Teams users, demo course mailboxes, the dev connector for the bot's proactive
+ * sends, the /dev routes — loads the demo data once, and listens on loopback. `npm start`
+ * calls this when no GRAPH_* variables are set.
+ */
+export interface LocalModeOptions {
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly logger?: Logger;
+  readonly procedures?: readonly Procedure[];
+  /** 'none' for tests (fast, not crash-safe); the default fsyncs like a real store. */
+  readonly durability?: 'fsync' | 'none';
+  /** Real time, before the dev clock's offset (tests pin it). */
+  readonly realNow?: () => Date;
+  /** The built tab to serve at `/` (build/tab); the plain home page without it. */
+  readonly tabDir?: string;
+  /** The in-process scheduler for the review sweep (default on; tests drive sweeps by hand). */
+  readonly schedule?: boolean;
+  /** Where the bot sends proactive cards: the Agents Playground's `_connector` when it runs; the dev connector otherwise. */
+  readonly botServiceUrl?: string;
+}
+
+/** The Teams app id local mode uses: `npm run package`'s default TEAMS_APP_ID (scripts/package-app.ts). */
+export const LOCAL_TEAMS_APP_ID = '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f';
+
+/** What local mode needs of its Graph emulator, embedded or shared with other processes. */
+type LocalGraph = Pick<RunningGraphEmulator, 'baseUrl' | 'caCertPem' | 'siteId' | 'close'> & {
+  inspect(): EmulatorInspection | Promise<EmulatorInspection>;
+};
+
+export interface RunningLocalMode<Graph extends LocalGraph = RunningGraphEmulator> {
+  readonly url: string;
+  readonly port: number;
+  readonly app: Express;
+  readonly emulator: Graph;
+  readonly repository: GraphCaseRepository;
+  readonly keys: DevKeys;
+  readonly clock: DevClock;
+  /** What the demo load did on this start; undefined when it had been loaded before. */
+  readonly demo: DemoLoadResult | undefined;
+  /** The outbox, senders and scheduler (demo course mailboxes; everything lands in /dev/outbox). */
+  readonly notifications: Notifications;
+  /** The bot at POST /api/messages. */
+  readonly bot: TrellisBot;
+  /** The chat and channel card senders. */
+  readonly cardSenders: CardSenders;
+  /** What the bot sent with no Teams attached: GET /dev/connector/activities. */
+  readonly connector: DevConnector;
+  close(): Promise<void>;
+}
+
+const DEMO_MARKER = 'demo-data.json';
+
+async function demoLoadedBefore(dataDir: string): Promise<boolean> {
+  try {
+    await readFile(path.join(dataDir, DEMO_MARKER), 'utf8');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function startLocalMode(options: LocalModeOptions): Promise<RunningLocalMode> {
+  return startLocalModeOn(options, (dataDir) =>
+    startGraphEmulator({ dataDir: path.join(dataDir, 'graph'), durability: options.durability ?? 'fsync' }),
+  );
+}
+
+/**
+ * Local mode on a Graph emulator another process runs (`npm run graph-emulator`; `npm start`
+ * with TRELLIS_LOCAL_GRAPH_URL and TRELLIS_LOCAL_GRAPH_CA): several Trellis processes on one
+ * store, as instances behind a load balancer share one site. Give them the same data folder so
+ * that a dev sign-in on one is accepted by the others. The first to start provisions the lists
+ * and loads the demo data; closing one leaves the emulator running.
+ */
+export function startLocalModeOnSharedGraph(
+  options: LocalModeOptions,
+  graph: { readonly baseUrl: string; readonly caCertPem: string },
+): Promise<RunningLocalMode<SharedGraphEmulator>> {
+  return startLocalModeOn(options, () => connectGraphEmulator(graph));
+}
+
+async function startLocalModeOn<Graph extends LocalGraph>(
+  options: LocalModeOptions,
+  openGraph: (dataDir: string) => Promise<Graph>,
+): Promise<RunningLocalMode<Graph>> {
+  const dataDir = path.resolve(options.dataDir);
+  const logger = options.logger ?? jsonLogger();
+  const procedures = options.procedures ?? SEED_PROCEDURES;
+  await mkdir(dataDir, { recursive: true });
+  const emulator = await openGraph(dataDir);
+  try {
+    const client = createGraphClient({
+      kind: 'custom',
+      baseUrl: emulator.baseUrl,
+      caCertPem: emulator.caCertPem,
+      token: EMULATOR_APP_TOKEN,
+    });
+    await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
+    const site = await openTrellisSite(client, emulator.siteId);
+    const keys = await loadOrCreateDevKeys(dataDir);
+    const realNow = options.realNow ?? (() => new Date());
+    const clock = loadDevClock(dataDir, realNow);
+
+    const verifyToken = createTokenVerifier({
+      keys: keys.jwks,
+      tenantId: keys.tenantId,
+      audiences: [keys.audience],
+      programmes: { from: 'claim' },
+      // Tokens age in real time: moving the dev clock changes "today" for the procedures, not sign-ins.
+      now: realNow,
+    });
+    let publicUrl = `http://localhost:${options.port}`;
+    const connector = createDevConnector(realNow);
+    const roleLabel = (procedureId: string, roleId: string): string =>
+      procedures.find((p) => p.id === procedureId)?.roles.find((r) => r.id === roleId)?.label ?? roleId;
+    const runs = (procedureId: string): boolean => procedures.some((p) => p.id === procedureId);
+    // The directory the wizard's people search reads: the personas and people on no case yet.
+    try {
+      const loaded = await loadDemoDirectory(client, demoDirectory(personas(roleLabel, runs)));
+      if (loaded.created > 0)
+        logger.info('demo directory loaded', { created: loaded.created, existing: loaded.existing });
+    } catch (error) {
+      logger.warn('demo directory not loaded', { error: error instanceof Error ? error.message : String(error) });
+    }
+    const devRoutes = Router();
+    devRoutes.use('/connector', connector.router);
+    devRoutes.use(
+      devRouter({
+        keys,
+        clock,
+        realNow,
+        procedures,
+        inspect: () => emulator.inspect(),
+        chatActivities: connector.activities,
+      }),
+    );
+    const trellis = await buildTrellis({
+      mode: 'local',
+      graph: client,
+      site,
+      procedures,
+      clock: () => clock.now(),
+      logger,
+      verifyToken,
+      publicUrl: () => publicUrl,
+      // A Teams user is the demo person whose dev object id matches (src/bot/identity.ts).
+      identity: () => directoryIdentity(personas(roleLabel, runs)),
+      bot: {
+        teamsAppId: LOCAL_TEAMS_APP_ID,
+        defaultServiceUrl: () => options.botServiceUrl ?? `${publicUrl}/dev/connector`,
+        installApp: true,
+      },
+      notify: {
+        ...localNotifySettings(procedures),
+        ...(options.schedule === undefined ? {} : { schedule: options.schedule }),
+      },
+      devRoutes,
+      ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
+      healthDetails: { graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } },
+    });
+    const { app, repository, notifications, bot, cardSenders } = trellis;
+
+    let demo: DemoLoadResult | undefined;
+    try {
+      if (!(await demoLoadedBefore(dataDir))) {
+        demo = await loadDemoData({ repository, procedures, now: clock.now() });
+        for (const failure of demo.failures) logger.warn('demo case not loaded', failure);
+        if (demo.failures.length === 0) {
+          await writeFile(
+            path.join(dataDir, DEMO_MARKER),
+            JSON.stringify({ loadedAt: new Date().toISOString(), cases: demo.created }),
+          );
+        }
+      }
+    } catch (error) {
+      await trellis.close();
+      throw error;
+    }
+
+    // Loopback only: dev sign-in mints tokens for anyone, so it must not be reachable from the network.
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(options.port, '127.0.0.1', (error?: Error) => {
+        if (error) reject(error);
+        else resolve(s);
+      });
+    });
+    const port = (server.address() as AddressInfo).port;
+    publicUrl = `http://localhost:${port}`;
+    let closing: Promise<void> | undefined;
+    return {
+      url: publicUrl,
+      port,
+      app,
+      emulator,
+      repository,
+      keys,
+      clock,
+      demo,
+      notifications,
+      bot,
+      cardSenders,
+      connector,
+      close: () => {
+        closing ??= (async () => {
+          await new Promise<void>((resolve) => {
+            server.close(() => {
+              resolve();
+            });
+            server.closeAllConnections();
+          });
+          await trellis.close();
+          await emulator.close();
+        })();
+        return closing;
+      },
+    };
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
+}

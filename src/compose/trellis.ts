@@ -1,0 +1,165 @@
+import type { Client } from '@microsoft/microsoft-graph-client';
+import type { CloudEnvironment } from '@microsoft/teams.api';
+import type { Express, Router } from 'express';
+import type { UseCaseDeps } from '../app/deps.js';
+import type { Logger } from '../app/logger.js';
+import type { NotifySettings } from '../app/notifications/settings.js';
+import type { Conversations } from '../app/ports.js';
+import { createBot, createTeamsApp, type TrellisBot } from '../bot/bot.js';
+import type { IdentityResolver } from '../bot/identity.js';
+import { createCardSenders, type CardSenders } from '../bot/senders.js';
+import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
+import type { Procedure } from '../domain/procedure/schema.js';
+import { createApp, type AppDeps } from '../server/app.js';
+import type { TokenVerifier } from '../server/auth/verify-token.js';
+import { GraphCaseRepository, type TrellisSite } from '../store/case-repository.js';
+import { roleSidesOf } from '../store/case-rows.js';
+import { ConversationStore } from '../store/conversations.js';
+import { GraphPeopleDirectory } from '../store/directory.js';
+import { GraphTeamsAppInstaller } from '../store/teams-app-installer.js';
+import { createNotifications, type Notifications } from './notifications.js';
+
+/**
+ * The one composition root. `buildTrellis` makes Trellis from its inputs — Graph and the
+ * site holding the lists, the procedures, the clock, how tokens are checked, who Teams users
+ * are, the bot's transport settings, the notification settings — and returns the HTTP app,
+ * the bot, the notifications and a close. Tenant start (tenant.ts) and local start (local.ts)
+ * only choose those inputs; neither wires anything itself.
+ *
+ * The order is what keeps it free of late binding: the Teams SDK app first (its HTTP client
+ * carries the bot's token), then the card senders, then the notifications that use them, then
+ * the use cases that report to the notifications, then the bot's handlers and the HTTP app.
+ */
+export interface TrellisInputs {
+  readonly mode: 'local' | 'tenant';
+  readonly graph: Client;
+  readonly site: TrellisSite;
+  readonly procedures: readonly Procedure[];
+  readonly clock: () => Date;
+  readonly logger: Logger;
+  readonly verifyToken: TokenVerifier;
+  /** The origin people reach Trellis at; a function because local mode learns its port on listen. */
+  readonly publicUrl: () => string;
+  /** Who a Teams user is, given where conversations are remembered. */
+  readonly identity: (conversations: Conversations) => IdentityResolver;
+  readonly bot: {
+    readonly teamsAppId: string;
+    /** Tenant: the bot's app registration; local: none (unsigned activities from this machine). */
+    readonly credentials?: { readonly clientId: string; readonly clientSecret: string; readonly tenantId: string };
+    /** Where proactive sends go when nothing stored says. */
+    readonly defaultServiceUrl: () => string;
+    /** Install the app for people with no chat yet (tenant: needs TeamsAppInstallation.ReadWriteForUser.All). */
+    readonly installApp: boolean;
+    /** Tests only: a local Bot Framework key set in place of the public cloud's. */
+    readonly cloud?: CloudEnvironment;
+  };
+  readonly notify: NotifySettings & {
+    /** False to run no in-process scheduler (tests that drive sweeps; web instances beside a job). */
+    readonly schedule?: boolean;
+  };
+  /** Local mode's /dev routes. */
+  readonly devRoutes?: Router;
+  /** The built tab to serve at `/`. */
+  readonly tabDir?: string;
+  /** What the tab needs to sign in (MSAL settings in tenant mode). */
+  readonly clientConfig?: AppDeps['clientConfig'];
+  /** Shown by /api/health in local mode. */
+  readonly healthDetails?: { readonly graph: { readonly baseUrl: string; readonly siteId: string } };
+}
+
+export interface Trellis {
+  readonly app: Express;
+  readonly bot: TrellisBot;
+  /** The bot's 1:1 and channel card senders (what chat_card and channel_card notifications go through). */
+  readonly cardSenders: CardSenders;
+  readonly notifications: Notifications;
+  readonly repository: GraphCaseRepository;
+  readonly conversations: ConversationStore;
+  readonly useCases: UseCaseDeps;
+  /** Stops the scheduler and waits for deliveries already started. */
+  close(): Promise<void>;
+}
+
+export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
+  const { graph, site, procedures, clock, logger } = inputs;
+  const repository = new GraphCaseRepository(graph, site, { roleSides: roleSidesOf(procedures) });
+  const conversations = new ConversationStore(graph, site.lists.conversations);
+  const links = {
+    appId: inputs.bot.teamsAppId,
+    tabEntityId: MY_CASES_ENTITY_ID,
+    get publicUrl() {
+      return inputs.publicUrl();
+    },
+  };
+  const base: UseCaseDeps = { repository, procedures, clock, logger };
+
+  const teams = createTeamsApp({
+    mode: inputs.mode,
+    logger,
+    ...(inputs.bot.credentials ? { credentials: inputs.bot.credentials } : {}),
+    ...(inputs.bot.cloud ? { cloud: inputs.bot.cloud } : {}),
+  });
+  const cardSenders = createCardSenders({
+    useCases: base,
+    conversations,
+    links,
+    clock,
+    http: teams.http,
+    defaultServiceUrl: inputs.bot.defaultServiceUrl,
+    installer: inputs.bot.installApp ? new GraphTeamsAppInstaller(graph, inputs.bot.teamsAppId) : undefined,
+  });
+  const notifications = createNotifications({
+    client: graph,
+    outboxList: site.lists.outbox,
+    settings: inputs.notify,
+    repository,
+    procedures,
+    clock,
+    logger,
+    caseLink: (caseId) => `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}`,
+    cardSenders,
+    ...(inputs.notify.schedule === undefined ? {} : { schedule: inputs.notify.schedule }),
+  });
+  const useCases: UseCaseDeps = { ...base, notify: notifications.background.notify };
+
+  const bot = await createBot(teams, {
+    useCases,
+    conversations,
+    links,
+    identity: inputs.identity(conversations),
+    logger,
+    defaultServiceUrl: inputs.bot.defaultServiceUrl,
+  });
+  const app = createApp({
+    repository,
+    procedures,
+    clock,
+    logger,
+    verifyToken: inputs.verifyToken,
+    config: {
+      mode: inputs.mode,
+      get publicUrl() {
+        return inputs.publicUrl();
+      },
+      ...(inputs.healthDetails ? { graph: inputs.healthDetails.graph } : {}),
+    },
+    notify: { runtime: notifications.runtime, background: notifications.background },
+    messages: bot.messages,
+    directory: new GraphPeopleDirectory(graph),
+    // Answers are checked against the wire contract in local mode (and every test), not in production.
+    checkResponses: inputs.mode === 'local',
+    ...(inputs.devRoutes ? { devRoutes: inputs.devRoutes } : {}),
+    ...(inputs.tabDir === undefined ? {} : { tabDir: inputs.tabDir }),
+    ...(inputs.clientConfig ? { clientConfig: inputs.clientConfig } : {}),
+  });
+  return {
+    app,
+    bot,
+    cardSenders,
+    notifications,
+    repository,
+    conversations,
+    useCases,
+    close: () => notifications.close(),
+  };
+}

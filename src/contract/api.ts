@@ -1,0 +1,318 @@
+import { z } from 'zod';
+import { caseEventsPage, caseView, casePage } from './cases.js';
+import { CASE_COMMAND_INPUTS, CASE_COMMAND_ROUTES } from './commands.js';
+import { problem } from './common.js';
+import {
+  listCasesQuerySchema,
+  openCaseRequestSchema,
+  PEOPLE_SEARCH_LIMIT,
+  peopleQuerySchema,
+  reportQuerySchema,
+} from './requests.js';
+import {
+  clientConfig,
+  failedNotifications,
+  framework,
+  frameworkSummary,
+  health,
+  me,
+  notificationRetried,
+  people,
+  procedure,
+  procedureSummary,
+  report,
+  reviewSweepResult,
+} from './responses.js';
+import { itemsOf } from './common.js';
+
+/**
+ * The REST API as data: every route with its request and its answers. The server parses
+ * requests with these schemas (and, outside production, checks its answers against them), the
+ * tab's types are inferred from them, and the OpenAPI document (openapi.ts) is generated from
+ * this table, so none of the three can drift from the others.
+ */
+
+export type HttpMethod = 'get' | 'post' | 'put';
+
+export interface ResponseSpec {
+  readonly description: string;
+  /** A JSON body described by a schema; absent for non-JSON bodies (`contentType`) and problems. */
+  readonly schema?: z.ZodType;
+  /** Non-JSON bodies: 'application/pdf', 'text/html', 'text/csv'. */
+  readonly contentType?: string;
+  /** The answer carries the case's ETag. */
+  readonly etag?: boolean;
+}
+
+export interface RouteSpec {
+  readonly method: HttpMethod;
+  /** OpenAPI form: `/api/cases/{caseId}`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  /** No bearer token needed. */
+  readonly public?: boolean;
+  readonly pathParams?: readonly string[];
+  readonly query?: z.ZodObject;
+  /** Every listed query parameter must be sent. */
+  readonly queryRequired?: boolean;
+  readonly body?: z.ZodType;
+  readonly bodyRequired?: boolean;
+  /** The write is conditional: `If-Match` with the case's ETag. */
+  readonly ifMatch?: boolean;
+  /** Status → answer. Problems (4xx/5xx) have only a description: their body is `problem`. */
+  readonly responses: Readonly<Record<string, ResponseSpec>>;
+}
+
+const ok = (description: string, schema: z.ZodType, etag = false): ResponseSpec => ({ description, schema, etag });
+const fails = (description: string): ResponseSpec => ({ description });
+
+const COMMON_FAILURES = {
+  '401': fails('No token, or a token that is expired, for another audience or tenant, or badly signed'),
+} as const;
+const CASE_NOT_FOUND = { '404': fails('No such case, or one you may not see') } as const;
+
+const fixedRoutes: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/api/health',
+    operationId: 'health',
+    summary: 'Is the server up; which mode; where Graph is (local mode)',
+    public: true,
+    responses: { '200': ok('Up', health) },
+  },
+  {
+    method: 'get',
+    path: '/api/openapi.json',
+    operationId: 'openApi',
+    summary: 'This document',
+    public: true,
+    responses: { '200': { description: 'OpenAPI 3.1', contentType: 'application/json' } },
+  },
+  {
+    method: 'get',
+    path: '/api/client-config',
+    operationId: 'clientConfig',
+    summary: 'What a browser needs to sign in (MSAL settings in tenant mode)',
+    public: true,
+    responses: { '200': ok('Sign-in settings', clientConfig) },
+  },
+  {
+    method: 'get',
+    path: '/api/me',
+    operationId: 'me',
+    summary:
+      'Who you are (name, upn, app roles, course-team programmes), what the tab should offer you (`can`) and today in England',
+    responses: { '200': ok('You', me), ...COMMON_FAILURES },
+  },
+  {
+    method: 'get',
+    path: '/api/procedures',
+    operationId: 'listProcedures',
+    summary: 'The procedures this server runs',
+    responses: { '200': ok('Procedures', itemsOf(procedureSummary)), ...COMMON_FAILURES },
+  },
+  {
+    method: 'get',
+    path: '/api/procedures/{id}',
+    operationId: 'getProcedure',
+    summary: 'One procedure definition in full',
+    pathParams: ['id'],
+    responses: { '200': ok('The procedure', procedure), ...COMMON_FAILURES, '404': fails('No such procedure') },
+  },
+  {
+    method: 'get',
+    path: '/api/frameworks',
+    operationId: 'listFrameworks',
+    summary: 'The standards catalogues the procedures cite',
+    responses: { '200': ok('Frameworks', itemsOf(frameworkSummary)), ...COMMON_FAILURES },
+  },
+  {
+    method: 'get',
+    path: '/api/frameworks/{id}',
+    operationId: 'getFramework',
+    summary: "A standards catalogue (Teachers' Standards, a provider tracker)",
+    pathParams: ['id'],
+    responses: { '200': ok('The framework', framework), ...COMMON_FAILURES, '404': fails('No such framework') },
+  },
+  {
+    method: 'get',
+    path: '/api/cases',
+    operationId: 'listCases',
+    summary: 'Cases you may see, filtered and paged; `today` is the server’s date in England',
+    query: listCasesQuerySchema,
+    responses: {
+      '200': ok('A page of case summaries', casePage),
+      '400': fails('A query parameter is not valid'),
+      ...COMMON_FAILURES,
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/cases',
+    operationId: 'openCase',
+    summary: 'Open a case',
+    body: openCaseRequestSchema,
+    bodyRequired: true,
+    responses: {
+      '201': ok('The opened case', caseView, true),
+      '400': fails('Malformed JSON, wrong types, unknown or missing fields'),
+      ...COMMON_FAILURES,
+      '403': fails('You may not raise a concern under this procedure'),
+      '409': fails('The procedure cannot be started again for this trainee'),
+      '413': fails('Body too large'),
+      '415': fails('The body is not JSON'),
+      '422': fails('A rule of the procedure is broken'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{caseId}',
+    operationId: 'getCase',
+    summary: 'A case in full, with what can be done next',
+    pathParams: ['caseId'],
+    responses: { '200': ok('The case', caseView, true), ...COMMON_FAILURES, ...CASE_NOT_FOUND },
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{caseId}/events',
+    operationId: 'getCaseEvents',
+    summary: 'The event trail (in the trainee view for the trainee)',
+    pathParams: ['caseId'],
+    responses: { '200': ok('Events', caseEventsPage, true), ...COMMON_FAILURES, ...CASE_NOT_FOUND },
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{caseId}/form',
+    operationId: 'getCaseForm',
+    summary: 'The form document as HTML',
+    pathParams: ['caseId'],
+    responses: {
+      '200': { description: 'HTML', contentType: 'text/html', etag: true },
+      ...COMMON_FAILURES,
+      ...CASE_NOT_FOUND,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{caseId}/form.pdf',
+    operationId: 'getCaseFormPdf',
+    summary: "The completed form as a PDF laid out like the provider's own paperwork",
+    pathParams: ['caseId'],
+    responses: {
+      '200': { description: 'PDF', contentType: 'application/pdf' },
+      ...COMMON_FAILURES,
+      ...CASE_NOT_FOUND,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/notifications',
+    operationId: 'listFailedNotifications',
+    summary: 'Notifications that could not be delivered, on cases of your programmes (course team); ?state=failed',
+    query: z.strictObject({ state: z.enum(['failed']).optional() }),
+    responses: {
+      '200': ok('Failed notifications', failedNotifications),
+      '400': fails('Only failed notifications can be listed'),
+      ...COMMON_FAILURES,
+      '403': fails('For the course team'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/notifications/{key}/retry',
+    operationId: 'retryNotification',
+    summary: 'Send a failed notification again (course team)',
+    pathParams: ['key'],
+    responses: {
+      '202': ok('Queued and being sent', notificationRetried),
+      ...COMMON_FAILURES,
+      '403': fails('For the course team'),
+      '404': fails('No such failed notification that you may see'),
+      '409': fails('It is not in a state that can be retried'),
+    },
+  },
+  {
+    method: 'post',
+    path: '/api/jobs/review-sweep',
+    operationId: 'runReviewSweep',
+    summary:
+      'Run the review-due sweep now (course team; or X-Trellis-Job-Key for an external scheduler in tenant mode)',
+    responses: {
+      '200': ok('What the sweep did', reviewSweepResult),
+      ...COMMON_FAILURES,
+      '403': fails('For the course team'),
+      '503': fails('Graph is throttling; try again after Retry-After'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/people',
+    operationId: 'searchPeople',
+    summary: `People in the organisation's directory whose name has a word starting with the text, or whose email address starts with it: at most ${PEOPLE_SEARCH_LIMIT}, sorted by name. For the course team and admins, who open cases from the tab`,
+    query: peopleQuerySchema,
+    queryRequired: true,
+    responses: {
+      '200': ok('The people found', people),
+      '400': fails('The search text is missing, shorter than 2 or longer than 100 characters once trimmed'),
+      ...COMMON_FAILURES,
+      '403': fails('Only the course team and admins look people up in the directory'),
+      '503': fails('The directory is busy or unreachable; try again after Retry-After'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/reports',
+    operationId: 'getReport',
+    summary: 'Cohort report (course team); ?format=csv for CSV',
+    query: reportQuerySchema,
+    responses: {
+      '200': { description: 'Report as JSON, or CSV with ?format=csv', schema: report, contentType: 'text/csv' },
+      '400': fails('A query parameter is not valid'),
+      ...COMMON_FAILURES,
+      '403': fails('Reports are for the course team'),
+    },
+  },
+];
+
+/** The case command routes, under /api/cases/{caseId}. */
+const commandRoutes: RouteSpec[] = CASE_COMMAND_ROUTES.map((route) => {
+  const definition = CASE_COMMAND_INPUTS[route.command];
+  const pathParams = route.pathParams ?? [];
+  // Path parameters come from the address, never the body.
+  const schema: z.ZodType = definition.schema;
+  const body =
+    pathParams.length > 0 && schema instanceof z.ZodObject
+      ? z.strictObject(Object.fromEntries(Object.entries(schema.shape).filter(([name]) => !pathParams.includes(name))))
+      : schema;
+  return {
+    method: route.method,
+    path: `/api/cases/{caseId}${route.path.replace(/:([A-Za-z]+)/g, '{$1}')}`,
+    operationId: route.command,
+    summary: definition.summary,
+    pathParams: ['caseId', ...pathParams],
+    body,
+    bodyRequired: route.command !== 'resume',
+    ifMatch: true,
+    responses: {
+      '200': ok('The case after the change', caseView, true),
+      '400': fails('Malformed JSON, wrong types, unknown or missing fields'),
+      ...COMMON_FAILURES,
+      '403': fails('The procedure gives this to someone else'),
+      ...CASE_NOT_FOUND,
+      '409': fails('Not possible in the case’s current state'),
+      '412': fails(
+        'The case changed since you read it (an acknowledgement alone does not count): `current` holds it now',
+      ),
+      '413': fails('Body too large'),
+      '415': fails('The body is not JSON'),
+      '422': fails('A rule of the procedure is broken'),
+      '428': fails('If-Match is missing'),
+    },
+  };
+});
+
+export const API_ROUTES: readonly RouteSpec[] = [...fixedRoutes, ...commandRoutes];
+
+/** The problem body every failure answers with. */
+export const problemBody = problem;

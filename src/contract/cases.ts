@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import {
+  CASE_STATUSES,
+  CLOSE_RESOLUTIONS,
+  PAUSE_REASONS,
+  PROGRESS_RATINGS,
+  STAGE_ENTRIES,
+} from '../domain/case/types.js';
+import { instant, localDate, personId, roleRef } from './common.js';
+
+/**
+ * Cases on the wire: the summaries of a list, a case in full with what can be done next
+ * (GET /api/cases/{caseId} and every write's answer), and its event trail.
+ */
+
+const text = z.string();
+const optionalText = z.string().optional();
+
+export const caseStatus = z.enum(CASE_STATUSES);
+
+export const caseSummary = z.strictObject({
+  id: text,
+  reference: text,
+  procedureId: text,
+  stageId: text,
+  status: caseStatus,
+  paused: z.boolean(),
+  programme: text,
+  school: text,
+  traineeId: personId,
+  traineeName: text,
+  people: z.array(z.strictObject({ role: text, id: personId, name: text })),
+  reasons: z.array(text),
+  openedOn: localDate,
+  nextReviewDate: localDate.optional(),
+  awaitingSignatures: z.boolean(),
+  closedOn: localDate.optional(),
+  resolution: z.enum(CLOSE_RESOLUTIONS).optional(),
+  outcomeId: optionalText,
+  version: z.number().int(),
+  updatedAt: instant,
+});
+
+export const casePage = z.strictObject({
+  items: z.array(caseSummary),
+  nextCursor: optionalText,
+  total: z.number().int(),
+  /** Case rows that could not be read (edited by hand into a bad state); the rest still load. */
+  problems: z.array(z.strictObject({ caseId: text, message: text })),
+  /** The server's today in England (the dev clock in local mode): "due this week" counts from it. */
+  today: localDate,
+});
+
+export const frameworkLink = z.strictObject({ frameworkId: text, code: text });
+
+export const target = z.strictObject({
+  id: text,
+  text,
+  links: z.array(frameworkLink),
+  actions: z.array(z.strictObject({ party: text, text })),
+  successCriteria: optionalText,
+  timescale: optionalText,
+  supportRequired: optionalText,
+  monitoring: optionalText,
+  observationFocus: z.boolean(),
+});
+
+export const signature = z.strictObject({
+  role: text,
+  personId,
+  typedName: text,
+  signedOn: localDate,
+  at: instant,
+});
+
+export const plan = z.strictObject({
+  version: z.number().int(),
+  stageId: text,
+  reviewAt: text,
+  /** Whose form rules the plan follows: its stage's, or a "revise" outcome's own. */
+  rulesFrom: z.strictObject({
+    stageId: text,
+    outcome: z.strictObject({ stageId: text, outcomeId: text, panelId: optionalText }).optional(),
+  }),
+  content: z.strictObject({
+    concernStatement: optionalText,
+    concerns: z.array(z.strictObject({ text, links: z.array(frameworkLink) })),
+    targets: z.array(target),
+    trainingNeeds: optionalText,
+    supportMeasures: z.array(text),
+    reviewDate: localDate.optional(),
+    meeting: z.strictObject({
+      heldOn: localDate.optional(),
+      mode: z.enum(['online', 'in_person']).optional(),
+      attendees: z.array(text),
+      placementConcern: z.boolean(),
+    }),
+  }),
+  perceptions: z.strictObject({ text, recordedBy: personId, recordedOn: localDate }).optional(),
+  signatures: z.array(signature),
+  agreedOn: localDate.optional(),
+  /** Working days a health pause stopped the clock: the cap moves on by as many. */
+  pausedWorkingDays: z.number().int(),
+  extensions: z.array(z.strictObject({ from: localDate, to: localDate, reason: text })),
+});
+
+export const review = z.strictObject({
+  id: text,
+  stageId: text,
+  planVersion: z.number().int().optional(),
+  reviewedOn: localDate,
+  progress: z.array(z.strictObject({ targetId: text, rating: z.enum(PROGRESS_RATINGS), comment: optionalText })),
+  evidence: optionalText,
+  /** The reviewers' internal notes: never in the trainee view. */
+  notes: optionalText,
+  attendees: z.array(text),
+  outcomeId: text,
+  outcomeLabel: text,
+  nextSteps: optionalText,
+  recordedBy: personId,
+});
+
+export const outcomeView = z.strictObject({
+  id: text,
+  label: text,
+  explanation: optionalText,
+  effect: z.strictObject({ type: text, description: text }),
+  /** The procedure's condition for this outcome, as the procedure states it. */
+  condition: z.unknown().optional(),
+  traineeNotice: optionalText,
+});
+
+export const panelView = z.strictObject({
+  panelId: text,
+  title: text,
+  stageId: text,
+  convenedOn: localDate,
+  members: z.array(z.strictObject({ id: personId, name: text, role: optionalText })),
+  evidence: z.array(text),
+  chair: optionalText,
+  meetings: z.array(
+    z.strictObject({ heldOn: localDate, attendees: z.array(text), decisionId: optionalText, rationale: optionalText }),
+  ),
+  decisionId: optionalText,
+  decisionLabel: optionalText,
+});
+
+export const caseView = z.strictObject({
+  /** `trainee`: the trainee's own view, without panel deliberations and review notes. */
+  view: z.enum(['full', 'trainee']),
+  id: text,
+  reference: text,
+  version: z.number().int(),
+  procedure: z.strictObject({
+    id: text,
+    name: text,
+    provider: z.strictObject({ id: text, name: text, shortName: text }),
+    confidential: z.boolean(),
+  }),
+  status: caseStatus,
+  paused: z.strictObject({ since: localDate, reason: z.enum(PAUSE_REASONS) }).optional(),
+  /** `startsOn`: when the stage began, or the start the course team scheduled; its milestones count from it. */
+  stage: z.strictObject({
+    id: text,
+    title: text,
+    formality: optionalText,
+    description: optionalText,
+    startsOn: localDate.optional(),
+  }),
+  people: z.array(z.strictObject({ role: text, id: personId, name: text, email: text, roleLabel: text })),
+  placement: z.strictObject({
+    school: text,
+    subject: optionalText,
+    phase: optionalText,
+    programme: text,
+    startsOn: localDate.optional(),
+    endsOn: localDate.optional(),
+  }),
+  reasons: z.array(roleRef),
+  openedOn: localDate,
+  openedBy: personId,
+  stageHistory: z.array(
+    z.strictObject({ stageId: text, enteredOn: localDate, via: z.enum(STAGE_ENTRIES), title: text }),
+  ),
+  plan: plan.optional(),
+  previousPlans: z.array(plan),
+  reviews: z.array(review),
+  panels: z.array(panelView),
+  tasksDone: z.array(
+    z.strictObject({
+      stageId: text,
+      taskId: text,
+      by: personId,
+      on: localDate,
+      note: optionalText,
+      visit: z.number().int(),
+    }),
+  ),
+  /** When, by whom and why the placement was suspended (`byName` unless stored before it was kept). */
+  placementSuspended: z.strictObject({ on: localDate, by: personId, byName: optionalText, reason: text }).optional(),
+  closure: z
+    .strictObject({
+      on: localDate,
+      resolution: z.enum(CLOSE_RESOLUTIONS),
+      outcomeId: optionalText,
+      reason: optionalText,
+      handOffTo: optionalText,
+    })
+    .optional(),
+  updatedAt: instant,
+  derived: z.strictObject({
+    today: localDate,
+    nextReviewDate: localDate.optional(),
+    reviewOverdue: z.boolean(),
+    reviewWindow: z
+      .strictObject({ earliest: localDate, latest: localDate.optional(), description: optionalText })
+      .optional(),
+    outstandingSignatories: z.array(
+      z.strictObject({
+        roles: z.array(roleRef),
+        people: z.array(z.strictObject({ id: personId, name: text, role: text })),
+      }),
+    ),
+    /** The stage's week-by-week plan, dated from the stage's start. */
+    milestones: z.array(
+      z.strictObject({ id: text, label: text, from: localDate, to: localDate, deadline: z.boolean() }),
+    ),
+    outcomes: z.array(outcomeView),
+    reviewers: z.array(roleRef).optional(),
+    escalateTo: z.array(z.strictObject({ id: text, title: text })),
+    panels: z.array(
+      z.strictObject({
+        id: text,
+        title: text,
+        maxMembers: z.number().int().optional(),
+        quorum: z.number().int().optional(),
+        decisions: z.array(outcomeView),
+      }),
+    ),
+    tasks: z.array(z.strictObject({ id: text, label: text, done: z.boolean() })),
+  }),
+});
+
+export const caseEvent = z.strictObject({
+  caseId: text,
+  seq: z.number().int(),
+  at: instant,
+  on: localDate,
+  actorId: personId,
+  type: text,
+  data: z.record(z.string(), z.unknown()),
+});
+
+export const caseEventsPage = z.strictObject({
+  caseId: text,
+  version: z.number().int(),
+  view: z.enum(['full', 'trainee']),
+  events: z.array(caseEvent),
+});

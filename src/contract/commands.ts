@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import {
+  acknowledgeNoticeInputSchema,
+  closeCaseInputSchema,
+  completeTaskInputSchema,
+  convenePanelInputSchema,
+  editPlanInputSchema,
+  escalateCaseInputSchema,
+  extendReviewDateInputSchema,
+  pauseCaseInputSchema,
+  recordPanelMeetingInputSchema,
+  recordReviewInputSchema,
+  recordTraineePerceptionsInputSchema,
+  setStageStartInputSchema,
+  signPlanInputSchema,
+  suspendPlacementInputSchema,
+} from '../domain/case/index.js';
+
+/**
+ * Every command a case accepts after it is opened: its input schema (the domain's own, so the
+ * engine and the wire agree), a sentence for the API description, and where REST exposes it.
+ * The application layer pairs each with the domain function that runs it.
+ */
+export const emptyInputSchema = z.strictObject({});
+
+const input = <S extends z.ZodType>(schema: S, summary: string) => ({ schema, summary });
+
+export const CASE_COMMAND_INPUTS = {
+  edit_plan: input(
+    editPlanInputSchema,
+    'Save the plan being drawn up (withdrawSignatures: true when people have already signed).',
+  ),
+  sign_plan: input(
+    signPlanInputSchema,
+    'Sign the plan in one of your roles with your typed full name; the last signature agrees it.',
+  ),
+  record_perceptions: input(recordTraineePerceptionsInputSchema, "Record the trainee's perceptions of the concerns."),
+  record_review: input(
+    recordReviewInputSchema,
+    "Record the stage's review: progress per target, evidence and outcome.",
+  ),
+  extend_review_date: input(extendReviewDateInputSchema, 'Move the review date later, within the stage’s cap.'),
+  escalate: input(
+    escalateCaseInputSchema,
+    'Move the case to a later stage without a review, where the procedure allows.',
+  ),
+  pause: input(pauseCaseInputSchema, 'Pause the case (stops the review clock).'),
+  resume: input(emptyInputSchema, 'Resume a paused case; the review date moves on by the working days paused.'),
+  convene_panel: input(convenePanelInputSchema, 'Convene one of the procedure’s panels.'),
+  record_panel_meeting: input(
+    recordPanelMeetingInputSchema,
+    'Record a panel meeting, with its decision if it made one.',
+  ),
+  complete_task: input(completeTaskInputSchema, 'Tick off one of the current stage’s tasks.'),
+  suspend_placement: input(suspendPlacementInputSchema, 'Suspend the placement, where the stage allows.'),
+  set_stage_start: input(setStageStartInputSchema, 'Schedule when the current stage’s week-by-week plan starts.'),
+  close: input(closeCaseInputSchema, 'Close the case outside its outcomes (course team).'),
+  withdraw: input(closeCaseInputSchema, 'Record that the trainee has withdrawn from the programme.'),
+  acknowledge_notice: input(
+    acknowledgeNoticeInputSchema,
+    'Acknowledge a raised concern or an overdue review for the course team; the first acknowledgement of each is recorded.',
+  ),
+} as const;
+
+export type CaseCommandName = keyof typeof CASE_COMMAND_INPUTS;
+
+/** Where each case command is exposed over REST. */
+export interface CaseCommandRoute {
+  readonly method: 'post' | 'put';
+  /** Under /api/cases/{caseId}. */
+  readonly path: string;
+  readonly command: CaseCommandName;
+  /** Path parameters copied into the input (the body must not carry them). */
+  readonly pathParams?: readonly string[];
+}
+
+export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
+  { method: 'put', path: '/plan', command: 'edit_plan' },
+  { method: 'post', path: '/signatures', command: 'sign_plan' },
+  { method: 'post', path: '/perceptions', command: 'record_perceptions' },
+  { method: 'post', path: '/reviews', command: 'record_review' },
+  { method: 'post', path: '/extension', command: 'extend_review_date' },
+  { method: 'post', path: '/escalation', command: 'escalate' },
+  { method: 'post', path: '/pause', command: 'pause' },
+  { method: 'post', path: '/resume', command: 'resume' },
+  { method: 'post', path: '/panels', command: 'convene_panel' },
+  { method: 'post', path: '/panels/:panelId/meetings', command: 'record_panel_meeting', pathParams: ['panelId'] },
+  { method: 'post', path: '/tasks', command: 'complete_task' },
+  { method: 'post', path: '/suspension', command: 'suspend_placement' },
+  { method: 'post', path: '/stage-start', command: 'set_stage_start' },
+  { method: 'post', path: '/close', command: 'close' },
+  { method: 'post', path: '/withdraw', command: 'withdraw' },
+  { method: 'post', path: '/acknowledgements', command: 'acknowledge_notice' },
+];

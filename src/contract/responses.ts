@@ -1,0 +1,150 @@
+import { z } from 'zod';
+import { frameworkSchema } from '../domain/frameworks/framework.js';
+import { procedureSchema } from '../domain/procedure/schema.js';
+import { instant, localDate, personId } from './common.js';
+
+/**
+ * Every answer of the REST API besides cases (cases.ts): what the tab's types are inferred
+ * from and what the OpenAPI document describes.
+ */
+
+const text = z.string();
+const count = z.number().int();
+
+/** GET /api/health. */
+export const health = z.strictObject({
+  status: z.literal('ok'),
+  mode: z.enum(['local', 'tenant']),
+  /** Local mode only: where the Graph emulator is. */
+  graph: z.strictObject({ baseUrl: text, siteId: text }).optional(),
+});
+
+/** GET /api/client-config: what a browser needs to sign in. */
+export const clientConfig = z.strictObject({
+  mode: z.enum(['local', 'tenant']),
+  msal: z.strictObject({ clientId: text, authority: text, scopes: z.array(text) }).optional(),
+});
+
+/** GET /api/me: who is signed in and what the tab should offer them (the server still checks). */
+export const me = z.strictObject({
+  upn: personId,
+  name: text,
+  /** App roles as the domain names them: `course_team`, `admin`. */
+  roles: z.array(text),
+  /** Programmes whose cases they see as course team: `all`, a list, or none. */
+  programmes: z.union([z.literal('all'), z.array(text)]),
+  can: z.strictObject({
+    /** Open a case from the tab (the course team; named mentors and tutors raise concerns in Teams). */
+    openCases: z.boolean(),
+    seeReports: z.boolean(),
+    /** Configure the course team's channel tab. */
+    configureChannelTab: z.boolean(),
+  }),
+  /** Today in England (the dev clock's in local mode), so "due this week" matches the server. */
+  today: localDate,
+});
+
+/** GET /api/procedures: one entry per procedure this server runs. */
+export const procedureSummary = z.strictObject({
+  id: text,
+  /** The procedure's version: a number, or a label such as "2026-27". */
+  version: z.union([count, text]),
+  name: text,
+  provider: z.strictObject({ id: text, name: text, shortName: text }),
+  confidential: z.boolean(),
+  frameworks: z.array(z.strictObject({ id: text, name: text })),
+  stages: z.array(z.strictObject({ id: text, title: text, formality: text, openable: z.boolean() })),
+});
+
+/** GET /api/procedures/{id}: the definition in full, as the procedure schema describes it. */
+export const procedure = procedureSchema;
+
+/** GET /api/frameworks: the standards catalogues the procedures cite. */
+export const frameworkSummary = z.strictObject({ id: text, name: text, configurable: z.boolean() });
+
+/** GET /api/frameworks/{id}. */
+export const framework = frameworkSchema;
+
+/** GET /api/people: people in the directory, for the new-case wizard's pickers. */
+export const people = z.strictObject({
+  people: z.array(
+    z.strictObject({
+      /** Sign-in name, lower case: the id a case records for the person. */
+      upn: personId,
+      name: text,
+      /** Their mail address (the sign-in name when they have none), lower case. */
+      email: text,
+      jobTitle: z.string().nullable(),
+    }),
+  ),
+});
+
+/** GET /api/reports (JSON): cohort figures over the cases the caller may see. */
+export const report = z.strictObject({
+  period: z.strictObject({ from: localDate.optional(), to: localDate.optional() }),
+  today: localDate,
+  totals: z.strictObject({ cases: count, open: count, closed: count }),
+  openedByMonth: z.array(z.strictObject({ month: text, count })),
+  closedByMonth: z.array(z.strictObject({ month: text, count })),
+  openByStage: z.array(z.strictObject({ procedureId: text, stageId: text, title: text, count })),
+  byReason: z.array(z.strictObject({ procedureId: text, reasonId: text, label: text, count })),
+  byStandard: z.array(z.strictObject({ frameworkId: text, code: text, label: text, count })).optional(),
+  byStandardNote: text.optional(),
+  timeToResolution: z.strictObject({
+    closedCases: count,
+    medianDays: z.number().optional(),
+    p90Days: z.number().optional(),
+    meanDays: z.number().optional(),
+  }),
+  outcomes: z.array(
+    z.strictObject({ procedureId: text, resolution: text, outcomeId: text.optional(), label: text, count }),
+  ),
+  overdueReviewsByTutor: z.array(z.strictObject({ personId, name: text, count, references: z.array(text) })),
+});
+
+/** GET /api/notifications?state=failed: what could not be delivered, on cases the caller's course team covers. */
+export const failedNotifications = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      key: text,
+      caseId: text,
+      reference: text,
+      kind: text,
+      channel: text,
+      recipient: text,
+      attempts: count,
+      lastError: text,
+      updatedAt: instant.optional(),
+      /** False for a row edited by hand into a shape Trellis cannot read: mend it in Lists first. */
+      retryable: z.boolean(),
+    }),
+  ),
+});
+
+/** POST /api/notifications/{key}/retry. */
+export const notificationRetried = z.strictObject({ key: text, state: z.literal('pending') });
+
+/** What one pass over the outbox did. */
+export const sweepReport = z.strictObject({
+  planned: count,
+  sent: count,
+  already: count,
+  retryScheduled: count,
+  failed: count,
+  possiblySent: count,
+  resent: count,
+  badRows: count,
+});
+
+/** POST /api/jobs/review-sweep: what the review sweep did. */
+export const reviewSweepResult = sweepReport.extend({
+  today: localDate,
+  /** Open cases with a review inside the lead time or overdue. */
+  dueCases: count,
+  /** Cases changed recently, re-planned. */
+  recentCases: count,
+  /** Notifications the re-plan found missing from the outbox. */
+  recovered: count,
+  /** Cases that could not be read (named, so someone can look): the rest still ran. */
+  caseProblems: z.array(z.strictObject({ caseId: text, message: text })),
+});

@@ -1,0 +1,178 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseEvent, CaseView } from '../../api/types';
+import { formatDate } from '../../shared/format';
+import { eventSentence, stageStartScheduled, suspensionLine } from './case-model';
+
+/** The case as people read it: the trail's sentences, the suspension banner, a scheduled stage. */
+
+const LEAD = 'mark.whitfield@bcu.example';
+
+const view: CaseView = {
+  view: 'full',
+  id: 'c1',
+  reference: 'BCU-RIT-1',
+  version: 9,
+  procedure: {
+    id: 'bcu-rapid-improvement-targets',
+    name: 'Rapid Improvement Targets',
+    provider: { id: 'provider', name: 'BCU', shortName: 'BCU' },
+    confidential: false,
+  },
+  status: 'active',
+  stage: { id: 'stage_1', title: 'Stage 1' },
+  people: [
+    {
+      role: 'mentor',
+      id: 'gareth.evans@hollybank.example',
+      name: 'Gareth Evans',
+      email: 'gareth.evans@hollybank.example',
+      roleLabel: 'Class teacher/mentor',
+    },
+  ],
+  placement: { school: 'Hollybank Primary', programme: 'P1' },
+  reasons: [],
+  openedOn: '2026-11-02',
+  stageHistory: [{ stageId: 'stage_1', enteredOn: '2026-11-02', via: 'opened', title: 'Stage 1' }],
+  previousPlans: [],
+  reviews: [],
+  panels: [],
+  tasksDone: [],
+  openedBy: 'lead@x.example',
+  updatedAt: '2026-11-23T10:00:00Z',
+  derived: {
+    today: '2026-11-23',
+    reviewOverdue: true,
+    outstandingSignatories: [],
+    milestones: [],
+    outcomes: [],
+    escalateTo: [],
+    panels: [],
+    tasks: [],
+  },
+};
+
+const acknowledged = (data: Record<string, unknown>, actorId = LEAD): CaseEvent => ({
+  caseId: 'c1',
+  seq: 9,
+  at: '2026-11-23T10:00:00.000Z',
+  on: '2026-11-23',
+  actorId,
+  type: 'notice_acknowledged',
+  data: { stageId: 'stage_1', ...data },
+});
+
+describe('the history line for an acknowledgement', () => {
+  it('names the course team member from the event, who is not on the case', () => {
+    expect(eventSentence(view, acknowledged({ about: 'concern_raised', byName: 'Mark Whitfield' }))).toBe(
+      'Mark Whitfield acknowledged the raised concern for the course team.',
+    );
+  });
+
+  it('says which review was overdue', () => {
+    expect(
+      eventSentence(
+        view,
+        acknowledged({ about: 'review_overdue', reviewDate: '2026-11-20', byName: 'Mark Whitfield' }),
+      ),
+    ).toBe(`Mark Whitfield acknowledged the overdue review (due on ${formatDate('2026-11-20')}) for the course team.`);
+  });
+
+  it('falls back to the person on the case, or the sign-in name, without a stored name', () => {
+    expect(eventSentence(view, acknowledged({ about: 'concern_raised' }, 'gareth.evans@hollybank.example'))).toBe(
+      'Gareth Evans acknowledged the raised concern for the course team.',
+    );
+    expect(eventSentence(view, acknowledged({ about: 'review_overdue' }))).toBe(
+      `${LEAD} acknowledged the overdue review for the course team.`,
+    );
+  });
+});
+
+describe('the history line for a suspension', () => {
+  const suspended = (data: Record<string, unknown>, actorId = LEAD): CaseEvent => ({
+    caseId: 'c1',
+    seq: 10,
+    at: '2026-11-23T10:00:00.000Z',
+    on: '2026-11-23',
+    actorId,
+    type: 'placement_suspended',
+    data: { reason: 'Pupils', ...data },
+  });
+
+  it('names the course team member from the event, or by their sign-in name on an event stored without it', () => {
+    expect(eventSentence(view, suspended({ byName: 'Mark Whitfield' }))).toBe(
+      'Mark Whitfield suspended the placement.',
+    );
+    expect(eventSentence(view, suspended({}))).toBe(`${LEAD} suspended the placement.`);
+    expect(eventSentence(view, suspended({ byName: 'G. Evans' }, 'gareth.evans@hollybank.example'))).toBe(
+      'Gareth Evans suspended the placement.',
+    );
+  });
+});
+
+/** A course leader named on the case, as Enhanced Support and RCTTP cases have one. */
+const CLAIRE = 'lead@x.example';
+const withLeader = (over: Partial<CaseView> = {}): CaseView => ({
+  ...view,
+  people: [
+    ...view.people,
+    { role: 'course_leader', id: CLAIRE, name: 'Claire Thompson', email: CLAIRE, roleLabel: 'Course leader' },
+  ],
+  ...over,
+});
+
+describe('the suspension banner', () => {
+  it('says when the placement was suspended and by whom: their name on the case, the name the event kept, or the sign-in name', () => {
+    expect(suspensionLine(withLeader())).toBeUndefined();
+    const suspended = withLeader({ placementSuspended: { on: '2027-03-16', by: CLAIRE, reason: 'Pupils' } });
+    expect(suspensionLine(suspended)).toBe(`Suspended on ${formatDate('2027-03-16')} by Claire Thompson.`);
+    expect(
+      suspensionLine(
+        withLeader({ placementSuspended: { on: '2027-03-16', by: 'someone@x.example', reason: 'Pupils' } }),
+      ),
+    ).toBe(`Suspended on ${formatDate('2027-03-16')} by someone@x.example.`);
+    // A course team member not on the case, by the name the event kept.
+    expect(
+      suspensionLine(
+        withLeader({
+          placementSuspended: { on: '2027-03-16', by: 'someone@x.example', byName: 'Mark Whitfield', reason: 'Pupils' },
+        }),
+      ),
+    ).toBe(`Suspended on ${formatDate('2027-03-16')} by Mark Whitfield.`);
+  });
+});
+
+describe('a week-by-week stage’s start', () => {
+  it('tells a scheduled start from one counted from entering the stage, and says it in the trail', () => {
+    const event = (seq: number, type: string, data: Record<string, unknown>): CaseEvent => ({
+      caseId: 'c1',
+      seq,
+      at: '2026-11-23T10:00:00Z',
+      on: '2026-11-23',
+      actorId: CLAIRE,
+      type,
+      data,
+    });
+    const entered = event(5, 'stage_entered', { stageId: 'deferred_final_assessment' });
+    const scheduled = event(6, 'stage_start_set', { stageId: 'deferred_final_assessment', startsOn: '2027-04-19' });
+    const dfa = withLeader({
+      stage: { id: 'deferred_final_assessment', title: 'Deferred Final Assessment', startsOn: '2026-11-23' },
+      stageHistory: [
+        {
+          stageId: 'deferred_final_assessment',
+          enteredOn: '2026-11-23',
+          via: 'outcome',
+          title: 'Deferred Final Assessment',
+        },
+      ],
+    });
+    expect(stageStartScheduled(dfa, [entered])).toBe(false);
+    expect(stageStartScheduled(dfa, [entered, scheduled])).toBe(true);
+    // Scheduled on an earlier visit, then the case left the stage and came back.
+    expect(
+      stageStartScheduled(dfa, [scheduled, event(7, 'stage_entered', { stageId: 'deferred_final_assessment' })]),
+    ).toBe(false);
+    expect(eventSentence(dfa, scheduled)).toBe(
+      `Claire Thompson scheduled Deferred Final Assessment to start on ${formatDate('2027-04-19')}.`,
+    );
+  });
+});

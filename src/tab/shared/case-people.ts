@@ -1,0 +1,44 @@
+import type { CaseView, Me } from '../api/types';
+import { humanise } from './format';
+
+/**
+ * Who is who on a case, as its view says: names and the provider's role labels, and where the
+ * signed-in person stands. The server decides who may do what (and says so in a sentence when it
+ * refuses); standing only chooses what to offer, so nobody is shown a form that cannot apply to them.
+ */
+
+export function roleLabel(view: CaseView, roleId: string): string {
+  return view.people.find((p) => p.role === roleId)?.roleLabel ?? humanise(roleId);
+}
+
+/** The person's name on the case, else the sign-in name as given. */
+export function personName(view: CaseView, personId: string): string {
+  return view.people.find((p) => p.id === personId.toLowerCase())?.name ?? personId;
+}
+
+export interface Standing {
+  /** Course team for this case's programme (or admin). */
+  readonly courseTeam: boolean;
+  /** Named on the case in a role that is not the trainee's. */
+  readonly staff: boolean;
+  /** The case's trainee. */
+  readonly trainee: boolean;
+  readonly roles: readonly string[];
+}
+
+export function standingOf(view: CaseView, me: Me | undefined, upn: string): Standing {
+  const id = upn.toLowerCase();
+  const roles = view.people.filter((p) => p.id.toLowerCase() === id).map((p) => p.role);
+  const courseTeam =
+    view.view === 'full' &&
+    me !== undefined &&
+    me.can.openCases &&
+    (me.programmes === 'all' || me.programmes.includes(view.placement.programme));
+  const trainee = roles.includes('trainee') || view.view === 'trainee';
+  return {
+    courseTeam,
+    staff: view.view === 'full' && (courseTeam || roles.some((r) => r !== 'trainee')),
+    trainee,
+    roles,
+  };
+}

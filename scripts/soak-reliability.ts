@@ -10,6 +10,7 @@
  *   --seed S            seed of the first run; run i uses S + i (default: from the clock, printed)
  *   --rounds R          kills per crash run (default 6, as in crash.test.ts)
  *   --replay FILE       run a saved failure again (its scenario, processes, seed and decisions), N times
+ *   --max-minutes M     start no run after M minutes; the summary says how many of the N ran
  */
 import { parseArgs } from 'node:util';
 import { childCluster, inProcessCluster, type Cluster } from '../test/reliability/cluster.js';
@@ -87,11 +88,14 @@ async function main(): Promise<number> {
       seed: { type: 'string' },
       rounds: { type: 'string' },
       replay: { type: 'string' },
+      'max-minutes': { type: 'string' },
     },
     strict: true,
   });
   const runs = positiveInt('runs', values.runs, 1);
   const rounds = positiveInt('rounds', values.rounds, 6);
+  const maxMinutes =
+    values['max-minutes'] === undefined ? undefined : positiveInt('max-minutes', values['max-minutes'], 1);
   const jobs: Job[] = [];
   if (values.replay !== undefined) {
     const record = loadReplay(values.replay);
@@ -113,7 +117,14 @@ async function main(): Promise<number> {
 
   const tally = new Map<string, { runs: number; failed: number; seconds: number }>();
   const failures: string[] = [];
+  const soakStarted = performance.now();
+  let ran = 0;
   for (const [index, job] of jobs.entries()) {
+    if (maxMinutes !== undefined && performance.now() - soakStarted > maxMinutes * 60_000) {
+      process.stdout.write(`stopping: ${maxMinutes} minutes have passed; ${jobs.length - index} runs not started\n`);
+      break;
+    }
+    ran += 1;
     const name = `${job.scenario} on ${job.processes} process${job.processes === 1 ? '' : 'es'}`;
     const started = performance.now();
     let problems: readonly string[];
@@ -152,7 +163,8 @@ async function main(): Promise<number> {
   }
 
   for (const cluster of clusters.values()) await cluster.close();
-  process.stdout.write('\nsummary\n');
+  const minutes = (performance.now() - soakStarted) / 60_000;
+  process.stdout.write(`\nsummary: ${ran} of ${jobs.length} runs in ${minutes.toFixed(1)} minutes\n`);
   for (const [name, entry] of tally)
     process.stdout.write(
       `  ${name}: ${entry.runs} runs, ${entry.failed} failed, ${(entry.seconds / entry.runs).toFixed(1)} s per run\n`,

@@ -151,6 +151,9 @@ describe('writers racing on the case row', () => {
     const repo = instance();
     const other = instance();
     const v1 = await opened(repo);
+    // Both processes have been running: each has read the case (and so follows the trail's changes).
+    await repo.find(v1.state.id);
+    await other.find(v1.state.id);
     // This process appends v2; its case-row PATCH waits until another process has appended v3.
     script({ name: 'row-patch', answer: 'hold', method: 'PATCH', path: `${casesList()}/*/fields` });
     const appending = repo.append(v1, redraft(v1.state, 'mine'));
@@ -180,6 +183,7 @@ describe('writers racing on the case row', () => {
   it('the same race in one process: the later write stands in its cache', async () => {
     const repo = instance();
     const v1 = await opened(repo);
+    await repo.find(v1.state.id);
     script({ name: 'row-patch', answer: 'hold', method: 'PATCH', path: `${casesList()}/*/fields` });
     const appending = repo.append(v1, redraft(v1.state, 'first'));
     await env.emulator.whenHeld('row-patch');

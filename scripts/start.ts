@@ -1,6 +1,7 @@
 /**
  * Starts Trellis: with no GRAPH_* variables, local mode on the embedded Graph emulator
- * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978); with them, tenant mode.
+ * (TRELLIS_DATA_DIR, default .trellis-data; PORT, default 3978), or on an emulator already
+ * running (`npm run graph-emulator`) when TRELLIS_LOCAL_GRAPH_URL names it; with them, tenant mode.
  * Configuration comes from the environment and `.env`, checked before anything starts, and so
  * are the procedures (built-in, and any in TRELLIS_PROCEDURES_DIR): an invalid procedure file
  * stops the start with one line per problem.
@@ -10,12 +11,12 @@
  * compiled dist/scripts/start.js from `npm run build`, on production dependencies only, and
  * serves dist/tab. This file never builds anything, so production needs neither tsx nor Vite.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environmentWithDotEnv, serverConfigFromEnv } from '../src/compose/config.js';
 import { ConfigError } from '../src/compose/graph-config.js';
-import { startLocalMode } from '../src/compose/local.js';
+import { startLocalMode, startLocalModeOnSharedGraph } from '../src/compose/local.js';
 import { proceduresFromEnv } from '../src/compose/procedures-config.js';
 import { startTenantServer } from '../src/compose/tenant.js';
 
@@ -50,13 +51,21 @@ export async function main(): Promise<void> {
     process.stdout.write(`The tab is not built (no ${TAB_DIR}); / shows a plain page. \`npm run build\` builds it.\n`);
   let close: () => Promise<void>;
   if (config.mode === 'local') {
-    const local = await startLocalMode({
+    const options = {
       dataDir: config.dataDir,
       port: config.port,
       tabDir: TAB_DIR,
       procedures,
       schedule: config.scheduler,
-    });
+    };
+    // Several local processes on one emulator (docs/reliability.md).
+    const local =
+      config.sharedGraph === undefined
+        ? await startLocalMode(options)
+        : await startLocalModeOnSharedGraph(options, {
+            baseUrl: config.sharedGraph.baseUrl,
+            caCertPem: readFileSync(config.sharedGraph.caCertPath, 'utf8'),
+          });
     close = () => local.close();
     const demo =
       local.demo === undefined

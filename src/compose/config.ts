@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import type { CourseTeamProgrammes } from '../app/caller.js';
 import { botSettingsFromEnv, type BotSettings } from './bot-config.js';
 import { ConfigError, graphTargetFromEnv } from './graph-config.js';
@@ -22,6 +23,12 @@ import { notifySettingsFromEnv } from './notify-config.js';
  *   TRELLIS_MAIL_FROM, TRELLIS_COURSE_MAILBOXES, TRELLIS_COURSE_MAILBOX, TRELLIS_SWEEP_AT, TRELLIS_REVIEW_LEAD_DAYS,
  *   TRELLIS_ESCALATE_AFTER_DAYS, TRELLIS_JOB_KEY   notifications and the review sweep (use-cases/notify-config.ts)
  *   BOT_ID, BOT_PASSWORD, BOT_TENANT_ID, TEAMS_APP_ID, BOT_SERVICE_URL, BOT_APP_ROLES   the bot (src/bot/config.ts)
+ * Local-mode variables:
+ *   TRELLIS_DATA_DIR           the data folder (default .trellis-data)
+ *   TRELLIS_LOCAL_GRAPH_URL    the https origin of a Graph emulator another process runs (`npm run graph-emulator`),
+ *                              so that several local processes share one store (docs/reliability.md); unset, the
+ *                              emulator is embedded
+ *   TRELLIS_LOCAL_GRAPH_CA     that emulator's certificate (default <TRELLIS_DATA_DIR>/graph/cert.pem)
  * Both modes:
  *   TRELLIS_SCHEDULER          "on" (default): this process runs the daily review sweep and the delivery passes;
  *                              "off": it leaves them to a scheduled job (`npm run job:sweep`)
@@ -44,6 +51,8 @@ export type ServerConfig =
       readonly publicUrl: string;
       /** TRELLIS_SCHEDULER: whether this process runs the sweep and delivery passes itself. */
       readonly scheduler: boolean;
+      /** A Graph emulator another process runs, shared by several local processes; undefined: embedded. */
+      readonly sharedGraph?: { readonly baseUrl: string; readonly caCertPath: string };
     }
   | {
       readonly mode: 'tenant';
@@ -104,9 +113,26 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
   const value = (name: string): string => (env[name] ?? '').trim();
 
   if (graph?.mode === 'local') {
+    const dataDir = value('TRELLIS_DATA_DIR') || '.trellis-data';
+    const sharedGraphUrl = value('TRELLIS_LOCAL_GRAPH_URL');
+    if (sharedGraphUrl !== '' && !URL.canParse(sharedGraphUrl))
+      problems.push(`TRELLIS_LOCAL_GRAPH_URL is not an address: "${sharedGraphUrl}"`);
+    else if (sharedGraphUrl !== '' && new URL(sharedGraphUrl).protocol !== 'https:')
+      problems.push(
+        `TRELLIS_LOCAL_GRAPH_URL must be an https:// origin like https://localhost:8443, got "${sharedGraphUrl}"`,
+      );
     if (problems.length > 0) throw new ConfigError(problems);
     const publicUrl = value('PUBLIC_URL') || `http://localhost:${port}`;
-    return { mode: 'local', port, scheduler, dataDir: value('TRELLIS_DATA_DIR') || '.trellis-data', publicUrl };
+    const sharedGraph =
+      sharedGraphUrl === ''
+        ? {}
+        : {
+            sharedGraph: {
+              baseUrl: new URL(sharedGraphUrl).origin,
+              caCertPath: value('TRELLIS_LOCAL_GRAPH_CA') || path.join(dataDir, 'graph', 'cert.pem'),
+            },
+          };
+    return { mode: 'local', port, scheduler, dataDir, publicUrl, ...sharedGraph };
   }
 
   const tenantId = value('ENTRA_TENANT_ID') || value('GRAPH_TENANT_ID');

@@ -9,7 +9,13 @@ import type { PlacementRoster } from '../app/placements/roster.js';
 import type { TrellisBot } from '../bot/bot.js';
 import type { CardSenders } from '../bot/senders.js';
 import { directoryIdentity } from '../bot/identity.js';
-import { EMULATOR_APP_TOKEN, startGraphEmulator, type RunningGraphEmulator } from '../dev/graph-emulator/index.js';
+import {
+  EMULATOR_APP_TOKEN,
+  startGraphEmulator,
+  type EmulatorInspection,
+  type RunningGraphEmulator,
+} from '../dev/graph-emulator/index.js';
+import { connectGraphEmulator, type SharedGraphEmulator } from '../dev/graph-emulator/remote.js';
 import { loadDemoData, type DemoLoadResult } from '../dev/local-mode/demo-data.js';
 import { demoDirectory, loadDemoDirectory } from '../dev/local-mode/demo-directory.js';
 import { loadDemoRoster } from '../dev/local-mode/demo-roster.js';
@@ -59,11 +65,16 @@ export interface LocalModeOptions {
 /** The Teams app id local mode uses: `npm run package`'s default TEAMS_APP_ID (scripts/package-app.ts). */
 export const LOCAL_TEAMS_APP_ID = '2f6c1d7e-8a4b-4c3d-9e5f-1a2b3c4d5e6f';
 
-export interface RunningLocalMode {
+/** What local mode needs of its Graph emulator, embedded or shared with other processes. */
+type LocalGraph = Pick<RunningGraphEmulator, 'baseUrl' | 'caCertPem' | 'siteId' | 'close'> & {
+  inspect(): EmulatorInspection | Promise<EmulatorInspection>;
+};
+
+export interface RunningLocalMode<Graph extends LocalGraph = RunningGraphEmulator> {
   readonly url: string;
   readonly port: number;
   readonly app: Express;
-  readonly emulator: RunningGraphEmulator;
+  readonly emulator: Graph;
   readonly repository: GraphCaseRepository;
   /** The placement roster (seeded from the demo people). */
   readonly placements: PlacementRoster;
@@ -95,15 +106,35 @@ async function demoLoadedBefore(dataDir: string): Promise<boolean> {
   }
 }
 
-export async function startLocalMode(options: LocalModeOptions): Promise<RunningLocalMode> {
+export function startLocalMode(options: LocalModeOptions): Promise<RunningLocalMode> {
+  return startLocalModeOn(options, (dataDir) =>
+    startGraphEmulator({ dataDir: path.join(dataDir, 'graph'), durability: options.durability ?? 'fsync' }),
+  );
+}
+
+/**
+ * Local mode on a Graph emulator another process runs (`npm run graph-emulator`; `npm start`
+ * with TRELLIS_LOCAL_GRAPH_URL and TRELLIS_LOCAL_GRAPH_CA): several Trellis processes on one
+ * store, as instances behind a load balancer share one site. Give them the same data folder so
+ * that a dev sign-in on one is accepted by the others. The first to start provisions the lists
+ * and loads the demo data; closing one leaves the emulator running.
+ */
+export function startLocalModeOnSharedGraph(
+  options: LocalModeOptions,
+  graph: { readonly baseUrl: string; readonly caCertPem: string },
+): Promise<RunningLocalMode<SharedGraphEmulator>> {
+  return startLocalModeOn(options, () => connectGraphEmulator(graph));
+}
+
+async function startLocalModeOn<Graph extends LocalGraph>(
+  options: LocalModeOptions,
+  openGraph: (dataDir: string) => Promise<Graph>,
+): Promise<RunningLocalMode<Graph>> {
   const dataDir = path.resolve(options.dataDir);
   const logger = options.logger ?? jsonLogger();
   const procedures = options.procedures ?? SEED_PROCEDURES;
   await mkdir(dataDir, { recursive: true });
-  const emulator = await startGraphEmulator({
-    dataDir: path.join(dataDir, 'graph'),
-    durability: options.durability ?? 'fsync',
-  });
+  const emulator = await openGraph(dataDir);
   try {
     const client = createGraphClient({
       kind: 'custom',

@@ -85,6 +85,8 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
     emulator().resetCounters();
     const stored = await openStored('c-create');
     expect(emulator().inspect().counters.total).toBe(1);
+    // A process's first read also starts following the event trail: one request, once.
+    await repo.find(caseId('c-not-opened'));
     emulator().resetCounters();
     const found = await repo.find(caseId('c-create'));
     expect(emulator().inspect().counters.total).toBe(1);

@@ -13,7 +13,7 @@ import {
   type StoredCase,
 } from '../domain/ports.js';
 import { batchResultError, executeBatch, type BatchRequest, type BatchResult } from './graph/batch.js';
-import { DeltaCache } from './graph/delta.js';
+import { DeltaCache, DeltaFeed } from './graph/delta.js';
 import { classifyGraphError, GraphStoreError, isConflictError } from './graph/errors.js';
 import { getAllPages, pathSegment } from './graph/graph-json.js';
 import {
@@ -89,6 +89,8 @@ const ROW_UPDATE_ATTEMPTS = 5;
 const RECENT_CASES = 2000;
 /** Cases remembered as having projection rows to write again (only failed writes add one). */
 const PENDING_REPAIRS = 10_000;
+/** Cases the trail feed keeps a latest seq for; past it, it starts a new epoch (every cached copy is read again). */
+const APPENDED_CASES = 50_000;
 /** How long a dashboard load may reuse the last delta sync (other instances' writes show after this). */
 const DASHBOARD_FRESH_MS = 1000;
 /** Distinct dashboard questions remembered between changes. */
@@ -137,6 +139,10 @@ export class GraphCaseRepository implements CaseRepository {
       fields: caseRowSchema,
       select: ['CaseId', 'CaseVersion', 'Summary'],
       pageSize: 5000,
+    });
+    this.trailFeed = new DeltaFeed(client, site.lists.events, {
+      fields: z.object({ CaseId: z.string(), Seq: z.number().int() }),
+      select: ['CaseId', 'Seq'],
     });
   }
 
@@ -198,11 +204,15 @@ export class GraphCaseRepository implements CaseRepository {
       ...repairs,
     ];
     let etag: string;
+    let rowVersion: number;
+    const epoch = this.feedEpoch;
     try {
       const outcome = await executeBatch(this.client, requests);
       await this.assertEventsStored(caseId, result.events, outcome.results, current);
       await this.settleProjections(caseId, Math.min(repairFrom ?? first.seq, first.seq), requests, outcome.results);
-      etag = await this.projectRow(result.state, current.etag);
+      const row = await this.projectRow(result.state, current.etag);
+      etag = row.etag;
+      rowVersion = row.version;
       // Every projection row up to this version is in (a newer failure would have re-marked the case).
       if (this.projectionsPending.get(caseId) === repairFrom) this.projectionsPending.delete(caseId);
     } catch (error) {
@@ -215,17 +225,25 @@ export class GraphCaseRepository implements CaseRepository {
     }
     const stored = { state: result.state, events: [...current.events, ...result.events], etag };
     this.wroteSinceSync = true;
-    this.remember(stored);
+    // Another writer may have moved the row past this write already ("theirs stands"): its eTag
+    // then vouches for a later case than ours, so ours is not kept under it and the next read
+    // replays the trail.
+    if (rowVersion === result.state.version) this.remember(stored, epoch);
+    else this.forget(caseId);
     return stored;
   }
 
   async find(caseId: string): Promise<StoredCase | undefined> {
     const cached = await this.recentIfCurrent(caseId);
     if (cached) return cached;
+    // The trail feed runs before the read, so whatever lands after the read, the feed shows. If it
+    // cannot start now, the copy is read all the same and trusted by no later read.
+    if (this.feedEpoch === 0) await this.followTrails().catch(() => undefined);
+    const epoch = this.feedEpoch;
     const forgotten = this.forgotten.get(caseId) ?? 0;
     const stored = await this.read(caseId);
     // A read that began before a failed write forgot this case may hold the state from before it.
-    if (stored && (this.forgotten.get(caseId) ?? 0) === forgotten) this.remember(stored);
+    if (stored && (this.forgotten.get(caseId) ?? 0) === forgotten) this.remember(stored, epoch);
     return stored;
   }
 
@@ -239,32 +257,67 @@ export class GraphCaseRepository implements CaseRepository {
   }
 
   /**
-   * A case read or written recently, if its row still has the eTag we saw: the dashboard's delta
-   * sync (one small request, shared by concurrent callers) says whether anyone changed it since.
-   * Writers are still guarded by the unique event keys, so a stale answer can never be written over.
+   * A case read or written recently, if nobody has changed it since. Two small delta requests,
+   * each shared by concurrent callers, say so: the case rows' (its row still has the eTag we saw)
+   * and the event trail's (no event past our version was stored since). The row alone is not
+   * enough: a write cut off after storing its events but before moving the row (a crash, or the
+   * row update throttled for long) leaves the row as it was. Writers are still guarded by the
+   * unique event keys, so a stale answer can never be written over.
    */
   private async recentIfCurrent(caseId: string): Promise<StoredCase | undefined> {
-    const cached = this.recent.get(caseId);
+    const entry = this.recent.get(caseId);
     const rowId = this.rowIds.get(caseId);
-    if (!cached || cached.etag === '' || rowId === undefined) return undefined;
+    if (!entry || entry.stored.etag === '' || entry.epoch === 0 || rowId === undefined) return undefined;
+    const cached = entry.stored;
     const forgotten = this.forgotten.get(caseId) ?? 0;
-    await this.dashboard.sync();
+    await Promise.all([this.dashboard.sync(), this.followTrails()]);
     // A failed write forgot the case while we waited: the row's eTag no longer vouches for this copy.
     if ((this.forgotten.get(caseId) ?? 0) !== forgotten) return undefined;
-    if (this.dashboard.get(rowId)?.eTag !== cached.etag) {
-      this.recent.delete(caseId);
+    const stale =
+      entry.epoch !== this.feedEpoch ||
+      (this.appended.get(caseId) ?? 0) > cached.state.version ||
+      this.dashboard.get(rowId)?.eTag !== cached.etag;
+    if (stale) {
+      if (this.recent.get(caseId) === entry) this.recent.delete(caseId);
       return undefined;
     }
-    this.remember(cached);
+    this.remember(cached, entry.epoch);
     return cached;
   }
 
-  /** Recently used cases, least recent first (a Map keeps insertion order). */
-  private readonly recent = new Map<string, StoredCase>();
+  /**
+   * Recently used cases, least recent first (a Map keeps insertion order), each with the trail
+   * feed's epoch when it was read: only a copy read while the feed was already running can be
+   * checked against it.
+   */
+  private readonly recent = new Map<string, { readonly stored: StoredCase; readonly epoch: number }>();
 
-  private remember(stored: StoredCase): void {
+  /** Follows the event trail's changes (DeltaFeed): the highest event seq stored per case since it started. */
+  private readonly trailFeed: DeltaFeed<{ CaseId: string; Seq: number }>;
+  private readonly appended = new Map<string, number>();
+  /** Goes up each time the feed (re)starts; 0 until it first has. */
+  private feedEpoch = 0;
+
+  private async followTrails(): Promise<void> {
+    const { changed, started } = await this.trailFeed.sync();
+    if (started || this.appended.size > APPENDED_CASES) {
+      // What happened before this start is unknown: no copy cached until now can be checked.
+      this.feedEpoch += 1;
+      this.appended.clear();
+    }
+    for (const item of changed) {
+      const { CaseId: caseId, Seq: seq } = item.fields;
+      if (seq > (this.appended.get(caseId) ?? 0)) this.appended.set(caseId, seq);
+    }
+  }
+
+  private remember(stored: StoredCase, epoch: number): void {
+    // Trails only grow: a read or write that finished late never puts an older case back over a
+    // newer one (the checks above would catch it, but only after serving it once more).
+    const known = this.recent.get(stored.state.id);
+    if (known !== undefined && known.stored.state.version > stored.state.version) return;
     this.recent.delete(stored.state.id);
-    this.recent.set(stored.state.id, stored);
+    this.recent.set(stored.state.id, { stored, epoch });
     while (this.recent.size > RECENT_CASES) {
       const oldest = this.recent.keys().next();
       if (oldest.done === true) break;
@@ -272,7 +325,18 @@ export class GraphCaseRepository implements CaseRepository {
     }
   }
 
-  /** The whole case in one `$batch`: its row and its event trail. */
+  /**
+   * The whole case in one `$batch`: its row, then its event trail.
+   *
+   * The order matters. The row's eTag is what later reads compare to decide whether this copy is
+   * still current, so it must never vouch for more than the trail read with it. Graph runs the
+   * GETs of a `$batch` in any order and at different moments unless one depends on the other;
+   * a row read after another write had landed, paired with a trail read before it, kept the older
+   * trail under the newer eTag, and that write never showed again through this process.
+   * Read in this order, the trail holds at least what the row says (the row only moves once a
+   * write's events are in), and a re-sent GET keeps the order (a throttled row GET fails its
+   * dependent trail GET with 424, and both are sent again).
+   */
   private async read(caseId: string): Promise<StoredCase | undefined> {
     const filter = encodeURIComponent(eq('CaseId', caseId).expression);
     const outcome = await executeBatch(this.client, [
@@ -285,6 +349,7 @@ export class GraphCaseRepository implements CaseRepository {
         id: 'events',
         method: 'GET',
         url: `${listItemsPath(this.site.lists.events)}?expand=${expandFields(undefined)}&$filter=${filter}&$top=${EVENTS_PAGE}`,
+        dependsOn: ['row'],
       },
     ]);
     for (const result of outcome.results) {
@@ -322,6 +387,11 @@ export class GraphCaseRepository implements CaseRepository {
     // means the events after it may lack theirs (a failed or interrupted write).
     const projected = row?.fields.CaseVersion ?? 0;
     if (projected < state.version) this.markProjectionsPending(caseId, projected + 1);
+    if (projected > state.version) {
+      // Cannot happen with the order above; if a store ever answered so, the row's eTag must not
+      // vouch for this trail. Without an eTag the copy is served once and never from the cache.
+      return { state, events, etag: '' };
+    }
     // With no row yet (a crash between the trail and its projection) the next append creates it.
     return { state, events, etag: row?.eTag ?? '' };
   }
@@ -520,9 +590,10 @@ export class GraphCaseRepository implements CaseRepository {
           fieldsHoldValues(existing.fields, { EventData: eventRowFields(event).EventData ?? null });
         if (ours) continue;
         this.recent.delete(caseId);
+        const epoch = this.feedEpoch;
         const now = await this.read(caseId);
         if (!now) throw new GraphStoreError('unexpected', `Case ${caseId} vanished during a write`);
-        this.remember(now);
+        this.remember(now, epoch);
         if (current === undefined) throw new GraphStoreError('conflict', `Case ${caseId} already exists`);
         throw new CaseConflictError(now);
       }
@@ -575,27 +646,31 @@ export class GraphCaseRepository implements CaseRepository {
     }
   }
 
-  /** Moves the case row forward to `state`, never backwards; returns the row's new eTag. */
-  private async projectRow(state: CaseState, etag: string): Promise<string> {
+  /**
+   * Moves the case row forward to `state`, never backwards. Returns the row's eTag and the
+   * version that row holds: `state.version`, or a later one when another writer got there first.
+   */
+  private async projectRow(state: CaseState, etag: string): Promise<{ etag: string; version: number }> {
     const fields = caseRowFields(state, this.options.roleSides);
     let known = etag;
     for (let attempt = 0; attempt < ROW_UPDATE_ATTEMPTS; attempt += 1) {
       const row = known === '' ? await this.cases.findByKey(state.id) : undefined;
       if (known === '' && row === undefined) {
         const created = await this.cases.createItem(fields);
-        if (created.created) return created.item.eTag;
+        if (created.created) return { etag: created.item.eTag, version: state.version };
         known = created.item.eTag;
         continue;
       }
       if (row) known = row.eTag;
       try {
         const itemId = row?.id ?? (await this.rowId(state.id));
-        return (await this.cases.updateItem(itemId, fields, known)).eTag;
+        return { etag: (await this.cases.updateItem(itemId, fields, known)).eTag, version: state.version };
       } catch (error) {
         if (!isConflictError(error)) throw error;
         const currentRow = error.current as ListItem<CaseRow>;
+        const version = currentRow.fields.CaseVersion ?? 0;
         // Someone projected a later version already: theirs stands.
-        if ((currentRow.fields.CaseVersion ?? 0) >= state.version) return currentRow.eTag;
+        if (version >= state.version) return { etag: currentRow.eTag, version };
         known = currentRow.eTag;
       }
     }

@@ -1,15 +1,30 @@
 /**
- * The server the crash test kills: local mode on a data folder with fsync durability (what
- * `npm start` runs, without building the tab), on a free port. Prints one JSON line with its
- * address when it is ready; the parent reads it, drives writes and sends SIGKILL.
- * Usage: node --import tsx test/reliability/crash-child.ts <dataDir>
+ * The server the crash test kills, and each Trellis process of a soak run: local mode on a data
+ * folder, on a free port, with its own embedded emulator (fsync durability, what `npm start`
+ * runs, without building the tab), or on a shared emulator given by `--graph-url` and
+ * `--graph-ca` (several processes, one store). Prints one JSON line with its address when it is
+ * ready; the parent reads it, drives requests and may send SIGKILL. Logs JSON lines on stderr.
+ * Usage: node --import tsx test/reliability/crash-child.ts <dataDir> [--graph-url URL --graph-ca FILE]
  */
-import { startLocalMode } from '../../src/compose/local.js';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startLocalMode, startLocalModeOnSharedGraph } from '../../src/compose/local.js';
 
-const dataDir = process.argv[2];
+const { values, positionals } = parseArgs({
+  options: { 'graph-url': { type: 'string' }, 'graph-ca': { type: 'string' } },
+  allowPositionals: true,
+});
+const dataDir = positionals[0];
 if (dataDir === undefined) {
-  process.stderr.write('usage: crash-child.ts <dataDir>\n');
+  process.stderr.write('usage: crash-child.ts <dataDir> [--graph-url URL --graph-ca FILE]\n');
   process.exit(2);
 }
-const running = await startLocalMode({ dataDir, port: 0, durability: 'fsync' });
+const graphUrl = values['graph-url'];
+const running =
+  graphUrl === undefined
+    ? await startLocalMode({ dataDir, port: 0, durability: 'fsync' })
+    : await startLocalModeOnSharedGraph(
+        { dataDir, port: 0 },
+        { baseUrl: graphUrl, caCertPem: readFileSync(values['graph-ca'] ?? '', 'utf8') },
+      );
 process.stdout.write(`${JSON.stringify({ ready: true, port: running.port })}\n`);

@@ -1,32 +1,29 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- response bodies are JSON read field by field */
-import { sweepThroughApi } from '../support/sweep-job.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { openTrellisSite } from '../../src/store/case-repository.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
-import {
-  addDays,
-  bcuOpenBody,
-  bcuPlanBody,
-  seeded,
-  staff,
-  startLocal,
-  type LocalTrellis,
-  closeOpenCasesOf,
-} from './kit.js';
-import { BCU, createWorkload, ledgerProblems, readTrails, twentyUsers, type User } from './workload.js';
+import { inProcessCluster, type Cluster } from './cluster.js';
+import { sweepThroughApi } from '../support/sweep-job.js';
+import { addDays, bcuOpenBody, bcuPlanBody, closeOpenCasesOf, staff, startLocal, type LocalTrellis } from './kit.js';
+import { replayCommands, requestedReplay, saveReplay } from './replay.js';
+import { runFaultsScenario } from './scenarios.js';
+import { BCU } from './workload.js';
 
 /**
  * Faults: local mode (the `npm start` wiring) with the Graph emulator throttling and failing
  * 12–18% of requests — some writes applied and then reported failed — and adding latency,
  * while 20 people work through the REST API at once and the course leader runs the review sweep
- * over and over. Afterwards every change a client was told succeeded is stored exactly once, no
- * other change twice, every trail replays, the only server errors are 503 with Retry-After, and
- * no notification is mailed twice. The cases after it pin single faults down deterministically,
- * each a bug this suite found and that is now fixed.
+ * over and over (`runFaultsScenario`, which the soak also runs on three processes). Afterwards
+ * every change a client was told succeeded is stored exactly once, no other change twice, every
+ * trail replays and reads back through the API as the lists hold it, the only server errors are
+ * 503 with Retry-After, and no notification is mailed twice. A failure prints the line that
+ * replays its fault decisions (TRELLIS_FAULT_REPLAY). The cases after it pin single faults down
+ * deterministically, each a bug this suite found and that is now fixed.
  */
-const STEPS_PER_USER = 50;
+const SEED = 20261123;
 
+let cluster: Cluster;
 let trellis: LocalTrellis;
 
 const repeated = (values: readonly string[]): string[] => [
@@ -35,6 +32,7 @@ const repeated = (values: readonly string[]): string[] => [
 
 beforeAll(async () => {
   trellis = await startLocal();
+  cluster = inProcessCluster(trellis);
 }, 120_000);
 
 afterAll(async () => {
@@ -43,153 +41,19 @@ afterAll(async () => {
 
 describe('20 people working while Graph throttles and fails', () => {
   it('stores every acknowledged change exactly once and never answers 5xx but 503 with Retry-After', async () => {
-    const users: User[] = [];
-    for (const user of twentyUsers()) users.push({ ...user, token: await trellis.signIn(user.upn) });
-    expect(new Set(users.map((u) => u.upn)).size).toBe(20);
-    const workload = createWorkload(
-      (method, route, options) => trellis.request(method, route, options),
-      await trellis.today(),
-      seeded(20261123),
-    );
-    const emulator = trellis.running.emulator;
-    const { outbox: _outbox, ...lists } = (
-      await openTrellisSite(
-        createGraphClient({
-          kind: 'custom',
-          baseUrl: emulator.baseUrl,
-          caCertPem: emulator.caCertPem,
-          token: EMULATOR_APP_TOKEN,
-        }),
-        emulator.siteId,
-      )
-    ).lists;
-    const caseLists = Object.values(lists).map((l) => l.listId);
-
-    trellis.running.emulator.resetCounters();
-    trellis.running.emulator.setFaults({
-      rules: [
-        { name: 'slow', kind: 'latency', latencyMs: 15, rate: 0.2 },
-        { name: 'throttled', kind: 'fail', status: 429, rate: 0.07, retryAfterSeconds: 0 },
-        // Longer than the client sleeps through: the request fails over to the caller as 503.
-        ...caseLists.map((listId) => ({
-          name: 'throttled-for-long',
-          kind: 'fail' as const,
-          status: 429 as const,
-          rate: 0.02,
-          retryAfterSeconds: 120,
-          path: `sites/*/lists/${listId}/**`,
-        })),
-        { name: 'unavailable', kind: 'fail', status: 503, rate: 0.04, retryAfterSeconds: 0 },
-        // Writes to the lists (directly or in a $batch) applied, then reported failed.
-        {
-          name: 'applied-then-timed-out',
-          kind: 'applyThenFail',
-          status: 504,
-          rate: 0.05,
-          method: ['POST', 'PATCH'],
-          path: 'sites/**',
-          retryAfterSeconds: 0,
-        },
-        {
-          name: 'batch-applied-then-timed-out',
-          kind: 'applyThenFail',
-          status: 504,
-          rate: 0.05,
-          method: 'POST',
-          path: '$batch',
-          retryAfterSeconds: 0,
-        },
-      ],
+    const replay = requestedReplay('faults');
+    const result = await runFaultsScenario(cluster, {
+      seed: replay?.seed ?? SEED,
+      ...(replay?.scenario === 'faults' ? { replay: replay.faults } : {}),
     });
-    // The course leader also runs the review sweep, again and again, while the others work.
-    const sweepStatuses: string[] = [];
-    const run = { working: true };
-    const sweeper = users.find((u) => u.kind === 'courseTeam')?.token ?? '';
-    const sweeping = (async () => {
-      while (run.working) {
-        const swept = await sweepThroughApi((m, r, o) => trellis.request(m, r, o), sweeper);
-        sweepStatuses.push(
-          swept.status === 503 && swept.headers.get('retry-after') !== null
-            ? '503 with Retry-After'
-            : `${String(swept.status)} ${String(swept.body?.state)}`,
-        );
-      }
-    })();
-    await Promise.all(
-      users.map(async (user) => {
-        while (user.steps < STEPS_PER_USER) await workload.step(user);
-      }),
-    );
-    run.working = false;
-    await sweeping;
-    // Notifications the commands started finish under the same faults.
-    await trellis.running.notifications.background.idle();
-    const injected = trellis.running.emulator.inspect().counters.faultsInjected;
-    trellis.running.emulator.setFaults({});
-
-    // The run did real work under real faults.
-    expect(injected).toBeGreaterThan(30);
-    const acknowledged = workload.ledger.acknowledged();
-    for (const kind of ['open', 'plan', 'sign', 'perceptions', 'extend', 'review'] as const) {
-      expect(acknowledged.filter((a) => a.kind === kind).length, kind).toBeGreaterThan(0);
-    }
-    expect(acknowledged.length, JSON.stringify(workload.ledger.summary())).toBeGreaterThan(60);
-    // Some requests did fail over to the client, as 503 with Retry-After.
-    expect(workload.ledger.statuses.get(503) ?? 0).toBeGreaterThan(0);
-
-    // Only 503 with Retry-After, never another server error, and nothing logged as unexpected.
-    // (A notification whose delivery the faults stopped is logged as an error for the sweep to finish; that is expected.)
-    expect(
-      trellis.logger.lines.filter(
-        (l) => l.level === 'error' && l.message !== 'notification delivery stopped; the sweep will finish it',
-      ),
-    ).toEqual([]);
-    expect(workload.board.badServerErrors).toEqual([]);
-    expect(sweepStatuses.length).toBeGreaterThan(0);
-    // A sweep either finished or failed with a reason (Graph throttled it); never anything else.
-    expect(sweepStatuses.filter((s) => !['200 succeeded', '200 failed', '503 with Retry-After'].includes(s))).toEqual(
-      [],
-    );
-
-    const courseLeader = await trellis.signIn(BCU.courseTeam.upn);
-    const references = new Map<string, number>();
-    for (const attempt of workload.ledger.attempts.filter((a) => a.kind === 'open' && a.marker !== undefined)) {
-      const marker = attempt.marker ?? '';
-      const found = await trellis.request('GET', `/api/cases?search=${encodeURIComponent(marker)}&limit=50`, {
-        token: courseLeader,
-      });
-      expect(found.status).toBe(200);
-      const matches = (found.body.items as { id: string; reference: string }[]).filter((c) => c.reference === marker);
-      references.set(marker, matches.length);
-      for (const match of matches) workload.ledger.caseIds.add(match.id);
-    }
-    const trails = await readTrails(
-      (method, route, options) => trellis.request(method, route, options),
-      courseLeader,
-      workload.ledger.caseIds,
-    );
-    const problems = ledgerProblems(workload.ledger, trails, references);
-    if (problems.length > 0)
-      for (const [id, t] of trails.byCase)
-        console.log(id, JSON.stringify(t.map((e) => [e.seq, e.type, JSON.stringify(e.data).slice(0, 60)])));
-    expect(problems).toEqual([]);
-    expect((await trellis.request('GET', '/api/health')).status).toBe(200);
-
-    // Every notification sent at most once: one mail per notification key, one event per transaction.
-    const sent = trellis.running.emulator.inspect();
-    const mailKeys = sent.mails.flatMap((m) =>
-      m.internetMessageHeaders.filter((h) => h.name.toLowerCase() === 'x-trellis-key').map((h) => h.value),
-    );
-    expect(mailKeys.length, 'mails were sent during the run').toBeGreaterThan(0);
-    expect(repeated(mailKeys)).toEqual([]);
-    expect(
-      repeated(
-        sent.events.flatMap((e) =>
-          typeof e.event.transactionId === 'string' ? [`${e.mailbox} ${e.event.transactionId}`] : [],
-        ),
-      ),
-    ).toEqual([]);
-  }, 240_000);
+    // A failure names the seed and saves the fault decisions made per request, with the line to replay them.
+    const replayLines =
+      result.problems.length === 0
+        ? []
+        : replayCommands(result.record, await saveReplay(result.record)).map((line) => `replay: ${line}`);
+    for (const line of replayLines) console.log(line);
+    expect(result.problems, replayLines.join('\n')).toEqual([]);
+  }, 480_000);
 
   /** A drafted case whose trainee signature meets a signatures-list write throttled twice for longer than anyone waits. */
   async function throttledSignature(reference: string) {

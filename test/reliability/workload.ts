@@ -125,13 +125,15 @@ export interface User {
   steps: number;
 }
 
-export function createWorkload(send: Send, today: string, random: () => number): Workload {
+/** `run` tags the markers, so runs on the same lists (a soak) never share one. */
+export function createWorkload(send: Send, today: string, random: () => number, run = ''): Workload {
   const ledger = new Ledger();
   const teams = bcuTeams();
   const board: Board = { current: teams.map(() => undefined), badServerErrors: [] };
   let serial = 0;
   // Closed by "~" so that no marker is a prefix of another (…-2 and …-21).
-  const marker = (user: User, kind: string) => `mk-${kind}-${user.upn.split('@')[0] ?? ''}-${String(serial++)}~`;
+  const marker = (user: User, kind: string) =>
+    `mk-${kind}-${user.upn.split('@')[0] ?? ''}-${run === '' ? '' : `${run}-`}${String(serial++)}~`;
 
   const observe = async (route: string, reply: Reply): Promise<Reply> => {
     ledger.count(reply.status);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { outboxPage, signInPage } from '../../src/dev/local-mode/pages.js';
 import type { EmulatorInspection } from '../../src/dev/graph-emulator/index.js';
@@ -142,6 +143,20 @@ describe('server configuration', () => {
     expect(() => serverConfigFromEnv({ TRELLIS_SCHEDULER: 'sometimes' })).toThrow(
       /TRELLIS_SCHEDULER must be "on" or "off"/,
     );
+  });
+
+  it('shares a Graph emulator another process runs when TRELLIS_LOCAL_GRAPH_URL names it', () => {
+    expect(
+      serverConfigFromEnv({ TRELLIS_DATA_DIR: '/tmp/x', TRELLIS_LOCAL_GRAPH_URL: 'https://localhost:8443/' }),
+    ).toMatchObject({
+      mode: 'local',
+      sharedGraph: { baseUrl: 'https://localhost:8443', caCertPath: path.join('/tmp/x', 'graph', 'cert.pem') },
+    });
+    expect(
+      serverConfigFromEnv({ TRELLIS_LOCAL_GRAPH_URL: 'https://localhost:8443', TRELLIS_LOCAL_GRAPH_CA: '/etc/ca.pem' }),
+    ).toMatchObject({ sharedGraph: { caCertPath: '/etc/ca.pem' } });
+    expect(() => serverConfigFromEnv({ TRELLIS_LOCAL_GRAPH_URL: 'http://localhost:8443' })).toThrow(/https/);
+    expect(() => serverConfigFromEnv({ TRELLIS_LOCAL_GRAPH_URL: 'localhost' })).toThrow(/not an address/);
   });
 
   it('is tenant mode with them, defaulting the token settings from the Graph app', () => {

@@ -151,7 +151,13 @@ export class EmulatorCore {
         meterHeaders = metered.headers;
         if (metered.throttle !== undefined) throw metered.throttle;
       }
-      const decision = this.faults.decide(req.method, segments, inBatch);
+      const decision = this.faults.decide({
+        method: req.method,
+        segments,
+        batchId: req.batchId,
+        key: this.faultKey(req, kind, match.params),
+      });
+      if (decision.hold !== undefined) await decision.hold;
       if (decision.latencyMs > 0) await sleep(decision.latencyMs);
       if (decision.failure?.kind === 'fail') {
         this.counters.fault();
@@ -186,6 +192,23 @@ export class EmulatorCore {
     return Object.keys(meterHeaders).length === 0
       ? response
       : { ...response, headers: { ...meterHeaders, ...response.headers } };
+  }
+
+  /**
+   * The request's name in the fault log: method, route kind, the list's display name (ids differ
+   * from run to run) and the `$batch` sub-request id, e.g. `POST items Trellis Events #e2`.
+   */
+  private faultKey(req: EmuRequest, kind: string, params: Readonly<Record<string, string>>): string {
+    const parts = [req.method, kind];
+    const listParam = params.list?.toLowerCase();
+    if (listParam !== undefined) {
+      const list =
+        this.options.state.lists.get(listParam) ??
+        [...this.options.state.lists.values()].find((l) => l.meta.displayName.toLowerCase() === listParam);
+      parts.push(list?.meta.displayName ?? 'unknown list');
+    }
+    if (req.batchId !== undefined) parts.push(`#${req.batchId}`);
+    return parts.join(' ');
   }
 
   private acquireMailbox(kind: string, user: string | undefined): (() => void) | undefined {

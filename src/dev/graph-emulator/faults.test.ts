@@ -10,6 +10,8 @@ import {
   startTestEmulator,
 } from './test-support.js';
 import type { TestEmulator } from './test-support.js';
+import { faultConfigSchema } from './faults.js';
+import type { FaultConfig, FaultLogEntry } from './types.js';
 
 let t: TestEmulator;
 let listId: string;
@@ -163,5 +165,113 @@ describe('fault injection (items 24, 26)', () => {
     } finally {
       await m.close();
     }
+  });
+});
+
+describe('scripted answers, the decision log and replay', () => {
+  it('a script answers exactly the nth matching request, each step once', async () => {
+    t.emu.setFaults({
+      script: [
+        { name: 'second-get', answer: 'fail', status: 503, method: 'GET', path: '/sites/*', nth: 2 },
+        {
+          name: 'third-get',
+          answer: 'fail',
+          status: 429,
+          retryAfterSeconds: null,
+          method: 'GET',
+          path: '/sites/*',
+          nth: 3,
+        },
+      ],
+    });
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await rawFetch(t.emu, `/v1.0/sites/${t.emu.siteId}`)).status);
+    expect(statuses).toEqual([200, 503, 429, 200, 200]);
+    expect(t.emu.faultLog().map((e) => [e.n, e.key, e.occurrence, e.answer, e.status, e.by])).toEqual([
+      [2, 'GET site', 2, 'fail', 503, 'second-get'],
+      [3, 'GET site', 3, 'fail', 429, 'third-get'],
+    ]);
+    t.emu.setFaults({});
+  });
+
+  it('a script step can pick one $batch sub-request by id and apply it before answering 504', async () => {
+    t.emu.setFaults({
+      script: [{ name: 'b-504', answer: 'applyThenFail', status: 504, method: 'POST', batchId: 'b' }],
+    });
+    const posted: unknown = await t.client.api('/$batch').post({
+      requests: ['a', 'b'].map((id) => ({
+        id,
+        method: 'POST',
+        url: items(),
+        headers: { 'Content-Type': 'application/json' },
+        body: { fields: { Key: `SCRIPTED-${id}` } },
+      })),
+    });
+    const answer = asRecord(posted);
+    const statuses = asArray(answer.responses).map((r) => `${String(asRecord(r).id)} ${String(asRecord(r).status)}`);
+    expect(statuses.sort()).toEqual(['a 201', 'b 504']);
+    const stored = asRecord(await t.client.api(items()).filter("startswith(fields/Key,'SCRIPTED-')").get());
+    expect(asArray(stored.value)).toHaveLength(2);
+    expect(t.emu.faultLog()).toEqual([
+      { n: 3, key: 'POST items Claims #b', occurrence: 1, by: 'b-504', answer: 'applyThenFail', status: 504 },
+    ]);
+    t.emu.setFaults({});
+  });
+
+  it('a held request runs only when released, and other requests go on meanwhile', async () => {
+    t.emu.setFaults({ script: [{ name: 'slow-read', answer: 'hold', method: 'GET', path: '/sites/*' }] });
+    const order: string[] = [];
+    const held = rawFetch(t.emu, `/v1.0/sites/${t.emu.siteId}`).then((r) => {
+      order.push(`held ${r.status}`);
+    });
+    await t.emu.whenHeld('slow-read');
+    expect(JSON.parse((await rawFetch(t.emu, '/_emulator/faults/held')).text)).toEqual(['slow-read']);
+    const other = await rawFetch(t.emu, `/v1.0/sites/${t.emu.siteId}/lists`);
+    order.push(`other ${other.status}`);
+    const released = await rawFetch(t.emu, '/_emulator/faults/release', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'slow-read' }),
+    });
+    expect(released.status).toBe(204);
+    await held;
+    expect(order).toEqual(['other 200', 'held 200']);
+    t.emu.setFaults({});
+  });
+
+  it('a hold step needs a name', () => {
+    expect(faultConfigSchema.safeParse({ script: [{ answer: 'hold' }] }).success).toBe(false);
+  });
+
+  it('replaying a log gives the same requests the same answers, whatever the rules would draw', async () => {
+    const run = async (faults: FaultConfig): Promise<{ statuses: number[]; log: FaultLogEntry[] }> => {
+      t.emu.setFaults(faults);
+      const statuses: number[] = [];
+      for (let i = 0; i < 40; i += 1) {
+        const path = i % 2 === 0 ? `/v1.0/sites/${t.emu.siteId}` : `/v1.0/sites/${t.emu.siteId}/lists`;
+        statuses.push((await rawFetch(t.emu, path)).status);
+      }
+      const log = t.emu.faultLog();
+      t.emu.setFaults({});
+      return { statuses, log };
+    };
+    const recorded = await run({
+      rules: [
+        { name: 'busy', kind: 'fail', status: 503, rate: 0.3, retryAfterSeconds: null },
+        { name: 'slow', kind: 'latency', latencyMs: 1, rate: 0.2 },
+      ],
+    });
+    expect(recorded.statuses.filter((s) => s === 503).length).toBeGreaterThan(2);
+    // Over HTTP, as a soak run or another process replays it.
+    const set = await rawFetch(t.emu, '/_emulator/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ replay: recorded.log }),
+    });
+    expect(set.status).toBe(200);
+    const replayed = await run(t.emu.getFaults());
+    expect(replayed.statuses).toEqual(recorded.statuses);
+    expect(replayed.log.map(({ n: _n, ...entry }) => entry)).toEqual(recorded.log.map(({ n: _n, ...entry }) => entry));
+    expect(JSON.parse((await rawFetch(t.emu, '/_emulator/faults/log')).text)).toEqual([]);
   });
 });

@@ -14,10 +14,17 @@ import type { Mutation, SiteRecord } from './records.js';
 import { createHttpsServer } from './server.js';
 import { applyMutation, deserializeState, emptyState, serializeState } from './state.js';
 import { resolveTimeZone } from './time-zones.js';
-import type { EmulatorInspection, FaultConfig, GraphEmulatorOptions, RecentRequest } from './types.js';
+import type { EmulatorInspection, FaultConfig, FaultLogEntry, GraphEmulatorOptions, RecentRequest } from './types.js';
 
 export { createEmulatorGraphClient, EMULATOR_APP_TOKEN, EMULATOR_DELEGATED_TOKEN } from './client.js';
-export type { EmulatorInspection, FaultConfig, GraphEmulatorOptions, RecentRequest } from './types.js';
+export type {
+  EmulatorInspection,
+  FaultConfig,
+  FaultLogEntry,
+  FaultScriptStep,
+  GraphEmulatorOptions,
+  RecentRequest,
+} from './types.js';
 export { GRAPH_JSON_CONTENT_TYPE } from './http-types.js';
 export { EMULATOR_APP_ROLES, emulatorServicePrincipalId } from './app-roles.js';
 export { APP_IDENTITY as EMULATOR_APP_IDENTITY } from './emulator.js';
@@ -37,6 +44,12 @@ export interface RunningGraphEmulator {
   readonly dataDir: string;
   setFaults(faults: FaultConfig): void;
   getFaults(): FaultConfig;
+  /** Every fault decision made since the faults were last set: save it, and replay it with `{ replay }`. */
+  faultLog(): FaultLogEntry[];
+  /** Resolves once a request is held by the script step `name` (a `hold` answer). */
+  whenHeld(name: string): Promise<void>;
+  /** Lets the request held by the script step `name` run. */
+  releaseHeld(name: string): void;
   inspect(): EmulatorInspection;
   resetCounters(): void;
   recentRequests(): RecentRequest[];
@@ -176,6 +189,11 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
         core.faults.set(faults);
       },
       getFaults: () => core.faults.config,
+      faultLog: () => core.faults.decisions(),
+      whenHeld: (name) => core.faults.whenHeld(name),
+      releaseHeld: (name) => {
+        core.faults.releaseHeld(name);
+      },
       inspect: () => core.inspect(),
       resetCounters: () => {
         core.counters.reset();
@@ -185,6 +203,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       expireDeltaTokens: () => core.expireDeltaTokens(),
       close: () => {
         closed ??= (async () => {
+          // A held request would keep its connection, and so the close, waiting.
+          core.faults.releaseAll();
           await new Promise<void>((resolve) => {
             server.close(() => {
               resolve();

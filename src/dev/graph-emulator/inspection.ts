@@ -2,6 +2,7 @@
  * `/_emulator/*`: test and benchmark controls, deliberately outside `/v1.0` so they are
  * never counted as Graph traffic and cannot be mistaken for Graph by the app.
  */
+import { z } from 'zod';
 import type { EmulatorCore } from './emulator.js';
 import { faultConfigSchema } from './faults.js';
 import { zodMessage } from './columns.js';
@@ -61,6 +62,17 @@ export async function handleControl(
         return { status: 400, body: { error: { code: 'invalidRequest', message: zodMessage(parsed.error) } } };
       core.faults.set(parsed.data);
       return { status: 200, body: core.faults.config };
+    }
+    case 'GET /_emulator/faults/log':
+      return { status: 200, body: core.faults.decisions() };
+    case 'GET /_emulator/faults/held':
+      return { status: 200, body: core.faults.held() };
+    case 'POST /_emulator/faults/release': {
+      const parsed = z.object({ name: z.string().min(1) }).safeParse(body ?? {});
+      if (!parsed.success)
+        return { status: 400, body: { error: { code: 'invalidRequest', message: zodMessage(parsed.error) } } };
+      core.faults.releaseHeld(parsed.data.name);
+      return { status: 204 };
     }
     default:
       return { status: 404, body: { error: { code: 'itemNotFound', message: `No emulator control at ${route}.` } } };

@@ -50,8 +50,77 @@ export interface FaultRule {
   scope?: FaultScope;
 }
 
+export const SCRIPT_ANSWERS = ['fail', 'applyThenFail', 'latency', 'hold'] as const;
+/**
+ * What a script step does to the one request it picks:
+ * - `fail`, `applyThenFail`, `latency`: as the rule kinds of the same name;
+ * - `hold`: the request waits, before it runs, until the test calls `releaseHeld(name)`
+ *   (`whenHeld(name)` resolves once it is waiting), so a test can run other requests in between.
+ */
+export type ScriptAnswer = (typeof SCRIPT_ANSWERS)[number];
+
+/**
+ * One scripted answer: "the nth request matching this step → answer". Where rules are chance,
+ * a script is an exact interleaving, for regression tests of a race.
+ */
+export interface FaultScriptStep {
+  /** Label for logs; required for `hold` (it is what `releaseHeld` names). */
+  name?: string;
+  /** Omitted: every method. */
+  method?: HttpMethod | readonly HttpMethod[];
+  /** As in FaultRule. Omitted: every route. */
+  path?: string;
+  /** Default `all`. */
+  scope?: FaultScope;
+  /** Only the `$batch` sub-request with this id (case-insensitive), e.g. `row`. */
+  batchId?: string;
+  /**
+   * Which matching request the step answers: 1 = the first one after the script was set. Each
+   * step counts the requests that match it on its own; a step answers once. When two steps pick
+   * the same request, the first in the script answers and the other is spent.
+   */
+  nth?: number;
+  answer: ScriptAnswer;
+  /** Default 429 for `fail`, 503 for `applyThenFail`. */
+  status?: FaultStatus;
+  /** As in FaultRule: omitted is `Retry-After: 0`, `null` no header. */
+  retryAfterSeconds?: number | null;
+  /** For `latency` (and added before a `fail`/`applyThenFail` answer). */
+  latencyMs?: number;
+}
+
+/**
+ * One fault decision the emulator made, in the order requests arrived. `key` names the request
+ * without anything that differs from run to run (list display name, not id; `$batch`
+ * sub-request id), and `occurrence` counts requests with the same key, so a replay can give
+ * "the 3rd `POST items Trellis Events #e2`" the same answer.
+ */
+export interface FaultLogEntry {
+  /** Arrival number of the request since the faults were set (1-based). */
+  n: number;
+  key: string;
+  occurrence: number;
+  /** The rule or script step that decided. */
+  by?: string;
+  latencyMs?: number;
+  answer?: 'fail' | 'applyThenFail' | 'hold';
+  status?: FaultStatus;
+  retryAfterSeconds?: number | null;
+  style?: 'graph' | 'sharepoint';
+}
+
 export interface FaultConfig {
   rules?: readonly FaultRule[];
+  /** Reseeds the draws of rules with a `rate` (default: the emulator's `seed`, continuing its sequence). */
+  seed?: number;
+  /** Exact answers for particular requests; a request a step answers is not given to the rules. */
+  script?: readonly FaultScriptStep[];
+  /**
+   * Replay of a recorded run (`faultLog()` of that run): each request gets the decision recorded
+   * for its key and occurrence, and the rules are not consulted (their chance is replaced by the
+   * record). Holds are not replayed.
+   */
+  replay?: readonly FaultLogEntry[];
   /** Item 15: status of a unique-column violation. Default 409 `nameAlreadyExists`. */
   uniqueViolationStatus?: 409 | 400 | 500;
   /** Item 13: status for a stale If-Match. Default 412; 409 models the observed `resourceModified` variant. */

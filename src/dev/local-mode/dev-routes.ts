@@ -25,7 +25,8 @@ export interface DevRouteDeps {
   /** Real time: what tokens are signed (and checked) against, whatever the dev clock says. */
   readonly realNow: () => Date;
   readonly procedures: readonly Procedure[];
-  readonly inspect: () => EmulatorInspection;
+  /** What the emulator holds: at once when it runs in this process, over HTTPS when it is shared. */
+  readonly inspect: () => EmulatorInspection | Promise<EmulatorInspection>;
   /** What the bot sent through the dev connector (1:1 cards, replies), shown on the outbox page. */
   readonly chatActivities?: () => readonly ChatActivity[];
 }
@@ -85,8 +86,8 @@ export function devRouter(deps: DevRouteDeps): Router {
     await deps.clock.set(instant);
     res.json(clockView());
   });
-  router.get('/outbox', (req, res) => {
-    const inspection = deps.inspect();
+  router.get('/outbox', async (req, res) => {
+    const inspection = await deps.inspect();
     if (req.query.format !== 'json' && req.accepts(['json', 'html']) === 'html') {
       res.type('html').send(outboxPage(inspection, deps.chatActivities?.() ?? []));
       return;
@@ -95,8 +96,8 @@ export function devRouter(deps: DevRouteDeps): Router {
     // Chat activities as JSON: GET /dev/connector/activities.
     res.json(outbox);
   });
-  router.get('/outbox/mails/:mailId/attachments/:index', (req, res) => {
-    const mail = deps.inspect().mails.find((m) => m.id === req.params.mailId);
+  router.get('/outbox/mails/:mailId/attachments/:index', async (req, res) => {
+    const mail = (await deps.inspect()).mails.find((m) => m.id === req.params.mailId);
     const attachment = mail?.attachments[Number(req.params.index)];
     if (!attachment) throw notFound('There is no such attachment.');
     const safeName = attachment.name.replace(/[^A-Za-z0-9 ._-]/g, '_');

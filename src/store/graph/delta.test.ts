@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import { DeltaCache } from './delta.js';
+import { DeltaCache, DeltaFeed } from './delta.js';
 import type { ListItemStore, ListRef } from './items.js';
 import { describeGraphContract } from '../../../test/support/graph-contract.js';
 import { aProvisionedTestList, testFieldsSchema } from '../../../test/support/graph-fixtures.js';
@@ -118,5 +118,36 @@ describeGraphContract('DeltaCache', ({ target, emulator, itEmulatorOnly }) => {
     expect(labels().get('d-3')).toBe('after expiry');
 
     expect(await cache.sync()).toMatchObject({ requests: 1, full: false, upserted: 0 });
+  });
+});
+
+describeGraphContract('DeltaFeed', ({ target, emulator, itEmulatorOnly }) => {
+  let store: ListItemStore<TestFields>;
+  let feed: DeltaFeed<TestFields>;
+  const keys = (items: readonly { fields: TestFields }[]): string[] => items.map((i) => i.fields.ItemKey).sort();
+
+  beforeAll(async () => {
+    let ref: ListRef;
+    ({ store, ref } = await aProvisionedTestList(target(), 'Feed'));
+    await store.createItem({ ItemKey: 'f-before', Label: 'before' });
+    feed = new DeltaFeed(target().client, ref, { fields: testFieldsSchema, select: ['ItemKey', 'Label'] });
+  }, 60_000);
+
+  it('starts from now: nothing made before the first sync, then each change once', async () => {
+    expect(await feed.sync()).toEqual({ changed: [], started: true });
+    await store.createItem({ ItemKey: 'f-1', Label: 'one' });
+    await store.createItem({ ItemKey: 'f-2', Label: 'two' });
+    const first = await feed.sync();
+    expect(first.started).toBe(false);
+    expect(keys(first.changed)).toEqual(['f-1', 'f-2']);
+    expect(await feed.sync()).toEqual({ changed: [], started: false });
+  });
+
+  itEmulatorOnly('starts again from now when the token has expired, and says so', async () => {
+    await emulator().expireDeltaTokens();
+    await store.createItem({ ItemKey: 'f-gap', Label: 'in the gap' });
+    expect(await feed.sync()).toEqual({ changed: [], started: true });
+    await store.createItem({ ItemKey: 'f-3', Label: 'three' });
+    expect(keys((await feed.sync()).changed)).toEqual(['f-3']);
   });
 });

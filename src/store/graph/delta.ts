@@ -196,3 +196,92 @@ function goneLocation(error: unknown): string | undefined {
 function assertHttpsOrPath(link: string, context: string): string {
   return link.startsWith('/') ? link : assertHttpsLink(link, context);
 }
+
+export interface DeltaFeedSync<F> {
+  /** Items created or changed since the previous sync (deleted ones are left out). */
+  readonly changed: readonly ListItem<F>[];
+  /**
+   * True when the feed (re)started from "now": on the first sync, and after Graph answered 410
+   * (the token could no longer be served). Changes made before a start are not in any sync.
+   */
+  readonly started: boolean;
+}
+
+/**
+ * A list's changes from the moment of its first sync on (Graph's `token=latest`): each sync
+ * returns what changed since the one before; nothing is enumerated and nothing is kept, so it
+ * suits a list too large to mirror (the event trail) when only news matters. Syncs are joined
+ * like DeltaCache's: a caller arriving while one runs gets the next, which starts after it came.
+ */
+export class DeltaFeed<F> {
+  private deltaLink: string | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private waiting: Promise<DeltaFeedSync<F>> | undefined;
+
+  constructor(
+    private readonly client: Client,
+    readonly list: ListRef,
+    private readonly options: { readonly fields: z.ZodType<F>; readonly select?: readonly string[] },
+  ) {
+    listItemsPath(list);
+  }
+
+  sync(): Promise<DeltaFeedSync<F>> {
+    if (this.waiting !== undefined) return this.waiting;
+    const run = this.queue.then(() => {
+      if (this.waiting === run) this.waiting = undefined;
+      return this.syncOnce();
+    });
+    this.waiting = run;
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async syncOnce(): Promise<DeltaFeedSync<F>> {
+    const context = `Following list ${this.list.listId}`;
+    if (this.deltaLink !== undefined) {
+      try {
+        return { changed: await this.follow(this.deltaLink, context), started: false };
+      } catch (error) {
+        if (goneLocation(error) === undefined) throw classifyGraphError(error, context);
+        // 410: start again from now; the caller must not trust what it learned before.
+      }
+    }
+    await this.follow(this.latestUrl(), context);
+    return { changed: [], started: true };
+  }
+
+  /** Follows pages to the deltaLink, which is kept only once reached (a failed sync changes nothing). */
+  private async follow(start: string, context: string): Promise<ListItem<F>[]> {
+    const changed: ListItem<F>[] = [];
+    let next = assertHttpsOrPath(start, context);
+    for (;;) {
+      let body: unknown;
+      try {
+        body = await this.client.api(next).get();
+      } catch (error) {
+        // A 410 passes through unclassified, so syncOnce can tell it from other failures.
+        if (goneLocation(error) !== undefined) throw error;
+        throw classifyGraphError(error, context);
+      }
+      const page = parseGraphJson(deltaPageSchema, body, context);
+      for (const raw of page.value) {
+        const entry = parseGraphJson(deltaEntrySchema, raw, context);
+        if (entry.deleted === undefined) changed.push(parseListItem(raw, this.options.fields, context));
+      }
+      const deltaLink = page['@odata.deltaLink'];
+      if (deltaLink !== undefined) {
+        this.deltaLink = assertHttpsLink(deltaLink, context);
+        return changed;
+      }
+      const nextLink = page['@odata.nextLink'];
+      if (nextLink === undefined)
+        throw new GraphStoreError('data_error', `${context}: delta page has neither nextLink nor deltaLink`);
+      next = assertHttpsLink(nextLink, context);
+    }
+  }
+
+  private latestUrl(): string {
+    return `${listItemsPath(this.list)}/delta?expand=${expandFields(this.options.select)}&token=latest`;
+  }
+}

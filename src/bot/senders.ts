@@ -29,6 +29,8 @@ import {
 import type { Notification, NotificationKind } from '../notify/notification.js';
 import type { Sender, Senders } from '../notify/ports.js';
 import type { UseCaseDeps } from '../app/deps.js';
+import { caseForRecipient } from '../app/views/recipient-view.js';
+import { recipientAudience } from '../notify/audience.js';
 import type { PersonConversation, TeamsAppInstaller } from '../app/ports.js';
 import { reviewerTeamsIds, sourceOf, summaryCardFor, type CaseCardContext } from './case-cards.js';
 
@@ -104,18 +106,40 @@ async function load(
   return { stored, procedure };
 }
 
+/** Cards that ask the reader to act: built from the case as it now is, so the action is current. */
+const ACTION_KINDS: ReadonlySet<NotificationKind> = new Set([
+  'signature_needed',
+  'review_coming_up',
+  'review_due_today',
+  'review_overdue',
+  'review_escalation',
+]);
+
 /** The card a notification becomes; the recipient's own view where it differs by person. */
-async function cardFor(
-  deps: CardSenderDeps,
+export async function cardFor(
+  deps: CaseCardContext,
   notification: Notification,
   loaded: { readonly stored: StoredCase; readonly procedure: Procedure },
   personId: string | undefined,
 ): Promise<AdaptiveCardJson> {
-  const { stored, procedure } = loaded;
-  const source = sourceOf(deps, stored, procedure);
-  const state = stored.state;
+  const { procedure } = loaded;
   const kind: NotificationKind =
     notification.kind === 'trainee_informed' ? (notification.about ?? 'case_opened') : notification.kind;
+  // What happened is shown as it was at the event (a later draft is not "the agreed plan"); what
+  // asks for an action (sign, review) shows the case as it now is. Either way in the
+  // recipient's own view: a trainee's card has no review notes or panel reasons, a school's no
+  // health grounds.
+  const stored: StoredCase = {
+    ...loaded.stored,
+    state: caseForRecipient(
+      loaded.stored.state,
+      loaded.stored.events,
+      ACTION_KINDS.has(kind) ? undefined : notification.caseVersion,
+      recipientAudience(procedure, notification.recipient),
+    ),
+  };
+  const source = sourceOf(deps, stored, procedure);
+  const state = stored.state;
   const person =
     personId === undefined ? undefined : state.people.find((p) => p.id.toLowerCase() === personId.toLowerCase());
   switch (kind) {

@@ -5,8 +5,8 @@ import type { Procedure } from '../domain/procedure/schema.js';
 import { graphCalendarSender } from '../store/notify/graph-calendar.js';
 import { graphMailSender } from '../store/notify/graph-mail.js';
 import { GraphOutbox, type OutboxListRef } from '../store/notify/graph-outbox.js';
-import { formPdfName, renderFormPdf } from '../notify/form-pdf.js';
 import type { Notification } from '../notify/notification.js';
+import { formForNotification } from '../app/views/recipient-view.js';
 import type { FormProvider, Senders } from '../notify/ports.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
@@ -53,11 +53,12 @@ const DELIVERY_PASS_LOOKBACK_MS = 60 * 60_000;
 export function createNotifications(options: NotificationsOptions): Notifications {
   const { settings } = options;
   const procedures = new Map(options.procedures.map((p) => [p.id, p]));
-  const form: FormProvider = async (caseId) => {
-    const stored = await options.repository.find(caseId);
+  // The form as it was at the event the notification is about, in its recipient's view.
+  const form: FormProvider = async (notification) => {
+    const stored = await options.repository.find(notification.caseId);
     const procedure = stored ? procedures.get(stored.state.procedureId) : undefined;
     if (!stored || !procedure) return undefined;
-    return { name: formPdfName(stored.state.reference), bytes: await renderFormPdf(procedure, stored.state) };
+    return formForNotification(procedure, stored, notification);
   };
   const mailFrom = settings.mailFrom;
   const senders: Senders = {

@@ -74,6 +74,12 @@ export interface Notification {
   readonly because: string | undefined;
   readonly attachForm: boolean;
   readonly calendar: CalendarRequest | undefined;
+  /**
+   * The case's version at the event that caused this notification (the event's seq): the form
+   * attached and the card sent show the case as it was then. Absent on rows written before
+   * notifications carried it, and on reminders, which show the case as it is.
+   */
+  readonly caseVersion?: number | undefined;
 }
 
 /** The recipient as one stable, lower-case token for keys and the outbox's Recipient column. */

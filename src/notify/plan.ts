@@ -1,6 +1,7 @@
 import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
 import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
 import { outstandingSignatories, suspenderOf, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
+import { applyEvent } from '../domain/case/apply-event.js';
 import type { CaseEvent, CaseEventOf } from '../domain/case/events.js';
 import type { CaseState, Person, Plan } from '../domain/case/types.js';
 import type { NotifyTrigger, Outcome, Procedure } from '../domain/procedure/schema.js';
@@ -82,8 +83,12 @@ interface Draft {
 
 export function planNotifications(input: PlanInput): Notification[] {
   const out = new Map<string, Notification>();
+  let state = input.before;
   for (const event of input.events) {
-    for (const draft of draftsFor(input, event)) {
+    // Each event's notifications describe the case as it was at that event: a plan agreed and
+    // the next draft started in one command must not send the draft as "the agreed plan".
+    state = stateAfter(state, event, input.after);
+    for (const draft of draftsFor({ ...input, after: state }, event)) {
       const key = `${event.caseId}:${event.seq}:${draft.kind}:${draft.channel}:${recipientToken(draft.recipient)}`;
       const existing = out.get(key);
       // The same recipient named twice (an inform rule and the standard copy): one notification, the form attached if either asks.
@@ -109,10 +114,23 @@ export function planNotifications(input: PlanInput): Notification[] {
         because: draft.because,
         attachForm: draft.attachForm,
         calendar: draft.calendar,
+        caseVersion: event.seq,
       });
     }
   }
   return [...out.values()];
+}
+
+/** The case once `event` is applied; the command's end state if the trail given does not fit (never a crash). */
+function stateAfter(state: CaseState | undefined, event: CaseEvent, after: CaseState): CaseState {
+  if (event.seq === after.version) return after;
+  try {
+    const next = applyEvent(state, event);
+    // A case being opened is at no stage until its stage_entered: that is part of the opening.
+    return next.stageId === '' ? after : next;
+  } catch {
+    return after;
+  }
 }
 
 function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
@@ -162,18 +180,41 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     case 'review_recorded': {
       const outcome = findOutcome(procedure, event.data.stageId, event.data.outcomeId);
       const label = outcome?.label ?? event.data.outcomeId;
+      const stage = procedure.stages.find((s) => s.id === event.data.stageId);
+      const reviewedOn = formatLongDate(event.data.reviewedOn);
+      if (stage?.review?.kind === 'decision') {
+        // A decision taken as a review (RCTTP's Executive Group): the decision, who took it, when, what next.
+        const title = stage.review.title;
+        const by = deciderOf(procedure, after, event.actorId, stage.review.reviewers);
+        return [
+          ...informed(input, 'review_recorded', 'review_recorded', event.data.stageId, {
+            outcomeId: event.data.outcomeId,
+            subject: `${after.reference}: ${title} (${stage.title})`,
+            lines: [
+              `The decision: ${label}`,
+              `Decided by ${by} on ${reviewedOn}, for ${traineeName(after)}.`,
+              ...(outcome ? [`What happens next: ${outcome.explanation}`] : []),
+            ],
+          }),
+          ...traineeTold(input, 'review_recorded', `${after.reference}: ${title}`, [
+            `The ${title} about your support was made on ${reviewedOn}.`,
+            ...outcomeWords(outcome, label, event.data.nextSteps),
+          ]),
+        ];
+      }
       return [
         ...informed(input, 'review_recorded', 'review_recorded', event.data.stageId, {
           outcomeId: event.data.outcomeId,
           lines: [
-            `A review for ${traineeName(after)} was recorded on ${formatLongDate(event.data.reviewedOn)}.`,
+            `A review for ${traineeName(after)} was recorded on ${reviewedOn}.`,
             `Outcome: ${label}.`,
+            ...(outcome ? [`What happens next: ${outcome.explanation}`] : []),
           ],
         }),
         ...traineeTold(
           input,
           'review_recorded',
-          'The outcome of your review',
+          `${after.reference}: the outcome of your review`,
           outcomeWords(outcome, label, event.data.nextSteps),
         ),
       ];
@@ -196,22 +237,34 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
       if (decisionId === undefined) return [];
       const panel = procedure.panels.find((p) => p.id === event.data.panelId);
       const decision = panel?.decisions.find((d) => d.id === decisionId);
-      const stageId = after.panels.find((p) => p.panelId === event.data.panelId)?.stageId ?? after.stageId;
+      const convened = after.panels.findLast((p) => p.panelId === event.data.panelId);
+      const stageId = convened?.stageId ?? after.stageId;
       const label = decision?.label ?? decisionId;
+      const panelTitle = panel?.title ?? 'The panel';
+      const heldOn = formatLongDate(event.data.heldOn);
+      const nameOf = (id: string | undefined): string | undefined =>
+        id === undefined ? undefined : convened?.members.find((m) => m.id.toLowerCase() === id.toLowerCase())?.name;
+      const chair = nameOf(event.data.chair ?? convened?.chair);
+      const present = event.data.attendees.map((id) => nameOf(id) ?? id);
       return [
         ...informed(input, 'decision_recorded', 'decision_recorded', stageId, {
           outcomeId: decisionId,
+          subject: `${after.reference}: ${panelTitle} decision (${stageTitle(procedure, stageId)})`,
           lines: [
-            `${panel?.title ?? 'The panel'} met on ${formatLongDate(event.data.heldOn)} and decided: ${label}.`,
-            ...(event.data.rationale ? [`Reasons: ${event.data.rationale}`] : []),
+            `The decision: ${label}`,
+            `Decided by the ${panelTitle} on ${heldOn}${chair ? `, chaired by ${chair}` : ''}${present.length > 0 ? `, with ${present.join(', ')} present` : ''}.`,
+            ...(decision ? [`What happens next: ${decision.explanation}`] : []),
+            ...(event.data.rationale ? [`The panel's reasons: ${event.data.rationale}`] : []),
           ],
         }),
-        ...traineeTold(
-          input,
-          'decision_recorded',
-          `The decision of the ${panel?.title ?? 'panel'}`,
-          outcomeWords(decision, label, event.data.rationale),
-        ),
+        // The trainee hears the decision, who made it and what happens next; the panel's
+        // members and reasons are not in the trainee's view of the case.
+        ...traineeTold(input, 'decision_recorded', `${after.reference}: the decision of the ${panelTitle}`, [
+          `The ${panelTitle} met on ${heldOn} and made its decision about your support.`,
+          `The decision: ${label}`,
+          ...(decision ? [`What happens next: ${decision.explanation}`] : []),
+          ...(decision?.traineeNotice ? [decision.traineeNotice] : []),
+        ]),
       ];
     }
     case 'case_closed': {
@@ -255,6 +308,8 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
 
 interface InformOptions {
   readonly outcomeId?: string;
+  /** Replaces the standard "REF: decision recorded (stage)" subject. */
+  readonly subject?: string;
   readonly presentRoles?: readonly string[];
   readonly lines: readonly string[];
 }
@@ -271,7 +326,7 @@ function informed(
   options: InformOptions,
 ): Draft[] {
   const { procedure, after, config } = input;
-  const subject = `${after.reference}: ${subjectOf(kind, stageTitle(procedure, stageId))}`;
+  const subject = options.subject ?? `${after.reference}: ${subjectOf(kind, stageTitle(procedure, stageId))}`;
   const drafts: Draft[] = [];
   const decisions = whoIsInformed(procedure, after, stageId, trigger, {
     ...(options.outcomeId !== undefined ? { outcomeId: options.outcomeId } : {}),
@@ -568,6 +623,14 @@ export function calendarOwner(
     if (person && procedure.roles.some((r) => r.id === role)) return person;
   }
   return undefined;
+}
+
+/** "Dr Ruth Evans (Chair of the Executive Group)": the person who recorded it, else the roles that decide. */
+function deciderOf(procedure: Procedure, state: CaseState, actorId: string, reviewers: readonly string[]): string {
+  const person = state.people.find((p) => p.id.toLowerCase() === actorId.toLowerCase());
+  if (person) return `${person.name} (${roleLabel(procedure, person.role)})`;
+  const roles = reviewers.map((r) => roleLabel(procedure, r));
+  return roles.length > 0 ? `the ${roles.join(' or the ')}` : 'the course team';
 }
 
 function outcomeWords(outcome: Outcome | undefined, label: string, extra: string | undefined): string[] {

@@ -178,7 +178,7 @@ describe('suspending a placement over REST', () => {
       expect(mail.bodyContent).toContain('the course team will be in touch');
     }
     const toMailbox = toStaff.find((m) => m.toRecipients.includes(COURSE_MAILBOX));
-    expect(toMailbox?.attachments.map((a) => a.name)).toEqual([`${reference}-form.pdf`]);
+    expect(toMailbox?.attachments.map((a) => a.name)).toEqual([`${reference}-form-v2.pdf`]);
 
     // The trainee: their own subject and kind words, escaped the same way.
     const toTrainee = mails.filter((m) => m.toRecipients.includes(trainee.email.toLowerCase()));

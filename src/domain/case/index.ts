@@ -1,6 +1,6 @@
 export * from './types.js';
 export * from './events.js';
-export { applyEvent, replay } from './apply-event.js';
+export { applyEvent, replay, stateAt } from './apply-event.js';
 export {
   calendarFor,
   isCourseTeam,

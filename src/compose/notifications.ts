@@ -11,7 +11,7 @@ import type { FormProvider, Senders } from '../notify/ports.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
 import { createCommandNotifier, type BackgroundNotifier } from '../app/notifications/after-command.js';
-import type { NotifySettings } from '../app/notifications/settings.js';
+import { namedOffices, type NotifySettings } from '../app/notifications/settings.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
 import { runReviewSweep } from '../app/notifications/review-sweep.js';
 
@@ -75,6 +75,19 @@ export function createNotifications(options: NotificationsOptions): Notification
     calendar: graphCalendarSender({ client: options.client }),
     ...options.cardSenders,
   };
+  // Named recipients Trellis cannot send to: said once at start, and on every copy as "please pass this on".
+  for (const office of namedOffices(settings, options.procedures)) {
+    if (office.address === 'none')
+      options.logger.warn(
+        `${office.label} (${office.providerId}:${office.office}) has no mailbox: the course team is asked to pass their copies on. Set TRELLIS_OFFICE_MAILBOXES to send to them.`,
+        { procedureId: office.procedureId },
+      );
+    else if (office.address === 'placement')
+      options.logger.info(
+        `${office.label} (${office.providerId}:${office.office}) is sent to each case's school contact email; where a case has none, the course team is asked to pass it on.`,
+        { procedureId: office.procedureId },
+      );
+  }
   const outbox = new GraphOutbox(options.client, options.outboxList);
   const runtime: NotifyRuntime = {
     outbox,

@@ -79,6 +79,7 @@ interface Draft {
   readonly because: string | undefined;
   readonly attachForm: boolean;
   readonly calendar?: CalendarRequest;
+  readonly passOnTo?: readonly string[];
 }
 
 export function planNotifications(input: PlanInput): Notification[] {
@@ -98,6 +99,7 @@ export function planNotifications(input: PlanInput): Notification[] {
           lines: [...new Set([...existing.lines, ...draft.lines])],
           attachForm: existing.attachForm || draft.attachForm,
           because: existing.because ?? draft.because,
+          ...mergedPassOn(existing.passOnTo, draft.passOnTo),
         });
         continue;
       }
@@ -115,10 +117,19 @@ export function planNotifications(input: PlanInput): Notification[] {
         attachForm: draft.attachForm,
         calendar: draft.calendar,
         caseVersion: event.seq,
+        ...(draft.passOnTo && draft.passOnTo.length > 0 ? { passOnTo: draft.passOnTo } : {}),
       });
     }
   }
   return [...out.values()];
+}
+
+function mergedPassOn(
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+): { readonly passOnTo?: readonly string[] } {
+  const all = [...new Set([...(a ?? []), ...(b ?? [])])];
+  return all.length > 0 ? { passOnTo: all } : {};
 }
 
 /** The case once `event` is applied; the command's end state if the trail given does not fit (never a crash). */
@@ -332,8 +343,15 @@ function informed(
     ...(options.outcomeId !== undefined ? { outcomeId: options.outcomeId } : {}),
     ...(options.presentRoles !== undefined ? { presentRoles: options.presentRoles } : {}),
   });
+  const unaddressed: string[] = [];
+  let formForUnaddressed = false;
   for (const decision of decisions) {
     for (const resolved of decision.recipients) {
+      if (resolved.kind === 'office' && officeAddress(resolved.office, after, config) === undefined) {
+        unaddressed.push(resolved.label);
+        formForUnaddressed ||= decision.rule.attachForm;
+        continue;
+      }
       const draft = draftFor(resolved, {
         kind,
         subject,
@@ -347,13 +365,25 @@ function informed(
       if (draft) drafts.push(draft);
     }
   }
-  drafts.push(...courseTeamCopy(input, kind, subject, options.lines));
+  drafts.push(...courseTeamCopy(input, kind, subject, options.lines, [...new Set(unaddressed)], formForUnaddressed));
   return drafts;
 }
 
-/** The course team's copy of a lifecycle notice: a card in their channel and the course mailbox, with the form. */
-function courseTeamCopy(input: PlanInput, kind: NotificationKind, subject: string, lines: readonly string[]): Draft[] {
-  if (!COURSE_TEAM_COPY.has(kind)) return [];
+/**
+ * The course team's copy of a lifecycle notice: a card in their channel and the course mailbox,
+ * with the form. Where a recipient the procedure names has no address (`passOnTo`), the copy is
+ * made for any event and both say, in words, whom to pass it on to: nothing planned is dropped.
+ */
+function courseTeamCopy(
+  input: PlanInput,
+  kind: NotificationKind,
+  subject: string,
+  lines: readonly string[],
+  passOnTo: readonly string[] = [],
+  withForm = false,
+): Draft[] {
+  if (!COURSE_TEAM_COPY.has(kind) && passOnTo.length === 0) return [];
+  const passOn = passOnTo.length > 0 ? { passOnTo } : {};
   return [
     {
       kind,
@@ -364,6 +394,7 @@ function courseTeamCopy(input: PlanInput, kind: NotificationKind, subject: strin
       lines,
       because: undefined,
       attachForm: false,
+      ...passOn,
     },
     {
       kind,
@@ -373,10 +404,24 @@ function courseTeamCopy(input: PlanInput, kind: NotificationKind, subject: strin
       subject,
       lines,
       because: undefined,
-      attachForm: true,
+      attachForm: COURSE_TEAM_COPY.has(kind) || withForm,
+      ...passOn,
     },
   ];
 }
+
+/**
+ * Where an office a procedure names is sent to: the school of the case's placement at the
+ * placement's school contact address, else the provider's configured mailbox for the office.
+ */
+export function officeAddress(office: string, state: CaseState, config: NotifyConfig): string | undefined {
+  if (office === PLACEMENT_SCHOOL_OFFICE && state.placement.schoolContactEmail)
+    return state.placement.schoolContactEmail;
+  return config.officeMailboxes?.[office];
+}
+
+/** The office that is the case's own placement school. */
+export const PLACEMENT_SCHOOL_OFFICE = 'school';
 
 /**
  * Enhanced Support step 5: "The placement may be suspended immediately in order to avoid
@@ -480,20 +525,13 @@ function draftFor(
         attachForm: false,
       };
     case 'office': {
-      const address = ctx.config.officeMailboxes?.[resolved.office];
-      if (address !== undefined)
-        return {
-          ...base,
-          channel: 'email',
-          recipient: { kind: 'office', office: resolved.office, label: resolved.label, address },
-        };
-      // No mailbox configured for the office: the course team is asked to pass it on, so it is never silently dropped.
+      // Offices without an address never reach here: `informed` has the course team pass it on.
+      const address = officeAddress(resolved.office, ctx.after, ctx.config);
+      if (address === undefined) return undefined;
       return {
         ...base,
-        channel: 'channel_card',
-        recipient: { kind: 'course_team_channel', programme: ctx.after.placement.programme },
-        lines: [...ctx.lines, `Please pass this on to ${resolved.label}: Trellis has no mailbox for them.`],
-        attachForm: false,
+        channel: 'email',
+        recipient: { kind: 'office', office: resolved.office, label: resolved.label, address },
       };
     }
     case 'person':

@@ -284,6 +284,27 @@ describe('every message is rendered for its recipient', () => {
   }, 60_000);
 });
 
+describe('the course team is told who still must hear, and the decision is said', () => {
+  it('puts the decision, who made it, when and what next on the channel card, with whom to pass it on to', async () => {
+    const walked = walk();
+    const card = walked.notifications.find((n) => n.kind === 'decision_recorded' && n.channel === 'channel_card');
+    expect(card?.passOnTo).toEqual(['The school']);
+    if (!card) return;
+    const [text] = await renderings(walked, card);
+    expect(text?.text).toContain('DECISION');
+    expect(text?.text).toContain('The decision: Further plan');
+    expect(text?.text).toContain('Decided by the Decision Panel on');
+    expect(text?.text).toContain('chaired by Member A');
+    expect(text?.text).toContain('What happens next: A new support plan.');
+    expect(text?.text).toContain('Please pass this on to The school, with the form');
+    const mailbox = walked.notifications.find(
+      (n) => n.kind === 'decision_recorded' && n.recipient.kind === 'course_mailbox',
+    );
+    expect(mailbox?.attachForm).toBe(true);
+    expect(mailbox && renderEmail(mailbox).html).toContain('Please pass this on to The school, with the form');
+  });
+});
+
 describe('stateAt', () => {
   it('rebuilds the case as it was at each version of its trail, and nothing it cannot', () => {
     const { stored } = walk();

@@ -64,7 +64,11 @@ export const recipientSchema = z.discriminatedUnion('kind', [
   }),
   /** "If the university tutor is not present … inform them": only when absent from the meeting. */
   z.strictObject({ kind: z.literal('role_if_absent'), role: slug }),
-  /** A named office with its own mailbox, e.g. "Student Governance", "the school". */
+  /**
+   * A named office with its own mailbox, e.g. "Student Governance", "the school". The office
+   * `school` is the case's placement school: its address is the placement's school contact
+   * email; any office's address may also be configured per provider (TRELLIS_OFFICE_MAILBOXES).
+   */
   z.strictObject({ kind: z.literal('office'), office: slug, label }),
 ]);
 

@@ -2,6 +2,8 @@ import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
 import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
 import { outstandingSignatories, suspenderOf, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
 import { applyEvent } from '../domain/case/apply-event.js';
+import { withCorrespondenceCopies } from './copies.js';
+import { officeAddressFor, personRecipient } from './recipients.js';
 import type { CaseEvent, CaseEventOf } from '../domain/case/events.js';
 import type { CaseState, Person, Plan } from '../domain/case/types.js';
 import type { NotifyTrigger, Outcome, Procedure } from '../domain/procedure/schema.js';
@@ -83,6 +85,13 @@ interface Draft {
 }
 
 export function planNotifications(input: PlanInput): Notification[] {
+  return withCorrespondenceCopies(
+    { procedure: input.procedure, people: input.after.people, placement: input.after.placement, config: input.config },
+    planEach(input),
+  );
+}
+
+function planEach(input: PlanInput): Notification[] {
   const out = new Map<string, Notification>();
   let state = input.before;
   for (const event of input.events) {
@@ -415,13 +424,8 @@ function courseTeamCopy(
  * placement's school contact address, else the provider's configured mailbox for the office.
  */
 export function officeAddress(office: string, state: CaseState, config: NotifyConfig): string | undefined {
-  if (office === PLACEMENT_SCHOOL_OFFICE && state.placement.schoolContactEmail)
-    return state.placement.schoolContactEmail;
-  return config.officeMailboxes?.[office];
+  return officeAddressFor(office, state.placement, config);
 }
-
-/** The office that is the case's own placement school. */
-export const PLACEMENT_SCHOOL_OFFICE = 'school';
 
 /**
  * Enhanced Support step 5: "The placement may be suspended immediately in order to avoid
@@ -721,6 +725,4 @@ function traineeName(state: CaseState): string {
   return state.people.find((p) => p.role === 'trainee')?.name ?? 'the trainee';
 }
 
-export function personRecipient(person: Person): NotificationRecipient {
-  return { kind: 'person', role: person.role, personId: person.id, name: person.name, email: person.email };
-}
+export { personRecipient, officeAddressFor, PLACEMENT_SCHOOL_OFFICE } from './recipients.js';

@@ -324,6 +324,18 @@ export const procedureSchema = z.strictObject({
   stages: z.array(stageSchema).min(1),
   panels: z.array(panelSchema).default([]),
   reinitiation: reinitiationSchema.optional(),
+  /**
+   * "All correspondence copied to the Director": every message the case sends a person or an
+   * office (lifecycle emails, the trainee's, signature requests, review reminders) is copied by
+   * email to these recipients, unless they were sent it directly.
+   */
+  copyAllCorrespondenceTo: z
+    .strictObject({
+      to: z.array(recipientSchema).min(1),
+      /** Why: the provider's words, shown on each copy. */
+      note: prose.optional(),
+    })
+    .optional(),
   /** Provider closure days and ranges, on top of weekends and England and Wales bank holidays. */
   calendar: z
     .strictObject({

@@ -176,6 +176,7 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
           `Your ${title} has been signed by everyone and is now agreed.`,
           `You have ${plan.content.targets.length === 1 ? 'one target' : `${plan.content.targets.length} targets`} to work on. Everyone supporting you has actions too.`,
           `Your progress will be reviewed on ${reviewOn}.`,
+          'What to do next: work on your targets and the actions agreed for you. The agreed form is attached.',
           ...(planRulesOf(procedure, plan).noticeToTrainee ? [planRulesOf(procedure, plan).noticeToTrainee ?? ''] : []),
         ]),
         ...reviewEvent(input, plan, event.data.reviewDate, 'review_date_set'),
@@ -218,7 +219,7 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
           }),
           ...traineeTold(input, 'review_recorded', `${after.reference}: ${title}`, [
             `The ${title} about your support was made on ${reviewedOn}.`,
-            ...outcomeWords(outcome, label, event.data.nextSteps),
+            ...outcomeWords(procedure, outcome, label, event.data.nextSteps),
           ]),
         ];
       }
@@ -235,7 +236,7 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
           input,
           'review_recorded',
           `${after.reference}: the outcome of your review`,
-          outcomeWords(outcome, label, event.data.nextSteps),
+          outcomeWords(procedure, outcome, label, event.data.nextSteps),
         ),
       ];
     }
@@ -248,7 +249,8 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
           lines: [`The case for ${traineeName(after)} has moved to ${title}.`],
         }),
         ...traineeTold(input, 'stage_changed', `Your support has moved to ${title}`, [
-          `Your support case has moved to ${title}. The people supporting you will explain what happens next.`,
+          `Your support case has moved to ${title}.`,
+          'What happens next: the people supporting you will explain what this stage means for you and what you need to do.',
         ]),
       ];
     }
@@ -282,7 +284,7 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
         ...traineeTold(input, 'decision_recorded', `${after.reference}: the decision of the ${panelTitle}`, [
           `The ${panelTitle} met on ${heldOn} and made its decision about your support.`,
           `The decision: ${label}`,
-          ...(decision ? [`What happens next: ${decision.explanation}`] : []),
+          ...whatHappensToYou(procedure, decision),
           ...(decision?.traineeNotice ? [decision.traineeNotice] : []),
         ]),
       ];
@@ -553,15 +555,23 @@ function traineeTold(
   lines: readonly string[],
   channels: readonly ('email' | 'chat_card')[] = ['email'],
 ): Draft[] {
-  const trainees = input.after.people.filter((p) => isTrainee(input.procedure, p));
+  const { procedure, after, config } = input;
+  const trainees = after.people.filter((p) => isTrainee(procedure, p));
+  // The case reference leads the subject, so a trainee with two cases can tell them apart.
+  const prefixed = subject.startsWith(`${after.reference}:`) ? subject : `${after.reference}: ${subject}`;
+  const contact = calendarOwner(procedure, after, config);
+  const ask =
+    contact && !lines.some((l) => l.includes(contact.name))
+      ? [`If you have any questions, talk to ${contact.name} (${roleLabel(procedure, contact.role)}).`]
+      : [];
   return trainees.flatMap((person) =>
     channels.map((channel): Draft => ({
       kind: 'trainee_informed',
       about,
       channel,
       recipient: personRecipient(person),
-      subject,
-      lines: lines.filter((l) => l !== ''),
+      subject: prefixed,
+      lines: [...lines, ...ask].filter((l) => l !== ''),
       because: undefined,
       // The trainee receives their own plan by email; the form of a decision goes to staff.
       attachForm: about === 'plan_agreed' && channel === 'email',
@@ -675,13 +685,46 @@ function deciderOf(procedure: Procedure, state: CaseState, actorId: string, revi
   return roles.length > 0 ? `the ${roles.join(' or the ')}` : 'the course team';
 }
 
-function outcomeWords(outcome: Outcome | undefined, label: string, extra: string | undefined): string[] {
+/** The outcome told to the trainee: what was recorded, and what it means for them, in the second person. */
+function outcomeWords(
+  procedure: Procedure,
+  outcome: Outcome | undefined,
+  label: string,
+  nextSteps: string | undefined,
+): string[] {
   return [
-    `The outcome: ${label}.`,
-    ...(outcome ? [`What happens next: ${outcome.explanation}`] : []),
+    `The outcome: ${label.replace(/\.$/, '')}.`,
+    ...whatHappensToYou(procedure, outcome),
     ...(outcome?.traineeNotice ? [outcome.traineeNotice] : []),
-    ...(extra ? [extra] : []),
+    ...(nextSteps ? [`Next steps agreed at the review: ${nextSteps}`] : []),
   ];
+}
+
+/**
+ * What an outcome means for the trainee, spoken to them. The procedure's own explanation is
+ * written about the trainee ("The trainee is offered…"); this says it from the outcome's effect.
+ */
+function whatHappensToYou(procedure: Procedure, outcome: Outcome | undefined): string[] {
+  if (!outcome) return [];
+  const effect = outcome.effect;
+  switch (effect.type) {
+    case 'close':
+      return [
+        'What happens next: your support case closes. Your course team will tell you if there is anything more to do.',
+      ];
+    case 'go_to_stage':
+      return [
+        `What happens next: your support moves on to ${stageTitle(procedure, effect.stage)}. The people supporting you will explain what this means for you.`,
+      ];
+    case 'revise':
+      return [
+        `What happens next: new targets will be agreed with you and signed, and your progress against them reviewed at ${stageTitle(procedure, effect.reviewAt)}.`,
+      ];
+    case 'hand_off':
+      return [`What happens next: this case closes and your support continues under ${effect.to}.`];
+    case 'continue':
+      return ['What happens next: your support carries on as it is.'];
+  }
 }
 
 function subjectOf(kind: NotificationKind, stage: string): string {

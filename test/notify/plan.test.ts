@@ -441,7 +441,7 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
   it('writes to the trainee kindly, with the same facts and nothing written for staff', () => {
     const { sent } = suspended();
     const email = sent.find((n) => n.kind === 'trainee_informed' && n.channel === 'email');
-    expect(email?.subject).toBe('Your placement has been suspended');
+    expect(email?.subject).toBe('CASE-1: Your placement has been suspended');
     expect(email?.attachForm).toBe(false);
     expect(email?.because).toBeUndefined();
     expect(email?.lines).toEqual([

@@ -305,6 +305,30 @@ describe('the course team is told who still must hear, and the decision is said'
   });
 });
 
+describe('what the trainee is sent', () => {
+  it('names the case in the subject, speaks to them, says what happens next and links to the case', () => {
+    const { notifications } = walk();
+    const emails = notifications.filter((n) => n.kind === 'trainee_informed' && n.channel === 'email');
+    expect(new Set(emails.map((n) => n.about))).toEqual(
+      new Set(['plan_agreed', 'review_recorded', 'stage_changed', 'decision_recorded']),
+    );
+    for (const email of emails) {
+      expect(email.subject, email.key).toMatch(/^TP-2026-001: /);
+      expect(email.lines.join(' '), email.key).not.toMatch(/\bthe trainee\b/i);
+      expect(email.lines.join(' '), email.key).toMatch(/\byour?\b/i);
+      expect(
+        email.lines.some((l) => l.startsWith('What happens next:') || l.startsWith('What to do next:')),
+        email.key,
+      ).toBe(true);
+      expect(email.lines.at(-1)).toBe(
+        `If you have any questions, talk to ${personFor('tutor').name} (University tutor).`,
+      );
+      const { html } = renderEmail(email, { caseLink: 'https://trellis.test/cases/case-r' });
+      expect(html).toContain('<a href="https://trellis.test/cases/case-r">Open the case in Trellis</a>');
+    }
+  });
+});
+
 describe('stateAt', () => {
   it('rebuilds the case as it was at each version of its trail, and nothing it cannot', () => {
     const { stored } = walk();

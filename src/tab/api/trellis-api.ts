@@ -171,5 +171,9 @@ export const getReport = (
   return api.get<Report>(`/api/reports${qs === '' ? '' : `?${qs}`}`);
 };
 
-export const downloadFormPdf = (api: ApiClient, caseId: string): Promise<Download> =>
-  api.download(`/api/cases/${encodeURIComponent(caseId)}/form.pdf`, 'application/pdf');
+/** The form as it now is, or (with `version`) the form of that plan version as it was completed. */
+export const downloadFormPdf = (api: ApiClient, caseId: string, version?: number): Promise<Download> =>
+  api.download(
+    `/api/cases/${encodeURIComponent(caseId)}/form.pdf${version === undefined ? '' : `?version=${String(version)}`}`,
+    'application/pdf',
+  );

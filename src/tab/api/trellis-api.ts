@@ -103,6 +103,8 @@ export interface OpenCaseBody {
     readonly phase?: string;
     readonly startsOn?: string;
     readonly endsOn?: string;
+    /** The school office or headteacher, where the school is sent what the procedure says it is told. */
+    readonly schoolContactEmail?: string;
   };
   /** A second case for the trainee under a procedure that allows one only on its listed grounds. */
   readonly reinitiation?: { readonly groundId: string; readonly evidence?: string };

@@ -4,6 +4,7 @@
  * (tools/eslint/layers-rule.js) and the import-graph test (test/house/layers.test.ts) read.
  *
  *   domain ← notify, cards ← app ← server, bot ← compose
+ *   text: the one HTML escaper, for notify, cards, server, bot and dev alike
  *   store implements the ports of domain, app and notify (every Graph call lives there)
  *   contract: the wire contract (zod schemas for every request and response) — server
  *   validates with it, the tab infers its types from it, the OpenAPI document comes from it
@@ -19,8 +20,10 @@
 /** @type {Readonly<Record<string, Layer>>} */
 export const LAYERS = {
   domain: { may: [], onlyPackages: [/^zod$/] },
-  notify: { may: ['domain'] },
-  cards: { may: ['domain'] },
+  /** Text leaving Trellis for other formats (the one HTML escaper): no imports at all. */
+  text: { may: [], onlyPackages: [] },
+  notify: { may: ['domain', 'text'] },
+  cards: { may: ['domain', 'text'] },
   contract: { may: ['domain'], onlyPackages: [/^zod$/] },
   /** Procedure files (JSON/YAML) read, located by line and checked: the domain's loader over a folder. */
   'procedures-files': { may: ['domain'] },
@@ -29,11 +32,11 @@ export const LAYERS = {
     forbiddenPackages: [/^express(\/|$)/, /^@microsoft\//],
   },
   store: { may: ['domain', 'app', 'notify'] },
-  server: { may: ['domain', 'app', 'notify', 'cards', 'contract'] },
-  bot: { may: ['domain', 'app', 'notify', 'cards'] },
-  dev: { may: ['domain', 'app', 'notify', 'cards', 'store', 'server'] },
+  server: { may: ['domain', 'text', 'app', 'notify', 'cards', 'contract'] },
+  bot: { may: ['domain', 'text', 'app', 'notify', 'cards'] },
+  dev: { may: ['domain', 'text', 'app', 'notify', 'cards', 'store', 'server'] },
   compose: {
-    may: ['domain', 'app', 'notify', 'cards', 'contract', 'store', 'server', 'bot', 'dev', 'procedures-files'],
+    may: ['domain', 'text', 'app', 'notify', 'cards', 'contract', 'store', 'server', 'bot', 'dev', 'procedures-files'],
   },
   tab: { may: ['domain', 'contract'] },
 };

@@ -7,14 +7,19 @@
  * and commit what changed.
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 
-const TAKEN_BY = [
-  'test/tab/tab.e2e.test.ts',
-  'test/tab/tab-journeys.e2e.test.ts',
-  'test/server/outbox-page.test.ts',
-  'test/cards/render.test.ts',
-  'test/notify/form-pdf.test.ts',
-];
+/** Every test file that takes a picture for docs/: the ones that ask test/docs-images.ts where to put it. */
+function testsTakingPictures(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter((file) => readFileSync(file, 'utf8').includes('docsImagesDir('))
+    .sort();
+}
+
+const TAKEN_BY = testsTakingPictures('test');
 
 const run = spawnSync('npx', ['vitest', 'run', ...TAKEN_BY], {
   stdio: 'inherit',

@@ -50,7 +50,13 @@ export async function main(): Promise<void> {
     process.stdout.write(`The tab is not built (no ${TAB_DIR}); / shows a plain page. \`npm run build\` builds it.\n`);
   let close: () => Promise<void>;
   if (config.mode === 'local') {
-    const local = await startLocalMode({ dataDir: config.dataDir, port: config.port, tabDir: TAB_DIR, procedures });
+    const local = await startLocalMode({
+      dataDir: config.dataDir,
+      port: config.port,
+      tabDir: TAB_DIR,
+      procedures,
+      schedule: config.scheduler,
+    });
     close = () => local.close();
     const demo =
       local.demo === undefined

@@ -1,5 +1,5 @@
 /**
- * `npm test`: the typecheck (the server side and the tab), the lint (ESLint, Prettier) and every
+ * `npm test`: the typecheck (the server side and the tab), the lint (ESLint, Prettier, knip) and every
  * test, run side by side rather than one after another: tsc and ESLint each keep one core busy,
  * while the tests spend much of their time waiting on Chromium, child processes and sockets, so
  * together they finish well before the sum of their times. The tests' output streams as they
@@ -39,6 +39,8 @@ const STEPS: readonly Step[] = [
   },
   { name: 'eslint', command: commandOf('eslint', 'eslint'), args: ['.'] },
   { name: 'prettier', command: commandOf('prettier', 'prettier'), args: ['--check', '.'] },
+  // No file, export or dependency nothing uses, no package used but undeclared (knip.jsonc).
+  { name: 'knip', command: commandOf('knip', 'knip'), args: ['--no-progress'] },
   { name: 'vitest', command: commandOf('vitest', 'vitest'), args: ['run', ...process.argv.slice(2)], live: true },
 ];
 

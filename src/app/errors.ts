@@ -74,16 +74,6 @@ export class StaleCaseError extends UseCaseError {
   }
 }
 
-export class VersionRequiredError extends UseCaseError {
-  override readonly name = 'VersionRequiredError';
-  constructor() {
-    super(
-      'precondition_required',
-      'Send the case’s ETag in an If-Match header (read the case first), so that you never overwrite a change you have not seen.',
-    );
-  }
-}
-
 export interface InputIssue {
   readonly path: string;
   readonly message: string;

@@ -1,4 +1,5 @@
-import type { CloudEnvironment } from '@microsoft/teams.api';
+import type { ActivityLike, CloudEnvironment } from '@microsoft/teams.api';
+import { isAdaptiveCard } from '@microsoft/teams.cards';
 import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { ILogger } from '@microsoft/teams.common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
@@ -203,8 +204,8 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
   };
   const callerOf = async (ctx: Incoming): Promise<Caller | undefined> => (await resolve(ctx))?.caller;
 
-  app.on('card.action', async (ctx) => handleCardAction(deps, await callerOf(ctx), ctx.activity.value) as never);
-  app.on('message.ext.query', async (ctx) => searchCases(deps, await callerOf(ctx), ctx.activity.value) as never);
+  app.on('card.action', async (ctx) => handleCardAction(deps, await callerOf(ctx), ctx.activity.value));
+  app.on('message.ext.query', async (ctx) => searchCases(deps, await callerOf(ctx), ctx.activity.value));
   app.on('message.ext.open', async (ctx) => {
     const authorUpn = async (author: {
       id: string | undefined;
@@ -232,7 +233,7 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
     };
     return openConcernDialog(deps, await callerOf(ctx), ctx.activity.value, authorUpn);
   });
-  app.on('message.ext.submit', async (ctx) => submitConcern(deps, await callerOf(ctx), ctx.activity.value) as never);
+  app.on('message.ext.submit', async (ctx) => submitConcern(deps, await callerOf(ctx), ctx.activity.value));
 
   /** Install and membership events: remember where to reach people and channels. */
   const remember = async (
@@ -310,10 +311,13 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
   });
 
   /** Any message in chat: the person's open cases, with the review form where they review. */
-  const sendMyCases = async (ctx: { send: (activity: never) => Promise<unknown> }, caller: Caller): Promise<void> => {
+  const sendMyCases = async (
+    ctx: { send: (activity: ActivityLike) => Promise<unknown> },
+    caller: Caller,
+  ): Promise<void> => {
     const page = await listCases(options.useCases, caller, { mine: 'true', status: 'open', limit: '5' });
     if (page.items.length === 0) {
-      await ctx.send({ type: 'message', text: 'You have no open cases in Trellis.' } as never);
+      await ctx.send('You have no open cases in Trellis.');
       return;
     }
     for (const summary of page.items) {
@@ -324,10 +328,8 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
         stored.state.status === 'active' && isReviewer(caller, stored, procedure)
           ? await reviewCardFor(deps, caller, stored, procedure, stored.state.version)
           : summaryCardFor(deps, stored, procedure);
-      await ctx.send({
-        type: 'message',
-        attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
-      } as never);
+      // The SDK sends a card as the message's one Adaptive Card attachment.
+      if (isAdaptiveCard(card)) await ctx.send(card);
     }
   };
 

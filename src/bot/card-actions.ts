@@ -1,3 +1,5 @@
+import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
+import { isAdaptiveCard } from '@microsoft/teams.cards';
 import { z } from 'zod';
 import { formatLongDate } from '../domain/calendar/index.js';
 import { isCurrentFor, type NoticeKind } from '../domain/case/index.js';
@@ -34,33 +36,24 @@ import { reviewCardFor, signatureCardFor, sourceOf, whatChanged, type CaseCardCo
  * a stale card gets the current card and a sentence saying what changed, never a lost update.
  */
 
-export type CardActionResponse =
-  | {
-      readonly statusCode: 200;
-      readonly type: 'application/vnd.microsoft.card.adaptive';
-      readonly value: AdaptiveCardJson;
-    }
-  | { readonly statusCode: 200; readonly type: 'application/vnd.microsoft.activity.message'; readonly value: string }
-  | {
-      readonly statusCode: 400 | 500;
-      readonly type: 'application/vnd.microsoft.error';
-      readonly value: { readonly code: string; readonly message: string };
-    };
+/** The Teams SDK's answer to `adaptiveCard/action`: a card, a message, or an error. */
+export type CardActionResponse = AdaptiveCardActionResponse;
 
 export interface CardActionDeps extends CaseCardContext {
   readonly useCases: UseCaseDeps;
 }
 
-const card = (value: AdaptiveCardJson): CardActionResponse => ({
-  statusCode: 200,
-  type: 'application/vnd.microsoft.card.adaptive',
-  value,
-});
 const failureResponse = (statusCode: 400 | 500, code: string, message: string): CardActionResponse => ({
   statusCode,
   type: 'application/vnd.microsoft.error',
-  value: { code, message },
+  // The SDK's error shape repeats the status with the code, as the Bot Framework's errors do.
+  value: { code, message, innerHttpError: { statusCode, body: code } },
 });
+/** A card in place of the one acted on; a builder that made something other than a card is a defect, said as one. */
+const card = (value: AdaptiveCardJson): CardActionResponse =>
+  isAdaptiveCard(value)
+    ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value }
+    : failureResponse(500, 'internal_error', DEFECT_MESSAGE);
 
 /** The invoke's value: `{ action: { type, verb, data } }`, anything else is refused. */
 const invokeValueSchema = z

@@ -1,5 +1,7 @@
+import type { MessagingExtensionAttachment, MessagingExtensionResponse } from '@microsoft/teams.api';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { escapeHtml } from '../text/html.js';
 import type { CaseSummary } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { cardText, plainCardText, type AdaptiveCardJson } from '../cards/index.js';
@@ -32,15 +34,8 @@ export interface MessageExtensionDeps extends CaseCardContext {
 const ADAPTIVE = 'application/vnd.microsoft.card.adaptive';
 const THUMBNAIL = 'application/vnd.microsoft.card.thumbnail';
 
-export type ComposeResponse =
-  | {
-      readonly composeExtension: {
-        readonly type: 'result';
-        readonly attachmentLayout: 'list';
-        readonly attachments: readonly unknown[];
-      };
-    }
-  | { readonly composeExtension: { readonly type: 'message'; readonly text: string } };
+/** The Teams SDK's answer to a search: a list of case cards, or a message. */
+export type ComposeResponse = MessagingExtensionResponse;
 
 export type TaskResponse =
   | {
@@ -102,7 +97,10 @@ export async function searchCases(
   };
 }
 
-async function resultFor(deps: MessageExtensionDeps, summary: CaseSummary): Promise<unknown> {
+async function resultFor(
+  deps: MessageExtensionDeps,
+  summary: CaseSummary,
+): Promise<MessagingExtensionAttachment | undefined> {
   const stored = await deps.useCases.repository.find(summary.id);
   const procedure = deps.useCases.procedures.find((p) => p.id === summary.procedureId);
   if (!stored || !procedure) return undefined;
@@ -121,12 +119,7 @@ async function resultFor(deps: MessageExtensionDeps, summary: CaseSummary): Prom
 }
 
 function htmlText(text: string): string {
-  return plainCardText(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .slice(0, 300);
+  return escapeHtml(plainCardText(text).slice(0, 300));
 }
 
 // ---- Raise a concern --------------------------------------------------------------------

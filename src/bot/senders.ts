@@ -275,6 +275,6 @@ async function send(
     type: 'message',
     // The notification's subject is the line Teams shows above the card and in the chat list.
     text: escapeCardText(summary.slice(0, 200)),
-    attachments: [{ contentType: ADAPTIVE, content: card as never }],
+    attachments: [{ contentType: ADAPTIVE, content: card }],
   });
 }

@@ -23,7 +23,6 @@ export type CardAction = (typeof CARD_ACTIONS)[number];
 
 /** The cards a refresh can ask for; the bot rebuilds the named card for the person asking. */
 export const REFRESHABLE_CARDS = ['review_form'] as const;
-export type RefreshableCard = (typeof REFRESHABLE_CARDS)[number];
 
 /** What an acknowledgement is about: the notices the domain's acknowledge_notice command takes. */
 export const ACKNOWLEDGEABLE = NOTICE_KINDS;

@@ -96,8 +96,3 @@ export function bindCard(name: CardTemplateName, view: object): AdaptiveCardJson
 export function cardByteSize(card: AdaptiveCardJson): number {
   return Buffer.byteLength(JSON.stringify(card), 'utf8');
 }
-
-/** The raw template, for tests and the rendering harness. */
-export function templateJson(name: CardTemplateName): unknown {
-  return structuredClone(TEMPLATE_JSON[name]);
-}

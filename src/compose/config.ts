@@ -23,6 +23,8 @@ import { notifySettingsFromEnv } from './notify-config.js';
  *   TRELLIS_ESCALATE_AFTER_DAYS, TRELLIS_JOB_KEY   notifications and the review sweep (use-cases/notify-config.ts)
  *   BOT_ID, BOT_PASSWORD, BOT_TENANT_ID, TEAMS_APP_ID, BOT_SERVICE_URL, BOT_APP_ROLES   the bot (src/bot/config.ts)
  * Both modes:
+ *   TRELLIS_SCHEDULER          "on" (default): this process runs the daily review sweep and the delivery passes;
+ *                              "off": it leaves them to a scheduled job (`npm run job:sweep`)
  *   TRELLIS_PROCEDURES_DIR, TRELLIS_PROVIDER_PROCEDURES   procedures from files and which procedures run
  *                              (src/procedures-files/config.ts; scripts/start.ts loads them)
  */
@@ -35,10 +37,18 @@ export interface TenantAuthConfig {
 }
 
 export type ServerConfig =
-  | { readonly mode: 'local'; readonly port: number; readonly dataDir: string; readonly publicUrl: string }
+  | {
+      readonly mode: 'local';
+      readonly port: number;
+      readonly dataDir: string;
+      readonly publicUrl: string;
+      /** TRELLIS_SCHEDULER: whether this process runs the sweep and delivery passes itself. */
+      readonly scheduler: boolean;
+    }
   | {
       readonly mode: 'tenant';
       readonly port: number;
+      readonly scheduler: boolean;
       readonly publicUrl: string;
       readonly auth: TenantAuthConfig;
       readonly courseTeamProgrammes: CourseTeamProgrammes;
@@ -72,9 +82,18 @@ export function parseProgrammes(raw: string | undefined): CourseTeamProgrammes {
     .filter((p) => p !== '');
 }
 
+function schedulerFrom(env: Env, problems: string[]): boolean {
+  const raw = (env.TRELLIS_SCHEDULER ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'on') return true;
+  if (raw === 'off') return false;
+  problems.push(`TRELLIS_SCHEDULER must be "on" or "off", got "${env.TRELLIS_SCHEDULER ?? ''}"`);
+  return true;
+}
+
 export function serverConfigFromEnv(env: Env): ServerConfig {
   const problems: string[] = [];
   const port = portFrom(env, problems);
+  const scheduler = schedulerFrom(env, problems);
   let graph: ReturnType<typeof graphTargetFromEnv> | undefined;
   try {
     graph = graphTargetFromEnv(env);
@@ -87,7 +106,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
   if (graph?.mode === 'local') {
     if (problems.length > 0) throw new ConfigError(problems);
     const publicUrl = value('PUBLIC_URL') || `http://localhost:${port}`;
-    return { mode: 'local', port, dataDir: value('TRELLIS_DATA_DIR') || '.trellis-data', publicUrl };
+    return { mode: 'local', port, scheduler, dataDir: value('TRELLIS_DATA_DIR') || '.trellis-data', publicUrl };
   }
 
   const tenantId = value('ENTRA_TENANT_ID') || value('GRAPH_TENANT_ID');
@@ -130,6 +149,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
   return {
     mode: 'tenant',
     port,
+    scheduler,
     publicUrl: publicUrl.replace(/\/+$/, ''),
     auth: {
       tenantId: tenantId.toLowerCase(),

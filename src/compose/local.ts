@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Router, type Express } from 'express';
+import type { UseCaseDeps } from '../app/deps.js';
 import { jsonLogger, type Logger } from '../app/logger.js';
 import type { TrellisBot } from '../bot/bot.js';
 import type { CardSenders } from '../bot/senders.js';
@@ -67,6 +68,8 @@ export interface RunningLocalMode {
   readonly demo: DemoLoadResult | undefined;
   /** The outbox, senders and scheduler (demo course mailboxes; everything lands in /dev/outbox). */
   readonly notifications: Notifications;
+  /** What the use cases run with (the review sweep job runs on them). */
+  readonly useCases: UseCaseDeps;
   /** The bot at POST /api/messages. */
   readonly bot: TrellisBot;
   /** The chat and channel card senders. */
@@ -205,6 +208,7 @@ export async function startLocalMode(options: LocalModeOptions): Promise<Running
       clock,
       demo,
       notifications,
+      useCases: trellis.useCases,
       bot,
       cardSenders,
       connector,

@@ -12,7 +12,7 @@ import { GraphAppRoleDirectory } from '../store/app-roles.js';
 import { openTrellisSite } from '../store/case-repository.js';
 import { createGraphClient } from '../store/graph/client.js';
 import type { ServerConfig } from './config.js';
-import { buildTrellis } from './trellis.js';
+import { buildTrellis, type Trellis } from './trellis.js';
 
 /**
  * Tenant mode: chooses the inputs of buildTrellis from the configuration — Graph with the app's
@@ -28,13 +28,47 @@ export interface RunningServer {
 
 export async function startTenantServer(
   config: Extract<ServerConfig, { mode: 'tenant' }>,
-  options: {
-    readonly logger?: Logger;
-    readonly procedures?: readonly Procedure[];
-    /** The built tab (default build/tab under the working directory); scripts/start.ts passes the one beside its code. */
-    readonly tabDir?: string;
-  } = {},
+  options: TenantOptions = {},
 ): Promise<RunningServer> {
+  const logger = options.logger ?? jsonLogger();
+  const trellis = await buildTenantTrellis(config, { ...options, logger });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = trellis.app.listen(config.port, (error?: Error) => {
+      if (error) reject(error);
+      else resolve(s);
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  logger.info('trellis listening', { mode: 'tenant', port, publicUrl: config.publicUrl });
+  return {
+    url: config.publicUrl,
+    port,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      await trellis.close();
+    },
+  };
+}
+
+export interface TenantOptions {
+  readonly logger?: Logger;
+  readonly procedures?: readonly Procedure[];
+  /** The built tab (default build/tab under the working directory); scripts/start.ts passes the one beside its code. */
+  readonly tabDir?: string;
+  /** False for a process that runs no scheduler whatever TRELLIS_SCHEDULER says (the sweep job). */
+  readonly schedule?: boolean;
+}
+
+/** Trellis wired for the tenant, not listening: the web server's and the sweep job's. */
+export async function buildTenantTrellis(
+  config: Extract<ServerConfig, { mode: 'tenant' }>,
+  options: TenantOptions = {},
+): Promise<Trellis> {
   const logger = options.logger ?? jsonLogger();
   const client = createGraphClient({
     kind: 'tenant',
@@ -43,7 +77,7 @@ export async function startTenantServer(
     clientSecret: config.graph.clientSecret,
   });
   const site = await openTrellisSite(client, config.graph.siteId);
-  const trellis = await buildTrellis({
+  return buildTrellis({
     mode: 'tenant',
     graph: client,
     site,
@@ -78,7 +112,7 @@ export async function startTenantServer(
       defaultServiceUrl: () => config.bot.serviceUrl,
       installApp: config.bot.teamsAppId !== undefined,
     },
-    notify: config.notify,
+    notify: { ...config.notify, schedule: config.scheduler && options.schedule !== false },
     tabDir: options.tabDir ?? path.resolve('build', 'tab'),
     clientConfig: {
       msal: {
@@ -88,25 +122,4 @@ export async function startTenantServer(
       },
     },
   });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = trellis.app.listen(config.port, (error?: Error) => {
-      if (error) reject(error);
-      else resolve(s);
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  logger.info('trellis listening', { mode: 'tenant', port, publicUrl: config.publicUrl });
-  return {
-    url: config.publicUrl,
-    port,
-    close: async () => {
-      await new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-        server.closeAllConnections();
-      });
-      await trellis.close();
-    },
-  };
 }

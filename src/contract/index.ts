@@ -7,4 +7,3 @@ export * from './cases.js';
 export * from './responses.js';
 export * from './requests.js';
 export * from './commands.js';
-export { inputIssue, instant, localDate, problem } from './common.js';

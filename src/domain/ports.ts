@@ -131,11 +131,6 @@ export function isStoreError(error: unknown): error is StoreError {
   return error instanceof StoreError;
 }
 
-/** Storage was busy or unreachable: a 503 with Retry-After at the HTTP edge, "try again" on a card. */
-export function isStoreUnavailable(error: unknown): error is StoreError {
-  return error instanceof StoreError && error.transient;
-}
-
 /** A stored case that cannot be read back (a row edited by hand, a damaged event). */
 export class CaseDataError extends Error {
   override readonly name = 'CaseDataError';

@@ -1,18 +1,7 @@
+import { escapeHtml } from '../text/html.js';
 import { passOnSentence, type Notification } from './notification.js';
 
 /** HTML email bodies. Every user-supplied string passes through escapeHtml, once. */
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (ch) => HTML_ESCAPES[ch] ?? ch);
-}
 
 export interface RenderedEmail {
   readonly subject: string;

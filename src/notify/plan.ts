@@ -768,4 +768,4 @@ function traineeName(state: CaseState): string {
   return state.people.find((p) => p.role === 'trainee')?.name ?? 'the trainee';
 }
 
-export { personRecipient, officeAddressFor, PLACEMENT_SCHOOL_OFFICE } from './recipients.js';
+export { personRecipient } from './recipients.js';

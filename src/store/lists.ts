@@ -224,12 +224,5 @@ export const eventRowSchema = z
   })
   .loose();
 
-export const peopleRowSchema = z
-  .object({ MembershipKey: z.string(), CaseId: z.string(), PersonId: z.string(), Role: optionalString })
-  .loose();
-
-export const keyedRowSchema = z.object({}).loose();
-
 export type CaseRow = z.infer<typeof caseRowSchema>;
 export type EventRow = z.infer<typeof eventRowSchema>;
-export type PeopleRow = z.infer<typeof peopleRowSchema>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderEmail } from '../../src/notify/email.js';
+import { renderEmail } from '../../src/notify/email.js';
+import { escapeHtml } from '../../src/text/html.js';
 import type { Notification } from '../../src/notify/notification.js';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
 import { atEnhancedSupportStep5, CONFIG, step } from './kit.js';

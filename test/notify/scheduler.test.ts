@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { memoryLogger } from '../../src/app/logger.js';
-import { createScheduler } from '../../src/app/notifications/scheduler.js';
+import { createScheduler, retryDelayMs } from '../../src/app/notifications/scheduler.js';
 
 const at = (date: string, hh: number, mm: number): Date => londonInstantAt(parseLocalDate(date), hh, mm);
 
@@ -71,16 +71,46 @@ describe('the in-process scheduler', () => {
     h.scheduler.stop();
   });
 
-  it('a failed sweep is logged and tried again on the next tick; two ticks at once run it once', async () => {
+  it('a failed sweep is logged and tried again after a wait; two ticks at once run it once', async () => {
     const h = harness({ failDailyTimes: 1 });
     h.now = at('2026-11-24', 7, 45);
     await Promise.all([h.scheduler.tick(), h.scheduler.tick()]);
     expect(h.runs).toHaveLength(1);
     expect(h.logger.lines.some((l) => l.level === 'error' && l.message.includes('review sweep failed'))).toBe(true);
     expect(h.scheduler.lastDailyRun).toBeUndefined();
+    h.now = at('2026-11-24', 7, 47);
     await h.scheduler.tick();
     expect(h.runs.filter((r) => r.startsWith('daily'))).toHaveLength(2);
     expect(h.scheduler.lastDailyRun).toBe('2026-11-24');
+    h.scheduler.stop();
+  });
+
+  it('backs off while the sweep keeps failing (2, 4, 8 … minutes, at most an hour), and starts afresh the next day', async () => {
+    const h = harness({ failDailyTimes: 20 });
+    const dailies = (): number => h.runs.filter((r) => r.startsWith('daily')).length;
+    // A tick every minute from 07:30 to 09:35: failures at 07:30, 07:32, 07:36, 07:44, 08:00, 08:32, then an hour.
+    for (let minute = 0; minute <= 125; minute += 1) {
+      h.now = new Date(at('2026-11-24', 7, 30).getTime() + minute * 60_000);
+      await h.scheduler.tick();
+    }
+    expect(h.runs.filter((r) => r.startsWith('daily'))).toEqual(
+      [
+        [7, 30],
+        [7, 32],
+        [7, 36],
+        [7, 44],
+        [8, 0],
+        [8, 32],
+        [9, 32],
+      ].map(([hh, mm]) => `daily ${at('2026-11-24', hh ?? 0, mm ?? 0).toISOString()}`),
+    );
+    expect(retryDelayMs(1)).toBe(2 * 60_000);
+    expect(retryDelayMs(10)).toBe(60 * 60_000);
+    // The next working day's sweep is not held back by yesterday's failures.
+    const before = dailies();
+    h.now = at('2026-11-25', 7, 30);
+    await h.scheduler.tick();
+    expect(dailies()).toBe(before + 1);
     h.scheduler.stop();
   });
 });

@@ -1,3 +1,4 @@
+import { openApiCheckerFor } from '../support/openapi-check.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,7 +49,11 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-/** One request that never throws on an HTTP status: JSON bodies parsed, anything else left as text. */
+/**
+ * One request that never throws on an HTTP status: JSON bodies parsed, anything else left as
+ * text. Every API answer is checked against the server's own OpenAPI document
+ * (test/support/openapi-check.ts); one that does not match fails the test that received it.
+ */
 export async function call(
   baseUrl: string,
   method: string,
@@ -68,6 +73,11 @@ export async function call(
     parsed = text === '' ? undefined : JSON.parse(text);
   } catch {
     parsed = undefined;
+  }
+  if (parsed !== undefined) {
+    const checker = await openApiCheckerFor(baseUrl);
+    const drift = checker.check(method, route, response.status, response.headers.get('content-type') ?? '', parsed);
+    if (drift !== undefined) throw new Error(`The answer is not what the OpenAPI document says: ${drift}`);
   }
   return { status: response.status, headers: response.headers, text, body: parsed };
 }

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { outboxPage, signInPage } from '../../src/dev/local-mode/pages.js';
 import type { EmulatorInspection } from '../../src/dev/graph-emulator/index.js';
 import { parseDotEnv, serverConfigFromEnv } from '../../src/compose/config.js';
-import { escapeHtml, html } from '../../src/server/http/html.js';
+import { html } from '../../src/server/http/html.js';
+import { escapeHtml } from '../../src/text/html.js';
 import { ConfigError } from '../../src/compose/graph-config.js';
 import { buildReport, reportCsv } from '../../src/app/views/reports.js';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
@@ -121,6 +122,7 @@ describe('server configuration', () => {
     expect(serverConfigFromEnv({})).toEqual({
       mode: 'local',
       port: 3978,
+      scheduler: true,
       dataDir: '.trellis-data',
       publicUrl: 'http://localhost:3978',
     });
@@ -128,6 +130,18 @@ describe('server configuration', () => {
       port: 4000,
       dataDir: '/tmp/x',
     });
+  });
+
+  it('runs the scheduler in the process unless TRELLIS_SCHEDULER is off, and refuses anything else', () => {
+    expect(serverConfigFromEnv({ TRELLIS_SCHEDULER: 'off' })).toMatchObject({ scheduler: false });
+    expect(serverConfigFromEnv({ TRELLIS_SCHEDULER: 'On' })).toMatchObject({ scheduler: true });
+    expect(serverConfigFromEnv({ ...tenant, TRELLIS_SCHEDULER: 'off' })).toMatchObject({
+      mode: 'tenant',
+      scheduler: false,
+    });
+    expect(() => serverConfigFromEnv({ TRELLIS_SCHEDULER: 'sometimes' })).toThrow(
+      /TRELLIS_SCHEDULER must be "on" or "off"/,
+    );
   });
 
   it('is tenant mode with them, defaulting the token settings from the Graph app', () => {

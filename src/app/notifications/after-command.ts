@@ -11,7 +11,7 @@ import { sweepDepsOf, type NotifyRuntime } from './runtime.js';
  * The post-command hook: after a command's events are stored, plan what it owes and deliver it
  * in the background (claim → send → record), so nobody waits for Graph mail or calendar sends.
  * Errors are logged, never thrown into the request and never an unhandled rejection. If the
- * process dies before delivery, the sweep re-plans the case's recent commands (notify-sweep.ts)
+ * process dies before delivery, the sweep re-plans the case’s recent commands (review-sweep.ts)
  * and the outbox's unique keys make the late delivery the only one.
  */
 

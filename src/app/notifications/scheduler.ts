@@ -16,7 +16,10 @@ import type { Logger } from '../logger.js';
  *  - a delivery pass every `deliveryEveryMs`: due retries, stale claims, and recovery of recent
  *    commands whose delivery was interrupted.
  * Several instances may each run both: the outbox's unique keys and If-Match claims keep every
- * notification once-only. A run never overlaps itself; errors are logged and the next tick tries again.
+ * notification once-only (TRELLIS_SCHEDULER=off leaves the daily sweep to a scheduled job). A run
+ * never overlaps itself. A failed sweep is logged and tried again after a wait that doubles with
+ * each failure (2, 4, 8 … minutes, at most an hour), so a Graph outage is not met with a sweep a
+ * minute from every instance; a success, or a new day, starts the count again.
  */
 
 export interface SchedulerOptions {
@@ -40,12 +43,23 @@ export interface Scheduler {
 }
 
 export const DEFAULT_DELIVERY_EVERY_MS = 5 * 60_000;
+const FIRST_RETRY_MS = 2 * 60_000;
+const LONGEST_RETRY_MS = 60 * 60_000;
+
+/** How long to wait after the nth failure in a row (n ≥ 1). */
+export function retryDelayMs(failures: number): number {
+  return Math.min(LONGEST_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, failures - 1));
+}
 
 export function createScheduler(options: SchedulerOptions): Scheduler {
   const calendar = options.calendar ?? makeWorkingCalendar();
   const deliveryEvery = options.deliveryEveryMs ?? DEFAULT_DELIVERY_EVERY_MS;
   let lastDaily: LocalDate | undefined;
   let lastDeliveryAt = Number.NEGATIVE_INFINITY;
+  /** Failures in a row of today's sweep, and when it may be tried again. */
+  let failures = 0;
+  let failedOn: LocalDate | undefined;
+  let retryAt = Number.NEGATIVE_INFINITY;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -54,7 +68,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const result = await job();
       options.logger.info(`${name} finished`, { result });
     } catch (error) {
-      options.logger.error(`${name} failed; the next tick tries again`, {
+      options.logger.error(`${name} failed`, {
         error: error instanceof Error ? error.message : String(error),
       });
       throw error;
@@ -65,13 +79,30 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     const now = options.clock();
     const today = londonDateOf(now);
     const dueAt = londonInstantAt(today, options.at.hour, options.at.minute);
-    if (lastDaily !== today && isWorkingDay(calendar, today) && now.getTime() >= dueAt.getTime()) {
+    if (failedOn !== today) {
+      failures = 0;
+      retryAt = Number.NEGATIVE_INFINITY;
+    }
+    if (
+      lastDaily !== today &&
+      isWorkingDay(calendar, today) &&
+      now.getTime() >= dueAt.getTime() &&
+      now.getTime() >= retryAt
+    ) {
       try {
         await run('review sweep', options.daily);
         lastDaily = today;
         lastDeliveryAt = now.getTime();
+        failures = 0;
       } catch {
-        // Not marked as run: the next tick tries again.
+        // Not marked as run: tried again once the wait is over.
+        failures += 1;
+        failedOn = today;
+        retryAt = now.getTime() + retryDelayMs(failures);
+        options.logger.warn('review sweep will be tried again', {
+          failures,
+          at: new Date(retryAt).toISOString(),
+        });
       }
       return;
     }

@@ -214,8 +214,6 @@ export function caseView(
   };
 }
 
-export type CaseView = ReturnType<typeof caseView>;
-
 function findOutcomeLabel(procedure: Procedure, stageId: string, outcomeId: string): string {
   return (
     procedure.stages.find((s) => s.id === stageId)?.review?.outcomes.find((o) => o.id === outcomeId)?.label ?? outcomeId

@@ -42,7 +42,7 @@ export const faultConfigSchema = z.strictObject({
 
 // Compile-time guard: the HTTP schema must stay assignable to the public type.
 type Assignable<Target, Source extends Target> = Source;
-export type _FaultSchemaMatchesType = Assignable<FaultConfig, z.infer<typeof faultConfigSchema>>;
+type _FaultSchemaMatchesType = Assignable<FaultConfig, z.infer<typeof faultConfigSchema>>;
 
 export interface FaultDecision {
   readonly latencyMs: number;

@@ -16,32 +16,8 @@ import { applyMutation, deserializeState, emptyState, serializeState } from './s
 import { resolveTimeZone } from './time-zones.js';
 import type { EmulatorInspection, FaultConfig, GraphEmulatorOptions, RecentRequest } from './types.js';
 
-export {
-  createEmulatorGraphClient,
-  createEmulatorDispatcher,
-  EMULATOR_APP_TOKEN,
-  EMULATOR_DELEGATED_TOKEN,
-} from './client.js';
-export type { EmulatorClientOptions } from './client.js';
-export type {
-  ActivityNotification,
-  CalendarEventView,
-  ChannelMessage,
-  EmulatorInspection,
-  FaultConfig,
-  FaultKind,
-  FaultRule,
-  FaultScope,
-  FaultStatus,
-  GraphEmulatorOptions,
-  HttpMethod,
-  Installation,
-  RecentRequest,
-  RequestCounters,
-  ResourceUnitBudget,
-  SentMail,
-  SiteOption,
-} from './types.js';
+export { createEmulatorGraphClient, EMULATOR_APP_TOKEN, EMULATOR_DELEGATED_TOKEN } from './client.js';
+export type { EmulatorInspection, FaultConfig, GraphEmulatorOptions, RecentRequest } from './types.js';
 export { GRAPH_JSON_CONTENT_TYPE } from './http-types.js';
 export { EMULATOR_APP_ROLES, emulatorServicePrincipalId } from './app-roles.js';
 export { APP_IDENTITY as EMULATOR_APP_IDENTITY } from './emulator.js';

@@ -6,11 +6,6 @@ export function isRecord(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Deep copy through JSON so callers of the inspection API can never mutate emulator state. */
-export function cloneJson<T>(value: T): T {
-  return structuredClone(value);
-}
-
 /** `2026-11-02T10:00:00Z`: Graph's SharePoint timestamps are UTC, second precision. */
 export function isoSeconds(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;

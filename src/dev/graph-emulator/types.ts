@@ -1,11 +1,11 @@
 /** Public option, fault and inspection types of the local Graph emulator. */
 import type { HttpMethod } from './http-types.js';
 import type { ResourceUnitBudget } from './resource-units.js';
-import type { ActivityNotification, CallerKind, ChannelMessage, Installation, SentMail } from './records.js';
+import type { ActivityNotification, ChannelMessage, Installation, SentMail } from './records.js';
 
 export type { HttpMethod } from './http-types.js';
 export type { ResourceUnitBudget } from './resource-units.js';
-export type { ActivityNotification, CallerKind, ChannelMessage, Installation, SentMail } from './records.js';
+export type { ActivityNotification, ChannelMessage, Installation, SentMail } from './records.js';
 
 export const FAULT_KINDS = ['fail', 'applyThenFail', 'latency'] as const;
 /**
@@ -149,8 +149,4 @@ export interface EmulatorInspection {
   channelMessages: ChannelMessage[];
   activityNotifications: ActivityNotification[];
   counters: RequestCounters;
-}
-
-export interface CallerInfo {
-  kind: CallerKind;
 }

@@ -152,7 +152,6 @@ const eventData = {
 } as const;
 
 export type CaseEventType = keyof typeof eventData;
-export const CASE_EVENT_TYPES = Object.keys(eventData) as CaseEventType[];
 
 const envelope = {
   caseId: z.string().min(1).max(80),

@@ -1,15 +1,8 @@
 export * from './types.js';
 export * from './events.js';
 export { applyEvent, replay, stateAt } from './apply-event.js';
-export {
-  calendarFor,
-  isCourseTeam,
-  rolesOnCase,
-  planRulesOf,
-  type CommandContext,
-  type CommandResult,
-} from './command-kit.js';
-export { reviewWindow, outstandingSignatures, applicableRequirements, type ReviewWindow } from './plan-rules.js';
+export { calendarFor, planRulesOf, type CommandContext, type CommandResult } from './command-kit.js';
+export { applicableRequirements } from './plan-rules.js';
 export * from './queries.js';
 export * from './commands/open-case.js';
 export * from './commands/edit-plan.js';

@@ -31,8 +31,6 @@ export const frameworkSchema = z.strictObject({
   groups: z.array(frameworkGroupSchema).min(1).max(100),
 });
 
-export type FrameworkItem = z.infer<typeof frameworkItemSchema>;
-export type FrameworkGroup = z.infer<typeof frameworkGroupSchema>;
 export type Framework = z.infer<typeof frameworkSchema>;
 
 export interface FrameworkEntry {

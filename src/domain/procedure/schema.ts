@@ -353,22 +353,15 @@ export const procedureSchema = z.strictObject({
   notes: z.array(prose).default([]),
 });
 
-export type Role = z.infer<typeof roleSchema>;
-export type Reason = z.infer<typeof reasonSchema>;
 export type Recipient = z.infer<typeof recipientSchema>;
 export type InformRule = z.infer<typeof informRuleSchema>;
-export type PlanField = (typeof PLAN_FIELDS)[number];
-export type Meeting = z.infer<typeof meetingSchema>;
 export type SignatureRequirement = z.infer<typeof signatureRequirementSchema>;
 export type PlanRules = z.infer<typeof planRulesSchema>;
 export type OutcomeEffect = z.infer<typeof outcomeEffectSchema>;
 export type Outcome = z.infer<typeof outcomeSchema>;
 export type ReviewRules = z.infer<typeof reviewRulesSchema>;
 export type Panel = z.infer<typeof panelSchema>;
-export type Milestone = z.infer<typeof milestoneSchema>;
 export type Stage = z.infer<typeof stageSchema>;
 export type Procedure = z.infer<typeof procedureSchema>;
-export type ProcedureVersion = z.infer<typeof procedureVersionSchema>;
 export type ProcedureInput = z.input<typeof procedureSchema>;
 export type NotifyTrigger = (typeof NOTIFY_TRIGGERS)[number];
-export type Formality = (typeof FORMALITIES)[number];

@@ -9,4 +9,3 @@ export type StageInput = ProcedureInput['stages'][number];
 export type PlanRulesInput = NonNullable<StageInput['plan']>;
 export type SignaturesInput = PlanRulesInput['signatures'];
 export type InformRuleInput = NonNullable<StageInput['inform']>[number];
-export type OutcomeInput = NonNullable<StageInput['review']>['outcomes'][number];

@@ -1,13 +1,4 @@
-import type {
-  InformRule,
-  NotifyTrigger,
-  Outcome,
-  Panel,
-  PlanRules,
-  Procedure,
-  Role,
-  Stage,
-} from '../procedure/schema.js';
+import type { InformRule, NotifyTrigger, Outcome, Panel, PlanRules, Procedure, Stage } from '../procedure/schema.js';
 
 /**
  * Lookups for the procedure tests in this folder: each throws with a plain message when the
@@ -48,12 +39,6 @@ export function panelOf(procedure: Procedure, panelId: string): Panel {
   const panel = procedure.panels.find((p) => p.id === panelId);
   if (!panel) throw new Error(`${procedure.id} has no panel "${panelId}"`);
   return panel;
-}
-
-export function roleOf(procedure: Procedure, roleId: string): Role {
-  const role = procedure.roles.find((r) => r.id === roleId);
-  if (!role) throw new Error(`${procedure.id} has no role "${roleId}"`);
-  return role;
 }
 
 /** The inform rules a stage fires on one trigger (and, when given, for one outcome). */

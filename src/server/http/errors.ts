@@ -60,11 +60,6 @@ export const HTTP_STATUS: Readonly<Record<AppErrorCode, { readonly status: numbe
   internal_error: { status: 500, title: 'Something went wrong' },
 };
 
-/** The status a failure answers with over HTTP. */
-export function httpStatusOf(code: AppErrorCode): number {
-  return HTTP_STATUS[code].status;
-}
-
 /**
  * The problem for a failure. Extensions and headers a code carries (the current case on 412,
  * the field errors on 400, Retry-After on 503) are added by the caller that has them.

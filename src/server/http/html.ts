@@ -1,20 +1,4 @@
-/**
- * The one HTML escaper for everything the server renders. Escapes the
- * five characters that matter in element content and in quoted attribute values, so user text
- * can go in either. Never build HTML from user text any other way.
- */
-const ENTITIES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(value: string | number | boolean | undefined | null): string {
-  const text = value === undefined || value === null ? '' : String(value);
-  return text.replace(/[&<>"']/g, (ch) => ENTITIES[ch] ?? ch);
-}
+import { escapeHtml } from '../../text/html.js';
 
 /** A tagged template that escapes every interpolation unless it is already `SafeHtml`. */
 export class SafeHtml {

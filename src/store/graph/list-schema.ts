@@ -102,13 +102,6 @@ export interface ListSchema {
   readonly columns: readonly ColumnSchema[];
 }
 
-/** TypeScript value a column holds in `fields`, as Graph returns it. */
-export type ColumnValue<C extends ColumnSchema> = C extends NumberColumn
-  ? number
-  : C extends BooleanColumn
-    ? boolean
-    : string;
-
 /** Returns the schema unchanged after checking it, so a bad definition fails at load time. */
 export function defineListSchema<const S extends ListSchema>(schema: S): S {
   assertValidListSchema(schema);

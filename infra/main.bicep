@@ -55,6 +55,9 @@ param courseMailboxes string = ''
 @description('TRELLIS_COURSE_MAILBOX: the course mailbox for providers not named in courseMailboxes.')
 param courseMailbox string = ''
 
+@description('TRELLIS_OFFICE_MAILBOXES: mailboxes of the offices the procedures name, "providerId:office=address;…".')
+param officeMailboxes string = ''
+
 @description('TRELLIS_SWEEP_AT: when the review sweep runs on London working days, "HH:MM" Europe/London. The job fires at 06:30 and 07:30 UTC, which is 07:30 London in summer and in winter.')
 param sweepAt string = '07:30'
 
@@ -163,6 +166,7 @@ module apps 'modules/container-apps.bicep' = {
       TRELLIS_MAIL_FROM: mailFrom
       TRELLIS_COURSE_MAILBOXES: courseMailboxes
       TRELLIS_COURSE_MAILBOX: courseMailbox
+      TRELLIS_OFFICE_MAILBOXES: officeMailboxes
       TRELLIS_SWEEP_AT: sweepAt
       TRELLIS_REVIEW_LEAD_DAYS: reviewLeadDays
       TRELLIS_ESCALATE_AFTER_DAYS: escalateAfterDays

@@ -12,6 +12,10 @@ import {
   buildReviewFormCard,
   buildSignatureRequestCard,
   buildStageChangedCard,
+  buildNoticeCard,
+  noticeCardView,
+  withNotice,
+  type NoticeCardInput,
   caseClosedView,
   concernRaisedView,
   outcomeRecordedView,
@@ -26,9 +30,11 @@ import {
   escapeCardText,
   type AdaptiveCardJson,
 } from '../cards/index.js';
-import type { Notification, NotificationKind } from '../notify/notification.js';
+import { passOnSentence, type Notification, type NotificationKind } from '../notify/notification.js';
 import type { Sender, Senders } from '../notify/ports.js';
 import type { UseCaseDeps } from '../app/deps.js';
+import { caseForRecipient } from '../app/views/recipient-view.js';
+import { recipientAudience } from '../notify/audience.js';
 import type { PersonConversation, TeamsAppInstaller } from '../app/ports.js';
 import { reviewerTeamsIds, sourceOf, summaryCardFor, type CaseCardContext } from './case-cards.js';
 
@@ -104,18 +110,59 @@ async function load(
   return { stored, procedure };
 }
 
-/** The card a notification becomes; the recipient's own view where it differs by person. */
-async function cardFor(
-  deps: CardSenderDeps,
+/** Cards that ask the reader to act: built from the case as it now is, so the action is current. */
+const ACTION_KINDS: ReadonlySet<NotificationKind> = new Set([
+  'signature_needed',
+  'review_coming_up',
+  'review_due_today',
+  'review_overdue',
+  'review_escalation',
+]);
+
+/**
+ * The card a notification becomes, in the recipient's own view. Where the procedure names
+ * someone Trellis has no address for, the card says in words to pass it on to them.
+ */
+export async function cardFor(
+  deps: CaseCardContext,
   notification: Notification,
   loaded: { readonly stored: StoredCase; readonly procedure: Procedure },
   personId: string | undefined,
 ): Promise<AdaptiveCardJson> {
-  const { stored, procedure } = loaded;
-  const source = sourceOf(deps, stored, procedure);
-  const state = stored.state;
+  const card = await cardOfKind(deps, notification, loaded, personId);
+  const passOn = notification.passOnTo ?? [];
+  // The notice card carries the sentence itself; any other card gets it on top.
+  if (passOn.length === 0 || card.body.some((el) => JSON.stringify(el).includes(PASS_ON_MARK))) return card;
+  return withNotice(card, passOnSentence(passOn, notification.attachForm || notification.channel === 'channel_card'));
+}
+
+/** Text every pass-on sentence starts with (passOnSentence). */
+const PASS_ON_MARK = 'Please pass this on to';
+
+async function cardOfKind(
+  deps: CaseCardContext,
+  notification: Notification,
+  loaded: { readonly stored: StoredCase; readonly procedure: Procedure },
+  personId: string | undefined,
+): Promise<AdaptiveCardJson> {
+  const { procedure } = loaded;
   const kind: NotificationKind =
     notification.kind === 'trainee_informed' ? (notification.about ?? 'case_opened') : notification.kind;
+  // What happened is shown as it was at the event (a later draft is not "the agreed plan"); what
+  // asks for an action (sign, review) shows the case as it now is. Either way in the
+  // recipient's own view: a trainee's card has no review notes or panel reasons, a school's no
+  // health grounds.
+  const stored: StoredCase = {
+    ...loaded.stored,
+    state: caseForRecipient(
+      loaded.stored.state,
+      loaded.stored.events,
+      ACTION_KINDS.has(kind) ? undefined : notification.caseVersion,
+      recipientAudience(procedure, notification.recipient),
+    ),
+  };
+  const source = sourceOf(deps, stored, procedure);
+  const state = stored.state;
   const person =
     personId === undefined ? undefined : state.people.find((p) => p.id.toLowerCase() === personId.toLowerCase());
   switch (kind) {
@@ -147,12 +194,20 @@ async function cardFor(
     case 'plan_agreed':
       if (state.plan?.agreedOn !== undefined) return buildPlanAgreedCard(planAgreedView(source));
       break;
-    case 'review_recorded':
-      if (state.reviews.length > 0) return buildOutcomeRecordedCard(outcomeRecordedView(source));
+    case 'review_recorded': {
+      // A decision taken as a review (the Executive Group's) is told as a decision.
+      const review = state.reviews.at(-1);
+      const stage = review ? procedure.stages.find((s) => s.id === review.stageId) : undefined;
+      if (stage?.review?.kind === 'decision')
+        return buildNoticeCard(noticeCardView(source, noticeOf(notification, 'DECISION')));
+      if (review) return buildOutcomeRecordedCard(outcomeRecordedView(source));
       break;
+    }
     case 'stage_changed':
-    case 'decision_recorded':
       return buildStageChangedCard(stageChangedView(source));
+    case 'decision_recorded':
+      // What was decided, by whom, when and what happens next: the notification's own words.
+      return buildNoticeCard(noticeCardView(source, noticeOf(notification, 'DECISION')));
     case 'case_closed':
       if (state.closure) return buildCaseClosedCard(caseClosedView(source));
       break;
@@ -171,6 +226,17 @@ async function cardFor(
       break;
   }
   return summaryCardFor(deps, stored, procedure);
+}
+
+function noticeOf(notification: Notification, kicker: string): NoticeCardInput {
+  const passOn = notification.passOnTo ?? [];
+  return {
+    kicker,
+    title: notification.subject.replace(`${notification.reference}: `, ''),
+    lines: notification.lines,
+    passOn: passOn.length === 0 ? '' : passOnSentence(passOn, true),
+    because: notification.because ?? '',
+  };
 }
 
 /**

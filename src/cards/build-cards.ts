@@ -7,6 +7,7 @@ import type {
   PlacementSuspendedView,
   StageChangedView,
 } from './views/lifecycle.js';
+import type { NoticeCardView } from './views/notice-card.js';
 import type { PlanAgreedView, SignatureRequestView } from './views/plan.js';
 import type { OverdueEscalationView, ReviewDueView, ReviewFormView } from './views/review.js';
 
@@ -25,6 +26,8 @@ export const buildPlanAgreedCard = (view: PlanAgreedView): AdaptiveCardJson => b
 export const buildStageChangedCard = (view: StageChangedView): AdaptiveCardJson => bindCard('stage_changed', view);
 export const buildOutcomeRecordedCard = (view: OutcomeRecordedView): AdaptiveCardJson =>
   bindCard('outcome_recorded', view);
+/** A notification's own words as a card: decisions, and notices the course team must pass on. */
+export const buildNoticeCard = (view: NoticeCardView): AdaptiveCardJson => bindCard('notice_card', view);
 export const buildCaseClosedCard = (view: CaseClosedView): AdaptiveCardJson => bindCard('case_closed', view);
 export const buildConcernRaisedCard = (view: ConcernRaisedView): AdaptiveCardJson => bindCard('concern_raised', view);
 export const buildOverdueEscalationCard = (view: OverdueEscalationView): AdaptiveCardJson =>

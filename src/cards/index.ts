@@ -7,4 +7,5 @@ export * from './views/common.js';
 export * from './views/lifecycle.js';
 export * from './views/plan.js';
 export * from './views/review.js';
+export * from './views/notice-card.js';
 export * from './notice.js';

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import caseClosed from '../../adaptive-cards/case-closed.json' with { type: 'json' };
 import caseSummary from '../../adaptive-cards/case-summary.json' with { type: 'json' };
 import concernRaised from '../../adaptive-cards/concern-raised.json' with { type: 'json' };
+import noticeCard from '../../adaptive-cards/notice-card.json' with { type: 'json' };
 import outcomeRecorded from '../../adaptive-cards/outcome-recorded.json' with { type: 'json' };
 import overdueEscalation from '../../adaptive-cards/overdue-escalation.json' with { type: 'json' };
 import placementSuspended from '../../adaptive-cards/placement-suspended.json' with { type: 'json' };
@@ -28,6 +29,7 @@ const TEMPLATE_JSON = {
   concern_raised: concernRaised,
   overdue_escalation: overdueEscalation,
   placement_suspended: placementSuspended,
+  notice_card: noticeCard,
 } as const;
 
 export type CardTemplateName = keyof typeof TEMPLATE_JSON;

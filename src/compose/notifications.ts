@@ -5,14 +5,14 @@ import type { Procedure } from '../domain/procedure/schema.js';
 import { graphCalendarSender } from '../store/notify/graph-calendar.js';
 import { graphMailSender } from '../store/notify/graph-mail.js';
 import { GraphOutbox, type OutboxListRef } from '../store/notify/graph-outbox.js';
-import { formPdfName, renderFormPdf } from '../notify/form-pdf.js';
 import type { Notification } from '../notify/notification.js';
+import { formForNotification } from '../app/views/recipient-view.js';
 import type { FormProvider, Senders } from '../notify/ports.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
 import { createJobs, type Jobs } from '../app/notifications/jobs.js';
 import { createCommandNotifier, type BackgroundNotifier } from '../app/notifications/after-command.js';
-import type { NotifySettings } from '../app/notifications/settings.js';
+import { namedOffices, type NotifySettings } from '../app/notifications/settings.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
 import { runReviewSweep, type ReviewSweepResult } from '../app/notifications/review-sweep.js';
 
@@ -56,11 +56,12 @@ const DELIVERY_PASS_LOOKBACK_MS = 60 * 60_000;
 export function createNotifications(options: NotificationsOptions): Notifications {
   const { settings } = options;
   const procedures = new Map(options.procedures.map((p) => [p.id, p]));
-  const form: FormProvider = async (caseId) => {
-    const stored = await options.repository.find(caseId);
+  // The form as it was at the event the notification is about, in its recipient's view.
+  const form: FormProvider = async (notification) => {
+    const stored = await options.repository.find(notification.caseId);
     const procedure = stored ? procedures.get(stored.state.procedureId) : undefined;
     if (!stored || !procedure) return undefined;
-    return { name: formPdfName(stored.state.reference), bytes: await renderFormPdf(procedure, stored.state) };
+    return formForNotification(procedure, stored, notification);
   };
   const mailFrom = settings.mailFrom;
   const senders: Senders = {
@@ -77,6 +78,19 @@ export function createNotifications(options: NotificationsOptions): Notification
     calendar: graphCalendarSender({ client: options.client }),
     ...options.cardSenders,
   };
+  // Named recipients Trellis cannot send to: said once at start, and on every copy as "please pass this on".
+  for (const office of namedOffices(settings, options.procedures)) {
+    if (office.address === 'none')
+      options.logger.warn(
+        `${office.label} (${office.providerId}:${office.office}) has no mailbox: the course team is asked to pass their copies on. Set TRELLIS_OFFICE_MAILBOXES to send to them.`,
+        { procedureId: office.procedureId },
+      );
+    else if (office.address === 'placement')
+      options.logger.info(
+        `${office.label} (${office.providerId}:${office.office}) is sent to each case's school contact email; where a case has none, the course team is asked to pass it on.`,
+        { procedureId: office.procedureId },
+      );
+  }
   const outbox = new GraphOutbox(options.client, options.outboxList);
   const runtime: NotifyRuntime = {
     outbox,

@@ -3,7 +3,7 @@ import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../app/notificatio
 
 /**
  * Notification settings from the environment: TRELLIS_MAIL_FROM, TRELLIS_COURSE_MAILBOXES
- * (`providerId=address;…`), TRELLIS_COURSE_MAILBOX, TRELLIS_SWEEP_AT, TRELLIS_REVIEW_LEAD_DAYS,
+ * (`providerId=address;…`), TRELLIS_COURSE_MAILBOX, TRELLIS_OFFICE_MAILBOXES (`providerId:office=address;…`), TRELLIS_SWEEP_AT, TRELLIS_REVIEW_LEAD_DAYS,
  * TRELLIS_ESCALATE_AFTER_DAYS, TRELLIS_JOB_KEY; and local mode's demo settings.
  */
 
@@ -38,6 +38,17 @@ export function notifySettingsFromEnv(env: Env, problems: string[]): NotifySetti
       problems.push(`TRELLIS_COURSE_MAILBOXES entries look like "providerId=address", got "${part}"`);
     else courseMailboxes[provider] = address;
   }
+  const officeMailboxes: Record<string, Record<string, string>> = {};
+  for (const part of value('TRELLIS_OFFICE_MAILBOXES')
+    .split(';')
+    .map((p) => p.trim())
+    .filter((p) => p !== '')) {
+    const match = /^([^:=\s]+)\s*:\s*([^:=\s]+)\s*=\s*(\S+)$/.exec(part);
+    const [, provider = '', office = '', address = ''] = match ?? [];
+    if (!match || !EMAIL.test(address))
+      problems.push(`TRELLIS_OFFICE_MAILBOXES entries look like "providerId:office=address", got "${part}"`);
+    else officeMailboxes[provider] = { ...officeMailboxes[provider], [office]: address };
+  }
   const fallback = value('TRELLIS_COURSE_MAILBOX');
   if (fallback !== '' && !EMAIL.test(fallback))
     problems.push(`TRELLIS_COURSE_MAILBOX must be an email address, got "${fallback}"`);
@@ -61,6 +72,7 @@ export function notifySettingsFromEnv(env: Env, problems: string[]): NotifySetti
     mailFrom: mailFrom === '' ? undefined : mailFrom,
     courseMailboxes,
     defaultCourseMailbox: fallback === '' ? undefined : fallback,
+    officeMailboxes,
     sweepAt: match ? { hour: Number(match[1]), minute: Number(match[2]) } : DEFAULT_NOTIFY_SETTINGS.sweepAt,
     leadWorkingDays: days('TRELLIS_REVIEW_LEAD_DAYS', DEFAULT_NOTIFY_SETTINGS.leadWorkingDays),
     escalateAfterWorkingDays: days('TRELLIS_ESCALATE_AFTER_DAYS', DEFAULT_NOTIFY_SETTINGS.escalateAfterWorkingDays),

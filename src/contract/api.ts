@@ -210,10 +210,19 @@ const fixedRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/cases/{caseId}/form.pdf',
     operationId: 'getCaseFormPdf',
-    summary: "The completed form as a PDF laid out like the provider's own paperwork",
+    summary:
+      "The completed form as a PDF laid out like the provider's own paperwork; ?version=N for the form of plan version N as it was completed",
     pathParams: ['caseId'],
+    query: z.strictObject({
+      version: z
+        .string()
+        .regex(/^[1-9]\d{0,3}$/)
+        .optional()
+        .describe('A plan version of the case (its forms are listed by version on the case page)'),
+    }),
     responses: {
       '200': { description: 'PDF', contentType: 'application/pdf' },
+      '400': fails('The version is not a plan version number'),
       ...COMMON_FAILURES,
       ...CASE_NOT_FOUND,
     },

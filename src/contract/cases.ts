@@ -183,6 +183,7 @@ export const caseView = z.strictObject({
     programme: text,
     startsOn: localDate.optional(),
     endsOn: localDate.optional(),
+    schoolContactEmail: optionalText,
   }),
   reasons: z.array(roleRef),
   openedOn: localDate,

@@ -1,5 +1,5 @@
 import { escapeHtml } from '../text/html.js';
-import type { Notification } from './notification.js';
+import { passOnSentence, type Notification } from './notification.js';
 
 /** HTML email bodies. Every user-supplied string passes through escapeHtml, once. */
 
@@ -18,9 +18,14 @@ export function renderEmail(notification: Notification, options: { readonly case
       ? [`<p><a href="${escapeHtml(options.caseLink)}">Open the case in Trellis</a></p>`]
       : [];
   const attached = notification.attachForm ? ['<p>The completed form is attached as a PDF.</p>'] : [];
+  const passOn =
+    notification.passOnTo && notification.passOnTo.length > 0
+      ? [`<p><strong>${escapeHtml(passOnSentence(notification.passOnTo, notification.attachForm))}</strong></p>`]
+      : [];
   const html = [
     '<!doctype html><html><body style="font-family:Segoe UI,Arial,sans-serif">',
     `<h1 style="font-size:18px">${escapeHtml(notification.subject)}</h1>`,
+    ...passOn,
     ...paragraphs,
     ...attached,
     ...because,

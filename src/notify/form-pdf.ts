@@ -38,13 +38,17 @@ export async function renderFormPdf(
   return done;
 }
 
-/** "BCU-2026-014" → "BCU-2026-014-form.pdf"; anything unusual in a reference becomes "-". */
-export function formPdfName(reference: string): string {
+/**
+ * "BCU-2026-014" → "BCU-2026-014-form.pdf", with the plan version when there is one
+ * ("BCU-2026-014-form-v2.pdf"), so copies of successive forms do not overwrite each other in
+ * a mailbox's downloads; anything unusual in a reference becomes "-".
+ */
+export function formPdfName(reference: string, planVersion?: number): string {
   const safe = reference
     .replace(/[^A-Za-z0-9._-]+/g, '-')
     .replace(/^-+|-+$/g, '')
     .slice(0, 80);
-  return `${safe === '' ? 'case' : safe}-form.pdf`;
+  return `${safe === '' ? 'case' : safe}-form${planVersion === undefined ? '' : `-v${String(planVersion)}`}.pdf`;
 }
 
 interface FormContext {

@@ -52,6 +52,8 @@ export const notificationSchema = z.strictObject({
   because: text(20_000).optional(),
   attachForm: z.boolean(),
   calendar: calendarSchema.optional(),
+  caseVersion: z.number().int().min(1).optional(),
+  passOnTo: z.array(text(200)).max(20).optional(),
 });
 
 /** Parses a stored payload; the message names the first bad field so a person can mend the row. */

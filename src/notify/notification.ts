@@ -74,6 +74,23 @@ export interface Notification {
   readonly because: string | undefined;
   readonly attachForm: boolean;
   readonly calendar: CalendarRequest | undefined;
+  /**
+   * The case's version at the event that caused this notification (the event's seq): the form
+   * attached and the card sent show the case as it was then. Absent on rows written before
+   * notifications carried it, and on reminders, which show the case as it is.
+   */
+  readonly caseVersion?: number | undefined;
+  /**
+   * Recipients the procedure names for whom Trellis has no address ("The school"): the course
+   * team's channel card and mailbox copy say, in words, to pass this on to them.
+   */
+  readonly passOnTo?: readonly string[] | undefined;
+}
+
+/** "Please pass this on to The school, with the form: Trellis has no address for them." */
+export function passOnSentence(labels: readonly string[], withForm: boolean): string {
+  const who = labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1) ?? ''}`;
+  return `Please pass this on to ${who}${withForm ? ', with the form' : ''}: Trellis has no email address for ${labels.length === 1 ? 'them' : 'any of them'}, so it is up to the course team to tell them.`;
 }
 
 /** The recipient as one stable, lower-case token for keys and the outbox's Recipient column. */

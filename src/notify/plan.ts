@@ -1,6 +1,9 @@
 import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
 import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
 import { outstandingSignatories, suspenderOf, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
+import { applyEvent } from '../domain/case/apply-event.js';
+import { withCorrespondenceCopies } from './copies.js';
+import { officeAddressFor, personRecipient } from './recipients.js';
 import type { CaseEvent, CaseEventOf } from '../domain/case/events.js';
 import type { CaseState, Person, Plan } from '../domain/case/types.js';
 import type { NotifyTrigger, Outcome, Procedure } from '../domain/procedure/schema.js';
@@ -78,12 +81,24 @@ interface Draft {
   readonly because: string | undefined;
   readonly attachForm: boolean;
   readonly calendar?: CalendarRequest;
+  readonly passOnTo?: readonly string[];
 }
 
 export function planNotifications(input: PlanInput): Notification[] {
+  return withCorrespondenceCopies(
+    { procedure: input.procedure, people: input.after.people, placement: input.after.placement, config: input.config },
+    planEach(input),
+  );
+}
+
+function planEach(input: PlanInput): Notification[] {
   const out = new Map<string, Notification>();
+  let state = input.before;
   for (const event of input.events) {
-    for (const draft of draftsFor(input, event)) {
+    // Each event's notifications describe the case as it was at that event: a plan agreed and
+    // the next draft started in one command must not send the draft as "the agreed plan".
+    state = stateAfter(state, event, input.after);
+    for (const draft of draftsFor({ ...input, after: state }, event)) {
       const key = `${event.caseId}:${event.seq}:${draft.kind}:${draft.channel}:${recipientToken(draft.recipient)}`;
       const existing = out.get(key);
       // The same recipient named twice (an inform rule and the standard copy): one notification, the form attached if either asks.
@@ -93,6 +108,7 @@ export function planNotifications(input: PlanInput): Notification[] {
           lines: [...new Set([...existing.lines, ...draft.lines])],
           attachForm: existing.attachForm || draft.attachForm,
           because: existing.because ?? draft.because,
+          ...mergedPassOn(existing.passOnTo, draft.passOnTo),
         });
         continue;
       }
@@ -109,10 +125,32 @@ export function planNotifications(input: PlanInput): Notification[] {
         because: draft.because,
         attachForm: draft.attachForm,
         calendar: draft.calendar,
+        caseVersion: event.seq,
+        ...(draft.passOnTo && draft.passOnTo.length > 0 ? { passOnTo: draft.passOnTo } : {}),
       });
     }
   }
   return [...out.values()];
+}
+
+function mergedPassOn(
+  a: readonly string[] | undefined,
+  b: readonly string[] | undefined,
+): { readonly passOnTo?: readonly string[] } {
+  const all = [...new Set([...(a ?? []), ...(b ?? [])])];
+  return all.length > 0 ? { passOnTo: all } : {};
+}
+
+/** The case once `event` is applied; the command's end state if the trail given does not fit (never a crash). */
+function stateAfter(state: CaseState | undefined, event: CaseEvent, after: CaseState): CaseState {
+  if (event.seq === after.version) return after;
+  try {
+    const next = applyEvent(state, event);
+    // A case being opened is at no stage until its stage_entered: that is part of the opening.
+    return next.stageId === '' ? after : next;
+  } catch {
+    return after;
+  }
 }
 
 function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
@@ -138,6 +176,7 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
           `Your ${title} has been signed by everyone and is now agreed.`,
           `You have ${plan.content.targets.length === 1 ? 'one target' : `${plan.content.targets.length} targets`} to work on. Everyone supporting you has actions too.`,
           `Your progress will be reviewed on ${reviewOn}.`,
+          'What to do next: work on your targets and the actions agreed for you. The agreed form is attached.',
           ...(planRulesOf(procedure, plan).noticeToTrainee ? [planRulesOf(procedure, plan).noticeToTrainee ?? ''] : []),
         ]),
         ...reviewEvent(input, plan, event.data.reviewDate, 'review_date_set'),
@@ -162,19 +201,42 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     case 'review_recorded': {
       const outcome = findOutcome(procedure, event.data.stageId, event.data.outcomeId);
       const label = outcome?.label ?? event.data.outcomeId;
+      const stage = procedure.stages.find((s) => s.id === event.data.stageId);
+      const reviewedOn = formatLongDate(event.data.reviewedOn);
+      if (stage?.review?.kind === 'decision') {
+        // A decision taken as a review (RCTTP's Executive Group): the decision, who took it, when, what next.
+        const title = stage.review.title;
+        const by = deciderOf(procedure, after, event.actorId, stage.review.reviewers);
+        return [
+          ...informed(input, 'review_recorded', 'review_recorded', event.data.stageId, {
+            outcomeId: event.data.outcomeId,
+            subject: `${after.reference}: ${title} (${stage.title})`,
+            lines: [
+              `The decision: ${label}`,
+              `Decided by ${by} on ${reviewedOn}, for ${traineeName(after)}.`,
+              ...(outcome ? [`What happens next: ${outcome.explanation}`] : []),
+            ],
+          }),
+          ...traineeTold(input, 'review_recorded', `${after.reference}: ${title}`, [
+            `The ${title} about your support was made on ${reviewedOn}.`,
+            ...outcomeWords(procedure, outcome, label, event.data.nextSteps),
+          ]),
+        ];
+      }
       return [
         ...informed(input, 'review_recorded', 'review_recorded', event.data.stageId, {
           outcomeId: event.data.outcomeId,
           lines: [
-            `A review for ${traineeName(after)} was recorded on ${formatLongDate(event.data.reviewedOn)}.`,
+            `A review for ${traineeName(after)} was recorded on ${reviewedOn}.`,
             `Outcome: ${label}.`,
+            ...(outcome ? [`What happens next: ${outcome.explanation}`] : []),
           ],
         }),
         ...traineeTold(
           input,
           'review_recorded',
-          'The outcome of your review',
-          outcomeWords(outcome, label, event.data.nextSteps),
+          `${after.reference}: the outcome of your review`,
+          outcomeWords(procedure, outcome, label, event.data.nextSteps),
         ),
       ];
     }
@@ -187,7 +249,8 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
           lines: [`The case for ${traineeName(after)} has moved to ${title}.`],
         }),
         ...traineeTold(input, 'stage_changed', `Your support has moved to ${title}`, [
-          `Your support case has moved to ${title}. The people supporting you will explain what happens next.`,
+          `Your support case has moved to ${title}.`,
+          'What happens next: the people supporting you will explain what this stage means for you and what you need to do.',
         ]),
       ];
     }
@@ -196,22 +259,34 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
       if (decisionId === undefined) return [];
       const panel = procedure.panels.find((p) => p.id === event.data.panelId);
       const decision = panel?.decisions.find((d) => d.id === decisionId);
-      const stageId = after.panels.find((p) => p.panelId === event.data.panelId)?.stageId ?? after.stageId;
+      const convened = after.panels.findLast((p) => p.panelId === event.data.panelId);
+      const stageId = convened?.stageId ?? after.stageId;
       const label = decision?.label ?? decisionId;
+      const panelTitle = panel?.title ?? 'The panel';
+      const heldOn = formatLongDate(event.data.heldOn);
+      const nameOf = (id: string | undefined): string | undefined =>
+        id === undefined ? undefined : convened?.members.find((m) => m.id.toLowerCase() === id.toLowerCase())?.name;
+      const chair = nameOf(event.data.chair ?? convened?.chair);
+      const present = event.data.attendees.map((id) => nameOf(id) ?? id);
       return [
         ...informed(input, 'decision_recorded', 'decision_recorded', stageId, {
           outcomeId: decisionId,
+          subject: `${after.reference}: ${panelTitle} decision (${stageTitle(procedure, stageId)})`,
           lines: [
-            `${panel?.title ?? 'The panel'} met on ${formatLongDate(event.data.heldOn)} and decided: ${label}.`,
-            ...(event.data.rationale ? [`Reasons: ${event.data.rationale}`] : []),
+            `The decision: ${label}`,
+            `Decided by the ${panelTitle} on ${heldOn}${chair ? `, chaired by ${chair}` : ''}${present.length > 0 ? `, with ${present.join(', ')} present` : ''}.`,
+            ...(decision ? [`What happens next: ${decision.explanation}`] : []),
+            ...(event.data.rationale ? [`The panel's reasons: ${event.data.rationale}`] : []),
           ],
         }),
-        ...traineeTold(
-          input,
-          'decision_recorded',
-          `The decision of the ${panel?.title ?? 'panel'}`,
-          outcomeWords(decision, label, event.data.rationale),
-        ),
+        // The trainee hears the decision, who made it and what happens next; the panel's
+        // members and reasons are not in the trainee's view of the case.
+        ...traineeTold(input, 'decision_recorded', `${after.reference}: the decision of the ${panelTitle}`, [
+          `The ${panelTitle} met on ${heldOn} and made its decision about your support.`,
+          `The decision: ${label}`,
+          ...whatHappensToYou(procedure, decision),
+          ...(decision?.traineeNotice ? [decision.traineeNotice] : []),
+        ]),
       ];
     }
     case 'case_closed': {
@@ -270,6 +345,8 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
 
 interface InformOptions {
   readonly outcomeId?: string;
+  /** Replaces the standard "REF: decision recorded (stage)" subject. */
+  readonly subject?: string;
   readonly presentRoles?: readonly string[];
   readonly lines: readonly string[];
 }
@@ -286,14 +363,21 @@ function informed(
   options: InformOptions,
 ): Draft[] {
   const { procedure, after, config } = input;
-  const subject = `${after.reference}: ${subjectOf(kind, stageTitle(procedure, stageId))}`;
+  const subject = options.subject ?? `${after.reference}: ${subjectOf(kind, stageTitle(procedure, stageId))}`;
   const drafts: Draft[] = [];
   const decisions = whoIsInformed(procedure, after, stageId, trigger, {
     ...(options.outcomeId !== undefined ? { outcomeId: options.outcomeId } : {}),
     ...(options.presentRoles !== undefined ? { presentRoles: options.presentRoles } : {}),
   });
+  const unaddressed: string[] = [];
+  let formForUnaddressed = false;
   for (const decision of decisions) {
     for (const resolved of decision.recipients) {
+      if (resolved.kind === 'office' && officeAddress(resolved.office, after, config) === undefined) {
+        unaddressed.push(resolved.label);
+        formForUnaddressed ||= decision.rule.attachForm;
+        continue;
+      }
       const draft = draftFor(resolved, {
         kind,
         subject,
@@ -307,13 +391,25 @@ function informed(
       if (draft) drafts.push(draft);
     }
   }
-  drafts.push(...courseTeamCopy(input, kind, subject, options.lines));
+  drafts.push(...courseTeamCopy(input, kind, subject, options.lines, [...new Set(unaddressed)], formForUnaddressed));
   return drafts;
 }
 
-/** The course team's copy of a lifecycle notice: a card in their channel and the course mailbox, with the form. */
-function courseTeamCopy(input: PlanInput, kind: NotificationKind, subject: string, lines: readonly string[]): Draft[] {
-  if (!COURSE_TEAM_COPY.has(kind)) return [];
+/**
+ * The course team's copy of a lifecycle notice: a card in their channel and the course mailbox,
+ * with the form. Where a recipient the procedure names has no address (`passOnTo`), the copy is
+ * made for any event and both say, in words, whom to pass it on to: nothing planned is dropped.
+ */
+function courseTeamCopy(
+  input: PlanInput,
+  kind: NotificationKind,
+  subject: string,
+  lines: readonly string[],
+  passOnTo: readonly string[] = [],
+  withForm = false,
+): Draft[] {
+  if (!COURSE_TEAM_COPY.has(kind) && passOnTo.length === 0) return [];
+  const passOn = passOnTo.length > 0 ? { passOnTo } : {};
   return [
     {
       kind,
@@ -324,6 +420,7 @@ function courseTeamCopy(input: PlanInput, kind: NotificationKind, subject: strin
       lines,
       because: undefined,
       attachForm: false,
+      ...passOn,
     },
     {
       kind,
@@ -333,9 +430,18 @@ function courseTeamCopy(input: PlanInput, kind: NotificationKind, subject: strin
       subject,
       lines,
       because: undefined,
-      attachForm: true,
+      attachForm: COURSE_TEAM_COPY.has(kind) || withForm,
+      ...passOn,
     },
   ];
+}
+
+/**
+ * Where an office a procedure names is sent to: the school of the case's placement at the
+ * placement's school contact address, else the provider's configured mailbox for the office.
+ */
+export function officeAddress(office: string, state: CaseState, config: NotifyConfig): string | undefined {
+  return officeAddressFor(office, state.placement, config);
 }
 
 /**
@@ -440,20 +546,13 @@ function draftFor(
         attachForm: false,
       };
     case 'office': {
-      const address = ctx.config.officeMailboxes?.[resolved.office];
-      if (address !== undefined)
-        return {
-          ...base,
-          channel: 'email',
-          recipient: { kind: 'office', office: resolved.office, label: resolved.label, address },
-        };
-      // No mailbox configured for the office: the course team is asked to pass it on, so it is never silently dropped.
+      // Offices without an address never reach here: `informed` has the course team pass it on.
+      const address = officeAddress(resolved.office, ctx.after, ctx.config);
+      if (address === undefined) return undefined;
       return {
         ...base,
-        channel: 'channel_card',
-        recipient: { kind: 'course_team_channel', programme: ctx.after.placement.programme },
-        lines: [...ctx.lines, `Please pass this on to ${resolved.label}: Trellis has no mailbox for them.`],
-        attachForm: false,
+        channel: 'email',
+        recipient: { kind: 'office', office: resolved.office, label: resolved.label, address },
       };
     }
     case 'person':
@@ -471,15 +570,23 @@ function traineeTold(
   lines: readonly string[],
   channels: readonly ('email' | 'chat_card')[] = ['email'],
 ): Draft[] {
-  const trainees = input.after.people.filter((p) => isTrainee(input.procedure, p));
+  const { procedure, after, config } = input;
+  const trainees = after.people.filter((p) => isTrainee(procedure, p));
+  // The case reference leads the subject, so a trainee with two cases can tell them apart.
+  const prefixed = subject.startsWith(`${after.reference}:`) ? subject : `${after.reference}: ${subject}`;
+  const contact = calendarOwner(procedure, after, config);
+  const ask =
+    contact && !lines.some((l) => l.includes(contact.name))
+      ? [`If you have any questions, talk to ${contact.name} (${roleLabel(procedure, contact.role)}).`]
+      : [];
   return trainees.flatMap((person) =>
     channels.map((channel): Draft => ({
       kind: 'trainee_informed',
       about,
       channel,
       recipient: personRecipient(person),
-      subject,
-      lines: lines.filter((l) => l !== ''),
+      subject: prefixed,
+      lines: [...lines, ...ask].filter((l) => l !== ''),
       because: undefined,
       // The trainee receives their own plan by email; the form of a decision goes to staff.
       attachForm: about === 'plan_agreed' && channel === 'email',
@@ -585,13 +692,54 @@ export function calendarOwner(
   return undefined;
 }
 
-function outcomeWords(outcome: Outcome | undefined, label: string, extra: string | undefined): string[] {
+/** "Dr Ruth Evans (Chair of the Executive Group)": the person who recorded it, else the roles that decide. */
+function deciderOf(procedure: Procedure, state: CaseState, actorId: string, reviewers: readonly string[]): string {
+  const person = state.people.find((p) => p.id.toLowerCase() === actorId.toLowerCase());
+  if (person) return `${person.name} (${roleLabel(procedure, person.role)})`;
+  const roles = reviewers.map((r) => roleLabel(procedure, r));
+  return roles.length > 0 ? `the ${roles.join(' or the ')}` : 'the course team';
+}
+
+/** The outcome told to the trainee: what was recorded, and what it means for them, in the second person. */
+function outcomeWords(
+  procedure: Procedure,
+  outcome: Outcome | undefined,
+  label: string,
+  nextSteps: string | undefined,
+): string[] {
   return [
-    `The outcome: ${label}.`,
-    ...(outcome ? [`What happens next: ${outcome.explanation}`] : []),
+    `The outcome: ${label.replace(/\.$/, '')}.`,
+    ...whatHappensToYou(procedure, outcome),
     ...(outcome?.traineeNotice ? [outcome.traineeNotice] : []),
-    ...(extra ? [extra] : []),
+    ...(nextSteps ? [`Next steps agreed at the review: ${nextSteps}`] : []),
   ];
+}
+
+/**
+ * What an outcome means for the trainee, spoken to them. The procedure's own explanation is
+ * written about the trainee ("The trainee is offered…"); this says it from the outcome's effect.
+ */
+function whatHappensToYou(procedure: Procedure, outcome: Outcome | undefined): string[] {
+  if (!outcome) return [];
+  const effect = outcome.effect;
+  switch (effect.type) {
+    case 'close':
+      return [
+        'What happens next: your support case closes. Your course team will tell you if there is anything more to do.',
+      ];
+    case 'go_to_stage':
+      return [
+        `What happens next: your support moves on to ${stageTitle(procedure, effect.stage)}. The people supporting you will explain what this means for you.`,
+      ];
+    case 'revise':
+      return [
+        `What happens next: new targets will be agreed with you and signed, and your progress against them reviewed at ${stageTitle(procedure, effect.reviewAt)}.`,
+      ];
+    case 'hand_off':
+      return [`What happens next: this case closes and your support continues under ${effect.to}.`];
+    case 'continue':
+      return ['What happens next: your support carries on as it is.'];
+  }
 }
 
 function subjectOf(kind: NotificationKind, stage: string): string {
@@ -635,6 +783,4 @@ function traineeName(state: CaseState): string {
   return state.people.find((p) => p.role === 'trainee')?.name ?? 'the trainee';
 }
 
-export function personRecipient(person: Person): NotificationRecipient {
-  return { kind: 'person', role: person.role, personId: person.id, name: person.name, email: person.email };
-}
+export { personRecipient } from './recipients.js';

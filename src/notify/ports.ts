@@ -93,5 +93,8 @@ export interface FormAttachment {
   readonly bytes: Uint8Array;
 }
 
-/** The completed form for a case, as a PDF (form-pdf.ts), when a notification attaches it. */
-export type FormProvider = (caseId: string) => Promise<FormAttachment | undefined>;
+/**
+ * The form a notification attaches, as a PDF (form-pdf.ts): the case as it was at the
+ * notification's `caseVersion`, in its recipient's view (audience.ts).
+ */
+export type FormProvider = (notification: Notification) => Promise<FormAttachment | undefined>;

@@ -28,6 +28,8 @@ import type { Outcome, Procedure } from '../../src/domain/procedure/schema.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import {
   buildCaseClosedCard,
+  buildNoticeCard,
+  noticeCardView,
   buildCaseSummaryCard,
   buildConcernRaisedCard,
   buildOutcomeRecordedCard,
@@ -501,6 +503,23 @@ export function cardsFor(s: Scenario): BoundCard[] {
       card: buildStageChangedCard(stageChangedView(on(s.moved, s.movedOn))),
     },
     { template: 'case_closed', variant: 'default', card: buildCaseClosedCard(caseClosedView(on(s.closed, s.dueOn))) },
+    {
+      template: 'notice_card',
+      variant: 'default',
+      card: buildNoticeCard(
+        noticeCardView(on(s.moved, s.movedOn), {
+          kicker: 'DECISION',
+          title: `Decision (${s.procedure.stages.find((st) => st.id === s.moved.stageId)?.title ?? s.moved.stageId})`,
+          lines: [
+            'The decision: the trainee continues with a further support plan.',
+            `Decided by the panel on ${s.movedOn}, chaired by Dr <b>Ruth</b> Evans.`,
+            'What happens next: a new support plan is agreed and signed.',
+          ],
+          passOn: 'Please pass this on to The school, with the form: Trellis has no email address for them.',
+          because: 'An email is sent to the school to confirm the decision.',
+        }),
+      ),
+    },
     ...(['staff', 'trainee'] as const).map((audience) => {
       // Where the procedure allows it, the case as really suspended; elsewhere the same card bound from the moved case.
       const { state, suspension } = s.suspended ?? { state: s.moved, suspension: suspensionOf(s) };

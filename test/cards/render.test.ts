@@ -55,6 +55,7 @@ const SHOWN_BY: Record<CardTemplateName, number> = {
   stage_changed: 3,
   signature_request: 4,
   case_summary: 4,
+  notice_card: 0,
 };
 
 describe.skipIf(executablePath === undefined || !existsSync(executablePath))('cards rendered in Chromium', () => {

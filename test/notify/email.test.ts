@@ -77,7 +77,9 @@ describe('the placement-suspended email', () => {
     }
     const trainee = emails.find((n) => n.kind === 'trainee_informed');
     if (!trainee) throw new Error('the trainee is told');
-    expect(renderEmail(trainee).html).toContain('<h1 style="font-size:18px">Your placement has been suspended</h1>');
+    expect(renderEmail(trainee).html).toContain(
+      `<h1 style="font-size:18px">${trainee.reference}: Your placement has been suspended</h1>`,
+    );
   });
 
   it('names a course team member who is not on the case by the name the event keeps, as text', () => {

@@ -131,7 +131,7 @@ describe('after a command over REST', () => {
     const toCourse = mails.find(
       (m) => m.toRecipients.includes('course.team@bcu.example') && m.subject.includes('plan agreed'),
     );
-    expect(toCourse?.attachments.map((a) => a.name)).toEqual(['RIT-NOTIFY-form.pdf']);
+    expect(toCourse?.attachments.map((a) => a.name)).toEqual(['RIT-NOTIFY-form-v1.pdf']);
     expect(
       Buffer.from(toCourse?.attachments[0]?.contentBytes ?? '', 'base64')
         .subarray(0, 5)

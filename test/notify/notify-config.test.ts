@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   bcuRapidImprovementTargets as bcu,
+  midEssexEarlySupport as midEssex,
   rcttpConcernProcedures as rcttp,
 } from '../../src/domain/procedures/index.js';
-import { DEFAULT_NOTIFY_SETTINGS, notifyConfigFor } from '../../src/app/notifications/settings.js';
+import { DEFAULT_NOTIFY_SETTINGS, namedOffices, notifyConfigFor } from '../../src/app/notifications/settings.js';
 import { localNotifySettings, notifySettingsFromEnv } from '../../src/compose/notify-config.js';
 
 describe('notification settings from the environment', () => {
@@ -65,5 +66,35 @@ describe('notification settings from the environment', () => {
     const settings = localNotifySettings([bcu, rcttp]);
     expect(notifyConfigFor(settings, bcu).courseMailbox).toBe('course.team@bcu.example');
     expect(settings.mailFrom).toBe('trellis@trellis.example');
+  });
+
+  it('reads the offices each provider names, and says which named recipients have no address', () => {
+    const problems: string[] = [];
+    const settings = notifySettingsFromEnv(
+      {
+        TRELLIS_OFFICE_MAILBOXES:
+          ' mid_essex_itt : director = director@mid-essex.example ; mid_essex_itt:relevant_partnership_staff=partners@mid-essex.example;bcu:school',
+      },
+      problems,
+    );
+    expect(problems).toEqual([
+      'TRELLIS_OFFICE_MAILBOXES entries look like "providerId:office=address", got "bcu:school"',
+    ]);
+    expect(notifyConfigFor(settings, midEssex).officeMailboxes).toEqual({
+      director: 'director@mid-essex.example',
+      relevant_partnership_staff: 'partners@mid-essex.example',
+    });
+    expect(notifyConfigFor(settings, bcu).officeMailboxes).toEqual({});
+    const offices = namedOffices(settings, [bcu, rcttp, midEssex]).map(
+      (o) => `${o.providerId}:${o.office} ${o.address}`,
+    );
+    expect(offices.sort()).toEqual(
+      [
+        `${bcu.provider.id}:school placement`,
+        `${rcttp.provider.id}:dfa_school none`,
+        'mid_essex_itt:director configured',
+        'mid_essex_itt:relevant_partnership_staff configured',
+      ].sort(),
+    );
   });
 });

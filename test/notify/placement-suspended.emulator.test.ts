@@ -197,11 +197,11 @@ describe('suspending a placement over REST', () => {
       expect(mail.bodyContent).toContain('the course team will be in touch');
     }
     const toMailbox = toStaff.find((m) => m.toRecipients.includes(COURSE_MAILBOX));
-    expect(toMailbox?.attachments.map((a) => a.name)).toEqual([`${reference}-form.pdf`]);
+    expect(toMailbox?.attachments.map((a) => a.name)).toEqual([`${reference}-form-v2.pdf`]);
 
     // The trainee: their own subject and kind words, escaped the same way.
     const toTrainee = mails.filter((m) => m.toRecipients.includes(trainee.email.toLowerCase()));
-    expect(toTrainee.map((m) => m.subject)).toEqual(['Your placement has been suspended']);
+    expect(toTrainee.map((m) => m.subject)).toEqual([`${reference}: Your placement has been suspended`]);
     expect(toTrainee[0]?.bodyContent).toContain(
       'Your placement at St Michael’s Church of England High School is suspended from Monday 23 November 2026.',
     );
@@ -221,7 +221,7 @@ describe('suspending a placement over REST', () => {
     expect(chats).toHaveLength(new Set(people.map((p) => p.email.toLowerCase())).size);
     const traineeCards = chats.filter((c) => c.card.includes('Your placement is suspended'));
     expect(traineeCards).toHaveLength(1);
-    expect(traineeCards[0]?.text).toBe('Your placement has been suspended');
+    expect(traineeCards[0]?.text).toBe(`${reference}: Your placement has been suspended`);
     expect(chats.filter((c) => c.card.includes('Placement suspended for '))).toHaveLength(chats.length - 1);
     for (const card of cards) {
       expect(card.card).toContain(
@@ -240,7 +240,7 @@ describe('suspending a placement over REST', () => {
       local.emulator
         .inspect()
         .mails.slice(mailsBefore)
-        .filter((m) => m.subject === staffSubject || m.subject === 'Your placement has been suspended'),
+        .filter((m) => m.subject === staffSubject || m.subject === `${reference}: Your placement has been suspended`),
     ).toHaveLength(mails.length);
     expect(cardsSent(cardsBefore).filter((c) => c.card.includes('PLACEMENT SUSPENDED'))).toHaveLength(cards.length);
     const keys = [...(await local.notifications.outbox.storedKeys(CASE_ID))].filter((k) =>

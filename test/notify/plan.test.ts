@@ -14,6 +14,8 @@ import {
   midEssexEarlySupport as me,
   rcttpConcernProcedures as rcttp,
 } from '../../src/domain/procedures/index.js';
+import { renderEmail } from '../../src/notify/email.js';
+import type { Notification } from '../../src/notify/notification.js';
 import { planNotifications } from '../../src/notify/plan.js';
 import { replanTrail } from '../../src/notify/replan.js';
 import { atEnhancedSupportStep5, CONFIG, draftPlan, open, review, signAll, step, summary } from './kit.js';
@@ -156,7 +158,35 @@ describe('BCU Rapid Improvement Targets', () => {
     ]);
     // No mailbox for the school: the course team is asked to pass it on, never silently dropped.
     const noSchool = planNotifications({ procedure: bcu, before: c.state, after, events: [event], config: CONFIG });
-    expect(noSchool.some((n) => n.lines.some((l) => l.includes('Please pass this on to The school')))).toBe(true);
+    const passedOn = noSchool.filter((n) => n.passOnTo?.includes('The school'));
+    expect(passedOn.map((n) => `${n.channel} ${n.recipient.kind}${n.attachForm ? ' +form' : ''}`).sort()).toEqual([
+      'channel_card course_team_channel',
+      'email course_mailbox +form',
+    ]);
+    const copy = passedOn.find((n) => n.channel === 'email');
+    expect(copy && renderEmail(copy).html).toContain(
+      'Please pass this on to The school, with the form: Trellis has no email address for them',
+    );
+    expect(noSchool.some((n) => n.recipient.kind === 'office')).toBe(false);
+    // The placement's school contact address, where the course team gave one, is where the school's copy goes.
+    const placed = { ...after, placement: { ...after.placement, schoolContactEmail: 'head@oak.sch.test' } };
+    const toSchool = planNotifications({
+      procedure: bcu,
+      before: c.state,
+      after: placed,
+      events: [event],
+      config: CONFIG,
+    });
+    expect(toSchool.filter((n) => n.recipient.kind === 'office').map((n) => addressOf(n))).toEqual([
+      'head@oak.sch.test',
+    ]);
+    expect(toSchool.some((n) => n.passOnTo !== undefined)).toBe(false);
+    // The decision is said: what, by whom and when, and what happens next; the trainee is told the same without reasons.
+    const staff = toSchool.find((n) => n.recipient.kind === 'office');
+    expect(staff?.subject).toBe(`${after.reference}: Placement Review Panel decision (Stage 5)`);
+    expect(staff?.lines[0]).toMatch(/^The decision: Trainee has passed the placement/);
+    expect(staff?.lines[1]).toBe('Decided by the Placement Review Panel on Tuesday 1 December 2026, with a present.');
+    expect(staff?.lines[2]).toMatch(/^What happens next: The placement is passed and the case closes\./);
   });
 });
 
@@ -427,7 +457,7 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
   it('writes to the trainee kindly, with the same facts and nothing written for staff', () => {
     const { sent } = suspended();
     const email = sent.find((n) => n.kind === 'trainee_informed' && n.channel === 'email');
-    expect(email?.subject).toBe('Your placement has been suspended');
+    expect(email?.subject).toBe('CASE-1: Your placement has been suspended');
     expect(email?.attachForm).toBe(false);
     expect(email?.because).toBeUndefined();
     expect(email?.lines).toEqual([
@@ -469,3 +499,15 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
     expect(suspended().sent).toEqual(sent);
   });
 });
+
+function addressOf(n: Notification): string {
+  switch (n.recipient.kind) {
+    case 'person':
+      return n.recipient.email;
+    case 'office':
+    case 'course_mailbox':
+      return n.recipient.address;
+    case 'course_team_channel':
+      return n.recipient.programme;
+  }
+}

@@ -5,6 +5,7 @@ import type { Procedure } from '../../domain/procedure/schema.js';
 import { planDueReviews, type CaseSummary as DueCase } from '../../notify/due-reviews.js';
 import type { Notification } from '../../notify/notification.js';
 import { replanTrail } from '../../notify/replan.js';
+import { withCorrespondenceCopies } from '../../notify/copies.js';
 import { runSweep, type SweepReport } from '../../notify/sweep.js';
 import type { UseCaseDeps } from '../deps.js';
 import { notifyConfigFor } from './settings.js';
@@ -82,14 +83,24 @@ export async function runReviewSweep(
     const stored = cases.get(summary.id);
     const procedure = procedures.get(summary.procedureId);
     if (!stored || !procedure || summary.nextReviewDate === undefined) continue;
+    const reminders = planDueReviews({
+      cases: [dueCase(stored, procedure, summary.nextReviewDate)],
+      today,
+      calendar: calendarFor(procedure),
+      leadWorkingDays: settings.leadWorkingDays,
+      escalateAfterWorkingDays: settings.escalateAfterWorkingDays,
+    });
+    // Reminders are correspondence too: copied where the procedure says all of it is.
     work.push(
-      ...planDueReviews({
-        cases: [dueCase(stored, procedure, summary.nextReviewDate)],
-        today,
-        calendar: calendarFor(procedure),
-        leadWorkingDays: settings.leadWorkingDays,
-        escalateAfterWorkingDays: settings.escalateAfterWorkingDays,
-      }),
+      ...withCorrespondenceCopies(
+        {
+          procedure,
+          people: stored.state.people,
+          placement: stored.state.placement,
+          config: notifyConfigFor(settings, procedure),
+        },
+        reminders,
+      ),
     );
   }
 

@@ -128,7 +128,7 @@ export function staffState(state: CaseState): CaseState {
 /**
  * THE redaction of a case for whoever it is shown or sent to: the API's views, the form (HTML and
  * PDF) and the cards built for a person or for sharing all come from this, so a rule added here
- * holds everywhere. `audienceOf` says which audience a person on the case is.
+ * holds everywhere. Notifications choose theirs with `recipientAudience` (src/notify/audience.ts).
  */
 export function redactFor(state: CaseState, audience: CaseAudience): CaseState {
   const forTrainee = hidesFromTrainee(audience) ? traineeState(state) : state;
@@ -138,15 +138,6 @@ export function redactFor(state: CaseState, audience: CaseAudience): CaseState {
 /** The API's view of the state for an access level (the same as `redactFor`). */
 export function stateFor(state: CaseState, access: ViewAccess): CaseState {
   return redactFor(state, access);
-}
-
-/**
- * The audience of something sent to one person named on the case (an email, a 1:1 card, a
- * calendar invitation): `trainee` for a trainee-side role, `staff` for anyone else named on it.
- * The course team and the course mailbox read the case in `full`; pass that yourself.
- */
-export function audienceOf(procedure: Procedure, role: string): Exclude<CaseAudience, 'full' | 'shared'> {
-  return procedure.roles.find((r) => r.id === role)?.side === 'trainee' ? 'trainee' : 'staff';
 }
 
 /** An event as a view shows it: the same envelope, its data with what the audience may not see removed. */

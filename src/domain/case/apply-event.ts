@@ -323,3 +323,15 @@ export function replay(events: readonly CaseEvent[]): CaseState {
   if (!state) throw new DomainError('invalid_input', 'A case needs at least its case_opened event.');
   return state;
 }
+
+/**
+ * The case as it was at `version` (the seq of one of its events): the trail replayed up to and
+ * including that event. A notification, a copy of a form or an earlier form is rendered from
+ * this, so what is sent shows the case as it was when the thing happened, not as it is when the
+ * send happens. Undefined when the trail does not reach back to `version`.
+ */
+export function stateAt(events: readonly CaseEvent[], version: number): CaseState | undefined {
+  const upTo = events.filter((e) => e.seq <= version);
+  if (upTo.length === 0 || upTo.length !== version || upTo[0]?.type !== 'case_opened') return undefined;
+  return replay(upTo);
+}

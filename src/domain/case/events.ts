@@ -27,6 +27,8 @@ export const placementSchema = z.strictObject({
   programme: text(200),
   startsOn: localDateSchema.optional(),
   endsOn: localDateSchema.optional(),
+  /** The school's contact address (school office or headteacher): where "the school" is sent what a procedure says it is told. */
+  schoolContactEmail: z.email().max(320).optional(),
 });
 
 export const targetSchema = z.strictObject({

@@ -1,6 +1,6 @@
 export * from './types.js';
 export * from './events.js';
-export { replay } from './apply-event.js';
+export { applyEvent, replay, stateAt } from './apply-event.js';
 export { calendarFor, planRulesOf, type CommandContext, type CommandResult } from './command-kit.js';
 export { applicableRequirements } from './plan-rules.js';
 export * from './queries.js';

@@ -33,6 +33,8 @@ export interface Placement {
   readonly programme: string;
   readonly startsOn: LocalDate | undefined;
   readonly endsOn: LocalDate | undefined;
+  /** The school's contact address (school office or headteacher), where the course team gave one. */
+  readonly schoolContactEmail?: string | undefined;
 }
 
 export interface FrameworkLink {

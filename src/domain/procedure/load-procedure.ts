@@ -357,6 +357,12 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
     });
   });
 
+  procedure.copyAllCorrespondenceTo?.to.forEach((recipient, j) => {
+    if (recipient.kind === 'role' || recipient.kind === 'role_if_absent') {
+      role(recipient.role, `copyAllCorrespondenceTo.to[${j}].role`);
+    }
+  });
+
   procedure.panels.forEach((panel, index) => {
     const path = `panels[${index}]`;
     panel.convenedBy.forEach((id, i) => {

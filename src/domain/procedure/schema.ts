@@ -64,7 +64,11 @@ export const recipientSchema = z.discriminatedUnion('kind', [
   }),
   /** "If the university tutor is not present … inform them": only when absent from the meeting. */
   z.strictObject({ kind: z.literal('role_if_absent'), role: slug }),
-  /** A named office with its own mailbox, e.g. "Student Governance", "the school". */
+  /**
+   * A named office with its own mailbox, e.g. "Student Governance", "the school". The office
+   * `school` is the case's placement school: its address is the placement's school contact
+   * email; any office's address may also be configured per provider (TRELLIS_OFFICE_MAILBOXES).
+   */
   z.strictObject({ kind: z.literal('office'), office: slug, label }),
 ]);
 
@@ -349,6 +353,18 @@ export const procedureSchema = z.strictObject({
   stages: z.array(stageSchema).min(1),
   panels: z.array(panelSchema).default([]),
   reinitiation: reinitiationSchema.optional(),
+  /**
+   * "All correspondence copied to the Director": every message the case sends a person or an
+   * office (lifecycle emails, the trainee's, signature requests, review reminders) is copied by
+   * email to these recipients, unless they were sent it directly.
+   */
+  copyAllCorrespondenceTo: z
+    .strictObject({
+      to: z.array(recipientSchema).min(1),
+      /** Why: the provider's words, shown on each copy. */
+      note: prose.optional(),
+    })
+    .optional(),
   /** Provider closure days and ranges, on top of weekends and England and Wales bank holidays. */
   calendar: z
     .strictObject({

@@ -57,6 +57,12 @@ const definition = {
   ],
   raisedBy: ['course_tutor'],
   roster: { tutor: 'course_tutor' },
+  // Lifecycle emails reach the Director through the rules above (with the form); this copies the rest too:
+  // signature requests, review reminders and what the trainee is sent.
+  copyAllCorrespondenceTo: {
+    to: [{ kind: 'role', role: 'director', otherwise: { office: 'director', label: 'Director' } }],
+    note: COPY_TO_DIRECTOR,
+  },
   stages: [
     {
       id: 'early_support_plan',

@@ -10,6 +10,7 @@ import type { BackgroundNotifier } from '../../app/notifications/after-command.j
 import { listFailedNotifications, retryNotification } from '../../app/notifications/failed.js';
 import type { NotifyRuntime } from '../../app/notifications/runtime.js';
 import { stateFor } from '../../app/views/case-view.js';
+import { caseAtPlanVersion } from '../../app/cases/form-versions.js';
 
 /**
  * GET /api/notifications?state=failed, POST /api/notifications/:key/retry (course team), and
@@ -53,17 +54,36 @@ export function formPdfRouter(deps: UseCaseDeps): Router {
   router.get('/cases/:caseId/form.pdf', async (req, res) => {
     const caseId = req.params.caseId;
     if (!CASE_ID.test(caseId)) throw notFound(`There is no case "${caseId.slice(0, 80)}".`);
+    const version = planVersionOf(req.query.version);
     const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseId);
-    const pdf = await renderFormPdf(procedure, stateFor(stored.state, access));
+    const state = version === undefined ? stored.state : caseAtPlanVersion(stored, version);
+    if (!state)
+      throw notFound(
+        `Case ${stored.state.reference} has no form version ${String(version)}: its forms are listed on the case page.`,
+      );
+    const pdf = await renderFormPdf(procedure, stateFor(state, access));
     res
       .status(200)
       .type('application/pdf')
-      .attachment(formPdfName(stored.state.reference))
+      .attachment(formPdfName(state.reference, version === undefined ? undefined : state.plan?.version))
       .set('Cache-Control', 'private, no-store')
       .send(Buffer.from(pdf));
   });
 
   return router;
+}
+
+/** `?version=N`: the plan version whose form is wanted (absent: the form as it now is). */
+function planVersionOf(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^[1-9]\d{0,3}$/.test(raw))
+    throw new HttpProblem(
+      400,
+      'invalid_request',
+      'The request is not valid',
+      "The form version is the number of one of the case's plans, such as ?version=1.",
+    );
+  return Number(raw);
 }
 
 function keyOf(req: Request): string {

@@ -47,7 +47,8 @@ export function graphCalendarSender(deps: { readonly client: Client }): Sender {
   };
 }
 
-function eventBody(notification: Notification, request: CalendarRequest): Record<string, unknown> {
+/** The Graph event a calendar notification becomes (its body is the notification's own lines). */
+export function eventBody(notification: Notification, request: CalendarRequest): Record<string, unknown> {
   return {
     subject: notification.subject,
     body: { contentType: 'text', content: notification.lines.join('\n') },

@@ -24,7 +24,7 @@ export function graphMailSender(deps: {
       notification,
       deps.caseLink ? { caseLink: deps.caseLink(notification.caseId) } : {},
     );
-    const form = notification.attachForm && deps.form ? await deps.form(notification.caseId) : undefined;
+    const form = notification.attachForm && deps.form ? await deps.form(notification) : undefined;
     if (form && form.bytes.byteLength > MAX_INLINE_ATTACHMENT_BYTES)
       throw new Error(`the form for ${notification.reference} is too large to attach inline`);
     const request = deps.client

@@ -103,6 +103,8 @@ export interface OpenCaseBody {
     readonly phase?: string;
     readonly startsOn?: string;
     readonly endsOn?: string;
+    /** The school office or headteacher, where the school is sent what the procedure says it is told. */
+    readonly schoolContactEmail?: string;
   };
   /** A second case for the trainee under a procedure that allows one only on its listed grounds. */
   readonly reinitiation?: { readonly groundId: string; readonly evidence?: string };
@@ -171,5 +173,9 @@ export const getReport = (
   return api.get<Report>(`/api/reports${qs === '' ? '' : `?${qs}`}`);
 };
 
-export const downloadFormPdf = (api: ApiClient, caseId: string): Promise<Download> =>
-  api.download(`/api/cases/${encodeURIComponent(caseId)}/form.pdf`, 'application/pdf');
+/** The form as it now is, or (with `version`) the form of that plan version as it was completed. */
+export const downloadFormPdf = (api: ApiClient, caseId: string, version?: number): Promise<Download> =>
+  api.download(
+    `/api/cases/${encodeURIComponent(caseId)}/form.pdf${version === undefined ? '' : `?version=${String(version)}`}`,
+    'application/pdf',
+  );

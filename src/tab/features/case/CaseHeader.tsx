@@ -5,7 +5,7 @@ import { formatDate, STATUS_LABELS } from '../../shared/format';
 import { secondInitiationFact } from '../../shared/reinitiation';
 import { suspensionLine } from './case-model';
 import { useCaseHeaderStyles } from './CaseHeader.styles';
-import { DownloadPdf } from './DownloadPdf';
+import { DownloadPdf, FormsList } from './DownloadPdf';
 
 /**
  * The top of a case: the trainee and reference, status badges, the facts of the case, the
@@ -78,6 +78,7 @@ export function CaseHeader(props: {
       <div>
         <DownloadPdf view={view} />
       </div>
+      <FormsList view={view} />
     </header>
   );
 }

@@ -5,6 +5,7 @@ import { downloadFormPdf } from '../../api/trellis-api';
 import type { CaseView } from '../../api/types';
 import { saveFile } from '../../shared/csv';
 import { ErrorNotice } from '../../shared/Feedback';
+import { formVersions } from './case-model';
 
 /** A file name people can keep: the case reference, never anything the server could not vouch for. */
 export function pdfFileName(view: CaseView, suggested: string | undefined): string {
@@ -17,7 +18,12 @@ export function pdfFileName(view: CaseView, suggested: string | undefined): stri
  * "Download PDF": the form as the provider prints it. A plain link cannot carry the bearer token,
  * so the tab fetches the file with it and saves the bytes.
  */
-export function DownloadPdf(props: { readonly view: CaseView }) {
+export function DownloadPdf(props: {
+  readonly view: CaseView;
+  /** A plan version's form; absent: the form as it now is. */
+  readonly version?: number;
+  readonly label?: string;
+}) {
   const session = useSession();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
@@ -26,7 +32,7 @@ export function DownloadPdf(props: { readonly view: CaseView }) {
     setBusy(true);
     setError(undefined);
     try {
-      const file = await downloadFormPdf(session.api, props.view.id);
+      const file = await downloadFormPdf(session.api, props.view.id, props.version);
       const name = pdfFileName(props.view, file.filename);
       saveFile(file.blob, name);
       setSaved(name);
@@ -39,10 +45,34 @@ export function DownloadPdf(props: { readonly view: CaseView }) {
   return (
     <>
       <Button onClick={() => void download()} disabled={busy}>
-        {busy ? 'Preparing the PDF…' : 'Download PDF'}
+        {busy ? 'Preparing the PDF…' : (props.label ?? 'Download PDF')}
       </Button>
       {saved !== undefined && error === undefined ? <Text role="status"> Saved {saved}.</Text> : null}
       {error !== undefined ? <ErrorNotice title="The PDF could not be downloaded" message={error} /> : null}
     </>
+  );
+}
+
+/** The case's forms by version, each with its own download: earlier forms as they were completed. */
+export function FormsList(props: { readonly view: CaseView }) {
+  const forms = formVersions(props.view);
+  if (forms.length === 0) return null;
+  return (
+    <section aria-labelledby="case-forms">
+      <Text block as="h2" weight="semibold" id="case-forms">
+        Forms
+      </Text>
+      <ul data-testid="case-forms">
+        {forms.map((form) => (
+          <li key={form.version}>
+            <Text>
+              {form.description}
+              {form.current ? ' (current)' : ''}{' '}
+            </Text>
+            <DownloadPdf view={props.view} version={form.version} label={`Download version ${String(form.version)}`} />
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEvent, CaseView } from '../../api/types';
 import { formatDate } from '../../shared/format';
-import { eventSentence, stageStartScheduled, suspensionLine } from './case-model';
+import { eventSentence, formVersions, stageStartScheduled, suspensionLine } from './case-model';
 
 /** The case as people read it: the trail's sentences, the suspension banner, a scheduled stage. */
 
@@ -174,5 +174,53 @@ describe('a week-by-week stage’s start', () => {
     expect(eventSentence(dfa, scheduled)).toBe(
       `Claire Thompson scheduled Deferred Final Assessment to start on ${formatDate('2027-04-19')}.`,
     );
+  });
+});
+
+describe('the case’s forms by version', () => {
+  const plan = (version: number, stageId: string, agreedOn?: string): NonNullable<CaseView['plan']> => ({
+    version,
+    stageId,
+    reviewAt: stageId,
+    rulesFrom: { stageId },
+    content: { concerns: [], targets: [], supportMeasures: [], meeting: { attendees: [], placementConcern: false } },
+    signatures: [],
+    pausedWorkingDays: 0,
+    extensions: [],
+    ...(agreedOn === undefined ? {} : { agreedOn }),
+  });
+
+  it('lists every plan the case has had, oldest first, with its stage, agreement and the review that completed it', () => {
+    const forms = formVersions({
+      ...view,
+      stageHistory: [
+        { stageId: 'stage_1', enteredOn: '2026-11-02', via: 'opened', title: 'Stage 1' },
+        { stageId: 'stage_2', enteredOn: '2026-11-20', via: 'outcome', title: 'Stage 2' },
+      ],
+      previousPlans: [plan(1, 'stage_1', '2026-11-04')],
+      plan: plan(2, 'stage_2'),
+      reviews: [
+        {
+          id: 'r1',
+          stageId: 'stage_1',
+          planVersion: 1,
+          reviewedOn: '2026-11-18',
+          progress: [],
+          attendees: [],
+          outcomeId: 'insufficient',
+          outcomeLabel: 'Insufficient progress',
+          recordedBy: LEAD,
+        },
+      ],
+    });
+    expect(forms).toEqual([
+      {
+        version: 1,
+        current: false,
+        description: `Version 1 · Stage 1 · agreed ${formatDate('2026-11-04')} · reviewed ${formatDate('2026-11-18')}: Insufficient progress`,
+      },
+      { version: 2, current: true, description: 'Version 2 · Stage 2 · not yet agreed' },
+    ]);
+    expect(formVersions({ ...view, previousPlans: [] })).toEqual([]);
   });
 });

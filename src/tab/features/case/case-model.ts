@@ -154,3 +154,30 @@ export function stageStartScheduled(view: CaseView, events: readonly CaseEvent[]
   const entered = events.findLast((e) => e.type === 'stage_entered')?.seq ?? 0;
   return events.some((e) => e.type === 'stage_start_set' && e.seq > entered && e.data.stageId === view.stage.id);
 }
+
+/** One of the case's forms: a plan version, what it was, and how it ended. */
+export interface FormVersion {
+  readonly version: number;
+  readonly current: boolean;
+  /** "Version 1 · Stage 1: agreed 4 November 2026 · reviewed 18 November 2026: Insufficient progress" */
+  readonly description: string;
+}
+
+/**
+ * The case's forms by plan version, oldest first: each plan the case has had, with the stage it
+ * was drafted at, when it was agreed and the review that completed it. Each can be downloaded as
+ * it was completed (GET /api/cases/{caseId}/form.pdf?version=N).
+ */
+export function formVersions(view: CaseView): FormVersion[] {
+  const plans = [...view.previousPlans, ...(view.plan ? [view.plan] : [])].sort((a, b) => a.version - b.version);
+  const stageTitle = (id: string): string => view.stageHistory.find((s) => s.stageId === id)?.title ?? humanise(id);
+  return plans.map((plan) => {
+    const review = view.reviews.findLast((r) => r.planVersion === plan.version);
+    const parts = [
+      `Version ${plan.version} · ${stageTitle(plan.stageId)}`,
+      plan.agreedOn === undefined ? 'not yet agreed' : `agreed ${formatDate(plan.agreedOn)}`,
+      ...(review ? [`reviewed ${formatDate(review.reviewedOn)}: ${review.outcomeLabel}`] : []),
+    ];
+    return { version: plan.version, current: plan.version === view.plan?.version, description: parts.join(' · ') };
+  });
+}

@@ -515,6 +515,18 @@ export default function NewCaseWizard() {
                     }}
                   />
                 </Field>
+                <Field
+                  label="School contact email (optional)"
+                  hint="The school office or headteacher: where Trellis sends what the procedure says the school is told. Left empty, the course team is asked to pass it on."
+                >
+                  <Input
+                    type="email"
+                    value={draft.schoolContactEmail}
+                    onChange={(_e, d) => {
+                      set({ schoolContactEmail: d.value });
+                    }}
+                  />
+                </Field>
               </div>
             </fieldset>
           </>

@@ -44,6 +44,8 @@ export interface WizardDraft extends PlanDraft {
   readonly reasons: readonly string[];
   readonly people: readonly PersonDraft[];
   readonly school: string;
+  /** The school office or headteacher: where "the school" is sent what the procedure says it is told. */
+  readonly schoolContactEmail: string;
   readonly programme: string;
   readonly subject: string;
   readonly phase: string;
@@ -58,6 +60,7 @@ export const emptyDraft = (programme: string): WizardDraft => ({
   reasons: [],
   people: [],
   school: '',
+  schoolContactEmail: '',
   programme,
   subject: '',
   phase: '',
@@ -166,6 +169,8 @@ export function stepProblems(
     const emails = draft.people.filter((p) => p.email.trim() !== '').map((p) => `${p.role}|${idOf(p)}`);
     if (new Set(emails).size !== emails.length) problems.push('Someone is listed twice in the same role.');
     if (draft.school.trim() === '') problems.push('Give the placement school.');
+    if (draft.schoolContactEmail.trim() !== '' && !EMAIL.test(draft.schoolContactEmail.trim()))
+      problems.push('The school’s contact email should look like office@school.example, or be left empty.');
     if (draft.programme.trim() === '') problems.push('Give the programme.');
     problems.push(
       ...reinitiationProblems(
@@ -202,6 +207,9 @@ export function openCaseBody(
       programme: draft.programme.trim(),
       ...(trim(draft.subject) === undefined ? {} : { subject: trim(draft.subject) }),
       ...(trim(draft.phase) === undefined ? {} : { phase: trim(draft.phase) }),
+      ...(trim(draft.schoolContactEmail) === undefined
+        ? {}
+        : { schoolContactEmail: draft.schoolContactEmail.trim().toLowerCase() }),
     },
     ...reinitiationPart(draft, procedure, visibleCases),
   };

@@ -230,3 +230,17 @@ describe('the wizard with a second initiation', () => {
     });
   });
 });
+
+describe('the school’s contact email', () => {
+  it('is optional, checked when given, and sent with the placement', () => {
+    const draft = zaraDraft();
+    expect(openCaseBody(draft, RCTTP, []).placement).not.toHaveProperty('schoolContactEmail');
+    const bad = { ...draft, schoolContactEmail: 'the office' };
+    expect(stepProblems('people', bad, RCTTP, TODAY, [])).toEqual([
+      'The school’s contact email should look like office@school.example, or be left empty.',
+    ]);
+    const good = { ...draft, schoolContactEmail: ' Office@Cwm.sch.example ' };
+    expect(stepProblems('people', good, RCTTP, TODAY, [])).toEqual([]);
+    expect(openCaseBody(good, RCTTP, []).placement.schoolContactEmail).toBe('office@cwm.sch.example');
+  });
+});

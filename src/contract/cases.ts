@@ -145,6 +145,15 @@ export const panelView = z.strictObject({
   decisionLabel: optionalText,
 });
 
+const placementView = z.strictObject({
+  school: text,
+  subject: optionalText,
+  phase: optionalText,
+  programme: text,
+  startsOn: localDate.optional(),
+  endsOn: localDate.optional(),
+});
+
 export const caseView = z.strictObject({
   /** `trainee`: the trainee's own view, without panel deliberations and review notes. */
   view: z.enum(['full', 'trainee']),
@@ -168,14 +177,21 @@ export const caseView = z.strictObject({
     startsOn: localDate.optional(),
   }),
   people: z.array(z.strictObject({ role: text, id: personId, name: text, email: text, roleLabel: text })),
-  placement: z.strictObject({
-    school: text,
-    subject: optionalText,
-    phase: optionalText,
-    programme: text,
-    startsOn: localDate.optional(),
-    endsOn: localDate.optional(),
-  }),
+  placement: placementView,
+  /** People who were named on the case and left it (replaced or removed), from `until`. */
+  formerPeople: z.array(
+    z.strictObject({
+      role: text,
+      id: personId,
+      name: text,
+      email: text,
+      roleLabel: text,
+      until: localDate,
+      reason: text,
+    }),
+  ),
+  /** Earlier placements, oldest first, each until the day the move took effect. */
+  formerPlacements: z.array(z.strictObject({ placement: placementView, until: localDate, reason: text })),
   reasons: z.array(roleRef),
   openedOn: localDate,
   openedBy: personId,

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   acknowledgeNoticeInputSchema,
+  changePersonInputSchema,
+  changePlacementInputSchema,
   closeCaseInputSchema,
   completeTaskInputSchema,
   convenePanelInputSchema,
@@ -60,6 +62,14 @@ export const CASE_COMMAND_INPUTS = {
     acknowledgeNoticeInputSchema,
     'Acknowledge a raised concern or an overdue review for the course team; the first acknowledgement of each is recorded.',
   ),
+  change_person: input(
+    changePersonInputSchema,
+    'Add, remove or replace the person in a role (course team), from an effective date, with a reason. Access follows at once; signatures already given stay.',
+  ),
+  change_placement: input(
+    changePlacementInputSchema,
+    "Move the placement to another school (course team), with the school's people (its mentor(s)) who replace those in their roles.",
+  ),
 } as const;
 
 export type CaseCommandName = keyof typeof CASE_COMMAND_INPUTS;
@@ -91,4 +101,6 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/close', command: 'close' },
   { method: 'post', path: '/withdraw', command: 'withdraw' },
   { method: 'post', path: '/acknowledgements', command: 'acknowledge_notice' },
+  { method: 'post', path: '/people', command: 'change_person' },
+  { method: 'post', path: '/placement', command: 'change_placement' },
 ];

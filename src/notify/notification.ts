@@ -23,6 +23,9 @@ export const NOTIFICATION_KINDS = [
   'review_due_today',
   'review_overdue',
   'review_escalation',
+  'person_added',
+  'person_removed',
+  'placement_changed',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

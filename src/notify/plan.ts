@@ -237,6 +237,10 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     }
     case 'placement_suspended':
       return placementSuspended(input, event);
+    case 'person_changed':
+      return [...personChanged(input, event), ...signatureRequests(input), ...reviewEventFollows(input)];
+    case 'placement_changed':
+      return placementChanged(input, event);
     case 'plan_started':
     case 'plan_edited':
     case 'plan_signed':
@@ -374,6 +378,116 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
     ...traineeTold(input, kind, 'Your placement has been suspended', traineeLines, ['email', 'chat_card']),
     ...courseTeamCopy(input, kind, subject, staffLines),
   ];
+}
+
+/**
+ * Someone joins or leaves a role on the case. The newcomer hears by email and a 1:1 card (the
+ * case is theirs to see from now on); whoever leaves hears by email only, since the case is no
+ * longer theirs to open; the trainee is told who supports them now. The plan's outstanding
+ * signatures and the review meeting follow in the same command (signatureRequests, reviewEventFollows).
+ */
+function personChanged(input: PlanInput, event: CaseEventOf<'person_changed'>): Draft[] {
+  const { procedure, after } = input;
+  const { added, removed } = event.data;
+  const role = roleLabel(procedure, event.data.role);
+  const stage = stageTitle(procedure, after.stageId);
+  const trainee = traineeName(after);
+  const from = formatLongDate(event.data.effectiveOn);
+  const drafts: Draft[] = [];
+  if (added && !isTrainee(procedure, added)) {
+    const kind = 'person_added';
+    const lines = [
+      `You are now the ${role} on the support case for ${trainee} (${after.reference}), from ${from}.`,
+      ...(removed ? [`You take over from ${removed.name}.`] : []),
+      `The case is at ${stage} of the ${procedure.name}. Open it in Trellis to see the plan, its targets and what happens next.`,
+      `Added by ${event.data.byName}. The reason given: ${event.data.reason}`,
+    ];
+    drafts.push(
+      ...(['email', 'chat_card'] as const).map((channel): Draft => ({
+        kind,
+        about: kind,
+        channel,
+        recipient: personRecipient(added),
+        subject: `${after.reference}: ${subjectOf(kind, stage)}`,
+        lines,
+        because: undefined,
+        attachForm: false,
+      })),
+    );
+  }
+  if (removed && !isTrainee(procedure, removed)) {
+    const kind = 'person_removed';
+    drafts.push({
+      kind,
+      about: kind,
+      channel: 'email',
+      recipient: personRecipient(removed),
+      subject: `${after.reference}: ${subjectOf(kind, stage)}`,
+      lines: [
+        `From ${from} you are no longer the ${role} on the support case for ${trainee} (${after.reference}).`,
+        ...(added ? [`${added.name} takes over as ${role}.`] : []),
+        'The case no longer appears in your Trellis, and you will not receive its notifications. Signatures you gave stay on the plan under your name.',
+        `Changed by ${event.data.byName}. The reason given: ${event.data.reason}`,
+      ],
+      because: undefined,
+      attachForm: false,
+    });
+  }
+  const words = added
+    ? `${added.name} is now your ${role}${removed ? `, taking over from ${removed.name}` : ''}, from ${from}.`
+    : `${removed?.name ?? 'Someone'} is no longer your ${role}, from ${from}.`;
+  drafts.push(...traineeTold(input, 'person_added', `Who supports you: your ${role}`, [words]));
+  return drafts;
+}
+
+/** The placement moves to another school: the trainee and the course team hear; the school's newcomers hear from personChanged. */
+function placementChanged(input: PlanInput, event: CaseEventOf<'placement_changed'>): Draft[] {
+  const { procedure, before, after } = input;
+  const kind = 'placement_changed';
+  const stage = stageTitle(procedure, after.stageId);
+  const from = formatLongDate(event.data.effectiveOn);
+  const school = event.data.placement.school;
+  const previous = before?.placement.school;
+  const staffLines = [
+    `The placement of ${traineeName(after)} moves ${previous === undefined ? '' : `from ${previous} `}to ${school} from ${from}, at ${stage} of the ${procedure.name}.`,
+    `Moved by ${event.data.byName}. The reason given: ${event.data.reason}`,
+  ];
+  return [
+    ...traineeTold(input, kind, `Your placement moves to ${school}`, [
+      `Your placement moves to ${school} from ${from}.`,
+      'The people supporting you there will be in touch about what happens next.',
+    ]),
+    {
+      kind,
+      about: kind,
+      channel: 'channel_card',
+      recipient: { kind: 'course_team_channel', programme: after.placement.programme },
+      subject: `${after.reference}: ${subjectOf(kind, stage)}`,
+      lines: staffLines,
+      because: undefined,
+      attachForm: false,
+    },
+  ];
+}
+
+/**
+ * The review meeting follows the people: a new organiser (the tutor replaced) takes the event
+ * into their calendar and it leaves the old one's; otherwise the event is updated for the new
+ * invitation list. Only while an agreed plan waits for its review.
+ */
+function reviewEventFollows(input: PlanInput): Draft[] {
+  const { procedure, before, after, config } = input;
+  const plan = after.plan;
+  const date = plan?.content.reviewDate;
+  if (!plan || plan.agreedOn === undefined || date === undefined || after.status !== 'active' || !before) return [];
+  if (after.reviews.some((r) => r.planVersion === plan.version)) return [];
+  const was = calendarOwner(procedure, before, config);
+  const now = calendarOwner(procedure, after, config);
+  const moved =
+    was !== undefined && (now === undefined || was.email.toLowerCase() !== now.email.toLowerCase())
+      ? reviewEvent({ ...input, after: before }, plan, date, 'review_cancelled')
+      : [];
+  return [...moved, ...reviewEvent(input, plan, date, 'review_date_moved')];
 }
 
 /** "Dr Catherine Lloyd (Course leader)", "Mark Whitfield (course team)" or "the course team (sign-in name)". */
@@ -595,6 +709,11 @@ function subjectOf(kind: NotificationKind, stage: string): string {
       return 'case closed';
     case 'placement_suspended':
       return `placement suspended (${stage})`;
+    case 'person_added':
+    case 'person_removed':
+      return `people on the case (${stage})`;
+    case 'placement_changed':
+      return `placement moved (${stage})`;
     case 'signature_needed':
     case 'review_date_set':
     case 'review_date_moved':

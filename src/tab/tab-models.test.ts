@@ -224,6 +224,8 @@ describe('case actions', () => {
       { role: 'mentor', id: 'mentor@x.example', name: 'M', email: 'mentor@x.example', roleLabel: 'Mentor(s)' },
     ],
     placement: { school: 'S', programme: 'P1' },
+    formerPeople: [],
+    formerPlacements: [],
     reasons: [],
     openedOn: '2026-11-02',
     stageHistory: [],

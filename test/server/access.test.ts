@@ -71,6 +71,8 @@ const VALID_BODIES: Readonly<Record<CaseCommandName, unknown>> = {
   close: { reason: 'Opened in error' },
   withdraw: { reason: 'Left the programme' },
   acknowledge_notice: { about: 'concern_raised' },
+  change_person: { role: 'mentor', removeId: 'someone@x.example', reason: 'Left the school' },
+  change_placement: { school: 'Another School', reason: 'Deferred assessment' },
 };
 
 type Who = keyof typeof identities | 'traineeB' | 'mentorB' | 'anonymous';

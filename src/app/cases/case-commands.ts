@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import {
   acknowledgeNotice,
+  changePerson,
+  changePlacement,
   closeCase,
   completeTask,
   convenePanel,
@@ -64,4 +66,6 @@ export const CASE_COMMANDS = {
   close: command('close', closeCase),
   withdraw: command('withdraw', withdrawCase),
   acknowledge_notice: command('acknowledge_notice', acknowledgeNotice),
+  change_person: command('change_person', changePerson),
+  change_placement: command('change_placement', changePlacement),
 } as const satisfies Record<CaseCommandName, CaseCommand>;

@@ -139,6 +139,8 @@ export function eventsFor(events: readonly CaseEvent[], access: ViewAccess): Cas
       case 'placement_suspended':
       case 'notice_acknowledged':
       case 'case_closed':
+      case 'person_changed':
+      case 'placement_changed':
         return event;
     }
   });
@@ -180,6 +182,14 @@ export function caseView(
       : { id: state.stageId, title: state.stageId },
     people: state.people.map((p) => ({ ...p, roleLabel: roleLabelIn(procedure, p.role) })),
     placement: state.placement,
+    /** Who left the case and when: signatures they gave still say who gave them. */
+    formerPeople: state.formerPeople.map((f) => ({
+      ...f.person,
+      roleLabel: roleLabelIn(procedure, f.person.role),
+      until: f.until,
+      reason: f.reason,
+    })),
+    formerPlacements: state.formerPlacements,
     reasons: state.reasons.map((id) => ({ id, label: procedure.reasons.find((r) => r.id === id)?.label ?? id })),
     openedOn: state.openedOn,
     openedBy: state.openedBy,

@@ -80,6 +80,8 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       placementSuspended: undefined,
       acknowledgements: [],
       closure: undefined,
+      formerPeople: [],
+      formerPlacements: [],
       version: event.seq,
       updatedAt: event.at,
     };
@@ -312,6 +314,40 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
           reason: d.reason,
           handOffTo: d.handOffTo,
         },
+      };
+    }
+    case 'person_changed': {
+      const d = event.data;
+      const removed = d.removed;
+      const leaving =
+        removed === undefined
+          ? undefined
+          : state.people.find((p) => p.role === removed.role && p.id.toLowerCase() === removed.id.toLowerCase());
+      const people = state.people.filter((p) => p !== leaving);
+      return {
+        ...state,
+        people: d.added ? [...people, { ...d.added }] : people,
+        formerPeople: leaving
+          ? [...state.formerPeople, { person: leaving, until: d.effectiveOn, reason: d.reason }]
+          : state.formerPeople,
+      };
+    }
+    case 'placement_changed': {
+      const p = event.data.placement;
+      return {
+        ...state,
+        placement: {
+          school: p.school,
+          subject: p.subject,
+          phase: p.phase,
+          programme: p.programme,
+          startsOn: p.startsOn,
+          endsOn: p.endsOn,
+        },
+        formerPlacements: [
+          ...state.formerPlacements,
+          { placement: state.placement, until: event.data.effectiveOn, reason: event.data.reason },
+        ],
       };
     }
   }

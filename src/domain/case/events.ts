@@ -147,6 +147,25 @@ const eventData = {
     reason: optionalText(2000),
     handOffTo: optionalText(200),
   }),
+  /**
+   * A person joins, leaves or replaces another in a role, from `effectiveOn`. Signatures already
+   * given stay on the plan under the name of whoever gave them.
+   */
+  person_changed: z.strictObject({
+    role: text(60),
+    added: personSchema.optional(),
+    removed: personSchema.optional(),
+    effectiveOn: localDateSchema,
+    reason: text(2000),
+    byName: text(200),
+  }),
+  /** The placement moves to another school; its school-side people change in person_changed events of the same command. */
+  placement_changed: z.strictObject({
+    placement: placementSchema,
+    effectiveOn: localDateSchema,
+    reason: text(2000),
+    byName: text(200),
+  }),
 } as const;
 
 export type CaseEventType = keyof typeof eventData;
@@ -188,6 +207,8 @@ export const caseEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...envelope, type: z.literal('placement_suspended'), data: eventData.placement_suspended }),
   z.strictObject({ ...envelope, type: z.literal('notice_acknowledged'), data: eventData.notice_acknowledged }),
   z.strictObject({ ...envelope, type: z.literal('case_closed'), data: eventData.case_closed }),
+  z.strictObject({ ...envelope, type: z.literal('person_changed'), data: eventData.person_changed }),
+  z.strictObject({ ...envelope, type: z.literal('placement_changed'), data: eventData.placement_changed }),
 ]);
 
 export type CaseEvent = z.infer<typeof caseEventSchema>;

@@ -24,3 +24,4 @@ export * from './commands/record-panel-meeting.js';
 export * from './commands/close-case.js';
 export * from './commands/stage-tasks.js';
 export * from './commands/acknowledge-notice.js';
+export * from './commands/change-people.js';

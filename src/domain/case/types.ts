@@ -192,6 +192,13 @@ export interface StageVisit {
 export const STAGE_ENTRIES = ['opened', 'plan_agreed', 'outcome', 'escalation', 'decision'] as const;
 export type StageEntry = (typeof STAGE_ENTRIES)[number];
 
+/** Someone who was named on the case and left it (replaced or removed). */
+export interface FormerPerson {
+  readonly person: Person;
+  readonly until: LocalDate;
+  readonly reason: string;
+}
+
 /** Notices the course team acknowledges ("we have this in hand"): a raised concern, an overdue review. */
 export const NOTICE_KINDS = ['concern_raised', 'review_overdue'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -255,6 +262,14 @@ export interface CaseState {
         readonly handOffTo: string | undefined;
       }
     | undefined;
+  /** People who were named on the case and have left it: their signatures still say who gave them. */
+  readonly formerPeople: readonly FormerPerson[];
+  /** Earlier placements, newest last, each with the day the move took effect. */
+  readonly formerPlacements: readonly {
+    readonly placement: Placement;
+    readonly until: LocalDate;
+    readonly reason: string;
+  }[];
   /** Number of events applied: the case's version for optimistic concurrency. */
   readonly version: number;
   readonly updatedAt: string;

@@ -123,11 +123,41 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
         ? `${by} acknowledged the overdue review${str('reviewDate') ? ` (due on ${formatDate(str('reviewDate'))})` : ''} for the course team.`
         : `${by} acknowledged the raised concern for the course team.`;
     }
+    case 'person_changed':
+      return personChangeSentence(view, d, str('byName') || who);
+    case 'placement_changed': {
+      const placement = d.placement;
+      const school =
+        typeof placement === 'object' &&
+        placement !== null &&
+        'school' in placement &&
+        typeof placement.school === 'string'
+          ? placement.school
+          : '';
+      return `${str('byName') || who} moved the placement to ${school}${str('effectiveOn') ? ` from ${formatDate(str('effectiveOn'))}` : ''}.`;
+    }
     case 'case_closed':
       return `The case was closed${str('resolution') ? ` (${humanise(str('resolution'))})` : ''}.`;
     default:
       return `${humanise(event.type)}.`;
   }
+}
+
+/** "Ann Lee (course team) replaced Sam Cole with Priya Shah as Mentor from 9 November 2026." */
+function personChangeSentence(view: CaseView, d: Readonly<Record<string, unknown>>, by: string): string {
+  const nameOf = (key: string): string => {
+    const value = d[key];
+    return typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string'
+      ? value.name
+      : '';
+  };
+  const role = typeof d.role === 'string' ? roleLabel(view, d.role) : '';
+  const from = typeof d.effectiveOn === 'string' ? ` from ${formatDate(d.effectiveOn)}` : '';
+  const added = nameOf('added');
+  const removed = nameOf('removed');
+  if (added && removed) return `${by} replaced ${removed} with ${added} as ${role}${from}.`;
+  if (added) return `${by} added ${added} as ${role}${from}.`;
+  return `${by} removed ${removed} as ${role}${from}.`;
 }
 
 /** "Suspended on … by …": the suspension banner's first line (its reason follows as the person wrote it). */

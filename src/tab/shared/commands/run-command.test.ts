@@ -22,6 +22,8 @@ const version = (n: number, over: Partial<CaseView> = {}): Versioned<CaseView> =
     stage: { id: 'stage_1', title: 'Stage 1' },
     people: [],
     placement: { school: 'Hollybank Primary', programme: 'P1' },
+    formerPeople: [],
+    formerPlacements: [],
     reasons: [],
     openedOn: '2026-11-02',
     stageHistory: [{ stageId: 'stage_1', enteredOn: '2026-11-02', via: 'opened', title: 'Stage 1' }],

@@ -34,6 +34,8 @@ export function aCaseView(over: ViewOverrides = {}): CaseView {
     stage: { id: 'stage_1', title: 'Stage 1' },
     people: (people ?? []).map((p) => ({ ...p, email: p.email ?? p.id })),
     placement: { school: 'Hollybank Primary', programme: 'P1' },
+    formerPeople: [],
+    formerPlacements: [],
     reasons: [],
     openedOn: '2026-11-02',
     openedBy: 'lead@x.example',

@@ -324,3 +324,53 @@ describe('scheduling the Deferred Final Assessment (RCTTP)', () => {
     LONG,
   );
 });
+
+describe('changing a mentor (course team)', () => {
+  const caseId = 'demo-bcu-awaiting-signatures';
+  const BCU_COURSE_TEAM = { name: 'Mark Whitfield', upn: 'mark.whitfield@bcu.example' };
+
+  it(
+    'replaces the mentor from the case page: the new one is named, the trail says so, the old one no longer sees the case',
+    async () => {
+      const oldMentor = await namedAs(caseId, 'mentor');
+      const page = await freshPage();
+      await signInAs(page, tab.url, BCU_COURSE_TEAM.name);
+      for (const theme of THEMES) {
+        await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
+        await openAction(page, 'Change who is on the case');
+        const form = page.getByRole('form', { name: 'Change who is on the case' });
+        await form.getByRole('button', { name: 'Save the change' }).click();
+        await form.getByText('Choose the role that changes.').waitFor();
+        await expectNoSeriousViolations(page);
+      }
+      const form = page.getByRole('form', { name: 'Change who is on the case' });
+      await form.getByLabel('Role').selectOption({ label: 'Class teacher/mentor' });
+      expect(await form.getByLabel('Who leaves the role').inputValue()).toBe(oldMentor.upn);
+      await form.getByLabel('Who joins (full name)').fill('Priya <i>Shah</i>');
+      await form.getByLabel('Their work email (their sign-in name)').fill('P.Shah@hollybank.example');
+      await form.getByRole('button', { name: 'Save the change' }).click();
+      await form.getByText('Say why, for the record.').waitFor();
+      await form.getByLabel('Why').fill('The class teacher has moved to another school.');
+      await form.getByRole('button', { name: 'Save the change' }).click();
+      await page
+        .getByText(
+          `${BCU_COURSE_TEAM.name} replaced ${oldMentor.name} with Priya <i>Shah</i> as Class teacher/mentor from`,
+        )
+        .first()
+        .waitFor();
+      expect(await page.locator('i', { hasText: 'Shah' }).count()).toBe(0);
+      await expectNoSeriousViolations(page);
+
+      const after = await readCase(BCU_COURSE_TEAM.upn, caseId);
+      expect(after.body.people.find((p) => p.role === 'mentor')).toMatchObject({
+        id: 'p.shah@hollybank.example',
+        name: 'Priya <i>Shah</i>',
+      });
+      const old = await fetch(`${local.url}/api/cases/${caseId}`, {
+        headers: { authorization: `Bearer ${await env.token(oldMentor.upn)}` },
+      });
+      expect(old.status).toBe(404);
+    },
+    LONG,
+  );
+});

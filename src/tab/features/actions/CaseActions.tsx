@@ -26,6 +26,9 @@ import { stageOf } from '../../shared/procedure/case-rules';
 import {
   canScheduleStage,
   canSuspendPlacement,
+  changeableRoles,
+  personChangeBody,
+  personChangeProblem,
   conveneProblem,
   extensionLimits,
   extensionProblem,
@@ -503,6 +506,105 @@ function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: R
   );
 }
 
+/**
+ * Change who is on the case (course team): someone joins a role, leaves it, or replaces whoever
+ * held it, from a day (today unless given), with a reason. Whoever leaves loses the case at once;
+ * whoever joins is sent a card and an email.
+ */
+function PeopleForm(props: {
+  readonly view: CaseView;
+  readonly procedure: ProcedureDefinition;
+  readonly run: RunCommand;
+}) {
+  const roles = changeableRoles(props.procedure);
+  const [role, setRole] = useState('');
+  const [removeId, setRemoveId] = useState('');
+  const [addName, setAddName] = useState('');
+  const [addEmail, setAddEmail] = useState('');
+  const [effectiveOn, setEffectiveOn] = useState('');
+  const [reason, setReason] = useState('');
+  const draft = { role, removeId, addName, addEmail, effectiveOn, reason };
+  const send = useSend(props.run, '/people', personChangeBody(draft));
+  const holders = props.view.people.filter((p) => p.role === role);
+  return (
+    <ActionForm
+      label="Change who is on the case"
+      submitLabel="Save the change"
+      busyLabel="Saving…"
+      doneMessage="The case's people have changed."
+      problem={personChangeProblem(draft, props.view.derived.today)}
+      send={send}
+    >
+      <Text>
+        Whoever leaves no longer sees the case; whoever joins is sent a card and an email. Signatures already given stay
+        on the plan under the name of whoever gave them.
+      </Text>
+      <Field label="Role">
+        <Select
+          value={role}
+          onChange={(_e, d) => {
+            setRole(d.value);
+            setRemoveId(props.view.people.find((p) => p.role === d.value)?.id ?? '');
+          }}
+        >
+          <option value="">Choose a role</option>
+          {roles.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {role !== '' && (
+        <Field label="Who leaves the role">
+          <Select
+            value={removeId}
+            onChange={(_e, d) => {
+              setRemoveId(d.value);
+            }}
+          >
+            <option value="">Nobody: add someone</option>
+            {holders.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+      <Field label="Who joins (full name)" hint="Leave empty to remove without a replacement.">
+        <Input
+          value={addName}
+          onChange={(_e, d) => {
+            setAddName(d.value);
+          }}
+        />
+      </Field>
+      <Field label="Their work email (their sign-in name)">
+        <Input
+          type="email"
+          value={addEmail}
+          onChange={(_e, d) => {
+            setAddEmail(d.value);
+          }}
+        />
+      </Field>
+      <Field label="From" hint="Today unless you choose an earlier day.">
+        <Input
+          type="date"
+          value={effectiveOn}
+          max={props.view.derived.today}
+          min={props.view.openedOn}
+          onChange={(_e, d) => {
+            setEffectiveOn(d.value);
+          }}
+        />
+      </Field>
+      <TextareaField label="Why" value={reason} onChange={setReason} />
+    </ActionForm>
+  );
+}
+
 /** The trainee's perceptions: in their own words, or typed in by someone on the case at the meeting (`onBehalf`). */
 export function PerceptionsForm(props: {
   readonly view: CaseView;
@@ -597,6 +699,12 @@ export function CaseActions(props: {
   }
   for (const task of view.derived.tasks.filter((t) => !t.done))
     items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
+  if (standing.courseTeam && procedure !== undefined)
+    items.push({
+      id: 'people',
+      title: 'Change who is on the case',
+      body: <PeopleForm view={view} procedure={procedure} run={run} />,
+    });
   if (standing.courseTeam)
     items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });
   items.push({ id: 'withdraw', title: 'The trainee has withdrawn', body: <CloseForm kind="withdraw" run={run} /> });

@@ -9,6 +9,9 @@ import {
   canScheduleStage,
   canSuspendPlacement,
   caseStageSchedule,
+  changeableRoles,
+  personChangeBody,
+  personChangeProblem,
   perceptionsAuthor,
   scheduleProblem,
   scheduleSummary,
@@ -254,5 +257,51 @@ describe('the trainee’s perceptions', () => {
     expect(author(step1({ plan: undefined }), traineeMe, TRAINEE)).toBeUndefined();
     const rcttp = dfa({ status: 'planning', plan: { ...plan, stageId: 'progress_support_plan' } });
     expect(perceptionsAuthor(rcttp, rcttpConcernProcedures, standingOf(rcttp, traineeMe, TRAINEE))).toBeUndefined();
+  });
+});
+
+describe('changing who is on the case', () => {
+  const draft = {
+    role: 'mentor',
+    removeId: 'old@school.example',
+    addName: 'Priya Shah',
+    addEmail: 'P.Shah@School.example ',
+    effectiveOn: '',
+    reason: 'Left the school',
+  };
+
+  it('offers every role but the trainee’s', () => {
+    expect(changeableRoles(rcttpConcernProcedures).map((r) => r.id)).not.toContain('trainee');
+    expect(changeableRoles(rcttpConcernProcedures).map((r) => r.id)).toContain('mentor');
+  });
+
+  it('says what is missing, one thing at a time', () => {
+    const today = '2026-11-23';
+    expect(personChangeProblem({ ...draft, role: '' }, today)).toBe('Choose the role that changes.');
+    expect(personChangeProblem({ ...draft, removeId: '', addName: '', addEmail: '' }, today)).toBe(
+      'Name who joins, choose who leaves, or both.',
+    );
+    expect(personChangeProblem({ ...draft, addEmail: 'not an address' }, today)).toBe(
+      'Give the work email address of the person joining.',
+    );
+    expect(personChangeProblem({ ...draft, effectiveOn: '2026-11-24' }, today)).toBe(
+      'Record the change on or after the day it takes effect.',
+    );
+    expect(personChangeProblem({ ...draft, reason: ' ' }, today)).toBe('Say why, for the record.');
+    expect(personChangeProblem(draft, today)).toBeUndefined();
+  });
+
+  it('sends the email as the sign-in name, lower-case', () => {
+    expect(personChangeBody(draft)).toEqual({
+      role: 'mentor',
+      removeId: 'old@school.example',
+      add: { id: 'p.shah@school.example', name: 'Priya Shah', email: 'p.shah@school.example' },
+      reason: 'Left the school',
+    });
+    expect(personChangeBody({ ...draft, addName: '', addEmail: '' })).toEqual({
+      role: 'mentor',
+      removeId: 'old@school.example',
+      reason: 'Left the school',
+    });
   });
 });

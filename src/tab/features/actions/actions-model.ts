@@ -246,3 +246,44 @@ export function weeksLabel(block: ScheduledWeeks): string {
   const weeks = block.fromWeek === block.toWeek ? `Week ${block.fromWeek}` : `Weeks ${block.fromWeek}–${block.toWeek}`;
   return `${weeks}: ${formatLongDate(block.from)} to ${formatLongDate(block.to)}`;
 }
+
+/** "Change who is on the case": what the course team has typed so far. */
+export interface PersonChangeDraft {
+  readonly role: string;
+  /** Sign-in name of the person leaving the role, or '' to add without removing. */
+  readonly removeId: string;
+  readonly addName: string;
+  readonly addEmail: string;
+  readonly effectiveOn: string;
+  readonly reason: string;
+}
+
+/** Roles the course team may change: every role but the trainee's (a case is about one trainee). */
+export function changeableRoles(procedure: ProcedureDefinition): { readonly id: string; readonly label: string }[] {
+  return procedure.roles.filter((r) => r.side !== 'trainee').map((r) => ({ id: r.id, label: r.label }));
+}
+
+/** The first thing missing from the draft, in a sentence; undefined when it can be sent. */
+export function personChangeProblem(draft: PersonChangeDraft, today: string): string | undefined {
+  if (draft.role === '') return 'Choose the role that changes.';
+  const adding = draft.addName.trim() !== '' || draft.addEmail.trim() !== '';
+  if (draft.removeId === '' && !adding) return 'Name who joins, choose who leaves, or both.';
+  if (adding && draft.addName.trim() === '') return 'Give the full name of the person joining.';
+  if (adding && !EMAIL.test(draft.addEmail.trim())) return 'Give the work email address of the person joining.';
+  if (draft.effectiveOn !== '' && draft.effectiveOn > today)
+    return 'Record the change on or after the day it takes effect.';
+  if (draft.reason.trim() === '') return 'Say why, for the record.';
+  return undefined;
+}
+
+/** The body of POST /people for a complete draft (the email is the sign-in name). */
+export function personChangeBody(draft: PersonChangeDraft): Record<string, unknown> {
+  const email = draft.addEmail.trim().toLowerCase();
+  return {
+    role: draft.role,
+    ...(draft.removeId === '' ? {} : { removeId: draft.removeId }),
+    ...(email === '' ? {} : { add: { id: email, name: draft.addName.trim(), email } }),
+    ...(draft.effectiveOn === '' ? {} : { effectiveOn: draft.effectiveOn }),
+    reason: draft.reason.trim(),
+  };
+}

@@ -71,7 +71,10 @@ export function createNotifications(options: NotificationsOptions): Notification
             ...(options.caseLink ? { caseLink: options.caseLink } : {}),
           }),
         }),
-    calendar: graphCalendarSender({ client: options.client }),
+    calendar: graphCalendarSender({
+      client: options.client,
+      ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+    }),
     ...options.cardSenders,
   };
   const outbox = new GraphOutbox(options.client, options.outboxList);

@@ -102,6 +102,15 @@ export const plan = z.strictObject({
   /** Working days a health pause stopped the clock: the cap moves on by as many. */
   pausedWorkingDays: z.number().int(),
   extensions: z.array(z.strictObject({ from: localDate, to: localDate, reason: text })),
+  /** When and where the review meeting is held, once someone has chosen it. */
+  reviewMeeting: z
+    .strictObject({
+      startTime: text,
+      durationMinutes: z.number().int(),
+      mode: z.enum(['online', 'in_person']),
+      location: optionalText,
+    })
+    .optional(),
 });
 
 export const review = z.strictObject({
@@ -118,6 +127,24 @@ export const review = z.strictObject({
   outcomeLabel: text,
   nextSteps: optionalText,
   recordedBy: personId,
+});
+
+/** A plan meeting or review meeting that was held; `notes` never in the trainee view. */
+export const meetingView = z.strictObject({
+  id: text,
+  kind: z.enum(['plan', 'review']),
+  stageId: text,
+  planVersion: z.number().int(),
+  heldOn: localDate,
+  startTime: optionalText,
+  mode: z.enum(['online', 'in_person']),
+  location: optionalText,
+  onlineLink: optionalText,
+  attendees: z.array(z.strictObject({ personId, role: text, name: text })),
+  placementConcern: z.boolean().optional(),
+  notes: optionalText,
+  recordedBy: personId,
+  recordedOn: localDate,
 });
 
 export const outcomeView = z.strictObject({
@@ -201,6 +228,7 @@ export const caseView = z.strictObject({
   plan: plan.optional(),
   previousPlans: z.array(plan),
   reviews: z.array(review),
+  meetings: z.array(meetingView),
   panels: z.array(panelView),
   tasksDone: z.array(
     z.strictObject({

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import {
   acknowledgeNoticeInputSchema,
   changePersonInputSchema,
+  recordMeetingInputSchema,
+  scheduleReviewMeetingInputSchema,
   changePlacementInputSchema,
   closeCaseInputSchema,
   completeTaskInputSchema,
@@ -66,6 +68,14 @@ export const CASE_COMMAND_INPUTS = {
     changePersonInputSchema,
     'Add, remove or replace the person in a role (course team), from an effective date, with a reason. Access follows at once; signatures already given stay.',
   ),
+  record_meeting: input(
+    recordMeetingInputSchema,
+    'Record a plan meeting (on the plan being drawn up: its date, mode and who was present, as the form prints them) or a review meeting, with who attended; notes are not shown to the trainee.',
+  ),
+  schedule_review_meeting: input(
+    scheduleReviewMeetingInputSchema,
+    "Choose when and where the agreed plan's review meeting is held (start time, length, in person where, or online); the calendar invitation follows.",
+  ),
   change_placement: input(
     changePlacementInputSchema,
     "Move the placement to another school (course team), with the school's people (its mentor(s)) who replace those in their roles.",
@@ -103,4 +113,6 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/acknowledgements', command: 'acknowledge_notice' },
   { method: 'post', path: '/people', command: 'change_person' },
   { method: 'post', path: '/placement', command: 'change_placement' },
+  { method: 'post', path: '/meetings', command: 'record_meeting' },
+  { method: 'put', path: '/review-meeting', command: 'schedule_review_meeting' },
 ];

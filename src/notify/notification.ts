@@ -56,8 +56,10 @@ export interface CalendarRequest {
   readonly durationMinutes: number;
   readonly reminderMinutesBeforeStart: number;
   readonly attendees: readonly string[];
-  /** A Teams online meeting: the procedure calls for an online meeting. */
+  /** A Teams online meeting: the procedure calls for an online meeting, or it was scheduled online. */
   readonly online: boolean;
+  /** Where a meeting in person is held (absent online or when nobody has said). */
+  readonly location?: string | undefined;
 }
 
 export interface Notification {

@@ -46,7 +46,7 @@ export const DEFAULT_REVIEW_MEETING = {
   durationMinutes: 60,
   reminderMinutesBeforeStart: 1440,
 } as const;
-/** Roles invited to the review event besides its owner. */
+/** Roles invited to every review event besides its owner; the review's own reviewers, observers and meeting roles join them. */
 const REVIEW_ATTENDEE_ROLES = ['mentor', 'trainee'] as const;
 
 export interface PlanInput {
@@ -241,6 +241,15 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
       return [...personChanged(input, event), ...signatureRequests(input), ...reviewEventFollows(input)];
     case 'placement_changed':
       return placementChanged(input, event);
+    case 'review_meeting_scheduled': {
+      const plan = after.plan;
+      const date = plan?.content.reviewDate;
+      if (!plan || plan.version !== event.data.version || date === undefined) return [];
+      return reviewEvent(input, plan, date, 'review_date_moved');
+    }
+    case 'meeting_recorded':
+      // A plan meeting feeds who was present into the plan's own notices when it is agreed.
+      return [];
     case 'plan_started':
     case 'plan_edited':
     case 'plan_signed':
@@ -629,18 +638,37 @@ function reviewEvent(
   const { procedure, after, config } = input;
   const owner = calendarOwner(procedure, after, config);
   if (!owner) return [];
-  const meeting = config.reviewMeeting ?? DEFAULT_REVIEW_MEETING;
+  const defaults = config.reviewMeeting ?? DEFAULT_REVIEW_MEETING;
   const reviewStage = procedure.stages.find((s) => s.id === plan.reviewAt);
-  const online =
-    reviewStage?.review?.meeting?.mode === 'online' || planRulesOf(procedure, plan).meeting?.mode === 'online';
-  const attendees = after.people
-    .filter(
-      (p) =>
-        (REVIEW_ATTENDEE_ROLES as readonly string[]).includes(p.role) &&
-        p.email.toLowerCase() !== owner.email.toLowerCase(),
-    )
-    .map((p) => p.email);
-  const title = reviewStage?.review?.title ?? 'Support plan review';
+  const review = reviewStage?.review;
+  const procedureOnline = review?.meeting?.mode === 'online' || planRulesOf(procedure, plan).meeting?.mode === 'online';
+  // Bright Futures' review meetings are online by the procedure; otherwise as scheduled, in person by default.
+  const chosen = plan.reviewMeeting;
+  const online = chosen ? chosen.mode === 'online' : procedureOnline;
+  const startTime = chosen?.startTime ?? defaults.startTime;
+  const durationMinutes = chosen?.durationMinutes ?? defaults.durationMinutes;
+  const location = chosen?.mode === 'in_person' ? chosen.location : undefined;
+  // Bright Futures: "Professional Mentor to observe lesson on agreed date, review targets and feed back to Lead".
+  const invited = new Set<string>([
+    ...REVIEW_ATTENDEE_ROLES,
+    ...(review?.meeting?.attendees ?? []),
+    ...(review?.reviewers ?? []),
+    ...(review?.observationBy ?? []),
+  ]);
+  const attendees = [
+    ...new Set(
+      after.people
+        .filter((p) => invited.has(p.role) && p.email.toLowerCase() !== owner.email.toLowerCase())
+        .map((p) => p.email.toLowerCase()),
+    ),
+  ];
+  const title = review?.title ?? 'Support plan review';
+  const where = online
+    ? 'Online: a Teams meeting (join from this invitation).'
+    : location !== undefined
+      ? `Where: ${location}.`
+      : 'In person; the place is to be confirmed.';
+  const targets = plan.content.targets.map((t, i) => `${String(i + 1)}. ${t.text}`);
   return [
     {
       kind,
@@ -648,7 +676,11 @@ function reviewEvent(
       channel: 'calendar',
       recipient: personRecipient(owner),
       subject: `${title}: ${after.reference}`,
-      lines: [`${title} for ${traineeName(after)} on ${formatLongDate(date)}.`],
+      lines: [
+        `${title} for ${traineeName(after)} on ${formatLongDate(date)} at ${startTime}.`,
+        where,
+        ...(targets.length > 0 ? ['Targets to review:', ...targets] : []),
+      ],
       because: undefined,
       attachForm: false,
       calendar: {
@@ -656,11 +688,12 @@ function reviewEvent(
         organizer: owner.email,
         transactionId: reviewTransactionId(after.id, plan.version),
         date,
-        startTime: meeting.startTime,
-        durationMinutes: meeting.durationMinutes,
-        reminderMinutesBeforeStart: meeting.reminderMinutesBeforeStart,
+        startTime,
+        durationMinutes,
+        reminderMinutesBeforeStart: defaults.reminderMinutesBeforeStart,
         attendees,
         online,
+        ...(location === undefined ? {} : { location }),
       },
     },
   ];

@@ -256,6 +256,8 @@ export function projectionRows(
     case 'notice_acknowledged':
     case 'case_closed':
     case 'placement_changed':
+    case 'meeting_recorded':
+    case 'review_meeting_scheduled':
       return [];
   }
 }

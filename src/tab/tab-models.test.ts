@@ -226,6 +226,7 @@ describe('case actions', () => {
     placement: { school: 'S', programme: 'P1' },
     formerPeople: [],
     formerPlacements: [],
+    meetings: [],
     reasons: [],
     openedOn: '2026-11-02',
     stageHistory: [],

@@ -3,6 +3,8 @@ import {
   acknowledgeNotice,
   changePerson,
   changePlacement,
+  recordMeeting,
+  scheduleReviewMeeting,
   closeCase,
   completeTask,
   convenePanel,
@@ -68,4 +70,6 @@ export const CASE_COMMANDS = {
   acknowledge_notice: command('acknowledge_notice', acknowledgeNotice),
   change_person: command('change_person', changePerson),
   change_placement: command('change_placement', changePlacement),
+  record_meeting: command('record_meeting', recordMeeting),
+  schedule_review_meeting: command('schedule_review_meeting', scheduleReviewMeeting),
 } as const satisfies Record<CaseCommandName, CaseCommand>;

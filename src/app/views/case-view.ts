@@ -88,6 +88,7 @@ export function traineeState(state: CaseState): CaseState {
   return {
     ...state,
     reviews: state.reviews.map(({ notes: _notes, ...review }) => ({ ...review, notes: undefined })),
+    meetings: state.meetings.map(({ notes: _notes, ...meeting }) => ({ ...meeting, notes: undefined })),
     panels: state.panels.map((panel) => ({
       ...panel,
       members: [],
@@ -116,6 +117,10 @@ export function eventsFor(events: readonly CaseEvent[], access: ViewAccess): Cas
         const { notes: _notes, ...data } = event.data;
         return { ...event, data };
       }
+      case 'meeting_recorded': {
+        const { notes: _notes, ...data } = event.data;
+        return { ...event, data };
+      }
       case 'panel_convened':
         return { ...event, data: { ...event.data, members: [], evidence: [] } };
       case 'panel_met': {
@@ -141,6 +146,7 @@ export function eventsFor(events: readonly CaseEvent[], access: ViewAccess): Cas
       case 'case_closed':
       case 'person_changed':
       case 'placement_changed':
+      case 'review_meeting_scheduled':
         return event;
     }
   });
@@ -197,6 +203,7 @@ export function caseView(
     plan: state.plan,
     previousPlans: state.previousPlans,
     reviews: state.reviews.map((r) => ({ ...r, outcomeLabel: findOutcomeLabel(procedure, r.stageId, r.outcomeId) })),
+    meetings: state.meetings,
     panels: state.panels.map((p) => ({
       ...p,
       title: procedure.panels.find((d) => d.id === p.panelId)?.title ?? p.panelId,

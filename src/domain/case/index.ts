@@ -25,3 +25,4 @@ export * from './commands/close-case.js';
 export * from './commands/stage-tasks.js';
 export * from './commands/acknowledge-notice.js';
 export * from './commands/change-people.js';
+export * from './commands/meetings.js';

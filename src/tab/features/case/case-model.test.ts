@@ -32,6 +32,7 @@ const view: CaseView = {
   placement: { school: 'Hollybank Primary', programme: 'P1' },
   formerPeople: [],
   formerPlacements: [],
+  meetings: [],
   reasons: [],
   openedOn: '2026-11-02',
   stageHistory: [{ stageId: 'stage_1', enteredOn: '2026-11-02', via: 'opened', title: 'Stage 1' }],

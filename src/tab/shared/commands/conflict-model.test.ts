@@ -25,6 +25,7 @@ function aView(over: Partial<CaseView> = {}): CaseView {
     placement: { school: 'Ridgeway Academy', programme: 'P1' },
     formerPeople: [],
     formerPlacements: [],
+    meetings: [],
     reasons: [],
     openedOn: '2026-10-05',
     stageHistory: [

@@ -36,6 +36,7 @@ export function aCaseView(over: ViewOverrides = {}): CaseView {
     placement: { school: 'Hollybank Primary', programme: 'P1' },
     formerPeople: [],
     formerPlacements: [],
+    meetings: [],
     reasons: [],
     openedOn: '2026-11-02',
     openedBy: 'lead@x.example',

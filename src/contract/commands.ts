@@ -114,5 +114,5 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/people', command: 'change_person' },
   { method: 'post', path: '/placement', command: 'change_placement' },
   { method: 'post', path: '/meetings', command: 'record_meeting' },
-  { method: 'put', path: '/review-meeting', command: 'schedule_review_meeting' },
+  { method: 'post', path: '/review-meeting', command: 'schedule_review_meeting' },
 ];

@@ -6,7 +6,7 @@ import { bcuPlan, caseInput, identities, people } from './fixtures.js';
 import { seedCase, startTestServer, type TestServer } from './harness.js';
 
 /**
- * POST /api/cases/{caseId}/meetings (record_meeting) and PUT /review-meeting
+ * POST /api/cases/{caseId}/meetings (record_meeting) and POST /review-meeting
  * (schedule_review_meeting): the plan meeting's attendance on the plan, notes kept from the trainee.
  */
 let server: TestServer;
@@ -31,10 +31,10 @@ describe('meetings over REST', () => {
       steps: [(s, ctx) => editPlan(ctx(seedActor), s, editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04') }))],
     });
     const document = (await server.request('GET', '/api/openapi.json')).body as {
-      paths: Record<string, { post?: { operationId: string }; put?: { operationId: string } }>;
+      paths: Record<string, { post?: { operationId: string } }>;
     };
     expect(document.paths['/api/cases/{caseId}/meetings']?.post?.operationId).toBe('record_meeting');
-    expect(document.paths['/api/cases/{caseId}/review-meeting']?.put?.operationId).toBe('schedule_review_meeting');
+    expect(document.paths['/api/cases/{caseId}/review-meeting']?.post?.operationId).toBe('schedule_review_meeting');
 
     const reply = await server.request('POST', '/api/cases/meet-1/meetings', {
       token: tokens.mentor,

@@ -374,3 +374,81 @@ describe('changing a mentor (course team)', () => {
     LONG,
   );
 });
+
+describe('meetings on a case', () => {
+  it(
+    'records the plan meeting with who attended; the form keeps them and the page lists them',
+    async () => {
+      const caseId = 'demo-bcu-drafting';
+      const mentor = await namedAs(caseId, 'mentor');
+      const trainee = await namedAs(caseId, 'trainee');
+      const page = await freshPage();
+      await signInAs(page, tab.url, mentor.name);
+      for (const theme of THEMES) {
+        await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
+        await openAction(page, 'Record the plan meeting');
+        const form = page.getByRole('form', { name: 'Record the plan meeting' });
+        await form.getByRole('button', { name: 'Record the meeting' }).click();
+        await form.getByText('Tick who attended.').waitFor();
+        await expectNoSeriousViolations(page);
+      }
+      const form = page.getByRole('form', { name: 'Record the plan meeting' });
+      await form.getByRole('checkbox', { name: new RegExp(`^${trainee.name} \\(`) }).check();
+      await form.getByRole('checkbox', { name: new RegExp(`^${mentor.name} \\(`) }).check();
+      await form.getByLabel('Where (optional)').fill('Year 4 classroom');
+      await form.getByLabel('Notes (not shown to the trainee)').fill('The tutor is to be phoned.');
+      await form.getByRole('button', { name: 'Record the meeting' }).click();
+      const meetings = page.getByRole('list', { name: 'Meetings' });
+      await meetings.waitFor();
+      const shown = await meetings.innerText();
+      expect(shown).toContain('Plan meeting');
+      expect(shown).toContain('in person, Year 4 classroom');
+      expect(shown).toContain(`Attended: ${trainee.name} (Trainee), ${mentor.name} (Class teacher/mentor)`);
+      expect(shown).toContain('Notes: The tutor is to be phoned.');
+      await expectNoSeriousViolations(page);
+      const after = await readCase(mentor.upn, caseId);
+      expect(after.body.plan).toMatchObject({
+        content: { meeting: { heldOn: await today(), mode: 'in_person', attendees: ['trainee', 'mentor'] } },
+      });
+      // The trainee sees the meeting, not the notes.
+      const traineePage = await freshPage();
+      await signInAs(traineePage, tab.url, trainee.name);
+      await traineePage.goto(`${tab.url}/cases/${caseId}`);
+      const seen = traineePage.getByRole('list', { name: 'Meetings' });
+      await seen.waitFor();
+      expect(await seen.innerText()).not.toContain('The tutor is to be phoned.');
+    },
+    LONG,
+  );
+
+  it(
+    'schedules the review meeting: time, place, and the case page says so',
+    async () => {
+      const caseId = 'demo-bcu-due-this-week';
+      const tutor = await namedAs(caseId, 'tutor');
+      const page = await freshPage();
+      await signInAs(page, tab.url, tutor.name);
+      await page.goto(`${tab.url}/cases/${caseId}`);
+      await openAction(page, 'Schedule the review meeting');
+      const form = page.getByRole('form', { name: 'Schedule the review meeting' });
+      await form.getByLabel('Start time').fill('16:15');
+      await form.getByLabel('Length in minutes').fill('45');
+      await form.getByRole('button', { name: 'Save and update the invitation' }).click();
+      await form.getByText('Say where the meeting is held.').waitFor();
+      await form.getByLabel('Where').fill('Hollybank Primary, Room 4');
+      await form.getByRole('button', { name: 'Save and update the invitation' }).click();
+      await page
+        .getByText(/^The review meeting: .* at 16:15 for 45 minutes, at Hollybank Primary, Room 4\.$/)
+        .waitFor();
+      await expectNoSeriousViolations(page);
+      const after = await readCase(tutor.upn, caseId);
+      expect((after.body as unknown as { plan: { reviewMeeting: unknown } }).plan.reviewMeeting).toEqual({
+        startTime: '16:15',
+        durationMinutes: 45,
+        mode: 'in_person',
+        location: 'Hollybank Primary, Room 4',
+      });
+    },
+    LONG,
+  );
+});

@@ -10,6 +10,9 @@ import {
   canSuspendPlacement,
   caseStageSchedule,
   changeableRoles,
+  meetingRecordBody,
+  meetingRecordProblem,
+  reviewMeetingProblem,
   personChangeBody,
   personChangeProblem,
   perceptionsAuthor,
@@ -303,5 +306,56 @@ describe('changing who is on the case', () => {
       removeId: 'old@school.example',
       reason: 'Left the school',
     });
+  });
+});
+
+describe('recording a meeting', () => {
+  const draft = {
+    heldOn: '2026-11-23',
+    startTime: '15:45',
+    mode: 'online' as const,
+    location: 'Ignored online',
+    onlineLink: ' https://teams.microsoft.com/l/meetup-join/abc ',
+    attendees: ['t@x.example', 'm@x.example'],
+    notes: '',
+  };
+
+  it('asks for the date, who attended and a safe link', () => {
+    expect(meetingRecordProblem({ ...draft, heldOn: '' }, '2026-11-23')).toBe('Give the date the meeting was held.');
+    expect(meetingRecordProblem({ ...draft, heldOn: '2026-11-24' }, '2026-11-23')).toBe(
+      'A meeting is recorded once it has been held.',
+    );
+    expect(meetingRecordProblem({ ...draft, attendees: [] }, '2026-11-23')).toBe('Tick who attended.');
+    expect(meetingRecordProblem({ ...draft, onlineLink: 'javascript:alert(1)' }, '2026-11-23')).toBe(
+      'The meeting link starts with https://.',
+    );
+    expect(meetingRecordProblem(draft, '2026-11-23')).toBeUndefined();
+  });
+
+  it('sends the place only in person and the link only online', () => {
+    expect(meetingRecordBody('plan', draft)).toEqual({
+      kind: 'plan',
+      heldOn: '2026-11-23',
+      startTime: '15:45',
+      mode: 'online',
+      onlineLink: 'https://teams.microsoft.com/l/meetup-join/abc',
+      attendees: ['t@x.example', 'm@x.example'],
+    });
+    expect(meetingRecordBody('review', { ...draft, mode: 'in_person', startTime: '' })).toEqual({
+      kind: 'review',
+      heldOn: '2026-11-23',
+      mode: 'in_person',
+      location: 'Ignored online',
+      attendees: ['t@x.example', 'm@x.example'],
+    });
+  });
+
+  it('the review meeting needs a start, a sensible length and, in person, a place', () => {
+    const review = { startTime: '15:30', durationMinutes: 60, mode: 'in_person' as const, location: '' };
+    expect(reviewMeetingProblem(review)).toBe('Say where the meeting is held.');
+    expect(reviewMeetingProblem({ ...review, durationMinutes: 5, location: 'Room 4' })).toBe(
+      'The meeting lasts between 10 minutes and 8 hours.',
+    );
+    expect(reviewMeetingProblem({ ...review, mode: 'online' })).toBeUndefined();
   });
 });

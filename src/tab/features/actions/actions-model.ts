@@ -287,3 +287,79 @@ export function personChangeBody(draft: PersonChangeDraft): Record<string, unkno
     reason: draft.reason.trim(),
   };
 }
+
+/** The meeting the form records: the plan meeting while the plan is drawn up, the review meeting once it is agreed. */
+export function meetingKindOf(view: CaseView): 'plan' | 'review' | undefined {
+  const plan = view.plan;
+  if (plan === undefined || view.status === 'closed') return undefined;
+  return plan.agreedOn === undefined ? 'plan' : 'review';
+}
+
+/** How the procedure holds this meeting: 'online' or 'in_person' when it says so, undefined when either will do. */
+export function requiredMeetingMode(
+  view: CaseView,
+  procedure: ProcedureDefinition,
+  kind: 'plan' | 'review',
+): 'online' | 'in_person' | undefined {
+  const plan = view.plan;
+  if (plan === undefined) return undefined;
+  const mode =
+    kind === 'plan'
+      ? formRulesOf(procedure, plan)?.meeting?.mode
+      : procedure.stages.find((s) => s.id === plan.reviewAt)?.review?.meeting?.mode;
+  return mode === 'online' || mode === 'in_person' ? mode : undefined;
+}
+
+export interface MeetingDraft {
+  readonly heldOn: string;
+  readonly startTime: string;
+  readonly mode: 'online' | 'in_person';
+  readonly location: string;
+  readonly onlineLink: string;
+  readonly attendees: readonly string[];
+  readonly notes: string;
+}
+
+export function meetingRecordProblem(draft: MeetingDraft, today: string): string | undefined {
+  if (draft.heldOn === '') return 'Give the date the meeting was held.';
+  if (draft.heldOn > today) return 'A meeting is recorded once it has been held.';
+  if (draft.attendees.length === 0) return 'Tick who attended.';
+  if (draft.mode === 'online' && draft.onlineLink.trim() !== '' && !/^https:\/\//.test(draft.onlineLink.trim()))
+    return 'The meeting link starts with https://.';
+  return undefined;
+}
+
+export function meetingRecordBody(kind: 'plan' | 'review', draft: MeetingDraft): Record<string, unknown> {
+  const text = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
+  const location = draft.mode === 'in_person' ? text(draft.location) : undefined;
+  const onlineLink = draft.mode === 'online' ? text(draft.onlineLink) : undefined;
+  const notes = text(draft.notes);
+  return {
+    kind,
+    heldOn: draft.heldOn,
+    ...(draft.startTime === '' ? {} : { startTime: draft.startTime }),
+    mode: draft.mode,
+    ...(location === undefined ? {} : { location }),
+    ...(onlineLink === undefined ? {} : { onlineLink }),
+    attendees: draft.attendees,
+    ...(notes === undefined ? {} : { notes }),
+  };
+}
+
+/** The review meeting can be scheduled while an agreed plan waits for its review. */
+export function canScheduleReviewMeeting(view: CaseView): boolean {
+  return view.status === 'active' && view.plan?.agreedOn !== undefined && view.plan.content.reviewDate !== undefined;
+}
+
+export function reviewMeetingProblem(draft: {
+  readonly startTime: string;
+  readonly durationMinutes: number;
+  readonly mode: 'online' | 'in_person';
+  readonly location: string;
+}): string | undefined {
+  if (draft.startTime === '') return 'Choose the start time.';
+  if (!Number.isInteger(draft.durationMinutes) || draft.durationMinutes < 10 || draft.durationMinutes > 480)
+    return 'The meeting lasts between 10 minutes and 8 hours.';
+  if (draft.mode === 'in_person' && draft.location.trim() === '') return 'Say where the meeting is held.';
+  return undefined;
+}

@@ -136,6 +136,10 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
           : '';
       return `${str('byName') || who} moved the placement to ${school}${str('effectiveOn') ? ` from ${formatDate(str('effectiveOn'))}` : ''}.`;
     }
+    case 'meeting_recorded':
+      return `${who} recorded the ${str('kind') === 'plan' ? 'plan' : 'review'} meeting${str('heldOn') ? ` held on ${formatDate(str('heldOn'))}` : ''}.`;
+    case 'review_meeting_scheduled':
+      return `${who} scheduled the review meeting${str('startTime') ? ` for ${str('startTime')}` : ''}${str('mode') === 'online' ? ', online' : str('location') ? ` at ${str('location')}` : ''}.`;
     case 'case_closed':
       return `The case was closed${str('resolution') ? ` (${humanise(str('resolution'))})` : ''}.`;
     default:
@@ -183,4 +187,29 @@ function suspenderName(view: CaseView, actorId: string, byName: string | undefin
 export function stageStartScheduled(view: CaseView, events: readonly CaseEvent[]): boolean {
   const entered = events.findLast((e) => e.type === 'stage_entered')?.seq ?? 0;
   return events.some((e) => e.type === 'stage_start_set' && e.seq > entered && e.data.stageId === view.stage.id);
+}
+
+/** "Friday 13 November 2026 at 16:15 for 45 minutes, at Hollybank Primary, Room 4" or "… online". */
+export function reviewMeetingLine(view: CaseView): string | undefined {
+  const plan = view.plan;
+  const date = plan?.content.reviewDate;
+  const meeting = plan?.reviewMeeting;
+  if (plan?.agreedOn === undefined || date === undefined || meeting === undefined || view.status === 'closed')
+    return undefined;
+  const where =
+    meeting.mode === 'online' ? 'online (a Teams meeting)' : `at ${meeting.location ?? 'a place to be confirmed'}`;
+  return `The review meeting: ${formatDate(date)} at ${meeting.startTime} for ${String(meeting.durationMinutes)} minutes, ${where}.`;
+}
+
+/** One line per meeting: when, how, who attended. */
+export function meetingLines(
+  view: CaseView,
+): { readonly key: string; readonly heading: string; readonly who: string }[] {
+  return [...view.meetings].reverse().map((m) => ({
+    key: m.id,
+    heading: `${m.kind === 'plan' ? 'Plan meeting' : 'Review meeting'} · ${formatDate(m.heldOn)}${m.startTime ? ` at ${m.startTime}` : ''} · ${
+      m.mode === 'online' ? 'online' : m.location ? `in person, ${m.location}` : 'in person'
+    }`,
+    who: `Attended: ${m.attendees.map((a) => `${a.name} (${roleLabel(view, a.role)})`).join(', ')}`,
+  }));
 }

@@ -269,6 +269,8 @@ export const caseView = z.strictObject({
     milestones: z.array(
       z.strictObject({ id: text, label: text, from: localDate, to: localDate, deadline: z.boolean() }),
     ),
+    /** The plan being drawn up: ready to sign, or what is missing and who can add it; absent once agreed. */
+    signing: z.strictObject({ ready: z.boolean(), missing: optionalText, whoCanAdd: optionalText }).optional(),
     outcomes: z.array(outcomeView),
     reviewers: z.array(roleRef).optional(),
     escalateTo: z.array(z.strictObject({ id: text, title: text })),

@@ -1,6 +1,12 @@
 import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
 import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
-import { outstandingSignatories, suspenderOf, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
+import {
+  outstandingSignatories,
+  signingBlocker,
+  suspenderOf,
+  whoIsInformed,
+  type ResolvedRecipient,
+} from '../domain/case/queries.js';
 import type { CaseEvent, CaseEventOf } from '../domain/case/events.js';
 import type { CaseState, Person, Plan } from '../domain/case/types.js';
 import type { NotifyTrigger, Outcome, Procedure } from '../domain/procedure/schema.js';
@@ -598,11 +604,17 @@ function traineeTold(
 function signatureRequests(input: PlanInput): Draft[] {
   const { procedure, before, after } = input;
   const plan = after.plan;
-  // Asked only once the draft can be signed (targets and a review date), not while it is being written.
-  if (!plan || after.status === 'closed' || !isSignable(plan)) return [];
+  // Asked only once the draft passes every check signing makes, not while it is being written.
+  if (
+    !plan ||
+    after.status === 'closed' ||
+    plan.agreedOn !== undefined ||
+    signingBlocker(procedure, after) !== undefined
+  )
+    return [];
   const beforePlan = before?.plan;
   const wasOutstanding = new Set(
-    before && beforePlan?.version === plan.version && isSignable(beforePlan)
+    before && beforePlan?.version === plan.version && signingBlocker(procedure, before) === undefined
       ? outstandingSignatories(procedure, before).flatMap((o) => o.people.map((p) => p.id.toLowerCase()))
       : [],
   );
@@ -622,10 +634,6 @@ function signatureRequests(input: PlanInput): Draft[] {
       because: planRulesOf(procedure, plan).signatures.statement,
       attachForm: false,
     }));
-}
-
-function isSignable(plan: Plan): boolean {
-  return plan.content.targets.length > 0 && plan.content.reviewDate !== undefined;
 }
 
 /** The review meeting in the tutor-like role's calendar, with the mentor and trainee invited. */

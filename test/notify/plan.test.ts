@@ -15,6 +15,7 @@ import {
   midEssexEarlySupport as me,
   rcttpConcernProcedures as rcttp,
 } from '../../src/domain/procedures/index.js';
+import { signingBlocker } from '../../src/domain/case/queries.js';
 import { planNotifications } from '../../src/notify/plan.js';
 import { replanTrail } from '../../src/notify/replan.js';
 import { atEnhancedSupportStep5, CONFIG, draftPlan, open, review, signAll, step, summary } from './kit.js';
@@ -160,6 +161,26 @@ describe('signature needed', () => {
       draftPlan(c, { reviewDate: d('2026-11-12'), meeting: meeting(['trainee', 'mentor']) }),
     );
     expect(edited).toEqual([]);
+  });
+
+  it('nobody is asked to sign until the form passes every check signing makes (BCU’s form carries the statement of concern)', () => {
+    const c = open(bcu, BCU_PEOPLE);
+    const incomplete = step(c, CONFIG, () =>
+      draftPlan(c, { concernStatement: '', reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'mentor']) }),
+    );
+    expect(incomplete).toEqual([]);
+    expect(signingBlocker(bcu, c.state)).toBe(
+      'Rapid Improvement Target Form needs the statement of concern before it can be signed.',
+    );
+    const complete = step(c, CONFIG, () =>
+      draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'mentor']) }),
+    );
+    expect(signingBlocker(bcu, c.state)).toBeUndefined();
+    expect(summary(complete)).toEqual([
+      'signature_needed chat_card mentor',
+      'signature_needed chat_card trainee',
+      'signature_needed chat_card tutor',
+    ]);
   });
 });
 

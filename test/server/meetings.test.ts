@@ -94,3 +94,33 @@ describe('meetings over REST', () => {
     expect(badLink.status).toBe(400);
   });
 });
+
+describe('ready to sign, on the case view', () => {
+  it('tells the course team what is missing and who can add it, until the form can be signed', async () => {
+    await seedCase(server, {
+      caseId: 'ready-1',
+      input: caseInput('A', { reference: 'READY-1' }),
+      steps: [
+        (s, ctx) =>
+          editPlan(
+            ctx(seedActor),
+            s,
+            editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04', { concernStatement: '' }) }),
+          ),
+      ],
+    });
+    const view = await server.request('GET', '/api/cases/ready-1', { token: tokens.mentor });
+    expect(view.body.derived.signing).toEqual({
+      ready: false,
+      missing: 'Rapid Improvement Target Form needs the statement of concern before it can be signed.',
+      whoCanAdd: `${people.mentorA.name} (Class teacher/mentor), ${people.tutorA.name} (University tutor) or the course team, in Edit plan.`,
+    });
+    const done = await server.request('PUT', '/api/cases/ready-1/plan', {
+      token: tokens.mentor,
+      headers: { 'if-match': view.headers.get('etag') ?? '' },
+      body: { plan: bcuPlan('2026-12-04') },
+    });
+    expect(done.status, done.text).toBe(200);
+    expect(done.body.derived.signing).toEqual({ ready: true });
+  });
+});

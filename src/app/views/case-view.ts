@@ -5,6 +5,7 @@ import {
   datedMilestones,
   nextReviewDate,
   outstandingSignatories,
+  signingBlocker,
   type CaseEvent,
   type CaseState,
 } from '../../domain/case/index.js';
@@ -226,12 +227,35 @@ export function caseView(
         people: o.people.map((p) => ({ id: p.id, name: p.name, role: p.role })),
       })),
       milestones: stage ? datedMilestones(stage, state.stageStartsOn) : [],
+      signing: signingView(procedure, state),
       ...availableActions(procedure, state, stage),
     },
   };
 }
 
 export type CaseView = ReturnType<typeof caseView>;
+
+/**
+ * Whether the plan being drawn up can be signed yet, and if not what is missing and who can add
+ * it (whoever may edit the plan: staff named on the case or the course team). Absent once agreed.
+ */
+function signingView(
+  procedure: Procedure,
+  state: CaseState,
+): { readonly ready: boolean; readonly missing?: string; readonly whoCanAdd?: string } | undefined {
+  const plan = state.plan;
+  if (!plan || plan.agreedOn !== undefined || state.status === 'closed') return undefined;
+  const missing = signingBlocker(procedure, state);
+  if (missing === undefined) return { ready: true };
+  const staff = state.people
+    .filter((p) => procedure.roles.find((r) => r.id === p.role)?.side !== 'trainee')
+    .map((p) => `${p.name} (${roleLabelIn(procedure, p.role)})`);
+  return {
+    ready: false,
+    missing,
+    whoCanAdd: `${staff.length > 0 ? `${staff.join(', ')} or ` : ''}the course team, in Edit plan.`,
+  };
+}
 
 function findOutcomeLabel(procedure: Procedure, stageId: string, outcomeId: string): string {
   return (

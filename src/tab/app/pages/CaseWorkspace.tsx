@@ -142,6 +142,12 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
         <div className={styles.stack}>
           <Section id="signatures-heading" title="Signatures">
             <Signatures view={view} />
+            {view.derived.signing?.ready === false ? (
+              <div role="status" data-testid="not-ready-to-sign">
+                <Text weight="semibold">Not ready to sign yet: {view.derived.signing.missing}</Text>{' '}
+                <Text>Who can add it: {view.derived.signing.whoCanAdd}</Text>
+              </div>
+            ) : null}
             {view.plan?.agreedOn ? (
               <Text>Agreed by everyone who signs it on {formatDate(view.plan.agreedOn)}.</Text>
             ) : null}

@@ -61,7 +61,14 @@ function availableActions(procedure: Procedure, state: CaseState, stage: Stage |
   const visit = state.stageHistory.length - 1;
   return {
     outcomes: (stage.review?.outcomes ?? []).map((o) => outcomeView(procedure, o)),
-    reviewers: (stage.review?.reviewers ?? []).map((id) => ({ id, label: roleLabelIn(procedure, id) })),
+    // Who may record the review: its reviewers (or, where it is agreed with the course team, those who
+    // speak for it) and anyone an outcome names as deciding it (Bright Futures' Lead).
+    reviewers: [
+      ...new Set([
+        ...(stage.review?.agreedWithCourseTeam ? stage.review.courseTeamRoles : (stage.review?.reviewers ?? [])),
+        ...(stage.review?.outcomes.flatMap((o) => o.by) ?? []),
+      ]),
+    ].map((id) => ({ id, label: roleLabelIn(procedure, id) })),
     escalateTo: stage.escalateTo.map((id) => ({ id, title: stageTitleIn(procedure, id) })),
     panels: procedure.panels
       .filter(

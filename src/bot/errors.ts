@@ -53,6 +53,8 @@ export const TEAMS_ANSWER: Readonly<Record<AppErrorCode, TeamsAnswer>> = {
   tasks_outstanding: 'show_card',
   review_not_overdue: 'show_card',
   already_acknowledged: 'show_card',
+  person_not_on_case: 'show_card',
+  person_already_on_case: 'show_card',
   not_found: 'not_found',
   precondition_failed: 'stale',
   precondition_required: 'refused',

@@ -219,6 +219,9 @@ async function cardOfKind(
         (person !== undefined && procedure.roles.find((r) => r.id === person.role)?.side === 'trainee');
       return buildPlacementSuspendedCard(placementSuspendedView(source, suspended, forTrainee ? 'trainee' : 'staff'));
     }
+    case 'person_added':
+    case 'person_removed':
+    case 'placement_changed':
     case 'review_date_set':
     case 'review_date_moved':
     case 'review_cancelled':

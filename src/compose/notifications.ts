@@ -75,7 +75,10 @@ export function createNotifications(options: NotificationsOptions): Notification
             ...(options.caseLink ? { caseLink: options.caseLink } : {}),
           }),
         }),
-    calendar: graphCalendarSender({ client: options.client }),
+    calendar: graphCalendarSender({
+      client: options.client,
+      ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+    }),
     ...options.cardSenders,
   };
   // Named recipients Trellis cannot send to: said once at start, and on every copy as "please pass this on".

@@ -105,6 +105,15 @@ export const plan = z.strictObject({
   /** Working days a health pause stopped the clock: the cap moves on by as many. */
   pausedWorkingDays: z.number().int(),
   extensions: z.array(z.strictObject({ from: localDate, to: localDate, reason: text })),
+  /** When and where the review meeting is held, once someone has chosen it. */
+  reviewMeeting: z
+    .strictObject({
+      startTime: text,
+      durationMinutes: z.number().int(),
+      mode: z.enum(['online', 'in_person']),
+      location: optionalText,
+    })
+    .optional(),
 });
 
 export const review = z.strictObject({
@@ -121,6 +130,24 @@ export const review = z.strictObject({
   outcomeLabel: text,
   nextSteps: optionalText,
   recordedBy: personId,
+});
+
+/** A plan meeting or review meeting that was held; `notes` never in the trainee view. */
+export const meetingView = z.strictObject({
+  id: text,
+  kind: z.enum(['plan', 'review']),
+  stageId: text,
+  planVersion: z.number().int(),
+  heldOn: localDate,
+  startTime: optionalText,
+  mode: z.enum(['online', 'in_person']),
+  location: optionalText,
+  onlineLink: optionalText,
+  attendees: z.array(z.strictObject({ personId, role: text, name: text })),
+  placementConcern: z.boolean().optional(),
+  notes: optionalText,
+  recordedBy: personId,
+  recordedOn: localDate,
 });
 
 export const outcomeView = z.strictObject({
@@ -146,6 +173,16 @@ export const panelView = z.strictObject({
   ),
   decisionId: optionalText,
   decisionLabel: optionalText,
+});
+
+const placementView = z.strictObject({
+  school: text,
+  subject: optionalText,
+  phase: optionalText,
+  programme: text,
+  startsOn: localDate.optional(),
+  endsOn: localDate.optional(),
+  schoolContactEmail: optionalText,
 });
 
 export const caseView = z.strictObject({
@@ -176,15 +213,21 @@ export const caseView = z.strictObject({
     startsOn: localDate.optional(),
   }),
   people: z.array(z.strictObject({ role: text, id: personId, name: text, email: text, roleLabel: text })),
-  placement: z.strictObject({
-    school: text,
-    subject: optionalText,
-    phase: optionalText,
-    programme: text,
-    startsOn: localDate.optional(),
-    endsOn: localDate.optional(),
-    schoolContactEmail: optionalText,
-  }),
+  placement: placementView,
+  /** People who were named on the case and left it (replaced or removed), from `until`. */
+  formerPeople: z.array(
+    z.strictObject({
+      role: text,
+      id: personId,
+      name: text,
+      email: text,
+      roleLabel: text,
+      until: localDate,
+      reason: text,
+    }),
+  ),
+  /** Earlier placements, oldest first, each until the day the move took effect. */
+  formerPlacements: z.array(z.strictObject({ placement: placementView, until: localDate, reason: text })),
   reasons: z.array(roleRef),
   openedOn: localDate,
   openedBy: personId,
@@ -194,6 +237,7 @@ export const caseView = z.strictObject({
   plan: plan.optional(),
   previousPlans: z.array(plan),
   reviews: z.array(review),
+  meetings: z.array(meetingView),
   panels: z.array(panelView),
   tasksDone: z.array(
     z.strictObject({
@@ -234,6 +278,8 @@ export const caseView = z.strictObject({
     milestones: z.array(
       z.strictObject({ id: text, label: text, from: localDate, to: localDate, deadline: z.boolean() }),
     ),
+    /** The plan being drawn up: ready to sign, or what is missing and who can add it; absent once agreed. */
+    signing: z.strictObject({ ready: z.boolean(), missing: optionalText, whoCanAdd: optionalText }).optional(),
     outcomes: z.array(outcomeView),
     reviewers: z.array(roleRef).optional(),
     escalateTo: z.array(z.strictObject({ id: text, title: text })),

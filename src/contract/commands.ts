@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import {
   acknowledgeNoticeInputSchema,
+  changePersonInputSchema,
+  recordMeetingInputSchema,
+  scheduleReviewMeetingInputSchema,
+  changePlacementInputSchema,
   closeCaseInputSchema,
   completeTaskInputSchema,
   convenePanelInputSchema,
@@ -60,6 +64,22 @@ export const CASE_COMMAND_INPUTS = {
     acknowledgeNoticeInputSchema,
     'Acknowledge a raised concern or an overdue review for the course team; the first acknowledgement of each is recorded.',
   ),
+  change_person: input(
+    changePersonInputSchema,
+    'Add, remove or replace the person in a role (course team), from an effective date, with a reason. Access follows at once; signatures already given stay.',
+  ),
+  record_meeting: input(
+    recordMeetingInputSchema,
+    'Record a plan meeting (on the plan being drawn up: its date, mode and who was present, as the form prints them) or a review meeting, with who attended; notes are not shown to the trainee.',
+  ),
+  schedule_review_meeting: input(
+    scheduleReviewMeetingInputSchema,
+    "Choose when and where the agreed plan's review meeting is held (start time, length, in person where, or online); the calendar invitation follows.",
+  ),
+  change_placement: input(
+    changePlacementInputSchema,
+    "Move the placement to another school (course team), with the school's people (its mentor(s)) who replace those in their roles.",
+  ),
 } as const;
 
 export type CaseCommandName = keyof typeof CASE_COMMAND_INPUTS;
@@ -91,4 +111,8 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/close', command: 'close' },
   { method: 'post', path: '/withdraw', command: 'withdraw' },
   { method: 'post', path: '/acknowledgements', command: 'acknowledge_notice' },
+  { method: 'post', path: '/people', command: 'change_person' },
+  { method: 'post', path: '/placement', command: 'change_placement' },
+  { method: 'post', path: '/meetings', command: 'record_meeting' },
+  { method: 'post', path: '/review-meeting', command: 'schedule_review_meeting' },
 ];

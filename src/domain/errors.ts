@@ -41,6 +41,8 @@ export const DOMAIN_ERROR_CODES = [
   'tasks_outstanding',
   'review_not_overdue',
   'already_acknowledged',
+  'person_not_on_case',
+  'person_already_on_case',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

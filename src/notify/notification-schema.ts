@@ -37,6 +37,7 @@ const calendarSchema = z.strictObject({
   reminderMinutesBeforeStart: z.number().int().min(0).max(40_320),
   attendees: z.array(text(320)).max(100),
   online: z.boolean(),
+  location: text(300).optional(),
 });
 
 export const notificationSchema = z.strictObject({

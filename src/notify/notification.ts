@@ -23,6 +23,9 @@ export const NOTIFICATION_KINDS = [
   'review_due_today',
   'review_overdue',
   'review_escalation',
+  'person_added',
+  'person_removed',
+  'placement_changed',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
@@ -53,8 +56,10 @@ export interface CalendarRequest {
   readonly durationMinutes: number;
   readonly reminderMinutesBeforeStart: number;
   readonly attendees: readonly string[];
-  /** A Teams online meeting: the procedure calls for an online meeting. */
+  /** A Teams online meeting: the procedure calls for an online meeting, or it was scheduled online. */
   readonly online: boolean;
+  /** Where a meeting in person is held (absent online or when nobody has said). */
+  readonly location?: string | undefined;
 }
 
 export interface Notification {

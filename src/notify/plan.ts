@@ -1,6 +1,12 @@
 import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
 import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
-import { outstandingSignatories, suspenderOf, whoIsInformed, type ResolvedRecipient } from '../domain/case/queries.js';
+import {
+  outstandingSignatories,
+  signingBlocker,
+  suspenderOf,
+  whoIsInformed,
+  type ResolvedRecipient,
+} from '../domain/case/queries.js';
 import { applyEvent } from '../domain/case/apply-event.js';
 import { withCorrespondenceCopies } from './copies.js';
 import { officeAddressFor, personRecipient } from './recipients.js';
@@ -49,7 +55,7 @@ export const DEFAULT_REVIEW_MEETING = {
   durationMinutes: 60,
   reminderMinutesBeforeStart: 1440,
 } as const;
-/** Roles invited to the review event besides its owner. */
+/** Roles invited to every review event besides its owner; the review's own reviewers, observers and meeting roles join them. */
 const REVIEW_ATTENDEE_ROLES = ['mentor', 'trainee'] as const;
 
 export interface PlanInput {
@@ -327,6 +333,19 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     }
     case 'placement_suspended':
       return placementSuspended(input, event);
+    case 'person_changed':
+      return [...personChanged(input, event), ...signatureRequests(input), ...reviewEventFollows(input)];
+    case 'placement_changed':
+      return placementChanged(input, event);
+    case 'review_meeting_scheduled': {
+      const plan = after.plan;
+      const date = plan?.content.reviewDate;
+      if (!plan || plan.version !== event.data.version || date === undefined) return [];
+      return reviewEvent(input, plan, date, 'review_date_moved');
+    }
+    case 'meeting_recorded':
+      // A plan meeting feeds who was present into the plan's own notices when it is agreed.
+      return [];
     case 'plan_started':
     case 'plan_edited':
     case 'plan_signed':
@@ -497,6 +516,116 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
   ];
 }
 
+/**
+ * Someone joins or leaves a role on the case. The newcomer hears by email and a 1:1 card (the
+ * case is theirs to see from now on); whoever leaves hears by email only, since the case is no
+ * longer theirs to open; the trainee is told who supports them now. The plan's outstanding
+ * signatures and the review meeting follow in the same command (signatureRequests, reviewEventFollows).
+ */
+function personChanged(input: PlanInput, event: CaseEventOf<'person_changed'>): Draft[] {
+  const { procedure, after } = input;
+  const { added, removed } = event.data;
+  const role = roleLabel(procedure, event.data.role);
+  const stage = stageTitle(procedure, after.stageId);
+  const trainee = traineeName(after);
+  const from = formatLongDate(event.data.effectiveOn);
+  const drafts: Draft[] = [];
+  if (added && !isTrainee(procedure, added)) {
+    const kind = 'person_added';
+    const lines = [
+      `You are now the ${role} on the support case for ${trainee} (${after.reference}), from ${from}.`,
+      ...(removed ? [`You take over from ${removed.name}.`] : []),
+      `The case is at ${stage} of the ${procedure.name}. Open it in Trellis to see the plan, its targets and what happens next.`,
+      `Added by ${event.data.byName}. The reason given: ${event.data.reason}`,
+    ];
+    drafts.push(
+      ...(['email', 'chat_card'] as const).map((channel): Draft => ({
+        kind,
+        about: kind,
+        channel,
+        recipient: personRecipient(added),
+        subject: `${after.reference}: ${subjectOf(kind, stage)}`,
+        lines,
+        because: undefined,
+        attachForm: false,
+      })),
+    );
+  }
+  if (removed && !isTrainee(procedure, removed)) {
+    const kind = 'person_removed';
+    drafts.push({
+      kind,
+      about: kind,
+      channel: 'email',
+      recipient: personRecipient(removed),
+      subject: `${after.reference}: ${subjectOf(kind, stage)}`,
+      lines: [
+        `From ${from} you are no longer the ${role} on the support case for ${trainee} (${after.reference}).`,
+        ...(added ? [`${added.name} takes over as ${role}.`] : []),
+        'The case no longer appears in your Trellis, and you will not receive its notifications. Signatures you gave stay on the plan under your name.',
+        `Changed by ${event.data.byName}. The reason given: ${event.data.reason}`,
+      ],
+      because: undefined,
+      attachForm: false,
+    });
+  }
+  const words = added
+    ? `${added.name} is now your ${role}${removed ? `, taking over from ${removed.name}` : ''}, from ${from}.`
+    : `${removed?.name ?? 'Someone'} is no longer your ${role}, from ${from}.`;
+  drafts.push(...traineeTold(input, 'person_added', `Who supports you: your ${role}`, [words]));
+  return drafts;
+}
+
+/** The placement moves to another school: the trainee and the course team hear; the school's newcomers hear from personChanged. */
+function placementChanged(input: PlanInput, event: CaseEventOf<'placement_changed'>): Draft[] {
+  const { procedure, before, after } = input;
+  const kind = 'placement_changed';
+  const stage = stageTitle(procedure, after.stageId);
+  const from = formatLongDate(event.data.effectiveOn);
+  const school = event.data.placement.school;
+  const previous = before?.placement.school;
+  const staffLines = [
+    `The placement of ${traineeName(after)} moves ${previous === undefined ? '' : `from ${previous} `}to ${school} from ${from}, at ${stage} of the ${procedure.name}.`,
+    `Moved by ${event.data.byName}. The reason given: ${event.data.reason}`,
+  ];
+  return [
+    ...traineeTold(input, kind, `Your placement moves to ${school}`, [
+      `Your placement moves to ${school} from ${from}.`,
+      'The people supporting you there will be in touch about what happens next.',
+    ]),
+    {
+      kind,
+      about: kind,
+      channel: 'channel_card',
+      recipient: { kind: 'course_team_channel', programme: after.placement.programme },
+      subject: `${after.reference}: ${subjectOf(kind, stage)}`,
+      lines: staffLines,
+      because: undefined,
+      attachForm: false,
+    },
+  ];
+}
+
+/**
+ * The review meeting follows the people: a new organiser (the tutor replaced) takes the event
+ * into their calendar and it leaves the old one's; otherwise the event is updated for the new
+ * invitation list. Only while an agreed plan waits for its review.
+ */
+function reviewEventFollows(input: PlanInput): Draft[] {
+  const { procedure, before, after, config } = input;
+  const plan = after.plan;
+  const date = plan?.content.reviewDate;
+  if (!plan || plan.agreedOn === undefined || date === undefined || after.status !== 'active' || !before) return [];
+  if (after.reviews.some((r) => r.planVersion === plan.version)) return [];
+  const was = calendarOwner(procedure, before, config);
+  const now = calendarOwner(procedure, after, config);
+  const moved =
+    was !== undefined && (now === undefined || was.email.toLowerCase() !== now.email.toLowerCase())
+      ? reviewEvent({ ...input, after: before }, plan, date, 'review_cancelled')
+      : [];
+  return [...moved, ...reviewEvent(input, plan, date, 'review_date_moved')];
+}
+
 /** "Dr Catherine Lloyd (Course leader)", "Mark Whitfield (course team)" or "the course team (sign-in name)". */
 function suspendedBy(
   procedure: Procedure,
@@ -597,11 +726,17 @@ function traineeTold(
 function signatureRequests(input: PlanInput): Draft[] {
   const { procedure, before, after } = input;
   const plan = after.plan;
-  // Asked only once the draft can be signed (targets and a review date), not while it is being written.
-  if (!plan || after.status === 'closed' || !isSignable(plan)) return [];
+  // Asked only once the draft passes every check signing makes, not while it is being written.
+  if (
+    !plan ||
+    after.status === 'closed' ||
+    plan.agreedOn !== undefined ||
+    signingBlocker(procedure, after) !== undefined
+  )
+    return [];
   const beforePlan = before?.plan;
   const wasOutstanding = new Set(
-    before && beforePlan?.version === plan.version && isSignable(beforePlan)
+    before && beforePlan?.version === plan.version && signingBlocker(procedure, before) === undefined
       ? outstandingSignatories(procedure, before).flatMap((o) => o.people.map((p) => p.id.toLowerCase()))
       : [],
   );
@@ -623,10 +758,6 @@ function signatureRequests(input: PlanInput): Draft[] {
     }));
 }
 
-function isSignable(plan: Plan): boolean {
-  return plan.content.targets.length > 0 && plan.content.reviewDate !== undefined;
-}
-
 /** The review meeting in the tutor-like role's calendar, with the mentor and trainee invited. */
 function reviewEvent(
   input: PlanInput,
@@ -637,18 +768,37 @@ function reviewEvent(
   const { procedure, after, config } = input;
   const owner = calendarOwner(procedure, after, config);
   if (!owner) return [];
-  const meeting = config.reviewMeeting ?? DEFAULT_REVIEW_MEETING;
+  const defaults = config.reviewMeeting ?? DEFAULT_REVIEW_MEETING;
   const reviewStage = procedure.stages.find((s) => s.id === plan.reviewAt);
-  const online =
-    reviewStage?.review?.meeting?.mode === 'online' || planRulesOf(procedure, plan).meeting?.mode === 'online';
-  const attendees = after.people
-    .filter(
-      (p) =>
-        (REVIEW_ATTENDEE_ROLES as readonly string[]).includes(p.role) &&
-        p.email.toLowerCase() !== owner.email.toLowerCase(),
-    )
-    .map((p) => p.email);
-  const title = reviewStage?.review?.title ?? 'Support plan review';
+  const review = reviewStage?.review;
+  const procedureOnline = review?.meeting?.mode === 'online' || planRulesOf(procedure, plan).meeting?.mode === 'online';
+  // Bright Futures' review meetings are online by the procedure; otherwise as scheduled, in person by default.
+  const chosen = plan.reviewMeeting;
+  const online = chosen ? chosen.mode === 'online' : procedureOnline;
+  const startTime = chosen?.startTime ?? defaults.startTime;
+  const durationMinutes = chosen?.durationMinutes ?? defaults.durationMinutes;
+  const location = chosen?.mode === 'in_person' ? chosen.location : undefined;
+  // Bright Futures: "Professional Mentor to observe lesson on agreed date, review targets and feed back to Lead".
+  const invited = new Set<string>([
+    ...REVIEW_ATTENDEE_ROLES,
+    ...(review?.meeting?.attendees ?? []),
+    ...(review?.reviewers ?? []),
+    ...(review?.observationBy ?? []),
+  ]);
+  const attendees = [
+    ...new Set(
+      after.people
+        .filter((p) => invited.has(p.role) && p.email.toLowerCase() !== owner.email.toLowerCase())
+        .map((p) => p.email.toLowerCase()),
+    ),
+  ];
+  const title = review?.title ?? 'Support plan review';
+  const where = online
+    ? 'Online: a Teams meeting (join from this invitation).'
+    : location !== undefined
+      ? `Where: ${location}.`
+      : 'In person; the place is to be confirmed.';
+  const targets = plan.content.targets.map((t, i) => `${String(i + 1)}. ${t.text}`);
   return [
     {
       kind,
@@ -656,7 +806,11 @@ function reviewEvent(
       channel: 'calendar',
       recipient: personRecipient(owner),
       subject: `${title}: ${after.reference}`,
-      lines: [`${title} for ${traineeName(after)} on ${formatLongDate(date)}.`],
+      lines: [
+        `${title} for ${traineeName(after)} on ${formatLongDate(date)} at ${startTime}.`,
+        where,
+        ...(targets.length > 0 ? ['Targets to review:', ...targets] : []),
+      ],
       because: undefined,
       attachForm: false,
       calendar: {
@@ -664,11 +818,12 @@ function reviewEvent(
         organizer: owner.email,
         transactionId: reviewTransactionId(after.id, plan.version),
         date,
-        startTime: meeting.startTime,
-        durationMinutes: meeting.durationMinutes,
-        reminderMinutesBeforeStart: meeting.reminderMinutesBeforeStart,
+        startTime,
+        durationMinutes,
+        reminderMinutesBeforeStart: defaults.reminderMinutesBeforeStart,
         attendees,
         online,
+        ...(location === undefined ? {} : { location }),
       },
     },
   ];
@@ -758,6 +913,11 @@ function subjectOf(kind: NotificationKind, stage: string): string {
       return 'case closed';
     case 'placement_suspended':
       return `placement suspended (${stage})`;
+    case 'person_added':
+    case 'person_removed':
+      return `people on the case (${stage})`;
+    case 'placement_changed':
+      return `placement moved (${stage})`;
     case 'signature_needed':
     case 'review_date_set':
     case 'review_date_moved':

@@ -221,6 +221,24 @@ export function projectionRows(
           },
         },
       ];
+    case 'person_changed': {
+      const added = event.data.added;
+      return added === undefined
+        ? []
+        : [
+            {
+              list: 'people' as const,
+              fields: {
+                Title: added.name,
+                MembershipKey: `${event.caseId}|${added.role}|${added.id}`,
+                CaseId: event.caseId,
+                PersonId: added.id,
+                Role: added.role,
+                PersonName: added.name,
+              },
+            },
+          ];
+    }
     case 'stage_entered':
     case 'plan_started':
     case 'plan_edited':
@@ -237,6 +255,9 @@ export function projectionRows(
     case 'placement_suspended':
     case 'notice_acknowledged':
     case 'case_closed':
+    case 'placement_changed':
+    case 'meeting_recorded':
+    case 'review_meeting_scheduled':
       return [];
   }
 }

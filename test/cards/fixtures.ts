@@ -296,9 +296,14 @@ function review(walk: Walk, pick: (o: Outcome) => boolean): void {
   const stage = walk.procedure.stages.find((s) => s.id === walk.state.stageId);
   const outcome = stage?.review?.outcomes.find(pick);
   if (!stage?.review || !outcome) throw new Error(`${walk.procedure.id}: no matching outcome at ${walk.state.stageId}`);
-  const reviewer = stage.review.reviewers
-    .map((r) => walk.state.people.find((p) => p.role === r))
-    .find((p) => p !== undefined);
+  // An outcome some roles decide is recorded by one of them; a review agreed with the course team by those who speak for it.
+  const recorders =
+    outcome.by.length > 0
+      ? outcome.by
+      : stage.review.agreedWithCourseTeam
+        ? stage.review.courseTeamRoles
+        : stage.review.reviewers;
+  const reviewer = recorders.map((r) => walk.state.people.find((p) => p.role === r)).find((p) => p !== undefined);
   if (!reviewer) throw new Error(`${walk.procedure.id}: no reviewer on the case`);
   const targets = walk.state.plan?.content.targets ?? [];
   const ratings = ratingsFor(outcome, targets.length);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { replay } from '../../src/domain/case/apply-event.js';
+import { changePerson, changePlacement } from '../../src/domain/case/commands/change-people.js';
 import { closeCase, withdrawCase } from '../../src/domain/case/commands/close-case.js';
 import { extendReviewDate } from '../../src/domain/case/commands/extend-review-date.js';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
@@ -16,6 +17,7 @@ import {
 } from '../../src/domain/procedures/index.js';
 import { renderEmail } from '../../src/notify/email.js';
 import type { Notification } from '../../src/notify/notification.js';
+import { signingBlocker } from '../../src/domain/case/queries.js';
 import { planNotifications } from '../../src/notify/plan.js';
 import { replanTrail } from '../../src/notify/replan.js';
 import { atEnhancedSupportStep5, CONFIG, draftPlan, open, review, signAll, step, summary } from './kit.js';
@@ -205,6 +207,26 @@ describe('signature needed', () => {
       draftPlan(c, { reviewDate: d('2026-11-12'), meeting: meeting(['trainee', 'mentor']) }),
     );
     expect(edited).toEqual([]);
+  });
+
+  it('nobody is asked to sign until the form passes every check signing makes (BCU’s form carries the statement of concern)', () => {
+    const c = open(bcu, BCU_PEOPLE);
+    const incomplete = step(c, CONFIG, () =>
+      draftPlan(c, { concernStatement: '', reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'mentor']) }),
+    );
+    expect(incomplete).toEqual([]);
+    expect(signingBlocker(bcu, c.state)).toBe(
+      'Rapid Improvement Target Form needs the statement of concern before it can be signed.',
+    );
+    const complete = step(c, CONFIG, () =>
+      draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'mentor']) }),
+    );
+    expect(signingBlocker(bcu, c.state)).toBeUndefined();
+    expect(summary(complete)).toEqual([
+      'signature_needed chat_card mentor',
+      'signature_needed chat_card trainee',
+      'signature_needed chat_card tutor',
+    ]);
   });
 });
 
@@ -511,3 +533,85 @@ function addressOf(n: Notification): string {
       return n.recipient.programme;
   }
 }
+
+describe('people change on a case', () => {
+  const newTutor = { id: 'new.tutor@provider.test', name: 'Helen Ward', email: 'new.tutor@provider.test' };
+
+  it('the newcomer gets an email and a card, whoever leaves an email, the trainee is told; the review event moves calendars', () => {
+    const { c } = agreeBcuStage1(true);
+    const sent = step(c, CONFIG, () =>
+      c.run('course_team', changePerson, {
+        role: 'tutor',
+        removeId: 'tutor@provider.test',
+        add: newTutor,
+        reason: 'The university tutor has retired.',
+      }),
+    );
+    expect(summary(sent)).toEqual([
+      'person_added chat_card tutor',
+      'person_added email tutor',
+      'person_removed email tutor',
+      'review_cancelled calendar tutor',
+      'review_date_moved calendar tutor',
+      'trainee_informed email trainee',
+    ]);
+    const added = sent.find((n) => n.kind === 'person_added' && n.channel === 'email');
+    expect(added?.recipient).toMatchObject({ personId: newTutor.id });
+    expect(added?.lines[0]).toBe(
+      'You are now the University tutor on the support case for Trainee (CASE-1), from Monday 2 November 2026.',
+    );
+    const removed = sent.find((n) => n.kind === 'person_removed');
+    expect(removed?.recipient).toMatchObject({ personId: 'tutor@provider.test' });
+    expect(removed?.lines).toContain(
+      'The case no longer appears in your Trellis, and you will not receive its notifications. Signatures you gave stay on the plan under your name.',
+    );
+    expect(sent.find((n) => n.kind === 'review_cancelled')?.calendar).toMatchObject({
+      action: 'cancel',
+      organizer: 'tutor@provider.test',
+    });
+    expect(sent.find((n) => n.kind === 'review_date_moved')?.calendar).toMatchObject({
+      action: 'upsert',
+      organizer: newTutor.email,
+      date: '2026-11-13',
+    });
+    expect(sent.find((n) => n.kind === 'trainee_informed')?.lines).toEqual([
+      'Helen Ward is now your University tutor, taking over from Tutor, from Monday 2 November 2026.',
+    ]);
+  });
+
+  it('"signed by all partners": a mentor who joins a plan being signed is asked to sign it', () => {
+    const c = open(bf, ['trainee', 'lead', 'mentor']);
+    draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'lead', 'mentor'], 'online') });
+    const sent = step(c, CONFIG, () =>
+      c.run('course_team', changePerson, {
+        role: 'mentor',
+        add: { id: 'second.mentor@school.test', name: 'Second Mentor', email: 'second.mentor@school.test' },
+        reason: 'The subject mentor joins the mentor team.',
+      }),
+    );
+    expect(summary(sent)).toContain('signature_needed chat_card mentor');
+    expect(sent.filter((n) => n.kind === 'signature_needed').map((n) => n.recipient)).toEqual([
+      expect.objectContaining({ personId: 'second.mentor@school.test' }),
+    ]);
+  });
+
+  it('a placement moved: the trainee and the course team hear, the new school mentor is welcomed', () => {
+    const c = open(rcttp, ['trainee', 'mentor', 'partnership_tutor']);
+    const sent = step(c, CONFIG, () =>
+      c.run('course_team', changePlacement, {
+        school: 'Kingsmead Academy',
+        people: [{ role: 'mentor', id: 'a.khan@kingsmead.test', name: 'Aisha Khan', email: 'a.khan@kingsmead.test' }],
+        reason: 'Deferred final assessment placement.',
+      }),
+    );
+    expect(summary(sent)).toEqual([
+      'person_added chat_card mentor',
+      'person_added email mentor',
+      'person_removed email mentor',
+      'placement_changed channel_card course_team_channel',
+      'trainee_informed email trainee',
+      'trainee_informed email trainee',
+    ]);
+    expect(sent.find((n) => n.kind === 'placement_changed')?.lines[0]).toContain('to Kingsmead Academy from');
+  });
+});

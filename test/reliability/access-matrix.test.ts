@@ -150,6 +150,24 @@ const WRITES: Readonly<Record<string, { state: 'drafted' | 'agreed'; body: (who:
   '/close': { state: 'agreed', body: () => ({ reason: 'Opened in error' }) },
   '/withdraw': { state: 'agreed', body: () => ({ reason: 'Left the programme' }) },
   '/acknowledgements': { state: 'drafted', body: () => ({ about: 'concern_raised' }) },
+  '/people': {
+    state: 'drafted',
+    body: () => ({
+      role: 'mentor',
+      removeId: people.mentorA.id,
+      add: { id: 'new.mentor@hollybank.example', name: 'New Mentor', email: 'new.mentor@hollybank.example' },
+      reason: 'Left the school',
+    }),
+  },
+  '/placement': { state: 'drafted', body: () => ({ school: 'Oakfield Primary', reason: 'A fresh start' }) },
+  '/meetings': {
+    state: 'drafted',
+    body: () => ({ kind: 'plan', heldOn: '2026-11-23', mode: 'in_person', attendees: [people.mentorA.id] }),
+  },
+  '/review-meeting': {
+    state: 'agreed',
+    body: () => ({ startTime: '15:30', durationMinutes: 60, mode: 'online' }),
+  },
 };
 
 /**
@@ -167,6 +185,10 @@ const SUCCEEDS: Readonly<Record<string, readonly Who[]>> = {
   '/close': ['courseTeamP1'],
   '/withdraw': ['courseTeamP1', 'tutorA', 'mentorA'],
   '/acknowledgements': ['courseTeamP1'],
+  '/people': ['courseTeamP1'],
+  '/placement': ['courseTeamP1'],
+  '/meetings': ['courseTeamP1', 'tutorA', 'mentorA'],
+  '/review-meeting': ['courseTeamP1', 'tutorA', 'mentorA'],
 };
 
 const normalised404 = (reply: Reply, id: string) => ({

@@ -71,6 +71,10 @@ const VALID_BODIES: Readonly<Record<CaseCommandName, unknown>> = {
   close: { reason: 'Opened in error' },
   withdraw: { reason: 'Left the programme' },
   acknowledge_notice: { about: 'concern_raised' },
+  change_person: { role: 'mentor', removeId: 'someone@x.example', reason: 'Left the school' },
+  change_placement: { school: 'Another School', reason: 'Deferred assessment' },
+  record_meeting: { kind: 'plan', heldOn: '2026-11-23', mode: 'in_person', attendees: ['someone@x.example'] },
+  schedule_review_meeting: { startTime: '15:30', durationMinutes: 60, mode: 'online' },
 };
 
 type Who = keyof typeof identities | 'traineeB' | 'mentorB' | 'anonymous';

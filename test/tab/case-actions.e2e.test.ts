@@ -324,3 +324,131 @@ describe('scheduling the Deferred Final Assessment (RCTTP)', () => {
     LONG,
   );
 });
+
+describe('changing a mentor (course team)', () => {
+  const caseId = 'demo-bcu-awaiting-signatures';
+  const BCU_COURSE_TEAM = { name: 'Mark Whitfield', upn: 'mark.whitfield@bcu.example' };
+
+  it(
+    'replaces the mentor from the case page: the new one is named, the trail says so, the old one no longer sees the case',
+    async () => {
+      const oldMentor = await namedAs(caseId, 'mentor');
+      const page = await freshPage();
+      await signInAs(page, tab.url, BCU_COURSE_TEAM.name);
+      for (const theme of THEMES) {
+        await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
+        await openAction(page, 'Change who is on the case');
+        const form = page.getByRole('form', { name: 'Change who is on the case' });
+        await form.getByRole('button', { name: 'Save the change' }).click();
+        await form.getByText('Choose the role that changes.').waitFor();
+        await expectNoSeriousViolations(page);
+      }
+      const form = page.getByRole('form', { name: 'Change who is on the case' });
+      await form.getByLabel('Role').selectOption({ label: 'Class teacher/mentor' });
+      expect(await form.getByLabel('Who leaves the role').inputValue()).toBe(oldMentor.upn);
+      await form.getByLabel('Who joins (full name)').fill('Priya <i>Shah</i>');
+      await form.getByLabel('Their work email (their sign-in name)').fill('P.Shah@hollybank.example');
+      await form.getByRole('button', { name: 'Save the change' }).click();
+      await form.getByText('Say why, for the record.').waitFor();
+      await form.getByLabel('Why').fill('The class teacher has moved to another school.');
+      await form.getByRole('button', { name: 'Save the change' }).click();
+      await page
+        .getByText(
+          `${BCU_COURSE_TEAM.name} replaced ${oldMentor.name} with Priya <i>Shah</i> as Class teacher/mentor from`,
+        )
+        .first()
+        .waitFor();
+      expect(await page.locator('i', { hasText: 'Shah' }).count()).toBe(0);
+      await expectNoSeriousViolations(page);
+
+      const after = await readCase(BCU_COURSE_TEAM.upn, caseId);
+      expect(after.body.people.find((p) => p.role === 'mentor')).toMatchObject({
+        id: 'p.shah@hollybank.example',
+        name: 'Priya <i>Shah</i>',
+      });
+      const old = await fetch(`${local.url}/api/cases/${caseId}`, {
+        headers: { authorization: `Bearer ${await env.token(oldMentor.upn)}` },
+      });
+      expect(old.status).toBe(404);
+    },
+    LONG,
+  );
+});
+
+describe('meetings on a case', () => {
+  it(
+    'records the plan meeting with who attended; the form keeps them and the page lists them',
+    async () => {
+      const caseId = 'demo-bcu-drafting';
+      const mentor = await namedAs(caseId, 'mentor');
+      const trainee = await namedAs(caseId, 'trainee');
+      const page = await freshPage();
+      await signInAs(page, tab.url, mentor.name);
+      for (const theme of THEMES) {
+        await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
+        await openAction(page, 'Record the plan meeting');
+        const form = page.getByRole('form', { name: 'Record the plan meeting' });
+        await form.getByRole('button', { name: 'Record the meeting' }).click();
+        await form.getByText('Tick who attended.').waitFor();
+        await expectNoSeriousViolations(page);
+      }
+      const form = page.getByRole('form', { name: 'Record the plan meeting' });
+      await form.getByRole('checkbox', { name: new RegExp(`^${trainee.name} \\(`) }).check();
+      await form.getByRole('checkbox', { name: new RegExp(`^${mentor.name} \\(`) }).check();
+      await form.getByLabel('Where (optional)').fill('Year 4 classroom');
+      await form.getByLabel('Notes (not shown to the trainee)').fill('The tutor is to be phoned.');
+      await form.getByRole('button', { name: 'Record the meeting' }).click();
+      const meetings = page.getByRole('list', { name: 'Meetings' });
+      await meetings.waitFor();
+      const shown = await meetings.innerText();
+      expect(shown).toContain('Plan meeting');
+      expect(shown).toContain('in person, Year 4 classroom');
+      expect(shown).toContain(`Attended: ${trainee.name} (Trainee), ${mentor.name} (Class teacher/mentor)`);
+      expect(shown).toContain('Notes: The tutor is to be phoned.');
+      await expectNoSeriousViolations(page);
+      const after = await readCase(mentor.upn, caseId);
+      expect(after.body.plan).toMatchObject({
+        content: { meeting: { heldOn: await today(), mode: 'in_person', attendees: ['trainee', 'mentor'] } },
+      });
+      // The trainee sees the meeting, not the notes.
+      const traineePage = await freshPage();
+      await signInAs(traineePage, tab.url, trainee.name);
+      await traineePage.goto(`${tab.url}/cases/${caseId}`);
+      const seen = traineePage.getByRole('list', { name: 'Meetings' });
+      await seen.waitFor();
+      expect(await seen.innerText()).not.toContain('The tutor is to be phoned.');
+    },
+    LONG,
+  );
+
+  it(
+    'schedules the review meeting: time, place, and the case page says so',
+    async () => {
+      const caseId = 'demo-bcu-due-this-week';
+      const tutor = await namedAs(caseId, 'tutor');
+      const page = await freshPage();
+      await signInAs(page, tab.url, tutor.name);
+      await page.goto(`${tab.url}/cases/${caseId}`);
+      await openAction(page, 'Schedule the review meeting');
+      const form = page.getByRole('form', { name: 'Schedule the review meeting' });
+      await form.getByLabel('Start time').fill('16:15');
+      await form.getByLabel('Length in minutes').fill('45');
+      await form.getByRole('button', { name: 'Save and update the invitation' }).click();
+      await form.getByText('Say where the meeting is held.').waitFor();
+      await form.getByLabel('Where').fill('Hollybank Primary, Room 4');
+      await form.getByRole('button', { name: 'Save and update the invitation' }).click();
+      await page
+        .getByText(/^The review meeting: .* at 16:15 for 45 minutes, at Hollybank Primary, Room 4\.$/)
+        .waitFor();
+      await expectNoSeriousViolations(page);
+      const after = await readCase(tutor.upn, caseId);
+      expect((after.body as unknown as { plan: { reviewMeeting: unknown } }).plan.reviewMeeting).toEqual({
+        startTime: '16:15',
+        durationMinutes: 45,
+        mode: 'in_person',
+        location: 'Hollybank Primary, Room 4',
+      });
+    },
+    LONG,
+  );
+});

@@ -1,6 +1,10 @@
 import type { z } from 'zod';
 import {
   acknowledgeNotice,
+  changePerson,
+  changePlacement,
+  recordMeeting,
+  scheduleReviewMeeting,
   closeCase,
   completeTask,
   convenePanel,
@@ -64,4 +68,8 @@ export const CASE_COMMANDS = {
   close: command('close', closeCase),
   withdraw: command('withdraw', withdrawCase),
   acknowledge_notice: command('acknowledge_notice', acknowledgeNotice),
+  change_person: command('change_person', changePerson),
+  change_placement: command('change_placement', changePlacement),
+  record_meeting: command('record_meeting', recordMeeting),
+  schedule_review_meeting: command('schedule_review_meeting', scheduleReviewMeeting),
 } as const satisfies Record<CaseCommandName, CaseCommand>;

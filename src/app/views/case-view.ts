@@ -5,6 +5,7 @@ import {
   datedMilestones,
   nextReviewDate,
   outstandingSignatories,
+  signingBlocker,
   type CaseEvent,
   type CaseState,
 } from '../../domain/case/index.js';
@@ -61,7 +62,14 @@ function availableActions(procedure: Procedure, state: CaseState, stage: Stage |
   const visit = state.stageHistory.length - 1;
   return {
     outcomes: (stage.review?.outcomes ?? []).map((o) => outcomeView(procedure, o)),
-    reviewers: (stage.review?.reviewers ?? []).map((id) => ({ id, label: roleLabelIn(procedure, id) })),
+    // Who may record the review: its reviewers (or, where it is agreed with the course team, those who
+    // speak for it) and anyone an outcome names as deciding it (Bright Futures' Lead).
+    reviewers: [
+      ...new Set([
+        ...(stage.review?.agreedWithCourseTeam ? stage.review.courseTeamRoles : (stage.review?.reviewers ?? [])),
+        ...(stage.review?.outcomes.flatMap((o) => o.by) ?? []),
+      ]),
+    ].map((id) => ({ id, label: roleLabelIn(procedure, id) })),
     escalateTo: stage.escalateTo.map((id) => ({ id, title: stageTitleIn(procedure, id) })),
     panels: procedure.panels
       .filter(
@@ -101,6 +109,7 @@ export function traineeState(state: CaseState): CaseState {
   return {
     ...state,
     reviews: state.reviews.map(({ notes: _notes, ...review }) => ({ ...review, notes: undefined })),
+    meetings: state.meetings.map(({ notes: _notes, ...meeting }) => ({ ...meeting, notes: undefined })),
     panels: state.panels.map((panel) => ({
       ...panel,
       members: [],
@@ -155,6 +164,10 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
         const { notes: _notes, ...data } = event.data;
         return { ...event, data };
       }
+      case 'meeting_recorded': {
+        const { notes: _notes, ...data } = event.data;
+        return { ...event, data };
+      }
       case 'panel_convened':
         return trainee ? { ...event, data: { ...event.data, members: [], evidence: [] } } : event;
       case 'panel_met': {
@@ -187,6 +200,9 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
       case 'placement_suspended':
       case 'notice_acknowledged':
       case 'case_closed':
+      case 'person_changed':
+      case 'placement_changed':
+      case 'review_meeting_scheduled':
         return event;
     }
   });
@@ -228,6 +244,14 @@ export function caseView(
       : { id: state.stageId, title: state.stageId },
     people: state.people.map((p) => ({ ...p, roleLabel: roleLabelIn(procedure, p.role) })),
     placement: state.placement,
+    /** Who left the case and when: signatures they gave still say who gave them. */
+    formerPeople: state.formerPeople.map((f) => ({
+      ...f.person,
+      roleLabel: roleLabelIn(procedure, f.person.role),
+      until: f.until,
+      reason: f.reason,
+    })),
+    formerPlacements: state.formerPlacements,
     reasons: state.reasons.map((id) => ({ id, label: procedure.reasons.find((r) => r.id === id)?.label ?? id })),
     openedOn: state.openedOn,
     openedBy: state.openedBy,
@@ -235,6 +259,7 @@ export function caseView(
     plan: state.plan,
     previousPlans: state.previousPlans,
     reviews: state.reviews.map((r) => ({ ...r, outcomeLabel: findOutcomeLabel(procedure, r.stageId, r.outcomeId) })),
+    meetings: state.meetings,
     panels: state.panels.map((p) => ({
       ...p,
       title: procedure.panels.find((d) => d.id === p.panelId)?.title ?? p.panelId,
@@ -257,8 +282,31 @@ export function caseView(
         people: o.people.map((p) => ({ id: p.id, name: p.name, role: p.role })),
       })),
       milestones: stage ? datedMilestones(stage, state.stageStartsOn) : [],
+      signing: signingView(procedure, state),
       ...availableActions(procedure, state, stage),
     },
+  };
+}
+
+/**
+ * Whether the plan being drawn up can be signed yet, and if not what is missing and who can add
+ * it (whoever may edit the plan: staff named on the case or the course team). Absent once agreed.
+ */
+function signingView(
+  procedure: Procedure,
+  state: CaseState,
+): { readonly ready: boolean; readonly missing?: string; readonly whoCanAdd?: string } | undefined {
+  const plan = state.plan;
+  if (!plan || plan.agreedOn !== undefined || state.status === 'closed') return undefined;
+  const missing = signingBlocker(procedure, state);
+  if (missing === undefined) return { ready: true };
+  const staff = state.people
+    .filter((p) => procedure.roles.find((r) => r.id === p.role)?.side !== 'trainee')
+    .map((p) => `${p.name} (${roleLabelIn(procedure, p.role)})`);
+  return {
+    ready: false,
+    missing,
+    whoCanAdd: `${staff.length > 0 ? `${staff.join(', ')} or ` : ''}the course team, in Edit plan.`,
   };
 }
 

@@ -297,7 +297,15 @@ class DemoCase {
     const review = stage?.review;
     if (!review) throw new Error(`stage ${this.state.stageId} has no review`);
     const targets = review.perTarget ? (this.state.plan?.content.targets ?? []) : [];
-    await this.run(this.actorIn(review.reviewers), recordReview, {
+    // An outcome some roles decide (Bright Futures' Lead initiates Stage 2) is recorded by one of them.
+    const outcome = review.outcomes.find((o) => o.id === outcomeId);
+    const recorders =
+      outcome !== undefined && outcome.by.length > 0
+        ? outcome.by
+        : review.agreedWithCourseTeam
+          ? review.courseTeamRoles
+          : review.reviewers;
+    await this.run(this.actorIn(recorders), recordReview, {
       progress: targets.map((t, i) => ({
         targetId: t.id,
         rating: typeof ratings === 'string' ? ratings : (ratings[i] ?? 'not_met'),

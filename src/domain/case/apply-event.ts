@@ -80,6 +80,9 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       placementSuspended: undefined,
       acknowledgements: [],
       closure: undefined,
+      formerPeople: [],
+      formerPlacements: [],
+      meetings: [],
       version: event.seq,
       updatedAt: event.at,
     };
@@ -125,6 +128,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         agreedOn: undefined,
         pausedWorkingDays: 0,
         extensions: [],
+        reviewMeeting: undefined,
       };
       return {
         ...state,
@@ -313,6 +317,86 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
           handOffTo: d.handOffTo,
         },
       };
+    }
+    case 'person_changed': {
+      const d = event.data;
+      const removed = d.removed;
+      const leaving =
+        removed === undefined
+          ? undefined
+          : state.people.find((p) => p.role === removed.role && p.id.toLowerCase() === removed.id.toLowerCase());
+      const people = state.people.filter((p) => p !== leaving);
+      return {
+        ...state,
+        people: d.added ? [...people, { ...d.added }] : people,
+        formerPeople: leaving
+          ? [...state.formerPeople, { person: leaving, until: d.effectiveOn, reason: d.reason }]
+          : state.formerPeople,
+      };
+    }
+    case 'placement_changed': {
+      const p = event.data.placement;
+      return {
+        ...state,
+        placement: {
+          school: p.school,
+          subject: p.subject,
+          phase: p.phase,
+          programme: p.programme,
+          startsOn: p.startsOn,
+          endsOn: p.endsOn,
+        },
+        formerPlacements: [
+          ...state.formerPlacements,
+          { placement: state.placement, until: event.data.effectiveOn, reason: event.data.reason },
+        ],
+      };
+    }
+    case 'meeting_recorded': {
+      const d = event.data;
+      const meeting = {
+        id: d.meetingId,
+        kind: d.kind,
+        stageId: d.stageId,
+        planVersion: d.planVersion,
+        heldOn: d.heldOn,
+        startTime: d.startTime,
+        mode: d.mode,
+        location: d.location,
+        onlineLink: d.onlineLink,
+        attendees: d.attendees.map((a) => ({ ...a })),
+        placementConcern: d.placementConcern,
+        notes: d.notes,
+        recordedBy: event.actorId,
+        recordedOn: event.on,
+      };
+      const recorded = { ...state, meetings: [...state.meetings, meeting] };
+      if (d.kind !== 'plan') return recorded;
+      // The plan meeting is the draft's meeting: its date, mode and the roles present, as the form prints them.
+      return withPlan(recorded, d.planVersion, (plan) => ({
+        ...plan,
+        content: {
+          ...plan.content,
+          meeting: {
+            heldOn: d.heldOn,
+            mode: d.mode,
+            attendees: [...new Set(d.attendees.map((a) => a.role))],
+            placementConcern: d.placementConcern ?? plan.content.meeting.placementConcern,
+          },
+        },
+      }));
+    }
+    case 'review_meeting_scheduled': {
+      const d = event.data;
+      return withPlan(state, d.version, (plan) => ({
+        ...plan,
+        reviewMeeting: {
+          startTime: d.startTime,
+          durationMinutes: d.durationMinutes,
+          mode: d.mode,
+          location: d.location,
+        },
+      }));
     }
   }
 }

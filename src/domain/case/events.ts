@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { localDateSchema } from '../calendar/index.js';
-import { CLOSE_RESOLUTIONS, NOTICE_KINDS, PAUSE_REASONS, PROGRESS_RATINGS, STAGE_ENTRIES } from './types.js';
+import {
+  CLOSE_RESOLUTIONS,
+  MEETING_KINDS,
+  MEETING_MODES_HELD,
+  NOTICE_KINDS,
+  PAUSE_REASONS,
+  PROGRESS_RATINGS,
+  STAGE_ENTRIES,
+} from './types.js';
 
 /**
  * The event trail: a discriminated union built through one factory (`caseEvent`) and parsed
@@ -12,6 +20,9 @@ const text = (max: number) => z.string().max(max);
 const optionalText = (max: number) => text(max).optional();
 
 export const frameworkLinkSchema = z.strictObject({ frameworkId: text(80), code: text(40) });
+
+/** A wall-clock time in Europe/London, "HH:MM" (24-hour). */
+export const timeOfDaySchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day as HH:MM');
 
 export const personSchema = z.strictObject({
   role: text(60),
@@ -62,6 +73,9 @@ const planRulesSourceSchema = z.strictObject({
   stageId: text(60),
   outcome: z.strictObject({ stageId: text(60), outcomeId: text(60), panelId: optionalText(60) }).optional(),
 });
+
+/** Someone present at a meeting: a person named on the case, by id, with the role and name they held then. */
+export const meetingAttendeeSchema = z.strictObject({ personId: text(320), role: text(60), name: text(200) });
 
 const eventData = {
   case_opened: z.strictObject({
@@ -149,6 +163,51 @@ const eventData = {
     reason: optionalText(2000),
     handOffTo: optionalText(200),
   }),
+  /**
+   * A person joins, leaves or replaces another in a role, from `effectiveOn`. Signatures already
+   * given stay on the plan under the name of whoever gave them.
+   */
+  person_changed: z.strictObject({
+    role: text(60),
+    added: personSchema.optional(),
+    removed: personSchema.optional(),
+    effectiveOn: localDateSchema,
+    reason: text(2000),
+    byName: text(200),
+  }),
+  /** The placement moves to another school; its school-side people change in person_changed events of the same command. */
+  placement_changed: z.strictObject({
+    placement: placementSchema,
+    effectiveOn: localDateSchema,
+    reason: text(2000),
+    byName: text(200),
+  }),
+  /**
+   * A plan meeting or review meeting that was held: when, how, who was there, and notes the
+   * trainee does not see. A plan meeting is the draft plan's meeting (its date, mode and who was present).
+   */
+  meeting_recorded: z.strictObject({
+    meetingId: text(20),
+    kind: z.enum(MEETING_KINDS),
+    stageId: text(60),
+    planVersion: z.number().int(),
+    heldOn: localDateSchema,
+    startTime: timeOfDaySchema.optional(),
+    mode: z.enum(MEETING_MODES_HELD),
+    location: optionalText(300),
+    onlineLink: optionalText(2000),
+    attendees: z.array(meetingAttendeeSchema).max(40),
+    placementConcern: z.boolean().optional(),
+    notes: optionalText(8000),
+  }),
+  /** When and where the review of a plan is held: start time, length, in person (where) or online. */
+  review_meeting_scheduled: z.strictObject({
+    version: z.number().int(),
+    startTime: timeOfDaySchema,
+    durationMinutes: z.number().int().min(10).max(480),
+    mode: z.enum(MEETING_MODES_HELD),
+    location: optionalText(300),
+  }),
 } as const;
 
 export type CaseEventType = keyof typeof eventData;
@@ -189,6 +248,14 @@ export const caseEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...envelope, type: z.literal('placement_suspended'), data: eventData.placement_suspended }),
   z.strictObject({ ...envelope, type: z.literal('notice_acknowledged'), data: eventData.notice_acknowledged }),
   z.strictObject({ ...envelope, type: z.literal('case_closed'), data: eventData.case_closed }),
+  z.strictObject({ ...envelope, type: z.literal('person_changed'), data: eventData.person_changed }),
+  z.strictObject({ ...envelope, type: z.literal('placement_changed'), data: eventData.placement_changed }),
+  z.strictObject({ ...envelope, type: z.literal('meeting_recorded'), data: eventData.meeting_recorded }),
+  z.strictObject({
+    ...envelope,
+    type: z.literal('review_meeting_scheduled'),
+    data: eventData.review_meeting_scheduled,
+  }),
 ]);
 
 export type CaseEvent = z.infer<typeof caseEventSchema>;

@@ -17,3 +17,5 @@ export * from './commands/record-panel-meeting.js';
 export * from './commands/close-case.js';
 export * from './commands/stage-tasks.js';
 export * from './commands/acknowledge-notice.js';
+export * from './commands/change-people.js';
+export * from './commands/meetings.js';

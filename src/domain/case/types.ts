@@ -85,6 +85,46 @@ export interface PlanContent {
   readonly meeting: PlanMeeting;
 }
 
+export const MEETING_KINDS = ['plan', 'review'] as const;
+export type MeetingKind = (typeof MEETING_KINDS)[number];
+
+/** How a meeting is (or was) held. */
+export const MEETING_MODES_HELD = ['online', 'in_person'] as const;
+export type MeetingModeHeld = (typeof MEETING_MODES_HELD)[number];
+
+export interface MeetingAttendee {
+  readonly personId: string;
+  readonly role: string;
+  readonly name: string;
+}
+
+/** A meeting that was held, as recorded on the case. */
+export interface MeetingRecord {
+  readonly id: string;
+  readonly kind: MeetingKind;
+  readonly stageId: string;
+  readonly planVersion: number;
+  readonly heldOn: LocalDate;
+  readonly startTime: string | undefined;
+  readonly mode: MeetingModeHeld;
+  readonly location: string | undefined;
+  readonly onlineLink: string | undefined;
+  readonly attendees: readonly MeetingAttendee[];
+  readonly placementConcern: boolean | undefined;
+  /** Internal notes, hidden from the trainee like review notes. */
+  readonly notes: string | undefined;
+  readonly recordedBy: string;
+  readonly recordedOn: LocalDate;
+}
+
+/** When and where a plan's review is held; the date is the plan's review date. */
+export interface ReviewMeetingPlan {
+  readonly startTime: string;
+  readonly durationMinutes: number;
+  readonly mode: MeetingModeHeld;
+  readonly location: string | undefined;
+}
+
 export interface Signature {
   readonly role: string;
   readonly personId: string;
@@ -120,6 +160,8 @@ export interface Plan {
   /** Working days the case was paused for health since agreement: they extend the window. */
   readonly pausedWorkingDays: number;
   readonly extensions: readonly { readonly from: LocalDate; readonly to: LocalDate; readonly reason: string }[];
+  /** The review meeting as scheduled; undefined until someone chooses it (the defaults then apply). */
+  readonly reviewMeeting: ReviewMeetingPlan | undefined;
 }
 
 export const PROGRESS_RATINGS = ['met', 'partly_met', 'not_met'] as const;
@@ -196,6 +238,13 @@ export interface StageVisit {
 export const STAGE_ENTRIES = ['opened', 'plan_agreed', 'outcome', 'escalation', 'decision'] as const;
 export type StageEntry = (typeof STAGE_ENTRIES)[number];
 
+/** Someone who was named on the case and left it (replaced or removed). */
+export interface FormerPerson {
+  readonly person: Person;
+  readonly until: LocalDate;
+  readonly reason: string;
+}
+
 /** Notices the course team acknowledges ("we have this in hand"): a raised concern, an overdue review. */
 export const NOTICE_KINDS = ['concern_raised', 'review_overdue'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
@@ -260,6 +309,16 @@ export interface CaseState {
         readonly handOffTo: string | undefined;
       }
     | undefined;
+  /** People who were named on the case and have left it: their signatures still say who gave them. */
+  readonly formerPeople: readonly FormerPerson[];
+  /** Earlier placements, newest last, each with the day the move took effect. */
+  readonly formerPlacements: readonly {
+    readonly placement: Placement;
+    readonly until: LocalDate;
+    readonly reason: string;
+  }[];
+  /** Plan meetings and review meetings held, oldest first. */
+  readonly meetings: readonly MeetingRecord[];
   /** Number of events applied: the case's version for optimistic concurrency. */
   readonly version: number;
   readonly updatedAt: string;

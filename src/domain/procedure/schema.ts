@@ -181,6 +181,12 @@ export const outcomeSchema = z.strictObject({
   condition: z.enum(OUTCOME_CONDITIONS).optional(),
   /** Information to give the trainee with this outcome (BCU resit fee). */
   traineeNotice: prose.optional(),
+  /**
+   * Only these roles (or the course team) choose this outcome, whether or not they carry out the
+   * review (Bright Futures: "If concerns are ongoing, Lead will initiate Stage 2"). Empty: the
+   * review's reviewers.
+   */
+  by: z.array(slug).default([]),
 });
 
 export const REVIEW_KINDS = ['review', 'formal_review', 'consultation', 'meeting', 'decision'] as const;
@@ -200,6 +206,14 @@ export const reviewRulesSchema = z.strictObject({
   observationBy: z.array(slug).default([]),
   /** The judgement follows this milestone of the stage's week-by-week plan, so it is not recorded before the milestone begins (RCTTP: observations in weeks 7 and 8 "before a judgement can be made"). */
   afterMilestone: slug.optional(),
+  /**
+   * The outcome is agreed with the course team (BCU Stage 4: the mentor/senior school leader/
+   * university tutor "contacts the course team … It is agreed that …"): recorded by the course
+   * team, or by someone on the case in one of `courseTeamRoles`.
+   */
+  agreedWithCourseTeam: z.boolean().default(false),
+  /** Roles on the case who speak for the course team (BCU's course leadership team). */
+  courseTeamRoles: z.array(slug).default([]),
   outcomes: z.array(outcomeSchema).min(1),
 });
 
@@ -382,6 +396,7 @@ export const procedureSchema = z.strictObject({
   notes: z.array(prose).default([]),
 });
 
+export type Role = z.infer<typeof roleSchema>;
 export type Recipient = z.infer<typeof recipientSchema>;
 export type InformRule = z.infer<typeof informRuleSchema>;
 export type SignatureRequirement = z.infer<typeof signatureRequirementSchema>;

@@ -268,6 +268,9 @@ const definition = {
         kind: 'consultation',
         title: 'Consultation with the course team',
         reviewers: ['mentor', 'senior_school_leader', 'tutor'],
+        // "contacts the course team to discuss the trainee's progress … It is agreed that …": the course team agrees.
+        agreedWithCourseTeam: true,
+        courseTeamRoles: ['course_leader'],
         perTarget: false,
         meeting: {
           mode: 'any',

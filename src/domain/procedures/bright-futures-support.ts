@@ -91,6 +91,8 @@ const definition = {
             explanation:
               'Lead will initiate Stage 2: a formal support plan is agreed at an ONLINE meeting with the Lead, Trainee and Mentor, and signed by all partners.',
             effect: { type: 'go_to_stage', stage: 'stage_2' },
+            // "Professional Mentor to … feed back to Lead. If concerns are ongoing, Lead will initiate Stage 2."
+            by: ['lead'],
           },
         ],
       },

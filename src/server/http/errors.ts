@@ -50,6 +50,8 @@ export const HTTP_STATUS: Readonly<Record<AppErrorCode, { readonly status: numbe
   tasks_outstanding: { status: 409, title: 'Tasks to finish before the decision' },
   review_not_overdue: { status: 409, title: 'No review is overdue' },
   already_acknowledged: { status: 409, title: 'Already acknowledged' },
+  person_not_on_case: { status: 422, title: 'Not named on this case' },
+  person_already_on_case: { status: 409, title: 'Already named on this case' },
   not_found: { status: 404, title: 'Not found' },
   precondition_failed: { status: 412, title: 'The case has changed' },
   precondition_required: { status: 428, title: 'If-Match is required' },

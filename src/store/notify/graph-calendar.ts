@@ -14,7 +14,11 @@ const statusOf = (error: unknown): number | undefined => failureFromError(error)
 
 const LONDON = 'Europe/London';
 
-export function graphCalendarSender(deps: { readonly client: Client }): Sender {
+export function graphCalendarSender(deps: {
+  readonly client: Client;
+  /** The case's page in Trellis, put in the event's body. */
+  readonly caseLink?: (caseId: string) => string;
+}): Sender {
   return async (notification: Notification) => {
     const request = notification.calendar;
     if (!request) throw new Error(`${notification.key} has no calendar request`);
@@ -29,7 +33,7 @@ export function graphCalendarSender(deps: { readonly client: Client }): Sender {
       }
       return;
     }
-    const body = eventBody(notification, request);
+    const body = eventBody(notification, request, deps.caseLink?.(notification.caseId));
     let id: string | undefined;
     try {
       const created = (await deps.client.api(events).post({ ...body, transactionId: request.transactionId })) as {
@@ -47,11 +51,17 @@ export function graphCalendarSender(deps: { readonly client: Client }): Sender {
   };
 }
 
-/** The Graph event a calendar notification becomes (its body is the notification's own lines). */
-export function eventBody(notification: Notification, request: CalendarRequest): Record<string, unknown> {
+/** The Graph event a calendar notification becomes: the notification's own lines, a link to the case, the place. */
+export function eventBody(
+  notification: Notification,
+  request: CalendarRequest,
+  caseLink?: string,
+): Record<string, unknown> {
+  const link = caseLink !== undefined && /^https?:\/\//.test(caseLink) ? [`Open the case in Trellis: ${caseLink}`] : [];
   return {
     subject: notification.subject,
-    body: { contentType: 'text', content: notification.lines.join('\n') },
+    body: { contentType: 'text', content: [...notification.lines, ...link].join('\n') },
+    ...(request.location === undefined ? {} : { location: { displayName: request.location } }),
     start: { dateTime: `${request.date}T${request.startTime}:00`, timeZone: LONDON },
     end: { dateTime: `${request.date}T${addMinutes(request.startTime, request.durationMinutes)}:00`, timeZone: LONDON },
     isReminderOn: true,

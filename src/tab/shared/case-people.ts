@@ -8,12 +8,24 @@ import { humanise } from './format';
  */
 
 export function roleLabel(view: CaseView, roleId: string): string {
-  return view.people.find((p) => p.role === roleId)?.roleLabel ?? humanise(roleId);
+  return (
+    view.people.find((p) => p.role === roleId)?.roleLabel ??
+    view.formerPeople.find((p) => p.role === roleId)?.roleLabel ??
+    humanise(roleId)
+  );
 }
 
-/** The person's name on the case, else the sign-in name as given. */
+/**
+ * The person's name on the case, or when they were on it and left (a signature they gave still
+ * says who gave it), else the sign-in name as given.
+ */
 export function personName(view: CaseView, personId: string): string {
-  return view.people.find((p) => p.id === personId.toLowerCase())?.name ?? personId;
+  const id = personId.toLowerCase();
+  return (
+    view.people.find((p) => p.id === id)?.name ??
+    view.formerPeople.find((p) => p.id.toLowerCase() === id)?.name ??
+    personId
+  );
 }
 
 export interface Standing {

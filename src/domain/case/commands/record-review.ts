@@ -78,7 +78,11 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
         : `${stage.title} ends with the panel's decision, not a review.`,
     );
   }
-  if (!isCourseTeam(actor) && !rolesOnCase(state, actor).some((r) => review.reviewers.includes(r))) {
+  const roles = rolesOnCase(state, actor);
+  // Those who speak for the course team take part in a review agreed with it.
+  const reviewers = [...review.reviewers, ...(review.agreedWithCourseTeam ? review.courseTeamRoles : [])];
+  const choosers = review.outcomes.flatMap((o) => o.by);
+  if (!isCourseTeam(actor) && !roles.some((r) => reviewers.includes(r) || choosers.includes(r))) {
     throw new DomainError(
       'not_permitted',
       `${review.title} is carried out by ${review.reviewers.map((r) => roleLabel(procedure, r)).join(', ')} or the course team.`,
@@ -96,6 +100,30 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
       'unknown_outcome',
       `${stage.title} ends in one of: ${review.outcomes.map((o) => o.label).join('; ')}.`,
       { outcomes: review.outcomes.map((o) => o.id) },
+    );
+  }
+  // Bright Futures: "If concerns are ongoing, Lead will initiate Stage 2".
+  if (outcome.by.length > 0 && !isCourseTeam(actor) && !roles.some((r) => outcome.by.includes(r))) {
+    throw new DomainError(
+      'not_permitted',
+      `“${outcome.label}” is decided by ${[...outcome.by.map((r) => roleLabel(procedure, r)), 'the course team'].join(' or ')}.`,
+    );
+  }
+  if (outcome.by.length === 0 && !isCourseTeam(actor) && !roles.some((r) => reviewers.includes(r))) {
+    throw new DomainError(
+      'not_permitted',
+      `“${outcome.label}” is decided by ${[...reviewers.map((r) => roleLabel(procedure, r)), 'the course team'].join(' or ')}.`,
+    );
+  }
+  // BCU Stage 4: "contacts the course team to discuss the trainee's progress … It is agreed that …".
+  if (review.agreedWithCourseTeam && !isCourseTeam(actor) && !roles.some((r) => review.courseTeamRoles.includes(r))) {
+    throw new DomainError(
+      'not_permitted',
+      `${review.title}: the outcome is agreed with the course team, so it is recorded by the course team${
+        review.courseTeamRoles.length > 0
+          ? ` or the ${review.courseTeamRoles.map((r) => roleLabel(procedure, r)).join(' or ')} named on the case`
+          : ''
+      }.`,
     );
   }
   assertTasksDoneBeforeDecision(state, stage);

@@ -315,7 +315,7 @@ const consultation =
     expect(c.state).toMatchObject({ stageId: 'stage_4', status: 'awaiting_decision' });
     expect(
       refusal(c, () =>
-        c.run('senior_school_leader', recordReview, {
+        c.run('course_leader', recordReview, {
           progress: progressOf(c.state, ['not_met', 'not_met', 'not_met']),
           evidence: 'x',
           attendees: [],
@@ -323,7 +323,21 @@ const consultation =
         }),
       ).code,
     ).toBe('invalid_input');
-    c.run('senior_school_leader', recordReview, {
+    // "contacts the course team to discuss the trainee's progress … It is agreed that …": school staff
+    // alone cannot record the agreement; the course leadership team on the case does.
+    const alone = refusal(c, () =>
+      c.run('senior_school_leader', recordReview, {
+        progress: [],
+        evidence: 'RIT forms from Stages 1–3.',
+        attendees: ['senior_school_leader'],
+        outcomeId,
+      }),
+    );
+    expect(alone.code).toBe('not_permitted');
+    expect(alone.userMessage).toBe(
+      'Consultation with the course team: the outcome is agreed with the course team, so it is recorded by the course team or the Course leadership team named on the case.',
+    );
+    c.run('course_leader', recordReview, {
       progress: [],
       evidence: 'RIT forms from Stages 1–3, tracker judgements and the formal review record.',
       attendees: ['senior_school_leader', 'tutor', 'course_leader'],

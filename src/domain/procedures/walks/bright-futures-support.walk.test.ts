@@ -199,7 +199,22 @@ const stage1Review =
         }),
       ).code,
     ).toBe('not_permitted');
-    c.run('professional_mentor', recordReview, {
+    // "Professional Mentor to observe lesson on agreed date, review targets and feed back to Lead.
+    // If concerns are ongoing, Lead will initiate Stage 2."
+    if (outcomeId === 'concerns_ongoing') {
+      const byMentor = refusal(c, () =>
+        c.run('professional_mentor', recordReview, {
+          progress: progressOf(c.state, ratings),
+          evidence: 'Observation',
+          attendees: [],
+          outcomeId,
+        }),
+      );
+      expect(byMentor.userMessage).toBe(
+        '“Concerns are ongoing” is decided by Programme Lead (SCITT Lead) or the course team.',
+      );
+    }
+    c.run(outcomeId === 'concerns_ongoing' ? 'lead' : 'professional_mentor', recordReview, {
       progress: progressOf(c.state, ratings, 'Professional Mentor observation, 16 October'),
       evidence: 'Professional Mentor lesson observation (phonics), planning file and pupils’ maths books.',
       attendees: ['professional_mentor', 'trainee'],

@@ -9,6 +9,9 @@ import { pauseCase, resumeCase } from '../../case/commands/pause-case.js';
 import { recordPanelMeeting } from '../../case/commands/record-panel-meeting.js';
 import { recordReview } from '../../case/commands/record-review.js';
 import { completeTask, setStageStart } from '../../case/commands/stage-tasks.js';
+import { changePerson, changePlacement } from '../../case/commands/change-people.js';
+import { rolesOnCase } from '../../case/command-kit.js';
+import { actorFor } from '../../case/testing.js';
 import { datedMilestones, nextReviewDate, outstandingSignatories, whoIsInformed } from '../../case/queries.js';
 import type { CaseDriver } from '../../case/testing.js';
 import type { CloseResolution, Person, ProgressRating } from '../../case/types.js';
@@ -676,6 +679,77 @@ const panelWalks = [
     history: [...EG_HISTORY, 'deferred_final_assessment/outcome', 'dfa_outcome_meeting/outcome'],
   },
 ] as const;
+
+describe('RCTTP: the deferred final assessment at another school, with its School Mentor(s)', () => {
+  const kingsmead = 'kingsmead.sch.uk';
+  const dfaMentor = person('mentor', 'Aisha Khan', `a.khan@${kingsmead}`);
+  const dfaClassTeacher = person('mentor', 'Robert Dale', `r.dale@${kingsmead}`);
+  const dfaHead = person('professional_mentor', 'Martin Osei', `m.osei@${kingsmead}`);
+
+  /**
+   * "The school that agrees to accept the trainee for the deferred final assessment placement";
+   * "the Trainee will be observed teaching by the Partnership Tutor, the RCTTP Course Leader and
+   * School Mentor(s) before a judgement can be made": the placement moves to that school and its
+   * mentors replace St Wilfrid's on the case, while the Partnership Tutor and Course Leader stay.
+   */
+  const moveToDeferredSchool: Step = (c) => {
+    on(c, '2027-01-13');
+    expect(c.state.stageId).toBe('deferred_final_assessment');
+    // A mentor of the old school cannot move the placement; the course team does.
+    expect(
+      refusal(c, () => c.run('mentor', changePlacement, { school: 'Kingsmead Academy', people: [], reason: 'Agreed' }))
+        .code,
+    ).toBe('not_permitted');
+    c.run('course_team', changePlacement, {
+      school: 'Kingsmead Academy',
+      startsOn: workday(rcttp, '2027-04-19'),
+      endsOn: workday(rcttp, '2027-06-11'),
+      people: [dfaMentor, dfaClassTeacher, dfaHead],
+      reason: 'Kingsmead Academy agrees to accept the trainee for the deferred final assessment placement.',
+    });
+    expect(c.state.placement.school).toBe('Kingsmead Academy');
+    expect(c.state.people.filter((p) => p.role === 'mentor')).toEqual([dfaMentor, dfaClassTeacher]);
+    expect(c.state.people.find((p) => p.role === 'professional_mentor')).toEqual(dfaHead);
+    expect(c.state.people).toContainEqual(partnershipTutor);
+    expect(c.state.people).toContainEqual(courseLeader);
+    expect(c.state.formerPeople.map((f) => f.person)).toEqual([mentor, secondMentor, headteacher]);
+    // St Wilfrid's mentors no longer act on the case.
+    expect(rolesOnCase(c.state, actorFor(mentor))).toEqual([]);
+  };
+
+  it('moves the placement, then the Kingsmead mentors observe and the trainee is ready for a moderation visit', () => {
+    const c = walkTo([
+      ...toExecutiveGroup,
+      executiveGroup('2027-01-13', 'extend_placement'),
+      moveToDeferredSchool,
+      deferredFinalAssessment('ready_for_moderation'),
+    ]);
+    expectClosed(c, {
+      resolution: 'resolved',
+      outcomeId: 'ready_for_moderation',
+      history: [...EG_HISTORY, 'deferred_final_assessment/outcome'],
+    });
+    expect(c.state.formerPlacements.map((f) => f.placement.school)).toEqual(["St Wilfrid's High School"]);
+  });
+
+  it('a mentor who leaves mid-plan is replaced, and the plan goes on with the new one', () => {
+    const c = walkTo([supportPlan('progress_support_plan', '2026-11-02', '2026-11-27')]);
+    on(c, '2026-11-09');
+    c.run('course_team', changePerson, {
+      role: 'mentor',
+      removeId: mentor.id,
+      add: { id: dfaMentor.id, name: 'Nina Shah', email: dfaMentor.email },
+      reason: 'Sarah Collins is on long-term leave.',
+    });
+    expect(c.state.people.filter((p) => p.role === 'mentor').map((p) => p.name)).toEqual([
+      secondMentor.name,
+      'Nina Shah',
+    ]);
+    planReview('progress_support_plan', '2026-11-27', MET)(c);
+    expect(c.state.closure).toMatchObject({ resolution: 'resolved', outcomeId: 'targets_met' });
+    expect(replay(c.events)).toEqual(c.state);
+  });
+});
 
 describe('RCTTP: the Exceptional Circumstances panel, at any stage', () => {
   it.each(panelWalks)('$name', (walk) => {

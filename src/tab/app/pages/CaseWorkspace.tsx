@@ -4,7 +4,7 @@ import { CaseActions, PerceptionsForm } from '../../features/actions/CaseActions
 import { WeekPlan } from '../../features/actions/WeekPlan';
 import { stageStartScheduled } from '../../features/case/case-model';
 import { CaseHeader } from '../../features/case/CaseHeader';
-import { EventTrail, ReviewsTimeline, Signatures } from '../../features/case/CaseHistory';
+import { EventTrail, Meetings, ReviewsTimeline, Signatures } from '../../features/case/CaseHistory';
 import { PlanSection } from '../../features/case/PlanSection';
 import { canEditPlan, EditPlan } from '../../features/edit-plan/EditPlan';
 import { ReviewForm } from '../../features/review/ReviewForm';
@@ -132,6 +132,9 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
             ) : null}
           </Section>
           {reviewable ? <ReviewForm key={`review-${view.plan?.version ?? 0}`} view={view} run={run} /> : null}
+          <Section id="meetings-heading" title="Meetings">
+            <Meetings view={view} />
+          </Section>
           <Section id="reviews-heading" title="Reviews">
             <ReviewsTimeline view={view} />
           </Section>
@@ -139,6 +142,12 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
         <div className={styles.stack}>
           <Section id="signatures-heading" title="Signatures">
             <Signatures view={view} />
+            {view.derived.signing?.ready === false ? (
+              <div role="status" data-testid="not-ready-to-sign">
+                <Text weight="semibold">Not ready to sign yet: {view.derived.signing.missing}</Text>{' '}
+                <Text>Who can add it: {view.derived.signing.whoCanAdd}</Text>
+              </div>
+            ) : null}
             {view.plan?.agreedOn ? (
               <Text>Agreed by everyone who signs it on {formatDate(view.plan.agreedOn)}.</Text>
             ) : null}
@@ -162,6 +171,17 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
                 </li>
               ))}
             </ul>
+            {view.formerPeople.length > 0 ? (
+              <ul aria-label="Formerly on the case">
+                {view.formerPeople.map((p) => (
+                  <li key={`${p.role}-${p.id}-${p.until}`}>
+                    <Text>
+                      {p.roleLabel} until {formatDate(p.until)}: {p.name}
+                    </Text>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
           </Section>
           <Section id="trail-heading" title="Event trail">
             <EventTrail view={view} events={data.events} />

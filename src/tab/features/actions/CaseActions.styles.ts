@@ -16,6 +16,7 @@ export const useActionStyles = makeStyles({
   },
   muted: { color: tokens.colorNeutralForeground2 },
   outcome: { display: 'flex', flexDirection: 'column' },
+  attended: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalXXS },
   effect: { color: tokens.colorNeutralForeground2, fontSize: tokens.fontSizeBase200 },
   weekPlan: { display: 'flex', flexDirection: 'column', gap: tokens.spacingVerticalS },
   weeks: {

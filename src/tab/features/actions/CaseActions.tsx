@@ -12,7 +12,7 @@ import {
   Select,
   Text,
 } from '@fluentui/react-components';
-import { useCallback, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import { formatLongDate, isLocalDate, type LocalDate } from '../../../domain/calendar/index';
 import type { Stage } from '../../../domain/procedure/schema';
 import { useSession } from '../../app/session-context';
@@ -26,6 +26,15 @@ import { stageOf } from '../../shared/procedure/case-rules';
 import {
   canScheduleStage,
   canSuspendPlacement,
+  canScheduleReviewMeeting,
+  changeableRoles,
+  meetingKindOf,
+  meetingRecordBody,
+  meetingRecordProblem,
+  personChangeBody,
+  personChangeProblem,
+  requiredMeetingMode,
+  reviewMeetingProblem,
   conveneProblem,
   extensionLimits,
   extensionProblem,
@@ -503,6 +512,296 @@ function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: R
   );
 }
 
+/**
+ * Change who is on the case (course team): someone joins a role, leaves it, or replaces whoever
+ * held it, from a day (today unless given), with a reason. Whoever leaves loses the case at once;
+ * whoever joins is sent a card and an email.
+ */
+function PeopleForm(props: {
+  readonly view: CaseView;
+  readonly procedure: ProcedureDefinition;
+  readonly run: RunCommand;
+}) {
+  const roles = changeableRoles(props.procedure);
+  const [role, setRole] = useState('');
+  const [removeId, setRemoveId] = useState('');
+  const [addName, setAddName] = useState('');
+  const [addEmail, setAddEmail] = useState('');
+  const [effectiveOn, setEffectiveOn] = useState('');
+  const [reason, setReason] = useState('');
+  const draft = { role, removeId, addName, addEmail, effectiveOn, reason };
+  const send = useSend(props.run, '/people', personChangeBody(draft));
+  const holders = props.view.people.filter((p) => p.role === role);
+  return (
+    <ActionForm
+      label="Change who is on the case"
+      submitLabel="Save the change"
+      busyLabel="Saving…"
+      doneMessage="The case's people have changed."
+      problem={personChangeProblem(draft, props.view.derived.today)}
+      send={send}
+    >
+      <Text>
+        Whoever leaves no longer sees the case; whoever joins is sent a card and an email. Signatures already given stay
+        on the plan under the name of whoever gave them.
+      </Text>
+      <Field label="Role">
+        <Select
+          value={role}
+          onChange={(_e, d) => {
+            setRole(d.value);
+            setRemoveId(props.view.people.find((p) => p.role === d.value)?.id ?? '');
+          }}
+        >
+          <option value="">Choose a role</option>
+          {roles.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {role !== '' && (
+        <Field label="Who leaves the role">
+          <Select
+            value={removeId}
+            onChange={(_e, d) => {
+              setRemoveId(d.value);
+            }}
+          >
+            <option value="">Nobody: add someone</option>
+            {holders.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      )}
+      <Field label="Who joins (full name)" hint="Leave empty to remove without a replacement.">
+        <Input
+          value={addName}
+          onChange={(_e, d) => {
+            setAddName(d.value);
+          }}
+        />
+      </Field>
+      <Field label="Their work email (their sign-in name)">
+        <Input
+          type="email"
+          value={addEmail}
+          onChange={(_e, d) => {
+            setAddEmail(d.value);
+          }}
+        />
+      </Field>
+      <Field label="From" hint="Today unless you choose an earlier day.">
+        <Input
+          type="date"
+          value={effectiveOn}
+          max={props.view.derived.today}
+          min={props.view.openedOn}
+          onChange={(_e, d) => {
+            setEffectiveOn(d.value);
+          }}
+        />
+      </Field>
+      <TextareaField label="Why" value={reason} onChange={setReason} />
+    </ActionForm>
+  );
+}
+
+function ModeChoice(props: {
+  readonly value: 'online' | 'in_person';
+  readonly fixed: 'online' | 'in_person' | undefined;
+  readonly onChange: (mode: 'online' | 'in_person') => void;
+}) {
+  return (
+    <Field
+      label="How it is held"
+      hint={props.fixed === 'online' ? 'The procedure holds this meeting online.' : undefined}
+    >
+      <RadioGroup
+        value={props.value}
+        onChange={(_e, d) => {
+          props.onChange(d.value === 'online' ? 'online' : 'in_person');
+        }}
+      >
+        <Radio value="in_person" label="In person" disabled={props.fixed === 'online'} />
+        <Radio value="online" label="Online" disabled={props.fixed === 'in_person'} />
+      </RadioGroup>
+    </Field>
+  );
+}
+
+/**
+ * Record the plan meeting (while the plan is drawn up) or a review meeting: when, how, who attended
+ * (people on the case, by name) and notes the trainee does not see. The plan meeting's attendance
+ * decides who is told afterwards (BCU: the university tutor when not present).
+ */
+function RecordMeetingForm(props: {
+  readonly view: CaseView;
+  readonly procedure: ProcedureDefinition;
+  readonly kind: 'plan' | 'review';
+  readonly run: RunCommand;
+}) {
+  const styles = useActionStyles();
+  const attendedLabel = useId();
+  const fixed = requiredMeetingMode(props.view, props.procedure, props.kind);
+  const [heldOn, setHeldOn] = useState(props.view.derived.today);
+  const [startTime, setStartTime] = useState('');
+  const [mode, setMode] = useState<'online' | 'in_person'>(fixed ?? 'in_person');
+  const [location, setLocation] = useState('');
+  const [onlineLink, setOnlineLink] = useState('');
+  const [attendees, setAttendees] = useState<readonly string[]>([]);
+  const [notes, setNotes] = useState('');
+  const draft = { heldOn, startTime, mode, location, onlineLink, attendees, notes };
+  const send = useSend(props.run, '/meetings', meetingRecordBody(props.kind, draft));
+  const label = props.kind === 'plan' ? 'Record the plan meeting' : 'Record a review meeting';
+  return (
+    <ActionForm
+      label={label}
+      submitLabel="Record the meeting"
+      busyLabel="Saving…"
+      doneMessage="The meeting is recorded."
+      problem={meetingRecordProblem(draft, props.view.derived.today)}
+      send={send}
+    >
+      <Text>
+        {props.kind === 'plan'
+          ? 'The meeting where the plan is discussed with the trainee: its date and who attended go on the form, and anyone the procedure names who was not there is told.'
+          : 'A meeting held to review the plan, for the record.'}
+      </Text>
+      <Field label="Held on">
+        <Input
+          type="date"
+          value={heldOn}
+          max={props.view.derived.today}
+          onChange={(_e, d) => {
+            setHeldOn(d.value);
+          }}
+        />
+      </Field>
+      <Field label="Start time (optional)">
+        <Input
+          type="time"
+          value={startTime}
+          onChange={(_e, d) => {
+            setStartTime(d.value);
+          }}
+        />
+      </Field>
+      <ModeChoice value={mode} fixed={fixed} onChange={setMode} />
+      {mode === 'in_person' ? (
+        <Field label="Where (optional)">
+          <Input
+            value={location}
+            onChange={(_e, d) => {
+              setLocation(d.value);
+            }}
+          />
+        </Field>
+      ) : (
+        <Field label="Meeting link (optional)">
+          <Input
+            type="url"
+            value={onlineLink}
+            onChange={(_e, d) => {
+              setOnlineLink(d.value);
+            }}
+          />
+        </Field>
+      )}
+      {/* Not in a Field: a Field would give every checkbox its own label ("Who attended") as its name. */}
+      <div role="group" aria-labelledby={attendedLabel} className={styles.attended}>
+        <Text id={attendedLabel} weight="semibold">
+          Who attended
+        </Text>
+        {props.view.people.map((p) => (
+          <Checkbox
+            key={`${p.role}-${p.id}`}
+            label={`${p.name} (${p.roleLabel})`}
+            checked={attendees.includes(p.id)}
+            onChange={(_e, d) => {
+              setAttendees((now) =>
+                d.checked === true ? [...new Set([...now, p.id])] : now.filter((id) => id !== p.id),
+              );
+            }}
+          />
+        ))}
+      </div>
+      <TextareaField label="Notes (not shown to the trainee)" value={notes} onChange={setNotes} />
+    </ActionForm>
+  );
+}
+
+/** When and where the review meeting is held: the calendar invitation follows. */
+function ReviewMeetingForm(props: {
+  readonly view: CaseView;
+  readonly procedure: ProcedureDefinition;
+  readonly run: RunCommand;
+}) {
+  const fixed = requiredMeetingMode(props.view, props.procedure, 'review');
+  const chosen = props.view.plan?.reviewMeeting;
+  const [startTime, setStartTime] = useState(chosen?.startTime ?? '15:30');
+  const [duration, setDuration] = useState(String(chosen?.durationMinutes ?? 60));
+  const [mode, setMode] = useState<'online' | 'in_person'>(chosen?.mode ?? fixed ?? 'in_person');
+  const [location, setLocation] = useState(chosen?.location ?? '');
+  const draft = { startTime, durationMinutes: Number(duration), mode, location };
+  const send = useSend(props.run, '/review-meeting', {
+    startTime,
+    durationMinutes: Number(duration),
+    mode,
+    ...(mode === 'in_person' && location.trim() !== '' ? { location: location.trim() } : {}),
+  });
+  const reviewDate = props.view.plan?.content.reviewDate;
+  return (
+    <ActionForm
+      label="Schedule the review meeting"
+      submitLabel="Save and update the invitation"
+      busyLabel="Saving…"
+      doneMessage="The review meeting is scheduled; the calendar invitation follows."
+      problem={reviewMeetingProblem(draft)}
+      send={send}
+    >
+      {reviewDate !== undefined && (
+        <Text>The review is on {formatLongDate(reviewDate as LocalDate)}. Everyone invited gets the update.</Text>
+      )}
+      <Field label="Start time">
+        <Input
+          type="time"
+          value={startTime}
+          onChange={(_e, d) => {
+            setStartTime(d.value);
+          }}
+        />
+      </Field>
+      <Field label="Length in minutes">
+        <Input
+          type="number"
+          value={duration}
+          min={10}
+          max={480}
+          onChange={(_e, d) => {
+            setDuration(d.value);
+          }}
+        />
+      </Field>
+      <ModeChoice value={mode} fixed={fixed} onChange={setMode} />
+      {mode === 'in_person' && (
+        <Field label="Where">
+          <Input
+            value={location}
+            onChange={(_e, d) => {
+              setLocation(d.value);
+            }}
+          />
+        </Field>
+      )}
+    </ActionForm>
+  );
+}
+
 /** The trainee's perceptions: in their own words, or typed in by someone on the case at the meeting (`onBehalf`). */
 export function PerceptionsForm(props: {
   readonly view: CaseView;
@@ -575,6 +874,19 @@ export function CaseActions(props: {
       body: <ScheduleForm key={`schedule-${view.stage.id}`} view={view} stage={stage} run={run} />,
     });
   }
+  const meetingKind = meetingKindOf(view);
+  if (procedure !== undefined && meetingKind !== undefined)
+    items.push({
+      id: `meeting-record-${meetingKind}`,
+      title: meetingKind === 'plan' ? 'Record the plan meeting' : 'Record a review meeting',
+      body: <RecordMeetingForm key={meetingKind} view={view} procedure={procedure} kind={meetingKind} run={run} />,
+    });
+  if (procedure !== undefined && canScheduleReviewMeeting(view))
+    items.push({
+      id: 'review-meeting',
+      title: 'Schedule the review meeting',
+      body: <ReviewMeetingForm view={view} procedure={procedure} run={run} />,
+    });
   if (view.paused) items.push({ id: 'resume', title: 'Resume the case', body: <ResumeForm view={view} run={run} /> });
   else items.push({ id: 'pause', title: 'Pause the case (health or leave)', body: <PauseForm run={run} /> });
   for (const panel of view.derived.panels) {
@@ -597,6 +909,12 @@ export function CaseActions(props: {
   }
   for (const task of view.derived.tasks.filter((t) => !t.done))
     items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
+  if (standing.courseTeam && procedure !== undefined)
+    items.push({
+      id: 'people',
+      title: 'Change who is on the case',
+      body: <PeopleForm view={view} procedure={procedure} run={run} />,
+    });
   if (standing.courseTeam)
     items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });
   items.push({ id: 'withdraw', title: 'The trainee has withdrawn', body: <CloseForm kind="withdraw" run={run} /> });

@@ -9,6 +9,12 @@ import {
   canScheduleStage,
   canSuspendPlacement,
   caseStageSchedule,
+  changeableRoles,
+  meetingRecordBody,
+  meetingRecordProblem,
+  reviewMeetingProblem,
+  personChangeBody,
+  personChangeProblem,
   perceptionsAuthor,
   scheduleProblem,
   scheduleSummary,
@@ -254,5 +260,102 @@ describe('the trainee’s perceptions', () => {
     expect(author(step1({ plan: undefined }), traineeMe, TRAINEE)).toBeUndefined();
     const rcttp = dfa({ status: 'planning', plan: { ...plan, stageId: 'progress_support_plan' } });
     expect(perceptionsAuthor(rcttp, rcttpConcernProcedures, standingOf(rcttp, traineeMe, TRAINEE))).toBeUndefined();
+  });
+});
+
+describe('changing who is on the case', () => {
+  const draft = {
+    role: 'mentor',
+    removeId: 'old@school.example',
+    addName: 'Priya Shah',
+    addEmail: 'P.Shah@School.example ',
+    effectiveOn: '',
+    reason: 'Left the school',
+  };
+
+  it('offers every role but the trainee’s', () => {
+    expect(changeableRoles(rcttpConcernProcedures).map((r) => r.id)).not.toContain('trainee');
+    expect(changeableRoles(rcttpConcernProcedures).map((r) => r.id)).toContain('mentor');
+  });
+
+  it('says what is missing, one thing at a time', () => {
+    const today = '2026-11-23';
+    expect(personChangeProblem({ ...draft, role: '' }, today)).toBe('Choose the role that changes.');
+    expect(personChangeProblem({ ...draft, removeId: '', addName: '', addEmail: '' }, today)).toBe(
+      'Name who joins, choose who leaves, or both.',
+    );
+    expect(personChangeProblem({ ...draft, addEmail: 'not an address' }, today)).toBe(
+      'Give the work email address of the person joining.',
+    );
+    expect(personChangeProblem({ ...draft, effectiveOn: '2026-11-24' }, today)).toBe(
+      'Record the change on or after the day it takes effect.',
+    );
+    expect(personChangeProblem({ ...draft, reason: ' ' }, today)).toBe('Say why, for the record.');
+    expect(personChangeProblem(draft, today)).toBeUndefined();
+  });
+
+  it('sends the email as the sign-in name, lower-case', () => {
+    expect(personChangeBody(draft)).toEqual({
+      role: 'mentor',
+      removeId: 'old@school.example',
+      add: { id: 'p.shah@school.example', name: 'Priya Shah', email: 'p.shah@school.example' },
+      reason: 'Left the school',
+    });
+    expect(personChangeBody({ ...draft, addName: '', addEmail: '' })).toEqual({
+      role: 'mentor',
+      removeId: 'old@school.example',
+      reason: 'Left the school',
+    });
+  });
+});
+
+describe('recording a meeting', () => {
+  const draft = {
+    heldOn: '2026-11-23',
+    startTime: '15:45',
+    mode: 'online' as const,
+    location: 'Ignored online',
+    onlineLink: ' https://teams.microsoft.com/l/meetup-join/abc ',
+    attendees: ['t@x.example', 'm@x.example'],
+    notes: '',
+  };
+
+  it('asks for the date, who attended and a safe link', () => {
+    expect(meetingRecordProblem({ ...draft, heldOn: '' }, '2026-11-23')).toBe('Give the date the meeting was held.');
+    expect(meetingRecordProblem({ ...draft, heldOn: '2026-11-24' }, '2026-11-23')).toBe(
+      'A meeting is recorded once it has been held.',
+    );
+    expect(meetingRecordProblem({ ...draft, attendees: [] }, '2026-11-23')).toBe('Tick who attended.');
+    expect(meetingRecordProblem({ ...draft, onlineLink: 'javascript:alert(1)' }, '2026-11-23')).toBe(
+      'The meeting link starts with https://.',
+    );
+    expect(meetingRecordProblem(draft, '2026-11-23')).toBeUndefined();
+  });
+
+  it('sends the place only in person and the link only online', () => {
+    expect(meetingRecordBody('plan', draft)).toEqual({
+      kind: 'plan',
+      heldOn: '2026-11-23',
+      startTime: '15:45',
+      mode: 'online',
+      onlineLink: 'https://teams.microsoft.com/l/meetup-join/abc',
+      attendees: ['t@x.example', 'm@x.example'],
+    });
+    expect(meetingRecordBody('review', { ...draft, mode: 'in_person', startTime: '' })).toEqual({
+      kind: 'review',
+      heldOn: '2026-11-23',
+      mode: 'in_person',
+      location: 'Ignored online',
+      attendees: ['t@x.example', 'm@x.example'],
+    });
+  });
+
+  it('the review meeting needs a start, a sensible length and, in person, a place', () => {
+    const review = { startTime: '15:30', durationMinutes: 60, mode: 'in_person' as const, location: '' };
+    expect(reviewMeetingProblem(review)).toBe('Say where the meeting is held.');
+    expect(reviewMeetingProblem({ ...review, durationMinutes: 5, location: 'Room 4' })).toBe(
+      'The meeting lasts between 10 minutes and 8 hours.',
+    );
+    expect(reviewMeetingProblem({ ...review, mode: 'online' })).toBeUndefined();
   });
 });

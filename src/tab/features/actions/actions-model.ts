@@ -246,3 +246,120 @@ export function weeksLabel(block: ScheduledWeeks): string {
   const weeks = block.fromWeek === block.toWeek ? `Week ${block.fromWeek}` : `Weeks ${block.fromWeek}–${block.toWeek}`;
   return `${weeks}: ${formatLongDate(block.from)} to ${formatLongDate(block.to)}`;
 }
+
+/** "Change who is on the case": what the course team has typed so far. */
+export interface PersonChangeDraft {
+  readonly role: string;
+  /** Sign-in name of the person leaving the role, or '' to add without removing. */
+  readonly removeId: string;
+  readonly addName: string;
+  readonly addEmail: string;
+  readonly effectiveOn: string;
+  readonly reason: string;
+}
+
+/** Roles the course team may change: every role but the trainee's (a case is about one trainee). */
+export function changeableRoles(procedure: ProcedureDefinition): { readonly id: string; readonly label: string }[] {
+  return procedure.roles.filter((r) => r.side !== 'trainee').map((r) => ({ id: r.id, label: r.label }));
+}
+
+/** The first thing missing from the draft, in a sentence; undefined when it can be sent. */
+export function personChangeProblem(draft: PersonChangeDraft, today: string): string | undefined {
+  if (draft.role === '') return 'Choose the role that changes.';
+  const adding = draft.addName.trim() !== '' || draft.addEmail.trim() !== '';
+  if (draft.removeId === '' && !adding) return 'Name who joins, choose who leaves, or both.';
+  if (adding && draft.addName.trim() === '') return 'Give the full name of the person joining.';
+  if (adding && !EMAIL.test(draft.addEmail.trim())) return 'Give the work email address of the person joining.';
+  if (draft.effectiveOn !== '' && draft.effectiveOn > today)
+    return 'Record the change on or after the day it takes effect.';
+  if (draft.reason.trim() === '') return 'Say why, for the record.';
+  return undefined;
+}
+
+/** The body of POST /people for a complete draft (the email is the sign-in name). */
+export function personChangeBody(draft: PersonChangeDraft): Record<string, unknown> {
+  const email = draft.addEmail.trim().toLowerCase();
+  return {
+    role: draft.role,
+    ...(draft.removeId === '' ? {} : { removeId: draft.removeId }),
+    ...(email === '' ? {} : { add: { id: email, name: draft.addName.trim(), email } }),
+    ...(draft.effectiveOn === '' ? {} : { effectiveOn: draft.effectiveOn }),
+    reason: draft.reason.trim(),
+  };
+}
+
+/** The meeting the form records: the plan meeting while the plan is drawn up, the review meeting once it is agreed. */
+export function meetingKindOf(view: CaseView): 'plan' | 'review' | undefined {
+  const plan = view.plan;
+  if (plan === undefined || view.status === 'closed') return undefined;
+  return plan.agreedOn === undefined ? 'plan' : 'review';
+}
+
+/** How the procedure holds this meeting: 'online' or 'in_person' when it says so, undefined when either will do. */
+export function requiredMeetingMode(
+  view: CaseView,
+  procedure: ProcedureDefinition,
+  kind: 'plan' | 'review',
+): 'online' | 'in_person' | undefined {
+  const plan = view.plan;
+  if (plan === undefined) return undefined;
+  const mode =
+    kind === 'plan'
+      ? formRulesOf(procedure, plan)?.meeting?.mode
+      : procedure.stages.find((s) => s.id === plan.reviewAt)?.review?.meeting?.mode;
+  return mode === 'online' || mode === 'in_person' ? mode : undefined;
+}
+
+export interface MeetingDraft {
+  readonly heldOn: string;
+  readonly startTime: string;
+  readonly mode: 'online' | 'in_person';
+  readonly location: string;
+  readonly onlineLink: string;
+  readonly attendees: readonly string[];
+  readonly notes: string;
+}
+
+export function meetingRecordProblem(draft: MeetingDraft, today: string): string | undefined {
+  if (draft.heldOn === '') return 'Give the date the meeting was held.';
+  if (draft.heldOn > today) return 'A meeting is recorded once it has been held.';
+  if (draft.attendees.length === 0) return 'Tick who attended.';
+  if (draft.mode === 'online' && draft.onlineLink.trim() !== '' && !/^https:\/\//.test(draft.onlineLink.trim()))
+    return 'The meeting link starts with https://.';
+  return undefined;
+}
+
+export function meetingRecordBody(kind: 'plan' | 'review', draft: MeetingDraft): Record<string, unknown> {
+  const text = (value: string): string | undefined => (value.trim() === '' ? undefined : value.trim());
+  const location = draft.mode === 'in_person' ? text(draft.location) : undefined;
+  const onlineLink = draft.mode === 'online' ? text(draft.onlineLink) : undefined;
+  const notes = text(draft.notes);
+  return {
+    kind,
+    heldOn: draft.heldOn,
+    ...(draft.startTime === '' ? {} : { startTime: draft.startTime }),
+    mode: draft.mode,
+    ...(location === undefined ? {} : { location }),
+    ...(onlineLink === undefined ? {} : { onlineLink }),
+    attendees: draft.attendees,
+    ...(notes === undefined ? {} : { notes }),
+  };
+}
+
+/** The review meeting can be scheduled while an agreed plan waits for its review. */
+export function canScheduleReviewMeeting(view: CaseView): boolean {
+  return view.status === 'active' && view.plan?.agreedOn !== undefined && view.plan.content.reviewDate !== undefined;
+}
+
+export function reviewMeetingProblem(draft: {
+  readonly startTime: string;
+  readonly durationMinutes: number;
+  readonly mode: 'online' | 'in_person';
+  readonly location: string;
+}): string | undefined {
+  if (draft.startTime === '') return 'Choose the start time.';
+  if (!Number.isInteger(draft.durationMinutes) || draft.durationMinutes < 10 || draft.durationMinutes > 480)
+    return 'The meeting lasts between 10 minutes and 8 hours.';
+  if (draft.mode === 'in_person' && draft.location.trim() === '') return 'Say where the meeting is held.';
+  return undefined;
+}

@@ -2,7 +2,7 @@ import { Badge, Text } from '@fluentui/react-components';
 import type { CaseEvent, CaseView } from '../../api/types';
 import { personName } from '../../shared/case-people';
 import { formatDate, formatInstant, RATING_LABELS } from '../../shared/format';
-import { eventSentence, signatureLines } from './case-model';
+import { eventSentence, meetingLines, reviewMeetingLine, signatureLines } from './case-model';
 import { useHistoryStyles } from './CaseHistory.styles';
 
 export function Signatures(props: { readonly view: CaseView }) {
@@ -30,6 +30,34 @@ export function Signatures(props: { readonly view: CaseView }) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** Plan and review meetings held, newest first, with who attended (and notes, for staff). */
+export function Meetings(props: { readonly view: CaseView }) {
+  const styles = useHistoryStyles();
+  const next = reviewMeetingLine(props.view);
+  const lines = meetingLines(props.view);
+  return (
+    <>
+      {next !== undefined ? <Text weight="semibold">{next}</Text> : null}
+      {lines.length === 0 ? (
+        <Text>No meetings recorded yet.</Text>
+      ) : (
+        <ol className={styles.timeline} aria-label="Meetings">
+          {lines.map((line) => {
+            const notes = props.view.meetings.find((m) => m.id === line.key)?.notes;
+            return (
+              <li key={line.key} className={styles.item}>
+                <Text weight="semibold">{line.heading}</Text>
+                <Text>{line.who}</Text>
+                {notes !== undefined ? <Text>Notes: {notes}</Text> : null}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </>
   );
 }
 

@@ -123,11 +123,45 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
         ? `${by} acknowledged the overdue review${str('reviewDate') ? ` (due on ${formatDate(str('reviewDate'))})` : ''} for the course team.`
         : `${by} acknowledged the raised concern for the course team.`;
     }
+    case 'person_changed':
+      return personChangeSentence(view, d, str('byName') || who);
+    case 'placement_changed': {
+      const placement = d.placement;
+      const school =
+        typeof placement === 'object' &&
+        placement !== null &&
+        'school' in placement &&
+        typeof placement.school === 'string'
+          ? placement.school
+          : '';
+      return `${str('byName') || who} moved the placement to ${school}${str('effectiveOn') ? ` from ${formatDate(str('effectiveOn'))}` : ''}.`;
+    }
+    case 'meeting_recorded':
+      return `${who} recorded the ${str('kind') === 'plan' ? 'plan' : 'review'} meeting${str('heldOn') ? ` held on ${formatDate(str('heldOn'))}` : ''}.`;
+    case 'review_meeting_scheduled':
+      return `${who} scheduled the review meeting${str('startTime') ? ` for ${str('startTime')}` : ''}${str('mode') === 'online' ? ', online' : str('location') ? ` at ${str('location')}` : ''}.`;
     case 'case_closed':
       return `The case was closed${str('resolution') ? ` (${humanise(str('resolution'))})` : ''}.`;
     default:
       return `${humanise(event.type)}.`;
   }
+}
+
+/** "Ann Lee (course team) replaced Sam Cole with Priya Shah as Mentor from 9 November 2026." */
+function personChangeSentence(view: CaseView, d: Readonly<Record<string, unknown>>, by: string): string {
+  const nameOf = (key: string): string => {
+    const value = d[key];
+    return typeof value === 'object' && value !== null && 'name' in value && typeof value.name === 'string'
+      ? value.name
+      : '';
+  };
+  const role = typeof d.role === 'string' ? roleLabel(view, d.role) : '';
+  const from = typeof d.effectiveOn === 'string' ? ` from ${formatDate(d.effectiveOn)}` : '';
+  const added = nameOf('added');
+  const removed = nameOf('removed');
+  if (added && removed) return `${by} replaced ${removed} with ${added} as ${role}${from}.`;
+  if (added) return `${by} added ${added} as ${role}${from}.`;
+  return `${by} removed ${removed} as ${role}${from}.`;
 }
 
 /** "Suspended on … by …": the suspension banner's first line (its reason follows as the person wrote it). */
@@ -180,4 +214,29 @@ export function formVersions(view: CaseView): FormVersion[] {
     ];
     return { version: plan.version, current: plan.version === view.plan?.version, description: parts.join(' · ') };
   });
+}
+
+/** "Friday 13 November 2026 at 16:15 for 45 minutes, at Hollybank Primary, Room 4" or "… online". */
+export function reviewMeetingLine(view: CaseView): string | undefined {
+  const plan = view.plan;
+  const date = plan?.content.reviewDate;
+  const meeting = plan?.reviewMeeting;
+  if (plan?.agreedOn === undefined || date === undefined || meeting === undefined || view.status === 'closed')
+    return undefined;
+  const where =
+    meeting.mode === 'online' ? 'online (a Teams meeting)' : `at ${meeting.location ?? 'a place to be confirmed'}`;
+  return `The review meeting: ${formatDate(date)} at ${meeting.startTime} for ${String(meeting.durationMinutes)} minutes, ${where}.`;
+}
+
+/** One line per meeting: when, how, who attended. */
+export function meetingLines(
+  view: CaseView,
+): { readonly key: string; readonly heading: string; readonly who: string }[] {
+  return [...view.meetings].reverse().map((m) => ({
+    key: m.id,
+    heading: `${m.kind === 'plan' ? 'Plan meeting' : 'Review meeting'} · ${formatDate(m.heldOn)}${m.startTime ? ` at ${m.startTime}` : ''} · ${
+      m.mode === 'online' ? 'online' : m.location ? `in person, ${m.location}` : 'in person'
+    }`,
+    who: `Attended: ${m.attendees.map((a) => `${a.name} (${roleLabel(view, a.role)})`).join(', ')}`,
+  }));
 }

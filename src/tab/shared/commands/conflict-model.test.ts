@@ -23,6 +23,9 @@ function aView(over: Partial<CaseView> = {}): CaseView {
     stage: { id: 'deferred_final_assessment', title: 'Deferred Final Assessment', startsOn: '2026-11-23' },
     people: [{ role: 'course_leader', id: LEAD, name: 'Claire Thompson', email: LEAD, roleLabel: 'Course leader' }],
     placement: { school: 'Ridgeway Academy', programme: 'P1' },
+    formerPeople: [],
+    formerPlacements: [],
+    meetings: [],
     reasons: [],
     openedOn: '2026-10-05',
     stageHistory: [

@@ -22,7 +22,11 @@ export function ConcernsStep(props: {
         {frameworks.map((f) => f.name).join('; ') || 'loading the catalogue…'}).
       </Text>
       {rules.fields.includes('concern_statement') ? (
-        <Field label="Concern statement (optional)" hint="The summary at the top of the form.">
+        <Field
+          label="Concern statement"
+          required
+          hint="The summary at the top of the form: the plan cannot be signed without it."
+        >
           <Textarea
             value={draft.concernStatement}
             resize="vertical"

@@ -15,11 +15,27 @@ const require = createRequire(import.meta.url);
 
 /** The JavaScript file behind a package's command, run with this Node (no shell, no npx). */
 function commandOf(pkg: string, name: string): string {
-  const manifest = require.resolve(`${pkg}/package.json`);
+  const manifest = manifestOf(pkg);
   const { bin } = JSON.parse(readFileSync(manifest, 'utf8')) as { bin?: string | Record<string, string> };
   const file = typeof bin === 'string' ? bin : bin?.[name];
   if (file === undefined) throw new Error(`${pkg} has no command ${name}`);
   return path.join(path.dirname(manifest), file);
+}
+
+/** A package's package.json, found from its entry point (not every package exports its manifest). */
+function manifestOf(pkg: string): string {
+  let dir = path.dirname(require.resolve(pkg));
+  for (;;) {
+    const candidate = path.join(dir, 'package.json');
+    try {
+      if ((JSON.parse(readFileSync(candidate, 'utf8')) as { name?: string }).name === pkg) return candidate;
+    } catch {
+      // No manifest here: look further up.
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error(`cannot find ${pkg}'s package.json`);
+    dir = parent;
+  }
 }
 
 interface Step {

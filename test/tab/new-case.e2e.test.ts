@@ -164,7 +164,7 @@ describe('people from the directory', () => {
       .waitFor();
     await page.getByLabel('Trainee: full name').fill('Rosa Qxz');
     await page.getByLabel('Trainee: email (sign-in name)').fill('rosa.qxz@mail.bcu.example');
-    await page.getByLabel('School').fill('Oakfield Primary School');
+    await page.getByRole('textbox', { name: 'School', exact: true }).fill('Oakfield Primary School');
 
     await skipToReview(page);
     expect(await page.getByText("Siobhan O'Neill (siobhan.oneill@oakfield-primary.example)").count()).toBe(1);
@@ -255,7 +255,7 @@ describe('a second initiation (RCTTP)', () => {
     expect(await section.innerText()).toContain('never a third time');
     await pickKnown(page, 'Mentor(s)', '');
     await pickKnown(page, 'Partnership Tutor', '');
-    await page.getByLabel('School').fill('Kingsway Academy');
+    await page.getByRole('textbox', { name: 'School', exact: true }).fill('Kingsway Academy');
 
     const alert = page.getByRole('alert');
     await page.getByRole('button', { name: 'Next' }).click();

@@ -98,7 +98,7 @@ describe('the new-case wizard', () => {
     await pickKnownPeople(page);
     await page.getByLabel('Trainee: full name').fill('Nadia <b>Khan</b>');
     await page.getByLabel('Trainee: email (sign-in name)').fill('nadia.khan@mail.bcu.example');
-    await page.getByLabel('School').fill('Hollybank Primary School, Birmingham');
+    await page.getByRole('textbox', { name: 'School', exact: true }).fill('Hollybank Primary School, Birmingham');
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'Concerns', exact: true }).waitFor();
@@ -171,7 +171,7 @@ describe('the new-case wizard', () => {
     await pickKnownPeople(page);
     await page.getByLabel('Trainee: full name').fill('Priti Shah');
     await page.getByLabel('Trainee: email (sign-in name)').fill('priti.shah@trainee.mid-essex-itt.example');
-    await page.getByLabel('School').fill('Chelmer Valley High School');
+    await page.getByRole('textbox', { name: 'School', exact: true }).fill('Chelmer Valley High School');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('heading', { name: 'Concerns', exact: true }).waitFor();
     await page.getByRole('button', { name: 'Next' }).click();
@@ -232,7 +232,7 @@ describe('the new-case wizard', () => {
     await pickKnownPeople(page);
     await page.getByLabel('Trainee: full name').fill('Aidan Walsh');
     await page.getByLabel('Trainee: email (sign-in name)').fill('aidan.walsh@trainee.rcttp.example');
-    await page.getByLabel('School').fill('Cwm Primary');
+    await page.getByRole('textbox', { name: 'School', exact: true }).fill('Cwm Primary');
     // The wizard sees no earlier case; the person says there is one it cannot show (there is none: the server says so).
     const section = page.getByRole('group', { name: 'Second initiation' });
     await section.getByRole('checkbox', { name: /^This is Aidan Walsh’s second time in / }).check();
@@ -263,7 +263,7 @@ describe('the new-case wizard', () => {
     // Priya Sharma has an open demo case under this procedure.
     await page.getByLabel('Trainee: full name').fill('Priya Sharma');
     await page.getByLabel('Trainee: email (sign-in name)').fill('priya.sharma@mail.bcu.example');
-    await page.getByLabel('School').fill('Hollybank Primary School, Birmingham');
+    await page.getByRole('textbox', { name: 'School', exact: true }).fill('Hollybank Primary School, Birmingham');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByRole('button', { name: 'Remove concern 1' }).click();
     await page.getByRole('button', { name: 'Next' }).click();
@@ -289,7 +289,7 @@ describe('the new-case wizard', () => {
     await pickKnownPeople(page);
     await page.getByLabel('Trainee: full name').fill('Owen Price');
     await page.getByLabel('Trainee: email (sign-in name)').fill('owen.price@mail.bcu.example');
-    await page.getByLabel('School').fill('Hollybank Primary School, Birmingham');
+    await page.getByRole('textbox', { name: 'School', exact: true }).fill('Hollybank Primary School, Birmingham');
     await page.getByRole('button', { name: 'Next' }).click();
     await page.getByLabel('Concern 1', { exact: true }).fill('Planning does not yet sequence learning.');
     await page.getByRole('button', { name: 'Next' }).click();

@@ -6,9 +6,9 @@ import {
   seriousViolations,
   signInAs,
   startTabEnvironment,
-  STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
+  freshPage,
 } from './tab-harness.js';
 
 /**
@@ -28,12 +28,6 @@ const LONG = 90_000;
 const ESP_COURSE_TEAM = { name: 'Dr Catherine Lloyd', upn: 'catherine.lloyd@northgate-uni.example' };
 const RCTTP_COURSE_TEAM = { name: 'Joanna Price', upn: 'joanna.price@rcttp.example' };
 const ADMIN = 'trellis.admin@trellis.example';
-
-async function freshPage(): Promise<Page> {
-  const page = await env.page();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return page;
-}
 
 interface CaseReply {
   readonly people: readonly { readonly role: string; readonly id: string; readonly name: string }[];
@@ -159,14 +153,14 @@ describe('suspending the placement (Enhanced Support step 5)', () => {
       expect(atStep5.stage.id).toBe('step_5');
 
       // The tutor named on the case has staff actions, but suspending is for the course team.
-      const tutor = await freshPage();
+      const tutor = await freshPage(env);
       await signInAs(tutor, tab.url, espTutor.name);
       await tutor.goto(`${tab.url}/cases/${caseId}`);
       await tutor.getByRole('button', { name: 'The trainee has withdrawn', exact: true }).waitFor();
       expect(await tutor.getByRole('button', { name: 'Suspend the placement', exact: true }).count()).toBe(0);
       expect(await tutor.getByTestId('placement-suspended').count()).toBe(0);
 
-      const page = await freshPage();
+      const page = await freshPage(env);
       await signInAs(page, tab.url, ESP_COURSE_TEAM.name);
       for (const theme of THEMES) {
         await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
@@ -234,13 +228,13 @@ describe('scheduling the Deferred Final Assessment (RCTTP)', () => {
       const entered = atDfa.stage.startsOn;
 
       // The partnership tutor is on the case, but scheduling is for the course team.
-      const tutor = await freshPage();
+      const tutor = await freshPage(env);
       await signInAs(tutor, tab.url, rcttpTutor.name);
       await tutor.goto(`${tab.url}/cases/${caseId}`);
       await tutor.getByRole('button', { name: 'The trainee has withdrawn', exact: true }).waitFor();
       expect(await tutor.getByRole('button', { name: 'Schedule the stage', exact: true }).count()).toBe(0);
 
-      const page = await freshPage();
+      const page = await freshPage(env);
       await signInAs(page, tab.url, RCTTP_COURSE_TEAM.name);
       const weeks = page.getByRole('region', { name: 'Week by week' });
       const startsOn = mondayAfter(entered, 60);
@@ -333,7 +327,7 @@ describe('changing a mentor (course team)', () => {
     'replaces the mentor from the case page: the new one is named, the trail says so, the old one no longer sees the case',
     async () => {
       const oldMentor = await namedAs(caseId, 'mentor');
-      const page = await freshPage();
+      const page = await freshPage(env);
       await signInAs(page, tab.url, BCU_COURSE_TEAM.name);
       for (const theme of THEMES) {
         await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
@@ -382,7 +376,7 @@ describe('meetings on a case', () => {
       const caseId = 'demo-bcu-drafting';
       const mentor = await namedAs(caseId, 'mentor');
       const trainee = await namedAs(caseId, 'trainee');
-      const page = await freshPage();
+      const page = await freshPage(env);
       await signInAs(page, tab.url, mentor.name);
       for (const theme of THEMES) {
         await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
@@ -411,7 +405,7 @@ describe('meetings on a case', () => {
         content: { meeting: { heldOn: await today(), mode: 'in_person', attendees: ['trainee', 'mentor'] } },
       });
       // The trainee sees the meeting, not the notes.
-      const traineePage = await freshPage();
+      const traineePage = await freshPage(env);
       await signInAs(traineePage, tab.url, trainee.name);
       await traineePage.goto(`${tab.url}/cases/${caseId}`);
       const seen = traineePage.getByRole('list', { name: 'Meetings' });
@@ -426,7 +420,7 @@ describe('meetings on a case', () => {
     async () => {
       const caseId = 'demo-bcu-due-this-week';
       const tutor = await namedAs(caseId, 'tutor');
-      const page = await freshPage();
+      const page = await freshPage(env);
       await signInAs(page, tab.url, tutor.name);
       await page.goto(`${tab.url}/cases/${caseId}`);
       await openAction(page, 'Schedule the review meeting');

@@ -1,7 +1,6 @@
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
-import { signInAs, startTabEnvironment, STEP_TIMEOUT_MS, type TabEnvironment, type TabServer } from './tab-harness.js';
+import { signInAs, startTabEnvironment, type TabEnvironment, type TabServer, freshPage } from './tab-harness.js';
 
 /**
  * "Edit plan" on the case workspace, end to end against local mode: the wizard's plan parts,
@@ -11,12 +10,6 @@ import { signInAs, startTabEnvironment, STEP_TIMEOUT_MS, type TabEnvironment, ty
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-
-async function freshPage(): Promise<Page> {
-  const page = await env.page();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return page;
-}
 
 interface PlanReply {
   readonly status: string;
@@ -59,7 +52,7 @@ describe('Edit plan', () => {
     const before = await caseAs(COURSE_LEAD, caseId);
     expect(before.status).toBe('planning');
     expect(before.plan.content.targets.length).toBeGreaterThan(0);
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await page.goto(`${tab.url}/cases/${caseId}`);
     await page.getByRole('button', { name: 'Edit plan', exact: true }).click();
@@ -93,7 +86,7 @@ describe('Edit plan', () => {
     const caseId = 'demo-bcu-awaiting-signatures';
     const before = await caseAs(COURSE_LEAD, caseId);
     expect(before.plan.signatures.length).toBeGreaterThan(0);
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await page.goto(`${tab.url}/cases/${caseId}`);
     await page.getByRole('button', { name: 'Edit plan', exact: true }).click();

@@ -7,9 +7,9 @@ import {
   seriousViolations,
   signInAs,
   startTabEnvironment,
-  STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
+  freshPage,
 } from './tab-harness.js';
 
 /**
@@ -32,12 +32,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await env.close();
 });
-
-async function freshPage(): Promise<Page> {
-  const page = await env.page();
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return page;
-}
 
 async function apiGet<T>(upn: string, path: string): Promise<T> {
   const reply = await fetch(`${local.url}${path}`, { headers: { authorization: `Bearer ${await env.token(upn)}` } });
@@ -100,7 +94,7 @@ describe('people from the directory', () => {
     expect(onCases.has('soneill@oakfield-primary.example')).toBe(false);
     expect(onCases.has('martin.cooper@bcu.example')).toBe(false);
 
-    const page = await freshPage();
+    const page = await freshPage(env);
     // The page's own clock, which the test holds still while it types (below); it runs as usual otherwise.
     await page.clock.install();
     const searches: string[] = [];
@@ -193,7 +187,7 @@ describe('people from the directory', () => {
   });
 
   it('says it is searching, then why the search failed in a sentence, and searches again as the typing goes on', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await toPeopleStep(page, 'Mark Whitfield', /Birmingham City University/);
     // Graph is busy: no answer until the page has said it is searching, then 503.
     let answer = (): void => undefined;
@@ -245,7 +239,7 @@ describe('people from the directory', () => {
 
 describe('a second initiation (RCTTP)', () => {
   it('asks for the ground of a second case for a trainee with a closed earlier case, takes one that needs evidence, and the case shows it', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await toPeopleStep(page, 'Joanna Price', RCTTP_NAME);
     await pickKnown(page, 'Trainee', 'Zara Ahmed');
     const section = page.getByRole('group', { name: 'Second initiation' });
@@ -295,7 +289,7 @@ describe('a second initiation (RCTTP)', () => {
     expect(await page.locator('i', { hasText: 'Rees' }).count()).toBe(0);
 
     // A third is explained before anything is sent.
-    const again = await freshPage();
+    const again = await freshPage(env);
     await toPeopleStep(again, 'Joanna Price', RCTTP_NAME);
     await pickKnown(again, 'Trainee', 'Zara Ahmed');
     const third = again.getByText('This would be a third initiation');
@@ -310,7 +304,7 @@ describe('a second initiation (RCTTP)', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the people step with the directory list and a second initiation (${theme} theme)`, async () => {
-      const page = await freshPage();
+      const page = await freshPage(env);
       await toPeopleStep(page, 'Joanna Price', RCTTP_NAME, `?theme=${theme}`);
       // Jack Thompson has one RCTTP case, still being drafted.
       await pickKnown(page, 'Trainee', 'Jack Thompson');

@@ -270,6 +270,13 @@ export async function startTabEnvironment(
   };
 }
 
+/** A fresh page from `env` whose steps fail on the step that waits (STEP_TIMEOUT_MS), not on the test's timeout, so the report names the locator. */
+export async function freshPage(env: TabEnvironment): Promise<Page> {
+  const page = await env.page();
+  page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  return page;
+}
+
 /**
  * When the test that opened `page` fails, a screenshot of the page as it then was goes to
  * build/test-output/failures/ (ignored by git): what a timed-out step was looking at.

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
 import { docsImagesDir } from '../docs-images.js';
@@ -9,9 +8,9 @@ import {
   seriousViolations,
   signInAs,
   startTabEnvironment,
-  STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
+  freshPage,
 } from './tab-harness.js';
 
 /**
@@ -25,24 +24,8 @@ let local: RunningLocalMode;
 let tab: TabServer;
 const SCREENSHOTS = docsImagesDir('screenshots');
 
-async function freshPage(): Promise<Page> {
-  const page = await env.page();
-  // Fail on the step that waits, not on the test's timeout, so the report names the locator.
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return page;
-}
-
-async function apiToken(upn: string): Promise<string> {
-  const reply = await fetch(`${local.url}/dev/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ upn }),
-  });
-  return ((await reply.json()) as { token: string }).token;
-}
-
 async function apiGet(upn: string, apiPath: string): Promise<Response> {
-  return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await apiToken(upn)}` } });
+  return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await env.token(upn)}` } });
 }
 
 beforeAll(async () => {
@@ -87,7 +70,7 @@ describe('GET /api/me and today on GET /api/cases', () => {
 
 describe('the dashboard', () => {
   it('"Clear filters" clears the search and every filter, and the count buttons', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     const rows = page.getByRole('table', { name: 'Cases' }).locator('tbody tr');
     await rows.first().waitFor();
@@ -117,7 +100,7 @@ describe('the dashboard', () => {
   });
 
   it('honours ?programme= (the channel tab’s content URL) as its filter, and keeps it when clearing', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Trellis Administrator');
     const rows = page.getByRole('table', { name: 'Cases' }).locator('tbody tr');
     await rows.first().waitFor();
@@ -142,7 +125,7 @@ describe('the dashboard', () => {
 
 describe('the channel tab configuration page', () => {
   it('outside Teams explains where it is used, and builds the content URL from the chosen programme', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await page.goto(`${tab.url}/config`);
     await page.getByText('This page is used when adding Trellis to a Teams channel').waitFor();
@@ -166,7 +149,7 @@ describe('the channel tab configuration page', () => {
   });
 
   it('tells someone who is not in the course team that the course team sets it up', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Laura Bennett');
     await page.goto(`${tab.url}/config`);
     await page.getByText('Only the course team sets up the channel tab').waitFor();
@@ -175,7 +158,7 @@ describe('the channel tab configuration page', () => {
 
 describe('/dev/sign-in?returnTo=', () => {
   it('lands on the case after signing in, and ignores anything that is not a path on this site', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await page.goto(`${tab.url}/dev/sign-in?returnTo=${encodeURIComponent('/cases/demo-bcu-overdue')}`);
     await page.locator('li', { hasText: 'Mark Whitfield' }).first().getByRole('button', { name: 'Sign in' }).click();
     await page.waitForURL(`${tab.url}/cases/demo-bcu-overdue`);
@@ -186,7 +169,7 @@ describe('/dev/sign-in?returnTo=', () => {
       await page.waitForURL(`${tab.url}/`);
     }
     // A signed-out deep link goes through sign-in and back.
-    const fresh = await freshPage();
+    const fresh = await freshPage(env);
     await fresh.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
     await fresh.getByRole('link', { name: 'Sign in as a demo person' }).click();
     await fresh.locator('li', { hasText: 'Mark Whitfield' }).first().getByRole('button', { name: 'Sign in' }).click();
@@ -197,7 +180,7 @@ describe('/dev/sign-in?returnTo=', () => {
 /** Fills each "Find the …" picker on the people step with the first person already on a case, where it offers one. */
 describe('download the form as PDF', () => {
   it('fetches the PDF with the bearer token and saves it', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await page.goto(`${tab.url}/cases/demo-bcu-overdue`);
     const request = page.waitForRequest((r) => r.url().endsWith('/api/cases/demo-bcu-overdue/form.pdf'));
@@ -214,7 +197,7 @@ describe('download the form as PDF', () => {
 
 describe('reports', () => {
   it('shows the course team charts and tables, each exportable to CSV', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.waitForURL(`${tab.url}/reports`);
@@ -270,7 +253,7 @@ describe('reports', () => {
   });
 
   it('tells someone outside the course team that reports are for the course team', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Helen Okafor');
     await page.goto(`${tab.url}/reports`);
     await page.getByText('Reports are for the course team').waitFor();
@@ -278,7 +261,7 @@ describe('reports', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the reports page (${theme} theme)`, async () => {
-      const page = await freshPage();
+      const page = await freshPage(env);
       await signInAs(page, tab.url, 'Mark Whitfield');
       await page.goto(`${tab.url}/reports?theme=${theme}`);
       await page.getByRole('heading', { name: 'Cases opened and closed per month' }).waitFor();

@@ -9,9 +9,9 @@ import {
   seriousViolations,
   signInAs,
   startTabEnvironment,
-  STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
+  freshPage,
 } from './tab-harness.js';
 
 /**
@@ -24,24 +24,8 @@ let local: RunningLocalMode;
 let tab: TabServer;
 const SCREENSHOTS = docsImagesDir('screenshots');
 
-async function freshPage(): Promise<Page> {
-  const page = await env.page();
-  // Fail on the step that waits, not on the test's timeout, so the report names the locator.
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return page;
-}
-
-async function apiToken(upn: string): Promise<string> {
-  const reply = await fetch(`${local.url}/dev/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ upn }),
-  });
-  return ((await reply.json()) as { token: string }).token;
-}
-
 async function apiGet(upn: string, apiPath: string): Promise<Response> {
-  return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await apiToken(upn)}` } });
+  return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await env.token(upn)}` } });
 }
 
 beforeAll(async () => {
@@ -74,7 +58,7 @@ async function chooseFirstStandard(page: Page, label: string): Promise<void> {
 
 describe('the new-case wizard', () => {
   it('opens a case for the course team: procedure, people, concerns with standards, targets within the limit, review date in the window', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await page.getByRole('button', { name: 'Open a case' }).click();
     await page.waitForURL(`${tab.url}/cases/new`);
@@ -161,7 +145,7 @@ describe('the new-case wizard', () => {
   });
 
   it('shows the review window as dates and refuses a date past it (Mid-Essex: 14 calendar days)', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Julia Hart');
     await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Mid-Essex/ }).check();
@@ -219,7 +203,7 @@ describe('the new-case wizard', () => {
   });
 
   it('shows the procedure’s refusal as a sentence (RCTTP: a second initiation declared for a trainee with no earlier case)', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Joanna Price');
     await openWizard(page, tab.url);
     await page
@@ -252,7 +236,7 @@ describe('the new-case wizard', () => {
   });
 
   it('names the open case, with a link, when the trainee already has one under the procedure', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Birmingham City University/ }).check();
@@ -279,7 +263,7 @@ describe('the new-case wizard', () => {
   });
 
   it('keeps everything typed when the case opens but the plan cannot be saved, and saves it on retry without opening a second case', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Birmingham City University/ }).check();
@@ -318,7 +302,7 @@ describe('the new-case wizard', () => {
   });
 
   it('is offered to the course team only', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Laura Bennett');
     await page.getByRole('table', { name: 'Cases' }).waitFor();
     expect(await page.getByRole('button', { name: 'Open a case' }).count()).toBe(0);
@@ -329,7 +313,7 @@ describe('the new-case wizard', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the wizard's first steps (${theme} theme)`, async () => {
-      const page = await freshPage();
+      const page = await freshPage(env);
       await signInAs(page, tab.url, 'Mark Whitfield');
       await openWizard(page, tab.url, `?theme=${theme}`);
       await page.getByRole('radio', { name: /Birmingham City University/ }).check();

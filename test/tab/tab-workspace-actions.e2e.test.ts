@@ -9,6 +9,7 @@ import {
   STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
+  freshPage,
 } from './tab-harness.js';
 
 /**
@@ -20,24 +21,8 @@ let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
 
-async function freshPage(): Promise<Page> {
-  const page = await env.page();
-  // Fail on the step that waits, not on the test's timeout, so the report names the locator.
-  page.setDefaultTimeout(STEP_TIMEOUT_MS);
-  return page;
-}
-
-async function apiToken(upn: string): Promise<string> {
-  const reply = await fetch(`${local.url}/dev/sign-in`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ upn }),
-  });
-  return ((await reply.json()) as { token: string }).token;
-}
-
 async function apiGet(upn: string, apiPath: string): Promise<Response> {
-  return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await apiToken(upn)}` } });
+  return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await env.token(upn)}` } });
 }
 
 beforeAll(async () => {
@@ -58,7 +43,7 @@ async function openAction(page: Page, title: string): Promise<void> {
 
 describe('case actions in the workspace', () => {
   it('extends the review date within the cap, with dates shown, and sends again after a conflict', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Joanna Price');
     await page.goto(`${tab.url}/cases/demo-rcttp-due-this-week`);
     await openAction(page, 'Extend the review date');
@@ -77,7 +62,7 @@ describe('case actions in the workspace', () => {
     await input.fill(latest);
 
     // Meanwhile the tutor moves it by a day through the API: the tab's version is now stale.
-    const token = await apiToken('joanna.price@rcttp.example');
+    const token = await env.token('joanna.price@rcttp.example');
     const now = await fetch(`${local.url}/api/cases/demo-rcttp-due-this-week`, {
       headers: { authorization: `Bearer ${token}` },
     });
@@ -109,7 +94,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('convenes a panel with at least its quorum and at most its size, then offers to record its first meeting with a chair', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Joanna Price');
     await page.goto(`${tab.url}/cases/demo-rcttp-due-this-week`);
     await openAction(page, 'Convene the Exceptional Circumstances panel');
@@ -146,7 +131,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('escalates where the procedure allows, and closes with a reason', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Joanna Price');
     await page.goto(`${tab.url}/cases/demo-rcttp-overdue`);
     await openAction(page, 'Escalate the case');
@@ -170,7 +155,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('resumes a paused case, then offers to pause it again for health', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Julia Hart');
     await page.goto(`${tab.url}/cases/demo-mid-essex-paused`);
     await openAction(page, 'Resume the case');
@@ -184,7 +169,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('records a panel meeting and its decision only when quorate, with each decision explained', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Joanna Price');
     await page.goto(`${tab.url}/cases/demo-rcttp-exceptional-circumstances-panel`);
     await openAction(page, 'Record a meeting of the Exceptional Circumstances panel');
@@ -216,7 +201,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('completes a stage task, and shows staff actions to a named mentor but not the course-team ones', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Mark Whitfield');
     await page.goto(`${tab.url}/cases/demo-bcu-at-panel`);
     const task = page.getByRole('button', { name: /^Task: The mentor\/senior school leader meets with the trainee/ });
@@ -231,7 +216,7 @@ describe('case actions in the workspace', () => {
     const named = (await (await apiGet('mark.whitfield@bcu.example', '/api/cases/demo-bcu-due-this-week')).json()) as {
       people: { role: string; name: string }[];
     };
-    const mentor = await freshPage();
+    const mentor = await freshPage(env);
     await signInAs(mentor, tab.url, named.people.find((p) => p.role === 'mentor')?.name ?? '');
     await mentor.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
     // The extension form appears once the procedure definition (its cap) has loaded.
@@ -247,7 +232,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('lets the trainee record their perceptions while the plan is drawn up, and shows them no staff actions', async () => {
-    const page = await freshPage();
+    const page = await freshPage(env);
     await signInAs(page, tab.url, 'Olivia Clarke');
     await page.goto(`${tab.url}/cases/demo-northgate-drafting`);
     const form = page.getByRole('form', { name: 'Your perceptions of the concerns' });
@@ -269,7 +254,7 @@ describe('case actions in the workspace', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations with the actions open (${theme} theme)`, async () => {
-      const page = await freshPage();
+      const page = await freshPage(env);
       await signInAs(page, tab.url, 'Helen Okafor');
       await page.goto(`${tab.url}/cases/demo-bcu-formal-stage-3?theme=${theme}`);
       await openAction(page, 'Extend the review date');

@@ -1,15 +1,12 @@
+import type { Reply } from '../server/harness.js';
+
 /**
  * Runs the review sweep through the API as a client would: POST /api/jobs/review-sweep (202 and
  * its job), then GET the job until it has finished. Answers the last reply: the finished job
  * (200 with state succeeded or failed), or the first refusal (401, 403, 503…).
  */
-export interface SweepReply {
-  readonly status: number;
-  readonly headers: Headers;
-  readonly text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test convenience: bodies are asserted field by field
-  readonly body: any;
-}
+/** An API answer as the test harness gives it. */
+export type SweepReply = Reply;
 
 type Send = (
   method: string,

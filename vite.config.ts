@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { configDefaults, defineConfig } from 'vitest/config';
+import LongestFirst from './test/support/longest-first.js';
 
 /** Test files that serve the built tab to Chromium: they share one build per run (test/tab/global-setup.ts). */
 const TAB_FILES = ['test/tab/**/*.e2e.test.ts', 'test/reliability/injection.test.ts'];
@@ -15,10 +16,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Much of the suite waits on Chromium, child processes and sockets, so one more file than
-    // there are cores keeps the cores busy (vitest's default is one fewer: a single file at a
-    // time on two cores).
-    maxWorkers: availableParallelism() + 1,
+    // Much of the suite waits on Chromium, child processes and sockets (a tab journey keeps less
+    // than half a core busy), so two files per core keep the cores busy (vitest's default is one
+    // fewer than the cores: a single file at a time on two cores).
+    maxWorkers: availableParallelism() * 2,
+    // The longest files start first and the short ones fill in at the end (test/support/longest-first.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,

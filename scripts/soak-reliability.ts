@@ -64,7 +64,7 @@ async function runJob(job: Job, rounds: number): Promise<ScenarioResult> {
     if (job.scenario === 'faults')
       return await runFaultsScenario(cluster, {
         seed: job.seed,
-        ...(replay?.scenario === 'faults' ? { replay: replay.faults } : {}),
+        ...(replay?.scenario === 'faults' ? { replay: replay.faults, stepsPerUser: replay.stepsPerUser } : {}),
       });
     return await runCrashScenario(cluster, {
       seed: job.seed,

@@ -22,6 +22,11 @@ import { BCU } from './workload.js';
  * deterministically, each a bug this suite found and that is now fixed.
  */
 const SEED = 20261123;
+/**
+ * Steps per person here: 600 requests, each fault kind met dozens of times. The soak
+ * (`npm run soak:reliability`) runs the full length, over and over.
+ */
+const STEPS_PER_USER = 30;
 
 let cluster: Cluster;
 let trellis: LocalTrellis;
@@ -44,7 +49,9 @@ describe('20 people working while Graph throttles and fails', () => {
     const replay = requestedReplay('faults');
     const result = await runFaultsScenario(cluster, {
       seed: replay?.seed ?? SEED,
-      ...(replay?.scenario === 'faults' ? { replay: replay.faults } : {}),
+      ...(replay?.scenario === 'faults'
+        ? { replay: replay.faults, stepsPerUser: replay.stepsPerUser }
+        : { stepsPerUser: STEPS_PER_USER }),
     });
     // A failure names the seed and saves the fault decisions made per request, with the line to replay them.
     const replayLines =

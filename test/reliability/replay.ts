@@ -28,6 +28,8 @@ export type ReplayRecord =
       readonly scenario: 'faults';
       readonly processes: number;
       readonly seed: number;
+      /** How many steps each of the twenty people took (the workload's length). */
+      readonly stepsPerUser: number;
       readonly faults: readonly FaultLogEntry[];
     }
   | { readonly scenario: 'crash'; readonly processes: number; readonly seed: number; readonly kills: readonly Kill[] };
@@ -37,6 +39,7 @@ const recordSchema = z.discriminatedUnion('scenario', [
     scenario: z.literal('faults'),
     processes: z.number().int().positive(),
     seed: z.number().int(),
+    stepsPerUser: z.number().int().positive(),
     faults: z.array(faultLogEntrySchema),
   }),
   z.object({

@@ -34,7 +34,8 @@ export interface ScenarioResult {
   readonly figures: Readonly<Record<string, number>>;
 }
 
-const STEPS_PER_USER = 50;
+/** Steps each person takes in the fault scenario unless told otherwise (the soak's length). */
+export const STEPS_PER_USER = 50;
 /** A round waits at most this long for its writes before the kill lands anyway. */
 const KILL_WAIT_LIMIT_MS = 60_000;
 const CHANGE_KINDS = ['open', 'plan', 'sign', 'perceptions', 'extend', 'review'] as const;
@@ -218,11 +219,17 @@ async function checkTrails(
  */
 export async function runFaultsScenario(
   cluster: Cluster,
-  options: { readonly seed: number; readonly replay?: readonly FaultLogEntry[] },
+  options: {
+    readonly seed: number;
+    readonly replay?: readonly FaultLogEntry[];
+    /** The workload's length: steps per person (STEPS_PER_USER by default). */
+    readonly stepsPerUser?: number;
+  },
 ): Promise<ScenarioResult> {
   const emulator = cluster.emulator;
   if (emulator === undefined) throw new Error('the fault scenario needs the emulator in this process');
   const problems: string[] = [];
+  const stepsPerUser = options.stepsPerUser ?? STEPS_PER_USER;
   const errorsBefore = cluster.errors().length;
   const send = roundRobin(cluster, tolerant);
   const lostBefore = lostConnections.count;
@@ -292,7 +299,7 @@ export async function runFaultsScenario(
   })();
   await Promise.all(
     users.map(async (user) => {
-      while (user.steps < STEPS_PER_USER) await workload.step(user);
+      while (user.steps < stepsPerUser) await workload.step(user);
     }),
   );
   run.working = false;
@@ -354,7 +361,7 @@ export async function runFaultsScenario(
 
   return {
     problems,
-    record: { scenario: 'faults', processes: cluster.size, seed: options.seed, faults },
+    record: { scenario: 'faults', processes: cluster.size, seed: options.seed, stepsPerUser, faults },
     figures: {
       faults: injected,
       requests: sent.counters.total,

@@ -7,7 +7,7 @@ import { graphMailSender } from '../store/notify/graph-mail.js';
 import { GraphOutbox, type OutboxListRef } from '../store/notify/graph-outbox.js';
 import type { Notification } from '../notify/notification.js';
 import { formForNotification } from '../app/views/recipient-view.js';
-import type { FormProvider, Senders } from '../notify/ports.js';
+import type { ActionableCardProvider, FormProvider, Senders } from '../notify/ports.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
 import { createJobs, type Jobs } from '../app/notifications/jobs.js';
@@ -32,6 +32,8 @@ export interface NotificationsOptions {
   readonly logger: Logger;
   /** Where a person opens a case (the tab's deep link), for the link in emails. */
   readonly caseLink?: (caseId: string) => string;
+  /** Review reminders as Outlook actionable messages (the bot's cards, with the registered originator). */
+  readonly actionableCard?: ActionableCardProvider;
   /** chat_card and channel_card senders (the bot); without them those notifications wait, failed, for a retry. */
   readonly cardSenders?: Senders;
   /** False in tests that drive sweeps by hand. */
@@ -73,6 +75,7 @@ export function createNotifications(options: NotificationsOptions): Notification
             fromMailbox: mailFrom,
             form,
             ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+            ...(options.actionableCard ? { actionableCard: options.actionableCard } : {}),
           }),
         }),
     calendar: graphCalendarSender({

@@ -7,6 +7,7 @@ import type { NotifySettings } from '../app/notifications/settings.js';
 import type { Conversations } from '../app/ports.js';
 import { createBot, createTeamsApp, type TrellisBot } from '../bot/bot.js';
 import type { IdentityResolver } from '../bot/identity.js';
+import { actionableReviewCards } from '../bot/outlook.js';
 import { createCardSenders, type CardSenders } from '../bot/senders.js';
 import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
 import type { Procedure } from '../domain/procedure/schema.js';
@@ -120,6 +121,13 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     clock,
     logger,
     caseLink: (caseId) => `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}`,
+    actionableCard: actionableReviewCards({
+      useCases: base,
+      conversations,
+      links,
+      clock,
+      originator: inputs.notify.outlookOriginator,
+    }),
     cardSenders,
     ...(inputs.notify.schedule === undefined ? {} : { schedule: inputs.notify.schedule }),
   });
@@ -132,6 +140,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     identity: inputs.identity(conversations),
     logger,
     defaultServiceUrl: inputs.bot.defaultServiceUrl,
+    outlookOriginator: inputs.notify.outlookOriginator,
   });
   const app = createApp({
     repository,

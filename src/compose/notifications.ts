@@ -30,8 +30,10 @@ export interface NotificationsOptions {
   readonly procedures: readonly Procedure[];
   readonly clock: () => Date;
   readonly logger: Logger;
-  /** Where a person opens a case (the tab's deep link), for the link in emails. */
+  /** The case's page in a browser, for the link in emails and events. */
   readonly caseLink?: (caseId: string) => string;
+  /** The case in the Trellis tab (a Teams deep link), for the link in review meetings' events. */
+  readonly caseTabLink?: (caseId: string, reference: string) => string;
   /** Review reminders as Outlook actionable messages (the bot's cards, with the registered originator). */
   readonly actionableCard?: ActionableCardProvider;
   /** chat_card and channel_card senders (the bot); without them those notifications wait, failed, for a retry. */
@@ -81,6 +83,7 @@ export function createNotifications(options: NotificationsOptions): Notification
     calendar: graphCalendarSender({
       client: options.client,
       ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+      ...(options.caseTabLink ? { caseTabLink: options.caseTabLink } : {}),
     }),
     ...options.cardSenders,
   };

@@ -9,7 +9,7 @@ import { createBot, createTeamsApp, type TrellisBot } from '../bot/bot.js';
 import type { IdentityResolver } from '../bot/identity.js';
 import { actionableReviewCards } from '../bot/outlook.js';
 import { createCardSenders, type CardSenders } from '../bot/senders.js';
-import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
+import { caseDeepLink, MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { createApp, type AppDeps } from '../server/app.js';
 import type { TokenVerifier } from '../server/auth/verify-token.js';
@@ -121,6 +121,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     clock,
     logger,
     caseLink: (caseId) => `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}`,
+    caseTabLink: (caseId, reference) => caseDeepLink(links, caseId, `Case ${reference}`),
     actionableCard: actionableReviewCards({
       useCases: base,
       conversations,

@@ -450,7 +450,7 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
       const card =
         stored.state.status === 'active' && isReviewer(caller, stored, procedure)
           ? await reviewCardFor(deps, caller, stored, procedure, stored.state.version)
-          : summaryCardFor(deps, stored, procedure);
+          : await summaryCardFor(deps, stored, procedure, caller.actor.id);
       // The SDK sends a card as the message's one Adaptive Card attachment.
       if (isAdaptiveCard(card)) await ctx.send(card);
     }

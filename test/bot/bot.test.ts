@@ -10,7 +10,7 @@ import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.j
 import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
 import { reviewersOf } from '../../src/cards/index.js';
-import { outstandingSignatories } from '../../src/domain/case/index.js';
+import { outstandingSignatories, signingBlocker } from '../../src/domain/case/index.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { openTrellisSite } from '../../src/store/case-repository.js';
@@ -547,6 +547,64 @@ describe('signing, acknowledging, install events and proactive cards', () => {
       typedName: 'Someone Else',
     });
     expect(outsider.body.value.code).toBe('not_found');
+  });
+
+  it('offers a signatory Sign on the case summary in chat, refreshed for each person the case awaits', async () => {
+    let found: { stored: StoredCase; signer: string; other: string } | undefined;
+    for (const summary of (await local.repository.list({ status: 'awaiting_signatures', limit: 100 })).items) {
+      const stored = must(await local.repository.find(summary.id), 'case');
+      const procedure = must(
+        SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId),
+        'procedure',
+      );
+      if (signingBlocker(procedure, stored.state) !== undefined) continue;
+      const waiting = outstandingSignatories(procedure, stored.state).flatMap((o) => o.people);
+      const signer = waiting[0];
+      const other = stored.state.people.find((p) => !waiting.some((w) => w.id === p.id));
+      if (signer && other) {
+        found = { stored, signer: signer.id, other: other.id };
+        break;
+      }
+    }
+    const { stored, signer, other } = must(found, 'a case awaiting a signature');
+    const buttons = (card: unknown) =>
+      executeActions(card)
+        .map((a) => a.verb)
+        .filter((v) => v !== 'refresh');
+
+    // Writing to Trellis in chat: the signatory's case comes with their Sign button.
+    const before = local.connector.activities().length;
+    await post(activity(signer, { type: 'message', text: 'my cases' }));
+    const cards = local.connector
+      .activities()
+      .slice(before)
+      .flatMap((a) =>
+        ((a.activity as { attachments?: { content: unknown }[] }).attachments ?? []).map((x) => x.content),
+      );
+    const mine = must(
+      cards.find((c) => executeActions(c).some((a) => a.data.caseId === stored.state.id)),
+      'the case’s card',
+    ) as { refresh?: { userIds?: string[]; action: { data: unknown } } };
+    expect(buttons(mine)).toEqual(['open_sign']);
+    // Refreshed for the people it awaits (their Teams ids, once Trellis knows them): each sees their own button.
+    expect(mine.refresh?.userIds).toContain(`29:${signer}`);
+    const refresh = { action: 'refresh', caseId: stored.state.id, version: stored.state.version, card: 'case_summary' };
+    expect(mine.refresh?.action.data).toEqual(refresh);
+    const forSigner = await cardAction(signer, 'refresh', refresh);
+    expect(buttons(forSigner.body.value)).toEqual(['open_sign']);
+    const forOther = await cardAction(other, 'refresh', refresh);
+    expect(forOther.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(buttons(forOther.body.value)).toEqual([]);
+    expect((await cardAction(outsiderUpn, 'refresh', refresh)).body.value.code).toBe('not_found');
+
+    // Sign opens the signature card in place of the summary, for the signatory only.
+    const open = { action: 'open_sign', caseId: stored.state.id, version: stored.state.version };
+    const signCard = await cardAction(signer, 'open_sign', open);
+    expect(executeActions(signCard.body.value).some((a) => a.verb === 'sign')).toBe(true);
+    const notTheirs = await cardAction(other, 'open_sign', open);
+    expect(executeActions(notTheirs.body.value).some((a) => a.verb === 'sign')).toBe(false);
+    // Nothing was written by looking.
+    expect(must(await local.repository.find(stored.state.id), 'case').state.version).toBe(stored.state.version);
   });
 
   it('lets the course team acknowledge a raised concern once, in the case’s trail, and nobody else', async () => {

@@ -26,8 +26,8 @@ const REVIEW_REMINDERS: ReadonlySet<NotificationKind> = new Set([
   'review_escalation',
 ]);
 
-/** Links an email may carry: https, or local mode's server on this machine. */
-const SAFE_LINK = /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/)/;
+/** Links an email or event may carry: https, or local mode's server on this machine. */
+export const SAFE_LINK = /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/)/;
 
 export function renderEmail(notification: Notification, options: EmailOptions = {}): RenderedEmail {
   const paragraphs = notification.lines.map((line) => `<p>${escapeHtml(line)}</p>`);

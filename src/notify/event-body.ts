@@ -1,4 +1,5 @@
 import { escapeHtml } from '../text/html.js';
+import { SAFE_LINK } from './email.js';
 import type { CalendarRequest, Notification } from './notification.js';
 
 /**
@@ -13,9 +14,6 @@ export interface EventLinks {
   /** The case's page in a browser. */
   readonly web?: string | undefined;
 }
-
-/** Links an event may carry: https, or local mode's server on this machine. */
-const SAFE_LINK = /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/)/;
 
 export function renderEventBody(notification: Notification, request: CalendarRequest, links: EventLinks = {}): string {
   const paragraphs = notification.lines.map((line) => `<p>${escapeHtml(line)}</p>`);

@@ -9,7 +9,7 @@ import type { Caller } from '../app/caller.js';
 import type { Logger } from '../app/logger.js';
 import type { UseCaseDeps } from '../app/deps.js';
 import { listCases } from '../app/cases/list-cases.js';
-import type { CardLinks } from '../cards/index.js';
+import { OUTLOOK_CHANNEL_ID, type CardLinks } from '../cards/index.js';
 import type { Conversations } from '../app/ports.js';
 import { handleCardAction } from './card-actions.js';
 import { isReviewer, reviewCardFor, summaryCardFor } from './case-cards.js';
@@ -75,6 +75,8 @@ export interface BotOptions {
   readonly logger: Logger;
   /** Where proactive sends go when nothing stored says (local: the dev connector or the Playground). */
   readonly defaultServiceUrl: () => string;
+  /** The actionable-message originator registered for the bot's Outlook channel: every card answered to Outlook carries it. */
+  readonly outlookOriginator?: string | undefined;
 }
 
 export interface TrellisBot {
@@ -153,6 +155,8 @@ export class MountedAdapter implements IHttpServerAdapter {
     this.handler = handler;
   }
 }
+
+const EMAIL_ADDRESS = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
 /** Bot activities are small; a card submission with long evidence is a few tens of KB. */
 const ACTIVITY_LIMIT = '256kb';
@@ -234,6 +238,7 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
 
   interface Incoming {
     readonly activity: {
+      readonly channelId?: unknown;
       readonly from: { readonly id: string; readonly aadObjectId?: string; readonly name?: string };
       readonly conversation: { readonly id: string; readonly tenantId?: string; readonly conversationType?: unknown };
     };
@@ -241,6 +246,21 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
   }
   const resolve = async (ctx: Incoming): Promise<ResolvedUser | undefined> => {
     const { from, conversation } = ctx.activity;
+    if (ctx.activity.channelId === OUTLOOK_CHANNEL_ID) {
+      // Outlook has no conversation roster to ask: its activity names the person itself, by
+      // Entra object id and by address (the Bot Framework's `from.id` on this channel).
+      const address = from.id.trim().toLowerCase();
+      return options.identity(
+        {
+          channel: 'outlook',
+          teamsUserId: '',
+          aadObjectId: from.aadObjectId,
+          name: from.name,
+          tenantId: conversation.tenantId,
+        },
+        () => Promise.resolve(EMAIL_ADDRESS.test(address) ? { email: address, name: from.name } : undefined),
+      );
+    }
     const lookup = async (): Promise<MemberInfo | undefined> => {
       try {
         const member = await ctx.api.conversations.getMemberById(conversation.id, from.id);
@@ -253,13 +273,27 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
       }
     };
     return options.identity(
-      { teamsUserId: from.id, aadObjectId: from.aadObjectId, name: from.name, tenantId: conversation.tenantId },
+      {
+        channel: 'teams',
+        teamsUserId: from.id,
+        aadObjectId: from.aadObjectId,
+        name: from.name,
+        tenantId: conversation.tenantId,
+      },
       lookup,
     );
   };
   const callerOf = async (ctx: Incoming): Promise<Caller | undefined> => (await resolve(ctx))?.caller;
 
-  app.on('card.action', async (ctx) => handleCardAction(deps, await callerOf(ctx), ctx.activity.value));
+  app.on('card.action', async (ctx) => {
+    const answer = await handleCardAction(deps, await callerOf(ctx), ctx.activity.value);
+    // Outlook shows a card the bot answers with only when it names the registered originator.
+    const originator = options.outlookOriginator;
+    if (ctx.activity.channelId !== OUTLOOK_CHANNEL_ID || originator === undefined) return answer;
+    return answer.type === 'application/vnd.microsoft.card.adaptive'
+      ? { ...answer, value: { ...answer.value, originator } }
+      : answer;
+  });
   app.on('message.ext.query', async (ctx) => searchCases(deps, await callerOf(ctx), ctx.activity.value));
   app.on('message.ext.open', async (ctx) => {
     const authorUpn = async (author: {
@@ -270,6 +304,7 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
       if (author.id === undefined) return undefined;
       const found = await options.identity(
         {
+          channel: 'teams',
           teamsUserId: author.id,
           aadObjectId: author.aadObjectId,
           name: author.name,
@@ -415,7 +450,7 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
       const card =
         stored.state.status === 'active' && isReviewer(caller, stored, procedure)
           ? await reviewCardFor(deps, caller, stored, procedure, stored.state.version)
-          : summaryCardFor(deps, stored, procedure);
+          : await summaryCardFor(deps, stored, procedure, caller.actor.id);
       // The SDK sends a card as the message's one Adaptive Card attachment.
       if (isAdaptiveCard(card)) await ctx.send(card);
     }

@@ -2,11 +2,12 @@ import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import { isAdaptiveCard } from '@microsoft/teams.cards';
 import { z } from 'zod';
 import { formatLongDate } from '../domain/calendar/index.js';
-import { isCurrentFor, type NoticeKind } from '../domain/case/index.js';
+import { isCurrentFor, outstandingSignatories, type NoticeKind } from '../domain/case/index.js';
 import { isDomainError } from '../domain/errors.js';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
+  awaitedFrom,
   buildConcernRaisedCard,
   buildOutcomeRecordedCard,
   buildOverdueEscalationCard,
@@ -27,7 +28,14 @@ import { failureOf, StaleCaseError } from '../app/errors.js';
 import { loadVisibleCase } from '../app/cases/load-case.js';
 import { runCaseCommand } from '../app/cases/run-case-command.js';
 import { DEFECT_MESSAGE, NOT_FOUND_MESSAGE, STORE_BUSY_MESSAGE, TEAMS_ANSWER, teamsSentence } from './errors.js';
-import { reviewCardFor, signatureCardFor, sourceOf, whatChanged, type CaseCardContext } from './case-cards.js';
+import {
+  reviewCardFor,
+  signatureCardFor,
+  sourceOf,
+  summaryCardFor,
+  whatChanged,
+  type CaseCardContext,
+} from './case-cards.js';
 
 /**
  * `adaptiveCard/action` (Action.Execute and Universal Actions refresh), routed on the verb.
@@ -92,10 +100,27 @@ export async function handleCardAction(
 
 async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionData): Promise<CardActionResponse> {
   switch (data.action) {
-    case 'refresh':
+    case 'refresh': {
+      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+      if (data.card === 'case_summary') return card(await summaryCardFor(deps, stored, procedure, caller.actor.id));
+      return card(await reviewCardFor(deps, caller, stored, procedure, data.version));
+    }
     case 'open_review': {
       const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
       return card(await reviewCardFor(deps, caller, stored, procedure, data.version));
+    }
+    case 'open_sign': {
+      // The signature card for someone whose signature the plan still needs (in the role it needs
+      // it in); anyone else, or anyone once the plan is agreed, gets the summary as it now is.
+      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+      const waiting = outstandingSignatories(procedure, stored.state)
+        .flatMap((o) => o.people)
+        .find((p) => p.id.toLowerCase() === caller.actor.id);
+      return card(
+        waiting !== undefined && awaitedFrom(procedure, stored.state, caller.actor.id) === 'sign'
+          ? signatureCardFor(deps, caller, stored, procedure, waiting.role)
+          : await summaryCardFor(deps, stored, procedure, caller.actor.id),
+      );
     }
     case 'record_review':
       return recordReview(deps, caller, data);

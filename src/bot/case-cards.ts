@@ -4,6 +4,7 @@ import type { Person } from '../domain/case/types.js';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
+  awaitedFrom,
   buildCaseSummaryCard,
   buildOutcomeRecordedCard,
   buildPlanAgreedCard,
@@ -111,11 +112,29 @@ export function signatureCardFor(
 
 /**
  * The case summary card: it can be passed into any chat (search results, a shared card), so it is
- * built from the `shared` view — no health details ("Paused", never why), no deliberations.
+ * built from the `shared` view — no health details ("Paused", never why), no deliberations. For
+ * a viewer from whom the case awaits something, it carries their button (Sign, Complete the
+ * review); everyone it awaits something from is in refresh.userIds, so each gets their own.
  */
-export function summaryCardFor(ctx: CaseCardContext, stored: StoredCase, procedure: Procedure): AdaptiveCardJson {
+export async function summaryCardFor(
+  ctx: CaseCardContext,
+  stored: StoredCase,
+  procedure: Procedure,
+  viewerId?: string,
+): Promise<AdaptiveCardJson> {
   const shared = { ...stored, state: redactFor(stored.state, 'shared') };
-  return buildCaseSummaryCard(caseSummaryView(sourceOf(ctx, shared, procedure)));
+  const awaited = stored.state.people.filter((p) => awaitedFrom(procedure, stored.state, p.id) !== undefined);
+  const ids = new Map(
+    await Promise.all(
+      awaited.map(async (p) => [p.id.toLowerCase(), (await ctx.conversations.findPerson(p.id))?.teamsUserId] as const),
+    ),
+  );
+  return buildCaseSummaryCard(
+    caseSummaryView(sourceOf(ctx, shared, procedure), {
+      viewerId,
+      teamsUserIdOf: (person) => ids.get(person.id.toLowerCase()),
+    }),
+  );
 }
 
 const EVENT_PHRASES: Partial<Record<CaseEvent['type'], string>> = {

@@ -11,7 +11,12 @@ import type { AppRoleLookup } from './app-roles.js';
  * (UPN). The resolved Caller goes through the same `accessTo` rules as a REST request.
  */
 export interface TeamsUser {
-  /** `from.id`: "29:…" in Teams. */
+  /**
+   * Where the activity came from: Teams (chat, cards, message extension) or an Outlook
+   * actionable message, whose `from` has the object id and the address but no Teams user id.
+   */
+  readonly channel: 'teams' | 'outlook';
+  /** `from.id`: "29:…" in Teams; empty from Outlook. */
   readonly teamsUserId: string;
   readonly aadObjectId: string | undefined;
   readonly name: string | undefined;
@@ -115,7 +120,7 @@ export function tenantIdentity(
       const member = await lookupMember();
       const upn = (member?.userPrincipalName ?? member?.email ?? '').trim().toLowerCase();
       if (upn === '' || !upn.includes('@')) return undefined;
-      person = await store.savePerson({
+      const met = {
         upn,
         name: member?.name ?? user.name ?? upn,
         aadObjectId: objectId,
@@ -123,7 +128,9 @@ export function tenantIdentity(
         tenantId: user.tenantId,
         conversationId: undefined,
         serviceUrl: undefined,
-      });
+      };
+      // Remembered from Teams only: an Outlook action carries no Teams user id to write to later.
+      person = user.channel === 'teams' ? await store.savePerson(met) : met;
     }
     const appRoles = [...new Set((await roles).map((r) => APP_ROLES[r]))];
     return {

@@ -106,7 +106,7 @@ async function resultFor(
   if (!stored || !procedure) return undefined;
   return {
     contentType: ADAPTIVE,
-    content: summaryCardFor(deps, stored, procedure),
+    content: await summaryCardFor(deps, stored, procedure),
     preview: {
       contentType: THUMBNAIL,
       // Thumbnail cards render text as plain text with limited HTML: names are made plain and HTML-escaped.

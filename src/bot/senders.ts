@@ -228,7 +228,7 @@ async function cardOfKind(
     case 'trainee_informed':
       break;
   }
-  return summaryCardFor(deps, stored, procedure);
+  return summaryCardFor(deps, stored, procedure, personId);
 }
 
 function noticeOf(notification: Notification, kicker: string): NoticeCardInput {

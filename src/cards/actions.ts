@@ -11,8 +11,10 @@ import { NOTICE_KINDS, PROGRESS_RATINGS } from '../domain/case/index.js';
 export const CARD_ACTIONS = [
   /** Universal Actions refresh: the bot answers with the card as the person opening it should see it. */
   'refresh',
-  /** From the review-due card: show the review form in place of the reminder. */
+  /** From the review-due card (and a reviewer's case summary): show the review form in place of the card. */
   'open_review',
+  /** From a signatory's case summary: show the signature card in place of the summary. */
+  'open_sign',
   'record_review',
   'sign',
   'record_perceptions',
@@ -22,7 +24,7 @@ export const CARD_ACTIONS = [
 export type CardAction = (typeof CARD_ACTIONS)[number];
 
 /** The cards a refresh can ask for; the bot rebuilds the named card for the person asking. */
-export const REFRESHABLE_CARDS = ['review_form'] as const;
+export const REFRESHABLE_CARDS = ['review_form', 'case_summary'] as const;
 
 /** What an acknowledgement is about: the notices the domain's acknowledge_notice command takes. */
 export const ACKNOWLEDGEABLE = NOTICE_KINDS;
@@ -51,6 +53,7 @@ const refreshData = z.object({
 });
 
 const openReviewData = z.object({ action: z.literal('open_review'), ...envelope });
+const openSignData = z.object({ action: z.literal('open_sign'), ...envelope });
 
 /**
  * The review form's submission: the action data plus one rating (and optional comment) input
@@ -127,6 +130,7 @@ const acknowledgeData = z.object({
 export const CARD_ACTION_SCHEMAS = {
   refresh: refreshData,
   open_review: openReviewData,
+  open_sign: openSignData,
   record_review: recordReviewData,
   sign: signData,
   record_perceptions: recordPerceptionsData,

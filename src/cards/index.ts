@@ -9,3 +9,4 @@ export * from './views/plan.js';
 export * from './views/review.js';
 export * from './views/notice-card.js';
 export * from './notice.js';
+export * from './outlook.js';

@@ -7,7 +7,7 @@ import { graphMailSender } from '../store/notify/graph-mail.js';
 import { GraphOutbox, type OutboxListRef } from '../store/notify/graph-outbox.js';
 import type { Notification } from '../notify/notification.js';
 import { formForNotification } from '../app/views/recipient-view.js';
-import type { FormProvider, Senders } from '../notify/ports.js';
+import type { ActionableCardProvider, FormProvider, Senders } from '../notify/ports.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
 import { createJobs, type Jobs } from '../app/notifications/jobs.js';
@@ -30,8 +30,12 @@ export interface NotificationsOptions {
   readonly procedures: readonly Procedure[];
   readonly clock: () => Date;
   readonly logger: Logger;
-  /** Where a person opens a case (the tab's deep link), for the link in emails. */
+  /** The case's page in a browser, for the link in emails and events. */
   readonly caseLink?: (caseId: string) => string;
+  /** The case in the Trellis tab (a Teams deep link), for the link in review meetings' events. */
+  readonly caseTabLink?: (caseId: string, reference: string) => string;
+  /** Review reminders as Outlook actionable messages (the bot's cards, with the registered originator). */
+  readonly actionableCard?: ActionableCardProvider;
   /** chat_card and channel_card senders (the bot); without them those notifications wait, failed, for a retry. */
   readonly cardSenders?: Senders;
   /** False in tests that drive sweeps by hand. */
@@ -73,11 +77,13 @@ export function createNotifications(options: NotificationsOptions): Notification
             fromMailbox: mailFrom,
             form,
             ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+            ...(options.actionableCard ? { actionableCard: options.actionableCard } : {}),
           }),
         }),
     calendar: graphCalendarSender({
       client: options.client,
       ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+      ...(options.caseTabLink ? { caseTabLink: options.caseTabLink } : {}),
     }),
     ...options.cardSenders,
   };

@@ -4,13 +4,21 @@ import { DEFAULT_NOTIFY_SETTINGS, type NotifySettings } from '../app/notificatio
 /**
  * Notification settings from the environment: TRELLIS_MAIL_FROM, TRELLIS_COURSE_MAILBOXES
  * (`providerId=address;…`), TRELLIS_COURSE_MAILBOX, TRELLIS_OFFICE_MAILBOXES (`providerId:office=address;…`), TRELLIS_SWEEP_AT, TRELLIS_REVIEW_LEAD_DAYS,
- * TRELLIS_ESCALATE_AFTER_DAYS, TRELLIS_JOB_KEY; and local mode's demo settings.
+ * TRELLIS_ESCALATE_AFTER_DAYS, TRELLIS_JOB_KEY, TRELLIS_OUTLOOK_ORIGINATOR; and local mode's demo settings.
  */
+
+/**
+ * Local mode's actionable-message originator: a fixed demo id, so the dev outbox shows review
+ * reminders as the actionable messages a tenant with a registered originator sends. It is
+ * registered nowhere; Outlook would drop a card carrying it.
+ */
+export const DEMO_OUTLOOK_ORIGINATOR = '0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9';
 
 /** Local mode: every provider gets a demo course mailbox the dev outbox shows. */
 export function localNotifySettings(procedures: readonly Procedure[]): NotifySettings {
   return {
     ...DEFAULT_NOTIFY_SETTINGS,
+    outlookOriginator: DEMO_OUTLOOK_ORIGINATOR,
     mailFrom: 'trellis@trellis.example',
     courseMailboxes: Object.fromEntries(
       procedures.map((p) => [p.provider.id, `course.team@${p.provider.id.replace(/_/g, '-')}.example`]),
@@ -18,6 +26,7 @@ export function localNotifySettings(procedures: readonly Procedure[]): NotifySet
   };
 }
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -68,6 +77,11 @@ export function notifySettingsFromEnv(env: Env, problems: string[]): NotifySetti
   const jobKey = value('TRELLIS_JOB_KEY');
   if (jobKey !== '' && jobKey.length < 32)
     problems.push('TRELLIS_JOB_KEY must be at least 32 characters (a random secret)');
+  const originator = value('TRELLIS_OUTLOOK_ORIGINATOR');
+  if (originator !== '' && !GUID.test(originator))
+    problems.push(
+      `TRELLIS_OUTLOOK_ORIGINATOR must be the provider id (a GUID) the Actionable Email Developer Dashboard shows, got "${originator}"`,
+    );
   return {
     mailFrom: mailFrom === '' ? undefined : mailFrom,
     courseMailboxes,
@@ -77,5 +91,6 @@ export function notifySettingsFromEnv(env: Env, problems: string[]): NotifySetti
     leadWorkingDays: days('TRELLIS_REVIEW_LEAD_DAYS', DEFAULT_NOTIFY_SETTINGS.leadWorkingDays),
     escalateAfterWorkingDays: days('TRELLIS_ESCALATE_AFTER_DAYS', DEFAULT_NOTIFY_SETTINGS.escalateAfterWorkingDays),
     jobKey: jobKey === '' ? undefined : jobKey,
+    outlookOriginator: originator === '' || !GUID.test(originator) ? undefined : originator.toLowerCase(),
   };
 }

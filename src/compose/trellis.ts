@@ -7,8 +7,9 @@ import type { NotifySettings } from '../app/notifications/settings.js';
 import type { Conversations } from '../app/ports.js';
 import { createBot, createTeamsApp, type TrellisBot } from '../bot/bot.js';
 import type { IdentityResolver } from '../bot/identity.js';
+import { actionableReviewCards } from '../bot/outlook.js';
 import { createCardSenders, type CardSenders } from '../bot/senders.js';
-import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
+import { caseDeepLink, MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { createApp, type AppDeps } from '../server/app.js';
 import type { TokenVerifier } from '../server/auth/verify-token.js';
@@ -120,6 +121,14 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     clock,
     logger,
     caseLink: (caseId) => `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}`,
+    caseTabLink: (caseId, reference) => caseDeepLink(links, caseId, `Case ${reference}`),
+    actionableCard: actionableReviewCards({
+      useCases: base,
+      conversations,
+      links,
+      clock,
+      originator: inputs.notify.outlookOriginator,
+    }),
     cardSenders,
     ...(inputs.notify.schedule === undefined ? {} : { schedule: inputs.notify.schedule }),
   });
@@ -132,6 +141,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     identity: inputs.identity(conversations),
     logger,
     defaultServiceUrl: inputs.bot.defaultServiceUrl,
+    outlookOriginator: inputs.notify.outlookOriginator,
   });
   const app = createApp({
     repository,

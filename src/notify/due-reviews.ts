@@ -57,8 +57,17 @@ export function planDueReviews(config: DueReviewConfig): Notification[] {
     if (!phase) continue;
     const base = `${summary.caseId}:review:${summary.reviewDate}:${summary.stageId}`;
     const reviewers = summary.people.filter((p) => (config.reviewerRoles ?? DEFAULT_REVIEWER_ROLES).includes(p.role));
-    for (const person of reviewers)
+    for (const person of reviewers) {
       out.push(card(summary, phase, `${base}:${phase}:${person.email.toLowerCase()}`, person));
+      // The Outlook reminder: an email carrying the review card (an actionable message where the
+      // provider registered one), so a reviewer can record the review from their inbox.
+      out.push({
+        ...common(summary, phase),
+        key: `${base}:${phase}:email:${person.email.toLowerCase()}`,
+        channel: 'email',
+        recipient: personRecipient(person),
+      });
+    }
     if (phase === 'review_escalation') {
       out.push({
         ...common(summary, phase),

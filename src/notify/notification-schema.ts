@@ -38,6 +38,7 @@ const calendarSchema = z.strictObject({
   attendees: z.array(text(320)).max(100),
   online: z.boolean(),
   location: text(300).optional(),
+  targets: z.array(text(20_000)).max(50).optional(),
 });
 
 export const notificationSchema = z.strictObject({

@@ -60,6 +60,8 @@ export interface CalendarRequest {
   readonly online: boolean;
   /** Where a meeting in person is held (absent online or when nobody has said). */
   readonly location?: string | undefined;
+  /** The targets the meeting reviews, in the plan's order (people's words: escaped where shown). */
+  readonly targets?: readonly string[] | undefined;
 }
 
 export interface Notification {

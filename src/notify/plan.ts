@@ -798,7 +798,7 @@ function reviewEvent(
     : location !== undefined
       ? `Where: ${location}.`
       : 'In person; the place is to be confirmed.';
-  const targets = plan.content.targets.map((t, i) => `${String(i + 1)}. ${t.text}`);
+  const targets = plan.content.targets.map((t) => t.text);
   return [
     {
       kind,
@@ -806,11 +806,7 @@ function reviewEvent(
       channel: 'calendar',
       recipient: personRecipient(owner),
       subject: `${title}: ${after.reference}`,
-      lines: [
-        `${title} for ${traineeName(after)} on ${formatLongDate(date)} at ${startTime}.`,
-        where,
-        ...(targets.length > 0 ? ['Targets to review:', ...targets] : []),
-      ],
+      lines: [`${title} for ${traineeName(after)} on ${formatLongDate(date)} at ${startTime}.`, where],
       because: undefined,
       attachForm: false,
       calendar: {
@@ -824,6 +820,7 @@ function reviewEvent(
         attendees,
         online,
         ...(location === undefined ? {} : { location }),
+        ...(targets.length > 0 ? { targets } : {}),
       },
     },
   ];

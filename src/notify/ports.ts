@@ -98,3 +98,12 @@ export interface FormAttachment {
  * notification's `caseVersion`, in its recipient's view (audience.ts).
  */
 export type FormProvider = (notification: Notification) => Promise<FormAttachment | undefined>;
+
+/**
+ * The Adaptive Card an email carries as an Outlook actionable message (Universal Actions, with
+ * the provider's registered originator), or undefined when the email is plain HTML: the kind
+ * has no card, or no originator is registered.
+ */
+export type ActionableCardProvider = (
+  notification: Notification,
+) => Promise<Readonly<Record<string, unknown>> | undefined>;

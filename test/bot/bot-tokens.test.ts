@@ -314,4 +314,29 @@ describe('forged and broken Bot Framework tokens, checked by the Teams SDK', () 
     expect(JSON.stringify(reply.body.value)).toMatch(/You acknowledged this|Mark Whitfield already acknowledged this/);
     expect((await repository.find(CASE_ID))?.events.filter((e) => e.type === 'notice_acknowledged')).toHaveLength(1);
   });
+  it('takes an Outlook actionable message’s action through the same check and handler, the person by object id', async () => {
+    const before = await trailLength();
+    // Outlook's invoke: the `outlook` channel, the person's object id and address, no Teams ids.
+    const fromOutlook = {
+      ...acknowledgeActivity(),
+      channelId: 'outlook',
+      from: { id: LEAD.upn, aadObjectId: LEAD.objectId, name: LEAD.name },
+      recipient: { id: BOT_ID },
+      conversation: { id: 'outlook-message-1', tenantId: TENANT_ID },
+      value: {
+        action: {
+          type: 'Action.Execute',
+          verb: 'refresh',
+          data: { action: 'refresh', caseId: CASE_ID, version: 1, card: 'case_summary' },
+        },
+        trigger: 'automatic',
+      },
+    };
+    expect((await post(undefined, fromOutlook)).status).toBe(401);
+    const reply = await post(`Bearer ${await rs256(claims())}`, fromOutlook);
+    expect(reply.status, reply.text).toBe(200);
+    expect(reply.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(reply.body.value)).toContain(caseInput('A').reference);
+    expect(await trailLength()).toBe(before);
+  });
 });

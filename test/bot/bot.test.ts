@@ -10,13 +10,16 @@ import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.j
 import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
 import { reviewersOf } from '../../src/cards/index.js';
-import { outstandingSignatories } from '../../src/domain/case/index.js';
+import { outstandingSignatories, signingBlocker } from '../../src/domain/case/index.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { openTrellisSite } from '../../src/store/case-repository.js';
 import { ConversationStore } from '../../src/store/conversations.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
 import { executeActions } from './card-tree.js';
+import { actionableCardOf } from '../../src/notify/email.js';
+import { DEMO_OUTLOOK_ORIGINATOR } from '../../src/compose/notify-config.js';
+import { parseCard } from '../cards/adaptive-cards-lib.js';
 
 /**
  * The bot through the real Teams SDK request path: activities POSTed to /api/messages on a
@@ -31,6 +34,8 @@ let activeCase: StoredCase;
 /** Other active cases with reviewers, each used by one test, so no test meets another's changes. */
 let otherCase: StoredCase;
 let reminderCase: StoredCase;
+/** Reviewed from an Outlook actionable message. */
+let outlookCase: StoredCase;
 let reviewerUpn: string;
 let outsiderUpn: string;
 
@@ -105,6 +110,7 @@ beforeAll(async () => {
   );
   otherCase = must(spare[0], 'a second active case');
   reminderCase = must(spare[1], 'a third active case');
+  outlookCase = must(spare[2], 'a fourth active case');
   const procedure = SEED_PROCEDURES.find((p) => p.id === found.state.procedureId);
   reviewerUpn = must(reviewersOf(must(procedure, 'procedure'), found.state)[0], 'a reviewer').id;
   // A mentor of another trainee: a demo mentor not named on this case.
@@ -543,6 +549,64 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     expect(outsider.body.value.code).toBe('not_found');
   });
 
+  it('offers a signatory Sign on the case summary in chat, refreshed for each person the case awaits', async () => {
+    let found: { stored: StoredCase; signer: string; other: string } | undefined;
+    for (const summary of (await local.repository.list({ status: 'awaiting_signatures', limit: 100 })).items) {
+      const stored = must(await local.repository.find(summary.id), 'case');
+      const procedure = must(
+        SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId),
+        'procedure',
+      );
+      if (signingBlocker(procedure, stored.state) !== undefined) continue;
+      const waiting = outstandingSignatories(procedure, stored.state).flatMap((o) => o.people);
+      const signer = waiting[0];
+      const other = stored.state.people.find((p) => !waiting.some((w) => w.id === p.id));
+      if (signer && other) {
+        found = { stored, signer: signer.id, other: other.id };
+        break;
+      }
+    }
+    const { stored, signer, other } = must(found, 'a case awaiting a signature');
+    const buttons = (card: unknown) =>
+      executeActions(card)
+        .map((a) => a.verb)
+        .filter((v) => v !== 'refresh');
+
+    // Writing to Trellis in chat: the signatory's case comes with their Sign button.
+    const before = local.connector.activities().length;
+    await post(activity(signer, { type: 'message', text: 'my cases' }));
+    const cards = local.connector
+      .activities()
+      .slice(before)
+      .flatMap((a) =>
+        ((a.activity as { attachments?: { content: unknown }[] }).attachments ?? []).map((x) => x.content),
+      );
+    const mine = must(
+      cards.find((c) => executeActions(c).some((a) => a.data.caseId === stored.state.id)),
+      'the case’s card',
+    ) as { refresh?: { userIds?: string[]; action: { data: unknown } } };
+    expect(buttons(mine)).toEqual(['open_sign']);
+    // Refreshed for the people it awaits (their Teams ids, once Trellis knows them): each sees their own button.
+    expect(mine.refresh?.userIds).toContain(`29:${signer}`);
+    const refresh = { action: 'refresh', caseId: stored.state.id, version: stored.state.version, card: 'case_summary' };
+    expect(mine.refresh?.action.data).toEqual(refresh);
+    const forSigner = await cardAction(signer, 'refresh', refresh);
+    expect(buttons(forSigner.body.value)).toEqual(['open_sign']);
+    const forOther = await cardAction(other, 'refresh', refresh);
+    expect(forOther.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(buttons(forOther.body.value)).toEqual([]);
+    expect((await cardAction(outsiderUpn, 'refresh', refresh)).body.value.code).toBe('not_found');
+
+    // Sign opens the signature card in place of the summary, for the signatory only.
+    const open = { action: 'open_sign', caseId: stored.state.id, version: stored.state.version };
+    const signCard = await cardAction(signer, 'open_sign', open);
+    expect(executeActions(signCard.body.value).some((a) => a.verb === 'sign')).toBe(true);
+    const notTheirs = await cardAction(other, 'open_sign', open);
+    expect(executeActions(notTheirs.body.value).some((a) => a.verb === 'sign')).toBe(false);
+    // Nothing was written by looking.
+    expect(must(await local.repository.find(stored.state.id), 'case').state.version).toBe(stored.state.version);
+  });
+
   it('lets the course team acknowledge a raised concern once, in the case’s trail, and nobody else', async () => {
     const courseLeader = 'mark.whitfield@bcu.example';
     const bcu = (await local.repository.list({ programme: 'PGCE Primary and Early Years 2026/27', limit: 1 })).items[0];
@@ -833,5 +897,138 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     expect(sent[0]?.conversationId).toMatch(/@unq\.gbl\.spaces$/);
     const installs = local.emulator.inspect();
     expect(JSON.stringify(installs)).toContain(trainee.id.toLowerCase());
+  });
+});
+
+/**
+ * Outlook actionable messages: the review reminder email carries the review card, and Outlook
+ * sends its actions to the same endpoint through the Bot Framework as `adaptiveCard/action`
+ * invokes on the `outlook` channel (Microsoft's documented shape: `value.action` with `type`
+ * Action.Execute, `verb` and `data`, and `value.trigger` "automatic" for the refresh Outlook makes
+ * when the message is opened), the person named by `from.aadObjectId` and their address in
+ * `from.id`. Answers carry the registered originator, or Outlook would not show them.
+ */
+describe('reviews from an Outlook actionable message', () => {
+  const fromOutlook = (upn: string, value: unknown): Record<string, unknown> => ({
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    channelId: 'outlook',
+    serviceUrl: `${local.url}/dev/connector`,
+    from: { id: upn, aadObjectId: devObjectIdOf(upn), name: upn },
+    recipient: { id: 'trellis-bot', name: 'Trellis' },
+    conversation: { id: `outlook-message-${upn}` },
+    id: `outlook-${Math.random().toString(36).slice(2)}`,
+    value,
+  });
+  const outlookAction = (upn: string, action: { verb?: unknown; data?: unknown }, trigger = 'manual') =>
+    post(fromOutlook(upn, { action: { type: 'Action.Execute', ...action }, trigger }));
+
+  it('sends the review card in the reminder email; Outlook’s refresh, submission and repeat are answered as in Teams', async () => {
+    const state = must(await local.repository.find(outlookCase.state.id), 'case').state;
+    const procedure = must(
+      SEED_PROCEDURES.find((p) => p.id === state.procedureId),
+      'procedure',
+    );
+    const reviewer = must(reviewersOf(procedure, state)[0], 'a reviewer');
+    const key = `test:outlook:${state.id}`;
+    await must(
+      local.notifications.runtime.senders.email,
+      'the email sender',
+    )({
+      key,
+      caseId: state.id,
+      reference: state.reference,
+      kind: 'review_due_today',
+      about: undefined,
+      channel: 'email',
+      recipient: {
+        kind: 'person',
+        role: reviewer.role,
+        personId: reviewer.id,
+        name: reviewer.name,
+        email: reviewer.email,
+      },
+      subject: `${state.reference}: review due today`,
+      lines: [`The review for ${state.reference} is due today.`],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    });
+    const mail = must(
+      local.emulator.inspect().mails.find((m) => m.internetMessageHeaders.some((h) => h.value === key)),
+      'the reminder email',
+    );
+    expect(mail.bodyContentType).toBe('html');
+    expect(mail.toRecipients).toEqual([reviewer.email]);
+    // Other mail clients: the words and a link to the case in the tab.
+    expect(mail.bodyContent).toContain(`${local.url}/cases/${state.id}`);
+    const emailed = actionableCardOf(mail.bodyContent) as Record<string, unknown>;
+    expect(parseCard(emailed)).toEqual({ errors: [], warnings: [] });
+    expect(emailed).toMatchObject({ version: '1.5', originator: DEMO_OUTLOOK_ORIGINATOR, hideOriginalBody: true });
+    const refresh = (emailed.refresh as { action: { verb: string; data: Record<string, unknown> } }).action;
+    expect(refresh.verb).toBe('refresh');
+
+    // Opened by the reviewer: the form, with the originator.
+    const opened = await outlookAction(reviewer.id, refresh, 'automatic');
+    expect(opened.body).toMatchObject({
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: { originator: DEMO_OUTLOOK_ORIGINATOR },
+    });
+    const submit = must(
+      executeActions(opened.body.value).find((a) => a.verb === 'record_review'),
+      'the form',
+    );
+    // The same email forwarded to someone on the case who does not review (the trainee), or to someone not on it.
+    const trainee = must(
+      state.people.find((p) => p.role === 'trainee' && !reviewersOf(procedure, state).some((r) => r.id === p.id)),
+      'the trainee',
+    ).id;
+    const readOnly = await outlookAction(trainee, refresh, 'automatic');
+    expect(readOnly.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(executeActions(readOnly.body.value).some((a) => a.verb === 'record_review')).toBe(false);
+    const onCase = new Set(state.people.map((p) => p.id.toLowerCase()));
+    const stranger = must(
+      (await local.repository.list({ status: 'active', limit: 100 })).items
+        .flatMap((c) => c.people)
+        .find((p) => p.role.includes('mentor') && !onCase.has(p.id.toLowerCase())),
+      'a mentor not on the case',
+    ).id;
+    expect((await outlookAction(stranger, refresh, 'automatic')).body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'not_found' },
+    });
+    const nobody = await post({
+      ...fromOutlook('someone@elsewhere.example', { action: { type: 'Action.Execute', ...refresh } }),
+    });
+    expect(nobody.body.value.code).toBe('unknown_person');
+
+    const outcome = must(
+      procedure.stages
+        .find((s) => s.id === state.stageId)
+        ?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'),
+      'an outcome',
+    );
+    const inputs: Record<string, unknown> = { evidence: 'Seen in Outlook </script>', outcomeId: outcome.id };
+    for (const id of submit.data.targetIds as string[]) inputs[`rating_${id}`] = 'met';
+    const saved = await outlookAction(reviewer.id, { verb: 'record_review', data: { ...submit.data, ...inputs } });
+    expect(saved.body.value.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);
+    expect(JSON.stringify(saved.body.value)).toContain('REVIEW RECORDED');
+    const after = must(await local.repository.find(state.id), 'case');
+    expect(after.state.reviews).toHaveLength(state.reviews.length + 1);
+    expect(after.state.reviews.at(-1)?.recordedBy).toBe(reviewer.id.toLowerCase());
+
+    // Pressed again (a second Outlook window): answered with what changed, nothing recorded twice.
+    const again = await outlookAction(reviewer.id, { verb: 'record_review', data: { ...submit.data, ...inputs } });
+    expect(again.body.value.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);
+    expect(JSON.stringify(again.body.value)).toContain('This card was out of date');
+    expect(must(await local.repository.find(state.id), 'case').state.reviews).toHaveLength(state.reviews.length + 1);
+
+    // The email opened later, by anyone on the case: the recorded outcome.
+    for (const who of [reviewer.id, trainee]) {
+      const later = await outlookAction(who, refresh, 'automatic');
+      expect(JSON.stringify(later.body.value)).toContain('REVIEW RECORDED');
+      expect(later.body.value.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);
+    }
   });
 });

@@ -117,6 +117,42 @@ describe('the bot in tenant mode', () => {
     });
     expect(notActivity.status).toBe(400);
   });
+
+  it('knows an Outlook actionable-message user by object id and address, and remembers only Teams users', async () => {
+    const resolve = tenantIdentity(conversations);
+    const objectId = '77777777-2222-4333-8444-555555555555';
+    const fromOutlook = await resolve(
+      { channel: 'outlook', teamsUserId: '', aadObjectId: objectId, name: 'Ruth Evans', tenantId: undefined },
+      () => Promise.resolve({ email: 'ruth.evans@uni.example', name: 'Ruth Evans' }),
+    );
+    expect(fromOutlook?.caller.actor).toMatchObject({ id: 'ruth.evans@uni.example', name: 'Ruth Evans' });
+    // Nothing stored: an Outlook action has no Teams user id to write to later.
+    expect(await conversations.findPersonByObjectId(objectId)).toBeUndefined();
+    // No object id, or an activity that names no address: nobody.
+    expect(
+      await resolve(
+        { channel: 'outlook', teamsUserId: '', aadObjectId: undefined, name: 'x', tenantId: undefined },
+        () => Promise.resolve({ email: 'ruth.evans@uni.example' }),
+      ),
+    ).toBeUndefined();
+    expect(
+      await resolve(
+        { channel: 'outlook', teamsUserId: '', aadObjectId: objectId, name: 'x', tenantId: undefined },
+        () => Promise.resolve(undefined),
+      ),
+    ).toBeUndefined();
+    // Met in Teams, the person is remembered with their Teams id, and Outlook finds them by object id.
+    await resolve(
+      { channel: 'teams', teamsUserId: '29:ruth', aadObjectId: objectId, name: 'Ruth Evans', tenantId: undefined },
+      () => Promise.resolve({ userPrincipalName: 'ruth.evans@uni.example', name: 'Ruth Evans' }),
+    );
+    expect((await conversations.findPersonByObjectId(objectId))?.teamsUserId).toBe('29:ruth');
+    const again = await resolve(
+      { channel: 'outlook', teamsUserId: '', aadObjectId: objectId, name: 'Ruth Evans', tenantId: undefined },
+      () => Promise.resolve(undefined),
+    );
+    expect(again?.caller.actor.id).toBe('ruth.evans@uni.example');
+  });
 });
 
 /**

@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { calendarFor, editPlan, type CaseState } from '../../src/domain/case/index.js';
+import { calendarFor, editPlan, outstandingSignatories, type CaseState } from '../../src/domain/case/index.js';
 import { courseTeam } from '../../src/domain/case/testing.js';
 import { addWorkingDays } from '../../src/domain/calendar/index.js';
 import { rcttpConcernProcedures } from '../../src/domain/procedures/index.js';
@@ -267,4 +267,55 @@ describe('deep links', () => {
     expect(link.searchParams.get('webUrl')).toBe('https://trellis.example.ac.uk/cases/case%2F1%20%26%202');
     expect(link.searchParams.get('label')).toBe('Case BCU-1');
   });
+});
+
+describe('case summary: the action awaited from the person who sees it', () => {
+  const buttons = (card: AdaptiveCardJson) =>
+    executeActions(card)
+      .map((a) => a.verb)
+      .filter((verb) => verb !== 'refresh');
+  for (const scenario of SCENARIOS) {
+    const { procedure } = scenario;
+    it(`${procedure.provider.shortName}: Sign for a signatory still to sign, Complete the review for a reviewer, nothing for anyone else`, () => {
+      const signing = sourceOf(scenario, scenario.partlySigned, scenario.dueOn);
+      const forSigner = buildCaseSummaryCard(
+        caseSummaryView(signing, { viewerId: scenario.nextSigner.id, teamsUserIdOf }),
+      );
+      // Awaited as the signature requests are: from the signatories the plan still needs.
+      const stillNeeded = outstandingSignatories(procedure, scenario.partlySigned).flatMap((w) => w.people);
+      const awaitsSigner = stillNeeded.some((p) => p.id === scenario.nextSigner.id);
+      expect(buttons(forSigner)).toEqual(awaitsSigner ? ['open_sign'] : []);
+      expect(parseCard(forSigner)).toEqual({ errors: [], warnings: [] });
+      // Each person the case awaits something from is refreshed to their own button. Where the
+      // required signatures are in (the plan agreed, others may still sign), that is the review.
+      const awaited =
+        scenario.partlySigned.plan?.agreedOn === undefined
+          ? stillNeeded
+          : reviewersOf(procedure, scenario.partlySigned);
+      expect(forSigner.refresh?.userIds).toEqual([...new Set(awaited.map((p) => teamsUserIdOf(p)))]);
+
+      const reviewing = sourceOf(scenario, scenario.agreed, scenario.dueOn);
+      const reviewer = reviewersOf(procedure, scenario.agreed)[0];
+      if (reviewer) {
+        const forReviewer = buildCaseSummaryCard(caseSummaryView(reviewing, { viewerId: reviewer.id, teamsUserIdOf }));
+        expect(buttons(forReviewer)).toEqual(['open_review']);
+        expect(forReviewer.refresh?.userIds).toEqual(
+          reviewersOf(procedure, scenario.agreed).map((p) => teamsUserIdOf(p)),
+        );
+      }
+      const bystander = scenario.agreed.people.find(
+        (p) => !reviewersOf(procedure, scenario.agreed).some((r) => r.id === p.id),
+      );
+      if (bystander) {
+        const card = buildCaseSummaryCard(caseSummaryView(reviewing, { viewerId: bystander.id, teamsUserIdOf }));
+        expect(buttons(card)).toEqual([]);
+      }
+      // A closed case awaits nothing from anyone.
+      const closed = buildCaseSummaryCard(
+        caseSummaryView(sourceOf(scenario, scenario.closed, scenario.dueOn), { viewerId: reviewer?.id, teamsUserIdOf }),
+      );
+      expect(buttons(closed)).toEqual([]);
+      expect(closed.refresh?.userIds).toEqual([]);
+    });
+  }
 });

@@ -15,20 +15,23 @@ const summaryOf = (reviewDate: string): CaseSummary => ({
   people: ['trainee', 'mentor', 'tutor', 'course_leader'].map((r) => personFor(r)),
 });
 
+/** Each reviewer gets the review card in Teams and the reminder email (Outlook's actionable message). */
+const reviewers = (kind: string): string[] =>
+  [`${kind} chat_card mentor`, `${kind} chat_card tutor`, `${kind} email mentor`, `${kind} email tutor`].sort();
+
 describe('planDueReviews (review Friday 13 Nov 2026; lead 2 working days; escalate after 3)', () => {
   const table = [
     { today: '2026-11-10', expected: [] },
-    { today: '2026-11-11', expected: ['review_coming_up chat_card mentor', 'review_coming_up chat_card tutor'] },
-    { today: '2026-11-13', expected: ['review_due_today chat_card mentor', 'review_due_today chat_card tutor'] },
-    { today: '2026-11-17', expected: ['review_overdue chat_card mentor', 'review_overdue chat_card tutor'] },
+    { today: '2026-11-11', expected: reviewers('review_coming_up') },
+    { today: '2026-11-13', expected: reviewers('review_due_today') },
+    { today: '2026-11-17', expected: reviewers('review_overdue') },
     {
       today: '2026-11-18',
       expected: [
         'review_escalation channel_card channel',
         'review_escalation chat_card course_leader',
-        'review_escalation chat_card mentor',
-        'review_escalation chat_card tutor',
-      ],
+        ...reviewers('review_escalation'),
+      ].sort(),
     },
   ];
   it.each(table)('on $today', ({ today, expected }) => {
@@ -54,7 +57,10 @@ describe('planDueReviews (review Friday 13 Nov 2026; lead 2 working days; escala
         escalateAfterWorkingDays: 3,
       }).map((n) => n.key);
     expect(run('2026-11-11')).toEqual(run('2026-11-12'));
-    expect(run('2026-11-11')[0]).toBe('case-1:review:2026-11-13:stage_2:review_coming_up:mentor@provider.test');
+    expect(run('2026-11-11').slice(0, 2)).toEqual([
+      'case-1:review:2026-11-13:stage_2:review_coming_up:mentor@provider.test',
+      'case-1:review:2026-11-13:stage_2:review_coming_up:email:mentor@provider.test',
+    ]);
     expect(run('2026-11-18', '2026-11-20')[0]).toContain('2026-11-20');
   });
 });

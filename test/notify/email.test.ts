@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderEmail } from '../../src/notify/email.js';
+import { renderEventBody } from '../../src/notify/event-body.js';
+import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { escapeHtml } from '../../src/text/html.js';
 import type { Notification } from '../../src/notify/notification.js';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
@@ -105,5 +107,47 @@ describe('the placement-suspended email', () => {
     expect(renderEmail(trainee).html).toContain(
       'The decision was made by Mark &lt;b&gt;Whitfield&lt;/b&gt; (course team).',
     );
+  });
+});
+
+describe('renderEventBody', () => {
+  it('lists the targets to review as escaped text, with links to the case in the tab and a browser', () => {
+    const n: Notification = {
+      key: 'k',
+      caseId: 'c',
+      reference: 'R',
+      kind: 'review_date_set',
+      about: undefined,
+      channel: 'calendar',
+      recipient: { kind: 'person', role: 'tutor', personId: 't@x.test', name: 'T', email: 't@x.test' },
+      subject: 'Review: R',
+      lines: ['Review for <b>Sam</b> on Friday.', 'Where: Room 4.'],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    };
+    const request = {
+      action: 'upsert' as const,
+      organizer: 't@x.test',
+      transactionId: 'x',
+      date: parseLocalDate('2026-11-13'),
+      startTime: '15:30',
+      durationMinutes: 60,
+      reminderMinutesBeforeStart: 15,
+      attendees: [],
+      online: false,
+      targets: hostile,
+    };
+    const html = renderEventBody(n, request, {
+      tab: 'https://teams.microsoft.com/l/entity/a/my-cases?webUrl=w&label=Case%20R',
+      web: 'https://trellis.example/cases/c',
+    });
+    expect(html).toContain('<p>Review for &lt;b&gt;Sam&lt;/b&gt; on Friday.</p>');
+    expect(html).toContain(`<ol>${hostile.map((t) => `<li>${escapeHtml(t)}</li>`).join('')}</ol>`);
+    expect(html).toContain(
+      '<a href="https://teams.microsoft.com/l/entity/a/my-cases?webUrl=w&amp;label=Case%20R">Open the case in Trellis</a>',
+    );
+    expect(html).toContain('<a href="https://trellis.example/cases/c">in a browser</a>');
+    expect(renderEventBody(n, request, { tab: 'javascript:alert(1)' })).not.toContain('href="javascript:');
   });
 });

@@ -189,9 +189,21 @@ describe('POST /api/jobs/review-sweep', () => {
     expect(recoveredMails.some((k) => k.includes(':plan_agreed:email:mailbox:course.team@bcu.example'))).toBe(true);
     const keys = await local.notifications.outbox.storedKeys('case-1');
     expect([...keys].filter((k) => k.includes(':review_due_today:')).sort()).toEqual([
+      'case-1:review:2026-11-23:stage_2:review_due_today:email:mentor@provider.test',
+      'case-1:review:2026-11-23:stage_2:review_due_today:email:tutor@provider.test',
       'case-1:review:2026-11-23:stage_2:review_due_today:mentor@provider.test',
       'case-1:review:2026-11-23:stage_2:review_due_today:tutor@provider.test',
     ]);
+    // The reminder emails are actionable messages (local mode's demo originator) carrying the review form.
+    const reminderMail = local.emulator
+      .inspect()
+      .mails.find((m) =>
+        m.internetMessageHeaders.some(
+          (h) => h.value === 'case-1:review:2026-11-23:stage_2:review_due_today:email:tutor@provider.test',
+        ),
+      );
+    expect(reminderMail?.bodyContent).toContain('<script type="application/adaptivecard+json">');
+    expect(reminderMail?.bodyContent).toContain('"verb":"record_review"');
     // The review cards went to the mentor and tutor through the bot (local mode: the dev connector), and the outbox page shows them.
     for (const key of [...keys].filter((k) => k.includes(':review_due_today:')))
       expect((await local.notifications.runtime.outbox.findByKey(key))?.state).toBe('sent');

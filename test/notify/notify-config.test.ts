@@ -25,10 +25,12 @@ describe('notification settings from the environment', () => {
         TRELLIS_REVIEW_LEAD_DAYS: '3',
         TRELLIS_ESCALATE_AFTER_DAYS: '5',
         TRELLIS_JOB_KEY: 'k'.repeat(40),
+        TRELLIS_OUTLOOK_ORIGINATOR: ' C9B4352B-A76B-43B9-88FF-80EDDDAA243B ',
       },
       problems,
     );
     expect(problems).toEqual([]);
+    expect(settings.outlookOriginator).toBe('c9b4352b-a76b-43b9-88ff-80edddaa243b');
     expect(settings).toMatchObject({
       mailFrom: 'trellis@uni.example',
       sweepAt: { hour: 6, minute: 45 },
@@ -50,6 +52,7 @@ describe('notification settings from the environment', () => {
         TRELLIS_SWEEP_AT: '7.30',
         TRELLIS_REVIEW_LEAD_DAYS: '-1',
         TRELLIS_JOB_KEY: 'short',
+        TRELLIS_OUTLOOK_ORIGINATOR: 'my-provider',
       },
       problems,
     );
@@ -58,6 +61,7 @@ describe('notification settings from the environment', () => {
       'TRELLIS_COURSE_MAILBOXES entries look like "providerId=address", got "bcu"',
       'TRELLIS_SWEEP_AT must be a 24-hour time like 07:30, got "7.30"',
       'TRELLIS_JOB_KEY must be at least 32 characters (a random secret)',
+      'TRELLIS_OUTLOOK_ORIGINATOR must be the provider id (a GUID) the Actionable Email Developer Dashboard shows, got "my-provider"',
       'TRELLIS_REVIEW_LEAD_DAYS must be a whole number of working days from 0 to 30, got "-1"',
     ]);
   });

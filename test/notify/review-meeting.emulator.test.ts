@@ -8,6 +8,7 @@ import { CONFIG, draftPlan, open, signAll, step } from './kit.js';
 
 const d = parseLocalDate;
 const LINK = 'https://trellis.provider.test/cases/case-1';
+const TAB_LINK = 'https://teams.microsoft.com/l/entity/app/my-cases?webUrl=x&context=%7B%7D';
 
 let emu: ProvisionedEmulator;
 beforeEach(async () => {
@@ -29,7 +30,7 @@ describe('the review meeting in Outlook', () => {
       reviewDate: d('2026-11-13'),
       meeting: { heldOn: d('2026-11-02'), attendees: ['trainee', 'mentor', 'tutor'], placementConcern: false },
     });
-    const send = graphCalendarSender({ client: emu.client, caseLink: () => LINK });
+    const send = graphCalendarSender({ client: emu.client, caseLink: () => LINK, caseTabLink: () => TAB_LINK });
     const agreed = step(c, CONFIG, () => signAll(c)).find((n) => n.channel === 'calendar');
     if (!agreed) throw new Error('no calendar event planned');
     // Nobody has chosen yet: the default time, in person, place to be confirmed.
@@ -51,9 +52,8 @@ describe('the review meeting in Outlook', () => {
     expect(update.lines).toEqual([
       'Review of the Rapid Improvement Targets for Trainee on Friday 13 November 2026 at 16:15.',
       'Where: Hollybank Primary, Room 4.',
-      'Targets to review:',
-      '1. Target 1: establish routines',
     ]);
+    expect(update.calendar?.targets).toEqual(['Target 1: establish routines']);
     await send(update);
     let events = emu.emulator.inspect().events;
     expect(events).toHaveLength(1);
@@ -67,8 +67,10 @@ describe('the review meeting in Outlook', () => {
     expect(event.start).toMatchObject({ dateTime: '2026-11-13T16:15:00.0000000', timeZone: 'UTC' });
     expect(event.end.dateTime).toBe('2026-11-13T17:00:00.0000000');
     expect(event.location.displayName).toBe('Hollybank Primary, Room 4');
-    expect(event.body.content).toContain('1. Target 1: establish routines');
-    expect(event.body.content).toContain(`Open the case in Trellis: ${LINK}`);
+    // An HTML body: the targets as a numbered list, the case in the Trellis tab and in a browser.
+    expect(event.body.content).toContain('<ol><li>Target 1: establish routines</li></ol>');
+    expect(event.body.content).toContain(`<a href="${TAB_LINK.replace(/&/g, '&amp;')}">Open the case in Trellis</a>`);
+    expect(event.body.content).toContain(`<a href="${LINK}">in a browser</a>`);
 
     const online = step(c, CONFIG, () =>
       c.run('tutor', scheduleReviewMeeting, { startTime: '09:00', durationMinutes: 30, mode: 'online' }),

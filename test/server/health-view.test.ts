@@ -95,7 +95,7 @@ describe('health details by role', () => {
     const stored = await server.repository.find('ravi-case');
     if (!stored) throw new Error('no case');
     const card = JSON.stringify(
-      summaryCardFor(
+      await summaryCardFor(
         {
           links: { appId: 'app', tabEntityId: 'tab', publicUrl: 'https://trellis.example' },
           clock: () => server.now,

@@ -12,6 +12,8 @@ import { EMULATOR_DELEGATED_TOKEN } from '../../src/dev/graph-emulator/index.js'
 import { createGraphClient } from '../../src/store/graph/client.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { docsImagesDir } from '../docs-images.js';
+import { reviewersOf } from '../../src/cards/index.js';
+import { DEMO_OUTLOOK_ORIGINATOR } from '../../src/compose/notify-config.js';
 
 /** The dev outbox shows channel cards rendered with the Adaptive Cards library, as Teams would. */
 let dataDir: string;
@@ -73,6 +75,47 @@ describe('dev outbox page', () => {
       ],
     });
 
+    // A review reminder as local mode sends it: an actionable message with the demo originator.
+    let reviewed:
+      | { caseId: string; reference: string; reviewer: { id: string; role: string; name: string; email: string } }
+      | undefined;
+    for (const item of (await local.repository.list({ status: 'active', limit: 50 })).items) {
+      const found = await local.repository.find(item.id);
+      const reviewer = found && reviewersOf(getProcedure(found.state.procedureId), found.state)[0];
+      if (found && reviewer && !found.state.paused) {
+        reviewed = { caseId: found.state.id, reference: found.state.reference, reviewer };
+        break;
+      }
+    }
+    if (!reviewed || !local.notifications.runtime.senders.email) throw new Error('no case to remind about');
+    const { reviewer } = reviewed;
+    await local.notifications.runtime.senders.email({
+      key: `outbox-page:${reviewed.caseId}`,
+      caseId: reviewed.caseId,
+      reference: reviewed.reference,
+      kind: 'review_overdue',
+      about: undefined,
+      channel: 'email',
+      recipient: {
+        kind: 'person',
+        role: reviewer.role,
+        personId: reviewer.id,
+        name: reviewer.name,
+        email: reviewer.email,
+      },
+      subject: `${reviewed.reference}: review overdue`,
+      lines: ['The review is overdue.'],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    });
+    const json = (await (await fetch(`${local.url}/dev/outbox?format=json`)).json()) as {
+      mails: { subject: string; bodyContent: string; actionableCard?: { originator?: string } }[];
+    };
+    const reminder = json.mails.find((m) => m.subject === `${reviewed.reference}: review overdue`);
+    expect(reminder?.bodyContent).toContain('<script type="application/adaptivecard+json">');
+    expect(reminder?.actionableCard?.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);
+
     const page = await browser.newPage();
     const alerts: string[] = [];
     page.on('dialog', (dialog) => {
@@ -85,13 +128,17 @@ describe('dev outbox page', () => {
         : route.abort(),
     );
     await page.goto(`${local.url}/dev/outbox`);
-    const rendered = page.locator('.card-host .ac-adaptiveCard');
+    const rendered = page.locator('.card-host:not(.actionable) .ac-adaptiveCard');
     await rendered.first().waitFor();
     const text = await rendered.first().innerText();
     expect(text).toContain(stored.state.reference);
     expect(text).toContain('<img src=x onerror=alert(1)>');
     expect(await page.locator('.card-host img[src="x"]').count()).toBe(0);
     expect(await page.locator('.card-host a[href^="https://evil"]').count()).toBe(0);
+    // The actionable email's card, rendered as Outlook shows it: the review form with its button.
+    const actionable = page.locator('.card-host.actionable .ac-adaptiveCard');
+    await actionable.first().waitFor();
+    expect(await actionable.first().innerText()).toContain('Record review');
     expect(alerts).toEqual([]);
     await page.screenshot({ path: path.join(docsImagesDir('screenshots'), 'dev-outbox.png'), fullPage: false });
     await page.close();

@@ -13,6 +13,9 @@ import type { NotifyConfig } from '../../notify/plan.js';
  *   TRELLIS_REVIEW_LEAD_DAYS     "review coming up" this many working days ahead (default 2)
  *   TRELLIS_ESCALATE_AFTER_DAYS  overdue this many working days → escalation (default 3)
  *   TRELLIS_JOB_KEY              lets an external scheduler call POST /api/jobs/review-sweep with X-Trellis-Job-Key (tenant mode; 32+ characters)
+ *   TRELLIS_OUTLOOK_ORIGINATOR   the provider id the Actionable Email Developer Dashboard gave the bot's Outlook channel
+ *                                registration (a GUID): review reminders become Outlook actionable messages. Without it
+ *                                they are plain HTML emails, since Outlook drops a card whose originator is not registered.
  * Local mode uses demo addresses on example domains, so nothing leaves the machine.
  */
 
@@ -26,6 +29,8 @@ export interface NotifySettings {
   readonly leadWorkingDays: number;
   readonly escalateAfterWorkingDays: number;
   readonly jobKey: string | undefined;
+  /** The registered actionable-message originator (provider id) cards in emails and Outlook answers carry. */
+  readonly outlookOriginator: string | undefined;
 }
 
 export const DEFAULT_NOTIFY_SETTINGS: NotifySettings = {
@@ -37,6 +42,7 @@ export const DEFAULT_NOTIFY_SETTINGS: NotifySettings = {
   leadWorkingDays: 2,
   escalateAfterWorkingDays: 3,
   jobKey: undefined,
+  outlookOriginator: undefined,
 };
 
 /**

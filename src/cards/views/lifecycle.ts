@@ -2,7 +2,9 @@ import { formatLongDate, type LocalDate } from '../../domain/calendar/index.js';
 import {
   nextReviewDate,
   outstandingSignatories,
+  signingBlocker,
   suspenderOf,
+  type Person,
   type CaseState,
   type CloseResolution,
   type Review,
@@ -19,6 +21,7 @@ import {
   nameOf,
   RATING_COLORS,
   RATING_LABELS,
+  reviewersOf,
   roleLabelOf,
   stageOf,
   stageTitle,
@@ -30,17 +33,68 @@ import {
   type FactView,
   type TargetView,
 } from './common.js';
+import { MAX_REFRESH_USER_IDS } from './review.js';
 
 export interface CaseSummaryView {
   readonly header: CaseHeaderView;
   readonly facts: readonly FactView[];
   readonly targets: readonly TargetView[];
   readonly hasTargets: boolean;
+  /** The viewer's own next step, as a button: sign the plan, or complete the review. */
+  readonly hasSign: boolean;
+  readonly openSign: Record<string, unknown>;
+  readonly hasReview: boolean;
+  readonly openReview: Record<string, unknown>;
+  readonly refresh: Record<string, unknown>;
+  readonly refreshUserIds: readonly string[];
 }
 
-/** The card the message extension returns and anyone can share in a chat. */
-export function caseSummaryView(source: CardSource): CaseSummaryView {
+/** What a case awaits from one person, as the tab leads with it: their signature, or the review they carry out. */
+export type AwaitedAction = 'sign' | 'review';
+
+export function awaitedFrom(procedure: Procedure, state: CaseState, personId: string): AwaitedAction | undefined {
+  const id = personId.toLowerCase();
+  if (state.status === 'closed' || state.paused) return undefined;
+  const plan = state.plan;
+  if (plan && plan.agreedOn === undefined) {
+    // Asked only once the plan can be signed, as the signature requests are.
+    if (signingBlocker(procedure, state) !== undefined) return undefined;
+    const waiting = outstandingSignatories(procedure, state);
+    return waiting.some((w) => w.people.some((p) => p.id.toLowerCase() === id)) ? 'sign' : undefined;
+  }
+  if (state.status === 'active' && plan?.agreedOn !== undefined)
+    return reviewersOf(procedure, state).some((p) => p.id.toLowerCase() === id) ? 'review' : undefined;
+  return undefined;
+}
+
+export interface CaseSummaryOptions {
+  /** Whose card this is (their sign-in name): their awaited action becomes a button. */
+  readonly viewerId?: string | undefined;
+  /** Teams user ids of people, where known: refresh.userIds, so each of them gets their own button. */
+  readonly teamsUserIdOf?: (person: Person) => string | undefined;
+}
+
+/**
+ * The card the message extension returns and anyone can share in a chat. Everyone from whom
+ * the case awaits something is named in `refresh.userIds`: their Teams client asks the bot for
+ * the card again (Universal Actions) and gets it with their button (Sign, Complete the review);
+ * anyone else sees the summary as it was sent.
+ */
+export function caseSummaryView(source: CardSource, options: CaseSummaryOptions = {}): CaseSummaryView {
   const { procedure, state, today } = source;
+  const viewerAwaits = options.viewerId === undefined ? undefined : awaitedFrom(procedure, state, options.viewerId);
+  const teamsUserIdOf = options.teamsUserIdOf;
+  const refreshUserIds =
+    teamsUserIdOf === undefined
+      ? []
+      : [
+          ...new Set(
+            state.people
+              .filter((p) => awaitedFrom(procedure, state, p.id) !== undefined)
+              .map(teamsUserIdOf)
+              .filter((id): id is string => id !== undefined && id !== ''),
+          ),
+        ].slice(0, MAX_REFRESH_USER_IDS);
   const next = nextReviewDate(state);
   const waiting = outstandingSignatories(procedure, state);
   const facts: FactView[] = [
@@ -56,7 +110,18 @@ export function caseSummaryView(source: CardSource): CaseSummaryView {
     });
   }
   const targets = state.status === 'closed' ? [] : targetViews(procedure, currentTargets(state));
-  return { header: caseHeader(source), facts, targets, hasTargets: targets.length > 0 };
+  return {
+    header: caseHeader(source),
+    facts,
+    targets,
+    hasTargets: targets.length > 0,
+    hasSign: viewerAwaits === 'sign',
+    openSign: actionData('open_sign', state.id, state.version),
+    hasReview: viewerAwaits === 'review',
+    openReview: actionData('open_review', state.id, state.version),
+    refresh: actionData('refresh', state.id, state.version, { card: 'case_summary' }),
+    refreshUserIds,
+  };
 }
 
 export interface ConcernRaisedView {

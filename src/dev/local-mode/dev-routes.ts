@@ -8,6 +8,7 @@ import type { DevClock } from './dev-clock.js';
 import type { DevKeys } from './dev-keys.js';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { actionableCardOf } from '../../notify/email.js';
 import { outboxPage, safeReturnTo, SIGN_IN_JS, signInPage, type ChatActivity } from './pages.js';
 
 /** The Adaptive Cards browser bundle, served to the outbox page from our own origin (the CSP allows no other). */
@@ -93,8 +94,14 @@ export function devRouter(deps: DevRouteDeps): Router {
       return;
     }
     const { counters: _counters, ...outbox } = inspection;
-    // Chat activities as JSON: GET /dev/connector/activities.
-    res.json(outbox);
+    // Chat activities as JSON: GET /dev/connector/activities. An actionable email's card is also given parsed.
+    res.json({
+      ...outbox,
+      mails: outbox.mails.map((mail) => {
+        const actionableCard = mail.bodyContentType === 'html' ? actionableCardOf(mail.bodyContent) : undefined;
+        return actionableCard === undefined ? mail : { ...mail, actionableCard };
+      }),
+    });
   });
   router.get('/outbox/mails/:mailId/attachments/:index', async (req, res) => {
     const mail = (await deps.inspect()).mails.find((m) => m.id === req.params.mailId);

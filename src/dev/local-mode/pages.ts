@@ -1,5 +1,6 @@
 import type { EmulatorInspection } from '../graph-emulator/index.js';
 import { html, page } from '../../server/http/html.js';
+import { actionableCardOf } from '../../notify/email.js';
 import type { Persona } from './personas.js';
 
 /** The dev pages of local mode: sign in as a demo person; see what Trellis "sent". All text escaped. */
@@ -88,6 +89,18 @@ function cardsOf(activity: unknown): unknown[] {
   });
 }
 
+/**
+ * An Outlook actionable message's card, rendered as Outlook shows it in place of the body (its
+ * buttons reach the bot only from Outlook); other mail clients show the body below it.
+ */
+function actionablePart(card: unknown) {
+  if (typeof card !== 'object' || card === null) return '';
+  const originator = (card as { originator?: unknown }).originator;
+  return html`<p class="muted">Outlook actionable message (originator ${typeof originator === 'string' ? originator : 'none'}): Outlook shows this card in place of the body below, which other mail clients show.</p>
+<div class="card-host actionable" data-card="${JSON.stringify(card)}"></div>
+<details><summary>Card JSON</summary><pre>${JSON.stringify(card, null, 2)}</pre></details>`;
+}
+
 export function outboxPage(inspection: EmulatorInspection, chatActivities: readonly ChatActivity[] = []): string {
   return page({
     title: 'Trellis — outbox',
@@ -100,6 +113,7 @@ ${inspection.mails.map(
   (mail) => html`<article>
 <h3>${mail.subject}</h3>
 <p class="muted">From ${mail.mailbox} to ${mail.toRecipients.join(', ')}${mail.ccRecipients.length > 0 ? html`; cc ${mail.ccRecipients.join(', ')}` : ''} — ${mail.sentDateTime}</p>
+${actionablePart(mail.bodyContentType === 'html' ? actionableCardOf(mail.bodyContent) : undefined)}
 ${
   mail.bodyContentType === 'html'
     ? html`<iframe class="mail" sandbox="" referrerpolicy="no-referrer" title="${mail.subject}" srcdoc="${mail.bodyContent}"></iframe>`

@@ -1,6 +1,7 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CalendarRequest, Notification } from '../../notify/notification.js';
 import type { Sender } from '../../notify/ports.js';
+import { renderEventBody, type EventLinks } from '../../notify/event-body.js';
 import { failureFromError } from '../graph/errors.js';
 import { quoteString } from '../graph/odata.js';
 
@@ -16,8 +17,10 @@ const LONDON = 'Europe/London';
 
 export function graphCalendarSender(deps: {
   readonly client: Client;
-  /** The case's page in Trellis, put in the event's body. */
+  /** The case's page in Trellis in a browser, put in the event's body. */
   readonly caseLink?: (caseId: string) => string;
+  /** The case in the Trellis tab (a Teams deep link), put in the event's body. */
+  readonly caseTabLink?: (caseId: string, reference: string) => string;
 }): Sender {
   return async (notification: Notification) => {
     const request = notification.calendar;
@@ -33,7 +36,10 @@ export function graphCalendarSender(deps: {
       }
       return;
     }
-    const body = eventBody(notification, request, deps.caseLink?.(notification.caseId));
+    const body = eventBody(notification, request, {
+      web: deps.caseLink?.(notification.caseId),
+      tab: deps.caseTabLink?.(notification.caseId, notification.reference),
+    });
     let id: string | undefined;
     try {
       const created = (await deps.client.api(events).post({ ...body, transactionId: request.transactionId })) as {
@@ -51,16 +57,15 @@ export function graphCalendarSender(deps: {
   };
 }
 
-/** The Graph event a calendar notification becomes: the notification's own lines, a link to the case, the place. */
+/** The Graph event a calendar notification becomes: the notification's own lines, the targets, links to the case, the place. */
 export function eventBody(
   notification: Notification,
   request: CalendarRequest,
-  caseLink?: string,
+  links: EventLinks = {},
 ): Record<string, unknown> {
-  const link = caseLink !== undefined && /^https?:\/\//.test(caseLink) ? [`Open the case in Trellis: ${caseLink}`] : [];
   return {
     subject: notification.subject,
-    body: { contentType: 'text', content: [...notification.lines, ...link].join('\n') },
+    body: { contentType: 'html', content: renderEventBody(notification, request, links) },
     ...(request.location === undefined ? {} : { location: { displayName: request.location } }),
     start: { dateTime: `${request.date}T${request.startTime}:00`, timeZone: LONDON },
     end: { dateTime: `${request.date}T${addMinutes(request.startTime, request.durationMinutes)}:00`, timeZone: LONDON },

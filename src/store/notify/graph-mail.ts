@@ -2,7 +2,7 @@ import { GraphError, RetryHandlerOptions, type Client } from '@microsoft/microso
 import { PossiblySentError } from '../../notify/sweep.js';
 import { renderEmail } from '../../notify/email.js';
 import type { Notification } from '../../notify/notification.js';
-import type { FormProvider, Sender } from '../../notify/ports.js';
+import type { ActionableCardProvider, FormProvider, Sender } from '../../notify/ports.js';
 
 /**
  * Email over Graph sendMail (202, no body). sendMail is not idempotent, which is why the sweep
@@ -17,13 +17,16 @@ export function graphMailSender(deps: {
   readonly fromMailbox: string;
   readonly form?: FormProvider;
   readonly caseLink?: (caseId: string) => string;
+  /** Review reminders as Outlook actionable messages: the card put in the email's head. */
+  readonly actionableCard?: ActionableCardProvider;
 }): Sender {
   return async (notification: Notification) => {
     const to = addressOf(notification);
-    const { subject, html } = renderEmail(
-      notification,
-      deps.caseLink ? { caseLink: deps.caseLink(notification.caseId) } : {},
-    );
+    const actionableCard = deps.actionableCard ? await deps.actionableCard(notification) : undefined;
+    const { subject, html } = renderEmail(notification, {
+      ...(deps.caseLink ? { caseLink: deps.caseLink(notification.caseId) } : {}),
+      ...(actionableCard ? { actionableCard } : {}),
+    });
     const form = notification.attachForm && deps.form ? await deps.form(notification) : undefined;
     if (form && form.bytes.byteLength > MAX_INLINE_ATTACHMENT_BYTES)
       throw new Error(`the form for ${notification.reference} is too large to attach inline`);

@@ -20,7 +20,7 @@ import { renderFormPdf } from '../../src/notify/form-pdf.js';
 import { planNotifications } from '../../src/notify/plan.js';
 import { parseCard } from '../cards/adaptive-cards-lib.js';
 import {
-  launchBrowser,
+  sharedBrowser,
   localOnlyContext,
   serveTab,
   signInAs,
@@ -328,11 +328,10 @@ describe('hostile text in the tab (Chromium)', () => {
     tabDir = await mkdtemp(path.join(tmpdir(), 'trellis-injection-tab-'));
     await useBuiltTab(tabDir);
     tab = await serveTab(trellis.url);
-    browser = await launchBrowser();
+    browser = await sharedBrowser();
   }, 180_000);
 
   afterAll(async () => {
-    await browser.close();
     await tab.close();
     await rm(tabDir, { recursive: true, force: true });
   });

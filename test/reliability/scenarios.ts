@@ -316,7 +316,9 @@ export async function runFaultsScenario(
   if (injected <= 30) problems.push(`only ${injected} faults were injected`);
   for (const kind of CHANGE_KINDS)
     if (!acknowledged.some((a) => a.kind === kind)) problems.push(`no ${kind} was acknowledged: ${summary}`);
-  if (acknowledged.length <= 60) problems.push(`only ${acknowledged.length} changes were acknowledged: ${summary}`);
+  // About two in five steps are writes that should land despite the faults (105 of 50 × 20 steps).
+  if (acknowledged.length <= stepsPerUser * 1.2)
+    problems.push(`only ${acknowledged.length} changes were acknowledged: ${summary}`);
   if ((workload.ledger.statuses.get(503) ?? 0) === 0) problems.push('no request failed over to a client as 503');
   // Only 503 with Retry-After, never another server error, and nothing logged as unexpected.
   problems.push(

@@ -127,6 +127,21 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+let workerBrowser: Promise<Browser> | undefined;
+
+/**
+ * One Chromium for every tab file this test worker runs (the `tab` project does not isolate its
+ * files, so this module outlives each file): each test still gets a fresh context (own storage,
+ * own routes), and starting Chromium once instead of once a file spares the cores. Playwright
+ * closes it when the worker exits; a browser that went away is started again.
+ */
+export async function sharedBrowser(): Promise<Browser> {
+  const current = await workerBrowser?.catch(() => undefined);
+  if (current?.isConnected() === true) return current;
+  workerBrowser = launchBrowser();
+  return workerBrowser;
+}
+
 /** A fresh profile (own localStorage) that may only talk to 127.0.0.1/localhost. */
 /** A fresh browser profile sized, and in the language and time zone, of a UK desktop. */
 export function newTabContext(browser: Browser): Promise<BrowserContext> {
@@ -240,7 +255,7 @@ export async function startTabEnvironment(
     useBuiltTab(dataDir),
   ]);
   const tab = await serveTab(local.url);
-  const browser = await launchBrowser();
+  const browser = await sharedBrowser();
   const contexts: BrowserContext[] = [];
   return {
     local,
@@ -262,7 +277,6 @@ export async function startTabEnvironment(
     },
     close: async () => {
       for (const context of contexts) await context.close();
-      await browser.close();
       await tab.close();
       await local.close();
       await rm(dataDir, { recursive: true, force: true });
@@ -329,7 +343,7 @@ export async function startTenantTabEnvironment(
   });
   await server.seedCase('case-a', caseInput('A'));
   await server.seedCase('case-b', caseInput('B'));
-  const browser = await launchBrowser();
+  const browser = await sharedBrowser();
   const contexts: BrowserContext[] = [];
   return {
     server,
@@ -341,7 +355,6 @@ export async function startTenantTabEnvironment(
     },
     close: async () => {
       for (const context of contexts) await context.close();
-      await browser.close();
       await server.close();
       await rm(dataDir, { recursive: true, force: true });
     },

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Router, type Express } from 'express';
 import type { UseCaseDeps } from '../app/deps.js';
-import { jsonLogger, type Logger } from '../app/logger.js';
+import { jsonLogger, privateLogger, type Logger } from '../app/logger.js';
 import type { PlacementRoster } from '../app/placements/roster.js';
 import type { TrellisBot } from '../bot/bot.js';
 import type { CardSenders } from '../bot/senders.js';
@@ -131,7 +131,7 @@ async function startLocalModeOn<Graph extends LocalGraph>(
   openGraph: (dataDir: string) => Promise<Graph>,
 ): Promise<RunningLocalMode<Graph>> {
   const dataDir = path.resolve(options.dataDir);
-  const logger = options.logger ?? jsonLogger();
+  const logger = privateLogger(options.logger ?? jsonLogger());
   const procedures = options.procedures ?? SEED_PROCEDURES;
   await mkdir(dataDir, { recursive: true });
   const emulator = await openGraph(dataDir);

@@ -2,7 +2,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import type { Express, Router } from 'express';
 import type { UseCaseDeps } from '../app/deps.js';
-import type { Logger } from '../app/logger.js';
+import { privateLogger, type Logger } from '../app/logger.js';
 import type { NotifySettings } from '../app/notifications/settings.js';
 import type { Conversations } from '../app/ports.js';
 import { createBot, createTeamsApp, type TrellisBot } from '../bot/bot.js';
@@ -83,7 +83,9 @@ export interface Trellis {
 }
 
 export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
-  const { graph, site, procedures, clock, logger } = inputs;
+  const { graph, site, procedures, clock } = inputs;
+  // Whatever logger the host gives, every line Trellis and the Teams SDK write is scrubbed of addresses and quoted text.
+  const logger = privateLogger(inputs.logger);
   const repository = new GraphCaseRepository(graph, site, { roleSides: roleSidesOf(procedures) });
   const conversations = new ConversationStore(graph, site.lists.conversations);
   const links = {

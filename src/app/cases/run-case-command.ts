@@ -62,10 +62,10 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
     }
     throw error;
   }
+  // Who acted is in the case's own trail: a log line names no one (sign-in names are personal data).
   deps.logger.info('case command', {
     caseId: stored.state.id,
     command: request.command,
-    actor: actor.id,
     version: saved.state.version,
   });
   deps.notify?.({ procedure, before: stored.state, after: saved.state, events: result.events });

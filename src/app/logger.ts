@@ -25,7 +25,7 @@ export function scrubLogText(text: string): string {
 }
 
 /** A log field with every string in it scrubbed; errors keep their name and scrubbed message. */
-export function scrubLogValue(value: unknown, depth = 0): unknown {
+function scrubLogValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return scrubLogText(value);
   if (value === null || typeof value !== 'object') return typeof value === 'function' ? undefined : value;
   if (value instanceof Error) return `${value.name}: ${scrubLogText(value.message)}`;

@@ -60,6 +60,8 @@ export interface LocalModeOptions {
   readonly schedule?: boolean;
   /** Where the bot sends proactive cards: the Agents Playground's `_connector` when it runs; the dev connector otherwise. */
   readonly botServiceUrl?: string;
+  /** Days the access log keeps who looked at a case (default a year). */
+  readonly accessLogRetentionDays?: number;
 }
 
 /** The Teams app id local mode uses: `npm run package`'s default TEAMS_APP_ID (scripts/package-app.ts). */
@@ -204,6 +206,9 @@ async function startLocalModeOn<Graph extends LocalGraph>(
       devRoutes,
       ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
       healthDetails: { graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } },
+      ...(options.accessLogRetentionDays === undefined
+        ? {}
+        : { accessLogRetentionDays: options.accessLogRetentionDays }),
     });
     const { app, repository, notifications, bot, cardSenders } = trellis;
 

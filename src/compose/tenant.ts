@@ -113,6 +113,7 @@ export async function buildTenantTrellis(
       installApp: config.bot.teamsAppId !== undefined,
     },
     notify: { ...config.notify, schedule: config.scheduler && options.schedule !== false },
+    accessLogRetentionDays: config.accessLogRetentionDays,
     tabDir: options.tabDir ?? path.resolve('build', 'tab'),
     clientConfig: {
       msal: {

@@ -10,6 +10,7 @@ import {
   reportQuerySchema,
 } from './requests.js';
 import {
+  caseAccessLog,
   clientConfig,
   failedNotifications,
   framework,
@@ -224,6 +225,20 @@ const fixedRoutes: RouteSpec[] = [
       '200': { description: 'PDF', contentType: 'application/pdf' },
       '400': fails('The version is not a plan version number'),
       ...COMMON_FAILURES,
+      ...CASE_NOT_FOUND,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{caseId}/access-log',
+    operationId: 'getCaseAccessLog',
+    summary:
+      'Who has looked at the case (the API and tab, form PDFs, Teams cards, exports), newest first: for the course team of its programme and admins',
+    pathParams: ['caseId'],
+    responses: {
+      '200': ok('The access log', caseAccessLog),
+      ...COMMON_FAILURES,
+      '403': fails('Mentors, tutors and the trainee see the case but not who looked at it'),
       ...CASE_NOT_FOUND,
     },
   },

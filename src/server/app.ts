@@ -59,6 +59,8 @@ export interface AppDeps {
   readonly verifyToken: TokenVerifier;
   readonly config: AppConfig;
   readonly logger: Logger;
+  /** Who looked: reads of cases are recorded here; absent: not recorded. */
+  readonly accessLog?: UseCaseDeps['accessLog'];
   /** Local mode's /dev routes; absent in tenant mode, so every /dev address is a 404 there. */
   readonly devRoutes?: Router;
   /** The built tab (`npm run build:tab` → build/tab); without it `/` is a plain page listing your cases. */
@@ -156,6 +158,7 @@ export function createApp(deps: AppDeps): express.Express {
     clock: deps.clock,
     logger: deps.logger,
     ...(deps.notify ? { notify: deps.notify.background.notify } : {}),
+    ...(deps.accessLog ? { accessLog: deps.accessLog } : {}),
   };
 
   app.use(securityHeaders);

@@ -839,6 +839,13 @@ describe('signing, acknowledging, install events and proactive cards', () => {
   });
 });
 
+describe('who looked', () => {
+  it('records card refreshes and card actions in the access log as card reads, by who did them', async () => {
+    const entries = (await local.useCases.accessLog?.forCase(activeCase.state.id)) ?? [];
+    expect(entries.some((e) => e.how === 'card' && e.personId === reviewerUpn.toLowerCase())).toBe(true);
+  });
+});
+
 describe('logs', () => {
   it('carry no demo person’s name or address after the whole walk above', async () => {
     // Everything above ran through this process: cases opened from a message, plans signed,

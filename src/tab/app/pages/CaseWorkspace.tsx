@@ -6,6 +6,7 @@ import { stageStartScheduled } from '../../features/case/case-model';
 import { CaseHeader } from '../../features/case/CaseHeader';
 import { EventTrail, Meetings, ReviewsTimeline, Signatures } from '../../features/case/CaseHistory';
 import { PlanSection } from '../../features/case/PlanSection';
+import { AccessLog } from '../../features/data-protection/AccessLog';
 import { canEditPlan, EditPlan } from '../../features/edit-plan/EditPlan';
 import { ReviewForm } from '../../features/review/ReviewForm';
 import { canRecordReview } from '../../features/review/review-model';
@@ -186,6 +187,11 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
           <Section id="trail-heading" title="Event trail">
             <EventTrail view={view} events={data.events} />
           </Section>
+          {view.view === 'full' ? (
+            <Section id="access-log-heading" title="Who has looked">
+              <AccessLog view={view} />
+            </Section>
+          ) : null}
         </div>
       </div>
     </div>

@@ -30,6 +30,8 @@ export interface AccessLogStore {
   append(entries: readonly AccessEntry[]): Promise<readonly AccessEntry[]>;
   /** Every entry about one case, oldest first. */
   forCase(caseId: string): Promise<AccessEntry[]>;
+  /** Every read one person made, oldest first. */
+  byPerson(personId: string): Promise<AccessEntry[]>;
   /** Deletes entries older than `cutoff`; answers how many went. */
   deleteBefore(cutoff: Date): Promise<number>;
 }
@@ -40,6 +42,7 @@ export interface AccessRecorder {
   /** Writes what is buffered now (readers of the log call it first, so they see the latest reads). */
   flush(): Promise<void>;
   forCase(caseId: string): Promise<AccessEntry[]>;
+  byPerson(personId: string): Promise<AccessEntry[]>;
   /** Stops the timer and writes what is left. */
   close(): Promise<void>;
 }
@@ -98,6 +101,10 @@ export function createAccessRecorder(options: {
     async forCase(caseId) {
       await flush();
       return options.store.forCase(caseId);
+    },
+    async byPerson(personId) {
+      await flush();
+      return options.store.byPerson(personId);
     },
     async close() {
       clearInterval(timer);

@@ -21,6 +21,7 @@ import { HOME_JS, TRELLIS_CSS } from './pages/assets.js';
 import { homePage } from './pages/home.js';
 import { privacyPage, termsPage, type Operator } from './pages/legal.js';
 import { casesRouter } from './routes/cases.js';
+import { dataProtectionRouter } from './routes/data-protection.js';
 import { catalogueRouter } from './routes/catalogue.js';
 import { meRouter } from './routes/me.js';
 import { reportsRouter } from './routes/reports.js';
@@ -233,6 +234,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(formPdfRouter(useCases));
   if (deps.notify)
     api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
+  api.use(dataProtectionRouter({ ...useCases, ...(deps.notify ? { outbox: deps.notify.runtime.outbox } : {}) }));
   api.use('/cases', casesRouter(useCases));
   api.use('/reports', reportsRouter(useCases));
   api.use('/placements', placementsRouter(useCases));

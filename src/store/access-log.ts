@@ -77,9 +77,17 @@ export class GraphAccessLog implements AccessLogStore {
     });
   }
 
-  async forCase(caseId: string): Promise<AccessEntry[]> {
+  forCase(caseId: string): Promise<AccessEntry[]> {
+    return this.where('CaseId', caseId);
+  }
+
+  byPerson(personId: string): Promise<AccessEntry[]> {
+    return this.where('PersonId', personId.toLowerCase());
+  }
+
+  private async where(name: 'CaseId' | 'PersonId', value: string): Promise<AccessEntry[]> {
     const out: AccessEntry[] = [];
-    for await (const page of this.items.queryItems({ filter: eq(column('CaseId'), caseId), top: 5000 }))
+    for await (const page of this.items.queryItems({ filter: eq(column(name), value), top: 5000 }))
       for (const item of page) {
         const entry = entryOf(item.fields);
         if (entry) out.push(entry);

@@ -1,4 +1,4 @@
-import type { ApiClient } from '../../api/client';
+import type { ApiClient, Download } from '../../api/client';
 import type { CaseAccessLog } from '../../api/types';
 
 /** The data protection endpoints the tab uses (src/server/routes/cases.ts, data-protection.ts); types from the contract. */
@@ -14,3 +14,13 @@ export const HOW_LABELS: Readonly<Record<CaseAccessLog['entries'][number]['how']
   card: 'Opened a card in Teams',
   export: 'In a data export',
 };
+
+/** GET /api/trainees/{upn}/export: everything Trellis holds about the trainee that the caller may export, as a zip. */
+export const downloadTraineeExport = (api: ApiClient, upn: string): Promise<Download> =>
+  api.download(`/api/trainees/${encodeURIComponent(upn)}/export`, 'application/zip');
+
+/** A file name people can keep: the server's suggestion made safe, always ending in .zip. */
+export function zipFileName(suggested: string | undefined): string {
+  const safe = (suggested ?? 'trellis-export.zip').replace(/[^A-Za-z0-9 ._-]/g, '_').slice(0, 120);
+  return safe.toLowerCase().endsWith('.zip') ? safe : `${safe}.zip`;
+}

@@ -302,9 +302,10 @@ function traineeReadme(subject: string, count: number, withheld: boolean, admin:
     '',
     ...(withheld
       ? [
-          'Some content is withheld: notes written in reviews and meetings, and what a panel discussed and who sat on',
-          'it, are left out of your copy. The law allows a provider to withhold its staff’s deliberations and',
-          'opinions about you while a decision is being made, and Trellis does not show them to trainees anywhere.',
+          'Some content is withheld: notes written in reviews and meetings, what a panel discussed and who sat on',
+          'it, and the evidence written for a second case (such as what a medical certificate says) are left out of',
+          'your copy. The law allows a provider to withhold its staff’s deliberations and opinions about you while a',
+          'decision is being made, and Trellis does not show these to trainees anywhere.',
           'Everything else about you is here. If you think something is missing, ask your course team.',
           '',
         ]

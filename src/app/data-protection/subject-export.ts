@@ -193,7 +193,6 @@ export async function traineeExport(
   for (const item of cases) {
     const { state } = item.stored;
     const folder = `cases/${folderOf(state.reference, state.id)}`;
-    recordRead(deps, caller, state.id, 'export');
     const [notifications, looked] = await Promise.all([
       notificationsFile(sources, item.stored),
       sources.accessOfCase(state.id),
@@ -222,6 +221,9 @@ export async function traineeExport(
       view: item.view,
     });
   }
+  // The export is a read of each case: recorded once everything is gathered, so the who-looked
+  // files are read without first writing these entries, which go with the next batch.
+  for (const item of cases) recordRead(deps, caller, item.stored.state.id, 'export');
   const withheld = cases.some((c) => c.view === 'trainee');
   files.unshift(
     { path: 'README.txt', content: traineeReadme(subject, cases.length, withheld, isAdmin(caller), now) },
@@ -244,7 +246,6 @@ export async function personExport(
   const records: unknown[] = [];
   for (const item of cases) {
     const { state, events } = item.stored;
-    recordRead(deps, caller, state.id, 'export');
     const mine = (await notificationsFile(sources, item.stored)).filter((n) =>
       n.recipient.toLowerCase().includes(`<${subject}>`),
     );
@@ -264,6 +265,7 @@ export async function personExport(
     });
   }
   const reads = (await sources.accessBy(subject)).filter((e) => caseIds.has(e.caseId));
+  for (const item of cases) recordRead(deps, caller, item.stored.state.id, 'export');
   return {
     subject,
     cases: cases.length,

@@ -57,6 +57,7 @@ export async function main(): Promise<void> {
       tabDir: TAB_DIR,
       procedures,
       schedule: config.scheduler,
+      accessLogRetentionDays: config.accessLogRetentionDays,
     };
     // Several local processes on one emulator (docs/reliability.md).
     const local =

@@ -3,6 +3,7 @@ import type { CaseRepository } from '../domain/ports.js';
 import type { Logger } from './logger.js';
 import type { PlacementRoster } from './placements/roster.js';
 import type { CommandNotifier } from './notifications/after-command.js';
+import type { AccessRecorder } from './access-log.js';
 
 /** What every use case needs: the ports, the procedures and the clock. Built once by the composition root. */
 export interface UseCaseDeps {
@@ -14,4 +15,6 @@ export interface UseCaseDeps {
   readonly logger: Logger;
   /** Plans and delivers what a stored command owes, in the background (notify-after-command.ts); absent: nothing is sent. */
   readonly notify?: CommandNotifier;
+  /** Who looked: reads of a case are recorded here (access-log.ts); absent: not recorded. */
+  readonly accessLog?: AccessRecorder;
 }

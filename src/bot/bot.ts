@@ -200,12 +200,18 @@ function isLoopbackUrl(raw: string): boolean {
   }
 }
 
+/**
+ * The Teams SDK's log lines, through Trellis's logger. The SDK may pass whole activities, HTTP
+ * answers or cards (message text, names, addresses): only its own words are kept (strings and
+ * error messages, scrubbed by the logger), every object is dropped, and debug and trace lines,
+ * which log activities whole, are never written.
+ */
 function sdkLogger(logger: Logger): ILogger {
   const text = (msg: unknown[]): string =>
     msg
-      .map((m) => (m instanceof Error ? m.message : typeof m === 'string' ? m : JSON.stringify(m)))
+      .map((m) => (m instanceof Error ? `${m.name}: ${m.message}` : typeof m === 'string' ? m : `[${typeof m}]`))
       .join(' ')
-      .slice(0, 2000);
+      .slice(0, 500);
   const out: ILogger = {
     debug: () => undefined,
     trace: () => undefined,

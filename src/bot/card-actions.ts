@@ -106,7 +106,7 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
       return card(await reviewCardFor(deps, caller, stored, procedure, data.version));
     }
     case 'open_review': {
-      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
       return card(await reviewCardFor(deps, caller, stored, procedure, data.version));
     }
     case 'open_sign': {
@@ -130,6 +130,7 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
         caseId: data.caseId,
         expectedVersion: data.version,
         command: 'sign_plan',
+        read: 'card',
         input: { role: data.role, typedName: data.typedName },
       });
       return card(signatureCardFor(deps, caller, result.stored, result.procedure, data.role));
@@ -140,6 +141,7 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
         caseId: data.caseId,
         expectedVersion: data.version,
         command: 'record_perceptions',
+        read: 'card',
         input: { text: data.perceptions },
       });
       return card(signatureCardFor(deps, caller, result.stored, result.procedure, ''));
@@ -159,6 +161,7 @@ async function recordReview(
     caseId: data.caseId,
     expectedVersion: data.version,
     command: 'record_review',
+    read: 'card',
     input: {
       progress: data.progress.map((p) => ({
         targetId: p.targetId,
@@ -189,7 +192,7 @@ async function acknowledge(
   caller: Caller,
   data: CardActionData<'acknowledge'>,
 ): Promise<CardActionResponse> {
-  const { stored } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+  const { stored } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
   if (!isCourseTeamFor(caller, stored.state.placement.programme)) {
     return failureResponse(
       400,
@@ -211,7 +214,7 @@ async function acknowledge(
       return card(noticeCard(deps, result.stored, result.procedure, data.about, sentence));
     } catch (error) {
       if (isDomainError(error) && error.code === 'already_acknowledged') {
-        const now = await loadVisibleCase(deps.useCases, caller, data.caseId);
+        const now = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
         return card(noticeCard(deps, now.stored, now.procedure, data.about, error.userMessage));
       }
       if (!(error instanceof StaleCaseError) || attempt >= ACKNOWLEDGE_ATTEMPTS) throw error;
@@ -245,7 +248,7 @@ async function invalidInput(
 ): Promise<CardActionResponse> {
   const envelope = envelopeSchema.safeParse(raw);
   if (verb !== 'record_review' || !envelope.success) return failureResponse(400, 'bad_request', message);
-  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, envelope.data.caseId);
+  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, envelope.data.caseId, 'card');
   if (!isCurrentFor(stored.events, stored.state.version, envelope.data.version)) {
     return card(
       await reviewCardFor(
@@ -312,7 +315,7 @@ async function answerFailure(
         break;
       case 'show_card':
         if (data) {
-          const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+          const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
           return await cardWithNotice(deps, caller, data, stored, procedure, `Not saved: ${teamsSentence(failure)}`);
         }
         return failureResponse(400, 'bad_request', teamsSentence(failure));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CourseTeamProgrammes } from '../app/caller.js';
+import { DEFAULT_ACCESS_LOG_RETENTION_DAYS } from '../app/access-log.js';
 import { botSettingsFromEnv, type BotSettings } from './bot-config.js';
 import { ConfigError, graphTargetFromEnv } from './graph-config.js';
 import type { NotifySettings } from '../app/notifications/settings.js';
@@ -53,6 +54,8 @@ export type ServerConfig =
       readonly scheduler: boolean;
       /** A Graph emulator another process runs, shared by several local processes; undefined: embedded. */
       readonly sharedGraph?: { readonly baseUrl: string; readonly caCertPath: string };
+      /** TRELLIS_ACCESS_LOG_RETENTION_DAYS: how long who-looked entries are kept. */
+      readonly accessLogRetentionDays: number;
     }
   | {
       readonly mode: 'tenant';
@@ -65,6 +68,8 @@ export type ServerConfig =
       readonly notify: NotifySettings;
       /** The bot (src/bot/config.ts: BOT_ID, BOT_PASSWORD, TEAMS_APP_ID …). */
       readonly bot: BotSettings;
+      /** TRELLIS_ACCESS_LOG_RETENTION_DAYS: how long who-looked entries are kept. */
+      readonly accessLogRetentionDays: number;
     };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -99,10 +104,31 @@ function schedulerFrom(env: Env, problems: string[]): boolean {
   return true;
 }
 
+/**
+ * TRELLIS_ACCESS_LOG_RETENTION_DAYS: days the access log keeps who looked at a case (default
+ * a year). At least 30, so a slip of the keyboard cannot empty the log a provider may need to
+ * answer a trainee's request with.
+ */
+const MIN_ACCESS_LOG_RETENTION_DAYS = 30;
+
+function accessLogRetentionFrom(env: Env, problems: string[]): number {
+  const raw = (env.TRELLIS_ACCESS_LOG_RETENTION_DAYS ?? '').trim();
+  if (raw === '') return DEFAULT_ACCESS_LOG_RETENTION_DAYS;
+  const days = Number(raw);
+  if (!/^\d+$/.test(raw) || days < MIN_ACCESS_LOG_RETENTION_DAYS || days > 36_500) {
+    problems.push(
+      `TRELLIS_ACCESS_LOG_RETENTION_DAYS must be a whole number of days from ${MIN_ACCESS_LOG_RETENTION_DAYS} to 36500, got "${raw}"`,
+    );
+    return DEFAULT_ACCESS_LOG_RETENTION_DAYS;
+  }
+  return days;
+}
+
 export function serverConfigFromEnv(env: Env): ServerConfig {
   const problems: string[] = [];
   const port = portFrom(env, problems);
   const scheduler = schedulerFrom(env, problems);
+  const accessLogRetentionDays = accessLogRetentionFrom(env, problems);
   let graph: ReturnType<typeof graphTargetFromEnv> | undefined;
   try {
     graph = graphTargetFromEnv(env);
@@ -132,7 +158,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
               caCertPath: value('TRELLIS_LOCAL_GRAPH_CA') || path.join(dataDir, 'graph', 'cert.pem'),
             },
           };
-    return { mode: 'local', port, scheduler, dataDir, publicUrl, ...sharedGraph };
+    return { mode: 'local', port, scheduler, dataDir, publicUrl, accessLogRetentionDays, ...sharedGraph };
   }
 
   const tenantId = value('ENTRA_TENANT_ID') || value('GRAPH_TENANT_ID');
@@ -192,6 +218,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     graph,
     notify,
     bot,
+    accessLogRetentionDays,
   };
 }
 

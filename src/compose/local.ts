@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Router, type Express } from 'express';
 import type { UseCaseDeps } from '../app/deps.js';
-import { jsonLogger, type Logger } from '../app/logger.js';
+import { jsonLogger, privateLogger, type Logger } from '../app/logger.js';
 import type { PlacementRoster } from '../app/placements/roster.js';
 import type { TrellisBot } from '../bot/bot.js';
 import type { CardSenders } from '../bot/senders.js';
@@ -60,6 +60,8 @@ export interface LocalModeOptions {
   readonly schedule?: boolean;
   /** Where the bot sends proactive cards: the Agents Playground's `_connector` when it runs; the dev connector otherwise. */
   readonly botServiceUrl?: string;
+  /** Days the access log keeps who looked at a case (default a year). */
+  readonly accessLogRetentionDays?: number;
 }
 
 /** The Teams app id local mode uses: `npm run package`'s default TEAMS_APP_ID (scripts/package-app.ts). */
@@ -131,7 +133,7 @@ async function startLocalModeOn<Graph extends LocalGraph>(
   openGraph: (dataDir: string) => Promise<Graph>,
 ): Promise<RunningLocalMode<Graph>> {
   const dataDir = path.resolve(options.dataDir);
-  const logger = options.logger ?? jsonLogger();
+  const logger = privateLogger(options.logger ?? jsonLogger());
   const procedures = options.procedures ?? SEED_PROCEDURES;
   await mkdir(dataDir, { recursive: true });
   const emulator = await openGraph(dataDir);
@@ -204,6 +206,9 @@ async function startLocalModeOn<Graph extends LocalGraph>(
       devRoutes,
       ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
       healthDetails: { graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } },
+      ...(options.accessLogRetentionDays === undefined
+        ? {}
+        : { accessLogRetentionDays: options.accessLogRetentionDays }),
     });
     const { app, repository, notifications, bot, cardSenders } = trellis;
 

@@ -1,4 +1,4 @@
-import { jsonLogger, type Logger } from '../app/logger.js';
+import { jsonLogger, privateLogger, type Logger } from '../app/logger.js';
 import {
   DEFAULT_RECOVERY_LOOKBACK_MS,
   runReviewSweep,
@@ -43,7 +43,7 @@ export async function runSweepJob(
   env: Readonly<Record<string, string | undefined>>,
   out: SweepJobOutput,
 ): Promise<number> {
-  const logger = out.logger ?? jsonLogger();
+  const logger = privateLogger(out.logger ?? jsonLogger());
   const startedAt = Date.now();
   let target: JobTarget | undefined;
   try {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRemoteJWKSet } from 'jose';
-import { jsonLogger, type Logger } from '../app/logger.js';
+import { jsonLogger, privateLogger, type Logger } from '../app/logger.js';
 import { cachedAppRoles } from '../bot/app-roles.js';
 import { tenantIdentity } from '../bot/identity.js';
 import { SEED_PROCEDURES } from '../domain/procedures/index.js';
@@ -30,7 +30,7 @@ export async function startTenantServer(
   config: Extract<ServerConfig, { mode: 'tenant' }>,
   options: TenantOptions = {},
 ): Promise<RunningServer> {
-  const logger = options.logger ?? jsonLogger();
+  const logger = privateLogger(options.logger ?? jsonLogger());
   const trellis = await buildTenantTrellis(config, { ...options, logger });
   const server: Server = await new Promise((resolve, reject) => {
     const s = trellis.app.listen(config.port, (error?: Error) => {
@@ -69,7 +69,7 @@ export async function buildTenantTrellis(
   config: Extract<ServerConfig, { mode: 'tenant' }>,
   options: TenantOptions = {},
 ): Promise<Trellis> {
-  const logger = options.logger ?? jsonLogger();
+  const logger = privateLogger(options.logger ?? jsonLogger());
   const client = createGraphClient({
     kind: 'tenant',
     tenantId: config.graph.tenantId,
@@ -113,6 +113,7 @@ export async function buildTenantTrellis(
       installApp: config.bot.teamsAppId !== undefined,
     },
     notify: { ...config.notify, schedule: config.scheduler && options.schedule !== false },
+    accessLogRetentionDays: config.accessLogRetentionDays,
     tabDir: options.tabDir ?? path.resolve('build', 'tab'),
     clientConfig: {
       msal: {

@@ -2,7 +2,9 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import type { Express, Router } from 'express';
 import type { UseCaseDeps } from '../app/deps.js';
-import type { Logger } from '../app/logger.js';
+import { privateLogger, type Logger } from '../app/logger.js';
+import { createAccessRecorder, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from '../app/access-log.js';
+import { GraphAccessLog } from '../store/access-log.js';
 import type { NotifySettings } from '../app/notifications/settings.js';
 import type { Conversations } from '../app/ports.js';
 import { createBot, createTeamsApp, type TrellisBot } from '../bot/bot.js';
@@ -67,6 +69,8 @@ export interface TrellisInputs {
   readonly clientConfig?: AppDeps['clientConfig'];
   /** Shown by /api/health in local mode. */
   readonly healthDetails?: { readonly graph: { readonly baseUrl: string; readonly siteId: string } };
+  /** Days access log entries are kept (TRELLIS_ACCESS_LOG_RETENTION_DAYS; default a year). */
+  readonly accessLogRetentionDays?: number;
 }
 
 export interface Trellis {
@@ -79,12 +83,16 @@ export interface Trellis {
   readonly placements: GraphPlacementRoster;
   readonly conversations: ConversationStore;
   readonly useCases: UseCaseDeps;
-  /** Stops the scheduler and waits for deliveries already started. */
+  /** Who looked at which case: the store the retention prunes, and how long entries are kept. */
+  readonly accessLog: { readonly store: GraphAccessLog; readonly retentionDays: number };
+  /** Stops the scheduler, waits for deliveries already started and writes the access log's last entries. */
   close(): Promise<void>;
 }
 
 export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
-  const { graph, site, procedures, clock, logger } = inputs;
+  const { graph, site, procedures, clock } = inputs;
+  // Whatever logger the host gives, every line Trellis and the Teams SDK write is scrubbed of addresses and quoted text.
+  const logger = privateLogger(inputs.logger);
   const repository = new GraphCaseRepository(graph, site, { roleSides: roleSidesOf(procedures) });
   const conversations = new ConversationStore(graph, site.lists.conversations);
   const links = {
@@ -95,7 +103,9 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     },
   };
   const placements = new GraphPlacementRoster(graph, site.lists.placements);
-  const base: UseCaseDeps = { repository, placements, procedures, clock, logger };
+  const accessLogStore = new GraphAccessLog(graph, site.lists.accessLog);
+  const accessLog = createAccessRecorder({ store: accessLogStore, logger });
+  const base: UseCaseDeps = { repository, placements, procedures, clock, logger, accessLog };
 
   const teams = createTeamsApp({
     mode: inputs.mode,
@@ -149,6 +159,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     procedures,
     clock,
     logger,
+    accessLog,
     verifyToken: inputs.verifyToken,
     config: {
       mode: inputs.mode,
@@ -175,6 +186,13 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     placements,
     conversations,
     useCases,
-    close: () => notifications.close(),
+    accessLog: {
+      store: accessLogStore,
+      retentionDays: inputs.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+    },
+    close: async () => {
+      await notifications.close();
+      await accessLog.close();
+    },
   };
 }

@@ -10,6 +10,7 @@ import {
   reportQuerySchema,
 } from './requests.js';
 import {
+  caseAccessLog,
   clientConfig,
   failedNotifications,
   framework,
@@ -225,6 +226,50 @@ const fixedRoutes: RouteSpec[] = [
       '400': fails('The version is not a plan version number'),
       ...COMMON_FAILURES,
       ...CASE_NOT_FOUND,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{caseId}/access-log',
+    operationId: 'getCaseAccessLog',
+    summary:
+      'Who has looked at the case (the API and tab, form PDFs, Teams cards, exports), newest first: for the course team of its programme and admins',
+    pathParams: ['caseId'],
+    responses: {
+      '200': ok('The access log', caseAccessLog),
+      ...COMMON_FAILURES,
+      '403': fails('Mentors, tutors and the trainee see the case but not who looked at it'),
+      ...CASE_NOT_FOUND,
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/trainees/{upn}/export',
+    operationId: 'exportTrainee',
+    summary:
+      'Subject access export (application/zip): each case about the trainee as JSON (events, plan, reviews, signatures, meetings, people), each form version as a PDF, every notification sent on those cases, who looked at them, and README.txt saying what each file is. For admins (every provider), the course team (the programmes they cover) and the trainee (their own, in the trainee view: review notes and panel deliberations withheld, as README.txt says)',
+    pathParams: ['upn'],
+    responses: {
+      '200': { description: 'The export, a zip file', contentType: 'application/zip' },
+      '400': fails('The upn is not a sign-in name'),
+      ...COMMON_FAILURES,
+      '403': fails('Staff on the trainee’s cases who are not their course team'),
+      '404': fails('No case about that trainee that you may export'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/people/{upn}/export',
+    operationId: 'exportPerson',
+    summary:
+      'Subject access export for a member of staff named on cases (application/zip): for each case, the roles, name and address it gives them, the signatures they gave, the steps they recorded, the notifications sent to them and when they looked at it; README.txt says what each file is. For admins and the course team of those cases; anyone for themselves',
+    pathParams: ['upn'],
+    responses: {
+      '200': { description: 'The export, a zip file', contentType: 'application/zip' },
+      '400': fails('The upn is not a sign-in name'),
+      ...COMMON_FAILURES,
+      '403': fails('People on the same cases who are not their course team'),
+      '404': fails('No case naming that person that you may export'),
     },
   },
   {

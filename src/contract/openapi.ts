@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { API_ROUTES, problemBody, type RouteSpec } from './api.js';
 
+const BINARY_TYPES: ReadonlySet<string> = new Set(['application/pdf', 'application/zip']);
+
 /**
  * OpenAPI 3.1 generated from the contract (api.ts) with zod's JSON Schema output: every request
  * and every answer is described, from the same schemas the server parses and checks with.
@@ -59,7 +61,11 @@ function operation(route: RouteSpec): Record<string, unknown> {
     Object.entries(route.responses).map(([status, spec]) => {
       const content: Record<string, unknown> = {};
       if (spec.schema) content['application/json'] = { schema: toJsonSchema(spec.schema) };
-      if (spec.contentType) content[spec.contentType] = {};
+      // Files (a form PDF, an export's zip) are bytes; the rest of the non-JSON answers are text.
+      if (spec.contentType)
+        content[spec.contentType] = BINARY_TYPES.has(spec.contentType)
+          ? { schema: { type: 'string', format: 'binary' } }
+          : {};
       if (Number(status) >= 400)
         content['application/problem+json'] = { schema: { $ref: '#/components/schemas/Problem' } };
       return [

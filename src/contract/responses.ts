@@ -165,3 +165,21 @@ export const reviewSweepJob = z.strictObject({
   /** Where to ask how it is going (GET). */
   href: text,
 });
+
+/** GET /api/cases/{caseId}/access-log: who looked at the case, newest first (course team and admins). */
+export const caseAccessLog = z.strictObject({
+  caseId: text,
+  reference: text,
+  entries: z.array(
+    z.strictObject({
+      personId,
+      /** The name the case knows them by, else the name they signed in with. */
+      name: text,
+      /** Their role on the case, when they are named on it. */
+      role: text.optional(),
+      /** How they looked: the API or the tab (`api`), a form PDF, a Teams card, a subject access export. */
+      how: z.enum(['api', 'pdf', 'card', 'export']),
+      at: instant,
+    }),
+  ),
+});

@@ -75,6 +75,8 @@ export interface OutboxPort {
   /** Rows still `claimed` or `sending` (the sweep decides which are stale). */
   listClaimed(): Promise<OutboxListing>;
   listFailed(): Promise<OutboxListing>;
+  /** Every row of one case, whatever its state (a subject access export lists them): one indexed query. */
+  listForCase(caseId: string): Promise<OutboxListing>;
   findByKey(key: string): Promise<OutboxRecord | undefined>;
   /** Which of `keys` (notifications of one case) the outbox already holds: one indexed query, so a re-plan claims only what is missing. */
   knownOf(caseId: string, keys: readonly string[]): Promise<ReadonlySet<string>>;

@@ -21,6 +21,7 @@ import { HOME_JS, TRELLIS_CSS } from './pages/assets.js';
 import { homePage } from './pages/home.js';
 import { privacyPage, termsPage, type Operator } from './pages/legal.js';
 import { casesRouter } from './routes/cases.js';
+import { dataProtectionRouter } from './routes/data-protection.js';
 import { catalogueRouter } from './routes/catalogue.js';
 import { meRouter } from './routes/me.js';
 import { reportsRouter } from './routes/reports.js';
@@ -59,6 +60,8 @@ export interface AppDeps {
   readonly verifyToken: TokenVerifier;
   readonly config: AppConfig;
   readonly logger: Logger;
+  /** Who looked: reads of cases are recorded here; absent: not recorded. */
+  readonly accessLog?: UseCaseDeps['accessLog'];
   /** Local mode's /dev routes; absent in tenant mode, so every /dev address is a 404 there. */
   readonly devRoutes?: Router;
   /** The built tab (`npm run build:tab` → build/tab); without it `/` is a plain page listing your cases. */
@@ -156,6 +159,7 @@ export function createApp(deps: AppDeps): express.Express {
     clock: deps.clock,
     logger: deps.logger,
     ...(deps.notify ? { notify: deps.notify.background.notify } : {}),
+    ...(deps.accessLog ? { accessLog: deps.accessLog } : {}),
   };
 
   app.use(securityHeaders);
@@ -230,6 +234,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(formPdfRouter(useCases));
   if (deps.notify)
     api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
+  api.use(dataProtectionRouter({ ...useCases, ...(deps.notify ? { outbox: deps.notify.runtime.outbox } : {}) }));
   api.use('/cases', casesRouter(useCases));
   api.use('/reports', reportsRouter(useCases));
   api.use('/placements', placementsRouter(useCases));

@@ -193,6 +193,19 @@ export const placementsList = defineListSchema({
   ],
 });
 
+export const accessLogList = defineListSchema({
+  displayName: 'Trellis Access Log',
+  description:
+    'Who looked at which case, when and how (api, pdf, card, export). Written in batches; entries older than the retention (a year by default) are deleted.',
+  columns: [
+    { kind: 'text', name: 'CaseId', indexed: true },
+    { kind: 'text', name: 'PersonId', indexed: true, description: 'The sign-in name of who looked.' },
+    { kind: 'text', name: 'PersonName' },
+    { kind: 'text', name: 'How' },
+    { kind: 'dateTime', name: 'AccessedAt', format: 'dateTime', indexed: true },
+  ],
+});
+
 export const TRELLIS_LISTS: readonly ListSchema[] = [
   casesList,
   eventsList,
@@ -203,10 +216,20 @@ export const TRELLIS_LISTS: readonly ListSchema[] = [
   outboxList,
   conversationsList,
   placementsList,
+  accessLogList,
 ];
 
 export type TrellisListName =
-  'cases' | 'events' | 'people' | 'targets' | 'reviews' | 'signatures' | 'outbox' | 'conversations' | 'placements';
+  | 'cases'
+  | 'events'
+  | 'people'
+  | 'targets'
+  | 'reviews'
+  | 'signatures'
+  | 'outbox'
+  | 'conversations'
+  | 'placements'
+  | 'accessLog';
 
 export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   cases: casesList.displayName,
@@ -218,6 +241,7 @@ export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   outbox: outboxList.displayName,
   conversations: conversationsList.displayName,
   placements: placementsList.displayName,
+  accessLog: accessLogList.displayName,
 };
 
 /**

@@ -11,7 +11,8 @@ import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
 import { reviewersOf } from '../../src/cards/index.js';
 import { outstandingSignatories, signingBlocker } from '../../src/domain/case/index.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { memoryLogger } from '../../src/app/logger.js';
+import { demoPeople, personalDataIn } from '../support/personal-data.js';
 import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
 import { openTrellisSite } from '../../src/store/case-repository.js';
 import { ConversationStore } from '../../src/store/conversations.js';
@@ -28,6 +29,8 @@ import { parseCard } from '../cards/adaptive-cards-lib.js';
  */
 let dataDir: string;
 let local: RunningLocalMode;
+/** Every line Trellis and the Teams SDK log during the whole file, for the last test's grep. */
+const captured = memoryLogger();
 const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
 
 let activeCase: StoredCase;
@@ -84,7 +87,7 @@ beforeAll(async () => {
     dataDir,
     port: 0,
     durability: 'none',
-    logger: silentLogger,
+    logger: captured,
     realNow,
     schedule: false,
   });
@@ -1030,5 +1033,25 @@ describe('reviews from an Outlook actionable message', () => {
       expect(JSON.stringify(later.body.value)).toContain('REVIEW RECORDED');
       expect(later.body.value.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);
     }
+  });
+});
+
+describe('who looked', () => {
+  it('records card refreshes and card actions in the access log as card reads, by who did them', async () => {
+    const entries = (await local.useCases.accessLog?.forCase(activeCase.state.id)) ?? [];
+    expect(entries.some((e) => e.how === 'card' && e.personId === reviewerUpn.toLowerCase())).toBe(true);
+  });
+});
+
+describe('logs', () => {
+  it('carry no demo person’s name or address after the whole walk above', async () => {
+    // Everything above ran through this process: cases opened from a message, plans signed,
+    // reviews recorded, cards refreshed, proactive cards and emails sent, malformed activities.
+    await local.notifications.background.idle();
+    const text = JSON.stringify(captured.lines);
+    expect(captured.lines.some((l) => l.message === 'case command')).toBe(true);
+    expect(captured.lines.some((l) => l.message === 'notifications delivered')).toBe(true);
+    expect(demoPeople().length).toBeGreaterThan(20);
+    expect(personalDataIn(text)).toEqual([]);
   });
 });

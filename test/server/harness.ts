@@ -16,6 +16,8 @@ import { loadOrCreateDevKeys, type DevKeys } from '../../src/dev/local-mode/dev-
 import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-token.js';
 import { memoryLogger } from '../../src/app/logger.js';
+import { createAccessRecorder, type AccessRecorder } from '../../src/app/access-log.js';
+import { GraphAccessLog } from '../../src/store/access-log.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
@@ -104,6 +106,8 @@ export interface TestServer {
   readonly repository: GraphCaseRepository;
   readonly keys: DevKeys;
   readonly logger: ReturnType<typeof memoryLogger>;
+  /** Who looked: the real list store and its buffer, as the composition wires them. */
+  readonly accessLog: { readonly store: GraphAccessLog; readonly recorder: AccessRecorder };
   now: Date;
   tokenFor(identity: Identity): Promise<string>;
   /** Signs arbitrary claims and header with the dev key (for token attack tests). */
@@ -131,6 +135,8 @@ export async function startTestServer(
     roleSides: roleSidesOf(procedures),
   });
   const logger = memoryLogger();
+  const accessLogStore = new GraphAccessLog(emulator.client, emulator.site.lists.accessLog);
+  const accessLog = createAccessRecorder({ store: accessLogStore, logger });
   const state = { now: londonInstantAt(TODAY, 10, 0) };
   const verifyToken = createTokenVerifier({
     keys: keys.jwks,
@@ -152,6 +158,7 @@ export async function startTestServer(
       ...(mode === 'local' ? { graph: { baseUrl: emulator.emulator.baseUrl, siteId: emulator.emulator.siteId } } : {}),
     },
     logger,
+    accessLog,
     directory: new GraphPeopleDirectory(emulator.client),
   });
   const server: Server = await new Promise((resolve) => {
@@ -166,6 +173,7 @@ export async function startTestServer(
     repository,
     keys,
     logger,
+    accessLog: { store: accessLogStore, recorder: accessLog },
     get now() {
       return state.now;
     },
@@ -192,6 +200,7 @@ export async function startTestServer(
         });
         server.closeAllConnections();
       });
+      await accessLog.close();
       await emulator.close();
       await rm(keyDir, { recursive: true, force: true });
     },

@@ -4,6 +4,8 @@ import { calendarFor, openCase, type CommandContext } from '../../src/domain/cas
 import { pauseCase } from '../../src/domain/case/commands/pause-case.js';
 import type { Actor } from '../../src/domain/case/types.js';
 import { redactFor } from '../../src/app/views/case-view.js';
+import { caseForRecipient } from '../../src/app/views/recipient-view.js';
+import { recipientAudience } from '../../src/notify/audience.js';
 import { summaryCardFor } from '../../src/bot/case-cards.js';
 import { person, procedure, startTestServer, type TestServer } from './harness.js';
 
@@ -82,13 +84,54 @@ describe('health details by role', () => {
     }
   });
 
-  it('the course team and the trainee see the ground and why the case is paused', async () => {
+  it('the course team and the trainee see the ground and why the case is paused; only the course team the evidence', async () => {
     for (const who of ['courseTeam', 'trainee']) {
       const view = await server.request('GET', '/api/cases/ravi-case', { token: token[who] });
       expect(view.body.paused.reason, who).toBe('health');
       const events = await server.request('GET', '/api/cases/ravi-case/events', { token: token[who] });
-      expect(events.text, who).toContain(MARKER);
+      expect(events.text, who).toContain('long_term_illness');
+      if (who === 'courseTeam') expect(events.text).toContain(MARKER);
+      else {
+        expect(events.text).not.toContain(MARKER);
+        expect(view.text).not.toContain(MARKER);
+      }
     }
+  });
+
+  it('keeps the pause reason and the evidence out of the logs, and out of the course team’s channel card', async () => {
+    const etag = (await server.request('GET', '/api/cases/ravi-case', { token: token.courseTeam })).headers.get('etag');
+    const resumed = await server.request('POST', '/api/cases/ravi-case/resume', {
+      token: token.courseTeam,
+      headers: { 'if-match': etag ?? '' },
+    });
+    expect(resumed.status, resumed.text).toBe(200);
+    const paused = await server.request('POST', '/api/cases/ravi-case/pause', {
+      token: token.courseTeam,
+      headers: { 'if-match': resumed.headers.get('etag') ?? '' },
+      body: { reason: 'health' },
+    });
+    expect(paused.status, paused.text).toBe(200);
+    // Free text with a health pause is refused, never stored.
+    const withText = await server.request('POST', '/api/cases/ravi-case/pause', {
+      token: token.courseTeam,
+      headers: { 'if-match': paused.headers.get('etag') ?? '' },
+      body: { reason: 'health', note: 'depression' },
+    });
+    expect(withText.status).toBe(400);
+    expect(withText.text).not.toContain('depression');
+    const logged = JSON.stringify(server.logger.lines);
+    expect(logged).toContain('case command');
+    expect(logged).not.toMatch(/health|long_term_illness|depression/);
+    expect(logged).not.toContain(MARKER);
+    // The course team's channel is read by the whole team: the staff view, "Paused" alone.
+    const stored = await server.repository.find('ravi-case');
+    if (!stored) throw new Error('no case');
+    const channel = { kind: 'course_team_channel', programme: PROGRAMME } as const;
+    expect(recipientAudience(RCTTP, channel)).toBe('staff');
+    const forChannel = caseForRecipient(stored.state, stored.events, undefined, recipientAudience(RCTTP, channel));
+    expect(forChannel.paused).toEqual({ since: stored.state.paused?.since, reason: undefined });
+    expect(forChannel.reinitiation).toBeUndefined();
+    expect(recipientAudience(RCTTP, { kind: 'course_mailbox', address: 'team@rcttp.example' })).toBe('full');
   });
 
   it('the summary card (shareable into any chat) reads "Paused" and names no ground', async () => {
@@ -119,5 +162,9 @@ describe('health details by role', () => {
     expect(redactFor(stored.state, 'shared').paused?.reason).toBeUndefined();
     expect(redactFor(stored.state, 'trainee').paused?.reason).toBe('health');
     expect(redactFor(stored.state, 'staff').reinitiation).toBeUndefined();
+    expect(redactFor(stored.state, 'trainee').reinitiation).toEqual({
+      groundId: 'long_term_illness',
+      evidence: undefined,
+    });
   });
 });

@@ -126,6 +126,7 @@ describe('server configuration', () => {
       scheduler: true,
       dataDir: '.trellis-data',
       publicUrl: 'http://localhost:3978',
+      accessLogRetentionDays: 365,
     });
     expect(serverConfigFromEnv({ PORT: '4000', TRELLIS_DATA_DIR: '/tmp/x' })).toMatchObject({
       port: 4000,
@@ -143,6 +144,20 @@ describe('server configuration', () => {
     expect(() => serverConfigFromEnv({ TRELLIS_SCHEDULER: 'sometimes' })).toThrow(
       /TRELLIS_SCHEDULER must be "on" or "off"/,
     );
+  });
+
+  it('keeps the access log for TRELLIS_ACCESS_LOG_RETENTION_DAYS, a year by default, never under 30 days', () => {
+    expect(serverConfigFromEnv({ TRELLIS_ACCESS_LOG_RETENTION_DAYS: '730' })).toMatchObject({
+      accessLogRetentionDays: 730,
+    });
+    expect(serverConfigFromEnv({ ...tenant, TRELLIS_ACCESS_LOG_RETENTION_DAYS: '90' })).toMatchObject({
+      mode: 'tenant',
+      accessLogRetentionDays: 90,
+    });
+    for (const bad of ['7', 'a year', '-1', '1.5'])
+      expect(() => serverConfigFromEnv({ TRELLIS_ACCESS_LOG_RETENTION_DAYS: bad })).toThrow(
+        /TRELLIS_ACCESS_LOG_RETENTION_DAYS must be a whole number of days from 30/,
+      );
   });
 
   it('shares a Graph emulator another process runs when TRELLIS_LOCAL_GRAPH_URL names it', () => {

@@ -192,6 +192,36 @@ describe('download the form as PDF', () => {
     const bytes = await readFile(await file.path());
     expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
     await page.getByText(/Saved .*\.pdf\./).waitFor();
+
+    // Who has looked: the course leader's own download is in the case's access log, by name.
+    await page.getByRole('button', { name: 'Show who has looked' }).click();
+    await page
+      .getByRole('list', { name: 'Who has looked at this case' })
+      .getByText(/Mark Whitfield.*Downloaded the form PDF/)
+      .first()
+      .waitFor();
+    // The trainee's data, for a subject access request: a zip fetched with the token.
+    const zipDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export trainee’s data' }).click();
+    const zip = await zipDownload;
+    expect(zip.suggestedFilename()).toMatch(/^trellis-export-.*\.zip$/);
+    expect((await readFile(await zip.path())).subarray(0, 2).toString('latin1')).toBe('PK');
+  });
+
+  it('lets a trainee download their own data, and shows them no access log', async () => {
+    const view = (await (await apiGet('mark.whitfield@bcu.example', '/api/cases/demo-bcu-overdue')).json()) as {
+      people: { role: string; name: string }[];
+    };
+    const trainee = view.people.find((p) => p.role === 'trainee');
+    if (!trainee) throw new Error('demo-bcu-overdue has no trainee');
+    const page = await freshPage(env);
+    await signInAs(page, tab.url, trainee.name);
+    await page.goto(`${tab.url}/cases/demo-bcu-overdue`);
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download my data' }).click();
+    const file = await download;
+    expect((await readFile(await file.path())).subarray(0, 2).toString('latin1')).toBe('PK');
+    expect(await page.getByRole('button', { name: 'Show who has looked' }).count()).toBe(0);
   });
 });
 

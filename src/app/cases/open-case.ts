@@ -86,7 +86,7 @@ export async function openCase(
     if (again) return again;
     throw error;
   }
-  deps.logger.info('case opened', { caseId: id, procedureId, actor: actor.id });
+  deps.logger.info('case opened', { caseId: id, procedureId });
   deps.notify?.({ procedure, before: undefined, after: stored.state, events: result.events });
   return { stored, procedure };
 }

@@ -6,6 +6,7 @@ import { CASE_COMMANDS, type CaseCommand, type CaseCommandName } from './case-co
 import type { UseCaseDeps } from '../deps.js';
 import { StaleCaseError } from '../errors.js';
 import { loadVisibleCase, type VisibleCase } from './load-case.js';
+import type { AccessHow } from '../access-log.js';
 import { parseInput } from './parse-input.js';
 import { traineeRolesOf } from './procedures.js';
 
@@ -16,6 +17,8 @@ export interface RunCaseCommandRequest {
   readonly expectedVersion: number | 'any';
   readonly command: CaseCommandName;
   readonly input: unknown;
+  /** How the case after the command is shown to the caller (its answer is a read, for the access log). */
+  readonly read?: AccessHow;
 }
 
 export interface RunCaseCommandResult extends VisibleCase {
@@ -31,7 +34,7 @@ export interface RunCaseCommandResult extends VisibleCase {
 export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandRequest): Promise<RunCaseCommandResult> {
   const definition = CASE_COMMANDS[request.command] as CaseCommand;
   const input = parseInput(definition.schema, request.input);
-  const visible = await loadVisibleCase(deps, request.caller, request.caseId);
+  const visible = await loadVisibleCase(deps, request.caller, request.caseId, request.read);
   const { stored, procedure } = visible;
   // Only events that change nothing the caller decided on (an acknowledgement) may have come
   // in between; the command then runs on the case as it now is and appends against its eTag.
@@ -62,10 +65,10 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
     }
     throw error;
   }
+  // Who acted is in the case's own trail: a log line names no one (sign-in names are personal data).
   deps.logger.info('case command', {
     caseId: stored.state.id,
     command: request.command,
-    actor: actor.id,
     version: saved.state.version,
   });
   deps.notify?.({ procedure, before: stored.state, after: saved.state, events: result.events });

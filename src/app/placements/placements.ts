@@ -349,7 +349,6 @@ export async function importPlacements(
       await deps.placements.save(plan.row, existing.get(plan.row.key)?.version);
     }
     deps.logger.info('placements imported', {
-      actor: caller.actor.id,
       created: count('create'),
       updated: count('update'),
     });
@@ -426,7 +425,7 @@ export async function updatePlacement(
     },
     row.version,
   );
-  deps.logger.info('placement updated', { actor: caller.actor.id, placement: row.id });
+  deps.logger.info('placement updated', { placement: row.id });
   return viewOf(saved, londonDateOf(deps.clock()));
 }
 
@@ -439,5 +438,5 @@ export async function deletePlacement(
   const row = await keptRow(deps, caller, id);
   assertVersion(row, expectedVersion);
   await deps.placements.remove(row.id);
-  deps.logger.info('placement deleted', { actor: caller.actor.id, placement: row.id });
+  deps.logger.info('placement deleted', { placement: row.id });
 }

@@ -104,10 +104,15 @@ export type CaseAudience = ViewAccess | 'shared';
 const hidesFromTrainee = (audience: CaseAudience): boolean => audience === 'trainee' || audience === 'shared';
 const hidesHealth = (audience: CaseAudience): boolean => audience === 'staff' || audience === 'shared';
 
-/** The trainee view of the state: deliberations and internal notes removed. */
+/**
+ * The trainee view of the state: deliberations and internal notes removed, and the evidence
+ * written for a second initiation (free text given with a ground such as long-term illness:
+ * what a medical certificate says) kept for the course team alone. The ground itself is shown.
+ */
 export function traineeState(state: CaseState): CaseState {
   return {
     ...state,
+    reinitiation: state.reinitiation === undefined ? undefined : { ...state.reinitiation, evidence: undefined },
     reviews: state.reviews.map(({ notes: _notes, ...review }) => ({ ...review, notes: undefined })),
     meetings: state.meetings.map(({ notes: _notes, ...meeting }) => ({ ...meeting, notes: undefined })),
     panels: state.panels.map((panel) => ({
@@ -176,9 +181,12 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
         return { ...event, data: { ...data, attendees: [] } };
       }
       case 'case_opened': {
-        if (!health) return event;
-        const { reinitiation: _reinitiation, ...data } = event.data;
-        return { ...event, data };
+        if (health) {
+          const { reinitiation: _reinitiation, ...data } = event.data;
+          return { ...event, data };
+        }
+        if (!trainee || event.data.reinitiation === undefined) return event;
+        return { ...event, data: { ...event.data, reinitiation: { groundId: event.data.reinitiation.groundId } } };
       }
       case 'case_paused': {
         if (!health) return event;

@@ -8,6 +8,7 @@ import { invalidRequest, notFound } from '../http/problem.js';
 import type { UseCaseDeps } from '../../app/deps.js';
 import { listCases } from '../../app/cases/list-cases.js';
 import { loadVisibleCase } from '../../app/cases/load-case.js';
+import { caseAccessLog } from '../../app/access-log.js';
 import { openCase } from '../../app/cases/open-case.js';
 import { runCaseCommand } from '../../app/cases/run-case-command.js';
 import { caseView, etagOf, eventsFor } from '../../app/views/case-view.js';
@@ -47,7 +48,7 @@ export function casesRouter(deps: UseCaseDeps): Router {
   });
 
   router.get('/:caseId', async (req, res) => {
-    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
+    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req), 'api');
     res.set('ETag', etagOf(stored.state));
     if (req.get('if-none-match') === etagOf(stored.state)) {
       res.status(304).end();
@@ -57,7 +58,7 @@ export function casesRouter(deps: UseCaseDeps): Router {
   });
 
   router.get('/:caseId/events', async (req, res) => {
-    const { stored, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
+    const { stored, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req), 'api');
     res.set('ETag', etagOf(stored.state));
     reply(res, contract.caseEventsPage, {
       caseId: stored.state.id,
@@ -67,8 +68,12 @@ export function casesRouter(deps: UseCaseDeps): Router {
     });
   });
 
+  router.get('/:caseId/access-log', async (req, res) => {
+    reply(res, contract.caseAccessLog, await caseAccessLog(deps, callerOf(res), caseIdOf(req)));
+  });
+
   router.get('/:caseId/form', async (req, res) => {
-    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
+    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req), 'api');
     res
       .set('ETag', etagOf(stored.state))
       .type('html')
@@ -99,6 +104,7 @@ export function casesRouter(deps: UseCaseDeps): Router {
         expectedVersion,
         command: route.command,
         input,
+        read: 'api',
       });
       res.set('ETag', etagOf(result.stored.state));
       reply(res, contract.caseView, caseView(result.stored, result.procedure, deps.clock(), result.access));

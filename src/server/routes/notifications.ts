@@ -55,7 +55,7 @@ export function formPdfRouter(deps: UseCaseDeps): Router {
     const caseId = req.params.caseId;
     if (!CASE_ID.test(caseId)) throw notFound(`There is no case "${caseId.slice(0, 80)}".`);
     const version = planVersionOf(req.query.version);
-    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseId);
+    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseId, 'pdf');
     const state = version === undefined ? stored.state : caseAtPlanVersion(stored, version);
     if (!state)
       throw notFound(

@@ -267,6 +267,10 @@ export class GraphOutbox implements OutboxPort {
     return this.query(eq('DeliveryStatus', 'failed'));
   }
 
+  async listForCase(caseId: string): Promise<OutboxListing> {
+    return this.query(eq('CaseId', caseId));
+  }
+
   async findByKey(key: string): Promise<OutboxRecord | undefined> {
     const item = await this.items.findByKey(storedKey(key));
     if (item === undefined) return undefined;

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type {
+  caseAccessLog,
   caseEvent,
   caseEventsPage,
   casePage,
@@ -41,3 +42,4 @@ export type Report = z.output<typeof report>;
 export type FailedNotification = z.output<typeof failedNotifications>['items'][number];
 export type ReviewSweepJob = z.output<typeof reviewSweepJob>;
 export type SweepResult = NonNullable<ReviewSweepJob['result']>;
+export type CaseAccessLog = z.output<typeof caseAccessLog>;

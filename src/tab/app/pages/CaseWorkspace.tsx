@@ -6,6 +6,8 @@ import { stageStartScheduled } from '../../features/case/case-model';
 import { CaseHeader } from '../../features/case/CaseHeader';
 import { EventTrail, Meetings, ReviewsTimeline, Signatures } from '../../features/case/CaseHistory';
 import { PlanSection } from '../../features/case/PlanSection';
+import { AccessLog } from '../../features/data-protection/AccessLog';
+import { ExportData } from '../../features/data-protection/ExportData';
 import { canEditPlan, EditPlan } from '../../features/edit-plan/EditPlan';
 import { ReviewForm } from '../../features/review/ReviewForm';
 import { canRecordReview } from '../../features/review/review-model';
@@ -77,6 +79,8 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   const reviewable = canRecordReview(view, session.user.upn);
   const standing = standingOf(view, session.me, session.user.upn);
   const schedule = procedure === undefined ? undefined : caseStageSchedule(view, procedure);
+  // The trainee the case is about: the trainee view is theirs, the full view is the course team's.
+  const traineeUpn = view.view === 'trainee' ? session.user.upn : view.people.find((p) => p.role === 'trainee')?.id;
   const perceptionsBy = procedure === undefined ? undefined : perceptionsAuthor(view, procedure, standing);
 
   return (
@@ -186,6 +190,28 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
           <Section id="trail-heading" title="Event trail">
             <EventTrail view={view} events={data.events} />
           </Section>
+          {view.view === 'full' ? (
+            <Section id="access-log-heading" title="Who has looked">
+              <AccessLog view={view} />
+            </Section>
+          ) : null}
+          {traineeUpn !== undefined && (view.view === 'full' || standing.trainee) ? (
+            <Section id="export-heading" title={view.view === 'full' ? 'The trainee’s data' : 'Your data'}>
+              {view.view === 'full' ? (
+                <ExportData
+                  traineeUpn={traineeUpn}
+                  label="Export trainee’s data"
+                  note="A zip of every case about this trainee on the programmes you cover, each form as a PDF, the messages Trellis sent and who has looked: what to send for a subject access request."
+                />
+              ) : (
+                <ExportData
+                  traineeUpn={traineeUpn}
+                  label="Download my data"
+                  note="A zip of everything Trellis holds about you: each of your cases, its forms, the messages Trellis sent and who has looked at your record."
+                />
+              )}
+            </Section>
+          ) : null}
         </div>
       </div>
     </div>

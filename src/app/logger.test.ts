@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { jsonLogger, memoryLogger, privateLogger, scrubLogText } from './logger.js';
+
+describe('logs carry ids, not personal data', () => {
+  it('masks addresses and quoted values, keeps ids and codes', () => {
+    expect(scrubLogText('Resource "Ada Lovelace" not found for ada.lovelace@trainee.example (case c-1)')).toBe(
+      'Resource [text] not found for [address] (case c-1)',
+    );
+    expect(scrubLogText("user 'Evie Marshall' isn't here")).toBe("user [text] isn't here");
+    expect(scrubLogText('x'.repeat(900))).toHaveLength(501);
+  });
+
+  it('scrubs every field of a wrapped logger, nested and in errors', () => {
+    const inner = memoryLogger();
+    privateLogger(inner).error('failed for sam@school.example', {
+      caseId: 'case-7',
+      error: new Error('Graph said "Sam Brown" is busy'),
+      detail: { to: ['sam@school.example'], count: 2 },
+    });
+    expect(inner.lines).toEqual([
+      {
+        level: 'error',
+        message: 'failed for [address]',
+        fields: {
+          caseId: 'case-7',
+          error: 'Error: Graph said [text] is busy',
+          detail: { to: ['[address]'], count: 2 },
+        },
+      },
+    ]);
+  });
+
+  it('writes scrubbed JSON lines', () => {
+    const written: string[] = [];
+    jsonLogger((text) => written.push(text)).info('sent', { recipient: 'mark.whitfield@bcu.example' });
+    expect(written.join('')).not.toContain('mark.whitfield');
+    expect(written.join('')).toContain('[address]');
+  });
+});

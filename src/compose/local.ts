@@ -36,6 +36,7 @@ import { TRELLIS_LISTS } from '../store/lists.js';
 import type { Notifications } from './notifications.js';
 import { localNotifySettings } from './notify-config.js';
 import { buildTrellis } from './trellis.js';
+import { keepIdleConnections } from '../server/http/idle-connections.js';
 
 /**
  * Local mode, the embedded default: chooses the inputs of buildTrellis for one machine — the
@@ -242,7 +243,7 @@ async function startLocalModeOn<Graph extends LocalGraph>(
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(options.port, '127.0.0.1', (error?: Error) => {
         if (error) reject(error);
-        else resolve(s);
+        else resolve(keepIdleConnections(s));
       });
     });
     const port = (server.address() as AddressInfo).port;

@@ -13,6 +13,7 @@ import { openTrellisSite } from '../store/case-repository.js';
 import { createGraphClient } from '../store/graph/client.js';
 import type { ServerConfig } from './config.js';
 import { buildTrellis, type Trellis } from './trellis.js';
+import { keepIdleConnections } from '../server/http/idle-connections.js';
 
 /**
  * Tenant mode: chooses the inputs of buildTrellis from the configuration — Graph with the app's
@@ -35,7 +36,7 @@ export async function startTenantServer(
   const server: Server = await new Promise((resolve, reject) => {
     const s = trellis.app.listen(config.port, (error?: Error) => {
       if (error) reject(error);
-      else resolve(s);
+      else resolve(keepIdleConnections(s));
     });
   });
   const port = (server.address() as AddressInfo).port;

@@ -1,11 +1,13 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-argument -- response bodies are JSON asserted field by field; a typed client comes with the tab */
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { IDLE_CONNECTION_MS } from '../../src/server/http/idle-connections.js';
 
 /** `npm start` in-process: a temp data folder, port 0, the demo data, the dev routes. */
 let dataDir: string;
@@ -135,6 +137,37 @@ describe('local mode', () => {
     expect(mine.body.panels[0].members).toEqual([]);
     expect(mine.text).not.toContain('occupational health');
   });
+
+  it("keeps an idle connection open past Node's five seconds, so a client sending on it is answered, not reset", async () => {
+    expect(IDLE_CONNECTION_MS).toBeGreaterThan(60_000);
+    const { port } = new URL(local.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const received: string[] = [];
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => received.push(chunk));
+    const closed = new Promise<void>((resolve) =>
+      socket.once('close', () => {
+        resolve();
+      }),
+    );
+    const answered = async (count: number): Promise<void> => {
+      while (received.join('').split('HTTP/1.1 200').length - 1 < count) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        if (socket.destroyed) throw new Error(`the connection was closed: ${received.join('')}`);
+      }
+    };
+    const health = 'GET /api/health HTTP/1.1\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n';
+    socket.write(health);
+    await answered(1);
+    // Idle for longer than Node's default keep-alive timeout (5 s): a server on the default has
+    // closed the connection by now.
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(socket.destroyed).toBe(false);
+    socket.write(health);
+    await answered(2);
+    socket.end();
+    await closed;
+  }, 30_000);
 
   it('moves the dev clock, which the API then uses', async () => {
     const token = await signIn('mark.whitfield@bcu.example');

@@ -68,7 +68,11 @@ export function createJobs<Result>(options: { readonly clock: () => Date; readon
           jobs.set(job.id, { ...job, state: 'succeeded', finishedAt: options.clock().toISOString(), result });
         } catch (error) {
           const failure = failureOf(error);
-          options.logger.error('job failed', { kind, id: job.id, code: failure.code, error: failure.detail });
+          // Storage busy (Graph throttling or unavailable) is the weather, not a fault: the job says
+          // so and is run again later; anything else is a failure someone should look at.
+          if (failure.code === 'service_unavailable')
+            options.logger.warn('job stopped: storage busy', { kind, id: job.id, error: failure.detail });
+          else options.logger.error('job failed', { kind, id: job.id, code: failure.code, error: failure.detail });
           jobs.set(job.id, {
             ...job,
             state: 'failed',

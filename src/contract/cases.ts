@@ -329,6 +329,8 @@ export const caseEvent = z.strictObject({
   at: instant,
   on: localDate,
   actorId: personId,
+  /** The actor's name, where Trellis knows it (people on the case, the trail, the directory): what the history shows. */
+  actorName: optionalText,
   type: text,
   data: z.record(z.string(), z.unknown()),
 });

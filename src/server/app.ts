@@ -230,7 +230,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(formPdfRouter(useCases));
   if (deps.notify)
     api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
-  api.use('/cases', casesRouter(useCases));
+  api.use('/cases', casesRouter(useCases, deps.directory));
   api.use('/reports', reportsRouter(useCases));
   api.use('/placements', placementsRouter(useCases));
   if (deps.directory) api.use('/people', peopleRouter({ directory: deps.directory }));

@@ -16,6 +16,7 @@ import type {
   report,
   reviewSweepJob,
   signature,
+  todo,
 } from '../../contract/index.js';
 import { CASE_STATUSES, PROGRESS_RATINGS } from '../../domain/case/types.js';
 
@@ -41,3 +42,6 @@ export type Report = z.output<typeof report>;
 export type FailedNotification = z.output<typeof failedNotifications>['items'][number];
 export type ReviewSweepJob = z.output<typeof reviewSweepJob>;
 export type SweepResult = NonNullable<ReviewSweepJob['result']>;
+export type Todo = z.output<typeof todo>;
+export type TodoItem = Todo['items'][number];
+export type NextStep = CaseView['derived']['nextSteps'][number];

@@ -18,6 +18,7 @@ import {
   health,
   me,
   notificationRetried,
+  todo,
   people,
   procedure,
   procedureSummary,
@@ -114,6 +115,14 @@ const fixedRoutes: RouteSpec[] = [
     summary:
       'Who you are (name, upn, app roles, course-team programmes), what the tab should offer you (`can`) and today in England',
     responses: { '200': ok('You', me), ...COMMON_FAILURES },
+  },
+  {
+    method: 'get',
+    path: '/api/me/todo',
+    operationId: 'myTodo',
+    summary:
+      "What you need to do, soonest first: on the open cases naming you, the signatures, perceptions, reviews due or overdue and meetings coming up awaited from you; for the course team, also what waits on them on their programmes' cases. Each item names its case and the form on the case page that does it",
+    responses: { '200': ok('What you need to do', todo), ...COMMON_FAILURES },
   },
   {
     method: 'get',

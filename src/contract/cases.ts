@@ -21,6 +21,31 @@ export const caseStatus = z.enum(CASE_STATUSES);
 /** The views of a case the API answers with (see `view` below). */
 export const CASE_VIEWS = ['full', 'staff', 'trainee'] as const;
 
+/** What a case waits for (app/views/next-steps.ts): the kinds of step, and the form on the case page each opens. */
+export const NEXT_STEP_KINDS = [
+  'perceptions',
+  'sign',
+  'complete_plan',
+  'review',
+  'meeting',
+  'decision',
+  'follow_up',
+] as const;
+export const NEXT_STEP_FORMS = ['perceptions', 'sign', 'edit-plan', 'review', 'meetings', 'actions'] as const;
+
+/** One thing a case is waiting for: what, from whom (people on the case, the course team), by when. */
+export const nextStep = z.strictObject({
+  kind: z.enum(NEXT_STEP_KINDS),
+  title: text,
+  detail: optionalText,
+  /** The form on the case page that does it: the tab opens `/cases/{id}#{form}`. */
+  form: z.enum(NEXT_STEP_FORMS),
+  from: z.array(z.strictObject({ id: personId, name: text, roleLabel: text })),
+  courseTeam: z.boolean(),
+  by: localDate.optional(),
+  overdue: z.boolean(),
+});
+
 export const caseSummary = z.strictObject({
   id: text,
   reference: text,
@@ -293,6 +318,8 @@ export const caseView = z.strictObject({
       }),
     ),
     tasks: z.array(z.strictObject({ id: text, label: text, done: z.boolean() })),
+    /** What the case is waiting for now, and from whom: the case page's next step. */
+    nextSteps: z.array(nextStep),
   }),
 });
 
@@ -302,6 +329,8 @@ export const caseEvent = z.strictObject({
   at: instant,
   on: localDate,
   actorId: personId,
+  /** The actor's name, where Trellis knows it (people on the case, the trail, the directory): what the history shows. */
+  actorName: optionalText,
   type: text,
   data: z.record(z.string(), z.unknown()),
 });

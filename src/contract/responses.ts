@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { frameworkSchema } from '../domain/frameworks/framework.js';
 import { procedureSchema } from '../domain/procedure/schema.js';
+import { nextStep } from './cases.js';
 import { instant, localDate, personId } from './common.js';
 
 /**
@@ -42,6 +43,24 @@ export const me = z.strictObject({
   }),
   /** Today in England (the dev clock's in local mode), so "due this week" matches the server. */
   today: localDate,
+});
+
+/** GET /api/me/todo: what the caller needs to do, soonest first, each naming its case and form. */
+export const todo = z.strictObject({
+  today: localDate,
+  items: z.array(
+    z.strictObject({
+      caseId: text,
+      reference: text,
+      traineeName: text,
+      procedureName: text,
+      /** `you`: awaited from you; `course_team`: waiting on the course team of the case's programme. */
+      awaitedFrom: z.enum(['you', 'course_team']),
+      step: nextStep,
+    }),
+  ),
+  /** References of cases that could not be read just now; the others are listed. */
+  unreadable: z.array(text),
 });
 
 /** GET /api/procedures: one entry per procedure this server runs. */

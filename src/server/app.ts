@@ -230,12 +230,12 @@ export function createApp(deps: AppDeps): express.Express {
   api.use('/placements/import', express.json({ limit: ROSTER_IMPORT_LIMIT_BYTES, strict: true, type: JSON_TYPES }));
   api.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: JSON_TYPES }));
   api.use(catalogueRouter(deps.procedures));
-  api.use('/me', meRouter(deps.clock));
+  api.use('/me', meRouter(useCases));
   api.use(formPdfRouter(useCases));
   if (deps.notify)
     api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
   api.use(dataProtectionRouter({ ...useCases, ...(deps.notify ? { outbox: deps.notify.runtime.outbox } : {}) }));
-  api.use('/cases', casesRouter(useCases));
+  api.use('/cases', casesRouter(useCases, deps.directory));
   api.use('/reports', reportsRouter(useCases));
   api.use('/placements', placementsRouter(useCases));
   if (deps.directory) api.use('/people', peopleRouter({ directory: deps.directory }));

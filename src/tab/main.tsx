@@ -7,6 +7,7 @@ import { App, Gate, ThemedShell } from './app/App';
 import { casePath, navigate } from './app/router';
 import { startSession, type StartResult } from './host/session';
 import { browserTheme, watchBrowserTheme, type ThemeName } from './host/theme';
+import './global.css';
 
 /**
  * Start: find out where we run (Teams/Outlook or a browser), get a token, apply the host's

@@ -262,6 +262,7 @@ describe('case actions', () => {
       escalateTo: [],
       panels: [],
       tasks: [],
+      nextSteps: [],
     },
     ...over,
   });

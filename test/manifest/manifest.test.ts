@@ -100,7 +100,7 @@ describe('app manifest', () => {
     const m = buildManifest(packageConfig({}));
     expect(get(m, 'staticTabs', 0)).toMatchObject({
       entityId: MY_CASES_ENTITY_ID,
-      name: 'My cases',
+      name: 'Home',
       scopes: ['personal'],
     });
     expect(get(m, 'configurableTabs', 0)).toMatchObject({

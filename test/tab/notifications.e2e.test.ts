@@ -105,6 +105,6 @@ describe('the Notifications page', () => {
       await page.getByRole('navigation', { name: 'Trellis' }).getByRole('link', { name: 'Notifications' }).count(),
     ).toBe(0);
     await page.goto(`${tab.url}/notifications`);
-    await expect.poll(() => page.getByText('Notifications are for the course team').count()).toBe(1);
+    await page.getByText('Notifications are for the course team').waitFor({ timeout: 20_000 });
   });
 });

@@ -12,6 +12,7 @@ import {
 import type { StoredCase } from '../../domain/ports.js';
 import type { Outcome, OutcomeEffect, Procedure, Stage } from '../../domain/procedure/schema.js';
 import type { CaseAccess } from '../access.js';
+import { nextSteps, reviewerRolesOf } from './next-steps.js';
 
 /**
  * What GET /api/cases/:id returns: the case as stored plus what a person needs to act on it
@@ -64,12 +65,7 @@ function availableActions(procedure: Procedure, state: CaseState, stage: Stage |
     outcomes: (stage.review?.outcomes ?? []).map((o) => outcomeView(procedure, o)),
     // Who may record the review: its reviewers (or, where it is agreed with the course team, those who
     // speak for it) and anyone an outcome names as deciding it (Bright Futures' Lead).
-    reviewers: [
-      ...new Set([
-        ...(stage.review?.agreedWithCourseTeam ? stage.review.courseTeamRoles : (stage.review?.reviewers ?? [])),
-        ...(stage.review?.outcomes.flatMap((o) => o.by) ?? []),
-      ]),
-    ].map((id) => ({ id, label: roleLabelIn(procedure, id) })),
+    reviewers: reviewerRolesOf(stage).map((id) => ({ id, label: roleLabelIn(procedure, id) })),
     escalateTo: stage.escalateTo.map((id) => ({ id, title: stageTitleIn(procedure, id) })),
     panels: procedure.panels
       .filter(
@@ -291,6 +287,7 @@ export function caseView(
       })),
       milestones: stage ? datedMilestones(stage, state.stageStartsOn) : [],
       signing: signingView(procedure, state),
+      nextSteps: nextSteps(procedure, state, today, calendar),
       ...availableActions(procedure, state, stage),
     },
   };

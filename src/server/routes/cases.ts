@@ -12,6 +12,8 @@ import { caseAccessLog } from '../../app/access-log.js';
 import { openCase } from '../../app/cases/open-case.js';
 import { runCaseCommand } from '../../app/cases/run-case-command.js';
 import { caseView, etagOf, eventsFor } from '../../app/views/case-view.js';
+import { actorNames } from '../../app/views/actor-names.js';
+import type { PeopleDirectory } from '../../domain/people-directory.js';
 import { formHtml } from '../views/form-html.js';
 import { CASE_COMMAND_ROUTES } from '../../contract/commands.js';
 
@@ -32,7 +34,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function casesRouter(deps: UseCaseDeps): Router {
+/** `directory`: where the event trail finds the names of people who are on no case (absent: sign-in names stay). */
+export function casesRouter(deps: UseCaseDeps, directory?: PeopleDirectory): Router {
   const router = Router();
 
   router.get('/', async (req, res) => {
@@ -59,12 +62,16 @@ export function casesRouter(deps: UseCaseDeps): Router {
 
   router.get('/:caseId/events', async (req, res) => {
     const { stored, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req), 'api');
+    const names = await actorNames(stored.state, stored.events, directory, deps.logger);
     res.set('ETag', etagOf(stored.state));
     reply(res, contract.caseEventsPage, {
       caseId: stored.state.id,
       version: stored.state.version,
       view: access,
-      events: eventsFor(stored.events, access),
+      events: eventsFor(stored.events, access).map((event) => {
+        const actorName = names.get(event.actorId.toLowerCase());
+        return actorName === undefined ? event : { ...event, actorName };
+      }),
     });
   });
 

@@ -5,6 +5,8 @@ import { londonDateOf } from '../../domain/calendar/index.js';
 import { isAdmin, mayReport } from '../../app/access.js';
 import { callerOf } from '../auth/authenticate.js';
 import type { Caller } from '../../app/caller.js';
+import type { UseCaseDeps } from '../../app/deps.js';
+import { whatYouNeedToDo } from '../../app/cases/my-todo.js';
 
 /**
  * GET /api/me: who the caller is and what the tab should offer them. The tab hides what a
@@ -41,11 +43,15 @@ export function meView(caller: Caller, now: Date): MeView {
   };
 }
 
-export function meRouter(clock: () => Date): Router {
+export function meRouter(deps: UseCaseDeps): Router {
   const router = Router();
+  router.get('/todo', async (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    reply(res, contract.todo, await whatYouNeedToDo(deps, callerOf(res)));
+  });
   router.get('/', (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    reply(res, contract.me, meView(callerOf(res), clock()));
+    reply(res, contract.me, meView(callerOf(res), deps.clock()));
   });
   return router;
 }

@@ -10,6 +10,7 @@ import type {
   Plan,
   ProcedureSummary,
   Report,
+  Todo,
 } from './types';
 
 /** The REST calls the tab makes, named after what they do (paths as in GET /api/openapi.json). */
@@ -79,6 +80,9 @@ export const recordReview = (
   });
 
 export const getMe = (api: ApiClient): Promise<Me> => api.get<Me>('/api/me');
+
+/** What the signed-in person needs to do, soonest first (the home's first list). */
+export const getTodo = (api: ApiClient): Promise<Todo> => api.get<Todo>('/api/me/todo');
 
 /** A procedure definition in full: the provider's roles, reasons, stages and their limits. */
 export type ProcedureDefinition = Procedure;

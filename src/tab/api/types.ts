@@ -17,6 +17,7 @@ import type {
   report,
   reviewSweepJob,
   signature,
+  todo,
 } from '../../contract/index.js';
 import { CASE_STATUSES, PROGRESS_RATINGS } from '../../domain/case/types.js';
 
@@ -43,3 +44,6 @@ export type FailedNotification = z.output<typeof failedNotifications>['items'][n
 export type ReviewSweepJob = z.output<typeof reviewSweepJob>;
 export type SweepResult = NonNullable<ReviewSweepJob['result']>;
 export type CaseAccessLog = z.output<typeof caseAccessLog>;
+export type Todo = z.output<typeof todo>;
+export type TodoItem = Todo['items'][number];
+export type NextStep = CaseView['derived']['nextSteps'][number];

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { hasUnsavedChanges } from '../shared/drafts';
 
 /**
  * `/` (the dashboard), `/cases/:id` (a case, also what deep links and cards open), and the fixed
@@ -30,21 +31,46 @@ export function routeOf(pathname: string): Route {
   return { name: 'not_found', path: pathname };
 }
 
-export const casePath = (caseId: string): string => `/cases/${encodeURIComponent(caseId)}`;
+/** A case's address; `form` opens it at that form (`#sign`, `#review` …: the case page focuses it). */
+export const casePath = (caseId: string, form?: string): string =>
+  `/cases/${encodeURIComponent(caseId)}${form === undefined ? '' : `#${encodeURIComponent(form)}`}`;
+
+/** The id the dashboard gives its first case link: where the "Skip to your cases" link goes. */
+export const FIRST_CASE = 'first-case';
 
 const NAVIGATE = 'trellis:navigate';
 
 /** Query parameters that describe where the tab runs (theme, host, the channel's programme): they follow every move. */
 const STICKY_PARAMS = ['theme', 'inHost', 'programme'] as const;
 
-export function navigate(path: string, options: { readonly replace?: boolean } = {}): void {
+/** Asked for when a move would leave a page whose forms hold unsent changes: the shell shows the dialog. */
+export const CONFIRM_LEAVE = 'trellis:confirm-leave';
+export interface ConfirmLeaveDetail {
+  readonly path: string;
+  readonly replace: boolean;
+}
+
+/**
+ * Moves the tab to `path`. Leaving a page with unsent changes in a form asks first (the shell's
+ * dialog, which calls back with `force`); a move within the same page (to another form) does not.
+ */
+export function navigate(path: string, options: { readonly replace?: boolean; readonly force?: boolean } = {}): void {
+  const samePage = new URL(path, window.location.href).pathname === window.location.pathname;
+  if (options.force !== true && !samePage && hasUnsavedChanges()) {
+    window.dispatchEvent(
+      new CustomEvent<ConfirmLeaveDetail>(CONFIRM_LEAVE, { detail: { path, replace: options.replace === true } }),
+    );
+    return;
+  }
   const current = new URLSearchParams(window.location.search);
   const keep = new URLSearchParams();
   for (const name of STICKY_PARAMS) {
     const value = current.get(name);
     if (value !== null) keep.set(name, value);
   }
-  const target = keep.size > 0 && !path.includes('?') ? `${path}?${keep.toString()}` : path;
+  const hashAt = path.indexOf('#');
+  const [bare, hash] = hashAt < 0 ? [path, ''] : [path.slice(0, hashAt), path.slice(hashAt)];
+  const target = keep.size > 0 && !bare.includes('?') ? `${bare}?${keep.toString()}${hash}` : path;
   if (options.replace === true) window.history.replaceState(null, '', target);
   else window.history.pushState(null, '', target);
   window.dispatchEvent(new Event(NAVIGATE));
@@ -85,4 +111,24 @@ export function useLinkHandler(path: string): (event: React.MouseEvent) => void 
     },
     [path],
   );
+}
+
+/** The address's fragment without its `#` (the form a case link opens at), kept current as the tab moves. */
+export function useHash(): string {
+  const read = (): string => decodeURIComponent(window.location.hash.replace(/^#/, ''));
+  const [hash, setHash] = useState(read);
+  useEffect(() => {
+    const update = (): void => {
+      setHash(read());
+    };
+    window.addEventListener('hashchange', update);
+    window.addEventListener('popstate', update);
+    window.addEventListener(NAVIGATE, update);
+    return () => {
+      window.removeEventListener('hashchange', update);
+      window.removeEventListener('popstate', update);
+      window.removeEventListener(NAVIGATE, update);
+    };
+  }, []);
+  return hash;
 }

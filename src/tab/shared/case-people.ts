@@ -19,11 +19,20 @@ export function roleLabel(view: CaseView, roleId: string): string {
  * The person's name on the case, or when they were on it and left (a signature they gave still
  * says who gave it), else the sign-in name as given.
  */
-export function personName(view: CaseView, personId: string): string {
+/**
+ * A person's name for their sign-in name: people on the case, people who were, then the names the
+ * server gave the event trail (`events`: course team members on no case), else the sign-in name.
+ */
+export function personName(
+  view: CaseView,
+  personId: string,
+  events: readonly { readonly actorId: string; readonly actorName?: string | undefined }[] = [],
+): string {
   const id = personId.toLowerCase();
   return (
-    view.people.find((p) => p.id === id)?.name ??
+    view.people.find((p) => p.id.toLowerCase() === id)?.name ??
     view.formerPeople.find((p) => p.id.toLowerCase() === id)?.name ??
+    events.find((e) => e.actorId.toLowerCase() === id && e.actorName !== undefined)?.actorName ??
     personId
   );
 }

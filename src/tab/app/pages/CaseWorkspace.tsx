@@ -4,6 +4,7 @@ import { CaseActions, PerceptionsForm } from '../../features/actions/CaseActions
 import { WeekPlan } from '../../features/actions/WeekPlan';
 import { stageStartScheduled } from '../../features/case/case-model';
 import { CaseHeader } from '../../features/case/CaseHeader';
+import { NextSteps } from '../../features/case/NextSteps';
 import { EventTrail, Meetings, ReviewsTimeline, Signatures } from '../../features/case/CaseHistory';
 import { PlanSection } from '../../features/case/PlanSection';
 import { AccessLog } from '../../features/data-protection/AccessLog';
@@ -17,10 +18,38 @@ import { personName, standingOf } from '../../shared/case-people';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { formatDate } from '../../shared/format';
 import { useProcedure } from '../../shared/procedure/use-procedure';
-import { useLinkHandler } from '../router';
+import { useEffect } from 'react';
+import { useHash, useLinkHandler } from '../router';
 import { useSession } from '../session-context';
 import { useCaseWorkspaceStyles } from './CaseWorkspace.styles';
 import { useCaseWorkspace } from './use-case-workspace';
+
+/**
+ * Where a form sits on the page: `#<name>` in the address (what "What you need to do" and the
+ * next step link to) scrolls it into view and puts the keyboard on its first control.
+ */
+function FormAnchor(props: { readonly name: string; readonly children: React.ReactNode }) {
+  return (
+    <div id={`form-${props.name}`} tabIndex={-1} data-form-anchor={props.name}>
+      {props.children}
+    </div>
+  );
+}
+
+const FOCUSABLE =
+  'input:not([disabled]), textarea:not([disabled]), select:not([disabled]), button:not([disabled]), a[href]';
+
+/** Brings the form named in the address into view and focus once the case is on screen. */
+function useFocusForm(hash: string, ready: boolean): void {
+  useEffect(() => {
+    if (!ready || hash === '') return;
+    const anchor = document.getElementById(`form-${hash}`);
+    if (!anchor) return;
+    anchor.scrollIntoView({ block: 'start' });
+    const first = anchor.querySelector<HTMLElement>(FOCUSABLE);
+    (first ?? anchor).focus({ preventScroll: true });
+  }, [hash, ready]);
+}
 
 function Section(props: { readonly id: string; readonly title: string; readonly children: React.ReactNode }) {
   const styles = useCaseWorkspaceStyles();
@@ -46,6 +75,9 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   const toDashboard = useLinkHandler('/');
   const { data, run } = useCaseWorkspace(session.api, props.caseId);
   const procedure = useProcedure(session.api, data.state === 'ready' ? data.current.data.procedure.id : undefined);
+  const hash = useHash();
+  // The forms that depend on the procedure and on who this is lay out once both are known.
+  useFocusForm(hash, data.state === 'ready' && procedure !== undefined && session.meSettled === true);
 
   if (data.state === 'loading') return <Loading label="Loading the case…" />;
   if (data.state === 'failed') {
@@ -82,13 +114,28 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   // The trainee the case is about: the trainee view is theirs, the full view is the course team's.
   const traineeUpn = view.view === 'trainee' ? session.user.upn : view.people.find((p) => p.role === 'trainee')?.id;
   const perceptionsBy = procedure === undefined ? undefined : perceptionsAuthor(view, procedure, standing);
+  const editable = procedure !== undefined && canEditPlan(view, standing);
+  const actionable = standing.staff && view.status !== 'closed';
+  const forms = new Set<string>([
+    'meetings',
+    ...(myRoles.length > 0 ? ['sign'] : []),
+    ...(perceptionsBy !== undefined ? ['perceptions'] : []),
+    ...(reviewable ? ['review'] : []),
+    ...(editable ? ['edit-plan'] : []),
+    ...(actionable ? ['actions'] : []),
+  ]);
 
   return (
     <div className={styles.page} data-case-version={view.version}>
       <Link href="/" onClick={toDashboard}>
         ← All cases
       </Link>
-      <CaseHeader view={view} events={data.events} procedure={procedure} />
+      <CaseHeader
+        view={view}
+        events={data.events}
+        procedure={procedure}
+        next={<NextSteps view={view} myUpn={session.user.upn} forms={forms} />}
+      />
 
       <div className={styles.columns}>
         <div className={styles.stack}>
@@ -98,8 +145,10 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
             ) : (
               <Text>No plan has been started for this stage yet.</Text>
             )}
-            {procedure !== undefined && canEditPlan(view, standing) ? (
-              <EditPlan key={`edit-plan-${view.plan?.version ?? 0}`} view={view} procedure={procedure} run={run} />
+            {procedure !== undefined && editable ? (
+              <FormAnchor name="edit-plan">
+                <EditPlan key={`edit-plan-${view.plan?.version ?? 0}`} view={view} procedure={procedure} run={run} />
+              </FormAnchor>
             ) : null}
           </Section>
           {schedule ? (
@@ -119,7 +168,7 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
                   {view.plan.perceptions.text}
                 </Text>
                 <Text size={200}>
-                  Recorded by {personName(view, view.plan.perceptions.recordedBy)} on{' '}
+                  Recorded by {personName(view, view.plan.perceptions.recordedBy, data.events)} on{' '}
                   {formatDate(view.plan.perceptions.recordedOn)}
                 </Text>
               </>
@@ -127,20 +176,34 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
               <Text>The trainee has not recorded their perceptions of the concerns yet.</Text>
             )}
             {perceptionsBy !== undefined ? (
-              <PerceptionsForm
-                key={`perceptions-${view.plan?.version ?? 0}`}
-                view={view}
-                run={run}
-                onBehalf={perceptionsBy === 'staff'}
-              />
+              <FormAnchor name="perceptions">
+                <PerceptionsForm
+                  key={`perceptions-${view.plan?.version ?? 0}`}
+                  view={view}
+                  run={run}
+                  onBehalf={perceptionsBy === 'staff'}
+                />
+              </FormAnchor>
             ) : null}
           </Section>
-          {reviewable ? <ReviewForm key={`review-${view.plan?.version ?? 0}`} view={view} run={run} /> : null}
-          <Section id="meetings-heading" title="Meetings">
-            <Meetings view={view} />
-          </Section>
+          {/* After the trainee's perceptions: everyone reads them before signing. */}
+          {myRoles.length > 0 ? (
+            <FormAnchor name="sign">
+              <SignForm view={view} roles={myRoles} run={run} />
+            </FormAnchor>
+          ) : null}
+          {reviewable ? (
+            <FormAnchor name="review">
+              <ReviewForm key={`review-${view.plan?.version ?? 0}`} view={view} run={run} />
+            </FormAnchor>
+          ) : null}
+          <FormAnchor name="meetings">
+            <Section id="meetings-heading" title="Meetings">
+              <Meetings view={view} />
+            </Section>
+          </FormAnchor>
           <Section id="reviews-heading" title="Reviews">
-            <ReviewsTimeline view={view} />
+            <ReviewsTimeline view={view} events={data.events} />
           </Section>
         </div>
         <div className={styles.stack}>
@@ -156,16 +219,17 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
               <Text>Agreed by everyone who signs it on {formatDate(view.plan.agreedOn)}.</Text>
             ) : null}
           </Section>
-          {myRoles.length > 0 ? <SignForm view={view} roles={myRoles} run={run} /> : null}
-          {standing.staff && view.status !== 'closed' ? (
-            <Section id="actions-heading" title="Actions">
-              {/* Laid out once the procedure (caps, panels) and the caller's roles are known, so nothing moves under the pointer. */}
-              {procedure !== undefined && session.meSettled === true ? (
-                <CaseActions view={view} procedure={procedure} run={run} />
-              ) : (
-                <Loading label="Loading what you can do…" />
-              )}
-            </Section>
+          {actionable ? (
+            <FormAnchor name="actions">
+              <Section id="actions-heading" title="Actions">
+                {/* Laid out once the procedure (caps, panels) and the caller's roles are known, so nothing moves under the pointer. */}
+                {procedure !== undefined && session.meSettled === true ? (
+                  <CaseActions view={view} procedure={procedure} run={run} />
+                ) : (
+                  <Loading label="Loading what you can do…" />
+                )}
+              </Section>
+            </FormAnchor>
           ) : null}
           <Section id="people-heading" title="People">
             <ul>

@@ -18,6 +18,7 @@ import type { Stage } from '../../../domain/procedure/schema';
 import { useSession } from '../../app/session-context';
 import { runCaseCommand, type ProcedureDefinition } from '../../api/trellis-api';
 import type { AvailablePanel, CaseView, PanelView } from '../../api/types';
+import { useDraft } from '../../shared/drafts';
 import { ActionForm } from '../../shared/commands/ActionForm';
 import type { CommandOutcome, RunCommand } from '../../shared/commands/run-command';
 import { standingOf } from '../../shared/case-people';
@@ -808,8 +809,22 @@ export function PerceptionsForm(props: {
   readonly run: RunCommand;
   readonly onBehalf: boolean;
 }) {
-  const [text, setText] = useState(props.view.plan?.perceptions?.text ?? '');
-  const send = useSend(props.run, '/perceptions', { text: text.trim() });
+  const session = useSession();
+  const {
+    value: text,
+    set: setText,
+    saved,
+  } = useDraft<string>(
+    { user: session.user.upn, caseId: props.view.id, form: `perceptions-${String(props.view.plan?.version ?? 0)}` },
+    () => props.view.plan?.perceptions?.text ?? '',
+    (stored): stored is string => typeof stored === 'string',
+  );
+  const sendText = useSend(props.run, '/perceptions', { text: text.trim() });
+  const send = useCallback(async () => {
+    const outcome = await sendText();
+    if (outcome.ok) saved();
+    return outcome;
+  }, [sendText, saved]);
   const trainee = props.view.people.find((p) => p.role === 'trainee')?.name ?? 'the trainee';
   return (
     <ActionForm

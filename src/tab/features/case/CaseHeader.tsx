@@ -16,6 +16,8 @@ export function CaseHeader(props: {
   readonly view: CaseView;
   readonly events: readonly CaseEvent[];
   readonly procedure: ProcedureDefinition | undefined;
+  /** Shown straight under the title and badges: the case's next step. */
+  readonly next?: React.ReactNode;
 }) {
   const styles = useCaseHeaderStyles();
   const { view, events, procedure } = props;
@@ -47,6 +49,7 @@ export function CaseHeader(props: {
           </Badge>
         ) : null}
       </div>
+      {props.next}
       <dl className={styles.facts}>
         {[
           ['Procedure', `${view.procedure.name} (${view.procedure.provider.name})`],

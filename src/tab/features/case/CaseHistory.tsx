@@ -61,7 +61,7 @@ export function Meetings(props: { readonly view: CaseView }) {
   );
 }
 
-export function ReviewsTimeline(props: { readonly view: CaseView }) {
+export function ReviewsTimeline(props: { readonly view: CaseView; readonly events?: readonly CaseEvent[] }) {
   const styles = useHistoryStyles();
   const { view } = props;
   if (view.reviews.length === 0) {
@@ -80,7 +80,7 @@ export function ReviewsTimeline(props: { readonly view: CaseView }) {
         <li key={r.id} className={styles.item}>
           <Text className={styles.when}>
             {formatDate(r.reviewedOn)} · {view.stageHistory.find((s) => s.stageId === r.stageId)?.title ?? r.stageId} ·
-            recorded by {personName(view, r.recordedBy)}
+            recorded by {personName(view, r.recordedBy, props.events ?? [])}
           </Text>
           <Text weight="semibold">Outcome: {r.outcomeLabel}</Text>
           {r.progress.length > 0 ? (

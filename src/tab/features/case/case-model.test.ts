@@ -51,6 +51,7 @@ const view: CaseView = {
     escalateTo: [],
     panels: [],
     tasks: [],
+    nextSteps: [],
   },
 };
 

@@ -70,7 +70,7 @@ export function signatureLines(view: CaseView): SignatureLine[] {
 
 /** One line per event in the trail, in words. */
 export function eventSentence(view: CaseView, event: CaseEvent): string {
-  const who = personName(view, event.actorId);
+  const who = event.actorName ?? personName(view, event.actorId);
   const d = event.data;
   const str = (key: string): string => {
     const value = d[key];

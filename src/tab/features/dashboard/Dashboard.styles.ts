@@ -53,4 +53,31 @@ export const useDashboardStyles = makeStyles({
   overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
   badge: { whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground2 },
+  cards: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalS,
+    listStyleType: 'none',
+    margin: 0,
+    padding: 0,
+  },
+  card: {
+    display: 'flex',
+    flexDirection: 'column',
+    gap: tokens.spacingVerticalXXS,
+    padding: tokens.spacingVerticalM,
+    backgroundColor: tokens.colorNeutralBackground1,
+    borderRadius: tokens.borderRadiusMedium,
+    border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
+    overflowWrap: 'anywhere',
+  },
+  // The whole first line is the touch target: at least 44 px tall.
+  cardLink: {
+    display: 'flex',
+    alignItems: 'center',
+    minHeight: '44px',
+    fontSize: tokens.fontSizeBase400,
+    fontWeight: tokens.fontWeightSemibold,
+  },
+  cardBadges: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalXS },
 });

@@ -16,11 +16,12 @@ import {
   ToggleButton,
 } from '@fluentui/react-components';
 import { useMemo, useState } from 'react';
-import { casePath, navigate, useLinkHandler } from '../../app/router';
+import { casePath, FIRST_CASE, navigate, useLinkHandler } from '../../app/router';
 import { useSession } from '../../app/session-context';
 import { CASE_STATUSES } from '../../api/types';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { formatDate, STATUS_LABELS } from '../../shared/format';
+import { useNarrow } from '../../shared/use-narrow';
 import { useDashboardStyles } from './Dashboard.styles';
 import {
   COUNT_KEYS,
@@ -51,9 +52,17 @@ const COLUMNS: readonly { readonly key: SortKey; readonly label: string }[] = [
   { key: 'openedOn', label: 'Opened' },
 ];
 
+/**
+ * The cases someone sees. The course team (and admins) get the cohort dashboard: the at-a-glance
+ * tiles, filters by programme, procedure and stage, and the table. Everyone else gets "Your cases"
+ * with a search and a status filter, and never the cohort's tiles. Narrow (a phone, Outlook's side
+ * panel), the table becomes a list of case cards.
+ */
 export function Dashboard() {
   const session = useSession();
   const styles = useDashboardStyles();
+  const narrow = useNarrow();
+  const cohort = session.me?.can.seeReports === true;
   const { data, reload } = useDashboardData(session.api, session.mode);
   // The channel tab's programme (?programme=) is where the dashboard starts and what "Clear filters" returns to.
   const [base] = useState<DashboardFilter>(() => baseFilter(window.location.search));
@@ -95,8 +104,8 @@ export function Dashboard() {
   return (
     <div className={styles.page}>
       <div className={styles.titleRow}>
-        <Text block as="h1" size={700} weight="semibold">
-          Cases{base.programme === '' ? '' : ` — ${base.programme}`}
+        <Text block as="h2" size={600} weight="semibold">
+          {cohort ? `Cases${base.programme === '' ? '' : ` — ${base.programme}`}` : 'Your cases'}
         </Text>
         {session.me?.can.openCases === true ? (
           <Button
@@ -109,29 +118,31 @@ export function Dashboard() {
           </Button>
         ) : null}
       </div>
-      <section aria-labelledby="at-a-glance">
-        <Text block as="h2" id="at-a-glance" size={400} weight="semibold">
-          At a glance (today is {formatDate(data.today)})
-        </Text>
-        <ul className={styles.counts}>
-          {COUNT_KEYS.map((key) => (
-            <li key={key}>
-              <ToggleButton
-                className={styles.countButton}
-                checked={filter.count === key}
-                onClick={() => {
-                  toggleCount(key);
-                }}
-                title={COUNT_LABELS[key].hint}
-                data-count={key}
-              >
-                <span className={styles.countValue}>{counts[key]}</span>
-                <span>{COUNT_LABELS[key].label}</span>
-              </ToggleButton>
-            </li>
-          ))}
-        </ul>
-      </section>
+      {cohort ? (
+        <section aria-labelledby="at-a-glance">
+          <Text block as="h3" id="at-a-glance" size={400} weight="semibold">
+            At a glance (today is {formatDate(data.today)})
+          </Text>
+          <ul className={styles.counts}>
+            {COUNT_KEYS.map((key) => (
+              <li key={key}>
+                <ToggleButton
+                  className={styles.countButton}
+                  checked={filter.count === key}
+                  onClick={() => {
+                    toggleCount(key);
+                  }}
+                  title={COUNT_LABELS[key].hint}
+                  data-count={key}
+                >
+                  <span className={styles.countValue}>{counts[key]}</span>
+                  <span>{COUNT_LABELS[key].label}</span>
+                </ToggleButton>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
 
       <section aria-label="Filter cases" className={styles.filters}>
         <Field label="Search by trainee or case" className={styles.field}>
@@ -162,59 +173,63 @@ export function Dashboard() {
             ))}
           </Select>
         </Field>
-        <Field label="Programme" className={styles.field}>
-          <Select
-            className={styles.control}
-            value={filter.programme}
-            onChange={(_e, d) => {
-              update({ programme: d.value });
-            }}
-          >
-            <option value="">All programmes</option>
-            {programmeOptions(data.cases, filter.programme).map((p) => (
-              <option key={p} value={p}>
-                {p}
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Field label="Procedure" className={styles.field}>
-          <Select
-            className={styles.control}
-            value={filter.procedureId}
-            onChange={(_e, d) => {
-              update({ procedureId: d.value, stageId: '' });
-            }}
-          >
-            <option value="">All procedures</option>
-            {data.procedures.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name} ({p.provider.shortName})
-              </option>
-            ))}
-          </Select>
-        </Field>
-        <Field
-          label="Stage"
-          className={styles.field}
-          hint={filter.procedureId === '' ? 'Choose a procedure first' : undefined}
-        >
-          <Select
-            className={styles.control}
-            value={filter.stageId}
-            disabled={filter.procedureId === ''}
-            onChange={(_e, d) => {
-              update({ stageId: d.value });
-            }}
-          >
-            <option value="">All stages</option>
-            {stageOptions(data.procedures, filter.procedureId).map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.label}
-              </option>
-            ))}
-          </Select>
-        </Field>
+        {cohort ? (
+          <>
+            <Field label="Programme" className={styles.field}>
+              <Select
+                className={styles.control}
+                value={filter.programme}
+                onChange={(_e, d) => {
+                  update({ programme: d.value });
+                }}
+              >
+                <option value="">All programmes</option>
+                {programmeOptions(data.cases, filter.programme).map((p) => (
+                  <option key={p} value={p}>
+                    {p}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="Procedure" className={styles.field}>
+              <Select
+                className={styles.control}
+                value={filter.procedureId}
+                onChange={(_e, d) => {
+                  update({ procedureId: d.value, stageId: '' });
+                }}
+              >
+                <option value="">All procedures</option>
+                {data.procedures.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {p.name} ({p.provider.shortName})
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field
+              label="Stage"
+              className={styles.field}
+              hint={filter.procedureId === '' ? 'Choose a procedure first' : undefined}
+            >
+              <Select
+                className={styles.control}
+                value={filter.stageId}
+                disabled={filter.procedureId === ''}
+                onChange={(_e, d) => {
+                  update({ stageId: d.value });
+                }}
+              >
+                <option value="">All stages</option>
+                {stageOptions(data.procedures, filter.procedureId).map((s) => (
+                  <option key={s.value} value={s.value}>
+                    {s.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          </>
+        ) : null}
         {isFiltered(filter, base) ? <Button onClick={clear}>Clear filters</Button> : null}
       </section>
 
@@ -236,6 +251,12 @@ export function Dashboard() {
           <Text>Try another search, choose “All cases” to include closed ones, or clear the filters.</Text>
           <Button onClick={clear}>Clear filters</Button>
         </EmptyState>
+      ) : narrow ? (
+        <ul className={styles.cards} aria-label="Cases">
+          {shown.map((row, index) => (
+            <CaseCard key={row.summary.id} row={row} first={index === 0} />
+          ))}
+        </ul>
       ) : (
         <Card className={styles.tableWrap}>
           <Table aria-label="Cases" sortable size="small">
@@ -255,8 +276,8 @@ export function Dashboard() {
               </TableRow>
             </TableHeader>
             <TableBody>
-              {shown.map((row) => (
-                <CaseRow key={row.summary.id} row={row} />
+              {shown.map((row, index) => (
+                <CaseRow key={row.summary.id} row={row} first={index === 0} />
               ))}
             </TableBody>
           </Table>
@@ -266,14 +287,69 @@ export function Dashboard() {
   );
 }
 
-function CaseRow(props: { readonly row: DashboardRow }) {
+function StatusBadges(props: { readonly row: DashboardRow }) {
+  const styles = useDashboardStyles();
+  const { summary } = props.row;
+  return (
+    <>
+      <Badge
+        className={styles.badge}
+        appearance="tint"
+        color={summary.status === 'closed' ? 'subtle' : summary.status === 'active' ? 'brand' : 'warning'}
+      >
+        {STATUS_LABELS[summary.status]}
+      </Badge>
+      {summary.paused ? (
+        <Badge appearance="outline" color="informative">
+          Paused
+        </Badge>
+      ) : null}
+    </>
+  );
+}
+
+/** A case as a card, for narrow screens: the trainee (the link), then what the table's columns say, in lines. */
+function CaseCard(props: { readonly row: DashboardRow; readonly first: boolean }) {
+  const styles = useDashboardStyles();
+  const { summary } = props.row;
+  const open = useLinkHandler(casePath(summary.id));
+  return (
+    <li className={styles.card}>
+      <Link
+        href={casePath(summary.id)}
+        onClick={open}
+        className={styles.cardLink}
+        id={props.first ? FIRST_CASE : undefined}
+      >
+        {summary.traineeName || '(no trainee named)'}
+      </Link>
+      <Text size={200}>
+        {summary.reference} · {props.row.procedureName}
+      </Text>
+      <Text size={200}>{props.row.stageTitle}</Text>
+      <div className={styles.cardBadges}>
+        <StatusBadges row={props.row} />
+      </div>
+      <Text size={200}>
+        Next review:{' '}
+        {props.row.overdue ? (
+          <span className={styles.overdue}>{formatDate(summary.nextReviewDate)} (overdue)</span>
+        ) : (
+          formatDate(summary.nextReviewDate)
+        )}
+      </Text>
+    </li>
+  );
+}
+
+function CaseRow(props: { readonly row: DashboardRow; readonly first: boolean }) {
   const styles = useDashboardStyles();
   const { summary } = props.row;
   const open = useLinkHandler(casePath(summary.id));
   return (
     <TableRow>
       <TableCell>
-        <Link href={casePath(summary.id)} onClick={open}>
+        <Link href={casePath(summary.id)} onClick={open} id={props.first ? FIRST_CASE : undefined}>
           {summary.traineeName || '(no trainee named)'}
         </Link>
       </TableCell>
@@ -281,18 +357,7 @@ function CaseRow(props: { readonly row: DashboardRow }) {
       <TableCell>{props.row.procedureName}</TableCell>
       <TableCell>{props.row.stageTitle}</TableCell>
       <TableCell>
-        <Badge
-          className={styles.badge}
-          appearance="tint"
-          color={summary.status === 'closed' ? 'subtle' : summary.status === 'active' ? 'brand' : 'warning'}
-        >
-          {STATUS_LABELS[summary.status]}
-        </Badge>
-        {summary.paused ? (
-          <Badge appearance="outline" color="informative">
-            Paused
-          </Badge>
-        ) : null}
+        <StatusBadges row={props.row} />
       </TableCell>
       <TableCell>
         {props.row.overdue ? (

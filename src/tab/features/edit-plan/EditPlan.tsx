@@ -11,12 +11,14 @@ import { ConcernsStep } from '../../shared/plan-editor/ConcernsStep';
 import {
   catalogueOptions,
   draftFromPlan,
+  isPlanDraft,
   planBody,
   planProblems,
   type PlanDraft,
 } from '../../shared/plan-editor/plan-draft';
 import { TargetsStep } from '../../shared/plan-editor/TargetsStep';
 import { formRulesOf } from '../../shared/procedure/case-rules';
+import { useDraft } from '../../shared/drafts';
 
 /** May this person edit the plan now? The server decides (edit-plan): staff on the case or the course team, the plan still being drawn up, not paused. */
 export function canEditPlan(view: CaseView, standing: Standing): boolean {
@@ -43,8 +45,21 @@ export function EditPlan(props: {
   const { view, procedure, run } = props;
   const plan = view.plan;
   const rules = plan === undefined ? undefined : formRulesOf(procedure, plan);
-  const [open, setOpen] = useState(false);
-  const [draft, setDraft] = useState<PlanDraft | undefined>();
+  // The plan as typed is kept as a draft (per person, case and plan): a reload reopens the editor with it.
+  const {
+    value: kept,
+    set: setKept,
+    restored,
+    saved,
+    discard,
+  } = useDraft<PlanDraft | undefined>(
+    { user: session.user.upn, caseId: view.id, form: `plan-${String(plan?.version ?? 0)}` },
+    () => (plan === undefined ? undefined : draftFromPlan(plan)),
+    (stored): stored is PlanDraft => isPlanDraft(stored),
+  );
+  const [open, setOpen] = useState(restored);
+  const draft = kept;
+  const setDraft = setKept;
   const [withdraw, setWithdraw] = useState(false);
   const [frameworks, setFrameworks] = useState<readonly FrameworkDetail[]>([]);
   const frameworkIds = rules?.frameworks.join('|') ?? '';
@@ -78,9 +93,12 @@ export function EditPlan(props: {
   const send = useCallback(async (): Promise<CommandOutcome> => {
     if (body === undefined) return { ok: false, message: 'Nothing to save.' };
     const outcome = await run((current) => savePlan(session.api, current, body, signatures > 0 && withdraw));
-    if (outcome.ok) setOpen(false);
+    if (outcome.ok) {
+      saved();
+      setOpen(false);
+    }
     return outcome;
-  }, [body, run, session.api, signatures, withdraw]);
+  }, [body, run, session.api, signatures, withdraw, saved]);
 
   if (plan === undefined || rules === undefined) return null;
   if (!open || draft === undefined) {
@@ -88,7 +106,8 @@ export function EditPlan(props: {
       <div>
         <Button
           onClick={() => {
-            setDraft(draftFromPlan(plan));
+            // Closed, the editor holds nothing unsent: start from the plan as it is now.
+            discard();
             setWithdraw(false);
             setOpen(true);
           }}
@@ -136,6 +155,7 @@ export function EditPlan(props: {
       <div>
         <Button
           onClick={() => {
+            discard();
             setOpen(false);
           }}
         >

@@ -12,7 +12,7 @@ import {
   Select,
   Text,
 } from '@fluentui/react-components';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LocalDate } from '../../../domain/calendar/index';
 import { casePath, navigate, useLinkHandler } from '../../app/router';
 import { useSession } from '../../app/session-context';
@@ -27,6 +27,7 @@ import {
   type ProcedureDefinition,
 } from '../../api/trellis-api';
 import type { CaseSummary, CaseView, FrameworkDetail, ProcedureSummary } from '../../api/types';
+import { isRecord, useDraft } from '../../shared/drafts';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { newKey } from '../../shared/form-keys';
 import { formatDate, londonToday } from '../../shared/format';
@@ -55,6 +56,25 @@ import type { KnownPerson } from './people-search-model';
 import { PersonPicker } from './PersonPicker';
 import { ReinitiationSection } from './ReinitiationSection';
 import { emptyReinitiation } from './reinitiation-model';
+
+/** A stored wizard draft (localStorage) still has the wizard's shape. */
+function isKeptWizard(value: unknown): value is { readonly draft: WizardDraft; readonly step: Step } {
+  if (!isRecord(value) || !isRecord(value.draft)) return false;
+  const d = value.draft;
+  return (
+    (STEPS as readonly unknown[]).includes(value.step) &&
+    typeof d.procedureId === 'string' &&
+    typeof d.stageId === 'string' &&
+    typeof d.reference === 'string' &&
+    typeof d.school === 'string' &&
+    typeof d.programme === 'string' &&
+    Array.isArray(d.reasons) &&
+    Array.isArray(d.people) &&
+    Array.isArray(d.concerns) &&
+    Array.isArray(d.targets) &&
+    isRecord(d.reinitiation)
+  );
+}
 
 type Known = ReadonlyMap<string, readonly KnownPerson[]>;
 
@@ -109,8 +129,23 @@ export default function NewCaseWizard() {
       : me !== undefined && me.programmes !== 'all' && me.programmes.length === 1
         ? (me.programmes[0] ?? '')
         : '';
-  const [draft, setDraft] = useState<WizardDraft>(() => emptyDraft(defaultProgramme));
-  const [step, setStep] = useState<Step>('procedure');
+  // Everything typed, and the step reached, kept as a draft: a reload or a click away loses nothing.
+  const kept = useDraft<{ readonly draft: WizardDraft; readonly step: Step }>(
+    { user: session.user.upn, caseId: 'new', form: 'wizard' },
+    () => ({ draft: emptyDraft(defaultProgramme), step: 'procedure' }),
+    isKeptWizard,
+  );
+  const { draft, step } = kept.value;
+  const setKept = kept.set;
+  const setDraft = useCallback(
+    (change: (d: WizardDraft) => WizardDraft) => {
+      setKept((k) => ({ ...k, draft: change(k.draft) }));
+    },
+    [setKept],
+  );
+  const setStep = (to: Step): void => {
+    setKept((k) => ({ ...k, step: to }));
+  };
   const [tried, setTried] = useState(false);
   const [procedures, setProcedures] = useState<readonly ProcedureSummary[] | undefined>();
   const [cases, setCases] = useState<readonly CaseSummary[]>([]);
@@ -146,6 +181,24 @@ export default function NewCaseWizard() {
       live = false;
     };
   }, [session.api]);
+
+  // A restored draft names its procedure: load it (without resetting what was typed).
+  const restoredProcedure = kept.restored ? draft.procedureId : '';
+  useEffect(() => {
+    if (restoredProcedure === '') return;
+    let live = true;
+    loadProcedure(session.api, restoredProcedure).then(
+      (p) => {
+        if (live) setProcedure(p);
+      },
+      (error: unknown) => {
+        if (live) setLoadError(error instanceof Error ? error.message : 'The procedure could not be loaded.');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [restoredProcedure, session.api]);
 
   const rules = procedure === undefined ? undefined : planRulesFor(procedure, draft.stageId);
   useEffect(() => {
@@ -239,6 +292,7 @@ export default function NewCaseWizard() {
   const savePlanOn = async (opened: Versioned<CaseView>): Promise<void> => {
     const plan = planBody(draft);
     if (plan === undefined) {
+      kept.saved();
       navigate(casePath(opened.data.id));
       return;
     }
@@ -247,6 +301,7 @@ export default function NewCaseWizard() {
       // Read the case again: a plan saved by someone else meanwhile must not be overwritten blindly.
       const current = await getCase(session.api, opened.data.id);
       await savePlan(session.api, current, plan);
+      kept.saved();
       navigate(casePath(opened.data.id));
     } catch (error) {
       setSubmission({

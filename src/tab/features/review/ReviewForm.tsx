@@ -8,23 +8,33 @@ import type { RunCommand } from '../../shared/commands/run-command';
 import { useCommandForm } from '../../shared/commands/use-command-form';
 import { ErrorNotice } from '../../shared/Feedback';
 import { RATING_LABELS } from '../../shared/format';
-import { draftProblems, emptyDraft, isRating, reviewBody, type ReviewDraft } from './review-model';
+import { useDraft } from '../../shared/drafts';
+import { draftProblems, emptyDraft, isRating, isReviewDraft, reviewBody, type ReviewDraft } from './review-model';
 import { useReviewStyles } from './ReviewForm.styles';
 
 export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
   const styles = useReviewStyles();
   const session = useSession();
-  const [draft, setDraft] = useState<ReviewDraft>(emptyDraft);
+  const {
+    value: draft,
+    set: setDraft,
+    saved,
+  } = useDraft<ReviewDraft>(
+    { user: session.user.upn, caseId: props.view.id, form: `review-${String(props.view.plan?.version ?? 0)}` },
+    emptyDraft,
+    isReviewDraft,
+  );
   const [touched, setTouched] = useState(false);
   const { view } = props;
   const targets = view.plan?.content.targets ?? [];
   const problems = draftProblems(view, draft);
   const roles = [...new Map(view.people.map((p) => [p.role, p.roleLabel])).entries()];
 
-  const send = useCallback(
-    () => props.run((current) => recordReview(session.api, current, reviewBody(current.data, draft))),
-    [props, session.api, draft],
-  );
+  const send = useCallback(async () => {
+    const outcome = await props.run((current) => recordReview(session.api, current, reviewBody(current.data, draft)));
+    if (outcome.ok) saved();
+    return outcome;
+  }, [props, session.api, draft, saved]);
   const { state, submit } = useCommandForm(send);
   const set = (change: Partial<ReviewDraft>): void => {
     setDraft((d) => ({ ...d, ...change }));

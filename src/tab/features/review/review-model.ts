@@ -20,6 +20,23 @@ export const emptyDraft = (): ReviewDraft => ({
   attendees: [],
 });
 
+/** A stored draft of the review form (localStorage) still has the form's shape. */
+export function isReviewDraft(value: unknown): value is ReviewDraft {
+  if (typeof value !== 'object' || value === null) return false;
+  const d = value as Record<string, unknown>;
+  return (
+    typeof d.ratings === 'object' &&
+    d.ratings !== null &&
+    typeof d.comments === 'object' &&
+    d.comments !== null &&
+    typeof d.evidence === 'string' &&
+    typeof d.nextSteps === 'string' &&
+    typeof d.outcomeId === 'string' &&
+    Array.isArray(d.attendees) &&
+    d.attendees.every((a) => typeof a === 'string')
+  );
+}
+
 export const isRating = (value: string): value is ProgressRating =>
   (PROGRESS_RATINGS as readonly string[]).includes(value);
 

@@ -51,6 +51,7 @@ function aView(over: Partial<CaseView> = {}): CaseView {
       escalateTo: [],
       panels: [],
       tasks: [],
+      nextSteps: [],
     },
     ...over,
   };

@@ -43,6 +43,7 @@ const version = (n: number, over: Partial<CaseView> = {}): Versioned<CaseView> =
       escalateTo: [],
       panels: [],
       tasks: [],
+      nextSteps: [],
     },
     ...over,
   },

@@ -184,6 +184,20 @@ export function planBody(draft: PlanDraft): PlanBody | undefined {
 }
 
 /** The draft to edit an existing plan with: its content, keyed for the form. */
+/** A stored draft of the plan editor (localStorage) still has the editor's shape. */
+export function isPlanDraft(value: unknown): value is PlanDraft {
+  if (typeof value !== 'object' || value === null) return false;
+  const d = value as Record<string, unknown>;
+  return (
+    typeof d.concernStatement === 'string' &&
+    Array.isArray(d.concerns) &&
+    Array.isArray(d.targets) &&
+    typeof d.reviewDate === 'string' &&
+    typeof d.trainingNeeds === 'string' &&
+    Array.isArray(d.supportMeasures)
+  );
+}
+
 export function draftFromPlan(plan: Plan): PlanDraft {
   const c = plan.content;
   return {

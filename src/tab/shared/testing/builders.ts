@@ -56,6 +56,7 @@ export function aCaseView(over: ViewOverrides = {}): CaseView {
       escalateTo: [],
       panels: [],
       tasks: [],
+      nextSteps: [],
       ...derived,
     },
   };

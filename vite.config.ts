@@ -15,6 +15,9 @@ export default defineConfig({
     // Generous: a bound that only a hung test reaches, also on a loaded machine.
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // expect.poll waits this long for its condition (vitest's default, one second, is less than a
+    // page can take to update on a machine running other work).
+    expect: { poll: { timeout: 20_000, interval: 50 } },
     pool: 'forks',
     // Much of the suite waits on Chromium, child processes and sockets (a tab journey keeps less
     // than half a core busy), so two files per core keep the cores busy (vitest's default is one

@@ -17,6 +17,7 @@ const LONGEST = [
   'test/tab/tab-wizard.e2e.test.ts',
   'test/reliability/faults.test.ts',
   'test/tab/new-case.e2e.test.ts',
+  'test/tab/front-door.e2e.test.ts',
   'test/reliability/fuzz.test.ts',
   'test/tab/tab.e2e.test.ts',
   'test/reliability/access-matrix.test.ts',

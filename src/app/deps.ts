@@ -2,6 +2,7 @@ import type { Procedure } from '../domain/procedure/schema.js';
 import type { CaseRepository } from '../domain/ports.js';
 import type { Logger } from './logger.js';
 import type { PlacementRoster } from './placements/roster.js';
+import type { CaseRecords } from './ports.js';
 import type { CommandNotifier } from './notifications/after-command.js';
 
 /** What every use case needs: the ports, the procedures and the clock. Built once by the composition root. */
@@ -14,4 +15,6 @@ export interface UseCaseDeps {
   readonly logger: Logger;
   /** Plans and delivers what a stored command owes, in the background (notify-after-command.ts); absent: nothing is sent. */
   readonly notify?: CommandNotifier;
+  /** Tombstones of removed cases, which the reports count; absent: reports count only the cases there are. */
+  readonly records?: CaseRecords;
 }

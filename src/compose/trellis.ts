@@ -12,7 +12,10 @@ import { MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { createApp, type AppDeps } from '../server/app.js';
 import type { TokenVerifier } from '../server/auth/verify-token.js';
+import { GraphCaseRecords } from '../store/case-records.js';
 import { GraphCaseRepository, type TrellisSite } from '../store/case-repository.js';
+import { runRetention, type RetentionResult } from '../app/data-protection/retention.js';
+import { createJobs, type Jobs } from '../app/notifications/jobs.js';
 import { roleSidesOf } from '../store/case-rows.js';
 import { ConversationStore } from '../store/conversations.js';
 import { GraphPeopleDirectory } from '../store/directory.js';
@@ -78,6 +81,10 @@ export interface Trellis {
   readonly placements: GraphPlacementRoster;
   readonly conversations: ConversationStore;
   readonly useCases: UseCaseDeps;
+  /** Tombstones and the removal of cases (retention, erasure). */
+  readonly records: GraphCaseRecords;
+  /** Retention runs started from a request (POST /api/jobs/retention). */
+  readonly retentionJobs: Jobs<RetentionResult>;
   /** Stops the scheduler and waits for deliveries already started. */
   close(): Promise<void>;
 }
@@ -94,7 +101,9 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     },
   };
   const placements = new GraphPlacementRoster(graph, site.lists.placements);
-  const base: UseCaseDeps = { repository, placements, procedures, clock, logger };
+  const records = new GraphCaseRecords(graph, site);
+  const base: UseCaseDeps = { repository, placements, procedures, clock, logger, records };
+  const retentionJobs = createJobs<RetentionResult>({ clock, logger });
 
   const teams = createTeamsApp({
     mode: inputs.mode,
@@ -122,6 +131,17 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     caseLink: (caseId) => `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}`,
     cardSenders,
     ...(inputs.notify.schedule === undefined ? {} : { schedule: inputs.notify.schedule }),
+    // Weekly, as a job of its own kind: a run already going (started from the API) is not doubled.
+    weekly: {
+      name: 'retention run',
+      run: async () => {
+        const job = retentionJobs.start('retention', () => runRetention({ ...base, records }, { dryRun: false }));
+        await retentionJobs.idle();
+        const done = retentionJobs.find(job.id);
+        if (done?.state === 'failed') throw new Error(done.error ?? 'the retention run failed');
+        return done?.result;
+      },
+    },
   });
   const useCases: UseCaseDeps = { ...base, notify: notifications.background.notify };
 
@@ -148,6 +168,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
       ...(inputs.healthDetails ? { graph: inputs.healthDetails.graph } : {}),
     },
     notify: { runtime: notifications.runtime, background: notifications.background, jobs: notifications.jobs },
+    dataProtection: { records, jobs: retentionJobs },
     messages: bot.messages,
     directory: new GraphPeopleDirectory(graph),
     // Answers are checked against the wire contract in local mode (and every test), not in production.
@@ -165,6 +186,11 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     placements,
     conversations,
     useCases,
-    close: () => notifications.close(),
+    records,
+    retentionJobs,
+    async close() {
+      await notifications.close();
+      await retentionJobs.idle();
+    },
   };
 }

@@ -193,6 +193,36 @@ export const placementsList = defineListSchema({
   ],
 });
 
+export const REMOVAL_STATE_CHOICES = ['removing', 'removed'] as const;
+export const REMOVAL_ACTION_CHOICES = ['delete', 'anonymise', 'erase'] as const;
+
+export const tombstonesList = defineListSchema({
+  displayName: 'Trellis Removed Cases',
+  description:
+    'A tombstone for each case removed by the retention policy or erased on request: no names, so the reports stay explainable.',
+  columns: [
+    { kind: 'text', name: 'CaseId', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'ProviderId', indexed: true },
+    { kind: 'text', name: 'ProcedureId', indexed: true },
+    { kind: 'text', name: 'Programme', indexed: true },
+    { kind: 'dateTime', name: 'OpenedOn', format: 'dateOnly' },
+    { kind: 'dateTime', name: 'ClosedOn', format: 'dateOnly' },
+    { kind: 'dateTime', name: 'RemovedOn', format: 'dateOnly', indexed: true },
+    { kind: 'choice', name: 'RemovalAction', choices: REMOVAL_ACTION_CHOICES },
+    { kind: 'text', name: 'Policy' },
+    {
+      kind: 'choice',
+      name: 'RemovalState',
+      choices: REMOVAL_STATE_CHOICES,
+      indexed: true,
+      description: 'removing: written before the first row of the case is deleted; removed: every row is gone.',
+    },
+    { kind: 'note', name: 'Counts', description: 'Anonymised cases: stage, reasons and outcome as JSON, for reports.' },
+    { kind: 'text', name: 'RequestedBy', description: 'Erasure: the administrator who erased the case.' },
+    { kind: 'note', name: 'Reason', description: 'Erasure: the request it answers.' },
+  ],
+});
+
 export const TRELLIS_LISTS: readonly ListSchema[] = [
   casesList,
   eventsList,
@@ -203,10 +233,20 @@ export const TRELLIS_LISTS: readonly ListSchema[] = [
   outboxList,
   conversationsList,
   placementsList,
+  tombstonesList,
 ];
 
 export type TrellisListName =
-  'cases' | 'events' | 'people' | 'targets' | 'reviews' | 'signatures' | 'outbox' | 'conversations' | 'placements';
+  | 'cases'
+  | 'events'
+  | 'people'
+  | 'targets'
+  | 'reviews'
+  | 'signatures'
+  | 'outbox'
+  | 'conversations'
+  | 'placements'
+  | 'tombstones';
 
 export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   cases: casesList.displayName,
@@ -218,6 +258,7 @@ export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   outbox: outboxList.displayName,
   conversations: conversationsList.displayName,
   placements: placementsList.displayName,
+  tombstones: tombstonesList.displayName,
 };
 
 /**

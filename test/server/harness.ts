@@ -17,6 +17,9 @@ import { createApp } from '../../src/server/app.js';
 import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-token.js';
 import { memoryLogger } from '../../src/app/logger.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
+import { GraphCaseRecords } from '../../src/store/case-records.js';
+import { createJobs } from '../../src/app/notifications/jobs.js';
+import type { RetentionResult } from '../../src/app/data-protection/retention.js';
 import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';
@@ -153,6 +156,10 @@ export async function startTestServer(
     },
     logger,
     directory: new GraphPeopleDirectory(emulator.client),
+    dataProtection: {
+      records: new GraphCaseRecords(emulator.client, emulator.site),
+      jobs: createJobs<RetentionResult>({ clock: () => state.now, logger }),
+    },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => {

@@ -10,7 +10,7 @@ import { failureOf } from '../errors.js';
  * While a sweep runs, asking for another answers the one already running.
  */
 
-export type JobKind = 'review-sweep';
+export type JobKind = 'review-sweep' | 'retention';
 export type JobState = 'running' | 'succeeded' | 'failed';
 
 export interface JobView<Result> {

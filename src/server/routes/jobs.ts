@@ -66,7 +66,7 @@ export function jobsRouter(
     const href = `/api/jobs/${encodeURIComponent(job.id)}`;
     if (status === 202) res.set('Location', href);
     if (job.state === 'running') res.set('Retry-After', '2');
-    reply(res, contract.reviewSweepJob, { ...job, href }, status);
+    reply(res, contract.reviewSweepJob, { ...job, kind: 'review-sweep', href }, status);
   };
 
   router.post('/review-sweep', authorise, (_req, res) => {

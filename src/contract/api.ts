@@ -293,7 +293,7 @@ const fixedRoutes: RouteSpec[] = [
     path: '/api/jobs/retention',
     operationId: 'runRetention',
     summary:
-      "Remove closed cases whose provider's retention time is up (administrators): deleted, or anonymised to counts, each leaving a tombstone. With dryRun, say what would go and why and remove nothing. Also run weekly by the scheduler",
+      "Remove closed cases whose provider's retention time is up (administrators; or X-Trellis-Job-Key for an external scheduler in tenant mode): deleted, or anonymised to counts, each leaving a tombstone. With dryRun, say what would go and why and remove nothing. Also run weekly by the scheduler",
     body: retentionJobRequest,
     responses: {
       '202': ok(

@@ -79,6 +79,8 @@ export interface AppDeps {
   readonly dataProtection?: {
     readonly records: CaseRecords;
     readonly jobs: Jobs<RetentionResult>;
+    /** The external scheduler's key when no notification settings carry it (tests). */
+    readonly jobKey?: string;
   };
   /** The bot's POST /api/messages (src/bot): it validates its own inbound tokens, so it sits before the bearer-authenticated /api. */
   readonly messages?: express.RequestHandler;
@@ -234,6 +236,7 @@ export function createApp(deps: AppDeps): express.Express {
         verifyToken: deps.verifyToken,
         requireJsonBody,
         bodyLimitBytes: BODY_LIMIT_BYTES,
+        jobKey: deps.notify?.runtime.settings.jobKey ?? deps.dataProtection.jobKey,
       }),
     );
   if (deps.notify)

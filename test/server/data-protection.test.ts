@@ -4,7 +4,7 @@ import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index
 import { closeCase } from '../../src/domain/case/commands/close-case.js';
 import type { Actor } from '../../src/domain/case/types.js';
 import { caseInput, identities } from './fixtures.js';
-import { seedCase, startTestServer, type Reply, type TestServer } from './harness.js';
+import { seedCase, startTestServer, TEST_JOB_KEY, type Reply, type TestServer } from './harness.js';
 
 /**
  * Retention and erasure through the API: who may, what a dry run answers, a run, an erasure,
@@ -54,6 +54,23 @@ describe('POST /api/jobs/retention', () => {
     expect(refused.body.detail).toContain('administrators');
     const bad = await server.request('POST', '/api/jobs/retention', { token: admin, body: { dryRun: 'yes' } });
     expect(bad.status).toBe(400);
+    const wrongKey = await server.request('POST', '/api/jobs/retention', {
+      headers: { 'x-trellis-job-key': 'x'.repeat(40) },
+      body: { dryRun: true },
+    });
+    expect(wrongKey.status).toBe(403);
+  });
+
+  it('is started by an external scheduler with the job key', async () => {
+    const started = await server.request('POST', '/api/jobs/retention', {
+      headers: { 'x-trellis-job-key': TEST_JOB_KEY },
+      body: { dryRun: true },
+    });
+    expect(started.status).toBe(202);
+    let job = started;
+    while (job.body.state === 'running')
+      job = await server.request('GET', String(started.body.href), { headers: { 'x-trellis-job-key': TEST_JOB_KEY } });
+    expect(job.body).toMatchObject({ kind: 'retention', state: 'succeeded', result: { dryRun: true, due: 1 } });
   });
 
   it('in a dry run names what would go and why; then a run removes it, and the reports still count it', async () => {

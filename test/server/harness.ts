@@ -30,6 +30,8 @@ import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/p
  * real token verifier (dev keys in a temp folder). Tests talk to it with fetch, like a client.
  */
 export const TODAY = parseLocalDate('2026-11-23');
+/** The external scheduler's key the test server accepts (X-Trellis-Job-Key). */
+export const TEST_JOB_KEY = 'test-job-key-0123456789abcdef0123456789';
 
 export interface Identity {
   readonly upn: string;
@@ -159,6 +161,7 @@ export async function startTestServer(
     dataProtection: {
       records: new GraphCaseRecords(emulator.client, emulator.site),
       jobs: createJobs<RetentionResult>({ clock: () => state.now, logger }),
+      jobKey: TEST_JOB_KEY,
     },
   });
   const server: Server = await new Promise((resolve) => {

@@ -8,13 +8,16 @@ import type { JobView, Jobs } from '../../app/notifications/jobs.js';
 import { authenticate, callerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import { forbidden } from '../http/problem.js';
+import { JOB_KEY_HEADER, sameSecret } from './jobs.js';
 import { reply } from '../http/reply.js';
 
 /**
  * Retention and erasure, for administrators:
  *  - POST /api/jobs/retention `{ "dryRun": true }` answers 202 with a job whose result names
  *    every case that would go and why; without dryRun the job removes them (the same job shape
- *    as the review sweep: GET /api/jobs/{id} until it has finished);
+ *    as the review sweep: GET /api/jobs/{id} until it has finished). An external scheduler
+ *    (web instances with TRELLIS_SCHEDULER=off) starts it weekly with `X-Trellis-Job-Key`, as it
+ *    starts the review sweep;
  *  - POST /api/cases/{caseId}/erase `{ "reason": … }` erases one case now and answers its tombstone.
  */
 
@@ -41,10 +44,31 @@ export function retentionJobsRouter(
     /** Refuses a body that is not JSON, before any work (the API's own check). */
     readonly requireJsonBody: express.RequestHandler;
     readonly bodyLimitBytes: number;
+    /** TRELLIS_JOB_KEY (tenant mode): an external scheduler's key. */
+    readonly jobKey: string | undefined;
   },
 ): Router {
   const router = Router();
   const bearer = authenticate(deps.verifyToken);
+  /** An administrator, or an external scheduler presenting the job key. */
+  const authorise = async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const presented = req.get(JOB_KEY_HEADER);
+    if (presented !== undefined) {
+      if (deps.jobKey === undefined || !sameSecret(presented, deps.jobKey)) {
+        next(forbidden('That job key is not accepted. Check TRELLIS_JOB_KEY on the server and the scheduler.'));
+        return;
+      }
+      next();
+      return;
+    }
+    await bearer(req, res, (error?: unknown) => {
+      if (error !== undefined) {
+        next(error);
+        return;
+      }
+      requireAdmin(req, res, next);
+    });
+  };
   const answer = (res: Response, job: JobView<RetentionResult>, status: number): void => {
     const href = `/api/jobs/${encodeURIComponent(job.id)}`;
     if (status === 202) res.set('Location', href);
@@ -54,13 +78,14 @@ export function retentionJobsRouter(
 
   router.post(
     '/retention',
-    bearer,
-    requireAdmin,
+    authorise,
     deps.requireJsonBody,
     express.json({ limit: deps.bodyLimitBytes, strict: true }),
     (req, res) => {
       const { dryRun } = parseInput(contract.retentionJobRequest, bodyOf(req));
-      const job = deps.jobs.start('retention', () => runRetention(deps, { dryRun: dryRun === true }));
+      const job = deps.jobs.start(dryRun === true ? 'retention-dry-run' : 'retention', () =>
+        runRetention(deps, { dryRun: dryRun === true }),
+      );
       answer(res, job, 202);
     },
   );
@@ -71,18 +96,12 @@ export function retentionJobsRouter(
       next();
       return;
     }
-    void bearer(req, res, (error?: unknown) => {
-      if (error !== undefined) {
-        next(error);
+    void authorise(req, res, (refused?: unknown) => {
+      if (refused !== undefined) {
+        next(refused);
         return;
       }
-      requireAdmin(req, res, (refused?: unknown) => {
-        if (refused !== undefined) {
-          next(refused);
-          return;
-        }
-        answer(res, job, 200);
-      });
+      answer(res, job, 200);
     });
   });
 

@@ -102,7 +102,8 @@ export function jobsRouter(
   return router;
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares a presented job key with the configured one in constant time. */
+export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

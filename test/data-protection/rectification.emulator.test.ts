@@ -265,4 +265,35 @@ describe('correcting a recorded text', () => {
     // Replaying the stored trail gives the same case (order, ids and versions kept).
     expect(stored?.state.version).toBe(corrections.at(-1)?.seq);
   });
+
+  it('an incomplete text is superseded in every view but stays in the stored trail as recorded then', async () => {
+    const before = await server.repository.find(CASE_ID);
+    const statement = before?.state.plan?.content.concernStatement;
+    if (statement === undefined) throw new Error('no concern statement');
+    const reply = await correct(
+      'lead',
+      {
+        eventSeq: concernSeq,
+        field: 'content.concernStatement',
+        text: `${statement} Lesson starts are also late.`,
+        reason: 'incomplete',
+        explanation: 'The tutor added the second point.',
+      },
+      await etag(),
+    );
+    expect(reply.status, reply.text).toBe(200);
+    for (const who of ['lead', 'trainee', 'mentor']) {
+      const view = await server.request('GET', `/api/cases/${CASE_ID}`, { token: token[who] });
+      expect(view.body.plan.content.concernStatement, who).toBe(`${statement} Lesson starts are also late.`);
+    }
+    // The stored row of the plan's save still holds the statement as first recorded.
+    const items = z
+      .array(z.object({ fields: z.object({ EventKey: z.string(), EventData: z.string() }).loose() }))
+      .parse(JSON.parse(await listText('events')));
+    const row = items.find((i) => i.fields.EventKey === `${CASE_ID}:${concernSeq}`);
+    const data = z
+      .object({ data: z.object({ content: z.object({ concernStatement: z.string() }).loose() }).loose() })
+      .parse(JSON.parse(row?.fields.EventData ?? '{}'));
+    expect(data.data.content.concernStatement).toBe(statement);
+  });
 });

@@ -14,7 +14,9 @@ import {
 /**
  * The event trail: a discriminated union built through one factory (`caseEvent`) and parsed
  * back with `caseEventSchema`. The trail is append-only; a change to an event's
- * shape is a data migration, so fields are only ever added as optional.
+ * shape is a data migration, so fields are only ever added as optional. The one exception is
+ * rectification (corrections.ts): a text corrected as inaccurate or excessive is rewritten in
+ * the stored event that recorded it, as the right to rectification requires.
  */
 
 const text = (max: number) => z.string().max(max);

@@ -20,4 +20,4 @@ export * from './commands/acknowledge-notice.js';
 export * from './commands/change-people.js';
 export * from './commands/meetings.js';
 export * from './commands/correct-text.js';
-export { correctTrail, CORRECTABLE_TEXTS, isCorrectableField, textAt } from './corrections.js';
+export { correctTrail, textAt } from './corrections.js';

@@ -21,7 +21,7 @@ const PLAN_TEXTS = [
 ].map((path) => `content.${path}`);
 
 /** The free texts people write, by event type: only these can be corrected (`*` is a list position). */
-export const CORRECTABLE_TEXTS: Readonly<Partial<Record<CaseEventType, readonly string[]>>> = {
+const CORRECTABLE_TEXTS: Readonly<Partial<Record<CaseEventType, readonly string[]>>> = {
   case_opened: ['reinitiation.evidence'],
   plan_started: PLAN_TEXTS,
   plan_edited: PLAN_TEXTS,

@@ -2,6 +2,7 @@ import type { Procedure } from '../domain/procedure/schema.js';
 import type { CaseRepository } from '../domain/ports.js';
 import type { Logger } from './logger.js';
 import type { PlacementRoster } from './placements/roster.js';
+import type { CaseRecords } from './ports.js';
 import type { CommandNotifier } from './notifications/after-command.js';
 import type { AccessRecorder } from './access-log.js';
 
@@ -17,4 +18,6 @@ export interface UseCaseDeps {
   readonly notify?: CommandNotifier;
   /** Who looked: reads of a case are recorded here (access-log.ts); absent: not recorded. */
   readonly accessLog?: AccessRecorder;
+  /** Tombstones of removed cases, which the reports count; absent: reports count only the cases there are. */
+  readonly records?: CaseRecords;
 }

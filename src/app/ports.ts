@@ -1,3 +1,5 @@
+import type { LocalDate } from '../domain/calendar/index.js';
+
 /**
  * Ports the application layer owns for the Teams edge and the composition root; adapters in
  * src/store implement them over Graph. Nothing here names a Graph shape or a list column.
@@ -59,4 +61,66 @@ export interface AppRoleDirectory {
 export interface TeamsAppInstaller {
   /** Installs Trellis for the person (already installed is fine) and returns the 1:1 chat's id. */
   installFor(upn: string): Promise<{ readonly chatId: string }>;
+}
+
+/** How a case left Trellis: by the retention policy (deleted, or anonymised to counts), or erased on request. */
+export type RemovalAction = 'delete' | 'anonymise' | 'erase';
+
+/**
+ * What is kept of a removed case, so the reports stay explainable: no names, no free text (an
+ * erasure's reason is the administrator's own note of the request it answers).
+ */
+export interface Tombstone {
+  readonly caseId: string;
+  readonly providerId: string;
+  readonly procedureId: string;
+  readonly programme: string;
+  readonly openedOn: LocalDate;
+  /** Undefined for a case erased while open. */
+  readonly closedOn: LocalDate | undefined;
+  readonly removedOn: LocalDate;
+  readonly action: RemovalAction;
+  /** The policy in words, as people read it on the tombstone. */
+  readonly policy: string;
+  /** `removing` from before the first row is deleted until the last one is gone. */
+  readonly state: 'removing' | 'removed';
+  /** Anonymised cases: what the cohort reports count. */
+  readonly counts:
+    | {
+        readonly stageId: string;
+        readonly reasons: readonly string[];
+        readonly resolution: string | undefined;
+        readonly outcomeId: string | undefined;
+      }
+    | undefined;
+  readonly requestedBy: string | undefined;
+  readonly reason: string | undefined;
+}
+
+/** What deleting one case's data removed. */
+export interface RemovedCaseData {
+  /** List rows: the case row, its events, projection rows and outbox rows. */
+  readonly rows: number;
+  /** Review meetings deleted from the organisers' Outlook calendars. */
+  readonly calendarEvents: number;
+}
+
+/**
+ * Removing cases for good (retention and erasure). The order is the caller's protocol: the
+ * tombstone is written first (state `removing`), then the case's data is deleted, then the
+ * tombstone is marked `removed`. Each step may be repeated: a run cut short anywhere is finished
+ * by the next one, which finds the `removing` tombstone.
+ */
+export interface CaseRecords {
+  tombstones(): Promise<readonly Tombstone[]>;
+  findTombstone(caseId: string): Promise<Tombstone | undefined>;
+  /** Writes the tombstone as `removing`; one already there for the case is answered as it is. */
+  beginRemoval(tombstone: Tombstone): Promise<Tombstone>;
+  /**
+   * Deletes every row that holds the case (its events first, so a half-deleted case can no
+   * longer be read or written as if whole; its row last) and the calendar events its
+   * notifications made. Already gone counts as done.
+   */
+  removeCaseData(caseId: string): Promise<RemovedCaseData>;
+  finishRemoval(caseId: string): Promise<Tombstone>;
 }

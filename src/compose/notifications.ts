@@ -40,6 +40,8 @@ export interface NotificationsOptions {
   readonly cardSenders?: Senders;
   /** False in tests that drive sweeps by hand. */
   readonly schedule?: boolean;
+  /** A job the scheduler runs once a week (the retention run). */
+  readonly weekly?: { readonly name: string; readonly run: () => Promise<unknown> };
 }
 
 export interface Notifications {
@@ -122,6 +124,7 @@ export function createNotifications(options: NotificationsOptions): Notification
           clock: options.clock,
           at: settings.sweepAt,
           logger: options.logger,
+          ...(options.weekly ? { weekly: options.weekly } : {}),
           daily: () =>
             runReviewSweep(deps, {
               dueReviews: true,

@@ -15,7 +15,10 @@ import { caseDeepLink, MY_CASES_ENTITY_ID } from '../cards/deep-links.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { createApp, type AppDeps } from '../server/app.js';
 import type { TokenVerifier } from '../server/auth/verify-token.js';
+import { GraphCaseRecords } from '../store/case-records.js';
 import { GraphCaseRepository, type TrellisSite } from '../store/case-repository.js';
+import { runRetention, type RetentionResult } from '../app/data-protection/retention.js';
+import { createJobs, type Jobs } from '../app/notifications/jobs.js';
 import { roleSidesOf } from '../store/case-rows.js';
 import { ConversationStore } from '../store/conversations.js';
 import { GraphPeopleDirectory } from '../store/directory.js';
@@ -85,7 +88,11 @@ export interface Trellis {
   readonly useCases: UseCaseDeps;
   /** Who looked at which case: the store the retention prunes, and how long entries are kept. */
   readonly accessLog: { readonly store: GraphAccessLog; readonly retentionDays: number };
-  /** Stops the scheduler, waits for deliveries already started and writes the access log's last entries. */
+  /** Tombstones and the removal of cases (retention, erasure). */
+  readonly records: GraphCaseRecords;
+  /** Retention runs started from a request (POST /api/jobs/retention). */
+  readonly retentionJobs: Jobs<RetentionResult>;
+  /** Stops the scheduler, waits for deliveries and retention runs already started and writes the access log's last entries. */
   close(): Promise<void>;
 }
 
@@ -105,7 +112,9 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
   const placements = new GraphPlacementRoster(graph, site.lists.placements);
   const accessLogStore = new GraphAccessLog(graph, site.lists.accessLog);
   const accessLog = createAccessRecorder({ store: accessLogStore, logger });
-  const base: UseCaseDeps = { repository, placements, procedures, clock, logger, accessLog };
+  const records = new GraphCaseRecords(graph, site);
+  const base: UseCaseDeps = { repository, placements, procedures, clock, logger, accessLog, records };
+  const retentionJobs = createJobs<RetentionResult>({ clock, logger });
 
   const teams = createTeamsApp({
     mode: inputs.mode,
@@ -141,6 +150,17 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     }),
     cardSenders,
     ...(inputs.notify.schedule === undefined ? {} : { schedule: inputs.notify.schedule }),
+    // Weekly, as a job of its own kind: a run already going (started from the API) is not doubled.
+    weekly: {
+      name: 'retention run',
+      run: async () => {
+        const job = retentionJobs.start('retention', () => runRetention({ ...base, records }, { dryRun: false }));
+        await retentionJobs.idle();
+        const done = retentionJobs.find(job.id);
+        if (done?.state === 'failed') throw new Error(done.error ?? 'the retention run failed');
+        return done?.result;
+      },
+    },
   });
   const useCases: UseCaseDeps = { ...base, notify: notifications.background.notify };
 
@@ -169,6 +189,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
       ...(inputs.healthDetails ? { graph: inputs.healthDetails.graph } : {}),
     },
     notify: { runtime: notifications.runtime, background: notifications.background, jobs: notifications.jobs },
+    dataProtection: { records, jobs: retentionJobs },
     messages: bot.messages,
     directory: new GraphPeopleDirectory(graph),
     // Answers are checked against the wire contract in local mode (and every test), not in production.
@@ -190,8 +211,11 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
       store: accessLogStore,
       retentionDays: inputs.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
     },
+    records,
+    retentionJobs,
     close: async () => {
       await notifications.close();
+      await retentionJobs.idle();
       await accessLog.close();
     },
   };

@@ -26,6 +26,7 @@ import {
   reviewSweepJob,
 } from './responses.js';
 import { itemsOf } from './common.js';
+import { eraseCaseRequest, retentionJob, retentionJobRequest, tombstone } from './data-protection.js';
 import {
   listPlacementsQuerySchema,
   placementImportQuerySchema,
@@ -205,6 +206,24 @@ const fixedRoutes: RouteSpec[] = [
     responses: { '200': ok('Events', caseEventsPage, true), ...COMMON_FAILURES, ...CASE_NOT_FOUND },
   },
   {
+    method: 'post',
+    path: '/api/cases/{caseId}/erase',
+    operationId: 'eraseCase',
+    summary:
+      'Erase a case on request (administrators), open or closed: every row of it and its calendar events are deleted and a tombstone with the reason is kept. Asking again answers the same tombstone',
+    pathParams: ['caseId'],
+    body: eraseCaseRequest,
+    bodyRequired: true,
+    responses: {
+      '200': ok('The tombstone left in its place', tombstone),
+      '400': fails('Malformed JSON, a missing or empty reason, unknown fields'),
+      ...COMMON_FAILURES,
+      '403': fails('For administrators'),
+      ...CASE_NOT_FOUND,
+      '415': fails('The body is not JSON'),
+    },
+  },
+  {
     method: 'get',
     path: '/api/cases/{caseId}/form',
     operationId: 'getCaseForm',
@@ -324,6 +343,24 @@ const fixedRoutes: RouteSpec[] = [
     },
   },
   {
+    method: 'post',
+    path: '/api/jobs/retention',
+    operationId: 'runRetention',
+    summary:
+      "Remove closed cases whose provider's retention time is up (administrators; or X-Trellis-Job-Key for an external scheduler in tenant mode): deleted, or anonymised to counts, each leaving a tombstone. With dryRun, say what would go and why and remove nothing. Also run weekly by the scheduler",
+    body: retentionJobRequest,
+    responses: {
+      '202': ok(
+        'The run goes on in the background (or was already running here): its job, at the Location header',
+        retentionJob,
+      ),
+      '400': fails('Malformed JSON, wrong types or unknown fields'),
+      ...COMMON_FAILURES,
+      '403': fails('For administrators'),
+      '415': fails('The body is not JSON'),
+    },
+  },
+  {
     method: 'get',
     path: '/api/jobs/{jobId}',
     operationId: 'getJob',
@@ -331,9 +368,9 @@ const fixedRoutes: RouteSpec[] = [
       'How a background job started on this instance is going, and its result once finished (kept an hour). Same callers as the job',
     pathParams: ['jobId'],
     responses: {
-      '200': ok('The job', reviewSweepJob),
+      '200': ok('The job (its `kind` says which)', z.union([reviewSweepJob, retentionJob])),
       ...COMMON_FAILURES,
-      '403': fails('For the course team'),
+      '403': fails('For the course team (a retention run: for administrators)'),
       '404': fails('No such job on this instance (or finished more than an hour ago)'),
     },
   },

@@ -99,6 +99,8 @@ export const signature = z.strictObject({
   typedName: text,
   signedOn: localDate,
   at: instant,
+  /** The plan's wording was corrected on this day, after this signature was given to the earlier wording. */
+  wordingCorrectedOn: localDate.optional(),
 });
 
 export const plan = z.strictObject({

@@ -8,6 +8,7 @@ import {
   closeCaseInputSchema,
   completeTaskInputSchema,
   convenePanelInputSchema,
+  correctTextInputSchema,
   editPlanInputSchema,
   escalateCaseInputSchema,
   extendReviewDateInputSchema,
@@ -80,6 +81,10 @@ export const CASE_COMMAND_INPUTS = {
     changePlacementInputSchema,
     "Move the placement to another school (course team), with the school's people (its mentor(s)) who replace those in their roles.",
   ),
+  correct_text: input(
+    correctTextInputSchema,
+    'Correct a recorded free text (course team): the event and field that recorded it, the new text, and why (inaccurate, incomplete, or excessive: more personal data than the record needs). The new text supersedes the old in every view, form and export; for inaccurate or excessive the old wording is also removed from storage.',
+  ),
 } as const;
 
 export type CaseCommandName = keyof typeof CASE_COMMAND_INPUTS;
@@ -115,4 +120,5 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/placement', command: 'change_placement' },
   { method: 'post', path: '/meetings', command: 'record_meeting' },
   { method: 'post', path: '/review-meeting', command: 'schedule_review_meeting' },
+  { method: 'post', path: '/corrections', command: 'correct_text' },
 ];

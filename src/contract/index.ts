@@ -8,3 +8,4 @@ export * from './responses.js';
 export * from './requests.js';
 export * from './commands.js';
 export * from './placements.js';
+export * from './data-protection.js';

@@ -102,7 +102,8 @@ export const people = z.strictObject({
 export const report = z.strictObject({
   period: z.strictObject({ from: localDate.optional(), to: localDate.optional() }),
   today: localDate,
-  totals: z.strictObject({ cases: count, open: count, closed: count }),
+  /** `removed`: cases removed by the retention policy or erased, counted in `cases` and `closed` through their tombstones. */
+  totals: z.strictObject({ cases: count, open: count, closed: count, removed: count }),
   openedByMonth: z.array(z.strictObject({ month: text, count })),
   closedByMonth: z.array(z.strictObject({ month: text, count })),
   openByStage: z.array(z.strictObject({ procedureId: text, stageId: text, title: text, count })),

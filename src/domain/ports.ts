@@ -1,5 +1,5 @@
 import type { LocalDate } from './calendar/index.js';
-import type { CaseEvent } from './case/events.js';
+import type { CaseEvent, CaseEventOf } from './case/events.js';
 import { nextReviewDate } from './case/queries.js';
 import type { CaseState, CaseStatus, CloseResolution } from './case/types.js';
 
@@ -155,4 +155,11 @@ export interface CaseRepository {
   list(query: CaseQuery): Promise<CasePage>;
   /** Every case of a trainee under a procedure (re-initiation rules, one open case at a time). */
   casesOfTrainee(traineeId: string, procedureId: string): Promise<readonly CaseSummary[]>;
+  /**
+   * Removes a corrected wording from storage once its `text_corrected` event is appended: the
+   * stored rows of the events it names (and the projection rows copied from them) are rewritten
+   * to hold the new wording. Idempotent: rows already rewritten are left alone. Answers how many
+   * rows this call rewrote.
+   */
+  removeCorrectedWording(correction: CaseEventOf<'text_corrected'>): Promise<number>;
 }

@@ -358,6 +358,8 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     case 'task_completed':
     case 'stage_start_set':
     case 'notice_acknowledged':
+    case 'text_corrected':
+      // A correction tells nobody: it changes what is shown, and an email would repeat the wording.
       return [];
   }
 }

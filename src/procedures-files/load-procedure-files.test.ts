@@ -142,6 +142,23 @@ describe('a YAML procedure file', () => {
     ]);
   });
 
+  it('keeps closed cases six years by default, and refuses a retention that could remove recent cases', () => {
+    expect(lines(VALID_YAML, file).procedure?.retention).toEqual({ yearsAfterClosure: 6, then: 'delete' });
+    const anonymise = `${VALID_YAML}retention: { yearsAfterClosure: 7, then: anonymise }\n`;
+    expect(lines(anonymise, file).procedure?.retention).toEqual({ yearsAfterClosure: 7, then: 'anonymise' });
+    const text = `${VALID_YAML}retention: { yearsAfterClosure: 0, then: shred }\n`;
+    const result = lines(text, file);
+    expect(result.procedure).toBeUndefined();
+    expect(result.errorLines).toEqual([
+      at(
+        file,
+        place(text, 'yearsAfterClosure: 0'),
+        'retention.yearsAfterClosure — keep closed cases at least 1 year after they close: a shorter time could remove a record still in use',
+      ),
+      at(file, place(text, 'then: shred'), 'retention.then — must be one of "delete", "anonymise"; got "shred"'),
+    ]);
+  });
+
   it('reports an outcome effect of an unknown kind, and a version that is neither a number nor a label', () => {
     const text = VALID_YAML.replace('{ type: go_to_stage, stage: formal }', '{ type: goto, stage: formal }').replace(
       'version: 3',

@@ -26,6 +26,9 @@ import { catalogueRouter } from './routes/catalogue.js';
 import { meRouter } from './routes/me.js';
 import { reportsRouter } from './routes/reports.js';
 import { jobsRouter } from './routes/jobs.js';
+import { erasureRouter, retentionJobsRouter } from './routes/retention.js';
+import type { CaseRecords } from '../app/ports.js';
+import type { RetentionResult } from '../app/data-protection/retention.js';
 import { formPdfRouter, notificationsRouter } from './routes/notifications.js';
 import { peopleRouter } from './routes/people.js';
 import { placementsRouter } from './routes/placements.js';
@@ -74,6 +77,13 @@ export interface AppDeps {
     readonly background: BackgroundNotifier;
     /** Background jobs (the review sweep started from a request). */
     readonly jobs: Jobs<ReviewSweepResult>;
+  };
+  /** Retention and erasure (the tombstones list and the retention job); absent: those routes are not mounted. */
+  readonly dataProtection?: {
+    readonly records: CaseRecords;
+    readonly jobs: Jobs<RetentionResult>;
+    /** The external scheduler's key when no notification settings carry it (tests). */
+    readonly jobKey?: string;
   };
   /** The bot's POST /api/messages (src/bot): it validates its own inbound tokens, so it sits before the bearer-authenticated /api. */
   readonly messages?: express.RequestHandler;
@@ -160,6 +170,7 @@ export function createApp(deps: AppDeps): express.Express {
     logger: deps.logger,
     ...(deps.notify ? { notify: deps.notify.background.notify } : {}),
     ...(deps.accessLog ? { accessLog: deps.accessLog } : {}),
+    ...(deps.dataProtection ? { records: deps.dataProtection.records } : {}),
   };
 
   app.use(securityHeaders);
@@ -219,6 +230,19 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.messages) app.post('/api/messages', deps.messages);
   const api = express.Router();
   // Jobs authenticate for themselves (a bearer token, or an external scheduler's job key).
+  const dataProtection = deps.dataProtection ? { ...useCases, records: deps.dataProtection.records } : undefined;
+  if (deps.dataProtection && dataProtection)
+    app.use(
+      '/api/jobs',
+      retentionJobsRouter({
+        ...dataProtection,
+        jobs: deps.dataProtection.jobs,
+        verifyToken: deps.verifyToken,
+        requireJsonBody,
+        bodyLimitBytes: BODY_LIMIT_BYTES,
+        jobKey: deps.notify?.runtime.settings.jobKey ?? deps.dataProtection.jobKey,
+      }),
+    );
   if (deps.notify)
     app.use(
       '/api/jobs',
@@ -235,6 +259,7 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.notify)
     api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
   api.use(dataProtectionRouter({ ...useCases, ...(deps.notify ? { outbox: deps.notify.runtime.outbox } : {}) }));
+  if (dataProtection) api.use('/cases', erasureRouter(dataProtection));
   api.use('/cases', casesRouter(useCases, deps.directory));
   api.use('/reports', reportsRouter(useCases));
   api.use('/placements', placementsRouter(useCases));

@@ -1,7 +1,14 @@
 import { performance } from 'node:perf_hooks';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { replay, type CaseEvent, type CaseState } from '../domain/case/index.js';
+import {
+  correctTrail,
+  replay,
+  textAt,
+  type CaseEvent,
+  type CaseEventOf,
+  type CaseState,
+} from '../domain/case/index.js';
 import {
   byReviewThenReference,
   CaseConflictError,
@@ -223,7 +230,7 @@ export class GraphCaseRepository implements CaseRepository {
       this.wroteSinceSync = true;
       throw error;
     }
-    const stored = { state: result.state, events: [...current.events, ...result.events], etag };
+    const stored = { state: result.state, events: correctTrail([...current.events, ...result.events]), etag };
     this.wroteSinceSync = true;
     // Another writer may have moved the row past this write already ("theirs stands"): its eTag
     // then vouches for a later case than ours, so ours is not kept under it and the next read
@@ -371,7 +378,8 @@ export class GraphCaseRepository implements CaseRepository {
       if (rows.length > 0) throw new CaseDataError(caseId, 'the case row has no event trail');
       return undefined;
     }
-    const events = eventItems.map((item) => parseEventRow(item.fields)).sort((a, b) => a.seq - b.seq);
+    // The trail as it is read: every correction applied (rows rewritten for an inaccuracy already hold it).
+    const events = correctTrail(eventItems.map((item) => parseEventRow(item.fields)).sort((a, b) => a.seq - b.seq));
     let state: CaseState;
     try {
       state = replay(events);
@@ -678,6 +686,68 @@ export class GraphCaseRepository implements CaseRepository {
       'conflict',
       `The row of case ${state.id} kept changing; it will be brought up to date on the next write`,
     );
+  }
+
+  /**
+   * The one sanctioned edit of a stored event: the law's right to rectification says a wording
+   * recorded in error must be removed, not only superseded, so the field a `text_corrected` names
+   * is rewritten in place in each event row it names. Only `EventData`'s one field changes: the
+   * row keeps its id, key, seq, type and time, so the trail's order and versions are as they
+   * were, and replaying it gives the same case (the correction, applied again, changes nothing).
+   * Projection rows copied from those events (an agreed plan's targets, a review's progress and
+   * evidence) are rewritten from the corrected event. Runs after the correction is appended;
+   * a rerun finds the rows done and writes nothing.
+   */
+  async removeCorrectedWording(correction: CaseEventOf<'text_corrected'>): Promise<number> {
+    const { field, text } = correction.data;
+    const caseId = correction.caseId;
+    let rewritten = 0;
+    for (const seq of correction.data.seqs) {
+      if (seq >= correction.seq) continue;
+      const row = await this.events.findByKey(eventKey(caseId, seq));
+      if (row === undefined) continue;
+      const stored = parseEventRow(row.fields);
+      const [corrected] = correctTrail([stored, { ...correction, data: { ...correction.data, seqs: [seq] } }]);
+      if (corrected === undefined) continue;
+      if (textAt(stored, field) !== undefined && textAt(stored, field) !== text) {
+        await this.events.updateItem(row.id, { EventData: eventRowFields(corrected).EventData ?? null }, row.eTag);
+        rewritten += 1;
+      }
+      rewritten += await this.rewriteProjections(corrected, field);
+    }
+    if (rewritten > 0) this.forget(caseId);
+    return rewritten;
+  }
+
+  /** The projection rows copied from `event` that still differ from it, rewritten. */
+  private async rewriteProjections(event: CaseEvent, field: string): Promise<number> {
+    if (event.type === 'review_recorded' && /^(evidence|progress\.\d+\.comment)$/.test(field)) {
+      const store = new ListItemStore(this.client, this.site.lists.reviews, {
+        fields: z.object({ Progress: z.string().nullish(), Evidence: z.string().nullish() }).loose(),
+        keyField: 'ReviewKey',
+      });
+      const row = await store.findByKey(`${event.caseId}:${event.data.reviewId}`);
+      const fields = { Progress: JSON.stringify(event.data.progress), Evidence: event.data.evidence ?? '' };
+      if (row === undefined || (row.fields.Progress === fields.Progress && row.fields.Evidence === fields.Evidence))
+        return 0;
+      await store.updateItem(row.id, fields, row.eTag);
+      return 1;
+    }
+    const targetText = /^content\.targets\.(\d+)\.text$/.exec(field);
+    if ((event.type === 'plan_started' || event.type === 'plan_edited') && targetText) {
+      const target = event.data.content.targets[Number(targetText[1])];
+      if (target === undefined) return 0;
+      const store = new ListItemStore(this.client, this.site.lists.targets, {
+        fields: z.object({ TargetText: z.string().nullish() }).loose(),
+        keyField: 'TargetKey',
+      });
+      // Only an agreed plan has target rows, copied from its content as agreed.
+      const row = await store.findByKey(`${event.caseId}:${event.data.version}:${target.id}`);
+      if (row === undefined || row.fields.TargetText === target.text) return 0;
+      await store.updateItem(row.id, { Title: target.text.slice(0, 255), TargetText: target.text }, row.eTag);
+      return 1;
+    }
+    return 0;
   }
 
   private readonly rowIds = new Map<string, string>();

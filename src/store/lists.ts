@@ -206,6 +206,36 @@ export const accessLogList = defineListSchema({
   ],
 });
 
+export const REMOVAL_STATE_CHOICES = ['removing', 'removed'] as const;
+export const REMOVAL_ACTION_CHOICES = ['delete', 'anonymise', 'erase'] as const;
+
+export const tombstonesList = defineListSchema({
+  displayName: 'Trellis Removed Cases',
+  description:
+    'A tombstone for each case removed by the retention policy or erased on request: no names, so the reports stay explainable.',
+  columns: [
+    { kind: 'text', name: 'CaseId', indexed: true, enforceUniqueValues: true, required: true },
+    { kind: 'text', name: 'ProviderId', indexed: true },
+    { kind: 'text', name: 'ProcedureId', indexed: true },
+    { kind: 'text', name: 'Programme', indexed: true },
+    { kind: 'dateTime', name: 'OpenedOn', format: 'dateOnly' },
+    { kind: 'dateTime', name: 'ClosedOn', format: 'dateOnly' },
+    { kind: 'dateTime', name: 'RemovedOn', format: 'dateOnly', indexed: true },
+    { kind: 'choice', name: 'RemovalAction', choices: REMOVAL_ACTION_CHOICES },
+    { kind: 'text', name: 'Policy' },
+    {
+      kind: 'choice',
+      name: 'RemovalState',
+      choices: REMOVAL_STATE_CHOICES,
+      indexed: true,
+      description: 'removing: written before the first row of the case is deleted; removed: every row is gone.',
+    },
+    { kind: 'note', name: 'Counts', description: 'Anonymised cases: stage, reasons and outcome as JSON, for reports.' },
+    { kind: 'text', name: 'RequestedBy', description: 'Erasure: the administrator who erased the case.' },
+    { kind: 'note', name: 'Reason', description: 'Erasure: the request it answers.' },
+  ],
+});
+
 export const TRELLIS_LISTS: readonly ListSchema[] = [
   casesList,
   eventsList,
@@ -217,6 +247,7 @@ export const TRELLIS_LISTS: readonly ListSchema[] = [
   conversationsList,
   placementsList,
   accessLogList,
+  tombstonesList,
 ];
 
 export type TrellisListName =
@@ -229,7 +260,8 @@ export type TrellisListName =
   | 'outbox'
   | 'conversations'
   | 'placements'
-  | 'accessLog';
+  | 'accessLog'
+  | 'tombstones';
 
 export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   cases: casesList.displayName,
@@ -242,6 +274,7 @@ export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   conversations: conversationsList.displayName,
   placements: placementsList.displayName,
   accessLog: accessLogList.displayName,
+  tombstones: tombstonesList.displayName,
 };
 
 /**

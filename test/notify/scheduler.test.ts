@@ -113,4 +113,55 @@ describe('the in-process scheduler', () => {
     expect(dailies()).toBe(before + 1);
     h.scheduler.stop();
   });
+
+  it("runs the weekly job once a week after that day's sweep, and tries a failure again after a wait", async () => {
+    let now = at('2026-11-25', 7, 0); // a Wednesday
+    const runs: string[] = [];
+    let failWeekly = 1;
+    const scheduler = createScheduler({
+      clock: () => now,
+      at: { hour: 7, minute: 30 },
+      logger: memoryLogger(),
+      tickMs: 3_600_000,
+      daily: () => Promise.resolve(runs.push(`daily ${now.toISOString()}`)),
+      delivery: () => Promise.resolve(),
+      weekly: {
+        name: 'retention run',
+        run: () => {
+          runs.push(`weekly ${now.toISOString()}`);
+          if (failWeekly > 0) {
+            failWeekly -= 1;
+            return Promise.reject(new Error('graph unavailable'));
+          }
+          return Promise.resolve();
+        },
+      },
+    });
+    const times = [
+      at('2026-11-25', 7, 0), // too early for either
+      at('2026-11-25', 7, 30), // the sweep
+      at('2026-11-25', 7, 31), // the weekly job, which fails
+      at('2026-11-25', 7, 32), // inside the wait: nothing
+      at('2026-11-25', 7, 34), // tried again: runs
+      at('2026-11-26', 7, 30), // Thursday: the sweep
+      at('2026-11-26', 7, 40), // the week's job has run: nothing
+      at('2026-11-30', 7, 30), // Monday: the sweep
+      at('2026-11-30', 7, 31), // a new week: the weekly job
+    ];
+    for (const time of times) {
+      now = time;
+      await scheduler.tick();
+    }
+    const iso = (date: string, hh: number, mm: number): string => at(date, hh, mm).toISOString();
+    expect(runs).toEqual([
+      `daily ${iso('2026-11-25', 7, 30)}`,
+      `weekly ${iso('2026-11-25', 7, 31)}`,
+      `weekly ${iso('2026-11-25', 7, 34)}`,
+      `daily ${iso('2026-11-26', 7, 30)}`,
+      `daily ${iso('2026-11-30', 7, 30)}`,
+      `weekly ${iso('2026-11-30', 7, 31)}`,
+    ]);
+    expect(scheduler.lastWeeklyRun).toBe('2026-11-30');
+    scheduler.stop();
+  });
 });

@@ -168,6 +168,17 @@ const WRITES: Readonly<Record<string, { state: 'drafted' | 'agreed'; body: (who:
     state: 'agreed',
     body: () => ({ startTime: '15:30', durationMinutes: 60, mode: 'online' }),
   },
+  // Event 4 of the drafted case is the plan's save.
+  '/corrections': {
+    state: 'drafted',
+    body: () => ({
+      eventSeq: 4,
+      field: 'content.targets.0.text',
+      text: 'A corrected target',
+      reason: 'inaccurate',
+      explanation: 'Recorded wrongly',
+    }),
+  },
 };
 
 /**
@@ -189,6 +200,7 @@ const SUCCEEDS: Readonly<Record<string, readonly Who[]>> = {
   '/placement': ['courseTeamP1'],
   '/meetings': ['courseTeamP1', 'tutorA', 'mentorA'],
   '/review-meeting': ['courseTeamP1', 'tutorA', 'mentorA'],
+  '/corrections': ['courseTeamP1'],
 };
 
 const normalised404 = (reply: Reply, id: string) => ({

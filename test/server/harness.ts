@@ -19,6 +19,9 @@ import { memoryLogger } from '../../src/app/logger.js';
 import { createAccessRecorder, type AccessRecorder } from '../../src/app/access-log.js';
 import { GraphAccessLog } from '../../src/store/access-log.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
+import { GraphCaseRecords } from '../../src/store/case-records.js';
+import { createJobs } from '../../src/app/notifications/jobs.js';
+import type { RetentionResult } from '../../src/app/data-protection/retention.js';
 import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';
@@ -29,6 +32,8 @@ import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/p
  * real token verifier (dev keys in a temp folder). Tests talk to it with fetch, like a client.
  */
 export const TODAY = parseLocalDate('2026-11-23');
+/** The external scheduler's key the test server accepts (X-Trellis-Job-Key). */
+export const TEST_JOB_KEY = 'test-job-key-0123456789abcdef0123456789';
 
 export interface Identity {
   readonly upn: string;
@@ -160,6 +165,11 @@ export async function startTestServer(
     logger,
     accessLog,
     directory: new GraphPeopleDirectory(emulator.client),
+    dataProtection: {
+      records: new GraphCaseRecords(emulator.client, emulator.site),
+      jobs: createJobs<RetentionResult>({ clock: () => state.now, logger }),
+      jobKey: TEST_JOB_KEY,
+    },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => {

@@ -8,6 +8,7 @@ import {
   closeCase,
   completeTask,
   convenePanel,
+  correctText,
   editPlan,
   escalateCase,
   extendReviewDate,
@@ -72,4 +73,5 @@ export const CASE_COMMANDS = {
   change_placement: command('change_placement', changePlacement),
   record_meeting: command('record_meeting', recordMeeting),
   schedule_review_meeting: command('schedule_review_meeting', scheduleReviewMeeting),
+  correct_text: command('correct_text', correctText),
 } as const satisfies Record<CaseCommandName, CaseCommand>;

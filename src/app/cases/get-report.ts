@@ -2,7 +2,7 @@ import { reportQuerySchema } from '../../contract/requests.js';
 import { londonDateOf } from '../../domain/calendar/index.js';
 import type { CaseState } from '../../domain/case/types.js';
 import type { CaseSummary } from '../../domain/ports.js';
-import { mayReport } from '../access.js';
+import { isCourseTeamFor, mayReport } from '../access.js';
 import type { Caller } from '../caller.js';
 import { NotAllowedError } from '../errors.js';
 import { buildReport, STANDARDS_CASE_CAP, type Report } from '../views/reports.js';
@@ -38,6 +38,18 @@ export async function getReport(
     (s) => (q.from === undefined || s.openedOn >= q.from) && (q.to === undefined || s.openedOn <= q.to),
   );
 
+  // Removed cases count where they did, on the programmes the caller covers.
+  const present = new Set(summaries.map((s) => s.id));
+  const removed = (deps.records === undefined ? [] : await deps.records.tombstones()).filter(
+    (t) =>
+      !present.has(t.caseId) &&
+      isCourseTeamFor(caller, t.programme) &&
+      (q.procedure === undefined || t.procedureId === q.procedure) &&
+      (q.programme === undefined || t.programme === q.programme) &&
+      (q.from === undefined || t.openedOn >= q.from) &&
+      (q.to === undefined || t.openedOn <= q.to),
+  );
+
   let states: CaseState[] | undefined;
   if (inPeriod.length <= STANDARDS_CASE_CAP) {
     states = [];
@@ -58,6 +70,7 @@ export async function getReport(
     today: londonDateOf(deps.clock()),
     states,
     period: { from: q.from, to: q.to },
+    removed,
   });
   return { report, format: format ?? 'json' };
 }

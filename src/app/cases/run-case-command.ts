@@ -1,4 +1,4 @@
-import { calendarFor, isCurrentFor } from '../../domain/case/index.js';
+import { calendarFor, correctionRemovesOldText, isCurrentFor } from '../../domain/case/index.js';
 import { CaseConflictError, type StoredCase } from '../../domain/ports.js';
 import { accessTo, actorForCase } from '../access.js';
 import type { Caller } from '../caller.js';
@@ -46,7 +46,7 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
   }
   const actor = actorForCase(request.caller, stored.state.placement.programme);
   const result = definition.run(
-    { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor },
+    { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor, trail: stored.events },
     stored.state,
     input,
   );
@@ -66,6 +66,13 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
     throw error;
   }
   // Who acted is in the case's own trail: a log line names no one (sign-in names are personal data).
+  // A wording corrected for inaccuracy (or as excessive) leaves storage too, now the correction
+  // that supersedes it is in; earlier corrections of the case are finished too if a run was cut short.
+  for (const event of request.command === 'correct_text' ? saved.events : []) {
+    if (event.type === 'text_corrected' && correctionRemovesOldText(event.data.reason)) {
+      await deps.repository.removeCorrectedWording(event);
+    }
+  }
   deps.logger.info('case command', {
     caseId: stored.state.id,
     command: request.command,

@@ -10,7 +10,8 @@ import { failureOf } from '../errors.js';
  * While a sweep runs, asking for another answers the one already running.
  */
 
-export type JobKind = 'review-sweep';
+/** A retention dry run is a kind of its own, so asking for a real run never gets a dry run already going. */
+export type JobKind = 'review-sweep' | 'retention' | 'retention-dry-run';
 export type JobState = 'running' | 'succeeded' | 'failed';
 
 export interface JobView<Result> {

@@ -1,4 +1,6 @@
 import {
+  addDays,
+  dayOfWeek,
   isWorkingDay,
   londonDateOf,
   londonInstantAt,
@@ -15,6 +17,9 @@ import type { Logger } from '../logger.js';
  *    or after the configured Europe/London time; a process started later that day runs it then;
  *  - a delivery pass every `deliveryEveryMs`: due retries, stale claims, and recovery of recent
  *    commands whose delivery was interrupted.
+ *  - a weekly job (the retention run), when given: once per week (Monday to Sunday, London), at
+ *    or after the same time on the first day this instance sees that week, after the day's
+ *    sweep; a failure is tried again after the same doubling wait, within the week.
  * Several instances may each run both: the outbox's unique keys and If-Match claims keep every
  * notification once-only (TRELLIS_SCHEDULER=off leaves the daily sweep to a scheduled job). A run
  * never overlaps itself. A failed sweep is logged and tried again after a wait that doubles with
@@ -27,6 +32,8 @@ export interface SchedulerOptions {
   readonly at: { readonly hour: number; readonly minute: number };
   readonly daily: () => Promise<unknown>;
   readonly delivery: () => Promise<unknown>;
+  /** Once a week (retention); the job itself is safe to run on several instances. */
+  readonly weekly?: { readonly name: string; readonly run: () => Promise<unknown> };
   readonly logger: Logger;
   readonly calendar?: WorkingCalendar;
   /** How often the clock is looked at (default one minute). */
@@ -39,6 +46,8 @@ export interface Scheduler {
   tick(): Promise<void>;
   /** The London date of the last daily run this instance started. */
   readonly lastDailyRun: LocalDate | undefined;
+  /** The Monday of the last week whose weekly job ran here. */
+  readonly lastWeeklyRun: LocalDate | undefined;
   stop(): void;
 }
 
@@ -60,6 +69,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   let failures = 0;
   let failedOn: LocalDate | undefined;
   let retryAt = Number.NEGATIVE_INFINITY;
+  let lastWeekly: LocalDate | undefined;
+  let weeklyFailures = 0;
+  let weeklyRetryAt = Number.NEGATIVE_INFINITY;
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
@@ -106,6 +118,26 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       }
       return;
     }
+    const week = addDays(today, 1 - dayOfWeek(today));
+    const { weekly } = options;
+    if (
+      weekly !== undefined &&
+      lastWeekly !== week &&
+      lastDaily === today &&
+      now.getTime() >= dueAt.getTime() &&
+      now.getTime() >= weeklyRetryAt
+    ) {
+      try {
+        await run(weekly.name, weekly.run);
+        lastWeekly = week;
+        weeklyFailures = 0;
+        weeklyRetryAt = Number.NEGATIVE_INFINITY;
+      } catch {
+        weeklyFailures += 1;
+        weeklyRetryAt = now.getTime() + retryDelayMs(weeklyFailures);
+      }
+      return;
+    }
     if (now.getTime() - lastDeliveryAt >= deliveryEvery) {
       await run('delivery pass', options.delivery).catch(() => undefined);
       lastDeliveryAt = now.getTime();
@@ -129,6 +161,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
     tick,
     get lastDailyRun() {
       return lastDaily;
+    },
+    get lastWeeklyRun() {
+      return lastWeekly;
     },
     stop() {
       if (timer) clearInterval(timer);

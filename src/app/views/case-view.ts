@@ -184,6 +184,12 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
         if (!trainee || event.data.reinitiation === undefined) return event;
         return { ...event, data: { ...event.data, reinitiation: { groundId: event.data.reinitiation.groundId } } };
       }
+      case 'text_corrected': {
+        // The new wording shows in the event it corrects, where the audience may see that field;
+        // the explanation can describe what was wrong, so it is the course team's alone.
+        const { text: _text, explanation: _explanation, ...data } = event.data;
+        return { ...event, data };
+      }
       case 'case_paused': {
         if (!health) return event;
         const { reason: _reason, ...data } = event.data;

@@ -3,6 +3,7 @@ import type { CaseState } from '../../domain/case/types.js';
 import { frameworkEntries } from '../../domain/frameworks/framework.js';
 import type { CaseSummary } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
+import type { Tombstone } from '../ports.js';
 
 /**
  * Cohort figures for the course team (inspection evidence), over the cases the caller can see.
@@ -45,6 +46,12 @@ export interface ReportInput {
   /** Whole cases for the standards section, or undefined when over the cap. */
   readonly states: readonly CaseState[] | undefined;
   readonly period: { readonly from: LocalDate | undefined; readonly to: LocalDate | undefined };
+  /**
+   * Cases removed by the retention policy or erased, as their tombstones: counted where they
+   * were (opened, closed, time to resolution; reasons and outcomes for anonymised ones), so a
+   * figure does not drop when old cases go.
+   */
+  readonly removed?: readonly Tombstone[];
 }
 
 export function buildReport(input: ReportInput) {
@@ -52,7 +59,19 @@ export function buildReport(input: ReportInput) {
   const procedureOf = (id: string): Procedure | undefined => procedures.find((p) => p.id === id);
   const open = summaries.filter((s) => s.status !== 'closed');
   const closed = summaries.filter((s) => s.status === 'closed' && s.closedOn !== undefined);
-  const durations = closed.map((s) => daysBetween(s.openedOn, s.closedOn as LocalDate)).sort((a, b) => a - b);
+  const removed = input.removed ?? [];
+  const removedClosed = removed.filter((t) => t.closedOn !== undefined);
+  const anonymised = removed.flatMap((t) =>
+    t.counts === undefined ? [] : [{ ...t.counts, procedureId: t.procedureId }],
+  );
+  // Every case there was, with the dates it opened and closed: the cases there are and the tombstones.
+  const dated = [
+    ...summaries.map((s) => ({ openedOn: s.openedOn, closedOn: s.status === 'closed' ? s.closedOn : undefined })),
+    ...removed.map((t) => ({ openedOn: t.openedOn, closedOn: t.closedOn })),
+  ];
+  const durations = dated
+    .flatMap((d) => (d.closedOn === undefined ? [] : [daysBetween(d.openedOn, d.closedOn)]))
+    .sort((a, b) => a - b);
 
   const overdue = new Map<string, { personId: string; name: string; count: number; references: string[] }>();
   for (const s of open) {
@@ -88,12 +107,17 @@ export function buildReport(input: ReportInput) {
   return {
     period: input.period,
     today,
-    totals: { cases: summaries.length, open: open.length, closed: closed.length },
-    openedByMonth: sortedEntries(countBy(summaries, (s) => month(s.openedOn))).map(([m, count]) => ({
+    totals: {
+      cases: summaries.length + removed.length,
+      open: open.length,
+      closed: closed.length + removedClosed.length,
+      removed: removed.length,
+    },
+    openedByMonth: sortedEntries(countBy(dated, (d) => month(d.openedOn))).map(([m, count]) => ({
       month: m,
       count,
     })),
-    closedByMonth: sortedEntries(countBy(closed, (s) => (s.closedOn ? month(s.closedOn) : undefined))).map(
+    closedByMonth: sortedEntries(countBy(dated, (d) => (d.closedOn ? month(d.closedOn) : undefined))).map(
       ([m, count]) => ({ month: m, count }),
     ),
     openByStage: sortedEntries(countBy(open, (s) => `${s.procedureId}|${s.stageId}`)).map(([key, count]) => {
@@ -107,7 +131,7 @@ export function buildReport(input: ReportInput) {
     }),
     byReason: sortedEntries(
       new Map(
-        summaries
+        [...summaries, ...anonymised]
           .flatMap((s) => s.reasons.map((r) => `${s.procedureId}|${r}`))
           .reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>()),
       ),
@@ -134,19 +158,19 @@ export function buildReport(input: ReportInput) {
           ? undefined
           : Math.round((durations.reduce((a, b) => a + b, 0) / durations.length) * 10) / 10,
     },
-    outcomes: sortedEntries(countBy(closed, (s) => `${s.procedureId}|${s.resolution ?? ''}|${s.outcomeId ?? ''}`)).map(
-      ([key, count]) => {
-        const [procedureId = '', resolution = '', outcomeId = ''] = key.split('|');
-        const procedure = procedureOf(procedureId);
-        const label =
-          outcomeId === ''
-            ? resolution.replace(/_/g, ' ')
-            : (procedure?.stages.flatMap((st) => st.review?.outcomes ?? []).find((o) => o.id === outcomeId)?.label ??
-              procedure?.panels.flatMap((p) => p.decisions).find((d) => d.id === outcomeId)?.label ??
-              outcomeId);
-        return { procedureId, resolution, outcomeId: outcomeId === '' ? undefined : outcomeId, label, count };
-      },
-    ),
+    outcomes: sortedEntries(
+      countBy([...closed, ...anonymised], (s) => `${s.procedureId}|${s.resolution ?? ''}|${s.outcomeId ?? ''}`),
+    ).map(([key, count]) => {
+      const [procedureId = '', resolution = '', outcomeId = ''] = key.split('|');
+      const procedure = procedureOf(procedureId);
+      const label =
+        outcomeId === ''
+          ? resolution.replace(/_/g, ' ')
+          : (procedure?.stages.flatMap((st) => st.review?.outcomes ?? []).find((o) => o.id === outcomeId)?.label ??
+            procedure?.panels.flatMap((p) => p.decisions).find((d) => d.id === outcomeId)?.label ??
+            outcomeId);
+      return { procedureId, resolution, outcomeId: outcomeId === '' ? undefined : outcomeId, label, count };
+    }),
     overdueReviewsByTutor: [...overdue.values()].sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
   };
 }
@@ -167,6 +191,7 @@ export function reportCsv(report: Report): string {
     ['totals', 'cases', 'Cases', report.totals.cases],
     ['totals', 'open', 'Open', report.totals.open],
     ['totals', 'closed', 'Closed', report.totals.closed],
+    ['totals', 'removed', 'Removed (retention or erasure; counted above)', report.totals.removed],
   );
   for (const r of report.openedByMonth) rows.push(['opened_by_month', r.month, r.month, r.count]);
   for (const r of report.closedByMonth) rows.push(['closed_by_month', r.month, r.month, r.count]);

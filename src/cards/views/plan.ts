@@ -30,7 +30,10 @@ function signatureViews(source: CardSource, plan: Plan): SignatureView[] {
   return plan.signatures.map((s) => ({
     name: cardText(s.typedName, 200),
     role: escapeCardText(roleLabelOf(source.procedure, s.role)),
-    on: formatLongDate(s.signedOn),
+    on:
+      s.wordingCorrectedOn === undefined
+        ? formatLongDate(s.signedOn)
+        : `${formatLongDate(s.signedOn)}, before the correction of ${formatLongDate(s.wordingCorrectedOn)}`,
   }));
 }
 

@@ -2,6 +2,8 @@ export type { LocalDate } from './local-date.js';
 export {
   addDays,
   addWeeks,
+  addYears,
+  dayOfWeek,
   daysBetween,
   formatLongDate,
   isAfter,

@@ -5,6 +5,7 @@ import type { LocalDate } from './local-date.js';
 import {
   addDays,
   addWeeks,
+  addYears,
   compareLocalDates,
   dayOfWeek,
   daysBetween,
@@ -128,6 +129,15 @@ describe('day arithmetic', () => {
     ['2026-12-03', 0, '2026-12-03'],
   ])('addWeeks(%s, %i) = %s', (start, n, expected) => {
     expect(addWeeks(d(start), n)).toBe(expected);
+  });
+
+  it.each([
+    ['2026-12-14', 6, '2032-12-14'],
+    ['2028-02-29', 6, '2034-02-28'],
+    ['2028-02-29', 4, '2032-02-29'],
+    ['2026-03-01', -1, '2025-03-01'],
+  ])('addYears(%s, %i) = %s (29 February becomes 28 February in a common year)', (start, n, expected) => {
+    expect(addYears(d(start), n)).toBe(expected);
   });
 
   it.each([

@@ -153,6 +153,14 @@ export function addWeeks(d: LocalDate, n: number): LocalDate {
   return fromDayNumber(toDayNumber(d) + 7 * n);
 }
 
+/** The same day `n` years on; 29 February becomes 28 February in a year that has none. */
+export function addYears(d: LocalDate, n: number): LocalDate {
+  requireWholeNumber(n, 'years');
+  const [year = 0, month = 1, day = 1] = d.split('-').map(Number);
+  const to = year + n;
+  return fromParts(to, month, Math.min(day, daysInMonth(to, month)));
+}
+
 /** Signed whole days: positive when `to` is later than `from`. */
 export function daysBetween(from: LocalDate, to: LocalDate): number {
   return toDayNumber(to) - toDayNumber(from);

@@ -1,4 +1,5 @@
 import { DomainError } from '../errors.js';
+import { correctTrail } from './corrections.js';
 import type { CaseEvent, PlanContentData } from './events.js';
 import type { CaseState, Plan, PlanContent } from './types.js';
 
@@ -83,6 +84,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       formerPeople: [],
       formerPlacements: [],
       meetings: [],
+      corrections: [],
       version: event.seq,
       updatedAt: event.at,
     };
@@ -398,12 +400,46 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         },
       }));
     }
+    case 'text_corrected': {
+      // The wording itself is corrected where the trail is read (correctTrail, applied by
+      // `replay`); the fold records the correction, and marks signatures given to the earlier
+      // wording of the plan it corrected.
+      const d = event.data;
+      const marked = (plan: Plan): Plan =>
+        plan.version !== d.planVersion
+          ? plan
+          : {
+              ...plan,
+              signatures: plan.signatures.map((s) =>
+                s.wordingCorrectedOn === undefined ? { ...s, wordingCorrectedOn: event.on } : s,
+              ),
+            };
+      return {
+        ...state,
+        plan: state.plan === undefined ? undefined : marked(state.plan),
+        previousPlans: state.previousPlans.map(marked),
+        corrections: [
+          ...state.corrections,
+          {
+            seq: d.seq,
+            field: d.field,
+            planVersion: d.planVersion,
+            reason: d.reason,
+            explanation: d.explanation,
+            by: event.actorId,
+            byName: d.byName,
+            on: event.on,
+            at: event.at,
+          },
+        ],
+      };
+    }
   }
 }
 
-/** Rebuilds a case from its trail. */
+/** Rebuilds a case from its trail, with every correction in it applied (corrections.ts). */
 export function replay(events: readonly CaseEvent[]): CaseState {
-  const state = events.reduce<CaseState | undefined>(applyEvent, undefined);
+  const state = correctTrail(events).reduce<CaseState | undefined>(applyEvent, undefined);
   if (!state) throw new DomainError('invalid_input', 'A case needs at least its case_opened event.');
   return state;
 }
@@ -415,7 +451,8 @@ export function replay(events: readonly CaseEvent[]): CaseState {
  * send happens. Undefined when the trail does not reach back to `version`.
  */
 export function stateAt(events: readonly CaseEvent[], version: number): CaseState | undefined {
-  const upTo = events.filter((e) => e.seq <= version);
+  // Corrections made later still apply: an earlier form never shows a wording since corrected.
+  const upTo = correctTrail(events).filter((e) => e.seq <= version);
   if (upTo.length === 0 || upTo.length !== version || upTo[0]?.type !== 'case_opened') return undefined;
   return replay(upTo);
 }

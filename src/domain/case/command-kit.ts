@@ -13,6 +13,8 @@ export interface CommandContext {
   /** The instant the command runs: passed in, never read from the clock. */
   readonly now: Date;
   readonly actor: Actor;
+  /** The case's event trail as read (corrections applied): only commands about recorded events need it. */
+  readonly trail?: readonly CaseEvent[];
 }
 
 export interface CommandResult {

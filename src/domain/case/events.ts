@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { localDateSchema } from '../calendar/index.js';
 import {
   CLOSE_RESOLUTIONS,
+  CORRECTION_REASONS,
   MEETING_KINDS,
   MEETING_MODES_HELD,
   NOTICE_KINDS,
@@ -13,7 +14,9 @@ import {
 /**
  * The event trail: a discriminated union built through one factory (`caseEvent`) and parsed
  * back with `caseEventSchema`. The trail is append-only; a change to an event's
- * shape is a data migration, so fields are only ever added as optional.
+ * shape is a data migration, so fields are only ever added as optional. The one exception is
+ * rectification (corrections.ts): a text corrected as inaccurate or excessive is rewritten in
+ * the stored event that recorded it, as the right to rectification requires.
  */
 
 const text = (max: number) => z.string().max(max);
@@ -208,6 +211,21 @@ const eventData = {
     mode: z.enum(MEETING_MODES_HELD),
     location: optionalText(300),
   }),
+  /**
+   * A recorded free text corrected: the event and field that recorded it, the new wording, and
+   * why. `seqs` are every event that carried the same wording (a plan's later saves repeat its
+   * content), all corrected alike. It never carries the old wording.
+   */
+  text_corrected: z.strictObject({
+    seq: z.number().int().min(1),
+    field: text(200),
+    seqs: z.array(z.number().int().min(1)).min(1).max(200),
+    planVersion: z.number().int().optional(),
+    text: text(8000),
+    reason: z.enum(CORRECTION_REASONS),
+    explanation: text(2000),
+    byName: text(200),
+  }),
 } as const;
 
 export type CaseEventType = keyof typeof eventData;
@@ -256,6 +274,7 @@ export const caseEventSchema = z.discriminatedUnion('type', [
     type: z.literal('review_meeting_scheduled'),
     data: eventData.review_meeting_scheduled,
   }),
+  z.strictObject({ ...envelope, type: z.literal('text_corrected'), data: eventData.text_corrected }),
 ]);
 
 export type CaseEvent = z.infer<typeof caseEventSchema>;

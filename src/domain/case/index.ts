@@ -19,3 +19,5 @@ export * from './commands/stage-tasks.js';
 export * from './commands/acknowledge-notice.js';
 export * from './commands/change-people.js';
 export * from './commands/meetings.js';
+export * from './commands/correct-text.js';
+export { correctTrail, textAt } from './corrections.js';

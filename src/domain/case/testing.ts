@@ -1,3 +1,4 @@
+import { correctTrail } from './corrections.js';
 import { addDays, londonInstantAt, type LocalDate } from '../calendar/index.js';
 import type { Procedure } from '../procedure/schema.js';
 import { calendarFor, type CommandContext, type CommandResult } from './command-kit.js';
@@ -99,7 +100,13 @@ export class CaseDriver {
   }
 
   context(actor: Actor): CommandContext {
-    return { procedure: this.procedure, calendar: calendarFor(this.procedure), now: this.clock.now, actor };
+    return {
+      procedure: this.procedure,
+      calendar: calendarFor(this.procedure),
+      now: this.clock.now,
+      actor,
+      trail: correctTrail(this.events),
+    };
   }
 
   person(role: string): Person {

@@ -131,6 +131,11 @@ export interface Signature {
   readonly typedName: string;
   readonly signedOn: LocalDate;
   readonly at: string;
+  /**
+   * The first day the plan's wording was corrected after this signature was given: the
+   * signature stands, given to the earlier wording.
+   */
+  readonly wordingCorrectedOn?: LocalDate;
 }
 
 export interface TraineePerceptions {
@@ -209,6 +214,37 @@ export interface PanelState {
   readonly chair: string | undefined;
   readonly meetings: readonly PanelMeetingRecord[];
   readonly decisionId: string | undefined;
+}
+
+/**
+ * Why a recorded text is corrected (the right to rectification):
+ * - `inaccurate`: it is wrong; the old wording is removed from storage, not only superseded.
+ * - `incomplete`: it is right as far as it goes; the fuller text supersedes it and the earlier
+ *   wording stays in the stored trail as what was recorded then.
+ * - `excessive`: it holds more personal data than the record needs (a health detail, a third
+ *   party); like `inaccurate`, the old wording is removed from storage.
+ */
+export const CORRECTION_REASONS = ['inaccurate', 'incomplete', 'excessive'] as const;
+export type CorrectionReason = (typeof CORRECTION_REASONS)[number];
+
+/** Reasons whose correction removes the earlier wording from storage. */
+export function correctionRemovesOldText(reason: CorrectionReason): boolean {
+  return reason !== 'incomplete';
+}
+
+/** A recorded text that was corrected: where, when, by whom and why (never the old wording). */
+export interface TextCorrection {
+  /** The event that recorded the text, and the field within its data ("content.concerns.0.text"). */
+  readonly seq: number;
+  readonly field: string;
+  /** The plan whose wording it was, when it was a plan's. */
+  readonly planVersion: number | undefined;
+  readonly reason: CorrectionReason;
+  readonly explanation: string;
+  readonly by: string;
+  readonly byName: string;
+  readonly on: LocalDate;
+  readonly at: string;
 }
 
 export const CASE_STATUSES = ['planning', 'awaiting_signatures', 'active', 'awaiting_decision', 'closed'] as const;
@@ -319,6 +355,8 @@ export interface CaseState {
   }[];
   /** Plan meetings and review meetings held, oldest first. */
   readonly meetings: readonly MeetingRecord[];
+  /** Recorded texts corrected since, oldest first. */
+  readonly corrections: readonly TextCorrection[];
   /** Number of events applied: the case's version for optimistic concurrency. */
   readonly version: number;
   readonly updatedAt: string;

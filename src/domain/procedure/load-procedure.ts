@@ -66,6 +66,11 @@ function sizeLimit(issue: { origin: string; inclusive?: boolean }, bound: number
   }
 }
 
+/** A bound's own sentence where the schema gives one (zod's default starts "Too small" / "Too big"). */
+function ownMessage(message: string): string | undefined {
+  return /^Too (small|big)\b/.test(message) ? undefined : message;
+}
+
 /**
  * A sentence a person writing a procedure file can act on, for each kind of schema problem
  * (zod's own wording speaks to programmers: "Invalid input: expected string, received undefined").
@@ -88,9 +93,9 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
       return issue.message;
     }
     case 'too_small':
-      return sizeLimit(issue, issue.minimum, true);
+      return ownMessage(issue.message) ?? sizeLimit(issue, issue.minimum, true);
     case 'too_big':
-      return sizeLimit(issue, issue.maximum, false);
+      return ownMessage(issue.message) ?? sizeLimit(issue, issue.maximum, false);
     case 'unrecognized_keys':
       return issue.keys.length === 1
         ? `has a field this schema does not know: "${issue.keys[0] ?? ''}"`

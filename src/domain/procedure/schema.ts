@@ -335,6 +335,39 @@ export const procedureVersionSchema = z.union(
   { error: 'a version is a whole number from 1, or a short label such as "2026-27" (quote it in YAML)' },
 );
 
+/**
+ * The fewest whole years a closed case is kept before the retention job may remove it. A
+ * policy below it is refused when the procedure is loaded, so a slip in a configuration file
+ * (a 0, a missing digit) can never remove a case that closed last month; open cases are never
+ * removed by retention whatever the policy says.
+ */
+export const RETENTION_MIN_YEARS = 1;
+/** The most years a policy may name: beyond it the number is almost certainly a typing slip. */
+export const RETENTION_MAX_YEARS = 100;
+/** Sector schedules keep student support records for the end of the relationship plus six years. */
+export const DEFAULT_RETENTION_YEARS = 6;
+
+/**
+ * How long the provider keeps a closed case, and what the retention job does after that:
+ * `delete` removes every row of the case and keeps a tombstone (case id, provider, programme,
+ * opened and closed dates, when and by which policy it went); `anonymise` removes the same rows
+ * and keeps, besides, what the cohort reports count (reasons, the stage it ended at, its
+ * outcome) with nothing that names a person.
+ */
+export const retentionSchema = z.strictObject({
+  yearsAfterClosure: z
+    .number({ error: 'yearsAfterClosure is a whole number of years, such as 6' })
+    .int('yearsAfterClosure is a whole number of years, such as 6')
+    .min(
+      RETENTION_MIN_YEARS,
+      `keep closed cases at least ${RETENTION_MIN_YEARS} year after they close: a shorter time could remove a record still in use`,
+    )
+    .max(RETENTION_MAX_YEARS, `at most ${RETENTION_MAX_YEARS} years`),
+  then: z.enum(['delete', 'anonymise'], { error: 'then is "delete" or "anonymise"' }).default('delete'),
+});
+export type RetentionPolicy = z.infer<typeof retentionSchema>;
+export const DEFAULT_RETENTION: RetentionPolicy = { yearsAfterClosure: DEFAULT_RETENTION_YEARS, then: 'delete' };
+
 export const procedureSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and hyphens'),
   version: procedureVersionSchema,
@@ -394,6 +427,8 @@ export const procedureSchema = z.strictObject({
     .default({ closures: [] }),
   /** Provider notes printed with the procedure (Bright Futures' placement requirements). */
   notes: z.array(prose).default([]),
+  /** How long closed cases are kept (default: six years after the case closes, then deleted). */
+  retention: retentionSchema.default(DEFAULT_RETENTION),
 });
 
 export type Role = z.infer<typeof roleSchema>;

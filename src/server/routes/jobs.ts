@@ -66,7 +66,7 @@ export function jobsRouter(
     const href = `/api/jobs/${encodeURIComponent(job.id)}`;
     if (status === 202) res.set('Location', href);
     if (job.state === 'running') res.set('Retry-After', '2');
-    reply(res, contract.reviewSweepJob, { ...job, href }, status);
+    reply(res, contract.reviewSweepJob, { ...job, kind: 'review-sweep', href }, status);
   };
 
   router.post('/review-sweep', authorise, (_req, res) => {
@@ -102,7 +102,8 @@ export function jobsRouter(
   return router;
 }
 
-function sameSecret(a: string, b: string): boolean {
+/** Compares a presented job key with the configured one in constant time. */
+export function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

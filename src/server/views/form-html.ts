@@ -58,7 +58,7 @@ ${(requirements.length > 0
   : [...new Set(plan.signatures.map((s) => s.role))].map((r) => [r])
 ).map((anyOf) => {
   const signature = plan.signatures.find((s) => anyOf.includes(s.role));
-  return html`<tr><td>${anyOf.map(roleLabel).join(' or ')}</td><td>${signature?.typedName ?? ''}</td><td>${date(signature?.signedOn)}</td></tr>`;
+  return html`<tr><td>${anyOf.map(roleLabel).join(' or ')}</td><td>${signature?.typedName ?? ''}</td><td>${date(signature?.signedOn)}${signature?.wordingCorrectedOn === undefined ? '' : ` (given before the correction of ${date(signature.wordingCorrectedOn)})`}</td></tr>`;
 })}
 </tbody>
 </table>

@@ -27,13 +27,7 @@ export function graphCalendarSender(deps: {
     if (!request) throw new Error(`${notification.key} has no calendar request`);
     const events = `/users/${encodeURIComponent(request.organizer)}/events`;
     if (request.action === 'cancel') {
-      const id = await findByTransactionId(deps.client, events, request.transactionId);
-      if (id === undefined) return;
-      try {
-        await deps.client.api(`${events}/${encodeURIComponent(id)}`).delete();
-      } catch (error) {
-        if (statusOf(error) !== 404) throw error;
-      }
+      await deleteCalendarEvent(deps.client, request.organizer, request.transactionId);
       return;
     }
     const body = eventBody(notification, request, {
@@ -55,6 +49,23 @@ export function graphCalendarSender(deps: {
     // The create returned the existing event when the date moved: bring it to the new date.
     await deps.client.api(`${events}/${encodeURIComponent(id)}`).patch(body);
   };
+}
+
+/**
+ * Deletes the event made with this transactionId from the organiser's calendar (a cancelled
+ * meeting, or a removed case); true if there was one. Already gone counts as done.
+ */
+export async function deleteCalendarEvent(client: Client, organizer: string, transactionId: string): Promise<boolean> {
+  const events = `/users/${encodeURIComponent(organizer)}/events`;
+  const id = await findByTransactionId(client, events, transactionId);
+  if (id === undefined) return false;
+  try {
+    await client.api(`${events}/${encodeURIComponent(id)}`).delete();
+    return true;
+  } catch (error) {
+    if (statusOf(error) !== 404) throw error;
+    return false;
+  }
 }
 
 /** The Graph event a calendar notification becomes: the notification's own lines, the targets, links to the case, the place. */

@@ -25,7 +25,10 @@ export function Signatures(props: { readonly view: CaseView }) {
           <Text weight="semibold">{line.roleLabel}</Text>
           <Text>
             {line.who}
-            {line.signature ? `, ${formatDate(line.signature.signedOn)}` : ''}
+            {line.signature ? `, signed on ${formatDate(line.signature.signedOn)}` : ''}
+            {line.signature?.wordingCorrectedOn === undefined
+              ? ''
+              : `, before the correction of ${formatDate(line.signature.wordingCorrectedOn)}`}
           </Text>
         </li>
       ))}

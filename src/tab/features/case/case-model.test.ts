@@ -228,3 +228,24 @@ describe('the case’s forms by version', () => {
     expect(formVersions({ ...view, previousPlans: [] })).toEqual([]);
   });
 });
+
+describe('the history line for a correction', () => {
+  const corrected = (data: Record<string, unknown>): CaseEvent => ({
+    caseId: 'c1',
+    seq: 10,
+    at: '2026-11-23T10:00:00.000Z',
+    on: '2026-11-23',
+    actorId: LEAD,
+    type: 'text_corrected',
+    data: { seq: 4, field: 'content.concerns.0.text', seqs: [4], byName: 'Mark Whitfield', ...data },
+  });
+
+  it('says who corrected a text and why, with the explanation where the view has it', () => {
+    expect(eventSentence(view, corrected({ reason: 'inaccurate', explanation: 'Misread the notes' }))).toBe(
+      'Mark Whitfield corrected a recorded text (inaccurate): Misread the notes.',
+    );
+    expect(eventSentence(view, corrected({ reason: 'excessive' }))).toBe(
+      'Mark Whitfield corrected a recorded text (more than the record needs).',
+    );
+  });
+});

@@ -142,6 +142,12 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
       return `${who} scheduled the review meeting${str('startTime') ? ` for ${str('startTime')}` : ''}${str('mode') === 'online' ? ', online' : str('location') ? ` at ${str('location')}` : ''}.`;
     case 'case_closed':
       return `The case was closed${str('resolution') ? ` (${humanise(str('resolution'))})` : ''}.`;
+    case 'text_corrected': {
+      const reason = str('reason');
+      const why =
+        reason === 'incomplete' ? 'incomplete' : reason === 'excessive' ? 'more than the record needs' : 'inaccurate';
+      return `${str('byName') || who} corrected a recorded text (${why})${str('explanation') ? `: ${str('explanation')}` : ''}.`;
+    }
     default:
       return `${humanise(event.type)}.`;
   }

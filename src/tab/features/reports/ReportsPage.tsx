@@ -248,13 +248,13 @@ export default function ReportsPage() {
               {formatDate(loaded.report.today)}.
             </Text>
             <dl className={styles.totals}>
-              {(
-                [
-                  ['Cases', loaded.report.totals.cases],
-                  ['Open', loaded.report.totals.open],
-                  ['Closed', loaded.report.totals.closed],
-                ] as const
-              ).map(([label, value]) => (
+              {[
+                ['Cases', loaded.report.totals.cases] as const,
+                ['Open', loaded.report.totals.open] as const,
+                ['Closed', loaded.report.totals.closed] as const,
+                // Cases removed after their retention time (or erased) still count above, through their tombstones.
+                ...(loaded.report.totals.removed > 0 ? [['Removed', loaded.report.totals.removed] as const] : []),
+              ].map(([label, value]) => (
                 <div key={label} className={styles.total}>
                   <dt>{label}</dt>
                   <dd className={styles.totalValue} data-total={label.toLowerCase()}>

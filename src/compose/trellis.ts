@@ -3,7 +3,7 @@ import type { CloudEnvironment } from '@microsoft/teams.api';
 import type { Express, Router } from 'express';
 import type { UseCaseDeps } from '../app/deps.js';
 import { privateLogger, type Logger } from '../app/logger.js';
-import { createAccessRecorder, DEFAULT_ACCESS_LOG_RETENTION_DAYS } from '../app/access-log.js';
+import { createAccessRecorder, DEFAULT_ACCESS_LOG_RETENTION_DAYS, pruneAccessLog } from '../app/access-log.js';
 import { GraphAccessLog } from '../store/access-log.js';
 import type { NotifySettings } from '../app/notifications/settings.js';
 import type { Conversations } from '../app/ports.js';
@@ -115,6 +115,9 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
   const records = new GraphCaseRecords(graph, site);
   const base: UseCaseDeps = { repository, placements, procedures, clock, logger, accessLog, records };
   const retentionJobs = createJobs<RetentionResult>({ clock, logger });
+  const accessLogRetentionDays = inputs.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
+  // Each retention run also deletes access-log entries past their own retention.
+  const pruneOldReads = (now: Date) => pruneAccessLog(accessLogStore, { now, retentionDays: accessLogRetentionDays });
 
   const teams = createTeamsApp({
     mode: inputs.mode,
@@ -154,7 +157,9 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     weekly: {
       name: 'retention run',
       run: async () => {
-        const job = retentionJobs.start('retention', () => runRetention({ ...base, records }, { dryRun: false }));
+        const job = retentionJobs.start('retention', () =>
+          runRetention({ ...base, records, pruneAccessLog: pruneOldReads }, { dryRun: false }),
+        );
         await retentionJobs.idle();
         const done = retentionJobs.find(job.id);
         if (done?.state === 'failed') throw new Error(done.error ?? 'the retention run failed');
@@ -189,7 +194,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
       ...(inputs.healthDetails ? { graph: inputs.healthDetails.graph } : {}),
     },
     notify: { runtime: notifications.runtime, background: notifications.background, jobs: notifications.jobs },
-    dataProtection: { records, jobs: retentionJobs },
+    dataProtection: { records, jobs: retentionJobs, pruneAccessLog: pruneOldReads },
     messages: bot.messages,
     directory: new GraphPeopleDirectory(graph),
     // Answers are checked against the wire contract in local mode (and every test), not in production.
@@ -209,7 +214,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     useCases,
     accessLog: {
       store: accessLogStore,
-      retentionDays: inputs.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS,
+      retentionDays: accessLogRetentionDays,
     },
     records,
     retentionJobs,

@@ -83,6 +83,8 @@ export const retentionResult = z.strictObject({
   /** Rows and calendar events deleted this run. */
   deletedRows: count,
   deletedCalendarEvents: count,
+  /** Access-log entries older than the access log's own retention (a year by default), deleted this run. */
+  deletedAccessLogEntries: count,
   /** The due cases, at most the first 1,000 (`due` says how many in all). */
   cases: z.array(retentionCase),
   /** Closed cases kept although their time may be up, with the reason (a procedure no longer configured, a row that cannot be read). */

@@ -82,6 +82,8 @@ export interface AppDeps {
   readonly dataProtection?: {
     readonly records: CaseRecords;
     readonly jobs: Jobs<RetentionResult>;
+    /** Deletes access-log entries past their retention, as part of each retention run. */
+    readonly pruneAccessLog?: (now: Date) => Promise<{ readonly deleted: number }>;
     /** The external scheduler's key when no notification settings carry it (tests). */
     readonly jobKey?: string;
   };
@@ -230,7 +232,13 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.messages) app.post('/api/messages', deps.messages);
   const api = express.Router();
   // Jobs authenticate for themselves (a bearer token, or an external scheduler's job key).
-  const dataProtection = deps.dataProtection ? { ...useCases, records: deps.dataProtection.records } : undefined;
+  const dataProtection = deps.dataProtection
+    ? {
+        ...useCases,
+        records: deps.dataProtection.records,
+        ...(deps.dataProtection.pruneAccessLog ? { pruneAccessLog: deps.dataProtection.pruneAccessLog } : {}),
+      }
+    : undefined;
   if (deps.dataProtection && dataProtection)
     app.use(
       '/api/jobs',

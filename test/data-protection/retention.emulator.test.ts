@@ -14,6 +14,8 @@ import { Clock, courseTeam, openInput, personFor } from '../../src/domain/case/t
 import type { Procedure } from '../../src/domain/procedure/schema.js';
 import type { Notification } from '../../src/notify/notification.js';
 import { GraphCaseRecords } from '../../src/store/case-records.js';
+import { GraphAccessLog } from '../../src/store/access-log.js';
+import { pruneAccessLog } from '../../src/app/access-log.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { getAllPages } from '../../src/store/graph/graph-json.js';
@@ -314,5 +316,32 @@ describe('erasure on request', () => {
     expect(await holding(target.traineeName)).toEqual([]);
     expect(await holding(target.id)).toEqual(['tombstones']);
     expect(await eraseCase(deps, admin, target.id, { reason: 'again' })).toEqual(tombstone);
+  });
+
+  it("also deletes access-log entries older than the access log's retention, and keeps the rest", async () => {
+    const accessLog = new GraphAccessLog(emu.client, emu.site.lists.accessLog);
+    const caseId = `${run}-looked-at`;
+    const read = (at: Date) => ({
+      personId: 'tutor@provider.test',
+      personName: 'Tutor',
+      caseId,
+      how: 'api' as const,
+      at: at.toISOString(),
+    });
+    const now = clock.now;
+    const dayMs = 24 * 60 * 60 * 1000;
+    expect(
+      await accessLog.append([read(new Date(now.getTime() - 400 * dayMs)), read(new Date(now.getTime() - 10 * dayMs))]),
+    ).toEqual([]);
+    const pruning = {
+      ...deps,
+      pruneAccessLog: (at: Date) => pruneAccessLog(accessLog, { now: at, retentionDays: 365 }),
+    };
+
+    expect((await runRetention(pruning, { dryRun: true })).deletedAccessLogEntries).toBe(0);
+    expect(await accessLog.forCase(caseId)).toHaveLength(2);
+
+    expect((await runRetention(pruning, { dryRun: false })).deletedAccessLogEntries).toBe(1);
+    expect((await accessLog.forCase(caseId)).map((e) => e.at)).toEqual([read(new Date(now.getTime() - 10 * dayMs)).at]);
   });
 });

@@ -23,6 +23,11 @@ import type { CaseRecords, RemovedCaseData, Tombstone } from '../ports.js';
 
 export interface RetentionDeps extends UseCaseDeps {
   readonly records: CaseRecords;
+  /**
+   * Deletes access-log entries older than their own retention (a year by default; access-log.ts
+   * `pruneAccessLog`), answering how many went; absent where reads are not recorded.
+   */
+  readonly pruneAccessLog?: (now: Date) => Promise<{ readonly deleted: number }>;
 }
 
 export interface RetentionCase {
@@ -45,6 +50,8 @@ export interface RetentionResult {
   readonly resumed: number;
   readonly deletedRows: number;
   readonly deletedCalendarEvents: number;
+  /** Access-log entries past their retention, deleted by this run (none in a dry run). */
+  readonly deletedAccessLogEntries: number;
   readonly cases: readonly RetentionCase[];
   readonly kept: readonly { readonly caseId: string; readonly message: string }[];
 }
@@ -116,7 +123,7 @@ export async function runRetention(
     cursor = page.nextCursor;
   } while (cursor !== undefined);
 
-  const counted = { removed: 0, resumed: 0, rows: 0, calendarEvents: 0 };
+  const counted = { removed: 0, resumed: 0, rows: 0, calendarEvents: 0, accessLogEntries: 0 };
   const add = (removed: RemovedCaseData): void => {
     counted.rows += removed.rows;
     counted.calendarEvents += removed.calendarEvents;
@@ -131,6 +138,7 @@ export async function runRetention(
       add(await finishRemoval(deps.records, item.caseId));
       counted.removed += 1;
     });
+    if (deps.pruneAccessLog) counted.accessLogEntries = (await deps.pruneAccessLog(deps.clock())).deleted;
     deps.logger.info('retention run finished', {
       removed: counted.removed,
       resumed: counted.resumed,
@@ -145,6 +153,7 @@ export async function runRetention(
     resumed: options.dryRun ? unfinished.length : counted.resumed,
     deletedRows: counted.rows,
     deletedCalendarEvents: counted.calendarEvents,
+    deletedAccessLogEntries: counted.accessLogEntries,
     cases: due.slice(0, LISTED_CASES).map((d) => d.item),
     kept,
   };

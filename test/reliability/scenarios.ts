@@ -297,9 +297,22 @@ export async function runFaultsScenario(
       );
     }
   })();
+  // Each person works until they have taken their steps. Someone who can only act after others
+  // (a trainee whose plan no one drafts any more) stops once everyone still working is stuck the
+  // same way: nobody left can change a case for them.
+  const done = new Set<User>();
+  const stuck = new Set<User>();
   await Promise.all(
     users.map(async (user) => {
-      while (user.steps < stepsPerUser) await workload.step(user);
+      while (user.steps < stepsPerUser) {
+        const before = user.steps;
+        await workload.step(user);
+        if (user.steps > before) stuck.delete(user);
+        else stuck.add(user);
+        if (stuck.has(user) && done.size + stuck.size === users.length) break;
+      }
+      stuck.delete(user);
+      done.add(user);
     }),
   );
   run.working = false;

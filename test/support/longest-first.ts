@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import type { TestSequencer, TestSpecification, Vitest } from 'vitest/node';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * The files that run for a minute or more each (the reliability scenarios and the longest tab
@@ -30,18 +30,17 @@ const SLOW_PROJECTS = new Set(['reliability', 'tab']);
  * Orders test files so the longest start first and the many short ones fill the gaps at the end
  * (vite.config.ts). Once a run has recorded durations (vitest's cache), those decide instead.
  */
-export default class LongestFirst implements TestSequencer {
-  constructor(private readonly vitest: Vitest) {}
-
-  shard(files: TestSpecification[]): TestSpecification[] {
-    return files;
+export default class LongestFirst extends BaseSequencer {
+  // Sharding (`--shard`) stays vitest's own; only the order changes.
+  override sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    return Promise.resolve(this.order(files));
   }
 
-  sort(files: TestSpecification[]): TestSpecification[] {
-    const root = this.vitest.config.root;
+  private order(files: TestSpecification[]): TestSpecification[] {
+    const root = this.ctx.config.root;
     const key = (spec: TestSpecification): string => `${spec.project.name}:${path.relative(root, spec.moduleId)}`;
     const recorded = (spec: TestSpecification): number | undefined =>
-      this.vitest.cache.getFileTestResults(key(spec))?.duration;
+      this.ctx.cache.getFileTestResults(key(spec))?.duration;
     const rank = (spec: TestSpecification): number => {
       const index = LONGEST.indexOf(path.relative(root, spec.moduleId).split(path.sep).join('/'));
       return index === -1 ? LONGEST.length : index;

@@ -1,17 +1,17 @@
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject, onTestFailed } from 'vitest';
-import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { loadDevClock } from '../../src/dev/local-mode/dev-clock.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { caseInput, people } from '../server/fixtures.js';
 import { buildTab } from './build-tab.js';
+import { TAB_NOW } from './tab-today.js';
 import { startTenantModeServer, type TenantModeServer, type TenantUser } from './host/tenant-mode.js';
 
 /**
@@ -145,7 +145,13 @@ export async function sharedBrowser(): Promise<Browser> {
 /** A fresh profile (own localStorage) that may only talk to 127.0.0.1/localhost. */
 /** A fresh browser profile sized, and in the language and time zone, of a UK desktop. */
 export function newTabContext(browser: Browser): Promise<BrowserContext> {
-  return browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  // Reduced motion: Fluent skips its transitions, so no step waits for an animation to settle.
+  return browser.newContext({
+    viewport: { width: 1366, height: 900 },
+    locale: 'en-GB',
+    timezoneId: 'Europe/London',
+    reducedMotion: 'reduce',
+  });
 }
 
 export async function localOnlyContext(browser: Browser): Promise<BrowserContext> {
@@ -209,17 +215,6 @@ export const describeViolations = (violations: readonly AxeViolation[]): string 
     )
     .join('\n');
 
-/**
- * "Today" for the tab tests in local mode: Monday 23 November 2026, 10:00 in London (the day the
- * API tests use). The demo cases are dated in working days from today and the dashboard's "due
- * this week" runs from today to Sunday, so on a real Thursday to Sunday (or around a bank
- * holiday) the demo review two working days ahead falls next week and the counts change with
- * the weekday; pinned, the tests and the screenshots are the same on every day of the year.
- * It is set on local mode's dev clock, which moves "today" for the procedures and nothing else:
- * sign-in tokens still age in real time, as the browser checks them.
- */
-export const TAB_TODAY = parseLocalDate('2026-11-23');
-export const TAB_NOW = londonInstantAt(TAB_TODAY, 10, 0);
 
 /**
  * What every tab e2e file starts: local mode in a temp folder with the dev clock at TAB_NOW, the
@@ -242,8 +237,12 @@ export async function startTabEnvironment(
   options: { readonly schedule?: boolean } = {},
 ): Promise<TabEnvironment> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `trellis-${prefix}-`));
-  // Before local mode starts, so the demo data is loaded on that day too.
-  await loadDevClock(dataDir).set(TAB_NOW);
+  const seeded = inject('seededLocalModeDir') as string | undefined;
+  // The run's seeded copy (test/tab/global-setup.ts) has the clock at TAB_NOW and the demo data
+  // loaded, so local mode finds both and loads nothing; without it, set the clock first, so the
+  // demo data is loaded on that day too.
+  if (seeded !== undefined) await cp(seeded, dataDir, { recursive: true });
+  else await loadDevClock(dataDir).set(TAB_NOW);
   const [local] = await Promise.all([
     startLocalMode({
       dataDir,

@@ -1,6 +1,7 @@
 import {
   addDays,
   addWorkingDays,
+  isAfter,
   isWorkingDay,
   londonDateOf,
   londonInstantAt,
@@ -11,6 +12,7 @@ import {
   applicableRequirements,
   calendarFor,
   convenePanel,
+  currentReviewWindow,
   editPlan,
   escalateCase,
   openCase,
@@ -262,13 +264,24 @@ class DemoCase {
 
   async saveDraft(reviewDate: LocalDate | undefined): Promise<void> {
     const staffRoles = this.procedure.roles.filter((r) => r.side !== 'trainee').map((r) => r.id);
-    await this.run(this.actorIn(staffRoles), editPlan, { plan: this.draft(reviewDate), withdrawSignatures: false });
+    const draft = this.draft(reviewDate === undefined ? undefined : this.inWindow(reviewDate));
+    await this.run(this.actorIn(staffRoles), editPlan, { plan: draft, withdrawSignatures: false });
     const plan = this.state.plan;
     if (plan && planRulesOf(this.procedure, plan).fields.includes('trainee_perceptions')) {
       await this.run(actorOf(this.person('trainee')), recordTraineePerceptions, {
         text: 'I know the start of lessons has been difficult. I would like to see the routine modelled and to have feedback on it each week.',
       });
     }
+  }
+
+  /**
+   * `reviewDate`, or the window's last day when it falls later. Scenarios count in working days;
+   * a window in calendar days (Mid-Essex: 14) is shorter than that around Christmas, when bank
+   * holidays stretch the working days apart.
+   */
+  private inWindow(reviewDate: LocalDate): LocalDate {
+    const latest = currentReviewWindow(this.procedure, this.state, calendarFor(this.procedure), this.day)?.latest;
+    return latest !== undefined && isAfter(reviewDate, latest) ? latest : reviewDate;
   }
 
   /** Signs as the first holder of each required role; `leave` requirements are left unsigned. */

@@ -18,6 +18,7 @@ import { ConversationStore } from '../../src/store/conversations.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { call, type Reply } from '../server/harness.js';
 import { caseInput, P1 } from '../server/fixtures.js';
+import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
 
 /**
  * Bot Framework tokens on POST /api/messages in tenant mode, checked by the Teams SDK's own
@@ -138,7 +139,7 @@ beforeAll(async () => {
   // Reads from here on go through Trellis's own repository, as the bot's writes do.
   repository = trellis.repository;
   const app = trellis.app;
-  server = app.listen(0, '127.0.0.1');
+  server = keepIdleConnections(app.listen(0, '127.0.0.1'));
   url = await new Promise((resolve) => {
     server.once('listening', () => {
       resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);

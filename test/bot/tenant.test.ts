@@ -21,6 +21,7 @@ import { roleSidesOf } from '../../src/store/case-rows.js';
 import { ConversationStore } from '../../src/store/conversations.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { caseInput, P1, people } from '../server/fixtures.js';
+import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
 
 /**
  * Tenant mode: the SDK validates Bot Framework tokens, so an activity without one (or with a
@@ -66,7 +67,7 @@ beforeAll(async () => {
   const app = trellis.app;
   server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => {
-      resolve(s);
+      resolve(keepIdleConnections(s));
     });
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -264,7 +265,7 @@ describe('app roles for the bot, looked up through Graph', () => {
       notify: { ...DEFAULT_NOTIFY_SETTINGS, schedule: false },
     });
     const app = rolesTrellis.app;
-    botServer = app.listen(0, '127.0.0.1');
+    botServer = keepIdleConnections(app.listen(0, '127.0.0.1'));
     botUrl = await new Promise((resolve) => {
       botServer.once('listening', () => {
         resolve(`http://127.0.0.1:${(botServer.address() as AddressInfo).port}`);

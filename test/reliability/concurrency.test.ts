@@ -14,6 +14,7 @@ import { roleSidesOf } from '../../src/store/case-rows.js';
 import { call } from './kit.js';
 import { bcuPlan, caseInput, identities, people } from '../server/fixtures.js';
 import { seedCase, startTestServer, type Reply, type TestServer } from '../server/harness.js';
+import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
 
 /**
  * Concurrency: people acting on the same case at the same moment, each with the ETag they read.
@@ -284,7 +285,7 @@ describe('two server instances on the same lists', () => {
     });
     second = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => {
-        resolve(s);
+        resolve(keepIdleConnections(s));
       });
     });
     secondUrl = `http://127.0.0.1:${(second.address() as AddressInfo).port}`;

@@ -26,6 +26,7 @@ import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
+import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
 
 /**
  * The real app on an ephemeral port, with the real repository on the Graph emulator and the
@@ -173,7 +174,7 @@ export async function startTestServer(
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => {
-      resolve(s);
+      resolve(keepIdleConnections(s));
     });
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

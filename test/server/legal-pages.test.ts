@@ -15,6 +15,7 @@ import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { buildManifest, packageConfig } from '../../scripts/package-app.js';
+import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
 
 /**
  * /privacy and /terms: the pages the app manifest's developer.privacyUrl and termsOfUseUrl point
@@ -47,7 +48,7 @@ describe('privacy and terms pages', () => {
     });
     const server: Server = await new Promise((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => {
-        resolve(s);
+        resolve(keepIdleConnections(s));
       });
     });
     servers.push(server);

@@ -16,6 +16,7 @@ import { GraphCaseRepository } from '../../../src/store/case-repository.js';
 import { GraphPlacementRoster } from '../../../src/store/placements.js';
 import { roleSidesOf } from '../../../src/store/case-rows.js';
 import { startProvisionedEmulator } from '../../support/provisioned-emulator.js';
+import { keepIdleConnections } from '../../../src/server/http/idle-connections.js';
 
 /**
  * Trellis in tenant mode, as `startTenantServer` composes it, with two stand-ins and nothing
@@ -279,7 +280,7 @@ export async function startTenantModeServer(options: {
   });
   const server: Server = await new Promise((resolve) => {
     const s = expressApp.listen(0, '127.0.0.1', () => {
-      resolve(s);
+      resolve(keepIdleConnections(s));
     });
   });
   const seeder: Actor = { id: 'seed.course.team@trellis.test', name: 'Seed', appRoles: ['course_team'] };

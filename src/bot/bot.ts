@@ -1,4 +1,5 @@
 import { stripMentionsText, type ActivityLike, type CloudEnvironment } from '@microsoft/teams.api';
+import { versionsOf } from '../app/cases/procedure-versions.js';
 import { isAdaptiveCard } from '@microsoft/teams.cards';
 import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { ILogger } from '@microsoft/teams.common';
@@ -451,7 +452,11 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
     }
     for (const summary of page.items) {
       const stored = await options.useCases.repository.find(summary.id);
-      const procedure = options.useCases.procedures.find((p) => p.id === summary.procedureId);
+      const procedure = stored
+        ? await versionsOf(options.useCases)
+            .of(stored.state)
+            .catch(() => undefined)
+        : undefined;
       if (!stored || !procedure) continue;
       const card =
         stored.state.status === 'active' && isReviewer(caller, stored, procedure)

@@ -1,4 +1,5 @@
 import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
+import { versionsOf } from '../app/cases/procedure-versions.js';
 import { isAdaptiveCard } from '@microsoft/teams.cards';
 import { z } from 'zod';
 import { formatLongDate } from '../domain/calendar/index.js';
@@ -300,7 +301,7 @@ async function answerFailure(
       case 'stale':
         if (data && error instanceof StaleCaseError) {
           const current = error.current;
-          const procedure = deps.useCases.procedures.find((p) => p.id === current.state.procedureId);
+          const procedure = versionsOf(deps.useCases).knownFor(current.state);
           if (procedure) {
             return await cardWithNotice(
               deps,

@@ -1,4 +1,5 @@
 import type { MessagingExtensionAttachment, MessagingExtensionResponse } from '@microsoft/teams.api';
+import { versionsOf } from '../app/cases/procedure-versions.js';
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { escapeHtml } from '../text/html.js';
@@ -102,7 +103,11 @@ async function resultFor(
   summary: CaseSummary,
 ): Promise<MessagingExtensionAttachment | undefined> {
   const stored = await deps.useCases.repository.find(summary.id);
-  const procedure = deps.useCases.procedures.find((p) => p.id === summary.procedureId);
+  const procedure = stored
+    ? await versionsOf(deps.useCases)
+        .of(stored.state)
+        .catch(() => undefined)
+    : undefined;
   if (!stored || !procedure) return undefined;
   return {
     contentType: ADAPTIVE,

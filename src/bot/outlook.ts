@@ -1,4 +1,5 @@
 import { asActionableMessage } from '../cards/index.js';
+import { versionsOf } from '../app/cases/procedure-versions.js';
 import type { UseCaseDeps } from '../app/deps.js';
 import type { NotificationKind } from '../notify/notification.js';
 import type { ActionableCardProvider } from '../notify/ports.js';
@@ -32,7 +33,12 @@ export function actionableReviewCards(deps: ActionableCardDeps): ActionableCardP
     if (originator === undefined || notification.channel !== 'email') return undefined;
     if (!REVIEW_REMINDERS.has(notification.kind) || notification.recipient.kind !== 'person') return undefined;
     const stored = await deps.useCases.repository.find(notification.caseId);
-    const procedure = deps.useCases.procedures.find((p) => p.id === stored?.state.procedureId);
+    // The version of the procedure the case follows; a version that cannot be read now leaves the email without a form.
+    const procedure = stored
+      ? await versionsOf(deps.useCases)
+          .of(stored.state)
+          .catch(() => undefined)
+      : undefined;
     // A case closed or gone since the reminder was planned: the email says what it says, without a form.
     if (!stored || !procedure || stored.state.status !== 'active') return undefined;
     const recipient = notification.recipient;

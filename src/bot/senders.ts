@@ -1,4 +1,5 @@
 import { Client as ConnectorClient } from '@microsoft/teams.api';
+import { versionsOf } from '../app/cases/procedure-versions.js';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
@@ -105,8 +106,8 @@ async function load(
 ): Promise<{ readonly stored: StoredCase; readonly procedure: Procedure }> {
   const stored = await deps.useCases.repository.find(caseId);
   if (!stored) throw new Error(`Case ${caseId} no longer exists.`);
-  const procedure = deps.useCases.procedures.find((p) => p.id === stored.state.procedureId);
-  if (!procedure) throw new Error(`Case ${caseId} runs under unknown procedure ${stored.state.procedureId}.`);
+  // The version of its procedure the case follows (a kept older version is read once).
+  const procedure = await versionsOf(deps.useCases).of(stored.state);
   return { stored, procedure };
 }
 

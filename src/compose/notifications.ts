@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { versionsOf, type ProcedureVersions } from '../app/cases/procedure-versions.js';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CaseRepository } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
@@ -28,6 +29,8 @@ export interface NotificationsOptions {
   readonly settings: NotifySettings;
   readonly repository: CaseRepository;
   readonly procedures: readonly Procedure[];
+  /** The procedure versions cases follow (what the forms and the sweep read each case under). */
+  readonly procedureVersions?: ProcedureVersions;
   readonly clock: () => Date;
   readonly logger: Logger;
   /** The case's page in a browser, for the link in emails and events. */
@@ -61,12 +64,16 @@ const DELIVERY_PASS_LOOKBACK_MS = 60 * 60_000;
 
 export function createNotifications(options: NotificationsOptions): Notifications {
   const { settings } = options;
-  const procedures = new Map(options.procedures.map((p) => [p.id, p]));
-  // The form as it was at the event the notification is about, in its recipient's view.
+  const versions = {
+    procedures: options.procedures,
+    ...(options.procedureVersions ? { procedureVersions: options.procedureVersions } : {}),
+  };
+  // The form as it was at the event the notification is about, in its recipient's view, under the
+  // version of the procedure the case follows.
   const form: FormProvider = async (notification) => {
     const stored = await options.repository.find(notification.caseId);
-    const procedure = stored ? procedures.get(stored.state.procedureId) : undefined;
-    if (!stored || !procedure) return undefined;
+    if (!stored) return undefined;
+    const procedure = await versionsOf(versions).of(stored.state);
     return formForNotification(procedure, stored, notification);
   };
   const mailFrom = settings.mailFrom;
@@ -111,8 +118,8 @@ export function createNotifications(options: NotificationsOptions): Notification
   };
   const background = createCommandNotifier({ runtime, clock: options.clock, logger: options.logger });
   const deps = {
+    ...versions,
     repository: options.repository,
-    procedures: options.procedures,
     clock: options.clock,
     logger: options.logger,
     runtime,

@@ -16,6 +16,8 @@ import type { Procedure } from '../domain/procedure/schema.js';
 import { createApp, type AppDeps } from '../server/app.js';
 import type { TokenVerifier } from '../server/auth/verify-token.js';
 import { GraphCaseRecords } from '../store/case-records.js';
+import { ProcedureVersions } from '../app/cases/procedure-versions.js';
+import { GraphProcedureVersions } from '../store/procedure-versions.js';
 import { GraphCaseRepository, type TrellisSite } from '../store/case-repository.js';
 import { runRetention, type RetentionResult } from '../app/data-protection/retention.js';
 import { createJobs, type Jobs } from '../app/notifications/jobs.js';
@@ -113,7 +115,21 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
   const accessLogStore = new GraphAccessLog(graph, site.lists.accessLog);
   const accessLog = createAccessRecorder({ store: accessLogStore, logger });
   const records = new GraphCaseRecords(graph, site);
-  const base: UseCaseDeps = { repository, placements, procedures, clock, logger, accessLog, records };
+  // Each case follows the version of its procedure it was opened under, kept in the store.
+  const procedureVersions = new ProcedureVersions(
+    procedures,
+    new GraphProcedureVersions(graph, site.lists.procedureVersions),
+  );
+  const base: UseCaseDeps = {
+    repository,
+    placements,
+    procedures,
+    procedureVersions,
+    clock,
+    logger,
+    accessLog,
+    records,
+  };
   const retentionJobs = createJobs<RetentionResult>({ clock, logger });
   const accessLogRetentionDays = inputs.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
   // Each retention run also deletes access-log entries past their own retention.
@@ -140,6 +156,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     settings: inputs.notify,
     repository,
     procedures,
+    procedureVersions,
     clock,
     logger,
     caseLink: (caseId) => `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}`,
@@ -185,6 +202,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     clock,
     logger,
     accessLog,
+    procedureVersions,
     verifyToken: inputs.verifyToken,
     config: {
       mode: inputs.mode,

@@ -4,6 +4,7 @@ import { CASE_COMMAND_INPUTS, CASE_COMMAND_ROUTES } from './commands.js';
 import { problem } from './common.js';
 import {
   listCasesQuerySchema,
+  moveProcedureVersionRequest,
   openCaseRequestSchema,
   PEOPLE_SEARCH_LIMIT,
   peopleQuerySchema,
@@ -204,6 +205,39 @@ const fixedRoutes: RouteSpec[] = [
     summary: 'The event trail (in the trainee view for the trainee)',
     pathParams: ['caseId'],
     responses: { '200': ok('Events', caseEventsPage, true), ...COMMON_FAILURES, ...CASE_NOT_FOUND },
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{caseId}/procedure',
+    operationId: 'getCaseProcedure',
+    summary:
+      'The procedure definition the case follows: the version it was opened under (or was moved to), which may be older than the one new cases open under',
+    pathParams: ['caseId'],
+    responses: { '200': ok('The procedure', procedure), ...COMMON_FAILURES, ...CASE_NOT_FOUND },
+  },
+  {
+    method: 'post',
+    path: '/api/cases/{caseId}/procedure-version',
+    operationId: 'moveProcedureVersion',
+    summary:
+      "Move an open case to the version of its procedure that runs now (administrators), naming it by the hash the case view shows; the event lists what changes for the case. Refused when the case's stage is not in that version",
+    pathParams: ['caseId'],
+    body: moveProcedureVersionRequest,
+    bodyRequired: true,
+    ifMatch: true,
+    responses: {
+      '200': ok('The case, following the version it was moved to', caseView, true),
+      '400': fails('Malformed JSON, wrong types, unknown or missing fields'),
+      ...COMMON_FAILURES,
+      '403': fails('Only a Trellis administrator moves a case to another version'),
+      ...CASE_NOT_FOUND,
+      '409': fails(
+        'The case is closed, already follows that version, stands on a stage that version does not have, or the procedure has changed again since',
+      ),
+      '412': fails('The case changed since you read it: `current` holds it now'),
+      '415': fails('The body is not JSON'),
+      '428': fails('If-Match is missing'),
+    },
   },
   {
     method: 'post',

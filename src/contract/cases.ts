@@ -227,6 +227,22 @@ export const caseView = z.strictObject({
     name: text,
     provider: z.strictObject({ id: text, name: text, shortName: text }),
     confidential: z.boolean(),
+    /** The version of the procedure the case follows: the provider's label, and the hash of its definition. */
+    version: z.union([z.number().int(), text]),
+    hash: text,
+    /**
+     * Present when new cases open under another version than the one the case follows: that
+     * version, what moving the case to it would change (in plain words), and, when it cannot be
+     * moved, why (an administrator moves it: POST /api/cases/{caseId}/procedure-version).
+     */
+    runningVersion: z
+      .strictObject({
+        version: z.union([z.number().int(), text]),
+        hash: text,
+        changes: z.array(text),
+        cannotMove: optionalText,
+      })
+      .optional(),
   }),
   status: caseStatus,
   /** `reason` is left out of the staff view: a health pause reads "Paused" to anyone outside the course team and the trainee. */

@@ -66,3 +66,12 @@ export const peopleQuerySchema = z.strictObject({
   /** The start of a name (any word of it) or of an email address; 2 to 100 characters once trimmed. */
   search: searchText,
 });
+
+/**
+ * Move a case to the version of its procedure that runs now (administrators). `toHash` names
+ * that version as the case view showed it (`procedure.runningVersion.hash`), so a procedure
+ * changed again since is not taken on unseen.
+ */
+export const moveProcedureVersionRequest = z.strictObject({
+  toHash: z.string().regex(/^[0-9a-f]{64}$/, 'the hash of a procedure version (64 hexadecimal digits)'),
+});

@@ -358,8 +358,10 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     case 'task_completed':
     case 'stage_start_set':
     case 'notice_acknowledged':
+    case 'procedure_version_changed':
     case 'text_corrected':
       // A correction tells nobody: it changes what is shown, and an email would repeat the wording.
+      // A move to another version of the procedure is on the case for the course team to see.
       return [];
   }
 }

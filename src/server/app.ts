@@ -40,6 +40,8 @@ import type { UseCaseDeps } from '../app/deps.js';
 import { CaseAlreadyOpenError, failureOf, InputError, StaleCaseError } from '../app/errors.js';
 import { caseView, etagOf } from '../app/views/case-view.js';
 import { getProcedureIn } from '../app/cases/procedures.js';
+import { versionsOf } from '../app/cases/procedure-versions.js';
+import { runningVersionFor } from '../app/cases/load-case.js';
 
 /** Largest JSON body accepted; a plan with three long targets is about 20 KB. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -65,6 +67,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** Who looked: reads of cases are recorded here; absent: not recorded. */
   readonly accessLog?: UseCaseDeps['accessLog'];
+  /** The procedure versions cases follow, kept in the store; absent: every case follows the running version. */
+  readonly procedureVersions?: UseCaseDeps['procedureVersions'];
   /** Local mode's /dev routes; absent in tenant mode, so every /dev address is a 404 there. */
   readonly devRoutes?: Router;
   /** The built tab (`npm run build:tab` → build/tab); without it `/` is a plain page listing your cases. */
@@ -172,6 +176,7 @@ export function createApp(deps: AppDeps): express.Express {
     logger: deps.logger,
     ...(deps.notify ? { notify: deps.notify.background.notify } : {}),
     ...(deps.accessLog ? { accessLog: deps.accessLog } : {}),
+    ...(deps.procedureVersions ? { procedureVersions: deps.procedureVersions } : {}),
     ...(deps.dataProtection ? { records: deps.dataProtection.records } : {}),
   };
 
@@ -319,10 +324,12 @@ function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCas
   }
   if (failure.code === 'precondition_failed' && error instanceof StaleCaseError) {
     const { current, access } = error;
-    const procedure = getProcedureIn(useCases.procedures, current.state.procedureId);
+    // The case was just loaded, so the version it follows is known (read from the store once).
+    const procedure =
+      versionsOf(useCases).knownFor(current.state) ?? getProcedureIn(useCases.procedures, current.state.procedureId);
     return problemOf(
       failure,
-      { current: caseView(current, procedure, useCases.clock(), access) },
+      { current: caseView(current, procedure, useCases.clock(), access, runningVersionFor(useCases, current)) },
       { ETag: etagOf(current.state) },
     );
   }

@@ -258,6 +258,7 @@ export function projectionRows(
     case 'placement_changed':
     case 'meeting_recorded':
     case 'review_meeting_scheduled':
+    case 'procedure_version_changed':
     case 'text_corrected':
       // A correction adds no rows: the rectification step rewrites those copied from the events it corrects.
       return [];

@@ -236,6 +236,37 @@ export const tombstonesList = defineListSchema({
   ],
 });
 
+export const procedureVersionsList = defineListSchema({
+  displayName: 'Trellis Procedure Versions',
+  description:
+    'Every version of a procedure a case has followed, written once and never edited: the definition as JSON, in parts of at most 60,000 characters.',
+  columns: [
+    {
+      kind: 'text',
+      name: 'VersionKey',
+      indexed: true,
+      enforceUniqueValues: true,
+      required: true,
+      description: 'ProcedureId@Hash#Part; unique, so a version is written once however many write it.',
+    },
+    { kind: 'text', name: 'ProcedureId', indexed: true },
+    {
+      kind: 'text',
+      name: 'Hash',
+      indexed: true,
+      description: "The SHA-256 of the definition as canonical JSON: what a case's opening event names.",
+    },
+    {
+      kind: 'text',
+      name: 'VersionLabel',
+      description: "The procedure's own version (a number or the provider's label).",
+    },
+    { kind: 'number', name: 'Part', decimalPlaces: 'none' },
+    { kind: 'number', name: 'Parts', decimalPlaces: 'none' },
+    { kind: 'note', name: 'Definition' },
+  ],
+});
+
 export const TRELLIS_LISTS: readonly ListSchema[] = [
   casesList,
   eventsList,
@@ -248,6 +279,7 @@ export const TRELLIS_LISTS: readonly ListSchema[] = [
   placementsList,
   accessLogList,
   tombstonesList,
+  procedureVersionsList,
 ];
 
 export type TrellisListName =
@@ -261,7 +293,8 @@ export type TrellisListName =
   | 'conversations'
   | 'placements'
   | 'accessLog'
-  | 'tombstones';
+  | 'tombstones'
+  | 'procedureVersions';
 
 export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   cases: casesList.displayName,
@@ -275,6 +308,7 @@ export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   placements: placementsList.displayName,
   accessLog: accessLogList.displayName,
   tombstones: tombstonesList.displayName,
+  procedureVersions: procedureVersionsList.displayName,
 };
 
 /**

@@ -216,6 +216,8 @@ describe('case actions', () => {
       name: rcttpConcernProcedures.name,
       provider: { id: 'provider', name: 'RCTTP', shortName: 'RCTTP' },
       confidential: false,
+      version: 1,
+      hash: '0'.repeat(64),
     },
     status: 'active',
     stage: { id: 'progress_support_plan', title: 'Stage 1: Progress Support Plan' },

@@ -179,6 +179,8 @@ const WRITES: Readonly<Record<string, { state: 'drafted' | 'agreed'; body: (who:
       explanation: 'Recorded wrongly',
     }),
   },
+  // Moving a case to another version of its procedure is for Trellis administrators only: everyone here who sees the case is refused.
+  '/procedure-version': { state: 'drafted', body: () => ({ toHash: '0'.repeat(64) }) },
   // Erasure is for Trellis administrators only: everyone here is refused, before the case is looked up.
   '/erase': { state: 'drafted', body: () => ({ reason: 'The trainee asked for their record to be erased' }) },
 };

@@ -25,6 +25,8 @@ import type { RetentionResult } from '../../src/app/data-protection/retention.js
 import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';
+import { ProcedureVersions } from '../../src/app/cases/procedure-versions.js';
+import { GraphProcedureVersions } from '../../src/store/procedure-versions.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
 
@@ -127,10 +129,15 @@ export async function startTestServer(
     readonly mode?: 'local' | 'tenant';
     /** The procedures the server runs (default: the five built-in ones), e.g. with one loaded from a file. */
     readonly procedures?: readonly Procedure[];
+    /**
+     * The store of an earlier server (the same site, as a restart with new procedure files sees
+     * it); its owner closes it. Default: a fresh emulator this server closes.
+     */
+    readonly emulator?: ProvisionedEmulator;
   } = {},
 ): Promise<TestServer> {
   const procedures = options.procedures ?? SEED_PROCEDURES;
-  const emulator = await startProvisionedEmulator();
+  const emulator = options.emulator ?? (await startProvisionedEmulator());
   const keyDir = await mkdtemp(path.join(tmpdir(), 'trellis-server-test-'));
   const keys = await loadOrCreateDevKeys(keyDir);
   const stored = JSON.parse(await readFile(path.join(keyDir, 'dev-signing-key.json'), 'utf8')) as {
@@ -165,6 +172,11 @@ export async function startTestServer(
     },
     logger,
     accessLog,
+    // As the composition root wires it: each case follows the procedure version it was opened under.
+    procedureVersions: new ProcedureVersions(
+      procedures,
+      new GraphProcedureVersions(emulator.client, emulator.site.lists.procedureVersions),
+    ),
     directory: new GraphPeopleDirectory(emulator.client),
     dataProtection: {
       records: new GraphCaseRecords(emulator.client, emulator.site),
@@ -212,7 +224,7 @@ export async function startTestServer(
         server.closeAllConnections();
       });
       await accessLog.close();
-      await emulator.close();
+      if (options.emulator === undefined) await emulator.close();
       await rm(keyDir, { recursive: true, force: true });
     },
   };

@@ -176,6 +176,43 @@ describe('the tab in Chromium', () => {
     expect(await page.getByText('Closed', { exact: true }).count()).toBeGreaterThan(0);
   });
 
+  it('opens the procedure a case follows from the case page, read-only', async () => {
+    const mentor = await freshPage();
+    await signInAs(mentor, tab.url, 'Laura Bennett');
+    await mentor.goto(`${tab.url}/cases/demo-bcu-awaiting-signatures`);
+    const version = mentor.getByTestId('procedure-version');
+    await version.waitFor();
+    expect(await version.innerText()).toContain('This case follows Rapid Improvement Targets Procedure, version 1.');
+    // Nothing newer runs, so there is nothing to move the case to.
+    expect(await version.getByRole('button').count()).toBe(0);
+    await mentor.getByRole('link', { name: 'Read the procedure this case follows' }).click();
+    await mentor.waitForURL(/\/cases\/demo-bcu-awaiting-signatures\/procedure$/);
+    await mentor.getByRole('heading', { name: 'Rapid Improvement Targets Procedure', level: 1 }).waitFor();
+    expect(await mentor.getByText('Birmingham City University ITE, version 1').count()).toBe(1);
+    // Every stage, the one the case is at marked; who does what, windows, outcomes and who is told.
+    const stages = mentor.locator('li[data-stage]');
+    expect(await stages.count()).toBe(5);
+    const here = mentor.locator('li[aria-current="step"]');
+    expect(await here.innerText()).toContain('this case is here now');
+    const stage1 = mentor.locator('li[data-stage="stage_1"]');
+    expect(await stage1.innerText()).toContain('Targets: 1 to 3 targets.');
+    expect(await stage1.innerText()).toContain('The agreed plan is reviewed at Stage 2.');
+    expect(await stage1.getByRole('list', { name: 'Who is told at Stage 1' }).innerText()).toContain(
+      'When the plan is agreed: the course mailbox',
+    );
+    const stage2 = mentor.locator('li[data-stage="stage_2"]');
+    expect(await stage2.getByRole('list', { name: 'Outcomes of Stage 2' }).innerText()).toMatch(
+      /Closes the case \(resolved\)/,
+    );
+    expect(await mentor.getByRole('heading', { name: 'Panels' }).count()).toBe(1);
+    // Read-only: no form, no button.
+    expect(await mentor.locator('form').count()).toBe(0);
+    const violations = await seriousViolations(mentor);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await mentor.getByRole('link', { name: /Back to case/ }).click();
+    await mentor.waitForURL(/\/cases\/demo-bcu-awaiting-signatures$/);
+  });
+
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the dashboard and a case page (${theme} theme)`, async () => {
       const page = await freshPage();

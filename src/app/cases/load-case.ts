@@ -4,13 +4,24 @@ import { accessTo, type CaseAccess } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
 import { CaseNotFoundError } from '../errors.js';
-import { getProcedureIn, traineeRolesOf } from './procedures.js';
+import { traineeRolesOf } from './procedures.js';
+import { versionsOf, type ProcedureVersion } from './procedure-versions.js';
 import { recordRead, type AccessHow } from '../access-log.js';
 
 export interface VisibleCase {
   readonly stored: StoredCase;
+  /** The version of its procedure the case follows (which may be older than the one that runs now). */
   readonly procedure: Procedure;
   readonly access: Exclude<CaseAccess, 'none'>;
+  /** The version new cases open under, when the case follows another (what the case view offers to move it to). */
+  readonly running?: ProcedureVersion;
+}
+
+/** The version of the case's procedure new cases open under, when it is not the one the case follows. */
+export function runningVersionFor(deps: UseCaseDeps, stored: StoredCase): ProcedureVersion | undefined {
+  const running = versionsOf(deps).runningVersion(stored.state.procedureId);
+  const follows = stored.state.procedureHash;
+  return running === undefined || follows === undefined || running.hash === follows ? undefined : running;
 }
 
 /**
@@ -33,5 +44,7 @@ export async function loadVisibleCase(
   );
   if (access === 'none') throw new CaseNotFoundError(caseId);
   if (read !== undefined) recordRead(deps, caller, state.id, read);
-  return { stored, procedure: getProcedureIn(deps.procedures, state.procedureId), access };
+  const procedure = await versionsOf(deps).of(state);
+  const running = runningVersionFor(deps, stored);
+  return { stored, procedure, access, ...(running === undefined ? {} : { running }) };
 }

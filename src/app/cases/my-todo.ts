@@ -6,6 +6,7 @@ import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
 import { isAwaitedFrom, nextSteps, type NextStep } from '../views/next-steps.js';
 import { findProcedureIn, traineeRolesOf } from './procedures.js';
+import { versionsOf } from './procedure-versions.js';
 
 /**
  * "What you need to do" (GET /api/me/todo, the tab's home, the bot later): every step awaited
@@ -121,10 +122,14 @@ export async function whatYouNeedToDo(deps: UseCaseDeps, caller: Caller): Promis
       }
       if (!stored) continue;
       const { state } = stored;
+      // What the case waits for under the version of its procedure it follows.
+      const followed = await versionsOf(deps)
+        .of(state)
+        .catch(() => procedure);
       const courseTeam = isCourseTeamFor(caller, state.placement.programme);
       // Someone holding two roles that each sign is asked once.
       const listed = new Set<string>();
-      for (const step of nextSteps(procedure, state, today, calendarFor(procedure))) {
+      for (const step of nextSteps(followed, state, today, calendarFor(followed))) {
         const mine = isAwaitedFrom(step, me);
         if (!mine && !(courseTeam && step.courseTeam)) continue;
         if (listed.has(step.kind)) continue;

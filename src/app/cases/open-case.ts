@@ -12,6 +12,7 @@ import { CaseAlreadyOpenError } from '../errors.js';
 import { casePeopleFromRoster, isCurrent, rosterRolesOf, type StoredPlacement } from '../placements/roster.js';
 import { parseInput } from './parse-input.js';
 import { getProcedureIn } from './procedures.js';
+import { versionsOf } from './procedure-versions.js';
 
 export interface OpenCaseResult {
   readonly stored: StoredCase;
@@ -72,11 +73,12 @@ export async function openCase(
   const previousCases = cases.filter((c) => c.resolution !== 'opened_in_error').length;
   const actor = actorForCase(caller, input.placement.programme);
   const id = caseId ?? randomUUID();
-  const result = openCaseCommand(
-    { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor },
-    { caseId: id, previousCases },
-    input,
-  );
+  const context = { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor };
+  // Every check first (nothing is kept for a case that is refused), then the version is kept
+  // before the case that names it is stored, so every case's version can be read back.
+  openCaseCommand(context, { caseId: id, previousCases }, input);
+  const { hash } = await versionsOf(deps).keepRunning(procedure.id);
+  const result = openCaseCommand(context, { caseId: id, previousCases, procedureHash: hash }, input);
   let stored: StoredCase;
   try {
     stored = await deps.repository.create(result);

@@ -11,6 +11,7 @@ import type { UseCaseDeps } from '../deps.js';
 import { InputError, NotAllowedError, UseCaseError } from '../errors.js';
 import { caseAtPlanVersion } from '../cases/form-versions.js';
 import { findProcedureIn, traineeRolesOf } from '../cases/procedures.js';
+import { versionsOf } from '../cases/procedure-versions.js';
 import { caseView, eventsFor, redactFor, type ViewAccess } from '../views/case-view.js';
 
 /**
@@ -102,10 +103,11 @@ async function exportableCases(
     const traineeRoles = traineeRolesOf(deps.procedures, summary.procedureId);
     const roles = summary.people.filter((p) => p.id.toLowerCase() === subject).map((p) => p.role);
     if (roles.length === 0 || (traineeOnly && !roles.some((r) => traineeRoles.has(r)))) continue;
-    const procedure = findProcedureIn(deps.procedures, summary.procedureId);
-    if (!procedure) continue;
+    if (!findProcedureIn(deps.procedures, summary.procedureId)) continue;
     const stored = await deps.repository.find(summary.id);
     if (!stored) continue;
+    // Each case as it is shown: under the version of its procedure it follows.
+    const procedure = await versionsOf(deps).of(stored.state);
     const access = accessTo(
       caller,
       { programme: stored.state.placement.programme, people: stored.state.people },

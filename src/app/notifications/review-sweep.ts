@@ -10,6 +10,7 @@ import { runSweep, type SweepReport } from '../../notify/sweep.js';
 import type { UseCaseDeps } from '../deps.js';
 import { notifyConfigFor } from './settings.js';
 import { mapLimit, sweepDepsOf, type NotifyRuntime } from './runtime.js';
+import { versionsOf } from '../cases/procedure-versions.js';
 
 /**
  * The review sweep as a use case (POST /api/jobs/review-sweep, the scheduler):
@@ -53,8 +54,16 @@ export async function runReviewSweep(
   const now = deps.clock();
   const today = londonDateOf(now);
   const { settings } = deps.runtime;
-  const procedures = new Map(deps.procedures.map((p) => [p.id, p]));
   const caseProblems: { caseId: string; message: string }[] = [];
+  // Each case under the version of its procedure it follows (an older one is read once from the store).
+  const procedureOf = async (stored: StoredCase): Promise<Procedure | undefined> => {
+    try {
+      return await versionsOf(deps).of(stored.state);
+    } catch (error) {
+      caseProblems.push({ caseId: stored.state.id, message: error instanceof Error ? error.message : String(error) });
+      return undefined;
+    }
+  };
   const all = await allSummaries(deps, caseProblems);
 
   const horizon = latest(
@@ -81,7 +90,7 @@ export async function runReviewSweep(
   const work: Notification[] = [];
   for (const summary of due) {
     const stored = cases.get(summary.id);
-    const procedure = procedures.get(summary.procedureId);
+    const procedure = stored ? await procedureOf(stored) : undefined;
     if (!stored || !procedure || summary.nextReviewDate === undefined) continue;
     const reminders = planDueReviews({
       cases: [dueCase(stored, procedure, summary.nextReviewDate)],
@@ -107,7 +116,7 @@ export async function runReviewSweep(
   let recovered = 0;
   const replanned = await mapLimit(recent, READ_CONCURRENCY, async (summary) => {
     const stored = cases.get(summary.id);
-    const procedure = procedures.get(summary.procedureId);
+    const procedure = stored ? await procedureOf(stored) : undefined;
     if (!stored || !procedure) return [];
     const owed = replanTrail({
       procedure,

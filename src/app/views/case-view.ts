@@ -6,6 +6,7 @@ import {
   nextReviewDate,
   outstandingSignatories,
   signingBlocker,
+  versionMoveRefusal,
   type CaseEvent,
   type CaseState,
 } from '../../domain/case/index.js';
@@ -13,6 +14,8 @@ import type { StoredCase } from '../../domain/ports.js';
 import type { Outcome, OutcomeEffect, Procedure, Stage } from '../../domain/procedure/schema.js';
 import type { CaseAccess } from '../access.js';
 import { nextSteps, reviewerRolesOf } from './next-steps.js';
+import { procedureChanges } from '../../domain/procedure/versions.js';
+import { procedureHash, type ProcedureVersion } from '../cases/procedure-versions.js';
 
 /**
  * What GET /api/cases/:id returns: the case as stored plus what a person needs to act on it
@@ -213,16 +216,42 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
       case 'person_changed':
       case 'placement_changed':
       case 'review_meeting_scheduled':
+      case 'procedure_version_changed':
         return event;
     }
   });
 }
 
+/**
+ * The version of its procedure the case follows, and (when new cases open under another) that
+ * version with what moving the case to it would change, or why it cannot move.
+ */
+function procedureVersionView(state: CaseState, procedure: Procedure, running: ProcedureVersion | undefined) {
+  const hash = state.procedureHash ?? procedureHash(procedure);
+  if (running === undefined || running.hash === hash) return { version: procedure.version, hash };
+  const refusal = versionMoveRefusal({ procedure }, state, running);
+  return {
+    version: procedure.version,
+    hash,
+    runningVersion: {
+      version: running.procedure.version,
+      hash: running.hash,
+      changes: procedureChanges(procedure, running.procedure),
+      ...(refusal === undefined ? {} : { cannotMove: refusal }),
+    },
+  };
+}
+
+/**
+ * `procedure` is the version the case follows; `running`, the version new cases open under when
+ * that is another (load-case.ts `runningVersionFor`).
+ */
 export function caseView(
   stored: StoredCase,
   procedure: Procedure,
   now: Date,
   access: ViewAccess,
+  running?: ProcedureVersion,
   calendar: WorkingCalendar = calendarFor(procedure),
 ) {
   const state = stateFor(stored.state, access);
@@ -240,6 +269,7 @@ export function caseView(
       name: procedure.name,
       provider: procedure.provider,
       confidential: procedure.confidential,
+      ...procedureVersionView(state, procedure, running),
     },
     status: state.status,
     paused: state.paused,

@@ -53,6 +53,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       reference: d.reference,
       procedureId: d.procedureId,
       procedureVersion: d.procedureVersion,
+      procedureHash: d.procedureHash,
       reasons: d.reasons,
       people: d.people,
       placement: {
@@ -400,6 +401,9 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         },
       }));
     }
+    case 'procedure_version_changed':
+      // From here on the case follows the other version (the version move checked that its stage is in it).
+      return { ...state, procedureVersion: event.data.toVersion, procedureHash: event.data.toHash };
     case 'text_corrected': {
       // The wording itself is corrected where the trail is read (correctTrail, applied by
       // `replay`); the fold records the correction, and marks signatures given to the earlier

@@ -86,6 +86,15 @@ const eventData = {
     procedureId: text(80),
     /** The procedure's version when the case was opened: a whole number, or (added later) a provider's label. */
     procedureVersion: z.union([z.number().int(), text(40)]),
+    /**
+     * Which definition the case follows (added later): the hash of the procedure's definition,
+     * kept in the Trellis Procedure Versions list. Absent on cases opened before versions were
+     * kept; those follow the definition that runs now.
+     */
+    procedureHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
     reasons: z.array(text(60)).max(20),
     people: z.array(personSchema).max(40),
     placement: placementSchema,
@@ -216,6 +225,17 @@ const eventData = {
    * why. `seqs` are every event that carried the same wording (a plan's later saves repeat its
    * content), all corrected alike. It never carries the old wording.
    */
+  /** An administrator moved the case to another version of its procedure, with what changed in plain words. */
+  procedure_version_changed: z.strictObject({
+    fromVersion: z.union([z.number().int(), text(40)]),
+    fromHash: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional(),
+    toVersion: z.union([z.number().int(), text(40)]),
+    toHash: z.string().regex(/^[0-9a-f]{64}$/),
+    changes: z.array(text(2000)).max(300),
+  }),
   text_corrected: z.strictObject({
     seq: z.number().int().min(1),
     field: text(200),
@@ -275,6 +295,11 @@ export const caseEventSchema = z.discriminatedUnion('type', [
     data: eventData.review_meeting_scheduled,
   }),
   z.strictObject({ ...envelope, type: z.literal('text_corrected'), data: eventData.text_corrected }),
+  z.strictObject({
+    ...envelope,
+    type: z.literal('procedure_version_changed'),
+    data: eventData.procedure_version_changed,
+  }),
 ]);
 
 export type CaseEvent = z.infer<typeof caseEventSchema>;

@@ -20,4 +20,5 @@ export * from './commands/acknowledge-notice.js';
 export * from './commands/change-people.js';
 export * from './commands/meetings.js';
 export * from './commands/correct-text.js';
+export * from './commands/move-procedure-version.js';
 export { correctTrail, textAt } from './corrections.js';

@@ -305,6 +305,12 @@ export interface CaseState {
   readonly procedureId: string;
   /** The procedure's `version` when the case was opened (a whole number or the provider's label). */
   readonly procedureVersion: number | string;
+  /**
+   * The definition the case follows: the hash of the procedure version it was opened under or
+   * last moved to (kept in the Trellis Procedure Versions list). Undefined for a case opened
+   * before versions were kept: it follows the definition that runs now.
+   */
+  readonly procedureHash: string | undefined;
   readonly reasons: readonly string[];
   readonly people: readonly Person[];
   readonly placement: Placement;

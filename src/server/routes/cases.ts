@@ -7,10 +7,11 @@ import { expectedVersionOf } from '../http/conditional.js';
 import { invalidRequest, notFound } from '../http/problem.js';
 import type { UseCaseDeps } from '../../app/deps.js';
 import { listCases } from '../../app/cases/list-cases.js';
-import { loadVisibleCase } from '../../app/cases/load-case.js';
+import { loadVisibleCase, runningVersionFor } from '../../app/cases/load-case.js';
 import { caseAccessLog } from '../../app/access-log.js';
 import { openCase } from '../../app/cases/open-case.js';
 import { runCaseCommand } from '../../app/cases/run-case-command.js';
+import { moveCaseToProcedureVersion } from '../../app/cases/move-procedure-version.js';
 import { caseView, etagOf, eventsFor } from '../../app/views/case-view.js';
 import { actorNames } from '../../app/views/actor-names.js';
 import type { PeopleDirectory } from '../../domain/people-directory.js';
@@ -47,17 +48,44 @@ export function casesRouter(deps: UseCaseDeps, directory?: PeopleDirectory): Rou
   router.post('/', async (req, res) => {
     const { stored, procedure } = await openCase(deps, callerOf(res), bodyOf(req));
     res.location(`/api/cases/${encodeURIComponent(stored.state.id)}`).set('ETag', etagOf(stored.state));
-    reply(res, contract.caseView, caseView(stored, procedure, deps.clock(), 'full'), 201);
+    reply(
+      res,
+      contract.caseView,
+      caseView(stored, procedure, deps.clock(), 'full', runningVersionFor(deps, stored)),
+      201,
+    );
   });
 
   router.get('/:caseId', async (req, res) => {
-    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req), 'api');
+    const { stored, procedure, access, running } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req), 'api');
     res.set('ETag', etagOf(stored.state));
     if (req.get('if-none-match') === etagOf(stored.state)) {
       res.status(304).end();
       return;
     }
-    reply(res, contract.caseView, caseView(stored, procedure, deps.clock(), access));
+    reply(res, contract.caseView, caseView(stored, procedure, deps.clock(), access, running));
+  });
+
+  // The definition the case follows, for the procedure page and the case page's forms.
+  router.get('/:caseId/procedure', async (req, res) => {
+    const { stored, procedure } = await loadVisibleCase(deps, callerOf(res), caseIdOf(req));
+    res.set('ETag', etagOf(stored.state));
+    reply(res, contract.procedure, procedure);
+  });
+
+  router.post('/:caseId/procedure-version', async (req, res) => {
+    const result = await moveCaseToProcedureVersion(deps, {
+      caller: callerOf(res),
+      caseId: caseIdOf(req),
+      expectedVersion: expectedVersionOf(req),
+      input: bodyOf(req),
+    });
+    res.set('ETag', etagOf(result.stored.state));
+    reply(
+      res,
+      contract.caseView,
+      caseView(result.stored, result.procedure, deps.clock(), result.access, runningVersionFor(deps, result.stored)),
+    );
   });
 
   router.get('/:caseId/events', async (req, res) => {
@@ -114,7 +142,11 @@ export function casesRouter(deps: UseCaseDeps, directory?: PeopleDirectory): Rou
         read: 'api',
       });
       res.set('ETag', etagOf(result.stored.state));
-      reply(res, contract.caseView, caseView(result.stored, result.procedure, deps.clock(), result.access));
+      reply(
+        res,
+        contract.caseView,
+        caseView(result.stored, result.procedure, deps.clock(), result.access, runningVersionFor(deps, result.stored)),
+      );
     });
   }
 

@@ -90,6 +90,10 @@ export type ProcedureDefinition = Procedure;
 export const getProcedure = (api: ApiClient, procedureId: string): Promise<ProcedureDefinition> =>
   api.get<ProcedureDefinition>(`/api/procedures/${encodeURIComponent(procedureId)}`);
 
+/** The version of its procedure a case follows (which may be older than the one new cases open under). */
+export const getCaseProcedure = (api: ApiClient, caseId: string): Promise<ProcedureDefinition> =>
+  api.get<ProcedureDefinition>(`/api/cases/${encodeURIComponent(caseId)}/procedure`);
+
 export interface OpenCaseBody {
   readonly procedureId: string;
   readonly reference: string;

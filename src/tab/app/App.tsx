@@ -39,6 +39,7 @@ import { SessionContext, type TabSession } from './session-context';
 
 // The case workspace (and its forms) loads on demand: the dashboard is the first paint.
 const CaseWorkspace = lazy(() => import('./pages/CaseWorkspace'));
+const CaseProcedure = lazy(() => import('./pages/CaseProcedure'));
 // So do the wizard, reports and the channel configuration page: most people never open them.
 const NewCaseWizard = lazy(() => import('../features/new-case/NewCaseWizard'));
 const ReportsPage = lazy(() => import('../features/reports/ReportsPage'));
@@ -48,6 +49,7 @@ const ChannelConfig = lazy(() => import('../features/config/ChannelConfig'));
 const TITLES: Readonly<Record<string, string>> = {
   dashboard: 'Trellis — home',
   case: 'Trellis — case',
+  case_procedure: 'Trellis — the procedure a case follows',
   new_case: 'Trellis — open a case',
   reports: 'Trellis — reports',
   notifications: 'Trellis — notifications',
@@ -294,6 +296,11 @@ export function App(props: { readonly session: TabSession }) {
         {route.name === 'case' ? (
           <Suspense fallback={<Loading label="Opening the case…" />}>
             <CaseWorkspace key={route.caseId} caseId={route.caseId} />
+          </Suspense>
+        ) : null}
+        {route.name === 'case_procedure' ? (
+          <Suspense fallback={<Loading label="Opening the procedure…" />}>
+            <CaseProcedure key={route.caseId} caseId={route.caseId} />
           </Suspense>
         ) : null}
         {route.name === 'new_case' ? (

@@ -8,6 +8,7 @@ import { hasUnsavedChanges } from '../shared/drafts';
 export type Route =
   | { readonly name: 'dashboard' }
   | { readonly name: 'case'; readonly caseId: string }
+  | { readonly name: 'case_procedure'; readonly caseId: string }
   | { readonly name: 'new_case' }
   | { readonly name: 'reports' }
   | { readonly name: 'notifications' }
@@ -28,12 +29,17 @@ export function routeOf(pathname: string): Route {
   if (page) return page;
   const match = /^\/cases\/([^/]+)\/?$/.exec(pathname);
   if (match?.[1]) return { name: 'case', caseId: decodeURIComponent(match[1]) };
+  const procedure = /^\/cases\/([^/]+)\/procedure\/?$/.exec(pathname);
+  if (procedure?.[1]) return { name: 'case_procedure', caseId: decodeURIComponent(procedure[1]) };
   return { name: 'not_found', path: pathname };
 }
 
 /** A case's address; `form` opens it at that form (`#sign`, `#review` …: the case page focuses it). */
 export const casePath = (caseId: string, form?: string): string =>
   `/cases/${encodeURIComponent(caseId)}${form === undefined ? '' : `#${encodeURIComponent(form)}`}`;
+
+/** The procedure a case follows, read-only (the version the case was opened under or moved to). */
+export const procedurePath = (caseId: string): string => `/cases/${encodeURIComponent(caseId)}/procedure`;
 
 /** The id the dashboard gives its first case link: where the "Skip to your cases" link goes. */
 export const FIRST_CASE = 'first-case';

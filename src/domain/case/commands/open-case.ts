@@ -30,6 +30,8 @@ export interface OpenCaseFacts {
   readonly caseId: string;
   /** Earlier cases for this trainee under this procedure (from the repository). */
   readonly previousCases: number;
+  /** The hash of the procedure's definition (procedure/versions.ts), kept so the case follows this version. */
+  readonly procedureHash?: string;
 }
 
 function assertPeople(ctx: CommandContext, input: OpenCaseInput): void {
@@ -140,6 +142,7 @@ export function openCase(ctx: CommandContext, facts: OpenCaseFacts, input: OpenC
     reference: input.reference,
     procedureId: procedure.id,
     procedureVersion: procedure.version,
+    ...(facts.procedureHash === undefined ? {} : { procedureHash: facts.procedureHash }),
     reasons: input.reasons,
     people: input.people.map((p) => ({ ...p, id: p.id.toLowerCase(), email: p.email.toLowerCase() })),
     placement: input.placement,

@@ -10,6 +10,7 @@ import { PlanSection } from '../../features/case/PlanSection';
 import { AccessLog } from '../../features/data-protection/AccessLog';
 import { ExportData } from '../../features/data-protection/ExportData';
 import { canEditPlan, EditPlan } from '../../features/edit-plan/EditPlan';
+import { ProcedureVersion } from '../../features/procedure/ProcedureVersion';
 import { ReviewForm } from '../../features/review/ReviewForm';
 import { canRecordReview } from '../../features/review/review-model';
 import { SignForm } from '../../features/sign/SignForm';
@@ -17,7 +18,7 @@ import { signableRoles } from '../../features/sign/sign-model';
 import { personName, standingOf } from '../../shared/case-people';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { formatDate } from '../../shared/format';
-import { useProcedure } from '../../shared/procedure/use-procedure';
+import { useCaseProcedure } from '../../shared/procedure/use-procedure';
 import { useEffect } from 'react';
 import { useHash, useLinkHandler } from '../router';
 import { useSession } from '../session-context';
@@ -74,7 +75,12 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   const styles = useCaseWorkspaceStyles();
   const toDashboard = useLinkHandler('/');
   const { data, run } = useCaseWorkspace(session.api, props.caseId);
-  const procedure = useProcedure(session.api, data.state === 'ready' ? data.current.data.procedure.id : undefined);
+  // The version of its procedure the case follows, which may be older than the one new cases open under.
+  const procedure = useCaseProcedure(
+    session.api,
+    props.caseId,
+    data.state === 'ready' ? data.current.data.procedure : undefined,
+  );
   const hash = useHash();
   // The forms that depend on the procedure and on who this is lay out once both are known.
   useFocusForm(hash, data.state === 'ready' && procedure !== undefined && session.meSettled === true);
@@ -231,6 +237,9 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
               </Section>
             </FormAnchor>
           ) : null}
+          <Section id="procedure-heading" title="The procedure">
+            <ProcedureVersion view={view} run={run} />
+          </Section>
           <Section id="people-heading" title="People">
             <ul>
               {view.people.map((p) => (

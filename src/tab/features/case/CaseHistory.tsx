@@ -113,8 +113,24 @@ export function EventTrail(props: { readonly view: CaseView; readonly events: re
         <li key={e.seq} className={styles.item}>
           <Text className={styles.when}>{formatInstant(e.at)}</Text>
           <Text>{eventSentence(props.view, e)}</Text>
+          {versionChanges(e).length > 0 ? (
+            <ul aria-label="What changed">
+              {versionChanges(e).map((change) => (
+                <li key={change}>
+                  <Text>{change}</Text>
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </li>
       ))}
     </ol>
   );
+}
+
+/** What a move to another version of the procedure changed, as the event lists it. */
+function versionChanges(event: CaseEvent): readonly string[] {
+  if (event.type !== 'procedure_version_changed') return [];
+  const changes = event.data.changes;
+  return Array.isArray(changes) ? changes.filter((c): c is string => typeof c === 'string') : [];
 }

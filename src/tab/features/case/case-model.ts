@@ -148,6 +148,13 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
         reason === 'incomplete' ? 'incomplete' : reason === 'excessive' ? 'more than the record needs' : 'inaccurate';
       return `${str('byName') || who} corrected a recorded text (${why})${str('explanation') ? `: ${str('explanation')}` : ''}.`;
     }
+    case 'procedure_version_changed': {
+      const version = (key: string): string => {
+        const value = d[key];
+        return typeof value === 'string' || typeof value === 'number' ? String(value) : '';
+      };
+      return `${who} moved the case to version ${version('toVersion')} of the procedure (it followed version ${version('fromVersion')}).`;
+    }
     default:
       return `${humanise(event.type)}.`;
   }

@@ -18,6 +18,8 @@ function aView(over: Partial<CaseView> = {}): CaseView {
       name: 'Concern procedures',
       provider: { id: 'provider', name: 'RCTTP', shortName: 'RCTTP' },
       confidential: false,
+      version: 1,
+      hash: '0'.repeat(64),
     },
     status: 'awaiting_decision',
     stage: { id: 'deferred_final_assessment', title: 'Deferred Final Assessment', startsOn: '2026-11-23' },

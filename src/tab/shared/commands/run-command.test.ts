@@ -17,6 +17,8 @@ const version = (n: number, over: Partial<CaseView> = {}): Versioned<CaseView> =
       name: 'Rapid Improvement Targets',
       provider: { id: 'provider', name: 'BCU', shortName: 'BCU' },
       confidential: false,
+      version: 1,
+      hash: '0'.repeat(64),
     },
     status: 'active',
     stage: { id: 'stage_1', title: 'Stage 1' },

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { ApiClient } from '../../api/client';
-import { getProcedure, type ProcedureDefinition } from '../../api/trellis-api';
+import { getCaseProcedure, getProcedure, type ProcedureDefinition } from '../../api/trellis-api';
 
 /** Procedure definitions change only with a deployment: read each once per page load. */
 const cache = new Map<string, Promise<ProcedureDefinition>>();
@@ -16,21 +16,50 @@ export function loadProcedure(api: ApiClient, procedureId: string): Promise<Proc
   return pending;
 }
 
-/** The definition, or undefined while loading or when it could not be read (actions needing it stay hidden). */
-export function useProcedure(api: ApiClient, procedureId: string | undefined): ProcedureDefinition | undefined {
-  const [procedure, setProcedure] = useState<ProcedureDefinition | undefined>();
+/** Versions of procedures cases follow, by `procedureId@hash`: a version never changes, so each is read once. */
+const versions = new Map<string, Promise<ProcedureDefinition>>();
+
+/** The version of its procedure a case follows, read through the case (GET /api/cases/{id}/procedure). */
+export function loadCaseProcedure(
+  api: ApiClient,
+  caseId: string,
+  version: { readonly id: string; readonly hash: string },
+): Promise<ProcedureDefinition> {
+  const key = `${version.id}@${version.hash}`;
+  let pending = versions.get(key);
+  if (pending === undefined) {
+    pending = getCaseProcedure(api, caseId);
+    pending.catch(() => versions.delete(key));
+    versions.set(key, pending);
+  }
+  return pending;
+}
+
+/**
+ * The definition a case follows, or undefined while loading or when it could not be read.
+ * `version` is the case view's `procedure` (its id and hash): a case moved to another version
+ * reads that one.
+ */
+export function useCaseProcedure(
+  api: ApiClient,
+  caseId: string,
+  version: { readonly id: string; readonly hash: string } | undefined,
+): ProcedureDefinition | undefined {
+  const [procedure, setProcedure] = useState<{ readonly key: string; readonly definition: ProcedureDefinition }>();
+  const id = version?.id;
+  const hash = version?.hash;
   useEffect(() => {
-    if (procedureId === undefined) return;
+    if (id === undefined || hash === undefined) return;
     let live = true;
-    loadProcedure(api, procedureId).then(
-      (p) => {
-        if (live) setProcedure(p);
+    loadCaseProcedure(api, caseId, { id, hash }).then(
+      (definition) => {
+        if (live) setProcedure({ key: `${id}@${hash}`, definition });
       },
       () => undefined,
     );
     return () => {
       live = false;
     };
-  }, [api, procedureId]);
-  return procedure;
+  }, [api, caseId, id, hash]);
+  return procedure !== undefined && procedure.key === `${id ?? ''}@${hash ?? ''}` ? procedure.definition : undefined;
 }

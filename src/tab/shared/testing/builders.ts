@@ -29,6 +29,8 @@ export function aCaseView(over: ViewOverrides = {}): CaseView {
       name: 'Rapid Improvement Targets',
       provider: { id: 'bcu', name: 'Birmingham City University', shortName: 'BCU' },
       confidential: false,
+      version: 1,
+      hash: '0'.repeat(64),
     },
     status: 'active',
     stage: { id: 'stage_1', title: 'Stage 1' },

@@ -179,6 +179,13 @@ const WRITES: Readonly<Record<string, { state: 'drafted' | 'agreed'; body: (who:
       explanation: 'Recorded wrongly',
     }),
   },
+  // BCU's fee waiver follows a decision that brings a fee, and BCU has no appeal: refused to all, by the procedure.
+  '/fee-waiver': { state: 'agreed', body: () => ({ reason: 'Exceptional circumstances' }) },
+  '/appeals': {
+    state: 'agreed',
+    body: () => ({ lodgedOn: '2026-11-23', grounds: 'The procedure was not followed.', procedural: true }),
+  },
+  '/appeals/{appealId}/outcome': { state: 'agreed', body: () => ({ outcome: 'upheld', reasons: 'Upheld.' }) },
   // Erasure is for Trellis administrators only: everyone here is refused, before the case is looked up.
   '/erase': { state: 'drafted', body: () => ({ reason: 'The trainee asked for their record to be erased' }) },
 };

@@ -148,6 +148,14 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
         reason === 'incomplete' ? 'incomplete' : reason === 'excessive' ? 'more than the record needs' : 'inaccurate';
       return `${str('byName') || who} corrected a recorded text (${why})${str('explanation') ? `: ${str('explanation')}` : ''}.`;
     }
+    case 'linked_case_decided':
+      return `${who} recorded a decision that opens a linked case, ${str('reference')}.`;
+    case 'fee_waived':
+      return `${str('byName') || who} waived the fee of ${str('amount')} and the letter was sent to the trainee.`;
+    case 'appeal_lodged':
+      return `${str('byName') || who} recorded an appeal lodged on ${formatDate(str('lodgedOn'))}.`;
+    case 'appeal_decided':
+      return `${str('byName') || who} recorded the outcome of the appeal (${humanise(str('outcome'))}).`;
     default:
       return `${humanise(event.type)}.`;
   }

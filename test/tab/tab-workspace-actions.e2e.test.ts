@@ -300,6 +300,7 @@ describe('a decision that opens a linked second-attempt case (BCU Placement Revi
     const form = page.getByRole('form', { name: 'Record a meeting of the Placement Review Panel' });
     const members = form.getByRole('checkbox');
     for (let i = 0; i < (await members.count()); i += 1) await members.nth(i).check();
+    await form.getByLabel('Chair (agreed at this meeting)').selectOption({ index: 1 });
     await form.getByRole('radio', { name: /second and final attempt with a RIT in place/ }).check();
     // The decision names the identified targets before it can be sent.
     await form.getByRole('button', { name: 'Record the meeting and decision' }).click();

@@ -167,4 +167,18 @@ describe('a decision that opens a linked case', () => {
     );
     expect((await casesOfTraineeFrom(stored.state.reference)).filter((r) => r === link?.reference)).toHaveLength(1);
   });
+
+  it('two follow-ups racing to open the same linked case (the request and the sweep) leave one case', async () => {
+    const { caseId } = await atExecutiveGroup(true);
+    const stored = await server.repository.find(caseId);
+    if (!stored) throw new Error('not stored');
+    const link = stored.state.linkedCases[0];
+    const deps = { repository: server.repository, clock: () => server.now, logger: memoryLogger() };
+    const runs = await Promise.all([openLinkedCases(deps, rcttp, stored), openLinkedCases(deps, rcttp, stored)]);
+    // Each run either opened it or found it opened: neither fails, and nothing is opened twice.
+    for (const run of runs) expect([...run.opened, ...run.existing]).toEqual([link?.caseId]);
+    expect((await casesOfTraineeFrom(stored.state.reference)).filter((r) => r === link?.reference)).toHaveLength(1);
+    const opened = await server.repository.find(String(link?.caseId));
+    expect(opened?.events.filter((e) => e.type === 'case_opened')).toHaveLength(1);
+  });
 });

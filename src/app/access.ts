@@ -22,6 +22,7 @@ export interface CaseAccessFacts {
 /** What the trainee view leaves out, and why (documented in the API description too). */
 export const TRAINEE_VIEW_HIDES = [
   'panel membership, attendance, chair and the rationale of panel meetings (the deliberations); the decision itself is shown',
+  "a group decision's members and who attended (`reviews[].members`, RCTTP's Executive Group): its deliberations like a panel's; the decision is shown",
   "review notes (`notes`): the reviewers' internal notes; progress, evidence, outcome and next steps are shown",
   'the evidence written for a second initiation (`reinitiation.evidence`, e.g. what a medical certificate says): free text given with a ground is for the course team only; the ground is shown',
 ] as const;

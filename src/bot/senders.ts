@@ -223,6 +223,9 @@ async function cardOfKind(
     case 'person_added':
     case 'person_removed':
     case 'placement_changed':
+    case 'fee_waived':
+    case 'appeal_lodged':
+    case 'appeal_decided':
     case 'review_date_set':
     case 'review_date_moved':
     case 'review_cancelled':

@@ -157,6 +157,8 @@ export const review = z.strictObject({
   outcomeLabel: text,
   nextSteps: optionalText,
   recordedBy: personId,
+  /** A group's decision (RCTTP's Executive Group): its members and who attended; never in the trainee view. */
+  members: z.array(z.strictObject({ name: text, role: optionalText, attended: z.boolean() })).optional(),
 });
 
 /** A plan meeting or review meeting that was held; `notes` never in the trainee view. */
@@ -185,6 +187,17 @@ export const outcomeView = z.strictObject({
   /** The procedure's condition for this outcome, as the procedure states it. */
   condition: z.unknown().optional(),
   traineeNotice: optionalText,
+  /** The decision opens a new case linked to this one, at this stage; `targetsRequired`: it names at least one target. */
+  opensLinkedCase: z.strictObject({ stageId: text, stageTitle: text, targetsRequired: z.boolean() }).optional(),
+});
+
+/** A case linked to this one: the one it continues, or one a decision on it opened. */
+export const caseLinkView = z.strictObject({
+  caseId: text,
+  reference: text,
+  /** The decision that opened the linked case, and its words. */
+  outcomeId: text,
+  outcomeLabel: text,
 });
 
 export const panelView = z.strictObject({
@@ -304,6 +317,53 @@ export const caseView = z.strictObject({
     })
     .optional(),
   updatedAt: instant,
+  /** The case this one continues: a decision on it opened this one. */
+  linkedFrom: caseLinkView.optional(),
+  /** Cases decisions on this one opened (each opened straight after its decision), with the targets each carried. */
+  linkedCases: z
+    .array(
+      caseLinkView.extend({
+        decidedOn: localDate,
+        stageId: text,
+        targets: z.array(z.strictObject({ id: text, text })),
+      }),
+    )
+    .optional(),
+  /** Fees the course team waived, each with the letter sent to the trainee. */
+  feeWaivers: z
+    .array(
+      z.strictObject({
+        outcomeId: text,
+        amount: text,
+        reason: text,
+        letter: text,
+        by: personId,
+        byName: text,
+        on: localDate,
+      }),
+    )
+    .optional(),
+  /** Appeals against decisions on the case: lodged (date, grounds) and their outcome once recorded. */
+  appeals: z
+    .array(
+      z.strictObject({
+        id: text,
+        lodgedOn: localDate,
+        grounds: text,
+        against: text,
+        againstLabel: text,
+        recordedByName: text,
+        decision: z
+          .strictObject({
+            on: localDate,
+            outcome: z.enum(['upheld', 'not_upheld', 'withdrawn']),
+            reasons: text,
+            byName: text,
+          })
+          .optional(),
+      }),
+    )
+    .optional(),
   derived: z.strictObject({
     today: localDate,
     nextReviewDate: localDate.optional(),
@@ -338,6 +398,14 @@ export const caseView = z.strictObject({
     tasks: z.array(z.strictObject({ id: text, label: text, done: z.boolean() })),
     /** What the case is waiting for now, and from whom: the case page's next step. */
     nextSteps: z.array(nextStep),
+    /** The review judges each target of the agreed plan (false: a decision or consultation on the case as a whole). */
+    perTarget: z.boolean().optional(),
+    /** The review's decision is a group's: its members and attendance are recorded with it. */
+    membersRecorded: z.boolean().optional(),
+    /** A fee a decision on the case brought that the course team may still waive (in writing to the trainee). */
+    feeWaiver: z.strictObject({ amount: text, outcomeLabel: text, letter: text }).optional(),
+    /** A decision on the case the trainee may appeal, as the procedure allows (its words in `text`). */
+    appeal: z.strictObject({ against: text, againstLabel: text, text }).optional(),
   }),
 });
 

@@ -9,6 +9,9 @@ import {
   completeTaskInputSchema,
   convenePanelInputSchema,
   correctTextInputSchema,
+  decideAppealInputSchema,
+  lodgeAppealInputSchema,
+  waiveFeeInputSchema,
   editPlanInputSchema,
   escalateCaseInputSchema,
   extendReviewDateInputSchema,
@@ -85,6 +88,18 @@ export const CASE_COMMAND_INPUTS = {
     correctTextInputSchema,
     'Correct a recorded free text (course team): the event and field that recorded it, the new text, and why (inaccurate, incomplete, or excessive: more personal data than the record needs). The new text supersedes the old in every view, form and export; for inaccurate or excessive the old wording is also removed from storage.',
   ),
+  waive_fee: input(
+    waiveFeeInputSchema,
+    'Waive the fee a decision brought (course team), with the reason: the letter confirming it is sent to the trainee and kept on the case.',
+  ),
+  lodge_appeal: input(
+    lodgeAppealInputSchema,
+    "Record a trainee's appeal against a decision the procedure lets them appeal: the date lodged, the grounds, and that it is on a procedural basis.",
+  ),
+  decide_appeal: input(
+    decideAppealInputSchema,
+    'Record the outcome of an appeal lodged on the case, with its reasons.',
+  ),
 } as const;
 
 export type CaseCommandName = keyof typeof CASE_COMMAND_INPUTS;
@@ -121,4 +136,7 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/meetings', command: 'record_meeting' },
   { method: 'post', path: '/review-meeting', command: 'schedule_review_meeting' },
   { method: 'post', path: '/corrections', command: 'correct_text' },
+  { method: 'post', path: '/fee-waiver', command: 'waive_fee' },
+  { method: 'post', path: '/appeals', command: 'lodge_appeal' },
+  { method: 'post', path: '/appeals/:appealId/outcome', command: 'decide_appeal', pathParams: ['appealId'] },
 ];

@@ -26,6 +26,9 @@ export const NOTIFICATION_KINDS = [
   'person_added',
   'person_removed',
   'placement_changed',
+  'fee_waived',
+  'appeal_lodged',
+  'appeal_decided',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

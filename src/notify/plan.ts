@@ -164,7 +164,12 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
   switch (event.type) {
     case 'case_opened':
       return informed(input, 'case_opened', 'case_opened', after.stageId, {
-        lines: [`A support case has been opened for ${traineeName(after)}.`],
+        lines: [
+          `A support case has been opened for ${traineeName(after)}.`,
+          ...(after.linkedFrom === undefined
+            ? []
+            : [`It continues case ${after.linkedFrom.reference}, opened by the decision recorded there.`]),
+        ],
       });
     case 'plan_agreed': {
       const plan = after.plan;
@@ -345,6 +350,14 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     }
     case 'meeting_recorded':
       // A plan meeting feeds who was present into the plan's own notices when it is agreed.
+      return [];
+    case 'fee_waived':
+      return feeWaived(input, event);
+    case 'appeal_lodged':
+    case 'appeal_decided':
+      return appealNotices(input, event);
+    case 'linked_case_decided':
+      // The decision's own notices say what happens next; the new case tells its people as it opens.
       return [];
     case 'plan_started':
     case 'plan_edited':
@@ -919,6 +932,12 @@ function subjectOf(kind: NotificationKind, stage: string): string {
       return `people on the case (${stage})`;
     case 'placement_changed':
       return `placement moved (${stage})`;
+    case 'fee_waived':
+      return 'fee waived';
+    case 'appeal_lodged':
+      return 'appeal lodged';
+    case 'appeal_decided':
+      return 'outcome of the appeal';
     case 'signature_needed':
     case 'review_date_set':
     case 'review_date_moved':
@@ -930,6 +949,141 @@ function subjectOf(kind: NotificationKind, stage: string): string {
     case 'review_escalation':
       return stage;
   }
+}
+
+/**
+ * BCU: "the course team will confirm this in writing to the trainee": the letter, as kept in the
+ * event, is the body of the trainee's email; the course team's channel and mailbox get a copy.
+ */
+function feeWaived(input: PlanInput, event: CaseEventOf<'fee_waived'>): Draft[] {
+  const { after } = input;
+  const subject = `${after.reference}: ${subjectOf('fee_waived', '')}`;
+  const letter = event.data.letter.split('\n\n');
+  return [
+    ...traineeTold(input, 'fee_waived', `${after.reference}: the resit fee of ${event.data.amount} is waived`, letter),
+    ...teamCopies(input, 'fee_waived', subject, [
+      `The course team waived the fee of ${event.data.amount} for ${traineeName(after)}; the letter below was sent to the trainee.`,
+      `Reason: ${event.data.reason}`,
+      ...letter,
+    ]),
+  ];
+}
+
+/** An appeal lodged, or its outcome: to those the procedure's appeal rule names. */
+function appealNotices(input: PlanInput, event: CaseEventOf<'appeal_lodged'> | CaseEventOf<'appeal_decided'>): Draft[] {
+  const { procedure, after, config } = input;
+  const rule = procedure.appeal;
+  if (!rule) return [];
+  const appeal = after.appeals.find((a) => a.id === event.data.appealId);
+  if (!appeal) return [];
+  const against = findAnyOutcome(procedure, appeal.against)?.label ?? appeal.against;
+  const kind: NotificationKind = event.type === 'appeal_lodged' ? 'appeal_lodged' : 'appeal_decided';
+  const subject = `${after.reference}: ${subjectOf(kind, '')}`;
+  const decision = appeal.decision;
+  const outcomeWordsOf = { upheld: 'upheld', not_upheld: 'not upheld', withdrawn: 'withdrawn' } as const;
+  const staffLines =
+    decision === undefined
+      ? [
+          `${traineeName(after)} has appealed, on ${formatLongDate(appeal.lodgedOn)}, against the decision: ${against}`,
+          `Grounds: ${appeal.grounds}`,
+          rule.text,
+        ]
+      : [
+          `The appeal of ${traineeName(after)} against the decision "${against}" was ${outcomeWordsOf[decision.outcome]} on ${formatLongDate(decision.on)}.`,
+          `Reasons: ${decision.reasons}`,
+        ];
+  const traineeLines =
+    decision === undefined
+      ? [
+          `Your appeal of ${formatLongDate(appeal.lodgedOn)} against the decision "${against}" is recorded.`,
+          `Your grounds: ${appeal.grounds}`,
+          rule.text,
+        ]
+      : [
+          `Your appeal against the decision "${against}" was ${outcomeWordsOf[decision.outcome]} on ${formatLongDate(decision.on)}.`,
+          `The reasons: ${decision.reasons}`,
+        ];
+  const drafts: Draft[] = [];
+  for (const recipient of rule.inform) {
+    switch (recipient.kind) {
+      case 'role':
+      case 'role_if_absent':
+        for (const person of after.people.filter((p) => p.role === recipient.role)) {
+          if (isTrainee(procedure, person)) continue;
+          drafts.push({
+            kind,
+            about: kind,
+            channel: 'email',
+            recipient: personRecipient(person),
+            subject,
+            lines: staffLines,
+            because: rule.text,
+            attachForm: false,
+          });
+        }
+        break;
+      case 'office': {
+        const address = officeAddress(recipient.office, after, config);
+        if (address === undefined) break;
+        drafts.push({
+          kind,
+          about: kind,
+          channel: 'email',
+          recipient: { kind: 'office', office: recipient.office, label: recipient.label, address },
+          subject,
+          lines: staffLines,
+          because: rule.text,
+          attachForm: false,
+        });
+        break;
+      }
+      case 'course_mailbox':
+      case 'course_team_channel':
+        break;
+    }
+  }
+  const traineeNamed = rule.inform.some(
+    (r) => r.kind === 'role' && procedure.roles.find((x) => x.id === r.role)?.side === 'trainee',
+  );
+  return [
+    ...drafts,
+    ...(traineeNamed ? traineeTold(input, kind, subject, traineeLines) : []),
+    // The course team always keeps its copy of what follows a decision.
+    ...teamCopies(input, kind, subject, staffLines),
+  ];
+}
+
+/** The course team's channel card and mailbox copy of something that follows a decision. */
+function teamCopies(input: PlanInput, kind: NotificationKind, subject: string, lines: readonly string[]): Draft[] {
+  return [
+    {
+      kind,
+      about: kind,
+      channel: 'channel_card',
+      recipient: { kind: 'course_team_channel', programme: input.after.placement.programme },
+      subject,
+      lines,
+      because: undefined,
+      attachForm: false,
+    },
+    {
+      kind,
+      about: kind,
+      channel: 'email',
+      recipient: { kind: 'course_mailbox', address: input.config.courseMailbox },
+      subject,
+      lines,
+      because: undefined,
+      attachForm: false,
+    },
+  ];
+}
+
+function findAnyOutcome(procedure: Procedure, outcomeId: string): Outcome | undefined {
+  return [
+    ...procedure.stages.flatMap((s) => s.review?.outcomes ?? []),
+    ...procedure.panels.flatMap((p) => p.decisions),
+  ].find((o) => o.id === outcomeId);
 }
 
 function stageTitle(procedure: Procedure, stageId: string): string {

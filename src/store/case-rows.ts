@@ -259,6 +259,10 @@ export function projectionRows(
     case 'meeting_recorded':
     case 'review_meeting_scheduled':
     case 'procedure_version_changed':
+    case 'linked_case_decided':
+    case 'fee_waived':
+    case 'appeal_lodged':
+    case 'appeal_decided':
     case 'text_corrected':
       // A correction adds no rows: the rectification step rewrites those copied from the events it corrects.
       return [];

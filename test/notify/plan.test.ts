@@ -5,8 +5,8 @@ import { changePerson, changePlacement } from '../../src/domain/case/commands/ch
 import { closeCase, withdrawCase } from '../../src/domain/case/commands/close-case.js';
 import { extendReviewDate } from '../../src/domain/case/commands/extend-review-date.js';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
-import type { CommandResult } from '../../src/domain/case/command-kit.js';
-import type { CaseEvent } from '../../src/domain/case/events.js';
+import { EventBuilder, type CommandResult } from '../../src/domain/case/command-kit.js';
+import type { CaseEvent, CaseEventData, CaseEventType } from '../../src/domain/case/events.js';
 import type { CaseState } from '../../src/domain/case/types.js';
 import {
   bcuRapidImprovementTargets as bcu,
@@ -613,5 +613,126 @@ describe('people change on a case', () => {
       'trainee_informed email trainee',
     ]);
     expect(sent.find((n) => n.kind === 'placement_changed')?.lines[0]).toContain('to Kingsmead Academy from');
+  });
+});
+
+describe('what follows a decision', () => {
+  /** The case with one event appended as recorded (its data built and checked by the event factory). */
+  function after<T extends CaseEventType>(
+    c: ReturnType<typeof open>,
+    type: T,
+    data: CaseEventData<T>,
+  ): { before: CaseState; state: CaseState; events: CaseEvent[] } {
+    const builder = new EventBuilder(c.context(c.as('course_team')), c.state.id, c.state);
+    builder.add(type, data);
+    const result = builder.result();
+    return { before: c.state, state: result.state, events: [...result.events] };
+  }
+
+  it('"the course team will confirm this in writing to the trainee": the letter is the trainee\'s email, with copies for the course team', () => {
+    const c = open(bcu, BCU_PEOPLE);
+    const letter = 'Dear Trainee,\n\nThe fee of £1125 is waived.\n\nCourse Lead, for the course team.';
+    const { before, state, events } = after(c, 'fee_waived', {
+      outcomeId: 'second_attempt_with_rit',
+      amount: '£1125',
+      reason: 'Bereavement',
+      letter,
+      byName: 'Course Lead',
+    });
+    const sent = planNotifications({ procedure: bcu, before, after: state, events, config: CONFIG });
+    expect(summary(sent)).toEqual([
+      'fee_waived channel_card course_team_channel',
+      'fee_waived email course_mailbox',
+      'trainee_informed email trainee',
+    ]);
+    const toTrainee = sent.find((n) => n.kind === 'trainee_informed');
+    expect(toTrainee?.subject).toBe('CASE-1: the resit fee of £1125 is waived');
+    expect(toTrainee?.lines.slice(0, 3)).toEqual([
+      'Dear Trainee,',
+      'The fee of £1125 is waived.',
+      'Course Lead, for the course team.',
+    ]);
+    expect(toTrainee && renderEmail(toTrainee).html).toContain('The fee of £1125 is waived.');
+  });
+
+  it('"may only make an appeal … on a procedural basis": an appeal and its outcome are told to those the procedure names', () => {
+    const c = open(rcttp, [
+      'trainee',
+      'mentor',
+      'partnership_tutor',
+      'programme_manager',
+      'executive_group_chair',
+      'professional_mentor',
+    ]);
+    const lodged = after(c, 'appeal_lodged', {
+      appealId: 'A1',
+      lodgedOn: d('2026-11-02'),
+      grounds: 'The week-5 Progress Review was not held.',
+      against: 'decision_confirmed',
+      byName: 'Course Lead',
+    });
+    const sent = planNotifications({
+      procedure: rcttp,
+      before: lodged.before,
+      after: lodged.state,
+      events: lodged.events,
+      config: CONFIG,
+    });
+    expect(summary(sent)).toEqual([
+      'appeal_lodged channel_card course_team_channel',
+      'appeal_lodged email course_mailbox',
+      'appeal_lodged email executive_group_chair',
+      'appeal_lodged email partnership_tutor',
+      'appeal_lodged email professional_mentor',
+      'appeal_lodged email programme_manager',
+      'trainee_informed email trainee',
+    ]);
+    expect(sent.find((n) => n.kind === 'trainee_informed')?.lines[0]).toContain(
+      'Your appeal of Monday 2 November 2026',
+    );
+    c.state = lodged.state;
+    const decided = after(c, 'appeal_decided', {
+      appealId: 'A1',
+      decidedOn: d('2026-11-02'),
+      outcome: 'not_upheld',
+      reasons: 'It was held on the Friday of week 5.',
+      byName: 'Course Lead',
+    });
+    const told = planNotifications({
+      procedure: rcttp,
+      before: decided.before,
+      after: decided.state,
+      events: decided.events,
+      config: CONFIG,
+    });
+    expect(told.find((n) => n.kind === 'trainee_informed')?.lines[0]).toContain(
+      'was not upheld on Monday 2 November 2026',
+    );
+  });
+
+  it('"Professional Mentor to observe lesson on agreed date": the Professional Mentor is invited to the Stage 1 review meeting', () => {
+    const c = open(bf, ['trainee', 'lead', 'mentor', 'professional_mentor']);
+    draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['lead', 'mentor', 'trainee'], 'online') });
+    const sent = step(c, CONFIG, () => signAll(c));
+    expect(sent.find((n) => n.channel === 'calendar')?.calendar?.attendees).toEqual(
+      expect.arrayContaining(['professional.mentor@provider.test']),
+    );
+  });
+
+  it('a case opened by a decision says which case it continues', () => {
+    // Bright Futures tells the Lead of every case opened ("Contact Lead at an early stage").
+    const c = open(bf, ['trainee', 'lead', 'mentor']);
+    const link = { caseId: 'case-0', reference: 'CASE-0', outcomeId: 'continues_with_support' };
+    const state: CaseState = { ...c.state, linkedFrom: link };
+    const sent = planNotifications({
+      procedure: bf,
+      before: undefined,
+      after: state,
+      events: c.events.slice(0, 1),
+      config: CONFIG,
+    });
+    expect(sent.find((n) => n.kind === 'case_opened')?.lines).toContain(
+      'It continues case CASE-0, opened by the decision recorded there.',
+    );
   });
 });

@@ -181,6 +181,13 @@ const WRITES: Readonly<Record<string, { state: 'drafted' | 'agreed'; body: (who:
   },
   // Moving a case to another version of its procedure is for Trellis administrators only: everyone here who sees the case is refused.
   '/procedure-version': { state: 'drafted', body: () => ({ toHash: '0'.repeat(64) }) },
+  // BCU's fee waiver follows a decision that brings a fee, and BCU has no appeal: refused to all, by the procedure.
+  '/fee-waiver': { state: 'agreed', body: () => ({ reason: 'Exceptional circumstances' }) },
+  '/appeals': {
+    state: 'agreed',
+    body: () => ({ lodgedOn: '2026-11-23', grounds: 'The procedure was not followed.', procedural: true }),
+  },
+  '/appeals/{appealId}/outcome': { state: 'agreed', body: () => ({ outcome: 'upheld', reasons: 'Upheld.' }) },
   // Erasure is for Trellis administrators only: everyone here is refused, before the case is looked up.
   '/erase': { state: 'drafted', body: () => ({ reason: 'The trainee asked for their record to be erased' }) },
 };

@@ -76,6 +76,9 @@ const VALID_BODIES: Readonly<Record<CaseCommandName, unknown>> = {
   record_meeting: { kind: 'plan', heldOn: '2026-11-23', mode: 'in_person', attendees: ['someone@x.example'] },
   schedule_review_meeting: { startTime: '15:30', durationMinutes: 60, mode: 'online' },
   correct_text: { eventSeq: 1, field: 'reasons.0', text: 'New', reason: 'inaccurate', explanation: 'Wrong' },
+  waive_fee: { reason: 'Exceptional circumstances' },
+  lodge_appeal: { lodgedOn: '2026-11-23', grounds: 'The procedure was not followed.', procedural: true },
+  decide_appeal: { outcome: 'upheld', reasons: 'Upheld.' },
 };
 
 type Who = keyof typeof identities | 'traineeB' | 'mentorB' | 'anonymous';

@@ -223,6 +223,11 @@ describe('scheduling the Deferred Final Assessment (RCTTP)', () => {
         evidence: 'The report to the Executive Group.',
         attendees: [],
         outcomeId: 'extend_placement',
+        // The Executive Group decides as a group: its members and who attended.
+        members: [
+          { name: 'Dr Alan Marsh', role: 'Chair of the Executive Group', attended: true },
+          { name: 'Joanna Price', role: 'Course team', attended: true },
+        ],
       });
       expect(atDfa.stage.id).toBe('deferred_final_assessment');
       const entered = atDfa.stage.startsOn;

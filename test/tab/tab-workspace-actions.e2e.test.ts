@@ -265,3 +265,62 @@ describe('case actions in the workspace', () => {
     });
   }
 });
+
+describe('a decision that opens a linked second-attempt case (BCU Placement Review Panel)', () => {
+  const COURSE_TEAM = 'mark.whitfield@bcu.example';
+  const CASE = 'demo-bcu-at-panel';
+
+  /** The Stage 5 tasks still to do before the panel decides, ticked off by the course team over REST. */
+  async function finishTasks(): Promise<void> {
+    for (;;) {
+      const reply = await apiGet(COURSE_TEAM, `/api/cases/${CASE}`);
+      const view = (await reply.json()) as { derived: { tasks: { id: string; done: boolean }[] } };
+      // The de-brief follows the decision: everything else comes first.
+      const next = view.derived.tasks.find((t) => !t.done && t.id !== 'debrief_meeting');
+      if (next === undefined) return;
+      const done = await fetch(`${local.url}/api/cases/${CASE}/tasks`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await env.token(COURSE_TEAM)}`,
+          'content-type': 'application/json',
+          'if-match': reply.headers.get('etag') ?? '',
+        },
+        body: JSON.stringify({ taskId: next.id }),
+      });
+      expect(done.status, await done.text()).toBe(200);
+    }
+  }
+
+  it('records the decision with its targets, links the two cases both ways, and offers the fee waiver', async () => {
+    await finishTasks();
+    const page = await freshPage(env);
+    await signInAs(page, tab.url, 'Mark Whitfield');
+    await page.goto(`${tab.url}/cases/${CASE}`);
+    await openAction(page, 'Record a meeting of the Placement Review Panel');
+    const form = page.getByRole('form', { name: 'Record a meeting of the Placement Review Panel' });
+    const members = form.getByRole('checkbox');
+    for (let i = 0; i < (await members.count()); i += 1) await members.nth(i).check();
+    await form.getByLabel('Chair (agreed at this meeting)').selectOption({ index: 1 });
+    await form.getByRole('radio', { name: /second and final attempt with a RIT in place/ }).check();
+    // The decision names the identified targets before it can be sent.
+    await form.getByRole('button', { name: 'Record the meeting and decision' }).click();
+    await form.getByText('Name the targets the new case addresses, one per line.').waitFor();
+    await form
+      .getByLabel(/Targets the new case addresses/)
+      .fill('Establish behaviour routines from the start of every lesson\nPlan lessons that build on prior attainment');
+    await form.getByRole('button', { name: 'Record the meeting and decision' }).click();
+
+    const links = page.getByTestId('linked-cases');
+    await links.getByText(/Led on to case/).waitFor({ timeout: STEP_TIMEOUT_MS });
+    // The course team may now waive the resit fee, in writing to the trainee.
+    await page.getByRole('button', { name: 'Waive the fee', exact: true }).waitFor();
+
+    await links.getByRole('link').click();
+    await page.waitForURL(/\/cases\/demo-bcu-at-panel-L\d+$/);
+    const back = page.getByTestId('linked-cases');
+    await back.getByText(/Continues case/).waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page.getByText('Establish behaviour routines from the start of every lesson').first().waitFor();
+    await back.getByRole('link').click();
+    await page.waitForURL(/\/cases\/demo-bcu-at-panel$/);
+  });
+});

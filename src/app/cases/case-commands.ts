@@ -9,6 +9,9 @@ import {
   completeTask,
   convenePanel,
   correctText,
+  decideAppeal,
+  lodgeAppeal,
+  waiveFee,
   editPlan,
   escalateCase,
   extendReviewDate,
@@ -74,4 +77,7 @@ export const CASE_COMMANDS = {
   record_meeting: command('record_meeting', recordMeeting),
   schedule_review_meeting: command('schedule_review_meeting', scheduleReviewMeeting),
   correct_text: command('correct_text', correctText),
+  waive_fee: command('waive_fee', waiveFee),
+  lodge_appeal: command('lodge_appeal', lodgeAppeal),
+  decide_appeal: command('decide_appeal', decideAppeal),
 } as const satisfies Record<CaseCommandName, CaseCommand>;

@@ -70,7 +70,15 @@ export async function openCase(
   if (open && !(procedure.parallelCases && courseTeam && parallel === true)) {
     throw new CaseAlreadyOpenError({ id: open.id, reference: open.reference });
   }
-  const previousCases = cases.filter((c) => c.resolution !== 'opened_in_error').length;
+  // A case whose decision opened a linked case is continued by it: the two count as one initiation.
+  const leadsOn = new Set(
+    [...procedure.stages.flatMap((st) => st.review?.outcomes ?? []), ...procedure.panels.flatMap((p) => p.decisions)]
+      .filter((o) => o.opensLinkedCase !== undefined)
+      .map((o) => o.id),
+  );
+  const previousCases = cases.filter(
+    (c) => c.resolution !== 'opened_in_error' && !(c.outcomeId !== undefined && leadsOn.has(c.outcomeId)),
+  ).length;
   const actor = actorForCase(caller, input.placement.programme);
   const id = caseId ?? randomUUID();
   const context = { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor };

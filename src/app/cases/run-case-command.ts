@@ -9,6 +9,7 @@ import { loadVisibleCase, type VisibleCase } from './load-case.js';
 import type { AccessHow } from '../access-log.js';
 import { parseInput } from './parse-input.js';
 import { traineeRolesOf } from './procedures.js';
+import { openLinkedCases } from './linked-cases.js';
 
 export interface RunCaseCommandRequest {
   readonly caller: Caller;
@@ -79,5 +80,17 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
     version: saved.state.version,
   });
   deps.notify?.({ procedure, before: stored.state, after: saved.state, events: result.events });
+  // A decision that opens a linked case: open it now. It is stored with the decision already, so a
+  // failure here leaves the decision standing and the sweep opens the case (linked-cases.ts).
+  if (result.events.some((e) => e.type === 'linked_case_decided')) {
+    try {
+      await openLinkedCases(deps, procedure, saved);
+    } catch (error) {
+      deps.logger.error('linked case not opened yet; the sweep will open it', {
+        caseId: stored.state.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
   return { stored: saved, procedure, access: visible.access, eventsAdded: result.events.length };
 }

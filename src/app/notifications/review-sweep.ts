@@ -9,6 +9,7 @@ import { withCorrespondenceCopies } from '../../notify/copies.js';
 import { runSweep, type SweepReport } from '../../notify/sweep.js';
 import type { UseCaseDeps } from '../deps.js';
 import { notifyConfigFor } from './settings.js';
+import { openLinkedCases } from '../cases/linked-cases.js';
 import { mapLimit, sweepDepsOf, type NotifyRuntime } from './runtime.js';
 import { versionsOf } from '../cases/procedure-versions.js';
 
@@ -112,6 +113,21 @@ export async function runReviewSweep(
       ),
     );
   }
+
+  // Linked cases a recent decision fixed but a crash kept from opening (linked-cases.ts).
+  let linkedOpened = 0;
+  for (const summary of recent) {
+    const stored = cases.get(summary.id);
+    if (!stored || stored.state.linkedCases.length === 0) continue;
+    const procedure = await procedureOf(stored);
+    if (!procedure) continue;
+    try {
+      linkedOpened += (await openLinkedCases(deps, procedure, stored)).opened.length;
+    } catch (error) {
+      caseProblems.push({ caseId: summary.id, message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  if (linkedOpened > 0) deps.logger.warn('linked cases opened by the sweep', { linkedOpened });
 
   let recovered = 0;
   const replanned = await mapLimit(recent, READ_CONCURRENCY, async (summary) => {

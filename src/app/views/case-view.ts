@@ -5,6 +5,7 @@ import {
   datedMilestones,
   nextReviewDate,
   outstandingSignatories,
+  decisionsOn,
   signingBlocker,
   versionMoveRefusal,
   type CaseEvent,
@@ -58,6 +59,41 @@ function outcomeView(procedure: Procedure, outcome: Outcome) {
     effect: { type: outcome.effect.type, description: describeEffect(procedure, outcome.effect) },
     condition: outcome.condition,
     traineeNotice: outcome.traineeNotice,
+    ...(outcome.opensLinkedCase === undefined
+      ? {}
+      : {
+          opensLinkedCase: {
+            stageId: outcome.opensLinkedCase.stage,
+            stageTitle: stageTitleIn(procedure, outcome.opensLinkedCase.stage),
+            targetsRequired: outcome.opensLinkedCase.targetsRequired,
+          },
+        }),
+  };
+}
+
+/** The words of a decision recorded anywhere in the procedure (a review outcome or a panel decision). */
+function decisionLabelIn(procedure: Procedure, outcomeId: string): string {
+  const all = [
+    ...procedure.stages.flatMap((s) => s.review?.outcomes ?? []),
+    ...procedure.panels.flatMap((p) => p.decisions),
+  ];
+  return all.find((o) => o.id === outcomeId)?.label ?? outcomeId;
+}
+
+/** What follows a decision and is still open to record: a fee to waive, a decision to appeal. */
+function afterDecisions(procedure: Procedure, state: CaseState) {
+  const decisions = decisionsOn(procedure, state);
+  const feeDecision = decisions.findLast((d) => d.outcome.waivableFee !== undefined);
+  const fee = feeDecision?.outcome.waivableFee;
+  const rule = procedure.appeal;
+  const appealable = rule === undefined ? undefined : decisions.findLast((d) => rule.against.includes(d.outcome.id));
+  return {
+    ...(feeDecision && fee && !state.feeWaivers.some((w) => w.outcomeId === feeDecision.outcome.id)
+      ? { feeWaiver: { amount: fee.amount, outcomeLabel: feeDecision.outcome.label, letter: fee.letter } }
+      : {}),
+    ...(rule && appealable
+      ? { appeal: { against: appealable.outcome.id, againstLabel: appealable.outcome.label, text: rule.text } }
+      : {}),
   };
 }
 
@@ -112,7 +148,8 @@ export function traineeState(state: CaseState): CaseState {
   return {
     ...state,
     reinitiation: state.reinitiation === undefined ? undefined : { ...state.reinitiation, evidence: undefined },
-    reviews: state.reviews.map(({ notes: _notes, ...review }) => ({ ...review, notes: undefined })),
+    // A group's members and who attended are its deliberations, like a panel's.
+    reviews: state.reviews.map(({ notes: _notes, members: _members, ...review }) => ({ ...review, notes: undefined })),
     meetings: state.meetings.map(({ notes: _notes, ...meeting }) => ({ ...meeting, notes: undefined })),
     panels: state.panels.map((panel) => ({
       ...panel,
@@ -165,7 +202,7 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
     switch (event.type) {
       case 'review_recorded': {
         if (!trainee) return event;
-        const { notes: _notes, ...data } = event.data;
+        const { notes: _notes, members: _members, ...data } = event.data;
         return { ...event, data };
       }
       case 'meeting_recorded': {
@@ -217,6 +254,10 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
       case 'placement_changed':
       case 'review_meeting_scheduled':
       case 'procedure_version_changed':
+      case 'linked_case_decided':
+      case 'fee_waived':
+      case 'appeal_lodged':
+      case 'appeal_decided':
         return event;
     }
   });
@@ -312,6 +353,28 @@ export function caseView(
     placementSuspended: state.placementSuspended,
     closure: state.closure,
     updatedAt: state.updatedAt,
+    ...(state.linkedFrom === undefined
+      ? {}
+      : { linkedFrom: { ...state.linkedFrom, outcomeLabel: decisionLabelIn(procedure, state.linkedFrom.outcomeId) } }),
+    linkedCases: state.linkedCases.map((l) => ({
+      caseId: l.caseId,
+      reference: l.reference,
+      outcomeId: l.outcomeId,
+      outcomeLabel: decisionLabelIn(procedure, l.outcomeId),
+      decidedOn: l.decidedOn,
+      stageId: l.stageId,
+      targets: l.targets.map((t) => ({ id: t.id, text: t.text })),
+    })),
+    feeWaivers: state.feeWaivers,
+    appeals: state.appeals.map((a) => ({
+      id: a.id,
+      lodgedOn: a.lodgedOn,
+      grounds: a.grounds,
+      against: a.against,
+      againstLabel: decisionLabelIn(procedure, a.against),
+      recordedByName: a.recordedByName,
+      ...(a.decision === undefined ? {} : { decision: a.decision }),
+    })),
     derived: {
       today,
       nextReviewDate: next,
@@ -325,6 +388,9 @@ export function caseView(
       signing: signingView(procedure, state),
       nextSteps: nextSteps(procedure, state, today, calendar),
       ...availableActions(procedure, state, stage),
+      ...(stage?.review?.membersRecorded === true && state.status !== 'closed' ? { membersRecorded: true } : {}),
+      ...(stage?.review !== undefined && state.status !== 'closed' ? { perTarget: stage.review.perTarget } : {}),
+      ...afterDecisions(procedure, state),
     },
   };
 }

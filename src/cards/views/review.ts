@@ -53,7 +53,10 @@ function meetingText(source: CardSource): string {
         ? 'A meeting in person'
         : 'A meeting';
   const who = meeting.attendees.map((r) => roleLabelOf(source.procedure, r)).join(', ');
-  return escapeCardText(who ? `${mode} with: ${who}.` : `${mode}.`);
+  // "may be invited": named as invited at the chair's choice, never as expected.
+  const optional = meeting.optionalAttendees.map((r) => roleLabelOf(source.procedure, r)).join(', ');
+  const invited = optional === '' ? '' : ` ${optional} may be invited.`;
+  return escapeCardText(`${who ? `${mode} with: ${who}.` : `${mode}.`}${invited}`);
 }
 
 /** The reminder a mentor and tutor get before (and on) the review date. */

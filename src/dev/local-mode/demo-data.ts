@@ -329,6 +329,18 @@ class DemoCase {
       attendees: review.reviewers.filter((r) => this.state.people.some((p) => p.role === r)).slice(0, 2),
       outcomeId,
       nextSteps: 'Continue with the agreed support; the course team is kept informed.',
+      // A group's decision records its members and who attended.
+      ...(review.membersRecorded
+        ? {
+            members: this.state.people
+              .filter((p) => this.procedure.roles.find((r) => r.id === p.role)?.side === 'provider')
+              .map((p) => ({
+                name: p.name,
+                role: this.procedure.roles.find((r) => r.id === p.role)?.label ?? p.role,
+                attended: true,
+              })),
+          }
+        : {}),
     });
   }
 }

@@ -32,6 +32,13 @@ export function toContent(data: PlanContentData): PlanContent {
   };
 }
 
+const EMPTY_CONTENT: PlanContentData = {
+  concerns: [],
+  targets: [],
+  supportMeasures: [],
+  meeting: { attendees: [], placementConcern: false },
+};
+
 function withPlan(state: CaseState, version: number, change: (plan: Plan) => Plan): CaseState {
   if (state.plan?.version !== version) {
     throw new DomainError('invalid_input', `The event trail refers to plan ${version}, which is not the current plan.`);
@@ -86,6 +93,10 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       formerPlacements: [],
       meetings: [],
       corrections: [],
+      linkedFrom: d.linkedFrom ? { ...d.linkedFrom } : undefined,
+      linkedCases: [],
+      feeWaivers: [],
+      appeals: [],
       version: event.seq,
       updatedAt: event.at,
     };
@@ -189,6 +200,9 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
             outcomeId: d.outcomeId,
             nextSteps: d.nextSteps,
             recordedBy: event.actorId,
+            ...(d.members === undefined
+              ? {}
+              : { members: d.members.map((m) => ({ name: m.name, role: m.role, attended: m.attended })) }),
           },
         ],
       };
@@ -404,6 +418,72 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
     case 'procedure_version_changed':
       // From here on the case follows the other version (the version move checked that its stage is in it).
       return { ...state, procedureVersion: event.data.toVersion, procedureHash: event.data.toHash };
+    case 'linked_case_decided': {
+      const d = event.data;
+      return {
+        ...state,
+        linkedCases: [
+          ...state.linkedCases,
+          {
+            caseId: d.caseId,
+            reference: d.reference,
+            outcomeId: d.outcomeId,
+            stageId: d.stageId,
+            panelId: d.panelId,
+            decidedOn: event.on,
+            decidedBy: event.actorId,
+            targets: toContent({ ...EMPTY_CONTENT, targets: d.targets }).targets,
+          },
+        ],
+      };
+    }
+    case 'fee_waived': {
+      const d = event.data;
+      return {
+        ...state,
+        feeWaivers: [
+          ...state.feeWaivers,
+          {
+            outcomeId: d.outcomeId,
+            amount: d.amount,
+            reason: d.reason,
+            letter: d.letter,
+            by: event.actorId,
+            byName: d.byName,
+            on: event.on,
+          },
+        ],
+      };
+    }
+    case 'appeal_lodged': {
+      const d = event.data;
+      return {
+        ...state,
+        appeals: [
+          ...state.appeals,
+          {
+            id: d.appealId,
+            lodgedOn: d.lodgedOn,
+            grounds: d.grounds,
+            against: d.against,
+            recordedBy: event.actorId,
+            recordedByName: d.byName,
+            decision: undefined,
+          },
+        ],
+      };
+    }
+    case 'appeal_decided': {
+      const d = event.data;
+      return {
+        ...state,
+        appeals: state.appeals.map((a) =>
+          a.id === d.appealId
+            ? { ...a, decision: { on: d.decidedOn, outcome: d.outcome, reasons: d.reasons, byName: d.byName } }
+            : a,
+        ),
+      };
+    }
     case 'text_corrected': {
       // The wording itself is corrected where the trail is read (correctTrail, applied by
       // `replay`); the fold records the correction, and marks signatures given to the earlier

@@ -37,6 +37,8 @@ const CORRECTABLE_TEXTS: Readonly<Partial<Record<CaseEventType, readonly string[
   person_changed: ['reason'],
   placement_changed: ['reason'],
   meeting_recorded: ['notes'],
+  appeal_lodged: ['grounds'],
+  appeal_decided: ['reasons'],
 };
 
 /** A field path as the wire gives it: names and list positions joined by dots ("progress.0.comment"). */

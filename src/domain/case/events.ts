@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { localDateSchema } from '../calendar/index.js';
 import {
+  APPEAL_OUTCOMES,
   CLOSE_RESOLUTIONS,
   CORRECTION_REASONS,
   MEETING_KINDS,
@@ -99,6 +100,8 @@ const eventData = {
     people: z.array(personSchema).max(40),
     placement: placementSchema,
     reinitiation: z.strictObject({ groundId: text(60), evidence: optionalText(2000) }).optional(),
+    /** Opened by a decision on an earlier case (linked_case_decided there), which it continues. */
+    linkedFrom: z.strictObject({ caseId: text(80), reference: text(60), outcomeId: text(60) }).optional(),
   }),
   stage_entered: z.strictObject({
     stageId: text(60),
@@ -136,6 +139,11 @@ const eventData = {
     attendees: z.array(text(60)).max(30),
     outcomeId: text(60),
     nextSteps: optionalText(4000),
+    /** A group's decision (RCTTP's Executive Group): its members and whether each attended. */
+    members: z
+      .array(z.strictObject({ name: text(200), role: optionalText(200), attended: z.boolean() }))
+      .max(30)
+      .optional(),
   }),
   review_date_extended: z.strictObject({ from: localDateSchema, to: localDateSchema, reason: text(2000) }),
   case_escalated: z.strictObject({ fromStageId: text(60), toStageId: text(60), reason: text(2000) }),
@@ -221,6 +229,44 @@ const eventData = {
     location: optionalText(300),
   }),
   /**
+   * A decision that opens a new case linked to this one (the outcome's opensLinkedCase): the new
+   * case's id and reference are fixed here, in the same append as the decision, so whoever opens
+   * it (straight after, or the sweep after a crash) opens the same one, once.
+   */
+  linked_case_decided: z.strictObject({
+    caseId: text(80),
+    reference: text(60),
+    stageId: text(60),
+    outcomeId: text(60),
+    panelId: optionalText(60),
+    /** The targets the decision names, which the new case's first plan starts from. */
+    targets: z.array(targetSchema).max(20),
+  }),
+  /** The course team waives a fee the decision brought, for a reason; the letter to the trainee is kept as sent. */
+  fee_waived: z.strictObject({
+    outcomeId: text(60),
+    amount: text(200),
+    reason: text(2000),
+    letter: text(8000),
+    byName: text(200),
+  }),
+  /** A trainee's appeal against a decision, as lodged: when, on what grounds, against which decision. */
+  appeal_lodged: z.strictObject({
+    appealId: text(20),
+    lodgedOn: localDateSchema,
+    grounds: text(4000),
+    against: text(60),
+    byName: text(200),
+  }),
+  /** The outcome of an appeal. */
+  appeal_decided: z.strictObject({
+    appealId: text(20),
+    decidedOn: localDateSchema,
+    outcome: z.enum(APPEAL_OUTCOMES),
+    reasons: text(4000),
+    byName: text(200),
+  }),
+  /**
    * A recorded free text corrected: the event and field that recorded it, the new wording, and
    * why. `seqs` are every event that carried the same wording (a plan's later saves repeat its
    * content), all corrected alike. It never carries the old wording.
@@ -300,6 +346,10 @@ export const caseEventSchema = z.discriminatedUnion('type', [
     type: z.literal('procedure_version_changed'),
     data: eventData.procedure_version_changed,
   }),
+  z.strictObject({ ...envelope, type: z.literal('linked_case_decided'), data: eventData.linked_case_decided }),
+  z.strictObject({ ...envelope, type: z.literal('fee_waived'), data: eventData.fee_waived }),
+  z.strictObject({ ...envelope, type: z.literal('appeal_lodged'), data: eventData.appeal_lodged }),
+  z.strictObject({ ...envelope, type: z.literal('appeal_decided'), data: eventData.appeal_decided }),
 ]);
 
 export type CaseEvent = z.infer<typeof caseEventSchema>;

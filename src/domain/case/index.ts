@@ -22,3 +22,5 @@ export * from './commands/meetings.js';
 export * from './commands/correct-text.js';
 export * from './commands/move-procedure-version.js';
 export { correctTrail, textAt } from './corrections.js';
+export * from './commands/linked-case.js';
+export * from './commands/decisions-after.js';

@@ -75,7 +75,7 @@ export function enterStage(
   ctx: CommandContext,
   stage: Stage,
   via: StageEntry,
-  options: { readonly startPlan: boolean } = { startPlan: true },
+  options: { readonly startPlan: boolean; readonly content?: PlanContentData } = { startPlan: true },
 ): void {
   const state = builder.state;
   builder.add('stage_entered', {
@@ -90,7 +90,7 @@ export function enterStage(
       stageId: stage.id,
       reviewAt: stage.review || stage.panel !== undefined ? stage.id : (stage.next ?? stage.id),
       rulesFrom: { stageId: stage.id },
-      content: carriedContent(builder.state.plan?.content, stage.plan, lastProgress(builder)),
+      content: options.content ?? carriedContent(builder.state.plan?.content, stage.plan, lastProgress(builder)),
     });
   }
 }

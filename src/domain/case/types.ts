@@ -190,6 +190,57 @@ export interface Review {
   readonly outcomeId: string;
   readonly nextSteps: string | undefined;
   readonly recordedBy: string;
+  /** A group's decision: its members and who attended (absent for a review by named roles). */
+  readonly members?: readonly GroupMember[];
+}
+
+export interface GroupMember {
+  readonly name: string;
+  readonly role: string | undefined;
+  readonly attended: boolean;
+}
+
+/** A case this one leads on to, or came from: a decision that opens a linked case. */
+export interface CaseLink {
+  readonly caseId: string;
+  readonly reference: string;
+  readonly outcomeId: string;
+}
+
+/** A linked case a decision on this case opened (or is opening): its id and reference, fixed with the decision. */
+export interface LinkedCaseDecision extends CaseLink {
+  readonly stageId: string;
+  readonly panelId: string | undefined;
+  readonly decidedOn: LocalDate;
+  readonly decidedBy: string;
+  readonly targets: readonly Target[];
+}
+
+export interface FeeWaiver {
+  readonly outcomeId: string;
+  readonly amount: string;
+  readonly reason: string;
+  /** The letter sent to the trainee, as sent. */
+  readonly letter: string;
+  readonly by: string;
+  readonly byName: string;
+  readonly on: LocalDate;
+}
+
+export const APPEAL_OUTCOMES = ['upheld', 'not_upheld', 'withdrawn'] as const;
+export type AppealOutcome = (typeof APPEAL_OUTCOMES)[number];
+
+export interface Appeal {
+  readonly id: string;
+  readonly lodgedOn: LocalDate;
+  readonly grounds: string;
+  /** The decision appealed against (an outcome id). */
+  readonly against: string;
+  readonly recordedBy: string;
+  readonly recordedByName: string;
+  readonly decision:
+    | { readonly on: LocalDate; readonly outcome: AppealOutcome; readonly reasons: string; readonly byName: string }
+    | undefined;
 }
 
 export interface PanelMember {
@@ -363,6 +414,14 @@ export interface CaseState {
   readonly meetings: readonly MeetingRecord[];
   /** Recorded texts corrected since, oldest first. */
   readonly corrections: readonly TextCorrection[];
+  /** The case this one continues, opened by a decision on it. */
+  readonly linkedFrom: CaseLink | undefined;
+  /** Cases decisions on this one opened, oldest first. */
+  readonly linkedCases: readonly LinkedCaseDecision[];
+  /** Fees waived by the course team, each with the letter sent. */
+  readonly feeWaivers: readonly FeeWaiver[];
+  /** Appeals against decisions on the case. */
+  readonly appeals: readonly Appeal[];
   /** Number of events applied: the case's version for optimistic concurrency. */
   readonly version: number;
   readonly updatedAt: string;

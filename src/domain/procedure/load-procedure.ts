@@ -267,6 +267,21 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
         case 'continue':
           break;
       }
+      const linked = outcome.opensLinkedCase;
+      if (linked !== undefined) {
+        const linkedPath = `${path}[${i}].opensLinkedCase`;
+        stage(linked.stage, `${linkedPath}.stage`);
+        const target = procedure.stages.find((s) => s.id === linked.stage);
+        if (target && (!target.plan || (target !== procedure.stages[0] && !target.openable))) {
+          problems.push({
+            path: `${linkedPath}.stage`,
+            message: `a linked case opens at a stage with a plan where a case may be opened; "${target.id}" is not one`,
+          });
+        }
+        if (effect.type !== 'close') {
+          problems.push({ path: effectPath, message: 'a decision that opens a linked case closes this one' });
+        }
+      }
     });
   };
 
@@ -335,6 +350,9 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
       s.review.meeting?.attendeesWhenPlacementConcern.forEach((id, i) => {
         role(id, `${path}.review.meeting.attendeesWhenPlacementConcern[${i}]`);
       });
+      s.review.meeting?.optionalAttendees.forEach((id, i) => {
+        role(id, `${path}.review.meeting.optionalAttendees[${i}]`);
+      });
       outcomes(s.review.outcomes, `${path}.review.outcomes`, s);
       const after = s.review.afterMilestone;
       if (after !== undefined && !s.milestones.some((m) => m.id === after)) {
@@ -381,6 +399,24 @@ export function findReferenceProblems(procedure: Procedure): ProcedureProblem[] 
     }
     outcomes(panel.decisions, `${path}.decisions`, undefined);
   });
+
+  const appeal = procedure.appeal;
+  if (appeal) {
+    const decided = new Set([
+      ...procedure.stages.flatMap((s) => s.review?.outcomes ?? []).map((o) => o.id),
+      ...procedure.panels.flatMap((p) => p.decisions).map((d) => d.id),
+    ]);
+    appeal.against.forEach((id, i) => {
+      if (!decided.has(id)) problems.push({ path: `appeal.against[${i}]`, message: `unknown outcome "${id}"` });
+    });
+    appeal.recordedBy.forEach((id, i) => {
+      role(id, `appeal.recordedBy[${i}]`);
+    });
+    appeal.inform.forEach((recipient, j) => {
+      if (recipient.kind === 'role' || recipient.kind === 'role_if_absent')
+        role(recipient.role, `appeal.inform[${j}].role`);
+    });
+  }
 
   procedure.calendar.closures.forEach((closure, i) => {
     const dates = typeof closure === 'string' ? [closure] : [closure.from, closure.to];

@@ -106,6 +106,11 @@ export const meetingSchema = z.strictObject({
   /** Roles expected only when the concern relates to the school placement (Mid-Essex). */
   attendeesWhenPlacementConcern: z.array(slug).default([]),
   description: prose.optional(),
+  /**
+   * Roles who "may be invited" (Bright Futures: "the Trainee may be invited to a meeting with the
+   * SCITT Director"): shown as optional, never expected, and never counted absent.
+   */
+  optionalAttendees: z.array(slug).default([]),
 });
 
 export const signatureRequirementSchema = z.strictObject({
@@ -187,6 +192,26 @@ export const outcomeSchema = z.strictObject({
    * review's reviewers.
    */
   by: z.array(slug).default([]),
+  /**
+   * The decision opens a new case under the same procedure, linked to this one, at `stage`, its
+   * first plan starting from the targets the decision names (BCU: "a second and final attempt
+   * with a RIT in place to address identified targets"; RCTTP: "Further teaching placement
+   * and/or training against a Progress Support Plan"). The outcome's own effect closes this case.
+   */
+  opensLinkedCase: z
+    .strictObject({
+      stage: slug,
+      /** The decision must name at least one target for the new case ("to address identified targets"). */
+      targetsRequired: z.boolean().default(false),
+    })
+    .optional(),
+  /**
+   * The trainee owes a fee after this decision that the course team may waive, confirming it in
+   * writing (BCU: "There may be exceptional circumstances where this fee can be waived; however the
+   * course team will confirm this in writing to the trainee"). `letter` is the provider's words the
+   * letter quotes.
+   */
+  waivableFee: z.strictObject({ amount: label, letter: prose }).optional(),
 });
 
 export const REVIEW_KINDS = ['review', 'formal_review', 'consultation', 'meeting', 'decision'] as const;
@@ -214,6 +239,11 @@ export const reviewRulesSchema = z.strictObject({
   agreedWithCourseTeam: z.boolean().default(false),
   /** Roles on the case who speak for the course team (BCU's course leadership team). */
   courseTeamRoles: z.array(slug).default([]),
+  /**
+   * The decision is taken by a group whose members and attendance are recorded with it (RCTTP's
+   * Executive Group), not by the person who records it alone.
+   */
+  membersRecorded: z.boolean().default(false),
   outcomes: z.array(outcomeSchema).min(1),
 });
 
@@ -410,6 +440,23 @@ export const procedureSchema = z.strictObject({
       to: z.array(recipientSchema).min(1),
       /** Why: the provider's words, shown on each copy. */
       note: prose.optional(),
+    })
+    .optional(),
+  /**
+   * A trainee's appeal against a decision, recorded as the procedure allows it (RCTTP: "may only
+   * make an appeal against the Partnership's decision about the recommendation for the award of
+   * QTS on a procedural basis and may not appeal against the outcome").
+   */
+  appeal: z
+    .strictObject({
+      /** The provider's words on what may be appealed and on what basis. */
+      text: prose,
+      /** The decisions (outcome ids) that may be appealed. */
+      against: z.array(slug).min(1),
+      /** Roles on the case, besides the course team, who record an appeal and its outcome. */
+      recordedBy: z.array(slug).default([]),
+      /** Who is told when an appeal is lodged and when its outcome is recorded. */
+      inform: z.array(recipientSchema).default([]),
     })
     .optional(),
   /** Provider closure days and ranges, on top of weekends and England and Wales bank holidays. */

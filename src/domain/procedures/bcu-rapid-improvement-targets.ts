@@ -71,6 +71,9 @@ function tellTutorIfAbsent(on: InformRule['on'], outcomes: string[] = []): Infor
   return { on, to: [{ kind: 'role_if_absent', role: 'tutor' }], note: TUTOR_NOT_PRESENT, outcomes };
 }
 
+const RESIT_FEE =
+  'Resitting a placement, as a consequence of a failed first attempt, will incur a cost to the trainee of £1125.';
+
 const RESIT_FEE_NOTICE =
   'Resitting a placement, as a consequence of a failed first attempt, will incur a cost to the trainee of £1125. The trainee may be eligible for funding, but this should be discussed with Student Finance England direct to confirm details and determine whether there is eligibility. There may be exceptional circumstances where this fee can be waived; however the course team will confirm this in writing to the trainee where such a circumstance will apply.';
 
@@ -394,16 +397,22 @@ const definition = {
           id: 'first_attempt_with_rit',
           label:
             'Trainee will be offered an opportunity to undertake this placement as a first attempt with a RIT in place to address identified targets.',
-          explanation: `The trainee is offered the placement again as a first attempt, with Rapid Improvement Targets in place from the start (a new case), and this case closes. ${AFTER_PANEL}`,
+          explanation: `The trainee is offered the placement again as a first attempt, with Rapid Improvement Targets in place from the start: a new case opens at Stage 1, linked to this one, carrying the targets identified with the decision. This case closes. ${AFTER_PANEL}`,
           effect: { type: 'close', resolution: 'decision' },
+          // "… as a first attempt with a RIT in place to address identified targets."
+          opensLinkedCase: { stage: 'stage_1', targetsRequired: true },
         },
         {
           id: 'second_attempt_with_rit',
           label:
             'Trainee has failed the placement and will be offered a second and final attempt with a RIT in place to address identified targets.',
-          explanation: `The placement is failed; the trainee is offered a second and final attempt with Rapid Improvement Targets in place (a new case), and is told about the £1125 resit fee. This case closes. ${AFTER_PANEL}`,
+          explanation: `The placement is failed; the trainee is offered a second and final attempt with Rapid Improvement Targets in place: a new case opens at Stage 1, linked to this one, carrying the targets identified with the decision. The trainee is told about the £1125 resit fee, which the course team may waive in writing. This case closes. ${AFTER_PANEL}`,
           effect: { type: 'close', resolution: 'decision' },
           traineeNotice: RESIT_FEE_NOTICE,
+          // "… will be offered a second and final attempt with a RIT in place to address identified targets."
+          opensLinkedCase: { stage: 'stage_1', targetsRequired: true },
+          // "There may be exceptional circumstances where this fee can be waived; however the course team will confirm this in writing to the trainee …"
+          waivableFee: { amount: '£1125', letter: RESIT_FEE },
         },
         {
           id: 'fitness_referral',

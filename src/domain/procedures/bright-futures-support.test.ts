@@ -59,7 +59,7 @@ describe('Bright Futures Stage 1 (informal)', () => {
 
   it('agrees SMART targets and action steps', () => {
     expect(plan.smartTargets).toBe(true);
-    expect(plan.fields).toEqual(['concern_statement', 'trainee_actions']);
+    expect(plan.fields).toEqual(['concern_statement', 'trainee_perceptions', 'trainee_actions']);
   });
 
   it('sets a date for review and observation by the Professional Mentor', () => {

@@ -58,7 +58,8 @@ const definition = {
         reviewWindowText: 'Date set for review and observation to be carried out by Professional Mentor.',
         frameworks: [TEACHERS_STANDARDS_ID],
         targetsLinkedToFramework: false,
-        fields: ['concern_statement', 'trainee_actions'],
+        // "allows all partners (SCITT lead, mentors and trainees) to have a voice": the trainee's own view of the concerns.
+        fields: ['concern_statement', 'trainee_perceptions', 'trainee_actions'],
         actionParties: ['trainee'],
         smartTargets: true,
         meeting: {
@@ -205,7 +206,9 @@ const definition = {
         perTarget: false,
         meeting: {
           mode: 'any',
-          attendees: ['director', 'trainee'],
+          attendees: ['director'],
+          // "the Trainee may be invited": an invitation the Director may make, not an attendance the case expects.
+          optionalAttendees: ['trainee'],
           description: 'The Trainee may be invited to a meeting with the SCITT Director to discuss their position.',
         },
         outcomes: [

@@ -132,10 +132,10 @@ describe('RCTTP Stage 3: Executive Group', () => {
   });
 
   it('can set further teaching placement and/or training against a Progress Support Plan', () => {
-    expect(outcomeOf(rcttp, 'executive_group', 'further_placement_or_training').effect).toEqual({
-      type: 'go_to_stage',
-      stage: 'progress_support_plan',
-    });
+    const outcome = outcomeOf(rcttp, 'executive_group', 'further_placement_or_training');
+    // A new Progress Support Plan is a new case, linked to this one, which closes.
+    expect(outcome.effect).toEqual({ type: 'close', resolution: 'decision' });
+    expect(outcome.opensLinkedCase).toEqual({ stage: 'progress_support_plan', targetsRequired: false });
   });
 
   it('can extend the teaching placement beyond the end of the course as a deferred final assessment', () => {

@@ -162,6 +162,8 @@ const definition = {
         title: 'Executive Group decision',
         reviewers: ['executive_group_chair'],
         perTarget: false,
+        // "Options available to the Executive Group include: …": the group decides, so its members and attendance are recorded.
+        membersRecorded: true,
         outcomes: [
           {
             id: 'further_monitoring',
@@ -174,8 +176,9 @@ const definition = {
             id: 'further_placement_or_training',
             label: 'Further teaching placement and/or training against a Progress Support Plan',
             explanation:
-              'A new Progress Support Plan (Stage 1) is drawn up for the further teaching placement and/or training, and reviewed within 4 weeks.',
-            effect: { type: 'go_to_stage', stage: 'progress_support_plan' },
+              'A new case opens at Stage 1, linked to this one: a new Progress Support Plan for the further teaching placement and/or training, starting from the targets the Executive Group names, reviewed within 4 weeks. This case closes.',
+            effect: { type: 'close', resolution: 'decision' },
+            opensLinkedCase: { stage: 'progress_support_plan' },
           },
           {
             id: 'extend_placement',
@@ -444,6 +447,20 @@ const definition = {
         label: 'RCTTP is prepared to consider other extenuating circumstances on a case-by-case basis.',
         caseByCase: true,
       },
+    ],
+  },
+  appeal: {
+    text: APPEALS,
+    against: ['decision_confirmed'],
+    recordedBy: ['programme_manager', 'executive_group_chair'],
+    // Those the procedure names at the meeting whose decision is appealed (3.2), and the course team.
+    inform: [
+      { kind: 'course_team_channel' },
+      { kind: 'role', role: 'trainee' },
+      { kind: 'role', role: 'professional_mentor' },
+      { kind: 'role', role: 'partnership_tutor' },
+      { kind: 'role', role: 'programme_manager' },
+      { kind: 'role', role: 'executive_group_chair' },
     ],
   },
   notes: [

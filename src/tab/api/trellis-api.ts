@@ -59,6 +59,10 @@ export interface RecordReviewBody {
   readonly attendees: readonly string[];
   readonly outcomeId: string;
   readonly nextSteps?: string;
+  /** A group's decision: its members and whether each attended. */
+  readonly members?: readonly { readonly name: string; readonly role?: string; readonly attended: boolean }[];
+  /** An outcome that opens a linked case: the targets it carries. */
+  readonly linkedCaseTargets?: readonly { readonly text: string }[];
 }
 
 export const signPlan = (

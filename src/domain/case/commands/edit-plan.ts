@@ -6,6 +6,7 @@ import {
   assertOpen,
   assertStaff,
   EventBuilder,
+  isTraineeOnCase,
   planRulesOf,
   requirePlan,
   todayOf,
@@ -14,7 +15,7 @@ import {
 } from '../command-kit.js';
 import { frameworkLinkSchema, type PlanContentData } from '../events.js';
 import { assertPlanWithinLimits, reviewWindow } from '../plan-rules.js';
-import type { CaseState } from '../types.js';
+import type { CaseState, PlanContent } from '../types.js';
 import { toContent } from '../apply-event.js';
 
 const optionalText = (max: number) => z.string().trim().max(max).optional();
@@ -110,8 +111,46 @@ export function toPlanContent(draft: PlanDraft): PlanContentData {
   };
 }
 
+/**
+ * Where the procedure lets the trainee raise a concern (Bright Futures: "Concerns raised by
+ * Professional Mentor, Mentor or Trainee"), the trainee on the case states what the concern is in
+ * the draft's statement of concern; the rest of the plan is drawn up by the staff at the meeting.
+ */
+function traineeMayStateConcern(ctx: CommandContext, state: CaseState): boolean {
+  const { procedure } = ctx;
+  if (!isTraineeOnCase(state, procedure, ctx.actor)) return false;
+  const raises = procedure.raisedBy.some((id) => procedure.roles.find((r) => r.id === id)?.side === 'trainee');
+  return raises && state.plan !== undefined && planRulesOf(procedure, state.plan).fields.includes('concern_statement');
+}
+
+function assertOnlyConcernChanged(before: PlanContentData, after: PlanContentData): void {
+  const { concernStatement: _a, ...restBefore } = before;
+  const { concernStatement: _b, ...restAfter } = after;
+  if (JSON.stringify(canonical(restBefore)) !== JSON.stringify(canonical(restAfter))) {
+    throw new DomainError(
+      'not_permitted',
+      'You can state what the concern is; the targets, actions and dates are drawn up with your mentors and Lead at the meeting.',
+    );
+  }
+}
+
+/** The same content however its keys were ordered. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([k, v]) => [k, canonical(v)]),
+    );
+  }
+  return value;
+}
+
 export function editPlan(ctx: CommandContext, state: CaseState, input: EditPlanInput): CommandResult {
-  assertStaff(state, ctx.procedure, ctx.actor, 'edit the plan');
+  const traineeConcern = traineeMayStateConcern(ctx, state);
+  if (!traineeConcern) assertStaff(state, ctx.procedure, ctx.actor, 'edit the plan');
   assertOpen(state);
   assertNotPaused(state, 'edit the plan');
   const plan = requirePlan(state);
@@ -130,6 +169,7 @@ export function editPlan(ctx: CommandContext, state: CaseState, input: EditPlanI
   }
   const rules = planRulesOf(ctx.procedure, plan);
   const content = toPlanContent(input.plan);
+  if (traineeConcern) assertOnlyConcernChanged(planContentData(plan.content), content);
   assertPlanWithinLimits(ctx.procedure, rules, toContent(content), reviewWindow(rules, todayOf(ctx), ctx.calendar));
 
   const builder = new EventBuilder(ctx, state.id, state);
@@ -137,4 +177,34 @@ export function editPlan(ctx: CommandContext, state: CaseState, input: EditPlanI
     builder.add('signatures_withdrawn', { version: plan.version, count: plan.signatures.length });
   builder.add('plan_edited', { version: plan.version, content });
   return builder.result();
+}
+
+/** A plan's content as an event stores it (optional fields absent), for comparing drafts. */
+function planContentData(content: PlanContent): PlanContentData {
+  return toPlanContent(
+    planDraftSchema.parse({
+      ...(content.concernStatement === undefined ? {} : { concernStatement: content.concernStatement }),
+      concerns: content.concerns,
+      targets: content.targets.map((t) => ({
+        id: t.id,
+        text: t.text,
+        links: t.links,
+        actions: t.actions,
+        observationFocus: t.observationFocus,
+        ...(t.successCriteria === undefined ? {} : { successCriteria: t.successCriteria }),
+        ...(t.timescale === undefined ? {} : { timescale: t.timescale }),
+        ...(t.supportRequired === undefined ? {} : { supportRequired: t.supportRequired }),
+        ...(t.monitoring === undefined ? {} : { monitoring: t.monitoring }),
+      })),
+      ...(content.trainingNeeds === undefined ? {} : { trainingNeeds: content.trainingNeeds }),
+      supportMeasures: content.supportMeasures,
+      ...(content.reviewDate === undefined ? {} : { reviewDate: content.reviewDate }),
+      meeting: {
+        ...(content.meeting.heldOn === undefined ? {} : { heldOn: content.meeting.heldOn }),
+        ...(content.meeting.mode === undefined ? {} : { mode: content.meeting.mode }),
+        attendees: content.meeting.attendees,
+        placementConcern: content.meeting.placementConcern,
+      },
+    }),
+  );
 }

@@ -3,7 +3,9 @@ import { DomainError } from '../../errors.js';
 import { getStage } from '../../procedure/load-procedure.js';
 import { EventBuilder, isCourseTeam, type CommandContext, type CommandResult } from '../command-kit.js';
 import { placementSchema } from '../events.js';
-import { enterStage } from '../transitions.js';
+import { EMPTY_PLAN, enterStage } from '../transitions.js';
+import type { Stage } from '../../procedure/schema.js';
+import type { PlanContentData } from '../events.js';
 
 export const personInputSchema = z.strictObject({
   role: z.string().min(1).max(60),
@@ -22,6 +24,12 @@ export const openCaseInputSchema = z.strictObject({
   reinitiation: z
     .strictObject({ groundId: z.string().max(60), evidence: z.string().trim().max(2000).optional() })
     .optional(),
+  /**
+   * What the concern is, in the words of whoever raises it (a trainee raising their own, where the
+   * procedure lets them): the first plan's statement of concern, or its first concern where the
+   * form has no statement.
+   */
+  concern: z.string().trim().min(1).max(4000).optional(),
 });
 
 export type OpenCaseInput = z.infer<typeof openCaseInputSchema>;
@@ -116,6 +124,18 @@ function assertReinitiation(ctx: CommandContext, input: OpenCaseInput, previousC
   }
 }
 
+function concernContent(stage: Stage, concern: string): PlanContentData {
+  if (!stage.plan) {
+    throw new DomainError(
+      'invalid_input',
+      `${stage.title} starts without a plan form, so the concern is given to the course team another way; leave "concern" out.`,
+    );
+  }
+  return stage.plan.fields.includes('concern_statement')
+    ? { ...EMPTY_PLAN, concernStatement: concern }
+    : { ...EMPTY_PLAN, concerns: [{ text: concern, links: [] }] };
+}
+
 export function openCase(ctx: CommandContext, facts: OpenCaseFacts, input: OpenCaseInput): CommandResult {
   const { procedure } = ctx;
   // Who may raise comes first: a refusal should not reveal other validation details.
@@ -148,6 +168,9 @@ export function openCase(ctx: CommandContext, facts: OpenCaseFacts, input: OpenC
     placement: input.placement,
     ...(input.reinitiation ? { reinitiation: input.reinitiation } : {}),
   });
-  enterStage(builder, ctx, stage, 'opened');
+  enterStage(builder, ctx, stage, 'opened', {
+    startPlan: true,
+    ...(input.concern === undefined ? {} : { content: concernContent(stage, input.concern) }),
+  });
   return builder.result();
 }

@@ -16,6 +16,7 @@ import {
 import { applyOutcome } from '../transitions.js';
 import type { CaseState } from '../types.js';
 import { getPanel } from './convene-panel.js';
+import { decideLinkedCase, linkedCaseTargetsSchema } from './linked-case.js';
 
 export const recordPanelMeetingInputSchema = z.strictObject({
   panelId: z.string().max(60),
@@ -26,6 +27,8 @@ export const recordPanelMeetingInputSchema = z.strictObject({
   chair: z.string().trim().max(320).optional(),
   decisionId: z.string().max(60).optional(),
   rationale: z.string().trim().max(4000).optional(),
+  /** Where the decision opens a linked case: the targets it carries (see linked-case.ts). */
+  linkedCaseTargets: linkedCaseTargetsSchema.optional(),
 });
 
 export type RecordPanelMeetingInput = z.infer<typeof recordPanelMeetingInputSchema>;
@@ -107,6 +110,11 @@ export function recordPanelMeeting(
     ...(decision ? { decisionId: decision.id } : {}),
     ...(input.rationale ? { rationale: input.rationale } : {}),
   });
-  if (decision) applyOutcome(builder, ctx, decision, { stageId: state.stageId, panelId: panel.id });
+  if (decision) {
+    decideLinkedCase(builder, ctx, decision, { panelId: panel.id }, input.linkedCaseTargets);
+    applyOutcome(builder, ctx, decision, { stageId: state.stageId, panelId: panel.id });
+  } else if (input.linkedCaseTargets !== undefined && input.linkedCaseTargets.length > 0) {
+    throw new DomainError('invalid_input', 'Targets for a new case come with the decision that opens it.');
+  }
   return builder.result();
 }

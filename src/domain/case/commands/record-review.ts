@@ -17,7 +17,8 @@ import { datedMilestones } from '../queries.js';
 import { applyOutcome } from '../transitions.js';
 import { assertTasksDoneBeforeDecision } from './stage-tasks.js';
 import { PROGRESS_RATINGS, type CaseState } from '../types.js';
-import type { Outcome } from '../../procedure/schema.js';
+import type { Outcome, ReviewRules } from '../../procedure/schema.js';
+import { decideLinkedCase, linkedCaseTargetsSchema } from './linked-case.js';
 
 export const recordReviewInputSchema = z.strictObject({
   reviewedOn: localDateSchema.optional(),
@@ -37,6 +38,22 @@ export const recordReviewInputSchema = z.strictObject({
   attendees: z.array(z.string().max(60)).max(30).default([]),
   outcomeId: z.string().max(60),
   nextSteps: z.string().trim().max(4000).optional(),
+  /**
+   * A group's decision (the review's membersRecorded): everyone in the group by name, with whether
+   * they attended; at least one attended.
+   */
+  members: z
+    .array(
+      z.strictObject({
+        name: z.string().trim().min(1).max(200),
+        role: z.string().trim().max(200).optional(),
+        attended: z.boolean(),
+      }),
+    )
+    .max(30)
+    .optional(),
+  /** Where the outcome opens a linked case: the targets it carries (see linked-case.ts). */
+  linkedCaseTargets: linkedCaseTargetsSchema.optional(),
 });
 
 export type RecordReviewInput = z.infer<typeof recordReviewInputSchema>;
@@ -62,6 +79,39 @@ function assertCondition(outcome: Outcome, progress: RecordReviewInput['progress
       }
       return;
   }
+}
+
+/**
+ * RCTTP: "A report is prepared and presented to the Executive Group. Options available to the
+ * Executive Group include: …" — the group decides, so its members and who attended are recorded
+ * with the decision, not the chair who records it alone.
+ */
+function groupMembers(
+  review: ReviewRules,
+  members: RecordReviewInput['members'],
+): { name: string; role?: string; attended: boolean }[] | undefined {
+  if (!review.membersRecorded) {
+    if (members !== undefined && members.length > 0) {
+      throw new DomainError('invalid_input', `${review.title} does not record a group's members.`);
+    }
+    return undefined;
+  }
+  if (members === undefined || members.length === 0) {
+    throw new DomainError(
+      'missing_field',
+      `${review.title} is the group's decision: list its members and whether each attended.`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const m of members) {
+    const key = m.name.toLowerCase();
+    if (seen.has(key)) throw new DomainError('invalid_input', `${m.name} is listed twice among the members.`);
+    seen.add(key);
+  }
+  if (!members.some((m) => m.attended)) {
+    throw new DomainError('invalid_input', `${review.title}: no member attended, so the group made no decision.`);
+  }
+  return members.map((m) => ({ name: m.name, ...(m.role ? { role: m.role } : {}), attended: m.attended }));
 }
 
 export function recordReview(ctx: CommandContext, state: CaseState, input: RecordReviewInput): CommandResult {
@@ -182,6 +232,7 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
       throw new DomainError('invalid_input', `"${attendee}" is not a role in this procedure.`);
   }
   assertCondition(outcome, input.progress);
+  const members = groupMembers(review, input.members);
 
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('review_recorded', {
@@ -199,7 +250,9 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
     attendees: input.attendees,
     outcomeId: outcome.id,
     ...(input.nextSteps ? { nextSteps: input.nextSteps } : {}),
+    ...(members === undefined ? {} : { members }),
   });
+  decideLinkedCase(builder, ctx, outcome, {}, input.linkedCaseTargets);
   applyOutcome(builder, ctx, outcome, { stageId: stage.id });
   return builder.result();
 }

@@ -8,6 +8,9 @@ import { recordReview } from '../../case/commands/record-review.js';
 import { recordTraineePerceptions } from '../../case/commands/record-trainee-perceptions.js';
 import { signPlan } from '../../case/commands/sign-plan.js';
 import { completeTask } from '../../case/commands/stage-tasks.js';
+import { openLinkedCase } from '../../case/commands/linked-case.js';
+import { waiveFee } from '../../case/commands/decisions-after.js';
+import { calendarFor } from '../../case/command-kit.js';
 import { nextReviewDate, outstandingSignatories, whoIsInformed } from '../../case/queries.js';
 import type { CaseDriver } from '../../case/testing.js';
 import type { Person, ProgressRating } from '../../case/types.js';
@@ -378,6 +381,25 @@ const PANEL = [
   { id: 'j.barker@partnerschool.sch.uk', name: 'Julie Barker', role: 'Partnership headteacher' },
 ];
 
+/** "… with a RIT in place to address identified targets": the decisions that open a linked case. */
+const OPENS_LINKED_CASE = new Set(['first_attempt_with_rit', 'second_attempt_with_rit']);
+
+/** The targets identified with the panel's decision, which the new case's Rapid Improvement Target Form starts from. */
+const IDENTIFIED_TARGETS = [
+  {
+    text: 'Establish and sustain behaviour routines from the start of every lesson',
+    links: [tracker('FAT7')],
+    actions: [{ party: 'trainee', text: 'Rehearse entry routines and use the school behaviour policy.' }],
+    observationFocus: false,
+  },
+  {
+    text: 'Plan lessons that build on pupils’ prior attainment',
+    links: [tracker('FAT5')],
+    actions: [],
+    observationFocus: false,
+  },
+];
+
 const stage5Decision =
   (decisionId: string): Step =>
   (c) => {
@@ -412,6 +434,7 @@ const stage5Decision =
       decisionId,
       rationale:
         'The panel reviewed the placement records, the failed placement record and the Placement Review Forms.',
+      ...(OPENS_LINKED_CASE.has(decisionId) ? { linkedCaseTargets: IDENTIFIED_TARGETS } : {}),
     };
     // The panel decides once the Placement Review Form has gone out for completion.
     const early = refusal(c, () => c.run('course_leader', recordPanelMeeting, meeting));
@@ -546,3 +569,128 @@ describe('BCU Rapid Improvement Targets: walked from the Stage 1 form to every o
     expect(replay(c.events)).toEqual(c.state);
   });
 });
+
+describe('BCU Placement Review Panel decisions that lead on, and the fee waiver', () => {
+  const toSecondAttempt = (): CaseDriver => {
+    const c = openWalk(bcu, opening);
+    for (const step of [
+      ...toStage4,
+      consultation('2027-05-20', 'failed_placement'),
+      stage5Decision('second_attempt_with_rit'),
+    ])
+      step(c);
+    return c;
+  };
+
+  it('"a second and final attempt with a RIT in place to address identified targets": the decision fixes a linked case carrying those targets, which opens at Stage 1 linked back', () => {
+    const c = toSecondAttempt();
+    const [link] = c.state.linkedCases;
+    expect(c.state.linkedCases).toHaveLength(1);
+    expect(link).toMatchObject({
+      caseId: `${c.state.id}-L${c.events.findIndex((e) => e.type === 'linked_case_decided') + 1}`,
+      reference: `${c.state.reference}/2`,
+      stageId: 'stage_1',
+      outcomeId: 'second_attempt_with_rit',
+      panelId: 'placement_review_panel',
+      decidedOn: '2027-06-09',
+    });
+    expect(link?.targets.map((t) => [t.id, t.text])).toEqual([
+      ['T1', IDENTIFIED_TARGETS[0]?.text],
+      ['T2', IDENTIFIED_TARGETS[1]?.text],
+    ]);
+    // The decision comes before the closure, in the same command.
+    const types = c.events.map((e) => e.type);
+    expect(types.indexOf('linked_case_decided')).toBe(types.indexOf('case_closed') - 1);
+    if (!link) throw new Error('no link');
+
+    const opened = openLinkedCase(
+      { procedure: bcu, calendar: calendarFor(bcu), now: c.clock.now, actor: c.as('course_leader') },
+      c.state,
+      link,
+    );
+    expect(opened.state).toMatchObject({
+      id: link.caseId,
+      reference: link.reference,
+      stageId: 'stage_1',
+      status: 'planning',
+      linkedFrom: { caseId: c.state.id, reference: c.state.reference, outcomeId: 'second_attempt_with_rit' },
+      people: c.state.people,
+    });
+    expect(opened.state.plan?.content.targets.map((t) => t.text)).toEqual(IDENTIFIED_TARGETS.map((t) => t.text));
+    expect(opened.state.plan?.content.targets[0]?.links).toEqual([tracker('FAT7')]);
+    expect(replay(opened.events)).toEqual(opened.state);
+    // Built from the decision alone: a second run builds the same case (what the store's create keys on).
+    const again = openLinkedCase(
+      { procedure: bcu, calendar: calendarFor(bcu), now: c.clock.now, actor: c.as('course_leader') },
+      c.state,
+      link,
+    );
+    expect(again.events).toEqual(opened.events);
+  });
+
+  it('the decision names the identified targets: none, or more than the form allows, is refused', () => {
+    const c = atPanel();
+    const none = refusalOfDecision(c, []);
+    expect(none.code).toBe('missing_field');
+    expect(none.userMessage).toContain('name the targets');
+    const four = refusalOfDecision(c, [...IDENTIFIED_TARGETS, ...IDENTIFIED_TARGETS]);
+    expect(four.code).toBe('too_many_targets');
+  });
+
+  it('a decision that opens no case carries no targets', () => {
+    const c = atPanel();
+    const refused = refusalOfDecision(c, IDENTIFIED_TARGETS, 'passed');
+    expect(refused.code).toBe('invalid_input');
+  });
+
+  it('"the course team will confirm this in writing to the trainee": the course team waives the fee with a reason, and the letter is kept as sent', () => {
+    const c = toSecondAttempt();
+    const reason = 'Bereavement during the placement, supported by the student support team.';
+    expect(refusal(c, () => c.run('tutor', waiveFee, { reason })).code).toBe('not_permitted');
+    c.run('course_team', waiveFee, { reason });
+    const [waiver] = c.state.feeWaivers;
+    expect(waiver).toMatchObject({ outcomeId: 'second_attempt_with_rit', amount: '£1125', reason, on: '2027-06-09' });
+    expect(waiver?.letter).toContain('Dear Priya Sharma');
+    expect(waiver?.letter).toContain('will incur a cost to the trainee of £1125');
+    expect(waiver?.letter).toContain('the fee of £1125 is waived');
+    expect(waiver?.letter).toContain(reason);
+    // Once only.
+    expect(refusal(c, () => c.run('course_team', waiveFee, { reason })).code).toBe('invalid_input');
+    expect(replay(c.events)).toEqual(c.state);
+  });
+
+  it('no fee to waive where the decision brought none', () => {
+    const c = openWalk(bcu, opening);
+    for (const step of [...toStage4, consultation('2027-05-20', 'failed_placement'), stage5Decision('first_attempt')])
+      step(c);
+    expect(refusal(c, () => c.run('course_team', waiveFee, { reason: 'Hardship' })).code).toBe('outcome_not_allowed');
+  });
+});
+
+/** A case at Stage 5 with its tasks done and the Placement Review Panel convened, ready to decide. */
+function atPanel(): CaseDriver {
+  const c = openWalk(bcu, opening);
+  for (const step of [...toStage4, consultation('2027-05-20', 'failed_placement')]) step(c);
+  on(c, '2027-05-26');
+  for (const [role, taskId, note] of STAGE_5_TASKS) c.run(role, completeTask, { taskId, note });
+  on(c, '2027-06-02');
+  c.run('course_leader', convenePanel, { panelId: 'placement_review_panel', members: PANEL, evidence: [] });
+  on(c, '2027-06-09');
+  return c;
+}
+
+/** The panel asked to decide with `targets` for the new case (refused). */
+function refusalOfDecision(
+  c: CaseDriver,
+  targets: readonly (typeof IDENTIFIED_TARGETS)[number][],
+  decisionId = 'second_attempt_with_rit',
+) {
+  return refusal(c, () =>
+    c.run('course_leader', recordPanelMeeting, {
+      panelId: 'placement_review_panel',
+      attendees: PANEL.map((m) => m.id),
+      decisionId,
+      linkedCaseTargets: [...targets],
+    }),
+  );
+}

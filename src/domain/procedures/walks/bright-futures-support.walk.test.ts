@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../case/apply-event.js';
 import { editPlan, type PlanDraft } from '../../case/commands/edit-plan.js';
 import { recordReview } from '../../case/commands/record-review.js';
+import { recordTraineePerceptions } from '../../case/commands/record-trainee-perceptions.js';
 import { nextReviewDate, outstandingSignatories, whoIsInformed } from '../../case/queries.js';
 import type { CaseDriver } from '../../case/testing.js';
 import type { CloseResolution, Person } from '../../case/types.js';
@@ -434,5 +435,52 @@ describe('Bright Futures: who raises a concern', () => {
     ['the Programme Lead', 'lead'],
   ])('%s cannot raise it (the Lead is contacted, not the one raising)', (_, role) => {
     expect(() => openWalk(bf, opening(role))).toThrow(expect.objectContaining({ code: 'not_permitted' }));
+  });
+});
+
+describe('Bright Futures: "Concerns raised by Professional Mentor, Mentor or Trainee" — the trainee says what the concern is', () => {
+  const concern = 'I am struggling to manage transitions between phonics groups and the class gets unsettled.';
+
+  it('a trainee who opens a Stage 1 case states the concern, which starts the statement of concern on the draft', () => {
+    const base = opening('trainee');
+    const c = openWalk(bf, { ...base, input: { ...base.input, concern } });
+    expect(c.state.plan?.content.concernStatement).toBe(concern);
+    expect(replay(c.events)).toEqual(c.state);
+  });
+
+  it('the trainee may reword the concern on the draft, and nothing else of the plan', () => {
+    const c = openWalk(bf, opening('trainee'));
+    const draft = (concernStatement: string, targets: PlanDraft['targets'] = []): PlanDraft => ({
+      concernStatement,
+      concerns: [],
+      targets,
+      supportMeasures: [],
+      meeting: { attendees: [], placementConcern: false },
+    });
+    c.run('trainee', editPlan, { plan: draft(concern), withdrawSignatures: false });
+    expect(c.state.plan?.content.concernStatement).toBe(concern);
+    const targets = refusal(c, () =>
+      c.run('trainee', editPlan, {
+        plan: draft(concern, [{ text: 'Use a visual timer', links: [], actions: [], observationFocus: false }]),
+        withdrawSignatures: false,
+      }),
+    );
+    expect(targets.code).toBe('not_permitted');
+    expect(targets.userMessage).toContain('You can state what the concern is');
+    // "… to have a voice": the trainee's own perceptions of the concerns are recorded on the Stage 1 form.
+    c.run('trainee', recordTraineePerceptions, {
+      text: 'I agree the transitions need work; I would like to see the Year 1 teacher.',
+    });
+    expect(c.state.plan?.perceptions?.recordedBy).toBe(trainee.id);
+  });
+
+  it('"the Trainee may be invited to a meeting with the SCITT Director": the trainee is an optional attendee, not an expected one', () => {
+    const meeting = bf.stages.find((s) => s.id === 'director_meeting')?.review?.meeting;
+    expect(meeting?.attendees).toEqual(['director']);
+    expect(meeting?.optionalAttendees).toEqual(['trainee']);
+  });
+
+  it('"Professional Mentor to observe lesson on agreed date": the Stage 1 review is the Professional Mentor\'s observation', () => {
+    expect(bf.stages.find((s) => s.id === 'stage_1')?.review?.observationBy).toEqual(['professional_mentor']);
   });
 });

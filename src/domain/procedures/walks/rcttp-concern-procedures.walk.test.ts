@@ -10,7 +10,9 @@ import { recordPanelMeeting } from '../../case/commands/record-panel-meeting.js'
 import { recordReview } from '../../case/commands/record-review.js';
 import { completeTask, setStageStart } from '../../case/commands/stage-tasks.js';
 import { changePerson, changePlacement } from '../../case/commands/change-people.js';
-import { rolesOnCase } from '../../case/command-kit.js';
+import { calendarFor, rolesOnCase } from '../../case/command-kit.js';
+import { openLinkedCase } from '../../case/commands/linked-case.js';
+import { decideAppeal, lodgeAppeal } from '../../case/commands/decisions-after.js';
 import { actorFor } from '../../case/testing.js';
 import { datedMilestones, nextReviewDate, outstandingSignatories, whoIsInformed } from '../../case/queries.js';
 import type { CaseDriver } from '../../case/testing.js';
@@ -199,6 +201,14 @@ const planReview =
 type ExecutiveOption =
   'further_monitoring' | 'further_placement_or_training' | 'extend_placement' | 'advise_withdrawal' | 'direct_to_leave';
 
+/** The Executive Group as the chair records it: every member, and whether each attended. */
+const EG_MEMBERS = [
+  { name: 'Graham Fletcher', role: 'Chair of the Executive Group', attended: true },
+  { name: 'Nadia Hussain', role: 'Programme Manager', attended: true },
+  { name: 'Fiona McLeod', role: 'Partnership Tutor', attended: true },
+  { name: 'Helen Marsh', role: 'Headteacher, partnership school', attended: false },
+];
+
 /** Stage 3: a report is prepared and presented to the Executive Group, whose chair records the decision. */
 const executiveGroup =
   (date: string, outcomeId: ExecutiveOption): Step =>
@@ -224,6 +234,19 @@ const executiveGroup =
       evidence: 'Report to the Executive Group with the Progress Support Plan and Cause for Concern Plan records.',
       attendees: ['executive_group_chair', 'programme_manager', 'partnership_tutor'],
       outcomeId,
+      members: EG_MEMBERS,
+      ...(outcomeId === 'further_placement_or_training'
+        ? {
+            linkedCaseTargets: [
+              {
+                text: 'Plan sequences of lessons that build on prior learning',
+                links: [ts('TS4')],
+                actions: [{ party: 'T', text: 'Weekly planning checked with the mentor.' }],
+                observationFocus: false,
+              },
+            ],
+          }
+        : {}),
     });
   };
 
@@ -435,16 +458,11 @@ const walks: readonly Walk[] = [
     history: [...EG_HISTORY, 'further_monitoring/outcome', 'executive_group/outcome'],
   },
   {
-    name: 'Stage 3: further placement against a new Progress Support Plan, whose targets are met',
-    steps: [
-      ...toExecutiveGroup,
-      executiveGroup('2027-01-13', 'further_placement_or_training'),
-      supportPlan('progress_support_plan', '2027-01-18', '2027-02-12'),
-      planReview('progress_support_plan', '2027-02-12', MET),
-    ],
-    resolution: 'resolved',
-    outcomeId: 'targets_met',
-    history: [...EG_HISTORY, 'progress_support_plan/outcome'],
+    name: 'Stage 3: further placement against a new Progress Support Plan, which opens a linked case',
+    steps: [...toExecutiveGroup, executiveGroup('2027-01-13', 'further_placement_or_training')],
+    resolution: 'decision',
+    outcomeId: 'further_placement_or_training',
+    history: EG_HISTORY,
   },
   {
     name: 'Stage 3: Deferred Final Assessment, ready to be recommended for a moderation visit',
@@ -901,6 +919,91 @@ describe('RCTTP: initiating the Concern Procedures a second time', () => {
       status: 'planning',
       reinitiation: { groundId: 'other_extenuating' },
     });
+    expect(replay(c.events)).toEqual(c.state);
+  });
+});
+
+describe('RCTTP: the Executive Group decides as a group, leads on to a new Progress Support Plan, and the procedural appeal', () => {
+  it('"Options available to the Executive Group include: …": the decision is recorded with its members and who attended, not the chair alone', () => {
+    const c = walkTo(toExecutiveGroup);
+    c.run('programme_manager', completeTask, { taskId: 'report', note: 'Report presented.' });
+    const decide = (members?: { name: string; role?: string; attended: boolean }[]) =>
+      c.run('executive_group_chair', recordReview, {
+        progress: [],
+        evidence: 'Report to the Executive Group.',
+        attendees: [],
+        outcomeId: 'further_monitoring',
+        ...(members === undefined ? {} : { members }),
+      });
+    const alone = refusal(c, () => decide());
+    expect(alone.code).toBe('missing_field');
+    expect(alone.userMessage).toContain('list its members and whether each attended');
+    expect(refusal(c, () => decide(EG_MEMBERS.map((m) => ({ ...m, attended: false })))).code).toBe('invalid_input');
+    expect(refusal(c, () => decide([...EG_MEMBERS, ...EG_MEMBERS.slice(0, 1)])).code).toBe('invalid_input');
+    decide(EG_MEMBERS);
+    expect(c.state.reviews.at(-1)?.members).toEqual(
+      EG_MEMBERS.map((m) => ({ name: m.name, role: m.role, attended: m.attended })),
+    );
+    expect(replay(c.events)).toEqual(c.state);
+  });
+
+  it('"Further teaching placement and/or training against a Progress Support Plan": this case closes and a linked case opens at Stage 1 with the targets the group names', () => {
+    const c = walkTo([...toExecutiveGroup, executiveGroup('2027-01-13', 'further_placement_or_training')]);
+    const [link] = c.state.linkedCases;
+    expect(link).toMatchObject({
+      reference: 'RCTTP-CP-2026-007/2',
+      stageId: 'progress_support_plan',
+      outcomeId: 'further_placement_or_training',
+    });
+    if (!link) throw new Error('no link');
+    const opened = openLinkedCase(
+      { procedure: rcttp, calendar: calendarFor(rcttp), now: c.clock.now, actor: actorFor(egChair) },
+      c.state,
+      link,
+    );
+    expect(opened.state).toMatchObject({
+      stageId: 'progress_support_plan',
+      linkedFrom: { caseId: c.state.id, reference: 'RCTTP-CP-2026-007', outcomeId: 'further_placement_or_training' },
+    });
+    expect(opened.state.plan?.content.targets.map((t) => t.links)).toEqual([[ts('TS4')]]);
+  });
+
+  it('"may only make an appeal against the Partnership\'s decision about the recommendation for the award of QTS on a procedural basis and may not appeal against the outcome"', () => {
+    const early = walkTo(atDfaOutcomeMeeting);
+    // Nothing to appeal before the decision.
+    expect(
+      refusal(early, () =>
+        early.run('programme_manager', lodgeAppeal, { lodgedOn: early.clock.today, grounds: 'x', procedural: true }),
+      ).code,
+    ).toBe('outcome_not_allowed');
+
+    const c = walkTo([...atDfaOutcomeMeeting, outcomeMeeting('decision_confirmed')]);
+    on(c, '2027-06-30');
+    const grounds = 'The Progress Review was not completed by the end of week 5 as the procedure requires.';
+    const onOutcome = refusal(c, () =>
+      c.run('programme_manager', lodgeAppeal, { lodgedOn: c.clock.today, grounds, procedural: false }),
+    );
+    expect(onOutcome.code).toBe('not_permitted');
+    expect(onOutcome.userMessage).toContain('may not appeal against the outcome');
+    expect(
+      refusal(c, () => c.run('mentor', lodgeAppeal, { lodgedOn: c.clock.today, grounds, procedural: true })).code,
+    ).toBe('not_permitted');
+    c.run('programme_manager', lodgeAppeal, { lodgedOn: workday(rcttp, '2027-06-28'), grounds, procedural: true });
+    expect(c.state.appeals).toEqual([
+      expect.objectContaining({ id: 'A1', lodgedOn: '2027-06-28', grounds, against: 'decision_confirmed' }),
+    ]);
+    on(c, '2027-07-07');
+    c.run('executive_group_chair', decideAppeal, {
+      appealId: 'A1',
+      outcome: 'not_upheld',
+      reasons: 'The Progress Review was completed on the Friday of week 5.',
+    });
+    expect(c.state.appeals[0]?.decision).toMatchObject({ on: '2027-07-07', outcome: 'not_upheld' });
+    expect(
+      refusal(c, () =>
+        c.run('executive_group_chair', decideAppeal, { appealId: 'A1', outcome: 'upheld', reasons: 'x' }),
+      ).code,
+    ).toBe('invalid_input');
     expect(replay(c.events)).toEqual(c.state);
   });
 });

@@ -1,6 +1,6 @@
 import { Button, Link, Text } from '@fluentui/react-components';
 import { caseStageSchedule, perceptionsAuthor } from '../../features/actions/actions-model';
-import { CaseActions, PerceptionsForm } from '../../features/actions/CaseActions';
+import { AfterDecisions, CaseActions, PerceptionsForm } from '../../features/actions/CaseActions';
 import { WeekPlan } from '../../features/actions/WeekPlan';
 import { stageStartScheduled } from '../../features/case/case-model';
 import { CaseHeader } from '../../features/case/CaseHeader';
@@ -210,6 +210,7 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
           </FormAnchor>
           <Section id="reviews-heading" title="Reviews">
             <ReviewsTimeline view={view} events={data.events} />
+            <AfterDecisions view={view} procedure={procedure} run={run} />
           </Section>
         </div>
         <div className={styles.stack}>

@@ -28,4 +28,5 @@ export const useActionStyles = makeStyles({
     gap: tokens.spacingVerticalS,
   },
   milestones: { marginTop: tokens.spacingVerticalXS, marginBottom: 0, paddingLeft: tokens.spacingHorizontalXL },
+  letter: { whiteSpace: 'pre-wrap' },
 });

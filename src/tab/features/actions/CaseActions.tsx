@@ -358,13 +358,21 @@ function MeetingForm(props: {
   const [decisionId, setDecisionId] = useState('');
   const [rationale, setRationale] = useState('');
   const [heldOn, setHeldOn] = useState('');
+  const [targets, setTargets] = useState('');
   const needsChair = props.convened.chair === undefined;
+  // "… with a RIT in place to address identified targets": a decision that opens a linked case names them.
+  const linked = props.panel.decisions.find((d) => d.id === decisionId)?.opensLinkedCase;
+  const targetTexts = targets
+    .split('\n')
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   const body = {
     attendees,
     ...(heldOn === '' ? {} : { heldOn }),
     ...(chair === '' || !needsChair ? {} : { chair }),
     ...(decisionId === '' ? {} : { decisionId }),
     ...(rationale.trim() === '' ? {} : { rationale: rationale.trim() }),
+    ...(linked === undefined ? {} : { linkedCaseTargets: targetTexts.map((text) => ({ text })) }),
   };
   const send = useSend(props.run, `/panels/${encodeURIComponent(props.panel.id)}/meetings`, body);
   const quorum = props.panel.quorum;
@@ -374,7 +382,12 @@ function MeetingForm(props: {
       submitLabel={decisionId === '' ? 'Record the meeting' : 'Record the meeting and decision'}
       busyLabel="Recording…"
       doneMessage="The meeting is recorded."
-      problem={meetingProblem(props.panel, props.convened, attendees, chair, needsChair)}
+      problem={
+        meetingProblem(props.panel, props.convened, attendees, chair, needsChair) ??
+        (linked?.targetsRequired === true && targetTexts.length === 0
+          ? 'Name the targets the new case addresses, one per line.'
+          : undefined)
+      }
       send={send}
     >
       <Text>Convened on {formatDate(props.convened.convenedOn)}.</Text>
@@ -449,6 +462,13 @@ function MeetingForm(props: {
           ))}
         </RadioGroup>
       </Field>
+      {linked !== undefined ? (
+        <TextareaField
+          label={`Targets the new case addresses (${linked.stageTitle}), one per line`}
+          value={targets}
+          onChange={setTargets}
+        />
+      ) : null}
       <TextareaField label="Rationale (not shown to the trainee)" value={rationale} onChange={setRationale} />
     </ActionForm>
   );
@@ -942,5 +962,201 @@ export function CaseActions(props: {
         </AccordionItem>
       ))}
     </Accordion>
+  );
+}
+
+/** BCU: "the course team will confirm this in writing to the trainee": the fee waived, with a reason; the letter goes to the trainee. */
+function FeeWaiverForm(props: {
+  readonly offer: NonNullable<CaseView['derived']['feeWaiver']>;
+  readonly run: RunCommand;
+}) {
+  const [reason, setReason] = useState('');
+  const send = useSend(props.run, '/fee-waiver', { reason: reason.trim() });
+  return (
+    <ActionForm
+      label="Waive the fee"
+      submitLabel={`Waive the fee of ${props.offer.amount}`}
+      busyLabel="Waiving…"
+      doneMessage="The fee is waived and the letter is on its way to the trainee."
+      problem={reason.trim() === '' ? 'Say why the exceptional circumstances apply.' : undefined}
+      send={send}
+    >
+      <Text>
+        After the decision “{props.offer.outcomeLabel}”: {props.offer.letter} The trainee is sent a letter confirming
+        the fee is waived, with your reason; the letter is kept on the case.
+      </Text>
+      <TextareaField label="Why the exceptional circumstances apply" value={reason} onChange={setReason} />
+    </ActionForm>
+  );
+}
+
+/** A trainee's appeal against a decision, as the procedure allows it: when lodged, the grounds, on a procedural basis. */
+function AppealForm(props: {
+  readonly appeal: NonNullable<CaseView['derived']['appeal']>;
+  readonly today: string;
+  readonly run: RunCommand;
+}) {
+  const [lodgedOn, setLodgedOn] = useState(props.today);
+  const [grounds, setGrounds] = useState('');
+  const [procedural, setProcedural] = useState(false);
+  const send = useSend(props.run, '/appeals', { lodgedOn, grounds: grounds.trim(), procedural });
+  const problem = !isLocalDate(lodgedOn)
+    ? 'Give the date the appeal was lodged.'
+    : grounds.trim() === ''
+      ? 'Give the grounds of the appeal.'
+      : !procedural
+        ? `Only an appeal on a procedural basis can be recorded: ${props.appeal.text}`
+        : undefined;
+  return (
+    <ActionForm
+      label="Record an appeal"
+      submitLabel="Record the appeal"
+      busyLabel="Recording…"
+      doneMessage="The appeal is recorded and those the procedure names are told."
+      problem={problem}
+      send={send}
+    >
+      <Text>
+        Against the decision “{props.appeal.againstLabel}”. {props.appeal.text}
+      </Text>
+      <Field label="Lodged on">
+        <Input
+          type="date"
+          value={lodgedOn}
+          onChange={(_e, d) => {
+            setLodgedOn(d.value);
+          }}
+        />
+      </Field>
+      <TextareaField label="Grounds" value={grounds} onChange={setGrounds} />
+      <Checkbox
+        checked={procedural}
+        label="The appeal is about how the procedure was followed, not the judgement itself"
+        onChange={(_e, d) => {
+          setProcedural(d.checked === true);
+        }}
+      />
+    </ActionForm>
+  );
+}
+
+const APPEAL_OUTCOMES = ['upheld', 'not_upheld', 'withdrawn'] as const;
+type AppealOutcome = (typeof APPEAL_OUTCOMES)[number];
+const APPEAL_OUTCOME_LABELS: Readonly<Record<AppealOutcome, string>> = {
+  upheld: 'Upheld',
+  not_upheld: 'Not upheld',
+  withdrawn: 'Withdrawn',
+};
+const isAppealOutcome = (value: string): value is AppealOutcome =>
+  (APPEAL_OUTCOMES as readonly string[]).includes(value);
+
+function AppealOutcomeForm(props: { readonly appealId: string; readonly run: RunCommand }) {
+  const [outcome, setOutcome] = useState<AppealOutcome | ''>('');
+  const [reasons, setReasons] = useState('');
+  const send = useSend(props.run, `/appeals/${encodeURIComponent(props.appealId)}/outcome`, {
+    outcome,
+    reasons: reasons.trim(),
+  });
+  return (
+    <ActionForm
+      label="Record the outcome of the appeal"
+      submitLabel="Record the outcome"
+      busyLabel="Recording…"
+      doneMessage="The outcome of the appeal is recorded."
+      problem={outcome === '' ? 'Choose the outcome.' : reasons.trim() === '' ? 'Give the reasons.' : undefined}
+      send={send}
+    >
+      <RadioGroup
+        value={outcome}
+        onChange={(_e, d) => {
+          if (isAppealOutcome(d.value)) setOutcome(d.value);
+        }}
+      >
+        {APPEAL_OUTCOMES.map((o) => (
+          <Radio key={o} value={o} label={APPEAL_OUTCOME_LABELS[o]} />
+        ))}
+      </RadioGroup>
+      <TextareaField label="Reasons" value={reasons} onChange={setReasons} />
+    </ActionForm>
+  );
+}
+
+/**
+ * What follows a decision, on the case it decided (closed or not): the letters of fees waived and
+ * appeals with their outcomes, for everyone who sees the case; the forms to waive a fee (course
+ * team) and to record an appeal and its outcome (course team, or the roles the procedure names).
+ */
+export function AfterDecisions(props: {
+  readonly view: CaseView;
+  readonly procedure: ProcedureDefinition | undefined;
+  readonly run: RunCommand;
+}) {
+  const session = useSession();
+  const styles = useActionStyles();
+  const { view, procedure, run } = props;
+  const standing = standingOf(view, session.me, session.user.upn);
+  const waivers = view.feeWaivers ?? [];
+  const appeals = view.appeals ?? [];
+  const appealRoles = procedure?.appeal?.recordedBy ?? [];
+  const recordsAppeals = standing.courseTeam || standing.roles.some((r) => appealRoles.includes(r));
+  const offer = view.derived.feeWaiver;
+  const appeal = view.derived.appeal;
+  const open = appeals.filter((a) => a.decision === undefined);
+  if (waivers.length === 0 && appeals.length === 0 && !(standing.courseTeam && offer) && !(recordsAppeals && appeal))
+    return null;
+  return (
+    <div data-testid="after-decisions">
+      {waivers.map((w) => (
+        <section key={w.outcomeId} aria-label={`Fee of ${w.amount} waived`}>
+          <Text block weight="semibold">
+            Fee of {w.amount} waived on {formatDate(w.on)} by {w.byName}
+          </Text>
+          <Text block className={styles.letter}>
+            {w.letter}
+          </Text>
+        </section>
+      ))}
+      {appeals.map((a) => (
+        <section key={a.id} aria-label={`Appeal ${a.id}`}>
+          <Text block weight="semibold">
+            Appeal lodged on {formatDate(a.lodgedOn)} against “{a.againstLabel}”
+          </Text>
+          <Text block>Grounds: {a.grounds}</Text>
+          <Text block>
+            {a.decision === undefined
+              ? 'Waiting for its outcome.'
+              : `${APPEAL_OUTCOME_LABELS[a.decision.outcome]} on ${formatDate(a.decision.on)}: ${a.decision.reasons}`}
+          </Text>
+        </section>
+      ))}
+      <Accordion collapsible multiple>
+        {standing.courseTeam && offer ? (
+          <AccordionItem value="fee-waiver">
+            <AccordionHeader as="h3">Waive the fee</AccordionHeader>
+            <AccordionPanel>
+              <FeeWaiverForm offer={offer} run={run} />
+            </AccordionPanel>
+          </AccordionItem>
+        ) : null}
+        {recordsAppeals && appeal && open.length === 0 ? (
+          <AccordionItem value="appeal">
+            <AccordionHeader as="h3">Record an appeal</AccordionHeader>
+            <AccordionPanel>
+              <AppealForm appeal={appeal} today={view.derived.today} run={run} />
+            </AccordionPanel>
+          </AccordionItem>
+        ) : null}
+        {recordsAppeals
+          ? open.map((a) => (
+              <AccordionItem key={a.id} value={`appeal-${a.id}`}>
+                <AccordionHeader as="h3">Record the outcome of the appeal of {formatDate(a.lodgedOn)}</AccordionHeader>
+                <AccordionPanel>
+                  <AppealOutcomeForm appealId={a.id} run={run} />
+                </AccordionPanel>
+              </AccordionItem>
+            ))
+          : null}
+      </Accordion>
+    </div>
   );
 }

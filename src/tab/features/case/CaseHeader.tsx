@@ -1,4 +1,5 @@
-import { Badge, MessageBar, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
+import { Badge, Link, MessageBar, MessageBarBody, MessageBarTitle, Text } from '@fluentui/react-components';
+import { casePath, navigate } from '../../app/router';
 import type { ProcedureDefinition } from '../../api/trellis-api';
 import type { CaseEvent, CaseView } from '../../api/types';
 import { formatDate, STATUS_LABELS } from '../../shared/format';
@@ -77,11 +78,54 @@ export function CaseHeader(props: {
           </MessageBarBody>
         </MessageBar>
       ) : null}
+      <LinkedCases view={view} />
       {view.stage.description ? <Text>{view.stage.description}</Text> : null}
       <div>
         <DownloadPdf view={view} />
       </div>
       <FormsList view={view} />
     </header>
+  );
+}
+
+/** A link to another case that opens it in the tab. */
+function CaseLink(props: { readonly caseId: string; readonly reference: string }) {
+  return (
+    <Link
+      href={casePath(props.caseId)}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(casePath(props.caseId));
+      }}
+    >
+      {props.reference}
+    </Link>
+  );
+}
+
+/**
+ * The cases this one is linked to: the case it continues (a decision there opened this one) and
+ * the cases decisions here opened, each a link to that case's page.
+ */
+function LinkedCases(props: { readonly view: CaseView }) {
+  const { view } = props;
+  const from = view.linkedFrom;
+  const to = view.linkedCases ?? [];
+  if (from === undefined && to.length === 0) return null;
+  return (
+    <section aria-label="Linked cases" data-testid="linked-cases">
+      {from !== undefined ? (
+        <Text block>
+          Continues case <CaseLink caseId={from.caseId} reference={from.reference} />, opened by its decision: “
+          {from.outcomeLabel}”
+        </Text>
+      ) : null}
+      {to.map((l) => (
+        <Text block key={l.caseId}>
+          Led on to case <CaseLink caseId={l.caseId} reference={l.reference} /> ({formatDate(l.decidedOn)}): “
+          {l.outcomeLabel}”{l.targets.length > 0 ? `, carrying ${l.targets.map((t) => t.text).join('; ')}` : ''}
+        </Text>
+      ))}
+    </section>
   );
 }

@@ -155,6 +155,14 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
       };
       return `${who} moved the case to version ${version('toVersion')} of the procedure (it followed version ${version('fromVersion')}).`;
     }
+    case 'linked_case_decided':
+      return `${who} recorded a decision that opens a linked case, ${str('reference')}.`;
+    case 'fee_waived':
+      return `${str('byName') || who} waived the fee of ${str('amount')} and the letter was sent to the trainee.`;
+    case 'appeal_lodged':
+      return `${str('byName') || who} recorded an appeal lodged on ${formatDate(str('lodgedOn'))}.`;
+    case 'appeal_decided':
+      return `${str('byName') || who} recorded the outcome of the appeal (${humanise(str('outcome'))}).`;
     default:
       return `${humanise(event.type)}.`;
   }

@@ -22,4 +22,5 @@ export const useReviewStyles = makeStyles({
   explanation: { color: tokens.colorNeutralForeground2 },
   effect: { color: tokens.colorNeutralForeground1, fontWeight: tokens.fontWeightSemibold },
   actions: { display: 'flex', gap: tokens.spacingHorizontalM },
+  memberRow: { display: 'flex', flexWrap: 'wrap', alignItems: 'end', gap: tokens.spacingHorizontalM },
 });

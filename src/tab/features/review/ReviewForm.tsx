@@ -1,4 +1,4 @@
-import { Button, Checkbox, Field, Radio, RadioGroup, Text, Textarea } from '@fluentui/react-components';
+import { Button, Checkbox, Field, Input, Radio, RadioGroup, Text, Textarea } from '@fluentui/react-components';
 import { useCallback, useState } from 'react';
 import { useSession } from '../../app/session-context';
 import { recordReview } from '../../api/trellis-api';
@@ -9,7 +9,18 @@ import { useCommandForm } from '../../shared/commands/use-command-form';
 import { ErrorNotice } from '../../shared/Feedback';
 import { RATING_LABELS } from '../../shared/format';
 import { useDraft } from '../../shared/drafts';
-import { draftProblems, emptyDraft, isRating, isReviewDraft, reviewBody, type ReviewDraft } from './review-model';
+import {
+  draftProblems,
+  emptyDraft,
+  emptyMember,
+  isRating,
+  isReviewDraft,
+  judgesTargets,
+  linkedCaseOf,
+  reviewBody,
+  type MemberRow,
+  type ReviewDraft,
+} from './review-model';
 import { useReviewStyles } from './ReviewForm.styles';
 
 export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
@@ -26,7 +37,12 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCo
   );
   const [touched, setTouched] = useState(false);
   const { view } = props;
-  const targets = view.plan?.content.targets ?? [];
+  const targets = judgesTargets(view) ? (view.plan?.content.targets ?? []) : [];
+  const members = draft.members ?? [emptyMember()];
+  const linked = linkedCaseOf(view, draft.outcomeId);
+  const setMember = (index: number, change: Partial<MemberRow>): void => {
+    set({ members: members.map((m, i) => (i === index ? { ...m, ...change } : m)) });
+  };
   const problems = draftProblems(view, draft);
   const roles = [...new Map(view.people.map((p) => [p.role, p.roleLabel])).entries()];
 
@@ -116,6 +132,50 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCo
           />
         ))}
       </fieldset>
+      {view.derived.membersRecorded === true ? (
+        <fieldset className={styles.target} data-testid="group-members">
+          <legend>
+            <Text weight="semibold">The group's members, and who attended (not shown to the trainee)</Text>
+          </legend>
+          {problem('members') ? <Text role="alert">{problem('members')}</Text> : null}
+          {members.map((m, index) => (
+            <div key={index} className={styles.memberRow}>
+              <Field label={`Member ${String(index + 1)}: name`}>
+                <Input
+                  value={m.name}
+                  onChange={(_e, d) => {
+                    setMember(index, { name: d.value });
+                  }}
+                />
+              </Field>
+              <Field label={`Member ${String(index + 1)}: role (optional)`}>
+                <Input
+                  value={m.role}
+                  onChange={(_e, d) => {
+                    setMember(index, { role: d.value });
+                  }}
+                />
+              </Field>
+              <Checkbox
+                label={`Member ${String(index + 1)} attended`}
+                checked={m.attended}
+                onChange={(_e, d) => {
+                  setMember(index, { attended: d.checked === true });
+                }}
+              />
+            </div>
+          ))}
+          <div>
+            <Button
+              onClick={() => {
+                set({ members: [...members, emptyMember()] });
+              }}
+            >
+              Add a member
+            </Button>
+          </div>
+        </fieldset>
+      ) : null}
       <Field
         label="Outcome"
         required
@@ -143,6 +203,24 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCo
           ))}
         </RadioGroup>
       </Field>
+      {linked !== undefined ? (
+        <Field
+          label={`Targets the new case addresses (${linked.stageTitle}), one per line`}
+          hint="A new case opens, linked to this one, with its first plan starting from these targets; this case closes."
+          required={linked.targetsRequired}
+          validationState={problem('linkedTargets') ? 'error' : 'none'}
+          validationMessage={problem('linkedTargets')}
+        >
+          <Textarea
+            value={draft.linkedTargets ?? ''}
+            resize="vertical"
+            rows={3}
+            onChange={(_e, d) => {
+              set({ linkedTargets: d.value });
+            }}
+          />
+        </Field>
+      ) : null}
       <Field label="Next steps (optional)">
         <Textarea
           value={draft.nextSteps}

@@ -9,7 +9,19 @@ export interface ReviewDraft {
   readonly nextSteps: string;
   readonly outcomeId: string;
   readonly attendees: readonly string[];
+  /** A group's decision: everyone in the group and whether each attended (absent in drafts kept before it). */
+  readonly members?: readonly MemberRow[];
+  /** The targets a decision that opens a linked case names, one per line. */
+  readonly linkedTargets?: string;
 }
+
+export interface MemberRow {
+  readonly name: string;
+  readonly role: string;
+  readonly attended: boolean;
+}
+
+export const emptyMember = (): MemberRow => ({ name: '', role: '', attended: true });
 
 export const emptyDraft = (): ReviewDraft => ({
   ratings: {},
@@ -18,7 +30,24 @@ export const emptyDraft = (): ReviewDraft => ({
   nextSteps: '',
   outcomeId: '',
   attendees: [],
+  members: [emptyMember()],
+  linkedTargets: '',
 });
+
+/** The lines of a text box that say something: one target each. */
+export const targetLines = (text: string): string[] =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
+
+/** The outcome chosen, where it opens a linked case. */
+export function linkedCaseOf(view: CaseView, outcomeId: string) {
+  return view.derived.outcomes.find((o) => o.id === outcomeId)?.opensLinkedCase;
+}
+
+/** Whether the review judges each target (false: a decision on the case as a whole). */
+export const judgesTargets = (view: CaseView): boolean => view.derived.perTarget !== false;
 
 /** A stored draft of the review form (localStorage) still has the form's shape. */
 export function isReviewDraft(value: unknown): value is ReviewDraft {
@@ -43,18 +72,26 @@ export const isRating = (value: string): value is ProgressRating =>
 /** What is missing before the review can be sent, per field; empty when ready. */
 export function draftProblems(view: CaseView, draft: ReviewDraft): Record<string, string> {
   const problems: Record<string, string> = {};
-  for (const target of view.plan?.content.targets ?? []) {
+  for (const target of judgesTargets(view) ? (view.plan?.content.targets ?? []) : []) {
     if (draft.ratings[target.id] === undefined)
       problems[`rating-${target.id}`] = `Say how far target ${target.id} has been met.`;
   }
   if (draft.outcomeId === '') problems.outcome = 'Choose the outcome of the review.';
+  if (view.derived.membersRecorded === true) {
+    const members = (draft.members ?? []).filter((m) => m.name.trim() !== '');
+    if (members.length === 0) problems.members = 'Name the members of the group and whether each attended.';
+    else if (!members.some((m) => m.attended)) problems.members = 'At least one member attended the decision.';
+  }
+  const linked = linkedCaseOf(view, draft.outcomeId);
+  if (linked?.targetsRequired === true && targetLines(draft.linkedTargets ?? '').length === 0)
+    problems.linkedTargets = 'Name the targets the new case addresses, one per line.';
   return problems;
 }
 
 export function reviewBody(view: CaseView, draft: ReviewDraft): RecordReviewBody {
   const trimmed = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
   return {
-    progress: (view.plan?.content.targets ?? []).flatMap((t) => {
+    progress: (judgesTargets(view) ? (view.plan?.content.targets ?? []) : []).flatMap((t) => {
       const rating = draft.ratings[t.id];
       if (rating === undefined) return [];
       const comment = trimmed(draft.comments[t.id] ?? '');
@@ -64,16 +101,32 @@ export function reviewBody(view: CaseView, draft: ReviewDraft): RecordReviewBody
     ...(trimmed(draft.nextSteps) === undefined ? {} : { nextSteps: trimmed(draft.nextSteps) }),
     attendees: draft.attendees,
     outcomeId: draft.outcomeId,
+    ...(view.derived.membersRecorded === true
+      ? {
+          members: (draft.members ?? [])
+            .filter((m) => m.name.trim() !== '')
+            .map((m) => ({
+              name: m.name.trim(),
+              ...(m.role.trim() === '' ? {} : { role: m.role.trim() }),
+              attended: m.attended,
+            })),
+        }
+      : {}),
+    ...(linkedCaseOf(view, draft.outcomeId) === undefined
+      ? {}
+      : { linkedCaseTargets: targetLines(draft.linkedTargets ?? '').map((text) => ({ text })) }),
   };
 }
 
 /** A review can be recorded on an agreed plan at a stage with outcomes, by one of its reviewers. */
 export function canRecordReview(view: CaseView, upn: string): boolean {
+  // A decision on the case as a whole (the Executive Group) waits on no plan; a review of targets needs the agreed plan.
+  const decision = !judgesTargets(view) && view.status === 'awaiting_decision';
   if (
-    view.status !== 'active' ||
+    (view.status !== 'active' && !decision) ||
     view.view === 'trainee' ||
     view.derived.outcomes.length === 0 ||
-    view.plan?.agreedOn === undefined
+    (!decision && view.plan?.agreedOn === undefined)
   )
     return false;
   const reviewers = new Set((view.derived.reviewers ?? []).map((r) => r.id));

@@ -14,8 +14,11 @@ import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import type { Procedure } from '../../src/domain/procedure/schema.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../../src/dev/local-mode/dev-keys.js';
 import { createApp } from '../../src/server/app.js';
+import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
+import { cachedReadiness } from '../../src/app/readiness.js';
+import { GraphReadinessProbe } from '../../src/store/readiness.js';
 import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-token.js';
-import { memoryLogger } from '../../src/app/logger.js';
+import { memoryLogger, privateLogger } from '../../src/app/logger.js';
 import { createAccessRecorder, type AccessRecorder } from '../../src/app/access-log.js';
 import { GraphAccessLog } from '../../src/store/access-log.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
@@ -126,6 +129,8 @@ export async function startTestServer(
     readonly mode?: 'local' | 'tenant';
     /** The procedures the server runs (default: the five built-in ones), e.g. with one loaded from a file. */
     readonly procedures?: readonly Procedure[];
+    /** Write logs through privateLogger, as the composition does (scrubbed, with the request id). */
+    readonly privateLogs?: boolean;
   } = {},
 ): Promise<TestServer> {
   const procedures = options.procedures ?? SEED_PROCEDURES;
@@ -140,8 +145,9 @@ export async function startTestServer(
     roleSides: roleSidesOf(procedures),
   });
   const logger = memoryLogger();
+  const appLogger = options.privateLogs === true ? privateLogger(logger) : logger;
   const accessLogStore = new GraphAccessLog(emulator.client, emulator.site.lists.accessLog);
-  const accessLog = createAccessRecorder({ store: accessLogStore, logger });
+  const accessLog = createAccessRecorder({ store: accessLogStore, logger: appLogger });
   const state = { now: londonInstantAt(TODAY, 10, 0) };
   const verifyToken = createTokenVerifier({
     keys: keys.jwks,
@@ -162,18 +168,22 @@ export async function startTestServer(
       publicUrl: 'http://localhost',
       ...(mode === 'local' ? { graph: { baseUrl: emulator.emulator.baseUrl, siteId: emulator.emulator.siteId } } : {}),
     },
-    logger,
+    logger: appLogger,
     accessLog,
     directory: new GraphPeopleDirectory(emulator.client),
+    // Not remembered between probes, so a test sees a change at once.
+    readiness: cachedReadiness(new GraphReadinessProbe(emulator.client, emulator.site), { ttlMs: 0 }),
     dataProtection: {
       records: new GraphCaseRecords(emulator.client, emulator.site),
-      jobs: createJobs<RetentionResult>({ clock: () => state.now, logger }),
+      jobs: createJobs<RetentionResult>({ clock: () => state.now, logger: appLogger }),
       jobKey: TEST_JOB_KEY,
     },
   });
   const server: Server = await new Promise((resolve) => {
+    // As the composition listens: idle connections kept longer than a client's, so a busy
+    // machine's next request on one is answered, not reset.
     const s = app.listen(0, '127.0.0.1', () => {
-      resolve(s);
+      resolve(keepIdleConnections(s));
     });
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -8,6 +8,9 @@ import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { IDLE_CONNECTION_MS } from '../../src/server/http/idle-connections.js';
+import { demoChannelIdOf } from '../../src/dev/local-mode/demo-channels.js';
+import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
+import { sweepThroughApi } from '../support/sweep-job.js';
 
 /** `npm start` in-process: a temp data folder, port 0, the demo data, the dev routes. */
 let dataDir: string;
@@ -59,6 +62,28 @@ describe('local mode', () => {
       mode: 'local',
       graph: { baseUrl: local.emulator.baseUrl, siteId: local.emulator.siteId },
     });
+  });
+
+  it('is ready: Graph answers and every list is provisioned', async () => {
+    const reply = await call('GET', '/api/ready');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ status: 'ready', checks: { graph: 'ok', lists: 'ok' } });
+    expect(reply.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('links a demo course-team channel per programme at start, so the first sweep posts its channel cards there', async () => {
+    const demoChannels = new Map(DEMO_PROVIDERS.map((p) => [demoChannelIdOf(p.programme), p.programme]));
+    const before = local.connector.activities().length;
+    const admin = await signIn('trellis.admin@trellis.example');
+    const sweep = await sweepThroughApi((method, route, options) => call(method, route, options), admin);
+    expect(sweep.body.state).toBe('succeeded');
+    expect(sweep.body.result).toMatchObject({ failed: 0, retryScheduled: 0, possiblySent: 0 });
+    const posted = local.connector
+      .activities()
+      .slice(before)
+      .filter((a) => demoChannels.has(a.conversationId));
+    const cards = posted.filter((a) => ((a.activity as { attachments?: unknown[] }).attachments ?? []).length > 0);
+    expect(cards.length).toBeGreaterThan(0);
   });
 
   it('loads demo data for all five procedures covering every status', async () => {

@@ -11,7 +11,8 @@ import type { NotificationChannel } from '../notify/notification.js';
  *                                  retry_scheduled, possibly_sent)
  *   trellis.graph.throttled        Graph answers 429 (and 503 with Retry-After), by method
  *   trellis.graph.resource_units   SharePoint resource units the requests cost, as SharePoint
- *                                  prices them (1 a single read, 2 a list read or a write)
+ *                                  prices them (1 a single read, 2 a list read or a write,
+ *                                  5 a permissions operation)
  *   trellis.sweep.duration         seconds a review sweep took, by kind and outcome
  */
 export const TELEMETRY_SCOPE = 'trellis';

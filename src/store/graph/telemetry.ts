@@ -39,7 +39,10 @@ export class GraphTelemetryHandler implements Middleware {
       if (status === 429 || (status === 503 && context.response?.headers.get('Retry-After') != null))
         recordGraphThrottled(method, status);
       // Throttled requests still count against SharePoint's budget.
-      recordResourceUnits(url === undefined ? 0 : resourceUnitsOf(method, url.pathname, context.options?.body), method);
+      recordResourceUnits(
+        url === undefined ? 0 : resourceUnitsOf(method, url.pathname, url.search, context.options?.body),
+        method,
+      );
     } catch (error) {
       span.setStatus({ code: SpanStatusCode.ERROR });
       span.setAttribute('error.type', error instanceof Error ? error.name : 'Error');
@@ -109,18 +112,24 @@ export function pathTemplateOf(pathname: string): string {
 }
 
 /**
- * SharePoint's resource units for one request, as SharePoint prices them: 1 for a single item,
- * list or column read, 2 for a multi-item read or any write to a list; other Graph workloads
- * (mail, calendar, Teams, the directory) cost none. A `$batch` costs what its sub-requests do.
+ * SharePoint's resource units for one request, as SharePoint prices Graph requests: 1 for a
+ * single item, list or column read and for a delta with a token, 2 for a multi-item read, a delta
+ * without a token or any write, 5 for a permissions operation; other Graph workloads (mail,
+ * calendar, Teams, the directory) cost none. A `$batch` costs what its sub-requests do.
  */
-export function resourceUnitsOf(method: string, pathname: string, body?: unknown): number {
+export function resourceUnitsOf(method: string, pathname: string, search = '', body?: unknown): number {
   const segments = pathname.split('/').filter((s) => s !== '' && s !== 'v1.0' && s !== 'beta');
   if (segments[0] === '$batch') return batchUnitsOf(body);
   if (segments[0] !== 'sites') return 0;
+  const query = new URLSearchParams(search);
+  if (segments.includes('permissions') || /(^|,)\s*permissions\b/.test(query.get('$expand') ?? '')) return 5;
   const last = segments.at(-1) ?? '';
-  const collection = ['lists', 'items', 'columns', 'delta'].includes(last);
-  if (method === 'GET') return collection ? 2 : 1;
-  return segments.includes('lists') ? 2 : 0;
+  if (method !== 'GET') return 2;
+  if (last === 'delta') {
+    const token = query.get('token');
+    return token !== null && token.toLowerCase() !== 'latest' ? 1 : 2;
+  }
+  return ['lists', 'items', 'columns', 'contentTypes'].includes(last) ? 2 : 1;
 }
 
 function batchUnitsOf(body: unknown): number {
@@ -138,7 +147,8 @@ function batchUnitsOf(body: unknown): number {
     if (typeof request !== 'object' || request === null) continue;
     const method = 'method' in request && typeof request.method === 'string' ? request.method.toUpperCase() : 'GET';
     const url = 'url' in request && typeof request.url === 'string' ? request.url : '';
-    units += resourceUnitsOf(method, url.split('?')[0] ?? '');
+    const [pathname = '', search = ''] = url.split('?');
+    units += resourceUnitsOf(method, pathname, search);
   }
   return units;
 }

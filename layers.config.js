@@ -15,6 +15,14 @@
  * rules; test/house/layers.test.ts says so explicitly.
  */
 
+/**
+ * Telemetry: Trellis's own code records spans and metrics through `@opentelemetry/api` alone (a
+ * no-op until a provider is registered); only compose starts a provider (Application Insights
+ * through `@azure/monitor-opentelemetry`, src/compose/telemetry.ts). No other layer may reach
+ * the SDK or the exporter.
+ */
+const TELEMETRY_SDK = [/^@azure\/monitor-opentelemetry/, /^@opentelemetry\/(?!api$)/];
+
 /** @typedef {{ readonly may: readonly string[], readonly forbiddenPackages?: readonly RegExp[], readonly onlyPackages?: readonly RegExp[] }} Layer */
 
 /** @type {Readonly<Record<string, Layer>>} */
@@ -22,19 +30,19 @@ export const LAYERS = {
   domain: { may: [], onlyPackages: [/^zod$/] },
   /** Text leaving Trellis for other formats (the one HTML escaper): no imports at all. */
   text: { may: [], onlyPackages: [] },
-  notify: { may: ['domain', 'text'] },
-  cards: { may: ['domain', 'text'] },
+  notify: { may: ['domain', 'text'], forbiddenPackages: TELEMETRY_SDK },
+  cards: { may: ['domain', 'text'], forbiddenPackages: TELEMETRY_SDK },
   contract: { may: ['domain'], onlyPackages: [/^zod$/] },
   /** Procedure files (JSON/YAML) read, located by line and checked: the domain's loader over a folder. */
   'procedures-files': { may: ['domain'] },
   app: {
     may: ['domain', 'notify', 'cards', 'contract'],
-    forbiddenPackages: [/^express(\/|$)/, /^@microsoft\//],
+    forbiddenPackages: [/^express(\/|$)/, /^@microsoft\//, ...TELEMETRY_SDK],
   },
-  store: { may: ['domain', 'app', 'notify'] },
-  server: { may: ['domain', 'text', 'app', 'notify', 'cards', 'contract'] },
-  bot: { may: ['domain', 'text', 'app', 'notify', 'cards'] },
-  dev: { may: ['domain', 'text', 'app', 'notify', 'cards', 'store', 'server'] },
+  store: { may: ['domain', 'app', 'notify'], forbiddenPackages: TELEMETRY_SDK },
+  server: { may: ['domain', 'text', 'app', 'notify', 'cards', 'contract'], forbiddenPackages: TELEMETRY_SDK },
+  bot: { may: ['domain', 'text', 'app', 'notify', 'cards'], forbiddenPackages: TELEMETRY_SDK },
+  dev: { may: ['domain', 'text', 'app', 'notify', 'cards', 'store', 'server'], forbiddenPackages: TELEMETRY_SDK },
   compose: {
     may: ['domain', 'text', 'app', 'notify', 'cards', 'contract', 'store', 'server', 'bot', 'dev', 'procedures-files'],
   },

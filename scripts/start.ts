@@ -16,9 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { environmentWithDotEnv, serverConfigFromEnv } from '../src/compose/config.js';
 import { ConfigError } from '../src/compose/graph-config.js';
-import { startLocalMode, startLocalModeOnSharedGraph } from '../src/compose/local.js';
 import { proceduresFromEnv } from '../src/compose/procedures-config.js';
-import { startTenantServer } from '../src/compose/tenant.js';
+import { startTelemetry, telemetrySettingsFromEnv } from '../src/compose/telemetry.js';
 
 /**
  * Where the built tab is, found from this file rather than the working directory: compiled
@@ -47,6 +46,12 @@ export async function main(): Promise<void> {
   if (fromFiles) {
     process.stdout.write(`Procedures: ${procedures.map((p) => `${p.id} (version ${p.version})`).join(', ')}\n`);
   }
+  // Application Insights (when configured) starts before express and Node's http are loaded, so
+  // the http instrumentation sees the server: the composition is imported only after it.
+  const telemetry = await startTelemetry(telemetrySettingsFromEnv(env));
+  if (telemetry) process.stdout.write('Telemetry goes to Application Insights.\n');
+  const { startLocalMode, startLocalModeOnSharedGraph } = await import('../src/compose/local.js');
+  const { startTenantServer } = await import('../src/compose/tenant.js');
   if (!existsSync(path.join(TAB_DIR, 'index.html')))
     process.stdout.write(`The tab is not built (no ${TAB_DIR}); / shows a plain page. \`npm run build\` builds it.\n`);
   let close: () => Promise<void>;
@@ -93,10 +98,12 @@ export async function main(): Promise<void> {
     process.stdout.write(`Trellis is running in tenant mode on port ${server.port} (${config.publicUrl}).\n`);
   }
   const stop = (): void => {
-    close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    close()
+      .then(() => telemetry?.shutdown())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -170,9 +170,11 @@ resource web 'Microsoft.App/containerApps@2024-03-01' = if (!empty(containerImag
               timeoutSeconds: 5
             }
             {
+              // Readiness asks whether Graph answers and the lists exist (one cached Graph request):
+              // an instance that cannot reach them gets no traffic but is not restarted.
               type: 'Readiness'
               httpGet: {
-                path: '/api/health'
+                path: '/api/ready'
                 port: port
               }
               periodSeconds: 10

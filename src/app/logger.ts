@@ -1,3 +1,5 @@
+import { currentRequestId } from './request-context.js';
+
 /** The server's logger port: structured lines, so a host (App Service, Container Apps) can query them. */
 export interface Logger {
   info(message: string, fields?: Readonly<Record<string, unknown>>): void;
@@ -40,8 +42,10 @@ function scrubLogValue(value: unknown, depth = 0): unknown {
 function scrubFields(
   fields: Readonly<Record<string, unknown>> | undefined,
 ): Readonly<Record<string, unknown>> | undefined {
-  if (fields === undefined) return undefined;
-  const out: Record<string, unknown> = {};
+  // Inside a request (or bot activity) every line carries its id, which a person can quote.
+  const requestId = currentRequestId();
+  if (fields === undefined) return requestId === undefined ? undefined : { requestId };
+  const out: Record<string, unknown> = requestId === undefined ? {} : { requestId };
   for (const [key, value] of Object.entries(fields)) out[key] = scrubLogValue(value, 1);
   return out;
 }

@@ -4,7 +4,7 @@ import { APP_ROLE_NAMES, type AppRoleDirectory, type AppRoleName } from '../app/
 
 /**
  * App roles for bot activities, which carry none: asked of Entra ID through Graph
- * (an AppRoleDirectory, over Graph in a tenant) by the person's object id, remembered for a few minutes so a burst
+ * (an AppRoleDirectory, over Graph in a tenant) by the person's object id, remembered for a short while (two minutes unless configured) so a burst
  * of activities (typing in the search box sends one per keystroke) costs one lookup.
  *
  * A lookup that fails gives no roles for that activity, never more: the person still sees the
@@ -12,8 +12,11 @@ import { APP_ROLE_NAMES, type AppRoleDirectory, type AppRoleName } from '../app/
  */
 export type AppRoleLookup = (objectId: string) => Promise<readonly AppRoleName[]>;
 
-/** How long a granted or removed role may take to reach the bot. */
-export const APP_ROLES_TTL_MS = 10 * 60 * 1000;
+/**
+ * How long a granted or removed role may take to reach the bot when nothing else is said; the
+ * composition passes BOT_APP_ROLES_TTL_SECONDS (default two minutes, src/compose/bot-config.ts).
+ */
+export const APP_ROLES_TTL_MS = 2 * 60 * 1000;
 /** People remembered at once; the least recently asked about go first. */
 export const APP_ROLES_MAX_ENTRIES = 2000;
 

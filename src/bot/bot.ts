@@ -5,7 +5,7 @@ import { App, type HttpMethod, type HttpRouteHandler, type IHttpServerAdapter } 
 import type { ILogger } from '@microsoft/teams.common';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import { isCourseTeamFor } from '../app/access.js';
+import { linkChannel, unlinkChannel } from '../app/channels.js';
 import type { Caller } from '../app/caller.js';
 import type { Logger } from '../app/logger.js';
 import type { UseCaseDeps } from '../app/deps.js';
@@ -401,30 +401,30 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
       }
       const programme = (link?.[1] ?? unlink?.[1] ?? '').trim();
       const shown = programme.replace(/[<>*_`[\]]/g, '');
-      const mayLink =
-        programme === '*' ? user.caller.actor.appRoles.includes('admin') : isCourseTeamFor(user.caller, programme);
-      if (!mayLink) {
-        await ctx.send(`Only the course team of ${shown} (or an admin) can choose its channel. Nothing was changed.`);
-        return;
-      }
+      const refused = `Only the course team of ${shown} (or an admin) can choose its channel. Nothing was changed.`;
       if (unlink) {
-        const removed = await options.conversations.removeChannel(programme, conversation.id);
+        const result = await unlinkChannel(options.conversations, user.caller, programme, conversation.id);
         await ctx.send(
-          removed
-            ? `Cards about ${shown} cases will no longer come to this channel.`
-            : `This channel is not linked to ${shown}; nothing was changed.`,
+          result === 'not_allowed'
+            ? refused
+            : result === 'unlinked'
+              ? `Cards about ${shown} cases will no longer come to this channel.`
+              : `This channel is not linked to ${shown}; nothing was changed.`,
         );
         return;
       }
       const team = (ctx.activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
-      await options.conversations.saveChannel({
+      const result = await linkChannel(options.conversations, user.caller, {
         programme,
         conversationId: conversation.id,
         serviceUrl: ctx.activity.serviceUrl ?? options.defaultServiceUrl(),
         tenantId: conversation.tenantId,
         teamId: team,
-        linkedBy: user.caller.actor.id,
       });
+      if (result === 'not_allowed') {
+        await ctx.send(refused);
+        return;
+      }
       await ctx.send(`Cards about ${shown} cases will come to this channel.`);
       return;
     }

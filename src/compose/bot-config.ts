@@ -8,6 +8,8 @@
  *                    (default https://smba.trafficmanager.net/teams)
  *   BOT_APP_ROLES    "graph" (default): look up a person's CourseTeam/Admin app roles through Graph
  *                    (application permission Directory.Read.All); "off": nobody has app roles in the bot
+ *   BOT_APP_ROLES_TTL_SECONDS  how long the bot remembers a person's app roles (default 120, 0 to 3600): a role
+ *                    granted or removed in Entra reaches the bot within this; the REST API reads them from each token
  */
 export interface BotSettings {
   readonly clientId: string;
@@ -18,7 +20,13 @@ export interface BotSettings {
   readonly serviceUrl: string;
   /** Where the bot learns app roles, which Teams activities do not carry (src/store/app-roles.ts). */
   readonly appRoles: BotAppRoleSource;
+  /** How long a person's app roles are remembered (BOT_APP_ROLES_TTL_SECONDS). */
+  readonly appRolesTtlMs: number;
 }
+
+/** The default lifetime of the bot's app role cache: short, so a removed role stops working soon. */
+export const DEFAULT_APP_ROLES_TTL_SECONDS = 120;
+const MAX_APP_ROLES_TTL_SECONDS = 3600;
 
 export const BOT_APP_ROLE_SOURCES = ['graph', 'off'] as const;
 export type BotAppRoleSource = (typeof BOT_APP_ROLE_SOURCES)[number];
@@ -55,5 +63,22 @@ export function botSettingsFromEnv(
   if (!/^https:\/\/\S+$/.test(serviceUrl))
     problems.push(`BOT_SERVICE_URL must be an https:// address, got "${serviceUrl}"`);
   if (appRoles === undefined) problems.push(`BOT_APP_ROLES must be "graph" or "off", got "${rawAppRoles}"`);
-  return { clientId, clientSecret, tenantId, teamsAppId, serviceUrl, appRoles: appRoles ?? 'off' };
+  const rawTtl = value('BOT_APP_ROLES_TTL_SECONDS');
+  let ttlSeconds = DEFAULT_APP_ROLES_TTL_SECONDS;
+  if (rawTtl !== '') {
+    if (/^\d+$/.test(rawTtl) && Number(rawTtl) <= MAX_APP_ROLES_TTL_SECONDS) ttlSeconds = Number(rawTtl);
+    else
+      problems.push(
+        `BOT_APP_ROLES_TTL_SECONDS must be a whole number of seconds from 0 to ${MAX_APP_ROLES_TTL_SECONDS}, got "${rawTtl}"`,
+      );
+  }
+  return {
+    clientId,
+    clientSecret,
+    tenantId,
+    teamsAppId,
+    serviceUrl,
+    appRoles: appRoles ?? 'off',
+    appRolesTtlMs: ttlSeconds * 1000,
+  };
 }

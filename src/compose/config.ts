@@ -35,6 +35,8 @@ import { notifySettingsFromEnv } from './notify-config.js';
  *                              "off": it leaves them to a scheduled job (`npm run job:sweep`)
  *   TRELLIS_PROCEDURES_DIR, TRELLIS_PROVIDER_PROCEDURES   procedures from files and which procedures run
  *                              (src/procedures-files/config.ts; scripts/start.ts loads them)
+ *   APPLICATIONINSIGHTS_CONNECTION_STRING   traces and metrics to Application Insights (telemetry.ts;
+ *                              scripts/start.ts starts it before anything else loads); unset, none
  */
 export const DEFAULT_PORT = 3978;
 

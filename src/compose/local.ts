@@ -8,7 +8,8 @@ import { jsonLogger, privateLogger, type Logger } from '../app/logger.js';
 import type { PlacementRoster } from '../app/placements/roster.js';
 import type { TrellisBot } from '../bot/bot.js';
 import type { CardSenders } from '../bot/senders.js';
-import { directoryIdentity } from '../bot/identity.js';
+import { devObjectIdOf, directoryIdentity } from '../bot/identity.js';
+import { linkDemoChannels, type DemoCourseTeam } from '../dev/local-mode/demo-channels.js';
 import {
   EMULATOR_APP_TOKEN,
   startGraphEmulator,
@@ -24,7 +25,7 @@ import { loadDevClock, type DevClock } from '../dev/local-mode/dev-clock.js';
 import { createDevConnector, type DevConnector } from '../dev/local-mode/dev-connector.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../dev/local-mode/dev-keys.js';
 import { devRouter } from '../dev/local-mode/dev-routes.js';
-import { personas } from '../dev/local-mode/personas.js';
+import { DEMO_PROVIDERS, personas } from '../dev/local-mode/personas.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { SEED_PROCEDURES } from '../domain/procedures/index.js';
 import { createTokenVerifier } from '../server/auth/verify-token.js';
@@ -248,6 +249,34 @@ async function startLocalModeOn<Graph extends LocalGraph>(
     });
     const port = (server.address() as AddressInfo).port;
     publicUrl = `http://localhost:${port}`;
+    try {
+      // A course-team channel per programme, linked as its course team would link it.
+      const resolveUser = directoryIdentity(personas(roleLabel, runs));
+      const courseTeams: DemoCourseTeam[] = [];
+      for (const provider of DEMO_PROVIDERS) {
+        if (!runs(provider.procedureId)) continue;
+        const user = await resolveUser(
+          {
+            channel: 'teams',
+            teamsUserId: `29:${devObjectIdOf(provider.courseTeam.upn)}`,
+            aadObjectId: devObjectIdOf(provider.courseTeam.upn),
+            name: provider.courseTeam.name,
+            tenantId: keys.tenantId,
+          },
+          () => Promise.resolve(undefined),
+        );
+        if (user) courseTeams.push({ programme: provider.programme, caller: user.caller });
+      }
+      await linkDemoChannels({
+        conversations: trellis.conversations,
+        courseTeams,
+        serviceUrl: options.botServiceUrl ?? `${publicUrl}/dev/connector`,
+        tenantId: keys.tenantId,
+        logger,
+      });
+    } catch (error) {
+      logger.warn('demo channels not linked', { error: error instanceof Error ? error.message : String(error) });
+    }
     let closing: Promise<void> | undefined;
     return {
       url: publicUrl,

@@ -98,7 +98,10 @@ export async function buildTenantTrellis(
         // Teams activities carry no app roles: Entra is asked (ENTRA_CLIENT_ID's roles, as in REST tokens).
         ...(config.bot.appRoles === 'graph'
           ? {
-              appRoles: cachedAppRoles(new GraphAppRoleDirectory(client, { appId: config.auth.clientId }), { logger }),
+              appRoles: cachedAppRoles(new GraphAppRoleDirectory(client, { appId: config.auth.clientId }), {
+                logger,
+                ttlMs: config.bot.appRolesTtlMs,
+              }),
             }
           : {}),
       }),

@@ -26,6 +26,8 @@ import { ConversationStore } from '../store/conversations.js';
 import { GraphPeopleDirectory } from '../store/directory.js';
 import { GraphPlacementRoster } from '../store/placements.js';
 import { GraphTeamsAppInstaller } from '../store/teams-app-installer.js';
+import { GraphReadinessProbe } from '../store/readiness.js';
+import { cachedReadiness } from '../app/readiness.js';
 import { createNotifications, type Notifications } from './notifications.js';
 
 /**
@@ -215,6 +217,8 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     dataProtection: { records, jobs: retentionJobs, pruneAccessLog: pruneOldReads },
     messages: bot.messages,
     directory: new GraphPeopleDirectory(graph),
+    // GET /api/ready: one Graph request for the site's lists, remembered for a few seconds.
+    readiness: cachedReadiness(new GraphReadinessProbe(graph, site)),
     // Answers are checked against the wire contract in local mode (and every test), not in production.
     checkResponses: inputs.mode === 'local',
     ...(inputs.devRoutes ? { devRoutes: inputs.devRoutes } : {}),

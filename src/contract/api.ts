@@ -17,6 +17,7 @@ import {
   framework,
   frameworkSummary,
   health,
+  ready,
   me,
   notificationRetried,
   todo,
@@ -93,6 +94,20 @@ const fixedRoutes: RouteSpec[] = [
     summary: 'Is the server up; which mode; where Graph is (local mode)',
     public: true,
     responses: { '200': ok('Up', health) },
+  },
+  {
+    method: 'get',
+    path: '/api/ready',
+    operationId: 'ready',
+    summary:
+      'Can this instance work now: Graph answers and every Trellis list exists on the site (one Graph request, remembered for a few seconds). The platform’s readiness probe; /api/health is its liveness probe',
+    public: true,
+    responses: {
+      '200': ok('Ready', ready),
+      '503': fails(
+        'Not ready: `checks` says whether Graph could not be reached or a list is missing; `Retry-After` says when to ask again',
+      ),
+    },
   },
   {
     method: 'get',

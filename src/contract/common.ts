@@ -25,7 +25,7 @@ export const inputIssue = z.strictObject({ path: z.string(), message: z.string()
 /**
  * problem+json (RFC 9457) for every error: `code` is stable (what clients branch on), `detail`
  * a sentence a person can act on. `errors` on 400, `current` (the case now) on 412, `openCase` on
- * a 409 case_already_open.
+ * a 409 case_already_open; `requestId` on every problem.
  */
 export const problem = z
   .object({
@@ -39,5 +39,7 @@ export const problem = z
     current: z.unknown().optional(),
     /** On 409 case_already_open: the trainee's open case under the procedure. */
     openCase: z.strictObject({ id: z.string(), reference: z.string() }).optional(),
+    /** The request's id (also in the `x-request-id` header): quote it when asking for help. */
+    requestId: z.string().optional(),
   })
   .loose();

@@ -20,6 +20,16 @@ export const health = z.strictObject({
   graph: z.strictObject({ baseUrl: text, siteId: text }).optional(),
 });
 
+/**
+ * GET /api/ready: this instance can work now — Graph answers and every Trellis list exists on
+ * the site. When it cannot, the answer is a 503 problem whose `checks` says which failed.
+ */
+export const readinessChecks = z.strictObject({
+  graph: z.enum(['ok', 'failed']),
+  lists: z.enum(['ok', 'failed', 'not_checked']),
+});
+export const ready = z.strictObject({ status: z.literal('ready'), checks: readinessChecks });
+
 /** GET /api/client-config: what a browser needs to sign in. */
 export const clientConfig = z.strictObject({
   mode: z.enum(['local', 'tenant']),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Notification } from './notification.js';
+import type { Notification, NotificationChannel } from './notification.js';
 import { IDEMPOTENT_CHANNELS, type OutboxPort, type OutboxRecord, type Senders } from './ports.js';
 
 /**
@@ -37,7 +37,11 @@ export interface SweepDeps {
   readonly clock: { now(): Date };
   /** Names this sweep in claims (host/instance). */
   readonly owner: string;
+  /** Told each delivery's outcome, by channel (the metrics; no personal data passes). */
+  readonly onOutcome?: (channel: NotificationChannel, outcome: DeliveryOutcome) => void;
 }
+
+export type DeliveryOutcome = 'sent' | 'failed' | 'retry_scheduled' | 'possibly_sent';
 
 export interface SweepReport {
   /** Notifications planned this run (before the outbox said which were new). */
@@ -113,6 +117,7 @@ export async function runSweep(
     } else {
       await deps.outbox.markFailed(record, { attempts: record.attempts + 1, error: POSSIBLY_SENT });
       report.possiblySent += 1;
+      deps.onOutcome?.(record.notification.channel, 'possibly_sent');
     }
   }
   return report;
@@ -140,12 +145,14 @@ async function sendClaimed(claimed: OutboxRecord, deps: SweepDeps, report: Sweep
       // The send may have gone through: never automatically again; the course team checks and retries.
       await deps.outbox.markFailed(record, { attempts, error: `${POSSIBLY_SENT} (${message})` });
       report.possiblySent += 1;
+      deps.onOutcome?.(record.notification.channel, 'possibly_sent');
       return;
     }
     const backoff = RETRY_BACKOFF_MINUTES[attempts - 1];
     if (attempts >= MAX_ATTEMPTS || backoff === undefined) {
       await deps.outbox.markFailed(record, { attempts, error: message });
       report.failed += 1;
+      deps.onOutcome?.(record.notification.channel, 'failed');
     } else {
       await deps.outbox.markRetry(record, {
         attempts,
@@ -153,11 +160,13 @@ async function sendClaimed(claimed: OutboxRecord, deps: SweepDeps, report: Sweep
         error: message,
       });
       report.retryScheduled += 1;
+      deps.onOutcome?.(record.notification.channel, 'retry_scheduled');
     }
     return;
   }
   await deps.outbox.markSent(record, deps.clock.now());
   report.sent += 1;
+  deps.onOutcome?.(record.notification.channel, 'sent');
 }
 
 function claimOf(deps: SweepDeps): { token: string; at: Date } {

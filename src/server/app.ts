@@ -12,6 +12,7 @@ import type { z } from 'zod';
 import * as contract from '../contract/index.js';
 import { HttpProblem, invalidRequest, notFound, PROBLEM_CONTENT_TYPE } from './http/problem.js';
 import { securityHeaders } from './http/security-headers.js';
+import { requestIdOf, requestIds } from './http/request-id.js';
 import type { Logger } from '../app/logger.js';
 import { openApiDocument } from '../contract/openapi.js';
 import { APP_ERROR_CODES } from '../app/errors.js';
@@ -42,6 +43,7 @@ import { caseView, etagOf } from '../app/views/case-view.js';
 import { getProcedureIn } from '../app/cases/procedures.js';
 import { versionsOf } from '../app/cases/procedure-versions.js';
 import { runningVersionFor } from '../app/cases/load-case.js';
+import type { ReadinessProbe, ReadinessReport } from '../app/readiness.js';
 
 /** Largest JSON body accepted; a plan with three long targets is about 20 KB. */
 export const BODY_LIMIT_BYTES = 256 * 1024;
@@ -93,6 +95,8 @@ export interface AppDeps {
   };
   /** The bot's POST /api/messages (src/bot): it validates its own inbound tokens, so it sits before the bearer-authenticated /api. */
   readonly messages?: express.RequestHandler;
+  /** GET /api/ready's check (Graph reachable, lists provisioned); absent: the route is not mounted. */
+  readonly readiness?: ReadinessProbe;
   /** The people directory behind GET /api/people (the wizard's pickers); absent: that route is not mounted. */
   readonly directory?: PeopleDirectory;
   /**
@@ -180,6 +184,7 @@ export function createApp(deps: AppDeps): express.Express {
     ...(deps.dataProtection ? { records: deps.dataProtection.records } : {}),
   };
 
+  app.use(requestIds);
   app.use(securityHeaders);
 
   app.get('/assets/trellis.css', (_req, res) => {
@@ -224,6 +229,17 @@ export function createApp(deps: AppDeps): express.Express {
       ...(deps.config.mode === 'local' && deps.config.graph ? { graph: deps.config.graph } : {}),
     });
   });
+  const readiness = deps.readiness;
+  if (readiness)
+    app.get('/api/ready', async (_req, res) => {
+      const report = await readiness.check();
+      res.set('Cache-Control', 'no-store');
+      if (report.ready) {
+        reply(res, contract.ready, { status: 'ready', checks: { graph: 'ok', lists: 'ok' } });
+        return;
+      }
+      throw notReady(report);
+    });
   const openApi = openApiDocument({
     serverUrl: deps.config.publicUrl,
     problemCodes: [...HTTP_PROBLEM_CODES, ...APP_ERROR_CODES],
@@ -305,10 +321,33 @@ export function createApp(deps: AppDeps): express.Express {
     const problem = toProblem(error, req, deps, useCases);
     for (const [name, value] of Object.entries(problem.headers)) res.set(name, value);
     if (res.headersSent) return;
-    res.status(problem.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(problem.toProblem()));
+    // The request's id, so a person can quote it and support can find the request's log lines.
+    const requestId = requestIdOf(res);
+    res
+      .status(problem.status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify({ ...problem.toProblem(), ...(requestId === undefined ? {} : { requestId }) }));
   });
 
   return app;
+}
+
+/** Seconds a platform should wait before probing readiness again. */
+export const READY_RETRY_AFTER_SECONDS = 10;
+
+/** The 503 for a failed readiness check: which check, in a sentence, and nothing internal. */
+function notReady(report: Extract<ReadinessReport, { ready: false }>): HttpProblem {
+  const graphFailed = report.failed === 'graph';
+  return new HttpProblem(
+    503,
+    'service_unavailable',
+    'Not ready',
+    graphFailed
+      ? 'Trellis cannot reach Microsoft Graph just now.'
+      : 'A list Trellis stores cases in is missing on the SharePoint site: provision the lists (npm run provision).',
+    { checks: { graph: graphFailed ? 'failed' : 'ok', lists: graphFailed ? 'not_checked' : 'failed' } },
+    { 'Retry-After': String(READY_RETRY_AFTER_SECONDS), 'Cache-Control': 'no-store' },
+  );
 }
 
 function toProblem(error: unknown, req: Request, deps: AppDeps, useCases: UseCaseDeps): HttpProblem {

@@ -8,6 +8,7 @@ import type { CaseSummary, StoredCase } from '../../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
+import { demoChannelIdOf } from '../../src/dev/local-mode/demo-channels.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
 import { reviewersOf } from '../../src/cards/index.js';
 import { outstandingSignatories, signingBlocker } from '../../src/domain/case/index.js';
@@ -789,14 +790,14 @@ describe('signing, acknowledging, install events and proactive cards', () => {
       activeCase.state.people.find((p) => p.role === 'trainee'),
       'trainee',
     ).id;
-    const inChannel = (upn: string, text: string) =>
+    const inChannel = (upn: string, text: string, conversationId = channelId) =>
       post({
         ...activity(upn, {
           type: 'message',
           text: `<at>Trellis</at> ${text}`,
           entities: [{ type: 'mention', text: '<at>Trellis</at>', mentioned: { id: '28:trellis', name: 'Trellis' } }],
         }),
-        conversation: { id: channelId, conversationType: 'channel', tenantId: 'local' },
+        conversation: { id: conversationId, conversationType: 'channel', tenantId: 'local' },
         channelData: { team: { id: '19:team@thread.tacv2' } },
       });
     const channelCard = () =>
@@ -817,6 +818,10 @@ describe('signing, acknowledging, install events and proactive cards', () => {
     const sentSince = (before: number) => local.connector.activities().slice(before);
     const cardsIn = (sent: ReturnType<typeof sentSince>) =>
       sent.filter((a) => ((a.activity as { attachments?: unknown[] }).attachments ?? []).length > 0);
+
+    // Local mode linked its demo channel for the programme at start: the course team unlinks it.
+    await inChannel(courseTeam, `stop using this channel for ${programme}`, demoChannelIdOf(programme));
+    await expect(channelCard()).rejects.toThrow(/No Teams channel is linked/);
 
     // A trainee adds Trellis to a team: it says how to link, and links nothing.
     let before = local.connector.activities().length;

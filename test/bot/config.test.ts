@@ -15,6 +15,7 @@ describe('bot settings from the environment', () => {
       teamsAppId: undefined,
       serviceUrl: DEFAULT_BOT_SERVICE_URL,
       appRoles: 'graph',
+      appRolesTtlMs: 120_000,
     });
     expect(problems).toEqual([]);
   });
@@ -41,5 +42,17 @@ describe('bot settings from the environment', () => {
     const problems: string[] = [];
     expect(botSettingsFromEnv({ BOT_APP_ROLES: 'token' }, defaults, problems).appRoles).toBe('off');
     expect(problems).toEqual(['BOT_APP_ROLES must be "graph" or "off", got "token"']);
+  });
+
+  it('remembers app roles for BOT_APP_ROLES_TTL_SECONDS (two minutes by default), and names a bad value', () => {
+    expect(botSettingsFromEnv({ BOT_APP_ROLES_TTL_SECONDS: '30' }, defaults, []).appRolesTtlMs).toBe(30_000);
+    expect(botSettingsFromEnv({ BOT_APP_ROLES_TTL_SECONDS: '0' }, defaults, []).appRolesTtlMs).toBe(0);
+    for (const bad of ['-1', '1.5', 'ten', '3601']) {
+      const problems: string[] = [];
+      expect(botSettingsFromEnv({ BOT_APP_ROLES_TTL_SECONDS: bad }, defaults, problems).appRolesTtlMs).toBe(120_000);
+      expect(problems).toEqual([
+        `BOT_APP_ROLES_TTL_SECONDS must be a whole number of seconds from 0 to 3600, got "${bad}"`,
+      ]);
+    }
   });
 });

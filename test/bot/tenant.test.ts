@@ -338,7 +338,7 @@ describe('app roles for the bot, looked up through Graph', () => {
       .api(`/servicePrincipals/${SP_ID}/appRoleAssignedTo`)
       .post({ principalId: lead.objectId, resourceId: SP_ID, appRoleId: roleId('CourseTeam') });
 
-    // Remembered for ten minutes: the next activities ask Graph nothing.
+    // Remembered for the cache's lifetime: the next activities ask Graph nothing.
     const reads = assignmentReads();
     expect((await search(lead, 'ROLES')).references).toEqual(['ROLES-C']);
     expect(assignmentReads()).toBe(reads);

@@ -207,7 +207,7 @@ describe('every route in the OpenAPI document', () => {
       ops()
         .filter(([, o]) => o.public === true)
         .map(([label]) => label),
-    ).toEqual(['GET /api/client-config', 'GET /api/health', 'GET /api/openapi.json']);
+    ).toEqual(['GET /api/client-config', 'GET /api/health', 'GET /api/openapi.json', 'GET /api/ready']);
   });
 
   it('bodies: fields of the operation with wrong, huge and odd values', async () => {

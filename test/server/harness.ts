@@ -14,8 +14,11 @@ import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import type { Procedure } from '../../src/domain/procedure/schema.js';
 import { loadOrCreateDevKeys, type DevKeys } from '../../src/dev/local-mode/dev-keys.js';
 import { createApp } from '../../src/server/app.js';
+import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
+import { cachedReadiness } from '../../src/app/readiness.js';
+import { GraphReadinessProbe } from '../../src/store/readiness.js';
 import { createTokenVerifier, entraIssuers } from '../../src/server/auth/verify-token.js';
-import { memoryLogger } from '../../src/app/logger.js';
+import { memoryLogger, privateLogger } from '../../src/app/logger.js';
 import { createAccessRecorder, type AccessRecorder } from '../../src/app/access-log.js';
 import { GraphAccessLog } from '../../src/store/access-log.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
@@ -28,7 +31,6 @@ import { GraphPeopleDirectory } from '../../src/store/directory.js';
 import { ProcedureVersions } from '../../src/app/cases/procedure-versions.js';
 import { GraphProcedureVersions } from '../../src/store/procedure-versions.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
-import { keepIdleConnections } from '../../src/server/http/idle-connections.js';
 
 /**
  * The real app on an ephemeral port, with the real repository on the Graph emulator and the
@@ -134,6 +136,8 @@ export async function startTestServer(
      * it); its owner closes it. Default: a fresh emulator this server closes.
      */
     readonly emulator?: ProvisionedEmulator;
+    /** Write logs through privateLogger, as the composition does (scrubbed, with the request id). */
+    readonly privateLogs?: boolean;
   } = {},
 ): Promise<TestServer> {
   const procedures = options.procedures ?? SEED_PROCEDURES;
@@ -148,8 +152,9 @@ export async function startTestServer(
     roleSides: roleSidesOf(procedures),
   });
   const logger = memoryLogger();
+  const appLogger = options.privateLogs === true ? privateLogger(logger) : logger;
   const accessLogStore = new GraphAccessLog(emulator.client, emulator.site.lists.accessLog);
-  const accessLog = createAccessRecorder({ store: accessLogStore, logger });
+  const accessLog = createAccessRecorder({ store: accessLogStore, logger: appLogger });
   const state = { now: londonInstantAt(TODAY, 10, 0) };
   const verifyToken = createTokenVerifier({
     keys: keys.jwks,
@@ -170,7 +175,7 @@ export async function startTestServer(
       publicUrl: 'http://localhost',
       ...(mode === 'local' ? { graph: { baseUrl: emulator.emulator.baseUrl, siteId: emulator.emulator.siteId } } : {}),
     },
-    logger,
+    logger: appLogger,
     accessLog,
     // As the composition root wires it: each case follows the procedure version it was opened under.
     procedureVersions: new ProcedureVersions(
@@ -178,13 +183,17 @@ export async function startTestServer(
       new GraphProcedureVersions(emulator.client, emulator.site.lists.procedureVersions),
     ),
     directory: new GraphPeopleDirectory(emulator.client),
+    // Not remembered between probes, so a test sees a change at once.
+    readiness: cachedReadiness(new GraphReadinessProbe(emulator.client, emulator.site), { ttlMs: 0 }),
     dataProtection: {
       records: new GraphCaseRecords(emulator.client, emulator.site),
-      jobs: createJobs<RetentionResult>({ clock: () => state.now, logger }),
+      jobs: createJobs<RetentionResult>({ clock: () => state.now, logger: appLogger }),
       jobKey: TEST_JOB_KEY,
     },
   });
   const server: Server = await new Promise((resolve) => {
+    // As the composition listens: idle connections kept longer than a client's, so a busy
+    // machine's next request on one is answered, not reset.
     const s = app.listen(0, '127.0.0.1', () => {
       resolve(keepIdleConnections(s));
     });

@@ -8,6 +8,11 @@ import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { IDLE_CONNECTION_MS } from '../../src/server/http/idle-connections.js';
+import { demoChannelIdOf } from '../../src/dev/local-mode/demo-channels.js';
+import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
+import { sweepThroughApi } from '../support/sweep-job.js';
+import { personalDataIn } from '../support/personal-data.js';
+import { captureTelemetry, exposedBy } from '../support/telemetry-capture.js';
 
 /** `npm start` in-process: a temp data folder, port 0, the demo data, the dev routes. */
 let dataDir: string;
@@ -41,6 +46,9 @@ async function signIn(upn: string): Promise<string> {
   return reply.body.token as string;
 }
 
+/** Application Insights' view of this run: the spans and metrics local mode sends through OpenTelemetry. */
+const telemetry = captureTelemetry();
+
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-local-'));
   local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, realNow });
@@ -49,6 +57,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await local.close();
   await rm(dataDir, { recursive: true, force: true });
+  await telemetry.stop();
 });
 
 describe('local mode', () => {
@@ -59,6 +68,71 @@ describe('local mode', () => {
       mode: 'local',
       graph: { baseUrl: local.emulator.baseUrl, siteId: local.emulator.siteId },
     });
+  });
+
+  it('is ready: Graph answers and every list is provisioned', async () => {
+    const reply = await call('GET', '/api/ready');
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ status: 'ready', checks: { graph: 'ok', lists: 'ok' } });
+    expect(reply.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  let sweepResult: { readonly sent: number } | undefined;
+
+  it('links a demo course-team channel per programme at start, so the first sweep posts its channel cards there', async () => {
+    const demoChannels = new Map(DEMO_PROVIDERS.map((p) => [demoChannelIdOf(p.programme), p.programme]));
+    const before = local.connector.activities().length;
+    const admin = await signIn('trellis.admin@trellis.example');
+    telemetry.spans.reset();
+    const sweep = await sweepThroughApi((method, route, options) => call(method, route, options), admin);
+    expect(sweep.body.state).toBe('succeeded');
+    expect(sweep.body.result).toMatchObject({ failed: 0, retryScheduled: 0, possiblySent: 0 });
+    sweepResult = sweep.body.result;
+    const posted = local.connector
+      .activities()
+      .slice(before)
+      .filter((a) => demoChannels.has(a.conversationId));
+    const cards = posted.filter((a) => ((a.activity as { attachments?: unknown[] }).attachments ?? []).length > 0);
+    expect(cards.length).toBeGreaterThan(0);
+  });
+
+  it('traces and measures that sweep: its span with its Graph calls under it, its duration, what it sent, the resource units, no person named', async () => {
+    const finished = telemetry.spans.getFinishedSpans();
+    const sweepSpan = finished.find((s) => s.name === 'review sweep due_reviews');
+    expect(sweepSpan).toBeDefined();
+    const graphUnderSweep = finished.filter(
+      (s) =>
+        s.parentSpanContext?.spanId === sweepSpan?.spanContext().spanId && s.attributes['url.template'] !== undefined,
+    );
+    expect(graphUnderSweep.length).toBeGreaterThan(0);
+    for (const span of graphUnderSweep)
+      expect(span.name).toMatch(/^(GET|POST|PATCH|PUT|DELETE) \/v1\.0(\/[\w$.]+|\/\{id\})*$/);
+
+    const points = await telemetry.metricPoints();
+    const duration = points.get('trellis.sweep.duration') ?? [];
+    expect(duration.some((p) => p.attributes.kind === 'due_reviews' && p.attributes.outcome === 'ok')).toBe(true);
+    const sent = (points.get('trellis.notifications') ?? []).filter((p) => p.attributes.outcome === 'sent');
+    // Nothing else in this file has delivered anything yet: every send counted is the sweep's.
+    expect(sent.reduce((sum, p) => sum + Number(p.value), 0)).toBe(sweepResult?.sent);
+    expect(sent.map((p) => p.attributes.channel)).toContain('channel_card');
+    const units = (points.get('trellis.graph.resource_units') ?? []).reduce((sum, p) => sum + Number(p.value), 0);
+    expect(units).toBeGreaterThan(0);
+    const metricAttributes = JSON.stringify([...points.values()].flat().map((p) => p.attributes));
+    expect(personalDataIn(exposedBy(finished) + metricAttributes)).toEqual([]);
+  });
+
+  it('traces a request by its route template, never its path or query, with no person in any span', async () => {
+    const token = await signIn('mark.whitfield@bcu.example');
+    telemetry.spans.reset();
+    const trainee = encodeURIComponent('evie.marshall@trainee.kestrel-scitt.example');
+    expect((await call('GET', `/api/trainees/${trainee}/export`, { token })).status).toBeGreaterThanOrEqual(400);
+    expect((await call('GET', '/api/cases?limit=5&search=Whitfield', { token })).status).toBe(200);
+    await expect.poll(() => telemetry.spans.getFinishedSpans().some((s) => s.name === 'GET /api/cases')).toBe(true);
+    const finished = telemetry.spans.getFinishedSpans();
+    expect(finished.map((s) => s.name)).toContain('GET /api/trainees/{upn}/export');
+    expect(finished.find((s) => s.name === 'GET /api/cases')?.attributes['http.route']).toBe('/api/cases');
+    expect(personalDataIn(exposedBy(finished))).toEqual([]);
+    expect(exposedBy(finished)).not.toContain('Whitfield');
   });
 
   it('loads demo data for all five procedures covering every status', async () => {

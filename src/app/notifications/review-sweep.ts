@@ -1,3 +1,5 @@
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { recordSweepDuration, TELEMETRY_SCOPE } from '../telemetry.js';
 import { addWorkingDays, londonDateOf, type LocalDate } from '../../domain/calendar/index.js';
 import { calendarFor } from '../../domain/case/index.js';
 import type { CaseSummary as StoredSummary, StoredCase } from '../../domain/ports.js';
@@ -49,6 +51,33 @@ export interface ReviewSweepResult extends SweepReport {
 }
 
 export async function runReviewSweep(
+  deps: Omit<UseCaseDeps, 'placements'> & { readonly runtime: NotifyRuntime },
+  options: ReviewSweepOptions,
+): Promise<ReviewSweepResult> {
+  // Timed in real time (the dev clock may stand still), as a span of its own with the Graph calls under it.
+  const kind = options.dueReviews ? 'due_reviews' : 'delivery';
+  return trace.getTracer(TELEMETRY_SCOPE).startActiveSpan(`review sweep ${kind}`, async (span) => {
+    const started = performance.now();
+    try {
+      const result = await sweepOnce(deps, options);
+      recordSweepDuration((performance.now() - started) / 1000, kind, 'ok');
+      span.setAttributes({
+        'trellis.sweep.sent': result.sent,
+        'trellis.sweep.failed': result.failed,
+        'trellis.sweep.due_cases': result.dueCases,
+      });
+      return result;
+    } catch (error) {
+      recordSweepDuration((performance.now() - started) / 1000, kind, 'failed');
+      span.setStatus({ code: SpanStatusCode.ERROR });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+async function sweepOnce(
   deps: Omit<UseCaseDeps, 'placements'> & { readonly runtime: NotifyRuntime },
   options: ReviewSweepOptions,
 ): Promise<ReviewSweepResult> {

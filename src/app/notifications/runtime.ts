@@ -1,3 +1,4 @@
+import { recordNotificationOutcome } from '../telemetry.js';
 import type { OutboxPort, Senders } from '../../notify/ports.js';
 import type { SweepDeps } from '../../notify/sweep.js';
 import type { NotifySettings } from './settings.js';
@@ -16,7 +17,13 @@ export interface NotifyRuntime {
 }
 
 export function sweepDepsOf(runtime: NotifyRuntime, clock: () => Date): SweepDeps {
-  return { outbox: runtime.outbox, senders: runtime.senders, owner: runtime.owner, clock: { now: clock } };
+  return {
+    outbox: runtime.outbox,
+    senders: runtime.senders,
+    owner: runtime.owner,
+    clock: { now: clock },
+    onOutcome: recordNotificationOutcome,
+  };
 }
 
 /** Runs `work` over `items` with at most `limit` in flight: case reads in parallel, but not ten thousand at once. */

@@ -13,6 +13,7 @@ import type { AuthenticationProvider, FetchOptions, ShouldRetry } from '@microso
 import { Agent } from 'undici';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { parseRetryAfter } from './errors.js';
+import { GraphTelemetryHandler } from './telemetry.js';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -172,8 +173,9 @@ function buildMiddlewareChain(authProvider: AuthenticationProvider, policy: Grap
   );
   const redirect = new RedirectHandler(new RedirectHandlerOptions());
   const telemetry = new TelemetryHandler();
-  // The SDK's HTTPClient links an array into a chain itself (setNext in array order).
-  return [authentication, retry, redirect, telemetry, new HTTPMessageHandler()];
+  // The SDK's HTTPClient links an array into a chain itself (setNext in array order). Ours sits
+  // last before the wire, so each attempt (a retry too) is one span.
+  return [authentication, retry, redirect, telemetry, new GraphTelemetryHandler(), new HTTPMessageHandler()];
 }
 
 function parseCustomBaseUrl(baseUrl: string): URL {

@@ -55,6 +55,7 @@ export const TEAMS_ANSWER: Readonly<Record<AppErrorCode, TeamsAnswer>> = {
   already_acknowledged: 'show_card',
   person_not_on_case: 'show_card',
   person_already_on_case: 'show_card',
+  reopen_not_allowed: 'show_card',
   not_found: 'not_found',
   precondition_failed: 'stale',
   precondition_required: 'refused',

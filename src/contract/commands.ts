@@ -7,6 +7,8 @@ import {
   changePlacementInputSchema,
   closeCaseInputSchema,
   completeTaskInputSchema,
+  completeMilestoneInputSchema,
+  reopenCaseInputSchema,
   convenePanelInputSchema,
   correctTextInputSchema,
   editPlanInputSchema,
@@ -85,6 +87,14 @@ export const CASE_COMMAND_INPUTS = {
     correctTextInputSchema,
     'Correct a recorded free text (course team): the event and field that recorded it, the new text, and why (inaccurate, incomplete, or excessive: more personal data than the record needs). The new text supersedes the old in every view, form and export; for inaccurate or excessive the old wording is also removed from storage.',
   ),
+  reopen: input(
+    reopenCaseInputSchema,
+    'Reopen a case closed by mistake (course team), with a reason, within 10 working days of closing (weekends, England and Wales bank holidays and provider closures do not count). The case returns to the stage it closed at; a review whose outcome closed it is set aside so it can be recorded again. Everyone on the case is told.',
+  ),
+  complete_milestone: input(
+    completeMilestoneInputSchema,
+    'Record a milestone of the current stage’s week-by-week plan as done (staff on the case or the course team); its reminders stop.',
+  ),
 } as const;
 
 export type CaseCommandName = keyof typeof CASE_COMMAND_INPUTS;
@@ -121,4 +131,6 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/meetings', command: 'record_meeting' },
   { method: 'post', path: '/review-meeting', command: 'schedule_review_meeting' },
   { method: 'post', path: '/corrections', command: 'correct_text' },
+  { method: 'post', path: '/reopen', command: 'reopen' },
+  { method: 'post', path: '/milestones', command: 'complete_milestone' },
 ];

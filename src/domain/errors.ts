@@ -43,6 +43,7 @@ export const DOMAIN_ERROR_CODES = [
   'already_acknowledged',
   'person_not_on_case',
   'person_already_on_case',
+  'reopen_not_allowed',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -26,6 +26,10 @@ export const NOTIFICATION_KINDS = [
   'person_added',
   'person_removed',
   'placement_changed',
+  'case_reopened',
+  'milestone_coming_up',
+  'milestone_due_today',
+  'milestone_overdue',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

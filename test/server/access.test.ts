@@ -76,6 +76,8 @@ const VALID_BODIES: Readonly<Record<CaseCommandName, unknown>> = {
   record_meeting: { kind: 'plan', heldOn: '2026-11-23', mode: 'in_person', attendees: ['someone@x.example'] },
   schedule_review_meeting: { startTime: '15:30', durationMinutes: 60, mode: 'online' },
   correct_text: { eventSeq: 1, field: 'reasons.0', text: 'New', reason: 'inaccurate', explanation: 'Wrong' },
+  reopen: { reason: 'Closed by mistake' },
+  complete_milestone: { milestoneId: 'progress_review' },
 };
 
 type Who = keyof typeof identities | 'traineeB' | 'mentorB' | 'anonymous';

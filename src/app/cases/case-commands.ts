@@ -7,6 +7,8 @@ import {
   scheduleReviewMeeting,
   closeCase,
   completeTask,
+  completeMilestone,
+  reopenCase,
   convenePanel,
   correctText,
   editPlan,
@@ -74,4 +76,6 @@ export const CASE_COMMANDS = {
   record_meeting: command('record_meeting', recordMeeting),
   schedule_review_meeting: command('schedule_review_meeting', scheduleReviewMeeting),
   correct_text: command('correct_text', correctText),
+  reopen: command('reopen', reopenCase),
+  complete_milestone: command('complete_milestone', completeMilestone),
 } as const satisfies Record<CaseCommandName, CaseCommand>;

@@ -1,8 +1,9 @@
 import { addWorkingDays, londonDateOf, type LocalDate } from '../../domain/calendar/index.js';
-import { calendarFor } from '../../domain/case/index.js';
+import { calendarFor, milestoneStatuses } from '../../domain/case/index.js';
 import type { CaseSummary as StoredSummary, StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { planDueReviews, type CaseSummary as DueCase } from '../../notify/due-reviews.js';
+import { planDueMilestones } from '../../notify/due-milestones.js';
 import type { Notification } from '../../notify/notification.js';
 import { replanTrail } from '../../notify/replan.js';
 import { withCorrespondenceCopies } from '../../notify/copies.js';
@@ -16,6 +17,8 @@ import { mapLimit, sweepDepsOf, type NotifyRuntime } from './runtime.js';
  * 1. due reviews: open cases whose next review is within the lead time or past (one query of
  *    the delta-synced case rows), each read once for its people's addresses, planned by
  *    planDueReviews under the case's own procedure calendar;
+ *    Deadlines inside a stage (a week-by-week plan's milestones) are reminded the same way,
+ *    from the open cases at a stage that has them (planDueMilestones);
  * 2. recovery: cases changed since `recentSince` have their recent commands re-planned
  *    (replanTrail) and only keys missing from the outbox are claimed, so a process that died
  *    between an append and its delivery loses nothing;
@@ -66,8 +69,17 @@ export async function runReviewSweep(
     : [];
   const since = options.recentSince.getTime();
   const recent = all.filter((s) => Date.parse(s.updatedAt) >= since);
+  // Open cases at a stage with a week-by-week plan: their milestones are reminded like reviews.
+  const staged = options.dueReviews
+    ? all.filter(
+        (s) =>
+          s.status !== 'closed' &&
+          !s.paused &&
+          (procedures.get(s.procedureId)?.stages.find((st) => st.id === s.stageId)?.milestones.length ?? 0) > 0,
+      )
+    : [];
 
-  const wanted = [...new Set([...due, ...recent].map((s) => s.id))];
+  const wanted = [...new Set([...due, ...recent, ...staged].map((s) => s.id))];
   const cases = new Map<string, StoredCase>();
   await mapLimit(wanted, READ_CONCURRENCY, async (caseId) => {
     try {
@@ -91,6 +103,41 @@ export async function runReviewSweep(
       escalateAfterWorkingDays: settings.escalateAfterWorkingDays,
     });
     // Reminders are correspondence too: copied where the procedure says all of it is.
+    work.push(
+      ...withCorrespondenceCopies(
+        {
+          procedure,
+          people: stored.state.people,
+          placement: stored.state.placement,
+          config: notifyConfigFor(settings, procedure),
+        },
+        reminders,
+      ),
+    );
+  }
+
+  for (const summary of staged) {
+    const stored = cases.get(summary.id);
+    const procedure = procedures.get(summary.procedureId);
+    const stage = procedure?.stages.find((s) => s.id === stored?.state.stageId);
+    if (!stored || !procedure || !stage || stored.state.status === 'closed') continue;
+    const reminders = planDueMilestones({
+      cases: [
+        {
+          caseId: stored.state.id,
+          reference: stored.state.reference,
+          stageId: stage.id,
+          stageTitle: stage.title,
+          startsOn: stored.state.stageStartsOn,
+          milestones: milestoneStatuses(stage, stored.state),
+          people: stored.state.people,
+          reminded: stage.review?.reviewers ?? [],
+        },
+      ],
+      today,
+      calendar: calendarFor(procedure),
+      leadWorkingDays: settings.leadWorkingDays,
+    });
     work.push(
       ...withCorrespondenceCopies(
         {

@@ -8,8 +8,12 @@ import { isDomainError } from '../domain/errors.js';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
+  actionData,
   awaitedFrom,
   buildConcernRaisedCard,
+  buildNoticeCard,
+  confirmedReviewData,
+  noticeCardView,
   buildOutcomeRecordedCard,
   buildOverdueEscalationCard,
   concernRaisedView,
@@ -152,11 +156,70 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
   }
 }
 
+/**
+ * A closing outcome asks for confirmation first: the review is not recorded until the person
+ * confirms on a second card. Adaptive Cards 1.5 cannot make an input required only when a
+ * closing outcome is chosen (isRequired is fixed, and visibility does not follow a choice), so a
+ * toggle could not be both required for a closing outcome and absent for the others; the
+ * second step is an Action.Execute answered with a card in place, which Teams and Outlook's
+ * Universal Actions both show. The confirmation carries the form's submission unchanged.
+ */
+async function closeConfirmation(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: CardActionData<'record_review'>,
+): Promise<CardActionResponse | undefined> {
+  if (data.confirmClose) return undefined;
+  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
+  // A card out of date goes on to the command, which answers with the case as it now is.
+  if (!isCurrentFor(stored.events, stored.state.version, data.version)) return undefined;
+  const stage = procedure.stages.find((s) => s.id === stored.state.stageId);
+  const outcome = stage?.review?.outcomes.find((o) => o.id === data.outcomeId);
+  // An unknown outcome, or one that does not close the case, goes on to the command (which says what is wrong).
+  if (!outcome || (outcome.effect.type !== 'close' && outcome.effect.type !== 'hand_off')) return undefined;
+  const source = sourceOf(deps, stored, procedure);
+  const notice = buildNoticeCard(
+    noticeCardView(source, {
+      kicker: 'PLEASE CONFIRM',
+      title: 'This outcome closes the case',
+      lines: [
+        `You chose: ${outcome.label}`,
+        `What happens: ${outcome.explanation}`,
+        'Nothing has been recorded yet. Confirm to record the review and close the case, or go back to the form.',
+        'A case closed by mistake can be reopened by the course team within 10 working days.',
+      ],
+      passOn: '',
+      because: '',
+    }),
+  );
+  return card({
+    ...notice,
+    actions: [
+      {
+        type: 'Action.Execute',
+        verb: 'record_review',
+        title: 'Yes, record it and close the case',
+        style: 'destructive',
+        data: confirmedReviewData(data),
+      },
+      {
+        type: 'Action.Execute',
+        verb: 'open_review',
+        title: 'Go back to the form',
+        data: actionData('open_review', data.caseId, data.version),
+      },
+      ...(notice.actions ?? []),
+    ],
+  });
+}
+
 async function recordReview(
   deps: CardActionDeps,
   caller: Caller,
   data: CardActionData<'record_review'>,
 ): Promise<CardActionResponse> {
+  const confirm = await closeConfirmation(deps, caller, data);
+  if (confirm) return confirm;
   const result = await runCaseCommand(deps.useCases, {
     caller,
     caseId: data.caseId,

@@ -153,6 +153,8 @@ const EVENT_PHRASES: Partial<Record<CaseEvent['type'], string>> = {
   task_completed: 'completed a task',
   placement_suspended: 'suspended the placement',
   case_closed: 'closed the case',
+  case_reopened: 'reopened the case',
+  milestone_done: 'recorded a milestone as done',
 };
 
 /**

@@ -56,6 +56,7 @@ export const TEAMS_ANSWER: Readonly<Record<AppErrorCode, TeamsAnswer>> = {
   person_not_on_case: 'show_card',
   person_already_on_case: 'show_card',
   version_not_movable: 'refused',
+  reopen_not_allowed: 'show_card',
   not_found: 'not_found',
   precondition_failed: 'stale',
   precondition_required: 'refused',

@@ -220,6 +220,12 @@ async function cardOfKind(
         (person !== undefined && procedure.roles.find((r) => r.id === person.role)?.side === 'trainee');
       return buildPlacementSuspendedCard(placementSuspendedView(source, suspended, forTrainee ? 'trainee' : 'staff'));
     }
+    case 'case_reopened':
+      return buildNoticeCard(noticeCardView(source, noticeOf(notification, 'CASE REOPENED')));
+    case 'milestone_coming_up':
+    case 'milestone_due_today':
+    case 'milestone_overdue':
+      return buildNoticeCard(noticeCardView(source, noticeOf(notification, 'WEEK-BY-WEEK PLAN')));
     case 'person_added':
     case 'person_removed':
     case 'placement_changed':

@@ -70,6 +70,8 @@ const recordReviewData = z
     outcomeId: z.string().min(1).max(60),
     /** A multi-select ChoiceSet submits "mentor,tutor". */
     attendees: optionalInput(2000),
+    /** Sent by the confirmation step: the person has confirmed that this outcome closes the case. */
+    confirmClose: z.literal(true).optional(),
   })
   .transform((data, ctx) => {
     const record = data as Record<string, unknown>;
@@ -101,6 +103,7 @@ const recordReviewData = z
         .split(',')
         .map((a) => a.trim())
         .filter((a) => a.length > 0),
+      confirmClose: data.confirmClose === true,
     };
   });
 

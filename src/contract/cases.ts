@@ -114,7 +114,7 @@ export const plan = z.strictObject({
   }),
   content: z.strictObject({
     concernStatement: optionalText,
-    concerns: z.array(z.strictObject({ text, links: z.array(frameworkLink) })),
+    concerns: z.array(z.strictObject({ text, links: z.array(frameworkLink), grade: optionalText })),
     targets: z.array(target),
     trainingNeeds: optionalText,
     supportMeasures: z.array(text),
@@ -316,6 +316,22 @@ export const caseView = z.strictObject({
       handOffTo: optionalText,
     })
     .optional(),
+  /** Each time the course team reopened the case after a closure made by mistake. */
+  reopenings: z
+    .array(
+      z.strictObject({
+        on: localDate,
+        byName: text,
+        reason: text,
+        closedOn: localDate,
+        resolution: z.enum(CLOSE_RESOLUTIONS),
+        outcomeId: optionalText,
+        setAsideReviewId: optionalText,
+      }),
+    )
+    .optional(),
+  /** Reviews whose closing outcome was set aside when the case was reopened. */
+  setAsideReviews: z.array(review).optional(),
   updatedAt: instant,
   /** The case this one continues: a decision on it opened this one. */
   linkedFrom: caseLinkView.optional(),
@@ -379,8 +395,20 @@ export const caseView = z.strictObject({
     ),
     /** The stage's week-by-week plan, dated from the stage's start. */
     milestones: z.array(
-      z.strictObject({ id: text, label: text, from: localDate, to: localDate, deadline: z.boolean() }),
+      z.strictObject({
+        id: text,
+        label: text,
+        from: localDate,
+        to: localDate,
+        deadline: z.boolean(),
+        /** When it was recorded as done in this visit of the stage, and by whom. */
+        done: z.strictObject({ on: localDate, byName: text }).optional(),
+      }),
     ),
+    /** Where the procedure sets no review window: what is doubtful about the review date (said, not refused). */
+    reviewDateWarnings: z.array(text).optional(),
+    /** A closed case: the last day the course team may reopen it, and the refusal sentence once past. */
+    reopen: z.strictObject({ lastDay: localDate, open: z.boolean(), refusal: optionalText }).optional(),
     /** The plan being drawn up: ready to sign, or what is missing and who can add it; absent once agreed. */
     signing: z.strictObject({ ready: z.boolean(), missing: optionalText, whoCanAdd: optionalText }).optional(),
     outcomes: z.array(outcomeView),

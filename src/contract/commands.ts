@@ -7,6 +7,8 @@ import {
   changePlacementInputSchema,
   closeCaseInputSchema,
   completeTaskInputSchema,
+  completeMilestoneInputSchema,
+  reopenCaseInputSchema,
   convenePanelInputSchema,
   correctTextInputSchema,
   decideAppealInputSchema,
@@ -100,6 +102,14 @@ export const CASE_COMMAND_INPUTS = {
     decideAppealInputSchema,
     'Record the outcome of an appeal lodged on the case, with its reasons.',
   ),
+  reopen: input(
+    reopenCaseInputSchema,
+    'Reopen a case closed by mistake (course team), with a reason, within 10 working days of closing (weekends, England and Wales bank holidays and provider closures do not count). The case returns to the stage it closed at; a review whose outcome closed it is set aside so it can be recorded again. Everyone on the case is told.',
+  ),
+  complete_milestone: input(
+    completeMilestoneInputSchema,
+    'Record a milestone of the current stage’s week-by-week plan as done (staff on the case or the course team); its reminders stop.',
+  ),
 } as const;
 
 export type CaseCommandName = keyof typeof CASE_COMMAND_INPUTS;
@@ -139,4 +149,6 @@ export const CASE_COMMAND_ROUTES: readonly CaseCommandRoute[] = [
   { method: 'post', path: '/fee-waiver', command: 'waive_fee' },
   { method: 'post', path: '/appeals', command: 'lodge_appeal' },
   { method: 'post', path: '/appeals/:appealId/outcome', command: 'decide_appeal', pathParams: ['appealId'] },
+  { method: 'post', path: '/reopen', command: 'reopen' },
+  { method: 'post', path: '/milestones', command: 'complete_milestone' },
 ];

@@ -44,6 +44,7 @@ export const DOMAIN_ERROR_CODES = [
   'person_not_on_case',
   'person_already_on_case',
   'version_not_movable',
+  'reopen_not_allowed',
 ] as const;
 
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -110,12 +110,22 @@ const notTrainee = (ctx: FormContext) => (party: string) => !isTrainee(ctx)(part
 const trainee = (ctx: FormContext): string =>
   ctx.state.people.find((p) => ctx.procedure.roles.find((r) => r.id === p.role)?.side === 'trainee')?.name ?? '';
 
+/** " (graded: Requires improvement)": the grade given against the grade descriptors, where the form grades concerns. */
+function gradeText(ctx: FormContext, grade: string | undefined): string {
+  if (grade === undefined) return '';
+  const rules = ctx.plan === undefined ? undefined : planRulesOf(ctx.procedure, ctx.plan);
+  return ` (graded: ${rules?.grades?.scale.find((g) => g.id === grade)?.label ?? grade})`;
+}
+
 function concernsText(ctx: FormContext): string {
   const c = ctx.plan?.content;
   if (!c) return '';
   return [
     c.concernStatement ?? '',
-    ...c.concerns.map((x) => `${x.links.map((l) => l.code).join(', ')}${x.links.length > 0 ? ': ' : ''}${x.text}`),
+    ...c.concerns.map(
+      (x) =>
+        `${x.links.map((l) => l.code).join(', ')}${x.links.length > 0 ? ': ' : ''}${x.text}${gradeText(ctx, x.grade)}`,
+    ),
   ]
     .filter((s) => s !== '')
     .join('\n');

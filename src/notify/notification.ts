@@ -29,6 +29,10 @@ export const NOTIFICATION_KINDS = [
   'fee_waived',
   'appeal_lodged',
   'appeal_decided',
+  'case_reopened',
+  'milestone_coming_up',
+  'milestone_due_today',
+  'milestone_overdue',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -75,6 +75,7 @@ const COURSE_TEAM_COPY: ReadonlySet<NotificationKind> = new Set([
   'decision_recorded',
   'case_closed',
   'placement_suspended',
+  'case_reopened',
 ]);
 
 interface Draft {
@@ -336,6 +337,8 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
         ...cancelled,
       ];
     }
+    case 'case_reopened':
+      return caseReopened(input, event);
     case 'placement_suspended':
       return placementSuspended(input, event);
     case 'person_changed':
@@ -369,6 +372,7 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     case 'case_paused':
     case 'panel_convened':
     case 'task_completed':
+    case 'milestone_done':
     case 'stage_start_set':
     case 'notice_acknowledged':
     case 'procedure_version_changed':
@@ -530,6 +534,59 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
     ...staff,
     ...traineeTold(input, kind, 'Your placement has been suspended', traineeLines, ['email', 'chat_card']),
     ...courseTeamCopy(input, kind, subject, staffLines),
+  ];
+}
+
+/**
+ * The course team reopened a case closed by mistake. Everyone on the case hears, as they heard
+ * of the closing: staff by email and a 1:1 card, the trainee in their own words, the course team
+ * its usual copy. Where an agreed plan's review is owed again, the review meeting goes back into
+ * the calendars (the closing had cancelled it) unless its date has passed.
+ */
+function caseReopened(input: PlanInput, event: CaseEventOf<'case_reopened'>): Draft[] {
+  const { procedure, after } = input;
+  const kind = 'case_reopened';
+  const stage = stageTitle(procedure, after.stageId);
+  const subject = `${after.reference}: ${subjectOf(kind, stage)}`;
+  const trainee = traineeName(after);
+  const closedOn = formatLongDate(event.data.closedOn);
+  const setAside = event.data.setAsideReviewId !== undefined;
+  const staffLines = [
+    `The support case for ${trainee}, closed on ${closedOn}, has been reopened at ${stage} of the ${procedure.name}.`,
+    ...(setAside ? ['The review whose outcome closed it is set aside: it is to be recorded again.'] : []),
+    `Reopened by ${event.data.byName}. The reason given: ${event.data.reason}`,
+  ];
+  const staff = after.people
+    .filter((person) => !isTrainee(procedure, person))
+    .flatMap((person) =>
+      (['email', 'chat_card'] as const).map((channel): Draft => ({
+        kind,
+        about: kind,
+        channel,
+        recipient: personRecipient(person),
+        subject,
+        lines: staffLines,
+        because: undefined,
+        attachForm: false,
+      })),
+    );
+  const plan = after.plan;
+  const date = plan?.content.reviewDate;
+  const calendar =
+    plan?.agreedOn !== undefined && date !== undefined && date >= event.on && after.status === 'active'
+      ? reviewEvent(input, plan, date, 'review_date_moved')
+      : [];
+  return [
+    ...staff,
+    ...traineeTold(input, kind, 'Your support case has been reopened', [
+      `Your support case, closed on ${closedOn}, has been reopened: it was closed by mistake.`,
+      `The reason given: ${event.data.reason}`,
+      ...(setAside
+        ? ['The outcome of your last review has been set aside, and the review will be recorded again.']
+        : []),
+    ]),
+    ...courseTeamCopy(input, kind, subject, staffLines),
+    ...calendar,
   ];
 }
 
@@ -938,6 +995,12 @@ function subjectOf(kind: NotificationKind, stage: string): string {
       return 'appeal lodged';
     case 'appeal_decided':
       return 'outcome of the appeal';
+    case 'case_reopened':
+      return `case reopened (${stage})`;
+    case 'milestone_coming_up':
+    case 'milestone_due_today':
+    case 'milestone_overdue':
+      return `milestone (${stage})`;
     case 'signature_needed':
     case 'review_date_set':
     case 'review_date_moved':

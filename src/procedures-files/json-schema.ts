@@ -41,6 +41,9 @@ export const FIELD_HELP: Readonly<Record<string, string>> = {
   actionParties: 'Roles who get actions of their own for each target.',
   actionsForEveryParty: 'Every target needs an action from each action party someone on the case holds.',
   oneTargetPerObservation: 'Only one target is the focus of an observation at a time.',
+  grades:
+    'Concerns are graded on this scale against the grade descriptors; a concern graded belowExpectation needs a target linked to one of its standards before the plan is signed.',
+  belowExpectation: 'A concern with this grade must be addressed by a target.',
   smartTargets: 'Targets are expected to be SMART.',
   signatures:
     'Who signs the plan (required: each entry is met by a signature from anyOf its roles) and the statement they sign.',

@@ -255,6 +255,8 @@ export function projectionRows(
     case 'placement_suspended':
     case 'notice_acknowledged':
     case 'case_closed':
+    case 'case_reopened':
+    case 'milestone_done':
     case 'placement_changed':
     case 'meeting_recorded':
     case 'review_meeting_scheduled':

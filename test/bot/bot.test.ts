@@ -242,7 +242,21 @@ describe('bot at /api/messages', () => {
     expect(JSON.stringify(stale.body.value)).toContain('This card was out of date');
     expect((await current()).state.reviews.length).toBe(activeCase.state.reviews.length);
 
-    const saved = await cardAction(reviewerUpn, 'record_review', { ...form, ...inputs });
+    // A closing outcome asks first: a second card, nothing recorded until it is confirmed there.
+    const closes = outcome.effect.type === 'close' || outcome.effect.type === 'hand_off';
+    const asked = await cardAction(reviewerUpn, 'record_review', { ...form, ...inputs });
+    expect(asked.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    let confirmed = { ...form, ...inputs };
+    if (closes) {
+      expect(JSON.stringify(asked.body.value)).toContain('This outcome closes the case');
+      expect(parseCard(asked.body.value)).toEqual({ errors: [], warnings: [] });
+      expect((await current()).state.version).toBe(activeCase.state.version);
+      const actions = executeActions(asked.body.value);
+      expect(actions.map((a) => a.verb)).toEqual(['record_review', 'open_review']);
+      confirmed = must(actions[0], 'the confirmation').data;
+      expect(confirmed).toMatchObject({ confirmClose: true, outcomeId: outcome.id, caseId: activeCase.state.id });
+    }
+    const saved = closes ? await cardAction(reviewerUpn, 'record_review', confirmed) : asked;
     expect(saved.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(JSON.stringify(saved.body.value)).toContain('REVIEW RECORDED');
     // The reviewer's words are shown as text: no markup or markdown survives into the card.
@@ -687,7 +701,11 @@ describe('signing, acknowledging, install events and proactive cards', () => {
         ?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'),
       'an outcome',
     );
-    const inputs: Record<string, unknown> = { evidence: 'Seen after the acknowledgement.', outcomeId: outcome.id };
+    const inputs: Record<string, unknown> = {
+      evidence: 'Seen after the acknowledgement.',
+      outcomeId: outcome.id,
+      confirmClose: true,
+    };
     for (const id of form.targetIds as string[]) inputs[`rating_${id}`] = 'met';
     const saved = await cardAction(reviewer, 'record_review', { ...form, ...inputs });
     expect(JSON.stringify(saved.body.value)).not.toContain('out of date');
@@ -1017,7 +1035,11 @@ describe('reviews from an Outlook actionable message', () => {
         ?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'),
       'an outcome',
     );
-    const inputs: Record<string, unknown> = { evidence: 'Seen in Outlook </script>', outcomeId: outcome.id };
+    const inputs: Record<string, unknown> = {
+      evidence: 'Seen in Outlook </script>',
+      outcomeId: outcome.id,
+      confirmClose: true,
+    };
     for (const id of submit.data.targetIds as string[]) inputs[`rating_${id}`] = 'met';
     const saved = await outlookAction(reviewer.id, { verb: 'record_review', data: { ...submit.data, ...inputs } });
     expect(saved.body.value.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);

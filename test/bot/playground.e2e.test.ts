@@ -146,7 +146,12 @@ describe('the Agents Playground against Trellis', () => {
         ?.review?.outcomes.find((o) => o.condition === undefined || o.condition === 'all_targets_met'),
       'outcome',
     );
-    const inputs: Record<string, unknown> = { evidence: 'Observed in the Playground', outcomeId: outcome.id };
+    // A closing outcome confirmed on the card's second step (confirmClose), as the confirmation sends it.
+    const inputs: Record<string, unknown> = {
+      evidence: 'Observed in the Playground',
+      outcomeId: outcome.id,
+      confirmClose: true,
+    };
     for (const id of submit.data.targetIds as string[]) inputs[`rating_${id}`] = 'met';
     const answer = await postJson(`${pg.url}/_conversation/v1/invoke`, {
       name: 'adaptiveCard/action',

@@ -64,6 +64,8 @@ describe('card actions', () => {
         nextSteps: undefined,
         outcomeId: 'insufficient_progress',
         attendees: ['trainee', 'mentor'],
+        // Not sent by the form itself: only the confirmation of a closing outcome carries it.
+        confirmClose: false,
       },
     });
   });

@@ -4,6 +4,7 @@ import { replay } from '../../src/domain/case/apply-event.js';
 import { changePerson, changePlacement } from '../../src/domain/case/commands/change-people.js';
 import { closeCase, withdrawCase } from '../../src/domain/case/commands/close-case.js';
 import { extendReviewDate } from '../../src/domain/case/commands/extend-review-date.js';
+import { reopenCase } from '../../src/domain/case/commands/reopen-case.js';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
 import { EventBuilder, type CommandResult } from '../../src/domain/case/command-kit.js';
 import type { CaseEvent, CaseEventData, CaseEventType } from '../../src/domain/case/events.js';
@@ -118,6 +119,39 @@ describe('BCU Rapid Improvement Targets', () => {
     );
     const trainee = sent.find((n) => n.kind === 'trainee_informed');
     expect(trainee?.lines.join(' ')).toMatch(/The outcome: /);
+  });
+
+  it('a case closed by mistake and reopened: everyone on the case is told, and the review meeting goes back into the calendar', () => {
+    const { c } = agreeBcuStage1(true);
+    c.clock.set(d('2026-11-12'));
+    step(c, CONFIG, () => review(c, 'sufficient_progress', ['met']));
+    expect(c.state.status).toBe('closed');
+    const reopened = step(c, CONFIG, () =>
+      c.run('course_team', reopenCase, { reason: 'Sufficient progress was chosen by mistake.' }),
+    );
+    expect(summary(reopened)).toEqual([
+      'case_reopened channel_card course_team_channel',
+      'case_reopened chat_card course_leader',
+      'case_reopened chat_card mentor',
+      'case_reopened chat_card professional_development_tutor',
+      'case_reopened chat_card tutor',
+      'case_reopened email course_leader',
+      'case_reopened email course_mailbox +form',
+      'case_reopened email mentor',
+      'case_reopened email professional_development_tutor',
+      'case_reopened email tutor',
+      'review_date_moved calendar tutor',
+      'trainee_informed email trainee',
+    ]);
+    const mentor = reopened.find(
+      (n) => n.kind === 'case_reopened' && n.channel === 'email' && n.recipient.kind === 'person',
+    );
+    expect(mentor?.lines).toContain('The review whose outcome closed it is set aside: it is to be recorded again.');
+    expect(mentor?.lines).toContain(
+      'Reopened by Course Lead. The reason given: Sufficient progress was chosen by mistake.',
+    );
+    const trainee = reopened.find((n) => n.kind === 'trainee_informed');
+    expect(trainee?.about).toBe('case_reopened');
   });
 
   it('"An email is sent to the course team, the school, the trainee, the Professional Development Tutor and the university tutor to confirm the decision."', () => {

@@ -188,6 +188,10 @@ const WRITES: Readonly<Record<string, { state: 'drafted' | 'agreed'; body: (who:
     body: () => ({ lodgedOn: '2026-11-23', grounds: 'The procedure was not followed.', procedural: true }),
   },
   '/appeals/{appealId}/outcome': { state: 'agreed', body: () => ({ outcome: 'upheld', reasons: 'Upheld.' }) },
+  // Case A is open: a reopening is refused to everyone (the course team: only a closed case reopens).
+  '/reopen': { state: 'agreed', body: () => ({ reason: 'Closed by mistake' }) },
+  // BCU's stages have no week-by-week plan: refused to everyone who sees the case.
+  '/milestones': { state: 'agreed', body: () => ({ milestoneId: 'progress_review' }) },
   // Erasure is for Trellis administrators only: everyone here is refused, before the case is looked up.
   '/erase': { state: 'drafted', body: () => ({ reason: 'The trainee asked for their record to be erased' }) },
 };

@@ -310,6 +310,8 @@ describe('card actions on POST /api/messages', () => {
                 rating_T2: 'met',
                 evidence: 'card evidence~',
                 outcomeId: 'sufficient_progress',
+                // The closing outcome confirmed (the card's second step).
+                confirmClose: true,
               },
             },
           },
@@ -419,6 +421,7 @@ describe('card actions on POST /api/messages', () => {
                 rating_T2: 'met',
                 evidence: 'stored~',
                 outcomeId: 'sufficient_progress',
+                confirmClose: true,
               },
             },
           },

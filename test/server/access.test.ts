@@ -79,6 +79,8 @@ const VALID_BODIES: Readonly<Record<CaseCommandName, unknown>> = {
   waive_fee: { reason: 'Exceptional circumstances' },
   lodge_appeal: { lodgedOn: '2026-11-23', grounds: 'The procedure was not followed.', procedural: true },
   decide_appeal: { outcome: 'upheld', reasons: 'Upheld.' },
+  reopen: { reason: 'Closed by mistake' },
+  complete_milestone: { milestoneId: 'progress_review' },
 };
 
 type Who = keyof typeof identities | 'traineeB' | 'mentorB' | 'anonymous';

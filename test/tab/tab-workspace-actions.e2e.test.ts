@@ -151,7 +151,10 @@ describe('case actions in the workspace', () => {
     await close.getByRole('checkbox', { name: 'I understand the case will be closed' }).check();
     await close.getByRole('button', { name: 'Close the case' }).click();
     await page.getByText(/The case was closed \(Closed by course team\)\./).waitFor();
-    expect(await page.getByTestId('case-actions').count()).toBe(0);
+    // A closed case offers the course team one action: reopening it (closed by mistake).
+    const actions = page.getByTestId('case-actions');
+    await actions.getByRole('button', { name: 'Reopen the case' }).waitFor();
+    expect(await actions.getByRole('button').allInnerTexts()).toEqual(['Reopen the case']);
   });
 
   it('resumes a paused case, then offers to pause it again for health', async () => {

@@ -157,7 +157,7 @@ describe('the tab in Chromium', () => {
     await page.getByText(/Peter Wong signed the plan as/).waitFor();
   });
 
-  it('lets the tutor record a review: progress per target, evidence and an explained outcome', async () => {
+  it('lets the tutor record a review: progress per target, evidence and an explained outcome, a closing one confirmed first; the course team reopens it', async () => {
     const page = await freshPage();
     await signInAs(page, tab.url, 'Helen Okafor');
     await page.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
@@ -172,8 +172,41 @@ describe('the tab in Chromium', () => {
     await form.getByLabel('Evidence').fill('Two observed lessons: routines established, pupils settled quickly.');
     await form.getByRole('radio', { name: /Sufficient progress has been made/ }).check();
     await form.getByRole('button', { name: 'Record the review' }).click();
+    // The outcome closes the case: a dialog asks first, and going back sends nothing.
+    const confirm = page.getByRole('alertdialog', { name: 'This outcome closes the case' });
+    await confirm.waitFor();
+    expect(await confirm.innerText()).toContain('Sufficient progress has been made');
+    await confirm.getByRole('button', { name: 'Go back to the form' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect(await page.getByText('Outcome: Sufficient progress has been made by the trainee').count()).toBe(0);
+    await form.getByRole('button', { name: 'Record the review' }).click();
+    await confirm.getByRole('button', { name: 'Yes, record it and close the case' }).click();
     await page.getByText('Outcome: Sufficient progress has been made by the trainee').waitFor();
     expect(await page.getByText('Closed', { exact: true }).count()).toBeGreaterThan(0);
+    // The tutor cannot reopen it; the course team can, with a reason, and the review is owed again.
+    expect(await page.getByRole('button', { name: 'Reopen the case' }).count()).toBe(0);
+
+    const courseTeam = await freshPage();
+    await signInAs(courseTeam, tab.url, 'Mark Whitfield');
+    await courseTeam.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
+    await courseTeam.getByRole('button', { name: 'Reopen the case', expanded: false }).click();
+    const reopen = courseTeam.getByRole('form', { name: 'Reopen the case' });
+    await reopen.getByRole('button', { name: 'Reopen the case' }).click();
+    await reopen.getByText('Say why the case is reopened, for the record.').waitFor();
+    await reopen
+      .getByLabel('Why the case is reopened')
+      .fill('The wrong outcome was chosen: targets 2 and 3 are not yet met.');
+    await reopen.getByRole('button', { name: 'Reopen the case' }).click();
+    await courseTeam
+      .getByText(/Mark Whitfield reopened the case, setting aside the review whose outcome had closed it/)
+      .first()
+      .waitFor();
+    const reply = await fetch(`${local.url}/api/cases/demo-bcu-due-this-week`, {
+      headers: { authorization: `Bearer ${await env.token('mark.whitfield@bcu.example')}` },
+    });
+    const after = (await reply.json()) as { status: string; reviews: unknown[]; setAsideReviews?: unknown[] };
+    expect(after.status).toBe('active');
+    expect(after.setAsideReviews).toHaveLength(1);
   });
 
   it('opens the procedure a case follows from the case page, read-only', async () => {

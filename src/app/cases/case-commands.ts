@@ -7,6 +7,8 @@ import {
   scheduleReviewMeeting,
   closeCase,
   completeTask,
+  completeMilestone,
+  reopenCase,
   convenePanel,
   correctText,
   decideAppeal,
@@ -80,4 +82,6 @@ export const CASE_COMMANDS = {
   waive_fee: command('waive_fee', waiveFee),
   lodge_appeal: command('lodge_appeal', lodgeAppeal),
   decide_appeal: command('decide_appeal', decideAppeal),
+  reopen: command('reopen', reopenCase),
+  complete_milestone: command('complete_milestone', completeMilestone),
 } as const satisfies Record<CaseCommandName, CaseCommand>;

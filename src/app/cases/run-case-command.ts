@@ -4,7 +4,7 @@ import { accessTo, actorForCase } from '../access.js';
 import type { Caller } from '../caller.js';
 import { CASE_COMMANDS, type CaseCommand, type CaseCommandName } from './case-commands.js';
 import type { UseCaseDeps } from '../deps.js';
-import { StaleCaseError } from '../errors.js';
+import { CaseAlreadyOpenError, StaleCaseError } from '../errors.js';
 import { loadVisibleCase, type VisibleCase } from './load-case.js';
 import type { AccessHow } from '../access-log.js';
 import { parseInput } from './parse-input.js';
@@ -45,6 +45,7 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
   ) {
     throw new StaleCaseError(stored, visible.access);
   }
+  if (request.command === 'reopen') await assertNoOtherOpenCase(deps, visible);
   const actor = actorForCase(request.caller, stored.state.placement.programme);
   const result = definition.run(
     { procedure, calendar: calendarFor(procedure), now: deps.clock(), actor, trail: stored.events },
@@ -93,4 +94,19 @@ export async function runCaseCommand(deps: UseCaseDeps, request: RunCaseCommandR
     }
   }
   return { stored: saved, procedure, access: visible.access, eventsAdded: result.events.length };
+}
+
+/**
+ * A trainee has one open case per procedure (unless the procedure allows parallel cases): a
+ * case is not reopened while another has been opened for the trainee since it closed.
+ */
+async function assertNoOtherOpenCase(deps: UseCaseDeps, visible: VisibleCase): Promise<void> {
+  const { stored, procedure } = visible;
+  if (procedure.parallelCases) return;
+  const traineeRoles = traineeRolesOf(deps.procedures, procedure.id);
+  const trainee = stored.state.people.find((p) => traineeRoles.has(p.role));
+  if (!trainee) return;
+  const cases = await deps.repository.casesOfTrainee(trainee.id.trim().toLowerCase(), procedure.id);
+  const open = cases.find((c) => c.id !== stored.state.id && c.status !== 'closed');
+  if (open) throw new CaseAlreadyOpenError({ id: open.id, reference: open.reference });
 }

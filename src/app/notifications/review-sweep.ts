@@ -1,10 +1,11 @@
 import { SpanStatusCode, trace } from '@opentelemetry/api';
 import { recordSweepDuration, TELEMETRY_SCOPE } from '../telemetry.js';
 import { addWorkingDays, londonDateOf, type LocalDate } from '../../domain/calendar/index.js';
-import { calendarFor } from '../../domain/case/index.js';
+import { calendarFor, milestoneStatuses } from '../../domain/case/index.js';
 import type { CaseSummary as StoredSummary, StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { planDueReviews, type CaseSummary as DueCase } from '../../notify/due-reviews.js';
+import { planDueMilestones } from '../../notify/due-milestones.js';
 import type { Notification } from '../../notify/notification.js';
 import { replanTrail } from '../../notify/replan.js';
 import { withCorrespondenceCopies } from '../../notify/copies.js';
@@ -20,6 +21,8 @@ import { versionsOf } from '../cases/procedure-versions.js';
  * 1. due reviews: open cases whose next review is within the lead time or past (one query of
  *    the delta-synced case rows), each read once for its people's addresses, planned by
  *    planDueReviews under the case's own procedure calendar;
+ *    Deadlines inside a stage (a week-by-week plan's milestones) are reminded the same way,
+ *    from the open cases at a stage that has them (planDueMilestones);
  * 2. recovery: cases changed since `recentSince` have their recent commands re-planned
  *    (replanTrail) and only keys missing from the outbox are claimed, so a process that died
  *    between an append and its delivery loses nothing;
@@ -105,8 +108,19 @@ async function sweepOnce(
     : [];
   const since = options.recentSince.getTime();
   const recent = all.filter((s) => Date.parse(s.updatedAt) >= since);
+  // Open cases at a stage with a week-by-week plan: their milestones are reminded like reviews.
+  const staged = options.dueReviews
+    ? all.filter(
+        (s) =>
+          s.status !== 'closed' &&
+          !s.paused &&
+          // The running version decides which cases are read; each is then reminded under its own.
+          (deps.procedures.find((p) => p.id === s.procedureId)?.stages.find((st) => st.id === s.stageId)?.milestones
+            .length ?? 0) > 0,
+      )
+    : [];
 
-  const wanted = [...new Set([...due, ...recent].map((s) => s.id))];
+  const wanted = [...new Set([...due, ...recent, ...staged].map((s) => s.id))];
   const cases = new Map<string, StoredCase>();
   await mapLimit(wanted, READ_CONCURRENCY, async (caseId) => {
     try {
@@ -157,6 +171,41 @@ async function sweepOnce(
     }
   }
   if (linkedOpened > 0) deps.logger.warn('linked cases opened by the sweep', { linkedOpened });
+  for (const summary of staged) {
+    const stored = cases.get(summary.id);
+    if (!stored || stored.state.status === 'closed') continue;
+    const procedure = await procedureOf(stored);
+    const stage = procedure?.stages.find((s) => s.id === stored.state.stageId);
+    if (!procedure || !stage) continue;
+    const reminders = planDueMilestones({
+      cases: [
+        {
+          caseId: stored.state.id,
+          reference: stored.state.reference,
+          stageId: stage.id,
+          stageTitle: stage.title,
+          startsOn: stored.state.stageStartsOn,
+          milestones: milestoneStatuses(stage, stored.state),
+          people: stored.state.people,
+          reminded: stage.review?.reviewers ?? [],
+        },
+      ],
+      today,
+      calendar: calendarFor(procedure),
+      leadWorkingDays: settings.leadWorkingDays,
+    });
+    work.push(
+      ...withCorrespondenceCopies(
+        {
+          procedure,
+          people: stored.state.people,
+          placement: stored.state.placement,
+          config: notifyConfigFor(settings, procedure),
+        },
+        reminders,
+      ),
+    );
+  }
 
   let recovered = 0;
   const replanned = await mapLimit(recent, READ_CONCURRENCY, async (summary) => {

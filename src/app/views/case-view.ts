@@ -1,9 +1,18 @@
-import { londonDateOf, type LocalDate, type WorkingCalendar } from '../../domain/calendar/index.js';
+import {
+  formatLongDate,
+  isAfter,
+  londonDateOf,
+  type LocalDate,
+  type WorkingCalendar,
+} from '../../domain/calendar/index.js';
 import {
   calendarFor,
   currentReviewWindow,
-  datedMilestones,
+  lastDayToReopen,
+  milestoneStatuses,
   nextReviewDate,
+  REOPEN_WITHIN_WORKING_DAYS,
+  reviewDateConcerns,
   outstandingSignatories,
   decisionsOn,
   signingBlocker,
@@ -150,6 +159,10 @@ export function traineeState(state: CaseState): CaseState {
     reinitiation: state.reinitiation === undefined ? undefined : { ...state.reinitiation, evidence: undefined },
     // A group's members and who attended are its deliberations, like a panel's.
     reviews: state.reviews.map(({ notes: _notes, members: _members, ...review }) => ({ ...review, notes: undefined })),
+    setAsideReviews: state.setAsideReviews.map(({ notes: _notes, members: _members, ...review }) => ({
+      ...review,
+      notes: undefined,
+    })),
     meetings: state.meetings.map(({ notes: _notes, ...meeting }) => ({ ...meeting, notes: undefined })),
     panels: state.panels.map((panel) => ({
       ...panel,
@@ -250,6 +263,8 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
       case 'placement_suspended':
       case 'notice_acknowledged':
       case 'case_closed':
+      case 'case_reopened':
+      case 'milestone_done':
       case 'person_changed':
       case 'placement_changed':
       case 'review_meeting_scheduled':
@@ -352,6 +367,21 @@ export function caseView(
     tasksDone: state.tasksDone,
     placementSuspended: state.placementSuspended,
     closure: state.closure,
+    /** Each reopening of the case after a closure made by mistake. */
+    reopenings: state.reopenings.map((r) => ({
+      on: r.on,
+      byName: r.byName,
+      reason: r.reason,
+      closedOn: r.closedOn,
+      resolution: r.resolution,
+      outcomeId: r.outcomeId,
+      setAsideReviewId: r.setAsideReviewId,
+    })),
+    /** Reviews whose closing outcome was set aside when the case was reopened. */
+    setAsideReviews: state.setAsideReviews.map((r) => ({
+      ...r,
+      outcomeLabel: findOutcomeLabel(procedure, r.stageId, r.outcomeId),
+    })),
     updatedAt: state.updatedAt,
     ...(state.linkedFrom === undefined
       ? {}
@@ -384,7 +414,9 @@ export function caseView(
         roles: o.roles.map((id) => ({ id, label: roleLabelIn(procedure, id) })),
         people: o.people.map((p) => ({ id: p.id, name: p.name, role: p.role })),
       })),
-      milestones: stage ? datedMilestones(stage, state.stageStartsOn) : [],
+      milestones: stage ? milestoneStatuses(stage, state) : [],
+      reopen: reopenView(state, today, calendar),
+      reviewDateWarnings: reviewDateWarnings(state, window, today, calendar),
       signing: signingView(procedure, state),
       nextSteps: nextSteps(procedure, state, today, calendar),
       ...availableActions(procedure, state, stage),
@@ -392,6 +424,41 @@ export function caseView(
       ...(stage?.review !== undefined && state.status !== 'closed' ? { perTarget: stage.review.perTarget } : {}),
       ...afterDecisions(procedure, state),
     },
+  };
+}
+
+/**
+ * Where the procedure sets no review window, what is doubtful about the plan's review date (a
+ * day nobody works, after the placement ends, more than a year away): said, not refused.
+ */
+function reviewDateWarnings(
+  state: CaseState,
+  window: { readonly latest: LocalDate | undefined } | undefined,
+  today: LocalDate,
+  calendar: WorkingCalendar,
+): string[] {
+  const date = state.plan?.content.reviewDate;
+  if (date === undefined || state.status === 'closed' || window === undefined || window.latest !== undefined) return [];
+  return reviewDateConcerns(date, { calendar, placementEndsOn: state.placement.endsOn, today });
+}
+
+/**
+ * For a closed case: until when the course team may reopen it (ten working days by the
+ * provider's calendar), or, once that has passed, the sentence saying it can no longer be.
+ */
+function reopenView(
+  state: CaseState,
+  today: LocalDate,
+  calendar: WorkingCalendar,
+): { readonly lastDay: LocalDate; readonly open: boolean; readonly refusal?: string } | undefined {
+  const closure = state.closure;
+  if (state.status !== 'closed' || closure === undefined) return undefined;
+  const lastDay = lastDayToReopen({ calendar }, closure.on);
+  if (!isAfter(today, lastDay)) return { lastDay, open: true };
+  return {
+    lastDay,
+    open: false,
+    refusal: `This case closed on ${formatLongDate(closure.on)} and can no longer be reopened: a case is reopened only within ${REOPEN_WITHIN_WORKING_DAYS} working days of closing (the last day was ${formatLongDate(lastDay)}). Open a new case if the trainee needs support again.`,
   };
 }
 

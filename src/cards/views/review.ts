@@ -196,3 +196,40 @@ export function overdueEscalationView(source: CardSource): OverdueEscalationView
     acknowledge: actionData('acknowledge', state.id, state.version, { about: 'review_overdue' }),
   };
 }
+
+/** What the review form submitted, as parsed: carried unchanged into the confirmation step. */
+export interface ReviewSubmission {
+  readonly caseId: string;
+  readonly version: number;
+  readonly progress: readonly {
+    readonly targetId: string;
+    readonly rating: string;
+    readonly comment?: string | undefined;
+  }[];
+  readonly evidence?: string | undefined;
+  readonly nextSteps?: string | undefined;
+  readonly outcomeId: string;
+  readonly attendees: readonly string[];
+}
+
+/**
+ * The data the confirmation's "Yes, close the case" sends: the review form's own submission
+ * (its inputs under their input ids) with `confirmClose`, so the review is recorded exactly as
+ * it was filled in.
+ */
+export function confirmedReviewData(submission: ReviewSubmission): Record<string, unknown> {
+  const inputs: Record<string, unknown> = {};
+  for (const p of submission.progress) {
+    inputs[ratingInputId(p.targetId)] = p.rating;
+    if (p.comment !== undefined) inputs[commentInputId(p.targetId)] = p.comment;
+  }
+  return actionData('record_review', submission.caseId, submission.version, {
+    targetIds: submission.progress.map((p) => p.targetId),
+    ...inputs,
+    ...(submission.evidence === undefined ? {} : { evidence: submission.evidence }),
+    ...(submission.nextSteps === undefined ? {} : { nextSteps: submission.nextSteps }),
+    outcomeId: submission.outcomeId,
+    attendees: submission.attendees.join(','),
+    confirmClose: true,
+  });
+}

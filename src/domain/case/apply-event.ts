@@ -97,6 +97,10 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       linkedCases: [],
       feeWaivers: [],
       appeals: [],
+      statusBeforeClosure: undefined,
+      reopenings: [],
+      setAsideReviews: [],
+      milestonesDone: [],
       version: event.seq,
       updatedAt: event.at,
     };
@@ -325,6 +329,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       return {
         ...state,
         status: 'closed',
+        statusBeforeClosure: state.status,
         paused: undefined,
         closure: {
           on: event.on,
@@ -335,6 +340,47 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         },
       };
     }
+    case 'case_reopened': {
+      const d = event.data;
+      const setAside =
+        d.setAsideReviewId === undefined ? undefined : state.reviews.find((r) => r.id === d.setAsideReviewId);
+      return {
+        ...state,
+        status: state.statusBeforeClosure ?? 'active',
+        closure: undefined,
+        reviews: setAside ? state.reviews.filter((r) => r !== setAside) : state.reviews,
+        setAsideReviews: setAside ? [...state.setAsideReviews, setAside] : state.setAsideReviews,
+        reopenings: [
+          ...state.reopenings,
+          {
+            on: event.on,
+            by: event.actorId,
+            byName: d.byName,
+            reason: d.reason,
+            closedOn: d.closedOn,
+            resolution: d.resolution,
+            outcomeId: d.outcomeId,
+            setAsideReviewId: d.setAsideReviewId,
+          },
+        ],
+      };
+    }
+    case 'milestone_done':
+      return {
+        ...state,
+        milestonesDone: [
+          ...state.milestonesDone,
+          {
+            stageId: event.data.stageId,
+            milestoneId: event.data.milestoneId,
+            by: event.actorId,
+            byName: event.data.byName,
+            on: event.on,
+            note: event.data.note,
+            visit: state.stageHistory.length - 1,
+          },
+        ],
+      };
     case 'person_changed': {
       const d = event.data;
       const removed = d.removed;

@@ -34,6 +34,8 @@ const CORRECTABLE_TEXTS: Readonly<Partial<Record<CaseEventType, readonly string[
   task_completed: ['note'],
   placement_suspended: ['reason'],
   case_closed: ['reason'],
+  case_reopened: ['reason'],
+  milestone_done: ['note'],
   person_changed: ['reason'],
   placement_changed: ['reason'],
   meeting_recorded: ['notes'],

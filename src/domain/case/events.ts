@@ -60,7 +60,9 @@ export const targetSchema = z.strictObject({
 
 export const planContentSchema = z.strictObject({
   concernStatement: optionalText(4000),
-  concerns: z.array(z.strictObject({ text: text(2000), links: z.array(frameworkLinkSchema).max(30) })).max(30),
+  concerns: z
+    .array(z.strictObject({ text: text(2000), links: z.array(frameworkLinkSchema).max(30), grade: optionalText(60) }))
+    .max(30),
   targets: z.array(targetSchema).max(20),
   trainingNeeds: optionalText(2000),
   supportMeasures: z.array(text(500)).max(20),
@@ -182,6 +184,25 @@ const eventData = {
     outcomeId: optionalText(60),
     reason: optionalText(2000),
     handOffTo: optionalText(200),
+  }),
+  /**
+   * The course team reopens a case closed by mistake: what the closure was, and the review whose
+   * outcome closed it (set aside, so the review can be recorded again).
+   */
+  case_reopened: z.strictObject({
+    reason: text(2000),
+    byName: text(200),
+    closedOn: localDateSchema,
+    resolution: z.enum(CLOSE_RESOLUTIONS),
+    outcomeId: optionalText(60),
+    setAsideReviewId: optionalText(20),
+  }),
+  /** One milestone of the stage's week-by-week plan recorded as done (RCTTP: "The trainee's Progress Review must be completed by the end of week 5"). */
+  milestone_done: z.strictObject({
+    stageId: text(60),
+    milestoneId: text(60),
+    note: optionalText(2000),
+    byName: text(200),
   }),
   /**
    * A person joins, leaves or replaces another in a role, from `effectiveOn`. Signatures already
@@ -332,6 +353,8 @@ export const caseEventSchema = z.discriminatedUnion('type', [
   z.strictObject({ ...envelope, type: z.literal('placement_suspended'), data: eventData.placement_suspended }),
   z.strictObject({ ...envelope, type: z.literal('notice_acknowledged'), data: eventData.notice_acknowledged }),
   z.strictObject({ ...envelope, type: z.literal('case_closed'), data: eventData.case_closed }),
+  z.strictObject({ ...envelope, type: z.literal('case_reopened'), data: eventData.case_reopened }),
+  z.strictObject({ ...envelope, type: z.literal('milestone_done'), data: eventData.milestone_done }),
   z.strictObject({ ...envelope, type: z.literal('person_changed'), data: eventData.person_changed }),
   z.strictObject({ ...envelope, type: z.literal('placement_changed'), data: eventData.placement_changed }),
   z.strictObject({ ...envelope, type: z.literal('meeting_recorded'), data: eventData.meeting_recorded }),

@@ -1,10 +1,13 @@
 import {
   addDuration,
+  addYears,
   type Duration,
   addWorkingDays,
   describeDuration,
+  describeNonWorkingReason,
   formatLongDate,
   isAfter,
+  nonWorkingReason,
   type LocalDate,
   type WorkingCalendar,
 } from '../calendar/index.js';
@@ -73,6 +76,48 @@ export function assertReviewDateInWindow(reviewDate: LocalDate, window: ReviewWi
   }
 }
 
+/** What a review date is checked against besides the window: the provider's calendar, the placement, today. */
+export interface ReviewDateContext {
+  readonly calendar: WorkingCalendar;
+  /** The last day of the trainee's placement, where the case knows it. */
+  readonly placementEndsOn: LocalDate | undefined;
+  readonly today: LocalDate;
+}
+
+/**
+ * What is doubtful about a review date, one sentence each: a day nobody works (a weekend, an
+ * England and Wales bank holiday, a provider closure), a day after the placement has ended, or a
+ * date more than a year away. Where the procedure sets no review window these are warnings the
+ * person sees; where it sets one, `assertReviewDateFits` refuses the date.
+ */
+export function reviewDateConcerns(reviewDate: LocalDate, ctx: ReviewDateContext): string[] {
+  const concerns: string[] = [];
+  const on = formatLongDate(reviewDate);
+  const closed = nonWorkingReason(ctx.calendar, reviewDate);
+  if (closed !== undefined) concerns.push(`${on} is not a working day (${describeNonWorkingReason(closed)}).`);
+  if (ctx.placementEndsOn !== undefined && isAfter(reviewDate, ctx.placementEndsOn))
+    concerns.push(`${on} is after the placement ends on ${formatLongDate(ctx.placementEndsOn)}.`);
+  if (isAfter(reviewDate, addYears(ctx.today, 1))) concerns.push(`${on} is more than a year away.`);
+  return concerns;
+}
+
+/**
+ * The window's own limits, and where the procedure sets a window, a date on a working day within
+ * the placement: a procedure that says when the review happens means a day the people can meet.
+ */
+export function assertReviewDateFits(reviewDate: LocalDate, window: ReviewWindow, ctx: ReviewDateContext): void {
+  assertReviewDateInWindow(reviewDate, window);
+  if (window.latest === undefined) return;
+  const concerns = reviewDateConcerns(reviewDate, ctx);
+  if (concerns.length > 0) {
+    throw new DomainError(
+      'review_date_outside_window',
+      `The review date cannot be ${formatLongDate(reviewDate)}: ${concerns.join(' ')} Choose a working day${ctx.placementEndsOn === undefined ? '' : ' before the placement ends'}, on or before ${formatLongDate(window.latest)}.`,
+      { reviewDate, concerns },
+    );
+  }
+}
+
 function assertLinks(procedure: Procedure, rules: PlanRules, links: readonly FrameworkLink[], where: string): void {
   for (const link of links) {
     const framework = procedure.frameworks.find((f) => f.id === link.frameworkId);
@@ -99,6 +144,7 @@ export function assertPlanWithinLimits(
   rules: PlanRules,
   content: PlanContent,
   window: ReviewWindow,
+  dateContext?: ReviewDateContext,
 ): void {
   if (rules.maxTargets !== undefined && content.targets.length > rules.maxTargets) {
     throw new DomainError(
@@ -129,6 +175,14 @@ export function assertPlanWithinLimits(
   });
   content.concerns.forEach((concern, index) => {
     assertLinks(procedure, rules, concern.links, `Concern ${index + 1}`);
+    if (concern.grade !== undefined && !rules.grades?.scale.some((g) => g.id === concern.grade)) {
+      throw new DomainError(
+        'invalid_input',
+        rules.grades
+          ? `Concern ${index + 1} is graded "${concern.grade}", which is not on the scale: ${rules.grades.scale.map((g) => g.label).join(', ')}.`
+          : `${rules.title} does not grade concerns.`,
+      );
+    }
   });
   if (rules.oneTargetPerObservation && content.targets.filter((t) => t.observationFocus).length > 1) {
     throw new DomainError('invalid_input', 'Only one target can be the focus of an observation at any one time.');
@@ -145,7 +199,10 @@ export function assertPlanWithinLimits(
       { mode },
     );
   }
-  if (content.reviewDate !== undefined) assertReviewDateInWindow(content.reviewDate, window);
+  if (content.reviewDate !== undefined) {
+    if (dateContext === undefined) assertReviewDateInWindow(content.reviewDate, window);
+    else assertReviewDateFits(content.reviewDate, window, dateContext);
+  }
 }
 
 /** Who is on the case, as the completeness check needs it: the roles held, and their labels for messages. */
@@ -168,6 +225,7 @@ export function assertPlanComplete(rules: PlanRules, content: PlanContent, roles
   if (rules.fields.includes('concern_statement') && !content.concernStatement?.trim()) {
     throw new DomainError('missing_field', `${rules.title} needs the statement of concern before it can be signed.`);
   }
+  if (rules.grades) assertGradesAligned(rules, content);
   content.targets.forEach((target, index) => {
     if (rules.targetsLinkedToFramework && target.links.length === 0) {
       throw new DomainError(
@@ -199,6 +257,32 @@ export function assertPlanComplete(rules: PlanRules, content: PlanContent, roles
         );
       }
     }
+  });
+}
+
+/**
+ * Enhanced Support: "there must be clear alignment between the identified issues, the grades
+ * given and the targets set". Each concern graded below expectation is addressed by at least one
+ * target linked to one of the concern's standards. (A concern recorded before the form graded
+ * concerns has no grade, and is not held to it.)
+ */
+function assertGradesAligned(rules: PlanRules, content: PlanContent): void {
+  const grades = rules.grades;
+  if (!grades) return;
+  const below = new Set(grades.scale.filter((g) => g.belowExpectation).map((g) => g.id));
+  const key = (l: FrameworkLink): string => `${l.frameworkId}|${l.code}`;
+  const targeted = new Set(content.targets.flatMap((t) => t.links.map(key)));
+  content.concerns.forEach((concern, index) => {
+    if (concern.grade === undefined || !below.has(concern.grade)) return;
+    if (concern.links.some((l) => targeted.has(key(l)))) return;
+    const grade = grades.scale.find((g) => g.id === concern.grade)?.label ?? concern.grade;
+    throw new DomainError(
+      'invalid_input',
+      concern.links.length === 0
+        ? `Concern ${index + 1} is graded ${grade}: link it to the standard it is about, and set a target against that standard, so the issue, its grade and the targets line up.`
+        : `Concern ${index + 1} is graded ${grade}, but no target addresses it: add a target linked to ${concern.links.map((l) => l.code).join(' or ')}, so the issue, its grade and the targets line up.`,
+      { concern: index + 1, grade: concern.grade },
+    );
   });
 }
 

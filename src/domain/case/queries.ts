@@ -74,6 +74,29 @@ export interface DatedMilestone {
   readonly deadline: boolean;
 }
 
+/** A milestone with its dates and, once recorded, when it was done and by whom. */
+export interface MilestoneStatus extends DatedMilestone {
+  readonly done: { readonly on: LocalDate; readonly byName: string } | undefined;
+}
+
+/**
+ * The current stage's milestones as dates, each marked done once recorded in this visit of the
+ * stage. Empty for a stage with no week-by-week plan or a closed case.
+ */
+export function milestoneStatuses(
+  stage: Stage,
+  state: Pick<CaseState, 'stageId' | 'stageStartsOn' | 'stageHistory' | 'milestonesDone'>,
+): MilestoneStatus[] {
+  if (stage.id !== state.stageId) return [];
+  const visit = state.stageHistory.length - 1;
+  return datedMilestones(stage, state.stageStartsOn).map((m) => {
+    const done = state.milestonesDone.find(
+      (d) => d.stageId === stage.id && d.milestoneId === m.id && d.visit === visit,
+    );
+    return { ...m, done: done ? { on: done.on, byName: done.byName } : undefined };
+  });
+}
+
 /** The stage's week-by-week plan as dates: week 1 starts on the stage's start date. */
 export function datedMilestones(stage: Stage, startsOn: LocalDate): DatedMilestone[] {
   return stage.milestones.map((m) => ({

@@ -45,6 +45,8 @@ export interface FrameworkLink {
 export interface Concern {
   readonly text: string;
   readonly links: readonly FrameworkLink[];
+  /** The grade given against the grade descriptors, where the form grades concerns (a scale id). */
+  readonly grade?: string | undefined;
 }
 
 export interface TargetAction {
@@ -350,6 +352,29 @@ export interface NoticeAcknowledgement {
   readonly at: string;
 }
 
+/** A closed case reopened by the course team: what the closure was and why it was undone. */
+export interface Reopening {
+  readonly on: LocalDate;
+  readonly by: string;
+  readonly byName: string;
+  readonly reason: string;
+  readonly closedOn: LocalDate;
+  readonly resolution: CloseResolution;
+  readonly outcomeId: string | undefined;
+  readonly setAsideReviewId: string | undefined;
+}
+
+/** A milestone of the stage's week-by-week plan recorded as done; `visit` as for tasks. */
+export interface MilestoneDone {
+  readonly stageId: string;
+  readonly milestoneId: string;
+  readonly by: string;
+  readonly byName: string;
+  readonly on: LocalDate;
+  readonly note: string | undefined;
+  readonly visit: number;
+}
+
 export interface CaseState {
   readonly id: string;
   readonly reference: string;
@@ -422,6 +447,14 @@ export interface CaseState {
   readonly feeWaivers: readonly FeeWaiver[];
   /** Appeals against decisions on the case. */
   readonly appeals: readonly Appeal[];
+  /** The status the case had when it last closed: a reopened case returns to it. */
+  readonly statusBeforeClosure: CaseStatus | undefined;
+  /** Each time the course team reopened the case after a closure made by mistake, oldest first. */
+  readonly reopenings: readonly Reopening[];
+  /** Reviews whose closing outcome was set aside when the case was reopened: kept for the history. */
+  readonly setAsideReviews: readonly Review[];
+  /** Milestones of a week-by-week plan recorded as done, per stage visit. */
+  readonly milestonesDone: readonly MilestoneDone[];
   /** Number of events applied: the case's version for optimistic concurrency. */
   readonly version: number;
   readonly updatedAt: string;

@@ -140,6 +140,20 @@ export const planRulesSchema = z.strictObject({
   frameworks: z.array(z.string().min(1)).min(1),
   /** Targets must each cite at least one framework item. */
   targetsLinkedToFramework: z.boolean().default(true),
+  /**
+   * Each concern is graded against the framework's grade descriptors (Enhanced Support), and a
+   * concern graded below expectation must be addressed by a target linked to one of its standards.
+   */
+  grades: z
+    .strictObject({
+      scale: z
+        .array(z.strictObject({ id: slug, label, belowExpectation: z.boolean().default(false) }))
+        .min(2)
+        .max(10),
+      /** The provider's words the grades rest on. */
+      text: prose.optional(),
+    })
+    .optional(),
   fields: z.array(z.enum(PLAN_FIELDS)).default([]),
   /** Parties who get actions of their own ("actions for the trainee and all those working with them"). */
   actionParties: z.array(slug).default([]),

@@ -10,6 +10,24 @@ import type { Procedure, ProcedureInput } from '../procedure/schema.js';
  * required: the plan is agreed when the people at the meeting record it.
  */
 
+/**
+ * "Targets for improvement must … be referenced to the Teachers' Standards and grade descriptors"
+ * and "there must be clear alignment between the identified issues, the grades given and the
+ * targets set": each concern carries the grade given against the grade descriptors, and a concern
+ * graded below expectation must be addressed by a target linked to the same standard. The
+ * provider's text names no scale; this is the four-point scale grade descriptors use, and a
+ * provider sets its own in its procedure file.
+ */
+const GRADES = {
+  scale: [
+    { id: 'outstanding', label: 'Outstanding' },
+    { id: 'good', label: 'Good' },
+    { id: 'requires_improvement', label: 'Requires improvement', belowExpectation: true },
+    { id: 'inadequate', label: 'Inadequate', belowExpectation: true },
+  ],
+  text: "Targets for improvement must be explicitly linked to areas of concern in the trainee's teaching which prevent the pupils from making the expected progress, and be referenced to the Teachers' Standards and grade descriptors. There must be clear alignment between the identified issues, the grades given and the targets set.",
+};
+
 const NORMAL_ROUTINES = 'The Enhanced Support ends, normal training routines continue and the case closes.';
 
 const definition = {
@@ -66,6 +84,7 @@ const definition = {
         reviewWindowText:
           'The target(s) should be SMART - they are focused explicitly on areas for improvement, with an agreed timescale of the review point, and agreed actions and success criteria.',
         frameworks: [TEACHERS_STANDARDS_ID],
+        grades: GRADES,
         fields: [
           'concern_statement',
           'trainee_perceptions',
@@ -144,6 +163,7 @@ const definition = {
         title: 'Enhanced Support Action Plan: SMART targets',
         reviewWindowText: 'An agreed period is set for the trainee to focus on the targets for development.',
         frameworks: [TEACHERS_STANDARDS_ID],
+        grades: GRADES,
         fields: ['concern_statement', 'trainee_actions', 'support_actions', 'success_criteria', 'timescale'],
         actionParties: ['trainee', 'mentor', 'tutor'],
         actionsForEveryParty: true,
@@ -210,6 +230,7 @@ const definition = {
                 title: 'Enhanced Support Action Plan: revised targets',
                 reviewWindowText: 'The targets are revised and the Enhanced Support is re-evaluated.',
                 frameworks: [TEACHERS_STANDARDS_ID],
+                grades: GRADES,
                 fields: ['concern_statement', 'trainee_actions', 'support_actions', 'success_criteria'],
                 actionParties: ['trainee', 'mentor', 'partnership_tutor'],
                 actionsForEveryParty: true,

@@ -53,6 +53,7 @@ export const HTTP_STATUS: Readonly<Record<AppErrorCode, { readonly status: numbe
   person_not_on_case: { status: 422, title: 'Not named on this case' },
   person_already_on_case: { status: 409, title: 'Already named on this case' },
   version_not_movable: { status: 409, title: 'The case cannot move to this version' },
+  reopen_not_allowed: { status: 409, title: 'The case cannot be reopened' },
   not_found: { status: 404, title: 'Not found' },
   precondition_failed: { status: 412, title: 'The case has changed' },
   precondition_required: { status: 428, title: 'If-Match is required' },

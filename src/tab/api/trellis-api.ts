@@ -7,6 +7,7 @@ import type {
   CaseView,
   FrameworkDetail,
   Me,
+  PlacementPage,
   Plan,
   ProcedureSummary,
   Report,
@@ -44,6 +45,10 @@ export const getCase = (api: ApiClient, caseId: string): Promise<Versioned<CaseV
 
 export const getCaseEvents = (api: ApiClient, caseId: string): Promise<CaseEventsPage> =>
   api.get<CaseEventsPage>(`/api/cases/${encodeURIComponent(caseId)}/events`);
+
+/** The placement roster rows of one trainee (by sign-in name), as the course team may read them. */
+export const listTraineePlacements = async (api: ApiClient, traineeId: string): Promise<PlacementPage['items']> =>
+  (await api.get<PlacementPage>(`/api/placements?${new URLSearchParams({ search: traineeId }).toString()}`)).items;
 
 export const getFramework = (api: ApiClient, frameworkId: string): Promise<FrameworkDetail> =>
   api.get<FrameworkDetail>(`/api/frameworks/${encodeURIComponent(frameworkId)}`);

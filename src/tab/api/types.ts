@@ -12,6 +12,7 @@ import type {
   frameworkLink,
   me,
   panelView,
+  placementPage,
   plan,
   procedureSummary,
   report,
@@ -47,3 +48,5 @@ export type CaseAccessLog = z.output<typeof caseAccessLog>;
 export type Todo = z.output<typeof todo>;
 export type TodoItem = Todo['items'][number];
 export type NextStep = CaseView['derived']['nextSteps'][number];
+export type PlacementPage = z.output<typeof placementPage>;
+export type PlacementRow = PlacementPage['items'][number];

@@ -23,7 +23,14 @@ const optionalText = (max: number) => z.string().trim().max(max).optional();
 export const planDraftSchema = z.strictObject({
   concernStatement: optionalText(4000),
   concerns: z
-    .array(z.strictObject({ text: z.string().trim().min(1).max(2000), links: z.array(frameworkLinkSchema).max(30) }))
+    .array(
+      z.strictObject({
+        text: z.string().trim().min(1).max(2000),
+        links: z.array(frameworkLinkSchema).max(30),
+        /** The grade given against the grade descriptors (a scale id of the form's `grades`). */
+        grade: z.string().max(60).optional(),
+      }),
+    )
     .max(30)
     .default([]),
   targets: z
@@ -170,7 +177,12 @@ export function editPlan(ctx: CommandContext, state: CaseState, input: EditPlanI
   const rules = planRulesOf(ctx.procedure, plan);
   const content = toPlanContent(input.plan);
   if (traineeConcern) assertOnlyConcernChanged(planContentData(plan.content), content);
-  assertPlanWithinLimits(ctx.procedure, rules, toContent(content), reviewWindow(rules, todayOf(ctx), ctx.calendar));
+  const today = todayOf(ctx);
+  assertPlanWithinLimits(ctx.procedure, rules, toContent(content), reviewWindow(rules, today, ctx.calendar), {
+    calendar: ctx.calendar,
+    placementEndsOn: state.placement.endsOn,
+    today,
+  });
 
   const builder = new EventBuilder(ctx, state.id, state);
   if (plan.signatures.length > 0)

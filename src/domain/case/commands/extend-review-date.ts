@@ -9,10 +9,11 @@ import {
   EventBuilder,
   planRulesOf,
   requirePlan,
+  todayOf,
   type CommandContext,
   type CommandResult,
 } from '../command-kit.js';
-import { windowEnd } from '../plan-rules.js';
+import { reviewDateConcerns, windowEnd } from '../plan-rules.js';
 import type { CaseState } from '../types.js';
 
 export const extendReviewDateInputSchema = z.strictObject({
@@ -52,6 +53,18 @@ export function extendReviewDate(ctx: CommandContext, state: CaseState, input: E
         { latest },
       );
     }
+    // A stage that sets when its review happens means a day the people can meet, on the placement.
+    const concerns = reviewDateConcerns(input.reviewDate, {
+      calendar: ctx.calendar,
+      placementEndsOn: state.placement.endsOn,
+      today: todayOf(ctx),
+    });
+    if (concerns.length > 0)
+      throw new DomainError(
+        'extension_not_allowed',
+        `The review cannot move to ${formatLongDate(input.reviewDate)}: ${concerns.join(' ')} Choose a working day on or before ${formatLongDate(latest)}.`,
+        { concerns },
+      );
   }
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('review_date_extended', { from: current, to: input.reviewDate, reason: input.reason });

@@ -236,7 +236,8 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
 
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('review_recorded', {
-    reviewId: `R${state.reviews.length + 1}`,
+    // Reviews set aside on reopening keep their ids: a new review never reuses one.
+    reviewId: `R${state.reviews.length + state.setAsideReviews.length + 1}`,
     stageId: stage.id,
     ...(review.perTarget && plan ? { planVersion: plan.version } : {}),
     reviewedOn,

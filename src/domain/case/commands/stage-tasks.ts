@@ -115,3 +115,35 @@ export function setStageStart(ctx: CommandContext, state: CaseState, input: SetS
   builder.add('stage_start_set', { stageId: stage.id, startsOn: input.startsOn });
   return builder.result();
 }
+
+export const completeMilestoneInputSchema = z.strictObject({
+  milestoneId: z.string().max(60),
+  note: z.string().trim().max(2000).optional(),
+});
+export type CompleteMilestoneInput = z.infer<typeof completeMilestoneInputSchema>;
+
+/**
+ * Records one milestone of the stage's week-by-week plan as done (RCTTP's Deferred Final
+ * Assessment: "The trainee's Progress Review must be completed by the end of week 5"), by staff
+ * on the case or the course team, once per stage visit. Its reminders stop from then on.
+ */
+export function completeMilestone(ctx: CommandContext, state: CaseState, input: CompleteMilestoneInput): CommandResult {
+  const { procedure, actor } = ctx;
+  assertOpen(state);
+  assertStaff(state, procedure, actor, 'record a milestone as done');
+  const stage = currentStage(state, procedure);
+  const milestone = stage.milestones.find((m) => m.id === input.milestoneId);
+  if (!milestone) throw new DomainError('task_unknown', `${stage.title} has no milestone "${input.milestoneId}".`);
+  const visit = state.stageHistory.length - 1;
+  if (state.milestonesDone.some((m) => m.stageId === stage.id && m.milestoneId === milestone.id && m.visit === visit)) {
+    throw new DomainError('invalid_input', `“${milestone.label}” is already recorded as done.`);
+  }
+  const builder = new EventBuilder(ctx, state.id, state);
+  builder.add('milestone_done', {
+    stageId: stage.id,
+    milestoneId: milestone.id,
+    ...(input.note ? { note: input.note } : {}),
+    byName: actorDisplayName(actor),
+  });
+  return builder.result();
+}

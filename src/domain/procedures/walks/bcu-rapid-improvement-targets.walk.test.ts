@@ -11,13 +11,25 @@ import { completeTask } from '../../case/commands/stage-tasks.js';
 import { openLinkedCase } from '../../case/commands/linked-case.js';
 import { waiveFee } from '../../case/commands/decisions-after.js';
 import { calendarFor } from '../../case/command-kit.js';
+import { changePerson } from '../../case/commands/change-people.js';
 import { nextReviewDate, outstandingSignatories, whoIsInformed } from '../../case/queries.js';
 import type { CaseDriver } from '../../case/testing.js';
 import type { Person, ProgressRating } from '../../case/types.js';
 import { BCU_TRACKER_ID } from '../../frameworks/bcu-formative-assessment-tracker.js';
 import { TEACHERS_STANDARDS_ID } from '../../frameworks/teachers-standards.js';
 import { bcuRapidImprovementTargets as bcu } from '../bcu-rapid-improvement-targets.js';
-import { history, on, openWalk, progressOf, recipients, refusal, sign, workday, type Opening } from './walk-kit.js';
+import {
+  history,
+  on,
+  openWalk,
+  progressOf,
+  recipients,
+  refusal,
+  runAs,
+  sign,
+  workday,
+  type Opening,
+} from './walk-kit.js';
 
 /**
  * BCU Rapid Improvement Targets, walked through the engine from the Stage 1 form to every
@@ -694,3 +706,34 @@ function refusalOfDecision(
     }),
   );
 }
+
+describe('BCU: a class teacher/mentor who leaves mid-plan', () => {
+  it('is replaced by the course team; the new mentor records the Stage 2 review, the one who left no longer can, and their signature stays', () => {
+    const c = openWalk(bcu, opening);
+    stage1(true)(c);
+    on(c, '2027-04-26');
+    const newMentor = person('mentor', 'Tom Reid', `t.reid@${SCHOOL}`);
+    const change = {
+      role: 'mentor',
+      removeId: mentor.id,
+      add: { id: newMentor.id, name: newMentor.name, email: newMentor.email },
+      reason: 'Gareth Evans has moved to another school.',
+    };
+    expect(refusal(c, () => c.run('tutor', changePerson, change)).code).toBe('not_permitted');
+    c.run('course_team', changePerson, change);
+    expect(c.state.people.filter((p) => p.role === 'mentor')).toEqual([newMentor]);
+    expect(c.state.plan?.signatures.map((s) => s.typedName)).toEqual(['Priya Sharma', 'Gareth Evans']);
+    on(c, '2027-04-29');
+    const input = {
+      progress: progressOf(c.state, ['met', 'met', 'met'], 'Observed lessons'),
+      evidence: 'Two observed maths lessons and pupils’ books.',
+      attendees: ['trainee', 'mentor'],
+      outcomeId: 'sufficient_progress',
+    };
+    expect(refusal(c, () => runAs(c, mentor, recordReview, input)).code).toBe('not_permitted');
+    c.run('mentor', recordReview, input);
+    expect(c.state.reviews.at(-1)?.recordedBy).toBe(newMentor.id);
+    expect(c.state.closure).toMatchObject({ resolution: 'resolved', outcomeId: 'sufficient_progress' });
+    expect(replay(c.events)).toEqual(c.state);
+  });
+});

@@ -8,6 +8,7 @@ import type { CaseDriver } from '../../case/testing.js';
 import type { CloseResolution, Person } from '../../case/types.js';
 import { brightFuturesSupport as bf } from '../bright-futures-support.js';
 import { signPlan } from '../../case/commands/sign-plan.js';
+import { changePerson } from '../../case/commands/change-people.js';
 import {
   history,
   on,
@@ -482,5 +483,35 @@ describe('Bright Futures: "Concerns raised by Professional Mentor, Mentor or Tra
 
   it('"Professional Mentor to observe lesson on agreed date": the Stage 1 review is the Professional Mentor\'s observation', () => {
     expect(bf.stages.find((s) => s.id === 'stage_1')?.review?.observationBy).toEqual(['professional_mentor']);
+  });
+});
+
+describe('Bright Futures: a mentor who leaves mid-plan', () => {
+  it('"All partners to agree": the mentor who signed and left keeps their signature, and the new mentor signs too before the plan is agreed', () => {
+    const c = openWalk(bf, opening('mentor'));
+    on(c, '2026-10-09');
+    c.run('lead', editPlan, { plan: stage1Form('2026-10-16'), withdrawSignatures: false });
+    sign(c, 'trainee');
+    sign(c, 'lead');
+    sign(c, 'mentor');
+    on(c, '2026-10-12');
+    const newMentor = person('mentor', 'Grace Ellis', `g.ellis@${SCHOOL}`);
+    c.run('course_team', changePerson, {
+      role: 'mentor',
+      removeId: mentor.id,
+      add: { id: newMentor.id, name: newMentor.name, email: newMentor.email },
+      reason: "Liam O'Connor has left Meadowbank.",
+    });
+    expect(c.state.plan?.signatures.map((s) => s.typedName)).toEqual(['Amelia Hart', 'Karen Webb', "Liam O'Connor"]);
+    expect(outstandingSignatories(bf, c.state).map((o) => o.people.map((p) => p.name))).toEqual([
+      ['Grace Ellis'],
+      ['Sunita Patel'],
+    ]);
+    sign(c, 'mentor');
+    sign(c, 'professional_mentor');
+    expect(c.state).toMatchObject({ status: 'active', plan: { agreedOn: '2026-10-12' } });
+    stage1Review('concerns_addressed')(c);
+    expect(c.state.closure).toMatchObject({ outcomeId: 'concerns_addressed' });
+    expect(replay(c.events)).toEqual(c.state);
   });
 });

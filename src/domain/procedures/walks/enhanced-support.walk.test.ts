@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { replay } from '../../case/apply-event.js';
 import { editPlan, type PlanDraft } from '../../case/commands/edit-plan.js';
 import { completeTask } from '../../case/commands/stage-tasks.js';
+import { changePerson } from '../../case/commands/change-people.js';
 import { pauseCase, resumeCase } from '../../case/commands/pause-case.js';
 import { recordReview } from '../../case/commands/record-review.js';
 import { recordTraineePerceptions } from '../../case/commands/record-trainee-perceptions.js';
@@ -413,6 +414,28 @@ describe('Enhanced Support Procedure: walked from the action plan to every outco
     } else {
       expect(c.state.placementSuspended).toBeUndefined();
     }
+    expect(replay(c.events)).toEqual(c.state);
+  });
+});
+
+describe('Enhanced Support: a school based mentor who leaves mid-plan', () => {
+  it('is replaced by the course team; the new mentor holds the weekly review meetings and the Step 2 review', () => {
+    const c = openWalk(es, opening);
+    step1(c);
+    on(c, '2027-02-03');
+    const newMentor = person('mentor', 'Owen Price', `o.price@${SCHOOL}`);
+    c.run('course_team', changePerson, {
+      role: 'mentor',
+      removeId: mentor.id,
+      add: { id: newMentor.id, name: newMentor.name, email: newMentor.email },
+      reason: 'Emma Clarke is on maternity leave.',
+    });
+    expect(c.state.people.filter((p) => p.role === 'mentor')).toEqual([newMentor]);
+    expect(c.state.formerPeople.map((f) => f.person)).toEqual([mentor]);
+    step2('sufficient_progress')(c);
+    expect(c.state.tasksDone.find((t) => t.taskId === 'weekly_review_meeting')?.by).toBe(newMentor.id);
+    expect(c.state.reviews.at(-1)?.recordedBy).toBe(newMentor.id);
+    expect(c.state.closure).toMatchObject({ outcomeId: 'sufficient_progress' });
     expect(replay(c.events)).toEqual(c.state);
   });
 });

@@ -5,6 +5,7 @@ import { pauseCase, resumeCase } from '../../case/commands/pause-case.js';
 import { recordReview } from '../../case/commands/record-review.js';
 import { recordTraineePerceptions } from '../../case/commands/record-trainee-perceptions.js';
 import { signPlan } from '../../case/commands/sign-plan.js';
+import { changePerson } from '../../case/commands/change-people.js';
 import { nextReviewDate, outstandingSignatories, whoIsInformed } from '../../case/queries.js';
 import type { CaseDriver } from '../../case/testing.js';
 import type { Person } from '../../case/types.js';
@@ -303,6 +304,28 @@ describe('Mid-Essex Early Support Plan: walked from the plan meeting to every ou
         'office:relevant_partnership_staff',
       ]);
     }
+    expect(replay(c.events)).toEqual(c.state);
+  });
+});
+
+describe('Mid-Essex: a subject mentor who leaves mid-plan', () => {
+  it('is replaced by the course team after signing; the plan stays agreed and the new mentor records the review', () => {
+    const c = openCase(ALL_STAFF);
+    planMeeting(c, true);
+    signatures(c, ['director', 'professional_mentor', 'mentor', 'lead_subject_mentor']);
+    on(c, '2027-06-01');
+    const newMentor = person('mentor', 'Joel Adams', `j.adams@${SCHOOL}`);
+    c.run('course_team', changePerson, {
+      role: 'mentor',
+      removeId: mentor.id,
+      add: { id: newMentor.id, name: newMentor.name, email: newMentor.email },
+      reason: 'Kieran Walsh has left The Boswells School.',
+    });
+    expect(c.state.plan?.signatures.map((s) => s.typedName)).toContain('Kieran Walsh');
+    expect(c.state.plan?.agreedOn).toBe('2027-05-25');
+    review(c, '2027-06-08', 'sufficient_progress', 'mentor');
+    expect(c.state.reviews.at(-1)?.recordedBy).toBe(newMentor.id);
+    expect(c.state.closure).toMatchObject({ outcomeId: 'sufficient_progress' });
     expect(replay(c.events)).toEqual(c.state);
   });
 });

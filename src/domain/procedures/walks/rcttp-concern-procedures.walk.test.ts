@@ -8,13 +8,19 @@ import { extendReviewDate } from '../../case/commands/extend-review-date.js';
 import { pauseCase, resumeCase } from '../../case/commands/pause-case.js';
 import { recordPanelMeeting } from '../../case/commands/record-panel-meeting.js';
 import { recordReview } from '../../case/commands/record-review.js';
-import { completeTask, setStageStart } from '../../case/commands/stage-tasks.js';
+import { completeMilestone, completeTask, setStageStart } from '../../case/commands/stage-tasks.js';
 import { changePerson, changePlacement } from '../../case/commands/change-people.js';
 import { calendarFor, rolesOnCase } from '../../case/command-kit.js';
 import { openLinkedCase } from '../../case/commands/linked-case.js';
 import { decideAppeal, lodgeAppeal } from '../../case/commands/decisions-after.js';
 import { actorFor } from '../../case/testing.js';
-import { datedMilestones, nextReviewDate, outstandingSignatories, whoIsInformed } from '../../case/queries.js';
+import {
+  datedMilestones,
+  milestoneStatuses,
+  nextReviewDate,
+  outstandingSignatories,
+  whoIsInformed,
+} from '../../case/queries.js';
 import type { CaseDriver } from '../../case/testing.js';
 import type { CloseResolution, Person, ProgressRating } from '../../case/types.js';
 import { TEACHERS_STANDARDS_ID } from '../../frameworks/teachers-standards.js';
@@ -306,6 +312,24 @@ const deferredFinalAssessment =
       to: '2027-06-13',
     });
     expect(milestones.filter((m) => m.deadline).map((m) => m.id)).toEqual(['progress_review']);
+    // "The trainee's Progress Review must be completed by the end of week 5": recorded as done by
+    // staff on the case (not the trainee), once; until then it is reminded (planDueMilestones).
+    on(c, '2027-05-21');
+    expect(milestoneStatuses(stage, c.state).find((m) => m.id === 'progress_review')?.done).toBeUndefined();
+    expect(refusal(c, () => c.run('trainee', completeMilestone, { milestoneId: 'progress_review' })).code).toBe(
+      'not_permitted',
+    );
+    expect(refusal(c, () => c.run('mentor', completeMilestone, { milestoneId: 'no_such_milestone' })).code).toBe(
+      'task_unknown',
+    );
+    c.run('partnership_tutor', completeMilestone, { milestoneId: 'progress_review', note: 'Progress Review held.' });
+    expect(milestoneStatuses(stage, c.state).find((m) => m.id === 'progress_review')?.done).toEqual({
+      on: '2027-05-21',
+      byName: partnershipTutor.name,
+    });
+    expect(
+      refusal(c, () => c.run('mentor', completeMilestone, { milestoneId: 'progress_review' })).userMessage,
+    ).toContain('already recorded as done');
     // The judgement follows the observations in weeks 7 and 8 (from Monday 31 May).
     on(c, '2027-05-28');
     const early = refusal(c, () =>

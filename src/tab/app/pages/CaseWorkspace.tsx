@@ -121,7 +121,9 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   const traineeUpn = view.view === 'trainee' ? session.user.upn : view.people.find((p) => p.role === 'trainee')?.id;
   const perceptionsBy = procedure === undefined ? undefined : perceptionsAuthor(view, procedure, standing);
   const editable = procedure !== undefined && canEditPlan(view, standing);
-  const actionable = standing.staff && view.status !== 'closed';
+  // A closed case offers the course team one action: reopening it (or says why it no longer can).
+  const actionable =
+    standing.staff && (view.status !== 'closed' || (standing.courseTeam && view.derived.reopen !== undefined));
   const forms = new Set<string>([
     'meetings',
     ...(myRoles.length > 0 ? ['sign'] : []),
@@ -164,7 +166,15 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
                   ? `The course team scheduled ${view.stage.title} to start on ${formatDate(schedule.startsOn)}.`
                   : `Counted from ${formatDate(schedule.startsOn)}, the day the case entered ${view.stage.title}, until the course team schedules the start.`}
               </Text>
-              <WeekPlan schedule={schedule} label={`${view.stage.title}, week by week`} />
+              <WeekPlan
+                schedule={schedule}
+                label={`${view.stage.title}, week by week`}
+                done={
+                  new Map(
+                    view.derived.milestones.flatMap((m) => (m.done === undefined ? [] : [[m.id, m.done] as const])),
+                  )
+                }
+              />
             </Section>
           ) : null}
           <Section id="perceptions-heading" title="The trainee’s perceptions">

@@ -12,12 +12,12 @@ import {
   Select,
   Text,
 } from '@fluentui/react-components';
-import { useCallback, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { formatLongDate, isLocalDate, type LocalDate } from '../../../domain/calendar/index';
 import type { Stage } from '../../../domain/procedure/schema';
 import { useSession } from '../../app/session-context';
-import { runCaseCommand, type ProcedureDefinition } from '../../api/trellis-api';
-import type { AvailablePanel, CaseView, PanelView } from '../../api/types';
+import { listTraineePlacements, runCaseCommand, type ProcedureDefinition } from '../../api/trellis-api';
+import type { AvailablePanel, CaseView, PanelView, PlacementRow } from '../../api/types';
 import { useDraft } from '../../shared/drafts';
 import { ActionForm } from '../../shared/commands/ActionForm';
 import type { CommandOutcome, RunCommand } from '../../shared/commands/run-command';
@@ -41,7 +41,12 @@ import {
   extensionProblem,
   meetingProblem,
   openPanel,
+  otherPlacements,
   PAUSE_REASON_LABELS,
+  placementMoveBody,
+  placementMoveProblem,
+  placementPeople,
+  traineeIdOf,
   scheduleProblem,
   stageSchedule,
   suspensionProblem,
@@ -534,6 +539,172 @@ function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: R
 }
 
 /**
+ * Reopen a case closed by mistake (course team), with a reason, within 10 working days of closing;
+ * once that has passed, the sentence saying it can no longer be reopened.
+ */
+function ReopenForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
+  const [reason, setReason] = useState('');
+  const send = useSend(props.run, '/reopen', { reason: reason.trim() });
+  const reopen = props.view.derived.reopen;
+  if (reopen === undefined) return null;
+  if (!reopen.open) return <Text role="status">{reopen.refusal}</Text>;
+  return (
+    <ActionForm
+      label="Reopen the case"
+      submitLabel="Reopen the case"
+      busyLabel="Reopening…"
+      doneMessage="The case is open again."
+      problem={reason.trim() === '' ? 'Say why the case is reopened, for the record.' : undefined}
+      send={send}
+    >
+      <Text>
+        Closed by mistake? The course team can reopen this case until {formatLongDate(reopen.lastDay as LocalDate)}: 10
+        working days from closing, not counting weekends, bank holidays or the provider’s closures. It returns to{' '}
+        {props.view.stage.title}; a review whose outcome closed it is set aside and recorded again. Everyone on the case
+        is told.
+      </Text>
+      <TextareaField label="Why the case is reopened" value={reason} onChange={setReason} />
+    </ActionForm>
+  );
+}
+
+/** Records one milestone of the stage's week-by-week plan as done; its reminders stop. */
+function MilestoneForm(props: {
+  readonly milestones: readonly { readonly id: string; readonly label: string }[];
+  readonly run: RunCommand;
+}) {
+  const [milestoneId, setMilestoneId] = useState('');
+  const [note, setNote] = useState('');
+  const send = useSend(props.run, '/milestones', {
+    milestoneId,
+    ...(note.trim() === '' ? {} : { note: note.trim() }),
+  });
+  return (
+    <ActionForm
+      label="Record a milestone as done"
+      submitLabel="Mark as done"
+      busyLabel="Saving…"
+      doneMessage="Marked as done: the week-by-week plan shows it."
+      problem={milestoneId === '' ? 'Choose the milestone that is done.' : undefined}
+      send={send}
+    >
+      <Field label="Milestone">
+        <Select
+          value={milestoneId}
+          onChange={(_e, d) => {
+            setMilestoneId(d.value);
+          }}
+        >
+          <option value="">Choose a milestone</option>
+          {props.milestones.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.label}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Field label="Note (optional)">
+        <Input
+          value={note}
+          onChange={(_e, d) => {
+            setNote(d.value);
+          }}
+        />
+      </Field>
+    </ActionForm>
+  );
+}
+
+/**
+ * Move the placement (course team) to another school on the trainee's placement roster: its
+ * mentor(s) and professional mentor replace those on the case, from a day, with a reason.
+ */
+function PlacementForm(props: {
+  readonly view: CaseView;
+  readonly procedure: ProcedureDefinition;
+  readonly run: RunCommand;
+}) {
+  const session = useSession();
+  const traineeId = traineeIdOf(props.view, props.procedure);
+  const [rows, setRows] = useState<readonly PlacementRow[] | undefined>();
+  const [loadError, setLoadError] = useState<string | undefined>();
+  useEffect(() => {
+    if (traineeId === undefined) return;
+    let live = true;
+    listTraineePlacements(session.api, traineeId).then(
+      (found) => {
+        if (live) setRows(otherPlacements(props.view, traineeId, found));
+      },
+      () => {
+        if (live) setLoadError('The placement roster could not be read. Try again in a moment.');
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [session.api, traineeId, props.view]);
+  const [rowId, setRowId] = useState('');
+  const [effectiveOn, setEffectiveOn] = useState('');
+  const [reason, setReason] = useState('');
+  const draft = { rowId, effectiveOn, reason };
+  const row = rows?.find((r) => r.id === rowId);
+  const send = useSend(props.run, '/placement', placementMoveBody(props.procedure, draft, row));
+  if (loadError !== undefined) return <Text role="alert">{loadError}</Text>;
+  if (rows === undefined) return <Text>Reading the placement roster…</Text>;
+  const joining = row === undefined ? [] : placementPeople(props.procedure, row);
+  return (
+    <ActionForm
+      label="Move the placement"
+      submitLabel="Move the placement"
+      busyLabel="Moving…"
+      doneMessage="The placement has moved: the case shows the new school and its people."
+      problem={placementMoveProblem(draft, rows, props.view.derived.today)}
+      send={send}
+    >
+      <Text>
+        The trainee moves to another school on their placement roster. Its mentor(s) replace those on the case, who no
+        longer see it; the newcomers are sent a card and an email. Signatures already given stay on the plan.
+      </Text>
+      <Field label="New placement (from the roster)">
+        <Select
+          value={rowId}
+          onChange={(_e, d) => {
+            setRowId(d.value);
+          }}
+        >
+          <option value="">Choose a placement</option>
+          {rows.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.school}, {formatDate(r.startsOn)} to {formatDate(r.endsOn)}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      {joining.length > 0 ? (
+        <Text>
+          Joining the case:{' '}
+          {joining
+            .map((p) => `${p.name} (${props.procedure.roles.find((r) => r.id === p.role)?.label ?? p.role})`)
+            .join(', ')}
+        </Text>
+      ) : null}
+      <Field label="From" hint="Today unless you choose an earlier day.">
+        <Input
+          type="date"
+          value={effectiveOn}
+          max={props.view.derived.today}
+          min={props.view.openedOn}
+          onChange={(_e, d) => {
+            setEffectiveOn(d.value);
+          }}
+        />
+      </Field>
+      <TextareaField label="Why the placement moves" value={reason} onChange={setReason} />
+    </ActionForm>
+  );
+}
+
+/**
  * Change who is on the case (course team): someone joins a role, leaves it, or replaces whoever
  * held it, from a day (today unless given), with a reason. Whoever leaves loses the case at once;
  * whoever joins is sent a card and an email.
@@ -891,6 +1062,17 @@ export function CaseActions(props: {
   const session = useSession();
   const { view, procedure, run } = props;
   const standing = standingOf(view, session.me, session.user.upn);
+  if (view.status === 'closed' && standing.courseTeam && view.derived.reopen !== undefined)
+    return (
+      <Accordion collapsible multiple data-testid="case-actions">
+        <AccordionItem value="reopen">
+          <AccordionHeader as="h3">Reopen the case</AccordionHeader>
+          <AccordionPanel>
+            <ReopenForm view={view} run={run} />
+          </AccordionPanel>
+        </AccordionItem>
+      </Accordion>
+    );
   if (view.status === 'closed' || !standing.staff) return null;
   const limits = procedure === undefined ? undefined : extensionLimits(view, procedure);
   const items: { readonly id: string; readonly title: string; readonly body: React.ReactNode }[] = [];
@@ -942,6 +1124,13 @@ export function CaseActions(props: {
         body: <ConveneForm panel={panel} run={run} />,
       });
   }
+  const milestonesLeft = view.derived.milestones.filter((m) => m.done === undefined);
+  if (milestonesLeft.length > 0)
+    items.push({
+      id: 'milestone',
+      title: 'Record a milestone as done',
+      body: <MilestoneForm milestones={milestonesLeft} run={run} />,
+    });
   for (const task of view.derived.tasks.filter((t) => !t.done))
     items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
   if (standing.courseTeam && procedure !== undefined)
@@ -949,6 +1138,12 @@ export function CaseActions(props: {
       id: 'people',
       title: 'Change who is on the case',
       body: <PeopleForm view={view} procedure={procedure} run={run} />,
+    });
+  if (standing.courseTeam && procedure !== undefined)
+    items.push({
+      id: 'placement',
+      title: 'Move the placement',
+      body: <PlacementForm view={view} procedure={procedure} run={run} />,
     });
   if (standing.courseTeam)
     items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });

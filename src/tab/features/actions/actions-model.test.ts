@@ -12,6 +12,11 @@ import {
   changeableRoles,
   meetingRecordBody,
   meetingRecordProblem,
+  otherPlacements,
+  placementMoveBody,
+  placementMoveProblem,
+  placementPeople,
+  traineeIdOf,
   reviewMeetingProblem,
   personChangeBody,
   personChangeProblem,
@@ -361,5 +366,77 @@ describe('recording a meeting', () => {
       'The meeting lasts between 10 minutes and 8 hours.',
     );
     expect(reviewMeetingProblem({ ...review, mode: 'online' })).toBeUndefined();
+  });
+});
+
+describe('moving the placement to a school on the roster (RCTTP: "The school that agrees to accept the trainee")', () => {
+  const row = (id: string, school: string, trainee = 'olivia@x.example') => ({
+    id,
+    key: `${trainee}|p|2027-04-19`,
+    version: 1,
+    trainee: { id: trainee, name: 'Olivia Bennett' },
+    programme: 'P1',
+    school,
+    mentors: [
+      { id: 'A.Khan@kingsmead.example', name: 'Aisha Khan' },
+      { id: 'r.dale@kingsmead.example', name: 'Robert Dale' },
+    ],
+    professionalMentor: { id: 'm.osei@kingsmead.example', name: 'Martin Osei' },
+    startsOn: '2027-04-19',
+    endsOn: '2027-06-11',
+    current: false,
+    updatedAt: '2027-01-13T10:00:00Z',
+    updatedBy: 'lead@x.example',
+  });
+  const view = aCaseView({
+    placement: { school: "St Wilfrid's High School", programme: 'P1' },
+    people: [
+      { role: 'trainee', id: 'olivia@x.example', name: 'Olivia Bennett', roleLabel: 'Trainee' },
+      { role: 'mentor', id: 's.collins@x.example', name: 'Sarah Collins', roleLabel: 'Mentor(s)' },
+    ],
+  });
+
+  it("offers the trainee's other schools only, with the row's mentors and professional mentor in the procedure's roles", () => {
+    const trainee = traineeIdOf(view, rcttpConcernProcedures);
+    expect(trainee).toBe('olivia@x.example');
+    const rows = [
+      row('1', "St Wilfrid's High School"),
+      row('2', 'Kingsmead Academy'),
+      row('3', 'Elsewhere', 'other@x.example'),
+    ];
+    expect(otherPlacements(view, trainee ?? '', rows).map((r) => r.id)).toEqual(['2']);
+    expect(placementPeople(rcttpConcernProcedures, row('2', 'Kingsmead Academy'))).toEqual([
+      { role: 'mentor', id: 'a.khan@kingsmead.example', name: 'Aisha Khan', email: 'a.khan@kingsmead.example' },
+      { role: 'mentor', id: 'r.dale@kingsmead.example', name: 'Robert Dale', email: 'r.dale@kingsmead.example' },
+      {
+        role: 'professional_mentor',
+        id: 'm.osei@kingsmead.example',
+        name: 'Martin Osei',
+        email: 'm.osei@kingsmead.example',
+      },
+    ]);
+  });
+
+  it('says what is missing, then sends the school, its dates and people', () => {
+    const rows = [row('2', 'Kingsmead Academy')];
+    const draft = { rowId: '', effectiveOn: '', reason: '' };
+    expect(placementMoveProblem(draft, [], '2027-01-13')).toBe(
+      'The placement roster has no other placement for this trainee: add the new school to the roster first.',
+    );
+    expect(placementMoveProblem(draft, rows, '2027-01-13')).toBe('Choose the new placement from the roster.');
+    expect(placementMoveProblem({ ...draft, rowId: '2', effectiveOn: '2027-01-14' }, rows, '2027-01-13')).toBe(
+      'Record the move on or after the day it takes effect.',
+    );
+    expect(placementMoveProblem({ ...draft, rowId: '2' }, rows, '2027-01-13')).toBe(
+      'Say why the placement moves, for the record.',
+    );
+    const ready = { rowId: '2', effectiveOn: '', reason: ' Kingsmead agrees to accept the trainee. ' };
+    expect(placementMoveProblem(ready, rows, '2027-01-13')).toBeUndefined();
+    expect(placementMoveBody(rcttpConcernProcedures, ready, rows[0])).toMatchObject({
+      school: 'Kingsmead Academy',
+      startsOn: '2027-04-19',
+      endsOn: '2027-06-11',
+      reason: 'Kingsmead agrees to accept the trainee.',
+    });
   });
 });

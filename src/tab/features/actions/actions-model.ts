@@ -12,7 +12,7 @@ import { windowEnd } from '../../../domain/case/plan-rules';
 import { datedMilestones } from '../../../domain/case/queries';
 import type { Stage } from '../../../domain/procedure/schema';
 import type { ProcedureDefinition } from '../../api/trellis-api';
-import type { AvailablePanel, CaseView, PanelView } from '../../api/types';
+import type { AvailablePanel, CaseView, PanelView, PlacementRow } from '../../api/types';
 import type { Standing } from '../../shared/case-people';
 import { formRulesOf, stageOf } from '../../shared/procedure/case-rules';
 
@@ -362,4 +362,84 @@ export function reviewMeetingProblem(draft: {
     return 'The meeting lasts between 10 minutes and 8 hours.';
   if (draft.mode === 'in_person' && draft.location.trim() === '') return 'Say where the meeting is held.';
   return undefined;
+}
+
+/**
+ * Which procedure role a roster column fills: the procedure's `roster` mapping, else the role of
+ * the same id where the procedure has one (as the server maps a roster row to a case's people).
+ */
+function rosterRole(procedure: ProcedureDefinition, column: 'mentor' | 'professional_mentor'): string | undefined {
+  const mapped = procedure.roster?.[column];
+  if (mapped !== undefined) return mapped;
+  return procedure.roles.some((r) => r.id === column) ? column : undefined;
+}
+
+/** The school-side people of a roster row, as the procedure's roles on the case: who moves with the placement. */
+export function placementPeople(
+  procedure: ProcedureDefinition,
+  row: PlacementRow,
+): { readonly role: string; readonly id: string; readonly name: string; readonly email: string }[] {
+  const people: { role: string; id: string; name: string; email: string }[] = [];
+  const add = (column: 'mentor' | 'professional_mentor', holders: readonly { id: string; name: string }[]) => {
+    const role = rosterRole(procedure, column);
+    const definition = procedure.roles.find((r) => r.id === role);
+    if (role === undefined || definition === undefined) return;
+    for (const p of definition.multiple ? holders : holders.slice(0, 1))
+      people.push({ role, id: p.id.toLowerCase(), name: p.name, email: p.id.toLowerCase() });
+  };
+  add('mentor', row.mentors);
+  add('professional_mentor', row.professionalMentor ? [row.professionalMentor] : []);
+  return people;
+}
+
+export interface PlacementDraft {
+  readonly rowId: string;
+  readonly effectiveOn: string;
+  readonly reason: string;
+}
+
+/** The first thing missing from the placement move, as a sentence; undefined when it can be sent. */
+export function placementMoveProblem(
+  draft: PlacementDraft,
+  rows: readonly PlacementRow[],
+  today: string,
+): string | undefined {
+  if (rows.length === 0)
+    return 'The placement roster has no other placement for this trainee: add the new school to the roster first.';
+  if (draft.rowId === '') return 'Choose the new placement from the roster.';
+  if (draft.effectiveOn !== '' && !isLocalDate(draft.effectiveOn)) return 'Enter the whole date: day, month and year.';
+  if (draft.effectiveOn !== '' && draft.effectiveOn > today)
+    return 'Record the move on or after the day it takes effect.';
+  if (draft.reason.trim() === '') return 'Say why the placement moves, for the record.';
+  return undefined;
+}
+
+/** The change_placement body for a roster row: its school, dates and school-side people. */
+export function placementMoveBody(
+  procedure: ProcedureDefinition,
+  draft: PlacementDraft,
+  row: PlacementRow | undefined,
+) {
+  return {
+    school: row?.school ?? '',
+    ...(row === undefined ? {} : { startsOn: row.startsOn, endsOn: row.endsOn }),
+    people: row === undefined ? [] : placementPeople(procedure, row),
+    ...(draft.effectiveOn === '' ? {} : { effectiveOn: draft.effectiveOn }),
+    reason: draft.reason.trim(),
+  };
+}
+
+/** The trainee's sign-in name on the case (the procedure's trainee-side role). */
+export function traineeIdOf(view: CaseView, procedure: ProcedureDefinition): string | undefined {
+  const roles = new Set(procedure.roles.filter((r) => r.side === 'trainee').map((r) => r.id));
+  return view.people.find((p) => roles.has(p.role))?.id.toLowerCase();
+}
+
+/** Roster rows the case could move to: the trainee's own rows at another school than the case's. */
+export function otherPlacements(view: CaseView, traineeId: string, rows: readonly PlacementRow[]): PlacementRow[] {
+  return rows.filter(
+    (row) =>
+      row.trainee.id.toLowerCase() === traineeId &&
+      row.school.trim().toLowerCase() !== view.placement.school.trim().toLowerCase(),
+  );
 }

@@ -10,7 +10,7 @@ import {
   Tooltip,
 } from '@fluentui/react-components';
 import type { CaseView, FrameworkLink, Plan } from '../../api/types';
-import { formatDate } from '../../shared/format';
+import { formatDate, humanise } from '../../shared/format';
 import { linkLabel, partyLabel, type FrameworkLabels } from './case-model';
 import { usePlanStyles } from './PlanSection.styles';
 
@@ -54,7 +54,15 @@ export function PlanSection(props: { readonly view: CaseView; readonly plan: Pla
           {plan.agreedOn ? `, agreed ${formatDate(plan.agreedOn)}` : ', not yet agreed'}
         </dd>
         <dt className={styles.label}>Review date</dt>
-        <dd className={styles.dd}>{formatDate(c.reviewDate)}</dd>
+        <dd className={styles.dd}>
+          {formatDate(c.reviewDate)}
+          {(view.derived.reviewDateWarnings ?? []).map((w) => (
+            <span key={w} role="note">
+              {' '}
+              Please check: {w}
+            </span>
+          ))}
+        </dd>
         {c.meeting.heldOn ? (
           <>
             <dt className={styles.label}>Meeting</dt>
@@ -84,6 +92,9 @@ export function PlanSection(props: { readonly view: CaseView; readonly plan: Pla
             {c.concerns.map((concern, i) => (
               <li key={i}>
                 <Text>{concern.text}</Text> <Standards links={concern.links} labels={labels} />
+                {concern.grade !== undefined ? (
+                  <Text weight="semibold"> Graded: {humanise(concern.grade)}.</Text>
+                ) : null}
               </li>
             ))}
           </ul>

@@ -142,6 +142,10 @@ export function eventSentence(view: CaseView, event: CaseEvent): string {
       return `${who} scheduled the review meeting${str('startTime') ? ` for ${str('startTime')}` : ''}${str('mode') === 'online' ? ', online' : str('location') ? ` at ${str('location')}` : ''}.`;
     case 'case_closed':
       return `The case was closed${str('resolution') ? ` (${humanise(str('resolution'))})` : ''}.`;
+    case 'case_reopened':
+      return `${str('byName') || who} reopened the case${str('setAsideReviewId') ? ', setting aside the review whose outcome had closed it' : ''}${str('reason') ? `: ${str('reason')}` : ''}.`;
+    case 'milestone_done':
+      return `${str('byName') || who} recorded a milestone as done${str('milestoneId') ? `: ${view.derived.milestones.find((m) => m.id === str('milestoneId'))?.label ?? humanise(str('milestoneId'))}` : ''}.`;
     case 'text_corrected': {
       const reason = str('reason');
       const why =

@@ -136,7 +136,15 @@ export function EditPlan(props: {
         version.
       </Text>
       <ConcernsStep draft={draft} set={set} rules={rules} frameworks={frameworks} options={options} />
-      <TargetsStep draft={draft} set={set} procedure={procedure} options={options} today={today} rules={rules} />
+      <TargetsStep
+        draft={draft}
+        set={set}
+        procedure={procedure}
+        options={options}
+        today={today}
+        rules={rules}
+        placementEndsOn={props.view.placement.endsOn}
+      />
       {signatures > 0 ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>

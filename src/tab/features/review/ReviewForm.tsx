@@ -1,4 +1,19 @@
-import { Button, Checkbox, Field, Input, Radio, RadioGroup, Text, Textarea } from '@fluentui/react-components';
+import {
+  Button,
+  Checkbox,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Field,
+  Input,
+  Radio,
+  RadioGroup,
+  Text,
+  Textarea,
+} from '@fluentui/react-components';
 import { useCallback, useState } from 'react';
 import { useSession } from '../../app/session-context';
 import { recordReview } from '../../api/trellis-api';
@@ -10,6 +25,7 @@ import { ErrorNotice } from '../../shared/Feedback';
 import { RATING_LABELS } from '../../shared/format';
 import { useDraft } from '../../shared/drafts';
 import {
+  closingOutcome,
   draftProblems,
   emptyDraft,
   emptyMember,
@@ -36,6 +52,10 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCo
     isReviewDraft,
   );
   const [touched, setTouched] = useState(false);
+  // A closing outcome is confirmed in a dialog before anything is sent. The dialog is mounted from
+  // the first time it asks (a Fluent dialog, even closed, leaves focus-trap helpers in the page).
+  const [confirming, setConfirming] = useState(false);
+  const [asked, setAsked] = useState(false);
   const { view } = props;
   const targets = judgesTargets(view) ? (view.plan?.content.targets ?? []) : [];
   const members = draft.members ?? [emptyMember()];
@@ -60,8 +80,14 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCo
     event.preventDefault();
     setTouched(true);
     if (Object.keys(problems).length > 0) return;
+    if (closingOutcome(view, draft.outcomeId) !== undefined) {
+      setConfirming(true);
+      setAsked(true);
+      return;
+    }
     void submit();
   };
+  const closing = closingOutcome(view, draft.outcomeId);
   const problem = (key: string): string | undefined => (touched ? problems[key] : undefined);
 
   return (
@@ -238,6 +264,47 @@ export function ReviewForm(props: { readonly view: CaseView; readonly run: RunCo
           {state.busy ? 'Recording…' : 'Record the review'}
         </Button>
       </div>
+      {asked ? (
+        <Dialog
+          modalType="alert"
+          open={confirming && closing !== undefined}
+          onOpenChange={(_event, data) => {
+            if (!data.open) setConfirming(false);
+          }}
+        >
+          <DialogSurface>
+            <DialogBody>
+              <DialogTitle>This outcome closes the case</DialogTitle>
+              <DialogContent>
+                <Text block>You chose: {closing?.label}</Text>
+                <Text block>{closing?.effect.description}</Text>
+                <Text block>
+                  Nothing has been recorded yet. A case closed by mistake can be reopened by the course team within 10
+                  working days.
+                </Text>
+              </DialogContent>
+              <DialogActions>
+                <Button
+                  appearance="primary"
+                  onClick={() => {
+                    setConfirming(false);
+                    void submit();
+                  }}
+                >
+                  Yes, record it and close the case
+                </Button>
+                <Button
+                  onClick={() => {
+                    setConfirming(false);
+                  }}
+                >
+                  Go back to the form
+                </Button>
+              </DialogActions>
+            </DialogBody>
+          </DialogSurface>
+        </Dialog>
+      ) : null}
     </form>
   );
 }

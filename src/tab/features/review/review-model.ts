@@ -69,6 +69,12 @@ export function isReviewDraft(value: unknown): value is ReviewDraft {
 export const isRating = (value: string): value is ProgressRating =>
   (PROGRESS_RATINGS as readonly string[]).includes(value);
 
+/** The chosen outcome, where it closes the case (or hands it on): the form asks for confirmation first. */
+export function closingOutcome(view: CaseView, outcomeId: string): CaseView['derived']['outcomes'][number] | undefined {
+  const outcome = view.derived.outcomes.find((o) => o.id === outcomeId);
+  return outcome?.effect.type === 'close' || outcome?.effect.type === 'hand_off' ? outcome : undefined;
+}
+
 /** What is missing before the review can be sent, per field; empty when ready. */
 export function draftProblems(view: CaseView, draft: ReviewDraft): Record<string, string> {
   const problems: Record<string, string> = {};

@@ -1,4 +1,4 @@
-import { Button, Field, Text, Textarea } from '@fluentui/react-components';
+import { Button, Field, Select, Text, Textarea } from '@fluentui/react-components';
 import type { PlanRules } from '../../../domain/procedure/schema';
 import type { FrameworkDetail } from '../../api/types';
 import { emptyConcern, type CatalogueOption, type PlanDraft } from './plan-draft';
@@ -56,6 +56,27 @@ export function ConcernsStep(props: {
               set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, links } : x)) });
             }}
           />
+          {rules.grades ? (
+            <Field
+              label={`Grade for concern ${i + 1}`}
+              required
+              hint="Against the grade descriptors. A concern graded below expectation needs a target linked to one of its standards."
+            >
+              <Select
+                value={c.grade ?? ''}
+                onChange={(_e, d) => {
+                  set({ concerns: draft.concerns.map((x) => (x.key === c.key ? { ...x, grade: d.value } : x)) });
+                }}
+              >
+                <option value="">Choose a grade</option>
+                {rules.grades.scale.map((g) => (
+                  <option key={g.id} value={g.id}>
+                    {g.label}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+          ) : null}
           <div>
             <Button
               onClick={() => {

@@ -1,5 +1,7 @@
 import { Button, Checkbox, Field, Input, Text, Textarea } from '@fluentui/react-components';
-import type { LocalDate } from '../../../domain/calendar/index';
+import { isLocalDate, type LocalDate } from '../../../domain/calendar/index';
+import { calendarFor } from '../../../domain/case/command-kit';
+import { reviewDateConcerns } from '../../../domain/case/plan-rules';
 import type { PlanRules } from '../../../domain/procedure/schema';
 import type { ProcedureDefinition } from '../../api/trellis-api';
 import { formatDate } from '../format';
@@ -19,6 +21,8 @@ export function TargetsStep(props: {
   readonly today: LocalDate;
   /** The plan's form rules: the opening stage's in the wizard, the plan's own when editing it. */
   readonly rules: PlanRules;
+  /** The last day of the placement, where known: a review after it is warned about or refused. */
+  readonly placementEndsOn?: string | undefined;
 }) {
   const styles = usePlanEditorStyles();
   const { draft, set, procedure, rules } = props;
@@ -26,6 +30,16 @@ export function TargetsStep(props: {
   const parties = actionParties(procedure, rules);
   const window = reviewWindowFor(procedure, rules, props.today);
   const atMax = max !== undefined && draft.targets.length >= max;
+  // A day nobody works, after the placement, or a year away: refused where the procedure sets a
+  // window (as the server refuses it), otherwise a warning under the field.
+  const concerns = isLocalDate(draft.reviewDate)
+    ? reviewDateConcerns(draft.reviewDate, {
+        calendar: calendarFor(procedure),
+        placementEndsOn:
+          props.placementEndsOn !== undefined && isLocalDate(props.placementEndsOn) ? props.placementEndsOn : undefined,
+        today: props.today,
+      })
+    : [];
   // Checked as the date is typed, not only on "Next".
   const dateProblem =
     draft.reviewDate === ''
@@ -34,7 +48,10 @@ export function TargetsStep(props: {
         ? `Choose a date after ${formatDate(props.today)}.`
         : window.latest !== undefined && draft.reviewDate > window.latest
           ? `Too late: the latest review date is ${formatDate(window.latest)}.`
-          : undefined;
+          : window.latest !== undefined && concerns.length > 0
+            ? `${concerns.join(' ')} Choose a working day within the placement.`
+            : undefined;
+  const dateWarning = window.latest === undefined && concerns.length > 0 ? concerns.join(' ') : undefined;
   return (
     <>
       <Text role="status" data-testid="target-count">
@@ -183,8 +200,8 @@ export function TargetsStep(props: {
         {window.skipped.length > 0 ? <Text>Not counted as working days: {window.skipped.join('; ')}.</Text> : null}
         <Field
           label="Review date (optional now; needed before signing)"
-          validationState={dateProblem === undefined ? 'none' : 'error'}
-          validationMessage={dateProblem}
+          validationState={dateProblem !== undefined ? 'error' : dateWarning !== undefined ? 'warning' : 'none'}
+          validationMessage={dateProblem ?? dateWarning}
           hint={
             window.latest === undefined
               ? `After ${formatDate(props.today)}`

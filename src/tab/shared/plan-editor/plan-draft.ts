@@ -30,6 +30,8 @@ export interface ConcernDraft {
   readonly key: string;
   readonly text: string;
   readonly links: readonly Link[];
+  /** The grade against the grade descriptors (a scale id), where the form grades concerns; '' for none. Absent in drafts kept before grades. */
+  readonly grade?: string;
 }
 
 export interface TargetDraft {
@@ -145,7 +147,11 @@ export function reviewWindowFor(procedure: ProcedureDefinition, rules: PlanRules
 export function planBody(draft: PlanDraft): PlanBody | undefined {
   const concerns = draft.concerns
     .filter((c) => c.text.trim() !== '')
-    .map((c) => ({ text: c.text.trim(), links: c.links }));
+    .map((c) => ({
+      text: c.text.trim(),
+      links: c.links,
+      ...(c.grade === undefined || c.grade === '' ? {} : { grade: c.grade }),
+    }));
   const targets = draft.targets
     .filter((t) => t.text.trim() !== '')
     .map((t) => ({
@@ -202,7 +208,7 @@ export function draftFromPlan(plan: Plan): PlanDraft {
   const c = plan.content;
   return {
     concernStatement: c.concernStatement ?? '',
-    concerns: c.concerns.map((x) => ({ key: newKey('concern'), text: x.text, links: x.links })),
+    concerns: c.concerns.map((x) => ({ key: newKey('concern'), text: x.text, links: x.links, grade: x.grade ?? '' })),
     targets: c.targets.map((t) => ({
       key: newKey('target'),
       id: t.id,

@@ -13,6 +13,7 @@ export const HOW_LABELS: Readonly<Record<CaseAccessLog['entries'][number]['how']
   pdf: 'Downloaded the form PDF',
   card: 'Opened a card in Teams',
   export: 'In a data export',
+  list: 'Saw it in a list of cases or search results',
 };
 
 /** GET /api/trainees/{upn}/export: everything Trellis holds about the trainee that the caller may export, as a zip. */

@@ -5,12 +5,15 @@ import type { Logger } from './logger.js';
 import { loadVisibleCase } from './cases/load-case.js';
 
 /**
- * Who looked: every read of a case (the API and the tab on it, a card refreshed or acted on, a
- * form PDF, a subject access export) is one entry in the access log, so a provider can tell a
- * trainee who has seen their record. Entries are kept in memory and written in one batch every
- * few seconds and on close, so a person's read stays one round trip to the store.
+ * Who looked: every read of a case (the API and the tab on it, a card refreshed, opened or acted
+ * on, a card sent in answer to a chat message, a form PDF, a subject access export) is one entry
+ * in the access log, so a provider can tell a trainee who has seen their record. A list that
+ * shows a case's details to someone (the case list, "what you need to do", search results in
+ * Teams) is a read of each case on it, as `list`: one entry per case on the page shown, at most
+ * one per person and case every LIST_REPEAT_MS. Counts and reports that name no case are not. Entries are kept in memory and written in one batch
+ * every few seconds and on close, so a person's read stays one round trip to the store.
  */
-export const ACCESS_HOWS = ['api', 'pdf', 'card', 'export'] as const;
+export const ACCESS_HOWS = ['api', 'pdf', 'card', 'export', 'list'] as const;
 export type AccessHow = (typeof ACCESS_HOWS)[number];
 
 export interface AccessEntry {
@@ -55,6 +58,14 @@ const FLUSH_EVERY_MS = 5_000;
 const FLUSH_AT = 100;
 /** Kept for a store that keeps failing; past this the oldest are dropped (and the loss logged). */
 const MAX_BUFFERED = 10_000;
+/**
+ * A case shown again in the same person's lists within this time is not recorded again: a
+ * dashboard refreshed all morning says once per quarter of an hour that they saw the case, not
+ * fifty times a page. Every other read is recorded each time.
+ */
+const LIST_REPEAT_MS = 15 * 60 * 1000;
+/** Bound on the people × cases remembered for that; past it the older ones are forgotten. */
+const MAX_REMEMBERED_LISTINGS = 50_000;
 
 export function createAccessRecorder(options: {
   readonly store: AccessLogStore;
@@ -92,8 +103,23 @@ export function createAccessRecorder(options: {
   };
   const timer = setInterval(() => void flush(), options.flushEveryMs ?? FLUSH_EVERY_MS);
   timer.unref();
+  /** person|case → when a list last showed it to them (ms), for LIST_REPEAT_MS. */
+  const listed = new Map<string, number>();
+  const seenInList = (entry: AccessEntry): boolean => {
+    const key = `${entry.personId}|${entry.caseId}`;
+    const at = Date.parse(entry.at);
+    const last = listed.get(key);
+    if (last !== undefined && at >= last && at - last < LIST_REPEAT_MS) return true;
+    if (listed.size >= MAX_REMEMBERED_LISTINGS) {
+      for (const [k, t] of listed) if (at - t >= LIST_REPEAT_MS) listed.delete(k);
+      if (listed.size >= MAX_REMEMBERED_LISTINGS) listed.clear();
+    }
+    listed.set(key, at);
+    return false;
+  };
   return {
     record(entry) {
+      if (entry.how === 'list' && seenInList(entry)) return;
       buffer.push(entry);
       if (buffer.length >= FLUSH_AT) void flush();
     },
@@ -122,6 +148,11 @@ export function recordRead(deps: UseCaseDeps, caller: Caller, caseId: string, ho
     how,
     at: deps.clock().toISOString(),
   });
+}
+
+/** Records that the caller was shown each of these cases (a list page, search results): one entry per case. */
+export function recordReads(deps: UseCaseDeps, caller: Caller, caseIds: Iterable<string>, how: AccessHow): void {
+  for (const caseId of new Set(caseIds)) recordRead(deps, caller, caseId, how);
 }
 
 /**

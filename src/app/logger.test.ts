@@ -11,6 +11,11 @@ describe('logs carry ids, not personal data', () => {
     expect(scrubLogText('x'.repeat(900))).toHaveLength(501);
   });
 
+  it('masks a sign-in name in a request path, where it is percent-encoded', () => {
+    expect(scrubLogText('/api/people/gareth.evans%40hollybank.example/export')).toBe('/api/people/[address]/export');
+    expect(scrubLogText('/api/trainees/Priya.Sharma%40Mail.BCU.example/export')).toBe('/api/trainees/[address]/export');
+  });
+
   it('scrubs every field of a wrapped logger, nested and in errors', () => {
     const inner = memoryLogger();
     privateLogger(inner).error('failed for sam@school.example', {

@@ -10,12 +10,15 @@ export interface Logger {
 /*
  * Logs carry ids, never personal data. Call sites log case ids, codes and counts; what they cannot
  * vouch for (an error's message, a Graph answer, a line from the Teams SDK) passes through
- * `scrubLogText` on its way out: email addresses and sign-in names become "[address]", and
+ * `scrubLogText` on its way out: email addresses and sign-in names (also percent-encoded, as a
+ * request's path carries them) become "[address]", and
  * anything quoted (where Graph and the SDK echo a value they were given) becomes "[text]". Every
  * logger Trellis writes with is wrapped by `privateLogger`, so a careless field cannot reach the
  * host's log store with a person's address in it.
  */
-const ADDRESS = /[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+/g;
+// `@` as it is, or percent-encoded as a URL carries it (a route such as /api/people/{upn}/export).
+// No `/` in the part before it (sign-in names never have one), so a path keeps its other segments.
+const ADDRESS = /[\w.!#$%&'*+=?^`{|}~-]+(?:@|%40)[\w-]+(?:\.[\w-]+)+/gi;
 const QUOTED = /"[^"\n]*"|“[^”\n]*”|‘[^’\n]*’|(?<!\w)'[^'\n]+'(?!\w)/g;
 const MAX_TEXT = 500;
 const MAX_DEPTH = 4;

@@ -10,6 +10,7 @@ import type { Caller } from '../app/caller.js';
 import type { Logger } from '../app/logger.js';
 import type { UseCaseDeps } from '../app/deps.js';
 import { listCases } from '../app/cases/list-cases.js';
+import { recordRead } from '../app/access-log.js';
 import { OUTLOOK_CHANNEL_ID, type CardLinks } from '../cards/index.js';
 import type { Conversations } from '../app/ports.js';
 import { handleCardAction } from './card-actions.js';
@@ -463,7 +464,10 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
           ? await reviewCardFor(deps, caller, stored, procedure, stored.state.version)
           : await summaryCardFor(deps, stored, procedure, caller.actor.id);
       // The SDK sends a card as the message's one Adaptive Card attachment.
-      if (isAdaptiveCard(card)) await ctx.send(card);
+      if (isAdaptiveCard(card)) {
+        await ctx.send(card);
+        recordRead(options.useCases, caller, stored.state.id, 'card');
+      }
     }
   };
 

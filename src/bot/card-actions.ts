@@ -106,7 +106,7 @@ export async function handleCardAction(
 async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionData): Promise<CardActionResponse> {
   switch (data.action) {
     case 'refresh': {
-      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
       if (data.card === 'case_summary') return card(await summaryCardFor(deps, stored, procedure, caller.actor.id));
       return card(await reviewCardFor(deps, caller, stored, procedure, data.version));
     }
@@ -117,7 +117,7 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
     case 'open_sign': {
       // The signature card for someone whose signature the plan still needs (in the role it needs
       // it in); anyone else, or anyone once the plan is agreed, gets the summary as it now is.
-      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId);
+      const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
       const waiting = outstandingSignatories(procedure, stored.state)
         .flatMap((o) => o.people)
         .find((p) => p.id.toLowerCase() === caller.actor.id);

@@ -11,6 +11,7 @@ import type { Caller } from '../app/caller.js';
 import type { UseCaseDeps } from '../app/deps.js';
 import { failureOf, InputError, StaleCaseError } from '../app/errors.js';
 import { listCases } from '../app/cases/list-cases.js';
+import { recordReads } from '../app/access-log.js';
 import { openCase } from '../app/cases/open-case.js';
 import { traineeRolesOf } from '../app/cases/procedures.js';
 import { runCaseCommand } from '../app/cases/run-case-command.js';
@@ -89,6 +90,13 @@ export async function searchCases(
     limit: String(SEARCH_RESULTS),
   });
   const attachments = await Promise.all(page.items.map((summary) => resultFor(deps, summary)));
+  // Each result carries the case's summary card: a read of each case shown.
+  recordReads(
+    deps.useCases,
+    caller,
+    page.items.filter((_, i) => attachments[i] !== undefined).map((summary) => summary.id),
+    'list',
+  );
   return {
     composeExtension: {
       type: 'result',

@@ -11,6 +11,7 @@ import type { CardSenders } from '../bot/senders.js';
 import { devObjectIdOf, directoryIdentity } from '../bot/identity.js';
 import { linkDemoChannels, type DemoCourseTeam } from '../dev/local-mode/demo-channels.js';
 import {
+  EMULATOR_APP_IDENTITY,
   EMULATOR_APP_TOKEN,
   startGraphEmulator,
   type EmulatorInspection,
@@ -33,6 +34,7 @@ import type { GraphCaseRepository } from '../store/case-repository.js';
 import { openTrellisSite } from '../store/case-repository.js';
 import { createGraphClient } from '../store/graph/client.js';
 import { provisionLists } from '../store/graph/provision.js';
+import { checkSiteAudience, describeSiteAudience } from '../store/site-audience.js';
 import { TRELLIS_LISTS } from '../store/lists.js';
 import type { Notifications } from './notifications.js';
 import { localNotifySettings } from './notify-config.js';
@@ -147,6 +149,14 @@ async function startLocalModeOn<Graph extends LocalGraph>(
       token: EMULATOR_APP_TOKEN,
     });
     await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
+    // Who else can open the site, as a tenant's start says it (ids and counts only).
+    const audience = describeSiteAudience(
+      await checkSiteAudience(client, { siteId: emulator.siteId, appId: EMULATOR_APP_IDENTITY.id }),
+    );
+    for (const line of audience.lines) {
+      if (audience.warn) logger.warn('site audience', { check: line });
+      else logger.info('site audience', { check: line });
+    }
     const site = await openTrellisSite(client, emulator.siteId);
     const keys = await loadOrCreateDevKeys(dataDir);
     const realNow = options.realNow ?? (() => new Date());

@@ -11,6 +11,7 @@ import { createTokenVerifier, entraJwksUrl } from '../server/auth/verify-token.j
 import { GraphAppRoleDirectory } from '../store/app-roles.js';
 import { openTrellisSite } from '../store/case-repository.js';
 import { createGraphClient } from '../store/graph/client.js';
+import { checkSiteAudience, describeSiteAudience } from '../store/site-audience.js';
 import type { ServerConfig } from './config.js';
 import { buildTrellis, type Trellis } from './trellis.js';
 import { keepIdleConnections } from '../server/http/idle-connections.js';
@@ -32,7 +33,7 @@ export async function startTenantServer(
   options: TenantOptions = {},
 ): Promise<RunningServer> {
   const logger = privateLogger(options.logger ?? jsonLogger());
-  const trellis = await buildTenantTrellis(config, { ...options, logger });
+  const trellis = await buildTenantTrellis(config, { ...options, logger, checkSiteAudience: true });
   const server: Server = await new Promise((resolve, reject) => {
     const s = trellis.app.listen(config.port, (error?: Error) => {
       if (error) reject(error);
@@ -63,6 +64,11 @@ export interface TenantOptions {
   readonly tabDir?: string;
   /** False for a process that runs no scheduler whatever TRELLIS_SCHEDULER says (the sweep job). */
   readonly schedule?: boolean;
+  /**
+   * Says in the log, once at start, who besides the course team and administrators can open the
+   * site as far as Graph can tell (a warning when someone can): the web server does, the sweep job not.
+   */
+  readonly checkSiteAudience?: boolean;
 }
 
 /** Trellis wired for the tenant, not listening: the web server's and the sweep job's. */
@@ -78,6 +84,16 @@ export async function buildTenantTrellis(
     clientSecret: config.graph.clientSecret,
   });
   const site = await openTrellisSite(client, config.graph.siteId);
+  if (options.checkSiteAudience === true) {
+    // In the background: starting never waits for it, and it never throws.
+    void checkSiteAudience(client, { siteId: config.graph.siteId, appId: config.auth.clientId }).then((audience) => {
+      const { warn, lines } = describeSiteAudience(audience);
+      for (const line of lines) {
+        if (warn) logger.warn('site audience', { check: line });
+        else logger.info('site audience', { check: line });
+      }
+    });
+  }
   return buildTrellis({
     mode: 'tenant',
     graph: client,

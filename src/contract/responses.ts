@@ -207,8 +207,11 @@ export const caseAccessLog = z.strictObject({
       name: text,
       /** Their role on the case, when they are named on it. */
       role: text.optional(),
-      /** How they looked: the API or the tab (`api`), a form PDF, a Teams card, a subject access export. */
-      how: z.enum(['api', 'pdf', 'card', 'export']),
+      /**
+       * How they looked: the API or the tab (`api`), a form PDF, a Teams card, a subject access
+       * export, or a list that showed the case (the case list, the to-do list, search results).
+       */
+      how: z.enum(['api', 'pdf', 'card', 'export', 'list']),
       at: instant,
     }),
   ),

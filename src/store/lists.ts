@@ -44,7 +44,8 @@ export const casesList = defineListSchema({
 
 export const eventsList = defineListSchema({
   displayName: 'Trellis Case Events',
-  description: 'The append-only event trail of every case. Never edited.',
+  description:
+    'The event trail of every case: steps are only ever appended. The one edit is a rectification: a correction for inaccuracy or excess rewrites the corrected text in the events it names.',
   columns: [
     {
       kind: 'text',
@@ -196,7 +197,7 @@ export const placementsList = defineListSchema({
 export const accessLogList = defineListSchema({
   displayName: 'Trellis Access Log',
   description:
-    'Who looked at which case, when and how (api, pdf, card, export). Written in batches; entries older than the retention (a year by default) are deleted.',
+    'Who looked at which case, when and how (api, pdf, card, export, list). Written in batches; entries older than the retention (a year by default) are deleted.',
   columns: [
     { kind: 'text', name: 'CaseId', indexed: true },
     { kind: 'text', name: 'PersonId', indexed: true, description: 'The sign-in name of who looked.' },

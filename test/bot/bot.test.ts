@@ -1064,9 +1064,69 @@ describe('reviews from an Outlook actionable message', () => {
 });
 
 describe('who looked', () => {
+  /** Entries on a case by one person in one way, the buffer written first. */
+  const reads = async (caseId: string, upn: string, how: string): Promise<number> =>
+    ((await local.useCases.accessLog?.forCase(caseId)) ?? []).filter(
+      (e) => e.how === how && e.personId === upn.toLowerCase(),
+    ).length;
+
   it('records card refreshes and card actions in the access log as card reads, by who did them', async () => {
-    const entries = (await local.useCases.accessLog?.forCase(activeCase.state.id)) ?? [];
-    expect(entries.some((e) => e.how === 'card' && e.personId === reviewerUpn.toLowerCase())).toBe(true);
+    expect(await reads(activeCase.state.id, reviewerUpn, 'card')).toBeGreaterThan(0);
+    // A refresh alone (Teams asking for the card as it now is, for this person) is a read.
+    const leader = must(
+      DEMO_PROVIDERS.find((p) => p.programme === activeCase.state.placement.programme),
+      'provider',
+    ).courseTeam.upn;
+    const before = await reads(activeCase.state.id, leader, 'card');
+    const refreshed = await cardAction(leader, 'refresh', {
+      action: 'refresh',
+      caseId: activeCase.state.id,
+      version: (await current()).state.version,
+      card: 'case_summary',
+    });
+    expect(refreshed.body.type).toBe('application/vnd.microsoft.card.adaptive');
+    expect(await reads(activeCase.state.id, leader, 'card')).toBe(before + 1);
+    // Refused (not theirs): nothing is recorded for the outsider.
+    await cardAction(outsiderUpn, 'refresh', {
+      action: 'refresh',
+      caseId: activeCase.state.id,
+      version: 1,
+      card: 'case_summary',
+    });
+    expect(await reads(activeCase.state.id, outsiderUpn, 'card')).toBe(0);
+  });
+
+  it('records the cards a chat message answers with, and search results, as reads of each case shown', async () => {
+    // A message in chat answers with a card for each of the person's open cases: each is a read.
+    const answer = async (): Promise<string[]> => {
+      const before = local.connector.activities().length;
+      expect((await post(activity(reviewerUpn, { type: 'message', text: 'my cases' }))).status).toBe(200);
+      return local.connector
+        .activities()
+        .slice(before)
+        .flatMap((a) =>
+          ((a.activity as { attachments?: { content: unknown }[] }).attachments ?? []).map((x) => x.content),
+        )
+        .flatMap((c) => executeActions(c).map((action) => action.data.caseId))
+        .filter((id): id is string => typeof id === 'string');
+    };
+    const shown = must((await answer())[0], 'a case card in the answer');
+    const cards = await reads(shown, reviewerUpn, 'card');
+    expect(await answer()).toContain(shown);
+    expect(await reads(shown, reviewerUpn, 'card')).toBe(cards + 1);
+
+    // Search results in the message extension, by the course leader (who has not searched for it before).
+    const leader = must(
+      DEMO_PROVIDERS.find((p) => p.programme === activeCase.state.placement.programme),
+      'provider',
+    ).courseTeam.upn;
+    expect(await reads(activeCase.state.id, leader, 'list')).toBe(0);
+    const found = await invoke(leader, 'composeExtension/query', {
+      commandId: 'searchCases',
+      parameters: [{ name: 'query', value: activeCase.state.reference }],
+    });
+    expect(found.body.composeExtension.attachments).toHaveLength(1);
+    expect(await reads(activeCase.state.id, leader, 'list')).toBe(1);
   });
 });
 

@@ -1,16 +1,26 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument -- response bodies are JSON asserted field by field */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pruneAccessLog } from '../../src/app/access-log.js';
-import { caseInput, identities, people } from './fixtures.js';
+import { editPlan, editPlanInputSchema } from '../../src/domain/case/index.js';
+import type { Actor } from '../../src/domain/case/types.js';
+import { bcuPlan, caseInput, identities, people } from './fixtures.js';
 import { seedCase, startTestServer, type TestServer } from './harness.js';
 
 /** Who looked: reads recorded in the access log list, shown to the course team, pruned by age. */
 let server: TestServer;
 const CASE = 'access-log-a';
+/** A case whose plan waits for the trainee: on their "What you need to do". */
+const PLANNED = 'access-log-planned';
+const seedActor: Actor = { id: 'seed.course.team@provider.example', name: 'Seed', appRoles: ['course_team'] };
 
 beforeAll(async () => {
   server = await startTestServer();
   await seedCase(server, { caseId: CASE, input: caseInput('A') });
+  await seedCase(server, {
+    caseId: PLANNED,
+    input: caseInput('A', { reference: 'RIT-PLANNED' }),
+    steps: [(s, ctx) => editPlan(ctx(seedActor), s, editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04') }))],
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -60,6 +70,38 @@ describe('the access log', () => {
     expect(admin.status).toBe(200);
     // The course team's own read of the log is not a read of the case.
     expect(admin.body.entries).toHaveLength(log.body.entries.length);
+  });
+
+  it('records each case a list page shows as a list read, in the same buffered batch, costing the list no request', async () => {
+    const emulator = server.emulator.emulator;
+    const lead = await tokenOf('courseTeamP1');
+    await server.accessLog.recorder.flush();
+    emulator.resetCounters();
+    const page = await server.request('GET', '/api/cases', { token: lead });
+    expect(page.status).toBe(200);
+    const shown = (page.body.items as { id: string }[]).map((item) => item.id);
+    expect(shown).toContain(CASE);
+    // Nothing is written while the person waits for the list.
+    expect(emulator.inspect().counters.byRoute['POST $batch']).toBeUndefined();
+    const listCost = emulator.inspect().counters.total;
+    // One entry per case on the page, written together: one $batch (up to 20 cases a batch).
+    await server.accessLog.recorder.flush();
+    expect(emulator.inspect().counters.total - listCost).toBe(Math.ceil(shown.length / 20));
+    const entries = await server.accessLog.store.forCase(CASE);
+    expect(entries.at(-1)).toMatchObject({ personId: 'course.lead@uni.example', caseId: CASE, how: 'list' });
+
+    // The same page again soon after: not recorded again (once per person and case a quarter of an hour).
+    expect((await server.request('GET', '/api/cases', { token: lead })).status).toBe(200);
+    const listedBy = async (caseId: string, upn: string) =>
+      (await server.accessLog.recorder.forCase(caseId)).filter((e) => e.how === 'list' && e.personId === upn).length;
+    expect(await listedBy(CASE, 'course.lead@uni.example')).toBe(1);
+
+    // "What you need to do" names cases too: each case it lists is a read.
+    const todo = await server.request('GET', '/api/me/todo', { token: await tokenOf('traineeA') });
+    expect(todo.status).toBe(200);
+    const named = new Set((todo.body.items as { caseId: string }[]).map((item) => item.caseId));
+    expect(named.has(PLANNED)).toBe(true);
+    expect(await listedBy(PLANNED, people.traineeA.id)).toBe(1);
   });
 
   it('is for the course team and admins: 403 for people on the case, 404 for anyone else', async () => {

@@ -6,16 +6,19 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
-import { silentLogger } from '../../src/app/logger.js';
+import { memoryLogger } from '../../src/app/logger.js';
+import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
+import { demoPeople, personalDataIn } from '../support/personal-data.js';
+import { bcuPlan } from './fixtures.js';
 import { IDLE_CONNECTION_MS } from '../../src/server/http/idle-connections.js';
 import { demoChannelIdOf } from '../../src/dev/local-mode/demo-channels.js';
-import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
 import { sweepThroughApi } from '../support/sweep-job.js';
-import { personalDataIn } from '../support/personal-data.js';
 import { captureTelemetry, exposedBy } from '../support/telemetry-capture.js';
 
 /** `npm start` in-process: a temp data folder, port 0, the demo data, the dev routes. */
 let dataDir: string;
+/** Every line Trellis and the Teams SDK log in this file (both starts), for the last test's grep. */
+const captured = memoryLogger();
 let local: RunningLocalMode;
 const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
 
@@ -51,7 +54,7 @@ const telemetry = captureTelemetry();
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-local-'));
-  local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: silentLogger, realNow });
+  local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: captured, realNow });
 }, 60_000);
 
 afterAll(async () => {
@@ -273,12 +276,183 @@ describe('local mode', () => {
   it('keeps its data across restarts and does not load the demo twice', async () => {
     const port = local.port;
     await local.close();
-    local = await startLocalMode({ dataDir, port, durability: 'none', logger: silentLogger, realNow });
+    local = await startLocalMode({ dataDir, port, durability: 'none', logger: captured, realNow });
     expect(local.demo).toBeUndefined();
     const admin = await signIn('trellis.admin@trellis.example');
     const list = await call('GET', '/api/cases?limit=500', { token: admin });
     expect(list.body.total).toBe(29);
     const personas = await call('GET', '/dev/personas');
     expect(personas.status).toBe(200);
+  });
+});
+
+describe('logs of a walk through the REST API', () => {
+  /** A walk's step: the reply must be what it says, its ETag the next step's If-Match. */
+  const step = async (
+    method: string,
+    route: string,
+    token: string,
+    body: unknown,
+    etag: string,
+  ): Promise<{ body: Record<string, unknown>; etag: string }> => {
+    const response = await fetch(`${local.url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': etag },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    expect(response.status, `${method} ${route}: ${text}`).toBe(route === '/api/cases' ? 201 : 200);
+    return { body: JSON.parse(text) as Record<string, unknown>, etag: response.headers.get('etag') ?? '' };
+  };
+
+  it('carry no demo person’s name or address after opening, planning, signing, reviewing, exporting and correcting', async () => {
+    // The walk's own log lines hold ids only; the one that would carry a sign-in name is the
+    // failed export's route (below), so the check fails if the scrubber (privateLogger) is off.
+    const bcu = DEMO_PROVIDERS.find((p) => p.key === 'bcu');
+    const mentor = bcu?.staff.mentor?.[0];
+    const tutor = bcu?.staff.tutor?.[0];
+    if (!bcu || !mentor || !tutor) throw new Error('no BCU demo people');
+    const lead = await signIn(bcu.courseTeam.upn);
+    // A demo trainee has one open case per procedure: the course team closes one, then opens theirs anew.
+    const open = await call('GET', `/api/cases?status=open&procedure=${bcu.procedureId}&limit=500`, { token: lead });
+    const earlier = (open.body.items as { id: string; traineeId: string; version: number }[]).find((c) =>
+      bcu.trainees.some((t) => t.upn === c.traineeId),
+    );
+    if (!earlier) throw new Error('no open BCU case of a demo trainee');
+    const trainee = bcu.trainees.find((t) => t.upn === earlier.traineeId);
+    if (!trainee) throw new Error('the trainee is not a demo person');
+    await step(
+      'POST',
+      `/api/cases/${earlier.id}/close`,
+      lead,
+      { reason: 'Transferred to a new case.' },
+      `"v${String(earlier.version)}"`,
+    );
+
+    const person = (role: string, p: { upn: string; name: string }) => ({
+      role,
+      id: p.upn,
+      name: p.name,
+      email: p.upn,
+    });
+    const opened = await step(
+      'POST',
+      '/api/cases',
+      lead,
+      {
+        procedureId: bcu.procedureId,
+        reference: 'WALK-1',
+        reasons: ['not_expected_progress'],
+        people: [person('trainee', trainee), person('mentor', mentor), person('tutor', tutor)],
+        placement: { school: bcu.school, phase: bcu.phase, programme: bcu.programme },
+      },
+      '',
+    );
+    const caseId = typeof opened.body.id === 'string' ? opened.body.id : '';
+    expect(caseId).not.toBe('');
+    const tutorToken = await signIn(tutor.upn);
+    const traineeToken = await signIn(trainee.upn);
+    const mentorToken = await signIn(mentor.upn);
+    let etag = opened.etag;
+    const concern = `${trainee.name} said ${mentor.name} was unfair (${mentor.upn}).`;
+    ({ etag } = await step(
+      'PUT',
+      `/api/cases/${caseId}/plan`,
+      tutorToken,
+      { plan: bcuPlan('2026-12-04', { concernStatement: concern }) },
+      etag,
+    ));
+    ({ etag } = await step(
+      'POST',
+      `/api/cases/${caseId}/perceptions`,
+      traineeToken,
+      { text: `I am ${trainee.name}.` },
+      etag,
+    ));
+    ({ etag } = await step(
+      'POST',
+      `/api/cases/${caseId}/signatures`,
+      traineeToken,
+      { role: 'trainee', typedName: trainee.name },
+      etag,
+    ));
+    ({ etag } = await step(
+      'POST',
+      `/api/cases/${caseId}/signatures`,
+      mentorToken,
+      { role: 'mentor', typedName: mentor.name },
+      etag,
+    ));
+    const events = await call('GET', `/api/cases/${caseId}/events`, { token: lead });
+    const planSaved = (events.body.events as { seq: number; type: string }[])
+      .filter((e) => e.type === 'plan_edited' || e.type === 'plan_started')
+      .at(-1);
+    if (!planSaved) throw new Error('no plan event');
+    ({ etag } = await step(
+      'POST',
+      `/api/cases/${caseId}/corrections`,
+      lead,
+      {
+        eventSeq: planSaved.seq,
+        field: 'content.concernStatement',
+        text: 'Lessons start slowly.',
+        reason: 'excessive',
+        explanation: `Named ${mentor.name}; not needed.`,
+      },
+      etag,
+    ));
+    const reviewed = await step(
+      'POST',
+      `/api/cases/${caseId}/reviews`,
+      tutorToken,
+      {
+        progress: [
+          { targetId: 'T1', rating: 'met', comment: `${trainee.name} improved.` },
+          { targetId: 'T2', rating: 'met' },
+        ],
+        evidence: `Observed by ${tutor.name}.`,
+        notes: `Spoke with ${mentor.name}.`,
+        outcomeId: 'sufficient_progress',
+      },
+      etag,
+    );
+    expect(reviewed.body.status).toBe('closed');
+    const exported = await fetch(`${local.url}/api/trainees/${encodeURIComponent(trainee.upn)}/export`, {
+      headers: { authorization: `Bearer ${lead}` },
+    });
+    expect(exported.status).toBe(200);
+    expect((await exported.arrayBuffer()).byteLength).toBeGreaterThan(0);
+    const pdf = await fetch(`${local.url}/api/cases/${caseId}/form.pdf`, {
+      headers: { authorization: `Bearer ${traineeToken}` },
+    });
+    expect(pdf.status).toBe(200);
+    await pdf.arrayBuffer();
+    // A refused write and a malformed one: their problems are logged as codes, not as the words sent.
+    const refused = await fetch(`${local.url}/api/cases/${caseId}/close`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${traineeToken}`, 'content-type': 'application/json', 'if-match': etag },
+      body: JSON.stringify({ reason: `${trainee.name} <${trainee.upn}>` }),
+    });
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    // An export while SharePoint is unavailable: answered 503, and the server's log line names the
+    // route, whose address holds the person's sign-in name. Only the scrubber keeps it out of the log.
+    local.emulator.setFaults({ rules: [{ method: 'GET', path: '/**', kind: 'fail', status: 503 }] });
+    try {
+      const busy = await fetch(`${local.url}/api/people/${encodeURIComponent(mentor.upn)}/export`, {
+        headers: { authorization: `Bearer ${lead}` },
+      });
+      expect(busy.status).toBe(503);
+      await busy.arrayBuffer();
+    } finally {
+      local.emulator.setFaults({});
+    }
+    expect(captured.lines.some((l) => l.message === 'store unavailable')).toBe(true);
+    await local.notifications.background.idle();
+    await local.useCases.accessLog?.flush();
+
+    const text = JSON.stringify(captured.lines);
+    expect(captured.lines.some((l) => l.message === 'case command')).toBe(true);
+    expect(captured.lines.some((l) => l.message === 'notifications delivered')).toBe(true);
+    expect(personalDataIn(text, demoPeople())).toEqual([]);
   });
 });

@@ -3,7 +3,12 @@ import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../../src/app/caller.js';
 import type { UseCaseDeps } from '../../src/app/deps.js';
-import { exportSourcesOf, traineeExport, type SubjectExport } from '../../src/app/data-protection/subject-export.js';
+import {
+  exportSourcesOf,
+  personExport,
+  traineeExport,
+  type SubjectExport,
+} from '../../src/app/data-protection/subject-export.js';
 import { editPlan, editPlanInputSchema } from '../../src/domain/case/index.js';
 import type { Actor } from '../../src/domain/case/types.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
@@ -74,9 +79,34 @@ beforeAll(async () => {
     attachForm: false,
     calendar: undefined,
   };
-  const claimed = await outbox.claimNew(sent, { token: 'sar', at: server.now });
-  if (claimed.outcome !== 'claimed') throw new Error('the test notification was not claimed');
-  await outbox.markSent(claimed.record, server.now);
+  // Two rows about the mentor that an address match would get wrong: a card to them at an
+  // address they no longer use (theirs), and an email to an office whose shared mailbox has
+  // their sign-in name as its address (not theirs).
+  const toMentorOldAddress: Notification = {
+    ...sent,
+    key: 'sar:bcu:mentor-old-address',
+    kind: 'review_coming_up',
+    recipient: {
+      kind: 'person',
+      role: 'mentor',
+      personId: people.mentorA.id,
+      name: people.mentorA.name,
+      email: 'gareth.evans.old@school-mail.example',
+    },
+    subject: 'Review coming up for SAR-BCU',
+  };
+  const toOfficeSharingTheirAddress: Notification = {
+    ...sent,
+    key: 'sar:bcu:office',
+    kind: 'case_closed',
+    recipient: { kind: 'office', office: 'placements', label: 'Placements office', address: people.mentorA.id },
+    subject: 'Office copy SAR-BCU',
+  };
+  for (const notification of [sent, toMentorOldAddress, toOfficeSharingTheirAddress]) {
+    const claimed = await outbox.claimNew(notification, { token: 'sar', at: server.now });
+    if (claimed.outcome !== 'claimed') throw new Error('the test notification was not claimed');
+    await outbox.markSent(claimed.record, server.now);
+  }
 }, 60_000);
 
 afterAll(async () => {
@@ -144,16 +174,21 @@ describe('the subject access export', () => {
     expect(bcu.case.people.map((p: { id: string }) => p.id)).toContain(people.mentorA.id);
     const pdf = file('cases/SAR-BCU-sar-bcu/SAR-BCU-form-v1.pdf');
     expect(pdf instanceof Uint8Array && Buffer.from(pdf.slice(0, 5)).toString()).toBe('%PDF-');
-    expect(JSON.parse(String(file('cases/SAR-BCU-sar-bcu/notifications.json')))).toEqual([
-      {
-        recipient: `Priya Sharma <${people.traineeA.email}>`,
-        channel: 'email',
-        kind: 'plan_agreed',
-        subject: 'Your plan SAR-BCU',
-        state: 'sent',
-        at: expect.any(String),
-      },
-    ]);
+    const notifications = JSON.parse(String(file('cases/SAR-BCU-sar-bcu/notifications.json')));
+    // Every message on the case is about the trainee: theirs, the mentor's and the office's.
+    expect(notifications).toHaveLength(3);
+    expect(notifications).toEqual(
+      expect.arrayContaining([
+        {
+          recipient: `Priya Sharma <${people.traineeA.email}>`,
+          channel: 'email',
+          kind: 'plan_agreed',
+          subject: 'Your plan SAR-BCU',
+          state: 'sent',
+          at: expect.any(String),
+        },
+      ]),
+    );
     const looked = JSON.parse(String(file('cases/SAR-RCTTP-sar-rcttp/who-looked.json')));
     expect(looked).toContainEqual(
       expect.objectContaining({ name: 'Helen Okafor', signInName: people.tutorA.id, how: 'api' }),
@@ -219,6 +254,27 @@ describe('the subject access export', () => {
     ]);
     expect(JSON.stringify(cases)).not.toContain('wellbeing');
     expect(await text(files, 'README.txt')).toMatch(/not part of this export/);
+
+    // With the outbox (the app layer, as above): their notifications are matched by who they
+    // are on the row, not by an address. The card to an address they no longer use is theirs;
+    // the office copy sent to a shared mailbox that has their sign-in name as its address is not.
+    const deps: UseCaseDeps = {
+      repository: server.repository,
+      placements: new GraphPlacementRoster(server.emulator.client, server.emulator.site.lists.placements),
+      procedures: SEED_PROCEDURES,
+      clock: () => server.now,
+      logger: server.logger,
+    };
+    const lead: Caller = {
+      actor: { id: identities.courseTeamP1.upn, name: identities.courseTeamP1.name, appRoles: ['course_team'] },
+      programmes: [P1],
+    };
+    const withOutbox = await personExport(deps, exportSourcesOf(deps, outbox), lead, people.mentorA.id);
+    const staffCases = JSON.parse(String(withOutbox.files.find((f) => f.path === 'cases.json')?.content));
+    expect(staffCases[0].notificationsToThem.map((n: { subject: string }) => n.subject)).toEqual([
+      'Review coming up for SAR-BCU',
+    ]);
+    expect(JSON.stringify(staffCases)).not.toContain('Office copy');
     const own = await download(
       `/api/people/${encodeURIComponent(people.mentorA.id)}/export`,
       await server.tokenFor(identities.mentorA),

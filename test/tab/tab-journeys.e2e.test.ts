@@ -300,3 +300,72 @@ describe('reports', () => {
     });
   }
 });
+
+describe('correcting a record and erasing a case', () => {
+  it('lets the course team correct a concern on the case page: the new wording in place, signatures dated before it', async () => {
+    const caseId = 'demo-bcu-due-this-week';
+    const page = await freshPage(env);
+    await signInAs(page, tab.url, 'Mark Whitfield');
+    await page.goto(`${tab.url}/cases/${caseId}`);
+    const form = page.getByRole('form', { name: 'Correct a recorded text' });
+    const concern = form.locator('option', { hasText: /: concern 1: / }).last();
+    const value = await concern.getAttribute('value');
+    if (value === null) throw new Error(`${caseId} offers no concern to correct`);
+    await form.getByLabel('Text to correct').selectOption(value);
+    await form.getByTestId('recorded-wording').waitFor();
+    // Sent unchanged: the form says so, and nothing is sent.
+    await form.getByRole('button', { name: 'Correct the text' }).click();
+    await form.getByText('The new wording is the same as the recorded one: change it first.').waitFor();
+    const wording = 'Pupils’ talk during transitions is not yet redirected <promptly>.';
+    await form.getByLabel('Corrected wording').fill(wording);
+    await form.getByRole('radio', { name: /^Inaccurate/ }).check();
+    await form.getByLabel('Explanation').fill('The mentor’s note was misread.');
+    await form.getByRole('button', { name: 'Correct the text' }).click();
+    await form.getByText(/^Corrected: the new wording now shows everywhere/).waitFor();
+    // In place on the plan, escaped as text; the earlier signatures say they came before the correction.
+    await page.getByRole('region', { name: 'The plan' }).getByText(wording).first().waitFor();
+    await page
+      .getByRole('list', { name: 'Signatures' })
+      .getByText(/before the correction of/)
+      .first()
+      .waitFor();
+    const view = (await (await apiGet('mark.whitfield@bcu.example', `/api/cases/${caseId}`)).json()) as {
+      plan: { content: { concerns: { text: string }[] } };
+    };
+    expect(view.plan.content.concerns[0]?.text).toBe(wording);
+  });
+
+  it('lets an administrator erase a case once they type its reference, and shows what the tombstone keeps', async () => {
+    const admin = 'trellis.admin@trellis.example';
+    const closed = (await (await apiGet(admin, '/api/cases?status=closed&limit=500')).json()) as {
+      items: { id: string; reference: string }[];
+    };
+    const target = closed.items.find((c) => c.id.startsWith('demo-'));
+    if (!target) throw new Error('The demo data has no closed case to erase.');
+    const page = await freshPage(env);
+    await signInAs(page, tab.url, 'Trellis Administrator');
+    await page.goto(`${tab.url}/cases/${target.id}`);
+    const form = page.getByRole('form', { name: 'Erase this case' });
+    await form.getByLabel('The request this answers').fill('Erasure request ER-2026-14');
+    await form.getByLabel(/^Type the case reference/).fill(target.reference.toLowerCase());
+    await form.getByRole('button', { name: `Erase ${target.reference}` }).click();
+    await form.getByText(`Type the case reference, ${target.reference}, exactly, to confirm.`).waitFor();
+    expect((await apiGet(admin, `/api/cases/${target.id}`)).status).toBe(200);
+    await form.getByLabel(/^Type the case reference/).fill(target.reference);
+    await form.getByRole('button', { name: `Erase ${target.reference}` }).click();
+    const erased = page.getByTestId('erased');
+    await erased.waitFor();
+    expect(await erased.innerText()).toMatch(
+      new RegExp(
+        `^Case ${target.reference.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} was erased on .*A tombstone keeps only`,
+      ),
+    );
+    expect((await apiGet(admin, `/api/cases/${target.id}`)).status).toBe(404);
+    // The course team is not offered erasure.
+    const lead = await freshPage(env);
+    await signInAs(lead, tab.url, 'Mark Whitfield');
+    await lead.goto(`${tab.url}/cases/demo-bcu-overdue`);
+    await lead.getByRole('form', { name: 'Correct a recorded text' }).waitFor();
+    expect(await lead.getByRole('form', { name: 'Erase this case' }).count()).toBe(0);
+  });
+});

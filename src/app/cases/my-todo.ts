@@ -4,6 +4,7 @@ import type { CaseQuery, CaseSummary, StoredCase } from '../../domain/ports.js';
 import { accessTo, isCourseTeamFor, mayReport } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
+import { recordReads } from '../access-log.js';
 import { isAwaitedFrom, nextSteps, type NextStep } from '../views/next-steps.js';
 import { findProcedureIn, traineeRolesOf } from './procedures.js';
 import { versionsOf } from './procedure-versions.js';
@@ -146,5 +147,13 @@ export async function whatYouNeedToDo(deps: UseCaseDeps, caller: Caller): Promis
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, queue.length) }, worker));
+  // Each listed step names its case, its trainee and what is due: a read of that case (the cases
+  // read only to find that nothing is waiting are not shown, so not recorded).
+  recordReads(
+    deps,
+    caller,
+    items.map((item) => item.caseId),
+    'list',
+  );
   return { today, items: items.sort(byUrgency), unreadable: unreadable.sort() };
 }

@@ -140,9 +140,21 @@ function describeRecipient(recipient: NotificationRecipient): string {
   }
 }
 
-async function notificationsFile(sources: ExportSources, stored: StoredCase) {
+/**
+ * The notifications of a case, as the export lists them; `to`: only those sent to this person,
+ * matched by their identity on the row (the sign-in name the case knows them by), never by an
+ * address: an address can change, and a shared mailbox or an office's address can be the same
+ * as a person's, so matching addresses would both miss their rows and leak others'.
+ */
+async function notificationsFile(sources: ExportSources, stored: StoredCase, to?: string) {
   const listing = await sources.notificationsOf(stored.state.id);
   return listing.records
+    .filter(
+      (record) =>
+        to === undefined ||
+        (record.notification.recipient.kind === 'person' &&
+          record.notification.recipient.personId.toLowerCase() === to),
+    )
     .map((record) => ({
       recipient: describeRecipient(record.notification.recipient),
       channel: record.notification.channel,
@@ -248,9 +260,7 @@ export async function personExport(
   const records: unknown[] = [];
   for (const item of cases) {
     const { state, events } = item.stored;
-    const mine = (await notificationsFile(sources, item.stored)).filter((n) =>
-      n.recipient.toLowerCase().includes(`<${subject}>`),
-    );
+    const mine = await notificationsFile(sources, item.stored, subject);
     records.push({
       caseId: state.id,
       reference: state.reference,

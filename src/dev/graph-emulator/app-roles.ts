@@ -13,8 +13,9 @@
  * The emulator knows one application, the one Trellis calls Graph as (`ctx.appIdentity`), with
  * the `CourseTeam` and `Admin` roles the README tells a tenant to create. Principals are users:
  * named from the directory (directory.ts) when it has them, accepted by object id when it does
- * not (tests meet people only by their Teams object id). Groups are not emulated, so neither
- * are the assignments Graph returns through a user's direct group memberships.
+ * not (tests meet people only by their Teams object id). Groups exist for their members
+ * (groups.ts) but are not principals here, so neither are the assignments Graph returns through a
+ * user's direct group memberships.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';

@@ -11,6 +11,7 @@ import type { HandlerContext, ResolvedConfig, Route } from './context.js';
 import { Counters } from './counters.js';
 import { deltaRoutes } from './delta.js';
 import { directoryRoutes } from './directory.js';
+import { groupRoutes } from './groups.js';
 import { errorResponse, GraphHttpError, notFound } from './errors.js';
 import type { EmuRequest, EmuResponse } from './http-types.js';
 import { itemQueryRoutes } from './items-query.js';
@@ -40,6 +41,7 @@ const ROUTES: readonly Route[] = [
   ...teamsRoutes,
   ...appRoleRoutes,
   ...directoryRoutes,
+  ...groupRoutes,
 ];
 
 const MAILBOX_KINDS = new Set(['sendMail', 'events', 'event']);

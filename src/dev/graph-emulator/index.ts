@@ -57,6 +57,11 @@ export interface RunningGraphEmulator {
   reset(): Promise<void>;
   /** Item 22: every delta token issued so far answers 410 from now on. */
   expireDeltaTokens(): Promise<void>;
+  /**
+   * Connects the (first) site to a Microsoft 365 group created with `POST /groups`, as a team's
+   * site is (undefined: not connected); `GET /sites/{id}/drive` then names the group as owner.
+   */
+  connectSiteToGroup(groupId: string | undefined): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -201,6 +206,15 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       recentRequests: () => core.counters.recent(),
       reset: () => core.reset(),
       expireDeltaTokens: () => core.expireDeltaTokens(),
+      connectSiteToGroup: async (groupId) => {
+        const site = state.sites.get(siteId);
+        if (site === undefined) throw new Error('graph emulator: the site is gone');
+        if (groupId !== undefined && !state.groups.has(groupId.toLowerCase()))
+          throw new Error(`graph emulator: no group ${groupId}`);
+        const { groupId: _previous, ...rest } = site;
+        core.commit({ t: 'site', site: groupId === undefined ? rest : { ...rest, groupId: groupId.toLowerCase() } });
+        await core.durable();
+      },
       close: () => {
         closed ??= (async () => {
           // A held request would keep its connection, and so the close, waiting.

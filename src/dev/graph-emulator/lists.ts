@@ -111,6 +111,11 @@ const listBodySchema = z.looseObject({
     .optional(),
 });
 
+const listPatchSchema = z.strictObject({
+  displayName: z.string().min(1).max(255).optional(),
+  description: z.string().max(1000).optional(),
+});
+
 function urlName(ctx: HandlerContext, siteId: string, displayName: string): string {
   const base = displayName.replace(/[^A-Za-z0-9_-]/g, '') || 'List';
   let name = base;
@@ -283,6 +288,44 @@ export const listRoutes: readonly Route[] = [
       const site = requireSite(ctx, p.site ?? '');
       const list = requireList(ctx, site, p.list ?? '');
       return jsonResponse(200, renderList(ctx, site, list, { context: true, columns: expandsColumns(req) }));
+    },
+  },
+  {
+    // Update a list's metadata (PATCH on the list resource). Only `displayName` and `description`
+    // are accepted here: they are what a provisioning run may set; other properties answer 400.
+    method: 'PATCH',
+    pattern: 'sites/:site/lists/:list',
+    kind: 'list',
+    handler: (ctx, req, p) => {
+      const site = requireSite(ctx, p.site ?? '');
+      const list = requireList(ctx, site, p.list ?? '');
+      const parsed = listPatchSchema.safeParse(req.body);
+      if (!parsed.success) throw invalidRequest(zodMessage(parsed.error));
+      const { displayName, description } = parsed.data;
+      if (displayName !== undefined && displayName.toLowerCase() !== list.meta.displayName.toLowerCase()) {
+        for (const other of ctx.state.lists.values()) {
+          if (other.meta.siteId === site.id && other.meta.displayName.toLowerCase() === displayName.toLowerCase()) {
+            throw new GraphHttpError(
+              409,
+              'nameAlreadyExists',
+              'A list, survey, discussion board, or document library with the specified title already exists in this Web site.',
+            );
+          }
+        }
+      }
+      ctx.commit({
+        t: 'list',
+        list: {
+          ...list.meta,
+          ...(displayName === undefined ? {} : { displayName }),
+          ...(description === undefined ? {} : { description }),
+          version: list.meta.version + 1,
+          lastModifiedDateTime: isoSeconds(ctx.now()),
+        },
+      });
+      const updated = ctx.state.lists.get(list.meta.id);
+      if (updated === undefined) throw new Error('list vanished after commit');
+      return jsonResponse(200, renderList(ctx, site, updated, { context: true, columns: false }));
     },
   },
   {

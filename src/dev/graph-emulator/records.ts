@@ -20,6 +20,8 @@ export const siteRecordSchema = z.object({
   displayName: z.string(),
   webUrl: z.string(),
   createdDateTime: z.string(),
+  /** The Microsoft 365 group the site is connected to (a team's site), when it is one. */
+  groupId: z.string().optional(),
 });
 export type SiteRecord = z.infer<typeof siteRecordSchema>;
 
@@ -165,6 +167,17 @@ export const userRecordSchema = z.object({
 });
 export type UserRecord = z.infer<typeof userRecordSchema>;
 
+/** A Microsoft 365 group (groups.ts): its members and owners by object id. */
+export const groupRecordSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  mailNickname: z.string(),
+  memberIds: z.array(z.string()),
+  ownerIds: z.array(z.string()),
+  createdDateTime: z.string(),
+});
+export type GroupRecord = z.infer<typeof groupRecordSchema>;
+
 export const CALLER_KINDS = ['app', 'delegated'] as const;
 export type CallerKind = (typeof CALLER_KINDS)[number];
 
@@ -215,6 +228,7 @@ export const mutationSchema = z.discriminatedUnion('t', [
   z.object({ t: z.literal('appRoleAssignmentPut'), assignment: appRoleAssignmentSchema }),
   z.object({ t: z.literal('appRoleAssignmentDelete'), id: z.string() }),
   z.object({ t: z.literal('userPut'), user: userRecordSchema }),
+  z.object({ t: z.literal('groupPut'), group: groupRecordSchema }),
   z.object({ t: z.literal('deltaEpoch'), epoch: z.number() }),
   /** Wipes everything except sites, so `siteId` stays valid for running clients. */
   z.object({ t: z.literal('reset') }),
@@ -241,6 +255,8 @@ export const serializedStateSchema = z.object({
   appRoleAssignments: z.array(appRoleAssignmentSchema).default([]),
   /** Absent in snapshots written before the directory was emulated. */
   users: z.array(userRecordSchema).default([]),
+  /** Absent in snapshots written before groups were emulated. */
+  groups: z.array(groupRecordSchema).default([]),
   deltaEpoch: z.number(),
 });
 export type SerializedState = z.infer<typeof serializedStateSchema>;

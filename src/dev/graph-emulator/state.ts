@@ -9,6 +9,7 @@ import type {
   ChannelMessage,
   EventRecord,
   FieldValue,
+  GroupRecord,
   Installation,
   ItemRecord,
   ListMeta,
@@ -52,6 +53,8 @@ export interface EmulatorState {
   readonly appRoleAssignments: Map<string, AppRoleAssignmentRecord>;
   /** id → user (directory.ts); sign-in names are unique case-insensitively. */
   readonly users: Map<string, UserRecord>;
+  /** id → Microsoft 365 group (groups.ts). */
+  readonly groups: Map<string, GroupRecord>;
   deltaEpoch: number;
 }
 
@@ -67,6 +70,7 @@ export function emptyState(): EmulatorState {
     activityNotifications: [],
     appRoleAssignments: new Map(),
     users: new Map(),
+    groups: new Map(),
     deltaEpoch: 0,
   };
 }
@@ -250,6 +254,9 @@ export function applyMutation(state: EmulatorState, m: Mutation): void {
     case 'userPut':
       state.users.set(m.user.id, m.user);
       return;
+    case 'groupPut':
+      state.groups.set(m.group.id, m.group);
+      return;
     case 'deltaEpoch':
       state.deltaEpoch = m.epoch;
       return;
@@ -263,6 +270,7 @@ export function applyMutation(state: EmulatorState, m: Mutation): void {
       state.activityNotifications = [];
       state.appRoleAssignments.clear();
       state.users.clear();
+      state.groups.clear();
       // Old delta tokens must not resolve against the fresh lists.
       state.deltaEpoch += 1;
       return;
@@ -286,6 +294,7 @@ export function serializeState(state: EmulatorState): SerializedState {
     activityNotifications: state.activityNotifications,
     appRoleAssignments: [...state.appRoleAssignments.values()],
     users: [...state.users.values()],
+    groups: [...state.groups.values()],
     deltaEpoch: state.deltaEpoch,
   };
 }
@@ -316,6 +325,7 @@ export function deserializeState(data: SerializedState): EmulatorState {
   state.activityNotifications = data.activityNotifications;
   for (const assignment of data.appRoleAssignments) state.appRoleAssignments.set(assignment.id, assignment);
   for (const user of data.users) state.users.set(user.id, user);
+  for (const group of data.groups) state.groups.set(group.id, group);
   state.deltaEpoch = data.deltaEpoch;
   return state;
 }

@@ -58,6 +58,33 @@ export function isCorrectableField(type: CaseEventType, field: string): boolean 
   });
 }
 
+/**
+ * Every correctable text an event of this type holds, with its field path ("content.concerns.0.text"),
+ * in the order the patterns above list them: what a form offers to correct. Any event type that
+ * records no free text answers none.
+ */
+export function correctableTextsIn(type: string, data: unknown): { readonly field: string; readonly text: string }[] {
+  const patterns = Object.hasOwn(CORRECTABLE_TEXTS, type) ? (CORRECTABLE_TEXTS[type as CaseEventType] ?? []) : [];
+  const out: { field: string; text: string }[] = [];
+  const walk = (value: unknown, want: readonly string[], path: readonly string[]): void => {
+    const [head, ...rest] = want;
+    if (head === undefined) {
+      if (typeof value === 'string' && value.trim() !== '') out.push({ field: path.join('.'), text: value });
+      return;
+    }
+    if (head === '*') {
+      if (Array.isArray(value))
+        (value as readonly unknown[]).forEach((item, i) => {
+          walk(item, rest, [...path, String(i)]);
+        });
+      return;
+    }
+    if (isRecord(value) && Object.hasOwn(value, head)) walk(value[head], rest, [...path, head]);
+  };
+  for (const pattern of patterns) walk(data, pattern.split('.'), []);
+  return out;
+}
+
 function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,7 @@ import { invalidRequest, notFound } from '../http/problem.js';
 import type { UseCaseDeps } from '../../app/deps.js';
 import { listCases } from '../../app/cases/list-cases.js';
 import { loadVisibleCase, runningVersionFor } from '../../app/cases/load-case.js';
-import { caseAccessLog } from '../../app/access-log.js';
+import { caseAccessLog, recordRead, recordReads } from '../../app/access-log.js';
 import { openCase } from '../../app/cases/open-case.js';
 import { runCaseCommand } from '../../app/cases/run-case-command.js';
 import { moveCaseToProcedureVersion } from '../../app/cases/move-procedure-version.js';
@@ -40,13 +40,24 @@ export function casesRouter(deps: UseCaseDeps, directory?: PeopleDirectory): Rou
   const router = Router();
 
   router.get('/', async (req, res) => {
-    const page = await listCases(deps, callerOf(res), req.query);
+    const caller = callerOf(res);
+    const page = await listCases(deps, caller, req.query);
+    // The page shows each case's trainee, stage, school and dates: a read of each.
+    recordReads(
+      deps,
+      caller,
+      page.items.map((item) => item.id),
+      'list',
+    );
     // The server's today (the dev clock in local mode): the tab counts "due this week" and "overdue" from it.
     reply(res, contract.casePage, { ...page, today: londonDateOf(deps.clock()) });
   });
 
   router.post('/', async (req, res) => {
-    const { stored, procedure } = await openCase(deps, callerOf(res), bodyOf(req));
+    const caller = callerOf(res);
+    const { stored, procedure } = await openCase(deps, caller, bodyOf(req));
+    // The answer is the new case in full: its first read, by whoever opened it.
+    recordRead(deps, caller, stored.state.id, 'api');
     res.location(`/api/cases/${encodeURIComponent(stored.state.id)}`).set('ETag', etagOf(stored.state));
     reply(
       res,

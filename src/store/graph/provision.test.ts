@@ -73,6 +73,29 @@ describeGraphContract('provisionLists', ({ target, itEmulatorOnly }) => {
     expect(after.fields).toMatchObject({ ItemKey: 'row-1', Status: 'open', Count: 2, Notes: 'keep me' });
   });
 
+  it('gives an existing list the declared description when it says something else, and only then', async () => {
+    const { client, siteId } = target();
+    const described: ListSchema = {
+      displayName: target().listName('Described'),
+      description: 'Steps are only ever appended.',
+      columns: [{ kind: 'text', name: 'StepKey', indexed: true }],
+    };
+    const first = await provisionLists(client, siteId, [{ ...described, description: 'Never edited.' }]);
+    const listId = first.listIds[described.displayName] ?? '';
+    const descriptionOf = async (): Promise<unknown> =>
+      ((await client.api(`/sites/${siteId}/lists/${listId}`).get()) as { description?: unknown }).description;
+    expect(await descriptionOf()).toBe('Never edited.');
+
+    const second = await provisionLists(client, siteId, [described]);
+    expect(second.lines).toEqual([`updated description of ${described.displayName}`]);
+    expect(second.changed).toBe(true);
+    expect(await descriptionOf()).toBe('Steps are only ever appended.');
+
+    const third = await provisionLists(client, siteId, [described]);
+    expect(third.lines).toEqual([`ok ${described.displayName}`]);
+    expect(third.changed).toBe(false);
+  });
+
   it('adds only a newly declared column; flags a column whose type differs without changing it', async () => {
     const { client, siteId } = target();
     const evolved: ListSchema = {

@@ -15,9 +15,12 @@ import type { ColumnSchema, ExistingColumn, ListSchema } from './list-schema.js'
 
 /**
  * Idempotent provisioning: make the site have at least the declared lists and columns.
- * It only ever adds. Existing lists, columns and rows are never altered or dropped, and a
- * column whose type differs from the schema is reported for a human to sort out, because
- * "fixing" it would mean rewriting a provider's data.
+ * It only ever adds, with one exception that touches no data: a list whose description differs
+ * from the declared one gets the declared description (descriptions say what a list is for, to
+ * the people who open it in Microsoft Lists, so a stale one would mislead them). Existing
+ * columns and rows are never altered or dropped, and a column whose type differs from the
+ * schema is reported for a human to sort out, because "fixing" it would mean rewriting a
+ * provider's data. A description Graph refuses to update is reported, not fatal.
  */
 
 export interface ColumnMismatch {
@@ -30,6 +33,10 @@ export interface ProvisionedList {
   readonly displayName: string;
   readonly listId: string;
   readonly created: boolean;
+  /** The list existed with another description, and now has the declared one. */
+  readonly describedAnew: boolean;
+  /** Graph refused to update the description: why (the list is otherwise provisioned). */
+  readonly descriptionProblem?: string;
   readonly addedColumns: readonly string[];
   readonly mismatches: readonly ColumnMismatch[];
 }
@@ -38,14 +45,24 @@ export interface ProvisionReport {
   readonly lists: readonly ProvisionedList[];
   /** displayName → list id, for building ListRefs. */
   readonly listIds: Readonly<Record<string, string>>;
-  /** True when anything was created; false on a re-run against an up-to-date site. */
+  /** True when anything was created or a description updated; false on a re-run against an up-to-date site. */
   readonly changed: boolean;
   readonly mismatches: readonly ColumnMismatch[];
-  /** Human-readable: `created list X`, `added column X.Y`, `ok X`, `mismatch X.Y: …`. */
+  /**
+   * Human-readable: `created list X`, `updated description of X`, `added column X.Y`, `ok X`,
+   * `mismatch X.Y: …`, `description of X not updated: …`.
+   */
   readonly lines: readonly string[];
 }
 
-const existingListSchema = z.object({ id: z.string(), displayName: z.string() });
+const existingListSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  description: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
+});
 type ExistingList = z.infer<typeof existingListSchema>;
 
 interface ListPlan {
@@ -131,11 +148,35 @@ async function applyPlan(client: Client, site: string, initialPlan: ListPlan): P
   const listId = plan.existing?.id;
   if (listId === undefined)
     throw new GraphStoreError('unexpected', `List "${schema.displayName}" has no id after creation`);
+  let describedAnew = false;
+  let descriptionProblem: string | undefined;
+  if (!created && schema.description !== undefined && plan.existing?.description !== schema.description) {
+    try {
+      await client
+        .api(`/sites/${site}/lists/${pathSegment(listId, 'listId')}`)
+        .patch({ description: schema.description });
+      describedAnew = true;
+    } catch (error) {
+      const failure = classifyGraphError(error, `Updating the description of list "${schema.displayName}"`);
+      // A store that is busy or unreachable fails the run as any other step would (run it again);
+      // a refusal (Graph not allowing the update) leaves the old description and says so.
+      if (failure.transient) throw failure;
+      descriptionProblem = failure.message;
+    }
+  }
   const addedColumns: string[] = [];
   for (const column of plan.missingColumns) {
     if (await addColumn(client, site, listId, schema, column)) addedColumns.push(column.name);
   }
-  return { displayName: schema.displayName, listId, created, addedColumns, mismatches: plan.mismatches };
+  return {
+    displayName: schema.displayName,
+    listId,
+    created,
+    describedAnew,
+    ...(descriptionProblem === undefined ? {} : { descriptionProblem }),
+    addedColumns,
+    mismatches: plan.mismatches,
+  };
 }
 
 async function readLists(client: Client, site: string): Promise<ExistingList[]> {
@@ -210,14 +251,23 @@ function buildReport(lists: readonly ProvisionedList[]): ProvisionReport {
   for (const list of lists) {
     listIds[list.displayName] = list.listId;
     if (list.created) lines.push(`created list ${list.displayName}`);
+    if (list.describedAnew) lines.push(`updated description of ${list.displayName}`);
+    if (list.descriptionProblem !== undefined)
+      lines.push(`description of ${list.displayName} not updated: ${list.descriptionProblem}`);
     for (const column of list.addedColumns) lines.push(`added column ${list.displayName}.${column}`);
     for (const mismatch of list.mismatches) {
       lines.push(`mismatch ${mismatch.list}.${mismatch.column}: ${mismatch.differences.join('; ')}`);
       mismatches.push(mismatch);
     }
-    if (!list.created && list.addedColumns.length === 0 && list.mismatches.length === 0)
+    if (
+      !list.created &&
+      !list.describedAnew &&
+      list.descriptionProblem === undefined &&
+      list.addedColumns.length === 0 &&
+      list.mismatches.length === 0
+    )
       lines.push(`ok ${list.displayName}`);
-    changed ||= list.created || list.addedColumns.length > 0;
+    changed ||= list.created || list.describedAnew || list.addedColumns.length > 0;
   }
   return { lists, listIds, changed, mismatches, lines };
 }

@@ -19,6 +19,7 @@ import type {
   reviewSweepJob,
   signature,
   todo,
+  tombstone,
 } from '../../contract/index.js';
 import { CASE_STATUSES, PROGRESS_RATINGS } from '../../domain/case/types.js';
 
@@ -45,6 +46,7 @@ export type FailedNotification = z.output<typeof failedNotifications>['items'][n
 export type ReviewSweepJob = z.output<typeof reviewSweepJob>;
 export type SweepResult = NonNullable<ReviewSweepJob['result']>;
 export type CaseAccessLog = z.output<typeof caseAccessLog>;
+export type Tombstone = z.output<typeof tombstone>;
 export type Todo = z.output<typeof todo>;
 export type TodoItem = Todo['items'][number];
 export type NextStep = CaseView['derived']['nextSteps'][number];

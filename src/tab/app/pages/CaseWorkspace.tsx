@@ -8,6 +8,9 @@ import { NextSteps } from '../../features/case/NextSteps';
 import { EventTrail, Meetings, ReviewsTimeline, Signatures } from '../../features/case/CaseHistory';
 import { PlanSection } from '../../features/case/PlanSection';
 import { AccessLog } from '../../features/data-protection/AccessLog';
+import { CorrectText } from '../../features/data-protection/CorrectText';
+import { tombstoneSentence } from '../../features/data-protection/correction-model';
+import { EraseCase } from '../../features/data-protection/EraseCase';
 import { ExportData } from '../../features/data-protection/ExportData';
 import { canEditPlan, EditPlan } from '../../features/edit-plan/EditPlan';
 import { ProcedureVersion } from '../../features/procedure/ProcedureVersion';
@@ -19,7 +22,8 @@ import { personName, standingOf } from '../../shared/case-people';
 import { EmptyState, ErrorNotice, Loading } from '../../shared/Feedback';
 import { formatDate } from '../../shared/format';
 import { useCaseProcedure } from '../../shared/procedure/use-procedure';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
+import type { Tombstone } from '../../api/types';
 import { useHash, useLinkHandler } from '../router';
 import { useSession } from '../session-context';
 import { useCaseWorkspaceStyles } from './CaseWorkspace.styles';
@@ -82,9 +86,23 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
     data.state === 'ready' ? data.current.data.procedure : undefined,
   );
   const hash = useHash();
+  // Set once an administrator has erased the case from this page: the case is gone, its tombstone stays.
+  const [erased, setErased] = useState<{ readonly reference: string; readonly tombstone: Tombstone } | undefined>();
   // The forms that depend on the procedure and on who this is lay out once both are known.
   useFocusForm(hash, data.state === 'ready' && procedure !== undefined && session.meSettled === true);
 
+  if (erased !== undefined) {
+    return (
+      <EmptyState title="Case erased">
+        <Text block as="p" data-testid="erased">
+          {tombstoneSentence(erased.reference, erased.tombstone)}
+        </Text>
+        <Link href="/" onClick={toDashboard}>
+          Back to your cases
+        </Link>
+      </EmptyState>
+    );
+  }
   if (data.state === 'loading') return <Loading label="Loading the case…" />;
   if (data.state === 'failed') {
     return data.status === 404 ? (
@@ -124,6 +142,7 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
   // A closed case offers the course team one action: reopening it (or says why it no longer can).
   const actionable =
     standing.staff && (view.status !== 'closed' || (standing.courseTeam && view.derived.reopen !== undefined));
+  const admin = session.me?.roles.includes('admin') === true;
   const forms = new Set<string>([
     'meetings',
     ...(myRoles.length > 0 ? ['sign'] : []),
@@ -274,6 +293,23 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
           <Section id="trail-heading" title="Event trail">
             <EventTrail view={view} events={data.events} />
           </Section>
+          {standing.courseTeam ? (
+            <FormAnchor name="correct">
+              <Section id="correct-heading" title="Correct a record">
+                <CorrectText events={data.events} run={run} />
+              </Section>
+            </FormAnchor>
+          ) : null}
+          {admin && view.view === 'full' ? (
+            <Section id="erase-heading" title="Erase this case">
+              <EraseCase
+                view={view}
+                onErased={(tombstone) => {
+                  setErased({ reference: view.reference, tombstone });
+                }}
+              />
+            </Section>
+          ) : null}
           {view.view === 'full' ? (
             <Section id="access-log-heading" title="Who has looked">
               <AccessLog view={view} />

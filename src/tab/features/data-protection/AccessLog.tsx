@@ -31,7 +31,8 @@ export function AccessLog(props: { readonly view: CaseView }) {
   return (
     <div data-testid="access-log">
       <Text block as="p">
-        Every time someone opens this case, downloads its form or exports it, Trellis records who and when.
+        Every time someone opens this case, sees it in a list, downloads its form or exports it, Trellis records who and
+        when.
       </Text>
       <Button onClick={() => void load()} disabled={busy}>
         {busy ? 'Loading…' : log === undefined ? 'Show who has looked' : 'Refresh'}

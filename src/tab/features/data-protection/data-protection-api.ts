@@ -1,5 +1,5 @@
 import type { ApiClient, Download } from '../../api/client';
-import type { CaseAccessLog } from '../../api/types';
+import type { CaseAccessLog, Tombstone } from '../../api/types';
 
 /** The data protection endpoints the tab uses (src/server/routes/cases.ts, data-protection.ts); types from the contract. */
 
@@ -13,7 +13,12 @@ export const HOW_LABELS: Readonly<Record<CaseAccessLog['entries'][number]['how']
   pdf: 'Downloaded the form PDF',
   card: 'Opened a card in Teams',
   export: 'In a data export',
+  list: 'Saw it in a list of cases or search results',
 };
+
+/** POST /api/cases/{caseId}/erase (administrators): the case is deleted; answers the tombstone it leaves. */
+export const eraseCase = (api: ApiClient, caseId: string, reason: string): Promise<Tombstone> =>
+  api.post<Tombstone>(`/api/cases/${encodeURIComponent(caseId)}/erase`, { reason });
 
 /** GET /api/trainees/{upn}/export: everything Trellis holds about the trainee that the caller may export, as a zip. */
 export const downloadTraineeExport = (api: ApiClient, upn: string): Promise<Download> =>

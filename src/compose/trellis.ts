@@ -142,7 +142,8 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     procedures,
     clock,
     logger,
-    caseLink: (caseId) => `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}`,
+    caseLink: (caseId, form) =>
+      `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}${form === undefined ? '' : `#${form}`}`,
     caseTabLink: (caseId, reference) => caseDeepLink(links, caseId, `Case ${reference}`),
     actionableCard: actionableReviewCards({
       useCases: base,

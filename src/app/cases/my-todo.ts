@@ -4,7 +4,7 @@ import type { CaseQuery, CaseSummary, StoredCase } from '../../domain/ports.js';
 import { accessTo, isCourseTeamFor, mayReport } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
-import { isAwaitedFrom, nextSteps, type NextStep } from '../views/next-steps.js';
+import { isAwaitedFrom, nextSteps, type NextStep } from '../../domain/case/next-steps.js';
 import { findProcedureIn, traineeRolesOf } from './procedures.js';
 
 /**

@@ -12,7 +12,7 @@ import {
 import type { StoredCase } from '../../domain/ports.js';
 import type { Outcome, OutcomeEffect, Procedure, Stage } from '../../domain/procedure/schema.js';
 import type { CaseAccess } from '../access.js';
-import { nextSteps, reviewerRolesOf } from './next-steps.js';
+import { nextSteps, reviewerRolesOf } from '../../domain/case/next-steps.js';
 
 /**
  * What GET /api/cases/:id returns: the case as stored plus what a person needs to act on it

@@ -21,3 +21,5 @@ export * from './commands/change-people.js';
 export * from './commands/meetings.js';
 export * from './commands/correct-text.js';
 export { correctTrail, textAt } from './corrections.js';
+export * from './next-steps.js';
+export * from './case-links.js';

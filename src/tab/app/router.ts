@@ -31,9 +31,7 @@ export function routeOf(pathname: string): Route {
   return { name: 'not_found', path: pathname };
 }
 
-/** A case's address; `form` opens it at that form (`#sign`, `#review` …: the case page focuses it). */
-export const casePath = (caseId: string, form?: string): string =>
-  `/cases/${encodeURIComponent(caseId)}${form === undefined ? '' : `#${encodeURIComponent(form)}`}`;
+export { casePath } from './paths';
 
 /** The id the dashboard gives its first case link: where the "Skip to your cases" link goes. */
 export const FIRST_CASE = 'first-case';

@@ -5,8 +5,9 @@
 //   - Log Analytics + Application Insights
 //   - Azure Container Apps: the web app (tab, REST API, /api/messages; at least one replica always
 //     running) and a scheduled job for the review sweep (`node dist/scripts/job-sweep.js`)
-//   - the Azure Bot, single-tenant on the Trellis Entra app, with the Microsoft Teams and
-//     Microsoft 365 (Outlook, Microsoft 365 app) channels, messaging https://<host>/api/messages
+//   - the Azure Bot, single-tenant on the Trellis Entra app, with the Microsoft Teams,
+//     Microsoft 365 (Outlook, Microsoft 365 app) and Outlook (actionable messages) channels,
+//     messaging https://<host>/api/messages
 //
 // Deployed by the Microsoft 365 Agents Toolkit (m365agents.yml, parameters from
 // main.parameters.json and env/.env.<env>) or by hand:

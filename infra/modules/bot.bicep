@@ -1,6 +1,7 @@
 // The Azure Bot: registers Trellis's /api/messages with the Bot Framework and connects it to
-// Microsoft Teams (chat, cards, the message extension) and to Microsoft 365 (the message
-// extension in Outlook and the Microsoft 365 app).
+// Microsoft Teams (chat, cards, the message extension), to Microsoft 365 (the message
+// extension in Outlook and the Microsoft 365 app) and to Outlook's actionable messages (the
+// review reminder emails' cards, whose actions come to the bot through this channel).
 //
 // Single-tenant on the Trellis Entra app: the bot's app id is ENTRA_CLIENT_ID and it gets Bot
 // Framework tokens with that app's credential, which the container reads from Key Vault.
@@ -67,6 +68,19 @@ resource microsoft365 'Microsoft.BotService/botServices/channels@2022-09-15' = {
   location: 'global'
   properties: {
     channelName: 'M365Extensions'
+  }
+}
+
+// "Outlook" in the portal's channel list: Universal Actions (Action.Execute) from actionable
+// messages reach /api/messages through it. The channel has no settings of its own; the
+// actionable-message provider (originator) it is registered with is configured separately
+// (TRELLIS_OUTLOOK_ORIGINATOR, see README "Reviews from Outlook").
+resource outlook 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'OutlookChannel'
+  location: 'global'
+  properties: {
+    channelName: 'OutlookChannel'
   }
 }
 

@@ -255,8 +255,10 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
   const resolve = async (ctx: Incoming): Promise<ResolvedUser | undefined> => {
     const { from, conversation } = ctx.activity;
     if (ctx.activity.channelId === OUTLOOK_CHANNEL_ID) {
-      // Outlook has no conversation roster to ask: its activity names the person itself, by
-      // Entra object id and by address (the Bot Framework's `from.id` on this channel).
+      // Outlook has no conversation roster to ask: the person is the Bot Framework account
+      // the activity comes from, named by Entra object id (`from.aadObjectId`). Microsoft
+      // documents only the invoke's `value` for this channel, not what `from.id` holds, so
+      // it is taken as the person's address only when it is one (a first meeting in a tenant).
       const address = from.id.trim().toLowerCase();
       return options.identity(
         {

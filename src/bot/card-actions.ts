@@ -2,14 +2,13 @@ import type { AdaptiveCardActionResponse } from '@microsoft/teams.api';
 import { versionsOf } from '../app/cases/procedure-versions.js';
 import { isAdaptiveCard } from '@microsoft/teams.cards';
 import { z } from 'zod';
-import { formatLongDate } from '../domain/calendar/index.js';
-import { isCurrentFor, outstandingSignatories, type NoticeKind } from '../domain/case/index.js';
+import { formatLongDate, londonDateOf } from '../domain/calendar/index.js';
+import { awaitedAction, isCurrentFor, outstandingSignatories, type NoticeKind } from '../domain/case/index.js';
 import { isDomainError } from '../domain/errors.js';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
   actionData,
-  awaitedFrom,
   buildConcernRaisedCard,
   buildNoticeCard,
   confirmedReviewData,
@@ -122,7 +121,8 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
         .flatMap((o) => o.people)
         .find((p) => p.id.toLowerCase() === caller.actor.id);
       return card(
-        waiting !== undefined && awaitedFrom(procedure, stored.state, caller.actor.id) === 'sign'
+        waiting !== undefined &&
+          awaitedAction(procedure, stored.state, caller.actor.id, londonDateOf(deps.clock())) === 'sign'
           ? signatureCardFor(deps, caller, stored, procedure, waiting.role)
           : await summaryCardFor(deps, stored, procedure, caller.actor.id),
       );

@@ -1,10 +1,9 @@
 import { londonDateOf } from '../domain/calendar/index.js';
-import type { CaseEvent } from '../domain/case/index.js';
+import { awaitedAction, type CaseEvent } from '../domain/case/index.js';
 import type { Person } from '../domain/case/types.js';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
-  awaitedFrom,
   buildCaseSummaryCard,
   buildOutcomeRecordedCard,
   buildPlanAgreedCard,
@@ -123,7 +122,8 @@ export async function summaryCardFor(
   viewerId?: string,
 ): Promise<AdaptiveCardJson> {
   const shared = { ...stored, state: redactFor(stored.state, 'shared') };
-  const awaited = stored.state.people.filter((p) => awaitedFrom(procedure, stored.state, p.id) !== undefined);
+  const today = londonDateOf(ctx.clock());
+  const awaited = stored.state.people.filter((p) => awaitedAction(procedure, stored.state, p.id, today) !== undefined);
   const ids = new Map(
     await Promise.all(
       awaited.map(async (p) => [p.id.toLowerCase(), (await ctx.conversations.findPerson(p.id))?.teamsUserId] as const),

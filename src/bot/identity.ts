@@ -13,7 +13,7 @@ import type { AppRoleLookup } from './app-roles.js';
 export interface TeamsUser {
   /**
    * Where the activity came from: Teams (chat, cards, message extension) or an Outlook
-   * actionable message, whose `from` has the object id and the address but no Teams user id.
+   * actionable message, whose `from` names the person by object id and has no Teams user id.
    */
   readonly channel: 'teams' | 'outlook';
   /** `from.id`: "29:…" in Teams; empty from Outlook. */

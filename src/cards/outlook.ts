@@ -1,5 +1,5 @@
 import { actionData } from './actions.js';
-import type { AdaptiveCardJson } from './templates.js';
+import { MAX_CARD_BYTES, type AdaptiveCardJson } from './templates.js';
 
 /**
  * A Trellis card as an Outlook actionable message (Universal Actions). Outlook shows a card only
@@ -15,6 +15,14 @@ import type { AdaptiveCardJson } from './templates.js';
 
 /** The Bot Framework's channel id for activities from Outlook actionable messages. */
 export const OUTLOOK_CHANNEL_ID = 'outlook';
+
+/**
+ * The size an actionable card must keep to. Microsoft's actionable-message documentation gives
+ * no size of its own for the card in an email's head; the card is the one Teams shows too, whose
+ * message limit is 28 KB, so the actionable form (with its originator and refresh) is held to
+ * that. The card checks test the largest realistic review against it.
+ */
+export const MAX_ACTIONABLE_CARD_BYTES = MAX_CARD_BYTES;
 
 /** Universal Actions start at 1.4; Trellis cards are 1.5, the highest Teams renders. */
 const MIN_VERSION = 1.4;

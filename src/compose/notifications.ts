@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { versionsOf, type ProcedureVersions } from '../app/cases/procedure-versions.js';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CaseRepository } from '../domain/ports.js';
+import type { NextStepForm } from '../domain/case/index.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { graphCalendarSender } from '../store/notify/graph-calendar.js';
 import { graphMailSender } from '../store/notify/graph-mail.js';
@@ -33,8 +34,8 @@ export interface NotificationsOptions {
   readonly procedureVersions?: ProcedureVersions;
   readonly clock: () => Date;
   readonly logger: Logger;
-  /** The case's page in a browser, for the link in emails and events. */
-  readonly caseLink?: (caseId: string) => string;
+  /** The case's page in a browser (at a form: `#review`), for the link in emails and events. */
+  readonly caseLink?: (caseId: string, form?: NextStepForm) => string;
   /** The case in the Trellis tab (a Teams deep link), for the link in review meetings' events. */
   readonly caseTabLink?: (caseId: string, reference: string) => string;
   /** Review reminders as Outlook actionable messages (the bot's cards, with the registered originator). */

@@ -161,7 +161,8 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     procedureVersions,
     clock,
     logger,
-    caseLink: (caseId) => `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}`,
+    caseLink: (caseId, form) =>
+      `${inputs.publicUrl()}/cases/${encodeURIComponent(caseId)}${form === undefined ? '' : `#${form}`}`,
     caseTabLink: (caseId, reference) => caseDeepLink(links, caseId, `Case ${reference}`),
     actionableCard: actionableReviewCards({
       useCases: base,

@@ -6,6 +6,8 @@ import {
   PROGRESS_RATINGS,
   STAGE_ENTRIES,
 } from '../domain/case/types.js';
+// What a case waits for (domain/case/next-steps.ts): the kinds of step, and the form on the case page each opens.
+import { NEXT_STEP_FORMS, NEXT_STEP_KINDS } from '../domain/case/next-steps.js';
 import { instant, localDate, personId, roleRef } from './common.js';
 
 /**
@@ -20,18 +22,6 @@ export const caseStatus = z.enum(CASE_STATUSES);
 
 /** The views of a case the API answers with (see `view` below). */
 export const CASE_VIEWS = ['full', 'staff', 'trainee'] as const;
-
-/** What a case waits for (app/views/next-steps.ts): the kinds of step, and the form on the case page each opens. */
-export const NEXT_STEP_KINDS = [
-  'perceptions',
-  'sign',
-  'complete_plan',
-  'review',
-  'meeting',
-  'decision',
-  'follow_up',
-] as const;
-export const NEXT_STEP_FORMS = ['perceptions', 'sign', 'edit-plan', 'review', 'meetings', 'actions'] as const;
 
 /** One thing a case is waiting for: what, from whom (people on the case, the course team), by when. */
 export const nextStep = z.strictObject({

@@ -14,6 +14,13 @@ import { personRecipient } from './plan.js';
  * The review-due half of the sweep, pure: which review cards are owed today. Each phase of a
  * review (coming up, due today, overdue, escalated) has a key made of the case, the review date
  * and the stage, so however often the sweep runs it is sent once; a moved date is a new review.
+ *
+ * Reminder emails are keyed by what changed for the reviewer rather than by phase: the review
+ * is due (coming up, or due today when the sweep first sees it then) and the review is overdue
+ * (overdue, or escalated when first seen then). "Due today" after "coming up", and the escalation
+ * after "overdue" (which goes to the course team), tell a reviewer nothing new, so their emails
+ * share the earlier key and the outbox sends them once: at most two reminder emails a review.
+ * Teams cards still follow every phase, since each updates the card in the reviewer's chat.
  */
 
 /** What the sweep reads about an open case: one indexed query's worth of columns. */
@@ -56,14 +63,16 @@ export function planDueReviews(config: DueReviewConfig): Notification[] {
     const phase = phaseOf(summary.reviewDate, config);
     if (!phase) continue;
     const base = `${summary.caseId}:review:${summary.reviewDate}:${summary.stageId}`;
-    const reviewers = summary.people.filter((p) => (config.reviewerRoles ?? DEFAULT_REVIEWER_ROLES).includes(p.role));
+    const reviewerRoles: readonly string[] = config.reviewerRoles ?? DEFAULT_REVIEWER_ROLES;
+    // One person holding two reviewer roles (mentor and professional mentor) is reminded once.
+    const reviewers = uniqueByEmail(summary.people.filter((p) => reviewerRoles.includes(p.role)));
     for (const person of reviewers) {
       out.push(card(summary, phase, `${base}:${phase}:${person.email.toLowerCase()}`, person));
       // The Outlook reminder: an email carrying the review card (an actionable message where the
       // provider registered one), so a reviewer can record the review from their inbox.
       out.push({
         ...common(summary, phase),
-        key: `${base}:${phase}:email:${person.email.toLowerCase()}`,
+        key: `${base}:email:${REMINDER_OF[phase]}:${person.email.toLowerCase()}`,
         channel: 'email',
         recipient: personRecipient(person),
       });
@@ -89,6 +98,24 @@ type Phase = Extract<
   NotificationKind,
   'review_coming_up' | 'review_due_today' | 'review_overdue' | 'review_escalation'
 >;
+
+/** The change a reviewer's reminder email is about: the review is due, or it is overdue. */
+const REMINDER_OF: Readonly<Record<Phase, 'due' | 'overdue'>> = {
+  review_coming_up: 'due',
+  review_due_today: 'due',
+  review_overdue: 'overdue',
+  review_escalation: 'overdue',
+};
+
+function uniqueByEmail(people: readonly Person[]): Person[] {
+  const seen = new Set<string>();
+  return people.filter((p) => {
+    const email = p.email.toLowerCase();
+    if (seen.has(email)) return false;
+    seen.add(email);
+    return true;
+  });
+}
 
 function phaseOf(reviewDate: LocalDate, config: DueReviewConfig): Phase | undefined {
   const { today, calendar } = config;

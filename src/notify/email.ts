@@ -1,3 +1,4 @@
+import type { NextStepForm } from '../domain/case/index.js';
 import { escapeHtml } from '../text/html.js';
 import { passOnSentence, type Notification, type NotificationKind } from './notification.js';
 
@@ -25,6 +26,12 @@ const REVIEW_REMINDERS: ReadonlySet<NotificationKind> = new Set([
   'review_overdue',
   'review_escalation',
 ]);
+
+/** The form on the case page an email's link opens at: the review form for a reminder, Sign for a signature request. */
+export function linkFormFor(kind: NotificationKind): NextStepForm | undefined {
+  if (REVIEW_REMINDERS.has(kind)) return 'review';
+  return kind === 'signature_needed' ? 'sign' : undefined;
+}
 
 /** Links an email or event may carry: https, or local mode's server on this machine. */
 export const SAFE_LINK = /^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/)/;

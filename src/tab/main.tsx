@@ -4,7 +4,8 @@ import { createRoot } from 'react-dom/client';
 import { config as configureZod } from 'zod';
 import { createApiClient } from './api/client';
 import { App, Gate, ThemedShell } from './app/App';
-import { casePath, navigate } from './app/router';
+import { deepLinkPath } from './app/paths';
+import { navigate } from './app/router';
 import { startSession, type StartResult } from './host/session';
 import { browserTheme, watchBrowserTheme, type ThemeName } from './host/theme';
 import './global.css';
@@ -26,8 +27,9 @@ function Root() {
         stopWatching = () => undefined;
         setTheme(host.theme);
         host.onThemeChange(setTheme);
-        if (host.subPageId !== undefined && window.location.pathname === '/')
-          navigate(casePath(host.subPageId), { replace: true });
+        // A deep link (a card's or email's "Open in Trellis"): the case, at the form it names.
+        const linked = deepLinkPath(host.subPageId);
+        if (linked !== undefined && window.location.pathname === '/') navigate(linked, { replace: true });
         if (result.kind === 'ready') host.notifySuccess();
         else if (result.kind === 'failed') host.notifyFailure(result.message);
       }

@@ -928,11 +928,15 @@ describe('signing, acknowledging, install events and proactive cards', () => {
 
 /**
  * Outlook actionable messages: the review reminder email carries the review card, and Outlook
- * sends its actions to the same endpoint through the Bot Framework as `adaptiveCard/action`
- * invokes on the `outlook` channel (Microsoft's documented shape: `value.action` with `type`
- * Action.Execute, `verb` and `data`, and `value.trigger` "automatic" for the refresh Outlook makes
- * when the message is opened), the person named by `from.aadObjectId` and their address in
- * `from.id`. Answers carry the registered originator, or Outlook would not show them.
+ * sends its actions to the same endpoint through the Bot Framework. Microsoft documents the
+ * activity as an `invoke` named `adaptiveCard/action` whose `value.action` is a copy of the
+ * Action.Execute as the card defines it (`type`, `verb`, `data` with the inputs' values merged
+ * in, and the card's own `title`, `style` …) and whose `value.trigger` is "automatic" for the
+ * refresh Outlook makes when the message is opened and "manual" for a button; the rest is the
+ * Bot Framework activity, on the `outlook` channel, the person a ChannelAccount named by their
+ * Entra object id (`from.aadObjectId`). Nothing documents `from.id` on this channel, so here it
+ * is an opaque id, not an address: the bot must not need it to be one. Answers carry the
+ * registered originator, or Outlook would not show them.
  */
 describe('reviews from an Outlook actionable message', () => {
   const fromOutlook = (upn: string, value: unknown): Record<string, unknown> => ({
@@ -940,14 +944,40 @@ describe('reviews from an Outlook actionable message', () => {
     name: 'adaptiveCard/action',
     channelId: 'outlook',
     serviceUrl: `${local.url}/dev/connector`,
-    from: { id: upn, aadObjectId: devObjectIdOf(upn), name: upn },
+    from: { id: `outlook-user-${devObjectIdOf(upn)}`, aadObjectId: devObjectIdOf(upn), name: 'Outlook user' },
     recipient: { id: 'trellis-bot', name: 'Trellis' },
     conversation: { id: `outlook-message-${upn}` },
     id: `outlook-${Math.random().toString(36).slice(2)}`,
     value,
   });
-  const outlookAction = (upn: string, action: { verb?: unknown; data?: unknown }, trigger = 'manual') =>
-    post(fromOutlook(upn, { action: { type: 'Action.Execute', ...action }, trigger }));
+  /** `value.action` as documented: the card's Action.Execute copied whole, the inputs' values merged into its data. */
+  const outlookAction = (
+    upn: string,
+    action: Record<string, unknown>,
+    inputs: Record<string, unknown> = {},
+    trigger = 'manual',
+  ) =>
+    post(
+      fromOutlook(upn, {
+        action: { ...action, type: 'Action.Execute', data: { ...(action.data as Record<string, unknown>), ...inputs } },
+        trigger,
+      }),
+    );
+  /** The card's Action.Execute with this verb, as the card defines it (Outlook copies it into the invoke). */
+  const cardAction = (card: unknown, verb: string): Record<string, unknown> => {
+    let found: Record<string, unknown> | undefined;
+    const walk = (node: unknown): void => {
+      if (found !== undefined) return;
+      if (Array.isArray(node)) node.forEach(walk);
+      else if (typeof node === 'object' && node !== null) {
+        const n = node as Record<string, unknown>;
+        if (n.type === 'Action.Execute' && n.verb === verb) found = n;
+        else Object.values(n).forEach(walk);
+      }
+    };
+    walk(card);
+    return must(found, `the card's ${verb} action`);
+  };
 
   it('sends the review card in the reminder email; Outlook’s refresh, submission and repeat are answered as in Teams', async () => {
     const state = must(await local.repository.find(outlookCase.state.id), 'case').state;
@@ -987,30 +1017,33 @@ describe('reviews from an Outlook actionable message', () => {
     expect(mail.bodyContentType).toBe('html');
     expect(mail.toRecipients).toEqual([reviewer.email]);
     // Other mail clients: the words and a link to the case in the tab.
-    expect(mail.bodyContent).toContain(`${local.url}/cases/${state.id}`);
+    expect(mail.bodyContent).toContain(`${local.url}/cases/${state.id}#review`);
     const emailed = actionableCardOf(mail.bodyContent) as Record<string, unknown>;
     expect(parseCard(emailed)).toEqual({ errors: [], warnings: [] });
     expect(emailed).toMatchObject({ version: '1.5', originator: DEMO_OUTLOOK_ORIGINATOR, hideOriginalBody: true });
-    const refresh = (emailed.refresh as { action: { verb: string; data: Record<string, unknown> } }).action;
-    expect(refresh.verb).toBe('refresh');
+    // "Open in Trellis" opens the tab at the review form: the deep link's subEntityId names it.
+    const openInTeams = new URL(
+      must(/https:\/\/teams\.microsoft\.com\/l\/entity\/[^"]+/.exec(JSON.stringify(emailed))?.[0], 'Open in Trellis'),
+    );
+    expect(JSON.parse(openInTeams.searchParams.get('context') ?? '')).toEqual({ subEntityId: `${state.id}#review` });
+    expect(openInTeams.searchParams.get('webUrl')).toMatch(new RegExp(`/cases/${state.id}#review$`));
+    const refresh = (emailed.refresh as { action: Record<string, unknown> }).action;
+    expect(refresh).toMatchObject({ type: 'Action.Execute', verb: 'refresh' });
 
     // Opened by the reviewer: the form, with the originator.
-    const opened = await outlookAction(reviewer.id, refresh, 'automatic');
+    const opened = await outlookAction(reviewer.id, refresh, {}, 'automatic');
     expect(opened.body).toMatchObject({
       statusCode: 200,
       type: 'application/vnd.microsoft.card.adaptive',
       value: { originator: DEMO_OUTLOOK_ORIGINATOR },
     });
-    const submit = must(
-      executeActions(opened.body.value).find((a) => a.verb === 'record_review'),
-      'the form',
-    );
+    const submit = cardAction(opened.body.value, 'record_review');
     // The same email forwarded to someone on the case who does not review (the trainee), or to someone not on it.
     const trainee = must(
       state.people.find((p) => p.role === 'trainee' && !reviewersOf(procedure, state).some((r) => r.id === p.id)),
       'the trainee',
     ).id;
-    const readOnly = await outlookAction(trainee, refresh, 'automatic');
+    const readOnly = await outlookAction(trainee, refresh, {}, 'automatic');
     expect(readOnly.body.type).toBe('application/vnd.microsoft.card.adaptive');
     expect(executeActions(readOnly.body.value).some((a) => a.verb === 'record_review')).toBe(false);
     const onCase = new Set(state.people.map((p) => p.id.toLowerCase()));
@@ -1020,12 +1053,12 @@ describe('reviews from an Outlook actionable message', () => {
         .find((p) => p.role.includes('mentor') && !onCase.has(p.id.toLowerCase())),
       'a mentor not on the case',
     ).id;
-    expect((await outlookAction(stranger, refresh, 'automatic')).body).toMatchObject({
+    expect((await outlookAction(stranger, refresh, {}, 'automatic')).body).toMatchObject({
       statusCode: 400,
       value: { code: 'not_found' },
     });
     const nobody = await post({
-      ...fromOutlook('someone@elsewhere.example', { action: { type: 'Action.Execute', ...refresh } }),
+      ...fromOutlook('someone@elsewhere.example', { action: refresh, trigger: 'automatic' }),
     });
     expect(nobody.body.value.code).toBe('unknown_person');
 
@@ -1040,8 +1073,8 @@ describe('reviews from an Outlook actionable message', () => {
       outcomeId: outcome.id,
       confirmClose: true,
     };
-    for (const id of submit.data.targetIds as string[]) inputs[`rating_${id}`] = 'met';
-    const saved = await outlookAction(reviewer.id, { verb: 'record_review', data: { ...submit.data, ...inputs } });
+    for (const id of (submit.data as { targetIds: string[] }).targetIds) inputs[`rating_${id}`] = 'met';
+    const saved = await outlookAction(reviewer.id, submit, inputs);
     expect(saved.body.value.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);
     expect(JSON.stringify(saved.body.value)).toContain('REVIEW RECORDED');
     const after = must(await local.repository.find(state.id), 'case');
@@ -1049,14 +1082,14 @@ describe('reviews from an Outlook actionable message', () => {
     expect(after.state.reviews.at(-1)?.recordedBy).toBe(reviewer.id.toLowerCase());
 
     // Pressed again (a second Outlook window): answered with what changed, nothing recorded twice.
-    const again = await outlookAction(reviewer.id, { verb: 'record_review', data: { ...submit.data, ...inputs } });
+    const again = await outlookAction(reviewer.id, submit, inputs);
     expect(again.body.value.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);
     expect(JSON.stringify(again.body.value)).toContain('This card was out of date');
     expect(must(await local.repository.find(state.id), 'case').state.reviews).toHaveLength(state.reviews.length + 1);
 
     // The email opened later, by anyone on the case: the recorded outcome.
     for (const who of [reviewer.id, trainee]) {
-      const later = await outlookAction(who, refresh, 'automatic');
+      const later = await outlookAction(who, refresh, {}, 'automatic');
       expect(JSON.stringify(later.body.value)).toContain('REVIEW RECORDED');
       expect(later.body.value.originator).toBe(DEMO_OUTLOOK_ORIGINATOR);
     }

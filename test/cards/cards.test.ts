@@ -1,7 +1,15 @@
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { calendarFor, editPlan, outstandingSignatories, type CaseState } from '../../src/domain/case/index.js';
+import {
+  calendarFor,
+  editPlan,
+  outstandingSignatories,
+  parseCaseSubPageId,
+  reviewerRolesOf,
+  type CaseState,
+} from '../../src/domain/case/index.js';
+import type { Procedure } from '../../src/domain/procedure/schema.js';
 import { courseTeam } from '../../src/domain/case/testing.js';
 import { addWorkingDays } from '../../src/domain/calendar/index.js';
 import { rcttpConcernProcedures } from '../../src/domain/procedures/index.js';
@@ -267,6 +275,32 @@ describe('deep links', () => {
     expect(link.searchParams.get('webUrl')).toBe('https://trellis.example.ac.uk/cases/case%2F1%20%26%202');
     expect(link.searchParams.get('label')).toBe('Case BCU-1');
   });
+
+  it('open a card’s own form: the subEntityId the tab reads as page.subPageId, and the same form in the browser', () => {
+    const link = new URL(caseDeepLink(LINKS, 'case-7', 'Case BCU-7', 'review'));
+    const subEntityId = (JSON.parse(link.searchParams.get('context') ?? '') as { subEntityId: string }).subEntityId;
+    expect(subEntityId).toBe('case-7#review');
+    expect(parseCaseSubPageId(subEntityId)).toEqual({ caseId: 'case-7', form: 'review' });
+    expect(link.searchParams.get('webUrl')).toBe('https://trellis.example.ac.uk/cases/case-7#review');
+  });
+
+  it('the review cards open the review form, the signature request opens Sign, other cards the case', () => {
+    const formOf = (card: AdaptiveCardJson): string | undefined => {
+      const url = /https:\/\/teams\.microsoft\.com\/l\/entity\/[^"]+/.exec(JSON.stringify(card))?.[0];
+      if (url === undefined) return undefined;
+      const { subEntityId } = JSON.parse(new URL(url).searchParams.get('context') ?? '') as { subEntityId: string };
+      return parseCaseSubPageId(subEntityId)?.form ?? 'case';
+    };
+    const s = SCENARIOS[0];
+    if (!s) throw new Error('no scenario');
+    const due = sourceOf(s, s.agreed, s.dueOn);
+    expect(formOf(buildReviewFormCard(reviewFormView(due, { editable: true, teamsUserIdOf })))).toBe('review');
+    expect(formOf(buildReviewDueCard(reviewDueView(due)))).toBe('review');
+    expect(formOf(buildSignatureRequestCard(signatureRequestView(sourceOf(s, s.drafted, s.dueOn), s.trainee)))).toBe(
+      'sign',
+    );
+    expect(formOf(buildCaseSummaryCard(caseSummaryView(due)))).toBe('case');
+  });
 });
 
 describe('case summary: the action awaited from the person who sees it', () => {
@@ -274,6 +308,11 @@ describe('case summary: the action awaited from the person who sees it', () => {
     executeActions(card)
       .map((a) => a.verb)
       .filter((verb) => verb !== 'refresh');
+  /** Who records the review at the case's stage: its reviewers, or those an outcome names (the one rule). */
+  const recordersOf = (procedure: Procedure, state: CaseState) => {
+    const roles = reviewerRolesOf(procedure.stages.find((st) => st.id === state.stageId));
+    return state.people.filter((p) => roles.includes(p.role));
+  };
   for (const scenario of SCENARIOS) {
     const { procedure } = scenario;
     it(`${procedure.provider.shortName}: Sign for a signatory still to sign, Complete the review for a reviewer, nothing for anyone else`, () => {
@@ -291,20 +330,20 @@ describe('case summary: the action awaited from the person who sees it', () => {
       const awaited =
         scenario.partlySigned.plan?.agreedOn === undefined
           ? stillNeeded
-          : reviewersOf(procedure, scenario.partlySigned);
+          : recordersOf(procedure, scenario.partlySigned);
       expect(forSigner.refresh?.userIds).toEqual([...new Set(awaited.map((p) => teamsUserIdOf(p)))]);
 
       const reviewing = sourceOf(scenario, scenario.agreed, scenario.dueOn);
-      const reviewer = reviewersOf(procedure, scenario.agreed)[0];
+      const reviewer = recordersOf(procedure, scenario.agreed)[0];
       if (reviewer) {
         const forReviewer = buildCaseSummaryCard(caseSummaryView(reviewing, { viewerId: reviewer.id, teamsUserIdOf }));
         expect(buttons(forReviewer)).toEqual(['open_review']);
         expect(forReviewer.refresh?.userIds).toEqual(
-          reviewersOf(procedure, scenario.agreed).map((p) => teamsUserIdOf(p)),
+          recordersOf(procedure, scenario.agreed).map((p) => teamsUserIdOf(p)),
         );
       }
       const bystander = scenario.agreed.people.find(
-        (p) => !reviewersOf(procedure, scenario.agreed).some((r) => r.id === p.id),
+        (p) => !recordersOf(procedure, scenario.agreed).some((r) => r.id === p.id),
       );
       if (bystander) {
         const card = buildCaseSummaryCard(caseSummaryView(reviewing, { viewerId: bystander.id, teamsUserIdOf }));

@@ -191,6 +191,8 @@ export interface Scenario {
   readonly closed: CaseState;
   /** Walked on from `moved` to a stage that allows it, and the placement suspended there (Enhanced Support step 5). */
   readonly suspended: { readonly state: CaseState; readonly suspension: Suspension } | undefined;
+  /** Every state the walks above passed through, in order (the branch to `closed` after the main walk's). */
+  readonly states: readonly CaseState[];
 }
 
 function workdayFrom(procedure: Procedure, date: string): LocalDate {
@@ -204,6 +206,8 @@ class Walk {
     readonly procedure: Procedure,
     readonly clock: Clock,
     public state: CaseState,
+    /** Where each state the walk reaches is recorded. */
+    readonly seen: CaseState[] = [state],
   ) {}
 
   run<I>(
@@ -218,6 +222,7 @@ class Walk {
       actor,
     };
     this.state = command(ctx, this.state, input).state;
+    this.seen.push(this.state);
   }
 
   holder(role: string): Person {
@@ -365,7 +370,8 @@ export function scenarioFor(procedure: Procedure): Scenario {
   if (!dueOn) throw new Error(`${procedure.id}: no review date`);
 
   clock.set(dueOn);
-  const branch = new Walk(procedure, clock, agreed);
+  const branchSeen: CaseState[] = [];
+  const branch = new Walk(procedure, clock, agreed, branchSeen);
   // Mid-Essex has one stage: its other outcome hands the case on to the Cause for Concern procedure.
   review(walk, (o) => o.effect.type === 'go_to_stage' || o.effect.type === 'revise' || o.effect.type === 'hand_off');
   review(branch, (o) => o.effect.type === 'close');
@@ -382,6 +388,7 @@ export function scenarioFor(procedure: Procedure): Scenario {
     movedOn: dueOn,
     closed: branch.state,
     suspended: walkToSuspension(walk, sample),
+    states: [...walk.seen, ...branchSeen],
   };
 }
 

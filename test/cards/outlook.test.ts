@@ -3,19 +3,38 @@ import {
   asActionableMessage,
   buildReviewDueCard,
   buildReviewFormCard,
+  cardByteSize,
+  MAX_ACTIONABLE_CARD_BYTES,
   reviewDueView,
   reviewFormView,
 } from '../../src/cards/index.js';
+import type { CaseState } from '../../src/domain/case/index.js';
 import { actionableCardOf, renderEmail } from '../../src/notify/email.js';
 import type { Notification } from '../../src/notify/notification.js';
 import { parseCard } from './adaptive-cards-lib.js';
 import { hostileCase, HOSTILE, SCENARIOS, sourceOf, teamsUserIdOf } from './fixtures.js';
 
 /**
- * Review reminders as Outlook actionable messages: the review cards with the registered
- * originator and a refresh, embedded in the email's head, still passing the card checks every
- * Trellis card passes, with people's text kept as text in both the card and the HTML.
+ * The largest realistic review reminder: three targets, each with the longest text, actions and
+ * success criteria the plan form accepts (2,000 characters each), for the reviewer to rate.
  */
+function threeLongTargets(scenario: (typeof SCENARIOS)[number]): CaseState {
+  const long = 'Plan a sequence of lessons that builds on what pupils already know. '.repeat(40).slice(0, 2000);
+  const plan = scenario.agreed.plan;
+  const first = plan?.content.targets[0];
+  if (!plan || !first) throw new Error('no plan with a target');
+  const targets = [1, 2, 3].map((n) => ({
+    ...first,
+    id: `T${n}`,
+    text: long,
+    actions: first.actions.map((a) => ({ ...a, text: long })),
+    successCriteria: long,
+    supportRequired: long,
+    monitoring: long,
+  }));
+  return { ...scenario.agreed, plan: { ...plan, content: { ...plan.content, targets } } };
+}
+
 const ORIGINATOR = 'c9b4352b-a76b-43b9-88ff-80edddaa243b';
 
 const reminder = (caseId: string): Notification => ({
@@ -88,4 +107,29 @@ describe('review cards as Outlook actionable messages', () => {
       asActionableMessage({ ...card, version: '1.2' }, { originator: ORIGINATOR, caseId: 'c', version: 1 }),
     ).toThrow(/1\.4/);
   });
+});
+
+describe('the actionable card’s size', () => {
+  for (const scenario of SCENARIOS) {
+    it(`${scenario.procedure.provider.shortName}: three targets with the longest text still fit, with the originator and refresh`, () => {
+      const state = threeLongTargets(scenario);
+      expect(state.plan?.content.targets).toHaveLength(3);
+      expect(
+        state.plan?.content.targets.every((t) => t.text.length === 2000 && t.successCriteria?.length === 2000),
+      ).toBe(true);
+      const source = sourceOf(scenario, state, scenario.dueOn);
+      for (const card of [
+        buildReviewFormCard(reviewFormView(source, { editable: true, teamsUserIdOf })),
+        buildReviewDueCard(reviewDueView(source)),
+      ]) {
+        const actionable = asActionableMessage(card, {
+          originator: ORIGINATOR,
+          caseId: state.id,
+          version: state.version,
+        });
+        expect(cardByteSize(actionable)).toBeLessThanOrEqual(MAX_ACTIONABLE_CARD_BYTES);
+        expect(parseCard(actionable)).toEqual({ errors: [], warnings: [] });
+      }
+    });
+  }
 });

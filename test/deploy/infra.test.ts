@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,21 @@ describe('infra/ Bicep, checked offline', () => {
       'modules/key-vault.bicep',
       'modules/monitoring.bicep',
       'modules/registry.bicep',
+    ]);
+  });
+
+  it('connects the bot to Teams, Microsoft 365 and Outlook (actionable messages), each channel named as the resource schema has it', async () => {
+    const bot = await readFile(path.join(INFRA_DIR, 'modules/bot.bicep'), 'utf8');
+    const channels = [
+      ...bot.matchAll(/resource \w+ 'Microsoft\.BotService\/botServices\/channels@[\d-]+' = \{([\s\S]*?)\n\}/g),
+    ].map((m) => {
+      const body = m[1] ?? '';
+      return { name: /\n {2}name: '(\w+)'/.exec(body)?.[1], channelName: /channelName: '(\w+)'/.exec(body)?.[1] };
+    });
+    expect(channels).toEqual([
+      { name: 'MsTeamsChannel', channelName: 'MsTeamsChannel' },
+      { name: 'M365Extensions', channelName: 'M365Extensions' },
+      { name: 'OutlookChannel', channelName: 'OutlookChannel' },
     ]);
   });
 

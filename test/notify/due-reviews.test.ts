@@ -59,8 +59,64 @@ describe('planDueReviews (review Friday 13 Nov 2026; lead 2 working days; escala
     expect(run('2026-11-11')).toEqual(run('2026-11-12'));
     expect(run('2026-11-11').slice(0, 2)).toEqual([
       'case-1:review:2026-11-13:stage_2:review_coming_up:mentor@provider.test',
-      'case-1:review:2026-11-13:stage_2:review_coming_up:email:mentor@provider.test',
+      'case-1:review:2026-11-13:stage_2:email:due:mentor@provider.test',
     ]);
     expect(run('2026-11-18', '2026-11-20')[0]).toContain('2026-11-20');
+  });
+
+  it('emails each reviewer at most once when the review falls due and once when it is overdue, however the sweep runs', () => {
+    const people = [
+      ...summaryOf('2026-11-13').people,
+      personFor('professional_mentor', { email: 'mentor@provider.test' }),
+    ];
+    // Every day from a week before the review to a week after it, as a daily sweep would.
+    const emails = new Map<string, string[]>();
+    for (let day = 4; day <= 20; day += 1) {
+      const today = `2026-11-${String(day).padStart(2, '0')}`;
+      for (const n of planDueReviews({
+        cases: [{ ...summaryOf('2026-11-13'), people }],
+        today: d(today),
+        calendar,
+        leadWorkingDays: 2,
+        escalateAfterWorkingDays: 3,
+      })) {
+        if (n.channel !== 'email' || n.recipient.kind !== 'person') continue;
+        // The outbox sends a key once: what a reviewer receives is the distinct keys, each with its first phase.
+        const keys = emails.get(n.recipient.email) ?? [];
+        if (!keys.some((k) => k.startsWith(`${n.key} `))) keys.push(`${n.key} ${n.kind}`);
+        emails.set(n.recipient.email, keys);
+      }
+    }
+    expect(Object.fromEntries(emails)).toEqual({
+      'mentor@provider.test': [
+        'case-1:review:2026-11-13:stage_2:email:due:mentor@provider.test review_coming_up',
+        'case-1:review:2026-11-13:stage_2:email:overdue:mentor@provider.test review_overdue',
+      ],
+      'tutor@provider.test': [
+        'case-1:review:2026-11-13:stage_2:email:due:tutor@provider.test review_coming_up',
+        'case-1:review:2026-11-13:stage_2:email:overdue:tutor@provider.test review_overdue',
+      ],
+    });
+  });
+
+  it('a reminder first seen on the day, or once escalated, is still one email for that change', () => {
+    const keysOn = (today: string) =>
+      planDueReviews({
+        cases: [summaryOf('2026-11-13')],
+        today: d(today),
+        calendar,
+        leadWorkingDays: 2,
+        escalateAfterWorkingDays: 3,
+      })
+        .filter((n) => n.channel === 'email')
+        .map((n) => `${n.key} ${n.kind}`);
+    expect(keysOn('2026-11-13')).toEqual([
+      'case-1:review:2026-11-13:stage_2:email:due:mentor@provider.test review_due_today',
+      'case-1:review:2026-11-13:stage_2:email:due:tutor@provider.test review_due_today',
+    ]);
+    expect(keysOn('2026-11-18')).toEqual([
+      'case-1:review:2026-11-13:stage_2:email:overdue:mentor@provider.test review_escalation',
+      'case-1:review:2026-11-13:stage_2:email:overdue:tutor@provider.test review_escalation',
+    ]);
   });
 });

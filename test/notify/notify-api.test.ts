@@ -188,9 +188,9 @@ describe('POST /api/jobs/review-sweep', () => {
     const recoveredMails = mailKeys().filter((k) => !before.has(k) && k.startsWith('case-1:'));
     expect(recoveredMails.some((k) => k.includes(':plan_agreed:email:mailbox:course.team@bcu.example'))).toBe(true);
     const keys = await local.notifications.outbox.storedKeys('case-1');
-    expect([...keys].filter((k) => k.includes(':review_due_today:')).sort()).toEqual([
-      'case-1:review:2026-11-23:stage_2:review_due_today:email:mentor@provider.test',
-      'case-1:review:2026-11-23:stage_2:review_due_today:email:tutor@provider.test',
+    expect([...keys].filter((k) => k.includes(':review_due_today:') || k.includes(':email:due:')).sort()).toEqual([
+      'case-1:review:2026-11-23:stage_2:email:due:mentor@provider.test',
+      'case-1:review:2026-11-23:stage_2:email:due:tutor@provider.test',
       'case-1:review:2026-11-23:stage_2:review_due_today:mentor@provider.test',
       'case-1:review:2026-11-23:stage_2:review_due_today:tutor@provider.test',
     ]);
@@ -199,7 +199,7 @@ describe('POST /api/jobs/review-sweep', () => {
       .inspect()
       .mails.find((m) =>
         m.internetMessageHeaders.some(
-          (h) => h.value === 'case-1:review:2026-11-23:stage_2:review_due_today:email:tutor@provider.test',
+          (h) => h.value === 'case-1:review:2026-11-23:stage_2:email:due:tutor@provider.test',
         ),
       );
     expect(reminderMail?.bodyContent).toContain('<script type="application/adaptivecard+json">');

@@ -102,10 +102,27 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
     await expectOnlyHandledMessages(host);
   });
 
-  it('deep link: the context’s page.subPageId opens that case', async () => {
-    const host = await openHost({ frameContext: 'content', naaRecommended: true, user: tutor, subPageId: 'case-a' });
+  it('deep link: the context’s page.subPageId opens that case at the form it names', async () => {
+    // A card's "Open in Trellis" names the case and the form (`<caseId>#<form>`) as its subEntityId.
+    const host = await openHost({
+      frameContext: 'content',
+      naaRecommended: true,
+      user: tutor,
+      subPageId: 'case-a#meetings',
+    });
     await host.tab.getByRole('heading', { name: /Priya Sharma — RIT-A/ }).waitFor();
-    expect(new URL(host.tabFrame().url()).pathname).toBe('/cases/case-a');
+    const url = new URL(host.tabFrame().url());
+    expect(`${url.pathname}${url.hash}`).toBe('/cases/case-a#meetings');
+    // The case page brings that form into view and puts the keyboard in it.
+    await expect
+      .poll(() =>
+        host
+          .tabFrame()
+          .evaluate<string>(
+            "document.activeElement?.closest('[data-form-anchor]')?.getAttribute('data-form-anchor') ?? ''",
+          ),
+      )
+      .toBe('meetings');
     await expectOnlyHandledMessages(host);
   });
 

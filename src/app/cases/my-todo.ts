@@ -5,7 +5,7 @@ import { accessTo, isCourseTeamFor, mayReport } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
 import { recordReads } from '../access-log.js';
-import { isAwaitedFrom, nextSteps, type NextStep } from '../views/next-steps.js';
+import { isAwaitedFrom, nextSteps, type NextStep } from '../../domain/case/next-steps.js';
 import { findProcedureIn, traineeRolesOf } from './procedures.js';
 import { versionsOf } from './procedure-versions.js';
 

@@ -23,7 +23,7 @@ import {
 import type { StoredCase } from '../../domain/ports.js';
 import type { Outcome, OutcomeEffect, Procedure, Stage } from '../../domain/procedure/schema.js';
 import type { CaseAccess } from '../access.js';
-import { nextSteps, reviewerRolesOf } from './next-steps.js';
+import { nextSteps, reviewerRolesOf } from '../../domain/case/next-steps.js';
 import { procedureChanges } from '../../domain/procedure/versions.js';
 import { procedureHash, type ProcedureVersion } from '../cases/procedure-versions.js';
 

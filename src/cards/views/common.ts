@@ -1,5 +1,12 @@
 import { formatLongDate, workingDaysBetween, type LocalDate } from '../../domain/calendar/index.js';
-import { calendarFor, type CaseState, type CaseStatus, type Person, type Target } from '../../domain/case/index.js';
+import {
+  calendarFor,
+  type CaseState,
+  type CaseStatus,
+  type NextStepForm,
+  type Person,
+  type Target,
+} from '../../domain/case/index.js';
 import type { Outcome, Procedure, ReviewRules, Stage } from '../../domain/procedure/schema.js';
 import { frameworkEntries } from '../../domain/frameworks/framework.js';
 import { caseDeepLink, type CardLinks } from '../deep-links.js';
@@ -121,7 +128,8 @@ export function relativeWorkingDays(procedure: Procedure, today: LocalDate, date
   return `${n} working ${n === 1 ? 'day' : 'days'} ago`;
 }
 
-export function caseHeader(source: CardSource): CaseHeaderView {
+/** `form`: the form on the case page the card is about, which its "Open in Trellis" opens at. */
+export function caseHeader(source: CardSource, form?: NextStepForm): CaseHeaderView {
   const { procedure, state, links } = source;
   const trainee = traineeOf(procedure, state);
   const traineeName = cardText(trainee?.name ?? 'Trainee', 120);
@@ -146,7 +154,7 @@ export function caseHeader(source: CardSource): CaseHeaderView {
     statusColor: state.paused ? 'Warning' : STATUS_COLORS[state.status],
     confidential: procedure.confidential,
     subtitle: [traineeName, school, reference].join(' · '),
-    url: caseDeepLink(links, state.id, `Case ${plainCardText(state.reference)}`),
+    url: caseDeepLink(links, state.id, `Case ${plainCardText(state.reference)}`, form),
     openTitle: 'Open in Trellis',
   };
 }

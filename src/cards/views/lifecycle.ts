@@ -1,8 +1,9 @@
 import { formatLongDate, type LocalDate } from '../../domain/calendar/index.js';
 import {
+  awaitedAction,
+  calendarFor,
   nextReviewDate,
   outstandingSignatories,
-  signingBlocker,
   suspenderOf,
   type Person,
   type CaseState,
@@ -21,7 +22,6 @@ import {
   nameOf,
   RATING_COLORS,
   RATING_LABELS,
-  reviewersOf,
   roleLabelOf,
   stageOf,
   stageTitle,
@@ -49,24 +49,6 @@ export interface CaseSummaryView {
   readonly refreshUserIds: readonly string[];
 }
 
-/** What a case awaits from one person, as the tab leads with it: their signature, or the review they carry out. */
-export type AwaitedAction = 'sign' | 'review';
-
-export function awaitedFrom(procedure: Procedure, state: CaseState, personId: string): AwaitedAction | undefined {
-  const id = personId.toLowerCase();
-  if (state.status === 'closed' || state.paused) return undefined;
-  const plan = state.plan;
-  if (plan && plan.agreedOn === undefined) {
-    // Asked only once the plan can be signed, as the signature requests are.
-    if (signingBlocker(procedure, state) !== undefined) return undefined;
-    const waiting = outstandingSignatories(procedure, state);
-    return waiting.some((w) => w.people.some((p) => p.id.toLowerCase() === id)) ? 'sign' : undefined;
-  }
-  if (state.status === 'active' && plan?.agreedOn !== undefined)
-    return reviewersOf(procedure, state).some((p) => p.id.toLowerCase() === id) ? 'review' : undefined;
-  return undefined;
-}
-
 export interface CaseSummaryOptions {
   /** Whose card this is (their sign-in name): their awaited action becomes a button. */
   readonly viewerId?: string | undefined;
@@ -82,7 +64,10 @@ export interface CaseSummaryOptions {
  */
 export function caseSummaryView(source: CardSource, options: CaseSummaryOptions = {}): CaseSummaryView {
   const { procedure, state, today } = source;
-  const viewerAwaits = options.viewerId === undefined ? undefined : awaitedFrom(procedure, state, options.viewerId);
+  // The same rule as the tab's next step (domain/case/next-steps.ts): the button is what the tab leads with.
+  const calendar = calendarFor(procedure);
+  const awaits = (personId: string) => awaitedAction(procedure, state, personId, today, calendar);
+  const viewerAwaits = options.viewerId === undefined ? undefined : awaits(options.viewerId);
   const teamsUserIdOf = options.teamsUserIdOf;
   const refreshUserIds =
     teamsUserIdOf === undefined
@@ -90,7 +75,7 @@ export function caseSummaryView(source: CardSource, options: CaseSummaryOptions 
       : [
           ...new Set(
             state.people
-              .filter((p) => awaitedFrom(procedure, state, p.id) !== undefined)
+              .filter((p) => awaits(p.id) !== undefined)
               .map(teamsUserIdOf)
               .filter((id): id is string => id !== undefined && id !== ''),
           ),

@@ -93,7 +93,7 @@ export function signatureRequestView(source: CardSource, signer: Person): Signat
   const concern = plan.content.concernStatement ?? '';
   const notice = isTrainee ? (rules.noticeToTrainee ?? '') : '';
   return {
-    header: caseHeader(source),
+    header: caseHeader(source, 'sign'),
     planTitle: escapeCardText(rules.title),
     signer: cardText(signer.name, 120),
     signerRole: escapeCardText(roleLabelOf(procedure, signer.role)),

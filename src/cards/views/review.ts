@@ -68,7 +68,7 @@ export function reviewDueView(source: CardSource): ReviewDueView {
   const meeting = meetingText(source);
   const targets = targetViews(procedure, currentTargets(state));
   return {
-    header: caseHeader(source),
+    header: caseHeader(source, 'review'),
     kicker: due === today ? 'REVIEW DUE TODAY' : 'REVIEW COMING UP',
     title: `${escapeCardText(review?.title ?? 'Review')} on ${longDate(due)}`,
     when: `Due ${when}.`,
@@ -143,7 +143,7 @@ export function reviewFormView(source: CardSource, options: ReviewFormOptions): 
     .slice(0, MAX_REFRESH_USER_IDS);
   const reviewerNames = peopleInRoles(procedure, state, review?.reviewers ?? []);
   return {
-    header: caseHeader(source),
+    header: caseHeader(source, 'review'),
     editable: options.editable,
     notice: options.notice ? escapeCardText(options.notice) : '',
     hasNotice: options.notice !== undefined && options.notice !== '',
@@ -186,7 +186,7 @@ export function overdueEscalationView(source: CardSource): OverdueEscalationView
   const review = reviewRulesOf(procedure, state);
   const days = due ? workingDaysBetween(calendarFor(procedure), due, today) : 0;
   return {
-    header: { ...caseHeader(source), status: 'Review overdue', statusColor: 'Attention' },
+    header: { ...caseHeader(source, 'review'), status: 'Review overdue', statusColor: 'Attention' },
     title: `${escapeCardText(review?.title ?? 'Review')} is overdue`,
     overdue: due
       ? `Due ${longDate(due)}: ${days} working ${days === 1 ? 'day' : 'days'} overdue.`

@@ -25,3 +25,5 @@ export * from './commands/reopen-case.js';
 export { correctTrail, textAt } from './corrections.js';
 export * from './commands/linked-case.js';
 export * from './commands/decisions-after.js';
+export * from './next-steps.js';
+export * from './case-links.js';

@@ -1,6 +1,7 @@
 import { GraphError, RetryHandlerOptions, type Client } from '@microsoft/microsoft-graph-client';
 import { PossiblySentError } from '../../notify/sweep.js';
-import { renderEmail } from '../../notify/email.js';
+import type { NextStepForm } from '../../domain/case/index.js';
+import { linkFormFor, renderEmail } from '../../notify/email.js';
 import type { Notification } from '../../notify/notification.js';
 import type { ActionableCardProvider, FormProvider, Sender } from '../../notify/ports.js';
 
@@ -16,7 +17,8 @@ export function graphMailSender(deps: {
   readonly client: Client;
   readonly fromMailbox: string;
   readonly form?: FormProvider;
-  readonly caseLink?: (caseId: string) => string;
+  /** The case in Trellis, at the form the email is about (`/cases/{id}#review`). */
+  readonly caseLink?: (caseId: string, form?: NextStepForm) => string;
   /** Review reminders as Outlook actionable messages: the card put in the email's head. */
   readonly actionableCard?: ActionableCardProvider;
 }): Sender {
@@ -24,7 +26,7 @@ export function graphMailSender(deps: {
     const to = addressOf(notification);
     const actionableCard = deps.actionableCard ? await deps.actionableCard(notification) : undefined;
     const { subject, html } = renderEmail(notification, {
-      ...(deps.caseLink ? { caseLink: deps.caseLink(notification.caseId) } : {}),
+      ...(deps.caseLink ? { caseLink: deps.caseLink(notification.caseId, linkFormFor(notification.kind)) } : {}),
       ...(actionableCard ? { actionableCard } : {}),
     });
     const form = notification.attachForm && deps.form ? await deps.form(notification) : undefined;

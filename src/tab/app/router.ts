@@ -34,9 +34,7 @@ export function routeOf(pathname: string): Route {
   return { name: 'not_found', path: pathname };
 }
 
-/** A case's address; `form` opens it at that form (`#sign`, `#review` …: the case page focuses it). */
-export const casePath = (caseId: string, form?: string): string =>
-  `/cases/${encodeURIComponent(caseId)}${form === undefined ? '' : `#${encodeURIComponent(form)}`}`;
+export { casePath } from './paths';
 
 /** The procedure a case follows, read-only (the version the case was opened under or moved to). */
 export const procedurePath = (caseId: string): string => `/cases/${encodeURIComponent(caseId)}/procedure`;

@@ -1,8 +1,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { isDraftOf, type DraftFields } from './draft-shape';
 
 /**
  * Nothing typed is lost: a long form (the new-case wizard, a review, the plan, the trainee's
- * perceptions) keeps what has been typed as a draft in this browser's localStorage, one per
+ * perceptions, the case actions: meetings, extensions, escalations, panels and their decisions,
+ * people changes, closures and withdrawals) keeps what has been typed as a draft in this browser's localStorage, one per
  * person, case and form, and puts it back when the form opens again (after a reload, a crash, a
  * click elsewhere). Sending the form successfully clears the draft. While any form holds changes
  * not yet sent, leaving the page asks first: the browser's own prompt on reload or close, and a
@@ -141,6 +143,34 @@ export function useDraft<T>(
   }, [storageKey]);
 
   return { value: state.value, set, restored: state.restored, saved, discard };
+}
+
+/**
+ * A form of several fields kept as one draft (the case actions): `fields` by name, `setField`
+ * to change one. A stored draft is put back only in the form's own shape (draft-shape.ts).
+ */
+export function useFieldsDraft<T extends DraftFields>(
+  key: DraftKey,
+  initial: () => T,
+): {
+  readonly fields: T;
+  readonly setField: <K extends keyof T>(name: K, value: T[K]) => void;
+  readonly restored: boolean;
+  readonly saved: () => void;
+  readonly discard: () => void;
+} {
+  const initialRef = useRef(initial);
+  initialRef.current = initial;
+  const accept = useCallback((stored: unknown): stored is T => isDraftOf(stored, initialRef.current()), []);
+  const draft = useDraft<T>(key, initial, accept);
+  const { set } = draft;
+  const setField = useCallback(
+    <K extends keyof T>(name: K, value: T[K]) => {
+      set((fields) => ({ ...fields, [name]: value }));
+    },
+    [set],
+  );
+  return { fields: draft.value, setField, restored: draft.restored, saved: draft.saved, discard: draft.discard };
 }
 
 /** A plain object (what JSON.parse gives for `{…}`): for the shape checks of stored drafts. */

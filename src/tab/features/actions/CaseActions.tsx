@@ -18,7 +18,8 @@ import type { Stage } from '../../../domain/procedure/schema';
 import { useSession } from '../../app/session-context';
 import { listTraineePlacements, runCaseCommand, type ProcedureDefinition } from '../../api/trellis-api';
 import type { AvailablePanel, CaseView, PanelView, PlacementRow } from '../../api/types';
-import { useDraft } from '../../shared/drafts';
+import { useDraft, useFieldsDraft } from '../../shared/drafts';
+import type { DraftFields } from '../../shared/draft-shape';
 import { ActionForm } from '../../shared/commands/ActionForm';
 import type { CommandOutcome, RunCommand } from '../../shared/commands/run-command';
 import { standingOf } from '../../shared/case-people';
@@ -67,10 +68,35 @@ function useSend(run: RunCommand, path: string, body: unknown): () => Promise<Co
   );
 }
 
-function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: RunCommand }) {
-  const [date, setDate] = useState('');
-  const [reason, setReason] = useState('');
-  const send = useSend(props.run, '/extension', { reviewDate: date, reason: reason.trim() });
+/**
+ * A case action's fields kept as a draft for this person on this case (shared/drafts.ts): typed
+ * words survive a reload or a click elsewhere, and leaving with them unsent asks first.
+ */
+function useActionDraft<T extends DraftFields>(caseId: string, form: string, initial: () => T) {
+  const session = useSession();
+  return useFieldsDraft({ user: session.user.upn, caseId, form }, initial);
+}
+
+/** Sends the command; once it is done the draft goes, since what is on screen is now saved. */
+function useSendDraft(run: RunCommand, path: string, body: unknown, saved: () => void): () => Promise<CommandOutcome> {
+  const send = useSend(run, path, body);
+  return useCallback(async () => {
+    const outcome = await send();
+    if (outcome.ok) saved();
+    return outcome;
+  }, [send, saved]);
+}
+
+function ExtendForm(props: { readonly caseId: string; readonly limits: ExtensionLimits; readonly run: RunCommand }) {
+  const { fields, setField, saved } = useActionDraft(props.caseId, 'extend', () => ({ date: '', reason: '' }));
+  const { date, reason } = fields;
+  const setDate = (value: string) => {
+    setField('date', value);
+  };
+  const setReason = (value: string) => {
+    setField('reason', value);
+  };
+  const send = useSendDraft(props.run, '/extension', { reviewDate: date, reason: reason.trim() }, saved);
   return (
     <ActionForm
       label="Extend the review date"
@@ -105,12 +131,22 @@ function ExtendForm(props: { readonly limits: ExtensionLimits; readonly run: Run
 }
 
 function EscalateForm(props: {
+  readonly caseId: string;
   readonly options: readonly { readonly id: string; readonly title: string }[];
   readonly run: RunCommand;
 }) {
-  const [to, setTo] = useState(props.options.length === 1 ? (props.options[0]?.id ?? '') : '');
-  const [reason, setReason] = useState('');
-  const send = useSend(props.run, '/escalation', { toStageId: to, reason: reason.trim() });
+  const { fields, setField, saved } = useActionDraft(props.caseId, 'escalate', () => ({
+    to: props.options.length === 1 ? (props.options[0]?.id ?? '') : '',
+    reason: '',
+  }));
+  const { to, reason } = fields;
+  const setTo = (value: string) => {
+    setField('to', value);
+  };
+  const setReason = (value: string) => {
+    setField('reason', value);
+  };
+  const send = useSendDraft(props.run, '/escalation', { toStageId: to, reason: reason.trim() }, saved);
   const problem =
     to === ''
       ? 'Choose the stage to move the case to.'
@@ -203,9 +239,14 @@ function ResumeForm(props: { readonly view: CaseView; readonly run: RunCommand }
 
 /** Enhanced Support step 5: "The placement may be suspended immediately in order to avoid negative impact on pupils' progress." */
 function SuspendForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
-  const [reason, setReason] = useState('');
+  // The reason is kept as a draft; the confirmation is given afresh each time.
+  const { fields, setField, saved } = useActionDraft(props.view.id, 'suspend', () => ({ reason: '' }));
+  const { reason } = fields;
+  const setReason = (value: string) => {
+    setField('reason', value);
+  };
   const [sure, setSure] = useState(false);
-  const send = useSend(props.run, '/suspension', { reason: reason.trim() });
+  const send = useSendDraft(props.run, '/suspension', { reason: reason.trim() }, saved);
   return (
     <ActionForm
       label="Suspend the placement"
@@ -271,10 +312,16 @@ function ScheduleForm(props: { readonly view: CaseView; readonly stage: Stage; r
 
 const emptyMember = (): MemberDraft => ({ name: '', email: '', role: '' });
 
-function ConveneForm(props: { readonly panel: AvailablePanel; readonly run: RunCommand }) {
+function ConveneForm(props: { readonly caseId: string; readonly panel: AvailablePanel; readonly run: RunCommand }) {
   const styles = useActionStyles();
   const size = Math.max(props.panel.quorum ?? 1, 1);
-  const [members, setMembers] = useState<MemberDraft[]>(() => Array.from({ length: size }, emptyMember));
+  const { fields, setField, saved } = useActionDraft(props.caseId, `convene-${props.panel.id}`, () => ({
+    members: Array.from({ length: size }, emptyMember),
+  }));
+  const { members } = fields;
+  const setMembers = (change: (list: readonly MemberDraft[]) => MemberDraft[]) => {
+    setField('members', change(members));
+  };
   const named = members.filter((m) => m.name.trim() !== '' || m.email.trim() !== '');
   const body = {
     panelId: props.panel.id,
@@ -284,7 +331,7 @@ function ConveneForm(props: { readonly panel: AvailablePanel; readonly run: RunC
       ...(m.role.trim() === '' ? {} : { role: m.role.trim() }),
     })),
   };
-  const send = useSend(props.run, '/panels', body);
+  const send = useSendDraft(props.run, '/panels', body, saved);
   const limits = [
     props.panel.quorum === undefined ? undefined : `quorate with ${props.panel.quorum}`,
     props.panel.maxMembers === undefined ? undefined : `at most ${props.panel.maxMembers} members`,
@@ -353,17 +400,39 @@ function ConveneForm(props: { readonly panel: AvailablePanel; readonly run: RunC
 }
 
 function MeetingForm(props: {
+  readonly caseId: string;
   readonly panel: AvailablePanel;
   readonly convened: PanelView;
   readonly run: RunCommand;
 }) {
   const styles = useActionStyles();
-  const [attendees, setAttendees] = useState<string[]>([]);
-  const [chair, setChair] = useState('');
-  const [decisionId, setDecisionId] = useState('');
-  const [rationale, setRationale] = useState('');
-  const [heldOn, setHeldOn] = useState('');
-  const [targets, setTargets] = useState('');
+  const { fields, setField, saved } = useActionDraft(props.caseId, `panel-meeting-${props.panel.id}`, () => ({
+    attendees: [] as readonly string[],
+    chair: '',
+    decisionId: '',
+    rationale: '',
+    heldOn: '',
+    targets: '',
+  }));
+  const { attendees, chair, decisionId, rationale, heldOn, targets } = fields;
+  const setAttendees = (change: (list: readonly string[]) => readonly string[]) => {
+    setField('attendees', change(attendees));
+  };
+  const setChair = (value: string) => {
+    setField('chair', value);
+  };
+  const setDecisionId = (value: string) => {
+    setField('decisionId', value);
+  };
+  const setRationale = (value: string) => {
+    setField('rationale', value);
+  };
+  const setHeldOn = (value: string) => {
+    setField('heldOn', value);
+  };
+  const setTargets = (value: string) => {
+    setField('targets', value);
+  };
   const needsChair = props.convened.chair === undefined;
   // "… with a RIT in place to address identified targets": a decision that opens a linked case names them.
   const linked = props.panel.decisions.find((d) => d.id === decisionId)?.opensLinkedCase;
@@ -379,7 +448,7 @@ function MeetingForm(props: {
     ...(rationale.trim() === '' ? {} : { rationale: rationale.trim() }),
     ...(linked === undefined ? {} : { linkedCaseTargets: targetTexts.map((text) => ({ text })) }),
   };
-  const send = useSend(props.run, `/panels/${encodeURIComponent(props.panel.id)}/meetings`, body);
+  const send = useSendDraft(props.run, `/panels/${encodeURIComponent(props.panel.id)}/meetings`, body, saved);
   const quorum = props.panel.quorum;
   return (
     <ActionForm
@@ -507,10 +576,20 @@ function TaskForm(props: { readonly task: { readonly id: string; readonly label:
   );
 }
 
-function CloseForm(props: { readonly kind: 'close' | 'withdraw'; readonly run: RunCommand }) {
-  const [reason, setReason] = useState('');
+function CloseForm(props: { readonly caseId: string; readonly kind: 'close' | 'withdraw'; readonly run: RunCommand }) {
+  // The reason is kept as a draft; the confirmation is given afresh each time.
+  const { fields, setField, saved } = useActionDraft(props.caseId, props.kind, () => ({ reason: '' }));
+  const { reason } = fields;
+  const setReason = (value: string) => {
+    setField('reason', value);
+  };
   const [sure, setSure] = useState(false);
-  const send = useSend(props.run, props.kind === 'close' ? '/close' : '/withdraw', { reason: reason.trim() });
+  const send = useSendDraft(
+    props.run,
+    props.kind === 'close' ? '/close' : '/withdraw',
+    { reason: reason.trim() },
+    saved,
+  );
   const problem = reason.trim() === '' ? 'Say why, for the record.' : !sure ? 'Tick the box to confirm.' : undefined;
   return (
     <ActionForm
@@ -715,14 +794,38 @@ function PeopleForm(props: {
   readonly run: RunCommand;
 }) {
   const roles = changeableRoles(props.procedure);
-  const [role, setRole] = useState('');
-  const [removeId, setRemoveId] = useState('');
-  const [addName, setAddName] = useState('');
-  const [addEmail, setAddEmail] = useState('');
-  const [effectiveOn, setEffectiveOn] = useState('');
-  const [reason, setReason] = useState('');
-  const draft = { role, removeId, addName, addEmail, effectiveOn, reason };
-  const send = useSend(props.run, '/people', personChangeBody(draft));
+  const {
+    fields: draft,
+    setField,
+    saved,
+  } = useActionDraft(props.view.id, 'people', () => ({
+    role: '',
+    removeId: '',
+    addName: '',
+    addEmail: '',
+    effectiveOn: '',
+    reason: '',
+  }));
+  const { role, removeId, addName, addEmail, effectiveOn, reason } = draft;
+  const setRole = (value: string) => {
+    setField('role', value);
+  };
+  const setRemoveId = (value: string) => {
+    setField('removeId', value);
+  };
+  const setAddName = (value: string) => {
+    setField('addName', value);
+  };
+  const setAddEmail = (value: string) => {
+    setField('addEmail', value);
+  };
+  const setEffectiveOn = (value: string) => {
+    setField('effectiveOn', value);
+  };
+  const setReason = (value: string) => {
+    setField('reason', value);
+  };
+  const send = useSendDraft(props.run, '/people', personChangeBody(draft), saved);
   const holders = props.view.people.filter((p) => p.role === role);
   return (
     <ActionForm
@@ -840,15 +943,40 @@ function RecordMeetingForm(props: {
   const styles = useActionStyles();
   const attendedLabel = useId();
   const fixed = requiredMeetingMode(props.view, props.procedure, props.kind);
-  const [heldOn, setHeldOn] = useState(props.view.derived.today);
-  const [startTime, setStartTime] = useState('');
-  const [mode, setMode] = useState<'online' | 'in_person'>(fixed ?? 'in_person');
-  const [location, setLocation] = useState('');
-  const [onlineLink, setOnlineLink] = useState('');
-  const [attendees, setAttendees] = useState<readonly string[]>([]);
-  const [notes, setNotes] = useState('');
-  const draft = { heldOn, startTime, mode, location, onlineLink, attendees, notes };
-  const send = useSend(props.run, '/meetings', meetingRecordBody(props.kind, draft));
+  const { fields, setField, saved } = useActionDraft(props.view.id, `meeting-record-${props.kind}`, () => ({
+    heldOn: props.view.derived.today,
+    startTime: '',
+    mode: fixed ?? 'in_person',
+    location: '',
+    onlineLink: '',
+    attendees: [] as readonly string[],
+    notes: '',
+  }));
+  const mode: 'online' | 'in_person' = fields.mode === 'online' ? 'online' : 'in_person';
+  const draft = { ...fields, mode };
+  const { heldOn, startTime, location, onlineLink, attendees, notes } = draft;
+  const setHeldOn = (value: string) => {
+    setField('heldOn', value);
+  };
+  const setStartTime = (value: string) => {
+    setField('startTime', value);
+  };
+  const setMode = (value: 'online' | 'in_person') => {
+    setField('mode', value);
+  };
+  const setLocation = (value: string) => {
+    setField('location', value);
+  };
+  const setOnlineLink = (value: string) => {
+    setField('onlineLink', value);
+  };
+  const setAttendees = (change: (list: readonly string[]) => readonly string[]) => {
+    setField('attendees', change(attendees));
+  };
+  const setNotes = (value: string) => {
+    setField('notes', value);
+  };
+  const send = useSendDraft(props.run, '/meetings', meetingRecordBody(props.kind, draft), saved);
   const label = props.kind === 'plan' ? 'Record the plan meeting' : 'Record a review meeting';
   return (
     <ActionForm
@@ -935,17 +1063,38 @@ function ReviewMeetingForm(props: {
 }) {
   const fixed = requiredMeetingMode(props.view, props.procedure, 'review');
   const chosen = props.view.plan?.reviewMeeting;
-  const [startTime, setStartTime] = useState(chosen?.startTime ?? '15:30');
-  const [duration, setDuration] = useState(String(chosen?.durationMinutes ?? 60));
-  const [mode, setMode] = useState<'online' | 'in_person'>(chosen?.mode ?? fixed ?? 'in_person');
-  const [location, setLocation] = useState(chosen?.location ?? '');
+  const { fields, setField, saved } = useActionDraft(props.view.id, 'review-meeting', () => ({
+    startTime: chosen?.startTime ?? '15:30',
+    duration: String(chosen?.durationMinutes ?? 60),
+    mode: chosen?.mode ?? fixed ?? 'in_person',
+    location: chosen?.location ?? '',
+  }));
+  const { startTime, duration, location } = fields;
+  const mode: 'online' | 'in_person' = fields.mode === 'online' ? 'online' : 'in_person';
+  const setStartTime = (value: string) => {
+    setField('startTime', value);
+  };
+  const setDuration = (value: string) => {
+    setField('duration', value);
+  };
+  const setMode = (value: 'online' | 'in_person') => {
+    setField('mode', value);
+  };
+  const setLocation = (value: string) => {
+    setField('location', value);
+  };
   const draft = { startTime, durationMinutes: Number(duration), mode, location };
-  const send = useSend(props.run, '/review-meeting', {
-    startTime,
-    durationMinutes: Number(duration),
-    mode,
-    ...(mode === 'in_person' && location.trim() !== '' ? { location: location.trim() } : {}),
-  });
+  const send = useSendDraft(
+    props.run,
+    '/review-meeting',
+    {
+      startTime,
+      durationMinutes: Number(duration),
+      mode,
+      ...(mode === 'in_person' && location.trim() !== '' ? { location: location.trim() } : {}),
+    },
+    saved,
+  );
   const reviewDate = props.view.plan?.content.reviewDate;
   return (
     <ActionForm
@@ -1077,10 +1226,18 @@ export function CaseActions(props: {
   const limits = procedure === undefined ? undefined : extensionLimits(view, procedure);
   const items: { readonly id: string; readonly title: string; readonly body: React.ReactNode }[] = [];
   if (limits)
-    items.push({ id: 'extend', title: 'Extend the review date', body: <ExtendForm limits={limits} run={run} /> });
+    items.push({
+      id: 'extend',
+      title: 'Extend the review date',
+      body: <ExtendForm caseId={view.id} limits={limits} run={run} />,
+    });
   const escalateTo = view.derived.escalateTo;
   if (standing.courseTeam && escalateTo.length > 0)
-    items.push({ id: 'escalate', title: 'Escalate the case', body: <EscalateForm options={escalateTo} run={run} /> });
+    items.push({
+      id: 'escalate',
+      title: 'Escalate the case',
+      body: <EscalateForm caseId={view.id} options={escalateTo} run={run} />,
+    });
   const stage = procedure === undefined ? undefined : stageOf(view, procedure);
   if (procedure !== undefined && canSuspendPlacement(view, procedure, standing))
     items.push({ id: 'suspend', title: 'Suspend the placement', body: <SuspendForm view={view} run={run} /> });
@@ -1115,13 +1272,13 @@ export function CaseActions(props: {
       items.push({
         id: `meeting-${panel.id}`,
         title: `Record a meeting of the ${panel.title}`,
-        body: <MeetingForm panel={panel} convened={convened} run={run} />,
+        body: <MeetingForm caseId={view.id} panel={panel} convened={convened} run={run} />,
       });
     else
       items.push({
         id: `convene-${panel.id}`,
         title: `Convene the ${panel.title}`,
-        body: <ConveneForm panel={panel} run={run} />,
+        body: <ConveneForm caseId={view.id} panel={panel} run={run} />,
       });
   }
   const milestonesLeft = view.derived.milestones.filter((m) => m.done === undefined);
@@ -1146,8 +1303,12 @@ export function CaseActions(props: {
       body: <PlacementForm view={view} procedure={procedure} run={run} />,
     });
   if (standing.courseTeam)
-    items.push({ id: 'close', title: 'Close the case', body: <CloseForm kind="close" run={run} /> });
-  items.push({ id: 'withdraw', title: 'The trainee has withdrawn', body: <CloseForm kind="withdraw" run={run} /> });
+    items.push({ id: 'close', title: 'Close the case', body: <CloseForm caseId={view.id} kind="close" run={run} /> });
+  items.push({
+    id: 'withdraw',
+    title: 'The trainee has withdrawn',
+    body: <CloseForm caseId={view.id} kind="withdraw" run={run} />,
+  });
   return (
     <Accordion collapsible multiple data-testid="case-actions">
       {items.map((item) => (

@@ -1,14 +1,29 @@
-import { workingDaysBetween, type LocalDate, type WorkingCalendar } from '../../domain/calendar/index.js';
-import { outstandingSignatories, planRulesOf, signingBlocker, type CaseState } from '../../domain/case/index.js';
-import type { Procedure, Stage } from '../../domain/procedure/schema.js';
-import type { NEXT_STEP_FORMS, NEXT_STEP_KINDS } from '../../contract/cases.js';
+import { workingDaysBetween, type LocalDate, type WorkingCalendar } from '../calendar/index.js';
+import type { Procedure, Stage } from '../procedure/schema.js';
+import { calendarFor, planRulesOf } from './command-kit.js';
+import { outstandingSignatories, signingBlocker } from './queries.js';
+import type { CaseState } from './types.js';
 
 /**
  * What a case is waiting for, and from whom: the one reading of a case behind the case page's
- * "next step" block and everyone's "What you need to do" (GET /api/me/todo), so the two always
- * agree. Each step names the form on the case page that does it (`form`), so a link can open
- * the case at that form. Pure: the same state, procedure and day give the same steps.
+ * "next step" block, everyone's "What you need to do" (GET /api/me/todo) and the button a
+ * Teams card offers the person who sees it (`awaitedAction`), so all three always agree. Each
+ * step names the form on the case page that does it (`form`), so a link can open the case at
+ * that form. Pure: the same state, procedure and day give the same steps.
  */
+
+/** The kinds of step a case can wait for. */
+export const NEXT_STEP_KINDS = [
+  'perceptions',
+  'sign',
+  'complete_plan',
+  'review',
+  'meeting',
+  'decision',
+  'follow_up',
+] as const;
+/** The forms on the case page a step opens (their anchors there). */
+export const NEXT_STEP_FORMS = ['perceptions', 'sign', 'edit-plan', 'review', 'meetings', 'actions'] as const;
 
 export type NextStepKind = (typeof NEXT_STEP_KINDS)[number];
 
@@ -206,4 +221,25 @@ export function nextSteps(
 export function isAwaitedFrom(s: NextStep, personId: string): boolean {
   const id = personId.toLowerCase();
   return s.from.some((p) => p.id.toLowerCase() === id);
+}
+
+/** What a case awaits from one person that a card can offer as its button: their signature, or the review they carry out. */
+export type AwaitedAction = Extract<NextStepKind, 'sign' | 'review'>;
+
+/**
+ * The step a card's button does for this person (by sign-in name), read from the same steps as
+ * the tab's next-step block: "Sign the plan" when a signature of theirs is still needed, else
+ * "Complete the review" when the review is due or overdue and they record it; nothing otherwise.
+ */
+export function awaitedAction(
+  procedure: Procedure,
+  state: CaseState,
+  personId: string,
+  today: LocalDate,
+  calendar: WorkingCalendar = calendarFor(procedure),
+): AwaitedAction | undefined {
+  for (const s of nextSteps(procedure, state, today, calendar)) {
+    if ((s.kind === 'sign' || s.kind === 'review') && isAwaitedFrom(s, personId)) return s.kind;
+  }
+  return undefined;
 }

@@ -110,6 +110,10 @@ describe('the Agents Playground UI', () => {
     await form.getByRole('button', { name: 'Record review' }).click();
 
     const outcome = page.locator('.ac-adaptiveCard').filter({ hasText: 'REVIEW RECORDED' }).first();
+    // An outcome that closes the case is confirmed on a second card first.
+    const confirm = page.getByRole('button', { name: /^Yes, record it/ }).first();
+    await outcome.or(confirm).first().waitFor({ timeout: 30_000 });
+    if (await confirm.isVisible()) await confirm.click();
     await outcome.waitFor({ timeout: 30_000 });
     // The mentor's words appear as typed: no markup, no markdown.
     await expect(outcome.innerText()).resolves.toContain('Seen in two lessons <b>bold</b> *stars*');

@@ -10,6 +10,8 @@ import { listCases } from '../../app/cases/list-cases.js';
 import { loadVisibleCase } from '../../app/cases/load-case.js';
 import { caseAccessLog } from '../../app/access-log.js';
 import { openCase } from '../../app/cases/open-case.js';
+import { traineeRolesOf } from '../../app/cases/procedures.js';
+import { accessTo } from '../../app/access.js';
 import { runCaseCommand } from '../../app/cases/run-case-command.js';
 import { caseView, etagOf, eventsFor } from '../../app/views/case-view.js';
 import { actorNames } from '../../app/views/actor-names.js';
@@ -45,9 +47,21 @@ export function casesRouter(deps: UseCaseDeps, directory?: PeopleDirectory): Rou
   });
 
   router.post('/', async (req, res) => {
-    const { stored, procedure } = await openCase(deps, callerOf(res), bodyOf(req));
+    const caller = callerOf(res);
+    const { stored, procedure } = await openCase(deps, caller, bodyOf(req));
     res.location(`/api/cases/${encodeURIComponent(stored.state.id)}`).set('ETag', etagOf(stored.state));
-    reply(res, contract.caseView, caseView(stored, procedure, deps.clock(), 'full'), 201);
+    // The new case in the opener's own view (a mentor or trainee who opened it sees what GET shows them).
+    const access = accessTo(
+      caller,
+      { programme: stored.state.placement.programme, people: stored.state.people },
+      traineeRolesOf(deps.procedures, procedure.id),
+    );
+    reply(
+      res,
+      contract.caseView,
+      caseView(stored, procedure, deps.clock(), access === 'none' ? 'trainee' : access),
+      201,
+    );
   });
 
   router.get('/:caseId', async (req, res) => {

@@ -41,6 +41,10 @@ beforeAll(async () => {
     trainee: { id: 'aidan.walsh@trainee.rcttp.example', name: 'Aidan Walsh' },
     programme: 'RCTTP Secondary 2026/27',
   });
+  await putOnRoster(local.placements, {
+    trainee: { id: 'owen.price@mail.bcu.example', name: 'Owen Price' },
+    programme: 'PGCE Primary and Early Years 2026/27',
+  });
 }, 180_000);
 
 afterAll(async () => {

@@ -26,6 +26,11 @@ export const USE_CASE_ERROR_CODES = [
   'conflict',
   /** The trainee already has an open case under this procedure: the answer names it. */
   'case_already_open',
+  /**
+   * The course team asked to open a case for a trainee the placement roster does not have in
+   * that programme: the sentence says to add them to the roster first.
+   */
+  'not_on_roster',
   /** Storage was busy or unreachable: nothing is known to be half-done; try again shortly. */
   'service_unavailable',
   /** A defect: logged with its detail, shown to people as a plain apology. */

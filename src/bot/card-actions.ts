@@ -33,6 +33,7 @@ import { loadVisibleCase } from '../app/cases/load-case.js';
 import { runCaseCommand } from '../app/cases/run-case-command.js';
 import { DEFECT_MESSAGE, NOT_FOUND_MESSAGE, STORE_BUSY_MESSAGE, TEAMS_ANSWER, teamsSentence } from './errors.js';
 import {
+  audienceOf,
   reviewCardFor,
   signatureCardFor,
   sourceOf,
@@ -177,7 +178,7 @@ async function closeConfirmation(
   const outcome = stage?.review?.outcomes.find((o) => o.id === data.outcomeId);
   // An unknown outcome, or one that does not close the case, goes on to the command (which says what is wrong).
   if (!outcome || (outcome.effect.type !== 'close' && outcome.effect.type !== 'hand_off')) return undefined;
-  const source = sourceOf(deps, stored, procedure);
+  const source = sourceOf(deps, stored, procedure, audienceOf(caller, stored, procedure));
   const notice = buildNoticeCard(
     noticeCardView(source, {
       kicker: 'PLEASE CONFIRM',
@@ -238,8 +239,8 @@ async function recordReview(
       outcomeId: data.outcomeId,
     },
   });
-  const source = sourceOf(deps, result.stored, result.procedure);
-  return card(buildOutcomeRecordedCard(outcomeRecordedView(source, result.stored.state.reviews.at(-1))));
+  const source = sourceOf(deps, result.stored, result.procedure, audienceOf(caller, result.stored, result.procedure));
+  return card(buildOutcomeRecordedCard(outcomeRecordedView(source, source.state.reviews.at(-1))));
 }
 
 /** Someone writing to the case at the same moment as an acknowledgement: try again on the case as it then is. */
@@ -275,11 +276,11 @@ async function acknowledge(
       });
       const on = result.stored.state.acknowledgements.at(-1)?.on;
       const sentence = `You acknowledged this${on === undefined ? '' : ` on ${formatLongDate(on)}`}: the course team has it in hand.`;
-      return card(noticeCard(deps, result.stored, result.procedure, data.about, sentence));
+      return card(noticeCard(deps, caller, result.stored, result.procedure, data.about, sentence));
     } catch (error) {
       if (isDomainError(error) && error.code === 'already_acknowledged') {
         const now = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
-        return card(noticeCard(deps, now.stored, now.procedure, data.about, error.userMessage));
+        return card(noticeCard(deps, caller, now.stored, now.procedure, data.about, error.userMessage));
       }
       if (!(error instanceof StaleCaseError) || attempt >= ACKNOWLEDGE_ATTEMPTS) throw error;
     }
@@ -289,12 +290,13 @@ async function acknowledge(
 /** The concern or overdue-review card as the case now is, without its Acknowledge button, with a sentence on top. */
 function noticeCard(
   deps: CardActionDeps,
+  caller: Caller,
   stored: StoredCase,
   procedure: Procedure,
   about: NoticeKind,
   sentence: string,
 ): AdaptiveCardJson {
-  const source = sourceOf(deps, stored, procedure);
+  const source = sourceOf(deps, stored, procedure, audienceOf(caller, stored, procedure));
   const base =
     about === 'concern_raised'
       ? buildConcernRaisedCard(concernRaisedView(source))
@@ -342,7 +344,7 @@ async function cardWithNotice(
       withNotice(signatureCardFor(deps, caller, stored, procedure, data.action === 'sign' ? data.role : ''), sentence),
     );
   }
-  if (data.action === 'acknowledge') return card(noticeCard(deps, stored, procedure, data.about, sentence));
+  if (data.action === 'acknowledge') return card(noticeCard(deps, caller, stored, procedure, data.about, sentence));
   return card(await reviewCardFor(deps, caller, stored, procedure, data.version, sentence));
 }
 

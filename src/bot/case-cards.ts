@@ -22,13 +22,17 @@ import {
   type CardLinks,
   type CardSource,
 } from '../cards/index.js';
+import { accessTo } from '../app/access.js';
 import type { Caller } from '../app/caller.js';
-import { redactFor } from '../app/views/case-view.js';
+import { redactFor, type CaseAudience } from '../app/views/case-view.js';
 import type { Conversations } from '../app/ports.js';
 
 /**
  * The cards the bot answers with, built for the person asking: the same view builders the
- * notifications use, from the case as it now is.
+ * notifications use, from the case as it now is, redacted for the person's view of it (the
+ * API's `redactFor`): a trainee's card has no review notes or panel reasons, a mentor's no
+ * health details. Every card source passes through `sourceOf`, which redacts, so no card can
+ * be built from the full record for someone whose view hides part of it.
  */
 export interface CaseCardContext {
   readonly links: CardLinks;
@@ -36,8 +40,37 @@ export interface CaseCardContext {
   readonly conversations: Conversations;
 }
 
-export function sourceOf(ctx: CaseCardContext, stored: StoredCase, procedure: Procedure): CardSource {
-  return { procedure, state: stored.state, links: ctx.links, today: londonDateOf(ctx.clock()) };
+/**
+ * What a card for `audience` is built from: the case redacted for that audience. (Redacting is
+ * idempotent, so a state already redacted for the same audience comes out the same.)
+ */
+export function sourceOf(
+  ctx: CaseCardContext,
+  stored: StoredCase,
+  procedure: Procedure,
+  audience: CaseAudience,
+): CardSource {
+  return { procedure, state: redactFor(stored.state, audience), links: ctx.links, today: londonDateOf(ctx.clock()) };
+}
+
+/**
+ * The view of the case the caller has: the API's (full for the course team, staff for others
+ * named on it, trainee for the trainee); someone not on it at all gets the `shared` view, the
+ * least a card shows.
+ */
+export function audienceOf(caller: Caller, stored: StoredCase, procedure: Procedure): CaseAudience {
+  const traineeRoles = new Set(procedure.roles.filter((r) => r.side === 'trainee').map((r) => r.id));
+  const access = accessTo(
+    caller,
+    { programme: stored.state.placement.programme, people: stored.state.people },
+    traineeRoles,
+  );
+  return access === 'none' ? 'shared' : access;
+}
+
+/** The stored case with its state redacted for `audience` (the trail is left as it is: cards read the state). */
+function redacted(stored: StoredCase, audience: CaseAudience): StoredCase {
+  return { ...stored, state: redactFor(stored.state, audience) };
 }
 
 /** Teams user ids of the case's reviewers, from their stored conversation references (refresh.userIds). */
@@ -76,8 +109,9 @@ export async function reviewCardFor(
   cardVersion: number,
   notice?: string,
 ): Promise<AdaptiveCardJson> {
-  const source = sourceOf(ctx, stored, procedure);
-  const review = reviewRecordedSince(stored, cardVersion);
+  const audience = audienceOf(caller, stored, procedure);
+  const source = sourceOf(ctx, stored, procedure, audience);
+  const review = reviewRecordedSince(redacted(stored, audience), cardVersion);
   if (review) {
     const outcome = buildOutcomeRecordedCard(outcomeRecordedView(source, review));
     return notice === undefined ? outcome : withNotice(outcome, notice);
@@ -99,8 +133,8 @@ export function signatureCardFor(
   procedure: Procedure,
   role: string,
 ): AdaptiveCardJson {
-  const source = sourceOf(ctx, stored, procedure);
-  const plan = stored.state.plan;
+  const source = sourceOf(ctx, stored, procedure, audienceOf(caller, stored, procedure));
+  const plan = source.state.plan;
   if (plan?.agreedOn !== undefined) return buildPlanAgreedCard(planAgreedView(source));
   const signer =
     stored.state.people.find((p) => p.id.toLowerCase() === caller.actor.id && p.role === role) ??
@@ -121,7 +155,6 @@ export async function summaryCardFor(
   procedure: Procedure,
   viewerId?: string,
 ): Promise<AdaptiveCardJson> {
-  const shared = { ...stored, state: redactFor(stored.state, 'shared') };
   const today = londonDateOf(ctx.clock());
   const awaited = stored.state.people.filter((p) => awaitedAction(procedure, stored.state, p.id, today) !== undefined);
   const ids = new Map(
@@ -130,7 +163,7 @@ export async function summaryCardFor(
     ),
   );
   return buildCaseSummaryCard(
-    caseSummaryView(sourceOf(ctx, shared, procedure), {
+    caseSummaryView(sourceOf(ctx, stored, procedure, 'shared'), {
       viewerId,
       teamsUserIdOf: (person) => ids.get(person.id.toLowerCase()),
     }),

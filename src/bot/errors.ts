@@ -64,6 +64,7 @@ export const TEAMS_ANSWER: Readonly<Record<AppErrorCode, TeamsAnswer>> = {
   forbidden: 'refused',
   conflict: 'show_card',
   case_already_open: 'show_card',
+  not_on_roster: 'show_card',
   service_unavailable: 'retry_later',
   internal_error: 'defect',
 };

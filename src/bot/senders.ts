@@ -153,16 +153,17 @@ async function cardOfKind(
   // asks for an action (sign, review) shows the case as it now is. Either way in the
   // recipient's own view: a trainee's card has no review notes or panel reasons, a school's no
   // health grounds.
+  const audience = recipientAudience(procedure, notification.recipient);
   const stored: StoredCase = {
     ...loaded.stored,
     state: caseForRecipient(
       loaded.stored.state,
       loaded.stored.events,
       ACTION_KINDS.has(kind) ? undefined : notification.caseVersion,
-      recipientAudience(procedure, notification.recipient),
+      audience,
     ),
   };
-  const source = sourceOf(deps, stored, procedure);
+  const source = sourceOf(deps, stored, procedure, audience);
   const state = stored.state;
   const person =
     personId === undefined ? undefined : state.people.find((p) => p.id.toLowerCase() === personId.toLowerCase());

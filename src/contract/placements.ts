@@ -24,6 +24,12 @@ export const PLACEMENT_CSV_COLUMNS = [
   { name: 'tutor_name', required: false, about: "the tutor's name" },
   { name: 'professional_mentor_upn', required: false, about: "the school's professional mentor" },
   { name: 'professional_mentor_name', required: false, about: "the professional mentor's name" },
+  {
+    name: 'programme_lead_upn',
+    required: false,
+    about: "the provider's programme lead (or course leader) for the trainee, where a procedure puts one on every case",
+  },
+  { name: 'programme_lead_name', required: false, about: "the programme lead's name" },
   { name: 'term_start', required: true, about: 'first day of the placement, YYYY-MM-DD' },
   { name: 'term_end', required: true, about: 'last day of the placement, YYYY-MM-DD' },
 ] as const;
@@ -43,6 +49,7 @@ export const placementRow = z.strictObject({
   mentors: z.array(rosterPerson),
   tutor: rosterPerson.optional(),
   professionalMentor: rosterPerson.optional(),
+  programmeLead: rosterPerson.optional(),
   startsOn: localDate,
   endsOn: localDate,
   /** Today falls within the term. */
@@ -81,6 +88,8 @@ export const placementImportRow = z.strictObject({
   tutor_name: z.string().max(200).optional(),
   professional_mentor_upn: z.string().max(320).optional(),
   professional_mentor_name: z.string().max(200).optional(),
+  programme_lead_upn: z.string().max(320).optional(),
+  programme_lead_name: z.string().max(200).optional(),
   term_start: z.string().max(20),
   term_end: z.string().max(20),
 });

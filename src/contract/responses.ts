@@ -50,6 +50,8 @@ export const me = z.strictObject({
     seeReports: z.boolean(),
     /** Configure the course team's channel tab. */
     configureChannelTab: z.boolean(),
+    /** Keep the placement roster (import, view, edit): the course team and admins. */
+    keepRoster: z.boolean(),
   }),
   /** Today in England (the dev clock's in local mode), so "due this week" matches the server. */
   today: localDate,

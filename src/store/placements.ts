@@ -33,6 +33,7 @@ const storedSchema = z.strictObject({
   mentors: z.array(person),
   tutor: person.optional(),
   professionalMentor: person.optional(),
+  programmeLead: person.optional(),
   startsOn: localDateSchema,
   endsOn: localDateSchema,
   updatedAt: z.string(),
@@ -55,6 +56,7 @@ function parseRow(item: ListItem<Row>): StoredPlacement | undefined {
       schoolContactEmail: d.schoolContactEmail,
       tutor: d.tutor,
       professionalMentor: d.professionalMentor,
+      programmeLead: d.programmeLead,
     };
   } catch {
     return undefined;

@@ -273,7 +273,7 @@ describe('case actions', () => {
     name: 'Lead',
     roles: ['course_team'],
     programmes,
-    can: { openCases, seeReports: openCases, configureChannelTab: openCases },
+    can: { openCases, seeReports: openCases, configureChannelTab: openCases, keepRoster: openCases },
     today: '2026-11-23',
   });
 

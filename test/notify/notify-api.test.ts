@@ -13,6 +13,7 @@ import type { Notification } from '../../src/notify/notification.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { bcuPlan, caseInput, P1, people } from '../server/fixtures.js';
 import { draftPlan, open, signAll } from './kit.js';
+import { rosterFor } from '../server/harness.js';
 
 /**
  * Notifications wired end to end in local mode (the real composition root): commands over REST
@@ -90,6 +91,8 @@ beforeAll(async () => {
     realNow,
     schedule: false,
   });
+  // The fixture trainee is no demo trainee: on the roster of the fixture's programme, so the course team may open the case.
+  await rosterFor(local.placements, caseInput('A'));
 }, 90_000);
 
 afterAll(async () => {

@@ -6,6 +6,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formForNotification } from '../../src/app/views/recipient-view.js';
 import type { Conversations, ChannelConversation, PersonConversation } from '../../src/app/ports.js';
 import { cardFor } from '../../src/bot/senders.js';
+import {
+  audienceOf,
+  reviewCardFor,
+  signatureCardFor,
+  sourceOf,
+  summaryCardFor,
+  type CaseCardContext,
+} from '../../src/bot/case-cards.js';
+import { buildCaseSummaryCard, caseSummaryView } from '../../src/cards/index.js';
+import type { Caller } from '../../src/app/caller.js';
 import { addDays, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { convenePanel } from '../../src/domain/case/commands/convene-panel.js';
 import { editPlan } from '../../src/domain/case/commands/edit-plan.js';
@@ -16,7 +26,7 @@ import { signPlan } from '../../src/domain/case/commands/sign-plan.js';
 import { replay, stateAt } from '../../src/domain/case/apply-event.js';
 import { calendarFor, type CommandResult } from '../../src/domain/case/command-kit.js';
 import { engineTestProcedure } from '../../src/domain/case/fixtures.js';
-import { aDraft, CaseDriver, Clock, courseTeam, personFor } from '../../src/domain/case/testing.js';
+import { actorFor, aDraft, CaseDriver, Clock, courseTeam, personFor } from '../../src/domain/case/testing.js';
 import type { StoredCase } from '../../src/domain/ports.js';
 import type { Procedure } from '../../src/domain/procedure/schema.js';
 import { recipientAudience, type Audience } from '../../src/notify/audience.js';
@@ -285,6 +295,86 @@ describe('every message is rendered for its recipient', () => {
     // The case has since moved on: two plans agreed, two reviews, a panel decision.
     expect(walked.stored.state.previousPlans.length).toBeGreaterThan(0);
   }, 60_000);
+});
+
+/**
+ * The cards the bot answers with (a refreshed or opened review card, the signature card, the
+ * outcome after a review, the case summary): built for whoever asks, in their view. Every
+ * version of the walked trail, as it stands and with a health pause, for every person on the
+ * case and the course team.
+ */
+describe('every card the bot answers with is built from its reader’s view', () => {
+  const walked = walk();
+  const PAUSED_FOR_HEALTH = 'Paused (health)';
+  /** A card's text as a person reads it: its JSON without the backslashes that escape markdown ("Paused \\(health\\)"). */
+  const shown = (card: unknown): string => JSON.stringify(card).replaceAll('\\\\', '');
+  const CARD_HIDDEN: Readonly<Record<'full' | 'staff' | 'trainee', readonly string[]>> = {
+    full: [],
+    staff: [MARK.health, PAUSED_FOR_HEALTH],
+    trainee: [MARK.notes, MARK.rationale, MARK.health],
+  };
+  const ctx: CaseCardContext = {
+    links: { appId: 'app', tabEntityId: 'cases', publicUrl: 'https://trellis.test' },
+    clock: () => new Date('2026-12-07T10:00:00Z'),
+    conversations: new NoConversations(),
+  };
+  const programme = walked.stored.state.placement.programme;
+  const readers: readonly { readonly caller: Caller; readonly audience: 'full' | 'staff' | 'trainee' }[] = [
+    { caller: { actor: courseTeam, programmes: [programme] }, audience: 'full' },
+    ...walked.stored.state.people.map((p) => ({
+      caller: { actor: actorFor(p), programmes: [] },
+      audience: p.role === 'trainee' ? ('trainee' as const) : ('staff' as const),
+    })),
+  ];
+
+  it('never shows a reader what their view of the case hides, at any point of the case', async () => {
+    let built = 0;
+    for (let version = 1; version <= walked.stored.events.length; version++) {
+      const then = stateAt(walked.stored.events, version);
+      if (!then) continue;
+      for (const state of [then, { ...then, paused: { since: then.openedOn, reason: 'health' as const } }]) {
+        const stored: StoredCase = { state, events: walked.stored.events.slice(0, version), etag: 'x' };
+        for (const { caller, audience } of readers) {
+          const cards = [
+            await reviewCardFor(ctx, caller, stored, procedure, 0),
+            await reviewCardFor(ctx, caller, stored, procedure, state.version),
+            ...procedure.roles.map((r) => signatureCardFor(ctx, caller, stored, procedure, r.id)),
+            await summaryCardFor(ctx, stored, procedure, caller.actor.id),
+          ];
+          for (const card of cards) {
+            const text = shown(card);
+            built++;
+            for (const marker of CARD_HIDDEN[audience])
+              expect(text, `v${String(version)} ${caller.actor.id} (${audience}) sees ${marker}`).not.toContain(marker);
+          }
+        }
+      }
+    }
+    expect(built).toBeGreaterThan(100);
+  }, 120_000);
+
+  it('builds a card from the view it is given: the reason for a pause shows in the full view only', () => {
+    const state = {
+      ...walked.stored.state,
+      paused: { since: walked.stored.state.openedOn, reason: 'health' as const },
+    };
+    const stored: StoredCase = { ...walked.stored, state };
+    const summary = (audience: 'full' | 'staff' | 'trainee' | 'shared'): string =>
+      shown(buildCaseSummaryCard(caseSummaryView(sourceOf(ctx, stored, procedure, audience))));
+    expect(summary('full')).toContain(PAUSED_FOR_HEALTH);
+    expect(summary('trainee')).toContain(PAUSED_FOR_HEALTH);
+    for (const audience of ['staff', 'shared'] as const) {
+      expect(summary(audience)).not.toContain(PAUSED_FOR_HEALTH);
+      expect(summary(audience)).toContain('Paused');
+    }
+    const mentor = walked.stored.state.people.find((p) => p.role === 'mentor');
+    const trainee = walked.stored.state.people.find((p) => p.role === 'trainee');
+    if (!mentor || !trainee) throw new Error('the walk has a mentor and a trainee');
+    expect(audienceOf({ actor: actorFor(mentor), programmes: [] }, stored, procedure)).toBe('staff');
+    expect(audienceOf({ actor: actorFor(trainee), programmes: [] }, stored, procedure)).toBe('trainee');
+    expect(audienceOf({ actor: courseTeam, programmes: [programme] }, stored, procedure)).toBe('full');
+    expect(audienceOf({ actor: courseTeam, programmes: ['Another programme'] }, stored, procedure)).toBe('shared');
+  });
 });
 
 describe('the course team is told who still must hear, and the decision is said', () => {

@@ -28,7 +28,7 @@ import { startLocalMode } from '../../src/compose/local.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { loadConfiguredProcedures } from '../../src/procedures-files/config.js';
 import { loadProcedureFile } from '../../src/procedures-files/load-procedure-files.js';
-import { startTestServer, type Identity, type Reply, type TestServer } from '../server/harness.js';
+import { putOnRoster, startTestServer, type Identity, type Reply, type TestServer } from '../server/harness.js';
 
 /**
  * The sixth procedure, added as a file and nothing else (examples/procedures): loaded the way
@@ -361,6 +361,17 @@ describe('the Kestrel SCITT procedure over the REST API', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ procedures: [...SEED_PROCEDURES, kestrel] });
+    // Evie on the SCITT's roster, with her mentor, link tutor and programme lead.
+    await putOnRoster(server.placements, {
+      trainee,
+      programme: PROGRAMME,
+      provider: 'Kestrel Schools SCITT',
+      school: 'Larkfield Primary School',
+      mentors: [mentor],
+      tutor: linkTutor,
+      professionalMentor,
+      programmeLead,
+    });
   }, 60_000);
 
   afterAll(async () => {

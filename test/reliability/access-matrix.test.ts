@@ -399,7 +399,8 @@ describe('who may open a case: persona × procedure × roster relation', () => {
 
   function expected(who: Opener, procedureId: string, relation: Relation): number {
     if (who === 'anonymous') return 401;
-    if (who === 'courseTeamP1') return 201;
+    // The course team opens for any trainee of their programme: one the roster has in it, in any term.
+    if (who === 'courseTeamP1') return relation === 'none' ? 422 : 201;
     const may = RAISES[procedureId];
     if (!may || relation !== 'current') return 403;
     if (who === 'mentorA') return may.mentor ? 201 : 403;
@@ -466,6 +467,10 @@ describe('who may open a case: persona × procedure × roster relation', () => {
       if (want === 403) {
         expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
         expect(reply.body.detail).toMatch(/course team of the programme/);
+      }
+      if (want === 422) {
+        expect(reply.body.code).toBe('not_on_roster');
+        expect(reply.body.detail).toMatch(/Add the trainee to the placement roster of the programme first/);
       }
       if (want === 201 && who !== 'courseTeamP1') {
         // Staff and trainees: the people come from the roster row.

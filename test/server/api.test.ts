@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- response bodies are JSON asserted field by field; a typed client comes with the tab */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bcuPlan, caseInput, identities, people, P1 } from './fixtures.js';
-import { person, seedCase, startTestServer, type TestServer } from './harness.js';
+import { person, putOnRoster, seedCase, startTestServer, type TestServer } from './harness.js';
 
 let server: TestServer;
 let tutor: string;
@@ -113,6 +113,7 @@ describe('a case from opening to review, over HTTP', () => {
   let traineeCToken = '';
   beforeAll(async () => {
     traineeCToken = await server.tokenFor({ upn: traineeC.id, name: traineeC.name });
+    await putOnRoster(server.placements, { trainee: traineeC, programme: P1 });
   });
 
   it('opens a case (201, Location, ETag)', async () => {

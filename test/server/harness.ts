@@ -5,7 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { importJWK, SignJWT, type JWTPayload } from 'jose';
-import { parseLocalDate, londonInstantAt } from '../../src/domain/calendar/index.js';
+import { parseLocalDate, londonInstantAt, type LocalDate } from '../../src/domain/calendar/index.js';
+import {
+  placementIdOf,
+  placementKeyOf,
+  type Placement,
+  type PlacementRoster,
+  type StoredPlacement,
+} from '../../src/app/placements/roster.js';
 import { calendarFor, openCase, type CommandContext, type CommandResult } from '../../src/domain/case/index.js';
 import type { OpenCaseInput } from '../../src/domain/case/commands/open-case.js';
 import type { Actor, CaseState, Person } from '../../src/domain/case/types.js';
@@ -114,6 +121,8 @@ export interface TestServer {
   readonly url: string;
   readonly emulator: ProvisionedEmulator;
   readonly repository: GraphCaseRepository;
+  /** The placement roster list the server reads (the real store on the emulator). */
+  readonly placements: GraphPlacementRoster;
   readonly keys: DevKeys;
   readonly logger: ReturnType<typeof memoryLogger>;
   /** Who looked: the real list store and its buffer, as the composition wires them. */
@@ -164,9 +173,10 @@ export async function startTestServer(
     now: () => state.now,
   });
   const mode = options.mode ?? 'local';
+  const placements = new GraphPlacementRoster(emulator.client, emulator.site.lists.placements);
   const app = createApp({
     repository,
-    placements: new GraphPlacementRoster(emulator.client, emulator.site.lists.placements),
+    placements,
     procedures,
     clock: () => state.now,
     verifyToken,
@@ -203,6 +213,7 @@ export async function startTestServer(
     url,
     emulator,
     repository,
+    placements,
     keys,
     logger,
     accessLog: { store: accessLogStore, recorder: accessLog },
@@ -237,6 +248,70 @@ export async function startTestServer(
       await rm(keyDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Puts a trainee on the placement roster of a programme (the real list, as an import writes it),
+ * for the academic year around TODAY: the course team may open a case only for a trainee the
+ * roster has in their programme. Staff named here may raise a concern about the trainee.
+ */
+export async function putOnRoster(
+  roster: PlacementRoster,
+  row: {
+    readonly trainee: { readonly id: string; readonly name: string };
+    readonly programme: string;
+    readonly school?: string;
+    readonly provider?: string;
+    readonly mentors?: readonly { readonly id: string; readonly name: string }[];
+    readonly tutor?: { readonly id: string; readonly name: string };
+    readonly professionalMentor?: { readonly id: string; readonly name: string };
+    readonly programmeLead?: { readonly id: string; readonly name: string };
+    readonly startsOn?: LocalDate;
+    readonly endsOn?: LocalDate;
+  },
+): Promise<StoredPlacement> {
+  const placement: Placement = {
+    trainee: { id: row.trainee.id.toLowerCase(), name: row.trainee.name },
+    programme: row.programme,
+    provider: row.provider,
+    school: row.school ?? 'Oak Primary',
+    schoolContactEmail: undefined,
+    mentors: (row.mentors ?? []).map((m) => ({ id: m.id.toLowerCase(), name: m.name })),
+    tutor: row.tutor && { id: row.tutor.id.toLowerCase(), name: row.tutor.name },
+    professionalMentor: row.professionalMentor && {
+      id: row.professionalMentor.id.toLowerCase(),
+      name: row.professionalMentor.name,
+    },
+    programmeLead: row.programmeLead && { id: row.programmeLead.id.toLowerCase(), name: row.programmeLead.name },
+    startsOn: row.startsOn ?? parseLocalDate('2026-09-01'),
+    endsOn: row.endsOn ?? parseLocalDate('2027-08-31'),
+  };
+  const key = placementKeyOf(placement);
+  return roster.save({
+    ...placement,
+    id: placementIdOf(key),
+    key,
+    version: 1,
+    updatedAt: new Date(0).toISOString(),
+    updatedBy: 'test',
+  });
+}
+
+/** Every trainee named in an open-case body, on the roster of its programme (the course team opens for them). */
+export async function rosterFor(
+  roster: PlacementRoster,
+  body: {
+    readonly people: readonly Person[];
+    readonly placement: { readonly programme: string; readonly school: string };
+  },
+  traineeRole = 'trainee',
+): Promise<void> {
+  for (const p of body.people.filter((x) => x.role === traineeRole))
+    await putOnRoster(roster, {
+      trainee: { id: p.id, name: p.name },
+      programme: body.placement.programme,
+      school: body.placement.school,
+    });
 }
 
 export const issuerFor = (keys: DevKeys): string => entraIssuers(keys.tenantId)[0] ?? '';

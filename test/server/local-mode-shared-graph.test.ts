@@ -91,6 +91,23 @@ describe('local mode on a shared emulator', () => {
       name: p.name,
       email: p.upn,
     });
+    // On the programme's roster first (the course team opens cases for the trainees it has).
+    const rostered = await call(first.url, 'POST', '/api/placements/import', {
+      token,
+      body: {
+        rows: [
+          {
+            trainee_upn: trainee.upn,
+            trainee_name: trainee.name,
+            programme: bcu.programme,
+            school: 'Hollybank Primary School',
+            term_start: '2026-09-01',
+            term_end: '2027-07-16',
+          },
+        ],
+      },
+    });
+    expect(field(rostered.body, 'written')).toBe(true);
     const opened = await call(first.url, 'POST', '/api/cases', {
       token,
       body: {

@@ -1,6 +1,12 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-assignment -- response bodies are JSON asserted field by field */
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { person, startTestServer, type TestServer } from './harness.js';
+import { roleForColumn } from '../../src/app/placements/roster.js';
+import { raisersOf } from '../../src/app/cases/open-case.js';
+import { ROSTER_COLUMNS, type Procedure } from '../../src/domain/procedure/schema.js';
+import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
+import { loadProcedureFile } from '../../src/procedures-files/load-procedure-files.js';
+import { person, putOnRoster, startTestServer, type TestServer } from './harness.js';
 
 /**
  * Who may open a case, over HTTP with the real roster on the Graph emulator: the course team of
@@ -44,9 +50,16 @@ function rcttpBody(trainee: { role: string; id: string; name: string; email: str
 
 let server: TestServer;
 const token: Record<string, string> = {};
+/** The five built-in procedures and the example SCITT's, loaded from its file as `npm start` would. */
+let procedures: readonly Procedure[];
 
 beforeAll(async () => {
-  server = await startTestServer();
+  const kestrel = await loadProcedureFile(
+    path.resolve(import.meta.dirname, '../../examples/procedures/kestrel-scitt-cause-for-concern.yaml'),
+  );
+  if (!kestrel.procedure) throw new Error(`the example procedure did not load: ${JSON.stringify(kestrel.errors)}`);
+  procedures = [...SEED_PROCEDURES, kestrel.procedure];
+  server = await startTestServer({ procedures });
   token.rcttpTeam = await server.tokenFor({
     upn: 'joanna.price@rcttp.example',
     name: 'Joanna Price',
@@ -312,5 +325,129 @@ describe('who may open a case', () => {
       'karen.jenkins@brightfutures.example',
       lucy.id,
     ]);
+  });
+});
+
+describe('the course team opens cases for trainees of their programmes', () => {
+  const nobody = person('trainee', 'Nia Unlisted', 'nia.unlisted@trainee.rcttp.example');
+
+  it('refuses a trainee the roster does not have, saying to add them to the roster, and opens once they are on it', async () => {
+    const refused = await server.request('POST', '/api/cases', {
+      token: token.rcttpTeam,
+      body: rcttpBody(nobody, { reference: 'RCTTP-Nia' }),
+    });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(refused.body.code).toBe('not_on_roster');
+    expect(refused.body.detail).toBe(
+      `${nobody.id} is not on the placement roster for ${RCTTP}. Add the trainee to the placement roster of the programme first (the Placement roster page in the Trellis tab: import their row from your placement system’s export), then open the case.`,
+    );
+    // An admin is held to the same: a trainee of a programme is one the roster has in it.
+    const admin = await server.tokenFor({ upn: 'admin@trellis.example', roles: ['Admin'] });
+    expect(
+      (await server.request('POST', '/api/cases', { token: admin, body: rcttpBody(nobody, { reference: 'RCTTP-N' }) }))
+        .body.code,
+    ).toBe('not_on_roster');
+
+    await putOnRoster(server.placements, { trainee: nobody, programme: RCTTP, provider: 'RCTTP' });
+    const opened = await server.request('POST', '/api/cases', {
+      token: token.rcttpTeam,
+      body: rcttpBody(nobody, { reference: 'RCTTP-Nia' }),
+    });
+    expect(opened.status).toBe(201);
+  });
+
+  it('refuses a roster row that names another provider than the procedure’s', async () => {
+    const elsewhere = person('trainee', 'Omar Elsewhere', 'omar.elsewhere@trainee.rcttp.example');
+    await putOnRoster(server.placements, { trainee: elsewhere, programme: RCTTP, provider: 'Bright Futures SCITT' });
+    const reply = await server.request('POST', '/api/cases', {
+      token: token.rcttpTeam,
+      body: rcttpBody(elsewhere, { reference: 'RCTTP-Omar' }),
+    });
+    expect(reply.status).toBe(422);
+    expect(reply.body.detail).toMatch(/with Bright Futures SCITT, not RCTTP/);
+  });
+});
+
+describe('staff on the roster open cases with every role the procedure requires', () => {
+  const staff = {
+    mentor: { id: 'mira.mentor@school.example', name: 'Mira Mentor' },
+    tutor: { id: 'theo.tutor@provider.example', name: 'Theo Tutor' },
+    professional_mentor: { id: 'petra.pm@school.example', name: 'Petra Professional' },
+    programme_lead: { id: 'lena.lead@provider.example', name: 'Lena Lead' },
+  } as const;
+
+  /** The roster column of a role that may raise a concern (a staff one), and the procedure role it fills. */
+  function raiserColumn(procedure: Procedure): { column: (typeof ROSTER_COLUMNS)[number]; role: string } {
+    const raisers = raisersOf(procedure);
+    for (const column of ROSTER_COLUMNS) {
+      const role = roleForColumn(procedure, column);
+      if (role !== undefined && raisers.includes(role)) return { column, role };
+    }
+    throw new Error(`${procedure.id}: no roster column may raise a concern`);
+  }
+
+  it.each([
+    'bcu-rapid-improvement-targets',
+    'bright-futures-support',
+    'enhanced-support',
+    'mid-essex-early-support',
+    'rcttp-concern-procedures',
+    'kestrel-scitt-cause-for-concern',
+  ])('%s', async (procedureId) => {
+    const procedure = procedures.find((p) => p.id === procedureId);
+    if (!procedure) throw new Error(`no procedure ${procedureId}`);
+    const programme = `${procedure.provider.shortName} roster programme`;
+    const trainee = person('trainee', 'Rosa Rostered', `rosa.${procedure.provider.id}@trainee.example`);
+    await putOnRoster(server.placements, {
+      trainee,
+      programme,
+      provider: procedure.provider.name,
+      mentors: [staff.mentor],
+      tutor: staff.tutor,
+      professionalMentor: staff.professional_mentor,
+      programmeLead: staff.programme_lead,
+    });
+    const { column, role } = raiserColumn(procedure);
+    const raiser = staff[column];
+    const reply = await server.request('POST', '/api/cases', {
+      token: await server.tokenFor({ upn: raiser.id, name: raiser.name }),
+      body: {
+        procedureId,
+        reference: `ROSTER-${procedure.provider.id}`,
+        reasons: [procedure.reasons[0]?.id],
+        people: [trainee, person(role, raiser.name, raiser.id)],
+        placement: { school: 'Oak Primary', programme },
+      },
+    });
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    const roles = new Set((reply.body.people as { role: string }[]).map((p) => p.role));
+    for (const required of procedure.roles.filter((r) => r.requiredOnCase))
+      expect([...roles], `${procedureId} needs its ${required.label}`).toContain(required.id);
+  });
+
+  it('cannot open a Kestrel case from a row without its programme lead: the procedure needs one on every case', async () => {
+    const kestrel = procedures.find((p) => p.id === 'kestrel-scitt-cause-for-concern');
+    if (!kestrel) throw new Error('no Kestrel procedure');
+    const trainee = person('trainee', 'Lee Leadless', 'lee.leadless@trainee.example');
+    const programme = 'Kestrel SCITT leadless programme';
+    await putOnRoster(server.placements, {
+      trainee,
+      programme,
+      mentors: [staff.mentor],
+      tutor: staff.tutor,
+    });
+    const reply = await server.request('POST', '/api/cases', {
+      token: await server.tokenFor({ upn: staff.mentor.id, name: staff.mentor.name }),
+      body: {
+        procedureId: kestrel.id,
+        reference: 'ROSTER-LEADLESS',
+        reasons: [kestrel.reasons[0]?.id],
+        people: [trainee, person('mentor', staff.mentor.name, staff.mentor.id)],
+        placement: { school: 'Oak Primary', programme },
+      },
+    });
+    expect(reply.status).toBe(422);
+    expect(reply.body.detail).toMatch(/programme lead/i);
   });
 });

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import { caseInput, identities } from './fixtures.js';
-import { startTestServer, type TestServer } from './harness.js';
+import { rosterFor, startTestServer, type TestServer } from './harness.js';
 
 /** A procedure with `parallelCases: true` lets the course team open a second case on purpose, and only on purpose. */
 let server: TestServer;
@@ -14,6 +14,7 @@ beforeAll(async () => {
   );
   server = await startTestServer({ procedures });
   courseTeam = await server.tokenFor(identities.courseTeamP1);
+  await rosterFor(server.placements, caseInput('A'));
 }, 60_000);
 
 afterAll(async () => {

@@ -11,6 +11,7 @@ import {
   type TabServer,
   freshPage,
 } from './tab-harness.js';
+import { putOnRoster } from '../server/harness.js';
 
 /**
  * The new-case wizard's people step in Chromium against local mode: people found in
@@ -27,6 +28,11 @@ const RCTTP_NAME = /Concern Procedures/;
 beforeAll(async () => {
   env = await startTabEnvironment('tab-new-case', { schedule: false });
   ({ local, tab } = env);
+  // A trainee who is in no directory but on the programme's placement roster (the course team opens cases for those).
+  await putOnRoster(local.placements, {
+    trainee: { id: 'rosa.qxz@mail.bcu.example', name: 'Rosa Qxz' },
+    programme: BCU_PROGRAMME,
+  });
 }, 180_000);
 
 afterAll(async () => {

@@ -49,7 +49,7 @@ describe('GET /api/me and today on GET /api/cases', () => {
     expect(leader.upn).toBe('mark.whitfield@bcu.example');
     expect(leader.roles).toEqual(['course_team']);
     expect(leader.programmes).toEqual(['PGCE Primary and Early Years 2026/27']);
-    expect(leader.can).toEqual({ openCases: true, seeReports: true, configureChannelTab: true });
+    expect(leader.can).toEqual({ openCases: true, seeReports: true, configureChannelTab: true, keepRoster: true });
     const mentor = (await (await apiGet('laura.bennett@stannes-primary.example', '/api/me')).json()) as {
       roles: string[];
       programmes: string[];
@@ -57,7 +57,7 @@ describe('GET /api/me and today on GET /api/cases', () => {
     };
     expect(mentor.roles).toEqual([]);
     expect(mentor.programmes).toEqual([]);
-    expect(mentor.can).toEqual({ openCases: false, seeReports: false, configureChannelTab: false });
+    expect(mentor.can).toEqual({ openCases: false, seeReports: false, configureChannelTab: false, keepRoster: false });
     const clock = (await (await fetch(`${local.url}/dev/clock`)).json()) as { today: string };
     expect(leader.today).toBe(clock.today);
     const list = (await (await apiGet('mark.whitfield@bcu.example', '/api/cases?limit=1')).json()) as { today: string };
@@ -222,6 +222,128 @@ describe('download the form as PDF', () => {
     const file = await download;
     expect((await readFile(await file.path())).subarray(0, 2).toString('latin1')).toBe('PK');
     expect(await page.getByRole('button', { name: 'Show who has looked' }).count()).toBe(0);
+  });
+});
+
+describe('the placement roster page', () => {
+  const PROGRAMME = 'PGCE Primary and Early Years 2026/27';
+  const HEADER =
+    'trainee_upn,trainee_name,programme,school,mentor_upns,mentor_names,tutor_upn,tutor_name,term_start,term_end';
+  const line = (school: string, termEnd = '2027-07-16'): string =>
+    `nadia.roster@trainee.bcu.example,Nadia Roster,${PROGRAMME},${school},laura.bennett@stannes-primary.example,Laura Bennett,helen.okafor@bcu.example,Helen Okafor,2026-09-07,${termEnd}`;
+
+  async function rowOnRoster(): Promise<{ id: string; version: number; school: string } | undefined> {
+    const page = (await (await apiGet('mark.whitfield@bcu.example', '/api/placements?search=nadia.roster')).json()) as {
+      items: { id: string; version: number; school: string }[];
+    };
+    return page.items[0];
+  }
+
+  it('imports a CSV after a preview with problems by line, updates on re-import, edits with If-Match and removes', async () => {
+    const page = await freshPage(env);
+    await signInAs(page, tab.url, 'Mark Whitfield');
+    await page.getByRole('link', { name: 'Placement roster' }).click();
+    await page.waitForURL(`${tab.url}/roster`);
+    await page.getByRole('heading', { name: 'Placement roster', level: 1 }).waitFor();
+    // The demo roster's rows, a page at a time.
+    await page.getByText(/^Rows 1–\d+ of \d+$/).waitFor();
+
+    // A file with a problem on its third line: the preview says so, and nothing can be written.
+    await page
+      .getByLabel('CSV export')
+      .fill([HEADER, line('Hollybank Primary School'), line('Oak', '2026-01-01')].join('\n'));
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.getByText('Nothing can be imported yet: 1 problem on 1 line.', { exact: false }).waitFor();
+    expect(await page.locator('[data-problem-line="3"]').innerText()).toContain('term_end: is before term_start');
+    expect(await page.getByRole('button', { name: /^Import/ }).isDisabled()).toBe(true);
+    expect(await rowOnRoster()).toBeUndefined();
+
+    // Corrected: the preview shows the new row; importing writes it.
+    await page.getByLabel('CSV export').fill([HEADER, line('Hollybank Primary School')].join('\n'));
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page
+      .getByText('Checked, nothing written yet: 1 new row, 0 changed, 0 unchanged.', { exact: false })
+      .waitFor();
+    expect(await rowOnRoster()).toBeUndefined();
+    await page.getByRole('button', { name: 'Import 1 row' }).click();
+    await page.getByText('Imported: 1 new row, 0 changed, 0 unchanged.').waitFor();
+    expect((await rowOnRoster())?.school).toBe('Hollybank Primary School');
+
+    // The same trainee and term again, another school: the row is updated, not added.
+    await page.getByLabel('CSV export').fill([HEADER, line('Larch Primary School')].join('\n'));
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page
+      .getByText('Checked, nothing written yet: 0 new rows, 1 changed, 0 unchanged.', { exact: false })
+      .waitFor();
+    await page.getByRole('button', { name: 'Import 1 row' }).click();
+    await page.getByText('Imported: 0 new rows, 1 changed, 0 unchanged.').waitFor();
+
+    // Edit, while someone else changes the row first: the dialog shows the row as it now is.
+    await page.getByLabel('Programme', { exact: true }).selectOption(PROGRAMME);
+    await page.getByLabel('Trainee name or sign-in name').fill('Nadia');
+    await page.getByRole('button', { name: 'Find' }).click();
+    await expect.poll(() => page.locator('[data-roster-row]').count()).toBe(1);
+    await page.getByRole('button', { name: 'Edit the row for Nadia Roster' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('School', { exact: true }).fill('Mine Primary School');
+    const before = await rowOnRoster();
+    if (!before) throw new Error('the imported row is not on the roster');
+    const theirs = await fetch(`${local.url}/api/placements/${before.id}`, {
+      method: 'PUT',
+      headers: {
+        authorization: `Bearer ${await env.token('mark.whitfield@bcu.example')}`,
+        'content-type': 'application/json',
+        'if-match': `"v${String(before.version)}"`,
+      },
+      body: JSON.stringify({
+        trainee_upn: 'nadia.roster@trainee.bcu.example',
+        trainee_name: 'Nadia Roster',
+        programme: PROGRAMME,
+        school: 'Theirs Primary School',
+        term_start: '2026-09-07',
+        term_end: '2027-07-16',
+      }),
+    });
+    expect(theirs.status).toBe(200);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.getByText('Someone else changed the roster row for Nadia Roster', { exact: false }).waitFor();
+    expect(await dialog.getByLabel('School', { exact: true }).inputValue()).toBe('Theirs Primary School');
+    expect((await rowOnRoster())?.school).toBe('Theirs Primary School');
+    await dialog.getByLabel('School', { exact: true }).fill('Mine Primary School');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved the row for Nadia Roster.').waitFor();
+    expect((await rowOnRoster())?.school).toBe('Mine Primary School');
+
+    await page.getByRole('button', { name: 'Remove the row for Nadia Roster' }).click();
+    await page.getByRole('alertdialog').getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('Removed the row for Nadia Roster.').waitFor();
+    expect(await rowOnRoster()).toBeUndefined();
+  });
+
+  it('fits a 400 px screen with its preview, and is not offered to anyone outside the course team', async () => {
+    const page = await freshPage(env);
+    await page.setViewportSize({ width: 400, height: 800 });
+    await signInAs(page, tab.url, 'Mark Whitfield');
+    await page.goto(`${tab.url}/roster`);
+    await page.getByRole('list', { name: 'Roster rows' }).waitFor();
+    await page
+      .getByLabel('CSV export')
+      .fill([HEADER, line('A school with a rather long name, Birmingham', '2026-01-01')].join('\n'));
+    await page.getByRole('button', { name: 'Check the file' }).click();
+    await page.locator('[data-problem-line="2"]').waitFor();
+    const { scrollWidth, innerWidth } = await page.evaluate<{ scrollWidth: number; innerWidth: number }>(
+      '({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth })',
+    );
+    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    const violations = await seriousViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+
+    const mentor = await freshPage(env);
+    await signInAs(mentor, tab.url, 'Helen Okafor');
+    await mentor.getByRole('navigation', { name: 'Trellis' }).waitFor();
+    expect(await mentor.getByRole('link', { name: 'Placement roster' }).count()).toBe(0);
+    await mentor.goto(`${tab.url}/roster`);
+    await mentor.getByText('The placement roster is kept by the course team').waitFor();
   });
 });
 

@@ -13,6 +13,7 @@ import {
   type TabServer,
   freshPage,
 } from './tab-harness.js';
+import { putOnRoster } from '../server/harness.js';
 
 /**
  * The new-case wizard end to end, against the real server and Graph emulator (local mode,
@@ -31,6 +32,19 @@ async function apiGet(upn: string, apiPath: string): Promise<Response> {
 beforeAll(async () => {
   env = await startTabEnvironment('tab-wizard');
   ({ local, tab } = env);
+  // Trainees with no demo case, on their programme's placement roster: the course team may open a case for them.
+  await putOnRoster(local.placements, {
+    trainee: { id: 'nadia.khan@mail.bcu.example', name: 'Nadia Khan' },
+    programme: 'PGCE Primary and Early Years 2026/27',
+  });
+  await putOnRoster(local.placements, {
+    trainee: { id: 'aidan.walsh@trainee.rcttp.example', name: 'Aidan Walsh' },
+    programme: 'RCTTP Secondary 2026/27',
+  });
+  await putOnRoster(local.placements, {
+    trainee: { id: 'owen.price@mail.bcu.example', name: 'Owen Price' },
+    programme: 'PGCE Primary and Early Years 2026/27',
+  });
 }, 180_000);
 
 afterAll(async () => {

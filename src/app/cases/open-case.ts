@@ -8,7 +8,7 @@ import type { Procedure } from '../../domain/procedure/schema.js';
 import { accessTo, actorForCase, isCourseTeamFor } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
-import { CaseAlreadyOpenError } from '../errors.js';
+import { CaseAlreadyOpenError, UseCaseError } from '../errors.js';
 import { casePeopleFromRoster, isCurrent, rosterRolesOf, type StoredPlacement } from '../placements/roster.js';
 import { parseInput } from './parse-input.js';
 import { getProcedureIn } from './procedures.js';
@@ -23,9 +23,10 @@ export interface OpenCaseResult {
 
 /**
  * Who may open a case, for the REST API and Teams alike:
- *  - the course team of the programme (and Admin), for any trainee of their programmes: the
- *    people and placement are as they give them; a trainee on the placement roster only in other
- *    programmes is refused;
+ *  - the course team of the programme (and Admin), for any trainee of their programmes, that is
+ *    one the placement roster has in that programme (in any term): the people and placement are
+ *    as they give them; a trainee the roster does not have in the programme is refused with how
+ *    to fix it (add them to the roster);
  *  - staff in a role the procedure lets raise a concern (mentor, tutor …), only for a trainee
  *    whose current placement roster row names them in that role; the people and placement of the
  *    case then come from that row, never from the request (the course team adds anyone else);
@@ -141,6 +142,22 @@ function notPermitted(procedure: Procedure, why: string): DomainError {
   return new DomainError('not_permitted', `${why} In ${procedure.name} a case is opened by ${whoMayOpen(procedure)}.`);
 }
 
+/** How the course team fixes a refusal for a trainee the roster does not have. */
+export const ADD_TO_ROSTER =
+  'Add the trainee to the placement roster of the programme first (the Placement roster page in the Trellis tab: import their row from your placement system’s export), then open the case.';
+
+/** A roster row that names its provider must name this procedure's: a trainee of another provider is not this procedure's. */
+function assertProviderOf(procedure: Procedure, row: StoredPlacement): void {
+  const named = row.provider?.trim().toLowerCase();
+  if (named === undefined || named === '') return;
+  const { id, name, shortName } = procedure.provider;
+  if ([id, name, shortName].some((n) => n.toLowerCase() === named)) return;
+  throw new DomainError(
+    'invalid_input',
+    `The placement roster has this trainee's ${row.programme} placement with ${row.provider ?? ''}, not ${name}, so ${procedure.name} is not theirs. Check the provider on the roster row.`,
+  );
+}
+
 /** What the case is opened with, once the caller's standing is known (see openCase). */
 function inputFor(
   caller: Caller,
@@ -152,12 +169,22 @@ function inputFor(
 ): OpenCaseInput {
   const programme = requested.placement.programme;
   if (isCourseTeamFor(caller, programme)) {
-    if (rows.length > 0 && !rows.some((r) => r.programme === programme)) {
-      throw new DomainError(
-        'invalid_input',
-        `The placement roster has this trainee in ${[...new Set(rows.map((r) => r.programme))].join(', ')}, not in ${programme}.`,
+    // The course team's trainees are the ones on the roster for their programme (any term:
+    // a case can be opened between placements). The people and placement are as they give them.
+    const ofProgramme = rows.filter((r) => r.programme === programme);
+    if (ofProgramme.length === 0) {
+      const elsewhere = [...new Set(rows.map((r) => r.programme))];
+      throw new UseCaseError(
+        'not_on_roster',
+        elsewhere.length > 0
+          ? `The placement roster has ${traineeId} in ${elsewhere.join(', ')}, not in ${programme}. ${ADD_TO_ROSTER}`
+          : `${traineeId} is not on the placement roster for ${programme}. ${ADD_TO_ROSTER}`,
       );
     }
+    const row =
+      ofProgramme.find((r) => isCurrent(r, today)) ??
+      [...ofProgramme].sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0];
+    if (row) assertProviderOf(procedure, row);
     return requested;
   }
   const raisers = raisersOf(procedure);
@@ -181,6 +208,7 @@ function inputFor(
         "You are not named as this trainee's mentor or tutor on the current placement roster.",
       );
   }
+  assertProviderOf(procedure, row);
   return {
     ...requested,
     people: casePeopleFromRoster(procedure, row),

@@ -162,6 +162,8 @@ function rowsFromCsv(csv: string): { rows: { line: number; row: ImportRow }[]; e
             'tutor_name',
             'professional_mentor_upn',
             'professional_mentor_name',
+            'programme_lead_upn',
+            'programme_lead_name',
           ].includes(k),
         ),
       ),
@@ -246,7 +248,8 @@ function placementOf(
     row.professional_mentor_upn,
     row.professional_mentor_name,
   );
-  if (trainee && [...mentors, tutor, professionalMentor].some((p) => p?.id === trainee.id))
+  const programmeLead = person('programme_lead_upn', row.programme_lead_upn, row.programme_lead_name);
+  if (trainee && [...mentors, tutor, professionalMentor, programmeLead].some((p) => p?.id === trainee.id))
     issues.push({ column: 'trainee_upn', message: 'the trainee is also named as their own mentor or tutor' });
   if (issues.length > 0 || !trainee || startsOn === undefined || endsOn === undefined) return { issues };
   return {
@@ -259,6 +262,7 @@ function placementOf(
       mentors,
       tutor,
       professionalMentor,
+      programmeLead,
       startsOn,
       endsOn,
     },
@@ -278,6 +282,7 @@ function contentOf(p: Placement): Placement {
     mentors: p.mentors,
     tutor: p.tutor,
     professionalMentor: p.professionalMentor,
+    programmeLead: p.programmeLead,
     startsOn: p.startsOn,
     endsOn: p.endsOn,
   };

@@ -31,6 +31,12 @@ export interface Placement {
   /** The provider's tutor (link tutor, partnership tutor, course tutor: see a procedure's `roster`). */
   readonly tutor: RosterPerson | undefined;
   readonly professionalMentor: RosterPerson | undefined;
+  /**
+   * The provider's programme lead for the trainee (a SCITT's programme lead, a course leader):
+   * the person a procedure that needs one on every case (`programme_lead`, or the role its
+   * `roster` maps the column to) gets from the roster. Absent on rows kept before the column.
+   */
+  readonly programmeLead?: RosterPerson | undefined;
   readonly startsOn: LocalDate;
   readonly endsOn: LocalDate;
 }
@@ -80,6 +86,8 @@ export function columnPeople(row: Placement, column: RosterColumn): readonly Ros
       return row.tutor ? [row.tutor] : [];
     case 'professional_mentor':
       return row.professionalMentor ? [row.professionalMentor] : [];
+    case 'programme_lead':
+      return row.programmeLead ? [row.programmeLead] : [];
   }
 }
 

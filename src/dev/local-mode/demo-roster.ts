@@ -7,7 +7,7 @@ import {
   type RosterPerson,
 } from '../../app/placements/roster.js';
 import { parseLocalDate, type LocalDate } from '../../domain/calendar/index.js';
-import type { Procedure } from '../../domain/procedure/schema.js';
+import type { Procedure, RosterColumn } from '../../domain/procedure/schema.js';
 import { DEMO_PROVIDERS, type DemoProvider } from './personas.js';
 
 /**
@@ -26,7 +26,7 @@ export function demoPlacements(procedures: readonly Procedure[], today: LocalDat
     const procedure = procedures.find((p) => p.id === provider.procedureId);
     if (!procedure) continue;
     provider.trainees.forEach((trainee, index) => {
-      const holder = (column: 'mentor' | 'tutor' | 'professional_mentor'): RosterPerson | undefined => {
+      const holder = (column: RosterColumn): RosterPerson | undefined => {
         const person = staffFor(provider, roleForColumn(procedure, column), index);
         return person ? { id: person.upn, name: person.name } : undefined;
       };
@@ -40,6 +40,7 @@ export function demoPlacements(procedures: readonly Procedure[], today: LocalDat
         mentors: mentor ? [mentor] : [],
         tutor: holder('tutor'),
         professionalMentor: holder('professional_mentor'),
+        programmeLead: holder('programme_lead'),
         startsOn,
         endsOn,
       });

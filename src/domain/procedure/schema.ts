@@ -338,7 +338,7 @@ export const stageSchema = z
   });
 
 /** The placement roster's columns of people, as procedure roles (see `roster` below). */
-export const ROSTER_COLUMNS = ['mentor', 'tutor', 'professional_mentor'] as const;
+export const ROSTER_COLUMNS = ['mentor', 'tutor', 'professional_mentor', 'programme_lead'] as const;
 export type RosterColumn = (typeof ROSTER_COLUMNS)[number];
 
 export const rosterRolesSchema = z.strictObject({
@@ -348,6 +348,8 @@ export const rosterRolesSchema = z.strictObject({
   tutor: slug.optional(),
   /** The school's professional mentor of the roster row. */
   professional_mentor: slug.optional(),
+  /** The provider's programme lead (or course leader) for the trainee, where a procedure names one on each case. */
+  programme_lead: slug.optional(),
 });
 
 export const reinitiationSchema = z.strictObject({
@@ -431,9 +433,9 @@ export const procedureSchema = z.strictObject({
   raisedBy: z.array(slug).default([]),
   /**
    * Which of the procedure's roles each column of the placement roster fills (the roster keeps,
-   * per trainee and term, the school's mentors, the provider's tutor and the professional mentor).
-   * A column left out fills the role of the same id (`mentor`, `tutor`, `professional_mentor`)
-   * where the procedure has one, and nothing otherwise.
+   * per trainee and term, the school's mentors, the provider's tutor, the professional mentor and
+   * the programme lead). A column left out fills the role of the same id (`mentor`, `tutor`,
+   * `professional_mentor`, `programme_lead`) where the procedure has one, and nothing otherwise.
    */
   roster: rosterRolesSchema.optional(),
   /**

@@ -61,6 +61,7 @@ export const HTTP_STATUS: Readonly<Record<AppErrorCode, { readonly status: numbe
   forbidden: { status: 403, title: 'Not allowed' },
   conflict: { status: 409, title: 'Not in a state for this' },
   case_already_open: { status: 409, title: 'The trainee already has an open case' },
+  not_on_roster: { status: 422, title: 'The trainee is not on the placement roster' },
   service_unavailable: { status: 503, title: 'Try again shortly' },
   internal_error: { status: 500, title: 'Something went wrong' },
 };

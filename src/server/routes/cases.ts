@@ -10,6 +10,8 @@ import { listCases } from '../../app/cases/list-cases.js';
 import { loadVisibleCase, runningVersionFor } from '../../app/cases/load-case.js';
 import { caseAccessLog, recordRead, recordReads } from '../../app/access-log.js';
 import { openCase } from '../../app/cases/open-case.js';
+import { traineeRolesOf } from '../../app/cases/procedures.js';
+import { accessTo } from '../../app/access.js';
 import { runCaseCommand } from '../../app/cases/run-case-command.js';
 import { moveCaseToProcedureVersion } from '../../app/cases/move-procedure-version.js';
 import { caseView, etagOf, eventsFor } from '../../app/views/case-view.js';
@@ -56,13 +58,25 @@ export function casesRouter(deps: UseCaseDeps, directory?: PeopleDirectory): Rou
   router.post('/', async (req, res) => {
     const caller = callerOf(res);
     const { stored, procedure } = await openCase(deps, caller, bodyOf(req));
-    // The answer is the new case in full: its first read, by whoever opened it.
+    // The answer is the new case, its first read by whoever opened it, in their own view (a mentor
+    // or trainee who opened it sees what GET shows them).
     recordRead(deps, caller, stored.state.id, 'api');
     res.location(`/api/cases/${encodeURIComponent(stored.state.id)}`).set('ETag', etagOf(stored.state));
+    const access = accessTo(
+      caller,
+      { programme: stored.state.placement.programme, people: stored.state.people },
+      traineeRolesOf(deps.procedures, procedure.id),
+    );
     reply(
       res,
       contract.caseView,
-      caseView(stored, procedure, deps.clock(), 'full', runningVersionFor(deps, stored)),
+      caseView(
+        stored,
+        procedure,
+        deps.clock(),
+        access === 'none' ? 'trainee' : access,
+        runningVersionFor(deps, stored),
+      ),
       201,
     );
   });

@@ -25,6 +25,8 @@ export interface MeView {
     readonly seeReports: boolean;
     /** Configure the course team's channel tab. */
     readonly configureChannelTab: boolean;
+    /** Keep the placement roster of their programmes. */
+    readonly keepRoster: boolean;
   };
   /** Today in England (the dev clock's in local mode), so "due this week" matches the server. */
   readonly today: string;
@@ -38,7 +40,12 @@ export function meView(caller: Caller, now: Date): MeView {
     name: caller.actor.name,
     roles: [...caller.actor.appRoles],
     programmes: programmes === 'all' ? 'all' : [...programmes],
-    can: { openCases: courseTeam, seeReports: mayReport(caller), configureChannelTab: courseTeam },
+    can: {
+      openCases: courseTeam,
+      seeReports: mayReport(caller),
+      configureChannelTab: courseTeam,
+      keepRoster: courseTeam,
+    },
     today: londonDateOf(now),
   };
 }

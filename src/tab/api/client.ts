@@ -57,6 +57,8 @@ export interface ApiClient {
     body: unknown,
     options: { readonly ifMatch: string | undefined },
   ): Promise<Versioned<T>>;
+  /** DELETE of a versioned resource (a roster row): `ifMatch` is the version it was read at. */
+  remove(path: string, options: { readonly ifMatch: string }): Promise<void>;
   /** A POST that answers something other than a case (starting a job, a retry): no version to match or keep. */
   post<T>(path: string, body?: unknown): Promise<T>;
   /** A file (the form as PDF): the bytes and the name the server suggests. */
@@ -187,6 +189,9 @@ export function createApiClient(options: {
       return versioned<T>(
         await call(method, path, body, opts.ifMatch === undefined ? {} : { 'if-match': opts.ifMatch }),
       );
+    },
+    async remove(path: string, opts: { readonly ifMatch: string }): Promise<void> {
+      await call('DELETE', path, undefined, { 'if-match': opts.ifMatch });
     },
     async post<T>(path: string, body?: unknown): Promise<T> {
       return (await (await call('POST', path, body, {})).json()) as T;

@@ -12,7 +12,6 @@ import type {
   frameworkLink,
   me,
   panelView,
-  placementPage,
   plan,
   procedureSummary,
   report,
@@ -21,6 +20,13 @@ import type {
   todo,
   tombstone,
 } from '../../contract/index.js';
+import type {
+  placementImportIssue,
+  placementImportResult,
+  placementImportRow,
+  placementPage,
+  placementRow,
+} from '../../contract/placements.js';
 import { CASE_STATUSES, PROGRESS_RATINGS } from '../../domain/case/types.js';
 
 export { CASE_STATUSES, PROGRESS_RATINGS };
@@ -50,5 +56,9 @@ export type Tombstone = z.output<typeof tombstone>;
 export type Todo = z.output<typeof todo>;
 export type TodoItem = Todo['items'][number];
 export type NextStep = CaseView['derived']['nextSteps'][number];
+export type PlacementRow = z.output<typeof placementRow>;
 export type PlacementPage = z.output<typeof placementPage>;
-export type PlacementRow = PlacementPage['items'][number];
+export type PlacementImportResult = z.output<typeof placementImportResult>;
+export type PlacementImportIssue = z.output<typeof placementImportIssue>;
+/** A roster row as an import or an edit sends it: the CSV columns as fields. */
+export type PlacementInput = z.input<typeof placementImportRow>;

@@ -44,6 +44,7 @@ const CaseProcedure = lazy(() => import('./pages/CaseProcedure'));
 const NewCaseWizard = lazy(() => import('../features/new-case/NewCaseWizard'));
 const ReportsPage = lazy(() => import('../features/reports/ReportsPage'));
 const NotificationsPage = lazy(() => import('../features/notifications/NotificationsPage'));
+const RosterPage = lazy(() => import('../features/roster/RosterPage'));
 const ChannelConfig = lazy(() => import('../features/config/ChannelConfig'));
 
 const TITLES: Readonly<Record<string, string>> = {
@@ -53,6 +54,7 @@ const TITLES: Readonly<Record<string, string>> = {
   new_case: 'Trellis — open a case',
   reports: 'Trellis — reports',
   notifications: 'Trellis — notifications',
+  roster: 'Trellis — placement roster',
   config: 'Trellis — set up the channel tab',
 };
 
@@ -211,6 +213,7 @@ export function App(props: { readonly session: TabSession }) {
           { path: '/notifications', label: 'Notifications', route: 'notifications' as const },
         ]
       : []),
+    ...(me?.can.keepRoster === true ? [{ path: '/roster', label: 'Placement roster', route: 'roster' as const }] : []),
   ];
   const signOut =
     props.session.mode === 'local' && !props.session.inHost
@@ -316,6 +319,11 @@ export function App(props: { readonly session: TabSession }) {
         {route.name === 'notifications' ? (
           <Suspense fallback={loadingPage}>
             <NotificationsPage />
+          </Suspense>
+        ) : null}
+        {route.name === 'roster' ? (
+          <Suspense fallback={loadingPage}>
+            <RosterPage />
           </Suspense>
         ) : null}
         {route.name === 'config' ? (

@@ -12,14 +12,16 @@ export type Route =
   | { readonly name: 'new_case' }
   | { readonly name: 'reports' }
   | { readonly name: 'notifications' }
+  | { readonly name: 'roster' }
   | { readonly name: 'config' }
   | { readonly name: 'not_found'; readonly path: string };
 
-/** Fixed pages: the channel tab's configuration page, reports and the new-case wizard. */
+/** Fixed pages: the channel tab's configuration page, reports, notifications, the roster and the new-case wizard. */
 const PAGES: Readonly<Record<string, Route>> = {
   '/config': { name: 'config' },
   '/reports': { name: 'reports' },
   '/notifications': { name: 'notifications' },
+  '/roster': { name: 'roster' },
   '/cases/new': { name: 'new_case' },
 };
 

@@ -83,7 +83,7 @@ const courseTeamMe: Me = {
   name: 'Claire Thompson',
   roles: ['course_team'],
   programmes: ['P1'],
-  can: { openCases: true, seeReports: true, configureChannelTab: true },
+  can: { openCases: true, seeReports: true, configureChannelTab: true, keepRoster: true },
   today: '2027-03-16',
 };
 const staffMe: Me = {
@@ -91,7 +91,7 @@ const staffMe: Me = {
   name: 'Samuel Adeyemi',
   roles: [],
   programmes: [],
-  can: { openCases: false, seeReports: false, configureChannelTab: false },
+  can: { openCases: false, seeReports: false, configureChannelTab: false, keepRoster: false },
   today: '2027-03-16',
 };
 

@@ -107,6 +107,8 @@ type Submission =
       readonly opened: Versioned<CaseView> | undefined;
       /** The trainee's open case, when that is why nothing was opened. */
       readonly existing?: { readonly id: string; readonly reference: string };
+      /** The trainee is not on the programme's placement roster: the way to fix it is the roster page. */
+      readonly notOnRoster?: boolean;
     };
 
 /**
@@ -330,6 +332,7 @@ export default function NewCaseWizard() {
         message: error instanceof Error ? error.message : 'The case could not be opened.',
         opened: undefined,
         ...(existing === undefined ? {} : { existing }),
+        ...(error instanceof ApiError && error.code === 'not_on_roster' ? { notOnRoster: true } : {}),
       });
       return;
     }
@@ -640,6 +643,7 @@ export default function NewCaseWizard() {
                   {submission.existing === undefined ? null : (
                     <Link href={casePath(submission.existing.id)}>Open {submission.existing.reference}</Link>
                   )}
+                  {submission.notOnRoster === true ? <Link href="/roster">Open the placement roster</Link> : null}
                 </>
               ) : (
                 <MessageBar intent="warning" layout="multiline" role="alert">

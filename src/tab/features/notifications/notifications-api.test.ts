@@ -42,6 +42,7 @@ function apiAnswering(states: readonly ReviewSweepJob[]): { api: ApiClient; aske
       return Promise.resolve(answer() as T);
     },
     getVersioned: refuse,
+    remove: refuse,
     send: refuse,
     download: refuse,
   };

@@ -293,8 +293,8 @@ describe('the completed form as each provider lays it out', () => {
       },
     });
     draftPlan(c, { reviewDate: parseLocalDate('2026-11-13') });
-    // Each signs with what they type, which need not be their name as recorded.
-    const typed: Record<string, string> = { trainee: 'lukasz nowak', mentor: 'Z. Kowalczyk', tutor: 'Siân (for 李华)' };
+    // Each signs by typing their name, which need not match the record's capitals.
+    const typed: Record<string, string> = { trainee: 'łukasz nowak', mentor: 'zoë kowalczyk', tutor: '李华' };
     for (let guard = 0; guard < 10; guard += 1) {
       const next = outstandingSignatories(bcu, c.state)[0];
       const role = next?.people[0]?.role;

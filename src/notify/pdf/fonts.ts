@@ -59,7 +59,15 @@ export function pdfFonts(): LoadedFonts {
     faceFor(char) {
       const code = char.codePointAt(0) ?? 0;
       if (cache.has(code)) return cache.get(code);
-      const face = body.hasGlyphForCodePoint(code) ? 'body' : latin.hasGlyphForCodePoint(code) ? 'latin' : undefined;
+      // Typographic punctuation (curly quotes, dashes, ellipsis) is full-width in the CJK font:
+      // beside Latin text it comes from the Latin face, where it is as narrow as the letters.
+      const punctuation = code >= 0x2000 && code <= 0x206f && latin.hasGlyphForCodePoint(code);
+      const face =
+        !punctuation && body.hasGlyphForCodePoint(code)
+          ? 'body'
+          : latin.hasGlyphForCodePoint(code)
+            ? 'latin'
+            : undefined;
       cache.set(code, face);
       return face;
     },

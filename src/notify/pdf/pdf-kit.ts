@@ -43,9 +43,10 @@ function useFont(doc: Doc, weight: Weight): Doc {
 
 /**
  * Draws text (already through pdfText) in the body face, switching to the Latin face for the
- * characters only it has, as one flowing paragraph (pdfkit's continued text). Heights are
- * measured in the body face alone, where those few characters measure as its wider
- * missing-glyph box: a drawn paragraph is never taller than its measure.
+ * characters it draws instead (letters the body face lacks, typographic punctuation), as one
+ * flowing paragraph (pdfkit's continued text). Heights are measured in the body face alone,
+ * where those characters measure as wide or wider (its missing-glyph box, its full-width
+ * punctuation): a drawn paragraph is never taller than its measure.
  */
 function write(
   doc: Doc,

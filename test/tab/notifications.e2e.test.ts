@@ -94,19 +94,22 @@ describe('the Notifications page', () => {
         () =>
           page
             .getByRole('status')
-            .filter({ hasText: /^Review sweep done: \d+ cases? with reviews coming up or overdue; \d+ sent/ })
+            .filter({
+              hasText:
+                /^Review sweep done across every programme: \d+ cases? with reviews coming up or overdue; \d+ sent/,
+            })
             .count(),
         { timeout: 30_000 },
       )
       .toBe(1);
-    // The list under the sweep's words is reloaded from the same outbox: what the sweep left to
-    // try again shows as waiting, never under "nothing waiting".
+    // The list under the sweep's words is reloaded from the same outbox. The sweep speaks for
+    // every programme and the list for the caller's own, and each says so: "4 will be tried
+    // again" never sits above a bare "nothing waiting".
     const said = (await page.getByRole('status').textContent()) ?? '';
+    expect(said).toContain('across every programme');
     const summary = page.getByTestId('failed-summary');
     await expect.poll(() => summary.textContent()).toMatch(/waiting to be tried again|could not count/);
-    if (said.includes('will be tried again')) expect(await summary.textContent()).not.toContain('No notification is');
-    if (said.includes('could not be delivered'))
-      expect(await summary.textContent()).toContain('could not be delivered');
+    expect(await summary.textContent()).toContain('on your programmes’ cases');
 
     // What was sent on the case: found by its reference, the retried email is there, sent, to whom it went.
     await page.getByLabel('Trainee name or case reference').fill(demo.reference);

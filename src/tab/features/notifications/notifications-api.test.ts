@@ -103,7 +103,7 @@ describe('what the page says never contradicts itself', () => {
     expect(said).toContain('4 will be tried again automatically');
     const list = failedListSummary(week({ retrying: 4 }), day);
     expect(list).toBe(
-      'No notification failed from 2026-11-17 to 2026-11-23. 4 notifications are waiting to be tried again automatically.',
+      'No notification on your programmes’ cases failed from 2026-11-17 to 2026-11-23. 4 notifications on your programmes’ cases are waiting to be tried again automatically.',
     );
     expect(list).not.toMatch(/delivered/);
   });
@@ -113,13 +113,13 @@ describe('what the page says never contradicts itself', () => {
       '2 could not be delivered and are listed below',
     );
     expect(failedListSummary(week({ items: [failedItem], retrying: 1 }), day)).toBe(
-      '1 notification could not be delivered from 2026-11-17 to 2026-11-23; check the reason, then retry. 1 notification is waiting to be tried again automatically.',
+      '1 notification on your programmes’ cases could not be delivered from 2026-11-17 to 2026-11-23; check the reason, then retry. 1 notification on your programmes’ cases is waiting to be tried again automatically.',
     );
   });
 
   it('nothing failed and nothing waiting says exactly that; an uncounted wait is not claimed to be none', () => {
     expect(failedListSummary(week({}), day)).toBe(
-      'No notification failed from 2026-11-17 to 2026-11-23. No notification is waiting to be tried again.',
+      'No notification on your programmes’ cases failed from 2026-11-17 to 2026-11-23. None on your programmes’ cases is waiting to be tried again.',
     );
     const { retrying: _counted, ...uncounted } = week({});
     expect(failedListSummary(uncounted, day)).toContain('could not count');

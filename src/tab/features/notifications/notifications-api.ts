@@ -82,7 +82,7 @@ export function sweepSummary(r: SweepResult): string {
     ...(failed > 0 ? [`${String(failed)} could not be delivered and ${failed === 1 ? 'is' : 'are'} listed below`] : []),
     ...(r.recovered > 0 ? [`${String(r.recovered)} recovered`] : []),
   ];
-  return `Review sweep done: ${String(r.dueCases)} ${r.dueCases === 1 ? 'case' : 'cases'} with reviews coming up or overdue; ${parts.join(', ')}.`;
+  return `Review sweep done across every programme: ${String(r.dueCases)} ${r.dueCases === 1 ? 'case' : 'cases'} with reviews coming up or overdue; ${parts.join(', ')}.`;
 }
 
 const plural = (n: number, one: string, many: string): string => `${String(n)} ${n === 1 ? one : many}`;
@@ -90,7 +90,9 @@ const plural = (n: number, one: string, many: string): string => `${String(n)} $
 /**
  * What the failed list says about its week, from the same answer that lists the rows: it never
  * claims everything was delivered while notifications are failed or still waiting to be tried
- * again (a sweep's "will be tried again" shows here as waiting).
+ * again (a sweep's "will be tried again" shows here as waiting). The sweep covers every
+ * programme and the list the caller's own, and each says so: the two never read as a
+ * contradiction.
  */
 export function failedListSummary(page: FailedNotifications, formatDay: (day: string) => string): string {
   const days =
@@ -99,9 +101,9 @@ export function failedListSummary(page: FailedNotifications, formatDay: (day: st
     page.retrying === undefined
       ? ' Trellis could not count the notifications waiting to be tried again just now.'
       : page.retrying > 0
-        ? ` ${plural(page.retrying, 'notification is', 'notifications are')} waiting to be tried again automatically.`
-        : ' No notification is waiting to be tried again.';
+        ? ` ${plural(page.retrying, 'notification', 'notifications')} on your programmes’ cases ${page.retrying === 1 ? 'is' : 'are'} waiting to be tried again automatically.`
+        : ' None on your programmes’ cases is waiting to be tried again.';
   if (page.items.length > 0)
-    return `${plural(page.items.length, 'notification', 'notifications')} could not be delivered ${days}; check the reason, then retry.${waiting}`;
-  return `No notification failed ${days}.${waiting}`;
+    return `${plural(page.items.length, 'notification', 'notifications')} on your programmes’ cases could not be delivered ${days}; check the reason, then retry.${waiting}`;
+  return `No notification on your programmes’ cases failed ${days}.${waiting}`;
 }

@@ -44,7 +44,6 @@ export type Report = z.output<typeof report>;
 export type FailedNotifications = z.output<typeof failedNotifications>;
 export type FailedNotification = FailedNotifications['items'][number];
 export type CaseNotifications = z.output<typeof caseNotifications>;
-export type CaseNotification = CaseNotifications['items'][number];
 export type ReviewSweepJob = z.output<typeof reviewSweepJob>;
 export type SweepResult = NonNullable<ReviewSweepJob['result']>;
 export type CaseAccessLog = z.output<typeof caseAccessLog>;

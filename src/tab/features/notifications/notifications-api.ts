@@ -1,7 +1,6 @@
 import type { ApiClient } from '../../api/client';
 import type {
   CaseListPage,
-  CaseNotification,
   CaseNotifications,
   CaseSummary,
   FailedNotification,
@@ -12,7 +11,7 @@ import type {
 
 /** The notification endpoints the page uses (src/server/routes/notifications.ts, jobs.ts); types from the contract. */
 
-export type { CaseNotification, CaseNotifications, CaseSummary, FailedNotification, FailedNotifications, SweepResult };
+export type { CaseNotifications, CaseSummary, FailedNotification, FailedNotifications, SweepResult };
 
 /** A week of failures, newest first; `before` (YYYY-MM-DD) for an earlier week. */
 export const listFailedNotifications = (api: ApiClient, before?: string): Promise<FailedNotifications> =>

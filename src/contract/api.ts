@@ -318,7 +318,7 @@ const fixedRoutes: RouteSpec[] = [
   },
   {
     method: 'get',
-    path: '/api/cases/{caseId}/notifications',
+    path: '/api/cases/{caseId}/sent-notifications',
     operationId: 'listCaseNotifications',
     summary:
       'What Trellis sent on a case: each notification, to whom, over which channel, its subject and when (newest first, 25 a page; ?search= narrows to words in the subject, recipient or kind). For the course team of its programme and administrators',

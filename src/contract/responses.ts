@@ -148,7 +148,7 @@ export const failedNotifications = z.strictObject({
   retrying: count.optional(),
 });
 
-/** GET /api/cases/{caseId}/notifications: what was sent on one case, to whom and when (newest first, paged). */
+/** GET /api/cases/{caseId}/sent-notifications: what was sent on one case, to whom and when (newest first, paged). */
 export const caseNotifications = z.strictObject({
   caseId: text,
   reference: text,

@@ -289,7 +289,7 @@ describe('failed notifications', () => {
     ).toBe(404);
 
     // What was sent on the case: the course team of its programme sees the row, sent, to whom and when.
-    const history = await call('GET', '/api/cases/case-1/notifications', { token: courseTeam });
+    const history = await call('GET', '/api/cases/case-1/sent-notifications', { token: courseTeam });
     expect(history.status).toBe(200);
     const rows = history.body.items as { key: string; state: string; recipient: string; at?: string }[];
     expect(rows.find((r) => r.key === n.key)).toMatchObject({
@@ -297,18 +297,22 @@ describe('failed notifications', () => {
       recipient: 'Sam <Someone> <someone@school.example>',
     });
     expect(history.body).toMatchObject({ caseId: 'case-1', reference: 'CASE-1', page: 1 });
-    const narrowed = await call('GET', '/api/cases/case-1/notifications?search=someone%40school', {
+    const narrowed = await call('GET', '/api/cases/case-1/sent-notifications?search=someone%40school', {
       token: courseTeam,
     });
     expect((narrowed.body.items as { key: string }[]).map((r) => r.key)).toEqual([n.key]);
-    const nothing = await call('GET', '/api/cases/case-1/notifications?search=no+such+words', { token: courseTeam });
+    const nothing = await call('GET', '/api/cases/case-1/sent-notifications?search=no+such+words', {
+      token: courseTeam,
+    });
     expect(nothing.body).toMatchObject({ items: [], total: 0, pages: 1 });
     // Staff on the case see the case but not its mail; other programmes and strangers do not see it at all.
     const mentorOnCase = await local.keys.sign({ upn: 'mentor@provider.test', name: 'Mentor', roles: [] }, realNow());
-    expect((await call('GET', '/api/cases/case-1/notifications', { token: mentorOnCase })).status).toBe(403);
+    expect((await call('GET', '/api/cases/case-1/sent-notifications', { token: mentorOnCase })).status).toBe(403);
     for (const other of [who.otherCourseTeam, who.stranger])
-      expect((await call('GET', '/api/cases/case-1/notifications', { token: await token(other) })).status).toBe(404);
-    expect((await call('GET', '/api/cases/case-1/notifications?page=0', { token: courseTeam })).status).toBe(400);
+      expect((await call('GET', '/api/cases/case-1/sent-notifications', { token: await token(other) })).status).toBe(
+        404,
+      );
+    expect((await call('GET', '/api/cases/case-1/sent-notifications?page=0', { token: courseTeam })).status).toBe(400);
     expect((await call('GET', '/api/notifications?state=failed&before=2026-02-30', { token: courseTeam })).status).toBe(
       400,
     );

@@ -16,7 +16,7 @@ import { caseAtPlanVersion } from '../../app/cases/form-versions.js';
 
 /**
  * GET /api/notifications?state=failed (a week of failures a page), GET
- * /api/cases/:caseId/notifications (what was sent on a case), POST /api/notifications/:key/retry
+ * /api/cases/:caseId/sent-notifications (what was sent on a case), POST /api/notifications/:key/retry
  * (course team), and
  * GET /api/cases/:caseId/form.pdf (anyone who may see the case; the trainee gets the trainee view).
  */
@@ -71,7 +71,7 @@ export function notificationsRouter(
  */
 export function caseNotificationsRouter(deps: UseCaseDeps & { readonly outbox?: OutboxPort | undefined }): Router {
   const router = Router();
-  router.get('/cases/:caseId/notifications', async (req, res) => {
+  router.get('/cases/:caseId/sent-notifications', async (req, res) => {
     const caseId = req.params.caseId;
     if (!CASE_ID.test(caseId)) throw notFound(`There is no case "${caseId.slice(0, 80)}".`);
     const query = contract.caseNotificationsQuerySchema.safeParse(req.query);

@@ -29,7 +29,9 @@ export const listCaseNotifications = (
   if (options.page !== undefined && options.page > 1) query.set('page', String(options.page));
   if (options.search !== undefined && options.search.trim() !== '') query.set('search', options.search.trim());
   const q = query.toString();
-  return api.get<CaseNotifications>(`/api/cases/${encodeURIComponent(caseId)}/notifications${q === '' ? '' : `?${q}`}`);
+  return api.get<CaseNotifications>(
+    `/api/cases/${encodeURIComponent(caseId)}/sent-notifications${q === '' ? '' : `?${q}`}`,
+  );
 };
 
 /** Cases whose trainee name or reference matches, for choosing whose notifications to show. */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { caseEventsPage, caseView, casePage } from './cases.js';
 import { CASE_COMMAND_INPUTS, CASE_COMMAND_ROUTES } from './commands.js';
-import { problem } from './common.js';
+import { localDate, problem } from './common.js';
 import {
+  caseNotificationsQuerySchema,
   listCasesQuerySchema,
   moveProcedureVersionRequest,
   openCaseRequestSchema,
@@ -12,6 +13,7 @@ import {
 } from './requests.js';
 import {
   caseAccessLog,
+  caseNotifications,
   clientConfig,
   failedNotifications,
   framework,
@@ -353,13 +355,30 @@ const fixedRoutes: RouteSpec[] = [
     method: 'get',
     path: '/api/notifications',
     operationId: 'listFailedNotifications',
-    summary: 'Notifications that could not be delivered, on cases of your programmes (course team); ?state=failed',
-    query: z.strictObject({ state: z.enum(['failed']).optional() }),
+    summary:
+      'Notifications that could not be delivered, on cases of your programmes (course team): a week of failures a page, newest first (?before=YYYY-MM-DD for earlier weeks), and how many are waiting for their next automatic try',
+    query: z.strictObject({ state: z.enum(['failed']).optional(), before: localDate.optional() }),
     responses: {
       '200': ok('Failed notifications', failedNotifications),
-      '400': fails('Only failed notifications can be listed'),
+      '400': fails('Only failed notifications can be listed; before is not a date'),
       ...COMMON_FAILURES,
       '403': fails('For the course team'),
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/cases/{caseId}/sent-notifications',
+    operationId: 'listCaseNotifications',
+    summary:
+      'What Trellis sent on a case: each notification, to whom, over which channel, its subject and when (newest first, 25 a page; ?search= narrows to words in the subject, recipient or kind). For the course team of its programme and administrators',
+    pathParams: ['caseId'],
+    query: caseNotificationsQuerySchema,
+    responses: {
+      '200': ok('A page of the case’s notifications', caseNotifications),
+      '400': fails('page is not a whole number from 1, or search is too long'),
+      ...COMMON_FAILURES,
+      '403': fails('For the course team of the case’s programme'),
+      ...CASE_NOT_FOUND,
     },
   },
   {

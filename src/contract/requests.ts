@@ -34,6 +34,13 @@ export const listCasesQuerySchema = z.strictObject({
   cursor: z.string().max(200).optional(),
 });
 
+/** Query string of GET /api/cases/{caseId}/sent-notifications. */
+export const caseNotificationsQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).max(10_000).optional(),
+  /** Words in the subject, recipient or kind (case-insensitive). */
+  search: z.string().max(200).optional(),
+});
+
 /** Query string of GET /api/reports. */
 export const reportQuerySchema = z.strictObject({
   /** Cases opened on or after this date. */

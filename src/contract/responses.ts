@@ -151,6 +151,43 @@ export const failedNotifications = z.strictObject({
       retryable: z.boolean(),
     }),
   ),
+  /** The days shown (UTC), oldest and newest: a week of failures a page. */
+  from: localDate,
+  to: localDate,
+  /** `?before=` for the week before; absent when nothing older can be listed. */
+  earlier: localDate.optional(),
+  /** Notifications (on your programmes' cases) waiting for their next automatic try; absent when it could not be counted. */
+  retrying: count.optional(),
+});
+
+/** GET /api/cases/{caseId}/sent-notifications: what was sent on one case, to whom and when (newest first, paged). */
+export const caseNotifications = z.strictObject({
+  caseId: text,
+  reference: text,
+  items: z.array(
+    z.strictObject({
+      key: text,
+      kind: text,
+      channel: text,
+      recipient: text,
+      subject: text,
+      /** `waiting`: planned, or failed for now and to be tried again; `failed`: given up, listed for a retry. */
+      state: z.enum(['sent', 'waiting', 'sending', 'failed']),
+      attempts: count,
+      /** When it was sent; for other states when the row last changed. */
+      at: instant.optional(),
+      problem: text.optional(),
+      withForm: z.boolean(),
+    }),
+  ),
+  page: count,
+  pages: count,
+  /** Rows matching the search. */
+  total: count,
+  /** Of all the case's rows. */
+  sent: count,
+  failed: count,
+  waiting: count,
 });
 
 /** POST /api/notifications/{key}/retry. */

@@ -34,7 +34,9 @@ export async function renderFormPdf(
     ...(procedure.confidential ? { runningHeader: `CONFIDENTIAL: ${ctx.formTitle}` } : {}),
   });
   layout(doc, ctx);
-  finish(doc, `${procedure.provider.name} · ${state.reference} · ${ctx.formTitle}`);
+  // The footer names the form's version, so a printed copy says which of the case's forms it is.
+  const version = state.plan === undefined ? '' : ` · Form version ${String(state.plan.version)}`;
+  finish(doc, `${procedure.provider.name} · ${state.reference} · ${ctx.formTitle}${version}`);
   return done;
 }
 
@@ -146,11 +148,17 @@ function signatures(
       ...signed.map((s) => s.role),
     ]),
   ];
+  // Full Name is the name on record (of the person who signed, else of whoever holds the role);
+  // what they typed as their signature is its own column, as written.
+  const nameOnRecord = (s: { readonly personId: string; readonly role: string }): string =>
+    ctx.state.people.find((p) => p.id === s.personId && p.role === s.role)?.name ??
+    ctx.state.people.find((p) => p.id === s.personId)?.name ??
+    ctx.name(s.role);
   const rows = roles.map((role) => {
     const s = signed.filter((x) => x.role === role);
     return [
       ctx.label(role),
-      s.map((x) => x.typedName).join('\n') || ctx.name(role),
+      s.length > 0 ? s.map(nameOnRecord).join('\n') : ctx.name(role),
       s.map((x) => x.typedName).join('\n'),
       s.map((x) => ctx.date(x.signedOn)).join('\n'),
     ];

@@ -66,15 +66,26 @@ export interface OutboxPort {
     record: OutboxRecord,
     update: { readonly attempts: number; readonly nextAttemptAt: Date; readonly error: string },
   ): Promise<void>;
-  /** Given up (bounded attempts) or possibly sent: shown to the course team with a retry button. */
-  markFailed(record: OutboxRecord, update: { readonly attempts: number; readonly error: string }): Promise<void>;
+  /**
+   * Given up (bounded attempts) or possibly sent: shown to the course team with a retry button,
+   * filed under the day it failed (`at`), so no query ever has to read every failed row.
+   */
+  markFailed(
+    record: OutboxRecord,
+    update: { readonly attempts: number; readonly error: string; readonly at: Date },
+  ): Promise<void>;
   /** A failed row back to `pending`, due at `at`, attempts counted afresh; `already` when it is no longer failed. */
   requeue(record: OutboxRecord, at: Date): Promise<'requeued' | 'already'>;
   /** `pending` rows whose next attempt is due: one indexed query. */
   listRetryDue(now: Date): Promise<OutboxListing>;
   /** Rows still `claimed` or `sending` (the sweep decides which are stale). */
   listClaimed(): Promise<OutboxListing>;
-  listFailed(): Promise<OutboxListing>;
+  /**
+   * The rows given up on during one day (UTC, YYYY-MM-DD): one indexed query on the day, so the
+   * failed list works however many failed rows the outbox holds (SharePoint refuses a query whose
+   * index matches more rows than its list view threshold; a day's failures stay far below it).
+   */
+  listFailedOn(day: string): Promise<OutboxListing>;
   /** Every row of one case, whatever its state (a subject access export lists them): one indexed query. */
   listForCase(caseId: string): Promise<OutboxListing>;
   findByKey(key: string): Promise<OutboxRecord | undefined>;

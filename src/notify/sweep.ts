@@ -18,6 +18,12 @@ import { IDEMPOTENT_CHANNELS, type OutboxPort, type OutboxRecord, type Senders }
  */
 
 export const MAX_ATTEMPTS = 5;
+
+/** The UTC day (YYYY-MM-DD) a row given up on is filed under: the failed list reads one day at a time. */
+export function failedDayOf(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
 export const STALE_CLAIM_MINUTES = 15;
 /** Backoff between sweep-level attempts (the Graph client already retries 429/5xx with Retry-After). */
 export const RETRY_BACKOFF_MINUTES = [1, 5, 15, 60] as const;
@@ -115,7 +121,7 @@ export async function runSweep(
       report.resent += 1;
       await sendClaimed(claimed.record, deps, report);
     } else {
-      await deps.outbox.markFailed(record, { attempts: record.attempts + 1, error: POSSIBLY_SENT });
+      await deps.outbox.markFailed(record, { attempts: record.attempts + 1, error: POSSIBLY_SENT, at: now });
       report.possiblySent += 1;
       deps.onOutcome?.(record.notification.channel, 'possibly_sent');
     }
@@ -143,14 +149,18 @@ async function sendClaimed(claimed: OutboxRecord, deps: SweepDeps, report: Sweep
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof PossiblySentError) {
       // The send may have gone through: never automatically again; the course team checks and retries.
-      await deps.outbox.markFailed(record, { attempts, error: `${POSSIBLY_SENT} (${message})` });
+      await deps.outbox.markFailed(record, {
+        attempts,
+        error: `${POSSIBLY_SENT} (${message})`,
+        at: deps.clock.now(),
+      });
       report.possiblySent += 1;
       deps.onOutcome?.(record.notification.channel, 'possibly_sent');
       return;
     }
     const backoff = RETRY_BACKOFF_MINUTES[attempts - 1];
     if (attempts >= MAX_ATTEMPTS || backoff === undefined) {
-      await deps.outbox.markFailed(record, { attempts, error: message });
+      await deps.outbox.markFailed(record, { attempts, error: message, at: deps.clock.now() });
       report.failed += 1;
       deps.onOutcome?.(record.notification.channel, 'failed');
     } else {

@@ -30,7 +30,7 @@ import { jobsRouter } from './routes/jobs.js';
 import { erasureRouter, retentionJobsRouter } from './routes/retention.js';
 import type { CaseRecords } from '../app/ports.js';
 import type { RetentionResult } from '../app/data-protection/retention.js';
-import { formPdfRouter, notificationsRouter } from './routes/notifications.js';
+import { caseNotificationsRouter, formPdfRouter, notificationsRouter } from './routes/notifications.js';
 import { peopleRouter } from './routes/people.js';
 import { placementsRouter } from './routes/placements.js';
 import type { BackgroundNotifier } from '../app/notifications/after-command.js';
@@ -285,6 +285,7 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(catalogueRouter(deps.procedures));
   api.use('/me', meRouter(useCases));
   api.use(formPdfRouter(useCases));
+  api.use(caseNotificationsRouter({ ...useCases, outbox: deps.notify?.runtime.outbox }));
   if (deps.notify)
     api.use(notificationsRouter({ ...useCases, runtime: deps.notify.runtime, background: deps.notify.background }));
   api.use(dataProtectionRouter({ ...useCases, ...(deps.notify ? { outbox: deps.notify.runtime.outbox } : {}) }));

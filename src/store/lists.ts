@@ -151,6 +151,13 @@ export const outboxList = defineListSchema({
       format: 'dateTime',
       description: 'Set just before a send that cannot be repeated; a crash after it means "possibly sent".',
     },
+    {
+      kind: 'text',
+      name: 'FailedDay',
+      indexed: true,
+      description:
+        'The day (UTC, YYYY-MM-DD) a failed or possibly sent row was given up on; empty otherwise. The failed list reads one day at a time.',
+    },
   ],
 });
 

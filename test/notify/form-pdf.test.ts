@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import {
   bcuRapidImprovementTargets as bcu,
@@ -18,18 +18,21 @@ import { formPdfName, renderFormPdf } from '../../src/notify/form-pdf.js';
 import { pdfText } from '../../src/notify/pdf/pdf-kit.js';
 import { docsImagesDir } from '../docs-images.js';
 import { draftPlan, open, review, signAll } from './kit.js';
+import { outstandingSignatories } from '../../src/domain/case/queries.js';
+import { signPlan } from '../../src/domain/case/commands/sign-plan.js';
+import { personFor } from '../../src/domain/case/testing.js';
+import { openWalk } from '../../src/domain/procedures/walks/walk-kit.js';
 
-/** Text of an uncompressed pdfkit PDF: the hex strings inside TJ arrays, one drawn line each, in order. */
+const work = mkdtempSync(path.join(tmpdir(), 'trellis-form-text-'));
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
+});
+
+/** The PDF's text as poppler reads it (pdftotext, in the order it was drawn): what a reader can copy. */
 function extractText(pdf: Uint8Array): string {
-  const src = Buffer.from(pdf).toString('latin1');
-  const out: string[] = [];
-  for (const m of src.matchAll(/\[(.*?)\] TJ/g)) {
-    const parts = [...(m[1] ?? '').matchAll(/<([0-9a-fA-F]*)>/g)].map((h) =>
-      Buffer.from(h[1] ?? '', 'hex').toString('latin1'),
-    );
-    out.push(parts.join(''));
-  }
-  return out.join('\n');
+  const file = path.join(work, `form-${String(Math.random()).slice(2)}.pdf`);
+  writeFileSync(file, pdf);
+  return execFileSync('pdftotext', ['-raw', '-enc', 'UTF-8', file, '-'], { encoding: 'utf8' });
 }
 
 /** Wrapped cell text comes back one line at a time: compare with the line breaks folded to spaces. */
@@ -251,7 +254,7 @@ describe('the completed form as each provider lays it out', () => {
     for (const w of long.slice(0, 2000).split(' ').slice(0, -1)) expect(words).toContain(w);
   });
 
-  it('any Unicode renders without a crash, folded to what the PDF fonts can show', async () => {
+  it('any Unicode renders without a crash: what the embedded fonts draw as written, the rest folded', async () => {
     const hostile = 'Zoë Łukasz 李小龍 😀 \u0000\u001b[31m <script>alert(1)</script> ‘quoted’ – \u202Eevil \uD800';
     const c = open(bcu, ['trainee', 'mentor', 'tutor']);
     draftPlan(c, {
@@ -261,11 +264,56 @@ describe('the completed form as each provider lays it out', () => {
     });
     const pdf = await renderFormPdf(bcu, c.state, { compress: false });
     const text = extractText(pdf);
-    expect(text).toContain('Zoë ?ukasz ??? ?');
+    expect(text).toContain('Zoë Łukasz 李小龍 ?');
     expect(text).toContain('<script>alert(1)</script>');
     expect(Array.from(text).filter((ch) => (ch.codePointAt(0) ?? 0) < 0x09 || ch === '\u001b')).toEqual([]);
     expect(pdfText('a\u0000b\u0007c')).toBe('abc');
     expect(pdfText('Café ñ — “ok”')).toBe('Café ñ — “ok”');
+    expect(pdfText('Łukasz 李华 Siân Ŵyn 😀')).toBe('Łukasz 李华 Siân Ŵyn ?');
+  });
+
+  it('names print as written; Full Name is the name on record and the typed signature its own column', async () => {
+    const named: Record<string, string> = { trainee: 'Łukasz Nowak', mentor: 'Zoë Kowalczyk', tutor: '李华' };
+    const c = openWalk(bcu, {
+      on: '2026-11-02',
+      by: 'course_team',
+      caseId: 'case-names',
+      input: {
+        reference: 'CASE-NAMES',
+        reasons: [bcu.reasons[0]?.id ?? 'progress'],
+        people: Object.entries(named).map(([role, name]) => personFor(role, { name })),
+        placement: {
+          school: 'Ysgol Gymraeg Siân Phillips',
+          programme: 'PGCE Primary 2026/27',
+          subject: 'Primary',
+          phase: undefined,
+          startsOn: undefined,
+          endsOn: undefined,
+        },
+      },
+    });
+    draftPlan(c, { reviewDate: parseLocalDate('2026-11-13') });
+    // Each signs by typing their name, which need not match the record's capitals.
+    const typed: Record<string, string> = { trainee: 'łukasz nowak', mentor: 'zoë kowalczyk', tutor: '李华' };
+    for (let guard = 0; guard < 10; guard += 1) {
+      const next = outstandingSignatories(bcu, c.state)[0];
+      const role = next?.people[0]?.role;
+      if (role === undefined) break;
+      c.run(role, signPlan, { role, typedName: typed[role] ?? role });
+    }
+    expect(c.state.plan?.signatures.length).toBeGreaterThan(0);
+    const pdf = await renderFormPdf(bcu, c.state);
+    const text = extractText(pdf);
+    for (const name of [...Object.values(named), 'Ysgol Gymraeg Siân Phillips']) expect(text).toContain(name);
+    const lines = text.split('\n');
+    for (const s of c.state.plan?.signatures ?? []) {
+      // The signature row: role, the name on record, what they typed, the date.
+      const row = lines.find((l) => l.includes(typed[s.role] ?? '\u0000'));
+      expect(row, `the signature row of ${s.role}`).toBeDefined();
+      expect(row).toContain(named[s.role]);
+    }
+    // Embedded fonts are subsets: the form stays small.
+    expect(pdf.byteLength).toBeLessThan(200_000);
   });
 
   it('the file name carries the case reference and nothing a header could trip on', () => {

@@ -251,7 +251,7 @@ describe('failed notifications', () => {
     const n = failed('case-1', 'CASE-1');
     const claimed = await outbox.claimNew(n, { token: 'test:1', at: realNow() });
     if (claimed.outcome !== 'claimed') throw new Error('fixture');
-    await outbox.markFailed(claimed.record, { attempts: 5, error: '503 Service Unavailable' });
+    await outbox.markFailed(claimed.record, { attempts: 5, error: '503 Service Unavailable', at: local.clock.now() });
 
     const courseTeam = await token(who.courseTeam);
     const list = await call('GET', '/api/notifications?state=failed', { token: courseTeam });
@@ -290,6 +290,48 @@ describe('failed notifications', () => {
     expect(
       (await call('POST', `/api/notifications/${encodeURIComponent('nope:1')}/retry`, { token: courseTeam })).status,
     ).toBe(404);
+
+    // What was sent on the case: the course team of its programme sees the row, sent, to whom and when.
+    const history = await call('GET', '/api/cases/case-1/sent-notifications', { token: courseTeam });
+    expect(history.status).toBe(200);
+    const rows = history.body.items as { key: string; state: string; recipient: string; at?: string }[];
+    expect(rows.find((r) => r.key === n.key)).toMatchObject({
+      state: 'sent',
+      recipient: 'Sam <Someone> <someone@school.example>',
+    });
+    expect(history.body).toMatchObject({ caseId: 'case-1', reference: 'CASE-1', page: 1 });
+    const narrowed = await call('GET', '/api/cases/case-1/sent-notifications?search=someone%40school', {
+      token: courseTeam,
+    });
+    expect((narrowed.body.items as { key: string }[]).map((r) => r.key)).toEqual([n.key]);
+    const nothing = await call('GET', '/api/cases/case-1/sent-notifications?search=no+such+words', {
+      token: courseTeam,
+    });
+    expect(nothing.body).toMatchObject({ items: [], total: 0, pages: 1 });
+    // Staff on the case see the case but not its mail; other programmes and strangers do not see it at all.
+    const mentorOnCase = await local.keys.sign({ upn: 'mentor@provider.test', name: 'Mentor', roles: [] }, realNow());
+    expect((await call('GET', '/api/cases/case-1/sent-notifications', { token: mentorOnCase })).status).toBe(403);
+    for (const other of [who.otherCourseTeam, who.stranger])
+      expect((await call('GET', '/api/cases/case-1/sent-notifications', { token: await token(other) })).status).toBe(
+        404,
+      );
+    expect((await call('GET', '/api/cases/case-1/sent-notifications?page=0', { token: courseTeam })).status).toBe(400);
+    expect((await call('GET', '/api/notifications?state=failed&before=2026-02-30', { token: courseTeam })).status).toBe(
+      400,
+    );
+  });
+
+  it('the failed list says which week it shows and pages back a week at a time', async () => {
+    const courseTeam = await token(who.courseTeam);
+    const list = await call('GET', '/api/notifications?state=failed', { token: courseTeam });
+    expect(list.status).toBe(200);
+    const to = list.body.to as string;
+    expect(list.body.from).toBe(new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10));
+    const earlier = list.body.earlier as string;
+    expect(earlier).toBe(new Date(Date.parse(`${to}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10));
+    const before = await call('GET', `/api/notifications?state=failed&before=${earlier}`, { token: courseTeam });
+    expect(before.body).toMatchObject({ to: earlier, items: [] });
+    expect(typeof before.body.retrying).toBe('number');
   });
 });
 

@@ -6,7 +6,13 @@ import { graphMailSender } from '../../src/store/notify/graph-mail.js';
 import { GraphOutbox } from '../../src/store/notify/graph-outbox.js';
 import type { Notification } from '../../src/notify/notification.js';
 import type { Senders } from '../../src/notify/ports.js';
-import { deliverNotifications, POSSIBLY_SENT, runSweep, STALE_CLAIM_MINUTES } from '../../src/notify/sweep.js';
+import {
+  deliverNotifications,
+  failedDayOf,
+  POSSIBLY_SENT,
+  runSweep,
+  STALE_CLAIM_MINUTES,
+} from '../../src/notify/sweep.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 import { CONFIG, draftPlan, open, signAll, step } from './kit.js';
 
@@ -120,7 +126,7 @@ describe('the sweep against the emulator-backed outbox', () => {
     expect(later).toMatchObject({ resent: 2, sent: 2, possiblySent: 1 });
     expect(delivered()).toEqual({ mails: [claimedMail.key], events: ['trellis-case-a-plan1-review'] });
     expect((await outbox.listClaimed()).records).toEqual([]);
-    const failed = await outbox.listFailed();
+    const failed = await outbox.listFailedOn(failedDayOf(now));
     expect(failed.records.map((r) => [r.key, r.lastError])).toEqual([[sendingMail.key, POSSIBLY_SENT]]);
     // Run again: nothing more happens.
     const third = await runSweep({ ...deps('live'), due: () => Promise.resolve(again) });
@@ -201,5 +207,32 @@ describe('the sweep against the emulator-backed outbox', () => {
     expect(out.events).toHaveLength(3);
     expect(new Set(cards).size).toBe(cards.length);
     expect(cards).toHaveLength(work.filter((n) => n.channel.endsWith('card')).length);
+  });
+  it('the "sending" update applied and answered 504, the re-send answered 412: the row is checked, the mail sent once, nobody asked', async () => {
+    // A clock with milliseconds: SharePoint keeps whole seconds, so the row never holds the exact string written.
+    now = new Date('2026-11-02T10:00:00.321Z');
+    const mail = planned().find((n) => n.channel === 'email' && n.caseId === 'case-a');
+    if (!mail) throw new Error('the plan has no email');
+    const outboxFields = `/sites/*/lists/${emu.site.lists.outbox.listId}/items/*/fields`;
+    emu.emulator.setFaults({
+      script: [
+        { name: 'sending-504', method: 'PATCH', path: outboxFields, nth: 1, answer: 'applyThenFail', status: 504 },
+      ],
+    });
+    const report = await deliverNotifications([mail], deps('only'));
+    const bitten = emu.emulator.faultLog().filter((f) => f.answer !== undefined);
+    emu.emulator.setFaults({});
+    // The script did bite: the first PATCH (the "sending" mark) was applied and answered 504.
+    expect(bitten.map((f) => [f.answer, f.status])).toEqual([['applyThenFail', 504]]);
+    expect(report).toMatchObject({ sent: 1, already: 0, possiblySent: 0, failed: 0, retryScheduled: 0 });
+    expect(delivered().mails).toEqual([mail.key]);
+    const outbox = new GraphOutbox(emu.client, emu.site.lists.outbox);
+    expect((await outbox.findByKey(mail.key))?.state).toBe('sent');
+    // Later sweeps find nothing stale to park as "possibly sent".
+    now = new Date(now.getTime() + (STALE_CLAIM_MINUTES + 1) * 60_000);
+    const later = await runSweep({ ...deps('later'), due: () => Promise.resolve([mail]) });
+    expect(later).toMatchObject({ sent: 0, possiblySent: 0, already: 1 });
+    expect((await outbox.listFailedOn(failedDayOf(now))).records).toEqual([]);
+    expect(delivered().mails).toEqual([mail.key]);
   });
 });

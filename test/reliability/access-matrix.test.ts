@@ -258,8 +258,11 @@ describe('role × route × case', () => {
       if (who === 'anonymous') expect(reply.status, op.template).toBe(401);
       else if (SEES_A[who] === 'none')
         expect(normalised404(reply, caseId), op.template).toEqual(await missingCase404(op.template, 'GET'));
-      else if (op.template === '/api/cases/{caseId}/access-log')
-        // Who looked is for the course team and admins: people on the case see the case, not that.
+      else if (
+        op.template === '/api/cases/{caseId}/access-log' ||
+        op.template === '/api/cases/{caseId}/sent-notifications'
+      )
+        // Who looked and what was sent are for the course team and admins: people on the case see the case, not that.
         expect(reply.status, op.template).toBe(SEES_A[who] === 'full' ? 200 : 403);
       else {
         expect(reply.status, op.template).toBe(200);

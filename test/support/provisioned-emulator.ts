@@ -21,10 +21,18 @@ export interface ProvisionedEmulator {
 }
 
 export async function startProvisionedEmulator(
-  options: { readonly retry?: Partial<GraphRetryPolicy> } = {},
+  options: {
+    readonly retry?: Partial<GraphRetryPolicy>;
+    /** SharePoint's list view threshold (5,000), lowered so a test can pass it with a few rows. */
+    readonly listViewThreshold?: number;
+  } = {},
 ): Promise<ProvisionedEmulator> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-store-'));
-  const emulator = await startGraphEmulator({ dataDir, durability: 'none' });
+  const emulator = await startGraphEmulator({
+    dataDir,
+    durability: 'none',
+    ...(options.listViewThreshold === undefined ? {} : { listViewThreshold: options.listViewThreshold }),
+  });
   // The production client, pointed at the emulator by base URL alone.
   const client = createGraphClient({
     kind: 'custom',

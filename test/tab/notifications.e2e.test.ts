@@ -55,9 +55,13 @@ describe('the Notifications page', () => {
       calendar: undefined,
     };
     const outbox = local.notifications.runtime.outbox;
-    const claimed = await outbox.claimNew(notification, { token: 'e2e:1', at: new Date() });
+    const claimed = await outbox.claimNew(notification, { token: 'e2e:1', at: local.clock.now() });
     if (claimed.outcome !== 'claimed') throw new Error('fixture');
-    await outbox.markFailed(claimed.record, { attempts: 5, error: '503 The mailbox is temporarily unavailable' });
+    await outbox.markFailed(claimed.record, {
+      attempts: 5,
+      error: '503 The mailbox is temporarily unavailable',
+      at: local.clock.now(),
+    });
 
     const page = await env.page();
     await signInAs(page, tab.url, 'Mark Whitfield');
@@ -90,11 +94,32 @@ describe('the Notifications page', () => {
         () =>
           page
             .getByRole('status')
-            .filter({ hasText: /^Review sweep done: \d+ cases? with reviews coming up or overdue; \d+ sent/ })
+            .filter({
+              hasText:
+                /^Review sweep done across every programme: \d+ cases? with reviews coming up or overdue; \d+ sent/,
+            })
             .count(),
         { timeout: 30_000 },
       )
       .toBe(1);
+    // The list under the sweep's words is reloaded from the same outbox. The sweep speaks for
+    // every programme and the list for the caller's own, and each says so: "4 will be tried
+    // again" never sits above a bare "nothing waiting".
+    const said = (await page.getByRole('status').textContent()) ?? '';
+    expect(said).toContain('across every programme');
+    const summary = page.getByTestId('failed-summary');
+    await expect.poll(() => summary.textContent()).toMatch(/waiting to be tried again|could not count/);
+    expect(await summary.textContent()).toContain('on your programmes’ cases');
+
+    // What was sent on the case: found by its reference, the retried email is there, sent, to whom it went.
+    await page.getByLabel('Trainee name or case reference').fill(demo.reference);
+    await page.getByRole('button', { name: 'Find the case' }).click();
+    await page.getByRole('button', { name: `${demo.reference} · ` }).click();
+    const sentRow = page.locator(`tr[data-sent="${notification.key}"]`);
+    await expect.poll(() => sentRow.textContent()).toContain('Sent');
+    expect(await sentRow.textContent()).toContain(`${hostileName} <sam@school.example>`);
+    expect(await page.getByTestId('sent-summary').textContent()).toMatch(/\d+ sent, \d+ waiting, \d+ failed\./);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
   });
 
   it('is not offered to a mentor, and says so at its address', async () => {

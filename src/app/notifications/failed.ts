@@ -1,6 +1,6 @@
 import { recipientText } from '../../notify/notification-schema.js';
 import type { OutboxRecord } from '../../notify/ports.js';
-import { sendRecord, type SweepReport } from '../../notify/sweep.js';
+import { failedDayOf, sendRecord, type SweepReport } from '../../notify/sweep.js';
 import { isCourseTeamFor, mayReport } from '../access.js';
 import type { Caller } from '../caller.js';
 import type { UseCaseDeps } from '../deps.js';
@@ -55,16 +55,55 @@ export class NotificationNotFailedError extends UseCaseError {
 
 type Deps = UseCaseDeps & { readonly runtime: NotifyRuntime };
 
+/** Days of failures one page of the failed list shows, newest first. */
+export const FAILED_WINDOW_DAYS = 7;
+/** How far back the failed list can be paged (older failed rows stay in the outbox list, for Lists). */
+export const FAILED_HORIZON_DAYS = 400;
+
+export interface FailedNotificationsPage {
+  readonly items: FailedNotificationItem[];
+  /** The days shown (UTC, YYYY-MM-DD), oldest and newest. */
+  readonly from: string;
+  readonly to: string;
+  /** Pass as `before` for the page of older failures; absent at the horizon. */
+  readonly earlier?: string;
+  /** Notifications waiting for their next automatic try (not failed), when that could be counted. */
+  readonly retrying?: number;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** True for a real calendar day written YYYY-MM-DD. */
+export function isDay(value: string): boolean {
+  return DAY.test(value) && !Number.isNaN(Date.parse(`${value}T00:00:00Z`)) && addDays(value, 0) === value;
+}
+
+/**
+ * The failed list, a week at a time (newest first): each day is one indexed query on the day the
+ * row failed, so the page works however many failed rows the outbox holds.
+ */
 export async function listFailedNotifications(
   deps: Deps,
   caller: Caller,
-): Promise<{ items: FailedNotificationItem[] }> {
+  options: { readonly before?: string } = {},
+): Promise<FailedNotificationsPage> {
   if (!mayReport(caller)) {
     throw new NotAllowedError(
       'Failed notifications are for the course team. Ask your course leader if you need to see them.',
     );
   }
-  const { records, problems } = await deps.runtime.outbox.listFailed();
+  const today = failedDayOf(deps.clock());
+  const horizon = addDays(today, -FAILED_HORIZON_DAYS);
+  const before = options.before;
+  const to = before !== undefined && before <= today ? (before < horizon ? horizon : before) : today;
+  const days = Array.from({ length: FAILED_WINDOW_DAYS }, (_, i) => addDays(to, -i)).filter((d) => d >= horizon);
+  const listings = await mapLimit(days, 4, (day) => deps.runtime.outbox.listFailedOn(day));
+  const records = listings.flatMap((l) => l.records);
+  const problems = listings.flatMap((l) => l.problems);
   const visible = await visibleCases(deps, caller, [
     ...records.map((r) => r.notification.caseId),
     ...problems.map((p) => p.caseId),
@@ -103,7 +142,36 @@ export async function listFailedNotifications(
     });
   }
   items.sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? '') || a.key.localeCompare(b.key));
-  return { items };
+  const oldest = days.at(-1) ?? to;
+  const earlier = addDays(oldest, -1);
+  const retrying = await countRetrying(deps, caller);
+  return {
+    items,
+    from: oldest,
+    to,
+    ...(earlier >= horizon ? { earlier } : {}),
+    ...(retrying === undefined ? {} : { retrying }),
+  };
+}
+
+/**
+ * Rows waiting for their next automatic try, so the page never says "all delivered" while some
+ * are still on their way. A count that cannot be had (the store busy) is left out, not guessed.
+ */
+async function countRetrying(deps: Deps, caller: Caller): Promise<number | undefined> {
+  let pending: Awaited<ReturnType<Deps['runtime']['outbox']['listRetryDue']>>;
+  try {
+    pending = await deps.runtime.outbox.listRetryDue(new Date('9999-12-31T00:00:00Z'));
+  } catch {
+    return undefined;
+  }
+  // Only the caller's own programmes' rows are counted, as only theirs are listed.
+  const visible = await visibleCases(
+    deps,
+    caller,
+    pending.records.map((r) => r.notification.caseId),
+  );
+  return pending.records.filter((r) => visible.has(r.notification.caseId)).length;
 }
 
 /**

@@ -409,7 +409,10 @@ export function caseView(
       today,
       nextReviewDate: next,
       reviewOverdue: next !== undefined && next < today,
-      reviewWindow: window,
+      reviewWindow:
+        window === undefined
+          ? undefined
+          : { earliest: window.earliest, latest: window.latest, description: window.description },
       outstandingSignatories: outstandingSignatories(procedure, state).map((o) => ({
         roles: o.roles.map((id) => ({ id, label: roleLabelIn(procedure, id) })),
         people: o.people.map((p) => ({ id: p.id, name: p.name, role: p.role })),

@@ -120,7 +120,7 @@ function newYearsDay(year: number): BankHoliday {
 function requireYear(year: number): void {
   // Matches LocalDate's four-digit range; every holiday (substitutes included) stays inside its year.
   if (!Number.isInteger(year) || year < 0 || year > 9999) {
-    throw new DomainError('invalid_input', 'The year must be a whole number between 0 and 9999', { year });
+    throw new DomainError('invalid_input', 'The year must be a whole number between 0 and 9999.', { year });
   }
 }
 

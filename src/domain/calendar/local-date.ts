@@ -128,10 +128,10 @@ export function toDayNumber(d: LocalDate): number {
 
 export function fromDayNumber(dayNumber: number): LocalDate {
   if (!Number.isInteger(dayNumber)) {
-    throw new DomainError('invalid_input', 'A day count must be a whole number', { dayNumber });
+    throw new DomainError('invalid_input', 'A day count must be a whole number.', { dayNumber });
   }
   if (dayNumber < MIN_DAY_NUMBER || dayNumber > MAX_DAY_NUMBER) {
-    throw new DomainError('invalid_date', 'That date is too far from today to use', { dayNumber });
+    throw new DomainError('invalid_date', 'That date is too far from today to use.', { dayNumber });
   }
   const { year, month, day } = civilFromDays(dayNumber);
   return fromParts(year, month, day);
@@ -139,7 +139,7 @@ export function fromDayNumber(dayNumber: number): LocalDate {
 
 function requireWholeNumber(n: number, what: string): void {
   if (!Number.isInteger(n)) {
-    throw new DomainError('invalid_input', `The number of ${what} must be a whole number`, { value: n });
+    throw new DomainError('invalid_input', `The number of ${what} must be a whole number.`, { value: n });
   }
 }
 
@@ -237,7 +237,7 @@ function londonWallClock(epochMs: number): WallClock {
 
 function requireValidInstant(instant: Date): number {
   const epochMs = instant.getTime();
-  if (Number.isNaN(epochMs)) throw new DomainError('invalid_date', 'That is not a valid moment in time');
+  if (Number.isNaN(epochMs)) throw new DomainError('invalid_date', 'That is not a valid moment in time.');
   return epochMs;
 }
 
@@ -265,7 +265,7 @@ function londonOffsetMs(epochMs: number): number {
  */
 export function londonInstantAt(d: LocalDate, hh: number, mm: number): Date {
   if (!Number.isInteger(hh) || hh < 0 || hh > 23 || !Number.isInteger(mm) || mm < 0 || mm > 59) {
-    throw new DomainError('invalid_input', 'Times must be between 00:00 and 23:59', { hh, mm });
+    throw new DomainError('invalid_input', 'Times must be between 00:00 and 23:59.', { hh, mm });
   }
   const wallAsUtc = toDayNumber(d) * MS_PER_DAY + (hh * 60 + mm) * 60_000;
   // A day either side is well clear of any transition, so these are the two offsets in play.

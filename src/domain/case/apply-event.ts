@@ -270,7 +270,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       if (!panel)
         throw new DomainError(
           'invalid_input',
-          `The event trail records a meeting of panel ${d.panelId} before it was convened.`,
+          'The event trail records a panel meeting before the panel was convened.',
         );
       const panels = [...state.panels];
       panels[index] = {

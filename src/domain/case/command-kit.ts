@@ -156,7 +156,10 @@ export function planRulesOf(procedure: Procedure, plan: Pick<Plan, 'rulesFrom'>)
     if (outcome?.effect.type === 'revise' && outcome.effect.plan) return outcome.effect.plan;
   }
   const rules = getStage(procedure, plan.rulesFrom.stageId).plan;
-  if (!rules) throw new DomainError('unknown_stage', `Stage "${plan.rulesFrom.stageId}" has no plan form.`);
+  if (!rules)
+    throw new DomainError('unknown_stage', 'The stage this plan was drafted at has no plan form.', {
+      stageId: plan.rulesFrom.stageId,
+    });
   return rules;
 }
 

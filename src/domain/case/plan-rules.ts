@@ -26,7 +26,10 @@ export interface ReviewWindow {
   readonly earliest: LocalDate;
   /** The latest review date, or undefined when the procedure sets no limit. */
   readonly latest: LocalDate | undefined;
+  /** The procedure's own words for the window (shown beside the date), when it sets one. */
   readonly description: string | undefined;
+  /** The limit as a phrase that fits inside a sentence: "within 10 working days of the plan being agreed". */
+  readonly limit: string | undefined;
 }
 
 /**
@@ -46,6 +49,7 @@ export function reviewWindow(
     description: rules.reviewWindow
       ? (rules.reviewWindowText ?? `within ${describeDuration(rules.reviewWindow)} of the plan being agreed`)
       : undefined,
+    limit: rules.reviewWindow ? `within ${describeDuration(rules.reviewWindow)} of the plan being agreed` : undefined,
   };
 }
 
@@ -70,7 +74,9 @@ export function assertReviewDateInWindow(reviewDate: LocalDate, window: ReviewWi
   if (window.latest !== undefined && isAfter(reviewDate, window.latest)) {
     throw new DomainError(
       'review_date_outside_window',
-      `The review date ${formatLongDate(reviewDate)} is too late: the review must be ${window.description ?? 'inside the window'}, so on or before ${formatLongDate(window.latest)}.`,
+      // The procedure's own words for the window are a sentence of their own (shown beside the
+      // date in the tab); the refusal names the limit in a phrase, so it reads as one sentence.
+      `The review date ${formatLongDate(reviewDate)} is too late: the review must be on or before ${formatLongDate(window.latest)}${window.limit === undefined ? '' : `, ${window.limit}`}.`,
       { reviewDate, latest: window.latest },
     );
   }

@@ -125,7 +125,8 @@ export function applyOutcome(
       if (!rules) {
         throw new DomainError(
           'invalid_procedure',
-          `Outcome "${outcome.id}" asks for revised targets but no plan form applies.`,
+          'A review outcome asks for revised targets, but no plan form applies to it.',
+          { outcomeId: outcome.id },
         );
       }
       builder.add('plan_started', {

@@ -441,7 +441,7 @@ export function loadProcedure(input: unknown): Procedure {
       .join('; ');
     throw new DomainError(
       'invalid_procedure',
-      `The procedure definition has ${problems.length} problem(s): ${summary}`,
+      `The procedure definition has ${problems.length} problem(s): ${summary.replace(/\.$/, '')}.`,
       {
         problems,
       },
@@ -457,7 +457,7 @@ export function loadProcedureJson(text: string): Procedure {
     value = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new DomainError('invalid_procedure', `The procedure file is not valid JSON: ${reason}`, {
+    throw new DomainError('invalid_procedure', `The procedure file is not valid JSON: ${reason.replace(/\.$/, '')}.`, {
       problems: [{ path: '(file)', message: reason }],
     });
   }

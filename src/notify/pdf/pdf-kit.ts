@@ -1,10 +1,11 @@
 import PDFDocument from 'pdfkit';
+import { FACE_NAMES, pdfFonts } from './fonts.js';
 
 /**
  * A small layout kit over pdfkit for the provider forms: headings, label/value detail tables,
  * grid tables whose rows grow with their text and break across pages (the header row repeated),
- * and paragraphs. Every string passes through `pdfText` first: the standard PDF fonts know only
- * Windows-1252, so anything else is folded to its closest letter or a "?", never a crash.
+ * and paragraphs. Text is printed in embedded Unicode fonts (fonts.ts), so names print as
+ * written; every string passes through `pdfText` first, which folds only what no font draws.
  */
 
 export type Doc = InstanceType<typeof PDFDocument>;
@@ -15,24 +16,71 @@ const BODY = 9;
 const BORDER = '#444444';
 const HEADER_FILL = '#e6e6e6';
 
-/** Windows-1252 beyond Latin-1: what the standard fonts can show above 0x7E besides 0xA0–0xFF. */
-const CP1252_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-
-/** Text the standard fonts can draw: controls removed, accents folded, the rest "?"; bounded length. */
+/** Text the embedded fonts can draw: controls removed, anything no font has folded or "?"; bounded length. */
 export function pdfText(value: string | undefined, max = 20_000): string {
   if (value === undefined) return '';
+  const fonts = pdfFonts();
   let out = '';
-  for (const ch of value.slice(0, max)) {
+  for (const ch of Array.from(value.replace(/\r\n?/g, '\n')).slice(0, max)) {
     const code = ch.codePointAt(0) ?? 0;
     if (ch === '\n' || ch === '\t') out += ch === '\t' ? ' ' : '\n';
     else if (code < 0x20 || (code >= 0x7f && code < 0xa0)) continue;
-    else if (code <= 0xff || CP1252_EXTRA.has(ch)) out += ch;
+    else if (fonts.faceFor(ch) !== undefined) out += ch;
     else {
       const folded = ch.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-      out += folded !== '' && Array.from(folded).every((c) => (c.codePointAt(0) ?? 0x100) <= 0xff) ? folded : '?';
+      out += folded !== '' && Array.from(folded).every((c) => fonts.faceFor(c) !== undefined) ? folded : '?';
     }
   }
-  return out.replace(/\r\n?/g, '\n');
+  return out;
+}
+
+type Weight = 'regular' | 'bold';
+
+/** Sets the body face of that weight (the one heights are measured in). */
+function useFont(doc: Doc, weight: Weight): Doc {
+  return doc.font(weight === 'bold' ? FACE_NAMES.bodyBold : FACE_NAMES.body);
+}
+
+/**
+ * Draws text (already through pdfText) in the body face, switching to the Latin face for the
+ * characters it draws instead (letters the body face lacks, typographic punctuation), as one
+ * flowing paragraph (pdfkit's continued text). Heights are measured in the body face alone,
+ * where those characters measure as wide or wider (its missing-glyph box, its full-width
+ * punctuation): a drawn paragraph is never taller than its measure.
+ */
+function write(
+  doc: Doc,
+  text: string,
+  x: number,
+  y: number,
+  options: PDFKit.Mixins.TextOptions & { readonly weight?: Weight },
+): void {
+  const { weight = 'regular', ...rest } = options;
+  const fonts = pdfFonts();
+  const runs: { latin: boolean; text: string }[] = [];
+  for (const ch of text) {
+    const latin = fonts.faceFor(ch) === 'latin';
+    const last = runs[runs.length - 1];
+    if (last !== undefined && last.latin === latin) last.text += ch;
+    else runs.push({ latin, text: ch });
+  }
+  if (runs.length <= 1) {
+    const only = runs[0];
+    doc.font(faceOf(only?.latin ?? false, weight)).text(text, x, y, rest);
+    return;
+  }
+  runs.forEach((run, i) => {
+    doc.font(faceOf(run.latin, weight));
+    const continued = i < runs.length - 1;
+    if (i === 0) doc.text(run.text, x, y, { ...rest, continued });
+    else doc.text(run.text, { ...rest, continued });
+  });
+  useFont(doc, weight);
+}
+
+function faceOf(latin: boolean, weight: Weight): string {
+  if (latin) return weight === 'bold' ? FACE_NAMES.latinBold : FACE_NAMES.latin;
+  return weight === 'bold' ? FACE_NAMES.bodyBold : FACE_NAMES.body;
 }
 
 export function createDoc(options: {
@@ -47,6 +95,10 @@ export function createDoc(options: {
     bufferPages: true,
     info: { Title: pdfText(options.title, 200), Creator: 'Trellis' },
   });
+  const { bytes } = pdfFonts();
+  for (const face of ['body', 'bodyBold', 'latin', 'latinBold'] as const)
+    doc.registerFont(FACE_NAMES[face], bytes[face]);
+  useFont(doc, 'regular');
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<Uint8Array>((resolve, reject) => {
@@ -59,11 +111,13 @@ export function createDoc(options: {
     const header = pdfText(options.runningHeader, 200);
     const draw = (): void => {
       const { x, y } = { x: doc.x, y: doc.y };
-      doc
-        .font('Helvetica-Bold')
-        .fontSize(8)
-        .fillColor('#000000')
-        .text(header, MARGIN, 20, { width: doc.page.width - 2 * MARGIN, align: 'center', lineBreak: false });
+      doc.fontSize(8).fillColor('#000000');
+      write(doc, header, MARGIN, 20, {
+        width: doc.page.width - 2 * MARGIN,
+        align: 'center',
+        lineBreak: false,
+        weight: 'bold',
+      });
       doc.x = x;
       doc.y = y;
     };
@@ -80,15 +134,12 @@ export function finish(doc: Doc, footer: string): void {
     doc.switchToPage(i);
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
-    doc
-      .font('Helvetica')
-      .fontSize(7)
-      .fillColor('#555555')
-      .text(`${pdfText(footer, 200)}  ·  Page ${i + 1} of ${range.count}`, MARGIN, doc.page.height - 28, {
-        width: doc.page.width - 2 * MARGIN,
-        align: 'center',
-        lineBreak: false,
-      });
+    doc.fontSize(7).fillColor('#555555');
+    write(doc, `${pdfText(footer, 200)}  ·  Page ${i + 1} of ${range.count}`, MARGIN, doc.page.height - 28, {
+      width: doc.page.width - 2 * MARGIN,
+      align: 'center',
+      lineBreak: false,
+    });
     doc.page.margins.bottom = bottom;
   }
   doc.end();
@@ -98,23 +149,19 @@ const contentWidth = (doc: Doc): number => doc.page.width - doc.page.margins.lef
 const bottomOf = (doc: Doc): number => doc.page.height - doc.page.margins.bottom - 14;
 
 export function title(doc: Doc, text: string, subtitle?: string): void {
-  doc
-    .font('Helvetica-Bold')
-    .fontSize(15)
-    .fillColor('#000000')
-    .text(pdfText(text, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
-  if (subtitle !== undefined) doc.font('Helvetica').fontSize(10).text(pdfText(subtitle, 300));
+  doc.fontSize(15).fillColor('#000000');
+  write(doc, pdfText(text, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc), weight: 'bold' });
+  if (subtitle !== undefined) {
+    doc.fontSize(10);
+    write(doc, pdfText(subtitle, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+  }
   doc.moveDown(0.6);
 }
 
 export function heading(doc: Doc, text: string): void {
   ensureSpace(doc, 40);
-  doc
-    .moveDown(0.4)
-    .font('Helvetica-Bold')
-    .fontSize(11)
-    .fillColor('#000000')
-    .text(pdfText(text, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+  doc.moveDown(0.4).fontSize(11).fillColor('#000000');
+  write(doc, pdfText(text, 300), doc.page.margins.left, doc.y, { width: contentWidth(doc), weight: 'bold' });
   doc.moveDown(0.2);
 }
 
@@ -123,11 +170,11 @@ export function paragraph(
   text: string,
   options: { readonly bold?: boolean; readonly size?: number } = {},
 ): void {
-  doc
-    .font(options.bold ? 'Helvetica-Bold' : 'Helvetica')
-    .fontSize(options.size ?? BODY)
-    .fillColor('#000000')
-    .text(pdfText(text), doc.page.margins.left, doc.y, { width: contentWidth(doc) });
+  doc.fontSize(options.size ?? BODY).fillColor('#000000');
+  write(doc, pdfText(text), doc.page.margins.left, doc.y, {
+    width: contentWidth(doc),
+    weight: options.bold ? 'bold' : 'regular',
+  });
   doc.moveDown(0.3);
 }
 
@@ -173,7 +220,7 @@ export function grid(
   const fullPage = bottomOf(doc) - doc.page.margins.top - 60;
 
   const heightOf = (cells: readonly string[], bold: boolean): number => {
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(BODY);
+    useFont(doc, bold ? 'bold' : 'regular').fontSize(BODY);
     return Math.max(
       14,
       ...cells.map(
@@ -191,11 +238,11 @@ export function grid(
       const shaded = kind === 'header' || (i === 0 && options.shadeFirstColumn === true);
       if (shaded) doc.rect(x, y, w, height).fillColor(HEADER_FILL).fill();
       doc.rect(x, y, w, height).lineWidth(0.6).strokeColor(BORDER).stroke();
-      doc
-        .font(kind === 'header' || shaded ? 'Helvetica-Bold' : 'Helvetica')
-        .fontSize(BODY)
-        .fillColor('#000000')
-        .text(text, x + PAD, y + PAD, { width: w - 2 * PAD });
+      doc.fontSize(BODY).fillColor('#000000');
+      write(doc, text, x + PAD, y + PAD, {
+        width: w - 2 * PAD,
+        weight: kind === 'header' || shaded ? 'bold' : 'regular',
+      });
       x += w;
     });
     doc.x = left;
@@ -225,7 +272,7 @@ export function grid(
 
 /** A row taller than `maxHeight` becomes several, each cell's text cut at word boundaries. */
 function splitRow(doc: Doc, cells: readonly string[], widths: readonly number[], maxHeight: number): string[][] {
-  doc.font('Helvetica').fontSize(BODY);
+  useFont(doc, 'regular').fontSize(BODY);
   const fits = (text: string, i: number): boolean =>
     doc.heightOfString(text === '' ? ' ' : text, { width: (widths[i] ?? 20) - 2 * PAD }) + 2 * PAD <= maxHeight;
   if (cells.every((text, i) => fits(text, i))) return [[...cells]];

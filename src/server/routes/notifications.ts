@@ -7,17 +7,22 @@ import { HttpProblem, notFound } from '../http/problem.js';
 import type { UseCaseDeps } from '../../app/deps.js';
 import { loadVisibleCase } from '../../app/cases/load-case.js';
 import type { BackgroundNotifier } from '../../app/notifications/after-command.js';
-import { listFailedNotifications, retryNotification } from '../../app/notifications/failed.js';
+import { isDay, listFailedNotifications, retryNotification } from '../../app/notifications/failed.js';
+import { listCaseNotifications } from '../../app/notifications/history.js';
 import type { NotifyRuntime } from '../../app/notifications/runtime.js';
+import type { OutboxPort } from '../../notify/ports.js';
 import { stateFor } from '../../app/views/case-view.js';
 import { caseAtPlanVersion } from '../../app/cases/form-versions.js';
 
 /**
- * GET /api/notifications?state=failed, POST /api/notifications/:key/retry (course team), and
+ * GET /api/notifications?state=failed (a week of failures a page), GET
+ * /api/cases/:caseId/sent-notifications (what was sent on a case), POST /api/notifications/:key/retry
+ * (course team), and
  * GET /api/cases/:caseId/form.pdf (anyone who may see the case; the trainee gets the trainee view).
  */
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
+
 const MAX_KEY = 2000;
 
 export function notificationsRouter(
@@ -34,7 +39,19 @@ export function notificationsRouter(
         'The request is not valid',
         'Only failed notifications can be listed: use ?state=failed.',
       );
-    reply(res, contract.failedNotifications, await listFailedNotifications(deps, callerOf(res)));
+    const before = req.query.before;
+    if (before !== undefined && (typeof before !== 'string' || !isDay(before)))
+      throw new HttpProblem(
+        400,
+        'invalid_request',
+        'The request is not valid',
+        'The week to list ends on a date written YYYY-MM-DD, such as ?before=2026-11-30.',
+      );
+    reply(
+      res,
+      contract.failedNotifications,
+      await listFailedNotifications(deps, callerOf(res), before === undefined ? {} : { before }),
+    );
   });
 
   router.post('/notifications/:key/retry', async (req, res) => {
@@ -43,6 +60,29 @@ export function notificationsRouter(
       deps.background.background('notification retried', work);
     });
     reply(res, contract.notificationRetried, result, 202);
+  });
+
+  return router;
+}
+
+/**
+ * What was sent on a case (course team of its programme, administrators); mounted with or
+ * without notifications: without an outbox nothing was sent, and the page says so.
+ */
+export function caseNotificationsRouter(deps: UseCaseDeps & { readonly outbox?: OutboxPort | undefined }): Router {
+  const router = Router();
+  router.get('/cases/:caseId/sent-notifications', async (req, res) => {
+    const caseId = req.params.caseId;
+    if (!CASE_ID.test(caseId)) throw notFound(`There is no case "${caseId.slice(0, 80)}".`);
+    const query = contract.caseNotificationsQuerySchema.safeParse(req.query);
+    if (!query.success)
+      throw new HttpProblem(
+        400,
+        'invalid_request',
+        'The request is not valid',
+        'The page is a whole number from 1 (such as ?page=2), and a search is at most 200 characters.',
+      );
+    reply(res, contract.caseNotifications, await listCaseNotifications(deps, callerOf(res), caseId, query.data));
   });
 
   return router;

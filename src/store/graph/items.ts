@@ -393,12 +393,12 @@ function fieldValueEquals(stored: unknown, written: FieldValue): boolean {
   if (typeof written === 'boolean') return stored === written;
   if (typeof written === 'string') {
     if (stored === written) return true;
-    // SharePoint normalises date-times (drops milliseconds, converts offsets to Z).
+    // SharePoint normalises date-times: whole seconds (milliseconds dropped), offsets to Z.
     return (
       typeof stored === 'string' &&
       isIsoDateTime(written) &&
       isIsoDateTime(stored) &&
-      Date.parse(stored) === Date.parse(written)
+      Math.floor(Date.parse(stored) / 1000) === Math.floor(Date.parse(written) / 1000)
     );
   }
   if (!Array.isArray(stored)) return false;

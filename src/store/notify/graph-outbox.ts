@@ -3,6 +3,7 @@ import type { Client } from '@microsoft/microsoft-graph-client';
 import type { Notification } from '../../notify/notification.js';
 import { recipientToken } from '../../notify/notification.js';
 import { parseNotificationPayload } from '../../notify/notification-schema.js';
+import { failedDayOf } from '../../notify/sweep.js';
 import type {
   Claim,
   ClaimResult,
@@ -189,16 +190,36 @@ export class GraphOutbox implements OutboxPort {
   }
 
   async markSending(record: OutboxRecord, at: Date): Promise<OutboxRecord | undefined> {
-    const handle = handleOf(record);
-    try {
-      // If-Match: a claim that went stale and was taken over by another sweep is not ours to send.
-      // updateItem tells our own applied-then-failed write apart from someone else's change.
-      const item = await this.items.updateItem(handle.itemId, { SendingAt: at.toISOString() }, handle.eTag);
-      return { ...record, state: 'sending', handle: { itemId: handle.itemId, eTag: item.eTag } satisfies Handle };
-    } catch (error) {
-      if (isConflictError(error)) return undefined;
-      throw error;
+    let handle = handleOf(record);
+    // If-Match: a claim that went stale and was taken over by another sweep is not ours to send.
+    // A 412 alone does not say whose change it met: our own write applied and then answered
+    // 504 (the client's re-send meets it), or a hand edit of another column. So the row is read
+    // and checked before the send is given up: while it is still claimed under this claim's
+    // token, it is ours; its SendingAt set means our write went through.
+    for (let attempt = 0; attempt < 3; attempt += 1) {
+      try {
+        const item = await this.items.updateItem(handle.itemId, { SendingAt: at.toISOString() }, handle.eTag);
+        return { ...record, state: 'sending', handle: { itemId: handle.itemId, eTag: item.eTag } satisfies Handle };
+      } catch (error) {
+        if (!isConflictError(error)) throw error;
+        const current = isOutboxItem(error.current) ? error.current : await this.items.findItem(handle.itemId);
+        if (current === undefined) return undefined;
+        const fields = current.fields;
+        const ours =
+          record.claimedBy !== undefined &&
+          stringField(fields, 'ClaimedBy') === record.claimedBy &&
+          stringField(fields, 'DeliveryStatus') === 'claimed';
+        if (!ours) return undefined;
+        if (stringField(fields, 'SendingAt') !== undefined)
+          return {
+            ...record,
+            state: 'sending',
+            handle: { itemId: handle.itemId, eTag: current.eTag } satisfies Handle,
+          };
+        handle = { itemId: handle.itemId, eTag: current.eTag };
+      }
     }
+    return undefined;
   }
 
   async markSent(record: OutboxRecord, at: Date): Promise<void> {
@@ -223,12 +244,13 @@ export class GraphOutbox implements OutboxPort {
     });
   }
 
-  async markFailed(record: OutboxRecord, update: { attempts: number; error: string }): Promise<void> {
+  async markFailed(record: OutboxRecord, update: { attempts: number; error: string; at: Date }): Promise<void> {
     await this.items.overwriteItem(handleOf(record).itemId, {
       DeliveryStatus: 'failed',
       Attempts: update.attempts,
       NextAttemptAt: null,
       LastError: update.error,
+      FailedDay: failedDayOf(update.at),
     });
   }
 
@@ -245,6 +267,7 @@ export class GraphOutbox implements OutboxPort {
           SendingAt: null,
           ClaimedBy: null,
           ClaimedAt: null,
+          FailedDay: null,
         },
         handle.eTag,
       );
@@ -263,8 +286,9 @@ export class GraphOutbox implements OutboxPort {
     return this.query(eq('DeliveryStatus', 'claimed'));
   }
 
-  async listFailed(): Promise<OutboxListing> {
-    return this.query(eq('DeliveryStatus', 'failed'));
+  async listFailedOn(day: string): Promise<OutboxListing> {
+    // The day drives the query (its index); the state check drops a row requeued since.
+    return this.query(and(eq('FailedDay', day), eq('DeliveryStatus', 'failed')));
   }
 
   async listForCase(caseId: string): Promise<OutboxListing> {
@@ -311,6 +335,12 @@ export class GraphOutbox implements OutboxPort {
     }
     return { records, problems };
   }
+}
+
+function isOutboxItem(value: unknown): value is OutboxItem {
+  if (typeof value !== 'object' || value === null) return false;
+  const item = value as Partial<OutboxItem>;
+  return typeof item.id === 'string' && typeof item.eTag === 'string' && typeof item.fields === 'object';
 }
 
 function toRecordOrThrow(item: OutboxItem): OutboxRecord {

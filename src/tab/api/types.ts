@@ -3,6 +3,7 @@ import type {
   caseAccessLog,
   caseEvent,
   caseEventsPage,
+  caseNotifications,
   casePage,
   caseSummary,
   caseView,
@@ -48,7 +49,9 @@ export type FrameworkDetail = z.input<typeof framework>;
 export type ClientConfig = z.output<typeof clientConfig>;
 export type Me = z.output<typeof me>;
 export type Report = z.output<typeof report>;
-export type FailedNotification = z.output<typeof failedNotifications>['items'][number];
+export type FailedNotifications = z.output<typeof failedNotifications>;
+export type FailedNotification = FailedNotifications['items'][number];
+export type CaseNotifications = z.output<typeof caseNotifications>;
 export type ReviewSweepJob = z.output<typeof reviewSweepJob>;
 export type SweepResult = NonNullable<ReviewSweepJob['result']>;
 export type CaseAccessLog = z.output<typeof caseAccessLog>;

@@ -188,7 +188,7 @@ export function recordReview(ctx: CommandContext, state: CaseState, input: Recor
   if (after !== undefined && isBefore(reviewedOn, after.from)) {
     throw new DomainError(
       'invalid_date',
-      `${review.title} follows this part of the plan, which starts on ${formatLongDate(after.from)}: ${after.label}`,
+      `${review.title} cannot be dated before ${formatLongDate(after.from)}: it follows “${after.label.trim().replace(/\.$/, '')}”, which starts that day.`,
       {
         milestone: after.id,
         from: after.from,

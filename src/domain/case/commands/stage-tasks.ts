@@ -76,7 +76,7 @@ export function assertTasksDoneBeforeDecision(state: CaseState, stage: Stage): v
   if (outstanding.length > 0) {
     throw new DomainError(
       'tasks_outstanding',
-      `Before the decision, ${stage.title} still needs: ${outstanding.map((t) => t.label).join(' ')}`,
+      `Before the decision, ${stage.title} still needs: ${outstanding.map((t) => t.label.trim().replace(/\.$/, '')).join('; ')}.`,
       {
         tasks: outstanding.map((t) => t.id),
       },

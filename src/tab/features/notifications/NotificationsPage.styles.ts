@@ -20,4 +20,7 @@ export const useNotificationStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground2 },
   error: { wordBreak: 'break-word', maxWidth: '24rem' },
   numeric: { textAlign: 'right' },
+  pager: { display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: tokens.spacingHorizontalM },
+  search: { display: 'flex', flexWrap: 'wrap', alignItems: 'flex-end', gap: tokens.spacingHorizontalM },
+  choices: { display: 'flex', flexWrap: 'wrap', gap: tokens.spacingHorizontalS },
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../api/client';
-import type { ReviewSweepJob } from '../../api/types';
-import { runReviewSweep } from './notifications-api';
+import type { FailedNotifications, ReviewSweepJob } from '../../api/types';
+import { failedListSummary, runReviewSweep, sweepSummary } from './notifications-api';
 
 const RESULT = {
   planned: 3,
@@ -74,5 +74,55 @@ describe('running the review sweep from the tab', () => {
   it('says why a failed sweep failed', async () => {
     const { api } = apiAnswering([job('failed', { error: 'Microsoft 365 is busy. Nothing was lost.' })]);
     await expect(runReviewSweep(api, () => Promise.resolve())).rejects.toThrow('Nothing was lost');
+  });
+});
+
+describe('what the page says never contradicts itself', () => {
+  const week = (extra: Partial<FailedNotifications>): FailedNotifications => ({
+    items: [],
+    from: '2026-11-17',
+    to: '2026-11-23',
+    earlier: '2026-11-16',
+    retrying: 0,
+    ...extra,
+  });
+  const day = (d: string): string => d;
+  const failedItem = {
+    key: 'k',
+    caseId: 'c',
+    reference: 'R',
+    kind: 'plan_agreed',
+    channel: 'email',
+    recipient: 'x',
+    attempts: 5,
+    lastError: '503',
+    retryable: true,
+  };
+
+  it('a sweep that left some to try again: the list says they are waiting, not that all went', () => {
+    const said = sweepSummary({ ...RESULT, sent: 3, retryScheduled: 4 });
+    expect(said).toContain('4 will be tried again automatically');
+    const list = failedListSummary(week({ retrying: 4 }), day);
+    expect(list).toBe(
+      'No notification on your programmes’ cases failed from 2026-11-17 to 2026-11-23. 4 notifications on your programmes’ cases are waiting to be tried again automatically.',
+    );
+    expect(list).not.toMatch(/delivered/);
+  });
+
+  it('failures are counted in the same words as the sweep’s', () => {
+    expect(sweepSummary({ ...RESULT, failed: 1, possiblySent: 1 })).toContain(
+      '2 could not be delivered and are listed below',
+    );
+    expect(failedListSummary(week({ items: [failedItem], retrying: 1 }), day)).toBe(
+      '1 notification on your programmes’ cases could not be delivered from 2026-11-17 to 2026-11-23; check the reason, then retry. 1 notification on your programmes’ cases is waiting to be tried again automatically.',
+    );
+  });
+
+  it('nothing failed and nothing waiting says exactly that; an uncounted wait is not claimed to be none', () => {
+    expect(failedListSummary(week({}), day)).toBe(
+      'No notification on your programmes’ cases failed from 2026-11-17 to 2026-11-23. None on your programmes’ cases is waiting to be tried again.',
+    );
+    const { retrying: _counted, ...uncounted } = week({});
+    expect(failedListSummary(uncounted, day)).toContain('could not count');
   });
 });

@@ -1,12 +1,44 @@
 import type { ApiClient } from '../../api/client';
-import type { FailedNotification, ReviewSweepJob, SweepResult } from '../../api/types';
+import type {
+  CaseListPage,
+  CaseNotifications,
+  CaseSummary,
+  FailedNotification,
+  FailedNotifications,
+  ReviewSweepJob,
+  SweepResult,
+} from '../../api/types';
 
 /** The notification endpoints the page uses (src/server/routes/notifications.ts, jobs.ts); types from the contract. */
 
-export type { FailedNotification, SweepResult };
+export type { CaseNotifications, CaseSummary, FailedNotification, FailedNotifications, SweepResult };
 
-export const listFailedNotifications = (api: ApiClient): Promise<{ readonly items: readonly FailedNotification[] }> =>
-  api.get<{ readonly items: readonly FailedNotification[] }>('/api/notifications?state=failed');
+/** A week of failures, newest first; `before` (YYYY-MM-DD) for an earlier week. */
+export const listFailedNotifications = (api: ApiClient, before?: string): Promise<FailedNotifications> =>
+  api.get<FailedNotifications>(
+    `/api/notifications?${new URLSearchParams({ state: 'failed', ...(before === undefined ? {} : { before }) }).toString()}`,
+  );
+
+/** What was sent on one case, 25 a page, newest first; `search` narrows to words in the subject, recipient or kind. */
+export const listCaseNotifications = (
+  api: ApiClient,
+  caseId: string,
+  options: { readonly page?: number; readonly search?: string } = {},
+): Promise<CaseNotifications> => {
+  const query = new URLSearchParams();
+  if (options.page !== undefined && options.page > 1) query.set('page', String(options.page));
+  if (options.search !== undefined && options.search.trim() !== '') query.set('search', options.search.trim());
+  const q = query.toString();
+  return api.get<CaseNotifications>(
+    `/api/cases/${encodeURIComponent(caseId)}/sent-notifications${q === '' ? '' : `?${q}`}`,
+  );
+};
+
+/** Cases whose trainee name or reference matches, for choosing whose notifications to show. */
+export const findCases = async (api: ApiClient, search: string): Promise<readonly CaseSummary[]> => {
+  const query = new URLSearchParams({ search: search.trim(), limit: '10' });
+  return (await api.get<CaseListPage>(`/api/cases?${query.toString()}`)).items;
+};
 
 export const retryNotification = async (api: ApiClient, key: string): Promise<void> => {
   await api.post(`/api/notifications/${encodeURIComponent(key)}/retry`);
@@ -41,14 +73,38 @@ const CHANNELS: Readonly<Record<string, string>> = {
 
 export const channelLabel = (channel: string): string => CHANNELS[channel] ?? channel;
 
-/** "12 sent, 3 already sent, 1 to retry" — what a sweep did, in words. */
+/** "12 sent, 3 already sent, 1 will be tried again automatically" — what a sweep did, in words. */
 export function sweepSummary(r: SweepResult): string {
+  const failed = r.failed + r.possiblySent;
   const parts = [
     `${String(r.sent)} sent`,
     ...(r.already > 0 ? [`${String(r.already)} already sent`] : []),
-    ...(r.retryScheduled > 0 ? [`${String(r.retryScheduled)} to retry`] : []),
-    ...(r.failed + r.possiblySent > 0 ? [`${String(r.failed + r.possiblySent)} failed`] : []),
+    ...(r.retryScheduled > 0 ? [`${String(r.retryScheduled)} will be tried again automatically`] : []),
+    ...(failed > 0 ? [`${String(failed)} could not be delivered and ${failed === 1 ? 'is' : 'are'} listed below`] : []),
     ...(r.recovered > 0 ? [`${String(r.recovered)} recovered`] : []),
   ];
-  return `Review sweep done: ${String(r.dueCases)} ${r.dueCases === 1 ? 'case' : 'cases'} with reviews coming up or overdue; ${parts.join(', ')}.`;
+  return `Review sweep done across every programme: ${String(r.dueCases)} ${r.dueCases === 1 ? 'case' : 'cases'} with reviews coming up or overdue; ${parts.join(', ')}.`;
+}
+
+const plural = (n: number, one: string, many: string): string => `${String(n)} ${n === 1 ? one : many}`;
+
+/**
+ * What the failed list says about its week, from the same answer that lists the rows: it never
+ * claims everything was delivered while notifications are failed or still waiting to be tried
+ * again (a sweep's "will be tried again" shows here as waiting). The sweep covers every
+ * programme and the list the caller's own, and each says so: the two never read as a
+ * contradiction.
+ */
+export function failedListSummary(page: FailedNotifications, formatDay: (day: string) => string): string {
+  const days =
+    page.from === page.to ? `on ${formatDay(page.to)}` : `from ${formatDay(page.from)} to ${formatDay(page.to)}`;
+  const waiting =
+    page.retrying === undefined
+      ? ' Trellis could not count the notifications waiting to be tried again just now.'
+      : page.retrying > 0
+        ? ` ${plural(page.retrying, 'notification', 'notifications')} on your programmes’ cases ${page.retrying === 1 ? 'is' : 'are'} waiting to be tried again automatically.`
+        : ' None on your programmes’ cases is waiting to be tried again.';
+  if (page.items.length > 0)
+    return `${plural(page.items.length, 'notification', 'notifications')} on your programmes’ cases could not be delivered ${days}; check the reason, then retry.${waiting}`;
+  return `No notification on your programmes’ cases failed ${days}.${waiting}`;
 }

@@ -138,7 +138,8 @@ export function reviewWindowFor(procedure: ProcedureDefinition, rules: PlanRules
   return {
     earliest: addDays(today, 1),
     latest,
-    explanation: `The review must be ${rules.reviewWindowText ?? `within ${describeDuration(rules.reviewWindow)} of the plan being agreed`}. If the plan is agreed today (${formatLongDate(today)}), that is by ${formatLongDate(latest)}.${unit}`,
+    // The procedure's own words are a sentence of their own, after the limit in plain words.
+    explanation: `The review must be within ${describeDuration(rules.reviewWindow)} of the plan being agreed: if the plan is agreed today (${formatLongDate(today)}), that is by ${formatLongDate(latest)}.${rules.reviewWindowText === undefined ? '' : ` ${procedure.provider.name}: “${rules.reviewWindowText.trim()}”`}${unit}`,
     skipped,
   };
 }

@@ -165,6 +165,11 @@ const ECHOED_INPUT = new Set([
   'src/domain/procedure/load-procedure.ts stageId',
   'src/domain/procedures/index.ts id',
   'src/app/cases/procedures.ts id',
+  'src/app/cases/procedure-versions.ts procedureId',
+  'src/app/cases/procedure-versions.ts id',
+  'src/domain/case/commands/decisions-after.ts input.appealId',
+  'src/domain/case/commands/decisions-after.ts appeal.id',
+  'src/domain/case/commands/stage-tasks.ts input.milestoneId',
 ]);
 
 describe('every refusal reads as one clear sentence', () => {

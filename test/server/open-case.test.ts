@@ -340,7 +340,7 @@ describe('the course team opens cases for trainees of their programmes', () => {
     expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
     expect(refused.body.code).toBe('not_on_roster');
     expect(refused.body.detail).toBe(
-      `${nobody.id} is not on the placement roster for ${RCTTP}. Add the trainee to the placement roster of the programme first (the Placement roster page in the Trellis tab: import their row from your placement system’s export), then open the case.`,
+      `${nobody.name} is not on the placement roster for ${RCTTP}. Add the trainee to the placement roster of the programme first (the Placement roster page in the Trellis tab: import their row from your placement system’s export), then open the case.`,
     );
     // An admin is held to the same: a trainee of a programme is one the roster has in it.
     const admin = await server.tokenFor({ upn: 'admin@trellis.example', roles: ['Admin'] });

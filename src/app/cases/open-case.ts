@@ -142,10 +142,6 @@ function notPermitted(procedure: Procedure, why: string): DomainError {
   return new DomainError('not_permitted', `${why} In ${procedure.name} a case is opened by ${whoMayOpen(procedure)}.`);
 }
 
-/** How the course team fixes a refusal for a trainee the roster does not have. */
-export const ADD_TO_ROSTER =
-  'Add the trainee to the placement roster of the programme first (the Placement roster page in the Trellis tab: import their row from your placement system’s export), then open the case.';
-
 /** A roster row that names its provider must name this procedure's: a trainee of another provider is not this procedure's. */
 function assertProviderOf(procedure: Procedure, row: StoredPlacement): void {
   const named = row.provider?.trim().toLowerCase();
@@ -174,11 +170,12 @@ function inputFor(
     const ofProgramme = rows.filter((r) => r.programme === programme);
     if (ofProgramme.length === 0) {
       const elsewhere = [...new Set(rows.map((r) => r.programme))];
+      const trainee = requested.people.find((p) => p.id.toLowerCase() === traineeId)?.name ?? 'The trainee';
       throw new UseCaseError(
         'not_on_roster',
         elsewhere.length > 0
-          ? `The placement roster has ${traineeId} in ${elsewhere.join(', ')}, not in ${programme}. ${ADD_TO_ROSTER}`
-          : `${traineeId} is not on the placement roster for ${programme}. ${ADD_TO_ROSTER}`,
+          ? `The placement roster has ${trainee} in ${elsewhere.join(', ')}, not in ${programme}. Add the trainee to the placement roster of the programme first (the Placement roster page in the Trellis tab: import their row from your placement system’s export), then open the case.`
+          : `${trainee} is not on the placement roster for ${programme}. Add the trainee to the placement roster of the programme first (the Placement roster page in the Trellis tab: import their row from your placement system’s export), then open the case.`,
       );
     }
     const row =

@@ -127,7 +127,7 @@ export function lodgeAppeal(ctx: CommandContext, state: CaseState, input: LodgeA
   if (!decision) {
     throw new DomainError(
       'outcome_not_allowed',
-      `There is no decision on this case that can be appealed. ${rule.text}`,
+      `There is no decision on this case that can be appealed (the procedure: “${rule.text}”).`,
     );
   }
   if (!input.procedural) throw new DomainError('not_permitted', rule.text);

@@ -82,6 +82,7 @@ export function decideLinkedCase(
     earliest: todayOf(ctx),
     latest: undefined,
     description: undefined,
+    limit: undefined,
   });
   const state = builder.state;
   const seq = state.version + 1;

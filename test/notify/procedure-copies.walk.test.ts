@@ -152,6 +152,23 @@ async function walkToAgreedPlan(walk: Walk): Promise<Opened> {
         : [];
     }),
   ];
+  // On the programme's placement roster first: the course team opens cases for the trainees it has.
+  const rostered = await call('POST', '/api/placements/import', {
+    token: courseTeam,
+    body: {
+      rows: [
+        {
+          trainee_upn: traineeUpn,
+          trainee_name: walk.trainee,
+          programme: provider.programme,
+          school: provider.school,
+          term_start: '2026-09-01',
+          term_end: '2027-07-16',
+        },
+      ],
+    },
+  });
+  expect(rostered.status, rostered.text).toBe(200);
   const reference = `${provider.referencePrefix}-WALK`;
   const opened = await call('POST', '/api/cases', {
     token: courseTeam,

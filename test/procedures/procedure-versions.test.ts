@@ -9,7 +9,7 @@ import type { Procedure } from '../../src/domain/procedure/schema.js';
 import { proceduresFromEnv } from '../../src/compose/procedures-config.js';
 import { exportProcedureText } from '../../src/procedures-files/export-procedure.js';
 import { loadProcedureFile } from '../../src/procedures-files/load-procedure-files.js';
-import { startTestServer, type Identity, type Reply, type TestServer } from '../server/harness.js';
+import { rosterFor, startTestServer, type Identity, type Reply, type TestServer } from '../server/harness.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../support/provisioned-emulator.js';
 
 /**
@@ -129,15 +129,17 @@ describe('procedure versions over REST, with the procedure file rewritten betwee
   }
 
   async function openFor(trainee: Person, reference: string): Promise<Reply> {
-    const opened = await act('courseTeam', 'POST', '/api/cases', {
-      body: {
-        procedureId: v1.id,
-        reference,
-        reasons: ['progress'],
-        people: [trainee, mentor, linkTutor, programmeLead, director],
-        placement: { school: 'Larkfield Primary School', phase: 'Primary', programme: PROGRAMME },
-      },
-    });
+    const body = {
+      procedureId: v1.id,
+      reference,
+      reasons: ['progress'],
+      people: [trainee, mentor, linkTutor, programmeLead, director],
+      placement: { school: 'Larkfield Primary School', phase: 'Primary', programme: PROGRAMME },
+    };
+    if (!server) throw new Error('no server');
+    // On the programme's roster first: the course team opens cases for the trainees it has.
+    await rosterFor(server.placements, body);
+    const opened = await act('courseTeam', 'POST', '/api/cases', { body });
     expect(opened.status).toBe(201);
     return opened;
   }

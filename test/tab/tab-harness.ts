@@ -215,7 +215,6 @@ export const describeViolations = (violations: readonly AxeViolation[]): string 
     )
     .join('\n');
 
-
 /**
  * What every tab e2e file starts: local mode in a temp folder with the dev clock at TAB_NOW, the
  * tab built into it and served in front of local mode, and Chromium. `page()` opens a fresh,

@@ -275,13 +275,18 @@ class DemoCase {
   }
 
   /**
-   * `reviewDate`, or the window's last day when it falls later. Scenarios count in working days;
+   * `reviewDate`, or the window's last working day when it falls later. Scenarios count in working days;
    * a window in calendar days (Mid-Essex: 14) is shorter than that around Christmas, when bank
    * holidays stretch the working days apart.
    */
   private inWindow(reviewDate: LocalDate): LocalDate {
-    const latest = currentReviewWindow(this.procedure, this.state, calendarFor(this.procedure), this.day)?.latest;
-    return latest !== undefined && isAfter(reviewDate, latest) ? latest : reviewDate;
+    const calendar = calendarFor(this.procedure);
+    const latest = currentReviewWindow(this.procedure, this.state, calendar, this.day)?.latest;
+    if (latest === undefined || !isAfter(reviewDate, latest)) return reviewDate;
+    // A review is held on a working day: the window's last one.
+    let day = latest;
+    while (!isWorkingDay(calendar, day)) day = addDays(day, -1);
+    return day;
   }
 
   /** Signs as the first holder of each required role; `leave` requirements are left unsigned. */

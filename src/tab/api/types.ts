@@ -22,7 +22,6 @@ import type {
   tombstone,
 } from '../../contract/index.js';
 import type {
-  placementImportIssue,
   placementImportResult,
   placementImportRow,
   placementPage,
@@ -62,6 +61,5 @@ export type NextStep = CaseView['derived']['nextSteps'][number];
 export type PlacementRow = z.output<typeof placementRow>;
 export type PlacementPage = z.output<typeof placementPage>;
 export type PlacementImportResult = z.output<typeof placementImportResult>;
-export type PlacementImportIssue = z.output<typeof placementImportIssue>;
 /** A roster row as an import or an edit sends it: the CSV columns as fields. */
 export type PlacementInput = z.input<typeof placementImportRow>;

@@ -1,7 +1,7 @@
+import './zod-jitless';
 import { Link, MessageBar, MessageBarBody, Spinner, Text } from '@fluentui/react-components';
 import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { config as configureZod } from 'zod';
 import { createApiClient } from './api/client';
 import { App, Gate, ThemedShell } from './app/App';
 import { deepLinkPath } from './app/paths';
@@ -80,9 +80,6 @@ function body(start: StartResult | undefined) {
       );
   }
 }
-
-// Our CSP has no 'unsafe-eval': zod's probe for it (new Function) would be reported as a CSP violation.
-configureZod({ jitless: true });
 
 const container = document.getElementById('root');
 if (container) {

@@ -52,6 +52,8 @@ export function CorrectText(props: { readonly events: readonly CaseEvent[]; read
       </Text>
       <Field label="Text to correct">
         <Select
+          // Its options quote the texts: at the form's width, not theirs (a phone screen).
+          style={{ maxWidth: '100%', minWidth: 0 }}
           value={key}
           onChange={(_e, d) => {
             setKey(d.value);

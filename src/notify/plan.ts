@@ -509,18 +509,7 @@ function placementSuspended(input: PlanInput, event: CaseEventOf<'placement_susp
   ];
   const staff = after.people
     .filter((person) => !isTrainee(procedure, person))
-    .flatMap((person) =>
-      (['email', 'chat_card'] as const).map((channel): Draft => ({
-        kind,
-        about: kind,
-        channel,
-        recipient: personRecipient(person),
-        subject,
-        lines: staffLines,
-        because: undefined,
-        attachForm: false,
-      })),
-    );
+    .flatMap((person) => emailAndCard(kind, person, subject, staffLines));
   const contact = calendarOwner(procedure, after, input.config);
   const traineeLines = [
     `Your placement at ${school} is suspended from ${from}. This means you will not teach on this placement for now.`,
@@ -558,18 +547,7 @@ function caseReopened(input: PlanInput, event: CaseEventOf<'case_reopened'>): Dr
   ];
   const staff = after.people
     .filter((person) => !isTrainee(procedure, person))
-    .flatMap((person) =>
-      (['email', 'chat_card'] as const).map((channel): Draft => ({
-        kind,
-        about: kind,
-        channel,
-        recipient: personRecipient(person),
-        subject,
-        lines: staffLines,
-        because: undefined,
-        attachForm: false,
-      })),
-    );
+    .flatMap((person) => emailAndCard(kind, person, subject, staffLines));
   const plan = after.plan;
   const date = plan?.content.reviewDate;
   const calendar =
@@ -612,18 +590,7 @@ function personChanged(input: PlanInput, event: CaseEventOf<'person_changed'>): 
       `The case is at ${stage} of the ${procedure.name}. Open it in Trellis to see the plan, its targets and what happens next.`,
       `Added by ${event.data.byName}. The reason given: ${event.data.reason}`,
     ];
-    drafts.push(
-      ...(['email', 'chat_card'] as const).map((channel): Draft => ({
-        kind,
-        about: kind,
-        channel,
-        recipient: personRecipient(added),
-        subject: `${after.reference}: ${subjectOf(kind, stage)}`,
-        lines,
-        because: undefined,
-        attachForm: false,
-      })),
-    );
+    drafts.push(...emailAndCard(kind, added, `${after.reference}: ${subjectOf(kind, stage)}`, lines));
   }
   if (removed && !isTrainee(procedure, removed)) {
     const kind = 'person_removed';
@@ -763,6 +730,20 @@ function draftFor(
       if (isTrainee(ctx.procedure, resolved.person)) return undefined;
       return { ...base, channel: 'email', recipient: personRecipient(resolved.person) };
   }
+}
+
+/** One person told by email and by a 1:1 card, in the same words. */
+function emailAndCard(kind: NotificationKind, person: Person, subject: string, lines: readonly string[]): Draft[] {
+  return (['email', 'chat_card'] as const).map((channel) => ({
+    kind,
+    about: kind,
+    channel,
+    recipient: personRecipient(person),
+    subject,
+    lines,
+    because: undefined,
+    attachForm: false,
+  }));
 }
 
 /** "Informed of their plan, their review date, and outcomes, in plain words." By email, and where it cannot wait, a 1:1 card too. */

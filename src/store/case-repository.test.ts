@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseLocalDate as d } from '../domain/calendar/index.js';
-import { calendarFor, editPlan, openCase, recordReview, signPlan, type CommandContext } from '../domain/case/index.js';
+import {
+  calendarFor,
+  closeCase,
+  editPlan,
+  openCase,
+  recordReview,
+  signPlan,
+  type CommandContext,
+} from '../domain/case/index.js';
 import { engineTestProcedure as procedure } from '../domain/case/fixtures.js';
 import { aDraft, Clock, courseTeam, openInput, actorFor, personFor } from '../domain/case/testing.js';
 import type { Actor, CaseState } from '../domain/case/types.js';
@@ -117,72 +125,148 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
     expect(found?.etag).toBe(saved.etag);
   });
 
-  itEmulatorOnly(
-    'writes projection rows that stayed throttled on the next append, also from another process',
-    async () => {
-      const opened = await openStored('c-repair');
-      const drafted = await repo.append(
-        opened,
-        editPlan(ctx(as(opened.state, 'tutor')), opened.state, {
-          plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2),
-          withdrawSignatures: false,
-        }),
-      );
-      const signatures = new ListItemStore(target().client, site.lists.signatures, {
-        fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose(),
-      });
-      const signedRoles = async (): Promise<string[]> => {
-        const roles: string[] = [];
-        for await (const page of signatures.queryItems({
-          filter: eq('CaseId', caseId('c-repair')),
-          select: ['CaseId', 'Role'],
-          top: 50,
-        }))
-          roles.push(...page.map((item) => String(item.fields.Role)));
-        return roles.sort();
-      };
-      // The Signatures row is throttled in the $batch and again when written directly.
-      emulator().setFaults({
-        rules: [
-          {
-            name: 'signatures-throttled',
-            kind: 'fail',
-            status: 429,
-            retryAfterSeconds: 120,
-            method: 'POST',
-            path: `sites/*/lists/${site.lists.signatures.listId}/items`,
-            times: 2,
-          },
-        ],
-      });
-      const traineeName = drafted.state.people.find((p) => p.role === 'trainee')?.name ?? '';
-      await expect(
-        repo.append(
-          drafted,
-          signPlan(ctx(as(drafted.state, 'trainee')), drafted.state, { role: 'trainee', typedName: traineeName }),
-        ),
-      ).rejects.toMatchObject({ code: 'throttled' });
-      emulator().setFaults({});
-      expect(repo.hasPendingProjections(caseId('c-repair'))).toBe(true);
-      expect(await signedRoles()).toEqual([]);
-      // Another process (nothing remembered): the case row lagging the trail tells it.
-      const other = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
-      const signed = await other.find(caseId('c-repair'));
-      if (!signed) throw new Error('case not found');
-      expect(signed.state.plan?.signatures.map((s) => s.role)).toEqual(['trainee']);
-      expect(other.hasPendingProjections(caseId('c-repair'))).toBe(true);
-      const agreed = await other.append(
-        signed,
-        signPlan(ctx(as(signed.state, 'mentor')), signed.state, { role: 'mentor', typedName: 'Mentor' }),
-      );
-      expect(await signedRoles()).toEqual(['mentor', 'trainee']);
-      expect(other.hasPendingProjections(caseId('c-repair'))).toBe(false);
-      // Up to date again: a fresh read finds nothing to repair.
-      const fresh = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
-      expect((await fresh.find(caseId('c-repair')))?.etag).toBe(agreed.etag);
-      expect(fresh.hasPendingProjections(caseId('c-repair'))).toBe(false);
-    },
-  );
+  itEmulatorOnly('writes projection rows that stayed throttled on the next append of the same process', async () => {
+    const opened = await openStored('c-repair');
+    const drafted = await repo.append(
+      opened,
+      editPlan(ctx(as(opened.state, 'tutor')), opened.state, {
+        plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2),
+        withdrawSignatures: false,
+      }),
+    );
+    const signatures = new ListItemStore(target().client, site.lists.signatures, {
+      fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose(),
+    });
+    const signedRoles = async (): Promise<string[]> => {
+      const roles: string[] = [];
+      for await (const page of signatures.queryItems({
+        filter: eq('CaseId', caseId('c-repair')),
+        select: ['CaseId', 'Role'],
+        top: 50,
+      }))
+        roles.push(...page.map((item) => String(item.fields.Role)));
+      return roles.sort();
+    };
+    // The Signatures row is throttled in the $batch and again when written directly.
+    emulator().setFaults({
+      rules: [
+        {
+          name: 'signatures-throttled',
+          kind: 'fail',
+          status: 429,
+          retryAfterSeconds: 120,
+          method: 'POST',
+          path: `sites/*/lists/${site.lists.signatures.listId}/items`,
+          times: 2,
+        },
+      ],
+    });
+    const traineeName = drafted.state.people.find((p) => p.role === 'trainee')?.name ?? '';
+    const signing = signPlan(ctx(as(drafted.state, 'trainee')), drafted.state, {
+      role: 'trainee',
+      typedName: traineeName,
+    });
+    await expect(repo.append(drafted, signing)).rejects.toMatchObject({ code: 'throttled' });
+    emulator().setFaults({});
+    expect(repo.hasPendingProjections(caseId('c-repair'))).toBe(true);
+    expect(await signedRoles()).toEqual([]);
+    // The events are in and the row has not moved (its eTag is the drafted one): the next
+    // append, with no read between, writes the missing row with its own.
+    const signed = { state: signing.state, events: [...drafted.events, ...signing.events], etag: drafted.etag };
+    const agreed = await repo.append(
+      signed,
+      signPlan(ctx(as(signed.state, 'mentor')), signed.state, { role: 'mentor', typedName: 'Mentor' }),
+    );
+    expect(await signedRoles()).toEqual(['mentor', 'trainee']);
+    expect(repo.hasPendingProjections(caseId('c-repair'))).toBe(false);
+    // Up to date again: a fresh read finds nothing to repair.
+    const fresh = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
+    expect((await fresh.find(caseId('c-repair')))?.etag).toBe(agreed.etag);
+    expect(fresh.hasPendingProjections(caseId('c-repair'))).toBe(false);
+  });
+
+  itEmulatorOnly('brings a case row left behind its trail up to date when another process reads the case', async () => {
+    const opened = await openStored('c-read-repair', 'Read Repair');
+    const drafted = await repo.append(
+      opened,
+      editPlan(ctx(as(opened.state, 'tutor')), opened.state, {
+        plan: aDraft(procedure, { reviewDate: d('2026-12-30') }, 2),
+        withdrawSignatures: false,
+      }),
+    );
+    const traineeId = drafted.state.people.find((p) => p.role === 'trainee')?.id ?? '';
+    const signatures = new ListItemStore(target().client, site.lists.signatures, {
+      fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose(),
+    });
+    const signedRoles = async (): Promise<string[]> => {
+      const roles: string[] = [];
+      for await (const page of signatures.queryItems({
+        filter: eq('CaseId', caseId('c-read-repair')),
+        select: ['CaseId', 'Role'],
+        top: 50,
+      }))
+        roles.push(...page.map((item) => String(item.fields.Role)));
+      return roles.sort();
+    };
+    // The trainee signs while the Signatures list is throttled: the event is stored, its
+    // projection row and the row update are not.
+    emulator().setFaults({
+      rules: [
+        {
+          name: 'signatures-throttled',
+          kind: 'fail',
+          status: 429,
+          retryAfterSeconds: 120,
+          method: 'POST',
+          path: `sites/*/lists/${site.lists.signatures.listId}/items`,
+          times: 2,
+        },
+      ],
+    });
+    await expect(
+      repo.append(
+        drafted,
+        signPlan(ctx(as(drafted.state, 'trainee')), drafted.state, { role: 'trainee', typedName: 'Read Repair' }),
+      ),
+    ).rejects.toMatchObject({ code: 'throttled' });
+    emulator().setFaults({});
+    // Then the case is closed, and the row update fails for longer than the writer tries: the
+    // close is in the trail, the row still says the plan is awaiting signatures.
+    const signedState = await new GraphCaseRepository(target().client, site, {
+      roleSides: roleSidesOf([procedure]),
+    }).find(caseId('c-read-repair'));
+    expect(await signedRoles()).toEqual(['trainee']);
+    if (!signedState) throw new Error('case not found');
+    emulator().setFaults({
+      rules: [
+        {
+          name: 'case-row-unavailable',
+          kind: 'fail',
+          status: 503,
+          retryAfterSeconds: 120,
+          method: 'PATCH',
+          path: `sites/*/lists/${site.lists.cases.listId}/items/*/fields`,
+        },
+      ],
+    });
+    await expect(
+      repo.append(signedState, closeCase(ctx(), signedState.state, { reason: 'Transferred to another provider.' })),
+    ).rejects.toBeDefined();
+    emulator().setFaults({});
+    const listed = async (): Promise<string | undefined> =>
+      (await repo.casesOfTrainee(traineeId, procedure.id)).find((c) => c.id === caseId('c-read-repair'))?.status;
+    expect(await listed()).not.toBe('closed');
+    // Another process reads the case: the trail says closed, and the row is brought up to it.
+    const other = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
+    const read = await other.find(caseId('c-read-repair'));
+    expect(read?.state.status).toBe('closed');
+    expect(other.hasPendingProjections(caseId('c-read-repair'))).toBe(false);
+    expect(await listed()).toBe('closed');
+    // The repaired row's eTag vouches for the trail: a fresh process reads it with nothing to repair.
+    const fresh = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
+    expect((await fresh.find(caseId('c-read-repair')))?.etag).toBe(read?.etag);
+    expect(fresh.hasPendingProjections(caseId('c-read-repair'))).toBe(false);
+  });
 
   it('lets exactly one of two writers with the same version win; the other gets the current case', async () => {
     const stored = await openStored('c-race');

@@ -248,10 +248,42 @@ export class GraphCaseRepository implements CaseRepository {
     if (this.feedEpoch === 0) await this.followTrails().catch(() => undefined);
     const epoch = this.feedEpoch;
     const forgotten = this.forgotten.get(caseId) ?? 0;
-    const stored = await this.read(caseId);
+    const read = await this.read(caseId);
+    const stored = read && (await this.repairedIfLagging(read));
     // A read that began before a failed write forgot this case may hold the state from before it.
     if (stored && (this.forgotten.get(caseId) ?? 0) === forgotten) this.remember(stored, epoch);
     return stored;
+  }
+
+  /**
+   * Read repair. A write whose events were stored but whose projection rows or row update then
+   * failed leaves the case row behind its trail, and a case nobody writes again (closed, say)
+   * would stay so: listed as open, counted in the wrong column of every dashboard and report.
+   * Reading it brings the rows up to date with the trail just read: the missing projection rows
+   * (keyed, so rows already there are skipped) and then the row, moved forward only (If-Match on
+   * the eTag read with the trail; a writer that got there first stands). If that fails too, the
+   * case stays marked and the next read or append tries again; the read itself still answers.
+   */
+  private async repairedIfLagging(stored: StoredCase): Promise<StoredCase> {
+    const caseId = stored.state.id;
+    const fromSeq = this.projectionsPending.get(caseId);
+    if (fromSeq === undefined || stored.etag === '') return stored;
+    try {
+      const requests = this.projectionRequests(
+        stored.events.filter((e) => e.seq >= fromSeq),
+        stored.state,
+        'r',
+      );
+      if (requests.length > 0)
+        await this.retryFailedProjections(requests, (await executeBatch(this.client, requests)).results);
+      const row = await this.projectRow(stored.state, stored.etag);
+      if (this.projectionsPending.get(caseId) === fromSeq) this.projectionsPending.delete(caseId);
+      this.wroteSinceSync = true;
+      // A later version projected by another writer: its eTag does not vouch for this trail.
+      return { ...stored, etag: row.version === stored.state.version ? row.etag : '' };
+    } catch {
+      return stored;
+    }
   }
 
   /** How many times each case was forgotten after a failed write (see `find`). */

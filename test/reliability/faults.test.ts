@@ -71,6 +71,7 @@ describe('20 people working while Graph throttles and fails', () => {
       token: courseLeader,
       body: bcuOpenBody(reference, { trainee, mentor: staff(BCU, 'mentor'), tutor: staff(BCU, 'tutor') }),
     });
+    expect(opened.status, opened.text).toBe(201);
     const id = String(opened.body.id);
     const drafted = await trellis.request('PUT', `/api/cases/${id}/plan`, {
       token: courseLeader,

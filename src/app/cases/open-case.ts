@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { londonDateOf, type LocalDate } from '../../domain/calendar/index.js';
 import { calendarFor, openCase as openCaseCommand, type OpenCaseInput } from '../../domain/case/index.js';
 import { DomainError } from '../../domain/errors.js';
-import type { StoredCase } from '../../domain/ports.js';
+import type { CaseSummary, StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { accessTo, actorForCase, isCourseTeamFor } from '../access.js';
 import type { Caller } from '../caller.js';
@@ -61,7 +61,7 @@ export async function openCase(
   const input = inputFor(caller, procedure, requested, traineeId, rows, today);
 
   const cases = await deps.repository.casesOfTrainee(traineeId, procedure.id);
-  const open = cases.find((c) => c.status !== 'closed');
+  const open = await stillOpen(deps, cases);
   if (caseId !== undefined && open?.id === caseId) {
     // The same submission, stored by a twin that ran alongside this one.
     const twin = await openedBefore(deps, caller, procedure, caseId);
@@ -100,6 +100,19 @@ export async function openCase(
   deps.logger.info('case opened', { caseId: id, procedureId });
   deps.notify?.({ procedure, before: undefined, after: stored.state, events: result.events });
   return { stored, procedure };
+}
+
+/**
+ * The trainee's open case, if any. The list is read from case rows, and a row can lag its trail
+ * (a close whose row update failed): a row saying "open" is confirmed by reading the case itself,
+ * which also brings the row up to date.
+ */
+async function stillOpen(deps: UseCaseDeps, cases: readonly CaseSummary[]): Promise<CaseSummary | undefined> {
+  for (const summary of cases.filter((c) => c.status !== 'closed')) {
+    const stored = await deps.repository.find(summary.id);
+    if (stored === undefined || stored.state.status !== 'closed') return summary;
+  }
+  return undefined;
 }
 
 async function openedBefore(

@@ -34,8 +34,13 @@ export const FACE_NAMES: Readonly<Record<FontFace, string>> = {
 };
 
 export interface LoadedFonts {
-  /** The font files' bytes, read once: each document registers them (pdfkit embeds a subset). */
-  readonly bytes: Readonly<Record<FontFace, Buffer>>;
+  /**
+   * The faces, read and parsed once per process: each document registers them and pdfkit embeds
+   * a subset of each. Parsing the CJK files (10 MB each) took most of a form's render time when
+   * every document parsed them again. A parsed font is only read after loading (its glyph and
+   * layout caches fill as it is used), so documents share them safely.
+   */
+  readonly faces: Readonly<Record<FontFace, fontkit.Font>>;
   /** Which face draws a character: the body font, its Latin companion, or neither. */
   faceFor(char: string): 'body' | 'latin' | undefined;
 }
@@ -51,11 +56,16 @@ export function pdfFonts(): LoadedFonts {
     latin: readFileSync(require.resolve(FILES.latin)),
     latinBold: readFileSync(require.resolve(FILES.latinBold)),
   };
-  const body = singleFont(fontkit.create(bytes.body));
-  const latin = singleFont(fontkit.create(bytes.latin));
+  const faces = {
+    body: singleFont(fontkit.create(bytes.body)),
+    bodyBold: singleFont(fontkit.create(bytes.bodyBold)),
+    latin: singleFont(fontkit.create(bytes.latin)),
+    latinBold: singleFont(fontkit.create(bytes.latinBold)),
+  };
+  const { body, latin } = faces;
   const cache = new Map<number, 'body' | 'latin' | undefined>();
   loaded = {
-    bytes,
+    faces,
     faceFor(char) {
       const code = char.codePointAt(0) ?? 0;
       if (cache.has(code)) return cache.get(code);

@@ -95,9 +95,9 @@ export function createDoc(options: {
     bufferPages: true,
     info: { Title: pdfText(options.title, 200), Creator: 'Trellis' },
   });
-  const { bytes } = pdfFonts();
+  const { faces } = pdfFonts();
   for (const face of ['body', 'bodyBold', 'latin', 'latinBold'] as const)
-    doc.registerFont(FACE_NAMES[face], bytes[face]);
+    doc.registerFont(FACE_NAMES[face], faces[face]);
   useFont(doc, 'regular');
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -43,6 +43,8 @@ export default defineConfig({
           name: 'tab',
           include: TAB_FILES,
           globalSetup: ['test/tab/global-setup.ts'],
+          // Waits for that setup, which runs while the other projects' files start.
+          setupFiles: ['test/tab/shared-setup.ts'],
           isolate: false,
         },
       },

@@ -98,6 +98,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       feeWaivers: [],
       appeals: [],
       statusBeforeClosure: undefined,
+      pausedBeforeClosure: undefined,
       reopenings: [],
       setAsideReviews: [],
       milestonesDone: [],
@@ -330,6 +331,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         ...state,
         status: 'closed',
         statusBeforeClosure: state.status,
+        pausedBeforeClosure: state.paused,
         paused: undefined,
         closure: {
           on: event.on,
@@ -347,6 +349,8 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
       return {
         ...state,
         status: state.statusBeforeClosure ?? 'active',
+        paused: state.pausedBeforeClosure,
+        pausedBeforeClosure: undefined,
         closure: undefined,
         reviews: setAside ? state.reviews.filter((r) => r !== setAside) : state.reviews,
         setAsideReviews: setAside ? [...state.setAsideReviews, setAside] : state.setAsideReviews,

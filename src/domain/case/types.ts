@@ -449,6 +449,8 @@ export interface CaseState {
   readonly appeals: readonly Appeal[];
   /** The status the case had when it last closed: a reopened case returns to it. */
   readonly statusBeforeClosure: CaseStatus | undefined;
+  /** The pause in force when the case last closed (closing ends it): a reopened case is paused again. */
+  readonly pausedBeforeClosure: CaseState['paused'];
   /** Each time the course team reopened the case after a closure made by mistake, oldest first. */
   readonly reopenings: readonly Reopening[];
   /** Reviews whose closing outcome was set aside when the case was reopened: kept for the history. */

@@ -14,6 +14,7 @@ import { closeCase } from './close-case.js';
 import { editPlan, type PlanDraft } from './edit-plan.js';
 import { extendReviewDate } from './extend-review-date.js';
 import { openCase } from './open-case.js';
+import { pauseCase, resumeCase } from './pause-case.js';
 import { recordReview } from './record-review.js';
 import { reopenCase } from './reopen-case.js';
 import { signPlan } from './sign-plan.js';
@@ -158,6 +159,35 @@ describe('reopening a case closed by mistake', () => {
     expect(c.state).toMatchObject({ status, closure: undefined, setAsideReviews: [] });
     expect(c.state.reopenings[0]).toMatchObject({ resolution: 'opened_in_error', setAsideReviewId: undefined });
     expect(replay(c.events)).toEqual(c.state);
+  });
+});
+
+describe('a pause in force when the case closed', () => {
+  it('is in force again on reopening, from the day it began; resuming then moves the review date on by every working day since', () => {
+    const c = opened(rcttp, '2026-11-02');
+    c.run('mentor', editPlan, { plan: pspForm('2026-11-27'), withdrawSignatures: false });
+    c.run('partnership_tutor', signPlan, { role: 'partnership_tutor', typedName: c.person('partnership_tutor').name });
+    expect(c.state.plan?.agreedOn).toBe('2026-11-02');
+    c.clock.set(d('2026-11-09'));
+    c.run('partnership_tutor', pauseCase, { reason: 'health' });
+    c.clock.set(d('2026-11-10'));
+    c.run('course_team', closeCase, { reason: 'Closed in error while the trainee was signed off.' });
+    expect(c.state.paused).toBeUndefined();
+    c.clock.set(d('2026-11-12'));
+    c.run('course_team', reopenCase, { reason: 'The trainee is still on the programme.' });
+    expect(c.state.paused).toEqual({ since: '2026-11-09', reason: 'health' });
+    c.clock.set(d('2026-11-16'));
+    c.run('partnership_tutor', resumeCase, {});
+    // Monday 9 to Monday 16 November: five working days, so Friday 27 November becomes Friday 4 December.
+    expect(c.state.plan?.content.reviewDate).toBe('2026-12-04');
+    expect(replay(c.events)).toEqual(c.state);
+  });
+
+  it('a case closed unpaused is not paused on reopening', () => {
+    const c = opened(rcttp, '2026-11-02');
+    c.run('course_team', closeCase, { reason: 'Opened twice.' });
+    c.run('course_team', reopenCase, { reason: 'It was the only one.' });
+    expect(c.state.paused).toBeUndefined();
   });
 });
 

@@ -24,8 +24,9 @@ export type ReopenCaseInput = z.infer<typeof reopenCaseInputSchema>;
 /**
  * The course team reopens a case closed by mistake, with a reason. The case returns to the stage
  * and status it closed at; where a review outcome closed it, that review is set aside (kept in
- * the history, marked as set aside) so the review can be recorded again. Everything else on the
- * case stays as it was.
+ * the history, marked as set aside) so the review can be recorded again. A pause in force when
+ * it closed (closing ends a pause) is in force again, from the day it began. Everything else on
+ * the case stays as it was.
  */
 export function reopenCase(ctx: CommandContext, state: CaseState, input: ReopenCaseInput): CommandResult {
   assertCourseTeam(ctx.actor, 'reopen a case');

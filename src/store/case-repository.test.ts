@@ -5,11 +5,12 @@ import { parseLocalDate as d } from '../domain/calendar/index.js';
 import {
   calendarFor,
   closeCase,
+  type CommandContext,
   editPlan,
   openCase,
   recordReview,
+  reopenCase,
   signPlan,
-  type CommandContext,
 } from '../domain/case/index.js';
 import { engineTestProcedure as procedure } from '../domain/case/fixtures.js';
 import { aDraft, Clock, courseTeam, openInput, actorFor, personFor } from '../domain/case/testing.js';
@@ -124,6 +125,64 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
     expect(found?.state.status).toBe('closed');
     expect(found?.etag).toBe(saved.etag);
   });
+
+  itEmulatorOnly(
+    'marks the review a reopening set aside in the Reviews list, also when that write fails the first time',
+    async () => {
+      const stored = await agree(await openStored('c-set-aside', 'Set Aside'));
+      clock.set(d('2026-12-30'));
+      try {
+        const closed = await repo.append(
+          stored,
+          recordReview(ctx(as(stored.state, 'mentor')), stored.state, {
+            progress: [
+              { targetId: 'T1', rating: 'met' },
+              { targetId: 'T2', rating: 'met' },
+            ],
+            evidence: 'Observations',
+            attendees: ['mentor'],
+            outcomeId: 'met',
+          }),
+        );
+        expect(closed.state.status).toBe('closed');
+        const reviews = new ListItemStore(target().client, site.lists.reviews, {
+          fields: z.object({ SetAsideOn: z.string().nullish() }).loose(),
+          keyField: 'ReviewKey',
+        });
+        const reviewKey = `${caseId('c-set-aside')}:${closed.state.reviews.at(-1)?.id ?? ''}`;
+        const setAsideOn = async (): Promise<string | null> =>
+          (await reviews.findByKey(reviewKey))?.fields.SetAsideOn ?? null;
+        expect(await setAsideOn()).toBeNull();
+        // The reopening is stored, but the Reviews list refuses the row's update.
+        emulator().setFaults({
+          rules: [
+            {
+              name: 'reviews-unavailable',
+              kind: 'fail',
+              status: 503,
+              retryAfterSeconds: 120,
+              method: 'PATCH',
+              path: `sites/*/lists/${site.lists.reviews.listId}/items/*/fields`,
+            },
+          ],
+        });
+        await expect(
+          repo.append(closed, reopenCase(ctx(), closed.state, { reason: 'The wrong outcome was chosen.' })),
+        ).rejects.toBeDefined();
+        emulator().setFaults({});
+        expect(await setAsideOn()).toBeNull();
+        // The next read, here by another process, finishes it: the row says the review was set aside.
+        const other = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
+        const reopened = await other.find(caseId('c-set-aside'));
+        expect(reopened?.state.status).toBe('active');
+        expect(reopened?.state.setAsideReviews.map((r) => r.id)).toEqual(closed.state.reviews.map((r) => r.id));
+        expect(await setAsideOn()).toMatch(/^2026-12-30/);
+        expect(other.hasPendingProjections(caseId('c-set-aside'))).toBe(false);
+      } finally {
+        clock.set(d('2026-12-14'));
+      }
+    },
+  );
 
   itEmulatorOnly('writes projection rows that stayed throttled on the next append of the same process', async () => {
     const opened = await openStored('c-repair');

@@ -36,6 +36,7 @@ import {
 import { eq } from './graph/odata.js';
 import {
   caseRowFields,
+  dateOnlyValue,
   eventKey,
   eventRowFields,
   parseEventRow,
@@ -126,14 +127,16 @@ function failed(result: BatchResult): boolean {
  *
  * Projection repair: the case row moves forward only after every projection row of the write is
  * in, so a row whose CaseVersion lags the trail (seen on read) marks events whose projection rows
- * may be missing; so does a failed projection write in this process. The next append of that case
- * writes those rows again in its `$batch` (they are keyed, so a row already there is a duplicate
- * and is skipped). In the normal case nothing extra is sent.
+ * may be missing; so does a failed projection write in this process. The next read of that case
+ * (`find`) or its next append writes those rows again (they are keyed, so a row already there is
+ * a duplicate and is skipped) and then moves the row up to the trail. In the normal case nothing
+ * extra is sent.
  */
 export class GraphCaseRepository implements CaseRepository {
   private readonly cases: ListItemStore<CaseRow>;
   private readonly events: ListItemStore<EventRow>;
   private readonly dashboard: DeltaCache<CaseRow>;
+  private readonly reviews: ListItemStore<{ SetAsideOn?: string | null }>;
 
   constructor(
     private readonly client: Client,
@@ -142,6 +145,10 @@ export class GraphCaseRepository implements CaseRepository {
   ) {
     this.cases = new ListItemStore(client, site.lists.cases, { fields: caseRowSchema, keyField: 'CaseId' });
     this.events = new ListItemStore(client, site.lists.events, { fields: eventRowSchema, keyField: 'EventKey' });
+    this.reviews = new ListItemStore(client, site.lists.reviews, {
+      fields: z.object({ SetAsideOn: z.string().nullish() }).loose(),
+      keyField: 'ReviewKey',
+    });
     this.dashboard = new DeltaCache(client, site.lists.cases, {
       fields: caseRowSchema,
       select: ['CaseId', 'CaseVersion', 'Summary'],
@@ -216,7 +223,12 @@ export class GraphCaseRepository implements CaseRepository {
     try {
       const outcome = await executeBatch(this.client, requests);
       await this.assertEventsStored(caseId, result.events, outcome.results, current);
-      await this.settleProjections(caseId, Math.min(repairFrom ?? first.seq, first.seq), requests, outcome.results);
+      const fromSeq = Math.min(repairFrom ?? first.seq, first.seq);
+      await this.settleProjections(caseId, fromSeq, requests, outcome.results);
+      await this.settleRowUpdates(caseId, fromSeq, [
+        ...current.events.filter((e) => e.seq >= fromSeq),
+        ...result.events,
+      ]);
       const row = await this.projectRow(result.state, current.etag);
       etag = row.etag;
       rowVersion = row.version;
@@ -276,6 +288,7 @@ export class GraphCaseRepository implements CaseRepository {
       );
       if (requests.length > 0)
         await this.retryFailedProjections(requests, (await executeBatch(this.client, requests)).results);
+      await this.updateRows(stored.events.filter((e) => e.seq >= fromSeq));
       const row = await this.projectRow(stored.state, stored.etag);
       if (this.projectionsPending.get(caseId) === fromSeq) this.projectionsPending.delete(caseId);
       this.wroteSinceSync = true;
@@ -683,6 +696,32 @@ export class GraphCaseRepository implements CaseRepository {
           if (!/duplicate values were found|nameAlreadyExists/i.test(text))
             throw classifyGraphError(retryError, `Writing a projection row (${request.id})`);
         });
+    }
+  }
+
+  /**
+   * Projection rows an event changes rather than adds: a reopening sets aside the review whose
+   * outcome closed the case, and that review's row in the Reviews list says so (SetAsideOn), so
+   * what reads the list (Microsoft Lists views, Power BI) stops counting an outcome that no
+   * longer stands. A row already marked is left as it is, so a repair may run this again. If it
+   * fails, the case is marked like a failed projection row, and the next read or append of the
+   * case runs it again.
+   */
+  private async settleRowUpdates(caseId: string, fromSeq: number, events: readonly CaseEvent[]): Promise<void> {
+    try {
+      await this.updateRows(events);
+    } catch (error) {
+      this.markProjectionsPending(caseId, fromSeq);
+      throw error;
+    }
+  }
+
+  private async updateRows(events: readonly CaseEvent[]): Promise<void> {
+    for (const event of events) {
+      if (event.type !== 'case_reopened' || event.data.setAsideReviewId === undefined) continue;
+      const row = await this.reviews.findByKey(`${event.caseId}:${event.data.setAsideReviewId}`);
+      if (row === undefined || (row.fields.SetAsideOn ?? null) !== null) continue;
+      await this.reviews.updateItem(row.id, { SetAsideOn: dateOnlyValue(event.on) }, row.eTag);
     }
   }
 

@@ -102,6 +102,13 @@ export const reviewsList = defineListSchema({
     { kind: 'text', name: 'OutcomeId', indexed: true },
     { kind: 'note', name: 'Progress' },
     { kind: 'note', name: 'Evidence' },
+    {
+      kind: 'dateTime',
+      name: 'SetAsideOn',
+      format: 'dateOnly',
+      description:
+        'The day the course team reopened the case this review closed by mistake: the review was set aside, and its outcome no longer stands. Empty otherwise.',
+    },
   ],
 });
 

@@ -233,6 +233,30 @@ describe('who may open a case', () => {
     expect(reply.body.placement.school).toBe('Riverside Academy, Rochdale');
   });
 
+  it('gives a case the course team opens the placement dates of the trainee’s roster row, where it names none', async () => {
+    const mia = person('trainee', 'Mia Evans', 'mia.evans@trainee.rcttp.example');
+    const rostered = await server.request('POST', '/api/placements/import', {
+      token: token.rcttpTeam,
+      body: {
+        rows: [
+          {
+            trainee_upn: mia.id,
+            trainee_name: mia.name,
+            programme: RCTTP,
+            provider: 'RCTTP',
+            school: 'Riverside Academy, Rochdale',
+            term_start: '2026-09-01',
+            term_end: '2027-03-26',
+          },
+        ],
+      },
+    });
+    expect(rostered.status, rostered.text).toBe(200);
+    const reply = await server.request('POST', '/api/cases', { token: token.rcttpTeam, body: rcttpBody(mia) });
+    expect(reply.status, reply.text).toBe(201);
+    expect(reply.body.placement).toMatchObject({ startsOn: '2026-09-01', endsOn: '2027-03-26' });
+  });
+
   it('answers a second open case for the trainee with 409 naming the open one', async () => {
     const reply = await server.request('POST', '/api/cases', { token: token.rcttpTeam, body: rcttpBody(jack) });
     expect(reply.status).toBe(409);

@@ -25,7 +25,7 @@ export interface OpenCaseResult {
  * Who may open a case, for the REST API and Teams alike:
  *  - the course team of the programme (and Admin), for any trainee of their programmes, that is
  *    one the placement roster has in that programme (in any term): the people and placement are
- *    as they give them; a trainee the roster does not have in the programme is refused with how
+ *    as they give them (the placement's dates, where they give none, the roster row's); a trainee the roster does not have in the programme is refused with how
  *    to fix it (add them to the roster);
  *  - staff in a role the procedure lets raise a concern (mentor, tutor …), only for a trainee
  *    whose current placement roster row names them in that role; the people and placement of the
@@ -194,8 +194,18 @@ function inputFor(
     const row =
       ofProgramme.find((r) => isCurrent(r, today)) ??
       [...ofProgramme].sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0];
-    if (row) assertProviderOf(procedure, row);
-    return requested;
+    if (!row) return requested;
+    assertProviderOf(procedure, row);
+    // The placement's dates, where the request gives none, are the roster row's term: a review
+    // date after the placement ends is then refused or warned about as for any other case.
+    const { startsOn, endsOn } = requested.placement;
+    return {
+      ...requested,
+      placement: {
+        ...requested.placement,
+        ...(startsOn === undefined && endsOn === undefined ? { startsOn: row.startsOn, endsOn: row.endsOn } : {}),
+      },
+    };
   }
   const raisers = raisersOf(procedure);
   const current = rows

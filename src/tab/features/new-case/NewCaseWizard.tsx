@@ -22,6 +22,7 @@ import {
   getFramework,
   listAllCases,
   listProcedures,
+  listTraineePlacements,
   openCase,
   savePlan,
   type ProcedureDefinition,
@@ -41,12 +42,14 @@ import {
   openableStages,
   openCaseBody,
   peopleFor,
+  placementEndOf,
   planRulesFor,
   reinitiationStandingOf,
   STEP_TITLES,
   stepProblems,
   STEPS,
   suggestReference,
+  traineeIdOf,
   traineeOf,
   type Step,
   type WizardDraft,
@@ -218,6 +221,27 @@ export default function NewCaseWizard() {
       live = false;
     };
   }, [rules, session.api]);
+
+  // The placement's last day, from the trainee's roster row (the course team reads the roster):
+  // a review date after it is warned about, or refused where the procedure sets a window.
+  const traineeId = procedure === undefined ? undefined : traineeIdOf(draft, procedure);
+  const [placementEndsOn, setPlacementEndsOn] = useState<string | undefined>();
+  useEffect(() => {
+    setPlacementEndsOn(undefined);
+    if (traineeId === undefined || draft.programme === '') return;
+    let live = true;
+    listTraineePlacements(session.api, traineeId).then(
+      (rows) => {
+        if (live) setPlacementEndsOn(placementEndOf(rows, draft.programme));
+      },
+      () => {
+        // Staff other than the course team cannot read the roster: the server still checks the date.
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [traineeId, draft.programme, session.api]);
 
   const options = useMemo(() => catalogueOptions(frameworks), [frameworks]);
   const known = useMemo(() => knownPeople(cases, draft.procedureId), [cases, draft.procedureId]);
@@ -595,7 +619,15 @@ export default function NewCaseWizard() {
         ) : null}
 
         {step === 'targets' && rules !== undefined && procedure !== undefined ? (
-          <TargetsStep draft={draft} set={set} procedure={procedure} options={options} today={today} rules={rules} />
+          <TargetsStep
+            draft={draft}
+            set={set}
+            procedure={procedure}
+            options={options}
+            today={today}
+            rules={rules}
+            placementEndsOn={placementEndsOn}
+          />
         ) : null}
 
         {step === 'review' && procedure !== undefined ? (

@@ -119,6 +119,34 @@ export function traineeOf(draft: WizardDraft, procedure: ProcedureDefinition): P
   return draft.people.find((p) => traineeRoles.has(p.role));
 }
 
+/** The id the case will record for the trainee, once their sign-in name or email looks whole. */
+export function traineeIdOf(draft: WizardDraft, procedure: ProcedureDefinition): string | undefined {
+  const trainee = traineeOf(draft, procedure);
+  if (trainee === undefined) return undefined;
+  const id = idOf(trainee);
+  return EMAIL.test(id) ? id : undefined;
+}
+
+/**
+ * The last day of the trainee's placement in the programme, as the server gives the case it
+ * opens: the roster row of the programme whose term is current, else its latest. The review date
+ * is warned about (or refused, where the procedure sets a window) when it falls after it.
+ */
+export function placementEndOf(
+  rows: readonly {
+    readonly programme: string;
+    readonly startsOn: string;
+    readonly endsOn: string;
+    readonly current: boolean;
+  }[],
+  programme: string,
+): string | undefined {
+  const ofProgramme = rows.filter((r) => r.programme === programme);
+  const row =
+    ofProgramme.find((r) => r.current) ?? [...ofProgramme].sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0];
+  return row?.endsOn;
+}
+
 /** Whether this case would be the trainee's second (or third) under the procedure, from the cases the caller can see. */
 export function reinitiationStandingOf(
   draft: WizardDraft,

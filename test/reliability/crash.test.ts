@@ -5,7 +5,7 @@ import { runCrashScenario } from './scenarios.js';
 
 /**
  * Crash: the real server in a child process (local mode, fsync), the BCU course writing to it
- * at full speed, SIGKILL at a random moment, a restart on the same data folder; several times
+ * at full speed, SIGKILL at a random moment, a restart on the same data folder; again and again
  * (`runCrashScenario`, which the soak also runs on three processes sharing one emulator).
  * Afterwards every case replays, no trail has a gap or a repeat, every change a client was told
  * succeeded (2xx) is stored exactly once, and the API serves every trail as the lists hold it.

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { startGraphEmulator, type RunningGraphEmulator } from '../../src/dev/graph-emulator/index.js';
+import { bundleForChild, type ChildBundle } from '../support/child-bundle.js';
 import { sleep, type LocalTrellis } from './kit.js';
 
 /**
@@ -50,7 +51,7 @@ export function inProcessCluster(trellis: LocalTrellis): Cluster {
 }
 
 const CHILD = path.join(import.meta.dirname, 'crash-child.ts');
-/** A cold start compiles the app with tsx; a busy machine needs a while. */
+/** A first start provisions the lists and loads the demo data; a busy machine needs a while. */
 const START_TIMEOUT_MS = 120_000;
 
 interface Child {
@@ -69,6 +70,15 @@ export async function childCluster(options: {
 }): Promise<Cluster> {
   if (!options.shared && options.size !== 1) throw new Error('several processes need a shared emulator');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-cluster-'));
+  // Bundled once, started many times (test/support/child-bundle.ts): local mode serves the dev
+  // outbox's script from the assets folder next to its code.
+  let bundle: ChildBundle;
+  try {
+    bundle = await bundleForChild(CHILD, { assets: { 'src/dev/local-mode/assets': 'assets' } });
+  } catch (error) {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   const errors: { message: string; process: number }[] = [];
   const children: (Child | undefined)[] = Array.from({ length: options.size }, () => undefined);
   let emulator: RunningGraphEmulator | undefined;
@@ -84,7 +94,7 @@ export async function childCluster(options: {
       : ['--graph-url', emulator.baseUrl, '--graph-ca', path.join(dataDir, 'shared-graph', 'cert.pem')];
 
   async function start(index: number): Promise<void> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, ...graphArgs], {
+    const proc = spawn(process.execPath, ['--enable-source-maps', bundle.file, dataDir, ...graphArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NODE_ENV: 'production' },
     });
@@ -143,6 +153,7 @@ export async function childCluster(options: {
     await Promise.all(children.map((_, i) => kill(i)));
     await emulator?.close();
     await rm(dataDir, { recursive: true, force: true });
+    await bundle.remove();
     throw error;
   }
 
@@ -174,6 +185,7 @@ export async function childCluster(options: {
       await Promise.all(children.map((_, i) => kill(i)));
       await emulator?.close();
       await rm(dataDir, { recursive: true, force: true });
+      await bundle.remove();
     },
   };
 }

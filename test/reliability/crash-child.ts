@@ -4,7 +4,8 @@
  * runs, without building the tab), or on a shared emulator given by `--graph-url` and
  * `--graph-ca` (several processes, one store). Prints one JSON line with its address when it is
  * ready; the parent reads it, drives requests and may send SIGKILL. Logs JSON lines on stderr.
- * Usage: node --import tsx test/reliability/crash-child.ts <dataDir> [--graph-url URL --graph-ca FILE]
+ * The cluster (cluster.ts) runs it bundled with plain node (test/support/child-bundle.ts); by hand:
+ * node --import tsx test/reliability/crash-child.ts <dataDir> [--graph-url URL --graph-ca FILE]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

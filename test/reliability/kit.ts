@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
+import type { RunningLocalMode } from '../../src/compose/local.js';
 import { DEMO_PROVIDERS, type DemoPerson, type DemoProvider } from '../../src/dev/local-mode/personas.js';
 import { memoryLogger } from '../../src/app/logger.js';
-import { call, type Reply, type RequestOptions } from '../server/harness.js';
+import { call, type Reply, type RequestOptions } from '../support/http-call.js';
 
 /**
  * What the reliability suite shares: local mode in a temp folder (the same wiring as `npm start`),
@@ -30,6 +30,9 @@ export interface LocalTrellis {
 export async function startLocal(options: { readonly durability?: 'none' | 'fsync' } = {}): Promise<LocalTrellis> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-reliability-'));
   const logger = memoryLogger();
+  // Loaded here, not at the top: the crash scenario's Trellis runs in a child process, and a file
+  // that never starts one in this process need not load (and compile) the app.
+  const { startLocalMode } = await import('../../src/compose/local.js');
   const running = await startLocalMode({ dataDir, port: 0, durability: options.durability ?? 'none', logger });
   const url = `http://127.0.0.1:${running.port}`;
   const request = (method: string, route: string, opts?: RequestOptions) => call(url, method, route, opts);

@@ -11,12 +11,18 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { PageIterator } from '@microsoft/microsoft-graph-client';
 import type { Client, PageCollection } from '@microsoft/microsoft-graph-client';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForChild, type ChildBundle } from '../../../test/support/child-bundle.js';
 import { createEmulatorGraphClient } from './index.js';
 import { asRecord, tempDir } from './test-support.js';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = path.join(ROOT, 'scripts', 'graph-emulator.ts');
+/** The CLI bundled once and run with plain node: each of the four starts then skips tsx's loader. */
+let cli: ChildBundle | undefined;
+beforeAll(async () => {
+  cli = await bundleForChild(CLI);
+});
 
 interface Child {
   readonly process: ChildProcess;
@@ -25,9 +31,10 @@ interface Child {
 }
 
 async function spawnEmulator(dataDir: string): Promise<Child> {
+  if (cli === undefined) throw new Error('the emulator CLI was not bundled');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CLI, '--data', dataDir, '--port', '0', '--json', '--compact-every', '60'],
+    ['--enable-source-maps', cli.file, '--data', dataDir, '--port', '0', '--json', '--compact-every', '60'],
     {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,6 +87,7 @@ const children: Child[] = [];
 afterAll(async () => {
   await Promise.all(children.map(kill));
   await Promise.all(dataDirs.map((d) => rm(d, { recursive: true, force: true })));
+  await cli?.remove();
 });
 
 async function readAll(child: Child, listId: string): Promise<Map<string, Record<string, unknown>>> {

@@ -166,6 +166,30 @@ function bodyParserProblem(error: unknown): HttpProblem | undefined {
   }
 }
 
+/**
+ * express.json with every failure to read the body answered as a problem of the request: a body
+ * that is not JSON, too large, in a charset or content encoding we do not read, or that does not
+ * decode in the encoding it names (a "deflate" body that is not deflated fails in zlib, with no
+ * body-parser `type`). Only a failure of our own (5xx) stays a server error.
+ */
+function jsonBody(limit: number): Router {
+  const router = express.Router();
+  router.use(express.json({ limit, strict: true, type: JSON_TYPES }));
+  // Error middleware of this router: it sees only the parser's failures.
+  router.use((error: unknown, _req: Request, _res: Response, next: NextFunction) => {
+    const status = typeof error === 'object' && error !== null && 'status' in error ? error.status : undefined;
+    next(
+      bodyParserProblem(error) ??
+        (typeof status === 'number' && status >= 500
+          ? error
+          : invalidRequest(
+              'The request body could not be read: send it as UTF-8 JSON, with no content encoding or one it is really in.',
+            )),
+    );
+  });
+  return router;
+}
+
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -280,8 +304,8 @@ export function createApp(deps: AppDeps): express.Express {
   api.use(authenticate(deps.verifyToken));
   api.use(requireJsonBody);
   // A placement system's export runs to thousands of rows: the roster import may be larger.
-  api.use('/placements/import', express.json({ limit: ROSTER_IMPORT_LIMIT_BYTES, strict: true, type: JSON_TYPES }));
-  api.use(express.json({ limit: BODY_LIMIT_BYTES, strict: true, type: JSON_TYPES }));
+  api.use('/placements/import', jsonBody(ROSTER_IMPORT_LIMIT_BYTES));
+  api.use(jsonBody(BODY_LIMIT_BYTES));
   api.use(catalogueRouter(deps.procedures));
   api.use('/me', meRouter(useCases));
   api.use(formPdfRouter(useCases));

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CASE_COMMAND_ROUTES } from '../../src/contract/commands.js';
@@ -82,6 +83,40 @@ describe('hostile input on every write route', () => {
       });
       expect(reply.status).toBe(413);
     }
+    expect(await versionOf()).toBe(before);
+  });
+
+  it('answers headers larger than Node reads, and requests that are not HTTP, as problem+json', async () => {
+    const before = await versionOf();
+    const huge = await server.request('POST', '/api/cases/target/meetings', {
+      token,
+      body: {},
+      headers: { 'x-filler': 'x'.repeat(20_000) },
+    });
+    expect(huge.status).toBe(431);
+    expect(huge.headers.get('content-type')).toBe('application/problem+json');
+    expect(huge.body).toMatchObject({
+      status: 431,
+      code: 'headers_too_large',
+      detail: expect.stringMatching(/headers are larger than the server reads/) as unknown,
+    });
+    // A request line no HTTP parser accepts, straight down a socket.
+    const { port } = new URL(server.url);
+    const raw = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        socket.write('NOT HTTP AT ALL\r\n\r\n');
+      });
+      let text = '';
+      socket.setEncoding('utf8');
+      socket.on('data', (chunk: string) => (text += chunk));
+      socket.on('end', () => {
+        resolve(text);
+      });
+      socket.on('error', reject);
+    });
+    expect(raw).toMatch(/^HTTP\/1\.1 400 /);
+    expect(raw).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400, code: 'invalid_request' });
     expect(await versionOf()).toBe(before);
   });
 

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { answerClientErrors } from './client-errors.js';
 
 /**
  * How long an idle keep-alive connection stays open: longer than the clients and proxies in front
@@ -10,9 +11,12 @@ import type { Server } from 'node:http';
  */
 export const IDLE_CONNECTION_MS = 75_000;
 
-/** Applies IDLE_CONNECTION_MS to a listening server (and headers may take as long, as Node requires). */
+/**
+ * Applies IDLE_CONNECTION_MS to a listening server (and headers may take as long, as Node
+ * requires), and answers requests Node's parser refuses as problem+json (client-errors.ts).
+ */
 export function keepIdleConnections(server: Server): Server {
   server.keepAliveTimeout = IDLE_CONNECTION_MS;
   server.headersTimeout = IDLE_CONNECTION_MS + 1_000;
-  return server;
+  return answerClientErrors(server);
 }

@@ -14,6 +14,7 @@ export const HTTP_PROBLEM_CODES = [
   'malformed_json',
   'unsupported_media_type',
   'payload_too_large',
+  'headers_too_large',
 ] as const;
 
 export type HttpProblemCode = (typeof HTTP_PROBLEM_CODES)[number];

@@ -53,8 +53,7 @@ describe('Edit plan', () => {
     expect(before.status).toBe('planning');
     expect(before.plan.content.targets.length).toBeGreaterThan(0);
     const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/${caseId}`);
+    await signInAs(page, tab.url, 'Mark Whitfield', `/cases/${caseId}`);
     await page.getByRole('button', { name: 'Edit plan', exact: true }).click();
     const form = page.getByRole('form', { name: 'Edit the plan' });
     const target = form.getByLabel('Target 1', { exact: true });
@@ -87,8 +86,7 @@ describe('Edit plan', () => {
     const before = await caseAs(COURSE_LEAD, caseId);
     expect(before.plan.signatures.length).toBeGreaterThan(0);
     const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/${caseId}`);
+    await signInAs(page, tab.url, 'Mark Whitfield', `/cases/${caseId}`);
     await page.getByRole('button', { name: 'Edit plan', exact: true }).click();
     const form = page.getByRole('form', { name: 'Edit the plan' });
     await form.getByLabel('Training needs').fill('Phonics training with the English lead.');

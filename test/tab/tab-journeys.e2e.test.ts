@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
-import { docsImagesDir } from '../docs-images.js';
+import { docsScreenshot } from '../docs-images.js';
 import {
   describeViolations,
   seriousViolations,
@@ -22,7 +21,6 @@ import {
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function apiGet(upn: string, apiPath: string): Promise<Response> {
   return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await env.token(upn)}` } });
@@ -126,8 +124,7 @@ describe('the dashboard', () => {
 describe('the channel tab configuration page', () => {
   it('outside Teams explains where it is used, and builds the content URL from the chosen programme', async () => {
     const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/config`);
+    await signInAs(page, tab.url, 'Mark Whitfield', '/config');
     await page.getByText('This page is used when adding Trellis to a Teams channel').waitFor();
     const validity = page.getByTestId('config-validity');
     expect(await validity.innerText()).toBe('Choose the programme whose cases this channel follows.');
@@ -136,7 +133,7 @@ describe('the channel tab configuration page', () => {
     expect(await page.getByLabel('Tab name').inputValue()).toBe('Trellis — PGCE Primary and Early Years 2026/27');
     const contentUrl = await page.getByTestId('config-content-url').innerText();
     expect(contentUrl).toBe(`${tab.url}/?inHost=1&programme=PGCE%20Primary%20and%20Early%20Years%202026%2F27`);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'channel-config.png'), fullPage: true });
+    await docsScreenshot(page, 'channel-config.png', { fullPage: true });
     await page.getByLabel('Tab name').fill('');
     await expect.poll(() => validity.innerText()).toBe('Give the tab a name, so the channel can tell it apart.');
     expect(await page.getByTestId('config-content-url').count()).toBe(0);
@@ -150,8 +147,7 @@ describe('the channel tab configuration page', () => {
 
   it('tells someone who is not in the course team that the course team sets it up', async () => {
     const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Laura Bennett');
-    await page.goto(`${tab.url}/config`);
+    await signInAs(page, tab.url, 'Laura Bennett', '/config');
     await page.getByText('Only the course team sets up the channel tab').waitFor();
   });
 });
@@ -181,8 +177,7 @@ describe('/dev/sign-in?returnTo=', () => {
 describe('download the form as PDF', () => {
   it('fetches the PDF with the bearer token and saves it', async () => {
     const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/demo-bcu-overdue`);
+    await signInAs(page, tab.url, 'Mark Whitfield', '/cases/demo-bcu-overdue');
     const request = page.waitForRequest((r) => r.url().endsWith('/api/cases/demo-bcu-overdue/form.pdf'));
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download PDF' }).click();
@@ -215,8 +210,7 @@ describe('download the form as PDF', () => {
     const trainee = view.people.find((p) => p.role === 'trainee');
     if (!trainee) throw new Error('demo-bcu-overdue has no trainee');
     const page = await freshPage(env);
-    await signInAs(page, tab.url, trainee.name);
-    await page.goto(`${tab.url}/cases/demo-bcu-overdue`);
+    await signInAs(page, tab.url, trainee.name, '/cases/demo-bcu-overdue');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download my data' }).click();
     const file = await download;
@@ -323,8 +317,7 @@ describe('the placement roster page', () => {
   it('fits a 400 px screen with its preview, and is not offered to anyone outside the course team', async () => {
     const page = await freshPage(env);
     await page.setViewportSize({ width: 400, height: 800 });
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/roster`);
+    await signInAs(page, tab.url, 'Mark Whitfield', '/roster');
     await page.getByRole('list', { name: 'Roster rows' }).waitFor();
     await page
       .getByLabel('CSV export')
@@ -378,7 +371,7 @@ describe('reports', () => {
     expect(report.overdueReviewsByTutor.length).toBeGreaterThan(0);
     for (const tutor of report.overdueReviewsByTutor)
       expect(await overdue.getByRole('table').innerText()).toContain(tutor.name);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'reports.png'), fullPage: true });
+    await docsScreenshot(page, 'reports.png', { fullPage: true });
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download CSV: Cases by reason' }).click();
@@ -406,16 +399,14 @@ describe('reports', () => {
 
   it('tells someone outside the course team that reports are for the course team', async () => {
     const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Helen Okafor');
-    await page.goto(`${tab.url}/reports`);
+    await signInAs(page, tab.url, 'Helen Okafor', '/reports');
     await page.getByText('Reports are for the course team').waitFor();
   });
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the reports page (${theme} theme)`, async () => {
       const page = await freshPage(env);
-      await signInAs(page, tab.url, 'Mark Whitfield');
-      await page.goto(`${tab.url}/reports?theme=${theme}`);
+      await signInAs(page, tab.url, 'Mark Whitfield', `/reports?theme=${theme}`);
       await page.getByRole('heading', { name: 'Cases opened and closed per month' }).waitFor();
       const violations = await seriousViolations(page);
       expect(violations, describeViolations(violations)).toEqual([]);
@@ -427,8 +418,7 @@ describe('correcting a record and erasing a case', () => {
   it('lets the course team correct a concern on the case page: the new wording in place, signatures dated before it', async () => {
     const caseId = 'demo-bcu-due-this-week';
     const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/${caseId}`);
+    await signInAs(page, tab.url, 'Mark Whitfield', `/cases/${caseId}`);
     const form = page.getByRole('form', { name: 'Correct a recorded text' });
     const concern = form.locator('option', { hasText: /: concern 1: / }).last();
     const value = await concern.getAttribute('value');
@@ -465,8 +455,7 @@ describe('correcting a record and erasing a case', () => {
     const target = closed.items.find((c) => c.id.startsWith('demo-'));
     if (!target) throw new Error('The demo data has no closed case to erase.');
     const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Trellis Administrator');
-    await page.goto(`${tab.url}/cases/${target.id}`);
+    await signInAs(page, tab.url, 'Trellis Administrator', `/cases/${target.id}`);
     const form = page.getByRole('form', { name: 'Erase this case' });
     await form.getByLabel('The request this answers').fill('Erasure request ER-2026-14');
     await form.getByLabel(/^Type the case reference/).fill(target.reference.toLowerCase());
@@ -485,8 +474,7 @@ describe('correcting a record and erasing a case', () => {
     expect((await apiGet(admin, `/api/cases/${target.id}`)).status).toBe(404);
     // The course team is not offered erasure.
     const lead = await freshPage(env);
-    await signInAs(lead, tab.url, 'Mark Whitfield');
-    await lead.goto(`${tab.url}/cases/demo-bcu-overdue`);
+    await signInAs(lead, tab.url, 'Mark Whitfield', '/cases/demo-bcu-overdue');
     await lead.getByRole('form', { name: 'Correct a recorded text' }).waitFor();
     expect(await lead.getByRole('form', { name: 'Erase this case' }).count()).toBe(0);
   });

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
-import { docsImagesDir } from '../docs-images.js';
+import { docsScreenshot } from '../docs-images.js';
 import {
   describeViolations,
   openWizard,
@@ -23,7 +22,6 @@ import { putOnRoster } from '../server/harness.js';
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function apiGet(upn: string, apiPath: string): Promise<Response> {
   return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await env.token(upn)}` } });
@@ -139,7 +137,7 @@ describe('the new-case wizard', () => {
     await dateInput.fill(latest);
     const axeTargets = await seriousViolations(page);
     expect(axeTargets, describeViolations(axeTargets)).toEqual([]);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'new-case-targets.png'), fullPage: true });
+    await docsScreenshot(page, 'new-case-targets.png', { fullPage: true });
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'Check and open' }).waitFor();

@@ -1,8 +1,7 @@
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
-import { docsImagesDir } from '../docs-images.js';
+import { docsScreenshot } from '../docs-images.js';
 import {
   describeViolations,
   seriousViolations,
@@ -19,7 +18,6 @@ import {
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function freshPage(): Promise<Page> {
   return env.page();
@@ -59,7 +57,7 @@ describe('the tab in Chromium', () => {
     expect(await rows.count()).toBeGreaterThan(3);
     expect(await page.locator('[data-count="overdue"]').innerText()).toMatch(/^[1-9]\d*\s+Overdue reviews/);
     expect(await page.locator('[data-count="due_this_week"]').innerText()).toMatch(/^[1-9]\d*\s+Reviews due this week/);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+    await docsScreenshot(page, 'dashboard.png', { fullPage: true });
 
     await page.getByRole('searchbox').fill('Callum');
     await expect.poll(() => rows.count()).toBe(1);
@@ -98,7 +96,7 @@ describe('the tab in Chromium', () => {
     // perceptions, so the course leader named on the case is not offered to type them in.
     await page.getByTestId('case-actions').waitFor();
     expect(await page.getByRole('form', { name: /perceptions/ }).count()).toBe(0);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'case.png'), fullPage: true });
+    await docsScreenshot(page, 'case.png', { fullPage: true });
 
     await page.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
     await page.getByRole('heading', { name: /Aisha Rahman/ }).waitFor();
@@ -108,8 +106,7 @@ describe('the tab in Chromium', () => {
 
   it('lets the mentor sign the plan with a typed signature, which agrees it', async () => {
     const page = await freshPage();
-    await signInAs(page, tab.url, 'Laura Bennett');
-    await page.goto(`${tab.url}/cases/demo-bcu-awaiting-signatures`);
+    await signInAs(page, tab.url, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures');
     const form = page.locator('form[aria-labelledby="sign-heading"]');
     await form.waitFor();
     expect(await form.innerText()).toContain('As Class teacher/mentor, I have read this');
@@ -125,8 +122,7 @@ describe('the tab in Chromium', () => {
 
   it('shows a conflict when someone else signed first, and sends the same signature again', async () => {
     const page = await freshPage();
-    await signInAs(page, tab.url, 'Peter Wong');
-    await page.goto(`${tab.url}/cases/demo-mid-essex-awaiting-signatures`);
+    await signInAs(page, tab.url, 'Peter Wong', '/cases/demo-mid-essex-awaiting-signatures');
     const form = page.locator('form[aria-labelledby="sign-heading"]');
     await form.waitFor();
     await form.getByRole('checkbox').check();
@@ -159,8 +155,7 @@ describe('the tab in Chromium', () => {
 
   it('lets the tutor record a review: progress per target, evidence and an explained outcome, a closing one confirmed first; the course team reopens it', async () => {
     const page = await freshPage();
-    await signInAs(page, tab.url, 'Helen Okafor');
-    await page.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
+    await signInAs(page, tab.url, 'Helen Okafor', '/cases/demo-bcu-due-this-week');
     const form = page.locator('form[aria-labelledby="review-heading"]');
     await form.waitFor();
     expect(await form.innerText()).toContain('Closes the case (resolved).');
@@ -187,8 +182,7 @@ describe('the tab in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Reopen the case' }).count()).toBe(0);
 
     const courseTeam = await freshPage();
-    await signInAs(courseTeam, tab.url, 'Mark Whitfield');
-    await courseTeam.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
+    await signInAs(courseTeam, tab.url, 'Mark Whitfield', '/cases/demo-bcu-due-this-week');
     await courseTeam.getByRole('button', { name: 'Reopen the case', expanded: false }).click();
     const reopen = courseTeam.getByRole('form', { name: 'Reopen the case' });
     await reopen.getByRole('button', { name: 'Reopen the case' }).click();
@@ -211,8 +205,7 @@ describe('the tab in Chromium', () => {
 
   it('opens the procedure a case follows from the case page, read-only', async () => {
     const mentor = await freshPage();
-    await signInAs(mentor, tab.url, 'Laura Bennett');
-    await mentor.goto(`${tab.url}/cases/demo-bcu-awaiting-signatures`);
+    await signInAs(mentor, tab.url, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures');
     const version = mentor.getByTestId('procedure-version');
     await version.waitFor();
     expect(await version.innerText()).toContain('This case follows Rapid Improvement Targets Procedure, version 1.');
@@ -249,8 +242,7 @@ describe('the tab in Chromium', () => {
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the dashboard and a case page (${theme} theme)`, async () => {
       const page = await freshPage();
-      await signInAs(page, tab.url, 'Mark Whitfield');
-      await page.goto(`${tab.url}/?theme=${theme}`);
+      await signInAs(page, tab.url, 'Mark Whitfield', `/?theme=${theme}`);
       await page.getByRole('table', { name: 'Cases' }).waitFor();
       const dashboard = await seriousViolations(page);
       expect(dashboard, describeViolations(dashboard)).toEqual([]);
@@ -258,8 +250,7 @@ describe('the tab in Chromium', () => {
       await page.getByRole('heading', { name: 'The plan' }).waitFor();
       const casePage = await seriousViolations(page);
       expect(casePage, describeViolations(casePage)).toEqual([]);
-      if (theme !== 'default')
-        await page.screenshot({ path: path.join(SCREENSHOTS, `case-${theme}.png`), fullPage: true });
+      if (theme !== 'default') await docsScreenshot(page, `case-${theme}.png`, { fullPage: true });
     });
   }
 });

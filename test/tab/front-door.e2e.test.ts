@@ -3,12 +3,11 @@ import type { Page } from 'playwright-core';
 import { docsScreenshot } from '../docs-images.js';
 import {
   describeViolations,
-  freshPage,
   seriousViolations,
-  signInAs,
   startTabEnvironment,
   STEP_TIMEOUT_MS,
   type TabEnvironment,
+  signedInAs,
 } from './tab-harness.js';
 
 /**
@@ -57,8 +56,7 @@ async function apiAs(upn: string, method: string, route: string, body?: unknown,
 
 describe('each person’s home', () => {
   it('a trainee: what they need to do and their case, never the cohort’s tiles', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Aisha Rahman');
+    const page = await signedInAs(env, 'Aisha Rahman');
     await page.getByRole('heading', { name: 'What you need to do', level: 1 }).waitFor();
     await todoItem(page, 'BCU-RIT-2026-103').getByText('On Wed, 25 Nov 2026').waitFor();
     await page.getByRole('heading', { name: 'Your cases' }).waitFor();
@@ -83,8 +81,7 @@ describe('each person’s home', () => {
     );
     expect(edited.status, await edited.text()).toBe(200);
 
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Priya Sharma');
+    const page = await signedInAs(env, 'Priya Sharma');
     await todoItem(page, 'BCU-RIT-2026-101')
       .getByRole('link', { name: /^Sign the plan/ })
       .click();
@@ -102,8 +99,7 @@ describe('each person’s home', () => {
   });
 
   it('a mentor: the reviews due, each opening the review form at the top of the screen', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Gareth Evans');
+    const page = await signedInAs(env, 'Gareth Evans');
     const item = todoItem(page, 'BCU-RIT-2026-103');
     await item.getByText('By Wed, 25 Nov 2026').waitFor();
     await docsScreenshot(page, 'home-mentor.png', { fullPage: true });
@@ -114,8 +110,7 @@ describe('each person’s home', () => {
   });
 
   it('a tutor: the reviews they share, and the case page leading with the next step and its button', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Helen Okafor');
+    const page = await signedInAs(env, 'Helen Okafor');
     await todoItem(page, 'BCU-RIT-2026-105').waitFor();
     await docsScreenshot(page, 'home-tutor.png', { fullPage: true });
     await page.getByRole('table', { name: 'Cases' }).getByRole('link', { name: 'Megan Hughes' }).click();
@@ -127,8 +122,7 @@ describe('each person’s home', () => {
   });
 
   it('the course team: what waits on them, then the cohort dashboard', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     const followUp = todoItem(page, 'BCU-RIT-2026-104');
     await followUp.getByText('For the course team').waitFor();
     await followUp.getByText('Overdue: due Thu, 19 Nov 2026').waitFor();
@@ -225,9 +219,7 @@ async function openEveryAction(page: Page): Promise<void> {
  */
 describe('at 400 × 800 (a phone, Outlook’s side panel), in the three Teams themes', () => {
   it('the course team’s home, the wizard and a case with its forms open fit the screen with 44 px targets; axe-clean; the header a menu', async () => {
-    const page = await freshPage(env);
-    await page.setViewportSize(NARROW);
-    await signInAs(page, env.tab.url, 'Mark Whitfield', '/?theme=default');
+    const page = await signedInAs(env, 'Mark Whitfield', '/?theme=default', { viewport: NARROW });
     await page.getByRole('list', { name: 'Cases' }).getByRole('link').first().waitFor();
     await todoList(page).waitFor();
     expect(await page.getByRole('table', { name: 'Cases' }).count()).toBe(0);
@@ -271,9 +263,7 @@ describe('at 400 × 800 (a phone, Outlook’s side panel), in the three Teams th
   });
 
   it('the course team’s home fits and is axe-clean in the dark and high-contrast themes', async () => {
-    const page = await freshPage(env);
-    await page.setViewportSize(NARROW);
-    await signInAs(page, env.tab.url, 'Mark Whitfield', '/?theme=dark');
+    const page = await signedInAs(env, 'Mark Whitfield', '/?theme=dark', { viewport: NARROW });
     for (const theme of ['dark', 'contrast'] as const) {
       if (theme !== 'dark') await page.goto(`${env.tab.url}/?theme=${theme}`);
       await page.getByRole('list', { name: 'Cases' }).getByRole('link').first().waitFor();
@@ -285,9 +275,9 @@ describe('at 400 × 800 (a phone, Outlook’s side panel), in the three Teams th
   });
 
   it('the review form and the sign form fit the screen, with 44 px targets', async () => {
-    const page = await freshPage(env);
-    await page.setViewportSize(NARROW);
-    await signInAs(page, env.tab.url, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures#sign');
+    const page = await signedInAs(env, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures#sign', {
+      viewport: NARROW,
+    });
     await expect.poll(() => focusedForm(page), { timeout: STEP_TIMEOUT_MS }).toBe('sign');
     await expectFits(page, 'sign form');
     await expectTouchTargets(page, 'sign form');
@@ -304,9 +294,7 @@ describe('at 400 × 800 (a phone, Outlook’s side panel), in the three Teams th
     ['a mentor', 'Gareth Evans'],
     ['a tutor', 'Helen Okafor'],
   ] as const)('%s’s home has 44 px targets, at 400 and at 320 px', async (_who, name) => {
-    const page = await freshPage(env);
-    await page.setViewportSize(NARROW);
-    await signInAs(page, env.tab.url, name);
+    const page = await signedInAs(env, name, '/', { viewport: NARROW });
     await todoList(page).waitFor();
     await expectTouchTargets(page, `${name}’s home`);
     await page.setViewportSize({ width: 320, height: 800 });
@@ -317,8 +305,7 @@ describe('at 400 × 800 (a phone, Outlook’s side panel), in the three Teams th
 
 describe('by keyboard', () => {
   it('reaches the first case in three key presses from the top: Tab, Tab to “Skip to your cases”, Enter', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await page.getByRole('table', { name: 'Cases' }).getByRole('link').first().waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate<string>('document.activeElement?.textContent ?? ""')).toBe('Skip to main content');
@@ -335,8 +322,7 @@ const FOCUS_IN_DIALOG = `document.querySelector('[role="dialog"]')?.contains(doc
 
 describe('nothing typed is lost', () => {
   it('the wizard keeps its draft over a reload, and asks in a dialog (focus kept inside, then returned) before leaving', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await page.getByRole('button', { name: 'Open a case' }).click();
     await page.getByRole('radio', { name: /Birmingham City University/ }).check();
     await page.getByRole('checkbox', { name: 'A trainee does not make the expected progress' }).check();
@@ -372,8 +358,7 @@ describe('nothing typed is lost', () => {
   });
 
   it('a review typed and reloaded is back; perceptions saved clear their draft', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Gareth Evans', '/cases/demo-bcu-due-this-week#review');
+    const page = await signedInAs(env, 'Gareth Evans', '/cases/demo-bcu-due-this-week#review');
     const evidence = page.locator('#form-review').getByRole('textbox', { name: 'Evidence' });
     await evidence.fill('Seen in three observed lessons.');
     await page.reload();
@@ -381,8 +366,7 @@ describe('nothing typed is lost', () => {
       .poll(() => evidence.inputValue(), { timeout: STEP_TIMEOUT_MS })
       .toBe('Seen in three observed lessons.');
 
-    const trainee = await freshPage(env);
-    await signInAs(trainee, env.tab.url, 'Priya Sharma', '/cases/demo-bcu-drafting#perceptions');
+    const trainee = await signedInAs(env, 'Priya Sharma', '/cases/demo-bcu-drafting#perceptions');
     const words = trainee.locator('#form-perceptions').getByRole('textbox');
     await words.fill('I would like to see the routine modelled first.');
     await trainee.reload();
@@ -402,8 +386,7 @@ describe('nothing typed is lost', () => {
   });
 
   it('a case action typed and reloaded is back (the withdrawal’s reason, not its confirmation); sent, its draft goes', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, env.tab.url, 'Gareth Evans', '/cases/demo-bcu-due-this-week#actions');
+    const page = await signedInAs(env, 'Gareth Evans', '/cases/demo-bcu-due-this-week#actions');
     const open = async (): Promise<void> => {
       await page.getByRole('button', { name: 'Schedule the review meeting', exact: true, expanded: false }).click();
       await page.getByRole('button', { name: 'The trainee has withdrawn', exact: true, expanded: false }).click();

@@ -5,10 +5,10 @@ import { docsScreenshot } from '../docs-images.js';
 import {
   describeViolations,
   seriousViolations,
-  signInAs,
   startTabEnvironment,
   type TabEnvironment,
   type TabServer,
+  signedInAs,
 } from './tab-harness.js';
 
 /**
@@ -49,8 +49,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('shows the course leader the dashboard with demo cases, counts, filters and search', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     const table = page.getByRole('table', { name: 'Cases' });
     await table.waitFor();
     const rows = table.locator('tbody tr');
@@ -82,8 +81,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('opens a case from the dashboard, and by its deep link', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await page.getByRole('link', { name: 'Tom Fletcher' }).click();
     await page.waitForURL(/\/cases\/demo-bcu-awaiting-signatures$/);
     await page.getByRole('heading', { name: /Tom Fletcher — BCU-RIT/ }).waitFor();
@@ -105,8 +103,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('lets the mentor sign the plan with a typed signature, which agrees it', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures');
+    const page = await signedInAs(env, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures');
     const form = page.locator('form[aria-labelledby="sign-heading"]');
     await form.waitFor();
     expect(await form.innerText()).toContain('As Class teacher/mentor, I have read this');
@@ -121,8 +118,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('shows a conflict when someone else signed first, and sends the same signature again', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Peter Wong', '/cases/demo-mid-essex-awaiting-signatures');
+    const page = await signedInAs(env, 'Peter Wong', '/cases/demo-mid-essex-awaiting-signatures');
     const form = page.locator('form[aria-labelledby="sign-heading"]');
     await form.waitFor();
     await form.getByRole('checkbox').check();
@@ -154,8 +150,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('lets the tutor record a review: progress per target, evidence and an explained outcome, a closing one confirmed first; the course team reopens it', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Helen Okafor', '/cases/demo-bcu-due-this-week');
+    const page = await signedInAs(env, 'Helen Okafor', '/cases/demo-bcu-due-this-week');
     const form = page.locator('form[aria-labelledby="review-heading"]');
     await form.waitFor();
     expect(await form.innerText()).toContain('Closes the case (resolved).');
@@ -181,8 +176,7 @@ describe('the tab in Chromium', () => {
     // The tutor cannot reopen it; the course team can, with a reason, and the review is owed again.
     expect(await page.getByRole('button', { name: 'Reopen the case' }).count()).toBe(0);
 
-    const courseTeam = await freshPage();
-    await signInAs(courseTeam, tab.url, 'Mark Whitfield', '/cases/demo-bcu-due-this-week');
+    const courseTeam = await signedInAs(env, 'Mark Whitfield', '/cases/demo-bcu-due-this-week');
     await courseTeam.getByRole('button', { name: 'Reopen the case', expanded: false }).click();
     const reopen = courseTeam.getByRole('form', { name: 'Reopen the case' });
     await reopen.getByRole('button', { name: 'Reopen the case' }).click();
@@ -204,8 +198,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('opens the procedure a case follows from the case page, read-only', async () => {
-    const mentor = await freshPage();
-    await signInAs(mentor, tab.url, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures');
+    const mentor = await signedInAs(env, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures');
     const version = mentor.getByTestId('procedure-version');
     await version.waitFor();
     expect(await version.innerText()).toContain('This case follows Rapid Improvement Targets Procedure, version 1.');
@@ -241,8 +234,7 @@ describe('the tab in Chromium', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the dashboard and a case page (${theme} theme)`, async () => {
-      const page = await freshPage();
-      await signInAs(page, tab.url, 'Mark Whitfield', `/?theme=${theme}`);
+      const page = await signedInAs(env, 'Mark Whitfield', `/?theme=${theme}`);
       await page.getByRole('table', { name: 'Cases' }).waitFor();
       const dashboard = await seriousViolations(page);
       expect(dashboard, describeViolations(dashboard)).toEqual([]);

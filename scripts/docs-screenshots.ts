@@ -10,12 +10,12 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-/** Every test file that takes a picture for docs/: the ones that ask test/docs-images.ts where to put it. */
+/** Every test file that takes a picture for docs/: the ones that ask test/docs-images.ts where to put it, or to take it. */
 function testsTakingPictures(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
     .map((entry) => path.join(entry.parentPath, entry.name))
-    .filter((file) => readFileSync(file, 'utf8').includes('docsImagesDir('))
+    .filter((file) => /\bdocs(ImagesDir|Screenshot)\(/.test(readFileSync(file, 'utf8')))
     .sort();
 }
 

@@ -4,11 +4,10 @@ import type { RunningLocalMode } from '../../src/compose/local.js';
 import {
   describeViolations,
   seriousViolations,
-  signInAs,
   startTabEnvironment,
   type TabEnvironment,
   type TabServer,
-  freshPage,
+  signedInAs,
 } from './tab-harness.js';
 
 /**
@@ -21,6 +20,7 @@ let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
 
+/** Each form's checks run in every theme: signed in on the case page in the first, each other loads it afresh. */
 const THEMES = ['default', 'dark', 'contrast'] as const;
 /** Each test walks its form in three themes with axe, on a machine that may be busy. */
 const LONG = 90_000;
@@ -153,17 +153,14 @@ describe('suspending the placement (Enhanced Support step 5)', () => {
       expect(atStep5.stage.id).toBe('step_5');
 
       // The tutor named on the case has staff actions, but suspending is for the course team.
-      const tutor = await freshPage(env);
-      await signInAs(tutor, tab.url, espTutor.name);
-      await tutor.goto(`${tab.url}/cases/${caseId}`);
+      const tutor = await signedInAs(env, espTutor.name, `/cases/${caseId}`);
       await tutor.getByRole('button', { name: 'The trainee has withdrawn', exact: true }).waitFor();
       expect(await tutor.getByRole('button', { name: 'Suspend the placement', exact: true }).count()).toBe(0);
       expect(await tutor.getByTestId('placement-suspended').count()).toBe(0);
 
-      const page = await freshPage(env);
-      await signInAs(page, tab.url, ESP_COURSE_TEAM.name);
+      const page = await signedInAs(env, ESP_COURSE_TEAM.name, `/cases/${caseId}?theme=${THEMES[0]}`);
       for (const theme of THEMES) {
-        await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
+        if (theme !== THEMES[0]) await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
         await openAction(page, 'Suspend the placement');
         const form = page.getByRole('form', { name: 'Suspend the placement' });
         expect(await form.innerText()).toMatch(
@@ -233,18 +230,15 @@ describe('scheduling the Deferred Final Assessment (RCTTP)', () => {
       const entered = atDfa.stage.startsOn;
 
       // The partnership tutor is on the case, but scheduling is for the course team.
-      const tutor = await freshPage(env);
-      await signInAs(tutor, tab.url, rcttpTutor.name);
-      await tutor.goto(`${tab.url}/cases/${caseId}`);
+      const tutor = await signedInAs(env, rcttpTutor.name, `/cases/${caseId}`);
       await tutor.getByRole('button', { name: 'The trainee has withdrawn', exact: true }).waitFor();
       expect(await tutor.getByRole('button', { name: 'Schedule the stage', exact: true }).count()).toBe(0);
 
-      const page = await freshPage(env);
-      await signInAs(page, tab.url, RCTTP_COURSE_TEAM.name);
+      const page = await signedInAs(env, RCTTP_COURSE_TEAM.name, `/cases/${caseId}?theme=${THEMES[0]}`);
       const weeks = page.getByRole('region', { name: 'Week by week' });
       const startsOn = mondayAfter(entered, 60);
       for (const theme of THEMES) {
-        await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
+        if (theme !== THEMES[0]) await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
         // Until scheduled, the weeks count from the day the case entered the stage.
         expect(await weeks.innerText()).toContain(`Week 1 begins on ${longDate(entered)}`);
         expect(await weeks.innerText()).toContain('until the course team schedules the start');
@@ -332,10 +326,9 @@ describe('changing a mentor (course team)', () => {
     'replaces the mentor from the case page: the new one is named, the trail says so, the old one no longer sees the case',
     async () => {
       const oldMentor = await namedAs(caseId, 'mentor');
-      const page = await freshPage(env);
-      await signInAs(page, tab.url, BCU_COURSE_TEAM.name);
+      const page = await signedInAs(env, BCU_COURSE_TEAM.name, `/cases/${caseId}?theme=${THEMES[0]}`);
       for (const theme of THEMES) {
-        await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
+        if (theme !== THEMES[0]) await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
         await openAction(page, 'Change who is on the case');
         const form = page.getByRole('form', { name: 'Change who is on the case' });
         await form.getByRole('button', { name: 'Save the change' }).click();
@@ -381,10 +374,9 @@ describe('meetings on a case', () => {
       const caseId = 'demo-bcu-drafting';
       const mentor = await namedAs(caseId, 'mentor');
       const trainee = await namedAs(caseId, 'trainee');
-      const page = await freshPage(env);
-      await signInAs(page, tab.url, mentor.name);
+      const page = await signedInAs(env, mentor.name, `/cases/${caseId}?theme=${THEMES[0]}`);
       for (const theme of THEMES) {
-        await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
+        if (theme !== THEMES[0]) await page.goto(`${tab.url}/cases/${caseId}?theme=${theme}`);
         await openAction(page, 'Record the plan meeting');
         const form = page.getByRole('form', { name: 'Record the plan meeting' });
         await form.getByRole('button', { name: 'Record the meeting' }).click();
@@ -410,9 +402,7 @@ describe('meetings on a case', () => {
         content: { meeting: { heldOn: await today(), mode: 'in_person', attendees: ['trainee', 'mentor'] } },
       });
       // The trainee sees the meeting, not the notes.
-      const traineePage = await freshPage(env);
-      await signInAs(traineePage, tab.url, trainee.name);
-      await traineePage.goto(`${tab.url}/cases/${caseId}`);
+      const traineePage = await signedInAs(env, trainee.name, `/cases/${caseId}`);
       const seen = traineePage.getByRole('list', { name: 'Meetings' });
       await seen.waitFor();
       expect(await seen.innerText()).not.toContain('The tutor is to be phoned.');
@@ -425,9 +415,7 @@ describe('meetings on a case', () => {
     async () => {
       const caseId = 'demo-bcu-due-this-week';
       const tutor = await namedAs(caseId, 'tutor');
-      const page = await freshPage(env);
-      await signInAs(page, tab.url, tutor.name);
-      await page.goto(`${tab.url}/cases/${caseId}`);
+      const page = await signedInAs(env, tutor.name, `/cases/${caseId}`);
       await openAction(page, 'Schedule the review meeting');
       const form = page.getByRole('form', { name: 'Schedule the review meeting' });
       await form.getByLabel('Start time').fill('16:15');

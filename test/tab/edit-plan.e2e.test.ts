@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
-import { signInAs, startTabEnvironment, type TabEnvironment, type TabServer, freshPage } from './tab-harness.js';
+import { startTabEnvironment, type TabEnvironment, signedInAs } from './tab-harness.js';
 
 /**
  * "Edit plan" on the case workspace, end to end against local mode: the wizard's plan parts,
@@ -9,7 +9,6 @@ import { signInAs, startTabEnvironment, type TabEnvironment, type TabServer, fre
  */
 let env: TabEnvironment;
 let local: RunningLocalMode;
-let tab: TabServer;
 
 interface PlanReply {
   readonly status: string;
@@ -37,7 +36,7 @@ async function caseAs(upn: string, caseId: string): Promise<PlanReply> {
 
 beforeAll(async () => {
   env = await startTabEnvironment('edit-plan');
-  ({ local, tab } = env);
+  ({ local } = env);
 }, 180_000);
 
 afterAll(async () => {
@@ -52,9 +51,7 @@ describe('Edit plan', () => {
     const before = await caseAs(COURSE_LEAD, caseId);
     expect(before.status).toBe('planning');
     expect(before.plan.content.targets.length).toBeGreaterThan(0);
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/${caseId}`);
+    const page = await signedInAs(env, 'Mark Whitfield', `/cases/${caseId}`);
     await page.getByRole('button', { name: 'Edit plan', exact: true }).click();
     const form = page.getByRole('form', { name: 'Edit the plan' });
     const target = form.getByLabel('Target 1', { exact: true });
@@ -86,9 +83,7 @@ describe('Edit plan', () => {
     const caseId = 'demo-bcu-awaiting-signatures';
     const before = await caseAs(COURSE_LEAD, caseId);
     expect(before.plan.signatures.length).toBeGreaterThan(0);
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/${caseId}`);
+    const page = await signedInAs(env, 'Mark Whitfield', `/cases/${caseId}`);
     await page.getByRole('button', { name: 'Edit plan', exact: true }).click();
     const form = page.getByRole('form', { name: 'Edit the plan' });
     await form.getByLabel('Training needs').fill('Phonics training with the English lead.');

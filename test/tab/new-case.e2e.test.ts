@@ -10,6 +10,7 @@ import {
   type TabEnvironment,
   type TabServer,
   freshPage,
+  signedInAs,
 } from './tab-harness.js';
 import { putOnRoster } from '../server/harness.js';
 
@@ -44,10 +45,9 @@ async function apiGet<T>(upn: string, path: string): Promise<T> {
   return (await reply.json()) as T;
 }
 
-/** Signs in, opens the wizard, chooses the procedure and its first reason, and goes on to the people step. */
-async function toPeopleStep(page: Page, who: string, procedure: RegExp, query = ''): Promise<void> {
-  await signInAs(page, tab.url, who);
-  await openWizard(page, tab.url, query);
+/** From the home `page` is on, opens the wizard, chooses the procedure and its first reason, and goes on to the people step. */
+async function toPeopleStep(page: Page, procedure: RegExp): Promise<void> {
+  await openWizard(page, tab.url);
   await page.getByRole('radio', { name: procedure }).first().check();
   await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
   await page.getByRole('checkbox').first().check();
@@ -108,7 +108,8 @@ describe('people from the directory', () => {
       const url = new URL(request.url());
       if (url.pathname === '/api/people') searches.push(url.searchParams.get('search') ?? '');
     });
-    await toPeopleStep(page, 'Mark Whitfield', /Birmingham City University/);
+    await signInAs(page, tab.url, 'Mark Whitfield');
+    await toPeopleStep(page, /Birmingham City University/);
 
     // The mentor: typed quickly, searched once when the typing pauses; someone whose sign-in name is not their email.
     const mentor = page.getByRole('combobox', { name: 'Find the Class teacher/mentor' });
@@ -193,8 +194,8 @@ describe('people from the directory', () => {
   });
 
   it('says it is searching, then why the search failed in a sentence, and searches again as the typing goes on', async () => {
-    const page = await freshPage(env);
-    await toPeopleStep(page, 'Mark Whitfield', /Birmingham City University/);
+    const page = await signedInAs(env, 'Mark Whitfield');
+    await toPeopleStep(page, /Birmingham City University/);
     // Graph is busy: no answer until the page has said it is searching, then 503.
     let answer = (): void => undefined;
     const answered = new Promise<void>((resolve) => {
@@ -245,8 +246,8 @@ describe('people from the directory', () => {
 
 describe('a second initiation (RCTTP)', () => {
   it('asks for the ground of a second case for a trainee with a closed earlier case, takes one that needs evidence, and the case shows it', async () => {
-    const page = await freshPage(env);
-    await toPeopleStep(page, 'Joanna Price', RCTTP_NAME);
+    const page = await signedInAs(env, 'Joanna Price');
+    await toPeopleStep(page, RCTTP_NAME);
     await pickKnown(page, 'Trainee', 'Zara Ahmed');
     const section = page.getByRole('group', { name: 'Second initiation' });
     await section.waitFor();
@@ -295,8 +296,8 @@ describe('a second initiation (RCTTP)', () => {
     expect(await page.locator('i', { hasText: 'Rees' }).count()).toBe(0);
 
     // A third is explained before anything is sent.
-    const again = await freshPage(env);
-    await toPeopleStep(again, 'Joanna Price', RCTTP_NAME);
+    const again = await signedInAs(env, 'Joanna Price');
+    await toPeopleStep(again, RCTTP_NAME);
     await pickKnown(again, 'Trainee', 'Zara Ahmed');
     const third = again.getByText('This would be a third initiation');
     await third.waitFor();
@@ -310,8 +311,8 @@ describe('a second initiation (RCTTP)', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the people step with the directory list and a second initiation (${theme} theme)`, async () => {
-      const page = await freshPage(env);
-      await toPeopleStep(page, 'Joanna Price', RCTTP_NAME, `?theme=${theme}`);
+      const page = await signedInAs(env, 'Joanna Price', `/?theme=${theme}`);
+      await toPeopleStep(page, RCTTP_NAME);
       // Jack Thompson has one RCTTP case, still being drafted.
       await pickKnown(page, 'Trainee', 'Jack Thompson');
       const section = page.getByRole('group', { name: 'Second initiation' });

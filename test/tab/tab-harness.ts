@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject, onTestFailed } from 'vitest';
+import { expect, inject, onTestFailed } from 'vitest';
 import { loadDevClock } from '../../src/dev/local-mode/dev-clock.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { CONTENT_SECURITY_POLICY } from '../../src/server/http/security-headers.js';
@@ -165,12 +165,18 @@ export async function localOnlyContext(browser: Browser): Promise<BrowserContext
   return context;
 }
 
-/** Signs in through the server's own dev sign-in page, as a person would. */
-export async function signInAs(page: Page, tabUrl: string, personName: string): Promise<void> {
-  await page.goto(`${tabUrl}/dev/sign-in`);
+/**
+ * Signs in through the server's own dev sign-in page, as a person would, and lands on `landOn`
+ * (a path on the tab, `/` the home): given a page, the sign-in page's `returnTo` takes them
+ * straight there, as a signed-out deep link does, instead of loading the home first and then
+ * that page (every full load costs Chromium about a second of CPU).
+ */
+export async function signInAs(page: Page, tabUrl: string, personName: string, landOn = '/'): Promise<void> {
+  await page.goto(`${tabUrl}/dev/sign-in${landOn === '/' ? '' : `?returnTo=${encodeURIComponent(landOn)}`}`);
   const item = page.locator('li', { hasText: personName }).first();
   await item.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${tabUrl}/`);
+  const landing = new URL(landOn, tabUrl).href;
+  await page.waitForURL((url) => url.href === landing);
 }
 
 /**
@@ -226,6 +232,10 @@ export interface TabEnvironment {
   readonly browser: Browser;
   readonly dataDir: string;
   page(): Promise<Page>;
+  /** Keeps a browser context to be closed with the environment. */
+  track(context: BrowserContext): BrowserContext;
+  /** Where signedInAs keeps each person's browser session for this file. */
+  readonly sessions: Map<string, BrowserSession>;
   /** A dev sign-in token for API calls made by the test itself. */
   token(upn: string): Promise<string>;
   close(): Promise<void>;
@@ -260,6 +270,11 @@ export async function startTabEnvironment(
     tab,
     browser,
     dataDir,
+    sessions: new Map(),
+    track(context) {
+      contexts.push(context);
+      return context;
+    },
     page: async () => {
       const context = await localOnlyContext(browser);
       contexts.push(context);
@@ -286,6 +301,60 @@ export async function startTabEnvironment(
 export async function freshPage(env: TabEnvironment): Promise<Page> {
   const page = await env.page();
   page.setDefaultTimeout(STEP_TIMEOUT_MS);
+  return page;
+}
+
+/** A person's browser in one file: a context signed in once, and what its storage then held. */
+export interface BrowserSession {
+  readonly context: BrowserContext;
+  readonly signedIn: Awaited<ReturnType<BrowserContext['storageState']>>;
+  /** The page last handed out, and the test it was handed to. */
+  last: { readonly page: Page; readonly test: string | undefined };
+}
+
+/**
+ * A page of `personName`'s, signed in and on `landOn` (a path on the tab, `/` the home), whose
+ * steps fail on the step that waits (as freshPage).
+ *
+ * The first time in a file, a fresh local-only context signs in through the dev sign-in page, as
+ * a person would (signInAs). In a later test, the person comes back to the tab in the same
+ * browser: its storage is put back to what it held just after signing in (their token; no
+ * drafts, nothing an earlier test typed), the earlier test's page is closed, and a new page
+ * opens `landOn`. A second page for the same person within one test is a second browser (a
+ * fresh context, signed in). A new context and a sign-in for every test would cost Chromium a
+ * new renderer, an empty cache and two full page loads each time, for nothing those tests look
+ * at; what signing in does is proven by the tests that use freshPage and signInAs themselves
+ * (tab-journeys' sign-in tests, browser-sign-in). `viewport` sizes the page before anything loads.
+ */
+export async function signedInAs(
+  env: TabEnvironment,
+  personName: string,
+  landOn = '/',
+  options: { readonly viewport?: { readonly width: number; readonly height: number } } = {},
+): Promise<Page> {
+  const test = expect.getState().currentTestName;
+  const open = async (context: BrowserContext): Promise<Page> => {
+    const page = keptOnFailure(await context.newPage());
+    page.setDefaultTimeout(STEP_TIMEOUT_MS);
+    if (options.viewport !== undefined) await page.setViewportSize(options.viewport);
+    return page;
+  };
+  const session = env.sessions.get(personName);
+  if (session === undefined || session.last.test === test) {
+    const context = env.track(await localOnlyContext(env.browser));
+    const page = await open(context);
+    await signInAs(page, env.tab.url, personName, landOn);
+    if (session === undefined)
+      env.sessions.set(personName, { context, signedIn: await context.storageState(), last: { page, test } });
+    return page;
+  }
+  await session.last.page.close();
+  await session.context.setStorageState(session.signedIn);
+  const page = await open(session.context);
+  session.last = { page, test };
+  const landing = new URL(landOn, env.tab.url).href;
+  await page.goto(landing);
+  await page.waitForURL((url) => url.href === landing);
   return page;
 }
 

@@ -1,16 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
-import { docsImagesDir } from '../docs-images.js';
+import { docsScreenshot } from '../docs-images.js';
 import {
   describeViolations,
   seriousViolations,
-  signInAs,
   startTabEnvironment,
   type TabEnvironment,
   type TabServer,
   freshPage,
+  signedInAs,
 } from './tab-harness.js';
 
 /**
@@ -22,7 +21,6 @@ import {
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function apiGet(upn: string, apiPath: string): Promise<Response> {
   return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await env.token(upn)}` } });
@@ -70,8 +68,7 @@ describe('GET /api/me and today on GET /api/cases', () => {
 
 describe('the dashboard', () => {
   it('"Clear filters" clears the search and every filter, and the count buttons', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     const rows = page.getByRole('table', { name: 'Cases' }).locator('tbody tr');
     await rows.first().waitFor();
     const all = await rows.count();
@@ -100,8 +97,7 @@ describe('the dashboard', () => {
   });
 
   it('honours ?programme= (the channel tab’s content URL) as its filter, and keeps it when clearing', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Trellis Administrator');
+    const page = await signedInAs(env, 'Trellis Administrator');
     const rows = page.getByRole('table', { name: 'Cases' }).locator('tbody tr');
     await rows.first().waitFor();
     const everything = await rows.count();
@@ -125,9 +121,7 @@ describe('the dashboard', () => {
 
 describe('the channel tab configuration page', () => {
   it('outside Teams explains where it is used, and builds the content URL from the chosen programme', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/config`);
+    const page = await signedInAs(env, 'Mark Whitfield', '/config');
     await page.getByText('This page is used when adding Trellis to a Teams channel').waitFor();
     const validity = page.getByTestId('config-validity');
     expect(await validity.innerText()).toBe('Choose the programme whose cases this channel follows.');
@@ -136,7 +130,7 @@ describe('the channel tab configuration page', () => {
     expect(await page.getByLabel('Tab name').inputValue()).toBe('Trellis — PGCE Primary and Early Years 2026/27');
     const contentUrl = await page.getByTestId('config-content-url').innerText();
     expect(contentUrl).toBe(`${tab.url}/?inHost=1&programme=PGCE%20Primary%20and%20Early%20Years%202026%2F27`);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'channel-config.png'), fullPage: true });
+    await docsScreenshot(page, 'channel-config.png', { fullPage: true });
     await page.getByLabel('Tab name').fill('');
     await expect.poll(() => validity.innerText()).toBe('Give the tab a name, so the channel can tell it apart.');
     expect(await page.getByTestId('config-content-url').count()).toBe(0);
@@ -149,9 +143,7 @@ describe('the channel tab configuration page', () => {
   });
 
   it('tells someone who is not in the course team that the course team sets it up', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Laura Bennett');
-    await page.goto(`${tab.url}/config`);
+    const page = await signedInAs(env, 'Laura Bennett', '/config');
     await page.getByText('Only the course team sets up the channel tab').waitFor();
   });
 });
@@ -180,9 +172,7 @@ describe('/dev/sign-in?returnTo=', () => {
 /** Fills each "Find the …" picker on the people step with the first person already on a case, where it offers one. */
 describe('download the form as PDF', () => {
   it('fetches the PDF with the bearer token and saves it', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/demo-bcu-overdue`);
+    const page = await signedInAs(env, 'Mark Whitfield', '/cases/demo-bcu-overdue');
     const request = page.waitForRequest((r) => r.url().endsWith('/api/cases/demo-bcu-overdue/form.pdf'));
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download PDF' }).click();
@@ -214,9 +204,7 @@ describe('download the form as PDF', () => {
     };
     const trainee = view.people.find((p) => p.role === 'trainee');
     if (!trainee) throw new Error('demo-bcu-overdue has no trainee');
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, trainee.name);
-    await page.goto(`${tab.url}/cases/demo-bcu-overdue`);
+    const page = await signedInAs(env, trainee.name, '/cases/demo-bcu-overdue');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download my data' }).click();
     const file = await download;
@@ -240,8 +228,7 @@ describe('the placement roster page', () => {
   }
 
   it('imports a CSV after a preview with problems by line, updates on re-import, edits with If-Match and removes', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await page.getByRole('link', { name: 'Placement roster' }).click();
     await page.waitForURL(`${tab.url}/roster`);
     await page.getByRole('heading', { name: 'Placement roster', level: 1 }).waitFor();
@@ -321,10 +308,7 @@ describe('the placement roster page', () => {
   });
 
   it('fits a 400 px screen with its preview, and is not offered to anyone outside the course team', async () => {
-    const page = await freshPage(env);
-    await page.setViewportSize({ width: 400, height: 800 });
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/roster`);
+    const page = await signedInAs(env, 'Mark Whitfield', '/roster', { viewport: { width: 400, height: 800 } });
     await page.getByRole('list', { name: 'Roster rows' }).waitFor();
     await page
       .getByLabel('CSV export')
@@ -338,8 +322,7 @@ describe('the placement roster page', () => {
     const violations = await seriousViolations(page);
     expect(violations, describeViolations(violations)).toEqual([]);
 
-    const mentor = await freshPage(env);
-    await signInAs(mentor, tab.url, 'Helen Okafor');
+    const mentor = await signedInAs(env, 'Helen Okafor');
     await mentor.getByRole('navigation', { name: 'Trellis' }).waitFor();
     expect(await mentor.getByRole('link', { name: 'Placement roster' }).count()).toBe(0);
     await mentor.goto(`${tab.url}/roster`);
@@ -349,8 +332,7 @@ describe('the placement roster page', () => {
 
 describe('reports', () => {
   it('shows the course team charts and tables, each exportable to CSV', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await page.getByRole('link', { name: 'Reports' }).click();
     await page.waitForURL(`${tab.url}/reports`);
     await page.getByRole('heading', { name: 'Cases opened and closed per month' }).waitFor();
@@ -378,7 +360,7 @@ describe('reports', () => {
     expect(report.overdueReviewsByTutor.length).toBeGreaterThan(0);
     for (const tutor of report.overdueReviewsByTutor)
       expect(await overdue.getByRole('table').innerText()).toContain(tutor.name);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'reports.png'), fullPage: true });
+    await docsScreenshot(page, 'reports.png', { fullPage: true });
 
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Download CSV: Cases by reason' }).click();
@@ -405,17 +387,13 @@ describe('reports', () => {
   });
 
   it('tells someone outside the course team that reports are for the course team', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Helen Okafor');
-    await page.goto(`${tab.url}/reports`);
+    const page = await signedInAs(env, 'Helen Okafor', '/reports');
     await page.getByText('Reports are for the course team').waitFor();
   });
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the reports page (${theme} theme)`, async () => {
-      const page = await freshPage(env);
-      await signInAs(page, tab.url, 'Mark Whitfield');
-      await page.goto(`${tab.url}/reports?theme=${theme}`);
+      const page = await signedInAs(env, 'Mark Whitfield', `/reports?theme=${theme}`);
       await page.getByRole('heading', { name: 'Cases opened and closed per month' }).waitFor();
       const violations = await seriousViolations(page);
       expect(violations, describeViolations(violations)).toEqual([]);
@@ -426,9 +404,7 @@ describe('reports', () => {
 describe('correcting a record and erasing a case', () => {
   it('lets the course team correct a concern on the case page: the new wording in place, signatures dated before it', async () => {
     const caseId = 'demo-bcu-due-this-week';
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/${caseId}`);
+    const page = await signedInAs(env, 'Mark Whitfield', `/cases/${caseId}`);
     const form = page.getByRole('form', { name: 'Correct a recorded text' });
     const concern = form.locator('option', { hasText: /: concern 1: / }).last();
     const value = await concern.getAttribute('value');
@@ -464,9 +440,7 @@ describe('correcting a record and erasing a case', () => {
     };
     const target = closed.items.find((c) => c.id.startsWith('demo-'));
     if (!target) throw new Error('The demo data has no closed case to erase.');
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Trellis Administrator');
-    await page.goto(`${tab.url}/cases/${target.id}`);
+    const page = await signedInAs(env, 'Trellis Administrator', `/cases/${target.id}`);
     const form = page.getByRole('form', { name: 'Erase this case' });
     await form.getByLabel('The request this answers').fill('Erasure request ER-2026-14');
     await form.getByLabel(/^Type the case reference/).fill(target.reference.toLowerCase());
@@ -484,9 +458,7 @@ describe('correcting a record and erasing a case', () => {
     );
     expect((await apiGet(admin, `/api/cases/${target.id}`)).status).toBe(404);
     // The course team is not offered erasure.
-    const lead = await freshPage(env);
-    await signInAs(lead, tab.url, 'Mark Whitfield');
-    await lead.goto(`${tab.url}/cases/demo-bcu-overdue`);
+    const lead = await signedInAs(env, 'Mark Whitfield', '/cases/demo-bcu-overdue');
     await lead.getByRole('form', { name: 'Correct a recorded text' }).waitFor();
     expect(await lead.getByRole('form', { name: 'Erase this case' }).count()).toBe(0);
   });

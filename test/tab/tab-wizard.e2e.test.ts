@@ -1,17 +1,15 @@
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
-import { docsImagesDir } from '../docs-images.js';
+import { docsScreenshot } from '../docs-images.js';
 import {
   describeViolations,
   openWizard,
   seriousViolations,
-  signInAs,
   startTabEnvironment,
   type TabEnvironment,
   type TabServer,
-  freshPage,
+  signedInAs,
 } from './tab-harness.js';
 import { putOnRoster } from '../server/harness.js';
 
@@ -23,7 +21,6 @@ import { putOnRoster } from '../server/harness.js';
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function apiGet(upn: string, apiPath: string): Promise<Response> {
   return fetch(`${local.url}${apiPath}`, { headers: { authorization: `Bearer ${await env.token(upn)}` } });
@@ -72,8 +69,7 @@ async function chooseFirstStandard(page: Page, label: string): Promise<void> {
 
 describe('the new-case wizard', () => {
   it('opens a case for the course team: procedure, people, concerns with standards, targets within the limit, review date in the window', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await page.getByRole('button', { name: 'Open a case' }).click();
     await page.waitForURL(`${tab.url}/cases/new`);
     await page.getByRole('heading', { name: 'Open a case' }).waitFor();
@@ -139,7 +135,7 @@ describe('the new-case wizard', () => {
     await dateInput.fill(latest);
     const axeTargets = await seriousViolations(page);
     expect(axeTargets, describeViolations(axeTargets)).toEqual([]);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'new-case-targets.png'), fullPage: true });
+    await docsScreenshot(page, 'new-case-targets.png', { fullPage: true });
     await page.getByRole('button', { name: 'Next' }).click();
 
     await page.getByRole('heading', { name: 'Check and open' }).waitFor();
@@ -162,8 +158,7 @@ describe('the new-case wizard', () => {
   });
 
   it('shows the review window as dates and refuses a date past it (Mid-Essex: 14 calendar days)', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Julia Hart');
+    const page = await signedInAs(env, 'Julia Hart');
     await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Mid-Essex/ }).check();
     await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
@@ -220,8 +215,7 @@ describe('the new-case wizard', () => {
   });
 
   it('shows the procedure’s refusal as a sentence (RCTTP: a second initiation declared for a trainee with no earlier case)', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Joanna Price');
+    const page = await signedInAs(env, 'Joanna Price');
     await openWizard(page, tab.url);
     await page
       .getByRole('radio', { name: /RCTTP|Concern Procedures/ })
@@ -253,8 +247,7 @@ describe('the new-case wizard', () => {
   });
 
   it('names the open case, with a link, when the trainee already has one under the procedure', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Birmingham City University/ }).check();
     await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
@@ -280,8 +273,7 @@ describe('the new-case wizard', () => {
   });
 
   it('keeps everything typed when the case opens but the plan cannot be saved, and saves it on retry without opening a second case', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await openWizard(page, tab.url);
     await page.getByRole('radio', { name: /Birmingham City University/ }).check();
     await expect.poll(() => page.getByLabel('Case reference').inputValue()).not.toBe('');
@@ -319,8 +311,7 @@ describe('the new-case wizard', () => {
   });
 
   it('is offered to the course team only', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Laura Bennett');
+    const page = await signedInAs(env, 'Laura Bennett');
     await page.getByRole('table', { name: 'Cases' }).waitFor();
     expect(await page.getByRole('button', { name: 'Open a case' }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Reports' }).count()).toBe(0);
@@ -330,8 +321,7 @@ describe('the new-case wizard', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the wizard's first steps (${theme} theme)`, async () => {
-      const page = await freshPage(env);
-      await signInAs(page, tab.url, 'Mark Whitfield');
+      const page = await signedInAs(env, 'Mark Whitfield');
       await openWizard(page, tab.url, `?theme=${theme}`);
       await page.getByRole('radio', { name: /Birmingham City University/ }).check();
       await page.getByRole('checkbox', { name: 'A trainee does not make the expected progress' }).check();

@@ -4,12 +4,11 @@ import type { RunningLocalMode } from '../../src/compose/local.js';
 import {
   describeViolations,
   seriousViolations,
-  signInAs,
   startTabEnvironment,
   STEP_TIMEOUT_MS,
   type TabEnvironment,
   type TabServer,
-  freshPage,
+  signedInAs,
 } from './tab-harness.js';
 
 /**
@@ -43,9 +42,7 @@ async function openAction(page: Page, title: string): Promise<void> {
 
 describe('case actions in the workspace', () => {
   it('extends the review date within the cap, with dates shown, and sends again after a conflict', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Joanna Price');
-    await page.goto(`${tab.url}/cases/demo-rcttp-due-this-week`);
+    const page = await signedInAs(env, 'Joanna Price', '/cases/demo-rcttp-due-this-week');
     await openAction(page, 'Extend the review date');
     const form = page.getByRole('form', { name: 'Extend the review date' });
     expect(await form.innerText()).toMatch(
@@ -94,9 +91,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('convenes a panel with at least its quorum and at most its size, then offers to record its first meeting with a chair', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Joanna Price');
-    await page.goto(`${tab.url}/cases/demo-rcttp-due-this-week`);
+    const page = await signedInAs(env, 'Joanna Price', '/cases/demo-rcttp-due-this-week');
     await openAction(page, 'Convene the Exceptional Circumstances panel');
     const form = page.getByRole('form', { name: 'Convene the Exceptional Circumstances panel' });
     expect(await form.innerText()).toContain('(quorate with 3, at most 5 members)');
@@ -131,9 +126,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('escalates where the procedure allows, and closes with a reason', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Joanna Price');
-    await page.goto(`${tab.url}/cases/demo-rcttp-overdue`);
+    const page = await signedInAs(env, 'Joanna Price', '/cases/demo-rcttp-overdue');
     await openAction(page, 'Escalate the case');
     const form = page.getByRole('form', { name: 'Escalate the case' });
     await form.getByRole('button', { name: 'Escalate' }).click();
@@ -158,9 +151,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('resumes a paused case, then offers to pause it again for health', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Julia Hart');
-    await page.goto(`${tab.url}/cases/demo-mid-essex-paused`);
+    const page = await signedInAs(env, 'Julia Hart', '/cases/demo-mid-essex-paused');
     await openAction(page, 'Resume the case');
     await page.getByRole('form', { name: 'Resume the case' }).getByRole('button', { name: 'Resume the case' }).click();
     await page.getByText(/Julia Hart resumed the case\./).waitFor();
@@ -172,9 +163,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('records a panel meeting and its decision only when quorate, with each decision explained', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Joanna Price');
-    await page.goto(`${tab.url}/cases/demo-rcttp-exceptional-circumstances-panel`);
+    const page = await signedInAs(env, 'Joanna Price', '/cases/demo-rcttp-exceptional-circumstances-panel');
     await openAction(page, 'Record a meeting of the Exceptional Circumstances panel');
     const form = page.getByRole('form', { name: /^Record a meeting of the / });
     const members = form.getByRole('checkbox');
@@ -204,9 +193,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('completes a stage task, and shows staff actions to a named mentor but not the course-team ones', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/demo-bcu-at-panel`);
+    const page = await signedInAs(env, 'Mark Whitfield', '/cases/demo-bcu-at-panel');
     const task = page.getByRole('button', { name: /^Task: The mentor\/senior school leader meets with the trainee/ });
     await openAction(page, (await task.innerText()).trim());
     await page
@@ -219,9 +206,11 @@ describe('case actions in the workspace', () => {
     const named = (await (await apiGet('mark.whitfield@bcu.example', '/api/cases/demo-bcu-due-this-week')).json()) as {
       people: { role: string; name: string }[];
     };
-    const mentor = await freshPage(env);
-    await signInAs(mentor, tab.url, named.people.find((p) => p.role === 'mentor')?.name ?? '');
-    await mentor.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
+    const mentor = await signedInAs(
+      env,
+      named.people.find((p) => p.role === 'mentor')?.name ?? '',
+      '/cases/demo-bcu-due-this-week',
+    );
     // The extension form appears once the procedure definition (its cap) has loaded.
     await mentor.getByRole('button', { name: 'Extend the review date' }).waitFor();
     expect(await mentor.getByRole('button', { name: 'Close the case' }).count()).toBe(0);
@@ -235,9 +224,7 @@ describe('case actions in the workspace', () => {
   });
 
   it('lets the trainee record their perceptions while the plan is drawn up, and shows them no staff actions', async () => {
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Olivia Clarke');
-    await page.goto(`${tab.url}/cases/demo-northgate-drafting`);
+    const page = await signedInAs(env, 'Olivia Clarke', '/cases/demo-northgate-drafting');
     const form = page.getByRole('form', { name: 'Your perceptions of the concerns' });
     await form.waitFor();
     expect(await page.getByTestId('case-actions').count()).toBe(0);
@@ -257,9 +244,7 @@ describe('case actions in the workspace', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations with the actions open (${theme} theme)`, async () => {
-      const page = await freshPage(env);
-      await signInAs(page, tab.url, 'Helen Okafor');
-      await page.goto(`${tab.url}/cases/demo-bcu-formal-stage-3?theme=${theme}`);
+      const page = await signedInAs(env, 'Helen Okafor', `/cases/demo-bcu-formal-stage-3?theme=${theme}`);
       await openAction(page, 'Extend the review date');
       await openAction(page, 'Pause the case (health or leave)');
       await page.getByRole('form', { name: 'Extend the review date' }).waitFor();
@@ -296,9 +281,7 @@ describe('a decision that opens a linked second-attempt case (BCU Placement Revi
 
   it('records the decision with its targets, links the two cases both ways, and offers the fee waiver', async () => {
     await finishTasks();
-    const page = await freshPage(env);
-    await signInAs(page, tab.url, 'Mark Whitfield');
-    await page.goto(`${tab.url}/cases/${CASE}`);
+    const page = await signedInAs(env, 'Mark Whitfield', `/cases/${CASE}`);
     await openAction(page, 'Record a meeting of the Placement Review Panel');
     const form = page.getByRole('form', { name: 'Record a meeting of the Placement Review Panel' });
     const members = form.getByRole('checkbox');

@@ -1,15 +1,14 @@
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningLocalMode } from '../../src/compose/local.js';
-import { docsImagesDir } from '../docs-images.js';
+import { docsScreenshot } from '../docs-images.js';
 import {
   describeViolations,
   seriousViolations,
-  signInAs,
   startTabEnvironment,
   type TabEnvironment,
   type TabServer,
+  signedInAs,
 } from './tab-harness.js';
 
 /**
@@ -19,7 +18,6 @@ import {
 let env: TabEnvironment;
 let local: RunningLocalMode;
 let tab: TabServer;
-const SCREENSHOTS = docsImagesDir('screenshots');
 
 async function freshPage(): Promise<Page> {
   return env.page();
@@ -51,15 +49,14 @@ describe('the tab in Chromium', () => {
   });
 
   it('shows the course leader the dashboard with demo cases, counts, filters and search', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     const table = page.getByRole('table', { name: 'Cases' });
     await table.waitFor();
     const rows = table.locator('tbody tr');
     expect(await rows.count()).toBeGreaterThan(3);
     expect(await page.locator('[data-count="overdue"]').innerText()).toMatch(/^[1-9]\d*\s+Overdue reviews/);
     expect(await page.locator('[data-count="due_this_week"]').innerText()).toMatch(/^[1-9]\d*\s+Reviews due this week/);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'dashboard.png'), fullPage: true });
+    await docsScreenshot(page, 'dashboard.png', { fullPage: true });
 
     await page.getByRole('searchbox').fill('Callum');
     await expect.poll(() => rows.count()).toBe(1);
@@ -84,8 +81,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('opens a case from the dashboard, and by its deep link', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Mark Whitfield');
+    const page = await signedInAs(env, 'Mark Whitfield');
     await page.getByRole('link', { name: 'Tom Fletcher' }).click();
     await page.waitForURL(/\/cases\/demo-bcu-awaiting-signatures$/);
     await page.getByRole('heading', { name: /Tom Fletcher — BCU-RIT/ }).waitFor();
@@ -98,7 +94,7 @@ describe('the tab in Chromium', () => {
     // perceptions, so the course leader named on the case is not offered to type them in.
     await page.getByTestId('case-actions').waitFor();
     expect(await page.getByRole('form', { name: /perceptions/ }).count()).toBe(0);
-    await page.screenshot({ path: path.join(SCREENSHOTS, 'case.png'), fullPage: true });
+    await docsScreenshot(page, 'case.png', { fullPage: true });
 
     await page.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
     await page.getByRole('heading', { name: /Aisha Rahman/ }).waitFor();
@@ -107,9 +103,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('lets the mentor sign the plan with a typed signature, which agrees it', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Laura Bennett');
-    await page.goto(`${tab.url}/cases/demo-bcu-awaiting-signatures`);
+    const page = await signedInAs(env, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures');
     const form = page.locator('form[aria-labelledby="sign-heading"]');
     await form.waitFor();
     expect(await form.innerText()).toContain('As Class teacher/mentor, I have read this');
@@ -124,9 +118,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('shows a conflict when someone else signed first, and sends the same signature again', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Peter Wong');
-    await page.goto(`${tab.url}/cases/demo-mid-essex-awaiting-signatures`);
+    const page = await signedInAs(env, 'Peter Wong', '/cases/demo-mid-essex-awaiting-signatures');
     const form = page.locator('form[aria-labelledby="sign-heading"]');
     await form.waitFor();
     await form.getByRole('checkbox').check();
@@ -158,9 +150,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('lets the tutor record a review: progress per target, evidence and an explained outcome, a closing one confirmed first; the course team reopens it', async () => {
-    const page = await freshPage();
-    await signInAs(page, tab.url, 'Helen Okafor');
-    await page.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
+    const page = await signedInAs(env, 'Helen Okafor', '/cases/demo-bcu-due-this-week');
     const form = page.locator('form[aria-labelledby="review-heading"]');
     await form.waitFor();
     expect(await form.innerText()).toContain('Closes the case (resolved).');
@@ -186,9 +176,7 @@ describe('the tab in Chromium', () => {
     // The tutor cannot reopen it; the course team can, with a reason, and the review is owed again.
     expect(await page.getByRole('button', { name: 'Reopen the case' }).count()).toBe(0);
 
-    const courseTeam = await freshPage();
-    await signInAs(courseTeam, tab.url, 'Mark Whitfield');
-    await courseTeam.goto(`${tab.url}/cases/demo-bcu-due-this-week`);
+    const courseTeam = await signedInAs(env, 'Mark Whitfield', '/cases/demo-bcu-due-this-week');
     await courseTeam.getByRole('button', { name: 'Reopen the case', expanded: false }).click();
     const reopen = courseTeam.getByRole('form', { name: 'Reopen the case' });
     await reopen.getByRole('button', { name: 'Reopen the case' }).click();
@@ -210,9 +198,7 @@ describe('the tab in Chromium', () => {
   });
 
   it('opens the procedure a case follows from the case page, read-only', async () => {
-    const mentor = await freshPage();
-    await signInAs(mentor, tab.url, 'Laura Bennett');
-    await mentor.goto(`${tab.url}/cases/demo-bcu-awaiting-signatures`);
+    const mentor = await signedInAs(env, 'Laura Bennett', '/cases/demo-bcu-awaiting-signatures');
     const version = mentor.getByTestId('procedure-version');
     await version.waitFor();
     expect(await version.innerText()).toContain('This case follows Rapid Improvement Targets Procedure, version 1.');
@@ -248,9 +234,7 @@ describe('the tab in Chromium', () => {
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {
     it(`has no serious or critical axe violations on the dashboard and a case page (${theme} theme)`, async () => {
-      const page = await freshPage();
-      await signInAs(page, tab.url, 'Mark Whitfield');
-      await page.goto(`${tab.url}/?theme=${theme}`);
+      const page = await signedInAs(env, 'Mark Whitfield', `/?theme=${theme}`);
       await page.getByRole('table', { name: 'Cases' }).waitFor();
       const dashboard = await seriousViolations(page);
       expect(dashboard, describeViolations(dashboard)).toEqual([]);
@@ -258,8 +242,7 @@ describe('the tab in Chromium', () => {
       await page.getByRole('heading', { name: 'The plan' }).waitFor();
       const casePage = await seriousViolations(page);
       expect(casePage, describeViolations(casePage)).toEqual([]);
-      if (theme !== 'default')
-        await page.screenshot({ path: path.join(SCREENSHOTS, `case-${theme}.png`), fullPage: true });
+      if (theme !== 'default') await docsScreenshot(page, `case-${theme}.png`, { fullPage: true });
     });
   }
 });

@@ -76,8 +76,21 @@ export async function serveTab(apiUrl: string): Promise<TabServer> {
           reply.pipe(res);
         },
       );
-      upstream.on('error', () => {
-        res.writeHead(502).end();
+      // Said in the page (the tab shows a problem's detail), so a failure's screenshot names the cause.
+      upstream.on('error', (error) => {
+        if (res.headersSent) {
+          res.destroy(error);
+          return;
+        }
+        res.writeHead(502, { 'content-type': 'application/problem+json' }).end(
+          JSON.stringify({
+            type: 'about:blank',
+            title: 'The test proxy could not reach Trellis',
+            status: 502,
+            code: 'test_proxy',
+            detail: `The tab test's proxy could not reach Trellis for ${req.method ?? ''} ${req.url ?? ''}: ${error.message}`,
+          }),
+        );
       });
       req.pipe(upstream);
       return;

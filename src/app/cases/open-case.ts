@@ -195,7 +195,11 @@ function inputFor(
       ofProgramme.find((r) => isCurrent(r, today)) ??
       [...ofProgramme].sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0];
     if (row) assertProviderOf(procedure, row);
-    return requested;
+    // The school's contact address, where the course team gave none, is the roster row's for the same school.
+    const contact = requested.placement.schoolContactEmail ?? sameSchoolContact(row, requested.placement.school);
+    return contact === undefined
+      ? requested
+      : { ...requested, placement: { ...requested.placement, schoolContactEmail: contact } };
   }
   const raisers = raisersOf(procedure);
   const current = rows
@@ -228,6 +232,14 @@ function inputFor(
       programme: row.programme,
       startsOn: row.startsOn,
       endsOn: row.endsOn,
+      ...(row.schoolContactEmail === undefined ? {} : { schoolContactEmail: row.schoolContactEmail }),
     },
   };
+}
+
+/** The roster row's school contact address, when the row is at `school`. */
+function sameSchoolContact(row: StoredPlacement | undefined, school: string): string | undefined {
+  return row !== undefined && row.school.trim().toLowerCase() === school.trim().toLowerCase()
+    ? row.schoolContactEmail
+    : undefined;
 }

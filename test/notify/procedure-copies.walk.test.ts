@@ -670,4 +670,74 @@ describe('the copies the seeds ask for at later stages, walked on from the first
       mails.some((m) => m.bodyContent.includes(c.walk.trainee) && /insufficient progress/i.test(m.bodyContent)),
     ).toBe(true);
   }, 60_000);
+
+  it('RCTTP deferred final assessment: the school that agrees to accept the trainee, its School Mentor(s) and Headteacher/Professional Mentor are told, with the documentation', async () => {
+    const c = walked('rcttp');
+    const dfaSchool = 'The school that agrees to accept the trainee for the deferred final assessment placement';
+    // Stage 1's review: the targets are not met, so a Cause for Concern Plan (Stage 2), agreed and reviewed in turn.
+    await recordReview(c, 'partnership_tutor', 'targets_not_met');
+    const title = await draftPlan(c);
+    const typed = await signAll(c);
+    await recordReview(c, 'partnership_tutor', 'targets_not_met');
+    // Stage 3: the report goes to the Executive Group, whose chair records its option.
+    await act(c, personIn(c, 'programme_manager'), 'POST', '/tasks', {
+      taskId: 'report',
+      note: 'Report on Stages 1 and 2 presented to the Executive Group.',
+    });
+    const mailsAtEntry = mailCount();
+    const cardsAtEntry = local.connector.activities().length;
+    await recordReview(c, 'executive_group_chair', 'extend_placement', {
+      attendees: ['executive_group_chair', 'programme_manager', 'partnership_tutor'],
+      members: [
+        { name: personIn(c, 'executive_group_chair').name, role: 'Chair of the Executive Group', attended: true },
+        { name: personIn(c, 'programme_manager').name, role: 'Programme Manager', attended: true },
+        { name: personIn(c, 'partnership_tutor').name, role: 'Partnership Tutor', attended: true },
+      ],
+    });
+    // No school has agreed yet: the course team's copy says, in words, whom to pass it on to.
+    const atEntry = mailsSince(c.reference, mailsAtEntry).filter((m) =>
+      m.toRecipients.includes(courseMailboxOf(c.walk)),
+    );
+    expect(
+      atEntry.some((m) => m.bodyContent.includes(`Please pass this on to ${dfaSchool}`)),
+      `the course mailbox asked to pass it on: ${atEntry.map((m) => m.subject).join('; ')}`,
+    ).toBe(true);
+    expect(
+      channelCardsSince(c.walk.key, c.reference, cardsAtEntry).some((json) => json.includes(dfaSchool)),
+      'the channel card says whom to pass it on to',
+    ).toBe(true);
+
+    // Kingsmead Academy agrees to accept the trainee: the course team moves the placement, with its people.
+    const kingsmead = [
+      { role: 'mentor', id: 'a.khan@kingsmead.example', name: 'Aisha Khan', email: 'a.khan@kingsmead.example' },
+      { role: 'mentor', id: 'r.dale@kingsmead.example', name: 'Robert Dale', email: 'r.dale@kingsmead.example' },
+      {
+        role: 'professional_mentor',
+        id: 'm.osei@kingsmead.example',
+        name: 'Martin Osei',
+        email: 'm.osei@kingsmead.example',
+      },
+    ];
+    const mailsBefore = mailCount();
+    await act(c, 'course team', 'POST', '/placement', {
+      school: 'Kingsmead Academy',
+      people: kingsmead,
+      schoolContactEmail: 'office@kingsmead.example',
+      reason: 'Kingsmead Academy agrees to accept the trainee for the deferred final assessment placement.',
+    });
+    await local.notifications.background.idle();
+    const mails = mailsSince(c.reference, mailsBefore);
+    const form = { caseRef: c, typed, title };
+    for (const [address, who] of [
+      ['office@kingsmead.example', 'the accepting school'],
+      ...kingsmead.map((p) => [p.email, p.role] as const),
+    ] as const) {
+      const body = formCopy(form, mails, address, who, 2);
+      expect(body, `${who} is told why`).toContain('deferred final assessment placement will be fully informed');
+    }
+    // The school the trainee leaves hears that its mentor is no longer on the case, not about the deferment.
+    const riverside = personIn(c, 'mentor').email;
+    const toRiverside = mails.filter((m) => m.toRecipients.includes(riverside));
+    expect(toRiverside.some((m) => m.attachments.length > 0 || m.bodyContent.includes('fully informed'))).toBe(false);
+  }, 120_000);
 });

@@ -43,6 +43,18 @@ import { call as callAt, type Reply, type RequestOptions } from '../server/harne
  *  - Bright Futures: "Copy of support plan to be shared with Mentor team and Trainee";
  *  - Mid-Essex: "Other relevant partnership staff should be informed and all correspondence
  *    copied to the Director".
+ *
+ * Then each case walks on, in the same start, to the later copies its seed asks for, each person
+ * acting with their own token and the case's ETag, the dev clock moved on to each review date:
+ *  - BCU Stage 5: "An email is sent to the course team, the school, the trainee, the Professional
+ *    Development Tutor and the university tutor to confirm the decision" (the school at the
+ *    contact address on the trainee's roster row);
+ *  - RCTTP: "The school that agrees to accept the trainee for the deferred final assessment
+ *    placement will be fully informed …": the course team is asked to pass it on while no school
+ *    has agreed, then the school and its School Mentor(s) get the form when the placement moves;
+ *  - the university partnership's Step 3 and Bright Futures' Stage 2 forms go to the trainee and
+ *    the mentors again;
+ *  - Mid-Essex: what the review sends anyone is copied to the Director too.
  */
 
 const TODAY = parseLocalDate('2026-11-23');
@@ -463,14 +475,13 @@ function channelCards(key: string, reference: string): string[] {
 
 describe('each procedure’s copies of the agreed form, walked through REST', () => {
   it.each(WALKS)('$key: every copy the seed asks for is delivered with the form as agreed', async (walk) => {
-    const provider = demo(walk.key);
-    const procedure = getProcedure(provider.procedureId);
-    const { caseId, reference, people, typed, title } = await walkToAgreedPlan(walk);
+    const opened = await walkToAgreedPlan(walk);
+    const { caseId, reference, people, typed, title } = opened;
     const mails = mailsOf(reference);
-    const courseMailbox = `course.team@${procedure.provider.id.replace(/_/g, '-')}.example`;
+    const courseMailbox = courseMailboxOf(walk);
 
     const copyTo = (address: string, who: string): string =>
-      formCopy({ caseRef: { walk, caseId, reference, people }, typed, title }, mails, address, who, 1);
+      formCopy({ caseRef: opened, typed, title }, mails, address, who, 1);
 
     // The course team: the mailbox copy with the form, and the channel card saying what happened.
     copyTo(courseMailbox, 'the course mailbox');

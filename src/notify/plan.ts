@@ -617,7 +617,11 @@ function personChanged(input: PlanInput, event: CaseEventOf<'person_changed'>): 
   return drafts;
 }
 
-/** The placement moves to another school: the trainee and the course team hear; the school's newcomers hear from personChanged. */
+/**
+ * The placement moves to another school: the trainee and the course team hear, and whoever the
+ * stage's rules name for a move (RCTTP's deferred final assessment: the accepting school and its
+ * mentors, with the form); the school's newcomers also hear from personChanged.
+ */
 function placementChanged(input: PlanInput, event: CaseEventOf<'placement_changed'>): Draft[] {
   const { procedure, before, after } = input;
   const kind = 'placement_changed';
@@ -629,21 +633,38 @@ function placementChanged(input: PlanInput, event: CaseEventOf<'placement_change
     `The placement of ${traineeName(after)} moves ${previous === undefined ? '' : `from ${previous} `}to ${school} from ${from}, at ${stage} of the ${procedure.name}.`,
     `Moved by ${event.data.byName}. The reason given: ${event.data.reason}`,
   ];
+  // Whom the stage says is told when the placement moves (the new school, at its contact address, and its
+  // people): the school's people who arrive with the move, in the same command, are the ones told.
+  const arrived = input.events
+    .filter((e) => e.seq > event.seq && e.type === 'person_changed')
+    .reduce<CaseState>((state, e) => {
+      try {
+        return applyEvent(state, e);
+      } catch {
+        return state;
+      }
+    }, after);
+  const told = informed({ ...input, after: arrived }, 'placement_changed', kind, after.stageId, {
+    lines: staffLines,
+  });
+  const card: Draft = {
+    kind,
+    about: kind,
+    channel: 'channel_card',
+    recipient: { kind: 'course_team_channel', programme: after.placement.programme },
+    subject: `${after.reference}: ${subjectOf(kind, stage)}`,
+    lines: staffLines,
+    because: undefined,
+    attachForm: false,
+  };
   return [
     ...traineeTold(input, kind, `Your placement moves to ${school}`, [
       `Your placement moves to ${school} from ${from}.`,
       'The people supporting you there will be in touch about what happens next.',
     ]),
-    {
-      kind,
-      about: kind,
-      channel: 'channel_card',
-      recipient: { kind: 'course_team_channel', programme: after.placement.programme },
-      subject: `${after.reference}: ${subjectOf(kind, stage)}`,
-      lines: staffLines,
-      because: undefined,
-      attachForm: false,
-    },
+    ...told,
+    // The course team's card, unless the stage's rules made one already (asking them to pass it on).
+    ...(told.some((d) => d.channel === 'channel_card') ? [] : [card]),
   ];
 }
 

@@ -30,6 +30,7 @@ const TRIGGER_WORDS: Readonly<Record<NotifyTrigger, string>> = {
   stage_entered: 'when the case reaches this stage',
   decision_recorded: 'when a decision is recorded',
   case_closed: 'when the case closes',
+  placement_changed: 'when the placement moves to another school',
 };
 
 function roleLabel(procedure: Procedure, roleId: string): string {

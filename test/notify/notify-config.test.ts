@@ -96,6 +96,8 @@ describe('notification settings from the environment', () => {
       [
         `${bcu.provider.id}:school placement`,
         `${rcttp.provider.id}:dfa_school none`,
+        // The school accepting the deferred final assessment, once the placement moves there.
+        `${rcttp.provider.id}:school placement`,
         'mid_essex_itt:director configured',
         'mid_essex_itt:relevant_partnership_staff configured',
       ].sort(),

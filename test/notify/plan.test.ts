@@ -648,6 +648,46 @@ describe('people change on a case', () => {
     ]);
     expect(sent.find((n) => n.kind === 'placement_changed')?.lines[0]).toContain('to Kingsmead Academy from');
   });
+
+  it('"The school that agrees to accept the trainee for the deferred final assessment placement will be fully informed": the school at its contact address and its mentors, with the form', () => {
+    const c = open(rcttp, ['trainee', 'mentor', 'professional_mentor', 'partnership_tutor']);
+    c.state = { ...c.state, stageId: 'deferred_final_assessment', status: 'awaiting_decision' };
+    const oldMentor = c.person('mentor');
+    const kingsmead = [
+      { role: 'mentor', id: 'a.khan@kingsmead.test', name: 'Aisha Khan', email: 'a.khan@kingsmead.test' },
+      { role: 'professional_mentor', id: 'm.osei@kingsmead.test', name: 'Martin Osei', email: 'm.osei@kingsmead.test' },
+    ];
+    const sent = step(c, CONFIG, () =>
+      c.run('course_team', changePlacement, {
+        school: 'Kingsmead Academy',
+        people: kingsmead,
+        schoolContactEmail: 'office@kingsmead.test',
+        reason: 'Kingsmead Academy agrees to accept the trainee.',
+      }),
+    );
+    const told = sent.filter((n) => n.kind === 'placement_changed' && n.channel === 'email');
+    expect(told.map((n) => `${addressOf(n)}${n.attachForm ? ' +form' : ''}`).sort()).toEqual([
+      'a.khan@kingsmead.test +form',
+      'm.osei@kingsmead.test +form',
+      'office@kingsmead.test +form',
+    ]);
+    expect(told.every((n) => n.because?.startsWith('The school that agrees to accept the trainee'))).toBe(true);
+    // The mentor the trainee leaves behind is not sent the deferment's documentation.
+    expect(sent.some((n) => n.kind === 'placement_changed' && addressOf(n) === oldMentor.email)).toBe(false);
+    expect(summary(sent).filter((line) => line.startsWith('placement_changed channel_card'))).toHaveLength(1);
+
+    // No contact address for the school: the course team is asked, in words, to pass it on.
+    const d2 = open(rcttp, ['trainee', 'mentor', 'partnership_tutor']);
+    d2.state = { ...d2.state, stageId: 'deferred_final_assessment', status: 'awaiting_decision' };
+    const unaddressed = step(d2, CONFIG, () =>
+      d2.run('course_team', changePlacement, { school: 'Kingsmead Academy', people: [], reason: 'Agreed.' }),
+    );
+    const passedOn = unaddressed.filter((n) => n.kind === 'placement_changed' && n.passOnTo !== undefined);
+    expect(passedOn.map((n) => `${n.channel} ${n.recipient.kind}${n.attachForm ? ' +form' : ''}`).sort()).toEqual([
+      'channel_card course_team_channel',
+      'email course_mailbox +form',
+    ]);
+  });
 });
 
 describe('what follows a decision', () => {

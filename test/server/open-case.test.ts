@@ -231,6 +231,8 @@ describe('who may open a case', () => {
     const people = reply.body.people.map((p: { role: string; id: string }) => `${p.role}:${p.id}`).sort();
     expect(people).toEqual([`mentor:${owen.upn}`, `partnership_tutor:${fiona.upn}`, `trainee:${jack.id}`]);
     expect(reply.body.placement.school).toBe('Riverside Academy, Rochdale');
+    // The school's contact address comes from the roster row too: "the school" is told there.
+    expect(reply.body.placement.schoolContactEmail).toBe('office@riverside-academy.example');
   });
 
   it('gives a case the course team opens the placement dates of the trainee’s roster row, where it names none', async () => {

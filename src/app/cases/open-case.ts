@@ -196,14 +196,17 @@ function inputFor(
       [...ofProgramme].sort((a, b) => b.startsOn.localeCompare(a.startsOn))[0];
     if (!row) return requested;
     assertProviderOf(procedure, row);
-    // The placement's dates, where the request gives none, are the roster row's term: a review
-    // date after the placement ends is then refused or warned about as for any other case.
+    // Where the course team gives none: the placement's dates are the roster row's term (a review
+    // date after the placement ends is then refused or warned about as for any other case), and
+    // the school's contact address is the roster row's for the same school.
     const { startsOn, endsOn } = requested.placement;
+    const contact = requested.placement.schoolContactEmail ?? sameSchoolContact(row, requested.placement.school);
     return {
       ...requested,
       placement: {
         ...requested.placement,
         ...(startsOn === undefined && endsOn === undefined ? { startsOn: row.startsOn, endsOn: row.endsOn } : {}),
+        ...(contact === undefined ? {} : { schoolContactEmail: contact }),
       },
     };
   }
@@ -238,6 +241,14 @@ function inputFor(
       programme: row.programme,
       startsOn: row.startsOn,
       endsOn: row.endsOn,
+      ...(row.schoolContactEmail === undefined ? {} : { schoolContactEmail: row.schoolContactEmail }),
     },
   };
+}
+
+/** The roster row's school contact address, when the row is at `school`. */
+function sameSchoolContact(row: StoredPlacement | undefined, school: string): string | undefined {
+  return row !== undefined && row.school.trim().toLowerCase() === school.trim().toLowerCase()
+    ? row.schoolContactEmail
+    : undefined;
 }

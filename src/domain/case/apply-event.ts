@@ -70,6 +70,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
         programme: d.placement.programme,
         startsOn: d.placement.startsOn,
         endsOn: d.placement.endsOn,
+        schoolContactEmail: d.placement.schoolContactEmail,
       },
       openedOn: event.on,
       openedBy: event.actorId,
@@ -412,6 +413,7 @@ export function applyEvent(previous: CaseState | undefined, event: CaseEvent): C
           programme: p.programme,
           startsOn: p.startsOn,
           endsOn: p.endsOn,
+          schoolContactEmail: p.schoolContactEmail,
         },
         formerPlacements: [
           ...state.formerPlacements,

@@ -36,6 +36,8 @@ describe('the walk checks accept what the providers wrote', () => {
     const warnings = SEED_PROCEDURES.flatMap((p) => checkProcedure(p).warnings.map((w) => `${p.id} ${w.path}`));
     expect(warnings).toEqual([
       'bcu-rapid-improvement-targets stages[4].inform[0].to[4]',
+      // The accepting school's Headteacher/Professional Mentor, told of the deferment where the case has one.
+      'rcttp-concern-procedures stages[4].inform[1].to[2]',
       'enhanced-support stages[1].inform[0].to[0]',
       'enhanced-support stages[2].inform[0].to[2]',
       'enhanced-support stages[2].inform[0].to[3]',

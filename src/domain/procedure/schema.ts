@@ -51,6 +51,8 @@ export const NOTIFY_TRIGGERS = [
   'stage_entered',
   'decision_recorded',
   'case_closed',
+  /** The placement moves to another school while the case is at the stage (RCTTP: the school accepting the deferred final assessment). */
+  'placement_changed',
 ] as const;
 
 export const recipientSchema = z.discriminatedUnion('kind', [

@@ -334,6 +334,24 @@ const definition = {
           note: DFA_SCHOOL_INFORMED,
           attachForm: true,
         },
+        // Once the placement moves to the school that agreed to accept the trainee, that school (at
+        // its contact address) and its School Mentor(s) and Headteacher/Professional Mentor, who meet
+        // the trainee in weeks 1 and 2 "to discuss the issues that have previously arisen", are told
+        // with the documentation.
+        {
+          on: 'placement_changed',
+          to: [
+            {
+              kind: 'office',
+              office: 'school',
+              label: 'The school that agrees to accept the trainee for the deferred final assessment placement',
+            },
+            { kind: 'role', role: 'mentor' },
+            { kind: 'role', role: 'professional_mentor' },
+          ],
+          note: DFA_SCHOOL_INFORMED,
+          attachForm: true,
+        },
       ],
     },
     {

@@ -297,6 +297,39 @@ describe('the placement moves to another school', () => {
     expect(replay(c.events)).toEqual(c.state);
   });
 
+  it("the school's contact address is kept from the opening, and the new school's replaces it when the placement moves", () => {
+    const procedure = rcttpConcernProcedures;
+    const clock = new Clock(START);
+    const ctx = { procedure, calendar: calendarFor(procedure), now: clock.now, actor: courseTeam };
+    const input = openInput(procedure);
+    const c = new CaseDriver(
+      procedure,
+      clock,
+      openCase(
+        ctx,
+        { caseId: 'case-1', previousCases: 0 },
+        {
+          ...input,
+          placement: { ...input.placement, schoolContactEmail: 'office@oak.sch.test' },
+        },
+      ),
+    );
+    expect(c.state.placement.schoolContactEmail).toBe('office@oak.sch.test');
+    c.clock.advance(1);
+    c.run('course_team', changePlacement, {
+      school: 'Kingsmead Academy',
+      people: [],
+      schoolContactEmail: 'office@kingsmead.sch.test',
+      reason: 'Kingsmead Academy agrees to accept the trainee.',
+    });
+    expect(c.state.placement.schoolContactEmail).toBe('office@kingsmead.sch.test');
+    expect(c.state.formerPlacements[0]?.placement.schoolContactEmail).toBe('office@oak.sch.test');
+    // A move that gives no contact address leaves the old school's behind.
+    c.run('course_team', changePlacement, { school: 'Elm Primary', people: [], reason: 'Moved again.' });
+    expect(c.state.placement.schoolContactEmail).toBeUndefined();
+    expect(replay(c.events)).toEqual(c.state);
+  });
+
   it('only school roles move with the school, and only the course team moves a placement', () => {
     const procedure = rcttpConcernProcedures;
     const c = opened(procedure);

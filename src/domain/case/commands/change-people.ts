@@ -49,6 +49,8 @@ export const changePlacementInputSchema = z.strictObject({
    * replace everyone on the case in those roles. Roles not given keep their people.
    */
   people: z.array(personInputSchema).max(10).default([]),
+  /** The new school's contact address (school office or headteacher): where "the school" is sent what it is told. */
+  schoolContactEmail: z.email().max(320).optional(),
   effectiveOn: localDateSchema.optional(),
   reason: z.string().trim().min(1).max(2000),
 });
@@ -177,6 +179,7 @@ export function changePlacement(ctx: CommandContext, state: CaseState, input: Ch
       programme: current.programme,
       startsOn,
       ...(endsOn === undefined ? {} : { endsOn }),
+      ...(input.schoolContactEmail === undefined ? {} : { schoolContactEmail: input.schoolContactEmail }),
     },
     effectiveOn,
     reason: input.reason,

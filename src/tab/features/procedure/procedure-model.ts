@@ -58,6 +58,7 @@ const WHEN: Readonly<Record<string, string>> = {
   stage_entered: 'When the case reaches this stage',
   decision_recorded: 'When a decision is recorded',
   case_closed: 'When the case is closed',
+  placement_changed: 'When the placement moves to another school',
 };
 const RESOLUTIONS: Readonly<Record<string, string>> = {
   resolved: 'resolved',

@@ -14,7 +14,9 @@ export default defineConfig({
     env: { TZ: 'UTC' },
     // Generous: a bound that only a hung test reaches, also on a loaded machine.
     testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // Hooks start local mode, a browser or a child process: at the start of a run, while the tab
+    // is built and the typecheck and lint run beside the tests, that took over a minute here.
+    hookTimeout: 180_000,
     // expect.poll waits this long for its condition (vitest's default, one second, is less than a
     // page can take to update on a machine running other work).
     expect: { poll: { timeout: 20_000, interval: 50 } },

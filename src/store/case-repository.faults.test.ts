@@ -24,7 +24,7 @@ import { eventRowSchema } from './lists.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
 
 /**
- * The issue's fault test: with 20% of Graph requests throttled or failing (some of them after
+ * The repository under faults: with 20% of Graph requests throttled or failing (some of them after
  * the write was applied), a run of 1,000 case operations ends with every acknowledged change
  * stored exactly once.
  */

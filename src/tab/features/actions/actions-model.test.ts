@@ -438,5 +438,11 @@ describe('moving the placement to a school on the roster (RCTTP: "The school tha
       endsOn: '2027-06-11',
       reason: 'Kingsmead agrees to accept the trainee.',
     });
+    expect(placementMoveBody(rcttpConcernProcedures, ready, rows[0])).not.toHaveProperty('schoolContactEmail');
+    // The roster row's school contact goes with the move, so the new school is told.
+    const withOffice = { ...row('2', 'Kingsmead Academy'), schoolContactEmail: 'office@kingsmead.example' };
+    expect(placementMoveBody(rcttpConcernProcedures, ready, withOffice)).toMatchObject({
+      schoolContactEmail: 'office@kingsmead.example',
+    });
   });
 });

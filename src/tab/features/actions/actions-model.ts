@@ -423,6 +423,8 @@ export function placementMoveBody(
   return {
     school: row?.school ?? '',
     ...(row === undefined ? {} : { startsOn: row.startsOn, endsOn: row.endsOn }),
+    // Where the new school is told what the procedure says it is told (the office or headteacher).
+    ...(row?.schoolContactEmail === undefined ? {} : { schoolContactEmail: row.schoolContactEmail }),
     people: row === undefined ? [] : placementPeople(procedure, row),
     ...(draft.effectiveOn === '' ? {} : { effectiveOn: draft.effectiveOn }),
     reason: draft.reason.trim(),

@@ -83,6 +83,38 @@ async function agree(stored: StoredCase): Promise<StoredCase> {
 }
 
 describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly }) => {
+  /** The roles with a row in the Signatures list for the case, sorted. */
+  async function signedRolesOf(name: string): Promise<string[]> {
+    const signatures = new ListItemStore(target().client, site.lists.signatures, {
+      fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose(),
+    });
+    const roles: string[] = [];
+    for await (const page of signatures.queryItems({
+      filter: eq('CaseId', caseId(name)),
+      select: ['CaseId', 'Role'],
+      top: 50,
+    }))
+      roles.push(...page.map((item) => String(item.fields.Role)));
+    return roles.sort();
+  }
+
+  /** The next Signatures row write is throttled, in the $batch and again when written directly. */
+  function throttleSignatures(): void {
+    emulator().setFaults({
+      rules: [
+        {
+          name: 'signatures-throttled',
+          kind: 'fail',
+          status: 429,
+          retryAfterSeconds: 120,
+          method: 'POST',
+          path: `sites/*/lists/${site.lists.signatures.listId}/items`,
+          times: 2,
+        },
+      ],
+    });
+  }
+
   beforeAll(async () => {
     const prefix = target().listName('');
     await provisionLists(target().client, target().siteId, trellisListSchemas(prefix));
@@ -193,33 +225,8 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
         withdrawSignatures: false,
       }),
     );
-    const signatures = new ListItemStore(target().client, site.lists.signatures, {
-      fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose(),
-    });
-    const signedRoles = async (): Promise<string[]> => {
-      const roles: string[] = [];
-      for await (const page of signatures.queryItems({
-        filter: eq('CaseId', caseId('c-repair')),
-        select: ['CaseId', 'Role'],
-        top: 50,
-      }))
-        roles.push(...page.map((item) => String(item.fields.Role)));
-      return roles.sort();
-    };
-    // The Signatures row is throttled in the $batch and again when written directly.
-    emulator().setFaults({
-      rules: [
-        {
-          name: 'signatures-throttled',
-          kind: 'fail',
-          status: 429,
-          retryAfterSeconds: 120,
-          method: 'POST',
-          path: `sites/*/lists/${site.lists.signatures.listId}/items`,
-          times: 2,
-        },
-      ],
-    });
+    const signedRoles = (): Promise<string[]> => signedRolesOf('c-repair');
+    throttleSignatures();
     const traineeName = drafted.state.people.find((p) => p.role === 'trainee')?.name ?? '';
     const signing = signPlan(ctx(as(drafted.state, 'trainee')), drafted.state, {
       role: 'trainee',
@@ -254,34 +261,10 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
       }),
     );
     const traineeId = drafted.state.people.find((p) => p.role === 'trainee')?.id ?? '';
-    const signatures = new ListItemStore(target().client, site.lists.signatures, {
-      fields: z.object({ CaseId: z.string(), Role: z.string().nullish() }).loose(),
-    });
-    const signedRoles = async (): Promise<string[]> => {
-      const roles: string[] = [];
-      for await (const page of signatures.queryItems({
-        filter: eq('CaseId', caseId('c-read-repair')),
-        select: ['CaseId', 'Role'],
-        top: 50,
-      }))
-        roles.push(...page.map((item) => String(item.fields.Role)));
-      return roles.sort();
-    };
+    const signedRoles = (): Promise<string[]> => signedRolesOf('c-read-repair');
     // The trainee signs while the Signatures list is throttled: the event is stored, its
     // projection row and the row update are not.
-    emulator().setFaults({
-      rules: [
-        {
-          name: 'signatures-throttled',
-          kind: 'fail',
-          status: 429,
-          retryAfterSeconds: 120,
-          method: 'POST',
-          path: `sites/*/lists/${site.lists.signatures.listId}/items`,
-          times: 2,
-        },
-      ],
-    });
+    throttleSignatures();
     await expect(
       repo.append(
         drafted,

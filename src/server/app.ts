@@ -210,6 +210,12 @@ export function createApp(deps: AppDeps): express.Express {
 
   app.use(requestIds);
   app.use(securityHeaders);
+  // No API address ends in a slash or has an empty segment. Express would route /api/frameworks/
+  // to /api/frameworks and answer 200 at an address the API does not have.
+  app.use('/api', (req, _res, next) => {
+    const address = req.originalUrl.split('?', 1)[0] ?? '';
+    next(address.endsWith('/') || address.includes('//') ? nothingAt(req.method, address) : undefined);
+  });
 
   app.get('/assets/trellis.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'public, max-age=300').send(TRELLIS_CSS);
@@ -334,11 +340,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   app.use((req, _res, next) => {
-    next(
-      notFound(
-        `There is nothing at ${req.method} ${req.path.slice(0, 200)}.${req.path.startsWith('/api') ? ' GET /api/openapi.json lists the API.' : ''}`,
-      ),
-    );
+    next(nothingAt(req.method, req.path));
   });
 
   // Express recognises an error handler by its four parameters.
@@ -355,6 +357,13 @@ export function createApp(deps: AppDeps): express.Express {
   });
 
   return app;
+}
+
+/** The 404 for an address nothing answers at. */
+function nothingAt(method: string, address: string): HttpProblem {
+  return notFound(
+    `There is nothing at ${method} ${address.slice(0, 200)}.${address.startsWith('/api') ? ' GET /api/openapi.json lists the API.' : ''}`,
+  );
 }
 
 /** Seconds a platform should wait before probing readiness again. */

@@ -61,6 +61,24 @@ describe('health, catalogue and API description', () => {
     expectProblem(await server.request('GET', '/api/frameworks/nope', { token: tutor }), 404, 'not_found');
   });
 
+  it('answers 404 at an address with a trailing slash or an empty segment, as at any address it lacks', async () => {
+    for (const [method, address] of [
+      ['GET', '/api/frameworks/'],
+      ['GET', '/api/procedures/'],
+      ['GET', '/api/cases/'],
+      ['GET', '/api/cases//plan'],
+      ['POST', '/api/cases/'],
+      ['GET', '/api/openapi.json/'],
+      ['POST', '/api/jobs/review-sweep/'],
+      ['GET', '/api/'],
+    ] as const) {
+      const reply = await server.request(method, address, { token: tutor, ...(method === 'POST' ? { body: {} } : {}) });
+      expectProblem(reply, 404, 'not_found');
+      expect(reply.body.detail).toContain(address);
+    }
+    expect((await server.request('GET', '/api/frameworks/teachers-standards?x=/', { token: tutor })).status).toBe(200);
+  });
+
   it('serves an OpenAPI 3.1 document generated from the request schemas', async () => {
     const reply = await server.request('GET', '/api/openapi.json');
     expect(reply.body.openapi).toBe('3.1.0');

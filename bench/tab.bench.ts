@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../test/support/chromium.js';
 import { londonDateOf, addDays } from '../src/domain/calendar/index.js';
 import {
   calendarFor,
@@ -189,10 +189,7 @@ async function main(): Promise<void> {
     await fetch(`${local.url}/api/cases?status=open&limit=1`, { headers: { authorization: `Bearer ${token}` } })
   ).json()) as { total: number };
 
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await launchChromium(CHROMIUM);
   const times: number[] = [];
   const warm: number[] = [];
   try {

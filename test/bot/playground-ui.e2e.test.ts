@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import type { RunningLocalMode } from '../../src/compose/local.js';
@@ -18,8 +19,8 @@ import {
 /**
  * The same Playground, through its own web UI in headless chromium: the mentor types in the
  * personal chat, the review card renders (Adaptive Cards with Action.Execute), they fill it in
- * and submit, and the card is replaced by the recorded outcome. Every non-local request is
- * blocked (the UI asks a CDN for fonts).
+ * and submit, and the card is replaced by the recorded outcome. The browser reaches nothing but
+ * this machine (test/support/chromium.ts): the UI's request to a CDN for fonts fails at once.
  */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** The demo mentor with a review due in the BCU demo data. */
@@ -56,10 +57,7 @@ beforeAll(async () => {
       upn: MENTOR,
       timeoutMs: PLAYGROUND_START_MS,
     });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium(CHROMIUM);
   } catch (error) {
     notStarted = `the Agents Playground or chromium could not start here: ${error instanceof Error ? error.message : String(error)}`;
   }
@@ -80,11 +78,6 @@ describe('the Agents Playground UI', () => {
     }
     const before = await trellis.repository.list({ personId: MENTOR, status: 'active', limit: 50 });
     const page = await browser.newPage();
-    await page.route('**/*', (route) => {
-      const host = new URL(route.request().url()).hostname;
-      if (host === 'localhost' || host === '127.0.0.1') void route.continue();
-      else void route.abort();
-    });
     await page.goto(playground.url);
     await page.getByText('Personal Chat').first().click({ timeout: 30_000 });
     const composer = page.locator('[data-lexical-editor="true"][role="textbox"]');

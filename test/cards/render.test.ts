@@ -1,10 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildReviewFormCard,
@@ -13,6 +12,7 @@ import {
   type CardTemplateName,
 } from '../../src/cards/index.js';
 import { docsImagesDir } from '../docs-images.js';
+import { findChromium, launchChromium } from '../support/chromium.js';
 import { cardsFor, hostileCase, SCENARIOS, sourceOf, teamsUserIdOf } from './fixtures.js';
 
 /**
@@ -20,15 +20,6 @@ import { cardsFor, hostileCase, SCENARIOS, sourceOf, teamsUserIdOf } from './fix
  * Teams-like host config, and takes one screenshot per template for docs/cards/ (where they go:
  * ../docs-images.ts). Every request that is not to the local harness server is blocked.
  */
-
-function findChromium(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync('which', ['chromium'], { encoding: 'utf8' }).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 const executablePath = findChromium();
 const harness = readFileSync(new URL('./render-harness.html', import.meta.url), 'utf8');
@@ -76,10 +67,7 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    browser = await launchChromium(executablePath);
     page = await browser.newPage({ viewport: { width: 600, height: 800 }, deviceScaleFactor: 1 });
     await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
     await page.goto(`${origin}/`);

@@ -21,14 +21,7 @@ import { renderEmail } from '../../src/notify/email.js';
 import { renderFormPdf } from '../../src/notify/form-pdf.js';
 import { planNotifications } from '../../src/notify/plan.js';
 import { parseCard } from '../cards/adaptive-cards-lib.js';
-import {
-  sharedBrowser,
-  localOnlyContext,
-  serveTab,
-  signInAs,
-  useBuiltTab,
-  type TabServer,
-} from '../tab/tab-harness.js';
+import { newTabContext, sharedBrowser, serveTab, signInAs, useBuiltTab, type TabServer } from '../tab/tab-harness.js';
 import { addDays, bcuOpenBody, provider, startLocal, staff, type LocalTrellis, closeOpenCasesOf } from './kit.js';
 
 /**
@@ -345,7 +338,7 @@ describe('hostile text in the tab (Chromium)', () => {
   ])(
     '%s: shown as text, no script runs, no element injected',
     async (_name, id) => {
-      const context = await localOnlyContext(browser);
+      const context = await newTabContext(browser);
       try {
         const page = await context.newPage();
         const dialogs: string[] = [];

@@ -11,7 +11,7 @@ import {
 } from './host/emulated-host.js';
 import type { TenantModeServer } from './host/tenant-mode.js';
 import {
-  localOnlyContext,
+  newTabContext,
   startTenantTabEnvironment,
   TENANT_COURSE_LEAD,
   TENANT_TUTOR,
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 async function openHost(settings: Omit<HostSettings, 'tabUrl'> & { readonly path?: string }): Promise<EmulatedHost> {
-  const context = env.track(await localOnlyContext(browser));
+  const context = env.track(await newTabContext(browser));
   return openInEmulatedHost(
     context,
     { tabUrl: `${server.url}${settings.path ?? '/?inHost=1'}`, ...settings },
@@ -201,7 +201,7 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
 
     // The channel now opens the saved content URL as a content frame.
     const saved = (await host.saved())[0] as { entityId: string; contentUrl: string };
-    const context = env.track(await localOnlyContext(browser));
+    const context = env.track(await newTabContext(browser));
     const channelTab = await openInEmulatedHost(
       context,
       {
@@ -220,7 +220,7 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
     expect(await channelTab.tab.getByRole('heading', { name: `Cases — ${P1}` }).count()).toBe(1);
 
     // Reopened to change it (settings.getSettings answers what was saved): the saved choice is shown.
-    const reopenContext = env.track(await localOnlyContext(browser));
+    const reopenContext = env.track(await newTabContext(browser));
     const reopened = await openInEmulatedHost(
       reopenContext,
       {
@@ -302,7 +302,7 @@ describe('the tab in an emulated Microsoft 365 host (teams-js 2.58.0 protocol), 
   });
 
   it('the server’s CSP lets only Microsoft hosts frame the tab: the same tab framed elsewhere does not load', async () => {
-    const context = env.track(await localOnlyContext(browser));
+    const context = env.track(await newTabContext(browser));
     const elsewhere = 'https://not-a-microsoft-host.example';
     await context.grantPermissions(['local-network-access'], { origin: elsewhere });
     await context.route(`${elsewhere}/**`, (route) =>

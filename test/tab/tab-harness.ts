@@ -3,7 +3,8 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium.js';
 import { expect, inject, onTestFailed } from 'vitest';
 import { loadDevClock } from '../../src/dev/local-mode/dev-clock.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
@@ -17,7 +18,8 @@ import { startTenantModeServer, type TenantModeServer, type TenantUser } from '.
 /**
  * What the end-to-end tests run the tab on: build/tab served at `/` with an SPA fallback (what
  * the server is asked to do), /api and /dev passed through to an in-process local-mode server,
- * and Debian's Chromium driven by playwright-core with every non-local request blocked.
+ * and Debian's Chromium driven by playwright-core, which reaches nothing but this machine
+ * (test/support/chromium.ts).
  */
 export let TAB_DIR = path.resolve('build/tab');
 
@@ -134,10 +136,7 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const STEP_TIMEOUT_MS = 20_000;
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  return launchChromium(CHROMIUM);
 }
 
 let workerBrowser: Promise<Browser> | undefined;
@@ -155,7 +154,6 @@ export async function sharedBrowser(): Promise<Browser> {
   return workerBrowser;
 }
 
-/** A fresh profile (own localStorage) that may only talk to 127.0.0.1/localhost. */
 /** A fresh browser profile sized, and in the language and time zone, of a UK desktop. */
 export function newTabContext(browser: Browser): Promise<BrowserContext> {
   // Reduced motion: Fluent skips its transitions, so no step waits for an animation to settle.
@@ -165,17 +163,6 @@ export function newTabContext(browser: Browser): Promise<BrowserContext> {
     timezoneId: 'Europe/London',
     reducedMotion: 'reduce',
   });
-}
-
-export async function localOnlyContext(browser: Browser): Promise<BrowserContext> {
-  const context = await newTabContext(browser);
-  await context.route('**/*', (route) => {
-    const host = new URL(route.request().url()).hostname;
-    if (host === '127.0.0.1' || host === 'localhost' || route.request().url().startsWith('data:'))
-      return route.continue();
-    return route.abort('blockedbyclient');
-  });
-  return context;
 }
 
 /**
@@ -289,7 +276,7 @@ export async function startTabEnvironment(
       return context;
     },
     page: async () => {
-      const context = await localOnlyContext(browser);
+      const context = await newTabContext(browser);
       contexts.push(context);
       return keptOnFailure(await context.newPage());
     },
@@ -354,7 +341,7 @@ export async function signedInAs(
   };
   const session = env.sessions.get(personName);
   if (session === undefined || session.last.test === test) {
-    const context = env.track(await localOnlyContext(env.browser));
+    const context = env.track(await newTabContext(env.browser));
     const page = await open(context);
     await signInAs(page, env.tab.url, personName, landOn);
     if (session === undefined)

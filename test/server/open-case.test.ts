@@ -335,6 +335,14 @@ describe('who may open a case', () => {
     expect((await server.request('POST', '/api/cases', { token: token.sophie, body: rcttpBody(sophie) })).status).toBe(
       403,
     );
+    // The tab offers the new-case form to the trainee a procedure lets raise one, about their roster placement.
+    expect((await server.request('GET', '/api/me', { token: token.lucy })).body.ownConcern).toEqual({
+      procedureIds: ['bright-futures-support'],
+      programme: BF,
+      school: 'Meadowbank Primary School',
+    });
+    expect((await server.request('GET', '/api/me', { token: token.sophie })).body).not.toHaveProperty('ownConcern');
+    expect((await server.request('GET', '/api/me', { token: token.bfTeam })).body).not.toHaveProperty('ownConcern');
     const reply = await server.request('POST', '/api/cases', {
       token: token.lucy,
       body: {

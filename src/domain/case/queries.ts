@@ -6,13 +6,7 @@ import type { CaseState, Person } from './types.js';
 
 /** Read-side questions about a case that views, notifications and the sweep ask. */
 
-export {
-  signingBlocker,
-  signingBlockerOf,
-  planEditorsOnCase,
-  type SigningBlocker,
-  type SigningDay,
-} from './ready-to-sign.js';
+export { signingBlocker, signingBlockerOf, planEditorsOnCase } from './ready-to-sign.js';
 
 /** The date the next review is due, while an agreed plan awaits it and the clock runs. */
 export function nextReviewDate(state: CaseState): LocalDate | undefined {

@@ -399,7 +399,7 @@ export const caseView = z.strictObject({
     reviewDateWarnings: z.array(text).optional(),
     /** A closed case: the last day the course team may reopen it, and the refusal sentence once past. */
     reopen: z.strictObject({ lastDay: localDate, open: z.boolean(), refusal: optionalText }).optional(),
-    /** The plan being drawn up: ready to sign, or what is missing and who can add it; absent once agreed. */
+    /** The plan being drawn up: ready to sign today, or what signing would refuse (something missing, a review date that no longer fits) and who can put it right; absent once agreed. */
     signing: z.strictObject({ ready: z.boolean(), missing: optionalText, whoCanAdd: optionalText }).optional(),
     outcomes: z.array(outcomeView),
     reviewers: z.array(roleRef).optional(),

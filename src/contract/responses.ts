@@ -55,6 +55,11 @@ export const me = z.strictObject({
   }),
   /** Today in England (the dev clock's in local mode), so "due this week" matches the server. */
   today: localDate,
+  /**
+   * A trainee on the current placement roster whom a procedure lets raise a concern about
+   * themselves: those procedures, and the placement (from the roster) such a case is about.
+   */
+  ownConcern: z.strictObject({ procedureIds: z.array(text), programme: text, school: text }).optional(),
 });
 
 /** GET /api/me/todo: what the caller needs to do, soonest first, each naming its case and form. */

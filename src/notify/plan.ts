@@ -1,4 +1,4 @@
-import { formatLongDate, type LocalDate } from '../domain/calendar/index.js';
+import { formatLongDate, type LocalDate, type WorkingCalendar } from '../domain/calendar/index.js';
 import { findOutcome, planRulesOf, roleLabel } from '../domain/case/command-kit.js';
 import {
   outstandingSignatories,
@@ -65,6 +65,13 @@ export interface PlanInput {
   /** The events the command produced, in order. */
   readonly events: readonly CaseEvent[];
   readonly config: NotifyConfig;
+  /**
+   * The day the command ran, and the provider's calendar: signature requests go out only when
+   * signing would succeed that day (a review date that no longer fits holds them back). Passed in
+   * by the caller, never read from the clock here.
+   */
+  readonly today: LocalDate;
+  readonly calendar: WorkingCalendar;
 }
 
 /** Triggers that also post to the course team channel and email the course mailbox with the form. */
@@ -344,7 +351,12 @@ function draftsFor(input: PlanInput, event: CaseEvent): Draft[] {
     case 'person_changed':
       return [...personChanged(input, event), ...signatureRequests(input), ...reviewEventFollows(input)];
     case 'placement_changed':
-      return placementChanged(input, event);
+      // A placement that now runs past the review date can make the plan signable: ask then. When
+      // people move with the placement, their person_changed events in the same command ask instead.
+      return [
+        ...placementChanged(input, event),
+        ...(input.events.some((e) => e.type === 'person_changed') ? [] : signatureRequests(input)),
+      ];
     case 'review_meeting_scheduled': {
       const plan = after.plan;
       const date = plan?.content.reviewDate;
@@ -801,18 +813,20 @@ function traineeTold(
 
 function signatureRequests(input: PlanInput): Draft[] {
   const { procedure, before, after } = input;
+  const day = { calendar: input.calendar, today: input.today };
   const plan = after.plan;
-  // Asked only once the draft passes every check signing makes, not while it is being written.
+  // Asked only once the draft passes every check signing would make today (the form complete, the
+  // review date fitting), not while it is being written or while its date needs changing.
   if (
     !plan ||
     after.status === 'closed' ||
     plan.agreedOn !== undefined ||
-    signingBlocker(procedure, after) !== undefined
+    signingBlocker(procedure, after, day) !== undefined
   )
     return [];
   const beforePlan = before?.plan;
   const wasOutstanding = new Set(
-    before && beforePlan?.version === plan.version && signingBlocker(procedure, before) === undefined
+    before && beforePlan?.version === plan.version && signingBlocker(procedure, before, day) === undefined
       ? outstandingSignatories(procedure, before).flatMap((o) => o.people.map((p) => p.id.toLowerCase()))
       : [],
   );

@@ -1,6 +1,7 @@
 import { applyEvent } from '../domain/case/apply-event.js';
 import type { CaseEvent } from '../domain/case/events.js';
 import type { CaseState } from '../domain/case/types.js';
+import type { WorkingCalendar } from '../domain/calendar/index.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import type { Notification } from './notification.js';
 import { planNotifications, type NotifyConfig } from './plan.js';
@@ -19,6 +20,8 @@ export function replanTrail(input: {
   readonly events: readonly CaseEvent[];
   readonly config: NotifyConfig;
   readonly since: string;
+  /** The provider's calendar; each command is re-planned on the day it ran, as it was planned then. */
+  readonly calendar: WorkingCalendar;
 }): Notification[] {
   const since = Date.parse(input.since);
   const out: Notification[] = [];
@@ -29,7 +32,15 @@ export function replanTrail(input: {
     const first = group[0];
     if (state === undefined || first === undefined || Date.parse(first.at) < since) continue;
     out.push(
-      ...planNotifications({ procedure: input.procedure, before, after: state, events: group, config: input.config }),
+      ...planNotifications({
+        procedure: input.procedure,
+        before,
+        after: state,
+        events: group,
+        config: input.config,
+        today: first.on,
+        calendar: input.calendar,
+      }),
     );
   }
   return out;

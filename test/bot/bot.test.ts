@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
+import { londonDateOf, londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import type { CaseSummary, StoredCase } from '../../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
@@ -11,7 +11,7 @@ import { DEMO_PROVIDERS } from '../../src/dev/local-mode/personas.js';
 import { demoChannelIdOf } from '../../src/dev/local-mode/demo-channels.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
 import { reviewersOf } from '../../src/cards/index.js';
-import { outstandingSignatories, signingBlocker } from '../../src/domain/case/index.js';
+import { calendarFor, outstandingSignatories, signingBlocker } from '../../src/domain/case/index.js';
 import { memoryLogger } from '../../src/app/logger.js';
 import { demoPeople, personalDataIn } from '../support/personal-data.js';
 import { EMULATOR_APP_TOKEN } from '../../src/dev/graph-emulator/index.js';
@@ -575,7 +575,8 @@ describe('signing, acknowledging, install events and proactive cards', () => {
         SEED_PROCEDURES.find((p) => p.id === stored.state.procedureId),
         'procedure',
       );
-      if (signingBlocker(procedure, stored.state) !== undefined) continue;
+      const day = { calendar: calendarFor(procedure), today: londonDateOf(local.clock.now()) };
+      if (signingBlocker(procedure, stored.state, day) !== undefined) continue;
       const waiting = outstandingSignatories(procedure, stored.state).flatMap((o) => o.people);
       const signer = waiting[0];
       const other = stored.state.people.find((p) => !waiting.some((w) => w.id === p.id));

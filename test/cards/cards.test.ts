@@ -316,7 +316,13 @@ describe('case summary: the action awaited from the person who sees it', () => {
   for (const scenario of SCENARIOS) {
     const { procedure } = scenario;
     it(`${procedure.provider.shortName}: Sign for a signatory still to sign, Complete the review for a reviewer, nothing for anyone else`, () => {
-      const signing = sourceOf(scenario, scenario.partlySigned, scenario.dueOn);
+      // A plan still being signed is seen on the day it is signed (by its review date it could no
+      // longer be); one already agreed by its first signature, on its review date.
+      const signing = sourceOf(
+        scenario,
+        scenario.partlySigned,
+        scenario.partlySigned.plan?.agreedOn === undefined ? scenario.drafted.openedOn : scenario.dueOn,
+      );
       const forSigner = buildCaseSummaryCard(
         caseSummaryView(signing, { viewerId: scenario.nextSigner.id, teamsUserIdOf }),
       );

@@ -1,6 +1,6 @@
 import { editPlan } from '../../src/domain/case/commands/edit-plan.js';
 import { recordTraineePerceptions } from '../../src/domain/case/commands/record-trainee-perceptions.js';
-import { planRulesOf } from '../../src/domain/case/command-kit.js';
+import { calendarFor, planRulesOf } from '../../src/domain/case/command-kit.js';
 import { recordReview } from '../../src/domain/case/commands/record-review.js';
 import { outstandingSignatories } from '../../src/domain/case/queries.js';
 import { aDraft, personFor, type CaseDriver } from '../../src/domain/case/testing.js';
@@ -8,7 +8,7 @@ import type { CommandResult } from '../../src/domain/case/command-kit.js';
 import type { CaseState, Person, ProgressRating } from '../../src/domain/case/types.js';
 import type { PlanDraft } from '../../src/domain/case/commands/edit-plan.js';
 import type { Procedure } from '../../src/domain/procedure/schema.js';
-import { parseLocalDate } from '../../src/domain/calendar/index.js';
+import { parseLocalDate, type LocalDate, type WorkingCalendar } from '../../src/domain/calendar/index.js';
 import { enhancedSupport } from '../../src/domain/procedures/index.js';
 import { openWalk, progressOf, sign } from '../../src/domain/procedures/walks/walk-kit.js';
 import type { Notification } from '../../src/notify/notification.js';
@@ -48,6 +48,11 @@ export function open(
   });
 }
 
+/** The day the driver's clock shows and the procedure's calendar: what the planner is told, as the server tells it. */
+export function dayOf(c: CaseDriver): { readonly today: LocalDate; readonly calendar: WorkingCalendar } {
+  return { today: c.clock.today, calendar: calendarFor(c.procedure) };
+}
+
 /** Runs one step and returns what it owes, planned from before/after/events like the server will. */
 export function step(
   c: CaseDriver,
@@ -57,10 +62,14 @@ export function step(
   const before: CaseState = c.state;
   const results = act();
   const events = (Array.isArray(results) ? results : [results]).flatMap((r: CommandResult) => r.events);
-  return planNotifications({ procedure: c.procedure, before, after: c.state, events, config });
+  return planNotifications({ procedure: c.procedure, before, after: c.state, events, config, ...dayOf(c) });
 }
 
-export function draftPlan(c: CaseDriver, overrides: Partial<PlanDraft> = {}): CommandResult {
+export function draftPlan(
+  c: CaseDriver,
+  overrides: Partial<PlanDraft> = {},
+  withdrawSignatures = false,
+): CommandResult {
   const draft = aDraft(c.procedure, overrides);
   // "Agreed actions for both the trainee and all those working with them": one for each party the form names who is on the case.
   const plan = c.state.plan;
@@ -78,7 +87,7 @@ export function draftPlan(c: CaseDriver, overrides: Partial<PlanDraft> = {}): Co
         .map((party) => ({ party, text: 'Observe and give weekly feedback.' })),
     ],
   }));
-  return c.run('course_team', editPlan, { plan: { ...draft, targets }, withdrawSignatures: false });
+  return c.run('course_team', editPlan, { plan: { ...draft, targets }, withdrawSignatures });
 }
 
 /** Every outstanding signatory signs (the first role of each requirement that someone holds). */

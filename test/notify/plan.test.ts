@@ -5,8 +5,9 @@ import { changePerson, changePlacement } from '../../src/domain/case/commands/ch
 import { closeCase, withdrawCase } from '../../src/domain/case/commands/close-case.js';
 import { extendReviewDate } from '../../src/domain/case/commands/extend-review-date.js';
 import { reopenCase } from '../../src/domain/case/commands/reopen-case.js';
+import { signPlan } from '../../src/domain/case/commands/sign-plan.js';
 import { suspendPlacement } from '../../src/domain/case/commands/stage-tasks.js';
-import { EventBuilder, type CommandResult } from '../../src/domain/case/command-kit.js';
+import { calendarFor, EventBuilder, type CommandResult } from '../../src/domain/case/command-kit.js';
 import type { CaseEvent, CaseEventData, CaseEventType } from '../../src/domain/case/events.js';
 import type { CaseState } from '../../src/domain/case/types.js';
 import {
@@ -21,7 +22,7 @@ import type { Notification } from '../../src/notify/notification.js';
 import { signingBlocker } from '../../src/domain/case/queries.js';
 import { planNotifications } from '../../src/notify/plan.js';
 import { replanTrail } from '../../src/notify/replan.js';
-import { atEnhancedSupportStep5, CONFIG, draftPlan, open, review, signAll, step, summary } from './kit.js';
+import { atEnhancedSupportStep5, CONFIG, dayOf, draftPlan, open, review, signAll, step, summary } from './kit.js';
 
 const d = parseLocalDate;
 const BCU_PEOPLE = ['trainee', 'mentor', 'tutor', 'course_leader', 'professional_development_tutor'];
@@ -183,7 +184,9 @@ describe('BCU Rapid Improvement Targets', () => {
     };
     const withSchool = { ...CONFIG, officeMailboxes: { school: 'office@oak.sch.test' } };
     expect(
-      summary(planNotifications({ procedure: bcu, before: c.state, after, events: [event], config: withSchool })),
+      summary(
+        planNotifications({ ...dayOf(c), procedure: bcu, before: c.state, after, events: [event], config: withSchool }),
+      ),
     ).toEqual([
       'decision_recorded channel_card course_team_channel',
       'decision_recorded email course_mailbox +form',
@@ -193,7 +196,14 @@ describe('BCU Rapid Improvement Targets', () => {
       'trainee_informed email trainee',
     ]);
     // No mailbox for the school: the course team is asked to pass it on, never silently dropped.
-    const noSchool = planNotifications({ procedure: bcu, before: c.state, after, events: [event], config: CONFIG });
+    const noSchool = planNotifications({
+      ...dayOf(c),
+      procedure: bcu,
+      before: c.state,
+      after,
+      events: [event],
+      config: CONFIG,
+    });
     const passedOn = noSchool.filter((n) => n.passOnTo?.includes('The school'));
     expect(passedOn.map((n) => `${n.channel} ${n.recipient.kind}${n.attachForm ? ' +form' : ''}`).sort()).toEqual([
       'channel_card course_team_channel',
@@ -207,6 +217,7 @@ describe('BCU Rapid Improvement Targets', () => {
     // The placement's school contact address, where the course team gave one, is where the school's copy goes.
     const placed = { ...after, placement: { ...after.placement, schoolContactEmail: 'head@oak.sch.test' } };
     const toSchool = planNotifications({
+      ...dayOf(c),
       procedure: bcu,
       before: c.state,
       after: placed,
@@ -249,18 +260,76 @@ describe('signature needed', () => {
       draftPlan(c, { concernStatement: '', reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'mentor']) }),
     );
     expect(incomplete).toEqual([]);
-    expect(signingBlocker(bcu, c.state)).toBe(
+    expect(signingBlocker(bcu, c.state, dayOf(c))).toBe(
       'Rapid Improvement Target Form needs the statement of concern before it can be signed.',
     );
     const complete = step(c, CONFIG, () =>
       draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'mentor']) }),
     );
-    expect(signingBlocker(bcu, c.state)).toBeUndefined();
+    expect(signingBlocker(bcu, c.state, dayOf(c))).toBeUndefined();
     expect(summary(complete)).toEqual([
       'signature_needed chat_card mentor',
       'signature_needed chat_card trainee',
       'signature_needed chat_card tutor',
     ]);
+  });
+});
+
+describe('signature needed: only while signing would succeed today', () => {
+  const requested = (sent: readonly Notification[]): string[] =>
+    sent
+      .filter((n) => n.kind === 'signature_needed' && n.channel === 'chat_card')
+      .map((n) => (n.recipient.kind === 'person' ? n.recipient.personId : n.recipient.kind))
+      .sort();
+
+  /** Mid-Essex's plan ("within two weeks") signed by the trainee, then the placement moved to end before its review. */
+  function movedBeforeTheReview() {
+    const c = open(me, ['trainee', 'course_tutor', 'mentor']);
+    const drafted = step(c, CONFIG, () =>
+      draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'course_tutor']) }),
+    );
+    expect(requested(drafted)).toEqual(['course.tutor@provider.test', 'mentor@provider.test', 'trainee@provider.test']);
+    step(c, CONFIG, () => c.run('trainee', signPlan, { role: 'trainee', typedName: c.person('trainee').name }));
+    // The placement moves to a school where it ends on Wednesday 11 November, two days before the review.
+    const moved = step(c, CONFIG, () =>
+      c.run('course_team', changePlacement, {
+        school: 'Kingsmead Academy',
+        endsOn: d('2026-11-11'),
+        people: [{ role: 'mentor', id: 'a.khan@kingsmead.test', name: 'Aisha Khan', email: 'a.khan@kingsmead.test' }],
+        reason: 'The trainee finishes the placement at Kingsmead.',
+      }),
+    );
+    return { c, moved };
+  }
+
+  it('Mid-Essex: a mentor arriving with a placement that ends before the review date is not asked to sign; once the date is changed everyone is', () => {
+    const { c, moved } = movedBeforeTheReview();
+    expect(summary(moved)).toContain('person_added chat_card mentor');
+    expect(requested(moved)).toEqual([]);
+    expect(signingBlocker(me, c.state, dayOf(c))).toContain(
+      'Friday 13 November 2026 is after the placement ends on Wednesday 11 November 2026.',
+    );
+    // A review date within the placement: the plan can be signed, and everyone who signs it is asked again.
+    const fixed = step(c, CONFIG, () =>
+      draftPlan(c, { reviewDate: d('2026-11-11'), meeting: meeting(['trainee', 'course_tutor']) }, true),
+    );
+    expect(signingBlocker(me, c.state, dayOf(c))).toBeUndefined();
+    expect(requested(fixed)).toEqual(['a.khan@kingsmead.test', 'course.tutor@provider.test', 'trainee@provider.test']);
+  });
+
+  it('Mid-Essex: the placement moved again, to run past the review date, asks those who have not signed yet', () => {
+    const { c } = movedBeforeTheReview();
+    const extended = step(c, CONFIG, () =>
+      c.run('course_team', changePlacement, {
+        school: 'Elm Primary',
+        endsOn: d('2026-12-18'),
+        people: [],
+        reason: 'Elm Primary takes the trainee until the end of term.',
+      }),
+    );
+    expect(signingBlocker(me, c.state, dayOf(c))).toBeUndefined();
+    // The trainee's signature stands; the Course Tutor and the mentor now at the school are asked.
+    expect(requested(extended)).toEqual(['a.khan@kingsmead.test', 'course.tutor@provider.test']);
   });
 });
 
@@ -380,6 +449,7 @@ describe('RCTTP Concern Procedures', () => {
       },
     };
     const sent = planNotifications({
+      ...dayOf(c),
       procedure: rcttp,
       before: c.state,
       after: { ...c.state, stageId: 'deferred_final_assessment' },
@@ -485,6 +555,7 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
     const before = replay(c.events.slice(0, -1));
     const old: CaseEvent = { ...event, data: { reason: event.data.reason } };
     const fromOld = planNotifications({
+      ...dayOf(c),
       procedure: es,
       before,
       after: replay([...c.events.slice(0, -1), old]),
@@ -550,6 +621,7 @@ describe('placement suspended (Enhanced Support step 5: "The placement may be su
       events: c.events,
       config: CONFIG,
       since: '2026-11-30T00:00:00.000Z',
+      calendar: calendarFor(es),
     });
     expect(replanned).toEqual(sent);
     expect(suspended().sent).toEqual(sent);
@@ -713,7 +785,7 @@ describe('what follows a decision', () => {
       letter,
       byName: 'Course Lead',
     });
-    const sent = planNotifications({ procedure: bcu, before, after: state, events, config: CONFIG });
+    const sent = planNotifications({ ...dayOf(c), procedure: bcu, before, after: state, events, config: CONFIG });
     expect(summary(sent)).toEqual([
       'fee_waived channel_card course_team_channel',
       'fee_waived email course_mailbox',
@@ -746,6 +818,7 @@ describe('what follows a decision', () => {
       byName: 'Course Lead',
     });
     const sent = planNotifications({
+      ...dayOf(c),
       procedure: rcttp,
       before: lodged.before,
       after: lodged.state,
@@ -773,6 +846,7 @@ describe('what follows a decision', () => {
       byName: 'Course Lead',
     });
     const told = planNotifications({
+      ...dayOf(c),
       procedure: rcttp,
       before: decided.before,
       after: decided.state,
@@ -799,6 +873,7 @@ describe('what follows a decision', () => {
     const link = { caseId: 'case-0', reference: 'CASE-0', outcomeId: 'continues_with_support' };
     const state: CaseState = { ...c.state, linkedFrom: link };
     const sent = planNotifications({
+      ...dayOf(c),
       procedure: bf,
       before: undefined,
       after: state,

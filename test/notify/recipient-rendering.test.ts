@@ -145,6 +145,8 @@ function walk(): Walked {
       after: c.state,
       events: c.events,
       config: { courseMailbox: 'course.team@provider.test' },
+      today: clock.today,
+      calendar: calendarFor(procedure),
     }),
   ];
   const step = (act: () => CommandResult | readonly CommandResult[]): void => {
@@ -158,6 +160,8 @@ function walk(): Walked {
         after: c.state,
         events,
         config: { courseMailbox: 'course.team@provider.test' },
+        today: clock.today,
+        calendar: calendarFor(procedure),
       }),
     );
   };

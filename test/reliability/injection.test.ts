@@ -16,6 +16,7 @@ import {
   type AdaptiveCardJson,
 } from '../../src/cards/index.js';
 import { londonDateOf } from '../../src/domain/calendar/index.js';
+import { calendarFor } from '../../src/domain/case/index.js';
 import { bcuRapidImprovementTargets } from '../../src/domain/procedures/index.js';
 import { renderEmail } from '../../src/notify/email.js';
 import { renderFormPdf } from '../../src/notify/form-pdf.js';
@@ -263,12 +264,17 @@ describe('hostile text in cards, email and PDF', () => {
 
   it('emails escape every string: only the template’s own tags', async () => {
     const { state, events } = await stored();
+    const last = events.at(-1);
+    if (!last) throw new Error('the case has no events');
     const notifications = planNotifications({
       procedure: bcuRapidImprovementTargets,
       before: undefined,
       after: state,
       events,
       config: { courseMailbox: 'course@bcu.example' },
+      // Planned on the day of the case's last command, as the server planned it.
+      today: last.on,
+      calendar: calendarFor(bcuRapidImprovementTargets),
     });
     const emails = notifications.filter((n) => n.channel === 'email');
     expect(emails.length).toBeGreaterThan(0);

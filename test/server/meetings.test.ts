@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access -- response bodies are JSON asserted field by field */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { editPlan, editPlanInputSchema } from '../../src/domain/case/index.js';
 import type { Actor } from '../../src/domain/case/types.js';
 import { bcuPlan, caseInput, identities, people } from './fixtures.js';
@@ -122,5 +123,33 @@ describe('ready to sign, on the case view', () => {
     });
     expect(done.status, done.text).toBe(200);
     expect(done.body.derived.signing).toEqual({ ready: true });
+
+    // The draft waits until its review date: signing would now refuse it, so the case says so,
+    // the next step asks for a new date, and the signature is refused with the same sentence.
+    const saved = server.now;
+    try {
+      server.now = londonInstantAt(parseLocalDate('2026-12-04'), 10, 0);
+      // A token issued on that day: the verifier uses the same clock.
+      const mentor = await server.tokenFor(identities.mentorA);
+      const late = await server.request('GET', '/api/cases/ready-1', { token: mentor });
+      const expected = 'The review date must be after Friday 4 December 2026, the day the plan starts.';
+      expect(late.body.derived.signing).toEqual({
+        ready: false,
+        missing: expected,
+        whoCanAdd: `${people.mentorA.name} (Class teacher/mentor), ${people.tutorA.name} (University tutor) or the course team, in Edit plan.`,
+      });
+      expect(late.body.derived.nextSteps).toContainEqual(
+        expect.objectContaining({ kind: 'complete_plan', detail: expected }),
+      );
+      const refused = await server.request('POST', '/api/cases/ready-1/signatures', {
+        token: mentor,
+        headers: { 'if-match': late.headers.get('etag') ?? '' },
+        body: { role: 'mentor', typedName: people.mentorA.name },
+      });
+      expect(refused.status).toBe(422);
+      expect(refused.body.detail).toBe(expected);
+    } finally {
+      server.now = saved;
+    }
   });
 });

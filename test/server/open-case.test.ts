@@ -335,6 +335,14 @@ describe('who may open a case', () => {
     expect((await server.request('POST', '/api/cases', { token: token.sophie, body: rcttpBody(sophie) })).status).toBe(
       403,
     );
+    // The tab offers the new-case form to the trainee a procedure lets raise one, about their roster placement.
+    expect((await server.request('GET', '/api/me', { token: token.lucy })).body.ownConcern).toEqual({
+      procedureIds: ['bright-futures-support'],
+      programme: BF,
+      school: 'Meadowbank Primary School',
+    });
+    expect((await server.request('GET', '/api/me', { token: token.sophie })).body).not.toHaveProperty('ownConcern');
+    expect((await server.request('GET', '/api/me', { token: token.bfTeam })).body).not.toHaveProperty('ownConcern');
     const reply = await server.request('POST', '/api/cases', {
       token: token.lucy,
       body: {
@@ -343,14 +351,52 @@ describe('who may open a case', () => {
         reasons: ['concern_raised'],
         people: [lucy, person('mentor', 'Not My Mentor', 'someone@evil.example')],
         placement: { school: 'Anywhere', programme: BF },
+        // "Concerns raised by Professional Mentor, Mentor or Trainee": the trainee says what it is.
+        concern: 'I struggle to <b>keep</b> the class settled after phonics.',
       },
     });
-    expect(reply.status).toBe(201);
+    expect(reply.status, reply.text).toBe(201);
     expect(reply.body.people.map((p: { id: string }) => p.id).sort()).toEqual([
       'emma.shaw@meadowbank.example',
       'karen.jenkins@brightfutures.example',
       lucy.id,
     ]);
+    expect(reply.body.plan.content.concernStatement).toBe('I struggle to <b>keep</b> the class settled after phonics.');
+
+    // On the draft the trainee may reword the concern, and nothing else; and give their perceptions.
+    const caseId = reply.body.id as string;
+    const draft = (concernStatement: string, targets: unknown[] = []) => ({
+      plan: {
+        concernStatement,
+        concerns: [],
+        targets,
+        supportMeasures: [],
+        meeting: { attendees: [], placementConcern: false },
+      },
+    });
+    const reworded = await server.request('PUT', `/api/cases/${caseId}/plan`, {
+      token: token.lucy,
+      headers: { 'if-match': reply.headers.get('etag') ?? '' },
+      body: draft('The class is unsettled after phonics and I lose the first ten minutes.'),
+    });
+    expect(reworded.status, reworded.text).toBe(200);
+    expect(reworded.body.plan.content.concernStatement).toBe(
+      'The class is unsettled after phonics and I lose the first ten minutes.',
+    );
+    const targets = await server.request('PUT', `/api/cases/${caseId}/plan`, {
+      token: token.lucy,
+      headers: { 'if-match': reworded.headers.get('etag') ?? '' },
+      body: draft('The class is unsettled.', [
+        { text: 'Use a visual timer', links: [], actions: [], observationFocus: false },
+      ]),
+    });
+    expect(targets.status).toBe(403);
+    const perceptions = await server.request('POST', `/api/cases/${caseId}/perceptions`, {
+      token: token.lucy,
+      headers: { 'if-match': reworded.headers.get('etag') ?? '' },
+      body: { text: 'I would like to watch the Year 1 teacher’s transitions.' },
+    });
+    expect(perceptions.status, perceptions.text).toBe(200);
   });
 });
 

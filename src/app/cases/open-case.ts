@@ -133,6 +133,49 @@ async function openedBefore(
   return { stored, procedure, repeated: true };
 }
 
+/** What a trainee may open about themselves today: the procedures that let them, and the placement it is about. */
+export interface OwnConcernOpening {
+  readonly procedureIds: readonly string[];
+  readonly programme: string;
+  readonly school: string;
+}
+
+/**
+ * For a trainee on the current placement roster, the procedures that let a trainee raise a concern
+ * about themselves (of the row's provider, where it names one) and the placement such a case is
+ * about, as openCase will take it; undefined for anyone else. The tab offers the trainee the
+ * new-case form from it; openCase still checks everything.
+ */
+export async function ownConcernOpening(deps: UseCaseDeps, caller: Caller): Promise<OwnConcernOpening | undefined> {
+  const procedures = deps.procedures.filter((p) =>
+    raisersOf(p).some((id) => p.roles.find((r) => r.id === id)?.side === 'trainee'),
+  );
+  if (procedures.length === 0) return undefined;
+  const today = londonDateOf(deps.clock());
+  let rows: readonly StoredPlacement[];
+  try {
+    rows = await deps.placements.forTrainee(caller.actor.id.trim().toLowerCase());
+  } catch (error) {
+    // Advice for the tab only: an unreadable roster offers nothing, and opening still checks it.
+    deps.logger.warn('the placement roster could not be read for the new-case offer', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return undefined;
+  }
+  const row = rows.find((r) => isCurrent(r, today));
+  if (row === undefined) return undefined;
+  const ofProvider = procedures.filter((p) => {
+    try {
+      assertProviderOf(p, row);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  if (ofProvider.length === 0) return undefined;
+  return { procedureIds: ofProvider.map((p) => p.id), programme: row.programme, school: row.school };
+}
+
 /** The roles that may raise a concern under a procedure (the course team always may). */
 export function raisersOf(procedure: Procedure): readonly string[] {
   return procedure.raisedBy.length > 0

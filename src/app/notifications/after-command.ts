@@ -1,3 +1,5 @@
+import { londonDateOf } from '../../domain/calendar/index.js';
+import { calendarFor } from '../../domain/case/index.js';
 import type { CaseEvent } from '../../domain/case/events.js';
 import type { CaseState } from '../../domain/case/types.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
@@ -46,6 +48,8 @@ export function createCommandNotifier(deps: {
       const notifications = planNotifications({
         ...change,
         config: notifyConfigFor(deps.runtime.settings, change.procedure),
+        today: londonDateOf(deps.clock()),
+        calendar: calendarFor(change.procedure),
       });
       if (notifications.length === 0) return;
       work = deliverNotifications(notifications, sweepDepsOf(deps.runtime, deps.clock)).then(

@@ -217,6 +217,7 @@ async function sweepOnce(
       events: stored.events,
       config: notifyConfigFor(settings, procedure),
       since: options.recentSince.toISOString(),
+      calendar: calendarFor(procedure),
     });
     if (owed.length === 0) return [];
     const known = await deps.runtime.outbox.knownOf(

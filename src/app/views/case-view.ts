@@ -15,6 +15,7 @@ import {
   reviewDateConcerns,
   outstandingSignatories,
   decisionsOn,
+  planEditorsOnCase,
   signingBlocker,
   versionMoveRefusal,
   type CaseEvent,
@@ -420,7 +421,7 @@ export function caseView(
       milestones: stage ? milestoneStatuses(stage, state) : [],
       reopen: reopenView(state, today, calendar),
       reviewDateWarnings: reviewDateWarnings(state, window, today, calendar),
-      signing: signingView(procedure, state),
+      signing: signingView(procedure, state, today, calendar),
       nextSteps: nextSteps(procedure, state, today, calendar),
       ...availableActions(procedure, state, stage),
       ...(stage?.review?.membersRecorded === true && state.status !== 'closed' ? { membersRecorded: true } : {}),
@@ -466,20 +467,22 @@ function reopenView(
 }
 
 /**
- * Whether the plan being drawn up can be signed yet, and if not what is missing and who can add
- * it (whoever may edit the plan: staff named on the case or the course team). Absent once agreed.
+ * Whether the plan being drawn up can be signed today, and if not what signing would refuse (the
+ * same check signing makes: the form complete, and the review date still fitting the window, the
+ * working days and the placement) and who can put it right: whoever may edit the plan, staff named
+ * on the case or the course team. Absent once agreed.
  */
 function signingView(
   procedure: Procedure,
   state: CaseState,
+  today: LocalDate,
+  calendar: WorkingCalendar,
 ): { readonly ready: boolean; readonly missing?: string; readonly whoCanAdd?: string } | undefined {
   const plan = state.plan;
   if (!plan || plan.agreedOn !== undefined || state.status === 'closed') return undefined;
-  const missing = signingBlocker(procedure, state);
+  const missing = signingBlocker(procedure, state, { calendar, today });
   if (missing === undefined) return { ready: true };
-  const staff = state.people
-    .filter((p) => procedure.roles.find((r) => r.id === p.role)?.side !== 'trainee')
-    .map((p) => `${p.name} (${roleLabelIn(procedure, p.role)})`);
+  const staff = planEditorsOnCase(procedure, state).map((p) => `${p.name} (${roleLabelIn(procedure, p.role)})`);
   return {
     ready: false,
     missing,

@@ -1,7 +1,7 @@
 import { workingDaysBetween, type LocalDate, type WorkingCalendar } from '../calendar/index.js';
 import type { Procedure, Stage } from '../procedure/schema.js';
 import { calendarFor, planRulesOf } from './command-kit.js';
-import { outstandingSignatories, signingBlocker } from './queries.js';
+import { outstandingSignatories, planEditorsOnCase, signingBlockerOf } from './queries.js';
 import type { CaseState } from './types.js';
 
 /**
@@ -95,7 +95,6 @@ export function nextSteps(
   if (state.status === 'closed') return [];
   const stage = procedure.stages.find((s) => s.id === state.stageId);
   const traineeRoles = new Set(procedure.roles.filter((r) => r.side === 'trainee').map((r) => r.id));
-  const staffRoles = new Set(procedure.roles.filter((r) => r.side !== 'trainee').map((r) => r.id));
   const steps: NextStep[] = [];
   const plan = state.plan;
 
@@ -112,15 +111,23 @@ export function nextSteps(
         }),
       );
     }
-    const blocker = signingBlocker(procedure, state);
+    // What signing would refuse today (the same check signing makes), put right by whoever may edit the plan.
+    const blocker = signingBlockerOf(procedure, state, { calendar, today });
     if (blocker !== undefined) {
       steps.push(
         step({
           kind: 'complete_plan',
-          title: 'Complete the plan so it can be signed',
-          detail: blocker,
+          title:
+            blocker.part === 'review_date'
+              ? 'Choose a review date the plan can be signed with'
+              : 'Complete the plan so it can be signed',
+          detail: blocker.message,
           form: 'edit-plan',
-          from: peopleIn(procedure, state, staffRoles),
+          from: planEditorsOnCase(procedure, state).map((p) => ({
+            id: p.id,
+            name: p.name,
+            roleLabel: roleLabelIn(procedure, p.role),
+          })),
           courseTeam: true,
         }),
       );

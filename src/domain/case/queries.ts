@@ -1,17 +1,12 @@
 import { addDays, addWeeks, type LocalDate, type WorkingCalendar } from '../calendar/index.js';
 import type { InformRule, NotifyTrigger, Procedure, Recipient, Stage } from '../procedure/schema.js';
-import { DomainError } from '../errors.js';
-import { planRulesOf, currentStage, roleLabel } from './command-kit.js';
-import {
-  assertPlanComplete,
-  outstandingSignatures,
-  reviewWindow,
-  unsignedHolders,
-  type ReviewWindow,
-} from './plan-rules.js';
+import { planRulesOf, currentStage } from './command-kit.js';
+import { outstandingSignatures, reviewWindow, unsignedHolders, type ReviewWindow } from './plan-rules.js';
 import type { CaseState, Person } from './types.js';
 
 /** Read-side questions about a case that views, notifications and the sweep ask. */
+
+export { signingBlocker, signingBlockerOf, planEditorsOnCase } from './ready-to-sign.js';
 
 /** The date the next review is due, while an agreed plan awaits it and the clock runs. */
 export function nextReviewDate(state: CaseState): LocalDate | undefined {
@@ -22,26 +17,6 @@ export function nextReviewDate(state: CaseState): LocalDate | undefined {
 export interface OutstandingSignatory {
   readonly roles: readonly string[];
   readonly people: readonly Person[];
-}
-
-/**
- * Whether the plan being drawn up passes every check signing makes on the form, and if not, the
- * sentence signing would refuse with. Signature requests go out only once it is ready, so nobody
- * is asked to sign a form they cannot sign; until then the case says what is missing.
- */
-export function signingBlocker(procedure: Procedure, state: CaseState): string | undefined {
-  const plan = state.plan;
-  if (!plan || plan.agreedOn !== undefined || state.status === 'closed') return undefined;
-  try {
-    assertPlanComplete(planRulesOf(procedure, plan), plan.content, {
-      held: new Set(state.people.map((p) => p.role)),
-      label: (role) => roleLabel(procedure, role),
-    });
-    return undefined;
-  } catch (error) {
-    if (error instanceof DomainError) return error.userMessage;
-    throw error;
-  }
 }
 
 /** Who still has to sign the current plan. */

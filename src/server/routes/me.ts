@@ -7,6 +7,7 @@ import { callerOf } from '../auth/authenticate.js';
 import type { Caller } from '../../app/caller.js';
 import type { UseCaseDeps } from '../../app/deps.js';
 import { whatYouNeedToDo } from '../../app/cases/my-todo.js';
+import { ownConcernOpening, type OwnConcernOpening } from '../../app/cases/open-case.js';
 
 /**
  * GET /api/me: who the caller is and what the tab should offer them. The tab hides what a
@@ -28,11 +29,13 @@ export interface MeView {
     /** Keep the placement roster of their programmes. */
     readonly keepRoster: boolean;
   };
+  /** A trainee who may open a case about themselves: under which procedures, about which placement. */
+  readonly ownConcern?: OwnConcernOpening;
   /** Today in England (the dev clock's in local mode), so "due this week" matches the server. */
   readonly today: string;
 }
 
-export function meView(caller: Caller, now: Date): MeView {
+export function meView(caller: Caller, now: Date, ownConcern?: OwnConcernOpening): MeView {
   const courseTeam = isAdmin(caller) || caller.actor.appRoles.includes('course_team');
   const programmes = isAdmin(caller) ? 'all' : courseTeam ? caller.programmes : [];
   return {
@@ -47,6 +50,7 @@ export function meView(caller: Caller, now: Date): MeView {
       keepRoster: courseTeam,
     },
     today: londonDateOf(now),
+    ...(ownConcern === undefined || courseTeam ? {} : { ownConcern }),
   };
 }
 
@@ -56,9 +60,15 @@ export function meRouter(deps: UseCaseDeps): Router {
     res.set('Cache-Control', 'no-store');
     reply(res, contract.todo, await whatYouNeedToDo(deps, callerOf(res)));
   });
-  router.get('/', (_req, res) => {
+  router.get('/', async (_req, res) => {
     res.set('Cache-Control', 'no-store');
-    reply(res, contract.me, meView(callerOf(res), deps.clock()));
+    const caller = callerOf(res);
+    const courseTeam = isAdmin(caller) || caller.actor.appRoles.includes('course_team');
+    reply(
+      res,
+      contract.me,
+      meView(caller, deps.clock(), courseTeam ? undefined : await ownConcernOpening(deps, caller)),
+    );
   });
   return router;
 }

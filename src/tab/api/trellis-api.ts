@@ -125,6 +125,8 @@ export interface OpenCaseBody {
   };
   /** A second case for the trainee under a procedure that allows one only on its listed grounds. */
   readonly reinitiation?: { readonly groundId: string; readonly evidence?: string };
+  /** What the concern is, in the words of a trainee raising their own: it starts the plan's statement of concern. */
+  readonly concern?: string;
 }
 
 /** POST /api/cases is not conditional (a new case has no version); the answer carries the first ETag. */

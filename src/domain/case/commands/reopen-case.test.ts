@@ -295,7 +295,7 @@ describe('Enhanced Support: grades against the grade descriptors', () => {
     expect(c.state.plan?.content.concerns[0]?.grade).toBe('inadequate');
     const blocker =
       'Concern 1 is graded Inadequate, but no target addresses it: add a target linked to TS7, so the issue, its grade and the targets line up.';
-    expect(signingBlocker(es, c.state)).toBe(blocker);
+    expect(signingBlocker(es, c.state, { calendar: calendarFor(es), today: c.clock.today })).toBe(blocker);
     expect(refusal(c, () => c.run('tutor', signPlan, { role: 'tutor', typedName: tutor.name })).userMessage).toBe(
       blocker,
     );
@@ -304,9 +304,9 @@ describe('Enhanced Support: grades against the grade descriptors', () => {
       plan: esForm({ reviewDate: '2026-12-11', grade: 'inadequate', targetCode: 'TS7' }),
       withdrawSignatures: false,
     });
-    expect(signingBlocker(es, c.state)).toBeUndefined();
+    expect(signingBlocker(es, c.state, { calendar: calendarFor(es), today: c.clock.today })).toBeUndefined();
     c.run('mentor', editPlan, { plan: esForm({ reviewDate: '2026-12-11', grade: 'good' }), withdrawSignatures: false });
-    expect(signingBlocker(es, c.state)).toBeUndefined();
+    expect(signingBlocker(es, c.state, { calendar: calendarFor(es), today: c.clock.today })).toBeUndefined();
   });
 
   it('the form grades concerns on the provider scale, and a form that does not grade refuses a grade', () => {

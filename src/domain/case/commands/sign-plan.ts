@@ -12,13 +12,8 @@ import {
   type CommandContext,
   type CommandResult,
 } from '../command-kit.js';
-import {
-  applicableRequirements,
-  assertPlanComplete,
-  assertReviewDateInWindow,
-  outstandingSignatures,
-  reviewWindow,
-} from '../plan-rules.js';
+import { applicableRequirements, outstandingSignatures } from '../plan-rules.js';
+import { assertReadyToSign } from '../ready-to-sign.js';
 import { enterStage } from '../transitions.js';
 import type { CaseState } from '../types.js';
 
@@ -69,11 +64,10 @@ export function signPlan(ctx: CommandContext, state: CaseState, input: SignPlanI
   if (rules.signatures.typedFullName && normaliseName(input.typedName) !== normaliseName(person.name)) {
     throw new DomainError('invalid_input', `Type your full name as it appears on the case (${person.name}) to sign.`);
   }
-  // Nobody signs an incomplete form: what is signed is what the provider's form asks for.
-  assertPlanComplete(rules, plan.content, {
-    held: new Set(state.people.map((p) => p.role)),
-    label: (role) => roleLabel(procedure, role),
-  });
+  // Nobody signs a form signing would refuse: what is signed is what the provider's form asks
+  // for, with a review date that still fits today (the same check that decides whether anyone
+  // is asked to sign, so a request never leads to a refusal).
+  assertReadyToSign(procedure, state, plan, { calendar: ctx.calendar, today: todayOf(ctx) });
 
   const builder = new EventBuilder(ctx, state.id, state);
   builder.add('plan_signed', {
@@ -90,10 +84,9 @@ export function signPlan(ctx: CommandContext, state: CaseState, input: SignPlanI
     return builder.result();
   }
 
-  // The last signature agrees the plan; the window counts from today, so check the date again.
+  // The last signature agrees the plan on today's date, the date checked above.
   const reviewDate = plan.content.reviewDate;
   if (reviewDate === undefined) throw new DomainError('review_date_missing', 'The plan needs a review date.');
-  assertReviewDateInWindow(reviewDate, reviewWindow(rules, todayOf(ctx), ctx.calendar));
   builder.add('plan_agreed', { version: plan.version, reviewDate });
   if (plan.reviewAt !== state.stageId || plan.rulesFrom.outcome !== undefined) {
     enterStage(builder, ctx, getStage(procedure, plan.reviewAt), 'plan_agreed', { startPlan: false });

@@ -248,7 +248,7 @@ export default function CaseWorkspace(props: { readonly caseId: string }) {
             {view.derived.signing?.ready === false ? (
               <div role="status" data-testid="not-ready-to-sign">
                 <Text weight="semibold">Not ready to sign yet: {view.derived.signing.missing}</Text>{' '}
-                <Text>Who can add it: {view.derived.signing.whoCanAdd}</Text>
+                <Text>Who can put it right: {view.derived.signing.whoCanAdd}</Text>
               </div>
             ) : null}
             {view.plan?.agreedOn ? (

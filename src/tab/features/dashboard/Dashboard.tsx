@@ -116,6 +116,15 @@ export function Dashboard() {
           >
             Open a case
           </Button>
+        ) : session.me?.ownConcern !== undefined ? (
+          <Button
+            appearance="primary"
+            onClick={() => {
+              navigate('/cases/new');
+            }}
+          >
+            Raise a concern
+          </Button>
         ) : null}
       </div>
       {cohort ? (

@@ -11,6 +11,7 @@ import {
   RadioGroup,
   Select,
   Text,
+  Textarea,
 } from '@fluentui/react-components';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LocalDate } from '../../../domain/calendar/index';
@@ -47,10 +48,14 @@ import {
   reinitiationStandingOf,
   STEP_TITLES,
   stepProblems,
+  stepsFor,
   STEPS,
   suggestReference,
   traineeIdOf,
   traineeOf,
+  traineeOpening,
+  TRAINEE_CONCERN_LABEL,
+  type Opener,
   type Step,
   type WizardDraft,
 } from './new-case-model';
@@ -126,6 +131,11 @@ export default function NewCaseWizard() {
   const toDashboard = useLinkHandler('/');
   const me = session.me;
   const today = (me?.today ?? londonToday()) as LocalDate;
+  // The course team draws up the whole draft; a trainee the roster has, where a procedure lets a
+  // trainee raise a concern about themselves, says what the concern is (undefined: neither).
+  const ownConcern = me?.ownConcern;
+  const opener: Opener | undefined =
+    me === undefined || me.can.openCases ? 'course_team' : ownConcern !== undefined ? 'trainee' : undefined;
   // A channel tab's programme (?programme=) comes first; else the only programme the person looks after.
   const channelProgramme = new URLSearchParams(window.location.search).get('programme')?.trim() ?? '';
   const defaultProgramme =
@@ -245,12 +255,12 @@ export default function NewCaseWizard() {
 
   const options = useMemo(() => catalogueOptions(frameworks), [frameworks]);
   const known = useMemo(() => knownPeople(cases, draft.procedureId), [cases, draft.procedureId]);
-  const problems = stepProblems(step, draft, procedure, today, cases);
+  const problems = stepProblems(step, draft, procedure, today, cases, opener ?? 'course_team');
   const set = (change: Partial<WizardDraft>): void => {
     setDraft((d) => ({ ...d, ...change }));
   };
 
-  if (me !== undefined && !me.can.openCases) {
+  if (me !== undefined && opener === undefined) {
     return (
       <EmptyState title="Cases are opened by the course team">
         <Text>
@@ -282,14 +292,19 @@ export default function NewCaseWizard() {
     void loadProcedure(session.api, id).then(
       (p) => {
         setProcedure(p);
-        setDraft((d) => ({
-          ...d,
-          reference: d.reference === '' ? suggestReference(p, today) : d.reference,
-          people: peopleFor(p),
-          stageId: p.stages[0]?.id ?? '',
-          concerns: [emptyConcern()],
-          targets: [emptyTarget()],
-        }));
+        setDraft((d) => {
+          const started = {
+            ...d,
+            reference: d.reference === '' ? suggestReference(p, today) : d.reference,
+            people: peopleFor(p),
+            stageId: p.stages[0]?.id ?? '',
+            concerns: [emptyConcern()],
+            targets: [emptyTarget()],
+          };
+          return opener === 'trainee' && me !== undefined && ownConcern !== undefined
+            ? traineeOpening(started, p, me, ownConcern)
+            : started;
+        });
       },
       (error: unknown) => {
         setLoadError(error instanceof Error ? error.message : 'The procedure could not be loaded.');
@@ -298,7 +313,7 @@ export default function NewCaseWizard() {
   };
 
   const index = STEPS.indexOf(step);
-  const visibleSteps = STEPS.filter((s) => rules !== undefined || (s !== 'concerns' && s !== 'targets'));
+  const visibleSteps = stepsFor(opener ?? 'course_team', rules !== undefined);
   const go = (to: Step): void => {
     setTried(false);
     setStep(to);
@@ -316,7 +331,8 @@ export default function NewCaseWizard() {
   };
 
   const savePlanOn = async (opened: Versioned<CaseView>): Promise<void> => {
-    const plan = planBody(draft);
+    // A trainee's concern went with the opening; the rest of the plan is drawn up at the meeting.
+    const plan = opener === 'trainee' ? undefined : planBody(draft);
     if (plan === undefined) {
       kept.saved();
       navigate(casePath(opened.data.id));
@@ -348,7 +364,7 @@ export default function NewCaseWizard() {
     setSubmission({ state: 'opening' });
     let opened: Versioned<CaseView>;
     try {
-      opened = await openCase(session.api, openCaseBody(draft, procedure, cases));
+      opened = await openCase(session.api, openCaseBody(draft, procedure, cases, opener ?? 'course_team'));
     } catch (error) {
       const existing = error instanceof ApiError ? error.problem?.openCase : undefined;
       setSubmission({
@@ -401,9 +417,11 @@ export default function NewCaseWizard() {
                   chooseProcedure(d.value);
                 }}
               >
-                {procedures.map((p) => (
-                  <Radio key={p.id} value={p.id} label={`${p.name} (${p.provider.name})`} />
-                ))}
+                {procedures
+                  .filter((p) => opener !== 'trainee' || ownConcern?.procedureIds.includes(p.id) === true)
+                  .map((p) => (
+                    <Radio key={p.id} value={p.id} label={`${p.name} (${p.provider.name})`} />
+                  ))}
               </RadioGroup>
             </Field>
             {draft.procedureId !== '' && procedure === undefined ? <Loading label="Loading the procedure…" /> : null}
@@ -614,7 +632,24 @@ export default function NewCaseWizard() {
           </>
         ) : null}
 
-        {step === 'concerns' && rules !== undefined ? (
+        {step === 'concerns' && rules !== undefined && opener === 'trainee' ? (
+          <Field
+            label={TRAINEE_CONCERN_LABEL}
+            required
+            hint="In your own words: it starts the plan’s statement of concern. Your mentors and Lead agree the targets with you at the meeting; you can still reword it until then."
+          >
+            <Textarea
+              value={draft.concernStatement}
+              resize="vertical"
+              maxLength={4000}
+              onChange={(_e, d) => {
+                set({ concernStatement: d.value });
+              }}
+            />
+          </Field>
+        ) : null}
+
+        {step === 'concerns' && rules !== undefined && opener !== 'trainee' ? (
           <ConcernsStep draft={draft} set={set} rules={rules} frameworks={frameworks} options={options} />
         ) : null}
 
@@ -647,14 +682,18 @@ export default function NewCaseWizard() {
                   .map((p) => [roleLabel(p.role), `${p.name} (${p.email})`]),
                 ['Placement', [draft.school, draft.subject, draft.phase].filter((x) => x.trim() !== '').join(' · ')],
                 ['Programme', draft.programme],
-                ['Concerns', String(draft.concerns.filter((c) => c.text.trim() !== '').length)],
-                ['Targets', String(draft.targets.filter((t) => t.text.trim() !== '').length)],
-                [
-                  'Review date',
-                  draft.reviewDate === ''
-                    ? 'Not set yet (set it before the plan is signed)'
-                    : formatDate(draft.reviewDate),
-                ],
+                ...(opener === 'trainee'
+                  ? [['The concern', draft.concernStatement.trim()]]
+                  : [
+                      ['Concerns', String(draft.concerns.filter((c) => c.text.trim() !== '').length)],
+                      ['Targets', String(draft.targets.filter((t) => t.text.trim() !== '').length)],
+                      [
+                        'Review date',
+                        draft.reviewDate === ''
+                          ? 'Not set yet (set it before the plan is signed)'
+                          : formatDate(draft.reviewDate),
+                      ],
+                    ]),
               ].map(([term, value], i) => (
                 <div key={`${term ?? ''}-${i}`} className={styles.contents}>
                   <dt className={styles.term}>{term}</dt>
@@ -663,8 +702,9 @@ export default function NewCaseWizard() {
               ))}
             </dl>
             <Text>
-              Opening the case tells the people on it, as {procedure.provider.shortName}’s procedure says. The plan is
-              then drafted, signed and agreed.
+              {opener === 'trainee'
+                ? `Your mentor, tutor and placement come from the placement roster. Opening the case tells them, as ${procedure.provider.shortName}’s procedure says; the plan is then drawn up with you at the meeting, signed and agreed.`
+                : `Opening the case tells the people on it, as ${procedure.provider.shortName}’s procedure says. The plan is then drafted, signed and agreed.`}
             </Text>
             {submission.state === 'opening' ? <Loading label="Opening the case…" /> : null}
             {submission.state === 'saving_plan' ? <Loading label="Case opened. Saving the plan…" /> : null}

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { rcttpConcernProcedures as rcttp } from '../../../domain/procedures/index';
-import { emptyDraft, peopleFor, placementEndOf, traineeIdOf, type WizardDraft } from './new-case-model';
+import type { LocalDate } from '../../../domain/calendar/index';
+import { brightFuturesSupport as bf, rcttpConcernProcedures as rcttp } from '../../../domain/procedures/index';
+import {
+  emptyDraft,
+  openCaseBody,
+  peopleFor,
+  placementEndOf,
+  stepProblems,
+  stepsFor,
+  traineeIdOf,
+  traineeMayRaise,
+  traineeOpening,
+  type WizardDraft,
+} from './new-case-model';
 
 const RCTTP = 'RCTTP Secondary 2026/27';
 const row = (programme: string, startsOn: string, endsOn: string, current: boolean) => ({
@@ -39,5 +51,61 @@ describe('the placement end the wizard warns against', () => {
     expect(traineeIdOf(withTrainee('mia@home.example', 'mia.evans@trainee.rcttp.example'), rcttp)).toBe(
       'mia.evans@trainee.rcttp.example',
     );
+  });
+});
+
+describe('a trainee opening a case about themselves (Bright Futures: "Concerns raised by Professional Mentor, Mentor or Trainee")', () => {
+  const today = '2026-11-23' as LocalDate;
+  const me = { upn: 'Lucy.Bradshaw@trainee.brightfutures.example', name: 'Lucy Bradshaw' };
+  const placement = { programme: 'Bright Futures Primary 2026/27', school: 'Meadowbank Primary School' };
+  const opening = (concernStatement: string): WizardDraft => ({
+    ...traineeOpening(
+      {
+        ...emptyDraft(''),
+        procedureId: bf.id,
+        stageId: 'stage_1',
+        reference: 'BF-2026-1001',
+        reasons: ['concern_raised'],
+      },
+      bf,
+      me,
+      placement,
+    ),
+    concernStatement,
+  });
+
+  it('is offered where the procedure lets a trainee raise a concern, and asks only what the concern is', () => {
+    expect(traineeMayRaise(bf)).toBe(true);
+    expect(traineeMayRaise(rcttp)).toBe(false);
+    expect(stepsFor('trainee', true)).toEqual(['procedure', 'concerns', 'review']);
+    expect(stepsFor('course_team', true)).toEqual(['procedure', 'people', 'concerns', 'targets', 'review']);
+  });
+
+  it('requires the concern: the trainee cannot go on, or open the case, without saying what it is', () => {
+    const blank = opening('  ');
+    const sentence =
+      'Say what the concern is, in your own words: it starts the plan your mentors and Lead draw up with you.';
+    expect(stepProblems('concerns', blank, bf, today, [], 'trainee')).toEqual([sentence]);
+    expect(stepProblems('review', blank, bf, today, [], 'trainee')).toEqual([sentence]);
+    // The course team's draft does not need it to open (the plan cannot be signed without it).
+    expect(stepProblems('concerns', blank, bf, today, [], 'course_team')).not.toContain(sentence);
+    expect(stepProblems('review', opening('The class is unsettled after phonics.'), bf, today, [], 'trainee')).toEqual(
+      [],
+    );
+  });
+
+  it('sends the concern with the opening, and the trainee as the only person (the rest come from the roster)', () => {
+    const body = openCaseBody(opening('  The class is unsettled after phonics.  '), bf, [], 'trainee');
+    expect(body.concern).toBe('The class is unsettled after phonics.');
+    expect(body.people).toEqual([
+      {
+        role: 'trainee',
+        id: 'lucy.bradshaw@trainee.brightfutures.example',
+        name: 'Lucy Bradshaw',
+        email: 'lucy.bradshaw@trainee.brightfutures.example',
+      },
+    ]);
+    expect(body.placement).toEqual({ school: placement.school, programme: placement.programme });
+    expect(openCaseBody(opening('The class is unsettled.'), bf, [], 'course_team')).not.toHaveProperty('concern');
   });
 });

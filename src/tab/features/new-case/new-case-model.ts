@@ -19,6 +19,48 @@ import {
  * (concerns, targets, review date) are the plan editor's. Each step's problems are plain sentences.
  */
 export const STEPS = ['procedure', 'people', 'concerns', 'targets', 'review'] as const;
+
+/**
+ * Who opens the case: the course team draws up the whole draft (people, concerns, targets); a
+ * trainee opens one about themselves where the procedure lets a trainee raise a concern (Bright
+ * Futures: "Concerns raised by Professional Mentor, Mentor or Trainee"), and says what the concern
+ * is. Their people and placement come from the placement roster; targets and the review date are
+ * agreed at the meeting, so a trainee is not asked for them.
+ */
+export type Opener = 'course_team' | 'trainee';
+
+/** The steps the wizard shows: the plan's steps only where the opening stage has a plan form; the trainee's, fewer. */
+export function stepsFor(opener: Opener, hasPlan: boolean): Step[] {
+  if (opener === 'trainee') return hasPlan ? ['procedure', 'concerns', 'review'] : ['procedure', 'review'];
+  return STEPS.filter((s) => hasPlan || (s !== 'concerns' && s !== 'targets'));
+}
+
+/** Whether a trainee may open a case about themselves under the procedure. */
+export function traineeMayRaise(procedure: Pick<ProcedureDefinition, 'raisedBy' | 'roles'>): boolean {
+  return procedure.raisedBy.some((id) => procedure.roles.find((r) => r.id === id)?.side === 'trainee');
+}
+
+/** What a trainee opening a case is asked: what the concern is, in their words (it starts the plan's statement of concern). */
+export const TRAINEE_CONCERN_LABEL = 'What is the concern?';
+
+/** The trainee opening a case about themselves: their own line, and the placement the roster gives them. */
+export function traineeOpening(
+  draft: WizardDraft,
+  procedure: ProcedureDefinition,
+  me: { readonly upn: string; readonly name: string },
+  placement: { readonly programme: string; readonly school: string },
+): WizardDraft {
+  const role = procedure.roles.find((r) => r.side === 'trainee')?.id ?? 'trainee';
+  return {
+    ...draft,
+    people: [{ key: newKey('person'), role, name: me.name, email: me.upn, upn: me.upn }],
+    programme: placement.programme,
+    school: placement.school,
+    concerns: [],
+    targets: [],
+    reviewDate: '',
+  };
+}
 export type Step = (typeof STEPS)[number];
 export const STEP_TITLES: Readonly<Record<Step, string>> = {
   procedure: 'Procedure and reasons',
@@ -168,6 +210,7 @@ export function stepProblems(
   procedure: ProcedureDefinition | undefined,
   today: LocalDate,
   visibleCases: readonly CaseSummary[] = [],
+  opener: Opener = 'course_team',
 ): string[] {
   const problems: string[] = [];
   if (step === 'procedure') {
@@ -210,17 +253,27 @@ export function stepProblems(
     );
     return [...new Set(problems)];
   }
+  if (step === 'concerns' && opener === 'trainee')
+    return draft.concernStatement.trim() === ''
+      ? ['Say what the concern is, in your own words: it starts the plan your mentors and Lead draw up with you.']
+      : [];
   if (step === 'concerns') return rules === undefined ? [] : concernProblems(draft);
   if (step === 'targets') return rules === undefined ? [] : targetProblems(draft, procedure, rules, today);
-  return STEPS.filter((s) => s !== 'review').flatMap((s) => stepProblems(s, draft, procedure, today, visibleCases));
+  return stepsFor(opener, rules !== undefined)
+    .filter((s) => s !== 'review')
+    .flatMap((s) => stepProblems(s, draft, procedure, today, visibleCases, opener));
 }
 
 export function openCaseBody(
   draft: WizardDraft,
   procedure: ProcedureDefinition,
   visibleCases: readonly CaseSummary[] = [],
+  opener: Opener = 'course_team',
 ): OpenCaseBody {
   const trim = (s: string): string | undefined => (s.trim() === '' ? undefined : s.trim());
+  // A trainee's concern goes with the opening (the plan's draft starts from it); the course
+  // team's draft is saved as a whole once the case is open.
+  const concern = opener === 'trainee' ? trim(draft.concernStatement) : undefined;
   const firstStage = procedure.stages[0];
   return {
     procedureId: procedure.id,
@@ -240,6 +293,7 @@ export function openCaseBody(
         : { schoolContactEmail: draft.schoolContactEmail.trim().toLowerCase() }),
     },
     ...reinitiationPart(draft, procedure, visibleCases),
+    ...(concern === undefined ? {} : { concern }),
   };
 }
 

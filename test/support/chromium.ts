@@ -18,7 +18,7 @@ export function findChromium(): string | undefined {
  * address bar's suggestion popups (chrome://omnibox-popup.top-chrome), about a second of CPU a
  * context that no test looks at.
  */
-export const DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'] as const;
+const DISABLED_FEATURES = ['WebUIOmniboxPopup', 'WebUIOmniboxAimPopup', 'WebUIOmniboxFullPopup'] as const;
 
 const JOIN_FEATURES = fileURLToPath(new URL('./chromium-features.sh', import.meta.url));
 

@@ -300,6 +300,7 @@ async function recordGroupDecision(
       confirm: actionData('record_group_decision', data.caseId, data.version, {
         outcomeId: data.outcomeId,
         ...(data.reviewedOn === undefined ? {} : { reviewedOn: data.reviewedOn }),
+        ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
         ...(data.notes === undefined ? {} : { notes: data.notes }),
         ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
         ...memberInputsOf(data.members),
@@ -319,6 +320,7 @@ async function recordGroupDecision(
       outcomeId: data.outcomeId,
       members: data.members,
       ...(data.reviewedOn === undefined ? {} : { reviewedOn: data.reviewedOn }),
+      ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
       ...(data.notes === undefined ? {} : { notes: data.notes }),
       ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
     },

@@ -161,7 +161,7 @@ const optionalDate = z.preprocess(
 );
 
 /**
- * The group decision form: the outcome, the day, the reasons and next steps, and up to
+ * The group decision form: the outcome, the day, the evidence, the reasons and next steps, and up to
  * GROUP_MEMBER_ROWS member rows (a name, a role, an "attended" toggle) folded into `members`;
  * rows with no name are left out. What the members must be (at least one attended, no name
  * twice) is the domain's rule, checked by the command as it is for REST.
@@ -172,6 +172,7 @@ const recordGroupDecisionData = z
     ...envelope,
     outcomeId: z.string().min(1, 'Choose the decision.').max(60),
     reviewedOn: optionalDate,
+    evidence: optionalInput(8000),
     notes: optionalInput(8000),
     nextSteps: optionalInput(4000),
     confirmClose: z.literal(true).optional(),
@@ -200,6 +201,7 @@ const recordGroupDecisionData = z
       version: data.version,
       outcomeId: data.outcomeId,
       reviewedOn: data.reviewedOn,
+      evidence: data.evidence,
       notes: data.notes,
       nextSteps: data.nextSteps,
       members,

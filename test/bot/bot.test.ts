@@ -1168,6 +1168,89 @@ describe('who looked', () => {
   });
 });
 
+describe('the Executive Group decision from a card', () => {
+  it('gives the chair the group decision form; records the decision with its members and attendance, refuses bad input and anyone else', async () => {
+    const caseId = 'demo-rcttp-escalated';
+    const before = must(await local.repository.find(caseId), 'the RCTTP case at the Executive Group');
+    expect(before.state.stageId).toBe('executive_group');
+    const chair = must(
+      before.state.people.find((p) => p.role === 'executive_group_chair'),
+      'the Executive Group chair on the case',
+    );
+    const mentor = must(
+      before.state.people.find((p) => p.role === 'mentor'),
+      'a mentor on the case',
+    );
+    const version = before.state.version;
+
+    // The review's place opens the group decision form for its chair: members, attendance, the decision.
+    const form = await cardAction(chair.id, 'open_review', { action: 'open_review', caseId, version });
+    expect(form.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(parseCard(form.body.value)).toEqual({ errors: [], warnings: [] });
+    expect(executeActions(form.body.value).map((a) => a.verb)).toEqual(['record_group_decision']);
+    expect(JSON.stringify(form.body.value)).toContain('"id":"member_attended_0"');
+
+    const submission = (extra: Record<string, unknown>) => ({
+      action: 'record_group_decision',
+      caseId,
+      version,
+      outcomeId: 'further_monitoring',
+      evidence: 'The report presented to the group; mentor and tutor observations.',
+      notes: 'The group asked for a further period of monitoring.',
+      member_name_0: chair.name,
+      member_role_0: 'Chair',
+      member_attended_0: 'true',
+      member_name_1: 'Joanna Price',
+      member_role_1: 'Course Leader',
+      member_attended_1: 'false',
+      ...extra,
+    });
+    // Nobody attended: the domain's rule, as REST applies it, answered with an error response (the form keeps what was typed).
+    const nobody = await cardAction(chair.id, 'record_group_decision', submission({ member_attended_0: 'false' }));
+    expect(nobody.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(nobody.body.value.message).toMatch(/^Not saved: /);
+    // Not a decision at all: refused as the card is parsed.
+    const noDecision = await cardAction(chair.id, 'record_group_decision', submission({ outcomeId: '' }));
+    expect(noDecision.body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'bad_request', message: 'Choose the decision.' },
+    });
+    // A mentor on the case is not the one who records it.
+    const mentorTry = await cardAction(mentor.id, 'record_group_decision', submission({}));
+    expect(mentorTry.body).toMatchObject({ statusCode: 400, value: { code: 'forbidden' } });
+    expect((await local.repository.find(caseId))?.state.version).toBe(version);
+
+    // The stage's report comes before the decision, as over REST: the card says so, and records nothing.
+    const early = await cardAction(chair.id, 'record_group_decision', submission({}));
+    expect(early.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(early.body.value.message).toContain('A report is prepared and presented to the Executive Group.');
+    expect((await local.repository.find(caseId))?.state.version).toBe(version);
+    const token = await local.keys.sign({ upn: chair.id, name: chair.name, roles: [] }, realNow());
+    const task = await fetch(`${local.url}/api/cases/${caseId}/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': '*' },
+      body: JSON.stringify({ taskId: 'report', note: 'Report presented to the group.' }),
+    });
+    expect(task.status).toBe(200);
+    const reported = must(await local.repository.find(caseId), 'the case with its report').state.version;
+
+    const done = await cardAction(chair.id, 'record_group_decision', submission({ version: reported }));
+    expect(done.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(parseCard(done.body.value)).toEqual({ errors: [], warnings: [] });
+    const after = must(await local.repository.find(caseId), 'the case after the decision');
+    expect(after.state.reviews.at(-1)).toMatchObject({
+      stageId: 'executive_group',
+      outcomeId: 'further_monitoring',
+      recordedBy: chair.id.toLowerCase(),
+      members: [
+        { name: chair.name, role: 'Chair', attended: true },
+        { name: 'Joanna Price', role: 'Course Leader', attended: false },
+      ],
+    });
+    expect(after.state.stageId).toBe('further_monitoring');
+  });
+});
+
 describe('logs', () => {
   it('carry no demo person’s name or address after the whole walk above', async () => {
     // Everything above ran through this process: cases opened from a message, plans signed,

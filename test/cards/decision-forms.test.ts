@@ -122,6 +122,8 @@ describe('the Executive Group decision card', () => {
     expect((outcome?.choices as { value: string }[]).map((ch) => ch.value)).toEqual(
       stage?.review?.outcomes.map((o) => o.id),
     );
+    // The Executive Group decides on the full range of evidence: its evidence is asked for, and required.
+    expect(inputs(card).find((i) => i.id === 'evidence')).toMatchObject({ type: 'Input.Text', isRequired: true });
     const ids = inputs(card).map((i) => i.id);
     for (let row = 0; row < 8; row++)
       expect(ids).toEqual(
@@ -144,6 +146,7 @@ describe('the Executive Group decision card', () => {
       version: 3,
       outcomeId: 'further_monitoring',
       reviewedOn: '2026-11-20',
+      evidence: 'The report.',
       notes: '  The group agreed unanimously.  ',
       [memberNameInputId(0)]: 'Dr Alan Marsh',
       [memberRoleInputId(0)]: 'Chair',
@@ -159,6 +162,7 @@ describe('the Executive Group decision card', () => {
       data: {
         outcomeId: 'further_monitoring',
         reviewedOn: '2026-11-20',
+        evidence: 'The report.',
         notes: 'The group agreed unanimously.',
         members: [
           { name: 'Dr Alan Marsh', role: 'Chair', attended: true },

@@ -93,7 +93,7 @@ export function groupDecisionRules(procedure: Procedure, state: CaseState): Revi
 
 /**
  * A group's decision (the stage's review that records members): the decision among the stage's
- * outcomes, the day, the group's members by name with their role and whether each attended
+ * outcomes, the day, the evidence it was made on (required where the review requires it), the group's members by name with their role and whether each attended
  * (rows prefilled from the group's last decision on the case, else with the people on the case
  * who record it), the reasons (not shown to the trainee) and what happens next.
  */
@@ -188,6 +188,7 @@ export function buildGroupDecisionCard(
       choices: rules.outcomes.map((o) => ({ title: plainCardText(clipText(o.label, 300)), value: o.id })),
     },
     dateInput('reviewedOn', 'Decided on', today, false),
+    textInput('evidence', 'The evidence the group considered', 8000, rules.evidenceRequired),
     textInput('notes', 'The group’s reasons (not shown to the trainee)', 8000, false),
     textInput('nextSteps', 'What happens next', 4000, false),
   ];

@@ -1234,6 +1234,27 @@ describe('the Executive Group decision from a card', () => {
     expect(task.status).toBe(200);
     const reported = must(await local.repository.find(caseId), 'the case with its report').state.version;
 
+    // A decision that closes the case asks for confirmation first, carrying what was entered; nothing is recorded yet.
+    const closing = await cardAction(
+      chair.id,
+      'record_group_decision',
+      submission({ version: reported, outcomeId: 'direct_to_leave' }),
+    );
+    expect(closing.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(closing.body.value)).toContain('PLEASE CONFIRM');
+    const confirm = must(
+      executeActions(closing.body.value).find((a) => a.verb === 'record_group_decision'),
+      'the confirm button',
+    );
+    expect(confirm.data).toMatchObject({
+      outcomeId: 'direct_to_leave',
+      confirmClose: true,
+      member_name_0: chair.name,
+      member_attended_0: 'true',
+      member_attended_1: 'false',
+    });
+    expect((await local.repository.find(caseId))?.state.version).toBe(reported);
+
     const done = await cardAction(chair.id, 'record_group_decision', submission({ version: reported }));
     expect(done.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(parseCard(done.body.value)).toEqual({ errors: [], warnings: [] });
@@ -1248,6 +1269,104 @@ describe('the Executive Group decision from a card', () => {
       ],
     });
     expect(after.state.stageId).toBe('further_monitoring');
+  });
+});
+
+describe('the fee waiver from a card', () => {
+  it('offers the course team the form on the decision card; waives the fee with the reason, refusing an empty reason and a mentor', async () => {
+    const caseId = 'demo-bcu-at-panel';
+    const at = must(await local.repository.find(caseId), 'the BCU case at its panel');
+    const leader = must(
+      DEMO_PROVIDERS.find((p) => p.programme === at.state.placement.programme),
+      'its provider',
+    ).courseTeam;
+    const mentor = must(
+      at.state.people.find((p) => p.role === 'mentor'),
+      'a mentor on the case',
+    );
+    const token = await local.keys.sign(
+      { upn: leader.upn, name: leader.name, roles: ['CourseTeam'], programmes: [at.state.placement.programme] },
+      realNow(),
+    );
+    const rest = async (route: string, body: unknown): Promise<number> =>
+      (
+        await fetch(`${local.url}/api/cases/${caseId}${route}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': '*' },
+          body: JSON.stringify(body),
+        })
+      ).status;
+    for (const taskId of ['evidence_meeting', 'course_leadership_meeting', 'refer_to_panel', 'placement_review_form'])
+      expect(await rest('/tasks', { taskId, note: 'Done.' }), taskId).toBe(200);
+    const members = must(
+      at.state.panels.find((p) => p.panelId === 'placement_review_panel'),
+      'the convened panel',
+    ).members.map((m) => m.id);
+    expect(
+      await rest('/panels/placement_review_panel/meetings', {
+        attendees: members,
+        decisionId: 'second_attempt_with_rit',
+        linkedCaseTargets: [{ text: 'Establish behaviour routines', links: [], actions: [], observationFocus: false }],
+      }),
+    ).toBe(200);
+    const decided = must(await local.repository.find(caseId), 'the decided case');
+
+    // The decision's card in the course team's channel carries the form's button.
+    const before = local.connector.activities().length;
+    await local.cardSenders.channel_card({
+      key: 'test:decision',
+      caseId,
+      reference: decided.state.reference,
+      kind: 'decision_recorded',
+      about: undefined,
+      channel: 'channel_card',
+      recipient: { kind: 'course_team_channel', programme: decided.state.placement.programme },
+      subject: `${decided.state.reference}: decision recorded`,
+      lines: ['The panel decided.'],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    });
+    const posted = local.connector
+      .activities()
+      .slice(before)
+      .flatMap((a) =>
+        ((a.activity as { attachments?: { content: unknown }[] }).attachments ?? []).map((x) => x.content),
+      );
+    const open = must(
+      posted.flatMap((c) => executeActions(c)).find((a) => a.verb === 'open_form'),
+      'the Waive the fee button',
+    );
+    expect(open.data).toMatchObject({ form: 'fee_waiver', caseId });
+
+    // A mentor pressing it is told who waives a fee; the course leader gets the form.
+    expect((await cardAction(mentor.id, 'open_form', open.data)).body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'forbidden', message: 'Only the course team can waive a fee.' },
+    });
+    const form = await cardAction(leader.upn, 'open_form', open.data);
+    expect(form.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(parseCard(form.body.value)).toEqual({ errors: [], warnings: [] });
+    const submit = must(
+      executeActions(form.body.value).find((a) => a.verb === 'waive_fee'),
+      'the waive button',
+    );
+    const empty = await cardAction(leader.upn, 'waive_fee', { ...submit.data, reason: '  ' });
+    expect(empty.body).toMatchObject({ statusCode: 400, value: { message: 'Write the reason the fee is waived.' } });
+    expect((await cardAction(mentor.id, 'waive_fee', { ...submit.data, reason: 'Hardship' })).body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'forbidden' },
+    });
+    expect((await local.repository.find(caseId))?.state.version).toBe(decided.state.version);
+
+    const reason = 'Bereavement during the placement <b>documented</b>.';
+    const waived = await cardAction(leader.upn, 'waive_fee', { ...submit.data, reason });
+    expect(waived.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(waived.body.value)).toContain('The fee of £1125 is waived');
+    const after = must(await local.repository.find(caseId), 'the case after the waiver');
+    expect(after.state.feeWaivers).toMatchObject([
+      { outcomeId: 'second_attempt_with_rit', amount: '£1125', reason, by: leader.upn.toLowerCase() },
+    ]);
   });
 });
 

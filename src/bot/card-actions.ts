@@ -9,6 +9,11 @@ import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
   actionData,
+  memberAttendedInputId,
+  memberNameInputId,
+  memberRoleInputId,
+  buildDecisionRecordedCard,
+  decisionFormsFor,
   buildConcernRaisedCard,
   buildNoticeCard,
   confirmedReviewData,
@@ -26,6 +31,8 @@ import {
   type CardActionData,
 } from '../cards/index.js';
 import { isCourseTeamFor } from '../app/access.js';
+import { isCourseTeam } from '../domain/case/command-kit.js';
+import { mayRecordAppeal } from '../domain/case/index.js';
 import type { Caller } from '../app/caller.js';
 import type { UseCaseDeps } from '../app/deps.js';
 import { failureOf, StaleCaseError } from '../app/errors.js';
@@ -33,7 +40,9 @@ import { loadVisibleCase } from '../app/cases/load-case.js';
 import { runCaseCommand } from '../app/cases/run-case-command.js';
 import { DEFECT_MESSAGE, NOT_FOUND_MESSAGE, STORE_BUSY_MESSAGE, TEAMS_ANSWER, teamsSentence } from './errors.js';
 import {
+  actorOn,
   audienceOf,
+  decisionFormCardFor,
   reviewCardFor,
   signatureCardFor,
   sourceOf,
@@ -154,7 +163,170 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
     }
     case 'acknowledge':
       return acknowledge(deps, caller, data);
+    case 'open_form':
+      return openForm(deps, caller, data);
+    case 'record_group_decision':
+      return recordGroupDecision(deps, caller, data);
+    case 'waive_fee': {
+      const result = await runCaseCommand(deps.useCases, {
+        caller,
+        caseId: data.caseId,
+        expectedVersion: data.version,
+        command: 'waive_fee',
+        read: 'card',
+        input: { reason: data.reason },
+      });
+      const waiver = result.stored.state.feeWaivers.at(-1);
+      return recorded(deps, caller, result.stored, result.procedure, 'FEE WAIVED', 'The fee is waived', [
+        waiver === undefined
+          ? 'The fee is waived.'
+          : `The fee of ${waiver.amount} is waived. The letter confirming it is on its way to the trainee, and kept with the case’s forms.`,
+        `Reason: ${data.reason}`,
+      ]);
+    }
+    case 'lodge_appeal': {
+      const result = await runCaseCommand(deps.useCases, {
+        caller,
+        caseId: data.caseId,
+        expectedVersion: data.version,
+        command: 'lodge_appeal',
+        read: 'card',
+        input: { lodgedOn: data.lodgedOn, grounds: data.grounds, procedural: data.procedural === 'true' },
+      });
+      const lodged = result.stored.state.appeals.at(-1);
+      return recorded(deps, caller, result.stored, result.procedure, 'APPEAL', 'The appeal is recorded', [
+        ...(lodged === undefined ? [] : [`Lodged on ${formatLongDate(lodged.lodgedOn)}.`]),
+        `Grounds: ${data.grounds}`,
+        'Record its outcome from the case in Trellis, or from this card once it is decided.',
+      ]);
+    }
+    case 'decide_appeal': {
+      const result = await runCaseCommand(deps.useCases, {
+        caller,
+        caseId: data.caseId,
+        expectedVersion: data.version,
+        command: 'decide_appeal',
+        read: 'card',
+        input: {
+          appealId: data.appealId,
+          outcome: data.outcome,
+          reasons: data.reasons,
+          ...(data.decidedOn === undefined ? {} : { decidedOn: data.decidedOn }),
+        },
+      });
+      const decided = result.stored.state.appeals.find((a) => a.id === data.appealId)?.decision;
+      const words = { upheld: 'upheld', not_upheld: 'not upheld', withdrawn: 'withdrawn' } as const;
+      return recorded(
+        deps,
+        caller,
+        result.stored,
+        result.procedure,
+        'APPEAL',
+        'The outcome of the appeal is recorded',
+        [
+          `The appeal was ${words[data.outcome]}${decided === undefined ? '' : ` on ${formatLongDate(decided.on)}`}.`,
+          `Reasons: ${data.reasons}`,
+        ],
+      );
+    }
   }
+}
+
+/** What was recorded, on a card in place of the form: the sentences are escaped by the builder. */
+function recorded(
+  deps: CardActionDeps,
+  caller: Caller,
+  stored: StoredCase,
+  procedure: Procedure,
+  kicker: string,
+  title: string,
+  lines: readonly string[],
+): CardActionResponse {
+  const source = sourceOf(deps, stored, procedure, audienceOf(caller, stored, procedure));
+  return card(buildDecisionRecordedCard(source, { kicker, title, lines }));
+}
+
+/**
+ * A decision form in place of the card, for someone who may record it: the course team waives
+ * a fee; the course team or the roles the procedure names record an appeal. Anyone else is
+ * told who records it, as the command would tell them.
+ */
+async function openForm(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: CardActionData<'open_form'>,
+): Promise<CardActionResponse> {
+  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
+  const actor = actorOn(caller, stored);
+  if (data.form === 'fee_waiver' && !isCourseTeam(actor))
+    return failureResponse(400, 'forbidden', 'Only the course team can waive a fee.');
+  if (data.form === 'appeal' && !mayRecordAppeal(procedure, stored.state, actor)) {
+    const names = (procedure.appeal?.recordedBy ?? []).map((r) => procedure.roles.find((x) => x.id === r)?.label ?? r);
+    return failureResponse(
+      400,
+      'forbidden',
+      procedure.appeal === undefined
+        ? `${procedure.name} has no appeal to record.`
+        : `An appeal is recorded by ${[...names, 'the course team'].join(', ')}.`,
+    );
+  }
+  return card(decisionFormCardFor(deps, caller, stored, procedure, data.form));
+}
+
+/** The buttons for the decision forms this person may open on the case, added to a card built for them. */
+export function decisionFormsOf(caller: Caller, stored: StoredCase, procedure: Procedure) {
+  return decisionFormsFor(procedure, stored.state, actorOn(caller, stored));
+}
+
+/** The member rows as the form submits them, for the confirmation step to send again. */
+function memberInputsOf(members: CardActionData<'record_group_decision'>['members']): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  members.forEach((m, row) => {
+    inputs[memberNameInputId(row)] = m.name;
+    if (m.role !== undefined) inputs[memberRoleInputId(row)] = m.role;
+    inputs[memberAttendedInputId(row)] = m.attended ? 'true' : 'false';
+  });
+  return inputs;
+}
+
+/** A group's decision: confirmed first where the decision closes the case, then recorded as the stage's review with its members. */
+async function recordGroupDecision(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: CardActionData<'record_group_decision'>,
+): Promise<CardActionResponse> {
+  if (!data.confirmClose) {
+    const confirm = await closeConfirmationFor(deps, caller, data.caseId, data.version, data.outcomeId, {
+      confirm: actionData('record_group_decision', data.caseId, data.version, {
+        outcomeId: data.outcomeId,
+        ...(data.reviewedOn === undefined ? {} : { reviewedOn: data.reviewedOn }),
+        ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
+        ...(data.notes === undefined ? {} : { notes: data.notes }),
+        ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
+        ...memberInputsOf(data.members),
+        confirmClose: true,
+      }),
+      what: 'the decision',
+    });
+    if (confirm) return confirm;
+  }
+  const result = await runCaseCommand(deps.useCases, {
+    caller,
+    caseId: data.caseId,
+    expectedVersion: data.version,
+    command: 'record_review',
+    read: 'card',
+    input: {
+      outcomeId: data.outcomeId,
+      members: data.members,
+      ...(data.reviewedOn === undefined ? {} : { reviewedOn: data.reviewedOn }),
+      ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
+      ...(data.notes === undefined ? {} : { notes: data.notes }),
+      ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
+    },
+  });
+  const source = sourceOf(deps, result.stored, result.procedure, audienceOf(caller, result.stored, result.procedure));
+  return card(buildOutcomeRecordedCard(outcomeRecordedView(source, source.state.reviews.at(-1))));
 }
 
 /**
@@ -171,11 +343,30 @@ async function closeConfirmation(
   data: CardActionData<'record_review'>,
 ): Promise<CardActionResponse | undefined> {
   if (data.confirmClose) return undefined;
-  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
+  return closeConfirmationFor(deps, caller, data.caseId, data.version, data.outcomeId, {
+    confirm: confirmedReviewData(data),
+    what: 'the review',
+  });
+}
+
+/**
+ * The confirmation step for an outcome of the current stage's review that closes the case (or
+ * hands it on): undefined when the outcome does not, the card is out of date, or the outcome is
+ * unknown (the command then says what is wrong). `confirm` is the submission to send again.
+ */
+async function closeConfirmationFor(
+  deps: CardActionDeps,
+  caller: Caller,
+  caseId: string,
+  version: number,
+  outcomeId: string,
+  options: { readonly confirm: Record<string, unknown>; readonly what: string },
+): Promise<CardActionResponse | undefined> {
+  const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, caseId, 'card');
   // A card out of date goes on to the command, which answers with the case as it now is.
-  if (!isCurrentFor(stored.events, stored.state.version, data.version)) return undefined;
+  if (!isCurrentFor(stored.events, stored.state.version, version)) return undefined;
   const stage = procedure.stages.find((s) => s.id === stored.state.stageId);
-  const outcome = stage?.review?.outcomes.find((o) => o.id === data.outcomeId);
+  const outcome = stage?.review?.outcomes.find((o) => o.id === outcomeId);
   // An unknown outcome, or one that does not close the case, goes on to the command (which says what is wrong).
   if (!outcome || (outcome.effect.type !== 'close' && outcome.effect.type !== 'hand_off')) return undefined;
   const source = sourceOf(deps, stored, procedure, audienceOf(caller, stored, procedure));
@@ -186,28 +377,29 @@ async function closeConfirmation(
       lines: [
         `You chose: ${outcome.label}`,
         `What happens: ${outcome.explanation}`,
-        'Nothing has been recorded yet. Confirm to record the review and close the case, or go back to the form.',
+        `Nothing has been recorded yet. Confirm to record ${options.what} and close the case, or go back to the form.`,
         'A case closed by mistake can be reopened by the course team within 10 working days.',
       ],
       passOn: '',
       because: '',
     }),
   );
+  const verb = typeof options.confirm.action === 'string' ? options.confirm.action : 'record_review';
   return card({
     ...notice,
     actions: [
       {
         type: 'Action.Execute',
-        verb: 'record_review',
+        verb,
         title: 'Yes, record it and close the case',
         style: 'destructive',
-        data: confirmedReviewData(data),
+        data: options.confirm,
       },
       {
         type: 'Action.Execute',
         verb: 'open_review',
         title: 'Go back to the form',
-        data: actionData('open_review', data.caseId, data.version),
+        data: actionData('open_review', caseId, version),
       },
       ...(notice.actions ?? []),
     ],
@@ -345,8 +537,25 @@ async function cardWithNotice(
     );
   }
   if (data.action === 'acknowledge') return card(noticeCard(deps, caller, stored, procedure, data.about, sentence));
+  if (data.action === 'waive_fee')
+    return card(decisionFormCardFor(deps, caller, stored, procedure, 'fee_waiver', sentence));
+  if (data.action === 'lodge_appeal' || data.action === 'decide_appeal')
+    return card(decisionFormCardFor(deps, caller, stored, procedure, 'appeal', sentence));
+  if (data.action === 'open_form')
+    return card(decisionFormCardFor(deps, caller, stored, procedure, data.form, sentence));
   return card(await reviewCardFor(deps, caller, stored, procedure, data.version, sentence));
 }
+
+/**
+ * The decision forms answer a refusal of what was entered with an error response: Teams shows
+ * the sentence under the form and keeps what the person typed, so nothing has to be entered again.
+ */
+const KEEPS_INPUT: ReadonlySet<AnyCardActionData['action']> = new Set([
+  'record_group_decision',
+  'waive_fee',
+  'lodge_appeal',
+  'decide_appeal',
+]);
 
 async function answerFailure(
   deps: CardActionDeps,
@@ -380,6 +589,8 @@ async function answerFailure(
         }
         break;
       case 'show_card':
+        if (data && KEEPS_INPUT.has(data.action))
+          return failureResponse(400, 'bad_request', `Not saved: ${teamsSentence(failure)}`);
         if (data) {
           const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
           return await cardWithNotice(deps, caller, data, stored, procedure, `Not saved: ${teamsSentence(failure)}`);

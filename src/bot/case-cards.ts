@@ -4,6 +4,10 @@ import type { Person } from '../domain/case/types.js';
 import type { StoredCase } from '../domain/ports.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import {
+  buildDecisionFormCard,
+  buildGroupDecisionCard,
+  groupDecisionRules,
+  type DecisionForm,
   buildCaseSummaryCard,
   buildOutcomeRecordedCard,
   buildPlanAgreedCard,
@@ -22,7 +26,7 @@ import {
   type CardLinks,
   type CardSource,
 } from '../cards/index.js';
-import { accessTo } from '../app/access.js';
+import { accessTo, actorForCase } from '../app/access.js';
 import type { Caller } from '../app/caller.js';
 import { redactFor, type CaseAudience } from '../app/views/case-view.js';
 import type { Conversations } from '../app/ports.js';
@@ -116,6 +120,16 @@ export async function reviewCardFor(
     const outcome = buildOutcomeRecordedCard(outcomeRecordedView(source, review));
     return notice === undefined ? outcome : withNotice(outcome, notice);
   }
+  // A group's decision (RCTTP's Executive Group) records the group's members and who attended:
+  // its recorders get that form, which the review form has no place for.
+  if (
+    groupDecisionRules(procedure, stored.state) !== undefined &&
+    isReviewer(caller, stored, procedure) &&
+    stored.state.status !== 'closed' &&
+    !stored.state.paused
+  ) {
+    return buildGroupDecisionCard(source, notice === undefined ? {} : { notice });
+  }
   const ids = await reviewerTeamsIds(ctx, stored, procedure);
   const view = reviewFormView(source, {
     editable: isReviewer(caller, stored, procedure) && stored.state.status === 'active' && !stored.state.paused,
@@ -123,6 +137,28 @@ export async function reviewCardFor(
     ...(notice === undefined ? {} : { notice }),
   });
   return buildReviewFormCard(view);
+}
+
+/**
+ * A form that follows a decision (the fee waiver, the appeal), built for the person asking from
+ * their view of the case. Whether they may record it is the command's to say when they submit;
+ * the buttons that open it are only offered to those who may (`decisionFormsFor`).
+ */
+export function decisionFormCardFor(
+  ctx: CaseCardContext,
+  caller: Caller,
+  stored: StoredCase,
+  procedure: Procedure,
+  form: DecisionForm,
+  notice?: string,
+): AdaptiveCardJson {
+  const source = sourceOf(ctx, stored, procedure, audienceOf(caller, stored, procedure));
+  return buildDecisionFormCard(source, form, notice === undefined ? {} : { notice });
+}
+
+/** The actor the domain sees for the caller on this case (course-team powers only on their programmes). */
+export function actorOn(caller: Caller, stored: StoredCase) {
+  return actorForCase(caller, stored.state.placement.programme);
 }
 
 /** After signing: the plan agreed card once everyone has signed, else the signer's card showing their signature. */

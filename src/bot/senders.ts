@@ -14,6 +14,8 @@ import {
   buildSignatureRequestCard,
   buildStageChangedCard,
   buildNoticeCard,
+  decisionFormsForRecipient,
+  withDecisionFormButtons,
   noticeCardView,
   withNotice,
   type NoticeCardInput,
@@ -201,15 +203,29 @@ async function cardOfKind(
       const review = state.reviews.at(-1);
       const stage = review ? procedure.stages.find((s) => s.id === review.stageId) : undefined;
       if (stage?.review?.kind === 'decision')
-        return buildNoticeCard(noticeCardView(source, noticeOf(notification, 'DECISION')));
-      if (review) return buildOutcomeRecordedCard(outcomeRecordedView(source));
+        return withDecisionFormButtons(
+          buildNoticeCard(noticeCardView(source, noticeOf(notification, 'DECISION'))),
+          state,
+          decisionFormsForRecipient(procedure, state, personId),
+        );
+      if (review)
+        return withDecisionFormButtons(
+          buildOutcomeRecordedCard(outcomeRecordedView(source)),
+          state,
+          decisionFormsForRecipient(procedure, state, personId),
+        );
       break;
     }
     case 'stage_changed':
       return buildStageChangedCard(stageChangedView(source));
     case 'decision_recorded':
-      // What was decided, by whom, when and what happens next: the notification's own words.
-      return buildNoticeCard(noticeCardView(source, noticeOf(notification, 'DECISION')));
+      // What was decided, by whom, when and what happens next: the notification's own words,
+      // with the forms that follow a decision (the fee waiver, the appeal) for whoever records them.
+      return withDecisionFormButtons(
+        buildNoticeCard(noticeCardView(source, noticeOf(notification, 'DECISION'))),
+        state,
+        decisionFormsForRecipient(procedure, state, personId),
+      );
     case 'case_closed':
       if (state.closure) return buildCaseClosedCard(caseClosedView(source));
       break;

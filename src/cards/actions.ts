@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NOTICE_KINDS, PROGRESS_RATINGS } from '../domain/case/index.js';
+import { APPEAL_OUTCOMES, NOTICE_KINDS, PROGRESS_RATINGS } from '../domain/case/index.js';
 
 /**
  * Card verbs: every Action.Execute a Trellis card carries has `verb` equal to
@@ -20,6 +20,16 @@ export const CARD_ACTIONS = [
   'record_perceptions',
   /** The course team takes ownership of a raised concern or an overdue review. */
   'acknowledge',
+  /** Show one of the forms that follow a decision (the fee waiver, the appeal) in place of the card. */
+  'open_form',
+  /** A group's decision at a review that records its members (RCTTP's Executive Group): the decision with who was in the group and who attended. */
+  'record_group_decision',
+  /** The course team waives the fee a decision brought, with the reason; the letter goes to the trainee. */
+  'waive_fee',
+  /** A trainee's appeal against a decision the procedure lets them appeal, on a procedural basis. */
+  'lodge_appeal',
+  /** The outcome of an appeal lodged on the case. */
+  'decide_appeal',
 ] as const;
 export type CardAction = (typeof CARD_ACTIONS)[number];
 
@@ -129,6 +139,100 @@ const acknowledgeData = z.object({
   about: z.enum(ACKNOWLEDGEABLE),
 });
 
+/** The forms `open_form` shows: what follows a decision. */
+export const DECISION_FORMS = ['fee_waiver', 'appeal'] as const;
+export type DecisionForm = (typeof DECISION_FORMS)[number];
+
+const openFormData = z.object({ action: z.literal('open_form'), ...envelope, form: z.enum(DECISION_FORMS) });
+
+/** Rows for a group's members on the group decision form (Adaptive Cards 1.5 has no repeating input). */
+export const GROUP_MEMBER_ROWS = 8;
+export const memberNameInputId = (row: number): string => `member_name_${String(row)}`;
+export const memberRoleInputId = (row: number): string => `member_role_${String(row)}`;
+export const memberAttendedInputId = (row: number): string => `member_attended_${String(row)}`;
+
+/** An Input.Date sends "YYYY-MM-DD", or "" / nothing when left empty. */
+const optionalDate = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Choose the date from the calendar.')
+    .optional(),
+);
+
+/**
+ * The group decision form: the outcome, the day, the evidence, the reasons and next steps, and up to
+ * GROUP_MEMBER_ROWS member rows (a name, a role, an "attended" toggle) folded into `members`;
+ * rows with no name are left out. What the members must be (at least one attended, no name
+ * twice) is the domain's rule, checked by the command as it is for REST.
+ */
+const recordGroupDecisionData = z
+  .looseObject({
+    action: z.literal('record_group_decision'),
+    ...envelope,
+    outcomeId: z.string().min(1, 'Choose the decision.').max(60),
+    reviewedOn: optionalDate,
+    evidence: optionalInput(8000),
+    notes: optionalInput(8000),
+    nextSteps: optionalInput(4000),
+    confirmClose: z.literal(true).optional(),
+  })
+  .transform((data, ctx) => {
+    const record = data as Record<string, unknown>;
+    const members: { name: string; role?: string; attended: boolean }[] = [];
+    for (let row = 0; row < GROUP_MEMBER_ROWS; row++) {
+      const name = optionalInput(200).safeParse(record[memberNameInputId(row)]);
+      const role = optionalInput(200).safeParse(record[memberRoleInputId(row)]);
+      const attended = record[memberAttendedInputId(row)];
+      if (!name.success || !role.success) {
+        ctx.addIssue({ code: 'custom', path: [memberNameInputId(row)], message: 'A name or role is too long.' });
+        continue;
+      }
+      if (name.data === undefined) continue;
+      members.push({
+        name: name.data,
+        ...(role.data === undefined ? {} : { role: role.data }),
+        attended: attended === true || attended === 'true',
+      });
+    }
+    return {
+      action: data.action,
+      caseId: data.caseId,
+      version: data.version,
+      outcomeId: data.outcomeId,
+      reviewedOn: data.reviewedOn,
+      evidence: data.evidence,
+      notes: data.notes,
+      nextSteps: data.nextSteps,
+      members,
+      confirmClose: data.confirmClose === true,
+    };
+  });
+
+const waiveFeeData = z.object({
+  action: z.literal('waive_fee'),
+  ...envelope,
+  reason: z.string().trim().min(1, 'Write the reason the fee is waived.').max(2000),
+});
+
+const lodgeAppealData = z.object({
+  action: z.literal('lodge_appeal'),
+  ...envelope,
+  lodgedOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Choose the day the trainee made the appeal.'),
+  grounds: z.string().trim().min(1, 'Write the grounds of the appeal.').max(4000),
+  /** Input.Toggle sends "true" or "false". */
+  procedural: z.enum(['true', 'false']).optional(),
+});
+
+const decideAppealData = z.object({
+  action: z.literal('decide_appeal'),
+  ...envelope,
+  appealId: z.string().min(1).max(20),
+  decidedOn: optionalDate,
+  outcome: z.enum(APPEAL_OUTCOMES, 'Choose the outcome of the appeal.'),
+  reasons: z.string().trim().min(1, 'Write the reasons for the outcome.').max(4000),
+});
+
 /** One schema per verb: a verb added to CARD_ACTIONS without a schema fails to type-check. */
 export const CARD_ACTION_SCHEMAS = {
   refresh: refreshData,
@@ -138,6 +242,11 @@ export const CARD_ACTION_SCHEMAS = {
   sign: signData,
   record_perceptions: recordPerceptionsData,
   acknowledge: acknowledgeData,
+  open_form: openFormData,
+  record_group_decision: recordGroupDecisionData,
+  waive_fee: waiveFeeData,
+  lodge_appeal: lodgeAppealData,
+  decide_appeal: decideAppealData,
 } as const satisfies Record<CardAction, z.ZodType>;
 
 export type CardActionData<A extends CardAction> = z.output<(typeof CARD_ACTION_SCHEMAS)[A]>;

@@ -10,3 +10,4 @@ export * from './views/review.js';
 export * from './views/notice-card.js';
 export * from './notice.js';
 export * from './outlook.js';
+export * from './views/decision-forms.js';

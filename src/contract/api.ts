@@ -309,6 +309,27 @@ const fixedRoutes: RouteSpec[] = [
   },
   {
     method: 'get',
+    path: '/api/cases/{caseId}/fee-letter.pdf',
+    operationId: 'getCaseFeeLetterPdf',
+    summary:
+      "The course team's written confirmation to the trainee that a fee is waived, as a PDF: the case's facts (trainee, course, the decision, what is waived, who confirmed it and when) and the letter as sent. For everyone who may see the case; ?letter=N for the N-th fee waived on the case (absent: the latest)",
+    pathParams: ['caseId'],
+    query: z.strictObject({
+      letter: z
+        .string()
+        .regex(/^[1-9]\d{0,1}$/)
+        .optional()
+        .describe('Which fee letter of the case, counting from 1 (they are listed with its forms on the case page)'),
+    }),
+    responses: {
+      '200': { description: 'PDF', contentType: 'application/pdf' },
+      '400': fails('The letter is not a number from 1'),
+      ...COMMON_FAILURES,
+      '404': fails('No such case visible to you, or no fee was waived on it'),
+    },
+  },
+  {
+    method: 'get',
     path: '/api/cases/{caseId}/access-log',
     operationId: 'getCaseAccessLog',
     summary:

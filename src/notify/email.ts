@@ -1,6 +1,6 @@
 import type { NextStepForm } from '../domain/case/index.js';
 import { escapeHtml } from '../text/html.js';
-import { passOnSentence, type Notification, type NotificationKind } from './notification.js';
+import { attachmentOf, passOnSentence, type Notification, type NotificationKind } from './notification.js';
 
 /** HTML email bodies. Every user-supplied string passes through escapeHtml, once. */
 
@@ -48,7 +48,13 @@ export function renderEmail(notification: Notification, options: EmailOptions = 
     options.caseLink && SAFE_LINK.test(options.caseLink)
       ? [`<p><a href="${escapeHtml(options.caseLink)}">${label}</a></p>`]
       : [];
-  const attached = notification.attachForm ? ['<p>The completed form is attached as a PDF.</p>'] : [];
+  const attached = notification.attachForm
+    ? [
+        attachmentOf(notification) === 'fee_letter'
+          ? '<p>The letter is attached as a PDF.</p>'
+          : '<p>The completed form is attached as a PDF.</p>',
+      ]
+    : [];
   const passOn =
     notification.passOnTo && notification.passOnTo.length > 0
       ? [`<p><strong>${escapeHtml(passOnSentence(notification.passOnTo, notification.attachForm))}</strong></p>`]

@@ -101,6 +101,14 @@ export interface Notification {
   readonly passOnTo?: readonly string[] | undefined;
 }
 
+/**
+ * The PDF a notification attaches: the fee letter for a fee waived (the course team's written
+ * confirmation to the trainee), the case's form for everything else.
+ */
+export function attachmentOf(notification: Pick<Notification, 'kind' | 'about'>): 'fee_letter' | 'form' {
+  return notification.kind === 'fee_waived' || notification.about === 'fee_waived' ? 'fee_letter' : 'form';
+}
+
 /** "Please pass this on to The school, with the form: Trellis has no address for them." */
 export function passOnSentence(labels: readonly string[], withForm: boolean): string {
   const who = labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1) ?? ''}`;

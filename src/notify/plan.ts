@@ -805,8 +805,9 @@ function traineeTold(
       subject: prefixed,
       lines: [...lines, ...ask].filter((l) => l !== ''),
       because: undefined,
-      // The trainee receives their own plan by email; the form of a decision goes to staff.
-      attachForm: about === 'plan_agreed' && channel === 'email',
+      // The trainee receives their own plan by email, and the course team's fee letter as a PDF
+      // (the written confirmation the procedure promises); the form of a decision goes to staff.
+      attachForm: (about === 'plan_agreed' || about === 'fee_waived') && channel === 'email',
     })),
   );
 }

@@ -1169,6 +1169,208 @@ describe('who looked', () => {
   });
 });
 
+describe('the Executive Group decision from a card', () => {
+  it('gives the chair the group decision form; records the decision with its members and attendance, refuses bad input and anyone else', async () => {
+    const caseId = 'demo-rcttp-escalated';
+    const before = must(await local.repository.find(caseId), 'the RCTTP case at the Executive Group');
+    expect(before.state.stageId).toBe('executive_group');
+    const chair = must(
+      before.state.people.find((p) => p.role === 'executive_group_chair'),
+      'the Executive Group chair on the case',
+    );
+    const mentor = must(
+      before.state.people.find((p) => p.role === 'mentor'),
+      'a mentor on the case',
+    );
+    const version = before.state.version;
+
+    // The review's place opens the group decision form for its chair: members, attendance, the decision.
+    const form = await cardAction(chair.id, 'open_review', { action: 'open_review', caseId, version });
+    expect(form.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(parseCard(form.body.value)).toEqual({ errors: [], warnings: [] });
+    expect(executeActions(form.body.value).map((a) => a.verb)).toEqual(['record_group_decision']);
+    expect(JSON.stringify(form.body.value)).toContain('"id":"member_attended_0"');
+
+    const submission = (extra: Record<string, unknown>) => ({
+      action: 'record_group_decision',
+      caseId,
+      version,
+      outcomeId: 'further_monitoring',
+      evidence: 'The report presented to the group; mentor and tutor observations.',
+      notes: 'The group asked for a further period of monitoring.',
+      member_name_0: chair.name,
+      member_role_0: 'Chair',
+      member_attended_0: 'true',
+      member_name_1: 'Joanna Price',
+      member_role_1: 'Course Leader',
+      member_attended_1: 'false',
+      ...extra,
+    });
+    // Nobody attended: the domain's rule, as REST applies it, answered with an error response (the form keeps what was typed).
+    const nobody = await cardAction(chair.id, 'record_group_decision', submission({ member_attended_0: 'false' }));
+    expect(nobody.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(nobody.body.value.message).toMatch(/^Not saved: /);
+    // Not a decision at all: refused as the card is parsed.
+    const noDecision = await cardAction(chair.id, 'record_group_decision', submission({ outcomeId: '' }));
+    expect(noDecision.body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'bad_request', message: 'Choose the decision.' },
+    });
+    // A mentor on the case is not the one who records it.
+    const mentorTry = await cardAction(mentor.id, 'record_group_decision', submission({}));
+    expect(mentorTry.body).toMatchObject({ statusCode: 400, value: { code: 'forbidden' } });
+    expect((await local.repository.find(caseId))?.state.version).toBe(version);
+
+    // The stage's report comes before the decision, as over REST: the card says so, and records nothing.
+    const early = await cardAction(chair.id, 'record_group_decision', submission({}));
+    expect(early.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(early.body.value.message).toContain('A report is prepared and presented to the Executive Group.');
+    expect((await local.repository.find(caseId))?.state.version).toBe(version);
+    const token = await local.keys.sign({ upn: chair.id, name: chair.name, roles: [] }, realNow());
+    const task = await fetch(`${local.url}/api/cases/${caseId}/tasks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': '*' },
+      body: JSON.stringify({ taskId: 'report', note: 'Report presented to the group.' }),
+    });
+    expect(task.status).toBe(200);
+    const reported = must(await local.repository.find(caseId), 'the case with its report').state.version;
+
+    // A decision that closes the case asks for confirmation first, carrying what was entered; nothing is recorded yet.
+    const closing = await cardAction(
+      chair.id,
+      'record_group_decision',
+      submission({ version: reported, outcomeId: 'direct_to_leave' }),
+    );
+    expect(closing.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(closing.body.value)).toContain('PLEASE CONFIRM');
+    const confirm = must(
+      executeActions(closing.body.value).find((a) => a.verb === 'record_group_decision'),
+      'the confirm button',
+    );
+    expect(confirm.data).toMatchObject({
+      outcomeId: 'direct_to_leave',
+      confirmClose: true,
+      member_name_0: chair.name,
+      member_attended_0: 'true',
+      member_attended_1: 'false',
+    });
+    expect((await local.repository.find(caseId))?.state.version).toBe(reported);
+
+    const done = await cardAction(chair.id, 'record_group_decision', submission({ version: reported }));
+    expect(done.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(parseCard(done.body.value)).toEqual({ errors: [], warnings: [] });
+    const after = must(await local.repository.find(caseId), 'the case after the decision');
+    expect(after.state.reviews.at(-1)).toMatchObject({
+      stageId: 'executive_group',
+      outcomeId: 'further_monitoring',
+      recordedBy: chair.id.toLowerCase(),
+      members: [
+        { name: chair.name, role: 'Chair', attended: true },
+        { name: 'Joanna Price', role: 'Course Leader', attended: false },
+      ],
+    });
+    expect(after.state.stageId).toBe('further_monitoring');
+  });
+});
+
+describe('the fee waiver from a card', () => {
+  it('offers the course team the form on the decision card; waives the fee with the reason, refusing an empty reason and a mentor', async () => {
+    const caseId = 'demo-bcu-at-panel';
+    const at = must(await local.repository.find(caseId), 'the BCU case at its panel');
+    const leader = must(
+      DEMO_PROVIDERS.find((p) => p.programme === at.state.placement.programme),
+      'its provider',
+    ).courseTeam;
+    const mentor = must(
+      at.state.people.find((p) => p.role === 'mentor'),
+      'a mentor on the case',
+    );
+    const token = await local.keys.sign(
+      { upn: leader.upn, name: leader.name, roles: ['CourseTeam'], programmes: [at.state.placement.programme] },
+      realNow(),
+    );
+    const rest = async (route: string, body: unknown): Promise<number> =>
+      (
+        await fetch(`${local.url}/api/cases/${caseId}${route}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': '*' },
+          body: JSON.stringify(body),
+        })
+      ).status;
+    for (const taskId of ['evidence_meeting', 'course_leadership_meeting', 'refer_to_panel', 'placement_review_form'])
+      expect(await rest('/tasks', { taskId, note: 'Done.' }), taskId).toBe(200);
+    const members = must(
+      at.state.panels.find((p) => p.panelId === 'placement_review_panel'),
+      'the convened panel',
+    ).members.map((m) => m.id);
+    expect(
+      await rest('/panels/placement_review_panel/meetings', {
+        attendees: members,
+        decisionId: 'second_attempt_with_rit',
+        linkedCaseTargets: [{ text: 'Establish behaviour routines', links: [], actions: [], observationFocus: false }],
+      }),
+    ).toBe(200);
+    const decided = must(await local.repository.find(caseId), 'the decided case');
+
+    // The decision's card in the course team's channel carries the form's button.
+    const before = local.connector.activities().length;
+    await local.cardSenders.channel_card({
+      key: 'test:decision',
+      caseId,
+      reference: decided.state.reference,
+      kind: 'decision_recorded',
+      about: undefined,
+      channel: 'channel_card',
+      recipient: { kind: 'course_team_channel', programme: decided.state.placement.programme },
+      subject: `${decided.state.reference}: decision recorded`,
+      lines: ['The panel decided.'],
+      because: undefined,
+      attachForm: false,
+      calendar: undefined,
+    });
+    const posted = local.connector
+      .activities()
+      .slice(before)
+      .flatMap((a) =>
+        ((a.activity as { attachments?: { content: unknown }[] }).attachments ?? []).map((x) => x.content),
+      );
+    const open = must(
+      posted.flatMap((c) => executeActions(c)).find((a) => a.verb === 'open_form'),
+      'the Waive the fee button',
+    );
+    expect(open.data).toMatchObject({ form: 'fee_waiver', caseId });
+
+    // A mentor pressing it is told who waives a fee; the course leader gets the form.
+    expect((await cardAction(mentor.id, 'open_form', open.data)).body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'forbidden', message: 'Only the course team can waive a fee.' },
+    });
+    const form = await cardAction(leader.upn, 'open_form', open.data);
+    expect(form.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(parseCard(form.body.value)).toEqual({ errors: [], warnings: [] });
+    const submit = must(
+      executeActions(form.body.value).find((a) => a.verb === 'waive_fee'),
+      'the waive button',
+    );
+    const empty = await cardAction(leader.upn, 'waive_fee', { ...submit.data, reason: '  ' });
+    expect(empty.body).toMatchObject({ statusCode: 400, value: { message: 'Write the reason the fee is waived.' } });
+    expect((await cardAction(mentor.id, 'waive_fee', { ...submit.data, reason: 'Hardship' })).body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'forbidden' },
+    });
+    expect((await local.repository.find(caseId))?.state.version).toBe(decided.state.version);
+
+    const reason = 'Bereavement during the placement <b>documented</b>.';
+    const waived = await cardAction(leader.upn, 'waive_fee', { ...submit.data, reason });
+    expect(waived.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(waived.body.value)).toContain('The fee of £1125 is waived');
+    const after = must(await local.repository.find(caseId), 'the case after the waiver');
+    expect(after.state.feeWaivers).toMatchObject([
+      { outcomeId: 'second_attempt_with_rit', amount: '£1125', reason, by: leader.upn.toLowerCase() },
+    ]);
+  });
+});
+
 describe('logs', () => {
   it('carry no demo person’s name or address after the whole walk above', async () => {
     // Everything above ran through this process: cases opened from a message, plans signed,

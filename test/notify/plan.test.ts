@@ -789,7 +789,8 @@ describe('what follows a decision', () => {
     expect(summary(sent)).toEqual([
       'fee_waived channel_card course_team_channel',
       'fee_waived email course_mailbox',
-      'trainee_informed email trainee',
+      // The letter goes as the email's body and as the attached PDF the trainee can keep.
+      'trainee_informed email trainee +form',
     ]);
     const toTrainee = sent.find((n) => n.kind === 'trainee_informed');
     expect(toTrainee?.subject).toBe('CASE-1: the resit fee of £1125 is waived');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { CaseQuery, CaseSummary, StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
+import { feeLetterPdfName, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
 import type { OutboxListing, OutboxPort } from '../../notify/ports.js';
 import type { NotificationRecipient } from '../../notify/notification.js';
 import { accessTo, isAdmin } from '../access.js';
@@ -173,11 +174,19 @@ const folderOf = (reference: string, id: string): string =>
 
 async function formPdfs(item: ExportedCase, folder: string): Promise<ExportFile[]> {
   const files: ExportFile[] = [];
+  // The course team's letters confirming a fee is waived are forms of the case too.
+  const current = redactFor(item.stored.state, item.view);
+  for (const [i, waiver] of current.feeWaivers.entries()) {
+    files.push({
+      path: `${folder}/${feeLetterPdfName(current.reference, i + 1)}`,
+      content: await renderFeeLetterPdf(item.procedure, current, waiver),
+    });
+  }
   const latest = item.stored.state.plan?.version;
   if (latest === undefined) {
     files.push({
       path: `${folder}/${formPdfName(item.stored.state.reference)}`,
-      content: await renderFormPdf(item.procedure, redactFor(item.stored.state, item.view)),
+      content: await renderFormPdf(item.procedure, current),
     });
     return files;
   }
@@ -307,6 +316,7 @@ function traineeReadme(subject: string, count: number, withheld: boolean, admin:
     '                       concerns, targets and actions, the reviews, the signatures, the meetings, and every',
     '                       step taken on the case (the "events"), with who took it and when.',
     '  <reference>-form-vN.pdf  Each version of the form (the plan), as the provider prints it.',
+    "  <reference>-fee-letter.pdf  Where a fee was waived: the course team's letter confirming it, as sent.",
     '  notifications.json   Every message Trellis sent about the case: to whom, how (email, Teams card,',
     '                       calendar), what kind, its subject and when.',
     '  who-looked.json      Everyone who opened the case in Trellis or Teams, downloaded its form or exported it,',

@@ -2,8 +2,9 @@ import { stateAt, type CaseEvent, type CaseState } from '../../domain/case/index
 import type { StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { recipientAudience, type Audience } from '../../notify/audience.js';
+import { feeLetterPdfName, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
-import type { Notification } from '../../notify/notification.js';
+import { attachmentOf, type Notification } from '../../notify/notification.js';
 import type { FormAttachment } from '../../notify/ports.js';
 import { redactFor } from './case-view.js';
 
@@ -40,7 +41,8 @@ export function caseForRecipient(
 
 /**
  * The form a notification attaches: the case as it was at the notification's event, in its
- * recipient's view, rendered as the provider's form (PDF). Named by the plan version it shows.
+ * recipient's view, rendered as the provider's form (PDF), named by the plan version it shows;
+ * for a fee waived, the fee letter that event kept, as the trainee was sent it.
  */
 export async function formForNotification(
   procedure: Procedure,
@@ -53,5 +55,13 @@ export async function formForNotification(
     notification.caseVersion,
     recipientAudience(procedure, notification.recipient),
   );
+  if (attachmentOf(notification) === 'fee_letter') {
+    const waiver = state.feeWaivers.at(-1);
+    if (waiver)
+      return {
+        name: feeLetterPdfName(state.reference, state.feeWaivers.length),
+        bytes: await renderFeeLetterPdf(procedure, state, waiver),
+      };
+  }
   return { name: formPdfName(state.reference, state.plan?.version), bytes: await renderFormPdf(procedure, state) };
 }

@@ -2,6 +2,7 @@ import * as contract from '../../contract/index.js';
 import { reply } from '../http/reply.js';
 import { Router, type Request } from 'express';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
+import { feeLetterPdfName, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
 import { callerOf } from '../auth/authenticate.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import type { UseCaseDeps } from '../../app/deps.js';
@@ -18,7 +19,8 @@ import { caseAtPlanVersion } from '../../app/cases/form-versions.js';
  * GET /api/notifications?state=failed (a week of failures a page), GET
  * /api/cases/:caseId/sent-notifications (what was sent on a case), POST /api/notifications/:key/retry
  * (course team), and
- * GET /api/cases/:caseId/form.pdf (anyone who may see the case; the trainee gets the trainee view).
+ * GET /api/cases/:caseId/form.pdf (anyone who may see the case; the trainee gets the trainee view),
+ * GET /api/cases/:caseId/fee-letter.pdf (the same people: the letter is shown on the case to all of them).
  */
 
 const CASE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$/;
@@ -110,7 +112,47 @@ export function formPdfRouter(deps: UseCaseDeps): Router {
       .send(Buffer.from(pdf));
   });
 
+  router.get('/cases/:caseId/fee-letter.pdf', async (req, res) => {
+    const caseId = req.params.caseId;
+    if (!CASE_ID.test(caseId)) throw notFound(`There is no case "${caseId.slice(0, 80)}".`);
+    const number = letterNumberOf(req.query.letter);
+    const { stored, procedure, access } = await loadVisibleCase(deps, callerOf(res), caseId, 'pdf');
+    const state = stateFor(stored.state, access);
+    const waivers = state.feeWaivers;
+    const index = number === undefined ? waivers.length - 1 : number - 1;
+    const waiver = waivers[index];
+    if (!waiver)
+      throw notFound(
+        waivers.length === 0
+          ? `No fee has been waived on case ${state.reference}, so it has no fee letter.`
+          : `Case ${state.reference} has ${String(waivers.length)} fee letter${waivers.length === 1 ? '' : 's'}: ask for one from 1.`,
+      );
+    const pdf = await renderFeeLetterPdf(procedure, state, waiver);
+    res
+      .status(200)
+      .type('application/pdf')
+      .attachment(feeLetterPdfName(state.reference, index + 1))
+      .set('Cache-Control', 'private, no-store')
+      .send(Buffer.from(pdf));
+  });
+
   return router;
+}
+
+/** `?letter=N`: which of the case's fee letters (absent: the latest). */
+function letterNumberOf(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || !/^[1-9]\d?$/.test(raw))
+    throw new HttpProblem(
+      400,
+      'invalid_request',
+      'The request is not valid',
+      "The fee letter is counted from 1 among the case's letters, such as ?letter=1.",
+    );
+  return Number(raw);
+}
+
+/** `?version=N`  return router;
 }
 
 /** `?version=N`: the plan version whose form is wanted (absent: the form as it now is). */

@@ -198,3 +198,7 @@ export const downloadFormPdf = (api: ApiClient, caseId: string, version?: number
     `/api/cases/${encodeURIComponent(caseId)}/form.pdf${version === undefined ? '' : `?version=${String(version)}`}`,
     'application/pdf',
   );
+
+/** The course team's letter confirming a fee is waived: the `letter`-th of the case's (counting from 1). */
+export const downloadFeeLetterPdf = (api: ApiClient, caseId: string, letter: number): Promise<Download> =>
+  api.download(`/api/cases/${encodeURIComponent(caseId)}/fee-letter.pdf?letter=${String(letter)}`, 'application/pdf');

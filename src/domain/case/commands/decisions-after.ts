@@ -41,6 +41,44 @@ export function decisionsOn(
   return [...fromReviews, ...fromPanels].sort((a, b) => a.on.localeCompare(b.on));
 }
 
+/** The decision whose fee the course team may still waive (the latest that brings one, not yet waived). */
+export function feeToWaive(
+  procedure: Procedure,
+  state: CaseState,
+):
+  { readonly decision: Outcome; readonly on: LocalDate; readonly amount: string; readonly letter: string } | undefined {
+  const decision = decisionsOn(procedure, state).findLast((d) => d.outcome.waivableFee !== undefined);
+  const fee = decision?.outcome.waivableFee;
+  if (!decision || !fee || state.feeWaivers.some((w) => w.outcomeId === decision.outcome.id)) return undefined;
+  return { decision: decision.outcome, on: decision.on, amount: fee.amount, letter: fee.letter };
+}
+
+/** Whether the actor may record an appeal and its outcome on this case (the course team, or the roles the procedure names). */
+export function mayRecordAppeal(procedure: Procedure, state: CaseState, actor: CommandContext['actor']): boolean {
+  const rule = procedure.appeal;
+  if (!rule) return false;
+  return isCourseTeam(actor) || rolesOnCase(state, actor).some((r) => rule.recordedBy.includes(r));
+}
+
+/**
+ * What can be recorded about an appeal now: the outcome of one waiting for it, or a new appeal
+ * against the latest decision the procedure lets the trainee appeal; nothing where neither applies.
+ */
+export function appealToRecord(
+  procedure: Procedure,
+  state: CaseState,
+):
+  | { readonly kind: 'outcome'; readonly appeal: CaseState['appeals'][number] }
+  | { readonly kind: 'lodge'; readonly against: Outcome; readonly decidedOn: LocalDate }
+  | undefined {
+  const rule = procedure.appeal;
+  if (!rule) return undefined;
+  const waiting = state.appeals.find((a) => a.decision === undefined);
+  if (waiting) return { kind: 'outcome', appeal: waiting };
+  const decision = decisionsOn(procedure, state).findLast((d) => rule.against.includes(d.outcome.id));
+  return decision ? { kind: 'lodge', against: decision.outcome, decidedOn: decision.on } : undefined;
+}
+
 export const waiveFeeInputSchema = z.strictObject({
   /** Why the exceptional circumstances apply (kept on the case; the letter says the fee is waived). */
   reason: z.string().trim().min(1).max(2000),

@@ -1,11 +1,11 @@
 import { Button, Text } from '@fluentui/react-components';
 import { useState } from 'react';
 import { useSession } from '../../app/session-context';
-import { downloadFormPdf } from '../../api/trellis-api';
+import { downloadFeeLetterPdf, downloadFormPdf } from '../../api/trellis-api';
 import type { CaseView } from '../../api/types';
 import { saveFile } from '../../shared/csv';
 import { ErrorNotice } from '../../shared/Feedback';
-import { formVersions } from './case-model';
+import { feeLetters, formVersions } from './case-model';
 
 /** A file name people can keep: the case reference, never anything the server could not vouch for. */
 export function pdfFileName(view: CaseView, suggested: string | undefined): string {
@@ -22,6 +22,8 @@ export function DownloadPdf(props: {
   readonly view: CaseView;
   /** A plan version's form; absent: the form as it now is. */
   readonly version?: number;
+  /** A fee letter of the case (counting from 1) instead of a plan form. */
+  readonly feeLetter?: number;
   readonly label?: string;
 }) {
   const session = useSession();
@@ -32,7 +34,10 @@ export function DownloadPdf(props: {
     setBusy(true);
     setError(undefined);
     try {
-      const file = await downloadFormPdf(session.api, props.view.id, props.version);
+      const file =
+        props.feeLetter === undefined
+          ? await downloadFormPdf(session.api, props.view.id, props.version)
+          : await downloadFeeLetterPdf(session.api, props.view.id, props.feeLetter);
       const name = pdfFileName(props.view, file.filename);
       saveFile(file.blob, name);
       setSaved(name);
@@ -53,10 +58,14 @@ export function DownloadPdf(props: {
   );
 }
 
-/** The case's forms by version, each with its own download: earlier forms as they were completed. */
+/**
+ * The case's forms by version, each with its own download: earlier forms as they were completed,
+ * then the course team's letters confirming a fee is waived.
+ */
 export function FormsList(props: { readonly view: CaseView }) {
   const forms = formVersions(props.view);
-  if (forms.length === 0) return null;
+  const letters = feeLetters(props.view);
+  if (forms.length === 0 && letters.length === 0) return null;
   return (
     <section aria-labelledby="case-forms">
       <Text block as="h2" weight="semibold" id="case-forms">
@@ -70,6 +79,16 @@ export function FormsList(props: { readonly view: CaseView }) {
               {form.current ? ' (current)' : ''}{' '}
             </Text>
             <DownloadPdf view={props.view} version={form.version} label={`Download version ${String(form.version)}`} />
+          </li>
+        ))}
+        {letters.map((letter) => (
+          <li key={`fee-letter-${String(letter.number)}`}>
+            <Text>{letter.description} </Text>
+            <DownloadPdf
+              view={props.view}
+              feeLetter={letter.number}
+              label={letters.length === 1 ? 'Download the letter' : `Download letter ${String(letter.number)}`}
+            />
           </li>
         ))}
       </ul>

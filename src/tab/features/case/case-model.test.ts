@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEvent, CaseView } from '../../api/types';
 import { formatDate } from '../../shared/format';
-import { eventSentence, formVersions, stageStartScheduled, suspensionLine } from './case-model';
+import { eventSentence, feeLetters, formVersions, stageStartScheduled, suspensionLine } from './case-model';
 
 /** The case as people read it: the trail's sentences, the suspension banner, a scheduled stage. */
 
@@ -228,6 +228,23 @@ describe('the case’s forms by version', () => {
       { version: 2, current: true, description: 'Version 2 · Stage 2 · not yet agreed' },
     ]);
     expect(formVersions({ ...view, previousPlans: [] })).toEqual([]);
+  });
+
+  it('lists each fee letter the course team sent, numbered as the fee-letter download counts them', () => {
+    const waiver = (on: string, amount: string) => ({
+      outcomeId: 'second_attempt_with_rit',
+      amount,
+      reason: 'Bereavement',
+      letter: 'Dear Priya,',
+      by: LEAD,
+      byName: 'Dr Alex Morgan',
+      on,
+    });
+    expect(feeLetters({ ...view, feeWaivers: [waiver('2027-06-09', '£1125'), waiver('2027-07-01', '£500')] })).toEqual([
+      { number: 1, description: `Fee waiver letter · £1125 waived ${formatDate('2027-06-09')} by Dr Alex Morgan` },
+      { number: 2, description: `Fee waiver letter · £500 waived ${formatDate('2027-07-01')} by Dr Alex Morgan` },
+    ]);
+    expect(feeLetters({ ...view, feeWaivers: [] })).toEqual([]);
   });
 });
 

@@ -241,6 +241,22 @@ export function formVersions(view: CaseView): FormVersion[] {
   });
 }
 
+/** A letter the course team sent confirming a fee is waived: one of the case's forms. */
+export interface FeeLetter {
+  /** Counting from 1 (GET /api/cases/{caseId}/fee-letter.pdf?letter=N). */
+  readonly number: number;
+  /** "Fee waiver letter · £1125 waived 9 June 2027 by Dr Alex Morgan" */
+  readonly description: string;
+}
+
+/** The case's fee letters, oldest first, each downloadable as the PDF the trainee was sent. */
+export function feeLetters(view: CaseView): FeeLetter[] {
+  return (view.feeWaivers ?? []).map((w, i) => ({
+    number: i + 1,
+    description: `Fee waiver letter · ${w.amount} waived ${formatDate(w.on)} by ${w.byName}`,
+  }));
+}
+
 /** "Friday 13 November 2026 at 16:15 for 45 minutes, at Hollybank Primary, Room 4" or "… online". */
 export function reviewMeetingLine(view: CaseView): string | undefined {
   const plan = view.plan;

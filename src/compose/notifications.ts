@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { versionsOf, type ProcedureVersions } from '../app/cases/procedure-versions.js';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CaseRepository } from '../domain/ports.js';
@@ -12,7 +11,9 @@ import { formForNotification } from '../app/views/recipient-view.js';
 import type { ActionableCardProvider, FormProvider, Senders } from '../notify/ports.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
-import { createJobs, type Jobs } from '../app/notifications/jobs.js';
+import type { JobStore, Jobs } from '../app/notifications/jobs.js';
+import { createSweepJobs, INSTANCE_NAME } from './jobs.js';
+import { londonDateOf } from '../domain/calendar/index.js';
 import { createCommandNotifier, type BackgroundNotifier } from '../app/notifications/after-command.js';
 import { namedOffices, type NotifySettings } from '../app/notifications/settings.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
@@ -44,6 +45,8 @@ export interface NotificationsOptions {
   readonly cardSenders?: Senders;
   /** False in tests that drive sweeps by hand. */
   readonly schedule?: boolean;
+  /** Where jobs and their leases are kept (shared by every instance). */
+  readonly jobStore: JobStore;
   /** A job the scheduler runs once a week (the retention run). */
   readonly weekly?: { readonly name: string; readonly run: () => Promise<unknown> };
 }
@@ -115,7 +118,7 @@ export function createNotifications(options: NotificationsOptions): Notification
     outbox,
     senders,
     settings,
-    owner: `${hostname()}:${process.pid}`,
+    owner: INSTANCE_NAME,
   };
   const background = createCommandNotifier({ runtime, clock: options.clock, logger: options.logger });
   const deps = {
@@ -125,6 +128,10 @@ export function createNotifications(options: NotificationsOptions): Notification
     logger: options.logger,
     runtime,
   };
+  // One review sweep at a time across instances: API-started sweeps, the daily run and the
+  // delivery passes all take the same lease; the daily run is skipped once any instance has
+  // done that day's.
+  const jobs = createSweepJobs({ store: options.jobStore, clock: options.clock, logger: options.logger });
   const scheduler =
     options.schedule === false
       ? undefined
@@ -134,17 +141,23 @@ export function createNotifications(options: NotificationsOptions): Notification
           logger: options.logger,
           ...(options.weekly ? { weekly: options.weekly } : {}),
           daily: () =>
-            runReviewSweep(deps, {
-              dueReviews: true,
-              recentSince: new Date(options.clock().getTime() - 4 * 24 * 60 * 60_000),
-            }),
+            jobs.runScheduled(
+              'review-sweep',
+              () =>
+                runReviewSweep(deps, {
+                  dueReviews: true,
+                  recentSince: new Date(options.clock().getTime() - 4 * 24 * 60 * 60_000),
+                }),
+              { day: londonDateOf(options.clock()) },
+            ),
           delivery: () =>
-            runReviewSweep(deps, {
-              dueReviews: false,
-              recentSince: new Date(options.clock().getTime() - DELIVERY_PASS_LOOKBACK_MS),
-            }),
+            jobs.runScheduled('review-sweep', () =>
+              runReviewSweep(deps, {
+                dueReviews: false,
+                recentSince: new Date(options.clock().getTime() - DELIVERY_PASS_LOOKBACK_MS),
+              }),
+            ),
         });
-  const jobs = createJobs<ReviewSweepResult>({ clock: options.clock, logger: options.logger });
   return {
     runtime,
     outbox,

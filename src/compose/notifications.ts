@@ -8,7 +8,8 @@ import { graphMailSender } from '../store/notify/graph-mail.js';
 import { GraphOutbox, type OutboxListRef } from '../store/notify/graph-outbox.js';
 import type { Notification } from '../notify/notification.js';
 import { formForNotification } from '../app/views/recipient-view.js';
-import type { ActionableCardProvider, FormProvider, Senders } from '../notify/ports.js';
+import type { ActionableCardProvider, FormProvider, Sender, Senders } from '../notify/ports.js';
+import type { SendPace } from '../notify/pacing.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
 import type { JobStore, Jobs } from '../app/notifications/jobs.js';
@@ -45,6 +46,8 @@ export interface NotificationsOptions {
   readonly cardSenders?: Senders;
   /** False in tests that drive sweeps by hand. */
   readonly schedule?: boolean;
+  /** The pace emails wait for (the sending mailbox's limit). */
+  readonly sendPace: Pick<SendPace, 'mailboxMessage'>;
   /** Where jobs and their leases are kept (shared by every instance). */
   readonly jobStore: JobStore;
   /** A job the scheduler runs once a week (the retention run). */
@@ -85,19 +88,26 @@ export function createNotifications(options: NotificationsOptions): Notification
     ...(mailFrom === undefined
       ? { email: noSender('email: set TRELLIS_MAIL_FROM to the mailbox Trellis sends from') }
       : {
-          email: graphMailSender({
-            client: options.client,
-            fromMailbox: mailFrom,
-            form,
-            ...(options.caseLink ? { caseLink: options.caseLink } : {}),
-            ...(options.actionableCard ? { actionableCard: options.actionableCard } : {}),
-          }),
+          email: paced(
+            () => options.sendPace.mailboxMessage(mailFrom),
+            graphMailSender({
+              client: options.client,
+              fromMailbox: mailFrom,
+              form,
+              ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+              ...(options.actionableCard ? { actionableCard: options.actionableCard } : {}),
+            }),
+          ),
         }),
-    calendar: graphCalendarSender({
-      client: options.client,
-      ...(options.caseLink ? { caseLink: options.caseLink } : {}),
-      ...(options.caseTabLink ? { caseTabLink: options.caseTabLink } : {}),
-    }),
+    // An event with attendees is an invitation sent from the organiser's mailbox.
+    calendar: paced(
+      (n) => (n.calendar === undefined ? Promise.resolve() : options.sendPace.mailboxMessage(n.calendar.organizer)),
+      graphCalendarSender({
+        client: options.client,
+        ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+        ...(options.caseTabLink ? { caseTabLink: options.caseTabLink } : {}),
+      }),
+    ),
     ...options.cardSenders,
   };
   // Named recipients Trellis cannot send to: said once at start, and on every copy as "please pass this on".
@@ -169,6 +179,14 @@ export function createNotifications(options: NotificationsOptions): Notification
       await jobs.idle();
       await background.idle();
     },
+  };
+}
+
+/** A sender that waits its turn first. */
+function paced(turn: (notification: Notification) => Promise<void>, send: Sender): Sender {
+  return async (notification) => {
+    await turn(notification);
+    await send(notification);
   };
 }
 

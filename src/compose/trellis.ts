@@ -31,6 +31,7 @@ import { cachedReadiness } from '../app/readiness.js';
 import { createNotifications, type Notifications } from './notifications.js';
 import { GraphJobStore } from '../store/jobs.js';
 import { createRetentionJobs } from './jobs.js';
+import { createSendPace, type PaceClock, type SendPace } from '../notify/pacing.js';
 import { addDays, dayOfWeek, londonDateOf, type LocalDate } from '../domain/calendar/index.js';
 
 /**
@@ -81,6 +82,12 @@ export interface TrellisInputs {
   readonly healthDetails?: { readonly graph: { readonly baseUrl: string; readonly siteId: string } };
   /** Days access log entries are kept (TRELLIS_ACCESS_LOG_RETENTION_DAYS; default a year). */
   readonly accessLogRetentionDays?: number;
+  /**
+   * Whether sends keep to Microsoft's Teams and mailbox limits (src/notify/pacing.ts). Tenant
+   * mode always does; local mode, whose dev connector and emulator have no such limits, only
+   * when asked (TRELLIS_PACE_SENDS=on), so its first sweep is not made to wait for nothing.
+   */
+  readonly paceSends: boolean;
 }
 
 export interface Trellis {
@@ -147,7 +154,11 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     ...(inputs.bot.credentials ? { credentials: inputs.bot.credentials } : {}),
     ...(inputs.bot.cloud ? { cloud: inputs.bot.cloud } : {}),
   });
+  // One pace per process for everything sent (tenant mode): Teams messages per conversation and per bot, and
+  // emails per sending mailbox (src/notify/pacing.ts), on the real clock.
+  const sendPace: SendPace = inputs.paceSends ? createSendPace(REAL_PACE_CLOCK) : UNPACED;
   const cardSenders = createCardSenders({
+    pace: sendPace,
     useCases: base,
     conversations,
     links,
@@ -176,6 +187,7 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
       originator: inputs.notify.outlookOriginator,
     }),
     cardSenders,
+    sendPace,
     jobStore,
     ...(inputs.notify.schedule === undefined ? {} : { schedule: inputs.notify.schedule }),
     // Weekly, under the retention lease: a run already going (started from the API or on another
@@ -256,3 +268,18 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
 function weekOf(day: LocalDate): LocalDate {
   return addDays(day, 1 - dayOfWeek(day));
 }
+
+/** Real time for the send pace: a monotonic clock and timers. */
+const REAL_PACE_CLOCK: PaceClock = {
+  now: () => performance.now(),
+  sleep: (ms) =>
+    new Promise((resolve) => {
+      setTimeout(resolve, ms);
+    }),
+};
+
+/** Sends without waiting: local mode, where nothing on the other side limits them. */
+const UNPACED: SendPace = {
+  teamsMessage: () => Promise.resolve(),
+  mailboxMessage: () => Promise.resolve(),
+};

@@ -161,6 +161,8 @@ export const DEFAULT_LEASE_MS = 2 * 60_000;
  */
 export const KEEP_JOB_DAYS = 7;
 const PRUNE_EVERY_MS = 60 * 60_000;
+const JOIN_LOOKS = 20;
+const JOIN_LOOK_MS = 250;
 const FIRST_RETRY_MS = 2 * 60_000;
 const LONGEST_RETRY_MS = 60 * 60_000;
 
@@ -308,6 +310,21 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
     };
   };
 
+  /**
+   * The job holding a lease. The holder takes the lease first and writes its job just after, so
+   * a start that lost the race by a moment may look before that write: it looks again briefly.
+   */
+  const jobOf = async (id: string): Promise<JobRecord | undefined> => {
+    for (let look = 0; look < JOIN_LOOKS; look += 1) {
+      const found = await store.findJob(id);
+      if (found !== undefined) return found;
+      await new Promise((resolve) => {
+        setTimeout(resolve, JOIN_LOOK_MS);
+      });
+    }
+    return undefined;
+  };
+
   const track = (done: Promise<void>): void => {
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
@@ -322,7 +339,7 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
         const taken = await acquire(kind, id);
         if ('lost' in taken) continue;
         if ('busy' in taken) {
-          const other = taken.busy.jobId === undefined ? undefined : await store.findJob(taken.busy.jobId);
+          const other = taken.busy.jobId === undefined ? undefined : await jobOf(taken.busy.jobId);
           if (other !== undefined) return { job: viewOf(other), joined: true };
           return { busy: taken.busy };
         }

@@ -202,8 +202,9 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
   const acquire = async (
     kind: JobKind,
     jobId: string | undefined,
+    alreadyRead?: { readonly lease: JobLease | undefined },
   ): Promise<{ readonly lease: JobLease } | { readonly busy: JobLeaseHolder } | { readonly lost: true }> => {
-    const read = await store.findLease(kind);
+    const read = alreadyRead === undefined ? await store.findLease(kind) : alreadyRead.lease;
     const holder = held(read);
     if (holder !== undefined) return { busy: holder };
     const next: JobLeaseState = {
@@ -414,7 +415,8 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
           `${kind} backing off after ${String(read.failures)} failures`,
           new Date(Date.parse(read.retryAt)),
         );
-      const taken = await acquire(kind, undefined);
+      // The lease just read is the one written over: a change since makes the write 'lost'.
+      const taken = await acquire(kind, undefined, { lease: read });
       if (!('lease' in taken))
         throw new JobDeferred(`a ${kind} started elsewhere first`, new Date(leaseNow().getTime() + leaseMs));
       const done = runHolding(kind, taken.lease, work, () => Promise.resolve(), runOptions.day);

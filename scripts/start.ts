@@ -63,6 +63,7 @@ export async function main(): Promise<void> {
       procedures,
       schedule: config.scheduler,
       accessLogRetentionDays: config.accessLogRetentionDays,
+      paceSends: config.paceSends,
     };
     // Several local processes on one emulator (docs/reliability.md).
     const local =

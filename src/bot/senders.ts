@@ -1,3 +1,4 @@
+import type { SendPace } from '../notify/pacing.js';
 import { Client as ConnectorClient } from '@microsoft/teams.api';
 import { versionsOf } from '../app/cases/procedure-versions.js';
 import type { StoredCase } from '../domain/ports.js';
@@ -55,6 +56,8 @@ export interface CardSenderDeps extends CaseCardContext {
   readonly defaultServiceUrl: () => string;
   /** Proactive installation; absent means a person must have talked to the bot first. */
   readonly installer?: TeamsAppInstaller | undefined;
+  /** Teams' per-conversation and per-bot message limits (src/notify/pacing.ts): each card waits its turn. */
+  readonly pace: Pick<SendPace, 'teamsMessage'>;
 }
 
 export type CardSenders = Required<Pick<Senders, 'chat_card' | 'channel_card'>>;
@@ -300,6 +303,7 @@ async function send(
   summary: string,
 ): Promise<void> {
   if (conversationId === '') throw new NoConversationError('There is no conversation to send the card to.');
+  await deps.pace.teamsMessage(conversationId);
   const connector = new ConnectorClient(serviceUrl, deps.http);
   await connector.conversations.createActivity(conversationId, {
     type: 'message',

@@ -30,6 +30,8 @@ import { notifySettingsFromEnv } from './notify-config.js';
  *                              so that several local processes share one store (docs/reliability.md); unset, the
  *                              emulator is embedded
  *   TRELLIS_LOCAL_GRAPH_CA     that emulator's certificate (default <TRELLIS_DATA_DIR>/graph/cert.pem)
+ *   TRELLIS_PACE_SENDS         "on": keep to Teams' and Exchange's sending limits as tenant mode always does
+ *                              (src/notify/pacing.ts); default "off", as the dev connector has no limits
  * Both modes:
  *   TRELLIS_SCHEDULER          "on" (default): this process runs the daily review sweep and the delivery passes;
  *                              "off": it leaves them to a scheduled job (`npm run job:sweep`)
@@ -58,6 +60,8 @@ export type ServerConfig =
       readonly sharedGraph?: { readonly baseUrl: string; readonly caCertPath: string };
       /** TRELLIS_ACCESS_LOG_RETENTION_DAYS: how long who-looked entries are kept. */
       readonly accessLogRetentionDays: number;
+      /** TRELLIS_PACE_SENDS: keep to Microsoft's sending limits here too. */
+      readonly paceSends: boolean;
     }
   | {
       readonly mode: 'tenant';
@@ -160,7 +164,11 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
               caCertPath: value('TRELLIS_LOCAL_GRAPH_CA') || path.join(dataDir, 'graph', 'cert.pem'),
             },
           };
-    return { mode: 'local', port, scheduler, dataDir, publicUrl, accessLogRetentionDays, ...sharedGraph };
+    const pace = value('TRELLIS_PACE_SENDS').toLowerCase();
+    if (pace !== '' && pace !== 'on' && pace !== 'off')
+      throw new ConfigError([`TRELLIS_PACE_SENDS must be "on" or "off", got "${pace}"`]);
+    const paceSends = pace === 'on';
+    return { mode: 'local', port, scheduler, dataDir, publicUrl, accessLogRetentionDays, paceSends, ...sharedGraph };
   }
 
   const tenantId = value('ENTRA_TENANT_ID') || value('GRAPH_TENANT_ID');

@@ -66,6 +66,8 @@ export interface LocalModeOptions {
   readonly botServiceUrl?: string;
   /** Days the access log keeps who looked at a case (default a year). */
   readonly accessLogRetentionDays?: number;
+  /** Keep to Microsoft's sending limits as tenant mode does (default off: the dev connector has none). */
+  readonly paceSends?: boolean;
 }
 
 /** The Teams app id local mode uses: `npm run package`'s default TEAMS_APP_ID (scripts/package-app.ts). */
@@ -218,6 +220,7 @@ async function startLocalModeOn<Graph extends LocalGraph>(
       devRoutes,
       ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
       healthDetails: { graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } },
+      paceSends: options.paceSends ?? false,
       ...(options.accessLogRetentionDays === undefined
         ? {}
         : { accessLogRetentionDays: options.accessLogRetentionDays }),

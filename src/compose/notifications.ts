@@ -1,4 +1,3 @@
-import { hostname } from 'node:os';
 import { versionsOf, type ProcedureVersions } from '../app/cases/procedure-versions.js';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import type { CaseRepository } from '../domain/ports.js';
@@ -9,10 +8,13 @@ import { graphMailSender } from '../store/notify/graph-mail.js';
 import { GraphOutbox, type OutboxListRef } from '../store/notify/graph-outbox.js';
 import type { Notification } from '../notify/notification.js';
 import { formForNotification } from '../app/views/recipient-view.js';
-import type { ActionableCardProvider, FormProvider, Senders } from '../notify/ports.js';
+import type { ActionableCardProvider, FormProvider, Sender, Senders } from '../notify/ports.js';
+import type { SendPace } from '../notify/pacing.js';
 import type { Logger } from '../app/logger.js';
 import { createScheduler, type Scheduler } from '../app/notifications/scheduler.js';
-import { createJobs, type Jobs } from '../app/notifications/jobs.js';
+import type { JobStore, Jobs } from '../app/notifications/jobs.js';
+import { createSweepJobs, INSTANCE_NAME } from './jobs.js';
+import { londonDateOf } from '../domain/calendar/index.js';
 import { createCommandNotifier, type BackgroundNotifier } from '../app/notifications/after-command.js';
 import { namedOffices, type NotifySettings } from '../app/notifications/settings.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
@@ -44,6 +46,10 @@ export interface NotificationsOptions {
   readonly cardSenders?: Senders;
   /** False in tests that drive sweeps by hand. */
   readonly schedule?: boolean;
+  /** The pace emails wait for (the sending mailbox's limit). */
+  readonly sendPace: Pick<SendPace, 'mailboxMessage'>;
+  /** Where jobs and their leases are kept (shared by every instance). */
+  readonly jobStore: JobStore;
   /** A job the scheduler runs once a week (the retention run). */
   readonly weekly?: { readonly name: string; readonly run: () => Promise<unknown> };
 }
@@ -82,19 +88,26 @@ export function createNotifications(options: NotificationsOptions): Notification
     ...(mailFrom === undefined
       ? { email: noSender('email: set TRELLIS_MAIL_FROM to the mailbox Trellis sends from') }
       : {
-          email: graphMailSender({
-            client: options.client,
-            fromMailbox: mailFrom,
-            form,
-            ...(options.caseLink ? { caseLink: options.caseLink } : {}),
-            ...(options.actionableCard ? { actionableCard: options.actionableCard } : {}),
-          }),
+          email: paced(
+            () => options.sendPace.mailboxMessage(mailFrom),
+            graphMailSender({
+              client: options.client,
+              fromMailbox: mailFrom,
+              form,
+              ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+              ...(options.actionableCard ? { actionableCard: options.actionableCard } : {}),
+            }),
+          ),
         }),
-    calendar: graphCalendarSender({
-      client: options.client,
-      ...(options.caseLink ? { caseLink: options.caseLink } : {}),
-      ...(options.caseTabLink ? { caseTabLink: options.caseTabLink } : {}),
-    }),
+    // An event with attendees is an invitation sent from the organiser's mailbox.
+    calendar: paced(
+      (n) => (n.calendar === undefined ? Promise.resolve() : options.sendPace.mailboxMessage(n.calendar.organizer)),
+      graphCalendarSender({
+        client: options.client,
+        ...(options.caseLink ? { caseLink: options.caseLink } : {}),
+        ...(options.caseTabLink ? { caseTabLink: options.caseTabLink } : {}),
+      }),
+    ),
     ...options.cardSenders,
   };
   // Named recipients Trellis cannot send to: said once at start, and on every copy as "please pass this on".
@@ -115,7 +128,7 @@ export function createNotifications(options: NotificationsOptions): Notification
     outbox,
     senders,
     settings,
-    owner: `${hostname()}:${process.pid}`,
+    owner: INSTANCE_NAME,
   };
   const background = createCommandNotifier({ runtime, clock: options.clock, logger: options.logger });
   const deps = {
@@ -125,6 +138,10 @@ export function createNotifications(options: NotificationsOptions): Notification
     logger: options.logger,
     runtime,
   };
+  // One review sweep at a time across instances: API-started sweeps, the daily run and the
+  // delivery passes all take the same lease; the daily run is skipped once any instance has
+  // done that day's.
+  const jobs = createSweepJobs({ store: options.jobStore, clock: options.clock, logger: options.logger });
   const scheduler =
     options.schedule === false
       ? undefined
@@ -134,17 +151,23 @@ export function createNotifications(options: NotificationsOptions): Notification
           logger: options.logger,
           ...(options.weekly ? { weekly: options.weekly } : {}),
           daily: () =>
-            runReviewSweep(deps, {
-              dueReviews: true,
-              recentSince: new Date(options.clock().getTime() - 4 * 24 * 60 * 60_000),
-            }),
+            jobs.runScheduled(
+              'review-sweep',
+              () =>
+                runReviewSweep(deps, {
+                  dueReviews: true,
+                  recentSince: new Date(options.clock().getTime() - 4 * 24 * 60 * 60_000),
+                }),
+              { day: londonDateOf(options.clock()) },
+            ),
           delivery: () =>
-            runReviewSweep(deps, {
-              dueReviews: false,
-              recentSince: new Date(options.clock().getTime() - DELIVERY_PASS_LOOKBACK_MS),
-            }),
+            jobs.runScheduled('review-sweep', () =>
+              runReviewSweep(deps, {
+                dueReviews: false,
+                recentSince: new Date(options.clock().getTime() - DELIVERY_PASS_LOOKBACK_MS),
+              }),
+            ),
         });
-  const jobs = createJobs<ReviewSweepResult>({ clock: options.clock, logger: options.logger });
   return {
     runtime,
     outbox,
@@ -156,6 +179,14 @@ export function createNotifications(options: NotificationsOptions): Notification
       await jobs.idle();
       await background.idle();
     },
+  };
+}
+
+/** A sender that waits its turn first. */
+function paced(turn: (notification: Notification) => Promise<void>, send: Sender): Sender {
+  return async (notification) => {
+    await turn(notification);
+    await send(notification);
   };
 }
 

@@ -6,6 +6,7 @@ import {
 } from '../app/notifications/review-sweep.js';
 import type { UseCaseDeps } from '../app/deps.js';
 import type { NotifyRuntime } from '../app/notifications/runtime.js';
+import { JobDeferred, type Jobs } from '../app/notifications/jobs.js';
 import { serverConfigFromEnv } from './config.js';
 import { startLocalMode } from './local.js';
 import { proceduresFromEnv } from './procedures-config.js';
@@ -22,13 +23,17 @@ import { buildTenantTrellis } from './tenant.js';
  * It prints its result as one JSON line last. Exit codes: 0 the sweep ran; 2 it ran but some
  * cases could not be read (named in `caseProblems`; the rest were swept); 1 it could not run
  * (configuration, Graph unreachable). Running it twice the same day sends nothing twice: the
- * outbox's keys make every notification once-only.
+ * outbox's keys make every notification once-only. It runs under the review sweep's lease
+ * (src/app/notifications/jobs.ts): while a sweep runs on some instance, or while failures make
+ * every instance wait, it prints `"outcome":"deferred"` with the reason and exits 0.
  */
 
 export const SWEEP_JOB_EXIT = { ran: 0, failed: 1, partly: 2 } as const;
 
 interface JobTarget {
   readonly deps: UseCaseDeps & { readonly runtime: NotifyRuntime };
+  /** The review sweep's lease, shared with every web instance. */
+  readonly jobs: Jobs<ReviewSweepResult>;
   /** Waits for deliveries the sweep started, then lets go of Graph (and local mode's emulator). */
   close(): Promise<void>;
 }
@@ -55,21 +60,46 @@ export async function runSweepJob(
       const local = await startLocalMode({ dataDir: config.dataDir, port: 0, procedures, logger, schedule: false });
       target = {
         deps: { ...local.useCases, runtime: local.notifications.runtime },
+        jobs: local.notifications.jobs,
         close: () => local.close(),
       };
     } else {
       const trellis = await buildTenantTrellis(config, { procedures, logger, schedule: false });
       target = {
         deps: { ...trellis.useCases, runtime: trellis.notifications.runtime },
+        jobs: trellis.notifications.jobs,
         close: () => trellis.close(),
       };
     }
-    const result: ReviewSweepResult = await runReviewSweep(target.deps, {
-      dueReviews: true,
-      recentSince: new Date(target.deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS),
-    });
+    const deps = target.deps;
+    let result: ReviewSweepResult | undefined;
+    try {
+      // Under the review sweep's lease: not while a sweep runs on a web instance, and not again
+      // while failures make every instance wait.
+      result = await target.jobs.runScheduled('review-sweep', () =>
+        runReviewSweep(deps, {
+          dueReviews: true,
+          recentSince: new Date(deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof JobDeferred)) throw error;
+      await target.close();
+      target = undefined;
+      out.line(
+        JSON.stringify({
+          job: 'review-sweep',
+          outcome: 'deferred',
+          seconds: secondsSince(startedAt),
+          reason: error.message,
+          until: error.until.toISOString(),
+        }),
+      );
+      return SWEEP_JOB_EXIT.ran;
+    }
     await target.close();
     target = undefined;
+    if (result === undefined) throw new Error('the review sweep answered nothing');
     const outcome = result.caseProblems.length > 0 ? 'partly' : 'ran';
     out.line(JSON.stringify({ job: 'review-sweep', outcome, seconds: secondsSince(startedAt), ...result }));
     return SWEEP_JOB_EXIT[outcome];

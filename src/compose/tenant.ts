@@ -95,6 +95,8 @@ export async function buildTenantTrellis(
     });
   }
   return buildTrellis({
+    // Teams' per-conversation and Exchange's per-mailbox limits bind in a tenant.
+    paceSends: true,
     mode: 'tenant',
     graph: client,
     site,

@@ -20,7 +20,7 @@ import { ProcedureVersions } from '../app/cases/procedure-versions.js';
 import { GraphProcedureVersions } from '../store/procedure-versions.js';
 import { GraphCaseRepository, type TrellisSite } from '../store/case-repository.js';
 import { runRetention, type RetentionResult } from '../app/data-protection/retention.js';
-import { createJobs, type Jobs } from '../app/notifications/jobs.js';
+import type { Jobs } from '../app/notifications/jobs.js';
 import { roleSidesOf } from '../store/case-rows.js';
 import { ConversationStore } from '../store/conversations.js';
 import { GraphPeopleDirectory } from '../store/directory.js';
@@ -29,6 +29,10 @@ import { GraphTeamsAppInstaller } from '../store/teams-app-installer.js';
 import { GraphReadinessProbe } from '../store/readiness.js';
 import { cachedReadiness } from '../app/readiness.js';
 import { createNotifications, type Notifications } from './notifications.js';
+import { GraphJobStore } from '../store/jobs.js';
+import { createRetentionJobs } from './jobs.js';
+import { createSendPace, type PaceClock, type SendPace } from '../notify/pacing.js';
+import { addDays, dayOfWeek, londonDateOf, type LocalDate } from '../domain/calendar/index.js';
 
 /**
  * The one composition root. `buildTrellis` makes Trellis from its inputs — Graph and the
@@ -78,6 +82,12 @@ export interface TrellisInputs {
   readonly healthDetails?: { readonly graph: { readonly baseUrl: string; readonly siteId: string } };
   /** Days access log entries are kept (TRELLIS_ACCESS_LOG_RETENTION_DAYS; default a year). */
   readonly accessLogRetentionDays?: number;
+  /**
+   * Whether sends keep to Microsoft's Teams and mailbox limits (src/notify/pacing.ts). Tenant
+   * mode always does; local mode, whose dev connector and emulator have no such limits, only
+   * when asked (TRELLIS_PACE_SENDS=on), so its first sweep is not made to wait for nothing.
+   */
+  readonly paceSends: boolean;
 }
 
 export interface Trellis {
@@ -132,7 +142,8 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     accessLog,
     records,
   };
-  const retentionJobs = createJobs<RetentionResult>({ clock, logger });
+  const jobStore = new GraphJobStore(graph, site.lists.jobs);
+  const retentionJobs = createRetentionJobs({ store: jobStore, clock, logger });
   const accessLogRetentionDays = inputs.accessLogRetentionDays ?? DEFAULT_ACCESS_LOG_RETENTION_DAYS;
   // Each retention run also deletes access-log entries past their own retention.
   const pruneOldReads = (now: Date) => pruneAccessLog(accessLogStore, { now, retentionDays: accessLogRetentionDays });
@@ -143,7 +154,11 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     ...(inputs.bot.credentials ? { credentials: inputs.bot.credentials } : {}),
     ...(inputs.bot.cloud ? { cloud: inputs.bot.cloud } : {}),
   });
+  // One pace per process for everything sent (tenant mode): Teams messages per conversation and per bot, and
+  // emails per sending mailbox (src/notify/pacing.ts), on the real clock.
+  const sendPace: SendPace = inputs.paceSends ? createSendPace(REAL_PACE_CLOCK) : UNPACED;
   const cardSenders = createCardSenders({
+    pace: sendPace,
     useCases: base,
     conversations,
     links,
@@ -172,19 +187,19 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
       originator: inputs.notify.outlookOriginator,
     }),
     cardSenders,
+    sendPace,
+    jobStore,
     ...(inputs.notify.schedule === undefined ? {} : { schedule: inputs.notify.schedule }),
-    // Weekly, as a job of its own kind: a run already going (started from the API) is not doubled.
+    // Weekly, under the retention lease: a run already going (started from the API or on another
+    // instance) is not doubled, and once any instance has done this week's, the others skip it.
     weekly: {
       name: 'retention run',
-      run: async () => {
-        const job = retentionJobs.start('retention', () =>
-          runRetention({ ...base, records, pruneAccessLog: pruneOldReads }, { dryRun: false }),
-        );
-        await retentionJobs.idle();
-        const done = retentionJobs.find(job.id);
-        if (done?.state === 'failed') throw new Error(done.error ?? 'the retention run failed');
-        return done?.result;
-      },
+      run: () =>
+        retentionJobs.runScheduled(
+          'retention',
+          () => runRetention({ ...base, records, pruneAccessLog: pruneOldReads }, { dryRun: false }),
+          { day: weekOf(londonDateOf(clock())) },
+        ),
     },
   });
   const useCases: UseCaseDeps = { ...base, notify: notifications.background.notify };
@@ -248,3 +263,23 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     },
   };
 }
+
+/** The Monday of the London week a day is in: what a weekly run is done "on". */
+function weekOf(day: LocalDate): LocalDate {
+  return addDays(day, 1 - dayOfWeek(day));
+}
+
+/** Real time for the send pace: a monotonic clock and timers. */
+const REAL_PACE_CLOCK: PaceClock = {
+  now: () => performance.now(),
+  sleep: (ms) =>
+    new Promise((resolve) => {
+      setTimeout(resolve, ms);
+    }),
+};
+
+/** Sends without waiting: local mode, where nothing on the other side limits them. */
+const UNPACED: SendPace = {
+  teamsMessage: () => Promise.resolve(),
+  mailboxMessage: () => Promise.resolve(),
+};

@@ -424,11 +424,12 @@ const fixedRoutes: RouteSpec[] = [
       'Run the review-due sweep now (course team; or X-Trellis-Job-Key for an external scheduler in tenant mode)',
     responses: {
       '202': ok(
-        'The sweep runs in the background (or was already running here): its job, at the Location header',
+        'The sweep runs in the background (or was already running, on this or another instance): its job, at the Location header',
         reviewSweepJob,
       ),
       ...COMMON_FAILURES,
       '403': fails('For the course team'),
+      '409': fails('A scheduled sweep is running on some instance; ask again after Retry-After'),
     },
   },
   {
@@ -440,12 +441,13 @@ const fixedRoutes: RouteSpec[] = [
     body: retentionJobRequest,
     responses: {
       '202': ok(
-        'The run goes on in the background (or was already running here): its job, at the Location header',
+        'The run goes on in the background (or was already running, on this or another instance): its job, at the Location header',
         retentionJob,
       ),
       '400': fails('Malformed JSON, wrong types or unknown fields'),
       ...COMMON_FAILURES,
       '403': fails('For administrators'),
+      '409': fails('A scheduled run is going on some instance; ask again after Retry-After'),
       '415': fails('The body is not JSON'),
     },
   },
@@ -454,13 +456,13 @@ const fixedRoutes: RouteSpec[] = [
     path: '/api/jobs/{jobId}',
     operationId: 'getJob',
     summary:
-      'How a background job started on this instance is going, and its result once finished (kept an hour). Same callers as the job',
+      'How a background job is going, and its result once finished, whichever instance runs it (jobs are kept in the store). A job whose instance stopped answering is failed once its lease has run out. Same callers as the job',
     pathParams: ['jobId'],
     responses: {
       '200': ok('The job (its `kind` says which)', z.union([reviewSweepJob, retentionJob])),
       ...COMMON_FAILURES,
       '403': fails('For the course team (a retention run: for administrators)'),
-      '404': fails('No such job on this instance (or finished more than an hour ago)'),
+      '404': fails('No such job'),
     },
   },
   {

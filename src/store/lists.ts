@@ -282,6 +282,61 @@ export const procedureVersionsList = defineListSchema({
   ],
 });
 
+export const JOB_STATE_CHOICES = ['running', 'succeeded', 'failed'] as const;
+
+export const jobsList = defineListSchema({
+  displayName: 'Trellis Jobs',
+  description:
+    'Background jobs (the review sweep, retention runs) and one lease row per kind of job, so every instance reports the same job and only one runs each kind at a time.',
+  columns: [
+    {
+      kind: 'text',
+      name: 'JobKey',
+      indexed: true,
+      enforceUniqueValues: true,
+      required: true,
+      description: 'job:<id> for a job; lease:<kind> for the lease of that kind of job.',
+    },
+    { kind: 'text', name: 'Kind' },
+    { kind: 'choice', name: 'JobState', choices: JOB_STATE_CHOICES },
+    { kind: 'text', name: 'Owner', description: 'The instance (host:pid) running the job or holding the lease.' },
+    { kind: 'dateTime', name: 'StartedAt', format: 'dateTime', indexed: true },
+    { kind: 'dateTime', name: 'FinishedAt', format: 'dateTime' },
+    {
+      kind: 'dateTime',
+      name: 'HeartbeatAt',
+      format: 'dateTime',
+      description:
+        'Last sign of life from the instance running the job; a running job silent past its lease was abandoned.',
+    },
+    {
+      kind: 'text',
+      name: 'HolderJobId',
+      description: 'Lease rows: the job holding the lease (empty for a scheduled pass).',
+    },
+    {
+      kind: 'dateTime',
+      name: 'LeaseUntil',
+      format: 'dateTime',
+      description: 'Lease rows: held until then unless renewed.',
+    },
+    { kind: 'number', name: 'Failures', decimalPlaces: 'none', description: 'Lease rows: failed runs in a row.' },
+    {
+      kind: 'dateTime',
+      name: 'RetryAt',
+      format: 'dateTime',
+      description: 'Lease rows: after failures, scheduled runs wait until then.',
+    },
+    {
+      kind: 'text',
+      name: 'LastSucceededOn',
+      description: 'Lease rows: the London date of the last successful daily run.',
+    },
+    { kind: 'note', name: 'Result', description: 'What the job did, as JSON (counts only).' },
+    { kind: 'note', name: 'JobError', description: 'Why it failed, in words for the person who started it.' },
+  ],
+});
+
 export const TRELLIS_LISTS: readonly ListSchema[] = [
   casesList,
   eventsList,
@@ -295,6 +350,7 @@ export const TRELLIS_LISTS: readonly ListSchema[] = [
   accessLogList,
   tombstonesList,
   procedureVersionsList,
+  jobsList,
 ];
 
 export type TrellisListName =
@@ -309,7 +365,8 @@ export type TrellisListName =
   | 'placements'
   | 'accessLog'
   | 'tombstones'
-  | 'procedureVersions';
+  | 'procedureVersions'
+  | 'jobs';
 
 export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   cases: casesList.displayName,
@@ -324,6 +381,7 @@ export const LIST_DISPLAY_NAMES: Readonly<Record<TrellisListName, string>> = {
   accessLog: accessLogList.displayName,
   tombstones: tombstonesList.displayName,
   procedureVersions: procedureVersionsList.displayName,
+  jobs: jobsList.displayName,
 };
 
 /**

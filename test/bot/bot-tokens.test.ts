@@ -103,6 +103,7 @@ beforeAll(async () => {
 
   // Tenant mode as Trellis composes it, with the Bot Framework keys served locally.
   trellis = await buildTrellis({
+    paceSends: true,
     mode: 'tenant',
     graph: env.client,
     site: env.site,

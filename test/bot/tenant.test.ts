@@ -38,6 +38,7 @@ beforeAll(async () => {
   conversations = new ConversationStore(env.client, env.site.lists.conversations);
   const logger = silentLogger;
   trellis = await buildTrellis({
+    paceSends: true,
     mode: 'tenant',
     graph: env.client,
     site: env.site,
@@ -239,6 +240,7 @@ describe('app roles for the bot, looked up through Graph', () => {
     // Unsigned activities from this machine (the local transport), with tenant mode's identity:
     // Teams users through the Conversations list and app roles asked of Entra through Graph.
     rolesTrellis = await buildTrellis({
+      paceSends: true,
       mode: 'local',
       graph: env.client,
       site: env.site,

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { memoryLogger } from '../../src/app/logger.js';
 import { createScheduler, retryDelayMs } from '../../src/app/notifications/scheduler.js';
+import { JobDeferred } from '../../src/app/notifications/jobs.js';
 
 const at = (date: string, hh: number, mm: number): Date => londonInstantAt(parseLocalDate(date), hh, mm);
 
-function harness(options: { failDailyTimes?: number } = {}) {
+function harness(options: { failDailyTimes?: number; deferDailyTimes?: number } = {}) {
   let now = at('2026-11-23', 7, 0);
   const runs: string[] = [];
   let failures = options.failDailyTimes ?? 0;
+  let deferrals = options.deferDailyTimes ?? 0;
   const logger = memoryLogger();
   const scheduler = createScheduler({
     clock: () => now,
@@ -18,6 +20,10 @@ function harness(options: { failDailyTimes?: number } = {}) {
     deliveryEveryMs: 5 * 60_000,
     daily: () => {
       runs.push(`daily ${now.toISOString()}`);
+      if (deferrals > 0) {
+        deferrals -= 1;
+        return Promise.reject(new JobDeferred('a review-sweep runs on another instance', now));
+      }
       if (failures > 0) {
         failures -= 1;
         return Promise.reject(new Error('graph unavailable'));
@@ -81,6 +87,22 @@ describe('the in-process scheduler', () => {
     h.now = at('2026-11-24', 7, 47);
     await h.scheduler.tick();
     expect(h.runs.filter((r) => r.startsWith('daily'))).toHaveLength(2);
+    expect(h.scheduler.lastDailyRun).toBe('2026-11-24');
+    h.scheduler.stop();
+  });
+
+  it('a sweep deferred (held on another instance) is neither a failure nor done: the next tick looks again', async () => {
+    const h = harness({ deferDailyTimes: 2 });
+    h.now = at('2026-11-24', 7, 45);
+    await h.scheduler.tick();
+    h.now = at('2026-11-24', 7, 46);
+    await h.scheduler.tick();
+    expect(h.scheduler.lastDailyRun).toBeUndefined();
+    expect(h.logger.lines.filter((l) => l.level === 'error' || l.level === 'warn')).toEqual([]);
+    // No failure wait: the very next tick runs it.
+    h.now = at('2026-11-24', 7, 47);
+    await h.scheduler.tick();
+    expect(h.runs.filter((r) => r.startsWith('daily'))).toHaveLength(3);
     expect(h.scheduler.lastDailyRun).toBe('2026-11-24');
     h.scheduler.stop();
   });

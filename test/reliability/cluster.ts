@@ -67,6 +67,8 @@ export async function childCluster(options: {
   readonly size: number;
   readonly shared: boolean;
   readonly durability?: 'fsync' | 'none';
+  /** False: the processes run no scheduler, so every sweep is one a test asked for. */
+  readonly scheduler?: boolean;
 }): Promise<Cluster> {
   if (!options.shared && options.size !== 1) throw new Error('several processes need a shared emulator');
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-cluster-'));
@@ -88,10 +90,12 @@ export async function childCluster(options: {
       durability: options.durability ?? 'fsync',
     });
   }
-  const graphArgs =
-    emulator === undefined
+  const graphArgs = [
+    ...(emulator === undefined
       ? []
-      : ['--graph-url', emulator.baseUrl, '--graph-ca', path.join(dataDir, 'shared-graph', 'cert.pem')];
+      : ['--graph-url', emulator.baseUrl, '--graph-ca', path.join(dataDir, 'shared-graph', 'cert.pem')]),
+    ...(options.scheduler === false ? ['--no-scheduler'] : []),
+  ];
 
   async function start(index: number): Promise<void> {
     const proc = spawn(process.execPath, ['--enable-source-maps', bundle.file, dataDir, ...graphArgs], {

@@ -5,14 +5,19 @@
  * `--graph-ca` (several processes, one store). Prints one JSON line with its address when it is
  * ready; the parent reads it, drives requests and may send SIGKILL. Logs JSON lines on stderr.
  * The cluster (cluster.ts) runs it bundled with plain node (test/support/child-bundle.ts); by hand:
- * node --import tsx test/reliability/crash-child.ts <dataDir> [--graph-url URL --graph-ca FILE]
+ * node --import tsx test/reliability/crash-child.ts <dataDir> [--graph-url URL --graph-ca FILE] [--no-scheduler]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startLocalMode, startLocalModeOnSharedGraph } from '../../src/compose/local.js';
 
 const { values, positionals } = parseArgs({
-  options: { 'graph-url': { type: 'string' }, 'graph-ca': { type: 'string' } },
+  options: {
+    'graph-url': { type: 'string' },
+    'graph-ca': { type: 'string' },
+    // No in-process scheduler: sweeps run only when a test asks for them.
+    'no-scheduler': { type: 'boolean' },
+  },
   allowPositionals: true,
 });
 const dataDir = positionals[0];
@@ -21,11 +26,12 @@ if (dataDir === undefined) {
   process.exit(2);
 }
 const graphUrl = values['graph-url'];
+const schedule = values['no-scheduler'] === true ? { schedule: false } : {};
 const running =
   graphUrl === undefined
-    ? await startLocalMode({ dataDir, port: 0, durability: 'fsync' })
+    ? await startLocalMode({ dataDir, port: 0, durability: 'fsync', ...schedule })
     : await startLocalModeOnSharedGraph(
-        { dataDir, port: 0 },
+        { dataDir, port: 0, ...schedule },
         { baseUrl: graphUrl, caCertPem: readFileSync(values['graph-ca'] ?? '', 'utf8') },
       );
 process.stdout.write(`${JSON.stringify({ ready: true, port: running.port })}\n`);

@@ -65,7 +65,7 @@ function roundRobin(cluster: Cluster, transport: (url: string) => Send): Send {
 
 /**
  * The review sweep as the tab runs it (start the job, follow it), each sweep on the next process
- * in turn, its start and its polls on the same one: a job lives on the instance that runs it.
+ * in turn, its start and its polls on the same one (any would do: jobs are kept in the store).
  */
 function sweeps(cluster: Cluster, transport: (url: string) => Send, token: string): () => Promise<SweepReply> {
   let turn = 0;

@@ -30,8 +30,8 @@ import { createAccessRecorder, type AccessRecorder } from '../../src/app/access-
 import { GraphAccessLog } from '../../src/store/access-log.js';
 import { GraphCaseRepository } from '../../src/store/case-repository.js';
 import { GraphCaseRecords } from '../../src/store/case-records.js';
-import { createJobs } from '../../src/app/notifications/jobs.js';
-import type { RetentionResult } from '../../src/app/data-protection/retention.js';
+import { createRetentionJobs } from '../../src/compose/jobs.js';
+import { GraphJobStore } from '../../src/store/jobs.js';
 import { GraphPlacementRoster } from '../../src/store/placements.js';
 import { roleSidesOf } from '../../src/store/case-rows.js';
 import { GraphPeopleDirectory } from '../../src/store/directory.js';
@@ -136,7 +136,11 @@ export async function startTestServer(
     readiness: cachedReadiness(new GraphReadinessProbe(emulator.client, emulator.site), { ttlMs: 0 }),
     dataProtection: {
       records: new GraphCaseRecords(emulator.client, emulator.site),
-      jobs: createJobs<RetentionResult>({ clock: () => state.now, logger: appLogger }),
+      jobs: createRetentionJobs({
+        store: new GraphJobStore(emulator.client, emulator.site.lists.jobs),
+        clock: () => state.now,
+        logger: appLogger,
+      }),
       jobKey: TEST_JOB_KEY,
     },
   });

@@ -127,11 +127,14 @@ describe('server configuration', () => {
       dataDir: '.trellis-data',
       publicUrl: 'http://localhost:3978',
       accessLogRetentionDays: 365,
+      paceSends: false,
     });
     expect(serverConfigFromEnv({ PORT: '4000', TRELLIS_DATA_DIR: '/tmp/x' })).toMatchObject({
       port: 4000,
       dataDir: '/tmp/x',
     });
+    expect(serverConfigFromEnv({ TRELLIS_PACE_SENDS: 'ON' })).toMatchObject({ paceSends: true });
+    expect(() => serverConfigFromEnv({ TRELLIS_PACE_SENDS: 'slow' })).toThrow(/TRELLIS_PACE_SENDS must be/);
   });
 
   it('runs the scheduler in the process unless TRELLIS_SCHEDULER is off, and refuses anything else', () => {

@@ -9,6 +9,7 @@ import {
   type WorkingCalendar,
 } from '../../domain/calendar/index.js';
 import type { Logger } from '../logger.js';
+import { JobDeferred } from './jobs.js';
 
 /**
  * The in-process scheduler for the notification jobs. It reads the injected clock (the dev clock
@@ -20,9 +21,13 @@ import type { Logger } from '../logger.js';
  *  - a weekly job (the retention run), when given: once per week (Monday to Sunday, London), at
  *    or after the same time on the first day this instance sees that week, after the day's
  *    sweep; a failure is tried again after the same doubling wait, within the week.
- * Several instances may each run both: the outbox's unique keys and If-Match claims keep every
- * notification once-only (TRELLIS_SCHEDULER=off leaves the daily sweep to a scheduled job). A run
- * never overlaps itself. A failed sweep is logged and tried again after a wait that doubles with
+ * Several instances may each run the scheduler: the jobs run under a lease kept in the store
+ * (jobs.ts), so one sweep runs at a time across them, and a daily or weekly run one instance has
+ * done is skipped by the others; the outbox's unique keys and If-Match claims keep every
+ * notification once-only whatever happens (TRELLIS_SCHEDULER=off leaves the daily sweep to a
+ * scheduled job). A job that throws JobDeferred (the lease is held elsewhere, or failures made
+ * every instance wait) is neither a failure nor done: it is looked at again on the next tick. A
+ * run never overlaps itself. A failed sweep is logged and tried again after a wait that doubles with
  * each failure (2, 4, 8 … minutes, at most an hour), so a Graph outage is not met with a sweep a
  * minute from every instance; a success, or a new day, starts the count again.
  */
@@ -80,6 +85,10 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       const result = await job();
       options.logger.info(`${name} finished`, { result });
     } catch (error) {
+      if (error instanceof JobDeferred) {
+        options.logger.info(`${name} not run now`, { reason: error.message, until: error.until.toISOString() });
+        throw error;
+      }
       options.logger.error(`${name} failed`, {
         error: error instanceof Error ? error.message : String(error),
       });
@@ -106,7 +115,9 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         lastDaily = today;
         lastDeliveryAt = now.getTime();
         failures = 0;
-      } catch {
+      } catch (error) {
+        // Held elsewhere or backing off for every instance: the next tick looks again.
+        if (error instanceof JobDeferred) return;
         // Not marked as run: tried again once the wait is over.
         failures += 1;
         failedOn = today;
@@ -132,7 +143,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         lastWeekly = week;
         weeklyFailures = 0;
         weeklyRetryAt = Number.NEGATIVE_INFINITY;
-      } catch {
+      } catch (error) {
+        if (error instanceof JobDeferred) return;
         weeklyFailures += 1;
         weeklyRetryAt = now.getTime() + retryDelayMs(weeklyFailures);
       }

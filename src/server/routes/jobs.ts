@@ -69,29 +69,33 @@ export function jobsRouter(
     reply(res, contract.reviewSweepJob, { ...job, kind: 'review-sweep', href }, status);
   };
 
-  router.post('/review-sweep', authorise, (_req, res) => {
-    const job = deps.jobs.start('review-sweep', () =>
+  router.post('/review-sweep', authorise, async (_req, res, next) => {
+    const started = await deps.jobs.start('review-sweep', () =>
       runReviewSweep(deps, {
         dueReviews: true,
         recentSince: new Date(deps.clock().getTime() - DEFAULT_RECOVERY_LOOKBACK_MS),
       }),
     );
-    answer(res, job, 202);
+    if ('busy' in started) {
+      next(alreadyRunning('The review sweep'));
+      return;
+    }
+    answer(res, started.job, 202);
   });
 
   router.all('/review-sweep', (_req, _res, next) => {
     next(new HttpProblem(405, 'method_not_allowed', 'Method not allowed', 'Run the review sweep with POST.'));
   });
 
-  router.get('/:jobId', authorise, (req, res, next) => {
-    const job = deps.jobs.find(String(req.params.jobId));
+  router.get('/:jobId', authorise, async (req, res, next) => {
+    const job = await deps.jobs.find(String(req.params.jobId));
     if (job === undefined) {
       next(
         new HttpProblem(
           404,
           'not_found',
           'No such job',
-          'There is no such job on this server: it may have finished more than an hour ago, or run on another instance.',
+          'There is no such job: check the address the job was started with.',
         ),
       );
       return;
@@ -100,6 +104,21 @@ export function jobsRouter(
   });
 
   return router;
+}
+
+/**
+ * 409 for a job asked for while a scheduled pass of the same kind (which has no job of its own
+ * to point at) runs on some instance.
+ */
+export function alreadyRunning(what: string): HttpProblem {
+  return new HttpProblem(
+    409,
+    'conflict',
+    'Already running',
+    `${what} is already running (started by the scheduler). Ask again in a minute.`,
+    {},
+    { 'Retry-After': '60' },
+  );
 }
 
 /** Compares a presented job key with the configured one in constant time. */

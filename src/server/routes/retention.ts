@@ -8,7 +8,7 @@ import type { JobView, Jobs } from '../../app/notifications/jobs.js';
 import { authenticate, callerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import { forbidden } from '../http/problem.js';
-import { JOB_KEY_HEADER, sameSecret } from './jobs.js';
+import { alreadyRunning, JOB_KEY_HEADER, sameSecret } from './jobs.js';
 import { reply } from '../http/reply.js';
 
 /**
@@ -81,17 +81,21 @@ export function retentionJobsRouter(
     authorise,
     deps.requireJsonBody,
     express.json({ limit: deps.bodyLimitBytes, strict: true }),
-    (req, res) => {
+    async (req, res, next) => {
       const { dryRun } = parseInput(contract.retentionJobRequest, bodyOf(req));
-      const job = deps.jobs.start(dryRun === true ? 'retention-dry-run' : 'retention', () =>
+      const started = await deps.jobs.start(dryRun === true ? 'retention-dry-run' : 'retention', () =>
         runRetention(deps, { dryRun: dryRun === true }),
       );
-      answer(res, job, 202);
+      if ('busy' in started) {
+        next(alreadyRunning('A retention run'));
+        return;
+      }
+      answer(res, started.job, 202);
     },
   );
 
-  router.get('/:jobId', (req, res, next) => {
-    const job = deps.jobs.find(req.params.jobId);
+  router.get('/:jobId', async (req, res, next) => {
+    const job = await deps.jobs.find(req.params.jobId);
     if (job === undefined) {
       next();
       return;

@@ -14,6 +14,7 @@ import { Agent } from 'undici';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { parseRetryAfter } from './errors.js';
 import { GraphTelemetryHandler } from './telemetry.js';
+import { GraphPace, GraphPaceHandler, REAL_GRAPH_PACE_CLOCK, type GraphPaceClock } from './pace.js';
 
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
 
@@ -48,6 +49,8 @@ interface CommonGraphClientConfig {
   /** Goes into the User-Agent; defaults to the version in package.json. */
   readonly appVersion?: string;
   readonly retry?: Partial<GraphRetryPolicy>;
+  /** The clock the client's pace waits on (pace.ts); real time unless a test gives one. */
+  readonly paceClock?: GraphPaceClock;
 }
 
 /** A real tenant: app-only token from Entra ID with a client secret. */
@@ -75,11 +78,16 @@ export function userAgent(appVersion: string = packageJson.version): string {
   return `NONISV|Trellis|Trellis/${appVersion}`;
 }
 
+const paces = new WeakMap<Client, GraphPace>();
+
 /** Retry policies of the clients we built, so per-request options can reuse the same caps. */
 const retryPolicies = new WeakMap<Client, GraphRetryPolicy>();
 
 export function createGraphClient(config: GraphClientConfig): Client {
   const policy = resolveRetryPolicy(config.retry);
+  const paceClock = config.paceClock ?? REAL_GRAPH_PACE_CLOCK;
+  const pace = new GraphPace(paceClock, policy.maxRetryAfterSeconds * 1000);
+  const paceHandler = new GraphPaceHandler(pace, paceClock);
   const headers: Record<string, string> = { 'User-Agent': userAgent(config.appVersion) };
   let client: Client;
   switch (config.kind) {
@@ -93,7 +101,7 @@ export function createGraphClient(config: GraphClientConfig): Client {
         },
       };
       client = Client.initWithMiddleware({
-        middleware: buildMiddlewareChain(authProvider, policy),
+        middleware: buildMiddlewareChain(authProvider, policy, paceHandler),
         fetchOptions: { headers },
       });
       break;
@@ -109,7 +117,7 @@ export function createGraphClient(config: GraphClientConfig): Client {
       }
       const token = config.token;
       client = Client.initWithMiddleware({
-        middleware: buildMiddlewareChain({ getAccessToken: () => Promise.resolve(token) }, policy),
+        middleware: buildMiddlewareChain({ getAccessToken: () => Promise.resolve(token) }, policy, paceHandler),
         baseUrl: base.origin,
         // Hostname only: the SDK strips the port before comparing, and with a port in the set
         // it silently stops sending Authorization.
@@ -120,7 +128,13 @@ export function createGraphClient(config: GraphClientConfig): Client {
     }
   }
   retryPolicies.set(client, policy);
+  paces.set(client, pace);
   return client;
+}
+
+/** The pace of a client from createGraphClient: every request it sends waits on it. */
+export function graphPaceOf(client: Client): GraphPace | undefined {
+  return paces.get(client);
 }
 
 /** Policy of a client from createGraphClient; the defaults for clients built elsewhere. */
@@ -166,16 +180,17 @@ function shouldRetryWithin(policy: GraphRetryPolicy): ShouldRetry {
 }
 
 /** The SDK's default order, with our RetryHandler options in place of its defaults. */
-function buildMiddlewareChain(authProvider: AuthenticationProvider, policy: GraphRetryPolicy) {
+function buildMiddlewareChain(authProvider: AuthenticationProvider, policy: GraphRetryPolicy, pace: GraphPaceHandler) {
   const authentication = new AuthenticationHandler(authProvider);
   const retry = new RetryHandler(
     new RetryHandlerOptions(policy.baseDelaySeconds, policy.maxRetries, shouldRetryWithin(policy)),
   );
   const redirect = new RedirectHandler(new RedirectHandlerOptions());
   const telemetry = new TelemetryHandler();
-  // The SDK's HTTPClient links an array into a chain itself (setNext in array order). Ours sits
-  // last before the wire, so each attempt (a retry too) is one span.
-  return [authentication, retry, redirect, telemetry, new GraphTelemetryHandler(), new HTTPMessageHandler()];
+  // The SDK's HTTPClient links an array into a chain itself (setNext in array order). The pace
+  // sits after the retry handler, so every attempt (a re-send too) waits its turn; our telemetry
+  // sits last before the wire, so each attempt is one span.
+  return [authentication, retry, pace, redirect, telemetry, new GraphTelemetryHandler(), new HTTPMessageHandler()];
 }
 
 function parseCustomBaseUrl(baseUrl: string): URL {

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { createPacer, createSendPace, type PaceClock, type PaceRule } from './pacing.js';
+
+/**
+ * The send pace on a fake clock: `sleep` moves time on instead of waiting, so a burst of a
+ * hundred sends is checked against the limits in microseconds.
+ */
+function fakeClock(start = 1_000_000): PaceClock & { readonly slept: number[] } {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: (ms) => {
+      slept.push(ms);
+      now = Math.max(now, now + ms);
+      return Promise.resolve();
+    },
+  };
+}
+
+/** The most sends that fall in any window of `windowMs` (half-open: (t - windowMs, t]). */
+function busiestWindow(times: readonly number[], windowMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let most = 0;
+  let first = 0;
+  for (let last = 0; last < sorted.length; last += 1) {
+    while ((sorted[first] ?? 0) <= (sorted[last] ?? 0) - windowMs) first += 1;
+    most = Math.max(most, last - first + 1);
+  }
+  return most;
+}
+
+describe('the send pace', () => {
+  it('sends 100 queued cards to one conversation at no more than 7 a second and 60 in 30 seconds', async () => {
+    const clock = fakeClock();
+    const pace = createSendPace(clock);
+    const sentAt: number[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      await pace.teamsMessage('19:course-team@thread.tacv2');
+      sentAt.push(clock.now());
+    }
+    expect(busiestWindow(sentAt, 1_000)).toBeLessThanOrEqual(7);
+    expect(busiestWindow(sentAt, 2_000)).toBeLessThanOrEqual(8);
+    expect(busiestWindow(sentAt, 30_000)).toBe(60);
+    // Not slower than the limits need: the first seven go at once, and the hundredth within a minute.
+    expect(sentAt.slice(0, 7).every((t) => t === sentAt[0])).toBe(true);
+    expect((sentAt.at(-1) ?? 0) - (sentAt[0] ?? 0)).toBeLessThan(60_000);
+  });
+
+  it('holds the limits when the sends ask at once (each reserves its slot before it waits)', async () => {
+    const now = 5_000_000;
+    const waits: number[] = [];
+    // Time stands still: every send asks at the same instant, and its wait says when it may go.
+    const pacer = createPacer({
+      now: () => now,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    const rules: readonly PaceRule[] = [
+      { count: 7, windowMs: 1_000 },
+      { count: 60, windowMs: 30_000 },
+    ];
+    await Promise.all(Array.from({ length: 200 }, () => pacer.wait([{ key: 'teams:one', rules }])));
+    const slots = [...Array.from({ length: 200 - waits.length }, () => now), ...waits.map((ms) => now + ms)];
+    expect(slots).toHaveLength(200);
+    expect(busiestWindow(slots, 1_000)).toBeLessThanOrEqual(7);
+    expect(busiestWindow(slots, 30_000)).toBe(60);
+  });
+
+  it('conversations have their own limits, under the bot-wide 50 a second', async () => {
+    const clock = fakeClock();
+    const pace = createSendPace(clock);
+    const sentAt: number[] = [];
+    // 20 people's chats, 5 cards each, interleaved: no chat is near its limit, the bot's 50/s binds.
+    for (let round = 0; round < 5; round += 1)
+      for (let person = 0; person < 20; person += 1) {
+        await pace.teamsMessage(`a:chat-${String(person)}`);
+        sentAt.push(clock.now());
+      }
+    expect(busiestWindow(sentAt, 1_000)).toBe(50);
+    expect((sentAt.at(-1) ?? 0) - (sentAt[0] ?? 0)).toBeLessThan(3_000);
+  });
+
+  it('sends at most 30 emails a minute from one mailbox, and another mailbox is not held up', async () => {
+    const clock = fakeClock();
+    const pace = createSendPace(clock);
+    const course: number[] = [];
+    for (let i = 0; i < 90; i += 1) {
+      await pace.mailboxMessage('Course.Team@provider.ac.uk');
+      course.push(clock.now());
+    }
+    expect(busiestWindow(course, 60_000)).toBe(30);
+    // The same mailbox however it is written: the 91st waits for the next minute.
+    const before = clock.now();
+    await pace.mailboxMessage('course.team@provider.ac.uk');
+    expect(clock.now()).toBeGreaterThan(before);
+    const other = clock.now();
+    await pace.mailboxMessage('tutor@provider.ac.uk');
+    expect(clock.now()).toBe(other);
+  });
+});

@@ -35,6 +35,9 @@ import { notifySettingsFromEnv } from './notify-config.js';
  * Both modes:
  *   TRELLIS_SCHEDULER          "on" (default): this process runs the daily review sweep and the delivery passes;
  *                              "off": it leaves them to a scheduled job (`npm run job:sweep`)
+ *   TRELLIS_INSTANCE_NAME      a name this instance keeps across restarts, its own (App Service's and Container
+ *                              Apps' are used when unset): a restarted instance frees the job leases its
+ *                              earlier life held instead of waiting for them to run out (src/compose/jobs.ts)
  *   TRELLIS_PROCEDURES_DIR, TRELLIS_PROVIDER_PROCEDURES   procedures from files and which procedures run
  *                              (src/procedures-files/config.ts; scripts/start.ts loads them)
  *   APPLICATIONINSIGHTS_CONNECTION_STRING   traces and metrics to Application Insights (telemetry.ts;

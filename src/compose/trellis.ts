@@ -3,6 +3,7 @@ import type { CloudEnvironment } from '@microsoft/teams.api';
 import type { Express, Router } from 'express';
 import type { UseCaseDeps } from '../app/deps.js';
 import { privateLogger, type Logger } from '../app/logger.js';
+import { failureOf } from '../app/errors.js';
 import { createAccessRecorder, DEFAULT_ACCESS_LOG_RETENTION_DAYS, pruneAccessLog } from '../app/access-log.js';
 import { GraphAccessLog } from '../store/access-log.js';
 import type { NotifySettings } from '../app/notifications/settings.js';
@@ -213,6 +214,16 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     defaultServiceUrl: inputs.bot.defaultServiceUrl,
     outlookOriginator: inputs.notify.outlookOriginator,
   });
+  // A restarted instance frees the job leases its earlier life held when it stopped (src/compose/jobs.ts).
+  for (const registry of [notifications.jobs, retentionJobs]) {
+    try {
+      await registry.recover();
+    } catch (error) {
+      logger.warn('job leases of an earlier life not checked: they run out by themselves', {
+        error: failureOf(error).detail,
+      });
+    }
+  }
   const app = createApp({
     repository,
     placements,

@@ -32,8 +32,9 @@ afterAll(async () => {
   await emulator.close();
 });
 
-function instance(owner: string, logger = memoryLogger()): Jobs<number> {
+function instance(owner: string, logger = memoryLogger(), earlierLife?: (owner: string) => boolean): Jobs<number> {
   return createJobs<number>({
+    ...(earlierLife === undefined ? {} : { earlierLife }),
     store: new GraphJobStore(emulator.client, emulator.site.lists.jobs),
     kinds: ['review-sweep'],
     result: z.number(),
@@ -215,5 +216,42 @@ describe('jobs kept in the store', () => {
     await retention.idle();
     expect(await retention.find(started.job.id)).toMatchObject({ kind: 'retention', state: 'succeeded' });
     expect(await sweeps.find(started.job.id)).toBeUndefined();
+  });
+
+  it('a restarted instance frees the lease its earlier life held, and that job reads as failed at once', async () => {
+    // web-1 is the instance's lasting name (as App Service gives); the process behind it changes.
+    const lifeOf = (pid: number): Jobs<number> =>
+      instance(
+        `web-1/host:${String(pid)}`,
+        memoryLogger(),
+        (owner) => owner.startsWith('web-1/') && owner !== `web-1/host:${String(pid)}`,
+      );
+    const other = instance('web-2/host:7');
+    const first = lifeOf(100);
+    const started = await first.start('review-sweep', () => new Promise<number>(() => undefined));
+    if (!('job' in started)) throw new Error('not started');
+    // Killed mid-run: the lease is still held, and another instance would join the dead job.
+    expect(await other.start('review-sweep', gate().work)).toMatchObject({ joined: true, job: { id: started.job.id } });
+    // Without a lasting name, nothing is recovered and nothing is read.
+    expect(await instance('host:100').recover()).toBe(0);
+    const second = lifeOf(101);
+    expect(await second.recover()).toBe(1);
+    expect(await other.find(started.job.id)).toMatchObject({ state: 'failed', error: ABANDONED });
+    expect(await second.recover()).toBe(0);
+    const g = gate();
+    const next = await other.start('review-sweep', g.work);
+    if (!('job' in next)) throw new Error('not started');
+    expect(next.joined).toBe(false);
+    g.open(7);
+    await other.idle();
+    expect(await second.find(next.job.id)).toMatchObject({ state: 'succeeded', result: 7 });
+  });
+
+  it('a restarted instance takes a lease its earlier life still holds as free, even before recovering', async () => {
+    const earlier = instance('web-3/host:1');
+    const started = await earlier.start('review-sweep', () => new Promise<number>(() => undefined));
+    if (!('job' in started)) throw new Error('not started');
+    const restarted = instance('web-3/host:2', memoryLogger(), (owner) => owner === 'web-3/host:1');
+    expect(await restarted.runScheduled('review-sweep', () => Promise.resolve(3))).toBe(3);
   });
 });

@@ -100,7 +100,9 @@ export async function childCluster(options: {
   async function start(index: number): Promise<void> {
     const proc = spawn(process.execPath, ['--enable-source-maps', bundle.file, dataDir, ...graphArgs], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_ENV: 'production' },
+      // A lasting name per process, as App Service and Container Apps give each instance: a restarted
+      // process frees the job leases its earlier life held (src/compose/jobs.ts).
+      env: { ...process.env, NODE_ENV: 'production', TRELLIS_INSTANCE_NAME: `trellis-${String(index)}` },
     });
     let stderr = '';
     createInterface({ input: proc.stderr }).on('line', (line) => {

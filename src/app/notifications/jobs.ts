@@ -132,6 +132,12 @@ export interface Jobs<Result> {
   ): Promise<Result | undefined>;
   /** Settles when every job started here so far has finished (tests, shutdown). */
   idle(): Promise<void>;
+  /**
+   * At start: frees the leases an earlier life of this instance held when it stopped (killed or
+   * crashed mid-run), and marks its job failed, so nobody waits for the lease to run out. Answers
+   * how many it freed.
+   */
+  recover(): Promise<number>;
 }
 
 export interface JobsOptions<Result> {
@@ -147,6 +153,12 @@ export interface JobsOptions<Result> {
   readonly logger: Logger;
   /** Names this instance (host:pid). */
   readonly owner: string;
+  /**
+   * Whether a holder is an earlier life of this instance (the same lasting instance name, another
+   * process): such a lease is stale, since this instance runs nothing it does not know of. Without
+   * a lasting name nothing is, and a dead instance's lease runs out by itself.
+   */
+  readonly earlierLife?: (owner: string) => boolean;
   /** How long a lease holds without renewal (default two minutes). */
   readonly leaseMs?: number;
   /** How often the running instance renews it (default a quarter of the lease). */
@@ -195,8 +207,13 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
   };
 
   const later = (ms: number): string => new Date(leaseNow().getTime() + ms).toISOString();
+  const earlierLife = options.earlierLife ?? (() => false);
   const held = (lease: JobLease | undefined): JobLeaseHolder | undefined =>
-    lease?.holder !== undefined && Date.parse(lease.holder.until) > leaseNow().getTime() ? lease.holder : undefined;
+    lease?.holder !== undefined &&
+    Date.parse(lease.holder.until) > leaseNow().getTime() &&
+    !earlierLife(lease.holder.owner)
+      ? lease.holder
+      : undefined;
 
   /** Takes the kind's lease for this instance, or answers who holds it. */
   const acquire = async (
@@ -429,6 +446,29 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
 
     async idle() {
       while (inFlight.size > 0) await Promise.all([...inFlight]);
+    },
+
+    async recover() {
+      if (options.earlierLife === undefined) return 0;
+      let freedLeases = 0;
+      for (const kind of options.kinds) {
+        const lease = await store.findLease(kind);
+        const holder = lease?.holder;
+        if (lease === undefined || holder === undefined || !earlierLife(holder.owner)) continue;
+        if ((await store.writeLease(kind, lease, freed(lease))) === 'lost') continue;
+        freedLeases += 1;
+        const job = holder.jobId === undefined ? undefined : await store.findJob(holder.jobId);
+        if (job?.state === 'running')
+          await store.saveJob({
+            ...job,
+            state: 'failed',
+            finishedAt: options.clock().toISOString(),
+            heartbeatAt: leaseNow().toISOString(),
+            error: ABANDONED,
+          });
+        logger.warn('job lease of an earlier life of this instance freed', { kind, owner: holder.owner });
+      }
+      return freedLeases;
     },
   };
 }

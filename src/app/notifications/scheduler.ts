@@ -1,3 +1,4 @@
+import { failureOf } from '../errors.js';
 import {
   addDays,
   dayOfWeek,
@@ -89,9 +90,12 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         options.logger.info(`${name} not run now`, { reason: error.message, until: error.until.toISOString() });
         throw error;
       }
-      options.logger.error(`${name} failed`, {
-        error: error instanceof Error ? error.message : String(error),
-      });
+      // Storage busy (Graph throttling or unavailable) is the weather, not a fault: the pass is
+      // tried again later; anything else is a failure someone should look at.
+      const failure = failureOf(error);
+      if (failure.code === 'service_unavailable')
+        options.logger.warn(`${name} stopped: storage busy`, { error: failure.detail });
+      else options.logger.error(`${name} failed`, { code: failure.code, error: failure.detail });
       throw error;
     }
   };

@@ -35,6 +35,7 @@ export const TRAINEE_VIEW_HIDES = [
 export const STAFF_VIEW_HIDES = [
   'why a case is paused (`paused.reason`): it reads "Paused" whatever the reason, so a health pause is not disclosed',
   "the ground and evidence of a second initiation (`reinitiation`, e.g. RCTTP's long term illness supported by a medical certificate)",
+  "why a fee was waived and the letter confirming it to the trainee (`feeWaivers[].reason`, `.letter`, and the fee letter PDF): they tell the trainee's circumstances (a bereavement, an illness); that a fee of that amount was waived, when and by whom is shown",
 ] as const;
 
 export function coversProgramme(caller: Caller, programme: string): boolean {

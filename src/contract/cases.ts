@@ -341,8 +341,9 @@ export const caseView = z.strictObject({
       z.strictObject({
         outcomeId: text,
         amount: text,
-        reason: text,
-        letter: text,
+        /** Absent in the staff view, as is the letter: they tell the trainee's circumstances. */
+        reason: text.optional(),
+        letter: text.optional(),
         by: personId,
         byName: text,
         on: localDate,

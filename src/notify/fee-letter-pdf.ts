@@ -4,6 +4,13 @@ import type { CaseState, FeeWaiver } from '../domain/case/types.js';
 import type { Procedure } from '../domain/procedure/schema.js';
 import { createDoc, detailsTable, finish, heading, paragraph, title } from './pdf/pdf-kit.js';
 
+/** A fee waiver whose letter the reader may see (the staff view leaves it out). */
+export type SentFeeLetter = FeeWaiver & { readonly letter: string };
+
+export function hasLetter(waiver: FeeWaiver): waiver is SentFeeLetter {
+  return waiver.letter !== undefined;
+}
+
 /**
  * The fee letter: where a decision brings a fee the course team may waive ("there may be
  * exceptional circumstances where this fee can be waived; however the course team will confirm
@@ -18,7 +25,7 @@ export const FEE_LETTER_TITLE = 'Confirmation of fee waiver';
 export async function renderFeeLetterPdf(
   procedure: Procedure,
   state: CaseState,
-  waiver: FeeWaiver,
+  waiver: SentFeeLetter,
   options: { readonly compress?: boolean } = {},
 ): Promise<Uint8Array> {
   const { doc, done } = createDoc({

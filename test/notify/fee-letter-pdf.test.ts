@@ -9,7 +9,7 @@ import type { CaseDriver } from '../../src/domain/case/testing.js';
 import { bcuRapidImprovementTargets as bcu } from '../../src/domain/procedures/index.js';
 import { formForNotification } from '../../src/app/views/recipient-view.js';
 import { renderEmail } from '../../src/notify/email.js';
-import { feeLetterPdfName, renderFeeLetterPdf } from '../../src/notify/fee-letter-pdf.js';
+import { feeLetterPdfName, hasLetter, renderFeeLetterPdf } from '../../src/notify/fee-letter-pdf.js';
 import { CONFIG, open, step } from './kit.js';
 
 const work = mkdtempSync(path.join(tmpdir(), 'trellis-fee-letter-'));
@@ -62,7 +62,7 @@ describe('the fee letter', () => {
     c.clock.set(WAIVED_ON);
     c.run('course_team', waiveFee, { reason: REASON });
     const waiver = c.state.feeWaivers[0];
-    if (!waiver) throw new Error('no waiver');
+    if (!waiver || !hasLetter(waiver)) throw new Error('no waiver with its letter');
     const trainee = c.state.people.find((p) => p.role === 'trainee');
     const text = extractText(await renderFeeLetterPdf(bcu, c.state, waiver, { compress: false }));
     const decision = bcu.panels[0]?.decisions.find((d) => d.id === 'second_attempt_with_rit')?.label ?? '?';

@@ -172,6 +172,24 @@ describe('GET /api/cases/{caseId}/fee-letter.pdf', () => {
     const traineeText = (await textOf(forTrainee.bytes, 'fee-letter-trainee.pdf')).replace(/\s+/g, ' ');
     expect(traineeText).toContain(`Dear ${trainee.name},`);
 
+    // School staff on the case see that the fee was waived, not why, and not the letter.
+    const staff = view.people.find((p) => p.role !== 'trainee');
+    if (!staff) throw new Error('no staff on the demo case');
+    const asStaff = { upn: staff.id, name: staff.name, roles: [] };
+    const staffView = json((await call(asStaff, 'GET', path)).bytes) as {
+      feeWaivers: { amount: string; byName: string; reason?: string; letter?: string }[];
+      events: { type: string; data: Record<string, unknown> }[];
+    };
+    expect(staffView.feeWaivers).toEqual([expect.objectContaining({ byName: 'Mark Whitfield' })]);
+    expect(staffView.feeWaivers[0]).not.toHaveProperty('reason');
+    expect(staffView.feeWaivers[0]).not.toHaveProperty('letter');
+    expect(JSON.stringify(staffView)).not.toContain('Bereavement');
+    const forStaff = await call(asStaff, 'GET', `${path}/fee-letter.pdf`);
+    expect(forStaff.status).toBe(404);
+    expect((json(forStaff.bytes) as { detail: string }).detail).toContain('for the trainee and the course team');
+    const leadView = json((await call(lead, 'GET', path)).bytes) as { feeWaivers: { reason?: string }[] };
+    expect(leadView.feeWaivers[0]?.reason).toBe(reason);
+
     const stranger = { upn: 'someone.else@bcu.example', name: 'Someone Else', roles: [] };
     expect((await call(stranger, 'GET', `${path}/fee-letter.pdf`)).status).toBe(404);
     expect((await call(lead, 'GET', `${path}/fee-letter.pdf?letter=2`)).status).toBe(404);

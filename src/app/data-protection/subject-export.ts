@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CaseQuery, CaseSummary, StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
-import { feeLetterPdfName, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
+import { feeLetterPdfName, hasLetter, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
 import type { OutboxListing, OutboxPort } from '../../notify/ports.js';
 import type { NotificationRecipient } from '../../notify/notification.js';
 import { accessTo, isAdmin } from '../access.js';
@@ -177,6 +177,7 @@ async function formPdfs(item: ExportedCase, folder: string): Promise<ExportFile[
   // The course team's letters confirming a fee is waived are forms of the case too.
   const current = redactFor(item.stored.state, item.view);
   for (const [i, waiver] of current.feeWaivers.entries()) {
+    if (!hasLetter(waiver)) continue;
     files.push({
       path: `${folder}/${feeLetterPdfName(current.reference, i + 1)}`,
       content: await renderFeeLetterPdf(item.procedure, current, waiver),

@@ -186,6 +186,7 @@ export function staffState(state: CaseState): CaseState {
     ...state,
     paused: state.paused === undefined ? undefined : { since: state.paused.since, reason: undefined },
     reinitiation: undefined,
+    feeWaivers: state.feeWaivers.map((w) => ({ ...w, reason: undefined, letter: undefined })),
   };
 }
 
@@ -249,6 +250,11 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
         const { reason: _reason, ...data } = event.data;
         return { ...event, data };
       }
+      case 'fee_waived': {
+        if (!health) return event;
+        const { reason: _reason, letter: _letter, ...data } = event.data;
+        return { ...event, data };
+      }
       case 'stage_entered':
       case 'plan_started':
       case 'plan_edited':
@@ -271,7 +277,6 @@ export function eventsFor(events: readonly CaseEvent[], audience: CaseAudience):
       case 'review_meeting_scheduled':
       case 'procedure_version_changed':
       case 'linked_case_decided':
-      case 'fee_waived':
       case 'appeal_lodged':
       case 'appeal_decided':
         return event;

@@ -2,7 +2,7 @@ import { stateAt, type CaseEvent, type CaseState } from '../../domain/case/index
 import type { StoredCase } from '../../domain/ports.js';
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { recipientAudience, type Audience } from '../../notify/audience.js';
-import { feeLetterPdfName, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
+import { feeLetterPdfName, hasLetter, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
 import { attachmentOf, type Notification } from '../../notify/notification.js';
 import type { FormAttachment } from '../../notify/ports.js';
@@ -57,7 +57,7 @@ export async function formForNotification(
   );
   if (attachmentOf(notification) === 'fee_letter') {
     const waiver = state.feeWaivers.at(-1);
-    if (waiver)
+    if (waiver && hasLetter(waiver))
       return {
         name: feeLetterPdfName(state.reference, state.feeWaivers.length),
         bytes: await renderFeeLetterPdf(procedure, state, waiver),

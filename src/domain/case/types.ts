@@ -221,9 +221,10 @@ export interface LinkedCaseDecision extends CaseLink {
 export interface FeeWaiver {
   readonly outcomeId: string;
   readonly amount: string;
-  readonly reason: string;
-  /** The letter sent to the trainee, as sent. */
-  readonly letter: string;
+  /** Why it was waived; undefined in the staff view (the trainee's circumstances). */
+  readonly reason: string | undefined;
+  /** The letter sent to the trainee, as sent; undefined in the staff view, like the reason. */
+  readonly letter: string | undefined;
   readonly by: string;
   readonly byName: string;
   readonly on: LocalDate;

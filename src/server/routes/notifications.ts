@@ -2,7 +2,7 @@ import * as contract from '../../contract/index.js';
 import { reply } from '../http/reply.js';
 import { Router, type Request } from 'express';
 import { formPdfName, renderFormPdf } from '../../notify/form-pdf.js';
-import { feeLetterPdfName, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
+import { feeLetterPdfName, hasLetter, renderFeeLetterPdf } from '../../notify/fee-letter-pdf.js';
 import { callerOf } from '../auth/authenticate.js';
 import { HttpProblem, notFound } from '../http/problem.js';
 import type { UseCaseDeps } from '../../app/deps.js';
@@ -126,6 +126,10 @@ export function formPdfRouter(deps: UseCaseDeps): Router {
         waivers.length === 0
           ? `No fee has been waived on case ${state.reference}, so it has no fee letter.`
           : `Case ${state.reference} has ${String(waivers.length)} fee letter${waivers.length === 1 ? '' : 's'}: ask for one from 1.`,
+      );
+    if (!hasLetter(waiver))
+      throw notFound(
+        `The fee letter on case ${state.reference} is for the trainee and the course team: it tells the trainee's circumstances.`,
       );
     const pdf = await renderFeeLetterPdf(procedure, state, waiver);
     res

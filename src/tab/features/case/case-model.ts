@@ -251,10 +251,12 @@ export interface FeeLetter {
 
 /** The case's fee letters, oldest first, each downloadable as the PDF the trainee was sent. */
 export function feeLetters(view: CaseView): FeeLetter[] {
-  return (view.feeWaivers ?? []).map((w, i) => ({
-    number: i + 1,
-    description: `Fee waiver letter · ${w.amount} waived ${formatDate(w.on)} by ${w.byName}`,
-  }));
+  // Numbered among all the case's letters; the staff view has none to download (it leaves them out).
+  return (view.feeWaivers ?? []).flatMap((w, i) =>
+    w.letter === undefined
+      ? []
+      : [{ number: i + 1, description: `Fee waiver letter · ${w.amount} waived ${formatDate(w.on)} by ${w.byName}` }],
+  );
 }
 
 /** "Friday 13 November 2026 at 16:15 for 45 minutes, at Hollybank Primary, Room 4" or "… online". */

@@ -416,4 +416,22 @@ describe('nothing typed is lost', () => {
       .poll(drafts, { timeout: STEP_TIMEOUT_MS })
       .toEqual([expect.stringMatching(/^trellis:draft:gareth\.evans@[^:]+:demo-bcu-due-this-week:withdraw$/)]);
   });
+
+  it('a task’s note typed and reloaded is back, kept under that task', async () => {
+    const page = await signedInAs(env, 'Mark Whitfield', '/cases/demo-bcu-at-panel#actions');
+    const task = page.getByRole('button', { name: /^Task: The mentor\/senior school leader meets/, expanded: false });
+    await task.click();
+    const form = page.getByRole('form', { name: /^Complete: The mentor\/senior school leader meets/ });
+    await form.getByRole('textbox', { name: 'Note (optional)' }).fill('Met on Tuesday with the tracker.');
+    await page.reload();
+    await task.click();
+    await expect
+      .poll(() => form.getByRole('textbox', { name: 'Note (optional)' }).inputValue(), { timeout: STEP_TIMEOUT_MS })
+      .toBe('Met on Tuesday with the tracker.');
+    const drafts = (): Promise<string[]> =>
+      page.evaluate<string[]>("Object.keys(localStorage).filter((k) => k.startsWith('trellis:draft:'))");
+    expect(await drafts()).toContainEqual(
+      expect.stringMatching(/^trellis:draft:mark\.whitfield@[^:]+:demo-bcu-at-panel:task-evidence_meeting$/),
+    );
+  });
 });

@@ -548,12 +548,22 @@ function MeetingForm(props: {
   );
 }
 
-function TaskForm(props: { readonly task: { readonly id: string; readonly label: string }; readonly run: RunCommand }) {
-  const [note, setNote] = useState('');
-  const send = useSend(props.run, '/tasks', {
-    taskId: props.task.id,
-    ...(note.trim() === '' ? {} : { note: note.trim() }),
-  });
+function TaskForm(props: {
+  readonly caseId: string;
+  readonly task: { readonly id: string; readonly label: string };
+  readonly run: RunCommand;
+}) {
+  const { fields, setField, saved } = useActionDraft(props.caseId, `task-${props.task.id}`, () => ({ note: '' }));
+  const { note } = fields;
+  const setNote = (value: string) => {
+    setField('note', value);
+  };
+  const send = useSendDraft(
+    props.run,
+    '/tasks',
+    { taskId: props.task.id, ...(note.trim() === '' ? {} : { note: note.trim() }) },
+    saved,
+  );
   return (
     <ActionForm
       label={`Complete: ${props.task.label}`}
@@ -622,8 +632,12 @@ function CloseForm(props: { readonly caseId: string; readonly kind: 'close' | 'w
  * once that has passed, the sentence saying it can no longer be reopened.
  */
 function ReopenForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
-  const [reason, setReason] = useState('');
-  const send = useSend(props.run, '/reopen', { reason: reason.trim() });
+  const { fields, setField, saved } = useActionDraft(props.view.id, 'reopen', () => ({ reason: '' }));
+  const { reason } = fields;
+  const setReason = (value: string) => {
+    setField('reason', value);
+  };
+  const send = useSendDraft(props.run, '/reopen', { reason: reason.trim() }, saved);
   const reopen = props.view.derived.reopen;
   if (reopen === undefined) return null;
   if (!reopen.open) return <Text role="status">{reopen.refusal}</Text>;
@@ -1289,7 +1303,11 @@ export function CaseActions(props: {
       body: <MilestoneForm milestones={milestonesLeft} run={run} />,
     });
   for (const task of view.derived.tasks.filter((t) => !t.done))
-    items.push({ id: `task-${task.id}`, title: `Task: ${task.label}`, body: <TaskForm task={task} run={run} /> });
+    items.push({
+      id: `task-${task.id}`,
+      title: `Task: ${task.label}`,
+      body: <TaskForm caseId={view.id} task={task} run={run} />,
+    });
   if (standing.courseTeam && procedure !== undefined)
     items.push({
       id: 'people',
@@ -1323,11 +1341,16 @@ export function CaseActions(props: {
 
 /** BCU: "the course team will confirm this in writing to the trainee": the fee waived, with a reason; the letter goes to the trainee. */
 function FeeWaiverForm(props: {
+  readonly caseId: string;
   readonly offer: NonNullable<CaseView['derived']['feeWaiver']>;
   readonly run: RunCommand;
 }) {
-  const [reason, setReason] = useState('');
-  const send = useSend(props.run, '/fee-waiver', { reason: reason.trim() });
+  const { fields, setField, saved } = useActionDraft(props.caseId, 'fee-waiver', () => ({ reason: '' }));
+  const { reason } = fields;
+  const setReason = (value: string) => {
+    setField('reason', value);
+  };
+  const send = useSendDraft(props.run, '/fee-waiver', { reason: reason.trim() }, saved);
   return (
     <ActionForm
       label="Waive the fee"
@@ -1348,14 +1371,25 @@ function FeeWaiverForm(props: {
 
 /** A trainee's appeal against a decision, as the procedure allows it: when lodged, the grounds, on a procedural basis. */
 function AppealForm(props: {
+  readonly caseId: string;
   readonly appeal: NonNullable<CaseView['derived']['appeal']>;
   readonly today: string;
   readonly run: RunCommand;
 }) {
-  const [lodgedOn, setLodgedOn] = useState(props.today);
-  const [grounds, setGrounds] = useState('');
+  // The date and the grounds are kept as a draft; the procedural basis is confirmed afresh each time.
+  const { fields, setField, saved } = useActionDraft(props.caseId, 'appeal', () => ({
+    lodgedOn: props.today,
+    grounds: '',
+  }));
+  const { lodgedOn, grounds } = fields;
+  const setLodgedOn = (value: string) => {
+    setField('lodgedOn', value);
+  };
+  const setGrounds = (value: string) => {
+    setField('grounds', value);
+  };
   const [procedural, setProcedural] = useState(false);
-  const send = useSend(props.run, '/appeals', { lodgedOn, grounds: grounds.trim(), procedural });
+  const send = useSendDraft(props.run, '/appeals', { lodgedOn, grounds: grounds.trim(), procedural }, saved);
   const problem = !isLocalDate(lodgedOn)
     ? 'Give the date the appeal was lodged.'
     : grounds.trim() === ''
@@ -1406,13 +1440,25 @@ const APPEAL_OUTCOME_LABELS: Readonly<Record<AppealOutcome, string>> = {
 const isAppealOutcome = (value: string): value is AppealOutcome =>
   (APPEAL_OUTCOMES as readonly string[]).includes(value);
 
-function AppealOutcomeForm(props: { readonly appealId: string; readonly run: RunCommand }) {
-  const [outcome, setOutcome] = useState<AppealOutcome | ''>('');
-  const [reasons, setReasons] = useState('');
-  const send = useSend(props.run, `/appeals/${encodeURIComponent(props.appealId)}/outcome`, {
-    outcome,
-    reasons: reasons.trim(),
-  });
+function AppealOutcomeForm(props: { readonly caseId: string; readonly appealId: string; readonly run: RunCommand }) {
+  const { fields, setField, saved } = useActionDraft(props.caseId, `appeal-${props.appealId}-outcome`, () => ({
+    outcome: '',
+    reasons: '',
+  }));
+  const outcome = isAppealOutcome(fields.outcome) ? fields.outcome : '';
+  const { reasons } = fields;
+  const setOutcome = (value: AppealOutcome) => {
+    setField('outcome', value);
+  };
+  const setReasons = (value: string) => {
+    setField('reasons', value);
+  };
+  const send = useSendDraft(
+    props.run,
+    `/appeals/${encodeURIComponent(props.appealId)}/outcome`,
+    { outcome, reasons: reasons.trim() },
+    saved,
+  );
   return (
     <ActionForm
       label="Record the outcome of the appeal"
@@ -1490,7 +1536,7 @@ export function AfterDecisions(props: {
           <AccordionItem value="fee-waiver">
             <AccordionHeader as="h3">Waive the fee</AccordionHeader>
             <AccordionPanel>
-              <FeeWaiverForm offer={offer} run={run} />
+              <FeeWaiverForm caseId={view.id} offer={offer} run={run} />
             </AccordionPanel>
           </AccordionItem>
         ) : null}
@@ -1498,7 +1544,7 @@ export function AfterDecisions(props: {
           <AccordionItem value="appeal">
             <AccordionHeader as="h3">Record an appeal</AccordionHeader>
             <AccordionPanel>
-              <AppealForm appeal={appeal} today={view.derived.today} run={run} />
+              <AppealForm caseId={view.id} appeal={appeal} today={view.derived.today} run={run} />
             </AccordionPanel>
           </AccordionItem>
         ) : null}
@@ -1507,7 +1553,7 @@ export function AfterDecisions(props: {
               <AccordionItem key={a.id} value={`appeal-${a.id}`}>
                 <AccordionHeader as="h3">Record the outcome of the appeal of {formatDate(a.lodgedOn)}</AccordionHeader>
                 <AccordionPanel>
-                  <AppealOutcomeForm appealId={a.id} run={run} />
+                  <AppealOutcomeForm caseId={view.id} appealId={a.id} run={run} />
                 </AccordionPanel>
               </AccordionItem>
             ))

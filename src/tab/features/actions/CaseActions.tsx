@@ -663,15 +663,26 @@ function ReopenForm(props: { readonly view: CaseView; readonly run: RunCommand }
 
 /** Records one milestone of the stage's week-by-week plan as done; its reminders stop. */
 function MilestoneForm(props: {
+  readonly caseId: string;
   readonly milestones: readonly { readonly id: string; readonly label: string }[];
   readonly run: RunCommand;
 }) {
-  const [milestoneId, setMilestoneId] = useState('');
-  const [note, setNote] = useState('');
-  const send = useSend(props.run, '/milestones', {
-    milestoneId,
-    ...(note.trim() === '' ? {} : { note: note.trim() }),
-  });
+  const { fields, setField, saved } = useActionDraft(props.caseId, 'milestone', () => ({ milestoneId: '', note: '' }));
+  // A milestone recorded since the draft was kept is no longer offered.
+  const milestoneId = props.milestones.some((m) => m.id === fields.milestoneId) ? fields.milestoneId : '';
+  const { note } = fields;
+  const setMilestoneId = (value: string) => {
+    setField('milestoneId', value);
+  };
+  const setNote = (value: string) => {
+    setField('note', value);
+  };
+  const send = useSendDraft(
+    props.run,
+    '/milestones',
+    { milestoneId, ...(note.trim() === '' ? {} : { note: note.trim() }) },
+    saved,
+  );
   return (
     <ActionForm
       label="Record a milestone as done"
@@ -736,12 +747,24 @@ function PlacementForm(props: {
       live = false;
     };
   }, [session.api, traineeId, props.view]);
-  const [rowId, setRowId] = useState('');
-  const [effectiveOn, setEffectiveOn] = useState('');
-  const [reason, setReason] = useState('');
+  const { fields, setField, saved } = useActionDraft(props.view.id, 'placement', () => ({
+    rowId: '',
+    effectiveOn: '',
+    reason: '',
+  }));
+  const { rowId, effectiveOn, reason } = fields;
+  const setRowId = (value: string) => {
+    setField('rowId', value);
+  };
+  const setEffectiveOn = (value: string) => {
+    setField('effectiveOn', value);
+  };
+  const setReason = (value: string) => {
+    setField('reason', value);
+  };
   const draft = { rowId, effectiveOn, reason };
   const row = rows?.find((r) => r.id === rowId);
-  const send = useSend(props.run, '/placement', placementMoveBody(props.procedure, draft, row));
+  const send = useSendDraft(props.run, '/placement', placementMoveBody(props.procedure, draft, row), saved);
   if (loadError !== undefined) return <Text role="alert">{loadError}</Text>;
   if (rows === undefined) return <Text>Reading the placement roster…</Text>;
   const joining = row === undefined ? [] : placementPeople(props.procedure, row);
@@ -1300,7 +1323,7 @@ export function CaseActions(props: {
     items.push({
       id: 'milestone',
       title: 'Record a milestone as done',
-      body: <MilestoneForm milestones={milestonesLeft} run={run} />,
+      body: <MilestoneForm caseId={view.id} milestones={milestonesLeft} run={run} />,
     });
   for (const task of view.derived.tasks.filter((t) => !t.done))
     items.push({

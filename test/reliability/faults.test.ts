@@ -165,6 +165,15 @@ describe('20 people working while Graph throttles and fails', () => {
       token: EMULATOR_APP_TOKEN,
     });
     const outbox = (await openTrellisSite(client, emulator.siteId)).lists.outbox.listId;
+    // Recent work the sweep must check against the outbox: a case opened just now. The scenario
+    // above can leave nothing due or recent, and a sweep with nothing to do never reads the outbox.
+    const trainee = BCU.trainees.at(-1) ?? BCU.courseTeam;
+    await closeOpenCasesOf(trellis, courseLeader, trainee);
+    const opened = await trellis.request('POST', '/api/cases', {
+      token: courseLeader,
+      body: bcuOpenBody('OUTBOX-BUSY', { trainee, mentor: staff(BCU, 'mentor', 1), tutor: staff(BCU, 'tutor', 1) }),
+    });
+    expect(opened.status, opened.text.slice(0, 200)).toBe(201);
     // A sweep the scenario above started, whose answer the faults cut off, may still be running:
     // this sweep would join it (one sweep at a time) and report its outcome instead of its own.
     await trellis.running.notifications.jobs.idle();

@@ -41,16 +41,7 @@ import {
 } from '../../src/cards/index.js';
 import { parseCard } from './adaptive-cards-lib.js';
 import { cardsFor, LINKS, SCENARIOS, scenarioFor, sourceOf, teamsUserIdOf } from './fixtures.js';
-
-/** Every object in a card, depth first. */
-function* walk(value: unknown): Generator<Record<string, unknown>> {
-  if (Array.isArray(value)) {
-    for (const item of value) yield* walk(item);
-  } else if (typeof value === 'object' && value !== null) {
-    yield value as Record<string, unknown>;
-    for (const child of Object.values(value)) yield* walk(child);
-  }
-}
+import { cardNodes as walk } from '../bot/card-tree.js';
 
 const executeActions = (card: AdaptiveCardJson) => [...walk(card)].filter((o) => o.type === 'Action.Execute');
 const inputIds = (card: AdaptiveCardJson) =>

@@ -28,6 +28,7 @@ import {
 import { openWalk } from '../../src/domain/procedures/walks/walk-kit.js';
 import { parseCard } from './adaptive-cards-lib.js';
 import { LINKS } from './fixtures.js';
+import { cardNodes as walk } from '../bot/card-tree.js';
 
 /**
  * The decision forms as cards: the Executive Group's decision with its members and attendance,
@@ -39,15 +40,6 @@ import { LINKS } from './fixtures.js';
 const TODAY = parseLocalDate('2026-11-23');
 const HOSTILE_NAME = 'Dr **Bold** [click](https://evil.example) Smith';
 
-/** Every object in a card, depth first. */
-function* walk(value: unknown): Generator<Record<string, unknown>> {
-  if (Array.isArray(value)) {
-    for (const item of value) yield* walk(item);
-  } else if (typeof value === 'object' && value !== null) {
-    yield value as Record<string, unknown>;
-    for (const child of Object.values(value)) yield* walk(child);
-  }
-}
 const executes = (card: AdaptiveCardJson) => [...walk(card)].filter((o) => o.type === 'Action.Execute');
 const inputs = (card: AdaptiveCardJson) =>
   [...walk(card)].filter((o) => typeof o.type === 'string' && o.type.startsWith('Input.'));

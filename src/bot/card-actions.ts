@@ -295,14 +295,18 @@ async function recordGroupDecision(
   caller: Caller,
   data: CardActionData<'record_group_decision'>,
 ): Promise<CardActionResponse> {
+  // What the person decided, as the confirmation carries it back and as the review records it.
+  const decided = {
+    outcomeId: data.outcomeId,
+    ...(data.reviewedOn === undefined ? {} : { reviewedOn: data.reviewedOn }),
+    ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
+    ...(data.notes === undefined ? {} : { notes: data.notes }),
+    ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
+  };
   if (!data.confirmClose) {
     const confirm = await closeConfirmationFor(deps, caller, data.caseId, data.version, data.outcomeId, {
       confirm: actionData('record_group_decision', data.caseId, data.version, {
-        outcomeId: data.outcomeId,
-        ...(data.reviewedOn === undefined ? {} : { reviewedOn: data.reviewedOn }),
-        ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
-        ...(data.notes === undefined ? {} : { notes: data.notes }),
-        ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
+        ...decided,
         ...memberInputsOf(data.members),
         confirmClose: true,
       }),
@@ -316,14 +320,7 @@ async function recordGroupDecision(
     expectedVersion: data.version,
     command: 'record_review',
     read: 'card',
-    input: {
-      outcomeId: data.outcomeId,
-      members: data.members,
-      ...(data.reviewedOn === undefined ? {} : { reviewedOn: data.reviewedOn }),
-      ...(data.evidence === undefined ? {} : { evidence: data.evidence }),
-      ...(data.notes === undefined ? {} : { notes: data.notes }),
-      ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
-    },
+    input: { ...decided, members: data.members },
   });
   const source = sourceOf(deps, result.stored, result.procedure, audienceOf(caller, result.stored, result.procedure));
   return card(buildOutcomeRecordedCard(outcomeRecordedView(source, source.state.reviews.at(-1))));

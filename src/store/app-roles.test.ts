@@ -11,7 +11,7 @@ const USER = '2d4f6a8c-1b3e-4d5f-8a7c-9e0b2d4f6a81';
 
 beforeAll(async () => {
   env = await startProvisionedEmulator();
-}, 60_000);
+});
 afterAll(async () => {
   await env.close();
 });

@@ -84,7 +84,7 @@ function script(...steps: FaultScriptStep[]): void {
 
 beforeAll(async () => {
   env = await startProvisionedEmulator();
-}, 60_000);
+});
 
 afterAll(async () => {
   await env.close();

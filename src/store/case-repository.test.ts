@@ -120,7 +120,7 @@ describeGraphContract('GraphCaseRepository', ({ target, emulator, itEmulatorOnly
     await provisionLists(target().client, target().siteId, trellisListSchemas(prefix));
     site = await openTrellisSite(target().client, target().siteId, { listPrefix: prefix });
     repo = new GraphCaseRepository(target().client, site, { roleSides: roleSidesOf([procedure]) });
-  }, 120_000);
+  });
 
   itEmulatorOnly('stores a new case in one round trip and reads it back whole in one', async () => {
     emulator().resetCounters();

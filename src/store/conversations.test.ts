@@ -11,7 +11,7 @@ let store: ConversationStore;
 beforeAll(async () => {
   env = await startProvisionedEmulator();
   store = new ConversationStore(env.client, env.site.lists.conversations);
-}, 60_000);
+});
 
 afterAll(async () => {
   await env.close();

@@ -73,7 +73,7 @@ describe('GraphPeopleDirectory on the emulator', () => {
         passwordProfile: { password: 'x-1!Local' },
       });
     }
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await emulator.close();

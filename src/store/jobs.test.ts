@@ -26,7 +26,7 @@ const clock = (): Date => new Date(time.now);
 
 beforeAll(async () => {
   emulator = await startProvisionedEmulator();
-}, 60_000);
+});
 
 afterAll(async () => {
   await emulator.close();

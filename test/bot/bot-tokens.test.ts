@@ -146,7 +146,7 @@ beforeAll(async () => {
       resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
     });
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await new Promise<void>((resolve) => {

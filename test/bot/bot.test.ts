@@ -124,7 +124,7 @@ beforeAll(async () => {
     .find((p) => p.role.includes('mentor') && !onCase.has(p.id.toLowerCase()));
   if (!other) throw new Error('No mentor outside the case in the demo data.');
   outsiderUpn = other.id;
-}, 90_000);
+});
 
 afterAll(async () => {
   await local.close();

@@ -72,7 +72,7 @@ beforeAll(async () => {
     });
   });
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-}, 60_000);
+});
 
 afterAll(async () => {
   await new Promise<void>((resolve) => {
@@ -273,7 +273,7 @@ describe('app roles for the bot, looked up through Graph', () => {
         resolve(`http://127.0.0.1:${(botServer.address() as AddressInfo).port}`);
       });
     });
-  }, 30_000);
+  });
 
   afterAll(async () => {
     await new Promise<void>((resolve) => {

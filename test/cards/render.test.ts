@@ -72,7 +72,7 @@ describe.skipIf(executablePath === undefined || !existsSync(executablePath))('ca
     await page.route('**/*', (route) => (route.request().url().startsWith(origin) ? route.continue() : route.abort()));
     await page.goto(`${origin}/`);
     await page.waitForFunction(() => (globalThis as unknown as { ready?: boolean }).ready === true);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser.close();

@@ -64,7 +64,7 @@ beforeAll(async () => {
   for (const role of ['trainee', 'mentor', 'tutor']) {
     token[role] = await server.tokenFor({ upn: c.person(role).id, name: c.person(role).name });
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

@@ -46,7 +46,7 @@ beforeAll(async () => {
     realNow,
     schedule: false,
   });
-}, 90_000);
+});
 
 afterAll(async () => {
   await local.close();

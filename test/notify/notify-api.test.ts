@@ -93,7 +93,7 @@ beforeAll(async () => {
   });
   // The fixture trainee is no demo trainee: on the roster of the fixture's programme, so the course team may open the case.
   await rosterFor(local.placements, caseInput('A'));
-}, 90_000);
+});
 
 afterAll(async () => {
   await local.close();

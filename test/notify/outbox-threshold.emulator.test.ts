@@ -64,7 +64,7 @@ beforeAll(async () => {
       await outbox.markFailed(claim.record, { attempts: 5, error: '503 The mailbox is unavailable', at: day });
     }
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   await emu.close();

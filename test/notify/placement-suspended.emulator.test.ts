@@ -143,7 +143,7 @@ beforeAll(async () => {
     }),
   });
   expect(linked.status).toBe(200);
-}, 90_000);
+});
 
 afterAll(async () => {
   await local.close();

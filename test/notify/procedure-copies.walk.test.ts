@@ -100,7 +100,7 @@ beforeAll(async () => {
       linkedBy: provider.courseTeam.upn,
     });
   }
-}, 90_000);
+});
 
 afterAll(async () => {
   await local.close();

@@ -15,7 +15,7 @@ let dataDir: string;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-sweep-job-'));
-}, 60_000);
+});
 
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });

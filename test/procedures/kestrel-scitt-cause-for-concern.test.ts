@@ -372,7 +372,7 @@ describe('the Kestrel SCITT procedure over the REST API', () => {
       professionalMentor,
       programmeLead,
     });
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await server.close();

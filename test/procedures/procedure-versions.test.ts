@@ -150,7 +150,7 @@ describe('procedure versions over REST, with the procedure file rewritten betwee
     const loaded = await loadProcedureFile(EXAMPLE);
     if (!loaded.procedure) throw new Error('the example did not load');
     v1 = loaded.procedure;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await server?.close();

@@ -80,7 +80,7 @@ beforeAll(async () => {
       secured: (op.security ?? document.security).length > 0,
     })),
   );
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();
@@ -589,7 +589,7 @@ describe('who may link a channel: persona × programme', () => {
   let local: LocalTrellis;
   beforeAll(async () => {
     local = await startLocal();
-  }, 90_000);
+  });
   afterAll(async () => {
     await local.close();
   });

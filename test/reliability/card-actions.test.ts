@@ -96,7 +96,7 @@ beforeAll(async () => {
   });
   expect(agreed.status).toBe(200);
   version = await currentVersion();
-}, 120_000);
+});
 
 afterAll(async () => {
   await trellis.close();

@@ -38,7 +38,7 @@ beforeAll(async () => {
   tokens.mentor = await server.tokenFor(identities.mentorA);
   tokens.trainee = await server.tokenFor(identities.traineeA);
   tokens.courseTeam = await server.tokenFor(identities.courseTeamP1);
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

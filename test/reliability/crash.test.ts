@@ -34,7 +34,7 @@ let cluster: Cluster | undefined;
 
 beforeAll(async () => {
   cluster = await childCluster({ size: 1, shared: false });
-}, 150_000);
+});
 
 afterAll(async () => {
   await cluster?.close();

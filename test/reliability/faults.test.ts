@@ -38,7 +38,7 @@ const repeated = (values: readonly string[]): string[] => [
 beforeAll(async () => {
   trellis = await startLocal();
   cluster = inProcessCluster(trellis);
-}, 120_000);
+});
 
 afterAll(async () => {
   await trellis.close();

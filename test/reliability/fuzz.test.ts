@@ -122,7 +122,7 @@ beforeAll(async () => {
     if (!operations.some((o) => o.method === extra.method && o.template === extra.template)) operations.push(extra);
   }
   operations = operations.sort((a, b) => `${a.template} ${a.method}`.localeCompare(`${b.template} ${b.method}`));
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

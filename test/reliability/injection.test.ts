@@ -163,7 +163,7 @@ beforeAll(async () => {
   overdueId = (await hostileCase(today)).id;
   // Thirty days on, the second case's review is overdue: its (hostile) tutor is in the CSV.
   await ok(trellis.request('POST', '/dev/clock', { body: { now: addDays(today, 30) } }));
-}, 120_000);
+});
 
 afterAll(async () => {
   await trellis.close();
@@ -331,7 +331,7 @@ describe('hostile text in the tab (Chromium)', () => {
     await useBuiltTab(tabDir);
     tab = await serveTab(trellis.url);
     browser = await sharedBrowser();
-  }, 180_000);
+  });
 
   afterAll(async () => {
     await tab.close();

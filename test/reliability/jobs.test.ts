@@ -19,7 +19,7 @@ let token = '';
 beforeAll(async () => {
   cluster = await childCluster({ size: 3, shared: true, durability: 'none', scheduler: false });
   token = await signIn(cluster.url(0), provider('bcu').courseTeam.upn);
-}, 150_000);
+});
 
 afterAll(async () => {
   await cluster?.close();

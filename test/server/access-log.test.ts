@@ -21,7 +21,7 @@ beforeAll(async () => {
     input: caseInput('A', { reference: 'RIT-PLANNED' }),
     steps: [(s, ctx) => editPlan(ctx(seedActor), s, editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04') }))],
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

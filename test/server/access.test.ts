@@ -123,7 +123,7 @@ describe('role × route × case over HTTP', () => {
       mentorB: { upn: people.mentorB.id, name: people.mentorB.name },
     };
     for (const who of WHO) tokens.set(who, who === 'anonymous' ? undefined : await server.tokenFor(all[who]));
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await server.close();

@@ -33,7 +33,7 @@ beforeAll(async () => {
   tokens.mentor = await server.tokenFor(identities.mentorA);
   tokens.tutor = await server.tokenFor(identities.tutorA);
   tokens.trainee = await server.tokenFor(identities.traineeA);
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

@@ -14,7 +14,7 @@ beforeAll(async () => {
   courseTeam = await server.tokenFor(identities.courseTeamP1);
   mentorA = await server.tokenFor(identities.mentorA);
   await seedCase(server, { caseId: 'case-a', input: caseInput('A') });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

@@ -23,7 +23,7 @@ beforeAll(async () => {
   tokens.mentor = await server.tokenFor(identities.mentorA);
   tokens.tutor = await server.tokenFor(identities.tutorA);
   tokens.newMentor = await server.tokenFor({ upn: newMentor.id, name: newMentor.name });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

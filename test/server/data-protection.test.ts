@@ -29,7 +29,7 @@ beforeAll(async () => {
   server.now = londonInstantAt(parseLocalDate('2033-01-04'), 10, 0);
   admin = await server.tokenFor(identities.admin);
   courseTeam = await server.tokenFor(identities.courseTeamP1);
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

@@ -9,7 +9,7 @@ describe('security headers', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer();
-  }, 60_000);
+  });
   afterAll(async () => {
     await server.close();
   });
@@ -48,7 +48,7 @@ describe('tenant mode', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startTestServer({ mode: 'tenant' });
-  }, 60_000);
+  });
   afterAll(async () => {
     await server.close();
   });

@@ -62,7 +62,7 @@ beforeAll(async () => {
   token.mentor = await server.tokenFor({ upn: mentor.id, name: mentor.name });
   token.tutor = await server.tokenFor({ upn: tutor.id, name: tutor.name });
   token.trainee = await server.tokenFor({ upn: trainee.id, name: trainee.name });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

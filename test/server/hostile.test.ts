@@ -24,7 +24,7 @@ beforeAll(async () => {
     input: caseInput('A'),
     steps: [(state, ctx) => editPlan(ctx(actor), state, editPlanInputSchema.parse({ plan: bcuPlan('2026-12-04') }))],
   });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

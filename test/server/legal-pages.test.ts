@@ -71,7 +71,7 @@ describe('privacy and terms pages', () => {
     // A stand-in for the built tab: any page address would otherwise get this shell.
     await mkdir(path.join(workDir, 'tab', 'assets'), { recursive: true });
     await writeFile(path.join(workDir, 'tab', 'index.html'), '<!doctype html><title>tab shell</title>');
-  }, 60_000);
+  });
 
   afterAll(async () => {
     for (const server of servers) {

@@ -46,7 +46,7 @@ beforeAll(async () => {
   tokens.tutor = await server.tokenFor(identities.tutorA);
   tokens.trainee = await server.tokenFor(identities.traineeA);
   tokens.stranger = await server.tokenFor(identities.stranger);
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

@@ -50,7 +50,7 @@ beforeAll(async () => {
   const options = { dataDir: path.join(dataDir, 'trellis'), port: 0, logger: memoryLogger(), schedule: false };
   first = await startLocalModeOnSharedGraph(options, graph);
   second = await startLocalModeOnSharedGraph(options, graph);
-}, 120_000);
+});
 
 afterAll(async () => {
   await second.close();

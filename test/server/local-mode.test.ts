@@ -55,7 +55,7 @@ const telemetry = captureTelemetry();
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-local-'));
   local = await startLocalMode({ dataDir, port: 0, durability: 'none', logger: captured, realNow });
-}, 60_000);
+});
 
 afterAll(async () => {
   await local.close();

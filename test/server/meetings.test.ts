@@ -18,7 +18,7 @@ beforeAll(async () => {
   server = await startTestServer();
   tokens.mentor = await server.tokenFor(identities.mentorA);
   tokens.trainee = await server.tokenFor(identities.traineeA);
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

@@ -83,7 +83,7 @@ beforeAll(async () => {
   token.jack = await server.tokenFor({ upn: jack.id, name: jack.name });
   token.sophie = await server.tokenFor({ upn: sophie.id, name: sophie.name });
   token.lucy = await server.tokenFor({ upn: lucy.id, name: lucy.name });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

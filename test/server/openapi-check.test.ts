@@ -14,7 +14,7 @@ beforeAll(async () => {
   server = await startTestServer();
   courseTeam = await server.tokenFor(identities.courseTeamP1);
   await seedCase(server, { caseId: 'case-doc', input: caseInput('A') });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

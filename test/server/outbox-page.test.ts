@@ -32,7 +32,7 @@ beforeAll(async () => {
     realNow: () => londonInstantAt(today, 10, 0),
   });
   browser = await launchChromium();
-}, 60_000);
+});
 
 afterAll(async () => {
   await browser.close();

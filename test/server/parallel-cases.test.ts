@@ -15,7 +15,7 @@ beforeAll(async () => {
   server = await startTestServer({ procedures });
   courseTeam = await server.tokenFor(identities.courseTeamP1);
   await rosterFor(server.placements, caseInput('A'));
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

@@ -71,7 +71,7 @@ beforeAll(async () => {
     });
   }
   await seedCase(server, { caseId: 'case-a', input: caseInput('A') });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

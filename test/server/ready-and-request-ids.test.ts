@@ -13,7 +13,7 @@ describe('readiness and request ids', () => {
   beforeAll(async () => {
     server = await startTestServer({ privateLogs: true });
     await seedCase(server, { caseId: 'case-a', input: caseInput('A') });
-  }, 60_000);
+  });
   afterAll(async () => {
     await server.close();
   });

@@ -107,7 +107,7 @@ beforeAll(async () => {
     if (claimed.outcome !== 'claimed') throw new Error('the test notification was not claimed');
     await outbox.markSent(claimed.record, server.now);
   }
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

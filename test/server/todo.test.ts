@@ -91,7 +91,7 @@ beforeAll(async () => {
     ],
   });
   server.now = londonInstantAt(TODAY, 10, 0);
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

@@ -9,7 +9,7 @@ let server: TestServer;
 beforeAll(async () => {
   server = await startTestServer();
   await seedCase(server, { caseId: 'case-a', input: caseInput('A') });
-}, 60_000);
+});
 
 afterAll(async () => {
   await server.close();

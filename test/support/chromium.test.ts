@@ -18,7 +18,7 @@ describe.skipIf(executablePath === undefined)('the tests’ Chromium', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     local = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
     browser = await launchChromium(executablePath);
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await browser.close();

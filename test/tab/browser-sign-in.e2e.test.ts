@@ -48,7 +48,7 @@ beforeAll(async () => {
   expect(config.msal?.authority).toBe(`${ENTRA}/${server.idp.tenantId}`);
   apiScope = config.msal?.scopes[0] ?? '';
   expect(apiScope).toBe(`${server.idp.app.resource}/access_as_user`);
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

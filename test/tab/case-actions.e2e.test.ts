@@ -127,7 +127,7 @@ async function expectNoSeriousViolations(page: Page): Promise<void> {
 beforeAll(async () => {
   env = await startTabEnvironment('case-actions');
   ({ local, tab } = env);
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

@@ -37,7 +37,7 @@ async function caseAs(upn: string, caseId: string): Promise<PlanReply> {
 beforeAll(async () => {
   env = await startTabEnvironment('edit-plan');
   ({ local } = env);
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

@@ -20,7 +20,7 @@ let env: TabEnvironment;
 
 beforeAll(async () => {
   env = await startTabEnvironment('front-door');
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

@@ -35,7 +35,7 @@ beforeAll(async () => {
     alsoBuild: buildEmulatedHost,
   });
   ({ server, browser } = env);
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

@@ -34,7 +34,7 @@ beforeAll(async () => {
     trainee: { id: 'rosa.qxz@mail.bcu.example', name: 'Rosa Qxz' },
     programme: BCU_PROGRAMME,
   });
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

@@ -29,7 +29,7 @@ async function apiGet(upn: string, apiPath: string): Promise<Response> {
 beforeAll(async () => {
   env = await startTabEnvironment('tab-journeys');
   ({ local, tab } = env);
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

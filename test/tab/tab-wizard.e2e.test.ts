@@ -42,7 +42,7 @@ beforeAll(async () => {
     trainee: { id: 'owen.price@mail.bcu.example', name: 'Owen Price' },
     programme: 'PGCE Primary and Early Years 2026/27',
   });
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

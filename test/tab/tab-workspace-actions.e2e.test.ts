@@ -27,7 +27,7 @@ async function apiGet(upn: string, apiPath: string): Promise<Response> {
 beforeAll(async () => {
   env = await startTabEnvironment('tab-workspace-actions');
   ({ local, tab } = env);
-}, 180_000);
+});
 
 afterAll(async () => {
   await env.close();

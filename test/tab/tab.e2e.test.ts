@@ -35,7 +35,7 @@ async function apiSignIn(upn: string): Promise<string> {
 beforeAll(async () => {
   env = await startTabEnvironment('tab');
   ({ local, tab } = env);
-}, 120_000);
+});
 
 afterAll(async () => {
   await env.close();

@@ -81,7 +81,7 @@ describeGraphContract(
       for (let index = 0; index < 45; index += 1) {
         ids.push((await store.createItem({ ItemKey: `b-${index}`, Count: index })).item.id);
       }
-    }, 60_000);
+    });
 
     afterEach(() => {
       target().emulator?.setFaults({});

@@ -24,7 +24,7 @@ describeGraphContract('DeltaCache', ({ target, emulator, itEmulatorOnly }) => {
       select: ['ItemKey', 'Label'],
       pageSize: PAGE_SIZE,
     });
-  }, 60_000);
+  });
 
   it('enumerates the whole list on the first sync, page by page', async () => {
     const result = await cache.sync();
@@ -131,7 +131,7 @@ describeGraphContract('DeltaFeed', ({ target, emulator, itEmulatorOnly }) => {
     ({ store, ref } = await aProvisionedTestList(target(), 'Feed'));
     await store.createItem({ ItemKey: 'f-before', Label: 'before' });
     feed = new DeltaFeed(target().client, ref, { fields: testFieldsSchema, select: ['ItemKey', 'Label'] });
-  }, 60_000);
+  });
 
   it('starts from now: nothing made before the first sync, then each change once', async () => {
     expect(await feed.sync()).toEqual({ changed: [], started: true });

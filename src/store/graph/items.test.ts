@@ -214,7 +214,7 @@ describeGraphContract('ListItemStore paging and filters', ({ target, itEmulatorO
       })),
     );
     expect(outcome.results.every((result) => result.status === 201)).toBe(true);
-  }, 60_000);
+  });
 
   it(`pages through ${PAGING_ITEMS} items following nextLinks`, async () => {
     const emulator = target().emulator;

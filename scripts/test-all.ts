@@ -22,8 +22,17 @@ function commandOf(pkg: string, name: string): string {
   return path.join(path.dirname(manifest), file);
 }
 
-/** A package's package.json, found from its entry point (not every package exports its manifest). */
+/**
+ * A package's package.json: its exported manifest, or else found from its entry point (not every
+ * package exports its manifest). An installed alias (`typescript-7`) is found by the alias, though
+ * its manifest names the package it stands for.
+ */
 function manifestOf(pkg: string): string {
+  try {
+    return require.resolve(`${pkg}/package.json`);
+  } catch {
+    // Not exported: look up from the entry point.
+  }
   let dir = path.dirname(require.resolve(pkg));
   for (;;) {
     const candidate = path.join(dir, 'package.json');
@@ -46,11 +55,19 @@ interface Step {
   readonly live?: boolean;
 }
 
+/**
+ * The typecheck runs TypeScript 7, the compiler's native port: the same checks in a fifth of the
+ * CPU (the server side took 28 s with TypeScript 6 here, 10 s with 7). TypeScript 6 stays the
+ * `typescript` package, for the tools that call the compiler's JavaScript API (typescript-eslint,
+ * the production build).
+ */
+const TSC = commandOf('typescript-7', 'tsc');
+
 const STEPS: readonly Step[] = [
-  { name: 'typecheck', command: commandOf('typescript', 'tsc'), args: ['--noEmit', '-p', 'tsconfig.json'] },
+  { name: 'typecheck', command: TSC, args: ['--noEmit', '-p', 'tsconfig.json'] },
   {
     name: 'typecheck:tab',
-    command: commandOf('typescript', 'tsc'),
+    command: TSC,
     args: ['--noEmit', '-p', 'src/tab/tsconfig.json'],
   },
   { name: 'eslint', command: commandOf('eslint', 'eslint'), args: ['.'] },

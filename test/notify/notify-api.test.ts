@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- response bodies are JSON asserted field by field */
 import { sweepThroughApi } from '../support/sweep-job.js';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -216,9 +217,17 @@ describe('POST /api/jobs/review-sweep', () => {
     const second = await sweepThroughApi(call, await token(who.courseTeam));
     expect(second.body.id).not.toBe(started.body.id);
     expect(second.body.result).toMatchObject({ recovered: 0, sent: 0 });
-    // The job is for the same people as the sweep, and an unknown one is a 404 problem.
+    // Reading a job is one Graph request, though the retention runs' registry is asked first.
+    const courseTeamToken = await token(who.courseTeam);
+    local.emulator.resetCounters();
+    expect((await call('GET', String(second.body.href), { token: courseTeamToken })).body.state).toBe('succeeded');
+    expect(local.emulator.inspect().counters.total).toBe(1);
+    // The job is for the same people as the sweep, and an unknown one is a 404 problem (also one read).
     expect((await call('GET', String(second.body.href), { token: await token(who.mentor) })).status).toBe(403);
-    expect((await call('GET', '/api/jobs/no-such-job', { token: await token(who.courseTeam) })).status).toBe(404);
+    local.emulator.resetCounters();
+    expect((await call('GET', `/api/jobs/${randomUUID()}`, { token: courseTeamToken })).status).toBe(404);
+    expect(local.emulator.inspect().counters.total).toBe(1);
+    expect((await call('GET', '/api/jobs/no-such-job', { token: courseTeamToken })).status).toBe(404);
     const all = mailKeys();
     expect(new Set(all).size).toBe(all.length);
   });

@@ -71,6 +71,8 @@ export interface LocalModeOptions {
   readonly paceSends?: boolean;
   /** Tests: the clock sends are paced on (a virtual one); real time otherwise. */
   readonly paceClock?: PaceClock;
+  /** How many processes send at once on the shared store, each keeping to that share of the limits (default 1). */
+  readonly sendingProcesses?: number;
 }
 
 /** The Teams app id local mode uses: `npm run package`'s default TEAMS_APP_ID (scripts/package-app.ts). */
@@ -225,6 +227,7 @@ async function startLocalModeOn<Graph extends LocalGraph>(
       healthDetails: { graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } },
       paceSends: options.paceSends ?? false,
       ...(options.paceClock === undefined ? {} : { paceClock: options.paceClock }),
+      ...(options.sendingProcesses === undefined ? {} : { sendingProcesses: options.sendingProcesses }),
       ...(options.accessLogRetentionDays === undefined
         ? {}
         : { accessLogRetentionDays: options.accessLogRetentionDays }),

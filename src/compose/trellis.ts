@@ -94,6 +94,8 @@ export interface TrellisInputs {
    * moves its time on, so a burst paced over minutes is checked in a moment.
    */
   readonly paceClock?: PaceClock;
+  /** How many processes send at once, each keeping to that share of the limits (TRELLIS_SENDING_PROCESSES; default 1). */
+  readonly sendingProcesses?: number;
 }
 
 export interface Trellis {
@@ -162,7 +164,9 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
   });
   // One pace per process for everything sent (tenant mode): Teams messages per conversation and per bot, and
   // emails per sending mailbox (src/notify/pacing.ts), on the real clock unless a test gives another.
-  const sendPace: SendPace = inputs.paceSends ? createSendPace(inputs.paceClock ?? REAL_PACE_CLOCK) : UNPACED;
+  const sendPace: SendPace = inputs.paceSends
+    ? createSendPace(inputs.paceClock ?? REAL_PACE_CLOCK, inputs.sendingProcesses ?? 1)
+    : UNPACED;
   const cardSenders = createCardSenders({
     pace: sendPace,
     useCases: base,

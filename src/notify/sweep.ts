@@ -101,7 +101,7 @@ export async function runSweep(
   // A sweep plans the same reminders every run (they are keyed by review and phase, not by day):
   // what the outbox already holds is seen in one batched lookup and never claimed again.
   const due = await deps.due();
-  const stored = due.length === 0 ? new Set<string>() : await deps.outbox.storedAmong(due.map((n) => n.key));
+  const stored = due.length === 0 ? new Set<string>() : await storedAmong(deps.outbox, due);
   const fresh = due.filter((n) => !stored.has(n.key));
   report.planned += due.length - fresh.length;
   report.already += due.length - fresh.length;
@@ -135,6 +135,18 @@ export async function runSweep(
     }
   }
   return report;
+}
+
+/**
+ * The keys the outbox already holds. The lookup only saves work: when it cannot be made (Graph
+ * busy), nothing is left out and the claims decide, as they always do, what is new.
+ */
+async function storedAmong(outbox: OutboxPort, due: readonly Notification[]): Promise<ReadonlySet<string>> {
+  try {
+    return await outbox.storedAmong(due.map((n) => n.key));
+  } catch {
+    return new Set();
+  }
 }
 
 async function sendClaimed(claimed: OutboxRecord, deps: SweepDeps, report: SweepReport): Promise<void> {

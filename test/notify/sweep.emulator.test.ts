@@ -206,6 +206,21 @@ describe('the sweep against the emulator-backed outbox', () => {
     expect(delivered().mails.filter((key) => key === added.key).length).toBe(added.channel === 'email' ? 1 : 0);
   });
 
+  it('when the lookup cannot be made, the claims decide as before: nothing is sent twice', async () => {
+    const work = planned();
+    await runSweep({ ...deps('first'), due: () => Promise.resolve(work) });
+    const before = delivered().mails.length;
+    // Every query inside a $batch answers 503, attempt after attempt: the lookup gives up.
+    emu.emulator.setFaults({
+      rules: [{ kind: 'fail', status: 503, scope: 'batch', method: 'GET', retryAfterSeconds: 0 }],
+    });
+    const again = await runSweep({ ...deps('again'), due: () => Promise.resolve(work) });
+    emu.emulator.setFaults({});
+    expect(again).toMatchObject({ planned: work.length, already: work.length, sent: 0 });
+    expect(emu.emulator.inspect().counters.faultsInjected).toBeGreaterThan(0);
+    expect(delivered().mails).toHaveLength(before);
+  });
+
   it('the lookup finds keys however they are written, and long keys by the hash they are stored under', async () => {
     const [first, second] = planned();
     if (first === undefined || second === undefined) throw new Error('fixture');

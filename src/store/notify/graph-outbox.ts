@@ -316,7 +316,8 @@ export class GraphOutbox implements OutboxPort {
    * `$batch`. 400 keys cost one round trip and 20 queries, where claiming them costs 400 writes.
    */
   async storedAmong(keys: readonly string[]): Promise<ReadonlySet<string>> {
-    const wanted = [...new Set(keys.map((key) => storedKey(key).toLowerCase()))];
+    // One lookup per key however it is written (SharePoint compares text without regard to case).
+    const wanted = [...new Map(keys.map((key) => [storedKey(key).toLowerCase(), storedKey(key)])).values()];
     const groups: string[][] = [];
     let group: string[] = [];
     let length = 0;

@@ -155,23 +155,25 @@ async function main(): Promise<void> {
       owner: 'bench',
     },
   };
-  const sweep = async (): Promise<{ ms: number; requests: number; result: ReviewSweepResult }> => {
+  const sweep = async (): Promise<{ ms: number; requests: number; units: number; result: ReviewSweepResult }> => {
     emulator.resetCounters();
     const start = performance.now();
     const result = await runReviewSweep(deps, {
       dueReviews: true,
       recentSince: new Date(now.getTime() - 24 * 60 * 60_000),
     });
-    return { ms: performance.now() - start, requests: emulator.inspect().counters.total, result };
+    const counters = emulator.inspect().counters;
+    return { ms: performance.now() - start, requests: counters.total, units: counters.resourceUnits, result };
   };
   // The repository's case-row cache is warm in a running server: one load first, as the dashboard would.
   await repository.list({ limit: 1 });
   const first = await sweep();
-  const repeats: { ms: number; requests: number; result: ReviewSweepResult }[] = [];
+  const repeats: { ms: number; requests: number; units: number; result: ReviewSweepResult }[] = [];
   for (let run = 0; run < RUNS; run += 1) repeats.push(await sweep());
   const r = first.result;
   const repeatMs = repeats.map((x) => x.ms);
   const repeatRequests = repeats.map((x) => x.requests);
+  const repeatUnits = median(repeats.map((x) => x.units));
 
   const body = `## Review sweep over ${CASES.toLocaleString('en-GB')} cases
 
@@ -185,7 +187,8 @@ ${CASES.toLocaleString('en-GB')} cases on the emulator (one in ${ACTIVE_EVERY} w
 | first run: wall time | ${ms(first.ms)} |
 | first run: Graph requests | ${first.requests.toLocaleString('en-GB')} (claims in \`$batch\`es of 20: ${Math.ceil(r.planned / 20)}; per sent notification a "sending" and a "sent" PATCH for cards and mail) |
 | repeated runs the same day (${RUNS}): wall time median / p95 | ${ms(median(repeatMs))} / ${ms(percentile(repeatMs, 95))} |
-| repeated runs: Graph requests (median) | ${median(repeatRequests).toLocaleString('en-GB')} (1 delta sync; case reads come from the repository's cache of cases it has read, checked against the delta-synced row eTags; one outbox query per recent case; ${Math.ceil(r.planned / 20)} claim batches that all answer "already"; 2 outbox queries for retries and stale claims) |
+| repeated runs: Graph requests (median) | ${median(repeatRequests).toLocaleString('en-GB')} (1 delta sync; case reads come from the repository's cache of cases it has read, checked against the delta-synced row eTags; one outbox query per recent case; the planned keys looked up in the outbox, a query per 20 keys and ${Math.ceil(r.planned / 400)} \`$batch\`es of 20 queries, nothing claimed; 2 outbox queries for retries and stale claims) |
+| SharePoint resource units: first run / repeated run (median) / ratio | ${first.units.toLocaleString('en-GB')} / ${repeatUnits.toLocaleString('en-GB')} / ${first.units === 0 ? '–' : (repeatUnits / first.units).toFixed(3)} |
 
 Loading the cases through the repository: ${loadSeconds.toFixed(1)} s. On the first run each due case is read once (one \`$batch\`) for its people's addresses: the case rows do not carry email addresses.`;
   await writeSection('sweep', body);

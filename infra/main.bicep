@@ -68,6 +68,9 @@ param reviewLeadDays string = '2'
 @description('TRELLIS_ESCALATE_AFTER_DAYS: overdue this many working days before the course team is told.')
 param escalateAfterDays string = '3'
 
+@description('TRELLIS_SENDING_PROCESSES: how many Trellis processes may send notifications at once (web replicas at most, plus the sweep job), 1 to 7; each keeps to that share of Teams\' and Exchange\'s sending limits. 1 gives every process the whole of each limit; maxReplicas + 1 keeps them inside it together, each sending that many times more slowly.')
+param sendingProcesses string = '1'
+
 @description('TRELLIS_SCHEDULER for the web app: "on" also runs the sweep and the five-minute delivery pass in each web replica; "off" leaves the daily sweep to the job.')
 @allowed([
   'on'
@@ -171,6 +174,7 @@ module apps 'modules/container-apps.bicep' = {
       TRELLIS_SWEEP_AT: sweepAt
       TRELLIS_REVIEW_LEAD_DAYS: reviewLeadDays
       TRELLIS_ESCALATE_AFTER_DAYS: escalateAfterDays
+      TRELLIS_SENDING_PROCESSES: sendingProcesses
     }
   }
 }

@@ -64,6 +64,7 @@ export async function main(): Promise<void> {
       schedule: config.scheduler,
       accessLogRetentionDays: config.accessLogRetentionDays,
       paceSends: config.paceSends,
+      sendingProcesses: config.sendingProcesses,
     };
     // Several local processes on one emulator (docs/reliability.md).
     const local =

@@ -6,6 +6,7 @@ import { botSettingsFromEnv, type BotSettings } from './bot-config.js';
 import { ConfigError, graphTargetFromEnv } from './graph-config.js';
 import type { NotifySettings } from '../app/notifications/settings.js';
 import { notifySettingsFromEnv } from './notify-config.js';
+import { MAX_SENDING_PROCESSES } from '../notify/pacing.js';
 
 /**
  * Server configuration from the environment (and `.env` when present), validated at start
@@ -35,6 +36,9 @@ import { notifySettingsFromEnv } from './notify-config.js';
  * Both modes:
  *   TRELLIS_SCHEDULER          "on" (default): this process runs the daily review sweep and the delivery passes;
  *                              "off": it leaves them to a scheduled job (`npm run job:sweep`)
+ *   TRELLIS_SENDING_PROCESSES  how many Trellis processes may send notifications at the same time (the web
+ *                              instances at most, plus the sweep job where one runs), 1 to 7 (default 1): each keeps
+ *                              to that share of Teams' and Exchange's sending limits (src/notify/pacing.ts)
  *   TRELLIS_INSTANCE_NAME      a name this instance keeps across restarts, its own (App Service's and Container
  *                              Apps' are used when unset): a restarted instance frees the job leases its
  *                              earlier life held instead of waiting for them to run out (src/compose/jobs.ts)
@@ -65,6 +69,8 @@ export type ServerConfig =
       readonly accessLogRetentionDays: number;
       /** TRELLIS_PACE_SENDS: keep to Microsoft's sending limits here too. */
       readonly paceSends: boolean;
+      /** TRELLIS_SENDING_PROCESSES: how many processes share the sending limits. */
+      readonly sendingProcesses: number;
     }
   | {
       readonly mode: 'tenant';
@@ -79,6 +85,8 @@ export type ServerConfig =
       readonly bot: BotSettings;
       /** TRELLIS_ACCESS_LOG_RETENTION_DAYS: how long who-looked entries are kept. */
       readonly accessLogRetentionDays: number;
+      /** TRELLIS_SENDING_PROCESSES: how many processes share the sending limits. */
+      readonly sendingProcesses: number;
     };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -133,11 +141,29 @@ function accessLogRetentionFrom(env: Env, problems: string[]): number {
   return days;
 }
 
+/**
+ * TRELLIS_SENDING_PROCESSES: how many processes send at once, each keeping to that share of
+ * every sending limit (src/notify/pacing.ts); 1 to 7, default 1.
+ */
+function sendingProcessesFrom(env: Env, problems: string[]): number {
+  const raw = (env.TRELLIS_SENDING_PROCESSES ?? '').trim();
+  if (raw === '') return 1;
+  const processes = Number(raw);
+  if (!/^\d+$/.test(raw) || processes < 1 || processes > MAX_SENDING_PROCESSES) {
+    problems.push(
+      `TRELLIS_SENDING_PROCESSES must be a whole number from 1 to ${String(MAX_SENDING_PROCESSES)} (the processes that may send at once), got "${raw}"`,
+    );
+    return 1;
+  }
+  return processes;
+}
+
 export function serverConfigFromEnv(env: Env): ServerConfig {
   const problems: string[] = [];
   const port = portFrom(env, problems);
   const scheduler = schedulerFrom(env, problems);
   const accessLogRetentionDays = accessLogRetentionFrom(env, problems);
+  const sendingProcesses = sendingProcessesFrom(env, problems);
   let graph: ReturnType<typeof graphTargetFromEnv> | undefined;
   try {
     graph = graphTargetFromEnv(env);
@@ -171,7 +197,17 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     if (pace !== '' && pace !== 'on' && pace !== 'off')
       throw new ConfigError([`TRELLIS_PACE_SENDS must be "on" or "off", got "${pace}"`]);
     const paceSends = pace === 'on';
-    return { mode: 'local', port, scheduler, dataDir, publicUrl, accessLogRetentionDays, paceSends, ...sharedGraph };
+    return {
+      mode: 'local',
+      port,
+      scheduler,
+      dataDir,
+      publicUrl,
+      accessLogRetentionDays,
+      paceSends,
+      sendingProcesses,
+      ...sharedGraph,
+    };
   }
 
   const tenantId = value('ENTRA_TENANT_ID') || value('GRAPH_TENANT_ID');
@@ -232,6 +268,7 @@ export function serverConfigFromEnv(env: Env): ServerConfig {
     notify,
     bot,
     accessLogRetentionDays,
+    sendingProcesses,
   };
 }
 

@@ -39,6 +39,7 @@ import { TRELLIS_LISTS } from '../store/lists.js';
 import type { Notifications } from './notifications.js';
 import { localNotifySettings } from './notify-config.js';
 import { buildTrellis } from './trellis.js';
+import type { PaceClock } from '../notify/pacing.js';
 import { keepIdleConnections } from '../server/http/idle-connections.js';
 
 /**
@@ -68,6 +69,10 @@ export interface LocalModeOptions {
   readonly accessLogRetentionDays?: number;
   /** Keep to Microsoft's sending limits as tenant mode does (default off: the dev connector has none). */
   readonly paceSends?: boolean;
+  /** Tests: the clock sends are paced on (a virtual one); real time otherwise. */
+  readonly paceClock?: PaceClock;
+  /** How many processes send at once on the shared store, each keeping to that share of the limits (default 1). */
+  readonly sendingProcesses?: number;
 }
 
 /** The Teams app id local mode uses: `npm run package`'s default TEAMS_APP_ID (scripts/package-app.ts). */
@@ -221,6 +226,8 @@ async function startLocalModeOn<Graph extends LocalGraph>(
       ...(options.tabDir === undefined ? {} : { tabDir: options.tabDir }),
       healthDetails: { graph: { baseUrl: emulator.baseUrl, siteId: emulator.siteId } },
       paceSends: options.paceSends ?? false,
+      ...(options.paceClock === undefined ? {} : { paceClock: options.paceClock }),
+      ...(options.sendingProcesses === undefined ? {} : { sendingProcesses: options.sendingProcesses }),
       ...(options.accessLogRetentionDays === undefined
         ? {}
         : { accessLogRetentionDays: options.accessLogRetentionDays }),

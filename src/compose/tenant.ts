@@ -97,6 +97,7 @@ export async function buildTenantTrellis(
   return buildTrellis({
     // Teams' per-conversation and Exchange's per-mailbox limits bind in a tenant.
     paceSends: true,
+    sendingProcesses: config.sendingProcesses,
     mode: 'tenant',
     graph: client,
     site,

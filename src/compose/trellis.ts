@@ -89,6 +89,13 @@ export interface TrellisInputs {
    * when asked (TRELLIS_PACE_SENDS=on), so its first sweep is not made to wait for nothing.
    */
   readonly paceSends: boolean;
+  /**
+   * The clock sends are paced on: real time unless given. Tests give a virtual one whose sleep
+   * moves its time on, so a burst paced over minutes is checked in a moment.
+   */
+  readonly paceClock?: PaceClock;
+  /** How many processes send at once, each keeping to that share of the limits (TRELLIS_SENDING_PROCESSES; default 1). */
+  readonly sendingProcesses?: number;
 }
 
 export interface Trellis {
@@ -156,8 +163,10 @@ export async function buildTrellis(inputs: TrellisInputs): Promise<Trellis> {
     ...(inputs.bot.cloud ? { cloud: inputs.bot.cloud } : {}),
   });
   // One pace per process for everything sent (tenant mode): Teams messages per conversation and per bot, and
-  // emails per sending mailbox (src/notify/pacing.ts), on the real clock.
-  const sendPace: SendPace = inputs.paceSends ? createSendPace(REAL_PACE_CLOCK) : UNPACED;
+  // emails per sending mailbox (src/notify/pacing.ts), on the real clock unless a test gives another.
+  const sendPace: SendPace = inputs.paceSends
+    ? createSendPace(inputs.paceClock ?? REAL_PACE_CLOCK, inputs.sendingProcesses ?? 1)
+    : UNPACED;
   const cardSenders = createCardSenders({
     pace: sendPace,
     useCases: base,

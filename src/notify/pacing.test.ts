@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createPacer, createSendPace, type PaceClock, type PaceRule } from './pacing.js';
+import {
+  createPacer,
+  createSendPace,
+  MAILBOX_PER_SENDER,
+  shareOf,
+  TEAMS_PER_BOT,
+  TEAMS_PER_CONVERSATION,
+  type PaceClock,
+  type PaceRule,
+} from './pacing.js';
 
 /**
  * The send pace on a fake clock: `sleep` moves time on instead of waiting, so a burst of a
@@ -100,5 +109,43 @@ describe('the send pace', () => {
     const other = clock.now();
     await pace.mailboxMessage('tutor@provider.ac.uk');
     expect(clock.now()).toBe(other);
+  });
+
+  it('three processes, each keeping to its share, stay inside every limit together, however their bursts line up', async () => {
+    // Each process paces on its own: the worst case is all three starting the same burst at the same moment.
+    const cards: number[] = [];
+    const mails: number[] = [];
+    for (let process = 0; process < 3; process += 1) {
+      const clock = fakeClock();
+      const pace = createSendPace(clock, 3);
+      for (let i = 0; i < 80; i += 1) {
+        await pace.teamsMessage('19:course-team@thread.tacv2');
+        cards.push(clock.now());
+      }
+      const mailClock = fakeClock();
+      const mailPace = createSendPace(mailClock, 3);
+      for (let i = 0; i < 25; i += 1) {
+        await mailPace.mailboxMessage('course.team@provider.ac.uk');
+        mails.push(mailClock.now());
+      }
+    }
+    for (const rule of TEAMS_PER_CONVERSATION)
+      expect(busiestWindow(cards, rule.windowMs)).toBeLessThanOrEqual(rule.count);
+    // 20 each in any 30 seconds: the three together fill the 60.
+    expect(busiestWindow(cards, 30_000)).toBe(60);
+    for (const rule of MAILBOX_PER_SENDER) expect(busiestWindow(mails, rule.windowMs)).toBe(30);
+  });
+
+  it('a share is kept for up to seven processes, every window at least one send', () => {
+    for (const rules of [TEAMS_PER_CONVERSATION, TEAMS_PER_BOT, MAILBOX_PER_SENDER])
+      for (let processes = 1; processes <= 7; processes += 1)
+        shareOf(rules, processes).forEach((share, index) => {
+          const rule = rules[index];
+          expect(share.count).toBeGreaterThanOrEqual(1);
+          expect(share.count * processes).toBeLessThanOrEqual(rule?.count ?? 0);
+          expect(share.windowMs).toBe(rule?.windowMs);
+        });
+    expect(() => shareOf(MAILBOX_PER_SENDER, 0)).toThrow(RangeError);
+    expect(() => shareOf(MAILBOX_PER_SENDER, 8)).toThrow(RangeError);
   });
 });

@@ -15,9 +15,20 @@
  * deliveries after a command, a retry); a single sweep runs at a time across instances (the
  * jobs' lease), so the sweep's bursts are paced as a whole.
  *
+ * Several processes: the limits are Microsoft's for the whole bot and the whole mailbox, and
+ * nothing is shared between processes' paces, so each process keeps to a share of every limit:
+ * with `processes` = n (TRELLIS_SENDING_PROCESSES: the web instances at most, plus the sweep job
+ * where one runs), a window's count becomes ⌊count / n⌋, and n processes together stay inside
+ * the limit. The smallest limit counted is 7 (a conversation's second), so n is at most 7; and
+ * each process then sends more slowly (a sweep of 300 emails from one mailbox takes n times ten
+ * minutes), which is the price of the guarantee.
+ *
  * Time is injected: the process's real clock and timers in production, a fake clock in tests
  * (nothing sleeps there).
  */
+
+/** The most sending processes a share can be kept for: Teams' 7 a second per conversation. */
+export const MAX_SENDING_PROCESSES = 7;
 
 export interface PaceRule {
   readonly count: number;
@@ -79,14 +90,25 @@ export interface SendPace {
   mailboxMessage(mailbox: string): Promise<void>;
 }
 
-export function createSendPace(clock: PaceClock): SendPace {
+/** One process's share of limits kept by `processes` processes together (⌊count / processes⌋ in each window). */
+export function shareOf(rules: readonly PaceRule[], processes: number): PaceRule[] {
+  if (!Number.isInteger(processes) || processes < 1 || processes > MAX_SENDING_PROCESSES)
+    throw new RangeError(`sending processes must be a whole number from 1 to ${String(MAX_SENDING_PROCESSES)}`);
+  return rules.map((rule) => ({ count: Math.floor(rule.count / processes), windowMs: rule.windowMs }));
+}
+
+/** The send pace of one process, of `processes` sending at the same time (1 unless several instances send). */
+export function createSendPace(clock: PaceClock, processes = 1): SendPace {
   const pacer = createPacer(clock);
+  const perBot = shareOf(TEAMS_PER_BOT, processes);
+  const perConversation = shareOf(TEAMS_PER_CONVERSATION, processes);
+  const perSender = shareOf(MAILBOX_PER_SENDER, processes);
   return {
     teamsMessage: (conversationId) =>
       pacer.wait([
-        { key: 'teams', rules: TEAMS_PER_BOT },
-        { key: `teams:${conversationId}`, rules: TEAMS_PER_CONVERSATION },
+        { key: 'teams', rules: perBot },
+        { key: `teams:${conversationId}`, rules: perConversation },
       ]),
-    mailboxMessage: (mailbox) => pacer.wait([{ key: `mailbox:${mailbox.toLowerCase()}`, rules: MAILBOX_PER_SENDER }]),
+    mailboxMessage: (mailbox) => pacer.wait([{ key: `mailbox:${mailbox.toLowerCase()}`, rules: perSender }]),
   };
 }

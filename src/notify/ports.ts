@@ -91,6 +91,12 @@ export interface OutboxPort {
   findByKey(key: string): Promise<OutboxRecord | undefined>;
   /** Which of `keys` (notifications of one case) the outbox already holds: one indexed query, so a re-plan claims only what is missing. */
   knownOf(caseId: string, keys: readonly string[]): Promise<ReadonlySet<string>>;
+  /**
+   * Which of `keys` (of any cases) the outbox already holds, whatever their state: lookups on the
+   * unique key, batched, so a sweep that plans what an earlier run already claimed pays a query
+   * per twenty keys instead of a failed claim (a write) per key.
+   */
+  storedAmong(keys: readonly string[]): Promise<ReadonlySet<string>>;
 }
 
 /** Delivers one notification over one channel; throws on failure. */

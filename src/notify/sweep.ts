@@ -3,7 +3,8 @@ import type { Notification, NotificationChannel } from './notification.js';
 import { IDEMPOTENT_CHANNELS, type OutboxPort, type OutboxRecord, type Senders } from './ports.js';
 
 /**
- * The sweep: find due work, then per item claim → send → record. The claim is a
+ * The sweep: find due work, leave out what the outbox already holds (one batched lookup: a
+ * repeated run claims nothing again), then per item claim → send → record. The claim is a
  * conditional write on the unique key, so two sweeps (or two instances) never both send.
  *
  * Crash safety, by where the crash happens:
@@ -97,7 +98,14 @@ export async function runSweep(
   deps: SweepDeps & { readonly due: () => Promise<readonly Notification[]> },
 ): Promise<SweepReport> {
   const report = emptyReport();
-  await deliverNotifications(await deps.due(), deps, report);
+  // A sweep plans the same reminders every run (they are keyed by review and phase, not by day):
+  // what the outbox already holds is seen in one batched lookup and never claimed again.
+  const due = await deps.due();
+  const stored = due.length === 0 ? new Set<string>() : await storedAmong(deps.outbox, due);
+  const fresh = due.filter((n) => !stored.has(n.key));
+  report.planned += due.length - fresh.length;
+  report.already += due.length - fresh.length;
+  await deliverNotifications(fresh, deps, report);
   const now = deps.clock.now();
   const retries = await deps.outbox.listRetryDue(now);
   report.badRows += retries.problems.length;
@@ -127,6 +135,18 @@ export async function runSweep(
     }
   }
   return report;
+}
+
+/**
+ * The keys the outbox already holds. The lookup only saves work: when it cannot be made (Graph
+ * busy), nothing is left out and the claims decide, as they always do, what is new.
+ */
+async function storedAmong(outbox: OutboxPort, due: readonly Notification[]): Promise<ReadonlySet<string>> {
+  try {
+    return await outbox.storedAmong(due.map((n) => n.key));
+  } catch {
+    return new Set();
+  }
 }
 
 async function sendClaimed(claimed: OutboxRecord, deps: SweepDeps, report: SweepReport): Promise<void> {

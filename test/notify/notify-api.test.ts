@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- response bodies are JSON asserted field by field */
 import { sweepThroughApi } from '../support/sweep-job.js';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -176,6 +177,7 @@ describe('POST /api/jobs/review-sweep', () => {
     signAll(c);
     await storeWithoutNotifying(c);
     const before = new Set(mailKeys());
+    local.emulator.resetCounters();
     const started = await call('POST', '/api/jobs/review-sweep', { token: await token(who.courseTeam) });
     expect(started.status).toBe(202);
     expect(started.body).toMatchObject({ kind: 'review-sweep', state: 'running' });
@@ -184,6 +186,7 @@ describe('POST /api/jobs/review-sweep', () => {
     const again = await call('POST', '/api/jobs/review-sweep', { token: await token(who.courseTeam) });
     expect(again.body.id).toBe(started.body.id);
     const first = await sweepThroughApi(call, await token(who.courseTeam));
+    const firstUnits = local.emulator.inspect().counters.resourceUnits;
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ id: started.body.id, state: 'succeeded', result: { today: '2026-11-23' } });
     expect(first.body.result.recovered).toBeGreaterThan(0);
@@ -213,12 +216,28 @@ describe('POST /api/jobs/review-sweep', () => {
     const page = await call('GET', '/dev/outbox', { headers: { accept: 'text/html' } });
     expect(page.text).toMatch(/Teams chat cards and bot messages \(\d+\)/);
     expect(page.text).toContain('class="card-host"');
-    const second = await sweepThroughApi(call, await token(who.courseTeam));
+    local.emulator.resetCounters();
+    // Followed once a second: each look at the job is a query too, and a slow machine looks more often.
+    const second = await sweepThroughApi(call, await token(who.courseTeam), 1_000);
     expect(second.body.id).not.toBe(started.body.id);
     expect(second.body.result).toMatchObject({ recovered: 0, sent: 0 });
-    // The job is for the same people as the sweep, and an unknown one is a 404 problem.
+    expect(second.body.result.already).toBe(second.body.result.planned);
+    // The same day again: what the outbox holds is looked up, not claimed (the one list item
+    // created is the job's own row), so the run costs a small part of the first one's resource units.
+    const repeat = local.emulator.inspect().counters;
+    expect(repeat.byRoute['POST items']).toBe(1);
+    expect(repeat.resourceUnits).toBeLessThan(firstUnits * 0.08);
+    // Reading a job is one Graph request, though the retention runs' registry is asked first.
+    const courseTeamToken = await token(who.courseTeam);
+    local.emulator.resetCounters();
+    expect((await call('GET', String(second.body.href), { token: courseTeamToken })).body.state).toBe('succeeded');
+    expect(local.emulator.inspect().counters.total).toBe(1);
+    // The job is for the same people as the sweep, and an unknown one is a 404 problem (also one read).
     expect((await call('GET', String(second.body.href), { token: await token(who.mentor) })).status).toBe(403);
-    expect((await call('GET', '/api/jobs/no-such-job', { token: await token(who.courseTeam) })).status).toBe(404);
+    local.emulator.resetCounters();
+    expect((await call('GET', `/api/jobs/${randomUUID()}`, { token: courseTeamToken })).status).toBe(404);
+    expect(local.emulator.inspect().counters.total).toBe(1);
+    expect((await call('GET', '/api/jobs/no-such-job', { token: courseTeamToken })).status).toBe(404);
     const all = mailKeys();
     expect(new Set(all).size).toBe(all.length);
   });

@@ -18,9 +18,9 @@ import { CONFIG, draftPlan, open, signAll, step } from './kit.js';
 
 const d = parseLocalDate;
 
-/** Three BCU cases' plan-agreed notifications: emails (with the form), calendar events, cards. */
-function planned(): Notification[] {
-  return ['case-a', 'case-b', 'case-c'].flatMap((id) => {
+/** BCU cases' plan-agreed notifications (three cases unless named): emails (with the form), calendar events, cards. */
+function planned(ids: readonly string[] = ['case-a', 'case-b', 'case-c']): Notification[] {
+  return ids.flatMap((id) => {
     const c = open(bcu, ['trainee', 'mentor', 'tutor']);
     draftPlan(c, {
       reviewDate: d('2026-11-13'),
@@ -181,6 +181,55 @@ describe('the sweep against the emulator-backed outbox', () => {
     const report = await deliverNotifications(work, deps('second'));
     expect(report).toMatchObject({ planned: work.length, already: work.length, sent: 0 });
     expect(emu.emulator.inspect().counters.total).toBe(Math.ceil(work.length / 20));
+  });
+
+  it('a repeated sweep looks up what the outbox holds in one batched request and claims only the rest: a fraction of the resource units', async () => {
+    // Twelve cases' plan-agreed notifications (five each).
+    const work = planned(Array.from({ length: 12 }, (_, index) => `case-${String(index + 1)}`));
+    const [added, ...before] = work;
+    if (added === undefined) throw new Error('fixture');
+    emu.emulator.resetCounters();
+    const first = await runSweep({ ...deps('first'), due: () => Promise.resolve(before) });
+    expect(first).toMatchObject({ planned: before.length, sent: before.length });
+    const firstUnits = emu.emulator.inspect().counters.resourceUnits;
+    // The same day again, with one notification new since: it alone is claimed and sent.
+    emu.emulator.resetCounters();
+    const again = await runSweep({ ...deps('again'), due: () => Promise.resolve(work) });
+    expect(again).toMatchObject({ planned: work.length, already: before.length, sent: 1 });
+    const counters = emu.emulator.inspect().counters;
+    expect(counters.byRoute['POST items']).toBe(1);
+    // One $batch of lookups (a query per 20 keys), the claim, its writes, the retry and stale-claim queries.
+    expect(counters.byRoute['POST $batch']).toBe(1);
+    expect(counters.byRoute['GET items']).toBe(Math.ceil(work.length / 20) + 2);
+    // Claiming what was held cost a write (2 units) a key; the lookups cost 2 units per 20 keys.
+    expect(counters.resourceUnits).toBeLessThan(firstUnits * 0.15);
+    expect(delivered().mails.filter((key) => key === added.key).length).toBe(added.channel === 'email' ? 1 : 0);
+  });
+
+  it('when the lookup cannot be made, the claims decide as before: nothing is sent twice', async () => {
+    const work = planned();
+    await runSweep({ ...deps('first'), due: () => Promise.resolve(work) });
+    const before = delivered().mails.length;
+    // Every query inside a $batch answers 503, attempt after attempt: the lookup gives up.
+    emu.emulator.setFaults({
+      rules: [{ kind: 'fail', status: 503, scope: 'batch', method: 'GET', retryAfterSeconds: 0 }],
+    });
+    const again = await runSweep({ ...deps('again'), due: () => Promise.resolve(work) });
+    emu.emulator.setFaults({});
+    expect(again).toMatchObject({ planned: work.length, already: work.length, sent: 0 });
+    expect(emu.emulator.inspect().counters.faultsInjected).toBeGreaterThan(0);
+    expect(delivered().mails).toHaveLength(before);
+  });
+
+  it('the lookup finds keys however they are written, and long keys by the hash they are stored under', async () => {
+    const [first, second] = planned();
+    if (first === undefined || second === undefined) throw new Error('fixture');
+    const long = { ...second, key: `${second.key}:${'x'.repeat(300)}` };
+    const outbox = new GraphOutbox(emu.client, emu.site.lists.outbox);
+    await outbox.claimMany([first, long], { token: 't:1', at: now });
+    const asked = [first.key.toUpperCase(), long.key, second.key, 'case-z:1:none'];
+    expect([...(await outbox.storedAmong(asked))].sort()).toEqual([first.key.toUpperCase(), long.key].sort());
+    expect(await outbox.storedAmong([])).toEqual(new Set());
   });
 
   it('with 20% injected 429/503 every notification is delivered exactly once', async () => {

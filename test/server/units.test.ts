@@ -78,7 +78,7 @@ describe('dev pages escape what they show', () => {
       installs: [],
       channelMessages: [],
       activityNotifications: [],
-      counters: { total: 0, batchSubRequests: 0, byRoute: {}, faultsInjected: 0, since: '' },
+      counters: { total: 0, batchSubRequests: 0, byRoute: {}, faultsInjected: 0, resourceUnits: 0, since: '' },
     };
     const page = outboxPage(inspection);
     expect(page).toContain('<iframe class="mail" sandbox=""');
@@ -128,6 +128,7 @@ describe('server configuration', () => {
       publicUrl: 'http://localhost:3978',
       accessLogRetentionDays: 365,
       paceSends: false,
+      sendingProcesses: 1,
     });
     expect(serverConfigFromEnv({ PORT: '4000', TRELLIS_DATA_DIR: '/tmp/x' })).toMatchObject({
       port: 4000,
@@ -135,6 +136,12 @@ describe('server configuration', () => {
     });
     expect(serverConfigFromEnv({ TRELLIS_PACE_SENDS: 'ON' })).toMatchObject({ paceSends: true });
     expect(() => serverConfigFromEnv({ TRELLIS_PACE_SENDS: 'slow' })).toThrow(/TRELLIS_PACE_SENDS must be/);
+    // How many processes share the sending limits: 1 to 7.
+    expect(serverConfigFromEnv({ TRELLIS_SENDING_PROCESSES: '4' })).toMatchObject({ sendingProcesses: 4 });
+    for (const bad of ['0', '8', 'three', '2.5'])
+      expect(() => serverConfigFromEnv({ TRELLIS_SENDING_PROCESSES: bad })).toThrow(
+        /TRELLIS_SENDING_PROCESSES must be a whole number from 1 to 7/,
+      );
   });
 
   it('runs the scheduler in the process unless TRELLIS_SCHEDULER is off, and refuses anything else', () => {

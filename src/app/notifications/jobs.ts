@@ -121,6 +121,13 @@ export interface Jobs<Result> {
   /** The job, from whichever instance ran it; undefined when there is none of these kinds. */
   find(id: string): Promise<JobView<Result> | undefined>;
   /**
+   * The stored job of any kind (one read of the store, which every registry of a process shares),
+   * for an answer that asks each registry in turn without reading again: see `view`.
+   */
+  lookup(id: string): Promise<JobRecord | undefined>;
+  /** A stored job as this registry reports it; undefined when it is not one of its kinds. */
+  view(record: JobRecord): JobView<Result> | undefined;
+  /**
    * A scheduled pass: runs the work here under the kind's lease and answers its result, or
    * throws JobDeferred (taken elsewhere, or backing off after failures, or — with `day` — that
    * day's run already succeeded on some instance, which answers undefined instead).
@@ -343,6 +350,9 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
     return undefined;
   };
 
+  const ownView = (record: JobRecord): JobView<Result> | undefined =>
+    options.kinds.includes(record.kind) ? viewOf(record) : undefined;
+
   const track = (done: Promise<void>): void => {
     inFlight.add(done);
     void done.finally(() => inFlight.delete(done));
@@ -417,9 +427,12 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
 
     async find(id) {
       const record = await store.findJob(id);
-      if (record === undefined || !options.kinds.includes(record.kind)) return undefined;
-      return viewOf(record);
+      return record === undefined ? undefined : ownView(record);
     },
+
+    lookup: (id) => store.findJob(id),
+
+    view: ownView,
 
     async runScheduled(kind, work, runOptions = {}) {
       const read = await store.findLease(kind);

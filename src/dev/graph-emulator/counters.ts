@@ -8,7 +8,14 @@ export class Counters {
   private recentRequests: RecentRequest[] = [];
 
   private static fresh(): RequestCounters {
-    return { total: 0, batchSubRequests: 0, byRoute: {}, faultsInjected: 0, since: new Date().toISOString() };
+    return {
+      total: 0,
+      batchSubRequests: 0,
+      byRoute: {},
+      faultsInjected: 0,
+      resourceUnits: 0,
+      since: new Date().toISOString(),
+    };
   }
 
   count(method: string, kind: string, inBatch: boolean): void {
@@ -16,6 +23,11 @@ export class Counters {
     else this.data.total += 1;
     const key = `${method} ${kind}`;
     this.data.byRoute[key] = (this.data.byRoute[key] ?? 0) + 1;
+  }
+
+  /** Resource units a request cost (charged whatever its answer, as SharePoint counts throttled requests too). */
+  units(cost: number): void {
+    this.data.resourceUnits += cost;
   }
 
   fault(): void {

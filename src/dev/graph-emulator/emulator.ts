@@ -148,8 +148,10 @@ export class EmulatorCore {
       }
       // Synchronous up to here, so parallel batch sub-requests all count as concurrent.
       release = this.acquireMailbox(kind, match.params.user);
+      const units = resourceUnitCost(req, kind);
+      this.counters.units(units);
       if (this.meter !== undefined) {
-        const metered = this.meter.charge(resourceUnitCost(req, kind), Date.now());
+        const metered = this.meter.charge(units, Date.now());
         meterHeaders = metered.headers;
         if (metered.throttle !== undefined) throw metered.throttle;
       }

@@ -190,6 +190,11 @@ export interface RequestCounters {
   byRoute: Record<string, number>;
   /** Requests answered by an injected fault. */
   faultsInjected: number;
+  /**
+   * SharePoint resource units the requests cost, scored as the meter scores them (resource-units.ts:
+   * 1 a single read, 2 a query or a write, sub-requests each), whether or not a budget is set.
+   */
+  resourceUnits: number;
   /** ISO time of the last reset. */
   since: string;
 }

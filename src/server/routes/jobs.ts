@@ -14,6 +14,7 @@ import {
   type ReviewSweepResult,
 } from '../../app/notifications/review-sweep.js';
 import type { JobView, Jobs } from '../../app/notifications/jobs.js';
+import { storedJob } from './job-lookup.js';
 
 /**
  * POST /api/jobs/review-sweep starts the review sweep in the background and answers 202 with
@@ -88,7 +89,8 @@ export function jobsRouter(
   });
 
   router.get('/:jobId', authorise, async (req, res, next) => {
-    const job = await deps.jobs.find(String(req.params.jobId));
+    const record = await storedJob(req, deps.jobs, String(req.params.jobId));
+    const job = record === undefined ? undefined : deps.jobs.view(record);
     if (job === undefined) {
       next(
         new HttpProblem(

@@ -9,6 +9,7 @@ import { authenticate, callerOf } from '../auth/authenticate.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import { forbidden } from '../http/problem.js';
 import { alreadyRunning, JOB_KEY_HEADER, sameSecret } from './jobs.js';
+import { storedJob } from './job-lookup.js';
 import { reply } from '../http/reply.js';
 
 /**
@@ -95,7 +96,9 @@ export function retentionJobsRouter(
   );
 
   router.get('/:jobId', async (req, res, next) => {
-    const job = await deps.jobs.find(req.params.jobId);
+    // Read once for this request: the review sweep's router, next, is handed the same reading.
+    const record = await storedJob(req, deps.jobs, req.params.jobId);
+    const job = record === undefined ? undefined : deps.jobs.view(record);
     if (job === undefined) {
       next();
       return;

@@ -1,14 +1,16 @@
 import type { Client } from '@microsoft/microsoft-graph-client';
 import { z } from 'zod';
-import { observedRetryOptions } from './client.js';
+import { graphPaceOf, observedRetryOptions } from './client.js';
 import { classifyGraphError, GraphStoreError, parseRetryAfter, toGraphStoreError } from './errors.js';
 import { parseGraphJson } from './graph-json.js';
 
 /**
  * JSON batching built by hand. SDK 3.0.7's BatchRequestContent keeps `/v1.0` in sub-request
  * URLs (Graph rejects them) and Node's Request refuses relative URLs, so we post the
- * documented JSON ourselves. The SDK's RetryHandler sees only the outer 200, so throttled
- * sub-requests are retried here.
+ * documented JSON ourselves. The SDK's RetryHandler and the client's pace see only the outer
+ * 200, so throttled sub-requests are retried here, and every sub-response's status and headers
+ * (429 with Retry-After, SharePoint's RateLimit-*) are handed to the pace (pace.ts), which then
+ * holds back the whole process as it would after a throttled direct request.
  */
 
 /** Graph refuses a batch with more requests than this. */
@@ -246,6 +248,8 @@ async function postBatch(
       headers: response.headers ?? {},
     });
   }
+  // The SDK's middleware saw only the POST's 200: the pace learns from each sub-response too.
+  graphPaceOf(client)?.observeBatch(parsed.responses.map((r) => ({ status: r.status, headers: r.headers ?? {} })));
   for (const request of requests) {
     if (!answered.has(request.id.toLowerCase())) {
       throw new GraphStoreError('data_error', `${context}: no response for request ${request.id}`);

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../../dev/graph-emulator/index.js';
+import { executeBatch } from './batch.js';
 import { createGraphClient, graphPaceOf } from './client.js';
-import { GraphPace, type GraphPaceClock } from './pace.js';
+import { GraphPace, GraphPaceHandler, type GraphPaceClock } from './pace.js';
 
 /** A clock that only moves when the test (or a sleep) moves it. */
 function fakeClock(): GraphPaceClock & { advance(ms: number): void } {
@@ -63,6 +64,103 @@ describe("the Graph pace: Retry-After and SharePoint's RateLimit headers", () =>
     expect(pace.reserve()).toBe(0);
     pace.observe(200, headers({ 'RateLimit-Limit': '1250', 'RateLimit-Remaining': '0', 'RateLimit-Reset': '7' }));
     expect(pace.reserve()).toBe(7_000);
+  });
+
+  it('learns from the sub-responses of a $batch answered 200: a throttled one pauses, the fewest units left set the spacing', () => {
+    const clock = fakeClock();
+    const pace = new GraphPace(clock, 60_000);
+    pace.observeBatch([
+      { status: 200, headers: {} },
+      { status: 429, headers: { 'Retry-After': '4' } },
+      { status: 200, headers: {} },
+    ]);
+    expect(pace.reserve()).toBe(4_000);
+    clock.advance(4_000);
+    expect(pace.reserve()).toBe(0);
+    // Sub-requests run side by side: the reading with the fewest units left is the newest, whatever the order.
+    clock.advance(60_000);
+    pace.observeBatch([
+      { status: 200, headers: { 'RateLimit-Limit': '1250', 'RateLimit-Remaining': '40', 'RateLimit-Reset': '10' } },
+      { status: 200, headers: { 'ratelimit-limit': '1250', 'ratelimit-remaining': '20', 'ratelimit-reset': '10' } },
+      { status: 200, headers: { 'RateLimit-Limit': '1250', 'RateLimit-Remaining': '100', 'RateLimit-Reset': '10' } },
+    ]);
+    // 20 units for 10 seconds: 10 requests, one a second.
+    expect([pace.reserve(), pace.reserve(), pace.reserve()]).toEqual([0, 1_000, 2_000]);
+    // A $batch of five is five requests to the budget: the request after it waits for all of them.
+    expect([pace.reserve(5), pace.reserve()]).toEqual([3_000, 8_000]);
+  });
+
+  it('counts a $batch POST as the requests inside it while the budget is low', async () => {
+    const clock = fakeClock();
+    const pace = new GraphPace(clock, 60_000);
+    const handler = new GraphPaceHandler(pace, clock);
+    const started: number[] = [];
+    handler.setNext({
+      execute: () => {
+        started.push(clock.now());
+        return Promise.resolve();
+      },
+      setNext: () => undefined,
+    });
+    // 20 units for 10 seconds: one request a second.
+    pace.observe(200, headers({ 'RateLimit-Limit': '1250', 'RateLimit-Remaining': '20', 'RateLimit-Reset': '10' }));
+    const batch = JSON.stringify({ requests: [1, 2, 3, 4].map((n) => ({ id: String(n), method: 'GET', url: '/me' })) });
+    await handler.execute({ request: 'https://graph.example/v1.0/$batch', options: { method: 'POST', body: batch } });
+    await handler.execute({ request: 'https://graph.example/v1.0/sites/s', options: { method: 'GET' } });
+    await handler.execute({ request: 'https://graph.example/v1.0/sites/s', options: { method: 'GET' } });
+    expect(started).toEqual([0, 4_000, 5_000]);
+  });
+
+  it("a $batch whose sub-requests the emulator throttles holds the client's next requests, as a direct 429 does", async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-pace-batch-'));
+    const emulator = await startGraphEmulator({ dataDir, durability: 'none', resourceUnits: { perMinute: 40 } });
+    try {
+      const clock = fakeClock();
+      const client = createGraphClient({
+        kind: 'custom',
+        baseUrl: emulator.baseUrl,
+        caCertPem: emulator.caCertPem,
+        token: EMULATOR_APP_TOKEN,
+        paceClock: clock,
+      });
+      const pace = graphPaceOf(client);
+      const site = { method: 'GET', url: `/sites/${emulator.siteId}` } as const;
+      // Two sub-requests are refused with Retry-After: 5 (the $batch itself answers 200).
+      emulator.setFaults({
+        rules: [{ kind: 'fail', status: 429, scope: 'batch', times: 2, retryAfterSeconds: 5, style: 'sharepoint' }],
+      });
+      const slept: number[] = [];
+      const outcome = await executeBatch(
+        client,
+        Array.from({ length: 4 }, (_, index) => ({ id: `s${String(index)}`, ...site })),
+        {
+          sleep: (ms) => {
+            slept.push(ms);
+            return Promise.resolve();
+          },
+        },
+      );
+      expect(outcome.results.map((result) => result.status)).toEqual([200, 200, 200, 200]);
+      expect(slept).toEqual([5_000]);
+      // The re-sent $batch waited out the Retry-After on the pace's clock, as every other request would have.
+      expect(clock.now()).toBeGreaterThanOrEqual(5_000);
+      emulator.setFaults({});
+      // 4 + 2 re-sent units so far; 30 single reads in two batches cross SharePoint's 80% line (32 of 40).
+      expect(pace?.slowed).toBe(false);
+      await executeBatch(
+        client,
+        Array.from({ length: 30 }, (_, index) => ({ id: `r${String(index)}`, ...site })),
+        { sleep: () => Promise.reject(new Error('nothing is throttled here')) },
+      );
+      expect(pace?.slowed).toBe(true);
+      const before = clock.now();
+      await client.api(`/sites/${emulator.siteId}`).get();
+      await client.api(`/sites/${emulator.siteId}`).get();
+      expect(clock.now()).toBeGreaterThan(before);
+    } finally {
+      await emulator.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 
   it("a client against the emulator's resource-unit meter slows down once SharePoint says 80% is used", async () => {

@@ -15,7 +15,10 @@ import { parseRetryAfter } from './errors.js';
  *   SharePoint sends once 80% of the app's resource-unit budget for the current window (1,250
  *   units a minute on the smallest tenants) has been used: requests are spread so the units left
  *   last until the window resets (a request counted at 2 units, the most a list read or write
- *   costs), and with none left they wait for the reset.
+ *   costs; a `$batch` counted as the requests inside it), and with none left they wait for the
+ *   reset.
+ * - The same inside a `$batch`: Graph answers the POST 200 whatever its sub-requests met, so
+ *   batch.ts hands each sub-response's status and headers to `observeBatch`.
  *
  * A wait is capped at `maxWaitMs` (the client's longest Retry-After it sleeps through): past it
  * the request goes and Graph's answer, a 429 the caller sees as `throttled`, says what to do.
@@ -43,13 +46,17 @@ export class GraphPace {
     private readonly maxWaitMs: number,
   ) {}
 
-  /** How long the next request waits, reserving its start (so concurrent requests queue). */
-  reserve(): number {
+  /**
+   * How long the next request waits, reserving its start (so concurrent requests queue). A
+   * `$batch` is `requests` requests to SharePoint's budget: while spacing, the one after it
+   * waits for all of them.
+   */
+  reserve(requests = 1): number {
     const now = this.clock.now();
     let start = Math.max(now, this.pausedUntil);
     if (now < this.spacingUntil) {
       start = Math.max(start, this.nextStart);
-      this.nextStart = start + this.spacingMs;
+      this.nextStart = start + this.spacingMs * Math.max(1, requests);
     }
     return Math.min(this.maxWaitMs, Math.max(0, start - now));
   }
@@ -72,6 +79,27 @@ export class GraphPace {
     this.spacingMs = (resetSeconds * 1000) / requestsLeft;
     if (now >= this.spacingUntil) this.nextStart = now;
     this.spacingUntil = resetAt;
+  }
+
+  /**
+   * Learns from the answers inside a `$batch`: the POST itself is answered 200, so a throttled
+   * sub-request (429 or 503 with Retry-After) and SharePoint's RateLimit headers on sub-responses
+   * would otherwise never reach the pace. Every throttle is honoured; of the RateLimit readings,
+   * the one with the fewest units left is the latest state of the budget (sub-requests run side
+   * by side), so it is applied last and sets the spacing.
+   */
+  observeBatch(
+    answers: readonly { readonly status: number; readonly headers: Readonly<Record<string, string>> }[],
+  ): void {
+    const read = answers.map((answer) => {
+      const headers = new Headers(answer.headers);
+      return { status: answer.status, headers, remaining: Number(headers.get('RateLimit-Remaining') ?? Number.NaN) };
+    });
+    // No RateLimit reading first, then from the most units left to the fewest.
+    const left = (answer: { readonly remaining: number }): number =>
+      Number.isFinite(answer.remaining) ? answer.remaining : Number.MAX_VALUE;
+    read.sort((a, b) => left(b) - left(a));
+    for (const answer of read) this.observe(answer.status, answer.headers);
   }
 
   /** For tests and telemetry: whether requests are being held back now. */
@@ -97,12 +125,28 @@ export class GraphPaceHandler implements Middleware {
   async execute(context: Context): Promise<void> {
     const next = this.next;
     if (next === undefined) throw new Error('GraphPaceHandler needs a next middleware');
-    const wait = this.pace.reserve();
+    const wait = this.pace.reserve(batchSize(context));
     if (wait > 0) await this.clock.sleep(wait);
     await next.execute(context);
     const response = context.response;
     if (response !== undefined) this.pace.observe(response.status, response.headers);
   }
+}
+
+/** The sub-requests of a `$batch` POST (its body, as the SDK serialised it); 1 for any other request. */
+function batchSize(context: Context): number {
+  const request: unknown = context.request;
+  const url = typeof request === 'string' ? request : request instanceof Request ? request.url : '';
+  const body = context.options?.body;
+  if (!/\/\$batch(\?|$)/.test(url) || typeof body !== 'string') return 1;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (typeof parsed === 'object' && parsed !== null && 'requests' in parsed && Array.isArray(parsed.requests))
+      return Math.max(1, parsed.requests.length);
+  } catch {
+    // Not JSON: Graph will say so; it is one request to the pace.
+  }
+  return 1;
 }
 
 export const REAL_GRAPH_PACE_CLOCK: GraphPaceClock = {

@@ -43,6 +43,9 @@ export const MAX_KEY_LENGTH = 255;
 /** Graph's $batch limit. */
 export const CLAIM_BATCH_SIZE = 20;
 const PAGE = 500;
+/** Keys looked up in one query (storedAmong), and the most characters of keys in one, so its URL stays short. */
+const KEYS_PER_QUERY = 20;
+const KEY_CHARS_PER_QUERY = 1_600;
 const STORED_STATES = ['pending', 'claimed', 'sent', 'failed'] as const;
 
 export function storedKey(key: string): string {
@@ -305,6 +308,43 @@ export class GraphOutbox implements OutboxPort {
   async knownOf(caseId: string, keys: readonly string[]): Promise<ReadonlySet<string>> {
     const stored = await this.storedKeys(caseId);
     return new Set(keys.filter((key) => stored.has(storedKey(key))));
+  }
+
+  /**
+   * Which of `keys` the outbox holds, in any state, from any case: queries on the unique
+   * NotificationKey column of up to 20 keys each (kept short enough for a URL), sent twenty to a
+   * `$batch`. 400 keys cost one round trip and 20 queries, where claiming them costs 400 writes.
+   */
+  async storedAmong(keys: readonly string[]): Promise<ReadonlySet<string>> {
+    // One lookup per key however it is written (SharePoint compares text without regard to case).
+    const wanted = [...new Map(keys.map((key) => [storedKey(key).toLowerCase(), storedKey(key)])).values()];
+    const groups: string[][] = [];
+    let group: string[] = [];
+    let length = 0;
+    for (const key of wanted) {
+      if (group.length === KEYS_PER_QUERY || (group.length > 0 && length + key.length > KEY_CHARS_PER_QUERY)) {
+        groups.push(group);
+        group = [];
+        length = 0;
+      }
+      group.push(key);
+      length += key.length;
+    }
+    if (group.length > 0) groups.push(group);
+    const pages = await this.items.queryAll(
+      groups.map((chunk) => ({
+        filter: or(...chunk.map((key) => eq('NotificationKey', key))),
+        select: ['NotificationKey'],
+        top: chunk.length,
+      })),
+    );
+    // SharePoint compares text, and enforces the key's uniqueness, without regard to case.
+    const found = new Set<string>();
+    for (const item of pages.flat()) {
+      const key = item.fields.NotificationKey;
+      if (typeof key === 'string') found.add(key.toLowerCase());
+    }
+    return new Set(keys.filter((key) => found.has(storedKey(key).toLowerCase())));
   }
 
   /** The NotificationKey column of every row of a case (long keys hashed as stored). */

@@ -421,7 +421,7 @@ export async function runCrashScenario(
       (await call(cluster.url(index), 'POST', '/dev/clock', { body: { now: addDays(realToday, 10) } })).body.today,
     );
   const workload = createWorkload(send, today, random, runTag());
-  const sweepCounts = new Map<number, number>();
+  const sweepCounts = new Map<string, number>();
   // Dev sign-in keys live in the data folder, so these tokens outlive restarts.
   const users: User[] = [];
   for (const user of twentyUsers().filter((u) => u.kind !== 'reader'))
@@ -450,7 +450,13 @@ export async function runCrashScenario(
       (async () => {
         while (run.going) {
           const swept = await sweep();
-          sweepCounts.set(swept.status, (sweepCounts.get(swept.status) ?? 0) + 1);
+          // 409 with Retry-After: the restarted instance's scheduler is running the day's sweep,
+          // which has no job to join; "ask again in a minute", like a 503.
+          const answered =
+            swept.status === 409 && swept.headers.get('retry-after') !== null
+              ? '409 with Retry-After'
+              : String(swept.status);
+          sweepCounts.set(answered, (sweepCounts.get(answered) ?? 0) + 1);
           await sleep(150);
         }
       })(),
@@ -475,11 +481,17 @@ export async function runCrashScenario(
   const acknowledged = workload.ledger.acknowledged();
   if (!workload.ledger.attempts.some((a) => a.status === 0)) problems.push('no write was cut off by a kill');
   problems.push(...workload.board.badServerErrors.map((e) => `a server error other than 503 with Retry-After: ${e}`));
-  // Sweeps were cut off by kills or finished; none answered anything but 200 or 503. After the
-  // last restart a sweep runs to the end over whatever the kills left behind.
-  for (const status of [...sweepCounts.keys()].filter((s) => ![0, 200, 503].includes(s)))
+  // Sweeps were cut off by kills or finished; none answered anything but 200, 503, or 409 "ask
+  // again" while a restarted scheduler ran the day's sweep. After the last restart a sweep runs
+  // to the end over whatever the kills left behind.
+  for (const status of [...sweepCounts.keys()].filter((s) => !['0', '200', '503', '409 with Retry-After'].includes(s)))
     problems.push(`a review sweep answered ${status}`);
-  const finalSweep = await sweepThroughApi(tolerant(cluster.url(0)), sweeper);
+  let finalSweep = await sweepThroughApi(tolerant(cluster.url(0)), sweeper);
+  // The restarted instance's scheduler may be running the day's sweep: asked again until it is done.
+  for (let asked = 1; finalSweep.status === 409 && asked < 120; asked += 1) {
+    await sleep(1_000);
+    finalSweep = await sweepThroughApi(tolerant(cluster.url(0)), sweeper);
+  }
   const finalState = (finalSweep.body as { state?: unknown } | undefined)?.state;
   if (finalSweep.status !== 200 || finalState !== 'succeeded')
     problems.push(`the sweep after the last restart answered ${finalSweep.status} ${String(finalState)}`);

@@ -6,6 +6,8 @@ import LongestFirst from './test/support/longest-first.js';
 const TAB_FILES = ['test/tab/**/*.e2e.test.ts', 'test/reliability/injection.test.ts'];
 /** The reliability suite kills and restarts servers and child processes: each file in a fresh process. */
 const RELIABILITY_FILES = ['test/reliability/**/*.test.ts'];
+/** Local mode provisioned and its demo data loaded once a run, for the files that start it (test/support/local-mode-seeds.ts). */
+const LOCAL_MODE_SEEDS = 'test/support/local-mode-seeds.global.ts';
 
 export default defineConfig({
   test: {
@@ -33,6 +35,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          globalSetup: [LOCAL_MODE_SEEDS],
           exclude: [...configDefaults.exclude, ...TAB_FILES, ...RELIABILITY_FILES],
           // Files share a worker's loaded modules instead of each importing the code base afresh;
           // every file closes what it starts, and no module keeps state a test depends on.
@@ -52,7 +55,12 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'reliability', include: RELIABILITY_FILES, exclude: [...configDefaults.exclude, ...TAB_FILES] },
+        test: {
+          name: 'reliability',
+          include: RELIABILITY_FILES,
+          exclude: [...configDefaults.exclude, ...TAB_FILES],
+          globalSetup: [LOCAL_MODE_SEEDS],
+        },
       },
     ],
   },

@@ -1,9 +1,7 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- invoke response bodies are JSON asserted field by field */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { londonDateOf, londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
+import { londonDateOf, parseLocalDate } from '../../src/domain/calendar/index.js';
 import type { CaseSummary, StoredCase } from '../../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../../src/domain/procedures/index.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
@@ -22,6 +20,7 @@ import { executeActions } from './card-tree.js';
 import { actionableCardOf } from '../../src/notify/email.js';
 import { DEMO_OUTLOOK_ORIGINATOR } from '../../src/compose/notify-config.js';
 import { parseCard } from '../cards/adaptive-cards-lib.js';
+import { PINNED_NOW, seededDataDir } from '../support/local-mode-seeds.js';
 
 /**
  * The bot through the real Teams SDK request path: activities POSTed to /api/messages on a
@@ -32,7 +31,8 @@ let dataDir: string;
 let local: RunningLocalMode;
 /** Every line Trellis and the Teams SDK log during the whole file, for the last test's grep. */
 const captured = memoryLogger();
-const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
+// The seed's clock: the copy local mode starts from was loaded on this day.
+const realNow = PINNED_NOW;
 
 let activeCase: StoredCase;
 /** Other active cases with reviewers, each used by one test, so no test meets another's changes. */
@@ -83,7 +83,7 @@ const cardAction = (upn: string, verb: string, data: unknown) =>
   invoke(upn, 'adaptiveCard/action', { action: { type: 'Action.Execute', verb, data } });
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-bot-'));
+  dataDir = await seededDataDir('trellis-bot', 'pinned');
   local = await startLocalMode({
     dataDir,
     port: 0,

@@ -1,11 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { PINNED_NOW, seededDataDir } from '../support/local-mode-seeds.js';
 
 /**
  * GET /api/cases/{caseId}/form.pdf?version=N over REST in local mode: the demo Enhanced Support
@@ -15,7 +14,8 @@ import { silentLogger } from '../../src/app/logger.js';
 
 let dataDir: string;
 let local: RunningLocalMode;
-const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
+// The seed's clock: the copy local mode starts from was loaded on this day.
+const realNow = PINNED_NOW;
 const CASE_ID = 'demo-northgate-formal-step-4';
 const courseLeader = {
   upn: 'catherine.lloyd@northgate-uni.example',
@@ -37,7 +37,7 @@ async function textOf(bytes: Uint8Array, name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-form-versions-'));
+  dataDir = await seededDataDir('trellis-form-versions', 'pinned');
   local = await startLocalMode({
     dataDir,
     port: 0,

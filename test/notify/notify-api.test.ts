@@ -1,11 +1,9 @@
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment -- response bodies are JSON asserted field by field */
 import { sweepThroughApi } from '../support/sweep-job.js';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
+import { parseLocalDate } from '../../src/domain/calendar/index.js';
 import { replay } from '../../src/domain/case/index.js';
 import { bcuRapidImprovementTargets as bcu } from '../../src/domain/procedures/index.js';
 import type { CaseDriver } from '../../src/domain/case/testing.js';
@@ -15,6 +13,7 @@ import { silentLogger } from '../../src/app/logger.js';
 import { bcuPlan, caseInput, P1, people } from '../server/fixtures.js';
 import { draftPlan, open, signAll } from './kit.js';
 import { rosterFor } from '../server/harness.js';
+import { PINNED_NOW, seededDataDir } from '../support/local-mode-seeds.js';
 
 /**
  * Notifications wired end to end in local mode (the real composition root): commands over REST
@@ -24,7 +23,8 @@ import { rosterFor } from '../server/harness.js';
 
 let dataDir: string;
 let local: RunningLocalMode;
-const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
+// The seed's clock: the copy local mode starts from was loaded on this day.
+const realNow = PINNED_NOW;
 
 const who = {
   courseTeam: { upn: 'course.lead@uni.example', name: 'Mark Whitfield', roles: ['CourseTeam'], programmes: [P1] },
@@ -83,7 +83,7 @@ async function storeWithoutNotifying(c: CaseDriver): Promise<void> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-notify-'));
+  dataDir = await seededDataDir('trellis-notify', 'pinned');
   local = await startLocalMode({
     dataDir,
     port: 0,

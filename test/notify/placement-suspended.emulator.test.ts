@@ -1,13 +1,11 @@
 import { sweepThroughApi } from '../support/sweep-job.js';
 import { call } from '../server/harness.js';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index.js';
 import { startLocalMode, type RunningLocalMode } from '../../src/compose/local.js';
 import { devObjectIdOf } from '../../src/bot/identity.js';
 import { silentLogger } from '../../src/app/logger.js';
+import { PINNED_NOW, seededDataDir } from '../support/local-mode-seeds.js';
 
 /**
  * Suspending a placement over REST, end to end in local mode (the real composition root, the
@@ -19,7 +17,8 @@ import { silentLogger } from '../../src/app/logger.js';
 
 let dataDir: string;
 let local: RunningLocalMode;
-const realNow = (): Date => londonInstantAt(parseLocalDate('2026-11-23'), 10, 0);
+// The seed's clock: the copy local mode starts from was loaded on this day.
+const realNow = PINNED_NOW;
 
 const CASE_ID = 'demo-northgate-formal-step-4';
 const PROGRAMME = 'PGCE Secondary 2026/27';
@@ -100,7 +99,7 @@ function cardsSent(from: number): SentCard[] {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-suspension-'));
+  dataDir = await seededDataDir('trellis-suspension', 'pinned');
   local = await startLocalMode({
     dataDir,
     port: 0,

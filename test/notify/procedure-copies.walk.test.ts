@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -25,6 +25,7 @@ import { ConversationStore } from '../../src/store/conversations.js';
 import { recipientToken } from '../../src/notify/notification.js';
 import { createGraphClient } from '../../src/store/graph/client.js';
 import { call as callAt, type Reply, type RequestOptions } from '../server/harness.js';
+import { seededDataDir } from '../support/local-mode-seeds.js';
 
 /**
  * Each seed procedure walked through REST to its first completed form, as the providers wrote
@@ -68,7 +69,7 @@ const call = (method: string, route: string, options?: RequestOptions): Promise<
   callAt(local.url, method, route, options);
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-walk-'));
+  dataDir = await seededDataDir('trellis-walk', 'pinned');
   local = await startLocalMode({
     dataDir,
     port: 0,

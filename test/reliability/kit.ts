@@ -1,10 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { RunningLocalMode } from '../../src/compose/local.js';
 import { DEMO_PROVIDERS, type DemoPerson, type DemoProvider } from '../../src/dev/local-mode/personas.js';
 import { memoryLogger } from '../../src/app/logger.js';
 import { call, type Reply, type RequestOptions } from '../support/http-call.js';
+import { seededDataDir } from '../support/local-mode-seeds.js';
 
 /**
  * What the reliability suite shares: local mode in a temp folder (the same wiring as `npm start`),
@@ -28,7 +27,7 @@ export interface LocalTrellis {
 }
 
 export async function startLocal(options: { readonly durability?: 'none' | 'fsync' } = {}): Promise<LocalTrellis> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-reliability-'));
+  const dataDir = await seededDataDir('trellis-reliability', 'today');
   const logger = memoryLogger();
   // Loaded here, not at the top: the crash scenario's Trellis runs in a child process, and a file
   // that never starts one in this process need not load (and compile) the app.

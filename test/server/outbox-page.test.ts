@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
@@ -15,6 +14,7 @@ import { silentLogger } from '../../src/app/logger.js';
 import { docsImagesDir } from '../docs-images.js';
 import { reviewersOf } from '../../src/cards/index.js';
 import { DEMO_OUTLOOK_ORIGINATOR } from '../../src/compose/notify-config.js';
+import { seededDataDir } from '../support/local-mode-seeds.js';
 
 /** The dev outbox shows channel cards rendered with the Adaptive Cards library, as Teams would. */
 let dataDir: string;
@@ -23,7 +23,7 @@ let browser: Browser;
 const today = parseLocalDate('2026-11-23');
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-outbox-'));
+  dataDir = await seededDataDir('trellis-outbox', 'pinned');
   local = await startLocalMode({
     dataDir,
     port: 0,

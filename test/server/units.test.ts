@@ -78,7 +78,7 @@ describe('dev pages escape what they show', () => {
       installs: [],
       channelMessages: [],
       activityNotifications: [],
-      counters: { total: 0, batchSubRequests: 0, byRoute: {}, faultsInjected: 0, since: '' },
+      counters: { total: 0, batchSubRequests: 0, byRoute: {}, resourceUnits: 0, faultsInjected: 0, since: '' },
     };
     const page = outboxPage(inspection);
     expect(page).toContain('<iframe class="mail" sandbox=""');

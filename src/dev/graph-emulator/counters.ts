@@ -8,10 +8,19 @@ export class Counters {
   private recentRequests: RecentRequest[] = [];
 
   private static fresh(): RequestCounters {
-    return { total: 0, batchSubRequests: 0, byRoute: {}, faultsInjected: 0, since: new Date().toISOString() };
+    return {
+      total: 0,
+      batchSubRequests: 0,
+      byRoute: {},
+      resourceUnits: 0,
+      faultsInjected: 0,
+      since: new Date().toISOString(),
+    };
   }
 
-  count(method: string, kind: string, inBatch: boolean): void {
+  /** One request (or `$batch` sub-request) and the SharePoint resource units it costs. */
+  count(method: string, kind: string, inBatch: boolean, resourceUnits: number): void {
+    this.data.resourceUnits += resourceUnits;
     if (inBatch) this.data.batchSubRequests += 1;
     else this.data.total += 1;
     const key = `${method} ${kind}`;

@@ -1,10 +1,12 @@
 /** Public option, fault and inspection types of the local Graph emulator. */
 import type { HttpMethod } from './http-types.js';
+import type { LatencyProfile } from './latency.js';
 import type { ResourceUnitBudget } from './resource-units.js';
 import type { ActivityNotification, ChannelMessage, Installation, SentMail } from './records.js';
 
 export type { HttpMethod } from './http-types.js';
 export type { ResourceUnitBudget } from './resource-units.js';
+export type { LatencyProfile, LatencyRange } from './latency.js';
 export type { ActivityNotification, ChannelMessage, Installation, SentMail } from './records.js';
 
 export const FAULT_KINDS = ['fail', 'applyThenFail', 'latency'] as const;
@@ -175,6 +177,11 @@ export interface GraphEmulatorOptions {
   activityRequiresInstall?: boolean;
   /** Item 25: SharePoint resource-unit budgets. Omitted: no RU metering. */
   resourceUnits?: ResourceUnitBudget;
+  /**
+   * A tenant-like delay on every Graph request (latency.ts; `TENANT_LATENCY`). Omitted: none,
+   * as tests want. Changeable at runtime with `setLatency` or `POST /_emulator/latency`.
+   */
+  latency?: LatencyProfile;
   /** WAL entries between snapshots. Default 20000. */
   compactEvery?: number;
   /** Receives one line per request (method, path, status, client-request-id, SdkVersion). */
@@ -188,6 +195,13 @@ export interface RequestCounters {
   batchSubRequests: number;
   /** `${METHOD} ${routeKind}` → count, sub-requests included; e.g. `POST items`, `POST $batch`. */
   byRoute: Record<string, number>;
+  /**
+   * SharePoint resource units the counted requests cost, as SharePoint prices them (1 a single
+   * read or a delta with a token, 2 a query, a delta without a token or a write; `$batch`
+   * sub-requests each priced, the envelope free; mail, calendar and Teams requests free), whether
+   * or not a budget is set.
+   */
+  resourceUnits: number;
   /** Requests answered by an injected fault. */
   faultsInjected: number;
   /** ISO time of the last reset. */

@@ -22,8 +22,6 @@ import { roleSidesOf } from '../src/store/case-rows.js';
 import { GraphOutbox } from '../src/store/notify/graph-outbox.js';
 import type { BenchEmulator } from './emulator.js';
 
-export { procedure as sweepProcedure };
-
 /** One case in ten has an agreed plan awaiting review; the rest are being planned or signed. */
 export const ACTIVE_EVERY = 10;
 /** One case in a hundred changed in the last day (re-planned by the sweep's recovery). */

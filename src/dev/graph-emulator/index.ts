@@ -30,8 +30,8 @@ export { GRAPH_JSON_CONTENT_TYPE } from './http-types.js';
 export { EMULATOR_APP_ROLES, emulatorServicePrincipalId } from './app-roles.js';
 export { APP_IDENTITY as EMULATOR_APP_IDENTITY } from './emulator.js';
 export { PREFER_NON_INDEXED } from './items-query.js';
-export { TENANT_LATENCY, latencyProfileNamed } from './latency.js';
-export type { LatencyProfile, LatencyRange } from './latency.js';
+export { TENANT_LATENCY } from './latency.js';
+export type { LatencyProfile } from './latency.js';
 
 export interface RunningGraphEmulator {
   /** e.g. `https://localhost:8443` (no `/v1.0`). */

@@ -6,7 +6,6 @@ import type { ActivityNotification, ChannelMessage, Installation, SentMail } fro
 
 export type { HttpMethod } from './http-types.js';
 export type { ResourceUnitBudget } from './resource-units.js';
-export type { LatencyProfile, LatencyRange } from './latency.js';
 export type { ActivityNotification, ChannelMessage, Installation, SentMail } from './records.js';
 
 export const FAULT_KINDS = ['fail', 'applyThenFail', 'latency'] as const;

@@ -4,9 +4,6 @@
  * requests, `$batch` sub-requests and SharePoint resource units, plus the wall time of the
  * export and of packing the zip. Run: `npm run bench:data-protection`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import JSZip from 'jszip';
 import type { Caller } from '../src/app/caller.js';
@@ -20,17 +17,14 @@ import { aDraft, Clock, courseTeam, openInput } from '../src/domain/case/testing
 import type { Actor } from '../src/domain/case/types.js';
 import type { Procedure } from '../src/domain/procedure/schema.js';
 import { SEED_PROCEDURES } from '../src/domain/procedures/index.js';
-import { EMULATOR_APP_TOKEN, startGraphEmulator, type RunningGraphEmulator } from '../src/dev/graph-emulator/index.js';
-import { resourceUnitCost } from '../src/dev/graph-emulator/resource-units.js';
+import type { RunningGraphEmulator } from '../src/dev/graph-emulator/index.js';
 import type { Notification } from '../src/notify/notification.js';
 import { GraphAccessLog } from '../src/store/access-log.js';
-import { GraphCaseRepository, openTrellisSite } from '../src/store/case-repository.js';
+import { GraphCaseRepository } from '../src/store/case-repository.js';
 import { roleSidesOf } from '../src/store/case-rows.js';
-import { createGraphClient } from '../src/store/graph/client.js';
-import { provisionLists } from '../src/store/graph/provision.js';
-import { TRELLIS_LISTS } from '../src/store/lists.js';
 import { GraphOutbox } from '../src/store/notify/graph-outbox.js';
 import { GraphPlacementRoster } from '../src/store/placements.js';
+import { startBenchEmulator } from './emulator.js';
 import { median, ms, writeSection } from './results.js';
 
 const RUNS = 5;
@@ -44,28 +38,15 @@ interface Cost {
   readonly resourceUnits: number;
 }
 
-/** Counts since the last reset; a delta request is charged as one without a token (2 RU), the dearer case. */
+/** Counts since the last reset. */
 function costOf(emulator: RunningGraphEmulator): Cost {
   const counters = emulator.inspect().counters;
-  let resourceUnits = 0;
-  for (const [route, count] of Object.entries(counters.byRoute)) {
-    const [method = '', kind = ''] = route.split(' ');
-    resourceUnits += count * resourceUnitCost({ method: method as 'GET', query: [] }, kind);
-  }
-  return { requests: counters.total, subRequests: counters.batchSubRequests, resourceUnits };
+  return { requests: counters.total, subRequests: counters.batchSubRequests, resourceUnits: counters.resourceUnits };
 }
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-bench-dp-'));
-  const emulator = await startGraphEmulator({ dataDir, durability: 'fsync' });
-  const client = createGraphClient({
-    kind: 'custom',
-    baseUrl: emulator.baseUrl,
-    caCertPem: emulator.caCertPem,
-    token: EMULATOR_APP_TOKEN,
-  });
-  await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
-  const site = await openTrellisSite(client, emulator.siteId);
+  const env = await startBenchEmulator({ durability: 'fsync', prefix: 'trellis-bench-dp-' });
+  const { emulator, client, site } = env;
   const seedRepository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(SEED_PROCEDURES) });
   const outbox = new GraphOutbox(client, site.lists.outbox);
 
@@ -165,7 +146,7 @@ async function main(): Promise<void> {
     `| ${label} | ${String(c.requests)} | ${String(c.subRequests)} | ${String(c.resourceUnits)} |`;
   const body = `## Data protection: a trainee's subject access export
 
-One trainee with ${String(cold.exported.cases)} cases, one under each built-in procedure (${String(plans)} with a plan edited after opening), ${String(NOTIFICATIONS_PER_CASE)} sent notifications each in the outbox, on the emulator (fsync); exported by an administrator through the use case behind \`GET /api/trainees/{upn}/export\`. Resource units as SharePoint charges them (1 a single read, 2 a list query or a write; a delta request counted at 2).
+One trainee with ${String(cold.exported.cases)} cases, one under each built-in procedure (${String(plans)} with a plan edited after opening), ${String(NOTIFICATIONS_PER_CASE)} sent notifications each in the outbox, on the emulator (fsync); exported by an administrator through the use case behind \`GET /api/trainees/{upn}/export\`. Resource units as SharePoint charges them (1 a single read or a delta with a token, 2 a list query, a delta without a token or a write).
 
 | | Graph requests (a \`$batch\` counts once) | \`$batch\` sub-requests | resource units |
 |---|---|---|---|
@@ -183,8 +164,7 @@ ${row("writing the export's access log entries (one per case, on the next flush)
 The reads are one list query for the cases naming the trainee, one \`$batch\` per case for its row and trail (when warm, the repository's cache after its delta checks), one outbox query and one access-log query per case; the form PDFs are rendered in process. The export's own access log entries are written afterwards, with the next flush.`;
   await writeSection('data-protection', body);
   process.stdout.write(`${body}\n`);
-  await emulator.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 }
 
 main().catch((error: unknown) => {

@@ -1,46 +1,19 @@
 /**
  * Jobs benchmark: what the lease and the job rows kept in the Trellis Jobs list cost per
  * operation — Graph requests, SharePoint resource units and wall time — with no latency and with
- * a tenant-like latency profile (every Graph request 80 ms, half of them 70 ms more, three in
- * ten 100 ms more: 80–250 ms, about 145 ms on average). Run: `npm run bench:jobs`.
+ * the emulator's tenant latency profile (src/dev/graph-emulator/latency.ts: 80–250 ms a Graph
+ * request, writes slower than reads). Run: `npm run bench:jobs`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { memoryLogger } from '../src/app/logger.js';
 import { createJobs, type Jobs } from '../src/app/notifications/jobs.js';
-import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../src/dev/graph-emulator/index.js';
-import { resourceUnitCost } from '../src/dev/graph-emulator/resource-units.js';
-import type { RequestCounters } from '../src/dev/graph-emulator/types.js';
-import { openTrellisSite } from '../src/store/case-repository.js';
-import { createGraphClient } from '../src/store/graph/client.js';
-import { provisionLists } from '../src/store/graph/provision.js';
+import { TENANT_LATENCY } from '../src/dev/graph-emulator/index.js';
 import { GraphJobStore } from '../src/store/jobs.js';
-import { TRELLIS_LISTS } from '../src/store/lists.js';
+import { startBenchEmulator } from './emulator.js';
 import { median, ms, writeSection } from './results.js';
 import { z } from 'zod';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
-
-const LATENCY_PROFILE = [
-  { name: 'base', kind: 'latency' as const, latencyMs: 80 },
-  { name: 'slower', kind: 'latency' as const, latencyMs: 70, rate: 0.5 },
-  { name: 'slowest', kind: 'latency' as const, latencyMs: 100, rate: 0.3 },
-];
-
-const METHODS = ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'] as const;
-
-/** Resource units of the counted requests, as the emulator's meter scores them. */
-function unitsOf(counters: RequestCounters): number {
-  let units = 0;
-  for (const [route, count] of Object.entries(counters.byRoute)) {
-    const [method = 'GET', kind = ''] = route.split(' ');
-    const known = METHODS.find((m) => m === method);
-    if (known !== undefined) units += count * resourceUnitCost({ method: known, query: [] }, kind);
-  }
-  return units;
-}
 
 interface Row {
   readonly operation: string;
@@ -50,17 +23,9 @@ interface Row {
 }
 
 async function measure(latency: boolean): Promise<Row[]> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-bench-jobs-'));
-  const emulator = await startGraphEmulator({ dataDir, durability: 'none' });
+  const env = await startBenchEmulator({ durability: 'none', prefix: 'trellis-bench-jobs-' });
+  const { emulator, client, site } = env;
   try {
-    const client = createGraphClient({
-      kind: 'custom',
-      baseUrl: emulator.baseUrl,
-      caCertPem: emulator.caCertPem,
-      token: EMULATOR_APP_TOKEN,
-    });
-    await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
-    const site = await openTrellisSite(client, emulator.siteId);
     const instance = (owner: string): Jobs<number> =>
       createJobs<number>({
         store: new GraphJobStore(client, site.lists.jobs),
@@ -70,7 +35,7 @@ async function measure(latency: boolean): Promise<Row[]> {
         logger: memoryLogger(),
         owner,
       });
-    if (latency) emulator.setFaults({ rules: LATENCY_PROFILE });
+    if (latency) emulator.setLatency(TENANT_LATENCY);
     const rows = new Map<string, { requests: number[]; units: number[]; wall: number[] }>();
     const time = async (operation: string, work: () => Promise<unknown>): Promise<void> => {
       emulator.resetCounters();
@@ -80,7 +45,7 @@ async function measure(latency: boolean): Promise<Row[]> {
       const counters = emulator.inspect().counters;
       const row = rows.get(operation) ?? { requests: [], units: [], wall: [] };
       row.requests.push(counters.total);
-      row.units.push(unitsOf(counters));
+      row.units.push(counters.resourceUnits);
       row.wall.push(wall);
       rows.set(operation, row);
     };
@@ -124,8 +89,7 @@ async function measure(latency: boolean): Promise<Row[]> {
       wall: median(r.wall),
     }));
   } finally {
-    await emulator.close();
-    await rm(dataDir, { recursive: true, force: true });
+    await env.close();
   }
 }
 
@@ -135,9 +99,9 @@ async function main(): Promise<void> {
   const lines = [
     '## Jobs: the lease and the job rows (`npm run bench:jobs`)',
     '',
-    `Median of ${String(RUNS)} runs, against the emulator with no latency and with a tenant-like profile (80–250 ms a Graph request). Requests are Graph round trips; RU are SharePoint resource units as the emulator's meter scores them (1 a single read, 2 a query or a write).`,
+    `Median of ${String(RUNS)} runs, against the emulator with no latency and with its \`tenant\` latency profile (80–250 ms a Graph request, writes slower than reads; \`npm run bench:latency\` describes it). Requests are Graph round trips; RU are SharePoint resource units as the emulator's meter scores them (1 a single read, 2 a query or a write).`,
     '',
-    '| operation | Graph requests | RU | wall, no latency | wall, 80–250 ms |',
+    '| operation | Graph requests | RU | wall, no latency | wall, tenant latency |',
     '|---|---:|---:|---:|---:|',
     ...flat.map((row) => {
       const other = slow.find((s) => s.operation === row.operation);

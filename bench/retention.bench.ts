@@ -5,27 +5,20 @@
  * counts them) and SharePoint resource units as the emulator's meter prices them.
  * Run: `npm run bench:retention` (BENCH_CASES=1000 for a quicker look).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { londonInstantAt, parseLocalDate as d } from '../src/domain/calendar/index.js';
 import { calendarFor, openCase, type CommandContext } from '../src/domain/case/index.js';
 import { closeCase } from '../src/domain/case/commands/close-case.js';
 import { engineTestProcedure as procedure } from '../src/domain/case/fixtures.js';
 import { courseTeam, openInput, personFor } from '../src/domain/case/testing.js';
-import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../src/dev/graph-emulator/index.js';
-import { HTTP_METHODS } from '../src/dev/graph-emulator/http-types.js';
-import { resourceUnitCost } from '../src/dev/graph-emulator/resource-units.js';
 import { silentLogger } from '../src/app/logger.js';
+import type { RequestCounters } from '../src/dev/graph-emulator/types.js';
 import { runRetention, type RetentionResult } from '../src/app/data-protection/retention.js';
 import { GraphCaseRecords } from '../src/store/case-records.js';
-import { GraphCaseRepository, openTrellisSite } from '../src/store/case-repository.js';
+import { GraphCaseRepository } from '../src/store/case-repository.js';
 import { roleSidesOf } from '../src/store/case-rows.js';
-import { createGraphClient } from '../src/store/graph/client.js';
-import { provisionLists } from '../src/store/graph/provision.js';
 import { GraphPlacementRoster } from '../src/store/placements.js';
-import { TRELLIS_LISTS } from '../src/store/lists.js';
+import { startBenchEmulator } from './emulator.js';
 import { ms, writeSection } from './results.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
@@ -42,31 +35,15 @@ const ctxOn = (day: typeof OPENED): CommandContext => ({
   actor: courseTeam,
 });
 
-/** Requests and resource units from the emulator's per-route counters (`METHOD kind`). */
-function costOf(byRoute: Readonly<Record<string, number>>): { requests: number; units: number } {
-  let requests = 0;
-  let units = 0;
-  for (const [route, count] of Object.entries(byRoute)) {
-    const [name = 'GET', kind = ''] = route.split(' ');
-    if (kind === '$batch') continue;
-    const method = HTTP_METHODS.find((m) => m === name) ?? 'GET';
-    requests += count;
-    units += count * resourceUnitCost({ method, query: [] }, kind);
-  }
-  return { requests, units };
+/** Graph requests with `$batch` sub-requests counted one by one (the envelopes not), and their resource units. */
+function costOf(counters: RequestCounters): { requests: number; units: number } {
+  const envelopes = counters.byRoute['POST $batch'] ?? 0;
+  return { requests: counters.total - envelopes + counters.batchSubRequests, units: counters.resourceUnits };
 }
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-retention-bench-'));
-  const emulator = await startGraphEmulator({ dataDir, durability: 'none' });
-  const client = createGraphClient({
-    kind: 'custom',
-    baseUrl: emulator.baseUrl,
-    caCertPem: emulator.caCertPem,
-    token: EMULATOR_APP_TOKEN,
-  });
-  await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
-  const site = await openTrellisSite(client, emulator.siteId);
+  const env = await startBenchEmulator({ durability: 'none', prefix: 'trellis-retention-bench-' });
+  const { emulator, client, site } = env;
   const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf([procedure]) });
 
   const loadStart = performance.now();
@@ -107,7 +84,7 @@ async function main(): Promise<void> {
     const result = await runRetention(deps, { dryRun });
     const elapsed = performance.now() - start;
     const counters = emulator.inspect().counters;
-    return { ms: elapsed, ...costOf(counters.byRoute), roundTrips: counters.total, result };
+    return { ms: elapsed, ...costOf(counters), roundTrips: counters.total, result };
   };
   const dry = await measure(true);
   const real = await measure(false);
@@ -128,8 +105,7 @@ ${n} cases closed on ${CLOSED} (each with its open and close events, its people 
 Per case: the tombstone's create, one \`$batch\` of seven GETs finding its rows, the first event's delete alone, the other rows' deletes in \`$batch\`es, the case row's delete, the same seven GETs again to check nothing is left, and a find and PATCH marking the tombstone done; four cases at a time. At SharePoint's 1,250 resource units a minute (a tenant of under 1,000 licences) the ${n} cases would take about ${Math.ceil(real.units / 1250)} minutes of the tenant's budget: a weekly run removes one week's worth of cases that reached their date, which is a few dozen in a typical provider. Loading the cases: ${loadSeconds.toFixed(1)} s.`;
   await writeSection('retention', body);
   process.stdout.write(`${body}\n`);
-  await emulator.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 }
 
 await main();

@@ -26,16 +26,13 @@ import {
 import type { Actor, CaseState } from '../src/domain/case/types.js';
 import { SEED_PROCEDURES, bcuRapidImprovementTargets as procedure } from '../src/domain/procedures/index.js';
 import { loadOrCreateDevKeys } from '../src/dev/local-mode/dev-keys.js';
-import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../src/dev/graph-emulator/index.js';
 import { createApp } from '../src/server/app.js';
 import { createTokenVerifier } from '../src/server/auth/verify-token.js';
 import { silentLogger } from '../src/app/logger.js';
-import { GraphCaseRepository, openTrellisSite } from '../src/store/case-repository.js';
+import { GraphCaseRepository } from '../src/store/case-repository.js';
 import { GraphPlacementRoster } from '../src/store/placements.js';
 import { roleSidesOf } from '../src/store/case-rows.js';
-import { createGraphClient } from '../src/store/graph/client.js';
-import { provisionLists } from '../src/store/graph/provision.js';
-import { TRELLIS_LISTS } from '../src/store/lists.js';
+import { startBenchEmulator } from './emulator.js';
 import { median, ms, percentile, writeSection } from './results.js';
 
 interface AutocannonResult {
@@ -195,16 +192,10 @@ async function run(name: string, options: Record<string, unknown>): Promise<RunR
 }
 
 async function main(): Promise<void> {
+  // The dev sign-in keys in a folder of their own; the emulator in the benchmarks' temp folder.
   const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-server-bench-'));
-  const emulator = await startGraphEmulator({ dataDir: path.join(dataDir, 'graph'), durability: 'fsync' });
-  const client = createGraphClient({
-    kind: 'custom',
-    baseUrl: emulator.baseUrl,
-    caCertPem: emulator.caCertPem,
-    token: EMULATOR_APP_TOKEN,
-  });
-  await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
-  const site = await openTrellisSite(client, emulator.siteId);
+  const env = await startBenchEmulator({ durability: 'fsync', prefix: 'trellis-server-bench-graph-' });
+  const { client, site } = env;
   const repository = new GraphCaseRepository(client, site, { roleSides: roleSidesOf(SEED_PROCEDURES) });
 
   const loadStart = performance.now();
@@ -337,7 +328,7 @@ async function main(): Promise<void> {
     });
     server.closeAllConnections();
   });
-  await emulator.close();
+  await env.close();
   await rm(dataDir, { recursive: true, force: true });
 
   const body = [

@@ -2,9 +2,6 @@
  * Store benchmark: Graph round trips per user operation, dashboard latency over
  * 10,000 cases cold and warm, and emulator throughput. Run: `npm run bench:store`.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseLocalDate as d } from '../src/domain/calendar/index.js';
 import {
@@ -18,12 +15,9 @@ import {
 import { engineTestProcedure as procedure } from '../src/domain/case/fixtures.js';
 import { actorFor, aDraft, Clock, courseTeam, openInput, personFor } from '../src/domain/case/testing.js';
 import type { Actor, CaseState } from '../src/domain/case/types.js';
-import { EMULATOR_APP_TOKEN, startGraphEmulator } from '../src/dev/graph-emulator/index.js';
-import { GraphCaseRepository, openTrellisSite } from '../src/store/case-repository.js';
+import { GraphCaseRepository } from '../src/store/case-repository.js';
 import { roleSidesOf } from '../src/store/case-rows.js';
-import { createGraphClient } from '../src/store/graph/client.js';
-import { provisionLists } from '../src/store/graph/provision.js';
-import { TRELLIS_LISTS } from '../src/store/lists.js';
+import { startBenchEmulator } from './emulator.js';
 import { median, ms, percentile, writeSection } from './results.js';
 
 const CASES = Number(process.env.BENCH_CASES ?? 10_000);
@@ -36,16 +30,8 @@ const as = (state: CaseState, role: string): Actor =>
   actorFor(state.people.find((p) => p.role === role) ?? personFor(role));
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-bench-'));
-  const emulator = await startGraphEmulator({ dataDir, durability: 'fsync' });
-  const client = createGraphClient({
-    kind: 'custom',
-    baseUrl: emulator.baseUrl,
-    caCertPem: emulator.caCertPem,
-    token: EMULATOR_APP_TOKEN,
-  });
-  await provisionLists(client, emulator.siteId, TRELLIS_LISTS);
-  const site = await openTrellisSite(client, emulator.siteId);
+  const env = await startBenchEmulator({ durability: 'fsync' });
+  const { emulator, client, site } = env;
   const sides = roleSidesOf([procedure]);
   const repo = new GraphCaseRepository(client, site, { roleSides: sides });
   const requests = async (work: () => Promise<unknown>): Promise<number> => {
@@ -149,8 +135,7 @@ async function main(): Promise<void> {
     }),
   );
 
-  await emulator.close();
-  await rm(dataDir, { recursive: true, force: true });
+  await env.close();
 
   const body = [
     '## Store: Graph round trips, dashboard, emulator',

@@ -18,16 +18,13 @@ export class Counters {
     };
   }
 
-  count(method: string, kind: string, inBatch: boolean): void {
+  /** One request (or `$batch` sub-request) and the SharePoint resource units it costs. */
+  count(method: string, kind: string, inBatch: boolean, resourceUnits: number): void {
+    this.data.resourceUnits += resourceUnits;
     if (inBatch) this.data.batchSubRequests += 1;
     else this.data.total += 1;
     const key = `${method} ${kind}`;
     this.data.byRoute[key] = (this.data.byRoute[key] ?? 0) + 1;
-  }
-
-  /** Resource units a request cost (charged whatever its answer, as SharePoint counts throttled requests too). */
-  units(cost: number): void {
-    this.data.resourceUnits += cost;
   }
 
   fault(): void {

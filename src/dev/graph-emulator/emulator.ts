@@ -19,6 +19,7 @@ import { itemRoutes } from './items.js';
 import { listRoutes } from './lists.js';
 import { mailRoutes } from './mail.js';
 import { FaultEngine, createPrng } from './faults.js';
+import { Latency, type LatencyProfile } from './latency.js';
 import type { Journal } from './persistence.js';
 import type { CallerKind, Mutation } from './records.js';
 import { ResourceUnitMeter, resourceUnitCost } from './resource-units.js';
@@ -66,6 +67,7 @@ export interface EmulatorCoreOptions {
   readonly seed: number;
   readonly origin: string;
   readonly resourceUnits?: ResourceUnitBudget;
+  readonly latency?: LatencyProfile;
   readonly log?: (line: string) => void;
 }
 
@@ -77,6 +79,7 @@ export class EmulatorCore {
   private readonly random: () => number;
   private readonly mailboxInFlight = new Map<string, number>();
   private readonly meter: ResourceUnitMeter | undefined;
+  private latency: Latency | undefined;
   private origin: string;
 
   constructor(private readonly options: EmulatorCoreOptions) {
@@ -84,6 +87,7 @@ export class EmulatorCore {
     this.faults = new FaultEngine(options.faults, this.random);
     this.origin = options.origin;
     this.meter = options.resourceUnits === undefined ? undefined : new ResourceUnitMeter(options.resourceUnits);
+    this.latency = options.latency === undefined ? undefined : new Latency(options.latency);
     // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context is a view over this core
     const core = this;
     this.ctx = {
@@ -106,6 +110,15 @@ export class EmulatorCore {
       callerKind: (req) => callerKindOf(req),
       dispatch: (req) => core.dispatch(req),
     };
+  }
+
+  /** A latency profile from now on (its draws start again from its seed); undefined: none. */
+  setLatency(profile: LatencyProfile | undefined): void {
+    this.latency = profile === undefined ? undefined : new Latency(profile);
+  }
+
+  get latencyProfile(): LatencyProfile | undefined {
+    return this.latency?.profile;
   }
 
   setOrigin(origin: string): void {
@@ -137,7 +150,8 @@ export class EmulatorCore {
       const segments = decodeSegments(req.path);
       const match = this.router.match(req.method, segments);
       kind = match.t === 'found' ? match.route.kind : match.t === 'method' ? match.kind : 'unknown';
-      this.counters.count(req.method, kind, inBatch);
+      const units = match.t === 'found' ? resourceUnitCost(req, kind) : 0;
+      this.counters.count(req.method, kind, inBatch, units);
       if (match.t === 'none') throw notFound();
       if (match.t === 'method') {
         throw new GraphHttpError(
@@ -148,8 +162,6 @@ export class EmulatorCore {
       }
       // Synchronous up to here, so parallel batch sub-requests all count as concurrent.
       release = this.acquireMailbox(kind, match.params.user);
-      const units = resourceUnitCost(req, kind);
-      this.counters.units(units);
       if (this.meter !== undefined) {
         const metered = this.meter.charge(units, Date.now());
         meterHeaders = metered.headers;
@@ -162,7 +174,9 @@ export class EmulatorCore {
         key: this.faultKey(req, kind, match.params),
       });
       if (decision.hold !== undefined) await decision.hold;
-      if (decision.latencyMs > 0) await sleep(decision.latencyMs);
+      // The profile's delay (a tenant's network and SharePoint's own time) on top of any fault's.
+      const latencyMs = decision.latencyMs + (this.latency?.next(req.method, kind) ?? 0);
+      if (latencyMs > 0) await sleep(latencyMs);
       if (decision.failure?.kind === 'fail') {
         this.counters.fault();
         throw decision.failure.error;

@@ -14,6 +14,7 @@ import type { Mutation, SiteRecord } from './records.js';
 import { createHttpsServer } from './server.js';
 import { applyMutation, deserializeState, emptyState, serializeState } from './state.js';
 import { resolveTimeZone } from './time-zones.js';
+import type { LatencyProfile } from './latency.js';
 import type { EmulatorInspection, FaultConfig, FaultLogEntry, GraphEmulatorOptions, RecentRequest } from './types.js';
 
 export { createEmulatorGraphClient, EMULATOR_APP_TOKEN, EMULATOR_DELEGATED_TOKEN } from './client.js';
@@ -29,6 +30,8 @@ export { GRAPH_JSON_CONTENT_TYPE } from './http-types.js';
 export { EMULATOR_APP_ROLES, emulatorServicePrincipalId } from './app-roles.js';
 export { APP_IDENTITY as EMULATOR_APP_IDENTITY } from './emulator.js';
 export { PREFER_NON_INDEXED } from './items-query.js';
+export { TENANT_LATENCY } from './latency.js';
+export type { LatencyProfile } from './latency.js';
 
 export interface RunningGraphEmulator {
   /** e.g. `https://localhost:8443` (no `/v1.0`). */
@@ -50,6 +53,11 @@ export interface RunningGraphEmulator {
   whenHeld(name: string): Promise<void>;
   /** Lets the request held by the script step `name` run. */
   releaseHeld(name: string): void;
+  /**
+   * A tenant-like delay on every Graph request from now on (latency.ts), its draws starting again
+   * from the profile's seed; undefined: none.
+   */
+  setLatency(profile: LatencyProfile | undefined): void;
   inspect(): EmulatorInspection;
   resetCounters(): void;
   recentRequests(): RecentRequest[];
@@ -140,6 +148,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       seed: options.seed ?? 1,
       origin: `https://localhost:${requestedPort}`,
       ...(options.resourceUnits === undefined ? {} : { resourceUnits: options.resourceUnits }),
+      ...(options.latency === undefined ? {} : { latency: options.latency }),
       ...(options.log === undefined ? {} : { log: options.log }),
     });
 
@@ -198,6 +207,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       whenHeld: (name) => core.faults.whenHeld(name),
       releaseHeld: (name) => {
         core.faults.releaseHeld(name);
+      },
+      setLatency: (profile) => {
+        core.setLatency(profile);
       },
       inspect: () => core.inspect(),
       resetCounters: () => {

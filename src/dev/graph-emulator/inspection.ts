@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { EmulatorCore } from './emulator.js';
 import { faultConfigSchema } from './faults.js';
+import { latencyProfileNamed, latencyProfileSchema } from './latency.js';
 import { zodMessage } from './columns.js';
 
 export interface ControlResponse {
@@ -62,6 +63,26 @@ export async function handleControl(
         return { status: 400, body: { error: { code: 'invalidRequest', message: zodMessage(parsed.error) } } };
       core.faults.set(parsed.data);
       return { status: 200, body: core.faults.config };
+    }
+    case 'GET /_emulator/latency':
+      return { status: 200, body: { profile: core.latencyProfile ?? null } };
+    case 'POST /_emulator/latency': {
+      // `{ "profile": "tenant" }` (or `"tenant:7"`), a whole profile, or `{ "profile": null }` for none.
+      const parsed = z
+        .strictObject({ profile: z.union([z.string().min(1), latencyProfileSchema, z.null()]) })
+        .safeParse(body ?? {});
+      if (!parsed.success)
+        return { status: 400, body: { error: { code: 'invalidRequest', message: zodMessage(parsed.error) } } };
+      const { profile } = parsed.data;
+      try {
+        core.setLatency(typeof profile === 'string' ? latencyProfileNamed(profile) : (profile ?? undefined));
+      } catch (e) {
+        return {
+          status: 400,
+          body: { error: { code: 'invalidRequest', message: e instanceof Error ? e.message : String(e) } },
+        };
+      }
+      return { status: 200, body: { profile: core.latencyProfile ?? null } };
     }
     case 'GET /_emulator/faults/log':
       return { status: 200, body: core.faults.decisions() };

@@ -142,7 +142,7 @@ async function handle(sc: ServerContext, req: IncomingMessage, res: ServerRespon
     return;
   }
   if (body.buffer === undefined) {
-    sc.core.counters.count(method, 'oversize', false);
+    sc.core.counters.count(method, 'oversize', false, 0);
     const error =
       sc.oversizeStatus === 413
         ? new GraphHttpError(413, 'RequestEntityTooLarge', 'The maximum request length supported is 4MB.')
@@ -164,7 +164,7 @@ async function handle(sc: ServerContext, req: IncomingMessage, res: ServerRespon
     };
   } catch (e) {
     if (!(e instanceof GraphHttpError)) throw e;
-    sc.core.counters.count(method, 'badRequest', false);
+    sc.core.counters.count(method, 'badRequest', false, 0);
     writeResponse(res, errorResponse(e, ids, now), ids);
     return;
   }

@@ -1,5 +1,6 @@
 /** Public option, fault and inspection types of the local Graph emulator. */
 import type { HttpMethod } from './http-types.js';
+import type { LatencyProfile } from './latency.js';
 import type { ResourceUnitBudget } from './resource-units.js';
 import type { ActivityNotification, ChannelMessage, Installation, SentMail } from './records.js';
 
@@ -175,6 +176,11 @@ export interface GraphEmulatorOptions {
   activityRequiresInstall?: boolean;
   /** Item 25: SharePoint resource-unit budgets. Omitted: no RU metering. */
   resourceUnits?: ResourceUnitBudget;
+  /**
+   * A tenant-like delay on every Graph request (latency.ts; `TENANT_LATENCY`). Omitted: none,
+   * as tests want. Changeable at runtime with `setLatency` or `POST /_emulator/latency`.
+   */
+  latency?: LatencyProfile;
   /** WAL entries between snapshots. Default 20000. */
   compactEvery?: number;
   /** Receives one line per request (method, path, status, client-request-id, SdkVersion). */
@@ -188,13 +194,15 @@ export interface RequestCounters {
   batchSubRequests: number;
   /** `${METHOD} ${routeKind}` → count, sub-requests included; e.g. `POST items`, `POST $batch`. */
   byRoute: Record<string, number>;
-  /** Requests answered by an injected fault. */
-  faultsInjected: number;
   /**
-   * SharePoint resource units the requests cost, scored as the meter scores them (resource-units.ts:
-   * 1 a single read, 2 a query or a write, sub-requests each), whether or not a budget is set.
+   * SharePoint resource units the counted requests cost, as SharePoint prices them (1 a single
+   * read or a delta with a token, 2 a query, a delta without a token or a write; `$batch`
+   * sub-requests each priced, the envelope free; mail, calendar and Teams requests free), whether
+   * or not a budget is set.
    */
   resourceUnits: number;
+  /** Requests answered by an injected fault. */
+  faultsInjected: number;
   /** ISO time of the last reset. */
   since: string;
 }

@@ -107,12 +107,22 @@ export function planNotifications(input: PlanInput): Notification[] {
 
 function planEach(input: PlanInput): Notification[] {
   const out = new Map<string, Notification>();
+  /** Who this command has asked to sign: one command asks each person once. */
+  const askedToSign = new Set<string>();
   let state = input.before;
   for (const event of input.events) {
     // Each event's notifications describe the case as it was at that event: a plan agreed and
     // the next draft started in one command must not send the draft as "the agreed plan".
     state = stateAfter(state, event, input.after);
     for (const draft of draftsFor({ ...input, after: state }, event)) {
+      // Several events of one command can each find someone newly due to sign (a placement move
+      // bringing a mentor and a professional mentor is one person_changed each, and a saved edit
+      // is signatures withdrawn then the plan edited): the first asks, the later ones do not.
+      if (draft.kind === 'signature_needed') {
+        const who = `${draft.channel}:${recipientToken(draft.recipient)}`;
+        if (askedToSign.has(who)) continue;
+        askedToSign.add(who);
+      }
       const key = commandNotificationKey(event.caseId, event.seq, draft.kind, draft.channel, draft.recipient);
       const existing = out.get(key);
       // The same recipient named twice (an inform rule and the standard copy): one notification, the form attached if either asks.

@@ -701,6 +701,42 @@ describe('people change on a case', () => {
     ]);
   });
 
+  it('"signed by all partners": a move to a school bringing two newcomers asks each of them once, in one command', () => {
+    const c = open(bf, ['trainee', 'lead', 'mentor', 'professional_mentor']);
+    draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'lead', 'mentor'], 'online') });
+    const sent = step(c, CONFIG, () =>
+      c.run('course_team', changePlacement, {
+        school: 'Kingsmead Academy',
+        people: [
+          { role: 'mentor', id: 'a.khan@kingsmead.test', name: 'Aisha Khan', email: 'a.khan@kingsmead.test' },
+          {
+            role: 'professional_mentor',
+            id: 'm.osei@kingsmead.test',
+            name: 'Martin Osei',
+            email: 'm.osei@kingsmead.test',
+          },
+        ],
+        reason: 'The trainee moves school.',
+      }),
+    );
+    // One person_changed event per newcomer, each finding both newcomers still to sign.
+    expect(c.events.filter((e) => e.type === 'person_changed').length).toBeGreaterThanOrEqual(2);
+    const asked = sent
+      .filter((n) => n.kind === 'signature_needed')
+      .map((n) => `${n.channel} ${n.recipient.kind === 'person' ? n.recipient.personId : n.recipient.kind}`);
+    expect(asked.sort()).toEqual(['chat_card a.khan@kingsmead.test', 'chat_card m.osei@kingsmead.test']);
+  });
+
+  it('saving an edit to a plan someone signed asks the signer again once (signatures withdrawn, then the plan edited)', () => {
+    const c = open(bf, ['trainee', 'lead', 'mentor']);
+    draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'lead', 'mentor'], 'online') });
+    step(c, CONFIG, () => c.run('mentor', signPlan, { role: 'mentor', typedName: c.person('mentor').name }));
+    const sent = step(c, CONFIG, () =>
+      draftPlan(c, { reviewDate: d('2026-11-12'), meeting: meeting(['trainee', 'lead', 'mentor'], 'online') }, true),
+    );
+    expect(summary(sent.filter((n) => n.kind === 'signature_needed'))).toEqual(['signature_needed chat_card mentor']);
+  });
+
   it('a placement moved: the trainee and the course team hear, the new school mentor is welcomed', () => {
     const c = open(rcttp, ['trainee', 'mentor', 'partnership_tutor']);
     const sent = step(c, CONFIG, () =>

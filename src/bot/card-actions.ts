@@ -13,7 +13,6 @@ import {
   memberNameInputId,
   memberRoleInputId,
   buildDecisionRecordedCard,
-  decisionFormsFor,
   buildConcernRaisedCard,
   buildNoticeCard,
   confirmedReviewData,
@@ -46,7 +45,7 @@ import {
   reviewCardFor,
   signatureCardFor,
   sourceOf,
-  summaryCardFor,
+  personalSummaryCardFor,
   whatChanged,
   type CaseCardContext,
 } from './case-cards.js';
@@ -116,7 +115,7 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
   switch (data.action) {
     case 'refresh': {
       const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
-      if (data.card === 'case_summary') return card(await summaryCardFor(deps, stored, procedure, caller.actor.id));
+      if (data.card === 'case_summary') return card(await personalSummaryCardFor(deps, caller, stored, procedure));
       return card(await reviewCardFor(deps, caller, stored, procedure, data.version));
     }
     case 'open_review': {
@@ -134,7 +133,7 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
         waiting !== undefined &&
           awaitedAction(procedure, stored.state, caller.actor.id, londonDateOf(deps.clock())) === 'sign'
           ? signatureCardFor(deps, caller, stored, procedure, waiting.role)
-          : await summaryCardFor(deps, stored, procedure, caller.actor.id),
+          : await personalSummaryCardFor(deps, caller, stored, procedure),
       );
     }
     case 'record_review':
@@ -271,11 +270,6 @@ async function openForm(
     );
   }
   return card(decisionFormCardFor(deps, caller, stored, procedure, data.form));
-}
-
-/** The buttons for the decision forms this person may open on the case, added to a card built for them. */
-export function decisionFormsOf(caller: Caller, stored: StoredCase, procedure: Procedure) {
-  return decisionFormsFor(procedure, stored.state, actorOn(caller, stored));
 }
 
 /** The member rows as the form submits them, for the confirmation step to send again. */

@@ -1360,6 +1360,19 @@ describe('the fee waiver from a card', () => {
     });
     expect((await local.repository.find(caseId))?.state.version).toBe(decided.state.version);
 
+    // The case summary in chat, refreshed by Teams for the course leader, keeps the form's button
+    // it is sent with; a mentor's refreshed summary has none.
+    const summaryRefresh = { action: 'refresh', caseId, version: decided.state.version, card: 'case_summary' };
+    const refreshed = await cardAction(leader.upn, 'refresh', summaryRefresh);
+    expect(refreshed.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(parseCard(refreshed.body.value)).toEqual({ errors: [], warnings: [] });
+    const formsOn = (value: unknown) =>
+      executeActions(value)
+        .filter((a) => a.verb === 'open_form')
+        .map((a) => a.data.form);
+    expect(formsOn(refreshed.body.value)).toContain('fee_waiver');
+    expect(formsOn((await cardAction(mentor.id, 'refresh', summaryRefresh)).body.value)).not.toContain('fee_waiver');
+
     const reason = 'Bereavement during the placement <b>documented</b>.';
     const waived = await cardAction(leader.upn, 'waive_fee', { ...submit.data, reason });
     expect(waived.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });

@@ -12,6 +12,7 @@ import {
   memberAttendedInputId,
   memberNameInputId,
   memberRoleInputId,
+  linkedTargetInputsOf,
   buildDecisionRecordedCard,
   buildConcernRaisedCard,
   buildNoticeCard,
@@ -297,11 +298,14 @@ async function recordGroupDecision(
     ...(data.notes === undefined ? {} : { notes: data.notes }),
     ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
   };
+  // The targets of the new case a decision opens: passed to the command as REST passes them.
+  const linked = data.linkedCaseTargets === undefined ? {} : { linkedCaseTargets: data.linkedCaseTargets };
   if (!data.confirmClose) {
     const confirm = await closeConfirmationFor(deps, caller, data.caseId, data.version, data.outcomeId, {
       confirm: actionData('record_group_decision', data.caseId, data.version, {
         ...decided,
         ...memberInputsOf(data.members),
+        ...linkedTargetInputsOf(data.linkedCaseTargets),
         confirmClose: true,
       }),
       what: 'the decision',
@@ -314,7 +318,7 @@ async function recordGroupDecision(
     expectedVersion: data.version,
     command: 'record_review',
     read: 'card',
-    input: { ...decided, members: data.members },
+    input: { ...decided, members: data.members, ...linked },
   });
   const source = sourceOf(deps, result.stored, result.procedure, audienceOf(caller, result.stored, result.procedure));
   return card(buildOutcomeRecordedCard(outcomeRecordedView(source, source.state.reviews.at(-1))));

@@ -151,6 +151,72 @@ export const memberNameInputId = (row: number): string => `member_name_${String(
 export const memberRoleInputId = (row: number): string => `member_role_${String(row)}`;
 export const memberAttendedInputId = (row: number): string => `member_attended_${String(row)}`;
 
+/**
+ * Rows for the targets a decision names for the new case it opens ("a second and final attempt
+ * with a RIT in place to address identified targets"): at most three, as the tab's form. Each row
+ * is the target's words and, optionally, the standard (or tracker area) it addresses, sent as
+ * "<framework id>:<code>". The new case's form checks them as REST does (how many, the framework).
+ */
+export const LINKED_TARGET_ROWS = 3;
+export const linkedTargetInputId = (row: number): string => `linked_target_${String(row)}`;
+export const linkedTargetLinkInputId = (row: number): string => `linked_target_link_${String(row)}`;
+
+export interface LinkedTargetInput {
+  readonly text: string;
+  readonly links: readonly { readonly frameworkId: string; readonly code: string }[];
+}
+
+/** The linked-case target rows of a submission: undefined when none was filled in. */
+function linkedTargetsOf(record: Record<string, unknown>, ctx: z.RefinementCtx): LinkedTargetInput[] | undefined {
+  const targets: LinkedTargetInput[] = [];
+  for (let row = 0; row < LINKED_TARGET_ROWS; row++) {
+    const words = optionalInput(2000).safeParse(record[linkedTargetInputId(row)]);
+    const link = optionalInput(120).safeParse(record[linkedTargetLinkInputId(row)]);
+    if (!words.success || !link.success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [linkedTargetInputId(row)],
+        message: `Target ${String(row + 1)} is too long.`,
+      });
+      continue;
+    }
+    if (words.data === undefined) {
+      if (link.data !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [linkedTargetInputId(row)],
+          message: `Target ${String(row + 1)} has a standard but no words: write the target, or clear its standard.`,
+        });
+      continue;
+    }
+    const parts = link.data === undefined ? undefined : /^([a-z0-9][a-z0-9-]*):(.+)$/.exec(link.data);
+    if (link.data !== undefined && !parts) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [linkedTargetLinkInputId(row)],
+        message: `Target ${String(row + 1)}: choose the standard from the list.`,
+      });
+      continue;
+    }
+    targets.push({
+      text: words.data,
+      links: parts?.[1] !== undefined && parts[2] !== undefined ? [{ frameworkId: parts[1], code: parts[2] }] : [],
+    });
+  }
+  return targets.length === 0 ? undefined : targets;
+}
+
+/** The rows as the form submits them, for a confirmation step to send again. */
+export function linkedTargetInputsOf(targets: readonly LinkedTargetInput[] | undefined): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  (targets ?? []).forEach((t, row) => {
+    inputs[linkedTargetInputId(row)] = t.text;
+    const link = t.links[0];
+    if (link) inputs[linkedTargetLinkInputId(row)] = `${link.frameworkId}:${link.code}`;
+  });
+  return inputs;
+}
+
 /** An Input.Date sends "YYYY-MM-DD", or "" / nothing when left empty. */
 const optionalDate = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -205,6 +271,7 @@ const recordGroupDecisionData = z
       notes: data.notes,
       nextSteps: data.nextSteps,
       members,
+      linkedCaseTargets: linkedTargetsOf(record, ctx),
       confirmClose: data.confirmClose === true,
     };
   });

@@ -1170,7 +1170,7 @@ describe('who looked', () => {
 });
 
 describe('the Executive Group decision from a card', () => {
-  it('gives the chair the group decision form; records the decision with its members and attendance, refuses bad input and anyone else', async () => {
+  it("gives the chair the group decision form; records the decision with its members and attendance and the new case's targets, refuses bad input and anyone else", async () => {
     const caseId = 'demo-rcttp-escalated';
     const before = must(await local.repository.find(caseId), 'the RCTTP case at the Executive Group');
     expect(before.state.stageId).toBe('executive_group');
@@ -1256,20 +1256,77 @@ describe('the Executive Group decision from a card', () => {
     });
     expect((await local.repository.find(caseId))?.state.version).toBe(reported);
 
-    const done = await cardAction(chair.id, 'record_group_decision', submission({ version: reported }));
+    // "Further teaching placement and/or training against a Progress Support Plan" opens a new
+    // case from the targets the form names. A standard with no target, or a fourth target beyond
+    // what the new case's form takes, is an error response; nothing is recorded.
+    const linked = (extra: Record<string, unknown>) =>
+      submission({
+        version: reported,
+        outcomeId: 'further_placement_or_training',
+        linked_target_0: 'Plan sequences of lessons that build on prior learning',
+        linked_target_link_0: 'teachers-standards:TS4',
+        linked_target_1: 'Use assessment to <b>adapt</b> teaching',
+        ...extra,
+      });
+    const stray = await cardAction(
+      chair.id,
+      'record_group_decision',
+      linked({ linked_target_link_2: 'teachers-standards:TS1' }),
+    );
+    expect(stray.body).toMatchObject({
+      statusCode: 400,
+      value: {
+        code: 'bad_request',
+        message: 'Target 3 has a standard but no words: write the target, or clear its standard.',
+      },
+    });
+    const unknown = await cardAction(
+      chair.id,
+      'record_group_decision',
+      linked({ confirmClose: true, linked_target_link_1: 'teachers-standards:TS99' }),
+    );
+    expect(unknown.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(unknown.body.value.message).toContain('TS99');
+    expect((await local.repository.find(caseId))?.state.version).toBe(reported);
+    // The decision closes this case: the confirmation carries the targets back with everything else.
+    const asked = await cardAction(chair.id, 'record_group_decision', linked({}));
+    const confirmLinked = must(
+      executeActions(asked.body.value).find((a) => a.verb === 'record_group_decision'),
+      'the confirm button',
+    );
+    expect(confirmLinked.data).toMatchObject({
+      confirmClose: true,
+      linked_target_0: 'Plan sequences of lessons that build on prior learning',
+      linked_target_link_0: 'teachers-standards:TS4',
+      linked_target_1: 'Use assessment to <b>adapt</b> teaching',
+    });
+
+    const done = await cardAction(chair.id, 'record_group_decision', confirmLinked.data);
     expect(done.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(parseCard(done.body.value)).toEqual({ errors: [], warnings: [] });
     const after = must(await local.repository.find(caseId), 'the case after the decision');
     expect(after.state.reviews.at(-1)).toMatchObject({
       stageId: 'executive_group',
-      outcomeId: 'further_monitoring',
+      outcomeId: 'further_placement_or_training',
       recordedBy: chair.id.toLowerCase(),
       members: [
         { name: chair.name, role: 'Chair', attended: true },
         { name: 'Joanna Price', role: 'Course Leader', attended: false },
       ],
     });
-    expect(after.state.stageId).toBe('further_monitoring');
+    expect(after.state.status).toBe('closed');
+    expect(after.state.linkedCases).toMatchObject([
+      {
+        stageId: 'progress_support_plan',
+        targets: [
+          {
+            text: 'Plan sequences of lessons that build on prior learning',
+            links: [{ frameworkId: 'teachers-standards', code: 'TS4' }],
+          },
+          { text: 'Use assessment to <b>adapt</b> teaching', links: [] },
+        ],
+      },
+    ]);
   });
 });
 

@@ -16,6 +16,8 @@ import {
   cardByteSize,
   decisionFormsFor,
   decisionFormsForRecipient,
+  linkedTargetInputId,
+  linkedTargetLinkInputId,
   MAX_CARD_BYTES,
   memberAttendedInputId,
   memberNameInputId,
@@ -172,6 +174,69 @@ describe('the Executive Group decision card', () => {
     expect(
       parseCardAction('record_group_decision', { ...envelope, outcomeId: 'x', reviewedOn: '20 Nov' }),
     ).toMatchObject({ ok: false, message: 'Choose the date from the calendar.' });
+  });
+});
+
+describe('the targets of a new case a decision opens, on a card', () => {
+  it('"Further teaching placement and/or training against a Progress Support Plan": three target rows, each with the Teachers\u2019 Standards to choose from', () => {
+    const c = atExecutiveGroup();
+    const card = buildGroupDecisionCard(source(rcttp, c.state));
+    expectSound(card, c.state);
+    const ids = inputs(card).map((i) => i.id);
+    expect(ids.filter((id) => typeof id === 'string' && id.startsWith('linked_target'))).toEqual([
+      linkedTargetInputId(0),
+      linkedTargetLinkInputId(0),
+      linkedTargetInputId(1),
+      linkedTargetLinkInputId(1),
+      linkedTargetInputId(2),
+      linkedTargetLinkInputId(2),
+    ]);
+    const standards = inputs(card).find((i) => i.id === linkedTargetLinkInputId(0));
+    expect(standards).toMatchObject({ type: 'Input.ChoiceSet', style: 'compact' });
+    const values = (standards?.choices as { value: string }[]).map((ch) => ch.value);
+    expect(values).toContain('teachers-standards:TS4');
+    expect(values).toHaveLength(rcttp.frameworks.find((f) => f.id === 'teachers-standards')?.groups.length ?? -1);
+    const said = textBlocks(card).find((t) => t.includes('opens a new case'));
+    expect(said).toContain('Further teaching placement and/or training against a Progress Support Plan');
+    expect(said).toContain('at most 3');
+  });
+
+  it('folds the rows into the targets the command takes; a standard with no words, or not from the list, is refused', () => {
+    const envelope = { action: 'record_group_decision', caseId: 'case-eg', version: 3, outcomeId: 'x' };
+    expect(
+      parseCardAction('record_group_decision', {
+        ...envelope,
+        [linkedTargetInputId(0)]: '  Plan sequences of lessons  ',
+        [linkedTargetLinkInputId(0)]: 'teachers-standards:TS4',
+        [linkedTargetInputId(1)]: '',
+        [linkedTargetInputId(2)]: 'Manage behaviour',
+      }),
+    ).toMatchObject({
+      ok: true,
+      data: {
+        linkedCaseTargets: [
+          { text: 'Plan sequences of lessons', links: [{ frameworkId: 'teachers-standards', code: 'TS4' }] },
+          { text: 'Manage behaviour', links: [] },
+        ],
+      },
+    });
+    expect(parseCardAction('record_group_decision', envelope)).toMatchObject({
+      ok: true,
+      data: { linkedCaseTargets: undefined },
+    });
+    expect(
+      parseCardAction('record_group_decision', { ...envelope, [linkedTargetLinkInputId(1)]: 'teachers-standards:TS1' }),
+    ).toMatchObject({
+      ok: false,
+      message: 'Target 2 has a standard but no words: write the target, or clear its standard.',
+    });
+    expect(
+      parseCardAction('record_group_decision', {
+        ...envelope,
+        [linkedTargetInputId(0)]: 'Plan',
+        [linkedTargetLinkInputId(0)]: 'TS1 <b>',
+      }),
+    ).toMatchObject({ ok: false, message: 'Target 1: choose the standard from the list.' });
   });
 });
 

@@ -1,10 +1,13 @@
 import { formatLongDate, type LocalDate } from '../../domain/calendar/index.js';
 import { isCourseTeam } from '../../domain/case/command-kit.js';
 import { appealToRecord, feeToWaive, mayRecordAppeal, type Actor, type CaseState } from '../../domain/case/index.js';
-import type { Procedure, ReviewRules } from '../../domain/procedure/schema.js';
+import type { Outcome, Procedure, ReviewRules } from '../../domain/procedure/schema.js';
 import {
   actionData,
   GROUP_MEMBER_ROWS,
+  LINKED_TARGET_ROWS,
+  linkedTargetInputId,
+  linkedTargetLinkInputId,
   memberAttendedInputId,
   memberNameInputId,
   memberRoleInputId,
@@ -84,6 +87,53 @@ const textInput = (id: string, label: string, maxLength: number, required: boole
   ...(value === undefined ? {} : { value: plainCardText(value) }),
   ...(required ? { isRequired: true, errorMessage: `${label}: this is needed.` } : {}),
 });
+
+/**
+ * Where one of the decisions offered opens a new case (BCU: "a second and final attempt with a RIT
+ * in place to address identified targets"; RCTTP: "Further teaching placement and/or training
+ * against a Progress Support Plan"): up to three rows for the targets it carries, each the
+ * target's words and the standard (or tracker area) it addresses, from the new case's form. None
+ * where no decision offered opens a case. Which decisions need them is said in words: Adaptive
+ * Cards 1.5 cannot make an input required only for one choice, so the command refuses a missing
+ * target with its sentence, as it does over REST.
+ */
+export function linkedTargetInputs(procedure: Procedure, outcomes: readonly Outcome[]): Element[] {
+  const opening = outcomes.filter((o) => o.opensLinkedCase !== undefined);
+  const first = opening[0]?.opensLinkedCase;
+  if (first === undefined) return [];
+  const rules = procedure.stages.find((s) => s.id === first.stage)?.plan;
+  const choices = (rules?.frameworks ?? []).flatMap((id) => {
+    const framework = procedure.frameworks.find((f) => f.id === id);
+    return (framework?.groups ?? []).map((g) => ({
+      title: plainCardText(clipText(`${g.code} ${g.title}`, 90)),
+      value: `${id}:${g.code}`,
+    }));
+  });
+  const required = opening.filter((o) => o.opensLinkedCase?.targetsRequired === true);
+  const rows: Element[] = [];
+  for (let row = 0; row < LINKED_TARGET_ROWS; row++) {
+    rows.push(textInput(linkedTargetInputId(row), `New case: target ${String(row + 1)}`, 2000, false));
+    if (choices.length > 0)
+      rows.push({
+        type: 'Input.ChoiceSet',
+        id: linkedTargetLinkInputId(row),
+        label: `The standard target ${String(row + 1)} addresses (optional)`,
+        style: 'compact',
+        choices,
+      });
+  }
+  const max = rules?.maxTargets;
+  return [
+    text(
+      cardText(
+        `${opening.map((o) => `“${clipText(o.label, 200)}”`).join(' or ')} opens a new case, linked to this one, starting from the targets named here (at most ${String(Math.min(max ?? LINKED_TARGET_ROWS, LINKED_TARGET_ROWS))}).${required.length > 0 ? ' Name at least one for that decision.' : ' Leave them empty for any other decision.'}`,
+        1500,
+      ),
+      { isSubtle: true },
+    ),
+    ...rows,
+  ];
+}
 
 /** "Record the Executive Group decision" where the current stage's review is a group's decision whose members are recorded. */
 export function groupDecisionRules(procedure: Procedure, state: CaseState): ReviewRules | undefined {
@@ -191,6 +241,7 @@ export function buildGroupDecisionCard(
     textInput('evidence', 'The evidence the group considered', 8000, rules.evidenceRequired),
     textInput('notes', 'The group’s reasons (not shown to the trainee)', 8000, false),
     textInput('nextSteps', 'What happens next', 4000, false),
+    ...linkedTargetInputs(procedure, rules.outcomes),
   ];
   const submit = {
     type: 'Action.Execute',

@@ -6,13 +6,15 @@ import { formatLongDate, londonDateOf } from '../domain/calendar/index.js';
 import { awaitedAction, isCurrentFor, outstandingSignatories, type NoticeKind } from '../domain/case/index.js';
 import { isDomainError } from '../domain/errors.js';
 import type { StoredCase } from '../domain/ports.js';
-import type { Procedure } from '../domain/procedure/schema.js';
+import type { Outcome, Procedure } from '../domain/procedure/schema.js';
 import {
   actionData,
   memberAttendedInputId,
   memberNameInputId,
   memberRoleInputId,
   linkedTargetInputsOf,
+  mayRecordPanel,
+  panelToDecide,
   buildDecisionRecordedCard,
   buildConcernRaisedCard,
   buildNoticeCard,
@@ -167,6 +169,8 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
       return openForm(deps, caller, data);
     case 'record_group_decision':
       return recordGroupDecision(deps, caller, data);
+    case 'record_panel_decision':
+      return recordPanelDecision(deps, caller, data);
     case 'waive_fee': {
       const result = await runCaseCommand(deps.useCases, {
         caller,
@@ -258,6 +262,15 @@ async function openForm(
 ): Promise<CardActionResponse> {
   const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
   const actor = actorOn(caller, stored);
+  if (data.form === 'panel_decision') {
+    const open = panelToDecide(procedure, stored.state);
+    if (open && !mayRecordPanel(stored.state, open.panel, actor))
+      return failureResponse(
+        400,
+        'forbidden',
+        `The ${open.panel.title}’s decision is recorded by ${[...open.panel.convenedBy.map((r) => procedure.roles.find((x) => x.id === r)?.label ?? r), 'the course team'].join(', ')}.`,
+      );
+  }
   if (data.form === 'fee_waiver' && !isCourseTeam(actor))
     return failureResponse(400, 'forbidden', 'Only the course team can waive a fee.');
   if (data.form === 'appeal' && !mayRecordAppeal(procedure, stored.state, actor)) {
@@ -325,6 +338,65 @@ async function recordGroupDecision(
 }
 
 /**
+ * A panel's meeting and decision (BCU's Placement Review Panel): confirmed first where the decision
+ * closes the case, then recorded by the same command as POST /api/cases/{caseId}/panels/{panelId}/meetings.
+ */
+async function recordPanelDecision(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: CardActionData<'record_panel_decision'>,
+): Promise<CardActionResponse> {
+  const input = {
+    panelId: data.panelId,
+    attendees: data.attendees,
+    decisionId: data.decisionId,
+    ...(data.chair === undefined ? {} : { chair: data.chair }),
+    ...(data.heldOn === undefined ? {} : { heldOn: data.heldOn }),
+    ...(data.rationale === undefined ? {} : { rationale: data.rationale }),
+    ...(data.linkedCaseTargets === undefined ? {} : { linkedCaseTargets: data.linkedCaseTargets }),
+  };
+  if (!data.confirmClose) {
+    const { procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
+    const confirm = await closeConfirmationFor(deps, caller, data.caseId, data.version, data.decisionId, {
+      confirm: actionData('record_panel_decision', data.caseId, data.version, {
+        panelId: data.panelId,
+        decisionId: data.decisionId,
+        attendees: data.attendees.join(','),
+        ...(data.chair === undefined ? {} : { chair: data.chair }),
+        ...(data.heldOn === undefined ? {} : { heldOn: data.heldOn }),
+        ...(data.rationale === undefined ? {} : { rationale: data.rationale }),
+        ...linkedTargetInputsOf(data.linkedCaseTargets),
+        confirmClose: true,
+      }),
+      what: 'the panel’s decision',
+      outcomes: procedure.panels.find((p) => p.id === data.panelId)?.decisions ?? [],
+      back: actionData('open_form', data.caseId, data.version, { form: 'panel_decision' }),
+    });
+    if (confirm) return confirm;
+  }
+  const result = await runCaseCommand(deps.useCases, {
+    caller,
+    caseId: data.caseId,
+    expectedVersion: data.version,
+    command: 'record_panel_meeting',
+    read: 'card',
+    input,
+  });
+  const panel = result.procedure.panels.find((p) => p.id === data.panelId);
+  const decision = panel?.decisions.find((d) => d.id === data.decisionId);
+  const linked = result.stored.state.linkedCases.at(-1);
+  return recorded(deps, caller, result.stored, result.procedure, 'PANEL DECISION', 'The decision is recorded', [
+    `The ${panel?.title ?? 'panel'} decided: ${decision?.label ?? data.decisionId}`,
+    ...(decision === undefined ? [] : [`What happens: ${decision.explanation}`]),
+    ...(linked !== undefined && linked.outcomeId === data.decisionId
+      ? [
+          `A new case, ${linked.reference}, opens with ${linked.targets.length === 1 ? 'its target' : `its ${String(linked.targets.length)} targets`}.`,
+        ]
+      : []),
+  ]);
+}
+
+/**
  * A closing outcome asks for confirmation first: the review is not recorded until the person
  * confirms on a second card. Adaptive Cards 1.5 cannot make an input required only when a
  * closing outcome is chosen (isRequired is fixed, and visibility does not follow a choice), so a
@@ -355,13 +427,20 @@ async function closeConfirmationFor(
   caseId: string,
   version: number,
   outcomeId: string,
-  options: { readonly confirm: Record<string, unknown>; readonly what: string },
+  options: {
+    readonly confirm: Record<string, unknown>;
+    readonly what: string;
+    /** Where the outcome is looked up: the current stage's review, unless a panel's decisions are given. */
+    readonly outcomes?: readonly Outcome[];
+    /** The button back to the form: the review form unless given. */
+    readonly back?: Record<string, unknown>;
+  },
 ): Promise<CardActionResponse | undefined> {
   const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, caseId, 'card');
   // A card out of date goes on to the command, which answers with the case as it now is.
   if (!isCurrentFor(stored.events, stored.state.version, version)) return undefined;
   const stage = procedure.stages.find((s) => s.id === stored.state.stageId);
-  const outcome = stage?.review?.outcomes.find((o) => o.id === outcomeId);
+  const outcome = (options.outcomes ?? stage?.review?.outcomes)?.find((o) => o.id === outcomeId);
   // An unknown outcome, or one that does not close the case, goes on to the command (which says what is wrong).
   if (!outcome || (outcome.effect.type !== 'close' && outcome.effect.type !== 'hand_off')) return undefined;
   const source = sourceOf(deps, stored, procedure, audienceOf(caller, stored, procedure));
@@ -392,9 +471,9 @@ async function closeConfirmationFor(
       },
       {
         type: 'Action.Execute',
-        verb: 'open_review',
+        verb: typeof options.back?.action === 'string' ? options.back.action : 'open_review',
         title: 'Go back to the form',
-        data: actionData('open_review', caseId, version),
+        data: options.back ?? actionData('open_review', caseId, version),
       },
       ...(notice.actions ?? []),
     ],
@@ -538,6 +617,8 @@ async function cardWithNotice(
     return card(decisionFormCardFor(deps, caller, stored, procedure, 'appeal', sentence));
   if (data.action === 'open_form')
     return card(decisionFormCardFor(deps, caller, stored, procedure, data.form, sentence));
+  if (data.action === 'record_panel_decision')
+    return card(decisionFormCardFor(deps, caller, stored, procedure, 'panel_decision', sentence));
   return card(await reviewCardFor(deps, caller, stored, procedure, data.version, sentence));
 }
 
@@ -547,6 +628,7 @@ async function cardWithNotice(
  */
 const KEEPS_INPUT: ReadonlySet<AnyCardActionData['action']> = new Set([
   'record_group_decision',
+  'record_panel_decision',
   'waive_fee',
   'lodge_appeal',
   'decide_appeal',

@@ -26,6 +26,8 @@ export const CARD_ACTIONS = [
   'record_group_decision',
   /** The course team waives the fee a decision brought, with the reason; the letter goes to the trainee. */
   'waive_fee',
+  /** A panel's meeting and its decision (BCU's Placement Review Panel): who attended, the chair where agreed then, the decision and why. */
+  'record_panel_decision',
   /** A trainee's appeal against a decision the procedure lets them appeal, on a procedural basis. */
   'lodge_appeal',
   /** The outcome of an appeal lodged on the case. */
@@ -139,8 +141,8 @@ const acknowledgeData = z.object({
   about: z.enum(ACKNOWLEDGEABLE),
 });
 
-/** The forms `open_form` shows: what follows a decision. */
-export const DECISION_FORMS = ['fee_waiver', 'appeal'] as const;
+/** The forms `open_form` shows: a convened panel's decision, and what follows a decision. */
+export const DECISION_FORMS = ['panel_decision', 'fee_waiver', 'appeal'] as const;
 export type DecisionForm = (typeof DECISION_FORMS)[number];
 
 const openFormData = z.object({ action: z.literal('open_form'), ...envelope, form: z.enum(DECISION_FORMS) });
@@ -276,6 +278,48 @@ const recordGroupDecisionData = z
     };
   });
 
+/**
+ * A panel's meeting with its decision: the members present (a multi-select ChoiceSet submits
+ * "id1,id2"), the chair where the panel agrees one at its first meeting, the day, the decision
+ * and its rationale, and the targets of a new case the decision opens. Whether the members make a
+ * quorum, the chair is one of them and the decision is the panel's is the command's to say, as
+ * it is over REST.
+ */
+const recordPanelDecisionData = z
+  .looseObject({
+    action: z.literal('record_panel_decision'),
+    ...envelope,
+    panelId: z.string().min(1).max(60),
+    decisionId: z.string().min(1, 'Choose the panel’s decision.').max(60),
+    attendees: z
+      .string('Choose the members present at the meeting.')
+      .max(8000)
+      .transform((value) =>
+        value
+          .split(',')
+          .map((a) => a.trim())
+          .filter((a) => a.length > 0),
+      )
+      .pipe(z.array(z.string().max(320)).min(1, 'Choose the members present at the meeting.').max(20)),
+    chair: optionalInput(320),
+    heldOn: optionalDate,
+    rationale: optionalInput(4000),
+    confirmClose: z.literal(true).optional(),
+  })
+  .transform((data, ctx) => ({
+    action: data.action,
+    caseId: data.caseId,
+    version: data.version,
+    panelId: data.panelId,
+    decisionId: data.decisionId,
+    attendees: data.attendees,
+    chair: data.chair,
+    heldOn: data.heldOn,
+    rationale: data.rationale,
+    linkedCaseTargets: linkedTargetsOf(data as Record<string, unknown>, ctx),
+    confirmClose: data.confirmClose === true,
+  }));
+
 const waiveFeeData = z.object({
   action: z.literal('waive_fee'),
   ...envelope,
@@ -311,6 +355,7 @@ export const CARD_ACTION_SCHEMAS = {
   acknowledge: acknowledgeData,
   open_form: openFormData,
   record_group_decision: recordGroupDecisionData,
+  record_panel_decision: recordPanelDecisionData,
   waive_fee: waiveFeeData,
   lodge_appeal: lodgeAppealData,
   decide_appeal: decideAppealData,

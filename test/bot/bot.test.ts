@@ -1257,8 +1257,8 @@ describe('the Executive Group decision from a card', () => {
     expect((await local.repository.find(caseId))?.state.version).toBe(reported);
 
     // "Further teaching placement and/or training against a Progress Support Plan" opens a new
-    // case from the targets the form names. A standard with no target, or a fourth target beyond
-    // what the new case's form takes, is an error response; nothing is recorded.
+    // case from the targets the form names. A standard with no target, or one the new case's form
+    // does not know, is an error response; nothing is recorded.
     const linked = (extra: Record<string, unknown>) =>
       submission({
         version: reported,
@@ -1331,7 +1331,7 @@ describe('the Executive Group decision from a card', () => {
 });
 
 describe('the fee waiver from a card', () => {
-  it('offers the course team the form on the decision card; waives the fee with the reason, refusing an empty reason and a mentor', async () => {
+  it("records the panel's decision from a card (confirmed, with the new case's targets); offers the course team the fee form on the decision card; waives the fee with the reason, refusing an empty reason and a mentor", async () => {
     const caseId = 'demo-bcu-at-panel';
     const at = must(await local.repository.find(caseId), 'the BCU case at its panel');
     const leader = must(
@@ -1360,14 +1360,80 @@ describe('the fee waiver from a card', () => {
       at.state.panels.find((p) => p.panelId === 'placement_review_panel'),
       'the convened panel',
     ).members.map((m) => m.id);
+
+    // The panel's decision from the course leader's case summary in chat, as over REST: the form
+    // lists the members convened, the panel's decisions and the new case's targets.
+    const ready = must(await local.repository.find(caseId), 'the case with its tasks done');
+    const summary = await cardAction(leader.upn, 'refresh', {
+      action: 'refresh',
+      caseId,
+      version: ready.state.version,
+      card: 'case_summary',
+    });
+    const openPanel = must(
+      executeActions(summary.body.value).find((a) => a.verb === 'open_form' && a.data.form === 'panel_decision'),
+      'the panel decision button',
+    );
+    expect((await cardAction(mentor.id, 'open_form', openPanel.data)).body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'forbidden' },
+    });
+    const panelForm = await cardAction(leader.upn, 'open_form', openPanel.data);
+    expect(parseCard(panelForm.body.value)).toEqual({ errors: [], warnings: [] });
+    const recordPanel = must(
+      executeActions(panelForm.body.value).find((a) => a.verb === 'record_panel_decision'),
+      'the record button',
+    );
+    const panelSubmission = (extra: Record<string, unknown>) => ({
+      ...recordPanel.data,
+      attendees: members.join(','),
+      decisionId: 'second_attempt_with_rit',
+      rationale: 'The placement records <i>and</i> the forms show the standards were not met.',
+      linked_target_0: 'Establish behaviour routines',
+      linked_target_link_0: 'bcu-ite-formative-assessment-tracker:FAT1',
+      ...extra,
+    });
+    // "… with a RIT in place to address identified targets": none named is refused, as over REST.
+    const noTargets = await cardAction(
+      leader.upn,
+      'record_panel_decision',
+      panelSubmission({ linked_target_0: '', linked_target_link_0: '', confirmClose: true }),
+    );
+    expect(noTargets.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(noTargets.body.value.message).toContain('name the targets the new case addresses');
+    const nobody = await cardAction(leader.upn, 'record_panel_decision', panelSubmission({ attendees: '' }));
+    expect(nobody.body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'bad_request', message: 'Choose the members present at the meeting.' },
+    });
     expect(
-      await rest('/panels/placement_review_panel/meetings', {
-        attendees: members,
-        decisionId: 'second_attempt_with_rit',
-        linkedCaseTargets: [{ text: 'Establish behaviour routines', links: [], actions: [], observationFocus: false }],
-      }),
-    ).toBe(200);
+      (await cardAction(mentor.id, 'record_panel_decision', panelSubmission({ confirmClose: true }))).body,
+    ).toMatchObject({ statusCode: 400, value: { code: 'forbidden' } });
+    expect((await local.repository.find(caseId))?.state.version).toBe(ready.state.version);
+    // Every decision of the panel closes the case: confirmed first, carrying what was entered.
+    const confirmPanel = must(
+      executeActions((await cardAction(leader.upn, 'record_panel_decision', panelSubmission({}))).body.value).find(
+        (a) => a.verb === 'record_panel_decision',
+      ),
+      'the confirm button',
+    );
+    expect(confirmPanel.data).toMatchObject({
+      confirmClose: true,
+      attendees: members.join(','),
+      linked_target_0: 'Establish behaviour routines',
+    });
+    expect((await local.repository.find(caseId))?.state.version).toBe(ready.state.version);
+    const panelDone = await cardAction(leader.upn, 'record_panel_decision', confirmPanel.data);
+    expect(panelDone.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(panelDone.body.value)).toContain('PANEL DECISION');
     const decided = must(await local.repository.find(caseId), 'the decided case');
+    expect(decided.state.panels.at(-1)).toMatchObject({ decisionId: 'second_attempt_with_rit' });
+    expect(decided.state.linkedCases.at(-1)?.targets).toMatchObject([
+      {
+        text: 'Establish behaviour routines',
+        links: [{ frameworkId: 'bcu-ite-formative-assessment-tracker', code: 'FAT1' }],
+      },
+    ]);
 
     // The decision's card in the course team's channel carries the form's button.
     const before = local.connector.activities().length;

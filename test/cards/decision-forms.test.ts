@@ -10,6 +10,7 @@ import type { Procedure } from '../../src/domain/procedure/schema.js';
 import {
   buildAppealCard,
   buildDecisionRecordedCard,
+  buildPanelDecisionCard,
   buildFeeWaiverCard,
   buildGroupDecisionCard,
   CARD_ACTIONS,
@@ -288,6 +289,92 @@ function feeDecided(): CaseDriver {
   c.clock.set(TODAY);
   return c;
 }
+
+describe('the panel decision card', () => {
+  /** The BCU case with its Placement Review Panel convened (two members), still to decide. */
+  function convened(): CaseDriver {
+    const c = feeDecided();
+    const panel = c.state.panels[0];
+    if (!panel) throw new Error('fixture');
+    c.state = {
+      ...c.state,
+      panels: [
+        {
+          ...panel,
+          members: [
+            { id: 'chair@bcu.test', name: HOSTILE_NAME, role: 'Chair' },
+            { id: 'member@bcu.test', name: 'Ruth Okafor', role: undefined },
+          ],
+          evidence: ['The record for a failed placement'],
+          decisionId: undefined,
+          meetings: [],
+        },
+      ],
+    };
+    return c;
+  }
+
+  it('"The Placement Review Panel reviews the evidence": the members present, the decision, its rationale and the new case\u2019s targets, offered to the course team and whoever convenes it', () => {
+    const c = convened();
+    const card = buildPanelDecisionCard(source(bcu, c.state));
+    expectSound(card, c.state);
+    expect(executes(card).map((a) => a.verb)).toEqual(['record_panel_decision']);
+    expect(executes(card)[0]?.data).toMatchObject({ panelId: 'placement_review_panel' });
+    const present = inputs(card).find((i) => i.id === 'attendees');
+    expect(present).toMatchObject({
+      type: 'Input.ChoiceSet',
+      isMultiSelect: true,
+      isRequired: true,
+      value: 'chair@bcu.test,member@bcu.test',
+    });
+    // A member's name is shown as written in a choice (plain text, not markdown).
+    expect((present?.choices as { title: string }[])[0]?.title).toBe(`${HOSTILE_NAME} (Chair)`);
+    const decision = inputs(card).find((i) => i.id === 'decisionId');
+    expect((decision?.choices as { value: string }[]).map((ch) => ch.value)).toEqual(
+      bcu.panels.find((p) => p.id === 'placement_review_panel')?.decisions.map((d) => d.id),
+    );
+    const area = inputs(card).find((i) => i.id === linkedTargetLinkInputId(0));
+    expect((area?.choices as { value: string }[]).map((ch) => ch.value)).toContain(
+      'bcu-ite-formative-assessment-tracker:FAT1',
+    );
+    expect(decisionFormsFor(bcu, c.state, { id: 'lead@bcu.test', name: 'Lead', appRoles: ['course_team'] })).toEqual([
+      { form: 'panel_decision', title: 'Record the Placement Review Panel’s decision' },
+    ]);
+    expect(decisionFormsFor(bcu, c.state, { id: 'mentor@provider.test', name: 'Mentor', appRoles: [] })).toEqual([]);
+  });
+
+  it('splits the members present, and refuses a decision left unchosen or nobody present before anything runs', () => {
+    const envelope = {
+      action: 'record_panel_decision',
+      caseId: 'case-fee',
+      version: 4,
+      panelId: 'placement_review_panel',
+    };
+    expect(
+      parseCardAction('record_panel_decision', {
+        ...envelope,
+        attendees: 'chair@bcu.test, member@bcu.test',
+        decisionId: 'passed',
+        rationale: '  Sufficient evidence.  ',
+      }),
+    ).toMatchObject({
+      ok: true,
+      data: {
+        attendees: ['chair@bcu.test', 'member@bcu.test'],
+        decisionId: 'passed',
+        rationale: 'Sufficient evidence.',
+        linkedCaseTargets: undefined,
+        confirmClose: false,
+      },
+    });
+    expect(
+      parseCardAction('record_panel_decision', { ...envelope, attendees: 'chair@bcu.test', decisionId: '' }),
+    ).toMatchObject({ ok: false, message: 'Choose the panel’s decision.' });
+    expect(
+      parseCardAction('record_panel_decision', { ...envelope, attendees: ' , ', decisionId: 'passed' }),
+    ).toMatchObject({ ok: false, message: 'Choose the members present at the meeting.' });
+  });
+});
 
 describe('the fee waiver card', () => {
   it('shows the decision and the fee, asks for the reason, and is offered to the course team only', () => {

@@ -1,7 +1,14 @@
 import { formatLongDate, type LocalDate } from '../../domain/calendar/index.js';
-import { isCourseTeam } from '../../domain/case/command-kit.js';
-import { appealToRecord, feeToWaive, mayRecordAppeal, type Actor, type CaseState } from '../../domain/case/index.js';
-import type { Outcome, Procedure, ReviewRules } from '../../domain/procedure/schema.js';
+import { isCourseTeam, rolesOnCase } from '../../domain/case/command-kit.js';
+import {
+  appealToRecord,
+  feeToWaive,
+  mayRecordAppeal,
+  type Actor,
+  type CaseState,
+  type PanelState,
+} from '../../domain/case/index.js';
+import type { Outcome, Panel, Procedure, ReviewRules } from '../../domain/procedure/schema.js';
 import {
   actionData,
   GROUP_MEMBER_ROWS,
@@ -255,6 +262,111 @@ export function buildGroupDecisionCard(
   return options.notice === undefined ? built : withNotice(built, options.notice);
 }
 
+/** The panel convened on the case and still to decide (the last one convened), with its definition. */
+export function panelToDecide(
+  procedure: Procedure,
+  state: CaseState,
+): { readonly panel: Panel; readonly convened: PanelState } | undefined {
+  if (state.status === 'closed') return undefined;
+  const convened = state.panels.findLast((p) => p.decisionId === undefined);
+  if (convened === undefined) return undefined;
+  const panel = procedure.panels.find((p) => p.id === convened.panelId);
+  return panel === undefined ? undefined : { panel, convened };
+}
+
+/** Who records a panel's meetings: the roles that convene it, and the course team (as the command says). */
+export function mayRecordPanel(state: CaseState, panel: Panel, actor: Actor): boolean {
+  return isCourseTeam(actor) || rolesOnCase(state, actor).some((r) => panel.convenedBy.includes(r));
+}
+
+/**
+ * A convened panel's meeting and decision (BCU's Placement Review Panel "reviews the evidence"):
+ * the members present, chosen from those convened (all ticked to start with); the chair where the
+ * panel agrees one at its first meeting; the day; the decision among the panel's; its rationale;
+ * and where a decision opens a new case, the targets it carries. A decision that closes the case
+ * is confirmed before anything is recorded.
+ */
+export function buildPanelDecisionCard(
+  source: CardSource,
+  options: { readonly notice?: string } = {},
+): AdaptiveCardJson {
+  const { procedure, state, today } = source;
+  const open = panelToDecide(procedure, state);
+  if (!open) {
+    const none = card(
+      source,
+      [
+        header(source, 'RECORD THE DECISION', 'Panel decision'),
+        text('No panel is waiting to decide on this case now.'),
+      ],
+      undefined,
+    );
+    return options.notice === undefined ? none : withNotice(none, options.notice);
+  }
+  const { panel, convened } = open;
+  const members = convened.members.map((m) => ({
+    title: plainCardText(clipText(m.role === undefined ? m.name : `${m.name} (${m.role})`, 200)),
+    value: m.id,
+  }));
+  const needsChair = panel.chairAgreedAtFirstMeeting && convened.chair === undefined;
+  const body: Element[] = [
+    header(source, 'RECORD THE DECISION', panel.title),
+    facts([
+      ['Convened', formatLongDate(convened.convenedOn)],
+      ...(panel.quorum === undefined ? [] : ([['Quorum', `${String(panel.quorum)} members present`]] as const)),
+      ...(convened.evidence.length === 0
+        ? []
+        : ([['Evidence', cardText(convened.evidence.join('; '), 1500)]] as const)),
+    ]),
+    {
+      type: 'Input.ChoiceSet',
+      id: 'attendees',
+      label: 'Members present',
+      style: 'expanded',
+      isMultiSelect: true,
+      isRequired: true,
+      errorMessage: 'Choose the members present at the meeting.',
+      value: convened.members.map((m) => m.id).join(','),
+      choices: members,
+    },
+    ...(needsChair
+      ? [
+          {
+            type: 'Input.ChoiceSet',
+            id: 'chair',
+            label: `The chair the ${plainCardText(panel.title)} agrees at this first meeting`,
+            style: 'compact',
+            isRequired: true,
+            errorMessage: 'Choose the chair.',
+            choices: members,
+          },
+        ]
+      : []),
+    dateInput('heldOn', 'Met on', today, false),
+    {
+      type: 'Input.ChoiceSet',
+      id: 'decisionId',
+      label: 'The decision',
+      style: 'expanded',
+      isRequired: true,
+      errorMessage: 'Choose the panel’s decision.',
+      choices: panel.decisions.map((d) => ({ title: plainCardText(clipText(d.label, 300)), value: d.id })),
+    },
+    textInput('rationale', 'The rationale for the decision', 4000, false),
+    ...linkedTargetInputs(procedure, panel.decisions),
+  ];
+  const submit = {
+    type: 'Action.Execute',
+    verb: 'record_panel_decision',
+    title: 'Record the decision',
+    style: 'positive',
+    associatedInputs: 'auto',
+    data: actionData('record_panel_decision', state.id, state.version, { panelId: panel.id }),
+  };
+  const built = card(source, body, submit);
+  return options.notice === undefined ? built : withNotice(built, options.notice);
+}
+
 /**
  * The fee waiver: the decision that brought the fee, the procedure's words about it, and the
  * reason the course team gives. The letter to the trainee is written from these when it is recorded.
@@ -412,6 +524,9 @@ export function decisionFormsFor(
   actor: Actor,
 ): { readonly form: DecisionForm; readonly title: string }[] {
   const forms: { form: DecisionForm; title: string }[] = [];
+  const panel = panelToDecide(procedure, state);
+  if (panel && mayRecordPanel(state, panel.panel, actor))
+    forms.push({ form: 'panel_decision', title: `Record the ${plainCardText(panel.panel.title)}’s decision` });
   const fee = feeToWaive(procedure, state);
   if (fee && isCourseTeam(actor))
     forms.push({ form: 'fee_waiver', title: `Waive the fee of ${plainCardText(fee.amount)}` });
@@ -446,7 +561,14 @@ export function buildDecisionFormCard(
   form: DecisionForm,
   options: { readonly notice?: string } = {},
 ): AdaptiveCardJson {
-  return form === 'fee_waiver' ? buildFeeWaiverCard(source, options) : buildAppealCard(source, options);
+  switch (form) {
+    case 'panel_decision':
+      return buildPanelDecisionCard(source, options);
+    case 'fee_waiver':
+      return buildFeeWaiverCard(source, options);
+    case 'appeal':
+      return buildAppealCard(source, options);
+  }
 }
 
 /** What was recorded from a decision form, in its place: a heading and plain sentences (escaped here). */

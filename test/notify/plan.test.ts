@@ -838,7 +838,7 @@ describe('what follows a decision', () => {
     expect(toTrainee && renderEmail(toTrainee).html).toContain('The fee of £1125 is waived.');
   });
 
-  it('"may only make an appeal … on a procedural basis": an appeal and its outcome are told to those the procedure names', () => {
+  it('"may only make an appeal … on a procedural basis": an appeal and its outcome are told to those at the meeting whose decision is appealed, not the school mentor', () => {
     const c = open(rcttp, [
       'trainee',
       'mentor',
@@ -846,6 +846,7 @@ describe('what follows a decision', () => {
       'programme_manager',
       'executive_group_chair',
       'professional_mentor',
+      'partnership_administrator',
     ]);
     const lodged = after(c, 'appeal_lodged', {
       appealId: 'A1',
@@ -866,6 +867,7 @@ describe('what follows a decision', () => {
       'appeal_lodged channel_card course_team_channel',
       'appeal_lodged email course_mailbox',
       'appeal_lodged email executive_group_chair',
+      'appeal_lodged email partnership_administrator',
       'appeal_lodged email partnership_tutor',
       'appeal_lodged email professional_mentor',
       'appeal_lodged email programme_manager',
@@ -893,6 +895,15 @@ describe('what follows a decision', () => {
     expect(told.find((n) => n.kind === 'trainee_informed')?.lines[0]).toContain(
       'was not upheld on Monday 2 November 2026',
     );
+    // "The meeting will be attended by: … Partnership Administrator (to minute the meeting)."
+    expect(summary(told).filter((line) => line.startsWith('appeal_decided email'))).toEqual([
+      'appeal_decided email course_mailbox',
+      'appeal_decided email executive_group_chair',
+      'appeal_decided email partnership_administrator',
+      'appeal_decided email partnership_tutor',
+      'appeal_decided email professional_mentor',
+      'appeal_decided email programme_manager',
+    ]);
   });
 
   it('"Professional Mentor to observe lesson on agreed date": the Professional Mentor is invited to the Stage 1 review meeting', () => {

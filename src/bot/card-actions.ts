@@ -356,7 +356,6 @@ async function recordPanelDecision(
     ...(data.linkedCaseTargets === undefined ? {} : { linkedCaseTargets: data.linkedCaseTargets }),
   };
   if (!data.confirmClose) {
-    const { procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
     const confirm = await closeConfirmationFor(deps, caller, data.caseId, data.version, data.decisionId, {
       confirm: actionData('record_panel_decision', data.caseId, data.version, {
         panelId: data.panelId,
@@ -369,7 +368,7 @@ async function recordPanelDecision(
         confirmClose: true,
       }),
       what: 'the panel’s decision',
-      outcomes: procedure.panels.find((p) => p.id === data.panelId)?.decisions ?? [],
+      outcomes: (procedure) => procedure.panels.find((p) => p.id === data.panelId)?.decisions ?? [],
       back: actionData('open_form', data.caseId, data.version, { form: 'panel_decision' }),
     });
     if (confirm) return confirm;
@@ -431,7 +430,7 @@ async function closeConfirmationFor(
     readonly confirm: Record<string, unknown>;
     readonly what: string;
     /** Where the outcome is looked up: the current stage's review, unless a panel's decisions are given. */
-    readonly outcomes?: readonly Outcome[];
+    readonly outcomes?: (procedure: Procedure) => readonly Outcome[];
     /** The button back to the form: the review form unless given. */
     readonly back?: Record<string, unknown>;
   },
@@ -440,7 +439,7 @@ async function closeConfirmationFor(
   // A card out of date goes on to the command, which answers with the case as it now is.
   if (!isCurrentFor(stored.events, stored.state.version, version)) return undefined;
   const stage = procedure.stages.find((s) => s.id === stored.state.stageId);
-  const outcome = (options.outcomes ?? stage?.review?.outcomes)?.find((o) => o.id === outcomeId);
+  const outcome = (options.outcomes?.(procedure) ?? stage?.review?.outcomes)?.find((o) => o.id === outcomeId);
   // An unknown outcome, or one that does not close the case, goes on to the command (which says what is wrong).
   if (!outcome || (outcome.effect.type !== 'close' && outcome.effect.type !== 'hand_off')) return undefined;
   const source = sourceOf(deps, stored, procedure, audienceOf(caller, stored, procedure));

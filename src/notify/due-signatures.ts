@@ -11,12 +11,13 @@ import { personRecipient } from './recipients.js';
 /**
  * Signature requests owed outside any command, pure. A plan is sent for signature only once
  * signing would succeed (ready-to-sign), and a command plans the requests on the day it runs. A
- * plan can become signable when no command asks: the review date fits the window only from a
- * later day (a draft written under a longer window, before the date was checked, or against a
- * provider calendar since changed), or a command that asks nobody (a case reopened, moved to a
- * newer version of its procedure, resumed) leaves it signable. The daily sweep checks every plan
- * waiting for signatures: once it can be signed today, each signatory still to sign who has not
- * been asked in their current round is asked.
+ * plan can come to be signable when no command asked for signatures: a draft whose review date
+ * fits the window only from a later day (kept from before dates were checked, or written against
+ * a provider calendar since changed), a case moved to a newer version of its procedure (a command
+ * that asks nobody), or a request lost with the process that planned it beyond the recovery
+ * window. The daily sweep therefore checks every plan waiting for signatures: once it can be
+ * signed today, each signatory still to sign who has not been asked in their current round is
+ * asked.
  *
  * A round starts for everyone when the plan is started, for those whose signatures are withdrawn
  * when the plan is changed after they signed, and for one person when they join the case. Whether someone was asked in it is the outbox's to say: a

@@ -20,10 +20,10 @@ import { personRecipient } from './recipients.js';
  * asked.
  *
  * A round starts for everyone when the plan is started, for those whose signatures are withdrawn
- * when the plan is changed after they signed, and for one person when they join the case. Whether someone was asked in it is the outbox's to say: a
- * command asked them under the key of one of the round's events (`askedUnder` lists them all),
- * or the sweep did, under its own key made of the case, the event that started the round and the
- * person. However often the sweep runs, each request is sent once, and someone who has signed
+ * when the plan is changed after they signed, and for one person when they join the case. Whether
+ * someone was asked in it is the outbox's to say: a command asked them under the key of one of the
+ * round's events (`askedUnder` lists them all), or the sweep did, under its own key made of the
+ * case, the event that started the round and the person. However often the sweep runs, each request is sent once, and someone who has signed
  * is never asked.
  */
 export interface OwedSignatureRequest {

@@ -11,10 +11,10 @@ import type { Logger } from '../app/logger.js';
 import type { UseCaseDeps } from '../app/deps.js';
 import { listCases } from '../app/cases/list-cases.js';
 import { recordRead } from '../app/access-log.js';
-import { OUTLOOK_CHANNEL_ID, withDecisionFormButtons, type CardLinks } from '../cards/index.js';
+import { OUTLOOK_CHANNEL_ID, type CardLinks } from '../cards/index.js';
 import type { Conversations } from '../app/ports.js';
-import { decisionFormsOf, handleCardAction } from './card-actions.js';
-import { isReviewer, reviewCardFor, summaryCardFor } from './case-cards.js';
+import { handleCardAction } from './card-actions.js';
+import { isReviewer, personalSummaryCardFor, reviewCardFor } from './case-cards.js';
 import type { IdentityResolver, MemberInfo, ResolvedUser } from './identity.js';
 import { openConcernDialog, searchCases, submitConcern } from './message-extension.js';
 
@@ -464,11 +464,7 @@ export async function createBot(teams: TeamsApp, options: BotOptions): Promise<T
       const card =
         stored.state.status === 'active' && isReviewer(caller, stored, procedure)
           ? await reviewCardFor(deps, caller, stored, procedure, stored.state.version)
-          : withDecisionFormButtons(
-              await summaryCardFor(deps, stored, procedure, caller.actor.id),
-              stored.state,
-              decisionFormsOf(caller, stored, procedure),
-            );
+          : await personalSummaryCardFor(deps, caller, stored, procedure);
       // The SDK sends a card as the message's one Adaptive Card attachment.
       if (isAdaptiveCard(card)) {
         await ctx.send(card);

@@ -6,14 +6,16 @@ import { formatLongDate, londonDateOf } from '../domain/calendar/index.js';
 import { awaitedAction, isCurrentFor, outstandingSignatories, type NoticeKind } from '../domain/case/index.js';
 import { isDomainError } from '../domain/errors.js';
 import type { StoredCase } from '../domain/ports.js';
-import type { Procedure } from '../domain/procedure/schema.js';
+import type { Outcome, Procedure } from '../domain/procedure/schema.js';
 import {
   actionData,
   memberAttendedInputId,
   memberNameInputId,
   memberRoleInputId,
+  linkedTargetInputsOf,
+  mayRecordPanel,
+  panelToDecide,
   buildDecisionRecordedCard,
-  decisionFormsFor,
   buildConcernRaisedCard,
   buildNoticeCard,
   confirmedReviewData,
@@ -46,7 +48,7 @@ import {
   reviewCardFor,
   signatureCardFor,
   sourceOf,
-  summaryCardFor,
+  personalSummaryCardFor,
   whatChanged,
   type CaseCardContext,
 } from './case-cards.js';
@@ -116,7 +118,7 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
   switch (data.action) {
     case 'refresh': {
       const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
-      if (data.card === 'case_summary') return card(await summaryCardFor(deps, stored, procedure, caller.actor.id));
+      if (data.card === 'case_summary') return card(await personalSummaryCardFor(deps, caller, stored, procedure));
       return card(await reviewCardFor(deps, caller, stored, procedure, data.version));
     }
     case 'open_review': {
@@ -134,7 +136,7 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
         waiting !== undefined &&
           awaitedAction(procedure, stored.state, caller.actor.id, londonDateOf(deps.clock())) === 'sign'
           ? signatureCardFor(deps, caller, stored, procedure, waiting.role)
-          : await summaryCardFor(deps, stored, procedure, caller.actor.id),
+          : await personalSummaryCardFor(deps, caller, stored, procedure),
       );
     }
     case 'record_review':
@@ -167,6 +169,8 @@ async function route(deps: CardActionDeps, caller: Caller, data: AnyCardActionDa
       return openForm(deps, caller, data);
     case 'record_group_decision':
       return recordGroupDecision(deps, caller, data);
+    case 'record_panel_decision':
+      return recordPanelDecision(deps, caller, data);
     case 'waive_fee': {
       const result = await runCaseCommand(deps.useCases, {
         caller,
@@ -258,6 +262,15 @@ async function openForm(
 ): Promise<CardActionResponse> {
   const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, data.caseId, 'card');
   const actor = actorOn(caller, stored);
+  if (data.form === 'panel_decision') {
+    const open = panelToDecide(procedure, stored.state);
+    if (open && !mayRecordPanel(stored.state, open.panel, actor))
+      return failureResponse(
+        400,
+        'forbidden',
+        `The ${open.panel.title}’s decision is recorded by ${[...open.panel.convenedBy.map((r) => procedure.roles.find((x) => x.id === r)?.label ?? r), 'the course team'].join(', ')}.`,
+      );
+  }
   if (data.form === 'fee_waiver' && !isCourseTeam(actor))
     return failureResponse(400, 'forbidden', 'Only the course team can waive a fee.');
   if (data.form === 'appeal' && !mayRecordAppeal(procedure, stored.state, actor)) {
@@ -271,11 +284,6 @@ async function openForm(
     );
   }
   return card(decisionFormCardFor(deps, caller, stored, procedure, data.form));
-}
-
-/** The buttons for the decision forms this person may open on the case, added to a card built for them. */
-export function decisionFormsOf(caller: Caller, stored: StoredCase, procedure: Procedure) {
-  return decisionFormsFor(procedure, stored.state, actorOn(caller, stored));
 }
 
 /** The member rows as the form submits them, for the confirmation step to send again. */
@@ -303,11 +311,14 @@ async function recordGroupDecision(
     ...(data.notes === undefined ? {} : { notes: data.notes }),
     ...(data.nextSteps === undefined ? {} : { nextSteps: data.nextSteps }),
   };
+  // The targets of the new case a decision opens: passed to the command as REST passes them.
+  const linked = data.linkedCaseTargets === undefined ? {} : { linkedCaseTargets: data.linkedCaseTargets };
   if (!data.confirmClose) {
     const confirm = await closeConfirmationFor(deps, caller, data.caseId, data.version, data.outcomeId, {
       confirm: actionData('record_group_decision', data.caseId, data.version, {
         ...decided,
         ...memberInputsOf(data.members),
+        ...linkedTargetInputsOf(data.linkedCaseTargets),
         confirmClose: true,
       }),
       what: 'the decision',
@@ -320,10 +331,68 @@ async function recordGroupDecision(
     expectedVersion: data.version,
     command: 'record_review',
     read: 'card',
-    input: { ...decided, members: data.members },
+    input: { ...decided, members: data.members, ...linked },
   });
   const source = sourceOf(deps, result.stored, result.procedure, audienceOf(caller, result.stored, result.procedure));
   return card(buildOutcomeRecordedCard(outcomeRecordedView(source, source.state.reviews.at(-1))));
+}
+
+/**
+ * A panel's meeting and decision (BCU's Placement Review Panel): confirmed first where the decision
+ * closes the case, then recorded by the same command as POST /api/cases/{caseId}/panels/{panelId}/meetings.
+ */
+async function recordPanelDecision(
+  deps: CardActionDeps,
+  caller: Caller,
+  data: CardActionData<'record_panel_decision'>,
+): Promise<CardActionResponse> {
+  const input = {
+    panelId: data.panelId,
+    attendees: data.attendees,
+    decisionId: data.decisionId,
+    ...(data.chair === undefined ? {} : { chair: data.chair }),
+    ...(data.heldOn === undefined ? {} : { heldOn: data.heldOn }),
+    ...(data.rationale === undefined ? {} : { rationale: data.rationale }),
+    ...(data.linkedCaseTargets === undefined ? {} : { linkedCaseTargets: data.linkedCaseTargets }),
+  };
+  if (!data.confirmClose) {
+    const confirm = await closeConfirmationFor(deps, caller, data.caseId, data.version, data.decisionId, {
+      confirm: actionData('record_panel_decision', data.caseId, data.version, {
+        panelId: data.panelId,
+        decisionId: data.decisionId,
+        attendees: data.attendees.join(','),
+        ...(data.chair === undefined ? {} : { chair: data.chair }),
+        ...(data.heldOn === undefined ? {} : { heldOn: data.heldOn }),
+        ...(data.rationale === undefined ? {} : { rationale: data.rationale }),
+        ...linkedTargetInputsOf(data.linkedCaseTargets),
+        confirmClose: true,
+      }),
+      what: 'the panel’s decision',
+      outcomes: (procedure) => procedure.panels.find((p) => p.id === data.panelId)?.decisions ?? [],
+      back: actionData('open_form', data.caseId, data.version, { form: 'panel_decision' }),
+    });
+    if (confirm) return confirm;
+  }
+  const result = await runCaseCommand(deps.useCases, {
+    caller,
+    caseId: data.caseId,
+    expectedVersion: data.version,
+    command: 'record_panel_meeting',
+    read: 'card',
+    input,
+  });
+  const panel = result.procedure.panels.find((p) => p.id === data.panelId);
+  const decision = panel?.decisions.find((d) => d.id === data.decisionId);
+  const linked = result.stored.state.linkedCases.at(-1);
+  return recorded(deps, caller, result.stored, result.procedure, 'PANEL DECISION', 'The decision is recorded', [
+    `The ${panel?.title ?? 'panel'} decided: ${decision?.label ?? data.decisionId}`,
+    ...(decision === undefined ? [] : [`What happens: ${decision.explanation}`]),
+    ...(linked !== undefined && linked.outcomeId === data.decisionId
+      ? [
+          `A new case, ${linked.reference}, opens with ${linked.targets.length === 1 ? 'its target' : `its ${String(linked.targets.length)} targets`}.`,
+        ]
+      : []),
+  ]);
 }
 
 /**
@@ -357,13 +426,20 @@ async function closeConfirmationFor(
   caseId: string,
   version: number,
   outcomeId: string,
-  options: { readonly confirm: Record<string, unknown>; readonly what: string },
+  options: {
+    readonly confirm: Record<string, unknown>;
+    readonly what: string;
+    /** Where the outcome is looked up: the current stage's review, unless a panel's decisions are given. */
+    readonly outcomes?: (procedure: Procedure) => readonly Outcome[];
+    /** The button back to the form: the review form unless given. */
+    readonly back?: Record<string, unknown>;
+  },
 ): Promise<CardActionResponse | undefined> {
   const { stored, procedure } = await loadVisibleCase(deps.useCases, caller, caseId, 'card');
   // A card out of date goes on to the command, which answers with the case as it now is.
   if (!isCurrentFor(stored.events, stored.state.version, version)) return undefined;
   const stage = procedure.stages.find((s) => s.id === stored.state.stageId);
-  const outcome = stage?.review?.outcomes.find((o) => o.id === outcomeId);
+  const outcome = (options.outcomes?.(procedure) ?? stage?.review?.outcomes)?.find((o) => o.id === outcomeId);
   // An unknown outcome, or one that does not close the case, goes on to the command (which says what is wrong).
   if (!outcome || (outcome.effect.type !== 'close' && outcome.effect.type !== 'hand_off')) return undefined;
   const source = sourceOf(deps, stored, procedure, audienceOf(caller, stored, procedure));
@@ -394,9 +470,9 @@ async function closeConfirmationFor(
       },
       {
         type: 'Action.Execute',
-        verb: 'open_review',
+        verb: typeof options.back?.action === 'string' ? options.back.action : 'open_review',
         title: 'Go back to the form',
-        data: actionData('open_review', caseId, version),
+        data: options.back ?? actionData('open_review', caseId, version),
       },
       ...(notice.actions ?? []),
     ],
@@ -540,6 +616,8 @@ async function cardWithNotice(
     return card(decisionFormCardFor(deps, caller, stored, procedure, 'appeal', sentence));
   if (data.action === 'open_form')
     return card(decisionFormCardFor(deps, caller, stored, procedure, data.form, sentence));
+  if (data.action === 'record_panel_decision')
+    return card(decisionFormCardFor(deps, caller, stored, procedure, 'panel_decision', sentence));
   return card(await reviewCardFor(deps, caller, stored, procedure, data.version, sentence));
 }
 
@@ -549,6 +627,7 @@ async function cardWithNotice(
  */
 const KEEPS_INPUT: ReadonlySet<AnyCardActionData['action']> = new Set([
   'record_group_decision',
+  'record_panel_decision',
   'waive_fee',
   'lodge_appeal',
   'decide_appeal',

@@ -6,6 +6,8 @@ import type { Procedure } from '../domain/procedure/schema.js';
 import {
   buildDecisionFormCard,
   buildGroupDecisionCard,
+  decisionFormsFor,
+  withDecisionFormButtons,
   groupDecisionRules,
   type DecisionForm,
   buildCaseSummaryCard,
@@ -203,6 +205,25 @@ export async function summaryCardFor(
       viewerId,
       teamsUserIdOf: (person) => ids.get(person.id.toLowerCase()),
     }),
+  );
+}
+
+/**
+ * The case summary for one person in their chat: their button (Sign, Complete the review) and a
+ * button for each form that follows a decision they may open (the fee waiver, the appeal). The
+ * card sent in answer to a message and the card Teams asks for again when it refreshes it for
+ * them are this one, so a refresh keeps the buttons the card was sent with.
+ */
+export async function personalSummaryCardFor(
+  ctx: CaseCardContext,
+  caller: Caller,
+  stored: StoredCase,
+  procedure: Procedure,
+): Promise<AdaptiveCardJson> {
+  return withDecisionFormButtons(
+    await summaryCardFor(ctx, stored, procedure, caller.actor.id),
+    stored.state,
+    decisionFormsFor(procedure, stored.state, actorOn(caller, stored)),
   );
 }
 

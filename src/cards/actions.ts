@@ -26,6 +26,8 @@ export const CARD_ACTIONS = [
   'record_group_decision',
   /** The course team waives the fee a decision brought, with the reason; the letter goes to the trainee. */
   'waive_fee',
+  /** A panel's meeting and its decision (BCU's Placement Review Panel): who attended, the chair where agreed then, the decision and why. */
+  'record_panel_decision',
   /** A trainee's appeal against a decision the procedure lets them appeal, on a procedural basis. */
   'lodge_appeal',
   /** The outcome of an appeal lodged on the case. */
@@ -139,8 +141,8 @@ const acknowledgeData = z.object({
   about: z.enum(ACKNOWLEDGEABLE),
 });
 
-/** The forms `open_form` shows: what follows a decision. */
-export const DECISION_FORMS = ['fee_waiver', 'appeal'] as const;
+/** The forms `open_form` shows: a convened panel's decision, and what follows a decision. */
+export const DECISION_FORMS = ['panel_decision', 'fee_waiver', 'appeal'] as const;
 export type DecisionForm = (typeof DECISION_FORMS)[number];
 
 const openFormData = z.object({ action: z.literal('open_form'), ...envelope, form: z.enum(DECISION_FORMS) });
@@ -150,6 +152,72 @@ export const GROUP_MEMBER_ROWS = 8;
 export const memberNameInputId = (row: number): string => `member_name_${String(row)}`;
 export const memberRoleInputId = (row: number): string => `member_role_${String(row)}`;
 export const memberAttendedInputId = (row: number): string => `member_attended_${String(row)}`;
+
+/**
+ * Rows for the targets a decision names for the new case it opens ("a second and final attempt
+ * with a RIT in place to address identified targets"): at most three, as the tab's form. Each row
+ * is the target's words and, optionally, the standard (or tracker area) it addresses, sent as
+ * "<framework id>:<code>". The new case's form checks them as REST does (how many, the framework).
+ */
+export const LINKED_TARGET_ROWS = 3;
+export const linkedTargetInputId = (row: number): string => `linked_target_${String(row)}`;
+export const linkedTargetLinkInputId = (row: number): string => `linked_target_link_${String(row)}`;
+
+export interface LinkedTargetInput {
+  readonly text: string;
+  readonly links: readonly { readonly frameworkId: string; readonly code: string }[];
+}
+
+/** The linked-case target rows of a submission: undefined when none was filled in. */
+function linkedTargetsOf(record: Record<string, unknown>, ctx: z.RefinementCtx): LinkedTargetInput[] | undefined {
+  const targets: LinkedTargetInput[] = [];
+  for (let row = 0; row < LINKED_TARGET_ROWS; row++) {
+    const words = optionalInput(2000).safeParse(record[linkedTargetInputId(row)]);
+    const link = optionalInput(120).safeParse(record[linkedTargetLinkInputId(row)]);
+    if (!words.success || !link.success) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [linkedTargetInputId(row)],
+        message: `Target ${String(row + 1)} is too long.`,
+      });
+      continue;
+    }
+    if (words.data === undefined) {
+      if (link.data !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [linkedTargetInputId(row)],
+          message: `Target ${String(row + 1)} has a standard but no words: write the target, or clear its standard.`,
+        });
+      continue;
+    }
+    const parts = link.data === undefined ? undefined : /^([a-z0-9][a-z0-9-]*):(.+)$/.exec(link.data);
+    if (link.data !== undefined && !parts) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [linkedTargetLinkInputId(row)],
+        message: `Target ${String(row + 1)}: choose the standard from the list.`,
+      });
+      continue;
+    }
+    targets.push({
+      text: words.data,
+      links: parts?.[1] !== undefined && parts[2] !== undefined ? [{ frameworkId: parts[1], code: parts[2] }] : [],
+    });
+  }
+  return targets.length === 0 ? undefined : targets;
+}
+
+/** The rows as the form submits them, for a confirmation step to send again. */
+export function linkedTargetInputsOf(targets: readonly LinkedTargetInput[] | undefined): Record<string, string> {
+  const inputs: Record<string, string> = {};
+  (targets ?? []).forEach((t, row) => {
+    inputs[linkedTargetInputId(row)] = t.text;
+    const link = t.links[0];
+    if (link) inputs[linkedTargetLinkInputId(row)] = `${link.frameworkId}:${link.code}`;
+  });
+  return inputs;
+}
 
 /** An Input.Date sends "YYYY-MM-DD", or "" / nothing when left empty. */
 const optionalDate = z.preprocess(
@@ -205,9 +273,52 @@ const recordGroupDecisionData = z
       notes: data.notes,
       nextSteps: data.nextSteps,
       members,
+      linkedCaseTargets: linkedTargetsOf(record, ctx),
       confirmClose: data.confirmClose === true,
     };
   });
+
+/**
+ * A panel's meeting with its decision: the members present (a multi-select ChoiceSet submits
+ * "id1,id2"), the chair where the panel agrees one at its first meeting, the day, the decision
+ * and its rationale, and the targets of a new case the decision opens. Whether the members make a
+ * quorum, the chair is one of them and the decision is the panel's is the command's to say, as
+ * it is over REST.
+ */
+const recordPanelDecisionData = z
+  .looseObject({
+    action: z.literal('record_panel_decision'),
+    ...envelope,
+    panelId: z.string().min(1).max(60),
+    decisionId: z.string().min(1, 'Choose the panel’s decision.').max(60),
+    attendees: z
+      .string('Choose the members present at the meeting.')
+      .max(8000)
+      .transform((value) =>
+        value
+          .split(',')
+          .map((a) => a.trim())
+          .filter((a) => a.length > 0),
+      )
+      .pipe(z.array(z.string().max(320)).min(1, 'Choose the members present at the meeting.').max(20)),
+    chair: optionalInput(320),
+    heldOn: optionalDate,
+    rationale: optionalInput(4000),
+    confirmClose: z.literal(true).optional(),
+  })
+  .transform((data, ctx) => ({
+    action: data.action,
+    caseId: data.caseId,
+    version: data.version,
+    panelId: data.panelId,
+    decisionId: data.decisionId,
+    attendees: data.attendees,
+    chair: data.chair,
+    heldOn: data.heldOn,
+    rationale: data.rationale,
+    linkedCaseTargets: linkedTargetsOf(data as Record<string, unknown>, ctx),
+    confirmClose: data.confirmClose === true,
+  }));
 
 const waiveFeeData = z.object({
   action: z.literal('waive_fee'),
@@ -244,6 +355,7 @@ export const CARD_ACTION_SCHEMAS = {
   acknowledge: acknowledgeData,
   open_form: openFormData,
   record_group_decision: recordGroupDecisionData,
+  record_panel_decision: recordPanelDecisionData,
   waive_fee: waiveFeeData,
   lodge_appeal: lodgeAppealData,
   decide_appeal: decideAppealData,

@@ -107,13 +107,23 @@ export function planNotifications(input: PlanInput): Notification[] {
 
 function planEach(input: PlanInput): Notification[] {
   const out = new Map<string, Notification>();
+  /** Who this command has asked to sign: one command asks each person once. */
+  const askedToSign = new Set<string>();
   let state = input.before;
   for (const event of input.events) {
     // Each event's notifications describe the case as it was at that event: a plan agreed and
     // the next draft started in one command must not send the draft as "the agreed plan".
     state = stateAfter(state, event, input.after);
     for (const draft of draftsFor({ ...input, after: state }, event)) {
-      const key = `${event.caseId}:${event.seq}:${draft.kind}:${draft.channel}:${recipientToken(draft.recipient)}`;
+      // Several events of one command can each find someone newly due to sign (a placement move
+      // bringing a mentor and a professional mentor is one person_changed each, and a saved edit
+      // is signatures withdrawn then the plan edited): the first asks, the later ones do not.
+      if (draft.kind === 'signature_needed') {
+        const who = `${draft.channel}:${recipientToken(draft.recipient)}`;
+        if (askedToSign.has(who)) continue;
+        askedToSign.add(who);
+      }
+      const key = commandNotificationKey(event.caseId, event.seq, draft.kind, draft.channel, draft.recipient);
       const existing = out.get(key);
       // The same recipient named twice (an inform rule and the standard copy): one notification, the form attached if either asks.
       if (existing) {
@@ -145,6 +155,17 @@ function planEach(input: PlanInput): Notification[] {
     }
   }
   return [...out.values()];
+}
+
+/** The key of a notification a command's event owes: the case, the event, what, how and to whom. */
+export function commandNotificationKey(
+  caseId: string,
+  seq: number,
+  kind: NotificationKind,
+  channel: NotificationChannel,
+  recipient: NotificationRecipient,
+): string {
+  return `${caseId}:${seq}:${kind}:${channel}:${recipientToken(recipient)}`;
 }
 
 function mergedPassOn(
@@ -831,22 +852,57 @@ function signatureRequests(input: PlanInput): Draft[] {
       ? outstandingSignatories(procedure, before).flatMap((o) => o.people.map((p) => p.id.toLowerCase()))
       : [],
   );
-  const title = planRulesOf(procedure, plan).title;
   return outstandingSignatories(procedure, after)
     .flatMap((o) => o.people)
     .filter((p) => !wasOutstanding.has(p.id.toLowerCase()))
-    .map((person) => ({
-      kind: 'signature_needed',
-      about: undefined,
-      channel: 'chat_card',
-      recipient: personRecipient(person),
-      subject: `${after.reference}: please sign the ${title}`,
-      lines: [
-        `The ${title} for ${traineeName(after)} is waiting for your signature as ${roleLabel(procedure, person.role)}.`,
-      ],
-      because: planRulesOf(procedure, plan).signatures.statement,
-      attachForm: false,
-    }));
+    .map((person) => signatureRequest(procedure, after, plan, person));
+}
+
+/** The card asking one person to sign the plan being drawn up (after a command, or from the sweep once time makes it signable). */
+function signatureRequest(procedure: Procedure, state: CaseState, plan: Plan, person: Person): Draft {
+  const rules = planRulesOf(procedure, plan);
+  return {
+    kind: 'signature_needed',
+    about: undefined,
+    channel: 'chat_card',
+    recipient: personRecipient(person),
+    subject: `${state.reference}: please sign the ${rules.title}`,
+    lines: [
+      `The ${rules.title} for ${traineeName(state)} is waiting for your signature as ${roleLabel(procedure, person.role)}.`,
+    ],
+    because: rules.signatures.statement,
+    attachForm: false,
+  };
+}
+
+/**
+ * A signature request planned outside a command (the sweep, once the days passing make the plan
+ * signable), under the key the caller gives and showing the case as it now is.
+ */
+export function signatureRequestNotification(
+  procedure: Procedure,
+  state: CaseState,
+  person: Person,
+  key: string,
+): Notification | undefined {
+  const plan = state.plan;
+  if (!plan) return undefined;
+  const draft = signatureRequest(procedure, state, plan, person);
+  return {
+    key,
+    caseId: state.id,
+    reference: state.reference,
+    kind: draft.kind,
+    about: draft.about,
+    channel: draft.channel,
+    recipient: draft.recipient,
+    subject: draft.subject,
+    lines: draft.lines,
+    because: draft.because,
+    attachForm: draft.attachForm,
+    calendar: undefined,
+    caseVersion: state.version,
+  };
 }
 
 /** The review meeting in the tutor-like role's calendar, with the mentor and trainee invited. */

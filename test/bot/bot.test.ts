@@ -1170,7 +1170,7 @@ describe('who looked', () => {
 });
 
 describe('the Executive Group decision from a card', () => {
-  it('gives the chair the group decision form; records the decision with its members and attendance, refuses bad input and anyone else', async () => {
+  it("gives the chair the group decision form; records the decision with its members and attendance and the new case's targets, refuses bad input and anyone else", async () => {
     const caseId = 'demo-rcttp-escalated';
     const before = must(await local.repository.find(caseId), 'the RCTTP case at the Executive Group');
     expect(before.state.stageId).toBe('executive_group');
@@ -1256,25 +1256,82 @@ describe('the Executive Group decision from a card', () => {
     });
     expect((await local.repository.find(caseId))?.state.version).toBe(reported);
 
-    const done = await cardAction(chair.id, 'record_group_decision', submission({ version: reported }));
+    // "Further teaching placement and/or training against a Progress Support Plan" opens a new
+    // case from the targets the form names. A standard with no target, or one the new case's form
+    // does not know, is an error response; nothing is recorded.
+    const linked = (extra: Record<string, unknown>) =>
+      submission({
+        version: reported,
+        outcomeId: 'further_placement_or_training',
+        linked_target_0: 'Plan sequences of lessons that build on prior learning',
+        linked_target_link_0: 'teachers-standards:TS4',
+        linked_target_1: 'Use assessment to <b>adapt</b> teaching',
+        ...extra,
+      });
+    const stray = await cardAction(
+      chair.id,
+      'record_group_decision',
+      linked({ linked_target_link_2: 'teachers-standards:TS1' }),
+    );
+    expect(stray.body).toMatchObject({
+      statusCode: 400,
+      value: {
+        code: 'bad_request',
+        message: 'Target 3 has a standard but no words: write the target, or clear its standard.',
+      },
+    });
+    const unknown = await cardAction(
+      chair.id,
+      'record_group_decision',
+      linked({ confirmClose: true, linked_target_link_1: 'teachers-standards:TS99' }),
+    );
+    expect(unknown.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(unknown.body.value.message).toContain('TS99');
+    expect((await local.repository.find(caseId))?.state.version).toBe(reported);
+    // The decision closes this case: the confirmation carries the targets back with everything else.
+    const asked = await cardAction(chair.id, 'record_group_decision', linked({}));
+    const confirmLinked = must(
+      executeActions(asked.body.value).find((a) => a.verb === 'record_group_decision'),
+      'the confirm button',
+    );
+    expect(confirmLinked.data).toMatchObject({
+      confirmClose: true,
+      linked_target_0: 'Plan sequences of lessons that build on prior learning',
+      linked_target_link_0: 'teachers-standards:TS4',
+      linked_target_1: 'Use assessment to <b>adapt</b> teaching',
+    });
+
+    const done = await cardAction(chair.id, 'record_group_decision', confirmLinked.data);
     expect(done.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
     expect(parseCard(done.body.value)).toEqual({ errors: [], warnings: [] });
     const after = must(await local.repository.find(caseId), 'the case after the decision');
     expect(after.state.reviews.at(-1)).toMatchObject({
       stageId: 'executive_group',
-      outcomeId: 'further_monitoring',
+      outcomeId: 'further_placement_or_training',
       recordedBy: chair.id.toLowerCase(),
       members: [
         { name: chair.name, role: 'Chair', attended: true },
         { name: 'Joanna Price', role: 'Course Leader', attended: false },
       ],
     });
-    expect(after.state.stageId).toBe('further_monitoring');
+    expect(after.state.status).toBe('closed');
+    expect(after.state.linkedCases).toMatchObject([
+      {
+        stageId: 'progress_support_plan',
+        targets: [
+          {
+            text: 'Plan sequences of lessons that build on prior learning',
+            links: [{ frameworkId: 'teachers-standards', code: 'TS4' }],
+          },
+          { text: 'Use assessment to <b>adapt</b> teaching', links: [] },
+        ],
+      },
+    ]);
   });
 });
 
 describe('the fee waiver from a card', () => {
-  it('offers the course team the form on the decision card; waives the fee with the reason, refusing an empty reason and a mentor', async () => {
+  it("records the panel's decision from a card (confirmed, with the new case's targets); offers the course team the fee form on the decision card; waives the fee with the reason, refusing an empty reason and a mentor", async () => {
     const caseId = 'demo-bcu-at-panel';
     const at = must(await local.repository.find(caseId), 'the BCU case at its panel');
     const leader = must(
@@ -1303,14 +1360,80 @@ describe('the fee waiver from a card', () => {
       at.state.panels.find((p) => p.panelId === 'placement_review_panel'),
       'the convened panel',
     ).members.map((m) => m.id);
+
+    // The panel's decision from the course leader's case summary in chat, as over REST: the form
+    // lists the members convened, the panel's decisions and the new case's targets.
+    const ready = must(await local.repository.find(caseId), 'the case with its tasks done');
+    const summary = await cardAction(leader.upn, 'refresh', {
+      action: 'refresh',
+      caseId,
+      version: ready.state.version,
+      card: 'case_summary',
+    });
+    const openPanel = must(
+      executeActions(summary.body.value).find((a) => a.verb === 'open_form' && a.data.form === 'panel_decision'),
+      'the panel decision button',
+    );
+    expect((await cardAction(mentor.id, 'open_form', openPanel.data)).body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'forbidden' },
+    });
+    const panelForm = await cardAction(leader.upn, 'open_form', openPanel.data);
+    expect(parseCard(panelForm.body.value)).toEqual({ errors: [], warnings: [] });
+    const recordPanel = must(
+      executeActions(panelForm.body.value).find((a) => a.verb === 'record_panel_decision'),
+      'the record button',
+    );
+    const panelSubmission = (extra: Record<string, unknown>) => ({
+      ...recordPanel.data,
+      attendees: members.join(','),
+      decisionId: 'second_attempt_with_rit',
+      rationale: 'The placement records <i>and</i> the forms show the standards were not met.',
+      linked_target_0: 'Establish behaviour routines',
+      linked_target_link_0: 'bcu-ite-formative-assessment-tracker:FAT1',
+      ...extra,
+    });
+    // "… with a RIT in place to address identified targets": none named is refused, as over REST.
+    const noTargets = await cardAction(
+      leader.upn,
+      'record_panel_decision',
+      panelSubmission({ linked_target_0: '', linked_target_link_0: '', confirmClose: true }),
+    );
+    expect(noTargets.body).toMatchObject({ statusCode: 400, type: 'application/vnd.microsoft.error' });
+    expect(noTargets.body.value.message).toContain('name the targets the new case addresses');
+    const nobody = await cardAction(leader.upn, 'record_panel_decision', panelSubmission({ attendees: '' }));
+    expect(nobody.body).toMatchObject({
+      statusCode: 400,
+      value: { code: 'bad_request', message: 'Choose the members present at the meeting.' },
+    });
     expect(
-      await rest('/panels/placement_review_panel/meetings', {
-        attendees: members,
-        decisionId: 'second_attempt_with_rit',
-        linkedCaseTargets: [{ text: 'Establish behaviour routines', links: [], actions: [], observationFocus: false }],
-      }),
-    ).toBe(200);
+      (await cardAction(mentor.id, 'record_panel_decision', panelSubmission({ confirmClose: true }))).body,
+    ).toMatchObject({ statusCode: 400, value: { code: 'forbidden' } });
+    expect((await local.repository.find(caseId))?.state.version).toBe(ready.state.version);
+    // Every decision of the panel closes the case: confirmed first, carrying what was entered.
+    const confirmPanel = must(
+      executeActions((await cardAction(leader.upn, 'record_panel_decision', panelSubmission({}))).body.value).find(
+        (a) => a.verb === 'record_panel_decision',
+      ),
+      'the confirm button',
+    );
+    expect(confirmPanel.data).toMatchObject({
+      confirmClose: true,
+      attendees: members.join(','),
+      linked_target_0: 'Establish behaviour routines',
+    });
+    expect((await local.repository.find(caseId))?.state.version).toBe(ready.state.version);
+    const panelDone = await cardAction(leader.upn, 'record_panel_decision', confirmPanel.data);
+    expect(panelDone.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(JSON.stringify(panelDone.body.value)).toContain('PANEL DECISION');
     const decided = must(await local.repository.find(caseId), 'the decided case');
+    expect(decided.state.panels.at(-1)).toMatchObject({ decisionId: 'second_attempt_with_rit' });
+    expect(decided.state.linkedCases.at(-1)?.targets).toMatchObject([
+      {
+        text: 'Establish behaviour routines',
+        links: [{ frameworkId: 'bcu-ite-formative-assessment-tracker', code: 'FAT1' }],
+      },
+    ]);
 
     // The decision's card in the course team's channel carries the form's button.
     const before = local.connector.activities().length;
@@ -1359,6 +1482,19 @@ describe('the fee waiver from a card', () => {
       value: { code: 'forbidden' },
     });
     expect((await local.repository.find(caseId))?.state.version).toBe(decided.state.version);
+
+    // The case summary in chat, refreshed by Teams for the course leader, keeps the form's button
+    // it is sent with; a mentor's refreshed summary has none.
+    const summaryRefresh = { action: 'refresh', caseId, version: decided.state.version, card: 'case_summary' };
+    const refreshed = await cardAction(leader.upn, 'refresh', summaryRefresh);
+    expect(refreshed.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    expect(parseCard(refreshed.body.value)).toEqual({ errors: [], warnings: [] });
+    const formsOn = (value: unknown) =>
+      executeActions(value)
+        .filter((a) => a.verb === 'open_form')
+        .map((a) => a.data.form);
+    expect(formsOn(refreshed.body.value)).toContain('fee_waiver');
+    expect(formsOn((await cardAction(mentor.id, 'refresh', summaryRefresh)).body.value)).not.toContain('fee_waiver');
 
     const reason = 'Bereavement during the placement <b>documented</b>.';
     const waived = await cardAction(leader.upn, 'waive_fee', { ...submit.data, reason });

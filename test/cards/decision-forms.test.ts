@@ -10,12 +10,15 @@ import type { Procedure } from '../../src/domain/procedure/schema.js';
 import {
   buildAppealCard,
   buildDecisionRecordedCard,
+  buildPanelDecisionCard,
   buildFeeWaiverCard,
   buildGroupDecisionCard,
   CARD_ACTIONS,
   cardByteSize,
   decisionFormsFor,
   decisionFormsForRecipient,
+  linkedTargetInputId,
+  linkedTargetLinkInputId,
   MAX_CARD_BYTES,
   memberAttendedInputId,
   memberNameInputId,
@@ -175,6 +178,69 @@ describe('the Executive Group decision card', () => {
   });
 });
 
+describe('the targets of a new case a decision opens, on a card', () => {
+  it('"Further teaching placement and/or training against a Progress Support Plan": three target rows, each with the Teachers\u2019 Standards to choose from', () => {
+    const c = atExecutiveGroup();
+    const card = buildGroupDecisionCard(source(rcttp, c.state));
+    expectSound(card, c.state);
+    const ids = inputs(card).map((i) => i.id);
+    expect(ids.filter((id) => typeof id === 'string' && id.startsWith('linked_target'))).toEqual([
+      linkedTargetInputId(0),
+      linkedTargetLinkInputId(0),
+      linkedTargetInputId(1),
+      linkedTargetLinkInputId(1),
+      linkedTargetInputId(2),
+      linkedTargetLinkInputId(2),
+    ]);
+    const standards = inputs(card).find((i) => i.id === linkedTargetLinkInputId(0));
+    expect(standards).toMatchObject({ type: 'Input.ChoiceSet', style: 'compact' });
+    const values = (standards?.choices as { value: string }[]).map((ch) => ch.value);
+    expect(values).toContain('teachers-standards:TS4');
+    expect(values).toHaveLength(rcttp.frameworks.find((f) => f.id === 'teachers-standards')?.groups.length ?? -1);
+    const said = textBlocks(card).find((t) => t.includes('opens a new case'));
+    expect(said).toContain('Further teaching placement and/or training against a Progress Support Plan');
+    expect(said).toContain('at most 3');
+  });
+
+  it('folds the rows into the targets the command takes; a standard with no words, or not from the list, is refused', () => {
+    const envelope = { action: 'record_group_decision', caseId: 'case-eg', version: 3, outcomeId: 'x' };
+    expect(
+      parseCardAction('record_group_decision', {
+        ...envelope,
+        [linkedTargetInputId(0)]: '  Plan sequences of lessons  ',
+        [linkedTargetLinkInputId(0)]: 'teachers-standards:TS4',
+        [linkedTargetInputId(1)]: '',
+        [linkedTargetInputId(2)]: 'Manage behaviour',
+      }),
+    ).toMatchObject({
+      ok: true,
+      data: {
+        linkedCaseTargets: [
+          { text: 'Plan sequences of lessons', links: [{ frameworkId: 'teachers-standards', code: 'TS4' }] },
+          { text: 'Manage behaviour', links: [] },
+        ],
+      },
+    });
+    expect(parseCardAction('record_group_decision', envelope)).toMatchObject({
+      ok: true,
+      data: { linkedCaseTargets: undefined },
+    });
+    expect(
+      parseCardAction('record_group_decision', { ...envelope, [linkedTargetLinkInputId(1)]: 'teachers-standards:TS1' }),
+    ).toMatchObject({
+      ok: false,
+      message: 'Target 2 has a standard but no words: write the target, or clear its standard.',
+    });
+    expect(
+      parseCardAction('record_group_decision', {
+        ...envelope,
+        [linkedTargetInputId(0)]: 'Plan',
+        [linkedTargetLinkInputId(0)]: 'TS1 <b>',
+      }),
+    ).toMatchObject({ ok: false, message: 'Target 1: choose the standard from the list.' });
+  });
+});
+
 /**
  * A BCU case whose Placement Review Panel decided "a second and final attempt with a RIT", the
  * decision that brings the resit fee (the panel's record set as the panel command leaves it).
@@ -223,6 +289,92 @@ function feeDecided(): CaseDriver {
   c.clock.set(TODAY);
   return c;
 }
+
+describe('the panel decision card', () => {
+  /** The BCU case with its Placement Review Panel convened (two members), still to decide. */
+  function convened(): CaseDriver {
+    const c = feeDecided();
+    const panel = c.state.panels[0];
+    if (!panel) throw new Error('fixture');
+    c.state = {
+      ...c.state,
+      panels: [
+        {
+          ...panel,
+          members: [
+            { id: 'chair@bcu.test', name: HOSTILE_NAME, role: 'Chair' },
+            { id: 'member@bcu.test', name: 'Ruth Okafor', role: undefined },
+          ],
+          evidence: ['The record for a failed placement'],
+          decisionId: undefined,
+          meetings: [],
+        },
+      ],
+    };
+    return c;
+  }
+
+  it('"The Placement Review Panel reviews the evidence": the members present, the decision, its rationale and the new case\u2019s targets, offered to the course team and whoever convenes it', () => {
+    const c = convened();
+    const card = buildPanelDecisionCard(source(bcu, c.state));
+    expectSound(card, c.state);
+    expect(executes(card).map((a) => a.verb)).toEqual(['record_panel_decision']);
+    expect(executes(card)[0]?.data).toMatchObject({ panelId: 'placement_review_panel' });
+    const present = inputs(card).find((i) => i.id === 'attendees');
+    expect(present).toMatchObject({
+      type: 'Input.ChoiceSet',
+      isMultiSelect: true,
+      isRequired: true,
+      value: 'chair@bcu.test,member@bcu.test',
+    });
+    // A member's name is shown as written in a choice (plain text, not markdown).
+    expect((present?.choices as { title: string }[])[0]?.title).toBe(`${HOSTILE_NAME} (Chair)`);
+    const decision = inputs(card).find((i) => i.id === 'decisionId');
+    expect((decision?.choices as { value: string }[]).map((ch) => ch.value)).toEqual(
+      bcu.panels.find((p) => p.id === 'placement_review_panel')?.decisions.map((d) => d.id),
+    );
+    const area = inputs(card).find((i) => i.id === linkedTargetLinkInputId(0));
+    expect((area?.choices as { value: string }[]).map((ch) => ch.value)).toContain(
+      'bcu-ite-formative-assessment-tracker:FAT1',
+    );
+    expect(decisionFormsFor(bcu, c.state, { id: 'lead@bcu.test', name: 'Lead', appRoles: ['course_team'] })).toEqual([
+      { form: 'panel_decision', title: 'Record the Placement Review Panel’s decision' },
+    ]);
+    expect(decisionFormsFor(bcu, c.state, { id: 'mentor@provider.test', name: 'Mentor', appRoles: [] })).toEqual([]);
+  });
+
+  it('splits the members present, and refuses a decision left unchosen or nobody present before anything runs', () => {
+    const envelope = {
+      action: 'record_panel_decision',
+      caseId: 'case-fee',
+      version: 4,
+      panelId: 'placement_review_panel',
+    };
+    expect(
+      parseCardAction('record_panel_decision', {
+        ...envelope,
+        attendees: 'chair@bcu.test, member@bcu.test',
+        decisionId: 'passed',
+        rationale: '  Sufficient evidence.  ',
+      }),
+    ).toMatchObject({
+      ok: true,
+      data: {
+        attendees: ['chair@bcu.test', 'member@bcu.test'],
+        decisionId: 'passed',
+        rationale: 'Sufficient evidence.',
+        linkedCaseTargets: undefined,
+        confirmClose: false,
+      },
+    });
+    expect(
+      parseCardAction('record_panel_decision', { ...envelope, attendees: 'chair@bcu.test', decisionId: '' }),
+    ).toMatchObject({ ok: false, message: 'Choose the panel’s decision.' });
+    expect(
+      parseCardAction('record_panel_decision', { ...envelope, attendees: ' , ', decisionId: 'passed' }),
+    ).toMatchObject({ ok: false, message: 'Choose the members present at the meeting.' });
+  });
+});
 
 describe('the fee waiver card', () => {
   it('shows the decision and the fee, asks for the reason, and is offered to the course team only', () => {

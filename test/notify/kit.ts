@@ -27,11 +27,12 @@ export function open(
   roles: readonly string[],
   on = '2026-11-02',
   by = 'course_team',
+  caseId = 'case-1',
 ): CaseDriver {
   return openWalk(procedure, {
     on,
     by,
-    caseId: 'case-1',
+    caseId,
     input: {
       reference: 'CASE-1',
       reasons: [procedure.reasons[0]?.id ?? 'progress'],

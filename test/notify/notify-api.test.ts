@@ -12,6 +12,7 @@ import type { Notification } from '../../src/notify/notification.js';
 import { silentLogger } from '../../src/app/logger.js';
 import { bcuPlan, caseInput, P1, people } from '../server/fixtures.js';
 import { draftPlan, open, signAll } from './kit.js';
+import { sign } from '../../src/domain/procedures/walks/walk-kit.js';
 import { rosterFor } from '../server/harness.js';
 import { PINNED_NOW, seededDataDir } from '../support/local-mode-seeds.js';
 
@@ -240,6 +241,35 @@ describe('POST /api/jobs/review-sweep', () => {
     expect((await call('GET', '/api/jobs/no-such-job', { token: courseTeamToken })).status).toBe(404);
     const all = mailKeys();
     expect(new Set(all).size).toBe(all.length);
+  });
+});
+
+describe('signature requests the sweep owes', () => {
+  it('a plan that can be signed today asks whoever no command asked, except those who signed, once', async () => {
+    // Drafted on Monday 2 November and signed by the mentor the next day, stored without
+    // notifications and too long ago for recovery to re-plan: nobody else was ever asked.
+    const c = open(bcu, ['trainee', 'mentor', 'tutor'], '2026-11-02', 'course_team', 'case-unasked');
+    draftPlan(c, {
+      reviewDate: parseLocalDate('2026-12-04'),
+      meeting: { heldOn: parseLocalDate('2026-11-02'), attendees: ['trainee', 'mentor'], placementConcern: false },
+    });
+    c.clock.set(parseLocalDate('2026-11-03'));
+    sign(c, 'mentor');
+    await storeWithoutNotifying(c);
+    const asked = async () =>
+      [...(await local.notifications.outbox.storedKeys('case-unasked'))].filter((k) => k.includes(':signature_due:'));
+    const first = await sweepThroughApi(call, await token(who.courseTeam));
+    expect(first.body).toMatchObject({ state: 'succeeded', result: { today: '2026-11-23' } });
+    const plan = c.events.find((e) => e.type === 'plan_started')?.seq;
+    // "The trainee and the class teacher/mentor/university tutor sign": the mentor's signature
+    // stands for the staff side, so only the trainee is still to sign.
+    expect(await asked()).toEqual([
+      `case-unasked:${String(plan)}:signature_due:chat_card:person:trainee@provider.test`,
+    ]);
+    for (const key of await asked())
+      expect((await local.notifications.runtime.outbox.findByKey(key))?.state).toBe('sent');
+    await sweepThroughApi(call, await token(who.courseTeam));
+    expect(await asked()).toHaveLength(1);
   });
 });
 

@@ -701,6 +701,42 @@ describe('people change on a case', () => {
     ]);
   });
 
+  it('"signed by all partners": a move to a school bringing two newcomers asks each of them once, in one command', () => {
+    const c = open(bf, ['trainee', 'lead', 'mentor', 'professional_mentor']);
+    draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'lead', 'mentor'], 'online') });
+    const sent = step(c, CONFIG, () =>
+      c.run('course_team', changePlacement, {
+        school: 'Kingsmead Academy',
+        people: [
+          { role: 'mentor', id: 'a.khan@kingsmead.test', name: 'Aisha Khan', email: 'a.khan@kingsmead.test' },
+          {
+            role: 'professional_mentor',
+            id: 'm.osei@kingsmead.test',
+            name: 'Martin Osei',
+            email: 'm.osei@kingsmead.test',
+          },
+        ],
+        reason: 'The trainee moves school.',
+      }),
+    );
+    // One person_changed event per newcomer, each finding both newcomers still to sign.
+    expect(c.events.filter((e) => e.type === 'person_changed').length).toBeGreaterThanOrEqual(2);
+    const asked = sent
+      .filter((n) => n.kind === 'signature_needed')
+      .map((n) => `${n.channel} ${n.recipient.kind === 'person' ? n.recipient.personId : n.recipient.kind}`);
+    expect(asked.sort()).toEqual(['chat_card a.khan@kingsmead.test', 'chat_card m.osei@kingsmead.test']);
+  });
+
+  it('saving an edit to a plan someone signed asks the signer again once (signatures withdrawn, then the plan edited)', () => {
+    const c = open(bf, ['trainee', 'lead', 'mentor']);
+    draftPlan(c, { reviewDate: d('2026-11-13'), meeting: meeting(['trainee', 'lead', 'mentor'], 'online') });
+    step(c, CONFIG, () => c.run('mentor', signPlan, { role: 'mentor', typedName: c.person('mentor').name }));
+    const sent = step(c, CONFIG, () =>
+      draftPlan(c, { reviewDate: d('2026-11-12'), meeting: meeting(['trainee', 'lead', 'mentor'], 'online') }, true),
+    );
+    expect(summary(sent.filter((n) => n.kind === 'signature_needed'))).toEqual(['signature_needed chat_card mentor']);
+  });
+
   it('a placement moved: the trainee and the course team hear, the new school mentor is welcomed', () => {
     const c = open(rcttp, ['trainee', 'mentor', 'partnership_tutor']);
     const sent = step(c, CONFIG, () =>
@@ -802,7 +838,7 @@ describe('what follows a decision', () => {
     expect(toTrainee && renderEmail(toTrainee).html).toContain('The fee of £1125 is waived.');
   });
 
-  it('"may only make an appeal … on a procedural basis": an appeal and its outcome are told to those the procedure names', () => {
+  it('"may only make an appeal … on a procedural basis": an appeal and its outcome are told to those at the meeting whose decision is appealed, not the school mentor', () => {
     const c = open(rcttp, [
       'trainee',
       'mentor',
@@ -810,6 +846,7 @@ describe('what follows a decision', () => {
       'programme_manager',
       'executive_group_chair',
       'professional_mentor',
+      'partnership_administrator',
     ]);
     const lodged = after(c, 'appeal_lodged', {
       appealId: 'A1',
@@ -830,6 +867,7 @@ describe('what follows a decision', () => {
       'appeal_lodged channel_card course_team_channel',
       'appeal_lodged email course_mailbox',
       'appeal_lodged email executive_group_chair',
+      'appeal_lodged email partnership_administrator',
       'appeal_lodged email partnership_tutor',
       'appeal_lodged email professional_mentor',
       'appeal_lodged email programme_manager',
@@ -857,6 +895,15 @@ describe('what follows a decision', () => {
     expect(told.find((n) => n.kind === 'trainee_informed')?.lines[0]).toContain(
       'was not upheld on Monday 2 November 2026',
     );
+    // "The meeting will be attended by: … Partnership Administrator (to minute the meeting)."
+    expect(summary(told).filter((line) => line.startsWith('appeal_decided email'))).toEqual([
+      'appeal_decided email course_mailbox',
+      'appeal_decided email executive_group_chair',
+      'appeal_decided email partnership_administrator',
+      'appeal_decided email partnership_tutor',
+      'appeal_decided email professional_mentor',
+      'appeal_decided email programme_manager',
+    ]);
   });
 
   it('"Professional Mentor to observe lesson on agreed date": the Professional Mentor is invited to the Stage 1 review meeting', () => {

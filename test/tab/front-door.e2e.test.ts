@@ -417,21 +417,30 @@ describe('nothing typed is lost', () => {
       .toEqual([expect.stringMatching(/^trellis:draft:gareth\.evans@[^:]+:demo-bcu-due-this-week:withdraw$/)]);
   });
 
-  it('a task’s note typed and reloaded is back, kept under that task', async () => {
+  it('a task’s note and the pause’s reason chosen, reloaded, are back, each kept under its form', async () => {
     const page = await signedInAs(env, 'Mark Whitfield', '/cases/demo-bcu-at-panel#actions');
     const task = page.getByRole('button', { name: /^Task: The mentor\/senior school leader meets/, expanded: false });
+    const pause = page.getByRole('button', { name: 'Pause the case (health or leave)', exact: true, expanded: false });
     await task.click();
+    await pause.click();
     const form = page.getByRole('form', { name: /^Complete: The mentor\/senior school leader meets/ });
     await form.getByRole('textbox', { name: 'Note (optional)' }).fill('Met on Tuesday with the tracker.');
+    const pausing = page.getByRole('form', { name: 'Pause the case' });
+    await pausing.getByRole('radio', { name: 'Bereavement' }).check();
     await page.reload();
     await task.click();
+    await pause.click();
     await expect
       .poll(() => form.getByRole('textbox', { name: 'Note (optional)' }).inputValue(), { timeout: STEP_TIMEOUT_MS })
       .toBe('Met on Tuesday with the tracker.');
+    expect(await pausing.getByRole('radio', { name: 'Bereavement' }).isChecked()).toBe(true);
     const drafts = (): Promise<string[]> =>
       page.evaluate<string[]>("Object.keys(localStorage).filter((k) => k.startsWith('trellis:draft:'))");
-    expect(await drafts()).toContainEqual(
-      expect.stringMatching(/^trellis:draft:mark\.whitfield@[^:]+:demo-bcu-at-panel:task-evidence_meeting$/),
+    expect(await drafts()).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^trellis:draft:mark\.whitfield@[^:]+:demo-bcu-at-panel:task-evidence_meeting$/),
+        expect.stringMatching(/^trellis:draft:mark\.whitfield@[^:]+:demo-bcu-at-panel:pause$/),
+      ]),
     );
   });
 });

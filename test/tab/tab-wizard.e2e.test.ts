@@ -129,6 +129,10 @@ describe('the new-case wizard', () => {
     await alert.getByText('Target 2 is empty: write it or remove it.').waitFor();
     await alert.getByText(/The review date must be after today/).waitFor();
     await page.getByRole('button', { name: 'Remove target 2' }).click();
+    // Nadia's placement (the roster) ends on Tuesday 31 August 2027: a date after it is warned
+    // about, not refused, where the procedure sets no window.
+    await dateInput.fill('2027-09-06');
+    await page.getByText('Monday 6 September 2027 is after the placement ends on Tuesday 31 August 2027.').waitFor();
     const nextWeek = new Date(`${today}T00:00:00Z`);
     nextWeek.setUTCDate(nextWeek.getUTCDate() + 7);
     const latest = nextWeek.toISOString().slice(0, 10);
@@ -317,6 +321,49 @@ describe('the new-case wizard', () => {
     expect(await page.getByRole('link', { name: 'Reports' }).count()).toBe(0);
     await page.goto(`${tab.url}/cases/new`);
     await page.getByText('Cases are opened by the course team').waitFor();
+  });
+
+  it('lets a Bright Futures trainee raise a concern about themselves: the procedure, the reasons and what the concern is', async () => {
+    // Grace Edwards is on the roster with no open case ("Concerns raised by … Trainee").
+    const page = await signedInAs(env, 'Grace Edwards');
+    await page.getByRole('button', { name: 'Raise a concern' }).click();
+    await page.waitForURL(`${tab.url}/cases/new`);
+    // Only the procedure that lets a trainee raise a concern is offered; no people, no targets.
+    const bf = page.getByRole('radio', { name: /Bright Futures SCITT/ });
+    await bf.waitFor();
+    expect(await page.getByRole('radio').count()).toBe(1);
+    await bf.check();
+    await page.getByRole('checkbox', { name: /Concerns raised by Professional Mentor, Mentor or Trainee/ }).check();
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Concerns', exact: true }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Trainee, people and placement' }).count()).toBe(0);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page
+      .getByRole('alert')
+      .getByText(
+        'Say what the concern is, in your own words: it starts the plan your mentors and Lead draw up with you.',
+      )
+      .waitFor();
+    const concern = 'I find it hard to keep Year 2 on task after lunch & <i>need</i> help.';
+    await page.getByRole('textbox', { name: 'What is the concern?' }).fill(concern);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await page.getByRole('heading', { name: 'Check and open' }).waitFor();
+    expect(await page.getByText(concern, { exact: true }).count()).toBe(1);
+    await page.getByRole('button', { name: 'Open the case' }).click();
+    await page.waitForURL(/\/cases\/[0-9a-f-]{36}$/);
+    const caseId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const stored = (await (
+      await apiGet('grace.edwards@trainee.brightfutures.example', `/api/cases/${caseId}`)
+    ).json()) as {
+      procedure: { id: string };
+      people: { role: string; id: string }[];
+      plan: { content: { concernStatement?: string; targets: unknown[] } };
+    };
+    expect(stored.procedure.id).toBe('bright-futures-support');
+    expect(stored.plan.content.concernStatement).toBe(concern);
+    expect(stored.plan.content.targets).toEqual([]);
+    // Her mentors and Lead come from the roster.
+    expect(stored.people.map((p) => p.role)).toEqual(expect.arrayContaining(['trainee', 'lead', 'mentor']));
   });
 
   for (const theme of ['default', 'dark', 'contrast'] as const) {

@@ -6,6 +6,7 @@ import type { CaseSummary as StoredSummary, StoredCase } from '../../domain/port
 import type { Procedure } from '../../domain/procedure/schema.js';
 import { planDueReviews, type CaseSummary as DueCase } from '../../notify/due-reviews.js';
 import { planDueMilestones } from '../../notify/due-milestones.js';
+import { signatureRequestsOwed } from '../../notify/due-signatures.js';
 import type { Notification } from '../../notify/notification.js';
 import { replanTrail } from '../../notify/replan.js';
 import { withCorrespondenceCopies } from '../../notify/copies.js';
@@ -23,6 +24,8 @@ import { versionsOf } from '../cases/procedure-versions.js';
  *    planDueReviews under the case's own procedure calendar;
  *    Deadlines inside a stage (a week-by-week plan's milestones) are reminded the same way,
  *    from the open cases at a stage that has them (planDueMilestones);
+ *    plans waiting for signatures are checked again: one that can be signed today asks those
+ *    the outbox shows were not asked in their round (signatureRequestsOwed);
  * 2. recovery: cases changed since `recentSince` have their recent commands re-planned
  *    (replanTrail) and only keys missing from the outbox are claimed, so a process that died
  *    between an append and its delivery loses nothing;
@@ -120,7 +123,10 @@ async function sweepOnce(
       )
     : [];
 
-  const wanted = [...new Set([...due, ...recent, ...staged].map((s) => s.id))];
+  // Open cases whose plan waits for signatures: time alone can make it signable.
+  const unsigned = options.dueReviews ? all.filter((s) => s.status !== 'closed' && s.awaitingSignatures) : [];
+
+  const wanted = [...new Set([...due, ...recent, ...staged, ...unsigned].map((s) => s.id))];
   const cases = new Map<string, StoredCase>();
   await mapLimit(wanted, READ_CONCURRENCY, async (caseId) => {
     try {
@@ -203,6 +209,38 @@ async function sweepOnce(
           config: notifyConfigFor(settings, procedure),
         },
         reminders,
+      ),
+    );
+  }
+
+  // A plan waiting for signatures that can be signed today: whoever has not been asked in their
+  // round (the outbox says who was) is asked now (due-signatures.ts).
+  for (const summary of unsigned) {
+    const stored = cases.get(summary.id);
+    const procedure = stored ? await procedureOf(stored) : undefined;
+    if (!stored || !procedure) continue;
+    const owed = signatureRequestsOwed({
+      procedure,
+      state: stored.state,
+      events: stored.events,
+      today,
+      calendar: calendarFor(procedure),
+    });
+    if (owed.length === 0) continue;
+    const known = await deps.runtime.outbox.knownOf(
+      summary.id,
+      owed.flatMap((o) => o.askedUnder),
+    );
+    const requests = owed.filter((o) => !o.askedUnder.some((key) => known.has(key))).map((o) => o.notification);
+    work.push(
+      ...withCorrespondenceCopies(
+        {
+          procedure,
+          people: stored.state.people,
+          placement: stored.state.placement,
+          config: notifyConfigFor(settings, procedure),
+        },
+        requests,
       ),
     );
   }

@@ -1,10 +1,20 @@
 import { formatLongDate, type LocalDate } from '../../domain/calendar/index.js';
-import { isCourseTeam } from '../../domain/case/command-kit.js';
-import { appealToRecord, feeToWaive, mayRecordAppeal, type Actor, type CaseState } from '../../domain/case/index.js';
-import type { Procedure, ReviewRules } from '../../domain/procedure/schema.js';
+import { isCourseTeam, rolesOnCase } from '../../domain/case/command-kit.js';
+import {
+  appealToRecord,
+  feeToWaive,
+  mayRecordAppeal,
+  type Actor,
+  type CaseState,
+  type PanelState,
+} from '../../domain/case/index.js';
+import type { Outcome, Panel, Procedure, ReviewRules } from '../../domain/procedure/schema.js';
 import {
   actionData,
   GROUP_MEMBER_ROWS,
+  LINKED_TARGET_ROWS,
+  linkedTargetInputId,
+  linkedTargetLinkInputId,
   memberAttendedInputId,
   memberNameInputId,
   memberRoleInputId,
@@ -84,6 +94,53 @@ const textInput = (id: string, label: string, maxLength: number, required: boole
   ...(value === undefined ? {} : { value: plainCardText(value) }),
   ...(required ? { isRequired: true, errorMessage: `${label}: this is needed.` } : {}),
 });
+
+/**
+ * Where one of the decisions offered opens a new case (BCU: "a second and final attempt with a RIT
+ * in place to address identified targets"; RCTTP: "Further teaching placement and/or training
+ * against a Progress Support Plan"): up to three rows for the targets it carries, each the
+ * target's words and the standard (or tracker area) it addresses, from the new case's form. None
+ * where no decision offered opens a case. Which decisions need them is said in words: Adaptive
+ * Cards 1.5 cannot make an input required only for one choice, so the command refuses a missing
+ * target with its sentence, as it does over REST.
+ */
+export function linkedTargetInputs(procedure: Procedure, outcomes: readonly Outcome[]): Element[] {
+  const opening = outcomes.filter((o) => o.opensLinkedCase !== undefined);
+  const first = opening[0]?.opensLinkedCase;
+  if (first === undefined) return [];
+  const rules = procedure.stages.find((s) => s.id === first.stage)?.plan;
+  const choices = (rules?.frameworks ?? []).flatMap((id) => {
+    const framework = procedure.frameworks.find((f) => f.id === id);
+    return (framework?.groups ?? []).map((g) => ({
+      title: plainCardText(clipText(`${g.code} ${g.title}`, 90)),
+      value: `${id}:${g.code}`,
+    }));
+  });
+  const required = opening.filter((o) => o.opensLinkedCase?.targetsRequired === true);
+  const rows: Element[] = [];
+  for (let row = 0; row < LINKED_TARGET_ROWS; row++) {
+    rows.push(textInput(linkedTargetInputId(row), `New case: target ${String(row + 1)}`, 2000, false));
+    if (choices.length > 0)
+      rows.push({
+        type: 'Input.ChoiceSet',
+        id: linkedTargetLinkInputId(row),
+        label: `The standard target ${String(row + 1)} addresses (optional)`,
+        style: 'compact',
+        choices,
+      });
+  }
+  const max = rules?.maxTargets;
+  return [
+    text(
+      cardText(
+        `${opening.map((o) => `“${clipText(o.label, 200)}”`).join(' or ')} opens a new case, linked to this one, starting from the targets named here (at most ${String(Math.min(max ?? LINKED_TARGET_ROWS, LINKED_TARGET_ROWS))}).${required.length > 0 ? ' Name at least one for that decision.' : ' Leave them empty for any other decision.'}`,
+        1500,
+      ),
+      { isSubtle: true },
+    ),
+    ...rows,
+  ];
+}
 
 /** "Record the Executive Group decision" where the current stage's review is a group's decision whose members are recorded. */
 export function groupDecisionRules(procedure: Procedure, state: CaseState): ReviewRules | undefined {
@@ -191,6 +248,7 @@ export function buildGroupDecisionCard(
     textInput('evidence', 'The evidence the group considered', 8000, rules.evidenceRequired),
     textInput('notes', 'The group’s reasons (not shown to the trainee)', 8000, false),
     textInput('nextSteps', 'What happens next', 4000, false),
+    ...linkedTargetInputs(procedure, rules.outcomes),
   ];
   const submit = {
     type: 'Action.Execute',
@@ -199,6 +257,111 @@ export function buildGroupDecisionCard(
     style: 'positive',
     associatedInputs: 'auto',
     data: actionData('record_group_decision', state.id, state.version),
+  };
+  const built = card(source, body, submit);
+  return options.notice === undefined ? built : withNotice(built, options.notice);
+}
+
+/** The panel convened on the case and still to decide (the last one convened), with its definition. */
+export function panelToDecide(
+  procedure: Procedure,
+  state: CaseState,
+): { readonly panel: Panel; readonly convened: PanelState } | undefined {
+  if (state.status === 'closed') return undefined;
+  const convened = state.panels.findLast((p) => p.decisionId === undefined);
+  if (convened === undefined) return undefined;
+  const panel = procedure.panels.find((p) => p.id === convened.panelId);
+  return panel === undefined ? undefined : { panel, convened };
+}
+
+/** Who records a panel's meetings: the roles that convene it, and the course team (as the command says). */
+export function mayRecordPanel(state: CaseState, panel: Panel, actor: Actor): boolean {
+  return isCourseTeam(actor) || rolesOnCase(state, actor).some((r) => panel.convenedBy.includes(r));
+}
+
+/**
+ * A convened panel's meeting and decision (BCU's Placement Review Panel "reviews the evidence"):
+ * the members present, chosen from those convened (all ticked to start with); the chair where the
+ * panel agrees one at its first meeting; the day; the decision among the panel's; its rationale;
+ * and where a decision opens a new case, the targets it carries. A decision that closes the case
+ * is confirmed before anything is recorded.
+ */
+export function buildPanelDecisionCard(
+  source: CardSource,
+  options: { readonly notice?: string } = {},
+): AdaptiveCardJson {
+  const { procedure, state, today } = source;
+  const open = panelToDecide(procedure, state);
+  if (!open) {
+    const none = card(
+      source,
+      [
+        header(source, 'RECORD THE DECISION', 'Panel decision'),
+        text('No panel is waiting to decide on this case now.'),
+      ],
+      undefined,
+    );
+    return options.notice === undefined ? none : withNotice(none, options.notice);
+  }
+  const { panel, convened } = open;
+  const members = convened.members.map((m) => ({
+    title: plainCardText(clipText(m.role === undefined ? m.name : `${m.name} (${m.role})`, 200)),
+    value: m.id,
+  }));
+  const needsChair = panel.chairAgreedAtFirstMeeting && convened.chair === undefined;
+  const body: Element[] = [
+    header(source, 'RECORD THE DECISION', panel.title),
+    facts([
+      ['Convened', formatLongDate(convened.convenedOn)],
+      ...(panel.quorum === undefined ? [] : ([['Quorum', `${String(panel.quorum)} members present`]] as const)),
+      ...(convened.evidence.length === 0
+        ? []
+        : ([['Evidence', cardText(convened.evidence.join('; '), 1500)]] as const)),
+    ]),
+    {
+      type: 'Input.ChoiceSet',
+      id: 'attendees',
+      label: 'Members present',
+      style: 'expanded',
+      isMultiSelect: true,
+      isRequired: true,
+      errorMessage: 'Choose the members present at the meeting.',
+      value: convened.members.map((m) => m.id).join(','),
+      choices: members,
+    },
+    ...(needsChair
+      ? [
+          {
+            type: 'Input.ChoiceSet',
+            id: 'chair',
+            label: `The chair the ${plainCardText(panel.title)} agrees at this first meeting`,
+            style: 'compact',
+            isRequired: true,
+            errorMessage: 'Choose the chair.',
+            choices: members,
+          },
+        ]
+      : []),
+    dateInput('heldOn', 'Met on', today, false),
+    {
+      type: 'Input.ChoiceSet',
+      id: 'decisionId',
+      label: 'The decision',
+      style: 'expanded',
+      isRequired: true,
+      errorMessage: 'Choose the panel’s decision.',
+      choices: panel.decisions.map((d) => ({ title: plainCardText(clipText(d.label, 300)), value: d.id })),
+    },
+    textInput('rationale', 'The rationale for the decision', 4000, false),
+    ...linkedTargetInputs(procedure, panel.decisions),
+  ];
+  const submit = {
+    type: 'Action.Execute',
+    verb: 'record_panel_decision',
+    title: 'Record the decision',
+    style: 'positive',
+    associatedInputs: 'auto',
+    data: actionData('record_panel_decision', state.id, state.version, { panelId: panel.id }),
   };
   const built = card(source, body, submit);
   return options.notice === undefined ? built : withNotice(built, options.notice);
@@ -361,6 +524,9 @@ export function decisionFormsFor(
   actor: Actor,
 ): { readonly form: DecisionForm; readonly title: string }[] {
   const forms: { form: DecisionForm; title: string }[] = [];
+  const panel = panelToDecide(procedure, state);
+  if (panel && mayRecordPanel(state, panel.panel, actor))
+    forms.push({ form: 'panel_decision', title: `Record the ${plainCardText(panel.panel.title)}’s decision` });
   const fee = feeToWaive(procedure, state);
   if (fee && isCourseTeam(actor))
     forms.push({ form: 'fee_waiver', title: `Waive the fee of ${plainCardText(fee.amount)}` });
@@ -395,7 +561,14 @@ export function buildDecisionFormCard(
   form: DecisionForm,
   options: { readonly notice?: string } = {},
 ): AdaptiveCardJson {
-  return form === 'fee_waiver' ? buildFeeWaiverCard(source, options) : buildAppealCard(source, options);
+  switch (form) {
+    case 'panel_decision':
+      return buildPanelDecisionCard(source, options);
+    case 'fee_waiver':
+      return buildFeeWaiverCard(source, options);
+    case 'appeal':
+      return buildAppealCard(source, options);
+  }
 }
 
 /** What was recorded from a decision form, in its place: a heading and plain sentences (escaped here). */

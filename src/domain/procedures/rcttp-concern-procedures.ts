@@ -471,7 +471,14 @@ const definition = {
     text: APPEALS,
     against: ['decision_confirmed'],
     recordedBy: ['programme_manager', 'executive_group_chair'],
-    // Those the procedure names at the meeting whose decision is appealed (3.2), and the course team.
+    // The procedure names no one to tell of an appeal. The decision appealed ("the Partnership's
+    // decision about the recommendation for the award of QTS") is made at the meeting after the
+    // Deferred Final Assessment, which "will be attended by: Trainee; Headteacher/Professional
+    // Mentor; Partnership Tutor; Programme Manager; Chair of the Executive Group; Partnership
+    // Administrator (to minute the meeting)". An appeal lodged and its outcome are told to every one
+    // of them who is on the case, the Partnership Administrator included since they keep the
+    // meeting's record, and to the course team (its channel and mailbox). The school mentors, who
+    // are not at that meeting, are not told.
     inform: [
       { kind: 'course_team_channel' },
       { kind: 'role', role: 'trainee' },
@@ -479,6 +486,7 @@ const definition = {
       { kind: 'role', role: 'partnership_tutor' },
       { kind: 'role', role: 'programme_manager' },
       { kind: 'role', role: 'executive_group_chair' },
+      { kind: 'role', role: 'partnership_administrator' },
     ],
   },
   notes: [

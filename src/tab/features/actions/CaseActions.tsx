@@ -186,9 +186,19 @@ function EscalateForm(props: {
   );
 }
 
-function PauseForm(props: { readonly run: RunCommand }) {
-  const [reason, setReason] = useState<PauseReason>('health');
-  const send = useSend(props.run, '/pause', { reason });
+function isPauseReason(value: string): value is PauseReason {
+  return Object.hasOwn(PAUSE_REASON_LABELS, value);
+}
+
+function PauseForm(props: { readonly caseId: string; readonly run: RunCommand }) {
+  // The reason chosen is kept as a draft like the other case actions' fields.
+  const { fields, setField, saved } = useActionDraft(props.caseId, 'pause', () => ({ reason: 'health' }));
+  // A kept draft naming a reason this tab no longer offers starts from health again.
+  const reason: PauseReason = isPauseReason(fields.reason) ? fields.reason : 'health';
+  const setReason = (value: PauseReason) => {
+    setField('reason', value);
+  };
+  const send = useSendDraft(props.run, '/pause', { reason }, saved);
   return (
     <ActionForm
       label="Pause the case"
@@ -206,7 +216,7 @@ function PauseForm(props: { readonly run: RunCommand }) {
         <RadioGroup
           value={reason}
           onChange={(_e, d) => {
-            if (d.value in PAUSE_REASON_LABELS) setReason(d.value as PauseReason);
+            if (isPauseReason(d.value)) setReason(d.value);
           }}
         >
           {Object.entries(PAUSE_REASON_LABELS).map(([id, label]) => (
@@ -218,6 +228,7 @@ function PauseForm(props: { readonly run: RunCommand }) {
   );
 }
 
+/** Resuming has no fields, so it keeps no draft: there is nothing typed to lose. */
 function ResumeForm(props: { readonly view: CaseView; readonly run: RunCommand }) {
   const send = useSend(props.run, '/resume', {});
   return (
@@ -276,8 +287,15 @@ function SuspendForm(props: { readonly view: CaseView; readonly run: RunCommand 
 
 /** A stage run week by week (RCTTP's Deferred Final Assessment, "in the following term"): when week 1 begins, with its milestones as dates. */
 function ScheduleForm(props: { readonly view: CaseView; readonly stage: Stage; readonly run: RunCommand }) {
-  const [startsOn, setStartsOn] = useState('');
-  const send = useSend(props.run, '/stage-start', { startsOn });
+  // The date is kept as a draft for this stage, like the other case actions' fields.
+  const { fields, setField, saved } = useActionDraft(props.view.id, `schedule-${props.stage.id}`, () => ({
+    startsOn: '',
+  }));
+  const { startsOn } = fields;
+  const setStartsOn = (value: string) => {
+    setField('startsOn', value);
+  };
+  const send = useSendDraft(props.run, '/stage-start', { startsOn }, saved);
   const current = props.view.stage.startsOn;
   const preview = isLocalDate(startsOn) ? stageSchedule(props.stage, startsOn) : undefined;
   return (
@@ -1299,7 +1317,12 @@ export function CaseActions(props: {
       body: <ReviewMeetingForm view={view} procedure={procedure} run={run} />,
     });
   if (view.paused) items.push({ id: 'resume', title: 'Resume the case', body: <ResumeForm view={view} run={run} /> });
-  else items.push({ id: 'pause', title: 'Pause the case (health or leave)', body: <PauseForm run={run} /> });
+  else
+    items.push({
+      id: 'pause',
+      title: 'Pause the case (health or leave)',
+      body: <PauseForm caseId={view.id} run={run} />,
+    });
   for (const panel of view.derived.panels) {
     // Convened (and minuted) by the course team or the roles the procedure names for it.
     const convenedBy = procedure?.panels.find((p) => p.id === panel.id)?.convenedBy ?? [];

@@ -4,6 +4,7 @@ import { memoryLogger } from '../app/logger.js';
 import { ABANDONED, createJobs, JobDeferred, type Jobs } from '../app/notifications/jobs.js';
 import { StoreError } from '../domain/ports.js';
 import { startProvisionedEmulator, type ProvisionedEmulator } from '../../test/support/provisioned-emulator.js';
+import type { JobStore } from '../app/notifications/jobs.js';
 import { GraphJobStore } from './jobs.js';
 
 /**
@@ -62,7 +63,49 @@ function gate(): { readonly work: () => Promise<number>; open(value: number): vo
   };
 }
 
+/** The Jobs list, refusing as busy the first `refusals` writes of a finished job. */
+function busyOnFinish(refusals: number): JobStore {
+  const store = new GraphJobStore(emulator.client, emulator.site.lists.jobs);
+  let left = refusals;
+  return Object.assign(Object.create(store) as JobStore, {
+    saveJob: (record: Parameters<JobStore['saveJob']>[0]) => {
+      if (record.state !== 'running' && left > 0) {
+        left -= 1;
+        return Promise.reject(new BusyStore('Graph answered 503'));
+      }
+      return store.saveJob(record);
+    },
+  });
+}
+
 describe('jobs kept in the store', () => {
+  it("a finished job's outcome is stored again while storage is busy; when it never is, that is a warning", async () => {
+    for (const [refusals, state] of [
+      [2, 'succeeded'],
+      [9, 'running'],
+    ] as const) {
+      const logger = memoryLogger();
+      const jobs = createJobs<number>({
+        store: busyOnFinish(refusals),
+        kinds: ['review-sweep'],
+        result: z.number(),
+        clock,
+        leaseNow: clock,
+        logger,
+        owner: `busy:${String(refusals)}`,
+        leaseMs: LEASE_MS,
+        heartbeatMs: 3_600_000,
+        outcomeRetryMs: 1,
+      });
+      const started = await jobs.start('review-sweep', () => Promise.resolve(7));
+      if (!('job' in started)) throw new Error('not started');
+      await jobs.idle();
+      expect(await instance('reader:1').find(started.job.id)).toMatchObject({ state });
+      const said = logger.lines.filter((e) => e.message.startsWith('job outcome not recorded'));
+      expect(said.map((e) => e.level)).toEqual(state === 'running' ? ['warn'] : []);
+    }
+  });
+
   it('a job started on one instance is read the same on another, running and finished', async () => {
     const [a, b] = [instance('a:1'), instance('b:1')];
     const g = gate();

@@ -170,6 +170,8 @@ export interface JobsOptions<Result> {
   readonly leaseMs?: number;
   /** How often the running instance renews it (default a quarter of the lease). */
   readonly heartbeatMs?: number;
+  /** The wait before storing a finished job again while storage is busy, times the attempt (default a second). */
+  readonly outcomeRetryMs?: number;
 }
 
 export const DEFAULT_LEASE_MS = 2 * 60_000;
@@ -182,6 +184,9 @@ export const KEEP_JOB_DAYS = 7;
 const PRUNE_EVERY_MS = 60 * 60_000;
 const JOIN_LOOKS = 20;
 const JOIN_LOOK_MS = 250;
+/** Tries at storing a finished job while storage is busy, a second more apart each time. */
+const OUTCOME_ATTEMPTS = 4;
+const OUTCOME_RETRY_MS = 1_000;
 const FIRST_RETRY_MS = 2 * 60_000;
 const LONGEST_RETRY_MS = 60 * 60_000;
 
@@ -316,6 +321,34 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
     return failure.userMessage;
   };
 
+  /**
+   * Stores a finished job, asking again a few times while storage is busy: the work is done, and
+   * until its row says so the job reads as running (then, once its heartbeat is old, as failed).
+   */
+  const recordOutcome = async (finished: JobRecord): Promise<void> => {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await store.saveJob(finished);
+        return;
+      } catch (error) {
+        const failure = failureOf(error);
+        const busy = failure.code === 'service_unavailable';
+        if (busy && attempt < OUTCOME_ATTEMPTS) {
+          await new Promise((resolve) => {
+            setTimeout(resolve, (options.outcomeRetryMs ?? OUTCOME_RETRY_MS) * attempt);
+          });
+          continue;
+        }
+        const details = { kind: finished.kind, id: finished.id, error: failure.detail };
+        // Busy storage is the weather (the job then reads as failed once its lease runs out);
+        // anything else is a fault someone should look at.
+        if (busy) logger.warn('job outcome not recorded: storage busy', details);
+        else logger.error('job outcome not recorded', details);
+        return;
+      }
+    }
+  };
+
   const viewOf = (record: JobRecord): JobView<Result> => {
     const abandoned = record.state === 'running' && Date.parse(record.heartbeatAt) + leaseMs < leaseNow().getTime();
     let result: Result | undefined;
@@ -411,11 +444,7 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
                 heartbeatAt: leaseNow().toISOString(),
                 error: logFailure(kind, id, outcome.error),
               };
-          try {
-            await store.saveJob(finished);
-          } catch (error) {
-            logger.error('job outcome not recorded', { kind, id, error: failureOf(error).detail });
-          }
+          await recordOutcome(finished);
           await prune();
         })().finally(() => running.delete(kind));
         running.set(kind, { view, done });

@@ -7,12 +7,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { devObjectIdOf } from '../src/bot/identity.js';
 import { reviewersOf } from '../src/cards/index.js';
 import type { StoredCase } from '../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../src/domain/procedures/index.js';
 import { startLocalMode } from '../src/compose/local.js';
 import { silentLogger } from '../src/app/logger.js';
+import { invokeCardAction } from './card-invoke.js';
 import { machine, median, ms, percentile, writeSection } from './results.js';
 
 const REFRESH_RUNS = 100;
@@ -22,21 +22,7 @@ async function main(): Promise<void> {
   const local = await startLocalMode({ dataDir, port: 0, logger: silentLogger, schedule: false });
   const invoke = async (upn: string, verb: string, data: unknown): Promise<{ ms: number; body: string }> => {
     const started = performance.now();
-    const response = await fetch(`${local.url}/api/messages`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        type: 'invoke',
-        name: 'adaptiveCard/action',
-        channelId: 'msteams',
-        serviceUrl: `${local.url}/dev/connector`,
-        from: { id: `29:${upn}`, aadObjectId: devObjectIdOf(upn) },
-        recipient: { id: '28:trellis' },
-        conversation: { id: `a:${upn}`, conversationType: 'personal' },
-        value: { action: { type: 'Action.Execute', verb, data } },
-      }),
-    });
-    const body = await response.text();
+    const body = await invokeCardAction(local.url, upn, verb, data);
     return { ms: performance.now() - started, body };
   };
 

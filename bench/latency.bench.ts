@@ -16,7 +16,6 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { silentLogger } from '../src/app/logger.js';
 import { placementIdOf, placementKeyOf, type Placement } from '../src/app/placements/roster.js';
-import { devObjectIdOf } from '../src/bot/identity.js';
 import { reviewersOf } from '../src/cards/index.js';
 import { startLocalMode, type RunningLocalMode } from '../src/compose/local.js';
 import { londonInstantAt, parseLocalDate } from '../src/domain/calendar/index.js';
@@ -24,6 +23,8 @@ import type { StoredCase } from '../src/domain/ports.js';
 import { SEED_PROCEDURES } from '../src/domain/procedures/index.js';
 import { TENANT_LATENCY, type LatencyProfile } from '../src/dev/graph-emulator/index.js';
 import { DEMO_PROVIDERS } from '../src/dev/local-mode/personas.js';
+import { bcuPlan } from '../test/server/fixtures.js';
+import { invokeCardAction } from './card-invoke.js';
 import { measure, startBenchEmulator } from './emulator.js';
 import { median, ms, writeSection } from './results.js';
 import { loadSweepPopulation } from './sweep-cases.js';
@@ -57,25 +58,6 @@ interface Sample {
 type Samples = Map<string, Sample[]>;
 
 const bcu = DEMO_PROVIDERS.find((p) => p.key === 'bcu');
-
-function bcuPlan(): Record<string, unknown> {
-  const link = (code: string) => ({ frameworkId: 'bcu-ite-formative-assessment-tracker', code });
-  return {
-    concernStatement: 'Lessons start slowly.',
-    concerns: [{ text: 'Low-level disruption is not addressed.', links: [link('FAT7')] }],
-    targets: ['FAT7', 'FAT5'].map((code) => ({
-      text: `Improve ${code}`,
-      links: [link(code)],
-      actions: [
-        { party: 'trainee', text: 'Rehearse routines.' },
-        { party: 'mentor', text: 'Observe weekly.' },
-      ],
-      successCriteria: 'Seen in observed lessons.',
-    })),
-    trainingNeeds: 'Behaviour session.',
-    reviewDate: REVIEW_DATE,
-  };
-}
 
 /** Demo cases whose review a reviewer can record from the card, and who. */
 async function reviewableCases(local: RunningLocalMode): Promise<{ stored: StoredCase; reviewer: string }[]> {
@@ -146,23 +128,8 @@ async function userActions(profile: Profile): Promise<{ samples: Samples; cardRu
       if (!response.ok) throw new Error(`${method} ${route} answered ${String(response.status)}: ${text}`);
       return { etag: response.headers.get('etag') ?? '', json: JSON.parse(text) as Record<string, unknown> };
     };
-    const invoke = async (upn: string, data: Record<string, unknown>): Promise<string> => {
-      const response = await fetch(`${local.url}/api/messages`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          type: 'invoke',
-          name: 'adaptiveCard/action',
-          channelId: 'msteams',
-          serviceUrl: `${local.url}/dev/connector`,
-          from: { id: `29:${upn}`, aadObjectId: devObjectIdOf(upn) },
-          recipient: { id: '28:trellis' },
-          conversation: { id: `a:${upn}`, conversationType: 'personal' },
-          value: { action: { type: 'Action.Execute', verb: 'record_review', data } },
-        }),
-      });
-      return response.text();
-    };
+    const invoke = (upn: string, data: Record<string, unknown>): Promise<string> =>
+      invokeCardAction(local.url, upn, 'record_review', data);
 
     // The trainees the rounds open cases for, on the programme's roster as a course team imports them.
     const trainees = Array.from({ length: ROUNDS }, (_, round) => ({
@@ -244,7 +211,7 @@ async function userActions(profile: Profile): Promise<{ samples: Samples; cardRu
         call('GET', `/api/cases/${caseId}`, tutorToken),
       );
       ({ etag } = await act('edit the plan (PUT …/plan)', () =>
-        call('PUT', `/api/cases/${caseId}/plan`, tutorToken, { plan: bcuPlan() }, etag),
+        call('PUT', `/api/cases/${caseId}/plan`, tutorToken, { plan: bcuPlan(REVIEW_DATE) }, etag),
       ));
       ({ etag } = await act('sign (POST …/signatures, the first signature)', () =>
         call(

@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 describe('SIGKILL during writes, then restart', () => {
-  it(`${ROUNDS} kills at random moments: every case replays, nothing acknowledged is lost or doubled`, async () => {
+  it(`${ROUNDS} kills at random moments (more until one cuts a write off): every case replays, nothing acknowledged is lost or doubled`, async () => {
     if (cluster === undefined) throw new Error('Trellis did not start');
     const replay = requestedReplay('crash');
     const result = await runCrashScenario(cluster, {

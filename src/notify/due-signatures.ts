@@ -15,16 +15,18 @@ import { personRecipient } from './recipients.js';
  * fits the window only from a later day (kept from before dates were checked, or written against
  * a provider calendar since changed), a case moved to a newer version of its procedure (a command
  * that asks nobody), or a request lost with the process that planned it beyond the recovery
- * window. The daily sweep therefore checks every plan waiting for signatures: once it can be
- * signed today, each signatory still to sign who has not been asked in their current round is
- * asked.
+ * window, or someone signing on the first day it can be signed (that command asks nobody else).
+ * The daily sweep therefore checks the plans waiting for signatures that someone has signed or
+ * that changed recently (src/app/notifications/review-sweep.ts says why not every draft): once one
+ * can be signed today, each signatory still to sign who has not been asked in their current round
+ * is asked.
  *
  * A round starts for everyone when the plan is started, for those whose signatures are withdrawn
  * when the plan is changed after they signed, and for one person when they join the case. Whether
  * someone was asked in it is the outbox's to say: a command asked them under the key of one of the
  * round's events (`askedUnder` lists them all), or the sweep did, under its own key made of the
- * case, the event that started the round and the person. However often the sweep runs, each request is sent once, and someone who has signed
- * is never asked.
+ * case, the event that started the round and the person. However often the sweep runs, each
+ * request is sent once, and someone who has signed is never asked.
  */
 export interface OwedSignatureRequest {
   readonly notification: Notification;

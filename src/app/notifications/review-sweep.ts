@@ -123,8 +123,21 @@ async function sweepOnce(
       )
     : [];
 
-  // Open cases whose plan waits for signatures: time alone can make it signable.
-  const unsigned = options.dueReviews ? all.filter((s) => s.status !== 'closed' && s.awaitingSignatures) : [];
+  // Open plans waiting for signatures whose signatories may be owed a request no command sent: a
+  // command that asks nobody (a move to a newer procedure version, someone signing on the first
+  // day the plan can be signed) or a process that died before planning it. Those changed
+  // recently, and those someone has signed (whoever is left may never have been asked). Not every
+  // plan still being drafted: reading each of those and querying the outbox for each, every day,
+  // doubled the sweep's Graph requests over 10,000 cases. A draft nobody has signed that comes to
+  // be signable with no change on its case (a provider closure taken back) is sent for signature
+  // at its next change.
+  const recentIds = new Set(recent.map((s) => s.id));
+  const unsigned = options.dueReviews
+    ? all.filter(
+        (s) =>
+          s.status !== 'closed' && s.awaitingSignatures && (s.status === 'awaiting_signatures' || recentIds.has(s.id)),
+      )
+    : [];
 
   const wanted = [...new Set([...due, ...recent, ...staged, ...unsigned].map((s) => s.id))];
   const cases = new Map<string, StoredCase>();

@@ -98,6 +98,26 @@ interface Draft {
   readonly passOnTo?: readonly string[];
 }
 
+/** A draft as the notification it becomes, under its key, on the case as of `caseVersion`. */
+function notificationOf(
+  draft: Draft,
+  where: { readonly key: string; readonly caseId: string; readonly reference: string; readonly caseVersion: number },
+): Notification {
+  return {
+    ...where,
+    kind: draft.kind,
+    about: draft.about,
+    channel: draft.channel,
+    recipient: draft.recipient,
+    subject: draft.subject,
+    lines: draft.lines,
+    because: draft.because,
+    attachForm: draft.attachForm,
+    calendar: draft.calendar,
+    ...(draft.passOnTo && draft.passOnTo.length > 0 ? { passOnTo: draft.passOnTo } : {}),
+  };
+}
+
 export function planNotifications(input: PlanInput): Notification[] {
   return withCorrespondenceCopies(
     { procedure: input.procedure, people: input.after.people, placement: input.after.placement, config: input.config },
@@ -136,22 +156,10 @@ function planEach(input: PlanInput): Notification[] {
         });
         continue;
       }
-      out.set(key, {
+      out.set(
         key,
-        caseId: event.caseId,
-        reference: input.after.reference,
-        kind: draft.kind,
-        about: draft.about,
-        channel: draft.channel,
-        recipient: draft.recipient,
-        subject: draft.subject,
-        lines: draft.lines,
-        because: draft.because,
-        attachForm: draft.attachForm,
-        calendar: draft.calendar,
-        caseVersion: event.seq,
-        ...(draft.passOnTo && draft.passOnTo.length > 0 ? { passOnTo: draft.passOnTo } : {}),
-      });
+        notificationOf(draft, { key, caseId: event.caseId, reference: input.after.reference, caseVersion: event.seq }),
+      );
     }
   }
   return [...out.values()];
@@ -888,21 +896,7 @@ export function signatureRequestNotification(
   const plan = state.plan;
   if (!plan) return undefined;
   const draft = signatureRequest(procedure, state, plan, person);
-  return {
-    key,
-    caseId: state.id,
-    reference: state.reference,
-    kind: draft.kind,
-    about: draft.about,
-    channel: draft.channel,
-    recipient: draft.recipient,
-    subject: draft.subject,
-    lines: draft.lines,
-    because: draft.because,
-    attachForm: draft.attachForm,
-    calendar: undefined,
-    caseVersion: state.version,
-  };
+  return notificationOf(draft, { key, caseId: state.id, reference: state.reference, caseVersion: state.version });
 }
 
 /** The review meeting in the tutor-like role's calendar, with the mentor and trainee invited. */

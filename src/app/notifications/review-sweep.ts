@@ -150,6 +150,18 @@ async function sweepOnce(
     }
   });
 
+  // What the sweep sends is correspondence too: copied where the case's procedure says all of it is.
+  const copied = (procedure: Procedure, stored: StoredCase, notifications: readonly Notification[]): Notification[] =>
+    withCorrespondenceCopies(
+      {
+        procedure,
+        people: stored.state.people,
+        placement: stored.state.placement,
+        config: notifyConfigFor(settings, procedure),
+      },
+      notifications,
+    );
+
   const work: Notification[] = [];
   for (const summary of due) {
     const stored = cases.get(summary.id);
@@ -162,18 +174,7 @@ async function sweepOnce(
       leadWorkingDays: settings.leadWorkingDays,
       escalateAfterWorkingDays: settings.escalateAfterWorkingDays,
     });
-    // Reminders are correspondence too: copied where the procedure says all of it is.
-    work.push(
-      ...withCorrespondenceCopies(
-        {
-          procedure,
-          people: stored.state.people,
-          placement: stored.state.placement,
-          config: notifyConfigFor(settings, procedure),
-        },
-        reminders,
-      ),
-    );
+    work.push(...copied(procedure, stored, reminders));
   }
 
   // Linked cases a recent decision fixed but a crash kept from opening (linked-cases.ts).
@@ -213,17 +214,7 @@ async function sweepOnce(
       calendar: calendarFor(procedure),
       leadWorkingDays: settings.leadWorkingDays,
     });
-    work.push(
-      ...withCorrespondenceCopies(
-        {
-          procedure,
-          people: stored.state.people,
-          placement: stored.state.placement,
-          config: notifyConfigFor(settings, procedure),
-        },
-        reminders,
-      ),
-    );
+    work.push(...copied(procedure, stored, reminders));
   }
 
   // A plan waiting for signatures that can be signed today: whoever has not been asked in their
@@ -245,17 +236,7 @@ async function sweepOnce(
       owed.flatMap((o) => o.askedUnder),
     );
     const requests = owed.filter((o) => !o.askedUnder.some((key) => known.has(key))).map((o) => o.notification);
-    work.push(
-      ...withCorrespondenceCopies(
-        {
-          procedure,
-          people: stored.state.people,
-          placement: stored.state.placement,
-          config: notifyConfigFor(settings, procedure),
-        },
-        requests,
-      ),
-    );
+    work.push(...copied(procedure, stored, requests));
   }
 
   let recovered = 0;

@@ -346,13 +346,17 @@ async function recordPanelDecision(
   caller: Caller,
   data: CardActionData<'record_panel_decision'>,
 ): Promise<CardActionResponse> {
+  // The decision's optional fields, gathered once: for the command and for the confirmation.
+  const given = {
+    ...(data.chair === undefined ? {} : { chair: data.chair }),
+    ...(data.heldOn === undefined ? {} : { heldOn: data.heldOn }),
+    ...(data.rationale === undefined ? {} : { rationale: data.rationale }),
+  };
   const input = {
     panelId: data.panelId,
     attendees: data.attendees,
     decisionId: data.decisionId,
-    ...(data.chair === undefined ? {} : { chair: data.chair }),
-    ...(data.heldOn === undefined ? {} : { heldOn: data.heldOn }),
-    ...(data.rationale === undefined ? {} : { rationale: data.rationale }),
+    ...given,
     ...(data.linkedCaseTargets === undefined ? {} : { linkedCaseTargets: data.linkedCaseTargets }),
   };
   if (!data.confirmClose) {
@@ -361,9 +365,7 @@ async function recordPanelDecision(
         panelId: data.panelId,
         decisionId: data.decisionId,
         attendees: data.attendees.join(','),
-        ...(data.chair === undefined ? {} : { chair: data.chair }),
-        ...(data.heldOn === undefined ? {} : { heldOn: data.heldOn }),
-        ...(data.rationale === undefined ? {} : { rationale: data.rationale }),
+        ...given,
         ...linkedTargetInputsOf(data.linkedCaseTargets),
         confirmClose: true,
       }),

@@ -9,6 +9,7 @@ import {
   type PaceClock,
   type PaceRule,
 } from './pacing.js';
+import { busiestWindow } from '../../test/support/busiest-window.js';
 
 /**
  * The send pace on a fake clock: `sleep` moves time on instead of waiting, so a burst of a
@@ -26,18 +27,6 @@ function fakeClock(start = 1_000_000): PaceClock & { readonly slept: number[] } 
       return Promise.resolve();
     },
   };
-}
-
-/** The most sends that fall in any window of `windowMs` (half-open: (t - windowMs, t]). */
-function busiestWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last += 1) {
-    while ((sorted[first] ?? 0) <= (sorted[last] ?? 0) - windowMs) first += 1;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
 }
 
 describe('the send pace', () => {

@@ -12,6 +12,7 @@ import { londonInstantAt, parseLocalDate } from '../../src/domain/calendar/index
 import type { Notification } from '../../src/notify/notification.js';
 import { MAILBOX_PER_SENDER, TEAMS_PER_CONVERSATION, type PaceClock } from '../../src/notify/pacing.js';
 import { runSweep } from '../../src/notify/sweep.js';
+import { busiestWindow } from '../support/busiest-window.js';
 
 /**
  * The burst, end to end: 200 channel cards for one course team's channel and 75 emails from the
@@ -40,18 +41,6 @@ function virtualClock(start: number): PaceClock & { readonly slept: () => number
     },
     slept: () => slept,
   };
-}
-
-/** The most arrivals in any window of `windowMs` (a window holds t where last - windowMs < t <= last). */
-function busiestWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let most = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last += 1) {
-    while ((sorted[first] ?? 0) <= (sorted[last] ?? 0) - windowMs) first += 1;
-    most = Math.max(most, last - first + 1);
-  }
-  return most;
 }
 
 /** The line Teams shows above a card: the activity's text (the notification's subject). */

@@ -24,6 +24,30 @@ function fakeClock(): GraphPaceClock & { advance(ms: number): void } {
 
 const headers = (values: Record<string, string>): Pick<Headers, 'get'> => new Headers(values);
 
+/** The emulator metering `perMinute` resource units, and a Graph client on it paced by a fake clock. */
+async function pacedClient(prefix: string, perMinute: number) {
+  const dataDir = await mkdtemp(path.join(tmpdir(), `${prefix}-`));
+  const emulator = await startGraphEmulator({ dataDir, durability: 'none', resourceUnits: { perMinute } });
+  const clock = fakeClock();
+  const client = createGraphClient({
+    kind: 'custom',
+    baseUrl: emulator.baseUrl,
+    caCertPem: emulator.caCertPem,
+    token: EMULATOR_APP_TOKEN,
+    paceClock: clock,
+  });
+  return {
+    emulator,
+    client,
+    pace: graphPaceOf(client),
+    clock,
+    close: async () => {
+      await emulator.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 describe("the Graph pace: Retry-After and SharePoint's RateLimit headers", () => {
   it('holds every request after a 429 until its Retry-After, and only then', () => {
     const clock = fakeClock();
@@ -112,18 +136,8 @@ describe("the Graph pace: Retry-After and SharePoint's RateLimit headers", () =>
   });
 
   it("a $batch whose sub-requests the emulator throttles holds the client's next requests, as a direct 429 does", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-pace-batch-'));
-    const emulator = await startGraphEmulator({ dataDir, durability: 'none', resourceUnits: { perMinute: 40 } });
+    const { emulator, client, pace, clock, close } = await pacedClient('trellis-pace-batch', 40);
     try {
-      const clock = fakeClock();
-      const client = createGraphClient({
-        kind: 'custom',
-        baseUrl: emulator.baseUrl,
-        caCertPem: emulator.caCertPem,
-        token: EMULATOR_APP_TOKEN,
-        paceClock: clock,
-      });
-      const pace = graphPaceOf(client);
       const site = { method: 'GET', url: `/sites/${emulator.siteId}` } as const;
       // Two sub-requests are refused with Retry-After: 5 (the $batch itself answers 200).
       emulator.setFaults({
@@ -158,24 +172,13 @@ describe("the Graph pace: Retry-After and SharePoint's RateLimit headers", () =>
       await client.api(`/sites/${emulator.siteId}`).get();
       expect(clock.now()).toBeGreaterThan(before);
     } finally {
-      await emulator.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await close();
     }
   });
 
   it("a client against the emulator's resource-unit meter slows down once SharePoint says 80% is used", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'trellis-pace-'));
-    const emulator = await startGraphEmulator({ dataDir, durability: 'none', resourceUnits: { perMinute: 20 } });
+    const { emulator, client, pace, clock, close } = await pacedClient('trellis-pace', 20);
     try {
-      const clock = fakeClock();
-      const client = createGraphClient({
-        kind: 'custom',
-        baseUrl: emulator.baseUrl,
-        caCertPem: emulator.caCertPem,
-        token: EMULATOR_APP_TOKEN,
-        paceClock: clock,
-      });
-      const pace = graphPaceOf(client);
       // Single reads cost 1 unit: the first 15 leave 5 of 20, under the 80% line.
       for (let i = 0; i < 15; i += 1) await client.api(`/sites/${emulator.siteId}`).get();
       expect(pace?.slowed).toBe(false);
@@ -187,8 +190,7 @@ describe("the Graph pace: Retry-After and SharePoint's RateLimit headers", () =>
       await client.api(`/sites/${emulator.siteId}`).get();
       expect(clock.now()).toBeGreaterThan(before);
     } finally {
-      await emulator.close();
-      await rm(dataDir, { recursive: true, force: true });
+      await close();
     }
   });
 });

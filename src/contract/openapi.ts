@@ -101,9 +101,23 @@ function operation(route: RouteSpec): Record<string, unknown> {
   };
 }
 
+/**
+ * The operations depend on the contract alone: generated once a process, and shared (read-only)
+ * by every document built from it.
+ */
+let contractPaths: Readonly<Record<string, Record<string, unknown>>> | undefined;
+
+function pathsOfContract(): Readonly<Record<string, Record<string, unknown>>> {
+  if (contractPaths === undefined) {
+    const paths: Record<string, Record<string, unknown>> = {};
+    for (const route of API_ROUTES) paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
+    contractPaths = paths;
+  }
+  return contractPaths;
+}
+
 export function openApiDocument(options: OpenApiOptions): JsonSchema {
-  const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of API_ROUTES) paths[route.path] = { ...paths[route.path], [route.method]: operation(route) };
+  const paths = pathsOfContract();
   const problemSchema = toJsonSchema(problemBody);
   const properties = problemSchema.properties as Record<string, JsonSchema>;
   properties.code = { type: 'string', enum: [...options.problemCodes] };

@@ -270,13 +270,15 @@ export function createApp(deps: AppDeps): express.Express {
       }
       throw notReady(report);
     });
-  const openApi = openApiDocument({
-    serverUrl: deps.config.publicUrl,
-    problemCodes: [...HTTP_PROBLEM_CODES, ...APP_ERROR_CODES],
-    traineeViewHides: TRAINEE_VIEW_HIDES,
-    staffViewHides: STAFF_VIEW_HIDES,
-  });
+  // Built when first asked for, then kept: most instances (and most test servers) never serve it.
+  let openApi: ReturnType<typeof openApiDocument> | undefined;
   app.get('/api/openapi.json', (_req, res) => {
+    openApi ??= openApiDocument({
+      serverUrl: deps.config.publicUrl,
+      problemCodes: [...HTTP_PROBLEM_CODES, ...APP_ERROR_CODES],
+      traineeViewHides: TRAINEE_VIEW_HIDES,
+      staffViewHides: STAFF_VIEW_HIDES,
+    });
     res.json(openApi);
   });
 

@@ -25,8 +25,10 @@ const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormat
   addFormatsModule) as unknown as (ajv: Ajv2020) => Ajv2020;
 
 const checkers = new Map<string, Promise<Checker>>();
+/** Checkers by document: the servers of a run serve the same document but for its `servers`. */
+const checkersByDocument = new Map<string, Checker>();
 
-/** The checker for the server at baseUrl, built once from its own document. */
+/** The checker for the server at baseUrl, from its own document (built once per distinct document). */
 export function openApiCheckerFor(baseUrl: string): Promise<Checker> {
   let checker = checkers.get(baseUrl);
   if (checker === undefined) {
@@ -39,8 +41,18 @@ export function openApiCheckerFor(baseUrl: string): Promise<Checker> {
 async function loadChecker(baseUrl: string): Promise<Checker> {
   const response = await fetch(`${baseUrl}/api/openapi.json`);
   if (!response.ok) throw new Error(`GET /api/openapi.json answered ${String(response.status)}`);
-  const document = (await response.json()) as Document;
-  // Each schema is compiled once per test file and then checks a few answers: Ajv's optimising
+  const { servers: _servers, ...document } = (await response.json()) as Document & { servers?: unknown };
+  const key = JSON.stringify(document);
+  let checker = checkersByDocument.get(key);
+  if (checker === undefined) {
+    checker = checkerOf(document);
+    checkersByDocument.set(key, checker);
+  }
+  return checker;
+}
+
+function checkerOf(document: Document): Checker {
+  // Each schema is compiled when first needed and then checks a few answers: Ajv's optimising
   // pass over the generated code cost more than it saved (half of all compile time).
   const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true, code: { optimize: false } }));
   const problem = ajv.compile(document.components.schemas.Problem);

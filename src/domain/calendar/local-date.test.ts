@@ -251,6 +251,44 @@ describe('London time', () => {
     expectDomainError(() => londonInstantAt(d('2026-07-01'), hh, mm), 'invalid_input');
   });
 
+  // The offset of each UTC hour is kept (local-date.ts); the date must still be Intl's own for
+  // any instant: at each clock change, and where London's offset was not whole hours (local
+  // mean time, until 1 December 1847).
+  it('londonDateOf agrees with Intl at clock changes, in 1847 and at random instants', () => {
+    const intlDate = new Intl.DateTimeFormat('en-CA', {
+      timeZone: 'Europe/London',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    const instants = [
+      Date.UTC(1847, 10, 30, 23, 59, 0),
+      Date.UTC(1847, 11, 1, 0, 0, 0),
+      Date.UTC(1847, 11, 1, 0, 1, 14, 999),
+      Date.UTC(1847, 11, 1, 0, 1, 15),
+      Date.UTC(1847, 10, 30, 0, 0, 0) - 75_000,
+      Date.UTC(1847, 10, 30, 23, 58, 45),
+      Date.UTC(1847, 10, 30, 23, 58, 44, 999),
+      Date.UTC(2026, 2, 29, 0, 59, 59, 999),
+      Date.UTC(2026, 2, 29, 1, 0, 0),
+      Date.UTC(2026, 9, 24, 23, 0, 0) - 1,
+      Date.UTC(2026, 9, 24, 23, 0, 0),
+      Date.UTC(2026, 9, 25, 0, 59, 59, 999),
+      Date.UTC(2026, 9, 25, 1, 0, 0),
+    ];
+    let seed = 20261207;
+    for (let i = 0; i < 2000; i += 1) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      instants.push(
+        Date.UTC(1800, 0, 1) + Math.floor((seed / 2147483648) * (Date.UTC(2100, 0, 1) - Date.UTC(1800, 0, 1))),
+      );
+    }
+    for (const epochMs of instants) {
+      const instant = new Date(epochMs);
+      expect(londonDateOf(instant), instant.toISOString()).toBe(intlDate.format(instant));
+    }
+  });
+
   it('londonDateOf rejects an invalid Date', () => {
     expectDomainError(() => londonDateOf(new Date(Number.NaN)), 'invalid_date');
   });

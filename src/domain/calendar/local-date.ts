@@ -243,12 +243,35 @@ function requireValidInstant(instant: Date): number {
 
 /** The date a person in England or Wales would write down at that instant. */
 export function londonDateOf(instant: Date): LocalDate {
-  const { year, month, day } = londonWallClock(requireValidInstant(instant));
+  const epochMs = requireValidInstant(instant);
+  const { year, month, day } = civilFromDays(Math.floor((epochMs + londonOffsetMs(epochMs)) / MS_PER_DAY));
   return fromParts(year, month, day);
 }
 
-/** Milliseconds London is ahead of UTC at that instant (0 in GMT, 3_600_000 in BST). */
+const MS_PER_HOUR = 3_600_000;
+/** London's offset through each UTC hour asked about, or null for an hour with a change inside it. */
+const offsetByHour = new Map<number, number | null>();
+
+/**
+ * Milliseconds London is ahead of UTC at that instant (0 in GMT, 3_600_000 in BST). Asking Intl
+ * costs microseconds and dates are computed on every write and sweep, so each UTC hour's offset
+ * is kept: an hour whose first and last second agree has no change inside it (the clocks change
+ * at most once in an hour), and an hour with one (1 a.m. UTC at a change, or London's switch
+ * from local mean time in 1847) is worked out second by second.
+ */
 function londonOffsetMs(epochMs: number): number {
+  const hour = Math.floor(epochMs / MS_PER_HOUR);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    const first = exactLondonOffsetMs(hour * MS_PER_HOUR);
+    offset = first === exactLondonOffsetMs((hour + 1) * MS_PER_HOUR - 1000) ? first : null;
+    if (offsetByHour.size >= 10_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset ?? exactLondonOffsetMs(epochMs);
+}
+
+function exactLondonOffsetMs(epochMs: number): number {
   // Whole seconds only: Intl drops milliseconds, which would otherwise show up as offset.
   const wholeSecond = Math.floor(epochMs / 1000) * 1000;
   const wall = londonWallClock(wholeSecond);

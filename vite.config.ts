@@ -4,7 +4,7 @@ import LongestFirst from './test/support/longest-first.js';
 
 /** Test files that serve the built tab to Chromium: they share one build per run (test/tab/global-setup.ts). */
 const TAB_FILES = ['test/tab/**/*.e2e.test.ts', 'test/reliability/injection.test.ts'];
-/** The reliability suite kills and restarts servers and child processes: each file in a fresh process. */
+/** The reliability suite: run alone by `npm run test:reliability`; its files close every server and child they start. */
 const RELIABILITY_FILES = ['test/reliability/**/*.test.ts'];
 /** Local mode provisioned and its demo data loaded once a run, for the files that start it (test/support/local-mode-seeds.ts). */
 const LOCAL_MODE_SEEDS = 'test/support/local-mode-seeds.global.ts';
@@ -60,6 +60,9 @@ export default defineConfig({
           include: RELIABILITY_FILES,
           exclude: [...configDefaults.exclude, ...TAB_FILES],
           globalSetup: [LOCAL_MODE_SEEDS],
+          // As the node project: a worker's loaded modules are shared by the files it runs (the
+          // app's modules loaded once a worker instead of once a file, a seventh of the project's CPU).
+          isolate: false,
         },
       },
     ],

@@ -256,8 +256,9 @@ const offsetByHour = new Map<number, number | null>();
  * Milliseconds London is ahead of UTC at that instant (0 in GMT, 3_600_000 in BST). Asking Intl
  * costs microseconds and dates are computed on every write and sweep, so each UTC hour's offset
  * is kept: an hour whose first and last second agree has no change inside it (the clocks change
- * at most once in an hour), and an hour with one (1 a.m. UTC at a change, or London's switch
- * from local mean time in 1847) is worked out second by second.
+ * at most once in an hour). Today's changes fall on an hour (1 a.m. UTC); an hour with one inside
+ * it (London's switch from local mean time, 00:01:15 UTC on 1 December 1847) is worked out second
+ * by second.
  */
 function londonOffsetMs(epochMs: number): number {
   const hour = Math.floor(epochMs / MS_PER_HOUR);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { failureOf } from '../errors.js';
@@ -334,9 +335,7 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
         const failure = failureOf(error);
         const busy = failure.code === 'service_unavailable';
         if (busy && attempt < OUTCOME_ATTEMPTS) {
-          await new Promise((resolve) => {
-            setTimeout(resolve, (options.outcomeRetryMs ?? OUTCOME_RETRY_MS) * attempt);
-          });
+          await sleep((options.outcomeRetryMs ?? OUTCOME_RETRY_MS) * attempt);
           continue;
         }
         const details = { kind: finished.kind, id: finished.id, error: failure.detail };
@@ -376,9 +375,7 @@ export function createJobs<Result>(options: JobsOptions<Result>): Jobs<Result> {
     for (let look = 0; look < JOIN_LOOKS; look += 1) {
       const found = await store.findJob(id);
       if (found !== undefined) return found;
-      await new Promise((resolve) => {
-        setTimeout(resolve, JOIN_LOOK_MS);
-      });
+      await sleep(JOIN_LOOK_MS);
     }
     return undefined;
   };

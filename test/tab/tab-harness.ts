@@ -3,7 +3,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Dialog, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium.js';
 import { expect, inject, onTestFailed } from 'vitest';
 import { loadDevClock } from '../../src/dev/local-mode/dev-clock.js';
@@ -55,6 +55,9 @@ async function fileFor(urlPath: string): Promise<string | undefined> {
   }
 }
 
+/** An empty page of the tab's origin, where signedInAs leaves a page between two tests. */
+const BETWEEN_TESTS_PATH = '/.between-tests';
+
 export interface TabServer {
   readonly url: string;
   close(): Promise<void>;
@@ -95,6 +98,12 @@ export async function serveTab(apiUrl: string): Promise<TabServer> {
         );
       });
       req.pipe(upstream);
+      return;
+    }
+    if (url.pathname === BETWEEN_TESTS_PATH) {
+      res
+        .writeHead(200, { 'content-type': TYPES['.html'], 'content-security-policy': CONTENT_SECURITY_POLICY })
+        .end('<!doctype html><title>Between tests</title>');
       return;
     }
     void (async () => {
@@ -154,11 +163,14 @@ export async function sharedBrowser(): Promise<Browser> {
   return workerBrowser;
 }
 
+/** The size of a page newTabContext opens (a UK desktop), put back on a page a test had resized. */
+const DESKTOP = { width: 1366, height: 900 } as const;
+
 /** A fresh browser profile sized, and in the language and time zone, of a UK desktop. */
 export function newTabContext(browser: Browser): Promise<BrowserContext> {
   // Reduced motion: Fluent skips its transitions, so no step waits for an animation to settle.
   return browser.newContext({
-    viewport: { width: 1366, height: 900 },
+    viewport: DESKTOP,
     locale: 'en-GB',
     timezoneId: 'Europe/London',
     reducedMotion: 'reduce',
@@ -319,13 +331,15 @@ export interface BrowserSession {
  *
  * The first time in a file, a fresh local-only context signs in through the dev sign-in page, as
  * a person would (signInAs). In a later test, the person comes back to the tab in the same
- * browser: its storage is put back to what it held just after signing in (their token; no
- * drafts, nothing an earlier test typed), the earlier test's page is closed, and a new page
- * opens `landOn`. A second page for the same person within one test is a second browser (a
- * fresh context, signed in). A new context and a sign-in for every test would cost Chromium a
- * new renderer, an empty cache and two full page loads each time, for nothing those tests look
- * at; what signing in does is proven by the tests that use freshPage and signInAs themselves
- * (tab-journeys' sign-in tests, browser-sign-in). `viewport` sizes the page before anything loads.
+ * browser tab: the page leaves the tab for an empty page of the same origin (so nothing of the
+ * earlier test's page runs on), its routes are removed and its size put back, its storage is put
+ * back to what it held just after signing in (their token; no drafts, nothing an earlier test
+ * typed), and it opens `landOn`. A second page for the same person within one test is a second
+ * browser (a fresh context, signed in). A new context and a sign-in for every test would cost
+ * Chromium a new renderer, an empty cache and two full page loads each time, and a new page in
+ * the same context a new renderer, for nothing those tests look at; what signing in does is proven
+ * by the tests that use freshPage and signInAs themselves (tab-journeys' sign-in tests,
+ * browser-sign-in). `viewport` sizes the page before anything loads.
  */
 export async function signedInAs(
   env: TabEnvironment,
@@ -349,14 +363,43 @@ export async function signedInAs(
       env.sessions.set(personName, { context, signedIn: await context.storageState(), last: { page, test } });
     return page;
   }
-  await session.last.page.close();
-  await session.context.setStorageState(session.signedIn);
-  const page = await open(session.context);
+  const earlier = session.last.page;
+  const page = earlier.isClosed() ? await open(session.context) : keptOnFailure(earlier);
+  if (page === earlier) {
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await page.setViewportSize(options.viewport ?? DESKTOP);
+  }
+  await restoreSignedIn(page, env.tab.url, session);
   session.last = { page, test };
   const landing = new URL(landOn, env.tab.url).href;
   await page.goto(landing);
   await page.waitForURL((url) => url.href === landing);
   return page;
+}
+
+/**
+ * Puts the session's storage back to what it held just after signing in, with `page` left on the
+ * tab server's empty page. Leaving a form with unsaved changes asks "Leave site?"; the person
+ * leaves.
+ */
+async function restoreSignedIn(page: Page, tabUrl: string, session: BrowserSession): Promise<void> {
+  const leave = (dialog: Dialog): void => {
+    if (dialog.type() === 'beforeunload') void dialog.accept();
+  };
+  page.on('dialog', leave);
+  try {
+    await page.goto(new URL(BETWEEN_TESTS_PATH, tabUrl).href);
+  } finally {
+    page.off('dialog', leave);
+  }
+  await session.context.clearCookies();
+  await session.context.addCookies(session.signedIn.cookies);
+  const origin = new URL(tabUrl).origin;
+  const stored = session.signedIn.origins.find((o) => o.origin === origin)?.localStorage ?? [];
+  // A string, as the other page scripts here: the tests are compiled without the DOM's types.
+  await page.evaluate(
+    `localStorage.clear(); sessionStorage.clear(); for (const { name, value } of ${JSON.stringify(stored)}) localStorage.setItem(name, value);`,
+  );
 }
 
 /**

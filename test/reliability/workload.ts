@@ -48,10 +48,13 @@ export class Ledger {
   /** Every case id a client learned of (opened, or found after an open it was not told about). */
   readonly caseIds = new Set<string>();
   readonly statuses = new Map<number, number>();
+  /** The kinds of change the server has acknowledged at least once. */
+  readonly kindsAcknowledged = new Set<Attempt['kind']>();
 
   record(attempt: Attempt): void {
     this.attempts.push(attempt);
     if (attempt.caseId !== undefined) this.caseIds.add(attempt.caseId);
+    if (attempt.status >= 200 && attempt.status < 300) this.kindsAcknowledged.add(attempt.kind);
   }
 
   count(status: number): void {

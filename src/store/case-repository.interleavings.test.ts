@@ -144,6 +144,29 @@ describe('reads racing writes', () => {
   });
 });
 
+describe('the dashboard and this process’s own writes', () => {
+  // Found by the reliability suite (a sweep missed a case opened moments before, so it did not
+  // read the outbox): a create marked the dashboard out of date only as it began. A dashboard
+  // load while the create's $batch was under way took the mark, synced without the new row and
+  // then stayed "fresh" for a second, so this process's next dashboard left out the case it had
+  // just acknowledged.
+  it('a case this process created is on its next dashboard, though a dashboard sync ran while it was being created', async () => {
+    const repo = instance();
+    await repo.list({ limit: 500 });
+    script({ name: 'create', answer: 'hold', method: 'POST', path: '$batch' });
+    const creating = opened(repo);
+    await env.emulator.whenHeld('create');
+    const during = await repo.list({ limit: 500 });
+    env.emulator.releaseHeld('create');
+    const created = await creating;
+    env.emulator.setFaults({});
+    expect(during.items.map((c) => c.id)).not.toContain(created.state.id);
+
+    const after = await repo.list({ limit: 500 });
+    expect(after.items.map((c) => c.id)).toContain(created.state.id);
+  });
+});
+
 describe('writers racing on the case row', () => {
   // A second cause of the same symptom: a writer whose case-row PATCH lost to a later version's
   // ("theirs stands") cached its own, older, case under that later version's eTag.

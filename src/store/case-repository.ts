@@ -161,7 +161,19 @@ export class GraphCaseRepository implements CaseRepository {
   }
 
   async create(opened: { readonly state: CaseState; readonly events: readonly CaseEvent[] }): Promise<StoredCase> {
-    this.wroteSinceSync = true;
+    try {
+      return await this.createRows(opened);
+    } finally {
+      // Marked once the rows are written (or the write failed), as append does: a dashboard sync
+      // that ran while they were on their way read the list without them.
+      this.wroteSinceSync = true;
+    }
+  }
+
+  private async createRows(opened: {
+    readonly state: CaseState;
+    readonly events: readonly CaseEvent[];
+  }): Promise<StoredCase> {
     const requests = [
       ...this.eventRequests(opened.events),
       ...this.projectionRequests(opened.events, opened.state),

@@ -339,7 +339,9 @@ export interface BrowserSession {
  * Chromium a new renderer, an empty cache and two full page loads each time, and a new page in
  * the same context a new renderer, for nothing those tests look at; what signing in does is proven
  * by the tests that use freshPage and signInAs themselves (tab-journeys' sign-in tests,
- * browser-sign-in). `viewport` sizes the page before anything loads.
+ * browser-sign-in). `viewport` sizes the page before anything loads. A test that listens to its
+ * page's events or installs the page's clock uses freshPage: listeners and a clock would stay on
+ * a page handed out again.
  */
 export async function signedInAs(
   env: TabEnvironment,

@@ -43,6 +43,9 @@ export interface Team {
   readonly tutor: DemoPerson;
 }
 
+/** The server answered 2xx: the client was told the change is stored. */
+const isAcknowledged = (attempt: Attempt): boolean => attempt.status >= 200 && attempt.status < 300;
+
 export class Ledger {
   readonly attempts: Attempt[] = [];
   /** Every case id a client learned of (opened, or found after an open it was not told about). */
@@ -54,7 +57,7 @@ export class Ledger {
   record(attempt: Attempt): void {
     this.attempts.push(attempt);
     if (attempt.caseId !== undefined) this.caseIds.add(attempt.caseId);
-    if (attempt.status >= 200 && attempt.status < 300) this.kindsAcknowledged.add(attempt.kind);
+    if (isAcknowledged(attempt)) this.kindsAcknowledged.add(attempt.kind);
   }
 
   count(status: number): void {
@@ -69,7 +72,7 @@ export class Ledger {
   }
 
   acknowledged(): Attempt[] {
-    return this.attempts.filter((a) => a.status >= 200 && a.status < 300);
+    return this.attempts.filter(isAcknowledged);
   }
 }
 
@@ -436,7 +439,7 @@ export function ledgerProblems(ledger: Ledger, trails: Trails, references: Reado
       problems.push(`${caseId}: version ${String(trails.versions.get(caseId))} but ${events.length} events`);
   }
   for (const attempt of ledger.attempts) {
-    const acknowledged = attempt.status >= 200 && attempt.status < 300;
+    const acknowledged = isAcknowledged(attempt);
     if (attempt.kind === 'open') {
       const stored = references.get(attempt.marker ?? '') ?? 0;
       if (acknowledged ? stored !== 1 : stored > 1)
